@@ -40,7 +40,22 @@ typedef struct worker_backend_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct worker_backend_vnode worker_backend_vnode;
-enum { WORKER_BACKEND_VN_TRUE = 1, WORKER_BACKEND_VN_FALSE, WORKER_BACKEND_VN_INVALID, WORKER_BACKEND_VN_REF, WORKER_BACKEND_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    WORKER_BACKEND_VF_TRUE = 1,
+    WORKER_BACKEND_VF_FALSE = 2,
+    WORKER_BACKEND_VF_INVALID = 4,
+    WORKER_BACKEND_VF_REF = 8,
+    WORKER_BACKEND_VF_TYPE = 16,   /* type */
+    WORKER_BACKEND_VF_VALUE = 32,  /* enum, const */
+    WORKER_BACKEND_VF_NUM = 64,    /* number checks */
+    WORKER_BACKEND_VF_STR = 128,   /* string checks */
+    WORKER_BACKEND_VF_ARR = 256,   /* array checks */
+    WORKER_BACKEND_VF_OBJ = 512,   /* object checks */
+    WORKER_BACKEND_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    WORKER_BACKEND_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { WORKER_BACKEND_VV_STR = 1, WORKER_BACKEND_VV_NUM, WORKER_BACKEND_VV_TRUE, WORKER_BACKEND_VV_FALSE, WORKER_BACKEND_VV_NULL, WORKER_BACKEND_VV_JSON };
 typedef struct worker_backend_vval {
@@ -72,7 +87,7 @@ typedef struct worker_backend_vreq { /* a required member and its message */
     const char *msg;
 } worker_backend_vreq;
 typedef struct worker_backend_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const worker_backend_vnode *fn;
 } worker_backend_vprop;
 typedef struct worker_backend_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct worker_backend_vtuple { /* items as an array: the schema of item 
     const worker_backend_vnode *fn;
 } worker_backend_vtuple;
 struct worker_backend_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const worker_backend_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct worker_backend_vnode {
     const worker_backend_vnode *add_items, *contains;
     const worker_backend_vreq *required;
     const worker_backend_vprop *members;
+    size_t nmembers;
     const worker_backend_vpat *patterns;
     bool add_false;
     const worker_backend_vnode *add, *names;

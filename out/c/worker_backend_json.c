@@ -25,6 +25,14 @@
 #define KO WORKER_BACKEND_K_OBJ
 #define KU WORKER_BACKEND_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *worker_backend_##N##_print(const worker_backend_##N *o) { return worker_backend_rt_print_tree(worker_backend_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const worker_backend_rec_desc rd_##N = {#N, sizeof(worker_backend_##N), offsetof(worker_backend_##N, extra_json), fd_##N, \
+                                         count, worker_backend_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     worker_backend_##N *worker_backend_##N##_new(void) { return calloc(1, sizeof(worker_backend_##N)); }            \
     void worker_backend_##N##_init(worker_backend_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -556,3361 +568,2879 @@ static const worker_backend_rec_desc rd_JobStatus;
 
 #define T worker_backend_AnalyticsCollectionRequestMessage
 static const worker_backend_field fd_AnalyticsCollectionRequestMessage[] = {
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "query", O(query), 0, 0, 0, 0, SC, KS, NULL },
-    { "options", O(options), O(has_options), 0, 0, 0, SC, KO, &rd_AnalyticsCollectionRequestMessageOptions },
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("query", query, REQ, NN, KS, NULL),
+    F("options", options, OPT, NN, KO, &rd_AnalyticsCollectionRequestMessageOptions),
 };
-static const worker_backend_rec_desc rd_AnalyticsCollectionRequestMessage = {"AnalyticsCollectionRequestMessage", sizeof(T), O(extra_json), fd_AnalyticsCollectionRequestMessage, 3, worker_backend_AnalyticsCollectionRequestMessage_validate};
 #undef T
-T_FNS(AnalyticsCollectionRequestMessage, rec, rd)
-R_FNS(AnalyticsCollectionRequestMessage)
+REC(AnalyticsCollectionRequestMessage, 3)
 
 #define T worker_backend_AnalyticsCollectionRequestMessageOptions
 static const worker_backend_field fd_AnalyticsCollectionRequestMessageOptions[] = {
-    { "pages", O(pages), O(has_pages), 0, 0, 0, SC, KI, NULL },
+    F("pages", pages, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_AnalyticsCollectionRequestMessageOptions = {"AnalyticsCollectionRequestMessageOptions", sizeof(T), O(extra_json), fd_AnalyticsCollectionRequestMessageOptions, 1, worker_backend_AnalyticsCollectionRequestMessageOptions_validate};
 #undef T
-T_FNS(AnalyticsCollectionRequestMessageOptions, rec, rd)
-R_FNS(AnalyticsCollectionRequestMessageOptions)
+REC(AnalyticsCollectionRequestMessageOptions, 1)
 
 #define T worker_backend_BackendLoggingEventMessage
 static const worker_backend_field fd_BackendLoggingEventMessage[] = {
-    { "eventType", O(event_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), 0, 0, 0, 0, SC, KS, NULL },
-    { "level", O(level), 0, 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), 0, 0, 0, 0, SC, KS, NULL },
-    { "context", O(context), 0, 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "httpMethod", O(http_method), O(has_http_method), 0, 0, 0, SC, KS, NULL },
-    { "httpUrl", O(http_url), O(has_http_url), 0, 0, 0, SC, KS, NULL },
-    { "httpStatusCode", O(http_status_code), O(has_http_status_code), 0, 0, 0, SC, KI, NULL },
-    { "errorType", O(error_type), O(has_error_type), 0, 0, 0, SC, KS, NULL },
-    { "errorStack", O(error_stack), O(has_error_stack), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_BackendLoggingEventMessageMetadata },
-    { "environment", O(environment), O(has_environment), 0, 0, 0, SC, KS, NULL },
-    { "serviceVersion", O(service_version), O(has_service_version), 0, 0, 0, SC, KS, NULL },
-    { "hostname", O(hostname), O(has_hostname), 0, 0, 0, SC, KS, NULL },
-    { "durationMs", O(duration_ms), O(has_duration_ms), 0, 0, 0, SC, KN, NULL },
+    F("eventType", event_type, REQ, NN, KS, NULL),
+    F("timestamp", timestamp, REQ, NN, KS, NULL),
+    F("level", level, REQ, NN, KS, NULL),
+    F("message", message, REQ, NN, KS, NULL),
+    F("context", context, REQ, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("httpMethod", http_method, OPT, NN, KS, NULL),
+    F("httpUrl", http_url, OPT, NN, KS, NULL),
+    F("httpStatusCode", http_status_code, OPT, NN, KI, NULL),
+    F("errorType", error_type, OPT, NN, KS, NULL),
+    F("errorStack", error_stack, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_BackendLoggingEventMessageMetadata),
+    F("environment", environment, OPT, NN, KS, NULL),
+    F("serviceVersion", service_version, OPT, NN, KS, NULL),
+    F("hostname", hostname, OPT, NN, KS, NULL),
+    F("durationMs", duration_ms, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_BackendLoggingEventMessage = {"BackendLoggingEventMessage", sizeof(T), O(extra_json), fd_BackendLoggingEventMessage, 18, worker_backend_BackendLoggingEventMessage_validate};
 #undef T
-T_FNS(BackendLoggingEventMessage, rec, rd)
-R_FNS(BackendLoggingEventMessage)
+REC(BackendLoggingEventMessage, 18)
 
 #define T worker_backend_BackendLoggingEventMessageMetadata
 static const worker_backend_field fd_BackendLoggingEventMessageMetadata[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "storageId", O(storage_id), O(has_storage_id), 0, 0, 0, SC, KS, NULL },
-    { "workerId", O(worker_id), O(has_worker_id), 0, 0, 0, SC, KS, NULL },
-    { "jobId", O(job_id), O(has_job_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "operation", O(operation), O(has_operation), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("storageId", storage_id, OPT, NN, KS, NULL),
+    F("workerId", worker_id, OPT, NN, KS, NULL),
+    F("jobId", job_id, OPT, NN, KS, NULL),
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("operation", operation, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_BackendLoggingEventMessageMetadata = {"BackendLoggingEventMessageMetadata", sizeof(T), O(extra_json), fd_BackendLoggingEventMessageMetadata, 6, worker_backend_BackendLoggingEventMessageMetadata_validate};
 #undef T
-T_FNS(BackendLoggingEventMessageMetadata, rec, rd)
-R_FNS(BackendLoggingEventMessageMetadata)
+REC(BackendLoggingEventMessageMetadata, 6)
 
 #define T worker_backend_EtsyAnalyticsSyncCompletedMessage
 static const worker_backend_field fd_EtsyAnalyticsSyncCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "syncedCount", O(synced_count), O(has_synced_count), 0, 0, 0, SC, KI, NULL },
-    { "errorCount", O(error_count), O(has_error_count), 0, 0, 0, SC, KI, NULL },
-    { "results", O(results), O(has_results), 0, O(results_count), 0, SL, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItem },
-    { "credentialUpdate", O(credential_update), O(has_credential_update), 0, 0, 0, SC, KO, &rd_CredentialUpdate },
-    { "errors", O(errors), O(has_errors), 0, O(errors_count), 0, SL, KO, &rd_EtsyAnalyticsSyncCompletedMessageErrorsItem },
-    { "syncedAt", O(synced_at), O(has_synced_at), 0, 0, 0, SC, KS, NULL },
-    { "nextScheduledSync", O(next_scheduled_sync), O(has_next_scheduled_sync), 0, 0, 0, SC, KS, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("syncedCount", synced_count, OPT, NN, KI, NULL),
+    F("errorCount", error_count, OPT, NN, KI, NULL),
+    FL("results", results, OPT, NN, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItem),
+    F("credentialUpdate", credential_update, OPT, NN, KO, &rd_CredentialUpdate),
+    FL("errors", errors, OPT, NN, KO, &rd_EtsyAnalyticsSyncCompletedMessageErrorsItem),
+    F("syncedAt", synced_at, OPT, NN, KS, NULL),
+    F("nextScheduledSync", next_scheduled_sync, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncCompletedMessage = {"EtsyAnalyticsSyncCompletedMessage", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncCompletedMessage, 9, worker_backend_EtsyAnalyticsSyncCompletedMessage_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncCompletedMessage, rec, rd)
-R_FNS(EtsyAnalyticsSyncCompletedMessage)
+REC(EtsyAnalyticsSyncCompletedMessage, 9)
 
 #define T worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem
 static const worker_backend_field fd_EtsyAnalyticsSyncCompletedMessageResultsItem[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "etsyListingId", O(etsy_listing_id), O(has_etsy_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "materialName", O(material_name), O(has_material_name), 0, 0, 0, SC, KS, NULL },
-    { "analytics", O(analytics), O(has_analytics), 0, 0, 0, SC, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("etsyListingId", etsy_listing_id, OPT, NN, KS, NULL),
+    F("materialName", material_name, OPT, NN, KS, NULL),
+    F("analytics", analytics, OPT, NN, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics),
+    F("status", status, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncCompletedMessageResultsItem = {"EtsyAnalyticsSyncCompletedMessageResultsItem", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncCompletedMessageResultsItem, 5, worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncCompletedMessageResultsItem, rec, rd)
-R_FNS(EtsyAnalyticsSyncCompletedMessageResultsItem)
+REC(EtsyAnalyticsSyncCompletedMessageResultsItem, 5)
 
 #define T worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics
 static const worker_backend_field fd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics[] = {
-    { "views", O(views), O(has_views), 0, 0, 0, SC, KI, NULL },
-    { "favorites", O(favorites), O(has_favorites), 0, 0, 0, SC, KI, NULL },
-    { "sales", O(sales), O(has_sales), 0, 0, 0, SC, KI, NULL },
-    { "revenue", O(revenue), O(has_revenue), 0, 0, 0, SC, KN, NULL },
-    { "conversionRate", O(conversion_rate), O(has_conversion_rate), 0, 0, 0, SC, KN, NULL },
-    { "averageOrderValue", O(average_order_value), O(has_average_order_value), 0, 0, 0, SC, KN, NULL },
-    { "topSearchTerms", O(top_search_terms), O(has_top_search_terms), 0, O(top_search_terms_count), 0, SL, KS, NULL },
-    { "trafficSources", O(traffic_sources_values), O(has_traffic_sources), 0, O(traffic_sources_count), O(traffic_sources_keys), SD, KN, NULL },
-    { "timeSeries", O(time_series), O(has_time_series), 0, O(time_series_count), 0, SL, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem },
+    F("views", views, OPT, NN, KI, NULL),
+    F("favorites", favorites, OPT, NN, KI, NULL),
+    F("sales", sales, OPT, NN, KI, NULL),
+    F("revenue", revenue, OPT, NN, KN, NULL),
+    F("conversionRate", conversion_rate, OPT, NN, KN, NULL),
+    F("averageOrderValue", average_order_value, OPT, NN, KN, NULL),
+    FL("topSearchTerms", top_search_terms, OPT, NN, KS, NULL),
+    FD("trafficSources", traffic_sources, OPT, NN, KN, NULL),
+    FL("timeSeries", time_series, OPT, NN, KO, &rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics = {"EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics, 9, worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics, rec, rd)
-R_FNS(EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics)
+REC(EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics, 9)
 
 #define T worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem
 static const worker_backend_field fd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem[] = {
-    { "date", O(date), O(has_date), 0, 0, 0, SC, KS, NULL },
-    { "views", O(views), O(has_views), 0, 0, 0, SC, KI, NULL },
-    { "sales", O(sales), O(has_sales), 0, 0, 0, SC, KI, NULL },
+    F("date", date, OPT, NN, KS, NULL),
+    F("views", views, OPT, NN, KI, NULL),
+    F("sales", sales, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem = {"EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, 3, worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, rec, rd)
-R_FNS(EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem)
+REC(EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, 3)
 
 #define T worker_backend_CredentialUpdate
 static const worker_backend_field fd_CredentialUpdate[] = {
-    { "newAccessToken", O(new_access_token), O(has_new_access_token), 0, 0, 0, SC, KS, NULL },
-    { "newRefreshToken", O(new_refresh_token), O(has_new_refresh_token), 0, 0, 0, SC, KS, NULL },
-    { "expiresIn", O(expires_in), O(has_expires_in), 0, 0, 0, SC, KI, NULL },
+    F("newAccessToken", new_access_token, OPT, NN, KS, NULL),
+    F("newRefreshToken", new_refresh_token, OPT, NN, KS, NULL),
+    F("expiresIn", expires_in, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_CredentialUpdate = {"CredentialUpdate", sizeof(T), O(extra_json), fd_CredentialUpdate, 3, worker_backend_CredentialUpdate_validate};
 #undef T
-T_FNS(CredentialUpdate, rec, rd)
-R_FNS(CredentialUpdate)
+REC(CredentialUpdate, 3)
 
 #define T worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem
 static const worker_backend_field fd_EtsyAnalyticsSyncCompletedMessageErrorsItem[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncCompletedMessageErrorsItem = {"EtsyAnalyticsSyncCompletedMessageErrorsItem", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncCompletedMessageErrorsItem, 2, worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncCompletedMessageErrorsItem, rec, rd)
-R_FNS(EtsyAnalyticsSyncCompletedMessageErrorsItem)
+REC(EtsyAnalyticsSyncCompletedMessageErrorsItem, 2)
 
 #define T worker_backend_EtsyAnalyticsSyncRequestMessage
 static const worker_backend_field fd_EtsyAnalyticsSyncRequestMessage[] = {
-    { "listingIds", O(listing_ids), O(has_listing_ids), 0, O(listing_ids_count), 0, SL, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "shopId", O(shop_id), O(has_shop_id), 0, 0, 0, SC, KS, NULL },
-    { "credentials", O(credentials), O(has_credentials), 0, 0, 0, SC, KO, &rd_EtsyOAuthCredentials },
-    { "timeRange", O(time_range), O(has_time_range), 0, 0, 0, SC, KO, &rd_AnalyticsTimeRange },
-    { "syncOptions", O(sync_options), O(has_sync_options), 0, 0, 0, SC, KO, &rd_AnalyticsSyncOptions },
-    { "etsyCredentials", O(etsy_credentials), O(has_etsy_credentials), 0, 0, 0, SC, KO, &rd_EtsyAnalyticsSyncRequestMessageEtsyCredentials },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    FL("listingIds", listing_ids, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("shopId", shop_id, OPT, NN, KS, NULL),
+    F("credentials", credentials, OPT, NN, KO, &rd_EtsyOAuthCredentials),
+    F("timeRange", time_range, OPT, NN, KO, &rd_AnalyticsTimeRange),
+    F("syncOptions", sync_options, OPT, NN, KO, &rd_AnalyticsSyncOptions),
+    F("etsyCredentials", etsy_credentials, OPT, NN, KO, &rd_EtsyAnalyticsSyncRequestMessageEtsyCredentials),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncRequestMessage = {"EtsyAnalyticsSyncRequestMessage", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncRequestMessage, 8, worker_backend_EtsyAnalyticsSyncRequestMessage_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncRequestMessage, rec, rd)
-R_FNS(EtsyAnalyticsSyncRequestMessage)
+REC(EtsyAnalyticsSyncRequestMessage, 8)
 
 #define T worker_backend_EtsyOAuthCredentials
 static const worker_backend_field fd_EtsyOAuthCredentials[] = {
-    { "apiKey", O(api_key), O(has_api_key), 0, 0, 0, SC, KS, NULL },
-    { "shopId", O(shop_id), O(has_shop_id), 0, 0, 0, SC, KS, NULL },
-    { "accessToken", O(access_token), O(has_access_token), 0, 0, 0, SC, KS, NULL },
-    { "refreshToken", O(refresh_token), O(has_refresh_token), 0, 0, 0, SC, KS, NULL },
+    F("apiKey", api_key, OPT, NN, KS, NULL),
+    F("shopId", shop_id, OPT, NN, KS, NULL),
+    F("accessToken", access_token, OPT, NN, KS, NULL),
+    F("refreshToken", refresh_token, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyOAuthCredentials = {"EtsyOAuthCredentials", sizeof(T), O(extra_json), fd_EtsyOAuthCredentials, 4, worker_backend_EtsyOAuthCredentials_validate};
 #undef T
-T_FNS(EtsyOAuthCredentials, rec, rd)
-R_FNS(EtsyOAuthCredentials)
+REC(EtsyOAuthCredentials, 4)
 
 #define T worker_backend_AnalyticsTimeRange
 static const worker_backend_field fd_AnalyticsTimeRange[] = {
-    { "startDate", O(start_date), 0, 0, 0, 0, SC, KS, NULL },
-    { "endDate", O(end_date), 0, 0, 0, 0, SC, KS, NULL },
+    F("startDate", start_date, REQ, NN, KS, NULL),
+    F("endDate", end_date, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_AnalyticsTimeRange = {"AnalyticsTimeRange", sizeof(T), O(extra_json), fd_AnalyticsTimeRange, 2, worker_backend_AnalyticsTimeRange_validate};
 #undef T
-T_FNS(AnalyticsTimeRange, rec, rd)
-R_FNS(AnalyticsTimeRange)
+REC(AnalyticsTimeRange, 2)
 
 #define T worker_backend_AnalyticsSyncOptions
 static const worker_backend_field fd_AnalyticsSyncOptions[] = {
-    { "includeDetailedMetrics", O(include_detailed_metrics), O(has_include_detailed_metrics), 0, 0, 0, SC, KB, NULL },
-    { "includeTrafficSources", O(include_traffic_sources), O(has_include_traffic_sources), 0, 0, 0, SC, KB, NULL },
-    { "includeSearchTerms", O(include_search_terms), O(has_include_search_terms), 0, 0, 0, SC, KB, NULL },
+    F("includeDetailedMetrics", include_detailed_metrics, OPT, NN, KB, NULL),
+    F("includeTrafficSources", include_traffic_sources, OPT, NN, KB, NULL),
+    F("includeSearchTerms", include_search_terms, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_AnalyticsSyncOptions = {"AnalyticsSyncOptions", sizeof(T), O(extra_json), fd_AnalyticsSyncOptions, 3, worker_backend_AnalyticsSyncOptions_validate};
 #undef T
-T_FNS(AnalyticsSyncOptions, rec, rd)
-R_FNS(AnalyticsSyncOptions)
+REC(AnalyticsSyncOptions, 3)
 
 #define T worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials
 static const worker_backend_field fd_EtsyAnalyticsSyncRequestMessageEtsyCredentials[] = {
-    { "accessToken", O(access_token), 0, 0, 0, 0, SC, KS, NULL },
-    { "shopId", O(shop_id), 0, 0, 0, 0, SC, KS, NULL },
+    F("accessToken", access_token, REQ, NN, KS, NULL),
+    F("shopId", shop_id, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyAnalyticsSyncRequestMessageEtsyCredentials = {"EtsyAnalyticsSyncRequestMessageEtsyCredentials", sizeof(T), O(extra_json), fd_EtsyAnalyticsSyncRequestMessageEtsyCredentials, 2, worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate};
 #undef T
-T_FNS(EtsyAnalyticsSyncRequestMessageEtsyCredentials, rec, rd)
-R_FNS(EtsyAnalyticsSyncRequestMessageEtsyCredentials)
+REC(EtsyAnalyticsSyncRequestMessageEtsyCredentials, 2)
 
 #define T worker_backend_EtsyPublishListingCompletedMessage
 static const worker_backend_field fd_EtsyPublishListingCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "materialName", O(material_name), O(has_material_name), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "etsyListingId", O(etsy_listing_id), O(has_etsy_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "etsyListingUrl", O(etsy_listing_url), O(has_etsy_listing_url), 0, 0, 0, SC, KS, NULL },
-    { "credentialUpdate", O(credential_update), O(has_credential_update), 0, 0, 0, SC, KO, &rd_CredentialUpdate },
-    { "etsyFileId", O(etsy_file_id), O(has_etsy_file_id), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_RetryableErrorDetails },
-    { "publishedAt", O(published_at), O(has_published_at), 0, 0, 0, SC, KS, NULL },
-    { "processingDuration", O(processing_duration), O(has_processing_duration), 0, 0, 0, SC, KI, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("materialName", material_name, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("etsyListingId", etsy_listing_id, OPT, NN, KS, NULL),
+    F("etsyListingUrl", etsy_listing_url, OPT, NN, KS, NULL),
+    F("credentialUpdate", credential_update, OPT, NN, KO, &rd_CredentialUpdate),
+    F("etsyFileId", etsy_file_id, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KO, &rd_RetryableErrorDetails),
+    F("publishedAt", published_at, OPT, NN, KS, NULL),
+    F("processingDuration", processing_duration, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyPublishListingCompletedMessage = {"EtsyPublishListingCompletedMessage", sizeof(T), O(extra_json), fd_EtsyPublishListingCompletedMessage, 12, worker_backend_EtsyPublishListingCompletedMessage_validate};
 #undef T
-T_FNS(EtsyPublishListingCompletedMessage, rec, rd)
-R_FNS(EtsyPublishListingCompletedMessage)
+REC(EtsyPublishListingCompletedMessage, 12)
 
 #define T worker_backend_RetryableErrorDetails
 static const worker_backend_field fd_RetryableErrorDetails[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "details", O(details_values), O(has_details), 0, O(details_count), O(details_keys), SD, KJ, NULL },
-    { "retryable", O(retryable), O(has_retryable), 0, 0, 0, SC, KB, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    FD("details", details, OPT, NN, KJ, NULL),
+    F("retryable", retryable, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_RetryableErrorDetails = {"RetryableErrorDetails", sizeof(T), O(extra_json), fd_RetryableErrorDetails, 4, worker_backend_RetryableErrorDetails_validate};
 #undef T
-T_FNS(RetryableErrorDetails, rec, rd)
-R_FNS(RetryableErrorDetails)
+REC(RetryableErrorDetails, 4)
 
 #define T worker_backend_EtsyPublishListingRequestMessage
 static const worker_backend_field fd_EtsyPublishListingRequestMessage[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "credentials", O(credentials), O(has_credentials), 0, 0, 0, SC, KO, &rd_EtsyOAuthCredentials },
-    { "materialVariant", O(material_variant), O(has_material_variant), 0, 0, 0, SC, KO, &rd_MaterialVariant },
-    { "baseListingData", O(base_listing_data), O(has_base_listing_data), 0, 0, 0, SC, KO, &rd_BaseListingData },
-    { "publishOptions", O(publish_options), O(has_publish_options), 0, 0, 0, SC, KO, &rd_EtsyPublishListingRequestMessagePublishOptions },
-    { "etsyCredentials", O(etsy_credentials), O(has_etsy_credentials), 0, 0, 0, SC, KO, &rd_EtsyPublishListingRequestMessageEtsyCredentials },
-    { "fileMetadata", O(file_metadata), O(has_file_metadata), 0, 0, 0, SC, KO, &rd_ListingFileMetadata },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("credentials", credentials, OPT, NN, KO, &rd_EtsyOAuthCredentials),
+    F("materialVariant", material_variant, OPT, NN, KO, &rd_MaterialVariant),
+    F("baseListingData", base_listing_data, OPT, NN, KO, &rd_BaseListingData),
+    F("publishOptions", publish_options, OPT, NN, KO, &rd_EtsyPublishListingRequestMessagePublishOptions),
+    F("etsyCredentials", etsy_credentials, OPT, NN, KO, &rd_EtsyPublishListingRequestMessageEtsyCredentials),
+    F("fileMetadata", file_metadata, OPT, NN, KO, &rd_ListingFileMetadata),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyPublishListingRequestMessage = {"EtsyPublishListingRequestMessage", sizeof(T), O(extra_json), fd_EtsyPublishListingRequestMessage, 10, worker_backend_EtsyPublishListingRequestMessage_validate};
 #undef T
-T_FNS(EtsyPublishListingRequestMessage, rec, rd)
-R_FNS(EtsyPublishListingRequestMessage)
+REC(EtsyPublishListingRequestMessage, 10)
 
 #define T worker_backend_MaterialVariant
 static const worker_backend_field fd_MaterialVariant[] = {
-    { "materialName", O(material_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "price", O(price), 0, 0, 0, 0, SC, KN, NULL },
-    { "sku", O(sku), O(has_sku), 0, 0, 0, SC, KS, NULL },
-    { "currency", O(currency), O(has_currency), 0, 0, 0, SC, KS, NULL },
+    F("materialName", material_name, REQ, NN, KS, NULL),
+    F("price", price, REQ, NN, KN, NULL),
+    F("sku", sku, OPT, NN, KS, NULL),
+    F("currency", currency, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MaterialVariant = {"MaterialVariant", sizeof(T), O(extra_json), fd_MaterialVariant, 4, worker_backend_MaterialVariant_validate};
 #undef T
-T_FNS(MaterialVariant, rec, rd)
-R_FNS(MaterialVariant)
+REC(MaterialVariant, 4)
 
 #define T worker_backend_BaseListingData
 static const worker_backend_field fd_BaseListingData[] = {
-    { "title", O(title), 0, 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), 0, 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), 0, 0, O(tags_count), 0, SL, KS, NULL },
-    { "taxonomyId", O(taxonomy_id), 0, 0, 0, 0, SC, KI, NULL },
-    { "whoMade", O(who_made), O(has_who_made), 0, 0, 0, SC, KS, NULL },
-    { "whenMade", O(when_made), O(has_when_made), 0, 0, 0, SC, KS, NULL },
-    { "isDigital", O(is_digital), O(has_is_digital), 0, 0, 0, SC, KB, NULL },
-    { "quantity", O(quantity), O(has_quantity), 0, 0, 0, SC, KI, NULL },
+    F("title", title, REQ, NN, KS, NULL),
+    F("description", description, REQ, NN, KS, NULL),
+    FL("tags", tags, REQ, NN, KS, NULL),
+    F("taxonomyId", taxonomy_id, REQ, NN, KI, NULL),
+    F("whoMade", who_made, OPT, NN, KS, NULL),
+    F("whenMade", when_made, OPT, NN, KS, NULL),
+    F("isDigital", is_digital, OPT, NN, KB, NULL),
+    F("quantity", quantity, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_BaseListingData = {"BaseListingData", sizeof(T), O(extra_json), fd_BaseListingData, 8, worker_backend_BaseListingData_validate};
 #undef T
-T_FNS(BaseListingData, rec, rd)
-R_FNS(BaseListingData)
+REC(BaseListingData, 8)
 
 #define T worker_backend_EtsyPublishListingRequestMessagePublishOptions
 static const worker_backend_field fd_EtsyPublishListingRequestMessagePublishOptions[] = {
-    { "autoActivate", O(auto_activate), O(has_auto_activate), 0, 0, 0, SC, KB, NULL },
-    { "shippingProfileId", O(shipping_profile_id), O(has_shipping_profile_id), 0, 0, 0, SC, KI, NULL },
+    F("autoActivate", auto_activate, OPT, NN, KB, NULL),
+    F("shippingProfileId", shipping_profile_id, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyPublishListingRequestMessagePublishOptions = {"EtsyPublishListingRequestMessagePublishOptions", sizeof(T), O(extra_json), fd_EtsyPublishListingRequestMessagePublishOptions, 2, worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate};
 #undef T
-T_FNS(EtsyPublishListingRequestMessagePublishOptions, rec, rd)
-R_FNS(EtsyPublishListingRequestMessagePublishOptions)
+REC(EtsyPublishListingRequestMessagePublishOptions, 2)
 
 #define T worker_backend_EtsyPublishListingRequestMessageEtsyCredentials
 static const worker_backend_field fd_EtsyPublishListingRequestMessageEtsyCredentials[] = {
-    { "accessToken", O(access_token), 0, 0, 0, 0, SC, KS, NULL },
-    { "shopId", O(shop_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "expiresAt", O(expires_at), O(has_expires_at), 0, 0, 0, SC, KS, NULL },
+    F("accessToken", access_token, REQ, NN, KS, NULL),
+    F("shopId", shop_id, REQ, NN, KS, NULL),
+    F("expiresAt", expires_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_EtsyPublishListingRequestMessageEtsyCredentials = {"EtsyPublishListingRequestMessageEtsyCredentials", sizeof(T), O(extra_json), fd_EtsyPublishListingRequestMessageEtsyCredentials, 3, worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate};
 #undef T
-T_FNS(EtsyPublishListingRequestMessageEtsyCredentials, rec, rd)
-R_FNS(EtsyPublishListingRequestMessageEtsyCredentials)
+REC(EtsyPublishListingRequestMessageEtsyCredentials, 3)
 
 #define T worker_backend_ListingFileMetadata
 static const worker_backend_field fd_ListingFileMetadata[] = {
-    { "storageItemId", O(storage_item_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "fileName", O(file_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "fileSize", O(file_size), O(has_file_size), 0, 0, 0, SC, KI, NULL },
-    { "mimeType", O(mime_type), O(has_mime_type), 0, 0, 0, SC, KS, NULL },
+    F("storageItemId", storage_item_id, REQ, NN, KS, NULL),
+    F("fileName", file_name, REQ, NN, KS, NULL),
+    F("fileSize", file_size, OPT, NN, KI, NULL),
+    F("mimeType", mime_type, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ListingFileMetadata = {"ListingFileMetadata", sizeof(T), O(extra_json), fd_ListingFileMetadata, 4, worker_backend_ListingFileMetadata_validate};
 #undef T
-T_FNS(ListingFileMetadata, rec, rd)
-R_FNS(ListingFileMetadata)
+REC(ListingFileMetadata, 4)
 
 #define T worker_backend_FileDownloadCompletedMessage
 static const worker_backend_field fd_FileDownloadCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "s3Location", O(s3_location), O(has_s3_location), 0, 0, 0, SC, KO, &rd_S3Location },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
-    { "downloadedAt", O(downloaded_at), O(has_downloaded_at), 0, 0, 0, SC, KS, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("s3Location", s3_location, OPT, NN, KO, &rd_S3Location),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
+    F("downloadedAt", downloaded_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileDownloadCompletedMessage = {"FileDownloadCompletedMessage", sizeof(T), O(extra_json), fd_FileDownloadCompletedMessage, 6, worker_backend_FileDownloadCompletedMessage_validate};
 #undef T
-T_FNS(FileDownloadCompletedMessage, rec, rd)
-R_FNS(FileDownloadCompletedMessage)
+REC(FileDownloadCompletedMessage, 6)
 
 #define T worker_backend_S3Location
 static const worker_backend_field fd_S3Location[] = {
-    { "bucket", O(bucket), 0, 0, 0, 0, SC, KS, NULL },
-    { "key", O(key), 0, 0, 0, 0, SC, KS, NULL },
-    { "versionId", O(version_id), O(has_version_id), 0, 0, 0, SC, KS, NULL },
+    F("bucket", bucket, REQ, NN, KS, NULL),
+    F("key", key, REQ, NN, KS, NULL),
+    F("versionId", version_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_S3Location = {"S3Location", sizeof(T), O(extra_json), fd_S3Location, 3, worker_backend_S3Location_validate};
 #undef T
-T_FNS(S3Location, rec, rd)
-R_FNS(S3Location)
+REC(S3Location, 3)
 
 #define T worker_backend_FileDownloadRequestMessage
 static const worker_backend_field fd_FileDownloadRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "storageLocation", O(storage_location), O(has_storage_location), 0, 0, 0, SC, KO, &rd_StorageLocation },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_FileDownloadRequestMessageMetadata },
-    { "credentials", O(credentials), O(has_credentials), 0, 0, 0, SC, KO, &rd_FileDownloadRequestMessageCredentials },
-    { "minioDestination", O(minio_destination), O(has_minio_destination), 0, 0, 0, SC, KO, &rd_FileDownloadRequestMessageMinioDestination },
-    { "autoEnqueueChildren", O(auto_enqueue_children), O(has_auto_enqueue_children), 0, 0, 0, SC, KB, NULL },
-    { "previewType", O(preview_type), O(has_preview_type), 0, 0, 0, SC, KS, NULL },
-    { "generate360Views", O(generate360_views), O(has_generate360_views), 0, 0, 0, SC, KB, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("storageLocation", storage_location, OPT, NN, KO, &rd_StorageLocation),
+    F("metadata", metadata, OPT, NN, KO, &rd_FileDownloadRequestMessageMetadata),
+    F("credentials", credentials, OPT, NN, KO, &rd_FileDownloadRequestMessageCredentials),
+    F("minioDestination", minio_destination, OPT, NN, KO, &rd_FileDownloadRequestMessageMinioDestination),
+    F("autoEnqueueChildren", auto_enqueue_children, OPT, NN, KB, NULL),
+    F("previewType", preview_type, OPT, NN, KS, NULL),
+    F("generate360Views", generate360_views, OPT, NN, KB, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileDownloadRequestMessage = {"FileDownloadRequestMessage", sizeof(T), O(extra_json), fd_FileDownloadRequestMessage, 10, worker_backend_FileDownloadRequestMessage_validate};
 #undef T
-T_FNS(FileDownloadRequestMessage, rec, rd)
-R_FNS(FileDownloadRequestMessage)
+REC(FileDownloadRequestMessage, 10)
 
 #define T worker_backend_StorageLocation
 static const worker_backend_field fd_StorageLocation[] = {
-    { "storageConnectionId", O(storage_connection_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), 0, 0, 0, 0, SC, KS, NULL },
+    F("storageConnectionId", storage_connection_id, REQ, NN, KS, NULL),
+    F("path", path, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_StorageLocation = {"StorageLocation", sizeof(T), O(extra_json), fd_StorageLocation, 2, worker_backend_StorageLocation_validate};
 #undef T
-T_FNS(StorageLocation, rec, rd)
-R_FNS(StorageLocation)
+REC(StorageLocation, 2)
 
 #define T worker_backend_FileDownloadRequestMessageMetadata
 static const worker_backend_field fd_FileDownloadRequestMessageMetadata[] = {
-    { "downloadUrl", O(download_url), O(has_download_url), 0, 0, 0, SC, KS, NULL },
+    F("downloadUrl", download_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileDownloadRequestMessageMetadata = {"FileDownloadRequestMessageMetadata", sizeof(T), O(extra_json), fd_FileDownloadRequestMessageMetadata, 1, worker_backend_FileDownloadRequestMessageMetadata_validate};
 #undef T
-T_FNS(FileDownloadRequestMessageMetadata, rec, rd)
-R_FNS(FileDownloadRequestMessageMetadata)
+REC(FileDownloadRequestMessageMetadata, 1)
 
 #define T worker_backend_FileDownloadRequestMessageCredentials
 static const worker_backend_field fd_FileDownloadRequestMessageCredentials[] = {
-    { "providerType", O(provider_type), O(has_provider_type), 0, 0, 0, SC, KS, NULL },
-    { "accessKeyId", O(access_key_id), O(has_access_key_id), 0, 0, 0, SC, KS, NULL },
-    { "secretAccessKey", O(secret_access_key), O(has_secret_access_key), 0, 0, 0, SC, KS, NULL },
-    { "region", O(region), O(has_region), 0, 0, 0, SC, KS, NULL },
-    { "accessToken", O(access_token), O(has_access_token), 0, 0, 0, SC, KS, NULL },
-    { "refreshToken", O(refresh_token), O(has_refresh_token), 0, 0, 0, SC, KS, NULL },
-    { "username", O(username), O(has_username), 0, 0, 0, SC, KS, NULL },
-    { "password", O(password), O(has_password), 0, 0, 0, SC, KS, NULL },
-    { "privateKey", O(private_key), O(has_private_key), 0, 0, 0, SC, KS, NULL },
+    F("providerType", provider_type, OPT, NN, KS, NULL),
+    F("accessKeyId", access_key_id, OPT, NN, KS, NULL),
+    F("secretAccessKey", secret_access_key, OPT, NN, KS, NULL),
+    F("region", region, OPT, NN, KS, NULL),
+    F("accessToken", access_token, OPT, NN, KS, NULL),
+    F("refreshToken", refresh_token, OPT, NN, KS, NULL),
+    F("username", username, OPT, NN, KS, NULL),
+    F("password", password, OPT, NN, KS, NULL),
+    F("privateKey", private_key, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileDownloadRequestMessageCredentials = {"FileDownloadRequestMessageCredentials", sizeof(T), O(extra_json), fd_FileDownloadRequestMessageCredentials, 9, worker_backend_FileDownloadRequestMessageCredentials_validate};
 #undef T
-T_FNS(FileDownloadRequestMessageCredentials, rec, rd)
-R_FNS(FileDownloadRequestMessageCredentials)
+REC(FileDownloadRequestMessageCredentials, 9)
 
 #define T worker_backend_FileDownloadRequestMessageMinioDestination
 static const worker_backend_field fd_FileDownloadRequestMessageMinioDestination[] = {
-    { "bucket", O(bucket), O(has_bucket), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), 0, 0, 0, 0, SC, KS, NULL },
+    F("bucket", bucket, OPT, NN, KS, NULL),
+    F("path", path, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileDownloadRequestMessageMinioDestination = {"FileDownloadRequestMessageMinioDestination", sizeof(T), O(extra_json), fd_FileDownloadRequestMessageMinioDestination, 2, worker_backend_FileDownloadRequestMessageMinioDestination_validate};
 #undef T
-T_FNS(FileDownloadRequestMessageMinioDestination, rec, rd)
-R_FNS(FileDownloadRequestMessageMinioDestination)
+REC(FileDownloadRequestMessageMinioDestination, 2)
 
 #define T worker_backend_FileVectorizeCompletedMessage
 static const worker_backend_field fd_FileVectorizeCompletedMessage[] = {
-    { "fileId", O(file_id), O(has_file_id), 0, 0, 0, SC, KS, NULL },
-    { "vector", O(vector), O(has_vector), 0, O(vector_count), 0, SL, KN, NULL },
-    { "modelName", O(model_name), O(has_model_name), 0, 0, 0, SC, KS, NULL },
-    { "dimension", O(dimension), O(has_dimension), 0, 0, 0, SC, KI, NULL },
+    F("fileId", file_id, OPT, NN, KS, NULL),
+    FL("vector", vector, OPT, NN, KN, NULL),
+    F("modelName", model_name, OPT, NN, KS, NULL),
+    F("dimension", dimension, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_FileVectorizeCompletedMessage = {"FileVectorizeCompletedMessage", sizeof(T), O(extra_json), fd_FileVectorizeCompletedMessage, 4, worker_backend_FileVectorizeCompletedMessage_validate};
 #undef T
-T_FNS(FileVectorizeCompletedMessage, rec, rd)
-R_FNS(FileVectorizeCompletedMessage)
+REC(FileVectorizeCompletedMessage, 4)
 
 #define T worker_backend_FileVectorizeRequestMessage
 static const worker_backend_field fd_FileVectorizeRequestMessage[] = {
-    { "fileId", O(file_id), O(has_file_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItem", O(storage_item), O(has_storage_item), 0, 0, 0, SC, KJ, NULL },
-    { "modelName", O(model_name), O(has_model_name), 0, 0, 0, SC, KS, NULL },
+    F("fileId", file_id, OPT, NN, KS, NULL),
+    F("storageItem", storage_item, OPT, NN, KJ, NULL),
+    F("modelName", model_name, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FileVectorizeRequestMessage = {"FileVectorizeRequestMessage", sizeof(T), O(extra_json), fd_FileVectorizeRequestMessage, 3, worker_backend_FileVectorizeRequestMessage_validate};
 #undef T
-T_FNS(FileVectorizeRequestMessage, rec, rd)
-R_FNS(FileVectorizeRequestMessage)
+REC(FileVectorizeRequestMessage, 3)
 
 #define T worker_backend_IpCheckCompletedMessage
 static const worker_backend_field fd_IpCheckCompletedMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), O(has_entity_type), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageEntityType },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageStatus },
-    { "trademarkRisk", O(trademark_risk), O(has_trademark_risk), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageTrademarkRisk },
-    { "copyrightRisk", O(copyright_risk), O(has_copyright_risk), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageCopyrightRisk },
-    { "matchedBrands", O(matched_brands), O(has_matched_brands), 0, O(matched_brands_count), 0, SL, KS, NULL },
-    { "matchedFranchises", O(matched_franchises), O(has_matched_franchises), 0, O(matched_franchises_count), 0, SL, KS, NULL },
-    { "similarModelsCount", O(similar_models_count), O(has_similar_models_count), 0, 0, 0, SC, KI, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "riskScorePercent", O(risk_score_percent), O(has_risk_score_percent), 0, 0, 0, SC, KI, NULL },
-    { "riskLevel", O(risk_level), O(has_risk_level), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageRiskLevel },
-    { "recommendation", O(recommendation), O(has_recommendation), 0, 0, 0, SC, KE, &ed_IpCheckCompletedMessageRecommendation },
-    { "suggestedChanges", O(suggested_changes), O(has_suggested_changes), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageSuggestedChanges },
-    { "heuristicResults", O(heuristic_results), O(has_heuristic_results), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageHeuristicResults },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageError },
-    { "processingDurationMs", O(processing_duration_ms), O(has_processing_duration_ms), 0, 0, 0, SC, KI, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("entityType", entity_type, OPT, NN, KE, &ed_IpCheckCompletedMessageEntityType),
+    F("status", status, OPT, NN, KE, &ed_IpCheckCompletedMessageStatus),
+    F("trademarkRisk", trademark_risk, OPT, NN, KE, &ed_IpCheckCompletedMessageTrademarkRisk),
+    F("copyrightRisk", copyright_risk, OPT, NN, KE, &ed_IpCheckCompletedMessageCopyrightRisk),
+    FL("matchedBrands", matched_brands, OPT, NN, KS, NULL),
+    FL("matchedFranchises", matched_franchises, OPT, NN, KS, NULL),
+    F("similarModelsCount", similar_models_count, OPT, NN, KI, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("riskScorePercent", risk_score_percent, OPT, NN, KI, NULL),
+    F("riskLevel", risk_level, OPT, NN, KE, &ed_IpCheckCompletedMessageRiskLevel),
+    F("recommendation", recommendation, OPT, NN, KE, &ed_IpCheckCompletedMessageRecommendation),
+    F("suggestedChanges", suggested_changes, OPT, NN, KO, &rd_IpCheckCompletedMessageSuggestedChanges),
+    F("heuristicResults", heuristic_results, OPT, NN, KO, &rd_IpCheckCompletedMessageHeuristicResults),
+    F("error", error, OPT, NN, KO, &rd_IpCheckCompletedMessageError),
+    F("processingDurationMs", processing_duration_ms, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessage = {"IpCheckCompletedMessage", sizeof(T), O(extra_json), fd_IpCheckCompletedMessage, 17, worker_backend_IpCheckCompletedMessage_validate};
 #undef T
-T_FNS(IpCheckCompletedMessage, rec, rd)
-R_FNS(IpCheckCompletedMessage)
+REC(IpCheckCompletedMessage, 17)
 
 #define T worker_backend_IpCheckCompletedMessageSuggestedChanges
 static const worker_backend_field fd_IpCheckCompletedMessageSuggestedChanges[] = {
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "tagsToRemove", O(tags_to_remove), O(has_tags_to_remove), 0, O(tags_to_remove_count), 0, SL, KS, NULL },
-    { "descriptionChanges", O(description_changes), O(has_description_changes), 0, 0, 0, SC, KS, NULL },
+    F("title", title, OPT, NN, KS, NULL),
+    FL("tagsToRemove", tags_to_remove, OPT, NN, KS, NULL),
+    F("descriptionChanges", description_changes, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageSuggestedChanges = {"IpCheckCompletedMessageSuggestedChanges", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageSuggestedChanges, 3, worker_backend_IpCheckCompletedMessageSuggestedChanges_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageSuggestedChanges, rec, rd)
-R_FNS(IpCheckCompletedMessageSuggestedChanges)
+REC(IpCheckCompletedMessageSuggestedChanges, 3)
 
 #define T worker_backend_IpCheckCompletedMessageHeuristicResults
 static const worker_backend_field fd_IpCheckCompletedMessageHeuristicResults[] = {
-    { "perceptualHash", O(perceptual_hash), O(has_perceptual_hash), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageHeuristicResultsPerceptualHash },
-    { "trademark", O(trademark), O(has_trademark), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageHeuristicResultsTrademark },
-    { "franchise", O(franchise), O(has_franchise), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageHeuristicResultsFranchise },
-    { "reverseSearch", O(reverse_search), O(has_reverse_search), 0, 0, 0, SC, KO, &rd_IpCheckCompletedMessageHeuristicResultsReverseSearch },
+    F("perceptualHash", perceptual_hash, OPT, NN, KO, &rd_IpCheckCompletedMessageHeuristicResultsPerceptualHash),
+    F("trademark", trademark, OPT, NN, KO, &rd_IpCheckCompletedMessageHeuristicResultsTrademark),
+    F("franchise", franchise, OPT, NN, KO, &rd_IpCheckCompletedMessageHeuristicResultsFranchise),
+    F("reverseSearch", reverse_search, OPT, NN, KO, &rd_IpCheckCompletedMessageHeuristicResultsReverseSearch),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageHeuristicResults = {"IpCheckCompletedMessageHeuristicResults", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageHeuristicResults, 4, worker_backend_IpCheckCompletedMessageHeuristicResults_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageHeuristicResults, rec, rd)
-R_FNS(IpCheckCompletedMessageHeuristicResults)
+REC(IpCheckCompletedMessageHeuristicResults, 4)
 
 #define T worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash
 static const worker_backend_field fd_IpCheckCompletedMessageHeuristicResultsPerceptualHash[] = {
-    { "executed", O(executed), O(has_executed), 0, 0, 0, SC, KB, NULL },
-    { "matchesFound", O(matches_found), O(has_matches_found), 0, 0, 0, SC, KI, NULL },
-    { "highestSimilarity", O(highest_similarity), O(has_highest_similarity), 0, 0, 0, SC, KN, NULL },
-    { "flagged", O(flagged), O(has_flagged), 0, 0, 0, SC, KB, NULL },
+    F("executed", executed, OPT, NN, KB, NULL),
+    F("matchesFound", matches_found, OPT, NN, KI, NULL),
+    F("highestSimilarity", highest_similarity, OPT, NN, KN, NULL),
+    F("flagged", flagged, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageHeuristicResultsPerceptualHash = {"IpCheckCompletedMessageHeuristicResultsPerceptualHash", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageHeuristicResultsPerceptualHash, 4, worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageHeuristicResultsPerceptualHash, rec, rd)
-R_FNS(IpCheckCompletedMessageHeuristicResultsPerceptualHash)
+REC(IpCheckCompletedMessageHeuristicResultsPerceptualHash, 4)
 
 #define T worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark
 static const worker_backend_field fd_IpCheckCompletedMessageHeuristicResultsTrademark[] = {
-    { "executed", O(executed), O(has_executed), 0, 0, 0, SC, KB, NULL },
-    { "brandsDetected", O(brands_detected), O(has_brands_detected), 0, O(brands_detected_count), 0, SL, KS, NULL },
-    { "flagged", O(flagged), O(has_flagged), 0, 0, 0, SC, KB, NULL },
+    F("executed", executed, OPT, NN, KB, NULL),
+    FL("brandsDetected", brands_detected, OPT, NN, KS, NULL),
+    F("flagged", flagged, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageHeuristicResultsTrademark = {"IpCheckCompletedMessageHeuristicResultsTrademark", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageHeuristicResultsTrademark, 3, worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageHeuristicResultsTrademark, rec, rd)
-R_FNS(IpCheckCompletedMessageHeuristicResultsTrademark)
+REC(IpCheckCompletedMessageHeuristicResultsTrademark, 3)
 
 #define T worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise
 static const worker_backend_field fd_IpCheckCompletedMessageHeuristicResultsFranchise[] = {
-    { "executed", O(executed), O(has_executed), 0, 0, 0, SC, KB, NULL },
-    { "franchisesDetected", O(franchises_detected), O(has_franchises_detected), 0, O(franchises_detected_count), 0, SL, KS, NULL },
-    { "flagged", O(flagged), O(has_flagged), 0, 0, 0, SC, KB, NULL },
+    F("executed", executed, OPT, NN, KB, NULL),
+    FL("franchisesDetected", franchises_detected, OPT, NN, KS, NULL),
+    F("flagged", flagged, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageHeuristicResultsFranchise = {"IpCheckCompletedMessageHeuristicResultsFranchise", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageHeuristicResultsFranchise, 3, worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageHeuristicResultsFranchise, rec, rd)
-R_FNS(IpCheckCompletedMessageHeuristicResultsFranchise)
+REC(IpCheckCompletedMessageHeuristicResultsFranchise, 3)
 
 #define T worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch
 static const worker_backend_field fd_IpCheckCompletedMessageHeuristicResultsReverseSearch[] = {
-    { "executed", O(executed), O(has_executed), 0, 0, 0, SC, KB, NULL },
-    { "provider", O(provider), O(has_provider), 0, 0, 0, SC, KS, NULL },
-    { "matchesFound", O(matches_found), O(has_matches_found), 0, 0, 0, SC, KI, NULL },
-    { "commercialMatchesFound", O(commercial_matches_found), O(has_commercial_matches_found), 0, 0, 0, SC, KI, NULL },
-    { "flagged", O(flagged), O(has_flagged), 0, 0, 0, SC, KB, NULL },
+    F("executed", executed, OPT, NN, KB, NULL),
+    F("provider", provider, OPT, NN, KS, NULL),
+    F("matchesFound", matches_found, OPT, NN, KI, NULL),
+    F("commercialMatchesFound", commercial_matches_found, OPT, NN, KI, NULL),
+    F("flagged", flagged, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageHeuristicResultsReverseSearch = {"IpCheckCompletedMessageHeuristicResultsReverseSearch", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageHeuristicResultsReverseSearch, 5, worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageHeuristicResultsReverseSearch, rec, rd)
-R_FNS(IpCheckCompletedMessageHeuristicResultsReverseSearch)
+REC(IpCheckCompletedMessageHeuristicResultsReverseSearch, 5)
 
 #define T worker_backend_IpCheckCompletedMessageError
 static const worker_backend_field fd_IpCheckCompletedMessageError[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckCompletedMessageError = {"IpCheckCompletedMessageError", sizeof(T), O(extra_json), fd_IpCheckCompletedMessageError, 2, worker_backend_IpCheckCompletedMessageError_validate};
 #undef T
-T_FNS(IpCheckCompletedMessageError, rec, rd)
-R_FNS(IpCheckCompletedMessageError)
+REC(IpCheckCompletedMessageError, 2)
 
 #define T worker_backend_IpCheckRequestMessage
 static const worker_backend_field fd_IpCheckRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), O(has_entity_type), 0, 0, 0, SC, KE, &ed_IpCheckRequestMessageEntityType },
-    { "modelName", O(model_name), O(has_model_name), 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
-    { "thumbnailUrl", O(thumbnail_url), O(has_thumbnail_url), 0, 0, 0, SC, KS, NULL },
-    { "minioPath", O(minio_path), O(has_minio_path), 0, 0, 0, SC, KS, NULL },
-    { "additionalImageUrls", O(additional_image_urls), O(has_additional_image_urls), 0, O(additional_image_urls_count), 0, SL, KS, NULL },
-    { "analysisOptions", O(analysis_options), O(has_analysis_options), 0, 0, 0, SC, KO, &rd_IpCheckRequestMessageAnalysisOptions },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("entityType", entity_type, OPT, NN, KE, &ed_IpCheckRequestMessageEntityType),
+    F("modelName", model_name, OPT, NN, KS, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
+    F("thumbnailUrl", thumbnail_url, OPT, NN, KS, NULL),
+    F("minioPath", minio_path, OPT, NN, KS, NULL),
+    FL("additionalImageUrls", additional_image_urls, OPT, NN, KS, NULL),
+    F("analysisOptions", analysis_options, OPT, NN, KO, &rd_IpCheckRequestMessageAnalysisOptions),
 };
-static const worker_backend_rec_desc rd_IpCheckRequestMessage = {"IpCheckRequestMessage", sizeof(T), O(extra_json), fd_IpCheckRequestMessage, 10, worker_backend_IpCheckRequestMessage_validate};
 #undef T
-T_FNS(IpCheckRequestMessage, rec, rd)
-R_FNS(IpCheckRequestMessage)
+REC(IpCheckRequestMessage, 10)
 
 #define T worker_backend_IpCheckRequestMessageAnalysisOptions
 static const worker_backend_field fd_IpCheckRequestMessageAnalysisOptions[] = {
-    { "enableExternalSearch", O(enable_external_search), O(has_enable_external_search), 0, 0, 0, SC, KB, NULL },
-    { "strictMode", O(strict_mode), O(has_strict_mode), 0, 0, 0, SC, KB, NULL },
-    { "skipHeuristics", O(skip_heuristics), O(has_skip_heuristics), 0, O(skip_heuristics_count), 0, SL, KS, NULL },
+    F("enableExternalSearch", enable_external_search, OPT, NN, KB, NULL),
+    F("strictMode", strict_mode, OPT, NN, KB, NULL),
+    FL("skipHeuristics", skip_heuristics, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_IpCheckRequestMessageAnalysisOptions = {"IpCheckRequestMessageAnalysisOptions", sizeof(T), O(extra_json), fd_IpCheckRequestMessageAnalysisOptions, 3, worker_backend_IpCheckRequestMessageAnalysisOptions_validate};
 #undef T
-T_FNS(IpCheckRequestMessageAnalysisOptions, rec, rd)
-R_FNS(IpCheckRequestMessageAnalysisOptions)
+REC(IpCheckRequestMessageAnalysisOptions, 3)
 
 #define T worker_backend_MarketplaceAnalyticsSyncCompletedMessage
 static const worker_backend_field fd_MarketplaceAnalyticsSyncCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceProvider", O(marketplace_provider), O(has_marketplace_provider), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KE, &ed_MarketplaceAnalyticsSyncCompletedMessageStatus },
-    { "syncedCount", O(synced_count), O(has_synced_count), 0, 0, 0, SC, KI, NULL },
-    { "errorCount", O(error_count), O(has_error_count), 0, 0, 0, SC, KI, NULL },
-    { "results", O(results), O(has_results), 0, O(results_count), 0, SL, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItem },
-    { "errors", O(errors), O(has_errors), 0, O(errors_count), 0, SL, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageErrorsItem },
-    { "syncedAt", O(synced_at), O(has_synced_at), 0, 0, 0, SC, KS, NULL },
-    { "nextScheduledSync", O(next_scheduled_sync), O(has_next_scheduled_sync), 0, 0, 0, SC, KS, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("marketplaceProvider", marketplace_provider, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KE, &ed_MarketplaceAnalyticsSyncCompletedMessageStatus),
+    F("syncedCount", synced_count, OPT, NN, KI, NULL),
+    F("errorCount", error_count, OPT, NN, KI, NULL),
+    FL("results", results, OPT, NN, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItem),
+    FL("errors", errors, OPT, NN, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageErrorsItem),
+    F("syncedAt", synced_at, OPT, NN, KS, NULL),
+    F("nextScheduledSync", next_scheduled_sync, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncCompletedMessage = {"MarketplaceAnalyticsSyncCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncCompletedMessage, 9, worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncCompletedMessage, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncCompletedMessage)
+REC(MarketplaceAnalyticsSyncCompletedMessage, 9)
 
 #define T worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem
 static const worker_backend_field fd_MarketplaceAnalyticsSyncCompletedMessageResultsItem[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "externalListingId", O(external_listing_id), O(has_external_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "materialName", O(material_name), O(has_material_name), 0, 0, 0, SC, KS, NULL },
-    { "analytics", O(analytics), O(has_analytics), 0, 0, 0, SC, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("externalListingId", external_listing_id, OPT, NN, KS, NULL),
+    F("materialName", material_name, OPT, NN, KS, NULL),
+    F("analytics", analytics, OPT, NN, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics),
+    F("status", status, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncCompletedMessageResultsItem = {"MarketplaceAnalyticsSyncCompletedMessageResultsItem", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncCompletedMessageResultsItem, 5, worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItem, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItem)
+REC(MarketplaceAnalyticsSyncCompletedMessageResultsItem, 5)
 
 #define T worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics
 static const worker_backend_field fd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics[] = {
-    { "views", O(views), O(has_views), 0, 0, 0, SC, KI, NULL },
-    { "favorites", O(favorites), O(has_favorites), 0, 0, 0, SC, KI, NULL },
-    { "sales", O(sales), O(has_sales), 0, 0, 0, SC, KI, NULL },
-    { "revenue", O(revenue), O(has_revenue), 0, 0, 0, SC, KN, NULL },
-    { "conversionRate", O(conversion_rate), O(has_conversion_rate), 0, 0, 0, SC, KN, NULL },
-    { "averageOrderValue", O(average_order_value), O(has_average_order_value), 0, 0, 0, SC, KN, NULL },
-    { "topSearchTerms", O(top_search_terms), O(has_top_search_terms), 0, O(top_search_terms_count), 0, SL, KS, NULL },
-    { "trafficSources", O(traffic_sources_values), O(has_traffic_sources), 0, O(traffic_sources_count), O(traffic_sources_keys), SD, KJ, NULL },
-    { "timeSeries", O(time_series), O(has_time_series), 0, O(time_series_count), 0, SL, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem },
+    F("views", views, OPT, NN, KI, NULL),
+    F("favorites", favorites, OPT, NN, KI, NULL),
+    F("sales", sales, OPT, NN, KI, NULL),
+    F("revenue", revenue, OPT, NN, KN, NULL),
+    F("conversionRate", conversion_rate, OPT, NN, KN, NULL),
+    F("averageOrderValue", average_order_value, OPT, NN, KN, NULL),
+    FL("topSearchTerms", top_search_terms, OPT, NN, KS, NULL),
+    FD("trafficSources", traffic_sources, OPT, NN, KJ, NULL),
+    FL("timeSeries", time_series, OPT, NN, KO, &rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics = {"MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics, 9, worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics)
+REC(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics, 9)
 
 #define T worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem
 static const worker_backend_field fd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem[] = {
-    { "date", O(date), O(has_date), 0, 0, 0, SC, KS, NULL },
-    { "views", O(views), O(has_views), 0, 0, 0, SC, KI, NULL },
-    { "sales", O(sales), O(has_sales), 0, 0, 0, SC, KI, NULL },
+    F("date", date, OPT, NN, KS, NULL),
+    F("views", views, OPT, NN, KI, NULL),
+    F("sales", sales, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem = {"MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, 3, worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem)
+REC(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, 3)
 
 #define T worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem
 static const worker_backend_field fd_MarketplaceAnalyticsSyncCompletedMessageErrorsItem[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncCompletedMessageErrorsItem = {"MarketplaceAnalyticsSyncCompletedMessageErrorsItem", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncCompletedMessageErrorsItem, 2, worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncCompletedMessageErrorsItem, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncCompletedMessageErrorsItem)
+REC(MarketplaceAnalyticsSyncCompletedMessageErrorsItem, 2)
 
 #define T worker_backend_MarketplaceAnalyticsSyncRequestMessage
 static const worker_backend_field fd_MarketplaceAnalyticsSyncRequestMessage[] = {
-    { "marketplaceProvider", O(marketplace_provider), O(has_marketplace_provider), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceConnectionId", O(marketplace_connection_id), O(has_marketplace_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "listingIds", O(listing_ids), O(has_listing_ids), 0, O(listing_ids_count), 0, SL, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "externalShopId", O(external_shop_id), O(has_external_shop_id), 0, 0, 0, SC, KS, NULL },
-    { "timeRange", O(time_range), O(has_time_range), 0, 0, 0, SC, KO, &rd_AnalyticsTimeRange },
-    { "syncOptions", O(sync_options), O(has_sync_options), 0, 0, 0, SC, KO, &rd_AnalyticsSyncOptions },
-    { "marketplaceCredentials", O(marketplace_credentials), O(has_marketplace_credentials), 0, 0, 0, SC, KO, &rd_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("marketplaceProvider", marketplace_provider, OPT, NN, KS, NULL),
+    F("marketplaceConnectionId", marketplace_connection_id, OPT, NN, KS, NULL),
+    FL("listingIds", listing_ids, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("externalShopId", external_shop_id, OPT, NN, KS, NULL),
+    F("timeRange", time_range, OPT, NN, KO, &rd_AnalyticsTimeRange),
+    F("syncOptions", sync_options, OPT, NN, KO, &rd_AnalyticsSyncOptions),
+    F("marketplaceCredentials", marketplace_credentials, OPT, NN, KO, &rd_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncRequestMessage = {"MarketplaceAnalyticsSyncRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncRequestMessage, 9, worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncRequestMessage, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncRequestMessage)
+REC(MarketplaceAnalyticsSyncRequestMessage, 9)
 
 #define T worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials
 static const worker_backend_field fd_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials[] = {
-    { "accessToken", O(access_token), 0, 0, 0, 0, SC, KS, NULL },
-    { "externalShopId", O(external_shop_id), O(has_external_shop_id), 0, 0, 0, SC, KS, NULL },
+    F("accessToken", access_token, REQ, NN, KS, NULL),
+    F("externalShopId", external_shop_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials = {"MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials", sizeof(T), O(extra_json), fd_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials, 2, worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_validate};
 #undef T
-T_FNS(MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials, rec, rd)
-R_FNS(MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials)
+REC(MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials, 2)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessage
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessage[] = {
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "syncType", O(sync_type), O(has_sync_type), 0, 0, 0, SC, KS, NULL },
-    { "connectionData", O(connection_data), O(has_connection_data), 0, 0, 0, SC, KO, &rd_MarketplaceConnectionSyncCompletedMessageConnectionData },
-    { "categories", O(categories), O(has_categories), 0, O(categories_count), 0, SL, KO, &rd_MarketplaceConnectionSyncCompletedMessageCategoriesItem },
-    { "statistics", O(statistics), O(has_statistics), 0, 0, 0, SC, KO, &rd_MarketplaceConnectionSyncCompletedMessageStatistics },
-    { "completedAt", O(completed_at), O(has_completed_at), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_ErrorDetails },
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("syncType", sync_type, OPT, NN, KS, NULL),
+    F("connectionData", connection_data, OPT, NN, KO, &rd_MarketplaceConnectionSyncCompletedMessageConnectionData),
+    FL("categories", categories, OPT, NN, KO, &rd_MarketplaceConnectionSyncCompletedMessageCategoriesItem),
+    F("statistics", statistics, OPT, NN, KO, &rd_MarketplaceConnectionSyncCompletedMessageStatistics),
+    F("completedAt", completed_at, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KO, &rd_ErrorDetails),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessage = {"MarketplaceConnectionSyncCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessage, 11, worker_backend_MarketplaceConnectionSyncCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessage, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessage)
+REC(MarketplaceConnectionSyncCompletedMessage, 11)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessageConnectionData[] = {
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "shopName", O(shop_name), O(has_shop_name), 0, 0, 0, SC, KS, NULL },
-    { "shopUrl", O(shop_url), O(has_shop_url), 0, 0, 0, SC, KS, NULL },
-    { "shopId", O(shop_id), O(has_shop_id), 0, 0, 0, SC, KS, NULL },
-    { "permissions", O(permissions), O(has_permissions), 0, O(permissions_count), 0, SL, KS, NULL },
-    { "rateLimit", O(rate_limit), O(has_rate_limit), 0, 0, 0, SC, KO, &rd_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit },
+    F("status", status, OPT, NN, KS, NULL),
+    F("shopName", shop_name, OPT, NN, KS, NULL),
+    F("shopUrl", shop_url, OPT, NN, KS, NULL),
+    F("shopId", shop_id, OPT, NN, KS, NULL),
+    FL("permissions", permissions, OPT, NN, KS, NULL),
+    F("rateLimit", rate_limit, OPT, NN, KO, &rd_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessageConnectionData = {"MarketplaceConnectionSyncCompletedMessageConnectionData", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessageConnectionData, 6, worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessageConnectionData, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessageConnectionData)
+REC(MarketplaceConnectionSyncCompletedMessageConnectionData, 6)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit[] = {
-    { "remaining", O(remaining), O(has_remaining), 0, 0, 0, SC, KI, NULL },
-    { "resetAt", O(reset_at), O(has_reset_at), 0, 0, 0, SC, KS, NULL },
+    F("remaining", remaining, OPT, NN, KI, NULL),
+    F("resetAt", reset_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit = {"MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit, 2, worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit)
+REC(MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit, 2)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessageCategoriesItem[] = {
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "level", O(level), O(has_level), 0, 0, 0, SC, KN, NULL },
+    F("id", id, OPT, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("path", path, OPT, NN, KS, NULL),
+    F("level", level, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessageCategoriesItem = {"MarketplaceConnectionSyncCompletedMessageCategoriesItem", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessageCategoriesItem, 4, worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessageCategoriesItem, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessageCategoriesItem)
+REC(MarketplaceConnectionSyncCompletedMessageCategoriesItem, 4)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessageStatistics[] = {
-    { "duration", O(duration), O(has_duration), 0, 0, 0, SC, KN, NULL },
-    { "itemsSynced", O(items_synced), O(has_items_synced), 0, 0, 0, SC, KI, NULL },
-    { "errors", O(errors), O(has_errors), 0, O(errors_count), 0, SL, KO, &rd_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem },
+    F("duration", duration, OPT, NN, KN, NULL),
+    F("itemsSynced", items_synced, OPT, NN, KI, NULL),
+    FL("errors", errors, OPT, NN, KO, &rd_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessageStatistics = {"MarketplaceConnectionSyncCompletedMessageStatistics", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessageStatistics, 3, worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessageStatistics, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessageStatistics)
+REC(MarketplaceConnectionSyncCompletedMessageStatistics, 3)
 
 #define T worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem
 static const worker_backend_field fd_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem[] = {
-    { "type", O(type), O(has_type), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
+    F("type", type, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem = {"MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem, 3, worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem, rec, rd)
-R_FNS(MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem)
+REC(MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem, 3)
 
 #define T worker_backend_ErrorDetails
 static const worker_backend_field fd_ErrorDetails[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "details", O(details_values), O(has_details), 0, O(details_count), O(details_keys), SD, KJ, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    FD("details", details, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ErrorDetails = {"ErrorDetails", sizeof(T), O(extra_json), fd_ErrorDetails, 3, worker_backend_ErrorDetails_validate};
 #undef T
-T_FNS(ErrorDetails, rec, rd)
-R_FNS(ErrorDetails)
+REC(ErrorDetails, 3)
 
 #define T worker_backend_MarketplaceConnectionSyncRequestMessage
 static const worker_backend_field fd_MarketplaceConnectionSyncRequestMessage[] = {
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "syncType", O(sync_type), O(has_sync_type), 0, 0, 0, SC, KS, NULL },
-    { "priority", O(priority), O(has_priority), 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceConnectionSyncRequestMessageMetadata },
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("syncType", sync_type, OPT, NN, KS, NULL),
+    F("priority", priority, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_MarketplaceConnectionSyncRequestMessageMetadata),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncRequestMessage = {"MarketplaceConnectionSyncRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncRequestMessage, 8, worker_backend_MarketplaceConnectionSyncRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncRequestMessage, rec, rd)
-R_FNS(MarketplaceConnectionSyncRequestMessage)
+REC(MarketplaceConnectionSyncRequestMessage, 8)
 
 #define T worker_backend_MarketplaceConnectionSyncRequestMessageMetadata
 static const worker_backend_field fd_MarketplaceConnectionSyncRequestMessageMetadata[] = {
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "retryCount", O(retry_count), O(has_retry_count), 0, 0, 0, SC, KI, NULL },
+    F("source", source, OPT, NN, KS, NULL),
+    F("retryCount", retry_count, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceConnectionSyncRequestMessageMetadata = {"MarketplaceConnectionSyncRequestMessageMetadata", sizeof(T), O(extra_json), fd_MarketplaceConnectionSyncRequestMessageMetadata, 2, worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate};
 #undef T
-T_FNS(MarketplaceConnectionSyncRequestMessageMetadata, rec, rd)
-R_FNS(MarketplaceConnectionSyncRequestMessageMetadata)
+REC(MarketplaceConnectionSyncRequestMessageMetadata, 2)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessage
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessage[] = {
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "rotationType", O(rotation_type), O(has_rotation_type), 0, 0, 0, SC, KS, NULL },
-    { "reason", O(reason), O(has_reason), 0, 0, 0, SC, KS, NULL },
-    { "newCredentials", O(new_credentials), O(has_new_credentials), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageNewCredentials },
-    { "oldCredentials", O(old_credentials), O(has_old_credentials), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageOldCredentials },
-    { "operationDetails", O(operation_details), O(has_operation_details), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageOperationDetails },
-    { "connectionStatus", O(connection_status), O(has_connection_status), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageConnectionStatus },
-    { "nextRotation", O(next_rotation), O(has_next_rotation), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageNextRotation },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageError },
-    { "notifications", O(notifications), O(has_notifications), 0, O(notifications_count), 0, SL, KO, &rd_MarketplaceCredentialRotationCompletedMessageNotificationsItem },
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("rotationType", rotation_type, OPT, NN, KS, NULL),
+    F("reason", reason, OPT, NN, KS, NULL),
+    F("newCredentials", new_credentials, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageNewCredentials),
+    F("oldCredentials", old_credentials, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageOldCredentials),
+    F("operationDetails", operation_details, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageOperationDetails),
+    F("connectionStatus", connection_status, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageConnectionStatus),
+    F("nextRotation", next_rotation, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageNextRotation),
+    F("error", error, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageError),
+    FL("notifications", notifications, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageNotificationsItem),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessage = {"MarketplaceCredentialRotationCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessage, 14, worker_backend_MarketplaceCredentialRotationCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessage, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessage)
+REC(MarketplaceCredentialRotationCompletedMessage, 14)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageNewCredentials[] = {
-    { "tokenType", O(token_type), O(has_token_type), 0, 0, 0, SC, KS, NULL },
-    { "createdAt", O(created_at), O(has_created_at), 0, 0, 0, SC, KS, NULL },
-    { "expiresAt", O(expires_at), O(has_expires_at), 0, 0, 0, SC, KS, NULL },
-    { "scope", O(scope), O(has_scope), 0, O(scope_count), 0, SL, KS, NULL },
-    { "testResult", O(test_result), O(has_test_result), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult },
+    F("tokenType", token_type, OPT, NN, KS, NULL),
+    F("createdAt", created_at, OPT, NN, KS, NULL),
+    F("expiresAt", expires_at, OPT, NN, KS, NULL),
+    FL("scope", scope, OPT, NN, KS, NULL),
+    F("testResult", test_result, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageNewCredentials = {"MarketplaceCredentialRotationCompletedMessageNewCredentials", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageNewCredentials, 5, worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageNewCredentials, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageNewCredentials)
+REC(MarketplaceCredentialRotationCompletedMessageNewCredentials, 5)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult[] = {
-    { "tested", O(tested), O(has_tested), 0, 0, 0, SC, KB, NULL },
-    { "success", O(success), O(has_success), 0, 0, 0, SC, KB, NULL },
-    { "testedAt", O(tested_at), O(has_tested_at), 0, 0, 0, SC, KS, NULL },
-    { "testError", O(test_error), O(has_test_error), 0, 0, 0, SC, KS, NULL },
+    F("tested", tested, OPT, NN, KB, NULL),
+    F("success", success, OPT, NN, KB, NULL),
+    F("testedAt", tested_at, OPT, NN, KS, NULL),
+    F("testError", test_error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult = {"MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult, 4, worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult)
+REC(MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult, 4)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageOldCredentials[] = {
-    { "revoked", O(revoked), O(has_revoked), 0, 0, 0, SC, KB, NULL },
-    { "revokedAt", O(revoked_at), O(has_revoked_at), 0, 0, 0, SC, KS, NULL },
-    { "preservedUntil", O(preserved_until), O(has_preserved_until), 0, 0, 0, SC, KS, NULL },
+    F("revoked", revoked, OPT, NN, KB, NULL),
+    F("revokedAt", revoked_at, OPT, NN, KS, NULL),
+    F("preservedUntil", preserved_until, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageOldCredentials = {"MarketplaceCredentialRotationCompletedMessageOldCredentials", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageOldCredentials, 3, worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageOldCredentials, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageOldCredentials)
+REC(MarketplaceCredentialRotationCompletedMessageOldCredentials, 3)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageOperationDetails[] = {
-    { "duration", O(duration), O(has_duration), 0, 0, 0, SC, KN, NULL },
-    { "attempts", O(attempts), O(has_attempts), 0, 0, 0, SC, KI, NULL },
-    { "method", O(method), O(has_method), 0, 0, 0, SC, KS, NULL },
-    { "completedAt", O(completed_at), O(has_completed_at), 0, 0, 0, SC, KS, NULL },
+    F("duration", duration, OPT, NN, KN, NULL),
+    F("attempts", attempts, OPT, NN, KI, NULL),
+    F("method", method, OPT, NN, KS, NULL),
+    F("completedAt", completed_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageOperationDetails = {"MarketplaceCredentialRotationCompletedMessageOperationDetails", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageOperationDetails, 4, worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageOperationDetails, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageOperationDetails)
+REC(MarketplaceCredentialRotationCompletedMessageOperationDetails, 4)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageConnectionStatus[] = {
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "lastTest", O(last_test), O(has_last_test), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest },
-    { "permissions", O(permissions), O(has_permissions), 0, O(permissions_count), 0, SL, KS, NULL },
+    F("status", status, OPT, NN, KS, NULL),
+    F("lastTest", last_test, OPT, NN, KO, &rd_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest),
+    FL("permissions", permissions, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageConnectionStatus = {"MarketplaceCredentialRotationCompletedMessageConnectionStatus", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageConnectionStatus, 3, worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageConnectionStatus, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageConnectionStatus)
+REC(MarketplaceCredentialRotationCompletedMessageConnectionStatus, 3)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest[] = {
-    { "success", O(success), O(has_success), 0, 0, 0, SC, KB, NULL },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("success", success, OPT, NN, KB, NULL),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest = {"MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest, 3, worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest)
+REC(MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest, 3)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageNextRotation[] = {
-    { "scheduledAt", O(scheduled_at), O(has_scheduled_at), 0, 0, 0, SC, KS, NULL },
-    { "reason", O(reason), O(has_reason), 0, 0, 0, SC, KS, NULL },
-    { "reminderAt", O(reminder_at), O(has_reminder_at), 0, 0, 0, SC, KS, NULL },
+    F("scheduledAt", scheduled_at, OPT, NN, KS, NULL),
+    F("reason", reason, OPT, NN, KS, NULL),
+    F("reminderAt", reminder_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageNextRotation = {"MarketplaceCredentialRotationCompletedMessageNextRotation", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageNextRotation, 3, worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageNextRotation, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageNextRotation)
+REC(MarketplaceCredentialRotationCompletedMessageNextRotation, 3)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageError
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageError[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "details", O(details_values), O(has_details), 0, O(details_count), O(details_keys), SD, KJ, NULL },
-    { "retryable", O(retryable), O(has_retryable), 0, 0, 0, SC, KB, NULL },
-    { "nextRetryAt", O(next_retry_at), O(has_next_retry_at), 0, 0, 0, SC, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    FD("details", details, OPT, NN, KJ, NULL),
+    F("retryable", retryable, OPT, NN, KB, NULL),
+    F("nextRetryAt", next_retry_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageError = {"MarketplaceCredentialRotationCompletedMessageError", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageError, 5, worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageError, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageError)
+REC(MarketplaceCredentialRotationCompletedMessageError, 5)
 
 #define T worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem
 static const worker_backend_field fd_MarketplaceCredentialRotationCompletedMessageNotificationsItem[] = {
-    { "type", O(type), O(has_type), 0, 0, 0, SC, KS, NULL },
-    { "recipient", O(recipient), O(has_recipient), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "sentAt", O(sent_at), O(has_sent_at), 0, 0, 0, SC, KS, NULL },
+    F("type", type, OPT, NN, KS, NULL),
+    F("recipient", recipient, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("sentAt", sent_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationCompletedMessageNotificationsItem = {"MarketplaceCredentialRotationCompletedMessageNotificationsItem", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationCompletedMessageNotificationsItem, 4, worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationCompletedMessageNotificationsItem, rec, rd)
-R_FNS(MarketplaceCredentialRotationCompletedMessageNotificationsItem)
+REC(MarketplaceCredentialRotationCompletedMessageNotificationsItem, 4)
 
 #define T worker_backend_MarketplaceCredentialRotationRequestMessage
 static const worker_backend_field fd_MarketplaceCredentialRotationRequestMessage[] = {
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "rotationType", O(rotation_type), O(has_rotation_type), 0, 0, 0, SC, KS, NULL },
-    { "reason", O(reason), O(has_reason), 0, 0, 0, SC, KS, NULL },
-    { "urgency", O(urgency), O(has_urgency), 0, 0, 0, SC, KS, NULL },
-    { "currentCredentials", O(current_credentials), O(has_current_credentials), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationRequestMessageCurrentCredentials },
-    { "options", O(options), O(has_options), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationRequestMessageOptions },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "scheduledAt", O(scheduled_at), O(has_scheduled_at), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationRequestMessageMetadata },
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("rotationType", rotation_type, OPT, NN, KS, NULL),
+    F("reason", reason, OPT, NN, KS, NULL),
+    F("urgency", urgency, OPT, NN, KS, NULL),
+    F("currentCredentials", current_credentials, OPT, NN, KO, &rd_MarketplaceCredentialRotationRequestMessageCurrentCredentials),
+    F("options", options, OPT, NN, KO, &rd_MarketplaceCredentialRotationRequestMessageOptions),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("scheduledAt", scheduled_at, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_MarketplaceCredentialRotationRequestMessageMetadata),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationRequestMessage = {"MarketplaceCredentialRotationRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationRequestMessage, 12, worker_backend_MarketplaceCredentialRotationRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationRequestMessage, rec, rd)
-R_FNS(MarketplaceCredentialRotationRequestMessage)
+REC(MarketplaceCredentialRotationRequestMessage, 12)
 
 #define T worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials
 static const worker_backend_field fd_MarketplaceCredentialRotationRequestMessageCurrentCredentials[] = {
-    { "tokenType", O(token_type), O(has_token_type), 0, 0, 0, SC, KS, NULL },
-    { "expiresAt", O(expires_at), O(has_expires_at), 0, 0, 0, SC, KS, NULL },
-    { "lastUsedAt", O(last_used_at), O(has_last_used_at), 0, 0, 0, SC, KS, NULL },
-    { "errorsSinceLastRotation", O(errors_since_last_rotation), O(has_errors_since_last_rotation), 0, 0, 0, SC, KI, NULL },
+    F("tokenType", token_type, OPT, NN, KS, NULL),
+    F("expiresAt", expires_at, OPT, NN, KS, NULL),
+    F("lastUsedAt", last_used_at, OPT, NN, KS, NULL),
+    F("errorsSinceLastRotation", errors_since_last_rotation, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationRequestMessageCurrentCredentials = {"MarketplaceCredentialRotationRequestMessageCurrentCredentials", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationRequestMessageCurrentCredentials, 4, worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationRequestMessageCurrentCredentials, rec, rd)
-R_FNS(MarketplaceCredentialRotationRequestMessageCurrentCredentials)
+REC(MarketplaceCredentialRotationRequestMessageCurrentCredentials, 4)
 
 #define T worker_backend_MarketplaceCredentialRotationRequestMessageOptions
 static const worker_backend_field fd_MarketplaceCredentialRotationRequestMessageOptions[] = {
-    { "preserveOldToken", O(preserve_old_token), O(has_preserve_old_token), 0, 0, 0, SC, KB, NULL },
-    { "testNewCredentials", O(test_new_credentials), O(has_test_new_credentials), 0, 0, 0, SC, KB, NULL },
-    { "notifyUser", O(notify_user), O(has_notify_user), 0, 0, 0, SC, KB, NULL },
-    { "retryOnFailure", O(retry_on_failure), O(has_retry_on_failure), 0, 0, 0, SC, KB, NULL },
-    { "maxRetries", O(max_retries), O(has_max_retries), 0, 0, 0, SC, KI, NULL },
+    F("preserveOldToken", preserve_old_token, OPT, NN, KB, NULL),
+    F("testNewCredentials", test_new_credentials, OPT, NN, KB, NULL),
+    F("notifyUser", notify_user, OPT, NN, KB, NULL),
+    F("retryOnFailure", retry_on_failure, OPT, NN, KB, NULL),
+    F("maxRetries", max_retries, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationRequestMessageOptions = {"MarketplaceCredentialRotationRequestMessageOptions", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationRequestMessageOptions, 5, worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationRequestMessageOptions, rec, rd)
-R_FNS(MarketplaceCredentialRotationRequestMessageOptions)
+REC(MarketplaceCredentialRotationRequestMessageOptions, 5)
 
 #define T worker_backend_MarketplaceCredentialRotationRequestMessageMetadata
 static const worker_backend_field fd_MarketplaceCredentialRotationRequestMessageMetadata[] = {
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "originalError", O(original_error), O(has_original_error), 0, 0, 0, SC, KO, &rd_MarketplaceCredentialRotationRequestMessageMetadataOriginalError },
+    F("source", source, OPT, NN, KS, NULL),
+    F("originalError", original_error, OPT, NN, KO, &rd_MarketplaceCredentialRotationRequestMessageMetadataOriginalError),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationRequestMessageMetadata = {"MarketplaceCredentialRotationRequestMessageMetadata", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationRequestMessageMetadata, 2, worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationRequestMessageMetadata, rec, rd)
-R_FNS(MarketplaceCredentialRotationRequestMessageMetadata)
+REC(MarketplaceCredentialRotationRequestMessageMetadata, 2)
 
 #define T worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError
 static const worker_backend_field fd_MarketplaceCredentialRotationRequestMessageMetadataOriginalError[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceCredentialRotationRequestMessageMetadataOriginalError = {"MarketplaceCredentialRotationRequestMessageMetadataOriginalError", sizeof(T), O(extra_json), fd_MarketplaceCredentialRotationRequestMessageMetadataOriginalError, 3, worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_validate};
 #undef T
-T_FNS(MarketplaceCredentialRotationRequestMessageMetadataOriginalError, rec, rd)
-R_FNS(MarketplaceCredentialRotationRequestMessageMetadataOriginalError)
+REC(MarketplaceCredentialRotationRequestMessageMetadataOriginalError, 3)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessage
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), 0, 0, 0, 0, SC, KS, NULL },
-    { "marketData", O(market_data), O(has_market_data), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketData },
-    { "marketplaceBreakdown", O(marketplace_breakdown), O(has_marketplace_breakdown), 0, O(marketplace_breakdown_count), 0, SL, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem },
-    { "similarityScore", O(similarity_score), O(has_similarity_score), 0, 0, 0, SC, KN, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceCompletedMessageError },
-    { "analyzedAt", O(analyzed_at), O(has_analyzed_at), 0, 0, 0, SC, KS, NULL },
-    { "analysisVersion", O(analysis_version), O(has_analysis_version), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("ownerId", owner_id, REQ, NN, KS, NULL),
+    F("status", status, REQ, NN, KS, NULL),
+    F("marketData", market_data, OPT, NN, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketData),
+    FL("marketplaceBreakdown", marketplace_breakdown, OPT, NN, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem),
+    F("similarityScore", similarity_score, OPT, NN, KN, NULL),
+    F("error", error, OPT, NN, KO, &rd_MarketplaceIntelligenceCompletedMessageError),
+    F("analyzedAt", analyzed_at, OPT, NN, KS, NULL),
+    F("analysisVersion", analysis_version, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessage = {"MarketplaceIntelligenceCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessage, 9, worker_backend_MarketplaceIntelligenceCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessage, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessage)
+REC(MarketplaceIntelligenceCompletedMessage, 9)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessageMarketData
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessageMarketData[] = {
-    { "totalListingsFound", O(total_listings_found), O(has_total_listings_found), 0, 0, 0, SC, KI, NULL },
-    { "averagePrice", O(average_price), O(has_average_price), 0, 0, 0, SC, KN, NULL },
-    { "priceRange", O(price_range), O(has_price_range), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange },
-    { "averageRating", O(average_rating), O(has_average_rating), 0, 0, 0, SC, KN, NULL },
-    { "averageSalesCount", O(average_sales_count), O(has_average_sales_count), 0, 0, 0, SC, KN, NULL },
-    { "topTags", O(top_tags), O(has_top_tags), 0, O(top_tags_count), 0, SL, KS, NULL },
-    { "competitorCount", O(competitor_count), O(has_competitor_count), 0, 0, 0, SC, KI, NULL },
-    { "hasDigitalDownloads", O(has_digital_downloads), O(has_has_digital_downloads), 0, 0, 0, SC, KB, NULL },
-    { "bestSellerPercentage", O(best_seller_percentage), O(has_best_seller_percentage), 0, 0, 0, SC, KN, NULL },
+    F("totalListingsFound", total_listings_found, OPT, NN, KI, NULL),
+    F("averagePrice", average_price, OPT, NN, KN, NULL),
+    F("priceRange", price_range, OPT, NN, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange),
+    F("averageRating", average_rating, OPT, NN, KN, NULL),
+    F("averageSalesCount", average_sales_count, OPT, NN, KN, NULL),
+    FL("topTags", top_tags, OPT, NN, KS, NULL),
+    F("competitorCount", competitor_count, OPT, NN, KI, NULL),
+    F("hasDigitalDownloads", has_digital_downloads, OPT, NN, KB, NULL),
+    F("bestSellerPercentage", best_seller_percentage, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessageMarketData = {"MarketplaceIntelligenceCompletedMessageMarketData", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessageMarketData, 9, worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessageMarketData, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessageMarketData)
+REC(MarketplaceIntelligenceCompletedMessageMarketData, 9)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange[] = {
-    { "min", O(min), O(has_min), 0, 0, 0, SC, KN, NULL },
-    { "max", O(max), O(has_max), 0, 0, 0, SC, KN, NULL },
-    { "median", O(median), O(has_median), 0, 0, 0, SC, KN, NULL },
+    F("min", min, OPT, NN, KN, NULL),
+    F("max", max, OPT, NN, KN, NULL),
+    F("median", median, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange = {"MarketplaceIntelligenceCompletedMessageMarketDataPriceRange", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange, 3, worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessageMarketDataPriceRange, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessageMarketDataPriceRange)
+REC(MarketplaceIntelligenceCompletedMessageMarketDataPriceRange, 3)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem[] = {
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "listingsFound", O(listings_found), O(has_listings_found), 0, 0, 0, SC, KI, NULL },
-    { "averagePrice", O(average_price), O(has_average_price), 0, 0, 0, SC, KN, NULL },
-    { "topResult", O(top_result), O(has_top_result), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult },
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("listingsFound", listings_found, OPT, NN, KI, NULL),
+    F("averagePrice", average_price, OPT, NN, KN, NULL),
+    F("topResult", top_result, OPT, NN, KO, &rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem = {"MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem, 4, worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem)
+REC(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem, 4)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult[] = {
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "price", O(price), O(has_price), 0, 0, 0, SC, KN, NULL },
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
-    { "favorites", O(favorites), O(has_favorites), 0, 0, 0, SC, KI, NULL },
+    F("title", title, OPT, NN, KS, NULL),
+    F("price", price, OPT, NN, KN, NULL),
+    F("url", url, OPT, NN, KS, NULL),
+    F("favorites", favorites, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult = {"MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult, 4, worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult)
+REC(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult, 4)
 
 #define T worker_backend_MarketplaceIntelligenceCompletedMessageError
 static const worker_backend_field fd_MarketplaceIntelligenceCompletedMessageError[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "failedMarketplaces", O(failed_marketplaces), O(has_failed_marketplaces), 0, O(failed_marketplaces_count), 0, SL, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    FL("failedMarketplaces", failed_marketplaces, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceCompletedMessageError = {"MarketplaceIntelligenceCompletedMessageError", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceCompletedMessageError, 3, worker_backend_MarketplaceIntelligenceCompletedMessageError_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceCompletedMessageError, rec, rd)
-R_FNS(MarketplaceIntelligenceCompletedMessageError)
+REC(MarketplaceIntelligenceCompletedMessageError, 3)
 
 #define T worker_backend_MarketplaceIntelligenceEventMessage
 static const worker_backend_field fd_MarketplaceIntelligenceEventMessage[] = {
-    { "marketplace", O(marketplace), 0, 0, 0, 0, SC, KS, NULL },
-    { "externalId", O(external_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "listing", O(listing), 0, 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceEventMessageListing },
-    { "metrics", O(metrics), O(has_metrics), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceEventMessageMetrics },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceEventMessageMetadata },
-    { "queryContext", O(query_context), O(has_query_context), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceEventMessageQueryContext },
-    { "collectedAt", O(collected_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "collectorVersion", O(collector_version), O(has_collector_version), 0, 0, 0, SC, KS, NULL },
-    { "scrapingMethod", O(scraping_method), O(has_scraping_method), 0, 0, 0, SC, KS, NULL },
+    F("marketplace", marketplace, REQ, NN, KS, NULL),
+    F("externalId", external_id, REQ, NN, KS, NULL),
+    F("listing", listing, REQ, NN, KO, &rd_MarketplaceIntelligenceEventMessageListing),
+    F("metrics", metrics, OPT, NN, KO, &rd_MarketplaceIntelligenceEventMessageMetrics),
+    F("metadata", metadata, OPT, NN, KO, &rd_MarketplaceIntelligenceEventMessageMetadata),
+    F("queryContext", query_context, OPT, NN, KO, &rd_MarketplaceIntelligenceEventMessageQueryContext),
+    F("collectedAt", collected_at, REQ, NN, KS, NULL),
+    F("collectorVersion", collector_version, OPT, NN, KS, NULL),
+    F("scrapingMethod", scraping_method, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceEventMessage = {"MarketplaceIntelligenceEventMessage", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceEventMessage, 9, worker_backend_MarketplaceIntelligenceEventMessage_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceEventMessage, rec, rd)
-R_FNS(MarketplaceIntelligenceEventMessage)
+REC(MarketplaceIntelligenceEventMessage, 9)
 
 #define T worker_backend_MarketplaceIntelligenceEventMessageListing
 static const worker_backend_field fd_MarketplaceIntelligenceEventMessageListing[] = {
-    { "title", O(title), 0, 0, 0, 0, SC, KS, NULL },
-    { "price", O(price), 0, 0, 0, 0, SC, KN, NULL },
-    { "currency", O(currency), 0, 0, 0, 0, SC, KS, NULL },
-    { "url", O(url), 0, 0, 0, 0, SC, KS, NULL },
-    { "thumbnailUrl", O(thumbnail_url), 0, 0, 0, 0, SC, KS, NULL },
+    F("title", title, REQ, NN, KS, NULL),
+    F("price", price, REQ, NN, KN, NULL),
+    F("currency", currency, REQ, NN, KS, NULL),
+    F("url", url, REQ, NN, KS, NULL),
+    F("thumbnailUrl", thumbnail_url, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceEventMessageListing = {"MarketplaceIntelligenceEventMessageListing", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceEventMessageListing, 5, worker_backend_MarketplaceIntelligenceEventMessageListing_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceEventMessageListing, rec, rd)
-R_FNS(MarketplaceIntelligenceEventMessageListing)
+REC(MarketplaceIntelligenceEventMessageListing, 5)
 
 #define T worker_backend_MarketplaceIntelligenceEventMessageMetrics
 static const worker_backend_field fd_MarketplaceIntelligenceEventMessageMetrics[] = {
-    { "favorites", O(favorites), O(has_favorites), 0, 0, 0, SC, KI, NULL },
-    { "reviewsCount", O(reviews_count), O(has_reviews_count), 0, 0, 0, SC, KI, NULL },
-    { "averageRating", O(average_rating), O(has_average_rating), 0, 0, 0, SC, KN, NULL },
-    { "views", O(views), O(has_views), 0, 0, 0, SC, KI, NULL },
-    { "salesCount", O(sales_count), O(has_sales_count), 0, 0, 0, SC, KI, NULL },
-    { "salesVelocity", O(sales_velocity), O(has_sales_velocity), 0, 0, 0, SC, KN, NULL },
-    { "sentimentScore", O(sentiment_score), O(has_sentiment_score), 0, 0, 0, SC, KN, NULL },
+    F("favorites", favorites, OPT, NN, KI, NULL),
+    F("reviewsCount", reviews_count, OPT, NN, KI, NULL),
+    F("averageRating", average_rating, OPT, NN, KN, NULL),
+    F("views", views, OPT, NN, KI, NULL),
+    F("salesCount", sales_count, OPT, NN, KI, NULL),
+    F("salesVelocity", sales_velocity, OPT, NN, KN, NULL),
+    F("sentimentScore", sentiment_score, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceEventMessageMetrics = {"MarketplaceIntelligenceEventMessageMetrics", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceEventMessageMetrics, 7, worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceEventMessageMetrics, rec, rd)
-R_FNS(MarketplaceIntelligenceEventMessageMetrics)
+REC(MarketplaceIntelligenceEventMessageMetrics, 7)
 
 #define T worker_backend_MarketplaceIntelligenceEventMessageMetadata
 static const worker_backend_field fd_MarketplaceIntelligenceEventMessageMetadata[] = {
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
-    { "materials", O(materials), O(has_materials), 0, O(materials_count), 0, SL, KS, NULL },
-    { "shopName", O(shop_name), O(has_shop_name), 0, 0, 0, SC, KS, NULL },
-    { "shopLocation", O(shop_location), O(has_shop_location), 0, 0, 0, SC, KS, NULL },
-    { "isDigital", O(is_digital), O(has_is_digital), 0, 0, 0, SC, KB, NULL },
-    { "isBestseller", O(is_bestseller), O(has_is_bestseller), 0, 0, 0, SC, KB, NULL },
-    { "isAd", O(is_ad), O(has_is_ad), 0, 0, 0, SC, KB, NULL },
-    { "isPopularNow", O(is_popular_now), O(has_is_popular_now), 0, 0, 0, SC, KB, NULL },
-    { "isStarSeller", O(is_star_seller), O(has_is_star_seller), 0, 0, 0, SC, KB, NULL },
-    { "hasFreeShipping", O(has_free_shipping), O(has_has_free_shipping), 0, 0, 0, SC, KB, NULL },
-    { "originalPrice", O(original_price), O(has_original_price), 0, 0, 0, SC, KN, NULL },
-    { "discountPercent", O(discount_percent), O(has_discount_percent), 0, 0, 0, SC, KN, NULL },
-    { "shopRating", O(shop_rating), O(has_shop_rating), 0, 0, 0, SC, KN, NULL },
-    { "shopReviewsCount", O(shop_reviews_count), O(has_shop_reviews_count), 0, 0, 0, SC, KI, NULL },
-    { "reviews", O(reviews), O(has_reviews), 0, O(reviews_count), 0, SL, KS, NULL },
+    FL("tags", tags, OPT, NN, KS, NULL),
+    FL("materials", materials, OPT, NN, KS, NULL),
+    F("shopName", shop_name, OPT, NN, KS, NULL),
+    F("shopLocation", shop_location, OPT, NN, KS, NULL),
+    F("isDigital", is_digital, OPT, NN, KB, NULL),
+    F("isBestseller", is_bestseller, OPT, NN, KB, NULL),
+    F("isAd", is_ad, OPT, NN, KB, NULL),
+    F("isPopularNow", is_popular_now, OPT, NN, KB, NULL),
+    F("isStarSeller", is_star_seller, OPT, NN, KB, NULL),
+    F("hasFreeShipping", has_free_shipping, OPT, NN, KB, NULL),
+    F("originalPrice", original_price, OPT, NN, KN, NULL),
+    F("discountPercent", discount_percent, OPT, NN, KN, NULL),
+    F("shopRating", shop_rating, OPT, NN, KN, NULL),
+    F("shopReviewsCount", shop_reviews_count, OPT, NN, KI, NULL),
+    FL("reviews", reviews, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceEventMessageMetadata = {"MarketplaceIntelligenceEventMessageMetadata", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceEventMessageMetadata, 15, worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceEventMessageMetadata, rec, rd)
-R_FNS(MarketplaceIntelligenceEventMessageMetadata)
+REC(MarketplaceIntelligenceEventMessageMetadata, 15)
 
 #define T worker_backend_MarketplaceIntelligenceEventMessageQueryContext
 static const worker_backend_field fd_MarketplaceIntelligenceEventMessageQueryContext[] = {
-    { "searchQuery", O(search_query), O(has_search_query), 0, 0, 0, SC, KS, NULL },
-    { "pageNumber", O(page_number), O(has_page_number), 0, 0, 0, SC, KI, NULL },
-    { "position", O(position), O(has_position), 0, 0, 0, SC, KN, NULL },
-    { "filters", O(filters_values), O(has_filters), 0, O(filters_count), O(filters_keys), SD, KJ, NULL },
+    F("searchQuery", search_query, OPT, NN, KS, NULL),
+    F("pageNumber", page_number, OPT, NN, KI, NULL),
+    F("position", position, OPT, NN, KN, NULL),
+    FD("filters", filters, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceEventMessageQueryContext = {"MarketplaceIntelligenceEventMessageQueryContext", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceEventMessageQueryContext, 4, worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceEventMessageQueryContext, rec, rd)
-R_FNS(MarketplaceIntelligenceEventMessageQueryContext)
+REC(MarketplaceIntelligenceEventMessageQueryContext, 4)
 
 #define T worker_backend_MarketplaceIntelligenceRequestMessage
 static const worker_backend_field fd_MarketplaceIntelligenceRequestMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "searchContext", O(search_context), O(has_search_context), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceRequestMessageSearchContext },
-    { "scrapingOptions", O(scraping_options), O(has_scraping_options), 0, 0, 0, SC, KO, &rd_MarketplaceIntelligenceRequestMessageScrapingOptions },
-    { "pipelineId", O(pipeline_id), O(has_pipeline_id), 0, 0, 0, SC, KS, NULL },
-    { "executionId", O(execution_id), O(has_execution_id), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("ownerId", owner_id, REQ, NN, KS, NULL),
+    F("searchContext", search_context, OPT, NN, KO, &rd_MarketplaceIntelligenceRequestMessageSearchContext),
+    F("scrapingOptions", scraping_options, OPT, NN, KO, &rd_MarketplaceIntelligenceRequestMessageScrapingOptions),
+    F("pipelineId", pipeline_id, OPT, NN, KS, NULL),
+    F("executionId", execution_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceRequestMessage = {"MarketplaceIntelligenceRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceRequestMessage, 6, worker_backend_MarketplaceIntelligenceRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceRequestMessage, rec, rd)
-R_FNS(MarketplaceIntelligenceRequestMessage)
+REC(MarketplaceIntelligenceRequestMessage, 6)
 
 #define T worker_backend_MarketplaceIntelligenceRequestMessageSearchContext
 static const worker_backend_field fd_MarketplaceIntelligenceRequestMessageSearchContext[] = {
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
-    { "category", O(category), O(has_category), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
-    { "materials", O(materials), O(has_materials), 0, O(materials_count), 0, SL, KS, NULL },
+    F("title", title, OPT, NN, KS, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
+    F("category", category, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
+    FL("materials", materials, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceRequestMessageSearchContext = {"MarketplaceIntelligenceRequestMessageSearchContext", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceRequestMessageSearchContext, 5, worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceRequestMessageSearchContext, rec, rd)
-R_FNS(MarketplaceIntelligenceRequestMessageSearchContext)
+REC(MarketplaceIntelligenceRequestMessageSearchContext, 5)
 
 #define T worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions
 static const worker_backend_field fd_MarketplaceIntelligenceRequestMessageScrapingOptions[] = {
-    { "targetMarketplaces", O(target_marketplaces), O(has_target_marketplaces), 0, O(target_marketplaces_count), 0, SL, KS, NULL },
-    { "maxResultsPerMarketplace", O(max_results_per_marketplace), O(has_max_results_per_marketplace), 0, 0, 0, SC, KI, NULL },
-    { "maxPages", O(max_pages), O(has_max_pages), 0, 0, 0, SC, KI, NULL },
-    { "includeMetrics", O(include_metrics), O(has_include_metrics), 0, 0, 0, SC, KB, NULL },
-    { "includeReviews", O(include_reviews), O(has_include_reviews), 0, 0, 0, SC, KB, NULL },
+    FL("targetMarketplaces", target_marketplaces, OPT, NN, KS, NULL),
+    F("maxResultsPerMarketplace", max_results_per_marketplace, OPT, NN, KI, NULL),
+    F("maxPages", max_pages, OPT, NN, KI, NULL),
+    F("includeMetrics", include_metrics, OPT, NN, KB, NULL),
+    F("includeReviews", include_reviews, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceIntelligenceRequestMessageScrapingOptions = {"MarketplaceIntelligenceRequestMessageScrapingOptions", sizeof(T), O(extra_json), fd_MarketplaceIntelligenceRequestMessageScrapingOptions, 5, worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validate};
 #undef T
-T_FNS(MarketplaceIntelligenceRequestMessageScrapingOptions, rec, rd)
-R_FNS(MarketplaceIntelligenceRequestMessageScrapingOptions)
+REC(MarketplaceIntelligenceRequestMessageScrapingOptions, 5)
 
 #define T worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage
 static const worker_backend_field fd_MarketplaceListingDescriptionGenerationCompletedMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "targetMarketplace", O(target_marketplace), O(has_target_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), 0, 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), 0, 0, 0, 0, SC, KO, &rd_GenerationMetadata },
-    { "suggestedPrice", O(suggested_price), O(has_suggested_price), 0, 0, 0, SC, KO, &rd_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    F("targetMarketplace", target_marketplace, OPT, NN, KS, NULL),
+    F("description", description, REQ, NN, KS, NULL),
+    F("metadata", metadata, REQ, NN, KO, &rd_GenerationMetadata),
+    F("suggestedPrice", suggested_price, OPT, NN, KO, &rd_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingDescriptionGenerationCompletedMessage = {"MarketplaceListingDescriptionGenerationCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceListingDescriptionGenerationCompletedMessage, 7, worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceListingDescriptionGenerationCompletedMessage, rec, rd)
-R_FNS(MarketplaceListingDescriptionGenerationCompletedMessage)
+REC(MarketplaceListingDescriptionGenerationCompletedMessage, 7)
 
 #define T worker_backend_GenerationMetadata
 static const worker_backend_field fd_GenerationMetadata[] = {
-    { "source", O(source), 0, 0, 0, 0, SC, KS, NULL },
-    { "generatedAt", O(generated_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "aiModel", O(ai_model), 0, 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), 0, 0, 0, 0, SC, KN, NULL },
+    F("source", source, REQ, NN, KS, NULL),
+    F("generatedAt", generated_at, REQ, NN, KS, NULL),
+    F("aiModel", ai_model, REQ, NN, KS, NULL),
+    F("confidence", confidence, REQ, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_GenerationMetadata = {"GenerationMetadata", sizeof(T), O(extra_json), fd_GenerationMetadata, 4, worker_backend_GenerationMetadata_validate};
 #undef T
-T_FNS(GenerationMetadata, rec, rd)
-R_FNS(GenerationMetadata)
+REC(GenerationMetadata, 4)
 
 #define T worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice
 static const worker_backend_field fd_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice[] = {
-    { "suggestedPrice", O(suggested_price), O(has_suggested_price), 0, 0, 0, SC, KN, NULL },
-    { "currency", O(currency), O(has_currency), 0, 0, 0, SC, KS, NULL },
-    { "materialCost", O(material_cost), O(has_material_cost), 0, 0, 0, SC, KN, NULL },
-    { "laborCost", O(labor_cost), O(has_labor_cost), 0, 0, 0, SC, KN, NULL },
-    { "marketplaceMarkup", O(marketplace_markup), O(has_marketplace_markup), 0, 0, 0, SC, KN, NULL },
-    { "breakdown", O(breakdown_values), O(has_breakdown), 0, O(breakdown_count), O(breakdown_keys), SD, KJ, NULL },
+    F("suggestedPrice", suggested_price, OPT, NN, KN, NULL),
+    F("currency", currency, OPT, NN, KS, NULL),
+    F("materialCost", material_cost, OPT, NN, KN, NULL),
+    F("laborCost", labor_cost, OPT, NN, KN, NULL),
+    F("marketplaceMarkup", marketplace_markup, OPT, NN, KN, NULL),
+    FD("breakdown", breakdown, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice = {"MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice", sizeof(T), O(extra_json), fd_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice, 6, worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_validate};
 #undef T
-T_FNS(MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice, rec, rd)
-R_FNS(MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice)
+REC(MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice, 6)
 
 #define T worker_backend_MarketplaceListingDescriptionGenerationRequestMessage
 static const worker_backend_field fd_MarketplaceListingDescriptionGenerationRequestMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityName", O(entity_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "targetMarketplace", O(target_marketplace), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "technicalMetadata", O(technical_metadata), O(has_technical_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata },
-    { "thumbnailUrls", O(thumbnail_urls), O(has_thumbnail_urls), 0, O(thumbnail_urls_count), 0, SL, KS, NULL },
-    { "existingTags", O(existing_tags), O(has_existing_tags), 0, O(existing_tags_count), 0, SL, KS, NULL },
-    { "existingCategory", O(existing_category), O(has_existing_category), 0, 0, 0, SC, KS, NULL },
-    { "brandVoice", O(brand_voice), O(has_brand_voice), 0, 0, 0, SC, KS, NULL },
-    { "targetMarket", O(target_market), O(has_target_market), 0, 0, 0, SC, KS, NULL },
-    { "keywords", O(keywords), O(has_keywords), 0, O(keywords_count), 0, SL, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    F("entityName", entity_name, REQ, NN, KS, NULL),
+    F("targetMarketplace", target_marketplace, REQ, NN, KS, NULL),
+    F("userId", user_id, REQ, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("technicalMetadata", technical_metadata, OPT, NN, KO, &rd_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata),
+    FL("thumbnailUrls", thumbnail_urls, OPT, NN, KS, NULL),
+    FL("existingTags", existing_tags, OPT, NN, KS, NULL),
+    F("existingCategory", existing_category, OPT, NN, KS, NULL),
+    F("brandVoice", brand_voice, OPT, NN, KS, NULL),
+    F("targetMarket", target_market, OPT, NN, KS, NULL),
+    FL("keywords", keywords, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingDescriptionGenerationRequestMessage = {"MarketplaceListingDescriptionGenerationRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceListingDescriptionGenerationRequestMessage, 13, worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceListingDescriptionGenerationRequestMessage, rec, rd)
-R_FNS(MarketplaceListingDescriptionGenerationRequestMessage)
+REC(MarketplaceListingDescriptionGenerationRequestMessage, 13)
 
 #define T worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata
 static const worker_backend_field fd_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata[] = {
-    { "vertices", O(vertices), O(has_vertices), 0, 0, 0, SC, KI, NULL },
-    { "faces", O(faces), O(has_faces), 0, 0, 0, SC, KI, NULL },
-    { "volumeMm3", O(volume_mm3), O(has_volume_mm3), 0, 0, 0, SC, KN, NULL },
-    { "dimensionsMm", O(dimensions_mm), O(has_dimensions_mm), 0, O(dimensions_mm_count), 0, SL, KN, NULL },
-    { "isWatertight", O(is_watertight), O(has_is_watertight), 0, 0, 0, SC, KB, NULL },
+    F("vertices", vertices, OPT, NN, KI, NULL),
+    F("faces", faces, OPT, NN, KI, NULL),
+    F("volumeMm3", volume_mm3, OPT, NN, KN, NULL),
+    FL("dimensionsMm", dimensions_mm, OPT, NN, KN, NULL),
+    F("isWatertight", is_watertight, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata = {"MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata", sizeof(T), O(extra_json), fd_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata, 5, worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_validate};
 #undef T
-T_FNS(MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata, rec, rd)
-R_FNS(MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata)
+REC(MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata, 5)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessage
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessage[] = {
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "syncDirection", O(sync_direction), O(has_sync_direction), 0, 0, 0, SC, KS, NULL },
-    { "statistics", O(statistics), O(has_statistics), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncCompletedMessageStatistics },
-    { "results", O(results), O(has_results), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncCompletedMessageResults },
-    { "successfulListings", O(successful_listings), O(has_successful_listings), 0, O(successful_listings_count), 0, SL, KO, &rd_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem },
-    { "failedListings", O(failed_listings), O(has_failed_listings), 0, O(failed_listings_count), 0, SL, KO, &rd_MarketplaceListingSyncCompletedMessageFailedListingsItem },
-    { "errors", O(errors), O(has_errors), 0, O(errors_count), 0, SL, KO, &rd_MarketplaceListingSyncCompletedMessageErrorsItem },
-    { "completedAt", O(completed_at), O(has_completed_at), 0, 0, 0, SC, KS, NULL },
-    { "nextSyncRecommendedAt", O(next_sync_recommended_at), O(has_next_sync_recommended_at), 0, 0, 0, SC, KS, NULL },
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("syncDirection", sync_direction, OPT, NN, KS, NULL),
+    F("statistics", statistics, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageStatistics),
+    F("results", results, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageResults),
+    FL("successfulListings", successful_listings, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem),
+    FL("failedListings", failed_listings, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageFailedListingsItem),
+    FL("errors", errors, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageErrorsItem),
+    F("completedAt", completed_at, OPT, NN, KS, NULL),
+    F("nextSyncRecommendedAt", next_sync_recommended_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessage = {"MarketplaceListingSyncCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessage, 13, worker_backend_MarketplaceListingSyncCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessage, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessage)
+REC(MarketplaceListingSyncCompletedMessage, 13)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageStatistics
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageStatistics[] = {
-    { "duration", O(duration), O(has_duration), 0, 0, 0, SC, KN, NULL },
-    { "listingsProcessed", O(listings_processed), O(has_listings_processed), 0, 0, 0, SC, KI, NULL },
-    { "listingsCreated", O(listings_created), O(has_listings_created), 0, 0, 0, SC, KI, NULL },
-    { "listingsUpdated", O(listings_updated), O(has_listings_updated), 0, 0, 0, SC, KI, NULL },
-    { "listingsSkipped", O(listings_skipped), O(has_listings_skipped), 0, 0, 0, SC, KI, NULL },
-    { "listingsFailed", O(listings_failed), O(has_listings_failed), 0, 0, 0, SC, KI, NULL },
-    { "imagesProcessed", O(images_processed), O(has_images_processed), 0, 0, 0, SC, KI, NULL },
-    { "variationsProcessed", O(variations_processed), O(has_variations_processed), 0, 0, 0, SC, KI, NULL },
+    F("duration", duration, OPT, NN, KN, NULL),
+    F("listingsProcessed", listings_processed, OPT, NN, KI, NULL),
+    F("listingsCreated", listings_created, OPT, NN, KI, NULL),
+    F("listingsUpdated", listings_updated, OPT, NN, KI, NULL),
+    F("listingsSkipped", listings_skipped, OPT, NN, KI, NULL),
+    F("listingsFailed", listings_failed, OPT, NN, KI, NULL),
+    F("imagesProcessed", images_processed, OPT, NN, KI, NULL),
+    F("variationsProcessed", variations_processed, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageStatistics = {"MarketplaceListingSyncCompletedMessageStatistics", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageStatistics, 8, worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageStatistics, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageStatistics)
+REC(MarketplaceListingSyncCompletedMessageStatistics, 8)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageResults
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageResults[] = {
-    { "pull", O(pull), O(has_pull), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncCompletedMessageResultsPull },
-    { "push", O(push), O(has_push), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncCompletedMessageResultsPush },
+    F("pull", pull, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageResultsPull),
+    F("push", push, OPT, NN, KO, &rd_MarketplaceListingSyncCompletedMessageResultsPush),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageResults = {"MarketplaceListingSyncCompletedMessageResults", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageResults, 2, worker_backend_MarketplaceListingSyncCompletedMessageResults_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageResults, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageResults)
+REC(MarketplaceListingSyncCompletedMessageResults, 2)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageResultsPull
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageResultsPull[] = {
-    { "listingsRetrieved", O(listings_retrieved), O(has_listings_retrieved), 0, 0, 0, SC, KI, NULL },
-    { "newListingsCreated", O(new_listings_created), O(has_new_listings_created), 0, 0, 0, SC, KI, NULL },
-    { "existingListingsUpdated", O(existing_listings_updated), O(has_existing_listings_updated), 0, 0, 0, SC, KI, NULL },
+    F("listingsRetrieved", listings_retrieved, OPT, NN, KI, NULL),
+    F("newListingsCreated", new_listings_created, OPT, NN, KI, NULL),
+    F("existingListingsUpdated", existing_listings_updated, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageResultsPull = {"MarketplaceListingSyncCompletedMessageResultsPull", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageResultsPull, 3, worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageResultsPull, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageResultsPull)
+REC(MarketplaceListingSyncCompletedMessageResultsPull, 3)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageResultsPush
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageResultsPush[] = {
-    { "listingsPushed", O(listings_pushed), O(has_listings_pushed), 0, 0, 0, SC, KI, NULL },
-    { "listingsCreated", O(listings_created), O(has_listings_created), 0, 0, 0, SC, KI, NULL },
-    { "listingsUpdated", O(listings_updated), O(has_listings_updated), 0, 0, 0, SC, KI, NULL },
+    F("listingsPushed", listings_pushed, OPT, NN, KI, NULL),
+    F("listingsCreated", listings_created, OPT, NN, KI, NULL),
+    F("listingsUpdated", listings_updated, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageResultsPush = {"MarketplaceListingSyncCompletedMessageResultsPush", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageResultsPush, 3, worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageResultsPush, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageResultsPush)
+REC(MarketplaceListingSyncCompletedMessageResultsPush, 3)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem[] = {
-    { "internalId", O(internal_id), O(has_internal_id), 0, 0, 0, SC, KS, NULL },
-    { "externalId", O(external_id), O(has_external_id), 0, 0, 0, SC, KS, NULL },
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "operation", O(operation), O(has_operation), 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
+    F("internalId", internal_id, OPT, NN, KS, NULL),
+    F("externalId", external_id, OPT, NN, KS, NULL),
+    F("title", title, OPT, NN, KS, NULL),
+    F("operation", operation, OPT, NN, KS, NULL),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem = {"MarketplaceListingSyncCompletedMessageSuccessfulListingsItem", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem, 5, worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageSuccessfulListingsItem, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageSuccessfulListingsItem)
+REC(MarketplaceListingSyncCompletedMessageSuccessfulListingsItem, 5)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageFailedListingsItem[] = {
-    { "internalId", O(internal_id), O(has_internal_id), 0, 0, 0, SC, KS, NULL },
-    { "externalId", O(external_id), O(has_external_id), 0, 0, 0, SC, KS, NULL },
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_ErrorDetails },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
+    F("internalId", internal_id, OPT, NN, KS, NULL),
+    F("externalId", external_id, OPT, NN, KS, NULL),
+    F("title", title, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KO, &rd_ErrorDetails),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageFailedListingsItem = {"MarketplaceListingSyncCompletedMessageFailedListingsItem", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageFailedListingsItem, 5, worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageFailedListingsItem, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageFailedListingsItem)
+REC(MarketplaceListingSyncCompletedMessageFailedListingsItem, 5)
 
 #define T worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem
 static const worker_backend_field fd_MarketplaceListingSyncCompletedMessageErrorsItem[] = {
-    { "type", O(type), O(has_type), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), O(has_timestamp), 0, 0, 0, SC, KS, NULL },
-    { "details", O(details_values), O(has_details), 0, O(details_count), O(details_keys), SD, KJ, NULL },
+    F("type", type, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    F("timestamp", timestamp, OPT, NN, KS, NULL),
+    FD("details", details, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncCompletedMessageErrorsItem = {"MarketplaceListingSyncCompletedMessageErrorsItem", sizeof(T), O(extra_json), fd_MarketplaceListingSyncCompletedMessageErrorsItem, 4, worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate};
 #undef T
-T_FNS(MarketplaceListingSyncCompletedMessageErrorsItem, rec, rd)
-R_FNS(MarketplaceListingSyncCompletedMessageErrorsItem)
+REC(MarketplaceListingSyncCompletedMessageErrorsItem, 4)
 
 #define T worker_backend_MarketplaceListingSyncRequestMessage
 static const worker_backend_field fd_MarketplaceListingSyncRequestMessage[] = {
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceId", O(marketplace_id), O(has_marketplace_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "syncDirection", O(sync_direction), O(has_sync_direction), 0, 0, 0, SC, KS, NULL },
-    { "syncScope", O(sync_scope), O(has_sync_scope), 0, 0, 0, SC, KS, NULL },
-    { "listingIds", O(listing_ids), O(has_listing_ids), 0, O(listing_ids_count), 0, SL, KS, NULL },
-    { "externalListingIds", O(external_listing_ids), O(has_external_listing_ids), 0, O(external_listing_ids_count), 0, SL, KS, NULL },
-    { "options", O(options), O(has_options), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncRequestMessageOptions },
-    { "priority", O(priority), O(has_priority), 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceListingSyncRequestMessageMetadata },
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("marketplaceId", marketplace_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("syncDirection", sync_direction, OPT, NN, KS, NULL),
+    F("syncScope", sync_scope, OPT, NN, KS, NULL),
+    FL("listingIds", listing_ids, OPT, NN, KS, NULL),
+    FL("externalListingIds", external_listing_ids, OPT, NN, KS, NULL),
+    F("options", options, OPT, NN, KO, &rd_MarketplaceListingSyncRequestMessageOptions),
+    F("priority", priority, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_MarketplaceListingSyncRequestMessageMetadata),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncRequestMessage = {"MarketplaceListingSyncRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceListingSyncRequestMessage, 12, worker_backend_MarketplaceListingSyncRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceListingSyncRequestMessage, rec, rd)
-R_FNS(MarketplaceListingSyncRequestMessage)
+REC(MarketplaceListingSyncRequestMessage, 12)
 
 #define T worker_backend_MarketplaceListingSyncRequestMessageOptions
 static const worker_backend_field fd_MarketplaceListingSyncRequestMessageOptions[] = {
-    { "includeInactive", O(include_inactive), O(has_include_inactive), 0, 0, 0, SC, KB, NULL },
-    { "includeImages", O(include_images), O(has_include_images), 0, 0, 0, SC, KB, NULL },
-    { "includeVariations", O(include_variations), O(has_include_variations), 0, 0, 0, SC, KB, NULL },
-    { "includeAnalytics", O(include_analytics), O(has_include_analytics), 0, 0, 0, SC, KB, NULL },
-    { "batchSize", O(batch_size), O(has_batch_size), 0, 0, 0, SC, KI, NULL },
+    F("includeInactive", include_inactive, OPT, NN, KB, NULL),
+    F("includeImages", include_images, OPT, NN, KB, NULL),
+    F("includeVariations", include_variations, OPT, NN, KB, NULL),
+    F("includeAnalytics", include_analytics, OPT, NN, KB, NULL),
+    F("batchSize", batch_size, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncRequestMessageOptions = {"MarketplaceListingSyncRequestMessageOptions", sizeof(T), O(extra_json), fd_MarketplaceListingSyncRequestMessageOptions, 5, worker_backend_MarketplaceListingSyncRequestMessageOptions_validate};
 #undef T
-T_FNS(MarketplaceListingSyncRequestMessageOptions, rec, rd)
-R_FNS(MarketplaceListingSyncRequestMessageOptions)
+REC(MarketplaceListingSyncRequestMessageOptions, 5)
 
 #define T worker_backend_MarketplaceListingSyncRequestMessageMetadata
 static const worker_backend_field fd_MarketplaceListingSyncRequestMessageMetadata[] = {
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "scheduledSync", O(scheduled_sync), O(has_scheduled_sync), 0, 0, 0, SC, KB, NULL },
-    { "retryCount", O(retry_count), O(has_retry_count), 0, 0, 0, SC, KI, NULL },
+    F("source", source, OPT, NN, KS, NULL),
+    F("scheduledSync", scheduled_sync, OPT, NN, KB, NULL),
+    F("retryCount", retry_count, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingSyncRequestMessageMetadata = {"MarketplaceListingSyncRequestMessageMetadata", sizeof(T), O(extra_json), fd_MarketplaceListingSyncRequestMessageMetadata, 3, worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate};
 #undef T
-T_FNS(MarketplaceListingSyncRequestMessageMetadata, rec, rd)
-R_FNS(MarketplaceListingSyncRequestMessageMetadata)
+REC(MarketplaceListingSyncRequestMessageMetadata, 3)
 
 #define T worker_backend_MarketplaceListingTagsGenerationCompletedMessage
 static const worker_backend_field fd_MarketplaceListingTagsGenerationCompletedMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), 0, 0, O(tags_count), 0, SL, KS, NULL },
-    { "metadata", O(metadata), 0, 0, 0, 0, SC, KO, &rd_GenerationMetadata },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    FL("tags", tags, REQ, NN, KS, NULL),
+    F("metadata", metadata, REQ, NN, KO, &rd_GenerationMetadata),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTagsGenerationCompletedMessage = {"MarketplaceListingTagsGenerationCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceListingTagsGenerationCompletedMessage, 5, worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceListingTagsGenerationCompletedMessage, rec, rd)
-R_FNS(MarketplaceListingTagsGenerationCompletedMessage)
+REC(MarketplaceListingTagsGenerationCompletedMessage, 5)
 
 #define T worker_backend_MarketplaceListingTagsGenerationRequestMessage
 static const worker_backend_field fd_MarketplaceListingTagsGenerationRequestMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityName", O(entity_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "targetMarketplace", O(target_marketplace), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "technicalMetadata", O(technical_metadata), O(has_technical_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata },
-    { "thumbnailUrls", O(thumbnail_urls), O(has_thumbnail_urls), 0, O(thumbnail_urls_count), 0, SL, KS, NULL },
-    { "existingTags", O(existing_tags), O(has_existing_tags), 0, O(existing_tags_count), 0, SL, KS, NULL },
-    { "existingCategory", O(existing_category), O(has_existing_category), 0, 0, 0, SC, KS, NULL },
-    { "tagLimit", O(tag_limit), O(has_tag_limit), 0, 0, 0, SC, KN, NULL },
-    { "targetMarket", O(target_market), O(has_target_market), 0, 0, 0, SC, KS, NULL },
-    { "style", O(style), O(has_style), 0, 0, 0, SC, KS, NULL },
-    { "useCases", O(use_cases), O(has_use_cases), 0, O(use_cases_count), 0, SL, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    F("entityName", entity_name, REQ, NN, KS, NULL),
+    F("targetMarketplace", target_marketplace, REQ, NN, KS, NULL),
+    F("userId", user_id, REQ, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("technicalMetadata", technical_metadata, OPT, NN, KO, &rd_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata),
+    FL("thumbnailUrls", thumbnail_urls, OPT, NN, KS, NULL),
+    FL("existingTags", existing_tags, OPT, NN, KS, NULL),
+    F("existingCategory", existing_category, OPT, NN, KS, NULL),
+    F("tagLimit", tag_limit, OPT, NN, KN, NULL),
+    F("targetMarket", target_market, OPT, NN, KS, NULL),
+    F("style", style, OPT, NN, KS, NULL),
+    FL("useCases", use_cases, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTagsGenerationRequestMessage = {"MarketplaceListingTagsGenerationRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceListingTagsGenerationRequestMessage, 14, worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceListingTagsGenerationRequestMessage, rec, rd)
-R_FNS(MarketplaceListingTagsGenerationRequestMessage)
+REC(MarketplaceListingTagsGenerationRequestMessage, 14)
 
 #define T worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata
 static const worker_backend_field fd_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata[] = {
-    { "vertices", O(vertices), O(has_vertices), 0, 0, 0, SC, KI, NULL },
-    { "faces", O(faces), O(has_faces), 0, 0, 0, SC, KI, NULL },
-    { "volumeMm3", O(volume_mm3), O(has_volume_mm3), 0, 0, 0, SC, KN, NULL },
-    { "dimensionsMm", O(dimensions_mm), O(has_dimensions_mm), 0, O(dimensions_mm_count), 0, SL, KN, NULL },
-    { "isWatertight", O(is_watertight), O(has_is_watertight), 0, 0, 0, SC, KB, NULL },
+    F("vertices", vertices, OPT, NN, KI, NULL),
+    F("faces", faces, OPT, NN, KI, NULL),
+    F("volumeMm3", volume_mm3, OPT, NN, KN, NULL),
+    FL("dimensionsMm", dimensions_mm, OPT, NN, KN, NULL),
+    F("isWatertight", is_watertight, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata = {"MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata", sizeof(T), O(extra_json), fd_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata, 5, worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_validate};
 #undef T
-T_FNS(MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata, rec, rd)
-R_FNS(MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata)
+REC(MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata, 5)
 
 #define T worker_backend_MarketplaceListingTitleGenerationCompletedMessage
 static const worker_backend_field fd_MarketplaceListingTitleGenerationCompletedMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "title", O(title), 0, 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), 0, 0, 0, 0, SC, KO, &rd_GenerationMetadata },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    F("title", title, REQ, NN, KS, NULL),
+    F("metadata", metadata, REQ, NN, KO, &rd_GenerationMetadata),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTitleGenerationCompletedMessage = {"MarketplaceListingTitleGenerationCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceListingTitleGenerationCompletedMessage, 5, worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceListingTitleGenerationCompletedMessage, rec, rd)
-R_FNS(MarketplaceListingTitleGenerationCompletedMessage)
+REC(MarketplaceListingTitleGenerationCompletedMessage, 5)
 
 #define T worker_backend_MarketplaceListingTitleGenerationRequestMessage
 static const worker_backend_field fd_MarketplaceListingTitleGenerationRequestMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "entityType", O(entity_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "currentName", O(current_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "targetMarketplace", O(target_marketplace), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "technicalMetadata", O(technical_metadata), O(has_technical_metadata), 0, 0, 0, SC, KO, &rd_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata },
-    { "existingTags", O(existing_tags), O(has_existing_tags), 0, O(existing_tags_count), 0, SL, KS, NULL },
-    { "existingCategory", O(existing_category), O(has_existing_category), 0, 0, 0, SC, KS, NULL },
-    { "characterLimit", O(character_limit), O(has_character_limit), 0, 0, 0, SC, KN, NULL },
-    { "brandVoice", O(brand_voice), O(has_brand_voice), 0, 0, 0, SC, KS, NULL },
-    { "targetMarket", O(target_market), O(has_target_market), 0, 0, 0, SC, KS, NULL },
-    { "keywords", O(keywords), O(has_keywords), 0, O(keywords_count), 0, SL, KS, NULL },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("entityType", entity_type, REQ, NN, KS, NULL),
+    F("currentName", current_name, REQ, NN, KS, NULL),
+    F("targetMarketplace", target_marketplace, REQ, NN, KS, NULL),
+    F("userId", user_id, REQ, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("technicalMetadata", technical_metadata, OPT, NN, KO, &rd_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata),
+    FL("existingTags", existing_tags, OPT, NN, KS, NULL),
+    F("existingCategory", existing_category, OPT, NN, KS, NULL),
+    F("characterLimit", character_limit, OPT, NN, KN, NULL),
+    F("brandVoice", brand_voice, OPT, NN, KS, NULL),
+    F("targetMarket", target_market, OPT, NN, KS, NULL),
+    FL("keywords", keywords, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTitleGenerationRequestMessage = {"MarketplaceListingTitleGenerationRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceListingTitleGenerationRequestMessage, 13, worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceListingTitleGenerationRequestMessage, rec, rd)
-R_FNS(MarketplaceListingTitleGenerationRequestMessage)
+REC(MarketplaceListingTitleGenerationRequestMessage, 13)
 
 #define T worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata
 static const worker_backend_field fd_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata[] = {
-    { "vertices", O(vertices), O(has_vertices), 0, 0, 0, SC, KI, NULL },
-    { "faces", O(faces), O(has_faces), 0, 0, 0, SC, KI, NULL },
-    { "dimensionsMm", O(dimensions_mm), O(has_dimensions_mm), 0, O(dimensions_mm_count), 0, SL, KN, NULL },
+    F("vertices", vertices, OPT, NN, KI, NULL),
+    F("faces", faces, OPT, NN, KI, NULL),
+    FL("dimensionsMm", dimensions_mm, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata = {"MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata", sizeof(T), O(extra_json), fd_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata, 3, worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_validate};
 #undef T
-T_FNS(MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata, rec, rd)
-R_FNS(MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata)
+REC(MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata, 3)
 
 #define T worker_backend_MarketplaceListingUpdateCompletedMessage
 static const worker_backend_field fd_MarketplaceListingUpdateCompletedMessage[] = {
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KE, &ed_MarketplaceListingUpdateCompletedMessageStatus },
-    { "result", O(result_values), O(has_result), 0, O(result_count), O(result_keys), SD, KJ, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KE, &ed_MarketplaceListingUpdateCompletedMessageStatus),
+    FD("result", result, OPT, NN, KJ, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingUpdateCompletedMessage = {"MarketplaceListingUpdateCompletedMessage", sizeof(T), O(extra_json), fd_MarketplaceListingUpdateCompletedMessage, 5, worker_backend_MarketplaceListingUpdateCompletedMessage_validate};
 #undef T
-T_FNS(MarketplaceListingUpdateCompletedMessage, rec, rd)
-R_FNS(MarketplaceListingUpdateCompletedMessage)
+REC(MarketplaceListingUpdateCompletedMessage, 5)
 
 #define T worker_backend_MarketplaceListingUpdateRequestMessage
 static const worker_backend_field fd_MarketplaceListingUpdateRequestMessage[] = {
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "updates", O(updates), O(has_updates), 0, 0, 0, SC, KO, &rd_MarketplaceListingUpdateRequestMessageUpdates },
-    { "credentials", O(credentials), O(has_credentials), 0, 0, 0, SC, KO, &rd_MarketplaceListingUpdateRequestMessageCredentials },
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("updates", updates, OPT, NN, KO, &rd_MarketplaceListingUpdateRequestMessageUpdates),
+    F("credentials", credentials, OPT, NN, KO, &rd_MarketplaceListingUpdateRequestMessageCredentials),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingUpdateRequestMessage = {"MarketplaceListingUpdateRequestMessage", sizeof(T), O(extra_json), fd_MarketplaceListingUpdateRequestMessage, 4, worker_backend_MarketplaceListingUpdateRequestMessage_validate};
 #undef T
-T_FNS(MarketplaceListingUpdateRequestMessage, rec, rd)
-R_FNS(MarketplaceListingUpdateRequestMessage)
+REC(MarketplaceListingUpdateRequestMessage, 4)
 
 #define T worker_backend_MarketplaceListingUpdateRequestMessageUpdates
 static const worker_backend_field fd_MarketplaceListingUpdateRequestMessageUpdates[] = {
-    { "price", O(price), O(has_price), 0, 0, 0, SC, KN, NULL },
-    { "quantity", O(quantity), O(has_quantity), 0, 0, 0, SC, KI, NULL },
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
+    F("price", price, OPT, NN, KN, NULL),
+    F("quantity", quantity, OPT, NN, KI, NULL),
+    F("title", title, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingUpdateRequestMessageUpdates = {"MarketplaceListingUpdateRequestMessageUpdates", sizeof(T), O(extra_json), fd_MarketplaceListingUpdateRequestMessageUpdates, 5, worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate};
 #undef T
-T_FNS(MarketplaceListingUpdateRequestMessageUpdates, rec, rd)
-R_FNS(MarketplaceListingUpdateRequestMessageUpdates)
+REC(MarketplaceListingUpdateRequestMessageUpdates, 5)
 
 #define T worker_backend_MarketplaceListingUpdateRequestMessageCredentials
 static const worker_backend_field fd_MarketplaceListingUpdateRequestMessageCredentials[] = {
-    { "access_token", O(access_token), O(has_access_token), 0, 0, 0, SC, KS, NULL },
-    { "refresh_token", O(refresh_token), O(has_refresh_token), 0, 0, 0, SC, KS, NULL },
-    { "expires_at", O(expires_at), O(has_expires_at), 0, 0, 0, SC, KN, NULL },
-    { "api_key", O(api_key), O(has_api_key), 0, 0, 0, SC, KS, NULL },
-    { "api_secret", O(api_secret), O(has_api_secret), 0, 0, 0, SC, KS, NULL },
+    F("access_token", access_token, OPT, NN, KS, NULL),
+    F("refresh_token", refresh_token, OPT, NN, KS, NULL),
+    F("expires_at", expires_at, OPT, NN, KN, NULL),
+    F("api_key", api_key, OPT, NN, KS, NULL),
+    F("api_secret", api_secret, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplaceListingUpdateRequestMessageCredentials = {"MarketplaceListingUpdateRequestMessageCredentials", sizeof(T), O(extra_json), fd_MarketplaceListingUpdateRequestMessageCredentials, 5, worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate};
 #undef T
-T_FNS(MarketplaceListingUpdateRequestMessageCredentials, rec, rd)
-R_FNS(MarketplaceListingUpdateRequestMessageCredentials)
+REC(MarketplaceListingUpdateRequestMessageCredentials, 5)
 
 #define T worker_backend_MarketplacePublishListingCompletedMessage
 static const worker_backend_field fd_MarketplacePublishListingCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceProvider", O(marketplace_provider), O(has_marketplace_provider), 0, 0, 0, SC, KS, NULL },
-    { "materialName", O(material_name), O(has_material_name), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KE, &ed_MarketplacePublishListingCompletedMessageStatus },
-    { "externalListingId", O(external_listing_id), O(has_external_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "externalListingUrl", O(external_listing_url), O(has_external_listing_url), 0, 0, 0, SC, KS, NULL },
-    { "externalFileId", O(external_file_id), O(has_external_file_id), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_RetryableErrorDetails },
-    { "publishedAt", O(published_at), O(has_published_at), 0, 0, 0, SC, KS, NULL },
-    { "processingDuration", O(processing_duration), O(has_processing_duration), 0, 0, 0, SC, KI, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("marketplaceProvider", marketplace_provider, OPT, NN, KS, NULL),
+    F("materialName", material_name, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KE, &ed_MarketplacePublishListingCompletedMessageStatus),
+    F("externalListingId", external_listing_id, OPT, NN, KS, NULL),
+    F("externalListingUrl", external_listing_url, OPT, NN, KS, NULL),
+    F("externalFileId", external_file_id, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KO, &rd_RetryableErrorDetails),
+    F("publishedAt", published_at, OPT, NN, KS, NULL),
+    F("processingDuration", processing_duration, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplacePublishListingCompletedMessage = {"MarketplacePublishListingCompletedMessage", sizeof(T), O(extra_json), fd_MarketplacePublishListingCompletedMessage, 12, worker_backend_MarketplacePublishListingCompletedMessage_validate};
 #undef T
-T_FNS(MarketplacePublishListingCompletedMessage, rec, rd)
-R_FNS(MarketplacePublishListingCompletedMessage)
+REC(MarketplacePublishListingCompletedMessage, 12)
 
 #define T worker_backend_MarketplacePublishListingRequestMessage
 static const worker_backend_field fd_MarketplacePublishListingRequestMessage[] = {
-    { "listingId", O(listing_id), O(has_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceProvider", O(marketplace_provider), O(has_marketplace_provider), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceConnectionId", O(marketplace_connection_id), O(has_marketplace_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "materialVariant", O(material_variant), O(has_material_variant), 0, 0, 0, SC, KO, &rd_MaterialVariant },
-    { "baseListingData", O(base_listing_data), O(has_base_listing_data), 0, 0, 0, SC, KO, &rd_BaseListingData },
-    { "publishOptions", O(publish_options), O(has_publish_options), 0, 0, 0, SC, KO, &rd_MarketplacePublishListingRequestMessagePublishOptions },
-    { "marketplaceCredentials", O(marketplace_credentials), O(has_marketplace_credentials), 0, 0, 0, SC, KO, &rd_MarketplacePublishListingRequestMessageMarketplaceCredentials },
-    { "fileMetadata", O(file_metadata), O(has_file_metadata), 0, 0, 0, SC, KO, &rd_ListingFileMetadata },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("listingId", listing_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("marketplaceProvider", marketplace_provider, OPT, NN, KS, NULL),
+    F("marketplaceConnectionId", marketplace_connection_id, OPT, NN, KS, NULL),
+    F("materialVariant", material_variant, OPT, NN, KO, &rd_MaterialVariant),
+    F("baseListingData", base_listing_data, OPT, NN, KO, &rd_BaseListingData),
+    F("publishOptions", publish_options, OPT, NN, KO, &rd_MarketplacePublishListingRequestMessagePublishOptions),
+    F("marketplaceCredentials", marketplace_credentials, OPT, NN, KO, &rd_MarketplacePublishListingRequestMessageMarketplaceCredentials),
+    F("fileMetadata", file_metadata, OPT, NN, KO, &rd_ListingFileMetadata),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplacePublishListingRequestMessage = {"MarketplacePublishListingRequestMessage", sizeof(T), O(extra_json), fd_MarketplacePublishListingRequestMessage, 11, worker_backend_MarketplacePublishListingRequestMessage_validate};
 #undef T
-T_FNS(MarketplacePublishListingRequestMessage, rec, rd)
-R_FNS(MarketplacePublishListingRequestMessage)
+REC(MarketplacePublishListingRequestMessage, 11)
 
 #define T worker_backend_MarketplacePublishListingRequestMessagePublishOptions
 static const worker_backend_field fd_MarketplacePublishListingRequestMessagePublishOptions[] = {
-    { "autoActivate", O(auto_activate), O(has_auto_activate), 0, 0, 0, SC, KB, NULL },
-    { "marketplaceSpecificOptions", O(marketplace_specific_options_values), O(has_marketplace_specific_options), 0, O(marketplace_specific_options_count), O(marketplace_specific_options_keys), SD, KJ, NULL },
+    F("autoActivate", auto_activate, OPT, NN, KB, NULL),
+    FD("marketplaceSpecificOptions", marketplace_specific_options, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplacePublishListingRequestMessagePublishOptions = {"MarketplacePublishListingRequestMessagePublishOptions", sizeof(T), O(extra_json), fd_MarketplacePublishListingRequestMessagePublishOptions, 2, worker_backend_MarketplacePublishListingRequestMessagePublishOptions_validate};
 #undef T
-T_FNS(MarketplacePublishListingRequestMessagePublishOptions, rec, rd)
-R_FNS(MarketplacePublishListingRequestMessagePublishOptions)
+REC(MarketplacePublishListingRequestMessagePublishOptions, 2)
 
 #define T worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials
 static const worker_backend_field fd_MarketplacePublishListingRequestMessageMarketplaceCredentials[] = {
-    { "accessToken", O(access_token), 0, 0, 0, 0, SC, KS, NULL },
-    { "externalShopId", O(external_shop_id), O(has_external_shop_id), 0, 0, 0, SC, KS, NULL },
-    { "expiresAt", O(expires_at), O(has_expires_at), 0, 0, 0, SC, KS, NULL },
+    F("accessToken", access_token, REQ, NN, KS, NULL),
+    F("externalShopId", external_shop_id, OPT, NN, KS, NULL),
+    F("expiresAt", expires_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MarketplacePublishListingRequestMessageMarketplaceCredentials = {"MarketplacePublishListingRequestMessageMarketplaceCredentials", sizeof(T), O(extra_json), fd_MarketplacePublishListingRequestMessageMarketplaceCredentials, 3, worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_validate};
 #undef T
-T_FNS(MarketplacePublishListingRequestMessageMarketplaceCredentials, rec, rd)
-R_FNS(MarketplacePublishListingRequestMessageMarketplaceCredentials)
+REC(MarketplacePublishListingRequestMessageMarketplaceCredentials, 3)
 
 #define T worker_backend_MediaBatchDownloadCompletedMessage
 static const worker_backend_field fd_MediaBatchDownloadCompletedMessage[] = {
-    { "batchId", O(batch_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), 0, 0, 0, 0, SC, KS, NULL },
-    { "processedFiles", O(processed_files), O(has_processed_files), 0, O(processed_files_count), 0, SL, KO, &rd_MediaBatchDownloadCompletedMessageProcessedFilesItem },
-    { "failedFiles", O(failed_files), O(has_failed_files), 0, O(failed_files_count), 0, SL, KO, &rd_MediaBatchDownloadCompletedMessageFailedFilesItem },
-    { "processedAt", O(processed_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "statistics", O(statistics), O(has_statistics), 0, 0, 0, SC, KO, &rd_MediaBatchDownloadCompletedMessageStatistics },
+    F("batchId", batch_id, REQ, NN, KS, NULL),
+    F("status", status, REQ, NN, KS, NULL),
+    FL("processedFiles", processed_files, OPT, NN, KO, &rd_MediaBatchDownloadCompletedMessageProcessedFilesItem),
+    FL("failedFiles", failed_files, OPT, NN, KO, &rd_MediaBatchDownloadCompletedMessageFailedFilesItem),
+    F("processedAt", processed_at, REQ, NN, KS, NULL),
+    F("statistics", statistics, OPT, NN, KO, &rd_MediaBatchDownloadCompletedMessageStatistics),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadCompletedMessage = {"MediaBatchDownloadCompletedMessage", sizeof(T), O(extra_json), fd_MediaBatchDownloadCompletedMessage, 6, worker_backend_MediaBatchDownloadCompletedMessage_validate};
 #undef T
-T_FNS(MediaBatchDownloadCompletedMessage, rec, rd)
-R_FNS(MediaBatchDownloadCompletedMessage)
+REC(MediaBatchDownloadCompletedMessage, 6)
 
 #define T worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem
 static const worker_backend_field fd_MediaBatchDownloadCompletedMessageProcessedFilesItem[] = {
-    { "originalPath", O(original_path), 0, 0, 0, 0, SC, KS, NULL },
-    { "originalName", O(original_name), O(has_original_name), 0, 0, 0, SC, KS, NULL },
-    { "s3Location", O(s3_location), 0, 0, 0, 0, SC, KO, &rd_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location },
-    { "processedType", O(processed_type), O(has_processed_type), 0, 0, 0, SC, KS, NULL },
-    { "originalSize", O(original_size), O(has_original_size), 0, 0, 0, SC, KN, NULL },
-    { "processedSize", O(processed_size), O(has_processed_size), 0, 0, 0, SC, KN, NULL },
-    { "compressionRatio", O(compression_ratio), O(has_compression_ratio), 0, 0, 0, SC, KN, NULL },
+    F("originalPath", original_path, REQ, NN, KS, NULL),
+    F("originalName", original_name, OPT, NN, KS, NULL),
+    F("s3Location", s3_location, REQ, NN, KO, &rd_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location),
+    F("processedType", processed_type, OPT, NN, KS, NULL),
+    F("originalSize", original_size, OPT, NN, KN, NULL),
+    F("processedSize", processed_size, OPT, NN, KN, NULL),
+    F("compressionRatio", compression_ratio, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadCompletedMessageProcessedFilesItem = {"MediaBatchDownloadCompletedMessageProcessedFilesItem", sizeof(T), O(extra_json), fd_MediaBatchDownloadCompletedMessageProcessedFilesItem, 7, worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validate};
 #undef T
-T_FNS(MediaBatchDownloadCompletedMessageProcessedFilesItem, rec, rd)
-R_FNS(MediaBatchDownloadCompletedMessageProcessedFilesItem)
+REC(MediaBatchDownloadCompletedMessageProcessedFilesItem, 7)
 
 #define T worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location
 static const worker_backend_field fd_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location[] = {
-    { "bucket", O(bucket), O(has_bucket), 0, 0, 0, SC, KS, NULL },
-    { "key", O(key), O(has_key), 0, 0, 0, SC, KS, NULL },
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
+    F("bucket", bucket, OPT, NN, KS, NULL),
+    F("key", key, OPT, NN, KS, NULL),
+    F("url", url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location = {"MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location", sizeof(T), O(extra_json), fd_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location, 3, worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_validate};
 #undef T
-T_FNS(MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location, rec, rd)
-R_FNS(MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location)
+REC(MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location, 3)
 
 #define T worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem
 static const worker_backend_field fd_MediaBatchDownloadCompletedMessageFailedFilesItem[] = {
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("path", path, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadCompletedMessageFailedFilesItem = {"MediaBatchDownloadCompletedMessageFailedFilesItem", sizeof(T), O(extra_json), fd_MediaBatchDownloadCompletedMessageFailedFilesItem, 2, worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate};
 #undef T
-T_FNS(MediaBatchDownloadCompletedMessageFailedFilesItem, rec, rd)
-R_FNS(MediaBatchDownloadCompletedMessageFailedFilesItem)
+REC(MediaBatchDownloadCompletedMessageFailedFilesItem, 2)
 
 #define T worker_backend_MediaBatchDownloadCompletedMessageStatistics
 static const worker_backend_field fd_MediaBatchDownloadCompletedMessageStatistics[] = {
-    { "totalFiles", O(total_files), O(has_total_files), 0, 0, 0, SC, KI, NULL },
-    { "successfulFiles", O(successful_files), O(has_successful_files), 0, 0, 0, SC, KI, NULL },
-    { "failedFiles", O(failed_files), O(has_failed_files), 0, 0, 0, SC, KI, NULL },
-    { "totalOriginalSize", O(total_original_size), O(has_total_original_size), 0, 0, 0, SC, KN, NULL },
-    { "totalProcessedSize", O(total_processed_size), O(has_total_processed_size), 0, 0, 0, SC, KN, NULL },
-    { "averageCompressionRatio", O(average_compression_ratio), O(has_average_compression_ratio), 0, 0, 0, SC, KN, NULL },
-    { "processingDuration", O(processing_duration), O(has_processing_duration), 0, 0, 0, SC, KN, NULL },
+    F("totalFiles", total_files, OPT, NN, KI, NULL),
+    F("successfulFiles", successful_files, OPT, NN, KI, NULL),
+    F("failedFiles", failed_files, OPT, NN, KI, NULL),
+    F("totalOriginalSize", total_original_size, OPT, NN, KN, NULL),
+    F("totalProcessedSize", total_processed_size, OPT, NN, KN, NULL),
+    F("averageCompressionRatio", average_compression_ratio, OPT, NN, KN, NULL),
+    F("processingDuration", processing_duration, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadCompletedMessageStatistics = {"MediaBatchDownloadCompletedMessageStatistics", sizeof(T), O(extra_json), fd_MediaBatchDownloadCompletedMessageStatistics, 7, worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate};
 #undef T
-T_FNS(MediaBatchDownloadCompletedMessageStatistics, rec, rd)
-R_FNS(MediaBatchDownloadCompletedMessageStatistics)
+REC(MediaBatchDownloadCompletedMessageStatistics, 7)
 
 #define T worker_backend_MediaBatchDownloadRequestMessage
 static const worker_backend_field fd_MediaBatchDownloadRequestMessage[] = {
-    { "batchId", O(batch_id), O(has_batch_id), 0, 0, 0, SC, KS, NULL },
-    { "downloadStrategy", O(download_strategy), O(has_download_strategy), 0, 0, 0, SC, KE, &ed_MediaBatchDownloadRequestMessageDownloadStrategy },
-    { "entityType", O(entity_type), O(has_entity_type), 0, 0, 0, SC, KS, NULL },
-    { "entityId", O(entity_id), O(has_entity_id), 0, 0, 0, SC, KS, NULL },
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "credentials", O(credentials), O(has_credentials), 0, 0, 0, SC, KO, &rd_MediaBatchDownloadRequestMessageCredentials },
-    { "mediaFiles", O(media_files), O(has_media_files), 0, O(media_files_count), 0, SL, KJ, NULL },
-    { "compressionSettings", O(compression_settings), O(has_compression_settings), 0, 0, 0, SC, KO, &rd_MediaBatchDownloadRequestMessageCompressionSettings },
+    F("batchId", batch_id, OPT, NN, KS, NULL),
+    F("downloadStrategy", download_strategy, OPT, NN, KE, &ed_MediaBatchDownloadRequestMessageDownloadStrategy),
+    F("entityType", entity_type, OPT, NN, KS, NULL),
+    F("entityId", entity_id, OPT, NN, KS, NULL),
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("credentials", credentials, OPT, NN, KO, &rd_MediaBatchDownloadRequestMessageCredentials),
+    FL("mediaFiles", media_files, OPT, NN, KJ, NULL),
+    F("compressionSettings", compression_settings, OPT, NN, KO, &rd_MediaBatchDownloadRequestMessageCompressionSettings),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadRequestMessage = {"MediaBatchDownloadRequestMessage", sizeof(T), O(extra_json), fd_MediaBatchDownloadRequestMessage, 8, worker_backend_MediaBatchDownloadRequestMessage_validate};
 #undef T
-T_FNS(MediaBatchDownloadRequestMessage, rec, rd)
-R_FNS(MediaBatchDownloadRequestMessage)
+REC(MediaBatchDownloadRequestMessage, 8)
 
 #define T worker_backend_MediaBatchDownloadRequestMessageCredentials
 static const worker_backend_field fd_MediaBatchDownloadRequestMessageCredentials[] = {
-    { "provider", O(provider), O(has_provider), 0, 0, 0, SC, KS, NULL },
-    { "accessToken", O(access_token), O(has_access_token), 0, 0, 0, SC, KS, NULL },
-    { "refreshToken", O(refresh_token), O(has_refresh_token), 0, 0, 0, SC, KS, NULL },
-    { "clientId", O(client_id), O(has_client_id), 0, 0, 0, SC, KS, NULL },
-    { "clientSecret", O(client_secret), O(has_client_secret), 0, 0, 0, SC, KS, NULL },
-    { "host", O(host), O(has_host), 0, 0, 0, SC, KS, NULL },
-    { "username", O(username), O(has_username), 0, 0, 0, SC, KS, NULL },
-    { "password", O(password), O(has_password), 0, 0, 0, SC, KS, NULL },
-    { "port", O(port), O(has_port), 0, 0, 0, SC, KI, NULL },
+    F("provider", provider, OPT, NN, KS, NULL),
+    F("accessToken", access_token, OPT, NN, KS, NULL),
+    F("refreshToken", refresh_token, OPT, NN, KS, NULL),
+    F("clientId", client_id, OPT, NN, KS, NULL),
+    F("clientSecret", client_secret, OPT, NN, KS, NULL),
+    F("host", host, OPT, NN, KS, NULL),
+    F("username", username, OPT, NN, KS, NULL),
+    F("password", password, OPT, NN, KS, NULL),
+    F("port", port, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadRequestMessageCredentials = {"MediaBatchDownloadRequestMessageCredentials", sizeof(T), O(extra_json), fd_MediaBatchDownloadRequestMessageCredentials, 9, worker_backend_MediaBatchDownloadRequestMessageCredentials_validate};
 #undef T
-T_FNS(MediaBatchDownloadRequestMessageCredentials, rec, rd)
-R_FNS(MediaBatchDownloadRequestMessageCredentials)
+REC(MediaBatchDownloadRequestMessageCredentials, 9)
 
 #define T worker_backend_MediaBatchDownloadRequestMessageCompressionSettings
 static const worker_backend_field fd_MediaBatchDownloadRequestMessageCompressionSettings[] = {
-    { "maxWidth", O(max_width), O(has_max_width), 0, 0, 0, SC, KN, NULL },
-    { "maxHeight", O(max_height), O(has_max_height), 0, 0, 0, SC, KN, NULL },
-    { "imageQuality", O(image_quality), O(has_image_quality), 0, 0, 0, SC, KN, NULL },
-    { "outputFormat", O(output_format), O(has_output_format), 0, 0, 0, SC, KS, NULL },
+    F("maxWidth", max_width, OPT, NN, KN, NULL),
+    F("maxHeight", max_height, OPT, NN, KN, NULL),
+    F("imageQuality", image_quality, OPT, NN, KN, NULL),
+    F("outputFormat", output_format, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MediaBatchDownloadRequestMessageCompressionSettings = {"MediaBatchDownloadRequestMessageCompressionSettings", sizeof(T), O(extra_json), fd_MediaBatchDownloadRequestMessageCompressionSettings, 4, worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate};
 #undef T
-T_FNS(MediaBatchDownloadRequestMessageCompressionSettings, rec, rd)
-R_FNS(MediaBatchDownloadRequestMessageCompressionSettings)
+REC(MediaBatchDownloadRequestMessageCompressionSettings, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessage
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessage[] = {
-    { "metamodelId", O(metamodel_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadata },
-    { "technicalMetadata", O(technical_metadata), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata },
+    F("metamodelId", metamodel_id, REQ, NN, KS, NULL),
+    F("metadata", metadata, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadata),
+    F("technicalMetadata", technical_metadata, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessage = {"MetamodelMetadataGenerationCompletedMessage", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessage, 3, worker_backend_MetamodelMetadataGenerationCompletedMessage_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessage, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessage)
+REC(MetamodelMetadataGenerationCompletedMessage, 3)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadata[] = {
-    { "classification", O(classification), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataClassification },
-    { "printTechnology", O(print_technology), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology },
-    { "franchise", O(franchise), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataFranchise },
-    { "tagDataJson", O(tag_data_json), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson },
-    { "assemblyMetadata", O(assembly_metadata), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata },
-    { "aiGenerationMetadata", O(ai_generation_metadata), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata },
-    { "generatedDescription", O(generated_description), 0, 0, 0, 0, SC, KS, NULL },
-    { "pricing", O(pricing_values), 0, 0, O(pricing_count), O(pricing_keys), SD, KJ, NULL },
-    { "marketplaceListingsJson", O(marketplace_listings_json_values), 0, 0, O(marketplace_listings_json_count), O(marketplace_listings_json_keys), SD, KJ, NULL },
+    F("classification", classification, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataClassification),
+    F("printTechnology", print_technology, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology),
+    F("franchise", franchise, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataFranchise),
+    F("tagDataJson", tag_data_json, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson),
+    F("assemblyMetadata", assembly_metadata, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata),
+    F("aiGenerationMetadata", ai_generation_metadata, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata),
+    F("generatedDescription", generated_description, REQ, NN, KS, NULL),
+    FD("pricing", pricing, REQ, NN, KJ, NULL),
+    FD("marketplaceListingsJson", marketplace_listings_json, REQ, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadata = {"MetamodelMetadataGenerationCompletedMessageMetadata", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadata, 9, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadata, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadata)
+REC(MetamodelMetadataGenerationCompletedMessageMetadata, 9)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataClassification[] = {
-    { "primary_category", O(primary_category), O(has_primary_category), 0, 0, 0, SC, KS, NULL },
-    { "sub_category", O(sub_category), O(has_sub_category), 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "reasoning", O(reasoning), O(has_reasoning), 0, O(reasoning_count), 0, SL, KS, NULL },
+    F("primary_category", primary_category, OPT, NN, KS, NULL),
+    F("sub_category", sub_category, OPT, NN, KS, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    FL("reasoning", reasoning, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataClassification = {"MetamodelMetadataGenerationCompletedMessageMetadataClassification", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataClassification, 4, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataClassification, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataClassification)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataClassification, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology[] = {
-    { "recommended", O(recommended), O(has_recommended), 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "reasoning", O(reasoning), O(has_reasoning), 0, O(reasoning_count), 0, SL, KS, NULL },
-    { "constituentsAnalysis", O(constituents_analysis), O(has_constituents_analysis), 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis },
+    F("recommended", recommended, OPT, NN, KS, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    FL("reasoning", reasoning, OPT, NN, KS, NULL),
+    F("constituentsAnalysis", constituents_analysis, OPT, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology = {"MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology, 4, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis[] = {
-    { "fdmCompatible", O(fdm_compatible), O(has_fdm_compatible), 0, 0, 0, SC, KN, NULL },
-    { "resinRequired", O(resin_required), O(has_resin_required), 0, 0, 0, SC, KN, NULL },
-    { "totalParts", O(total_parts), O(has_total_parts), 0, 0, 0, SC, KI, NULL },
+    F("fdmCompatible", fdm_compatible, OPT, NN, KN, NULL),
+    F("resinRequired", resin_required, OPT, NN, KN, NULL),
+    F("totalParts", total_parts, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis = {"MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis, 3, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis, 3)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataFranchise[] = {
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "universe", O(universe), O(has_universe), 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "licensingInfo", O(licensing_info), O(has_licensing_info), 0, 0, 0, SC, KS, NULL },
+    F("name", name, OPT, NN, KS, NULL),
+    F("universe", universe, OPT, NN, KS, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("licensingInfo", licensing_info, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataFranchise = {"MetamodelMetadataGenerationCompletedMessageMetadataFranchise", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataFranchise, 4, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataFranchise, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataFranchise)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataFranchise, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson[] = {
-    { "style", O(style), O(has_style), 0, O(style_count), 0, SL, KS, NULL },
-    { "technical", O(technical), O(has_technical), 0, O(technical_count), 0, SL, KS, NULL },
-    { "source", O(source), O(has_source), 0, O(source_count), 0, SL, KS, NULL },
-    { "quality", O(quality), O(has_quality), 0, O(quality_count), 0, SL, KS, NULL },
-    { "scale", O(scale), O(has_scale), 0, O(scale_count), 0, SL, KS, NULL },
-    { "usage", O(usage), O(has_usage), 0, O(usage_count), 0, SL, KS, NULL },
-    { "custom", O(custom), O(has_custom), 0, O(custom_count), 0, SL, KS, NULL },
+    FL("style", style, OPT, NN, KS, NULL),
+    FL("technical", technical, OPT, NN, KS, NULL),
+    FL("source", source, OPT, NN, KS, NULL),
+    FL("quality", quality, OPT, NN, KS, NULL),
+    FL("scale", scale, OPT, NN, KS, NULL),
+    FL("usage", usage, OPT, NN, KS, NULL),
+    FL("custom", custom, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson = {"MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson, 7, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson, 7)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata[] = {
-    { "totalParts", O(total_parts), O(has_total_parts), 0, 0, 0, SC, KI, NULL },
-    { "complexity", O(complexity), O(has_complexity), 0, 0, 0, SC, KS, NULL },
-    { "estimatedAssemblyTime", O(estimated_assembly_time), O(has_estimated_assembly_time), 0, 0, 0, SC, KN, NULL },
-    { "requiresGlue", O(requires_glue), O(has_requires_glue), 0, 0, 0, SC, KB, NULL },
-    { "requiresPainting", O(requires_painting), O(has_requires_painting), 0, 0, 0, SC, KB, NULL },
-    { "requiresSupports", O(requires_supports), O(has_requires_supports), 0, 0, 0, SC, KB, NULL },
-    { "instructions", O(instructions), O(has_instructions), 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions },
+    F("totalParts", total_parts, OPT, NN, KI, NULL),
+    F("complexity", complexity, OPT, NN, KS, NULL),
+    F("estimatedAssemblyTime", estimated_assembly_time, OPT, NN, KN, NULL),
+    F("requiresGlue", requires_glue, OPT, NN, KB, NULL),
+    F("requiresPainting", requires_painting, OPT, NN, KB, NULL),
+    F("requiresSupports", requires_supports, OPT, NN, KB, NULL),
+    F("instructions", instructions, OPT, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata = {"MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata, 7, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata, 7)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions[] = {
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
-    { "embedded", O(embedded), O(has_embedded), 0, 0, 0, SC, KS, NULL },
+    F("url", url, OPT, NN, KS, NULL),
+    F("embedded", embedded, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions = {"MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions, 2, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions, 2)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata[] = {
-    { "workerVersion", O(worker_version), O(has_worker_version), 0, 0, 0, SC, KS, NULL },
-    { "ollamaModels", O(ollama_models), O(has_ollama_models), 0, O(ollama_models_count), 0, SL, KS, NULL },
-    { "totalResponses", O(total_responses), O(has_total_responses), 0, 0, 0, SC, KI, NULL },
-    { "processingTimeSeconds", O(processing_time_seconds), O(has_processing_time_seconds), 0, 0, 0, SC, KN, NULL },
-    { "promptTokens", O(prompt_tokens), O(has_prompt_tokens), 0, 0, 0, SC, KI, NULL },
-    { "completionTokens", O(completion_tokens), O(has_completion_tokens), 0, 0, 0, SC, KI, NULL },
-    { "generatedAt", O(generated_at), O(has_generated_at), 0, 0, 0, SC, KS, NULL },
+    F("workerVersion", worker_version, OPT, NN, KS, NULL),
+    FL("ollamaModels", ollama_models, OPT, NN, KS, NULL),
+    F("totalResponses", total_responses, OPT, NN, KI, NULL),
+    F("processingTimeSeconds", processing_time_seconds, OPT, NN, KN, NULL),
+    F("promptTokens", prompt_tokens, OPT, NN, KI, NULL),
+    F("completionTokens", completion_tokens, OPT, NN, KI, NULL),
+    F("generatedAt", generated_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata = {"MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata, 7, worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata)
+REC(MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata, 7)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata[] = {
-    { "totalVertices", O(total_vertices), 0, 0, 0, 0, SC, KI, NULL },
-    { "totalFaces", O(total_faces), 0, 0, 0, 0, SC, KI, NULL },
-    { "totalEdges", O(total_edges), 0, 0, 0, 0, SC, KI, NULL },
-    { "averageDetailLevel", O(average_detail_level), 0, 0, 0, 0, SC, KS, NULL },
-    { "assembledBoundingBox", O(assembled_bounding_box), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox },
-    { "totalVolumeCubicMm", O(total_volume_cubic_mm), 0, 0, 0, 0, SC, KN, NULL },
-    { "totalSurfaceAreaSqMm", O(total_surface_area_sq_mm), 0, 0, 0, 0, SC, KN, NULL },
-    { "allPartsManifold", O(all_parts_manifold), 0, 0, 0, 0, SC, KB, NULL },
-    { "lowestQualityScore", O(lowest_quality_score), 0, 0, 0, 0, SC, KN, NULL },
-    { "lowestPrintabilityScore", O(lowest_printability_score), 0, 0, 0, 0, SC, KN, NULL },
-    { "partsRequiringRepair", O(parts_requiring_repair), 0, 0, 0, 0, SC, KI, NULL },
-    { "partsWithThinWalls", O(parts_with_thin_walls), 0, 0, 0, 0, SC, KI, NULL },
-    { "constituentModels", O(constituent_models), 0, 0, O(constituent_models_count), 0, SL, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem },
-    { "validationStatus", O(validation_status), 0, 0, 0, 0, SC, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus },
-    { "analyzedAt", O(analyzed_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "analysisVersion", O(analysis_version), 0, 0, 0, 0, SC, KS, NULL },
+    F("totalVertices", total_vertices, REQ, NN, KI, NULL),
+    F("totalFaces", total_faces, REQ, NN, KI, NULL),
+    F("totalEdges", total_edges, REQ, NN, KI, NULL),
+    F("averageDetailLevel", average_detail_level, REQ, NN, KS, NULL),
+    F("assembledBoundingBox", assembled_bounding_box, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox),
+    F("totalVolumeCubicMm", total_volume_cubic_mm, REQ, NN, KN, NULL),
+    F("totalSurfaceAreaSqMm", total_surface_area_sq_mm, REQ, NN, KN, NULL),
+    F("allPartsManifold", all_parts_manifold, REQ, NN, KB, NULL),
+    F("lowestQualityScore", lowest_quality_score, REQ, NN, KN, NULL),
+    F("lowestPrintabilityScore", lowest_printability_score, REQ, NN, KN, NULL),
+    F("partsRequiringRepair", parts_requiring_repair, REQ, NN, KI, NULL),
+    F("partsWithThinWalls", parts_with_thin_walls, REQ, NN, KI, NULL),
+    FL("constituentModels", constituent_models, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem),
+    F("validationStatus", validation_status, REQ, NN, KO, &rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus),
+    F("analyzedAt", analyzed_at, REQ, NN, KS, NULL),
+    F("analysisVersion", analysis_version, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata = {"MetamodelMetadataGenerationCompletedMessageTechnicalMetadata", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata, 16, worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadata, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadata)
+REC(MetamodelMetadataGenerationCompletedMessageTechnicalMetadata, 16)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox[] = {
-    { "width", O(width), O(has_width), 0, 0, 0, SC, KN, NULL },
-    { "height", O(height), O(has_height), 0, 0, 0, SC, KN, NULL },
-    { "depth", O(depth), O(has_depth), 0, 0, 0, SC, KN, NULL },
-    { "originalUnit", O(original_unit), O(has_original_unit), 0, 0, 0, SC, KS, NULL },
+    F("width", width, OPT, NN, KN, NULL),
+    F("height", height, OPT, NN, KN, NULL),
+    F("depth", depth, OPT, NN, KN, NULL),
+    F("originalUnit", original_unit, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox = {"MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox, 4, worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox)
+REC(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "orderIndex", O(order_index), O(has_order_index), 0, 0, 0, SC, KI, NULL },
-    { "purpose", O(purpose), O(has_purpose), 0, 0, 0, SC, KS, NULL },
-    { "isOptional", O(is_optional), O(has_is_optional), 0, 0, 0, SC, KB, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("orderIndex", order_index, OPT, NN, KI, NULL),
+    F("purpose", purpose, OPT, NN, KS, NULL),
+    F("isOptional", is_optional, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem = {"MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem, 5, worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem)
+REC(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem, 5)
 
 #define T worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus
 static const worker_backend_field fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus[] = {
-    { "allPartsPresent", O(all_parts_present), O(has_all_parts_present), 0, 0, 0, SC, KB, NULL },
-    { "allPartsAnalyzed", O(all_parts_analyzed), O(has_all_parts_analyzed), 0, 0, 0, SC, KB, NULL },
-    { "assemblyInstructionsComplete", O(assembly_instructions_complete), O(has_assembly_instructions_complete), 0, 0, 0, SC, KB, NULL },
-    { "minimumQualityMet", O(minimum_quality_met), O(has_minimum_quality_met), 0, 0, 0, SC, KB, NULL },
-    { "readyForMarketplace", O(ready_for_marketplace), O(has_ready_for_marketplace), 0, 0, 0, SC, KB, NULL },
+    F("allPartsPresent", all_parts_present, OPT, NN, KB, NULL),
+    F("allPartsAnalyzed", all_parts_analyzed, OPT, NN, KB, NULL),
+    F("assemblyInstructionsComplete", assembly_instructions_complete, OPT, NN, KB, NULL),
+    F("minimumQualityMet", minimum_quality_met, OPT, NN, KB, NULL),
+    F("readyForMarketplace", ready_for_marketplace, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus = {"MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus, 5, worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus, rec, rd)
-R_FNS(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus)
+REC(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus, 5)
 
 #define T worker_backend_MetamodelMetadataGenerationRequestMessage
 static const worker_backend_field fd_MetamodelMetadataGenerationRequestMessage[] = {
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "constituentModelIds", O(constituent_model_ids), O(has_constituent_model_ids), 0, O(constituent_model_ids_count), 0, SL, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "libraryId", O(library_id), O(has_library_id), 0, 0, 0, SC, KS, NULL },
-    { "constituentModels", O(constituent_models), O(has_constituent_models), 0, O(constituent_models_count), 0, SL, KO, &rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItem },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    FL("constituentModelIds", constituent_model_ids, OPT, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("libraryId", library_id, OPT, NN, KS, NULL),
+    FL("constituentModels", constituent_models, OPT, NN, KO, &rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItem),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationRequestMessage = {"MetamodelMetadataGenerationRequestMessage", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationRequestMessage, 7, worker_backend_MetamodelMetadataGenerationRequestMessage_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationRequestMessage, rec, rd)
-R_FNS(MetamodelMetadataGenerationRequestMessage)
+REC(MetamodelMetadataGenerationRequestMessage, 7)
 
 #define T worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem
 static const worker_backend_field fd_MetamodelMetadataGenerationRequestMessageConstituentModelsItem[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItems", O(storage_items), O(has_storage_items), 0, O(storage_items_count), 0, SL, KO, &rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    FL("storageItems", storage_items, OPT, NN, KO, &rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItem = {"MetamodelMetadataGenerationRequestMessageConstituentModelsItem", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationRequestMessageConstituentModelsItem, 4, worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationRequestMessageConstituentModelsItem, rec, rd)
-R_FNS(MetamodelMetadataGenerationRequestMessageConstituentModelsItem)
+REC(MetamodelMetadataGenerationRequestMessageConstituentModelsItem, 4)
 
 #define T worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem
 static const worker_backend_field fd_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem[] = {
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "mimeType", O(mime_type), O(has_mime_type), 0, 0, 0, SC, KS, NULL },
-    { "size", O(size), O(has_size), 0, 0, 0, SC, KN, NULL },
-    { "s3Key", O(s3_key), O(has_s3_key), 0, 0, 0, SC, KS, NULL },
-    { "bucket", O(bucket), O(has_bucket), 0, 0, 0, SC, KS, NULL },
-    { "isImage", O(is_image), O(has_is_image), 0, 0, 0, SC, KB, NULL },
+    F("path", path, OPT, NN, KS, NULL),
+    F("mimeType", mime_type, OPT, NN, KS, NULL),
+    F("size", size, OPT, NN, KN, NULL),
+    F("s3Key", s3_key, OPT, NN, KS, NULL),
+    F("bucket", bucket, OPT, NN, KS, NULL),
+    F("isImage", is_image, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem = {"MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem", sizeof(T), O(extra_json), fd_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem, 6, worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_validate};
 #undef T
-T_FNS(MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem, rec, rd)
-R_FNS(MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem)
+REC(MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem, 6)
 
 #define T worker_backend_ModelAnalyticsCollectionRequestMessage
 static const worker_backend_field fd_ModelAnalyticsCollectionRequestMessage[] = {
-    { "metamodelId", O(metamodel_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "primaryCategory", O(primary_category), O(has_primary_category), 0, 0, 0, SC, KS, NULL },
-    { "subCategory", O(sub_category), O(has_sub_category), 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
-    { "franchise", O(franchise), O(has_franchise), 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "priority", O(priority), O(has_priority), 0, 0, 0, SC, KS, NULL },
-    { "triggeredBy", O(triggered_by), O(has_triggered_by), 0, 0, 0, SC, KS, NULL },
-    { "triggeredAt", O(triggered_at), O(has_triggered_at), 0, 0, 0, SC, KS, NULL },
+    F("metamodelId", metamodel_id, REQ, NN, KS, NULL),
+    F("ownerId", owner_id, REQ, NN, KS, NULL),
+    F("primaryCategory", primary_category, OPT, NN, KS, NULL),
+    F("subCategory", sub_category, OPT, NN, KS, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
+    F("franchise", franchise, OPT, NN, KS, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("priority", priority, OPT, NN, KS, NULL),
+    F("triggeredBy", triggered_by, OPT, NN, KS, NULL),
+    F("triggeredAt", triggered_at, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelAnalyticsCollectionRequestMessage = {"ModelAnalyticsCollectionRequestMessage", sizeof(T), O(extra_json), fd_ModelAnalyticsCollectionRequestMessage, 10, worker_backend_ModelAnalyticsCollectionRequestMessage_validate};
 #undef T
-T_FNS(ModelAnalyticsCollectionRequestMessage, rec, rd)
-R_FNS(ModelAnalyticsCollectionRequestMessage)
+REC(ModelAnalyticsCollectionRequestMessage, 10)
 
 #define T worker_backend_ModelDiscoveryFolderProcessedEventMessage
 static const worker_backend_field fd_ModelDiscoveryFolderProcessedEventMessage[] = {
-    { "connectionId", O(connection_id), O(has_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "folderPath", O(folder_path), O(has_folder_path), 0, 0, 0, SC, KS, NULL },
-    { "discoveredFiles", O(discovered_files), O(has_discovered_files), 0, O(discovered_files_count), 0, SL, KO, &rd_DiscoveredFile },
-    { "folderSignature", O(folder_signature), O(has_folder_signature), 0, 0, 0, SC, KO, &rd_FolderSignature },
-    { "processedAt", O(processed_at), O(has_processed_at), 0, 0, 0, SC, KS, NULL },
-    { "statistics", O(statistics), O(has_statistics), 0, 0, 0, SC, KO, &rd_FolderStatistics },
+    F("connectionId", connection_id, OPT, NN, KS, NULL),
+    F("folderPath", folder_path, OPT, NN, KS, NULL),
+    FL("discoveredFiles", discovered_files, OPT, NN, KO, &rd_DiscoveredFile),
+    F("folderSignature", folder_signature, OPT, NN, KO, &rd_FolderSignature),
+    F("processedAt", processed_at, OPT, NN, KS, NULL),
+    F("statistics", statistics, OPT, NN, KO, &rd_FolderStatistics),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryFolderProcessedEventMessage = {"ModelDiscoveryFolderProcessedEventMessage", sizeof(T), O(extra_json), fd_ModelDiscoveryFolderProcessedEventMessage, 6, worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate};
 #undef T
-T_FNS(ModelDiscoveryFolderProcessedEventMessage, rec, rd)
-R_FNS(ModelDiscoveryFolderProcessedEventMessage)
+REC(ModelDiscoveryFolderProcessedEventMessage, 6)
 
 #define T worker_backend_DiscoveredFile
 static const worker_backend_field fd_DiscoveredFile[] = {
-    { "path", O(path), 0, 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
-    { "size", O(size), 0, 0, 0, 0, SC, KI, NULL },
-    { "modifiedAt", O(modified_at), 0, 0, 0, 0, SC, KS, NULL },
+    F("path", path, REQ, NN, KS, NULL),
+    F("name", name, REQ, NN, KS, NULL),
+    F("size", size, REQ, NN, KI, NULL),
+    F("modifiedAt", modified_at, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_DiscoveredFile = {"DiscoveredFile", sizeof(T), O(extra_json), fd_DiscoveredFile, 4, worker_backend_DiscoveredFile_validate};
 #undef T
-T_FNS(DiscoveredFile, rec, rd)
-R_FNS(DiscoveredFile)
+REC(DiscoveredFile, 4)
 
 #define T worker_backend_FolderSignature
 static const worker_backend_field fd_FolderSignature[] = {
-    { "hash", O(hash), 0, 0, 0, 0, SC, KS, NULL },
-    { "calculatedAt", O(calculated_at), 0, 0, 0, 0, SC, KS, NULL },
+    F("hash", hash, REQ, NN, KS, NULL),
+    F("calculatedAt", calculated_at, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_FolderSignature = {"FolderSignature", sizeof(T), O(extra_json), fd_FolderSignature, 2, worker_backend_FolderSignature_validate};
 #undef T
-T_FNS(FolderSignature, rec, rd)
-R_FNS(FolderSignature)
+REC(FolderSignature, 2)
 
 #define T worker_backend_FolderStatistics
 static const worker_backend_field fd_FolderStatistics[] = {
-    { "totalFiles", O(total_files), 0, 0, 0, 0, SC, KI, NULL },
-    { "modelFiles", O(model_files), 0, 0, 0, 0, SC, KI, NULL },
-    { "mediaFiles", O(media_files), 0, 0, 0, 0, SC, KI, NULL },
-    { "accessoryFiles", O(accessory_files), 0, 0, 0, 0, SC, KI, NULL },
-    { "totalFolders", O(total_folders), 0, 0, 0, 0, SC, KI, NULL },
-    { "totalSize", O(total_size), 0, 0, 0, 0, SC, KI, NULL },
-    { "processingDuration", O(processing_duration), 0, 0, 0, 0, SC, KN, NULL },
+    F("totalFiles", total_files, REQ, NN, KI, NULL),
+    F("modelFiles", model_files, REQ, NN, KI, NULL),
+    F("mediaFiles", media_files, REQ, NN, KI, NULL),
+    F("accessoryFiles", accessory_files, REQ, NN, KI, NULL),
+    F("totalFolders", total_folders, REQ, NN, KI, NULL),
+    F("totalSize", total_size, REQ, NN, KI, NULL),
+    F("processingDuration", processing_duration, REQ, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_FolderStatistics = {"FolderStatistics", sizeof(T), O(extra_json), fd_FolderStatistics, 7, worker_backend_FolderStatistics_validate};
 #undef T
-T_FNS(FolderStatistics, rec, rd)
-R_FNS(FolderStatistics)
+REC(FolderStatistics, 7)
 
 #define T worker_backend_ModelDiscoveryScanFoundEventMessage
 static const worker_backend_field fd_ModelDiscoveryScanFoundEventMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "fileName", O(file_name), O(has_file_name), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
-    { "fileTypes", O(file_types), O(has_file_types), 0, O(file_types_count), 0, SL, KS, NULL },
-    { "size", O(size), O(has_size), 0, 0, 0, SC, KN, NULL },
-    { "storageLocation", O(storage_location), O(has_storage_location), 0, 0, 0, SC, KO, &rd_ModelDiscoveryScanFoundEventMessageStorageLocation },
-    { "providerType", O(provider_type), O(has_provider_type), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata_values), O(has_metadata), 0, O(metadata_count), O(metadata_keys), SD, KJ, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("fileName", file_name, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
+    FL("fileTypes", file_types, OPT, NN, KS, NULL),
+    F("size", size, OPT, NN, KN, NULL),
+    F("storageLocation", storage_location, OPT, NN, KO, &rd_ModelDiscoveryScanFoundEventMessageStorageLocation),
+    F("providerType", provider_type, OPT, NN, KS, NULL),
+    FD("metadata", metadata, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryScanFoundEventMessage = {"ModelDiscoveryScanFoundEventMessage", sizeof(T), O(extra_json), fd_ModelDiscoveryScanFoundEventMessage, 9, worker_backend_ModelDiscoveryScanFoundEventMessage_validate};
 #undef T
-T_FNS(ModelDiscoveryScanFoundEventMessage, rec, rd)
-R_FNS(ModelDiscoveryScanFoundEventMessage)
+REC(ModelDiscoveryScanFoundEventMessage, 9)
 
 #define T worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation
 static const worker_backend_field fd_ModelDiscoveryScanFoundEventMessageStorageLocation[] = {
-    { "storageConnectionId", O(storage_connection_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), 0, 0, 0, 0, SC, KS, NULL },
-    { "libraryId", O(library_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), 0, 0, 0, 0, SC, KS, NULL },
+    F("storageConnectionId", storage_connection_id, REQ, NN, KS, NULL),
+    F("path", path, REQ, NN, KS, NULL),
+    F("libraryId", library_id, REQ, NN, KS, NULL),
+    F("ownerId", owner_id, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryScanFoundEventMessageStorageLocation = {"ModelDiscoveryScanFoundEventMessageStorageLocation", sizeof(T), O(extra_json), fd_ModelDiscoveryScanFoundEventMessageStorageLocation, 4, worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate};
 #undef T
-T_FNS(ModelDiscoveryScanFoundEventMessageStorageLocation, rec, rd)
-R_FNS(ModelDiscoveryScanFoundEventMessageStorageLocation)
+REC(ModelDiscoveryScanFoundEventMessageStorageLocation, 4)
 
 #define T worker_backend_ModelDiscoveryScanProgressEventMessage
 static const worker_backend_field fd_ModelDiscoveryScanProgressEventMessage[] = {
-    { "payload", O(payload), O(has_payload), 0, 0, 0, SC, KO, &rd_ModelDiscoveryScanProgressEventMessagePayload },
+    F("payload", payload, OPT, NN, KO, &rd_ModelDiscoveryScanProgressEventMessagePayload),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryScanProgressEventMessage = {"ModelDiscoveryScanProgressEventMessage", sizeof(T), O(extra_json), fd_ModelDiscoveryScanProgressEventMessage, 1, worker_backend_ModelDiscoveryScanProgressEventMessage_validate};
 #undef T
-T_FNS(ModelDiscoveryScanProgressEventMessage, rec, rd)
-R_FNS(ModelDiscoveryScanProgressEventMessage)
+REC(ModelDiscoveryScanProgressEventMessage, 1)
 
 #define T worker_backend_ModelDiscoveryScanProgressEventMessagePayload
 static const worker_backend_field fd_ModelDiscoveryScanProgressEventMessagePayload[] = {
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "storageConnectionId", O(storage_connection_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), 0, 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), 0, 0, 0, 0, SC, KS, NULL },
-    { "progress", O(progress), 0, 0, 0, 0, SC, KN, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KS, NULL },
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("storageConnectionId", storage_connection_id, REQ, NN, KS, NULL),
+    F("status", status, REQ, NN, KS, NULL),
+    F("message", message, REQ, NN, KS, NULL),
+    F("progress", progress, REQ, NN, KN, NULL),
+    F("error", error, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryScanProgressEventMessagePayload = {"ModelDiscoveryScanProgressEventMessagePayload", sizeof(T), O(extra_json), fd_ModelDiscoveryScanProgressEventMessagePayload, 6, worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate};
 #undef T
-T_FNS(ModelDiscoveryScanProgressEventMessagePayload, rec, rd)
-R_FNS(ModelDiscoveryScanProgressEventMessagePayload)
+REC(ModelDiscoveryScanProgressEventMessagePayload, 6)
 
 #define T worker_backend_ModelDiscoveryScanRequestMessage
 static const worker_backend_field fd_ModelDiscoveryScanRequestMessage[] = {
-    { "libraryId", O(library_id), O(has_library_id), 0, 0, 0, SC, KS, NULL },
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "providerType", O(provider_type), O(has_provider_type), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "credentials", O(credentials_values), O(has_credentials), 0, O(credentials_count), O(credentials_keys), SD, KJ, NULL },
-    { "configuration", O(configuration_values), O(has_configuration), 0, O(configuration_count), O(configuration_keys), SD, KJ, NULL },
+    F("libraryId", library_id, OPT, NN, KS, NULL),
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("providerType", provider_type, OPT, NN, KS, NULL),
+    F("path", path, OPT, NN, KS, NULL),
+    FD("credentials", credentials, OPT, NN, KJ, NULL),
+    FD("configuration", configuration, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelDiscoveryScanRequestMessage = {"ModelDiscoveryScanRequestMessage", sizeof(T), O(extra_json), fd_ModelDiscoveryScanRequestMessage, 6, worker_backend_ModelDiscoveryScanRequestMessage_validate};
 #undef T
-T_FNS(ModelDiscoveryScanRequestMessage, rec, rd)
-R_FNS(ModelDiscoveryScanRequestMessage)
+REC(ModelDiscoveryScanRequestMessage, 6)
 
 #define T worker_backend_ModelFinderIndexRequestMessage
 static const worker_backend_field fd_ModelFinderIndexRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItem", O(storage_item), O(has_storage_item), 0, 0, 0, SC, KJ, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("storageItem", storage_item, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelFinderIndexRequestMessage = {"ModelFinderIndexRequestMessage", sizeof(T), O(extra_json), fd_ModelFinderIndexRequestMessage, 2, worker_backend_ModelFinderIndexRequestMessage_validate};
 #undef T
-T_FNS(ModelFinderIndexRequestMessage, rec, rd)
-R_FNS(ModelFinderIndexRequestMessage)
+REC(ModelFinderIndexRequestMessage, 2)
 
 #define T worker_backend_ModelFinderResponseMessage
 static const worker_backend_field fd_ModelFinderResponseMessage[] = {
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "results", O(results), O(has_results), 0, O(results_count), 0, SL, KO, &rd_ModelFinderResponseMessageResultsItem },
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    FL("results", results, OPT, NN, KO, &rd_ModelFinderResponseMessageResultsItem),
 };
-static const worker_backend_rec_desc rd_ModelFinderResponseMessage = {"ModelFinderResponseMessage", sizeof(T), O(extra_json), fd_ModelFinderResponseMessage, 2, worker_backend_ModelFinderResponseMessage_validate};
 #undef T
-T_FNS(ModelFinderResponseMessage, rec, rd)
-R_FNS(ModelFinderResponseMessage)
+REC(ModelFinderResponseMessage, 2)
 
 #define T worker_backend_ModelFinderResponseMessageResultsItem
 static const worker_backend_field fd_ModelFinderResponseMessageResultsItem[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "similarity", O(similarity), O(has_similarity), 0, 0, 0, SC, KN, NULL },
-    { "metamodelIds", O(metamodel_ids), O(has_metamodel_ids), 0, O(metamodel_ids_count), 0, SL, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("similarity", similarity, OPT, NN, KN, NULL),
+    FL("metamodelIds", metamodel_ids, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelFinderResponseMessageResultsItem = {"ModelFinderResponseMessageResultsItem", sizeof(T), O(extra_json), fd_ModelFinderResponseMessageResultsItem, 3, worker_backend_ModelFinderResponseMessageResultsItem_validate};
 #undef T
-T_FNS(ModelFinderResponseMessageResultsItem, rec, rd)
-R_FNS(ModelFinderResponseMessageResultsItem)
+REC(ModelFinderResponseMessageResultsItem, 3)
 
 #define T worker_backend_ModelFinderSearchRequestMessage
 static const worker_backend_field fd_ModelFinderSearchRequestMessage[] = {
-    { "referenceModelId", O(reference_model_id), O(has_reference_model_id), 0, 0, 0, SC, KS, NULL },
-    { "referenceImageId", O(reference_image_id), O(has_reference_image_id), 0, 0, 0, SC, KS, NULL },
-    { "limit", O(limit), O(has_limit), 0, 0, 0, SC, KI, NULL },
+    F("referenceModelId", reference_model_id, OPT, NN, KS, NULL),
+    F("referenceImageId", reference_image_id, OPT, NN, KS, NULL),
+    F("limit", limit, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_ModelFinderSearchRequestMessage = {"ModelFinderSearchRequestMessage", sizeof(T), O(extra_json), fd_ModelFinderSearchRequestMessage, 3, worker_backend_ModelFinderSearchRequestMessage_validate};
 #undef T
-T_FNS(ModelFinderSearchRequestMessage, rec, rd)
-R_FNS(ModelFinderSearchRequestMessage)
+REC(ModelFinderSearchRequestMessage, 3)
 
 #define T worker_backend_ModelMetadataGenerationCompletedMessage
 static const worker_backend_field fd_ModelMetadataGenerationCompletedMessage[] = {
-    { "modelId", O(model_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), 0, 0, 0, 0, SC, KO, &rd_ModelMetadataGenerationCompletedMessageMetadata },
+    F("modelId", model_id, REQ, NN, KS, NULL),
+    F("metadata", metadata, REQ, NN, KO, &rd_ModelMetadataGenerationCompletedMessageMetadata),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationCompletedMessage = {"ModelMetadataGenerationCompletedMessage", sizeof(T), O(extra_json), fd_ModelMetadataGenerationCompletedMessage, 2, worker_backend_ModelMetadataGenerationCompletedMessage_validate};
 #undef T
-T_FNS(ModelMetadataGenerationCompletedMessage, rec, rd)
-R_FNS(ModelMetadataGenerationCompletedMessage)
+REC(ModelMetadataGenerationCompletedMessage, 2)
 
 #define T worker_backend_ModelMetadataGenerationCompletedMessageMetadata
 static const worker_backend_field fd_ModelMetadataGenerationCompletedMessageMetadata[] = {
-    { "description", O(description), 0, 0, 0, 0, SC, KS, NULL },
-    { "tags", O(tags), 0, 0, O(tags_count), 0, SL, KS, NULL },
-    { "primaryCategory", O(primary_category), 0, 0, 0, 0, SC, KS, NULL },
-    { "subCategory", O(sub_category), 0, 0, 0, 0, SC, KS, NULL },
+    F("description", description, REQ, NN, KS, NULL),
+    FL("tags", tags, REQ, NN, KS, NULL),
+    F("primaryCategory", primary_category, REQ, NN, KS, NULL),
+    F("subCategory", sub_category, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationCompletedMessageMetadata = {"ModelMetadataGenerationCompletedMessageMetadata", sizeof(T), O(extra_json), fd_ModelMetadataGenerationCompletedMessageMetadata, 4, worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate};
 #undef T
-T_FNS(ModelMetadataGenerationCompletedMessageMetadata, rec, rd)
-R_FNS(ModelMetadataGenerationCompletedMessageMetadata)
+REC(ModelMetadataGenerationCompletedMessageMetadata, 4)
 
 #define T worker_backend_ModelMetadataGenerationRequestMessage
 static const worker_backend_field fd_ModelMetadataGenerationRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "model", O(model), O(has_model), 0, 0, 0, SC, KO, &rd_ModelMetadataGenerationRequestMessageModel },
-    { "technicalMetadata", O(technical_metadata), O(has_technical_metadata), 0, 0, 0, SC, KO, &rd_ModelMetadataGenerationRequestMessageTechnicalMetadata },
-    { "thumbnails", O(thumbnails), O(has_thumbnails), 0, O(thumbnails_count), 0, SL, KO, &rd_ModelMetadataGenerationRequestMessageThumbnailsItem },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("model", model, OPT, NN, KO, &rd_ModelMetadataGenerationRequestMessageModel),
+    F("technicalMetadata", technical_metadata, OPT, NN, KO, &rd_ModelMetadataGenerationRequestMessageTechnicalMetadata),
+    FL("thumbnails", thumbnails, OPT, NN, KO, &rd_ModelMetadataGenerationRequestMessageThumbnailsItem),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationRequestMessage = {"ModelMetadataGenerationRequestMessage", sizeof(T), O(extra_json), fd_ModelMetadataGenerationRequestMessage, 4, worker_backend_ModelMetadataGenerationRequestMessage_validate};
 #undef T
-T_FNS(ModelMetadataGenerationRequestMessage, rec, rd)
-R_FNS(ModelMetadataGenerationRequestMessage)
+REC(ModelMetadataGenerationRequestMessage, 4)
 
 #define T worker_backend_ModelMetadataGenerationRequestMessageModel
 static const worker_backend_field fd_ModelMetadataGenerationRequestMessageModel[] = {
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "fileName", O(file_name), O(has_file_name), 0, 0, 0, SC, KS, NULL },
-    { "fileSize", O(file_size), O(has_file_size), 0, 0, 0, SC, KI, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
+    F("name", name, OPT, NN, KS, NULL),
+    F("fileName", file_name, OPT, NN, KS, NULL),
+    F("fileSize", file_size, OPT, NN, KI, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationRequestMessageModel = {"ModelMetadataGenerationRequestMessageModel", sizeof(T), O(extra_json), fd_ModelMetadataGenerationRequestMessageModel, 4, worker_backend_ModelMetadataGenerationRequestMessageModel_validate};
 #undef T
-T_FNS(ModelMetadataGenerationRequestMessageModel, rec, rd)
-R_FNS(ModelMetadataGenerationRequestMessageModel)
+REC(ModelMetadataGenerationRequestMessageModel, 4)
 
 #define T worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata
 static const worker_backend_field fd_ModelMetadataGenerationRequestMessageTechnicalMetadata[] = {
-    { "vertices", O(vertices), O(has_vertices), 0, 0, 0, SC, KI, NULL },
-    { "faces", O(faces), O(has_faces), 0, 0, 0, SC, KI, NULL },
-    { "volumeMm3", O(volume_mm3), O(has_volume_mm3), 0, 0, 0, SC, KN, NULL },
-    { "dimensionsMm", O(dimensions_mm), O(has_dimensions_mm), 0, O(dimensions_mm_count), 0, SL, KN, NULL },
-    { "isWatertight", O(is_watertight), O(has_is_watertight), 0, 0, 0, SC, KB, NULL },
-    { "boundingBox", O(bounding_box_values), O(has_bounding_box), 0, O(bounding_box_count), O(bounding_box_keys), SD, KJ, NULL },
+    F("vertices", vertices, OPT, NN, KI, NULL),
+    F("faces", faces, OPT, NN, KI, NULL),
+    F("volumeMm3", volume_mm3, OPT, NN, KN, NULL),
+    FL("dimensionsMm", dimensions_mm, OPT, NN, KN, NULL),
+    F("isWatertight", is_watertight, OPT, NN, KB, NULL),
+    FD("boundingBox", bounding_box, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationRequestMessageTechnicalMetadata = {"ModelMetadataGenerationRequestMessageTechnicalMetadata", sizeof(T), O(extra_json), fd_ModelMetadataGenerationRequestMessageTechnicalMetadata, 6, worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_validate};
 #undef T
-T_FNS(ModelMetadataGenerationRequestMessageTechnicalMetadata, rec, rd)
-R_FNS(ModelMetadataGenerationRequestMessageTechnicalMetadata)
+REC(ModelMetadataGenerationRequestMessageTechnicalMetadata, 6)
 
 #define T worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem
 static const worker_backend_field fd_ModelMetadataGenerationRequestMessageThumbnailsItem[] = {
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KS, NULL },
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
-    { "angle", O(angle), O(has_angle), 0, 0, 0, SC, KN, NULL },
+    F("id", id, OPT, NN, KS, NULL),
+    F("url", url, OPT, NN, KS, NULL),
+    F("angle", angle, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetadataGenerationRequestMessageThumbnailsItem = {"ModelMetadataGenerationRequestMessageThumbnailsItem", sizeof(T), O(extra_json), fd_ModelMetadataGenerationRequestMessageThumbnailsItem, 3, worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate};
 #undef T
-T_FNS(ModelMetadataGenerationRequestMessageThumbnailsItem, rec, rd)
-R_FNS(ModelMetadataGenerationRequestMessageThumbnailsItem)
+REC(ModelMetadataGenerationRequestMessageThumbnailsItem, 3)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessage
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessage[] = {
-    { "metamodels", O(metamodels), 0, 0, O(metamodels_count), 0, SL, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItem },
-    { "ekgEdges", O(ekg_edges), O(has_ekg_edges), 0, O(ekg_edges_count), 0, SL, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItem },
+    FL("metamodels", metamodels, REQ, NN, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItem),
+    FL("ekgEdges", ekg_edges, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItem),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessage = {"ModelMetamodelDetectionFoundMessage", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessage, 2, worker_backend_ModelMetamodelDetectionFoundMessage_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessage, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessage)
+REC(ModelMetamodelDetectionFoundMessage, 2)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageMetamodelsItem[] = {
-    { "internalId", O(internal_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
-    { "storageItemIds", O(storage_item_ids), O(has_storage_item_ids), 0, O(storage_item_ids_count), 0, SL, KS, NULL },
-    { "childMetamodelIds", O(child_metamodel_ids), O(has_child_metamodel_ids), 0, O(child_metamodel_ids_count), 0, SL, KS, NULL },
-    { "parentMetamodelId", O(parent_metamodel_id), O(has_parent_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "confidenceScore", O(confidence_score), 0, 0, 0, 0, SC, KN, NULL },
-    { "libraryId", O(library_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "mediaBatchId", O(media_batch_id), O(has_media_batch_id), 0, 0, 0, SC, KS, NULL },
-    { "metaModelType", O(meta_model_type), O(has_meta_model_type), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata },
+    F("internalId", internal_id, REQ, NN, KS, NULL),
+    F("name", name, REQ, NN, KS, NULL),
+    FL("storageItemIds", storage_item_ids, OPT, NN, KS, NULL),
+    FL("childMetamodelIds", child_metamodel_ids, OPT, NN, KS, NULL),
+    F("parentMetamodelId", parent_metamodel_id, OPT, NN, KS, NULL),
+    F("confidenceScore", confidence_score, REQ, NN, KN, NULL),
+    F("libraryId", library_id, REQ, NN, KS, NULL),
+    F("mediaBatchId", media_batch_id, OPT, NN, KS, NULL),
+    F("metaModelType", meta_model_type, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageMetamodelsItem = {"ModelMetamodelDetectionFoundMessageMetamodelsItem", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageMetamodelsItem, 10, worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItem, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItem)
+REC(ModelMetamodelDetectionFoundMessageMetamodelsItem, 10)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata[] = {
-    { "level", O(level), O(has_level), 0, 0, 0, SC, KN, NULL },
-    { "sku", O(sku), O(has_sku), 0, 0, 0, SC, KS, NULL },
-    { "scale", O(scale), O(has_scale), 0, 0, 0, SC, KS, NULL },
-    { "creator", O(creator), O(has_creator), 0, 0, 0, SC, KS, NULL },
-    { "isVariant", O(is_variant), O(has_is_variant), 0, 0, 0, SC, KB, NULL },
-    { "partType", O(part_type), O(has_part_type), 0, 0, 0, SC, KS, NULL },
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "thingId", O(thing_id), O(has_thing_id), 0, 0, 0, SC, KS, NULL },
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
-    { "thumbnail", O(thumbnail), O(has_thumbnail), 0, 0, 0, SC, KS, NULL },
-    { "mediaUrls", O(media_urls), O(has_media_urls), 0, O(media_urls_count), 0, SL, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem },
+    F("level", level, OPT, NN, KN, NULL),
+    F("sku", sku, OPT, NN, KS, NULL),
+    F("scale", scale, OPT, NN, KS, NULL),
+    F("creator", creator, OPT, NN, KS, NULL),
+    F("isVariant", is_variant, OPT, NN, KB, NULL),
+    F("partType", part_type, OPT, NN, KS, NULL),
+    F("source", source, OPT, NN, KS, NULL),
+    F("thingId", thing_id, OPT, NN, KS, NULL),
+    F("url", url, OPT, NN, KS, NULL),
+    F("thumbnail", thumbnail, OPT, NN, KS, NULL),
+    FL("mediaUrls", media_urls, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata = {"ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata, 11, worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata)
+REC(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata, 11)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem[] = {
-    { "url", O(url), 0, 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "type", O(type), O(has_type), 0, 0, 0, SC, KS, NULL },
-    { "metadata", O(metadata), O(has_metadata), 0, 0, 0, SC, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata },
+    F("url", url, REQ, NN, KS, NULL),
+    F("name", name, OPT, NN, KS, NULL),
+    F("type", type, OPT, NN, KS, NULL),
+    F("metadata", metadata, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem = {"ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem, 4, worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem)
+REC(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem, 4)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata[] = {
-    { "mediaType", O(media_type), O(has_media_type), 0, 0, 0, SC, KS, NULL },
-    { "isPrimary", O(is_primary), O(has_is_primary), 0, 0, 0, SC, KB, NULL },
-    { "width", O(width), O(has_width), 0, 0, 0, SC, KN, NULL },
-    { "height", O(height), O(has_height), 0, 0, 0, SC, KN, NULL },
-    { "thingId", O(thing_id), O(has_thing_id), 0, 0, 0, SC, KS, NULL },
-    { "fileId", O(file_id), O(has_file_id), 0, 0, 0, SC, KS, NULL },
+    F("mediaType", media_type, OPT, NN, KS, NULL),
+    F("isPrimary", is_primary, OPT, NN, KB, NULL),
+    F("width", width, OPT, NN, KN, NULL),
+    F("height", height, OPT, NN, KN, NULL),
+    F("thingId", thing_id, OPT, NN, KS, NULL),
+    F("fileId", file_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata = {"ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata, 6, worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata)
+REC(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata, 6)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageEkgEdgesItem[] = {
-    { "sourceMetamodelId", O(source_metamodel_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "targetId", O(target_id), O(has_target_id), 0, 0, 0, SC, KS, NULL },
-    { "targetType", O(target_type), O(has_target_type), 0, 0, 0, SC, KS, NULL },
-    { "massFunction", O(mass_function), 0, 0, 0, 0, SC, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction },
-    { "heuristicContributions", O(heuristic_contributions), O(has_heuristic_contributions), 0, O(heuristic_contributions_count), 0, SL, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem },
-    { "louvainMetadata", O(louvain_metadata), O(has_louvain_metadata), 0, 0, 0, SC, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata },
+    F("sourceMetamodelId", source_metamodel_id, REQ, NN, KS, NULL),
+    F("targetId", target_id, OPT, NN, KS, NULL),
+    F("targetType", target_type, OPT, NN, KS, NULL),
+    F("massFunction", mass_function, REQ, NN, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction),
+    FL("heuristicContributions", heuristic_contributions, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem),
+    F("louvainMetadata", louvain_metadata, OPT, NN, KO, &rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageEkgEdgesItem = {"ModelMetamodelDetectionFoundMessageEkgEdgesItem", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageEkgEdgesItem, 6, worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItem, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItem)
+REC(ModelMetamodelDetectionFoundMessageEkgEdgesItem, 6)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction[] = {
-    { "related", O(related), O(has_related), 0, 0, 0, SC, KN, NULL },
-    { "unrelated", O(unrelated), O(has_unrelated), 0, 0, 0, SC, KN, NULL },
-    { "uncertainty", O(uncertainty), O(has_uncertainty), 0, 0, 0, SC, KN, NULL },
+    F("related", related, OPT, NN, KN, NULL),
+    F("unrelated", unrelated, OPT, NN, KN, NULL),
+    F("uncertainty", uncertainty, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction = {"ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction, 3, worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction)
+REC(ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction, 3)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem[] = {
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "belief", O(belief), O(has_belief), 0, 0, 0, SC, KN, NULL },
+    F("name", name, OPT, NN, KS, NULL),
+    F("belief", belief, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem = {"ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem, 2, worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem)
+REC(ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem, 2)
 
 #define T worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata
 static const worker_backend_field fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata[] = {
-    { "communityId", O(community_id), O(has_community_id), 0, 0, 0, SC, KS, NULL },
-    { "modularity", O(modularity), O(has_modularity), 0, 0, 0, SC, KN, NULL },
-    { "edgeWeight", O(edge_weight), O(has_edge_weight), 0, 0, 0, SC, KN, NULL },
+    F("communityId", community_id, OPT, NN, KS, NULL),
+    F("modularity", modularity, OPT, NN, KN, NULL),
+    F("edgeWeight", edge_weight, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata = {"ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata, 3, worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata, rec, rd)
-R_FNS(ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata)
+REC(ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata, 3)
 
 #define T worker_backend_ModelMetamodelDetectionRequestMessage
 static const worker_backend_field fd_ModelMetamodelDetectionRequestMessage[] = {
-    { "connectionId", O(connection_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "folderPath", O(folder_path), 0, 0, 0, 0, SC, KS, NULL },
-    { "discoveredFiles", O(discovered_files), O(has_discovered_files), 0, O(discovered_files_count), 0, SL, KO, &rd_DiscoveredFile },
-    { "manifestUrl", O(manifest_url), O(has_manifest_url), 0, 0, 0, SC, KS, NULL },
-    { "folderSignature", O(folder_signature), 0, 0, 0, 0, SC, KO, &rd_FolderSignature },
-    { "processedAt", O(processed_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "statistics", O(statistics), 0, 0, 0, 0, SC, KO, &rd_FolderStatistics },
+    F("connectionId", connection_id, REQ, NN, KS, NULL),
+    F("folderPath", folder_path, REQ, NN, KS, NULL),
+    FL("discoveredFiles", discovered_files, OPT, NN, KO, &rd_DiscoveredFile),
+    F("manifestUrl", manifest_url, OPT, NN, KS, NULL),
+    F("folderSignature", folder_signature, REQ, NN, KO, &rd_FolderSignature),
+    F("processedAt", processed_at, REQ, NN, KS, NULL),
+    F("statistics", statistics, REQ, NN, KO, &rd_FolderStatistics),
 };
-static const worker_backend_rec_desc rd_ModelMetamodelDetectionRequestMessage = {"ModelMetamodelDetectionRequestMessage", sizeof(T), O(extra_json), fd_ModelMetamodelDetectionRequestMessage, 7, worker_backend_ModelMetamodelDetectionRequestMessage_validate};
 #undef T
-T_FNS(ModelMetamodelDetectionRequestMessage, rec, rd)
-R_FNS(ModelMetamodelDetectionRequestMessage)
+REC(ModelMetamodelDetectionRequestMessage, 7)
 
 #define T worker_backend_ModelPrintAnalysisCompletedMessage
 static const worker_backend_field fd_ModelPrintAnalysisCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
-    { "material", O(material), O(has_material), 0, 0, 0, SC, KS, NULL },
-    { "quality", O(quality), O(has_quality), 0, 0, 0, SC, KS, NULL },
-    { "printTimeMinutes", O(print_time_minutes), O(has_print_time_minutes), 0, 0, 0, SC, KN, NULL },
-    { "materialGrams", O(material_grams), O(has_material_grams), 0, 0, 0, SC, KN, NULL },
-    { "needsSupport", O(needs_support), O(has_needs_support), 0, 0, 0, SC, KB, NULL },
-    { "supportMaterialGrams", O(support_material_grams), O(has_support_material_grams), 0, 0, 0, SC, KN, NULL },
-    { "overhangPercentage", O(overhang_percentage), O(has_overhang_percentage), 0, 0, 0, SC, KN, NULL },
-    { "minWallThicknessMm", O(min_wall_thickness_mm), O(has_min_wall_thickness_mm), 0, 0, 0, SC, KN, NULL },
-    { "solidVolumeCm3", O(solid_volume_cm3), O(has_solid_volume_cm3), 0, 0, 0, SC, KN, NULL },
-    { "surfaceAreaCm2", O(surface_area_cm2), O(has_surface_area_cm2), 0, 0, 0, SC, KN, NULL },
-    { "boundingBox", O(bounding_box), O(has_bounding_box), 0, 0, 0, SC, KO, &rd_ModelPrintAnalysisCompletedMessageBoundingBox },
-    { "estimatedCostEUR", O(estimated_cost_eur), O(has_estimated_cost_eur), 0, 0, 0, SC, KN, NULL },
-    { "costBreakdown", O(cost_breakdown_values), O(has_cost_breakdown), 0, O(cost_breakdown_count), O(cost_breakdown_keys), SD, KJ, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
+    F("material", material, OPT, NN, KS, NULL),
+    F("quality", quality, OPT, NN, KS, NULL),
+    F("printTimeMinutes", print_time_minutes, OPT, NN, KN, NULL),
+    F("materialGrams", material_grams, OPT, NN, KN, NULL),
+    F("needsSupport", needs_support, OPT, NN, KB, NULL),
+    F("supportMaterialGrams", support_material_grams, OPT, NN, KN, NULL),
+    F("overhangPercentage", overhang_percentage, OPT, NN, KN, NULL),
+    F("minWallThicknessMm", min_wall_thickness_mm, OPT, NN, KN, NULL),
+    F("solidVolumeCm3", solid_volume_cm3, OPT, NN, KN, NULL),
+    F("surfaceAreaCm2", surface_area_cm2, OPT, NN, KN, NULL),
+    F("boundingBox", bounding_box, OPT, NN, KO, &rd_ModelPrintAnalysisCompletedMessageBoundingBox),
+    F("estimatedCostEUR", estimated_cost_eur, OPT, NN, KN, NULL),
+    FD("costBreakdown", cost_breakdown, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelPrintAnalysisCompletedMessage = {"ModelPrintAnalysisCompletedMessage", sizeof(T), O(extra_json), fd_ModelPrintAnalysisCompletedMessage, 17, worker_backend_ModelPrintAnalysisCompletedMessage_validate};
 #undef T
-T_FNS(ModelPrintAnalysisCompletedMessage, rec, rd)
-R_FNS(ModelPrintAnalysisCompletedMessage)
+REC(ModelPrintAnalysisCompletedMessage, 17)
 
 #define T worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox
 static const worker_backend_field fd_ModelPrintAnalysisCompletedMessageBoundingBox[] = {
-    { "x", O(x), O(has_x), 0, 0, 0, SC, KN, NULL },
-    { "y", O(y), O(has_y), 0, 0, 0, SC, KN, NULL },
-    { "z", O(z), O(has_z), 0, 0, 0, SC, KN, NULL },
+    F("x", x, OPT, NN, KN, NULL),
+    F("y", y, OPT, NN, KN, NULL),
+    F("z", z, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelPrintAnalysisCompletedMessageBoundingBox = {"ModelPrintAnalysisCompletedMessageBoundingBox", sizeof(T), O(extra_json), fd_ModelPrintAnalysisCompletedMessageBoundingBox, 3, worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate};
 #undef T
-T_FNS(ModelPrintAnalysisCompletedMessageBoundingBox, rec, rd)
-R_FNS(ModelPrintAnalysisCompletedMessageBoundingBox)
+REC(ModelPrintAnalysisCompletedMessageBoundingBox, 3)
 
 #define T worker_backend_ModelPrintAnalysisRequestMessage
 static const worker_backend_field fd_ModelPrintAnalysisRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "material", O(material), O(has_material), 0, 0, 0, SC, KS, NULL },
-    { "quality", O(quality), O(has_quality), 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "minioPath", O(minio_path), O(has_minio_path), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("material", material, OPT, NN, KS, NULL),
+    F("quality", quality, OPT, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("minioPath", minio_path, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelPrintAnalysisRequestMessage = {"ModelPrintAnalysisRequestMessage", sizeof(T), O(extra_json), fd_ModelPrintAnalysisRequestMessage, 6, worker_backend_ModelPrintAnalysisRequestMessage_validate};
 #undef T
-T_FNS(ModelPrintAnalysisRequestMessage, rec, rd)
-R_FNS(ModelPrintAnalysisRequestMessage)
+REC(ModelPrintAnalysisRequestMessage, 6)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessage
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessage[] = {
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "sellabilityScore", O(sellability_score), O(has_sellability_score), 0, 0, 0, SC, KN, NULL },
-    { "pricingRecommendations", O(pricing_recommendations), O(has_pricing_recommendations), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendations },
-    { "marketplaceRecommendations", O(marketplace_recommendations), O(has_marketplace_recommendations), 0, O(marketplace_recommendations_count), 0, SL, KO, &rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem },
-    { "demandAnalysis", O(demand_analysis), O(has_demand_analysis), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisCompletedMessageDemandAnalysis },
-    { "qualityFactors", O(quality_factors), O(has_quality_factors), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisCompletedMessageQualityFactors },
-    { "recommendations", O(recommendations), O(has_recommendations), 0, O(recommendations_count), 0, SL, KO, &rd_ModelSellabilityAnalysisCompletedMessageRecommendationsItem },
-    { "analyzedAt", O(analyzed_at), O(has_analyzed_at), 0, 0, 0, SC, KS, NULL },
-    { "analysisVersion", O(analysis_version), O(has_analysis_version), 0, 0, 0, SC, KS, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_ErrorDetails },
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("sellabilityScore", sellability_score, OPT, NN, KN, NULL),
+    F("pricingRecommendations", pricing_recommendations, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendations),
+    FL("marketplaceRecommendations", marketplace_recommendations, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem),
+    F("demandAnalysis", demand_analysis, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessageDemandAnalysis),
+    F("qualityFactors", quality_factors, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessageQualityFactors),
+    FL("recommendations", recommendations, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessageRecommendationsItem),
+    F("analyzedAt", analyzed_at, OPT, NN, KS, NULL),
+    F("analysisVersion", analysis_version, OPT, NN, KS, NULL),
+    F("error", error, OPT, NN, KO, &rd_ErrorDetails),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessage = {"ModelSellabilityAnalysisCompletedMessage", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessage, 11, worker_backend_ModelSellabilityAnalysisCompletedMessage_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessage, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessage)
+REC(ModelSellabilityAnalysisCompletedMessage, 11)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendations[] = {
-    { "suggestedPrice", O(suggested_price), O(has_suggested_price), 0, 0, 0, SC, KN, NULL },
-    { "priceRange", O(price_range), O(has_price_range), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange },
-    { "competitorAverage", O(competitor_average), O(has_competitor_average), 0, 0, 0, SC, KN, NULL },
-    { "materialPricing", O(material_pricing_values), O(has_material_pricing), 0, O(material_pricing_count), O(material_pricing_keys), SD, KJ, NULL },
-    { "factors", O(factors), O(has_factors), 0, O(factors_count), 0, SL, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem },
+    F("suggestedPrice", suggested_price, OPT, NN, KN, NULL),
+    F("priceRange", price_range, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange),
+    F("competitorAverage", competitor_average, OPT, NN, KN, NULL),
+    FD("materialPricing", material_pricing, OPT, NN, KJ, NULL),
+    FL("factors", factors, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendations = {"ModelSellabilityAnalysisCompletedMessagePricingRecommendations", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendations, 5, worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendations, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendations)
+REC(ModelSellabilityAnalysisCompletedMessagePricingRecommendations, 5)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange[] = {
-    { "min", O(min), O(has_min), 0, 0, 0, SC, KN, NULL },
-    { "max", O(max), O(has_max), 0, 0, 0, SC, KN, NULL },
-    { "median", O(median), O(has_median), 0, 0, 0, SC, KN, NULL },
+    F("min", min, OPT, NN, KN, NULL),
+    F("max", max, OPT, NN, KN, NULL),
+    F("median", median, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange = {"ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange, 3, worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange)
+REC(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange, 3)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem[] = {
-    { "factor", O(factor), O(has_factor), 0, 0, 0, SC, KS, NULL },
-    { "impact", O(impact), O(has_impact), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
+    F("factor", factor, OPT, NN, KS, NULL),
+    F("impact", impact, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem = {"ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem, 3, worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem)
+REC(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem, 3)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem[] = {
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "compatibilityScore", O(compatibility_score), O(has_compatibility_score), 0, 0, 0, SC, KN, NULL },
-    { "reasoning", O(reasoning), O(has_reasoning), 0, 0, 0, SC, KS, NULL },
-    { "estimatedReach", O(estimated_reach), O(has_estimated_reach), 0, 0, 0, SC, KN, NULL },
-    { "platformFee", O(platform_fee), O(has_platform_fee), 0, 0, 0, SC, KN, NULL },
-    { "etsySpecificData", O(etsy_specific_data), O(has_etsy_specific_data), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData },
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("compatibilityScore", compatibility_score, OPT, NN, KN, NULL),
+    F("reasoning", reasoning, OPT, NN, KS, NULL),
+    F("estimatedReach", estimated_reach, OPT, NN, KN, NULL),
+    F("platformFee", platform_fee, OPT, NN, KN, NULL),
+    F("etsySpecificData", etsy_specific_data, OPT, NN, KO, &rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem = {"ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem, 6, worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem)
+REC(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem, 6)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData[] = {
-    { "categoryFitScore", O(category_fit_score), O(has_category_fit_score), 0, 0, 0, SC, KN, NULL },
-    { "recommendedMaterials", O(recommended_materials), O(has_recommended_materials), 0, O(recommended_materials_count), 0, SL, KS, NULL },
-    { "estimatedTimeToFirstSale", O(estimated_time_to_first_sale), O(has_estimated_time_to_first_sale), 0, 0, 0, SC, KS, NULL },
+    F("categoryFitScore", category_fit_score, OPT, NN, KN, NULL),
+    FL("recommendedMaterials", recommended_materials, OPT, NN, KS, NULL),
+    F("estimatedTimeToFirstSale", estimated_time_to_first_sale, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData = {"ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData, 3, worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData)
+REC(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData, 3)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessageDemandAnalysis[] = {
-    { "categoryDemand", O(category_demand), O(has_category_demand), 0, 0, 0, SC, KS, NULL },
-    { "trendingScore", O(trending_score), O(has_trending_score), 0, 0, 0, SC, KN, NULL },
-    { "searchVolume", O(search_volume), O(has_search_volume), 0, 0, 0, SC, KN, NULL },
-    { "competitionLevel", O(competition_level), O(has_competition_level), 0, 0, 0, SC, KS, NULL },
-    { "trendDirection", O(trend_direction), O(has_trend_direction), 0, 0, 0, SC, KS, NULL },
+    F("categoryDemand", category_demand, OPT, NN, KS, NULL),
+    F("trendingScore", trending_score, OPT, NN, KN, NULL),
+    F("searchVolume", search_volume, OPT, NN, KN, NULL),
+    F("competitionLevel", competition_level, OPT, NN, KS, NULL),
+    F("trendDirection", trend_direction, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessageDemandAnalysis = {"ModelSellabilityAnalysisCompletedMessageDemandAnalysis", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessageDemandAnalysis, 5, worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessageDemandAnalysis, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessageDemandAnalysis)
+REC(ModelSellabilityAnalysisCompletedMessageDemandAnalysis, 5)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessageQualityFactors[] = {
-    { "technicalQuality", O(technical_quality), O(has_technical_quality), 0, 0, 0, SC, KN, NULL },
-    { "printability", O(printability), O(has_printability), 0, 0, 0, SC, KN, NULL },
-    { "uniqueness", O(uniqueness), O(has_uniqueness), 0, 0, 0, SC, KN, NULL },
-    { "marketFit", O(market_fit), O(has_market_fit), 0, 0, 0, SC, KN, NULL },
+    F("technicalQuality", technical_quality, OPT, NN, KN, NULL),
+    F("printability", printability, OPT, NN, KN, NULL),
+    F("uniqueness", uniqueness, OPT, NN, KN, NULL),
+    F("marketFit", market_fit, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessageQualityFactors = {"ModelSellabilityAnalysisCompletedMessageQualityFactors", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessageQualityFactors, 4, worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessageQualityFactors, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessageQualityFactors)
+REC(ModelSellabilityAnalysisCompletedMessageQualityFactors, 4)
 
 #define T worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem
 static const worker_backend_field fd_ModelSellabilityAnalysisCompletedMessageRecommendationsItem[] = {
-    { "category", O(category), O(has_category), 0, 0, 0, SC, KS, NULL },
-    { "priority", O(priority), O(has_priority), 0, 0, 0, SC, KS, NULL },
-    { "title", O(title), O(has_title), 0, 0, 0, SC, KS, NULL },
-    { "description", O(description), O(has_description), 0, 0, 0, SC, KS, NULL },
-    { "expectedImpact", O(expected_impact), O(has_expected_impact), 0, 0, 0, SC, KS, NULL },
+    F("category", category, OPT, NN, KS, NULL),
+    F("priority", priority, OPT, NN, KS, NULL),
+    F("title", title, OPT, NN, KS, NULL),
+    F("description", description, OPT, NN, KS, NULL),
+    F("expectedImpact", expected_impact, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisCompletedMessageRecommendationsItem = {"ModelSellabilityAnalysisCompletedMessageRecommendationsItem", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisCompletedMessageRecommendationsItem, 5, worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisCompletedMessageRecommendationsItem, rec, rd)
-R_FNS(ModelSellabilityAnalysisCompletedMessageRecommendationsItem)
+REC(ModelSellabilityAnalysisCompletedMessageRecommendationsItem, 5)
 
 #define T worker_backend_ModelSellabilityAnalysisRequestMessage
 static const worker_backend_field fd_ModelSellabilityAnalysisRequestMessage[] = {
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelData", O(metamodel_data_values), O(has_metamodel_data), 0, O(metamodel_data_count), O(metamodel_data_keys), SD, KJ, NULL },
-    { "manifestUrl", O(manifest_url), O(has_manifest_url), 0, 0, 0, SC, KS, NULL },
-    { "analysisOptions", O(analysis_options), O(has_analysis_options), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisRequestMessageAnalysisOptions },
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    FD("metamodelData", metamodel_data, OPT, NN, KJ, NULL),
+    F("manifestUrl", manifest_url, OPT, NN, KS, NULL),
+    F("analysisOptions", analysis_options, OPT, NN, KO, &rd_ModelSellabilityAnalysisRequestMessageAnalysisOptions),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisRequestMessage = {"ModelSellabilityAnalysisRequestMessage", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisRequestMessage, 5, worker_backend_ModelSellabilityAnalysisRequestMessage_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisRequestMessage, rec, rd)
-R_FNS(ModelSellabilityAnalysisRequestMessage)
+REC(ModelSellabilityAnalysisRequestMessage, 5)
 
 #define T worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions
 static const worker_backend_field fd_ModelSellabilityAnalysisRequestMessageAnalysisOptions[] = {
-    { "targetMarketplaces", O(target_marketplaces), O(has_target_marketplaces), 0, O(target_marketplaces_count), 0, SL, KS, NULL },
-    { "competitorAnalysis", O(competitor_analysis), O(has_competitor_analysis), 0, 0, 0, SC, KB, NULL },
-    { "demandAnalysis", O(demand_analysis), O(has_demand_analysis), 0, 0, 0, SC, KB, NULL },
-    { "includeChildModels", O(include_child_models), O(has_include_child_models), 0, 0, 0, SC, KB, NULL },
-    { "etsyAnalysisOptions", O(etsy_analysis_options), O(has_etsy_analysis_options), 0, 0, 0, SC, KO, &rd_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions },
+    FL("targetMarketplaces", target_marketplaces, OPT, NN, KS, NULL),
+    F("competitorAnalysis", competitor_analysis, OPT, NN, KB, NULL),
+    F("demandAnalysis", demand_analysis, OPT, NN, KB, NULL),
+    F("includeChildModels", include_child_models, OPT, NN, KB, NULL),
+    F("etsyAnalysisOptions", etsy_analysis_options, OPT, NN, KO, &rd_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisRequestMessageAnalysisOptions = {"ModelSellabilityAnalysisRequestMessageAnalysisOptions", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisRequestMessageAnalysisOptions, 5, worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisRequestMessageAnalysisOptions, rec, rd)
-R_FNS(ModelSellabilityAnalysisRequestMessageAnalysisOptions)
+REC(ModelSellabilityAnalysisRequestMessageAnalysisOptions, 5)
 
 #define T worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions
 static const worker_backend_field fd_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions[] = {
-    { "analyzeMaterialSuitability", O(analyze_material_suitability), O(has_analyze_material_suitability), 0, 0, 0, SC, KB, NULL },
-    { "fetchEtsyTrends", O(fetch_etsy_trends), O(has_fetch_etsy_trends), 0, 0, 0, SC, KB, NULL },
-    { "competitorCount", O(competitor_count), O(has_competitor_count), 0, 0, 0, SC, KI, NULL },
+    F("analyzeMaterialSuitability", analyze_material_suitability, OPT, NN, KB, NULL),
+    F("fetchEtsyTrends", fetch_etsy_trends, OPT, NN, KB, NULL),
+    F("competitorCount", competitor_count, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions = {"ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions", sizeof(T), O(extra_json), fd_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions, 3, worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_validate};
 #undef T
-T_FNS(ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions, rec, rd)
-R_FNS(ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions)
+REC(ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions, 3)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessage
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "processingStatus", O(processing_status), O(has_processing_status), 0, 0, 0, SC, KS, NULL },
-    { "semanticMetadata", O(semantic_metadata), O(has_semantic_metadata), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadata },
-    { "processingTime", O(processing_time), O(has_processing_time), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageProcessingTime },
-    { "qualityMetrics", O(quality_metrics), O(has_quality_metrics), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageQualityMetrics },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageError },
-    { "debugInfo", O(debug_info), O(has_debug_info), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageDebugInfo },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("processingStatus", processing_status, OPT, NN, KS, NULL),
+    F("semanticMetadata", semantic_metadata, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadata),
+    F("processingTime", processing_time, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageProcessingTime),
+    F("qualityMetrics", quality_metrics, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageQualityMetrics),
+    F("error", error, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageError),
+    F("debugInfo", debug_info, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageDebugInfo),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessage = {"ModelSemanticAnalysisCompletedMessage", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessage, 8, worker_backend_ModelSemanticAnalysisCompletedMessage_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessage, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessage)
+REC(ModelSemanticAnalysisCompletedMessage, 8)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageSemanticMetadata[] = {
-    { "semanticTags", O(semantic_tags), O(has_semantic_tags), 0, O(semantic_tags_count), 0, SL, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem },
-    { "embedding", O(embedding), O(has_embedding), 0, O(embedding_count), 0, SL, KN, NULL },
-    { "similarModels", O(similar_models), O(has_similar_models), 0, O(similar_models_count), 0, SL, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem },
-    { "geometricFeatures", O(geometric_features), O(has_geometric_features), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures },
+    FL("semanticTags", semantic_tags, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem),
+    FL("embedding", embedding, OPT, NN, KN, NULL),
+    FL("similarModels", similar_models, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem),
+    F("geometricFeatures", geometric_features, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageSemanticMetadata = {"ModelSemanticAnalysisCompletedMessageSemanticMetadata", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageSemanticMetadata, 4, worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadata, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadata)
+REC(ModelSemanticAnalysisCompletedMessageSemanticMetadata, 4)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem[] = {
-    { "tagName", O(tag_name), O(has_tag_name), 0, 0, 0, SC, KS, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "category", O(category), O(has_category), 0, 0, 0, SC, KS, NULL },
+    F("tagName", tag_name, OPT, NN, KS, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("category", category, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem = {"ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem, 3, worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem)
+REC(ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem, 3)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "similarity", O(similarity), O(has_similarity), 0, 0, 0, SC, KN, NULL },
-    { "metadata", O(metadata_values), O(has_metadata), 0, O(metadata_count), O(metadata_keys), SD, KJ, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("similarity", similarity, OPT, NN, KN, NULL),
+    FD("metadata", metadata, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem = {"ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem, 3, worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem)
+REC(ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem, 3)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures[] = {
-    { "vertexCount", O(vertex_count), O(has_vertex_count), 0, 0, 0, SC, KI, NULL },
-    { "faceCount", O(face_count), O(has_face_count), 0, 0, 0, SC, KI, NULL },
-    { "volume", O(volume), O(has_volume), 0, 0, 0, SC, KN, NULL },
-    { "surfaceArea", O(surface_area), O(has_surface_area), 0, 0, 0, SC, KN, NULL },
-    { "boundingBox", O(bounding_box), O(has_bounding_box), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox },
-    { "isWatertight", O(is_watertight), O(has_is_watertight), 0, 0, 0, SC, KB, NULL },
-    { "hasTextureCoords", O(has_texture_coords), O(has_has_texture_coords), 0, 0, 0, SC, KB, NULL },
-    { "complexity", O(complexity), O(has_complexity), 0, 0, 0, SC, KS, NULL },
+    F("vertexCount", vertex_count, OPT, NN, KI, NULL),
+    F("faceCount", face_count, OPT, NN, KI, NULL),
+    F("volume", volume, OPT, NN, KN, NULL),
+    F("surfaceArea", surface_area, OPT, NN, KN, NULL),
+    F("boundingBox", bounding_box, OPT, NN, KO, &rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox),
+    F("isWatertight", is_watertight, OPT, NN, KB, NULL),
+    F("hasTextureCoords", has_texture_coords, OPT, NN, KB, NULL),
+    F("complexity", complexity, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures = {"ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures, 8, worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures)
+REC(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures, 8)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox[] = {
-    { "width", O(width), O(has_width), 0, 0, 0, SC, KN, NULL },
-    { "height", O(height), O(has_height), 0, 0, 0, SC, KN, NULL },
-    { "depth", O(depth), O(has_depth), 0, 0, 0, SC, KN, NULL },
+    F("width", width, OPT, NN, KN, NULL),
+    F("height", height, OPT, NN, KN, NULL),
+    F("depth", depth, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox = {"ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox, 3, worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox)
+REC(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox, 3)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageProcessingTime[] = {
-    { "totalTimeMs", O(total_time_ms), O(has_total_time_ms), 0, 0, 0, SC, KN, NULL },
-    { "geometryTimeMs", O(geometry_time_ms), O(has_geometry_time_ms), 0, 0, 0, SC, KN, NULL },
-    { "neuralTimeMs", O(neural_time_ms), O(has_neural_time_ms), 0, 0, 0, SC, KN, NULL },
-    { "searchTimeMs", O(search_time_ms), O(has_search_time_ms), 0, 0, 0, SC, KN, NULL },
+    F("totalTimeMs", total_time_ms, OPT, NN, KN, NULL),
+    F("geometryTimeMs", geometry_time_ms, OPT, NN, KN, NULL),
+    F("neuralTimeMs", neural_time_ms, OPT, NN, KN, NULL),
+    F("searchTimeMs", search_time_ms, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageProcessingTime = {"ModelSemanticAnalysisCompletedMessageProcessingTime", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageProcessingTime, 4, worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageProcessingTime, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageProcessingTime)
+REC(ModelSemanticAnalysisCompletedMessageProcessingTime, 4)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageQualityMetrics[] = {
-    { "overallConfidence", O(overall_confidence), O(has_overall_confidence), 0, 0, 0, SC, KN, NULL },
-    { "tagCount", O(tag_count), O(has_tag_count), 0, 0, 0, SC, KI, NULL },
-    { "duplicateDetected", O(duplicate_detected), O(has_duplicate_detected), 0, 0, 0, SC, KB, NULL },
-    { "knowledgeBaseUpdated", O(knowledge_base_updated), O(has_knowledge_base_updated), 0, 0, 0, SC, KB, NULL },
+    F("overallConfidence", overall_confidence, OPT, NN, KN, NULL),
+    F("tagCount", tag_count, OPT, NN, KI, NULL),
+    F("duplicateDetected", duplicate_detected, OPT, NN, KB, NULL),
+    F("knowledgeBaseUpdated", knowledge_base_updated, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageQualityMetrics = {"ModelSemanticAnalysisCompletedMessageQualityMetrics", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageQualityMetrics, 4, worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageQualityMetrics, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageQualityMetrics)
+REC(ModelSemanticAnalysisCompletedMessageQualityMetrics, 4)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageError
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageError[] = {
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "category", O(category), O(has_category), 0, 0, 0, SC, KS, NULL },
-    { "retryable", O(retryable), O(has_retryable), 0, 0, 0, SC, KB, NULL },
-    { "technicalDetails", O(technical_details), O(has_technical_details), 0, 0, 0, SC, KS, NULL },
+    F("message", message, OPT, NN, KS, NULL),
+    F("category", category, OPT, NN, KS, NULL),
+    F("retryable", retryable, OPT, NN, KB, NULL),
+    F("technicalDetails", technical_details, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageError = {"ModelSemanticAnalysisCompletedMessageError", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageError, 4, worker_backend_ModelSemanticAnalysisCompletedMessageError_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageError, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageError)
+REC(ModelSemanticAnalysisCompletedMessageError, 4)
 
 #define T worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo
 static const worker_backend_field fd_ModelSemanticAnalysisCompletedMessageDebugInfo[] = {
-    { "workerVersion", O(worker_version), O(has_worker_version), 0, 0, 0, SC, KS, NULL },
-    { "processingNode", O(processing_node), O(has_processing_node), 0, 0, 0, SC, KS, NULL },
-    { "gpuUsed", O(gpu_used), O(has_gpu_used), 0, 0, 0, SC, KB, NULL },
-    { "memoryUsageMb", O(memory_usage_mb), O(has_memory_usage_mb), 0, 0, 0, SC, KN, NULL },
+    F("workerVersion", worker_version, OPT, NN, KS, NULL),
+    F("processingNode", processing_node, OPT, NN, KS, NULL),
+    F("gpuUsed", gpu_used, OPT, NN, KB, NULL),
+    F("memoryUsageMb", memory_usage_mb, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisCompletedMessageDebugInfo = {"ModelSemanticAnalysisCompletedMessageDebugInfo", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisCompletedMessageDebugInfo, 4, worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisCompletedMessageDebugInfo, rec, rd)
-R_FNS(ModelSemanticAnalysisCompletedMessageDebugInfo)
+REC(ModelSemanticAnalysisCompletedMessageDebugInfo, 4)
 
 #define T worker_backend_ModelSemanticAnalysisRequestMessage
 static const worker_backend_field fd_ModelSemanticAnalysisRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "filePath", O(file_path), O(has_file_path), 0, 0, 0, SC, KS, NULL },
-    { "fileName", O(file_name), O(has_file_name), 0, 0, 0, SC, KS, NULL },
-    { "fileSize", O(file_size), O(has_file_size), 0, 0, 0, SC, KN, NULL },
-    { "storageProviderType", O(storage_provider_type), O(has_storage_provider_type), 0, 0, 0, SC, KS, NULL },
-    { "processingOptions", O(processing_options), O(has_processing_options), 0, 0, 0, SC, KO, &rd_ModelSemanticAnalysisRequestMessageProcessingOptions },
-    { "priority", O(priority), O(has_priority), 0, 0, 0, SC, KN, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
-    { "retryCount", O(retry_count), O(has_retry_count), 0, 0, 0, SC, KN, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("filePath", file_path, OPT, NN, KS, NULL),
+    F("fileName", file_name, OPT, NN, KS, NULL),
+    F("fileSize", file_size, OPT, NN, KN, NULL),
+    F("storageProviderType", storage_provider_type, OPT, NN, KS, NULL),
+    F("processingOptions", processing_options, OPT, NN, KO, &rd_ModelSemanticAnalysisRequestMessageProcessingOptions),
+    F("priority", priority, OPT, NN, KN, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
+    F("retryCount", retry_count, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisRequestMessage = {"ModelSemanticAnalysisRequestMessage", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisRequestMessage, 11, worker_backend_ModelSemanticAnalysisRequestMessage_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisRequestMessage, rec, rd)
-R_FNS(ModelSemanticAnalysisRequestMessage)
+REC(ModelSemanticAnalysisRequestMessage, 11)
 
 #define T worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions
 static const worker_backend_field fd_ModelSemanticAnalysisRequestMessageProcessingOptions[] = {
-    { "pointCloudSize", O(point_cloud_size), O(has_point_cloud_size), 0, 0, 0, SC, KN, NULL },
-    { "similarityThreshold", O(similarity_threshold), O(has_similarity_threshold), 0, 0, 0, SC, KN, NULL },
-    { "similarityK", O(similarity_k), O(has_similarity_k), 0, 0, 0, SC, KI, NULL },
-    { "enableDuplicateDetection", O(enable_duplicate_detection), O(has_enable_duplicate_detection), 0, 0, 0, SC, KB, NULL },
-    { "generateThumbnail", O(generate_thumbnail), O(has_generate_thumbnail), 0, 0, 0, SC, KB, NULL },
+    F("pointCloudSize", point_cloud_size, OPT, NN, KN, NULL),
+    F("similarityThreshold", similarity_threshold, OPT, NN, KN, NULL),
+    F("similarityK", similarity_k, OPT, NN, KI, NULL),
+    F("enableDuplicateDetection", enable_duplicate_detection, OPT, NN, KB, NULL),
+    F("generateThumbnail", generate_thumbnail, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_ModelSemanticAnalysisRequestMessageProcessingOptions = {"ModelSemanticAnalysisRequestMessageProcessingOptions", sizeof(T), O(extra_json), fd_ModelSemanticAnalysisRequestMessageProcessingOptions, 5, worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validate};
 #undef T
-T_FNS(ModelSemanticAnalysisRequestMessageProcessingOptions, rec, rd)
-R_FNS(ModelSemanticAnalysisRequestMessageProcessingOptions)
+REC(ModelSemanticAnalysisRequestMessageProcessingOptions, 5)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessage
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "vertices", O(vertices), O(has_vertices), 0, 0, 0, SC, KI, NULL },
-    { "faces", O(faces), O(has_faces), 0, 0, 0, SC, KI, NULL },
-    { "edges", O(edges), O(has_edges), 0, 0, 0, SC, KI, NULL },
-    { "detailLevel", O(detail_level), O(has_detail_level), 0, 0, 0, SC, KS, NULL },
-    { "boundingBox", O(bounding_box), O(has_bounding_box), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataCompletedMessageBoundingBox },
-    { "volumeCubicMm", O(volume_cubic_mm), O(has_volume_cubic_mm), 0, 0, 0, SC, KN, NULL },
-    { "surfaceAreaSqMm", O(surface_area_sq_mm), O(has_surface_area_sq_mm), 0, 0, 0, SC, KN, NULL },
-    { "minWallThickness", O(min_wall_thickness), O(has_min_wall_thickness), 0, 0, 0, SC, KN, NULL },
-    { "maxWallThickness", O(max_wall_thickness), O(has_max_wall_thickness), 0, 0, 0, SC, KN, NULL },
-    { "manifold", O(manifold), O(has_manifold), 0, 0, 0, SC, KB, NULL },
-    { "nonManifoldEdges", O(non_manifold_edges), O(has_non_manifold_edges), 0, 0, 0, SC, KI, NULL },
-    { "holes", O(holes), O(has_holes), 0, 0, 0, SC, KI, NULL },
-    { "flippedNormals", O(flipped_normals), O(has_flipped_normals), 0, 0, 0, SC, KI, NULL },
-    { "selfIntersections", O(self_intersections), O(has_self_intersections), 0, 0, 0, SC, KI, NULL },
-    { "qualityScore", O(quality_score), O(has_quality_score), 0, 0, 0, SC, KN, NULL },
-    { "printabilityScore", O(printability_score), O(has_printability_score), 0, 0, 0, SC, KN, NULL },
-    { "requiresSupports", O(requires_supports), O(has_requires_supports), 0, 0, 0, SC, KB, NULL },
-    { "overhangs", O(overhangs), O(has_overhangs), 0, O(overhangs_count), 0, SL, KO, &rd_ModelTechnicalMetadataCompletedMessageOverhangsItem },
-    { "estimatedPrintTimeMinutes", O(estimated_print_time_minutes), O(has_estimated_print_time_minutes), 0, 0, 0, SC, KI, NULL },
-    { "printTimeEstimates", O(print_time_estimates), O(has_print_time_estimates), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates },
-    { "estimatedMaterialGrams", O(estimated_material_grams), O(has_estimated_material_grams), 0, 0, 0, SC, KN, NULL },
-    { "materialEstimates", O(material_estimates), O(has_material_estimates), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataCompletedMessageMaterialEstimates },
-    { "recommendedOrientation", O(recommended_orientation), O(has_recommended_orientation), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataCompletedMessageRecommendedOrientation },
-    { "slicerRecommendations", O(slicer_recommendations), O(has_slicer_recommendations), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataCompletedMessageSlicerRecommendations },
-    { "originalUnit", O(original_unit), O(has_original_unit), 0, 0, 0, SC, KS, NULL },
-    { "formatVersion", O(format_version), O(has_format_version), 0, 0, 0, SC, KS, NULL },
-    { "hasColorData", O(has_color_data), O(has_has_color_data), 0, 0, 0, SC, KB, NULL },
-    { "hasTextureCoordinates", O(has_texture_coordinates), O(has_has_texture_coordinates), 0, 0, 0, SC, KB, NULL },
-    { "hasVertexNormals", O(has_vertex_normals), O(has_has_vertex_normals), 0, 0, 0, SC, KB, NULL },
-    { "analyzedBy", O(analyzed_by), O(has_analyzed_by), 0, 0, 0, SC, KS, NULL },
-    { "analysisVersion", O(analysis_version), O(has_analysis_version), 0, 0, 0, SC, KS, NULL },
-    { "analysisConfidence", O(analysis_confidence), O(has_analysis_confidence), 0, 0, 0, SC, KN, NULL },
-    { "analysisWarnings", O(analysis_warnings), O(has_analysis_warnings), 0, O(analysis_warnings_count), 0, SL, KO, &rd_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem },
-    { "analyzedAt", O(analyzed_at), O(has_analyzed_at), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("vertices", vertices, OPT, NN, KI, NULL),
+    F("faces", faces, OPT, NN, KI, NULL),
+    F("edges", edges, OPT, NN, KI, NULL),
+    F("detailLevel", detail_level, OPT, NN, KS, NULL),
+    F("boundingBox", bounding_box, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageBoundingBox),
+    F("volumeCubicMm", volume_cubic_mm, OPT, NN, KN, NULL),
+    F("surfaceAreaSqMm", surface_area_sq_mm, OPT, NN, KN, NULL),
+    F("minWallThickness", min_wall_thickness, OPT, NN, KN, NULL),
+    F("maxWallThickness", max_wall_thickness, OPT, NN, KN, NULL),
+    F("manifold", manifold, OPT, NN, KB, NULL),
+    F("nonManifoldEdges", non_manifold_edges, OPT, NN, KI, NULL),
+    F("holes", holes, OPT, NN, KI, NULL),
+    F("flippedNormals", flipped_normals, OPT, NN, KI, NULL),
+    F("selfIntersections", self_intersections, OPT, NN, KI, NULL),
+    F("qualityScore", quality_score, OPT, NN, KN, NULL),
+    F("printabilityScore", printability_score, OPT, NN, KN, NULL),
+    F("requiresSupports", requires_supports, OPT, NN, KB, NULL),
+    FL("overhangs", overhangs, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageOverhangsItem),
+    F("estimatedPrintTimeMinutes", estimated_print_time_minutes, OPT, NN, KI, NULL),
+    F("printTimeEstimates", print_time_estimates, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates),
+    F("estimatedMaterialGrams", estimated_material_grams, OPT, NN, KN, NULL),
+    F("materialEstimates", material_estimates, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageMaterialEstimates),
+    F("recommendedOrientation", recommended_orientation, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageRecommendedOrientation),
+    F("slicerRecommendations", slicer_recommendations, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageSlicerRecommendations),
+    F("originalUnit", original_unit, OPT, NN, KS, NULL),
+    F("formatVersion", format_version, OPT, NN, KS, NULL),
+    F("hasColorData", has_color_data, OPT, NN, KB, NULL),
+    F("hasTextureCoordinates", has_texture_coordinates, OPT, NN, KB, NULL),
+    F("hasVertexNormals", has_vertex_normals, OPT, NN, KB, NULL),
+    F("analyzedBy", analyzed_by, OPT, NN, KS, NULL),
+    F("analysisVersion", analysis_version, OPT, NN, KS, NULL),
+    F("analysisConfidence", analysis_confidence, OPT, NN, KN, NULL),
+    FL("analysisWarnings", analysis_warnings, OPT, NN, KO, &rd_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem),
+    F("analyzedAt", analyzed_at, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessage = {"ModelTechnicalMetadataCompletedMessage", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessage, 39, worker_backend_ModelTechnicalMetadataCompletedMessage_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessage, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessage)
+REC(ModelTechnicalMetadataCompletedMessage, 39)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageBoundingBox[] = {
-    { "width", O(width), O(has_width), 0, 0, 0, SC, KN, NULL },
-    { "height", O(height), O(has_height), 0, 0, 0, SC, KN, NULL },
-    { "depth", O(depth), O(has_depth), 0, 0, 0, SC, KN, NULL },
-    { "originalUnit", O(original_unit), O(has_original_unit), 0, 0, 0, SC, KS, NULL },
+    F("width", width, OPT, NN, KN, NULL),
+    F("height", height, OPT, NN, KN, NULL),
+    F("depth", depth, OPT, NN, KN, NULL),
+    F("originalUnit", original_unit, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageBoundingBox = {"ModelTechnicalMetadataCompletedMessageBoundingBox", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageBoundingBox, 4, worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageBoundingBox, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageBoundingBox)
+REC(ModelTechnicalMetadataCompletedMessageBoundingBox, 4)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageOverhangsItem[] = {
-    { "angle", O(angle), O(has_angle), 0, 0, 0, SC, KN, NULL },
-    { "area", O(area), O(has_area), 0, 0, 0, SC, KN, NULL },
-    { "location", O(location), O(has_location), 0, 0, 0, SC, KS, NULL },
+    F("angle", angle, OPT, NN, KN, NULL),
+    F("area", area, OPT, NN, KN, NULL),
+    F("location", location, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageOverhangsItem = {"ModelTechnicalMetadataCompletedMessageOverhangsItem", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageOverhangsItem, 3, worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageOverhangsItem, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageOverhangsItem)
+REC(ModelTechnicalMetadataCompletedMessageOverhangsItem, 3)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates[] = {
-    { "draft", O(draft), O(has_draft), 0, 0, 0, SC, KN, NULL },
-    { "normal", O(normal), O(has_normal), 0, 0, 0, SC, KN, NULL },
-    { "highQuality", O(high_quality), O(has_high_quality), 0, 0, 0, SC, KN, NULL },
+    F("draft", draft, OPT, NN, KN, NULL),
+    F("normal", normal, OPT, NN, KN, NULL),
+    F("highQuality", high_quality, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates = {"ModelTechnicalMetadataCompletedMessagePrintTimeEstimates", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates, 3, worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessagePrintTimeEstimates, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessagePrintTimeEstimates)
+REC(ModelTechnicalMetadataCompletedMessagePrintTimeEstimates, 3)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageMaterialEstimates[] = {
-    { "infill10", O(infill10), O(has_infill10), 0, 0, 0, SC, KN, NULL },
-    { "infill20", O(infill20), O(has_infill20), 0, 0, 0, SC, KN, NULL },
-    { "infill50", O(infill50), O(has_infill50), 0, 0, 0, SC, KN, NULL },
-    { "infill100", O(infill100), O(has_infill100), 0, 0, 0, SC, KN, NULL },
+    F("infill10", infill10, OPT, NN, KN, NULL),
+    F("infill20", infill20, OPT, NN, KN, NULL),
+    F("infill50", infill50, OPT, NN, KN, NULL),
+    F("infill100", infill100, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageMaterialEstimates = {"ModelTechnicalMetadataCompletedMessageMaterialEstimates", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageMaterialEstimates, 4, worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageMaterialEstimates, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageMaterialEstimates)
+REC(ModelTechnicalMetadataCompletedMessageMaterialEstimates, 4)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageRecommendedOrientation[] = {
-    { "rotationX", O(rotation_x), O(has_rotation_x), 0, 0, 0, SC, KN, NULL },
-    { "rotationY", O(rotation_y), O(has_rotation_y), 0, 0, 0, SC, KN, NULL },
-    { "rotationZ", O(rotation_z), O(has_rotation_z), 0, 0, 0, SC, KN, NULL },
-    { "reasoning", O(reasoning), O(has_reasoning), 0, 0, 0, SC, KS, NULL },
+    F("rotationX", rotation_x, OPT, NN, KN, NULL),
+    F("rotationY", rotation_y, OPT, NN, KN, NULL),
+    F("rotationZ", rotation_z, OPT, NN, KN, NULL),
+    F("reasoning", reasoning, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageRecommendedOrientation = {"ModelTechnicalMetadataCompletedMessageRecommendedOrientation", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageRecommendedOrientation, 4, worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageRecommendedOrientation, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageRecommendedOrientation)
+REC(ModelTechnicalMetadataCompletedMessageRecommendedOrientation, 4)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageSlicerRecommendations[] = {
-    { "layerHeightMm", O(layer_height_mm), O(has_layer_height_mm), 0, 0, 0, SC, KN, NULL },
-    { "infillPercentage", O(infill_percentage), O(has_infill_percentage), 0, 0, 0, SC, KN, NULL },
-    { "nozzleSizeMm", O(nozzle_size_mm), O(has_nozzle_size_mm), 0, 0, 0, SC, KN, NULL },
-    { "printSpeedMmS", O(print_speed_mm_s), O(has_print_speed_mm_s), 0, 0, 0, SC, KN, NULL },
-    { "temperatureC", O(temperature_c), O(has_temperature_c), 0, 0, 0, SC, KN, NULL },
-    { "bedTemperatureC", O(bed_temperature_c), O(has_bed_temperature_c), 0, 0, 0, SC, KN, NULL },
-    { "supportEnabled", O(support_enabled), O(has_support_enabled), 0, 0, 0, SC, KB, NULL },
-    { "materialType", O(material_type), O(has_material_type), 0, 0, 0, SC, KS, NULL },
-    { "estimatedLayerCount", O(estimated_layer_count), O(has_estimated_layer_count), 0, 0, 0, SC, KI, NULL },
+    F("layerHeightMm", layer_height_mm, OPT, NN, KN, NULL),
+    F("infillPercentage", infill_percentage, OPT, NN, KN, NULL),
+    F("nozzleSizeMm", nozzle_size_mm, OPT, NN, KN, NULL),
+    F("printSpeedMmS", print_speed_mm_s, OPT, NN, KN, NULL),
+    F("temperatureC", temperature_c, OPT, NN, KN, NULL),
+    F("bedTemperatureC", bed_temperature_c, OPT, NN, KN, NULL),
+    F("supportEnabled", support_enabled, OPT, NN, KB, NULL),
+    F("materialType", material_type, OPT, NN, KS, NULL),
+    F("estimatedLayerCount", estimated_layer_count, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageSlicerRecommendations = {"ModelTechnicalMetadataCompletedMessageSlicerRecommendations", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageSlicerRecommendations, 9, worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageSlicerRecommendations, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageSlicerRecommendations)
+REC(ModelTechnicalMetadataCompletedMessageSlicerRecommendations, 9)
 
 #define T worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem
 static const worker_backend_field fd_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "severity", O(severity), O(has_severity), 0, 0, 0, SC, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    F("severity", severity, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem = {"ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem, 3, worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem, rec, rd)
-R_FNS(ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem)
+REC(ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem, 3)
 
 #define T worker_backend_ModelTechnicalMetadataRequestMessage
 static const worker_backend_field fd_ModelTechnicalMetadataRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "storageLocation", O(storage_location), O(has_storage_location), 0, 0, 0, SC, KO, &rd_StorageLocation },
-    { "minioPath", O(minio_path), O(has_minio_path), 0, 0, 0, SC, KS, NULL },
-    { "parentJobId", O(parent_job_id), O(has_parent_job_id), 0, 0, 0, SC, KS, NULL },
-    { "analysisOptions", O(analysis_options), O(has_analysis_options), 0, 0, 0, SC, KO, &rd_ModelTechnicalMetadataRequestMessageAnalysisOptions },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("storageLocation", storage_location, OPT, NN, KO, &rd_StorageLocation),
+    F("minioPath", minio_path, OPT, NN, KS, NULL),
+    F("parentJobId", parent_job_id, OPT, NN, KS, NULL),
+    F("analysisOptions", analysis_options, OPT, NN, KO, &rd_ModelTechnicalMetadataRequestMessageAnalysisOptions),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataRequestMessage = {"ModelTechnicalMetadataRequestMessage", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataRequestMessage, 6, worker_backend_ModelTechnicalMetadataRequestMessage_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataRequestMessage, rec, rd)
-R_FNS(ModelTechnicalMetadataRequestMessage)
+REC(ModelTechnicalMetadataRequestMessage, 6)
 
 #define T worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions
 static const worker_backend_field fd_ModelTechnicalMetadataRequestMessageAnalysisOptions[] = {
-    { "detailedAnalysis", O(detailed_analysis), O(has_detailed_analysis), 0, 0, 0, SC, KB, NULL },
-    { "estimatePrintMetrics", O(estimate_print_metrics), O(has_estimate_print_metrics), 0, 0, 0, SC, KB, NULL },
-    { "skipCache", O(skip_cache), O(has_skip_cache), 0, 0, 0, SC, KB, NULL },
+    F("detailedAnalysis", detailed_analysis, OPT, NN, KB, NULL),
+    F("estimatePrintMetrics", estimate_print_metrics, OPT, NN, KB, NULL),
+    F("skipCache", skip_cache, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_ModelTechnicalMetadataRequestMessageAnalysisOptions = {"ModelTechnicalMetadataRequestMessageAnalysisOptions", sizeof(T), O(extra_json), fd_ModelTechnicalMetadataRequestMessageAnalysisOptions, 3, worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate};
 #undef T
-T_FNS(ModelTechnicalMetadataRequestMessageAnalysisOptions, rec, rd)
-R_FNS(ModelTechnicalMetadataRequestMessageAnalysisOptions)
+REC(ModelTechnicalMetadataRequestMessageAnalysisOptions, 3)
 
 #define T worker_backend_SlicingFdmRequestMessage
 static const worker_backend_field fd_SlicingFdmRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItemId", O(storage_item_id), O(has_storage_item_id), 0, 0, 0, SC, KS, NULL },
-    { "profileId", O(profile_id), O(has_profile_id), 0, 0, 0, SC, KS, NULL },
-    { "profileName", O(profile_name), O(has_profile_name), 0, 0, 0, SC, KS, NULL },
-    { "printerProfile", O(printer_profile_values), O(has_printer_profile), 0, O(printer_profile_count), O(printer_profile_keys), SD, KJ, NULL },
-    { "processProfile", O(process_profile_values), O(has_process_profile), 0, O(process_profile_count), O(process_profile_keys), SD, KJ, NULL },
-    { "filamentProfile", O(filament_profile_values), O(has_filament_profile), 0, O(filament_profile_count), O(filament_profile_keys), SD, KJ, NULL },
-    { "layerHeight", O(layer_height), O(has_layer_height), 0, 0, 0, SC, KN, NULL },
-    { "infillPercentage", O(infill_percentage), O(has_infill_percentage), 0, 0, 0, SC, KN, NULL },
-    { "nozzleDiameter", O(nozzle_diameter), O(has_nozzle_diameter), 0, 0, 0, SC, KN, NULL },
-    { "printSpeed", O(print_speed), O(has_print_speed), 0, 0, 0, SC, KN, NULL },
-    { "wallCount", O(wall_count), O(has_wall_count), 0, 0, 0, SC, KI, NULL },
-    { "supportEnabled", O(support_enabled), O(has_support_enabled), 0, 0, 0, SC, KB, NULL },
-    { "materialDensity", O(material_density), O(has_material_density), 0, 0, 0, SC, KN, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("storageItemId", storage_item_id, OPT, NN, KS, NULL),
+    F("profileId", profile_id, OPT, NN, KS, NULL),
+    F("profileName", profile_name, OPT, NN, KS, NULL),
+    FD("printerProfile", printer_profile, OPT, NN, KJ, NULL),
+    FD("processProfile", process_profile, OPT, NN, KJ, NULL),
+    FD("filamentProfile", filament_profile, OPT, NN, KJ, NULL),
+    F("layerHeight", layer_height, OPT, NN, KN, NULL),
+    F("infillPercentage", infill_percentage, OPT, NN, KN, NULL),
+    F("nozzleDiameter", nozzle_diameter, OPT, NN, KN, NULL),
+    F("printSpeed", print_speed, OPT, NN, KN, NULL),
+    F("wallCount", wall_count, OPT, NN, KI, NULL),
+    F("supportEnabled", support_enabled, OPT, NN, KB, NULL),
+    F("materialDensity", material_density, OPT, NN, KN, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingFdmRequestMessage = {"SlicingFdmRequestMessage", sizeof(T), O(extra_json), fd_SlicingFdmRequestMessage, 15, worker_backend_SlicingFdmRequestMessage_validate};
 #undef T
-T_FNS(SlicingFdmRequestMessage, rec, rd)
-R_FNS(SlicingFdmRequestMessage)
+REC(SlicingFdmRequestMessage, 15)
 
 #define T worker_backend_SlicingFdmResultMessage
 static const worker_backend_field fd_SlicingFdmResultMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "printTimeHours", O(print_time_hours), O(has_print_time_hours), 0, 0, 0, SC, KN, NULL },
-    { "materialWeightGrams", O(material_weight_grams), O(has_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "materialVolumeCm3", O(material_volume_cm3), O(has_material_volume_cm3), 0, 0, 0, SC, KN, NULL },
-    { "maxZHeightMM", O(max_z_height_mm), O(has_max_z_height_mm), 0, 0, 0, SC, KN, NULL },
-    { "supportMaterialWeightGrams", O(support_material_weight_grams), O(has_support_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "layerCount", O(layer_count), O(has_layer_count), 0, 0, 0, SC, KI, NULL },
-    { "totalExtrusionLengthMm", O(total_extrusion_length_mm), O(has_total_extrusion_length_mm), 0, 0, 0, SC, KN, NULL },
-    { "slicingMethod", O(slicing_method), O(has_slicing_method), 0, 0, 0, SC, KS, NULL },
-    { "slicerVersion", O(slicer_version), O(has_slicer_version), 0, 0, 0, SC, KS, NULL },
-    { "profileUsed", O(profile_used), O(has_profile_used), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("printTimeHours", print_time_hours, OPT, NN, KN, NULL),
+    F("materialWeightGrams", material_weight_grams, OPT, NN, KN, NULL),
+    F("materialVolumeCm3", material_volume_cm3, OPT, NN, KN, NULL),
+    F("maxZHeightMM", max_z_height_mm, OPT, NN, KN, NULL),
+    F("supportMaterialWeightGrams", support_material_weight_grams, OPT, NN, KN, NULL),
+    F("layerCount", layer_count, OPT, NN, KI, NULL),
+    F("totalExtrusionLengthMm", total_extrusion_length_mm, OPT, NN, KN, NULL),
+    F("slicingMethod", slicing_method, OPT, NN, KS, NULL),
+    F("slicerVersion", slicer_version, OPT, NN, KS, NULL),
+    F("profileUsed", profile_used, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingFdmResultMessage = {"SlicingFdmResultMessage", sizeof(T), O(extra_json), fd_SlicingFdmResultMessage, 14, worker_backend_SlicingFdmResultMessage_validate};
 #undef T
-T_FNS(SlicingFdmResultMessage, rec, rd)
-R_FNS(SlicingFdmResultMessage)
+REC(SlicingFdmResultMessage, 14)
 
 #define T worker_backend_SlicingSimulationRequestMessage
 static const worker_backend_field fd_SlicingSimulationRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItemId", O(storage_item_id), O(has_storage_item_id), 0, 0, 0, SC, KS, NULL },
-    { "technology", O(technology), O(has_technology), 0, 0, 0, SC, KE, &ed_SlicingSimulationRequestMessageTechnology },
-    { "slicerProfile", O(slicer_profile), O(has_slicer_profile), 0, 0, 0, SC, KO, &rd_SlicingSimulationRequestMessageSlicerProfile },
-    { "slicerConfig", O(slicer_config), O(has_slicer_config), 0, 0, 0, SC, KO, &rd_SlicingSimulationRequestMessageSlicerConfig },
-    { "slicerProfileId", O(slicer_profile_id), O(has_slicer_profile_id), 0, 0, 0, SC, KS, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("storageItemId", storage_item_id, OPT, NN, KS, NULL),
+    F("technology", technology, OPT, NN, KE, &ed_SlicingSimulationRequestMessageTechnology),
+    F("slicerProfile", slicer_profile, OPT, NN, KO, &rd_SlicingSimulationRequestMessageSlicerProfile),
+    F("slicerConfig", slicer_config, OPT, NN, KO, &rd_SlicingSimulationRequestMessageSlicerConfig),
+    F("slicerProfileId", slicer_profile_id, OPT, NN, KS, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSimulationRequestMessage = {"SlicingSimulationRequestMessage", sizeof(T), O(extra_json), fd_SlicingSimulationRequestMessage, 7, worker_backend_SlicingSimulationRequestMessage_validate};
 #undef T
-T_FNS(SlicingSimulationRequestMessage, rec, rd)
-R_FNS(SlicingSimulationRequestMessage)
+REC(SlicingSimulationRequestMessage, 7)
 
 #define T worker_backend_SlicingSimulationRequestMessageSlicerProfile
 static const worker_backend_field fd_SlicingSimulationRequestMessageSlicerProfile[] = {
-    { "profileId", O(profile_id), O(has_profile_id), 0, 0, 0, SC, KS, NULL },
-    { "profileName", O(profile_name), O(has_profile_name), 0, 0, 0, SC, KS, NULL },
-    { "printerProfile", O(printer_profile_values), O(has_printer_profile), 0, O(printer_profile_count), O(printer_profile_keys), SD, KJ, NULL },
-    { "processProfile", O(process_profile_values), O(has_process_profile), 0, O(process_profile_count), O(process_profile_keys), SD, KJ, NULL },
-    { "filamentProfile", O(filament_profile_values), O(has_filament_profile), 0, O(filament_profile_count), O(filament_profile_keys), SD, KJ, NULL },
-    { "slaProfile", O(sla_profile_values), O(has_sla_profile), 0, O(sla_profile_count), O(sla_profile_keys), SD, KJ, NULL },
-    { "layerHeight", O(layer_height), O(has_layer_height), 0, 0, 0, SC, KN, NULL },
-    { "infillPercentage", O(infill_percentage), O(has_infill_percentage), 0, 0, 0, SC, KN, NULL },
-    { "materialDensity", O(material_density), O(has_material_density), 0, 0, 0, SC, KN, NULL },
-    { "nozzleDiameter", O(nozzle_diameter), O(has_nozzle_diameter), 0, 0, 0, SC, KN, NULL },
-    { "printSpeed", O(print_speed), O(has_print_speed), 0, 0, 0, SC, KN, NULL },
-    { "supportEnabled", O(support_enabled), O(has_support_enabled), 0, 0, 0, SC, KB, NULL },
-    { "wallCount", O(wall_count), O(has_wall_count), 0, 0, 0, SC, KI, NULL },
+    F("profileId", profile_id, OPT, NN, KS, NULL),
+    F("profileName", profile_name, OPT, NN, KS, NULL),
+    FD("printerProfile", printer_profile, OPT, NN, KJ, NULL),
+    FD("processProfile", process_profile, OPT, NN, KJ, NULL),
+    FD("filamentProfile", filament_profile, OPT, NN, KJ, NULL),
+    FD("slaProfile", sla_profile, OPT, NN, KJ, NULL),
+    F("layerHeight", layer_height, OPT, NN, KN, NULL),
+    F("infillPercentage", infill_percentage, OPT, NN, KN, NULL),
+    F("materialDensity", material_density, OPT, NN, KN, NULL),
+    F("nozzleDiameter", nozzle_diameter, OPT, NN, KN, NULL),
+    F("printSpeed", print_speed, OPT, NN, KN, NULL),
+    F("supportEnabled", support_enabled, OPT, NN, KB, NULL),
+    F("wallCount", wall_count, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSimulationRequestMessageSlicerProfile = {"SlicingSimulationRequestMessageSlicerProfile", sizeof(T), O(extra_json), fd_SlicingSimulationRequestMessageSlicerProfile, 13, worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate};
 #undef T
-T_FNS(SlicingSimulationRequestMessageSlicerProfile, rec, rd)
-R_FNS(SlicingSimulationRequestMessageSlicerProfile)
+REC(SlicingSimulationRequestMessageSlicerProfile, 13)
 
 #define T worker_backend_SlicingSimulationRequestMessageSlicerConfig
 static const worker_backend_field fd_SlicingSimulationRequestMessageSlicerConfig[] = {
-    { "layerHeight", O(layer_height), O(has_layer_height), 0, 0, 0, SC, KN, NULL },
-    { "infill", O(infill), O(has_infill), 0, 0, 0, SC, KN, NULL },
-    { "materialDensity", O(material_density), O(has_material_density), 0, 0, 0, SC, KN, NULL },
+    F("layerHeight", layer_height, OPT, NN, KN, NULL),
+    F("infill", infill, OPT, NN, KN, NULL),
+    F("materialDensity", material_density, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSimulationRequestMessageSlicerConfig = {"SlicingSimulationRequestMessageSlicerConfig", sizeof(T), O(extra_json), fd_SlicingSimulationRequestMessageSlicerConfig, 3, worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate};
 #undef T
-T_FNS(SlicingSimulationRequestMessageSlicerConfig, rec, rd)
-R_FNS(SlicingSimulationRequestMessageSlicerConfig)
+REC(SlicingSimulationRequestMessageSlicerConfig, 3)
 
 #define T worker_backend_SlicingSimulationResultMessage
 static const worker_backend_field fd_SlicingSimulationResultMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "printTimeHours", O(print_time_hours), O(has_print_time_hours), 0, 0, 0, SC, KN, NULL },
-    { "materialWeightGrams", O(material_weight_grams), O(has_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "materialVolumeCm3", O(material_volume_cm3), O(has_material_volume_cm3), 0, 0, 0, SC, KN, NULL },
-    { "maxZHeightMM", O(max_z_height_mm), O(has_max_z_height_mm), 0, 0, 0, SC, KN, NULL },
-    { "supportMaterialWeightGrams", O(support_material_weight_grams), O(has_support_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "layerCount", O(layer_count), O(has_layer_count), 0, 0, 0, SC, KI, NULL },
-    { "totalExtrusionLengthMm", O(total_extrusion_length_mm), O(has_total_extrusion_length_mm), 0, 0, 0, SC, KN, NULL },
-    { "slicingMethod", O(slicing_method), O(has_slicing_method), 0, 0, 0, SC, KE, &ed_SlicingSimulationResultMessageSlicingMethod },
-    { "slicerVersion", O(slicer_version), O(has_slicer_version), 0, 0, 0, SC, KS, NULL },
-    { "profileUsed", O(profile_used), O(has_profile_used), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("printTimeHours", print_time_hours, OPT, NN, KN, NULL),
+    F("materialWeightGrams", material_weight_grams, OPT, NN, KN, NULL),
+    F("materialVolumeCm3", material_volume_cm3, OPT, NN, KN, NULL),
+    F("maxZHeightMM", max_z_height_mm, OPT, NN, KN, NULL),
+    F("supportMaterialWeightGrams", support_material_weight_grams, OPT, NN, KN, NULL),
+    F("layerCount", layer_count, OPT, NN, KI, NULL),
+    F("totalExtrusionLengthMm", total_extrusion_length_mm, OPT, NN, KN, NULL),
+    F("slicingMethod", slicing_method, OPT, NN, KE, &ed_SlicingSimulationResultMessageSlicingMethod),
+    F("slicerVersion", slicer_version, OPT, NN, KS, NULL),
+    F("profileUsed", profile_used, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSimulationResultMessage = {"SlicingSimulationResultMessage", sizeof(T), O(extra_json), fd_SlicingSimulationResultMessage, 14, worker_backend_SlicingSimulationResultMessage_validate};
 #undef T
-T_FNS(SlicingSimulationResultMessage, rec, rd)
-R_FNS(SlicingSimulationResultMessage)
+REC(SlicingSimulationResultMessage, 14)
 
 #define T worker_backend_SlicingSlaRequestMessage
 static const worker_backend_field fd_SlicingSlaRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItemId", O(storage_item_id), O(has_storage_item_id), 0, 0, 0, SC, KS, NULL },
-    { "technology", O(technology), O(has_technology), 0, 0, 0, SC, KE, &ed_SlicingSlaRequestMessageTechnology },
-    { "profileId", O(profile_id), O(has_profile_id), 0, 0, 0, SC, KS, NULL },
-    { "profileName", O(profile_name), O(has_profile_name), 0, 0, 0, SC, KS, NULL },
-    { "layerHeight", O(layer_height), O(has_layer_height), 0, 0, 0, SC, KN, NULL },
-    { "exposureTime", O(exposure_time), O(has_exposure_time), 0, 0, 0, SC, KN, NULL },
-    { "bottomExposureTime", O(bottom_exposure_time), O(has_bottom_exposure_time), 0, 0, 0, SC, KN, NULL },
-    { "bottomLayers", O(bottom_layers), O(has_bottom_layers), 0, 0, 0, SC, KI, NULL },
-    { "liftHeight", O(lift_height), O(has_lift_height), 0, 0, 0, SC, KN, NULL },
-    { "liftSpeed", O(lift_speed), O(has_lift_speed), 0, 0, 0, SC, KN, NULL },
-    { "retractSpeed", O(retract_speed), O(has_retract_speed), 0, 0, 0, SC, KN, NULL },
-    { "resinDensity", O(resin_density), O(has_resin_density), 0, 0, 0, SC, KN, NULL },
-    { "supportEnabled", O(support_enabled), O(has_support_enabled), 0, 0, 0, SC, KB, NULL },
-    { "webhookUrl", O(webhook_url), O(has_webhook_url), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("storageItemId", storage_item_id, OPT, NN, KS, NULL),
+    F("technology", technology, OPT, NN, KE, &ed_SlicingSlaRequestMessageTechnology),
+    F("profileId", profile_id, OPT, NN, KS, NULL),
+    F("profileName", profile_name, OPT, NN, KS, NULL),
+    F("layerHeight", layer_height, OPT, NN, KN, NULL),
+    F("exposureTime", exposure_time, OPT, NN, KN, NULL),
+    F("bottomExposureTime", bottom_exposure_time, OPT, NN, KN, NULL),
+    F("bottomLayers", bottom_layers, OPT, NN, KI, NULL),
+    F("liftHeight", lift_height, OPT, NN, KN, NULL),
+    F("liftSpeed", lift_speed, OPT, NN, KN, NULL),
+    F("retractSpeed", retract_speed, OPT, NN, KN, NULL),
+    F("resinDensity", resin_density, OPT, NN, KN, NULL),
+    F("supportEnabled", support_enabled, OPT, NN, KB, NULL),
+    F("webhookUrl", webhook_url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSlaRequestMessage = {"SlicingSlaRequestMessage", sizeof(T), O(extra_json), fd_SlicingSlaRequestMessage, 15, worker_backend_SlicingSlaRequestMessage_validate};
 #undef T
-T_FNS(SlicingSlaRequestMessage, rec, rd)
-R_FNS(SlicingSlaRequestMessage)
+REC(SlicingSlaRequestMessage, 15)
 
 #define T worker_backend_SlicingSlaResultMessage
 static const worker_backend_field fd_SlicingSlaResultMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "printTimeHours", O(print_time_hours), O(has_print_time_hours), 0, 0, 0, SC, KN, NULL },
-    { "materialWeightGrams", O(material_weight_grams), O(has_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "materialVolumeCm3", O(material_volume_cm3), O(has_material_volume_cm3), 0, 0, 0, SC, KN, NULL },
-    { "maxZHeightMM", O(max_z_height_mm), O(has_max_z_height_mm), 0, 0, 0, SC, KN, NULL },
-    { "supportMaterialWeightGrams", O(support_material_weight_grams), O(has_support_material_weight_grams), 0, 0, 0, SC, KN, NULL },
-    { "layerCount", O(layer_count), O(has_layer_count), 0, 0, 0, SC, KI, NULL },
-    { "maxCrossSectionAreaMm2", O(max_cross_section_area_mm2), O(has_max_cross_section_area_mm2), 0, 0, 0, SC, KN, NULL },
-    { "slicingMethod", O(slicing_method), O(has_slicing_method), 0, 0, 0, SC, KS, NULL },
-    { "slicerVersion", O(slicer_version), O(has_slicer_version), 0, 0, 0, SC, KS, NULL },
-    { "profileUsed", O(profile_used), O(has_profile_used), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("printTimeHours", print_time_hours, OPT, NN, KN, NULL),
+    F("materialWeightGrams", material_weight_grams, OPT, NN, KN, NULL),
+    F("materialVolumeCm3", material_volume_cm3, OPT, NN, KN, NULL),
+    F("maxZHeightMM", max_z_height_mm, OPT, NN, KN, NULL),
+    F("supportMaterialWeightGrams", support_material_weight_grams, OPT, NN, KN, NULL),
+    F("layerCount", layer_count, OPT, NN, KI, NULL),
+    F("maxCrossSectionAreaMm2", max_cross_section_area_mm2, OPT, NN, KN, NULL),
+    F("slicingMethod", slicing_method, OPT, NN, KS, NULL),
+    F("slicerVersion", slicer_version, OPT, NN, KS, NULL),
+    F("profileUsed", profile_used, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_SlicingSlaResultMessage = {"SlicingSlaResultMessage", sizeof(T), O(extra_json), fd_SlicingSlaResultMessage, 14, worker_backend_SlicingSlaResultMessage_validate};
 #undef T
-T_FNS(SlicingSlaResultMessage, rec, rd)
-R_FNS(SlicingSlaResultMessage)
+REC(SlicingSlaResultMessage, 14)
 
 #define T worker_backend_TextureGenerationCompletedMessage
 static const worker_backend_field fd_TextureGenerationCompletedMessage[] = {
-    { "jobId", O(job_id), O(has_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "tenantId", O(tenant_id), O(has_tenant_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "artifacts", O(artifacts_values), O(has_artifacts), 0, O(artifacts_count), O(artifacts_keys), SD, KJ, NULL },
-    { "error", O(error_values), O(has_error), 0, O(error_count), O(error_keys), SD, KJ, NULL },
-    { "metrics", O(metrics_values), O(has_metrics), 0, O(metrics_count), O(metrics_keys), SD, KJ, NULL },
-    { "creditReservationId", O(credit_reservation_id), O(has_credit_reservation_id), 0, 0, 0, SC, KS, NULL },
+    F("jobId", job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("tenantId", tenant_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    FD("artifacts", artifacts, OPT, NN, KJ, NULL),
+    FD("error", error, OPT, NN, KJ, NULL),
+    FD("metrics", metrics, OPT, NN, KJ, NULL),
+    F("creditReservationId", credit_reservation_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_TextureGenerationCompletedMessage = {"TextureGenerationCompletedMessage", sizeof(T), O(extra_json), fd_TextureGenerationCompletedMessage, 8, worker_backend_TextureGenerationCompletedMessage_validate};
 #undef T
-T_FNS(TextureGenerationCompletedMessage, rec, rd)
-R_FNS(TextureGenerationCompletedMessage)
+REC(TextureGenerationCompletedMessage, 8)
 
 #define T worker_backend_TextureGenerationRequestMessage
 static const worker_backend_field fd_TextureGenerationRequestMessage[] = {
-    { "jobId", O(job_id), O(has_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "tenantId", O(tenant_id), O(has_tenant_id), 0, 0, 0, SC, KS, NULL },
-    { "meshUrl", O(mesh_url), O(has_mesh_url), 0, 0, 0, SC, KS, NULL },
-    { "prompt", O(prompt), O(has_prompt), 0, 0, 0, SC, KS, NULL },
-    { "stylePreset", O(style_preset), O(has_style_preset), 0, 0, 0, SC, KS, NULL },
-    { "resolution", O(resolution), O(has_resolution), 0, 0, 0, SC, KI, NULL },
-    { "creditReservationId", O(credit_reservation_id), O(has_credit_reservation_id), 0, 0, 0, SC, KS, NULL },
+    F("jobId", job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("tenantId", tenant_id, OPT, NN, KS, NULL),
+    F("meshUrl", mesh_url, OPT, NN, KS, NULL),
+    F("prompt", prompt, OPT, NN, KS, NULL),
+    F("stylePreset", style_preset, OPT, NN, KS, NULL),
+    F("resolution", resolution, OPT, NN, KI, NULL),
+    F("creditReservationId", credit_reservation_id, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_TextureGenerationRequestMessage = {"TextureGenerationRequestMessage", sizeof(T), O(extra_json), fd_TextureGenerationRequestMessage, 8, worker_backend_TextureGenerationRequestMessage_validate};
 #undef T
-T_FNS(TextureGenerationRequestMessage, rec, rd)
-R_FNS(TextureGenerationRequestMessage)
+REC(TextureGenerationRequestMessage, 8)
 
 #define T worker_backend_ThumbnailGenerationCompletedMessage
 static const worker_backend_field fd_ThumbnailGenerationCompletedMessage[] = {
-    { "originalJobId", O(original_job_id), O(has_original_job_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "thumbnailPath", O(thumbnail_path), O(has_thumbnail_path), 0, 0, 0, SC, KS, NULL },
-    { "thumbnail360Views", O(thumbnail360_views), O(has_thumbnail360_views), 0, O(thumbnail360_views_count), 0, SL, KO, &rd_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem },
-    { "gltfPreviewPath", O(gltf_preview_path), O(has_gltf_preview_path), 0, 0, 0, SC, KS, NULL },
-    { "animatedPreviewPath", O(animated_preview_path), O(has_animated_preview_path), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
-    { "storageLocation", O(storage_location), O(has_storage_location), 0, 0, 0, SC, KO, &rd_StorageLocation },
+    F("originalJobId", original_job_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("thumbnailPath", thumbnail_path, OPT, NN, KS, NULL),
+    FL("thumbnail360Views", thumbnail360_views, OPT, NN, KO, &rd_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem),
+    F("gltfPreviewPath", gltf_preview_path, OPT, NN, KS, NULL),
+    F("animatedPreviewPath", animated_preview_path, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
+    F("storageLocation", storage_location, OPT, NN, KO, &rd_StorageLocation),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationCompletedMessage = {"ThumbnailGenerationCompletedMessage", sizeof(T), O(extra_json), fd_ThumbnailGenerationCompletedMessage, 9, worker_backend_ThumbnailGenerationCompletedMessage_validate};
 #undef T
-T_FNS(ThumbnailGenerationCompletedMessage, rec, rd)
-R_FNS(ThumbnailGenerationCompletedMessage)
+REC(ThumbnailGenerationCompletedMessage, 9)
 
 #define T worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem
 static const worker_backend_field fd_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem[] = {
-    { "angle_index", O(angle_index), O(has_angle_index), 0, 0, 0, SC, KI, NULL },
-    { "index", O(index), O(has_index), 0, 0, 0, SC, KI, NULL },
-    { "storage_path", O(storage_path), O(has_storage_path), 0, 0, 0, SC, KS, NULL },
-    { "url", O(url), O(has_url), 0, 0, 0, SC, KS, NULL },
+    F("angle_index", angle_index, OPT, NN, KI, NULL),
+    F("index", index, OPT, NN, KI, NULL),
+    F("storage_path", storage_path, OPT, NN, KS, NULL),
+    F("url", url, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem = {"ThumbnailGenerationCompletedMessageThumbnail360ViewsItem", sizeof(T), O(extra_json), fd_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem, 4, worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_validate};
 #undef T
-T_FNS(ThumbnailGenerationCompletedMessageThumbnail360ViewsItem, rec, rd)
-R_FNS(ThumbnailGenerationCompletedMessageThumbnail360ViewsItem)
+REC(ThumbnailGenerationCompletedMessageThumbnail360ViewsItem, 4)
 
 #define T worker_backend_ThumbnailGenerationRequestMessage
 static const worker_backend_field fd_ThumbnailGenerationRequestMessage[] = {
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "ownerId", O(owner_id), O(has_owner_id), 0, 0, 0, SC, KS, NULL },
-    { "storageLocation", O(storage_location), O(has_storage_location), 0, 0, 0, SC, KO, &rd_StorageLocation },
-    { "minioPath", O(minio_path), O(has_minio_path), 0, 0, 0, SC, KS, NULL },
-    { "previewType", O(preview_type), O(has_preview_type), 0, 0, 0, SC, KS, NULL },
-    { "generate360Views", O(generate360_views), O(has_generate360_views), 0, 0, 0, SC, KB, NULL },
-    { "parentJobId", O(parent_job_id), O(has_parent_job_id), 0, 0, 0, SC, KS, NULL },
-    { "customization", O(customization), O(has_customization), 0, 0, 0, SC, KO, &rd_ThumbnailGenerationRequestMessageCustomization },
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("ownerId", owner_id, OPT, NN, KS, NULL),
+    F("storageLocation", storage_location, OPT, NN, KO, &rd_StorageLocation),
+    F("minioPath", minio_path, OPT, NN, KS, NULL),
+    F("previewType", preview_type, OPT, NN, KS, NULL),
+    F("generate360Views", generate360_views, OPT, NN, KB, NULL),
+    F("parentJobId", parent_job_id, OPT, NN, KS, NULL),
+    F("customization", customization, OPT, NN, KO, &rd_ThumbnailGenerationRequestMessageCustomization),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationRequestMessage = {"ThumbnailGenerationRequestMessage", sizeof(T), O(extra_json), fd_ThumbnailGenerationRequestMessage, 8, worker_backend_ThumbnailGenerationRequestMessage_validate};
 #undef T
-T_FNS(ThumbnailGenerationRequestMessage, rec, rd)
-R_FNS(ThumbnailGenerationRequestMessage)
+REC(ThumbnailGenerationRequestMessage, 8)
 
 #define T worker_backend_ThumbnailGenerationRequestMessageCustomization
 static const worker_backend_field fd_ThumbnailGenerationRequestMessageCustomization[] = {
-    { "texture", O(texture), O(has_texture), 0, 0, 0, SC, KO, &rd_ThumbnailGenerationRequestMessageCustomizationTexture },
-    { "background", O(background), O(has_background), 0, 0, 0, SC, KO, &rd_ThumbnailGenerationRequestMessageCustomizationBackground },
-    { "watermark", O(watermark), O(has_watermark), 0, 0, 0, SC, KO, &rd_ThumbnailGenerationRequestMessageCustomizationWatermark },
+    F("texture", texture, OPT, NN, KO, &rd_ThumbnailGenerationRequestMessageCustomizationTexture),
+    F("background", background, OPT, NN, KO, &rd_ThumbnailGenerationRequestMessageCustomizationBackground),
+    F("watermark", watermark, OPT, NN, KO, &rd_ThumbnailGenerationRequestMessageCustomizationWatermark),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationRequestMessageCustomization = {"ThumbnailGenerationRequestMessageCustomization", sizeof(T), O(extra_json), fd_ThumbnailGenerationRequestMessageCustomization, 3, worker_backend_ThumbnailGenerationRequestMessageCustomization_validate};
 #undef T
-T_FNS(ThumbnailGenerationRequestMessageCustomization, rec, rd)
-R_FNS(ThumbnailGenerationRequestMessageCustomization)
+REC(ThumbnailGenerationRequestMessageCustomization, 3)
 
 #define T worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture
 static const worker_backend_field fd_ThumbnailGenerationRequestMessageCustomizationTexture[] = {
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("path", path, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationRequestMessageCustomizationTexture = {"ThumbnailGenerationRequestMessageCustomizationTexture", sizeof(T), O(extra_json), fd_ThumbnailGenerationRequestMessageCustomizationTexture, 2, worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_validate};
 #undef T
-T_FNS(ThumbnailGenerationRequestMessageCustomizationTexture, rec, rd)
-R_FNS(ThumbnailGenerationRequestMessageCustomizationTexture)
+REC(ThumbnailGenerationRequestMessageCustomizationTexture, 2)
 
 #define T worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground
 static const worker_backend_field fd_ThumbnailGenerationRequestMessageCustomizationBackground[] = {
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "color", O(color), O(has_color), 0, 0, 0, SC, KS, NULL },
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("path", path, OPT, NN, KS, NULL),
+    F("color", color, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationRequestMessageCustomizationBackground = {"ThumbnailGenerationRequestMessageCustomizationBackground", sizeof(T), O(extra_json), fd_ThumbnailGenerationRequestMessageCustomizationBackground, 3, worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_validate};
 #undef T
-T_FNS(ThumbnailGenerationRequestMessageCustomizationBackground, rec, rd)
-R_FNS(ThumbnailGenerationRequestMessageCustomizationBackground)
+REC(ThumbnailGenerationRequestMessageCustomizationBackground, 3)
 
 #define T worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark
 static const worker_backend_field fd_ThumbnailGenerationRequestMessageCustomizationWatermark[] = {
-    { "storageConnectionId", O(storage_connection_id), O(has_storage_connection_id), 0, 0, 0, SC, KS, NULL },
-    { "path", O(path), O(has_path), 0, 0, 0, SC, KS, NULL },
-    { "text", O(text), O(has_text), 0, 0, 0, SC, KS, NULL },
-    { "position", O(position), O(has_position), 0, 0, 0, SC, KS, NULL },
-    { "opacity", O(opacity), O(has_opacity), 0, 0, 0, SC, KN, NULL },
+    F("storageConnectionId", storage_connection_id, OPT, NN, KS, NULL),
+    F("path", path, OPT, NN, KS, NULL),
+    F("text", text, OPT, NN, KS, NULL),
+    F("position", position, OPT, NN, KS, NULL),
+    F("opacity", opacity, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_ThumbnailGenerationRequestMessageCustomizationWatermark = {"ThumbnailGenerationRequestMessageCustomizationWatermark", sizeof(T), O(extra_json), fd_ThumbnailGenerationRequestMessageCustomizationWatermark, 5, worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_validate};
 #undef T
-T_FNS(ThumbnailGenerationRequestMessageCustomizationWatermark, rec, rd)
-R_FNS(ThumbnailGenerationRequestMessageCustomizationWatermark)
+REC(ThumbnailGenerationRequestMessageCustomizationWatermark, 5)
 
 #define T worker_backend_UserEngagementEventMessage
 static const worker_backend_field fd_UserEngagementEventMessage[] = {
-    { "eventType", O(event_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "action", O(action), 0, 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "userEmail", O(user_email), O(has_user_email), 0, 0, 0, SC, KS, NULL },
-    { "userCreatedAt", O(user_created_at), O(has_user_created_at), 0, 0, 0, SC, KS, NULL },
-    { "userPlanTier", O(user_plan_tier), O(has_user_plan_tier), 0, 0, 0, SC, KS, NULL },
-    { "sessionId", O(session_id), O(has_session_id), 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "actionDetails", O(action_details), O(has_action_details), 0, 0, 0, SC, KO, &rd_UserEngagementEventMessageActionDetails },
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "httpMethod", O(http_method), O(has_http_method), 0, 0, 0, SC, KS, NULL },
-    { "httpUrl", O(http_url), O(has_http_url), 0, 0, 0, SC, KS, NULL },
-    { "httpStatusCode", O(http_status_code), O(has_http_status_code), 0, 0, 0, SC, KI, NULL },
-    { "durationMs", O(duration_ms), O(has_duration_ms), 0, 0, 0, SC, KN, NULL },
-    { "experimentId", O(experiment_id), O(has_experiment_id), 0, 0, 0, SC, KS, NULL },
-    { "experimentVariant", O(experiment_variant), O(has_experiment_variant), 0, 0, 0, SC, KS, NULL },
-    { "environment", O(environment), O(has_environment), 0, 0, 0, SC, KS, NULL },
-    { "clientInfo", O(client_info), O(has_client_info), 0, 0, 0, SC, KO, &rd_UserEngagementEventMessageClientInfo },
+    F("eventType", event_type, REQ, NN, KS, NULL),
+    F("action", action, REQ, NN, KS, NULL),
+    F("timestamp", timestamp, REQ, NN, KS, NULL),
+    F("userId", user_id, REQ, NN, KS, NULL),
+    F("userEmail", user_email, OPT, NN, KS, NULL),
+    F("userCreatedAt", user_created_at, OPT, NN, KS, NULL),
+    F("userPlanTier", user_plan_tier, OPT, NN, KS, NULL),
+    F("sessionId", session_id, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("actionDetails", action_details, OPT, NN, KO, &rd_UserEngagementEventMessageActionDetails),
+    F("source", source, OPT, NN, KS, NULL),
+    F("httpMethod", http_method, OPT, NN, KS, NULL),
+    F("httpUrl", http_url, OPT, NN, KS, NULL),
+    F("httpStatusCode", http_status_code, OPT, NN, KI, NULL),
+    F("durationMs", duration_ms, OPT, NN, KN, NULL),
+    F("experimentId", experiment_id, OPT, NN, KS, NULL),
+    F("experimentVariant", experiment_variant, OPT, NN, KS, NULL),
+    F("environment", environment, OPT, NN, KS, NULL),
+    F("clientInfo", client_info, OPT, NN, KO, &rd_UserEngagementEventMessageClientInfo),
 };
-static const worker_backend_rec_desc rd_UserEngagementEventMessage = {"UserEngagementEventMessage", sizeof(T), O(extra_json), fd_UserEngagementEventMessage, 19, worker_backend_UserEngagementEventMessage_validate};
 #undef T
-T_FNS(UserEngagementEventMessage, rec, rd)
-R_FNS(UserEngagementEventMessage)
+REC(UserEngagementEventMessage, 19)
 
 #define T worker_backend_UserEngagementEventMessageActionDetails
 static const worker_backend_field fd_UserEngagementEventMessageActionDetails[] = {
-    { "onboardingStep", O(onboarding_step), O(has_onboarding_step), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "modelStatus", O(model_status), O(has_model_status), 0, 0, 0, SC, KS, NULL },
-    { "modelCount", O(model_count), O(has_model_count), 0, 0, 0, SC, KI, NULL },
-    { "marketplace", O(marketplace), O(has_marketplace), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceListingId", O(marketplace_listing_id), O(has_marketplace_listing_id), 0, 0, 0, SC, KS, NULL },
-    { "marketplaceAction", O(marketplace_action), O(has_marketplace_action), 0, 0, 0, SC, KS, NULL },
-    { "previousPlanTier", O(previous_plan_tier), O(has_previous_plan_tier), 0, 0, 0, SC, KS, NULL },
-    { "newPlanTier", O(new_plan_tier), O(has_new_plan_tier), 0, 0, 0, SC, KS, NULL },
-    { "featureName", O(feature_name), O(has_feature_name), 0, 0, 0, SC, KS, NULL },
-    { "featureCategory", O(feature_category), O(has_feature_category), 0, 0, 0, SC, KS, NULL },
-    { "storageProvider", O(storage_provider), O(has_storage_provider), 0, 0, 0, SC, KS, NULL },
-    { "settingChanged", O(setting_changed), O(has_setting_changed), 0, 0, 0, SC, KS, NULL },
+    F("onboardingStep", onboarding_step, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("modelStatus", model_status, OPT, NN, KS, NULL),
+    F("modelCount", model_count, OPT, NN, KI, NULL),
+    F("marketplace", marketplace, OPT, NN, KS, NULL),
+    F("marketplaceListingId", marketplace_listing_id, OPT, NN, KS, NULL),
+    F("marketplaceAction", marketplace_action, OPT, NN, KS, NULL),
+    F("previousPlanTier", previous_plan_tier, OPT, NN, KS, NULL),
+    F("newPlanTier", new_plan_tier, OPT, NN, KS, NULL),
+    F("featureName", feature_name, OPT, NN, KS, NULL),
+    F("featureCategory", feature_category, OPT, NN, KS, NULL),
+    F("storageProvider", storage_provider, OPT, NN, KS, NULL),
+    F("settingChanged", setting_changed, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_UserEngagementEventMessageActionDetails = {"UserEngagementEventMessageActionDetails", sizeof(T), O(extra_json), fd_UserEngagementEventMessageActionDetails, 13, worker_backend_UserEngagementEventMessageActionDetails_validate};
 #undef T
-T_FNS(UserEngagementEventMessageActionDetails, rec, rd)
-R_FNS(UserEngagementEventMessageActionDetails)
+REC(UserEngagementEventMessageActionDetails, 13)
 
 #define T worker_backend_UserEngagementEventMessageClientInfo
 static const worker_backend_field fd_UserEngagementEventMessageClientInfo[] = {
-    { "userAgent", O(user_agent), O(has_user_agent), 0, 0, 0, SC, KS, NULL },
-    { "platform", O(platform), O(has_platform), 0, 0, 0, SC, KS, NULL },
-    { "browser", O(browser), O(has_browser), 0, 0, 0, SC, KS, NULL },
-    { "browserVersion", O(browser_version), O(has_browser_version), 0, 0, 0, SC, KS, NULL },
+    F("userAgent", user_agent, OPT, NN, KS, NULL),
+    F("platform", platform, OPT, NN, KS, NULL),
+    F("browser", browser, OPT, NN, KS, NULL),
+    F("browserVersion", browser_version, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_UserEngagementEventMessageClientInfo = {"UserEngagementEventMessageClientInfo", sizeof(T), O(extra_json), fd_UserEngagementEventMessageClientInfo, 4, worker_backend_UserEngagementEventMessageClientInfo_validate};
 #undef T
-T_FNS(UserEngagementEventMessageClientInfo, rec, rd)
-R_FNS(UserEngagementEventMessageClientInfo)
+REC(UserEngagementEventMessageClientInfo, 4)
 
 #define T worker_backend_WorkerAnalyticsEventMessage
 static const worker_backend_field fd_WorkerAnalyticsEventMessage[] = {
-    { "eventType", O(event_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "workerId", O(worker_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItemId", O(storage_item_id), O(has_storage_item_id), 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KS, NULL },
-    { "errorCode", O(error_code), O(has_error_code), 0, 0, 0, SC, KS, NULL },
-    { "errorMessage", O(error_message), O(has_error_message), 0, 0, 0, SC, KS, NULL },
-    { "timing", O(timing), O(has_timing), 0, 0, 0, SC, KO, &rd_JobTiming },
-    { "metrics", O(metrics_values), O(has_metrics), 0, O(metrics_count), O(metrics_keys), SD, KJ, NULL },
+    F("eventType", event_type, REQ, NN, KS, NULL),
+    F("workerId", worker_id, REQ, NN, KS, NULL),
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("timestamp", timestamp, REQ, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("storageItemId", storage_item_id, OPT, NN, KS, NULL),
+    F("status", status, OPT, NN, KS, NULL),
+    F("errorCode", error_code, OPT, NN, KS, NULL),
+    F("errorMessage", error_message, OPT, NN, KS, NULL),
+    F("timing", timing, OPT, NN, KO, &rd_JobTiming),
+    FD("metrics", metrics, OPT, NN, KJ, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerAnalyticsEventMessage = {"WorkerAnalyticsEventMessage", sizeof(T), O(extra_json), fd_WorkerAnalyticsEventMessage, 13, worker_backend_WorkerAnalyticsEventMessage_validate};
 #undef T
-T_FNS(WorkerAnalyticsEventMessage, rec, rd)
-R_FNS(WorkerAnalyticsEventMessage)
+REC(WorkerAnalyticsEventMessage, 13)
 
 #define T worker_backend_JobTiming
 static const worker_backend_field fd_JobTiming[] = {
-    { "queueWaitMs", O(queue_wait_ms), O(has_queue_wait_ms), 0, 0, 0, SC, KN, NULL },
-    { "processingMs", O(processing_ms), O(has_processing_ms), 0, 0, 0, SC, KN, NULL },
-    { "stages", O(stages_values), O(has_stages), 0, O(stages_count), O(stages_keys), SD, KN, NULL },
+    F("queueWaitMs", queue_wait_ms, OPT, NN, KN, NULL),
+    F("processingMs", processing_ms, OPT, NN, KN, NULL),
+    FD("stages", stages, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_JobTiming = {"JobTiming", sizeof(T), O(extra_json), fd_JobTiming, 3, worker_backend_JobTiming_validate};
 #undef T
-T_FNS(JobTiming, rec, rd)
-R_FNS(JobTiming)
+REC(JobTiming, 3)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessage
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessage[] = {
-    { "eventType", O(event_type), 0, 0, 0, 0, SC, KS, NULL },
-    { "workerId", O(worker_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "timestamp", O(timestamp), 0, 0, 0, 0, SC, KS, NULL },
-    { "status", O(status), 0, 0, 0, 0, SC, KS, NULL },
-    { "userId", O(user_id), O(has_user_id), 0, 0, 0, SC, KS, NULL },
-    { "tenantId", O(tenant_id), O(has_tenant_id), 0, 0, 0, SC, KS, NULL },
-    { "sessionId", O(session_id), O(has_session_id), 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
-    { "modelId", O(model_id), O(has_model_id), 0, 0, 0, SC, KS, NULL },
-    { "metamodelId", O(metamodel_id), O(has_metamodel_id), 0, 0, 0, SC, KS, NULL },
-    { "storageItemId", O(storage_item_id), O(has_storage_item_id), 0, 0, 0, SC, KS, NULL },
-    { "timing", O(timing), O(has_timing), 0, 0, 0, SC, KO, &rd_JobTiming },
-    { "llmUsage", O(llm_usage), O(has_llm_usage), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageLlmUsage },
-    { "resources", O(resources), O(has_resources), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageResources },
-    { "workerMetrics", O(worker_metrics_values), O(has_worker_metrics), 0, O(worker_metrics_count), O(worker_metrics_keys), SD, KJ, NULL },
-    { "error", O(error), O(has_error), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageError },
-    { "environment", O(environment), O(has_environment), 0, 0, 0, SC, KS, NULL },
-    { "region", O(region), O(has_region), 0, 0, 0, SC, KS, NULL },
-    { "workerVersion", O(worker_version), O(has_worker_version), 0, 0, 0, SC, KS, NULL },
-    { "hostname", O(hostname), O(has_hostname), 0, 0, 0, SC, KS, NULL },
+    F("eventType", event_type, REQ, NN, KS, NULL),
+    F("workerId", worker_id, REQ, NN, KS, NULL),
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("timestamp", timestamp, REQ, NN, KS, NULL),
+    F("status", status, REQ, NN, KS, NULL),
+    F("userId", user_id, OPT, NN, KS, NULL),
+    F("tenantId", tenant_id, OPT, NN, KS, NULL),
+    F("sessionId", session_id, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+    F("modelId", model_id, OPT, NN, KS, NULL),
+    F("metamodelId", metamodel_id, OPT, NN, KS, NULL),
+    F("storageItemId", storage_item_id, OPT, NN, KS, NULL),
+    F("timing", timing, OPT, NN, KO, &rd_JobTiming),
+    F("llmUsage", llm_usage, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageLlmUsage),
+    F("resources", resources, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageResources),
+    FD("workerMetrics", worker_metrics, OPT, NN, KJ, NULL),
+    F("error", error, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageError),
+    F("environment", environment, OPT, NN, KS, NULL),
+    F("region", region, OPT, NN, KS, NULL),
+    F("workerVersion", worker_version, OPT, NN, KS, NULL),
+    F("hostname", hostname, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessage = {"WorkerMetricsEnrichedEventMessage", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessage, 21, worker_backend_WorkerMetricsEnrichedEventMessage_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessage, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessage)
+REC(WorkerMetricsEnrichedEventMessage, 21)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageLlmUsage[] = {
-    { "provider", O(provider), O(has_provider), 0, 0, 0, SC, KS, NULL },
-    { "model", O(model), O(has_model), 0, 0, 0, SC, KS, NULL },
-    { "tokensPrompt", O(tokens_prompt), O(has_tokens_prompt), 0, 0, 0, SC, KI, NULL },
-    { "tokensCompletion", O(tokens_completion), O(has_tokens_completion), 0, 0, 0, SC, KI, NULL },
-    { "tokensTotal", O(tokens_total), O(has_tokens_total), 0, 0, 0, SC, KI, NULL },
-    { "costPerPromptToken", O(cost_per_prompt_token), O(has_cost_per_prompt_token), 0, 0, 0, SC, KN, NULL },
-    { "costPerCompletionToken", O(cost_per_completion_token), O(has_cost_per_completion_token), 0, 0, 0, SC, KN, NULL },
-    { "totalCostUsd", O(total_cost_usd), O(has_total_cost_usd), 0, 0, 0, SC, KN, NULL },
-    { "cacheHit", O(cache_hit), O(has_cache_hit), 0, 0, 0, SC, KB, NULL },
-    { "retries", O(retries), O(has_retries), 0, 0, 0, SC, KI, NULL },
-    { "fallbackUsed", O(fallback_used), O(has_fallback_used), 0, 0, 0, SC, KB, NULL },
-    { "modelLatencyMs", O(model_latency_ms), O(has_model_latency_ms), 0, 0, 0, SC, KN, NULL },
+    F("provider", provider, OPT, NN, KS, NULL),
+    F("model", model, OPT, NN, KS, NULL),
+    F("tokensPrompt", tokens_prompt, OPT, NN, KI, NULL),
+    F("tokensCompletion", tokens_completion, OPT, NN, KI, NULL),
+    F("tokensTotal", tokens_total, OPT, NN, KI, NULL),
+    F("costPerPromptToken", cost_per_prompt_token, OPT, NN, KN, NULL),
+    F("costPerCompletionToken", cost_per_completion_token, OPT, NN, KN, NULL),
+    F("totalCostUsd", total_cost_usd, OPT, NN, KN, NULL),
+    F("cacheHit", cache_hit, OPT, NN, KB, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+    F("fallbackUsed", fallback_used, OPT, NN, KB, NULL),
+    F("modelLatencyMs", model_latency_ms, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageLlmUsage = {"WorkerMetricsEnrichedEventMessageLlmUsage", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageLlmUsage, 12, worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageLlmUsage, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageLlmUsage)
+REC(WorkerMetricsEnrichedEventMessageLlmUsage, 12)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageResources
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageResources[] = {
-    { "cpu", O(cpu), O(has_cpu), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesCpu },
-    { "memory", O(memory), O(has_memory), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesMemory },
-    { "disk", O(disk), O(has_disk), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesDisk },
-    { "network", O(network), O(has_network), 0, 0, 0, SC, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesNetwork },
+    F("cpu", cpu, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesCpu),
+    F("memory", memory, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesMemory),
+    F("disk", disk, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesDisk),
+    F("network", network, OPT, NN, KO, &rd_WorkerMetricsEnrichedEventMessageResourcesNetwork),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageResources = {"WorkerMetricsEnrichedEventMessageResources", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageResources, 4, worker_backend_WorkerMetricsEnrichedEventMessageResources_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageResources, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageResources)
+REC(WorkerMetricsEnrichedEventMessageResources, 4)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageResourcesCpu[] = {
-    { "peakPercent", O(peak_percent), O(has_peak_percent), 0, 0, 0, SC, KN, NULL },
-    { "avgPercent", O(avg_percent), O(has_avg_percent), 0, 0, 0, SC, KN, NULL },
-    { "systemTimeMs", O(system_time_ms), O(has_system_time_ms), 0, 0, 0, SC, KN, NULL },
-    { "userTimeMs", O(user_time_ms), O(has_user_time_ms), 0, 0, 0, SC, KN, NULL },
+    F("peakPercent", peak_percent, OPT, NN, KN, NULL),
+    F("avgPercent", avg_percent, OPT, NN, KN, NULL),
+    F("systemTimeMs", system_time_ms, OPT, NN, KN, NULL),
+    F("userTimeMs", user_time_ms, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageResourcesCpu = {"WorkerMetricsEnrichedEventMessageResourcesCpu", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageResourcesCpu, 4, worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageResourcesCpu, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageResourcesCpu)
+REC(WorkerMetricsEnrichedEventMessageResourcesCpu, 4)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageResourcesMemory[] = {
-    { "peakMb", O(peak_mb), O(has_peak_mb), 0, 0, 0, SC, KN, NULL },
-    { "avgMb", O(avg_mb), O(has_avg_mb), 0, 0, 0, SC, KN, NULL },
-    { "startMb", O(start_mb), O(has_start_mb), 0, 0, 0, SC, KN, NULL },
-    { "endMb", O(end_mb), O(has_end_mb), 0, 0, 0, SC, KN, NULL },
-    { "leakDetected", O(leak_detected), O(has_leak_detected), 0, 0, 0, SC, KB, NULL },
+    F("peakMb", peak_mb, OPT, NN, KN, NULL),
+    F("avgMb", avg_mb, OPT, NN, KN, NULL),
+    F("startMb", start_mb, OPT, NN, KN, NULL),
+    F("endMb", end_mb, OPT, NN, KN, NULL),
+    F("leakDetected", leak_detected, OPT, NN, KB, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageResourcesMemory = {"WorkerMetricsEnrichedEventMessageResourcesMemory", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageResourcesMemory, 5, worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageResourcesMemory, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageResourcesMemory)
+REC(WorkerMetricsEnrichedEventMessageResourcesMemory, 5)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageResourcesDisk[] = {
-    { "bytesRead", O(bytes_read), O(has_bytes_read), 0, 0, 0, SC, KI, NULL },
-    { "bytesWritten", O(bytes_written), O(has_bytes_written), 0, 0, 0, SC, KI, NULL },
-    { "opsRead", O(ops_read), O(has_ops_read), 0, 0, 0, SC, KI, NULL },
-    { "opsWrite", O(ops_write), O(has_ops_write), 0, 0, 0, SC, KI, NULL },
+    F("bytesRead", bytes_read, OPT, NN, KI, NULL),
+    F("bytesWritten", bytes_written, OPT, NN, KI, NULL),
+    F("opsRead", ops_read, OPT, NN, KI, NULL),
+    F("opsWrite", ops_write, OPT, NN, KI, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageResourcesDisk = {"WorkerMetricsEnrichedEventMessageResourcesDisk", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageResourcesDisk, 4, worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageResourcesDisk, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageResourcesDisk)
+REC(WorkerMetricsEnrichedEventMessageResourcesDisk, 4)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageResourcesNetwork[] = {
-    { "bytesReceived", O(bytes_received), O(has_bytes_received), 0, 0, 0, SC, KI, NULL },
-    { "bytesSent", O(bytes_sent), O(has_bytes_sent), 0, 0, 0, SC, KI, NULL },
-    { "apiCallsCount", O(api_calls_count), O(has_api_calls_count), 0, 0, 0, SC, KI, NULL },
-    { "avgLatencyMs", O(avg_latency_ms), O(has_avg_latency_ms), 0, 0, 0, SC, KN, NULL },
+    F("bytesReceived", bytes_received, OPT, NN, KI, NULL),
+    F("bytesSent", bytes_sent, OPT, NN, KI, NULL),
+    F("apiCallsCount", api_calls_count, OPT, NN, KI, NULL),
+    F("avgLatencyMs", avg_latency_ms, OPT, NN, KN, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageResourcesNetwork = {"WorkerMetricsEnrichedEventMessageResourcesNetwork", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageResourcesNetwork, 4, worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageResourcesNetwork, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageResourcesNetwork)
+REC(WorkerMetricsEnrichedEventMessageResourcesNetwork, 4)
 
 #define T worker_backend_WorkerMetricsEnrichedEventMessageError
 static const worker_backend_field fd_WorkerMetricsEnrichedEventMessageError[] = {
-    { "code", O(code), O(has_code), 0, 0, 0, SC, KS, NULL },
-    { "message", O(message), O(has_message), 0, 0, 0, SC, KS, NULL },
-    { "category", O(category), O(has_category), 0, 0, 0, SC, KS, NULL },
+    F("code", code, OPT, NN, KS, NULL),
+    F("message", message, OPT, NN, KS, NULL),
+    F("category", category, OPT, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_WorkerMetricsEnrichedEventMessageError = {"WorkerMetricsEnrichedEventMessageError", sizeof(T), O(extra_json), fd_WorkerMetricsEnrichedEventMessageError, 3, worker_backend_WorkerMetricsEnrichedEventMessageError_validate};
 #undef T
-T_FNS(WorkerMetricsEnrichedEventMessageError, rec, rd)
-R_FNS(WorkerMetricsEnrichedEventMessageError)
+REC(WorkerMetricsEnrichedEventMessageError, 3)
 
 #define T worker_backend_JobResponse
 static const worker_backend_field fd_JobResponse[] = {
-    { "success", O(success), 0, 0, 0, 0, SC, KB, NULL },
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "messageName", O(message_name), 0, 0, 0, 0, SC, KS, NULL },
-    { "queue", O(queue), 0, 0, 0, 0, SC, KS, NULL },
+    F("success", success, REQ, NN, KB, NULL),
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("messageName", message_name, REQ, NN, KS, NULL),
+    F("queue", queue, REQ, NN, KS, NULL),
 };
-static const worker_backend_rec_desc rd_JobResponse = {"JobResponse", sizeof(T), O(extra_json), fd_JobResponse, 4, worker_backend_JobResponse_validate};
 #undef T
-T_FNS(JobResponse, rec, rd)
-R_FNS(JobResponse)
+REC(JobResponse, 4)
 
 #define T worker_backend_JobStatus
 static const worker_backend_field fd_JobStatus[] = {
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
-    { "queue", O(queue), 0, 0, 0, 0, SC, KS, NULL },
-    { "state", O(state), 0, 0, 0, 0, SC, KS, NULL },
-    { "data", O(data), 0, 0, 0, 0, SC, KJ, NULL },
-    { "returnvalue", O(returnvalue), O(has_returnvalue), 0, 0, 0, SC, KJ, NULL },
-    { "progress", O(progress), O(has_progress), O(progress_is_null), 0, 0, SC, KJ, NULL },
-    { "timestamp", O(timestamp), 0, 0, 0, 0, SC, KI, NULL },
-    { "attemptsMade", O(attempts_made), O(has_attempts_made), O(attempts_made_is_null), 0, 0, SC, KI, NULL },
-    { "failedReason", O(failed_reason), O(has_failed_reason), O(failed_reason_is_null), 0, 0, SC, KS, NULL },
-    { "processedOn", O(processed_on), O(has_processed_on), O(processed_on_is_null), 0, 0, SC, KI, NULL },
-    { "finishedOn", O(finished_on), O(has_finished_on), O(finished_on_is_null), 0, 0, SC, KI, NULL },
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("name", name, REQ, NN, KS, NULL),
+    F("queue", queue, REQ, NN, KS, NULL),
+    F("state", state, REQ, NN, KS, NULL),
+    F("data", data, REQ, NN, KJ, NULL),
+    F("returnvalue", returnvalue, OPT, NN, KJ, NULL),
+    F("progress", progress, OPT, NUL, KJ, NULL),
+    F("timestamp", timestamp, REQ, NN, KI, NULL),
+    F("attemptsMade", attempts_made, OPT, NUL, KI, NULL),
+    F("failedReason", failed_reason, OPT, NUL, KS, NULL),
+    F("processedOn", processed_on, OPT, NUL, KI, NULL),
+    F("finishedOn", finished_on, OPT, NUL, KI, NULL),
 };
-static const worker_backend_rec_desc rd_JobStatus = {"JobStatus", sizeof(T), O(extra_json), fd_JobStatus, 12, worker_backend_JobStatus_validate};
 #undef T
-T_FNS(JobStatus, rec, rd)
-R_FNS(JobStatus)
+REC(JobStatus, 12)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const worker_backend_vcheck[])
 #define VVALS (const worker_backend_vval[])
 #define VNODES (const worker_backend_vnode *const[])
+#define F(flag) WORKER_BACKEND_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool worker_backend_##N##_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&V, json, err); }
 #define CMP WORKER_BACKEND_C_CMP
 #define MIN WORKER_BACKEND_C_MIN
 #define MAX WORKER_BACKEND_C_MAX
 #define STR WORKER_BACKEND_VV_STR
 #define NUM WORKER_BACKEND_VV_NUM
 #define JSON WORKER_BACKEND_VV_JSON
-#define FMT(f) WORKER_BACKEND_C_FORMAT, 0, NULL, NULL, worker_backend_rt_format_##f
+#define FMT(f, msg) { WORKER_BACKEND_C_FORMAT, 0, msg, NULL, worker_backend_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage;
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_marketplace;
@@ -340,46 +346,58 @@ static const worker_backend_vnode v_JobStatus;
 static const worker_backend_vnode v_JobStatus_progress;
 static const worker_backend_vnode v_JobStatus_attemptsMade;
 static const worker_backend_vnode v_JobStatus_failedReason;
-
+static const worker_backend_vprop vm_AnalyticsCollectionRequestMessage[] = {
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "options", &v_AnalyticsCollectionRequestMessage_options},
+    { "query", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "query", "missing required property 'query'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "options", &v_AnalyticsCollectionRequestMessage_options},
-        { "query", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_AnalyticsCollectionRequestMessage),
 };
-
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_marketplace = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const worker_backend_vprop vm_AnalyticsCollectionRequestMessage_options[] = {
+    { "pages", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_options = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "pages", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_AnalyticsCollectionRequestMessage_options),
 };
-
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_options_pages = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
+static const worker_backend_vprop vm_BackendLoggingEventMessage[] = {
+    { "context", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "durationMs", &v_BackendLoggingEventMessage_durationMs},
+    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorStack", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "level", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_BackendLoggingEventMessage_metadata},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "serviceVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_BackendLoggingEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
         { "timestamp", "missing required property 'timestamp'"},
@@ -387,622 +405,504 @@ static const worker_backend_vnode v_BackendLoggingEventMessage = {
         { "message", "missing required property 'message'"},
         { "context", "missing required property 'context'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "context", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "durationMs", &v_BackendLoggingEventMessage_durationMs},
-        { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorStack", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "level", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_BackendLoggingEventMessage_metadata},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "serviceVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_BackendLoggingEventMessage),
 };
-
 static const worker_backend_vnode v_BackendLoggingEventMessage_timestamp = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { WORKER_BACKEND_C_FORMAT, 0, "must be a valid date-time (format)", NULL, worker_backend_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
+static const worker_backend_vprop vm_BackendLoggingEventMessage_metadata[] = {
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_BackendLoggingEventMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_BackendLoggingEventMessage_metadata),
 };
-
 static const worker_backend_vnode v_BackendLoggingEventMessage_durationMs = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage[] = {
+    { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
+    { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
+    { "nextScheduledSync", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", &v_EtsyAnalyticsSyncCompletedMessage_results},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
-        { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
-        { "nextScheduledSync", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "results", &v_EtsyAnalyticsSyncCompletedMessage_results},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage),
 };
-
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items,
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_items[] = {
+    { "analytics", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics},
+    { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analytics", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics},
-        { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items),
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics[] = {
+    { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
+    { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "revenue", &v_BackendLoggingEventMessage_durationMs},
+    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
+    { "topSearchTerms", &v_BaseListingData_tags},
+    { "trafficSources", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
+    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
-        { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
-        { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "revenue", &v_BackendLoggingEventMessage_durationMs},
-        { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
-        { "topSearchTerms", &v_BaseListingData_tags},
-        { "trafficSources", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
-        { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics),
 };
-
 static const worker_backend_vnode v_BaseListingData_tags = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_AnalyticsCollectionRequestMessage_marketplace,
 };
-
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_BackendLoggingEventMessage_durationMs,
 };
-
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8[] = {
+    { "date", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "date", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8),
 };
-
-static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_CredentialUpdate,
+static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate = {.f = F(REF), .ref = &v_CredentialUpdate};
+static const worker_backend_vprop vm_CredentialUpdate[] = {
+    { "expiresIn", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "newAccessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newRefreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_CredentialUpdate = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "expiresIn", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "newAccessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "newRefreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_CredentialUpdate),
 };
-
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_errors = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_errors_items,
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_errors_items[] = {
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_errors_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_errors_items),
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncRequestMessage[] = {
+    { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
+    { "etsyCredentials", &v_EtsyAnalyticsSyncRequestMessage_etsyCredentials},
+    { "listingIds", &v_BaseListingData_tags},
+    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
+    { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
-        { "etsyCredentials", &v_EtsyAnalyticsSyncRequestMessage_etsyCredentials},
-        { "listingIds", &v_BaseListingData_tags},
-        { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
-        { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage),
 };
-
-static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_credentials = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_EtsyOAuthCredentials,
+static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_credentials = {.f = F(REF), .ref = &v_EtsyOAuthCredentials};
+static const worker_backend_vprop vm_EtsyOAuthCredentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "apiKey", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_EtsyOAuthCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "apiKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyOAuthCredentials),
 };
-
-static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_timeRange = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_AnalyticsTimeRange,
+static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_timeRange = {.f = F(REF), .ref = &v_AnalyticsTimeRange};
+static const worker_backend_vprop vm_AnalyticsTimeRange[] = {
+    { "endDate", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "startDate", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_AnalyticsTimeRange = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "startDate", "missing required property 'startDate'"},
         { "endDate", "missing required property 'endDate'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "endDate", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "startDate", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_AnalyticsTimeRange),
 };
-
-static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_syncOptions = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_AnalyticsSyncOptions,
+static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_syncOptions = {.f = F(REF), .ref = &v_AnalyticsSyncOptions};
+static const worker_backend_vprop vm_AnalyticsSyncOptions[] = {
+    { "includeDetailedMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeSearchTerms", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeTrafficSources", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
-
 static const worker_backend_vnode v_AnalyticsSyncOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "includeDetailedMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeSearchTerms", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeTrafficSources", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_AnalyticsSyncOptions),
 };
-
 static const worker_backend_vnode v_AnalyticsSyncOptions_includeDetailedMetrics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
-
+static const worker_backend_vprop vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         { "shopId", "missing required property 'shopId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials),
 };
-
+static const worker_backend_vprop vm_EtsyPublishListingCompletedMessage[] = {
+    { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
+    { "error", &v_EtsyPublishListingCompletedMessage_error},
+    { "etsyFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "publishedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyPublishListingCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
-        { "error", &v_EtsyPublishListingCompletedMessage_error},
-        { "etsyFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "etsyListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "publishedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyPublishListingCompletedMessage),
 };
-
 static const worker_backend_vnode v_EtsyPublishListingCompletedMessage_etsyListingUrl = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { WORKER_BACKEND_C_FORMAT, 0, "must be a valid uri (format)", NULL, worker_backend_rt_format_uri},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uri, "must be a valid uri (format)"),
+        CEND},
 };
-
-static const worker_backend_vnode v_EtsyPublishListingCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_RetryableErrorDetails,
+static const worker_backend_vnode v_EtsyPublishListingCompletedMessage_error = {.f = F(REF), .ref = &v_RetryableErrorDetails};
+static const worker_backend_vprop vm_RetryableErrorDetails[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", &v_ErrorDetails_details},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
-
 static const worker_backend_vnode v_RetryableErrorDetails = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "details", &v_ErrorDetails_details},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_RetryableErrorDetails),
 };
-
 static const worker_backend_vnode v_ErrorDetails_details = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_ErrorDetails_details_extra,
 };
-
 static const worker_backend_vnode v_ErrorDetails_details_extra = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
+    .f = 0,
 };
-
+static const worker_backend_vprop vm_EtsyPublishListingRequestMessage[] = {
+    { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
+    { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
+    { "etsyCredentials", &v_EtsyPublishListingRequestMessage_etsyCredentials},
+    { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "publishOptions", &v_EtsyPublishListingRequestMessage_publishOptions},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
-        { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
-        { "etsyCredentials", &v_EtsyPublishListingRequestMessage_etsyCredentials},
-        { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "publishOptions", &v_EtsyPublishListingRequestMessage_publishOptions},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyPublishListingRequestMessage),
 };
-
-static const worker_backend_vnode v_EtsyPublishListingRequestMessage_materialVariant = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_MaterialVariant,
+static const worker_backend_vnode v_EtsyPublishListingRequestMessage_materialVariant = {.f = F(REF), .ref = &v_MaterialVariant};
+static const worker_backend_vprop vm_MaterialVariant[] = {
+    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", &v_BackendLoggingEventMessage_durationMs},
+    { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_MaterialVariant = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "materialName", "missing required property 'materialName'"},
         { "price", "missing required property 'price'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "price", &v_BackendLoggingEventMessage_durationMs},
-        { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MaterialVariant),
 };
-
-static const worker_backend_vnode v_EtsyPublishListingRequestMessage_baseListingData = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_BaseListingData,
+static const worker_backend_vnode v_EtsyPublishListingRequestMessage_baseListingData = {.f = F(REF), .ref = &v_BaseListingData};
+static const worker_backend_vprop vm_BaseListingData[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", &v_BaseListingData_tags},
+    { "taxonomyId", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "whenMade", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "whoMade", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_BaseListingData = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "title", "missing required property 'title'"},
         { "description", "missing required property 'description'"},
         { "tags", "missing required property 'tags'"},
         { "taxonomyId", "missing required property 'taxonomyId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tags", &v_BaseListingData_tags},
-        { "taxonomyId", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "whenMade", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "whoMade", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_BaseListingData),
 };
-
+static const worker_backend_vprop vm_EtsyPublishListingRequestMessage_publishOptions[] = {
+    { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "shippingProfileId", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage_publishOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "shippingProfileId", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_EtsyPublishListingRequestMessage_publishOptions),
 };
-
+static const worker_backend_vprop vm_EtsyPublishListingRequestMessage_etsyCredentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage_etsyCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         { "shopId", "missing required property 'shopId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_EtsyPublishListingRequestMessage_etsyCredentials),
 };
-
-static const worker_backend_vnode v_EtsyPublishListingRequestMessage_fileMetadata = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_ListingFileMetadata,
+static const worker_backend_vnode v_EtsyPublishListingRequestMessage_fileMetadata = {.f = F(REF), .ref = &v_ListingFileMetadata};
+static const worker_backend_vprop vm_ListingFileMetadata[] = {
+    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_ListingFileMetadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageItemId", "missing required property 'storageItemId'"},
         { "fileName", "missing required property 'fileName'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ListingFileMetadata),
 };
-
+static const worker_backend_vprop vm_FileDownloadCompletedMessage[] = {
+    { "downloadedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Location", &v_FileDownloadCompletedMessage_s3Location},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_FileDownloadCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "downloadedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "s3Location", &v_FileDownloadCompletedMessage_s3Location},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileDownloadCompletedMessage),
 };
-
-static const worker_backend_vnode v_FileDownloadCompletedMessage_s3Location = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_S3Location,
+static const worker_backend_vnode v_FileDownloadCompletedMessage_s3Location = {.f = F(REF), .ref = &v_S3Location};
+static const worker_backend_vprop vm_S3Location[] = {
+    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "versionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_S3Location = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "bucket", "missing required property 'bucket'"},
         { "key", "missing required property 'key'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "versionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_S3Location),
 };
-
+static const worker_backend_vprop vm_FileDownloadRequestMessage[] = {
+    { "autoEnqueueChildren", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "credentials", &v_FileDownloadRequestMessage_credentials},
+    { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "metadata", &v_FileDownloadRequestMessage_metadata},
+    { "minioDestination", &v_FileDownloadRequestMessage_minioDestination},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_FileDownloadRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "autoEnqueueChildren", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "credentials", &v_FileDownloadRequestMessage_credentials},
-        { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "metadata", &v_FileDownloadRequestMessage_metadata},
-        { "minioDestination", &v_FileDownloadRequestMessage_minioDestination},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileDownloadRequestMessage),
 };
-
-static const worker_backend_vnode v_FileDownloadRequestMessage_storageLocation = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_StorageLocation,
+static const worker_backend_vnode v_FileDownloadRequestMessage_storageLocation = {.f = F(REF), .ref = &v_StorageLocation};
+static const worker_backend_vprop vm_StorageLocation[] = {
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_StorageLocation = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
         { "path", "missing required property 'path'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_StorageLocation),
 };
-
+static const worker_backend_vprop vm_FileDownloadRequestMessage_metadata[] = {
+    { "downloadUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_FileDownloadRequestMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "downloadUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileDownloadRequestMessage_metadata),
 };
-
+static const worker_backend_vprop vm_FileDownloadRequestMessage_credentials[] = {
+    { "accessKeyId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "privateKey", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "secretAccessKey", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_FileDownloadRequestMessage_credentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "accessKeyId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "privateKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "secretAccessKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileDownloadRequestMessage_credentials),
 };
-
+static const worker_backend_vprop vm_FileDownloadRequestMessage_minioDestination[] = {
+    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_FileDownloadRequestMessage_minioDestination = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "path", "missing required property 'path'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_FileDownloadRequestMessage_minioDestination),
 };
-
+static const worker_backend_vprop vm_FileVectorizeCompletedMessage[] = {
+    { "dimension", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "vector", &v_FileVectorizeCompletedMessage_vector},
+};
 static const worker_backend_vnode v_FileVectorizeCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "dimension", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "vector", &v_FileVectorizeCompletedMessage_vector},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileVectorizeCompletedMessage),
 };
-
 static const worker_backend_vnode v_FileVectorizeCompletedMessage_vector = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_BackendLoggingEventMessage_durationMs,
 };
-
+static const worker_backend_vprop vm_FileVectorizeRequestMessage[] = {
+    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItem", &v_ErrorDetails_details_extra},
+};
 static const worker_backend_vnode v_FileVectorizeRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItem", &v_ErrorDetails_details_extra},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_FileVectorizeRequestMessage),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage[] = {
+    { "confidence", &v_IpCheckCompletedMessage_confidence},
+    { "copyrightRisk", &v_IpCheckCompletedMessage_copyrightRisk},
+    { "entityType", &v_IpCheckCompletedMessage_entityType},
+    { "error", &v_IpCheckCompletedMessage_error},
+    { "heuristicResults", &v_IpCheckCompletedMessage_heuristicResults},
+    { "matchedBrands", &v_BaseListingData_tags},
+    { "matchedFranchises", &v_BaseListingData_tags},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDurationMs", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "recommendation", &v_IpCheckCompletedMessage_recommendation},
+    { "riskLevel", &v_IpCheckCompletedMessage_copyrightRisk},
+    { "riskScorePercent", &v_IpCheckCompletedMessage_riskScorePercent},
+    { "similarModelsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "status", &v_IpCheckCompletedMessage_status},
+    { "suggestedChanges", &v_IpCheckCompletedMessage_suggestedChanges},
+    { "trademarkRisk", &v_IpCheckCompletedMessage_copyrightRisk},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "confidence", &v_IpCheckCompletedMessage_confidence},
-        { "copyrightRisk", &v_IpCheckCompletedMessage_copyrightRisk},
-        { "entityType", &v_IpCheckCompletedMessage_entityType},
-        { "error", &v_IpCheckCompletedMessage_error},
-        { "heuristicResults", &v_IpCheckCompletedMessage_heuristicResults},
-        { "matchedBrands", &v_BaseListingData_tags},
-        { "matchedFranchises", &v_BaseListingData_tags},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processingDurationMs", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "recommendation", &v_IpCheckCompletedMessage_recommendation},
-        { "riskLevel", &v_IpCheckCompletedMessage_copyrightRisk},
-        { "riskScorePercent", &v_IpCheckCompletedMessage_riskScorePercent},
-        { "similarModelsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "status", &v_IpCheckCompletedMessage_status},
-        { "suggestedChanges", &v_IpCheckCompletedMessage_suggestedChanges},
-        { "trademarkRisk", &v_IpCheckCompletedMessage_copyrightRisk},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage),
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_modelId = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { WORKER_BACKEND_C_FORMAT, 0, "must be a valid uuid (format)", NULL, worker_backend_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_entityType = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "model", 0},
         {STR, "metamodel", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'model', 'metamodel'",
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_status = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "clear", 0},
         {STR, "flagged", 0},
@@ -1010,11 +910,9 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_status = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'clear', 'flagged', 'error'",
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_copyrightRisk = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "none", 0},
         {STR, "low", 0},
@@ -1023,31 +921,25 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_copyrightRisk = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'none', 'low', 'medium', 'high'",
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_confidence = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 1.0, "must be <= 1", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_riskScorePercent = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 100.0, "must be <= 100", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const worker_backend_vnode v_IpCheckCompletedMessage_recommendation = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "block", 0},
         {STR, "warn", 0},
@@ -1055,137 +947,125 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_recommendation = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'block', 'warn', 'allow'",
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_suggestedChanges[] = {
+    { "descriptionChanges", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tagsToRemove", &v_BaseListingData_tags},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_suggestedChanges = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "descriptionChanges", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tagsToRemove", &v_BaseListingData_tags},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_suggestedChanges),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults[] = {
+    { "franchise", &v_IpCheckCompletedMessage_heuristicResults_franchise},
+    { "perceptualHash", &v_IpCheckCompletedMessage_heuristicResults_perceptualHash},
+    { "reverseSearch", &v_IpCheckCompletedMessage_heuristicResults_reverseSearch},
+    { "trademark", &v_IpCheckCompletedMessage_heuristicResults_trademark},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "franchise", &v_IpCheckCompletedMessage_heuristicResults_franchise},
-        { "perceptualHash", &v_IpCheckCompletedMessage_heuristicResults_perceptualHash},
-        { "reverseSearch", &v_IpCheckCompletedMessage_heuristicResults_reverseSearch},
-        { "trademark", &v_IpCheckCompletedMessage_heuristicResults_trademark},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_perceptualHash[] = {
+    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "highestSimilarity", &v_BackendLoggingEventMessage_durationMs},
+    { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_perceptualHash = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "highestSimilarity", &v_BackendLoggingEventMessage_durationMs},
-        { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_perceptualHash),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_trademark[] = {
+    { "brandsDetected", &v_BaseListingData_tags},
+    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_trademark = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "brandsDetected", &v_BaseListingData_tags},
-        { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_trademark),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_franchise[] = {
+    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "franchisesDetected", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_franchise = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "franchisesDetected", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_franchise),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_reverseSearch[] = {
+    { "commercialMatchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_reverseSearch = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "commercialMatchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_reverseSearch),
 };
-
+static const worker_backend_vprop vm_IpCheckCompletedMessage_error[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_IpCheckCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckCompletedMessage_error),
 };
-
+static const worker_backend_vprop vm_IpCheckRequestMessage[] = {
+    { "additionalImageUrls", &v_BaseListingData_tags},
+    { "analysisOptions", &v_IpCheckRequestMessage_analysisOptions},
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", &v_IpCheckCompletedMessage_entityType},
+    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", &v_BaseListingData_tags},
+    { "thumbnailUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_IpCheckRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "additionalImageUrls", &v_BaseListingData_tags},
-        { "analysisOptions", &v_IpCheckRequestMessage_analysisOptions},
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityType", &v_IpCheckCompletedMessage_entityType},
-        { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tags", &v_BaseListingData_tags},
-        { "thumbnailUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckRequestMessage),
 };
-
+static const worker_backend_vprop vm_IpCheckRequestMessage_analysisOptions[] = {
+    { "enableExternalSearch", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "skipHeuristics", &v_BaseListingData_tags},
+    { "strictMode", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_IpCheckRequestMessage_analysisOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "enableExternalSearch", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "skipHeuristics", &v_BaseListingData_tags},
-        { "strictMode", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_IpCheckRequestMessage_analysisOptions),
 };
-
+static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage[] = {
+    { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
+    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextScheduledSync", &v_BackendLoggingEventMessage_timestamp},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", &v_MarketplaceAnalyticsSyncCompletedMessage_results},
+    { "status", &v_MarketplaceAnalyticsSyncCompletedMessage_status},
+    { "syncedAt", &v_BackendLoggingEventMessage_timestamp},
+    { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
-        { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "nextScheduledSync", &v_BackendLoggingEventMessage_timestamp},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "results", &v_MarketplaceAnalyticsSyncCompletedMessage_results},
-        { "status", &v_MarketplaceAnalyticsSyncCompletedMessage_status},
-        { "syncedAt", &v_BackendLoggingEventMessage_timestamp},
-        { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage),
 };
-
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_status = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SUCCESS", 0},
         {STR, "PARTIAL_SUCCESS", 0},
@@ -1193,544 +1073,496 @@ static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_sta
         {0, NULL, 0}},
     .enum_msg = "must be one of 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILED'",
 };
-
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceAnalyticsSyncCompletedMessage_results_items,
 };
-
+static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage_results_items[] = {
+    { "analytics", &v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb},
+    { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analytics", &v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb},
-        { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items),
 };
-
+static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb[] = {
+    { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
+    { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "revenue", &v_BackendLoggingEventMessage_durationMs},
+    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
+    { "topSearchTerms", &v_BaseListingData_tags},
+    { "trafficSources", &v_ErrorDetails_details},
+    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
-        { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
-        { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "revenue", &v_BackendLoggingEventMessage_durationMs},
-        { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
-        { "topSearchTerms", &v_BaseListingData_tags},
-        { "trafficSources", &v_ErrorDetails_details},
-        { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb),
 };
-
+static const worker_backend_vprop vm_MarketplaceAnalyticsSyncRequestMessage[] = {
+    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingIds", &v_MarketplaceAnalyticsSyncRequestMessage_listingIds},
+    { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceCredentials", &v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials},
+    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
+    { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
+    { "userId", &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listingIds", &v_MarketplaceAnalyticsSyncRequestMessage_listingIds},
-        { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
-        { "marketplaceCredentials", &v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials},
-        { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
-        { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
-        { "userId", &v_IpCheckCompletedMessage_modelId},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage),
 };
-
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage_listingIds = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_IpCheckCompletedMessage_modelId,
 };
-
+static const worker_backend_vprop vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage[] = {
+    { "categories", &v_MarketplaceConnectionSyncCompletedMessage_categories},
+    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionData", &v_MarketplaceConnectionSyncCompletedMessage_connectionData},
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", &v_MarketplaceConnectionSyncCompletedMessage_statistics},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "categories", &v_MarketplaceConnectionSyncCompletedMessage_categories},
-        { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "connectionData", &v_MarketplaceConnectionSyncCompletedMessage_connectionData},
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "statistics", &v_MarketplaceConnectionSyncCompletedMessage_statistics},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_connectionData[] = {
+    { "permissions", &v_BaseListingData_tags},
+    { "rateLimit", &v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c},
+    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_connectionData = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "permissions", &v_BaseListingData_tags},
-        { "rateLimit", &v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c},
-        { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionData),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c[] = {
+    { "remaining", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "resetAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "remaining", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "resetAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c),
 };
-
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_categories = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceConnectionSyncCompletedMessage_categories_items,
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_categories_items[] = {
+    { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "level", &v_BackendLoggingEventMessage_durationMs},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_categories_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "level", &v_BackendLoggingEventMessage_durationMs},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_categories_items),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_statistics[] = {
+    { "duration", &v_BackendLoggingEventMessage_durationMs},
+    { "errors", &v_MarketplaceConnectionSyncCompletedMessage_statistics_errors},
+    { "itemsSynced", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "duration", &v_BackendLoggingEventMessage_durationMs},
-        { "errors", &v_MarketplaceConnectionSyncCompletedMessage_statistics_errors},
-        { "itemsSynced", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics),
 };
-
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics_errors = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c[] = {
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c),
 };
-
-static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_ErrorDetails,
+static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_error = {.f = F(REF), .ref = &v_ErrorDetails};
+static const worker_backend_vprop vm_ErrorDetails[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", &v_ErrorDetails_details},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_ErrorDetails = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "details", &v_ErrorDetails_details},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ErrorDetails),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncRequestMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceConnectionSyncRequestMessage_metadata},
+    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceConnectionSyncRequestMessage_metadata},
-        { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceConnectionSyncRequestMessage_metadata[] = {
+    { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceConnectionSyncRequestMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage_metadata),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionStatus", &v_MarketplaceCredentialRotationCompletedMessage_connectionStatus},
+    { "error", &v_MarketplaceCredentialRotationCompletedMessage_error},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newCredentials", &v_MarketplaceCredentialRotationCompletedMessage_newCredentials},
+    { "nextRotation", &v_MarketplaceCredentialRotationCompletedMessage_nextRotation},
+    { "notifications", &v_MarketplaceCredentialRotationCompletedMessage_notifications},
+    { "oldCredentials", &v_MarketplaceCredentialRotationCompletedMessage_oldCredentials},
+    { "operationDetails", &v_MarketplaceCredentialRotationCompletedMessage_operationDetails},
+    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "connectionStatus", &v_MarketplaceCredentialRotationCompletedMessage_connectionStatus},
-        { "error", &v_MarketplaceCredentialRotationCompletedMessage_error},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "newCredentials", &v_MarketplaceCredentialRotationCompletedMessage_newCredentials},
-        { "nextRotation", &v_MarketplaceCredentialRotationCompletedMessage_nextRotation},
-        { "notifications", &v_MarketplaceCredentialRotationCompletedMessage_notifications},
-        { "oldCredentials", &v_MarketplaceCredentialRotationCompletedMessage_oldCredentials},
-        { "operationDetails", &v_MarketplaceCredentialRotationCompletedMessage_operationDetails},
-        { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_newCredentials[] = {
+    { "createdAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scope", &v_BaseListingData_tags},
+    { "testResult", &v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7},
+    { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_newCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "createdAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "scope", &v_BaseListingData_tags},
-        { "testResult", &v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7},
-        { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCredentials),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7[] = {
+    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testError", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tested", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "testError", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tested", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "testedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials[] = {
+    { "preservedUntil", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "revoked", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "revokedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_oldCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "preservedUntil", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "revoked", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "revokedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_operationDetails[] = {
+    { "attempts", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "duration", &v_BackendLoggingEventMessage_durationMs},
+    { "method", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_operationDetails = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "attempts", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "duration", &v_BackendLoggingEventMessage_durationMs},
-        { "method", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_operationDetails),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus[] = {
+    { "lastTest", &v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065},
+    { "permissions", &v_BaseListingData_tags},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_connectionStatus = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "lastTest", &v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065},
-        { "permissions", &v_BaseListingData_tags},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065[] = {
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_nextRotation[] = {
+    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reminderAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_nextRotation = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "reminderAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_nextRotation),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_error[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", &v_ErrorDetails_details},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextRetryAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "details", &v_ErrorDetails_details},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "nextRetryAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_error),
 };
-
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_notifications = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59[] = {
+    { "recipient", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sentAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "recipient", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "sentAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currentCredentials", &v_MarketplaceCredentialRotationRequestMessage_currentCredentials},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceCredentialRotationRequestMessage_metadata},
+    { "options", &v_MarketplaceCredentialRotationRequestMessage_options},
+    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "urgency", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "currentCredentials", &v_MarketplaceCredentialRotationRequestMessage_currentCredentials},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceCredentialRotationRequestMessage_metadata},
-        { "options", &v_MarketplaceCredentialRotationRequestMessage_options},
-        { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "urgency", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage_currentCredentials[] = {
+    { "errorsSinceLastRotation", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "lastUsedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_currentCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "errorsSinceLastRotation", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "lastUsedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_currentCredentials),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage_options[] = {
+    { "maxRetries", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "notifyUser", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "preserveOldToken", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "retryOnFailure", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testNewCredentials", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_options = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "maxRetries", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "notifyUser", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "preserveOldToken", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "retryOnFailure", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "testNewCredentials", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_options),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage_metadata[] = {
+    { "originalError", &v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "originalError", &v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata),
 };
-
+static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage[] = {
+    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_MarketplaceIntelligenceCompletedMessage_error},
+    { "marketData", &v_MarketplaceIntelligenceCompletedMessage_marketData},
+    { "marketplaceBreakdown", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+    { "similarityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "ownerId", "missing required property 'ownerId'"},
         { "status", "missing required property 'status'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_MarketplaceIntelligenceCompletedMessage_error},
-        { "marketData", &v_MarketplaceIntelligenceCompletedMessage_marketData},
-        { "marketplaceBreakdown", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_IpCheckCompletedMessage_modelId},
-        { "similarityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_marketData[] = {
+    { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
+    { "averageRating", &v_BackendLoggingEventMessage_durationMs},
+    { "averageSalesCount", &v_BackendLoggingEventMessage_durationMs},
+    { "bestSellerPercentage", &v_BackendLoggingEventMessage_durationMs},
+    { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "hasDigitalDownloads", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
+    { "topTags", &v_BaseListingData_tags},
+    { "totalListingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketData = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
-        { "averageRating", &v_BackendLoggingEventMessage_durationMs},
-        { "averageSalesCount", &v_BackendLoggingEventMessage_durationMs},
-        { "bestSellerPercentage", &v_BackendLoggingEventMessage_durationMs},
-        { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "hasDigitalDownloads", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
-        { "topTags", &v_BaseListingData_tags},
-        { "totalListingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange[] = {
+    { "max", &v_BackendLoggingEventMessage_durationMs},
+    { "median", &v_BackendLoggingEventMessage_durationMs},
+    { "min", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "max", &v_BackendLoggingEventMessage_durationMs},
-        { "median", &v_BackendLoggingEventMessage_durationMs},
-        { "min", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange),
 };
-
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230[] = {
+    { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
+    { "listingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "topResult", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
-        { "listingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "topResult", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4[] = {
+    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "price", &v_BackendLoggingEventMessage_durationMs},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "price", &v_BackendLoggingEventMessage_durationMs},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4),
 };
-
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 100.0, "must be <= 100", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_error[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "failedMarketplaces", &v_BaseListingData_tags},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "failedMarketplaces", &v_BaseListingData_tags},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_error),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage[] = {
+    { "collectedAt", &v_BackendLoggingEventMessage_timestamp},
+    { "collectorVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listing", &v_MarketplaceIntelligenceEventMessage_listing},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceIntelligenceEventMessage_metadata},
+    { "metrics", &v_MarketplaceIntelligenceEventMessage_metrics},
+    { "queryContext", &v_MarketplaceIntelligenceEventMessage_queryContext},
+    { "scrapingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "marketplace", "missing required property 'marketplace'"},
         { "externalId", "missing required property 'externalId'"},
         { "listing", "missing required property 'listing'"},
         { "collectedAt", "missing required property 'collectedAt'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "collectedAt", &v_BackendLoggingEventMessage_timestamp},
-        { "collectorVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listing", &v_MarketplaceIntelligenceEventMessage_listing},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceIntelligenceEventMessage_metadata},
-        { "metrics", &v_MarketplaceIntelligenceEventMessage_metrics},
-        { "queryContext", &v_MarketplaceIntelligenceEventMessage_queryContext},
-        { "scrapingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_listing[] = {
+    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", &v_BackendLoggingEventMessage_durationMs},
+    { "thumbnailUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_listing = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "title", "missing required property 'title'"},
         { "price", "missing required property 'price'"},
@@ -1738,171 +1570,165 @@ static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_listing 
         { "url", "missing required property 'url'"},
         { "thumbnailUrl", "missing required property 'thumbnailUrl'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "price", &v_BackendLoggingEventMessage_durationMs},
-        { "thumbnailUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_listing),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_metrics[] = {
+    { "averageRating", &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "reviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "salesCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "salesVelocity", &v_BackendLoggingEventMessage_durationMs},
+    { "sentimentScore", &v_BackendLoggingEventMessage_durationMs},
+    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_metrics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averageRating", &v_BackendLoggingEventMessage_durationMs},
-        { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "reviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "salesCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "salesVelocity", &v_BackendLoggingEventMessage_durationMs},
-        { "sentimentScore", &v_BackendLoggingEventMessage_durationMs},
-        { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metrics),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_metadata[] = {
+    { "discountPercent", &v_BackendLoggingEventMessage_durationMs},
+    { "hasFreeShipping", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isAd", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isBestseller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isPopularNow", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isStarSeller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "materials", &v_BaseListingData_tags},
+    { "originalPrice", &v_BackendLoggingEventMessage_durationMs},
+    { "reviews", &v_BaseListingData_tags},
+    { "shopLocation", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopRating", &v_BackendLoggingEventMessage_durationMs},
+    { "shopReviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "discountPercent", &v_BackendLoggingEventMessage_durationMs},
-        { "hasFreeShipping", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isAd", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isBestseller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isPopularNow", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isStarSeller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "materials", &v_BaseListingData_tags},
-        { "originalPrice", &v_BackendLoggingEventMessage_durationMs},
-        { "reviews", &v_BaseListingData_tags},
-        { "shopLocation", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "shopRating", &v_BackendLoggingEventMessage_durationMs},
-        { "shopReviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tags", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metadata),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_queryContext[] = {
+    { "filters", &v_ErrorDetails_details},
+    { "pageNumber", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "position", &v_BackendLoggingEventMessage_durationMs},
+    { "searchQuery", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_queryContext = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "filters", &v_ErrorDetails_details},
-        { "pageNumber", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "position", &v_BackendLoggingEventMessage_durationMs},
-        { "searchQuery", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_queryContext),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage[] = {
+    { "executionId", &v_IpCheckCompletedMessage_modelId},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+    { "pipelineId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scrapingOptions", &v_MarketplaceIntelligenceRequestMessage_scrapingOptions},
+    { "searchContext", &v_MarketplaceIntelligenceRequestMessage_searchContext},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "executionId", &v_IpCheckCompletedMessage_modelId},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_IpCheckCompletedMessage_modelId},
-        { "pipelineId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "scrapingOptions", &v_MarketplaceIntelligenceRequestMessage_scrapingOptions},
-        { "searchContext", &v_MarketplaceIntelligenceRequestMessage_searchContext},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage_searchContext[] = {
+    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materials", &v_BaseListingData_tags},
+    { "tags", &v_BaseListingData_tags},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage_searchContext = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materials", &v_BaseListingData_tags},
-        { "tags", &v_BaseListingData_tags},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_searchContext),
 };
-
+static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage_scrapingOptions[] = {
+    { "includeMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeReviews", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "maxPages", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "maxResultsPerMarketplace", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "targetMarketplaces", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage_scrapingOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "includeMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeReviews", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "maxPages", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "maxResultsPerMarketplace", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "targetMarketplaces", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_scrapingOptions),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationCompletedMessage[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "suggestedPrice", &v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93},
+    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
         { "description", "missing required property 'description'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "suggestedPrice", &v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93},
-        { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessage),
 };
-
-static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_GenerationMetadata,
+static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a = {.f = F(REF), .ref = &v_GenerationMetadata};
+static const worker_backend_vprop vm_GenerationMetadata[] = {
+    { "aiModel", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_GenerationMetadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "source", "missing required property 'source'"},
         { "generatedAt", "missing required property 'generatedAt'"},
         { "aiModel", "missing required property 'aiModel'"},
         { "confidence", "missing required property 'confidence'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "aiModel", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_GenerationMetadata),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93[] = {
+    { "breakdown", &v_ErrorDetails_details},
+    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "laborCost", &v_BackendLoggingEventMessage_durationMs},
+    { "marketplaceMarkup", &v_BackendLoggingEventMessage_durationMs},
+    { "materialCost", &v_BackendLoggingEventMessage_durationMs},
+    { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "breakdown", &v_ErrorDetails_details},
-        { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "laborCost", &v_BackendLoggingEventMessage_durationMs},
-        { "marketplaceMarkup", &v_BackendLoggingEventMessage_durationMs},
-        { "materialCost", &v_BackendLoggingEventMessage_durationMs},
-        { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationRequestMessage[] = {
+    { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", &v_BaseListingData_tags},
+    { "keywords", &v_BaseListingData_tags},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
+    { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
+    { "userId", &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
@@ -1910,238 +1736,217 @@ static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationReque
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingTags", &v_BaseListingData_tags},
-        { "keywords", &v_BaseListingData_tags},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
-        { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
-        { "userId", &v_IpCheckCompletedMessage_modelId},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945[] = {
+    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
+    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-        { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945),
 };
-
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyPublishListingCompletedMessage_etsyListingUrl,
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage[] = {
+    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errors", &v_MarketplaceListingSyncCompletedMessage_errors},
+    { "failedListings", &v_MarketplaceListingSyncCompletedMessage_failedListings},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextSyncRecommendedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", &v_MarketplaceListingSyncCompletedMessage_results},
+    { "statistics", &v_MarketplaceListingSyncCompletedMessage_statistics},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "successfulListings", &v_MarketplaceListingSyncCompletedMessage_successfulListings},
+    { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errors", &v_MarketplaceListingSyncCompletedMessage_errors},
-        { "failedListings", &v_MarketplaceListingSyncCompletedMessage_failedListings},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "nextSyncRecommendedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "results", &v_MarketplaceListingSyncCompletedMessage_results},
-        { "statistics", &v_MarketplaceListingSyncCompletedMessage_statistics},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "successfulListings", &v_MarketplaceListingSyncCompletedMessage_successfulListings},
-        { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_statistics[] = {
+    { "duration", &v_BackendLoggingEventMessage_durationMs},
+    { "imagesProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsFailed", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsSkipped", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "variationsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_statistics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "duration", &v_BackendLoggingEventMessage_durationMs},
-        { "imagesProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsFailed", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsSkipped", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "variationsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_statistics),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_results[] = {
+    { "pull", &v_MarketplaceListingSyncCompletedMessage_results_pull},
+    { "push", &v_MarketplaceListingSyncCompletedMessage_results_push},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "pull", &v_MarketplaceListingSyncCompletedMessage_results_pull},
-        { "push", &v_MarketplaceListingSyncCompletedMessage_results_push},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_results_pull[] = {
+    { "existingListingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsRetrieved", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "newListingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results_pull = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "existingListingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsRetrieved", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "newListingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_pull),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_results_push[] = {
+    { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsPushed", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results_push = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsPushed", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_push),
 };
-
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_successfulListings = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
 };
-
-static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_successfulListings_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_successfulListings_items[] = {
+    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_successfulListings_items = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_successfulListings_items),
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_failedListings = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_failedListings_items,
 };
-
-static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_failedListings_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-        { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_failedListings_items[] = {
+    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_failedListings_items = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_failedListings_items),
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_errors = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_errors_items,
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_errors_items[] = {
+    { "details", &v_ErrorDetails_details},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_errors_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "details", &v_ErrorDetails_details},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_errors_items),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingIds", &v_BaseListingData_tags},
+    { "listingIds", &v_BaseListingData_tags},
+    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceListingSyncRequestMessage_metadata},
+    { "options", &v_MarketplaceListingSyncRequestMessage_options},
+    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncScope", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalListingIds", &v_BaseListingData_tags},
-        { "listingIds", &v_BaseListingData_tags},
-        { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceListingSyncRequestMessage_metadata},
-        { "options", &v_MarketplaceListingSyncRequestMessage_options},
-        { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "syncScope", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage_options[] = {
+    { "batchSize", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "includeAnalytics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeImages", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeInactive", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeVariations", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage_options = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "batchSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "includeAnalytics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeImages", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeInactive", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "includeVariations", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage_options),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage_metadata[] = {
+    { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "scheduledSync", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "scheduledSync", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage_metadata),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingTagsGenerationCompletedMessage[] = {
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "tags", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_MarketplaceListingTagsGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
         { "tags", "missing required property 'tags'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "tags", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingTagsGenerationCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingTagsGenerationRequestMessage[] = {
+    { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", &v_BaseListingData_tags},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "style", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tagLimit", &v_BackendLoggingEventMessage_durationMs},
+    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
+    { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
+    { "useCases", &v_BaseListingData_tags},
+    { "userId", &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceListingTagsGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
@@ -2149,47 +1954,44 @@ static const worker_backend_vnode v_MarketplaceListingTagsGenerationRequestMessa
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingTags", &v_BaseListingData_tags},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "style", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tagLimit", &v_BackendLoggingEventMessage_durationMs},
-        { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
-        { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
-        { "useCases", &v_BaseListingData_tags},
-        { "userId", &v_IpCheckCompletedMessage_modelId},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingTagsGenerationRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingTitleGenerationCompletedMessage[] = {
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
         { "title", "missing required property 'title'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingTitleGenerationCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingTitleGenerationRequestMessage[] = {
+    { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "characterLimit", &v_BackendLoggingEventMessage_durationMs},
+    { "currentName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", &v_BaseListingData_tags},
+    { "keywords", &v_BaseListingData_tags},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", &v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887},
+    { "userId", &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "entityType", "missing required property 'entityType'"},
@@ -2197,341 +1999,306 @@ static const worker_backend_vnode v_MarketplaceListingTitleGenerationRequestMess
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "characterLimit", &v_BackendLoggingEventMessage_durationMs},
-        { "currentName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "existingTags", &v_BaseListingData_tags},
-        { "keywords", &v_BaseListingData_tags},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "technicalMetadata", &v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887},
-        { "userId", &v_IpCheckCompletedMessage_modelId},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887[] = {
+    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
+    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-        { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingUpdateCompletedMessage[] = {
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "result", &v_ErrorDetails_details},
+    { "status", &v_MarketplaceListingUpdateCompletedMessage_status},
+};
 static const worker_backend_vnode v_MarketplaceListingUpdateCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "result", &v_ErrorDetails_details},
-        { "status", &v_MarketplaceListingUpdateCompletedMessage_status},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingUpdateCompletedMessage),
 };
-
 static const worker_backend_vnode v_MarketplaceListingUpdateCompletedMessage_status = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "success", 0},
         {STR, "failed", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'success', 'failed'",
 };
-
+static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage[] = {
+    { "credentials", &v_MarketplaceListingUpdateRequestMessage_credentials},
+    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "updates", &v_MarketplaceListingUpdateRequestMessage_updates},
+};
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "credentials", &v_MarketplaceListingUpdateRequestMessage_credentials},
-        { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "updates", &v_MarketplaceListingUpdateRequestMessage_updates},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage_updates[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", &v_BackendLoggingEventMessage_durationMs},
+    { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", &v_BaseListingData_tags},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage_updates = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "price", &v_BackendLoggingEventMessage_durationMs},
-        { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tags", &v_BaseListingData_tags},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_updates),
 };
-
+static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage_credentials[] = {
+    { "access_token", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "api_key", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "api_secret", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expires_at", &v_BackendLoggingEventMessage_durationMs},
+    { "refresh_token", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage_credentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "access_token", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "api_key", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "api_secret", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "expires_at", &v_BackendLoggingEventMessage_durationMs},
-        { "refresh_token", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_credentials),
 };
-
+static const worker_backend_vprop vm_MarketplacePublishListingCompletedMessage[] = {
+    { "error", &v_EtsyPublishListingCompletedMessage_error},
+    { "externalFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "listingId", &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "publishedAt", &v_BackendLoggingEventMessage_timestamp},
+    { "status", &v_MarketplacePublishListingCompletedMessage_status},
+};
 static const worker_backend_vnode v_MarketplacePublishListingCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_EtsyPublishListingCompletedMessage_error},
-        { "externalFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        { "listingId", &v_IpCheckCompletedMessage_modelId},
-        { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "publishedAt", &v_BackendLoggingEventMessage_timestamp},
-        { "status", &v_MarketplacePublishListingCompletedMessage_status},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplacePublishListingCompletedMessage),
 };
-
 static const worker_backend_vnode v_MarketplacePublishListingCompletedMessage_status = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SUCCESS", 0},
         {STR, "FAILED", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'SUCCESS', 'FAILED'",
 };
-
+static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage[] = {
+    { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
+    { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
+    { "listingId", &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceCredentials", &v_MarketplacePublishListingRequestMessage_marketplaceCredentials},
+    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
+    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+    { "publishOptions", &v_MarketplacePublishListingRequestMessage_publishOptions},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
-        { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
-        { "listingId", &v_IpCheckCompletedMessage_modelId},
-        { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
-        { "marketplaceCredentials", &v_MarketplacePublishListingRequestMessage_marketplaceCredentials},
-        { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
-        { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_IpCheckCompletedMessage_modelId},
-        { "publishOptions", &v_MarketplacePublishListingRequestMessage_publishOptions},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplacePublishListingRequestMessage),
 };
-
+static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage_publishOptions[] = {
+    { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "marketplaceSpecificOptions", &v_ErrorDetails_details},
+};
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage_publishOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "marketplaceSpecificOptions", &v_ErrorDetails_details},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MarketplacePublishListingRequestMessage_publishOptions),
 };
-
+static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage_marketplaceCredentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MarketplacePublishListingRequestMessage_marketplaceCredentials),
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage[] = {
+    { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "failedFiles", &v_MediaBatchDownloadCompletedMessage_failedFiles},
+    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedFiles", &v_MediaBatchDownloadCompletedMessage_processedFiles},
+    { "statistics", &v_MediaBatchDownloadCompletedMessage_statistics},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "batchId", "missing required property 'batchId'"},
         { "status", "missing required property 'status'"},
         { "processedAt", "missing required property 'processedAt'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "failedFiles", &v_MediaBatchDownloadCompletedMessage_failedFiles},
-        { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processedFiles", &v_MediaBatchDownloadCompletedMessage_processedFiles},
-        { "statistics", &v_MediaBatchDownloadCompletedMessage_statistics},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage),
 };
-
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MediaBatchDownloadCompletedMessage_processedFiles_items,
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_processedFiles_items[] = {
+    { "compressionRatio", &v_BackendLoggingEventMessage_durationMs},
+    { "originalName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalSize", &v_BackendLoggingEventMessage_durationMs},
+    { "processedSize", &v_BackendLoggingEventMessage_durationMs},
+    { "processedType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Location", &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
+};
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "originalPath", "missing required property 'originalPath'"},
         { "s3Location", "missing required property 's3Location'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "compressionRatio", &v_BackendLoggingEventMessage_durationMs},
-        { "originalName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalSize", &v_BackendLoggingEventMessage_durationMs},
-        { "processedSize", &v_BackendLoggingEventMessage_durationMs},
-        { "processedType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "s3Location", &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
-        {NULL, NULL}},
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_items),
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338[] = {
+    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338),
 };
-
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_failedFiles = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MediaBatchDownloadCompletedMessage_failedFiles_items,
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_failedFiles_items[] = {
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_failedFiles_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_failedFiles_items),
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_statistics[] = {
+    { "averageCompressionRatio", &v_BackendLoggingEventMessage_durationMs},
+    { "failedFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
+    { "successfulFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalOriginalSize", &v_BackendLoggingEventMessage_durationMs},
+    { "totalProcessedSize", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_statistics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "averageCompressionRatio", &v_BackendLoggingEventMessage_durationMs},
-        { "failedFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
-        { "successfulFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalOriginalSize", &v_BackendLoggingEventMessage_durationMs},
-        { "totalProcessedSize", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_statistics),
 };
-
+static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage[] = {
+    { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "compressionSettings", &v_MediaBatchDownloadRequestMessage_compressionSettings},
+    { "credentials", &v_MediaBatchDownloadRequestMessage_credentials},
+    { "downloadStrategy", &v_MediaBatchDownloadRequestMessage_downloadStrategy},
+    { "entityId", &v_IpCheckCompletedMessage_modelId},
+    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "mediaFiles", &v_MediaBatchDownloadRequestMessage_mediaFiles},
+    { "storageConnectionId", &v_IpCheckCompletedMessage_modelId},
+};
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "compressionSettings", &v_MediaBatchDownloadRequestMessage_compressionSettings},
-        { "credentials", &v_MediaBatchDownloadRequestMessage_credentials},
-        { "downloadStrategy", &v_MediaBatchDownloadRequestMessage_downloadStrategy},
-        { "entityId", &v_IpCheckCompletedMessage_modelId},
-        { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "mediaFiles", &v_MediaBatchDownloadRequestMessage_mediaFiles},
-        { "storageConnectionId", &v_IpCheckCompletedMessage_modelId},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadRequestMessage),
 };
-
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_downloadStrategy = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "storage_provider", 0},
         {STR, "external_url", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'storage_provider', 'external_url'",
 };
-
-static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_credentials = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "clientId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "clientSecret", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "host", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "port", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage_credentials[] = {
+    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "clientId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "clientSecret", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "host", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "port", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_credentials = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadRequestMessage_credentials),
+};
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_mediaFiles = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ErrorDetails_details_extra,
 };
-
-static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_compressionSettings = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "imageQuality", &v_BackendLoggingEventMessage_durationMs},
-        { "maxHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "maxWidth", &v_BackendLoggingEventMessage_durationMs},
-        { "outputFormat", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage_compressionSettings[] = {
+    { "imageQuality", &v_BackendLoggingEventMessage_durationMs},
+    { "maxHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "maxWidth", &v_BackendLoggingEventMessage_durationMs},
+    { "outputFormat", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_compressionSettings = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MediaBatchDownloadRequestMessage_compressionSettings),
+};
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage[] = {
+    { "metadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodelId", "missing required property 'metamodelId'"},
         { "metadata", "missing required property 'metadata'"},
         { "technicalMetadata", "missing required property 'technicalMetadata'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "metadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "technicalMetadata", &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
-        {NULL, NULL}},
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata[] = {
+    { "aiGenerationMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e},
+    { "assemblyMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67},
+    { "classification", &v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f},
+    { "franchise", &v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise},
+    { "generatedDescription", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceListingsJson", &v_ErrorDetails_details},
+    { "pricing", &v_ErrorDetails_details},
+    { "printTechnology", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e},
+    { "tagDataJson", &v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "classification", "missing required property 'classification'"},
         { "printTechnology", "missing required property 'printTechnology'"},
@@ -2543,125 +2310,123 @@ static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_
         { "pricing", "missing required property 'pricing'"},
         { "marketplaceListingsJson", "missing required property 'marketplaceListingsJson'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "aiGenerationMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e},
-        { "assemblyMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67},
-        { "classification", &v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f},
-        { "franchise", &v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise},
-        { "generatedDescription", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplaceListingsJson", &v_ErrorDetails_details},
-        { "pricing", &v_ErrorDetails_details},
-        { "printTechnology", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e},
-        { "tagDataJson", &v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4},
-        {NULL, NULL}},
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f[] = {
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "primary_category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reasoning", &v_BaseListingData_tags},
+    { "sub_category", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "primary_category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "reasoning", &v_BaseListingData_tags},
-        { "sub_category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e[] = {
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "constituentsAnalysis", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6},
+    { "reasoning", &v_BaseListingData_tags},
+    { "recommended", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "constituentsAnalysis", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6},
-        { "reasoning", &v_BaseListingData_tags},
-        { "recommended", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6[] = {
+    { "fdmCompatible", &v_BackendLoggingEventMessage_durationMs},
+    { "resinRequired", &v_BackendLoggingEventMessage_durationMs},
+    { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "fdmCompatible", &v_BackendLoggingEventMessage_durationMs},
-        { "resinRequired", &v_BackendLoggingEventMessage_durationMs},
-        { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise[] = {
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "licensingInfo", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "universe", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "licensingInfo", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "universe", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4[] = {
+    { "custom", &v_BaseListingData_tags},
+    { "quality", &v_BaseListingData_tags},
+    { "scale", &v_BaseListingData_tags},
+    { "source", &v_BaseListingData_tags},
+    { "style", &v_BaseListingData_tags},
+    { "technical", &v_BaseListingData_tags},
+    { "usage", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "custom", &v_BaseListingData_tags},
-        { "quality", &v_BaseListingData_tags},
-        { "scale", &v_BaseListingData_tags},
-        { "source", &v_BaseListingData_tags},
-        { "style", &v_BaseListingData_tags},
-        { "technical", &v_BaseListingData_tags},
-        { "usage", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67[] = {
+    { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedAssemblyTime", &v_BackendLoggingEventMessage_durationMs},
+    { "instructions", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24},
+    { "requiresGlue", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "requiresPainting", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "estimatedAssemblyTime", &v_BackendLoggingEventMessage_durationMs},
-        { "instructions", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24},
-        { "requiresGlue", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "requiresPainting", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24[] = {
+    { "embedded", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "embedded", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e[] = {
+    { "completionTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ollamaModels", &v_BaseListingData_tags},
+    { "processingTimeSeconds", &v_BackendLoggingEventMessage_durationMs},
+    { "promptTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalResponses", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "completionTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ollamaModels", &v_BaseListingData_tags},
-        { "processingTimeSeconds", &v_BackendLoggingEventMessage_durationMs},
-        { "promptTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalResponses", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata[] = {
+    { "allPartsManifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "assembledBoundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
+    { "averageDetailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "constituentModels", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051},
+    { "lowestPrintabilityScore", &v_BackendLoggingEventMessage_durationMs},
+    { "lowestQualityScore", &v_BackendLoggingEventMessage_durationMs},
+    { "partsRequiringRepair", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "partsWithThinWalls", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFaces", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalSurfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
+    { "totalVertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalVolumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
+    { "validationStatus", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "totalVertices", "missing required property 'totalVertices'"},
         { "totalFaces", "missing required property 'totalFaces'"},
@@ -2680,220 +2445,180 @@ static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_
         { "analyzedAt", "missing required property 'analyzedAt'"},
         { "analysisVersion", "missing required property 'analysisVersion'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "allPartsManifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "assembledBoundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-        { "averageDetailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "constituentModels", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051},
-        { "lowestPrintabilityScore", &v_BackendLoggingEventMessage_durationMs},
-        { "lowestQualityScore", &v_BackendLoggingEventMessage_durationMs},
-        { "partsRequiringRepair", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "partsWithThinWalls", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalFaces", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalSurfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
-        { "totalVertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalVolumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
-        { "validationStatus", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
-        {NULL, NULL}},
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85[] = {
+    { "depth", &v_BackendLoggingEventMessage_durationMs},
+    { "height", &v_BackendLoggingEventMessage_durationMs},
+    { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "width", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "depth", &v_BackendLoggingEventMessage_durationMs},
-        { "height", &v_BackendLoggingEventMessage_durationMs},
-        { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "width", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85),
 };
-
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd[] = {
+    { "isOptional", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "orderIndex", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "purpose", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "isOptional", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "orderIndex", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "purpose", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55[] = {
+    { "allPartsAnalyzed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "allPartsPresent", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "assemblyInstructionsComplete", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "minimumQualityMet", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "readyForMarketplace", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "allPartsAnalyzed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "allPartsPresent", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "assemblyInstructionsComplete", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "minimumQualityMet", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "readyForMarketplace", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55),
 };
-
+static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage[] = {
+    { "constituentModelIds", &v_BaseListingData_tags},
+    { "constituentModels", &v_MetamodelMetadataGenerationRequestMessage_constituentModels},
+    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "constituentModelIds", &v_BaseListingData_tags},
-        { "constituentModels", &v_MetamodelMetadataGenerationRequestMessage_constituentModels},
-        { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage),
 };
-
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentModels = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
 };
-
-static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItems", &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a[] = {
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItems", &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
 };
-
+static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a),
+};
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
 };
-
-static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "isImage", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "s3Key", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "size", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621[] = {
+    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isImage", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Key", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", &v_BackendLoggingEventMessage_durationMs},
 };
-
+static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621),
+};
+static const worker_backend_vprop vm_ModelAnalyticsCollectionRequestMessage[] = {
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "franchise", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", &v_BaseListingData_tags},
+    { "triggeredAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "triggeredBy", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelAnalyticsCollectionRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodelId", "missing required property 'metamodelId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "franchise", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tags", &v_BaseListingData_tags},
-        { "triggeredAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "triggeredBy", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelAnalyticsCollectionRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryFolderProcessedEventMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
+    { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
+    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
+};
 static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-        { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
-        { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelDiscoveryFolderProcessedEventMessage),
 };
-
 static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items,
 };
-
-static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_DiscoveredFile,
+static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items = {.f = F(REF), .ref = &v_DiscoveredFile};
+static const worker_backend_vprop vm_DiscoveredFile[] = {
+    { "modifiedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
-
 static const worker_backend_vnode v_DiscoveredFile = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "path", "missing required property 'path'"},
         { "name", "missing required property 'name'"},
         { "size", "missing required property 'size'"},
         { "modifiedAt", "missing required property 'modifiedAt'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "modifiedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "size", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    MEMBERS(vm_DiscoveredFile),
 };
-
-static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_folderSignature = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_FolderSignature,
+static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_folderSignature = {.f = F(REF), .ref = &v_FolderSignature};
+static const worker_backend_vprop vm_FolderSignature[] = {
+    { "calculatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hash", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
 static const worker_backend_vnode v_FolderSignature = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "hash", "missing required property 'hash'"},
         { "calculatedAt", "missing required property 'calculatedAt'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "calculatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "hash", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_FolderSignature),
 };
-
-static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_statistics = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_FolderStatistics,
+static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_statistics = {.f = F(REF), .ref = &v_FolderStatistics};
+static const worker_backend_vprop vm_FolderStatistics[] = {
+    { "accessoryFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "mediaFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modelFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
+    { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFolders", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalSize", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
-
 static const worker_backend_vnode v_FolderStatistics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "totalFiles", "missing required property 'totalFiles'"},
         { "modelFiles", "missing required property 'modelFiles'"},
@@ -2903,65 +2628,60 @@ static const worker_backend_vnode v_FolderStatistics = {
         { "totalSize", "missing required property 'totalSize'"},
         { "processingDuration", "missing required property 'processingDuration'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "accessoryFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "mediaFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "modelFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
-        { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalFolders", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    MEMBERS(vm_FolderStatistics),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryScanFoundEventMessage[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileTypes", &v_BaseListingData_tags},
+    { "metadata", &v_ErrorDetails_details},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", &v_BackendLoggingEventMessage_durationMs},
+    { "storageLocation", &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
+};
 static const worker_backend_vnode v_ModelDiscoveryScanFoundEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "fileTypes", &v_BaseListingData_tags},
-        { "metadata", &v_ErrorDetails_details},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "size", &v_BackendLoggingEventMessage_durationMs},
-        { "storageLocation", &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryScanFoundEventMessage_storageLocation[] = {
+    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelDiscoveryScanFoundEventMessage_storageLocation = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
         { "path", "missing required property 'path'"},
         { "libraryId", "missing required property 'libraryId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage_storageLocation),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryScanProgressEventMessage[] = {
+    { "payload", &v_ModelDiscoveryScanProgressEventMessage_payload},
+};
 static const worker_backend_vnode v_ModelDiscoveryScanProgressEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "payload", &v_ModelDiscoveryScanProgressEventMessage_payload},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryScanProgressEventMessage_payload[] = {
+    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "progress", &v_BackendLoggingEventMessage_durationMs},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelDiscoveryScanProgressEventMessage_payload = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "jobId", "missing required property 'jobId'"},
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
@@ -2969,334 +2689,302 @@ static const worker_backend_vnode v_ModelDiscoveryScanProgressEventMessage_paylo
         { "message", "missing required property 'message'"},
         { "progress", "missing required property 'progress'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "progress", &v_BackendLoggingEventMessage_durationMs},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage_payload),
 };
-
+static const worker_backend_vprop vm_ModelDiscoveryScanRequestMessage[] = {
+    { "configuration", &v_ErrorDetails_details},
+    { "credentials", &v_ErrorDetails_details},
+    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelDiscoveryScanRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "configuration", &v_ErrorDetails_details},
-        { "credentials", &v_ErrorDetails_details},
-        { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelDiscoveryScanRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelFinderIndexRequestMessage[] = {
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItem", &v_ErrorDetails_details_extra},
+};
 static const worker_backend_vnode v_ModelFinderIndexRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItem", &v_ErrorDetails_details_extra},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelFinderIndexRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelFinderResponseMessage[] = {
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", &v_ModelFinderResponseMessage_results},
+};
 static const worker_backend_vnode v_ModelFinderResponseMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "results", &v_ModelFinderResponseMessage_results},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelFinderResponseMessage),
 };
-
 static const worker_backend_vnode v_ModelFinderResponseMessage_results = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelFinderResponseMessage_results_items,
 };
-
+static const worker_backend_vprop vm_ModelFinderResponseMessage_results_items[] = {
+    { "metamodelIds", &v_BaseListingData_tags},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "similarity", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelFinderResponseMessage_results_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "metamodelIds", &v_BaseListingData_tags},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "similarity", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelFinderResponseMessage_results_items),
 };
-
+static const worker_backend_vprop vm_ModelFinderSearchRequestMessage[] = {
+    { "limit", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "referenceImageId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "referenceModelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelFinderSearchRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "limit", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "referenceImageId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "referenceModelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelFinderSearchRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelMetadataGenerationCompletedMessage[] = {
+    { "metadata", &v_ModelMetadataGenerationCompletedMessage_metadata},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+};
 static const worker_backend_vnode v_ModelMetadataGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "metadata", &v_ModelMetadataGenerationCompletedMessage_metadata},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetadataGenerationCompletedMessage),
 };
-
+static const worker_backend_vprop vm_ModelMetadataGenerationCompletedMessage_metadata[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_ModelMetadataGenerationCompletedMessage_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "description", "missing required property 'description'"},
         { "tags", "missing required property 'tags'"},
         { "primaryCategory", "missing required property 'primaryCategory'"},
         { "subCategory", "missing required property 'subCategory'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tags", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetadataGenerationCompletedMessage_metadata),
 };
-
+static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage[] = {
+    { "model", &v_ModelMetadataGenerationRequestMessage_model},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "technicalMetadata", &v_ModelMetadataGenerationRequestMessage_technicalMetadata},
+    { "thumbnails", &v_ModelMetadataGenerationRequestMessage_thumbnails},
+};
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "model", &v_ModelMetadataGenerationRequestMessage_model},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "technicalMetadata", &v_ModelMetadataGenerationRequestMessage_technicalMetadata},
-        { "thumbnails", &v_ModelMetadataGenerationRequestMessage_thumbnails},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_model[] = {
+    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_model = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_model),
 };
-
+static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_technicalMetadata[] = {
+    { "boundingBox", &v_ErrorDetails_details},
+    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
+    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_technicalMetadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "boundingBox", &v_ErrorDetails_details},
-        { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-        { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_technicalMetadata),
 };
-
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_thumbnails = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetadataGenerationRequestMessage_thumbnails_items,
 };
-
-static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_thumbnails_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "angle", &v_BackendLoggingEventMessage_durationMs},
-        { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_thumbnails_items[] = {
+    { "angle", &v_BackendLoggingEventMessage_durationMs},
+    { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_thumbnails_items = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_thumbnails_items),
+};
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage[] = {
+    { "ekgEdges", &v_ModelMetamodelDetectionFoundMessage_ekgEdges},
+    { "metamodels", &v_ModelMetamodelDetectionFoundMessage_metamodels},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodels", "missing required property 'metamodels'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "ekgEdges", &v_ModelMetamodelDetectionFoundMessage_ekgEdges},
-        { "metamodels", &v_ModelMetamodelDetectionFoundMessage_metamodels},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage),
 };
-
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items,
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamodels_items[] = {
+    { "childMetamodelIds", &v_BaseListingData_tags},
+    { "confidenceScore", &v_BackendLoggingEventMessage_durationMs},
+    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "mediaBatchId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metaModelType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemIds", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "internalId", "missing required property 'internalId'"},
         { "name", "missing required property 'name'"},
         { "confidenceScore", "missing required property 'confidenceScore'"},
         { "libraryId", "missing required property 'libraryId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "childMetamodelIds", &v_BaseListingData_tags},
-        { "confidenceScore", &v_BackendLoggingEventMessage_durationMs},
-        { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "mediaBatchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metaModelType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "parentMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItemIds", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items),
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata[] = {
+    { "creator", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isVariant", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "level", &v_BackendLoggingEventMessage_durationMs},
+    { "mediaUrls", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08},
+    { "partType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scale", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thumbnail", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "creator", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "isVariant", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "level", &v_BackendLoggingEventMessage_durationMs},
-        { "mediaUrls", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08},
-        { "partType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "scale", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "thumbnail", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata),
 };
-
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae,
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae[] = {
+    { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "url", "missing required property 'url'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae),
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a[] = {
+    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "height", &v_BackendLoggingEventMessage_durationMs},
+    { "isPrimary", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "mediaType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "width", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "height", &v_BackendLoggingEventMessage_durationMs},
-        { "isPrimary", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "mediaType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "width", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a),
 };
-
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items,
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items[] = {
+    { "heuristicContributions", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144},
+    { "louvainMetadata", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b},
+    { "massFunction", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction},
+    { "sourceMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetType", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "sourceMetamodelId", "missing required property 'sourceMetamodelId'"},
         { "massFunction", "missing required property 'massFunction'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "heuristicContributions", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144},
-        { "louvainMetadata", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b},
-        { "massFunction", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction},
-        { "sourceMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "targetId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "targetType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items),
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction[] = {
+    { "related", &v_BackendLoggingEventMessage_durationMs},
+    { "uncertainty", &v_BackendLoggingEventMessage_durationMs},
+    { "unrelated", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "related", &v_BackendLoggingEventMessage_durationMs},
-        { "uncertainty", &v_BackendLoggingEventMessage_durationMs},
-        { "unrelated", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction),
 };
-
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2[] = {
+    { "belief", &v_BackendLoggingEventMessage_durationMs},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "belief", &v_BackendLoggingEventMessage_durationMs},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2),
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b[] = {
+    { "communityId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "edgeWeight", &v_BackendLoggingEventMessage_durationMs},
+    { "modularity", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "communityId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "edgeWeight", &v_BackendLoggingEventMessage_durationMs},
-        { "modularity", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b),
 };
-
+static const worker_backend_vprop vm_ModelMetamodelDetectionRequestMessage[] = {
+    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
+    { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
+    { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
+};
 static const worker_backend_vnode v_ModelMetamodelDetectionRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "connectionId", "missing required property 'connectionId'"},
         { "folderPath", "missing required property 'folderPath'"},
@@ -3304,626 +2992,564 @@ static const worker_backend_vnode v_ModelMetamodelDetectionRequestMessage = {
         { "processedAt", "missing required property 'processedAt'"},
         { "statistics", "missing required property 'statistics'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-        { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
-        { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
-        {NULL, NULL}},
+    MEMBERS(vm_ModelMetamodelDetectionRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelPrintAnalysisCompletedMessage[] = {
+    { "boundingBox", &v_ModelPrintAnalysisCompletedMessage_boundingBox},
+    { "costBreakdown", &v_ErrorDetails_details},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedCostEUR", &v_BackendLoggingEventMessage_durationMs},
+    { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "minWallThicknessMm", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "needsSupport", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "overhangPercentage", &v_BackendLoggingEventMessage_durationMs},
+    { "printTimeMinutes", &v_BackendLoggingEventMessage_durationMs},
+    { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "solidVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "surfaceAreaCm2", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelPrintAnalysisCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "boundingBox", &v_ModelPrintAnalysisCompletedMessage_boundingBox},
-        { "costBreakdown", &v_ErrorDetails_details},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "estimatedCostEUR", &v_BackendLoggingEventMessage_durationMs},
-        { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "materialGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "minWallThicknessMm", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "needsSupport", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "overhangPercentage", &v_BackendLoggingEventMessage_durationMs},
-        { "printTimeMinutes", &v_BackendLoggingEventMessage_durationMs},
-        { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "solidVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "surfaceAreaCm2", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelPrintAnalysisCompletedMessage),
 };
-
+static const worker_backend_vprop vm_ModelPrintAnalysisCompletedMessage_boundingBox[] = {
+    { "x", &v_BackendLoggingEventMessage_durationMs},
+    { "y", &v_BackendLoggingEventMessage_durationMs},
+    { "z", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelPrintAnalysisCompletedMessage_boundingBox = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "x", &v_BackendLoggingEventMessage_durationMs},
-        { "y", &v_BackendLoggingEventMessage_durationMs},
-        { "z", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelPrintAnalysisCompletedMessage_boundingBox),
 };
-
+static const worker_backend_vprop vm_ModelPrintAnalysisRequestMessage[] = {
+    { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+    { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_ModelPrintAnalysisRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_IpCheckCompletedMessage_modelId},
-        { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelPrintAnalysisRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage[] = {
+    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
+    { "demandAnalysis", &v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis},
+    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "marketplaceRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a},
+    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "pricingRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations},
+    { "qualityFactors", &v_ModelSellabilityAnalysisCompletedMessage_qualityFactors},
+    { "recommendations", &v_ModelSellabilityAnalysisCompletedMessage_recommendations},
+    { "sellabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
-        { "demandAnalysis", &v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis},
-        { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-        { "marketplaceRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a},
-        { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "pricingRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations},
-        { "qualityFactors", &v_ModelSellabilityAnalysisCompletedMessage_qualityFactors},
-        { "recommendations", &v_ModelSellabilityAnalysisCompletedMessage_recommendations},
-        { "sellabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations[] = {
+    { "competitorAverage", &v_BackendLoggingEventMessage_durationMs},
+    { "factors", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556},
+    { "materialPricing", &v_ErrorDetails_details},
+    { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
+    { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "competitorAverage", &v_BackendLoggingEventMessage_durationMs},
-        { "factors", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556},
-        { "materialPricing", &v_ErrorDetails_details},
-        { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
-        { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations),
 };
-
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
 };
-
-static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "factor", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "impact", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397[] = {
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "factor", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "impact", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397 = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397),
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f[] = {
+    { "compatibilityScore", &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedReach", &v_BackendLoggingEventMessage_durationMs},
+    { "etsySpecificData", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "platformFee", &v_BackendLoggingEventMessage_durationMs},
+    { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "compatibilityScore", &v_BackendLoggingEventMessage_durationMs},
-        { "estimatedReach", &v_BackendLoggingEventMessage_durationMs},
-        { "etsySpecificData", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "platformFee", &v_BackendLoggingEventMessage_durationMs},
-        { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076[] = {
+    { "categoryFitScore", &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedTimeToFirstSale", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "recommendedMaterials", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "categoryFitScore", &v_BackendLoggingEventMessage_durationMs},
-        { "estimatedTimeToFirstSale", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "recommendedMaterials", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis[] = {
+    { "categoryDemand", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "competitionLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "searchVolume", &v_BackendLoggingEventMessage_durationMs},
+    { "trendDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "trendingScore", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "categoryDemand", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "competitionLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "searchVolume", &v_BackendLoggingEventMessage_durationMs},
-        { "trendDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "trendingScore", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors[] = {
+    { "marketFit", &v_BackendLoggingEventMessage_durationMs},
+    { "printability", &v_BackendLoggingEventMessage_durationMs},
+    { "technicalQuality", &v_BackendLoggingEventMessage_durationMs},
+    { "uniqueness", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_qualityFactors = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "marketFit", &v_BackendLoggingEventMessage_durationMs},
-        { "printability", &v_BackendLoggingEventMessage_durationMs},
-        { "technicalQuality", &v_BackendLoggingEventMessage_durationMs},
-        { "uniqueness", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors),
 };
-
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_recommendations = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items[] = {
+    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expectedImpact", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_recommendations_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "expectedImpact", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage[] = {
+    { "analysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions},
+    { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "metamodelData", &v_ErrorDetails_details},
+    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions},
-        { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        { "metamodelData", &v_ErrorDetails_details},
-        { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-        { "ownerId", &v_IpCheckCompletedMessage_modelId},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage_analysisOptions[] = {
+    { "competitorAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "demandAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "etsyAnalysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d},
+    { "includeChildModels", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "targetMarketplaces", &v_BaseListingData_tags},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage_analysisOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "competitorAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "demandAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "etsyAnalysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d},
-        { "includeChildModels", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "targetMarketplaces", &v_BaseListingData_tags},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions),
 };
-
+static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d[] = {
+    { "analyzeMaterialSuitability", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fetchEtsyTrends", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analyzeMaterialSuitability", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "fetchEtsyTrends", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage[] = {
+    { "debugInfo", &v_ModelSemanticAnalysisCompletedMessage_debugInfo},
+    { "error", &v_ModelSemanticAnalysisCompletedMessage_error},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingTime", &v_ModelSemanticAnalysisCompletedMessage_processingTime},
+    { "qualityMetrics", &v_ModelSemanticAnalysisCompletedMessage_qualityMetrics},
+    { "semanticMetadata", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "debugInfo", &v_ModelSemanticAnalysisCompletedMessage_debugInfo},
-        { "error", &v_ModelSemanticAnalysisCompletedMessage_error},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processingStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processingTime", &v_ModelSemanticAnalysisCompletedMessage_processingTime},
-        { "qualityMetrics", &v_ModelSemanticAnalysisCompletedMessage_qualityMetrics},
-        { "semanticMetadata", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata[] = {
+    { "embedding", &v_FileVectorizeCompletedMessage_vector},
+    { "geometricFeatures", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74},
+    { "semanticTags", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698},
+    { "similarModels", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "embedding", &v_FileVectorizeCompletedMessage_vector},
-        { "geometricFeatures", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74},
-        { "semanticTags", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698},
-        { "similarModels", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata),
 };
-
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
 };
-
-static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "confidence", &v_BackendLoggingEventMessage_durationMs},
-        { "tagName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf[] = {
+    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", &v_BackendLoggingEventMessage_durationMs},
+    { "tagName", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
-
+static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf),
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756,
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756[] = {
+    { "metadata", &v_ErrorDetails_details},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "similarity", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "metadata", &v_ErrorDetails_details},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "similarity", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74[] = {
+    { "boundingBox", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f},
+    { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "faceCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "hasTextureCoords", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "surfaceArea", &v_BackendLoggingEventMessage_durationMs},
+    { "vertexCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volume", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74 = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "boundingBox", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f},
-        { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "faceCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "hasTextureCoords", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "surfaceArea", &v_BackendLoggingEventMessage_durationMs},
-        { "vertexCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "volume", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f[] = {
+    { "depth", &v_BackendLoggingEventMessage_durationMs},
+    { "height", &v_BackendLoggingEventMessage_durationMs},
+    { "width", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "depth", &v_BackendLoggingEventMessage_durationMs},
-        { "height", &v_BackendLoggingEventMessage_durationMs},
-        { "width", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_processingTime[] = {
+    { "geometryTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "neuralTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "searchTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "totalTimeMs", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_processingTime = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "geometryTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        { "neuralTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        { "searchTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        { "totalTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_processingTime),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics[] = {
+    { "duplicateDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "knowledgeBaseUpdated", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "overallConfidence", &v_BackendLoggingEventMessage_durationMs},
+    { "tagCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_qualityMetrics = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "duplicateDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "knowledgeBaseUpdated", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "overallConfidence", &v_BackendLoggingEventMessage_durationMs},
-        { "tagCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_error[] = {
+    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "technicalDetails", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_error = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "technicalDetails", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_error),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_debugInfo[] = {
+    { "gpuUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "memoryUsageMb", &v_BackendLoggingEventMessage_durationMs},
+    { "processingNode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_debugInfo = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "gpuUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "memoryUsageMb", &v_BackendLoggingEventMessage_durationMs},
-        { "processingNode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_debugInfo),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisRequestMessage[] = {
+    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "filePath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", &v_BackendLoggingEventMessage_durationMs},
+    { "processingOptions", &v_ModelSemanticAnalysisRequestMessage_processingOptions},
+    { "retryCount", &v_BackendLoggingEventMessage_durationMs},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageProviderType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "filePath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "fileSize", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "priority", &v_BackendLoggingEventMessage_durationMs},
-        { "processingOptions", &v_ModelSemanticAnalysisRequestMessage_processingOptions},
-        { "retryCount", &v_BackendLoggingEventMessage_durationMs},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageProviderType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelSemanticAnalysisRequestMessage_processingOptions[] = {
+    { "enableDuplicateDetection", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "generateThumbnail", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "pointCloudSize", &v_BackendLoggingEventMessage_durationMs},
+    { "similarityK", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "similarityThreshold", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelSemanticAnalysisRequestMessage_processingOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "enableDuplicateDetection", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "generateThumbnail", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "pointCloudSize", &v_BackendLoggingEventMessage_durationMs},
-        { "similarityK", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "similarityThreshold", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelSemanticAnalysisRequestMessage_processingOptions),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage[] = {
+    { "analysisConfidence", &v_IpCheckCompletedMessage_confidence},
+    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisWarnings", &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings},
+    { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
+    { "analyzedBy", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "boundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
+    { "detailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "edges", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedPrintTimeMinutes", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "flippedNormals", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "formatVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hasColorData", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "hasTextureCoordinates", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "hasVertexNormals", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "holes", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "manifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "materialEstimates", &v_ModelTechnicalMetadataCompletedMessage_materialEstimates},
+    { "maxWallThickness", &v_BackendLoggingEventMessage_durationMs},
+    { "minWallThickness", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nonManifoldEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "overhangs", &v_ModelTechnicalMetadataCompletedMessage_overhangs},
+    { "printTimeEstimates", &v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates},
+    { "printabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "qualityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "recommendedOrientation", &v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation},
+    { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "selfIntersections", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "slicerRecommendations", &v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "surfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
+    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analysisConfidence", &v_IpCheckCompletedMessage_confidence},
-        { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "analysisWarnings", &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings},
-        { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
-        { "analyzedBy", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "boundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-        { "detailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "edges", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "estimatedMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "estimatedPrintTimeMinutes", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "flippedNormals", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "formatVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "hasColorData", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "hasTextureCoordinates", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "hasVertexNormals", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "holes", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "manifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "materialEstimates", &v_ModelTechnicalMetadataCompletedMessage_materialEstimates},
-        { "maxWallThickness", &v_BackendLoggingEventMessage_durationMs},
-        { "minWallThickness", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "nonManifoldEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "overhangs", &v_ModelTechnicalMetadataCompletedMessage_overhangs},
-        { "printTimeEstimates", &v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates},
-        { "printabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-        { "qualityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-        { "recommendedOrientation", &v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation},
-        { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "selfIntersections", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "slicerRecommendations", &v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "surfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
-        { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "volumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage),
 };
-
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_overhangs = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_overhangs_items[] = {
+    { "angle", &v_BackendLoggingEventMessage_durationMs},
+    { "area", &v_BackendLoggingEventMessage_durationMs},
+    { "location", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_overhangs_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "angle", &v_BackendLoggingEventMessage_durationMs},
-        { "area", &v_BackendLoggingEventMessage_durationMs},
-        { "location", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_overhangs_items),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates[] = {
+    { "draft", &v_BackendLoggingEventMessage_durationMs},
+    { "highQuality", &v_BackendLoggingEventMessage_durationMs},
+    { "normal", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "draft", &v_BackendLoggingEventMessage_durationMs},
-        { "highQuality", &v_BackendLoggingEventMessage_durationMs},
-        { "normal", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_materialEstimates[] = {
+    { "infill10", &v_BackendLoggingEventMessage_durationMs},
+    { "infill100", &v_BackendLoggingEventMessage_durationMs},
+    { "infill20", &v_BackendLoggingEventMessage_durationMs},
+    { "infill50", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_materialEstimates = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "infill10", &v_BackendLoggingEventMessage_durationMs},
-        { "infill100", &v_BackendLoggingEventMessage_durationMs},
-        { "infill20", &v_BackendLoggingEventMessage_durationMs},
-        { "infill50", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_materialEstimates),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation[] = {
+    { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationX", &v_BackendLoggingEventMessage_durationMs},
+    { "rotationY", &v_BackendLoggingEventMessage_durationMs},
+    { "rotationZ", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "rotationX", &v_BackendLoggingEventMessage_durationMs},
-        { "rotationY", &v_BackendLoggingEventMessage_durationMs},
-        { "rotationZ", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations[] = {
+    { "bedTemperatureC", &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedLayerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeightMm", &v_BackendLoggingEventMessage_durationMs},
+    { "materialType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nozzleSizeMm", &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeedMmS", &v_BackendLoggingEventMessage_durationMs},
+    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "temperatureC", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "bedTemperatureC", &v_BackendLoggingEventMessage_durationMs},
-        { "estimatedLayerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
-        { "layerHeightMm", &v_BackendLoggingEventMessage_durationMs},
-        { "materialType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "nozzleSizeMm", &v_BackendLoggingEventMessage_durationMs},
-        { "printSpeedMmS", &v_BackendLoggingEventMessage_durationMs},
-        { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "temperatureC", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations),
 };
-
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_analysisWarnings = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items[] = {
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "severity", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "severity", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataRequestMessage[] = {
+    { "analysisOptions", &v_ModelTechnicalMetadataRequestMessage_analysisOptions},
+    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "analysisOptions", &v_ModelTechnicalMetadataRequestMessage_analysisOptions},
-        { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataRequestMessage),
 };
-
+static const worker_backend_vprop vm_ModelTechnicalMetadataRequestMessage_analysisOptions[] = {
+    { "detailedAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "estimatePrintMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "skipCache", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_ModelTechnicalMetadataRequestMessage_analysisOptions = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "detailedAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "estimatePrintMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "skipCache", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ModelTechnicalMetadataRequestMessage_analysisOptions),
 };
-
+static const worker_backend_vprop vm_SlicingFdmRequestMessage[] = {
+    { "filamentProfile", &v_ErrorDetails_details},
+    { "infillPercentage", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
+    { "printerProfile", &v_ErrorDetails_details},
+    { "processProfile", &v_ErrorDetails_details},
+    { "profileId", &v_IpCheckCompletedMessage_modelId},
+    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_SlicingFdmRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "filamentProfile", &v_ErrorDetails_details},
-        { "infillPercentage", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-        { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
-        { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
-        { "printerProfile", &v_ErrorDetails_details},
-        { "processProfile", &v_ErrorDetails_details},
-        { "profileId", &v_IpCheckCompletedMessage_modelId},
-        { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingFdmRequestMessage),
 };
-
+static const worker_backend_vprop vm_SlicingFdmResultMessage[] = {
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_SlicingFdmResultMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-        { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-        { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingFdmResultMessage),
 };
-
+static const worker_backend_vprop vm_SlicingSimulationRequestMessage[] = {
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "slicerConfig", &v_SlicingSimulationRequestMessage_slicerConfig},
+    { "slicerProfile", &v_SlicingSimulationRequestMessage_slicerProfile},
+    { "slicerProfileId", &v_IpCheckCompletedMessage_modelId},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technology", &v_SlicingSimulationRequestMessage_technology},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+};
 static const worker_backend_vnode v_SlicingSimulationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "slicerConfig", &v_SlicingSimulationRequestMessage_slicerConfig},
-        { "slicerProfile", &v_SlicingSimulationRequestMessage_slicerProfile},
-        { "slicerProfileId", &v_IpCheckCompletedMessage_modelId},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "technology", &v_SlicingSimulationRequestMessage_technology},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSimulationRequestMessage),
 };
-
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_technology = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "FDM", 0},
         {STR, "SLA", 0},
@@ -3932,65 +3558,60 @@ static const worker_backend_vnode v_SlicingSimulationRequestMessage_technology =
         {0, NULL, 0}},
     .enum_msg = "must be one of 'FDM', 'SLA', 'MSLA', 'SLS'",
 };
-
+static const worker_backend_vprop vm_SlicingSimulationRequestMessage_slicerProfile[] = {
+    { "filamentProfile", &v_ErrorDetails_details},
+    { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
+    { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
+    { "printerProfile", &v_ErrorDetails_details},
+    { "processProfile", &v_ErrorDetails_details},
+    { "profileId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slaProfile", &v_ErrorDetails_details},
+    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_slicerProfile = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "filamentProfile", &v_ErrorDetails_details},
-        { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
-        { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
-        { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
-        { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
-        { "printerProfile", &v_ErrorDetails_details},
-        { "processProfile", &v_ErrorDetails_details},
-        { "profileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slaProfile", &v_ErrorDetails_details},
-        { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSimulationRequestMessage_slicerProfile),
 };
-
+static const worker_backend_vprop vm_SlicingSimulationRequestMessage_slicerConfig[] = {
+    { "infill", &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_slicerConfig = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "infill", &v_BackendLoggingEventMessage_durationMs},
-        { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSimulationRequestMessage_slicerConfig),
 };
-
+static const worker_backend_vprop vm_SlicingSimulationResultMessage[] = {
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", &v_SlicingSimulationResultMessage_slicingMethod},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_SlicingSimulationResultMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-        { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-        { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicingMethod", &v_SlicingSimulationResultMessage_slicingMethod},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSimulationResultMessage),
 };
-
 static const worker_backend_vnode v_SlicingSimulationResultMessage_slicingMethod = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "orcaslicer_toolpath", 0},
         {STR, "pyslm_cross_section", 0},
@@ -3998,321 +3619,314 @@ static const worker_backend_vnode v_SlicingSimulationResultMessage_slicingMethod
         {0, NULL, 0}},
     .enum_msg = "must be one of 'orcaslicer_toolpath', 'pyslm_cross_section', 'heuristic_volumetric'",
 };
-
-static const worker_backend_vnode v_SlicingSlaRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "bottomExposureTime", &v_BackendLoggingEventMessage_durationMs},
-        { "bottomLayers", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "exposureTime", &v_BackendLoggingEventMessage_durationMs},
-        { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "liftHeight", &v_BackendLoggingEventMessage_durationMs},
-        { "liftSpeed", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "profileId", &v_IpCheckCompletedMessage_modelId},
-        { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "resinDensity", &v_BackendLoggingEventMessage_durationMs},
-        { "retractSpeed", &v_BackendLoggingEventMessage_durationMs},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "technology", &v_SlicingSlaRequestMessage_technology},
-        { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        {NULL, NULL}},
+static const worker_backend_vprop vm_SlicingSlaRequestMessage[] = {
+    { "bottomExposureTime", &v_BackendLoggingEventMessage_durationMs},
+    { "bottomLayers", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "exposureTime", &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "liftHeight", &v_BackendLoggingEventMessage_durationMs},
+    { "liftSpeed", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "profileId", &v_IpCheckCompletedMessage_modelId},
+    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "resinDensity", &v_BackendLoggingEventMessage_durationMs},
+    { "retractSpeed", &v_BackendLoggingEventMessage_durationMs},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "technology", &v_SlicingSlaRequestMessage_technology},
+    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
-
+static const worker_backend_vnode v_SlicingSlaRequestMessage = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSlaRequestMessage),
+};
 static const worker_backend_vnode v_SlicingSlaRequestMessage_technology = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SLA", 0},
         {STR, "MSLA", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'SLA', 'MSLA'",
 };
-
+static const worker_backend_vprop vm_SlicingSlaResultMessage[] = {
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "maxCrossSectionAreaMm2", &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_SlicingSlaResultMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-        { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        { "maxCrossSectionAreaMm2", &v_BackendLoggingEventMessage_durationMs},
-        { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-        { "modelId", &v_IpCheckCompletedMessage_modelId},
-        { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-        { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_SlicingSlaResultMessage),
 };
-
+static const worker_backend_vprop vm_TextureGenerationCompletedMessage[] = {
+    { "artifacts", &v_TextureGenerationCompletedMessage_artifacts},
+    { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_TextureGenerationCompletedMessage_artifacts},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metrics", &v_TextureGenerationCompletedMessage_artifacts},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_TextureGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "artifacts", &v_TextureGenerationCompletedMessage_artifacts},
-        { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_TextureGenerationCompletedMessage_artifacts},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metrics", &v_TextureGenerationCompletedMessage_artifacts},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_TextureGenerationCompletedMessage),
 };
-
 static const worker_backend_vnode v_TextureGenerationCompletedMessage_artifacts = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE),
+    .type_mask = 64, .type_expected = "expected object",
 };
-
+static const worker_backend_vprop vm_TextureGenerationRequestMessage[] = {
+    { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "meshUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "prompt", &v_TextureGenerationRequestMessage_prompt},
+    { "resolution", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "stylePreset", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_TextureGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "meshUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "prompt", &v_TextureGenerationRequestMessage_prompt},
-        { "resolution", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "stylePreset", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_TextureGenerationRequestMessage),
 };
-
 static const worker_backend_vnode v_TextureGenerationRequestMessage_prompt = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 1.0, "must be at least 1 character", NULL, NULL},
         {MAX, 500.0, "must be at most 500 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationCompletedMessage[] = {
+    { "animatedPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "gltfPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+    { "thumbnail360Views", &v_ThumbnailGenerationCompletedMessage_thumbnail360Views},
+    { "thumbnailPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "animatedPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "gltfPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-        { "thumbnail360Views", &v_ThumbnailGenerationCompletedMessage_thumbnail360Views},
-        { "thumbnailPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationCompletedMessage),
 };
-
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage_thumbnail360Views = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items[] = {
+    { "angle_index", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "index", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "storage_path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "angle_index", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "index", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "storage_path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items),
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage[] = {
+    { "customization", &v_ThumbnailGenerationRequestMessage_customization},
+    { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+};
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "customization", &v_ThumbnailGenerationRequestMessage_customization},
-        { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationRequestMessage),
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customization[] = {
+    { "background", &v_ThumbnailGenerationRequestMessage_customization_background},
+    { "texture", &v_ThumbnailGenerationRequestMessage_customization_texture},
+    { "watermark", &v_ThumbnailGenerationRequestMessage_customization_watermark},
+};
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "background", &v_ThumbnailGenerationRequestMessage_customization_background},
-        { "texture", &v_ThumbnailGenerationRequestMessage_customization_texture},
-        { "watermark", &v_ThumbnailGenerationRequestMessage_customization_watermark},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization),
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customization_texture[] = {
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_texture = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_texture),
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customization_background[] = {
+    { "color", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_background = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "color", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_background),
 };
-
+static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customization_watermark[] = {
+    { "opacity", &v_BackendLoggingEventMessage_durationMs},
+    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "position", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "text", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_watermark = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "opacity", &v_BackendLoggingEventMessage_durationMs},
-        { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "position", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "text", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_watermark),
 };
-
+static const worker_backend_vprop vm_UserEngagementEventMessage[] = {
+    { "action", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "actionDetails", &v_UserEngagementEventMessage_actionDetails},
+    { "clientInfo", &v_UserEngagementEventMessage_clientInfo},
+    { "durationMs", &v_BackendLoggingEventMessage_durationMs},
+    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "experimentId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "experimentVariant", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
+    { "userCreatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userEmail", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_UserEngagementEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
         { "action", "missing required property 'action'"},
         { "timestamp", "missing required property 'timestamp'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "action", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "actionDetails", &v_UserEngagementEventMessage_actionDetails},
-        { "clientInfo", &v_UserEngagementEventMessage_clientInfo},
-        { "durationMs", &v_BackendLoggingEventMessage_durationMs},
-        { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "experimentId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "experimentVariant", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-        { "userCreatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userEmail", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_UserEngagementEventMessage),
 };
-
+static const worker_backend_vprop vm_UserEngagementEventMessage_actionDetails[] = {
+    { "featureCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "featureName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceAction", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "onboardingStep", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previousPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "settingChanged", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_UserEngagementEventMessage_actionDetails = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "featureCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "featureName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplaceAction", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "marketplaceListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "newPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "onboardingStep", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "previousPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "settingChanged", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_UserEngagementEventMessage_actionDetails),
 };
-
+static const worker_backend_vprop vm_UserEngagementEventMessage_clientInfo[] = {
+    { "browser", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "browserVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "platform", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userAgent", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_UserEngagementEventMessage_clientInfo = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "browser", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "browserVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "platform", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "userAgent", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_UserEngagementEventMessage_clientInfo),
 };
-
+static const worker_backend_vprop vm_WorkerAnalyticsEventMessage[] = {
+    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metrics", &v_ErrorDetails_details},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
+    { "timing", &v_WorkerAnalyticsEventMessage_timing},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_WorkerAnalyticsEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
         { "workerId", "missing required property 'workerId'"},
         { "jobId", "missing required property 'jobId'"},
         { "timestamp", "missing required property 'timestamp'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "metrics", &v_ErrorDetails_details},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-        { "timing", &v_WorkerAnalyticsEventMessage_timing},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_WorkerAnalyticsEventMessage),
 };
-
-static const worker_backend_vnode v_WorkerAnalyticsEventMessage_timing = {
-    .kind = WORKER_BACKEND_VN_REF,
-    .ref = &v_JobTiming,
+static const worker_backend_vnode v_WorkerAnalyticsEventMessage_timing = {.f = F(REF), .ref = &v_JobTiming};
+static const worker_backend_vprop vm_JobTiming[] = {
+    { "processingMs", &v_BackendLoggingEventMessage_durationMs},
+    { "queueWaitMs", &v_BackendLoggingEventMessage_durationMs},
+    { "stages", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
 };
-
 static const worker_backend_vnode v_JobTiming = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "processingMs", &v_BackendLoggingEventMessage_durationMs},
-        { "queueWaitMs", &v_BackendLoggingEventMessage_durationMs},
-        { "stages", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_JobTiming),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage[] = {
+    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", &v_WorkerMetricsEnrichedEventMessage_error},
+    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "llmUsage", &v_WorkerMetricsEnrichedEventMessage_llmUsage},
+    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "resources", &v_WorkerMetricsEnrichedEventMessage_resources},
+    { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
+    { "timing", &v_WorkerAnalyticsEventMessage_timing},
+    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerMetrics", &v_ErrorDetails_details},
+    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
         { "workerId", "missing required property 'workerId'"},
@@ -4320,145 +3934,127 @@ static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage = {
         { "timestamp", "missing required property 'timestamp'"},
         { "status", "missing required property 'status'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "error", &v_WorkerMetricsEnrichedEventMessage_error},
-        { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "llmUsage", &v_WorkerMetricsEnrichedEventMessage_llmUsage},
-        { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "resources", &v_WorkerMetricsEnrichedEventMessage_resources},
-        { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-        { "timing", &v_WorkerAnalyticsEventMessage_timing},
-        { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "workerMetrics", &v_ErrorDetails_details},
-        { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_llmUsage[] = {
+    { "cacheHit", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "costPerCompletionToken", &v_BackendLoggingEventMessage_durationMs},
+    { "costPerPromptToken", &v_BackendLoggingEventMessage_durationMs},
+    { "fallbackUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "model", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelLatencyMs", &v_BackendLoggingEventMessage_durationMs},
+    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retries", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensCompletion", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensPrompt", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensTotal", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalCostUsd", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_llmUsage = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "cacheHit", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "costPerCompletionToken", &v_BackendLoggingEventMessage_durationMs},
-        { "costPerPromptToken", &v_BackendLoggingEventMessage_durationMs},
-        { "fallbackUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "model", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "modelLatencyMs", &v_BackendLoggingEventMessage_durationMs},
-        { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "retries", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tokensCompletion", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tokensPrompt", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "tokensTotal", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "totalCostUsd", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_llmUsage),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources[] = {
+    { "cpu", &v_WorkerMetricsEnrichedEventMessage_resources_cpu},
+    { "disk", &v_WorkerMetricsEnrichedEventMessage_resources_disk},
+    { "memory", &v_WorkerMetricsEnrichedEventMessage_resources_memory},
+    { "network", &v_WorkerMetricsEnrichedEventMessage_resources_network},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "cpu", &v_WorkerMetricsEnrichedEventMessage_resources_cpu},
-        { "disk", &v_WorkerMetricsEnrichedEventMessage_resources_disk},
-        { "memory", &v_WorkerMetricsEnrichedEventMessage_resources_memory},
-        { "network", &v_WorkerMetricsEnrichedEventMessage_resources_network},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources_cpu[] = {
+    { "avgPercent", &v_BackendLoggingEventMessage_durationMs},
+    { "peakPercent", &v_BackendLoggingEventMessage_durationMs},
+    { "systemTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "userTimeMs", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_cpu = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "avgPercent", &v_BackendLoggingEventMessage_durationMs},
-        { "peakPercent", &v_BackendLoggingEventMessage_durationMs},
-        { "systemTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        { "userTimeMs", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_cpu),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources_memory[] = {
+    { "avgMb", &v_BackendLoggingEventMessage_durationMs},
+    { "endMb", &v_BackendLoggingEventMessage_durationMs},
+    { "leakDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "peakMb", &v_BackendLoggingEventMessage_durationMs},
+    { "startMb", &v_BackendLoggingEventMessage_durationMs},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_memory = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "avgMb", &v_BackendLoggingEventMessage_durationMs},
-        { "endMb", &v_BackendLoggingEventMessage_durationMs},
-        { "leakDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        { "peakMb", &v_BackendLoggingEventMessage_durationMs},
-        { "startMb", &v_BackendLoggingEventMessage_durationMs},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_memory),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources_disk[] = {
+    { "bytesRead", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesWritten", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "opsRead", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "opsWrite", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_disk = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "bytesRead", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "bytesWritten", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "opsRead", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "opsWrite", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_disk),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources_network[] = {
+    { "apiCallsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "avgLatencyMs", &v_BackendLoggingEventMessage_durationMs},
+    { "bytesReceived", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesSent", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_network = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "apiCallsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "avgLatencyMs", &v_BackendLoggingEventMessage_durationMs},
-        { "bytesReceived", &v_AnalyticsCollectionRequestMessage_options_pages},
-        { "bytesSent", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_network),
 };
-
+static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_error[] = {
+    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+};
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_error = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const worker_backend_vprop[]){
-        { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_error),
 };
-
+static const worker_backend_vprop vm_JobResponse[] = {
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "messageName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+};
 static const worker_backend_vnode v_JobResponse = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "success", "missing required property 'success'"},
         { "jobId", "missing required property 'jobId'"},
         { "messageName", "missing required property 'messageName'"},
         { "queue", "missing required property 'queue'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "messageName", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-        {NULL, NULL}},
+    MEMBERS(vm_JobResponse),
 };
-
+static const worker_backend_vprop vm_JobStatus[] = {
+    { "attemptsMade", &v_JobStatus_attemptsMade},
+    { "data", &v_ErrorDetails_details_extra},
+    { "failedReason", &v_JobStatus_failedReason},
+    { "finishedOn", &v_JobStatus_attemptsMade},
+    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedOn", &v_JobStatus_attemptsMade},
+    { "progress", &v_JobStatus_progress},
+    { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "returnvalue", &v_ErrorDetails_details_extra},
+    { "state", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", &v_AnalyticsCollectionRequestMessage_options_pages},
+};
 static const worker_backend_vnode v_JobStatus = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "jobId", "missing required property 'jobId'"},
         { "name", "missing required property 'name'"},
@@ -4467,555 +4063,280 @@ static const worker_backend_vnode v_JobStatus = {
         { "data", "missing required property 'data'"},
         { "timestamp", "missing required property 'timestamp'"},
         {NULL, NULL}},
-    .members = (const worker_backend_vprop[]){
-        { "attemptsMade", &v_JobStatus_attemptsMade},
-        { "data", &v_ErrorDetails_details_extra},
-        { "failedReason", &v_JobStatus_failedReason},
-        { "finishedOn", &v_JobStatus_attemptsMade},
-        { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "processedOn", &v_JobStatus_attemptsMade},
-        { "progress", &v_JobStatus_progress},
-        { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "returnvalue", &v_ErrorDetails_details_extra},
-        { "state", &v_AnalyticsCollectionRequestMessage_marketplace},
-        { "timestamp", &v_AnalyticsCollectionRequestMessage_options_pages},
-        {NULL, NULL}},
+    MEMBERS(vm_JobStatus),
 };
-
 static const worker_backend_vnode v_JobStatus_progress = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 77,
-    .type_expected = "expected number or object or null",
+    .f = 0 | F(TYPE),
+    .type_mask = 77, .type_expected = "expected number or object or null",
 };
-
 static const worker_backend_vnode v_JobStatus_attemptsMade = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 5,
-    .type_expected = "expected integer or null",
+    .f = 0 | F(TYPE),
+    .type_mask = 5, .type_expected = "expected integer or null",
 };
-
 static const worker_backend_vnode v_JobStatus_failedReason = {
-    .kind = WORKER_BACKEND_VN_SCHEMA,
-    .type_mask = 17,
-    .type_expected = "expected string or null",
+    .f = 0 | F(TYPE),
+    .type_mask = 17, .type_expected = "expected string or null",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool worker_backend_AnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_AnalyticsCollectionRequestMessage, json, err); }
-
-bool worker_backend_AnalyticsCollectionRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_AnalyticsCollectionRequestMessage_options, json, err); }
-
-bool worker_backend_BackendLoggingEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_BackendLoggingEventMessage, json, err); }
-
-bool worker_backend_BackendLoggingEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_BackendLoggingEventMessage_metadata, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_results_items, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8, json, err); }
-
-bool worker_backend_CredentialUpdate_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_CredentialUpdate, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_errors_items, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncRequestMessage, json, err); }
-
-bool worker_backend_EtsyOAuthCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyOAuthCredentials, json, err); }
-
-bool worker_backend_AnalyticsTimeRange_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_AnalyticsTimeRange, json, err); }
-
-bool worker_backend_AnalyticsSyncOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_AnalyticsSyncOptions, json, err); }
-
-bool worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncRequestMessage_etsyCredentials, json, err); }
-
-bool worker_backend_EtsyPublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyPublishListingCompletedMessage, json, err); }
-
-bool worker_backend_RetryableErrorDetails_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_RetryableErrorDetails, json, err); }
-
-bool worker_backend_EtsyPublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyPublishListingRequestMessage, json, err); }
-
-bool worker_backend_MaterialVariant_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MaterialVariant, json, err); }
-
-bool worker_backend_BaseListingData_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_BaseListingData, json, err); }
-
-bool worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyPublishListingRequestMessage_publishOptions, json, err); }
-
-bool worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyPublishListingRequestMessage_etsyCredentials, json, err); }
-
-bool worker_backend_ListingFileMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ListingFileMetadata, json, err); }
-
-bool worker_backend_FileDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileDownloadCompletedMessage, json, err); }
-
-bool worker_backend_S3Location_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_S3Location, json, err); }
-
-bool worker_backend_FileDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileDownloadRequestMessage, json, err); }
-
-bool worker_backend_StorageLocation_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_StorageLocation, json, err); }
-
-bool worker_backend_FileDownloadRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileDownloadRequestMessage_metadata, json, err); }
-
-bool worker_backend_FileDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileDownloadRequestMessage_credentials, json, err); }
-
-bool worker_backend_FileDownloadRequestMessageMinioDestination_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileDownloadRequestMessage_minioDestination, json, err); }
-
-bool worker_backend_FileVectorizeCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileVectorizeCompletedMessage, json, err); }
-
-bool worker_backend_FileVectorizeRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FileVectorizeRequestMessage, json, err); }
-
-bool worker_backend_IpCheckCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageEntityType_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_entityType, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_status, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageTrademarkRisk_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_copyrightRisk, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageCopyrightRisk_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_copyrightRisk, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageRiskLevel_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_copyrightRisk, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageRecommendation_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_recommendation, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageSuggestedChanges_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_suggestedChanges, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageHeuristicResults_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_heuristicResults, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_heuristicResults_perceptualHash, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_heuristicResults_trademark, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_heuristicResults_franchise, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_heuristicResults_reverseSearch, json, err); }
-
-bool worker_backend_IpCheckCompletedMessageError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_error, json, err); }
-
-bool worker_backend_IpCheckRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckRequestMessage, json, err); }
-
-bool worker_backend_IpCheckRequestMessageEntityType_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckCompletedMessage_entityType, json, err); }
-
-bool worker_backend_IpCheckRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_IpCheckRequestMessage_analysisOptions, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncCompletedMessage_status, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncCompletedMessage_results_items, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_EtsyAnalyticsSyncCompletedMessage_errors_items, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage_connectionData, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage_categories_items, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage_statistics, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c, json, err); }
-
-bool worker_backend_ErrorDetails_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ErrorDetails, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceConnectionSyncRequestMessage_metadata, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_newCredentials, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_oldCredentials, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_operationDetails, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_connectionStatus, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_nextRotation, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_error, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationRequestMessage_currentCredentials, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationRequestMessage_options, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationRequestMessage_metadata, json, err); }
-
-bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_marketData, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceCompletedMessageError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_error, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceEventMessage, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceEventMessageListing_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceEventMessage_listing, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceEventMessage_metrics, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceEventMessage_metadata, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceEventMessage_queryContext, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceRequestMessage_searchContext, json, err); }
-
-bool worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceRequestMessage_scrapingOptions, json, err); }
-
-bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingDescriptionGenerationCompletedMessage, json, err); }
-
-bool worker_backend_GenerationMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_GenerationMetadata, json, err); }
-
-bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93, json, err); }
-
-bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingDescriptionGenerationRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_statistics, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageResults_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_results, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_results_pull, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_results_push, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_successfulListings_items, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_failedListings_items, json, err); }
-
-bool worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncCompletedMessage_errors_items, json, err); }
-
-bool worker_backend_MarketplaceListingSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceListingSyncRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncRequestMessage_options, json, err); }
-
-bool worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingSyncRequestMessage_metadata, json, err); }
-
-bool worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingTagsGenerationCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingTagsGenerationRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945, json, err); }
-
-bool worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingTitleGenerationCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingTitleGenerationRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887, json, err); }
-
-bool worker_backend_MarketplaceListingUpdateCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingUpdateCompletedMessage, json, err); }
-
-bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingUpdateCompletedMessage_status, json, err); }
-
-bool worker_backend_MarketplaceListingUpdateRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingUpdateRequestMessage, json, err); }
-
-bool worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingUpdateRequestMessage_updates, json, err); }
-
-bool worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceListingUpdateRequestMessage_credentials, json, err); }
-
-bool worker_backend_MarketplacePublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplacePublishListingCompletedMessage, json, err); }
-
-bool worker_backend_MarketplacePublishListingCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplacePublishListingCompletedMessage_status, json, err); }
-
-bool worker_backend_MarketplacePublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplacePublishListingRequestMessage, json, err); }
-
-bool worker_backend_MarketplacePublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplacePublishListingRequestMessage_publishOptions, json, err); }
-
-bool worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplacePublishListingRequestMessage_marketplaceCredentials, json, err); }
-
-bool worker_backend_MediaBatchDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadCompletedMessage, json, err); }
-
-bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadCompletedMessage_processedFiles_items, json, err); }
-
-bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338, json, err); }
-
-bool worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadCompletedMessage_failedFiles_items, json, err); }
-
-bool worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadCompletedMessage_statistics, json, err); }
-
-bool worker_backend_MediaBatchDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadRequestMessage, json, err); }
-
-bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadRequestMessage_downloadStrategy, json, err); }
-
-bool worker_backend_MediaBatchDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadRequestMessage_credentials, json, err); }
-
-bool worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MediaBatchDownloadRequestMessage_compressionSettings, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationRequestMessage, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a, json, err); }
-
-bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621, json, err); }
-
-bool worker_backend_ModelAnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelAnalyticsCollectionRequestMessage, json, err); }
-
-bool worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryFolderProcessedEventMessage, json, err); }
-
-bool worker_backend_DiscoveredFile_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_DiscoveredFile, json, err); }
-
-bool worker_backend_FolderSignature_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FolderSignature, json, err); }
-
-bool worker_backend_FolderStatistics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_FolderStatistics, json, err); }
-
-bool worker_backend_ModelDiscoveryScanFoundEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryScanFoundEventMessage, json, err); }
-
-bool worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryScanFoundEventMessage_storageLocation, json, err); }
-
-bool worker_backend_ModelDiscoveryScanProgressEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryScanProgressEventMessage, json, err); }
-
-bool worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryScanProgressEventMessage_payload, json, err); }
-
-bool worker_backend_ModelDiscoveryScanRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelDiscoveryScanRequestMessage, json, err); }
-
-bool worker_backend_ModelFinderIndexRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelFinderIndexRequestMessage, json, err); }
-
-bool worker_backend_ModelFinderResponseMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelFinderResponseMessage, json, err); }
-
-bool worker_backend_ModelFinderResponseMessageResultsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelFinderResponseMessage_results_items, json, err); }
-
-bool worker_backend_ModelFinderSearchRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelFinderSearchRequestMessage, json, err); }
-
-bool worker_backend_ModelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationCompletedMessage, json, err); }
-
-bool worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationCompletedMessage_metadata, json, err); }
-
-bool worker_backend_ModelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationRequestMessage, json, err); }
-
-bool worker_backend_ModelMetadataGenerationRequestMessageModel_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationRequestMessage_model, json, err); }
-
-bool worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationRequestMessage_technicalMetadata, json, err); }
-
-bool worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetadataGenerationRequestMessage_thumbnails_items, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_metamodels_items, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_ekgEdges_items, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b, json, err); }
-
-bool worker_backend_ModelMetamodelDetectionRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelMetamodelDetectionRequestMessage, json, err); }
-
-bool worker_backend_ModelPrintAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelPrintAnalysisCompletedMessage, json, err); }
-
-bool worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelPrintAnalysisCompletedMessage_boundingBox, json, err); }
-
-bool worker_backend_ModelPrintAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelPrintAnalysisRequestMessage, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_qualityFactors, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisCompletedMessage_recommendations_items, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisRequestMessage, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisRequestMessage_analysisOptions, json, err); }
-
-bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_semanticMetadata, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_processingTime, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_qualityMetrics, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_error, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisCompletedMessage_debugInfo, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisRequestMessage, json, err); }
-
-bool worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelSemanticAnalysisRequestMessage_processingOptions, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_overhangs_items, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_materialEstimates, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataRequestMessage, json, err); }
-
-bool worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ModelTechnicalMetadataRequestMessage_analysisOptions, json, err); }
-
-bool worker_backend_SlicingFdmRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingFdmRequestMessage, json, err); }
-
-bool worker_backend_SlicingFdmResultMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingFdmResultMessage, json, err); }
-
-bool worker_backend_SlicingSimulationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationRequestMessage, json, err); }
-
-bool worker_backend_SlicingSimulationRequestMessageTechnology_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationRequestMessage_technology, json, err); }
-
-bool worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationRequestMessage_slicerProfile, json, err); }
-
-bool worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationRequestMessage_slicerConfig, json, err); }
-
-bool worker_backend_SlicingSimulationResultMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationResultMessage, json, err); }
-
-bool worker_backend_SlicingSimulationResultMessageSlicingMethod_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSimulationResultMessage_slicingMethod, json, err); }
-
-bool worker_backend_SlicingSlaRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSlaRequestMessage, json, err); }
-
-bool worker_backend_SlicingSlaRequestMessageTechnology_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSlaRequestMessage_technology, json, err); }
-
-bool worker_backend_SlicingSlaResultMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_SlicingSlaResultMessage, json, err); }
-
-bool worker_backend_TextureGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_TextureGenerationCompletedMessage, json, err); }
-
-bool worker_backend_TextureGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_TextureGenerationRequestMessage, json, err); }
-
-bool worker_backend_ThumbnailGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationCompletedMessage, json, err); }
-
-bool worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items, json, err); }
-
-bool worker_backend_ThumbnailGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationRequestMessage, json, err); }
-
-bool worker_backend_ThumbnailGenerationRequestMessageCustomization_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationRequestMessage_customization, json, err); }
-
-bool worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationRequestMessage_customization_texture, json, err); }
-
-bool worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationRequestMessage_customization_background, json, err); }
-
-bool worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_ThumbnailGenerationRequestMessage_customization_watermark, json, err); }
-
-bool worker_backend_UserEngagementEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_UserEngagementEventMessage, json, err); }
-
-bool worker_backend_UserEngagementEventMessageActionDetails_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_UserEngagementEventMessage_actionDetails, json, err); }
-
-bool worker_backend_UserEngagementEventMessageClientInfo_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_UserEngagementEventMessage_clientInfo, json, err); }
-
-bool worker_backend_WorkerAnalyticsEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerAnalyticsEventMessage, json, err); }
-
-bool worker_backend_JobTiming_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_JobTiming, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_llmUsage, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageResources_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_resources, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_resources_cpu, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_resources_memory, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_resources_disk, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_resources_network, json, err); }
-
-bool worker_backend_WorkerMetricsEnrichedEventMessageError_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_WorkerMetricsEnrichedEventMessage_error, json, err); }
-
-bool worker_backend_JobResponse_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_JobResponse, json, err); }
-
-bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_JobStatus, json, err); }
-
-bool worker_backend_JobStatusProgress_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&v_JobStatus_progress, json, err); }
+VALIDATOR(AnalyticsCollectionRequestMessage, v_AnalyticsCollectionRequestMessage)
+VALIDATOR(AnalyticsCollectionRequestMessageOptions, v_AnalyticsCollectionRequestMessage_options)
+VALIDATOR(BackendLoggingEventMessage, v_BackendLoggingEventMessage)
+VALIDATOR(BackendLoggingEventMessageMetadata, v_BackendLoggingEventMessage_metadata)
+VALIDATOR(EtsyAnalyticsSyncCompletedMessage, v_EtsyAnalyticsSyncCompletedMessage)
+VALIDATOR(EtsyAnalyticsSyncCompletedMessageResultsItem, v_EtsyAnalyticsSyncCompletedMessage_results_items)
+VALIDATOR(EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics, v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics)
+VALIDATOR(EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8)
+VALIDATOR(CredentialUpdate, v_CredentialUpdate)
+VALIDATOR(EtsyAnalyticsSyncCompletedMessageErrorsItem, v_EtsyAnalyticsSyncCompletedMessage_errors_items)
+VALIDATOR(EtsyAnalyticsSyncRequestMessage, v_EtsyAnalyticsSyncRequestMessage)
+VALIDATOR(EtsyOAuthCredentials, v_EtsyOAuthCredentials)
+VALIDATOR(AnalyticsTimeRange, v_AnalyticsTimeRange)
+VALIDATOR(AnalyticsSyncOptions, v_AnalyticsSyncOptions)
+VALIDATOR(EtsyAnalyticsSyncRequestMessageEtsyCredentials, v_EtsyAnalyticsSyncRequestMessage_etsyCredentials)
+VALIDATOR(EtsyPublishListingCompletedMessage, v_EtsyPublishListingCompletedMessage)
+VALIDATOR(RetryableErrorDetails, v_RetryableErrorDetails)
+VALIDATOR(EtsyPublishListingRequestMessage, v_EtsyPublishListingRequestMessage)
+VALIDATOR(MaterialVariant, v_MaterialVariant)
+VALIDATOR(BaseListingData, v_BaseListingData)
+VALIDATOR(EtsyPublishListingRequestMessagePublishOptions, v_EtsyPublishListingRequestMessage_publishOptions)
+VALIDATOR(EtsyPublishListingRequestMessageEtsyCredentials, v_EtsyPublishListingRequestMessage_etsyCredentials)
+VALIDATOR(ListingFileMetadata, v_ListingFileMetadata)
+VALIDATOR(FileDownloadCompletedMessage, v_FileDownloadCompletedMessage)
+VALIDATOR(S3Location, v_S3Location)
+VALIDATOR(FileDownloadRequestMessage, v_FileDownloadRequestMessage)
+VALIDATOR(StorageLocation, v_StorageLocation)
+VALIDATOR(FileDownloadRequestMessageMetadata, v_FileDownloadRequestMessage_metadata)
+VALIDATOR(FileDownloadRequestMessageCredentials, v_FileDownloadRequestMessage_credentials)
+VALIDATOR(FileDownloadRequestMessageMinioDestination, v_FileDownloadRequestMessage_minioDestination)
+VALIDATOR(FileVectorizeCompletedMessage, v_FileVectorizeCompletedMessage)
+VALIDATOR(FileVectorizeRequestMessage, v_FileVectorizeRequestMessage)
+VALIDATOR(IpCheckCompletedMessage, v_IpCheckCompletedMessage)
+VALIDATOR(IpCheckCompletedMessageEntityType, v_IpCheckCompletedMessage_entityType)
+VALIDATOR(IpCheckCompletedMessageStatus, v_IpCheckCompletedMessage_status)
+VALIDATOR(IpCheckCompletedMessageTrademarkRisk, v_IpCheckCompletedMessage_copyrightRisk)
+VALIDATOR(IpCheckCompletedMessageCopyrightRisk, v_IpCheckCompletedMessage_copyrightRisk)
+VALIDATOR(IpCheckCompletedMessageRiskLevel, v_IpCheckCompletedMessage_copyrightRisk)
+VALIDATOR(IpCheckCompletedMessageRecommendation, v_IpCheckCompletedMessage_recommendation)
+VALIDATOR(IpCheckCompletedMessageSuggestedChanges, v_IpCheckCompletedMessage_suggestedChanges)
+VALIDATOR(IpCheckCompletedMessageHeuristicResults, v_IpCheckCompletedMessage_heuristicResults)
+VALIDATOR(IpCheckCompletedMessageHeuristicResultsPerceptualHash, v_IpCheckCompletedMessage_heuristicResults_perceptualHash)
+VALIDATOR(IpCheckCompletedMessageHeuristicResultsTrademark, v_IpCheckCompletedMessage_heuristicResults_trademark)
+VALIDATOR(IpCheckCompletedMessageHeuristicResultsFranchise, v_IpCheckCompletedMessage_heuristicResults_franchise)
+VALIDATOR(IpCheckCompletedMessageHeuristicResultsReverseSearch, v_IpCheckCompletedMessage_heuristicResults_reverseSearch)
+VALIDATOR(IpCheckCompletedMessageError, v_IpCheckCompletedMessage_error)
+VALIDATOR(IpCheckRequestMessage, v_IpCheckRequestMessage)
+VALIDATOR(IpCheckRequestMessageEntityType, v_IpCheckCompletedMessage_entityType)
+VALIDATOR(IpCheckRequestMessageAnalysisOptions, v_IpCheckRequestMessage_analysisOptions)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessage, v_MarketplaceAnalyticsSyncCompletedMessage)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessageStatus, v_MarketplaceAnalyticsSyncCompletedMessage_status)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessageResultsItem, v_MarketplaceAnalyticsSyncCompletedMessage_results_items)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics, v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem, v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8)
+VALIDATOR(MarketplaceAnalyticsSyncCompletedMessageErrorsItem, v_EtsyAnalyticsSyncCompletedMessage_errors_items)
+VALIDATOR(MarketplaceAnalyticsSyncRequestMessage, v_MarketplaceAnalyticsSyncRequestMessage)
+VALIDATOR(MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials, v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessage, v_MarketplaceConnectionSyncCompletedMessage)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessageConnectionData, v_MarketplaceConnectionSyncCompletedMessage_connectionData)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit, v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessageCategoriesItem, v_MarketplaceConnectionSyncCompletedMessage_categories_items)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessageStatistics, v_MarketplaceConnectionSyncCompletedMessage_statistics)
+VALIDATOR(MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem, v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c)
+VALIDATOR(ErrorDetails, v_ErrorDetails)
+VALIDATOR(MarketplaceConnectionSyncRequestMessage, v_MarketplaceConnectionSyncRequestMessage)
+VALIDATOR(MarketplaceConnectionSyncRequestMessageMetadata, v_MarketplaceConnectionSyncRequestMessage_metadata)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessage, v_MarketplaceCredentialRotationCompletedMessage)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageNewCredentials, v_MarketplaceCredentialRotationCompletedMessage_newCredentials)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult, v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageOldCredentials, v_MarketplaceCredentialRotationCompletedMessage_oldCredentials)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageOperationDetails, v_MarketplaceCredentialRotationCompletedMessage_operationDetails)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageConnectionStatus, v_MarketplaceCredentialRotationCompletedMessage_connectionStatus)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest, v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageNextRotation, v_MarketplaceCredentialRotationCompletedMessage_nextRotation)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageError, v_MarketplaceCredentialRotationCompletedMessage_error)
+VALIDATOR(MarketplaceCredentialRotationCompletedMessageNotificationsItem, v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59)
+VALIDATOR(MarketplaceCredentialRotationRequestMessage, v_MarketplaceCredentialRotationRequestMessage)
+VALIDATOR(MarketplaceCredentialRotationRequestMessageCurrentCredentials, v_MarketplaceCredentialRotationRequestMessage_currentCredentials)
+VALIDATOR(MarketplaceCredentialRotationRequestMessageOptions, v_MarketplaceCredentialRotationRequestMessage_options)
+VALIDATOR(MarketplaceCredentialRotationRequestMessageMetadata, v_MarketplaceCredentialRotationRequestMessage_metadata)
+VALIDATOR(MarketplaceCredentialRotationRequestMessageMetadataOriginalError, v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd)
+VALIDATOR(MarketplaceIntelligenceCompletedMessage, v_MarketplaceIntelligenceCompletedMessage)
+VALIDATOR(MarketplaceIntelligenceCompletedMessageMarketData, v_MarketplaceIntelligenceCompletedMessage_marketData)
+VALIDATOR(MarketplaceIntelligenceCompletedMessageMarketDataPriceRange, v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange)
+VALIDATOR(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem, v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230)
+VALIDATOR(MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult, v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4)
+VALIDATOR(MarketplaceIntelligenceCompletedMessageError, v_MarketplaceIntelligenceCompletedMessage_error)
+VALIDATOR(MarketplaceIntelligenceEventMessage, v_MarketplaceIntelligenceEventMessage)
+VALIDATOR(MarketplaceIntelligenceEventMessageListing, v_MarketplaceIntelligenceEventMessage_listing)
+VALIDATOR(MarketplaceIntelligenceEventMessageMetrics, v_MarketplaceIntelligenceEventMessage_metrics)
+VALIDATOR(MarketplaceIntelligenceEventMessageMetadata, v_MarketplaceIntelligenceEventMessage_metadata)
+VALIDATOR(MarketplaceIntelligenceEventMessageQueryContext, v_MarketplaceIntelligenceEventMessage_queryContext)
+VALIDATOR(MarketplaceIntelligenceRequestMessage, v_MarketplaceIntelligenceRequestMessage)
+VALIDATOR(MarketplaceIntelligenceRequestMessageSearchContext, v_MarketplaceIntelligenceRequestMessage_searchContext)
+VALIDATOR(MarketplaceIntelligenceRequestMessageScrapingOptions, v_MarketplaceIntelligenceRequestMessage_scrapingOptions)
+VALIDATOR(MarketplaceListingDescriptionGenerationCompletedMessage, v_MarketplaceListingDescriptionGenerationCompletedMessage)
+VALIDATOR(GenerationMetadata, v_GenerationMetadata)
+VALIDATOR(MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice, v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93)
+VALIDATOR(MarketplaceListingDescriptionGenerationRequestMessage, v_MarketplaceListingDescriptionGenerationRequestMessage)
+VALIDATOR(MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata, v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945)
+VALIDATOR(MarketplaceListingSyncCompletedMessage, v_MarketplaceListingSyncCompletedMessage)
+VALIDATOR(MarketplaceListingSyncCompletedMessageStatistics, v_MarketplaceListingSyncCompletedMessage_statistics)
+VALIDATOR(MarketplaceListingSyncCompletedMessageResults, v_MarketplaceListingSyncCompletedMessage_results)
+VALIDATOR(MarketplaceListingSyncCompletedMessageResultsPull, v_MarketplaceListingSyncCompletedMessage_results_pull)
+VALIDATOR(MarketplaceListingSyncCompletedMessageResultsPush, v_MarketplaceListingSyncCompletedMessage_results_push)
+VALIDATOR(MarketplaceListingSyncCompletedMessageSuccessfulListingsItem, v_MarketplaceListingSyncCompletedMessage_successfulListings_items)
+VALIDATOR(MarketplaceListingSyncCompletedMessageFailedListingsItem, v_MarketplaceListingSyncCompletedMessage_failedListings_items)
+VALIDATOR(MarketplaceListingSyncCompletedMessageErrorsItem, v_MarketplaceListingSyncCompletedMessage_errors_items)
+VALIDATOR(MarketplaceListingSyncRequestMessage, v_MarketplaceListingSyncRequestMessage)
+VALIDATOR(MarketplaceListingSyncRequestMessageOptions, v_MarketplaceListingSyncRequestMessage_options)
+VALIDATOR(MarketplaceListingSyncRequestMessageMetadata, v_MarketplaceListingSyncRequestMessage_metadata)
+VALIDATOR(MarketplaceListingTagsGenerationCompletedMessage, v_MarketplaceListingTagsGenerationCompletedMessage)
+VALIDATOR(MarketplaceListingTagsGenerationRequestMessage, v_MarketplaceListingTagsGenerationRequestMessage)
+VALIDATOR(MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata, v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945)
+VALIDATOR(MarketplaceListingTitleGenerationCompletedMessage, v_MarketplaceListingTitleGenerationCompletedMessage)
+VALIDATOR(MarketplaceListingTitleGenerationRequestMessage, v_MarketplaceListingTitleGenerationRequestMessage)
+VALIDATOR(MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata, v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887)
+VALIDATOR(MarketplaceListingUpdateCompletedMessage, v_MarketplaceListingUpdateCompletedMessage)
+VALIDATOR(MarketplaceListingUpdateCompletedMessageStatus, v_MarketplaceListingUpdateCompletedMessage_status)
+VALIDATOR(MarketplaceListingUpdateRequestMessage, v_MarketplaceListingUpdateRequestMessage)
+VALIDATOR(MarketplaceListingUpdateRequestMessageUpdates, v_MarketplaceListingUpdateRequestMessage_updates)
+VALIDATOR(MarketplaceListingUpdateRequestMessageCredentials, v_MarketplaceListingUpdateRequestMessage_credentials)
+VALIDATOR(MarketplacePublishListingCompletedMessage, v_MarketplacePublishListingCompletedMessage)
+VALIDATOR(MarketplacePublishListingCompletedMessageStatus, v_MarketplacePublishListingCompletedMessage_status)
+VALIDATOR(MarketplacePublishListingRequestMessage, v_MarketplacePublishListingRequestMessage)
+VALIDATOR(MarketplacePublishListingRequestMessagePublishOptions, v_MarketplacePublishListingRequestMessage_publishOptions)
+VALIDATOR(MarketplacePublishListingRequestMessageMarketplaceCredentials, v_MarketplacePublishListingRequestMessage_marketplaceCredentials)
+VALIDATOR(MediaBatchDownloadCompletedMessage, v_MediaBatchDownloadCompletedMessage)
+VALIDATOR(MediaBatchDownloadCompletedMessageProcessedFilesItem, v_MediaBatchDownloadCompletedMessage_processedFiles_items)
+VALIDATOR(MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location, v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338)
+VALIDATOR(MediaBatchDownloadCompletedMessageFailedFilesItem, v_MediaBatchDownloadCompletedMessage_failedFiles_items)
+VALIDATOR(MediaBatchDownloadCompletedMessageStatistics, v_MediaBatchDownloadCompletedMessage_statistics)
+VALIDATOR(MediaBatchDownloadRequestMessage, v_MediaBatchDownloadRequestMessage)
+VALIDATOR(MediaBatchDownloadRequestMessageDownloadStrategy, v_MediaBatchDownloadRequestMessage_downloadStrategy)
+VALIDATOR(MediaBatchDownloadRequestMessageCredentials, v_MediaBatchDownloadRequestMessage_credentials)
+VALIDATOR(MediaBatchDownloadRequestMessageCompressionSettings, v_MediaBatchDownloadRequestMessage_compressionSettings)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessage, v_MetamodelMetadataGenerationCompletedMessage)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadata, v_MetamodelMetadataGenerationCompletedMessage_metadata)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataClassification, v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology, v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis, v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataFranchise, v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson, v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata, v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions, v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata, v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageTechnicalMetadata, v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox, v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem, v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd)
+VALIDATOR(MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus, v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55)
+VALIDATOR(MetamodelMetadataGenerationRequestMessage, v_MetamodelMetadataGenerationRequestMessage)
+VALIDATOR(MetamodelMetadataGenerationRequestMessageConstituentModelsItem, v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a)
+VALIDATOR(MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem, v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621)
+VALIDATOR(ModelAnalyticsCollectionRequestMessage, v_ModelAnalyticsCollectionRequestMessage)
+VALIDATOR(ModelDiscoveryFolderProcessedEventMessage, v_ModelDiscoveryFolderProcessedEventMessage)
+VALIDATOR(DiscoveredFile, v_DiscoveredFile)
+VALIDATOR(FolderSignature, v_FolderSignature)
+VALIDATOR(FolderStatistics, v_FolderStatistics)
+VALIDATOR(ModelDiscoveryScanFoundEventMessage, v_ModelDiscoveryScanFoundEventMessage)
+VALIDATOR(ModelDiscoveryScanFoundEventMessageStorageLocation, v_ModelDiscoveryScanFoundEventMessage_storageLocation)
+VALIDATOR(ModelDiscoveryScanProgressEventMessage, v_ModelDiscoveryScanProgressEventMessage)
+VALIDATOR(ModelDiscoveryScanProgressEventMessagePayload, v_ModelDiscoveryScanProgressEventMessage_payload)
+VALIDATOR(ModelDiscoveryScanRequestMessage, v_ModelDiscoveryScanRequestMessage)
+VALIDATOR(ModelFinderIndexRequestMessage, v_ModelFinderIndexRequestMessage)
+VALIDATOR(ModelFinderResponseMessage, v_ModelFinderResponseMessage)
+VALIDATOR(ModelFinderResponseMessageResultsItem, v_ModelFinderResponseMessage_results_items)
+VALIDATOR(ModelFinderSearchRequestMessage, v_ModelFinderSearchRequestMessage)
+VALIDATOR(ModelMetadataGenerationCompletedMessage, v_ModelMetadataGenerationCompletedMessage)
+VALIDATOR(ModelMetadataGenerationCompletedMessageMetadata, v_ModelMetadataGenerationCompletedMessage_metadata)
+VALIDATOR(ModelMetadataGenerationRequestMessage, v_ModelMetadataGenerationRequestMessage)
+VALIDATOR(ModelMetadataGenerationRequestMessageModel, v_ModelMetadataGenerationRequestMessage_model)
+VALIDATOR(ModelMetadataGenerationRequestMessageTechnicalMetadata, v_ModelMetadataGenerationRequestMessage_technicalMetadata)
+VALIDATOR(ModelMetadataGenerationRequestMessageThumbnailsItem, v_ModelMetadataGenerationRequestMessage_thumbnails_items)
+VALIDATOR(ModelMetamodelDetectionFoundMessage, v_ModelMetamodelDetectionFoundMessage)
+VALIDATOR(ModelMetamodelDetectionFoundMessageMetamodelsItem, v_ModelMetamodelDetectionFoundMessage_metamodels_items)
+VALIDATOR(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata, v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata)
+VALIDATOR(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem, v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae)
+VALIDATOR(ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata, v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a)
+VALIDATOR(ModelMetamodelDetectionFoundMessageEkgEdgesItem, v_ModelMetamodelDetectionFoundMessage_ekgEdges_items)
+VALIDATOR(ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction, v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction)
+VALIDATOR(ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem, v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2)
+VALIDATOR(ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata, v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b)
+VALIDATOR(ModelMetamodelDetectionRequestMessage, v_ModelMetamodelDetectionRequestMessage)
+VALIDATOR(ModelPrintAnalysisCompletedMessage, v_ModelPrintAnalysisCompletedMessage)
+VALIDATOR(ModelPrintAnalysisCompletedMessageBoundingBox, v_ModelPrintAnalysisCompletedMessage_boundingBox)
+VALIDATOR(ModelPrintAnalysisRequestMessage, v_ModelPrintAnalysisRequestMessage)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessage, v_ModelSellabilityAnalysisCompletedMessage)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessagePricingRecommendations, v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange, v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem, v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem, v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData, v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessageDemandAnalysis, v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessageQualityFactors, v_ModelSellabilityAnalysisCompletedMessage_qualityFactors)
+VALIDATOR(ModelSellabilityAnalysisCompletedMessageRecommendationsItem, v_ModelSellabilityAnalysisCompletedMessage_recommendations_items)
+VALIDATOR(ModelSellabilityAnalysisRequestMessage, v_ModelSellabilityAnalysisRequestMessage)
+VALIDATOR(ModelSellabilityAnalysisRequestMessageAnalysisOptions, v_ModelSellabilityAnalysisRequestMessage_analysisOptions)
+VALIDATOR(ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions, v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d)
+VALIDATOR(ModelSemanticAnalysisCompletedMessage, v_ModelSemanticAnalysisCompletedMessage)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageSemanticMetadata, v_ModelSemanticAnalysisCompletedMessage_semanticMetadata)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem, v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem, v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures, v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox, v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageProcessingTime, v_ModelSemanticAnalysisCompletedMessage_processingTime)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageQualityMetrics, v_ModelSemanticAnalysisCompletedMessage_qualityMetrics)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageError, v_ModelSemanticAnalysisCompletedMessage_error)
+VALIDATOR(ModelSemanticAnalysisCompletedMessageDebugInfo, v_ModelSemanticAnalysisCompletedMessage_debugInfo)
+VALIDATOR(ModelSemanticAnalysisRequestMessage, v_ModelSemanticAnalysisRequestMessage)
+VALIDATOR(ModelSemanticAnalysisRequestMessageProcessingOptions, v_ModelSemanticAnalysisRequestMessage_processingOptions)
+VALIDATOR(ModelTechnicalMetadataCompletedMessage, v_ModelTechnicalMetadataCompletedMessage)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageBoundingBox, v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageOverhangsItem, v_ModelTechnicalMetadataCompletedMessage_overhangs_items)
+VALIDATOR(ModelTechnicalMetadataCompletedMessagePrintTimeEstimates, v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageMaterialEstimates, v_ModelTechnicalMetadataCompletedMessage_materialEstimates)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageRecommendedOrientation, v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageSlicerRecommendations, v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations)
+VALIDATOR(ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem, v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items)
+VALIDATOR(ModelTechnicalMetadataRequestMessage, v_ModelTechnicalMetadataRequestMessage)
+VALIDATOR(ModelTechnicalMetadataRequestMessageAnalysisOptions, v_ModelTechnicalMetadataRequestMessage_analysisOptions)
+VALIDATOR(SlicingFdmRequestMessage, v_SlicingFdmRequestMessage)
+VALIDATOR(SlicingFdmResultMessage, v_SlicingFdmResultMessage)
+VALIDATOR(SlicingSimulationRequestMessage, v_SlicingSimulationRequestMessage)
+VALIDATOR(SlicingSimulationRequestMessageTechnology, v_SlicingSimulationRequestMessage_technology)
+VALIDATOR(SlicingSimulationRequestMessageSlicerProfile, v_SlicingSimulationRequestMessage_slicerProfile)
+VALIDATOR(SlicingSimulationRequestMessageSlicerConfig, v_SlicingSimulationRequestMessage_slicerConfig)
+VALIDATOR(SlicingSimulationResultMessage, v_SlicingSimulationResultMessage)
+VALIDATOR(SlicingSimulationResultMessageSlicingMethod, v_SlicingSimulationResultMessage_slicingMethod)
+VALIDATOR(SlicingSlaRequestMessage, v_SlicingSlaRequestMessage)
+VALIDATOR(SlicingSlaRequestMessageTechnology, v_SlicingSlaRequestMessage_technology)
+VALIDATOR(SlicingSlaResultMessage, v_SlicingSlaResultMessage)
+VALIDATOR(TextureGenerationCompletedMessage, v_TextureGenerationCompletedMessage)
+VALIDATOR(TextureGenerationRequestMessage, v_TextureGenerationRequestMessage)
+VALIDATOR(ThumbnailGenerationCompletedMessage, v_ThumbnailGenerationCompletedMessage)
+VALIDATOR(ThumbnailGenerationCompletedMessageThumbnail360ViewsItem, v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items)
+VALIDATOR(ThumbnailGenerationRequestMessage, v_ThumbnailGenerationRequestMessage)
+VALIDATOR(ThumbnailGenerationRequestMessageCustomization, v_ThumbnailGenerationRequestMessage_customization)
+VALIDATOR(ThumbnailGenerationRequestMessageCustomizationTexture, v_ThumbnailGenerationRequestMessage_customization_texture)
+VALIDATOR(ThumbnailGenerationRequestMessageCustomizationBackground, v_ThumbnailGenerationRequestMessage_customization_background)
+VALIDATOR(ThumbnailGenerationRequestMessageCustomizationWatermark, v_ThumbnailGenerationRequestMessage_customization_watermark)
+VALIDATOR(UserEngagementEventMessage, v_UserEngagementEventMessage)
+VALIDATOR(UserEngagementEventMessageActionDetails, v_UserEngagementEventMessage_actionDetails)
+VALIDATOR(UserEngagementEventMessageClientInfo, v_UserEngagementEventMessage_clientInfo)
+VALIDATOR(WorkerAnalyticsEventMessage, v_WorkerAnalyticsEventMessage)
+VALIDATOR(JobTiming, v_JobTiming)
+VALIDATOR(WorkerMetricsEnrichedEventMessage, v_WorkerMetricsEnrichedEventMessage)
+VALIDATOR(WorkerMetricsEnrichedEventMessageLlmUsage, v_WorkerMetricsEnrichedEventMessage_llmUsage)
+VALIDATOR(WorkerMetricsEnrichedEventMessageResources, v_WorkerMetricsEnrichedEventMessage_resources)
+VALIDATOR(WorkerMetricsEnrichedEventMessageResourcesCpu, v_WorkerMetricsEnrichedEventMessage_resources_cpu)
+VALIDATOR(WorkerMetricsEnrichedEventMessageResourcesMemory, v_WorkerMetricsEnrichedEventMessage_resources_memory)
+VALIDATOR(WorkerMetricsEnrichedEventMessageResourcesDisk, v_WorkerMetricsEnrichedEventMessage_resources_disk)
+VALIDATOR(WorkerMetricsEnrichedEventMessageResourcesNetwork, v_WorkerMetricsEnrichedEventMessage_resources_network)
+VALIDATOR(WorkerMetricsEnrichedEventMessageError, v_WorkerMetricsEnrichedEventMessage_error)
+VALIDATOR(JobResponse, v_JobResponse)
+VALIDATOR(JobStatus, v_JobStatus)
+VALIDATOR(JobStatusProgress, v_JobStatus_progress)
 
 bool worker_backend_message_validate(worker_backend_message_type t, const cJSON *json, worker_backend_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct accounts_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct accounts_vnode accounts_vnode;
-enum { ACCOUNTS_VN_TRUE = 1, ACCOUNTS_VN_FALSE, ACCOUNTS_VN_INVALID, ACCOUNTS_VN_REF, ACCOUNTS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ACCOUNTS_VF_TRUE = 1,
+    ACCOUNTS_VF_FALSE = 2,
+    ACCOUNTS_VF_INVALID = 4,
+    ACCOUNTS_VF_REF = 8,
+    ACCOUNTS_VF_TYPE = 16,   /* type */
+    ACCOUNTS_VF_VALUE = 32,  /* enum, const */
+    ACCOUNTS_VF_NUM = 64,    /* number checks */
+    ACCOUNTS_VF_STR = 128,   /* string checks */
+    ACCOUNTS_VF_ARR = 256,   /* array checks */
+    ACCOUNTS_VF_OBJ = 512,   /* object checks */
+    ACCOUNTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ACCOUNTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ACCOUNTS_VV_STR = 1, ACCOUNTS_VV_NUM, ACCOUNTS_VV_TRUE, ACCOUNTS_VV_FALSE, ACCOUNTS_VV_NULL, ACCOUNTS_VV_JSON };
 typedef struct accounts_vval {
@@ -72,7 +87,7 @@ typedef struct accounts_vreq { /* a required member and its message */
     const char *msg;
 } accounts_vreq;
 typedef struct accounts_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const accounts_vnode *fn;
 } accounts_vprop;
 typedef struct accounts_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct accounts_vtuple { /* items as an array: the schema of item `index
     const accounts_vnode *fn;
 } accounts_vtuple;
 struct accounts_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const accounts_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct accounts_vnode {
     const accounts_vnode *add_items, *contains;
     const accounts_vreq *required;
     const accounts_vprop *members;
+    size_t nmembers;
     const accounts_vpat *patterns;
     bool add_false;
     const accounts_vnode *add, *names;

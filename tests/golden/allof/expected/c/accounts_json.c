@@ -25,6 +25,14 @@
 #define KO ACCOUNTS_K_OBJ
 #define KU ACCOUNTS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *accounts_##N##_print(const accounts_##N *o) { return accounts_rt_print_tree(accounts_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const accounts_rec_desc rd_##N = {#N, sizeof(accounts_##N), offsetof(accounts_##N, extra_json), fd_##N, \
+                                         count, accounts_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     accounts_##N *accounts_##N##_new(void) { return calloc(1, sizeof(accounts_##N)); }            \
     void accounts_##N##_init(accounts_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -82,39 +94,33 @@ static const accounts_rec_desc rd_AccountClosed;
 
 #define T accounts_Event
 static const accounts_field fd_Event[] = {
-    { "eventId", O(event_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "occurredAt", O(occurred_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "retries", O(retries), O(has_retries), 0, 0, 0, SC, KI, NULL },
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
 };
-static const accounts_rec_desc rd_Event = {"Event", sizeof(T), O(extra_json), fd_Event, 3, accounts_Event_validate};
 #undef T
-T_FNS(Event, rec, rd)
-R_FNS(Event)
+REC(Event, 3)
 
 #define T accounts_AccountOpened
 static const accounts_field fd_AccountOpened[] = {
-    { "eventId", O(event_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "occurredAt", O(occurred_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "retries", O(retries), O(has_retries), 0, 0, 0, SC, KI, NULL },
-    { "owner", O(owner), 0, 0, 0, 0, SC, KS, NULL },
-    { "limit", O(limit), O(has_limit), 0, 0, 0, SC, KI, NULL },
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+    F("owner", owner, REQ, NN, KS, NULL),
+    F("limit", limit, OPT, NN, KI, NULL),
 };
-static const accounts_rec_desc rd_AccountOpened = {"AccountOpened", sizeof(T), O(extra_json), fd_AccountOpened, 5, accounts_AccountOpened_validate};
 #undef T
-T_FNS(AccountOpened, rec, rd)
-R_FNS(AccountOpened)
+REC(AccountOpened, 5)
 
 #define T accounts_AccountClosed
 static const accounts_field fd_AccountClosed[] = {
-    { "eventId", O(event_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "occurredAt", O(occurred_at), 0, 0, 0, 0, SC, KS, NULL },
-    { "retries", O(retries), O(has_retries), 0, 0, 0, SC, KI, NULL },
-    { "reason", O(reason), O(has_reason), 0, 0, 0, SC, KS, NULL },
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+    F("reason", reason, OPT, NN, KS, NULL),
 };
-static const accounts_rec_desc rd_AccountClosed = {"AccountClosed", sizeof(T), O(extra_json), fd_AccountClosed, 4, accounts_AccountClosed_validate};
 #undef T
-T_FNS(AccountClosed, rec, rd)
-R_FNS(AccountClosed)
+REC(AccountClosed, 4)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

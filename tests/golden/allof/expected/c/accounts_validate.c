@@ -15,13 +15,19 @@
 #define VCHECKS (const accounts_vcheck[])
 #define VVALS (const accounts_vval[])
 #define VNODES (const accounts_vnode *const[])
+#define F(flag) ACCOUNTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool accounts_##N##_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&V, json, err); }
 #define CMP ACCOUNTS_C_CMP
 #define MIN ACCOUNTS_C_MIN
 #define MAX ACCOUNTS_C_MAX
 #define STR ACCOUNTS_VV_STR
 #define NUM ACCOUNTS_VV_NUM
 #define JSON ACCOUNTS_VV_JSON
-#define FMT(f) ACCOUNTS_C_FORMAT, 0, NULL, NULL, accounts_rt_format_##f
+#define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const accounts_vnode v_Event;
 static const accounts_vnode v_Event_eventId;
@@ -35,119 +41,96 @@ static const accounts_vnode v_accountClosed_payload;
 static const accounts_vnode v_accountClosed_payload_all_1;
 static const accounts_vnode v_accountClosed_payload_all_1_reason;
 static const accounts_vnode v_accountClosed_payload_all_1_retries;
-
+static const accounts_vprop vm_Event[] = {
+    { "eventId", &v_Event_eventId},
+    { "occurredAt", &v_Event_occurredAt},
+    { "retries", &v_Event_retries},
+};
 static const accounts_vnode v_Event = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const accounts_vreq[]){
         { "eventId", "missing required property 'eventId'"},
         { "occurredAt", "missing required property 'occurredAt'"},
         {NULL, NULL}},
-    .members = (const accounts_vprop[]){
-        { "eventId", &v_Event_eventId},
-        { "occurredAt", &v_Event_occurredAt},
-        { "retries", &v_Event_retries},
-        {NULL, NULL}},
+    MEMBERS(vm_Event),
 };
-
 static const accounts_vnode v_Event_eventId = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const accounts_vnode v_Event_occurredAt = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { ACCOUNTS_C_FORMAT, 0, "must be a valid date-time (format)", NULL, accounts_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
 static const accounts_vnode v_Event_retries = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 10.0, "must be <= 10", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const accounts_vnode v_accountOpened_payload = {
-    .kind = ACCOUNTS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountOpened_payload_all_1, NULL },
 };
-
-static const accounts_vnode v_accountClosed_payload_all_0 = {
-    .kind = ACCOUNTS_VN_REF,
-    .ref = &v_Event,
+static const accounts_vnode v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
+static const accounts_vprop vm_accountOpened_payload_all_1[] = {
+    { "limit", &v_accountOpened_payload_all_1_limit},
+    { "owner", &v_Event_eventId},
 };
-
 static const accounts_vnode v_accountOpened_payload_all_1 = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const accounts_vreq[]){
         { "owner", "missing required property 'owner'"},
         {NULL, NULL}},
-    .members = (const accounts_vprop[]){
-        { "limit", &v_accountOpened_payload_all_1_limit},
-        { "owner", &v_Event_eventId},
-        {NULL, NULL}},
+    MEMBERS(vm_accountOpened_payload_all_1),
 };
-
 static const accounts_vnode v_accountOpened_payload_all_1_limit = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const accounts_vnode v_accountClosed_payload = {
-    .kind = ACCOUNTS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountClosed_payload_all_1, NULL },
 };
-
-static const accounts_vnode v_accountClosed_payload_all_1 = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .members = (const accounts_vprop[]){
-        { "reason", &v_accountClosed_payload_all_1_reason},
-        { "retries", &v_accountClosed_payload_all_1_retries},
-        {NULL, NULL}},
+static const accounts_vprop vm_accountClosed_payload_all_1[] = {
+    { "reason", &v_accountClosed_payload_all_1_reason},
+    { "retries", &v_accountClosed_payload_all_1_retries},
 };
-
+static const accounts_vnode v_accountClosed_payload_all_1 = {
+    .f = 0 | F(OBJ),
+    MEMBERS(vm_accountClosed_payload_all_1),
+};
 static const accounts_vnode v_accountClosed_payload_all_1_reason = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const accounts_vnode v_accountClosed_payload_all_1_retries = {
-    .kind = ACCOUNTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 3.0, "must be <= 3", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool accounts_Event_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&v_Event, json, err); }
-
-bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&v_accountOpened_payload, json, err); }
-
-bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&v_accountClosed_payload, json, err); }
+VALIDATOR(Event, v_Event)
+VALIDATOR(AccountOpened, v_accountOpened_payload)
+VALIDATOR(AccountClosed, v_accountClosed_payload)
 
 bool accounts_message_validate(accounts_message_type t, const cJSON *json, accounts_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct invoices_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct invoices_vnode invoices_vnode;
-enum { INVOICES_VN_TRUE = 1, INVOICES_VN_FALSE, INVOICES_VN_INVALID, INVOICES_VN_REF, INVOICES_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    INVOICES_VF_TRUE = 1,
+    INVOICES_VF_FALSE = 2,
+    INVOICES_VF_INVALID = 4,
+    INVOICES_VF_REF = 8,
+    INVOICES_VF_TYPE = 16,   /* type */
+    INVOICES_VF_VALUE = 32,  /* enum, const */
+    INVOICES_VF_NUM = 64,    /* number checks */
+    INVOICES_VF_STR = 128,   /* string checks */
+    INVOICES_VF_ARR = 256,   /* array checks */
+    INVOICES_VF_OBJ = 512,   /* object checks */
+    INVOICES_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    INVOICES_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { INVOICES_VV_STR = 1, INVOICES_VV_NUM, INVOICES_VV_TRUE, INVOICES_VV_FALSE, INVOICES_VV_NULL, INVOICES_VV_JSON };
 typedef struct invoices_vval {
@@ -72,7 +87,7 @@ typedef struct invoices_vreq { /* a required member and its message */
     const char *msg;
 } invoices_vreq;
 typedef struct invoices_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const invoices_vnode *fn;
 } invoices_vprop;
 typedef struct invoices_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct invoices_vtuple { /* items as an array: the schema of item `index
     const invoices_vnode *fn;
 } invoices_vtuple;
 struct invoices_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const invoices_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct invoices_vnode {
     const invoices_vnode *add_items, *contains;
     const invoices_vreq *required;
     const invoices_vprop *members;
+    size_t nmembers;
     const invoices_vpat *patterns;
     bool add_false;
     const invoices_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO INVOICES_K_OBJ
 #define KU INVOICES_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *invoices_##N##_print(const invoices_##N *o) { return invoices_rt_print_tree(invoices_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const invoices_rec_desc rd_##N = {#N, sizeof(invoices_##N), offsetof(invoices_##N, extra_json), fd_##N, \
+                                         count, invoices_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     invoices_##N *invoices_##N##_new(void) { return calloc(1, sizeof(invoices_##N)); }            \
     void invoices_##N##_init(invoices_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -81,35 +93,29 @@ static const invoices_rec_desc rd_InvoiceIssuedLinesItem;
 
 #define T invoices_Tax
 static const invoices_field fd_Tax[] = {
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
-    { "rate", O(rate), 0, 0, 0, 0, SC, KN, NULL },
+    F("name", name, REQ, NN, KS, NULL),
+    F("rate", rate, REQ, NN, KN, NULL),
 };
-static const invoices_rec_desc rd_Tax = {"Tax", sizeof(T), O(extra_json), fd_Tax, 2, invoices_Tax_validate};
 #undef T
-T_FNS(Tax, rec, rd)
-R_FNS(Tax)
+REC(Tax, 2)
 
 #define T invoices_InvoiceIssued
 static const invoices_field fd_InvoiceIssued[] = {
-    { "lines", O(lines), 0, 0, O(lines_count), 0, SL, KO, &rd_InvoiceIssuedLinesItem },
-    { "taxes", O(taxes), O(has_taxes), 0, O(taxes_count), 0, SL, KO, &rd_Tax },
-    { "grid", O(grid), O(has_grid), 0, 0, 0, SC, KJ, NULL },
-    { "tags", O(tags), O(has_tags), 0, O(tags_count), 0, SL, KS, NULL },
+    FL("lines", lines, REQ, NN, KO, &rd_InvoiceIssuedLinesItem),
+    FL("taxes", taxes, OPT, NN, KO, &rd_Tax),
+    F("grid", grid, OPT, NN, KJ, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
 };
-static const invoices_rec_desc rd_InvoiceIssued = {"InvoiceIssued", sizeof(T), O(extra_json), fd_InvoiceIssued, 4, invoices_InvoiceIssued_validate};
 #undef T
-T_FNS(InvoiceIssued, rec, rd)
-R_FNS(InvoiceIssued)
+REC(InvoiceIssued, 4)
 
 #define T invoices_InvoiceIssuedLinesItem
 static const invoices_field fd_InvoiceIssuedLinesItem[] = {
-    { "sku", O(sku), 0, 0, 0, 0, SC, KS, NULL },
-    { "quantity", O(quantity), 0, 0, 0, 0, SC, KI, NULL },
+    F("sku", sku, REQ, NN, KS, NULL),
+    F("quantity", quantity, REQ, NN, KI, NULL),
 };
-static const invoices_rec_desc rd_InvoiceIssuedLinesItem = {"InvoiceIssuedLinesItem", sizeof(T), O(extra_json), fd_InvoiceIssuedLinesItem, 2, invoices_InvoiceIssuedLinesItem_validate};
 #undef T
-T_FNS(InvoiceIssuedLinesItem, rec, rd)
-R_FNS(InvoiceIssuedLinesItem)
+REC(InvoiceIssuedLinesItem, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

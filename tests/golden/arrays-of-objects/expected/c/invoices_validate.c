@@ -15,13 +15,19 @@
 #define VCHECKS (const invoices_vcheck[])
 #define VVALS (const invoices_vval[])
 #define VNODES (const invoices_vnode *const[])
+#define F(flag) INVOICES_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool invoices_##N##_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&V, json, err); }
 #define CMP INVOICES_C_CMP
 #define MIN INVOICES_C_MIN
 #define MAX INVOICES_C_MAX
 #define STR INVOICES_VV_STR
 #define NUM INVOICES_VV_NUM
 #define JSON INVOICES_VV_JSON
-#define FMT(f) INVOICES_C_FORMAT, 0, NULL, NULL, invoices_rt_format_##f
+#define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const invoices_vnode v_Tax;
 static const invoices_vnode v_Tax_name;
@@ -37,143 +43,113 @@ static const invoices_vnode v_invoiceIssued_payload_grid_items;
 static const invoices_vnode v_invoiceIssued_payload_grid_items_items;
 static const invoices_vnode v_invoiceIssued_payload_tags;
 static const invoices_vnode v_invoiceIssued_payload_tags_items;
-
+static const invoices_vprop vm_Tax[] = {
+    { "name", &v_Tax_name},
+    { "rate", &v_Tax_rate},
+};
 static const invoices_vnode v_Tax = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "name", "missing required property 'name'"},
         { "rate", "missing required property 'rate'"},
         {NULL, NULL}},
-    .members = (const invoices_vprop[]){
-        { "name", &v_Tax_name},
-        { "rate", &v_Tax_rate},
-        {NULL, NULL}},
+    MEMBERS(vm_Tax),
 };
-
 static const invoices_vnode v_Tax_name = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const invoices_vnode v_Tax_rate = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 1.0, "must be <= 1", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const invoices_vprop vm_invoiceIssued_payload[] = {
+    { "grid", &v_invoiceIssued_payload_grid},
+    { "lines", &v_invoiceIssued_payload_lines},
+    { "tags", &v_invoiceIssued_payload_tags},
+    { "taxes", &v_invoiceIssued_payload_taxes},
+};
 static const invoices_vnode v_invoiceIssued_payload = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
-    .members = (const invoices_vprop[]){
-        { "grid", &v_invoiceIssued_payload_grid},
-        { "lines", &v_invoiceIssued_payload_lines},
-        { "tags", &v_invoiceIssued_payload_tags},
-        { "taxes", &v_invoiceIssued_payload_taxes},
-        {NULL, NULL}},
+    MEMBERS(vm_invoiceIssued_payload),
 };
-
 static const invoices_vnode v_invoiceIssued_payload_lines = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
     .items = &v_invoiceIssued_payload_lines_items,
 };
-
+static const invoices_vprop vm_invoiceIssued_payload_lines_items[] = {
+    { "quantity", &v_invoiceIssued_payload_lines_items_quantity},
+    { "sku", &v_Tax_name},
+};
 static const invoices_vnode v_invoiceIssued_payload_lines_items = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "sku", "missing required property 'sku'"},
         { "quantity", "missing required property 'quantity'"},
         {NULL, NULL}},
-    .members = (const invoices_vprop[]){
-        { "quantity", &v_invoiceIssued_payload_lines_items_quantity},
-        { "sku", &v_Tax_name},
-        {NULL, NULL}},
+    MEMBERS(vm_invoiceIssued_payload_lines_items),
 };
-
 static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const invoices_vnode v_invoiceIssued_payload_taxes = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_taxes_items,
 };
-
-static const invoices_vnode v_invoiceIssued_payload_taxes_items = {
-    .kind = INVOICES_VN_REF,
-    .ref = &v_Tax,
-};
-
+static const invoices_vnode v_invoiceIssued_payload_taxes_items = {.f = F(REF), .ref = &v_Tax};
 static const invoices_vnode v_invoiceIssued_payload_grid = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_grid_items,
 };
-
 static const invoices_vnode v_invoiceIssued_payload_grid_items = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_grid_items_items,
 };
-
 static const invoices_vnode v_invoiceIssued_payload_grid_items_items = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
 static const invoices_vnode v_invoiceIssued_payload_tags = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .unique = true,
     .items = &v_invoiceIssued_payload_tags_items,
 };
-
 static const invoices_vnode v_invoiceIssued_payload_tags_items = {
-    .kind = INVOICES_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 20.0, "must be at most 20 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool invoices_Tax_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&v_Tax, json, err); }
-
-bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&v_invoiceIssued_payload, json, err); }
-
-bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&v_invoiceIssued_payload_lines_items, json, err); }
+VALIDATOR(Tax, v_Tax)
+VALIDATOR(InvoiceIssued, v_invoiceIssued_payload)
+VALIDATOR(InvoiceIssuedLinesItem, v_invoiceIssued_payload_lines_items)
 
 bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoices_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct streetlights_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct streetlights_vnode streetlights_vnode;
-enum { STREETLIGHTS_VN_TRUE = 1, STREETLIGHTS_VN_FALSE, STREETLIGHTS_VN_INVALID, STREETLIGHTS_VN_REF, STREETLIGHTS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    STREETLIGHTS_VF_TRUE = 1,
+    STREETLIGHTS_VF_FALSE = 2,
+    STREETLIGHTS_VF_INVALID = 4,
+    STREETLIGHTS_VF_REF = 8,
+    STREETLIGHTS_VF_TYPE = 16,   /* type */
+    STREETLIGHTS_VF_VALUE = 32,  /* enum, const */
+    STREETLIGHTS_VF_NUM = 64,    /* number checks */
+    STREETLIGHTS_VF_STR = 128,   /* string checks */
+    STREETLIGHTS_VF_ARR = 256,   /* array checks */
+    STREETLIGHTS_VF_OBJ = 512,   /* object checks */
+    STREETLIGHTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    STREETLIGHTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { STREETLIGHTS_VV_STR = 1, STREETLIGHTS_VV_NUM, STREETLIGHTS_VV_TRUE, STREETLIGHTS_VV_FALSE, STREETLIGHTS_VV_NULL, STREETLIGHTS_VV_JSON };
 typedef struct streetlights_vval {
@@ -72,7 +87,7 @@ typedef struct streetlights_vreq { /* a required member and its message */
     const char *msg;
 } streetlights_vreq;
 typedef struct streetlights_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const streetlights_vnode *fn;
 } streetlights_vprop;
 typedef struct streetlights_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct streetlights_vtuple { /* items as an array: the schema of item `i
     const streetlights_vnode *fn;
 } streetlights_vtuple;
 struct streetlights_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const streetlights_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct streetlights_vnode {
     const streetlights_vnode *add_items, *contains;
     const streetlights_vreq *required;
     const streetlights_vprop *members;
+    size_t nmembers;
     const streetlights_vpat *patterns;
     bool add_false;
     const streetlights_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO STREETLIGHTS_K_OBJ
 #define KU STREETLIGHTS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *streetlights_##N##_print(const streetlights_##N *o) { return streetlights_rt_print_tree(streetlights_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const streetlights_rec_desc rd_##N = {#N, sizeof(streetlights_##N), offsetof(streetlights_##N, extra_json), fd_##N, \
+                                         count, streetlights_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     streetlights_##N *streetlights_##N##_new(void) { return calloc(1, sizeof(streetlights_##N)); }            \
     void streetlights_##N##_init(streetlights_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -81,23 +93,19 @@ static const streetlights_rec_desc rd_TurnOn;
 
 #define T streetlights_LightMeasuredPayload
 static const streetlights_field fd_LightMeasuredPayload[] = {
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KI, NULL },
-    { "lumens", O(lumens), O(has_lumens), 0, 0, 0, SC, KI, NULL },
-    { "sentAt", O(sent_at), O(has_sent_at), 0, 0, 0, SC, KS, NULL },
+    F("id", id, OPT, NN, KI, NULL),
+    F("lumens", lumens, OPT, NN, KI, NULL),
+    F("sentAt", sent_at, OPT, NN, KS, NULL),
 };
-static const streetlights_rec_desc rd_LightMeasuredPayload = {"LightMeasuredPayload", sizeof(T), O(extra_json), fd_LightMeasuredPayload, 3, streetlights_LightMeasuredPayload_validate};
 #undef T
-T_FNS(LightMeasuredPayload, rec, rd)
-R_FNS(LightMeasuredPayload)
+REC(LightMeasuredPayload, 3)
 
 #define T streetlights_TurnOn
 static const streetlights_field fd_TurnOn[] = {
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KI, NULL },
+    F("id", id, OPT, NN, KI, NULL),
 };
-static const streetlights_rec_desc rd_TurnOn = {"TurnOn", sizeof(T), O(extra_json), fd_TurnOn, 1, streetlights_TurnOn_validate};
 #undef T
-T_FNS(TurnOn, rec, rd)
-R_FNS(TurnOn)
+REC(TurnOn, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,64 +15,62 @@
 #define VCHECKS (const streetlights_vcheck[])
 #define VVALS (const streetlights_vval[])
 #define VNODES (const streetlights_vnode *const[])
+#define F(flag) STREETLIGHTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool streetlights_##N##_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&V, json, err); }
 #define CMP STREETLIGHTS_C_CMP
 #define MIN STREETLIGHTS_C_MIN
 #define MAX STREETLIGHTS_C_MAX
 #define STR STREETLIGHTS_VV_STR
 #define NUM STREETLIGHTS_VV_NUM
 #define JSON STREETLIGHTS_VV_JSON
-#define FMT(f) STREETLIGHTS_C_FORMAT, 0, NULL, NULL, streetlights_rt_format_##f
+#define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const streetlights_vnode v_lightMeasuredPayload;
 static const streetlights_vnode v_lightMeasuredPayload_id;
 static const streetlights_vnode v_lightMeasuredPayload_sentAt;
 static const streetlights_vnode v_turnOn_payload;
-
-static const streetlights_vnode v_lightMeasuredPayload = {
-    .kind = STREETLIGHTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const streetlights_vprop[]){
-        { "id", &v_lightMeasuredPayload_id},
-        { "lumens", &v_lightMeasuredPayload_id},
-        { "sentAt", &v_lightMeasuredPayload_sentAt},
-        {NULL, NULL}},
+static const streetlights_vprop vm_lightMeasuredPayload[] = {
+    { "id", &v_lightMeasuredPayload_id},
+    { "lumens", &v_lightMeasuredPayload_id},
+    { "sentAt", &v_lightMeasuredPayload_sentAt},
 };
-
+static const streetlights_vnode v_lightMeasuredPayload = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_lightMeasuredPayload),
+};
 static const streetlights_vnode v_lightMeasuredPayload_id = {
-    .kind = STREETLIGHTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const streetlights_vnode v_lightMeasuredPayload_sentAt = {
-    .kind = STREETLIGHTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { STREETLIGHTS_C_FORMAT, 0, "must be a valid date-time (format)", NULL, streetlights_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
+static const streetlights_vprop vm_turnOn_payload[] = {
+    { "id", &v_lightMeasuredPayload_id},
+};
 static const streetlights_vnode v_turnOn_payload = {
-    .kind = STREETLIGHTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const streetlights_vprop[]){
-        { "id", &v_lightMeasuredPayload_id},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_turnOn_payload),
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&v_lightMeasuredPayload, json, err); }
-
-bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&v_turnOn_payload, json, err); }
+VALIDATOR(LightMeasuredPayload, v_lightMeasuredPayload)
+VALIDATOR(TurnOn, v_turnOn_payload)
 
 bool streetlights_message_validate(streetlights_message_type t, const cJSON *json, streetlights_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct robot_fleet_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct robot_fleet_vnode robot_fleet_vnode;
-enum { ROBOT_FLEET_VN_TRUE = 1, ROBOT_FLEET_VN_FALSE, ROBOT_FLEET_VN_INVALID, ROBOT_FLEET_VN_REF, ROBOT_FLEET_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ROBOT_FLEET_VF_TRUE = 1,
+    ROBOT_FLEET_VF_FALSE = 2,
+    ROBOT_FLEET_VF_INVALID = 4,
+    ROBOT_FLEET_VF_REF = 8,
+    ROBOT_FLEET_VF_TYPE = 16,   /* type */
+    ROBOT_FLEET_VF_VALUE = 32,  /* enum, const */
+    ROBOT_FLEET_VF_NUM = 64,    /* number checks */
+    ROBOT_FLEET_VF_STR = 128,   /* string checks */
+    ROBOT_FLEET_VF_ARR = 256,   /* array checks */
+    ROBOT_FLEET_VF_OBJ = 512,   /* object checks */
+    ROBOT_FLEET_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ROBOT_FLEET_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ROBOT_FLEET_VV_STR = 1, ROBOT_FLEET_VV_NUM, ROBOT_FLEET_VV_TRUE, ROBOT_FLEET_VV_FALSE, ROBOT_FLEET_VV_NULL, ROBOT_FLEET_VV_JSON };
 typedef struct robot_fleet_vval {
@@ -72,7 +87,7 @@ typedef struct robot_fleet_vreq { /* a required member and its message */
     const char *msg;
 } robot_fleet_vreq;
 typedef struct robot_fleet_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const robot_fleet_vnode *fn;
 } robot_fleet_vprop;
 typedef struct robot_fleet_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct robot_fleet_vtuple { /* items as an array: the schema of item `in
     const robot_fleet_vnode *fn;
 } robot_fleet_vtuple;
 struct robot_fleet_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const robot_fleet_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct robot_fleet_vnode {
     const robot_fleet_vnode *add_items, *contains;
     const robot_fleet_vreq *required;
     const robot_fleet_vprop *members;
+    size_t nmembers;
     const robot_fleet_vpat *patterns;
     bool add_false;
     const robot_fleet_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO ROBOT_FLEET_K_OBJ
 #define KU ROBOT_FLEET_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *robot_fleet_##N##_print(const robot_fleet_##N *o) { return robot_fleet_rt_print_tree(robot_fleet_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const robot_fleet_rec_desc rd_##N = {#N, sizeof(robot_fleet_##N), offsetof(robot_fleet_##N, extra_json), fd_##N, \
+                                         count, robot_fleet_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     robot_fleet_##N *robot_fleet_##N##_new(void) { return calloc(1, sizeof(robot_fleet_##N)); }            \
     void robot_fleet_##N##_init(robot_fleet_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -95,34 +107,28 @@ static const robot_fleet_rec_desc rd_Collision;
 
 #define T robot_fleet_RobotStatus
 static const robot_fleet_field fd_RobotStatus[] = {
-    { "robotId", O(robot_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "battery", O(battery), 0, 0, 0, 0, SC, KI, NULL },
-    { "mode", O(mode), O(has_mode), 0, 0, 0, SC, KE, &ed_RobotStatusMode },
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("battery", battery, REQ, NN, KI, NULL),
+    F("mode", mode, OPT, NN, KE, &ed_RobotStatusMode),
 };
-static const robot_fleet_rec_desc rd_RobotStatus = {"RobotStatus", sizeof(T), O(extra_json), fd_RobotStatus, 3, robot_fleet_RobotStatus_validate};
 #undef T
-T_FNS(RobotStatus, rec, rd)
-R_FNS(RobotStatus)
+REC(RobotStatus, 3)
 
 #define T robot_fleet_LowBattery
 static const robot_fleet_field fd_LowBattery[] = {
-    { "robotId", O(robot_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "level", O(level), 0, 0, 0, 0, SC, KI, NULL },
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("level", level, REQ, NN, KI, NULL),
 };
-static const robot_fleet_rec_desc rd_LowBattery = {"LowBattery", sizeof(T), O(extra_json), fd_LowBattery, 2, robot_fleet_LowBattery_validate};
 #undef T
-T_FNS(LowBattery, rec, rd)
-R_FNS(LowBattery)
+REC(LowBattery, 2)
 
 #define T robot_fleet_Collision
 static const robot_fleet_field fd_Collision[] = {
-    { "robotId", O(robot_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "speed", O(speed), O(has_speed), 0, 0, 0, SC, KN, NULL },
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("speed", speed, OPT, NN, KN, NULL),
 };
-static const robot_fleet_rec_desc rd_Collision = {"Collision", sizeof(T), O(extra_json), fd_Collision, 2, robot_fleet_Collision_validate};
 #undef T
-T_FNS(Collision, rec, rd)
-R_FNS(Collision)
+REC(Collision, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

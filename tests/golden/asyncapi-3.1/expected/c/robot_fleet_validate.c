@@ -15,13 +15,19 @@
 #define VCHECKS (const robot_fleet_vcheck[])
 #define VVALS (const robot_fleet_vval[])
 #define VNODES (const robot_fleet_vnode *const[])
+#define F(flag) ROBOT_FLEET_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool robot_fleet_##N##_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&V, json, err); }
 #define CMP ROBOT_FLEET_C_CMP
 #define MIN ROBOT_FLEET_C_MIN
 #define MAX ROBOT_FLEET_C_MAX
 #define STR ROBOT_FLEET_VV_STR
 #define NUM ROBOT_FLEET_VV_NUM
 #define JSON ROBOT_FLEET_VV_JSON
-#define FMT(f) ROBOT_FLEET_C_FORMAT, 0, NULL, NULL, robot_fleet_rt_format_##f
+#define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const robot_fleet_vnode v_status_robotStatus_payload;
 static const robot_fleet_vnode v_collision_payload_robotId;
@@ -31,42 +37,35 @@ static const robot_fleet_vnode v_lowBattery_payload;
 static const robot_fleet_vnode v_lowBattery_payload_level;
 static const robot_fleet_vnode v_collision_payload;
 static const robot_fleet_vnode v_collision_payload_speed;
-
+static const robot_fleet_vprop vm_status_robotStatus_payload[] = {
+    { "battery", &v_status_robotStatus_payload_battery},
+    { "mode", &v_status_robotStatus_payload_mode},
+    { "robotId", &v_collision_payload_robotId},
+};
 static const robot_fleet_vnode v_status_robotStatus_payload = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         { "battery", "missing required property 'battery'"},
         {NULL, NULL}},
-    .members = (const robot_fleet_vprop[]){
-        { "battery", &v_status_robotStatus_payload_battery},
-        { "mode", &v_status_robotStatus_payload_mode},
-        { "robotId", &v_collision_payload_robotId},
-        {NULL, NULL}},
+    MEMBERS(vm_status_robotStatus_payload),
 };
-
 static const robot_fleet_vnode v_collision_payload_robotId = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const robot_fleet_vnode v_status_robotStatus_payload_battery = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 100.0, "must be <= 100", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "idle", 0},
         {STR, "working", 0},
@@ -74,57 +73,47 @@ static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'idle', 'working', 'charging'",
 };
-
+static const robot_fleet_vprop vm_lowBattery_payload[] = {
+    { "level", &v_lowBattery_payload_level},
+    { "robotId", &v_collision_payload_robotId},
+};
 static const robot_fleet_vnode v_lowBattery_payload = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         { "level", "missing required property 'level'"},
         {NULL, NULL}},
-    .members = (const robot_fleet_vprop[]){
-        { "level", &v_lowBattery_payload_level},
-        { "robotId", &v_collision_payload_robotId},
-        {NULL, NULL}},
+    MEMBERS(vm_lowBattery_payload),
 };
-
 static const robot_fleet_vnode v_lowBattery_payload_level = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
+static const robot_fleet_vprop vm_collision_payload[] = {
+    { "robotId", &v_collision_payload_robotId},
+    { "speed", &v_collision_payload_speed},
+};
 static const robot_fleet_vnode v_collision_payload = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         {NULL, NULL}},
-    .members = (const robot_fleet_vprop[]){
-        { "robotId", &v_collision_payload_robotId},
-        { "speed", &v_collision_payload_speed},
-        {NULL, NULL}},
+    MEMBERS(vm_collision_payload),
 };
-
 static const robot_fleet_vnode v_collision_payload_speed = {
-    .kind = ROBOT_FLEET_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&v_status_robotStatus_payload, json, err); }
-
-bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&v_status_robotStatus_payload_mode, json, err); }
-
-bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&v_lowBattery_payload, json, err); }
-
-bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&v_collision_payload, json, err); }
+VALIDATOR(RobotStatus, v_status_robotStatus_payload)
+VALIDATOR(RobotStatusMode, v_status_robotStatus_payload_mode)
+VALIDATOR(LowBattery, v_lowBattery_payload)
+VALIDATOR(Collision, v_collision_payload)
 
 bool robot_fleet_message_validate(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct avro_orders_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct avro_orders_vnode avro_orders_vnode;
-enum { AVRO_ORDERS_VN_TRUE = 1, AVRO_ORDERS_VN_FALSE, AVRO_ORDERS_VN_INVALID, AVRO_ORDERS_VN_REF, AVRO_ORDERS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    AVRO_ORDERS_VF_TRUE = 1,
+    AVRO_ORDERS_VF_FALSE = 2,
+    AVRO_ORDERS_VF_INVALID = 4,
+    AVRO_ORDERS_VF_REF = 8,
+    AVRO_ORDERS_VF_TYPE = 16,   /* type */
+    AVRO_ORDERS_VF_VALUE = 32,  /* enum, const */
+    AVRO_ORDERS_VF_NUM = 64,    /* number checks */
+    AVRO_ORDERS_VF_STR = 128,   /* string checks */
+    AVRO_ORDERS_VF_ARR = 256,   /* array checks */
+    AVRO_ORDERS_VF_OBJ = 512,   /* object checks */
+    AVRO_ORDERS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    AVRO_ORDERS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { AVRO_ORDERS_VV_STR = 1, AVRO_ORDERS_VV_NUM, AVRO_ORDERS_VV_TRUE, AVRO_ORDERS_VV_FALSE, AVRO_ORDERS_VV_NULL, AVRO_ORDERS_VV_JSON };
 typedef struct avro_orders_vval {
@@ -72,7 +87,7 @@ typedef struct avro_orders_vreq { /* a required member and its message */
     const char *msg;
 } avro_orders_vreq;
 typedef struct avro_orders_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const avro_orders_vnode *fn;
 } avro_orders_vprop;
 typedef struct avro_orders_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct avro_orders_vtuple { /* items as an array: the schema of item `in
     const avro_orders_vnode *fn;
 } avro_orders_vtuple;
 struct avro_orders_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const avro_orders_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct avro_orders_vnode {
     const avro_orders_vnode *add_items, *contains;
     const avro_orders_vreq *required;
     const avro_orders_vprop *members;
+    size_t nmembers;
     const avro_orders_vpat *patterns;
     bool add_false;
     const avro_orders_vnode *add, *names;

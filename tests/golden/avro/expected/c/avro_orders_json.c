@@ -25,6 +25,14 @@
 #define KO AVRO_ORDERS_K_OBJ
 #define KU AVRO_ORDERS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *avro_orders_##N##_print(const avro_orders_##N *o) { return avro_orders_rt_print_tree(avro_orders_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const avro_orders_rec_desc rd_##N = {#N, sizeof(avro_orders_##N), offsetof(avro_orders_##N, extra_json), fd_##N, \
+                                         count, avro_orders_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     avro_orders_##N *avro_orders_##N##_new(void) { return calloc(1, sizeof(avro_orders_##N)); }            \
     void avro_orders_##N##_init(avro_orders_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -105,45 +117,39 @@ T_FNS(OrderPlacedAmount, union, ud)
 
 #define T avro_orders_OrderPlaced
 static const avro_orders_field fd_OrderPlaced[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "placedAt", O(placed_at), 0, 0, 0, 0, SC, KI, NULL },
-    { "status", O(status), 0, 0, 0, 0, SC, KE, &ed_Status },
-    { "lines", O(lines), 0, 0, O(lines_count), 0, SL, KO, &rd_Line },
-    { "attributes", O(attributes_values), 0, 0, O(attributes_count), O(attributes_keys), SD, KS, NULL },
-    { "note", O(note), O(has_note), O(note_is_null), 0, 0, SC, KS, NULL },
-    { "checksum", O(checksum), 0, 0, 0, 0, SC, KS, NULL },
-    { "amount", O(amount), 0, 0, 0, 0, SC, KU, &ud_OrderPlacedAmount },
-    { "previous", O(previous), O(has_previous), O(previous_is_null), 0, 0, SC, KO, &rd_Line },
-    { "day", O(day), 0, 0, 0, 0, SC, KI, NULL },
-    { "ratio", O(ratio), O(has_ratio), 0, 0, 0, SC, KN, NULL },
-    { "gift", O(gift), O(has_gift), 0, 0, 0, SC, KB, NULL },
+    F("id", id, REQ, NN, KS, NULL),
+    F("placedAt", placed_at, REQ, NN, KI, NULL),
+    F("status", status, REQ, NN, KE, &ed_Status),
+    FL("lines", lines, REQ, NN, KO, &rd_Line),
+    FD("attributes", attributes, REQ, NN, KS, NULL),
+    F("note", note, OPT, NUL, KS, NULL),
+    F("checksum", checksum, REQ, NN, KS, NULL),
+    F("amount", amount, REQ, NN, KU, &ud_OrderPlacedAmount),
+    F("previous", previous, OPT, NUL, KO, &rd_Line),
+    F("day", day, REQ, NN, KI, NULL),
+    F("ratio", ratio, OPT, NN, KN, NULL),
+    F("gift", gift, OPT, NN, KB, NULL),
 };
-static const avro_orders_rec_desc rd_OrderPlaced = {"OrderPlaced", sizeof(T), O(extra_json), fd_OrderPlaced, 12, avro_orders_OrderPlaced_validate};
 #undef T
-T_FNS(OrderPlaced, rec, rd)
-R_FNS(OrderPlaced)
+REC(OrderPlaced, 12)
 
 #define T avro_orders_Line
 static const avro_orders_field fd_Line[] = {
-    { "sku", O(sku), 0, 0, 0, 0, SC, KS, NULL },
-    { "quantity", O(quantity), 0, 0, 0, 0, SC, KI, NULL },
-    { "price", O(price), 0, 0, 0, 0, SC, KS, NULL },
+    F("sku", sku, REQ, NN, KS, NULL),
+    F("quantity", quantity, REQ, NN, KI, NULL),
+    F("price", price, REQ, NN, KS, NULL),
 };
-static const avro_orders_rec_desc rd_Line = {"Line", sizeof(T), O(extra_json), fd_Line, 3, avro_orders_Line_validate};
 #undef T
-T_FNS(Line, rec, rd)
-R_FNS(Line)
+REC(Line, 3)
 
 #define T avro_orders_OrderCancelled
 static const avro_orders_field fd_OrderCancelled[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "reason", O(reason), O(has_reason), O(reason_is_null), 0, 0, SC, KS, NULL },
-    { "cancelledAt", O(cancelled_at), 0, 0, 0, 0, SC, KI, NULL },
+    F("id", id, REQ, NN, KS, NULL),
+    F("reason", reason, OPT, NUL, KS, NULL),
+    F("cancelledAt", cancelled_at, REQ, NN, KI, NULL),
 };
-static const avro_orders_rec_desc rd_OrderCancelled = {"OrderCancelled", sizeof(T), O(extra_json), fd_OrderCancelled, 3, avro_orders_OrderCancelled_validate};
 #undef T
-T_FNS(OrderCancelled, rec, rd)
-R_FNS(OrderCancelled)
+REC(OrderCancelled, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const avro_orders_vcheck[])
 #define VVALS (const avro_orders_vval[])
 #define VNODES (const avro_orders_vnode *const[])
+#define F(flag) AVRO_ORDERS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool avro_orders_##N##_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&V, json, err); }
 #define CMP AVRO_ORDERS_C_CMP
 #define MIN AVRO_ORDERS_C_MIN
 #define MAX AVRO_ORDERS_C_MAX
 #define STR AVRO_ORDERS_VV_STR
 #define NUM AVRO_ORDERS_VV_NUM
 #define JSON AVRO_ORDERS_VV_JSON
-#define FMT(f) AVRO_ORDERS_C_FORMAT, 0, NULL, NULL, avro_orders_rt_format_##f
+#define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const avro_orders_vnode v_OrderPlaced;
 static const avro_orders_vnode v_OrderPlaced_id;
@@ -44,11 +50,23 @@ static const avro_orders_vnode v_OrderPlaced_amount_one_1;
 static const avro_orders_vnode v_OrderPlaced_previous;
 static const avro_orders_vnode v_OrderPlaced_gift;
 static const avro_orders_vnode v_orderCancelled_payload;
-
+static const avro_orders_vprop vm_OrderPlaced[] = {
+    { "amount", &v_OrderPlaced_amount},
+    { "attributes", &v_OrderPlaced_attributes},
+    { "checksum", &v_OrderPlaced_checksum},
+    { "day", &v_OrderPlaced_Line_quantity},
+    { "gift", &v_OrderPlaced_gift},
+    { "id", &v_OrderPlaced_id},
+    { "lines", &v_OrderPlaced_lines},
+    { "note", &v_OrderPlaced_note},
+    { "placedAt", &v_OrderPlaced_placedAt},
+    { "previous", &v_OrderPlaced_previous},
+    { "ratio", &v_OrderPlaced_amount_one_1},
+    { "status", &v_OrderPlaced_status},
+};
 static const avro_orders_vnode v_OrderPlaced = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},
         { "placedAt", "missing required property 'placedAt'"},
@@ -59,49 +77,26 @@ static const avro_orders_vnode v_OrderPlaced = {
         { "amount", "missing required property 'amount'"},
         { "day", "missing required property 'day'"},
         {NULL, NULL}},
-    .members = (const avro_orders_vprop[]){
-        { "amount", &v_OrderPlaced_amount},
-        { "attributes", &v_OrderPlaced_attributes},
-        { "checksum", &v_OrderPlaced_checksum},
-        { "day", &v_OrderPlaced_Line_quantity},
-        { "gift", &v_OrderPlaced_gift},
-        { "id", &v_OrderPlaced_id},
-        { "lines", &v_OrderPlaced_lines},
-        { "note", &v_OrderPlaced_note},
-        { "placedAt", &v_OrderPlaced_placedAt},
-        { "previous", &v_OrderPlaced_previous},
-        { "ratio", &v_OrderPlaced_amount_one_1},
-        { "status", &v_OrderPlaced_status},
-        {NULL, NULL}},
+    MEMBERS(vm_OrderPlaced),
 };
-
 static const avro_orders_vnode v_OrderPlaced_id = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { AVRO_ORDERS_C_FORMAT, 0, "must be a valid uuid (format)", NULL, avro_orders_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
 static const avro_orders_vnode v_OrderPlaced_placedAt = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const avro_orders_vnode v_OrderPlaced_status = {
-    .kind = AVRO_ORDERS_VN_REF,
-    .ref = &v_OrderPlaced_Status,
-};
-
+static const avro_orders_vnode v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
 static const avro_orders_vnode v_OrderPlaced_Status = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "NEW", 0},
         {STR, "PAID", 0},
@@ -109,128 +104,97 @@ static const avro_orders_vnode v_OrderPlaced_Status = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'NEW', 'PAID', 'SHIPPED'",
 };
-
 static const avro_orders_vnode v_OrderPlaced_lines = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_OrderPlaced_lines_items,
 };
-
-static const avro_orders_vnode v_OrderPlaced_lines_items = {
-    .kind = AVRO_ORDERS_VN_REF,
-    .ref = &v_OrderPlaced_Line,
+static const avro_orders_vnode v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
+static const avro_orders_vprop vm_OrderPlaced_Line[] = {
+    { "price", &v_OrderPlaced_Line_price},
+    { "quantity", &v_OrderPlaced_Line_quantity},
+    { "sku", &v_OrderPlaced_Line_sku},
 };
-
 static const avro_orders_vnode v_OrderPlaced_Line = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "sku", "missing required property 'sku'"},
         { "quantity", "missing required property 'quantity'"},
         { "price", "missing required property 'price'"},
         {NULL, NULL}},
-    .members = (const avro_orders_vprop[]){
-        { "price", &v_OrderPlaced_Line_price},
-        { "quantity", &v_OrderPlaced_Line_quantity},
-        { "sku", &v_OrderPlaced_Line_sku},
-        {NULL, NULL}},
+    MEMBERS(vm_OrderPlaced_Line),
 };
-
 static const avro_orders_vnode v_OrderPlaced_Line_sku = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const avro_orders_vnode v_OrderPlaced_Line_quantity = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const avro_orders_vnode v_OrderPlaced_Line_price = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const avro_orders_vnode v_OrderPlaced_attributes = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_OrderPlaced_Line_sku,
 };
-
 static const avro_orders_vnode v_OrderPlaced_note = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_sku, &v_OrderPlaced_note_one_1, NULL },
 };
-
 static const avro_orders_vnode v_OrderPlaced_note_one_1 = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 1,
-    .type_expected = "expected null",
+    .f = 0 | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
 };
-
-static const avro_orders_vnode v_OrderPlaced_checksum = {
-    .kind = AVRO_ORDERS_VN_REF,
-    .ref = &v_OrderPlaced_Md5,
-};
-
+static const avro_orders_vnode v_OrderPlaced_checksum = {.f = F(REF), .ref = &v_OrderPlaced_Md5};
 static const avro_orders_vnode v_OrderPlaced_Md5 = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 16.0, "must be at least 16 characters", NULL, NULL},
         {MAX, 16.0, "must be at most 16 characters", NULL, NULL},
         { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const avro_orders_vnode v_OrderPlaced_amount = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_OrderPlaced_amount_one_1, NULL },
 };
-
 static const avro_orders_vnode v_OrderPlaced_amount_one_1 = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
 static const avro_orders_vnode v_OrderPlaced_previous = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_OrderPlaced_note_one_1, NULL },
 };
-
 static const avro_orders_vnode v_OrderPlaced_gift = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
-
+static const avro_orders_vprop vm_orderCancelled_payload[] = {
+    { "cancelledAt", &v_OrderPlaced_placedAt},
+    { "id", &v_OrderPlaced_id},
+    { "reason", &v_OrderPlaced_note},
+};
 static const avro_orders_vnode v_orderCancelled_payload = {
-    .kind = AVRO_ORDERS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},
         { "cancelledAt", "missing required property 'cancelledAt'"},
         {NULL, NULL}},
-    .members = (const avro_orders_vprop[]){
-        { "cancelledAt", &v_OrderPlaced_placedAt},
-        { "id", &v_OrderPlaced_id},
-        { "reason", &v_OrderPlaced_note},
-        {NULL, NULL}},
+    MEMBERS(vm_orderCancelled_payload),
 };
 
 /* ---- union options --------------------------------------------------------- */
@@ -248,18 +212,12 @@ bool avro_orders_OrderPlacedAmount_option_matches(int option, const cJSON *x)
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool avro_orders_OrderPlaced_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_OrderPlaced, json, err); }
-
-bool avro_orders_Status_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_OrderPlaced_Status, json, err); }
-
-bool avro_orders_Line_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_OrderPlaced_Line, json, err); }
-
-bool avro_orders_Md5_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_OrderPlaced_Md5, json, err); }
-
-bool avro_orders_OrderPlacedAmount_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_OrderPlaced_amount, json, err); }
-
-bool avro_orders_OrderCancelled_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&v_orderCancelled_payload, json, err); }
+VALIDATOR(OrderPlaced, v_OrderPlaced)
+VALIDATOR(Status, v_OrderPlaced_Status)
+VALIDATOR(Line, v_OrderPlaced_Line)
+VALIDATOR(Md5, v_OrderPlaced_Md5)
+VALIDATOR(OrderPlacedAmount, v_OrderPlaced_amount)
+VALIDATOR(OrderCancelled, v_orderCancelled_payload)
 
 bool avro_orders_message_validate(avro_orders_message_type t, const cJSON *json, avro_orders_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct reserved_words_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct reserved_words_vnode reserved_words_vnode;
-enum { RESERVED_WORDS_VN_TRUE = 1, RESERVED_WORDS_VN_FALSE, RESERVED_WORDS_VN_INVALID, RESERVED_WORDS_VN_REF, RESERVED_WORDS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    RESERVED_WORDS_VF_TRUE = 1,
+    RESERVED_WORDS_VF_FALSE = 2,
+    RESERVED_WORDS_VF_INVALID = 4,
+    RESERVED_WORDS_VF_REF = 8,
+    RESERVED_WORDS_VF_TYPE = 16,   /* type */
+    RESERVED_WORDS_VF_VALUE = 32,  /* enum, const */
+    RESERVED_WORDS_VF_NUM = 64,    /* number checks */
+    RESERVED_WORDS_VF_STR = 128,   /* string checks */
+    RESERVED_WORDS_VF_ARR = 256,   /* array checks */
+    RESERVED_WORDS_VF_OBJ = 512,   /* object checks */
+    RESERVED_WORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    RESERVED_WORDS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { RESERVED_WORDS_VV_STR = 1, RESERVED_WORDS_VV_NUM, RESERVED_WORDS_VV_TRUE, RESERVED_WORDS_VV_FALSE, RESERVED_WORDS_VV_NULL, RESERVED_WORDS_VV_JSON };
 typedef struct reserved_words_vval {
@@ -72,7 +87,7 @@ typedef struct reserved_words_vreq { /* a required member and its message */
     const char *msg;
 } reserved_words_vreq;
 typedef struct reserved_words_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const reserved_words_vnode *fn;
 } reserved_words_vprop;
 typedef struct reserved_words_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct reserved_words_vtuple { /* items as an array: the schema of item 
     const reserved_words_vnode *fn;
 } reserved_words_vtuple;
 struct reserved_words_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const reserved_words_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct reserved_words_vnode {
     const reserved_words_vnode *add_items, *contains;
     const reserved_words_vreq *required;
     const reserved_words_vprop *members;
+    size_t nmembers;
     const reserved_words_vpat *patterns;
     bool add_false;
     const reserved_words_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO RESERVED_WORDS_K_OBJ
 #define KU RESERVED_WORDS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *reserved_words_##N##_print(const reserved_words_##N *o) { return reserved_words_rt_print_tree(reserved_words_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const reserved_words_rec_desc rd_##N = {#N, sizeof(reserved_words_##N), offsetof(reserved_words_##N, extra_json), fd_##N, \
+                                         count, reserved_words_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     reserved_words_##N *reserved_words_##N##_new(void) { return calloc(1, sizeof(reserved_words_##N)); }            \
     void reserved_words_##N##_init(reserved_words_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -96,48 +108,40 @@ static const reserved_words_rec_desc rd_WorkerClient;
 
 #define T reserved_words_Import
 static const reserved_words_field fd_Import[] = {
-    { "default", O(default_), 0, 0, 0, 0, SC, KI, NULL },
-    { "class", O(class), 0, 0, 0, 0, SC, KS, NULL },
-    { "from", O(from), O(has_from), 0, 0, 0, SC, KS, NULL },
-    { "function", O(function), O(has_function), 0, 0, 0, SC, KS, NULL },
-    { "None", O(none), O(has_none), 0, 0, 0, SC, KS, NULL },
-    { "while", O(while_), O(has_while_), 0, 0, 0, SC, KE, &ed_ImportWhile },
-    { "content-type", O(content_type), O(has_content_type), 0, 0, 0, SC, KS, NULL },
+    F("default", default_, REQ, NN, KI, NULL),
+    F("class", class, REQ, NN, KS, NULL),
+    F("from", from, OPT, NN, KS, NULL),
+    F("function", function, OPT, NN, KS, NULL),
+    F("None", none, OPT, NN, KS, NULL),
+    F("while", while_, OPT, NN, KE, &ed_ImportWhile),
+    F("content-type", content_type, OPT, NN, KS, NULL),
 };
-static const reserved_words_rec_desc rd_Import = {"Import", sizeof(T), O(extra_json), fd_Import, 7, reserved_words_Import_validate};
 #undef T
-T_FNS(Import, rec, rd)
-R_FNS(Import)
+REC(Import, 7)
 
 #define T reserved_words_Record
 static const reserved_words_field fd_Record[] = {
-    { "Date", O(date), O(has_date), 0, 0, 0, SC, KO, &rd_Date },
-    { "list", O(list), O(has_list), 0, O(list_count), 0, SL, KO, &rd_Import },
+    F("Date", date, OPT, NN, KO, &rd_Date),
+    FL("list", list, OPT, NN, KO, &rd_Import),
 };
-static const reserved_words_rec_desc rd_Record = {"Record", sizeof(T), O(extra_json), fd_Record, 2, reserved_words_Record_validate};
 #undef T
-T_FNS(Record, rec, rd)
-R_FNS(Record)
+REC(Record, 2)
 
 #define T reserved_words_Date
 static const reserved_words_field fd_Date[] = {
-    { "return", O(return_), O(has_return_), 0, 0, 0, SC, KS, NULL },
-    { "yield", O(yield), O(has_yield), 0, 0, 0, SC, KI, NULL },
+    F("return", return_, OPT, NN, KS, NULL),
+    F("yield", yield, OPT, NN, KI, NULL),
 };
-static const reserved_words_rec_desc rd_Date = {"Date", sizeof(T), O(extra_json), fd_Date, 2, reserved_words_Date_validate};
 #undef T
-T_FNS(Date, rec, rd)
-R_FNS(Date)
+REC(Date, 2)
 
 #define T reserved_words_WorkerClient
 static const reserved_words_field fd_WorkerClient[] = {
-    { "timeout", O(timeout), O(has_timeout), 0, 0, 0, SC, KN, NULL },
-    { "validate", O(validate), O(has_validate), 0, 0, 0, SC, KB, NULL },
+    F("timeout", timeout, OPT, NN, KN, NULL),
+    F("validate", validate, OPT, NN, KB, NULL),
 };
-static const reserved_words_rec_desc rd_WorkerClient = {"WorkerClient", sizeof(T), O(extra_json), fd_WorkerClient, 2, reserved_words_WorkerClient_validate};
 #undef T
-T_FNS(WorkerClient, rec, rd)
-R_FNS(WorkerClient)
+REC(WorkerClient, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

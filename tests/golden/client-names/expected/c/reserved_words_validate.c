@@ -15,13 +15,19 @@
 #define VCHECKS (const reserved_words_vcheck[])
 #define VVALS (const reserved_words_vval[])
 #define VNODES (const reserved_words_vnode *const[])
+#define F(flag) RESERVED_WORDS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool reserved_words_##N##_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&V, json, err); }
 #define CMP RESERVED_WORDS_C_CMP
 #define MIN RESERVED_WORDS_C_MIN
 #define MAX RESERVED_WORDS_C_MAX
 #define STR RESERVED_WORDS_VV_STR
 #define NUM RESERVED_WORDS_VV_NUM
 #define JSON RESERVED_WORDS_VV_JSON
-#define FMT(f) RESERVED_WORDS_C_FORMAT, 0, NULL, NULL, reserved_words_rt_format_##f
+#define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const reserved_words_vnode v_import;
 static const reserved_words_vnode v_Date_yield;
@@ -35,42 +41,35 @@ static const reserved_words_vnode v_Record_list_items;
 static const reserved_words_vnode v_WorkerClient;
 static const reserved_words_vnode v_WorkerClient_timeout;
 static const reserved_words_vnode v_WorkerClient_validate;
-
+static const reserved_words_vprop vm_import[] = {
+    { "None", &v_Date_return},
+    { "class", &v_Date_return},
+    { "content-type", &v_Date_return},
+    { "default", &v_Date_yield},
+    { "from", &v_Date_return},
+    { "function", &v_Date_return},
+    { "while", &v_import_while},
+};
 static const reserved_words_vnode v_import = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const reserved_words_vreq[]){
         { "default", "missing required property 'default'"},
         { "class", "missing required property 'class'"},
         {NULL, NULL}},
-    .members = (const reserved_words_vprop[]){
-        { "None", &v_Date_return},
-        { "class", &v_Date_return},
-        { "content-type", &v_Date_return},
-        { "default", &v_Date_yield},
-        { "from", &v_Date_return},
-        { "function", &v_Date_return},
-        { "while", &v_import_while},
-        {NULL, NULL}},
+    MEMBERS(vm_import),
 };
-
 static const reserved_words_vnode v_Date_yield = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const reserved_words_vnode v_Date_return = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const reserved_words_vnode v_import_while = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "for", 0},
         {STR, "if", 0},
@@ -80,79 +79,57 @@ static const reserved_words_vnode v_import_while = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'for', 'if', 'else', 'null', 'true'",
 };
-
+static const reserved_words_vprop vm_Record[] = {
+    { "Date", &v_Record_Date},
+    { "list", &v_Record_list},
+};
 static const reserved_words_vnode v_Record = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const reserved_words_vprop[]){
-        { "Date", &v_Record_Date},
-        { "list", &v_Record_list},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Record),
 };
-
-static const reserved_words_vnode v_Record_Date = {
-    .kind = RESERVED_WORDS_VN_REF,
-    .ref = &v_Date,
+static const reserved_words_vnode v_Record_Date = {.f = F(REF), .ref = &v_Date};
+static const reserved_words_vprop vm_Date[] = {
+    { "return", &v_Date_return},
+    { "yield", &v_Date_yield},
 };
-
 static const reserved_words_vnode v_Date = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const reserved_words_vprop[]){
-        { "return", &v_Date_return},
-        { "yield", &v_Date_yield},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Date),
 };
-
 static const reserved_words_vnode v_Record_list = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_Record_list_items,
 };
-
-static const reserved_words_vnode v_Record_list_items = {
-    .kind = RESERVED_WORDS_VN_REF,
-    .ref = &v_import,
+static const reserved_words_vnode v_Record_list_items = {.f = F(REF), .ref = &v_import};
+static const reserved_words_vprop vm_WorkerClient[] = {
+    { "timeout", &v_WorkerClient_timeout},
+    { "validate", &v_WorkerClient_validate},
 };
-
 static const reserved_words_vnode v_WorkerClient = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const reserved_words_vprop[]){
-        { "timeout", &v_WorkerClient_timeout},
-        { "validate", &v_WorkerClient_validate},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerClient),
 };
-
 static const reserved_words_vnode v_WorkerClient_timeout = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
 static const reserved_words_vnode v_WorkerClient_validate = {
-    .kind = RESERVED_WORDS_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&v_import, json, err); }
-
-bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&v_import_while, json, err); }
-
-bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&v_Record, json, err); }
-
-bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&v_Date, json, err); }
-
-bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&v_WorkerClient, json, err); }
+VALIDATOR(Import, v_import)
+VALIDATOR(ImportWhile, v_import_while)
+VALIDATOR(Record, v_Record)
+VALIDATOR(Date, v_Date)
+VALIDATOR(WorkerClient, v_WorkerClient)
 
 bool reserved_words_message_validate(reserved_words_message_type t, const cJSON *json, reserved_words_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct telemetry_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct telemetry_vnode telemetry_vnode;
-enum { TELEMETRY_VN_TRUE = 1, TELEMETRY_VN_FALSE, TELEMETRY_VN_INVALID, TELEMETRY_VN_REF, TELEMETRY_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TELEMETRY_VF_TRUE = 1,
+    TELEMETRY_VF_FALSE = 2,
+    TELEMETRY_VF_INVALID = 4,
+    TELEMETRY_VF_REF = 8,
+    TELEMETRY_VF_TYPE = 16,   /* type */
+    TELEMETRY_VF_VALUE = 32,  /* enum, const */
+    TELEMETRY_VF_NUM = 64,    /* number checks */
+    TELEMETRY_VF_STR = 128,   /* string checks */
+    TELEMETRY_VF_ARR = 256,   /* array checks */
+    TELEMETRY_VF_OBJ = 512,   /* object checks */
+    TELEMETRY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TELEMETRY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TELEMETRY_VV_STR = 1, TELEMETRY_VV_NUM, TELEMETRY_VV_TRUE, TELEMETRY_VV_FALSE, TELEMETRY_VV_NULL, TELEMETRY_VV_JSON };
 typedef struct telemetry_vval {
@@ -72,7 +87,7 @@ typedef struct telemetry_vreq { /* a required member and its message */
     const char *msg;
 } telemetry_vreq;
 typedef struct telemetry_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const telemetry_vnode *fn;
 } telemetry_vprop;
 typedef struct telemetry_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct telemetry_vtuple { /* items as an array: the schema of item `inde
     const telemetry_vnode *fn;
 } telemetry_vtuple;
 struct telemetry_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const telemetry_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct telemetry_vnode {
     const telemetry_vnode *add_items, *contains;
     const telemetry_vreq *required;
     const telemetry_vprop *members;
+    size_t nmembers;
     const telemetry_vpat *patterns;
     bool add_false;
     const telemetry_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO TELEMETRY_K_OBJ
 #define KU TELEMETRY_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *telemetry_##N##_print(const telemetry_##N *o) { return telemetry_rt_print_tree(telemetry_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const telemetry_rec_desc rd_##N = {#N, sizeof(telemetry_##N), offsetof(telemetry_##N, extra_json), fd_##N, \
+                                         count, telemetry_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     telemetry_##N *telemetry_##N##_new(void) { return calloc(1, sizeof(telemetry_##N)); }            \
     void telemetry_##N##_init(telemetry_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -122,98 +134,80 @@ T_FNS(Quoted, union, ud)
 
 #define T telemetry_Heartbeat
 static const telemetry_field fd_Heartbeat[] = {
-    { "type", O(type), 0, 0, 0, 0, SC, KS, NULL },
-    { "seq", O(seq), 0, 0, 0, 0, SC, KI, NULL },
-    { "source", O(source), 0, 0, 0, 0, SC, KS, NULL },
-    { "uptime", O(uptime), O(has_uptime), 0, 0, 0, SC, KI, NULL },
+    F("type", type, REQ, NN, KS, NULL),
+    F("seq", seq, REQ, NN, KI, NULL),
+    F("source", source, REQ, NN, KS, NULL),
+    F("uptime", uptime, OPT, NN, KI, NULL),
 };
-static const telemetry_rec_desc rd_Heartbeat = {"Heartbeat", sizeof(T), O(extra_json), fd_Heartbeat, 4, telemetry_Heartbeat_validate};
 #undef T
-T_FNS(Heartbeat, rec, rd)
-R_FNS(Heartbeat)
+REC(Heartbeat, 4)
 
 #define T telemetry_Reading
 static const telemetry_field fd_Reading[] = {
-    { "type", O(type), 0, 0, 0, 0, SC, KS, NULL },
-    { "seq", O(seq), 0, 0, 0, 0, SC, KI, NULL },
-    { "source", O(source), 0, 0, 0, 0, SC, KS, NULL },
-    { "position", O(position), 0, 0, 0, 0, SC, KJ, NULL },
-    { "labels", O(labels_values), O(has_labels), 0, O(labels_count), O(labels_keys), SD, KS, NULL },
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KJ, NULL },
+    F("type", type, REQ, NN, KS, NULL),
+    F("seq", seq, REQ, NN, KI, NULL),
+    F("source", source, REQ, NN, KS, NULL),
+    F("position", position, REQ, NN, KJ, NULL),
+    FD("labels", labels, OPT, NN, KS, NULL),
+    F("id", id, OPT, NN, KJ, NULL),
 };
-static const telemetry_rec_desc rd_Reading = {"Reading", sizeof(T), O(extra_json), fd_Reading, 6, telemetry_Reading_validate};
 #undef T
-T_FNS(Reading, rec, rd)
-R_FNS(Reading)
+REC(Reading, 6)
 
 #define T telemetry_Card
 static const telemetry_field fd_Card[] = {
-    { "kind", O(kind), 0, 0, 0, 0, SC, KS, NULL },
-    { "last4", O(last4), 0, 0, 0, 0, SC, KS, NULL },
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("last4", last4, REQ, NN, KS, NULL),
 };
-static const telemetry_rec_desc rd_Card = {"Card", sizeof(T), O(extra_json), fd_Card, 2, telemetry_Card_validate};
 #undef T
-T_FNS(Card, rec, rd)
-R_FNS(Card)
+REC(Card, 2)
 
 #define T telemetry_Transfer
 static const telemetry_field fd_Transfer[] = {
-    { "kind", O(kind), 0, 0, 0, 0, SC, KS, NULL },
-    { "iban", O(iban), 0, 0, 0, 0, SC, KS, NULL },
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("iban", iban, REQ, NN, KS, NULL),
 };
-static const telemetry_rec_desc rd_Transfer = {"Transfer", sizeof(T), O(extra_json), fd_Transfer, 2, telemetry_Transfer_validate};
 #undef T
-T_FNS(Transfer, rec, rd)
-R_FNS(Transfer)
+REC(Transfer, 2)
 
 #define T telemetry_Tags
 static const telemetry_field fd_Tags[] = {
     {"", 0, 0, 0, 0, 0, SC, KJ, NULL}, /* no members: C has no empty arrays */
 };
-static const telemetry_rec_desc rd_Tags = {"Tags", sizeof(T), O(extra_json), fd_Tags, 0, telemetry_Tags_validate};
 #undef T
-T_FNS(Tags, rec, rd)
-R_FNS(Tags)
+REC(Tags, 0)
 
 #define T telemetry_QuotedOption1
 static const telemetry_field fd_QuotedOption1[] = {
-    { "q", O(q), 0, 0, 0, 0, SC, KS, NULL },
+    F("q", q, REQ, NN, KS, NULL),
 };
-static const telemetry_rec_desc rd_QuotedOption1 = {"QuotedOption1", sizeof(T), O(extra_json), fd_QuotedOption1, 1, telemetry_QuotedOption1_validate};
 #undef T
-T_FNS(QuotedOption1, rec, rd)
-R_FNS(QuotedOption1)
+REC(QuotedOption1, 1)
 
 #define T telemetry_QuotedOption2
 static const telemetry_field fd_QuotedOption2[] = {
-    { "q", O(q), 0, 0, 0, 0, SC, KS, NULL },
-    { "n", O(n), 0, 0, 0, 0, SC, KI, NULL },
+    F("q", q, REQ, NN, KS, NULL),
+    F("n", n, REQ, NN, KI, NULL),
 };
-static const telemetry_rec_desc rd_QuotedOption2 = {"QuotedOption2", sizeof(T), O(extra_json), fd_QuotedOption2, 2, telemetry_QuotedOption2_validate};
 #undef T
-T_FNS(QuotedOption2, rec, rd)
-R_FNS(QuotedOption2)
+REC(QuotedOption2, 2)
 
 #define T telemetry_QuotedOption3
 static const telemetry_field fd_QuotedOption3[] = {
-    { "q", O(q), 0, 0, 0, 0, SC, KS, NULL },
+    F("q", q, REQ, NN, KS, NULL),
 };
-static const telemetry_rec_desc rd_QuotedOption3 = {"QuotedOption3", sizeof(T), O(extra_json), fd_QuotedOption3, 1, telemetry_QuotedOption3_validate};
 #undef T
-T_FNS(QuotedOption3, rec, rd)
-R_FNS(QuotedOption3)
+REC(QuotedOption3, 1)
 
 #define T telemetry_Payment
 static const telemetry_field fd_Payment[] = {
-    { "method", O(method), 0, 0, 0, 0, SC, KU, &ud_Method },
-    { "quoted", O(quoted), O(has_quoted), 0, 0, 0, SC, KU, &ud_Quoted },
-    { "tags", O(tags), O(has_tags), 0, 0, 0, SC, KO, &rd_Tags },
-    { "range", O(range), O(has_range), 0, 0, 0, SC, KJ, NULL },
+    F("method", method, REQ, NN, KU, &ud_Method),
+    F("quoted", quoted, OPT, NN, KU, &ud_Quoted),
+    F("tags", tags, OPT, NN, KO, &rd_Tags),
+    F("range", range, OPT, NN, KJ, NULL),
 };
-static const telemetry_rec_desc rd_Payment = {"Payment", sizeof(T), O(extra_json), fd_Payment, 4, telemetry_Payment_validate};
 #undef T
-T_FNS(Payment, rec, rd)
-R_FNS(Payment)
+REC(Payment, 4)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -1770,33 +1770,44 @@ static bool vcheck_ok(const telemetry_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const telemetry_vnode *v, const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
+{
+    if (v->f == TELEMETRY_VF_TYPE && c->depth < TELEMETRY_MAX_DEPTH && telemetry_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !TELEMETRY_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return telemetry_rt_vnode(v, x, p, c);
+}
+
 bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
 {
-    switch (v->kind) {
-    case TELEMETRY_VN_TRUE:
-        return true;
-    case TELEMETRY_VN_FALSE:
-        telemetry_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case TELEMETRY_VN_INVALID:
-        telemetry_rt_report(c, p, v->msg);
-        return false;
-    case TELEMETRY_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (TELEMETRY_VF_TRUE | TELEMETRY_VF_FALSE | TELEMETRY_VF_INVALID | TELEMETRY_VF_REF)) {
+        if (f & TELEMETRY_VF_TRUE)
+            return true;
+        if (f & TELEMETRY_VF_FALSE) {
+            telemetry_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & TELEMETRY_VF_INVALID) {
+            telemetry_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= TELEMETRY_MAX_DEPTH)
             return telemetry_rt_too_deep(c, p);
         c->depth++;
-        bool r = telemetry_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= TELEMETRY_MAX_DEPTH)
         return telemetry_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & TELEMETRY_VF_TYPE) {
         if (!telemetry_rt_type_in(x, v->type_mask)) {
             telemetry_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1804,7 +1815,7 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & TELEMETRY_VF_VALUE) && v->enum_vals) {
         const telemetry_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1813,13 +1824,13 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & TELEMETRY_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         telemetry_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && TELEMETRY_IS_NUMBER(x))
+    if ((f & TELEMETRY_VF_NUM) && TELEMETRY_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && TELEMETRY_IS_STRING(x)) {
+    if ((f & TELEMETRY_VF_STR) && TELEMETRY_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const telemetry_vcheck *k = v->str; k->op; k++) {
@@ -1844,7 +1855,7 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             PFX_FAIL();
         }
     }
-    if (TELEMETRY_IS_ARRAY(x)) {
+    if ((f & TELEMETRY_VF_ARR) && TELEMETRY_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1858,7 +1869,7 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const telemetry_pseg seg = {p, NULL, i};
-                if (v->items && !telemetry_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1866,7 +1877,7 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!telemetry_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1891,7 +1902,7 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             }
         }
     }
-    if (TELEMETRY_IS_OBJECT(x)) {
+    if ((f & TELEMETRY_VF_OBJ) && TELEMETRY_IS_OBJECT(x)) {
         for (const telemetry_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 telemetry_rt_report(c, p, r->msg);
@@ -1899,20 +1910,35 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & TELEMETRY_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const telemetry_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const telemetry_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const telemetry_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!telemetry_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & TELEMETRY_VF_MORE))
+                    continue;
                 for (const telemetry_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = telemetry_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1946,8 +1972,12 @@ bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetr
                 PFX_FAIL();
         }
     }
+    if (!(f & TELEMETRY_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const telemetry_vnode *const *a = v->all_of; a && *a; a++)
-        if (!telemetry_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         telemetry_vctx q = {NULL, c->depth};

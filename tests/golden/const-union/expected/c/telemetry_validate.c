@@ -15,13 +15,19 @@
 #define VCHECKS (const telemetry_vcheck[])
 #define VVALS (const telemetry_vval[])
 #define VNODES (const telemetry_vnode *const[])
+#define F(flag) TELEMETRY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool telemetry_##N##_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&V, json, err); }
 #define CMP TELEMETRY_C_CMP
 #define MIN TELEMETRY_C_MIN
 #define MAX TELEMETRY_C_MAX
 #define STR TELEMETRY_VV_STR
 #define NUM TELEMETRY_VV_NUM
 #define JSON TELEMETRY_VV_JSON
-#define FMT(f) TELEMETRY_C_FORMAT, 0, NULL, NULL, telemetry_rt_format_##f
+#define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const telemetry_vnode v_DeviceEvent;
 static const telemetry_vnode v_DeviceEvent_one_0;
@@ -60,323 +66,250 @@ static const telemetry_vnode v_payment_payload_quoted;
 static const telemetry_vnode v_payment_payload_tags;
 static const telemetry_vnode v_payment_payload_range;
 static const telemetry_vnode v_payment_payload_range_extra_items;
-
 static const telemetry_vnode v_DeviceEvent = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_DeviceEvent_one_0, &v_DeviceEvent_one_1, NULL },
 };
-
-static const telemetry_vnode v_DeviceEvent_one_0 = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Heartbeat,
+static const telemetry_vnode v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
+static const telemetry_vprop vm_Heartbeat[] = {
+    { "seq", &v_Heartbeat_seq},
+    { "source", &v_Heartbeat_source},
+    { "type", &v_Heartbeat_type},
+    { "uptime", &v_Heartbeat_uptime},
 };
-
 static const telemetry_vnode v_Heartbeat = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
         { "seq", "missing required property 'seq'"},
         { "source", "missing required property 'source'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "seq", &v_Heartbeat_seq},
-        { "source", &v_Heartbeat_source},
-        { "type", &v_Heartbeat_type},
-        { "uptime", &v_Heartbeat_uptime},
-        {NULL, NULL}},
+    MEMBERS(vm_Heartbeat),
 };
-
 static const telemetry_vnode v_Heartbeat_type = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "heartbeat", 0} },
     .const_msg = "must be equal to 'heartbeat'",
 };
-
 static const telemetry_vnode v_Heartbeat_seq = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const telemetry_vnode v_Heartbeat_source = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0} },
     .const_msg = "must be equal to 'sensor \"A\" *\057 ${x}'",
 };
-
 static const telemetry_vnode v_Heartbeat_uptime = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const telemetry_vnode v_DeviceEvent_one_1 = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Reading,
+static const telemetry_vnode v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
+static const telemetry_vprop vm_Reading[] = {
+    { "id", &v_Reading_id},
+    { "labels", &v_Reading_labels},
+    { "position", &v_Reading_position},
+    { "seq", &v_Heartbeat_seq},
+    { "source", &v_Heartbeat_source},
+    { "type", &v_Reading_type},
 };
-
 static const telemetry_vnode v_Reading = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
         { "seq", "missing required property 'seq'"},
         { "source", "missing required property 'source'"},
         { "position", "missing required property 'position'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "id", &v_Reading_id},
-        { "labels", &v_Reading_labels},
-        { "position", &v_Reading_position},
-        { "seq", &v_Heartbeat_seq},
-        { "source", &v_Heartbeat_source},
-        { "type", &v_Reading_type},
-        {NULL, NULL}},
+    MEMBERS(vm_Reading),
 };
-
 static const telemetry_vnode v_Reading_type = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(VALUE),
     .const_val = VVALS{ {STR, "reading", 0} },
     .const_msg = "must be equal to 'reading'",
 };
-
 static const telemetry_vnode v_Reading_position = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 2.0, "must have at least 2 items", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
     .tuple = (const telemetry_vtuple[]){
         { 0, &v_Reading_position_prefix_0},
         { 1, &v_Reading_position_prefix_0},
         {0, NULL}},
     .add_items_false = true,
 };
-
 static const telemetry_vnode v_Reading_position_prefix_0 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
 static const telemetry_vnode v_Reading_labels = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .patterns = (const telemetry_vpat[]){
         { 0, &v_Reading_labels_pattern_a_z_a_z0_9},
         {0, NULL}},
     .add_false = true,
 };
-
 static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 32.0, "must be at most 32 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const telemetry_vnode v_Reading_id = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 20,
-    .type_expected = "expected string or integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 20, .type_expected = "expected string or integer",
 };
-
 static const telemetry_vnode v_Method = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
-
-static const telemetry_vnode v_Method_one_0 = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Card,
+static const telemetry_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+static const telemetry_vprop vm_Card[] = {
+    { "kind", &v_Card_kind},
+    { "last4", &v_Card_last4},
 };
-
 static const telemetry_vnode v_Card = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "kind", &v_Card_kind},
-        { "last4", &v_Card_last4},
-        {NULL, NULL}},
+    MEMBERS(vm_Card),
 };
-
 static const telemetry_vnode v_Card_kind = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
-
 static const telemetry_vnode v_Card_last4 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const telemetry_vnode v_Method_one_1 = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Transfer,
+static const telemetry_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+static const telemetry_vprop vm_Transfer[] = {
+    { "iban", &v_Transfer_iban},
+    { "kind", &v_Transfer_iban},
 };
-
 static const telemetry_vnode v_Transfer = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "iban", &v_Transfer_iban},
-        { "kind", &v_Transfer_iban},
-        {NULL, NULL}},
+    MEMBERS(vm_Transfer),
 };
-
 static const telemetry_vnode v_Transfer_iban = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const telemetry_vnode v_Tags = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .patterns = (const telemetry_vpat[]){
         { 2, &v_Heartbeat_uptime},
         {0, NULL}},
     .add_false = true,
 };
-
 static const telemetry_vnode v_Quoted = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_Quoted_one_0, &v_Quoted_one_1, &v_Quoted_one_2, NULL },
 };
-
+static const telemetry_vprop vm_Quoted_one_0[] = {
+    { "q", &v_Quoted_one_0_q},
+};
 static const telemetry_vnode v_Quoted_one_0 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "q", &v_Quoted_one_0_q},
-        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_0),
 };
-
 static const telemetry_vnode v_Quoted_one_0_q = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(VALUE),
     .const_val = VVALS{ {STR, "say \"hi\" *\057", 0} },
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
-
+static const telemetry_vprop vm_Quoted_one_1[] = {
+    { "n", &v_Heartbeat_seq},
+    { "q", &v_Quoted_one_1_q},
+};
 static const telemetry_vnode v_Quoted_one_1 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         { "n", "missing required property 'n'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "n", &v_Heartbeat_seq},
-        { "q", &v_Quoted_one_1_q},
-        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_1),
 };
-
 static const telemetry_vnode v_Quoted_one_1_q = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(VALUE),
     .const_val = VVALS{ {STR, "back\\slash ${x}", 0} },
     .const_msg = "must be equal to 'back\\slash ${x}'",
 };
-
+static const telemetry_vprop vm_Quoted_one_2[] = {
+    { "q", &v_Quoted_one_2_q},
+};
 static const telemetry_vnode v_Quoted_one_2 = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "q", &v_Quoted_one_2_q},
-        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_2),
 };
-
 static const telemetry_vnode v_Quoted_one_2_q = {
-    .kind = TELEMETRY_VN_SCHEMA,
+    .f = 0 | F(VALUE),
     .const_val = VVALS{ {STR, "line\nbreak", 0} },
     .const_msg = "must be equal to 'line\nbreak'",
 };
-
+static const telemetry_vprop vm_payment_payload[] = {
+    { "method", &v_payment_payload_method},
+    { "quoted", &v_payment_payload_quoted},
+    { "range", &v_payment_payload_range},
+    { "tags", &v_payment_payload_tags},
+};
 static const telemetry_vnode v_payment_payload = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
-    .members = (const telemetry_vprop[]){
-        { "method", &v_payment_payload_method},
-        { "quoted", &v_payment_payload_quoted},
-        { "range", &v_payment_payload_range},
-        { "tags", &v_payment_payload_tags},
-        {NULL, NULL}},
+    MEMBERS(vm_payment_payload),
 };
-
-static const telemetry_vnode v_payment_payload_method = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Method,
-};
-
-static const telemetry_vnode v_payment_payload_quoted = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Quoted,
-};
-
-static const telemetry_vnode v_payment_payload_tags = {
-    .kind = TELEMETRY_VN_REF,
-    .ref = &v_Tags,
-};
-
+static const telemetry_vnode v_payment_payload_method = {.f = F(REF), .ref = &v_Method};
+static const telemetry_vnode v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};
+static const telemetry_vnode v_payment_payload_tags = {.f = F(REF), .ref = &v_Tags};
 static const telemetry_vnode v_payment_payload_range = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .tuple = (const telemetry_vtuple[]){
         { 0, &v_Heartbeat_seq},
         { 1, &v_Transfer_iban},
         {0, NULL}},
     .add_items = &v_payment_payload_range_extra_items,
 };
-
 static const telemetry_vnode v_payment_payload_range_extra_items = {
-    .kind = TELEMETRY_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
 
 /* ---- union options --------------------------------------------------------- */
@@ -420,32 +353,19 @@ bool telemetry_Quoted_option_matches(int option, const cJSON *x)
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool telemetry_DeviceEvent_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_DeviceEvent, json, err); }
-
-bool telemetry_Heartbeat_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Heartbeat, json, err); }
-
-bool telemetry_Reading_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Reading, json, err); }
-
-bool telemetry_ReadingId_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Reading_id, json, err); }
-
-bool telemetry_Method_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Method, json, err); }
-
-bool telemetry_Card_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Card, json, err); }
-
-bool telemetry_Transfer_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Transfer, json, err); }
-
-bool telemetry_Tags_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Tags, json, err); }
-
-bool telemetry_Quoted_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Quoted, json, err); }
-
-bool telemetry_QuotedOption1_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Quoted_one_0, json, err); }
-
-bool telemetry_QuotedOption2_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Quoted_one_1, json, err); }
-
-bool telemetry_QuotedOption3_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_Quoted_one_2, json, err); }
-
-bool telemetry_Payment_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&v_payment_payload, json, err); }
+VALIDATOR(DeviceEvent, v_DeviceEvent)
+VALIDATOR(Heartbeat, v_Heartbeat)
+VALIDATOR(Reading, v_Reading)
+VALIDATOR(ReadingId, v_Reading_id)
+VALIDATOR(Method, v_Method)
+VALIDATOR(Card, v_Card)
+VALIDATOR(Transfer, v_Transfer)
+VALIDATOR(Tags, v_Tags)
+VALIDATOR(Quoted, v_Quoted)
+VALIDATOR(QuotedOption1, v_Quoted_one_0)
+VALIDATOR(QuotedOption2, v_Quoted_one_1)
+VALIDATOR(QuotedOption3, v_Quoted_one_2)
+VALIDATOR(Payment, v_payment_payload)
 
 bool telemetry_message_validate(telemetry_message_type t, const cJSON *json, telemetry_error *err)
 {

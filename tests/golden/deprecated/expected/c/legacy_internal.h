@@ -40,7 +40,22 @@ typedef struct legacy_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct legacy_vnode legacy_vnode;
-enum { LEGACY_VN_TRUE = 1, LEGACY_VN_FALSE, LEGACY_VN_INVALID, LEGACY_VN_REF, LEGACY_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    LEGACY_VF_TRUE = 1,
+    LEGACY_VF_FALSE = 2,
+    LEGACY_VF_INVALID = 4,
+    LEGACY_VF_REF = 8,
+    LEGACY_VF_TYPE = 16,   /* type */
+    LEGACY_VF_VALUE = 32,  /* enum, const */
+    LEGACY_VF_NUM = 64,    /* number checks */
+    LEGACY_VF_STR = 128,   /* string checks */
+    LEGACY_VF_ARR = 256,   /* array checks */
+    LEGACY_VF_OBJ = 512,   /* object checks */
+    LEGACY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    LEGACY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { LEGACY_VV_STR = 1, LEGACY_VV_NUM, LEGACY_VV_TRUE, LEGACY_VV_FALSE, LEGACY_VV_NULL, LEGACY_VV_JSON };
 typedef struct legacy_vval {
@@ -72,7 +87,7 @@ typedef struct legacy_vreq { /* a required member and its message */
     const char *msg;
 } legacy_vreq;
 typedef struct legacy_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const legacy_vnode *fn;
 } legacy_vprop;
 typedef struct legacy_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct legacy_vtuple { /* items as an array: the schema of item `index` 
     const legacy_vnode *fn;
 } legacy_vtuple;
 struct legacy_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const legacy_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct legacy_vnode {
     const legacy_vnode *add_items, *contains;
     const legacy_vreq *required;
     const legacy_vprop *members;
+    size_t nmembers;
     const legacy_vpat *patterns;
     bool add_false;
     const legacy_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO LEGACY_K_OBJ
 #define KU LEGACY_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *legacy_##N##_print(const legacy_##N *o) { return legacy_rt_print_tree(legacy_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const legacy_rec_desc rd_##N = {#N, sizeof(legacy_##N), offsetof(legacy_##N, extra_json), fd_##N, \
+                                         count, legacy_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     legacy_##N *legacy_##N##_new(void) { return calloc(1, sizeof(legacy_##N)); }            \
     void legacy_##N##_init(legacy_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -83,32 +95,26 @@ static const legacy_rec_desc rd_Current;
 
 #define T legacy_OldShape
 static const legacy_field fd_OldShape[] = {
-    { "x", O(x), O(has_x), 0, 0, 0, SC, KN, NULL },
+    F("x", x, OPT, NN, KN, NULL),
 };
-static const legacy_rec_desc rd_OldShape = {"OldShape", sizeof(T), O(extra_json), fd_OldShape, 1, legacy_OldShape_validate};
 #undef T
-T_FNS(OldShape, rec, rd)
-R_FNS(OldShape)
+REC(OldShape, 1)
 
 #define T legacy_OldPing
 static const legacy_field fd_OldPing[] = {
-    { "at", O(at), O(has_at), 0, 0, 0, SC, KS, NULL },
+    F("at", at, OPT, NN, KS, NULL),
 };
-static const legacy_rec_desc rd_OldPing = {"OldPing", sizeof(T), O(extra_json), fd_OldPing, 1, legacy_OldPing_validate};
 #undef T
-T_FNS(OldPing, rec, rd)
-R_FNS(OldPing)
+REC(OldPing, 1)
 
 #define T legacy_Current
 static const legacy_field fd_Current[] = {
-    { "value", O(value), O(has_value), 0, 0, 0, SC, KI, NULL },
-    { "legacyValue", O(legacy_value), O(has_legacy_value), 0, 0, 0, SC, KS, NULL },
-    { "shape", O(shape), O(has_shape), 0, 0, 0, SC, KO, &rd_OldShape },
+    F("value", value, OPT, NN, KI, NULL),
+    F("legacyValue", legacy_value, OPT, NN, KS, NULL),
+    F("shape", shape, OPT, NN, KO, &rd_OldShape),
 };
-static const legacy_rec_desc rd_Current = {"Current", sizeof(T), O(extra_json), fd_Current, 3, legacy_Current_validate};
 #undef T
-T_FNS(Current, rec, rd)
-R_FNS(Current)
+REC(Current, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const legacy_vcheck[])
 #define VVALS (const legacy_vval[])
 #define VNODES (const legacy_vnode *const[])
+#define F(flag) LEGACY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool legacy_##N##_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&V, json, err); }
 #define CMP LEGACY_C_CMP
 #define MIN LEGACY_C_MIN
 #define MAX LEGACY_C_MAX
 #define STR LEGACY_VV_STR
 #define NUM LEGACY_VV_NUM
 #define JSON LEGACY_VV_JSON
-#define FMT(f) LEGACY_C_FORMAT, 0, NULL, NULL, legacy_rt_format_##f
+#define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const legacy_vnode v_OldShape;
 static const legacy_vnode v_OldShape_x;
@@ -31,77 +37,59 @@ static const legacy_vnode v_current_payload;
 static const legacy_vnode v_current_payload_value;
 static const legacy_vnode v_current_payload_legacyValue;
 static const legacy_vnode v_current_payload_shape;
-
+static const legacy_vprop vm_OldShape[] = {
+    { "x", &v_OldShape_x},
+};
 static const legacy_vnode v_OldShape = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const legacy_vprop[]){
-        { "x", &v_OldShape_x},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_OldShape),
 };
-
 static const legacy_vnode v_OldShape_x = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
+static const legacy_vprop vm_oldPing_payload[] = {
+    { "at", &v_oldPing_payload_at},
+};
 static const legacy_vnode v_oldPing_payload = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const legacy_vprop[]){
-        { "at", &v_oldPing_payload_at},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_oldPing_payload),
 };
-
 static const legacy_vnode v_oldPing_payload_at = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { LEGACY_C_FORMAT, 0, "must be a valid date-time (format)", NULL, legacy_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
+static const legacy_vprop vm_current_payload[] = {
+    { "legacyValue", &v_current_payload_legacyValue},
+    { "shape", &v_current_payload_shape},
+    { "value", &v_current_payload_value},
+};
 static const legacy_vnode v_current_payload = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const legacy_vprop[]){
-        { "legacyValue", &v_current_payload_legacyValue},
-        { "shape", &v_current_payload_shape},
-        { "value", &v_current_payload_value},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_current_payload),
 };
-
 static const legacy_vnode v_current_payload_value = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const legacy_vnode v_current_payload_legacyValue = {
-    .kind = LEGACY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
-static const legacy_vnode v_current_payload_shape = {
-    .kind = LEGACY_VN_REF,
-    .ref = &v_OldShape,
-};
+static const legacy_vnode v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool legacy_OldShape_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_OldShape, json, err); }
-
-bool legacy_OldPing_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_oldPing_payload, json, err); }
-
-bool legacy_Current_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_current_payload, json, err); }
+VALIDATOR(OldShape, v_OldShape)
+VALIDATOR(OldPing, v_oldPing_payload)
+VALIDATOR(Current, v_current_payload)
 
 bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct tickets_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct tickets_vnode tickets_vnode;
-enum { TICKETS_VN_TRUE = 1, TICKETS_VN_FALSE, TICKETS_VN_INVALID, TICKETS_VN_REF, TICKETS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TICKETS_VF_TRUE = 1,
+    TICKETS_VF_FALSE = 2,
+    TICKETS_VF_INVALID = 4,
+    TICKETS_VF_REF = 8,
+    TICKETS_VF_TYPE = 16,   /* type */
+    TICKETS_VF_VALUE = 32,  /* enum, const */
+    TICKETS_VF_NUM = 64,    /* number checks */
+    TICKETS_VF_STR = 128,   /* string checks */
+    TICKETS_VF_ARR = 256,   /* array checks */
+    TICKETS_VF_OBJ = 512,   /* object checks */
+    TICKETS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TICKETS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TICKETS_VV_STR = 1, TICKETS_VV_NUM, TICKETS_VV_TRUE, TICKETS_VV_FALSE, TICKETS_VV_NULL, TICKETS_VV_JSON };
 typedef struct tickets_vval {
@@ -72,7 +87,7 @@ typedef struct tickets_vreq { /* a required member and its message */
     const char *msg;
 } tickets_vreq;
 typedef struct tickets_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const tickets_vnode *fn;
 } tickets_vprop;
 typedef struct tickets_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct tickets_vtuple { /* items as an array: the schema of item `index`
     const tickets_vnode *fn;
 } tickets_vtuple;
 struct tickets_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const tickets_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct tickets_vnode {
     const tickets_vnode *add_items, *contains;
     const tickets_vreq *required;
     const tickets_vprop *members;
+    size_t nmembers;
     const tickets_vpat *patterns;
     bool add_false;
     const tickets_vnode *add, *names;

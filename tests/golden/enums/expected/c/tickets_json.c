@@ -25,6 +25,14 @@
 #define KO TICKETS_K_OBJ
 #define KU TICKETS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *tickets_##N##_print(const tickets_##N *o) { return tickets_rt_print_tree(tickets_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const tickets_rec_desc rd_##N = {#N, sizeof(tickets_##N), offsetof(tickets_##N, extra_json), fd_##N, \
+                                         count, tickets_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     tickets_##N *tickets_##N##_new(void) { return calloc(1, sizeof(tickets_##N)); }            \
     void tickets_##N##_init(tickets_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -115,16 +127,14 @@ static const tickets_rec_desc rd_TicketUpdated;
 
 #define T tickets_TicketUpdated
 static const tickets_field fd_TicketUpdated[] = {
-    { "status", O(status), 0, 0, 0, 0, SC, KE, &ed_Status },
-    { "priority", O(priority), 0, 0, 0, 0, SC, KI, NULL },
-    { "channel", O(channel), O(has_channel), 0, 0, 0, SC, KE, &ed_TicketUpdatedChannel },
-    { "resolution", O(resolution), O(has_resolution), O(resolution_is_null), 0, 0, SC, KE, &ed_TicketUpdatedResolution },
-    { "kind", O(kind), O(has_kind), 0, 0, 0, SC, KS, NULL },
+    F("status", status, REQ, NN, KE, &ed_Status),
+    F("priority", priority, REQ, NN, KI, NULL),
+    F("channel", channel, OPT, NN, KE, &ed_TicketUpdatedChannel),
+    F("resolution", resolution, OPT, NUL, KE, &ed_TicketUpdatedResolution),
+    F("kind", kind, OPT, NN, KS, NULL),
 };
-static const tickets_rec_desc rd_TicketUpdated = {"TicketUpdated", sizeof(T), O(extra_json), fd_TicketUpdated, 5, tickets_TicketUpdated_validate};
 #undef T
-T_FNS(TicketUpdated, rec, rd)
-R_FNS(TicketUpdated)
+REC(TicketUpdated, 5)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

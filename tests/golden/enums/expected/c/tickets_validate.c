@@ -15,13 +15,19 @@
 #define VCHECKS (const tickets_vcheck[])
 #define VVALS (const tickets_vval[])
 #define VNODES (const tickets_vnode *const[])
+#define F(flag) TICKETS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool tickets_##N##_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&V, json, err); }
 #define CMP TICKETS_C_CMP
 #define MIN TICKETS_C_MIN
 #define MAX TICKETS_C_MAX
 #define STR TICKETS_VV_STR
 #define NUM TICKETS_VV_NUM
 #define JSON TICKETS_VV_JSON
-#define FMT(f) TICKETS_C_FORMAT, 0, NULL, NULL, tickets_rt_format_##f
+#define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const tickets_vnode v_Status;
 static const tickets_vnode v_ticketUpdated_payload;
@@ -30,11 +36,9 @@ static const tickets_vnode v_ticketUpdated_payload_priority;
 static const tickets_vnode v_ticketUpdated_payload_channel;
 static const tickets_vnode v_ticketUpdated_payload_resolution;
 static const tickets_vnode v_ticketUpdated_payload_kind;
-
 static const tickets_vnode v_Status = {
-    .kind = TICKETS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "open", 0},
         {STR, "in-progress", 0},
@@ -42,33 +46,26 @@ static const tickets_vnode v_Status = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'open', 'in-progress', 'closed'",
 };
-
+static const tickets_vprop vm_ticketUpdated_payload[] = {
+    { "channel", &v_ticketUpdated_payload_channel},
+    { "kind", &v_ticketUpdated_payload_kind},
+    { "priority", &v_ticketUpdated_payload_priority},
+    { "resolution", &v_ticketUpdated_payload_resolution},
+    { "status", &v_ticketUpdated_payload_status},
+};
 static const tickets_vnode v_ticketUpdated_payload = {
-    .kind = TICKETS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const tickets_vreq[]){
         { "status", "missing required property 'status'"},
         { "priority", "missing required property 'priority'"},
         {NULL, NULL}},
-    .members = (const tickets_vprop[]){
-        { "channel", &v_ticketUpdated_payload_channel},
-        { "kind", &v_ticketUpdated_payload_kind},
-        { "priority", &v_ticketUpdated_payload_priority},
-        { "resolution", &v_ticketUpdated_payload_resolution},
-        { "status", &v_ticketUpdated_payload_status},
-        {NULL, NULL}},
+    MEMBERS(vm_ticketUpdated_payload),
 };
-
-static const tickets_vnode v_ticketUpdated_payload_status = {
-    .kind = TICKETS_VN_REF,
-    .ref = &v_Status,
-};
-
+static const tickets_vnode v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
 static const tickets_vnode v_ticketUpdated_payload_priority = {
-    .kind = TICKETS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 4, .type_expected = "expected integer",
     .enum_vals = VVALS{
         {NUM, NULL, 1.0},
         {NUM, NULL, 2.0},
@@ -76,11 +73,9 @@ static const tickets_vnode v_ticketUpdated_payload_priority = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 1, 2, 3",
 };
-
 static const tickets_vnode v_ticketUpdated_payload_channel = {
-    .kind = TICKETS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "email", 0},
         {STR, "phone", 0},
@@ -88,11 +83,9 @@ static const tickets_vnode v_ticketUpdated_payload_channel = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'email', 'phone', 'in-person'",
 };
-
 static const tickets_vnode v_ticketUpdated_payload_resolution = {
-    .kind = TICKETS_VN_SCHEMA,
-    .type_mask = 17,
-    .type_expected = "expected string or null",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 17, .type_expected = "expected string or null",
     .enum_vals = VVALS{
         {STR, "fixed", 0},
         {STR, "wont-fix", 0},
@@ -101,9 +94,8 @@ static const tickets_vnode v_ticketUpdated_payload_resolution = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'fixed', 'wont-fix', 'duplicate', null",
 };
-
 static const tickets_vnode v_ticketUpdated_payload_kind = {
-    .kind = TICKETS_VN_SCHEMA,
+    .f = 0 | F(VALUE),
     .const_val = VVALS{ {STR, "ticket", 0} },
     .const_msg = "must be equal to 'ticket'",
 };
@@ -111,14 +103,10 @@ static const tickets_vnode v_ticketUpdated_payload_kind = {
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool tickets_Status_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&v_Status, json, err); }
-
-bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&v_ticketUpdated_payload, json, err); }
-
-bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&v_ticketUpdated_payload_channel, json, err); }
-
-bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&v_ticketUpdated_payload_resolution, json, err); }
+VALIDATOR(Status, v_Status)
+VALIDATOR(TicketUpdated, v_ticketUpdated_payload)
+VALIDATOR(TicketUpdatedChannel, v_ticketUpdated_payload_channel)
+VALIDATOR(TicketUpdatedResolution, v_ticketUpdated_payload_resolution)
 
 bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct sensors_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct sensors_vnode sensors_vnode;
-enum { SENSORS_VN_TRUE = 1, SENSORS_VN_FALSE, SENSORS_VN_INVALID, SENSORS_VN_REF, SENSORS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SENSORS_VF_TRUE = 1,
+    SENSORS_VF_FALSE = 2,
+    SENSORS_VF_INVALID = 4,
+    SENSORS_VF_REF = 8,
+    SENSORS_VF_TYPE = 16,   /* type */
+    SENSORS_VF_VALUE = 32,  /* enum, const */
+    SENSORS_VF_NUM = 64,    /* number checks */
+    SENSORS_VF_STR = 128,   /* string checks */
+    SENSORS_VF_ARR = 256,   /* array checks */
+    SENSORS_VF_OBJ = 512,   /* object checks */
+    SENSORS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SENSORS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SENSORS_VV_STR = 1, SENSORS_VV_NUM, SENSORS_VV_TRUE, SENSORS_VV_FALSE, SENSORS_VV_NULL, SENSORS_VV_JSON };
 typedef struct sensors_vval {
@@ -72,7 +87,7 @@ typedef struct sensors_vreq { /* a required member and its message */
     const char *msg;
 } sensors_vreq;
 typedef struct sensors_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const sensors_vnode *fn;
 } sensors_vprop;
 typedef struct sensors_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct sensors_vtuple { /* items as an array: the schema of item `index`
     const sensors_vnode *fn;
 } sensors_vtuple;
 struct sensors_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const sensors_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct sensors_vnode {
     const sensors_vnode *add_items, *contains;
     const sensors_vreq *required;
     const sensors_vprop *members;
+    size_t nmembers;
     const sensors_vpat *patterns;
     bool add_false;
     const sensors_vnode *add, *names;

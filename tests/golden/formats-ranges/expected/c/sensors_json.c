@@ -25,6 +25,14 @@
 #define KO SENSORS_K_OBJ
 #define KU SENSORS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *sensors_##N##_print(const sensors_##N *o) { return sensors_rt_print_tree(sensors_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const sensors_rec_desc rd_##N = {#N, sizeof(sensors_##N), offsetof(sensors_##N, extra_json), fd_##N, \
+                                         count, sensors_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     sensors_##N *sensors_##N##_new(void) { return calloc(1, sizeof(sensors_##N)); }            \
     void sensors_##N##_init(sensors_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -79,24 +91,22 @@ static const sensors_rec_desc rd_ReadingTaken;
 
 #define T sensors_ReadingTaken
 static const sensors_field fd_ReadingTaken[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "at", O(at), 0, 0, 0, 0, SC, KS, NULL },
-    { "day", O(day), O(has_day), 0, 0, 0, SC, KS, NULL },
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KS, NULL },
-    { "owner", O(owner), O(has_owner), 0, 0, 0, SC, KS, NULL },
-    { "host", O(host), O(has_host), 0, 0, 0, SC, KS, NULL },
-    { "ip", O(ip), O(has_ip), 0, 0, 0, SC, KS, NULL },
-    { "value", O(value), 0, 0, 0, 0, SC, KN, NULL },
-    { "confidence", O(confidence), O(has_confidence), 0, 0, 0, SC, KN, NULL },
-    { "step", O(step), O(has_step), 0, 0, 0, SC, KI, NULL },
-    { "label", O(label), O(has_label), 0, 0, 0, SC, KS, NULL },
-    { "unit", O(unit), O(has_unit), 0, 0, 0, SC, KS, NULL },
-    { "samples", O(samples), O(has_samples), 0, O(samples_count), 0, SL, KN, NULL },
+    F("id", id, REQ, NN, KS, NULL),
+    F("at", at, REQ, NN, KS, NULL),
+    F("day", day, OPT, NN, KS, NULL),
+    F("source", source, OPT, NN, KS, NULL),
+    F("owner", owner, OPT, NN, KS, NULL),
+    F("host", host, OPT, NN, KS, NULL),
+    F("ip", ip, OPT, NN, KS, NULL),
+    F("value", value, REQ, NN, KN, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("step", step, OPT, NN, KI, NULL),
+    F("label", label, OPT, NN, KS, NULL),
+    F("unit", unit, OPT, NN, KS, NULL),
+    FL("samples", samples, OPT, NN, KN, NULL),
 };
-static const sensors_rec_desc rd_ReadingTaken = {"ReadingTaken", sizeof(T), O(extra_json), fd_ReadingTaken, 13, sensors_ReadingTaken_validate};
 #undef T
-T_FNS(ReadingTaken, rec, rd)
-R_FNS(ReadingTaken)
+REC(ReadingTaken, 13)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -1766,33 +1766,44 @@ static bool vcheck_ok(const sensors_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const sensors_vnode *v, const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+{
+    if (v->f == SENSORS_VF_TYPE && c->depth < SENSORS_MAX_DEPTH && sensors_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !SENSORS_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return sensors_rt_vnode(v, x, p, c);
+}
+
 bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
-    switch (v->kind) {
-    case SENSORS_VN_TRUE:
-        return true;
-    case SENSORS_VN_FALSE:
-        sensors_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case SENSORS_VN_INVALID:
-        sensors_rt_report(c, p, v->msg);
-        return false;
-    case SENSORS_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (SENSORS_VF_TRUE | SENSORS_VF_FALSE | SENSORS_VF_INVALID | SENSORS_VF_REF)) {
+        if (f & SENSORS_VF_TRUE)
+            return true;
+        if (f & SENSORS_VF_FALSE) {
+            sensors_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & SENSORS_VF_INVALID) {
+            sensors_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= SENSORS_MAX_DEPTH)
             return sensors_rt_too_deep(c, p);
         c->depth++;
-        bool r = sensors_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= SENSORS_MAX_DEPTH)
         return sensors_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & SENSORS_VF_TYPE) {
         if (!sensors_rt_type_in(x, v->type_mask)) {
             sensors_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1800,7 +1811,7 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & SENSORS_VF_VALUE) && v->enum_vals) {
         const sensors_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1809,13 +1820,13 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & SENSORS_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         sensors_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && SENSORS_IS_NUMBER(x))
+    if ((f & SENSORS_VF_NUM) && SENSORS_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && SENSORS_IS_STRING(x)) {
+    if ((f & SENSORS_VF_STR) && SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const sensors_vcheck *k = v->str; k->op; k++) {
@@ -1840,7 +1851,7 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             PFX_FAIL();
         }
     }
-    if (SENSORS_IS_ARRAY(x)) {
+    if ((f & SENSORS_VF_ARR) && SENSORS_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1854,7 +1865,7 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const sensors_pseg seg = {p, NULL, i};
-                if (v->items && !sensors_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1862,7 +1873,7 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!sensors_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1887,7 +1898,7 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             }
         }
     }
-    if (SENSORS_IS_OBJECT(x)) {
+    if ((f & SENSORS_VF_OBJ) && SENSORS_IS_OBJECT(x)) {
         for (const sensors_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 sensors_rt_report(c, p, r->msg);
@@ -1895,20 +1906,35 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & SENSORS_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const sensors_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const sensors_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const sensors_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!sensors_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & SENSORS_VF_MORE))
+                    continue;
                 for (const sensors_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = sensors_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1942,8 +1968,12 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
                 PFX_FAIL();
         }
     }
+    if (!(f & SENSORS_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const sensors_vnode *const *a = v->all_of; a && *a; a++)
-        if (!sensors_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         sensors_vctx q = {NULL, c->depth};

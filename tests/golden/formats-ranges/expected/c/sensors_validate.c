@@ -15,13 +15,19 @@
 #define VCHECKS (const sensors_vcheck[])
 #define VVALS (const sensors_vval[])
 #define VNODES (const sensors_vnode *const[])
+#define F(flag) SENSORS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool sensors_##N##_validate(const cJSON *json, sensors_error *err) { return sensors_rt_validate(&V, json, err); }
 #define CMP SENSORS_C_CMP
 #define MIN SENSORS_C_MIN
 #define MAX SENSORS_C_MAX
 #define STR SENSORS_VV_STR
 #define NUM SENSORS_VV_NUM
 #define JSON SENSORS_VV_JSON
-#define FMT(f) SENSORS_C_FORMAT, 0, NULL, NULL, sensors_rt_format_##f
+#define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const sensors_vnode v_readingTaken_payload;
 static const sensors_vnode v_readingTaken_payload_id;
@@ -38,171 +44,141 @@ static const sensors_vnode v_readingTaken_payload_label;
 static const sensors_vnode v_readingTaken_payload_unit;
 static const sensors_vnode v_readingTaken_payload_samples;
 static const sensors_vnode v_readingTaken_payload_samples_items;
-
+static const sensors_vprop vm_readingTaken_payload[] = {
+    { "at", &v_readingTaken_payload_at},
+    { "confidence", &v_readingTaken_payload_confidence},
+    { "day", &v_readingTaken_payload_day},
+    { "host", &v_readingTaken_payload_host},
+    { "id", &v_readingTaken_payload_id},
+    { "ip", &v_readingTaken_payload_ip},
+    { "label", &v_readingTaken_payload_label},
+    { "owner", &v_readingTaken_payload_owner},
+    { "samples", &v_readingTaken_payload_samples},
+    { "source", &v_readingTaken_payload_source},
+    { "step", &v_readingTaken_payload_step},
+    { "unit", &v_readingTaken_payload_unit},
+    { "value", &v_readingTaken_payload_value},
+};
 static const sensors_vnode v_readingTaken_payload = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const sensors_vreq[]){
         { "id", "missing required property 'id'"},
         { "at", "missing required property 'at'"},
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    .members = (const sensors_vprop[]){
-        { "at", &v_readingTaken_payload_at},
-        { "confidence", &v_readingTaken_payload_confidence},
-        { "day", &v_readingTaken_payload_day},
-        { "host", &v_readingTaken_payload_host},
-        { "id", &v_readingTaken_payload_id},
-        { "ip", &v_readingTaken_payload_ip},
-        { "label", &v_readingTaken_payload_label},
-        { "owner", &v_readingTaken_payload_owner},
-        { "samples", &v_readingTaken_payload_samples},
-        { "source", &v_readingTaken_payload_source},
-        { "step", &v_readingTaken_payload_step},
-        { "unit", &v_readingTaken_payload_unit},
-        { "value", &v_readingTaken_payload_value},
-        {NULL, NULL}},
+    MEMBERS(vm_readingTaken_payload),
 };
-
 static const sensors_vnode v_readingTaken_payload_id = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid uuid (format)", NULL, sensors_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_at = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid date-time (format)", NULL, sensors_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_day = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid date (format)", NULL, sensors_rt_format_date},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date, "must be a valid date (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_source = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid uri (format)", NULL, sensors_rt_format_uri},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uri, "must be a valid uri (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_owner = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid email (format)", NULL, sensors_rt_format_email},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(email, "must be a valid email (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_host = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid hostname (format)", NULL, sensors_rt_format_hostname},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(hostname, "must be a valid hostname (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_ip = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SENSORS_C_FORMAT, 0, "must be a valid ipv4 (format)", NULL, sensors_rt_format_ipv4},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(ipv4, "must be a valid ipv4 (format)"),
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_value = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, -40.0, "must be >= -40", ">=", NULL},
         {CMP, 125.0, "must be <= 125", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_confidence = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be > 0", ">", NULL},
         {CMP, 1.0, "must be < 1", "<", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_step = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         { SENSORS_C_MULT, 5.0, "must be a multiple of 5", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_label = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 1.0, "must be at least 1 character", NULL, NULL},
         {MAX, 64.0, "must be at most 64 characters", NULL, NULL},
         { SENSORS_C_PATTERN, 0, "does not match pattern '^[a-z][a-z0-9-]*$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_unit = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const sensors_vnode v_readingTaken_payload_samples = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
         {MAX, 10.0, "must have at most 10 items", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
     .items = &v_readingTaken_payload_samples_items,
 };
-
 static const sensors_vnode v_readingTaken_payload_samples_items = {
-    .kind = SENSORS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err) { return sensors_rt_validate(&v_readingTaken_payload, json, err); }
+VALIDATOR(ReadingTaken, v_readingTaken_payload)
 
 bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors_error *err)
 {

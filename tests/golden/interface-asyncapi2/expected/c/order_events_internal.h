@@ -40,7 +40,22 @@ typedef struct order_events_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct order_events_vnode order_events_vnode;
-enum { ORDER_EVENTS_VN_TRUE = 1, ORDER_EVENTS_VN_FALSE, ORDER_EVENTS_VN_INVALID, ORDER_EVENTS_VN_REF, ORDER_EVENTS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ORDER_EVENTS_VF_TRUE = 1,
+    ORDER_EVENTS_VF_FALSE = 2,
+    ORDER_EVENTS_VF_INVALID = 4,
+    ORDER_EVENTS_VF_REF = 8,
+    ORDER_EVENTS_VF_TYPE = 16,   /* type */
+    ORDER_EVENTS_VF_VALUE = 32,  /* enum, const */
+    ORDER_EVENTS_VF_NUM = 64,    /* number checks */
+    ORDER_EVENTS_VF_STR = 128,   /* string checks */
+    ORDER_EVENTS_VF_ARR = 256,   /* array checks */
+    ORDER_EVENTS_VF_OBJ = 512,   /* object checks */
+    ORDER_EVENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ORDER_EVENTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ORDER_EVENTS_VV_STR = 1, ORDER_EVENTS_VV_NUM, ORDER_EVENTS_VV_TRUE, ORDER_EVENTS_VV_FALSE, ORDER_EVENTS_VV_NULL, ORDER_EVENTS_VV_JSON };
 typedef struct order_events_vval {
@@ -72,7 +87,7 @@ typedef struct order_events_vreq { /* a required member and its message */
     const char *msg;
 } order_events_vreq;
 typedef struct order_events_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const order_events_vnode *fn;
 } order_events_vprop;
 typedef struct order_events_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct order_events_vtuple { /* items as an array: the schema of item `i
     const order_events_vnode *fn;
 } order_events_vtuple;
 struct order_events_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const order_events_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct order_events_vnode {
     const order_events_vnode *add_items, *contains;
     const order_events_vreq *required;
     const order_events_vprop *members;
+    size_t nmembers;
     const order_events_vpat *patterns;
     bool add_false;
     const order_events_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO ORDER_EVENTS_K_OBJ
 #define KU ORDER_EVENTS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *order_events_##N##_print(const order_events_##N *o) { return order_events_rt_print_tree(order_events_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const order_events_rec_desc rd_##N = {#N, sizeof(order_events_##N), offsetof(order_events_##N, extra_json), fd_##N, \
+                                         count, order_events_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     order_events_##N *order_events_##N##_new(void) { return calloc(1, sizeof(order_events_##N)); }            \
     void order_events_##N##_init(order_events_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -94,33 +106,27 @@ static const order_events_rec_desc rd_OrderCancelled;
 
 #define T order_events_OrderCreated
 static const order_events_field fd_OrderCreated[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "total", O(total), O(has_total), 0, 0, 0, SC, KN, NULL },
+    F("id", id, REQ, NN, KS, NULL),
+    F("total", total, OPT, NN, KN, NULL),
 };
-static const order_events_rec_desc rd_OrderCreated = {"OrderCreated", sizeof(T), O(extra_json), fd_OrderCreated, 2, order_events_OrderCreated_validate};
 #undef T
-T_FNS(OrderCreated, rec, rd)
-R_FNS(OrderCreated)
+REC(OrderCreated, 2)
 
 #define T order_events_OrderCreatedHeaders
 static const order_events_field fd_OrderCreatedHeaders[] = {
-    { "source", O(source), O(has_source), 0, 0, 0, SC, KE, &ed_OrderCreatedHeadersSource },
-    { "traceId", O(trace_id), O(has_trace_id), 0, 0, 0, SC, KS, NULL },
-    { "requestId", O(request_id), O(has_request_id), 0, 0, 0, SC, KS, NULL },
+    F("source", source, OPT, NN, KE, &ed_OrderCreatedHeadersSource),
+    F("traceId", trace_id, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
 };
-static const order_events_rec_desc rd_OrderCreatedHeaders = {"OrderCreatedHeaders", sizeof(T), O(extra_json), fd_OrderCreatedHeaders, 3, order_events_OrderCreatedHeaders_validate};
 #undef T
-T_FNS(OrderCreatedHeaders, rec, rd)
-R_FNS(OrderCreatedHeaders)
+REC(OrderCreatedHeaders, 3)
 
 #define T order_events_OrderCancelled
 static const order_events_field fd_OrderCancelled[] = {
-    { "id", O(id), O(has_id), 0, 0, 0, SC, KS, NULL },
+    F("id", id, OPT, NN, KS, NULL),
 };
-static const order_events_rec_desc rd_OrderCancelled = {"OrderCancelled", sizeof(T), O(extra_json), fd_OrderCancelled, 1, order_events_OrderCancelled_validate};
 #undef T
-T_FNS(OrderCancelled, rec, rd)
-R_FNS(OrderCancelled)
+REC(OrderCancelled, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const order_events_vcheck[])
 #define VVALS (const order_events_vval[])
 #define VNODES (const order_events_vnode *const[])
+#define F(flag) ORDER_EVENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool order_events_##N##_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&V, json, err); }
 #define CMP ORDER_EVENTS_C_CMP
 #define MIN ORDER_EVENTS_C_MIN
 #define MAX ORDER_EVENTS_C_MAX
 #define STR ORDER_EVENTS_VV_STR
 #define NUM ORDER_EVENTS_VV_NUM
 #define JSON ORDER_EVENTS_VV_JSON
-#define FMT(f) ORDER_EVENTS_C_FORMAT, 0, NULL, NULL, order_events_rt_format_##f
+#define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const order_events_vnode v_orderCreated_payload;
 static const order_events_vnode v_orderCancelled_payload_id;
@@ -29,77 +35,64 @@ static const order_events_vnode v_orderCreated_payload_total;
 static const order_events_vnode v_orderCreated_headers;
 static const order_events_vnode v_orderCreated_headers_source;
 static const order_events_vnode v_orderCancelled_payload;
-
+static const order_events_vprop vm_orderCreated_payload[] = {
+    { "id", &v_orderCancelled_payload_id},
+    { "total", &v_orderCreated_payload_total},
+};
 static const order_events_vnode v_orderCreated_payload = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const order_events_vreq[]){
         { "id", "missing required property 'id'"},
         {NULL, NULL}},
-    .members = (const order_events_vprop[]){
-        { "id", &v_orderCancelled_payload_id},
-        { "total", &v_orderCreated_payload_total},
-        {NULL, NULL}},
+    MEMBERS(vm_orderCreated_payload),
 };
-
 static const order_events_vnode v_orderCancelled_payload_id = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const order_events_vnode v_orderCreated_payload_total = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const order_events_vprop vm_orderCreated_headers[] = {
+    { "requestId", &v_orderCancelled_payload_id},
+    { "source", &v_orderCreated_headers_source},
+    { "traceId", &v_orderCancelled_payload_id},
+};
 static const order_events_vnode v_orderCreated_headers = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const order_events_vprop[]){
-        { "requestId", &v_orderCancelled_payload_id},
-        { "source", &v_orderCreated_headers_source},
-        { "traceId", &v_orderCancelled_payload_id},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_orderCreated_headers),
 };
-
 static const order_events_vnode v_orderCreated_headers_source = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "web", 0},
         {STR, "shop", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'web', 'shop'",
 };
-
+static const order_events_vprop vm_orderCancelled_payload[] = {
+    { "id", &v_orderCancelled_payload_id},
+};
 static const order_events_vnode v_orderCancelled_payload = {
-    .kind = ORDER_EVENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const order_events_vprop[]){
-        { "id", &v_orderCancelled_payload_id},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_orderCancelled_payload),
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool order_events_OrderCreated_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&v_orderCreated_payload, json, err); }
-
-bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&v_orderCreated_headers, json, err); }
-
-bool order_events_OrderCreatedHeadersSource_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&v_orderCreated_headers_source, json, err); }
-
-bool order_events_OrderCancelled_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&v_orderCancelled_payload, json, err); }
+VALIDATOR(OrderCreated, v_orderCreated_payload)
+VALIDATOR(OrderCreatedHeaders, v_orderCreated_headers)
+VALIDATOR(OrderCreatedHeadersSource, v_orderCreated_headers_source)
+VALIDATOR(OrderCancelled, v_orderCancelled_payload)
 
 bool order_events_message_validate(order_events_message_type t, const cJSON *json, order_events_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct lamp_control_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct lamp_control_vnode lamp_control_vnode;
-enum { LAMP_CONTROL_VN_TRUE = 1, LAMP_CONTROL_VN_FALSE, LAMP_CONTROL_VN_INVALID, LAMP_CONTROL_VN_REF, LAMP_CONTROL_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    LAMP_CONTROL_VF_TRUE = 1,
+    LAMP_CONTROL_VF_FALSE = 2,
+    LAMP_CONTROL_VF_INVALID = 4,
+    LAMP_CONTROL_VF_REF = 8,
+    LAMP_CONTROL_VF_TYPE = 16,   /* type */
+    LAMP_CONTROL_VF_VALUE = 32,  /* enum, const */
+    LAMP_CONTROL_VF_NUM = 64,    /* number checks */
+    LAMP_CONTROL_VF_STR = 128,   /* string checks */
+    LAMP_CONTROL_VF_ARR = 256,   /* array checks */
+    LAMP_CONTROL_VF_OBJ = 512,   /* object checks */
+    LAMP_CONTROL_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    LAMP_CONTROL_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { LAMP_CONTROL_VV_STR = 1, LAMP_CONTROL_VV_NUM, LAMP_CONTROL_VV_TRUE, LAMP_CONTROL_VV_FALSE, LAMP_CONTROL_VV_NULL, LAMP_CONTROL_VV_JSON };
 typedef struct lamp_control_vval {
@@ -72,7 +87,7 @@ typedef struct lamp_control_vreq { /* a required member and its message */
     const char *msg;
 } lamp_control_vreq;
 typedef struct lamp_control_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const lamp_control_vnode *fn;
 } lamp_control_vprop;
 typedef struct lamp_control_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct lamp_control_vtuple { /* items as an array: the schema of item `i
     const lamp_control_vnode *fn;
 } lamp_control_vtuple;
 struct lamp_control_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const lamp_control_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct lamp_control_vnode {
     const lamp_control_vnode *add_items, *contains;
     const lamp_control_vreq *required;
     const lamp_control_vprop *members;
+    size_t nmembers;
     const lamp_control_vpat *patterns;
     bool add_false;
     const lamp_control_vnode *add, *names;

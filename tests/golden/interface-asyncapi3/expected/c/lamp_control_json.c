@@ -25,6 +25,14 @@
 #define KO LAMP_CONTROL_K_OBJ
 #define KU LAMP_CONTROL_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *lamp_control_##N##_print(const lamp_control_##N *o) { return lamp_control_rt_print_tree(lamp_control_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const lamp_control_rec_desc rd_##N = {#N, sizeof(lamp_control_##N), offsetof(lamp_control_##N, extra_json), fd_##N, \
+                                         count, lamp_control_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     lamp_control_##N *lamp_control_##N##_new(void) { return calloc(1, sizeof(lamp_control_##N)); }            \
     void lamp_control_##N##_init(lamp_control_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -85,49 +97,39 @@ static const lamp_control_rec_desc rd_StatusReply;
 
 #define T lamp_control_Switch
 static const lamp_control_field fd_Switch[] = {
-    { "lampId", O(lamp_id), 0, 0, 0, 0, SC, KS, NULL },
+    F("lampId", lamp_id, REQ, NN, KS, NULL),
 };
-static const lamp_control_rec_desc rd_Switch = {"Switch", sizeof(T), O(extra_json), fd_Switch, 1, lamp_control_Switch_validate};
 #undef T
-T_FNS(Switch, rec, rd)
-R_FNS(Switch)
+REC(Switch, 1)
 
 #define T lamp_control_TracedHeaders
 static const lamp_control_field fd_TracedHeaders[] = {
-    { "traceId", O(trace_id), O(has_trace_id), 0, 0, 0, SC, KS, NULL },
+    F("traceId", trace_id, OPT, NN, KS, NULL),
 };
-static const lamp_control_rec_desc rd_TracedHeaders = {"TracedHeaders", sizeof(T), O(extra_json), fd_TracedHeaders, 1, lamp_control_TracedHeaders_validate};
 #undef T
-T_FNS(TracedHeaders, rec, rd)
-R_FNS(TracedHeaders)
+REC(TracedHeaders, 1)
 
 #define T lamp_control_StatusRequest
 static const lamp_control_field fd_StatusRequest[] = {
-    { "lampId", O(lamp_id), O(has_lamp_id), 0, 0, 0, SC, KS, NULL },
+    F("lampId", lamp_id, OPT, NN, KS, NULL),
 };
-static const lamp_control_rec_desc rd_StatusRequest = {"StatusRequest", sizeof(T), O(extra_json), fd_StatusRequest, 1, lamp_control_StatusRequest_validate};
 #undef T
-T_FNS(StatusRequest, rec, rd)
-R_FNS(StatusRequest)
+REC(StatusRequest, 1)
 
 #define T lamp_control_StatusRequestHeaders
 static const lamp_control_field fd_StatusRequestHeaders[] = {
-    { "traceId", O(trace_id), O(has_trace_id), 0, 0, 0, SC, KS, NULL },
-    { "replyTo", O(reply_to), 0, 0, 0, 0, SC, KS, NULL },
+    F("traceId", trace_id, OPT, NN, KS, NULL),
+    F("replyTo", reply_to, REQ, NN, KS, NULL),
 };
-static const lamp_control_rec_desc rd_StatusRequestHeaders = {"StatusRequestHeaders", sizeof(T), O(extra_json), fd_StatusRequestHeaders, 2, lamp_control_StatusRequestHeaders_validate};
 #undef T
-T_FNS(StatusRequestHeaders, rec, rd)
-R_FNS(StatusRequestHeaders)
+REC(StatusRequestHeaders, 2)
 
 #define T lamp_control_StatusReply
 static const lamp_control_field fd_StatusReply[] = {
-    { "on", O(on), O(has_on), 0, 0, 0, SC, KB, NULL },
+    F("on", on, OPT, NN, KB, NULL),
 };
-static const lamp_control_rec_desc rd_StatusReply = {"StatusReply", sizeof(T), O(extra_json), fd_StatusReply, 1, lamp_control_StatusReply_validate};
 #undef T
-T_FNS(StatusReply, rec, rd)
-R_FNS(StatusReply)
+REC(StatusReply, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

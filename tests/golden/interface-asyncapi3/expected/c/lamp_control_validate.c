@@ -15,13 +15,19 @@
 #define VCHECKS (const lamp_control_vcheck[])
 #define VVALS (const lamp_control_vval[])
 #define VNODES (const lamp_control_vnode *const[])
+#define F(flag) LAMP_CONTROL_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool lamp_control_##N##_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&V, json, err); }
 #define CMP LAMP_CONTROL_C_CMP
 #define MIN LAMP_CONTROL_C_MIN
 #define MAX LAMP_CONTROL_C_MAX
 #define STR LAMP_CONTROL_VV_STR
 #define NUM LAMP_CONTROL_VV_NUM
 #define JSON LAMP_CONTROL_VV_JSON
-#define FMT(f) LAMP_CONTROL_C_FORMAT, 0, NULL, NULL, lamp_control_rt_format_##f
+#define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const lamp_control_vnode v_switch_payload;
 static const lamp_control_vnode v_messageTraits_traced_headers_traceId;
@@ -31,93 +37,77 @@ static const lamp_control_vnode v_statusRequest_headers;
 static const lamp_control_vnode v_statusRequest_headers_replyTo;
 static const lamp_control_vnode v_statusReply_payload;
 static const lamp_control_vnode v_statusReply_payload_on;
-
+static const lamp_control_vprop vm_switch_payload[] = {
+    { "lampId", &v_messageTraits_traced_headers_traceId},
+};
 static const lamp_control_vnode v_switch_payload = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const lamp_control_vreq[]){
         { "lampId", "missing required property 'lampId'"},
         {NULL, NULL}},
-    .members = (const lamp_control_vprop[]){
-        { "lampId", &v_messageTraits_traced_headers_traceId},
-        {NULL, NULL}},
+    MEMBERS(vm_switch_payload),
 };
-
 static const lamp_control_vnode v_messageTraits_traced_headers_traceId = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const lamp_control_vprop vm_messageTraits_traced_headers[] = {
+    { "traceId", &v_messageTraits_traced_headers_traceId},
+};
 static const lamp_control_vnode v_messageTraits_traced_headers = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const lamp_control_vprop[]){
-        { "traceId", &v_messageTraits_traced_headers_traceId},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_messageTraits_traced_headers),
 };
-
+static const lamp_control_vprop vm_statusRequest_payload[] = {
+    { "lampId", &v_messageTraits_traced_headers_traceId},
+};
 static const lamp_control_vnode v_statusRequest_payload = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const lamp_control_vprop[]){
-        { "lampId", &v_messageTraits_traced_headers_traceId},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_statusRequest_payload),
 };
-
+static const lamp_control_vprop vm_statusRequest_headers[] = {
+    { "replyTo", &v_statusRequest_headers_replyTo},
+    { "traceId", &v_messageTraits_traced_headers_traceId},
+};
 static const lamp_control_vnode v_statusRequest_headers = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const lamp_control_vreq[]){
         { "replyTo", "missing required property 'replyTo'"},
         {NULL, NULL}},
-    .members = (const lamp_control_vprop[]){
-        { "replyTo", &v_statusRequest_headers_replyTo},
-        { "traceId", &v_messageTraits_traced_headers_traceId},
-        {NULL, NULL}},
+    MEMBERS(vm_statusRequest_headers),
 };
-
 static const lamp_control_vnode v_statusRequest_headers_replyTo = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const lamp_control_vprop vm_statusReply_payload[] = {
+    { "on", &v_statusReply_payload_on},
+};
 static const lamp_control_vnode v_statusReply_payload = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const lamp_control_vprop[]){
-        { "on", &v_statusReply_payload_on},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_statusReply_payload),
 };
-
 static const lamp_control_vnode v_statusReply_payload_on = {
-    .kind = LAMP_CONTROL_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool lamp_control_Switch_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&v_switch_payload, json, err); }
-
-bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&v_messageTraits_traced_headers, json, err); }
-
-bool lamp_control_StatusRequest_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&v_statusRequest_payload, json, err); }
-
-bool lamp_control_StatusRequestHeaders_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&v_statusRequest_headers, json, err); }
-
-bool lamp_control_StatusReply_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&v_statusReply_payload, json, err); }
+VALIDATOR(Switch, v_switch_payload)
+VALIDATOR(TracedHeaders, v_messageTraits_traced_headers)
+VALIDATOR(StatusRequest, v_statusRequest_payload)
+VALIDATOR(StatusRequestHeaders, v_statusRequest_headers)
+VALIDATOR(StatusReply, v_statusReply_payload)
 
 bool lamp_control_message_validate(lamp_control_message_type t, const cJSON *json, lamp_control_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct weather_report_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct weather_report_vnode weather_report_vnode;
-enum { WEATHER_REPORT_VN_TRUE = 1, WEATHER_REPORT_VN_FALSE, WEATHER_REPORT_VN_INVALID, WEATHER_REPORT_VN_REF, WEATHER_REPORT_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    WEATHER_REPORT_VF_TRUE = 1,
+    WEATHER_REPORT_VF_FALSE = 2,
+    WEATHER_REPORT_VF_INVALID = 4,
+    WEATHER_REPORT_VF_REF = 8,
+    WEATHER_REPORT_VF_TYPE = 16,   /* type */
+    WEATHER_REPORT_VF_VALUE = 32,  /* enum, const */
+    WEATHER_REPORT_VF_NUM = 64,    /* number checks */
+    WEATHER_REPORT_VF_STR = 128,   /* string checks */
+    WEATHER_REPORT_VF_ARR = 256,   /* array checks */
+    WEATHER_REPORT_VF_OBJ = 512,   /* object checks */
+    WEATHER_REPORT_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    WEATHER_REPORT_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { WEATHER_REPORT_VV_STR = 1, WEATHER_REPORT_VV_NUM, WEATHER_REPORT_VV_TRUE, WEATHER_REPORT_VV_FALSE, WEATHER_REPORT_VV_NULL, WEATHER_REPORT_VV_JSON };
 typedef struct weather_report_vval {
@@ -72,7 +87,7 @@ typedef struct weather_report_vreq { /* a required member and its message */
     const char *msg;
 } weather_report_vreq;
 typedef struct weather_report_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const weather_report_vnode *fn;
 } weather_report_vprop;
 typedef struct weather_report_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct weather_report_vtuple { /* items as an array: the schema of item 
     const weather_report_vnode *fn;
 } weather_report_vtuple;
 struct weather_report_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const weather_report_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct weather_report_vnode {
     const weather_report_vnode *add_items, *contains;
     const weather_report_vreq *required;
     const weather_report_vprop *members;
+    size_t nmembers;
     const weather_report_vpat *patterns;
     bool add_false;
     const weather_report_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO WEATHER_REPORT_K_OBJ
 #define KU WEATHER_REPORT_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *weather_report_##N##_print(const weather_report_##N *o) { return weather_report_rt_print_tree(weather_report_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const weather_report_rec_desc rd_##N = {#N, sizeof(weather_report_##N), offsetof(weather_report_##N, extra_json), fd_##N, \
+                                         count, weather_report_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     weather_report_##N *weather_report_##N##_new(void) { return calloc(1, sizeof(weather_report_##N)); }            \
     void weather_report_##N##_init(weather_report_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -93,25 +105,21 @@ static const weather_report_rec_desc rd_Reading;
 
 #define T weather_report_WeatherReport
 static const weather_report_field fd_WeatherReport[] = {
-    { "station", O(station), 0, 0, 0, 0, SC, KS, NULL },
-    { "readings", O(readings), 0, 0, O(readings_count), 0, SL, KO, &rd_Reading },
-    { "issuedAt", O(issued_at), O(has_issued_at), 0, 0, 0, SC, KS, NULL },
+    F("station", station, REQ, NN, KS, NULL),
+    FL("readings", readings, REQ, NN, KO, &rd_Reading),
+    F("issuedAt", issued_at, OPT, NN, KS, NULL),
 };
-static const weather_report_rec_desc rd_WeatherReport = {"WeatherReport", sizeof(T), O(extra_json), fd_WeatherReport, 3, weather_report_WeatherReport_validate};
 #undef T
-T_FNS(WeatherReport, rec, rd)
-R_FNS(WeatherReport)
+REC(WeatherReport, 3)
 
 #define T weather_report_Reading
 static const weather_report_field fd_Reading[] = {
-    { "kind", O(kind), 0, 0, 0, 0, SC, KE, &ed_ReadingKind },
-    { "value", O(value), 0, 0, 0, 0, SC, KN, NULL },
-    { "unit", O(unit), O(has_unit), 0, 0, 0, SC, KS, NULL },
+    F("kind", kind, REQ, NN, KE, &ed_ReadingKind),
+    F("value", value, REQ, NN, KN, NULL),
+    F("unit", unit, OPT, NN, KS, NULL),
 };
-static const weather_report_rec_desc rd_Reading = {"Reading", sizeof(T), O(extra_json), fd_Reading, 3, weather_report_Reading_validate};
 #undef T
-T_FNS(Reading, rec, rd)
-R_FNS(Reading)
+REC(Reading, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -1757,33 +1757,44 @@ static bool vcheck_ok(const weather_report_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const weather_report_vnode *v, const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+{
+    if (v->f == WEATHER_REPORT_VF_TYPE && c->depth < WEATHER_REPORT_MAX_DEPTH && weather_report_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !WEATHER_REPORT_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return weather_report_rt_vnode(v, x, p, c);
+}
+
 bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
-    switch (v->kind) {
-    case WEATHER_REPORT_VN_TRUE:
-        return true;
-    case WEATHER_REPORT_VN_FALSE:
-        weather_report_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case WEATHER_REPORT_VN_INVALID:
-        weather_report_rt_report(c, p, v->msg);
-        return false;
-    case WEATHER_REPORT_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (WEATHER_REPORT_VF_TRUE | WEATHER_REPORT_VF_FALSE | WEATHER_REPORT_VF_INVALID | WEATHER_REPORT_VF_REF)) {
+        if (f & WEATHER_REPORT_VF_TRUE)
+            return true;
+        if (f & WEATHER_REPORT_VF_FALSE) {
+            weather_report_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & WEATHER_REPORT_VF_INVALID) {
+            weather_report_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
             return weather_report_rt_too_deep(c, p);
         c->depth++;
-        bool r = weather_report_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
         return weather_report_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & WEATHER_REPORT_VF_TYPE) {
         if (!weather_report_rt_type_in(x, v->type_mask)) {
             weather_report_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1791,7 +1802,7 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & WEATHER_REPORT_VF_VALUE) && v->enum_vals) {
         const weather_report_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1800,13 +1811,13 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & WEATHER_REPORT_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         weather_report_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && WEATHER_REPORT_IS_NUMBER(x))
+    if ((f & WEATHER_REPORT_VF_NUM) && WEATHER_REPORT_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && WEATHER_REPORT_IS_STRING(x)) {
+    if ((f & WEATHER_REPORT_VF_STR) && WEATHER_REPORT_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const weather_report_vcheck *k = v->str; k->op; k++) {
@@ -1831,7 +1842,7 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (WEATHER_REPORT_IS_ARRAY(x)) {
+    if ((f & WEATHER_REPORT_VF_ARR) && WEATHER_REPORT_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1845,7 +1856,7 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const weather_report_pseg seg = {p, NULL, i};
-                if (v->items && !weather_report_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1853,7 +1864,7 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!weather_report_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1878,7 +1889,7 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             }
         }
     }
-    if (WEATHER_REPORT_IS_OBJECT(x)) {
+    if ((f & WEATHER_REPORT_VF_OBJ) && WEATHER_REPORT_IS_OBJECT(x)) {
         for (const weather_report_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 weather_report_rt_report(c, p, r->msg);
@@ -1886,20 +1897,35 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & WEATHER_REPORT_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const weather_report_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const weather_report_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const weather_report_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!weather_report_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & WEATHER_REPORT_VF_MORE))
+                    continue;
                 for (const weather_report_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = weather_report_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1933,8 +1959,12 @@ bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, cons
                 PFX_FAIL();
         }
     }
+    if (!(f & WEATHER_REPORT_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const weather_report_vnode *const *a = v->all_of; a && *a; a++)
-        if (!weather_report_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         weather_report_vctx q = {NULL, c->depth};

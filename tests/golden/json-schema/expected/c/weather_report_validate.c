@@ -15,13 +15,19 @@
 #define VCHECKS (const weather_report_vcheck[])
 #define VVALS (const weather_report_vval[])
 #define VNODES (const weather_report_vnode *const[])
+#define F(flag) WEATHER_REPORT_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool weather_report_##N##_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&V, json, err); }
 #define CMP WEATHER_REPORT_C_CMP
 #define MIN WEATHER_REPORT_C_MIN
 #define MAX WEATHER_REPORT_C_MAX
 #define STR WEATHER_REPORT_VV_STR
 #define NUM WEATHER_REPORT_VV_NUM
 #define JSON WEATHER_REPORT_VV_JSON
-#define FMT(f) WEATHER_REPORT_C_FORMAT, 0, NULL, NULL, weather_report_rt_format_##f
+#define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const weather_report_vnode v_root;
 static const weather_report_vnode v_Reading_unit;
@@ -31,59 +37,47 @@ static const weather_report_vnode v_Reading;
 static const weather_report_vnode v_Reading_kind;
 static const weather_report_vnode v_Reading_value;
 static const weather_report_vnode v_issuedAt;
-
+static const weather_report_vprop vm_root[] = {
+    { "issuedAt", &v_issuedAt},
+    { "readings", &v_readings},
+    { "station", &v_Reading_unit},
+};
 static const weather_report_vnode v_root = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const weather_report_vreq[]){
         { "station", "missing required property 'station'"},
         { "readings", "missing required property 'readings'"},
         {NULL, NULL}},
-    .members = (const weather_report_vprop[]){
-        { "issuedAt", &v_issuedAt},
-        { "readings", &v_readings},
-        { "station", &v_Reading_unit},
-        {NULL, NULL}},
+    MEMBERS(vm_root),
 };
-
 static const weather_report_vnode v_Reading_unit = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const weather_report_vnode v_readings = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_readings_items,
 };
-
-static const weather_report_vnode v_readings_items = {
-    .kind = WEATHER_REPORT_VN_REF,
-    .ref = &v_Reading,
+static const weather_report_vnode v_readings_items = {.f = F(REF), .ref = &v_Reading};
+static const weather_report_vprop vm_Reading[] = {
+    { "kind", &v_Reading_kind},
+    { "unit", &v_Reading_unit},
+    { "value", &v_Reading_value},
 };
-
 static const weather_report_vnode v_Reading = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const weather_report_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    .members = (const weather_report_vprop[]){
-        { "kind", &v_Reading_kind},
-        { "unit", &v_Reading_unit},
-        { "value", &v_Reading_value},
-        {NULL, NULL}},
+    MEMBERS(vm_Reading),
 };
-
 static const weather_report_vnode v_Reading_kind = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "temperature", 0},
         {STR, "wind", 0},
@@ -91,31 +85,24 @@ static const weather_report_vnode v_Reading_kind = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
 };
-
 static const weather_report_vnode v_Reading_value = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
 };
-
 static const weather_report_vnode v_issuedAt = {
-    .kind = WEATHER_REPORT_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { WEATHER_REPORT_C_FORMAT, 0, "must be a valid date-time (format)", NULL, weather_report_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&v_root, json, err); }
-
-bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&v_Reading, json, err); }
-
-bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&v_Reading_kind, json, err); }
+VALIDATOR(WeatherReport, v_root)
+VALIDATOR(Reading, v_Reading)
+VALIDATOR(ReadingKind, v_Reading_kind)
 
 bool weather_report_message_validate(weather_report_message_type t, const cJSON *json, weather_report_error *err)
 {

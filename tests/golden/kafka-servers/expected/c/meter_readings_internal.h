@@ -40,7 +40,22 @@ typedef struct meter_readings_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct meter_readings_vnode meter_readings_vnode;
-enum { METER_READINGS_VN_TRUE = 1, METER_READINGS_VN_FALSE, METER_READINGS_VN_INVALID, METER_READINGS_VN_REF, METER_READINGS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    METER_READINGS_VF_TRUE = 1,
+    METER_READINGS_VF_FALSE = 2,
+    METER_READINGS_VF_INVALID = 4,
+    METER_READINGS_VF_REF = 8,
+    METER_READINGS_VF_TYPE = 16,   /* type */
+    METER_READINGS_VF_VALUE = 32,  /* enum, const */
+    METER_READINGS_VF_NUM = 64,    /* number checks */
+    METER_READINGS_VF_STR = 128,   /* string checks */
+    METER_READINGS_VF_ARR = 256,   /* array checks */
+    METER_READINGS_VF_OBJ = 512,   /* object checks */
+    METER_READINGS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    METER_READINGS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { METER_READINGS_VV_STR = 1, METER_READINGS_VV_NUM, METER_READINGS_VV_TRUE, METER_READINGS_VV_FALSE, METER_READINGS_VV_NULL, METER_READINGS_VV_JSON };
 typedef struct meter_readings_vval {
@@ -72,7 +87,7 @@ typedef struct meter_readings_vreq { /* a required member and its message */
     const char *msg;
 } meter_readings_vreq;
 typedef struct meter_readings_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const meter_readings_vnode *fn;
 } meter_readings_vprop;
 typedef struct meter_readings_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct meter_readings_vtuple { /* items as an array: the schema of item 
     const meter_readings_vnode *fn;
 } meter_readings_vtuple;
 struct meter_readings_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const meter_readings_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct meter_readings_vnode {
     const meter_readings_vnode *add_items, *contains;
     const meter_readings_vreq *required;
     const meter_readings_vprop *members;
+    size_t nmembers;
     const meter_readings_vpat *patterns;
     bool add_false;
     const meter_readings_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO METER_READINGS_K_OBJ
 #define KU METER_READINGS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *meter_readings_##N##_print(const meter_readings_##N *o) { return meter_readings_rt_print_tree(meter_readings_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const meter_readings_rec_desc rd_##N = {#N, sizeof(meter_readings_##N), offsetof(meter_readings_##N, extra_json), fd_##N, \
+                                         count, meter_readings_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     meter_readings_##N *meter_readings_##N##_new(void) { return calloc(1, sizeof(meter_readings_##N)); }            \
     void meter_readings_##N##_init(meter_readings_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -98,60 +110,48 @@ static const meter_readings_rec_desc rd_PingHeaders;
 
 #define T meter_readings_Reading
 static const meter_readings_field fd_Reading[] = {
-    { "value", O(value), 0, 0, 0, 0, SC, KN, NULL },
+    F("value", value, REQ, NN, KN, NULL),
 };
-static const meter_readings_rec_desc rd_Reading = {"Reading", sizeof(T), O(extra_json), fd_Reading, 1, meter_readings_Reading_validate};
 #undef T
-T_FNS(Reading, rec, rd)
-R_FNS(Reading)
+REC(Reading, 1)
 
 #define T meter_readings_ReadingHeaders
 static const meter_readings_field fd_ReadingHeaders[] = {
-    { "traceId", O(trace_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "unit", O(unit), 0, 0, 0, 0, SC, KE, &ed_ReadingHeadersUnit },
-    { "seq", O(seq), O(has_seq), 0, 0, 0, SC, KI, NULL },
-    { "region", O(region), O(has_region), 0, 0, 0, SC, KS, NULL },
+    F("traceId", trace_id, REQ, NN, KS, NULL),
+    F("unit", unit, REQ, NN, KE, &ed_ReadingHeadersUnit),
+    F("seq", seq, OPT, NN, KI, NULL),
+    F("region", region, OPT, NN, KS, NULL),
 };
-static const meter_readings_rec_desc rd_ReadingHeaders = {"ReadingHeaders", sizeof(T), O(extra_json), fd_ReadingHeaders, 4, meter_readings_ReadingHeaders_validate};
 #undef T
-T_FNS(ReadingHeaders, rec, rd)
-R_FNS(ReadingHeaders)
+REC(ReadingHeaders, 4)
 
 #define T meter_readings_Alert
 static const meter_readings_field fd_Alert[] = {
-    { "text", O(text), O(has_text), 0, 0, 0, SC, KS, NULL },
+    F("text", text, OPT, NN, KS, NULL),
 };
-static const meter_readings_rec_desc rd_Alert = {"Alert", sizeof(T), O(extra_json), fd_Alert, 1, meter_readings_Alert_validate};
 #undef T
-T_FNS(Alert, rec, rd)
-R_FNS(Alert)
+REC(Alert, 1)
 
 #define T meter_readings_AlertHeaders
 static const meter_readings_field fd_AlertHeaders[] = {
-    { "severity", O(severity), 0, 0, 0, 0, SC, KI, NULL },
+    F("severity", severity, REQ, NN, KI, NULL),
 };
-static const meter_readings_rec_desc rd_AlertHeaders = {"AlertHeaders", sizeof(T), O(extra_json), fd_AlertHeaders, 1, meter_readings_AlertHeaders_validate};
 #undef T
-T_FNS(AlertHeaders, rec, rd)
-R_FNS(AlertHeaders)
+REC(AlertHeaders, 1)
 
 #define T meter_readings_Ping
 static const meter_readings_field fd_Ping[] = {
-    { "at", O(at), O(has_at), 0, 0, 0, SC, KS, NULL },
+    F("at", at, OPT, NN, KS, NULL),
 };
-static const meter_readings_rec_desc rd_Ping = {"Ping", sizeof(T), O(extra_json), fd_Ping, 1, meter_readings_Ping_validate};
 #undef T
-T_FNS(Ping, rec, rd)
-R_FNS(Ping)
+REC(Ping, 1)
 
 #define T meter_readings_PingHeaders
 static const meter_readings_field fd_PingHeaders[] = {
-    { "hop", O(hop), O(has_hop), 0, 0, 0, SC, KI, NULL },
+    F("hop", hop, OPT, NN, KI, NULL),
 };
-static const meter_readings_rec_desc rd_PingHeaders = {"PingHeaders", sizeof(T), O(extra_json), fd_PingHeaders, 1, meter_readings_PingHeaders_validate};
 #undef T
-T_FNS(PingHeaders, rec, rd)
-R_FNS(PingHeaders)
+REC(PingHeaders, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const meter_readings_vcheck[])
 #define VVALS (const meter_readings_vval[])
 #define VNODES (const meter_readings_vnode *const[])
+#define F(flag) METER_READINGS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool meter_readings_##N##_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&V, json, err); }
 #define CMP METER_READINGS_C_CMP
 #define MIN METER_READINGS_C_MIN
 #define MAX METER_READINGS_C_MAX
 #define STR METER_READINGS_VV_STR
 #define NUM METER_READINGS_VV_NUM
 #define JSON METER_READINGS_VV_JSON
-#define FMT(f) METER_READINGS_C_FORMAT, 0, NULL, NULL, meter_readings_rt_format_##f
+#define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const meter_readings_vnode v_reading_payload;
 static const meter_readings_vnode v_reading_payload_value;
@@ -38,169 +44,138 @@ static const meter_readings_vnode v_ping_payload;
 static const meter_readings_vnode v_ping_payload_at;
 static const meter_readings_vnode v_ping_headers;
 static const meter_readings_vnode v_ping_headers_hop;
-
+static const meter_readings_vprop vm_reading_payload[] = {
+    { "value", &v_reading_payload_value},
+};
 static const meter_readings_vnode v_reading_payload = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    .members = (const meter_readings_vprop[]){
-        { "value", &v_reading_payload_value},
-        {NULL, NULL}},
+    MEMBERS(vm_reading_payload),
 };
-
 static const meter_readings_vnode v_reading_payload_value = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const meter_readings_vprop vm_reading_headers[] = {
+    { "region", &v_reading_headers_region},
+    { "seq", &v_reading_headers_seq},
+    { "traceId", &v_reading_headers_traceId},
+    { "unit", &v_reading_headers_unit},
+};
 static const meter_readings_vnode v_reading_headers = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "traceId", "missing required property 'traceId'"},
         { "unit", "missing required property 'unit'"},
         {NULL, NULL}},
-    .members = (const meter_readings_vprop[]){
-        { "region", &v_reading_headers_region},
-        { "seq", &v_reading_headers_seq},
-        { "traceId", &v_reading_headers_traceId},
-        { "unit", &v_reading_headers_unit},
-        {NULL, NULL}},
+    MEMBERS(vm_reading_headers),
 };
-
 static const meter_readings_vnode v_reading_headers_traceId = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { METER_READINGS_C_FORMAT, 0, "must be a valid uuid (format)", NULL, meter_readings_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
 static const meter_readings_vnode v_reading_headers_unit = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "kWh", 0},
         {STR, "MWh", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'kWh', 'MWh'",
 };
-
 static const meter_readings_vnode v_reading_headers_seq = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const meter_readings_vnode v_reading_headers_region = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const meter_readings_vprop vm_alert_payload[] = {
+    { "text", &v_alert_payload_text},
+};
 static const meter_readings_vnode v_alert_payload = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const meter_readings_vprop[]){
-        { "text", &v_alert_payload_text},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_alert_payload),
 };
-
 static const meter_readings_vnode v_alert_payload_text = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const meter_readings_vprop vm_alert_headers[] = {
+    { "severity", &v_alert_headers_severity},
+};
 static const meter_readings_vnode v_alert_headers = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "severity", "missing required property 'severity'"},
         {NULL, NULL}},
-    .members = (const meter_readings_vprop[]){
-        { "severity", &v_alert_headers_severity},
-        {NULL, NULL}},
+    MEMBERS(vm_alert_headers),
 };
-
 static const meter_readings_vnode v_alert_headers_severity = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         {CMP, 5.0, "must be <= 5", "<=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const meter_readings_vprop vm_ping_payload[] = {
+    { "at", &v_ping_payload_at},
+};
 static const meter_readings_vnode v_ping_payload = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const meter_readings_vprop[]){
-        { "at", &v_ping_payload_at},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ping_payload),
 };
-
 static const meter_readings_vnode v_ping_payload_at = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { METER_READINGS_C_FORMAT, 0, "must be a valid date-time (format)", NULL, meter_readings_rt_format_date_time},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
 };
-
+static const meter_readings_vprop vm_ping_headers[] = {
+    { "hop", &v_ping_headers_hop},
+};
 static const meter_readings_vnode v_ping_headers = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const meter_readings_vprop[]){
-        { "hop", &v_ping_headers_hop},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ping_headers),
 };
-
 static const meter_readings_vnode v_ping_headers_hop = {
-    .kind = METER_READINGS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool meter_readings_Reading_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_reading_payload, json, err); }
-
-bool meter_readings_ReadingHeaders_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_reading_headers, json, err); }
-
-bool meter_readings_ReadingHeadersUnit_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_reading_headers_unit, json, err); }
-
-bool meter_readings_Alert_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_alert_payload, json, err); }
-
-bool meter_readings_AlertHeaders_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_alert_headers, json, err); }
-
-bool meter_readings_Ping_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_ping_payload, json, err); }
-
-bool meter_readings_PingHeaders_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&v_ping_headers, json, err); }
+VALIDATOR(Reading, v_reading_payload)
+VALIDATOR(ReadingHeaders, v_reading_headers)
+VALIDATOR(ReadingHeadersUnit, v_reading_headers_unit)
+VALIDATOR(Alert, v_alert_payload)
+VALIDATOR(AlertHeaders, v_alert_headers)
+VALIDATOR(Ping, v_ping_payload)
+VALIDATOR(PingHeaders, v_ping_headers)
 
 bool meter_readings_message_validate(meter_readings_message_type t, const cJSON *json, meter_readings_error *err)
 {

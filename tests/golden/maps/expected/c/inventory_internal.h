@@ -40,7 +40,22 @@ typedef struct inventory_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct inventory_vnode inventory_vnode;
-enum { INVENTORY_VN_TRUE = 1, INVENTORY_VN_FALSE, INVENTORY_VN_INVALID, INVENTORY_VN_REF, INVENTORY_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    INVENTORY_VF_TRUE = 1,
+    INVENTORY_VF_FALSE = 2,
+    INVENTORY_VF_INVALID = 4,
+    INVENTORY_VF_REF = 8,
+    INVENTORY_VF_TYPE = 16,   /* type */
+    INVENTORY_VF_VALUE = 32,  /* enum, const */
+    INVENTORY_VF_NUM = 64,    /* number checks */
+    INVENTORY_VF_STR = 128,   /* string checks */
+    INVENTORY_VF_ARR = 256,   /* array checks */
+    INVENTORY_VF_OBJ = 512,   /* object checks */
+    INVENTORY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    INVENTORY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { INVENTORY_VV_STR = 1, INVENTORY_VV_NUM, INVENTORY_VV_TRUE, INVENTORY_VV_FALSE, INVENTORY_VV_NULL, INVENTORY_VV_JSON };
 typedef struct inventory_vval {
@@ -72,7 +87,7 @@ typedef struct inventory_vreq { /* a required member and its message */
     const char *msg;
 } inventory_vreq;
 typedef struct inventory_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const inventory_vnode *fn;
 } inventory_vprop;
 typedef struct inventory_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct inventory_vtuple { /* items as an array: the schema of item `inde
     const inventory_vnode *fn;
 } inventory_vtuple;
 struct inventory_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const inventory_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct inventory_vnode {
     const inventory_vnode *add_items, *contains;
     const inventory_vreq *required;
     const inventory_vprop *members;
+    size_t nmembers;
     const inventory_vpat *patterns;
     bool add_false;
     const inventory_vnode *add, *names;

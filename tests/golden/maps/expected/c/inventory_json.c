@@ -25,6 +25,14 @@
 #define KO INVENTORY_K_OBJ
 #define KU INVENTORY_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *inventory_##N##_print(const inventory_##N *o) { return inventory_rt_print_tree(inventory_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const inventory_rec_desc rd_##N = {#N, sizeof(inventory_##N), offsetof(inventory_##N, extra_json), fd_##N, \
+                                         count, inventory_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     inventory_##N *inventory_##N##_new(void) { return calloc(1, sizeof(inventory_##N)); }            \
     void inventory_##N##_init(inventory_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -81,35 +93,29 @@ static const inventory_rec_desc rd_StockCountedLocationsValue;
 
 #define T inventory_Supplier
 static const inventory_field fd_Supplier[] = {
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
+    F("name", name, REQ, NN, KS, NULL),
 };
-static const inventory_rec_desc rd_Supplier = {"Supplier", sizeof(T), O(extra_json), fd_Supplier, 1, inventory_Supplier_validate};
 #undef T
-T_FNS(Supplier, rec, rd)
-R_FNS(Supplier)
+REC(Supplier, 1)
 
 #define T inventory_StockCounted
 static const inventory_field fd_StockCounted[] = {
-    { "counts", O(counts_values), O(has_counts), 0, O(counts_count), O(counts_keys), SD, KI, NULL },
-    { "locations", O(locations_values), O(has_locations), 0, O(locations_count), O(locations_keys), SD, KO, &rd_StockCountedLocationsValue },
-    { "suppliers", O(suppliers_values), O(has_suppliers), 0, O(suppliers_count), O(suppliers_keys), SD, KO, &rd_Supplier },
-    { "aliases", O(aliases), O(has_aliases), 0, 0, 0, SC, KJ, NULL },
-    { "extra", O(extra_values), O(has_extra), 0, O(extra_count), O(extra_keys), SD, KJ, NULL },
+    FD("counts", counts, OPT, NN, KI, NULL),
+    FD("locations", locations, OPT, NN, KO, &rd_StockCountedLocationsValue),
+    FD("suppliers", suppliers, OPT, NN, KO, &rd_Supplier),
+    F("aliases", aliases, OPT, NN, KJ, NULL),
+    FD("extra", extra, OPT, NN, KJ, NULL),
 };
-static const inventory_rec_desc rd_StockCounted = {"StockCounted", sizeof(T), O(extra_json), fd_StockCounted, 5, inventory_StockCounted_validate};
 #undef T
-T_FNS(StockCounted, rec, rd)
-R_FNS(StockCounted)
+REC(StockCounted, 5)
 
 #define T inventory_StockCountedLocationsValue
 static const inventory_field fd_StockCountedLocationsValue[] = {
-    { "aisle", O(aisle), O(has_aisle), 0, 0, 0, SC, KS, NULL },
-    { "shelf", O(shelf), O(has_shelf), 0, 0, 0, SC, KI, NULL },
+    F("aisle", aisle, OPT, NN, KS, NULL),
+    F("shelf", shelf, OPT, NN, KI, NULL),
 };
-static const inventory_rec_desc rd_StockCountedLocationsValue = {"StockCountedLocationsValue", sizeof(T), O(extra_json), fd_StockCountedLocationsValue, 2, inventory_StockCountedLocationsValue_validate};
 #undef T
-T_FNS(StockCountedLocationsValue, rec, rd)
-R_FNS(StockCountedLocationsValue)
+REC(StockCountedLocationsValue, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const inventory_vcheck[])
 #define VVALS (const inventory_vval[])
 #define VNODES (const inventory_vnode *const[])
+#define F(flag) INVENTORY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool inventory_##N##_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&V, json, err); }
 #define CMP INVENTORY_C_CMP
 #define MIN INVENTORY_C_MIN
 #define MAX INVENTORY_C_MAX
 #define STR INVENTORY_VV_STR
 #define NUM INVENTORY_VV_NUM
 #define JSON INVENTORY_VV_JSON
-#define FMT(f) INVENTORY_C_FORMAT, 0, NULL, NULL, inventory_rt_format_##f
+#define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const inventory_vnode v_Supplier;
 static const inventory_vnode v_Supplier_name;
@@ -36,119 +42,91 @@ static const inventory_vnode v_stockCounted_payload_suppliers_extra;
 static const inventory_vnode v_stockCounted_payload_aliases;
 static const inventory_vnode v_stockCounted_payload_aliases_extra;
 static const inventory_vnode v_stockCounted_payload_extra;
-
+static const inventory_vprop vm_Supplier[] = {
+    { "name", &v_Supplier_name},
+};
 static const inventory_vnode v_Supplier = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const inventory_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
-    .members = (const inventory_vprop[]){
-        { "name", &v_Supplier_name},
-        {NULL, NULL}},
+    MEMBERS(vm_Supplier),
     .add_false = true,
 };
-
 static const inventory_vnode v_Supplier_name = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const inventory_vprop vm_stockCounted_payload[] = {
+    { "aliases", &v_stockCounted_payload_aliases},
+    { "counts", &v_stockCounted_payload_counts},
+    { "extra", &v_stockCounted_payload_extra},
+    { "locations", &v_stockCounted_payload_locations},
+    { "suppliers", &v_stockCounted_payload_suppliers},
+};
 static const inventory_vnode v_stockCounted_payload = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const inventory_vprop[]){
-        { "aliases", &v_stockCounted_payload_aliases},
-        { "counts", &v_stockCounted_payload_counts},
-        { "extra", &v_stockCounted_payload_extra},
-        { "locations", &v_stockCounted_payload_locations},
-        { "suppliers", &v_stockCounted_payload_suppliers},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_stockCounted_payload),
 };
-
 static const inventory_vnode v_stockCounted_payload_counts = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_counts_extra,
 };
-
 static const inventory_vnode v_stockCounted_payload_counts_extra = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
 static const inventory_vnode v_stockCounted_payload_locations = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_locations_extra,
 };
-
+static const inventory_vprop vm_stockCounted_payload_locations_extra[] = {
+    { "aisle", &v_Supplier_name},
+    { "shelf", &v_stockCounted_payload_locations_extra_shelf},
+};
 static const inventory_vnode v_stockCounted_payload_locations_extra = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const inventory_vprop[]){
-        { "aisle", &v_Supplier_name},
-        { "shelf", &v_stockCounted_payload_locations_extra_shelf},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_stockCounted_payload_locations_extra),
 };
-
 static const inventory_vnode v_stockCounted_payload_locations_extra_shelf = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const inventory_vnode v_stockCounted_payload_suppliers = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_suppliers_extra,
 };
-
-static const inventory_vnode v_stockCounted_payload_suppliers_extra = {
-    .kind = INVENTORY_VN_REF,
-    .ref = &v_Supplier,
-};
-
+static const inventory_vnode v_stockCounted_payload_suppliers_extra = {.f = F(REF), .ref = &v_Supplier};
 static const inventory_vnode v_stockCounted_payload_aliases = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_aliases_extra,
 };
-
 static const inventory_vnode v_stockCounted_payload_aliases_extra = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_Supplier_name,
 };
-
 static const inventory_vnode v_stockCounted_payload_extra = {
-    .kind = INVENTORY_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE),
+    .type_mask = 64, .type_expected = "expected object",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool inventory_Supplier_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&v_Supplier, json, err); }
-
-bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&v_stockCounted_payload, json, err); }
-
-bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&v_stockCounted_payload_locations_extra, json, err); }
+VALIDATOR(Supplier, v_Supplier)
+VALIDATOR(StockCounted, v_stockCounted_payload)
+VALIDATOR(StockCountedLocationsValue, v_stockCounted_payload_locations_extra)
 
 bool inventory_message_validate(inventory_message_type t, const cJSON *json, inventory_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct parcels_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct parcels_vnode parcels_vnode;
-enum { PARCELS_VN_TRUE = 1, PARCELS_VN_FALSE, PARCELS_VN_INVALID, PARCELS_VN_REF, PARCELS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    PARCELS_VF_TRUE = 1,
+    PARCELS_VF_FALSE = 2,
+    PARCELS_VF_INVALID = 4,
+    PARCELS_VF_REF = 8,
+    PARCELS_VF_TYPE = 16,   /* type */
+    PARCELS_VF_VALUE = 32,  /* enum, const */
+    PARCELS_VF_NUM = 64,    /* number checks */
+    PARCELS_VF_STR = 128,   /* string checks */
+    PARCELS_VF_ARR = 256,   /* array checks */
+    PARCELS_VF_OBJ = 512,   /* object checks */
+    PARCELS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    PARCELS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { PARCELS_VV_STR = 1, PARCELS_VV_NUM, PARCELS_VV_TRUE, PARCELS_VV_FALSE, PARCELS_VV_NULL, PARCELS_VV_JSON };
 typedef struct parcels_vval {
@@ -72,7 +87,7 @@ typedef struct parcels_vreq { /* a required member and its message */
     const char *msg;
 } parcels_vreq;
 typedef struct parcels_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const parcels_vnode *fn;
 } parcels_vprop;
 typedef struct parcels_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct parcels_vtuple { /* items as an array: the schema of item `index`
     const parcels_vnode *fn;
 } parcels_vtuple;
 struct parcels_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const parcels_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct parcels_vnode {
     const parcels_vnode *add_items, *contains;
     const parcels_vreq *required;
     const parcels_vprop *members;
+    size_t nmembers;
     const parcels_vpat *patterns;
     bool add_false;
     const parcels_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO PARCELS_K_OBJ
 #define KU PARCELS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *parcels_##N##_print(const parcels_##N *o) { return parcels_rt_print_tree(parcels_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const parcels_rec_desc rd_##N = {#N, sizeof(parcels_##N), offsetof(parcels_##N, extra_json), fd_##N, \
+                                         count, parcels_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     parcels_##N *parcels_##N##_new(void) { return calloc(1, sizeof(parcels_##N)); }            \
     void parcels_##N##_init(parcels_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -83,55 +95,45 @@ static const parcels_rec_desc rd_ParcelShippedRouteCarrierContact;
 
 #define T parcels_Address
 static const parcels_field fd_Address[] = {
-    { "street", O(street), O(has_street), 0, 0, 0, SC, KS, NULL },
-    { "city", O(city), 0, 0, 0, 0, SC, KS, NULL },
-    { "country", O(country), 0, 0, 0, 0, SC, KS, NULL },
+    F("street", street, OPT, NN, KS, NULL),
+    F("city", city, REQ, NN, KS, NULL),
+    F("country", country, REQ, NN, KS, NULL),
 };
-static const parcels_rec_desc rd_Address = {"Address", sizeof(T), O(extra_json), fd_Address, 3, parcels_Address_validate};
 #undef T
-T_FNS(Address, rec, rd)
-R_FNS(Address)
+REC(Address, 3)
 
 #define T parcels_ParcelShipped
 static const parcels_field fd_ParcelShipped[] = {
-    { "parcelId", O(parcel_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "route", O(route), 0, 0, 0, 0, SC, KO, &rd_ParcelShippedRoute },
+    F("parcelId", parcel_id, REQ, NN, KS, NULL),
+    F("route", route, REQ, NN, KO, &rd_ParcelShippedRoute),
 };
-static const parcels_rec_desc rd_ParcelShipped = {"ParcelShipped", sizeof(T), O(extra_json), fd_ParcelShipped, 2, parcels_ParcelShipped_validate};
 #undef T
-T_FNS(ParcelShipped, rec, rd)
-R_FNS(ParcelShipped)
+REC(ParcelShipped, 2)
 
 #define T parcels_ParcelShippedRoute
 static const parcels_field fd_ParcelShippedRoute[] = {
-    { "from", O(from), 0, 0, 0, 0, SC, KO, &rd_Address },
-    { "to", O(to), 0, 0, 0, 0, SC, KO, &rd_Address },
-    { "carrier", O(carrier), O(has_carrier), 0, 0, 0, SC, KO, &rd_ParcelShippedRouteCarrier },
+    F("from", from, REQ, NN, KO, &rd_Address),
+    F("to", to, REQ, NN, KO, &rd_Address),
+    F("carrier", carrier, OPT, NN, KO, &rd_ParcelShippedRouteCarrier),
 };
-static const parcels_rec_desc rd_ParcelShippedRoute = {"ParcelShippedRoute", sizeof(T), O(extra_json), fd_ParcelShippedRoute, 3, parcels_ParcelShippedRoute_validate};
 #undef T
-T_FNS(ParcelShippedRoute, rec, rd)
-R_FNS(ParcelShippedRoute)
+REC(ParcelShippedRoute, 3)
 
 #define T parcels_ParcelShippedRouteCarrier
 static const parcels_field fd_ParcelShippedRouteCarrier[] = {
-    { "name", O(name), O(has_name), 0, 0, 0, SC, KS, NULL },
-    { "contact", O(contact), O(has_contact), 0, 0, 0, SC, KO, &rd_ParcelShippedRouteCarrierContact },
+    F("name", name, OPT, NN, KS, NULL),
+    F("contact", contact, OPT, NN, KO, &rd_ParcelShippedRouteCarrierContact),
 };
-static const parcels_rec_desc rd_ParcelShippedRouteCarrier = {"ParcelShippedRouteCarrier", sizeof(T), O(extra_json), fd_ParcelShippedRouteCarrier, 2, parcels_ParcelShippedRouteCarrier_validate};
 #undef T
-T_FNS(ParcelShippedRouteCarrier, rec, rd)
-R_FNS(ParcelShippedRouteCarrier)
+REC(ParcelShippedRouteCarrier, 2)
 
 #define T parcels_ParcelShippedRouteCarrierContact
 static const parcels_field fd_ParcelShippedRouteCarrierContact[] = {
-    { "phone", O(phone), O(has_phone), 0, 0, 0, SC, KS, NULL },
-    { "email", O(email), O(has_email), 0, 0, 0, SC, KS, NULL },
+    F("phone", phone, OPT, NN, KS, NULL),
+    F("email", email, OPT, NN, KS, NULL),
 };
-static const parcels_rec_desc rd_ParcelShippedRouteCarrierContact = {"ParcelShippedRouteCarrierContact", sizeof(T), O(extra_json), fd_ParcelShippedRouteCarrierContact, 2, parcels_ParcelShippedRouteCarrierContact_validate};
 #undef T
-T_FNS(ParcelShippedRouteCarrierContact, rec, rd)
-R_FNS(ParcelShippedRouteCarrierContact)
+REC(ParcelShippedRouteCarrierContact, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const parcels_vcheck[])
 #define VVALS (const parcels_vval[])
 #define VNODES (const parcels_vnode *const[])
+#define F(flag) PARCELS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool parcels_##N##_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&V, json, err); }
 #define CMP PARCELS_C_CMP
 #define MIN PARCELS_C_MIN
 #define MAX PARCELS_C_MAX
 #define STR PARCELS_VV_STR
 #define NUM PARCELS_VV_NUM
 #define JSON PARCELS_VV_JSON
-#define FMT(f) PARCELS_C_FORMAT, 0, NULL, NULL, parcels_rt_format_##f
+#define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const parcels_vnode v_Address;
 static const parcels_vnode v_Address_city;
@@ -32,114 +38,94 @@ static const parcels_vnode v_parcelShipped_payload_route_from;
 static const parcels_vnode v_parcelShipped_payload_route_carrier;
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact;
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email;
-
+static const parcels_vprop vm_Address[] = {
+    { "city", &v_Address_city},
+    { "country", &v_Address_country},
+    { "street", &v_Address_city},
+};
 static const parcels_vnode v_Address = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "city", "missing required property 'city'"},
         { "country", "missing required property 'country'"},
         {NULL, NULL}},
-    .members = (const parcels_vprop[]){
-        { "city", &v_Address_city},
-        { "country", &v_Address_country},
-        { "street", &v_Address_city},
-        {NULL, NULL}},
+    MEMBERS(vm_Address),
 };
-
 static const parcels_vnode v_Address_city = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const parcels_vnode v_Address_country = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
         {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const parcels_vprop vm_parcelShipped_payload[] = {
+    { "parcelId", &v_Address_city},
+    { "route", &v_parcelShipped_payload_route},
+};
 static const parcels_vnode v_parcelShipped_payload = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "parcelId", "missing required property 'parcelId'"},
         { "route", "missing required property 'route'"},
         {NULL, NULL}},
-    .members = (const parcels_vprop[]){
-        { "parcelId", &v_Address_city},
-        { "route", &v_parcelShipped_payload_route},
-        {NULL, NULL}},
+    MEMBERS(vm_parcelShipped_payload),
 };
-
+static const parcels_vprop vm_parcelShipped_payload_route[] = {
+    { "carrier", &v_parcelShipped_payload_route_carrier},
+    { "from", &v_parcelShipped_payload_route_from},
+    { "to", &v_parcelShipped_payload_route_from},
+};
 static const parcels_vnode v_parcelShipped_payload_route = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "from", "missing required property 'from'"},
         { "to", "missing required property 'to'"},
         {NULL, NULL}},
-    .members = (const parcels_vprop[]){
-        { "carrier", &v_parcelShipped_payload_route_carrier},
-        { "from", &v_parcelShipped_payload_route_from},
-        { "to", &v_parcelShipped_payload_route_from},
-        {NULL, NULL}},
+    MEMBERS(vm_parcelShipped_payload_route),
 };
-
-static const parcels_vnode v_parcelShipped_payload_route_from = {
-    .kind = PARCELS_VN_REF,
-    .ref = &v_Address,
+static const parcels_vnode v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
+static const parcels_vprop vm_parcelShipped_payload_route_carrier[] = {
+    { "contact", &v_parcelShipped_payload_route_carrier_contact},
+    { "name", &v_Address_city},
 };
-
 static const parcels_vnode v_parcelShipped_payload_route_carrier = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const parcels_vprop[]){
-        { "contact", &v_parcelShipped_payload_route_carrier_contact},
-        { "name", &v_Address_city},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_parcelShipped_payload_route_carrier),
 };
-
+static const parcels_vprop vm_parcelShipped_payload_route_carrier_contact[] = {
+    { "email", &v_parcelShipped_payload_route_carrier_contact_email},
+    { "phone", &v_Address_city},
+};
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const parcels_vprop[]){
-        { "email", &v_parcelShipped_payload_route_carrier_contact_email},
-        { "phone", &v_Address_city},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_parcelShipped_payload_route_carrier_contact),
 };
-
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email = {
-    .kind = PARCELS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { PARCELS_C_FORMAT, 0, "must be a valid email (format)", NULL, parcels_rt_format_email},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(email, "must be a valid email (format)"),
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool parcels_Address_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&v_Address, json, err); }
-
-bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&v_parcelShipped_payload, json, err); }
-
-bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&v_parcelShipped_payload_route, json, err); }
-
-bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&v_parcelShipped_payload_route_carrier, json, err); }
-
-bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&v_parcelShipped_payload_route_carrier_contact, json, err); }
+VALIDATOR(Address, v_Address)
+VALIDATOR(ParcelShipped, v_parcelShipped_payload)
+VALIDATOR(ParcelShippedRoute, v_parcelShipped_payload_route)
+VALIDATOR(ParcelShippedRouteCarrier, v_parcelShipped_payload_route_carrier)
+VALIDATOR(ParcelShippedRouteCarrierContact, v_parcelShipped_payload_route_carrier_contact)
 
 bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct payments_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct payments_vnode payments_vnode;
-enum { PAYMENTS_VN_TRUE = 1, PAYMENTS_VN_FALSE, PAYMENTS_VN_INVALID, PAYMENTS_VN_REF, PAYMENTS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    PAYMENTS_VF_TRUE = 1,
+    PAYMENTS_VF_FALSE = 2,
+    PAYMENTS_VF_INVALID = 4,
+    PAYMENTS_VF_REF = 8,
+    PAYMENTS_VF_TYPE = 16,   /* type */
+    PAYMENTS_VF_VALUE = 32,  /* enum, const */
+    PAYMENTS_VF_NUM = 64,    /* number checks */
+    PAYMENTS_VF_STR = 128,   /* string checks */
+    PAYMENTS_VF_ARR = 256,   /* array checks */
+    PAYMENTS_VF_OBJ = 512,   /* object checks */
+    PAYMENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    PAYMENTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { PAYMENTS_VV_STR = 1, PAYMENTS_VV_NUM, PAYMENTS_VV_TRUE, PAYMENTS_VV_FALSE, PAYMENTS_VV_NULL, PAYMENTS_VV_JSON };
 typedef struct payments_vval {
@@ -72,7 +87,7 @@ typedef struct payments_vreq { /* a required member and its message */
     const char *msg;
 } payments_vreq;
 typedef struct payments_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const payments_vnode *fn;
 } payments_vprop;
 typedef struct payments_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct payments_vtuple { /* items as an array: the schema of item `index
     const payments_vnode *fn;
 } payments_vtuple;
 struct payments_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const payments_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct payments_vnode {
     const payments_vnode *add_items, *contains;
     const payments_vreq *required;
     const payments_vprop *members;
+    size_t nmembers;
     const payments_vpat *patterns;
     bool add_false;
     const payments_vnode *add, *names;

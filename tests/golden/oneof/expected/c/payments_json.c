@@ -25,6 +25,14 @@
 #define KO PAYMENTS_K_OBJ
 #define KU PAYMENTS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
+                                         count, payments_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
     void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -103,34 +115,28 @@ T_FNS(PaymentReceivedNote, union, ud)
 
 #define T payments_Card
 static const payments_field fd_Card[] = {
-    { "kind", O(kind), 0, 0, 0, 0, SC, KS, NULL },
-    { "last4", O(last4), 0, 0, 0, 0, SC, KS, NULL },
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("last4", last4, REQ, NN, KS, NULL),
 };
-static const payments_rec_desc rd_Card = {"Card", sizeof(T), O(extra_json), fd_Card, 2, payments_Card_validate};
 #undef T
-T_FNS(Card, rec, rd)
-R_FNS(Card)
+REC(Card, 2)
 
 #define T payments_Transfer
 static const payments_field fd_Transfer[] = {
-    { "kind", O(kind), 0, 0, 0, 0, SC, KS, NULL },
-    { "iban", O(iban), 0, 0, 0, 0, SC, KS, NULL },
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("iban", iban, REQ, NN, KS, NULL),
 };
-static const payments_rec_desc rd_Transfer = {"Transfer", sizeof(T), O(extra_json), fd_Transfer, 2, payments_Transfer_validate};
 #undef T
-T_FNS(Transfer, rec, rd)
-R_FNS(Transfer)
+REC(Transfer, 2)
 
 #define T payments_PaymentReceived
 static const payments_field fd_PaymentReceived[] = {
-    { "method", O(method), 0, 0, 0, 0, SC, KU, &ud_Method },
-    { "note", O(note), O(has_note), 0, 0, 0, SC, KU, &ud_PaymentReceivedNote },
-    { "refund", O(refund), O(has_refund), O(refund_is_null), 0, 0, SC, KO, &rd_Card },
+    F("method", method, REQ, NN, KU, &ud_Method),
+    F("note", note, OPT, NN, KU, &ud_PaymentReceivedNote),
+    F("refund", refund, OPT, NUL, KO, &rd_Card),
 };
-static const payments_rec_desc rd_PaymentReceived = {"PaymentReceived", sizeof(T), O(extra_json), fd_PaymentReceived, 3, payments_PaymentReceived_validate};
 #undef T
-T_FNS(PaymentReceived, rec, rd)
-R_FNS(PaymentReceived)
+REC(PaymentReceived, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

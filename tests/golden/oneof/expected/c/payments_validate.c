@@ -15,13 +15,19 @@
 #define VCHECKS (const payments_vcheck[])
 #define VVALS (const payments_vval[])
 #define VNODES (const payments_vnode *const[])
+#define F(flag) PAYMENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); }
 #define CMP PAYMENTS_C_CMP
 #define MIN PAYMENTS_C_MIN
 #define MAX PAYMENTS_C_MAX
 #define STR PAYMENTS_VV_STR
 #define NUM PAYMENTS_VV_NUM
 #define JSON PAYMENTS_VV_JSON
-#define FMT(f) PAYMENTS_C_FORMAT, 0, NULL, NULL, payments_rt_format_##f
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const payments_vnode v_Method;
 static const payments_vnode v_Method_one_0;
@@ -38,120 +44,90 @@ static const payments_vnode v_paymentReceived_payload_note;
 static const payments_vnode v_paymentReceived_payload_note_any_1;
 static const payments_vnode v_paymentReceived_payload_refund;
 static const payments_vnode v_paymentReceived_payload_refund_one_1;
-
 static const payments_vnode v_Method = {
-    .kind = PAYMENTS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
-
-static const payments_vnode v_Method_one_0 = {
-    .kind = PAYMENTS_VN_REF,
-    .ref = &v_Card,
+static const payments_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+static const payments_vprop vm_Card[] = {
+    { "kind", &v_Card_kind},
+    { "last4", &v_Card_last4},
 };
-
 static const payments_vnode v_Card = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
-    .members = (const payments_vprop[]){
-        { "kind", &v_Card_kind},
-        { "last4", &v_Card_last4},
-        {NULL, NULL}},
+    MEMBERS(vm_Card),
 };
-
 static const payments_vnode v_Card_kind = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
-
 static const payments_vnode v_Card_last4 = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const payments_vnode v_Method_one_1 = {
-    .kind = PAYMENTS_VN_REF,
-    .ref = &v_Transfer,
+static const payments_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+static const payments_vprop vm_Transfer[] = {
+    { "iban", &v_Transfer_iban},
+    { "kind", &v_Transfer_kind},
 };
-
 static const payments_vnode v_Transfer = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
-    .members = (const payments_vprop[]){
-        { "iban", &v_Transfer_iban},
-        { "kind", &v_Transfer_kind},
-        {NULL, NULL}},
+    MEMBERS(vm_Transfer),
 };
-
 static const payments_vnode v_Transfer_kind = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "transfer", 0} },
     .const_msg = "must be equal to 'transfer'",
 };
-
 static const payments_vnode v_Transfer_iban = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const payments_vprop vm_paymentReceived_payload[] = {
+    { "method", &v_paymentReceived_payload_method},
+    { "note", &v_paymentReceived_payload_note},
+    { "refund", &v_paymentReceived_payload_refund},
+};
 static const payments_vnode v_paymentReceived_payload = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
-    .members = (const payments_vprop[]){
-        { "method", &v_paymentReceived_payload_method},
-        { "note", &v_paymentReceived_payload_note},
-        { "refund", &v_paymentReceived_payload_refund},
-        {NULL, NULL}},
+    MEMBERS(vm_paymentReceived_payload),
 };
-
-static const payments_vnode v_paymentReceived_payload_method = {
-    .kind = PAYMENTS_VN_REF,
-    .ref = &v_Method,
-};
-
+static const payments_vnode v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
 static const payments_vnode v_paymentReceived_payload_note = {
-    .kind = PAYMENTS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .any_of = VNODES{ &v_Transfer_iban, &v_paymentReceived_payload_note_any_1, NULL },
 };
-
 static const payments_vnode v_paymentReceived_payload_note_any_1 = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const payments_vnode v_paymentReceived_payload_refund = {
-    .kind = PAYMENTS_VN_SCHEMA,
+    .f = 0 | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_paymentReceived_payload_refund_one_1, NULL },
 };
-
 static const payments_vnode v_paymentReceived_payload_refund_one_1 = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 1,
-    .type_expected = "expected null",
+    .f = 0 | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
 };
 
 /* ---- union options --------------------------------------------------------- */
@@ -181,16 +157,11 @@ bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x)
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool payments_Method_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_Method, json, err); }
-
-bool payments_Card_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_Card, json, err); }
-
-bool payments_Transfer_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_Transfer, json, err); }
-
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_paymentReceived_payload, json, err); }
-
-bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_paymentReceived_payload_note, json, err); }
+VALIDATOR(Method, v_Method)
+VALIDATOR(Card, v_Card)
+VALIDATOR(Transfer, v_Transfer)
+VALIDATOR(PaymentReceived, v_paymentReceived_payload)
+VALIDATOR(PaymentReceivedNote, v_paymentReceived_payload_note)
 
 bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct comments_service_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct comments_service_vnode comments_service_vnode;
-enum { COMMENTS_SERVICE_VN_TRUE = 1, COMMENTS_SERVICE_VN_FALSE, COMMENTS_SERVICE_VN_INVALID, COMMENTS_SERVICE_VN_REF, COMMENTS_SERVICE_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    COMMENTS_SERVICE_VF_TRUE = 1,
+    COMMENTS_SERVICE_VF_FALSE = 2,
+    COMMENTS_SERVICE_VF_INVALID = 4,
+    COMMENTS_SERVICE_VF_REF = 8,
+    COMMENTS_SERVICE_VF_TYPE = 16,   /* type */
+    COMMENTS_SERVICE_VF_VALUE = 32,  /* enum, const */
+    COMMENTS_SERVICE_VF_NUM = 64,    /* number checks */
+    COMMENTS_SERVICE_VF_STR = 128,   /* string checks */
+    COMMENTS_SERVICE_VF_ARR = 256,   /* array checks */
+    COMMENTS_SERVICE_VF_OBJ = 512,   /* object checks */
+    COMMENTS_SERVICE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    COMMENTS_SERVICE_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { COMMENTS_SERVICE_VV_STR = 1, COMMENTS_SERVICE_VV_NUM, COMMENTS_SERVICE_VV_TRUE, COMMENTS_SERVICE_VV_FALSE, COMMENTS_SERVICE_VV_NULL, COMMENTS_SERVICE_VV_JSON };
 typedef struct comments_service_vval {
@@ -72,7 +87,7 @@ typedef struct comments_service_vreq { /* a required member and its message */
     const char *msg;
 } comments_service_vreq;
 typedef struct comments_service_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const comments_service_vnode *fn;
 } comments_service_vprop;
 typedef struct comments_service_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct comments_service_vtuple { /* items as an array: the schema of ite
     const comments_service_vnode *fn;
 } comments_service_vtuple;
 struct comments_service_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const comments_service_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct comments_service_vnode {
     const comments_service_vnode *add_items, *contains;
     const comments_service_vreq *required;
     const comments_service_vprop *members;
+    size_t nmembers;
     const comments_service_vpat *patterns;
     bool add_false;
     const comments_service_vnode *add, *names;

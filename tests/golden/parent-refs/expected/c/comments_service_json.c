@@ -25,6 +25,14 @@
 #define KO COMMENTS_SERVICE_K_OBJ
 #define KU COMMENTS_SERVICE_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *comments_service_##N##_print(const comments_service_##N *o) { return comments_service_rt_print_tree(comments_service_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const comments_service_rec_desc rd_##N = {#N, sizeof(comments_service_##N), offsetof(comments_service_##N, extra_json), fd_##N, \
+                                         count, comments_service_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     comments_service_##N *comments_service_##N##_new(void) { return calloc(1, sizeof(comments_service_##N)); }            \
     void comments_service_##N##_init(comments_service_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -79,13 +91,11 @@ static const comments_service_rec_desc rd_CommentLikedPayload;
 
 #define T comments_service_CommentLikedPayload
 static const comments_service_field fd_CommentLikedPayload[] = {
-    { "commentId", O(comment_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "likedBy", O(liked_by), O(has_liked_by), 0, 0, 0, SC, KS, NULL },
+    F("commentId", comment_id, REQ, NN, KS, NULL),
+    F("likedBy", liked_by, OPT, NN, KS, NULL),
 };
-static const comments_service_rec_desc rd_CommentLikedPayload = {"CommentLikedPayload", sizeof(T), O(extra_json), fd_CommentLikedPayload, 2, comments_service_CommentLikedPayload_validate};
 #undef T
-T_FNS(CommentLikedPayload, rec, rd)
-R_FNS(CommentLikedPayload)
+REC(CommentLikedPayload, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -1757,33 +1757,44 @@ static bool vcheck_ok(const comments_service_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const comments_service_vnode *v, const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c)
+{
+    if (v->f == COMMENTS_SERVICE_VF_TYPE && c->depth < COMMENTS_SERVICE_MAX_DEPTH && comments_service_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !COMMENTS_SERVICE_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return comments_service_rt_vnode(v, x, p, c);
+}
+
 bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c)
 {
-    switch (v->kind) {
-    case COMMENTS_SERVICE_VN_TRUE:
-        return true;
-    case COMMENTS_SERVICE_VN_FALSE:
-        comments_service_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case COMMENTS_SERVICE_VN_INVALID:
-        comments_service_rt_report(c, p, v->msg);
-        return false;
-    case COMMENTS_SERVICE_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (COMMENTS_SERVICE_VF_TRUE | COMMENTS_SERVICE_VF_FALSE | COMMENTS_SERVICE_VF_INVALID | COMMENTS_SERVICE_VF_REF)) {
+        if (f & COMMENTS_SERVICE_VF_TRUE)
+            return true;
+        if (f & COMMENTS_SERVICE_VF_FALSE) {
+            comments_service_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & COMMENTS_SERVICE_VF_INVALID) {
+            comments_service_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= COMMENTS_SERVICE_MAX_DEPTH)
             return comments_service_rt_too_deep(c, p);
         c->depth++;
-        bool r = comments_service_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= COMMENTS_SERVICE_MAX_DEPTH)
         return comments_service_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & COMMENTS_SERVICE_VF_TYPE) {
         if (!comments_service_rt_type_in(x, v->type_mask)) {
             comments_service_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1791,7 +1802,7 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & COMMENTS_SERVICE_VF_VALUE) && v->enum_vals) {
         const comments_service_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1800,13 +1811,13 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & COMMENTS_SERVICE_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         comments_service_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && COMMENTS_SERVICE_IS_NUMBER(x))
+    if ((f & COMMENTS_SERVICE_VF_NUM) && COMMENTS_SERVICE_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && COMMENTS_SERVICE_IS_STRING(x)) {
+    if ((f & COMMENTS_SERVICE_VF_STR) && COMMENTS_SERVICE_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const comments_service_vcheck *k = v->str; k->op; k++) {
@@ -1831,7 +1842,7 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             PFX_FAIL();
         }
     }
-    if (COMMENTS_SERVICE_IS_ARRAY(x)) {
+    if ((f & COMMENTS_SERVICE_VF_ARR) && COMMENTS_SERVICE_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1845,7 +1856,7 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const comments_service_pseg seg = {p, NULL, i};
-                if (v->items && !comments_service_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1853,7 +1864,7 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!comments_service_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1878,7 +1889,7 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             }
         }
     }
-    if (COMMENTS_SERVICE_IS_OBJECT(x)) {
+    if ((f & COMMENTS_SERVICE_VF_OBJ) && COMMENTS_SERVICE_IS_OBJECT(x)) {
         for (const comments_service_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 comments_service_rt_report(c, p, r->msg);
@@ -1886,20 +1897,35 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & COMMENTS_SERVICE_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const comments_service_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const comments_service_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const comments_service_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!comments_service_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & COMMENTS_SERVICE_VF_MORE))
+                    continue;
                 for (const comments_service_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = comments_service_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1933,8 +1959,12 @@ bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, 
                 PFX_FAIL();
         }
     }
+    if (!(f & COMMENTS_SERVICE_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const comments_service_vnode *const *a = v->all_of; a && *a; a++)
-        if (!comments_service_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         comments_service_vctx q = {NULL, c->depth};

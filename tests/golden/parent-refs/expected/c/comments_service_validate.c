@@ -15,41 +15,43 @@
 #define VCHECKS (const comments_service_vcheck[])
 #define VVALS (const comments_service_vval[])
 #define VNODES (const comments_service_vnode *const[])
+#define F(flag) COMMENTS_SERVICE_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool comments_service_##N##_validate(const cJSON *json, comments_service_error *err) { return comments_service_rt_validate(&V, json, err); }
 #define CMP COMMENTS_SERVICE_C_CMP
 #define MIN COMMENTS_SERVICE_C_MIN
 #define MAX COMMENTS_SERVICE_C_MAX
 #define STR COMMENTS_SERVICE_VV_STR
 #define NUM COMMENTS_SERVICE_VV_NUM
 #define JSON COMMENTS_SERVICE_VV_JSON
-#define FMT(f) COMMENTS_SERVICE_C_FORMAT, 0, NULL, NULL, comments_service_rt_format_##f
+#define FMT(f, msg) { COMMENTS_SERVICE_C_FORMAT, 0, msg, NULL, comments_service_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const comments_service_vnode v_commentLikedPayload;
 static const comments_service_vnode v_commentLikedPayload_commentId;
-
+static const comments_service_vprop vm_commentLikedPayload[] = {
+    { "commentId", &v_commentLikedPayload_commentId},
+    { "likedBy", &v_commentLikedPayload_commentId},
+};
 static const comments_service_vnode v_commentLikedPayload = {
-    .kind = COMMENTS_SERVICE_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const comments_service_vreq[]){
         { "commentId", "missing required property 'commentId'"},
         {NULL, NULL}},
-    .members = (const comments_service_vprop[]){
-        { "commentId", &v_commentLikedPayload_commentId},
-        { "likedBy", &v_commentLikedPayload_commentId},
-        {NULL, NULL}},
+    MEMBERS(vm_commentLikedPayload),
 };
-
 static const comments_service_vnode v_commentLikedPayload_commentId = {
-    .kind = COMMENTS_SERVICE_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_service_error *err) { return comments_service_rt_validate(&v_commentLikedPayload, json, err); }
+VALIDATOR(CommentLikedPayload, v_commentLikedPayload)
 
 bool comments_service_message_validate(comments_service_message_type t, const cJSON *json, comments_service_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct folder_tree_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct folder_tree_vnode folder_tree_vnode;
-enum { FOLDER_TREE_VN_TRUE = 1, FOLDER_TREE_VN_FALSE, FOLDER_TREE_VN_INVALID, FOLDER_TREE_VN_REF, FOLDER_TREE_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    FOLDER_TREE_VF_TRUE = 1,
+    FOLDER_TREE_VF_FALSE = 2,
+    FOLDER_TREE_VF_INVALID = 4,
+    FOLDER_TREE_VF_REF = 8,
+    FOLDER_TREE_VF_TYPE = 16,   /* type */
+    FOLDER_TREE_VF_VALUE = 32,  /* enum, const */
+    FOLDER_TREE_VF_NUM = 64,    /* number checks */
+    FOLDER_TREE_VF_STR = 128,   /* string checks */
+    FOLDER_TREE_VF_ARR = 256,   /* array checks */
+    FOLDER_TREE_VF_OBJ = 512,   /* object checks */
+    FOLDER_TREE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    FOLDER_TREE_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { FOLDER_TREE_VV_STR = 1, FOLDER_TREE_VV_NUM, FOLDER_TREE_VV_TRUE, FOLDER_TREE_VV_FALSE, FOLDER_TREE_VV_NULL, FOLDER_TREE_VV_JSON };
 typedef struct folder_tree_vval {
@@ -72,7 +87,7 @@ typedef struct folder_tree_vreq { /* a required member and its message */
     const char *msg;
 } folder_tree_vreq;
 typedef struct folder_tree_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const folder_tree_vnode *fn;
 } folder_tree_vprop;
 typedef struct folder_tree_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct folder_tree_vtuple { /* items as an array: the schema of item `in
     const folder_tree_vnode *fn;
 } folder_tree_vtuple;
 struct folder_tree_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const folder_tree_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct folder_tree_vnode {
     const folder_tree_vnode *add_items, *contains;
     const folder_tree_vreq *required;
     const folder_tree_vprop *members;
+    size_t nmembers;
     const folder_tree_vpat *patterns;
     bool add_false;
     const folder_tree_vnode *add, *names;

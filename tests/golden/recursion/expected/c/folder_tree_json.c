@@ -25,6 +25,14 @@
 #define KO FOLDER_TREE_K_OBJ
 #define KU FOLDER_TREE_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *folder_tree_##N##_print(const folder_tree_##N *o) { return folder_tree_rt_print_tree(folder_tree_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const folder_tree_rec_desc rd_##N = {#N, sizeof(folder_tree_##N), offsetof(folder_tree_##N, extra_json), fd_##N, \
+                                         count, folder_tree_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     folder_tree_##N *folder_tree_##N##_new(void) { return calloc(1, sizeof(folder_tree_##N)); }            \
     void folder_tree_##N##_init(folder_tree_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -83,33 +95,27 @@ static const folder_tree_rec_desc rd_Comment;
 
 #define T folder_tree_FolderTree
 static const folder_tree_field fd_FolderTree[] = {
-    { "root", O(root), 0, 0, 0, 0, SC, KO, &rd_Folder },
+    F("root", root, REQ, NN, KO, &rd_Folder),
 };
-static const folder_tree_rec_desc rd_FolderTree = {"FolderTree", sizeof(T), O(extra_json), fd_FolderTree, 1, folder_tree_FolderTree_validate};
 #undef T
-T_FNS(FolderTree, rec, rd)
-R_FNS(FolderTree)
+REC(FolderTree, 1)
 
 #define T folder_tree_Folder
 static const folder_tree_field fd_Folder[] = {
-    { "name", O(name), 0, 0, 0, 0, SC, KS, NULL },
-    { "children", O(children), O(has_children), 0, O(children_count), 0, SL, KO, &rd_Folder },
-    { "parent", O(parent), O(has_parent), 0, 0, 0, SC, KO, &rd_Folder },
+    F("name", name, REQ, NN, KS, NULL),
+    FL("children", children, OPT, NN, KO, &rd_Folder),
+    F("parent", parent, OPT, NN, KO, &rd_Folder),
 };
-static const folder_tree_rec_desc rd_Folder = {"Folder", sizeof(T), O(extra_json), fd_Folder, 3, folder_tree_Folder_validate};
 #undef T
-T_FNS(Folder, rec, rd)
-R_FNS(Folder)
+REC(Folder, 3)
 
 #define T folder_tree_Comment
 static const folder_tree_field fd_Comment[] = {
-    { "text", O(text), O(has_text), 0, 0, 0, SC, KS, NULL },
-    { "replies", O(replies_values), O(has_replies), 0, O(replies_count), O(replies_keys), SD, KO, &rd_Comment },
+    F("text", text, OPT, NN, KS, NULL),
+    FD("replies", replies, OPT, NN, KO, &rd_Comment),
 };
-static const folder_tree_rec_desc rd_Comment = {"Comment", sizeof(T), O(extra_json), fd_Comment, 2, folder_tree_Comment_validate};
 #undef T
-T_FNS(Comment, rec, rd)
-R_FNS(Comment)
+REC(Comment, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const folder_tree_vcheck[])
 #define VVALS (const folder_tree_vval[])
 #define VNODES (const folder_tree_vnode *const[])
+#define F(flag) FOLDER_TREE_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool folder_tree_##N##_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&V, json, err); }
 #define CMP FOLDER_TREE_C_CMP
 #define MIN FOLDER_TREE_C_MIN
 #define MAX FOLDER_TREE_C_MAX
 #define STR FOLDER_TREE_VV_STR
 #define NUM FOLDER_TREE_VV_NUM
 #define JSON FOLDER_TREE_VV_JSON
-#define FMT(f) FOLDER_TREE_C_FORMAT, 0, NULL, NULL, folder_tree_rt_format_##f
+#define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const folder_tree_vnode v_root;
 static const folder_tree_vnode v_Folder_children_items;
@@ -31,82 +37,62 @@ static const folder_tree_vnode v_Folder_children;
 static const folder_tree_vnode v_Comment;
 static const folder_tree_vnode v_Comment_replies;
 static const folder_tree_vnode v_Comment_replies_extra;
-
+static const folder_tree_vprop vm_root[] = {
+    { "root", &v_Folder_children_items},
+};
 static const folder_tree_vnode v_root = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const folder_tree_vreq[]){
         { "root", "missing required property 'root'"},
         {NULL, NULL}},
-    .members = (const folder_tree_vprop[]){
-        { "root", &v_Folder_children_items},
-        {NULL, NULL}},
+    MEMBERS(vm_root),
 };
-
-static const folder_tree_vnode v_Folder_children_items = {
-    .kind = FOLDER_TREE_VN_REF,
-    .ref = &v_Folder,
+static const folder_tree_vnode v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
+static const folder_tree_vprop vm_Folder[] = {
+    { "children", &v_Folder_children},
+    { "name", &v_Comment_text},
+    { "parent", &v_Folder_children_items},
 };
-
 static const folder_tree_vnode v_Folder = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const folder_tree_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
-    .members = (const folder_tree_vprop[]){
-        { "children", &v_Folder_children},
-        { "name", &v_Comment_text},
-        { "parent", &v_Folder_children_items},
-        {NULL, NULL}},
+    MEMBERS(vm_Folder),
 };
-
 static const folder_tree_vnode v_Comment_text = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const folder_tree_vnode v_Folder_children = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_Folder_children_items,
 };
-
-static const folder_tree_vnode v_Comment = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const folder_tree_vprop[]){
-        { "replies", &v_Comment_replies},
-        { "text", &v_Comment_text},
-        {NULL, NULL}},
+static const folder_tree_vprop vm_Comment[] = {
+    { "replies", &v_Comment_replies},
+    { "text", &v_Comment_text},
 };
-
+static const folder_tree_vnode v_Comment = {
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Comment),
+};
 static const folder_tree_vnode v_Comment_replies = {
-    .kind = FOLDER_TREE_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_Comment_replies_extra,
 };
-
-static const folder_tree_vnode v_Comment_replies_extra = {
-    .kind = FOLDER_TREE_VN_REF,
-    .ref = &v_Comment,
-};
+static const folder_tree_vnode v_Comment_replies_extra = {.f = F(REF), .ref = &v_Comment};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&v_root, json, err); }
-
-bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&v_Folder, json, err); }
-
-bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&v_Comment, json, err); }
+VALIDATOR(FolderTree, v_root)
+VALIDATOR(Folder, v_Folder)
+VALIDATOR(Comment, v_Comment)
 
 bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json, folder_tree_error *err)
 {

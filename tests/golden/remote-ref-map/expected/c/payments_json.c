@@ -25,6 +25,14 @@
 #define KO PAYMENTS_K_OBJ
 #define KU PAYMENTS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
+                                         count, payments_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
     void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -80,23 +92,19 @@ static const payments_rec_desc rd_Money;
 
 #define T payments_PaymentReceived
 static const payments_field fd_PaymentReceived[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "amount", O(amount), 0, 0, 0, 0, SC, KO, &rd_Money },
+    F("id", id, REQ, NN, KS, NULL),
+    F("amount", amount, REQ, NN, KO, &rd_Money),
 };
-static const payments_rec_desc rd_PaymentReceived = {"PaymentReceived", sizeof(T), O(extra_json), fd_PaymentReceived, 2, payments_PaymentReceived_validate};
 #undef T
-T_FNS(PaymentReceived, rec, rd)
-R_FNS(PaymentReceived)
+REC(PaymentReceived, 2)
 
 #define T payments_Money
 static const payments_field fd_Money[] = {
-    { "amount", O(amount), 0, 0, 0, 0, SC, KI, NULL },
-    { "currency", O(currency), 0, 0, 0, 0, SC, KS, NULL },
+    F("amount", amount, REQ, NN, KI, NULL),
+    F("currency", currency, REQ, NN, KS, NULL),
 };
-static const payments_rec_desc rd_Money = {"Money", sizeof(T), O(extra_json), fd_Money, 2, payments_Money_validate};
 #undef T
-T_FNS(Money, rec, rd)
-R_FNS(Money)
+REC(Money, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const payments_vcheck[])
 #define VVALS (const payments_vval[])
 #define VNODES (const payments_vnode *const[])
+#define F(flag) PAYMENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); }
 #define CMP PAYMENTS_C_CMP
 #define MIN PAYMENTS_C_MIN
 #define MAX PAYMENTS_C_MAX
 #define STR PAYMENTS_VV_STR
 #define NUM PAYMENTS_VV_NUM
 #define JSON PAYMENTS_VV_JSON
-#define FMT(f) PAYMENTS_C_FORMAT, 0, NULL, NULL, payments_rt_format_##f
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const payments_vnode v_payments_paymentReceived_payload;
 static const payments_vnode v_payments_paymentReceived_payload_id;
@@ -30,81 +36,62 @@ static const payments_vnode v_Money;
 static const payments_vnode v_Money_amount;
 static const payments_vnode v_Money_currency;
 static const payments_vnode v_Currency;
-
+static const payments_vprop vm_payments_paymentReceived_payload[] = {
+    { "amount", &v_payments_paymentReceived_payload_amount},
+    { "id", &v_payments_paymentReceived_payload_id},
+};
 static const payments_vnode v_payments_paymentReceived_payload = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "id", "missing required property 'id'"},
         { "amount", "missing required property 'amount'"},
         {NULL, NULL}},
-    .members = (const payments_vprop[]){
-        { "amount", &v_payments_paymentReceived_payload_amount},
-        { "id", &v_payments_paymentReceived_payload_id},
-        {NULL, NULL}},
+    MEMBERS(vm_payments_paymentReceived_payload),
 };
-
 static const payments_vnode v_payments_paymentReceived_payload_id = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { PAYMENTS_C_FORMAT, 0, "must be a valid uuid (format)", NULL, payments_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
-static const payments_vnode v_payments_paymentReceived_payload_amount = {
-    .kind = PAYMENTS_VN_REF,
-    .ref = &v_Money,
+static const payments_vnode v_payments_paymentReceived_payload_amount = {.f = F(REF), .ref = &v_Money};
+static const payments_vprop vm_Money[] = {
+    { "amount", &v_Money_amount},
+    { "currency", &v_Money_currency},
 };
-
 static const payments_vnode v_Money = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
-    .members = (const payments_vprop[]){
-        { "amount", &v_Money_amount},
-        { "currency", &v_Money_currency},
-        {NULL, NULL}},
+    MEMBERS(vm_Money),
 };
-
 static const payments_vnode v_Money_amount = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const payments_vnode v_Money_currency = {
-    .kind = PAYMENTS_VN_REF,
-    .ref = &v_Currency,
-};
-
+static const payments_vnode v_Money_currency = {.f = F(REF), .ref = &v_Currency};
 static const payments_vnode v_Currency = {
-    .kind = PAYMENTS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_payments_paymentReceived_payload, json, err); }
-
-bool payments_Money_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_Money, json, err); }
-
-bool payments_Currency_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&v_Currency, json, err); }
+VALIDATOR(PaymentReceived, v_payments_paymentReceived_payload)
+VALIDATOR(Money, v_Money)
+VALIDATOR(Currency, v_Currency)
 
 bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct keywords_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct keywords_vnode keywords_vnode;
-enum { KEYWORDS_VN_TRUE = 1, KEYWORDS_VN_FALSE, KEYWORDS_VN_INVALID, KEYWORDS_VN_REF, KEYWORDS_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    KEYWORDS_VF_TRUE = 1,
+    KEYWORDS_VF_FALSE = 2,
+    KEYWORDS_VF_INVALID = 4,
+    KEYWORDS_VF_REF = 8,
+    KEYWORDS_VF_TYPE = 16,   /* type */
+    KEYWORDS_VF_VALUE = 32,  /* enum, const */
+    KEYWORDS_VF_NUM = 64,    /* number checks */
+    KEYWORDS_VF_STR = 128,   /* string checks */
+    KEYWORDS_VF_ARR = 256,   /* array checks */
+    KEYWORDS_VF_OBJ = 512,   /* object checks */
+    KEYWORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    KEYWORDS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { KEYWORDS_VV_STR = 1, KEYWORDS_VV_NUM, KEYWORDS_VV_TRUE, KEYWORDS_VV_FALSE, KEYWORDS_VV_NULL, KEYWORDS_VV_JSON };
 typedef struct keywords_vval {
@@ -72,7 +87,7 @@ typedef struct keywords_vreq { /* a required member and its message */
     const char *msg;
 } keywords_vreq;
 typedef struct keywords_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const keywords_vnode *fn;
 } keywords_vprop;
 typedef struct keywords_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct keywords_vtuple { /* items as an array: the schema of item `index
     const keywords_vnode *fn;
 } keywords_vtuple;
 struct keywords_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const keywords_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct keywords_vnode {
     const keywords_vnode *add_items, *contains;
     const keywords_vreq *required;
     const keywords_vprop *members;
+    size_t nmembers;
     const keywords_vpat *patterns;
     bool add_false;
     const keywords_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO KEYWORDS_K_OBJ
 #define KU KEYWORDS_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *keywords_##N##_print(const keywords_##N *o) { return keywords_rt_print_tree(keywords_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const keywords_rec_desc rd_##N = {#N, sizeof(keywords_##N), offsetof(keywords_##N, extra_json), fd_##N, \
+                                         count, keywords_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     keywords_##N *keywords_##N##_new(void) { return calloc(1, sizeof(keywords_##N)); }            \
     void keywords_##N##_init(keywords_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -93,35 +105,31 @@ static const keywords_rec_desc rd_Delete;
 
 #define T keywords_Struct
 static const keywords_field fd_Struct[] = {
-    { "class", O(class), O(has_class), 0, 0, 0, SC, KS, NULL },
-    { "from", O(from), O(has_from), 0, 0, 0, SC, KS, NULL },
-    { "import", O(import), O(has_import), 0, 0, 0, SC, KS, NULL },
-    { "default", O(default_), O(has_default_), 0, 0, 0, SC, KI, NULL },
-    { "delete", O(delete), O(has_delete), 0, 0, 0, SC, KB, NULL },
-    { "function", O(function), O(has_function), 0, 0, 0, SC, KS, NULL },
-    { "type", O(type), O(has_type), 0, 0, 0, SC, KS, NULL },
-    { "struct", O(struct__values), O(has_struct_), 0, O(struct__count), O(struct__keys), SD, KJ, NULL },
-    { "None", O(none), O(has_none), 0, 0, 0, SC, KJ, NULL },
-    { "typeof", O(typeof), O(has_typeof), 0, 0, 0, SC, KS, NULL },
-    { "var", O(var), O(has_var), 0, 0, 0, SC, KS, NULL },
-    { "int", O(int_), O(has_int_), 0, 0, 0, SC, KI, NULL },
-    { "async", O(async), O(has_async), 0, 0, 0, SC, KB, NULL },
+    F("class", class, OPT, NN, KS, NULL),
+    F("from", from, OPT, NN, KS, NULL),
+    F("import", import, OPT, NN, KS, NULL),
+    F("default", default_, OPT, NN, KI, NULL),
+    F("delete", delete, OPT, NN, KB, NULL),
+    F("function", function, OPT, NN, KS, NULL),
+    F("type", type, OPT, NN, KS, NULL),
+    FD("struct", struct_, OPT, NN, KJ, NULL),
+    F("None", none, OPT, NN, KJ, NULL),
+    F("typeof", typeof, OPT, NN, KS, NULL),
+    F("var", var, OPT, NN, KS, NULL),
+    F("int", int_, OPT, NN, KI, NULL),
+    F("async", async, OPT, NN, KB, NULL),
 };
-static const keywords_rec_desc rd_Struct = {"Struct", sizeof(T), O(extra_json), fd_Struct, 13, keywords_Struct_validate};
 #undef T
-T_FNS(Struct, rec, rd)
-R_FNS(Struct)
+REC(Struct, 13)
 
 #define T keywords_Delete
 static const keywords_field fd_Delete[] = {
-    { "return", O(return_), O(has_return_), 0, 0, 0, SC, KS, NULL },
-    { "yield", O(yield), O(has_yield), 0, 0, 0, SC, KS, NULL },
-    { "enum", O(enum_), O(has_enum_), 0, 0, 0, SC, KE, &ed_Default },
+    F("return", return_, OPT, NN, KS, NULL),
+    F("yield", yield, OPT, NN, KS, NULL),
+    F("enum", enum_, OPT, NN, KE, &ed_Default),
 };
-static const keywords_rec_desc rd_Delete = {"Delete", sizeof(T), O(extra_json), fd_Delete, 3, keywords_Delete_validate};
 #undef T
-T_FNS(Delete, rec, rd)
-R_FNS(Delete)
+REC(Delete, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -15,13 +15,19 @@
 #define VCHECKS (const keywords_vcheck[])
 #define VVALS (const keywords_vval[])
 #define VNODES (const keywords_vnode *const[])
+#define F(flag) KEYWORDS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool keywords_##N##_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&V, json, err); }
 #define CMP KEYWORDS_C_CMP
 #define MIN KEYWORDS_C_MIN
 #define MAX KEYWORDS_C_MAX
 #define STR KEYWORDS_VV_STR
 #define NUM KEYWORDS_VV_NUM
 #define JSON KEYWORDS_VV_JSON
-#define FMT(f) KEYWORDS_C_FORMAT, 0, NULL, NULL, keywords_rt_format_##f
+#define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const keywords_vnode v_struct;
 static const keywords_vnode v_delete_payload_return;
@@ -32,62 +38,49 @@ static const keywords_vnode v_struct_None;
 static const keywords_vnode v_default;
 static const keywords_vnode v_delete_payload;
 static const keywords_vnode v_delete_payload_enum;
-
+static const keywords_vprop vm_struct[] = {
+    { "None", &v_struct_None},
+    { "async", &v_struct_async},
+    { "class", &v_delete_payload_return},
+    { "default", &v_struct_default},
+    { "delete", &v_struct_async},
+    { "from", &v_delete_payload_return},
+    { "function", &v_delete_payload_return},
+    { "import", &v_delete_payload_return},
+    { "int", &v_struct_default},
+    { "struct", &v_struct_struct},
+    { "type", &v_delete_payload_return},
+    { "typeof", &v_delete_payload_return},
+    { "var", &v_delete_payload_return},
+};
 static const keywords_vnode v_struct = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const keywords_vprop[]){
-        { "None", &v_struct_None},
-        { "async", &v_struct_async},
-        { "class", &v_delete_payload_return},
-        { "default", &v_struct_default},
-        { "delete", &v_struct_async},
-        { "from", &v_delete_payload_return},
-        { "function", &v_delete_payload_return},
-        { "import", &v_delete_payload_return},
-        { "int", &v_struct_default},
-        { "struct", &v_struct_struct},
-        { "type", &v_delete_payload_return},
-        { "typeof", &v_delete_payload_return},
-        { "var", &v_delete_payload_return},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_struct),
 };
-
 static const keywords_vnode v_delete_payload_return = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const keywords_vnode v_struct_default = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
 static const keywords_vnode v_struct_async = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
-
 static const keywords_vnode v_struct_struct = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE),
+    .type_mask = 64, .type_expected = "expected object",
 };
-
 static const keywords_vnode v_struct_None = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 1,
-    .type_expected = "expected null",
+    .f = 0 | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
 };
-
 static const keywords_vnode v_default = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "if", 0},
         {STR, "else", 0},
@@ -97,32 +90,24 @@ static const keywords_vnode v_default = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'if', 'else', 'while', 'None', 'true'",
 };
-
+static const keywords_vprop vm_delete_payload[] = {
+    { "enum", &v_delete_payload_enum},
+    { "return", &v_delete_payload_return},
+    { "yield", &v_delete_payload_return},
+};
 static const keywords_vnode v_delete_payload = {
-    .kind = KEYWORDS_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const keywords_vprop[]){
-        { "enum", &v_delete_payload_enum},
-        { "return", &v_delete_payload_return},
-        { "yield", &v_delete_payload_return},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_delete_payload),
 };
-
-static const keywords_vnode v_delete_payload_enum = {
-    .kind = KEYWORDS_VN_REF,
-    .ref = &v_default,
-};
+static const keywords_vnode v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool keywords_Struct_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&v_struct, json, err); }
-
-bool keywords_Default_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&v_default, json, err); }
-
-bool keywords_Delete_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&v_delete_payload, json, err); }
+VALIDATOR(Struct, v_struct)
+VALIDATOR(Default, v_default)
+VALIDATOR(Delete, v_delete_payload)
 
 bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywords_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct shop_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct shop_vnode shop_vnode;
-enum { SHOP_VN_TRUE = 1, SHOP_VN_FALSE, SHOP_VN_INVALID, SHOP_VN_REF, SHOP_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SHOP_VF_TRUE = 1,
+    SHOP_VF_FALSE = 2,
+    SHOP_VF_INVALID = 4,
+    SHOP_VF_REF = 8,
+    SHOP_VF_TYPE = 16,   /* type */
+    SHOP_VF_VALUE = 32,  /* enum, const */
+    SHOP_VF_NUM = 64,    /* number checks */
+    SHOP_VF_STR = 128,   /* string checks */
+    SHOP_VF_ARR = 256,   /* array checks */
+    SHOP_VF_OBJ = 512,   /* object checks */
+    SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SHOP_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SHOP_VV_STR = 1, SHOP_VV_NUM, SHOP_VV_TRUE, SHOP_VV_FALSE, SHOP_VV_NULL, SHOP_VV_JSON };
 typedef struct shop_vval {
@@ -72,7 +87,7 @@ typedef struct shop_vreq { /* a required member and its message */
     const char *msg;
 } shop_vreq;
 typedef struct shop_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const shop_vnode *fn;
 } shop_vprop;
 typedef struct shop_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct shop_vtuple { /* items as an array: the schema of item `index` */
     const shop_vnode *fn;
 } shop_vtuple;
 struct shop_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const shop_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct shop_vnode {
     const shop_vnode *add_items, *contains;
     const shop_vreq *required;
     const shop_vprop *members;
+    size_t nmembers;
     const shop_vpat *patterns;
     bool add_false;
     const shop_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO SHOP_K_OBJ
 #define KU SHOP_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *shop_##N##_print(const shop_##N *o) { return shop_rt_print_tree(shop_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const shop_rec_desc rd_##N = {#N, sizeof(shop_##N), offsetof(shop_##N, extra_json), fd_##N, \
+                                         count, shop_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     shop_##N *shop_##N##_new(void) { return calloc(1, sizeof(shop_##N)); }            \
     void shop_##N##_init(shop_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -108,57 +120,47 @@ static const shop_rec_desc rd_OrderPaid;
 
 #define T shop_JobResponse
 static const shop_field fd_JobResponse[] = {
-    { "success", O(success), 0, 0, 0, 0, SC, KB, NULL },
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "messageName", O(message_name), O(has_message_name), 0, 0, 0, SC, KS, NULL },
-    { "queue", O(queue), O(has_queue), 0, 0, 0, SC, KS, NULL },
+    F("success", success, REQ, NN, KB, NULL),
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("messageName", message_name, OPT, NN, KS, NULL),
+    F("queue", queue, OPT, NN, KS, NULL),
 };
-static const shop_rec_desc rd_JobResponse = {"JobResponse", sizeof(T), O(extra_json), fd_JobResponse, 4, shop_JobResponse_validate};
 #undef T
-T_FNS(JobResponse, rec, rd)
-R_FNS(JobResponse)
+REC(JobResponse, 4)
 
 #define T shop_JobStatus
 static const shop_field fd_JobStatus[] = {
-    { "jobId", O(job_id), O(has_job_id), 0, 0, 0, SC, KS, NULL },
-    { "state", O(state), O(has_state), 0, 0, 0, SC, KE, &ed_JobStatusState },
+    F("jobId", job_id, OPT, NN, KS, NULL),
+    F("state", state, OPT, NN, KE, &ed_JobStatusState),
 };
-static const shop_rec_desc rd_JobStatus = {"JobStatus", sizeof(T), O(extra_json), fd_JobStatus, 2, shop_JobStatus_validate};
 #undef T
-T_FNS(JobStatus, rec, rd)
-R_FNS(JobStatus)
+REC(JobStatus, 2)
 
 #define T shop_Order
 static const shop_field fd_Order[] = {
-    { "id", O(id), 0, 0, 0, 0, SC, KS, NULL },
-    { "lines", O(lines), 0, 0, O(lines_count), 0, SL, KO, &rd_Line },
-    { "status", O(status), O(has_status), 0, 0, 0, SC, KE, &ed_Status },
-    { "tags", O(tags_values), O(has_tags), 0, O(tags_count), O(tags_keys), SD, KS, NULL },
+    F("id", id, REQ, NN, KS, NULL),
+    FL("lines", lines, REQ, NN, KO, &rd_Line),
+    F("status", status, OPT, NN, KE, &ed_Status),
+    FD("tags", tags, OPT, NN, KS, NULL),
 };
-static const shop_rec_desc rd_Order = {"Order", sizeof(T), O(extra_json), fd_Order, 4, shop_Order_validate};
 #undef T
-T_FNS(Order, rec, rd)
-R_FNS(Order)
+REC(Order, 4)
 
 #define T shop_Line
 static const shop_field fd_Line[] = {
-    { "sku", O(sku), O(has_sku), 0, 0, 0, SC, KS, NULL },
-    { "qty", O(qty), O(has_qty), 0, 0, 0, SC, KI, NULL },
+    F("sku", sku, OPT, NN, KS, NULL),
+    F("qty", qty, OPT, NN, KI, NULL),
 };
-static const shop_rec_desc rd_Line = {"Line", sizeof(T), O(extra_json), fd_Line, 2, shop_Line_validate};
 #undef T
-T_FNS(Line, rec, rd)
-R_FNS(Line)
+REC(Line, 2)
 
 #define T shop_OrderPaid
 static const shop_field fd_OrderPaid[] = {
-    { "orderId", O(order_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "amount", O(amount), O(has_amount), 0, 0, 0, SC, KN, NULL },
+    F("orderId", order_id, REQ, NN, KS, NULL),
+    F("amount", amount, OPT, NN, KN, NULL),
 };
-static const shop_rec_desc rd_OrderPaid = {"OrderPaid", sizeof(T), O(extra_json), fd_OrderPaid, 2, shop_OrderPaid_validate};
 #undef T
-T_FNS(OrderPaid, rec, rd)
-R_FNS(OrderPaid)
+REC(OrderPaid, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

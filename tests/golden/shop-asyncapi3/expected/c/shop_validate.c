@@ -15,13 +15,19 @@
 #define VCHECKS (const shop_vcheck[])
 #define VVALS (const shop_vval[])
 #define VNODES (const shop_vnode *const[])
+#define F(flag) SHOP_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool shop_##N##_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&V, json, err); }
 #define CMP SHOP_C_CMP
 #define MIN SHOP_C_MIN
 #define MAX SHOP_C_MAX
 #define STR SHOP_VV_STR
 #define NUM SHOP_VV_NUM
 #define JSON SHOP_VV_JSON
-#define FMT(f) SHOP_C_FORMAT, 0, NULL, NULL, shop_rt_format_##f
+#define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const shop_vnode v_JobResponse;
 static const shop_vnode v_JobResponse_success;
@@ -39,49 +45,41 @@ static const shop_vnode v_Status;
 static const shop_vnode v_Order_tags;
 static const shop_vnode v_orderPaid_payload;
 static const shop_vnode v_orderPaid_payload_amount;
-
+static const shop_vprop vm_JobResponse[] = {
+    { "jobId", &v_JobResponse_jobId},
+    { "messageName", &v_JobResponse_jobId},
+    { "queue", &v_JobResponse_jobId},
+    { "success", &v_JobResponse_success},
+};
 static const shop_vnode v_JobResponse = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "success", "missing required property 'success'"},
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
-    .members = (const shop_vprop[]){
-        { "jobId", &v_JobResponse_jobId},
-        { "messageName", &v_JobResponse_jobId},
-        { "queue", &v_JobResponse_jobId},
-        { "success", &v_JobResponse_success},
-        {NULL, NULL}},
+    MEMBERS(vm_JobResponse),
 };
-
 static const shop_vnode v_JobResponse_success = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
-
 static const shop_vnode v_JobResponse_jobId = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const shop_vprop vm_JobStatus[] = {
+    { "jobId", &v_JobResponse_jobId},
+    { "state", &v_JobStatus_state},
+};
 static const shop_vnode v_JobStatus = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const shop_vprop[]){
-        { "jobId", &v_JobResponse_jobId},
-        { "state", &v_JobStatus_state},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_JobStatus),
 };
-
 static const shop_vnode v_JobStatus_state = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "waiting", 0},
         {STR, "active", 0},
@@ -91,122 +89,92 @@ static const shop_vnode v_JobStatus_state = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'",
 };
-
+static const shop_vprop vm_Order[] = {
+    { "id", &v_Order_id},
+    { "lines", &v_Order_lines},
+    { "status", &v_Order_status},
+    { "tags", &v_Order_tags},
+};
 static const shop_vnode v_Order = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "id", "missing required property 'id'"},
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
-    .members = (const shop_vprop[]){
-        { "id", &v_Order_id},
-        { "lines", &v_Order_lines},
-        { "status", &v_Order_status},
-        { "tags", &v_Order_tags},
-        {NULL, NULL}},
+    MEMBERS(vm_Order),
 };
-
 static const shop_vnode v_Order_id = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SHOP_C_FORMAT, 0, "must be a valid uuid (format)", NULL, shop_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
 static const shop_vnode v_Order_lines = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 32,
-    .type_expected = "expected array",
+    .f = 0 | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
     .items = &v_Order_lines_items,
 };
-
-static const shop_vnode v_Order_lines_items = {
-    .kind = SHOP_VN_REF,
-    .ref = &v_Line,
+static const shop_vnode v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
+static const shop_vprop vm_Line[] = {
+    { "qty", &v_Line_qty},
+    { "sku", &v_JobResponse_jobId},
 };
-
 static const shop_vnode v_Line = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const shop_vprop[]){
-        { "qty", &v_Line_qty},
-        { "sku", &v_JobResponse_jobId},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Line),
 };
-
 static const shop_vnode v_Line_qty = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
 };
-
-static const shop_vnode v_Order_status = {
-    .kind = SHOP_VN_REF,
-    .ref = &v_Status,
-};
-
+static const shop_vnode v_Order_status = {.f = F(REF), .ref = &v_Status};
 static const shop_vnode v_Status = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "open", 0},
         {STR, "paid", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'open', 'paid'",
 };
-
 static const shop_vnode v_Order_tags = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
     .add = &v_JobResponse_jobId,
 };
-
+static const shop_vprop vm_orderPaid_payload[] = {
+    { "amount", &v_orderPaid_payload_amount},
+    { "orderId", &v_Order_id},
+};
 static const shop_vnode v_orderPaid_payload = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
         {NULL, NULL}},
-    .members = (const shop_vprop[]){
-        { "amount", &v_orderPaid_payload_amount},
-        { "orderId", &v_Order_id},
-        {NULL, NULL}},
+    MEMBERS(vm_orderPaid_payload),
 };
-
 static const shop_vnode v_orderPaid_payload_amount = {
-    .kind = SHOP_VN_SCHEMA,
-    .type_mask = 12,
-    .type_expected = "expected number",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool shop_JobResponse_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_JobResponse, json, err); }
-
-bool shop_JobStatus_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_JobStatus, json, err); }
-
-bool shop_JobStatusState_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_JobStatus_state, json, err); }
-
-bool shop_Order_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_Order, json, err); }
-
-bool shop_Line_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_Line, json, err); }
-
-bool shop_Status_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_Status, json, err); }
-
-bool shop_OrderPaid_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&v_orderPaid_payload, json, err); }
+VALIDATOR(JobResponse, v_JobResponse)
+VALIDATOR(JobStatus, v_JobStatus)
+VALIDATOR(JobStatusState, v_JobStatus_state)
+VALIDATOR(Order, v_Order)
+VALIDATOR(Line, v_Line)
+VALIDATOR(Status, v_Status)
+VALIDATOR(OrderPaid, v_orderPaid_payload)
 
 bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *err)
 {

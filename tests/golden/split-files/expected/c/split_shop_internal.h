@@ -40,7 +40,22 @@ typedef struct split_shop_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct split_shop_vnode split_shop_vnode;
-enum { SPLIT_SHOP_VN_TRUE = 1, SPLIT_SHOP_VN_FALSE, SPLIT_SHOP_VN_INVALID, SPLIT_SHOP_VN_REF, SPLIT_SHOP_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SPLIT_SHOP_VF_TRUE = 1,
+    SPLIT_SHOP_VF_FALSE = 2,
+    SPLIT_SHOP_VF_INVALID = 4,
+    SPLIT_SHOP_VF_REF = 8,
+    SPLIT_SHOP_VF_TYPE = 16,   /* type */
+    SPLIT_SHOP_VF_VALUE = 32,  /* enum, const */
+    SPLIT_SHOP_VF_NUM = 64,    /* number checks */
+    SPLIT_SHOP_VF_STR = 128,   /* string checks */
+    SPLIT_SHOP_VF_ARR = 256,   /* array checks */
+    SPLIT_SHOP_VF_OBJ = 512,   /* object checks */
+    SPLIT_SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SPLIT_SHOP_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SPLIT_SHOP_VV_STR = 1, SPLIT_SHOP_VV_NUM, SPLIT_SHOP_VV_TRUE, SPLIT_SHOP_VV_FALSE, SPLIT_SHOP_VV_NULL, SPLIT_SHOP_VV_JSON };
 typedef struct split_shop_vval {
@@ -72,7 +87,7 @@ typedef struct split_shop_vreq { /* a required member and its message */
     const char *msg;
 } split_shop_vreq;
 typedef struct split_shop_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const split_shop_vnode *fn;
 } split_shop_vprop;
 typedef struct split_shop_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct split_shop_vtuple { /* items as an array: the schema of item `ind
     const split_shop_vnode *fn;
 } split_shop_vtuple;
 struct split_shop_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const split_shop_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct split_shop_vnode {
     const split_shop_vnode *add_items, *contains;
     const split_shop_vreq *required;
     const split_shop_vprop *members;
+    size_t nmembers;
     const split_shop_vpat *patterns;
     bool add_false;
     const split_shop_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO SPLIT_SHOP_K_OBJ
 #define KU SPLIT_SHOP_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *split_shop_##N##_print(const split_shop_##N *o) { return split_shop_rt_print_tree(split_shop_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const split_shop_rec_desc rd_##N = {#N, sizeof(split_shop_##N), offsetof(split_shop_##N, extra_json), fd_##N, \
+                                         count, split_shop_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     split_shop_##N *split_shop_##N##_new(void) { return calloc(1, sizeof(split_shop_##N)); }            \
     void split_shop_##N##_init(split_shop_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -93,34 +105,28 @@ static const split_shop_rec_desc rd_Address;
 
 #define T split_shop_Money
 static const split_shop_field fd_Money[] = {
-    { "amount", O(amount), 0, 0, 0, 0, SC, KI, NULL },
-    { "currency", O(currency), 0, 0, 0, 0, SC, KE, &ed_Currency },
+    F("amount", amount, REQ, NN, KI, NULL),
+    F("currency", currency, REQ, NN, KE, &ed_Currency),
 };
-static const split_shop_rec_desc rd_Money = {"Money", sizeof(T), O(extra_json), fd_Money, 2, split_shop_Money_validate};
 #undef T
-T_FNS(Money, rec, rd)
-R_FNS(Money)
+REC(Money, 2)
 
 #define T split_shop_OrderPlaced
 static const split_shop_field fd_OrderPlaced[] = {
-    { "orderId", O(order_id), 0, 0, 0, 0, SC, KS, NULL },
-    { "total", O(total), 0, 0, 0, 0, SC, KO, &rd_Money },
-    { "shipping", O(shipping), O(has_shipping), 0, 0, 0, SC, KO, &rd_Address },
+    F("orderId", order_id, REQ, NN, KS, NULL),
+    F("total", total, REQ, NN, KO, &rd_Money),
+    F("shipping", shipping, OPT, NN, KO, &rd_Address),
 };
-static const split_shop_rec_desc rd_OrderPlaced = {"OrderPlaced", sizeof(T), O(extra_json), fd_OrderPlaced, 3, split_shop_OrderPlaced_validate};
 #undef T
-T_FNS(OrderPlaced, rec, rd)
-R_FNS(OrderPlaced)
+REC(OrderPlaced, 3)
 
 #define T split_shop_Address
 static const split_shop_field fd_Address[] = {
-    { "line1", O(line1), O(has_line1), 0, 0, 0, SC, KS, NULL },
-    { "country", O(country), O(has_country), 0, 0, 0, SC, KS, NULL },
+    F("line1", line1, OPT, NN, KS, NULL),
+    F("country", country, OPT, NN, KS, NULL),
 };
-static const split_shop_rec_desc rd_Address = {"Address", sizeof(T), O(extra_json), fd_Address, 2, split_shop_Address_validate};
 #undef T
-T_FNS(Address, rec, rd)
-R_FNS(Address)
+REC(Address, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

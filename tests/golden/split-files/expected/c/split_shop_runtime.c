@@ -1757,33 +1757,44 @@ static bool vcheck_ok(const split_shop_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const split_shop_vnode *v, const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+{
+    if (v->f == SPLIT_SHOP_VF_TYPE && c->depth < SPLIT_SHOP_MAX_DEPTH && split_shop_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !SPLIT_SHOP_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return split_shop_rt_vnode(v, x, p, c);
+}
+
 bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
-    switch (v->kind) {
-    case SPLIT_SHOP_VN_TRUE:
-        return true;
-    case SPLIT_SHOP_VN_FALSE:
-        split_shop_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case SPLIT_SHOP_VN_INVALID:
-        split_shop_rt_report(c, p, v->msg);
-        return false;
-    case SPLIT_SHOP_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (SPLIT_SHOP_VF_TRUE | SPLIT_SHOP_VF_FALSE | SPLIT_SHOP_VF_INVALID | SPLIT_SHOP_VF_REF)) {
+        if (f & SPLIT_SHOP_VF_TRUE)
+            return true;
+        if (f & SPLIT_SHOP_VF_FALSE) {
+            split_shop_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & SPLIT_SHOP_VF_INVALID) {
+            split_shop_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
             return split_shop_rt_too_deep(c, p);
         c->depth++;
-        bool r = split_shop_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
         return split_shop_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & SPLIT_SHOP_VF_TYPE) {
         if (!split_shop_rt_type_in(x, v->type_mask)) {
             split_shop_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1791,7 +1802,7 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & SPLIT_SHOP_VF_VALUE) && v->enum_vals) {
         const split_shop_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1800,13 +1811,13 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & SPLIT_SHOP_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         split_shop_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && SPLIT_SHOP_IS_NUMBER(x))
+    if ((f & SPLIT_SHOP_VF_NUM) && SPLIT_SHOP_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && SPLIT_SHOP_IS_STRING(x)) {
+    if ((f & SPLIT_SHOP_VF_STR) && SPLIT_SHOP_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const split_shop_vcheck *k = v->str; k->op; k++) {
@@ -1831,7 +1842,7 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             PFX_FAIL();
         }
     }
-    if (SPLIT_SHOP_IS_ARRAY(x)) {
+    if ((f & SPLIT_SHOP_VF_ARR) && SPLIT_SHOP_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1845,7 +1856,7 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const split_shop_pseg seg = {p, NULL, i};
-                if (v->items && !split_shop_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1853,7 +1864,7 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!split_shop_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1878,7 +1889,7 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             }
         }
     }
-    if (SPLIT_SHOP_IS_OBJECT(x)) {
+    if ((f & SPLIT_SHOP_VF_OBJ) && SPLIT_SHOP_IS_OBJECT(x)) {
         for (const split_shop_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 split_shop_rt_report(c, p, r->msg);
@@ -1886,20 +1897,35 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & SPLIT_SHOP_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const split_shop_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const split_shop_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const split_shop_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!split_shop_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & SPLIT_SHOP_VF_MORE))
+                    continue;
                 for (const split_shop_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = split_shop_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1933,8 +1959,12 @@ bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_
                 PFX_FAIL();
         }
     }
+    if (!(f & SPLIT_SHOP_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const split_shop_vnode *const *a = v->all_of; a && *a; a++)
-        if (!split_shop_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         split_shop_vctx q = {NULL, c->depth};

@@ -15,13 +15,19 @@
 #define VCHECKS (const split_shop_vcheck[])
 #define VVALS (const split_shop_vval[])
 #define VNODES (const split_shop_vnode *const[])
+#define F(flag) SPLIT_SHOP_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool split_shop_##N##_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&V, json, err); }
 #define CMP SPLIT_SHOP_C_CMP
 #define MIN SPLIT_SHOP_C_MIN
 #define MAX SPLIT_SHOP_C_MAX
 #define STR SPLIT_SHOP_VV_STR
 #define NUM SPLIT_SHOP_VV_NUM
 #define JSON SPLIT_SHOP_VV_JSON
-#define FMT(f) SPLIT_SHOP_C_FORMAT, 0, NULL, NULL, split_shop_rt_format_##f
+#define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const split_shop_vnode v_root;
 static const split_shop_vnode v_amount;
@@ -34,39 +40,30 @@ static const split_shop_vnode v_orderPlaced_payload_shipping;
 static const split_shop_vnode v_Address;
 static const split_shop_vnode v_Address_line1;
 static const split_shop_vnode v_Address_country;
-
+static const split_shop_vprop vm_root[] = {
+    { "amount", &v_amount},
+    { "currency", &v_currency},
+};
 static const split_shop_vnode v_root = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const split_shop_vreq[]){
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
-    .members = (const split_shop_vprop[]){
-        { "amount", &v_amount},
-        { "currency", &v_currency},
-        {NULL, NULL}},
+    MEMBERS(vm_root),
 };
-
 static const split_shop_vnode v_amount = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 4,
-    .type_expected = "expected integer",
+    .f = 0 | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
-static const split_shop_vnode v_currency = {
-    .kind = SPLIT_SHOP_VN_REF,
-    .ref = &v_Currency,
-};
-
+static const split_shop_vnode v_currency = {.f = F(REF), .ref = &v_Currency};
 static const split_shop_vnode v_Currency = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "EUR", 0},
         {STR, "USD", 0},
@@ -74,78 +71,58 @@ static const split_shop_vnode v_Currency = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'EUR', 'USD', 'GBP'",
 };
-
+static const split_shop_vprop vm_orderPlaced_payload[] = {
+    { "orderId", &v_orderPlaced_payload_orderId},
+    { "shipping", &v_orderPlaced_payload_shipping},
+    { "total", &v_orderPlaced_payload_total},
+};
 static const split_shop_vnode v_orderPlaced_payload = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const split_shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
         { "total", "missing required property 'total'"},
         {NULL, NULL}},
-    .members = (const split_shop_vprop[]){
-        { "orderId", &v_orderPlaced_payload_orderId},
-        { "shipping", &v_orderPlaced_payload_shipping},
-        { "total", &v_orderPlaced_payload_total},
-        {NULL, NULL}},
+    MEMBERS(vm_orderPlaced_payload),
 };
-
 static const split_shop_vnode v_orderPlaced_payload_orderId = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
-        { SPLIT_SHOP_C_FORMAT, 0, "must be a valid uuid (format)", NULL, split_shop_rt_format_uuid},
-        {0, 0, NULL, NULL, NULL}},
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
 };
-
-static const split_shop_vnode v_orderPlaced_payload_total = {
-    .kind = SPLIT_SHOP_VN_REF,
-    .ref = &v_root,
+static const split_shop_vnode v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
+static const split_shop_vnode v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
+static const split_shop_vprop vm_Address[] = {
+    { "country", &v_Address_country},
+    { "line1", &v_Address_line1},
 };
-
-static const split_shop_vnode v_orderPlaced_payload_shipping = {
-    .kind = SPLIT_SHOP_VN_REF,
-    .ref = &v_Address,
-};
-
 static const split_shop_vnode v_Address = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const split_shop_vprop[]){
-        { "country", &v_Address_country},
-        { "line1", &v_Address_line1},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Address),
 };
-
 static const split_shop_vnode v_Address_line1 = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
 static const split_shop_vnode v_Address_country = {
-    .kind = SPLIT_SHOP_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
         {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool split_shop_Money_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&v_root, json, err); }
-
-bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&v_Currency, json, err); }
-
-bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&v_orderPlaced_payload, json, err); }
-
-bool split_shop_Address_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&v_Address, json, err); }
+VALIDATOR(Money, v_root)
+VALIDATOR(Currency, v_Currency)
+VALIDATOR(OrderPlaced, v_orderPlaced_payload)
+VALIDATOR(Address, v_Address)
 
 bool split_shop_message_validate(split_shop_message_type t, const cJSON *json, split_shop_error *err)
 {

@@ -40,7 +40,22 @@ typedef struct tricky_text_co_vctx {
  * the keywords, their order and the messages of `msggen validate`. Lists end
  * with a zeroed entry. */
 typedef struct tricky_text_co_vnode tricky_text_co_vnode;
-enum { TRICKY_TEXT_CO_VN_TRUE = 1, TRICKY_TEXT_CO_VN_FALSE, TRICKY_TEXT_CO_VN_INVALID, TRICKY_TEXT_CO_VN_REF, TRICKY_TEXT_CO_VN_SCHEMA };
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TRICKY_TEXT_CO_VF_TRUE = 1,
+    TRICKY_TEXT_CO_VF_FALSE = 2,
+    TRICKY_TEXT_CO_VF_INVALID = 4,
+    TRICKY_TEXT_CO_VF_REF = 8,
+    TRICKY_TEXT_CO_VF_TYPE = 16,   /* type */
+    TRICKY_TEXT_CO_VF_VALUE = 32,  /* enum, const */
+    TRICKY_TEXT_CO_VF_NUM = 64,    /* number checks */
+    TRICKY_TEXT_CO_VF_STR = 128,   /* string checks */
+    TRICKY_TEXT_CO_VF_ARR = 256,   /* array checks */
+    TRICKY_TEXT_CO_VF_OBJ = 512,   /* object checks */
+    TRICKY_TEXT_CO_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TRICKY_TEXT_CO_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+};
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TRICKY_TEXT_CO_VV_STR = 1, TRICKY_TEXT_CO_VV_NUM, TRICKY_TEXT_CO_VV_TRUE, TRICKY_TEXT_CO_VV_FALSE, TRICKY_TEXT_CO_VV_NULL, TRICKY_TEXT_CO_VV_JSON };
 typedef struct tricky_text_co_vval {
@@ -72,7 +87,7 @@ typedef struct tricky_text_co_vreq { /* a required member and its message */
     const char *msg;
 } tricky_text_co_vreq;
 typedef struct tricky_text_co_vprop { /* a named member; fn NULL: nothing to check */
-    const char *name;
+    const char *name; /* the members of a node are in strcmp order */
     const tricky_text_co_vnode *fn;
 } tricky_text_co_vprop;
 typedef struct tricky_text_co_vpat { /* patternProperties */
@@ -89,7 +104,7 @@ typedef struct tricky_text_co_vtuple { /* items as an array: the schema of item 
     const tricky_text_co_vnode *fn;
 } tricky_text_co_vtuple;
 struct tricky_text_co_vnode {
-    unsigned char kind;
+    unsigned f; /* _VF_ bits */
     const char *msg; /* _VN_INVALID */
     const tricky_text_co_vnode *ref; /* _VN_REF */
     int type_mask; /* 0: no type keyword */
@@ -106,6 +121,7 @@ struct tricky_text_co_vnode {
     const tricky_text_co_vnode *add_items, *contains;
     const tricky_text_co_vreq *required;
     const tricky_text_co_vprop *members;
+    size_t nmembers;
     const tricky_text_co_vpat *patterns;
     bool add_false;
     const tricky_text_co_vnode *add, *names;

@@ -25,6 +25,14 @@
 #define KO TRICKY_TEXT_CO_K_OBJ
 #define KU TRICKY_TEXT_CO_K_UNION
 #define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -43,8 +51,12 @@
         return o;                                                                                          \
     }                                                                                                      \
     char *tricky_text_co_##N##_print(const tricky_text_co_##N *o) { return tricky_text_co_rt_print_tree(tricky_text_co_##N##_to_json(o)); }
-/* A record's _new and _init: every member NULL, 0 or false. */
-#define R_FNS(N)                                                                                           \
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const tricky_text_co_rec_desc rd_##N = {#N, sizeof(tricky_text_co_##N), offsetof(tricky_text_co_##N, extra_json), fd_##N, \
+                                         count, tricky_text_co_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
     tricky_text_co_##N *tricky_text_co_##N##_new(void) { return calloc(1, sizeof(tricky_text_co_##N)); }            \
     void tricky_text_co_##N##_init(tricky_text_co_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -82,33 +94,27 @@ static const tricky_text_co_rec_desc rd_EvenementSpecialV2;
 
 #define T tricky_text_co_Accepted
 static const tricky_text_co_field fd_Accepted[] = {
-    { "jobId", O(job_id), 0, 0, 0, 0, SC, KS, NULL },
+    F("jobId", job_id, REQ, NN, KS, NULL),
 };
-static const tricky_text_co_rec_desc rd_Accepted = {"Accepted", sizeof(T), O(extra_json), fd_Accepted, 1, tricky_text_co_Accepted_validate};
 #undef T
-T_FNS(Accepted, rec, rd)
-R_FNS(Accepted)
+REC(Accepted, 1)
 
 #define T tricky_text_co_NoteAdded
 static const tricky_text_co_field fd_NoteAdded[] = {
-    { "text", O(text), 0, 0, 0, 0, SC, KS, NULL },
-    { "weird|key", O(weird_key), O(has_weird_key), 0, 0, 0, SC, KS, NULL },
-    { "motto", O(motto), O(has_motto), 0, 0, 0, SC, KS, NULL },
-    { "naïve", O(naive), O(has_naive), 0, 0, 0, SC, KS, NULL },
+    F("text", text, REQ, NN, KS, NULL),
+    F("weird|key", weird_key, OPT, NN, KS, NULL),
+    F("motto", motto, OPT, NN, KS, NULL),
+    F("naïve", naive, OPT, NN, KS, NULL),
 };
-static const tricky_text_co_rec_desc rd_NoteAdded = {"NoteAdded", sizeof(T), O(extra_json), fd_NoteAdded, 4, tricky_text_co_NoteAdded_validate};
 #undef T
-T_FNS(NoteAdded, rec, rd)
-R_FNS(NoteAdded)
+REC(NoteAdded, 4)
 
 #define T tricky_text_co_EvenementSpecialV2
 static const tricky_text_co_field fd_EvenementSpecialV2[] = {
-    { "ok", O(ok), O(has_ok), 0, 0, 0, SC, KB, NULL },
+    F("ok", ok, OPT, NN, KB, NULL),
 };
-static const tricky_text_co_rec_desc rd_EvenementSpecialV2 = {"EvenementSpecialV2", sizeof(T), O(extra_json), fd_EvenementSpecialV2, 1, tricky_text_co_EvenementSpecialV2_validate};
 #undef T
-T_FNS(EvenementSpecialV2, rec, rd)
-R_FNS(EvenementSpecialV2)
+REC(EvenementSpecialV2, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

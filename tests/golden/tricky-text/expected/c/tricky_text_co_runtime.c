@@ -1762,33 +1762,44 @@ static bool vcheck_ok(const tricky_text_co_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const tricky_text_co_vnode *v, const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+{
+    if (v->f == TRICKY_TEXT_CO_VF_TYPE && c->depth < TRICKY_TEXT_CO_MAX_DEPTH && tricky_text_co_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !TRICKY_TEXT_CO_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return tricky_text_co_rt_vnode(v, x, p, c);
+}
+
 bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
-    switch (v->kind) {
-    case TRICKY_TEXT_CO_VN_TRUE:
-        return true;
-    case TRICKY_TEXT_CO_VN_FALSE:
-        tricky_text_co_rt_report(c, p, "not allowed (false schema)");
-        return false;
-    case TRICKY_TEXT_CO_VN_INVALID:
-        tricky_text_co_rt_report(c, p, v->msg);
-        return false;
-    case TRICKY_TEXT_CO_VN_REF: {
+    const unsigned f = v->f;
+    if (f & (TRICKY_TEXT_CO_VF_TRUE | TRICKY_TEXT_CO_VF_FALSE | TRICKY_TEXT_CO_VF_INVALID | TRICKY_TEXT_CO_VF_REF)) {
+        if (f & TRICKY_TEXT_CO_VF_TRUE)
+            return true;
+        if (f & TRICKY_TEXT_CO_VF_FALSE) {
+            tricky_text_co_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & TRICKY_TEXT_CO_VF_INVALID) {
+            tricky_text_co_rt_report(c, p, v->msg);
+            return false;
+        }
         if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
             return tricky_text_co_rt_too_deep(c, p);
         c->depth++;
-        bool r = tricky_text_co_rt_vnode(v->ref, x, p, c);
+        bool r = vcall(v->ref, x, p, c);
         c->depth--;
         return r;
-    }
-    default:
-        break;
     }
     bool ok = true;
     if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
         return tricky_text_co_rt_too_deep(c, p);
     c->depth++;
-    if (v->type_mask) {
+    if (f & TRICKY_TEXT_CO_VF_TYPE) {
         if (!tricky_text_co_rt_type_in(x, v->type_mask)) {
             tricky_text_co_rt_report_type(c, p, v->type_expected, x);
             PFX_FAIL();
@@ -1796,7 +1807,7 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (v->enum_vals) {
+    if ((f & TRICKY_TEXT_CO_VF_VALUE) && v->enum_vals) {
         const tricky_text_co_vval *e = v->enum_vals;
         while (e->kind && !vequal(e, x))
             e++;
@@ -1805,13 +1816,13 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (v->const_val && !vequal(v->const_val, x)) {
+    if ((f & TRICKY_TEXT_CO_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
         tricky_text_co_rt_report(c, p, v->const_msg);
         PFX_FAIL();
     }
-    if (v->num && TRICKY_TEXT_CO_IS_NUMBER(x))
+    if ((f & TRICKY_TEXT_CO_VF_NUM) && TRICKY_TEXT_CO_IS_NUMBER(x))
         CHECK_ALL(v->num, x->valuedouble)
-    if (v->str && TRICKY_TEXT_CO_IS_STRING(x)) {
+    if ((f & TRICKY_TEXT_CO_VF_STR) && TRICKY_TEXT_CO_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;
         for (const tricky_text_co_vcheck *k = v->str; k->op; k++) {
@@ -1836,7 +1847,7 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             PFX_FAIL();
         }
     }
-    if (TRICKY_TEXT_CO_IS_ARRAY(x)) {
+    if ((f & TRICKY_TEXT_CO_VF_ARR) && TRICKY_TEXT_CO_IS_ARRAY(x)) {
         if (v->count)
             CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
         if (v->unique) {
@@ -1850,7 +1861,7 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const tricky_text_co_pseg seg = {p, NULL, i};
-                if (v->items && !tricky_text_co_rt_vnode(v->items, e, &seg, c))
+                if (v->items && !vcall(v->items, e, &seg, c))
                     PFX_FAIL();
                 if (!v->tuple)
                     continue;
@@ -1858,7 +1869,7 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
                 while (t->fn && t->index != i)
                     t++;
                 if (t->fn) {
-                    if (!tricky_text_co_rt_vnode(t->fn, e, &seg, c))
+                    if (!vcall(t->fn, e, &seg, c))
                         PFX_FAIL();
                     continue;
                 }
@@ -1883,7 +1894,7 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             }
         }
     }
-    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
+    if ((f & TRICKY_TEXT_CO_VF_OBJ) && TRICKY_TEXT_CO_IS_OBJECT(x)) {
         for (const tricky_text_co_vreq *r = v->required; r && r->name; r++)
             if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
                 tricky_text_co_rt_report(c, p, r->msg);
@@ -1891,20 +1902,35 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
             }
         if (v->props)
             CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
-        if (v->members || v->patterns || v->add_false || v->add || v->names)
+        if (v->members || (f & TRICKY_TEXT_CO_VF_MORE))
             for (const cJSON *m = x->child; m; m = m->next) {
                 const char *key = m->string ? m->string : "";
                 const tricky_text_co_pseg seg = {p, key, 0};
                 bool matched = false;
-                for (const tricky_text_co_vprop *f = v->members; f && f->name; f++)
-                    if (key[0] == f->name[0] && strcmp(key, f->name) == 0) {
-                        if (f->fn) {
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const tricky_text_co_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
                             matched = true;
-                            if (!tricky_text_co_rt_vnode(f->fn, m, &seg, c))
+                            if (!vcall(mp->fn, m, &seg, c))
                                 PFX_FAIL();
                         }
                         break;
                     }
+                }
+                if (!(f & TRICKY_TEXT_CO_VF_MORE))
+                    continue;
                 for (const tricky_text_co_vpat *t = v->patterns; t && t->fn; t++) {
                     int r = tricky_text_co_rt_match(c, &seg, t->pattern, key);
                     if (r < 0) {
@@ -1938,8 +1964,12 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
                 PFX_FAIL();
         }
     }
+    if (!(f & TRICKY_TEXT_CO_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
     for (const tricky_text_co_vnode *const *a = v->all_of; a && *a; a++)
-        if (!tricky_text_co_rt_vnode(*a, x, p, c))
+        if (!vcall(*a, x, p, c))
             PFX_FAIL();
     if (v->any_of) {
         tricky_text_co_vctx q = {NULL, c->depth};

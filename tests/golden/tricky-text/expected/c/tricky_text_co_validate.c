@@ -15,13 +15,19 @@
 #define VCHECKS (const tricky_text_co_vcheck[])
 #define VVALS (const tricky_text_co_vval[])
 #define VNODES (const tricky_text_co_vnode *const[])
+#define F(flag) TRICKY_TEXT_CO_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool tricky_text_co_##N##_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&V, json, err); }
 #define CMP TRICKY_TEXT_CO_C_CMP
 #define MIN TRICKY_TEXT_CO_C_MIN
 #define MAX TRICKY_TEXT_CO_C_MAX
 #define STR TRICKY_TEXT_CO_VV_STR
 #define NUM TRICKY_TEXT_CO_VV_NUM
 #define JSON TRICKY_TEXT_CO_VV_JSON
-#define FMT(f) TRICKY_TEXT_CO_C_FORMAT, 0, NULL, NULL, tricky_text_co_rt_format_##f
+#define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
 static const tricky_text_co_vnode v_Accepted;
 static const tricky_text_co_vnode v_Accepted_jobId;
@@ -29,73 +35,61 @@ static const tricky_text_co_vnode v_noteAdded_payload;
 static const tricky_text_co_vnode v_noteAdded_payload_motto;
 static const tricky_text_co_vnode v_special_payload;
 static const tricky_text_co_vnode v_special_payload_ok;
-
+static const tricky_text_co_vprop vm_Accepted[] = {
+    { "jobId", &v_Accepted_jobId},
+};
 static const tricky_text_co_vnode v_Accepted = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const tricky_text_co_vreq[]){
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
-    .members = (const tricky_text_co_vprop[]){
-        { "jobId", &v_Accepted_jobId},
-        {NULL, NULL}},
+    MEMBERS(vm_Accepted),
 };
-
 static const tricky_text_co_vnode v_Accepted_jobId = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
 };
-
+static const tricky_text_co_vprop vm_noteAdded_payload[] = {
+    { "motto", &v_noteAdded_payload_motto},
+    { "naïve", &v_Accepted_jobId},
+    { "text", &v_Accepted_jobId},
+    { "weird|key", &v_Accepted_jobId},
+};
 static const tricky_text_co_vnode v_noteAdded_payload = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
     .required = (const tricky_text_co_vreq[]){
         { "text", "missing required property 'text'"},
         {NULL, NULL}},
-    .members = (const tricky_text_co_vprop[]){
-        { "motto", &v_noteAdded_payload_motto},
-        { "naïve", &v_Accepted_jobId},
-        { "text", &v_Accepted_jobId},
-        { "weird|key", &v_Accepted_jobId},
-        {NULL, NULL}},
+    MEMBERS(vm_noteAdded_payload),
 };
-
 static const tricky_text_co_vnode v_noteAdded_payload_motto = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 16,
-    .type_expected = "expected string",
+    .f = 0 | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL},
-        {0, 0, NULL, NULL, NULL}},
+        CEND},
 };
-
+static const tricky_text_co_vprop vm_special_payload[] = {
+    { "ok", &v_special_payload_ok},
+};
 static const tricky_text_co_vnode v_special_payload = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 64,
-    .type_expected = "expected object",
-    .members = (const tricky_text_co_vprop[]){
-        { "ok", &v_special_payload_ok},
-        {NULL, NULL}},
+    .f = 0 | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_special_payload),
 };
-
 static const tricky_text_co_vnode v_special_payload_ok = {
-    .kind = TRICKY_TEXT_CO_VN_SCHEMA,
-    .type_mask = 2,
-    .type_expected = "expected boolean",
+    .f = 0 | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
 };
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&v_Accepted, json, err); }
-
-bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&v_noteAdded_payload, json, err); }
-
-bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&v_special_payload, json, err); }
+VALIDATOR(Accepted, v_Accepted)
+VALIDATOR(NoteAdded, v_noteAdded_payload)
+VALIDATOR(EvenementSpecialV2, v_special_payload)
 
 bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err)
 {
