@@ -54,7 +54,8 @@ enum {
     WORKER_BACKEND_VF_ARR = 256,   /* array checks */
     WORKER_BACKEND_VF_OBJ = 512,   /* object checks */
     WORKER_BACKEND_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    WORKER_BACKEND_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    WORKER_BACKEND_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    WORKER_BACKEND_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { WORKER_BACKEND_VV_STR = 1, WORKER_BACKEND_VV_NUM, WORKER_BACKEND_VV_TRUE, WORKER_BACKEND_VV_FALSE, WORKER_BACKEND_VV_NULL, WORKER_BACKEND_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const worker_backend_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const worker_backend_vnode *v, const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
-    if (v->f == WORKER_BACKEND_VF_TYPE && c->depth < WORKER_BACKEND_MAX_DEPTH && worker_backend_rt_type_in(x, v->type_mask) &&
+    if (v->f == (WORKER_BACKEND_VF_SCHEMA | WORKER_BACKEND_VF_TYPE) && c->depth < WORKER_BACKEND_MAX_DEPTH && worker_backend_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !WORKER_BACKEND_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -352,7 +352,7 @@ static const worker_backend_vprop vm_AnalyticsCollectionRequestMessage[] = {
     { "query", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "query", "missing required property 'query'"},
@@ -360,19 +360,19 @@ static const worker_backend_vnode v_AnalyticsCollectionRequestMessage = {
     MEMBERS(vm_AnalyticsCollectionRequestMessage),
 };
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_marketplace = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const worker_backend_vprop vm_AnalyticsCollectionRequestMessage_options[] = {
     { "pages", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_options = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_AnalyticsCollectionRequestMessage_options),
 };
 static const worker_backend_vnode v_AnalyticsCollectionRequestMessage_options_pages = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const worker_backend_vprop vm_BackendLoggingEventMessage[] = {
@@ -396,7 +396,7 @@ static const worker_backend_vprop vm_BackendLoggingEventMessage[] = {
     { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_BackendLoggingEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
@@ -408,7 +408,7 @@ static const worker_backend_vnode v_BackendLoggingEventMessage = {
     MEMBERS(vm_BackendLoggingEventMessage),
 };
 static const worker_backend_vnode v_BackendLoggingEventMessage_timestamp = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
@@ -423,12 +423,12 @@ static const worker_backend_vprop vm_BackendLoggingEventMessage_metadata[] = {
     { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_BackendLoggingEventMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_BackendLoggingEventMessage_metadata),
 };
 static const worker_backend_vnode v_BackendLoggingEventMessage_durationMs = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage[] = {
@@ -443,12 +443,12 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage[] = {
     { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage),
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items,
 };
@@ -460,7 +460,7 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_i
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items),
 };
@@ -476,22 +476,22 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_i
     { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics),
 };
 static const worker_backend_vnode v_BaseListingData_tags = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_AnalyticsCollectionRequestMessage_marketplace,
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70 = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_BackendLoggingEventMessage_durationMs,
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
 };
@@ -501,7 +501,7 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_results_i
     { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8),
 };
@@ -512,12 +512,12 @@ static const worker_backend_vprop vm_CredentialUpdate[] = {
     { "newRefreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_CredentialUpdate = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_CredentialUpdate),
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_errors = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyAnalyticsSyncCompletedMessage_errors_items,
 };
@@ -526,7 +526,7 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncCompletedMessage_errors_it
     { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncCompletedMessage_errors_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_errors_items),
 };
@@ -541,7 +541,7 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncRequestMessage[] = {
     { "webhookUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyAnalyticsSyncRequestMessage),
 };
@@ -553,7 +553,7 @@ static const worker_backend_vprop vm_EtsyOAuthCredentials[] = {
     { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyOAuthCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyOAuthCredentials),
 };
@@ -563,7 +563,7 @@ static const worker_backend_vprop vm_AnalyticsTimeRange[] = {
     { "startDate", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_AnalyticsTimeRange = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "startDate", "missing required property 'startDate'"},
@@ -578,12 +578,12 @@ static const worker_backend_vprop vm_AnalyticsSyncOptions[] = {
     { "includeTrafficSources", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_AnalyticsSyncOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_AnalyticsSyncOptions),
 };
 static const worker_backend_vnode v_AnalyticsSyncOptions_includeDetailedMetrics = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 static const worker_backend_vprop vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials[] = {
@@ -591,7 +591,7 @@ static const worker_backend_vprop vm_EtsyAnalyticsSyncRequestMessage_etsyCredent
     { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
@@ -614,12 +614,12 @@ static const worker_backend_vprop vm_EtsyPublishListingCompletedMessage[] = {
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyPublishListingCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyPublishListingCompletedMessage),
 };
 static const worker_backend_vnode v_EtsyPublishListingCompletedMessage_etsyListingUrl = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uri, "must be a valid uri (format)"),
@@ -633,17 +633,17 @@ static const worker_backend_vprop vm_RetryableErrorDetails[] = {
     { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_RetryableErrorDetails = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_RetryableErrorDetails),
 };
 static const worker_backend_vnode v_ErrorDetails_details = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_ErrorDetails_details_extra,
 };
 static const worker_backend_vnode v_ErrorDetails_details_extra = {
-    .f = 0,
+    .f = F(SCHEMA),
 };
 static const worker_backend_vprop vm_EtsyPublishListingRequestMessage[] = {
     { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
@@ -658,7 +658,7 @@ static const worker_backend_vprop vm_EtsyPublishListingRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyPublishListingRequestMessage),
 };
@@ -670,7 +670,7 @@ static const worker_backend_vprop vm_MaterialVariant[] = {
     { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MaterialVariant = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "materialName", "missing required property 'materialName'"},
@@ -690,7 +690,7 @@ static const worker_backend_vprop vm_BaseListingData[] = {
     { "whoMade", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_BaseListingData = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "title", "missing required property 'title'"},
@@ -705,7 +705,7 @@ static const worker_backend_vprop vm_EtsyPublishListingRequestMessage_publishOpt
     { "shippingProfileId", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage_publishOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_EtsyPublishListingRequestMessage_publishOptions),
 };
@@ -715,7 +715,7 @@ static const worker_backend_vprop vm_EtsyPublishListingRequestMessage_etsyCreden
     { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_EtsyPublishListingRequestMessage_etsyCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
@@ -731,7 +731,7 @@ static const worker_backend_vprop vm_ListingFileMetadata[] = {
     { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ListingFileMetadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageItemId", "missing required property 'storageItemId'"},
@@ -748,7 +748,7 @@ static const worker_backend_vprop vm_FileDownloadCompletedMessage[] = {
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_FileDownloadCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileDownloadCompletedMessage),
 };
@@ -759,7 +759,7 @@ static const worker_backend_vprop vm_S3Location[] = {
     { "versionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_S3Location = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "bucket", "missing required property 'bucket'"},
@@ -780,7 +780,7 @@ static const worker_backend_vprop vm_FileDownloadRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_FileDownloadRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileDownloadRequestMessage),
 };
@@ -790,7 +790,7 @@ static const worker_backend_vprop vm_StorageLocation[] = {
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_StorageLocation = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
@@ -802,7 +802,7 @@ static const worker_backend_vprop vm_FileDownloadRequestMessage_metadata[] = {
     { "downloadUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_FileDownloadRequestMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileDownloadRequestMessage_metadata),
 };
@@ -818,7 +818,7 @@ static const worker_backend_vprop vm_FileDownloadRequestMessage_credentials[] = 
     { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_FileDownloadRequestMessage_credentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileDownloadRequestMessage_credentials),
 };
@@ -827,7 +827,7 @@ static const worker_backend_vprop vm_FileDownloadRequestMessage_minioDestination
     { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_FileDownloadRequestMessage_minioDestination = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "path", "missing required property 'path'"},
@@ -841,12 +841,12 @@ static const worker_backend_vprop vm_FileVectorizeCompletedMessage[] = {
     { "vector", &v_FileVectorizeCompletedMessage_vector},
 };
 static const worker_backend_vnode v_FileVectorizeCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileVectorizeCompletedMessage),
 };
 static const worker_backend_vnode v_FileVectorizeCompletedMessage_vector = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_BackendLoggingEventMessage_durationMs,
 };
@@ -856,7 +856,7 @@ static const worker_backend_vprop vm_FileVectorizeRequestMessage[] = {
     { "storageItem", &v_ErrorDetails_details_extra},
 };
 static const worker_backend_vnode v_FileVectorizeRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_FileVectorizeRequestMessage),
 };
@@ -880,19 +880,19 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage[] = {
     { "trademarkRisk", &v_IpCheckCompletedMessage_copyrightRisk},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage),
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_modelId = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_entityType = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "model", 0},
@@ -901,7 +901,7 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_entityType = {
     .enum_msg = "must be one of 'model', 'metamodel'",
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "clear", 0},
@@ -911,7 +911,7 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_status = {
     .enum_msg = "must be one of 'clear', 'flagged', 'error'",
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_copyrightRisk = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "none", 0},
@@ -922,7 +922,7 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_copyrightRisk = {
     .enum_msg = "must be one of 'none', 'low', 'medium', 'high'",
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_confidence = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -930,7 +930,7 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_confidence = {
         CEND},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_riskScorePercent = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -938,7 +938,7 @@ static const worker_backend_vnode v_IpCheckCompletedMessage_riskScorePercent = {
         CEND},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_recommendation = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "block", 0},
@@ -953,7 +953,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_suggestedChanges[] 
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_suggestedChanges = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_suggestedChanges),
 };
@@ -964,7 +964,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults[] 
     { "trademark", &v_IpCheckCompletedMessage_heuristicResults_trademark},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults),
 };
@@ -975,7 +975,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_pe
     { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_perceptualHash = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_perceptualHash),
 };
@@ -985,7 +985,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_tr
     { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_trademark = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_trademark),
 };
@@ -995,7 +995,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_fr
     { "franchisesDetected", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_franchise = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_franchise),
 };
@@ -1007,7 +1007,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_heuristicResults_re
     { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_heuristicResults_reverseSearch = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_reverseSearch),
 };
@@ -1016,7 +1016,7 @@ static const worker_backend_vprop vm_IpCheckCompletedMessage_error[] = {
     { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_IpCheckCompletedMessage_error = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckCompletedMessage_error),
 };
@@ -1033,7 +1033,7 @@ static const worker_backend_vprop vm_IpCheckRequestMessage[] = {
     { "thumbnailUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_IpCheckRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckRequestMessage),
 };
@@ -1043,7 +1043,7 @@ static const worker_backend_vprop vm_IpCheckRequestMessage_analysisOptions[] = {
     { "strictMode", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_IpCheckRequestMessage_analysisOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_IpCheckRequestMessage_analysisOptions),
 };
@@ -1059,12 +1059,12 @@ static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage[] 
     { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage),
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SUCCESS", 0},
@@ -1074,7 +1074,7 @@ static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_sta
     .enum_msg = "must be one of 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILED'",
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceAnalyticsSyncCompletedMessage_results_items,
 };
@@ -1086,7 +1086,7 @@ static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage_re
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items),
 };
@@ -1102,7 +1102,7 @@ static const worker_backend_vprop vm_MarketplaceAnalyticsSyncCompletedMessage_re
     { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb),
 };
@@ -1118,12 +1118,12 @@ static const worker_backend_vprop vm_MarketplaceAnalyticsSyncRequestMessage[] = 
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage),
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage_listingIds = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_IpCheckCompletedMessage_modelId,
 };
@@ -1132,7 +1132,7 @@ static const worker_backend_vprop vm_MarketplaceAnalyticsSyncRequestMessage_mark
     { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
@@ -1153,7 +1153,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage[]
     { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage),
 };
@@ -1166,7 +1166,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_c
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_connectionData = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionData),
 };
@@ -1175,12 +1175,12 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_c
     { "resetAt", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c),
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_categories = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceConnectionSyncCompletedMessage_categories_items,
 };
@@ -1191,7 +1191,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_c
     { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_categories_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_categories_items),
 };
@@ -1201,12 +1201,12 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_s
     { "itemsSynced", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics),
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics_errors = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
 };
@@ -1216,7 +1216,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncCompletedMessage_s
     { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c),
 };
@@ -1227,7 +1227,7 @@ static const worker_backend_vprop vm_ErrorDetails[] = {
     { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ErrorDetails = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ErrorDetails),
 };
@@ -1242,7 +1242,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncRequestMessage[] =
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncRequestMessage),
 };
@@ -1251,7 +1251,7 @@ static const worker_backend_vprop vm_MarketplaceConnectionSyncRequestMessage_met
     { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceConnectionSyncRequestMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceConnectionSyncRequestMessage_metadata),
 };
@@ -1272,7 +1272,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage),
 };
@@ -1284,7 +1284,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_newCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCredentials),
 };
@@ -1295,7 +1295,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "testedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7),
 };
@@ -1305,7 +1305,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "revokedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_oldCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials),
 };
@@ -1316,7 +1316,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "method", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_operationDetails = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_operationDetails),
 };
@@ -1326,7 +1326,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_connectionStatus = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus),
 };
@@ -1336,7 +1336,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065),
 };
@@ -1346,7 +1346,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_nextRotation = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_nextRotation),
 };
@@ -1358,12 +1358,12 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_error = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_error),
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_notifications = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
 };
@@ -1374,7 +1374,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationCompletedMessa
     { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59),
 };
@@ -1393,7 +1393,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage),
 };
@@ -1404,7 +1404,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage
     { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_currentCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_currentCredentials),
 };
@@ -1416,7 +1416,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage
     { "testNewCredentials", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_options = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_options),
 };
@@ -1425,7 +1425,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage
     { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata),
 };
@@ -1435,7 +1435,7 @@ static const worker_backend_vprop vm_MarketplaceCredentialRotationRequestMessage
     { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd),
 };
@@ -1451,7 +1451,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage[] =
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1472,7 +1472,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_mar
     { "totalListingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketData = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData),
 };
@@ -1482,12 +1482,12 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_mar
     { "min", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange),
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
 };
@@ -1498,7 +1498,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_mar
     { "topResult", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230),
 };
@@ -1509,12 +1509,12 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_mar
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4),
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -1527,7 +1527,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceCompletedMessage_err
     { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceCompletedMessage_error = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_error),
 };
@@ -1543,7 +1543,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage[] = {
     { "scrapingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "marketplace", "missing required property 'marketplace'"},
@@ -1561,7 +1561,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_listing
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_listing = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "title", "missing required property 'title'"},
@@ -1582,7 +1582,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_metrics
     { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_metrics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceEventMessage_metrics),
 };
@@ -1604,7 +1604,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_metadat
     { "tags", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceEventMessage_metadata),
 };
@@ -1615,7 +1615,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceEventMessage_queryCo
     { "searchQuery", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceEventMessage_queryContext = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceEventMessage_queryContext),
 };
@@ -1628,7 +1628,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage[] = {
     { "searchContext", &v_MarketplaceIntelligenceRequestMessage_searchContext},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1644,7 +1644,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage_searc
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage_searchContext = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceRequestMessage_searchContext),
 };
@@ -1656,7 +1656,7 @@ static const worker_backend_vprop vm_MarketplaceIntelligenceRequestMessage_scrap
     { "targetMarketplaces", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_MarketplaceIntelligenceRequestMessage_scrapingOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceIntelligenceRequestMessage_scrapingOptions),
 };
@@ -1670,7 +1670,7 @@ static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationComp
     { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1688,7 +1688,7 @@ static const worker_backend_vprop vm_GenerationMetadata[] = {
     { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_GenerationMetadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "source", "missing required property 'source'"},
@@ -1707,7 +1707,7 @@ static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationComp
     { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93),
 };
@@ -1727,7 +1727,7 @@ static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationRequ
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1746,12 +1746,12 @@ static const worker_backend_vprop vm_MarketplaceListingDescriptionGenerationRequ
     { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945),
 };
 static const worker_backend_vnode v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_EtsyPublishListingCompletedMessage_etsyListingUrl,
 };
@@ -1771,7 +1771,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage[] = 
     { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage),
 };
@@ -1786,7 +1786,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_stat
     { "variationsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_statistics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_statistics),
 };
@@ -1795,7 +1795,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_resu
     { "push", &v_MarketplaceListingSyncCompletedMessage_results_push},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results),
 };
@@ -1805,7 +1805,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_resu
     { "newListingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results_pull = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_pull),
 };
@@ -1815,12 +1815,12 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_resu
     { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_results_push = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_push),
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_successfulListings = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
 };
@@ -1832,12 +1832,12 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_succ
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_successfulListings_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_successfulListings_items),
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_failedListings = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_failedListings_items,
 };
@@ -1849,12 +1849,12 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_fail
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_failedListings_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_failedListings_items),
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_errors = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MarketplaceListingSyncCompletedMessage_errors_items,
 };
@@ -1865,7 +1865,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncCompletedMessage_erro
     { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncCompletedMessage_errors_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_errors_items),
 };
@@ -1884,7 +1884,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncRequestMessage),
 };
@@ -1896,7 +1896,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage_option
     { "includeVariations", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage_options = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncRequestMessage_options),
 };
@@ -1906,7 +1906,7 @@ static const worker_backend_vprop vm_MarketplaceListingSyncRequestMessage_metada
     { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingSyncRequestMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingSyncRequestMessage_metadata),
 };
@@ -1918,7 +1918,7 @@ static const worker_backend_vprop vm_MarketplaceListingTagsGenerationCompletedMe
     { "tags", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_MarketplaceListingTagsGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1945,7 +1945,7 @@ static const worker_backend_vprop vm_MarketplaceListingTagsGenerationRequestMess
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceListingTagsGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1964,7 +1964,7 @@ static const worker_backend_vprop vm_MarketplaceListingTitleGenerationCompletedM
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -1990,7 +1990,7 @@ static const worker_backend_vprop vm_MarketplaceListingTitleGenerationRequestMes
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -2007,7 +2007,7 @@ static const worker_backend_vprop vm_MarketplaceListingTitleGenerationRequestMes
     { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887),
 };
@@ -2019,12 +2019,12 @@ static const worker_backend_vprop vm_MarketplaceListingUpdateCompletedMessage[] 
     { "status", &v_MarketplaceListingUpdateCompletedMessage_status},
 };
 static const worker_backend_vnode v_MarketplaceListingUpdateCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingUpdateCompletedMessage),
 };
 static const worker_backend_vnode v_MarketplaceListingUpdateCompletedMessage_status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "success", 0},
@@ -2039,7 +2039,7 @@ static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage[] = 
     { "updates", &v_MarketplaceListingUpdateRequestMessage_updates},
 };
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingUpdateRequestMessage),
 };
@@ -2051,7 +2051,7 @@ static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage_upda
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage_updates = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingUpdateRequestMessage_updates),
 };
@@ -2063,7 +2063,7 @@ static const worker_backend_vprop vm_MarketplaceListingUpdateRequestMessage_cred
     { "refresh_token", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplaceListingUpdateRequestMessage_credentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplaceListingUpdateRequestMessage_credentials),
 };
@@ -2082,12 +2082,12 @@ static const worker_backend_vprop vm_MarketplacePublishListingCompletedMessage[]
     { "status", &v_MarketplacePublishListingCompletedMessage_status},
 };
 static const worker_backend_vnode v_MarketplacePublishListingCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplacePublishListingCompletedMessage),
 };
 static const worker_backend_vnode v_MarketplacePublishListingCompletedMessage_status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SUCCESS", 0},
@@ -2109,7 +2109,7 @@ static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage[] =
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplacePublishListingRequestMessage),
 };
@@ -2118,7 +2118,7 @@ static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage_pub
     { "marketplaceSpecificOptions", &v_ErrorDetails_details},
 };
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage_publishOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MarketplacePublishListingRequestMessage_publishOptions),
 };
@@ -2128,7 +2128,7 @@ static const worker_backend_vprop vm_MarketplacePublishListingRequestMessage_mar
     { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
@@ -2144,7 +2144,7 @@ static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage[] = {
     { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "batchId", "missing required property 'batchId'"},
@@ -2154,7 +2154,7 @@ static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage = {
     MEMBERS(vm_MediaBatchDownloadCompletedMessage),
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MediaBatchDownloadCompletedMessage_processedFiles_items,
 };
@@ -2168,7 +2168,7 @@ static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_processe
     { "s3Location", &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "originalPath", "missing required property 'originalPath'"},
@@ -2182,12 +2182,12 @@ static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_processe
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338),
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_failedFiles = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MediaBatchDownloadCompletedMessage_failedFiles_items,
 };
@@ -2196,7 +2196,7 @@ static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_failedFi
     { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_failedFiles_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_failedFiles_items),
 };
@@ -2210,7 +2210,7 @@ static const worker_backend_vprop vm_MediaBatchDownloadCompletedMessage_statisti
     { "totalProcessedSize", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MediaBatchDownloadCompletedMessage_statistics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_statistics),
 };
@@ -2225,12 +2225,12 @@ static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage[] = {
     { "storageConnectionId", &v_IpCheckCompletedMessage_modelId},
 };
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadRequestMessage),
 };
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_downloadStrategy = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "storage_provider", 0},
@@ -2250,12 +2250,12 @@ static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage_credential
     { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_credentials = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadRequestMessage_credentials),
 };
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_mediaFiles = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ErrorDetails_details_extra,
 };
@@ -2266,7 +2266,7 @@ static const worker_backend_vprop vm_MediaBatchDownloadRequestMessage_compressio
     { "outputFormat", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MediaBatchDownloadRequestMessage_compressionSettings = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MediaBatchDownloadRequestMessage_compressionSettings),
 };
@@ -2276,7 +2276,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "technicalMetadata", &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodelId", "missing required property 'metamodelId'"},
@@ -2297,7 +2297,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "tagDataJson", &v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "classification", "missing required property 'classification'"},
@@ -2319,7 +2319,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "sub_category", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f),
 };
@@ -2330,7 +2330,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "recommended", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e),
 };
@@ -2340,7 +2340,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6),
 };
@@ -2351,7 +2351,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "universe", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise),
 };
@@ -2365,7 +2365,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "usage", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4),
 };
@@ -2379,7 +2379,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67),
 };
@@ -2388,7 +2388,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24),
 };
@@ -2402,7 +2402,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e),
 };
@@ -2425,7 +2425,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "validationStatus", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "totalVertices", "missing required property 'totalVertices'"},
@@ -2454,12 +2454,12 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "width", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85),
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
 };
@@ -2471,7 +2471,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "purpose", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd),
 };
@@ -2483,7 +2483,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationCompletedMessage
     { "readyForMarketplace", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55),
 };
@@ -2497,12 +2497,12 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage[]
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationRequestMessage),
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentModels = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
 };
@@ -2513,12 +2513,12 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage_c
     { "storageItems", &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a),
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
 };
@@ -2531,7 +2531,7 @@ static const worker_backend_vprop vm_MetamodelMetadataGenerationRequestMessage_c
     { "size", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621),
 };
@@ -2548,7 +2548,7 @@ static const worker_backend_vprop vm_ModelAnalyticsCollectionRequestMessage[] = 
     { "triggeredBy", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelAnalyticsCollectionRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodelId", "missing required property 'metamodelId'"},
@@ -2565,12 +2565,12 @@ static const worker_backend_vprop vm_ModelDiscoveryFolderProcessedEventMessage[]
     { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelDiscoveryFolderProcessedEventMessage),
 };
 static const worker_backend_vnode v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items,
 };
@@ -2582,7 +2582,7 @@ static const worker_backend_vprop vm_DiscoveredFile[] = {
     { "size", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_DiscoveredFile = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "path", "missing required property 'path'"},
@@ -2598,7 +2598,7 @@ static const worker_backend_vprop vm_FolderSignature[] = {
     { "hash", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_FolderSignature = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "hash", "missing required property 'hash'"},
@@ -2617,7 +2617,7 @@ static const worker_backend_vprop vm_FolderStatistics[] = {
     { "totalSize", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_FolderStatistics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "totalFiles", "missing required property 'totalFiles'"},
@@ -2642,7 +2642,7 @@ static const worker_backend_vprop vm_ModelDiscoveryScanFoundEventMessage[] = {
     { "storageLocation", &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
 };
 static const worker_backend_vnode v_ModelDiscoveryScanFoundEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelDiscoveryScanFoundEventMessage),
 };
@@ -2653,7 +2653,7 @@ static const worker_backend_vprop vm_ModelDiscoveryScanFoundEventMessage_storage
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelDiscoveryScanFoundEventMessage_storageLocation = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
@@ -2667,7 +2667,7 @@ static const worker_backend_vprop vm_ModelDiscoveryScanProgressEventMessage[] = 
     { "payload", &v_ModelDiscoveryScanProgressEventMessage_payload},
 };
 static const worker_backend_vnode v_ModelDiscoveryScanProgressEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelDiscoveryScanProgressEventMessage),
 };
@@ -2680,7 +2680,7 @@ static const worker_backend_vprop vm_ModelDiscoveryScanProgressEventMessage_payl
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelDiscoveryScanProgressEventMessage_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "jobId", "missing required property 'jobId'"},
@@ -2700,7 +2700,7 @@ static const worker_backend_vprop vm_ModelDiscoveryScanRequestMessage[] = {
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelDiscoveryScanRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelDiscoveryScanRequestMessage),
 };
@@ -2709,7 +2709,7 @@ static const worker_backend_vprop vm_ModelFinderIndexRequestMessage[] = {
     { "storageItem", &v_ErrorDetails_details_extra},
 };
 static const worker_backend_vnode v_ModelFinderIndexRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelFinderIndexRequestMessage),
 };
@@ -2718,12 +2718,12 @@ static const worker_backend_vprop vm_ModelFinderResponseMessage[] = {
     { "results", &v_ModelFinderResponseMessage_results},
 };
 static const worker_backend_vnode v_ModelFinderResponseMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelFinderResponseMessage),
 };
 static const worker_backend_vnode v_ModelFinderResponseMessage_results = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelFinderResponseMessage_results_items,
 };
@@ -2733,7 +2733,7 @@ static const worker_backend_vprop vm_ModelFinderResponseMessage_results_items[] 
     { "similarity", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelFinderResponseMessage_results_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelFinderResponseMessage_results_items),
 };
@@ -2743,7 +2743,7 @@ static const worker_backend_vprop vm_ModelFinderSearchRequestMessage[] = {
     { "referenceModelId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelFinderSearchRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelFinderSearchRequestMessage),
 };
@@ -2752,7 +2752,7 @@ static const worker_backend_vprop vm_ModelMetadataGenerationCompletedMessage[] =
     { "modelId", &v_IpCheckCompletedMessage_modelId},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "modelId", "missing required property 'modelId'"},
@@ -2767,7 +2767,7 @@ static const worker_backend_vprop vm_ModelMetadataGenerationCompletedMessage_met
     { "tags", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationCompletedMessage_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "description", "missing required property 'description'"},
@@ -2784,7 +2784,7 @@ static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage[] = {
     { "thumbnails", &v_ModelMetadataGenerationRequestMessage_thumbnails},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetadataGenerationRequestMessage),
 };
@@ -2795,7 +2795,7 @@ static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_model
     { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_model = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetadataGenerationRequestMessage_model),
 };
@@ -2808,12 +2808,12 @@ static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_techn
     { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_technicalMetadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetadataGenerationRequestMessage_technicalMetadata),
 };
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_thumbnails = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetadataGenerationRequestMessage_thumbnails_items,
 };
@@ -2823,7 +2823,7 @@ static const worker_backend_vprop vm_ModelMetadataGenerationRequestMessage_thumb
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetadataGenerationRequestMessage_thumbnails_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetadataGenerationRequestMessage_thumbnails_items),
 };
@@ -2832,7 +2832,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage[] = {
     { "metamodels", &v_ModelMetamodelDetectionFoundMessage_metamodels},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "metamodels", "missing required property 'metamodels'"},
@@ -2840,7 +2840,7 @@ static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage),
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items,
 };
@@ -2857,7 +2857,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamod
     { "storageItemIds", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "internalId", "missing required property 'internalId'"},
@@ -2881,12 +2881,12 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamod
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata),
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae,
 };
@@ -2897,7 +2897,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamod
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "url", "missing required property 'url'"},
@@ -2913,12 +2913,12 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_metamod
     { "width", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a),
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items,
 };
@@ -2931,7 +2931,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdge
     { "targetType", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "sourceMetamodelId", "missing required property 'sourceMetamodelId'"},
@@ -2945,12 +2945,12 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdge
     { "unrelated", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction),
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
 };
@@ -2959,7 +2959,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdge
     { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2),
 };
@@ -2969,7 +2969,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionFoundMessage_ekgEdge
     { "modularity", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b),
 };
@@ -2983,7 +2983,7 @@ static const worker_backend_vprop vm_ModelMetamodelDetectionRequestMessage[] = {
     { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 static const worker_backend_vnode v_ModelMetamodelDetectionRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "connectionId", "missing required property 'connectionId'"},
@@ -3014,7 +3014,7 @@ static const worker_backend_vprop vm_ModelPrintAnalysisCompletedMessage[] = {
     { "surfaceAreaCm2", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelPrintAnalysisCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelPrintAnalysisCompletedMessage),
 };
@@ -3024,7 +3024,7 @@ static const worker_backend_vprop vm_ModelPrintAnalysisCompletedMessage_bounding
     { "z", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelPrintAnalysisCompletedMessage_boundingBox = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelPrintAnalysisCompletedMessage_boundingBox),
 };
@@ -3037,7 +3037,7 @@ static const worker_backend_vprop vm_ModelPrintAnalysisRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_ModelPrintAnalysisRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelPrintAnalysisRequestMessage),
 };
@@ -3055,7 +3055,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage[] 
     { "sellabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage),
 };
@@ -3067,12 +3067,12 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_pr
     { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations),
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
 };
@@ -3082,12 +3082,12 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_pr
     { "impact", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397),
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
 };
@@ -3100,7 +3100,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_ma
     { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f),
 };
@@ -3110,7 +3110,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_ma
     { "recommendedMaterials", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076),
 };
@@ -3122,7 +3122,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_de
     { "trendingScore", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis),
 };
@@ -3133,12 +3133,12 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_qu
     { "uniqueness", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_qualityFactors = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors),
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_recommendations = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
 };
@@ -3150,7 +3150,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisCompletedMessage_re
     { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisCompletedMessage_recommendations_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items),
 };
@@ -3162,7 +3162,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage[] = 
     { "ownerId", &v_IpCheckCompletedMessage_modelId},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisRequestMessage),
 };
@@ -3174,7 +3174,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage_anal
     { "targetMarketplaces", &v_BaseListingData_tags},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage_analysisOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions),
 };
@@ -3184,7 +3184,7 @@ static const worker_backend_vprop vm_ModelSellabilityAnalysisRequestMessage_anal
     { "fetchEtsyTrends", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d),
 };
@@ -3199,7 +3199,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage[] = {
     { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage),
 };
@@ -3210,12 +3210,12 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_seman
     { "similarModels", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata),
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
 };
@@ -3225,12 +3225,12 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_seman
     { "tagName", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf),
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76 = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756,
 };
@@ -3240,7 +3240,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_seman
     { "similarity", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756),
 };
@@ -3255,7 +3255,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_seman
     { "volume", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74),
 };
@@ -3265,7 +3265,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_seman
     { "width", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f),
 };
@@ -3276,7 +3276,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_proce
     { "totalTimeMs", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_processingTime = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_processingTime),
 };
@@ -3287,7 +3287,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_quali
     { "tagCount", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_qualityMetrics = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics),
 };
@@ -3298,7 +3298,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_error
     { "technicalDetails", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_error = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_error),
 };
@@ -3309,7 +3309,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisCompletedMessage_debug
     { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisCompletedMessage_debugInfo = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_debugInfo),
 };
@@ -3327,7 +3327,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisRequestMessage),
 };
@@ -3339,7 +3339,7 @@ static const worker_backend_vprop vm_ModelSemanticAnalysisRequestMessage_process
     { "similarityThreshold", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelSemanticAnalysisRequestMessage_processingOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelSemanticAnalysisRequestMessage_processingOptions),
 };
@@ -3385,12 +3385,12 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage[] = 
     { "volumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage),
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_overhangs = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
 };
@@ -3400,7 +3400,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_over
     { "location", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_overhangs_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_overhangs_items),
 };
@@ -3410,7 +3410,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_prin
     { "normal", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates),
 };
@@ -3421,7 +3421,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_mate
     { "infill50", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_materialEstimates = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_materialEstimates),
 };
@@ -3432,7 +3432,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_reco
     { "rotationZ", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation),
 };
@@ -3448,12 +3448,12 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_slic
     { "temperatureC", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations),
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_analysisWarnings = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
 };
@@ -3463,7 +3463,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataCompletedMessage_anal
     { "severity", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items),
 };
@@ -3476,7 +3476,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataRequestMessage[] = {
     { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataRequestMessage),
 };
@@ -3486,7 +3486,7 @@ static const worker_backend_vprop vm_ModelTechnicalMetadataRequestMessage_analys
     { "skipCache", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_ModelTechnicalMetadataRequestMessage_analysisOptions = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ModelTechnicalMetadataRequestMessage_analysisOptions),
 };
@@ -3508,7 +3508,7 @@ static const worker_backend_vprop vm_SlicingFdmRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_SlicingFdmRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingFdmRequestMessage),
 };
@@ -3529,7 +3529,7 @@ static const worker_backend_vprop vm_SlicingFdmResultMessage[] = {
     { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_SlicingFdmResultMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingFdmResultMessage),
 };
@@ -3543,12 +3543,12 @@ static const worker_backend_vprop vm_SlicingSimulationRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_SlicingSimulationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSimulationRequestMessage),
 };
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_technology = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "FDM", 0},
@@ -3574,7 +3574,7 @@ static const worker_backend_vprop vm_SlicingSimulationRequestMessage_slicerProfi
     { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_slicerProfile = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSimulationRequestMessage_slicerProfile),
 };
@@ -3584,7 +3584,7 @@ static const worker_backend_vprop vm_SlicingSimulationRequestMessage_slicerConfi
     { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_SlicingSimulationRequestMessage_slicerConfig = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSimulationRequestMessage_slicerConfig),
 };
@@ -3605,12 +3605,12 @@ static const worker_backend_vprop vm_SlicingSimulationResultMessage[] = {
     { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_SlicingSimulationResultMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSimulationResultMessage),
 };
 static const worker_backend_vnode v_SlicingSimulationResultMessage_slicingMethod = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "orcaslicer_toolpath", 0},
@@ -3637,12 +3637,12 @@ static const worker_backend_vprop vm_SlicingSlaRequestMessage[] = {
     { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 static const worker_backend_vnode v_SlicingSlaRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSlaRequestMessage),
 };
 static const worker_backend_vnode v_SlicingSlaRequestMessage_technology = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "SLA", 0},
@@ -3667,7 +3667,7 @@ static const worker_backend_vprop vm_SlicingSlaResultMessage[] = {
     { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_SlicingSlaResultMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_SlicingSlaResultMessage),
 };
@@ -3682,12 +3682,12 @@ static const worker_backend_vprop vm_TextureGenerationCompletedMessage[] = {
     { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_TextureGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_TextureGenerationCompletedMessage),
 };
 static const worker_backend_vnode v_TextureGenerationCompletedMessage_artifacts = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 64, .type_expected = "expected object",
 };
 static const worker_backend_vprop vm_TextureGenerationRequestMessage[] = {
@@ -3701,12 +3701,12 @@ static const worker_backend_vprop vm_TextureGenerationRequestMessage[] = {
     { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_TextureGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_TextureGenerationRequestMessage),
 };
 static const worker_backend_vnode v_TextureGenerationRequestMessage_prompt = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 1.0, "must be at least 1 character", NULL, NULL},
@@ -3725,12 +3725,12 @@ static const worker_backend_vprop vm_ThumbnailGenerationCompletedMessage[] = {
     { "thumbnailPath", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationCompletedMessage),
 };
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage_thumbnail360Views = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
 };
@@ -3741,7 +3741,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationCompletedMessage_thumbna
     { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items),
 };
@@ -3756,7 +3756,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage[] = {
     { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
 };
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationRequestMessage),
 };
@@ -3766,7 +3766,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customiza
     { "watermark", &v_ThumbnailGenerationRequestMessage_customization_watermark},
 };
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization),
 };
@@ -3775,7 +3775,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customiza
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_texture = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_texture),
 };
@@ -3785,7 +3785,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customiza
     { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_background = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_background),
 };
@@ -3797,7 +3797,7 @@ static const worker_backend_vprop vm_ThumbnailGenerationRequestMessage_customiza
     { "text", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_ThumbnailGenerationRequestMessage_customization_watermark = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_watermark),
 };
@@ -3823,7 +3823,7 @@ static const worker_backend_vprop vm_UserEngagementEventMessage[] = {
     { "userPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_UserEngagementEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
@@ -3849,7 +3849,7 @@ static const worker_backend_vprop vm_UserEngagementEventMessage_actionDetails[] 
     { "storageProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_UserEngagementEventMessage_actionDetails = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_UserEngagementEventMessage_actionDetails),
 };
@@ -3860,7 +3860,7 @@ static const worker_backend_vprop vm_UserEngagementEventMessage_clientInfo[] = {
     { "userAgent", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_UserEngagementEventMessage_clientInfo = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_UserEngagementEventMessage_clientInfo),
 };
@@ -3880,7 +3880,7 @@ static const worker_backend_vprop vm_WorkerAnalyticsEventMessage[] = {
     { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_WorkerAnalyticsEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
@@ -3897,7 +3897,7 @@ static const worker_backend_vprop vm_JobTiming[] = {
     { "stages", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
 };
 static const worker_backend_vnode v_JobTiming = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_JobTiming),
 };
@@ -3925,7 +3925,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage[] = {
     { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "eventType", "missing required property 'eventType'"},
@@ -3951,7 +3951,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_llmUsage[
     { "totalCostUsd", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_llmUsage = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_llmUsage),
 };
@@ -3962,7 +3962,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources
     { "network", &v_WorkerMetricsEnrichedEventMessage_resources_network},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources),
 };
@@ -3973,7 +3973,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources
     { "userTimeMs", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_cpu = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_cpu),
 };
@@ -3985,7 +3985,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources
     { "startMb", &v_BackendLoggingEventMessage_durationMs},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_memory = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_memory),
 };
@@ -3996,7 +3996,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources
     { "opsWrite", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_disk = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_disk),
 };
@@ -4007,7 +4007,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_resources
     { "bytesSent", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_resources_network = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_network),
 };
@@ -4017,7 +4017,7 @@ static const worker_backend_vprop vm_WorkerMetricsEnrichedEventMessage_error[] =
     { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 static const worker_backend_vnode v_WorkerMetricsEnrichedEventMessage_error = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_error),
 };
@@ -4028,7 +4028,7 @@ static const worker_backend_vprop vm_JobResponse[] = {
     { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 static const worker_backend_vnode v_JobResponse = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "success", "missing required property 'success'"},
@@ -4053,7 +4053,7 @@ static const worker_backend_vprop vm_JobStatus[] = {
     { "timestamp", &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 static const worker_backend_vnode v_JobStatus = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const worker_backend_vreq[]){
         { "jobId", "missing required property 'jobId'"},
@@ -4066,15 +4066,15 @@ static const worker_backend_vnode v_JobStatus = {
     MEMBERS(vm_JobStatus),
 };
 static const worker_backend_vnode v_JobStatus_progress = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 77, .type_expected = "expected number or object or null",
 };
 static const worker_backend_vnode v_JobStatus_attemptsMade = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 5, .type_expected = "expected integer or null",
 };
 static const worker_backend_vnode v_JobStatus_failedReason = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 17, .type_expected = "expected string or null",
 };
 

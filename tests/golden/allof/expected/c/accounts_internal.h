@@ -54,7 +54,8 @@ enum {
     ACCOUNTS_VF_ARR = 256,   /* array checks */
     ACCOUNTS_VF_OBJ = 512,   /* object checks */
     ACCOUNTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    ACCOUNTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    ACCOUNTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ACCOUNTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ACCOUNTS_VV_STR = 1, ACCOUNTS_VV_NUM, ACCOUNTS_VV_TRUE, ACCOUNTS_VV_FALSE, ACCOUNTS_VV_NULL, ACCOUNTS_VV_JSON };

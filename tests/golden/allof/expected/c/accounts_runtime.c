@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const accounts_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const accounts_vnode *v, const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
-    if (v->f == ACCOUNTS_VF_TYPE && c->depth < ACCOUNTS_MAX_DEPTH && accounts_rt_type_in(x, v->type_mask) &&
+    if (v->f == (ACCOUNTS_VF_SCHEMA | ACCOUNTS_VF_TYPE) && c->depth < ACCOUNTS_MAX_DEPTH && accounts_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !ACCOUNTS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

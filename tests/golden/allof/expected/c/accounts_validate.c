@@ -47,7 +47,7 @@ static const accounts_vprop vm_Event[] = {
     { "retries", &v_Event_retries},
 };
 static const accounts_vnode v_Event = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const accounts_vreq[]){
         { "eventId", "missing required property 'eventId'"},
@@ -56,18 +56,18 @@ static const accounts_vnode v_Event = {
     MEMBERS(vm_Event),
 };
 static const accounts_vnode v_Event_eventId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const accounts_vnode v_Event_occurredAt = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
 static const accounts_vnode v_Event_retries = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -75,7 +75,7 @@ static const accounts_vnode v_Event_retries = {
         CEND},
 };
 static const accounts_vnode v_accountOpened_payload = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountOpened_payload_all_1, NULL },
 };
 static const accounts_vnode v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
@@ -84,7 +84,7 @@ static const accounts_vprop vm_accountOpened_payload_all_1[] = {
     { "owner", &v_Event_eventId},
 };
 static const accounts_vnode v_accountOpened_payload_all_1 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const accounts_vreq[]){
         { "owner", "missing required property 'owner'"},
@@ -92,14 +92,14 @@ static const accounts_vnode v_accountOpened_payload_all_1 = {
     MEMBERS(vm_accountOpened_payload_all_1),
 };
 static const accounts_vnode v_accountOpened_payload_all_1_limit = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
 static const accounts_vnode v_accountClosed_payload = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountClosed_payload_all_1, NULL },
 };
 static const accounts_vprop vm_accountClosed_payload_all_1[] = {
@@ -107,18 +107,18 @@ static const accounts_vprop vm_accountClosed_payload_all_1[] = {
     { "retries", &v_accountClosed_payload_all_1_retries},
 };
 static const accounts_vnode v_accountClosed_payload_all_1 = {
-    .f = 0 | F(OBJ),
+    .f = F(SCHEMA) | F(OBJ),
     MEMBERS(vm_accountClosed_payload_all_1),
 };
 static const accounts_vnode v_accountClosed_payload_all_1_reason = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
         CEND},
 };
 static const accounts_vnode v_accountClosed_payload_all_1_retries = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 3.0, "must be <= 3", "<=", NULL},

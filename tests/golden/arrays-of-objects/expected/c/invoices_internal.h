@@ -54,7 +54,8 @@ enum {
     INVOICES_VF_ARR = 256,   /* array checks */
     INVOICES_VF_OBJ = 512,   /* object checks */
     INVOICES_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    INVOICES_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    INVOICES_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    INVOICES_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { INVOICES_VV_STR = 1, INVOICES_VV_NUM, INVOICES_VV_TRUE, INVOICES_VV_FALSE, INVOICES_VV_NULL, INVOICES_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const invoices_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const invoices_vnode *v, const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
-    if (v->f == INVOICES_VF_TYPE && c->depth < INVOICES_MAX_DEPTH && invoices_rt_type_in(x, v->type_mask) &&
+    if (v->f == (INVOICES_VF_SCHEMA | INVOICES_VF_TYPE) && c->depth < INVOICES_MAX_DEPTH && invoices_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !INVOICES_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -48,7 +48,7 @@ static const invoices_vprop vm_Tax[] = {
     { "rate", &v_Tax_rate},
 };
 static const invoices_vnode v_Tax = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "name", "missing required property 'name'"},
@@ -57,11 +57,11 @@ static const invoices_vnode v_Tax = {
     MEMBERS(vm_Tax),
 };
 static const invoices_vnode v_Tax_name = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const invoices_vnode v_Tax_rate = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -75,7 +75,7 @@ static const invoices_vprop vm_invoiceIssued_payload[] = {
     { "taxes", &v_invoiceIssued_payload_taxes},
 };
 static const invoices_vnode v_invoiceIssued_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "lines", "missing required property 'lines'"},
@@ -83,7 +83,7 @@ static const invoices_vnode v_invoiceIssued_payload = {
     MEMBERS(vm_invoiceIssued_payload),
 };
 static const invoices_vnode v_invoiceIssued_payload_lines = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
@@ -95,7 +95,7 @@ static const invoices_vprop vm_invoiceIssued_payload_lines_items[] = {
     { "sku", &v_Tax_name},
 };
 static const invoices_vnode v_invoiceIssued_payload_lines_items = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const invoices_vreq[]){
         { "sku", "missing required property 'sku'"},
@@ -104,40 +104,40 @@ static const invoices_vnode v_invoiceIssued_payload_lines_items = {
     MEMBERS(vm_invoiceIssued_payload_lines_items),
 };
 static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         CEND},
 };
 static const invoices_vnode v_invoiceIssued_payload_taxes = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_taxes_items,
 };
 static const invoices_vnode v_invoiceIssued_payload_taxes_items = {.f = F(REF), .ref = &v_Tax};
 static const invoices_vnode v_invoiceIssued_payload_grid = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_grid_items,
 };
 static const invoices_vnode v_invoiceIssued_payload_grid_items = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_invoiceIssued_payload_grid_items_items,
 };
 static const invoices_vnode v_invoiceIssued_payload_grid_items_items = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const invoices_vnode v_invoiceIssued_payload_tags = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .unique = true,
     .items = &v_invoiceIssued_payload_tags_items,
 };
 static const invoices_vnode v_invoiceIssued_payload_tags_items = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 20.0, "must be at most 20 characters", NULL, NULL},

@@ -54,7 +54,8 @@ enum {
     STREETLIGHTS_VF_ARR = 256,   /* array checks */
     STREETLIGHTS_VF_OBJ = 512,   /* object checks */
     STREETLIGHTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    STREETLIGHTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    STREETLIGHTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    STREETLIGHTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { STREETLIGHTS_VV_STR = 1, STREETLIGHTS_VV_NUM, STREETLIGHTS_VV_TRUE, STREETLIGHTS_VV_FALSE, STREETLIGHTS_VV_NULL, STREETLIGHTS_VV_JSON };

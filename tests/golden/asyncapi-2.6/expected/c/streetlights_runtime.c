@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const streetlights_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const streetlights_vnode *v, const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
-    if (v->f == STREETLIGHTS_VF_TYPE && c->depth < STREETLIGHTS_MAX_DEPTH && streetlights_rt_type_in(x, v->type_mask) &&
+    if (v->f == (STREETLIGHTS_VF_SCHEMA | STREETLIGHTS_VF_TYPE) && c->depth < STREETLIGHTS_MAX_DEPTH && streetlights_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !STREETLIGHTS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

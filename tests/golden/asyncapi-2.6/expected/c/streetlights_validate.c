@@ -39,19 +39,19 @@ static const streetlights_vprop vm_lightMeasuredPayload[] = {
     { "sentAt", &v_lightMeasuredPayload_sentAt},
 };
 static const streetlights_vnode v_lightMeasuredPayload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_lightMeasuredPayload),
 };
 static const streetlights_vnode v_lightMeasuredPayload_id = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
 static const streetlights_vnode v_lightMeasuredPayload_sentAt = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
@@ -61,7 +61,7 @@ static const streetlights_vprop vm_turnOn_payload[] = {
     { "id", &v_lightMeasuredPayload_id},
 };
 static const streetlights_vnode v_turnOn_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_turnOn_payload),
 };

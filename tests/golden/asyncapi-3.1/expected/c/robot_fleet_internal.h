@@ -54,7 +54,8 @@ enum {
     ROBOT_FLEET_VF_ARR = 256,   /* array checks */
     ROBOT_FLEET_VF_OBJ = 512,   /* object checks */
     ROBOT_FLEET_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    ROBOT_FLEET_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    ROBOT_FLEET_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ROBOT_FLEET_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ROBOT_FLEET_VV_STR = 1, ROBOT_FLEET_VV_NUM, ROBOT_FLEET_VV_TRUE, ROBOT_FLEET_VV_FALSE, ROBOT_FLEET_VV_NULL, ROBOT_FLEET_VV_JSON };

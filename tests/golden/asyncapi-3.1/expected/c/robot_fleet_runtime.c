@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const robot_fleet_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const robot_fleet_vnode *v, const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
 {
-    if (v->f == ROBOT_FLEET_VF_TYPE && c->depth < ROBOT_FLEET_MAX_DEPTH && robot_fleet_rt_type_in(x, v->type_mask) &&
+    if (v->f == (ROBOT_FLEET_VF_SCHEMA | ROBOT_FLEET_VF_TYPE) && c->depth < ROBOT_FLEET_MAX_DEPTH && robot_fleet_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !ROBOT_FLEET_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

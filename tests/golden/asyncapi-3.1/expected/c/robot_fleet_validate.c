@@ -43,7 +43,7 @@ static const robot_fleet_vprop vm_status_robotStatus_payload[] = {
     { "robotId", &v_collision_payload_robotId},
 };
 static const robot_fleet_vnode v_status_robotStatus_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
@@ -52,11 +52,11 @@ static const robot_fleet_vnode v_status_robotStatus_payload = {
     MEMBERS(vm_status_robotStatus_payload),
 };
 static const robot_fleet_vnode v_collision_payload_robotId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const robot_fleet_vnode v_status_robotStatus_payload_battery = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -64,7 +64,7 @@ static const robot_fleet_vnode v_status_robotStatus_payload_battery = {
         CEND},
 };
 static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "idle", 0},
@@ -78,7 +78,7 @@ static const robot_fleet_vprop vm_lowBattery_payload[] = {
     { "robotId", &v_collision_payload_robotId},
 };
 static const robot_fleet_vnode v_lowBattery_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
@@ -87,7 +87,7 @@ static const robot_fleet_vnode v_lowBattery_payload = {
     MEMBERS(vm_lowBattery_payload),
 };
 static const robot_fleet_vnode v_lowBattery_payload_level = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const robot_fleet_vprop vm_collision_payload[] = {
@@ -95,7 +95,7 @@ static const robot_fleet_vprop vm_collision_payload[] = {
     { "speed", &v_collision_payload_speed},
 };
 static const robot_fleet_vnode v_collision_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
@@ -103,7 +103,7 @@ static const robot_fleet_vnode v_collision_payload = {
     MEMBERS(vm_collision_payload),
 };
 static const robot_fleet_vnode v_collision_payload_speed = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 

@@ -54,7 +54,8 @@ enum {
     AVRO_ORDERS_VF_ARR = 256,   /* array checks */
     AVRO_ORDERS_VF_OBJ = 512,   /* object checks */
     AVRO_ORDERS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    AVRO_ORDERS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    AVRO_ORDERS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    AVRO_ORDERS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { AVRO_ORDERS_VV_STR = 1, AVRO_ORDERS_VV_NUM, AVRO_ORDERS_VV_TRUE, AVRO_ORDERS_VV_FALSE, AVRO_ORDERS_VV_NULL, AVRO_ORDERS_VV_JSON };

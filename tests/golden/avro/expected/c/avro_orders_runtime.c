@@ -1767,7 +1767,7 @@ static bool vcheck_ok(const avro_orders_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const avro_orders_vnode *v, const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
 {
-    if (v->f == AVRO_ORDERS_VF_TYPE && c->depth < AVRO_ORDERS_MAX_DEPTH && avro_orders_rt_type_in(x, v->type_mask) &&
+    if (v->f == (AVRO_ORDERS_VF_SCHEMA | AVRO_ORDERS_VF_TYPE) && c->depth < AVRO_ORDERS_MAX_DEPTH && avro_orders_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !AVRO_ORDERS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -65,7 +65,7 @@ static const avro_orders_vprop vm_OrderPlaced[] = {
     { "status", &v_OrderPlaced_status},
 };
 static const avro_orders_vnode v_OrderPlaced = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},
@@ -80,14 +80,14 @@ static const avro_orders_vnode v_OrderPlaced = {
     MEMBERS(vm_OrderPlaced),
 };
 static const avro_orders_vnode v_OrderPlaced_id = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
 static const avro_orders_vnode v_OrderPlaced_placedAt = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL},
@@ -95,7 +95,7 @@ static const avro_orders_vnode v_OrderPlaced_placedAt = {
 };
 static const avro_orders_vnode v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
 static const avro_orders_vnode v_OrderPlaced_Status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "NEW", 0},
@@ -105,7 +105,7 @@ static const avro_orders_vnode v_OrderPlaced_Status = {
     .enum_msg = "must be one of 'NEW', 'PAID', 'SHIPPED'",
 };
 static const avro_orders_vnode v_OrderPlaced_lines = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_OrderPlaced_lines_items,
 };
@@ -116,7 +116,7 @@ static const avro_orders_vprop vm_OrderPlaced_Line[] = {
     { "sku", &v_OrderPlaced_Line_sku},
 };
 static const avro_orders_vnode v_OrderPlaced_Line = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "sku", "missing required property 'sku'"},
@@ -126,39 +126,39 @@ static const avro_orders_vnode v_OrderPlaced_Line = {
     MEMBERS(vm_OrderPlaced_Line),
 };
 static const avro_orders_vnode v_OrderPlaced_Line_sku = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const avro_orders_vnode v_OrderPlaced_Line_quantity = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL},
         CEND},
 };
 static const avro_orders_vnode v_OrderPlaced_Line_price = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
         CEND},
 };
 static const avro_orders_vnode v_OrderPlaced_attributes = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_OrderPlaced_Line_sku,
 };
 static const avro_orders_vnode v_OrderPlaced_note = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_sku, &v_OrderPlaced_note_one_1, NULL },
 };
 static const avro_orders_vnode v_OrderPlaced_note_one_1 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 1, .type_expected = "expected null",
 };
 static const avro_orders_vnode v_OrderPlaced_checksum = {.f = F(REF), .ref = &v_OrderPlaced_Md5};
 static const avro_orders_vnode v_OrderPlaced_Md5 = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 16.0, "must be at least 16 characters", NULL, NULL},
@@ -167,19 +167,19 @@ static const avro_orders_vnode v_OrderPlaced_Md5 = {
         CEND},
 };
 static const avro_orders_vnode v_OrderPlaced_amount = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_OrderPlaced_amount_one_1, NULL },
 };
 static const avro_orders_vnode v_OrderPlaced_amount_one_1 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const avro_orders_vnode v_OrderPlaced_previous = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_OrderPlaced_note_one_1, NULL },
 };
 static const avro_orders_vnode v_OrderPlaced_gift = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 static const avro_orders_vprop vm_orderCancelled_payload[] = {
@@ -188,7 +188,7 @@ static const avro_orders_vprop vm_orderCancelled_payload[] = {
     { "reason", &v_OrderPlaced_note},
 };
 static const avro_orders_vnode v_orderCancelled_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},

@@ -54,7 +54,8 @@ enum {
     RESERVED_WORDS_VF_ARR = 256,   /* array checks */
     RESERVED_WORDS_VF_OBJ = 512,   /* object checks */
     RESERVED_WORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    RESERVED_WORDS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    RESERVED_WORDS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    RESERVED_WORDS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { RESERVED_WORDS_VV_STR = 1, RESERVED_WORDS_VV_NUM, RESERVED_WORDS_VV_TRUE, RESERVED_WORDS_VV_FALSE, RESERVED_WORDS_VV_NULL, RESERVED_WORDS_VV_JSON };

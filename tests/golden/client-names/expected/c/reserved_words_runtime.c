@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const reserved_words_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const reserved_words_vnode *v, const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
-    if (v->f == RESERVED_WORDS_VF_TYPE && c->depth < RESERVED_WORDS_MAX_DEPTH && reserved_words_rt_type_in(x, v->type_mask) &&
+    if (v->f == (RESERVED_WORDS_VF_SCHEMA | RESERVED_WORDS_VF_TYPE) && c->depth < RESERVED_WORDS_MAX_DEPTH && reserved_words_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !RESERVED_WORDS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -51,7 +51,7 @@ static const reserved_words_vprop vm_import[] = {
     { "while", &v_import_while},
 };
 static const reserved_words_vnode v_import = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const reserved_words_vreq[]){
         { "default", "missing required property 'default'"},
@@ -60,15 +60,15 @@ static const reserved_words_vnode v_import = {
     MEMBERS(vm_import),
 };
 static const reserved_words_vnode v_Date_yield = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const reserved_words_vnode v_Date_return = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const reserved_words_vnode v_import_while = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "for", 0},
@@ -84,7 +84,7 @@ static const reserved_words_vprop vm_Record[] = {
     { "list", &v_Record_list},
 };
 static const reserved_words_vnode v_Record = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_Record),
 };
@@ -94,12 +94,12 @@ static const reserved_words_vprop vm_Date[] = {
     { "yield", &v_Date_yield},
 };
 static const reserved_words_vnode v_Date = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_Date),
 };
 static const reserved_words_vnode v_Record_list = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_Record_list_items,
 };
@@ -109,16 +109,16 @@ static const reserved_words_vprop vm_WorkerClient[] = {
     { "validate", &v_WorkerClient_validate},
 };
 static const reserved_words_vnode v_WorkerClient = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_WorkerClient),
 };
 static const reserved_words_vnode v_WorkerClient_timeout = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const reserved_words_vnode v_WorkerClient_validate = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 

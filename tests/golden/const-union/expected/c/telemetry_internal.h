@@ -54,7 +54,8 @@ enum {
     TELEMETRY_VF_ARR = 256,   /* array checks */
     TELEMETRY_VF_OBJ = 512,   /* object checks */
     TELEMETRY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    TELEMETRY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    TELEMETRY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TELEMETRY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TELEMETRY_VV_STR = 1, TELEMETRY_VV_NUM, TELEMETRY_VV_TRUE, TELEMETRY_VV_FALSE, TELEMETRY_VV_NULL, TELEMETRY_VV_JSON };

@@ -1775,7 +1775,7 @@ static bool vcheck_ok(const telemetry_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const telemetry_vnode *v, const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
 {
-    if (v->f == TELEMETRY_VF_TYPE && c->depth < TELEMETRY_MAX_DEPTH && telemetry_rt_type_in(x, v->type_mask) &&
+    if (v->f == (TELEMETRY_VF_SCHEMA | TELEMETRY_VF_TYPE) && c->depth < TELEMETRY_MAX_DEPTH && telemetry_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !TELEMETRY_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

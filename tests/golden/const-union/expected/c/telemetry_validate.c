@@ -67,7 +67,7 @@ static const telemetry_vnode v_payment_payload_tags;
 static const telemetry_vnode v_payment_payload_range;
 static const telemetry_vnode v_payment_payload_range_extra_items;
 static const telemetry_vnode v_DeviceEvent = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_DeviceEvent_one_0, &v_DeviceEvent_one_1, NULL },
 };
 static const telemetry_vnode v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
@@ -78,7 +78,7 @@ static const telemetry_vprop vm_Heartbeat[] = {
     { "uptime", &v_Heartbeat_uptime},
 };
 static const telemetry_vnode v_Heartbeat = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
@@ -88,23 +88,23 @@ static const telemetry_vnode v_Heartbeat = {
     MEMBERS(vm_Heartbeat),
 };
 static const telemetry_vnode v_Heartbeat_type = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "heartbeat", 0} },
     .const_msg = "must be equal to 'heartbeat'",
 };
 static const telemetry_vnode v_Heartbeat_seq = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const telemetry_vnode v_Heartbeat_source = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0} },
     .const_msg = "must be equal to 'sensor \"A\" *\057 ${x}'",
 };
 static const telemetry_vnode v_Heartbeat_uptime = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -120,7 +120,7 @@ static const telemetry_vprop vm_Reading[] = {
     { "type", &v_Reading_type},
 };
 static const telemetry_vnode v_Reading = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
@@ -131,12 +131,12 @@ static const telemetry_vnode v_Reading = {
     MEMBERS(vm_Reading),
 };
 static const telemetry_vnode v_Reading_type = {
-    .f = 0 | F(VALUE),
+    .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "reading", 0} },
     .const_msg = "must be equal to 'reading'",
 };
 static const telemetry_vnode v_Reading_position = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 2.0, "must have at least 2 items", NULL, NULL},
@@ -148,11 +148,11 @@ static const telemetry_vnode v_Reading_position = {
     .add_items_false = true,
 };
 static const telemetry_vnode v_Reading_position_prefix_0 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const telemetry_vnode v_Reading_labels = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .patterns = (const telemetry_vpat[]){
         { 0, &v_Reading_labels_pattern_a_z_a_z0_9},
@@ -160,18 +160,18 @@ static const telemetry_vnode v_Reading_labels = {
     .add_false = true,
 };
 static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9 = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 32.0, "must be at most 32 characters", NULL, NULL},
         CEND},
 };
 static const telemetry_vnode v_Reading_id = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 20, .type_expected = "expected string or integer",
 };
 static const telemetry_vnode v_Method = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
 static const telemetry_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
@@ -180,7 +180,7 @@ static const telemetry_vprop vm_Card[] = {
     { "last4", &v_Card_last4},
 };
 static const telemetry_vnode v_Card = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
@@ -189,13 +189,13 @@ static const telemetry_vnode v_Card = {
     MEMBERS(vm_Card),
 };
 static const telemetry_vnode v_Card_kind = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
 static const telemetry_vnode v_Card_last4 = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
@@ -207,7 +207,7 @@ static const telemetry_vprop vm_Transfer[] = {
     { "kind", &v_Transfer_iban},
 };
 static const telemetry_vnode v_Transfer = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
@@ -216,11 +216,11 @@ static const telemetry_vnode v_Transfer = {
     MEMBERS(vm_Transfer),
 };
 static const telemetry_vnode v_Transfer_iban = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const telemetry_vnode v_Tags = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .patterns = (const telemetry_vpat[]){
         { 2, &v_Heartbeat_uptime},
@@ -228,14 +228,14 @@ static const telemetry_vnode v_Tags = {
     .add_false = true,
 };
 static const telemetry_vnode v_Quoted = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Quoted_one_0, &v_Quoted_one_1, &v_Quoted_one_2, NULL },
 };
 static const telemetry_vprop vm_Quoted_one_0[] = {
     { "q", &v_Quoted_one_0_q},
 };
 static const telemetry_vnode v_Quoted_one_0 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
@@ -243,7 +243,7 @@ static const telemetry_vnode v_Quoted_one_0 = {
     MEMBERS(vm_Quoted_one_0),
 };
 static const telemetry_vnode v_Quoted_one_0_q = {
-    .f = 0 | F(VALUE),
+    .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "say \"hi\" *\057", 0} },
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
@@ -252,7 +252,7 @@ static const telemetry_vprop vm_Quoted_one_1[] = {
     { "q", &v_Quoted_one_1_q},
 };
 static const telemetry_vnode v_Quoted_one_1 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
@@ -261,7 +261,7 @@ static const telemetry_vnode v_Quoted_one_1 = {
     MEMBERS(vm_Quoted_one_1),
 };
 static const telemetry_vnode v_Quoted_one_1_q = {
-    .f = 0 | F(VALUE),
+    .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "back\\slash ${x}", 0} },
     .const_msg = "must be equal to 'back\\slash ${x}'",
 };
@@ -269,7 +269,7 @@ static const telemetry_vprop vm_Quoted_one_2[] = {
     { "q", &v_Quoted_one_2_q},
 };
 static const telemetry_vnode v_Quoted_one_2 = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
@@ -277,7 +277,7 @@ static const telemetry_vnode v_Quoted_one_2 = {
     MEMBERS(vm_Quoted_one_2),
 };
 static const telemetry_vnode v_Quoted_one_2_q = {
-    .f = 0 | F(VALUE),
+    .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "line\nbreak", 0} },
     .const_msg = "must be equal to 'line\nbreak'",
 };
@@ -288,7 +288,7 @@ static const telemetry_vprop vm_payment_payload[] = {
     { "tags", &v_payment_payload_tags},
 };
 static const telemetry_vnode v_payment_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const telemetry_vreq[]){
         { "method", "missing required property 'method'"},
@@ -299,7 +299,7 @@ static const telemetry_vnode v_payment_payload_method = {.f = F(REF), .ref = &v_
 static const telemetry_vnode v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};
 static const telemetry_vnode v_payment_payload_tags = {.f = F(REF), .ref = &v_Tags};
 static const telemetry_vnode v_payment_payload_range = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .tuple = (const telemetry_vtuple[]){
         { 0, &v_Heartbeat_seq},
@@ -308,7 +308,7 @@ static const telemetry_vnode v_payment_payload_range = {
     .add_items = &v_payment_payload_range_extra_items,
 };
 static const telemetry_vnode v_payment_payload_range_extra_items = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 

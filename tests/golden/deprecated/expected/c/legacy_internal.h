@@ -54,7 +54,8 @@ enum {
     LEGACY_VF_ARR = 256,   /* array checks */
     LEGACY_VF_OBJ = 512,   /* object checks */
     LEGACY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    LEGACY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    LEGACY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    LEGACY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { LEGACY_VV_STR = 1, LEGACY_VV_NUM, LEGACY_VV_TRUE, LEGACY_VV_FALSE, LEGACY_VV_NULL, LEGACY_VV_JSON };

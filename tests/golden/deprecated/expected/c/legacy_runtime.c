@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const legacy_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const legacy_vnode *v, const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
-    if (v->f == LEGACY_VF_TYPE && c->depth < LEGACY_MAX_DEPTH && legacy_rt_type_in(x, v->type_mask) &&
+    if (v->f == (LEGACY_VF_SCHEMA | LEGACY_VF_TYPE) && c->depth < LEGACY_MAX_DEPTH && legacy_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !LEGACY_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

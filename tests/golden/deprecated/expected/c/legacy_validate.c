@@ -41,24 +41,24 @@ static const legacy_vprop vm_OldShape[] = {
     { "x", &v_OldShape_x},
 };
 static const legacy_vnode v_OldShape = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_OldShape),
 };
 static const legacy_vnode v_OldShape_x = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const legacy_vprop vm_oldPing_payload[] = {
     { "at", &v_oldPing_payload_at},
 };
 static const legacy_vnode v_oldPing_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_oldPing_payload),
 };
 static const legacy_vnode v_oldPing_payload_at = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
@@ -70,16 +70,16 @@ static const legacy_vprop vm_current_payload[] = {
     { "value", &v_current_payload_value},
 };
 static const legacy_vnode v_current_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_current_payload),
 };
 static const legacy_vnode v_current_payload_value = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const legacy_vnode v_current_payload_legacyValue = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const legacy_vnode v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};

@@ -54,7 +54,8 @@ enum {
     TICKETS_VF_ARR = 256,   /* array checks */
     TICKETS_VF_OBJ = 512,   /* object checks */
     TICKETS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    TICKETS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    TICKETS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TICKETS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TICKETS_VV_STR = 1, TICKETS_VV_NUM, TICKETS_VV_TRUE, TICKETS_VV_FALSE, TICKETS_VV_NULL, TICKETS_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const tickets_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const tickets_vnode *v, const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
-    if (v->f == TICKETS_VF_TYPE && c->depth < TICKETS_MAX_DEPTH && tickets_rt_type_in(x, v->type_mask) &&
+    if (v->f == (TICKETS_VF_SCHEMA | TICKETS_VF_TYPE) && c->depth < TICKETS_MAX_DEPTH && tickets_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !TICKETS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

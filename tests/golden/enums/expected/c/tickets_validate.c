@@ -37,7 +37,7 @@ static const tickets_vnode v_ticketUpdated_payload_channel;
 static const tickets_vnode v_ticketUpdated_payload_resolution;
 static const tickets_vnode v_ticketUpdated_payload_kind;
 static const tickets_vnode v_Status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "open", 0},
@@ -54,7 +54,7 @@ static const tickets_vprop vm_ticketUpdated_payload[] = {
     { "status", &v_ticketUpdated_payload_status},
 };
 static const tickets_vnode v_ticketUpdated_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const tickets_vreq[]){
         { "status", "missing required property 'status'"},
@@ -64,7 +64,7 @@ static const tickets_vnode v_ticketUpdated_payload = {
 };
 static const tickets_vnode v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
 static const tickets_vnode v_ticketUpdated_payload_priority = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 4, .type_expected = "expected integer",
     .enum_vals = VVALS{
         {NUM, NULL, 1.0},
@@ -74,7 +74,7 @@ static const tickets_vnode v_ticketUpdated_payload_priority = {
     .enum_msg = "must be one of 1, 2, 3",
 };
 static const tickets_vnode v_ticketUpdated_payload_channel = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "email", 0},
@@ -84,7 +84,7 @@ static const tickets_vnode v_ticketUpdated_payload_channel = {
     .enum_msg = "must be one of 'email', 'phone', 'in-person'",
 };
 static const tickets_vnode v_ticketUpdated_payload_resolution = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 17, .type_expected = "expected string or null",
     .enum_vals = VVALS{
         {STR, "fixed", 0},
@@ -95,7 +95,7 @@ static const tickets_vnode v_ticketUpdated_payload_resolution = {
     .enum_msg = "must be one of 'fixed', 'wont-fix', 'duplicate', null",
 };
 static const tickets_vnode v_ticketUpdated_payload_kind = {
-    .f = 0 | F(VALUE),
+    .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "ticket", 0} },
     .const_msg = "must be equal to 'ticket'",
 };

@@ -54,7 +54,8 @@ enum {
     SENSORS_VF_ARR = 256,   /* array checks */
     SENSORS_VF_OBJ = 512,   /* object checks */
     SENSORS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    SENSORS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    SENSORS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SENSORS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SENSORS_VV_STR = 1, SENSORS_VV_NUM, SENSORS_VV_TRUE, SENSORS_VV_FALSE, SENSORS_VV_NULL, SENSORS_VV_JSON };

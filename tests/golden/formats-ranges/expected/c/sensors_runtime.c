@@ -1771,7 +1771,7 @@ static bool vcheck_ok(const sensors_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const sensors_vnode *v, const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
-    if (v->f == SENSORS_VF_TYPE && c->depth < SENSORS_MAX_DEPTH && sensors_rt_type_in(x, v->type_mask) &&
+    if (v->f == (SENSORS_VF_SCHEMA | SENSORS_VF_TYPE) && c->depth < SENSORS_MAX_DEPTH && sensors_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !SENSORS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

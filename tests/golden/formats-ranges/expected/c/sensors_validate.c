@@ -60,7 +60,7 @@ static const sensors_vprop vm_readingTaken_payload[] = {
     { "value", &v_readingTaken_payload_value},
 };
 static const sensors_vnode v_readingTaken_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const sensors_vreq[]){
         { "id", "missing required property 'id'"},
@@ -70,56 +70,56 @@ static const sensors_vnode v_readingTaken_payload = {
     MEMBERS(vm_readingTaken_payload),
 };
 static const sensors_vnode v_readingTaken_payload_id = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_at = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_day = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date, "must be a valid date (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_source = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uri, "must be a valid uri (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_owner = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(email, "must be a valid email (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_host = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(hostname, "must be a valid hostname (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_ip = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(ipv4, "must be a valid ipv4 (format)"),
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_value = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, -40.0, "must be >= -40", ">=", NULL},
@@ -127,7 +127,7 @@ static const sensors_vnode v_readingTaken_payload_value = {
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_confidence = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be > 0", ">", NULL},
@@ -135,7 +135,7 @@ static const sensors_vnode v_readingTaken_payload_confidence = {
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_step = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -143,7 +143,7 @@ static const sensors_vnode v_readingTaken_payload_step = {
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_label = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 1.0, "must be at least 1 character", NULL, NULL},
@@ -152,14 +152,14 @@ static const sensors_vnode v_readingTaken_payload_label = {
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_unit = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL},
         CEND},
 };
 static const sensors_vnode v_readingTaken_payload_samples = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
@@ -168,7 +168,7 @@ static const sensors_vnode v_readingTaken_payload_samples = {
     .items = &v_readingTaken_payload_samples_items,
 };
 static const sensors_vnode v_readingTaken_payload_samples_items = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},

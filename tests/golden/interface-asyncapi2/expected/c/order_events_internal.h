@@ -54,7 +54,8 @@ enum {
     ORDER_EVENTS_VF_ARR = 256,   /* array checks */
     ORDER_EVENTS_VF_OBJ = 512,   /* object checks */
     ORDER_EVENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    ORDER_EVENTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    ORDER_EVENTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ORDER_EVENTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { ORDER_EVENTS_VV_STR = 1, ORDER_EVENTS_VV_NUM, ORDER_EVENTS_VV_TRUE, ORDER_EVENTS_VV_FALSE, ORDER_EVENTS_VV_NULL, ORDER_EVENTS_VV_JSON };

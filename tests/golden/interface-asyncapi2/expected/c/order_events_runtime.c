@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const order_events_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const order_events_vnode *v, const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
 {
-    if (v->f == ORDER_EVENTS_VF_TYPE && c->depth < ORDER_EVENTS_MAX_DEPTH && order_events_rt_type_in(x, v->type_mask) &&
+    if (v->f == (ORDER_EVENTS_VF_SCHEMA | ORDER_EVENTS_VF_TYPE) && c->depth < ORDER_EVENTS_MAX_DEPTH && order_events_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !ORDER_EVENTS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -40,7 +40,7 @@ static const order_events_vprop vm_orderCreated_payload[] = {
     { "total", &v_orderCreated_payload_total},
 };
 static const order_events_vnode v_orderCreated_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const order_events_vreq[]){
         { "id", "missing required property 'id'"},
@@ -48,11 +48,11 @@ static const order_events_vnode v_orderCreated_payload = {
     MEMBERS(vm_orderCreated_payload),
 };
 static const order_events_vnode v_orderCancelled_payload_id = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const order_events_vnode v_orderCreated_payload_total = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -64,12 +64,12 @@ static const order_events_vprop vm_orderCreated_headers[] = {
     { "traceId", &v_orderCancelled_payload_id},
 };
 static const order_events_vnode v_orderCreated_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_orderCreated_headers),
 };
 static const order_events_vnode v_orderCreated_headers_source = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "web", 0},
@@ -81,7 +81,7 @@ static const order_events_vprop vm_orderCancelled_payload[] = {
     { "id", &v_orderCancelled_payload_id},
 };
 static const order_events_vnode v_orderCancelled_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_orderCancelled_payload),
 };

@@ -54,7 +54,8 @@ enum {
     LAMP_CONTROL_VF_ARR = 256,   /* array checks */
     LAMP_CONTROL_VF_OBJ = 512,   /* object checks */
     LAMP_CONTROL_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    LAMP_CONTROL_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    LAMP_CONTROL_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    LAMP_CONTROL_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { LAMP_CONTROL_VV_STR = 1, LAMP_CONTROL_VV_NUM, LAMP_CONTROL_VV_TRUE, LAMP_CONTROL_VV_FALSE, LAMP_CONTROL_VV_NULL, LAMP_CONTROL_VV_JSON };

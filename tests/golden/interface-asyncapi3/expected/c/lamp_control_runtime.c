@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const lamp_control_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const lamp_control_vnode *v, const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
 {
-    if (v->f == LAMP_CONTROL_VF_TYPE && c->depth < LAMP_CONTROL_MAX_DEPTH && lamp_control_rt_type_in(x, v->type_mask) &&
+    if (v->f == (LAMP_CONTROL_VF_SCHEMA | LAMP_CONTROL_VF_TYPE) && c->depth < LAMP_CONTROL_MAX_DEPTH && lamp_control_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !LAMP_CONTROL_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

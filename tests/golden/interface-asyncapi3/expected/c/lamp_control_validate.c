@@ -41,7 +41,7 @@ static const lamp_control_vprop vm_switch_payload[] = {
     { "lampId", &v_messageTraits_traced_headers_traceId},
 };
 static const lamp_control_vnode v_switch_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const lamp_control_vreq[]){
         { "lampId", "missing required property 'lampId'"},
@@ -49,14 +49,14 @@ static const lamp_control_vnode v_switch_payload = {
     MEMBERS(vm_switch_payload),
 };
 static const lamp_control_vnode v_messageTraits_traced_headers_traceId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const lamp_control_vprop vm_messageTraits_traced_headers[] = {
     { "traceId", &v_messageTraits_traced_headers_traceId},
 };
 static const lamp_control_vnode v_messageTraits_traced_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_messageTraits_traced_headers),
 };
@@ -64,7 +64,7 @@ static const lamp_control_vprop vm_statusRequest_payload[] = {
     { "lampId", &v_messageTraits_traced_headers_traceId},
 };
 static const lamp_control_vnode v_statusRequest_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_statusRequest_payload),
 };
@@ -73,7 +73,7 @@ static const lamp_control_vprop vm_statusRequest_headers[] = {
     { "traceId", &v_messageTraits_traced_headers_traceId},
 };
 static const lamp_control_vnode v_statusRequest_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const lamp_control_vreq[]){
         { "replyTo", "missing required property 'replyTo'"},
@@ -81,7 +81,7 @@ static const lamp_control_vnode v_statusRequest_headers = {
     MEMBERS(vm_statusRequest_headers),
 };
 static const lamp_control_vnode v_statusRequest_headers_replyTo = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
@@ -91,12 +91,12 @@ static const lamp_control_vprop vm_statusReply_payload[] = {
     { "on", &v_statusReply_payload_on},
 };
 static const lamp_control_vnode v_statusReply_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_statusReply_payload),
 };
 static const lamp_control_vnode v_statusReply_payload_on = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 

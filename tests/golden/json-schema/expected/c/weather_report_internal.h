@@ -54,7 +54,8 @@ enum {
     WEATHER_REPORT_VF_ARR = 256,   /* array checks */
     WEATHER_REPORT_VF_OBJ = 512,   /* object checks */
     WEATHER_REPORT_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    WEATHER_REPORT_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    WEATHER_REPORT_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    WEATHER_REPORT_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { WEATHER_REPORT_VV_STR = 1, WEATHER_REPORT_VV_NUM, WEATHER_REPORT_VV_TRUE, WEATHER_REPORT_VV_FALSE, WEATHER_REPORT_VV_NULL, WEATHER_REPORT_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const weather_report_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const weather_report_vnode *v, const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
-    if (v->f == WEATHER_REPORT_VF_TYPE && c->depth < WEATHER_REPORT_MAX_DEPTH && weather_report_rt_type_in(x, v->type_mask) &&
+    if (v->f == (WEATHER_REPORT_VF_SCHEMA | WEATHER_REPORT_VF_TYPE) && c->depth < WEATHER_REPORT_MAX_DEPTH && weather_report_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !WEATHER_REPORT_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -43,7 +43,7 @@ static const weather_report_vprop vm_root[] = {
     { "station", &v_Reading_unit},
 };
 static const weather_report_vnode v_root = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const weather_report_vreq[]){
         { "station", "missing required property 'station'"},
@@ -52,11 +52,11 @@ static const weather_report_vnode v_root = {
     MEMBERS(vm_root),
 };
 static const weather_report_vnode v_Reading_unit = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const weather_report_vnode v_readings = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_readings_items,
 };
@@ -67,7 +67,7 @@ static const weather_report_vprop vm_Reading[] = {
     { "value", &v_Reading_value},
 };
 static const weather_report_vnode v_Reading = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const weather_report_vreq[]){
         { "kind", "missing required property 'kind'"},
@@ -76,7 +76,7 @@ static const weather_report_vnode v_Reading = {
     MEMBERS(vm_Reading),
 };
 static const weather_report_vnode v_Reading_kind = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "temperature", 0},
@@ -86,11 +86,11 @@ static const weather_report_vnode v_Reading_kind = {
     .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
 };
 static const weather_report_vnode v_Reading_value = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 12, .type_expected = "expected number",
 };
 static const weather_report_vnode v_issuedAt = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),

@@ -54,7 +54,8 @@ enum {
     METER_READINGS_VF_ARR = 256,   /* array checks */
     METER_READINGS_VF_OBJ = 512,   /* object checks */
     METER_READINGS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    METER_READINGS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    METER_READINGS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    METER_READINGS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { METER_READINGS_VV_STR = 1, METER_READINGS_VV_NUM, METER_READINGS_VV_TRUE, METER_READINGS_VV_FALSE, METER_READINGS_VV_NULL, METER_READINGS_VV_JSON };

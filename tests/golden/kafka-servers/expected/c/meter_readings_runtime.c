@@ -1767,7 +1767,7 @@ static bool vcheck_ok(const meter_readings_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const meter_readings_vnode *v, const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
 {
-    if (v->f == METER_READINGS_VF_TYPE && c->depth < METER_READINGS_MAX_DEPTH && meter_readings_rt_type_in(x, v->type_mask) &&
+    if (v->f == (METER_READINGS_VF_SCHEMA | METER_READINGS_VF_TYPE) && c->depth < METER_READINGS_MAX_DEPTH && meter_readings_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !METER_READINGS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -48,7 +48,7 @@ static const meter_readings_vprop vm_reading_payload[] = {
     { "value", &v_reading_payload_value},
 };
 static const meter_readings_vnode v_reading_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "value", "missing required property 'value'"},
@@ -56,7 +56,7 @@ static const meter_readings_vnode v_reading_payload = {
     MEMBERS(vm_reading_payload),
 };
 static const meter_readings_vnode v_reading_payload_value = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -69,7 +69,7 @@ static const meter_readings_vprop vm_reading_headers[] = {
     { "unit", &v_reading_headers_unit},
 };
 static const meter_readings_vnode v_reading_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "traceId", "missing required property 'traceId'"},
@@ -78,14 +78,14 @@ static const meter_readings_vnode v_reading_headers = {
     MEMBERS(vm_reading_headers),
 };
 static const meter_readings_vnode v_reading_headers_traceId = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
 static const meter_readings_vnode v_reading_headers_unit = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "kWh", 0},
@@ -94,14 +94,14 @@ static const meter_readings_vnode v_reading_headers_unit = {
     .enum_msg = "must be one of 'kWh', 'MWh'",
 };
 static const meter_readings_vnode v_reading_headers_seq = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         CEND},
 };
 static const meter_readings_vnode v_reading_headers_region = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL},
@@ -111,19 +111,19 @@ static const meter_readings_vprop vm_alert_payload[] = {
     { "text", &v_alert_payload_text},
 };
 static const meter_readings_vnode v_alert_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_alert_payload),
 };
 static const meter_readings_vnode v_alert_payload_text = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const meter_readings_vprop vm_alert_headers[] = {
     { "severity", &v_alert_headers_severity},
 };
 static const meter_readings_vnode v_alert_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const meter_readings_vreq[]){
         { "severity", "missing required property 'severity'"},
@@ -131,7 +131,7 @@ static const meter_readings_vnode v_alert_headers = {
     MEMBERS(vm_alert_headers),
 };
 static const meter_readings_vnode v_alert_headers_severity = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
@@ -142,12 +142,12 @@ static const meter_readings_vprop vm_ping_payload[] = {
     { "at", &v_ping_payload_at},
 };
 static const meter_readings_vnode v_ping_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ping_payload),
 };
 static const meter_readings_vnode v_ping_payload_at = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
@@ -157,12 +157,12 @@ static const meter_readings_vprop vm_ping_headers[] = {
     { "hop", &v_ping_headers_hop},
 };
 static const meter_readings_vnode v_ping_headers = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_ping_headers),
 };
 static const meter_readings_vnode v_ping_headers_hop = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 

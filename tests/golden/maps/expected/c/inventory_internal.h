@@ -54,7 +54,8 @@ enum {
     INVENTORY_VF_ARR = 256,   /* array checks */
     INVENTORY_VF_OBJ = 512,   /* object checks */
     INVENTORY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    INVENTORY_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    INVENTORY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    INVENTORY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { INVENTORY_VV_STR = 1, INVENTORY_VV_NUM, INVENTORY_VV_TRUE, INVENTORY_VV_FALSE, INVENTORY_VV_NULL, INVENTORY_VV_JSON };

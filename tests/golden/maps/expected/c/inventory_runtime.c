@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const inventory_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const inventory_vnode *v, const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
-    if (v->f == INVENTORY_VF_TYPE && c->depth < INVENTORY_MAX_DEPTH && inventory_rt_type_in(x, v->type_mask) &&
+    if (v->f == (INVENTORY_VF_SCHEMA | INVENTORY_VF_TYPE) && c->depth < INVENTORY_MAX_DEPTH && inventory_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !INVENTORY_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

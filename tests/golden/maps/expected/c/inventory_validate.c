@@ -46,7 +46,7 @@ static const inventory_vprop vm_Supplier[] = {
     { "name", &v_Supplier_name},
 };
 static const inventory_vnode v_Supplier = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const inventory_vreq[]){
         { "name", "missing required property 'name'"},
@@ -55,7 +55,7 @@ static const inventory_vnode v_Supplier = {
     .add_false = true,
 };
 static const inventory_vnode v_Supplier_name = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const inventory_vprop vm_stockCounted_payload[] = {
@@ -66,24 +66,24 @@ static const inventory_vprop vm_stockCounted_payload[] = {
     { "suppliers", &v_stockCounted_payload_suppliers},
 };
 static const inventory_vnode v_stockCounted_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_stockCounted_payload),
 };
 static const inventory_vnode v_stockCounted_payload_counts = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_counts_extra,
 };
 static const inventory_vnode v_stockCounted_payload_counts_extra = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
 static const inventory_vnode v_stockCounted_payload_locations = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_locations_extra,
 };
@@ -92,32 +92,32 @@ static const inventory_vprop vm_stockCounted_payload_locations_extra[] = {
     { "shelf", &v_stockCounted_payload_locations_extra_shelf},
 };
 static const inventory_vnode v_stockCounted_payload_locations_extra = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_stockCounted_payload_locations_extra),
 };
 static const inventory_vnode v_stockCounted_payload_locations_extra_shelf = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const inventory_vnode v_stockCounted_payload_suppliers = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_suppliers_extra,
 };
 static const inventory_vnode v_stockCounted_payload_suppliers_extra = {.f = F(REF), .ref = &v_Supplier};
 static const inventory_vnode v_stockCounted_payload_aliases = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_stockCounted_payload_aliases_extra,
 };
 static const inventory_vnode v_stockCounted_payload_aliases_extra = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_Supplier_name,
 };
 static const inventory_vnode v_stockCounted_payload_extra = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 64, .type_expected = "expected object",
 };
 

@@ -54,7 +54,8 @@ enum {
     PARCELS_VF_ARR = 256,   /* array checks */
     PARCELS_VF_OBJ = 512,   /* object checks */
     PARCELS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    PARCELS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    PARCELS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    PARCELS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { PARCELS_VV_STR = 1, PARCELS_VV_NUM, PARCELS_VV_TRUE, PARCELS_VV_FALSE, PARCELS_VV_NULL, PARCELS_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const parcels_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const parcels_vnode *v, const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
-    if (v->f == PARCELS_VF_TYPE && c->depth < PARCELS_MAX_DEPTH && parcels_rt_type_in(x, v->type_mask) &&
+    if (v->f == (PARCELS_VF_SCHEMA | PARCELS_VF_TYPE) && c->depth < PARCELS_MAX_DEPTH && parcels_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !PARCELS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

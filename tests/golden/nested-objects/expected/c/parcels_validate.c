@@ -44,7 +44,7 @@ static const parcels_vprop vm_Address[] = {
     { "street", &v_Address_city},
 };
 static const parcels_vnode v_Address = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "city", "missing required property 'city'"},
@@ -53,11 +53,11 @@ static const parcels_vnode v_Address = {
     MEMBERS(vm_Address),
 };
 static const parcels_vnode v_Address_city = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const parcels_vnode v_Address_country = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
@@ -69,7 +69,7 @@ static const parcels_vprop vm_parcelShipped_payload[] = {
     { "route", &v_parcelShipped_payload_route},
 };
 static const parcels_vnode v_parcelShipped_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "parcelId", "missing required property 'parcelId'"},
@@ -83,7 +83,7 @@ static const parcels_vprop vm_parcelShipped_payload_route[] = {
     { "to", &v_parcelShipped_payload_route_from},
 };
 static const parcels_vnode v_parcelShipped_payload_route = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const parcels_vreq[]){
         { "from", "missing required property 'from'"},
@@ -97,7 +97,7 @@ static const parcels_vprop vm_parcelShipped_payload_route_carrier[] = {
     { "name", &v_Address_city},
 };
 static const parcels_vnode v_parcelShipped_payload_route_carrier = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_parcelShipped_payload_route_carrier),
 };
@@ -106,12 +106,12 @@ static const parcels_vprop vm_parcelShipped_payload_route_carrier_contact[] = {
     { "phone", &v_Address_city},
 };
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_parcelShipped_payload_route_carrier_contact),
 };
 static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(email, "must be a valid email (format)"),

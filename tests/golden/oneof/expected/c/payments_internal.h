@@ -54,7 +54,8 @@ enum {
     PAYMENTS_VF_ARR = 256,   /* array checks */
     PAYMENTS_VF_OBJ = 512,   /* object checks */
     PAYMENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    PAYMENTS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    PAYMENTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    PAYMENTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { PAYMENTS_VV_STR = 1, PAYMENTS_VV_NUM, PAYMENTS_VV_TRUE, PAYMENTS_VV_FALSE, PAYMENTS_VV_NULL, PAYMENTS_VV_JSON };

@@ -1767,7 +1767,7 @@ static bool vcheck_ok(const payments_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const payments_vnode *v, const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
-    if (v->f == PAYMENTS_VF_TYPE && c->depth < PAYMENTS_MAX_DEPTH && payments_rt_type_in(x, v->type_mask) &&
+    if (v->f == (PAYMENTS_VF_SCHEMA | PAYMENTS_VF_TYPE) && c->depth < PAYMENTS_MAX_DEPTH && payments_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !PAYMENTS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -45,7 +45,7 @@ static const payments_vnode v_paymentReceived_payload_note_any_1;
 static const payments_vnode v_paymentReceived_payload_refund;
 static const payments_vnode v_paymentReceived_payload_refund_one_1;
 static const payments_vnode v_Method = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
 static const payments_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
@@ -54,7 +54,7 @@ static const payments_vprop vm_Card[] = {
     { "last4", &v_Card_last4},
 };
 static const payments_vnode v_Card = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
@@ -63,13 +63,13 @@ static const payments_vnode v_Card = {
     MEMBERS(vm_Card),
 };
 static const payments_vnode v_Card_kind = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
 static const payments_vnode v_Card_last4 = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
@@ -81,7 +81,7 @@ static const payments_vprop vm_Transfer[] = {
     { "kind", &v_Transfer_kind},
 };
 static const payments_vnode v_Transfer = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
@@ -90,13 +90,13 @@ static const payments_vnode v_Transfer = {
     MEMBERS(vm_Transfer),
 };
 static const payments_vnode v_Transfer_kind = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .const_val = VVALS{ {STR, "transfer", 0} },
     .const_msg = "must be equal to 'transfer'",
 };
 static const payments_vnode v_Transfer_iban = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const payments_vprop vm_paymentReceived_payload[] = {
@@ -105,7 +105,7 @@ static const payments_vprop vm_paymentReceived_payload[] = {
     { "refund", &v_paymentReceived_payload_refund},
 };
 static const payments_vnode v_paymentReceived_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "method", "missing required property 'method'"},
@@ -114,19 +114,19 @@ static const payments_vnode v_paymentReceived_payload = {
 };
 static const payments_vnode v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
 static const payments_vnode v_paymentReceived_payload_note = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .any_of = VNODES{ &v_Transfer_iban, &v_paymentReceived_payload_note_any_1, NULL },
 };
 static const payments_vnode v_paymentReceived_payload_note_any_1 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const payments_vnode v_paymentReceived_payload_refund = {
-    .f = 0 | F(APPLY),
+    .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_paymentReceived_payload_refund_one_1, NULL },
 };
 static const payments_vnode v_paymentReceived_payload_refund_one_1 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 1, .type_expected = "expected null",
 };
 

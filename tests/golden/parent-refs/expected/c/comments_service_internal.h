@@ -54,7 +54,8 @@ enum {
     COMMENTS_SERVICE_VF_ARR = 256,   /* array checks */
     COMMENTS_SERVICE_VF_OBJ = 512,   /* object checks */
     COMMENTS_SERVICE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    COMMENTS_SERVICE_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    COMMENTS_SERVICE_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    COMMENTS_SERVICE_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { COMMENTS_SERVICE_VV_STR = 1, COMMENTS_SERVICE_VV_NUM, COMMENTS_SERVICE_VV_TRUE, COMMENTS_SERVICE_VV_FALSE, COMMENTS_SERVICE_VV_NULL, COMMENTS_SERVICE_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const comments_service_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const comments_service_vnode *v, const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c)
 {
-    if (v->f == COMMENTS_SERVICE_VF_TYPE && c->depth < COMMENTS_SERVICE_MAX_DEPTH && comments_service_rt_type_in(x, v->type_mask) &&
+    if (v->f == (COMMENTS_SERVICE_VF_SCHEMA | COMMENTS_SERVICE_VF_TYPE) && c->depth < COMMENTS_SERVICE_MAX_DEPTH && comments_service_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !COMMENTS_SERVICE_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -36,7 +36,7 @@ static const comments_service_vprop vm_commentLikedPayload[] = {
     { "likedBy", &v_commentLikedPayload_commentId},
 };
 static const comments_service_vnode v_commentLikedPayload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const comments_service_vreq[]){
         { "commentId", "missing required property 'commentId'"},
@@ -44,7 +44,7 @@ static const comments_service_vnode v_commentLikedPayload = {
     MEMBERS(vm_commentLikedPayload),
 };
 static const comments_service_vnode v_commentLikedPayload_commentId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 

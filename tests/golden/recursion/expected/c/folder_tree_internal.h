@@ -54,7 +54,8 @@ enum {
     FOLDER_TREE_VF_ARR = 256,   /* array checks */
     FOLDER_TREE_VF_OBJ = 512,   /* object checks */
     FOLDER_TREE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    FOLDER_TREE_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    FOLDER_TREE_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    FOLDER_TREE_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { FOLDER_TREE_VV_STR = 1, FOLDER_TREE_VV_NUM, FOLDER_TREE_VV_TRUE, FOLDER_TREE_VV_FALSE, FOLDER_TREE_VV_NULL, FOLDER_TREE_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const folder_tree_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const folder_tree_vnode *v, const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
-    if (v->f == FOLDER_TREE_VF_TYPE && c->depth < FOLDER_TREE_MAX_DEPTH && folder_tree_rt_type_in(x, v->type_mask) &&
+    if (v->f == (FOLDER_TREE_VF_SCHEMA | FOLDER_TREE_VF_TYPE) && c->depth < FOLDER_TREE_MAX_DEPTH && folder_tree_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !FOLDER_TREE_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -41,7 +41,7 @@ static const folder_tree_vprop vm_root[] = {
     { "root", &v_Folder_children_items},
 };
 static const folder_tree_vnode v_root = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const folder_tree_vreq[]){
         { "root", "missing required property 'root'"},
@@ -55,7 +55,7 @@ static const folder_tree_vprop vm_Folder[] = {
     { "parent", &v_Folder_children_items},
 };
 static const folder_tree_vnode v_Folder = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const folder_tree_vreq[]){
         { "name", "missing required property 'name'"},
@@ -63,11 +63,11 @@ static const folder_tree_vnode v_Folder = {
     MEMBERS(vm_Folder),
 };
 static const folder_tree_vnode v_Comment_text = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const folder_tree_vnode v_Folder_children = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_Folder_children_items,
 };
@@ -76,12 +76,12 @@ static const folder_tree_vprop vm_Comment[] = {
     { "text", &v_Comment_text},
 };
 static const folder_tree_vnode v_Comment = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_Comment),
 };
 static const folder_tree_vnode v_Comment_replies = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_Comment_replies_extra,
 };

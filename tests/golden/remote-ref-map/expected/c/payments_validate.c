@@ -41,7 +41,7 @@ static const payments_vprop vm_payments_paymentReceived_payload[] = {
     { "id", &v_payments_paymentReceived_payload_id},
 };
 static const payments_vnode v_payments_paymentReceived_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "id", "missing required property 'id'"},
@@ -50,7 +50,7 @@ static const payments_vnode v_payments_paymentReceived_payload = {
     MEMBERS(vm_payments_paymentReceived_payload),
 };
 static const payments_vnode v_payments_paymentReceived_payload_id = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
@@ -62,7 +62,7 @@ static const payments_vprop vm_Money[] = {
     { "currency", &v_Money_currency},
 };
 static const payments_vnode v_Money = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const payments_vreq[]){
         { "amount", "missing required property 'amount'"},
@@ -71,7 +71,7 @@ static const payments_vnode v_Money = {
     MEMBERS(vm_Money),
 };
 static const payments_vnode v_Money_amount = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -79,7 +79,7 @@ static const payments_vnode v_Money_amount = {
 };
 static const payments_vnode v_Money_currency = {.f = F(REF), .ref = &v_Currency};
 static const payments_vnode v_Currency = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL},

@@ -54,7 +54,8 @@ enum {
     KEYWORDS_VF_ARR = 256,   /* array checks */
     KEYWORDS_VF_OBJ = 512,   /* object checks */
     KEYWORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    KEYWORDS_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    KEYWORDS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    KEYWORDS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { KEYWORDS_VV_STR = 1, KEYWORDS_VV_NUM, KEYWORDS_VV_TRUE, KEYWORDS_VV_FALSE, KEYWORDS_VV_NULL, KEYWORDS_VV_JSON };

@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const keywords_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const keywords_vnode *v, const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
-    if (v->f == KEYWORDS_VF_TYPE && c->depth < KEYWORDS_MAX_DEPTH && keywords_rt_type_in(x, v->type_mask) &&
+    if (v->f == (KEYWORDS_VF_SCHEMA | KEYWORDS_VF_TYPE) && c->depth < KEYWORDS_MAX_DEPTH && keywords_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !KEYWORDS_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

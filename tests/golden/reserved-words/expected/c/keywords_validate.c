@@ -54,32 +54,32 @@ static const keywords_vprop vm_struct[] = {
     { "var", &v_delete_payload_return},
 };
 static const keywords_vnode v_struct = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_struct),
 };
 static const keywords_vnode v_delete_payload_return = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const keywords_vnode v_struct_default = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const keywords_vnode v_struct_async = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 static const keywords_vnode v_struct_struct = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 64, .type_expected = "expected object",
 };
 static const keywords_vnode v_struct_None = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 1, .type_expected = "expected null",
 };
 static const keywords_vnode v_default = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "if", 0},
@@ -96,7 +96,7 @@ static const keywords_vprop vm_delete_payload[] = {
     { "yield", &v_delete_payload_return},
 };
 static const keywords_vnode v_delete_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_delete_payload),
 };

@@ -54,7 +54,8 @@ enum {
     SHOP_VF_ARR = 256,   /* array checks */
     SHOP_VF_OBJ = 512,   /* object checks */
     SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    SHOP_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    SHOP_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SHOP_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SHOP_VV_STR = 1, SHOP_VV_NUM, SHOP_VV_TRUE, SHOP_VV_FALSE, SHOP_VV_NULL, SHOP_VV_JSON };

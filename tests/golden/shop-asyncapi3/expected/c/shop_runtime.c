@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const shop_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const shop_vnode *v, const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
-    if (v->f == SHOP_VF_TYPE && c->depth < SHOP_MAX_DEPTH && shop_rt_type_in(x, v->type_mask) &&
+    if (v->f == (SHOP_VF_SCHEMA | SHOP_VF_TYPE) && c->depth < SHOP_MAX_DEPTH && shop_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !SHOP_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

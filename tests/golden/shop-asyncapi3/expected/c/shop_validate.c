@@ -52,7 +52,7 @@ static const shop_vprop vm_JobResponse[] = {
     { "success", &v_JobResponse_success},
 };
 static const shop_vnode v_JobResponse = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "success", "missing required property 'success'"},
@@ -61,11 +61,11 @@ static const shop_vnode v_JobResponse = {
     MEMBERS(vm_JobResponse),
 };
 static const shop_vnode v_JobResponse_success = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 static const shop_vnode v_JobResponse_jobId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const shop_vprop vm_JobStatus[] = {
@@ -73,12 +73,12 @@ static const shop_vprop vm_JobStatus[] = {
     { "state", &v_JobStatus_state},
 };
 static const shop_vnode v_JobStatus = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_JobStatus),
 };
 static const shop_vnode v_JobStatus_state = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "waiting", 0},
@@ -96,7 +96,7 @@ static const shop_vprop vm_Order[] = {
     { "tags", &v_Order_tags},
 };
 static const shop_vnode v_Order = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "id", "missing required property 'id'"},
@@ -105,14 +105,14 @@ static const shop_vnode v_Order = {
     MEMBERS(vm_Order),
 };
 static const shop_vnode v_Order_id = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
 static const shop_vnode v_Order_lines = {
-    .f = 0 | F(TYPE) | F(ARR),
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
     .type_mask = 32, .type_expected = "expected array",
     .items = &v_Order_lines_items,
 };
@@ -122,17 +122,17 @@ static const shop_vprop vm_Line[] = {
     { "sku", &v_JobResponse_jobId},
 };
 static const shop_vnode v_Line = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_Line),
 };
 static const shop_vnode v_Line_qty = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 4, .type_expected = "expected integer",
 };
 static const shop_vnode v_Order_status = {.f = F(REF), .ref = &v_Status};
 static const shop_vnode v_Status = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "open", 0},
@@ -141,7 +141,7 @@ static const shop_vnode v_Status = {
     .enum_msg = "must be one of 'open', 'paid'",
 };
 static const shop_vnode v_Order_tags = {
-    .f = 0 | F(TYPE) | F(OBJ) | F(MORE),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     .type_mask = 64, .type_expected = "expected object",
     .add = &v_JobResponse_jobId,
 };
@@ -150,7 +150,7 @@ static const shop_vprop vm_orderPaid_payload[] = {
     { "orderId", &v_Order_id},
 };
 static const shop_vnode v_orderPaid_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
@@ -158,7 +158,7 @@ static const shop_vnode v_orderPaid_payload = {
     MEMBERS(vm_orderPaid_payload),
 };
 static const shop_vnode v_orderPaid_payload_amount = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 12, .type_expected = "expected number",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},

@@ -54,7 +54,8 @@ enum {
     SPLIT_SHOP_VF_ARR = 256,   /* array checks */
     SPLIT_SHOP_VF_OBJ = 512,   /* object checks */
     SPLIT_SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    SPLIT_SHOP_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    SPLIT_SHOP_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SPLIT_SHOP_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { SPLIT_SHOP_VV_STR = 1, SPLIT_SHOP_VV_NUM, SPLIT_SHOP_VV_TRUE, SPLIT_SHOP_VV_FALSE, SPLIT_SHOP_VV_NULL, SPLIT_SHOP_VV_JSON };

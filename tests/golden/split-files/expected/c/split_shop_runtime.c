@@ -1762,7 +1762,7 @@ static bool vcheck_ok(const split_shop_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const split_shop_vnode *v, const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
-    if (v->f == SPLIT_SHOP_VF_TYPE && c->depth < SPLIT_SHOP_MAX_DEPTH && split_shop_rt_type_in(x, v->type_mask) &&
+    if (v->f == (SPLIT_SHOP_VF_SCHEMA | SPLIT_SHOP_VF_TYPE) && c->depth < SPLIT_SHOP_MAX_DEPTH && split_shop_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !SPLIT_SHOP_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

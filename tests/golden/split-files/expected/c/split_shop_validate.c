@@ -45,7 +45,7 @@ static const split_shop_vprop vm_root[] = {
     { "currency", &v_currency},
 };
 static const split_shop_vnode v_root = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const split_shop_vreq[]){
         { "amount", "missing required property 'amount'"},
@@ -54,7 +54,7 @@ static const split_shop_vnode v_root = {
     MEMBERS(vm_root),
 };
 static const split_shop_vnode v_amount = {
-    .f = 0 | F(TYPE) | F(NUM),
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
     .type_mask = 4, .type_expected = "expected integer",
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
@@ -62,7 +62,7 @@ static const split_shop_vnode v_amount = {
 };
 static const split_shop_vnode v_currency = {.f = F(REF), .ref = &v_Currency};
 static const split_shop_vnode v_Currency = {
-    .f = 0 | F(TYPE) | F(VALUE),
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     .type_mask = 16, .type_expected = "expected string",
     .enum_vals = VVALS{
         {STR, "EUR", 0},
@@ -77,7 +77,7 @@ static const split_shop_vprop vm_orderPlaced_payload[] = {
     { "total", &v_orderPlaced_payload_total},
 };
 static const split_shop_vnode v_orderPlaced_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const split_shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
@@ -86,7 +86,7 @@ static const split_shop_vnode v_orderPlaced_payload = {
     MEMBERS(vm_orderPlaced_payload),
 };
 static const split_shop_vnode v_orderPlaced_payload_orderId = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
@@ -99,16 +99,16 @@ static const split_shop_vprop vm_Address[] = {
     { "line1", &v_Address_line1},
 };
 static const split_shop_vnode v_Address = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_Address),
 };
 static const split_shop_vnode v_Address_line1 = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const split_shop_vnode v_Address_country = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},

@@ -54,7 +54,8 @@ enum {
     TRICKY_TEXT_CO_VF_ARR = 256,   /* array checks */
     TRICKY_TEXT_CO_VF_OBJ = 512,   /* object checks */
     TRICKY_TEXT_CO_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
-    TRICKY_TEXT_CO_VF_MORE = 2048   /* members meet more than their names: patterns, additional, propertyNames */
+    TRICKY_TEXT_CO_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TRICKY_TEXT_CO_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
 };
 /* enum and const values: a string, a number, true, false, null, or JSON text. */
 enum { TRICKY_TEXT_CO_VV_STR = 1, TRICKY_TEXT_CO_VV_NUM, TRICKY_TEXT_CO_VV_TRUE, TRICKY_TEXT_CO_VV_FALSE, TRICKY_TEXT_CO_VV_NULL, TRICKY_TEXT_CO_VV_JSON };

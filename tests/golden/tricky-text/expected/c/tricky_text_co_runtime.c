@@ -1767,7 +1767,7 @@ static bool vcheck_ok(const tricky_text_co_vcheck *k, double d)
  * matches, an integer fits int64, the depth limit is not reached). */
 static inline bool vcall(const tricky_text_co_vnode *v, const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
-    if (v->f == TRICKY_TEXT_CO_VF_TYPE && c->depth < TRICKY_TEXT_CO_MAX_DEPTH && tricky_text_co_rt_type_in(x, v->type_mask) &&
+    if (v->f == (TRICKY_TEXT_CO_VF_SCHEMA | TRICKY_TEXT_CO_VF_TYPE) && c->depth < TRICKY_TEXT_CO_MAX_DEPTH && tricky_text_co_rt_type_in(x, v->type_mask) &&
         (!(v->type_mask & 4) || (v->type_mask & 8) || !TRICKY_TEXT_CO_IS_NUMBER(x) ||
          (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
         return true;

@@ -39,7 +39,7 @@ static const tricky_text_co_vprop vm_Accepted[] = {
     { "jobId", &v_Accepted_jobId},
 };
 static const tricky_text_co_vnode v_Accepted = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const tricky_text_co_vreq[]){
         { "jobId", "missing required property 'jobId'"},
@@ -47,7 +47,7 @@ static const tricky_text_co_vnode v_Accepted = {
     MEMBERS(vm_Accepted),
 };
 static const tricky_text_co_vnode v_Accepted_jobId = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 16, .type_expected = "expected string",
 };
 static const tricky_text_co_vprop vm_noteAdded_payload[] = {
@@ -57,7 +57,7 @@ static const tricky_text_co_vprop vm_noteAdded_payload[] = {
     { "weird|key", &v_Accepted_jobId},
 };
 static const tricky_text_co_vnode v_noteAdded_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     .required = (const tricky_text_co_vreq[]){
         { "text", "missing required property 'text'"},
@@ -65,7 +65,7 @@ static const tricky_text_co_vnode v_noteAdded_payload = {
     MEMBERS(vm_noteAdded_payload),
 };
 static const tricky_text_co_vnode v_noteAdded_payload_motto = {
-    .f = 0 | F(TYPE) | F(STR),
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
     .type_mask = 16, .type_expected = "expected string",
     .str = VCHECKS{
         { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL},
@@ -75,12 +75,12 @@ static const tricky_text_co_vprop vm_special_payload[] = {
     { "ok", &v_special_payload_ok},
 };
 static const tricky_text_co_vnode v_special_payload = {
-    .f = 0 | F(TYPE) | F(OBJ),
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     .type_mask = 64, .type_expected = "expected object",
     MEMBERS(vm_special_payload),
 };
 static const tricky_text_co_vnode v_special_payload_ok = {
-    .f = 0 | F(TYPE),
+    .f = F(SCHEMA) | F(TYPE),
     .type_mask = 2, .type_expected = "expected boolean",
 };
 
