@@ -901,12 +901,14 @@ class LampControlClient:
         """Stops every subscription and closes the transport."""
         self.transport.close()
 
+    # `with` calls the transport itself: an operation named connect or close
+    # replaces those methods, not the context manager.
     def __enter__(self) -> "LampControlClient":
-        self.connect()
+        self.transport.connect()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.transport.close()
 
     # -- the typed layer --------------------------------------------------
     def _send(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message], payload: object,
