@@ -41,6 +41,23 @@ typedef struct {
     mg_subst pairs;
 } esc_rule;
 
+/* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
+ * the member's name (made once per view) and the next for the same key. */
+typedef struct {
+    int rule;
+    char *out;
+    int next; /* index in vctx.esc_adds, or -1 */
+} esc_add;
+
+/* A view key some escape reads (head >= 0) or writes (is_out), found in one
+ * hash lookup instead of comparing every member with every rule's keys (that
+ * was 18% of a generate's instructions). */
+typedef struct {
+    char *key;
+    int head, tail; /* the key's esc_adds chain, in rule and key order; -1: none */
+    int is_out;     /* some escape adds a member of this name */
+} esc_key_ent;
+
 typedef struct vctx {
     const mg_model *m;
     const mg_target *t;
@@ -60,6 +77,9 @@ typedef struct vctx {
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
+    mg_hmap esc_keys;         /* view key -> esc_key_ent: what add_escapes adds beside it */
+    esc_add *esc_adds;        /* the chains of esc_key_ent, in rule order */
+    int nesc_adds;
     mg_case naming[NK_COUNT];
     mg_exgen *exgen;          /* for generated_example and generated_headers_example;
                                * NULL when no template reads either */
@@ -446,8 +466,17 @@ static int raw_member(const cJSON *parent, const char *key)
     return strcmp(key, "examples") == 0 && cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
 }
 
+/* The escape table's entry for `key`, or NULL. */
+static const esc_key_ent *esc_key(const vctx *v, const char *key)
+{
+    if (!v->key_starts[(unsigned char)key[0]])
+        return NULL;
+    return mg_hmap_get_str(&v->esc_keys, key);
+}
+
 /* Adds `<key>_<name>` beside every string member `key` listed in an escape's
- * `keys`, for each named escape, everywhere in the view but raw JSON. */
+ * `keys`, for each named escape, everywhere in the view but raw JSON. A name
+ * the object already has (or that an earlier escape added) is left as it is. */
 static void add_escapes(vctx *v, cJSON *node)
 {
     cJSON *c;
@@ -460,45 +489,72 @@ static void add_escapes(vctx *v, cJSON *node)
     }
     if (!cJSON_IsObject(node))
         return;
-    cJSON *added = NULL;
+    cJSON *added[32];
+    size_t nadded = 0;
+    cJSON *more = NULL; /* past the 32 above (not seen in shipped targets) */
+    int has_out = 0;    /* a member named like an added one exists already */
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
         if (cJSON_IsString(c) || cJSON_IsNull(c)) { /* null: an unset string, unset forms */
-            if (!v->key_starts[(unsigned char)c->string[0]])
+            const esc_key_ent *e = esc_key(v, c->string);
+            if (!e)
                 continue;
-            for (int r = 0; r < v->nrules; r++) {
-                const esc_rule *esc = &v->rules[r];
-                const cJSON *k;
-                cJSON_ArrayForEach(k, esc->keys) {
-                    if (strcmp(k->valuestring, c->string) != 0)
-                        continue;
-                    char *val = cJSON_IsString(c) ? escape_text_new(esc, c->valuestring) : NULL;
-                    size_t kl = strlen(c->string) + strlen(esc->name) + 2;
-                    char *key = malloc(kl);
-                    if (!key)
-                        abort();
-                    snprintf(key, kl, "%s_%s", c->string, esc->name);
-                    if (!added)
-                        added = cJSON_CreateObject();
-                    cJSON_AddItemToObject(added, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
-                    free(key);
-                    free(val);
+            has_out |= e->is_out;
+            for (int a = e->head; a >= 0; a = v->esc_adds[a].next) {
+                const esc_add *ad = &v->esc_adds[a];
+                char *val = cJSON_IsString(c) ? escape_text_new(&v->rules[ad->rule], c->valuestring) : NULL;
+                cJSON *item = val ? cJSON_CreateString(val) : cJSON_CreateNull();
+                free(val);
+                if (nadded < sizeof added / sizeof *added) {
+                    /* cJSON_AddItemToObject below copies the key. */
+                    item->string = ad->out;
+                    item->type |= cJSON_StringIsConst;
+                    added[nadded++] = item;
+                } else {
+                    if (!more)
+                        more = cJSON_CreateObject();
+                    cJSON_AddItemToObject(more, ad->out, item);
                 }
             }
-        } else if (!raw_member(node, c->string)) {
-            add_escapes(v, c);
+        } else {
+            if (!has_out) {
+                const esc_key_ent *e = esc_key(v, c->string);
+                has_out = e && e->is_out;
+            }
+            if ((cJSON_IsArray(c) || cJSON_IsObject(c)) && !raw_member(node, c->string))
+                add_escapes(v, c);
         }
     }
-    /* Appended after the walk so the new members are not walked again. */
-    while (added && added->child) {
-        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
+    /* Appended after the walk so the new members are not walked again. Only
+     * a name already present needs the search (the first one wins). */
+    for (size_t i = 0; i < nadded; i++) {
+        cJSON *item = added[i];
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = added[j] && strcmp(added[j]->string, item->string) == 0;
+        if (!dup && has_out)
+            dup = cJSON_GetObjectItemCaseSensitive(node, item->string) != NULL;
+        if (dup) {
+            item->string = NULL;
+            item->type &= ~cJSON_StringIsConst;
+            cJSON_Delete(item);
+            added[i] = NULL;
+            continue;
+        }
+        const char *key = item->string;
+        item->string = NULL;
+        item->type &= ~cJSON_StringIsConst;
+        cJSON_AddItemToObject(node, key, item);
+    }
+    while (more && more->child) {
+        cJSON *item = cJSON_DetachItemViaPointer(more, more->child);
         if (!cJSON_GetObjectItemCaseSensitive(node, item->string))
             cJSON_AddItemToObject(node, item->string, item);
         else
             cJSON_Delete(item);
     }
-    cJSON_Delete(added);
+    cJSON_Delete(more);
 }
 
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
@@ -1820,6 +1876,42 @@ static void compile_escapes(vctx *v)
         r->code = code ? code[0] : '\0';
         compile_pairs(&r->pairs, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
     }
+    /* The key table add_escapes reads: each key's additions in rule order,
+     * then key order (as the scan over rules and keys made them). */
+    mg_hmap_init_str(&v->esc_keys, sizeof(esc_key_ent));
+    int nadds = 0;
+    for (int i = 0; i < v->nrules; i++)
+        nadds += cJSON_GetArraySize(v->rules[i].keys);
+    v->esc_adds = mg_xcalloc((size_t)nadds + 1, sizeof *v->esc_adds);
+    for (int i = 0; i < v->nrules; i++) {
+        const cJSON *k;
+        cJSON_ArrayForEach(k, v->rules[i].keys) {
+            int added;
+            esc_key_ent *e = mg_hmap_put_str(&v->esc_keys, k->valuestring, &added);
+            if (added)
+                e->head = e->tail = -1;
+            esc_add *a = &v->esc_adds[v->nesc_adds];
+            a->rule = i;
+            size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
+            a->out = mg_xmalloc(kl);
+            snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
+            a->next = -1;
+            if (e->tail >= 0)
+                v->esc_adds[e->tail].next = v->nesc_adds;
+            else
+                e->head = v->nesc_adds;
+            e->tail = v->nesc_adds++;
+        }
+    }
+    /* Then the names they add, so that an object that has one already keeps
+     * it. (An output name starts with its key's byte: key_starts covers it.) */
+    for (int a = 0; a < v->nesc_adds; a++) {
+        int added;
+        esc_key_ent *e = mg_hmap_put_str(&v->esc_keys, v->esc_adds[a].out, &added);
+        if (added)
+            e->head = e->tail = -1;
+        e->is_out = 1;
+    }
 }
 
 static void vctx_fini(vctx *v)
@@ -1832,6 +1924,10 @@ static void vctx_fini(vctx *v)
     for (int i = 0; i < v->nrules; i++)
         mg_subst_fini(&v->rules[i].pairs);
     free(v->rules);
+    for (int i = 0; i < v->nesc_adds; i++)
+        free(v->esc_adds[i].out);
+    free(v->esc_adds);
+    mg_hmap_fini(&v->esc_keys);
     mg_exgen_free(v->exgen);
 }
 
