@@ -285,6 +285,17 @@ static char *comment_safe_new(const char *text)
     mg_buf_init(&out);
     size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
+        /* A run of printable ASCII, tab and \n stays as it is: copied at once
+         * (this loop went a character and a range search at a time). */
+        size_t run = i;
+        while (run < n && (((unsigned char)text[run] >= 0x20 && (unsigned char)text[run] < 0x7F) ||
+                           text[run] == '\t' || text[run] == '\n'))
+            run++;
+        if (run > i) {
+            mg_buf_append(&out, text + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)text[i];
         uint32_t cp = c;
         size_t len = c < 0x80 ? 1 : mg_utf8_decode((const unsigned char *)text + i, n - i, &cp);
