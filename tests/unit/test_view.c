@@ -193,6 +193,19 @@ static void view_print_should_indent_two_spaces_and_keep_member_order(void)
     cJSON_Delete(j);
 }
 
+static void view_should_make_comment_text_safe_around_plain_runs(void)
+{
+    /* CRLF and lone CR become \n, controls, DEL, invisible characters and bad
+     * UTF-8 become \u escapes, U+2028 a line break; what lies between them
+     * (printable ASCII, tab, \n, other UTF-8) stays as written. */
+    char *s = comment_safe_new("a\tb\r\nc\rd\x01" "e\x7f" "\xe2\x80\x8b" "f\xe2\x80\xa8g\xff" "h \xc3\xa9\n");
+    CHECK_STR(s, "a\tb\nc\nd\\u0001e\\u007f\\u200bf\ng\\ufffdh \xc3\xa9\n");
+    free(s);
+    s = comment_safe_new("");
+    CHECK_STR(s, "");
+    free(s);
+}
+
 int main(void)
 {
     RUN(view_should_print_nested_types_through_the_type_map);
@@ -201,6 +214,7 @@ int main(void)
     RUN(view_should_report_identifiers_that_collide_after_escaping);
     RUN(view_should_report_a_missing_type_map_entry_at_types);
     RUN(view_should_escape_docs_and_split_description_lines);
+    RUN(view_should_make_comment_text_safe_around_plain_runs);
     RUN(view_should_number_every_list_for_separators);
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
