@@ -239,6 +239,37 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     return mg_buf_steal(&out, NULL);
 }
 
+/* Appends p[0..n) with every invisible code point (escape.h) as a \\uXXXX
+ * escape (a surrogate pair above U+FFFF); runs of ASCII are copied at once. */
+static void append_visible(mg_buf *out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (run < n && (unsigned char)p[run] < 0x80)
+            run++;
+        if (run > i) {
+            mg_buf_append(out, p + i, run - i);
+            i = run;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = mg_utf8_decode((const unsigned char *)p + i, n - i, &cp);
+        if (len > 0 && mg_escape_invisible(cp)) {
+            if (cp <= 0xFFFF)
+                mg_buf_appendf(out, "\\u%04x", (unsigned)cp);
+            else
+                mg_buf_appendf(out, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+                               (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+            i += len;
+        } else {
+            /* a visible character, or a byte that starts none: as it is */
+            len = len ? len : 1;
+            mg_buf_append(out, p + i, len);
+            i += len;
+        }
+    }
+}
+
 /* cJSON's compact text of `j`, with every invisible code point (escape.h:
  * bidi overrides, zero-width characters, U+2028/9) as a \uXXXX escape (a
  * surrogate pair above U+FFFF), so that JSON printed into code (Python and
@@ -250,25 +281,53 @@ static char *json_print_new(const cJSON *j)
         return NULL;
     mg_buf out;
     mg_buf_init(&out);
-    size_t n = strlen(p);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t len = (unsigned char)p[i] >= 0x80 ? mg_utf8_decode((const unsigned char *)p + i, n - i, &cp) : 0;
-        if (len > 0 && mg_escape_invisible(cp)) {
-            if (cp <= 0xFFFF)
-                mg_buf_appendf(&out, "\\u%04x", (unsigned)cp);
-            else
-                mg_buf_appendf(&out, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
-                               (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-            i += len;
-        } else {
-            mg_buf_putc(&out, p[i]);
-            i++;
-        }
-    }
+    append_visible(&out, p, strlen(p));
     cJSON_free(p);
     mg_buf_cstr(&out);
     return mg_buf_steal(&out, NULL);
+}
+
+/* s as a JSON string, as json_print_new prints one: cJSON's escapes (the
+ * quote, the backslash, and controls), then invisible code points as \uXXXX
+ * (without printing through cJSON: `msggen view` and the examples' pretty
+ * JSON print every key and string this way). */
+static void append_json_string(mg_buf *b, const char *s)
+{
+    mg_buf_putc(b, '"');
+    size_t n = s ? strlen(s) : 0, plain = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 32 && c != '"' && c != '\\')
+            continue;
+        append_visible(b, s + plain, i - plain);
+        plain = i + 1;
+        mg_buf_putc(b, '\\');
+        switch (c) {
+        case '"':
+        case '\\':
+            mg_buf_putc(b, (char)c);
+            break;
+        case '\b':
+            mg_buf_putc(b, 'b');
+            break;
+        case '\f':
+            mg_buf_putc(b, 'f');
+            break;
+        case '\n':
+            mg_buf_putc(b, 'n');
+            break;
+        case '\r':
+            mg_buf_putc(b, 'r');
+            break;
+        case '\t':
+            mg_buf_putc(b, 't');
+            break;
+        default:
+            mg_buf_appendf(b, "u%04x", (unsigned)c);
+        }
+    }
+    append_visible(b, s + plain, n - plain);
+    mg_buf_putc(b, '"');
 }
 
 /* ---- descriptions ----------------------------------------------------- */
@@ -2251,12 +2310,8 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
             for (int i = 0; i <= depth; i++)
                 mg_buf_append_str(b, "  ");
             if (obj) {
-                cJSON *k = cJSON_CreateString(c->string ? c->string : "");
-                char *ks = json_print_new(k);
-                mg_buf_append_str(b, ks ? ks : "\"\"");
+                append_json_string(b, c->string);
                 mg_buf_append_str(b, ": ");
-                free(ks);
-                cJSON_Delete(k);
             }
             print_json(b, c, depth + 1);
             if (c->next)
@@ -2268,8 +2323,16 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
         mg_buf_putc(b, obj ? '}' : ']');
         return;
     }
-    /* A scalar: print a detached copy, so cJSON does not follow siblings
-     * (and reference items print their target). */
+    if (cJSON_IsString(j)) {
+        append_json_string(b, j->valuestring);
+        return;
+    }
+    if (cJSON_IsBool(j) || cJSON_IsNull(j)) {
+        mg_buf_append_str(b, cJSON_IsTrue(j) ? "true" : cJSON_IsFalse(j) ? "false" : "null");
+        return;
+    }
+    /* Other scalars (numbers): print a detached copy, so cJSON does not
+     * follow siblings (and reference items print their target). */
     cJSON *copy = cJSON_Duplicate(j, 0);
     char *s = copy ? json_print_new(copy) : NULL;
     mg_buf_append_str(b, s ? s : "null");

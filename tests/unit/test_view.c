@@ -206,6 +206,27 @@ static void view_should_make_comment_text_safe_around_plain_runs(void)
     free(s);
 }
 
+static void view_print_should_write_strings_as_cjson_does(void)
+{
+    /* The printer writes keys and strings itself: byte for byte what cJSON
+     * prints, then with invisible code points escaped (json_print_new). */
+    static const char *const texts[] = {
+        "", "plain", "q\"b\\s/", "\b\f\n\r\t\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x80\xae rtl \xe2\x80\x8b",
+        "\xf3\xa0\x80\x81 tag", "bad \xff\xc3 end", "\xe2\x80\xa8\xe2\x80\xa9",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        cJSON *str = cJSON_CreateString(texts[i]);
+        char *want = json_print_new(str);
+        mg_buf got;
+        mg_buf_init(&got);
+        append_json_string(&got, texts[i]);
+        CHECK_STR(mg_buf_cstr(&got), want);
+        mg_buf_fini(&got);
+        free(want);
+        cJSON_Delete(str);
+    }
+}
+
 int main(void)
 {
     RUN(view_should_print_nested_types_through_the_type_map);
@@ -219,5 +240,6 @@ int main(void)
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    RUN(view_print_should_write_strings_as_cjson_does);
     return unit_done();
 }
