@@ -519,6 +519,9 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
 /* Members holding raw catalogue JSON: escapes never add keys inside them. */
 static int raw_member(const cJSON *parent, const char *key)
 {
+    /* Most members start with none of the raw keys' letters: no compares. */
+    if (!strchr("vcdebt", key[0]) || !key[0])
+        return 0;
     static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
     /* A server's `variables` as written (catalogue.servers) is raw; the
@@ -552,12 +555,14 @@ static void add_escapes(vctx *v, cJSON *node)
     cJSON *c;
     if (node->type & cJSON_IsReference) /* shares members escaped where they are owned */
         return;
-    if (cJSON_IsArray(node)) {
+    /* The type bits directly (cJSON_IsX are library calls): this visits
+     * every member of the view. */
+    if ((node->type & 0xFF) == cJSON_Array) {
         cJSON_ArrayForEach(c, node)
             add_escapes(v, c);
         return;
     }
-    if (!cJSON_IsObject(node))
+    if ((node->type & 0xFF) != cJSON_Object)
         return;
     cJSON *added[32];
     size_t nadded = 0;
@@ -566,14 +571,15 @@ static void add_escapes(vctx *v, cJSON *node)
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
-        if (cJSON_IsString(c) || cJSON_IsNull(c)) { /* null: an unset string, unset forms */
+        int type = c->type & 0xFF;
+        if (type == cJSON_String || type == cJSON_NULL) { /* null: an unset string, unset forms */
             const esc_key_ent *e = esc_key(v, c->string);
             if (!e)
                 continue;
             has_out |= e->is_out;
             for (int a = e->head; a >= 0; a = v->esc_adds[a].next) {
                 const esc_add *ad = &v->esc_adds[a];
-                char *val = cJSON_IsString(c) ? escape_text_new(&v->rules[ad->rule], c->valuestring) : NULL;
+                char *val = type == cJSON_String ? escape_text_new(&v->rules[ad->rule], c->valuestring) : NULL;
                 cJSON *item = val ? cJSON_CreateString(val) : cJSON_CreateNull();
                 free(val);
                 if (nadded < sizeof added / sizeof *added) {
@@ -592,7 +598,7 @@ static void add_escapes(vctx *v, cJSON *node)
                 const esc_key_ent *e = esc_key(v, c->string);
                 has_out = e && e->is_out;
             }
-            if ((cJSON_IsArray(c) || cJSON_IsObject(c)) && !raw_member(node, c->string))
+            if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string))
                 add_escapes(v, c);
         }
     }
