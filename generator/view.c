@@ -58,8 +58,20 @@ typedef struct {
     int is_out;     /* some escape adds a member of this name */
 } esc_key_ent;
 
+/* What the views of one model's targets share (view.h). */
+struct mg_view_cache {
+    mg_vplan_raw *plan;
+    mg_hmap texts; /* a model-owned JSON value -> text_ent: its printed forms */
+};
+
+typedef struct {
+    const cJSON *key;
+    char *text[2]; /* compact, pretty; NULL until asked for */
+} text_ent;
+
 typedef struct vctx {
     const mg_model *m;
+    mg_view_cache *cache;     /* NULL: nothing shared with other targets */
     const mg_target *t;
     mg_diag *d;
     int failed;
@@ -950,6 +962,18 @@ static char *json_text_new(const cJSON *j, int pretty)
     return json_print_new(j);
 }
 
+/* json_text_new of a value the model owns (it outlives the cache): printed
+ * once for all targets, since the text does not depend on the target. */
+static char *model_text_new(vctx *v, const cJSON *j, int pretty)
+{
+    if (!v->cache)
+        return json_text_new(j, pretty);
+    text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
+    if (!e->text[pretty])
+        e->text[pretty] = json_text_new(j, pretty);
+    return e->text[pretty] ? mg_xstrdup(e->text[pretty]) : NULL;
+}
+
 /* has_KEY, KEY and KEY_json for a raw value (default, const). */
 #define add_json_value(o, key, val) add_json_value_((o), "has_" key, key, key "_json", (val))
 static void add_json_value_(cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
@@ -1410,16 +1434,17 @@ static cJSON *http_curl(const vctx *v, const mg_message *g)
 
 /* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
  * example payload. */
-static void add_example_json(cJSON *e, const cJSON *value)
+/* `v` NULL: `value` is not the model's (printed every time). */
+static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
 {
-    char *s = json_text_new(value, 1);
+    char *s = v ? model_text_new(v, value, 1) : json_text_new(value, 1);
     size_t n = s ? strlen(s) : 0;
     if (n && s[n - 1] == '\n')
         s[n - 1] = '\0';
     add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
     add_lines(e, "json_lines", s);
     free(s);
-    s = json_text_new(value, 0);
+    s = v ? model_text_new(v, value, 0) : json_text_new(value, 0);
     add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
     free(s);
     add_cs(e, "value", cJSON_Duplicate(value, 1));
@@ -1434,7 +1459,7 @@ static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
     cJSON *e = cJSON_CreateObject();
     add_bool(e, "has_value", val != NULL);
     if (val)
-        add_example_json(e, val);
+        add_example_json(NULL, e, val);
     else {
         static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
         for (size_t k = 0; k < sizeof none / sizeof *none; k++)
@@ -1532,14 +1557,14 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
-        add_example_json(e, x->value);
-        char *s = x->headers ? json_text_new(x->headers, 1) : NULL;
+        add_example_json(v, e, x->value);
+        char *s = x->headers ? model_text_new(v, x->headers, 1) : NULL;
         size_t n = s ? strlen(s) : 0;
         if (n && s[n - 1] == '\n')
             s[n - 1] = '\0';
         add_str(e, "headers_json", s);
         free(s);
-        s = x->headers ? json_text_new(x->headers, 0) : NULL;
+        s = x->headers ? model_text_new(v, x->headers, 0) : NULL;
         add_str(e, "headers_json_compact", s);
         free(s);
         add_bool(e, "has_headers", x->headers != NULL);
@@ -2112,13 +2137,11 @@ static int read_target(vctx *v)
 
 /* ---- public ----------------------------------------------------------- */
 
-struct mg_view_cache {
-    mg_vplan_raw *plan;
-};
-
 mg_view_cache *mg_view_cache_new(void)
 {
-    return mg_xcalloc(1, sizeof(mg_view_cache));
+    mg_view_cache *c = mg_xcalloc(1, sizeof(mg_view_cache));
+    mg_hmap_init(&c->texts, sizeof(text_ent));
+    return c;
 }
 
 void mg_view_cache_free(mg_view_cache *c)
@@ -2126,6 +2149,12 @@ void mg_view_cache_free(mg_view_cache *c)
     if (!c)
         return;
     mg_vplan_raw_free(c->plan);
+    for (size_t i = 0; i < mg_hmap_len(&c->texts); i++) {
+        text_ent *e = mg_hmap_at(&c->texts, i);
+        free(e->text[0]);
+        free(e->text[1]);
+    }
+    mg_hmap_fini(&c->texts);
     free(c);
 }
 
@@ -2136,7 +2165,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
-    vctx v = {.m = m, .t = t, .d = d};
+    vctx v = {.m = m, .t = t, .d = d, .cache = cache};
     if (read_target(&v) < 0)
         return NULL;
     /* Keys that cost time or only one target reads: built for the targets
