@@ -1046,11 +1046,34 @@ typedef struct {
 
 /* ---- the cJSON source ---- */
 
+/* The hashes of member names, by the name's address: a view's objects
+ * share their keys (string literals), so most of an index's keys were hashed
+ * before. The data does not change while the source is in use, so an
+ * address keeps its text. */
+#define KEY_HASH_CACHE 1024
+
 struct mg_tpl_cjson_state {
     mg_hmap index;   /* object -> obj_index, for objects looked up so far */
     const cJSON **slots; /* the hash slots of every indexed object */
     size_t nslots, capslots;
+    struct key_hash_ent {
+        const char *key;
+        uint32_t hash;
+    } *key_hash; /* KEY_HASH_CACHE entries, direct-mapped by address; made
+                  * with the first index (most short renders never index) */
 };
+
+static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
+{
+    size_t i = ((uintptr_t)key >> 3) & (KEY_HASH_CACHE - 1);
+    if (!r->key_hash)
+        r->key_hash = mg_xcalloc(KEY_HASH_CACHE, sizeof *r->key_hash);
+    if (r->key_hash[i].key != key) {
+        r->key_hash[i].key = key;
+        r->key_hash[i].hash = mg_hash_str(key);
+    }
+    return r->key_hash[i].hash;
+}
 
 /* Name lookups in big objects go through a hash index: a generator's view has
  * objects of 40-70 members, many looked up for dozens of names (and missed by
@@ -1100,7 +1123,7 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     for (const cJSON *it = e->obj->child; it; it = it->next) {
         if (!it->string)
             continue;
-        uint32_t i = mg_hash_str(it->string) & (cap - 1);
+        uint32_t i = key_hash(r, it->string) & (cap - 1);
         while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
             i = (i + 1) & (cap - 1);
         if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
@@ -1229,6 +1252,7 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
         return;
     mg_hmap_fini(&c->st->index);
     free(c->st->slots);
+    free(c->st->key_hash);
     free(c->st);
     c->st = NULL;
 }
