@@ -1238,12 +1238,18 @@ static const char *cj_text(void *self, const void *v, size_t *n, mg_buf *scratch
     return scratch->len ? scratch->data : "";
 }
 
+static double cj_number(void *self, const void *v)
+{
+    (void)self;
+    return ((const cJSON *)v)->valuedouble;
+}
+
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
 {
     c->st = mg_xcalloc(1, sizeof *c->st);
     mg_hmap_init(&c->st->index, sizeof(obj_index));
     c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
-                             .next = cj_next, .key = cj_key, .text = cj_text};
+                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
 }
 
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)

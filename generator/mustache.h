@@ -139,6 +139,9 @@ typedef struct mg_tpl_source {
      * object as compact JSON; *n is its length. It may be written to
      * `scratch` (reset first) and is valid until scratch or `v` changes. */
     const char *(*text)(void *self, const void *v, size_t *n, mg_buf *scratch);
+    /* The value of a number (its sign and bits, which text need not show:
+     * -0 interpolates as "0"); for printing data as JSON. */
+    double (*number)(void *self, const void *v);
 } mg_tpl_source;
 
 /* mg_tpl_render over any source; `root` (may be NULL: an empty context) is

@@ -7,6 +7,8 @@
 #include "view.h"
 #include "vplan.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2329,27 +2331,48 @@ cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
     return o;
 }
 
-/* JSON.stringify(x, null, 2) layout: one member or element per line, empty
- * containers as {} and []. Scalars print as cJSON prints them. */
-static void print_json(mg_buf *b, const cJSON *j, int depth)
+/* A number as cJSON 1.7 prints it: %1.15g when that reads back, else
+ * %1.17g; null for NaN and infinities. */
+static void append_json_number(mg_buf *b, double d)
 {
-    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
-        int obj = cJSON_IsObject(j);
-        if (!j->child) {
+    if (isnan(d) || isinf(d)) {
+        mg_buf_append_str(b, "null");
+        return;
+    }
+    char out[64];
+    snprintf(out, sizeof out, "%1.15g", d);
+    double back = strtod(out, NULL);
+    double max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (!(fabs(back - d) <= max * DBL_EPSILON))
+        snprintf(out, sizeof out, "%1.17g", d);
+    mg_buf_append_str(b, out);
+}
+
+/* JSON.stringify(x, null, 2) layout: one member or element per line, empty
+ * containers as {} and []; walks any template data source (the printed
+ * view is what templates read). */
+static void print_json(mg_buf *b, const mg_tpl_source *src, const void *v, int depth, mg_buf *scratch)
+{
+    mg_tv_kind k = src->kind(src->self, v);
+    if (k == MG_TV_OBJECT || k == MG_TV_LIST) {
+        int obj = k == MG_TV_OBJECT;
+        const void *c = src->first(src->self, v);
+        if (!c) {
             mg_buf_append_str(b, obj ? "{}" : "[]");
             return;
         }
         mg_buf_putc(b, obj ? '{' : '[');
-        for (const cJSON *c = j->child; c; c = c->next) {
+        for (; c; ) {
             mg_buf_putc(b, '\n');
             for (int i = 0; i <= depth; i++)
                 mg_buf_append_str(b, "  ");
             if (obj) {
-                append_json_string(b, c->string);
+                append_json_string(b, src->key(src->self, c));
                 mg_buf_append_str(b, ": ");
             }
-            print_json(b, c, depth + 1);
-            if (c->next)
+            print_json(b, src, c, depth + 1, scratch);
+            c = src->next(src->self, c);
+            if (c)
                 mg_buf_putc(b, ',');
         }
         mg_buf_putc(b, '\n');
@@ -2358,28 +2381,41 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
         mg_buf_putc(b, obj ? '}' : ']');
         return;
     }
-    if (cJSON_IsString(j)) {
-        append_json_string(b, j->valuestring);
-        return;
+    size_t n;
+    switch (k) {
+    case MG_TV_STRING:
+        append_json_string(b, src->text(src->self, v, &n, scratch));
+        break;
+    case MG_TV_NUMBER:
+        append_json_number(b, src->number(src->self, v));
+        break;
+    case MG_TV_TRUE:
+        mg_buf_append_str(b, "true");
+        break;
+    case MG_TV_FALSE:
+        mg_buf_append_str(b, "false");
+        break;
+    default:
+        mg_buf_append_str(b, "null");
     }
-    if (cJSON_IsBool(j) || cJSON_IsNull(j)) {
-        mg_buf_append_str(b, cJSON_IsTrue(j) ? "true" : cJSON_IsFalse(j) ? "false" : "null");
-        return;
-    }
-    /* Other scalars (numbers): print a detached copy, so cJSON does not
-     * follow siblings (and reference items print their target). */
-    cJSON *copy = cJSON_Duplicate(j, 0);
-    char *s = copy ? json_print_new(copy) : NULL;
-    mg_buf_append_str(b, s ? s : "null");
-    free(s);
-    cJSON_Delete(copy);
+}
+
+char *mg_view_print_source_new(const mg_tpl_source *src, const void *v)
+{
+    mg_buf b, scratch;
+    mg_buf_init(&b);
+    mg_buf_init(&scratch);
+    print_json(&b, src, v, 0, &scratch);
+    mg_buf_putc(&b, '\n');
+    mg_buf_fini(&scratch);
+    return mg_buf_steal(&b, NULL);
 }
 
 char *mg_view_print_new(const cJSON *json)
 {
-    mg_buf b;
-    mg_buf_init(&b);
-    print_json(&b, json, 0);
-    mg_buf_putc(&b, '\n');
-    return mg_buf_steal(&b, NULL);
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    char *s = mg_view_print_source_new(&cj.src, json);
+    mg_tpl_cjson_source_fini(&cj);
+    return s;
 }

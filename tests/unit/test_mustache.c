@@ -766,6 +766,12 @@ static const char *tn_text(void *self, const void *v, size_t *n, mg_buf *scratch
     return scratch->data ? scratch->data : "";
 }
 
+static double tn_number(void *self, const void *v)
+{
+    (void)self;
+    return strtod(((const tnode *)v)->text, NULL);
+}
+
 static void mustache_should_render_any_data_source(void)
 {
     static const tnode item_a[2] = {{"name", MG_TV_STRING, "a<", NULL, 0, item_a + 2},
@@ -782,7 +788,7 @@ static void mustache_should_render_any_data_source(void)
                                   {"nothing", MG_TV_LIST, NULL, NULL, 0, root + 6}};
     static const tnode top = {NULL, MG_TV_OBJECT, NULL, root, 6, &top + 1};
     mg_tpl_source src = {.self = NULL, .kind = tn_kind, .get = tn_get, .first = tn_first,
-                         .next = tn_next, .key = tn_key, .text = tn_text};
+                         .next = tn_next, .key = tn_key, .text = tn_text, .number = tn_number};
     mg_buf errs, out;
     mg_buf_init(&errs);
     mg_buf_init(&out);
