@@ -1011,10 +1011,10 @@ static int check_blocks(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set 
 /* ---- rendering --------------------------------------------------------- */
 
 typedef struct ctxf {
-    const cJSON *v;
+    const void *v; /* a value of rstate.src */
     const struct ctxf *up;
-    size_t *ent; /* v's entry in rstate.index, + 1 (0: not looked up yet); the
-                  * frame's owner keeps it, so lookups skip the hash probe */
+    size_t *ent; /* the source's cache word for v (0 at first); the frame's
+                  * owner keeps it, so lookups can skip a hash probe */
 } ctxf;
 
 /* One level of inheritance: the parent tag whose blocks override, and the
@@ -1039,11 +1039,41 @@ typedef struct {
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
     size_t start;    /* out->len when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
-    mg_hmap index;   /* object -> obj_index, for objects looked up during this render */
-    const cJSON **slots; /* the hash slots of every indexed object */
-    size_t nslots, capslots;
+    const mg_tpl_source *src; /* the data */
+    mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
 } rstate;
+
+/* ---- the cJSON source ---- */
+
+/* The hashes of member names, by the name's address: a view's objects
+ * share their keys (string literals), so most of an index's keys were hashed
+ * before. The data does not change while the source is in use, so an
+ * address keeps its text. */
+#define KEY_HASH_CACHE 1024
+
+struct mg_tpl_cjson_state {
+    mg_hmap index;   /* object -> obj_index, for objects looked up so far */
+    const cJSON **slots; /* the hash slots of every indexed object */
+    size_t nslots, capslots;
+    struct key_hash_ent {
+        const char *key;
+        uint32_t hash;
+    } *key_hash; /* KEY_HASH_CACHE entries, direct-mapped by address; made
+                  * with the first index (most short renders never index) */
+};
+
+static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
+{
+    size_t i = ((uintptr_t)key >> 3) & (KEY_HASH_CACHE - 1);
+    if (!r->key_hash)
+        r->key_hash = mg_xcalloc(KEY_HASH_CACHE, sizeof *r->key_hash);
+    if (r->key_hash[i].key != key) {
+        r->key_hash[i].key = key;
+        r->key_hash[i].hash = mg_hash_str(key);
+    }
+    return r->key_hash[i].hash;
+}
 
 /* Name lookups in big objects go through a hash index: a generator's view has
  * objects of 40-70 members, many looked up for dozens of names (and missed by
@@ -1071,7 +1101,7 @@ static int key_is(const cJSON *it, const char *k, size_t n)
 }
 
 /* Builds the index of e->obj, unless it is small (then it stays unindexed). */
-static void build_index(rstate *r, obj_index *e)
+static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
     size_t n = 0;
     for (const cJSON *it = e->obj->child; it; it = it->next)
@@ -1093,7 +1123,7 @@ static void build_index(rstate *r, obj_index *e)
     for (const cJSON *it = e->obj->child; it; it = it->next) {
         if (!it->string)
             continue;
-        uint32_t i = mg_hash_str(it->string) & (cap - 1);
+        uint32_t i = key_hash(r, it->string) & (cap - 1);
         while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
             i = (i + 1) & (cap - 1);
         if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
@@ -1105,7 +1135,7 @@ static void build_index(rstate *r, obj_index *e)
 }
 
 /* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
-static const cJSON *member(rstate *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
+static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
 {
     if (!cJSON_IsObject(obj) || !obj->child)
         return NULL;
@@ -1132,24 +1162,137 @@ static const cJSON *member(rstate *r, const cJSON *obj, size_t *ent, const char 
     return NULL;
 }
 
+static mg_tv_kind cj_kind(void *self, const void *v)
+{
+    (void)self;
+    /* The type bits directly: cJSON_IsX are calls into the library, and
+     * this runs for every tag. */
+    switch (((const cJSON *)v)->type & 0xFF) {
+    case cJSON_False:
+        return MG_TV_FALSE;
+    case cJSON_True:
+        return MG_TV_TRUE;
+    case cJSON_Number:
+        return MG_TV_NUMBER;
+    case cJSON_String:
+    case cJSON_Raw: /* raw JSON prints as written */
+        return MG_TV_STRING;
+    case cJSON_Array:
+        return MG_TV_LIST;
+    case cJSON_Object:
+        return MG_TV_OBJECT;
+    default:
+        return MG_TV_NULL; /* null, invalid */
+    }
+}
+
+static const void *cj_get(void *self, const void *v, const char *k, size_t n, size_t *cache)
+{
+    return member(self, v, cache, k, n);
+}
+
+static const void *cj_first(void *self, const void *v)
+{
+    (void)self;
+    const cJSON *j = v;
+    return cJSON_IsArray(j) || cJSON_IsObject(j) ? j->child : NULL;
+}
+
+static const void *cj_next(void *self, const void *item)
+{
+    (void)self;
+    return ((const cJSON *)item)->next;
+}
+
+static const char *cj_key(void *self, const void *item)
+{
+    (void)self;
+    return ((const cJSON *)item)->string;
+}
+
+static const char *cj_text(void *self, const void *v, size_t *n, mg_buf *scratch)
+{
+    (void)self;
+    const cJSON *j = v;
+    int type = j->type & 0xFF;
+    if (type == cJSON_String || type == cJSON_Raw) {
+        const char *s = j->valuestring ? j->valuestring : "";
+        *n = strlen(s);
+        return s;
+    }
+    mg_buf_reset(scratch);
+    if (cJSON_IsNumber(j)) {
+        char num[32];
+        int len = mg_tpl_format_number(j->valuedouble, num);
+        mg_buf_append(scratch, num, (size_t)len);
+    } else if (cJSON_IsBool(j)) {
+        mg_buf_append_str(scratch, cJSON_IsTrue(j) ? "true" : "false");
+    } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
+        char *json = cJSON_PrintUnformatted(j);
+        if (json) {
+            mg_buf_append_str(scratch, json);
+            cJSON_free(json);
+        }
+    }
+    *n = scratch->len;
+    return scratch->len ? scratch->data : "";
+}
+
+static double cj_number(void *self, const void *v)
+{
+    (void)self;
+    return ((const cJSON *)v)->valuedouble;
+}
+
+void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
+{
+    c->st = mg_xcalloc(1, sizeof *c->st);
+    mg_hmap_init(&c->st->index, sizeof(obj_index));
+    c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
+                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
+}
+
+void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
+{
+    if (!c->st)
+        return;
+    mg_hmap_fini(&c->st->index);
+    free(c->st->slots);
+    free(c->st->key_hash);
+    free(c->st);
+    c->st = NULL;
+}
+
+/* ---- name resolution ---- */
+
+static mg_tv_kind kind_of(const rstate *r, const void *v)
+{
+    return r->src->kind(r->src->self, v);
+}
+
+static const void *get(const rstate *r, const void *v, const char *k, size_t n, size_t *cache)
+{
+    return v ? r->src->get(r->src->self, v, k, n, cache) : NULL;
+}
+
 /* The spec's name resolution: "." is the top of the stack; otherwise the first
  * part is looked up through the stack, the rest only in what it found. */
-static const cJSON *lookup(rstate *r, const ctxf *c, const char *name, size_t len)
+static const void *lookup(rstate *r, const ctxf *c, const char *name, size_t len)
 {
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
     const char *dot = memchr(name, '.', len);
     size_t n = dot ? (size_t)(dot - name) : len;
-    const cJSON *v = NULL;
+    const void *v = NULL;
     for (; c; c = c->up)
-        if ((v = member(r, c->v, c->ent, name, n)) != NULL)
+        if ((v = get(r, c->v, name, n, c->ent)) != NULL)
             break;
     while (v && dot) {
         const char *part = dot + 1;
         size_t rest = len - (size_t)(part - name);
         dot = memchr(part, '.', rest);
         n = dot ? (size_t)(dot - part) : rest;
-        v = member(r, v, NULL, part, n);
+        v = get(r, v, part, n, NULL);
     }
     return v;
 }
@@ -1157,16 +1300,18 @@ static const cJSON *lookup(rstate *r, const ctxf *c, const char *name, size_t le
 /* Appends to `hint` the keys of `obj` nearest to k[0..n) (at most three, each
  * named once), when any is close enough to be a likely typo. `best` carries
  * the distance found so far across calls: a closer key restarts the list. */
-static void nearest_keys(const cJSON *obj, const char *k, size_t n, size_t *best, mg_buf *hint,
-                         int *count)
+static void nearest_keys(const rstate *r, const void *obj, const char *k, size_t n, size_t *best,
+                         mg_buf *hint, int *count)
 {
-    if (!cJSON_IsObject(obj))
+    if (!obj || kind_of(r, obj) != MG_TV_OBJECT)
         return;
     size_t limit = mg_typo_distance(n); /* idd -> id, but never c -> x */
-    for (const cJSON *it = obj->child; it; it = it->next) {
-        if (!it->string)
+    void *self = r->src->self;
+    for (const void *it = r->src->first(self, obj); it; it = r->src->next(self, it)) {
+        const char *key = r->src->key(self, it);
+        if (!key)
             continue;
-        size_t dist = mg_edit_distance(k, n, it->string);
+        size_t dist = mg_edit_distance(k, n, key);
         if (dist > limit || dist > *best)
             continue;
         if (dist < *best) {
@@ -1176,7 +1321,7 @@ static void nearest_keys(const cJSON *obj, const char *k, size_t n, size_t *best
         }
         mg_buf name;
         mg_buf_init(&name);
-        mg_buf_appendf(&name, "'%s'", it->string);
+        mg_buf_appendf(&name, "'%s'", key);
         int seen = hint->len && strstr(mg_buf_cstr(hint), mg_buf_cstr(&name)) != NULL;
         if (!seen && *count < 3) {
             mg_buf_appendf(hint, "%s%s", *count ? " or " : "", mg_buf_cstr(&name));
@@ -1197,34 +1342,35 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
     size_t len = k->len;
     const char *dot = memchr(name, '.', len);
     size_t n = dot ? (size_t)(dot - name) : len;
-    const cJSON *v = NULL;
+    const void *v = NULL;
     for (const ctxf *f = c; f; f = f->up)
-        if ((v = member(r, f->v, NULL, name, n)) != NULL)
+        if ((v = get(r, f->v, name, n, NULL)) != NULL)
             break;
     const char *part = name; /* the part that was not found */
-    const cJSON *in = NULL;  /* where it was searched, when not the whole stack */
+    const void *in = NULL;   /* where it was searched, when not the whole stack */
     while (v && dot) {
         part = dot + 1;
         size_t rest = len - (size_t)(part - name);
         dot = memchr(part, '.', rest);
         n = dot ? (size_t)(dot - part) : rest;
         in = v;
-        v = member(r, in, NULL, part, n);
+        v = get(r, in, part, n, NULL);
     }
-    if (in && (cJSON_IsNull(in) || cJSON_IsFalse(in)))
+    mg_tv_kind ink = in ? kind_of(r, in) : MG_TV_NULL;
+    if (in && (ink == MG_TV_NULL || ink == MG_TV_FALSE))
         return 0;
     mg_buf hint;
     mg_buf_init(&hint);
     size_t best = (size_t)-1;
     int count = 0;
     if (in)
-        nearest_keys(in, part, n, &best, &hint, &count);
+        nearest_keys(r, in, part, n, &best, &hint, &count);
     else
         for (const ctxf *f = c; f; f = f->up)
-            nearest_keys(f->v, part, n, &best, &hint, &count);
+            nearest_keys(r, f->v, part, n, &best, &hint, &count);
     const char *what = k->kind == N_SECTION ? " (section)" : k->kind == N_INVERTED ? " (inverted section)" : "";
     mg_mark at = mg_mark_at(t->name, k->line, k->col);
-    if (in && !cJSON_IsObject(in))
+    if (in && ink != MG_TV_OBJECT)
         mg_diag_error(r->d, at, "no key '%.*s' in the view%s: '%.*s' is not an object", (int)len, name,
                       what, (int)(part - 1 - name), name);
     else if (in)
@@ -1240,24 +1386,32 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
 
 /* lookup() for a tag: in strict mode a name the data does not have is an
  * error (*missing set, reported). "." always exists. */
-static const cJSON *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
+static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
 {
-    const cJSON *v = lookup(r, c, k->str, k->len);
+    const void *v = lookup(r, c, k->str, k->len);
     *missing = 0;
     if (!v && r->strict && !(k->len == 1 && k->str[0] == '.'))
         *missing = report_missing(r, t, k, c);
     return v;
 }
 
-static int truthy(const cJSON *v)
+static int truthy(rstate *r, const void *v)
 {
-    if (!v || cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+    if (!v)
         return 0;
-    if (cJSON_IsArray(v))
-        return v->child != NULL;
-    if (cJSON_IsString(v))
-        return v->valuestring && v->valuestring[0];
-    return 1;
+    size_t n;
+    switch (kind_of(r, v)) {
+    case MG_TV_NULL:
+    case MG_TV_FALSE:
+        return 0;
+    case MG_TV_LIST:
+        return r->src->first(r->src->self, v) != NULL;
+    case MG_TV_STRING:
+        r->src->text(r->src->self, v, &n, &r->scratch);
+        return n > 0;
+    default:
+        return 1;
+    }
 }
 
 int mg_tpl_format_number(double v, char out[32])
@@ -1306,26 +1460,14 @@ static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
         mg_escape_append(r->out, r->esc, s, n);
 }
 
-static void emit_value(rstate *r, const cJSON *v, int raw)
+static void emit_value(rstate *r, const void *v, int raw)
 {
-    if (!v || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+    if (!v || kind_of(r, v) == MG_TV_NULL)
         return;
-    if (cJSON_IsString(v)) {
-        if (v->valuestring)
-            emit_escaped(r, v->valuestring, strlen(v->valuestring), raw);
-    } else if (cJSON_IsNumber(v)) {
-        char num[32];
-        int n = mg_tpl_format_number(v->valuedouble, num);
-        emit_escaped(r, num, (size_t)n, raw);
-    } else if (cJSON_IsBool(v)) {
-        emit_escaped(r, cJSON_IsTrue(v) ? "true" : "false", cJSON_IsTrue(v) ? 4 : 5, raw);
-    } else {
-        char *json = cJSON_PrintUnformatted(v);
-        if (json) {
-            emit_escaped(r, json, strlen(json), raw);
-            cJSON_free(json);
-        }
-    }
+    size_t n;
+    const char *s = r->src->text(r->src->self, v, &n, &r->scratch);
+    if (n)
+        emit_escaped(r, s, n, raw);
 }
 
 /* Indentation: push a new current indentation (the current one plus `add`, or
@@ -1378,16 +1520,13 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
 {
     const char *name = k->str;
     size_t len = k->len;
-    char num[32];
     *out = NULL;
     if (k->dynamic) {
-        const cJSON *v = lookup(r, c, k->str, k->len);
-        if (cJSON_IsString(v) && v->valuestring) {
-            name = v->valuestring;
-            len = strlen(name);
-        } else if (cJSON_IsNumber(v)) {
-            len = (size_t)mg_tpl_format_number(v->valuedouble, num);
-            name = num;
+        const void *v = lookup(r, c, k->str, k->len);
+        mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
+        if (vk == MG_TV_STRING || vk == MG_TV_NUMBER) {
+            /* valid until the next text(): the partial is found before it renders */
+            name = r->src->text(r->src->self, v, &len, &r->scratch);
         } else {
             return 0; /* "Failed resolution of the dynamic name SHOULD result in nothing" */
         }
@@ -1465,7 +1604,7 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         return 0;
     case N_VAR: {
         int missing;
-        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
         emit_value(r, v, k->raw);
@@ -1473,13 +1612,14 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
     }
     case N_SECTION: {
         int missing;
-        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (!truthy(v))
+        if (!truthy(r, v))
             return 0;
-        if (cJSON_IsArray(v)) {
-            for (const cJSON *it = v->child; it; it = it->next) {
+        if (kind_of(r, v) == MG_TV_LIST) {
+            void *self = r->src->self;
+            for (const void *it = r->src->first(self, v); it; it = r->src->next(self, it)) {
                 size_t ent = 0;
                 ctxf f = {it, c, &ent};
                 if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
@@ -1493,10 +1633,10 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
     }
     case N_INVERTED: {
         int missing;
-        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (truthy(v))
+        if (truthy(r, v))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
     }
@@ -1537,8 +1677,8 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     return rc;
 }
 
-static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
-                      int strict, mg_buf *out, mg_diag *d)
+int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
+                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
 {
     if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
         return -1;
@@ -1557,14 +1697,24 @@ static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, 
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
+    r.src = src;
     mg_buf_init(&r.ind);
-    mg_hmap_init(&r.index, sizeof(obj_index));
+    mg_buf_init(&r.scratch);
     size_t ent = 0;
     ctxf root = {data, NULL, &ent};
     int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
-    mg_hmap_fini(&r.index);
-    free(r.slots);
+    mg_buf_fini(&r.scratch);
     mg_buf_fini(&r.ind);
+    return rc;
+}
+
+static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                      int strict, mg_buf *out, mg_diag *d)
+{
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    int rc = mg_tpl_render_data(t, &cj.src, data, partials, esc, strict, out, d);
+    mg_tpl_cjson_source_fini(&cj);
     return rc;
 }
 

@@ -103,6 +103,63 @@ int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char
 int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
                   mg_buf *out, mg_diag *d);
 
+/* ---- the data interface ----
+ *
+ * The engine reads its data only through these operations, so that data need
+ * not be a built tree: a value is an opaque pointer that only its source
+ * interprets (NULL is no value). mg_tpl_cjson_source() is the source over
+ * plain cJSON (`msggen render`, the mustache spec, and today `generate`); a
+ * source over the model can compute each key when a template asks for it.
+ * Every operation but `get` is called only with values the same source
+ * returned (or the root given to mg_tpl_render_data). */
+typedef enum {
+    MG_TV_NULL,   /* null: falsey, prints nothing */
+    MG_TV_FALSE,
+    MG_TV_TRUE,
+    MG_TV_NUMBER, /* truthy (0 too), prints as mg_tpl_format_number */
+    MG_TV_STRING, /* falsey when "" */
+    MG_TV_LIST,   /* falsey when empty; a section iterates it */
+    MG_TV_OBJECT  /* truthy; a section pushes it on the context stack */
+} mg_tv_kind;
+
+typedef struct mg_tpl_source {
+    void *self; /* the source's state, passed to every operation */
+    mg_tv_kind (*kind)(void *self, const void *v);
+    /* Member k[0..n) of `v`, or NULL when `v` is not an object or has no such
+     * member. `cache` (may be NULL) is a word the engine keeps with a context
+     * frame, zero at first: the source may remember there where `v` is. */
+    const void *(*get)(void *self, const void *v, const char *k, size_t n, size_t *cache);
+    /* The first element of a list or member of an object, NULL when empty;
+     * then the one after `item`, NULL at the end. */
+    const void *(*first)(void *self, const void *v);
+    const void *(*next)(void *self, const void *item);
+    /* The name of an object's member (an item from first/next of an object). */
+    const char *(*key)(void *self, const void *item);
+    /* The text of a string, number or boolean ("true"/"false"), or a list or
+     * object as compact JSON; *n is its length. It may be written to
+     * `scratch` (reset first) and is valid until scratch or `v` changes. */
+    const char *(*text)(void *self, const void *v, size_t *n, mg_buf *scratch);
+    /* The value of a number (its sign and bits, which text need not show:
+     * -0 interpolates as "0"); for printing data as JSON. */
+    double (*number)(void *self, const void *v);
+} mg_tpl_source;
+
+/* mg_tpl_render over any source; `root` (may be NULL: an empty context) is
+ * the bottom of the context stack. `strict` selects mg_tpl_render_strict's
+ * behaviour. */
+int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *root,
+                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d);
+
+/* The source over plain cJSON: values are `const cJSON *`. Objects looked up
+ * often get a hash index, kept in the source until mg_tpl_cjson_source_fini
+ * (the data must not change while the source is in use). */
+typedef struct mg_tpl_cjson {
+    mg_tpl_source src;
+    struct mg_tpl_cjson_state *st;
+} mg_tpl_cjson;
+void mg_tpl_cjson_source_init(mg_tpl_cjson *c);
+void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
+
 /* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,
  * section or inverted section whose name the data does not have (after the
  * whole context-stack lookup, dotted names included) is an error at the tag,

@@ -7,6 +7,8 @@
 #include "view.h"
 #include "vplan.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,37 @@ typedef struct {
     mg_subst pairs;
 } esc_rule;
 
+/* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
+ * the member's name (made once per view) and the next for the same key. */
+typedef struct {
+    int rule;
+    char *out;
+    int next; /* index in vctx.esc_adds, or -1 */
+} esc_add;
+
+/* A view key some escape reads (head >= 0) or writes (is_out), found in one
+ * hash lookup instead of comparing every member with every rule's keys (that
+ * was 18% of a generate's instructions). */
+typedef struct {
+    char *key;
+    int head, tail; /* the key's esc_adds chain, in rule and key order; -1: none */
+    int is_out;     /* some escape adds a member of this name */
+} esc_key_ent;
+
+/* What the views of one model's targets share (view.h). */
+struct mg_view_cache {
+    mg_vplan_raw *plan;
+    mg_hmap texts; /* a model-owned JSON value -> text_ent: its printed forms */
+};
+
+typedef struct {
+    const cJSON *key;
+    char *text[2]; /* compact, pretty; NULL until asked for */
+} text_ent;
+
 typedef struct vctx {
     const mg_model *m;
+    mg_view_cache *cache;     /* NULL: nothing shared with other targets */
     const mg_target *t;
     mg_diag *d;
     int failed;
@@ -60,6 +91,9 @@ typedef struct vctx {
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
+    mg_hmap esc_keys;         /* view key -> esc_key_ent: what add_escapes adds beside it */
+    esc_add *esc_adds;        /* the chains of esc_key_ent, in rule order */
+    int nesc_adds;
     mg_case naming[NK_COUNT];
     mg_exgen *exgen;          /* for generated_example and generated_headers_example;
                                * NULL when no template reads either */
@@ -219,6 +253,37 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     return mg_buf_steal(&out, NULL);
 }
 
+/* Appends p[0..n) with every invisible code point (escape.h) as a \\uXXXX
+ * escape (a surrogate pair above U+FFFF); runs of ASCII are copied at once. */
+static void append_visible(mg_buf *out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (run < n && (unsigned char)p[run] < 0x80)
+            run++;
+        if (run > i) {
+            mg_buf_append(out, p + i, run - i);
+            i = run;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = mg_utf8_decode((const unsigned char *)p + i, n - i, &cp);
+        if (len > 0 && mg_escape_invisible(cp)) {
+            if (cp <= 0xFFFF)
+                mg_buf_appendf(out, "\\u%04x", (unsigned)cp);
+            else
+                mg_buf_appendf(out, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+                               (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+            i += len;
+        } else {
+            /* a visible character, or a byte that starts none: as it is */
+            len = len ? len : 1;
+            mg_buf_append(out, p + i, len);
+            i += len;
+        }
+    }
+}
+
 /* cJSON's compact text of `j`, with every invisible code point (escape.h:
  * bidi overrides, zero-width characters, U+2028/9) as a \uXXXX escape (a
  * surrogate pair above U+FFFF), so that JSON printed into code (Python and
@@ -230,25 +295,53 @@ static char *json_print_new(const cJSON *j)
         return NULL;
     mg_buf out;
     mg_buf_init(&out);
-    size_t n = strlen(p);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t len = (unsigned char)p[i] >= 0x80 ? mg_utf8_decode((const unsigned char *)p + i, n - i, &cp) : 0;
-        if (len > 0 && mg_escape_invisible(cp)) {
-            if (cp <= 0xFFFF)
-                mg_buf_appendf(&out, "\\u%04x", (unsigned)cp);
-            else
-                mg_buf_appendf(&out, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
-                               (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-            i += len;
-        } else {
-            mg_buf_putc(&out, p[i]);
-            i++;
-        }
-    }
+    append_visible(&out, p, strlen(p));
     cJSON_free(p);
     mg_buf_cstr(&out);
     return mg_buf_steal(&out, NULL);
+}
+
+/* s as a JSON string, as json_print_new prints one: cJSON's escapes (the
+ * quote, the backslash, and controls), then invisible code points as \uXXXX
+ * (without printing through cJSON: `msggen view` and the examples' pretty
+ * JSON print every key and string this way). */
+static void append_json_string(mg_buf *b, const char *s)
+{
+    mg_buf_putc(b, '"');
+    size_t n = s ? strlen(s) : 0, plain = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 32 && c != '"' && c != '\\')
+            continue;
+        append_visible(b, s + plain, i - plain);
+        plain = i + 1;
+        mg_buf_putc(b, '\\');
+        switch (c) {
+        case '"':
+        case '\\':
+            mg_buf_putc(b, (char)c);
+            break;
+        case '\b':
+            mg_buf_putc(b, 'b');
+            break;
+        case '\f':
+            mg_buf_putc(b, 'f');
+            break;
+        case '\n':
+            mg_buf_putc(b, 'n');
+            break;
+        case '\r':
+            mg_buf_putc(b, 'r');
+            break;
+        case '\t':
+            mg_buf_putc(b, 't');
+            break;
+        default:
+            mg_buf_appendf(b, "u%04x", (unsigned)c);
+        }
+    }
+    append_visible(b, s + plain, n - plain);
+    mg_buf_putc(b, '"');
 }
 
 /* ---- descriptions ----------------------------------------------------- */
@@ -265,6 +358,17 @@ static char *comment_safe_new(const char *text)
     mg_buf_init(&out);
     size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
+        /* A run of printable ASCII, tab and \n stays as it is: copied at once
+         * (this loop went a character and a range search at a time). */
+        size_t run = i;
+        while (run < n && (((unsigned char)text[run] >= 0x20 && (unsigned char)text[run] < 0x7F) ||
+                           text[run] == '\t' || text[run] == '\n'))
+            run++;
+        if (run > i) {
+            mg_buf_append(&out, text + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)text[i];
         uint32_t cp = c;
         size_t len = c < 0x80 ? 1 : mg_utf8_decode((const unsigned char *)text + i, n - i, &cp);
@@ -429,6 +533,9 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
 /* Members holding raw catalogue JSON: escapes never add keys inside them. */
 static int raw_member(const cJSON *parent, const char *key)
 {
+    /* Most members start with none of the raw keys' letters: no compares. */
+    if (!strchr("vcdebt", key[0]) || !key[0])
+        return 0;
     static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
     /* A server's `variables` as written (catalogue.servers) is raw; the
@@ -446,59 +553,98 @@ static int raw_member(const cJSON *parent, const char *key)
     return strcmp(key, "examples") == 0 && cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
 }
 
+/* The escape table's entry for `key`, or NULL. */
+static const esc_key_ent *esc_key(const vctx *v, const char *key)
+{
+    if (!v->key_starts[(unsigned char)key[0]])
+        return NULL;
+    return mg_hmap_get_str(&v->esc_keys, key);
+}
+
 /* Adds `<key>_<name>` beside every string member `key` listed in an escape's
- * `keys`, for each named escape, everywhere in the view but raw JSON. */
+ * `keys`, for each named escape, everywhere in the view but raw JSON. A name
+ * the object already has (or that an earlier escape added) is left as it is. */
 static void add_escapes(vctx *v, cJSON *node)
 {
     cJSON *c;
     if (node->type & cJSON_IsReference) /* shares members escaped where they are owned */
         return;
-    if (cJSON_IsArray(node)) {
+    /* The type bits directly (cJSON_IsX are library calls): this visits
+     * every member of the view. */
+    if ((node->type & 0xFF) == cJSON_Array) {
         cJSON_ArrayForEach(c, node)
             add_escapes(v, c);
         return;
     }
-    if (!cJSON_IsObject(node))
+    if ((node->type & 0xFF) != cJSON_Object)
         return;
-    cJSON *added = NULL;
+    cJSON *added[32];
+    size_t nadded = 0;
+    cJSON *more = NULL; /* past the 32 above (not seen in shipped targets) */
+    int has_out = 0;    /* a member named like an added one exists already */
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
-        if (cJSON_IsString(c) || cJSON_IsNull(c)) { /* null: an unset string, unset forms */
-            if (!v->key_starts[(unsigned char)c->string[0]])
+        int type = c->type & 0xFF;
+        if (type == cJSON_String || type == cJSON_NULL) { /* null: an unset string, unset forms */
+            const esc_key_ent *e = esc_key(v, c->string);
+            if (!e)
                 continue;
-            for (int r = 0; r < v->nrules; r++) {
-                const esc_rule *esc = &v->rules[r];
-                const cJSON *k;
-                cJSON_ArrayForEach(k, esc->keys) {
-                    if (strcmp(k->valuestring, c->string) != 0)
-                        continue;
-                    char *val = cJSON_IsString(c) ? escape_text_new(esc, c->valuestring) : NULL;
-                    size_t kl = strlen(c->string) + strlen(esc->name) + 2;
-                    char *key = malloc(kl);
-                    if (!key)
-                        abort();
-                    snprintf(key, kl, "%s_%s", c->string, esc->name);
-                    if (!added)
-                        added = cJSON_CreateObject();
-                    cJSON_AddItemToObject(added, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
-                    free(key);
-                    free(val);
+            has_out |= e->is_out;
+            for (int a = e->head; a >= 0; a = v->esc_adds[a].next) {
+                const esc_add *ad = &v->esc_adds[a];
+                char *val = type == cJSON_String ? escape_text_new(&v->rules[ad->rule], c->valuestring) : NULL;
+                cJSON *item = val ? cJSON_CreateString(val) : cJSON_CreateNull();
+                free(val);
+                if (nadded < sizeof added / sizeof *added) {
+                    /* cJSON_AddItemToObject below copies the key. */
+                    item->string = ad->out;
+                    item->type |= cJSON_StringIsConst;
+                    added[nadded++] = item;
+                } else {
+                    if (!more)
+                        more = cJSON_CreateObject();
+                    cJSON_AddItemToObject(more, ad->out, item);
                 }
             }
-        } else if (!raw_member(node, c->string)) {
-            add_escapes(v, c);
+        } else {
+            if (!has_out) {
+                const esc_key_ent *e = esc_key(v, c->string);
+                has_out = e && e->is_out;
+            }
+            if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string))
+                add_escapes(v, c);
         }
     }
-    /* Appended after the walk so the new members are not walked again. */
-    while (added && added->child) {
-        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
+    /* Appended after the walk so the new members are not walked again. Only
+     * a name already present needs the search (the first one wins). */
+    for (size_t i = 0; i < nadded; i++) {
+        cJSON *item = added[i];
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = added[j] && strcmp(added[j]->string, item->string) == 0;
+        if (!dup && has_out)
+            dup = cJSON_GetObjectItemCaseSensitive(node, item->string) != NULL;
+        if (dup) {
+            item->string = NULL;
+            item->type &= ~cJSON_StringIsConst;
+            cJSON_Delete(item);
+            added[i] = NULL;
+            continue;
+        }
+        const char *key = item->string;
+        item->string = NULL;
+        item->type &= ~cJSON_StringIsConst;
+        cJSON_AddItemToObject(node, key, item);
+    }
+    while (more && more->child) {
+        cJSON *item = cJSON_DetachItemViaPointer(more, more->child);
         if (!cJSON_GetObjectItemCaseSensitive(node, item->string))
             cJSON_AddItemToObject(node, item->string, item);
         else
             cJSON_Delete(item);
     }
-    cJSON_Delete(added);
+    cJSON_Delete(more);
 }
 
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
@@ -816,6 +962,18 @@ static char *json_text_new(const cJSON *j, int pretty)
     if (pretty)
         return mg_view_print_new(j);
     return json_print_new(j);
+}
+
+/* json_text_new of a value the model owns (it outlives the cache): printed
+ * once for all targets, since the text does not depend on the target. */
+static char *model_text_new(vctx *v, const cJSON *j, int pretty)
+{
+    if (!v->cache)
+        return json_text_new(j, pretty);
+    text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
+    if (!e->text[pretty])
+        e->text[pretty] = json_text_new(j, pretty);
+    return e->text[pretty] ? mg_xstrdup(e->text[pretty]) : NULL;
 }
 
 /* has_KEY, KEY and KEY_json for a raw value (default, const). */
@@ -1278,16 +1436,17 @@ static cJSON *http_curl(const vctx *v, const mg_message *g)
 
 /* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
  * example payload. */
-static void add_example_json(cJSON *e, const cJSON *value)
+/* `v` NULL: `value` is not the model's (printed every time). */
+static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
 {
-    char *s = json_text_new(value, 1);
+    char *s = v ? model_text_new(v, value, 1) : json_text_new(value, 1);
     size_t n = s ? strlen(s) : 0;
     if (n && s[n - 1] == '\n')
         s[n - 1] = '\0';
     add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
     add_lines(e, "json_lines", s);
     free(s);
-    s = json_text_new(value, 0);
+    s = v ? model_text_new(v, value, 0) : json_text_new(value, 0);
     add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
     free(s);
     add_cs(e, "value", cJSON_Duplicate(value, 1));
@@ -1302,7 +1461,7 @@ static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
     cJSON *e = cJSON_CreateObject();
     add_bool(e, "has_value", val != NULL);
     if (val)
-        add_example_json(e, val);
+        add_example_json(NULL, e, val);
     else {
         static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
         for (size_t k = 0; k < sizeof none / sizeof *none; k++)
@@ -1400,14 +1559,14 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
-        add_example_json(e, x->value);
-        char *s = x->headers ? json_text_new(x->headers, 1) : NULL;
+        add_example_json(v, e, x->value);
+        char *s = x->headers ? model_text_new(v, x->headers, 1) : NULL;
         size_t n = s ? strlen(s) : 0;
         if (n && s[n - 1] == '\n')
             s[n - 1] = '\0';
         add_str(e, "headers_json", s);
         free(s);
-        s = x->headers ? json_text_new(x->headers, 0) : NULL;
+        s = x->headers ? model_text_new(v, x->headers, 0) : NULL;
         add_str(e, "headers_json_compact", s);
         free(s);
         add_bool(e, "has_headers", x->headers != NULL);
@@ -1820,6 +1979,42 @@ static void compile_escapes(vctx *v)
         r->code = code ? code[0] : '\0';
         compile_pairs(&r->pairs, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
     }
+    /* The key table add_escapes reads: each key's additions in rule order,
+     * then key order (as the scan over rules and keys made them). */
+    mg_hmap_init_str(&v->esc_keys, sizeof(esc_key_ent));
+    int nadds = 0;
+    for (int i = 0; i < v->nrules; i++)
+        nadds += cJSON_GetArraySize(v->rules[i].keys);
+    v->esc_adds = mg_xcalloc((size_t)nadds + 1, sizeof *v->esc_adds);
+    for (int i = 0; i < v->nrules; i++) {
+        const cJSON *k;
+        cJSON_ArrayForEach(k, v->rules[i].keys) {
+            int added;
+            esc_key_ent *e = mg_hmap_put_str(&v->esc_keys, k->valuestring, &added);
+            if (added)
+                e->head = e->tail = -1;
+            esc_add *a = &v->esc_adds[v->nesc_adds];
+            a->rule = i;
+            size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
+            a->out = mg_xmalloc(kl);
+            snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
+            a->next = -1;
+            if (e->tail >= 0)
+                v->esc_adds[e->tail].next = v->nesc_adds;
+            else
+                e->head = v->nesc_adds;
+            e->tail = v->nesc_adds++;
+        }
+    }
+    /* Then the names they add, so that an object that has one already keeps
+     * it. (An output name starts with its key's byte: key_starts covers it.) */
+    for (int a = 0; a < v->nesc_adds; a++) {
+        int added;
+        esc_key_ent *e = mg_hmap_put_str(&v->esc_keys, v->esc_adds[a].out, &added);
+        if (added)
+            e->head = e->tail = -1;
+        e->is_out = 1;
+    }
 }
 
 static void vctx_fini(vctx *v)
@@ -1832,6 +2027,10 @@ static void vctx_fini(vctx *v)
     for (int i = 0; i < v->nrules; i++)
         mg_subst_fini(&v->rules[i].pairs);
     free(v->rules);
+    for (int i = 0; i < v->nesc_adds; i++)
+        free(v->esc_adds[i].out);
+    free(v->esc_adds);
+    mg_hmap_fini(&v->esc_keys);
     mg_exgen_free(v->exgen);
 }
 
@@ -1940,13 +2139,11 @@ static int read_target(vctx *v)
 
 /* ---- public ----------------------------------------------------------- */
 
-struct mg_view_cache {
-    mg_vplan_raw *plan;
-};
-
 mg_view_cache *mg_view_cache_new(void)
 {
-    return mg_xcalloc(1, sizeof(mg_view_cache));
+    mg_view_cache *c = mg_xcalloc(1, sizeof(mg_view_cache));
+    mg_hmap_init(&c->texts, sizeof(text_ent));
+    return c;
 }
 
 void mg_view_cache_free(mg_view_cache *c)
@@ -1954,6 +2151,12 @@ void mg_view_cache_free(mg_view_cache *c)
     if (!c)
         return;
     mg_vplan_raw_free(c->plan);
+    for (size_t i = 0; i < mg_hmap_len(&c->texts); i++) {
+        text_ent *e = mg_hmap_at(&c->texts, i);
+        free(e->text[0]);
+        free(e->text[1]);
+    }
+    mg_hmap_fini(&c->texts);
     free(c);
 }
 
@@ -1964,7 +2167,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
-    vctx v = {.m = m, .t = t, .d = d};
+    vctx v = {.m = m, .t = t, .d = d, .cache = cache};
     if (read_target(&v) < 0)
         return NULL;
     /* Keys that cost time or only one target reads: built for the targets
@@ -2128,31 +2331,48 @@ cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
     return o;
 }
 
-/* JSON.stringify(x, null, 2) layout: one member or element per line, empty
- * containers as {} and []. Scalars print as cJSON prints them. */
-static void print_json(mg_buf *b, const cJSON *j, int depth)
+/* A number as cJSON 1.7 prints it: %1.15g when that reads back, else
+ * %1.17g; null for NaN and infinities. */
+static void append_json_number(mg_buf *b, double d)
 {
-    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
-        int obj = cJSON_IsObject(j);
-        if (!j->child) {
+    if (isnan(d) || isinf(d)) {
+        mg_buf_append_str(b, "null");
+        return;
+    }
+    char out[64];
+    snprintf(out, sizeof out, "%1.15g", d);
+    double back = strtod(out, NULL);
+    double max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (!(fabs(back - d) <= max * DBL_EPSILON))
+        snprintf(out, sizeof out, "%1.17g", d);
+    mg_buf_append_str(b, out);
+}
+
+/* JSON.stringify(x, null, 2) layout: one member or element per line, empty
+ * containers as {} and []; walks any template data source (the printed
+ * view is what templates read). */
+static void print_json(mg_buf *b, const mg_tpl_source *src, const void *v, int depth, mg_buf *scratch)
+{
+    mg_tv_kind k = src->kind(src->self, v);
+    if (k == MG_TV_OBJECT || k == MG_TV_LIST) {
+        int obj = k == MG_TV_OBJECT;
+        const void *c = src->first(src->self, v);
+        if (!c) {
             mg_buf_append_str(b, obj ? "{}" : "[]");
             return;
         }
         mg_buf_putc(b, obj ? '{' : '[');
-        for (const cJSON *c = j->child; c; c = c->next) {
+        for (; c; ) {
             mg_buf_putc(b, '\n');
             for (int i = 0; i <= depth; i++)
                 mg_buf_append_str(b, "  ");
             if (obj) {
-                cJSON *k = cJSON_CreateString(c->string ? c->string : "");
-                char *ks = json_print_new(k);
-                mg_buf_append_str(b, ks ? ks : "\"\"");
+                append_json_string(b, src->key(src->self, c));
                 mg_buf_append_str(b, ": ");
-                free(ks);
-                cJSON_Delete(k);
             }
-            print_json(b, c, depth + 1);
-            if (c->next)
+            print_json(b, src, c, depth + 1, scratch);
+            c = src->next(src->self, c);
+            if (c)
                 mg_buf_putc(b, ',');
         }
         mg_buf_putc(b, '\n');
@@ -2161,20 +2381,41 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
         mg_buf_putc(b, obj ? '}' : ']');
         return;
     }
-    /* A scalar: print a detached copy, so cJSON does not follow siblings
-     * (and reference items print their target). */
-    cJSON *copy = cJSON_Duplicate(j, 0);
-    char *s = copy ? json_print_new(copy) : NULL;
-    mg_buf_append_str(b, s ? s : "null");
-    free(s);
-    cJSON_Delete(copy);
+    size_t n;
+    switch (k) {
+    case MG_TV_STRING:
+        append_json_string(b, src->text(src->self, v, &n, scratch));
+        break;
+    case MG_TV_NUMBER:
+        append_json_number(b, src->number(src->self, v));
+        break;
+    case MG_TV_TRUE:
+        mg_buf_append_str(b, "true");
+        break;
+    case MG_TV_FALSE:
+        mg_buf_append_str(b, "false");
+        break;
+    default:
+        mg_buf_append_str(b, "null");
+    }
+}
+
+char *mg_view_print_source_new(const mg_tpl_source *src, const void *v)
+{
+    mg_buf b, scratch;
+    mg_buf_init(&b);
+    mg_buf_init(&scratch);
+    print_json(&b, src, v, 0, &scratch);
+    mg_buf_putc(&b, '\n');
+    mg_buf_fini(&scratch);
+    return mg_buf_steal(&b, NULL);
 }
 
 char *mg_view_print_new(const cJSON *json)
 {
-    mg_buf b;
-    mg_buf_init(&b);
-    print_json(&b, json, 0);
-    mg_buf_putc(&b, '\n');
-    return mg_buf_steal(&b, NULL);
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    char *s = mg_view_print_source_new(&cj.src, json);
+    mg_tpl_cjson_source_fini(&cj);
+    return s;
 }

@@ -31,6 +31,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "mustache.h"
 #include "target.h"
 
 /* Builds the view of `m` for target `t` (NULL: no target). Returns NULL after
@@ -57,7 +58,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
 cJSON *mg_view_item_new(const cJSON *view, const cJSON *item);
 
 /* Prints a view (or any JSON) deterministically: two-space indentation,
- * members in view order, a final newline. Caller frees with free(). */
+ * members in view order, a final newline; numbers, strings and names as cJSON
+ * prints them, invisible code points as \uXXXX. Caller frees with free(). */
 char *mg_view_print_new(const cJSON *json);
+
+/* The same, walking the template data interface (mustache.h): what `msggen
+ * view` prints is what the engine reads, from any source. */
+char *mg_view_print_source_new(const mg_tpl_source *src, const void *v);
 
 #endif

@@ -700,6 +700,118 @@ static void mustache_should_keep_nul_bytes_and_render_empty_templates(void)
     mg_buf_fini(&out);
 }
 
+/* A source that is not cJSON: a fixed tree of C structs whose values are
+ * computed when the engine asks (counted), as a model-backed source does. */
+typedef struct tnode {
+    const char *key;
+    mg_tv_kind kind;
+    const char *text;
+    const struct tnode *kids; /* members or elements, `nkids` of them */
+    int nkids;
+    const struct tnode *sibling_end; /* one past the last of its siblings */
+} tnode;
+
+static int tn_gets, tn_texts;
+
+static mg_tv_kind tn_kind(void *self, const void *v)
+{
+    (void)self;
+    return ((const tnode *)v)->kind;
+}
+
+static const void *tn_get(void *self, const void *v, const char *k, size_t n, size_t *cache)
+{
+    const tnode *o = v;
+    (void)self;
+    tn_gets++;
+    if (cache && *cache == 0)
+        *cache = 1; /* the engine keeps it per frame: only checked to be writable */
+    if (o->kind != MG_TV_OBJECT)
+        return NULL;
+    for (int i = 0; i < o->nkids; i++)
+        if (strlen(o->kids[i].key) == n && memcmp(o->kids[i].key, k, n) == 0)
+            return &o->kids[i];
+    return NULL;
+}
+
+static const void *tn_first(void *self, const void *v)
+{
+    const tnode *o = v;
+    (void)self;
+    return o->nkids ? o->kids : NULL;
+}
+
+static const void *tn_next(void *self, const void *item)
+{
+    const tnode *it = item;
+    (void)self;
+    return it + 1 < it->sibling_end ? it + 1 : NULL;
+}
+
+static const char *tn_key(void *self, const void *item)
+{
+    (void)self;
+    return ((const tnode *)item)->key;
+}
+
+static const char *tn_text(void *self, const void *v, size_t *n, mg_buf *scratch)
+{
+    const tnode *o = v;
+    (void)self;
+    tn_texts++;
+    mg_buf_reset(scratch);
+    mg_buf_append_str(scratch, o->kind == MG_TV_LIST ? "[list]" : o->kind == MG_TV_OBJECT ? "{object}"
+                               : o->text ? o->text : "");
+    *n = scratch->len;
+    return scratch->data ? scratch->data : "";
+}
+
+static double tn_number(void *self, const void *v)
+{
+    (void)self;
+    return strtod(((const tnode *)v)->text, NULL);
+}
+
+static void mustache_should_render_any_data_source(void)
+{
+    static const tnode item_a[2] = {{"name", MG_TV_STRING, "a<", NULL, 0, item_a + 2},
+                                    {"on", MG_TV_TRUE, NULL, NULL, 0, item_a + 2}};
+    static const tnode item_b[2] = {{"name", MG_TV_STRING, "b", NULL, 0, item_b + 2},
+                                    {"on", MG_TV_FALSE, NULL, NULL, 0, item_b + 2}};
+    static const tnode items[2] = {{NULL, MG_TV_OBJECT, NULL, item_a, 2, items + 2},
+                                   {NULL, MG_TV_OBJECT, NULL, item_b, 2, items + 2}};
+    static const tnode root[6] = {{"title", MG_TV_STRING, "T", NULL, 0, root + 6},
+                                  {"items", MG_TV_LIST, NULL, items, 2, root + 6},
+                                  {"none", MG_TV_NULL, NULL, NULL, 0, root + 6},
+                                  {"empty", MG_TV_STRING, "", NULL, 0, root + 6},
+                                  {"count", MG_TV_NUMBER, "2", NULL, 0, root + 6},
+                                  {"nothing", MG_TV_LIST, NULL, NULL, 0, root + 6}};
+    static const tnode top = {NULL, MG_TV_OBJECT, NULL, root, 6, &top + 1};
+    mg_tpl_source src = {.self = NULL, .kind = tn_kind, .get = tn_get, .first = tn_first,
+                         .next = tn_next, .key = tn_key, .text = tn_text, .number = tn_number};
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    const char *tpl = "{{title}} {{count}}:{{#items}} {{name}}{{#on}}+{{/on}}{{^on}}-{{/on}}{{/items}}"
+                      "{{^none}} N{{/none}}{{^empty}} E{{/empty}}{{^nothing}} Z{{/nothing}} {{items}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", tpl, strlen(tpl), &d);
+    tn_gets = tn_texts = 0;
+    CHECK(t && mg_tpl_render_data(t, &src, &top, NULL, MG_ESCAPE_HTML, 1, &out, &d) == 0);
+    CHECK_STR(mg_buf_cstr(&out), "T 2: a&lt;+ b- N E Z [list]");
+    CHECK(tn_gets > 0 && tn_texts > 0);
+    mg_tpl_free(t);
+    /* Strict: a miss names the nearest keys, which the source lists. */
+    mg_buf_reset(&out);
+    t = mg_tpl_parse("t.mustache", "{{#items}}{{nmae}}{{/items}}", 28, &d);
+    CHECK(t && mg_tpl_render_data(t, &src, &top, NULL, MG_ESCAPE_HTML, 1, &out, &d) < 0);
+    CHECK_STR(mg_buf_cstr(&errs), "t.mustache:1:11: error: no key 'nmae' in the view (did you mean 'name'?)");
+    mg_tpl_free(t);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+}
+
 int main(void)
 {
     mg_buf_init(&got);
@@ -760,6 +872,7 @@ int main(void)
     RUN(mustache_should_report_unknown_names_when_strict);
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
+    RUN(mustache_should_render_any_data_source);
     mg_buf_fini(&got);
     return unit_done();
 }

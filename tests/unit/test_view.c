@@ -193,6 +193,64 @@ static void view_print_should_indent_two_spaces_and_keep_member_order(void)
     cJSON_Delete(j);
 }
 
+static void view_should_make_comment_text_safe_around_plain_runs(void)
+{
+    /* CRLF and lone CR become \n, controls, DEL, invisible characters and bad
+     * UTF-8 become \u escapes, U+2028 a line break; what lies between them
+     * (printable ASCII, tab, \n, other UTF-8) stays as written. */
+    char *s = comment_safe_new("a\tb\r\nc\rd\x01" "e\x7f" "\xe2\x80\x8b" "f\xe2\x80\xa8g\xff" "h \xc3\xa9\n");
+    CHECK_STR(s, "a\tb\nc\nd\\u0001e\\u007f\\u200bf\ng\\ufffdh \xc3\xa9\n");
+    free(s);
+    s = comment_safe_new("");
+    CHECK_STR(s, "");
+    free(s);
+}
+
+static void view_print_should_write_strings_as_cjson_does(void)
+{
+    /* The printer writes keys and strings itself: byte for byte what cJSON
+     * prints, then with invisible code points escaped (json_print_new). */
+    static const char *const texts[] = {
+        "", "plain", "q\"b\\s/", "\b\f\n\r\t\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x80\xae rtl \xe2\x80\x8b",
+        "\xf3\xa0\x80\x81 tag", "bad \xff\xc3 end", "\xe2\x80\xa8\xe2\x80\xa9",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        cJSON *str = cJSON_CreateString(texts[i]);
+        char *want = json_print_new(str);
+        mg_buf got;
+        mg_buf_init(&got);
+        append_json_string(&got, texts[i]);
+        CHECK_STR(mg_buf_cstr(&got), want);
+        mg_buf_fini(&got);
+        free(want);
+        cJSON_Delete(str);
+    }
+}
+
+static void view_print_should_write_numbers_as_cjson_does(void)
+{
+    /* The printer walks the template data interface, which gives a number's
+     * text; it prints it back as cJSON does (the views' goldens rely on it). */
+    static const double nums[] = {0, -0.0, 1, -1, 85, 1.5, 0.1, 1.21, -2.5e-7, 1e15, 1e16, 1e300, -1e-300,
+                                  2147483647, 2147483648.0, -2147483648.0, -2147483649.0, 123456789012345678.0,
+                                  3.141592653589793, 1 / 3.0, 5e-324, 1.7976931348623157e308};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums + 2; i++) {
+        cJSON *n = cJSON_CreateNumber(0);
+        n->valuedouble = i < sizeof nums / sizeof *nums ? nums[i] : i == sizeof nums / sizeof *nums ? NAN : INFINITY;
+        if (i < sizeof nums / sizeof *nums)
+            cJSON_SetNumberValue(n, nums[i]);
+        char *want = cJSON_PrintUnformatted(n);
+        char *got = mg_view_print_new(n);
+        size_t len = strlen(got);
+        if (len && got[len - 1] == '\n')
+            got[len - 1] = '\0';
+        CHECK_STR(got, want);
+        free(got);
+        cJSON_free(want);
+        cJSON_Delete(n);
+    }
+}
+
 int main(void)
 {
     RUN(view_should_print_nested_types_through_the_type_map);
@@ -201,9 +259,12 @@ int main(void)
     RUN(view_should_report_identifiers_that_collide_after_escaping);
     RUN(view_should_report_a_missing_type_map_entry_at_types);
     RUN(view_should_escape_docs_and_split_description_lines);
+    RUN(view_should_make_comment_text_safe_around_plain_runs);
     RUN(view_should_number_every_list_for_separators);
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    RUN(view_print_should_write_strings_as_cjson_does);
+    RUN(view_print_should_write_numbers_as_cjson_does);
     return unit_done();
 }
