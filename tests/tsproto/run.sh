@@ -153,7 +153,8 @@ fi
 # WebSocket against the relay.
 if [ -n "${ws_ok:-}" ]; then
     if ws_start 2>"$TMP/ws.err"; then
-        run_tests ws.test.mjs CLIENT="$TMP/lib/ws/dist/index.js" WS_URL="$WS_URL"
+        run_tests ws.test.mjs CLIENT="$TMP/lib/ws/dist/index.js" WS_URL="$WS_URL" TMPDIR_TEST="$TMP" \
+            PY="$(py_with websockets)" RELAY="$TOP/tests/server/wsrelay.py"
         ws_stop
     else
         skip tsproto_ws "$(head -n 1 "$TMP/ws.err")"

@@ -316,9 +316,10 @@ class Core {
   /**
    * Validates and publishes one message of `messages` to `channel`; with
    * `correlationId`, first sets it at the message's correlationId location
-   * unless the caller did. Returns the correlation id the message carries.
+   * unless the caller did (with `force`, even then: a reply carries the
+   * request's id). Returns the correlation id the message carries.
    */
-  async publish(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string): Promise<string | undefined> {
+  async publish(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string, force = false): Promise<string | undefined> {
     const op = OPERATIONS[opKey];
     let headers = (options.headers ?? {}) as Record<string, unknown>;
     let message = options.message;
@@ -329,7 +330,7 @@ class Core {
     let id: string | undefined;
     const where = info?.correlation != null ? correlationPath(info.correlation) : null;
     if (correlationId !== undefined && where !== null) {
-      const current = readPointer(where.where === 'header' ? headers : payload, where.tokens);
+      const current = force ? undefined : readPointer(where.where === 'header' ? headers : payload, where.tokens);
       id = typeof current === 'string' ? current : current !== undefined ? JSON.stringify(current) : correlationId;
       if (current === undefined) {
         if (where.where === 'header') headers = writePointer(headers, where.tokens, id);
@@ -506,7 +507,7 @@ class Core {
       const v = readPointer(where.where === 'header' ? m.headers : m.payload, where.tokens);
       const reply = (await handler(m as never)) as { payload: unknown; headers?: object; parameters?: object };
       const id = v === undefined ? freshId() : typeof v === 'string' ? v : JSON.stringify(v);
-      await this.publish(opKey, replyChannel, op.replyMessages, reply.payload, { headers: reply.headers, parameters: reply.parameters }, id);
+      await this.publish(opKey, replyChannel, op.replyMessages, reply.payload, { headers: reply.headers, parameters: reply.parameters }, id, true);
     }, onError, parameters);
   }
 }
