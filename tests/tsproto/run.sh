@@ -164,7 +164,8 @@ fi
 # Kafka against librdkafka's mock cluster.
 if [ -n "${kafka_ok:-}" ]; then
     if kafka_start 2>"$TMP/kafka.err"; then
-        run_tests kafka.test.mjs CLIENT="$TMP/lib/kafka/dist/index.js" KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP"
+        run_tests kafka.test.mjs CLIENT="$TMP/lib/kafka/dist/index.js" KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" \
+            KAFKAMOCK="$TMP/kafkamock" TMPDIR_TEST="$TMP"
         kafka_stop
     else
         skip tsproto_kafka "$(head -n 1 "$TMP/kafka.err")"

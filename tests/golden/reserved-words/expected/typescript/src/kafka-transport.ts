@@ -30,6 +30,7 @@ interface Producer {
 }
 interface Consumer {
   connect(): Promise<void>;
+  stop(): Promise<void>;
   disconnect(): Promise<void>;
   subscribe(s: { topics: (string | RegExp)[]; fromBeginning: boolean }): Promise<void>;
   run(r: { eachMessage: (p: { topic: string; message: KafkaMessage }) => Promise<void> }): Promise<void>;
@@ -38,7 +39,7 @@ interface Consumer {
 }
 interface Kafka {
   producer(o: object): Producer;
-  consumer(o: { groupId: string }): Consumer;
+  consumer(o: { groupId: string } & Record<string, unknown>): Consumer;
 }
 
 const MODULE = 'kafkajs';
@@ -69,6 +70,7 @@ export class KafkaTransport implements Transport {
   private kafka: Kafka | null = null;
   private producer: Producer | null = null;
   private readonly consumers = new Set<Consumer>();
+  private readonly groups = new Set<string>();
 
   constructor(options: KafkaTransportOptions) {
     this.options = options;
@@ -127,12 +129,24 @@ export class KafkaTransport implements Transport {
 
   async subscribe(pattern: AddressPattern, onMessage: (m: TransportMessage) => void, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.kafka === null) throw new TransportError('Kafka: not connected (call connect())');
-    const consumer = this.kafka.consumer({ groupId: options.groupId ?? this.options.clientId ?? 'msggen' });
+    // A short fetch wait: kafkajs's default (5 s) is the latency of a quiet topic.
     const topic: string | RegExp = pattern.literal ?? new RegExp(patternSource(pattern, '[A-Za-z0-9._-]+'));
+    // Each subscription is a kafkajs consumer of its own, and kafkajs assigns
+    // the union of a group's topics to its members: two subscriptions of one
+    // client in one group would receive each other's messages. So the first
+    // subscription of a group id uses it as it is, a later one of the same
+    // client gets the topic (or pattern) appended.
+    const base = options.groupId ?? this.options.clientId ?? 'msggen';
+    const groupId = this.groups.has(base) ? `${base}.${String(topic).replace(/[^A-Za-z0-9._-]/g, '_')}` : base;
+    this.groups.add(groupId);
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10000, rebalanceTimeout: 10000, heartbeatInterval: 1000 });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: false });
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN ?? 'consumer.group_join', () => resolve()));
+      // Ready when the first fetch starts: the group is joined and the
+      // partitions' offsets are resolved, so what is published from now on
+      // is received (a new group starts at the end of the topic).
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.FETCH_START ?? 'consumer.fetch_start', () => resolve()));
       consumer.on(consumer.events.CRASH ?? 'consumer.crash', (e) => this.onError?.(this.wrap('consumer crashed', e.payload?.error)));
       await consumer.run({
         eachMessage: async ({ topic: t, message }) => {
@@ -146,9 +160,10 @@ export class KafkaTransport implements Transport {
       });
       const timeout = this.options.timeout ?? 10000;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([joined, new Promise<void>((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`Kafka: consumer group not joined within ${timeout} ms`)), timeout); })])
+      await Promise.race([joined, new Promise<void>((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`Kafka: the consumer did not start fetching within ${timeout} ms`)), timeout); })])
         .finally(() => clearTimeout(timer));
     } catch (e) {
+      this.groups.delete(groupId);
       await consumer.disconnect().catch(() => undefined);
       throw e instanceof WorkerClientError ? e : this.wrap(`subscribe to '${String(topic)}' failed`, e);
     }
@@ -156,6 +171,7 @@ export class KafkaTransport implements Transport {
     return {
       unsubscribe: async () => {
         if (!this.consumers.delete(consumer)) return;
+        this.groups.delete(groupId);
         await consumer.disconnect().catch(() => undefined);
       },
     };
@@ -164,6 +180,7 @@ export class KafkaTransport implements Transport {
   async close(): Promise<void> {
     const consumers = [...this.consumers];
     this.consumers.clear();
+    this.groups.clear();
     await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
     const producer = this.producer;
     this.producer = null;
