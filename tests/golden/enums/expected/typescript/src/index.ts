@@ -3,3 +3,15 @@ export * from './types.js';
 export * from './client.js';
 export * from './errors.js';
 export { validate, validateMessage, payloadTypeOf, hasType } from './validate.js';
+export * from './transport.js';
+export { MqttTransport, mqttMatches } from './mqtt-transport.js';
+export type { MqttTransportOptions } from './mqtt-transport.js';
+export { KafkaTransport } from './kafka-transport.js';
+export type { KafkaTransportOptions } from './kafka-transport.js';
+export { WsTransport } from './ws-transport.js';
+export type { WsTransportOptions } from './ws-transport.js';
+// Named one by one: an explicit export wins over `export *` from types.js, so
+// a catalogue type named like the client class cannot make the package ambiguous.
+export { TicketsClient, EXAMPLES, EXAMPLE_PARAMETERS, SERVERS, ADAPTER_PROTOCOLS, CLIENT_NAME, ENV_SERVER_URL, ENV_USERNAME, ENV_PASSWORD } from './operations.js';
+export { TicketsClientPeer } from './operations.js';
+export type { TicketsClientOptions, Reply, ChannelParameters, MessageHeaders, Received, SendOptions, RequestReplyOptions, ReceiveOptions, ServerInfo } from './operations.js';

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The typescript target's protocol clients (issue 16): the per-operation
+# client (src/operations.ts) over the Transport interface, with an in-memory
+# transport, and over MQTT (mosquitto), Kafka (librdkafka's mock cluster) and
+# WebSocket (tests/server/wsrelay.py) through the adapters, which load the npm
+# packages mqtt, kafkajs and ws lazily. Those are pinned by package-lock.json
+# here and installed with `npm ci` into tests/tsproto/node_modules (git
+# ignores it); TypeScript comes from tests/tsclient (ts_tsc). Without node/npm,
+# the registry or a broker, the steps that need them print `skip`.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/server/lib-server.sh"
+here="$TOP/tests/tsproto"
+command -v node >/dev/null && command -v npm >/dev/null || { skip tsproto "node or npm not installed"; exit 0; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' || { skip tsproto "node is older than 18"; exit 0; }
+trap 'mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
+
+tsc=$(ts_tsc) || { skip tsproto "npm ci for TypeScript failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
+
+# The adapters' npm packages, reinstalled only when the lock file changed.
+proto_modules() {
+    local want lock rc=0
+    want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
+    exec {lock}>"$here/.npm-install.lock"
+    flock "$lock"
+    if [ "$(cat "$here/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ]; then
+        if (cd "$here" && timeout 180 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1
+        then echo "$want" >"$here/node_modules/.msggen-lock"; else rc=1; fi
+    fi
+    exec {lock}>&-
+    return $rc
+}
+have_modules=1
+proto_modules || { have_modules=; skip tsproto_adapters "npm ci of mqtt/kafkajs/ws failed (registry unreachable?)"; detail "$TMP/npm"; }
+
+# Generated packages live under $TMP/lib, which sees the adapters' packages
+# (node_modules link); $TMP/bare sees none.
+mkdir -p "$TMP/lib" "$TMP/bare"
+[ -n "$have_modules" ] && ln -s "$here/node_modules" "$TMP/lib/node_modules"
+
+# build LABEL CATALOGUE: generate, tsc --strict, ESM and CommonJS builds as the
+# package's own build script makes them.
+build() {
+    local d=$TMP/lib/$1
+    if ! mg generate -i "$2" -t typescript -o "$d" >/dev/null 2>"$d.err"; then
+        fail "tsproto_${1}_should_generate" "generate failed"; detail "$d.err"; return 1
+    fi
+    if (cd "$d" && "$tsc" --strict -p tsconfig.json && "$tsc" --strict -p tsconfig.cjs.json) >"$d.tsc" 2>&1; then
+        echo '{"type": "commonjs"}' >"$d/dist/cjs/package.json"
+        ok "tsproto_${1}_should_pass_tsc_strict_esm_and_cjs"
+    else
+        fail "tsproto_${1}_should_pass_tsc_strict_esm_and_cjs" "tsc reports errors"; detail "$d.tsc"; return 1
+    fi
+}
+
+# run_tests FILE [VAR=VALUE...]: node --test, TAP turned into our lines.
+run_tests() {
+    local file=$1; shift
+    [ -f "$here/$file" ] || return 0
+    env "$@" timeout 120 node --test --test-reporter=tap --test-concurrency=1 "$here/$file" >"$TMP/tap" 2>&1
+    awk '
+        /^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "ok " $0; next }
+        /^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "not ok " $0 ": see the TAP report below"; inblock = 1; next }
+        inblock && /^  [a-z]/ { print "# " $0; next }
+    ' "$TMP/tap"
+    grep -q '^ok \|^not ok ' "$TMP/tap" || { fail "tsproto_${file%%.*}_tests" "node --test ran no test"; detail "$TMP/tap"; }
+}
+
+cat_mqtt=$TOP/tests/catalogues/streetlights-3.0.yaml
+cat_kafka=$TOP/tests/catalogues/streetlights-kafka-3.0.yaml
+cat_ws=$TOP/tests/catalogues/rpc-ws-3.0.yaml
+build mqtt "$cat_mqtt" && mqtt_ok=1
+[ -f "$cat_kafka" ] && build kafka "$cat_kafka" && kafka_ok=1
+[ -f "$cat_ws" ] && build ws "$cat_ws" && ws_ok=1
+
+# The shared AsyncAPI examples (tsc only).
+ex=$TOP/../shared/conformance/asyncapi-examples/v3.0.0
+if [ -d "$ex" ]; then
+    for n in streetlights-kafka streetlights-mqtt rpc-client rpc-server; do
+        [ -f "$ex/$n-asyncapi.yml" ] || { skip "tsproto_example_${n//-/_}" "no $n-asyncapi.yml"; continue; }
+        d=$TMP/ex-$n
+        if mg generate -i "$ex/$n-asyncapi.yml" -t typescript -o "$d" >/dev/null 2>"$d.err" &&
+            (cd "$d" && "$tsc" --strict -p . --noEmit) >"$d.tsc" 2>&1
+        then ok "tsproto_example_${n//-/_}_should_pass_tsc_strict"
+        else fail "tsproto_example_${n//-/_}_should_pass_tsc_strict" "generate or tsc failed"; detail "$d.err"; detail "$d.tsc"; fi
+    done
+    # adeo's payloads are remote Avro files msggen does not fetch.
+    skip tsproto_example_adeo_kafka_request_reply "its payloads are remote \$refs (https://...avsc), which msggen does not fetch"
+else
+    skip tsproto_examples "no ../shared/conformance/asyncapi-examples"
+fi
+
+# A catalogue type named like the client class (and like a transport export)
+# must not make the package ambiguous: index.ts exports the class by name.
+d=$TMP/collide
+if mg generate -i "$here/collide.yaml" -t typescript -o "$d" >/dev/null 2>"$d.err" &&
+    cp "$here/collide_check.ts" "$d/src/" && (cd "$d" && "$tsc" --strict -p . --noEmit) >"$d.tsc" 2>&1
+then ok tsproto_type_named_like_the_client_class_should_not_collide
+else fail tsproto_type_named_like_the_client_class_should_not_collide "generate or tsc failed"; detail "$d.err"; detail "$d.tsc"; fi
+
+# The README's example (first operation and its other side) type-checks in
+# each generated package, against the package as a consumer imports it.
+for label in mqtt kafka ws; do
+    d=$TMP/lib/$label
+    [ -f "$d/README.md" ] || continue
+    pkg=$(node -p "require('$d/package.json').name")
+    mkdir -p "$TMP/readme-$label/node_modules"
+    ln -s "$d" "$TMP/readme-$label/node_modules/$pkg"
+    awk '/^## Operations over/ { on = 1 } on && /^```typescript$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
+        "$d/README.md" >"$TMP/readme-$label/example.ts"
+    printf '{"type": "module"}\n' >"$TMP/readme-$label/package.json"
+    if [ -s "$TMP/readme-$label/example.ts" ] &&
+        (cd "$TMP/readme-$label" && "$tsc" --strict --noEmit --target ES2022 --module NodeNext --moduleResolution NodeNext \
+            --lib ES2022,DOM example.ts) >"$TMP/readme.tsc" 2>&1
+    then ok "tsproto_${label}_readme_example_should_type_check"
+    else fail "tsproto_${label}_readme_example_should_type_check" "tsc reports errors"; detail "$TMP/readme-$label/example.ts"; detail "$TMP/readme.tsc"; fi
+done
+
+[ -n "${mqtt_ok:-}" ] || exit 0
+
+# The core package works without any adapter package: ESM and CommonJS.
+cp -r "$TMP/lib/mqtt/dist" "$TMP/bare/dist"
+if (cd "$TMP/bare" && node --input-type=module -e "
+const lib = await import('$TMP/bare/dist/index.js');
+const bus = new lib.MemoryBus();
+const c = new lib.StreetlightsMqttApiClient({ transport: new lib.MemoryTransport(bus) });
+await c.connect(); await c.close();
+const m = new lib.StreetlightsMqttApiClient({ url: 'mqtt://127.0.0.1:1' });
+await m.connect().then(() => process.exit(3), (e) => { if (!(e instanceof lib.ConfigError) || !/npm install mqtt/.test(e.message)) { console.error(e); process.exit(4); } });
+" && node -e "
+const lib = require('$TMP/bare/dist/cjs/index.js');
+const c = new lib.StreetlightsMqttApiClient({ transport: new lib.MemoryTransport() });
+c.connect().then(() => new lib.StreetlightsMqttApiClient({ url: 'ws://127.0.0.1:1' }).connect()).then(() => process.exit(3),
+  (e) => { if (!(e instanceof lib.ConfigError) || !/npm install ws/.test(e.message)) { console.error(e); process.exit(4); } });
+") >"$TMP/bare.out" 2>&1
+then ok tsproto_core_should_work_without_the_adapter_packages_esm_and_cjs
+else fail tsproto_core_should_work_without_the_adapter_packages_esm_and_cjs "exit $?"; detail "$TMP/bare.out"; fi
+
+# The typed layer over MemoryTransport.
+run_tests memory.test.mjs CLIENT="$TMP/lib/mqtt/dist/index.js"
+
+[ -n "$have_modules" ] || exit 0
+
+# MQTT 5 against mosquitto.
+if mqtt_start 2>"$TMP/mqtt.err"; then
+    run_tests mqtt.test.mjs CLIENT="$TMP/lib/mqtt/dist/index.js" CJS_CLIENT="$TMP/lib/mqtt/dist/cjs/index.js" \
+        KAFKA_CLIENT="$TMP/lib/kafka/dist/index.js" MQTT_URL="$MQTT_URL" TMPDIR_TEST="$TMP" \
+        MOSQUITTO="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+    mqtt_stop
+else
+    skip tsproto_mqtt "$(head -n 1 "$TMP/mqtt.err")"
+fi
+
+# WebSocket against the relay.
+if [ -n "${ws_ok:-}" ]; then
+    if ws_start 2>"$TMP/ws.err"; then
+        run_tests ws.test.mjs CLIENT="$TMP/lib/ws/dist/index.js" WS_URL="$WS_URL" TMPDIR_TEST="$TMP" \
+            PY="$(py_with websockets)" RELAY="$TOP/tests/server/wsrelay.py"
+        ws_stop
+    else
+        skip tsproto_ws "$(head -n 1 "$TMP/ws.err")"
+    fi
+fi
+
+# Kafka against librdkafka's mock cluster.
+if [ -n "${kafka_ok:-}" ]; then
+    if kafka_start 2>"$TMP/kafka.err"; then
+        run_tests kafka.test.mjs CLIENT="$TMP/lib/kafka/dist/index.js" KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" \
+            KAFKAMOCK="$TMP/kafkamock" TMPDIR_TEST="$TMP"
+        kafka_stop
+    else
+        skip tsproto_kafka "$(head -n 1 "$TMP/kafka.err")"
+    fi
+fi
+exit 0
