@@ -16,6 +16,7 @@
 #include "hmap.h"
 #include "util.h"
 #include "model.h"
+#include "names.h"
 #include "resolve.h"
 
 #define MAX_TRAITS 64
@@ -587,6 +588,10 @@ static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
             src = schema;
         cJSON *o = cJSON_CreateObject();
         add_s(o, "name", p->string);
+        /* The name as an identifier (client targets name typed arguments after it). */
+        char *snake = mg_name_case_new(p->string, MG_CASE_SNAKE);
+        add_s(o, "snake", snake);
+        free(snake);
         add_s(o, "description", get_str(pn, "description") ? get_str(pn, "description") : get_str(src, "description"));
         cJSON_AddItemToObject(o, "enum", value_strings(get(src, "enum")));
         cJSON_AddItemToObject(o, "default", value_string(get(src, "default")));
@@ -861,9 +866,18 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     const mg_doc *md;
     add_s(o, "key", key);
     add_s(o, "id", id);
+    /* The id as an identifier under a key of its own: templates reach it from
+     * inside the operation's message list, whose entries have their own `name`. */
+    char *snake = mg_name_case_new(id, MG_CASE_SNAKE);
+    add_s(o, "op_snake", snake);
+    free(snake);
     add_s(o, "action", action);
     add_s(o, "channel", ch ? get_str(ch, "key") : NULL);
     add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
+    /* The channel's parameters again, so that a template walking operations
+     * can type an operation's arguments without looking its channel up. */
+    const cJSON *chp = ch ? get(ch, "parameters") : NULL;
+    cJSON_AddItemToObject(o, "channel_parameters", chp ? cJSON_Duplicate(chp, 1) : cJSON_CreateArray());
     static const char *const texts[] = {"title", "summary", "description"};
     for (int i = 0; i < 3; i++) {
         const cJSON *v = mg_traits_member(c->m->traits, doc, on, texts[i], &md, NULL);
