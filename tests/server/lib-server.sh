@@ -45,3 +45,86 @@ hostile_stop() {
     for p in ${HOSTILE_PIDS:-}; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     HOSTILE_PIDS=
 }
+
+# Brokers for the protocol clients (MQTT, Kafka, WebSocket), each on a free
+# loopback port, each exiting by itself after SERVER_MAX_SECONDS (300) so a
+# failed test never leaves one behind. Each start function returns 1 (and
+# says why on stderr) when its broker is missing or did not come up in 10 s.
+#   py_with MOD...      prints the first python3 (PATH's, then /usr/bin/python3)
+#                       that imports every MOD; returns 1 if none does
+#   mqtt_start/stop     mosquitto (MQTT 3.1.1 and 5); MQTT_HOST, MQTT_PORT, MQTT_URL
+#   kafka_start/stop    librdkafka's mock cluster (tests/server/kafkamock.c, built
+#                       here with pkg-config rdkafka); KAFKA_BOOTSTRAP; topics
+#                       are created on first use
+#   ws_start/stop       tests/server/wsrelay.py; WS_URL (ws://127.0.0.1:PORT); a
+#                       frame sent on path P reaches every other connection on P
+py_with() {
+    local py m ok
+    for py in "$(command -v python3)" /usr/bin/python3; do
+        [ -x "$py" ] || continue
+        ok=1
+        for m in "$@"; do "$py" -c "import $m" 2>/dev/null || { ok=; break; }; done
+        [ -n "$ok" ] && { echo "$py"; return 0; }
+    done
+    return 1
+}
+_wait_file() { local i; for i in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+_port_open() { python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null; }
+
+mqtt_start() {
+    local mosq
+    mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+    [ -x "$mosq" ] || { echo "mqtt_start: mosquitto is not installed (Debian mosquitto)" >&2; return 1; }
+    local try
+    for try in 1 2 3; do # the free port may be taken between choosing and binding it
+        MQTT_PORT=$(_free_port)
+        printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$MQTT_PORT" >"$TMP/mosquitto.conf"
+        timeout "${SERVER_MAX_SECONDS:-300}" "$mosq" -c "$TMP/mosquitto.conf" >"$TMP/mosquitto.log" 2>&1 &
+        MQTT_PID=$!
+        local i
+        for i in $(seq 1 100); do
+            _port_open "$MQTT_PORT" && break
+            kill -0 "$MQTT_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        if _port_open "$MQTT_PORT"; then
+            MQTT_HOST=127.0.0.1
+            MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+            export MQTT_HOST MQTT_PORT MQTT_URL
+            return 0
+        fi
+        mqtt_stop
+    done
+    echo "mqtt_start: mosquitto did not start: $(tail -n 3 "$TMP/mosquitto.log" | tr '\n' ' ')" >&2
+    return 1
+}
+mqtt_stop() { [ -n "${MQTT_PID:-}" ] && kill "$MQTT_PID" 2>/dev/null; wait "$MQTT_PID" 2>/dev/null; MQTT_PID=; }
+
+kafka_start() {
+    pkg-config --exists rdkafka 2>/dev/null || { echo "kafka_start: librdkafka is not installed (Debian librdkafka-dev)" >&2; return 1; }
+    if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -o "$TMP/kafkamock" "$TOP/tests/server/kafkamock.c" \
+        $(pkg-config --cflags --libs rdkafka) 2>"$TMP/kafkamock.cc"; then
+        echo "kafka_start: could not build kafkamock: $(head -n 3 "$TMP/kafkamock.cc" | tr '\n' ' ')" >&2
+        return 1
+    fi
+    rm -f "$TMP/kafka.port"
+    "$TMP/kafkamock" --port-file "$TMP/kafka.port" --max-seconds "${SERVER_MAX_SECONDS:-300}" &
+    KAFKA_PID=$!
+    _wait_file "$TMP/kafka.port" || { echo "kafka_start: the mock cluster did not start" >&2; kafka_stop; return 1; }
+    KAFKA_BOOTSTRAP=$(cat "$TMP/kafka.port")
+    export KAFKA_BOOTSTRAP
+}
+kafka_stop() { [ -n "${KAFKA_PID:-}" ] && kill "$KAFKA_PID" 2>/dev/null; wait "$KAFKA_PID" 2>/dev/null; KAFKA_PID=; }
+
+ws_start() {
+    local py
+    py=$(py_with websockets) || { echo "ws_start: no python3 with websockets (Debian python3-websockets)" >&2; return 1; }
+    rm -f "$TMP/ws.port"
+    "$py" "$TOP/tests/server/wsrelay.py" --port-file "$TMP/ws.port" --max-seconds "${SERVER_MAX_SECONDS:-300}" &
+    WS_PID=$!
+    _wait_file "$TMP/ws.port" || { echo "ws_start: the relay did not start" >&2; ws_stop; return 1; }
+    WS_URL="ws://127.0.0.1:$(cat "$TMP/ws.port")"
+    export WS_URL
+}
+ws_stop() { [ -n "${WS_PID:-}" ] && kill "$WS_PID" 2>/dev/null; wait "$WS_PID" 2>/dev/null; WS_PID=; }

@@ -6,7 +6,7 @@
 command -v python3 >/dev/null || { skip server "python3 not installed"; exit 0; }
 server_start || { fail server_start "server did not start"; exit 0; }
 hostile_start || { fail server_hostile_start "hostile server did not start"; exit 0; }
-trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
+trap 'server_stop; hostile_stop; mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
 python3 - "$SERVER_URL" <<'PY'
 import json, sys, time, urllib.request, urllib.error
 base = sys.argv[1]
@@ -133,3 +133,16 @@ s.close()
 check("drop_second_reads_then_drops_the_second_request", first.startswith(b"HTTP/1.1 200") and second == b""
       and stats(base)["posts"] - before == 1, repr((first[:40], second)))
 PY
+
+# The brokers of the protocol-client tests.
+if py=$(py_with paho.mqtt) && mqtt_start 2>"$TMP/mqtt.err"; then
+    "$py" "$TOP/tests/server/brokers.py" mqtt "$MQTT_URL"; mqtt_stop
+else skip server_mqtt "$( [ -n "${py:-}" ] && cat "$TMP/mqtt.err" || echo 'no python3 with paho-mqtt (Debian python3-paho-mqtt)')"; fi
+py=
+if py=$(py_with confluent_kafka) && kafka_start 2>"$TMP/kafka.err"; then
+    "$py" "$TOP/tests/server/brokers.py" kafka "$KAFKA_BOOTSTRAP"; kafka_stop
+else skip server_kafka "$( [ -n "${py:-}" ] && cat "$TMP/kafka.err" || echo 'no python3 with confluent-kafka (Debian python3-confluent-kafka)')"; fi
+py=
+if py=$(py_with websockets) && ws_start 2>"$TMP/ws.err"; then
+    "$py" "$TOP/tests/server/brokers.py" ws "$WS_URL"; ws_stop
+else skip server_ws "$( [ -n "${py:-}" ] && cat "$TMP/ws.err" || echo 'no python3 with websockets (Debian python3-websockets)')"; fi
