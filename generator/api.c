@@ -866,9 +866,9 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     const mg_doc *md;
     add_s(o, "key", key);
     add_s(o, "id", id);
-    /* The id as an identifier under a key of its own: templates reach it from
+    /* The name as an identifier under a key of its own: templates reach it from
      * inside the operation's message list, whose entries have their own `name`. */
-    char *snake = mg_name_case_new(id, MG_CASE_SNAKE);
+    char *snake = mg_name_case_new(key, MG_CASE_SNAKE); /* as view.c names it: by key */
     add_s(o, "op_snake", snake);
     free(snake);
     add_s(o, "action", action);
