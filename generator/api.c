@@ -697,6 +697,10 @@ static void servers(actx *c)
         add_s(o, "host", host);
         add_s(o, "pathname", path);
         add_s(o, "protocol", proto);
+        /* Which client transport adapter serves it (client READMEs pick their example's). */
+        cJSON_AddBoolToObject(o, "is_kafka", proto && (strcmp(proto, "kafka") == 0 || strcmp(proto, "kafka-secure") == 0));
+        cJSON_AddBoolToObject(o, "is_mqtt", proto && (strcmp(proto, "mqtt") == 0 || strcmp(proto, "mqtts") == 0 ||
+                                                  strcmp(proto, "secure-mqtt") == 0));
         add_s(o, "protocol_version", get_str(sn, "protocolVersion"));
         add_s(o, "url", url);
         mg_buf_fini(&b);
@@ -1161,6 +1165,18 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
         cJSON_AddNullToObject(a->info, "license");
         cJSON_AddNullToObject(a->info, "contact");
         cJSON_AddNullToObject(a->info, "terms_of_service");
+    }
+    /* The first send and the first receive operation, which client READMEs
+     * show as their example (mustache cannot pick "the first such" itself). */
+    cJSON *op;
+    int seen_send = 0, seen_receive = 0;
+    cJSON_ArrayForEach(op, a->operations) {
+        const char *act = get_str(op, "action");
+        int is_send = act && strcmp(act, "send") == 0, is_receive = act && strcmp(act, "receive") == 0;
+        cJSON_AddBoolToObject(op, "first_send", is_send && !seen_send);
+        cJSON_AddBoolToObject(op, "first_receive", is_receive && !seen_receive);
+        seen_send |= is_send;
+        seen_receive |= is_receive;
     }
     free(c.chan_nodes);
     free(c.server_nodes);

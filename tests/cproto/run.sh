@@ -112,3 +112,28 @@ for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
     if [ -z "$bad" ]; then ok "cproto_bus_should_compile_for_$name"
     else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
 done
+
+# ---- the generated README's example compiles (and links with its adapter) --
+for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues/streetlights-kafka-3.0.yaml; do
+    [ -f "$cat" ] || continue
+    name=$(basename "$cat" .yaml | tr -c 'A-Za-z0-9\n' _)
+    out=$TMP/readme-$name
+    if ! mg generate -t c -i "$cat" -o "$out" >"$TMP/g.log" 2>&1; then
+        fail "cproto_readme_example_should_compile_$name" "generate"; detail "$TMP/g.log"; continue
+    fi
+    # The ```c block of the "Operations" section.
+    awk '/^## Operations/{s=1} s && /^```c$/{c=1; next} c && /^```$/{exit} c' "$out/README.md" >"$out/example.c"
+    if grep -q '_kafka_transport(' "$out/example.c"; then adapter=KAFKA pkg=rdkafka; else adapter=MQTT pkg=libmosquitto; fi
+    if [ ! -s "$out/example.c" ]; then
+        fail "cproto_readme_example_should_compile_$name" "no example in README.md"; continue
+    fi
+    if ! pkg-config --exists $pkg; then skip "cproto_readme_example_should_compile_$name" "$pkg not installed"; continue; fi
+    lib=$(sed -n 's/^NAME *= *//p' "$out/Makefile")
+    if make -s -C "$out" $adapter=1 CFLAGS="$(c_flags) -Werror" "lib$lib.a" >"$TMP/make.log" 2>&1 &&
+       $CC $C_WARN $(c_flags) -I"$out" $(pkg-config --cflags libcjson) -o "$out/example" "$out/example.c" "$out/lib$lib.a" \
+           $(pkg-config --libs libcjson libpcre2-8 $pkg) -lpthread -lm >"$TMP/cc.log" 2>&1; then
+        ok "cproto_readme_example_should_compile_$name"
+    else
+        fail "cproto_readme_example_should_compile_$name" "see log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
+    fi
+done
