@@ -141,6 +141,18 @@ void worker_backend_bus_free(worker_backend_bus *b);
  * address that does not fit the channel. */
 typedef void (*worker_backend_error_handler)(void *user, const char *address, const worker_backend_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with worker_backend_reply_clear. */
+typedef struct worker_backend_reply {
+    worker_backend_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} worker_backend_reply;
+void worker_backend_reply_clear(worker_backend_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */

@@ -141,6 +141,18 @@ void invoices_bus_free(invoices_bus *b);
  * address that does not fit the channel. */
 typedef void (*invoices_error_handler)(void *user, const char *address, const invoices_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with invoices_reply_clear. */
+typedef struct invoices_reply {
+    invoices_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} invoices_reply;
+void invoices_reply_clear(invoices_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */

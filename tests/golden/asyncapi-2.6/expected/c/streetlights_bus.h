@@ -141,6 +141,18 @@ void streetlights_bus_free(streetlights_bus *b);
  * address that does not fit the channel. */
 typedef void (*streetlights_error_handler)(void *user, const char *address, const streetlights_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with streetlights_reply_clear. */
+typedef struct streetlights_reply {
+    streetlights_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} streetlights_reply;
+void streetlights_reply_clear(streetlights_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */
@@ -180,6 +192,7 @@ typedef struct streetlights_op_turn_on_message {
     streetlights_op_turn_on_params params; /**< parsed from the address */
     const streetlights_turn_on_payload *turn_on;          /**< `turnOn`, or NULL */
     const streetlights_turn_on_headers *turn_on_headers;  /**< its headers, or NULL when none came */
+    const void *payload_, *headers_; /**< private: the records above, untyped */
 } streetlights_op_turn_on_message;
 
 typedef void (*streetlights_op_turn_on_handler)(void *user, const streetlights_op_turn_on_message *m);

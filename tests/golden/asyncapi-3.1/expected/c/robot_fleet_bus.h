@@ -141,6 +141,18 @@ void robot_fleet_bus_free(robot_fleet_bus *b);
  * address that does not fit the channel. */
 typedef void (*robot_fleet_error_handler)(void *user, const char *address, const robot_fleet_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with robot_fleet_reply_clear. */
+typedef struct robot_fleet_reply {
+    robot_fleet_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} robot_fleet_reply;
+void robot_fleet_reply_clear(robot_fleet_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */
@@ -167,6 +179,7 @@ typedef struct robot_fleet_op_receive_status_message {
     robot_fleet_op_receive_status_params params; /**< parsed from the address */
     const robot_fleet_robot_status_payload *robot_status;          /**< `robotStatus`, or NULL */
     const robot_fleet_robot_status_headers *robot_status_headers;  /**< its headers, or NULL when none came */
+    const void *payload_, *headers_; /**< private: the records above, untyped */
 } robot_fleet_op_receive_status_message;
 
 typedef void (*robot_fleet_op_receive_status_handler)(void *user, const robot_fleet_op_receive_status_message *m);

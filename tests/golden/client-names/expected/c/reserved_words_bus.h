@@ -141,6 +141,18 @@ void reserved_words_bus_free(reserved_words_bus *b);
  * address that does not fit the channel. */
 typedef void (*reserved_words_error_handler)(void *user, const char *address, const reserved_words_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with reserved_words_reply_clear. */
+typedef struct reserved_words_reply {
+    reserved_words_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} reserved_words_reply;
+void reserved_words_reply_clear(reserved_words_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */

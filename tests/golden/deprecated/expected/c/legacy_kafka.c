@@ -28,6 +28,7 @@ typedef struct kt {
     bool tls;
     int timeout_ms;
     ksub *subs;
+    bool dirty;                   /* subscriptions changed since the consumer last subscribed */
     rd_kafka_resp_err_t delivery; /* the last delivery report */
     int delivered;
     char fatal[256];              /* a broker-wide error seen by a callback, or "" */
@@ -169,8 +170,8 @@ static rd_kafka_conf_t *make_conf(kt *k, const char *group, char *errstr, size_t
 static bool kt_connect(void *self, legacy_error *err)
 {
     kt *k = self;
-    char errstr[512];
     if (!k->producer) {
+        char errstr[512];
         rd_kafka_conf_t *c = make_conf(k, NULL, errstr, sizeof errstr);
         if (!c)
             return fail(err, LEGACY_ERR_CONFIG, "kafka: %s", errstr);
@@ -237,8 +238,8 @@ static bool kt_subscribe(void *self, const char *address, bool is_template, cons
                          legacy_transport_handler fn, void *ctx, legacy_error *err)
 {
     kt *k = self;
-    char errstr[512];
     if (!k->consumer) {
+        char errstr[512];
         rd_kafka_conf_t *c = make_conf(k, o && o->group_id ? o->group_id : "legacy", errstr, sizeof errstr);
         if (!c)
             return fail(err, LEGACY_ERR_CONFIG, "kafka: %s", errstr);
@@ -260,7 +261,10 @@ static bool kt_subscribe(void *self, const char *address, bool is_template, cons
     s->ctx = ctx;
     s->next = k->subs;
     k->subs = s;
-    return resubscribe(k, err);
+    /* The consumer subscribes at the next poll, once for every subscription
+     * made until then: each change of a group's subscription is a rebalance. */
+    k->dirty = true;
+    return true;
 }
 
 static bool kt_poll(void *self, int timeout_ms, legacy_error *err)
@@ -272,6 +276,11 @@ static bool kt_poll(void *self, int timeout_ms, legacy_error *err)
         if (k->fatal[0])
             return fail(err, LEGACY_ERR_TRANSPORT, "kafka: %s", k->fatal);
         return true;
+    }
+    if (k->dirty) {
+        if (!resubscribe(k, err))
+            return false;
+        k->dirty = false;
     }
     rd_kafka_message_t *m = rd_kafka_consumer_poll(k->consumer, timeout_ms);
     if (k->fatal[0]) {
@@ -370,5 +379,7 @@ bool legacy_kafka_transport(const legacy_server_config *cfg, legacy_transport *o
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
     *out = (legacy_transport){k, LEGACY_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    /* k is the transport's self from here on, freed by kt_close. */
+    // cppcheck-suppress memleak
     return true;
 }

@@ -141,6 +141,18 @@ void order_events_bus_free(order_events_bus *b);
  * address that does not fit the channel. */
 typedef void (*order_events_error_handler)(void *user, const char *address, const order_events_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with order_events_reply_clear. */
+typedef struct order_events_reply {
+    order_events_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} order_events_reply;
+void order_events_reply_clear(order_events_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */
@@ -180,6 +192,7 @@ typedef struct order_events_op_replay_order_message {
     order_events_op_replay_order_params params; /**< parsed from the address */
     const order_events_order_created_payload *order_created;          /**< `orderCreated`, or NULL */
     const order_events_order_created_headers *order_created_headers;  /**< its headers, or NULL when none came */
+    const void *payload_, *headers_; /**< private: the records above, untyped */
 } order_events_op_replay_order_message;
 
 typedef void (*order_events_op_replay_order_handler)(void *user, const order_events_op_replay_order_message *m);
@@ -208,6 +221,7 @@ typedef struct order_events_op_publish_orders_cancelled_message {
     order_events_op_publish_orders_cancelled_params params; /**< parsed from the address */
     const order_events_order_cancelled_payload *order_cancelled;          /**< `orderCancelled`, or NULL */
     const order_events_order_cancelled_headers *order_cancelled_headers;  /**< its headers, or NULL when none came */
+    const void *payload_, *headers_; /**< private: the records above, untyped */
 } order_events_op_publish_orders_cancelled_message;
 
 typedef void (*order_events_op_publish_orders_cancelled_handler)(void *user, const order_events_op_publish_orders_cancelled_message *m);

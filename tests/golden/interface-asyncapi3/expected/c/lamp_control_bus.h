@@ -141,6 +141,18 @@ void lamp_control_bus_free(lamp_control_bus *b);
  * address that does not fit the channel. */
 typedef void (*lamp_control_error_handler)(void *user, const char *address, const lamp_control_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with lamp_control_reply_clear. */
+typedef struct lamp_control_reply {
+    lamp_control_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} lamp_control_reply;
+void lamp_control_reply_clear(lamp_control_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */
@@ -196,6 +208,15 @@ typedef struct lamp_control_op_ask_status_params {
  * structure. */
 bool lamp_control_op_ask_status(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
         const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, lamp_control_error *err);
+
+/** Request/reply: publishes like lamp_control_op_ask_status with a correlation
+ * id at the message's correlationId location (the caller's, or a fresh
+ * unique one), then polls the bus until the first reply on
+ * "statusReplies" carrying the same id, for at most timeout_ms
+ * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone. */
+bool lamp_control_op_ask_status_request(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
+        const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, int timeout_ms,
+        lamp_control_reply *reply, lamp_control_error *err);
 
 #ifdef __cplusplus
 }

@@ -141,6 +141,18 @@ void comments_service_bus_free(comments_service_bus *b);
  * address that does not fit the channel. */
 typedef void (*comments_service_error_handler)(void *user, const char *address, const comments_service_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with comments_service_reply_clear. */
+typedef struct comments_service_reply {
+    comments_service_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} comments_service_reply;
+void comments_service_reply_clear(comments_service_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */
@@ -163,6 +175,7 @@ typedef struct comments_service_op_on_comment_liked_message {
     comments_service_op_on_comment_liked_params params; /**< parsed from the address */
     const comments_service_comment_liked_payload *comment_liked;          /**< `commentLiked`, or NULL */
     const comments_service_comment_liked_headers *comment_liked_headers;  /**< its headers, or NULL when none came */
+    const void *payload_, *headers_; /**< private: the records above, untyped */
 } comments_service_op_on_comment_liked_message;
 
 typedef void (*comments_service_op_on_comment_liked_handler)(void *user, const comments_service_op_on_comment_liked_message *m);

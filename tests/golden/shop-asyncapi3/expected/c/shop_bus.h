@@ -141,6 +141,18 @@ void shop_bus_free(shop_bus *b);
  * address that does not fit the channel. */
 typedef void (*shop_error_handler)(void *user, const char *address, const shop_error *err);
 
+/** The answer to a request (a send operation with a reply): `type` says
+ * which of the reply's messages it is, `payload` is that message's payload
+ * record (NAME_MSG_payload *), `headers` its headers record (NAME_MSG_headers *),
+ * NULL when none came. Zero-initialise; free with shop_reply_clear. */
+typedef struct shop_reply {
+    shop_message_type type;
+    void *payload;
+    void *headers;
+    const void *desc; /**< private */
+} shop_reply;
+void shop_reply_clear(shop_reply *r);
+
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
  * cJSON object when the message declares none or they are not an object). */

@@ -299,8 +299,10 @@ static bool mq_publish(void *self, const char *address, const void *data, size_t
     mosquitto_property_free_all(&props);
     if (rc != MOSQ_ERR_SUCCESS)
         return fail(err, SHOP_ERR_TRANSPORT, "mqtt: publish to '%s': %s", address, mosquitto_strerror(rc));
-    /* Wait until it is written (QoS 0) or acknowledged (QoS 1, 2). */
-    return wait_for(q, mid, err);
+    /* Wait until it is written (QoS 0) or acknowledged (QoS 1, 2); inside a
+     * handler (a reply sent from it) the network loop is already running
+     * further up: the next turn of it sends the message. */
+    return q->dispatching ? true : wait_for(q, mid, err);
 }
 
 /* "a/{x}/b" -> "a/+/b": a level with a placeholder matches any value. */
