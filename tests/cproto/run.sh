@@ -133,6 +133,16 @@ for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues
        $CC $C_WARN $(c_flags) -I"$out" $(pkg-config --cflags libcjson) -o "$out/example" "$out/example.c" "$out/lib$lib.a" \
            $(pkg-config --libs libcjson libpcre2-8 $pkg) -lpthread -lm >"$TMP/cc.log" 2>&1; then
         ok "cproto_readme_example_should_compile_$name"
+        # The MQTT example runs as the README says: the URL from the environment.
+        if [ $adapter = MQTT ] && mqtt_start 2>/dev/null; then
+            prefix=$(grep -o '[A-Z0-9_]*_SERVER_URL' "$out/README.md" | head -n 1)
+            if env "$prefix=$MQTT_URL" timeout 60 $VALGRIND "$out/example" >"$TMP/ex.out" 2>"$TMP/ex.err" && [ ! -s "$TMP/ex.err" ]; then
+                ok "cproto_readme_example_should_run_against_mosquitto_$name"
+            else
+                fail "cproto_readme_example_should_run_against_mosquitto_$name" "exit or stderr"; detail "$TMP/ex.err"
+            fi
+            mqtt_stop
+        fi
     else
         fail "cproto_readme_example_should_compile_$name" "see log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
     fi
