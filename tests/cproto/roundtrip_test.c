@@ -301,6 +301,24 @@ int main(int argc, char **argv)
         return 2;
     if (strcmp(argv[1], "gone") == 0)
         return argc < 4 ? 2 : run_gone(argv[2], argv[3]);
+    if (strcmp(argv[1], "publish") == 0 && argc >= 4) {
+        /* One measured message for another client to read (cross-client wire check). */
+        lights_roundtrip_transport t;
+        lights_roundtrip_error err = {0};
+        lights_roundtrip_server_config cfg = {.url = argv[3], .client_id = "cproto-publisher"};
+        lights_roundtrip_bus *b = NULL;
+        bool ok = make_transport(argv[2], &cfg, &t, &err) && (b = lights_roundtrip_bus_new(&t, &err)) &&
+                  lights_roundtrip_bus_connect(b, &err);
+        lights_roundtrip_measured_payload p = {.id = 42, .lumens = 7, .note = "h\u00e9", .has_note = true};
+        lights_roundtrip_measured_headers h = {.x_trace = "from-c", .has_x_trace = true, .x_count = 5, .has_x_count = true};
+        lights_roundtrip_op_publish_events_params pp = {.light_id = "x-1"};
+        ok = ok && lights_roundtrip_op_publish_events(b, &pp, &p, &h, &err);
+        if (!ok)
+            fprintf(stderr, "%s\n", lights_roundtrip_error_message(&err));
+        lights_roundtrip_error_clear(&err);
+        lights_roundtrip_bus_free(b);
+        return ok ? 0 : 1;
+    }
     kind = argv[1];
     lights_roundtrip_transport t;
     lights_roundtrip_error err = {0};

@@ -62,6 +62,21 @@ else
     LIGHTS_ROUNDTRIP_SERVER_URL=$MQTT_URL run_rt mqtt_env mqtt | grep -c '^ok ' >"$TMP/n"
     if [ "$(cat "$TMP/n")" -gt 10 ]; then ok cproto_mqtt_server_url_should_come_from_the_environment
     else fail cproto_mqtt_server_url_should_come_from_the_environment "$(cat "$TMP/n") cases passed"; fi
+    # Another MQTT 5 client (paho-mqtt) reads what the C client sends: topic,
+    # JSON payload, headers as user properties (strings as is, others as JSON).
+    if ! py=$(py_with paho.mqtt); then
+        skip cproto_mqtt_c_to_paho "no python3 with paho-mqtt (Debian python3-paho-mqtt)"
+    else
+        rm -f "$TMP/ready"
+        "$py" "$here/pysub.py" 127.0.0.1 "$MQTT_PORT" "$TMP/ready" >"$TMP/py.out" 2>"$TMP/py.err" &
+        pypid=$!
+        for _ in $(seq 1 100); do [ -f "$TMP/ready" ] && break; sleep 0.1; done
+        timeout 30 "$TMP/roundtrip" publish mqtt "$MQTT_URL" 2>"$TMP/pub.err"
+        wait "$pypid"
+        want='{"headers": {"x-count": "5", "x-trace": "from-c"}, "payload": {"id": 42, "lumens": 7, "note": "h\u00e9"}, "topic": "lights/x-1/events"}'
+        if [ "$(cat "$TMP/py.out")" = "$want" ]; then ok cproto_mqtt_c_publisher_should_reach_a_paho_subscriber
+        else fail cproto_mqtt_c_publisher_should_reach_a_paho_subscriber "got: $(cat "$TMP/py.out")"; detail "$TMP/py.err"; detail "$TMP/pub.err"; fi
+    fi
     gone=$MQTT_URL
     mqtt_stop
     run_rt mqtt_gone gone mqtt "$gone"
