@@ -448,15 +448,7 @@ int main(int argc, char **argv)
           all.last_error);
     lights_roundtrip_error_clear(&err);
 
-    /* 7: request/reply: a fresh correlation id, the reply matched by it.
-     * Not over Kafka yet: the reply subscription, made at the first request,
-     * joins the consumer group late (a rebalance), and replies should not be
-     * shared by a group at all (docs/clients.md, C section). */
-    if (strcmp(kind, "kafka") == 0) {
-        printf("skip cproto_kafka_request_reply: not supported by the C Kafka adapter yet\n");
-        lights_roundtrip_bus_free(b);
-        return failures != 0;
-    }
+    /* 7: request/reply: a fresh correlation id, the reply matched by it. */
     resp.requests = resp.answered = 0;
     lights_roundtrip_status_request_payload rq = {.light_id = "l-7"};
     lights_roundtrip_reply reply = {0};

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct ksub {
     struct ksub *next;
+    bool exclusive;    /* on the replies consumer */
     char *address;     /* concrete, or a template with "{name}" placeholders */
     char *topic;       /* what the consumer subscribes to: the name, or a '^...$' regex */
     tickets_transport_handler fn;
@@ -24,11 +26,12 @@ typedef struct ksub {
 
 typedef struct kt {
     rd_kafka_t *producer, *consumer;
+    rd_kafka_t *replies;          /* exclusive subscriptions: a group of this instance alone */
     char *bootstrap, *user, *pass, *id;
     bool tls;
     int timeout_ms;
     ksub *subs;
-    bool dirty;                   /* subscriptions changed since the consumer last subscribed */
+    bool dirty, rdirty;           /* subscriptions changed since the consumers last subscribed */
     rd_kafka_resp_err_t delivery; /* the last delivery report */
     int delivered;
     char fatal[256];              /* a broker-wide error seen by a callback, or "" */
@@ -219,15 +222,16 @@ static bool kt_publish(void *self, const char *address, const void *data, size_t
     return true;
 }
 
-static bool resubscribe(kt *k, tickets_error *err)
+static bool resubscribe(kt *k, rd_kafka_t *c, bool exclusive, tickets_error *err)
 {
     int n = 0;
     for (ksub *s = k->subs; s; s = s->next)
-        n++;
+        n += s->exclusive == exclusive;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(n);
     for (ksub *s = k->subs; s; s = s->next)
-        rd_kafka_topic_partition_list_add(l, s->topic, RD_KAFKA_PARTITION_UA);
-    rd_kafka_resp_err_t e = rd_kafka_subscribe(k->consumer, l);
+        if (s->exclusive == exclusive)
+            rd_kafka_topic_partition_list_add(l, s->topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(c, l);
     rd_kafka_topic_partition_list_destroy(l);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return fail(err, TICKETS_ERR_TRANSPORT, "kafka: subscribe: %s", rd_kafka_err2str(e));
@@ -238,17 +242,25 @@ static bool kt_subscribe(void *self, const char *address, bool is_template, cons
                          tickets_transport_handler fn, void *ctx, tickets_error *err)
 {
     kt *k = self;
-    if (!k->consumer) {
-        char errstr[512];
-        rd_kafka_conf_t *c = make_conf(k, o && o->group_id ? o->group_id : "tickets", errstr, sizeof errstr);
+    bool exclusive = o && o->exclusive;
+    rd_kafka_t **cp = exclusive ? &k->replies : &k->consumer;
+    if (!*cp) {
+        char errstr[512], group[160];
+        /* Replies: a group of its own per transport instance, so that every
+         * requester sees every reply (they are told apart by correlation id). */
+        if (exclusive)
+            snprintf(group, sizeof group, "%s-replies-%lx-%lx", k->id, (unsigned long)time(NULL), (unsigned long)(size_t)k);
+        else
+            snprintf(group, sizeof group, "%s", o && o->group_id ? o->group_id : "tickets");
+        rd_kafka_conf_t *c = make_conf(k, group, errstr, sizeof errstr);
         if (!c)
             return fail(err, TICKETS_ERR_CONFIG, "kafka: %s", errstr);
-        k->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr, sizeof errstr);
-        if (!k->consumer) {
+        *cp = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr, sizeof errstr);
+        if (!*cp) {
             rd_kafka_conf_destroy(c);
             return fail(err, TICKETS_ERR_CONFIG, "kafka: %s", errstr);
         }
-        rd_kafka_poll_set_consumer(k->consumer);
+        rd_kafka_poll_set_consumer(*cp);
     }
     ksub *s = calloc(1, sizeof *s);
     if (!s || !(s->address = dup_s(address)) || !(s->topic = is_template ? topic_regex(address) : dup_s(address))) {
@@ -259,30 +271,23 @@ static bool kt_subscribe(void *self, const char *address, bool is_template, cons
     }
     s->fn = fn;
     s->ctx = ctx;
+    s->exclusive = exclusive;
     s->next = k->subs;
     k->subs = s;
     /* The consumer subscribes at the next poll, once for every subscription
      * made until then: each change of a group's subscription is a rebalance. */
-    k->dirty = true;
+    if (exclusive)
+        k->rdirty = true;
+    else
+        k->dirty = true;
     return true;
 }
 
-static bool kt_poll(void *self, int timeout_ms, tickets_error *err)
+/* Takes one message from consumer c (waiting up to timeout_ms) and hands it
+ * to the matching subscriptions of its kind. */
+static bool poll_one(kt *k, rd_kafka_t *c, bool exclusive, int timeout_ms, tickets_error *err)
 {
-    kt *k = self;
-    if (k->producer)
-        rd_kafka_poll(k->producer, 0);
-    if (!k->consumer) {
-        if (k->fatal[0])
-            return fail(err, TICKETS_ERR_TRANSPORT, "kafka: %s", k->fatal);
-        return true;
-    }
-    if (k->dirty) {
-        if (!resubscribe(k, err))
-            return false;
-        k->dirty = false;
-    }
-    rd_kafka_message_t *m = rd_kafka_consumer_poll(k->consumer, timeout_ms);
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(c, timeout_ms);
     if (k->fatal[0]) {
         if (m)
             rd_kafka_message_destroy(m);
@@ -315,11 +320,38 @@ static bool kt_poll(void *self, int timeout_ms, tickets_error *err)
             nh = 0;
     }
     for (ksub *s = k->subs; s; s = s->next)
-        if (template_match(s->address, topic))
+        if (s->exclusive == exclusive && template_match(s->address, topic))
             s->fn(s->ctx, topic, m->payload ? m->payload : "", m->len, h, nh);
     free(h);
     rd_kafka_message_destroy(m);
     return true;
+}
+
+static bool kt_poll(void *self, int timeout_ms, tickets_error *err)
+{
+    kt *k = self;
+    if (k->producer)
+        rd_kafka_poll(k->producer, 0);
+    if (k->dirty && k->consumer) {
+        if (!resubscribe(k, k->consumer, false, err))
+            return false;
+        k->dirty = false;
+    }
+    if (k->rdirty && k->replies) {
+        if (!resubscribe(k, k->replies, true, err))
+            return false;
+        k->rdirty = false;
+    }
+    if (!k->consumer && !k->replies) {
+        if (k->fatal[0])
+            return fail(err, TICKETS_ERR_TRANSPORT, "kafka: %s", k->fatal);
+        return true;
+    }
+    /* Both consumers share the wait. */
+    int t = k->consumer && k->replies ? timeout_ms / 2 : timeout_ms;
+    if (k->replies && !poll_one(k, k->replies, true, t, err))
+        return false;
+    return !k->consumer || poll_one(k, k->consumer, false, t, err);
 }
 
 static void kt_close(void *self)
@@ -327,9 +359,12 @@ static void kt_close(void *self)
     kt *k = self;
     if (!k)
         return;
-    if (k->consumer) {
-        rd_kafka_consumer_close(k->consumer);
-        rd_kafka_destroy(k->consumer);
+    rd_kafka_t *cs[2] = {k->consumer, k->replies};
+    for (int i = 0; i < 2; i++) {
+        if (cs[i]) {
+            rd_kafka_consumer_close(cs[i]);
+            rd_kafka_destroy(cs[i]);
+        }
     }
     if (k->producer) {
         rd_kafka_flush(k->producer, k->fatal[0] ? 0 : k->timeout_ms);

@@ -59,6 +59,7 @@ typedef struct lamp_control_publish_options {
 typedef struct lamp_control_subscribe_options {
     int qos;               /**< MQTT QoS */
     const char *group_id;  /**< Kafka consumer group (the operation's groupId, else the client name) */
+    bool exclusive;        /**< every instance must see every message (replies): no shared Kafka group */
 } lamp_control_subscribe_options;
 
 /** What a transport calls for each message received on a subscription:

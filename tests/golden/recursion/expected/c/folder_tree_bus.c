@@ -614,6 +614,9 @@ done:
         free(values[i]);
 }
 
+static void deliver_reply(const sub *s, folder_tree_message_type type, const char *address,
+                          const char *const *values, const void *payload, const void *headers);
+
 MAYBE_UNUSED static bool bus_subscribe(folder_tree_bus *b, const op_desc *op, const char *const *values, deliver_fn deliver,
                           void (*handler)(void), folder_tree_error_handler on_error, void *user, folder_tree_error *err)
 {
@@ -633,7 +636,7 @@ MAYBE_UNUSED static bool bus_subscribe(folder_tree_bus *b, const op_desc *op, co
     *s = (sub){b->subs, b, op, deliver, handler, on_error, user};
     b->subs = s;
     char *group = binding_string(op->group_id);
-    folder_tree_subscribe_options so = {parse_int(op->qos, 0), group ? group : "folder_tree"};
+    folder_tree_subscribe_options so = {parse_int(op->qos, 0), group ? group : "folder_tree", deliver == deliver_reply};
     bool ok = b->t.subscribe(b->t.self, addr, templated, &so, on_transport_message, s, err);
     free(group);
     free(addr);

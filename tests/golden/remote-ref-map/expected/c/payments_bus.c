@@ -614,6 +614,9 @@ done:
         free(values[i]);
 }
 
+static void deliver_reply(const sub *s, payments_message_type type, const char *address,
+                          const char *const *values, const void *payload, const void *headers);
+
 MAYBE_UNUSED static bool bus_subscribe(payments_bus *b, const op_desc *op, const char *const *values, deliver_fn deliver,
                           void (*handler)(void), payments_error_handler on_error, void *user, payments_error *err)
 {
@@ -633,7 +636,7 @@ MAYBE_UNUSED static bool bus_subscribe(payments_bus *b, const op_desc *op, const
     *s = (sub){b->subs, b, op, deliver, handler, on_error, user};
     b->subs = s;
     char *group = binding_string(op->group_id);
-    payments_subscribe_options so = {parse_int(op->qos, 0), group ? group : "payments"};
+    payments_subscribe_options so = {parse_int(op->qos, 0), group ? group : "payments", deliver == deliver_reply};
     bool ok = b->t.subscribe(b->t.self, addr, templated, &so, on_transport_message, s, err);
     free(group);
     free(addr);
