@@ -204,14 +204,30 @@ static bool kt_publish(void *self, const char *address, const void *data, size_t
         rd_kafka_header_add(hs, h[i].name, -1, h[i].value, (ssize_t)h[i].len);
     const char *key = o ? o->key : NULL;
     int before = k->delivered;
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        k->producer, RD_KAFKA_V_TOPIC(address), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE((void *)data, len), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-        RD_KAFKA_V_PARTITION(o && o->partition >= 0 ? o->partition : RD_KAFKA_PARTITION_UA), RD_KAFKA_V_HEADERS(hs),
-        RD_KAFKA_V_END);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    /* rd_kafka_produceva, not the rd_kafka_producev macros: those use GNU
+     * statement expressions, which -std=c11 -Wpedantic refuses. */
+    rd_kafka_vu_t vu[6];
+    memset(vu, 0, sizeof vu);
+    vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+    vu[0].u.cstr = address;
+    vu[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    vu[1].u.i = RD_KAFKA_MSG_F_COPY;
+    vu[2].vtype = RD_KAFKA_VTYPE_VALUE;
+    vu[2].u.mem.ptr = (void *)data;
+    vu[2].u.mem.size = len;
+    vu[3].vtype = RD_KAFKA_VTYPE_KEY;
+    vu[3].u.mem.ptr = (void *)key;
+    vu[3].u.mem.size = key ? strlen(key) : 0;
+    vu[4].vtype = RD_KAFKA_VTYPE_PARTITION;
+    vu[4].u.i32 = o && o->partition >= 0 ? o->partition : RD_KAFKA_PARTITION_UA;
+    vu[5].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vu[5].u.headers = hs;
+    rd_kafka_error_t *e = rd_kafka_produceva(k->producer, vu, 6);
+    if (e) {
         rd_kafka_headers_destroy(hs); /* not taken over on failure */
-        return fail(err, SHOP_ERR_TRANSPORT, "kafka: produce to '%s': %s", address, rd_kafka_err2str(e));
+        fail(err, SHOP_ERR_TRANSPORT, "kafka: produce to '%s': %s", address, rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        return false;
     }
     /* Wait for the acknowledgement (message.timeout.ms bounds it). */
     rd_kafka_flush(k->producer, k->timeout_ms + 1000);
