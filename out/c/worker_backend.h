@@ -648,13 +648,11 @@ typedef struct worker_backend_JobStatus worker_backend_JobStatus;
  */
 struct worker_backend_AnalyticsCollectionRequestMessage {
     /** The marketplace to scrape (etsy, ebay, etc.) */
-    char *marketplace;
-    bool has_marketplace;
+    char *marketplace; bool has_marketplace;
     /** The search query to use */
     char *query;
     /** Collection options (pages, filters, etc.) */
-    struct worker_backend_AnalyticsCollectionRequestMessageOptions *options;
-    bool has_options;
+    struct worker_backend_AnalyticsCollectionRequestMessageOptions *options; bool has_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -662,8 +660,7 @@ struct worker_backend_AnalyticsCollectionRequestMessage {
  * Collection options (pages, filters, etc.)
  */
 struct worker_backend_AnalyticsCollectionRequestMessageOptions {
-    int64_t pages;
-    bool has_pages;
+    int64_t pages; bool has_pages;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -696,44 +693,31 @@ struct worker_backend_BackendLoggingEventMessage {
     /** Logger context (typically the class/service name) */
     char *context;
     /** Unique request ID for correlation (X-Request-Id header) */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** ID of the authenticated user (if available) */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** HTTP method of the request */
-    char *http_method;
-    bool has_http_method;
+    char *http_method; bool has_http_method;
     /** Request URL path (without query params for privacy) */
-    char *http_url;
-    bool has_http_url;
+    char *http_url; bool has_http_url;
     /** HTTP response status code */
-    int64_t http_status_code;
-    bool has_http_status_code;
+    int64_t http_status_code; bool has_http_status_code;
     /** Error class/type name */
-    char *error_type;
-    bool has_error_type;
+    char *error_type; bool has_error_type;
     /** Stack trace (sanitized, no sensitive data) */
-    char *error_stack;
-    bool has_error_stack;
+    char *error_stack; bool has_error_stack;
     /** Application-specific error code for categorization */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     /** Additional structured context (sanitized, no PII) */
-    struct worker_backend_BackendLoggingEventMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_BackendLoggingEventMessageMetadata *metadata; bool has_metadata;
     /** Deployment environment */
-    char *environment;
-    bool has_environment;
+    char *environment; bool has_environment;
     /** Backend service version */
-    char *service_version;
-    bool has_service_version;
+    char *service_version; bool has_service_version;
     /** Server hostname/pod name */
-    char *hostname;
-    bool has_hostname;
+    char *hostname; bool has_hostname;
     /** Operation duration in milliseconds (if applicable) */
-    double duration_ms;
-    bool has_duration_ms;
+    double duration_ms; bool has_duration_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -741,18 +725,12 @@ struct worker_backend_BackendLoggingEventMessage {
  * Additional structured context (sanitized, no PII)
  */
 struct worker_backend_BackendLoggingEventMessageMetadata {
-    char *model_id;
-    bool has_model_id;
-    char *storage_id;
-    bool has_storage_id;
-    char *worker_id;
-    bool has_worker_id;
-    char *job_id;
-    bool has_job_id;
-    char *marketplace;
-    bool has_marketplace;
-    char *operation;
-    bool has_operation;
+    char *model_id; bool has_model_id;
+    char *storage_id; bool has_storage_id;
+    char *worker_id; bool has_worker_id;
+    char *job_id; bool has_job_id;
+    char *marketplace; bool has_marketplace;
+    char *operation; bool has_operation;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -760,82 +738,50 @@ struct worker_backend_BackendLoggingEventMessageMetadata {
  * Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
  */
 struct worker_backend_EtsyAnalyticsSyncCompletedMessage {
-    char *original_job_id;
-    bool has_original_job_id;
-    char *status;
-    bool has_status;
+    char *original_job_id; bool has_original_job_id;
+    char *status; bool has_status;
     /** Number of listings successfully synced */
-    int64_t synced_count;
-    bool has_synced_count;
+    int64_t synced_count; bool has_synced_count;
     /** Number of listings that failed */
-    int64_t error_count;
-    bool has_error_count;
+    int64_t error_count; bool has_error_count;
     /** Analytics for each synced listing */
-    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem **results;
-    size_t results_count;
-    bool has_results;
+    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem **results; size_t results_count; bool has_results;
     /** New credentials if token was refreshed during operation */
-    struct worker_backend_CredentialUpdate *credential_update;
-    bool has_credential_update;
+    struct worker_backend_CredentialUpdate *credential_update; bool has_credential_update;
     /** Errors for failed listings */
-    struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem **errors;
-    size_t errors_count;
-    bool has_errors;
-    char *synced_at;
-    bool has_synced_at;
+    struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem **errors; size_t errors_count; bool has_errors;
+    char *synced_at; bool has_synced_at;
     /** When next automatic sync should occur */
-    char *next_scheduled_sync;
-    bool has_next_scheduled_sync;
+    char *next_scheduled_sync; bool has_next_scheduled_sync;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem {
-    char *listing_id;
-    bool has_listing_id;
-    char *etsy_listing_id;
-    bool has_etsy_listing_id;
-    char *material_name;
-    bool has_material_name;
-    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *analytics;
-    bool has_analytics;
-    char *status;
-    bool has_status;
+    char *listing_id; bool has_listing_id;
+    char *etsy_listing_id; bool has_etsy_listing_id;
+    char *material_name; bool has_material_name;
+    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *analytics; bool has_analytics;
+    char *status; bool has_status;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics {
-    int64_t views;
-    bool has_views;
-    int64_t favorites;
-    bool has_favorites;
-    int64_t sales;
-    bool has_sales;
-    double revenue;
-    bool has_revenue;
-    double conversion_rate;
-    bool has_conversion_rate;
-    double average_order_value;
-    bool has_average_order_value;
-    char **top_search_terms;
-    size_t top_search_terms_count;
-    bool has_top_search_terms;
-    char **traffic_sources_keys;
-    double *traffic_sources_values;
-    size_t traffic_sources_count;
-    bool has_traffic_sources;
-    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem **time_series;
-    size_t time_series_count;
-    bool has_time_series;
+    int64_t views; bool has_views;
+    int64_t favorites; bool has_favorites;
+    int64_t sales; bool has_sales;
+    double revenue; bool has_revenue;
+    double conversion_rate; bool has_conversion_rate;
+    double average_order_value; bool has_average_order_value;
+    char **top_search_terms; size_t top_search_terms_count; bool has_top_search_terms;
+    char **traffic_sources_keys; double *traffic_sources_values; size_t traffic_sources_count; bool has_traffic_sources;
+    struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem **time_series; size_t time_series_count; bool has_time_series;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
-    char *date;
-    bool has_date;
-    int64_t views;
-    bool has_views;
-    int64_t sales;
-    bool has_sales;
+    char *date; bool has_date;
+    int64_t views; bool has_views;
+    int64_t sales; bool has_sales;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -844,22 +790,17 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
  */
 struct worker_backend_CredentialUpdate {
     /** The refreshed access token. */
-    char *new_access_token;
-    bool has_new_access_token;
+    char *new_access_token; bool has_new_access_token;
     /** The refreshed refresh token. */
-    char *new_refresh_token;
-    bool has_new_refresh_token;
+    char *new_refresh_token; bool has_new_refresh_token;
     /** Lifetime of the new access token in seconds. */
-    int64_t expires_in;
-    bool has_expires_in;
+    int64_t expires_in; bool has_expires_in;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
-    char *listing_id;
-    bool has_listing_id;
-    char *error;
-    bool has_error;
+    char *listing_id; bool has_listing_id;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -869,29 +810,20 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
  */
 struct worker_backend_EtsyAnalyticsSyncRequestMessage {
     /** Internal listing IDs to sync. Empty = sync all for user. */
-    char **listing_ids;
-    size_t listing_ids_count;
-    bool has_listing_ids;
+    char **listing_ids; size_t listing_ids_count; bool has_listing_ids;
     /** User whose listings to sync (if listingIds empty) */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Etsy shop ID for shop-level analytics */
-    char *shop_id;
-    bool has_shop_id;
+    char *shop_id; bool has_shop_id;
     /** Etsy OAuth credentials */
-    struct worker_backend_EtsyOAuthCredentials *credentials;
-    bool has_credentials;
+    struct worker_backend_EtsyOAuthCredentials *credentials; bool has_credentials;
     /** Date range for historical analytics */
-    struct worker_backend_AnalyticsTimeRange *time_range;
-    bool has_time_range;
+    struct worker_backend_AnalyticsTimeRange *time_range; bool has_time_range;
     /** Which optional analytics data to fetch. */
-    struct worker_backend_AnalyticsSyncOptions *sync_options;
-    bool has_sync_options;
+    struct worker_backend_AnalyticsSyncOptions *sync_options; bool has_sync_options;
     /** Encrypted Etsy OAuth credentials */
-    struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *etsy_credentials;
-    bool has_etsy_credentials;
-    char *webhook_url;
-    bool has_webhook_url;
+    struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *etsy_credentials; bool has_etsy_credentials;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -900,17 +832,13 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessage {
  */
 struct worker_backend_EtsyOAuthCredentials {
     /** Etsy application API key. */
-    char *api_key;
-    bool has_api_key;
+    char *api_key; bool has_api_key;
     /** Etsy shop ID. */
-    char *shop_id;
-    bool has_shop_id;
+    char *shop_id; bool has_shop_id;
     /** OAuth access token. */
-    char *access_token;
-    bool has_access_token;
+    char *access_token; bool has_access_token;
     /** OAuth refresh token. */
-    char *refresh_token;
-    bool has_refresh_token;
+    char *refresh_token; bool has_refresh_token;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -930,14 +858,11 @@ struct worker_backend_AnalyticsTimeRange {
  */
 struct worker_backend_AnalyticsSyncOptions {
     /** Fetch detailed per-listing metrics. */
-    bool include_detailed_metrics;
-    bool has_include_detailed_metrics;
+    bool include_detailed_metrics; bool has_include_detailed_metrics;
     /** Fetch the traffic source breakdown. */
-    bool include_traffic_sources;
-    bool has_include_traffic_sources;
+    bool include_traffic_sources; bool has_include_traffic_sources;
     /** Fetch the top search terms. */
-    bool include_search_terms;
-    bool has_include_search_terms;
+    bool include_search_terms; bool has_include_search_terms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -955,41 +880,29 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials {
  */
 struct worker_backend_EtsyPublishListingCompletedMessage {
     /** BullMQ job ID from request */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items ID */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** Metamodel that was published */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Material variant name */
-    char *material_name;
-    bool has_material_name;
+    char *material_name; bool has_material_name;
     /** Publication result */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** External Etsy listing ID (only if status=SUCCESS) */
-    char *etsy_listing_id;
-    bool has_etsy_listing_id;
+    char *etsy_listing_id; bool has_etsy_listing_id;
     /** URL to view listing on Etsy (only if status=SUCCESS) */
-    char *etsy_listing_url;
-    bool has_etsy_listing_url;
+    char *etsy_listing_url; bool has_etsy_listing_url;
     /** New credentials if token was refreshed during operation */
-    struct worker_backend_CredentialUpdate *credential_update;
-    bool has_credential_update;
+    struct worker_backend_CredentialUpdate *credential_update; bool has_credential_update;
     /** Etsy digital file ID (only if status=SUCCESS) */
-    char *etsy_file_id;
-    bool has_etsy_file_id;
+    char *etsy_file_id; bool has_etsy_file_id;
     /** Error details (only if status=FAILED) */
-    struct worker_backend_RetryableErrorDetails *error;
-    bool has_error;
+    struct worker_backend_RetryableErrorDetails *error; bool has_error;
     /** When the listing was created (only if status=SUCCESS) */
-    char *published_at;
-    bool has_published_at;
+    char *published_at; bool has_published_at;
     /** Processing time in milliseconds */
-    int64_t processing_duration;
-    bool has_processing_duration;
+    int64_t processing_duration; bool has_processing_duration;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -998,19 +911,13 @@ struct worker_backend_EtsyPublishListingCompletedMessage {
  */
 struct worker_backend_RetryableErrorDetails {
     /** Machine-readable error code. */
-    char *code;
-    bool has_code;
+    char *code; bool has_code;
     /** Human-readable error message. */
-    char *message;
-    bool has_message;
+    char *message; bool has_message;
     /** Additional error context. */
-    char **details_keys;
-    cJSON **details_values;
-    size_t details_count;
-    bool has_details;
+    char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
     /** Whether the operation may succeed when retried. */
-    bool retryable;
-    bool has_retryable;
+    bool retryable; bool has_retryable;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1021,34 +928,24 @@ struct worker_backend_RetryableErrorDetails {
  */
 struct worker_backend_EtsyPublishListingRequestMessage {
     /** Internal marketplace_items table ID */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** Metamodel being published */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** User ID who owns the metamodel */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Etsy OAuth credentials */
-    struct worker_backend_EtsyOAuthCredentials *credentials;
-    bool has_credentials;
+    struct worker_backend_EtsyOAuthCredentials *credentials; bool has_credentials;
     /** Material-specific listing configuration */
-    struct worker_backend_MaterialVariant *material_variant;
-    bool has_material_variant;
+    struct worker_backend_MaterialVariant *material_variant; bool has_material_variant;
     /** Common listing information */
-    struct worker_backend_BaseListingData *base_listing_data;
-    bool has_base_listing_data;
-    struct worker_backend_EtsyPublishListingRequestMessagePublishOptions *publish_options;
-    bool has_publish_options;
+    struct worker_backend_BaseListingData *base_listing_data; bool has_base_listing_data;
+    struct worker_backend_EtsyPublishListingRequestMessagePublishOptions *publish_options; bool has_publish_options;
     /** Encrypted Etsy OAuth credentials */
-    struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *etsy_credentials;
-    bool has_etsy_credentials;
+    struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *etsy_credentials; bool has_etsy_credentials;
     /** Digital file to upload */
-    struct worker_backend_ListingFileMetadata *file_metadata;
-    bool has_file_metadata;
+    struct worker_backend_ListingFileMetadata *file_metadata; bool has_file_metadata;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1061,11 +958,9 @@ struct worker_backend_MaterialVariant {
     /** Listing price for this material. */
     double price;
     /** Stock keeping unit. */
-    char *sku;
-    bool has_sku;
+    char *sku; bool has_sku;
     /** Currency code of the price. */
-    char *currency;
-    bool has_currency;
+    char *currency; bool has_currency;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1078,30 +973,23 @@ struct worker_backend_BaseListingData {
     /** Listing description. */
     char *description;
     /** Listing tags. */
-    char **tags;
-    size_t tags_count;
+    char **tags; size_t tags_count;
     /** Marketplace category (taxonomy) ID. */
     int64_t taxonomy_id;
     /** Who made the item (marketplace vocabulary). */
-    char *who_made;
-    bool has_who_made;
+    char *who_made; bool has_who_made;
     /** When the item was made (marketplace vocabulary). */
-    char *when_made;
-    bool has_when_made;
+    char *when_made; bool has_when_made;
     /** Whether the listing is a digital download. */
-    bool is_digital;
-    bool has_is_digital;
+    bool is_digital; bool has_is_digital;
     /** Available quantity. */
-    int64_t quantity;
-    bool has_quantity;
+    int64_t quantity; bool has_quantity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
-    bool auto_activate;
-    bool has_auto_activate;
-    int64_t shipping_profile_id;
-    bool has_shipping_profile_id;
+    bool auto_activate; bool has_auto_activate;
+    int64_t shipping_profile_id; bool has_shipping_profile_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1111,8 +999,7 @@ struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
 struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials {
     char *access_token;
     char *shop_id;
-    char *expires_at;
-    bool has_expires_at;
+    char *expires_at; bool has_expires_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1125,11 +1012,9 @@ struct worker_backend_ListingFileMetadata {
     /** File name shown to buyers. */
     char *file_name;
     /** File size in bytes. */
-    int64_t file_size;
-    bool has_file_size;
+    int64_t file_size; bool has_file_size;
     /** MIME type of the file. */
-    char *mime_type;
-    bool has_mime_type;
+    char *mime_type; bool has_mime_type;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1138,23 +1023,17 @@ struct worker_backend_ListingFileMetadata {
  */
 struct worker_backend_FileDownloadCompletedMessage {
     /** The ID of the initial 'file-download-request' job this event corresponds to. */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** The unique identifier for the downloaded model. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The final status of the download operation. */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Details of the file's location in Minio S3 (present on success). */
-    struct worker_backend_S3Location *s3_location;
-    bool has_s3_location;
+    struct worker_backend_S3Location *s3_location; bool has_s3_location;
     /** Contains error details if the status is FAILED. */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     /** The timestamp when the download was completed or failed. */
-    char *downloaded_at;
-    bool has_downloaded_at;
+    char *downloaded_at; bool has_downloaded_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1167,8 +1046,7 @@ struct worker_backend_S3Location {
     /** Object key inside the bucket. */
     char *key;
     /** Object version, when bucket versioning is enabled. */
-    char *version_id;
-    bool has_version_id;
+    char *version_id; bool has_version_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1184,35 +1062,25 @@ struct worker_backend_S3Location {
  */
 struct worker_backend_FileDownloadRequestMessage {
     /** The unique identifier for the model to be downloaded. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The identifier of the user who owns the model. Optional - if not provided, will be retrieved from StorageConnection. */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** The storage location of the model. */
-    struct worker_backend_StorageLocation *storage_location;
-    bool has_storage_location;
+    struct worker_backend_StorageLocation *storage_location; bool has_storage_location;
     /** Optional metadata from discovery. For Thingiverse, contains downloadUrl for direct file access. */
-    struct worker_backend_FileDownloadRequestMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_FileDownloadRequestMessageMetadata *metadata; bool has_metadata;
     /** Decrypted credentials required for this specific download operation. Injected by the backend. */
-    struct worker_backend_FileDownloadRequestMessageCredentials *credentials;
-    bool has_credentials;
+    struct worker_backend_FileDownloadRequestMessageCredentials *credentials; bool has_credentials;
     /** Destination in MinIO where file will be uploaded after download. */
-    struct worker_backend_FileDownloadRequestMessageMinioDestination *minio_destination;
-    bool has_minio_destination;
+    struct worker_backend_FileDownloadRequestMessageMinioDestination *minio_destination; bool has_minio_destination;
     /** Automatically enqueue thumbnail generation, technical metadata analysis, and metadata generation jobs after download completes. */
-    bool auto_enqueue_children;
-    bool has_auto_enqueue_children;
+    bool auto_enqueue_children; bool has_auto_enqueue_children;
     /** Preview type for thumbnail generation (passed to child job). */
-    char *preview_type;
-    bool has_preview_type;
+    char *preview_type; bool has_preview_type;
     /** Generate 16 angle views for 360° preview (passed to child job). */
-    bool generate360_views;
-    bool has_generate360_views;
+    bool generate360_views; bool has_generate360_views;
     /** Optional webhook URL to call when download completes. If provided, worker will POST completion status to this endpoint. */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1231,8 +1099,7 @@ struct worker_backend_StorageLocation {
  * Optional metadata from discovery. For Thingiverse, contains downloadUrl for direct file access.
  */
 struct worker_backend_FileDownloadRequestMessageMetadata {
-    char *download_url;
-    bool has_download_url;
+    char *download_url; bool has_download_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1240,24 +1107,15 @@ struct worker_backend_FileDownloadRequestMessageMetadata {
  * Decrypted credentials required for this specific download operation. Injected by the backend.
  */
 struct worker_backend_FileDownloadRequestMessageCredentials {
-    char *provider_type;
-    bool has_provider_type;
-    char *access_key_id;
-    bool has_access_key_id;
-    char *secret_access_key;
-    bool has_secret_access_key;
-    char *region;
-    bool has_region;
-    char *access_token;
-    bool has_access_token;
-    char *refresh_token;
-    bool has_refresh_token;
-    char *username;
-    bool has_username;
-    char *password;
-    bool has_password;
-    char *private_key;
-    bool has_private_key;
+    char *provider_type; bool has_provider_type;
+    char *access_key_id; bool has_access_key_id;
+    char *secret_access_key; bool has_secret_access_key;
+    char *region; bool has_region;
+    char *access_token; bool has_access_token;
+    char *refresh_token; bool has_refresh_token;
+    char *username; bool has_username;
+    char *password; bool has_password;
+    char *private_key; bool has_private_key;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1265,8 +1123,7 @@ struct worker_backend_FileDownloadRequestMessageCredentials {
  * Destination in MinIO where file will be uploaded after download.
  */
 struct worker_backend_FileDownloadRequestMessageMinioDestination {
-    char *bucket;
-    bool has_bucket;
+    char *bucket; bool has_bucket;
     char *path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -1275,17 +1132,12 @@ struct worker_backend_FileDownloadRequestMessageMinioDestination {
  * Result of the vectorization process containing the embedding vector.
  */
 struct worker_backend_FileVectorizeCompletedMessage {
-    char *file_id;
-    bool has_file_id;
+    char *file_id; bool has_file_id;
     /** The computed embedding vector */
-    double *vector;
-    size_t vector_count;
-    bool has_vector;
-    char *model_name;
-    bool has_model_name;
+    double *vector; size_t vector_count; bool has_vector;
+    char *model_name; bool has_model_name;
     /** Length of the vector (e.g., 512) */
-    int64_t dimension;
-    bool has_dimension;
+    int64_t dimension; bool has_dimension;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1294,14 +1146,11 @@ struct worker_backend_FileVectorizeCompletedMessage {
  */
 struct worker_backend_FileVectorizeRequestMessage {
     /** The ID of the file in the database */
-    char *file_id;
-    bool has_file_id;
+    char *file_id; bool has_file_id;
     /** Location of the image file */
-    cJSON *storage_item;
-    bool has_storage_item;
+    cJSON *storage_item; bool has_storage_item;
     /** Optional: Specific model version to use */
-    char *model_name;
-    bool has_model_name;
+    char *model_name; bool has_model_name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1310,58 +1159,39 @@ struct worker_backend_FileVectorizeRequestMessage {
  */
 struct worker_backend_IpCheckCompletedMessage {
     /** Model UUID that was analyzed */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Owner user ID */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Type of entity checked: 'model' or 'metamodel' */
-    worker_backend_IpCheckCompletedMessageEntityType entity_type;
-    bool has_entity_type;
+    worker_backend_IpCheckCompletedMessageEntityType entity_type; bool has_entity_type;
     /** Overall IP check outcome: 'clear', 'flagged', or 'error' */
-    worker_backend_IpCheckCompletedMessageStatus status;
-    bool has_status;
+    worker_backend_IpCheckCompletedMessageStatus status; bool has_status;
     /** Detected trademark infringement risk level: 'none', 'low', 'medium', 'high' */
-    worker_backend_IpCheckCompletedMessageTrademarkRisk trademark_risk;
-    bool has_trademark_risk;
+    worker_backend_IpCheckCompletedMessageTrademarkRisk trademark_risk; bool has_trademark_risk;
     /** Detected copyright infringement risk level: 'none', 'low', 'medium', 'high' */
-    worker_backend_IpCheckCompletedMessageCopyrightRisk copyright_risk;
-    bool has_copyright_risk;
+    worker_backend_IpCheckCompletedMessageCopyrightRisk copyright_risk; bool has_copyright_risk;
     /** Brand names detected in model name or content */
-    char **matched_brands;
-    size_t matched_brands_count;
-    bool has_matched_brands;
+    char **matched_brands; size_t matched_brands_count; bool has_matched_brands;
     /** Franchise/character names detected */
-    char **matched_franchises;
-    size_t matched_franchises_count;
-    bool has_matched_franchises;
+    char **matched_franchises; size_t matched_franchises_count; bool has_matched_franchises;
     /** Number of visually similar models found */
-    int64_t similar_models_count;
-    bool has_similar_models_count;
+    int64_t similar_models_count; bool has_similar_models_count;
     /** Overall confidence score for the analysis (0.0-1.0) */
-    double confidence;
-    bool has_confidence;
+    double confidence; bool has_confidence;
     /** Risk score as 0-100 integer (FR-024: >70 HIGH, 40-70 MEDIUM, <40 LOW) */
-    int64_t risk_score_percent;
-    bool has_risk_score_percent;
+    int64_t risk_score_percent; bool has_risk_score_percent;
     /** Overall risk level: 'none', 'low', 'medium', 'high' */
-    worker_backend_IpCheckCompletedMessageRiskLevel risk_level;
-    bool has_risk_level;
+    worker_backend_IpCheckCompletedMessageRiskLevel risk_level; bool has_risk_level;
     /** Recommended action: 'block' (HIGH risk), 'warn' (MEDIUM risk), 'allow' (LOW/NONE risk) */
-    worker_backend_IpCheckCompletedMessageRecommendation recommendation;
-    bool has_recommendation;
+    worker_backend_IpCheckCompletedMessageRecommendation recommendation; bool has_recommendation;
     /** Suggested modifications to reduce IP risk */
-    struct worker_backend_IpCheckCompletedMessageSuggestedChanges *suggested_changes;
-    bool has_suggested_changes;
+    struct worker_backend_IpCheckCompletedMessageSuggestedChanges *suggested_changes; bool has_suggested_changes;
     /** Detailed results from each heuristic check */
-    struct worker_backend_IpCheckCompletedMessageHeuristicResults *heuristic_results;
-    bool has_heuristic_results;
+    struct worker_backend_IpCheckCompletedMessageHeuristicResults *heuristic_results; bool has_heuristic_results;
     /** Error details if status is 'error' */
-    struct worker_backend_IpCheckCompletedMessageError *error;
-    bool has_error;
+    struct worker_backend_IpCheckCompletedMessageError *error; bool has_error;
     /** Total processing time in milliseconds */
-    int64_t processing_duration_ms;
-    bool has_processing_duration_ms;
+    int64_t processing_duration_ms; bool has_processing_duration_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1369,13 +1199,9 @@ struct worker_backend_IpCheckCompletedMessage {
  * Suggested modifications to reduce IP risk
  */
 struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
-    char *title;
-    bool has_title;
-    char **tags_to_remove;
-    size_t tags_to_remove_count;
-    bool has_tags_to_remove;
-    char *description_changes;
-    bool has_description_changes;
+    char *title; bool has_title;
+    char **tags_to_remove; size_t tags_to_remove_count; bool has_tags_to_remove;
+    char *description_changes; bool has_description_changes;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1383,62 +1209,41 @@ struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
  * Detailed results from each heuristic check
  */
 struct worker_backend_IpCheckCompletedMessageHeuristicResults {
-    struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *perceptual_hash;
-    bool has_perceptual_hash;
-    struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *trademark;
-    bool has_trademark;
-    struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *franchise;
-    bool has_franchise;
-    struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *reverse_search;
-    bool has_reverse_search;
+    struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *perceptual_hash; bool has_perceptual_hash;
+    struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *trademark; bool has_trademark;
+    struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *franchise; bool has_franchise;
+    struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *reverse_search; bool has_reverse_search;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash {
-    bool executed;
-    bool has_executed;
-    int64_t matches_found;
-    bool has_matches_found;
-    double highest_similarity;
-    bool has_highest_similarity;
-    bool flagged;
-    bool has_flagged;
+    bool executed; bool has_executed;
+    int64_t matches_found; bool has_matches_found;
+    double highest_similarity; bool has_highest_similarity;
+    bool flagged; bool has_flagged;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark {
-    bool executed;
-    bool has_executed;
-    char **brands_detected;
-    size_t brands_detected_count;
-    bool has_brands_detected;
-    bool flagged;
-    bool has_flagged;
+    bool executed; bool has_executed;
+    char **brands_detected; size_t brands_detected_count; bool has_brands_detected;
+    bool flagged; bool has_flagged;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise {
-    bool executed;
-    bool has_executed;
-    char **franchises_detected;
-    size_t franchises_detected_count;
-    bool has_franchises_detected;
-    bool flagged;
-    bool has_flagged;
+    bool executed; bool has_executed;
+    char **franchises_detected; size_t franchises_detected_count; bool has_franchises_detected;
+    bool flagged; bool has_flagged;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
-    bool executed;
-    bool has_executed;
-    char *provider;
-    bool has_provider;
-    int64_t matches_found;
-    bool has_matches_found;
-    int64_t commercial_matches_found;
-    bool has_commercial_matches_found;
-    bool flagged;
-    bool has_flagged;
+    bool executed; bool has_executed;
+    char *provider; bool has_provider;
+    int64_t matches_found; bool has_matches_found;
+    int64_t commercial_matches_found; bool has_commercial_matches_found;
+    bool flagged; bool has_flagged;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1446,10 +1251,8 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
  * Error details if status is 'error'
  */
 struct worker_backend_IpCheckCompletedMessageError {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
+    char *code; bool has_code;
+    char *message; bool has_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1458,37 +1261,25 @@ struct worker_backend_IpCheckCompletedMessageError {
  */
 struct worker_backend_IpCheckRequestMessage {
     /** Unique identifier for the model to analyze */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** User ID who owns the model */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Type of entity being checked: 'model' or 'metamodel' */
-    worker_backend_IpCheckRequestMessageEntityType entity_type;
-    bool has_entity_type;
+    worker_backend_IpCheckRequestMessageEntityType entity_type; bool has_entity_type;
     /** Name of the model for trademark/franchise text detection */
-    char *model_name;
-    bool has_model_name;
+    char *model_name; bool has_model_name;
     /** Model tags for IP reference detection */
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
+    char **tags; size_t tags_count; bool has_tags;
     /** Model description for text-based IP analysis */
-    char *description;
-    bool has_description;
+    char *description; bool has_description;
     /** URL to fetch the thumbnail image for visual analysis */
-    char *thumbnail_url;
-    bool has_thumbnail_url;
+    char *thumbnail_url; bool has_thumbnail_url;
     /** Path to thumbnail in MinIO if stored internally */
-    char *minio_path;
-    bool has_minio_path;
+    char *minio_path; bool has_minio_path;
     /** Optional additional images for more comprehensive analysis (e.g., 360° views) */
-    char **additional_image_urls;
-    size_t additional_image_urls_count;
-    bool has_additional_image_urls;
+    char **additional_image_urls; size_t additional_image_urls_count; bool has_additional_image_urls;
     /** Optional analysis configuration */
-    struct worker_backend_IpCheckRequestMessageAnalysisOptions *analysis_options;
-    bool has_analysis_options;
+    struct worker_backend_IpCheckRequestMessageAnalysisOptions *analysis_options; bool has_analysis_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1496,13 +1287,9 @@ struct worker_backend_IpCheckRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_IpCheckRequestMessageAnalysisOptions {
-    bool enable_external_search;
-    bool has_enable_external_search;
-    bool strict_mode;
-    bool has_strict_mode;
-    char **skip_heuristics;
-    size_t skip_heuristics_count;
-    bool has_skip_heuristics;
+    bool enable_external_search; bool has_enable_external_search;
+    bool strict_mode; bool has_strict_mode;
+    char **skip_heuristics; size_t skip_heuristics_count; bool has_skip_heuristics;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1511,92 +1298,58 @@ struct worker_backend_IpCheckRequestMessageAnalysisOptions {
  */
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessage {
     /** BullMQ job ID from original request */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** Marketplace provider type (etsy, ebay, etc.) */
-    char *marketplace_provider;
-    bool has_marketplace_provider;
+    char *marketplace_provider; bool has_marketplace_provider;
     /** Sync result (SUCCESS, PARTIAL_SUCCESS, or FAILED) */
-    worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus status;
-    bool has_status;
+    worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus status; bool has_status;
     /** Number of listings successfully synced */
-    int64_t synced_count;
-    bool has_synced_count;
+    int64_t synced_count; bool has_synced_count;
     /** Number of listings that failed */
-    int64_t error_count;
-    bool has_error_count;
+    int64_t error_count; bool has_error_count;
     /** Analytics for each synced listing */
-    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem **results;
-    size_t results_count;
-    bool has_results;
+    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem **results; size_t results_count; bool has_results;
     /** Errors for failed listings */
-    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem **errors;
-    size_t errors_count;
-    bool has_errors;
+    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem **errors; size_t errors_count; bool has_errors;
     /** When sync completed (ISO 8601) */
-    char *synced_at;
-    bool has_synced_at;
+    char *synced_at; bool has_synced_at;
     /** When next automatic sync should occur (ISO 8601) */
-    char *next_scheduled_sync;
-    bool has_next_scheduled_sync;
+    char *next_scheduled_sync; bool has_next_scheduled_sync;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem {
-    char *listing_id;
-    bool has_listing_id;
-    char *external_listing_id;
-    bool has_external_listing_id;
-    char *material_name;
-    bool has_material_name;
-    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *analytics;
-    bool has_analytics;
-    char *status;
-    bool has_status;
+    char *listing_id; bool has_listing_id;
+    char *external_listing_id; bool has_external_listing_id;
+    char *material_name; bool has_material_name;
+    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *analytics; bool has_analytics;
+    char *status; bool has_status;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics {
-    int64_t views;
-    bool has_views;
-    int64_t favorites;
-    bool has_favorites;
-    int64_t sales;
-    bool has_sales;
-    double revenue;
-    bool has_revenue;
-    double conversion_rate;
-    bool has_conversion_rate;
-    double average_order_value;
-    bool has_average_order_value;
-    char **top_search_terms;
-    size_t top_search_terms_count;
-    bool has_top_search_terms;
-    char **traffic_sources_keys;
-    cJSON **traffic_sources_values;
-    size_t traffic_sources_count;
-    bool has_traffic_sources;
-    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem **time_series;
-    size_t time_series_count;
-    bool has_time_series;
+    int64_t views; bool has_views;
+    int64_t favorites; bool has_favorites;
+    int64_t sales; bool has_sales;
+    double revenue; bool has_revenue;
+    double conversion_rate; bool has_conversion_rate;
+    double average_order_value; bool has_average_order_value;
+    char **top_search_terms; size_t top_search_terms_count; bool has_top_search_terms;
+    char **traffic_sources_keys; cJSON **traffic_sources_values; size_t traffic_sources_count; bool has_traffic_sources;
+    struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem **time_series; size_t time_series_count; bool has_time_series;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
-    char *date;
-    bool has_date;
-    int64_t views;
-    bool has_views;
-    int64_t sales;
-    bool has_sales;
+    char *date; bool has_date;
+    int64_t views; bool has_views;
+    int64_t sales; bool has_sales;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
-    char *listing_id;
-    bool has_listing_id;
-    char *error;
-    bool has_error;
+    char *listing_id; bool has_listing_id;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1605,33 +1358,23 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
     /** Marketplace provider type (etsy, ebay, etc.) */
-    char *marketplace_provider;
-    bool has_marketplace_provider;
+    char *marketplace_provider; bool has_marketplace_provider;
     /** UUID of the marketplace connection configuration */
-    char *marketplace_connection_id;
-    bool has_marketplace_connection_id;
+    char *marketplace_connection_id; bool has_marketplace_connection_id;
     /** Internal listing UUIDs to sync. Empty array = sync all for user. */
-    char **listing_ids;
-    size_t listing_ids_count;
-    bool has_listing_ids;
+    char **listing_ids; size_t listing_ids_count; bool has_listing_ids;
     /** UUID of user whose listings to sync (if listingIds empty) */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** External marketplace shop ID for shop-level analytics */
-    char *external_shop_id;
-    bool has_external_shop_id;
+    char *external_shop_id; bool has_external_shop_id;
     /** Date range for historical analytics */
-    struct worker_backend_AnalyticsTimeRange *time_range;
-    bool has_time_range;
+    struct worker_backend_AnalyticsTimeRange *time_range; bool has_time_range;
     /** Optional sync configuration */
-    struct worker_backend_AnalyticsSyncOptions *sync_options;
-    bool has_sync_options;
+    struct worker_backend_AnalyticsSyncOptions *sync_options; bool has_sync_options;
     /** Encrypted marketplace credentials (retrieved from marketplaceConnectionId) */
-    struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *marketplace_credentials;
-    bool has_marketplace_credentials;
+    struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *marketplace_credentials; bool has_marketplace_credentials;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1640,8 +1383,7 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials {
     char *access_token;
-    char *external_shop_id;
-    bool has_external_shop_id;
+    char *external_shop_id; bool has_external_shop_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1650,39 +1392,27 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentia
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
     /** Original request ID for correlation */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** Connection owner user ID */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Overall sync result status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Type of sync that was performed */
-    char *sync_type;
-    bool has_sync_type;
+    char *sync_type; bool has_sync_type;
     /** Updated connection information */
-    struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *connection_data;
-    bool has_connection_data;
+    struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *connection_data; bool has_connection_data;
     /** Available marketplace categories */
-    struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem **categories;
-    size_t categories_count;
-    bool has_categories;
+    struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem **categories; size_t categories_count; bool has_categories;
     /** Sync operation statistics */
-    struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *statistics;
-    bool has_statistics;
+    struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *statistics; bool has_statistics;
     /** When sync completed */
-    char *completed_at;
-    bool has_completed_at;
+    char *completed_at; bool has_completed_at;
     /** Error details if sync failed */
-    struct worker_backend_ErrorDetails *error;
-    bool has_error;
+    struct worker_backend_ErrorDetails *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1690,39 +1420,26 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
  * Updated connection information
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData {
-    char *status;
-    bool has_status;
-    char *shop_name;
-    bool has_shop_name;
-    char *shop_url;
-    bool has_shop_url;
-    char *shop_id;
-    bool has_shop_id;
-    char **permissions;
-    size_t permissions_count;
-    bool has_permissions;
-    struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *rate_limit;
-    bool has_rate_limit;
+    char *status; bool has_status;
+    char *shop_name; bool has_shop_name;
+    char *shop_url; bool has_shop_url;
+    char *shop_id; bool has_shop_id;
+    char **permissions; size_t permissions_count; bool has_permissions;
+    struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *rate_limit; bool has_rate_limit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit {
-    int64_t remaining;
-    bool has_remaining;
-    char *reset_at;
-    bool has_reset_at;
+    int64_t remaining; bool has_remaining;
+    char *reset_at; bool has_reset_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
-    char *id;
-    bool has_id;
-    char *name;
-    bool has_name;
-    char *path;
-    bool has_path;
-    double level;
-    bool has_level;
+    char *id; bool has_id;
+    char *name; bool has_name;
+    char *path; bool has_path;
+    double level; bool has_level;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1730,23 +1447,16 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
  * Sync operation statistics
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics {
-    double duration;
-    bool has_duration;
-    int64_t items_synced;
-    bool has_items_synced;
-    struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem **errors;
-    size_t errors_count;
-    bool has_errors;
+    double duration; bool has_duration;
+    int64_t items_synced; bool has_items_synced;
+    struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem **errors; size_t errors_count; bool has_errors;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem {
-    char *type;
-    bool has_type;
-    char *message;
-    bool has_message;
-    char *timestamp;
-    bool has_timestamp;
+    char *type; bool has_type;
+    char *message; bool has_message;
+    char *timestamp; bool has_timestamp;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1755,16 +1465,11 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsI
  */
 struct worker_backend_ErrorDetails {
     /** Machine-readable error code. */
-    char *code;
-    bool has_code;
+    char *code; bool has_code;
     /** Human-readable error message. */
-    char *message;
-    bool has_message;
+    char *message; bool has_message;
     /** Additional error context. */
-    char **details_keys;
-    cJSON **details_values;
-    size_t details_count;
-    bool has_details;
+    char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1774,29 +1479,21 @@ struct worker_backend_ErrorDetails {
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessage {
     /** Internal marketplace connection ID */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** User who owns this connection */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Type of sync to perform */
-    char *sync_type;
-    bool has_sync_type;
+    char *sync_type; bool has_sync_type;
     /** Processing priority */
-    char *priority;
-    bool has_priority;
+    char *priority; bool has_priority;
     /** Unique request identifier for tracking */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Webhook URL to call when sync completes */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Additional context data */
-    struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *metadata; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1804,10 +1501,8 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessage {
  * Additional context data
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
-    char *source;
-    bool has_source;
-    int64_t retry_count;
-    bool has_retry_count;
+    char *source; bool has_source;
+    int64_t retry_count; bool has_retry_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1816,48 +1511,33 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
     /** Original rotation request ID */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Marketplace connection that was rotated */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** Connection owner user ID */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Overall rotation operation status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Type of rotation that was performed */
-    char *rotation_type;
-    bool has_rotation_type;
+    char *rotation_type; bool has_rotation_type;
     /** Original reason for rotation */
-    char *reason;
-    bool has_reason;
+    char *reason; bool has_reason;
     /** Metadata about new credentials */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *new_credentials;
-    bool has_new_credentials;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *new_credentials; bool has_new_credentials;
     /** Status of previous credentials */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *old_credentials;
-    bool has_old_credentials;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *old_credentials; bool has_old_credentials;
     /** Details of the rotation operation */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *operation_details;
-    bool has_operation_details;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *operation_details; bool has_operation_details;
     /** Connection status after credential rotation */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *connection_status;
-    bool has_connection_status;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *connection_status; bool has_connection_status;
     /** Information about next scheduled rotation */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *next_rotation;
-    bool has_next_rotation;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *next_rotation; bool has_next_rotation;
     /** Error details if rotation failed */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageError *error;
-    bool has_error;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageError *error; bool has_error;
     /** Notifications sent as part of rotation */
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem **notifications;
-    size_t notifications_count;
-    bool has_notifications;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem **notifications; size_t notifications_count; bool has_notifications;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1865,29 +1545,19 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
  * Metadata about new credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials {
-    char *token_type;
-    bool has_token_type;
-    char *created_at;
-    bool has_created_at;
-    char *expires_at;
-    bool has_expires_at;
-    char **scope;
-    size_t scope_count;
-    bool has_scope;
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *test_result;
-    bool has_test_result;
+    char *token_type; bool has_token_type;
+    char *created_at; bool has_created_at;
+    char *expires_at; bool has_expires_at;
+    char **scope; size_t scope_count; bool has_scope;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *test_result; bool has_test_result;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult {
-    bool tested;
-    bool has_tested;
-    bool success;
-    bool has_success;
-    char *tested_at;
-    bool has_tested_at;
-    char *test_error;
-    bool has_test_error;
+    bool tested; bool has_tested;
+    bool success; bool has_success;
+    char *tested_at; bool has_tested_at;
+    char *test_error; bool has_test_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1895,12 +1565,9 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
  * Status of previous credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials {
-    bool revoked;
-    bool has_revoked;
-    char *revoked_at;
-    bool has_revoked_at;
-    char *preserved_until;
-    bool has_preserved_until;
+    bool revoked; bool has_revoked;
+    char *revoked_at; bool has_revoked_at;
+    char *preserved_until; bool has_preserved_until;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1908,14 +1575,10 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredential
  * Details of the rotation operation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails {
-    double duration;
-    bool has_duration;
-    int64_t attempts;
-    bool has_attempts;
-    char *method;
-    bool has_method;
-    char *completed_at;
-    bool has_completed_at;
+    double duration; bool has_duration;
+    int64_t attempts; bool has_attempts;
+    char *method; bool has_method;
+    char *completed_at; bool has_completed_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1923,23 +1586,16 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDeta
  * Connection status after credential rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus {
-    char *status;
-    bool has_status;
-    struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *last_test;
-    bool has_last_test;
-    char **permissions;
-    size_t permissions_count;
-    bool has_permissions;
+    char *status; bool has_status;
+    struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *last_test; bool has_last_test;
+    char **permissions; size_t permissions_count; bool has_permissions;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest {
-    bool success;
-    bool has_success;
-    char *timestamp;
-    bool has_timestamp;
-    char *error;
-    bool has_error;
+    bool success; bool has_success;
+    char *timestamp; bool has_timestamp;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1947,12 +1603,9 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
  * Information about next scheduled rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation {
-    char *scheduled_at;
-    bool has_scheduled_at;
-    char *reason;
-    bool has_reason;
-    char *reminder_at;
-    bool has_reminder_at;
+    char *scheduled_at; bool has_scheduled_at;
+    char *reason; bool has_reason;
+    char *reminder_at; bool has_reminder_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1960,30 +1613,19 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation 
  * Error details if rotation failed
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageError {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
-    char **details_keys;
-    cJSON **details_values;
-    size_t details_count;
-    bool has_details;
-    bool retryable;
-    bool has_retryable;
-    char *next_retry_at;
-    bool has_next_retry_at;
+    char *code; bool has_code;
+    char *message; bool has_message;
+    char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
+    bool retryable; bool has_retryable;
+    char *next_retry_at; bool has_next_retry_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem {
-    char *type;
-    bool has_type;
-    char *recipient;
-    bool has_recipient;
-    char *status;
-    bool has_status;
-    char *sent_at;
-    bool has_sent_at;
+    char *type; bool has_type;
+    char *recipient; bool has_recipient;
+    char *status; bool has_status;
+    char *sent_at; bool has_sent_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -1992,41 +1634,29 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotifications
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessage {
     /** Marketplace connection ID requiring credential rotation */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** User who owns the connection */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Type of credential rotation to perform */
-    char *rotation_type;
-    bool has_rotation_type;
+    char *rotation_type; bool has_rotation_type;
     /** Reason for credential rotation */
-    char *reason;
-    bool has_reason;
+    char *reason; bool has_reason;
     /** How urgently the rotation is needed */
-    char *urgency;
-    bool has_urgency;
+    char *urgency; bool has_urgency;
     /** Current credential metadata (no actual secrets) */
-    struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *current_credentials;
-    bool has_current_credentials;
+    struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *current_credentials; bool has_current_credentials;
     /** Rotation configuration options */
-    struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions *options;
-    bool has_options;
+    struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions *options; bool has_options;
     /** Unique request identifier */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Webhook URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** When this rotation was scheduled (if scheduled) */
-    char *scheduled_at;
-    bool has_scheduled_at;
+    char *scheduled_at; bool has_scheduled_at;
     /** Additional request context */
-    struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *metadata; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2034,14 +1664,10 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessage {
  * Current credential metadata (no actual secrets)
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials {
-    char *token_type;
-    bool has_token_type;
-    char *expires_at;
-    bool has_expires_at;
-    char *last_used_at;
-    bool has_last_used_at;
-    int64_t errors_since_last_rotation;
-    bool has_errors_since_last_rotation;
+    char *token_type; bool has_token_type;
+    char *expires_at; bool has_expires_at;
+    char *last_used_at; bool has_last_used_at;
+    int64_t errors_since_last_rotation; bool has_errors_since_last_rotation;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2049,16 +1675,11 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredenti
  * Rotation configuration options
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
-    bool preserve_old_token;
-    bool has_preserve_old_token;
-    bool test_new_credentials;
-    bool has_test_new_credentials;
-    bool notify_user;
-    bool has_notify_user;
-    bool retry_on_failure;
-    bool has_retry_on_failure;
-    int64_t max_retries;
-    bool has_max_retries;
+    bool preserve_old_token; bool has_preserve_old_token;
+    bool test_new_credentials; bool has_test_new_credentials;
+    bool notify_user; bool has_notify_user;
+    bool retry_on_failure; bool has_retry_on_failure;
+    int64_t max_retries; bool has_max_retries;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2066,20 +1687,15 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadata {
-    char *source;
-    bool has_source;
-    struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *original_error;
-    bool has_original_error;
+    char *source; bool has_source;
+    struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *original_error; bool has_original_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
-    char *timestamp;
-    bool has_timestamp;
+    char *code; bool has_code;
+    char *message; bool has_message;
+    char *timestamp; bool has_timestamp;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2098,24 +1714,17 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessage {
     /** Result status */
     char *status;
     /** Aggregated market intelligence across all scraped marketplaces */
-    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *market_data;
-    bool has_market_data;
+    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *market_data; bool has_market_data;
     /** Results per marketplace */
-    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem **marketplace_breakdown;
-    size_t marketplace_breakdown_count;
-    bool has_marketplace_breakdown;
+    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem **marketplace_breakdown; size_t marketplace_breakdown_count; bool has_marketplace_breakdown;
     /** How saturated the market is for this model type (0=unique, 100=very common) */
-    double similarity_score;
-    bool has_similarity_score;
+    double similarity_score; bool has_similarity_score;
     /** Error information if status is FAILED */
-    struct worker_backend_MarketplaceIntelligenceCompletedMessageError *error;
-    bool has_error;
+    struct worker_backend_MarketplaceIntelligenceCompletedMessageError *error; bool has_error;
     /** When the analysis completed */
-    char *analyzed_at;
-    bool has_analyzed_at;
+    char *analyzed_at; bool has_analyzed_at;
     /** Version of the intelligence collector */
-    char *analysis_version;
-    bool has_analysis_version;
+    char *analysis_version; bool has_analysis_version;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2123,59 +1732,38 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessage {
  * Aggregated market intelligence across all scraped marketplaces
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData {
-    int64_t total_listings_found;
-    bool has_total_listings_found;
-    double average_price;
-    bool has_average_price;
-    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *price_range;
-    bool has_price_range;
-    double average_rating;
-    bool has_average_rating;
-    double average_sales_count;
-    bool has_average_sales_count;
-    char **top_tags;
-    size_t top_tags_count;
-    bool has_top_tags;
-    int64_t competitor_count;
-    bool has_competitor_count;
-    bool has_digital_downloads;
-    bool has_has_digital_downloads;
-    double best_seller_percentage;
-    bool has_best_seller_percentage;
+    int64_t total_listings_found; bool has_total_listings_found;
+    double average_price; bool has_average_price;
+    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *price_range; bool has_price_range;
+    double average_rating; bool has_average_rating;
+    double average_sales_count; bool has_average_sales_count;
+    char **top_tags; size_t top_tags_count; bool has_top_tags;
+    int64_t competitor_count; bool has_competitor_count;
+    bool has_digital_downloads; bool has_has_digital_downloads;
+    double best_seller_percentage; bool has_best_seller_percentage;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange {
-    double min;
-    bool has_min;
-    double max;
-    bool has_max;
-    double median;
-    bool has_median;
+    double min; bool has_min;
+    double max; bool has_max;
+    double median; bool has_median;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem {
-    char *marketplace;
-    bool has_marketplace;
-    int64_t listings_found;
-    bool has_listings_found;
-    double average_price;
-    bool has_average_price;
-    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *top_result;
-    bool has_top_result;
+    char *marketplace; bool has_marketplace;
+    int64_t listings_found; bool has_listings_found;
+    double average_price; bool has_average_price;
+    struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *top_result; bool has_top_result;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult {
-    char *title;
-    bool has_title;
-    double price;
-    bool has_price;
-    char *url;
-    bool has_url;
-    int64_t favorites;
-    bool has_favorites;
+    char *title; bool has_title;
+    double price; bool has_price;
+    char *url; bool has_url;
+    int64_t favorites; bool has_favorites;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2183,13 +1771,9 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
  * Error information if status is FAILED
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageError {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
-    char **failed_marketplaces;
-    size_t failed_marketplaces_count;
-    bool has_failed_marketplaces;
+    char *code; bool has_code;
+    char *message; bool has_message;
+    char **failed_marketplaces; size_t failed_marketplaces_count; bool has_failed_marketplaces;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2218,22 +1802,17 @@ struct worker_backend_MarketplaceIntelligenceEventMessage {
     /** Core listing information */
     struct worker_backend_MarketplaceIntelligenceEventMessageListing *listing;
     /** Public engagement and sales metrics */
-    struct worker_backend_MarketplaceIntelligenceEventMessageMetrics *metrics;
-    bool has_metrics;
+    struct worker_backend_MarketplaceIntelligenceEventMessageMetrics *metrics; bool has_metrics;
     /** Additional listing context and categorization */
-    struct worker_backend_MarketplaceIntelligenceEventMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_MarketplaceIntelligenceEventMessageMetadata *metadata; bool has_metadata;
     /** Search context that found this listing */
-    struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext *query_context;
-    bool has_query_context;
+    struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext *query_context; bool has_query_context;
     /** ISO 8601 timestamp when data was scraped */
     char *collected_at;
     /** Version of collector that scraped this data */
-    char *collector_version;
-    bool has_collector_version;
+    char *collector_version; bool has_collector_version;
     /** Method used for scraping */
-    char *scraping_method;
-    bool has_scraping_method;
+    char *scraping_method; bool has_scraping_method;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2253,20 +1832,13 @@ struct worker_backend_MarketplaceIntelligenceEventMessageListing {
  * Public engagement and sales metrics
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
-    int64_t favorites;
-    bool has_favorites;
-    int64_t reviews_count;
-    bool has_reviews_count;
-    double average_rating;
-    bool has_average_rating;
-    int64_t views;
-    bool has_views;
-    int64_t sales_count;
-    bool has_sales_count;
-    double sales_velocity;
-    bool has_sales_velocity;
-    double sentiment_score;
-    bool has_sentiment_score;
+    int64_t favorites; bool has_favorites;
+    int64_t reviews_count; bool has_reviews_count;
+    double average_rating; bool has_average_rating;
+    int64_t views; bool has_views;
+    int64_t sales_count; bool has_sales_count;
+    double sales_velocity; bool has_sales_velocity;
+    double sentiment_score; bool has_sentiment_score;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2274,39 +1846,21 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
  * Additional listing context and categorization
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
-    char **materials;
-    size_t materials_count;
-    bool has_materials;
-    char *shop_name;
-    bool has_shop_name;
-    char *shop_location;
-    bool has_shop_location;
-    bool is_digital;
-    bool has_is_digital;
-    bool is_bestseller;
-    bool has_is_bestseller;
-    bool is_ad;
-    bool has_is_ad;
-    bool is_popular_now;
-    bool has_is_popular_now;
-    bool is_star_seller;
-    bool has_is_star_seller;
-    bool has_free_shipping;
-    bool has_has_free_shipping;
-    double original_price;
-    bool has_original_price;
-    double discount_percent;
-    bool has_discount_percent;
-    double shop_rating;
-    bool has_shop_rating;
-    int64_t shop_reviews_count;
-    bool has_shop_reviews_count;
-    char **reviews;
-    size_t reviews_count;
-    bool has_reviews;
+    char **tags; size_t tags_count; bool has_tags;
+    char **materials; size_t materials_count; bool has_materials;
+    char *shop_name; bool has_shop_name;
+    char *shop_location; bool has_shop_location;
+    bool is_digital; bool has_is_digital;
+    bool is_bestseller; bool has_is_bestseller;
+    bool is_ad; bool has_is_ad;
+    bool is_popular_now; bool has_is_popular_now;
+    bool is_star_seller; bool has_is_star_seller;
+    bool has_free_shipping; bool has_has_free_shipping;
+    double original_price; bool has_original_price;
+    double discount_percent; bool has_discount_percent;
+    double shop_rating; bool has_shop_rating;
+    int64_t shop_reviews_count; bool has_shop_reviews_count;
+    char **reviews; size_t reviews_count; bool has_reviews;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2314,16 +1868,10 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
  * Search context that found this listing
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext {
-    char *search_query;
-    bool has_search_query;
-    int64_t page_number;
-    bool has_page_number;
-    double position;
-    bool has_position;
-    char **filters_keys;
-    cJSON **filters_values;
-    size_t filters_count;
-    bool has_filters;
+    char *search_query; bool has_search_query;
+    int64_t page_number; bool has_page_number;
+    double position; bool has_position;
+    char **filters_keys; cJSON **filters_values; size_t filters_count; bool has_filters;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2348,17 +1896,13 @@ struct worker_backend_MarketplaceIntelligenceRequestMessage {
     /** UUID of the model owner */
     char *owner_id;
     /** Model metadata used to build marketplace search queries */
-    struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *search_context;
-    bool has_search_context;
+    struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *search_context; bool has_search_context;
     /** Configuration for the marketplace scraping */
-    struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *scraping_options;
-    bool has_scraping_options;
+    struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *scraping_options; bool has_scraping_options;
     /** Pipeline execution ID for correlation */
-    char *pipeline_id;
-    bool has_pipeline_id;
+    char *pipeline_id; bool has_pipeline_id;
     /** Pipeline execution UUID for correlation */
-    char *execution_id;
-    bool has_execution_id;
+    char *execution_id; bool has_execution_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2366,18 +1910,11 @@ struct worker_backend_MarketplaceIntelligenceRequestMessage {
  * Model metadata used to build marketplace search queries
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
-    char *title;
-    bool has_title;
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
-    char *category;
-    bool has_category;
-    char *description;
-    bool has_description;
-    char **materials;
-    size_t materials_count;
-    bool has_materials;
+    char *title; bool has_title;
+    char **tags; size_t tags_count; bool has_tags;
+    char *category; bool has_category;
+    char *description; bool has_description;
+    char **materials; size_t materials_count; bool has_materials;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2385,17 +1922,11 @@ struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
  * Configuration for the marketplace scraping
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions {
-    char **target_marketplaces;
-    size_t target_marketplaces_count;
-    bool has_target_marketplaces;
-    int64_t max_results_per_marketplace;
-    bool has_max_results_per_marketplace;
-    int64_t max_pages;
-    bool has_max_pages;
-    bool include_metrics;
-    bool has_include_metrics;
-    bool include_reviews;
-    bool has_include_reviews;
+    char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
+    int64_t max_results_per_marketplace; bool has_max_results_per_marketplace;
+    int64_t max_pages; bool has_max_pages;
+    bool include_metrics; bool has_include_metrics;
+    bool include_reviews; bool has_include_reviews;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2408,18 +1939,15 @@ struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage {
     /** Type of entity processed */
     char *entity_type;
     /** Target marketplace ID (e.g., 'etsy', 'ebay') */
-    char *target_marketplace;
-    bool has_target_marketplace;
+    char *target_marketplace; bool has_target_marketplace;
     /** SEO-optimized marketplace description (3-5 sentences) */
     char *description;
     /** Content generation metadata for tracking */
     struct worker_backend_GenerationMetadata *metadata;
     /** Volume-based price calculation for 3D printed item */
-    struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *suggested_price;
-    bool has_suggested_price;
+    struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *suggested_price; bool has_suggested_price;
     /** Error message if generation failed */
-    char *error;
-    bool has_error;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2442,20 +1970,12 @@ struct worker_backend_GenerationMetadata {
  * Volume-based price calculation for 3D printed item
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice {
-    double suggested_price;
-    bool has_suggested_price;
-    char *currency;
-    bool has_currency;
-    double material_cost;
-    bool has_material_cost;
-    double labor_cost;
-    bool has_labor_cost;
-    double marketplace_markup;
-    bool has_marketplace_markup;
-    char **breakdown_keys;
-    cJSON **breakdown_values;
-    size_t breakdown_count;
-    bool has_breakdown;
+    double suggested_price; bool has_suggested_price;
+    char *currency; bool has_currency;
+    double material_cost; bool has_material_cost;
+    double labor_cost; bool has_labor_cost;
+    double marketplace_markup; bool has_marketplace_markup;
+    char **breakdown_keys; cJSON **breakdown_values; size_t breakdown_count; bool has_breakdown;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2474,32 +1994,21 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
     /** UUID of the user requesting generation */
     char *user_id;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Technical analysis data for context */
-    struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *technical_metadata;
-    bool has_technical_metadata;
+    struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *technical_metadata; bool has_technical_metadata;
     /** URLs to 360-degree thumbnail views */
-    char **thumbnail_urls;
-    size_t thumbnail_urls_count;
-    bool has_thumbnail_urls;
+    char **thumbnail_urls; size_t thumbnail_urls_count; bool has_thumbnail_urls;
     /** Currently assigned tags for context */
-    char **existing_tags;
-    size_t existing_tags_count;
-    bool has_existing_tags;
+    char **existing_tags; size_t existing_tags_count; bool has_existing_tags;
     /** Current classification for context */
-    char *existing_category;
-    bool has_existing_category;
+    char *existing_category; bool has_existing_category;
     /** Desired tone/voice for the listing (e.g., 'professional', 'playful') */
-    char *brand_voice;
-    bool has_brand_voice;
+    char *brand_voice; bool has_brand_voice;
     /** Target geographic market (e.g., 'US', 'EU') */
-    char *target_market;
-    bool has_target_market;
+    char *target_market; bool has_target_market;
     /** Specific keywords to include */
-    char **keywords;
-    size_t keywords_count;
-    bool has_keywords;
+    char **keywords; size_t keywords_count; bool has_keywords;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2507,17 +2016,11 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata {
-    int64_t vertices;
-    bool has_vertices;
-    int64_t faces;
-    bool has_faces;
-    double volume_mm3;
-    bool has_volume_mm3;
-    double *dimensions_mm;
-    size_t dimensions_mm_count;
-    bool has_dimensions_mm;
-    bool is_watertight;
-    bool has_is_watertight;
+    int64_t vertices; bool has_vertices;
+    int64_t faces; bool has_faces;
+    double volume_mm3; bool has_volume_mm3;
+    double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
+    bool is_watertight; bool has_is_watertight;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2526,47 +2029,31 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechn
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessage {
     /** Original request ID for correlation */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** Connection owner user ID */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Overall sync operation status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Direction of sync that was performed */
-    char *sync_direction;
-    bool has_sync_direction;
+    char *sync_direction; bool has_sync_direction;
     /** Detailed sync operation statistics */
-    struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics *statistics;
-    bool has_statistics;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics *statistics; bool has_statistics;
     /** Detailed sync results by operation */
-    struct worker_backend_MarketplaceListingSyncCompletedMessageResults *results;
-    bool has_results;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageResults *results; bool has_results;
     /** Details of successfully processed listings */
-    struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem **successful_listings;
-    size_t successful_listings_count;
-    bool has_successful_listings;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem **successful_listings; size_t successful_listings_count; bool has_successful_listings;
     /** Details of listings that failed to sync */
-    struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem **failed_listings;
-    size_t failed_listings_count;
-    bool has_failed_listings;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem **failed_listings; size_t failed_listings_count; bool has_failed_listings;
     /** Non-listing-specific errors encountered */
-    struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem **errors;
-    size_t errors_count;
-    bool has_errors;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem **errors; size_t errors_count; bool has_errors;
     /** When sync operation completed */
-    char *completed_at;
-    bool has_completed_at;
+    char *completed_at; bool has_completed_at;
     /** When next sync is recommended */
-    char *next_sync_recommended_at;
-    bool has_next_sync_recommended_at;
+    char *next_sync_recommended_at; bool has_next_sync_recommended_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2574,22 +2061,14 @@ struct worker_backend_MarketplaceListingSyncCompletedMessage {
  * Detailed sync operation statistics
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
-    double duration;
-    bool has_duration;
-    int64_t listings_processed;
-    bool has_listings_processed;
-    int64_t listings_created;
-    bool has_listings_created;
-    int64_t listings_updated;
-    bool has_listings_updated;
-    int64_t listings_skipped;
-    bool has_listings_skipped;
-    int64_t listings_failed;
-    bool has_listings_failed;
-    int64_t images_processed;
-    bool has_images_processed;
-    int64_t variations_processed;
-    bool has_variations_processed;
+    double duration; bool has_duration;
+    int64_t listings_processed; bool has_listings_processed;
+    int64_t listings_created; bool has_listings_created;
+    int64_t listings_updated; bool has_listings_updated;
+    int64_t listings_skipped; bool has_listings_skipped;
+    int64_t listings_failed; bool has_listings_failed;
+    int64_t images_processed; bool has_images_processed;
+    int64_t variations_processed; bool has_variations_processed;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2597,73 +2076,49 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
  * Detailed sync results by operation
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageResults {
-    struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *pull;
-    bool has_pull;
-    struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *push;
-    bool has_push;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *pull; bool has_pull;
+    struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *push; bool has_push;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull {
-    int64_t listings_retrieved;
-    bool has_listings_retrieved;
-    int64_t new_listings_created;
-    bool has_new_listings_created;
-    int64_t existing_listings_updated;
-    bool has_existing_listings_updated;
+    int64_t listings_retrieved; bool has_listings_retrieved;
+    int64_t new_listings_created; bool has_new_listings_created;
+    int64_t existing_listings_updated; bool has_existing_listings_updated;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush {
-    int64_t listings_pushed;
-    bool has_listings_pushed;
-    int64_t listings_created;
-    bool has_listings_created;
-    int64_t listings_updated;
-    bool has_listings_updated;
+    int64_t listings_pushed; bool has_listings_pushed;
+    int64_t listings_created; bool has_listings_created;
+    int64_t listings_updated; bool has_listings_updated;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem {
-    char *internal_id;
-    bool has_internal_id;
-    char *external_id;
-    bool has_external_id;
-    char *title;
-    bool has_title;
-    char *operation;
-    bool has_operation;
-    char *timestamp;
-    bool has_timestamp;
+    char *internal_id; bool has_internal_id;
+    char *external_id; bool has_external_id;
+    char *title; bool has_title;
+    char *operation; bool has_operation;
+    char *timestamp; bool has_timestamp;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem {
-    char *internal_id;
-    bool has_internal_id;
-    char *external_id;
-    bool has_external_id;
-    char *title;
-    bool has_title;
+    char *internal_id; bool has_internal_id;
+    char *external_id; bool has_external_id;
+    char *title; bool has_title;
     /** Structured error information. */
-    struct worker_backend_ErrorDetails *error;
-    bool has_error;
-    char *timestamp;
-    bool has_timestamp;
+    struct worker_backend_ErrorDetails *error; bool has_error;
+    char *timestamp; bool has_timestamp;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
-    char *type;
-    bool has_type;
-    char *message;
-    bool has_message;
-    char *timestamp;
-    bool has_timestamp;
-    char **details_keys;
-    cJSON **details_values;
-    size_t details_count;
-    bool has_details;
+    char *type; bool has_type;
+    char *message; bool has_message;
+    char *timestamp; bool has_timestamp;
+    char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2673,43 +2128,29 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
  */
 struct worker_backend_MarketplaceListingSyncRequestMessage {
     /** Marketplace connection ID */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
-    char *marketplace_id;
-    bool has_marketplace_id;
+    char *marketplace_id; bool has_marketplace_id;
     /** User who owns the connection */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Direction of sync operation */
-    char *sync_direction;
-    bool has_sync_direction;
+    char *sync_direction; bool has_sync_direction;
     /** Scope of listings to sync */
-    char *sync_scope;
-    bool has_sync_scope;
+    char *sync_scope; bool has_sync_scope;
     /** Specific listing IDs to sync (if syncScope=specific) */
-    char **listing_ids;
-    size_t listing_ids_count;
-    bool has_listing_ids;
+    char **listing_ids; size_t listing_ids_count; bool has_listing_ids;
     /** External marketplace listing IDs to sync */
-    char **external_listing_ids;
-    size_t external_listing_ids_count;
-    bool has_external_listing_ids;
+    char **external_listing_ids; size_t external_listing_ids_count; bool has_external_listing_ids;
     /** Sync configuration options */
-    struct worker_backend_MarketplaceListingSyncRequestMessageOptions *options;
-    bool has_options;
+    struct worker_backend_MarketplaceListingSyncRequestMessageOptions *options; bool has_options;
     /** Processing priority */
-    char *priority;
-    bool has_priority;
+    char *priority; bool has_priority;
     /** Unique request identifier */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Webhook URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Additional request context */
-    struct worker_backend_MarketplaceListingSyncRequestMessageMetadata *metadata;
-    bool has_metadata;
+    struct worker_backend_MarketplaceListingSyncRequestMessageMetadata *metadata; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2717,16 +2158,11 @@ struct worker_backend_MarketplaceListingSyncRequestMessage {
  * Sync configuration options
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
-    bool include_inactive;
-    bool has_include_inactive;
-    bool include_images;
-    bool has_include_images;
-    bool include_variations;
-    bool has_include_variations;
-    bool include_analytics;
-    bool has_include_analytics;
-    int64_t batch_size;
-    bool has_batch_size;
+    bool include_inactive; bool has_include_inactive;
+    bool include_images; bool has_include_images;
+    bool include_variations; bool has_include_variations;
+    bool include_analytics; bool has_include_analytics;
+    int64_t batch_size; bool has_batch_size;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2734,12 +2170,9 @@ struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageMetadata {
-    char *source;
-    bool has_source;
-    bool scheduled_sync;
-    bool has_scheduled_sync;
-    int64_t retry_count;
-    bool has_retry_count;
+    char *source; bool has_source;
+    bool scheduled_sync; bool has_scheduled_sync;
+    int64_t retry_count; bool has_retry_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2752,13 +2185,11 @@ struct worker_backend_MarketplaceListingTagsGenerationCompletedMessage {
     /** Type of entity processed */
     char *entity_type;
     /** Generated searchability tags (style, technical, usage keywords) */
-    char **tags;
-    size_t tags_count;
+    char **tags; size_t tags_count;
     /** Content generation metadata for tracking */
     struct worker_backend_GenerationMetadata *metadata;
     /** Error message if generation failed */
-    char *error;
-    bool has_error;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2777,35 +2208,23 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
     /** UUID of the user requesting generation */
     char *user_id;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Technical analysis data for tag generation */
-    struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *technical_metadata;
-    bool has_technical_metadata;
+    struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *technical_metadata; bool has_technical_metadata;
     /** URLs to 360-degree thumbnail views for visual analysis */
-    char **thumbnail_urls;
-    size_t thumbnail_urls_count;
-    bool has_thumbnail_urls;
+    char **thumbnail_urls; size_t thumbnail_urls_count; bool has_thumbnail_urls;
     /** Currently assigned tags to supplement or replace */
-    char **existing_tags;
-    size_t existing_tags_count;
-    bool has_existing_tags;
+    char **existing_tags; size_t existing_tags_count; bool has_existing_tags;
     /** Current classification for category-based tags */
-    char *existing_category;
-    bool has_existing_category;
+    char *existing_category; bool has_existing_category;
     /** Maximum number of tags for marketplace (e.g., 13 for Etsy) */
-    double tag_limit;
-    bool has_tag_limit;
+    double tag_limit; bool has_tag_limit;
     /** Target geographic market (e.g., 'US', 'EU') */
-    char *target_market;
-    bool has_target_market;
+    char *target_market; bool has_target_market;
     /** Artistic style of the model (e.g., 'realistic', 'low-poly') */
-    char *style;
-    bool has_style;
+    char *style; bool has_style;
     /** Intended uses for the model */
-    char **use_cases;
-    size_t use_cases_count;
-    bool has_use_cases;
+    char **use_cases; size_t use_cases_count; bool has_use_cases;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2813,17 +2232,11 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
  * Technical analysis data for tag generation
  */
 struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata {
-    int64_t vertices;
-    bool has_vertices;
-    int64_t faces;
-    bool has_faces;
-    double volume_mm3;
-    bool has_volume_mm3;
-    double *dimensions_mm;
-    size_t dimensions_mm_count;
-    bool has_dimensions_mm;
-    bool is_watertight;
-    bool has_is_watertight;
+    int64_t vertices; bool has_vertices;
+    int64_t faces; bool has_faces;
+    double volume_mm3; bool has_volume_mm3;
+    double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
+    bool is_watertight; bool has_is_watertight;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2840,8 +2253,7 @@ struct worker_backend_MarketplaceListingTitleGenerationCompletedMessage {
     /** Content generation metadata for tracking */
     struct worker_backend_GenerationMetadata *metadata;
     /** Error message if generation failed */
-    char *error;
-    bool has_error;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2860,31 +2272,21 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
     /** UUID of the user requesting generation */
     char *user_id;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Technical analysis data for context */
-    struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *technical_metadata;
-    bool has_technical_metadata;
+    struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *technical_metadata; bool has_technical_metadata;
     /** Currently assigned tags for SEO keywords */
-    char **existing_tags;
-    size_t existing_tags_count;
-    bool has_existing_tags;
+    char **existing_tags; size_t existing_tags_count; bool has_existing_tags;
     /** Current classification for categorization */
-    char *existing_category;
-    bool has_existing_category;
+    char *existing_category; bool has_existing_category;
     /** Maximum character count for marketplace (e.g., 140 for Etsy) */
-    double character_limit;
-    bool has_character_limit;
+    double character_limit; bool has_character_limit;
     /** Desired tone/voice for the listing (e.g., 'professional', 'playful') */
-    char *brand_voice;
-    bool has_brand_voice;
+    char *brand_voice; bool has_brand_voice;
     /** Target geographic market (e.g., 'US', 'EU') */
-    char *target_market;
-    bool has_target_market;
+    char *target_market; bool has_target_market;
     /** Specific keywords to include */
-    char **keywords;
-    size_t keywords_count;
-    bool has_keywords;
+    char **keywords; size_t keywords_count; bool has_keywords;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2892,13 +2294,9 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata {
-    int64_t vertices;
-    bool has_vertices;
-    int64_t faces;
-    bool has_faces;
-    double *dimensions_mm;
-    size_t dimensions_mm_count;
-    bool has_dimensions_mm;
+    int64_t vertices; bool has_vertices;
+    int64_t faces; bool has_faces;
+    double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2907,22 +2305,15 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMe
  */
 struct worker_backend_MarketplaceListingUpdateCompletedMessage {
     /** Target marketplace */
-    char *marketplace;
-    bool has_marketplace;
+    char *marketplace; bool has_marketplace;
     /** External ID of the listing */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** Status of the update (success, failed) */
-    worker_backend_MarketplaceListingUpdateCompletedMessageStatus status;
-    bool has_status;
+    worker_backend_MarketplaceListingUpdateCompletedMessageStatus status; bool has_status;
     /** Result details from the marketplace API */
-    char **result_keys;
-    cJSON **result_values;
-    size_t result_count;
-    bool has_result;
+    char **result_keys; cJSON **result_values; size_t result_count; bool has_result;
     /** Error message if failed */
-    char *error;
-    bool has_error;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2931,17 +2322,13 @@ struct worker_backend_MarketplaceListingUpdateCompletedMessage {
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessage {
     /** Target marketplace (etsy, ebay, etc.) */
-    char *marketplace;
-    bool has_marketplace;
+    char *marketplace; bool has_marketplace;
     /** External ID of the listing to update */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** Fields to update */
-    struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates *updates;
-    bool has_updates;
+    struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates *updates; bool has_updates;
     /** User credentials for the marketplace */
-    struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials *credentials;
-    bool has_credentials;
+    struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials *credentials; bool has_credentials;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2949,17 +2336,11 @@ struct worker_backend_MarketplaceListingUpdateRequestMessage {
  * Fields to update
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
-    double price;
-    bool has_price;
-    int64_t quantity;
-    bool has_quantity;
-    char *title;
-    bool has_title;
-    char *description;
-    bool has_description;
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
+    double price; bool has_price;
+    int64_t quantity; bool has_quantity;
+    char *title; bool has_title;
+    char *description; bool has_description;
+    char **tags; size_t tags_count; bool has_tags;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2967,16 +2348,11 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
  * User credentials for the marketplace
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
-    char *access_token;
-    bool has_access_token;
-    char *refresh_token;
-    bool has_refresh_token;
-    double expires_at;
-    bool has_expires_at;
-    char *api_key;
-    bool has_api_key;
-    char *api_secret;
-    bool has_api_secret;
+    char *access_token; bool has_access_token;
+    char *refresh_token; bool has_refresh_token;
+    double expires_at; bool has_expires_at;
+    char *api_key; bool has_api_key;
+    char *api_secret; bool has_api_secret;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -2985,41 +2361,29 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
  */
 struct worker_backend_MarketplacePublishListingCompletedMessage {
     /** BullMQ job ID from original request */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items UUID */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** UUID of the metamodel that was published */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Marketplace provider type (etsy, ebay, etc.) */
-    char *marketplace_provider;
-    bool has_marketplace_provider;
+    char *marketplace_provider; bool has_marketplace_provider;
     /** Material variant name */
-    char *material_name;
-    bool has_material_name;
+    char *material_name; bool has_material_name;
     /** Publication result (SUCCESS or FAILED) */
-    worker_backend_MarketplacePublishListingCompletedMessageStatus status;
-    bool has_status;
+    worker_backend_MarketplacePublishListingCompletedMessageStatus status; bool has_status;
     /** External marketplace listing ID (only if status=SUCCESS) */
-    char *external_listing_id;
-    bool has_external_listing_id;
+    char *external_listing_id; bool has_external_listing_id;
     /** URL to view listing on marketplace (only if status=SUCCESS) */
-    char *external_listing_url;
-    bool has_external_listing_url;
+    char *external_listing_url; bool has_external_listing_url;
     /** External marketplace file ID (only if status=SUCCESS) */
-    char *external_file_id;
-    bool has_external_file_id;
+    char *external_file_id; bool has_external_file_id;
     /** Error details (only if status=FAILED) */
-    struct worker_backend_RetryableErrorDetails *error;
-    bool has_error;
+    struct worker_backend_RetryableErrorDetails *error; bool has_error;
     /** When the listing was created (ISO 8601, only if status=SUCCESS) */
-    char *published_at;
-    bool has_published_at;
+    char *published_at; bool has_published_at;
     /** Processing time in milliseconds */
-    int64_t processing_duration;
-    bool has_processing_duration;
+    int64_t processing_duration; bool has_processing_duration;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3028,38 +2392,27 @@ struct worker_backend_MarketplacePublishListingCompletedMessage {
  */
 struct worker_backend_MarketplacePublishListingRequestMessage {
     /** Internal marketplace_items table UUID */
-    char *listing_id;
-    bool has_listing_id;
+    char *listing_id; bool has_listing_id;
     /** UUID of the metamodel being published */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** UUID of the user who owns the metamodel */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Marketplace provider type (etsy, ebay, leboncoin, etc.) */
-    char *marketplace_provider;
-    bool has_marketplace_provider;
+    char *marketplace_provider; bool has_marketplace_provider;
     /** UUID of the marketplace connection configuration */
-    char *marketplace_connection_id;
-    bool has_marketplace_connection_id;
+    char *marketplace_connection_id; bool has_marketplace_connection_id;
     /** Material-specific listing configuration */
-    struct worker_backend_MaterialVariant *material_variant;
-    bool has_material_variant;
+    struct worker_backend_MaterialVariant *material_variant; bool has_material_variant;
     /** Common listing information shared across variants */
-    struct worker_backend_BaseListingData *base_listing_data;
-    bool has_base_listing_data;
+    struct worker_backend_BaseListingData *base_listing_data; bool has_base_listing_data;
     /** Publishing configuration (marketplace-specific options) */
-    struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions *publish_options;
-    bool has_publish_options;
+    struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions *publish_options; bool has_publish_options;
     /** Encrypted marketplace credentials (retrieved from marketplaceConnectionId) */
-    struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *marketplace_credentials;
-    bool has_marketplace_credentials;
+    struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *marketplace_credentials; bool has_marketplace_credentials;
     /** Digital file to upload */
-    struct worker_backend_ListingFileMetadata *file_metadata;
-    bool has_file_metadata;
+    struct worker_backend_ListingFileMetadata *file_metadata; bool has_file_metadata;
     /** Callback URL for completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3067,12 +2420,8 @@ struct worker_backend_MarketplacePublishListingRequestMessage {
  * Publishing configuration (marketplace-specific options)
  */
 struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
-    bool auto_activate;
-    bool has_auto_activate;
-    char **marketplace_specific_options_keys;
-    cJSON **marketplace_specific_options_values;
-    size_t marketplace_specific_options_count;
-    bool has_marketplace_specific_options;
+    bool auto_activate; bool has_auto_activate;
+    char **marketplace_specific_options_keys; cJSON **marketplace_specific_options_values; size_t marketplace_specific_options_count; bool has_marketplace_specific_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3081,10 +2430,8 @@ struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
  */
 struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials {
     char *access_token;
-    char *external_shop_id;
-    bool has_external_shop_id;
-    char *expires_at;
-    bool has_expires_at;
+    char *external_shop_id; bool has_external_shop_id;
+    char *expires_at; bool has_expires_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3097,52 +2444,37 @@ struct worker_backend_MediaBatchDownloadCompletedMessage {
     /** The final status of the batch download operation. */
     char *status;
     /** List of successfully processed files. */
-    struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem **processed_files;
-    size_t processed_files_count;
-    bool has_processed_files;
+    struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem **processed_files; size_t processed_files_count; bool has_processed_files;
     /** List of files that failed to process. */
-    struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem **failed_files;
-    size_t failed_files_count;
-    bool has_failed_files;
+    struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem **failed_files; size_t failed_files_count; bool has_failed_files;
     /** Timestamp when the batch processing completed. */
     char *processed_at;
     /** Statistics about the batch processing. */
-    struct worker_backend_MediaBatchDownloadCompletedMessageStatistics *statistics;
-    bool has_statistics;
+    struct worker_backend_MediaBatchDownloadCompletedMessageStatistics *statistics; bool has_statistics;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem {
     char *original_path;
-    char *original_name;
-    bool has_original_name;
+    char *original_name; bool has_original_name;
     struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *s3_location;
-    char *processed_type;
-    bool has_processed_type;
-    double original_size;
-    bool has_original_size;
-    double processed_size;
-    bool has_processed_size;
-    double compression_ratio;
-    bool has_compression_ratio;
+    char *processed_type; bool has_processed_type;
+    double original_size; bool has_original_size;
+    double processed_size; bool has_processed_size;
+    double compression_ratio; bool has_compression_ratio;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location {
-    char *bucket;
-    bool has_bucket;
-    char *key;
-    bool has_key;
-    char *url;
-    bool has_url;
+    char *bucket; bool has_bucket;
+    char *key; bool has_key;
+    char *url; bool has_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
-    char *path;
-    bool has_path;
-    char *error;
-    bool has_error;
+    char *path; bool has_path;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3150,20 +2482,13 @@ struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
  * Statistics about the batch processing.
  */
 struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
-    int64_t total_files;
-    bool has_total_files;
-    int64_t successful_files;
-    bool has_successful_files;
-    int64_t failed_files;
-    bool has_failed_files;
-    double total_original_size;
-    bool has_total_original_size;
-    double total_processed_size;
-    bool has_total_processed_size;
-    double average_compression_ratio;
-    bool has_average_compression_ratio;
-    double processing_duration;
-    bool has_processing_duration;
+    int64_t total_files; bool has_total_files;
+    int64_t successful_files; bool has_successful_files;
+    int64_t failed_files; bool has_failed_files;
+    double total_original_size; bool has_total_original_size;
+    double total_processed_size; bool has_total_processed_size;
+    double average_compression_ratio; bool has_average_compression_ratio;
+    double processing_duration; bool has_processing_duration;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3172,30 +2497,21 @@ struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
  */
 struct worker_backend_MediaBatchDownloadRequestMessage {
     /** Unique identifier for this batch of media files. Used for organizing processed files in S3 storage (media/{batchId}/) and correlating with completion responses. */
-    char *batch_id;
-    bool has_batch_id;
+    char *batch_id; bool has_batch_id;
     /** Download strategy for media files: - storage_provider: Download from authenticated storage connection (Google Drive, SFTP, etc.) - external_url: Download from public HTTP URLs (CDN, API responses, Thingiverse, etc.) */
-    worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy download_strategy;
-    bool has_download_strategy;
+    worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy download_strategy; bool has_download_strategy;
     /** Type of entity these media files belong to. Used for linking downloaded media to the correct entity in the database. */
-    char *entity_type;
-    bool has_entity_type;
+    char *entity_type; bool has_entity_type;
     /** UUID of the model or metamodel entity that owns these media files. Used for creating storage item associations after download. */
-    char *entity_id;
-    bool has_entity_id;
+    char *entity_id; bool has_entity_id;
     /** UUID of the StorageConnection entity from which to download the media files. Required when downloadStrategy is 'storage_provider'. Used to authenticate and access the source storage provider. */
-    char *storage_connection_id;
-    bool has_storage_connection_id;
+    char *storage_connection_id; bool has_storage_connection_id;
     /** Decrypted credentials for the storage provider (Fat Payload pattern). Required when downloadStrategy is 'storage_provider'. */
-    struct worker_backend_MediaBatchDownloadRequestMessageCredentials *credentials;
-    bool has_credentials;
+    struct worker_backend_MediaBatchDownloadRequestMessageCredentials *credentials; bool has_credentials;
     /** Array of media files to download and process. Must contain at least one file. Each file includes metadata for identification and processing. */
-    cJSON **media_files;
-    size_t media_files_count;
-    bool has_media_files;
+    cJSON **media_files; size_t media_files_count; bool has_media_files;
     /** Optional compression settings that override deployment environment defaults. If not provided, uses values from MAX_IMAGE_WIDTH, MAX_IMAGE_HEIGHT, IMAGE_QUALITY, and OUTPUT_FORMAT environment variables. */
-    struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *compression_settings;
-    bool has_compression_settings;
+    struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *compression_settings; bool has_compression_settings;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3203,24 +2519,15 @@ struct worker_backend_MediaBatchDownloadRequestMessage {
  * Decrypted credentials for the storage provider (Fat Payload pattern). Required when downloadStrategy is 'storage_provider'.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
-    char *provider;
-    bool has_provider;
-    char *access_token;
-    bool has_access_token;
-    char *refresh_token;
-    bool has_refresh_token;
-    char *client_id;
-    bool has_client_id;
-    char *client_secret;
-    bool has_client_secret;
-    char *host;
-    bool has_host;
-    char *username;
-    bool has_username;
-    char *password;
-    bool has_password;
-    int64_t port;
-    bool has_port;
+    char *provider; bool has_provider;
+    char *access_token; bool has_access_token;
+    char *refresh_token; bool has_refresh_token;
+    char *client_id; bool has_client_id;
+    char *client_secret; bool has_client_secret;
+    char *host; bool has_host;
+    char *username; bool has_username;
+    char *password; bool has_password;
+    int64_t port; bool has_port;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3228,14 +2535,10 @@ struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
  * Optional compression settings that override deployment environment defaults. If not provided, uses values from MAX_IMAGE_WIDTH, MAX_IMAGE_HEIGHT, IMAGE_QUALITY, and OUTPUT_FORMAT environment variables.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings {
-    double max_width;
-    bool has_max_width;
-    double max_height;
-    bool has_max_height;
-    double image_quality;
-    bool has_image_quality;
-    char *output_format;
-    bool has_output_format;
+    double max_width; bool has_max_width;
+    double max_height; bool has_max_height;
+    double image_quality; bool has_image_quality;
+    char *output_format; bool has_output_format;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3263,130 +2566,78 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata {
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *assembly_metadata;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *ai_generation_metadata;
     char *generated_description;
-    char **pricing_keys;
-    cJSON **pricing_values;
-    size_t pricing_count;
-    char **marketplace_listings_json_keys;
-    cJSON **marketplace_listings_json_values;
-    size_t marketplace_listings_json_count;
+    char **pricing_keys; cJSON **pricing_values; size_t pricing_count;
+    char **marketplace_listings_json_keys; cJSON **marketplace_listings_json_values; size_t marketplace_listings_json_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification {
-    char *primary_category;
-    bool has_primary_category;
-    char *sub_category;
-    bool has_sub_category;
-    double confidence;
-    bool has_confidence;
-    char **reasoning;
-    size_t reasoning_count;
-    bool has_reasoning;
+    char *primary_category; bool has_primary_category;
+    char *sub_category; bool has_sub_category;
+    double confidence; bool has_confidence;
+    char **reasoning; size_t reasoning_count; bool has_reasoning;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology {
-    char *recommended;
-    bool has_recommended;
-    double confidence;
-    bool has_confidence;
-    char **reasoning;
-    size_t reasoning_count;
-    bool has_reasoning;
-    struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *constituents_analysis;
-    bool has_constituents_analysis;
+    char *recommended; bool has_recommended;
+    double confidence; bool has_confidence;
+    char **reasoning; size_t reasoning_count; bool has_reasoning;
+    struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *constituents_analysis; bool has_constituents_analysis;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis {
-    double fdm_compatible;
-    bool has_fdm_compatible;
-    double resin_required;
-    bool has_resin_required;
-    int64_t total_parts;
-    bool has_total_parts;
+    double fdm_compatible; bool has_fdm_compatible;
+    double resin_required; bool has_resin_required;
+    int64_t total_parts; bool has_total_parts;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise {
-    char *name;
-    bool has_name;
-    char *universe;
-    bool has_universe;
-    double confidence;
-    bool has_confidence;
-    char *licensing_info;
-    bool has_licensing_info;
+    char *name; bool has_name;
+    char *universe; bool has_universe;
+    double confidence; bool has_confidence;
+    char *licensing_info; bool has_licensing_info;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson {
-    char **style;
-    size_t style_count;
-    bool has_style;
-    char **technical;
-    size_t technical_count;
-    bool has_technical;
-    char **source;
-    size_t source_count;
-    bool has_source;
-    char **quality;
-    size_t quality_count;
-    bool has_quality;
-    char **scale;
-    size_t scale_count;
-    bool has_scale;
-    char **usage;
-    size_t usage_count;
-    bool has_usage;
-    char **custom;
-    size_t custom_count;
-    bool has_custom;
+    char **style; size_t style_count; bool has_style;
+    char **technical; size_t technical_count; bool has_technical;
+    char **source; size_t source_count; bool has_source;
+    char **quality; size_t quality_count; bool has_quality;
+    char **scale; size_t scale_count; bool has_scale;
+    char **usage; size_t usage_count; bool has_usage;
+    char **custom; size_t custom_count; bool has_custom;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata {
-    int64_t total_parts;
-    bool has_total_parts;
-    char *complexity;
-    bool has_complexity;
-    double estimated_assembly_time;
-    bool has_estimated_assembly_time;
-    bool requires_glue;
-    bool has_requires_glue;
-    bool requires_painting;
-    bool has_requires_painting;
-    bool requires_supports;
-    bool has_requires_supports;
-    struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *instructions;
-    bool has_instructions;
+    int64_t total_parts; bool has_total_parts;
+    char *complexity; bool has_complexity;
+    double estimated_assembly_time; bool has_estimated_assembly_time;
+    bool requires_glue; bool has_requires_glue;
+    bool requires_painting; bool has_requires_painting;
+    bool requires_supports; bool has_requires_supports;
+    struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *instructions; bool has_instructions;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions {
-    char *url;
-    bool has_url;
-    char *embedded;
-    bool has_embedded;
+    char *url; bool has_url;
+    char *embedded; bool has_embedded;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata {
-    char *worker_version;
-    bool has_worker_version;
-    char **ollama_models;
-    size_t ollama_models_count;
-    bool has_ollama_models;
-    int64_t total_responses;
-    bool has_total_responses;
-    double processing_time_seconds;
-    bool has_processing_time_seconds;
-    int64_t prompt_tokens;
-    bool has_prompt_tokens;
-    int64_t completion_tokens;
-    bool has_completion_tokens;
-    char *generated_at;
-    bool has_generated_at;
+    char *worker_version; bool has_worker_version;
+    char **ollama_models; size_t ollama_models_count; bool has_ollama_models;
+    int64_t total_responses; bool has_total_responses;
+    double processing_time_seconds; bool has_processing_time_seconds;
+    int64_t prompt_tokens; bool has_prompt_tokens;
+    int64_t completion_tokens; bool has_completion_tokens;
+    char *generated_at; bool has_generated_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3406,8 +2657,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
     double lowest_printability_score;
     int64_t parts_requiring_repair;
     int64_t parts_with_thin_walls;
-    struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem **constituent_models;
-    size_t constituent_models_count;
+    struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem **constituent_models; size_t constituent_models_count;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *validation_status;
     char *analyzed_at;
     char *analysis_version;
@@ -3415,42 +2665,28 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox {
-    double width;
-    bool has_width;
-    double height;
-    bool has_height;
-    double depth;
-    bool has_depth;
-    char *original_unit;
-    bool has_original_unit;
+    double width; bool has_width;
+    double height; bool has_height;
+    double depth; bool has_depth;
+    char *original_unit; bool has_original_unit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem {
-    char *model_id;
-    bool has_model_id;
-    char *name;
-    bool has_name;
-    int64_t order_index;
-    bool has_order_index;
-    char *purpose;
-    bool has_purpose;
-    bool is_optional;
-    bool has_is_optional;
+    char *model_id; bool has_model_id;
+    char *name; bool has_name;
+    int64_t order_index; bool has_order_index;
+    char *purpose; bool has_purpose;
+    bool is_optional; bool has_is_optional;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus {
-    bool all_parts_present;
-    bool has_all_parts_present;
-    bool all_parts_analyzed;
-    bool has_all_parts_analyzed;
-    bool assembly_instructions_complete;
-    bool has_assembly_instructions_complete;
-    bool minimum_quality_met;
-    bool has_minimum_quality_met;
-    bool ready_for_marketplace;
-    bool has_ready_for_marketplace;
+    bool all_parts_present; bool has_all_parts_present;
+    bool all_parts_analyzed; bool has_all_parts_analyzed;
+    bool assembly_instructions_complete; bool has_assembly_instructions_complete;
+    bool minimum_quality_met; bool has_minimum_quality_met;
+    bool ready_for_marketplace; bool has_ready_for_marketplace;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3459,57 +2695,37 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
  */
 struct worker_backend_MetamodelMetadataGenerationRequestMessage {
     /** The unique identifier for the metamodel */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Array of model IDs that compose this metamodel */
-    char **constituent_model_ids;
-    size_t constituent_model_ids_count;
-    bool has_constituent_model_ids;
+    char **constituent_model_ids; size_t constituent_model_ids_count; bool has_constituent_model_ids;
     /** The name of the metamodel */
-    char *name;
-    bool has_name;
+    char *name; bool has_name;
     /** The owner's user ID */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** The library containing this metamodel */
-    char *library_id;
-    bool has_library_id;
+    char *library_id; bool has_library_id;
     /** Enriched metadata for constituent models (includes storage items) */
-    struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem **constituent_models;
-    size_t constituent_models_count;
-    bool has_constituent_models;
+    struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem **constituent_models; size_t constituent_models_count; bool has_constituent_models;
     /** Optional webhook URL for async completion notification */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem {
-    char *model_id;
-    bool has_model_id;
-    char *name;
-    bool has_name;
-    char *storage_connection_id;
-    bool has_storage_connection_id;
-    struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem **storage_items;
-    size_t storage_items_count;
-    bool has_storage_items;
+    char *model_id; bool has_model_id;
+    char *name; bool has_name;
+    char *storage_connection_id; bool has_storage_connection_id;
+    struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem **storage_items; size_t storage_items_count; bool has_storage_items;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem {
-    char *path;
-    bool has_path;
-    char *mime_type;
-    bool has_mime_type;
-    double size;
-    bool has_size;
-    char *s3_key;
-    bool has_s3_key;
-    char *bucket;
-    bool has_bucket;
-    bool is_image;
-    bool has_is_image;
+    char *path; bool has_path;
+    char *mime_type; bool has_mime_type;
+    double size; bool has_size;
+    char *s3_key; bool has_s3_key;
+    char *bucket; bool has_bucket;
+    bool is_image; bool has_is_image;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3526,30 +2742,21 @@ struct worker_backend_ModelAnalyticsCollectionRequestMessage {
     /** Owner user ID for audit trail */
     char *owner_id;
     /** Primary classification category (e.g., "miniature", "terrain") */
-    char *primary_category;
-    bool has_primary_category;
+    char *primary_category; bool has_primary_category;
     /** Sub-category for more specific targeting */
-    char *sub_category;
-    bool has_sub_category;
+    char *sub_category; bool has_sub_category;
     /** Relevant tags from metamodel metadata (max 10) */
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
+    char **tags; size_t tags_count; bool has_tags;
     /** Franchise name if detected (e.g., "Dungeons & Dragons") */
-    char *franchise;
-    bool has_franchise;
+    char *franchise; bool has_franchise;
     /** Classification confidence score */
-    double confidence;
-    bool has_confidence;
+    double confidence; bool has_confidence;
     /** Collection priority level */
-    char *priority;
-    bool has_priority;
+    char *priority; bool has_priority;
     /** Source of trigger (e.g., "backend-scheduler", "manual") */
-    char *triggered_by;
-    bool has_triggered_by;
+    char *triggered_by; bool has_triggered_by;
     /** Timestamp when collection was triggered */
-    char *triggered_at;
-    bool has_triggered_at;
+    char *triggered_at; bool has_triggered_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3558,24 +2765,17 @@ struct worker_backend_ModelAnalyticsCollectionRequestMessage {
  */
 struct worker_backend_ModelDiscoveryFolderProcessedEventMessage {
     /** The unique identifier for the connection. */
-    char *connection_id;
-    bool has_connection_id;
+    char *connection_id; bool has_connection_id;
     /** The path to the processed folder. */
-    char *folder_path;
-    bool has_folder_path;
+    char *folder_path; bool has_folder_path;
     /** A list of files discovered in the folder. */
-    struct worker_backend_DiscoveredFile **discovered_files;
-    size_t discovered_files_count;
-    bool has_discovered_files;
+    struct worker_backend_DiscoveredFile **discovered_files; size_t discovered_files_count; bool has_discovered_files;
     /** A signature representing the state of the folder. */
-    struct worker_backend_FolderSignature *folder_signature;
-    bool has_folder_signature;
+    struct worker_backend_FolderSignature *folder_signature; bool has_folder_signature;
     /** The timestamp when the folder was processed. */
-    char *processed_at;
-    bool has_processed_at;
+    char *processed_at; bool has_processed_at;
     /** Statistics about the processed folder. */
-    struct worker_backend_FolderStatistics *statistics;
-    bool has_statistics;
+    struct worker_backend_FolderStatistics *statistics; bool has_statistics;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3631,35 +2831,23 @@ struct worker_backend_FolderStatistics {
  */
 struct worker_backend_ModelDiscoveryScanFoundEventMessage {
     /** The unique identifier for the model. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The name of the model. */
-    char *name;
-    bool has_name;
+    char *name; bool has_name;
     /** The name of the model file. */
-    char *file_name;
-    bool has_file_name;
+    char *file_name; bool has_file_name;
     /** A description of the model. */
-    char *description;
-    bool has_description;
+    char *description; bool has_description;
     /** An array of file types associated with the model. */
-    char **file_types;
-    size_t file_types_count;
-    bool has_file_types;
+    char **file_types; size_t file_types_count; bool has_file_types;
     /** The size of the model file in bytes. */
-    double size;
-    bool has_size;
+    double size; bool has_size;
     /** The storage location of the model. */
-    struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *storage_location;
-    bool has_storage_location;
+    struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *storage_location; bool has_storage_location;
     /** The type of the storage provider. */
-    char *provider_type;
-    bool has_provider_type;
+    char *provider_type; bool has_provider_type;
     /** A flexible object for additional metadata. */
-    char **metadata_keys;
-    cJSON **metadata_values;
-    size_t metadata_count;
-    bool has_metadata;
+    char **metadata_keys; cJSON **metadata_values; size_t metadata_count; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3679,8 +2867,7 @@ struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation {
  */
 struct worker_backend_ModelDiscoveryScanProgressEventMessage {
     /** Contains the discovery scan progress details. */
-    struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload *payload;
-    bool has_payload;
+    struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload *payload; bool has_payload;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3693,8 +2880,7 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
     char *status;
     char *message;
     double progress;
-    char *error;
-    bool has_error;
+    char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3703,27 +2889,17 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
  */
 struct worker_backend_ModelDiscoveryScanRequestMessage {
     /** The ID of the library to scan. */
-    char *library_id;
-    bool has_library_id;
+    char *library_id; bool has_library_id;
     /** The ID of the storage connection to scan. */
-    char *storage_connection_id;
-    bool has_storage_connection_id;
+    char *storage_connection_id; bool has_storage_connection_id;
     /** The type of the storage provider. */
-    char *provider_type;
-    bool has_provider_type;
+    char *provider_type; bool has_provider_type;
     /** The specific path within the storage connection to scan for this library. */
-    char *path;
-    bool has_path;
+    char *path; bool has_path;
     /** Decrypted credentials for the storage provider. */
-    char **credentials_keys;
-    cJSON **credentials_values;
-    size_t credentials_count;
-    bool has_credentials;
+    char **credentials_keys; cJSON **credentials_values; size_t credentials_count; bool has_credentials;
     /** Configuration for the storage connection (e.g. scanRootPath). */
-    char **configuration_keys;
-    cJSON **configuration_values;
-    size_t configuration_count;
-    bool has_configuration;
+    char **configuration_keys; cJSON **configuration_values; size_t configuration_count; bool has_configuration;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3733,10 +2909,8 @@ struct worker_backend_ModelDiscoveryScanRequestMessage {
  * Request to index a 3D model for similarity search.
  */
 struct worker_backend_ModelFinderIndexRequestMessage {
-    char *model_id;
-    bool has_model_id;
-    cJSON *storage_item;
-    bool has_storage_item;
+    char *model_id; bool has_model_id;
+    cJSON *storage_item; bool has_storage_item;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3746,22 +2920,15 @@ struct worker_backend_ModelFinderIndexRequestMessage {
  * Response containing search results from the model finder.
  */
 struct worker_backend_ModelFinderResponseMessage {
-    char *request_id;
-    bool has_request_id;
-    struct worker_backend_ModelFinderResponseMessageResultsItem **results;
-    size_t results_count;
-    bool has_results;
+    char *request_id; bool has_request_id;
+    struct worker_backend_ModelFinderResponseMessageResultsItem **results; size_t results_count; bool has_results;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelFinderResponseMessageResultsItem {
-    char *model_id;
-    bool has_model_id;
-    double similarity;
-    bool has_similarity;
-    char **metamodel_ids;
-    size_t metamodel_ids_count;
-    bool has_metamodel_ids;
+    char *model_id; bool has_model_id;
+    double similarity; bool has_similarity;
+    char **metamodel_ids; size_t metamodel_ids_count; bool has_metamodel_ids;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3772,13 +2939,10 @@ struct worker_backend_ModelFinderResponseMessageResultsItem {
  */
 struct worker_backend_ModelFinderSearchRequestMessage {
     /** Optional: Search using an existing model as reference */
-    char *reference_model_id;
-    bool has_reference_model_id;
+    char *reference_model_id; bool has_reference_model_id;
     /** Optional: Search using an uploaded image */
-    char *reference_image_id;
-    bool has_reference_image_id;
-    int64_t limit;
-    bool has_limit;
+    char *reference_image_id; bool has_reference_image_id;
+    int64_t limit; bool has_limit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3798,8 +2962,7 @@ struct worker_backend_ModelMetadataGenerationCompletedMessage {
  */
 struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
     char *description;
-    char **tags;
-    size_t tags_count;
+    char **tags; size_t tags_count;
     char *primary_category;
     char *sub_category;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -3810,18 +2973,13 @@ struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
  */
 struct worker_backend_ModelMetadataGenerationRequestMessage {
     /** UUID of the model (reference only) */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Core model entity data */
-    struct worker_backend_ModelMetadataGenerationRequestMessageModel *model;
-    bool has_model;
+    struct worker_backend_ModelMetadataGenerationRequestMessageModel *model; bool has_model;
     /** Geometric and technical analysis results */
-    struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *technical_metadata;
-    bool has_technical_metadata;
+    struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *technical_metadata; bool has_technical_metadata;
     /** List of 360 degree thumbnail views (URLs or paths) */
-    struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem **thumbnails;
-    size_t thumbnails_count;
-    bool has_thumbnails;
+    struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem **thumbnails; size_t thumbnails_count; bool has_thumbnails;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3829,14 +2987,10 @@ struct worker_backend_ModelMetadataGenerationRequestMessage {
  * Core model entity data
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageModel {
-    char *name;
-    bool has_name;
-    char *file_name;
-    bool has_file_name;
-    int64_t file_size;
-    bool has_file_size;
-    char *owner_id;
-    bool has_owner_id;
+    char *name; bool has_name;
+    char *file_name; bool has_file_name;
+    int64_t file_size; bool has_file_size;
+    char *owner_id; bool has_owner_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3844,31 +2998,19 @@ struct worker_backend_ModelMetadataGenerationRequestMessageModel {
  * Geometric and technical analysis results
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata {
-    int64_t vertices;
-    bool has_vertices;
-    int64_t faces;
-    bool has_faces;
-    double volume_mm3;
-    bool has_volume_mm3;
-    double *dimensions_mm;
-    size_t dimensions_mm_count;
-    bool has_dimensions_mm;
-    bool is_watertight;
-    bool has_is_watertight;
-    char **bounding_box_keys;
-    cJSON **bounding_box_values;
-    size_t bounding_box_count;
-    bool has_bounding_box;
+    int64_t vertices; bool has_vertices;
+    int64_t faces; bool has_faces;
+    double volume_mm3; bool has_volume_mm3;
+    double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
+    bool is_watertight; bool has_is_watertight;
+    char **bounding_box_keys; cJSON **bounding_box_values; size_t bounding_box_count; bool has_bounding_box;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
-    char *id;
-    bool has_id;
-    char *url;
-    bool has_url;
-    double angle;
-    bool has_angle;
+    char *id; bool has_id;
+    char *url; bool has_url;
+    double angle; bool has_angle;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -3877,131 +3019,86 @@ struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
  */
 struct worker_backend_ModelMetamodelDetectionFoundMessage {
     /** List of metamodel nodes in hierarchical structure (roots and children). */
-    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem **metamodels;
-    size_t metamodels_count;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem **metamodels; size_t metamodels_count;
     /** EKG edges derived from Louvain clustering (OPTIONAL - new field) */
-    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem **ekg_edges;
-    size_t ekg_edges_count;
-    bool has_ekg_edges;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem **ekg_edges; size_t ekg_edges_count; bool has_ekg_edges;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem {
     char *internal_id;
     char *name;
-    char **storage_item_ids;
-    size_t storage_item_ids_count;
-    bool has_storage_item_ids;
-    char **child_metamodel_ids;
-    size_t child_metamodel_ids_count;
-    bool has_child_metamodel_ids;
-    char *parent_metamodel_id;
-    bool has_parent_metamodel_id;
+    char **storage_item_ids; size_t storage_item_ids_count; bool has_storage_item_ids;
+    char **child_metamodel_ids; size_t child_metamodel_ids_count; bool has_child_metamodel_ids;
+    char *parent_metamodel_id; bool has_parent_metamodel_id;
     double confidence_score;
     char *library_id;
-    char *media_batch_id;
-    bool has_media_batch_id;
-    char *meta_model_type;
-    bool has_meta_model_type;
-    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *metadata;
-    bool has_metadata;
+    char *media_batch_id; bool has_media_batch_id;
+    char *meta_model_type; bool has_meta_model_type;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *metadata; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata {
-    double level;
-    bool has_level;
-    char *sku;
-    bool has_sku;
-    char *scale;
-    bool has_scale;
-    char *creator;
-    bool has_creator;
-    bool is_variant;
-    bool has_is_variant;
-    char *part_type;
-    bool has_part_type;
-    char *source;
-    bool has_source;
-    char *thing_id;
-    bool has_thing_id;
-    char *url;
-    bool has_url;
-    char *thumbnail;
-    bool has_thumbnail;
-    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem **media_urls;
-    size_t media_urls_count;
-    bool has_media_urls;
+    double level; bool has_level;
+    char *sku; bool has_sku;
+    char *scale; bool has_scale;
+    char *creator; bool has_creator;
+    bool is_variant; bool has_is_variant;
+    char *part_type; bool has_part_type;
+    char *source; bool has_source;
+    char *thing_id; bool has_thing_id;
+    char *url; bool has_url;
+    char *thumbnail; bool has_thumbnail;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem **media_urls; size_t media_urls_count; bool has_media_urls;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem {
     char *url;
-    char *name;
-    bool has_name;
-    char *type;
-    bool has_type;
-    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *metadata;
-    bool has_metadata;
+    char *name; bool has_name;
+    char *type; bool has_type;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *metadata; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata {
-    char *media_type;
-    bool has_media_type;
-    bool is_primary;
-    bool has_is_primary;
-    double width;
-    bool has_width;
-    double height;
-    bool has_height;
-    char *thing_id;
-    bool has_thing_id;
-    char *file_id;
-    bool has_file_id;
+    char *media_type; bool has_media_type;
+    bool is_primary; bool has_is_primary;
+    double width; bool has_width;
+    double height; bool has_height;
+    char *thing_id; bool has_thing_id;
+    char *file_id; bool has_file_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem {
     char *source_metamodel_id;
-    char *target_id;
-    bool has_target_id;
-    char *target_type;
-    bool has_target_type;
+    char *target_id; bool has_target_id;
+    char *target_type; bool has_target_type;
     struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *mass_function;
-    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem **heuristic_contributions;
-    size_t heuristic_contributions_count;
-    bool has_heuristic_contributions;
-    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *louvain_metadata;
-    bool has_louvain_metadata;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem **heuristic_contributions; size_t heuristic_contributions_count; bool has_heuristic_contributions;
+    struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *louvain_metadata; bool has_louvain_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction {
-    double related;
-    bool has_related;
-    double unrelated;
-    bool has_unrelated;
-    double uncertainty;
-    bool has_uncertainty;
+    double related; bool has_related;
+    double unrelated; bool has_unrelated;
+    double uncertainty; bool has_uncertainty;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem {
-    char *name;
-    bool has_name;
-    double belief;
-    bool has_belief;
+    char *name; bool has_name;
+    double belief; bool has_belief;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata {
-    char *community_id;
-    bool has_community_id;
-    double modularity;
-    bool has_modularity;
-    double edge_weight;
-    bool has_edge_weight;
+    char *community_id; bool has_community_id;
+    double modularity; bool has_modularity;
+    double edge_weight; bool has_edge_weight;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4014,12 +3111,9 @@ struct worker_backend_ModelMetamodelDetectionRequestMessage {
     /** The path to the folder that was processed. */
     char *folder_path;
     /** A list of files discovered in the folder. Worker should check this first, then manifestUrl. */
-    struct worker_backend_DiscoveredFile **discovered_files;
-    size_t discovered_files_count;
-    bool has_discovered_files;
+    struct worker_backend_DiscoveredFile **discovered_files; size_t discovered_files_count; bool has_discovered_files;
     /** URL to a JSON file containing the list of discovered files (for large folders) */
-    char *manifest_url;
-    bool has_manifest_url;
+    char *manifest_url; bool has_manifest_url;
     /** A signature representing the state of the folder. */
     struct worker_backend_FolderSignature *folder_signature;
     /** The timestamp when the folder was processed. */
@@ -4034,58 +3128,39 @@ struct worker_backend_ModelMetamodelDetectionRequestMessage {
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessage {
     /** ID of the original analysis request job */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** UUID of the analysed model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Analysis result status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Error description when status is FAILED */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     /** Material type used for estimation */
-    char *material;
-    bool has_material;
+    char *material; bool has_material;
     /** Quality preset used */
-    char *quality;
-    bool has_quality;
+    char *quality; bool has_quality;
     /** Estimated total print time in minutes */
-    double print_time_minutes;
-    bool has_print_time_minutes;
+    double print_time_minutes; bool has_print_time_minutes;
     /** Estimated material consumption in grams (body only) */
-    double material_grams;
-    bool has_material_grams;
+    double material_grams; bool has_material_grams;
     /** Whether the model requires support structures */
-    bool needs_support;
-    bool has_needs_support;
+    bool needs_support; bool has_needs_support;
     /** Estimated support material in grams */
-    double support_material_grams;
-    bool has_support_material_grams;
+    double support_material_grams; bool has_support_material_grams;
     /** Percentage of surface area with overhangs > 45° */
-    double overhang_percentage;
-    bool has_overhang_percentage;
+    double overhang_percentage; bool has_overhang_percentage;
     /** Thinnest detected wall in millimeters */
-    double min_wall_thickness_mm;
-    bool has_min_wall_thickness_mm;
+    double min_wall_thickness_mm; bool has_min_wall_thickness_mm;
     /** Solid volume of the mesh in cm³ */
-    double solid_volume_cm3;
-    bool has_solid_volume_cm3;
+    double solid_volume_cm3; bool has_solid_volume_cm3;
     /** Total surface area in cm² */
-    double surface_area_cm2;
-    bool has_surface_area_cm2;
+    double surface_area_cm2; bool has_surface_area_cm2;
     /** Bounding box in millimeters */
-    struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *bounding_box;
-    bool has_bounding_box;
+    struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *bounding_box; bool has_bounding_box;
     /** Total estimated production cost in EUR */
-    double estimated_cost_eur;
-    bool has_estimated_cost_eur;
+    double estimated_cost_eur; bool has_estimated_cost_eur;
     /** Granular cost breakdown per WF-009 MaterialCostCalculatorService */
-    char **cost_breakdown_keys;
-    cJSON **cost_breakdown_values;
-    size_t cost_breakdown_count;
-    bool has_cost_breakdown;
+    char **cost_breakdown_keys; cJSON **cost_breakdown_values; size_t cost_breakdown_count; bool has_cost_breakdown;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4093,12 +3168,9 @@ struct worker_backend_ModelPrintAnalysisCompletedMessage {
  * Bounding box in millimeters
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
-    double x;
-    bool has_x;
-    double y;
-    bool has_y;
-    double z;
-    bool has_z;
+    double x; bool has_x;
+    double y; bool has_y;
+    double z; bool has_z;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4107,23 +3179,17 @@ struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
  */
 struct worker_backend_ModelPrintAnalysisRequestMessage {
     /** UUID of the model to analyse */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** UUID of the user who owns the model */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Material type enum value (e.g. PLA, PETG, RESIN_STANDARD) */
-    char *material;
-    bool has_material;
+    char *material; bool has_material;
     /** Print quality preset */
-    char *quality;
-    bool has_quality;
+    char *quality; bool has_quality;
     /** URL called when analysis completes or fails */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Path to model in MinIO storage for geometry analysis (e.g. 'raw_models/{modelId}/original.glb') */
-    char *minio_path;
-    bool has_minio_path;
+    char *minio_path; bool has_minio_path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4132,40 +3198,27 @@ struct worker_backend_ModelPrintAnalysisRequestMessage {
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
     /** Metamodel UUID */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Owner user ID */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Overall sellability score (0-100) */
-    double sellability_score;
-    bool has_sellability_score;
+    double sellability_score; bool has_sellability_score;
     /** Pricing analysis and recommendations with material-specific pricing (v2.0.0) */
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *pricing_recommendations;
-    bool has_pricing_recommendations;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *pricing_recommendations; bool has_pricing_recommendations;
     /** Recommended marketplaces with Etsy-specific scoring (v2.0.0) */
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem **marketplace_recommendations;
-    size_t marketplace_recommendations_count;
-    bool has_marketplace_recommendations;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem **marketplace_recommendations; size_t marketplace_recommendations_count; bool has_marketplace_recommendations;
     /** Market demand insights */
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *demand_analysis;
-    bool has_demand_analysis;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *demand_analysis; bool has_demand_analysis;
     /** Quality-related factors affecting sellability */
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *quality_factors;
-    bool has_quality_factors;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *quality_factors; bool has_quality_factors;
     /** Actionable recommendations to improve sellability */
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem **recommendations;
-    size_t recommendations_count;
-    bool has_recommendations;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem **recommendations; size_t recommendations_count; bool has_recommendations;
     /** Analysis completion timestamp (ISO 8601) */
-    char *analyzed_at;
-    bool has_analyzed_at;
+    char *analyzed_at; bool has_analyzed_at;
     /** Analysis algorithm version */
-    char *analysis_version;
-    bool has_analysis_version;
+    char *analysis_version; bool has_analysis_version;
     /** Error information if analysis failed */
-    struct worker_backend_ErrorDetails *error;
-    bool has_error;
+    struct worker_backend_ErrorDetails *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4173,66 +3226,42 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
  * Pricing analysis and recommendations with material-specific pricing (v2.0.0)
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations {
-    double suggested_price;
-    bool has_suggested_price;
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *price_range;
-    bool has_price_range;
-    double competitor_average;
-    bool has_competitor_average;
-    char **material_pricing_keys;
-    cJSON **material_pricing_values;
-    size_t material_pricing_count;
-    bool has_material_pricing;
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem **factors;
-    size_t factors_count;
-    bool has_factors;
+    double suggested_price; bool has_suggested_price;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *price_range; bool has_price_range;
+    double competitor_average; bool has_competitor_average;
+    char **material_pricing_keys; cJSON **material_pricing_values; size_t material_pricing_count; bool has_material_pricing;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem **factors; size_t factors_count; bool has_factors;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange {
-    double min;
-    bool has_min;
-    double max;
-    bool has_max;
-    double median;
-    bool has_median;
+    double min; bool has_min;
+    double max; bool has_max;
+    double median; bool has_median;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem {
-    char *factor;
-    bool has_factor;
-    char *impact;
-    bool has_impact;
-    char *description;
-    bool has_description;
+    char *factor; bool has_factor;
+    char *impact; bool has_impact;
+    char *description; bool has_description;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem {
-    char *marketplace;
-    bool has_marketplace;
-    double compatibility_score;
-    bool has_compatibility_score;
-    char *reasoning;
-    bool has_reasoning;
-    double estimated_reach;
-    bool has_estimated_reach;
-    double platform_fee;
-    bool has_platform_fee;
-    struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *etsy_specific_data;
-    bool has_etsy_specific_data;
+    char *marketplace; bool has_marketplace;
+    double compatibility_score; bool has_compatibility_score;
+    char *reasoning; bool has_reasoning;
+    double estimated_reach; bool has_estimated_reach;
+    double platform_fee; bool has_platform_fee;
+    struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *etsy_specific_data; bool has_etsy_specific_data;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData {
-    double category_fit_score;
-    bool has_category_fit_score;
-    char **recommended_materials;
-    size_t recommended_materials_count;
-    bool has_recommended_materials;
-    char *estimated_time_to_first_sale;
-    bool has_estimated_time_to_first_sale;
+    double category_fit_score; bool has_category_fit_score;
+    char **recommended_materials; size_t recommended_materials_count; bool has_recommended_materials;
+    char *estimated_time_to_first_sale; bool has_estimated_time_to_first_sale;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4240,16 +3269,11 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
  * Market demand insights
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
-    char *category_demand;
-    bool has_category_demand;
-    double trending_score;
-    bool has_trending_score;
-    double search_volume;
-    bool has_search_volume;
-    char *competition_level;
-    bool has_competition_level;
-    char *trend_direction;
-    bool has_trend_direction;
+    char *category_demand; bool has_category_demand;
+    double trending_score; bool has_trending_score;
+    double search_volume; bool has_search_volume;
+    char *competition_level; bool has_competition_level;
+    char *trend_direction; bool has_trend_direction;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4257,28 +3281,19 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
  * Quality-related factors affecting sellability
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors {
-    double technical_quality;
-    bool has_technical_quality;
-    double printability;
-    bool has_printability;
-    double uniqueness;
-    bool has_uniqueness;
-    double market_fit;
-    bool has_market_fit;
+    double technical_quality; bool has_technical_quality;
+    double printability; bool has_printability;
+    double uniqueness; bool has_uniqueness;
+    double market_fit; bool has_market_fit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem {
-    char *category;
-    bool has_category;
-    char *priority;
-    bool has_priority;
-    char *title;
-    bool has_title;
-    char *description;
-    bool has_description;
-    char *expected_impact;
-    bool has_expected_impact;
+    char *category; bool has_category;
+    char *priority; bool has_priority;
+    char *title; bool has_title;
+    char *description; bool has_description;
+    char *expected_impact; bool has_expected_impact;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4287,22 +3302,15 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsIte
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessage {
     /** UUID of the metamodel to analyze. */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** UUID of the user who owns the metamodel */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Full metamodel data including technical metadata, enriched metadata, and child models. Injected by backend to avoid DB access. */
-    char **metamodel_data_keys;
-    cJSON **metamodel_data_values;
-    size_t metamodel_data_count;
-    bool has_metamodel_data;
+    char **metamodel_data_keys; cJSON **metamodel_data_values; size_t metamodel_data_count; bool has_metamodel_data;
     /** URL to a JSON manifest containing the metamodel data if it is too large for the message payload. */
-    char *manifest_url;
-    bool has_manifest_url;
+    char *manifest_url; bool has_manifest_url;
     /** Optional analysis configuration */
-    struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *analysis_options;
-    bool has_analysis_options;
+    struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *analysis_options; bool has_analysis_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4310,27 +3318,18 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions {
-    char **target_marketplaces;
-    size_t target_marketplaces_count;
-    bool has_target_marketplaces;
-    bool competitor_analysis;
-    bool has_competitor_analysis;
-    bool demand_analysis;
-    bool has_demand_analysis;
-    bool include_child_models;
-    bool has_include_child_models;
-    struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *etsy_analysis_options;
-    bool has_etsy_analysis_options;
+    char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
+    bool competitor_analysis; bool has_competitor_analysis;
+    bool demand_analysis; bool has_demand_analysis;
+    bool include_child_models; bool has_include_child_models;
+    struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *etsy_analysis_options; bool has_etsy_analysis_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions {
-    bool analyze_material_suitability;
-    bool has_analyze_material_suitability;
-    bool fetch_etsy_trends;
-    bool has_fetch_etsy_trends;
-    int64_t competitor_count;
-    bool has_competitor_count;
+    bool analyze_material_suitability; bool has_analyze_material_suitability;
+    bool fetch_etsy_trends; bool has_fetch_etsy_trends;
+    int64_t competitor_count; bool has_competitor_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4339,29 +3338,21 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyA
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessage {
     /** The unique identifier for the model. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Final processing status. */
-    char *processing_status;
-    bool has_processing_status;
+    char *processing_status; bool has_processing_status;
     /** Generated semantic metadata and analysis results. */
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *semantic_metadata;
-    bool has_semantic_metadata;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *semantic_metadata; bool has_semantic_metadata;
     /** Processing performance metrics. */
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *processing_time;
-    bool has_processing_time;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *processing_time; bool has_processing_time;
     /** Processing quality and confidence metrics. */
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *quality_metrics;
-    bool has_quality_metrics;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *quality_metrics; bool has_quality_metrics;
     /** Error information if processing failed. */
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageError *error;
-    bool has_error;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageError *error; bool has_error;
     /** Additional debug information for troubleshooting. */
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *debug_info;
-    bool has_debug_info;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *debug_info; bool has_debug_info;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4369,69 +3360,43 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessage {
  * Generated semantic metadata and analysis results.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata {
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem **semantic_tags;
-    size_t semantic_tags_count;
-    bool has_semantic_tags;
-    double *embedding;
-    size_t embedding_count;
-    bool has_embedding;
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem **similar_models;
-    size_t similar_models_count;
-    bool has_similar_models;
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *geometric_features;
-    bool has_geometric_features;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem **semantic_tags; size_t semantic_tags_count; bool has_semantic_tags;
+    double *embedding; size_t embedding_count; bool has_embedding;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem **similar_models; size_t similar_models_count; bool has_similar_models;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *geometric_features; bool has_geometric_features;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem {
-    char *tag_name;
-    bool has_tag_name;
-    double confidence;
-    bool has_confidence;
-    char *category;
-    bool has_category;
+    char *tag_name; bool has_tag_name;
+    double confidence; bool has_confidence;
+    char *category; bool has_category;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem {
-    char *model_id;
-    bool has_model_id;
-    double similarity;
-    bool has_similarity;
-    char **metadata_keys;
-    cJSON **metadata_values;
-    size_t metadata_count;
-    bool has_metadata;
+    char *model_id; bool has_model_id;
+    double similarity; bool has_similarity;
+    char **metadata_keys; cJSON **metadata_values; size_t metadata_count; bool has_metadata;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures {
-    int64_t vertex_count;
-    bool has_vertex_count;
-    int64_t face_count;
-    bool has_face_count;
-    double volume;
-    bool has_volume;
-    double surface_area;
-    bool has_surface_area;
-    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *bounding_box;
-    bool has_bounding_box;
-    bool is_watertight;
-    bool has_is_watertight;
-    bool has_texture_coords;
-    bool has_has_texture_coords;
-    char *complexity;
-    bool has_complexity;
+    int64_t vertex_count; bool has_vertex_count;
+    int64_t face_count; bool has_face_count;
+    double volume; bool has_volume;
+    double surface_area; bool has_surface_area;
+    struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *bounding_box; bool has_bounding_box;
+    bool is_watertight; bool has_is_watertight;
+    bool has_texture_coords; bool has_has_texture_coords;
+    char *complexity; bool has_complexity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox {
-    double width;
-    bool has_width;
-    double height;
-    bool has_height;
-    double depth;
-    bool has_depth;
+    double width; bool has_width;
+    double height; bool has_height;
+    double depth; bool has_depth;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4439,14 +3404,10 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
  * Processing performance metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
-    double total_time_ms;
-    bool has_total_time_ms;
-    double geometry_time_ms;
-    bool has_geometry_time_ms;
-    double neural_time_ms;
-    bool has_neural_time_ms;
-    double search_time_ms;
-    bool has_search_time_ms;
+    double total_time_ms; bool has_total_time_ms;
+    double geometry_time_ms; bool has_geometry_time_ms;
+    double neural_time_ms; bool has_neural_time_ms;
+    double search_time_ms; bool has_search_time_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4454,14 +3415,10 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
  * Processing quality and confidence metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
-    double overall_confidence;
-    bool has_overall_confidence;
-    int64_t tag_count;
-    bool has_tag_count;
-    bool duplicate_detected;
-    bool has_duplicate_detected;
-    bool knowledge_base_updated;
-    bool has_knowledge_base_updated;
+    double overall_confidence; bool has_overall_confidence;
+    int64_t tag_count; bool has_tag_count;
+    bool duplicate_detected; bool has_duplicate_detected;
+    bool knowledge_base_updated; bool has_knowledge_base_updated;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4469,14 +3426,10 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
  * Error information if processing failed.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
-    char *message;
-    bool has_message;
-    char *category;
-    bool has_category;
-    bool retryable;
-    bool has_retryable;
-    char *technical_details;
-    bool has_technical_details;
+    char *message; bool has_message;
+    char *category; bool has_category;
+    bool retryable; bool has_retryable;
+    char *technical_details; bool has_technical_details;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4484,14 +3437,10 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
  * Additional debug information for troubleshooting.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
-    char *worker_version;
-    bool has_worker_version;
-    char *processing_node;
-    bool has_processing_node;
-    bool gpu_used;
-    bool has_gpu_used;
-    double memory_usage_mb;
-    bool has_memory_usage_mb;
+    char *worker_version; bool has_worker_version;
+    char *processing_node; bool has_processing_node;
+    bool gpu_used; bool has_gpu_used;
+    double memory_usage_mb; bool has_memory_usage_mb;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4500,38 +3449,27 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessage {
     /** The unique identifier for the model. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** The ID of the storage connection. */
-    char *storage_connection_id;
-    bool has_storage_connection_id;
+    char *storage_connection_id; bool has_storage_connection_id;
     /** The path to the 3D model file in storage. */
-    char *file_path;
-    bool has_file_path;
+    char *file_path; bool has_file_path;
     /** The name of the model file. */
-    char *file_name;
-    bool has_file_name;
+    char *file_name; bool has_file_name;
     /** The size of the model file in bytes. */
-    double file_size;
-    bool has_file_size;
+    double file_size; bool has_file_size;
     /** The type of the storage provider (S3, GoogleDrive, SFTP, etc). */
-    char *storage_provider_type;
-    bool has_storage_provider_type;
+    char *storage_provider_type; bool has_storage_provider_type;
     /** Configuration options for semantic analysis. */
-    struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *processing_options;
-    bool has_processing_options;
+    struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *processing_options; bool has_processing_options;
     /** Processing priority (1=highest, 10=lowest). */
-    double priority;
-    bool has_priority;
+    double priority; bool has_priority;
     /** Optional webhook URL for completion notification. */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     /** Current retry attempt number. */
-    double retry_count;
-    bool has_retry_count;
+    double retry_count; bool has_retry_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4539,16 +3477,11 @@ struct worker_backend_ModelSemanticAnalysisRequestMessage {
  * Configuration options for semantic analysis.
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
-    double point_cloud_size;
-    bool has_point_cloud_size;
-    double similarity_threshold;
-    bool has_similarity_threshold;
-    int64_t similarity_k;
-    bool has_similarity_k;
-    bool enable_duplicate_detection;
-    bool has_enable_duplicate_detection;
-    bool generate_thumbnail;
-    bool has_generate_thumbnail;
+    double point_cloud_size; bool has_point_cloud_size;
+    double similarity_threshold; bool has_similarity_threshold;
+    int64_t similarity_k; bool has_similarity_k;
+    bool enable_duplicate_detection; bool has_enable_duplicate_detection;
+    bool generate_thumbnail; bool has_generate_thumbnail;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4557,124 +3490,83 @@ struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessage {
     /** ID of the original analysis request job */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** ID of the analyzed model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Analysis completion status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Number of vertices in the mesh */
-    int64_t vertices;
-    bool has_vertices;
+    int64_t vertices; bool has_vertices;
     /** Number of faces/polygons in the mesh */
-    int64_t faces;
-    bool has_faces;
+    int64_t faces; bool has_faces;
     /** Number of edges in the mesh */
-    int64_t edges;
-    bool has_edges;
+    int64_t edges; bool has_edges;
     /** Visual detail level based on polygon density */
-    char *detail_level;
-    bool has_detail_level;
+    char *detail_level; bool has_detail_level;
     /** 3D bounding box dimensions in millimeters */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *bounding_box;
-    bool has_bounding_box;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *bounding_box; bool has_bounding_box;
     /** Model volume in cubic millimeters (for material calculation) */
-    double volume_cubic_mm;
-    bool has_volume_cubic_mm;
+    double volume_cubic_mm; bool has_volume_cubic_mm;
     /** Total surface area in square millimeters */
-    double surface_area_sq_mm;
-    bool has_surface_area_sq_mm;
+    double surface_area_sq_mm; bool has_surface_area_sq_mm;
     /** Minimum wall thickness detected in millimeters (critical for printability) */
-    double min_wall_thickness;
-    bool has_min_wall_thickness;
+    double min_wall_thickness; bool has_min_wall_thickness;
     /** Maximum wall thickness detected in millimeters */
-    double max_wall_thickness;
-    bool has_max_wall_thickness;
+    double max_wall_thickness; bool has_max_wall_thickness;
     /** Is the mesh watertight/manifold? Critical for 3D printing (true = printable) */
-    bool manifold;
-    bool has_manifold;
+    bool manifold; bool has_manifold;
     /** Number of non-manifold edges (repair needed if > 0) */
-    int64_t non_manifold_edges;
-    bool has_non_manifold_edges;
+    int64_t non_manifold_edges; bool has_non_manifold_edges;
     /** Number of holes/boundary loops in the mesh (0 = closed mesh) */
-    int64_t holes;
-    bool has_holes;
+    int64_t holes; bool has_holes;
     /** Number of faces with inverted normals (causes rendering/slicing issues) */
-    int64_t flipped_normals;
-    bool has_flipped_normals;
+    int64_t flipped_normals; bool has_flipped_normals;
     /** Number of self-intersecting faces (0 = clean geometry) */
-    int64_t self_intersections;
-    bool has_self_intersections;
+    int64_t self_intersections; bool has_self_intersections;
     /** Overall quality score 0-100 (100 = perfect for printing, <60 needs repair) */
-    double quality_score;
-    bool has_quality_score;
+    double quality_score; bool has_quality_score;
     /** Printability score 0-100 (considers supports, orientation, size constraints) */
-    double printability_score;
-    bool has_printability_score;
+    double printability_score; bool has_printability_score;
     /** Does this model require support structures for 3D printing? */
-    bool requires_supports;
-    bool has_requires_supports;
+    bool requires_supports; bool has_requires_supports;
     /** Detected overhang areas requiring support structures */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem **overhangs;
-    size_t overhangs_count;
-    bool has_overhangs;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem **overhangs; size_t overhangs_count; bool has_overhangs;
     /** Estimated print time in minutes using normal quality settings (0.2mm layers, 20% infill) */
-    int64_t estimated_print_time_minutes;
-    bool has_estimated_print_time_minutes;
+    int64_t estimated_print_time_minutes; bool has_estimated_print_time_minutes;
     /** Print time estimates for different quality presets */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *print_time_estimates;
-    bool has_print_time_estimates;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *print_time_estimates; bool has_print_time_estimates;
     /** Estimated material usage in grams using 20% infill (assumes PLA density 1.24g/cm³) */
-    double estimated_material_grams;
-    bool has_estimated_material_grams;
+    double estimated_material_grams; bool has_estimated_material_grams;
     /** Material usage estimates for different infill percentages */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *material_estimates;
-    bool has_material_estimates;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *material_estimates; bool has_material_estimates;
     /** Recommended print orientation for minimal support material and best results */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *recommended_orientation;
-    bool has_recommended_orientation;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *recommended_orientation; bool has_recommended_orientation;
     /** Slicer-derived recommended print settings based on model analysis (feeds into print job creation as defaults) */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *slicer_recommendations;
-    bool has_slicer_recommendations;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *slicer_recommendations; bool has_slicer_recommendations;
     /** Original file format unit detected from metadata or inferred from scale */
-    char *original_unit;
-    bool has_original_unit;
+    char *original_unit; bool has_original_unit;
     /** File format version (e.g., 'STL Binary', 'OBJ v4', 'PLY 1.0') */
-    char *format_version;
-    bool has_format_version;
+    char *format_version; bool has_format_version;
     /** Does the file contain per-vertex color information? */
-    bool has_color_data;
-    bool has_has_color_data;
+    bool has_color_data; bool has_has_color_data;
     /** Does the file contain UV texture mapping coordinates? */
-    bool has_texture_coordinates;
-    bool has_has_texture_coordinates;
+    bool has_texture_coordinates; bool has_has_texture_coordinates;
     /** Does the file contain per-vertex normal vectors? */
-    bool has_vertex_normals;
-    bool has_has_vertex_normals;
+    bool has_vertex_normals; bool has_has_vertex_normals;
     /** Tool/service that performed the analysis */
-    char *analyzed_by;
-    bool has_analyzed_by;
+    char *analyzed_by; bool has_analyzed_by;
     /** Version of the analysis algorithm (for tracking improvements) */
-    char *analysis_version;
-    bool has_analysis_version;
+    char *analysis_version; bool has_analysis_version;
     /** Confidence level of analysis results (0.0 = uncertain, 1.0 = highly confident) */
-    double analysis_confidence;
-    bool has_analysis_confidence;
+    double analysis_confidence; bool has_analysis_confidence;
     /** Warnings or issues detected during analysis (structured for programmatic handling) */
-    struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem **analysis_warnings;
-    size_t analysis_warnings_count;
-    bool has_analysis_warnings;
+    struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem **analysis_warnings; size_t analysis_warnings_count; bool has_analysis_warnings;
     /** ISO 8601 timestamp when analysis was performed (e.g., '2025-11-19T14:35:22Z') */
-    char *analyzed_at;
-    bool has_analyzed_at;
+    char *analyzed_at; bool has_analyzed_at;
     /** Detailed error message if status is FAILED */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     /** Machine-readable error code for programmatic error handling */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4682,24 +3574,17 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessage {
  * 3D bounding box dimensions in millimeters
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox {
-    double width;
-    bool has_width;
-    double height;
-    bool has_height;
-    double depth;
-    bool has_depth;
-    char *original_unit;
-    bool has_original_unit;
+    double width; bool has_width;
+    double height; bool has_height;
+    double depth; bool has_depth;
+    char *original_unit; bool has_original_unit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
-    double angle;
-    bool has_angle;
-    double area;
-    bool has_area;
-    char *location;
-    bool has_location;
+    double angle; bool has_angle;
+    double area; bool has_area;
+    char *location; bool has_location;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4707,12 +3592,9 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
  * Print time estimates for different quality presets
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
-    double draft;
-    bool has_draft;
-    double normal;
-    bool has_normal;
-    double high_quality;
-    bool has_high_quality;
+    double draft; bool has_draft;
+    double normal; bool has_normal;
+    double high_quality; bool has_high_quality;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4720,14 +3602,10 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
  * Material usage estimates for different infill percentages
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
-    double infill10;
-    bool has_infill10;
-    double infill20;
-    bool has_infill20;
-    double infill50;
-    bool has_infill50;
-    double infill100;
-    bool has_infill100;
+    double infill10; bool has_infill10;
+    double infill20; bool has_infill20;
+    double infill50; bool has_infill50;
+    double infill100; bool has_infill100;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4735,14 +3613,10 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
  * Recommended print orientation for minimal support material and best results
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation {
-    double rotation_x;
-    bool has_rotation_x;
-    double rotation_y;
-    bool has_rotation_y;
-    double rotation_z;
-    bool has_rotation_z;
-    char *reasoning;
-    bool has_reasoning;
+    double rotation_x; bool has_rotation_x;
+    double rotation_y; bool has_rotation_y;
+    double rotation_z; bool has_rotation_z;
+    char *reasoning; bool has_reasoning;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4750,34 +3624,22 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientati
  * Slicer-derived recommended print settings based on model analysis (feeds into print job creation as defaults)
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations {
-    double layer_height_mm;
-    bool has_layer_height_mm;
-    double infill_percentage;
-    bool has_infill_percentage;
-    double nozzle_size_mm;
-    bool has_nozzle_size_mm;
-    double print_speed_mm_s;
-    bool has_print_speed_mm_s;
-    double temperature_c;
-    bool has_temperature_c;
-    double bed_temperature_c;
-    bool has_bed_temperature_c;
-    bool support_enabled;
-    bool has_support_enabled;
-    char *material_type;
-    bool has_material_type;
-    int64_t estimated_layer_count;
-    bool has_estimated_layer_count;
+    double layer_height_mm; bool has_layer_height_mm;
+    double infill_percentage; bool has_infill_percentage;
+    double nozzle_size_mm; bool has_nozzle_size_mm;
+    double print_speed_mm_s; bool has_print_speed_mm_s;
+    double temperature_c; bool has_temperature_c;
+    double bed_temperature_c; bool has_bed_temperature_c;
+    bool support_enabled; bool has_support_enabled;
+    char *material_type; bool has_material_type;
+    int64_t estimated_layer_count; bool has_estimated_layer_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
-    char *severity;
-    bool has_severity;
+    char *code; bool has_code;
+    char *message; bool has_message;
+    char *severity; bool has_severity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4786,23 +3648,17 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessage {
     /** Unique identifier for the model to analyze */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** User ID who owns the model */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** Location of the 3D model file (legacy - used for direct download if minioPath not provided) */
-    struct worker_backend_StorageLocation *storage_location;
-    bool has_storage_location;
+    struct worker_backend_StorageLocation *storage_location; bool has_storage_location;
     /** Path to model in MinIO (e.g., 'raw_models/{modelId}/original.glb'). If provided, file will be read from MinIO instead of downloading from storage provider. */
-    char *minio_path;
-    bool has_minio_path;
+    char *minio_path; bool has_minio_path;
     /** ID of parent file-download job (for BullMQ dependency tracking). */
-    char *parent_job_id;
-    bool has_parent_job_id;
+    char *parent_job_id; bool has_parent_job_id;
     /** Optional analysis configuration parameters */
-    struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *analysis_options;
-    bool has_analysis_options;
+    struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *analysis_options; bool has_analysis_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4810,12 +3666,9 @@ struct worker_backend_ModelTechnicalMetadataRequestMessage {
  * Optional analysis configuration parameters
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
-    bool detailed_analysis;
-    bool has_detailed_analysis;
-    bool estimate_print_metrics;
-    bool has_estimate_print_metrics;
-    bool skip_cache;
-    bool has_skip_cache;
+    bool detailed_analysis; bool has_detailed_analysis;
+    bool estimate_print_metrics; bool has_estimate_print_metrics;
+    bool skip_cache; bool has_skip_cache;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4824,56 +3677,35 @@ struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
  */
 struct worker_backend_SlicingFdmRequestMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
-    char *storage_item_id;
-    bool has_storage_item_id;
+    char *storage_item_id; bool has_storage_item_id;
     /** UUID of the user's slicer profile from the database */
-    char *profile_id;
-    bool has_profile_id;
+    char *profile_id; bool has_profile_id;
     /** Human-readable profile name (e.g. 'My Bambu X1C - PLA Fine') */
-    char *profile_name;
-    bool has_profile_name;
+    char *profile_name; bool has_profile_name;
     /** OrcaSlicer printer profile JSON: nozzle_diameter, bed_shape, max speeds, acceleration, retraction */
-    char **printer_profile_keys;
-    cJSON **printer_profile_values;
-    size_t printer_profile_count;
-    bool has_printer_profile;
+    char **printer_profile_keys; cJSON **printer_profile_values; size_t printer_profile_count; bool has_printer_profile;
     /** OrcaSlicer process profile JSON: layer_height, sparse_infill_density, wall_loops, speeds, support settings */
-    char **process_profile_keys;
-    cJSON **process_profile_values;
-    size_t process_profile_count;
-    bool has_process_profile;
+    char **process_profile_keys; cJSON **process_profile_values; size_t process_profile_count; bool has_process_profile;
     /** OrcaSlicer filament profile JSON: filament_type, filament_density, temperature, flow_ratio, retraction */
-    char **filament_profile_keys;
-    cJSON **filament_profile_values;
-    size_t filament_profile_count;
-    bool has_filament_profile;
+    char **filament_profile_keys; cJSON **filament_profile_values; size_t filament_profile_count; bool has_filament_profile;
     /** Override: layer height in mm (takes precedence over processProfile) */
-    double layer_height;
-    bool has_layer_height;
+    double layer_height; bool has_layer_height;
     /** Override: infill percentage (0-100) */
-    double infill_percentage;
-    bool has_infill_percentage;
+    double infill_percentage; bool has_infill_percentage;
     /** Override: nozzle diameter in mm */
-    double nozzle_diameter;
-    bool has_nozzle_diameter;
+    double nozzle_diameter; bool has_nozzle_diameter;
     /** Override: outer wall print speed in mm/s */
-    double print_speed;
-    bool has_print_speed;
+    double print_speed; bool has_print_speed;
     /** Override: number of wall loops / perimeters */
-    int64_t wall_count;
-    bool has_wall_count;
+    int64_t wall_count; bool has_wall_count;
     /** Override: generate support structures */
-    bool support_enabled;
-    bool has_support_enabled;
+    bool support_enabled; bool has_support_enabled;
     /** Override: filament density in g/cm³ (default: 1.24 PLA) */
-    double material_density;
-    bool has_material_density;
+    double material_density; bool has_material_density;
     /** URL to POST the slicing result back to */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4882,47 +3714,33 @@ struct worker_backend_SlicingFdmRequestMessage {
  */
 struct worker_backend_SlicingFdmResultMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Status of the simulation */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Exact print time in hours (from toolpath analysis) */
-    double print_time_hours;
-    bool has_print_time_hours;
+    double print_time_hours; bool has_print_time_hours;
     /** Total filament weight in grams (including supports) */
-    double material_weight_grams;
-    bool has_material_weight_grams;
+    double material_weight_grams; bool has_material_weight_grams;
     /** Extruded material volume in cm³ */
-    double material_volume_cm3;
-    bool has_material_volume_cm3;
+    double material_volume_cm3; bool has_material_volume_cm3;
     /** Maximum Z height in mm */
-    double max_z_height_mm;
-    bool has_max_z_height_mm;
+    double max_z_height_mm; bool has_max_z_height_mm;
     /** Support structure filament weight in grams */
-    double support_material_weight_grams;
-    bool has_support_material_weight_grams;
+    double support_material_weight_grams; bool has_support_material_weight_grams;
     /** Total number of layers */
-    int64_t layer_count;
-    bool has_layer_count;
+    int64_t layer_count; bool has_layer_count;
     /** Total filament extrusion length in mm */
-    double total_extrusion_length_mm;
-    bool has_total_extrusion_length_mm;
+    double total_extrusion_length_mm; bool has_total_extrusion_length_mm;
     /** Engine that produced the result */
-    char *slicing_method;
-    bool has_slicing_method;
+    char *slicing_method; bool has_slicing_method;
     /** Version of the slicer engine used */
-    char *slicer_version;
-    bool has_slicer_version;
+    char *slicer_version; bool has_slicer_version;
     /** Name or ID of the slicer profile used */
-    char *profile_used;
-    bool has_profile_used;
+    char *profile_used; bool has_profile_used;
     /** Error code if simulation failed */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     /** Error message if simulation failed */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4931,26 +3749,19 @@ struct worker_backend_SlicingFdmResultMessage {
  */
 struct worker_backend_SlicingSimulationRequestMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
-    char *storage_item_id;
-    bool has_storage_item_id;
+    char *storage_item_id; bool has_storage_item_id;
     /** Printing technology: FDM, SLA, MSLA, SLS */
-    worker_backend_SlicingSimulationRequestMessageTechnology technology;
-    bool has_technology;
+    worker_backend_SlicingSimulationRequestMessageTechnology technology; bool has_technology;
     /** Complete slicer profile with user settings. For FDM: OrcaSlicer-compatible JSON profiles. For SLA: exposure/lift parameters. */
-    struct worker_backend_SlicingSimulationRequestMessageSlicerProfile *slicer_profile;
-    bool has_slicer_profile;
+    struct worker_backend_SlicingSimulationRequestMessageSlicerProfile *slicer_profile; bool has_slicer_profile;
     /** DEPRECATED: Legacy simple config format. Use slicerProfile instead. */
-    struct worker_backend_SlicingSimulationRequestMessageSlicerConfig *slicer_config;
-    bool has_slicer_config;
+    struct worker_backend_SlicingSimulationRequestMessageSlicerConfig *slicer_config; bool has_slicer_config;
     /** DEPRECATED: UUID of the slicer profile. Use slicerProfile.profileId instead. */
-    char *slicer_profile_id;
-    bool has_slicer_profile_id;
+    char *slicer_profile_id; bool has_slicer_profile_id;
     /** URL to POST the slicing result back to */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4958,40 +3769,19 @@ struct worker_backend_SlicingSimulationRequestMessage {
  * Complete slicer profile with user settings. For FDM: OrcaSlicer-compatible JSON profiles. For SLA: exposure/lift parameters.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
-    char *profile_id;
-    bool has_profile_id;
-    char *profile_name;
-    bool has_profile_name;
-    char **printer_profile_keys;
-    cJSON **printer_profile_values;
-    size_t printer_profile_count;
-    bool has_printer_profile;
-    char **process_profile_keys;
-    cJSON **process_profile_values;
-    size_t process_profile_count;
-    bool has_process_profile;
-    char **filament_profile_keys;
-    cJSON **filament_profile_values;
-    size_t filament_profile_count;
-    bool has_filament_profile;
-    char **sla_profile_keys;
-    cJSON **sla_profile_values;
-    size_t sla_profile_count;
-    bool has_sla_profile;
-    double layer_height;
-    bool has_layer_height;
-    double infill_percentage;
-    bool has_infill_percentage;
-    double material_density;
-    bool has_material_density;
-    double nozzle_diameter;
-    bool has_nozzle_diameter;
-    double print_speed;
-    bool has_print_speed;
-    bool support_enabled;
-    bool has_support_enabled;
-    int64_t wall_count;
-    bool has_wall_count;
+    char *profile_id; bool has_profile_id;
+    char *profile_name; bool has_profile_name;
+    char **printer_profile_keys; cJSON **printer_profile_values; size_t printer_profile_count; bool has_printer_profile;
+    char **process_profile_keys; cJSON **process_profile_values; size_t process_profile_count; bool has_process_profile;
+    char **filament_profile_keys; cJSON **filament_profile_values; size_t filament_profile_count; bool has_filament_profile;
+    char **sla_profile_keys; cJSON **sla_profile_values; size_t sla_profile_count; bool has_sla_profile;
+    double layer_height; bool has_layer_height;
+    double infill_percentage; bool has_infill_percentage;
+    double material_density; bool has_material_density;
+    double nozzle_diameter; bool has_nozzle_diameter;
+    double print_speed; bool has_print_speed;
+    bool support_enabled; bool has_support_enabled;
+    int64_t wall_count; bool has_wall_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -4999,12 +3789,9 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
  * DEPRECATED: Legacy simple config format. Use slicerProfile instead.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
-    double layer_height;
-    bool has_layer_height;
-    double infill;
-    bool has_infill;
-    double material_density;
-    bool has_material_density;
+    double layer_height; bool has_layer_height;
+    double infill; bool has_infill;
+    double material_density; bool has_material_density;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5013,47 +3800,33 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
  */
 struct worker_backend_SlicingSimulationResultMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Status of the simulation */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Exact print time in hours (from toolpath or cross-sectional analysis) */
-    double print_time_hours;
-    bool has_print_time_hours;
+    double print_time_hours; bool has_print_time_hours;
     /** Total material weight in grams (filament or resin, including supports) */
-    double material_weight_grams;
-    bool has_material_weight_grams;
+    double material_weight_grams; bool has_material_weight_grams;
     /** Material volume in cm³ */
-    double material_volume_cm3;
-    bool has_material_volume_cm3;
+    double material_volume_cm3; bool has_material_volume_cm3;
     /** Maximum Z height in mm */
-    double max_z_height_mm;
-    bool has_max_z_height_mm;
+    double max_z_height_mm; bool has_max_z_height_mm;
     /** Support structure material weight in grams */
-    double support_material_weight_grams;
-    bool has_support_material_weight_grams;
+    double support_material_weight_grams; bool has_support_material_weight_grams;
     /** Total number of layers */
-    int64_t layer_count;
-    bool has_layer_count;
+    int64_t layer_count; bool has_layer_count;
     /** Total filament extrusion length in mm (FDM only) */
-    double total_extrusion_length_mm;
-    bool has_total_extrusion_length_mm;
+    double total_extrusion_length_mm; bool has_total_extrusion_length_mm;
     /** Engine that produced the result: orcaslicer_toolpath, pyslm_cross_section, heuristic_volumetric */
-    worker_backend_SlicingSimulationResultMessageSlicingMethod slicing_method;
-    bool has_slicing_method;
+    worker_backend_SlicingSimulationResultMessageSlicingMethod slicing_method; bool has_slicing_method;
     /** Version of the slicer engine used */
-    char *slicer_version;
-    bool has_slicer_version;
+    char *slicer_version; bool has_slicer_version;
     /** Name or ID of the slicer profile used */
-    char *profile_used;
-    bool has_profile_used;
+    char *profile_used; bool has_profile_used;
     /** Error code if simulation failed */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     /** Error message if simulation failed */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5062,50 +3835,35 @@ struct worker_backend_SlicingSimulationResultMessage {
  */
 struct worker_backend_SlicingSlaRequestMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
-    char *storage_item_id;
-    bool has_storage_item_id;
+    char *storage_item_id; bool has_storage_item_id;
     /** SLA or MSLA */
-    worker_backend_SlicingSlaRequestMessageTechnology technology;
-    bool has_technology;
+    worker_backend_SlicingSlaRequestMessageTechnology technology; bool has_technology;
     /** UUID of the user's slicer profile from the database */
-    char *profile_id;
-    bool has_profile_id;
+    char *profile_id; bool has_profile_id;
     /** Human-readable profile name (e.g. 'Elegoo Mars 3 - Standard Grey') */
-    char *profile_name;
-    bool has_profile_name;
+    char *profile_name; bool has_profile_name;
     /** Layer height in mm (default: 0.05) */
-    double layer_height;
-    bool has_layer_height;
+    double layer_height; bool has_layer_height;
     /** Normal layer UV exposure time in seconds (default: 2.5) */
-    double exposure_time;
-    bool has_exposure_time;
+    double exposure_time; bool has_exposure_time;
     /** Bottom/burn-in layer exposure time in seconds (default: 30) */
-    double bottom_exposure_time;
-    bool has_bottom_exposure_time;
+    double bottom_exposure_time; bool has_bottom_exposure_time;
     /** Number of bottom/burn-in layers (default: 5) */
-    int64_t bottom_layers;
-    bool has_bottom_layers;
+    int64_t bottom_layers; bool has_bottom_layers;
     /** Platform lift height in mm between layers (default: 5.0) */
-    double lift_height;
-    bool has_lift_height;
+    double lift_height; bool has_lift_height;
     /** Platform lift speed in mm/min (default: 60) */
-    double lift_speed;
-    bool has_lift_speed;
+    double lift_speed; bool has_lift_speed;
     /** Platform retract speed in mm/min (default: 150) */
-    double retract_speed;
-    bool has_retract_speed;
+    double retract_speed; bool has_retract_speed;
     /** Resin density in g/cm³ (default: 1.1) */
-    double resin_density;
-    bool has_resin_density;
+    double resin_density; bool has_resin_density;
     /** Generate support structures (default: true for SLA) */
-    bool support_enabled;
-    bool has_support_enabled;
+    bool support_enabled; bool has_support_enabled;
     /** URL to POST the slicing result back to */
-    char *webhook_url;
-    bool has_webhook_url;
+    char *webhook_url; bool has_webhook_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5114,47 +3872,33 @@ struct worker_backend_SlicingSlaRequestMessage {
  */
 struct worker_backend_SlicingSlaResultMessage {
     /** UUID of the model */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Status of the simulation */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Exact print time in hours (from cross-sectional analysis) */
-    double print_time_hours;
-    bool has_print_time_hours;
+    double print_time_hours; bool has_print_time_hours;
     /** Total resin weight in grams (including supports) */
-    double material_weight_grams;
-    bool has_material_weight_grams;
+    double material_weight_grams; bool has_material_weight_grams;
     /** Cured resin volume in cm³ (from cross-sectional area integration) */
-    double material_volume_cm3;
-    bool has_material_volume_cm3;
+    double material_volume_cm3; bool has_material_volume_cm3;
     /** Maximum Z height in mm */
-    double max_z_height_mm;
-    bool has_max_z_height_mm;
+    double max_z_height_mm; bool has_max_z_height_mm;
     /** Support structure resin weight in grams */
-    double support_material_weight_grams;
-    bool has_support_material_weight_grams;
+    double support_material_weight_grams; bool has_support_material_weight_grams;
     /** Total number of layers */
-    int64_t layer_count;
-    bool has_layer_count;
+    int64_t layer_count; bool has_layer_count;
     /** Maximum cross-sectional area in mm² (affects MSLA peel force) */
-    double max_cross_section_area_mm2;
-    bool has_max_cross_section_area_mm2;
+    double max_cross_section_area_mm2; bool has_max_cross_section_area_mm2;
     /** Engine that produced the result */
-    char *slicing_method;
-    bool has_slicing_method;
+    char *slicing_method; bool has_slicing_method;
     /** Version of PySLM / trimesh used */
-    char *slicer_version;
-    bool has_slicer_version;
+    char *slicer_version; bool has_slicer_version;
     /** Name or ID of the slicer profile used */
-    char *profile_used;
-    bool has_profile_used;
+    char *profile_used; bool has_profile_used;
     /** Error code if simulation failed */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     /** Error message if simulation failed */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5163,35 +3907,21 @@ struct worker_backend_SlicingSlaResultMessage {
  */
 struct worker_backend_TextureGenerationCompletedMessage {
     /** The unique job identifier matching the original request. */
-    char *job_id;
-    bool has_job_id;
+    char *job_id; bool has_job_id;
     /** The ID of the model that was textured. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The tenant who owns the model. */
-    char *tenant_id;
-    bool has_tenant_id;
+    char *tenant_id; bool has_tenant_id;
     /** The result status of the texture generation. */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** S3 URLs of generated texture artifacts. Present only when status is 'completed'. */
-    char **artifacts_keys;
-    cJSON **artifacts_values;
-    size_t artifacts_count;
-    bool has_artifacts;
+    char **artifacts_keys; cJSON **artifacts_values; size_t artifacts_count; bool has_artifacts;
     /** Error details. Present only when status is 'failed'. */
-    char **error_keys;
-    cJSON **error_values;
-    size_t error_count;
-    bool has_error;
+    char **error_keys; cJSON **error_values; size_t error_count; bool has_error;
     /** Pipeline performance metrics. */
-    char **metrics_keys;
-    cJSON **metrics_values;
-    size_t metrics_count;
-    bool has_metrics;
+    char **metrics_keys; cJSON **metrics_values; size_t metrics_count; bool has_metrics;
     /** Credit reservation ID to confirm (on success) or release (on failure). */
-    char *credit_reservation_id;
-    bool has_credit_reservation_id;
+    char *credit_reservation_id; bool has_credit_reservation_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5200,29 +3930,21 @@ struct worker_backend_TextureGenerationCompletedMessage {
  */
 struct worker_backend_TextureGenerationRequestMessage {
     /** Unique job identifier for tracking. */
-    char *job_id;
-    bool has_job_id;
+    char *job_id; bool has_job_id;
     /** The unique identifier for the model to texture. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The identifier of the tenant requesting the generation. */
-    char *tenant_id;
-    bool has_tenant_id;
+    char *tenant_id; bool has_tenant_id;
     /** S3 URL to the source mesh file (GLB, OBJ, or STL). */
-    char *mesh_url;
-    bool has_mesh_url;
+    char *mesh_url; bool has_mesh_url;
     /** Text description of the desired texture (1-500 characters). Example: 'weathered bronze with green patina'. */
-    char *prompt;
-    bool has_prompt;
+    char *prompt; bool has_prompt;
     /** Style preset to guide the texture generation aesthetic. */
-    char *style_preset;
-    bool has_style_preset;
+    char *style_preset; bool has_style_preset;
     /** Output texture resolution (width = height in pixels). */
-    int64_t resolution;
-    bool has_resolution;
+    int64_t resolution; bool has_resolution;
     /** Credit reservation ID from the credit ledger. Must be confirmed on completion or released on failure. */
-    char *credit_reservation_id;
-    bool has_credit_reservation_id;
+    char *credit_reservation_id; bool has_credit_reservation_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5231,45 +3953,31 @@ struct worker_backend_TextureGenerationRequestMessage {
  */
 struct worker_backend_ThumbnailGenerationCompletedMessage {
     /** The ID of the original job that requested the thumbnail generation. */
-    char *original_job_id;
-    bool has_original_job_id;
+    char *original_job_id; bool has_original_job_id;
     /** The ID of the model that the thumbnail was generated for. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The status of the thumbnail generation. */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** The path to the generated thumbnail. */
-    char *thumbnail_path;
-    bool has_thumbnail_path;
+    char *thumbnail_path; bool has_thumbnail_path;
     /** Array of 360° thumbnail view paths (16 angles) for vision-based analysis. */
-    struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem **thumbnail360_views;
-    size_t thumbnail360_views_count;
-    bool has_thumbnail360_views;
+    struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem **thumbnail360_views; size_t thumbnail360_views_count; bool has_thumbnail360_views;
     /** The path to the generated GLTF/GLB 3D preview file. */
-    char *gltf_preview_path;
-    bool has_gltf_preview_path;
+    char *gltf_preview_path; bool has_gltf_preview_path;
     /** The path to the generated animated MP4 preview file. */
-    char *animated_preview_path;
-    bool has_animated_preview_path;
+    char *animated_preview_path; bool has_animated_preview_path;
     /** An error message if the thumbnail generation failed. */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     /** The storage location of the model. */
-    struct worker_backend_StorageLocation *storage_location;
-    bool has_storage_location;
+    struct worker_backend_StorageLocation *storage_location; bool has_storage_location;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
-    int64_t angle_index;
-    bool has_angle_index;
-    int64_t index;
-    bool has_index;
-    char *storage_path;
-    bool has_storage_path;
-    char *url;
-    bool has_url;
+    int64_t angle_index; bool has_angle_index;
+    int64_t index; bool has_index;
+    char *storage_path; bool has_storage_path;
+    char *url; bool has_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5278,29 +3986,21 @@ struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
  */
 struct worker_backend_ThumbnailGenerationRequestMessage {
     /** The unique identifier for the model requiring a thumbnail. */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** The identifier of the user who owns the entity. */
-    char *owner_id;
-    bool has_owner_id;
+    char *owner_id; bool has_owner_id;
     /** The storage location of the model (legacy - used for direct download if minioPath not provided). */
-    struct worker_backend_StorageLocation *storage_location;
-    bool has_storage_location;
+    struct worker_backend_StorageLocation *storage_location; bool has_storage_location;
     /** Path to model in MinIO (e.g., 'raw_models/{modelId}/original.glb'). If provided, file will be read from MinIO instead of downloading from storage provider. */
-    char *minio_path;
-    bool has_minio_path;
+    char *minio_path; bool has_minio_path;
     /** The type of preview to generate, e.g., 'default', 'static', 'glb'. */
-    char *preview_type;
-    bool has_preview_type;
+    char *preview_type; bool has_preview_type;
     /** Generate 16 angle views for 360° preview (4 horizontal x 4 vertical angles) for enhanced vision-based metadata analysis. */
-    bool generate360_views;
-    bool has_generate360_views;
+    bool generate360_views; bool has_generate360_views;
     /** ID of parent file-download job (for BullMQ dependency tracking). */
-    char *parent_job_id;
-    bool has_parent_job_id;
+    char *parent_job_id; bool has_parent_job_id;
     /** User-defined customizations for the thumbnail. */
-    struct worker_backend_ThumbnailGenerationRequestMessageCustomization *customization;
-    bool has_customization;
+    struct worker_backend_ThumbnailGenerationRequestMessageCustomization *customization; bool has_customization;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5308,44 +4008,31 @@ struct worker_backend_ThumbnailGenerationRequestMessage {
  * User-defined customizations for the thumbnail.
  */
 struct worker_backend_ThumbnailGenerationRequestMessageCustomization {
-    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *texture;
-    bool has_texture;
-    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *background;
-    bool has_background;
-    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *watermark;
-    bool has_watermark;
+    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *texture; bool has_texture;
+    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *background; bool has_background;
+    struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *watermark; bool has_watermark;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture {
-    char *storage_connection_id;
-    bool has_storage_connection_id;
-    char *path;
-    bool has_path;
+    char *storage_connection_id; bool has_storage_connection_id;
+    char *path; bool has_path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground {
-    char *storage_connection_id;
-    bool has_storage_connection_id;
-    char *path;
-    bool has_path;
-    char *color;
-    bool has_color;
+    char *storage_connection_id; bool has_storage_connection_id;
+    char *path; bool has_path;
+    char *color; bool has_color;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark {
-    char *storage_connection_id;
-    bool has_storage_connection_id;
-    char *path;
-    bool has_path;
-    char *text;
-    bool has_text;
-    char *position;
-    bool has_position;
-    double opacity;
-    bool has_opacity;
+    char *storage_connection_id; bool has_storage_connection_id;
+    char *path; bool has_path;
+    char *text; bool has_text;
+    char *position; bool has_position;
+    double opacity; bool has_opacity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5377,50 +4064,35 @@ struct worker_backend_UserEngagementEventMessage {
     /** Unique identifier of the user */
     char *user_id;
     /** User's email (hashed for privacy in analytics) */
-    char *user_email;
-    bool has_user_email;
+    char *user_email; bool has_user_email;
     /** When the user account was created (for cohort analysis) */
-    char *user_created_at;
-    bool has_user_created_at;
+    char *user_created_at; bool has_user_created_at;
     /** Current subscription plan tier */
-    char *user_plan_tier;
-    bool has_user_plan_tier;
+    char *user_plan_tier; bool has_user_plan_tier;
     /** User session identifier for grouping actions */
-    char *session_id;
-    bool has_session_id;
+    char *session_id; bool has_session_id;
     /** Request ID for correlation with logs */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Additional context about the action */
-    struct worker_backend_UserEngagementEventMessageActionDetails *action_details;
-    bool has_action_details;
+    struct worker_backend_UserEngagementEventMessageActionDetails *action_details; bool has_action_details;
     /** Where the action originated */
-    char *source;
-    bool has_source;
+    char *source; bool has_source;
     /** HTTP method used */
-    char *http_method;
-    bool has_http_method;
+    char *http_method; bool has_http_method;
     /** API endpoint path */
-    char *http_url;
-    bool has_http_url;
+    char *http_url; bool has_http_url;
     /** HTTP response status code */
-    int64_t http_status_code;
-    bool has_http_status_code;
+    int64_t http_status_code; bool has_http_status_code;
     /** Action duration in milliseconds */
-    double duration_ms;
-    bool has_duration_ms;
+    double duration_ms; bool has_duration_ms;
     /** A/B test or experiment ID */
-    char *experiment_id;
-    bool has_experiment_id;
+    char *experiment_id; bool has_experiment_id;
     /** Experiment variant/group */
-    char *experiment_variant;
-    bool has_experiment_variant;
+    char *experiment_variant; bool has_experiment_variant;
     /** Deployment environment */
-    char *environment;
-    bool has_environment;
+    char *environment; bool has_environment;
     /** Client/browser information (anonymized) */
-    struct worker_backend_UserEngagementEventMessageClientInfo *client_info;
-    bool has_client_info;
+    struct worker_backend_UserEngagementEventMessageClientInfo *client_info; bool has_client_info;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5428,32 +4100,19 @@ struct worker_backend_UserEngagementEventMessage {
  * Additional context about the action
  */
 struct worker_backend_UserEngagementEventMessageActionDetails {
-    char *onboarding_step;
-    bool has_onboarding_step;
-    char *model_id;
-    bool has_model_id;
-    char *model_status;
-    bool has_model_status;
-    int64_t model_count;
-    bool has_model_count;
-    char *marketplace;
-    bool has_marketplace;
-    char *marketplace_listing_id;
-    bool has_marketplace_listing_id;
-    char *marketplace_action;
-    bool has_marketplace_action;
-    char *previous_plan_tier;
-    bool has_previous_plan_tier;
-    char *new_plan_tier;
-    bool has_new_plan_tier;
-    char *feature_name;
-    bool has_feature_name;
-    char *feature_category;
-    bool has_feature_category;
-    char *storage_provider;
-    bool has_storage_provider;
-    char *setting_changed;
-    bool has_setting_changed;
+    char *onboarding_step; bool has_onboarding_step;
+    char *model_id; bool has_model_id;
+    char *model_status; bool has_model_status;
+    int64_t model_count; bool has_model_count;
+    char *marketplace; bool has_marketplace;
+    char *marketplace_listing_id; bool has_marketplace_listing_id;
+    char *marketplace_action; bool has_marketplace_action;
+    char *previous_plan_tier; bool has_previous_plan_tier;
+    char *new_plan_tier; bool has_new_plan_tier;
+    char *feature_name; bool has_feature_name;
+    char *feature_category; bool has_feature_category;
+    char *storage_provider; bool has_storage_provider;
+    char *setting_changed; bool has_setting_changed;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5461,14 +4120,10 @@ struct worker_backend_UserEngagementEventMessageActionDetails {
  * Client/browser information (anonymized)
  */
 struct worker_backend_UserEngagementEventMessageClientInfo {
-    char *user_agent;
-    bool has_user_agent;
-    char *platform;
-    bool has_platform;
-    char *browser;
-    bool has_browser;
-    char *browser_version;
-    bool has_browser_version;
+    char *user_agent; bool has_user_agent;
+    char *platform; bool has_platform;
+    char *browser; bool has_browser;
+    char *browser_version; bool has_browser_version;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5489,34 +4144,23 @@ struct worker_backend_WorkerAnalyticsEventMessage {
     /** ISO 8601 timestamp of event emission */
     char *timestamp;
     /** User who owns the model/triggered the job */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Model identifier (if applicable) */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Metamodel identifier (if applicable) */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Storage item identifier (for download events) */
-    char *storage_item_id;
-    bool has_storage_item_id;
+    char *storage_item_id; bool has_storage_item_id;
     /** Job completion status */
-    char *status;
-    bool has_status;
+    char *status; bool has_status;
     /** Error code if status is failure */
-    char *error_code;
-    bool has_error_code;
+    char *error_code; bool has_error_code;
     /** Error message if status is failure */
-    char *error_message;
-    bool has_error_message;
+    char *error_message; bool has_error_message;
     /** Processing time metrics in milliseconds */
-    struct worker_backend_JobTiming *timing;
-    bool has_timing;
+    struct worker_backend_JobTiming *timing; bool has_timing;
     /** Worker-specific metrics. Structure varies by eventType. */
-    char **metrics_keys;
-    cJSON **metrics_values;
-    size_t metrics_count;
-    bool has_metrics;
+    char **metrics_keys; cJSON **metrics_values; size_t metrics_count; bool has_metrics;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5525,16 +4169,11 @@ struct worker_backend_WorkerAnalyticsEventMessage {
  */
 struct worker_backend_JobTiming {
     /** Time the job waited in the queue. */
-    double queue_wait_ms;
-    bool has_queue_wait_ms;
+    double queue_wait_ms; bool has_queue_wait_ms;
     /** Time spent processing the job. */
-    double processing_ms;
-    bool has_processing_ms;
+    double processing_ms; bool has_processing_ms;
     /** Duration of each processing stage, by stage name. */
-    char **stages_keys;
-    double *stages_values;
-    size_t stages_count;
-    bool has_stages;
+    char **stages_keys; double *stages_values; size_t stages_count; bool has_stages;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5562,55 +4201,37 @@ struct worker_backend_WorkerMetricsEnrichedEventMessage {
     /** Job completion status */
     char *status;
     /** User who owns the resource/triggered the job */
-    char *user_id;
-    bool has_user_id;
+    char *user_id; bool has_user_id;
     /** Organization/tenant ID (for multi-tenant deployments) */
-    char *tenant_id;
-    bool has_tenant_id;
+    char *tenant_id; bool has_tenant_id;
     /** Session ID for correlating user actions */
-    char *session_id;
-    bool has_session_id;
+    char *session_id; bool has_session_id;
     /** Request ID from originating API call (X-Request-Id) */
-    char *request_id;
-    bool has_request_id;
+    char *request_id; bool has_request_id;
     /** Model ID being processed */
-    char *model_id;
-    bool has_model_id;
+    char *model_id; bool has_model_id;
     /** Metamodel ID being processed */
-    char *metamodel_id;
-    bool has_metamodel_id;
+    char *metamodel_id; bool has_metamodel_id;
     /** Storage item ID (for file operations) */
-    char *storage_item_id;
-    bool has_storage_item_id;
+    char *storage_item_id; bool has_storage_item_id;
     /** Comprehensive timing breakdown */
-    struct worker_backend_JobTiming *timing;
-    bool has_timing;
+    struct worker_backend_JobTiming *timing; bool has_timing;
     /** LLM token usage and cost breakdown */
-    struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *llm_usage;
-    bool has_llm_usage;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *llm_usage; bool has_llm_usage;
     /** System resource consumption during job */
-    struct worker_backend_WorkerMetricsEnrichedEventMessageResources *resources;
-    bool has_resources;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageResources *resources; bool has_resources;
     /** Worker-specific metrics (varies by worker type) */
-    char **worker_metrics_keys;
-    cJSON **worker_metrics_values;
-    size_t worker_metrics_count;
-    bool has_worker_metrics;
+    char **worker_metrics_keys; cJSON **worker_metrics_values; size_t worker_metrics_count; bool has_worker_metrics;
     /** Error details if status is failure */
-    struct worker_backend_WorkerMetricsEnrichedEventMessageError *error;
-    bool has_error;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageError *error; bool has_error;
     /** Deployment environment */
-    char *environment;
-    bool has_environment;
+    char *environment; bool has_environment;
     /** Cloud region/datacenter */
-    char *region;
-    bool has_region;
+    char *region; bool has_region;
     /** Worker service version */
-    char *worker_version;
-    bool has_worker_version;
+    char *worker_version; bool has_worker_version;
     /** Pod/container hostname */
-    char *hostname;
-    bool has_hostname;
+    char *hostname; bool has_hostname;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5618,30 +4239,18 @@ struct worker_backend_WorkerMetricsEnrichedEventMessage {
  * LLM token usage and cost breakdown
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
-    char *provider;
-    bool has_provider;
-    char *model;
-    bool has_model;
-    int64_t tokens_prompt;
-    bool has_tokens_prompt;
-    int64_t tokens_completion;
-    bool has_tokens_completion;
-    int64_t tokens_total;
-    bool has_tokens_total;
-    double cost_per_prompt_token;
-    bool has_cost_per_prompt_token;
-    double cost_per_completion_token;
-    bool has_cost_per_completion_token;
-    double total_cost_usd;
-    bool has_total_cost_usd;
-    bool cache_hit;
-    bool has_cache_hit;
-    int64_t retries;
-    bool has_retries;
-    bool fallback_used;
-    bool has_fallback_used;
-    double model_latency_ms;
-    bool has_model_latency_ms;
+    char *provider; bool has_provider;
+    char *model; bool has_model;
+    int64_t tokens_prompt; bool has_tokens_prompt;
+    int64_t tokens_completion; bool has_tokens_completion;
+    int64_t tokens_total; bool has_tokens_total;
+    double cost_per_prompt_token; bool has_cost_per_prompt_token;
+    double cost_per_completion_token; bool has_cost_per_completion_token;
+    double total_cost_usd; bool has_total_cost_usd;
+    bool cache_hit; bool has_cache_hit;
+    int64_t retries; bool has_retries;
+    bool fallback_used; bool has_fallback_used;
+    double model_latency_ms; bool has_model_latency_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5649,64 +4258,43 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
  * System resource consumption during job
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageResources {
-    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *cpu;
-    bool has_cpu;
-    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *memory;
-    bool has_memory;
-    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *disk;
-    bool has_disk;
-    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *network;
-    bool has_network;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *cpu; bool has_cpu;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *memory; bool has_memory;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *disk; bool has_disk;
+    struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *network; bool has_network;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu {
-    double peak_percent;
-    bool has_peak_percent;
-    double avg_percent;
-    bool has_avg_percent;
-    double system_time_ms;
-    bool has_system_time_ms;
-    double user_time_ms;
-    bool has_user_time_ms;
+    double peak_percent; bool has_peak_percent;
+    double avg_percent; bool has_avg_percent;
+    double system_time_ms; bool has_system_time_ms;
+    double user_time_ms; bool has_user_time_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory {
-    double peak_mb;
-    bool has_peak_mb;
-    double avg_mb;
-    bool has_avg_mb;
-    double start_mb;
-    bool has_start_mb;
-    double end_mb;
-    bool has_end_mb;
-    bool leak_detected;
-    bool has_leak_detected;
+    double peak_mb; bool has_peak_mb;
+    double avg_mb; bool has_avg_mb;
+    double start_mb; bool has_start_mb;
+    double end_mb; bool has_end_mb;
+    bool leak_detected; bool has_leak_detected;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk {
-    int64_t bytes_read;
-    bool has_bytes_read;
-    int64_t bytes_written;
-    bool has_bytes_written;
-    int64_t ops_read;
-    bool has_ops_read;
-    int64_t ops_write;
-    bool has_ops_write;
+    int64_t bytes_read; bool has_bytes_read;
+    int64_t bytes_written; bool has_bytes_written;
+    int64_t ops_read; bool has_ops_read;
+    int64_t ops_write; bool has_ops_write;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
-    int64_t bytes_received;
-    bool has_bytes_received;
-    int64_t bytes_sent;
-    bool has_bytes_sent;
-    int64_t api_calls_count;
-    bool has_api_calls_count;
-    double avg_latency_ms;
-    bool has_avg_latency_ms;
+    int64_t bytes_received; bool has_bytes_received;
+    int64_t bytes_sent; bool has_bytes_sent;
+    int64_t api_calls_count; bool has_api_calls_count;
+    double avg_latency_ms; bool has_avg_latency_ms;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5714,12 +4302,9 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
  * Error details if status is failure
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageError {
-    char *code;
-    bool has_code;
-    char *message;
-    bool has_message;
-    char *category;
-    bool has_category;
+    char *code; bool has_code;
+    char *message; bool has_message;
+    char *category; bool has_category;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5753,40 +4338,32 @@ struct worker_backend_JobStatus {
     /** The payload the job was created with (any JSON value). */
     cJSON *data;
     /** Value returned by the worker once the job completed (any JSON value); null before. */
-    cJSON *returnvalue;
-    bool has_returnvalue;
+    cJSON *returnvalue; bool has_returnvalue;
     /** Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report. */
-    cJSON *progress;
-    bool has_progress;
-    bool progress_is_null;
+    cJSON *progress; bool has_progress; bool progress_is_null;
     /** Creation time of the job, in milliseconds since the Unix epoch. */
     int64_t timestamp;
     /** How many times the job was attempted. */
-    int64_t attempts_made;
-    bool has_attempts_made;
-    bool attempts_made_is_null;
+    int64_t attempts_made; bool has_attempts_made; bool attempts_made_is_null;
     /** Why the job failed (state failed). */
-    char *failed_reason;
-    bool has_failed_reason;
-    bool failed_reason_is_null;
+    char *failed_reason; bool has_failed_reason; bool failed_reason_is_null;
     /** When a worker started the job, in milliseconds since the Unix epoch. */
-    int64_t processed_on;
-    bool has_processed_on;
-    bool processed_on_is_null;
+    int64_t processed_on; bool has_processed_on; bool processed_on_is_null;
     /** When the job completed or failed, in milliseconds since the Unix epoch. */
-    int64_t finished_on;
-    bool has_finished_on;
-    bool finished_on_is_null;
+    int64_t finished_on; bool has_finished_on; bool finished_on_is_null;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* AnalyticsCollectionRequestMessage (object) */
 bool worker_backend_AnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_new(void);
 void worker_backend_AnalyticsCollectionRequestMessage_init(worker_backend_AnalyticsCollectionRequestMessage *v);
 worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -5797,9 +4374,6 @@ char *worker_backend_AnalyticsCollectionRequestMessage_print(const worker_backen
 
 /* AnalyticsCollectionRequestMessageOptions (object) */
 bool worker_backend_AnalyticsCollectionRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_new(void);
 void worker_backend_AnalyticsCollectionRequestMessageOptions_init(worker_backend_AnalyticsCollectionRequestMessageOptions *v);
 worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -5810,9 +4384,6 @@ char *worker_backend_AnalyticsCollectionRequestMessageOptions_print(const worker
 
 /* BackendLoggingEventMessage (object) */
 bool worker_backend_BackendLoggingEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_new(void);
 void worker_backend_BackendLoggingEventMessage_init(worker_backend_BackendLoggingEventMessage *v);
 worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -5823,9 +4394,6 @@ char *worker_backend_BackendLoggingEventMessage_print(const worker_backend_Backe
 
 /* BackendLoggingEventMessageMetadata (object) */
 bool worker_backend_BackendLoggingEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_new(void);
 void worker_backend_BackendLoggingEventMessageMetadata_init(worker_backend_BackendLoggingEventMessageMetadata *v);
 worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -5836,9 +4404,6 @@ char *worker_backend_BackendLoggingEventMessageMetadata_print(const worker_backe
 
 /* EtsyAnalyticsSyncCompletedMessage (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_new(void);
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_init(worker_backend_EtsyAnalyticsSyncCompletedMessage *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -5849,9 +4414,6 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessage_print(const worker_backen
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_new(void);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -5862,9 +4424,6 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_print(const wo
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_from_json(const cJSON *json, worker_backend_error *err);
@@ -5875,9 +4434,6 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_print
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -5888,9 +4444,6 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSe
 
 /* CredentialUpdate (object) */
 bool worker_backend_CredentialUpdate_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_new(void);
 void worker_backend_CredentialUpdate_init(worker_backend_CredentialUpdate *v);
 worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_from_json(const cJSON *json, worker_backend_error *err);
@@ -5901,9 +4454,6 @@ char *worker_backend_CredentialUpdate_print(const worker_backend_CredentialUpdat
 
 /* EtsyAnalyticsSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_new(void);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -5914,9 +4464,6 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_print(const wor
 
 /* EtsyAnalyticsSyncRequestMessage (object) */
 bool worker_backend_EtsyAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_new(void);
 void worker_backend_EtsyAnalyticsSyncRequestMessage_init(worker_backend_EtsyAnalyticsSyncRequestMessage *v);
 worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -5927,9 +4474,6 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessage_print(const worker_backend_
 
 /* EtsyOAuthCredentials (object) */
 bool worker_backend_EtsyOAuthCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_new(void);
 void worker_backend_EtsyOAuthCredentials_init(worker_backend_EtsyOAuthCredentials *v);
 worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -5940,9 +4484,6 @@ char *worker_backend_EtsyOAuthCredentials_print(const worker_backend_EtsyOAuthCr
 
 /* AnalyticsTimeRange (object) */
 bool worker_backend_AnalyticsTimeRange_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_new(void);
 void worker_backend_AnalyticsTimeRange_init(worker_backend_AnalyticsTimeRange *v);
 worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_from_json(const cJSON *json, worker_backend_error *err);
@@ -5953,9 +4494,6 @@ char *worker_backend_AnalyticsTimeRange_print(const worker_backend_AnalyticsTime
 
 /* AnalyticsSyncOptions (object) */
 bool worker_backend_AnalyticsSyncOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_new(void);
 void worker_backend_AnalyticsSyncOptions_init(worker_backend_AnalyticsSyncOptions *v);
 worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -5966,9 +4504,6 @@ char *worker_backend_AnalyticsSyncOptions_print(const worker_backend_AnalyticsSy
 
 /* EtsyAnalyticsSyncRequestMessageEtsyCredentials (object) */
 bool worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_new(void);
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_init(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *v);
 worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -5979,9 +4514,6 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_print(const 
 
 /* EtsyPublishListingCompletedMessage (object) */
 bool worker_backend_EtsyPublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_new(void);
 void worker_backend_EtsyPublishListingCompletedMessage_init(worker_backend_EtsyPublishListingCompletedMessage *v);
 worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -5992,9 +4524,6 @@ char *worker_backend_EtsyPublishListingCompletedMessage_print(const worker_backe
 
 /* RetryableErrorDetails (object) */
 bool worker_backend_RetryableErrorDetails_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_new(void);
 void worker_backend_RetryableErrorDetails_init(worker_backend_RetryableErrorDetails *v);
 worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_from_json(const cJSON *json, worker_backend_error *err);
@@ -6005,9 +4534,6 @@ char *worker_backend_RetryableErrorDetails_print(const worker_backend_RetryableE
 
 /* EtsyPublishListingRequestMessage (object) */
 bool worker_backend_EtsyPublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_new(void);
 void worker_backend_EtsyPublishListingRequestMessage_init(worker_backend_EtsyPublishListingRequestMessage *v);
 worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6018,9 +4544,6 @@ char *worker_backend_EtsyPublishListingRequestMessage_print(const worker_backend
 
 /* MaterialVariant (object) */
 bool worker_backend_MaterialVariant_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MaterialVariant *worker_backend_MaterialVariant_new(void);
 void worker_backend_MaterialVariant_init(worker_backend_MaterialVariant *v);
 worker_backend_MaterialVariant *worker_backend_MaterialVariant_from_json(const cJSON *json, worker_backend_error *err);
@@ -6031,9 +4554,6 @@ char *worker_backend_MaterialVariant_print(const worker_backend_MaterialVariant 
 
 /* BaseListingData (object) */
 bool worker_backend_BaseListingData_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_BaseListingData *worker_backend_BaseListingData_new(void);
 void worker_backend_BaseListingData_init(worker_backend_BaseListingData *v);
 worker_backend_BaseListingData *worker_backend_BaseListingData_from_json(const cJSON *json, worker_backend_error *err);
@@ -6044,9 +4564,6 @@ char *worker_backend_BaseListingData_print(const worker_backend_BaseListingData 
 
 /* EtsyPublishListingRequestMessagePublishOptions (object) */
 bool worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_new(void);
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_init(worker_backend_EtsyPublishListingRequestMessagePublishOptions *v);
 worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -6057,9 +4574,6 @@ char *worker_backend_EtsyPublishListingRequestMessagePublishOptions_print(const 
 
 /* EtsyPublishListingRequestMessageEtsyCredentials (object) */
 bool worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_new(void);
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_init(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *v);
 worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6070,9 +4584,6 @@ char *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_print(const
 
 /* ListingFileMetadata (object) */
 bool worker_backend_ListingFileMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_new(void);
 void worker_backend_ListingFileMetadata_init(worker_backend_ListingFileMetadata *v);
 worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6083,9 +4594,6 @@ char *worker_backend_ListingFileMetadata_print(const worker_backend_ListingFileM
 
 /* FileDownloadCompletedMessage (object) */
 bool worker_backend_FileDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_new(void);
 void worker_backend_FileDownloadCompletedMessage_init(worker_backend_FileDownloadCompletedMessage *v);
 worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6096,9 +4604,6 @@ char *worker_backend_FileDownloadCompletedMessage_print(const worker_backend_Fil
 
 /* S3Location (object) */
 bool worker_backend_S3Location_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_S3Location *worker_backend_S3Location_new(void);
 void worker_backend_S3Location_init(worker_backend_S3Location *v);
 worker_backend_S3Location *worker_backend_S3Location_from_json(const cJSON *json, worker_backend_error *err);
@@ -6109,9 +4614,6 @@ char *worker_backend_S3Location_print(const worker_backend_S3Location *v);
 
 /* FileDownloadRequestMessage (object) */
 bool worker_backend_FileDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_new(void);
 void worker_backend_FileDownloadRequestMessage_init(worker_backend_FileDownloadRequestMessage *v);
 worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6122,9 +4624,6 @@ char *worker_backend_FileDownloadRequestMessage_print(const worker_backend_FileD
 
 /* StorageLocation (object) */
 bool worker_backend_StorageLocation_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_StorageLocation *worker_backend_StorageLocation_new(void);
 void worker_backend_StorageLocation_init(worker_backend_StorageLocation *v);
 worker_backend_StorageLocation *worker_backend_StorageLocation_from_json(const cJSON *json, worker_backend_error *err);
@@ -6135,9 +4634,6 @@ char *worker_backend_StorageLocation_print(const worker_backend_StorageLocation 
 
 /* FileDownloadRequestMessageMetadata (object) */
 bool worker_backend_FileDownloadRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_new(void);
 void worker_backend_FileDownloadRequestMessageMetadata_init(worker_backend_FileDownloadRequestMessageMetadata *v);
 worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6148,9 +4644,6 @@ char *worker_backend_FileDownloadRequestMessageMetadata_print(const worker_backe
 
 /* FileDownloadRequestMessageCredentials (object) */
 bool worker_backend_FileDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_new(void);
 void worker_backend_FileDownloadRequestMessageCredentials_init(worker_backend_FileDownloadRequestMessageCredentials *v);
 worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6161,9 +4654,6 @@ char *worker_backend_FileDownloadRequestMessageCredentials_print(const worker_ba
 
 /* FileDownloadRequestMessageMinioDestination (object) */
 bool worker_backend_FileDownloadRequestMessageMinioDestination_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_new(void);
 void worker_backend_FileDownloadRequestMessageMinioDestination_init(worker_backend_FileDownloadRequestMessageMinioDestination *v);
 worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_from_json(const cJSON *json, worker_backend_error *err);
@@ -6174,9 +4664,6 @@ char *worker_backend_FileDownloadRequestMessageMinioDestination_print(const work
 
 /* FileVectorizeCompletedMessage (object) */
 bool worker_backend_FileVectorizeCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_new(void);
 void worker_backend_FileVectorizeCompletedMessage_init(worker_backend_FileVectorizeCompletedMessage *v);
 worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6187,9 +4674,6 @@ char *worker_backend_FileVectorizeCompletedMessage_print(const worker_backend_Fi
 
 /* FileVectorizeRequestMessage (object) */
 bool worker_backend_FileVectorizeRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_new(void);
 void worker_backend_FileVectorizeRequestMessage_init(worker_backend_FileVectorizeRequestMessage *v);
 worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6200,9 +4684,6 @@ char *worker_backend_FileVectorizeRequestMessage_print(const worker_backend_File
 
 /* IpCheckCompletedMessage (object) */
 bool worker_backend_IpCheckCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_new(void);
 void worker_backend_IpCheckCompletedMessage_init(worker_backend_IpCheckCompletedMessage *v);
 worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6231,9 +4712,6 @@ bool worker_backend_IpCheckCompletedMessageRecommendation_validate(const cJSON *
 
 /* IpCheckCompletedMessageSuggestedChanges (object) */
 bool worker_backend_IpCheckCompletedMessageSuggestedChanges_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_new(void);
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_init(worker_backend_IpCheckCompletedMessageSuggestedChanges *v);
 worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_from_json(const cJSON *json, worker_backend_error *err);
@@ -6244,9 +4722,6 @@ char *worker_backend_IpCheckCompletedMessageSuggestedChanges_print(const worker_
 
 /* IpCheckCompletedMessageHeuristicResults (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResults_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_new(void);
 void worker_backend_IpCheckCompletedMessageHeuristicResults_init(worker_backend_IpCheckCompletedMessageHeuristicResults *v);
 worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_from_json(const cJSON *json, worker_backend_error *err);
@@ -6257,9 +4732,6 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResults_print(const worker_
 
 /* IpCheckCompletedMessageHeuristicResultsPerceptualHash (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_new(void);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_init(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_from_json(const cJSON *json, worker_backend_error *err);
@@ -6270,9 +4742,6 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_print
 
 /* IpCheckCompletedMessageHeuristicResultsTrademark (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_new(void);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_init(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_from_json(const cJSON *json, worker_backend_error *err);
@@ -6283,9 +4752,6 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_print(cons
 
 /* IpCheckCompletedMessageHeuristicResultsFranchise (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_new(void);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_init(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_from_json(const cJSON *json, worker_backend_error *err);
@@ -6296,9 +4762,6 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_print(cons
 
 /* IpCheckCompletedMessageHeuristicResultsReverseSearch (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_new(void);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_init(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_from_json(const cJSON *json, worker_backend_error *err);
@@ -6309,9 +4772,6 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_print(
 
 /* IpCheckCompletedMessageError (object) */
 bool worker_backend_IpCheckCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_new(void);
 void worker_backend_IpCheckCompletedMessageError_init(worker_backend_IpCheckCompletedMessageError *v);
 worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
@@ -6322,9 +4782,6 @@ char *worker_backend_IpCheckCompletedMessageError_print(const worker_backend_IpC
 
 /* IpCheckRequestMessage (object) */
 bool worker_backend_IpCheckRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_new(void);
 void worker_backend_IpCheckRequestMessage_init(worker_backend_IpCheckRequestMessage *v);
 worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6338,9 +4795,6 @@ bool worker_backend_IpCheckRequestMessageEntityType_validate(const cJSON *json, 
 
 /* IpCheckRequestMessageAnalysisOptions (object) */
 bool worker_backend_IpCheckRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_new(void);
 void worker_backend_IpCheckRequestMessageAnalysisOptions_init(worker_backend_IpCheckRequestMessageAnalysisOptions *v);
 worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -6351,9 +4805,6 @@ char *worker_backend_IpCheckRequestMessageAnalysisOptions_print(const worker_bac
 
 /* MarketplaceAnalyticsSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_new(void);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6367,9 +4818,6 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_validate(cons
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_new(void);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6380,9 +4828,6 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_print(c
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_from_json(const cJSON *json, worker_backend_error *err);
@@ -6393,9 +4838,6 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6406,9 +4848,6 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
 
 /* MarketplaceAnalyticsSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_new(void);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6419,9 +4858,6 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_print(co
 
 /* MarketplaceAnalyticsSyncRequestMessage (object) */
 bool worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_new(void);
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_init(worker_backend_MarketplaceAnalyticsSyncRequestMessage *v);
 worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6432,9 +4868,6 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessage_print(const worker_b
 
 /* MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials (object) */
 bool worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_new(void);
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_init(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *v);
 worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6445,9 +4878,6 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredential
 
 /* MarketplaceConnectionSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_init(worker_backend_MarketplaceConnectionSyncCompletedMessage *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6458,9 +4888,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessage_print(const worke
 
 /* MarketplaceConnectionSyncCompletedMessageConnectionData (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_from_json(const cJSON *json, worker_backend_error *err);
@@ -6471,9 +4898,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_pri
 
 /* MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_from_json(const cJSON *json, worker_backend_error *err);
@@ -6484,9 +4908,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRate
 
 /* MarketplaceConnectionSyncCompletedMessageCategoriesItem (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6497,9 +4918,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_pri
 
 /* MarketplaceConnectionSyncCompletedMessageStatistics (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
@@ -6510,9 +4928,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_print(c
 
 /* MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_new(void);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6523,9 +4938,6 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsIt
 
 /* ErrorDetails (object) */
 bool worker_backend_ErrorDetails_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ErrorDetails *worker_backend_ErrorDetails_new(void);
 void worker_backend_ErrorDetails_init(worker_backend_ErrorDetails *v);
 worker_backend_ErrorDetails *worker_backend_ErrorDetails_from_json(const cJSON *json, worker_backend_error *err);
@@ -6536,9 +4948,6 @@ char *worker_backend_ErrorDetails_print(const worker_backend_ErrorDetails *v);
 
 /* MarketplaceConnectionSyncRequestMessage (object) */
 bool worker_backend_MarketplaceConnectionSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_new(void);
 void worker_backend_MarketplaceConnectionSyncRequestMessage_init(worker_backend_MarketplaceConnectionSyncRequestMessage *v);
 worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6549,9 +4958,6 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessage_print(const worker_
 
 /* MarketplaceConnectionSyncRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_new(void);
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_init(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *v);
 worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6562,9 +4968,6 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_print(const
 
 /* MarketplaceCredentialRotationCompletedMessage (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_init(worker_backend_MarketplaceCredentialRotationCompletedMessage *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6575,9 +4978,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessage_print(const w
 
 /* MarketplaceCredentialRotationCompletedMessageNewCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6588,9 +4988,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_from_json(const cJSON *json, worker_backend_error *err);
@@ -6601,9 +4998,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageOldCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6614,9 +5008,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageOperationDetails (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_from_json(const cJSON *json, worker_backend_error *err);
@@ -6627,9 +5018,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetai
 
 /* MarketplaceCredentialRotationCompletedMessageConnectionStatus (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_from_json(const cJSON *json, worker_backend_error *err);
@@ -6640,9 +5028,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
 
 /* MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_from_json(const cJSON *json, worker_backend_error *err);
@@ -6653,9 +5038,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
 
 /* MarketplaceCredentialRotationCompletedMessageNextRotation (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_from_json(const cJSON *json, worker_backend_error *err);
@@ -6666,9 +5048,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_p
 
 /* MarketplaceCredentialRotationCompletedMessageError (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_init(worker_backend_MarketplaceCredentialRotationCompletedMessageError *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
@@ -6679,9 +5058,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageError_print(co
 
 /* MarketplaceCredentialRotationCompletedMessageNotificationsItem (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_new(void);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6692,9 +5068,6 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsI
 
 /* MarketplaceCredentialRotationRequestMessage (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_new(void);
 void worker_backend_MarketplaceCredentialRotationRequestMessage_init(worker_backend_MarketplaceCredentialRotationRequestMessage *v);
 worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6705,9 +5078,6 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessage_print(const wor
 
 /* MarketplaceCredentialRotationRequestMessageCurrentCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_new(void);
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_init(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -6718,9 +5088,6 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentia
 
 /* MarketplaceCredentialRotationRequestMessageOptions (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_new(void);
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_init(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -6731,9 +5098,6 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_print(co
 
 /* MarketplaceCredentialRotationRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_new(void);
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6744,9 +5108,6 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_print(c
 
 /* MarketplaceCredentialRotationRequestMessageMetadataOriginalError (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_new(void);
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_from_json(const cJSON *json, worker_backend_error *err);
@@ -6757,9 +5118,6 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginal
 
 /* MarketplaceIntelligenceCompletedMessage (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessage_init(worker_backend_MarketplaceIntelligenceCompletedMessage *v);
 worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6770,9 +5128,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessage_print(const worker_
 
 /* MarketplaceIntelligenceCompletedMessageMarketData (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_from_json(const cJSON *json, worker_backend_error *err);
@@ -6783,9 +5138,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_print(con
 
 /* MarketplaceIntelligenceCompletedMessageMarketDataPriceRange (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_from_json(const cJSON *json, worker_backend_error *err);
@@ -6796,9 +5148,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange
 
 /* MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -6809,9 +5158,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
 
 /* MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_from_json(const cJSON *json, worker_backend_error *err);
@@ -6822,9 +5168,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
 
 /* MarketplaceIntelligenceCompletedMessageError (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_new(void);
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_init(worker_backend_MarketplaceIntelligenceCompletedMessageError *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
@@ -6835,9 +5178,6 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageError_print(const wo
 
 /* MarketplaceIntelligenceEventMessage (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_new(void);
 void worker_backend_MarketplaceIntelligenceEventMessage_init(worker_backend_MarketplaceIntelligenceEventMessage *v);
 worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6848,9 +5188,6 @@ char *worker_backend_MarketplaceIntelligenceEventMessage_print(const worker_back
 
 /* MarketplaceIntelligenceEventMessageListing (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageListing_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_new(void);
 void worker_backend_MarketplaceIntelligenceEventMessageListing_init(worker_backend_MarketplaceIntelligenceEventMessageListing *v);
 worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_from_json(const cJSON *json, worker_backend_error *err);
@@ -6861,9 +5198,6 @@ char *worker_backend_MarketplaceIntelligenceEventMessageListing_print(const work
 
 /* MarketplaceIntelligenceEventMessageMetrics (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_new(void);
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_init(worker_backend_MarketplaceIntelligenceEventMessageMetrics *v);
 worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_from_json(const cJSON *json, worker_backend_error *err);
@@ -6874,9 +5208,6 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetrics_print(const work
 
 /* MarketplaceIntelligenceEventMessageMetadata (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_new(void);
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_init(worker_backend_MarketplaceIntelligenceEventMessageMetadata *v);
 worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6887,9 +5218,6 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetadata_print(const wor
 
 /* MarketplaceIntelligenceEventMessageQueryContext (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_new(void);
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_init(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *v);
 worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_from_json(const cJSON *json, worker_backend_error *err);
@@ -6900,9 +5228,6 @@ char *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_print(const
 
 /* MarketplaceIntelligenceRequestMessage (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_new(void);
 void worker_backend_MarketplaceIntelligenceRequestMessage_init(worker_backend_MarketplaceIntelligenceRequestMessage *v);
 worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6913,9 +5238,6 @@ char *worker_backend_MarketplaceIntelligenceRequestMessage_print(const worker_ba
 
 /* MarketplaceIntelligenceRequestMessageSearchContext (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_new(void);
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_init(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *v);
 worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_from_json(const cJSON *json, worker_backend_error *err);
@@ -6926,9 +5248,6 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_print(co
 
 /* MarketplaceIntelligenceRequestMessageScrapingOptions (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_new(void);
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_init(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *v);
 worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -6939,9 +5258,6 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_print(
 
 /* MarketplaceListingDescriptionGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_new(void);
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6952,9 +5268,6 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_pri
 
 /* GenerationMetadata (object) */
 bool worker_backend_GenerationMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_new(void);
 void worker_backend_GenerationMetadata_init(worker_backend_GenerationMetadata *v);
 worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -6965,9 +5278,6 @@ char *worker_backend_GenerationMetadata_print(const worker_backend_GenerationMet
 
 /* MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_new(void);
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *v);
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_from_json(const cJSON *json, worker_backend_error *err);
@@ -6978,9 +5288,6 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSugg
 
 /* MarketplaceListingDescriptionGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_new(void);
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *v);
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -6991,9 +5298,6 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_print
 
 /* MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_new(void);
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7004,9 +5308,6 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechni
 
 /* MarketplaceListingSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessage_init(worker_backend_MarketplaceListingSyncCompletedMessage *v);
 worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7017,9 +5318,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessage_print(const worker_b
 
 /* MarketplaceListingSyncCompletedMessageStatistics (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_init(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *v);
 worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
@@ -7030,9 +5328,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_print(cons
 
 /* MarketplaceListingSyncCompletedMessageResults (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResults_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_init(worker_backend_MarketplaceListingSyncCompletedMessageResults *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_from_json(const cJSON *json, worker_backend_error *err);
@@ -7043,9 +5338,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResults_print(const w
 
 /* MarketplaceListingSyncCompletedMessageResultsPull (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_from_json(const cJSON *json, worker_backend_error *err);
@@ -7056,9 +5348,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_print(con
 
 /* MarketplaceListingSyncCompletedMessageResultsPush (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_from_json(const cJSON *json, worker_backend_error *err);
@@ -7069,9 +5358,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_print(con
 
 /* MarketplaceListingSyncCompletedMessageSuccessfulListingsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7082,9 +5368,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIte
 
 /* MarketplaceListingSyncCompletedMessageFailedListingsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7095,9 +5378,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_pr
 
 /* MarketplaceListingSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_new(void);
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7108,9 +5388,6 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_print(cons
 
 /* MarketplaceListingSyncRequestMessage (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_new(void);
 void worker_backend_MarketplaceListingSyncRequestMessage_init(worker_backend_MarketplaceListingSyncRequestMessage *v);
 worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7121,9 +5398,6 @@ char *worker_backend_MarketplaceListingSyncRequestMessage_print(const worker_bac
 
 /* MarketplaceListingSyncRequestMessageOptions (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_new(void);
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_init(worker_backend_MarketplaceListingSyncRequestMessageOptions *v);
 worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -7134,9 +5408,6 @@ char *worker_backend_MarketplaceListingSyncRequestMessageOptions_print(const wor
 
 /* MarketplaceListingSyncRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_new(void);
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_init(worker_backend_MarketplaceListingSyncRequestMessageMetadata *v);
 worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7147,9 +5418,6 @@ char *worker_backend_MarketplaceListingSyncRequestMessageMetadata_print(const wo
 
 /* MarketplaceListingTagsGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_new(void);
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_init(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7160,9 +5428,6 @@ char *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_print(cons
 
 /* MarketplaceListingTagsGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_new(void);
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_init(worker_backend_MarketplaceListingTagsGenerationRequestMessage *v);
 worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7173,9 +5438,6 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessage_print(const 
 
 /* MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_new(void);
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7186,9 +5448,6 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMeta
 
 /* MarketplaceListingTitleGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_new(void);
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_init(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7199,9 +5458,6 @@ char *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_print(con
 
 /* MarketplaceListingTitleGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_new(void);
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_init(worker_backend_MarketplaceListingTitleGenerationRequestMessage *v);
 worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7212,9 +5468,6 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessage_print(const
 
 /* MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_new(void);
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7225,9 +5478,6 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMet
 
 /* MarketplaceListingUpdateCompletedMessage (object) */
 bool worker_backend_MarketplaceListingUpdateCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_new(void);
 void worker_backend_MarketplaceListingUpdateCompletedMessage_init(worker_backend_MarketplaceListingUpdateCompletedMessage *v);
 worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7241,9 +5491,6 @@ bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_validate(cons
 
 /* MarketplaceListingUpdateRequestMessage (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_new(void);
 void worker_backend_MarketplaceListingUpdateRequestMessage_init(worker_backend_MarketplaceListingUpdateRequestMessage *v);
 worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7254,9 +5501,6 @@ char *worker_backend_MarketplaceListingUpdateRequestMessage_print(const worker_b
 
 /* MarketplaceListingUpdateRequestMessageUpdates (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_new(void);
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_init(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *v);
 worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_from_json(const cJSON *json, worker_backend_error *err);
@@ -7267,9 +5511,6 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_print(const w
 
 /* MarketplaceListingUpdateRequestMessageCredentials (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_new(void);
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_init(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *v);
 worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -7280,9 +5521,6 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_print(con
 
 /* MarketplacePublishListingCompletedMessage (object) */
 bool worker_backend_MarketplacePublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_new(void);
 void worker_backend_MarketplacePublishListingCompletedMessage_init(worker_backend_MarketplacePublishListingCompletedMessage *v);
 worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7296,9 +5534,6 @@ bool worker_backend_MarketplacePublishListingCompletedMessageStatus_validate(con
 
 /* MarketplacePublishListingRequestMessage (object) */
 bool worker_backend_MarketplacePublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_new(void);
 void worker_backend_MarketplacePublishListingRequestMessage_init(worker_backend_MarketplacePublishListingRequestMessage *v);
 worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7309,9 +5544,6 @@ char *worker_backend_MarketplacePublishListingRequestMessage_print(const worker_
 
 /* MarketplacePublishListingRequestMessagePublishOptions (object) */
 bool worker_backend_MarketplacePublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_new(void);
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_init(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *v);
 worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -7322,9 +5554,6 @@ char *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_print
 
 /* MarketplacePublishListingRequestMessageMarketplaceCredentials (object) */
 bool worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_new(void);
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_init(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *v);
 worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -7335,9 +5564,6 @@ char *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentia
 
 /* MediaBatchDownloadCompletedMessage (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_new(void);
 void worker_backend_MediaBatchDownloadCompletedMessage_init(worker_backend_MediaBatchDownloadCompletedMessage *v);
 worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7348,9 +5574,6 @@ char *worker_backend_MediaBatchDownloadCompletedMessage_print(const worker_backe
 
 /* MediaBatchDownloadCompletedMessageProcessedFilesItem (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_new(void);
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *v);
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7361,9 +5584,6 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_print(
 
 /* MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_new(void);
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *v);
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_from_json(const cJSON *json, worker_backend_error *err);
@@ -7374,9 +5594,6 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Locat
 
 /* MediaBatchDownloadCompletedMessageFailedFilesItem (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_new(void);
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *v);
 worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7387,9 +5604,6 @@ char *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_print(con
 
 /* MediaBatchDownloadCompletedMessageStatistics (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_new(void);
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_init(worker_backend_MediaBatchDownloadCompletedMessageStatistics *v);
 worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
@@ -7400,9 +5614,6 @@ char *worker_backend_MediaBatchDownloadCompletedMessageStatistics_print(const wo
 
 /* MediaBatchDownloadRequestMessage (object) */
 bool worker_backend_MediaBatchDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_new(void);
 void worker_backend_MediaBatchDownloadRequestMessage_init(worker_backend_MediaBatchDownloadRequestMessage *v);
 worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7416,9 +5627,6 @@ bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_validate(co
 
 /* MediaBatchDownloadRequestMessageCredentials (object) */
 bool worker_backend_MediaBatchDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_new(void);
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_init(worker_backend_MediaBatchDownloadRequestMessageCredentials *v);
 worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
@@ -7429,9 +5637,6 @@ char *worker_backend_MediaBatchDownloadRequestMessageCredentials_print(const wor
 
 /* MediaBatchDownloadRequestMessageCompressionSettings (object) */
 bool worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_new(void);
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_init(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *v);
 worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_from_json(const cJSON *json, worker_backend_error *err);
@@ -7442,9 +5647,6 @@ char *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_print(c
 
 /* MetamodelMetadataGenerationCompletedMessage (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_init(worker_backend_MetamodelMetadataGenerationCompletedMessage *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7455,9 +5657,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessage_print(const wor
 
 /* MetamodelMetadataGenerationCompletedMessageMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7468,9 +5667,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_print(c
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataClassification (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_from_json(const cJSON *json, worker_backend_error *err);
@@ -7481,9 +5677,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassifi
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_from_json(const cJSON *json, worker_backend_error *err);
@@ -7494,9 +5687,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_from_json(const cJSON *json, worker_backend_error *err);
@@ -7507,9 +5697,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataFranchise (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_from_json(const cJSON *json, worker_backend_error *err);
@@ -7520,9 +5707,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchis
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_from_json(const cJSON *json, worker_backend_error *err);
@@ -7533,9 +5717,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJ
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7546,9 +5727,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_from_json(const cJSON *json, worker_backend_error *err);
@@ -7559,9 +5737,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7572,9 +5747,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenera
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7585,9 +5757,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
@@ -7598,9 +5767,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7611,9 +5777,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_new(void);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_from_json(const cJSON *json, worker_backend_error *err);
@@ -7624,9 +5787,6 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationRequestMessage (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_new(void);
 void worker_backend_MetamodelMetadataGenerationRequestMessage_init(worker_backend_MetamodelMetadataGenerationRequestMessage *v);
 worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7637,9 +5797,6 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessage_print(const worke
 
 /* MetamodelMetadataGenerationRequestMessageConstituentModelsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_new(void);
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *v);
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7650,9 +5807,6 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
 
 /* MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_new(void);
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *v);
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7663,9 +5817,6 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
 
 /* ModelAnalyticsCollectionRequestMessage (object) */
 bool worker_backend_ModelAnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_new(void);
 void worker_backend_ModelAnalyticsCollectionRequestMessage_init(worker_backend_ModelAnalyticsCollectionRequestMessage *v);
 worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7676,9 +5827,6 @@ char *worker_backend_ModelAnalyticsCollectionRequestMessage_print(const worker_b
 
 /* ModelDiscoveryFolderProcessedEventMessage (object) */
 bool worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_new(void);
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_init(worker_backend_ModelDiscoveryFolderProcessedEventMessage *v);
 worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7689,9 +5837,6 @@ char *worker_backend_ModelDiscoveryFolderProcessedEventMessage_print(const worke
 
 /* DiscoveredFile (object) */
 bool worker_backend_DiscoveredFile_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_new(void);
 void worker_backend_DiscoveredFile_init(worker_backend_DiscoveredFile *v);
 worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_from_json(const cJSON *json, worker_backend_error *err);
@@ -7702,9 +5847,6 @@ char *worker_backend_DiscoveredFile_print(const worker_backend_DiscoveredFile *v
 
 /* FolderSignature (object) */
 bool worker_backend_FolderSignature_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FolderSignature *worker_backend_FolderSignature_new(void);
 void worker_backend_FolderSignature_init(worker_backend_FolderSignature *v);
 worker_backend_FolderSignature *worker_backend_FolderSignature_from_json(const cJSON *json, worker_backend_error *err);
@@ -7715,9 +5857,6 @@ char *worker_backend_FolderSignature_print(const worker_backend_FolderSignature 
 
 /* FolderStatistics (object) */
 bool worker_backend_FolderStatistics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_FolderStatistics *worker_backend_FolderStatistics_new(void);
 void worker_backend_FolderStatistics_init(worker_backend_FolderStatistics *v);
 worker_backend_FolderStatistics *worker_backend_FolderStatistics_from_json(const cJSON *json, worker_backend_error *err);
@@ -7728,9 +5867,6 @@ char *worker_backend_FolderStatistics_print(const worker_backend_FolderStatistic
 
 /* ModelDiscoveryScanFoundEventMessage (object) */
 bool worker_backend_ModelDiscoveryScanFoundEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_new(void);
 void worker_backend_ModelDiscoveryScanFoundEventMessage_init(worker_backend_ModelDiscoveryScanFoundEventMessage *v);
 worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7741,9 +5877,6 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessage_print(const worker_back
 
 /* ModelDiscoveryScanFoundEventMessageStorageLocation (object) */
 bool worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_new(void);
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_init(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *v);
 worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_from_json(const cJSON *json, worker_backend_error *err);
@@ -7754,9 +5887,6 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_print(co
 
 /* ModelDiscoveryScanProgressEventMessage (object) */
 bool worker_backend_ModelDiscoveryScanProgressEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_new(void);
 void worker_backend_ModelDiscoveryScanProgressEventMessage_init(worker_backend_ModelDiscoveryScanProgressEventMessage *v);
 worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7767,9 +5897,6 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessage_print(const worker_b
 
 /* ModelDiscoveryScanProgressEventMessagePayload (object) */
 bool worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_new(void);
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_init(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *v);
 worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_from_json(const cJSON *json, worker_backend_error *err);
@@ -7780,9 +5907,6 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_print(const w
 
 /* ModelDiscoveryScanRequestMessage (object) */
 bool worker_backend_ModelDiscoveryScanRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_new(void);
 void worker_backend_ModelDiscoveryScanRequestMessage_init(worker_backend_ModelDiscoveryScanRequestMessage *v);
 worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7793,9 +5917,6 @@ char *worker_backend_ModelDiscoveryScanRequestMessage_print(const worker_backend
 
 /* ModelFinderIndexRequestMessage (object) */
 bool worker_backend_ModelFinderIndexRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_new(void);
 void worker_backend_ModelFinderIndexRequestMessage_init(worker_backend_ModelFinderIndexRequestMessage *v);
 worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7806,9 +5927,6 @@ char *worker_backend_ModelFinderIndexRequestMessage_print(const worker_backend_M
 
 /* ModelFinderResponseMessage (object) */
 bool worker_backend_ModelFinderResponseMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_new(void);
 void worker_backend_ModelFinderResponseMessage_init(worker_backend_ModelFinderResponseMessage *v);
 worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7819,9 +5937,6 @@ char *worker_backend_ModelFinderResponseMessage_print(const worker_backend_Model
 
 /* ModelFinderResponseMessageResultsItem (object) */
 bool worker_backend_ModelFinderResponseMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_new(void);
 void worker_backend_ModelFinderResponseMessageResultsItem_init(worker_backend_ModelFinderResponseMessageResultsItem *v);
 worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7832,9 +5947,6 @@ char *worker_backend_ModelFinderResponseMessageResultsItem_print(const worker_ba
 
 /* ModelFinderSearchRequestMessage (object) */
 bool worker_backend_ModelFinderSearchRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_new(void);
 void worker_backend_ModelFinderSearchRequestMessage_init(worker_backend_ModelFinderSearchRequestMessage *v);
 worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7845,9 +5957,6 @@ char *worker_backend_ModelFinderSearchRequestMessage_print(const worker_backend_
 
 /* ModelMetadataGenerationCompletedMessage (object) */
 bool worker_backend_ModelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_new(void);
 void worker_backend_ModelMetadataGenerationCompletedMessage_init(worker_backend_ModelMetadataGenerationCompletedMessage *v);
 worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7858,9 +5967,6 @@ char *worker_backend_ModelMetadataGenerationCompletedMessage_print(const worker_
 
 /* ModelMetadataGenerationCompletedMessageMetadata (object) */
 bool worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_new(void);
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_init(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *v);
 worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7871,9 +5977,6 @@ char *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_print(const
 
 /* ModelMetadataGenerationRequestMessage (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_new(void);
 void worker_backend_ModelMetadataGenerationRequestMessage_init(worker_backend_ModelMetadataGenerationRequestMessage *v);
 worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7884,9 +5987,6 @@ char *worker_backend_ModelMetadataGenerationRequestMessage_print(const worker_ba
 
 /* ModelMetadataGenerationRequestMessageModel (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageModel_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_new(void);
 void worker_backend_ModelMetadataGenerationRequestMessageModel_init(worker_backend_ModelMetadataGenerationRequestMessageModel *v);
 worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_from_json(const cJSON *json, worker_backend_error *err);
@@ -7897,9 +5997,6 @@ char *worker_backend_ModelMetadataGenerationRequestMessageModel_print(const work
 
 /* ModelMetadataGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_new(void);
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_init(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7910,9 +6007,6 @@ char *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_prin
 
 /* ModelMetadataGenerationRequestMessageThumbnailsItem (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_new(void);
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_init(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *v);
 worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7923,9 +6017,6 @@ char *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_print(c
 
 /* ModelMetamodelDetectionFoundMessage (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessage_init(worker_backend_ModelMetamodelDetectionFoundMessage *v);
 worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -7936,9 +6027,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessage_print(const worker_back
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7949,9 +6037,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_print(con
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7962,9 +6047,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_p
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -7975,9 +6057,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -7988,9 +6067,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8001,9 +6077,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_print(const
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_from_json(const cJSON *json, worker_backend_error *err);
@@ -8014,9 +6087,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8027,9 +6097,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCon
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_new(void);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -8040,9 +6107,6 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetad
 
 /* ModelMetamodelDetectionRequestMessage (object) */
 bool worker_backend_ModelMetamodelDetectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_new(void);
 void worker_backend_ModelMetamodelDetectionRequestMessage_init(worker_backend_ModelMetamodelDetectionRequestMessage *v);
 worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8053,9 +6117,6 @@ char *worker_backend_ModelMetamodelDetectionRequestMessage_print(const worker_ba
 
 /* ModelPrintAnalysisCompletedMessage (object) */
 bool worker_backend_ModelPrintAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_new(void);
 void worker_backend_ModelPrintAnalysisCompletedMessage_init(worker_backend_ModelPrintAnalysisCompletedMessage *v);
 worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8066,9 +6127,6 @@ char *worker_backend_ModelPrintAnalysisCompletedMessage_print(const worker_backe
 
 /* ModelPrintAnalysisCompletedMessageBoundingBox (object) */
 bool worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_new(void);
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_init(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *v);
 worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
@@ -8079,9 +6137,6 @@ char *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_print(const w
 
 /* ModelPrintAnalysisRequestMessage (object) */
 bool worker_backend_ModelPrintAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_new(void);
 void worker_backend_ModelPrintAnalysisRequestMessage_init(worker_backend_ModelPrintAnalysisRequestMessage *v);
 worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8092,9 +6147,6 @@ char *worker_backend_ModelPrintAnalysisRequestMessage_print(const worker_backend
 
 /* ModelSellabilityAnalysisCompletedMessage (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_init(worker_backend_ModelSellabilityAnalysisCompletedMessage *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8105,9 +6157,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessage_print(const worker
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendations (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_from_json(const cJSON *json, worker_backend_error *err);
@@ -8118,9 +6167,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_from_json(const cJSON *json, worker_backend_error *err);
@@ -8131,9 +6177,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8144,9 +6187,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8157,9 +6197,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
 
 /* ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_from_json(const cJSON *json, worker_backend_error *err);
@@ -8170,9 +6207,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
 
 /* ModelSellabilityAnalysisCompletedMessageDemandAnalysis (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_init(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_from_json(const cJSON *json, worker_backend_error *err);
@@ -8183,9 +6217,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_prin
 
 /* ModelSellabilityAnalysisCompletedMessageQualityFactors (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_init(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_from_json(const cJSON *json, worker_backend_error *err);
@@ -8196,9 +6227,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_prin
 
 /* ModelSellabilityAnalysisCompletedMessageRecommendationsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_new(void);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8209,9 +6237,6 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem
 
 /* ModelSellabilityAnalysisRequestMessage (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_new(void);
 void worker_backend_ModelSellabilityAnalysisRequestMessage_init(worker_backend_ModelSellabilityAnalysisRequestMessage *v);
 worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8222,9 +6247,6 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessage_print(const worker_b
 
 /* ModelSellabilityAnalysisRequestMessageAnalysisOptions (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_new(void);
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *v);
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -8235,9 +6257,6 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_print
 
 /* ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_new(void);
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *v);
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -8248,9 +6267,6 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAn
 
 /* ModelSemanticAnalysisCompletedMessage (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessage_init(worker_backend_ModelSemanticAnalysisCompletedMessage *v);
 worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8261,9 +6277,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessage_print(const worker_ba
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadata (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_from_json(const cJSON *json, worker_backend_error *err);
@@ -8274,9 +6287,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_print
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8287,9 +6297,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemant
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8300,9 +6307,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimila
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_from_json(const cJSON *json, worker_backend_error *err);
@@ -8313,9 +6317,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
@@ -8326,9 +6327,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
 
 /* ModelSemanticAnalysisCompletedMessageProcessingTime (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_init(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_from_json(const cJSON *json, worker_backend_error *err);
@@ -8339,9 +6337,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_print(c
 
 /* ModelSemanticAnalysisCompletedMessageQualityMetrics (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_init(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_from_json(const cJSON *json, worker_backend_error *err);
@@ -8352,9 +6347,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_print(c
 
 /* ModelSemanticAnalysisCompletedMessageError (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_init(worker_backend_ModelSemanticAnalysisCompletedMessageError *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
@@ -8365,9 +6357,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageError_print(const work
 
 /* ModelSemanticAnalysisCompletedMessageDebugInfo (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_new(void);
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_init(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_from_json(const cJSON *json, worker_backend_error *err);
@@ -8378,9 +6367,6 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_print(const 
 
 /* ModelSemanticAnalysisRequestMessage (object) */
 bool worker_backend_ModelSemanticAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_new(void);
 void worker_backend_ModelSemanticAnalysisRequestMessage_init(worker_backend_ModelSemanticAnalysisRequestMessage *v);
 worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8391,9 +6377,6 @@ char *worker_backend_ModelSemanticAnalysisRequestMessage_print(const worker_back
 
 /* ModelSemanticAnalysisRequestMessageProcessingOptions (object) */
 bool worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_new(void);
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_init(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *v);
 worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -8404,9 +6387,6 @@ char *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_print(
 
 /* ModelTechnicalMetadataCompletedMessage (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessage_init(worker_backend_ModelTechnicalMetadataCompletedMessage *v);
 worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8417,9 +6397,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessage_print(const worker_b
 
 /* ModelTechnicalMetadataCompletedMessageBoundingBox (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_init(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
@@ -8430,9 +6407,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_print(con
 
 /* ModelTechnicalMetadataCompletedMessageOverhangsItem (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8443,9 +6417,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_print(c
 
 /* ModelTechnicalMetadataCompletedMessagePrintTimeEstimates (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *v);
 worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_from_json(const cJSON *json, worker_backend_error *err);
@@ -8456,9 +6427,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_pr
 
 /* ModelTechnicalMetadataCompletedMessageMaterialEstimates (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_from_json(const cJSON *json, worker_backend_error *err);
@@ -8469,9 +6437,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_pri
 
 /* ModelTechnicalMetadataCompletedMessageRecommendedOrientation (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_init(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_from_json(const cJSON *json, worker_backend_error *err);
@@ -8482,9 +6447,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientatio
 
 /* ModelTechnicalMetadataCompletedMessageSlicerRecommendations (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_init(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_from_json(const cJSON *json, worker_backend_error *err);
@@ -8495,9 +6457,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations
 
 /* ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_new(void);
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8508,9 +6467,6 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_
 
 /* ModelTechnicalMetadataRequestMessage (object) */
 bool worker_backend_ModelTechnicalMetadataRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_new(void);
 void worker_backend_ModelTechnicalMetadataRequestMessage_init(worker_backend_ModelTechnicalMetadataRequestMessage *v);
 worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8521,9 +6477,6 @@ char *worker_backend_ModelTechnicalMetadataRequestMessage_print(const worker_bac
 
 /* ModelTechnicalMetadataRequestMessageAnalysisOptions (object) */
 bool worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_new(void);
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_init(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *v);
 worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
@@ -8534,9 +6487,6 @@ char *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_print(c
 
 /* SlicingFdmRequestMessage (object) */
 bool worker_backend_SlicingFdmRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_new(void);
 void worker_backend_SlicingFdmRequestMessage_init(worker_backend_SlicingFdmRequestMessage *v);
 worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8547,9 +6497,6 @@ char *worker_backend_SlicingFdmRequestMessage_print(const worker_backend_Slicing
 
 /* SlicingFdmResultMessage (object) */
 bool worker_backend_SlicingFdmResultMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_new(void);
 void worker_backend_SlicingFdmResultMessage_init(worker_backend_SlicingFdmResultMessage *v);
 worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8560,9 +6507,6 @@ char *worker_backend_SlicingFdmResultMessage_print(const worker_backend_SlicingF
 
 /* SlicingSimulationRequestMessage (object) */
 bool worker_backend_SlicingSimulationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_new(void);
 void worker_backend_SlicingSimulationRequestMessage_init(worker_backend_SlicingSimulationRequestMessage *v);
 worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8576,9 +6520,6 @@ bool worker_backend_SlicingSimulationRequestMessageTechnology_validate(const cJS
 
 /* SlicingSimulationRequestMessageSlicerProfile (object) */
 bool worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_new(void);
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_init(worker_backend_SlicingSimulationRequestMessageSlicerProfile *v);
 worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_from_json(const cJSON *json, worker_backend_error *err);
@@ -8589,9 +6530,6 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerProfile_print(const wo
 
 /* SlicingSimulationRequestMessageSlicerConfig (object) */
 bool worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_new(void);
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_init(worker_backend_SlicingSimulationRequestMessageSlicerConfig *v);
 worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_from_json(const cJSON *json, worker_backend_error *err);
@@ -8602,9 +6540,6 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerConfig_print(const wor
 
 /* SlicingSimulationResultMessage (object) */
 bool worker_backend_SlicingSimulationResultMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_new(void);
 void worker_backend_SlicingSimulationResultMessage_init(worker_backend_SlicingSimulationResultMessage *v);
 worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8618,9 +6553,6 @@ bool worker_backend_SlicingSimulationResultMessageSlicingMethod_validate(const c
 
 /* SlicingSlaRequestMessage (object) */
 bool worker_backend_SlicingSlaRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_new(void);
 void worker_backend_SlicingSlaRequestMessage_init(worker_backend_SlicingSlaRequestMessage *v);
 worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8634,9 +6566,6 @@ bool worker_backend_SlicingSlaRequestMessageTechnology_validate(const cJSON *jso
 
 /* SlicingSlaResultMessage (object) */
 bool worker_backend_SlicingSlaResultMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_new(void);
 void worker_backend_SlicingSlaResultMessage_init(worker_backend_SlicingSlaResultMessage *v);
 worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8647,9 +6576,6 @@ char *worker_backend_SlicingSlaResultMessage_print(const worker_backend_SlicingS
 
 /* TextureGenerationCompletedMessage (object) */
 bool worker_backend_TextureGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_new(void);
 void worker_backend_TextureGenerationCompletedMessage_init(worker_backend_TextureGenerationCompletedMessage *v);
 worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8660,9 +6586,6 @@ char *worker_backend_TextureGenerationCompletedMessage_print(const worker_backen
 
 /* TextureGenerationRequestMessage (object) */
 bool worker_backend_TextureGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_new(void);
 void worker_backend_TextureGenerationRequestMessage_init(worker_backend_TextureGenerationRequestMessage *v);
 worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8673,9 +6596,6 @@ char *worker_backend_TextureGenerationRequestMessage_print(const worker_backend_
 
 /* ThumbnailGenerationCompletedMessage (object) */
 bool worker_backend_ThumbnailGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_new(void);
 void worker_backend_ThumbnailGenerationCompletedMessage_init(worker_backend_ThumbnailGenerationCompletedMessage *v);
 worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8686,9 +6606,6 @@ char *worker_backend_ThumbnailGenerationCompletedMessage_print(const worker_back
 
 /* ThumbnailGenerationCompletedMessageThumbnail360ViewsItem (object) */
 bool worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_new(void);
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_init(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *v);
 worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_from_json(const cJSON *json, worker_backend_error *err);
@@ -8699,9 +6616,6 @@ char *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_pr
 
 /* ThumbnailGenerationRequestMessage (object) */
 bool worker_backend_ThumbnailGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_new(void);
 void worker_backend_ThumbnailGenerationRequestMessage_init(worker_backend_ThumbnailGenerationRequestMessage *v);
 worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8712,9 +6626,6 @@ char *worker_backend_ThumbnailGenerationRequestMessage_print(const worker_backen
 
 /* ThumbnailGenerationRequestMessageCustomization (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomization_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_new(void);
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_init(worker_backend_ThumbnailGenerationRequestMessageCustomization *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_from_json(const cJSON *json, worker_backend_error *err);
@@ -8725,9 +6636,6 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomization_print(const 
 
 /* ThumbnailGenerationRequestMessageCustomizationTexture (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_new(void);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_from_json(const cJSON *json, worker_backend_error *err);
@@ -8738,9 +6646,6 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_print
 
 /* ThumbnailGenerationRequestMessageCustomizationBackground (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_new(void);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_from_json(const cJSON *json, worker_backend_error *err);
@@ -8751,9 +6656,6 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_pr
 
 /* ThumbnailGenerationRequestMessageCustomizationWatermark (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_new(void);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_from_json(const cJSON *json, worker_backend_error *err);
@@ -8764,9 +6666,6 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_pri
 
 /* UserEngagementEventMessage (object) */
 bool worker_backend_UserEngagementEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_new(void);
 void worker_backend_UserEngagementEventMessage_init(worker_backend_UserEngagementEventMessage *v);
 worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8777,9 +6676,6 @@ char *worker_backend_UserEngagementEventMessage_print(const worker_backend_UserE
 
 /* UserEngagementEventMessageActionDetails (object) */
 bool worker_backend_UserEngagementEventMessageActionDetails_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_new(void);
 void worker_backend_UserEngagementEventMessageActionDetails_init(worker_backend_UserEngagementEventMessageActionDetails *v);
 worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_from_json(const cJSON *json, worker_backend_error *err);
@@ -8790,9 +6686,6 @@ char *worker_backend_UserEngagementEventMessageActionDetails_print(const worker_
 
 /* UserEngagementEventMessageClientInfo (object) */
 bool worker_backend_UserEngagementEventMessageClientInfo_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_new(void);
 void worker_backend_UserEngagementEventMessageClientInfo_init(worker_backend_UserEngagementEventMessageClientInfo *v);
 worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_from_json(const cJSON *json, worker_backend_error *err);
@@ -8803,9 +6696,6 @@ char *worker_backend_UserEngagementEventMessageClientInfo_print(const worker_bac
 
 /* WorkerAnalyticsEventMessage (object) */
 bool worker_backend_WorkerAnalyticsEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_new(void);
 void worker_backend_WorkerAnalyticsEventMessage_init(worker_backend_WorkerAnalyticsEventMessage *v);
 worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8816,9 +6706,6 @@ char *worker_backend_WorkerAnalyticsEventMessage_print(const worker_backend_Work
 
 /* JobTiming (object) */
 bool worker_backend_JobTiming_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_JobTiming *worker_backend_JobTiming_new(void);
 void worker_backend_JobTiming_init(worker_backend_JobTiming *v);
 worker_backend_JobTiming *worker_backend_JobTiming_from_json(const cJSON *json, worker_backend_error *err);
@@ -8829,9 +6716,6 @@ char *worker_backend_JobTiming_print(const worker_backend_JobTiming *v);
 
 /* WorkerMetricsEnrichedEventMessage (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessage_init(worker_backend_WorkerMetricsEnrichedEventMessage *v);
 worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8842,9 +6726,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessage_print(const worker_backen
 
 /* WorkerMetricsEnrichedEventMessageLlmUsage (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_init(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *v);
 worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_from_json(const cJSON *json, worker_backend_error *err);
@@ -8855,9 +6736,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_print(const worke
 
 /* WorkerMetricsEnrichedEventMessageResources (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResources_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_init(worker_backend_WorkerMetricsEnrichedEventMessageResources *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_from_json(const cJSON *json, worker_backend_error *err);
@@ -8868,9 +6746,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResources_print(const work
 
 /* WorkerMetricsEnrichedEventMessageResourcesCpu (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_from_json(const cJSON *json, worker_backend_error *err);
@@ -8881,9 +6756,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_print(const w
 
 /* WorkerMetricsEnrichedEventMessageResourcesMemory (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_from_json(const cJSON *json, worker_backend_error *err);
@@ -8894,9 +6766,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_print(cons
 
 /* WorkerMetricsEnrichedEventMessageResourcesDisk (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_from_json(const cJSON *json, worker_backend_error *err);
@@ -8907,9 +6776,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_print(const 
 
 /* WorkerMetricsEnrichedEventMessageResourcesNetwork (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_from_json(const cJSON *json, worker_backend_error *err);
@@ -8920,9 +6786,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_print(con
 
 /* WorkerMetricsEnrichedEventMessageError (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageError_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_new(void);
 void worker_backend_WorkerMetricsEnrichedEventMessageError_init(worker_backend_WorkerMetricsEnrichedEventMessageError *v);
 worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_from_json(const cJSON *json, worker_backend_error *err);
@@ -8933,9 +6796,6 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageError_print(const worker_b
 
 /* JobResponse (object) */
 bool worker_backend_JobResponse_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_JobResponse *worker_backend_JobResponse_new(void);
 void worker_backend_JobResponse_init(worker_backend_JobResponse *v);
 worker_backend_JobResponse *worker_backend_JobResponse_from_json(const cJSON *json, worker_backend_error *err);
@@ -8946,9 +6806,6 @@ char *worker_backend_JobResponse_print(const worker_backend_JobResponse *v);
 
 /* JobStatus (object) */
 bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 worker_backend_JobStatus *worker_backend_JobStatus_new(void);
 void worker_backend_JobStatus_init(worker_backend_JobStatus *v);
 worker_backend_JobStatus *worker_backend_JobStatus_from_json(const cJSON *json, worker_backend_error *err);

@@ -34,7 +34,109 @@ typedef struct worker_backend_vctx {
     int depth;
 } worker_backend_vctx;
 
-typedef bool (*worker_backend_vfn)(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; worker_backend_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct worker_backend_vnode worker_backend_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    WORKER_BACKEND_VF_TRUE = 1,
+    WORKER_BACKEND_VF_FALSE = 2,
+    WORKER_BACKEND_VF_INVALID = 4,
+    WORKER_BACKEND_VF_REF = 8,
+    WORKER_BACKEND_VF_TYPE = 16,   /* type */
+    WORKER_BACKEND_VF_VALUE = 32,  /* enum, const */
+    WORKER_BACKEND_VF_NUM = 64,    /* number checks */
+    WORKER_BACKEND_VF_STR = 128,   /* string checks */
+    WORKER_BACKEND_VF_ARR = 256,   /* array checks */
+    WORKER_BACKEND_VF_OBJ = 512,   /* object checks */
+    WORKER_BACKEND_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    WORKER_BACKEND_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    WORKER_BACKEND_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { WORKER_BACKEND_VV_STR = 1, WORKER_BACKEND_VV_NUM, WORKER_BACKEND_VV_TRUE, WORKER_BACKEND_VV_FALSE, WORKER_BACKEND_VV_NULL, WORKER_BACKEND_VV_JSON };
+typedef struct worker_backend_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} worker_backend_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    WORKER_BACKEND_C_CMP = 1,
+    WORKER_BACKEND_C_MULT,
+    WORKER_BACKEND_C_INT32,
+    WORKER_BACKEND_C_INT64,
+    WORKER_BACKEND_C_MIN,
+    WORKER_BACKEND_C_MAX,
+    WORKER_BACKEND_C_PATTERN,
+    WORKER_BACKEND_C_FORMAT
+};
+typedef struct worker_backend_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} worker_backend_vcheck;
+typedef struct worker_backend_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} worker_backend_vreq;
+typedef struct worker_backend_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const worker_backend_vnode *fn;
+} worker_backend_vprop;
+typedef struct worker_backend_vpat { /* patternProperties */
+    int pattern;
+    const worker_backend_vnode *fn;
+} worker_backend_vpat;
+typedef struct worker_backend_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const worker_backend_vreq *requires;
+    const worker_backend_vnode *fn;
+} worker_backend_vdep;
+typedef struct worker_backend_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const worker_backend_vnode *fn;
+} worker_backend_vtuple;
+struct worker_backend_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const worker_backend_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const worker_backend_vval *enum_vals;
+    const char *enum_msg;
+    const worker_backend_vval *const_val;
+    const char *const_msg;
+    const worker_backend_vcheck *num, *str, *count, *props;
+    bool unique;
+    const worker_backend_vnode *items;
+    const worker_backend_vtuple *tuple;
+    bool add_items_false;
+    const worker_backend_vnode *add_items, *contains;
+    const worker_backend_vreq *required;
+    const worker_backend_vprop *members;
+    size_t nmembers;
+    const worker_backend_vpat *patterns;
+    bool add_false;
+    const worker_backend_vnode *add, *names;
+    const worker_backend_vdep *deps;
+    const worker_backend_vnode *const *all_of, *const *any_of, *const *one_of;
+    const worker_backend_vnode *not_;
+    bool has_if;
+    const worker_backend_vnode *if_, *then_, *else_;
+};
+bool worker_backend_rt_vnode(const worker_backend_vnode *v, const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool worker_backend_rt_validate(const worker_backend_vnode *v, const cJSON *json, worker_backend_error *err);
+/* The verdict only (no errors): union options. */
+bool worker_backend_rt_vmatch(const worker_backend_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define WORKER_BACKEND_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool worker_backend_rt_int32(double d);
 bool worker_backend_rt_int64(double d);
 bool worker_backend_rt_unique(const cJSON *x, int *i, int *j);
 int worker_backend_rt_match(worker_backend_vctx *c, const worker_backend_pseg *p, int pattern, const char *s);
-bool worker_backend_rt_property_names(worker_backend_vctx *c, const worker_backend_pseg *p, const cJSON *member, worker_backend_vfn fn);
+bool worker_backend_rt_property_names(worker_backend_vctx *c, const worker_backend_pseg *p, const cJSON *member, const worker_backend_vnode *fn);
 bool worker_backend_rt_format_date_time(const char *s);
 bool worker_backend_rt_format_date(const char *s);
 bool worker_backend_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool worker_backend_rt_format_uri(const char *s);
 bool worker_backend_rt_format_uuid(const char *s);
 bool worker_backend_rt_format_regex(const char *s);
 char *worker_backend_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { WORKER_BACKEND_S_SCALAR, WORKER_BACKEND_S_LIST, WORKER_BACKEND_S_DICT };
+enum {
+    WORKER_BACKEND_K_STRING,
+    WORKER_BACKEND_K_INTEGER,
+    WORKER_BACKEND_K_NUMBER,
+    WORKER_BACKEND_K_BOOLEAN,
+    WORKER_BACKEND_K_JSON,
+    WORKER_BACKEND_K_ENUM,
+    WORKER_BACKEND_K_OBJ,
+    WORKER_BACKEND_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct worker_backend_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} worker_backend_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct worker_backend_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} worker_backend_field;
+
+typedef struct worker_backend_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const worker_backend_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, worker_backend_error *err);
+} worker_backend_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct worker_backend_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} worker_backend_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct worker_backend_union_desc {
+    const char *name;
+    size_t size, as;
+    const worker_backend_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, worker_backend_error *err);
+} worker_backend_union_desc;
+
+const char *worker_backend_rt_enum_name(const worker_backend_enum_desc *d, int v);
+bool worker_backend_rt_enum_value(const worker_backend_enum_desc *d, const char *s, int *out);
+void *worker_backend_rt_rec_new(const worker_backend_rec_desc *d);
+void worker_backend_rt_rec_free(const worker_backend_rec_desc *d, void *o);
+void *worker_backend_rt_rec_from_json(const worker_backend_rec_desc *d, const cJSON *json, worker_backend_error *err);
+cJSON *worker_backend_rt_rec_to_json(const worker_backend_rec_desc *d, const void *o);
+void worker_backend_rt_union_free(const worker_backend_union_desc *d, void *o);
+void *worker_backend_rt_union_from_json(const worker_backend_union_desc *d, const cJSON *json, worker_backend_error *err);
+cJSON *worker_backend_rt_union_to_json(const worker_backend_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *worker_backend_rt_parse_text(const char *text, size_t len, worker_backend_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *worker_backend_rt_print_tree(cJSON *j);
+
 void worker_backend_rt_set_error(worker_backend_error *err, worker_backend_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -122,8 +122,7 @@ typedef struct accounts_AccountClosed accounts_AccountClosed;
 struct accounts_Event {
     char *event_id;
     char *occurred_at;
-    int64_t retries;
-    bool has_retries;
+    int64_t retries; bool has_retries;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -133,12 +132,10 @@ struct accounts_Event {
 struct accounts_AccountOpened {
     char *event_id;
     char *occurred_at;
-    int64_t retries;
-    bool has_retries;
+    int64_t retries; bool has_retries;
     /** Who opened it. */
     char *owner;
-    int64_t limit;
-    bool has_limit;
+    int64_t limit; bool has_limit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -148,20 +145,21 @@ struct accounts_AccountOpened {
 struct accounts_AccountClosed {
     char *event_id;
     char *occurred_at;
-    int64_t retries;
-    bool has_retries;
-    char *reason;
-    bool has_reason;
+    int64_t retries; bool has_retries;
+    char *reason; bool has_reason;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Event (object) */
 bool accounts_Event_validate(const cJSON *json, accounts_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 accounts_Event *accounts_Event_new(void);
 void accounts_Event_init(accounts_Event *v);
 accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err);
@@ -172,9 +170,6 @@ char *accounts_Event_print(const accounts_Event *v);
 
 /* AccountOpened (object) */
 bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 accounts_AccountOpened *accounts_AccountOpened_new(void);
 void accounts_AccountOpened_init(accounts_AccountOpened *v);
 accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err);
@@ -185,9 +180,6 @@ char *accounts_AccountOpened_print(const accounts_AccountOpened *v);
 
 /* AccountClosed (object) */
 bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 accounts_AccountClosed *accounts_AccountClosed_new(void);
 void accounts_AccountClosed_init(accounts_AccountClosed *v);
 accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err);

@@ -34,7 +34,109 @@ typedef struct accounts_vctx {
     int depth;
 } accounts_vctx;
 
-typedef bool (*accounts_vfn)(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; accounts_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct accounts_vnode accounts_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ACCOUNTS_VF_TRUE = 1,
+    ACCOUNTS_VF_FALSE = 2,
+    ACCOUNTS_VF_INVALID = 4,
+    ACCOUNTS_VF_REF = 8,
+    ACCOUNTS_VF_TYPE = 16,   /* type */
+    ACCOUNTS_VF_VALUE = 32,  /* enum, const */
+    ACCOUNTS_VF_NUM = 64,    /* number checks */
+    ACCOUNTS_VF_STR = 128,   /* string checks */
+    ACCOUNTS_VF_ARR = 256,   /* array checks */
+    ACCOUNTS_VF_OBJ = 512,   /* object checks */
+    ACCOUNTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ACCOUNTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ACCOUNTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { ACCOUNTS_VV_STR = 1, ACCOUNTS_VV_NUM, ACCOUNTS_VV_TRUE, ACCOUNTS_VV_FALSE, ACCOUNTS_VV_NULL, ACCOUNTS_VV_JSON };
+typedef struct accounts_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} accounts_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    ACCOUNTS_C_CMP = 1,
+    ACCOUNTS_C_MULT,
+    ACCOUNTS_C_INT32,
+    ACCOUNTS_C_INT64,
+    ACCOUNTS_C_MIN,
+    ACCOUNTS_C_MAX,
+    ACCOUNTS_C_PATTERN,
+    ACCOUNTS_C_FORMAT
+};
+typedef struct accounts_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} accounts_vcheck;
+typedef struct accounts_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} accounts_vreq;
+typedef struct accounts_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const accounts_vnode *fn;
+} accounts_vprop;
+typedef struct accounts_vpat { /* patternProperties */
+    int pattern;
+    const accounts_vnode *fn;
+} accounts_vpat;
+typedef struct accounts_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const accounts_vreq *requires;
+    const accounts_vnode *fn;
+} accounts_vdep;
+typedef struct accounts_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const accounts_vnode *fn;
+} accounts_vtuple;
+struct accounts_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const accounts_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const accounts_vval *enum_vals;
+    const char *enum_msg;
+    const accounts_vval *const_val;
+    const char *const_msg;
+    const accounts_vcheck *num, *str, *count, *props;
+    bool unique;
+    const accounts_vnode *items;
+    const accounts_vtuple *tuple;
+    bool add_items_false;
+    const accounts_vnode *add_items, *contains;
+    const accounts_vreq *required;
+    const accounts_vprop *members;
+    size_t nmembers;
+    const accounts_vpat *patterns;
+    bool add_false;
+    const accounts_vnode *add, *names;
+    const accounts_vdep *deps;
+    const accounts_vnode *const *all_of, *const *any_of, *const *one_of;
+    const accounts_vnode *not_;
+    bool has_if;
+    const accounts_vnode *if_, *then_, *else_;
+};
+bool accounts_rt_vnode(const accounts_vnode *v, const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool accounts_rt_validate(const accounts_vnode *v, const cJSON *json, accounts_error *err);
+/* The verdict only (no errors): union options. */
+bool accounts_rt_vmatch(const accounts_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define ACCOUNTS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool accounts_rt_int32(double d);
 bool accounts_rt_int64(double d);
 bool accounts_rt_unique(const cJSON *x, int *i, int *j);
 int accounts_rt_match(accounts_vctx *c, const accounts_pseg *p, int pattern, const char *s);
-bool accounts_rt_property_names(accounts_vctx *c, const accounts_pseg *p, const cJSON *member, accounts_vfn fn);
+bool accounts_rt_property_names(accounts_vctx *c, const accounts_pseg *p, const cJSON *member, const accounts_vnode *fn);
 bool accounts_rt_format_date_time(const char *s);
 bool accounts_rt_format_date(const char *s);
 bool accounts_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool accounts_rt_format_uri(const char *s);
 bool accounts_rt_format_uuid(const char *s);
 bool accounts_rt_format_regex(const char *s);
 char *accounts_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { ACCOUNTS_S_SCALAR, ACCOUNTS_S_LIST, ACCOUNTS_S_DICT };
+enum {
+    ACCOUNTS_K_STRING,
+    ACCOUNTS_K_INTEGER,
+    ACCOUNTS_K_NUMBER,
+    ACCOUNTS_K_BOOLEAN,
+    ACCOUNTS_K_JSON,
+    ACCOUNTS_K_ENUM,
+    ACCOUNTS_K_OBJ,
+    ACCOUNTS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct accounts_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} accounts_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct accounts_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} accounts_field;
+
+typedef struct accounts_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const accounts_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, accounts_error *err);
+} accounts_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct accounts_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} accounts_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct accounts_union_desc {
+    const char *name;
+    size_t size, as;
+    const accounts_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, accounts_error *err);
+} accounts_union_desc;
+
+const char *accounts_rt_enum_name(const accounts_enum_desc *d, int v);
+bool accounts_rt_enum_value(const accounts_enum_desc *d, const char *s, int *out);
+void *accounts_rt_rec_new(const accounts_rec_desc *d);
+void accounts_rt_rec_free(const accounts_rec_desc *d, void *o);
+void *accounts_rt_rec_from_json(const accounts_rec_desc *d, const cJSON *json, accounts_error *err);
+cJSON *accounts_rt_rec_to_json(const accounts_rec_desc *d, const void *o);
+void accounts_rt_union_free(const accounts_union_desc *d, void *o);
+void *accounts_rt_union_from_json(const accounts_union_desc *d, const cJSON *json, accounts_error *err);
+cJSON *accounts_rt_union_to_json(const accounts_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *accounts_rt_parse_text(const char *text, size_t len, accounts_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *accounts_rt_print_tree(cJSON *j);
+
 void accounts_rt_set_error(accounts_error *err, accounts_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC ACCOUNTS_S_SCALAR
+#define SL ACCOUNTS_S_LIST
+#define SD ACCOUNTS_S_DICT
+#define KS ACCOUNTS_K_STRING
+#define KI ACCOUNTS_K_INTEGER
+#define KN ACCOUNTS_K_NUMBER
+#define KB ACCOUNTS_K_BOOLEAN
+#define KJ ACCOUNTS_K_JSON
+#define KE ACCOUNTS_K_ENUM
+#define KO ACCOUNTS_K_OBJ
+#define KU ACCOUNTS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    accounts_##N *accounts_##N##_from_json(const cJSON *json, accounts_error *err)                \
+    {                                                                                                      \
+        return accounts_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *accounts_##N##_to_json(const accounts_##N *o) { return accounts_rt_##K##_to_json(&D##_##N, o); } \
+    void accounts_##N##_free(accounts_##N *o) { accounts_rt_##K##_free(&D##_##N, o); }           \
+    accounts_##N *accounts_##N##_parse(const char *text, size_t len, accounts_error *err)         \
+    {                                                                                                      \
+        cJSON *json = accounts_rt_parse_text(text, len, err);                                           \
+        accounts_##N *o = json ? accounts_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *accounts_##N##_print(const accounts_##N *o) { return accounts_rt_print_tree(accounts_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const accounts_rec_desc rd_##N = {#N, sizeof(accounts_##N), offsetof(accounts_##N, extra_json), fd_##N, \
+                                         count, accounts_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    accounts_##N *accounts_##N##_new(void) { return calloc(1, sizeof(accounts_##N)); }            \
+    void accounts_##N##_init(accounts_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -38,634 +86,41 @@ bool accounts_message_type_from_string(const char *s, accounts_message_type *out
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static accounts_Event *accounts_Event_build(const cJSON *json);
-static accounts_AccountOpened *accounts_AccountOpened_build(const cJSON *json);
-static accounts_AccountClosed *accounts_AccountClosed_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const accounts_rec_desc rd_Event;
+static const accounts_rec_desc rd_AccountOpened;
+static const accounts_rec_desc rd_AccountClosed;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = accounts_rt_strdup(v->valuestring)) != NULL;
-}
+#define T accounts_Event
+static const accounts_field fd_Event[] = {
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+};
+#undef T
+REC(Event, 3)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T accounts_AccountOpened
+static const accounts_field fd_AccountOpened[] = {
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+    F("owner", owner, REQ, NN, KS, NULL),
+    F("limit", limit, OPT, NN, KI, NULL),
+};
+#undef T
+REC(AccountOpened, 5)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Event(accounts_Event **dst, const cJSON *v) { return (*dst = accounts_Event_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Event(accounts_Event *const *src)
-{
-    return *src ? accounts_Event_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Event(accounts_Event **p) { accounts_Event_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_AccountOpened(accounts_AccountOpened **dst, const cJSON *v) { return (*dst = accounts_AccountOpened_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_AccountOpened(accounts_AccountOpened *const *src)
-{
-    return *src ? accounts_AccountOpened_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_AccountOpened(accounts_AccountOpened **p) { accounts_AccountOpened_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_AccountClosed(accounts_AccountClosed **dst, const cJSON *v) { return (*dst = accounts_AccountClosed_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_AccountClosed(accounts_AccountClosed *const *src)
-{
-    return *src ? accounts_AccountClosed_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_AccountClosed(accounts_AccountClosed **p) { accounts_AccountClosed_free(*p); }
-
-accounts_Event *accounts_Event_new(void)
-{
-    return calloc(1, sizeof(accounts_Event));
-}
-
-void accounts_Event_init(accounts_Event *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void accounts_Event_free(accounts_Event *o)
-{
-    if (!o)
-        return;
-    free_string(&o->event_id);
-    free_string(&o->occurred_at);
-    free_integer(&o->retries);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static accounts_Event *accounts_Event_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    accounts_Event *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "eventId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->event_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "occurredAt") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->occurred_at, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "retries") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_integer(&o->retries, m))
-                goto fail;
-            o->has_retries = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    accounts_Event_free(o);
-    return NULL;
-}
-
-accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err)
-{
-    if (!accounts_Event_validate(json, err))
-        return NULL;
-    accounts_Event *o = accounts_Event_build(json);
-    if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build Event: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *accounts_Event_to_json(const accounts_Event *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->event_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "eventId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->occurred_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "occurredAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_retries) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->retries);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "retries", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-accounts_Event *accounts_Event_parse(const char *text, size_t len, accounts_error *err)
-{
-    long nul = accounts_rt_text_nul(text, len);
-    if (nul >= 0) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    accounts_Event *o = accounts_Event_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *accounts_Event_print(const accounts_Event *o)
-{
-    cJSON *j = accounts_Event_to_json(o);
-    char *s = j ? accounts_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-accounts_AccountOpened *accounts_AccountOpened_new(void)
-{
-    return calloc(1, sizeof(accounts_AccountOpened));
-}
-
-void accounts_AccountOpened_init(accounts_AccountOpened *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void accounts_AccountOpened_free(accounts_AccountOpened *o)
-{
-    if (!o)
-        return;
-    free_string(&o->event_id);
-    free_string(&o->occurred_at);
-    free_integer(&o->retries);
-    free_string(&o->owner);
-    free_integer(&o->limit);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static accounts_AccountOpened *accounts_AccountOpened_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    accounts_AccountOpened *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[5 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "eventId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->event_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "occurredAt") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->occurred_at, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "retries") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_integer(&o->retries, m))
-                goto fail;
-            o->has_retries = true;
-            continue;
-        }
-        if (strcmp(key, "owner") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->owner, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "limit") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            if (!from_integer(&o->limit, m))
-                goto fail;
-            o->has_limit = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    accounts_AccountOpened_free(o);
-    return NULL;
-}
-
-accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err)
-{
-    if (!accounts_AccountOpened_validate(json, err))
-        return NULL;
-    accounts_AccountOpened *o = accounts_AccountOpened_build(json);
-    if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build AccountOpened: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->event_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "eventId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->occurred_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "occurredAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_retries) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->retries);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "retries", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->owner);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "owner", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_limit) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->limit);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "limit", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-accounts_AccountOpened *accounts_AccountOpened_parse(const char *text, size_t len, accounts_error *err)
-{
-    long nul = accounts_rt_text_nul(text, len);
-    if (nul >= 0) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    accounts_AccountOpened *o = accounts_AccountOpened_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *accounts_AccountOpened_print(const accounts_AccountOpened *o)
-{
-    cJSON *j = accounts_AccountOpened_to_json(o);
-    char *s = j ? accounts_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-accounts_AccountClosed *accounts_AccountClosed_new(void)
-{
-    return calloc(1, sizeof(accounts_AccountClosed));
-}
-
-void accounts_AccountClosed_init(accounts_AccountClosed *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void accounts_AccountClosed_free(accounts_AccountClosed *o)
-{
-    if (!o)
-        return;
-    free_string(&o->event_id);
-    free_string(&o->occurred_at);
-    free_integer(&o->retries);
-    free_string(&o->reason);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static accounts_AccountClosed *accounts_AccountClosed_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    accounts_AccountClosed *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "eventId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->event_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "occurredAt") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->occurred_at, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "retries") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_integer(&o->retries, m))
-                goto fail;
-            o->has_retries = true;
-            continue;
-        }
-        if (strcmp(key, "reason") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->reason, m))
-                goto fail;
-            o->has_reason = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    accounts_AccountClosed_free(o);
-    return NULL;
-}
-
-accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err)
-{
-    if (!accounts_AccountClosed_validate(json, err))
-        return NULL;
-    accounts_AccountClosed *o = accounts_AccountClosed_build(json);
-    if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build AccountClosed: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->event_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "eventId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->occurred_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "occurredAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_retries) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->retries);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "retries", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_reason) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->reason);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "reason", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-accounts_AccountClosed *accounts_AccountClosed_parse(const char *text, size_t len, accounts_error *err)
-{
-    long nul = accounts_rt_text_nul(text, len);
-    if (nul >= 0) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    accounts_AccountClosed *o = accounts_AccountClosed_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *accounts_AccountClosed_print(const accounts_AccountClosed *o)
-{
-    cJSON *j = accounts_AccountClosed_to_json(o);
-    char *s = j ? accounts_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T accounts_AccountClosed
+static const accounts_field fd_AccountClosed[] = {
+    F("eventId", event_id, REQ, NN, KS, NULL),
+    F("occurredAt", occurred_at, REQ, NN, KS, NULL),
+    F("retries", retries, OPT, NN, KI, NULL),
+    F("reason", reason, OPT, NN, KS, NULL),
+};
+#undef T
+REC(AccountClosed, 4)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

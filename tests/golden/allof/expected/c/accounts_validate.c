@@ -11,403 +11,126 @@
 
 #include <string.h>
 
-static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_Event_eventId(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_Event_occurredAt(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_Event_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountOpened_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountClosed_payload_all_0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountOpened_payload_all_1_limit(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountClosed_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountClosed_payload_all_1_reason(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v_accountClosed_payload_all_1_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const accounts_vcheck[])
+#define VVALS (const accounts_vval[])
+#define VNODES (const accounts_vnode *const[])
+#define F(flag) ACCOUNTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool accounts_##N##_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&V, json, err); }
+#define CMP ACCOUNTS_C_CMP
+#define MIN ACCOUNTS_C_MIN
+#define MAX ACCOUNTS_C_MAX
+#define STR ACCOUNTS_VV_STR
+#define NUM ACCOUNTS_VV_NUM
+#define JSON ACCOUNTS_VV_JSON
+#define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 64)) {
-        accounts_rt_report_type(c, p, "expected object", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 64)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "eventId")) {
-            accounts_rt_report(c, p, "missing required property 'eventId'");
-            ACCOUNTS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "occurredAt")) {
-            accounts_rt_report(c, p, "missing required property 'occurredAt'");
-            ACCOUNTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const accounts_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 101:
-                if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!accounts_v_Event_eventId(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            case 111:
-                if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
-                    if (!accounts_v_Event_occurredAt(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!accounts_v_Event_retries(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_Event_eventId(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 16)) {
-        accounts_rt_report_type(c, p, "expected string", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
-        ACCOUNTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_Event_occurredAt(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 16)) {
-        accounts_rt_report_type(c, p, "expected string", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!accounts_rt_format_date_time(s)) {
-            accounts_rt_report(c, p, "must be a valid date-time (format)");
-            ACCOUNTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_Event_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 4)) {
-        accounts_rt_report_type(c, p, "expected integer", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            accounts_rt_report(c, p, "must be >= 0");
-            ACCOUNTS_FAIL();
-        }
-        if (!(d <= 10.0)) {
-            accounts_rt_report(c, p, "must be <= 10");
-            ACCOUNTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountOpened_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_v_accountClosed_payload_all_0(x, p, c))
-        ACCOUNTS_FAIL();
-    if (!accounts_v_accountOpened_payload_all_1(x, p, c))
-        ACCOUNTS_FAIL();
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountClosed_payload_all_0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    bool r = accounts_v_Event(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 64)) {
-        accounts_rt_report_type(c, p, "expected object", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 64)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "owner")) {
-            accounts_rt_report(c, p, "missing required property 'owner'");
-            ACCOUNTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const accounts_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && key[5] == '\0') { /* 5 bytes */
-                    if (!accounts_v_accountOpened_payload_all_1_limit(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            case 111:
-                if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
-                    if (!accounts_v_Event_eventId(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountOpened_payload_all_1_limit(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 4)) {
-        accounts_rt_report_type(c, p, "expected integer", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            accounts_rt_report(c, p, "must be >= 0");
-            ACCOUNTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountClosed_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_v_accountClosed_payload_all_0(x, p, c))
-        ACCOUNTS_FAIL();
-    if (!accounts_v_accountClosed_payload_all_1(x, p, c))
-        ACCOUNTS_FAIL();
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (ACCOUNTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const accounts_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!accounts_v_accountClosed_payload_all_1_reason(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!accounts_v_accountClosed_payload_all_1_retries(m, &seg, c))
-                        ACCOUNTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountClosed_payload_all_1_reason(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 16)) {
-        accounts_rt_report_type(c, p, "expected string", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)accounts_rt_utf8_len(s);
-        if (len > 200.0) {
-            accounts_rt_report(c, p, "must be at most 200 characters");
-            ACCOUNTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool accounts_v_accountClosed_payload_all_1_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ACCOUNTS_MAX_DEPTH)
-        return accounts_rt_too_deep(c, p);
-    c->depth++;
-    if (!accounts_rt_type_in(x, 4)) {
-        accounts_rt_report_type(c, p, "expected integer", x);
-        ACCOUNTS_FAIL();
-    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
-        ACCOUNTS_FAIL();
-    }
-    if (ACCOUNTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d <= 3.0)) {
-            accounts_rt_report(c, p, "must be <= 3");
-            ACCOUNTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const accounts_vnode v_Event;
+static const accounts_vnode v_Event_eventId;
+static const accounts_vnode v_Event_occurredAt;
+static const accounts_vnode v_Event_retries;
+static const accounts_vnode v_accountOpened_payload;
+static const accounts_vnode v_accountClosed_payload_all_0;
+static const accounts_vnode v_accountOpened_payload_all_1;
+static const accounts_vnode v_accountOpened_payload_all_1_limit;
+static const accounts_vnode v_accountClosed_payload;
+static const accounts_vnode v_accountClosed_payload_all_1;
+static const accounts_vnode v_accountClosed_payload_all_1_reason;
+static const accounts_vnode v_accountClosed_payload_all_1_retries;
+static const accounts_vprop vm_Event[] = {
+    { "eventId", &v_Event_eventId},
+    { "occurredAt", &v_Event_occurredAt},
+    { "retries", &v_Event_retries},
+};
+static const accounts_vnode v_Event = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const accounts_vreq[]){
+        { "eventId", "missing required property 'eventId'"},
+        { "occurredAt", "missing required property 'occurredAt'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Event),
+};
+static const accounts_vnode v_Event_eventId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const accounts_vnode v_Event_occurredAt = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
+static const accounts_vnode v_Event_retries = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 10.0, "must be <= 10", "<=", NULL},
+        CEND},
+};
+static const accounts_vnode v_accountOpened_payload = {
+    .f = F(SCHEMA) | F(APPLY),
+    .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountOpened_payload_all_1, NULL },
+};
+static const accounts_vnode v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
+static const accounts_vprop vm_accountOpened_payload_all_1[] = {
+    { "limit", &v_accountOpened_payload_all_1_limit},
+    { "owner", &v_Event_eventId},
+};
+static const accounts_vnode v_accountOpened_payload_all_1 = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const accounts_vreq[]){
+        { "owner", "missing required property 'owner'"},
+        {NULL, NULL}},
+    MEMBERS(vm_accountOpened_payload_all_1),
+};
+static const accounts_vnode v_accountOpened_payload_all_1_limit = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const accounts_vnode v_accountClosed_payload = {
+    .f = F(SCHEMA) | F(APPLY),
+    .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountClosed_payload_all_1, NULL },
+};
+static const accounts_vprop vm_accountClosed_payload_all_1[] = {
+    { "reason", &v_accountClosed_payload_all_1_reason},
+    { "retries", &v_accountClosed_payload_all_1_retries},
+};
+static const accounts_vnode v_accountClosed_payload_all_1 = {
+    .f = F(SCHEMA) | F(OBJ),
+    MEMBERS(vm_accountClosed_payload_all_1),
+};
+static const accounts_vnode v_accountClosed_payload_all_1_reason = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
+        CEND},
+};
+static const accounts_vnode v_accountClosed_payload_all_1_retries = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 3.0, "must be <= 3", "<=", NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool accounts_Event_validate(const cJSON *json, accounts_error *err)
-{
-    accounts_vctx c = {err, 0};
-    if (err)
-        accounts_error_clear(err);
-    if (!json) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_Event(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ACCOUNTS_ERR_INVALID;
-    return ok;
-}
-
-bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err)
-{
-    accounts_vctx c = {err, 0};
-    if (err)
-        accounts_error_clear(err);
-    if (!json) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_accountOpened_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ACCOUNTS_ERR_INVALID;
-    return ok;
-}
-
-bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err)
-{
-    accounts_vctx c = {err, 0};
-    if (err)
-        accounts_error_clear(err);
-    if (!json) {
-        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_accountClosed_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ACCOUNTS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Event, v_Event)
+VALIDATOR(AccountOpened, v_accountOpened_payload)
+VALIDATOR(AccountClosed, v_accountClosed_payload)
 
 bool accounts_message_validate(accounts_message_type t, const cJSON *json, accounts_error *err)
 {

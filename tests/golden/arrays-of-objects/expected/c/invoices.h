@@ -123,17 +123,11 @@ struct invoices_Tax {
 
 struct invoices_InvoiceIssued {
     /** One entry per product. */
-    struct invoices_InvoiceIssuedLinesItem **lines;
-    size_t lines_count;
-    struct invoices_Tax **taxes;
-    size_t taxes_count;
-    bool has_taxes;
+    struct invoices_InvoiceIssuedLinesItem **lines; size_t lines_count;
+    struct invoices_Tax **taxes; size_t taxes_count; bool has_taxes;
     /** A matrix of cell values. */
-    cJSON *grid;
-    bool has_grid;
-    char **tags;
-    size_t tags_count;
-    bool has_tags;
+    cJSON *grid; bool has_grid;
+    char **tags; size_t tags_count; bool has_tags;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -143,13 +137,16 @@ struct invoices_InvoiceIssuedLinesItem {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Tax (object) */
 bool invoices_Tax_validate(const cJSON *json, invoices_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 invoices_Tax *invoices_Tax_new(void);
 void invoices_Tax_init(invoices_Tax *v);
 invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err);
@@ -160,9 +157,6 @@ char *invoices_Tax_print(const invoices_Tax *v);
 
 /* InvoiceIssued (object) */
 bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 invoices_InvoiceIssued *invoices_InvoiceIssued_new(void);
 void invoices_InvoiceIssued_init(invoices_InvoiceIssued *v);
 invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err);
@@ -173,9 +167,6 @@ char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *v);
 
 /* InvoiceIssuedLinesItem (object) */
 bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void);
 void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *v);
 invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err);

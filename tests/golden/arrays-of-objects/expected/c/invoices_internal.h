@@ -34,7 +34,109 @@ typedef struct invoices_vctx {
     int depth;
 } invoices_vctx;
 
-typedef bool (*invoices_vfn)(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; invoices_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct invoices_vnode invoices_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    INVOICES_VF_TRUE = 1,
+    INVOICES_VF_FALSE = 2,
+    INVOICES_VF_INVALID = 4,
+    INVOICES_VF_REF = 8,
+    INVOICES_VF_TYPE = 16,   /* type */
+    INVOICES_VF_VALUE = 32,  /* enum, const */
+    INVOICES_VF_NUM = 64,    /* number checks */
+    INVOICES_VF_STR = 128,   /* string checks */
+    INVOICES_VF_ARR = 256,   /* array checks */
+    INVOICES_VF_OBJ = 512,   /* object checks */
+    INVOICES_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    INVOICES_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    INVOICES_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { INVOICES_VV_STR = 1, INVOICES_VV_NUM, INVOICES_VV_TRUE, INVOICES_VV_FALSE, INVOICES_VV_NULL, INVOICES_VV_JSON };
+typedef struct invoices_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} invoices_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    INVOICES_C_CMP = 1,
+    INVOICES_C_MULT,
+    INVOICES_C_INT32,
+    INVOICES_C_INT64,
+    INVOICES_C_MIN,
+    INVOICES_C_MAX,
+    INVOICES_C_PATTERN,
+    INVOICES_C_FORMAT
+};
+typedef struct invoices_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} invoices_vcheck;
+typedef struct invoices_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} invoices_vreq;
+typedef struct invoices_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const invoices_vnode *fn;
+} invoices_vprop;
+typedef struct invoices_vpat { /* patternProperties */
+    int pattern;
+    const invoices_vnode *fn;
+} invoices_vpat;
+typedef struct invoices_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const invoices_vreq *requires;
+    const invoices_vnode *fn;
+} invoices_vdep;
+typedef struct invoices_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const invoices_vnode *fn;
+} invoices_vtuple;
+struct invoices_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const invoices_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const invoices_vval *enum_vals;
+    const char *enum_msg;
+    const invoices_vval *const_val;
+    const char *const_msg;
+    const invoices_vcheck *num, *str, *count, *props;
+    bool unique;
+    const invoices_vnode *items;
+    const invoices_vtuple *tuple;
+    bool add_items_false;
+    const invoices_vnode *add_items, *contains;
+    const invoices_vreq *required;
+    const invoices_vprop *members;
+    size_t nmembers;
+    const invoices_vpat *patterns;
+    bool add_false;
+    const invoices_vnode *add, *names;
+    const invoices_vdep *deps;
+    const invoices_vnode *const *all_of, *const *any_of, *const *one_of;
+    const invoices_vnode *not_;
+    bool has_if;
+    const invoices_vnode *if_, *then_, *else_;
+};
+bool invoices_rt_vnode(const invoices_vnode *v, const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool invoices_rt_validate(const invoices_vnode *v, const cJSON *json, invoices_error *err);
+/* The verdict only (no errors): union options. */
+bool invoices_rt_vmatch(const invoices_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define INVOICES_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool invoices_rt_int32(double d);
 bool invoices_rt_int64(double d);
 bool invoices_rt_unique(const cJSON *x, int *i, int *j);
 int invoices_rt_match(invoices_vctx *c, const invoices_pseg *p, int pattern, const char *s);
-bool invoices_rt_property_names(invoices_vctx *c, const invoices_pseg *p, const cJSON *member, invoices_vfn fn);
+bool invoices_rt_property_names(invoices_vctx *c, const invoices_pseg *p, const cJSON *member, const invoices_vnode *fn);
 bool invoices_rt_format_date_time(const char *s);
 bool invoices_rt_format_date(const char *s);
 bool invoices_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool invoices_rt_format_uri(const char *s);
 bool invoices_rt_format_uuid(const char *s);
 bool invoices_rt_format_regex(const char *s);
 char *invoices_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { INVOICES_S_SCALAR, INVOICES_S_LIST, INVOICES_S_DICT };
+enum {
+    INVOICES_K_STRING,
+    INVOICES_K_INTEGER,
+    INVOICES_K_NUMBER,
+    INVOICES_K_BOOLEAN,
+    INVOICES_K_JSON,
+    INVOICES_K_ENUM,
+    INVOICES_K_OBJ,
+    INVOICES_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct invoices_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} invoices_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct invoices_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} invoices_field;
+
+typedef struct invoices_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const invoices_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, invoices_error *err);
+} invoices_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct invoices_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} invoices_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct invoices_union_desc {
+    const char *name;
+    size_t size, as;
+    const invoices_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, invoices_error *err);
+} invoices_union_desc;
+
+const char *invoices_rt_enum_name(const invoices_enum_desc *d, int v);
+bool invoices_rt_enum_value(const invoices_enum_desc *d, const char *s, int *out);
+void *invoices_rt_rec_new(const invoices_rec_desc *d);
+void invoices_rt_rec_free(const invoices_rec_desc *d, void *o);
+void *invoices_rt_rec_from_json(const invoices_rec_desc *d, const cJSON *json, invoices_error *err);
+cJSON *invoices_rt_rec_to_json(const invoices_rec_desc *d, const void *o);
+void invoices_rt_union_free(const invoices_union_desc *d, void *o);
+void *invoices_rt_union_from_json(const invoices_union_desc *d, const cJSON *json, invoices_error *err);
+cJSON *invoices_rt_union_to_json(const invoices_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *invoices_rt_parse_text(const char *text, size_t len, invoices_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *invoices_rt_print_tree(cJSON *j);
+
 void invoices_rt_set_error(invoices_error *err, invoices_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC INVOICES_S_SCALAR
+#define SL INVOICES_S_LIST
+#define SD INVOICES_S_DICT
+#define KS INVOICES_K_STRING
+#define KI INVOICES_K_INTEGER
+#define KN INVOICES_K_NUMBER
+#define KB INVOICES_K_BOOLEAN
+#define KJ INVOICES_K_JSON
+#define KE INVOICES_K_ENUM
+#define KO INVOICES_K_OBJ
+#define KU INVOICES_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    invoices_##N *invoices_##N##_from_json(const cJSON *json, invoices_error *err)                \
+    {                                                                                                      \
+        return invoices_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *invoices_##N##_to_json(const invoices_##N *o) { return invoices_rt_##K##_to_json(&D##_##N, o); } \
+    void invoices_##N##_free(invoices_##N *o) { invoices_rt_##K##_free(&D##_##N, o); }           \
+    invoices_##N *invoices_##N##_parse(const char *text, size_t len, invoices_error *err)         \
+    {                                                                                                      \
+        cJSON *json = invoices_rt_parse_text(text, len, err);                                           \
+        invoices_##N *o = json ? invoices_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *invoices_##N##_print(const invoices_##N *o) { return invoices_rt_print_tree(invoices_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const invoices_rec_desc rd_##N = {#N, sizeof(invoices_##N), offsetof(invoices_##N, extra_json), fd_##N, \
+                                         count, invoices_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    invoices_##N *invoices_##N##_new(void) { return calloc(1, sizeof(invoices_##N)); }            \
+    void invoices_##N##_init(invoices_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,615 +85,37 @@ bool invoices_message_type_from_string(const char *s, invoices_message_type *out
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static invoices_Tax *invoices_Tax_build(const cJSON *json);
-static invoices_InvoiceIssued *invoices_InvoiceIssued_build(const cJSON *json);
-static invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const invoices_rec_desc rd_Tax;
+static const invoices_rec_desc rd_InvoiceIssued;
+static const invoices_rec_desc rd_InvoiceIssuedLinesItem;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = invoices_rt_strdup(v->valuestring)) != NULL;
-}
+#define T invoices_Tax
+static const invoices_field fd_Tax[] = {
+    F("name", name, REQ, NN, KS, NULL),
+    F("rate", rate, REQ, NN, KN, NULL),
+};
+#undef T
+REC(Tax, 2)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T invoices_InvoiceIssued
+static const invoices_field fd_InvoiceIssued[] = {
+    FL("lines", lines, REQ, NN, KO, &rd_InvoiceIssuedLinesItem),
+    FL("taxes", taxes, OPT, NN, KO, &rd_Tax),
+    F("grid", grid, OPT, NN, KJ, NULL),
+    FL("tags", tags, OPT, NN, KS, NULL),
+};
+#undef T
+REC(InvoiceIssued, 4)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Tax(invoices_Tax **dst, const cJSON *v) { return (*dst = invoices_Tax_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Tax(invoices_Tax *const *src)
-{
-    return *src ? invoices_Tax_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Tax(invoices_Tax **p) { invoices_Tax_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_InvoiceIssued(invoices_InvoiceIssued **dst, const cJSON *v) { return (*dst = invoices_InvoiceIssued_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_InvoiceIssued(invoices_InvoiceIssued *const *src)
-{
-    return *src ? invoices_InvoiceIssued_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_InvoiceIssued(invoices_InvoiceIssued **p) { invoices_InvoiceIssued_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **dst, const cJSON *v) { return (*dst = invoices_InvoiceIssuedLinesItem_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem *const *src)
-{
-    return *src ? invoices_InvoiceIssuedLinesItem_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **p) { invoices_InvoiceIssuedLinesItem_free(*p); }
-
-invoices_Tax *invoices_Tax_new(void)
-{
-    return calloc(1, sizeof(invoices_Tax));
-}
-
-void invoices_Tax_init(invoices_Tax *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void invoices_Tax_free(invoices_Tax *o)
-{
-    if (!o)
-        return;
-    free_string(&o->name);
-    free_number(&o->rate);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static invoices_Tax *invoices_Tax_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    invoices_Tax *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "name") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->name, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "rate") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_number(&o->rate, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    invoices_Tax_free(o);
-    return NULL;
-}
-
-invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err)
-{
-    if (!invoices_Tax_validate(json, err))
-        return NULL;
-    invoices_Tax *o = invoices_Tax_build(json);
-    if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build Tax: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *invoices_Tax_to_json(const invoices_Tax *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->name);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "name", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->rate);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "rate", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-invoices_Tax *invoices_Tax_parse(const char *text, size_t len, invoices_error *err)
-{
-    long nul = invoices_rt_text_nul(text, len);
-    if (nul >= 0) {
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    invoices_Tax *o = invoices_Tax_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *invoices_Tax_print(const invoices_Tax *o)
-{
-    cJSON *j = invoices_Tax_to_json(o);
-    char *s = j ? invoices_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-invoices_InvoiceIssued *invoices_InvoiceIssued_new(void)
-{
-    return calloc(1, sizeof(invoices_InvoiceIssued));
-}
-
-void invoices_InvoiceIssued_init(invoices_InvoiceIssued *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void invoices_InvoiceIssued_free(invoices_InvoiceIssued *o)
-{
-    if (!o)
-        return;
-    for (size_t i = 0; o->lines && i < o->lines_count; i++)
-        free_obj_InvoiceIssuedLinesItem(&o->lines[i]);
-    free(o->lines);
-    for (size_t i = 0; o->taxes && i < o->taxes_count; i++)
-        free_obj_Tax(&o->taxes[i]);
-    free(o->taxes);
-    cJSON_Delete(o->grid);
-    for (size_t i = 0; o->tags && i < o->tags_count; i++)
-        free_string(&o->tags[i]);
-    free(o->tags);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static invoices_InvoiceIssued *invoices_InvoiceIssued_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    invoices_InvoiceIssued *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "lines") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->lines = calloc(n ? n : 1, sizeof *o->lines);
-                if (!o->lines)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_InvoiceIssuedLinesItem(&o->lines[o->lines_count], e))
-                        goto fail;
-                    o->lines_count++;
-                }
-            }
-            continue;
-        }
-        if (strcmp(key, "taxes") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->taxes = calloc(n ? n : 1, sizeof *o->taxes);
-                if (!o->taxes)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Tax(&o->taxes[o->taxes_count], e))
-                        goto fail;
-                    o->taxes_count++;
-                }
-            }
-            o->has_taxes = true;
-            continue;
-        }
-        if (strcmp(key, "grid") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!(o->grid = cJSON_Duplicate(m, 1)))
-                goto fail;
-            o->has_grid = true;
-            continue;
-        }
-        if (strcmp(key, "tags") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->tags = calloc(n ? n : 1, sizeof *o->tags);
-                if (!o->tags)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_string(&o->tags[o->tags_count], e))
-                        goto fail;
-                    o->tags_count++;
-                }
-            }
-            o->has_tags = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    invoices_InvoiceIssued_free(o);
-    return NULL;
-}
-
-invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err)
-{
-    if (!invoices_InvoiceIssued_validate(json, err))
-        return NULL;
-    invoices_InvoiceIssued *o = invoices_InvoiceIssued_build(json);
-    if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build InvoiceIssued: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->lines_count; i++) {
-                cJSON *e = to_obj_InvoiceIssuedLinesItem(&o->lines[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lines", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_taxes) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->taxes_count; i++) {
-                cJSON *e = to_obj_Tax(&o->taxes[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "taxes", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_grid) {
-        cJSON *v = NULL;
-        {
-            v = o->grid ? cJSON_Duplicate(o->grid, 1) : cJSON_CreateNull();
-        }
-        if (!v || !cJSON_AddItemToObject(j, "grid", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_tags) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->tags_count; i++) {
-                cJSON *e = to_string(&o->tags[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "tags", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *text, size_t len, invoices_error *err)
-{
-    long nul = invoices_rt_text_nul(text, len);
-    if (nul >= 0) {
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    invoices_InvoiceIssued *o = invoices_InvoiceIssued_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *o)
-{
-    cJSON *j = invoices_InvoiceIssued_to_json(o);
-    char *s = j ? invoices_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void)
-{
-    return calloc(1, sizeof(invoices_InvoiceIssuedLinesItem));
-}
-
-void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *o)
-{
-    if (!o)
-        return;
-    free_string(&o->sku);
-    free_integer(&o->quantity);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    invoices_InvoiceIssuedLinesItem *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "sku") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->sku, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "quantity") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->quantity, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    invoices_InvoiceIssuedLinesItem_free(o);
-    return NULL;
-}
-
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err)
-{
-    if (!invoices_InvoiceIssuedLinesItem_validate(json, err))
-        return NULL;
-    invoices_InvoiceIssuedLinesItem *o = invoices_InvoiceIssuedLinesItem_build(json);
-    if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build InvoiceIssuedLinesItem: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLinesItem *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->sku);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "sku", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->quantity);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "quantity", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const char *text, size_t len, invoices_error *err)
-{
-    long nul = invoices_rt_text_nul(text, len);
-    if (nul >= 0) {
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    invoices_InvoiceIssuedLinesItem *o = invoices_InvoiceIssuedLinesItem_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *invoices_InvoiceIssuedLinesItem_print(const invoices_InvoiceIssuedLinesItem *o)
-{
-    cJSON *j = invoices_InvoiceIssuedLinesItem_to_json(o);
-    char *s = j ? invoices_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T invoices_InvoiceIssuedLinesItem
+static const invoices_field fd_InvoiceIssuedLinesItem[] = {
+    F("sku", sku, REQ, NN, KS, NULL),
+    F("quantity", quantity, REQ, NN, KI, NULL),
+};
+#undef T
+REC(InvoiceIssuedLinesItem, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -344,6 +344,483 @@ char *invoices_rt_print(const cJSON *json)
     return text;
 }
 
+/* ---- records: the walk over json.c's descriptors ------------------------- */
+
+cJSON *invoices_rt_parse_text(const char *text, size_t len, invoices_error *err)
+{
+    long nul = invoices_rt_text_nul(text, len);
+    if (nul >= 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+    }
+    return json;
+}
+
+char *invoices_rt_print_tree(cJSON *j)
+{
+    char *s = j ? invoices_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+const char *invoices_rt_enum_name(const invoices_enum_desc *d, int v)
+{
+    return v >= 0 && v < d->count ? d->names[v] : "";
+}
+
+bool invoices_rt_enum_value(const invoices_enum_desc *d, const char *s, int *out)
+{
+    for (int i = 0; i < d->count; i++)
+        if (strcmp(s, d->names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
+/* C enums hold small non-negative values: int, or whatever size the compiler
+ * chose (d->size), written byte-exactly through a variable of that size. */
+static void enum_store(const invoices_enum_desc *d, void *dst, int v)
+{
+    switch (d->size) {
+    case sizeof(signed char): { signed char x = (signed char)v; memcpy(dst, &x, sizeof x); break; }
+    case sizeof(short): { short x = (short)v; memcpy(dst, &x, sizeof x); break; }
+    case sizeof(long long): { long long x = v; memcpy(dst, &x, sizeof x); break; }
+    default: memcpy(dst, &v, sizeof v); break;
+    }
+}
+
+static int enum_load(const invoices_enum_desc *d, const void *src)
+{
+    switch (d->size) {
+    case sizeof(signed char): { signed char x; memcpy(&x, src, sizeof x); return x; }
+    case sizeof(short): { short x; memcpy(&x, src, sizeof x); return x; }
+    case sizeof(long long): { long long x; memcpy(&x, src, sizeof x); return (int)x; }
+    default: { int x; memcpy(&x, src, sizeof x); return x; }
+    }
+}
+
+static size_t elem_size(int kind, const void *sub)
+{
+    switch (kind) {
+    case INVOICES_K_STRING: return sizeof(char *);
+    case INVOICES_K_INTEGER: return sizeof(int64_t);
+    case INVOICES_K_NUMBER: return sizeof(double);
+    case INVOICES_K_BOOLEAN: return sizeof(bool);
+    case INVOICES_K_ENUM: return ((const invoices_enum_desc *)sub)->size;
+    default: return sizeof(void *); /* cJSON *, records and unions: pointers */
+    }
+}
+
+static void *rec_build(const invoices_rec_desc *d, const cJSON *json);
+static void *union_build(const invoices_union_desc *d, const cJSON *json);
+
+/* One element from an already validated value; false when out of memory or
+ * when the value does not fit (then *dst holds nothing to free). */
+static bool elem_from(int kind, const void *sub, void *dst, const cJSON *v)
+{
+    switch (kind) {
+    case INVOICES_K_STRING: {
+        char *s = cJSON_IsString(v) ? invoices_rt_strdup(v->valuestring) : NULL;
+        memcpy(dst, &s, sizeof s);
+        return s != NULL;
+    }
+    case INVOICES_K_INTEGER: {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
+            return false;
+        int64_t i = (int64_t)v->valuedouble;
+        memcpy(dst, &i, sizeof i);
+        return (double)i == v->valuedouble;
+    }
+    case INVOICES_K_NUMBER:
+        if (!cJSON_IsNumber(v))
+            return false;
+        memcpy(dst, &v->valuedouble, sizeof(double));
+        return true;
+    case INVOICES_K_BOOLEAN: {
+        bool b = cJSON_IsTrue(v);
+        if (!cJSON_IsBool(v))
+            return false;
+        memcpy(dst, &b, sizeof b);
+        return true;
+    }
+    case INVOICES_K_ENUM: {
+        int e = 0;
+        if (!cJSON_IsString(v) || !invoices_rt_enum_value(sub, v->valuestring, &e))
+            return false;
+        enum_store(sub, dst, e);
+        return true;
+    }
+    case INVOICES_K_OBJ: {
+        void *o = rec_build(sub, v);
+        memcpy(dst, &o, sizeof o);
+        return o != NULL;
+    }
+    case INVOICES_K_UNION: {
+        void *o = union_build(sub, v);
+        memcpy(dst, &o, sizeof o);
+        return o != NULL;
+    }
+    default: {
+        cJSON *j = cJSON_Duplicate(v, 1);
+        memcpy(dst, &j, sizeof j);
+        return j != NULL;
+    }
+    }
+}
+
+static void *load_ptr(const void *src)
+{
+    void *p;
+    memcpy(&p, src, sizeof p);
+    return p;
+}
+
+static cJSON *elem_to(int kind, const void *sub, const void *src)
+{
+    switch (kind) {
+    case INVOICES_K_STRING: {
+        const char *s = load_ptr(src);
+        return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+    }
+    case INVOICES_K_INTEGER: {
+        int64_t i;
+        memcpy(&i, src, sizeof i);
+        return cJSON_CreateNumber((double)i);
+    }
+    case INVOICES_K_NUMBER: {
+        double n;
+        memcpy(&n, src, sizeof n);
+        return cJSON_CreateNumber(n);
+    }
+    case INVOICES_K_BOOLEAN: {
+        bool b;
+        memcpy(&b, src, sizeof b);
+        return cJSON_CreateBool(b);
+    }
+    case INVOICES_K_ENUM:
+        return cJSON_CreateString(invoices_rt_enum_name(sub, enum_load(sub, src)));
+    case INVOICES_K_OBJ: {
+        const void *o = load_ptr(src);
+        return o ? invoices_rt_rec_to_json(sub, o) : cJSON_CreateNull();
+    }
+    case INVOICES_K_UNION: {
+        const void *o = load_ptr(src);
+        return o ? invoices_rt_union_to_json(sub, o) : cJSON_CreateNull();
+    }
+    default: {
+        const cJSON *j = load_ptr(src);
+        return j ? cJSON_Duplicate(j, 1) : cJSON_CreateNull();
+    }
+    }
+}
+
+static void elem_free(int kind, const void *sub, void *p)
+{
+    switch (kind) {
+    case INVOICES_K_STRING: free(load_ptr(p)); break;
+    case INVOICES_K_JSON: cJSON_Delete(load_ptr(p)); break;
+    case INVOICES_K_OBJ: invoices_rt_rec_free(sub, load_ptr(p)); break;
+    case INVOICES_K_UNION: invoices_rt_union_free(sub, load_ptr(p)); break;
+    default: break;
+    }
+}
+
+#define AT(o, off) ((unsigned char *)(o) + (off))
+static size_t get_size(const void *o, size_t off)
+{
+    size_t n;
+    memcpy(&n, AT(o, off), sizeof n);
+    return n;
+}
+static void set_size(void *o, size_t off, size_t n) { memcpy(AT(o, off), &n, sizeof n); }
+static void set_true(void *o, size_t off)
+{
+    bool t = true;
+    if (off)
+        memcpy(AT(o, off), &t, sizeof t);
+}
+static bool get_bool(const void *o, size_t off)
+{
+    bool b = false;
+    if (off)
+        memcpy(&b, (const unsigned char *)o + off, sizeof b);
+    return b;
+}
+
+void *invoices_rt_rec_new(const invoices_rec_desc *d) { return calloc(1, d->size); }
+
+void invoices_rt_rec_free(const invoices_rec_desc *d, void *o)
+{
+    if (!o)
+        return;
+    for (int i = 0; i < d->count; i++) {
+        const invoices_field *f = &d->fields[i];
+        size_t es = elem_size(f->kind, f->sub);
+        if (f->shape == INVOICES_S_SCALAR) {
+            elem_free(f->kind, f->sub, AT(o, f->off));
+            continue;
+        }
+        unsigned char *vals = load_ptr(AT(o, f->off));
+        char **keys = f->shape == INVOICES_S_DICT ? load_ptr(AT(o, f->keys)) : NULL;
+        size_t n = get_size(o, f->count);
+        for (size_t j = 0; j < n; j++) {
+            if (f->shape == INVOICES_S_DICT) {
+                if (!keys)
+                    break;
+                free(keys[j]);
+            }
+            if (vals)
+                elem_free(f->kind, f->sub, vals + j * es);
+        }
+        free(keys);
+        free(vals);
+    }
+    cJSON_Delete(load_ptr(AT(o, d->extra)));
+    free(o);
+}
+
+/* A list or map member into its array(s). */
+static bool build_many(const invoices_field *f, void *o, const cJSON *m)
+{
+    size_t es = elem_size(f->kind, f->sub);
+    bool dict = f->shape == INVOICES_S_DICT;
+    if (dict ? !cJSON_IsObject(m) : !cJSON_IsArray(m))
+        return false;
+    size_t n = (size_t)cJSON_GetArraySize(m);
+    unsigned char *vals = calloc(n ? n : 1, es);
+    memcpy(AT(o, f->off), &vals, sizeof vals);
+    char **keys = NULL;
+    if (dict) {
+        keys = calloc(n ? n : 1, sizeof *keys);
+        memcpy(AT(o, f->keys), &keys, sizeof keys);
+    }
+    if (!vals || (dict && !keys))
+        return false;
+    size_t i = 0;
+    for (const cJSON *e = m->child; e; e = e->next, i++) {
+        if (dict) {
+            if (!(keys[i] = invoices_rt_strdup(e->string ? e->string : "")))
+                return false;
+            set_size(o, f->count, i + 1);
+        }
+        if (!elem_from(f->kind, f->sub, vals + i * es, e))
+            return false;
+        if (!dict)
+            set_size(o, f->count, i + 1);
+    }
+    return true;
+}
+
+/* Builds from an already validated value; NULL when out of memory or when
+ * the value does not fit the record (a schema the record cannot express).
+ * The first of duplicate members is the field, as in cJSON lookups; the
+ * others, and members the schema does not name, go to extra_json. */
+static void *rec_build(const invoices_rec_desc *d, const cJSON *json)
+{
+    if (!cJSON_IsObject(json))
+        return NULL;
+    void *o = calloc(1, d->size);
+    unsigned char small[64] = {0};
+    unsigned char *got = d->count <= 64 ? small : calloc((size_t)d->count, 1);
+    if (!o || !got)
+        goto fail;
+    for (const cJSON *m = json->child; m; m = m->next) {
+        const char *key = m->string ? m->string : "";
+        int i = 0;
+        while (i < d->count && strcmp(key, d->fields[i].wire) != 0)
+            i++;
+        if (i < d->count && !got[i]) {
+            const invoices_field *f = &d->fields[i];
+            got[i] = 1;
+            if (f->null && cJSON_IsNull(m)) {
+                set_true(o, f->null);
+                set_true(o, f->has);
+                continue;
+            }
+            if (f->shape == INVOICES_S_SCALAR ? !elem_from(f->kind, f->sub, AT(o, f->off), m) : !build_many(f, o, m))
+                goto fail;
+            set_true(o, f->has);
+            continue;
+        }
+        cJSON **extra = (cJSON **)(void *)AT(o, d->extra);
+        cJSON *copy = NULL;
+        if ((!*extra && !(*extra = cJSON_CreateObject())) || !(copy = cJSON_Duplicate(m, 1)))
+            goto fail;
+        cJSON_AddItemToObject(*extra, key, copy);
+    }
+    if (got != small)
+        free(got);
+    return o;
+fail:
+    if (got != small)
+        free(got);
+    invoices_rt_rec_free(d, o);
+    return NULL;
+}
+
+void *invoices_rt_rec_from_json(const invoices_rec_desc *d, const cJSON *json, invoices_error *err)
+{
+    if (!d->validate(json, err))
+        return NULL;
+    void *o = rec_build(d, json);
+    if (!o)
+        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build %s: out of memory or a value the record cannot hold", d->name);
+    return o;
+}
+
+/* Members in schema order, then the unnamed ones kept in extra_json, so
+ * from_json -> to_json gives back an equal JSON value. */
+cJSON *invoices_rt_rec_to_json(const invoices_rec_desc *d, const void *o)
+{
+    if (!o)
+        return NULL;
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    for (int i = 0; i < d->count; i++) {
+        const invoices_field *f = &d->fields[i];
+        if (f->has && !get_bool(o, f->has))
+            continue;
+        cJSON *v = NULL;
+        if (get_bool(o, f->null))
+            v = cJSON_CreateNull();
+        else if (f->shape == INVOICES_S_SCALAR)
+            v = elem_to(f->kind, f->sub, (const unsigned char *)o + f->off);
+        else {
+            bool dict = f->shape == INVOICES_S_DICT;
+            size_t es = elem_size(f->kind, f->sub), n = get_size(o, f->count);
+            const unsigned char *vals = load_ptr((const unsigned char *)o + f->off);
+            char *const *keys = dict ? load_ptr((const unsigned char *)o + f->keys) : NULL;
+            v = dict ? cJSON_CreateObject() : cJSON_CreateArray();
+            for (size_t k = 0; v && k < n; k++) {
+                cJSON *e = elem_to(f->kind, f->sub, vals + k * es);
+                if (!e || !(dict ? cJSON_AddItemToObject(v, keys[k], e) : cJSON_AddItemToArray(v, e))) {
+                    cJSON_Delete(e);
+                    cJSON_Delete(v);
+                    v = NULL;
+                }
+            }
+        }
+        if (!v || !cJSON_AddItemToObject(j, f->wire, v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    const cJSON *extra = load_ptr((const unsigned char *)o + d->extra);
+    for (const cJSON *m = extra ? extra->child : NULL; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+static int union_option(const void *o)
+{
+    int opt;
+    memcpy(&opt, o, sizeof opt);
+    return opt;
+}
+
+void invoices_rt_union_free(const invoices_union_desc *d, void *o)
+{
+    if (!o)
+        return;
+    int opt = union_option(o);
+    if (opt >= 0 && opt < d->count)
+        elem_free(d->opts[opt].kind, d->opts[opt].sub, AT(o, d->as));
+    free(o);
+}
+
+/* The option the value's discriminator member names: -1 when it has no such
+ * string member, -2 when the member names no option. */
+static int union_tag_of(const invoices_union_desc *d, const cJSON *json)
+{
+    const cJSON *t = cJSON_IsObject(json) ? cJSON_GetObjectItemCaseSensitive(json, d->disc) : NULL;
+    if (!cJSON_IsString(t))
+        return -1;
+    for (int i = 0; i < d->count; i++)
+        if (strcmp(t->valuestring, d->opts[i].tag) == 0)
+            return i;
+    return -2;
+}
+
+/* Tagged: the tag decides (read before anything else), and the value must be
+ * that option: validation does not read the tag, and with a tag from the
+ * mapping only, a value can match another option than the one its tag names.
+ * Untagged: the first option the value matches decides (as for oneOf/anyOf). */
+static void *union_build(const invoices_union_desc *d, const cJSON *json)
+{
+    void *o = calloc(1, d->size);
+    if (!o)
+        return NULL;
+    int opt = -1;
+    if (d->disc) {
+        int t = union_tag_of(d, json);
+        if (t >= 0 && d->matches(t, json))
+            opt = t;
+    } else
+        for (int i = 0; i < d->count && opt < 0; i++)
+            if (d->matches(i, json))
+                opt = i;
+    memcpy(o, &opt, sizeof opt);
+    if (opt < 0 || !elem_from(d->opts[opt].kind, d->opts[opt].sub, AT(o, d->as), json)) {
+        opt = -1;
+        memcpy(o, &opt, sizeof opt);
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void *invoices_rt_union_from_json(const invoices_union_desc *d, const cJSON *json, invoices_error *err)
+{
+    int tag = d->disc ? union_tag_of(d, json) : 0;
+    if (tag == -1) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "%s: no string member '%s' to tell the option (one of %s)", d->name,
+                          d->disc, d->tags);
+        return NULL;
+    }
+    if (tag == -2) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "%s: unknown %s '%.200s' (expected one of %s)", d->name, d->disc,
+                          cJSON_GetObjectItemCaseSensitive(json, d->disc)->valuestring, d->tags);
+        return NULL;
+    }
+    if (!d->validate(json, err))
+        return NULL;
+    if (d->disc && !d->matches(tag, json)) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "%s: %s is '%.200s', but the value is not that option", d->name,
+                          d->disc, cJSON_GetObjectItemCaseSensitive(json, d->disc)->valuestring);
+        return NULL;
+    }
+    void *o = union_build(d, json);
+    if (!o)
+        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build %s: out of memory or a value the record cannot hold", d->name);
+    return o;
+}
+
+cJSON *invoices_rt_union_to_json(const invoices_union_desc *d, const void *o)
+{
+    if (!o)
+        return NULL;
+    int opt = union_option(o);
+    if (opt < 0 || opt >= d->count)
+        return NULL;
+    return elem_to(d->opts[opt].kind, d->opts[opt].sub, (const unsigned char *)o + d->as);
+}
+#undef AT
+
 bool invoices_rt_too_deep(invoices_vctx *c, const invoices_pseg *p)
 {
     invoices_rt_report(c, p, "schema evaluation nested deeper than 512 levels (a $ref loop?)");
@@ -442,21 +919,21 @@ bool invoices_rt_unique(const cJSON *x, int *i, int *j)
     return true;
 }
 
-bool invoices_rt_property_names(invoices_vctx *c, const invoices_pseg *p, const cJSON *member, invoices_vfn fn)
+bool invoices_rt_property_names(invoices_vctx *c, const invoices_pseg *p, const cJSON *member, const invoices_vnode *fn)
 {
     cJSON name;
     memset(&name, 0, sizeof name);
     name.type = cJSON_String;
     name.valuestring = member->string;
     invoices_vctx q = {NULL, c->depth};
-    if (fn(&name, p, &q))
+    if (invoices_rt_vnode(fn, &name, p, &q))
         return true;
     if (c->out) {
         /* Say why, with the first reason the name schema gives. */
         invoices_error sub;
         memset(&sub, 0, sizeof sub);
         invoices_vctx r = {&sub, c->depth};
-        fn(&name, p, &r);
+        invoices_rt_vnode(fn, &name, p, &r);
         size_t n = strlen(member->string) + 256 + (sub.count ? strlen(sub.items[0].message) : 0);
         char *buf = malloc(n);
         if (buf) {
@@ -1239,3 +1716,322 @@ bool invoices_rt_format_ipv6(const char *s) { return is_ipv6_n(s, strlen(s)); }
 bool invoices_rt_format_uri(const char *s) { return is_uri(s); }
 bool invoices_rt_format_uuid(const char *s) { return is_uuid(s); }
 bool invoices_rt_format_regex(const char *s) { return is_regex(s); }
+
+/* ---- the validator: one walk over validate.c's nodes ---------------------- */
+
+#define PFX_FAIL() INVOICES_FAIL()
+
+static bool vequal(const invoices_vval *v, const cJSON *x)
+{
+    switch (v->kind) {
+    case INVOICES_VV_STR: return INVOICES_IS_STRING(x) && strcmp(x->valuestring, v->s) == 0;
+    case INVOICES_VV_NUM: return INVOICES_IS_NUMBER(x) && x->valuedouble == v->num;
+    case INVOICES_VV_TRUE: return INVOICES_IS_TRUE(x);
+    case INVOICES_VV_FALSE: return INVOICES_IS_FALSE(x);
+    case INVOICES_VV_NULL: return INVOICES_IS_NULL(x);
+    default: return invoices_rt_equal_json(x, v->s);
+    }
+}
+
+/* A number, length or count check that needs no report of its own. */
+static bool vcheck_ok(const invoices_vcheck *k, double d)
+{
+    switch (k->op) {
+    case INVOICES_C_CMP:
+        if (k->cmp[0] == '>')
+            return k->cmp[1] == '=' ? d >= k->limit : d > k->limit;
+        return k->cmp[1] == '=' ? d <= k->limit : d < k->limit;
+    case INVOICES_C_MULT: return invoices_rt_multiple(d, k->limit);
+    case INVOICES_C_INT32: return invoices_rt_int32(d);
+    case INVOICES_C_INT64: return invoices_rt_int64(d);
+    case INVOICES_C_MIN: return !(d < k->limit);
+    default: return !(d > k->limit);
+    }
+}
+
+/* The checks of one list on a number (a count, a length). */
+#define CHECK_ALL(list, value)                                                    \
+    for (const invoices_vcheck *k = (list); k && k->op; k++)                  \
+        if (!vcheck_ok(k, (value))) {                                            \
+            invoices_rt_report(c, p, k->msg);                                 \
+            PFX_FAIL();                                                          \
+        }
+
+/* Most nodes a value meets are a type and nothing else ({"type": "string"}):
+ * those pass here without a call (the same verdict rt_vnode gives: the type
+ * matches, an integer fits int64, the depth limit is not reached). */
+static inline bool vcall(const invoices_vnode *v, const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+{
+    if (v->f == (INVOICES_VF_SCHEMA | INVOICES_VF_TYPE) && c->depth < INVOICES_MAX_DEPTH && invoices_rt_type_in(x, v->type_mask) &&
+        (!(v->type_mask & 4) || (v->type_mask & 8) || !INVOICES_IS_NUMBER(x) ||
+         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
+        return true;
+    return invoices_rt_vnode(v, x, p, c);
+}
+
+bool invoices_rt_vnode(const invoices_vnode *v, const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+{
+    const unsigned f = v->f;
+    if (f & (INVOICES_VF_TRUE | INVOICES_VF_FALSE | INVOICES_VF_INVALID | INVOICES_VF_REF)) {
+        if (f & INVOICES_VF_TRUE)
+            return true;
+        if (f & INVOICES_VF_FALSE) {
+            invoices_rt_report(c, p, "not allowed (false schema)");
+            return false;
+        }
+        if (f & INVOICES_VF_INVALID) {
+            invoices_rt_report(c, p, v->msg);
+            return false;
+        }
+        if (c->depth >= INVOICES_MAX_DEPTH)
+            return invoices_rt_too_deep(c, p);
+        c->depth++;
+        bool r = vcall(v->ref, x, p, c);
+        c->depth--;
+        return r;
+    }
+    bool ok = true;
+    if (c->depth >= INVOICES_MAX_DEPTH)
+        return invoices_rt_too_deep(c, p);
+    c->depth++;
+    if (f & INVOICES_VF_TYPE) {
+        if (!invoices_rt_type_in(x, v->type_mask)) {
+            invoices_rt_report_type(c, p, v->type_expected, x);
+            PFX_FAIL();
+        } else if (!invoices_rt_int_fits(c, p, x, v->type_mask)) {
+            PFX_FAIL();
+        }
+    }
+    if ((f & INVOICES_VF_VALUE) && v->enum_vals) {
+        const invoices_vval *e = v->enum_vals;
+        while (e->kind && !vequal(e, x))
+            e++;
+        if (!e->kind) {
+            invoices_rt_report(c, p, v->enum_msg);
+            PFX_FAIL();
+        }
+    }
+    if ((f & INVOICES_VF_VALUE) && v->const_val && !vequal(v->const_val, x)) {
+        invoices_rt_report(c, p, v->const_msg);
+        PFX_FAIL();
+    }
+    if ((f & INVOICES_VF_NUM) && INVOICES_IS_NUMBER(x))
+        CHECK_ALL(v->num, x->valuedouble)
+    if ((f & INVOICES_VF_STR) && INVOICES_IS_STRING(x)) {
+        const char *s = x->valuestring;
+        double len = -1;
+        for (const invoices_vcheck *k = v->str; k->op; k++) {
+            if (k->op == INVOICES_C_PATTERN) {
+                int r = invoices_rt_match(c, p, (int)k->limit, s);
+                if (r < 0) {
+                    c->depth--;
+                    return false;
+                }
+                if (r)
+                    continue;
+            } else if (k->op == INVOICES_C_FORMAT) {
+                if (k->fmt(s))
+                    continue;
+            } else {
+                if (len < 0)
+                    len = (double)invoices_rt_utf8_len(s);
+                if (vcheck_ok(k, len))
+                    continue;
+            }
+            invoices_rt_report(c, p, k->msg);
+            PFX_FAIL();
+        }
+    }
+    if ((f & INVOICES_VF_ARR) && INVOICES_IS_ARRAY(x)) {
+        if (v->count)
+            CHECK_ALL(v->count, (double)cJSON_GetArraySize(x))
+        if (v->unique) {
+            int i = 0, j = 0;
+            if (!invoices_rt_unique(x, &i, &j)) {
+                invoices_rt_report_pair(c, p, "items %d and %d are equal (uniqueItems)", i, j);
+                PFX_FAIL();
+            }
+        }
+        if (v->items || v->tuple) {
+            long i = 0;
+            for (const cJSON *e = x->child; e; e = e->next, i++) {
+                const invoices_pseg seg = {p, NULL, i};
+                if (v->items && !vcall(v->items, e, &seg, c))
+                    PFX_FAIL();
+                if (!v->tuple)
+                    continue;
+                const invoices_vtuple *t = v->tuple;
+                while (t->fn && t->index != i)
+                    t++;
+                if (t->fn) {
+                    if (!vcall(t->fn, e, &seg, c))
+                        PFX_FAIL();
+                    continue;
+                }
+                if (v->add_items_false) {
+                    invoices_rt_report(c, &seg, "item not allowed (additionalItems)");
+                    PFX_FAIL();
+                } else if (v->add_items) {
+                    if (!invoices_rt_vnode(v->add_items, e, &seg, c))
+                        PFX_FAIL();
+                } else
+                    break;
+            }
+        }
+        if (v->contains) {
+            invoices_vctx q = {NULL, c->depth};
+            bool found = false;
+            for (const cJSON *e = x->child; e && !found; e = e->next)
+                found = invoices_rt_vnode(v->contains, e, p, &q);
+            if (!found) {
+                invoices_rt_report(c, p, "must contain at least one matching item (contains)");
+                PFX_FAIL();
+            }
+        }
+    }
+    if ((f & INVOICES_VF_OBJ) && INVOICES_IS_OBJECT(x)) {
+        for (const invoices_vreq *r = v->required; r && r->name; r++)
+            if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
+                invoices_rt_report(c, p, r->msg);
+                PFX_FAIL();
+            }
+        if (v->props)
+            CHECK_ALL(v->props, (double)cJSON_GetArraySize(x))
+        if (v->members || (f & INVOICES_VF_MORE))
+            for (const cJSON *m = x->child; m; m = m->next) {
+                const char *key = m->string ? m->string : "";
+                const invoices_pseg seg = {p, key, 0};
+                bool matched = false;
+                /* The members are in strcmp order (the plan sorts them): a
+                 * binary search, on the first byte before any strcmp. */
+                size_t lo = 0, hi = v->nmembers;
+                const unsigned char k0 = (unsigned char)key[0];
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    const invoices_vprop *mp = &v->members[mid];
+                    const unsigned char n0 = (unsigned char)mp->name[0];
+                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
+                    if (d < 0)
+                        lo = mid + 1;
+                    else if (d > 0)
+                        hi = mid;
+                    else {
+                        if (mp->fn) {
+                            matched = true;
+                            if (!vcall(mp->fn, m, &seg, c))
+                                PFX_FAIL();
+                        }
+                        break;
+                    }
+                }
+                if (!(f & INVOICES_VF_MORE))
+                    continue;
+                for (const invoices_vpat *t = v->patterns; t && t->fn; t++) {
+                    int r = invoices_rt_match(c, &seg, t->pattern, key);
+                    if (r < 0) {
+                        c->depth--;
+                        return false;
+                    }
+                    if (r) {
+                        matched = true;
+                        if (!invoices_rt_vnode(t->fn, m, &seg, c))
+                            PFX_FAIL();
+                    }
+                }
+                if (v->add_false && !matched) {
+                    invoices_rt_report(c, &seg, "property not allowed (additionalProperties)");
+                    PFX_FAIL();
+                }
+                if (v->add && !matched && !invoices_rt_vnode(v->add, m, &seg, c))
+                    PFX_FAIL();
+                if (v->names && !invoices_rt_property_names(c, p, m, v->names))
+                    PFX_FAIL();
+            }
+        for (const invoices_vdep *d = v->deps; d && d->name; d++) {
+            if (!cJSON_GetObjectItemCaseSensitive(x, d->name))
+                continue;
+            for (const invoices_vreq *r = d->requires; r && r->name; r++)
+                if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
+                    invoices_rt_report(c, p, r->msg);
+                    PFX_FAIL();
+                }
+            if (d->fn && !invoices_rt_vnode(d->fn, x, p, c))
+                PFX_FAIL();
+        }
+    }
+    if (!(f & INVOICES_VF_APPLY)) {
+        c->depth--;
+        return ok;
+    }
+    for (const invoices_vnode *const *a = v->all_of; a && *a; a++)
+        if (!vcall(*a, x, p, c))
+            PFX_FAIL();
+    if (v->any_of) {
+        invoices_vctx q = {NULL, c->depth};
+        const invoices_vnode *const *a = v->any_of;
+        while (*a && !invoices_rt_vnode(*a, x, p, &q))
+            a++;
+        if (!*a) {
+            invoices_rt_report(c, p, "must match at least one schema (anyOf)");
+            PFX_FAIL();
+        }
+    }
+    if (v->one_of) {
+        invoices_vctx q = {NULL, c->depth};
+        int first = -1, second = -1;
+        for (int i = 0; v->one_of[i]; i++)
+            if (second < 0 && invoices_rt_vnode(v->one_of[i], x, p, &q)) {
+                if (first < 0)
+                    first = i;
+                else
+                    second = i;
+            }
+        if (first < 0) {
+            invoices_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
+            PFX_FAIL();
+        } else if (second >= 0) {
+            invoices_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
+            PFX_FAIL();
+        }
+    }
+    if (v->not_) {
+        invoices_vctx q = {NULL, c->depth};
+        if (invoices_rt_vnode(v->not_, x, p, &q)) {
+            invoices_rt_report(c, p, "must not match the schema (not)");
+            PFX_FAIL();
+        }
+    }
+    if (v->has_if) {
+        invoices_vctx q = {NULL, c->depth};
+        if (invoices_rt_vnode(v->if_, x, p, &q)) {
+            if (v->then_ && !invoices_rt_vnode(v->then_, x, p, c))
+                PFX_FAIL();
+        } else if (v->else_ && !invoices_rt_vnode(v->else_, x, p, c))
+            PFX_FAIL();
+    }
+    c->depth--;
+    return ok;
+}
+#undef CHECK_ALL
+#undef PFX_FAIL
+
+bool invoices_rt_validate(const invoices_vnode *v, const cJSON *json, invoices_error *err)
+{
+    invoices_vctx c = {err, 0};
+    if (err)
+        invoices_error_clear(err);
+    if (!json) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
+        return false;
+    }
+    bool ok = invoices_rt_json_ok(&c, json) && invoices_rt_vnode(v, json, NULL, &c);
+    if (!ok && err)
+        err->kind = INVOICES_ERR_INVALID;
+    return ok;
+}
+
+bool invoices_rt_vmatch(const invoices_vnode *v, const cJSON *x)
+{
+    invoices_vctx q = {NULL, 0};
+    return invoices_rt_vnode(v, x, NULL, &q);
+}

@@ -11,514 +11,145 @@
 
 #include <string.h>
 
-static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_Tax_name(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_Tax_rate(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_lines(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_lines_items_quantity(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_taxes(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_taxes_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_grid(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_grid_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_grid_items_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_tags(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v_invoiceIssued_payload_tags_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const invoices_vcheck[])
+#define VVALS (const invoices_vval[])
+#define VNODES (const invoices_vnode *const[])
+#define F(flag) INVOICES_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool invoices_##N##_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&V, json, err); }
+#define CMP INVOICES_C_CMP
+#define MIN INVOICES_C_MIN
+#define MAX INVOICES_C_MAX
+#define STR INVOICES_VV_STR
+#define NUM INVOICES_VV_NUM
+#define JSON INVOICES_VV_JSON
+#define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 64)) {
-        invoices_rt_report_type(c, p, "expected object", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
-            invoices_rt_report(c, p, "missing required property 'name'");
-            INVOICES_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "rate")) {
-            invoices_rt_report(c, p, "missing required property 'rate'");
-            INVOICES_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const invoices_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 110:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v_Tax_name(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v_Tax_rate(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_Tax_name(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 16)) {
-        invoices_rt_report_type(c, p, "expected string", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 16)) {
-        INVOICES_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_Tax_rate(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 12)) {
-        invoices_rt_report_type(c, p, "expected number", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 12)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            invoices_rt_report(c, p, "must be >= 0");
-            INVOICES_FAIL();
-        }
-        if (!(d <= 1.0)) {
-            invoices_rt_report(c, p, "must be <= 1");
-            INVOICES_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 64)) {
-        invoices_rt_report_type(c, p, "expected object", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "lines")) {
-            invoices_rt_report(c, p, "missing required property 'lines'");
-            INVOICES_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const invoices_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 103:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v_invoiceIssued_payload_grid(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!invoices_v_invoiceIssued_payload_lines(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v_invoiceIssued_payload_tags(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!invoices_v_invoiceIssued_payload_taxes(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_lines(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 32)) {
-        invoices_rt_report_type(c, p, "expected array", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_ARRAY(x)) {
-        double n = (double)cJSON_GetArraySize(x);
-        if (n < 1.0) {
-            invoices_rt_report(c, p, "must have at least 1 item");
-            INVOICES_FAIL();
-        }
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v_invoiceIssued_payload_lines_items(e, &seg, c))
-                    INVOICES_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 64)) {
-        invoices_rt_report_type(c, p, "expected object", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "sku")) {
-            invoices_rt_report(c, p, "missing required property 'sku'");
-            INVOICES_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "quantity")) {
-            invoices_rt_report(c, p, "missing required property 'quantity'");
-            INVOICES_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const invoices_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 113:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!invoices_v_invoiceIssued_payload_lines_items_quantity(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
-                    if (!invoices_v_Tax_name(m, &seg, c))
-                        INVOICES_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_lines_items_quantity(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 4)) {
-        invoices_rt_report_type(c, p, "expected integer", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 4)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 1.0)) {
-            invoices_rt_report(c, p, "must be >= 1");
-            INVOICES_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_taxes(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 32)) {
-        invoices_rt_report_type(c, p, "expected array", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v_invoiceIssued_payload_taxes_items(e, &seg, c))
-                    INVOICES_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_taxes_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    bool r = invoices_v_Tax(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool invoices_v_invoiceIssued_payload_grid(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 32)) {
-        invoices_rt_report_type(c, p, "expected array", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v_invoiceIssued_payload_grid_items(e, &seg, c))
-                    INVOICES_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_grid_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 32)) {
-        invoices_rt_report_type(c, p, "expected array", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v_invoiceIssued_payload_grid_items_items(e, &seg, c))
-                    INVOICES_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_grid_items_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 12)) {
-        invoices_rt_report_type(c, p, "expected number", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 12)) {
-        INVOICES_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_tags(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 32)) {
-        invoices_rt_report_type(c, p, "expected array", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_ARRAY(x)) {
-        {
-            int i = 0, j = 0;
-            if (!invoices_rt_unique(x, &i, &j)) {
-                invoices_rt_report_pair(c, p, "items %d and %d are equal (uniqueItems)", i, j);
-                INVOICES_FAIL();
-            }
-        }
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v_invoiceIssued_payload_tags_items(e, &seg, c))
-                    INVOICES_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool invoices_v_invoiceIssued_payload_tags_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVOICES_MAX_DEPTH)
-        return invoices_rt_too_deep(c, p);
-    c->depth++;
-    if (!invoices_rt_type_in(x, 16)) {
-        invoices_rt_report_type(c, p, "expected string", x);
-        INVOICES_FAIL();
-    } else if (!invoices_rt_int_fits(c, p, x, 16)) {
-        INVOICES_FAIL();
-    }
-    if (INVOICES_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)invoices_rt_utf8_len(s);
-        if (len > 20.0) {
-            invoices_rt_report(c, p, "must be at most 20 characters");
-            INVOICES_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const invoices_vnode v_Tax;
+static const invoices_vnode v_Tax_name;
+static const invoices_vnode v_Tax_rate;
+static const invoices_vnode v_invoiceIssued_payload;
+static const invoices_vnode v_invoiceIssued_payload_lines;
+static const invoices_vnode v_invoiceIssued_payload_lines_items;
+static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity;
+static const invoices_vnode v_invoiceIssued_payload_taxes;
+static const invoices_vnode v_invoiceIssued_payload_taxes_items;
+static const invoices_vnode v_invoiceIssued_payload_grid;
+static const invoices_vnode v_invoiceIssued_payload_grid_items;
+static const invoices_vnode v_invoiceIssued_payload_grid_items_items;
+static const invoices_vnode v_invoiceIssued_payload_tags;
+static const invoices_vnode v_invoiceIssued_payload_tags_items;
+static const invoices_vprop vm_Tax[] = {
+    { "name", &v_Tax_name},
+    { "rate", &v_Tax_rate},
+};
+static const invoices_vnode v_Tax = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const invoices_vreq[]){
+        { "name", "missing required property 'name'"},
+        { "rate", "missing required property 'rate'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Tax),
+};
+static const invoices_vnode v_Tax_name = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const invoices_vnode v_Tax_rate = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 1.0, "must be <= 1", "<=", NULL},
+        CEND},
+};
+static const invoices_vprop vm_invoiceIssued_payload[] = {
+    { "grid", &v_invoiceIssued_payload_grid},
+    { "lines", &v_invoiceIssued_payload_lines},
+    { "tags", &v_invoiceIssued_payload_tags},
+    { "taxes", &v_invoiceIssued_payload_taxes},
+};
+static const invoices_vnode v_invoiceIssued_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const invoices_vreq[]){
+        { "lines", "missing required property 'lines'"},
+        {NULL, NULL}},
+    MEMBERS(vm_invoiceIssued_payload),
+};
+static const invoices_vnode v_invoiceIssued_payload_lines = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .count = VCHECKS{
+        {MIN, 1.0, "must have at least 1 item", NULL, NULL},
+        CEND},
+    .items = &v_invoiceIssued_payload_lines_items,
+};
+static const invoices_vprop vm_invoiceIssued_payload_lines_items[] = {
+    { "quantity", &v_invoiceIssued_payload_lines_items_quantity},
+    { "sku", &v_Tax_name},
+};
+static const invoices_vnode v_invoiceIssued_payload_lines_items = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const invoices_vreq[]){
+        { "sku", "missing required property 'sku'"},
+        { "quantity", "missing required property 'quantity'"},
+        {NULL, NULL}},
+    MEMBERS(vm_invoiceIssued_payload_lines_items),
+};
+static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 1.0, "must be >= 1", ">=", NULL},
+        CEND},
+};
+static const invoices_vnode v_invoiceIssued_payload_taxes = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_invoiceIssued_payload_taxes_items,
+};
+static const invoices_vnode v_invoiceIssued_payload_taxes_items = {.f = F(REF), .ref = &v_Tax};
+static const invoices_vnode v_invoiceIssued_payload_grid = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_invoiceIssued_payload_grid_items,
+};
+static const invoices_vnode v_invoiceIssued_payload_grid_items = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_invoiceIssued_payload_grid_items_items,
+};
+static const invoices_vnode v_invoiceIssued_payload_grid_items_items = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const invoices_vnode v_invoiceIssued_payload_tags = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .unique = true,
+    .items = &v_invoiceIssued_payload_tags_items,
+};
+static const invoices_vnode v_invoiceIssued_payload_tags_items = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MAX, 20.0, "must be at most 20 characters", NULL, NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool invoices_Tax_validate(const cJSON *json, invoices_error *err)
-{
-    invoices_vctx c = {err, 0};
-    if (err)
-        invoices_error_clear(err);
-    if (!json) {
-        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_Tax(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVOICES_ERR_INVALID;
-    return ok;
-}
-
-bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err)
-{
-    invoices_vctx c = {err, 0};
-    if (err)
-        invoices_error_clear(err);
-    if (!json) {
-        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_invoiceIssued_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVOICES_ERR_INVALID;
-    return ok;
-}
-
-bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err)
-{
-    invoices_vctx c = {err, 0};
-    if (err)
-        invoices_error_clear(err);
-    if (!json) {
-        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_invoiceIssued_payload_lines_items(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVOICES_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Tax, v_Tax)
+VALIDATOR(InvoiceIssued, v_invoiceIssued_payload)
+VALIDATOR(InvoiceIssuedLinesItem, v_invoiceIssued_payload_lines_items)
 
 bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoices_error *err)
 {

@@ -117,29 +117,28 @@ typedef struct streetlights_TurnOn streetlights_TurnOn;
 
 struct streetlights_LightMeasuredPayload {
     /** Id of the streetlight. */
-    int64_t id;
-    bool has_id;
+    int64_t id; bool has_id;
     /** Light intensity measured in lumens. */
-    int64_t lumens;
-    bool has_lumens;
-    char *sent_at;
-    bool has_sent_at;
+    int64_t lumens; bool has_lumens;
+    char *sent_at; bool has_sent_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct streetlights_TurnOn {
-    int64_t id;
-    bool has_id;
+    int64_t id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* LightMeasuredPayload (object) */
 bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void);
 void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *v);
 streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err);
@@ -150,9 +149,6 @@ char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPa
 
 /* TurnOn (object) */
 bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 streetlights_TurnOn *streetlights_TurnOn_new(void);
 void streetlights_TurnOn_init(streetlights_TurnOn *v);
 streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err);

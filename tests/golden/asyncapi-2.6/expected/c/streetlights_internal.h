@@ -34,7 +34,109 @@ typedef struct streetlights_vctx {
     int depth;
 } streetlights_vctx;
 
-typedef bool (*streetlights_vfn)(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; streetlights_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct streetlights_vnode streetlights_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    STREETLIGHTS_VF_TRUE = 1,
+    STREETLIGHTS_VF_FALSE = 2,
+    STREETLIGHTS_VF_INVALID = 4,
+    STREETLIGHTS_VF_REF = 8,
+    STREETLIGHTS_VF_TYPE = 16,   /* type */
+    STREETLIGHTS_VF_VALUE = 32,  /* enum, const */
+    STREETLIGHTS_VF_NUM = 64,    /* number checks */
+    STREETLIGHTS_VF_STR = 128,   /* string checks */
+    STREETLIGHTS_VF_ARR = 256,   /* array checks */
+    STREETLIGHTS_VF_OBJ = 512,   /* object checks */
+    STREETLIGHTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    STREETLIGHTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    STREETLIGHTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { STREETLIGHTS_VV_STR = 1, STREETLIGHTS_VV_NUM, STREETLIGHTS_VV_TRUE, STREETLIGHTS_VV_FALSE, STREETLIGHTS_VV_NULL, STREETLIGHTS_VV_JSON };
+typedef struct streetlights_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} streetlights_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    STREETLIGHTS_C_CMP = 1,
+    STREETLIGHTS_C_MULT,
+    STREETLIGHTS_C_INT32,
+    STREETLIGHTS_C_INT64,
+    STREETLIGHTS_C_MIN,
+    STREETLIGHTS_C_MAX,
+    STREETLIGHTS_C_PATTERN,
+    STREETLIGHTS_C_FORMAT
+};
+typedef struct streetlights_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} streetlights_vcheck;
+typedef struct streetlights_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} streetlights_vreq;
+typedef struct streetlights_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const streetlights_vnode *fn;
+} streetlights_vprop;
+typedef struct streetlights_vpat { /* patternProperties */
+    int pattern;
+    const streetlights_vnode *fn;
+} streetlights_vpat;
+typedef struct streetlights_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const streetlights_vreq *requires;
+    const streetlights_vnode *fn;
+} streetlights_vdep;
+typedef struct streetlights_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const streetlights_vnode *fn;
+} streetlights_vtuple;
+struct streetlights_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const streetlights_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const streetlights_vval *enum_vals;
+    const char *enum_msg;
+    const streetlights_vval *const_val;
+    const char *const_msg;
+    const streetlights_vcheck *num, *str, *count, *props;
+    bool unique;
+    const streetlights_vnode *items;
+    const streetlights_vtuple *tuple;
+    bool add_items_false;
+    const streetlights_vnode *add_items, *contains;
+    const streetlights_vreq *required;
+    const streetlights_vprop *members;
+    size_t nmembers;
+    const streetlights_vpat *patterns;
+    bool add_false;
+    const streetlights_vnode *add, *names;
+    const streetlights_vdep *deps;
+    const streetlights_vnode *const *all_of, *const *any_of, *const *one_of;
+    const streetlights_vnode *not_;
+    bool has_if;
+    const streetlights_vnode *if_, *then_, *else_;
+};
+bool streetlights_rt_vnode(const streetlights_vnode *v, const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool streetlights_rt_validate(const streetlights_vnode *v, const cJSON *json, streetlights_error *err);
+/* The verdict only (no errors): union options. */
+bool streetlights_rt_vmatch(const streetlights_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define STREETLIGHTS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool streetlights_rt_int32(double d);
 bool streetlights_rt_int64(double d);
 bool streetlights_rt_unique(const cJSON *x, int *i, int *j);
 int streetlights_rt_match(streetlights_vctx *c, const streetlights_pseg *p, int pattern, const char *s);
-bool streetlights_rt_property_names(streetlights_vctx *c, const streetlights_pseg *p, const cJSON *member, streetlights_vfn fn);
+bool streetlights_rt_property_names(streetlights_vctx *c, const streetlights_pseg *p, const cJSON *member, const streetlights_vnode *fn);
 bool streetlights_rt_format_date_time(const char *s);
 bool streetlights_rt_format_date(const char *s);
 bool streetlights_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool streetlights_rt_format_uri(const char *s);
 bool streetlights_rt_format_uuid(const char *s);
 bool streetlights_rt_format_regex(const char *s);
 char *streetlights_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { STREETLIGHTS_S_SCALAR, STREETLIGHTS_S_LIST, STREETLIGHTS_S_DICT };
+enum {
+    STREETLIGHTS_K_STRING,
+    STREETLIGHTS_K_INTEGER,
+    STREETLIGHTS_K_NUMBER,
+    STREETLIGHTS_K_BOOLEAN,
+    STREETLIGHTS_K_JSON,
+    STREETLIGHTS_K_ENUM,
+    STREETLIGHTS_K_OBJ,
+    STREETLIGHTS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct streetlights_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} streetlights_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct streetlights_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} streetlights_field;
+
+typedef struct streetlights_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const streetlights_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, streetlights_error *err);
+} streetlights_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct streetlights_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} streetlights_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct streetlights_union_desc {
+    const char *name;
+    size_t size, as;
+    const streetlights_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, streetlights_error *err);
+} streetlights_union_desc;
+
+const char *streetlights_rt_enum_name(const streetlights_enum_desc *d, int v);
+bool streetlights_rt_enum_value(const streetlights_enum_desc *d, const char *s, int *out);
+void *streetlights_rt_rec_new(const streetlights_rec_desc *d);
+void streetlights_rt_rec_free(const streetlights_rec_desc *d, void *o);
+void *streetlights_rt_rec_from_json(const streetlights_rec_desc *d, const cJSON *json, streetlights_error *err);
+cJSON *streetlights_rt_rec_to_json(const streetlights_rec_desc *d, const void *o);
+void streetlights_rt_union_free(const streetlights_union_desc *d, void *o);
+void *streetlights_rt_union_from_json(const streetlights_union_desc *d, const cJSON *json, streetlights_error *err);
+cJSON *streetlights_rt_union_to_json(const streetlights_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *streetlights_rt_parse_text(const char *text, size_t len, streetlights_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *streetlights_rt_print_tree(cJSON *j);
+
 void streetlights_rt_set_error(streetlights_error *err, streetlights_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

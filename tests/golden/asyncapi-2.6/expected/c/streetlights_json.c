@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC STREETLIGHTS_S_SCALAR
+#define SL STREETLIGHTS_S_LIST
+#define SD STREETLIGHTS_S_DICT
+#define KS STREETLIGHTS_K_STRING
+#define KI STREETLIGHTS_K_INTEGER
+#define KN STREETLIGHTS_K_NUMBER
+#define KB STREETLIGHTS_K_BOOLEAN
+#define KJ STREETLIGHTS_K_JSON
+#define KE STREETLIGHTS_K_ENUM
+#define KO STREETLIGHTS_K_OBJ
+#define KU STREETLIGHTS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    streetlights_##N *streetlights_##N##_from_json(const cJSON *json, streetlights_error *err)                \
+    {                                                                                                      \
+        return streetlights_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *streetlights_##N##_to_json(const streetlights_##N *o) { return streetlights_rt_##K##_to_json(&D##_##N, o); } \
+    void streetlights_##N##_free(streetlights_##N *o) { streetlights_rt_##K##_free(&D##_##N, o); }           \
+    streetlights_##N *streetlights_##N##_parse(const char *text, size_t len, streetlights_error *err)         \
+    {                                                                                                      \
+        cJSON *json = streetlights_rt_parse_text(text, len, err);                                           \
+        streetlights_##N *o = json ? streetlights_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *streetlights_##N##_print(const streetlights_##N *o) { return streetlights_rt_print_tree(streetlights_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const streetlights_rec_desc rd_##N = {#N, sizeof(streetlights_##N), offsetof(streetlights_##N, extra_json), fd_##N, \
+                                         count, streetlights_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    streetlights_##N *streetlights_##N##_new(void) { return calloc(1, sizeof(streetlights_##N)); }            \
+    void streetlights_##N##_init(streetlights_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -38,363 +86,26 @@ bool streetlights_message_type_from_string(const char *s, streetlights_message_t
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_build(const cJSON *json);
-static streetlights_TurnOn *streetlights_TurnOn_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const streetlights_rec_desc rd_LightMeasuredPayload;
+static const streetlights_rec_desc rd_TurnOn;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = streetlights_rt_strdup(v->valuestring)) != NULL;
-}
+#define T streetlights_LightMeasuredPayload
+static const streetlights_field fd_LightMeasuredPayload[] = {
+    F("id", id, OPT, NN, KI, NULL),
+    F("lumens", lumens, OPT, NN, KI, NULL),
+    F("sentAt", sent_at, OPT, NN, KS, NULL),
+};
+#undef T
+REC(LightMeasuredPayload, 3)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload **dst, const cJSON *v) { return (*dst = streetlights_LightMeasuredPayload_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload *const *src)
-{
-    return *src ? streetlights_LightMeasuredPayload_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload **p) { streetlights_LightMeasuredPayload_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_TurnOn(streetlights_TurnOn **dst, const cJSON *v) { return (*dst = streetlights_TurnOn_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_TurnOn(streetlights_TurnOn *const *src)
-{
-    return *src ? streetlights_TurnOn_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_TurnOn(streetlights_TurnOn **p) { streetlights_TurnOn_free(*p); }
-
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void)
-{
-    return calloc(1, sizeof(streetlights_LightMeasuredPayload));
-}
-
-void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->id);
-    free_integer(&o->lumens);
-    free_string(&o->sent_at);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    streetlights_LightMeasuredPayload *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->id, m))
-                goto fail;
-            o->has_id = true;
-            continue;
-        }
-        if (strcmp(key, "lumens") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->lumens, m))
-                goto fail;
-            o->has_lumens = true;
-            continue;
-        }
-        if (strcmp(key, "sentAt") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->sent_at, m))
-                goto fail;
-            o->has_sent_at = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    streetlights_LightMeasuredPayload_free(o);
-    return NULL;
-}
-
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err)
-{
-    if (!streetlights_LightMeasuredPayload_validate(json, err))
-        return NULL;
-    streetlights_LightMeasuredPayload *o = streetlights_LightMeasuredPayload_build(json);
-    if (!o)
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build LightMeasuredPayload: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasuredPayload *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_id) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_lumens) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->lumens);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lumens", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_sent_at) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->sent_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "sentAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const char *text, size_t len, streetlights_error *err)
-{
-    long nul = streetlights_rt_text_nul(text, len);
-    if (nul >= 0) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    streetlights_LightMeasuredPayload *o = streetlights_LightMeasuredPayload_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPayload *o)
-{
-    cJSON *j = streetlights_LightMeasuredPayload_to_json(o);
-    char *s = j ? streetlights_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-streetlights_TurnOn *streetlights_TurnOn_new(void)
-{
-    return calloc(1, sizeof(streetlights_TurnOn));
-}
-
-void streetlights_TurnOn_init(streetlights_TurnOn *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void streetlights_TurnOn_free(streetlights_TurnOn *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static streetlights_TurnOn *streetlights_TurnOn_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    streetlights_TurnOn *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->id, m))
-                goto fail;
-            o->has_id = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    streetlights_TurnOn_free(o);
-    return NULL;
-}
-
-streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err)
-{
-    if (!streetlights_TurnOn_validate(json, err))
-        return NULL;
-    streetlights_TurnOn *o = streetlights_TurnOn_build(json);
-    if (!o)
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build TurnOn: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_id) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-streetlights_TurnOn *streetlights_TurnOn_parse(const char *text, size_t len, streetlights_error *err)
-{
-    long nul = streetlights_rt_text_nul(text, len);
-    if (nul >= 0) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    streetlights_TurnOn *o = streetlights_TurnOn_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *streetlights_TurnOn_print(const streetlights_TurnOn *o)
-{
-    cJSON *j = streetlights_TurnOn_to_json(o);
-    char *s = j ? streetlights_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T streetlights_TurnOn
+static const streetlights_field fd_TurnOn[] = {
+    F("id", id, OPT, NN, KI, NULL),
+};
+#undef T
+REC(TurnOn, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

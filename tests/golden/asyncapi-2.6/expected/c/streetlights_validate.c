@@ -11,184 +11,66 @@
 
 #include <string.h>
 
-static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const streetlights_vcheck[])
+#define VVALS (const streetlights_vval[])
+#define VNODES (const streetlights_vnode *const[])
+#define F(flag) STREETLIGHTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool streetlights_##N##_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&V, json, err); }
+#define CMP STREETLIGHTS_C_CMP
+#define MIN STREETLIGHTS_C_MIN
+#define MAX STREETLIGHTS_C_MAX
+#define STR STREETLIGHTS_VV_STR
+#define NUM STREETLIGHTS_VV_NUM
+#define JSON STREETLIGHTS_VV_JSON
+#define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 64)) {
-        streetlights_rt_report_type(c, p, "expected object", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const streetlights_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 65 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_sentAt(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 4)) {
-        streetlights_rt_report_type(c, p, "expected integer", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 4)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            streetlights_rt_report(c, p, "must be >= 0");
-            STREETLIGHTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 16)) {
-        streetlights_rt_report_type(c, p, "expected string", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 16)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!streetlights_rt_format_date_time(s)) {
-            streetlights_rt_report(c, p, "must be a valid date-time (format)");
-            STREETLIGHTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 64)) {
-        streetlights_rt_report_type(c, p, "expected object", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const streetlights_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const streetlights_vnode v_lightMeasuredPayload;
+static const streetlights_vnode v_lightMeasuredPayload_id;
+static const streetlights_vnode v_lightMeasuredPayload_sentAt;
+static const streetlights_vnode v_turnOn_payload;
+static const streetlights_vprop vm_lightMeasuredPayload[] = {
+    { "id", &v_lightMeasuredPayload_id},
+    { "lumens", &v_lightMeasuredPayload_id},
+    { "sentAt", &v_lightMeasuredPayload_sentAt},
+};
+static const streetlights_vnode v_lightMeasuredPayload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_lightMeasuredPayload),
+};
+static const streetlights_vnode v_lightMeasuredPayload_id = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const streetlights_vnode v_lightMeasuredPayload_sentAt = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
+static const streetlights_vprop vm_turnOn_payload[] = {
+    { "id", &v_lightMeasuredPayload_id},
+};
+static const streetlights_vnode v_turnOn_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_turnOn_payload),
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err)
-{
-    streetlights_vctx c = {err, 0};
-    if (err)
-        streetlights_error_clear(err);
-    if (!json) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_lightMeasuredPayload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = STREETLIGHTS_ERR_INVALID;
-    return ok;
-}
-
-bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err)
-{
-    streetlights_vctx c = {err, 0};
-    if (err)
-        streetlights_error_clear(err);
-    if (!json) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_turnOn_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = STREETLIGHTS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(LightMeasuredPayload, v_lightMeasuredPayload)
+VALIDATOR(TurnOn, v_turnOn_payload)
 
 bool streetlights_message_validate(streetlights_message_type t, const cJSON *json, streetlights_error *err)
 {

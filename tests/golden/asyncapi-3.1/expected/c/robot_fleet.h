@@ -129,8 +129,7 @@ typedef struct robot_fleet_Collision robot_fleet_Collision;
 struct robot_fleet_RobotStatus {
     char *robot_id;
     int64_t battery;
-    robot_fleet_RobotStatusMode mode;
-    bool has_mode;
+    robot_fleet_RobotStatusMode mode; bool has_mode;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -142,18 +141,20 @@ struct robot_fleet_LowBattery {
 
 struct robot_fleet_Collision {
     char *robot_id;
-    double speed;
-    bool has_speed;
+    double speed; bool has_speed;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* RobotStatus (object) */
 bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 robot_fleet_RobotStatus *robot_fleet_RobotStatus_new(void);
 void robot_fleet_RobotStatus_init(robot_fleet_RobotStatus *v);
 robot_fleet_RobotStatus *robot_fleet_RobotStatus_from_json(const cJSON *json, robot_fleet_error *err);
@@ -167,9 +168,6 @@ bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *
 
 /* LowBattery (object) */
 bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 robot_fleet_LowBattery *robot_fleet_LowBattery_new(void);
 void robot_fleet_LowBattery_init(robot_fleet_LowBattery *v);
 robot_fleet_LowBattery *robot_fleet_LowBattery_from_json(const cJSON *json, robot_fleet_error *err);
@@ -180,9 +178,6 @@ char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *v);
 
 /* Collision (object) */
 bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 robot_fleet_Collision *robot_fleet_Collision_new(void);
 void robot_fleet_Collision_init(robot_fleet_Collision *v);
 robot_fleet_Collision *robot_fleet_Collision_from_json(const cJSON *json, robot_fleet_error *err);

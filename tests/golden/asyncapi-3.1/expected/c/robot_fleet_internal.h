@@ -34,7 +34,109 @@ typedef struct robot_fleet_vctx {
     int depth;
 } robot_fleet_vctx;
 
-typedef bool (*robot_fleet_vfn)(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; robot_fleet_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct robot_fleet_vnode robot_fleet_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ROBOT_FLEET_VF_TRUE = 1,
+    ROBOT_FLEET_VF_FALSE = 2,
+    ROBOT_FLEET_VF_INVALID = 4,
+    ROBOT_FLEET_VF_REF = 8,
+    ROBOT_FLEET_VF_TYPE = 16,   /* type */
+    ROBOT_FLEET_VF_VALUE = 32,  /* enum, const */
+    ROBOT_FLEET_VF_NUM = 64,    /* number checks */
+    ROBOT_FLEET_VF_STR = 128,   /* string checks */
+    ROBOT_FLEET_VF_ARR = 256,   /* array checks */
+    ROBOT_FLEET_VF_OBJ = 512,   /* object checks */
+    ROBOT_FLEET_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ROBOT_FLEET_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ROBOT_FLEET_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { ROBOT_FLEET_VV_STR = 1, ROBOT_FLEET_VV_NUM, ROBOT_FLEET_VV_TRUE, ROBOT_FLEET_VV_FALSE, ROBOT_FLEET_VV_NULL, ROBOT_FLEET_VV_JSON };
+typedef struct robot_fleet_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} robot_fleet_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    ROBOT_FLEET_C_CMP = 1,
+    ROBOT_FLEET_C_MULT,
+    ROBOT_FLEET_C_INT32,
+    ROBOT_FLEET_C_INT64,
+    ROBOT_FLEET_C_MIN,
+    ROBOT_FLEET_C_MAX,
+    ROBOT_FLEET_C_PATTERN,
+    ROBOT_FLEET_C_FORMAT
+};
+typedef struct robot_fleet_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} robot_fleet_vcheck;
+typedef struct robot_fleet_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} robot_fleet_vreq;
+typedef struct robot_fleet_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const robot_fleet_vnode *fn;
+} robot_fleet_vprop;
+typedef struct robot_fleet_vpat { /* patternProperties */
+    int pattern;
+    const robot_fleet_vnode *fn;
+} robot_fleet_vpat;
+typedef struct robot_fleet_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const robot_fleet_vreq *requires;
+    const robot_fleet_vnode *fn;
+} robot_fleet_vdep;
+typedef struct robot_fleet_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const robot_fleet_vnode *fn;
+} robot_fleet_vtuple;
+struct robot_fleet_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const robot_fleet_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const robot_fleet_vval *enum_vals;
+    const char *enum_msg;
+    const robot_fleet_vval *const_val;
+    const char *const_msg;
+    const robot_fleet_vcheck *num, *str, *count, *props;
+    bool unique;
+    const robot_fleet_vnode *items;
+    const robot_fleet_vtuple *tuple;
+    bool add_items_false;
+    const robot_fleet_vnode *add_items, *contains;
+    const robot_fleet_vreq *required;
+    const robot_fleet_vprop *members;
+    size_t nmembers;
+    const robot_fleet_vpat *patterns;
+    bool add_false;
+    const robot_fleet_vnode *add, *names;
+    const robot_fleet_vdep *deps;
+    const robot_fleet_vnode *const *all_of, *const *any_of, *const *one_of;
+    const robot_fleet_vnode *not_;
+    bool has_if;
+    const robot_fleet_vnode *if_, *then_, *else_;
+};
+bool robot_fleet_rt_vnode(const robot_fleet_vnode *v, const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool robot_fleet_rt_validate(const robot_fleet_vnode *v, const cJSON *json, robot_fleet_error *err);
+/* The verdict only (no errors): union options. */
+bool robot_fleet_rt_vmatch(const robot_fleet_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define ROBOT_FLEET_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool robot_fleet_rt_int32(double d);
 bool robot_fleet_rt_int64(double d);
 bool robot_fleet_rt_unique(const cJSON *x, int *i, int *j);
 int robot_fleet_rt_match(robot_fleet_vctx *c, const robot_fleet_pseg *p, int pattern, const char *s);
-bool robot_fleet_rt_property_names(robot_fleet_vctx *c, const robot_fleet_pseg *p, const cJSON *member, robot_fleet_vfn fn);
+bool robot_fleet_rt_property_names(robot_fleet_vctx *c, const robot_fleet_pseg *p, const cJSON *member, const robot_fleet_vnode *fn);
 bool robot_fleet_rt_format_date_time(const char *s);
 bool robot_fleet_rt_format_date(const char *s);
 bool robot_fleet_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool robot_fleet_rt_format_uri(const char *s);
 bool robot_fleet_rt_format_uuid(const char *s);
 bool robot_fleet_rt_format_regex(const char *s);
 char *robot_fleet_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { ROBOT_FLEET_S_SCALAR, ROBOT_FLEET_S_LIST, ROBOT_FLEET_S_DICT };
+enum {
+    ROBOT_FLEET_K_STRING,
+    ROBOT_FLEET_K_INTEGER,
+    ROBOT_FLEET_K_NUMBER,
+    ROBOT_FLEET_K_BOOLEAN,
+    ROBOT_FLEET_K_JSON,
+    ROBOT_FLEET_K_ENUM,
+    ROBOT_FLEET_K_OBJ,
+    ROBOT_FLEET_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct robot_fleet_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} robot_fleet_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct robot_fleet_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} robot_fleet_field;
+
+typedef struct robot_fleet_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const robot_fleet_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, robot_fleet_error *err);
+} robot_fleet_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct robot_fleet_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} robot_fleet_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct robot_fleet_union_desc {
+    const char *name;
+    size_t size, as;
+    const robot_fleet_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, robot_fleet_error *err);
+} robot_fleet_union_desc;
+
+const char *robot_fleet_rt_enum_name(const robot_fleet_enum_desc *d, int v);
+bool robot_fleet_rt_enum_value(const robot_fleet_enum_desc *d, const char *s, int *out);
+void *robot_fleet_rt_rec_new(const robot_fleet_rec_desc *d);
+void robot_fleet_rt_rec_free(const robot_fleet_rec_desc *d, void *o);
+void *robot_fleet_rt_rec_from_json(const robot_fleet_rec_desc *d, const cJSON *json, robot_fleet_error *err);
+cJSON *robot_fleet_rt_rec_to_json(const robot_fleet_rec_desc *d, const void *o);
+void robot_fleet_rt_union_free(const robot_fleet_union_desc *d, void *o);
+void *robot_fleet_rt_union_from_json(const robot_fleet_union_desc *d, const cJSON *json, robot_fleet_error *err);
+cJSON *robot_fleet_rt_union_to_json(const robot_fleet_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *robot_fleet_rt_parse_text(const char *text, size_t len, robot_fleet_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *robot_fleet_rt_print_tree(cJSON *j);
+
 void robot_fleet_rt_set_error(robot_fleet_error *err, robot_fleet_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,36 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC ROBOT_FLEET_S_SCALAR
+#define SL ROBOT_FLEET_S_LIST
+#define SD ROBOT_FLEET_S_DICT
+#define KS ROBOT_FLEET_K_STRING
+#define KI ROBOT_FLEET_K_INTEGER
+#define KN ROBOT_FLEET_K_NUMBER
+#define KB ROBOT_FLEET_K_BOOLEAN
+#define KJ ROBOT_FLEET_K_JSON
+#define KE ROBOT_FLEET_K_ENUM
+#define KO ROBOT_FLEET_K_OBJ
+#define KU ROBOT_FLEET_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *robot_fleet_RobotStatusMode_to_string(robot_fleet_RobotStatusMode v)
-{
-    switch (v) {
-    case ROBOT_FLEET_ROBOT_STATUS_MODE_IDLE:
-        return "idle";
-    case ROBOT_FLEET_ROBOT_STATUS_MODE_WORKING:
-        return "working";
-    case ROBOT_FLEET_ROBOT_STATUS_MODE_CHARGING:
-        return "charging";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    robot_fleet_##N *robot_fleet_##N##_from_json(const cJSON *json, robot_fleet_error *err)                \
+    {                                                                                                      \
+        return robot_fleet_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *robot_fleet_##N##_to_json(const robot_fleet_##N *o) { return robot_fleet_rt_##K##_to_json(&D##_##N, o); } \
+    void robot_fleet_##N##_free(robot_fleet_##N *o) { robot_fleet_rt_##K##_free(&D##_##N, o); }           \
+    robot_fleet_##N *robot_fleet_##N##_parse(const char *text, size_t len, robot_fleet_error *err)         \
+    {                                                                                                      \
+        cJSON *json = robot_fleet_rt_parse_text(text, len, err);                                           \
+        robot_fleet_##N *o = json ? robot_fleet_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *robot_fleet_##N##_print(const robot_fleet_##N *o) { return robot_fleet_rt_print_tree(robot_fleet_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const robot_fleet_rec_desc rd_##N = {#N, sizeof(robot_fleet_##N), offsetof(robot_fleet_##N, extra_json), fd_##N, \
+                                         count, robot_fleet_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    robot_fleet_##N *robot_fleet_##N##_new(void) { return calloc(1, sizeof(robot_fleet_##N)); }            \
+    void robot_fleet_##N##_init(robot_fleet_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_RobotStatusMode[] = { "idle", "working", "charging" };
+static const robot_fleet_enum_desc ed_RobotStatusMode = {en_RobotStatusMode, (int)(sizeof en_RobotStatusMode / sizeof en_RobotStatusMode[0]), sizeof(robot_fleet_RobotStatusMode)};
+const char *robot_fleet_RobotStatusMode_to_string(robot_fleet_RobotStatusMode v) { return robot_fleet_rt_enum_name(&ed_RobotStatusMode, (int)v); }
 bool robot_fleet_RobotStatusMode_from_string(const char *s, robot_fleet_RobotStatusMode *out)
 {
-    if (strcmp(s, "idle") == 0) {
-        *out = ROBOT_FLEET_ROBOT_STATUS_MODE_IDLE;
-        return true;
-    }
-    if (strcmp(s, "working") == 0) {
-        *out = ROBOT_FLEET_ROBOT_STATUS_MODE_WORKING;
-        return true;
-    }
-    if (strcmp(s, "charging") == 0) {
-        *out = ROBOT_FLEET_ROBOT_STATUS_MODE_CHARGING;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!robot_fleet_rt_enum_value(&ed_RobotStatusMode, s, &v))
+        return false;
+    *out = (robot_fleet_RobotStatusMode)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -69,538 +99,36 @@ bool robot_fleet_message_type_from_string(const char *s, robot_fleet_message_typ
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static robot_fleet_RobotStatus *robot_fleet_RobotStatus_build(const cJSON *json);
-static robot_fleet_LowBattery *robot_fleet_LowBattery_build(const cJSON *json);
-static robot_fleet_Collision *robot_fleet_Collision_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const robot_fleet_rec_desc rd_RobotStatus;
+static const robot_fleet_rec_desc rd_LowBattery;
+static const robot_fleet_rec_desc rd_Collision;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = robot_fleet_rt_strdup(v->valuestring)) != NULL;
-}
+#define T robot_fleet_RobotStatus
+static const robot_fleet_field fd_RobotStatus[] = {
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("battery", battery, REQ, NN, KI, NULL),
+    F("mode", mode, OPT, NN, KE, &ed_RobotStatusMode),
+};
+#undef T
+REC(RobotStatus, 3)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T robot_fleet_LowBattery
+static const robot_fleet_field fd_LowBattery[] = {
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("level", level, REQ, NN, KI, NULL),
+};
+#undef T
+REC(LowBattery, 2)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_RobotStatusMode(robot_fleet_RobotStatusMode *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && robot_fleet_RobotStatusMode_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_RobotStatusMode(const robot_fleet_RobotStatusMode *src) { return cJSON_CreateString(robot_fleet_RobotStatusMode_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_RobotStatusMode(robot_fleet_RobotStatusMode *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_RobotStatus(robot_fleet_RobotStatus **dst, const cJSON *v) { return (*dst = robot_fleet_RobotStatus_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_RobotStatus(robot_fleet_RobotStatus *const *src)
-{
-    return *src ? robot_fleet_RobotStatus_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_RobotStatus(robot_fleet_RobotStatus **p) { robot_fleet_RobotStatus_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_LowBattery(robot_fleet_LowBattery **dst, const cJSON *v) { return (*dst = robot_fleet_LowBattery_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_LowBattery(robot_fleet_LowBattery *const *src)
-{
-    return *src ? robot_fleet_LowBattery_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_LowBattery(robot_fleet_LowBattery **p) { robot_fleet_LowBattery_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Collision(robot_fleet_Collision **dst, const cJSON *v) { return (*dst = robot_fleet_Collision_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Collision(robot_fleet_Collision *const *src)
-{
-    return *src ? robot_fleet_Collision_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Collision(robot_fleet_Collision **p) { robot_fleet_Collision_free(*p); }
-
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_new(void)
-{
-    return calloc(1, sizeof(robot_fleet_RobotStatus));
-}
-
-void robot_fleet_RobotStatus_init(robot_fleet_RobotStatus *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void robot_fleet_RobotStatus_free(robot_fleet_RobotStatus *o)
-{
-    if (!o)
-        return;
-    free_string(&o->robot_id);
-    free_integer(&o->battery);
-    free_enum_RobotStatusMode(&o->mode);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static robot_fleet_RobotStatus *robot_fleet_RobotStatus_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    robot_fleet_RobotStatus *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "robotId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->robot_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "battery") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->battery, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "mode") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_enum_RobotStatusMode(&o->mode, m))
-                goto fail;
-            o->has_mode = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    robot_fleet_RobotStatus_free(o);
-    return NULL;
-}
-
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_from_json(const cJSON *json, robot_fleet_error *err)
-{
-    if (!robot_fleet_RobotStatus_validate(json, err))
-        return NULL;
-    robot_fleet_RobotStatus *o = robot_fleet_RobotStatus_build(json);
-    if (!o)
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_MEMORY, 0, "cannot build RobotStatus: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *robot_fleet_RobotStatus_to_json(const robot_fleet_RobotStatus *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->robot_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "robotId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->battery);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "battery", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_mode) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_RobotStatusMode(&o->mode);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "mode", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_parse(const char *text, size_t len, robot_fleet_error *err)
-{
-    long nul = robot_fleet_rt_text_nul(text, len);
-    if (nul >= 0) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    robot_fleet_RobotStatus *o = robot_fleet_RobotStatus_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *robot_fleet_RobotStatus_print(const robot_fleet_RobotStatus *o)
-{
-    cJSON *j = robot_fleet_RobotStatus_to_json(o);
-    char *s = j ? robot_fleet_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-robot_fleet_LowBattery *robot_fleet_LowBattery_new(void)
-{
-    return calloc(1, sizeof(robot_fleet_LowBattery));
-}
-
-void robot_fleet_LowBattery_init(robot_fleet_LowBattery *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void robot_fleet_LowBattery_free(robot_fleet_LowBattery *o)
-{
-    if (!o)
-        return;
-    free_string(&o->robot_id);
-    free_integer(&o->level);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static robot_fleet_LowBattery *robot_fleet_LowBattery_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    robot_fleet_LowBattery *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "robotId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->robot_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "level") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->level, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    robot_fleet_LowBattery_free(o);
-    return NULL;
-}
-
-robot_fleet_LowBattery *robot_fleet_LowBattery_from_json(const cJSON *json, robot_fleet_error *err)
-{
-    if (!robot_fleet_LowBattery_validate(json, err))
-        return NULL;
-    robot_fleet_LowBattery *o = robot_fleet_LowBattery_build(json);
-    if (!o)
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_MEMORY, 0, "cannot build LowBattery: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *robot_fleet_LowBattery_to_json(const robot_fleet_LowBattery *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->robot_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "robotId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->level);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "level", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-robot_fleet_LowBattery *robot_fleet_LowBattery_parse(const char *text, size_t len, robot_fleet_error *err)
-{
-    long nul = robot_fleet_rt_text_nul(text, len);
-    if (nul >= 0) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    robot_fleet_LowBattery *o = robot_fleet_LowBattery_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *o)
-{
-    cJSON *j = robot_fleet_LowBattery_to_json(o);
-    char *s = j ? robot_fleet_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-robot_fleet_Collision *robot_fleet_Collision_new(void)
-{
-    return calloc(1, sizeof(robot_fleet_Collision));
-}
-
-void robot_fleet_Collision_init(robot_fleet_Collision *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void robot_fleet_Collision_free(robot_fleet_Collision *o)
-{
-    if (!o)
-        return;
-    free_string(&o->robot_id);
-    free_number(&o->speed);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static robot_fleet_Collision *robot_fleet_Collision_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    robot_fleet_Collision *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "robotId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->robot_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "speed") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_number(&o->speed, m))
-                goto fail;
-            o->has_speed = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    robot_fleet_Collision_free(o);
-    return NULL;
-}
-
-robot_fleet_Collision *robot_fleet_Collision_from_json(const cJSON *json, robot_fleet_error *err)
-{
-    if (!robot_fleet_Collision_validate(json, err))
-        return NULL;
-    robot_fleet_Collision *o = robot_fleet_Collision_build(json);
-    if (!o)
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_MEMORY, 0, "cannot build Collision: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *robot_fleet_Collision_to_json(const robot_fleet_Collision *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->robot_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "robotId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_speed) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->speed);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "speed", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-robot_fleet_Collision *robot_fleet_Collision_parse(const char *text, size_t len, robot_fleet_error *err)
-{
-    long nul = robot_fleet_rt_text_nul(text, len);
-    if (nul >= 0) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    robot_fleet_Collision *o = robot_fleet_Collision_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *robot_fleet_Collision_print(const robot_fleet_Collision *o)
-{
-    cJSON *j = robot_fleet_Collision_to_json(o);
-    char *s = j ? robot_fleet_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T robot_fleet_Collision
+static const robot_fleet_field fd_Collision[] = {
+    F("robotId", robot_id, REQ, NN, KS, NULL),
+    F("speed", speed, OPT, NN, KN, NULL),
+};
+#undef T
+REC(Collision, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,345 +11,109 @@
 
 #include <string.h>
 
-static bool robot_fleet_v_status_robotStatus_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_collision_payload_robotId(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_status_robotStatus_payload_battery(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_status_robotStatus_payload_mode(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_lowBattery_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_lowBattery_payload_level(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_collision_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
-static bool robot_fleet_v_collision_payload_speed(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const robot_fleet_vcheck[])
+#define VVALS (const robot_fleet_vval[])
+#define VNODES (const robot_fleet_vnode *const[])
+#define F(flag) ROBOT_FLEET_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool robot_fleet_##N##_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&V, json, err); }
+#define CMP ROBOT_FLEET_C_CMP
+#define MIN ROBOT_FLEET_C_MIN
+#define MAX ROBOT_FLEET_C_MAX
+#define STR ROBOT_FLEET_VV_STR
+#define NUM ROBOT_FLEET_VV_NUM
+#define JSON ROBOT_FLEET_VV_JSON
+#define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool robot_fleet_v_status_robotStatus_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 64)) {
-        robot_fleet_rt_report_type(c, p, "expected object", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
-        ROBOT_FLEET_FAIL();
-    }
-    if (ROBOT_FLEET_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "battery")) {
-            robot_fleet_rt_report(c, p, "missing required property 'battery'");
-            ROBOT_FLEET_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const robot_fleet_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 98:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    if (!robot_fleet_v_status_robotStatus_payload_battery(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            case 109:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!robot_fleet_v_status_robotStatus_payload_mode(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_collision_payload_robotId(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 16)) {
-        robot_fleet_rt_report_type(c, p, "expected string", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 16)) {
-        ROBOT_FLEET_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_status_robotStatus_payload_battery(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 4)) {
-        robot_fleet_rt_report_type(c, p, "expected integer", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 4)) {
-        ROBOT_FLEET_FAIL();
-    }
-    if (ROBOT_FLEET_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            robot_fleet_rt_report(c, p, "must be >= 0");
-            ROBOT_FLEET_FAIL();
-        }
-        if (!(d <= 100.0)) {
-            robot_fleet_rt_report(c, p, "must be <= 100");
-            ROBOT_FLEET_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_status_robotStatus_payload_mode(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 16)) {
-        robot_fleet_rt_report_type(c, p, "expected string", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 16)) {
-        ROBOT_FLEET_FAIL();
-    }
-    if (!((ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "idle") == 0) || (ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "working") == 0) || (ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "charging") == 0) || false)) {
-        robot_fleet_rt_report(c, p, "must be one of 'idle', 'working', 'charging'");
-        ROBOT_FLEET_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_lowBattery_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 64)) {
-        robot_fleet_rt_report_type(c, p, "expected object", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
-        ROBOT_FLEET_FAIL();
-    }
-    if (ROBOT_FLEET_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "level")) {
-            robot_fleet_rt_report(c, p, "missing required property 'level'");
-            ROBOT_FLEET_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const robot_fleet_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 118 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!robot_fleet_v_lowBattery_payload_level(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_lowBattery_payload_level(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 4)) {
-        robot_fleet_rt_report_type(c, p, "expected integer", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 4)) {
-        ROBOT_FLEET_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_collision_payload(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 64)) {
-        robot_fleet_rt_report_type(c, p, "expected object", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
-        ROBOT_FLEET_FAIL();
-    }
-    if (ROBOT_FLEET_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const robot_fleet_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 112 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!robot_fleet_v_collision_payload_speed(m, &seg, c))
-                        ROBOT_FLEET_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool robot_fleet_v_collision_payload_speed(const cJSON *x, const robot_fleet_pseg *p, robot_fleet_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ROBOT_FLEET_MAX_DEPTH)
-        return robot_fleet_rt_too_deep(c, p);
-    c->depth++;
-    if (!robot_fleet_rt_type_in(x, 12)) {
-        robot_fleet_rt_report_type(c, p, "expected number", x);
-        ROBOT_FLEET_FAIL();
-    } else if (!robot_fleet_rt_int_fits(c, p, x, 12)) {
-        ROBOT_FLEET_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const robot_fleet_vnode v_status_robotStatus_payload;
+static const robot_fleet_vnode v_collision_payload_robotId;
+static const robot_fleet_vnode v_status_robotStatus_payload_battery;
+static const robot_fleet_vnode v_status_robotStatus_payload_mode;
+static const robot_fleet_vnode v_lowBattery_payload;
+static const robot_fleet_vnode v_lowBattery_payload_level;
+static const robot_fleet_vnode v_collision_payload;
+static const robot_fleet_vnode v_collision_payload_speed;
+static const robot_fleet_vprop vm_status_robotStatus_payload[] = {
+    { "battery", &v_status_robotStatus_payload_battery},
+    { "mode", &v_status_robotStatus_payload_mode},
+    { "robotId", &v_collision_payload_robotId},
+};
+static const robot_fleet_vnode v_status_robotStatus_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const robot_fleet_vreq[]){
+        { "robotId", "missing required property 'robotId'"},
+        { "battery", "missing required property 'battery'"},
+        {NULL, NULL}},
+    MEMBERS(vm_status_robotStatus_payload),
+};
+static const robot_fleet_vnode v_collision_payload_robotId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const robot_fleet_vnode v_status_robotStatus_payload_battery = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 100.0, "must be <= 100", "<=", NULL},
+        CEND},
+};
+static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "idle", 0},
+        {STR, "working", 0},
+        {STR, "charging", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'idle', 'working', 'charging'",
+};
+static const robot_fleet_vprop vm_lowBattery_payload[] = {
+    { "level", &v_lowBattery_payload_level},
+    { "robotId", &v_collision_payload_robotId},
+};
+static const robot_fleet_vnode v_lowBattery_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const robot_fleet_vreq[]){
+        { "robotId", "missing required property 'robotId'"},
+        { "level", "missing required property 'level'"},
+        {NULL, NULL}},
+    MEMBERS(vm_lowBattery_payload),
+};
+static const robot_fleet_vnode v_lowBattery_payload_level = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const robot_fleet_vprop vm_collision_payload[] = {
+    { "robotId", &v_collision_payload_robotId},
+    { "speed", &v_collision_payload_speed},
+};
+static const robot_fleet_vnode v_collision_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const robot_fleet_vreq[]){
+        { "robotId", "missing required property 'robotId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_collision_payload),
+};
+static const robot_fleet_vnode v_collision_payload_speed = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err)
-{
-    robot_fleet_vctx c = {err, 0};
-    if (err)
-        robot_fleet_error_clear(err);
-    if (!json) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_status_robotStatus_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ROBOT_FLEET_ERR_INVALID;
-    return ok;
-}
-
-bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *err)
-{
-    robot_fleet_vctx c = {err, 0};
-    if (err)
-        robot_fleet_error_clear(err);
-    if (!json) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_status_robotStatus_payload_mode(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ROBOT_FLEET_ERR_INVALID;
-    return ok;
-}
-
-bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err)
-{
-    robot_fleet_vctx c = {err, 0};
-    if (err)
-        robot_fleet_error_clear(err);
-    if (!json) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_lowBattery_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ROBOT_FLEET_ERR_INVALID;
-    return ok;
-}
-
-bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err)
-{
-    robot_fleet_vctx c = {err, 0};
-    if (err)
-        robot_fleet_error_clear(err);
-    if (!json) {
-        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_collision_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ROBOT_FLEET_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(RobotStatus, v_status_robotStatus_payload)
+VALIDATOR(RobotStatusMode, v_status_robotStatus_payload_mode)
+VALIDATOR(LowBattery, v_lowBattery_payload)
+VALIDATOR(Collision, v_collision_payload)
 
 bool robot_fleet_message_validate(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err)
 {

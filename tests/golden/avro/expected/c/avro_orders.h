@@ -149,26 +149,17 @@ struct avro_orders_OrderPlaced {
     int64_t placed_at;
     /** Where the order is. */
     avro_orders_Status status;
-    struct avro_orders_Line **lines;
-    size_t lines_count;
+    struct avro_orders_Line **lines; size_t lines_count;
     /** Free-form attributes. */
-    char **attributes_keys;
-    char **attributes_values;
-    size_t attributes_count;
-    char *note;
-    bool has_note;
-    bool note_is_null;
+    char **attributes_keys; char **attributes_values; size_t attributes_count;
+    char *note; bool has_note; bool note_is_null;
     char *checksum;
     /** Total, whole or not. */
     struct avro_orders_OrderPlacedAmount *amount;
-    struct avro_orders_Line *previous;
-    bool has_previous;
-    bool previous_is_null;
+    struct avro_orders_Line *previous; bool has_previous; bool previous_is_null;
     int64_t day;
-    double ratio;
-    bool has_ratio;
-    bool gift;
-    bool has_gift;
+    double ratio; bool has_ratio;
+    bool gift; bool has_gift;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -185,20 +176,21 @@ struct avro_orders_Line {
 struct avro_orders_OrderCancelled {
     /** The order. */
     char *id;
-    char *reason;
-    bool has_reason;
-    bool reason_is_null;
+    char *reason; bool has_reason; bool reason_is_null;
     int64_t cancelled_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* OrderPlaced (object) */
 bool avro_orders_OrderPlaced_validate(const cJSON *json, avro_orders_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 avro_orders_OrderPlaced *avro_orders_OrderPlaced_new(void);
 void avro_orders_OrderPlaced_init(avro_orders_OrderPlaced *v);
 avro_orders_OrderPlaced *avro_orders_OrderPlaced_from_json(const cJSON *json, avro_orders_error *err);
@@ -212,9 +204,6 @@ bool avro_orders_Status_validate(const cJSON *json, avro_orders_error *err);
 
 /* Line (object) */
 bool avro_orders_Line_validate(const cJSON *json, avro_orders_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 avro_orders_Line *avro_orders_Line_new(void);
 void avro_orders_Line_init(avro_orders_Line *v);
 avro_orders_Line *avro_orders_Line_from_json(const cJSON *json, avro_orders_error *err);
@@ -236,9 +225,6 @@ char *avro_orders_OrderPlacedAmount_print(const avro_orders_OrderPlacedAmount *v
 
 /* OrderCancelled (object) */
 bool avro_orders_OrderCancelled_validate(const cJSON *json, avro_orders_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 avro_orders_OrderCancelled *avro_orders_OrderCancelled_new(void);
 void avro_orders_OrderCancelled_init(avro_orders_OrderCancelled *v);
 avro_orders_OrderCancelled *avro_orders_OrderCancelled_from_json(const cJSON *json, avro_orders_error *err);

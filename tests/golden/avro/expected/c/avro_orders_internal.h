@@ -34,7 +34,109 @@ typedef struct avro_orders_vctx {
     int depth;
 } avro_orders_vctx;
 
-typedef bool (*avro_orders_vfn)(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; avro_orders_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct avro_orders_vnode avro_orders_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    AVRO_ORDERS_VF_TRUE = 1,
+    AVRO_ORDERS_VF_FALSE = 2,
+    AVRO_ORDERS_VF_INVALID = 4,
+    AVRO_ORDERS_VF_REF = 8,
+    AVRO_ORDERS_VF_TYPE = 16,   /* type */
+    AVRO_ORDERS_VF_VALUE = 32,  /* enum, const */
+    AVRO_ORDERS_VF_NUM = 64,    /* number checks */
+    AVRO_ORDERS_VF_STR = 128,   /* string checks */
+    AVRO_ORDERS_VF_ARR = 256,   /* array checks */
+    AVRO_ORDERS_VF_OBJ = 512,   /* object checks */
+    AVRO_ORDERS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    AVRO_ORDERS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    AVRO_ORDERS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { AVRO_ORDERS_VV_STR = 1, AVRO_ORDERS_VV_NUM, AVRO_ORDERS_VV_TRUE, AVRO_ORDERS_VV_FALSE, AVRO_ORDERS_VV_NULL, AVRO_ORDERS_VV_JSON };
+typedef struct avro_orders_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} avro_orders_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    AVRO_ORDERS_C_CMP = 1,
+    AVRO_ORDERS_C_MULT,
+    AVRO_ORDERS_C_INT32,
+    AVRO_ORDERS_C_INT64,
+    AVRO_ORDERS_C_MIN,
+    AVRO_ORDERS_C_MAX,
+    AVRO_ORDERS_C_PATTERN,
+    AVRO_ORDERS_C_FORMAT
+};
+typedef struct avro_orders_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} avro_orders_vcheck;
+typedef struct avro_orders_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} avro_orders_vreq;
+typedef struct avro_orders_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const avro_orders_vnode *fn;
+} avro_orders_vprop;
+typedef struct avro_orders_vpat { /* patternProperties */
+    int pattern;
+    const avro_orders_vnode *fn;
+} avro_orders_vpat;
+typedef struct avro_orders_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const avro_orders_vreq *requires;
+    const avro_orders_vnode *fn;
+} avro_orders_vdep;
+typedef struct avro_orders_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const avro_orders_vnode *fn;
+} avro_orders_vtuple;
+struct avro_orders_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const avro_orders_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const avro_orders_vval *enum_vals;
+    const char *enum_msg;
+    const avro_orders_vval *const_val;
+    const char *const_msg;
+    const avro_orders_vcheck *num, *str, *count, *props;
+    bool unique;
+    const avro_orders_vnode *items;
+    const avro_orders_vtuple *tuple;
+    bool add_items_false;
+    const avro_orders_vnode *add_items, *contains;
+    const avro_orders_vreq *required;
+    const avro_orders_vprop *members;
+    size_t nmembers;
+    const avro_orders_vpat *patterns;
+    bool add_false;
+    const avro_orders_vnode *add, *names;
+    const avro_orders_vdep *deps;
+    const avro_orders_vnode *const *all_of, *const *any_of, *const *one_of;
+    const avro_orders_vnode *not_;
+    bool has_if;
+    const avro_orders_vnode *if_, *then_, *else_;
+};
+bool avro_orders_rt_vnode(const avro_orders_vnode *v, const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool avro_orders_rt_validate(const avro_orders_vnode *v, const cJSON *json, avro_orders_error *err);
+/* The verdict only (no errors): union options. */
+bool avro_orders_rt_vmatch(const avro_orders_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define AVRO_ORDERS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool avro_orders_rt_int32(double d);
 bool avro_orders_rt_int64(double d);
 bool avro_orders_rt_unique(const cJSON *x, int *i, int *j);
 int avro_orders_rt_match(avro_orders_vctx *c, const avro_orders_pseg *p, int pattern, const char *s);
-bool avro_orders_rt_property_names(avro_orders_vctx *c, const avro_orders_pseg *p, const cJSON *member, avro_orders_vfn fn);
+bool avro_orders_rt_property_names(avro_orders_vctx *c, const avro_orders_pseg *p, const cJSON *member, const avro_orders_vnode *fn);
 bool avro_orders_rt_format_date_time(const char *s);
 bool avro_orders_rt_format_date(const char *s);
 bool avro_orders_rt_format_time(const char *s);
@@ -108,6 +210,82 @@ bool avro_orders_rt_format_uuid(const char *s);
 bool avro_orders_rt_format_regex(const char *s);
 char *avro_orders_rt_strdup(const char *s);
 bool avro_orders_OrderPlacedAmount_option_matches(int option, const cJSON *x);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { AVRO_ORDERS_S_SCALAR, AVRO_ORDERS_S_LIST, AVRO_ORDERS_S_DICT };
+enum {
+    AVRO_ORDERS_K_STRING,
+    AVRO_ORDERS_K_INTEGER,
+    AVRO_ORDERS_K_NUMBER,
+    AVRO_ORDERS_K_BOOLEAN,
+    AVRO_ORDERS_K_JSON,
+    AVRO_ORDERS_K_ENUM,
+    AVRO_ORDERS_K_OBJ,
+    AVRO_ORDERS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct avro_orders_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} avro_orders_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct avro_orders_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} avro_orders_field;
+
+typedef struct avro_orders_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const avro_orders_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, avro_orders_error *err);
+} avro_orders_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct avro_orders_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} avro_orders_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct avro_orders_union_desc {
+    const char *name;
+    size_t size, as;
+    const avro_orders_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, avro_orders_error *err);
+} avro_orders_union_desc;
+
+const char *avro_orders_rt_enum_name(const avro_orders_enum_desc *d, int v);
+bool avro_orders_rt_enum_value(const avro_orders_enum_desc *d, const char *s, int *out);
+void *avro_orders_rt_rec_new(const avro_orders_rec_desc *d);
+void avro_orders_rt_rec_free(const avro_orders_rec_desc *d, void *o);
+void *avro_orders_rt_rec_from_json(const avro_orders_rec_desc *d, const cJSON *json, avro_orders_error *err);
+cJSON *avro_orders_rt_rec_to_json(const avro_orders_rec_desc *d, const void *o);
+void avro_orders_rt_union_free(const avro_orders_union_desc *d, void *o);
+void *avro_orders_rt_union_from_json(const avro_orders_union_desc *d, const cJSON *json, avro_orders_error *err);
+cJSON *avro_orders_rt_union_to_json(const avro_orders_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *avro_orders_rt_parse_text(const char *text, size_t len, avro_orders_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *avro_orders_rt_print_tree(cJSON *j);
+
 void avro_orders_rt_set_error(avro_orders_error *err, avro_orders_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

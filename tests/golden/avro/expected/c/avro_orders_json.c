@@ -12,36 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC AVRO_ORDERS_S_SCALAR
+#define SL AVRO_ORDERS_S_LIST
+#define SD AVRO_ORDERS_S_DICT
+#define KS AVRO_ORDERS_K_STRING
+#define KI AVRO_ORDERS_K_INTEGER
+#define KN AVRO_ORDERS_K_NUMBER
+#define KB AVRO_ORDERS_K_BOOLEAN
+#define KJ AVRO_ORDERS_K_JSON
+#define KE AVRO_ORDERS_K_ENUM
+#define KO AVRO_ORDERS_K_OBJ
+#define KU AVRO_ORDERS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *avro_orders_Status_to_string(avro_orders_Status v)
-{
-    switch (v) {
-    case AVRO_ORDERS_STATUS_NEW:
-        return "NEW";
-    case AVRO_ORDERS_STATUS_PAID:
-        return "PAID";
-    case AVRO_ORDERS_STATUS_SHIPPED:
-        return "SHIPPED";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    avro_orders_##N *avro_orders_##N##_from_json(const cJSON *json, avro_orders_error *err)                \
+    {                                                                                                      \
+        return avro_orders_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *avro_orders_##N##_to_json(const avro_orders_##N *o) { return avro_orders_rt_##K##_to_json(&D##_##N, o); } \
+    void avro_orders_##N##_free(avro_orders_##N *o) { avro_orders_rt_##K##_free(&D##_##N, o); }           \
+    avro_orders_##N *avro_orders_##N##_parse(const char *text, size_t len, avro_orders_error *err)         \
+    {                                                                                                      \
+        cJSON *json = avro_orders_rt_parse_text(text, len, err);                                           \
+        avro_orders_##N *o = json ? avro_orders_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *avro_orders_##N##_print(const avro_orders_##N *o) { return avro_orders_rt_print_tree(avro_orders_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const avro_orders_rec_desc rd_##N = {#N, sizeof(avro_orders_##N), offsetof(avro_orders_##N, extra_json), fd_##N, \
+                                         count, avro_orders_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    avro_orders_##N *avro_orders_##N##_new(void) { return calloc(1, sizeof(avro_orders_##N)); }            \
+    void avro_orders_##N##_init(avro_orders_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_Status[] = { "NEW", "PAID", "SHIPPED" };
+static const avro_orders_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(avro_orders_Status)};
+const char *avro_orders_Status_to_string(avro_orders_Status v) { return avro_orders_rt_enum_name(&ed_Status, (int)v); }
 bool avro_orders_Status_from_string(const char *s, avro_orders_Status *out)
 {
-    if (strcmp(s, "NEW") == 0) {
-        *out = AVRO_ORDERS_STATUS_NEW;
-        return true;
-    }
-    if (strcmp(s, "PAID") == 0) {
-        *out = AVRO_ORDERS_STATUS_PAID;
-        return true;
-    }
-    if (strcmp(s, "SHIPPED") == 0) {
-        *out = AVRO_ORDERS_STATUS_SHIPPED;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!avro_orders_rt_enum_value(&ed_Status, s, &v))
+        return false;
+    *out = (avro_orders_Status)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -68,935 +98,58 @@ bool avro_orders_message_type_from_string(const char *s, avro_orders_message_typ
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static avro_orders_OrderPlaced *avro_orders_OrderPlaced_build(const cJSON *json);
-static avro_orders_Line *avro_orders_Line_build(const cJSON *json);
-static avro_orders_OrderCancelled *avro_orders_OrderCancelled_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const avro_orders_rec_desc rd_OrderPlaced;
+static const avro_orders_rec_desc rd_Line;
+static const avro_orders_rec_desc rd_OrderCancelled;
+static const avro_orders_union_desc ud_OrderPlacedAmount;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = avro_orders_rt_strdup(v->valuestring)) != NULL;
-}
+#define T avro_orders_OrderPlacedAmount
+static const avro_orders_opt_desc uo_OrderPlacedAmount[] = {
+    { KI, NULL, NULL },
+    { KN, NULL, NULL },
+};
+static const avro_orders_union_desc ud_OrderPlacedAmount = {"OrderPlacedAmount", sizeof(T), O(as), uo_OrderPlacedAmount, (int)(sizeof uo_OrderPlacedAmount / sizeof uo_OrderPlacedAmount[0]),
+    NULL, NULL, avro_orders_OrderPlacedAmount_option_matches, avro_orders_OrderPlacedAmount_validate};
+#undef T
+T_FNS(OrderPlacedAmount, union, ud)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T avro_orders_OrderPlaced
+static const avro_orders_field fd_OrderPlaced[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    F("placedAt", placed_at, REQ, NN, KI, NULL),
+    F("status", status, REQ, NN, KE, &ed_Status),
+    FL("lines", lines, REQ, NN, KO, &rd_Line),
+    FD("attributes", attributes, REQ, NN, KS, NULL),
+    F("note", note, OPT, NUL, KS, NULL),
+    F("checksum", checksum, REQ, NN, KS, NULL),
+    F("amount", amount, REQ, NN, KU, &ud_OrderPlacedAmount),
+    F("previous", previous, OPT, NUL, KO, &rd_Line),
+    F("day", day, REQ, NN, KI, NULL),
+    F("ratio", ratio, OPT, NN, KN, NULL),
+    F("gift", gift, OPT, NN, KB, NULL),
+};
+#undef T
+REC(OrderPlaced, 12)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T avro_orders_Line
+static const avro_orders_field fd_Line[] = {
+    F("sku", sku, REQ, NN, KS, NULL),
+    F("quantity", quantity, REQ, NN, KI, NULL),
+    F("price", price, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Line, 3)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_Status(avro_orders_Status *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && avro_orders_Status_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_Status(const avro_orders_Status *src) { return cJSON_CreateString(avro_orders_Status_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_Status(avro_orders_Status *p) { (void)p; }
-
-static avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_build(const cJSON *json);
-static MAYBE_UNUSED bool from_union_OrderPlacedAmount(avro_orders_OrderPlacedAmount **dst, const cJSON *v) { return (*dst = avro_orders_OrderPlacedAmount_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_union_OrderPlacedAmount(avro_orders_OrderPlacedAmount *const *src)
-{
-    return *src ? avro_orders_OrderPlacedAmount_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_union_OrderPlacedAmount(avro_orders_OrderPlacedAmount **p) { avro_orders_OrderPlacedAmount_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderPlaced(avro_orders_OrderPlaced **dst, const cJSON *v) { return (*dst = avro_orders_OrderPlaced_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderPlaced(avro_orders_OrderPlaced *const *src)
-{
-    return *src ? avro_orders_OrderPlaced_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderPlaced(avro_orders_OrderPlaced **p) { avro_orders_OrderPlaced_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Line(avro_orders_Line **dst, const cJSON *v) { return (*dst = avro_orders_Line_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Line(avro_orders_Line *const *src)
-{
-    return *src ? avro_orders_Line_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Line(avro_orders_Line **p) { avro_orders_Line_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderCancelled(avro_orders_OrderCancelled **dst, const cJSON *v) { return (*dst = avro_orders_OrderCancelled_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderCancelled(avro_orders_OrderCancelled *const *src)
-{
-    return *src ? avro_orders_OrderCancelled_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderCancelled(avro_orders_OrderCancelled **p) { avro_orders_OrderCancelled_free(*p); }
-
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_new(void)
-{
-    return calloc(1, sizeof(avro_orders_OrderPlaced));
-}
-
-void avro_orders_OrderPlaced_init(avro_orders_OrderPlaced *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void avro_orders_OrderPlaced_free(avro_orders_OrderPlaced *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    free_integer(&o->placed_at);
-    free_enum_Status(&o->status);
-    for (size_t i = 0; o->lines && i < o->lines_count; i++)
-        free_obj_Line(&o->lines[i]);
-    free(o->lines);
-    for (size_t i = 0; o->attributes_keys && i < o->attributes_count; i++) {
-        free(o->attributes_keys[i]);
-        if (o->attributes_values)
-            free_string(&o->attributes_values[i]);
-    }
-    free(o->attributes_keys);
-    free(o->attributes_values);
-    free_string(&o->note);
-    free_string(&o->checksum);
-    free_union_OrderPlacedAmount(&o->amount);
-    free_obj_Line(&o->previous);
-    free_integer(&o->day);
-    free_number(&o->ratio);
-    free_boolean(&o->gift);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static avro_orders_OrderPlaced *avro_orders_OrderPlaced_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    avro_orders_OrderPlaced *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[12 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "placedAt") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->placed_at, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "status") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_enum_Status(&o->status, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "lines") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->lines = calloc(n ? n : 1, sizeof *o->lines);
-                if (!o->lines)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Line(&o->lines[o->lines_count], e))
-                        goto fail;
-                    o->lines_count++;
-                }
-            }
-            continue;
-        }
-        if (strcmp(key, "attributes") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->attributes_keys = calloc(n ? n : 1, sizeof *o->attributes_keys);
-                o->attributes_values = calloc(n ? n : 1, sizeof *o->attributes_values);
-                if (!o->attributes_keys || !o->attributes_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->attributes_count;
-                    if (!(o->attributes_keys[i] = avro_orders_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->attributes_count++;
-                    if (!from_string(&o->attributes_values[i], e))
-                        goto fail;
-                }
-            }
-            continue;
-        }
-        if (strcmp(key, "note") == 0) {
-            if (got[5])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[5] = true;
-            if (cJSON_IsNull(m)) {
-                o->note_is_null = true;
-                o->has_note = true;
-                continue;
-            }
-            if (!from_string(&o->note, m))
-                goto fail;
-            o->has_note = true;
-            continue;
-        }
-        if (strcmp(key, "checksum") == 0) {
-            if (got[6])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[6] = true;
-            if (!from_string(&o->checksum, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "amount") == 0) {
-            if (got[7])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[7] = true;
-            if (!from_union_OrderPlacedAmount(&o->amount, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "previous") == 0) {
-            if (got[8])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[8] = true;
-            if (cJSON_IsNull(m)) {
-                o->previous_is_null = true;
-                o->has_previous = true;
-                continue;
-            }
-            if (!from_obj_Line(&o->previous, m))
-                goto fail;
-            o->has_previous = true;
-            continue;
-        }
-        if (strcmp(key, "day") == 0) {
-            if (got[9])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[9] = true;
-            if (!from_integer(&o->day, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "ratio") == 0) {
-            if (got[10])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[10] = true;
-            if (!from_number(&o->ratio, m))
-                goto fail;
-            o->has_ratio = true;
-            continue;
-        }
-        if (strcmp(key, "gift") == 0) {
-            if (got[11])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[11] = true;
-            if (!from_boolean(&o->gift, m))
-                goto fail;
-            o->has_gift = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    avro_orders_OrderPlaced_free(o);
-    return NULL;
-}
-
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_from_json(const cJSON *json, avro_orders_error *err)
-{
-    if (!avro_orders_OrderPlaced_validate(json, err))
-        return NULL;
-    avro_orders_OrderPlaced *o = avro_orders_OrderPlaced_build(json);
-    if (!o)
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_MEMORY, 0, "cannot build OrderPlaced: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *avro_orders_OrderPlaced_to_json(const avro_orders_OrderPlaced *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->placed_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "placedAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_enum_Status(&o->status);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "status", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->lines_count; i++) {
-                cJSON *e = to_obj_Line(&o->lines[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lines", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->attributes_count; i++) {
-                cJSON *e = to_string(&o->attributes_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->attributes_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "attributes", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_note) {
-        cJSON *v = NULL;
-        if (o->note_is_null)
-            v = cJSON_CreateNull();
-        else
-        {
-            v = to_string(&o->note);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "note", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->checksum);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "checksum", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_union_OrderPlacedAmount(&o->amount);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "amount", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_previous) {
-        cJSON *v = NULL;
-        if (o->previous_is_null)
-            v = cJSON_CreateNull();
-        else
-        {
-            v = to_obj_Line(&o->previous);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "previous", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->day);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "day", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_ratio) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->ratio);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "ratio", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_gift) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->gift);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "gift", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_parse(const char *text, size_t len, avro_orders_error *err)
-{
-    long nul = avro_orders_rt_text_nul(text, len);
-    if (nul >= 0) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    avro_orders_OrderPlaced *o = avro_orders_OrderPlaced_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *avro_orders_OrderPlaced_print(const avro_orders_OrderPlaced *o)
-{
-    cJSON *j = avro_orders_OrderPlaced_to_json(o);
-    char *s = j ? avro_orders_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-avro_orders_Line *avro_orders_Line_new(void)
-{
-    return calloc(1, sizeof(avro_orders_Line));
-}
-
-void avro_orders_Line_init(avro_orders_Line *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void avro_orders_Line_free(avro_orders_Line *o)
-{
-    if (!o)
-        return;
-    free_string(&o->sku);
-    free_integer(&o->quantity);
-    free_string(&o->price);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static avro_orders_Line *avro_orders_Line_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    avro_orders_Line *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "sku") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->sku, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "quantity") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->quantity, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "price") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->price, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    avro_orders_Line_free(o);
-    return NULL;
-}
-
-avro_orders_Line *avro_orders_Line_from_json(const cJSON *json, avro_orders_error *err)
-{
-    if (!avro_orders_Line_validate(json, err))
-        return NULL;
-    avro_orders_Line *o = avro_orders_Line_build(json);
-    if (!o)
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_MEMORY, 0, "cannot build Line: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *avro_orders_Line_to_json(const avro_orders_Line *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->sku);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "sku", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->quantity);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "quantity", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->price);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "price", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-avro_orders_Line *avro_orders_Line_parse(const char *text, size_t len, avro_orders_error *err)
-{
-    long nul = avro_orders_rt_text_nul(text, len);
-    if (nul >= 0) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    avro_orders_Line *o = avro_orders_Line_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *avro_orders_Line_print(const avro_orders_Line *o)
-{
-    cJSON *j = avro_orders_Line_to_json(o);
-    char *s = j ? avro_orders_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_new(void)
-{
-    return calloc(1, sizeof(avro_orders_OrderCancelled));
-}
-
-void avro_orders_OrderCancelled_init(avro_orders_OrderCancelled *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void avro_orders_OrderCancelled_free(avro_orders_OrderCancelled *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    free_string(&o->reason);
-    free_integer(&o->cancelled_at);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static avro_orders_OrderCancelled *avro_orders_OrderCancelled_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    avro_orders_OrderCancelled *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "reason") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (cJSON_IsNull(m)) {
-                o->reason_is_null = true;
-                o->has_reason = true;
-                continue;
-            }
-            if (!from_string(&o->reason, m))
-                goto fail;
-            o->has_reason = true;
-            continue;
-        }
-        if (strcmp(key, "cancelledAt") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_integer(&o->cancelled_at, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    avro_orders_OrderCancelled_free(o);
-    return NULL;
-}
-
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_from_json(const cJSON *json, avro_orders_error *err)
-{
-    if (!avro_orders_OrderCancelled_validate(json, err))
-        return NULL;
-    avro_orders_OrderCancelled *o = avro_orders_OrderCancelled_build(json);
-    if (!o)
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_MEMORY, 0, "cannot build OrderCancelled: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *avro_orders_OrderCancelled_to_json(const avro_orders_OrderCancelled *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_reason) {
-        cJSON *v = NULL;
-        if (o->reason_is_null)
-            v = cJSON_CreateNull();
-        else
-        {
-            v = to_string(&o->reason);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "reason", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->cancelled_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "cancelledAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_parse(const char *text, size_t len, avro_orders_error *err)
-{
-    long nul = avro_orders_rt_text_nul(text, len);
-    if (nul >= 0) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    avro_orders_OrderCancelled *o = avro_orders_OrderCancelled_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *avro_orders_OrderCancelled_print(const avro_orders_OrderCancelled *o)
-{
-    cJSON *j = avro_orders_OrderCancelled_to_json(o);
-    char *s = j ? avro_orders_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-void avro_orders_OrderPlacedAmount_free(avro_orders_OrderPlacedAmount *o)
-{
-    if (!o)
-        return;
-    switch (o->option) {
-    case 0:
-        free_integer(&o->as.option0);
-        break;
-    case 1:
-        free_number(&o->as.option1);
-        break;
-    default:
-        break;
-    }
-    free(o);
-}
-
-/* The first option the value matches decides (as for oneOf/anyOf). */
-static avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_build(const cJSON *json)
-{
-    avro_orders_OrderPlacedAmount *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->option = -1;
-    if (avro_orders_OrderPlacedAmount_option_matches(0, json)) {
-        o->option = 0;
-        if (!from_integer(&o->as.option0, json))
-            goto fail;
-        return o;
-    }
-    if (avro_orders_OrderPlacedAmount_option_matches(1, json)) {
-        o->option = 1;
-        if (!from_number(&o->as.option1, json))
-            goto fail;
-        return o;
-    }
-fail:
-    avro_orders_OrderPlacedAmount_free(o);
-    return NULL;
-}
-
-avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_from_json(const cJSON *json, avro_orders_error *err)
-{
-    if (!avro_orders_OrderPlacedAmount_validate(json, err))
-        return NULL;
-    avro_orders_OrderPlacedAmount *o = avro_orders_OrderPlacedAmount_build(json);
-    if (!o)
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_MEMORY, 0, "cannot build OrderPlacedAmount: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *avro_orders_OrderPlacedAmount_to_json(const avro_orders_OrderPlacedAmount *o)
-{
-    if (!o)
-        return NULL;
-    switch (o->option) {
-    case 0:
-        return to_integer(&o->as.option0);
-    case 1:
-        return to_number(&o->as.option1);
-    default:
-        return NULL;
-    }
-}
-
-avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_parse(const char *text, size_t len, avro_orders_error *err)
-{
-    long nul = avro_orders_rt_text_nul(text, len);
-    if (nul >= 0) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    avro_orders_OrderPlacedAmount *o = avro_orders_OrderPlacedAmount_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *avro_orders_OrderPlacedAmount_print(const avro_orders_OrderPlacedAmount *o)
-{
-    cJSON *j = avro_orders_OrderPlacedAmount_to_json(o);
-    char *s = j ? avro_orders_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T avro_orders_OrderCancelled
+static const avro_orders_field fd_OrderCancelled[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    F("reason", reason, OPT, NUL, KS, NULL),
+    F("cancelledAt", cancelled_at, REQ, NN, KI, NULL),
+};
+#undef T
+REC(OrderCancelled, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

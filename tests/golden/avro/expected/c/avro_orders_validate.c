@@ -11,839 +11,213 @@
 
 #include <string.h>
 
-static bool avro_orders_v_OrderPlaced(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_id(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_placedAt(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_status(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Status(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_lines(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_lines_items(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Line(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Line_sku(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Line_quantity(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Line_price(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_attributes(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_note(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_note_one_1(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_checksum(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_Md5(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_amount(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_amount_one_1(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_previous(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_OrderPlaced_gift(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
-static bool avro_orders_v_orderCancelled_payload(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const avro_orders_vcheck[])
+#define VVALS (const avro_orders_vval[])
+#define VNODES (const avro_orders_vnode *const[])
+#define F(flag) AVRO_ORDERS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool avro_orders_##N##_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&V, json, err); }
+#define CMP AVRO_ORDERS_C_CMP
+#define MIN AVRO_ORDERS_C_MIN
+#define MAX AVRO_ORDERS_C_MAX
+#define STR AVRO_ORDERS_VV_STR
+#define NUM AVRO_ORDERS_VV_NUM
+#define JSON AVRO_ORDERS_VV_JSON
+#define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool avro_orders_v_OrderPlaced(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 64)) {
-        avro_orders_rt_report_type(c, p, "expected object", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 64)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            avro_orders_rt_report(c, p, "missing required property 'id'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "placedAt")) {
-            avro_orders_rt_report(c, p, "missing required property 'placedAt'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
-            avro_orders_rt_report(c, p, "missing required property 'status'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "lines")) {
-            avro_orders_rt_report(c, p, "missing required property 'lines'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "attributes")) {
-            avro_orders_rt_report(c, p, "missing required property 'attributes'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "checksum")) {
-            avro_orders_rt_report(c, p, "missing required property 'checksum'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
-            avro_orders_rt_report(c, p, "missing required property 'amount'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "day")) {
-            avro_orders_rt_report(c, p, "missing required property 'day'");
-            AVRO_ORDERS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const avro_orders_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!avro_orders_v_OrderPlaced_amount(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 98 && (unsigned char)key[6] == 117 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    if (!avro_orders_v_OrderPlaced_attributes(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 107 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 117 && (unsigned char)key[7] == 109 && key[8] == '\0') { /* 8 bytes */
-                    if (!avro_orders_v_OrderPlaced_checksum(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 100:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    if (!avro_orders_v_OrderPlaced_Line_quantity(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 103:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!avro_orders_v_OrderPlaced_gift(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!avro_orders_v_OrderPlaced_id(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!avro_orders_v_OrderPlaced_lines(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 110:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!avro_orders_v_OrderPlaced_note(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 112:
-                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 65 && (unsigned char)key[7] == 116 && key[8] == '\0') { /* 8 bytes */
-                    if (!avro_orders_v_OrderPlaced_placedAt(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 118 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 117 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    if (!avro_orders_v_OrderPlaced_previous(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 111 && key[5] == '\0') { /* 5 bytes */
-                    if (!avro_orders_v_OrderPlaced_amount_one_1(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!avro_orders_v_OrderPlaced_status(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_id(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 16)) {
-        avro_orders_rt_report_type(c, p, "expected string", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 16)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!avro_orders_rt_format_uuid(s)) {
-            avro_orders_rt_report(c, p, "must be a valid uuid (format)");
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_placedAt(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 4)) {
-        avro_orders_rt_report_type(c, p, "expected integer", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 4)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!avro_orders_rt_int64(d)) {
-            avro_orders_rt_report(c, p, "must be a valid int64 (format)");
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_status(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    bool r = avro_orders_v_OrderPlaced_Status(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool avro_orders_v_OrderPlaced_Status(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 16)) {
-        avro_orders_rt_report_type(c, p, "expected string", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 16)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (!((AVRO_ORDERS_IS_STRING(x) && strcmp(x->valuestring, "NEW") == 0) || (AVRO_ORDERS_IS_STRING(x) && strcmp(x->valuestring, "PAID") == 0) || (AVRO_ORDERS_IS_STRING(x) && strcmp(x->valuestring, "SHIPPED") == 0) || false)) {
-        avro_orders_rt_report(c, p, "must be one of 'NEW', 'PAID', 'SHIPPED'");
-        AVRO_ORDERS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_lines(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 32)) {
-        avro_orders_rt_report_type(c, p, "expected array", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 32)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const avro_orders_pseg seg = {p, NULL, i};
-                if (!avro_orders_v_OrderPlaced_lines_items(e, &seg, c))
-                    AVRO_ORDERS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_lines_items(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    bool r = avro_orders_v_OrderPlaced_Line(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool avro_orders_v_OrderPlaced_Line(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 64)) {
-        avro_orders_rt_report_type(c, p, "expected object", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 64)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "sku")) {
-            avro_orders_rt_report(c, p, "missing required property 'sku'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "quantity")) {
-            avro_orders_rt_report(c, p, "missing required property 'quantity'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "price")) {
-            avro_orders_rt_report(c, p, "missing required property 'price'");
-            AVRO_ORDERS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const avro_orders_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 112:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!avro_orders_v_OrderPlaced_Line_price(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 113:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!avro_orders_v_OrderPlaced_Line_quantity(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
-                    if (!avro_orders_v_OrderPlaced_Line_sku(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_Line_sku(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 16)) {
-        avro_orders_rt_report_type(c, p, "expected string", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 16)) {
-        AVRO_ORDERS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_Line_quantity(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 4)) {
-        avro_orders_rt_report_type(c, p, "expected integer", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 4)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!avro_orders_rt_int32(d)) {
-            avro_orders_rt_report(c, p, "must be a valid int32 (format)");
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_Line_price(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 16)) {
-        avro_orders_rt_report_type(c, p, "expected string", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 16)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = avro_orders_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                avro_orders_rt_report(c, p, "does not match pattern '^[\\x00-\\xff]*$'");
-                AVRO_ORDERS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_attributes(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 64)) {
-        avro_orders_rt_report_type(c, p, "expected object", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 64)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const avro_orders_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !avro_orders_v_OrderPlaced_Line_sku(m, &seg, c))
-                AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_note(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    {
-        avro_orders_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (avro_orders_v_OrderPlaced_Line_sku(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && avro_orders_v_OrderPlaced_note_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            avro_orders_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            AVRO_ORDERS_FAIL();
-        } else if (second >= 0) {
-            avro_orders_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_note_one_1(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 1)) {
-        avro_orders_rt_report_type(c, p, "expected null", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 1)) {
-        AVRO_ORDERS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_checksum(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    bool r = avro_orders_v_OrderPlaced_Md5(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool avro_orders_v_OrderPlaced_Md5(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 16)) {
-        avro_orders_rt_report_type(c, p, "expected string", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 16)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)avro_orders_rt_utf8_len(s);
-        if (len < 16.0) {
-            avro_orders_rt_report(c, p, "must be at least 16 characters");
-            AVRO_ORDERS_FAIL();
-        }
-        if (len > 16.0) {
-            avro_orders_rt_report(c, p, "must be at most 16 characters");
-            AVRO_ORDERS_FAIL();
-        }
-        {
-            int r = avro_orders_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                avro_orders_rt_report(c, p, "does not match pattern '^[\\x00-\\xff]*$'");
-                AVRO_ORDERS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_amount(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    {
-        avro_orders_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (avro_orders_v_OrderPlaced_Line_quantity(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && avro_orders_v_OrderPlaced_amount_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            avro_orders_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            AVRO_ORDERS_FAIL();
-        } else if (second >= 0) {
-            avro_orders_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_amount_one_1(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 12)) {
-        avro_orders_rt_report_type(c, p, "expected number", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 12)) {
-        AVRO_ORDERS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_previous(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    {
-        avro_orders_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (avro_orders_v_OrderPlaced_lines_items(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && avro_orders_v_OrderPlaced_note_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            avro_orders_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            AVRO_ORDERS_FAIL();
-        } else if (second >= 0) {
-            avro_orders_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            AVRO_ORDERS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_OrderPlaced_gift(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 2)) {
-        avro_orders_rt_report_type(c, p, "expected boolean", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 2)) {
-        AVRO_ORDERS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool avro_orders_v_orderCancelled_payload(const cJSON *x, const avro_orders_pseg *p, avro_orders_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= AVRO_ORDERS_MAX_DEPTH)
-        return avro_orders_rt_too_deep(c, p);
-    c->depth++;
-    if (!avro_orders_rt_type_in(x, 64)) {
-        avro_orders_rt_report_type(c, p, "expected object", x);
-        AVRO_ORDERS_FAIL();
-    } else if (!avro_orders_rt_int_fits(c, p, x, 64)) {
-        AVRO_ORDERS_FAIL();
-    }
-    if (AVRO_ORDERS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            avro_orders_rt_report(c, p, "missing required property 'id'");
-            AVRO_ORDERS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "cancelledAt")) {
-            avro_orders_rt_report(c, p, "missing required property 'cancelledAt'");
-            AVRO_ORDERS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const avro_orders_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 108 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 65 && (unsigned char)key[10] == 116 && key[11] == '\0') { /* 11 bytes */
-                    if (!avro_orders_v_OrderPlaced_placedAt(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!avro_orders_v_OrderPlaced_id(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!avro_orders_v_OrderPlaced_note(m, &seg, c))
-                        AVRO_ORDERS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const avro_orders_vnode v_OrderPlaced;
+static const avro_orders_vnode v_OrderPlaced_id;
+static const avro_orders_vnode v_OrderPlaced_placedAt;
+static const avro_orders_vnode v_OrderPlaced_status;
+static const avro_orders_vnode v_OrderPlaced_Status;
+static const avro_orders_vnode v_OrderPlaced_lines;
+static const avro_orders_vnode v_OrderPlaced_lines_items;
+static const avro_orders_vnode v_OrderPlaced_Line;
+static const avro_orders_vnode v_OrderPlaced_Line_sku;
+static const avro_orders_vnode v_OrderPlaced_Line_quantity;
+static const avro_orders_vnode v_OrderPlaced_Line_price;
+static const avro_orders_vnode v_OrderPlaced_attributes;
+static const avro_orders_vnode v_OrderPlaced_note;
+static const avro_orders_vnode v_OrderPlaced_note_one_1;
+static const avro_orders_vnode v_OrderPlaced_checksum;
+static const avro_orders_vnode v_OrderPlaced_Md5;
+static const avro_orders_vnode v_OrderPlaced_amount;
+static const avro_orders_vnode v_OrderPlaced_amount_one_1;
+static const avro_orders_vnode v_OrderPlaced_previous;
+static const avro_orders_vnode v_OrderPlaced_gift;
+static const avro_orders_vnode v_orderCancelled_payload;
+static const avro_orders_vprop vm_OrderPlaced[] = {
+    { "amount", &v_OrderPlaced_amount},
+    { "attributes", &v_OrderPlaced_attributes},
+    { "checksum", &v_OrderPlaced_checksum},
+    { "day", &v_OrderPlaced_Line_quantity},
+    { "gift", &v_OrderPlaced_gift},
+    { "id", &v_OrderPlaced_id},
+    { "lines", &v_OrderPlaced_lines},
+    { "note", &v_OrderPlaced_note},
+    { "placedAt", &v_OrderPlaced_placedAt},
+    { "previous", &v_OrderPlaced_previous},
+    { "ratio", &v_OrderPlaced_amount_one_1},
+    { "status", &v_OrderPlaced_status},
+};
+static const avro_orders_vnode v_OrderPlaced = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const avro_orders_vreq[]){
+        { "id", "missing required property 'id'"},
+        { "placedAt", "missing required property 'placedAt'"},
+        { "status", "missing required property 'status'"},
+        { "lines", "missing required property 'lines'"},
+        { "attributes", "missing required property 'attributes'"},
+        { "checksum", "missing required property 'checksum'"},
+        { "amount", "missing required property 'amount'"},
+        { "day", "missing required property 'day'"},
+        {NULL, NULL}},
+    MEMBERS(vm_OrderPlaced),
+};
+static const avro_orders_vnode v_OrderPlaced_id = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const avro_orders_vnode v_OrderPlaced_placedAt = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL},
+        CEND},
+};
+static const avro_orders_vnode v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
+static const avro_orders_vnode v_OrderPlaced_Status = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "NEW", 0},
+        {STR, "PAID", 0},
+        {STR, "SHIPPED", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'NEW', 'PAID', 'SHIPPED'",
+};
+static const avro_orders_vnode v_OrderPlaced_lines = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_OrderPlaced_lines_items,
+};
+static const avro_orders_vnode v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
+static const avro_orders_vprop vm_OrderPlaced_Line[] = {
+    { "price", &v_OrderPlaced_Line_price},
+    { "quantity", &v_OrderPlaced_Line_quantity},
+    { "sku", &v_OrderPlaced_Line_sku},
+};
+static const avro_orders_vnode v_OrderPlaced_Line = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const avro_orders_vreq[]){
+        { "sku", "missing required property 'sku'"},
+        { "quantity", "missing required property 'quantity'"},
+        { "price", "missing required property 'price'"},
+        {NULL, NULL}},
+    MEMBERS(vm_OrderPlaced_Line),
+};
+static const avro_orders_vnode v_OrderPlaced_Line_sku = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const avro_orders_vnode v_OrderPlaced_Line_quantity = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL},
+        CEND},
+};
+static const avro_orders_vnode v_OrderPlaced_Line_price = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
+        CEND},
+};
+static const avro_orders_vnode v_OrderPlaced_attributes = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_OrderPlaced_Line_sku,
+};
+static const avro_orders_vnode v_OrderPlaced_note = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_OrderPlaced_Line_sku, &v_OrderPlaced_note_one_1, NULL },
+};
+static const avro_orders_vnode v_OrderPlaced_note_one_1 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
+};
+static const avro_orders_vnode v_OrderPlaced_checksum = {.f = F(REF), .ref = &v_OrderPlaced_Md5};
+static const avro_orders_vnode v_OrderPlaced_Md5 = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MIN, 16.0, "must be at least 16 characters", NULL, NULL},
+        {MAX, 16.0, "must be at most 16 characters", NULL, NULL},
+        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
+        CEND},
+};
+static const avro_orders_vnode v_OrderPlaced_amount = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_OrderPlaced_amount_one_1, NULL },
+};
+static const avro_orders_vnode v_OrderPlaced_amount_one_1 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const avro_orders_vnode v_OrderPlaced_previous = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_OrderPlaced_note_one_1, NULL },
+};
+static const avro_orders_vnode v_OrderPlaced_gift = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
+static const avro_orders_vprop vm_orderCancelled_payload[] = {
+    { "cancelledAt", &v_OrderPlaced_placedAt},
+    { "id", &v_OrderPlaced_id},
+    { "reason", &v_OrderPlaced_note},
+};
+static const avro_orders_vnode v_orderCancelled_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const avro_orders_vreq[]){
+        { "id", "missing required property 'id'"},
+        { "cancelledAt", "missing required property 'cancelledAt'"},
+        {NULL, NULL}},
+    MEMBERS(vm_orderCancelled_payload),
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 bool avro_orders_OrderPlacedAmount_option_matches(int option, const cJSON *x)
 {
-    avro_orders_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return avro_orders_v_OrderPlaced_Line_quantity(x, NULL, &q);
+        return avro_orders_rt_vmatch(&v_OrderPlaced_Line_quantity, x);
     case 1:
-        return avro_orders_v_OrderPlaced_amount_one_1(x, NULL, &q);
+        return avro_orders_rt_vmatch(&v_OrderPlaced_amount_one_1, x);
     default:
         return false;
     }
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool avro_orders_OrderPlaced_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_OrderPlaced(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
-
-bool avro_orders_Status_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_OrderPlaced_Status(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
-
-bool avro_orders_Line_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_OrderPlaced_Line(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
-
-bool avro_orders_Md5_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_OrderPlaced_Md5(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
-
-bool avro_orders_OrderPlacedAmount_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_OrderPlaced_amount(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
-
-bool avro_orders_OrderCancelled_validate(const cJSON *json, avro_orders_error *err)
-{
-    avro_orders_vctx c = {err, 0};
-    if (err)
-        avro_orders_error_clear(err);
-    if (!json) {
-        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = avro_orders_rt_json_ok(&c, json) && avro_orders_v_orderCancelled_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = AVRO_ORDERS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(OrderPlaced, v_OrderPlaced)
+VALIDATOR(Status, v_OrderPlaced_Status)
+VALIDATOR(Line, v_OrderPlaced_Line)
+VALIDATOR(Md5, v_OrderPlaced_Md5)
+VALIDATOR(OrderPlacedAmount, v_OrderPlaced_amount)
+VALIDATOR(OrderCancelled, v_orderCancelled_payload)
 
 bool avro_orders_message_validate(avro_orders_message_type t, const cJSON *json, avro_orders_error *err)
 {

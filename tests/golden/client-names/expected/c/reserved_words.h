@@ -135,17 +135,12 @@ typedef struct reserved_words_WorkerClient reserved_words_WorkerClient;
 struct reserved_words_Import {
     int64_t default_;
     char *class;
-    char *from;
-    bool has_from;
+    char *from; bool has_from;
     /** A field named function *\/ "quoted" */
-    char *function;
-    bool has_function;
-    char *none;
-    bool has_none;
-    reserved_words_ImportWhile while_;
-    bool has_while_;
-    char *content_type;
-    bool has_content_type;
+    char *function; bool has_function;
+    char *none; bool has_none;
+    reserved_words_ImportWhile while_; bool has_while_;
+    char *content_type; bool has_content_type;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -153,37 +148,33 @@ struct reserved_words_Import {
  * Shadows TypeScript's Record.
  */
 struct reserved_words_Record {
-    struct reserved_words_Date *date;
-    bool has_date;
-    struct reserved_words_Import **list;
-    size_t list_count;
-    bool has_list;
+    struct reserved_words_Date *date; bool has_date;
+    struct reserved_words_Import **list; size_t list_count; bool has_list;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_Date {
-    char *return_;
-    bool has_return_;
-    int64_t yield;
-    bool has_yield;
+    char *return_; bool has_return_;
+    int64_t yield; bool has_yield;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_WorkerClient {
-    double timeout;
-    bool has_timeout;
-    bool validate;
-    bool has_validate;
+    double timeout; bool has_timeout;
+    bool validate; bool has_validate;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Import (object) */
 bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 reserved_words_Import *reserved_words_Import_new(void);
 void reserved_words_Import_init(reserved_words_Import *v);
 reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err);
@@ -197,9 +188,6 @@ bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error
 
 /* Record (object) */
 bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 reserved_words_Record *reserved_words_Record_new(void);
 void reserved_words_Record_init(reserved_words_Record *v);
 reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err);
@@ -210,9 +198,6 @@ char *reserved_words_Record_print(const reserved_words_Record *v);
 
 /* Date (object) */
 bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 reserved_words_Date *reserved_words_Date_new(void);
 void reserved_words_Date_init(reserved_words_Date *v);
 reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err);
@@ -223,9 +208,6 @@ char *reserved_words_Date_print(const reserved_words_Date *v);
 
 /* WorkerClient (object) */
 bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 reserved_words_WorkerClient *reserved_words_WorkerClient_new(void);
 void reserved_words_WorkerClient_init(reserved_words_WorkerClient *v);
 reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err);

@@ -34,7 +34,109 @@ typedef struct reserved_words_vctx {
     int depth;
 } reserved_words_vctx;
 
-typedef bool (*reserved_words_vfn)(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; reserved_words_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct reserved_words_vnode reserved_words_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    RESERVED_WORDS_VF_TRUE = 1,
+    RESERVED_WORDS_VF_FALSE = 2,
+    RESERVED_WORDS_VF_INVALID = 4,
+    RESERVED_WORDS_VF_REF = 8,
+    RESERVED_WORDS_VF_TYPE = 16,   /* type */
+    RESERVED_WORDS_VF_VALUE = 32,  /* enum, const */
+    RESERVED_WORDS_VF_NUM = 64,    /* number checks */
+    RESERVED_WORDS_VF_STR = 128,   /* string checks */
+    RESERVED_WORDS_VF_ARR = 256,   /* array checks */
+    RESERVED_WORDS_VF_OBJ = 512,   /* object checks */
+    RESERVED_WORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    RESERVED_WORDS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    RESERVED_WORDS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { RESERVED_WORDS_VV_STR = 1, RESERVED_WORDS_VV_NUM, RESERVED_WORDS_VV_TRUE, RESERVED_WORDS_VV_FALSE, RESERVED_WORDS_VV_NULL, RESERVED_WORDS_VV_JSON };
+typedef struct reserved_words_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} reserved_words_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    RESERVED_WORDS_C_CMP = 1,
+    RESERVED_WORDS_C_MULT,
+    RESERVED_WORDS_C_INT32,
+    RESERVED_WORDS_C_INT64,
+    RESERVED_WORDS_C_MIN,
+    RESERVED_WORDS_C_MAX,
+    RESERVED_WORDS_C_PATTERN,
+    RESERVED_WORDS_C_FORMAT
+};
+typedef struct reserved_words_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} reserved_words_vcheck;
+typedef struct reserved_words_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} reserved_words_vreq;
+typedef struct reserved_words_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const reserved_words_vnode *fn;
+} reserved_words_vprop;
+typedef struct reserved_words_vpat { /* patternProperties */
+    int pattern;
+    const reserved_words_vnode *fn;
+} reserved_words_vpat;
+typedef struct reserved_words_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const reserved_words_vreq *requires;
+    const reserved_words_vnode *fn;
+} reserved_words_vdep;
+typedef struct reserved_words_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const reserved_words_vnode *fn;
+} reserved_words_vtuple;
+struct reserved_words_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const reserved_words_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const reserved_words_vval *enum_vals;
+    const char *enum_msg;
+    const reserved_words_vval *const_val;
+    const char *const_msg;
+    const reserved_words_vcheck *num, *str, *count, *props;
+    bool unique;
+    const reserved_words_vnode *items;
+    const reserved_words_vtuple *tuple;
+    bool add_items_false;
+    const reserved_words_vnode *add_items, *contains;
+    const reserved_words_vreq *required;
+    const reserved_words_vprop *members;
+    size_t nmembers;
+    const reserved_words_vpat *patterns;
+    bool add_false;
+    const reserved_words_vnode *add, *names;
+    const reserved_words_vdep *deps;
+    const reserved_words_vnode *const *all_of, *const *any_of, *const *one_of;
+    const reserved_words_vnode *not_;
+    bool has_if;
+    const reserved_words_vnode *if_, *then_, *else_;
+};
+bool reserved_words_rt_vnode(const reserved_words_vnode *v, const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool reserved_words_rt_validate(const reserved_words_vnode *v, const cJSON *json, reserved_words_error *err);
+/* The verdict only (no errors): union options. */
+bool reserved_words_rt_vmatch(const reserved_words_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define RESERVED_WORDS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool reserved_words_rt_int32(double d);
 bool reserved_words_rt_int64(double d);
 bool reserved_words_rt_unique(const cJSON *x, int *i, int *j);
 int reserved_words_rt_match(reserved_words_vctx *c, const reserved_words_pseg *p, int pattern, const char *s);
-bool reserved_words_rt_property_names(reserved_words_vctx *c, const reserved_words_pseg *p, const cJSON *member, reserved_words_vfn fn);
+bool reserved_words_rt_property_names(reserved_words_vctx *c, const reserved_words_pseg *p, const cJSON *member, const reserved_words_vnode *fn);
 bool reserved_words_rt_format_date_time(const char *s);
 bool reserved_words_rt_format_date(const char *s);
 bool reserved_words_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool reserved_words_rt_format_uri(const char *s);
 bool reserved_words_rt_format_uuid(const char *s);
 bool reserved_words_rt_format_regex(const char *s);
 char *reserved_words_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { RESERVED_WORDS_S_SCALAR, RESERVED_WORDS_S_LIST, RESERVED_WORDS_S_DICT };
+enum {
+    RESERVED_WORDS_K_STRING,
+    RESERVED_WORDS_K_INTEGER,
+    RESERVED_WORDS_K_NUMBER,
+    RESERVED_WORDS_K_BOOLEAN,
+    RESERVED_WORDS_K_JSON,
+    RESERVED_WORDS_K_ENUM,
+    RESERVED_WORDS_K_OBJ,
+    RESERVED_WORDS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct reserved_words_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} reserved_words_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct reserved_words_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} reserved_words_field;
+
+typedef struct reserved_words_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const reserved_words_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, reserved_words_error *err);
+} reserved_words_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct reserved_words_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} reserved_words_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct reserved_words_union_desc {
+    const char *name;
+    size_t size, as;
+    const reserved_words_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, reserved_words_error *err);
+} reserved_words_union_desc;
+
+const char *reserved_words_rt_enum_name(const reserved_words_enum_desc *d, int v);
+bool reserved_words_rt_enum_value(const reserved_words_enum_desc *d, const char *s, int *out);
+void *reserved_words_rt_rec_new(const reserved_words_rec_desc *d);
+void reserved_words_rt_rec_free(const reserved_words_rec_desc *d, void *o);
+void *reserved_words_rt_rec_from_json(const reserved_words_rec_desc *d, const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_rt_rec_to_json(const reserved_words_rec_desc *d, const void *o);
+void reserved_words_rt_union_free(const reserved_words_union_desc *d, void *o);
+void *reserved_words_rt_union_from_json(const reserved_words_union_desc *d, const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_rt_union_to_json(const reserved_words_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *reserved_words_rt_parse_text(const char *text, size_t len, reserved_words_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *reserved_words_rt_print_tree(cJSON *j);
+
 void reserved_words_rt_set_error(reserved_words_error *err, reserved_words_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

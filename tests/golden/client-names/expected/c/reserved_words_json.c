@@ -12,48 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC RESERVED_WORDS_S_SCALAR
+#define SL RESERVED_WORDS_S_LIST
+#define SD RESERVED_WORDS_S_DICT
+#define KS RESERVED_WORDS_K_STRING
+#define KI RESERVED_WORDS_K_INTEGER
+#define KN RESERVED_WORDS_K_NUMBER
+#define KB RESERVED_WORDS_K_BOOLEAN
+#define KJ RESERVED_WORDS_K_JSON
+#define KE RESERVED_WORDS_K_ENUM
+#define KO RESERVED_WORDS_K_OBJ
+#define KU RESERVED_WORDS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *reserved_words_ImportWhile_to_string(reserved_words_ImportWhile v)
-{
-    switch (v) {
-    case RESERVED_WORDS_IMPORT_WHILE_FOR:
-        return "for";
-    case RESERVED_WORDS_IMPORT_WHILE_IF:
-        return "if";
-    case RESERVED_WORDS_IMPORT_WHILE_ELSE:
-        return "else";
-    case RESERVED_WORDS_IMPORT_WHILE_NULL_:
-        return "null";
-    case RESERVED_WORDS_IMPORT_WHILE_TRUE:
-        return "true";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    reserved_words_##N *reserved_words_##N##_from_json(const cJSON *json, reserved_words_error *err)                \
+    {                                                                                                      \
+        return reserved_words_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *reserved_words_##N##_to_json(const reserved_words_##N *o) { return reserved_words_rt_##K##_to_json(&D##_##N, o); } \
+    void reserved_words_##N##_free(reserved_words_##N *o) { reserved_words_rt_##K##_free(&D##_##N, o); }           \
+    reserved_words_##N *reserved_words_##N##_parse(const char *text, size_t len, reserved_words_error *err)         \
+    {                                                                                                      \
+        cJSON *json = reserved_words_rt_parse_text(text, len, err);                                           \
+        reserved_words_##N *o = json ? reserved_words_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *reserved_words_##N##_print(const reserved_words_##N *o) { return reserved_words_rt_print_tree(reserved_words_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const reserved_words_rec_desc rd_##N = {#N, sizeof(reserved_words_##N), offsetof(reserved_words_##N, extra_json), fd_##N, \
+                                         count, reserved_words_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    reserved_words_##N *reserved_words_##N##_new(void) { return calloc(1, sizeof(reserved_words_##N)); }            \
+    void reserved_words_##N##_init(reserved_words_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_ImportWhile[] = { "for", "if", "else", "null", "true" };
+static const reserved_words_enum_desc ed_ImportWhile = {en_ImportWhile, (int)(sizeof en_ImportWhile / sizeof en_ImportWhile[0]), sizeof(reserved_words_ImportWhile)};
+const char *reserved_words_ImportWhile_to_string(reserved_words_ImportWhile v) { return reserved_words_rt_enum_name(&ed_ImportWhile, (int)v); }
 bool reserved_words_ImportWhile_from_string(const char *s, reserved_words_ImportWhile *out)
 {
-    if (strcmp(s, "for") == 0) {
-        *out = RESERVED_WORDS_IMPORT_WHILE_FOR;
-        return true;
-    }
-    if (strcmp(s, "if") == 0) {
-        *out = RESERVED_WORDS_IMPORT_WHILE_IF;
-        return true;
-    }
-    if (strcmp(s, "else") == 0) {
-        *out = RESERVED_WORDS_IMPORT_WHILE_ELSE;
-        return true;
-    }
-    if (strcmp(s, "null") == 0) {
-        *out = RESERVED_WORDS_IMPORT_WHILE_NULL_;
-        return true;
-    }
-    if (strcmp(s, "true") == 0) {
-        *out = RESERVED_WORDS_IMPORT_WHILE_TRUE;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!reserved_words_rt_enum_value(&ed_ImportWhile, s, &v))
+        return false;
+    *out = (reserved_words_ImportWhile)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -81,798 +99,49 @@ bool reserved_words_message_type_from_string(const char *s, reserved_words_messa
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static reserved_words_Import *reserved_words_Import_build(const cJSON *json);
-static reserved_words_Record *reserved_words_Record_build(const cJSON *json);
-static reserved_words_Date *reserved_words_Date_build(const cJSON *json);
-static reserved_words_WorkerClient *reserved_words_WorkerClient_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const reserved_words_rec_desc rd_Import;
+static const reserved_words_rec_desc rd_Record;
+static const reserved_words_rec_desc rd_Date;
+static const reserved_words_rec_desc rd_WorkerClient;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = reserved_words_rt_strdup(v->valuestring)) != NULL;
-}
+#define T reserved_words_Import
+static const reserved_words_field fd_Import[] = {
+    F("default", default_, REQ, NN, KI, NULL),
+    F("class", class, REQ, NN, KS, NULL),
+    F("from", from, OPT, NN, KS, NULL),
+    F("function", function, OPT, NN, KS, NULL),
+    F("None", none, OPT, NN, KS, NULL),
+    F("while", while_, OPT, NN, KE, &ed_ImportWhile),
+    F("content-type", content_type, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Import, 7)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T reserved_words_Record
+static const reserved_words_field fd_Record[] = {
+    F("Date", date, OPT, NN, KO, &rd_Date),
+    FL("list", list, OPT, NN, KO, &rd_Import),
+};
+#undef T
+REC(Record, 2)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T reserved_words_Date
+static const reserved_words_field fd_Date[] = {
+    F("return", return_, OPT, NN, KS, NULL),
+    F("yield", yield, OPT, NN, KI, NULL),
+};
+#undef T
+REC(Date, 2)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_ImportWhile(reserved_words_ImportWhile *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && reserved_words_ImportWhile_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_ImportWhile(const reserved_words_ImportWhile *src) { return cJSON_CreateString(reserved_words_ImportWhile_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_ImportWhile(reserved_words_ImportWhile *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_Import(reserved_words_Import **dst, const cJSON *v) { return (*dst = reserved_words_Import_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Import(reserved_words_Import *const *src)
-{
-    return *src ? reserved_words_Import_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Import(reserved_words_Import **p) { reserved_words_Import_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Record(reserved_words_Record **dst, const cJSON *v) { return (*dst = reserved_words_Record_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Record(reserved_words_Record *const *src)
-{
-    return *src ? reserved_words_Record_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Record(reserved_words_Record **p) { reserved_words_Record_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Date(reserved_words_Date **dst, const cJSON *v) { return (*dst = reserved_words_Date_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Date(reserved_words_Date *const *src)
-{
-    return *src ? reserved_words_Date_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Date(reserved_words_Date **p) { reserved_words_Date_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_WorkerClient(reserved_words_WorkerClient **dst, const cJSON *v) { return (*dst = reserved_words_WorkerClient_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_WorkerClient(reserved_words_WorkerClient *const *src)
-{
-    return *src ? reserved_words_WorkerClient_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_WorkerClient(reserved_words_WorkerClient **p) { reserved_words_WorkerClient_free(*p); }
-
-reserved_words_Import *reserved_words_Import_new(void)
-{
-    return calloc(1, sizeof(reserved_words_Import));
-}
-
-void reserved_words_Import_init(reserved_words_Import *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void reserved_words_Import_free(reserved_words_Import *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->default_);
-    free_string(&o->class);
-    free_string(&o->from);
-    free_string(&o->function);
-    free_string(&o->none);
-    free_enum_ImportWhile(&o->while_);
-    free_string(&o->content_type);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static reserved_words_Import *reserved_words_Import_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    reserved_words_Import *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[7 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "default") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->default_, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "class") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->class, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "from") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->from, m))
-                goto fail;
-            o->has_from = true;
-            continue;
-        }
-        if (strcmp(key, "function") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->function, m))
-                goto fail;
-            o->has_function = true;
-            continue;
-        }
-        if (strcmp(key, "None") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            if (!from_string(&o->none, m))
-                goto fail;
-            o->has_none = true;
-            continue;
-        }
-        if (strcmp(key, "while") == 0) {
-            if (got[5])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[5] = true;
-            if (!from_enum_ImportWhile(&o->while_, m))
-                goto fail;
-            o->has_while_ = true;
-            continue;
-        }
-        if (strcmp(key, "content-type") == 0) {
-            if (got[6])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[6] = true;
-            if (!from_string(&o->content_type, m))
-                goto fail;
-            o->has_content_type = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    reserved_words_Import_free(o);
-    return NULL;
-}
-
-reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err)
-{
-    if (!reserved_words_Import_validate(json, err))
-        return NULL;
-    reserved_words_Import *o = reserved_words_Import_build(json);
-    if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Import: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *reserved_words_Import_to_json(const reserved_words_Import *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->default_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "default", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->class);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "class", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_from) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->from);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "from", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_function) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->function);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "function", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_none) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->none);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "None", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_while_) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_ImportWhile(&o->while_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "while", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_content_type) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->content_type);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "content-type", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-reserved_words_Import *reserved_words_Import_parse(const char *text, size_t len, reserved_words_error *err)
-{
-    long nul = reserved_words_rt_text_nul(text, len);
-    if (nul >= 0) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    reserved_words_Import *o = reserved_words_Import_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *reserved_words_Import_print(const reserved_words_Import *o)
-{
-    cJSON *j = reserved_words_Import_to_json(o);
-    char *s = j ? reserved_words_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-reserved_words_Record *reserved_words_Record_new(void)
-{
-    return calloc(1, sizeof(reserved_words_Record));
-}
-
-void reserved_words_Record_init(reserved_words_Record *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void reserved_words_Record_free(reserved_words_Record *o)
-{
-    if (!o)
-        return;
-    free_obj_Date(&o->date);
-    for (size_t i = 0; o->list && i < o->list_count; i++)
-        free_obj_Import(&o->list[i]);
-    free(o->list);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static reserved_words_Record *reserved_words_Record_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    reserved_words_Record *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "Date") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_obj_Date(&o->date, m))
-                goto fail;
-            o->has_date = true;
-            continue;
-        }
-        if (strcmp(key, "list") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->list = calloc(n ? n : 1, sizeof *o->list);
-                if (!o->list)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Import(&o->list[o->list_count], e))
-                        goto fail;
-                    o->list_count++;
-                }
-            }
-            o->has_list = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    reserved_words_Record_free(o);
-    return NULL;
-}
-
-reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err)
-{
-    if (!reserved_words_Record_validate(json, err))
-        return NULL;
-    reserved_words_Record *o = reserved_words_Record_build(json);
-    if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Record: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *reserved_words_Record_to_json(const reserved_words_Record *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_date) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Date(&o->date);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "Date", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_list) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->list_count; i++) {
-                cJSON *e = to_obj_Import(&o->list[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "list", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-reserved_words_Record *reserved_words_Record_parse(const char *text, size_t len, reserved_words_error *err)
-{
-    long nul = reserved_words_rt_text_nul(text, len);
-    if (nul >= 0) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    reserved_words_Record *o = reserved_words_Record_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *reserved_words_Record_print(const reserved_words_Record *o)
-{
-    cJSON *j = reserved_words_Record_to_json(o);
-    char *s = j ? reserved_words_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-reserved_words_Date *reserved_words_Date_new(void)
-{
-    return calloc(1, sizeof(reserved_words_Date));
-}
-
-void reserved_words_Date_init(reserved_words_Date *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void reserved_words_Date_free(reserved_words_Date *o)
-{
-    if (!o)
-        return;
-    free_string(&o->return_);
-    free_integer(&o->yield);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static reserved_words_Date *reserved_words_Date_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    reserved_words_Date *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "return") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->return_, m))
-                goto fail;
-            o->has_return_ = true;
-            continue;
-        }
-        if (strcmp(key, "yield") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->yield, m))
-                goto fail;
-            o->has_yield = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    reserved_words_Date_free(o);
-    return NULL;
-}
-
-reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err)
-{
-    if (!reserved_words_Date_validate(json, err))
-        return NULL;
-    reserved_words_Date *o = reserved_words_Date_build(json);
-    if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Date: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *reserved_words_Date_to_json(const reserved_words_Date *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_return_) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->return_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "return", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_yield) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->yield);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "yield", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-reserved_words_Date *reserved_words_Date_parse(const char *text, size_t len, reserved_words_error *err)
-{
-    long nul = reserved_words_rt_text_nul(text, len);
-    if (nul >= 0) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    reserved_words_Date *o = reserved_words_Date_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *reserved_words_Date_print(const reserved_words_Date *o)
-{
-    cJSON *j = reserved_words_Date_to_json(o);
-    char *s = j ? reserved_words_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-reserved_words_WorkerClient *reserved_words_WorkerClient_new(void)
-{
-    return calloc(1, sizeof(reserved_words_WorkerClient));
-}
-
-void reserved_words_WorkerClient_init(reserved_words_WorkerClient *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void reserved_words_WorkerClient_free(reserved_words_WorkerClient *o)
-{
-    if (!o)
-        return;
-    free_number(&o->timeout);
-    free_boolean(&o->validate);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static reserved_words_WorkerClient *reserved_words_WorkerClient_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    reserved_words_WorkerClient *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "timeout") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_number(&o->timeout, m))
-                goto fail;
-            o->has_timeout = true;
-            continue;
-        }
-        if (strcmp(key, "validate") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_boolean(&o->validate, m))
-                goto fail;
-            o->has_validate = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    reserved_words_WorkerClient_free(o);
-    return NULL;
-}
-
-reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err)
-{
-    if (!reserved_words_WorkerClient_validate(json, err))
-        return NULL;
-    reserved_words_WorkerClient *o = reserved_words_WorkerClient_build(json);
-    if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build WorkerClient: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_timeout) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->timeout);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "timeout", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_validate) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->validate);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "validate", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *text, size_t len, reserved_words_error *err)
-{
-    long nul = reserved_words_rt_text_nul(text, len);
-    if (nul >= 0) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    reserved_words_WorkerClient *o = reserved_words_WorkerClient_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *reserved_words_WorkerClient_print(const reserved_words_WorkerClient *o)
-{
-    cJSON *j = reserved_words_WorkerClient_to_json(o);
-    char *s = j ? reserved_words_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T reserved_words_WorkerClient
+static const reserved_words_field fd_WorkerClient[] = {
+    F("timeout", timeout, OPT, NN, KN, NULL),
+    F("validate", validate, OPT, NN, KB, NULL),
+};
+#undef T
+REC(WorkerClient, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

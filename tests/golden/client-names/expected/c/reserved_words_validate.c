@@ -11,458 +11,125 @@
 
 #include <string.h>
 
-static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Date_yield(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Date_return(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_import_while(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Record_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Record_list(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_Record_list_items(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_WorkerClient_timeout(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v_WorkerClient_validate(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const reserved_words_vcheck[])
+#define VVALS (const reserved_words_vval[])
+#define VNODES (const reserved_words_vnode *const[])
+#define F(flag) RESERVED_WORDS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool reserved_words_##N##_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&V, json, err); }
+#define CMP RESERVED_WORDS_C_CMP
+#define MIN RESERVED_WORDS_C_MIN
+#define MAX RESERVED_WORDS_C_MAX
+#define STR RESERVED_WORDS_VV_STR
+#define NUM RESERVED_WORDS_VV_NUM
+#define JSON RESERVED_WORDS_VV_JSON
+#define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 64)) {
-        reserved_words_rt_report_type(c, p, "expected object", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (RESERVED_WORDS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "default")) {
-            reserved_words_rt_report(c, p, "missing required property 'default'");
-            RESERVED_WORDS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "class")) {
-            reserved_words_rt_report(c, p, "missing required property 'class'");
-            RESERVED_WORDS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const reserved_words_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 78:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 45 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 121 && (unsigned char)key[10] == 112 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 100:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!reserved_words_v_Date_yield(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 102:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 119:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!reserved_words_v_import_while(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Date_yield(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 4)) {
-        reserved_words_rt_report_type(c, p, "expected integer", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 4)) {
-        RESERVED_WORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Date_return(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 16)) {
-        reserved_words_rt_report_type(c, p, "expected string", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 16)) {
-        RESERVED_WORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_import_while(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 16)) {
-        reserved_words_rt_report_type(c, p, "expected string", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 16)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (!((RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "for") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "null") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
-        reserved_words_rt_report(c, p, "must be one of 'for', 'if', 'else', 'null', 'true'");
-        RESERVED_WORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 64)) {
-        reserved_words_rt_report_type(c, p, "expected object", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (RESERVED_WORDS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const reserved_words_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 68:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v_Record_Date(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v_Record_list(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Record_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    bool r = reserved_words_v_Date(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 64)) {
-        reserved_words_rt_report_type(c, p, "expected object", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (RESERVED_WORDS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const reserved_words_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!reserved_words_v_Date_return(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 121:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!reserved_words_v_Date_yield(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Record_list(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 32)) {
-        reserved_words_rt_report_type(c, p, "expected array", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 32)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (RESERVED_WORDS_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const reserved_words_pseg seg = {p, NULL, i};
-                if (!reserved_words_v_Record_list_items(e, &seg, c))
-                    RESERVED_WORDS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_Record_list_items(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    bool r = reserved_words_v_import(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 64)) {
-        reserved_words_rt_report_type(c, p, "expected object", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
-        RESERVED_WORDS_FAIL();
-    }
-    if (RESERVED_WORDS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const reserved_words_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 116:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!reserved_words_v_WorkerClient_timeout(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && key[8] == '\0') { /* 8 bytes */
-                    if (!reserved_words_v_WorkerClient_validate(m, &seg, c))
-                        RESERVED_WORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_WorkerClient_timeout(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 12)) {
-        reserved_words_rt_report_type(c, p, "expected number", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 12)) {
-        RESERVED_WORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool reserved_words_v_WorkerClient_validate(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
-        return reserved_words_rt_too_deep(c, p);
-    c->depth++;
-    if (!reserved_words_rt_type_in(x, 2)) {
-        reserved_words_rt_report_type(c, p, "expected boolean", x);
-        RESERVED_WORDS_FAIL();
-    } else if (!reserved_words_rt_int_fits(c, p, x, 2)) {
-        RESERVED_WORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const reserved_words_vnode v_import;
+static const reserved_words_vnode v_Date_yield;
+static const reserved_words_vnode v_Date_return;
+static const reserved_words_vnode v_import_while;
+static const reserved_words_vnode v_Record;
+static const reserved_words_vnode v_Record_Date;
+static const reserved_words_vnode v_Date;
+static const reserved_words_vnode v_Record_list;
+static const reserved_words_vnode v_Record_list_items;
+static const reserved_words_vnode v_WorkerClient;
+static const reserved_words_vnode v_WorkerClient_timeout;
+static const reserved_words_vnode v_WorkerClient_validate;
+static const reserved_words_vprop vm_import[] = {
+    { "None", &v_Date_return},
+    { "class", &v_Date_return},
+    { "content-type", &v_Date_return},
+    { "default", &v_Date_yield},
+    { "from", &v_Date_return},
+    { "function", &v_Date_return},
+    { "while", &v_import_while},
+};
+static const reserved_words_vnode v_import = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const reserved_words_vreq[]){
+        { "default", "missing required property 'default'"},
+        { "class", "missing required property 'class'"},
+        {NULL, NULL}},
+    MEMBERS(vm_import),
+};
+static const reserved_words_vnode v_Date_yield = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const reserved_words_vnode v_Date_return = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const reserved_words_vnode v_import_while = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "for", 0},
+        {STR, "if", 0},
+        {STR, "else", 0},
+        {STR, "null", 0},
+        {STR, "true", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'for', 'if', 'else', 'null', 'true'",
+};
+static const reserved_words_vprop vm_Record[] = {
+    { "Date", &v_Record_Date},
+    { "list", &v_Record_list},
+};
+static const reserved_words_vnode v_Record = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Record),
+};
+static const reserved_words_vnode v_Record_Date = {.f = F(REF), .ref = &v_Date};
+static const reserved_words_vprop vm_Date[] = {
+    { "return", &v_Date_return},
+    { "yield", &v_Date_yield},
+};
+static const reserved_words_vnode v_Date = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Date),
+};
+static const reserved_words_vnode v_Record_list = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_Record_list_items,
+};
+static const reserved_words_vnode v_Record_list_items = {.f = F(REF), .ref = &v_import};
+static const reserved_words_vprop vm_WorkerClient[] = {
+    { "timeout", &v_WorkerClient_timeout},
+    { "validate", &v_WorkerClient_validate},
+};
+static const reserved_words_vnode v_WorkerClient = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_WorkerClient),
+};
+static const reserved_words_vnode v_WorkerClient_timeout = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const reserved_words_vnode v_WorkerClient_validate = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err)
-{
-    reserved_words_vctx c = {err, 0};
-    if (err)
-        reserved_words_error_clear(err);
-    if (!json) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_import(json, NULL, &c);
-    if (!ok && err)
-        err->kind = RESERVED_WORDS_ERR_INVALID;
-    return ok;
-}
-
-bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error *err)
-{
-    reserved_words_vctx c = {err, 0};
-    if (err)
-        reserved_words_error_clear(err);
-    if (!json) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_import_while(json, NULL, &c);
-    if (!ok && err)
-        err->kind = RESERVED_WORDS_ERR_INVALID;
-    return ok;
-}
-
-bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err)
-{
-    reserved_words_vctx c = {err, 0};
-    if (err)
-        reserved_words_error_clear(err);
-    if (!json) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_Record(json, NULL, &c);
-    if (!ok && err)
-        err->kind = RESERVED_WORDS_ERR_INVALID;
-    return ok;
-}
-
-bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err)
-{
-    reserved_words_vctx c = {err, 0};
-    if (err)
-        reserved_words_error_clear(err);
-    if (!json) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_Date(json, NULL, &c);
-    if (!ok && err)
-        err->kind = RESERVED_WORDS_ERR_INVALID;
-    return ok;
-}
-
-bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err)
-{
-    reserved_words_vctx c = {err, 0};
-    if (err)
-        reserved_words_error_clear(err);
-    if (!json) {
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_WorkerClient(json, NULL, &c);
-    if (!ok && err)
-        err->kind = RESERVED_WORDS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Import, v_import)
+VALIDATOR(ImportWhile, v_import_while)
+VALIDATOR(Record, v_Record)
+VALIDATOR(Date, v_Date)
+VALIDATOR(WorkerClient, v_WorkerClient)
 
 bool reserved_words_message_validate(reserved_words_message_type t, const cJSON *json, reserved_words_error *err)
 {

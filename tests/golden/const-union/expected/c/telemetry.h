@@ -185,8 +185,7 @@ struct telemetry_Heartbeat {
     char *type;
     int64_t seq;
     char *source;
-    int64_t uptime;
-    bool has_uptime;
+    int64_t uptime; bool has_uptime;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -195,12 +194,8 @@ struct telemetry_Reading {
     int64_t seq;
     char *source;
     cJSON *position;
-    char **labels_keys;
-    char **labels_values;
-    size_t labels_count;
-    bool has_labels;
-    cJSON *id;
-    bool has_id;
+    char **labels_keys; char **labels_values; size_t labels_count; bool has_labels;
+    cJSON *id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -242,17 +237,20 @@ struct telemetry_QuotedOption3 {
 struct telemetry_Payment {
     struct telemetry_Method *method;
     /** Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break). */
-    struct telemetry_Quoted *quoted;
-    bool has_quoted;
+    struct telemetry_Quoted *quoted; bool has_quoted;
     /** A declared map whose keys follow a pattern. */
-    struct telemetry_Tags *tags;
-    bool has_tags;
-    cJSON *range;
-    bool has_range;
+    struct telemetry_Tags *tags; bool has_tags;
+    cJSON *range; bool has_range;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* DeviceEvent (union) */
 bool telemetry_DeviceEvent_validate(const cJSON *json, telemetry_error *err);
@@ -264,9 +262,6 @@ char *telemetry_DeviceEvent_print(const telemetry_DeviceEvent *v);
 
 /* Heartbeat (object) */
 bool telemetry_Heartbeat_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Heartbeat *telemetry_Heartbeat_new(void);
 void telemetry_Heartbeat_init(telemetry_Heartbeat *v);
 telemetry_Heartbeat *telemetry_Heartbeat_from_json(const cJSON *json, telemetry_error *err);
@@ -277,9 +272,6 @@ char *telemetry_Heartbeat_print(const telemetry_Heartbeat *v);
 
 /* Reading (object) */
 bool telemetry_Reading_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Reading *telemetry_Reading_new(void);
 void telemetry_Reading_init(telemetry_Reading *v);
 telemetry_Reading *telemetry_Reading_from_json(const cJSON *json, telemetry_error *err);
@@ -301,9 +293,6 @@ char *telemetry_Method_print(const telemetry_Method *v);
 
 /* Card (object) */
 bool telemetry_Card_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Card *telemetry_Card_new(void);
 void telemetry_Card_init(telemetry_Card *v);
 telemetry_Card *telemetry_Card_from_json(const cJSON *json, telemetry_error *err);
@@ -314,9 +303,6 @@ char *telemetry_Card_print(const telemetry_Card *v);
 
 /* Transfer (object) */
 bool telemetry_Transfer_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Transfer *telemetry_Transfer_new(void);
 void telemetry_Transfer_init(telemetry_Transfer *v);
 telemetry_Transfer *telemetry_Transfer_from_json(const cJSON *json, telemetry_error *err);
@@ -327,9 +313,6 @@ char *telemetry_Transfer_print(const telemetry_Transfer *v);
 
 /* Tags (object) */
 bool telemetry_Tags_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Tags *telemetry_Tags_new(void);
 void telemetry_Tags_init(telemetry_Tags *v);
 telemetry_Tags *telemetry_Tags_from_json(const cJSON *json, telemetry_error *err);
@@ -348,9 +331,6 @@ char *telemetry_Quoted_print(const telemetry_Quoted *v);
 
 /* QuotedOption1 (object) */
 bool telemetry_QuotedOption1_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_QuotedOption1 *telemetry_QuotedOption1_new(void);
 void telemetry_QuotedOption1_init(telemetry_QuotedOption1 *v);
 telemetry_QuotedOption1 *telemetry_QuotedOption1_from_json(const cJSON *json, telemetry_error *err);
@@ -361,9 +341,6 @@ char *telemetry_QuotedOption1_print(const telemetry_QuotedOption1 *v);
 
 /* QuotedOption2 (object) */
 bool telemetry_QuotedOption2_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_QuotedOption2 *telemetry_QuotedOption2_new(void);
 void telemetry_QuotedOption2_init(telemetry_QuotedOption2 *v);
 telemetry_QuotedOption2 *telemetry_QuotedOption2_from_json(const cJSON *json, telemetry_error *err);
@@ -374,9 +351,6 @@ char *telemetry_QuotedOption2_print(const telemetry_QuotedOption2 *v);
 
 /* QuotedOption3 (object) */
 bool telemetry_QuotedOption3_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_QuotedOption3 *telemetry_QuotedOption3_new(void);
 void telemetry_QuotedOption3_init(telemetry_QuotedOption3 *v);
 telemetry_QuotedOption3 *telemetry_QuotedOption3_from_json(const cJSON *json, telemetry_error *err);
@@ -387,9 +361,6 @@ char *telemetry_QuotedOption3_print(const telemetry_QuotedOption3 *v);
 
 /* Payment (object) */
 bool telemetry_Payment_validate(const cJSON *json, telemetry_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 telemetry_Payment *telemetry_Payment_new(void);
 void telemetry_Payment_init(telemetry_Payment *v);
 telemetry_Payment *telemetry_Payment_from_json(const cJSON *json, telemetry_error *err);

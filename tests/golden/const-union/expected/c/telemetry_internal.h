@@ -34,7 +34,109 @@ typedef struct telemetry_vctx {
     int depth;
 } telemetry_vctx;
 
-typedef bool (*telemetry_vfn)(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; telemetry_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct telemetry_vnode telemetry_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TELEMETRY_VF_TRUE = 1,
+    TELEMETRY_VF_FALSE = 2,
+    TELEMETRY_VF_INVALID = 4,
+    TELEMETRY_VF_REF = 8,
+    TELEMETRY_VF_TYPE = 16,   /* type */
+    TELEMETRY_VF_VALUE = 32,  /* enum, const */
+    TELEMETRY_VF_NUM = 64,    /* number checks */
+    TELEMETRY_VF_STR = 128,   /* string checks */
+    TELEMETRY_VF_ARR = 256,   /* array checks */
+    TELEMETRY_VF_OBJ = 512,   /* object checks */
+    TELEMETRY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TELEMETRY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TELEMETRY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { TELEMETRY_VV_STR = 1, TELEMETRY_VV_NUM, TELEMETRY_VV_TRUE, TELEMETRY_VV_FALSE, TELEMETRY_VV_NULL, TELEMETRY_VV_JSON };
+typedef struct telemetry_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} telemetry_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    TELEMETRY_C_CMP = 1,
+    TELEMETRY_C_MULT,
+    TELEMETRY_C_INT32,
+    TELEMETRY_C_INT64,
+    TELEMETRY_C_MIN,
+    TELEMETRY_C_MAX,
+    TELEMETRY_C_PATTERN,
+    TELEMETRY_C_FORMAT
+};
+typedef struct telemetry_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} telemetry_vcheck;
+typedef struct telemetry_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} telemetry_vreq;
+typedef struct telemetry_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const telemetry_vnode *fn;
+} telemetry_vprop;
+typedef struct telemetry_vpat { /* patternProperties */
+    int pattern;
+    const telemetry_vnode *fn;
+} telemetry_vpat;
+typedef struct telemetry_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const telemetry_vreq *requires;
+    const telemetry_vnode *fn;
+} telemetry_vdep;
+typedef struct telemetry_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const telemetry_vnode *fn;
+} telemetry_vtuple;
+struct telemetry_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const telemetry_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const telemetry_vval *enum_vals;
+    const char *enum_msg;
+    const telemetry_vval *const_val;
+    const char *const_msg;
+    const telemetry_vcheck *num, *str, *count, *props;
+    bool unique;
+    const telemetry_vnode *items;
+    const telemetry_vtuple *tuple;
+    bool add_items_false;
+    const telemetry_vnode *add_items, *contains;
+    const telemetry_vreq *required;
+    const telemetry_vprop *members;
+    size_t nmembers;
+    const telemetry_vpat *patterns;
+    bool add_false;
+    const telemetry_vnode *add, *names;
+    const telemetry_vdep *deps;
+    const telemetry_vnode *const *all_of, *const *any_of, *const *one_of;
+    const telemetry_vnode *not_;
+    bool has_if;
+    const telemetry_vnode *if_, *then_, *else_;
+};
+bool telemetry_rt_vnode(const telemetry_vnode *v, const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool telemetry_rt_validate(const telemetry_vnode *v, const cJSON *json, telemetry_error *err);
+/* The verdict only (no errors): union options. */
+bool telemetry_rt_vmatch(const telemetry_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define TELEMETRY_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool telemetry_rt_int32(double d);
 bool telemetry_rt_int64(double d);
 bool telemetry_rt_unique(const cJSON *x, int *i, int *j);
 int telemetry_rt_match(telemetry_vctx *c, const telemetry_pseg *p, int pattern, const char *s);
-bool telemetry_rt_property_names(telemetry_vctx *c, const telemetry_pseg *p, const cJSON *member, telemetry_vfn fn);
+bool telemetry_rt_property_names(telemetry_vctx *c, const telemetry_pseg *p, const cJSON *member, const telemetry_vnode *fn);
 bool telemetry_rt_format_date_time(const char *s);
 bool telemetry_rt_format_date(const char *s);
 bool telemetry_rt_format_time(const char *s);
@@ -110,6 +212,82 @@ char *telemetry_rt_strdup(const char *s);
 bool telemetry_DeviceEvent_option_matches(int option, const cJSON *x);
 bool telemetry_Method_option_matches(int option, const cJSON *x);
 bool telemetry_Quoted_option_matches(int option, const cJSON *x);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { TELEMETRY_S_SCALAR, TELEMETRY_S_LIST, TELEMETRY_S_DICT };
+enum {
+    TELEMETRY_K_STRING,
+    TELEMETRY_K_INTEGER,
+    TELEMETRY_K_NUMBER,
+    TELEMETRY_K_BOOLEAN,
+    TELEMETRY_K_JSON,
+    TELEMETRY_K_ENUM,
+    TELEMETRY_K_OBJ,
+    TELEMETRY_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct telemetry_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} telemetry_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct telemetry_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} telemetry_field;
+
+typedef struct telemetry_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const telemetry_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, telemetry_error *err);
+} telemetry_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct telemetry_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} telemetry_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct telemetry_union_desc {
+    const char *name;
+    size_t size, as;
+    const telemetry_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, telemetry_error *err);
+} telemetry_union_desc;
+
+const char *telemetry_rt_enum_name(const telemetry_enum_desc *d, int v);
+bool telemetry_rt_enum_value(const telemetry_enum_desc *d, const char *s, int *out);
+void *telemetry_rt_rec_new(const telemetry_rec_desc *d);
+void telemetry_rt_rec_free(const telemetry_rec_desc *d, void *o);
+void *telemetry_rt_rec_from_json(const telemetry_rec_desc *d, const cJSON *json, telemetry_error *err);
+cJSON *telemetry_rt_rec_to_json(const telemetry_rec_desc *d, const void *o);
+void telemetry_rt_union_free(const telemetry_union_desc *d, void *o);
+void *telemetry_rt_union_from_json(const telemetry_union_desc *d, const cJSON *json, telemetry_error *err);
+cJSON *telemetry_rt_union_to_json(const telemetry_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *telemetry_rt_parse_text(const char *text, size_t len, telemetry_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *telemetry_rt_print_tree(cJSON *j);
+
 void telemetry_rt_set_error(telemetry_error *err, telemetry_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

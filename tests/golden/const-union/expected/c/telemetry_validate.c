@@ -11,1172 +11,316 @@
 
 #include <string.h>
 
-static bool telemetry_v_DeviceEvent(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_DeviceEvent_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Heartbeat(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Heartbeat_type(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Heartbeat_seq(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Heartbeat_source(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Heartbeat_uptime(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_DeviceEvent_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_type(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_position(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_position_prefix_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_labels(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_labels_pattern_a_z_a_z0_9(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Reading_id(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Method(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Method_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Card(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Card_kind(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Card_last4(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Method_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Transfer(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Transfer_iban(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Tags(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_0_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_1_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_2(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_Quoted_one_2_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload_method(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload_quoted(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload_tags(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload_range(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
-static bool telemetry_v_payment_payload_range_extra_items(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const telemetry_vcheck[])
+#define VVALS (const telemetry_vval[])
+#define VNODES (const telemetry_vnode *const[])
+#define F(flag) TELEMETRY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool telemetry_##N##_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&V, json, err); }
+#define CMP TELEMETRY_C_CMP
+#define MIN TELEMETRY_C_MIN
+#define MAX TELEMETRY_C_MAX
+#define STR TELEMETRY_VV_STR
+#define NUM TELEMETRY_VV_NUM
+#define JSON TELEMETRY_VV_JSON
+#define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool telemetry_v_DeviceEvent(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    {
-        telemetry_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (telemetry_v_DeviceEvent_one_0(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && telemetry_v_DeviceEvent_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            telemetry_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            TELEMETRY_FAIL();
-        } else if (second >= 0) {
-            telemetry_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            TELEMETRY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_DeviceEvent_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Heartbeat(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_Heartbeat(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "type")) {
-            telemetry_rt_report(c, p, "missing required property 'type'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "seq")) {
-            telemetry_rt_report(c, p, "missing required property 'seq'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "source")) {
-            telemetry_rt_report(c, p, "missing required property 'source'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 113 && key[3] == '\0') { /* 3 bytes */
-                    if (!telemetry_v_Heartbeat_seq(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_Heartbeat_source(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_Heartbeat_type(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 117:
-                if ((unsigned char)key[1] == 112 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_Heartbeat_uptime(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Heartbeat_type(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "heartbeat") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'heartbeat'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Heartbeat_seq(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 4)) {
-        telemetry_rt_report_type(c, p, "expected integer", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 4)) {
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Heartbeat_source(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "sensor \"A\" *\057 ${x}") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'sensor \"A\" *\057 ${x}'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Heartbeat_uptime(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 4)) {
-        telemetry_rt_report_type(c, p, "expected integer", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 4)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            telemetry_rt_report(c, p, "must be >= 0");
-            TELEMETRY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_DeviceEvent_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Reading(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_Reading(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "type")) {
-            telemetry_rt_report(c, p, "missing required property 'type'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "seq")) {
-            telemetry_rt_report(c, p, "missing required property 'seq'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "source")) {
-            telemetry_rt_report(c, p, "missing required property 'source'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "position")) {
-            telemetry_rt_report(c, p, "missing required property 'position'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!telemetry_v_Reading_id(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_Reading_labels(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 112:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!telemetry_v_Reading_position(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 113 && key[3] == '\0') { /* 3 bytes */
-                    if (!telemetry_v_Heartbeat_seq(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_Heartbeat_source(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_Reading_type(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_type(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "reading") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'reading'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_position(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 32)) {
-        telemetry_rt_report_type(c, p, "expected array", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 32)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_ARRAY(x)) {
-        double n = (double)cJSON_GetArraySize(x);
-        if (n < 2.0) {
-            telemetry_rt_report(c, p, "must have at least 2 items");
-            TELEMETRY_FAIL();
-        }
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const telemetry_pseg seg = {p, NULL, i};
-                if (i == 0) {
-                    if (!telemetry_v_Reading_position_prefix_0(e, &seg, c))
-                        TELEMETRY_FAIL();
-                    continue;
-                }
-                if (i == 1) {
-                    if (!telemetry_v_Reading_position_prefix_0(e, &seg, c))
-                        TELEMETRY_FAIL();
-                    continue;
-                }
-                telemetry_rt_report(c, &seg, "item not allowed (additionalItems)");
-                TELEMETRY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_position_prefix_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 12)) {
-        telemetry_rt_report_type(c, p, "expected number", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 12)) {
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_labels(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            {
-                int r = telemetry_rt_match(c, &seg, 0, key);
-                if (r < 0) {
-                    c->depth--;
-                    return false;
-                }
-                if (r) {
-                    matched = true;
-                    if (!telemetry_v_Reading_labels_pattern_a_z_a_z0_9(m, &seg, c))
-                        TELEMETRY_FAIL();
-                }
-            }
-            if (!matched) {
-                telemetry_rt_report(c, &seg, "property not allowed (additionalProperties)");
-                TELEMETRY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_labels_pattern_a_z_a_z0_9(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)telemetry_rt_utf8_len(s);
-        if (len > 32.0) {
-            telemetry_rt_report(c, p, "must be at most 32 characters");
-            TELEMETRY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Reading_id(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 20)) {
-        telemetry_rt_report_type(c, p, "expected string or integer", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 20)) {
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Method(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    {
-        telemetry_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (telemetry_v_Method_one_0(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && telemetry_v_Method_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            telemetry_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            TELEMETRY_FAIL();
-        } else if (second >= 0) {
-            telemetry_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            TELEMETRY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Method_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Card(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_Card(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
-            telemetry_rt_report(c, p, "missing required property 'kind'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "last4")) {
-            telemetry_rt_report(c, p, "missing required property 'last4'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_Card_kind(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 52 && key[5] == '\0') { /* 5 bytes */
-                    if (!telemetry_v_Card_last4(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Card_kind(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "card") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'card'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Card_last4(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = telemetry_rt_match(c, p, 1, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                telemetry_rt_report(c, p, "does not match pattern '^[0-9]{4}$'");
-                TELEMETRY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Method_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Transfer(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_Transfer(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
-            telemetry_rt_report(c, p, "missing required property 'kind'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "iban")) {
-            telemetry_rt_report(c, p, "missing required property 'iban'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 98 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_Transfer_iban(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_Transfer_iban(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Transfer_iban(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 16)) {
-        telemetry_rt_report_type(c, p, "expected string", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 16)) {
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Tags(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            {
-                int r = telemetry_rt_match(c, &seg, 2, key);
-                if (r < 0) {
-                    c->depth--;
-                    return false;
-                }
-                if (r) {
-                    matched = true;
-                    if (!telemetry_v_Heartbeat_uptime(m, &seg, c))
-                        TELEMETRY_FAIL();
-                }
-            }
-            if (!matched) {
-                telemetry_rt_report(c, &seg, "property not allowed (additionalProperties)");
-                TELEMETRY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    {
-        telemetry_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (telemetry_v_Quoted_one_0(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && telemetry_v_Quoted_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (second < 0 && telemetry_v_Quoted_one_2(x, p, &q)) {
-            if (first < 0)
-                first = 2;
-            else
-                second = 2;
-        }
-        if (first < 0) {
-            telemetry_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            TELEMETRY_FAIL();
-        } else if (second >= 0) {
-            telemetry_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            TELEMETRY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_0(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "q")) {
-            telemetry_rt_report(c, p, "missing required property 'q'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 113:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!telemetry_v_Quoted_one_0_q(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_0_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "say \"hi\" *\057") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'say \"hi\" *\057'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_1(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "q")) {
-            telemetry_rt_report(c, p, "missing required property 'q'");
-            TELEMETRY_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "n")) {
-            telemetry_rt_report(c, p, "missing required property 'n'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 110:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!telemetry_v_Heartbeat_seq(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 113:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!telemetry_v_Quoted_one_1_q(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_1_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "back\\slash ${x}") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'back\\slash ${x}'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_2(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "q")) {
-            telemetry_rt_report(c, p, "missing required property 'q'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 113:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!telemetry_v_Quoted_one_2_q(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_Quoted_one_2_q(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!((TELEMETRY_IS_STRING(x) && strcmp(x->valuestring, "line\nbreak") == 0))) {
-        telemetry_rt_report(c, p, "must be equal to 'line\nbreak'");
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_payment_payload(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 64)) {
-        telemetry_rt_report_type(c, p, "expected object", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 64)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "method")) {
-            telemetry_rt_report(c, p, "missing required property 'method'");
-            TELEMETRY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const telemetry_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 109:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_payment_payload_method(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 113:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!telemetry_v_payment_payload_quoted(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!telemetry_v_payment_payload_range(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    if (!telemetry_v_payment_payload_tags(m, &seg, c))
-                        TELEMETRY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_payment_payload_method(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Method(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_payment_payload_quoted(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Quoted(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_payment_payload_tags(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    bool r = telemetry_v_Tags(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool telemetry_v_payment_payload_range(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 32)) {
-        telemetry_rt_report_type(c, p, "expected array", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 32)) {
-        TELEMETRY_FAIL();
-    }
-    if (TELEMETRY_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const telemetry_pseg seg = {p, NULL, i};
-                if (i == 0) {
-                    if (!telemetry_v_Heartbeat_seq(e, &seg, c))
-                        TELEMETRY_FAIL();
-                    continue;
-                }
-                if (i == 1) {
-                    if (!telemetry_v_Transfer_iban(e, &seg, c))
-                        TELEMETRY_FAIL();
-                    continue;
-                }
-                if (!telemetry_v_payment_payload_range_extra_items(e, &seg, c))
-                    TELEMETRY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool telemetry_v_payment_payload_range_extra_items(const cJSON *x, const telemetry_pseg *p, telemetry_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TELEMETRY_MAX_DEPTH)
-        return telemetry_rt_too_deep(c, p);
-    c->depth++;
-    if (!telemetry_rt_type_in(x, 2)) {
-        telemetry_rt_report_type(c, p, "expected boolean", x);
-        TELEMETRY_FAIL();
-    } else if (!telemetry_rt_int_fits(c, p, x, 2)) {
-        TELEMETRY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const telemetry_vnode v_DeviceEvent;
+static const telemetry_vnode v_DeviceEvent_one_0;
+static const telemetry_vnode v_Heartbeat;
+static const telemetry_vnode v_Heartbeat_type;
+static const telemetry_vnode v_Heartbeat_seq;
+static const telemetry_vnode v_Heartbeat_source;
+static const telemetry_vnode v_Heartbeat_uptime;
+static const telemetry_vnode v_DeviceEvent_one_1;
+static const telemetry_vnode v_Reading;
+static const telemetry_vnode v_Reading_type;
+static const telemetry_vnode v_Reading_position;
+static const telemetry_vnode v_Reading_position_prefix_0;
+static const telemetry_vnode v_Reading_labels;
+static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9;
+static const telemetry_vnode v_Reading_id;
+static const telemetry_vnode v_Method;
+static const telemetry_vnode v_Method_one_0;
+static const telemetry_vnode v_Card;
+static const telemetry_vnode v_Card_kind;
+static const telemetry_vnode v_Card_last4;
+static const telemetry_vnode v_Method_one_1;
+static const telemetry_vnode v_Transfer;
+static const telemetry_vnode v_Transfer_iban;
+static const telemetry_vnode v_Tags;
+static const telemetry_vnode v_Quoted;
+static const telemetry_vnode v_Quoted_one_0;
+static const telemetry_vnode v_Quoted_one_0_q;
+static const telemetry_vnode v_Quoted_one_1;
+static const telemetry_vnode v_Quoted_one_1_q;
+static const telemetry_vnode v_Quoted_one_2;
+static const telemetry_vnode v_Quoted_one_2_q;
+static const telemetry_vnode v_payment_payload;
+static const telemetry_vnode v_payment_payload_method;
+static const telemetry_vnode v_payment_payload_quoted;
+static const telemetry_vnode v_payment_payload_tags;
+static const telemetry_vnode v_payment_payload_range;
+static const telemetry_vnode v_payment_payload_range_extra_items;
+static const telemetry_vnode v_DeviceEvent = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_DeviceEvent_one_0, &v_DeviceEvent_one_1, NULL },
+};
+static const telemetry_vnode v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
+static const telemetry_vprop vm_Heartbeat[] = {
+    { "seq", &v_Heartbeat_seq},
+    { "source", &v_Heartbeat_source},
+    { "type", &v_Heartbeat_type},
+    { "uptime", &v_Heartbeat_uptime},
+};
+static const telemetry_vnode v_Heartbeat = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "type", "missing required property 'type'"},
+        { "seq", "missing required property 'seq'"},
+        { "source", "missing required property 'source'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Heartbeat),
+};
+static const telemetry_vnode v_Heartbeat_type = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .const_val = VVALS{ {STR, "heartbeat", 0} },
+    .const_msg = "must be equal to 'heartbeat'",
+};
+static const telemetry_vnode v_Heartbeat_seq = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const telemetry_vnode v_Heartbeat_source = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0} },
+    .const_msg = "must be equal to 'sensor \"A\" *\057 ${x}'",
+};
+static const telemetry_vnode v_Heartbeat_uptime = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const telemetry_vnode v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
+static const telemetry_vprop vm_Reading[] = {
+    { "id", &v_Reading_id},
+    { "labels", &v_Reading_labels},
+    { "position", &v_Reading_position},
+    { "seq", &v_Heartbeat_seq},
+    { "source", &v_Heartbeat_source},
+    { "type", &v_Reading_type},
+};
+static const telemetry_vnode v_Reading = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "type", "missing required property 'type'"},
+        { "seq", "missing required property 'seq'"},
+        { "source", "missing required property 'source'"},
+        { "position", "missing required property 'position'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Reading),
+};
+static const telemetry_vnode v_Reading_type = {
+    .f = F(SCHEMA) | F(VALUE),
+    .const_val = VVALS{ {STR, "reading", 0} },
+    .const_msg = "must be equal to 'reading'",
+};
+static const telemetry_vnode v_Reading_position = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .count = VCHECKS{
+        {MIN, 2.0, "must have at least 2 items", NULL, NULL},
+        CEND},
+    .tuple = (const telemetry_vtuple[]){
+        { 0, &v_Reading_position_prefix_0},
+        { 1, &v_Reading_position_prefix_0},
+        {0, NULL}},
+    .add_items_false = true,
+};
+static const telemetry_vnode v_Reading_position_prefix_0 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const telemetry_vnode v_Reading_labels = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .patterns = (const telemetry_vpat[]){
+        { 0, &v_Reading_labels_pattern_a_z_a_z0_9},
+        {0, NULL}},
+    .add_false = true,
+};
+static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9 = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MAX, 32.0, "must be at most 32 characters", NULL, NULL},
+        CEND},
+};
+static const telemetry_vnode v_Reading_id = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 20, .type_expected = "expected string or integer",
+};
+static const telemetry_vnode v_Method = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
+};
+static const telemetry_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+static const telemetry_vprop vm_Card[] = {
+    { "kind", &v_Card_kind},
+    { "last4", &v_Card_last4},
+};
+static const telemetry_vnode v_Card = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "kind", "missing required property 'kind'"},
+        { "last4", "missing required property 'last4'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Card),
+};
+static const telemetry_vnode v_Card_kind = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .const_val = VVALS{ {STR, "card", 0} },
+    .const_msg = "must be equal to 'card'",
+};
+static const telemetry_vnode v_Card_last4 = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
+        CEND},
+};
+static const telemetry_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+static const telemetry_vprop vm_Transfer[] = {
+    { "iban", &v_Transfer_iban},
+    { "kind", &v_Transfer_iban},
+};
+static const telemetry_vnode v_Transfer = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "kind", "missing required property 'kind'"},
+        { "iban", "missing required property 'iban'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Transfer),
+};
+static const telemetry_vnode v_Transfer_iban = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const telemetry_vnode v_Tags = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .patterns = (const telemetry_vpat[]){
+        { 2, &v_Heartbeat_uptime},
+        {0, NULL}},
+    .add_false = true,
+};
+static const telemetry_vnode v_Quoted = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_Quoted_one_0, &v_Quoted_one_1, &v_Quoted_one_2, NULL },
+};
+static const telemetry_vprop vm_Quoted_one_0[] = {
+    { "q", &v_Quoted_one_0_q},
+};
+static const telemetry_vnode v_Quoted_one_0 = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "q", "missing required property 'q'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_0),
+};
+static const telemetry_vnode v_Quoted_one_0_q = {
+    .f = F(SCHEMA) | F(VALUE),
+    .const_val = VVALS{ {STR, "say \"hi\" *\057", 0} },
+    .const_msg = "must be equal to 'say \"hi\" *\057'",
+};
+static const telemetry_vprop vm_Quoted_one_1[] = {
+    { "n", &v_Heartbeat_seq},
+    { "q", &v_Quoted_one_1_q},
+};
+static const telemetry_vnode v_Quoted_one_1 = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "q", "missing required property 'q'"},
+        { "n", "missing required property 'n'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_1),
+};
+static const telemetry_vnode v_Quoted_one_1_q = {
+    .f = F(SCHEMA) | F(VALUE),
+    .const_val = VVALS{ {STR, "back\\slash ${x}", 0} },
+    .const_msg = "must be equal to 'back\\slash ${x}'",
+};
+static const telemetry_vprop vm_Quoted_one_2[] = {
+    { "q", &v_Quoted_one_2_q},
+};
+static const telemetry_vnode v_Quoted_one_2 = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "q", "missing required property 'q'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Quoted_one_2),
+};
+static const telemetry_vnode v_Quoted_one_2_q = {
+    .f = F(SCHEMA) | F(VALUE),
+    .const_val = VVALS{ {STR, "line\nbreak", 0} },
+    .const_msg = "must be equal to 'line\nbreak'",
+};
+static const telemetry_vprop vm_payment_payload[] = {
+    { "method", &v_payment_payload_method},
+    { "quoted", &v_payment_payload_quoted},
+    { "range", &v_payment_payload_range},
+    { "tags", &v_payment_payload_tags},
+};
+static const telemetry_vnode v_payment_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const telemetry_vreq[]){
+        { "method", "missing required property 'method'"},
+        {NULL, NULL}},
+    MEMBERS(vm_payment_payload),
+};
+static const telemetry_vnode v_payment_payload_method = {.f = F(REF), .ref = &v_Method};
+static const telemetry_vnode v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};
+static const telemetry_vnode v_payment_payload_tags = {.f = F(REF), .ref = &v_Tags};
+static const telemetry_vnode v_payment_payload_range = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .tuple = (const telemetry_vtuple[]){
+        { 0, &v_Heartbeat_seq},
+        { 1, &v_Transfer_iban},
+        {0, NULL}},
+    .add_items = &v_payment_payload_range_extra_items,
+};
+static const telemetry_vnode v_payment_payload_range_extra_items = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 bool telemetry_DeviceEvent_option_matches(int option, const cJSON *x)
 {
-    telemetry_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return telemetry_v_DeviceEvent_one_0(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_DeviceEvent_one_0, x);
     case 1:
-        return telemetry_v_DeviceEvent_one_1(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_DeviceEvent_one_1, x);
     default:
         return false;
     }
@@ -1184,12 +328,11 @@ bool telemetry_DeviceEvent_option_matches(int option, const cJSON *x)
 
 bool telemetry_Method_option_matches(int option, const cJSON *x)
 {
-    telemetry_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return telemetry_v_Method_one_0(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_Method_one_0, x);
     case 1:
-        return telemetry_v_Method_one_1(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_Method_one_1, x);
     default:
         return false;
     }
@@ -1197,215 +340,32 @@ bool telemetry_Method_option_matches(int option, const cJSON *x)
 
 bool telemetry_Quoted_option_matches(int option, const cJSON *x)
 {
-    telemetry_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return telemetry_v_Quoted_one_0(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_Quoted_one_0, x);
     case 1:
-        return telemetry_v_Quoted_one_1(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_Quoted_one_1, x);
     case 2:
-        return telemetry_v_Quoted_one_2(x, NULL, &q);
+        return telemetry_rt_vmatch(&v_Quoted_one_2, x);
     default:
         return false;
     }
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool telemetry_DeviceEvent_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_DeviceEvent(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Heartbeat_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Heartbeat(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Reading_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Reading(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_ReadingId_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Reading_id(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Method_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Method(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Card_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Card(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Transfer_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Transfer(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Tags_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Tags(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Quoted_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Quoted(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_QuotedOption1_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Quoted_one_0(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_QuotedOption2_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Quoted_one_1(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_QuotedOption3_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_Quoted_one_2(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
-
-bool telemetry_Payment_validate(const cJSON *json, telemetry_error *err)
-{
-    telemetry_vctx c = {err, 0};
-    if (err)
-        telemetry_error_clear(err);
-    if (!json) {
-        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = telemetry_rt_json_ok(&c, json) && telemetry_v_payment_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TELEMETRY_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(DeviceEvent, v_DeviceEvent)
+VALIDATOR(Heartbeat, v_Heartbeat)
+VALIDATOR(Reading, v_Reading)
+VALIDATOR(ReadingId, v_Reading_id)
+VALIDATOR(Method, v_Method)
+VALIDATOR(Card, v_Card)
+VALIDATOR(Transfer, v_Transfer)
+VALIDATOR(Tags, v_Tags)
+VALIDATOR(Quoted, v_Quoted)
+VALIDATOR(QuotedOption1, v_Quoted_one_0)
+VALIDATOR(QuotedOption2, v_Quoted_one_1)
+VALIDATOR(QuotedOption3, v_Quoted_one_2)
+VALIDATOR(Payment, v_payment_payload)
 
 bool telemetry_message_validate(telemetry_message_type t, const cJSON *json, telemetry_error *err)
 {

@@ -122,36 +122,34 @@ typedef struct legacy_Current legacy_Current;
  * Kept for old producers.
  */
 struct legacy_OldShape {
-    double x;
-    bool has_x;
+    double x; bool has_x;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct legacy_OldPing {
-    char *at;
-    bool has_at;
+    char *at; bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct legacy_Current {
-    int64_t value;
-    bool has_value;
+    int64_t value; bool has_value;
     /** Use value. */
-    char *legacy_value;
-    bool has_legacy_value;
+    char *legacy_value; bool has_legacy_value;
     /** Kept for old producers. */
-    struct legacy_OldShape *shape;
-    bool has_shape;
+    struct legacy_OldShape *shape; bool has_shape;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* OldShape (object) */
 bool legacy_OldShape_validate(const cJSON *json, legacy_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 legacy_OldShape *legacy_OldShape_new(void);
 void legacy_OldShape_init(legacy_OldShape *v);
 legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err);
@@ -162,9 +160,6 @@ char *legacy_OldShape_print(const legacy_OldShape *v);
 
 /* OldPing (object) */
 bool legacy_OldPing_validate(const cJSON *json, legacy_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 legacy_OldPing *legacy_OldPing_new(void);
 void legacy_OldPing_init(legacy_OldPing *v);
 legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err);
@@ -175,9 +170,6 @@ char *legacy_OldPing_print(const legacy_OldPing *v);
 
 /* Current (object) */
 bool legacy_Current_validate(const cJSON *json, legacy_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 legacy_Current *legacy_Current_new(void);
 void legacy_Current_init(legacy_Current *v);
 legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err);

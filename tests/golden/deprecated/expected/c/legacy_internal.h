@@ -34,7 +34,109 @@ typedef struct legacy_vctx {
     int depth;
 } legacy_vctx;
 
-typedef bool (*legacy_vfn)(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; legacy_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct legacy_vnode legacy_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    LEGACY_VF_TRUE = 1,
+    LEGACY_VF_FALSE = 2,
+    LEGACY_VF_INVALID = 4,
+    LEGACY_VF_REF = 8,
+    LEGACY_VF_TYPE = 16,   /* type */
+    LEGACY_VF_VALUE = 32,  /* enum, const */
+    LEGACY_VF_NUM = 64,    /* number checks */
+    LEGACY_VF_STR = 128,   /* string checks */
+    LEGACY_VF_ARR = 256,   /* array checks */
+    LEGACY_VF_OBJ = 512,   /* object checks */
+    LEGACY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    LEGACY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    LEGACY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { LEGACY_VV_STR = 1, LEGACY_VV_NUM, LEGACY_VV_TRUE, LEGACY_VV_FALSE, LEGACY_VV_NULL, LEGACY_VV_JSON };
+typedef struct legacy_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} legacy_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    LEGACY_C_CMP = 1,
+    LEGACY_C_MULT,
+    LEGACY_C_INT32,
+    LEGACY_C_INT64,
+    LEGACY_C_MIN,
+    LEGACY_C_MAX,
+    LEGACY_C_PATTERN,
+    LEGACY_C_FORMAT
+};
+typedef struct legacy_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} legacy_vcheck;
+typedef struct legacy_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} legacy_vreq;
+typedef struct legacy_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const legacy_vnode *fn;
+} legacy_vprop;
+typedef struct legacy_vpat { /* patternProperties */
+    int pattern;
+    const legacy_vnode *fn;
+} legacy_vpat;
+typedef struct legacy_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const legacy_vreq *requires;
+    const legacy_vnode *fn;
+} legacy_vdep;
+typedef struct legacy_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const legacy_vnode *fn;
+} legacy_vtuple;
+struct legacy_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const legacy_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const legacy_vval *enum_vals;
+    const char *enum_msg;
+    const legacy_vval *const_val;
+    const char *const_msg;
+    const legacy_vcheck *num, *str, *count, *props;
+    bool unique;
+    const legacy_vnode *items;
+    const legacy_vtuple *tuple;
+    bool add_items_false;
+    const legacy_vnode *add_items, *contains;
+    const legacy_vreq *required;
+    const legacy_vprop *members;
+    size_t nmembers;
+    const legacy_vpat *patterns;
+    bool add_false;
+    const legacy_vnode *add, *names;
+    const legacy_vdep *deps;
+    const legacy_vnode *const *all_of, *const *any_of, *const *one_of;
+    const legacy_vnode *not_;
+    bool has_if;
+    const legacy_vnode *if_, *then_, *else_;
+};
+bool legacy_rt_vnode(const legacy_vnode *v, const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool legacy_rt_validate(const legacy_vnode *v, const cJSON *json, legacy_error *err);
+/* The verdict only (no errors): union options. */
+bool legacy_rt_vmatch(const legacy_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define LEGACY_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool legacy_rt_int32(double d);
 bool legacy_rt_int64(double d);
 bool legacy_rt_unique(const cJSON *x, int *i, int *j);
 int legacy_rt_match(legacy_vctx *c, const legacy_pseg *p, int pattern, const char *s);
-bool legacy_rt_property_names(legacy_vctx *c, const legacy_pseg *p, const cJSON *member, legacy_vfn fn);
+bool legacy_rt_property_names(legacy_vctx *c, const legacy_pseg *p, const cJSON *member, const legacy_vnode *fn);
 bool legacy_rt_format_date_time(const char *s);
 bool legacy_rt_format_date(const char *s);
 bool legacy_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool legacy_rt_format_uri(const char *s);
 bool legacy_rt_format_uuid(const char *s);
 bool legacy_rt_format_regex(const char *s);
 char *legacy_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { LEGACY_S_SCALAR, LEGACY_S_LIST, LEGACY_S_DICT };
+enum {
+    LEGACY_K_STRING,
+    LEGACY_K_INTEGER,
+    LEGACY_K_NUMBER,
+    LEGACY_K_BOOLEAN,
+    LEGACY_K_JSON,
+    LEGACY_K_ENUM,
+    LEGACY_K_OBJ,
+    LEGACY_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct legacy_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} legacy_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct legacy_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} legacy_field;
+
+typedef struct legacy_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const legacy_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, legacy_error *err);
+} legacy_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct legacy_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} legacy_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct legacy_union_desc {
+    const char *name;
+    size_t size, as;
+    const legacy_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, legacy_error *err);
+} legacy_union_desc;
+
+const char *legacy_rt_enum_name(const legacy_enum_desc *d, int v);
+bool legacy_rt_enum_value(const legacy_enum_desc *d, const char *s, int *out);
+void *legacy_rt_rec_new(const legacy_rec_desc *d);
+void legacy_rt_rec_free(const legacy_rec_desc *d, void *o);
+void *legacy_rt_rec_from_json(const legacy_rec_desc *d, const cJSON *json, legacy_error *err);
+cJSON *legacy_rt_rec_to_json(const legacy_rec_desc *d, const void *o);
+void legacy_rt_union_free(const legacy_union_desc *d, void *o);
+void *legacy_rt_union_from_json(const legacy_union_desc *d, const cJSON *json, legacy_error *err);
+cJSON *legacy_rt_union_to_json(const legacy_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *legacy_rt_parse_text(const char *text, size_t len, legacy_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *legacy_rt_print_tree(cJSON *j);
+
 void legacy_rt_set_error(legacy_error *err, legacy_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC LEGACY_S_SCALAR
+#define SL LEGACY_S_LIST
+#define SD LEGACY_S_DICT
+#define KS LEGACY_K_STRING
+#define KI LEGACY_K_INTEGER
+#define KN LEGACY_K_NUMBER
+#define KB LEGACY_K_BOOLEAN
+#define KJ LEGACY_K_JSON
+#define KE LEGACY_K_ENUM
+#define KO LEGACY_K_OBJ
+#define KU LEGACY_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    legacy_##N *legacy_##N##_from_json(const cJSON *json, legacy_error *err)                \
+    {                                                                                                      \
+        return legacy_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *legacy_##N##_to_json(const legacy_##N *o) { return legacy_rt_##K##_to_json(&D##_##N, o); } \
+    void legacy_##N##_free(legacy_##N *o) { legacy_rt_##K##_free(&D##_##N, o); }           \
+    legacy_##N *legacy_##N##_parse(const char *text, size_t len, legacy_error *err)         \
+    {                                                                                                      \
+        cJSON *json = legacy_rt_parse_text(text, len, err);                                           \
+        legacy_##N *o = json ? legacy_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *legacy_##N##_print(const legacy_##N *o) { return legacy_rt_print_tree(legacy_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const legacy_rec_desc rd_##N = {#N, sizeof(legacy_##N), offsetof(legacy_##N, extra_json), fd_##N, \
+                                         count, legacy_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    legacy_##N *legacy_##N##_new(void) { return calloc(1, sizeof(legacy_##N)); }            \
+    void legacy_##N##_init(legacy_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -39,494 +87,34 @@ bool legacy_message_type_from_string(const char *s, legacy_message_type *out)
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static legacy_OldShape *legacy_OldShape_build(const cJSON *json);
-static legacy_OldPing *legacy_OldPing_build(const cJSON *json);
-static legacy_Current *legacy_Current_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const legacy_rec_desc rd_OldShape;
+static const legacy_rec_desc rd_OldPing;
+static const legacy_rec_desc rd_Current;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = legacy_rt_strdup(v->valuestring)) != NULL;
-}
+#define T legacy_OldShape
+static const legacy_field fd_OldShape[] = {
+    F("x", x, OPT, NN, KN, NULL),
+};
+#undef T
+REC(OldShape, 1)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T legacy_OldPing
+static const legacy_field fd_OldPing[] = {
+    F("at", at, OPT, NN, KS, NULL),
+};
+#undef T
+REC(OldPing, 1)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_OldShape(legacy_OldShape **dst, const cJSON *v) { return (*dst = legacy_OldShape_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OldShape(legacy_OldShape *const *src)
-{
-    return *src ? legacy_OldShape_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OldShape(legacy_OldShape **p) { legacy_OldShape_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OldPing(legacy_OldPing **dst, const cJSON *v) { return (*dst = legacy_OldPing_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OldPing(legacy_OldPing *const *src)
-{
-    return *src ? legacy_OldPing_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OldPing(legacy_OldPing **p) { legacy_OldPing_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Current(legacy_Current **dst, const cJSON *v) { return (*dst = legacy_Current_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Current(legacy_Current *const *src)
-{
-    return *src ? legacy_Current_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Current(legacy_Current **p) { legacy_Current_free(*p); }
-
-legacy_OldShape *legacy_OldShape_new(void)
-{
-    return calloc(1, sizeof(legacy_OldShape));
-}
-
-void legacy_OldShape_init(legacy_OldShape *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void legacy_OldShape_free(legacy_OldShape *o)
-{
-    if (!o)
-        return;
-    free_number(&o->x);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static legacy_OldShape *legacy_OldShape_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    legacy_OldShape *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "x") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_number(&o->x, m))
-                goto fail;
-            o->has_x = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    legacy_OldShape_free(o);
-    return NULL;
-}
-
-legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err)
-{
-    if (!legacy_OldShape_validate(json, err))
-        return NULL;
-    legacy_OldShape *o = legacy_OldShape_build(json);
-    if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build OldShape: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *legacy_OldShape_to_json(const legacy_OldShape *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_x) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->x);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "x", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-legacy_OldShape *legacy_OldShape_parse(const char *text, size_t len, legacy_error *err)
-{
-    long nul = legacy_rt_text_nul(text, len);
-    if (nul >= 0) {
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    legacy_OldShape *o = legacy_OldShape_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *legacy_OldShape_print(const legacy_OldShape *o)
-{
-    cJSON *j = legacy_OldShape_to_json(o);
-    char *s = j ? legacy_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-legacy_OldPing *legacy_OldPing_new(void)
-{
-    return calloc(1, sizeof(legacy_OldPing));
-}
-
-void legacy_OldPing_init(legacy_OldPing *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void legacy_OldPing_free(legacy_OldPing *o)
-{
-    if (!o)
-        return;
-    free_string(&o->at);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static legacy_OldPing *legacy_OldPing_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    legacy_OldPing *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "at") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->at, m))
-                goto fail;
-            o->has_at = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    legacy_OldPing_free(o);
-    return NULL;
-}
-
-legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err)
-{
-    if (!legacy_OldPing_validate(json, err))
-        return NULL;
-    legacy_OldPing *o = legacy_OldPing_build(json);
-    if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build OldPing: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *legacy_OldPing_to_json(const legacy_OldPing *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_at) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "at", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-legacy_OldPing *legacy_OldPing_parse(const char *text, size_t len, legacy_error *err)
-{
-    long nul = legacy_rt_text_nul(text, len);
-    if (nul >= 0) {
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    legacy_OldPing *o = legacy_OldPing_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *legacy_OldPing_print(const legacy_OldPing *o)
-{
-    cJSON *j = legacy_OldPing_to_json(o);
-    char *s = j ? legacy_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-legacy_Current *legacy_Current_new(void)
-{
-    return calloc(1, sizeof(legacy_Current));
-}
-
-void legacy_Current_init(legacy_Current *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void legacy_Current_free(legacy_Current *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->value);
-    free_string(&o->legacy_value);
-    free_obj_OldShape(&o->shape);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static legacy_Current *legacy_Current_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    legacy_Current *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "value") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->value, m))
-                goto fail;
-            o->has_value = true;
-            continue;
-        }
-        if (strcmp(key, "legacyValue") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->legacy_value, m))
-                goto fail;
-            o->has_legacy_value = true;
-            continue;
-        }
-        if (strcmp(key, "shape") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_obj_OldShape(&o->shape, m))
-                goto fail;
-            o->has_shape = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    legacy_Current_free(o);
-    return NULL;
-}
-
-legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err)
-{
-    if (!legacy_Current_validate(json, err))
-        return NULL;
-    legacy_Current *o = legacy_Current_build(json);
-    if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build Current: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *legacy_Current_to_json(const legacy_Current *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_value) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->value);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "value", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_legacy_value) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->legacy_value);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "legacyValue", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_shape) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_OldShape(&o->shape);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "shape", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-legacy_Current *legacy_Current_parse(const char *text, size_t len, legacy_error *err)
-{
-    long nul = legacy_rt_text_nul(text, len);
-    if (nul >= 0) {
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    legacy_Current *o = legacy_Current_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *legacy_Current_print(const legacy_Current *o)
-{
-    cJSON *j = legacy_Current_to_json(o);
-    char *s = j ? legacy_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T legacy_Current
+static const legacy_field fd_Current[] = {
+    F("value", value, OPT, NN, KI, NULL),
+    F("legacyValue", legacy_value, OPT, NN, KS, NULL),
+    F("shape", shape, OPT, NN, KO, &rd_OldShape),
+};
+#undef T
+REC(Current, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

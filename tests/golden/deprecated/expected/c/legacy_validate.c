@@ -11,280 +11,85 @@
 
 #include <string.h>
 
-static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const legacy_vcheck[])
+#define VVALS (const legacy_vval[])
+#define VNODES (const legacy_vnode *const[])
+#define F(flag) LEGACY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool legacy_##N##_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&V, json, err); }
+#define CMP LEGACY_C_CMP
+#define MIN LEGACY_C_MIN
+#define MAX LEGACY_C_MAX
+#define STR LEGACY_VV_STR
+#define NUM LEGACY_VV_NUM
+#define JSON LEGACY_VV_JSON
+#define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 120:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!legacy_v_OldShape_x(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 12)) {
-        legacy_rt_report_type(c, p, "expected number", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 12)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    if (!legacy_v_oldPing_payload_at(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 16)) {
-        legacy_rt_report_type(c, p, "expected string", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!legacy_rt_format_date_time(s)) {
-            legacy_rt_report(c, p, "must be a valid date-time (format)");
-            LEGACY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 86 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!legacy_v_current_payload_legacyValue(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v_current_payload_shape(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v_current_payload_value(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 4)) {
-        legacy_rt_report_type(c, p, "expected integer", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 4)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 16)) {
-        legacy_rt_report_type(c, p, "expected string", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    bool r = legacy_v_OldShape(x, p, c);
-    c->depth--;
-    return r;
-}
+static const legacy_vnode v_OldShape;
+static const legacy_vnode v_OldShape_x;
+static const legacy_vnode v_oldPing_payload;
+static const legacy_vnode v_oldPing_payload_at;
+static const legacy_vnode v_current_payload;
+static const legacy_vnode v_current_payload_value;
+static const legacy_vnode v_current_payload_legacyValue;
+static const legacy_vnode v_current_payload_shape;
+static const legacy_vprop vm_OldShape[] = {
+    { "x", &v_OldShape_x},
+};
+static const legacy_vnode v_OldShape = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_OldShape),
+};
+static const legacy_vnode v_OldShape_x = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const legacy_vprop vm_oldPing_payload[] = {
+    { "at", &v_oldPing_payload_at},
+};
+static const legacy_vnode v_oldPing_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_oldPing_payload),
+};
+static const legacy_vnode v_oldPing_payload_at = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
+static const legacy_vprop vm_current_payload[] = {
+    { "legacyValue", &v_current_payload_legacyValue},
+    { "shape", &v_current_payload_shape},
+    { "value", &v_current_payload_value},
+};
+static const legacy_vnode v_current_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_current_payload),
+};
+static const legacy_vnode v_current_payload_value = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const legacy_vnode v_current_payload_legacyValue = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const legacy_vnode v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool legacy_OldShape_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_OldShape(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
-
-bool legacy_OldPing_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_oldPing_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
-
-bool legacy_Current_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_current_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(OldShape, v_OldShape)
+VALIDATOR(OldPing, v_oldPing_payload)
+VALIDATOR(Current, v_current_payload)
 
 bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_error *err)
 {

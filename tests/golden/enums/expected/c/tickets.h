@@ -144,26 +144,25 @@ struct tickets_TicketUpdated {
     tickets_Status status;
     /** 1 is the most urgent. */
     int64_t priority;
-    tickets_TicketUpdatedChannel channel;
-    bool has_channel;
-    tickets_TicketUpdatedResolution resolution;
-    bool has_resolution;
-    bool resolution_is_null;
-    char *kind;
-    bool has_kind;
+    tickets_TicketUpdatedChannel channel; bool has_channel;
+    tickets_TicketUpdatedResolution resolution; bool has_resolution; bool resolution_is_null;
+    char *kind; bool has_kind;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Status (enum) */
 bool tickets_Status_validate(const cJSON *json, tickets_error *err);
 
 /* TicketUpdated (object) */
 bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 tickets_TicketUpdated *tickets_TicketUpdated_new(void);
 void tickets_TicketUpdated_init(tickets_TicketUpdated *v);
 tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err);

@@ -34,7 +34,109 @@ typedef struct tickets_vctx {
     int depth;
 } tickets_vctx;
 
-typedef bool (*tickets_vfn)(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; tickets_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct tickets_vnode tickets_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TICKETS_VF_TRUE = 1,
+    TICKETS_VF_FALSE = 2,
+    TICKETS_VF_INVALID = 4,
+    TICKETS_VF_REF = 8,
+    TICKETS_VF_TYPE = 16,   /* type */
+    TICKETS_VF_VALUE = 32,  /* enum, const */
+    TICKETS_VF_NUM = 64,    /* number checks */
+    TICKETS_VF_STR = 128,   /* string checks */
+    TICKETS_VF_ARR = 256,   /* array checks */
+    TICKETS_VF_OBJ = 512,   /* object checks */
+    TICKETS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TICKETS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TICKETS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { TICKETS_VV_STR = 1, TICKETS_VV_NUM, TICKETS_VV_TRUE, TICKETS_VV_FALSE, TICKETS_VV_NULL, TICKETS_VV_JSON };
+typedef struct tickets_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} tickets_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    TICKETS_C_CMP = 1,
+    TICKETS_C_MULT,
+    TICKETS_C_INT32,
+    TICKETS_C_INT64,
+    TICKETS_C_MIN,
+    TICKETS_C_MAX,
+    TICKETS_C_PATTERN,
+    TICKETS_C_FORMAT
+};
+typedef struct tickets_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} tickets_vcheck;
+typedef struct tickets_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} tickets_vreq;
+typedef struct tickets_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const tickets_vnode *fn;
+} tickets_vprop;
+typedef struct tickets_vpat { /* patternProperties */
+    int pattern;
+    const tickets_vnode *fn;
+} tickets_vpat;
+typedef struct tickets_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const tickets_vreq *requires;
+    const tickets_vnode *fn;
+} tickets_vdep;
+typedef struct tickets_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const tickets_vnode *fn;
+} tickets_vtuple;
+struct tickets_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const tickets_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const tickets_vval *enum_vals;
+    const char *enum_msg;
+    const tickets_vval *const_val;
+    const char *const_msg;
+    const tickets_vcheck *num, *str, *count, *props;
+    bool unique;
+    const tickets_vnode *items;
+    const tickets_vtuple *tuple;
+    bool add_items_false;
+    const tickets_vnode *add_items, *contains;
+    const tickets_vreq *required;
+    const tickets_vprop *members;
+    size_t nmembers;
+    const tickets_vpat *patterns;
+    bool add_false;
+    const tickets_vnode *add, *names;
+    const tickets_vdep *deps;
+    const tickets_vnode *const *all_of, *const *any_of, *const *one_of;
+    const tickets_vnode *not_;
+    bool has_if;
+    const tickets_vnode *if_, *then_, *else_;
+};
+bool tickets_rt_vnode(const tickets_vnode *v, const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool tickets_rt_validate(const tickets_vnode *v, const cJSON *json, tickets_error *err);
+/* The verdict only (no errors): union options. */
+bool tickets_rt_vmatch(const tickets_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define TICKETS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool tickets_rt_int32(double d);
 bool tickets_rt_int64(double d);
 bool tickets_rt_unique(const cJSON *x, int *i, int *j);
 int tickets_rt_match(tickets_vctx *c, const tickets_pseg *p, int pattern, const char *s);
-bool tickets_rt_property_names(tickets_vctx *c, const tickets_pseg *p, const cJSON *member, tickets_vfn fn);
+bool tickets_rt_property_names(tickets_vctx *c, const tickets_pseg *p, const cJSON *member, const tickets_vnode *fn);
 bool tickets_rt_format_date_time(const char *s);
 bool tickets_rt_format_date(const char *s);
 bool tickets_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool tickets_rt_format_uri(const char *s);
 bool tickets_rt_format_uuid(const char *s);
 bool tickets_rt_format_regex(const char *s);
 char *tickets_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { TICKETS_S_SCALAR, TICKETS_S_LIST, TICKETS_S_DICT };
+enum {
+    TICKETS_K_STRING,
+    TICKETS_K_INTEGER,
+    TICKETS_K_NUMBER,
+    TICKETS_K_BOOLEAN,
+    TICKETS_K_JSON,
+    TICKETS_K_ENUM,
+    TICKETS_K_OBJ,
+    TICKETS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct tickets_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} tickets_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct tickets_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} tickets_field;
+
+typedef struct tickets_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const tickets_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, tickets_error *err);
+} tickets_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct tickets_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} tickets_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct tickets_union_desc {
+    const char *name;
+    size_t size, as;
+    const tickets_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, tickets_error *err);
+} tickets_union_desc;
+
+const char *tickets_rt_enum_name(const tickets_enum_desc *d, int v);
+bool tickets_rt_enum_value(const tickets_enum_desc *d, const char *s, int *out);
+void *tickets_rt_rec_new(const tickets_rec_desc *d);
+void tickets_rt_rec_free(const tickets_rec_desc *d, void *o);
+void *tickets_rt_rec_from_json(const tickets_rec_desc *d, const cJSON *json, tickets_error *err);
+cJSON *tickets_rt_rec_to_json(const tickets_rec_desc *d, const void *o);
+void tickets_rt_union_free(const tickets_union_desc *d, void *o);
+void *tickets_rt_union_from_json(const tickets_union_desc *d, const cJSON *json, tickets_error *err);
+cJSON *tickets_rt_union_to_json(const tickets_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *tickets_rt_parse_text(const char *text, size_t len, tickets_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *tickets_rt_print_tree(cJSON *j);
+
 void tickets_rt_set_error(tickets_error *err, tickets_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,96 +12,90 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC TICKETS_S_SCALAR
+#define SL TICKETS_S_LIST
+#define SD TICKETS_S_DICT
+#define KS TICKETS_K_STRING
+#define KI TICKETS_K_INTEGER
+#define KN TICKETS_K_NUMBER
+#define KB TICKETS_K_BOOLEAN
+#define KJ TICKETS_K_JSON
+#define KE TICKETS_K_ENUM
+#define KO TICKETS_K_OBJ
+#define KU TICKETS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *tickets_Status_to_string(tickets_Status v)
-{
-    switch (v) {
-    case TICKETS_STATUS_OPEN:
-        return "open";
-    case TICKETS_STATUS_IN_PROGRESS:
-        return "in-progress";
-    case TICKETS_STATUS_CLOSED:
-        return "closed";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    tickets_##N *tickets_##N##_from_json(const cJSON *json, tickets_error *err)                \
+    {                                                                                                      \
+        return tickets_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *tickets_##N##_to_json(const tickets_##N *o) { return tickets_rt_##K##_to_json(&D##_##N, o); } \
+    void tickets_##N##_free(tickets_##N *o) { tickets_rt_##K##_free(&D##_##N, o); }           \
+    tickets_##N *tickets_##N##_parse(const char *text, size_t len, tickets_error *err)         \
+    {                                                                                                      \
+        cJSON *json = tickets_rt_parse_text(text, len, err);                                           \
+        tickets_##N *o = json ? tickets_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *tickets_##N##_print(const tickets_##N *o) { return tickets_rt_print_tree(tickets_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const tickets_rec_desc rd_##N = {#N, sizeof(tickets_##N), offsetof(tickets_##N, extra_json), fd_##N, \
+                                         count, tickets_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    tickets_##N *tickets_##N##_new(void) { return calloc(1, sizeof(tickets_##N)); }            \
+    void tickets_##N##_init(tickets_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_Status[] = { "open", "in-progress", "closed" };
+static const tickets_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(tickets_Status)};
+const char *tickets_Status_to_string(tickets_Status v) { return tickets_rt_enum_name(&ed_Status, (int)v); }
 bool tickets_Status_from_string(const char *s, tickets_Status *out)
 {
-    if (strcmp(s, "open") == 0) {
-        *out = TICKETS_STATUS_OPEN;
-        return true;
-    }
-    if (strcmp(s, "in-progress") == 0) {
-        *out = TICKETS_STATUS_IN_PROGRESS;
-        return true;
-    }
-    if (strcmp(s, "closed") == 0) {
-        *out = TICKETS_STATUS_CLOSED;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!tickets_rt_enum_value(&ed_Status, s, &v))
+        return false;
+    *out = (tickets_Status)v;
+    return true;
 }
 
-const char *tickets_TicketUpdatedChannel_to_string(tickets_TicketUpdatedChannel v)
-{
-    switch (v) {
-    case TICKETS_TICKET_UPDATED_CHANNEL_EMAIL:
-        return "email";
-    case TICKETS_TICKET_UPDATED_CHANNEL_PHONE:
-        return "phone";
-    case TICKETS_TICKET_UPDATED_CHANNEL_IN_PERSON:
-        return "in-person";
-    }
-    return "";
-}
-
+static const char *const en_TicketUpdatedChannel[] = { "email", "phone", "in-person" };
+static const tickets_enum_desc ed_TicketUpdatedChannel = {en_TicketUpdatedChannel, (int)(sizeof en_TicketUpdatedChannel / sizeof en_TicketUpdatedChannel[0]), sizeof(tickets_TicketUpdatedChannel)};
+const char *tickets_TicketUpdatedChannel_to_string(tickets_TicketUpdatedChannel v) { return tickets_rt_enum_name(&ed_TicketUpdatedChannel, (int)v); }
 bool tickets_TicketUpdatedChannel_from_string(const char *s, tickets_TicketUpdatedChannel *out)
 {
-    if (strcmp(s, "email") == 0) {
-        *out = TICKETS_TICKET_UPDATED_CHANNEL_EMAIL;
-        return true;
-    }
-    if (strcmp(s, "phone") == 0) {
-        *out = TICKETS_TICKET_UPDATED_CHANNEL_PHONE;
-        return true;
-    }
-    if (strcmp(s, "in-person") == 0) {
-        *out = TICKETS_TICKET_UPDATED_CHANNEL_IN_PERSON;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!tickets_rt_enum_value(&ed_TicketUpdatedChannel, s, &v))
+        return false;
+    *out = (tickets_TicketUpdatedChannel)v;
+    return true;
 }
 
-const char *tickets_TicketUpdatedResolution_to_string(tickets_TicketUpdatedResolution v)
-{
-    switch (v) {
-    case TICKETS_TICKET_UPDATED_RESOLUTION_FIXED:
-        return "fixed";
-    case TICKETS_TICKET_UPDATED_RESOLUTION_WONT_FIX:
-        return "wont-fix";
-    case TICKETS_TICKET_UPDATED_RESOLUTION_DUPLICATE:
-        return "duplicate";
-    }
-    return "";
-}
-
+static const char *const en_TicketUpdatedResolution[] = { "fixed", "wont-fix", "duplicate" };
+static const tickets_enum_desc ed_TicketUpdatedResolution = {en_TicketUpdatedResolution, (int)(sizeof en_TicketUpdatedResolution / sizeof en_TicketUpdatedResolution[0]), sizeof(tickets_TicketUpdatedResolution)};
+const char *tickets_TicketUpdatedResolution_to_string(tickets_TicketUpdatedResolution v) { return tickets_rt_enum_name(&ed_TicketUpdatedResolution, (int)v); }
 bool tickets_TicketUpdatedResolution_from_string(const char *s, tickets_TicketUpdatedResolution *out)
 {
-    if (strcmp(s, "fixed") == 0) {
-        *out = TICKETS_TICKET_UPDATED_RESOLUTION_FIXED;
-        return true;
-    }
-    if (strcmp(s, "wont-fix") == 0) {
-        *out = TICKETS_TICKET_UPDATED_RESOLUTION_WONT_FIX;
-        return true;
-    }
-    if (strcmp(s, "duplicate") == 0) {
-        *out = TICKETS_TICKET_UPDATED_RESOLUTION_DUPLICATE;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!tickets_rt_enum_value(&ed_TicketUpdatedResolution, s, &v))
+        return false;
+    *out = (tickets_TicketUpdatedResolution)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -127,301 +121,20 @@ bool tickets_message_type_from_string(const char *s, tickets_message_type *out)
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static tickets_TicketUpdated *tickets_TicketUpdated_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const tickets_rec_desc rd_TicketUpdated;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = tickets_rt_strdup(v->valuestring)) != NULL;
-}
-
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_Status(tickets_Status *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && tickets_Status_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_Status(const tickets_Status *src) { return cJSON_CreateString(tickets_Status_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_Status(tickets_Status *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_enum_TicketUpdatedChannel(tickets_TicketUpdatedChannel *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && tickets_TicketUpdatedChannel_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_TicketUpdatedChannel(const tickets_TicketUpdatedChannel *src) { return cJSON_CreateString(tickets_TicketUpdatedChannel_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_TicketUpdatedChannel(tickets_TicketUpdatedChannel *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_enum_TicketUpdatedResolution(tickets_TicketUpdatedResolution *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && tickets_TicketUpdatedResolution_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_TicketUpdatedResolution(const tickets_TicketUpdatedResolution *src) { return cJSON_CreateString(tickets_TicketUpdatedResolution_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_TicketUpdatedResolution(tickets_TicketUpdatedResolution *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_TicketUpdated(tickets_TicketUpdated **dst, const cJSON *v) { return (*dst = tickets_TicketUpdated_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_TicketUpdated(tickets_TicketUpdated *const *src)
-{
-    return *src ? tickets_TicketUpdated_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_TicketUpdated(tickets_TicketUpdated **p) { tickets_TicketUpdated_free(*p); }
-
-tickets_TicketUpdated *tickets_TicketUpdated_new(void)
-{
-    return calloc(1, sizeof(tickets_TicketUpdated));
-}
-
-void tickets_TicketUpdated_init(tickets_TicketUpdated *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void tickets_TicketUpdated_free(tickets_TicketUpdated *o)
-{
-    if (!o)
-        return;
-    free_enum_Status(&o->status);
-    free_integer(&o->priority);
-    free_enum_TicketUpdatedChannel(&o->channel);
-    free_enum_TicketUpdatedResolution(&o->resolution);
-    free_string(&o->kind);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static tickets_TicketUpdated *tickets_TicketUpdated_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    tickets_TicketUpdated *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[5 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "status") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_enum_Status(&o->status, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "priority") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->priority, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "channel") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_enum_TicketUpdatedChannel(&o->channel, m))
-                goto fail;
-            o->has_channel = true;
-            continue;
-        }
-        if (strcmp(key, "resolution") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (cJSON_IsNull(m)) {
-                o->resolution_is_null = true;
-                o->has_resolution = true;
-                continue;
-            }
-            if (!from_enum_TicketUpdatedResolution(&o->resolution, m))
-                goto fail;
-            o->has_resolution = true;
-            continue;
-        }
-        if (strcmp(key, "kind") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            if (!from_string(&o->kind, m))
-                goto fail;
-            o->has_kind = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    tickets_TicketUpdated_free(o);
-    return NULL;
-}
-
-tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err)
-{
-    if (!tickets_TicketUpdated_validate(json, err))
-        return NULL;
-    tickets_TicketUpdated *o = tickets_TicketUpdated_build(json);
-    if (!o)
-        tickets_rt_set_error(err, TICKETS_ERR_MEMORY, 0, "cannot build TicketUpdated: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_enum_Status(&o->status);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "status", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->priority);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "priority", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_channel) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_TicketUpdatedChannel(&o->channel);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "channel", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_resolution) {
-        cJSON *v = NULL;
-        if (o->resolution_is_null)
-            v = cJSON_CreateNull();
-        else
-        {
-            v = to_enum_TicketUpdatedResolution(&o->resolution);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "resolution", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_kind) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->kind);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "kind", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *text, size_t len, tickets_error *err)
-{
-    long nul = tickets_rt_text_nul(text, len);
-    if (nul >= 0) {
-        tickets_rt_set_error(err, TICKETS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        tickets_rt_set_error(err, TICKETS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    tickets_TicketUpdated *o = tickets_TicketUpdated_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *tickets_TicketUpdated_print(const tickets_TicketUpdated *o)
-{
-    cJSON *j = tickets_TicketUpdated_to_json(o);
-    char *s = j ? tickets_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T tickets_TicketUpdated
+static const tickets_field fd_TicketUpdated[] = {
+    F("status", status, REQ, NN, KE, &ed_Status),
+    F("priority", priority, REQ, NN, KI, NULL),
+    F("channel", channel, OPT, NN, KE, &ed_TicketUpdatedChannel),
+    F("resolution", resolution, OPT, NUL, KE, &ed_TicketUpdatedResolution),
+    F("kind", kind, OPT, NN, KS, NULL),
+};
+#undef T
+REC(TicketUpdated, 5)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

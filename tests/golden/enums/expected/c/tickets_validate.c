@@ -11,265 +11,102 @@
 
 #include <string.h>
 
-static bool tickets_v_Status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload_status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload_priority(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload_channel(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload_resolution(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v_ticketUpdated_payload_kind(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const tickets_vcheck[])
+#define VVALS (const tickets_vval[])
+#define VNODES (const tickets_vnode *const[])
+#define F(flag) TICKETS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool tickets_##N##_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&V, json, err); }
+#define CMP TICKETS_C_CMP
+#define MIN TICKETS_C_MIN
+#define MAX TICKETS_C_MAX
+#define STR TICKETS_VV_STR
+#define NUM TICKETS_VV_NUM
+#define JSON TICKETS_VV_JSON
+#define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool tickets_v_Status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!tickets_rt_type_in(x, 16)) {
-        tickets_rt_report_type(c, p, "expected string", x);
-        TICKETS_FAIL();
-    } else if (!tickets_rt_int_fits(c, p, x, 16)) {
-        TICKETS_FAIL();
-    }
-    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-progress") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "closed") == 0) || false)) {
-        tickets_rt_report(c, p, "must be one of 'open', 'in-progress', 'closed'");
-        TICKETS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!tickets_rt_type_in(x, 64)) {
-        tickets_rt_report_type(c, p, "expected object", x);
-        TICKETS_FAIL();
-    } else if (!tickets_rt_int_fits(c, p, x, 64)) {
-        TICKETS_FAIL();
-    }
-    if (TICKETS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
-            tickets_rt_report(c, p, "missing required property 'status'");
-            TICKETS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "priority")) {
-            tickets_rt_report(c, p, "missing required property 'priority'");
-            TICKETS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const tickets_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 108 && key[7] == '\0') { /* 7 bytes */
-                    if (!tickets_v_ticketUpdated_payload_channel(m, &seg, c))
-                        TICKETS_FAIL();
-                    break;
-                }
-                break;
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!tickets_v_ticketUpdated_payload_kind(m, &seg, c))
-                        TICKETS_FAIL();
-                    break;
-                }
-                break;
-            case 112:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!tickets_v_ticketUpdated_payload_priority(m, &seg, c))
-                        TICKETS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
-                    if (!tickets_v_ticketUpdated_payload_resolution(m, &seg, c))
-                        TICKETS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!tickets_v_ticketUpdated_payload_status(m, &seg, c))
-                        TICKETS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tickets_v_ticketUpdated_payload_status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    bool r = tickets_v_Status(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool tickets_v_ticketUpdated_payload_priority(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!tickets_rt_type_in(x, 4)) {
-        tickets_rt_report_type(c, p, "expected integer", x);
-        TICKETS_FAIL();
-    } else if (!tickets_rt_int_fits(c, p, x, 4)) {
-        TICKETS_FAIL();
-    }
-    if (!((TICKETS_IS_NUMBER(x) && x->valuedouble == 1.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 2.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 3.0) || false)) {
-        tickets_rt_report(c, p, "must be one of 1, 2, 3");
-        TICKETS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tickets_v_ticketUpdated_payload_channel(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!tickets_rt_type_in(x, 16)) {
-        tickets_rt_report_type(c, p, "expected string", x);
-        TICKETS_FAIL();
-    } else if (!tickets_rt_int_fits(c, p, x, 16)) {
-        TICKETS_FAIL();
-    }
-    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "email") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "phone") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-person") == 0) || false)) {
-        tickets_rt_report(c, p, "must be one of 'email', 'phone', 'in-person'");
-        TICKETS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tickets_v_ticketUpdated_payload_resolution(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!tickets_rt_type_in(x, 17)) {
-        tickets_rt_report_type(c, p, "expected string or null", x);
-        TICKETS_FAIL();
-    } else if (!tickets_rt_int_fits(c, p, x, 17)) {
-        TICKETS_FAIL();
-    }
-    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "fixed") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "wont-fix") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "duplicate") == 0) || TICKETS_IS_NULL(x) || false)) {
-        tickets_rt_report(c, p, "must be one of 'fixed', 'wont-fix', 'duplicate', null");
-        TICKETS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tickets_v_ticketUpdated_payload_kind(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TICKETS_MAX_DEPTH)
-        return tickets_rt_too_deep(c, p);
-    c->depth++;
-    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "ticket") == 0))) {
-        tickets_rt_report(c, p, "must be equal to 'ticket'");
-        TICKETS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const tickets_vnode v_Status;
+static const tickets_vnode v_ticketUpdated_payload;
+static const tickets_vnode v_ticketUpdated_payload_status;
+static const tickets_vnode v_ticketUpdated_payload_priority;
+static const tickets_vnode v_ticketUpdated_payload_channel;
+static const tickets_vnode v_ticketUpdated_payload_resolution;
+static const tickets_vnode v_ticketUpdated_payload_kind;
+static const tickets_vnode v_Status = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "open", 0},
+        {STR, "in-progress", 0},
+        {STR, "closed", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'open', 'in-progress', 'closed'",
+};
+static const tickets_vprop vm_ticketUpdated_payload[] = {
+    { "channel", &v_ticketUpdated_payload_channel},
+    { "kind", &v_ticketUpdated_payload_kind},
+    { "priority", &v_ticketUpdated_payload_priority},
+    { "resolution", &v_ticketUpdated_payload_resolution},
+    { "status", &v_ticketUpdated_payload_status},
+};
+static const tickets_vnode v_ticketUpdated_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const tickets_vreq[]){
+        { "status", "missing required property 'status'"},
+        { "priority", "missing required property 'priority'"},
+        {NULL, NULL}},
+    MEMBERS(vm_ticketUpdated_payload),
+};
+static const tickets_vnode v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
+static const tickets_vnode v_ticketUpdated_payload_priority = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 4, .type_expected = "expected integer",
+    .enum_vals = VVALS{
+        {NUM, NULL, 1.0},
+        {NUM, NULL, 2.0},
+        {NUM, NULL, 3.0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 1, 2, 3",
+};
+static const tickets_vnode v_ticketUpdated_payload_channel = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "email", 0},
+        {STR, "phone", 0},
+        {STR, "in-person", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'email', 'phone', 'in-person'",
+};
+static const tickets_vnode v_ticketUpdated_payload_resolution = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 17, .type_expected = "expected string or null",
+    .enum_vals = VVALS{
+        {STR, "fixed", 0},
+        {STR, "wont-fix", 0},
+        {STR, "duplicate", 0},
+        { TICKETS_VV_NULL, NULL, 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'fixed', 'wont-fix', 'duplicate', null",
+};
+static const tickets_vnode v_ticketUpdated_payload_kind = {
+    .f = F(SCHEMA) | F(VALUE),
+    .const_val = VVALS{ {STR, "ticket", 0} },
+    .const_msg = "must be equal to 'ticket'",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool tickets_Status_validate(const cJSON *json, tickets_error *err)
-{
-    tickets_vctx c = {err, 0};
-    if (err)
-        tickets_error_clear(err);
-    if (!json) {
-        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_Status(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TICKETS_ERR_INVALID;
-    return ok;
-}
-
-bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err)
-{
-    tickets_vctx c = {err, 0};
-    if (err)
-        tickets_error_clear(err);
-    if (!json) {
-        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TICKETS_ERR_INVALID;
-    return ok;
-}
-
-bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err)
-{
-    tickets_vctx c = {err, 0};
-    if (err)
-        tickets_error_clear(err);
-    if (!json) {
-        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload_channel(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TICKETS_ERR_INVALID;
-    return ok;
-}
-
-bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *err)
-{
-    tickets_vctx c = {err, 0};
-    if (err)
-        tickets_error_clear(err);
-    if (!json) {
-        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload_resolution(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TICKETS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Status, v_Status)
+VALIDATOR(TicketUpdated, v_ticketUpdated_payload)
+VALIDATOR(TicketUpdatedChannel, v_ticketUpdated_payload_channel)
+VALIDATOR(TicketUpdatedResolution, v_ticketUpdated_payload_resolution)
 
 bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets_error *err)
 {

@@ -116,38 +116,30 @@ struct sensors_ReadingTaken {
     char *id;
     /** ISO 8601 timestamp. */
     char *at;
-    char *day;
-    bool has_day;
-    char *source;
-    bool has_source;
-    char *owner;
-    bool has_owner;
-    char *host;
-    bool has_host;
-    char *ip;
-    bool has_ip;
+    char *day; bool has_day;
+    char *source; bool has_source;
+    char *owner; bool has_owner;
+    char *host; bool has_host;
+    char *ip; bool has_ip;
     double value;
-    double confidence;
-    bool has_confidence;
-    int64_t step;
-    bool has_step;
-    char *label;
-    bool has_label;
-    char *unit;
-    bool has_unit;
-    double *samples;
-    size_t samples_count;
-    bool has_samples;
+    double confidence; bool has_confidence;
+    int64_t step; bool has_step;
+    char *label; bool has_label;
+    char *unit; bool has_unit;
+    double *samples; size_t samples_count; bool has_samples;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* ReadingTaken (object) */
 bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 sensors_ReadingTaken *sensors_ReadingTaken_new(void);
 void sensors_ReadingTaken_init(sensors_ReadingTaken *v);
 sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err);

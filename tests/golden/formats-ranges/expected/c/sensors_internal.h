@@ -34,7 +34,109 @@ typedef struct sensors_vctx {
     int depth;
 } sensors_vctx;
 
-typedef bool (*sensors_vfn)(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; sensors_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct sensors_vnode sensors_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SENSORS_VF_TRUE = 1,
+    SENSORS_VF_FALSE = 2,
+    SENSORS_VF_INVALID = 4,
+    SENSORS_VF_REF = 8,
+    SENSORS_VF_TYPE = 16,   /* type */
+    SENSORS_VF_VALUE = 32,  /* enum, const */
+    SENSORS_VF_NUM = 64,    /* number checks */
+    SENSORS_VF_STR = 128,   /* string checks */
+    SENSORS_VF_ARR = 256,   /* array checks */
+    SENSORS_VF_OBJ = 512,   /* object checks */
+    SENSORS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SENSORS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SENSORS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { SENSORS_VV_STR = 1, SENSORS_VV_NUM, SENSORS_VV_TRUE, SENSORS_VV_FALSE, SENSORS_VV_NULL, SENSORS_VV_JSON };
+typedef struct sensors_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} sensors_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    SENSORS_C_CMP = 1,
+    SENSORS_C_MULT,
+    SENSORS_C_INT32,
+    SENSORS_C_INT64,
+    SENSORS_C_MIN,
+    SENSORS_C_MAX,
+    SENSORS_C_PATTERN,
+    SENSORS_C_FORMAT
+};
+typedef struct sensors_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} sensors_vcheck;
+typedef struct sensors_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} sensors_vreq;
+typedef struct sensors_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const sensors_vnode *fn;
+} sensors_vprop;
+typedef struct sensors_vpat { /* patternProperties */
+    int pattern;
+    const sensors_vnode *fn;
+} sensors_vpat;
+typedef struct sensors_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const sensors_vreq *requires;
+    const sensors_vnode *fn;
+} sensors_vdep;
+typedef struct sensors_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const sensors_vnode *fn;
+} sensors_vtuple;
+struct sensors_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const sensors_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const sensors_vval *enum_vals;
+    const char *enum_msg;
+    const sensors_vval *const_val;
+    const char *const_msg;
+    const sensors_vcheck *num, *str, *count, *props;
+    bool unique;
+    const sensors_vnode *items;
+    const sensors_vtuple *tuple;
+    bool add_items_false;
+    const sensors_vnode *add_items, *contains;
+    const sensors_vreq *required;
+    const sensors_vprop *members;
+    size_t nmembers;
+    const sensors_vpat *patterns;
+    bool add_false;
+    const sensors_vnode *add, *names;
+    const sensors_vdep *deps;
+    const sensors_vnode *const *all_of, *const *any_of, *const *one_of;
+    const sensors_vnode *not_;
+    bool has_if;
+    const sensors_vnode *if_, *then_, *else_;
+};
+bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool sensors_rt_validate(const sensors_vnode *v, const cJSON *json, sensors_error *err);
+/* The verdict only (no errors): union options. */
+bool sensors_rt_vmatch(const sensors_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define SENSORS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool sensors_rt_int32(double d);
 bool sensors_rt_int64(double d);
 bool sensors_rt_unique(const cJSON *x, int *i, int *j);
 int sensors_rt_match(sensors_vctx *c, const sensors_pseg *p, int pattern, const char *s);
-bool sensors_rt_property_names(sensors_vctx *c, const sensors_pseg *p, const cJSON *member, sensors_vfn fn);
+bool sensors_rt_property_names(sensors_vctx *c, const sensors_pseg *p, const cJSON *member, const sensors_vnode *fn);
 bool sensors_rt_format_date_time(const char *s);
 bool sensors_rt_format_date(const char *s);
 bool sensors_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool sensors_rt_format_uri(const char *s);
 bool sensors_rt_format_uuid(const char *s);
 bool sensors_rt_format_regex(const char *s);
 char *sensors_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { SENSORS_S_SCALAR, SENSORS_S_LIST, SENSORS_S_DICT };
+enum {
+    SENSORS_K_STRING,
+    SENSORS_K_INTEGER,
+    SENSORS_K_NUMBER,
+    SENSORS_K_BOOLEAN,
+    SENSORS_K_JSON,
+    SENSORS_K_ENUM,
+    SENSORS_K_OBJ,
+    SENSORS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct sensors_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} sensors_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct sensors_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} sensors_field;
+
+typedef struct sensors_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const sensors_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, sensors_error *err);
+} sensors_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct sensors_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} sensors_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct sensors_union_desc {
+    const char *name;
+    size_t size, as;
+    const sensors_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, sensors_error *err);
+} sensors_union_desc;
+
+const char *sensors_rt_enum_name(const sensors_enum_desc *d, int v);
+bool sensors_rt_enum_value(const sensors_enum_desc *d, const char *s, int *out);
+void *sensors_rt_rec_new(const sensors_rec_desc *d);
+void sensors_rt_rec_free(const sensors_rec_desc *d, void *o);
+void *sensors_rt_rec_from_json(const sensors_rec_desc *d, const cJSON *json, sensors_error *err);
+cJSON *sensors_rt_rec_to_json(const sensors_rec_desc *d, const void *o);
+void sensors_rt_union_free(const sensors_union_desc *d, void *o);
+void *sensors_rt_union_from_json(const sensors_union_desc *d, const cJSON *json, sensors_error *err);
+cJSON *sensors_rt_union_to_json(const sensors_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *sensors_rt_parse_text(const char *text, size_t len, sensors_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *sensors_rt_print_tree(cJSON *j);
+
 void sensors_rt_set_error(sensors_error *err, sensors_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

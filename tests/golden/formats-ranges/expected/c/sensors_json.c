@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC SENSORS_S_SCALAR
+#define SL SENSORS_S_LIST
+#define SD SENSORS_S_DICT
+#define KS SENSORS_K_STRING
+#define KI SENSORS_K_INTEGER
+#define KN SENSORS_K_NUMBER
+#define KB SENSORS_K_BOOLEAN
+#define KJ SENSORS_K_JSON
+#define KE SENSORS_K_ENUM
+#define KO SENSORS_K_OBJ
+#define KU SENSORS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    sensors_##N *sensors_##N##_from_json(const cJSON *json, sensors_error *err)                \
+    {                                                                                                      \
+        return sensors_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *sensors_##N##_to_json(const sensors_##N *o) { return sensors_rt_##K##_to_json(&D##_##N, o); } \
+    void sensors_##N##_free(sensors_##N *o) { sensors_rt_##K##_free(&D##_##N, o); }           \
+    sensors_##N *sensors_##N##_parse(const char *text, size_t len, sensors_error *err)         \
+    {                                                                                                      \
+        cJSON *json = sensors_rt_parse_text(text, len, err);                                           \
+        sensors_##N *o = json ? sensors_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *sensors_##N##_print(const sensors_##N *o) { return sensors_rt_print_tree(sensors_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const sensors_rec_desc rd_##N = {#N, sizeof(sensors_##N), offsetof(sensors_##N, extra_json), fd_##N, \
+                                         count, sensors_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    sensors_##N *sensors_##N##_new(void) { return calloc(1, sizeof(sensors_##N)); }            \
+    void sensors_##N##_init(sensors_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,460 +85,28 @@ bool sensors_message_type_from_string(const char *s, sensors_message_type *out)
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static sensors_ReadingTaken *sensors_ReadingTaken_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const sensors_rec_desc rd_ReadingTaken;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = sensors_rt_strdup(v->valuestring)) != NULL;
-}
-
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_ReadingTaken(sensors_ReadingTaken **dst, const cJSON *v) { return (*dst = sensors_ReadingTaken_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ReadingTaken(sensors_ReadingTaken *const *src)
-{
-    return *src ? sensors_ReadingTaken_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ReadingTaken(sensors_ReadingTaken **p) { sensors_ReadingTaken_free(*p); }
-
-sensors_ReadingTaken *sensors_ReadingTaken_new(void)
-{
-    return calloc(1, sizeof(sensors_ReadingTaken));
-}
-
-void sensors_ReadingTaken_init(sensors_ReadingTaken *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void sensors_ReadingTaken_free(sensors_ReadingTaken *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    free_string(&o->at);
-    free_string(&o->day);
-    free_string(&o->source);
-    free_string(&o->owner);
-    free_string(&o->host);
-    free_string(&o->ip);
-    free_number(&o->value);
-    free_number(&o->confidence);
-    free_integer(&o->step);
-    free_string(&o->label);
-    free_string(&o->unit);
-    for (size_t i = 0; o->samples && i < o->samples_count; i++)
-        free_number(&o->samples[i]);
-    free(o->samples);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static sensors_ReadingTaken *sensors_ReadingTaken_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    sensors_ReadingTaken *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[13 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "at") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->at, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "day") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->day, m))
-                goto fail;
-            o->has_day = true;
-            continue;
-        }
-        if (strcmp(key, "source") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->source, m))
-                goto fail;
-            o->has_source = true;
-            continue;
-        }
-        if (strcmp(key, "owner") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            if (!from_string(&o->owner, m))
-                goto fail;
-            o->has_owner = true;
-            continue;
-        }
-        if (strcmp(key, "host") == 0) {
-            if (got[5])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[5] = true;
-            if (!from_string(&o->host, m))
-                goto fail;
-            o->has_host = true;
-            continue;
-        }
-        if (strcmp(key, "ip") == 0) {
-            if (got[6])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[6] = true;
-            if (!from_string(&o->ip, m))
-                goto fail;
-            o->has_ip = true;
-            continue;
-        }
-        if (strcmp(key, "value") == 0) {
-            if (got[7])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[7] = true;
-            if (!from_number(&o->value, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "confidence") == 0) {
-            if (got[8])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[8] = true;
-            if (!from_number(&o->confidence, m))
-                goto fail;
-            o->has_confidence = true;
-            continue;
-        }
-        if (strcmp(key, "step") == 0) {
-            if (got[9])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[9] = true;
-            if (!from_integer(&o->step, m))
-                goto fail;
-            o->has_step = true;
-            continue;
-        }
-        if (strcmp(key, "label") == 0) {
-            if (got[10])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[10] = true;
-            if (!from_string(&o->label, m))
-                goto fail;
-            o->has_label = true;
-            continue;
-        }
-        if (strcmp(key, "unit") == 0) {
-            if (got[11])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[11] = true;
-            if (!from_string(&o->unit, m))
-                goto fail;
-            o->has_unit = true;
-            continue;
-        }
-        if (strcmp(key, "samples") == 0) {
-            if (got[12])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[12] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->samples = calloc(n ? n : 1, sizeof *o->samples);
-                if (!o->samples)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_number(&o->samples[o->samples_count], e))
-                        goto fail;
-                    o->samples_count++;
-                }
-            }
-            o->has_samples = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    sensors_ReadingTaken_free(o);
-    return NULL;
-}
-
-sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err)
-{
-    if (!sensors_ReadingTaken_validate(json, err))
-        return NULL;
-    sensors_ReadingTaken *o = sensors_ReadingTaken_build(json);
-    if (!o)
-        sensors_rt_set_error(err, SENSORS_ERR_MEMORY, 0, "cannot build ReadingTaken: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "at", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_day) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->day);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "day", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_source) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->source);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "source", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_owner) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->owner);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "owner", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_host) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->host);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "host", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_ip) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->ip);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "ip", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->value);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "value", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_confidence) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->confidence);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "confidence", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_step) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->step);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "step", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_label) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->label);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "label", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_unit) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->unit);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "unit", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_samples) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->samples_count; i++) {
-                cJSON *e = to_number(&o->samples[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "samples", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *text, size_t len, sensors_error *err)
-{
-    long nul = sensors_rt_text_nul(text, len);
-    if (nul >= 0) {
-        sensors_rt_set_error(err, SENSORS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        sensors_rt_set_error(err, SENSORS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    sensors_ReadingTaken *o = sensors_ReadingTaken_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *sensors_ReadingTaken_print(const sensors_ReadingTaken *o)
-{
-    cJSON *j = sensors_ReadingTaken_to_json(o);
-    char *s = j ? sensors_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T sensors_ReadingTaken
+static const sensors_field fd_ReadingTaken[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    F("at", at, REQ, NN, KS, NULL),
+    F("day", day, OPT, NN, KS, NULL),
+    F("source", source, OPT, NN, KS, NULL),
+    F("owner", owner, OPT, NN, KS, NULL),
+    F("host", host, OPT, NN, KS, NULL),
+    F("ip", ip, OPT, NN, KS, NULL),
+    F("value", value, REQ, NN, KN, NULL),
+    F("confidence", confidence, OPT, NN, KN, NULL),
+    F("step", step, OPT, NN, KI, NULL),
+    F("label", label, OPT, NN, KS, NULL),
+    F("unit", unit, OPT, NN, KS, NULL),
+    FL("samples", samples, OPT, NN, KN, NULL),
+};
+#undef T
+REC(ReadingTaken, 13)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

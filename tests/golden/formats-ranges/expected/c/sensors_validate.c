@@ -11,565 +11,174 @@
 
 #include <string.h>
 
-static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_id(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_at(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_day(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_source(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_owner(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_host(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_ip(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_value(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_confidence(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_step(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_label(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_unit(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_samples(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v_readingTaken_payload_samples_items(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const sensors_vcheck[])
+#define VVALS (const sensors_vval[])
+#define VNODES (const sensors_vnode *const[])
+#define F(flag) SENSORS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool sensors_##N##_validate(const cJSON *json, sensors_error *err) { return sensors_rt_validate(&V, json, err); }
+#define CMP SENSORS_C_CMP
+#define MIN SENSORS_C_MIN
+#define MAX SENSORS_C_MAX
+#define STR SENSORS_VV_STR
+#define NUM SENSORS_VV_NUM
+#define JSON SENSORS_VV_JSON
+#define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 64)) {
-        sensors_rt_report_type(c, p, "expected object", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 64)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            sensors_rt_report(c, p, "missing required property 'id'");
-            SENSORS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "at")) {
-            sensors_rt_report(c, p, "missing required property 'at'");
-            SENSORS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "value")) {
-            sensors_rt_report(c, p, "missing required property 'value'");
-            SENSORS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const sensors_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    if (!sensors_v_readingTaken_payload_at(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 102 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    if (!sensors_v_readingTaken_payload_confidence(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 100:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    if (!sensors_v_readingTaken_payload_day(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 104:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v_readingTaken_payload_host(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!sensors_v_readingTaken_payload_id(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 112 && key[2] == '\0') { /* 2 bytes */
-                    if (!sensors_v_readingTaken_payload_ip(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!sensors_v_readingTaken_payload_label(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 111:
-                if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
-                    if (!sensors_v_readingTaken_payload_owner(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!sensors_v_readingTaken_payload_samples(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!sensors_v_readingTaken_payload_source(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 112 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v_readingTaken_payload_step(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 117:
-                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v_readingTaken_payload_unit(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!sensors_v_readingTaken_payload_value(m, &seg, c))
-                        SENSORS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_id(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_uuid(s)) {
-            sensors_rt_report(c, p, "must be a valid uuid (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_at(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_date_time(s)) {
-            sensors_rt_report(c, p, "must be a valid date-time (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_day(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_date(s)) {
-            sensors_rt_report(c, p, "must be a valid date (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_source(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_uri(s)) {
-            sensors_rt_report(c, p, "must be a valid uri (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_owner(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_email(s)) {
-            sensors_rt_report(c, p, "must be a valid email (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_host(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_hostname(s)) {
-            sensors_rt_report(c, p, "must be a valid hostname (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_ip(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!sensors_rt_format_ipv4(s)) {
-            sensors_rt_report(c, p, "must be a valid ipv4 (format)");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_value(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 12)) {
-        sensors_rt_report_type(c, p, "expected number", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= -40.0)) {
-            sensors_rt_report(c, p, "must be >= -40");
-            SENSORS_FAIL();
-        }
-        if (!(d <= 125.0)) {
-            sensors_rt_report(c, p, "must be <= 125");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_confidence(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 12)) {
-        sensors_rt_report_type(c, p, "expected number", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d > 0.0)) {
-            sensors_rt_report(c, p, "must be > 0");
-            SENSORS_FAIL();
-        }
-        if (!(d < 1.0)) {
-            sensors_rt_report(c, p, "must be < 1");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_step(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 4)) {
-        sensors_rt_report_type(c, p, "expected integer", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 4)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            sensors_rt_report(c, p, "must be >= 0");
-            SENSORS_FAIL();
-        }
-        if (!sensors_rt_multiple(d, 5.0)) {
-            sensors_rt_report(c, p, "must be a multiple of 5");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_label(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)sensors_rt_utf8_len(s);
-        if (len < 1.0) {
-            sensors_rt_report(c, p, "must be at least 1 character");
-            SENSORS_FAIL();
-        }
-        if (len > 64.0) {
-            sensors_rt_report(c, p, "must be at most 64 characters");
-            SENSORS_FAIL();
-        }
-        {
-            int r = sensors_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                sensors_rt_report(c, p, "does not match pattern '^[a-z][a-z0-9-]*$'");
-                SENSORS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_unit(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 16)) {
-        sensors_rt_report_type(c, p, "expected string", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = sensors_rt_match(c, p, 1, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                sensors_rt_report(c, p, "does not match pattern '^(C|F|K)$'");
-                SENSORS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_samples(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 32)) {
-        sensors_rt_report_type(c, p, "expected array", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 32)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_ARRAY(x)) {
-        double n = (double)cJSON_GetArraySize(x);
-        if (n < 1.0) {
-            sensors_rt_report(c, p, "must have at least 1 item");
-            SENSORS_FAIL();
-        }
-        if (n > 10.0) {
-            sensors_rt_report(c, p, "must have at most 10 items");
-            SENSORS_FAIL();
-        }
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const sensors_pseg seg = {p, NULL, i};
-                if (!sensors_v_readingTaken_payload_samples_items(e, &seg, c))
-                    SENSORS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool sensors_v_readingTaken_payload_samples_items(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SENSORS_MAX_DEPTH)
-        return sensors_rt_too_deep(c, p);
-    c->depth++;
-    if (!sensors_rt_type_in(x, 12)) {
-        sensors_rt_report_type(c, p, "expected number", x);
-        SENSORS_FAIL();
-    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
-        SENSORS_FAIL();
-    }
-    if (SENSORS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            sensors_rt_report(c, p, "must be >= 0");
-            SENSORS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const sensors_vnode v_readingTaken_payload;
+static const sensors_vnode v_readingTaken_payload_id;
+static const sensors_vnode v_readingTaken_payload_at;
+static const sensors_vnode v_readingTaken_payload_day;
+static const sensors_vnode v_readingTaken_payload_source;
+static const sensors_vnode v_readingTaken_payload_owner;
+static const sensors_vnode v_readingTaken_payload_host;
+static const sensors_vnode v_readingTaken_payload_ip;
+static const sensors_vnode v_readingTaken_payload_value;
+static const sensors_vnode v_readingTaken_payload_confidence;
+static const sensors_vnode v_readingTaken_payload_step;
+static const sensors_vnode v_readingTaken_payload_label;
+static const sensors_vnode v_readingTaken_payload_unit;
+static const sensors_vnode v_readingTaken_payload_samples;
+static const sensors_vnode v_readingTaken_payload_samples_items;
+static const sensors_vprop vm_readingTaken_payload[] = {
+    { "at", &v_readingTaken_payload_at},
+    { "confidence", &v_readingTaken_payload_confidence},
+    { "day", &v_readingTaken_payload_day},
+    { "host", &v_readingTaken_payload_host},
+    { "id", &v_readingTaken_payload_id},
+    { "ip", &v_readingTaken_payload_ip},
+    { "label", &v_readingTaken_payload_label},
+    { "owner", &v_readingTaken_payload_owner},
+    { "samples", &v_readingTaken_payload_samples},
+    { "source", &v_readingTaken_payload_source},
+    { "step", &v_readingTaken_payload_step},
+    { "unit", &v_readingTaken_payload_unit},
+    { "value", &v_readingTaken_payload_value},
+};
+static const sensors_vnode v_readingTaken_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const sensors_vreq[]){
+        { "id", "missing required property 'id'"},
+        { "at", "missing required property 'at'"},
+        { "value", "missing required property 'value'"},
+        {NULL, NULL}},
+    MEMBERS(vm_readingTaken_payload),
+};
+static const sensors_vnode v_readingTaken_payload_id = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_at = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_day = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date, "must be a valid date (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_source = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uri, "must be a valid uri (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_owner = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(email, "must be a valid email (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_host = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(hostname, "must be a valid hostname (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_ip = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(ipv4, "must be a valid ipv4 (format)"),
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_value = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, -40.0, "must be >= -40", ">=", NULL},
+        {CMP, 125.0, "must be <= 125", "<=", NULL},
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_confidence = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be > 0", ">", NULL},
+        {CMP, 1.0, "must be < 1", "<", NULL},
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_step = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        { SENSORS_C_MULT, 5.0, "must be a multiple of 5", NULL, NULL},
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_label = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MIN, 1.0, "must be at least 1 character", NULL, NULL},
+        {MAX, 64.0, "must be at most 64 characters", NULL, NULL},
+        { SENSORS_C_PATTERN, 0, "does not match pattern '^[a-z][a-z0-9-]*$'", NULL, NULL},
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_unit = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL},
+        CEND},
+};
+static const sensors_vnode v_readingTaken_payload_samples = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .count = VCHECKS{
+        {MIN, 1.0, "must have at least 1 item", NULL, NULL},
+        {MAX, 10.0, "must have at most 10 items", NULL, NULL},
+        CEND},
+    .items = &v_readingTaken_payload_samples_items,
+};
+static const sensors_vnode v_readingTaken_payload_samples_items = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err)
-{
-    sensors_vctx c = {err, 0};
-    if (err)
-        sensors_error_clear(err);
-    if (!json) {
-        sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = sensors_rt_json_ok(&c, json) && sensors_v_readingTaken_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SENSORS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(ReadingTaken, v_readingTaken_payload)
 
 bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors_error *err)
 {

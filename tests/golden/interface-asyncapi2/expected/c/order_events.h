@@ -125,35 +125,33 @@ typedef struct order_events_OrderCancelled order_events_OrderCancelled;
 
 struct order_events_OrderCreated {
     char *id;
-    double total;
-    bool has_total;
+    double total; bool has_total;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct order_events_OrderCreatedHeaders {
-    order_events_OrderCreatedHeadersSource source;
-    bool has_source;
+    order_events_OrderCreatedHeadersSource source; bool has_source;
     /** Typed integer here; the trait's type (string) wins (2.x). */
-    char *trace_id;
-    bool has_trace_id;
-    char *request_id;
-    bool has_request_id;
+    char *trace_id; bool has_trace_id;
+    char *request_id; bool has_request_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct order_events_OrderCancelled {
-    char *id;
-    bool has_id;
+    char *id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* OrderCreated (object) */
 bool order_events_OrderCreated_validate(const cJSON *json, order_events_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 order_events_OrderCreated *order_events_OrderCreated_new(void);
 void order_events_OrderCreated_init(order_events_OrderCreated *v);
 order_events_OrderCreated *order_events_OrderCreated_from_json(const cJSON *json, order_events_error *err);
@@ -164,9 +162,6 @@ char *order_events_OrderCreated_print(const order_events_OrderCreated *v);
 
 /* OrderCreatedHeaders (object) */
 bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void);
 void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *v);
 order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err);
@@ -180,9 +175,6 @@ bool order_events_OrderCreatedHeadersSource_validate(const cJSON *json, order_ev
 
 /* OrderCancelled (object) */
 bool order_events_OrderCancelled_validate(const cJSON *json, order_events_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 order_events_OrderCancelled *order_events_OrderCancelled_new(void);
 void order_events_OrderCancelled_init(order_events_OrderCancelled *v);
 order_events_OrderCancelled *order_events_OrderCancelled_from_json(const cJSON *json, order_events_error *err);

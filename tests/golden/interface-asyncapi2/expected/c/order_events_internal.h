@@ -34,7 +34,109 @@ typedef struct order_events_vctx {
     int depth;
 } order_events_vctx;
 
-typedef bool (*order_events_vfn)(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; order_events_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct order_events_vnode order_events_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    ORDER_EVENTS_VF_TRUE = 1,
+    ORDER_EVENTS_VF_FALSE = 2,
+    ORDER_EVENTS_VF_INVALID = 4,
+    ORDER_EVENTS_VF_REF = 8,
+    ORDER_EVENTS_VF_TYPE = 16,   /* type */
+    ORDER_EVENTS_VF_VALUE = 32,  /* enum, const */
+    ORDER_EVENTS_VF_NUM = 64,    /* number checks */
+    ORDER_EVENTS_VF_STR = 128,   /* string checks */
+    ORDER_EVENTS_VF_ARR = 256,   /* array checks */
+    ORDER_EVENTS_VF_OBJ = 512,   /* object checks */
+    ORDER_EVENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    ORDER_EVENTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    ORDER_EVENTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { ORDER_EVENTS_VV_STR = 1, ORDER_EVENTS_VV_NUM, ORDER_EVENTS_VV_TRUE, ORDER_EVENTS_VV_FALSE, ORDER_EVENTS_VV_NULL, ORDER_EVENTS_VV_JSON };
+typedef struct order_events_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} order_events_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    ORDER_EVENTS_C_CMP = 1,
+    ORDER_EVENTS_C_MULT,
+    ORDER_EVENTS_C_INT32,
+    ORDER_EVENTS_C_INT64,
+    ORDER_EVENTS_C_MIN,
+    ORDER_EVENTS_C_MAX,
+    ORDER_EVENTS_C_PATTERN,
+    ORDER_EVENTS_C_FORMAT
+};
+typedef struct order_events_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} order_events_vcheck;
+typedef struct order_events_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} order_events_vreq;
+typedef struct order_events_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const order_events_vnode *fn;
+} order_events_vprop;
+typedef struct order_events_vpat { /* patternProperties */
+    int pattern;
+    const order_events_vnode *fn;
+} order_events_vpat;
+typedef struct order_events_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const order_events_vreq *requires;
+    const order_events_vnode *fn;
+} order_events_vdep;
+typedef struct order_events_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const order_events_vnode *fn;
+} order_events_vtuple;
+struct order_events_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const order_events_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const order_events_vval *enum_vals;
+    const char *enum_msg;
+    const order_events_vval *const_val;
+    const char *const_msg;
+    const order_events_vcheck *num, *str, *count, *props;
+    bool unique;
+    const order_events_vnode *items;
+    const order_events_vtuple *tuple;
+    bool add_items_false;
+    const order_events_vnode *add_items, *contains;
+    const order_events_vreq *required;
+    const order_events_vprop *members;
+    size_t nmembers;
+    const order_events_vpat *patterns;
+    bool add_false;
+    const order_events_vnode *add, *names;
+    const order_events_vdep *deps;
+    const order_events_vnode *const *all_of, *const *any_of, *const *one_of;
+    const order_events_vnode *not_;
+    bool has_if;
+    const order_events_vnode *if_, *then_, *else_;
+};
+bool order_events_rt_vnode(const order_events_vnode *v, const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool order_events_rt_validate(const order_events_vnode *v, const cJSON *json, order_events_error *err);
+/* The verdict only (no errors): union options. */
+bool order_events_rt_vmatch(const order_events_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define ORDER_EVENTS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool order_events_rt_int32(double d);
 bool order_events_rt_int64(double d);
 bool order_events_rt_unique(const cJSON *x, int *i, int *j);
 int order_events_rt_match(order_events_vctx *c, const order_events_pseg *p, int pattern, const char *s);
-bool order_events_rt_property_names(order_events_vctx *c, const order_events_pseg *p, const cJSON *member, order_events_vfn fn);
+bool order_events_rt_property_names(order_events_vctx *c, const order_events_pseg *p, const cJSON *member, const order_events_vnode *fn);
 bool order_events_rt_format_date_time(const char *s);
 bool order_events_rt_format_date(const char *s);
 bool order_events_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool order_events_rt_format_uri(const char *s);
 bool order_events_rt_format_uuid(const char *s);
 bool order_events_rt_format_regex(const char *s);
 char *order_events_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { ORDER_EVENTS_S_SCALAR, ORDER_EVENTS_S_LIST, ORDER_EVENTS_S_DICT };
+enum {
+    ORDER_EVENTS_K_STRING,
+    ORDER_EVENTS_K_INTEGER,
+    ORDER_EVENTS_K_NUMBER,
+    ORDER_EVENTS_K_BOOLEAN,
+    ORDER_EVENTS_K_JSON,
+    ORDER_EVENTS_K_ENUM,
+    ORDER_EVENTS_K_OBJ,
+    ORDER_EVENTS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct order_events_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} order_events_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct order_events_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} order_events_field;
+
+typedef struct order_events_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const order_events_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, order_events_error *err);
+} order_events_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct order_events_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} order_events_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct order_events_union_desc {
+    const char *name;
+    size_t size, as;
+    const order_events_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, order_events_error *err);
+} order_events_union_desc;
+
+const char *order_events_rt_enum_name(const order_events_enum_desc *d, int v);
+bool order_events_rt_enum_value(const order_events_enum_desc *d, const char *s, int *out);
+void *order_events_rt_rec_new(const order_events_rec_desc *d);
+void order_events_rt_rec_free(const order_events_rec_desc *d, void *o);
+void *order_events_rt_rec_from_json(const order_events_rec_desc *d, const cJSON *json, order_events_error *err);
+cJSON *order_events_rt_rec_to_json(const order_events_rec_desc *d, const void *o);
+void order_events_rt_union_free(const order_events_union_desc *d, void *o);
+void *order_events_rt_union_from_json(const order_events_union_desc *d, const cJSON *json, order_events_error *err);
+cJSON *order_events_rt_union_to_json(const order_events_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *order_events_rt_parse_text(const char *text, size_t len, order_events_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *order_events_rt_print_tree(cJSON *j);
+
 void order_events_rt_set_error(order_events_error *err, order_events_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

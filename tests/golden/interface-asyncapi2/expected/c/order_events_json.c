@@ -12,30 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC ORDER_EVENTS_S_SCALAR
+#define SL ORDER_EVENTS_S_LIST
+#define SD ORDER_EVENTS_S_DICT
+#define KS ORDER_EVENTS_K_STRING
+#define KI ORDER_EVENTS_K_INTEGER
+#define KN ORDER_EVENTS_K_NUMBER
+#define KB ORDER_EVENTS_K_BOOLEAN
+#define KJ ORDER_EVENTS_K_JSON
+#define KE ORDER_EVENTS_K_ENUM
+#define KO ORDER_EVENTS_K_OBJ
+#define KU ORDER_EVENTS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *order_events_OrderCreatedHeadersSource_to_string(order_events_OrderCreatedHeadersSource v)
-{
-    switch (v) {
-    case ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_WEB:
-        return "web";
-    case ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_SHOP:
-        return "shop";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    order_events_##N *order_events_##N##_from_json(const cJSON *json, order_events_error *err)                \
+    {                                                                                                      \
+        return order_events_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *order_events_##N##_to_json(const order_events_##N *o) { return order_events_rt_##K##_to_json(&D##_##N, o); } \
+    void order_events_##N##_free(order_events_##N *o) { order_events_rt_##K##_free(&D##_##N, o); }           \
+    order_events_##N *order_events_##N##_parse(const char *text, size_t len, order_events_error *err)         \
+    {                                                                                                      \
+        cJSON *json = order_events_rt_parse_text(text, len, err);                                           \
+        order_events_##N *o = json ? order_events_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *order_events_##N##_print(const order_events_##N *o) { return order_events_rt_print_tree(order_events_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const order_events_rec_desc rd_##N = {#N, sizeof(order_events_##N), offsetof(order_events_##N, extra_json), fd_##N, \
+                                         count, order_events_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    order_events_##N *order_events_##N##_new(void) { return calloc(1, sizeof(order_events_##N)); }            \
+    void order_events_##N##_init(order_events_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_OrderCreatedHeadersSource[] = { "web", "shop" };
+static const order_events_enum_desc ed_OrderCreatedHeadersSource = {en_OrderCreatedHeadersSource, (int)(sizeof en_OrderCreatedHeadersSource / sizeof en_OrderCreatedHeadersSource[0]), sizeof(order_events_OrderCreatedHeadersSource)};
+const char *order_events_OrderCreatedHeadersSource_to_string(order_events_OrderCreatedHeadersSource v) { return order_events_rt_enum_name(&ed_OrderCreatedHeadersSource, (int)v); }
 bool order_events_OrderCreatedHeadersSource_from_string(const char *s, order_events_OrderCreatedHeadersSource *out)
 {
-    if (strcmp(s, "web") == 0) {
-        *out = ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_WEB;
-        return true;
-    }
-    if (strcmp(s, "shop") == 0) {
-        *out = ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_SHOP;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!order_events_rt_enum_value(&ed_OrderCreatedHeadersSource, s, &v))
+        return false;
+    *out = (order_events_OrderCreatedHeadersSource)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -62,521 +98,35 @@ bool order_events_message_type_from_string(const char *s, order_events_message_t
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static order_events_OrderCreated *order_events_OrderCreated_build(const cJSON *json);
-static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json);
-static order_events_OrderCancelled *order_events_OrderCancelled_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const order_events_rec_desc rd_OrderCreated;
+static const order_events_rec_desc rd_OrderCreatedHeaders;
+static const order_events_rec_desc rd_OrderCancelled;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = order_events_rt_strdup(v->valuestring)) != NULL;
-}
+#define T order_events_OrderCreated
+static const order_events_field fd_OrderCreated[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    F("total", total, OPT, NN, KN, NULL),
+};
+#undef T
+REC(OrderCreated, 2)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T order_events_OrderCreatedHeaders
+static const order_events_field fd_OrderCreatedHeaders[] = {
+    F("source", source, OPT, NN, KE, &ed_OrderCreatedHeadersSource),
+    F("traceId", trace_id, OPT, NN, KS, NULL),
+    F("requestId", request_id, OPT, NN, KS, NULL),
+};
+#undef T
+REC(OrderCreatedHeaders, 3)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_OrderCreatedHeadersSource(order_events_OrderCreatedHeadersSource *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && order_events_OrderCreatedHeadersSource_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_OrderCreatedHeadersSource(const order_events_OrderCreatedHeadersSource *src) { return cJSON_CreateString(order_events_OrderCreatedHeadersSource_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_OrderCreatedHeadersSource(order_events_OrderCreatedHeadersSource *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_OrderCreated(order_events_OrderCreated **dst, const cJSON *v) { return (*dst = order_events_OrderCreated_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderCreated(order_events_OrderCreated *const *src)
-{
-    return *src ? order_events_OrderCreated_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderCreated(order_events_OrderCreated **p) { order_events_OrderCreated_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **dst, const cJSON *v) { return (*dst = order_events_OrderCreatedHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders *const *src)
-{
-    return *src ? order_events_OrderCreatedHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **p) { order_events_OrderCreatedHeaders_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderCancelled(order_events_OrderCancelled **dst, const cJSON *v) { return (*dst = order_events_OrderCancelled_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderCancelled(order_events_OrderCancelled *const *src)
-{
-    return *src ? order_events_OrderCancelled_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderCancelled(order_events_OrderCancelled **p) { order_events_OrderCancelled_free(*p); }
-
-order_events_OrderCreated *order_events_OrderCreated_new(void)
-{
-    return calloc(1, sizeof(order_events_OrderCreated));
-}
-
-void order_events_OrderCreated_init(order_events_OrderCreated *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void order_events_OrderCreated_free(order_events_OrderCreated *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    free_number(&o->total);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static order_events_OrderCreated *order_events_OrderCreated_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    order_events_OrderCreated *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "total") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_number(&o->total, m))
-                goto fail;
-            o->has_total = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    order_events_OrderCreated_free(o);
-    return NULL;
-}
-
-order_events_OrderCreated *order_events_OrderCreated_from_json(const cJSON *json, order_events_error *err)
-{
-    if (!order_events_OrderCreated_validate(json, err))
-        return NULL;
-    order_events_OrderCreated *o = order_events_OrderCreated_build(json);
-    if (!o)
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build OrderCreated: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *order_events_OrderCreated_to_json(const order_events_OrderCreated *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_total) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->total);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "total", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-order_events_OrderCreated *order_events_OrderCreated_parse(const char *text, size_t len, order_events_error *err)
-{
-    long nul = order_events_rt_text_nul(text, len);
-    if (nul >= 0) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    order_events_OrderCreated *o = order_events_OrderCreated_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *order_events_OrderCreated_print(const order_events_OrderCreated *o)
-{
-    cJSON *j = order_events_OrderCreated_to_json(o);
-    char *s = j ? order_events_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void)
-{
-    return calloc(1, sizeof(order_events_OrderCreatedHeaders));
-}
-
-void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *o)
-{
-    if (!o)
-        return;
-    free_enum_OrderCreatedHeadersSource(&o->source);
-    free_string(&o->trace_id);
-    free_string(&o->request_id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    order_events_OrderCreatedHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "source") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_enum_OrderCreatedHeadersSource(&o->source, m))
-                goto fail;
-            o->has_source = true;
-            continue;
-        }
-        if (strcmp(key, "traceId") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->trace_id, m))
-                goto fail;
-            o->has_trace_id = true;
-            continue;
-        }
-        if (strcmp(key, "requestId") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->request_id, m))
-                goto fail;
-            o->has_request_id = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    order_events_OrderCreatedHeaders_free(o);
-    return NULL;
-}
-
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err)
-{
-    if (!order_events_OrderCreatedHeaders_validate(json, err))
-        return NULL;
-    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_build(json);
-    if (!o)
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build OrderCreatedHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_source) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_OrderCreatedHeadersSource(&o->source);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "source", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_trace_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->trace_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "traceId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_request_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->request_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "requestId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const char *text, size_t len, order_events_error *err)
-{
-    long nul = order_events_rt_text_nul(text, len);
-    if (nul >= 0) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *order_events_OrderCreatedHeaders_print(const order_events_OrderCreatedHeaders *o)
-{
-    cJSON *j = order_events_OrderCreatedHeaders_to_json(o);
-    char *s = j ? order_events_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-order_events_OrderCancelled *order_events_OrderCancelled_new(void)
-{
-    return calloc(1, sizeof(order_events_OrderCancelled));
-}
-
-void order_events_OrderCancelled_init(order_events_OrderCancelled *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void order_events_OrderCancelled_free(order_events_OrderCancelled *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static order_events_OrderCancelled *order_events_OrderCancelled_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    order_events_OrderCancelled *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            o->has_id = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    order_events_OrderCancelled_free(o);
-    return NULL;
-}
-
-order_events_OrderCancelled *order_events_OrderCancelled_from_json(const cJSON *json, order_events_error *err)
-{
-    if (!order_events_OrderCancelled_validate(json, err))
-        return NULL;
-    order_events_OrderCancelled *o = order_events_OrderCancelled_build(json);
-    if (!o)
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build OrderCancelled: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *order_events_OrderCancelled_to_json(const order_events_OrderCancelled *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-order_events_OrderCancelled *order_events_OrderCancelled_parse(const char *text, size_t len, order_events_error *err)
-{
-    long nul = order_events_rt_text_nul(text, len);
-    if (nul >= 0) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    order_events_OrderCancelled *o = order_events_OrderCancelled_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *order_events_OrderCancelled_print(const order_events_OrderCancelled *o)
-{
-    cJSON *j = order_events_OrderCancelled_to_json(o);
-    char *s = j ? order_events_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T order_events_OrderCancelled
+static const order_events_field fd_OrderCancelled[] = {
+    F("id", id, OPT, NN, KS, NULL),
+};
+#undef T
+REC(OrderCancelled, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

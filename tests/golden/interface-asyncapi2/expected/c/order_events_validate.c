@@ -11,280 +11,88 @@
 
 #include <string.h>
 
-static bool order_events_v_orderCreated_payload(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
-static bool order_events_v_orderCancelled_payload_id(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
-static bool order_events_v_orderCreated_payload_total(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
-static bool order_events_v_orderCreated_headers(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
-static bool order_events_v_orderCreated_headers_source(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
-static bool order_events_v_orderCancelled_payload(const cJSON *x, const order_events_pseg *p, order_events_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const order_events_vcheck[])
+#define VVALS (const order_events_vval[])
+#define VNODES (const order_events_vnode *const[])
+#define F(flag) ORDER_EVENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool order_events_##N##_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&V, json, err); }
+#define CMP ORDER_EVENTS_C_CMP
+#define MIN ORDER_EVENTS_C_MIN
+#define MAX ORDER_EVENTS_C_MAX
+#define STR ORDER_EVENTS_VV_STR
+#define NUM ORDER_EVENTS_VV_NUM
+#define JSON ORDER_EVENTS_VV_JSON
+#define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool order_events_v_orderCreated_payload(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 64)) {
-        order_events_rt_report_type(c, p, "expected object", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 64)) {
-        ORDER_EVENTS_FAIL();
-    }
-    if (ORDER_EVENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            order_events_rt_report(c, p, "missing required property 'id'");
-            ORDER_EVENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const order_events_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!order_events_v_orderCancelled_payload_id(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!order_events_v_orderCreated_payload_total(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool order_events_v_orderCancelled_payload_id(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 16)) {
-        order_events_rt_report_type(c, p, "expected string", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 16)) {
-        ORDER_EVENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool order_events_v_orderCreated_payload_total(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 12)) {
-        order_events_rt_report_type(c, p, "expected number", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 12)) {
-        ORDER_EVENTS_FAIL();
-    }
-    if (ORDER_EVENTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            order_events_rt_report(c, p, "must be >= 0");
-            ORDER_EVENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool order_events_v_orderCreated_headers(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 64)) {
-        order_events_rt_report_type(c, p, "expected object", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 64)) {
-        ORDER_EVENTS_FAIL();
-    }
-    if (ORDER_EVENTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const order_events_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 113 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 100 && key[9] == '\0') { /* 9 bytes */
-                    if (!order_events_v_orderCancelled_payload_id(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!order_events_v_orderCreated_headers_source(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!order_events_v_orderCancelled_payload_id(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool order_events_v_orderCreated_headers_source(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 16)) {
-        order_events_rt_report_type(c, p, "expected string", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 16)) {
-        ORDER_EVENTS_FAIL();
-    }
-    if (!((ORDER_EVENTS_IS_STRING(x) && strcmp(x->valuestring, "web") == 0) || (ORDER_EVENTS_IS_STRING(x) && strcmp(x->valuestring, "shop") == 0) || false)) {
-        order_events_rt_report(c, p, "must be one of 'web', 'shop'");
-        ORDER_EVENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool order_events_v_orderCancelled_payload(const cJSON *x, const order_events_pseg *p, order_events_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= ORDER_EVENTS_MAX_DEPTH)
-        return order_events_rt_too_deep(c, p);
-    c->depth++;
-    if (!order_events_rt_type_in(x, 64)) {
-        order_events_rt_report_type(c, p, "expected object", x);
-        ORDER_EVENTS_FAIL();
-    } else if (!order_events_rt_int_fits(c, p, x, 64)) {
-        ORDER_EVENTS_FAIL();
-    }
-    if (ORDER_EVENTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const order_events_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!order_events_v_orderCancelled_payload_id(m, &seg, c))
-                        ORDER_EVENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const order_events_vnode v_orderCreated_payload;
+static const order_events_vnode v_orderCancelled_payload_id;
+static const order_events_vnode v_orderCreated_payload_total;
+static const order_events_vnode v_orderCreated_headers;
+static const order_events_vnode v_orderCreated_headers_source;
+static const order_events_vnode v_orderCancelled_payload;
+static const order_events_vprop vm_orderCreated_payload[] = {
+    { "id", &v_orderCancelled_payload_id},
+    { "total", &v_orderCreated_payload_total},
+};
+static const order_events_vnode v_orderCreated_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const order_events_vreq[]){
+        { "id", "missing required property 'id'"},
+        {NULL, NULL}},
+    MEMBERS(vm_orderCreated_payload),
+};
+static const order_events_vnode v_orderCancelled_payload_id = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const order_events_vnode v_orderCreated_payload_total = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const order_events_vprop vm_orderCreated_headers[] = {
+    { "requestId", &v_orderCancelled_payload_id},
+    { "source", &v_orderCreated_headers_source},
+    { "traceId", &v_orderCancelled_payload_id},
+};
+static const order_events_vnode v_orderCreated_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_orderCreated_headers),
+};
+static const order_events_vnode v_orderCreated_headers_source = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "web", 0},
+        {STR, "shop", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'web', 'shop'",
+};
+static const order_events_vprop vm_orderCancelled_payload[] = {
+    { "id", &v_orderCancelled_payload_id},
+};
+static const order_events_vnode v_orderCancelled_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_orderCancelled_payload),
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool order_events_OrderCreated_validate(const cJSON *json, order_events_error *err)
-{
-    order_events_vctx c = {err, 0};
-    if (err)
-        order_events_error_clear(err);
-    if (!json) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = order_events_rt_json_ok(&c, json) && order_events_v_orderCreated_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ORDER_EVENTS_ERR_INVALID;
-    return ok;
-}
-
-bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err)
-{
-    order_events_vctx c = {err, 0};
-    if (err)
-        order_events_error_clear(err);
-    if (!json) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = order_events_rt_json_ok(&c, json) && order_events_v_orderCreated_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ORDER_EVENTS_ERR_INVALID;
-    return ok;
-}
-
-bool order_events_OrderCreatedHeadersSource_validate(const cJSON *json, order_events_error *err)
-{
-    order_events_vctx c = {err, 0};
-    if (err)
-        order_events_error_clear(err);
-    if (!json) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = order_events_rt_json_ok(&c, json) && order_events_v_orderCreated_headers_source(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ORDER_EVENTS_ERR_INVALID;
-    return ok;
-}
-
-bool order_events_OrderCancelled_validate(const cJSON *json, order_events_error *err)
-{
-    order_events_vctx c = {err, 0};
-    if (err)
-        order_events_error_clear(err);
-    if (!json) {
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = order_events_rt_json_ok(&c, json) && order_events_v_orderCancelled_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = ORDER_EVENTS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(OrderCreated, v_orderCreated_payload)
+VALIDATOR(OrderCreatedHeaders, v_orderCreated_headers)
+VALIDATOR(OrderCreatedHeadersSource, v_orderCreated_headers_source)
+VALIDATOR(OrderCancelled, v_orderCancelled_payload)
 
 bool order_events_message_validate(order_events_message_type t, const cJSON *json, order_events_error *err)
 {

@@ -127,39 +127,38 @@ struct lamp_control_Switch {
 
 struct lamp_control_TracedHeaders {
     /** Trace of the request. */
-    char *trace_id;
-    bool has_trace_id;
+    char *trace_id; bool has_trace_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequest {
-    char *lamp_id;
-    bool has_lamp_id;
+    char *lamp_id; bool has_lamp_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequestHeaders {
     /** Trace of the request. */
-    char *trace_id;
-    bool has_trace_id;
+    char *trace_id; bool has_trace_id;
     /** Where to send the reply. */
     char *reply_to;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusReply {
-    bool on;
-    bool has_on;
+    bool on; bool has_on;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Switch (object) */
 bool lamp_control_Switch_validate(const cJSON *json, lamp_control_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 lamp_control_Switch *lamp_control_Switch_new(void);
 void lamp_control_Switch_init(lamp_control_Switch *v);
 lamp_control_Switch *lamp_control_Switch_from_json(const cJSON *json, lamp_control_error *err);
@@ -170,9 +169,6 @@ char *lamp_control_Switch_print(const lamp_control_Switch *v);
 
 /* TracedHeaders (object) */
 bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 lamp_control_TracedHeaders *lamp_control_TracedHeaders_new(void);
 void lamp_control_TracedHeaders_init(lamp_control_TracedHeaders *v);
 lamp_control_TracedHeaders *lamp_control_TracedHeaders_from_json(const cJSON *json, lamp_control_error *err);
@@ -183,9 +179,6 @@ char *lamp_control_TracedHeaders_print(const lamp_control_TracedHeaders *v);
 
 /* StatusRequest (object) */
 bool lamp_control_StatusRequest_validate(const cJSON *json, lamp_control_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 lamp_control_StatusRequest *lamp_control_StatusRequest_new(void);
 void lamp_control_StatusRequest_init(lamp_control_StatusRequest *v);
 lamp_control_StatusRequest *lamp_control_StatusRequest_from_json(const cJSON *json, lamp_control_error *err);
@@ -196,9 +189,6 @@ char *lamp_control_StatusRequest_print(const lamp_control_StatusRequest *v);
 
 /* StatusRequestHeaders (object) */
 bool lamp_control_StatusRequestHeaders_validate(const cJSON *json, lamp_control_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_new(void);
 void lamp_control_StatusRequestHeaders_init(lamp_control_StatusRequestHeaders *v);
 lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_from_json(const cJSON *json, lamp_control_error *err);
@@ -209,9 +199,6 @@ char *lamp_control_StatusRequestHeaders_print(const lamp_control_StatusRequestHe
 
 /* StatusReply (object) */
 bool lamp_control_StatusReply_validate(const cJSON *json, lamp_control_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 lamp_control_StatusReply *lamp_control_StatusReply_new(void);
 void lamp_control_StatusReply_init(lamp_control_StatusReply *v);
 lamp_control_StatusReply *lamp_control_StatusReply_from_json(const cJSON *json, lamp_control_error *err);

@@ -34,7 +34,109 @@ typedef struct lamp_control_vctx {
     int depth;
 } lamp_control_vctx;
 
-typedef bool (*lamp_control_vfn)(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; lamp_control_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct lamp_control_vnode lamp_control_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    LAMP_CONTROL_VF_TRUE = 1,
+    LAMP_CONTROL_VF_FALSE = 2,
+    LAMP_CONTROL_VF_INVALID = 4,
+    LAMP_CONTROL_VF_REF = 8,
+    LAMP_CONTROL_VF_TYPE = 16,   /* type */
+    LAMP_CONTROL_VF_VALUE = 32,  /* enum, const */
+    LAMP_CONTROL_VF_NUM = 64,    /* number checks */
+    LAMP_CONTROL_VF_STR = 128,   /* string checks */
+    LAMP_CONTROL_VF_ARR = 256,   /* array checks */
+    LAMP_CONTROL_VF_OBJ = 512,   /* object checks */
+    LAMP_CONTROL_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    LAMP_CONTROL_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    LAMP_CONTROL_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { LAMP_CONTROL_VV_STR = 1, LAMP_CONTROL_VV_NUM, LAMP_CONTROL_VV_TRUE, LAMP_CONTROL_VV_FALSE, LAMP_CONTROL_VV_NULL, LAMP_CONTROL_VV_JSON };
+typedef struct lamp_control_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} lamp_control_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    LAMP_CONTROL_C_CMP = 1,
+    LAMP_CONTROL_C_MULT,
+    LAMP_CONTROL_C_INT32,
+    LAMP_CONTROL_C_INT64,
+    LAMP_CONTROL_C_MIN,
+    LAMP_CONTROL_C_MAX,
+    LAMP_CONTROL_C_PATTERN,
+    LAMP_CONTROL_C_FORMAT
+};
+typedef struct lamp_control_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} lamp_control_vcheck;
+typedef struct lamp_control_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} lamp_control_vreq;
+typedef struct lamp_control_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const lamp_control_vnode *fn;
+} lamp_control_vprop;
+typedef struct lamp_control_vpat { /* patternProperties */
+    int pattern;
+    const lamp_control_vnode *fn;
+} lamp_control_vpat;
+typedef struct lamp_control_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const lamp_control_vreq *requires;
+    const lamp_control_vnode *fn;
+} lamp_control_vdep;
+typedef struct lamp_control_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const lamp_control_vnode *fn;
+} lamp_control_vtuple;
+struct lamp_control_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const lamp_control_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const lamp_control_vval *enum_vals;
+    const char *enum_msg;
+    const lamp_control_vval *const_val;
+    const char *const_msg;
+    const lamp_control_vcheck *num, *str, *count, *props;
+    bool unique;
+    const lamp_control_vnode *items;
+    const lamp_control_vtuple *tuple;
+    bool add_items_false;
+    const lamp_control_vnode *add_items, *contains;
+    const lamp_control_vreq *required;
+    const lamp_control_vprop *members;
+    size_t nmembers;
+    const lamp_control_vpat *patterns;
+    bool add_false;
+    const lamp_control_vnode *add, *names;
+    const lamp_control_vdep *deps;
+    const lamp_control_vnode *const *all_of, *const *any_of, *const *one_of;
+    const lamp_control_vnode *not_;
+    bool has_if;
+    const lamp_control_vnode *if_, *then_, *else_;
+};
+bool lamp_control_rt_vnode(const lamp_control_vnode *v, const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool lamp_control_rt_validate(const lamp_control_vnode *v, const cJSON *json, lamp_control_error *err);
+/* The verdict only (no errors): union options. */
+bool lamp_control_rt_vmatch(const lamp_control_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define LAMP_CONTROL_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool lamp_control_rt_int32(double d);
 bool lamp_control_rt_int64(double d);
 bool lamp_control_rt_unique(const cJSON *x, int *i, int *j);
 int lamp_control_rt_match(lamp_control_vctx *c, const lamp_control_pseg *p, int pattern, const char *s);
-bool lamp_control_rt_property_names(lamp_control_vctx *c, const lamp_control_pseg *p, const cJSON *member, lamp_control_vfn fn);
+bool lamp_control_rt_property_names(lamp_control_vctx *c, const lamp_control_pseg *p, const cJSON *member, const lamp_control_vnode *fn);
 bool lamp_control_rt_format_date_time(const char *s);
 bool lamp_control_rt_format_date(const char *s);
 bool lamp_control_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool lamp_control_rt_format_uri(const char *s);
 bool lamp_control_rt_format_uuid(const char *s);
 bool lamp_control_rt_format_regex(const char *s);
 char *lamp_control_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { LAMP_CONTROL_S_SCALAR, LAMP_CONTROL_S_LIST, LAMP_CONTROL_S_DICT };
+enum {
+    LAMP_CONTROL_K_STRING,
+    LAMP_CONTROL_K_INTEGER,
+    LAMP_CONTROL_K_NUMBER,
+    LAMP_CONTROL_K_BOOLEAN,
+    LAMP_CONTROL_K_JSON,
+    LAMP_CONTROL_K_ENUM,
+    LAMP_CONTROL_K_OBJ,
+    LAMP_CONTROL_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct lamp_control_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} lamp_control_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct lamp_control_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} lamp_control_field;
+
+typedef struct lamp_control_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const lamp_control_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, lamp_control_error *err);
+} lamp_control_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct lamp_control_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} lamp_control_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct lamp_control_union_desc {
+    const char *name;
+    size_t size, as;
+    const lamp_control_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, lamp_control_error *err);
+} lamp_control_union_desc;
+
+const char *lamp_control_rt_enum_name(const lamp_control_enum_desc *d, int v);
+bool lamp_control_rt_enum_value(const lamp_control_enum_desc *d, const char *s, int *out);
+void *lamp_control_rt_rec_new(const lamp_control_rec_desc *d);
+void lamp_control_rt_rec_free(const lamp_control_rec_desc *d, void *o);
+void *lamp_control_rt_rec_from_json(const lamp_control_rec_desc *d, const cJSON *json, lamp_control_error *err);
+cJSON *lamp_control_rt_rec_to_json(const lamp_control_rec_desc *d, const void *o);
+void lamp_control_rt_union_free(const lamp_control_union_desc *d, void *o);
+void *lamp_control_rt_union_from_json(const lamp_control_union_desc *d, const cJSON *json, lamp_control_error *err);
+cJSON *lamp_control_rt_union_to_json(const lamp_control_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *lamp_control_rt_parse_text(const char *text, size_t len, lamp_control_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *lamp_control_rt_print_tree(cJSON *j);
+
 void lamp_control_rt_set_error(lamp_control_error *err, lamp_control_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC LAMP_CONTROL_S_SCALAR
+#define SL LAMP_CONTROL_S_LIST
+#define SD LAMP_CONTROL_S_DICT
+#define KS LAMP_CONTROL_K_STRING
+#define KI LAMP_CONTROL_K_INTEGER
+#define KN LAMP_CONTROL_K_NUMBER
+#define KB LAMP_CONTROL_K_BOOLEAN
+#define KJ LAMP_CONTROL_K_JSON
+#define KE LAMP_CONTROL_K_ENUM
+#define KO LAMP_CONTROL_K_OBJ
+#define KU LAMP_CONTROL_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    lamp_control_##N *lamp_control_##N##_from_json(const cJSON *json, lamp_control_error *err)                \
+    {                                                                                                      \
+        return lamp_control_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *lamp_control_##N##_to_json(const lamp_control_##N *o) { return lamp_control_rt_##K##_to_json(&D##_##N, o); } \
+    void lamp_control_##N##_free(lamp_control_##N *o) { lamp_control_rt_##K##_free(&D##_##N, o); }           \
+    lamp_control_##N *lamp_control_##N##_parse(const char *text, size_t len, lamp_control_error *err)         \
+    {                                                                                                      \
+        cJSON *json = lamp_control_rt_parse_text(text, len, err);                                           \
+        lamp_control_##N *o = json ? lamp_control_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *lamp_control_##N##_print(const lamp_control_##N *o) { return lamp_control_rt_print_tree(lamp_control_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const lamp_control_rec_desc rd_##N = {#N, sizeof(lamp_control_##N), offsetof(lamp_control_##N, extra_json), fd_##N, \
+                                         count, lamp_control_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    lamp_control_##N *lamp_control_##N##_new(void) { return calloc(1, sizeof(lamp_control_##N)); }            \
+    void lamp_control_##N##_init(lamp_control_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -39,733 +87,49 @@ bool lamp_control_message_type_from_string(const char *s, lamp_control_message_t
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static lamp_control_Switch *lamp_control_Switch_build(const cJSON *json);
-static lamp_control_TracedHeaders *lamp_control_TracedHeaders_build(const cJSON *json);
-static lamp_control_StatusRequest *lamp_control_StatusRequest_build(const cJSON *json);
-static lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_build(const cJSON *json);
-static lamp_control_StatusReply *lamp_control_StatusReply_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const lamp_control_rec_desc rd_Switch;
+static const lamp_control_rec_desc rd_TracedHeaders;
+static const lamp_control_rec_desc rd_StatusRequest;
+static const lamp_control_rec_desc rd_StatusRequestHeaders;
+static const lamp_control_rec_desc rd_StatusReply;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = lamp_control_rt_strdup(v->valuestring)) != NULL;
-}
+#define T lamp_control_Switch
+static const lamp_control_field fd_Switch[] = {
+    F("lampId", lamp_id, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Switch, 1)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T lamp_control_TracedHeaders
+static const lamp_control_field fd_TracedHeaders[] = {
+    F("traceId", trace_id, OPT, NN, KS, NULL),
+};
+#undef T
+REC(TracedHeaders, 1)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T lamp_control_StatusRequest
+static const lamp_control_field fd_StatusRequest[] = {
+    F("lampId", lamp_id, OPT, NN, KS, NULL),
+};
+#undef T
+REC(StatusRequest, 1)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
+#define T lamp_control_StatusRequestHeaders
+static const lamp_control_field fd_StatusRequestHeaders[] = {
+    F("traceId", trace_id, OPT, NN, KS, NULL),
+    F("replyTo", reply_to, REQ, NN, KS, NULL),
+};
+#undef T
+REC(StatusRequestHeaders, 2)
 
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Switch(lamp_control_Switch **dst, const cJSON *v) { return (*dst = lamp_control_Switch_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Switch(lamp_control_Switch *const *src)
-{
-    return *src ? lamp_control_Switch_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Switch(lamp_control_Switch **p) { lamp_control_Switch_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_TracedHeaders(lamp_control_TracedHeaders **dst, const cJSON *v) { return (*dst = lamp_control_TracedHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_TracedHeaders(lamp_control_TracedHeaders *const *src)
-{
-    return *src ? lamp_control_TracedHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_TracedHeaders(lamp_control_TracedHeaders **p) { lamp_control_TracedHeaders_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_StatusRequest(lamp_control_StatusRequest **dst, const cJSON *v) { return (*dst = lamp_control_StatusRequest_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_StatusRequest(lamp_control_StatusRequest *const *src)
-{
-    return *src ? lamp_control_StatusRequest_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_StatusRequest(lamp_control_StatusRequest **p) { lamp_control_StatusRequest_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_StatusRequestHeaders(lamp_control_StatusRequestHeaders **dst, const cJSON *v) { return (*dst = lamp_control_StatusRequestHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_StatusRequestHeaders(lamp_control_StatusRequestHeaders *const *src)
-{
-    return *src ? lamp_control_StatusRequestHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_StatusRequestHeaders(lamp_control_StatusRequestHeaders **p) { lamp_control_StatusRequestHeaders_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_StatusReply(lamp_control_StatusReply **dst, const cJSON *v) { return (*dst = lamp_control_StatusReply_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_StatusReply(lamp_control_StatusReply *const *src)
-{
-    return *src ? lamp_control_StatusReply_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_StatusReply(lamp_control_StatusReply **p) { lamp_control_StatusReply_free(*p); }
-
-lamp_control_Switch *lamp_control_Switch_new(void)
-{
-    return calloc(1, sizeof(lamp_control_Switch));
-}
-
-void lamp_control_Switch_init(lamp_control_Switch *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void lamp_control_Switch_free(lamp_control_Switch *o)
-{
-    if (!o)
-        return;
-    free_string(&o->lamp_id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static lamp_control_Switch *lamp_control_Switch_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    lamp_control_Switch *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "lampId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->lamp_id, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    lamp_control_Switch_free(o);
-    return NULL;
-}
-
-lamp_control_Switch *lamp_control_Switch_from_json(const cJSON *json, lamp_control_error *err)
-{
-    if (!lamp_control_Switch_validate(json, err))
-        return NULL;
-    lamp_control_Switch *o = lamp_control_Switch_build(json);
-    if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build Switch: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *lamp_control_Switch_to_json(const lamp_control_Switch *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->lamp_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lampId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-lamp_control_Switch *lamp_control_Switch_parse(const char *text, size_t len, lamp_control_error *err)
-{
-    long nul = lamp_control_rt_text_nul(text, len);
-    if (nul >= 0) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    lamp_control_Switch *o = lamp_control_Switch_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *lamp_control_Switch_print(const lamp_control_Switch *o)
-{
-    cJSON *j = lamp_control_Switch_to_json(o);
-    char *s = j ? lamp_control_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_new(void)
-{
-    return calloc(1, sizeof(lamp_control_TracedHeaders));
-}
-
-void lamp_control_TracedHeaders_init(lamp_control_TracedHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void lamp_control_TracedHeaders_free(lamp_control_TracedHeaders *o)
-{
-    if (!o)
-        return;
-    free_string(&o->trace_id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static lamp_control_TracedHeaders *lamp_control_TracedHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    lamp_control_TracedHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "traceId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->trace_id, m))
-                goto fail;
-            o->has_trace_id = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    lamp_control_TracedHeaders_free(o);
-    return NULL;
-}
-
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_from_json(const cJSON *json, lamp_control_error *err)
-{
-    if (!lamp_control_TracedHeaders_validate(json, err))
-        return NULL;
-    lamp_control_TracedHeaders *o = lamp_control_TracedHeaders_build(json);
-    if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build TracedHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *lamp_control_TracedHeaders_to_json(const lamp_control_TracedHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_trace_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->trace_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "traceId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_parse(const char *text, size_t len, lamp_control_error *err)
-{
-    long nul = lamp_control_rt_text_nul(text, len);
-    if (nul >= 0) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    lamp_control_TracedHeaders *o = lamp_control_TracedHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *lamp_control_TracedHeaders_print(const lamp_control_TracedHeaders *o)
-{
-    cJSON *j = lamp_control_TracedHeaders_to_json(o);
-    char *s = j ? lamp_control_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-lamp_control_StatusRequest *lamp_control_StatusRequest_new(void)
-{
-    return calloc(1, sizeof(lamp_control_StatusRequest));
-}
-
-void lamp_control_StatusRequest_init(lamp_control_StatusRequest *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void lamp_control_StatusRequest_free(lamp_control_StatusRequest *o)
-{
-    if (!o)
-        return;
-    free_string(&o->lamp_id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static lamp_control_StatusRequest *lamp_control_StatusRequest_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    lamp_control_StatusRequest *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "lampId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->lamp_id, m))
-                goto fail;
-            o->has_lamp_id = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    lamp_control_StatusRequest_free(o);
-    return NULL;
-}
-
-lamp_control_StatusRequest *lamp_control_StatusRequest_from_json(const cJSON *json, lamp_control_error *err)
-{
-    if (!lamp_control_StatusRequest_validate(json, err))
-        return NULL;
-    lamp_control_StatusRequest *o = lamp_control_StatusRequest_build(json);
-    if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build StatusRequest: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *lamp_control_StatusRequest_to_json(const lamp_control_StatusRequest *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_lamp_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->lamp_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lampId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-lamp_control_StatusRequest *lamp_control_StatusRequest_parse(const char *text, size_t len, lamp_control_error *err)
-{
-    long nul = lamp_control_rt_text_nul(text, len);
-    if (nul >= 0) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    lamp_control_StatusRequest *o = lamp_control_StatusRequest_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *lamp_control_StatusRequest_print(const lamp_control_StatusRequest *o)
-{
-    cJSON *j = lamp_control_StatusRequest_to_json(o);
-    char *s = j ? lamp_control_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_new(void)
-{
-    return calloc(1, sizeof(lamp_control_StatusRequestHeaders));
-}
-
-void lamp_control_StatusRequestHeaders_init(lamp_control_StatusRequestHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void lamp_control_StatusRequestHeaders_free(lamp_control_StatusRequestHeaders *o)
-{
-    if (!o)
-        return;
-    free_string(&o->trace_id);
-    free_string(&o->reply_to);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    lamp_control_StatusRequestHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "traceId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->trace_id, m))
-                goto fail;
-            o->has_trace_id = true;
-            continue;
-        }
-        if (strcmp(key, "replyTo") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->reply_to, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    lamp_control_StatusRequestHeaders_free(o);
-    return NULL;
-}
-
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_from_json(const cJSON *json, lamp_control_error *err)
-{
-    if (!lamp_control_StatusRequestHeaders_validate(json, err))
-        return NULL;
-    lamp_control_StatusRequestHeaders *o = lamp_control_StatusRequestHeaders_build(json);
-    if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build StatusRequestHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *lamp_control_StatusRequestHeaders_to_json(const lamp_control_StatusRequestHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_trace_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->trace_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "traceId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->reply_to);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "replyTo", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_parse(const char *text, size_t len, lamp_control_error *err)
-{
-    long nul = lamp_control_rt_text_nul(text, len);
-    if (nul >= 0) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    lamp_control_StatusRequestHeaders *o = lamp_control_StatusRequestHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *lamp_control_StatusRequestHeaders_print(const lamp_control_StatusRequestHeaders *o)
-{
-    cJSON *j = lamp_control_StatusRequestHeaders_to_json(o);
-    char *s = j ? lamp_control_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-lamp_control_StatusReply *lamp_control_StatusReply_new(void)
-{
-    return calloc(1, sizeof(lamp_control_StatusReply));
-}
-
-void lamp_control_StatusReply_init(lamp_control_StatusReply *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void lamp_control_StatusReply_free(lamp_control_StatusReply *o)
-{
-    if (!o)
-        return;
-    free_boolean(&o->on);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static lamp_control_StatusReply *lamp_control_StatusReply_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    lamp_control_StatusReply *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "on") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_boolean(&o->on, m))
-                goto fail;
-            o->has_on = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    lamp_control_StatusReply_free(o);
-    return NULL;
-}
-
-lamp_control_StatusReply *lamp_control_StatusReply_from_json(const cJSON *json, lamp_control_error *err)
-{
-    if (!lamp_control_StatusReply_validate(json, err))
-        return NULL;
-    lamp_control_StatusReply *o = lamp_control_StatusReply_build(json);
-    if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build StatusReply: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *lamp_control_StatusReply_to_json(const lamp_control_StatusReply *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_on) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->on);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "on", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-lamp_control_StatusReply *lamp_control_StatusReply_parse(const char *text, size_t len, lamp_control_error *err)
-{
-    long nul = lamp_control_rt_text_nul(text, len);
-    if (nul >= 0) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    lamp_control_StatusReply *o = lamp_control_StatusReply_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *lamp_control_StatusReply_print(const lamp_control_StatusReply *o)
-{
-    cJSON *j = lamp_control_StatusReply_to_json(o);
-    char *s = j ? lamp_control_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T lamp_control_StatusReply
+static const lamp_control_field fd_StatusReply[] = {
+    F("on", on, OPT, NN, KB, NULL),
+};
+#undef T
+REC(StatusReply, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

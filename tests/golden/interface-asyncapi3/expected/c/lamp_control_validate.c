@@ -11,360 +11,103 @@
 
 #include <string.h>
 
-static bool lamp_control_v_switch_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_messageTraits_traced_headers_traceId(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_messageTraits_traced_headers(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_statusRequest_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_statusRequest_headers(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_statusRequest_headers_replyTo(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_statusReply_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
-static bool lamp_control_v_statusReply_payload_on(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const lamp_control_vcheck[])
+#define VVALS (const lamp_control_vval[])
+#define VNODES (const lamp_control_vnode *const[])
+#define F(flag) LAMP_CONTROL_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool lamp_control_##N##_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&V, json, err); }
+#define CMP LAMP_CONTROL_C_CMP
+#define MIN LAMP_CONTROL_C_MIN
+#define MAX LAMP_CONTROL_C_MAX
+#define STR LAMP_CONTROL_VV_STR
+#define NUM LAMP_CONTROL_VV_NUM
+#define JSON LAMP_CONTROL_VV_JSON
+#define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool lamp_control_v_switch_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 64)) {
-        lamp_control_rt_report_type(c, p, "expected object", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 64)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "lampId")) {
-            lamp_control_rt_report(c, p, "missing required property 'lampId'");
-            LAMP_CONTROL_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const lamp_control_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!lamp_control_v_messageTraits_traced_headers_traceId(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_messageTraits_traced_headers_traceId(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 16)) {
-        lamp_control_rt_report_type(c, p, "expected string", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 16)) {
-        LAMP_CONTROL_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_messageTraits_traced_headers(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 64)) {
-        lamp_control_rt_report_type(c, p, "expected object", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 64)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const lamp_control_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 116:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!lamp_control_v_messageTraits_traced_headers_traceId(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_statusRequest_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 64)) {
-        lamp_control_rt_report_type(c, p, "expected object", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 64)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const lamp_control_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!lamp_control_v_messageTraits_traced_headers_traceId(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_statusRequest_headers(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 64)) {
-        lamp_control_rt_report_type(c, p, "expected object", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 64)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "replyTo")) {
-            lamp_control_rt_report(c, p, "missing required property 'replyTo'");
-            LAMP_CONTROL_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const lamp_control_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 121 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 111 && key[7] == '\0') { /* 7 bytes */
-                    if (!lamp_control_v_statusRequest_headers_replyTo(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!lamp_control_v_messageTraits_traced_headers_traceId(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_statusRequest_headers_replyTo(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 16)) {
-        lamp_control_rt_report_type(c, p, "expected string", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 16)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)lamp_control_rt_utf8_len(s);
-        if (len > 200.0) {
-            lamp_control_rt_report(c, p, "must be at most 200 characters");
-            LAMP_CONTROL_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_statusReply_payload(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 64)) {
-        lamp_control_rt_report_type(c, p, "expected object", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 64)) {
-        LAMP_CONTROL_FAIL();
-    }
-    if (LAMP_CONTROL_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const lamp_control_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 111:
-                if ((unsigned char)key[1] == 110 && key[2] == '\0') { /* 2 bytes */
-                    if (!lamp_control_v_statusReply_payload_on(m, &seg, c))
-                        LAMP_CONTROL_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool lamp_control_v_statusReply_payload_on(const cJSON *x, const lamp_control_pseg *p, lamp_control_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LAMP_CONTROL_MAX_DEPTH)
-        return lamp_control_rt_too_deep(c, p);
-    c->depth++;
-    if (!lamp_control_rt_type_in(x, 2)) {
-        lamp_control_rt_report_type(c, p, "expected boolean", x);
-        LAMP_CONTROL_FAIL();
-    } else if (!lamp_control_rt_int_fits(c, p, x, 2)) {
-        LAMP_CONTROL_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const lamp_control_vnode v_switch_payload;
+static const lamp_control_vnode v_messageTraits_traced_headers_traceId;
+static const lamp_control_vnode v_messageTraits_traced_headers;
+static const lamp_control_vnode v_statusRequest_payload;
+static const lamp_control_vnode v_statusRequest_headers;
+static const lamp_control_vnode v_statusRequest_headers_replyTo;
+static const lamp_control_vnode v_statusReply_payload;
+static const lamp_control_vnode v_statusReply_payload_on;
+static const lamp_control_vprop vm_switch_payload[] = {
+    { "lampId", &v_messageTraits_traced_headers_traceId},
+};
+static const lamp_control_vnode v_switch_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const lamp_control_vreq[]){
+        { "lampId", "missing required property 'lampId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_switch_payload),
+};
+static const lamp_control_vnode v_messageTraits_traced_headers_traceId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const lamp_control_vprop vm_messageTraits_traced_headers[] = {
+    { "traceId", &v_messageTraits_traced_headers_traceId},
+};
+static const lamp_control_vnode v_messageTraits_traced_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_messageTraits_traced_headers),
+};
+static const lamp_control_vprop vm_statusRequest_payload[] = {
+    { "lampId", &v_messageTraits_traced_headers_traceId},
+};
+static const lamp_control_vnode v_statusRequest_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_statusRequest_payload),
+};
+static const lamp_control_vprop vm_statusRequest_headers[] = {
+    { "replyTo", &v_statusRequest_headers_replyTo},
+    { "traceId", &v_messageTraits_traced_headers_traceId},
+};
+static const lamp_control_vnode v_statusRequest_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const lamp_control_vreq[]){
+        { "replyTo", "missing required property 'replyTo'"},
+        {NULL, NULL}},
+    MEMBERS(vm_statusRequest_headers),
+};
+static const lamp_control_vnode v_statusRequest_headers_replyTo = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
+        CEND},
+};
+static const lamp_control_vprop vm_statusReply_payload[] = {
+    { "on", &v_statusReply_payload_on},
+};
+static const lamp_control_vnode v_statusReply_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_statusReply_payload),
+};
+static const lamp_control_vnode v_statusReply_payload_on = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool lamp_control_Switch_validate(const cJSON *json, lamp_control_error *err)
-{
-    lamp_control_vctx c = {err, 0};
-    if (err)
-        lamp_control_error_clear(err);
-    if (!json) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = lamp_control_rt_json_ok(&c, json) && lamp_control_v_switch_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LAMP_CONTROL_ERR_INVALID;
-    return ok;
-}
-
-bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err)
-{
-    lamp_control_vctx c = {err, 0};
-    if (err)
-        lamp_control_error_clear(err);
-    if (!json) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = lamp_control_rt_json_ok(&c, json) && lamp_control_v_messageTraits_traced_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LAMP_CONTROL_ERR_INVALID;
-    return ok;
-}
-
-bool lamp_control_StatusRequest_validate(const cJSON *json, lamp_control_error *err)
-{
-    lamp_control_vctx c = {err, 0};
-    if (err)
-        lamp_control_error_clear(err);
-    if (!json) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = lamp_control_rt_json_ok(&c, json) && lamp_control_v_statusRequest_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LAMP_CONTROL_ERR_INVALID;
-    return ok;
-}
-
-bool lamp_control_StatusRequestHeaders_validate(const cJSON *json, lamp_control_error *err)
-{
-    lamp_control_vctx c = {err, 0};
-    if (err)
-        lamp_control_error_clear(err);
-    if (!json) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = lamp_control_rt_json_ok(&c, json) && lamp_control_v_statusRequest_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LAMP_CONTROL_ERR_INVALID;
-    return ok;
-}
-
-bool lamp_control_StatusReply_validate(const cJSON *json, lamp_control_error *err)
-{
-    lamp_control_vctx c = {err, 0};
-    if (err)
-        lamp_control_error_clear(err);
-    if (!json) {
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = lamp_control_rt_json_ok(&c, json) && lamp_control_v_statusReply_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LAMP_CONTROL_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Switch, v_switch_payload)
+VALIDATOR(TracedHeaders, v_messageTraits_traced_headers)
+VALIDATOR(StatusRequest, v_statusRequest_payload)
+VALIDATOR(StatusRequestHeaders, v_statusRequest_headers)
+VALIDATOR(StatusReply, v_statusReply_payload)
 
 bool lamp_control_message_validate(lamp_control_message_type t, const cJSON *json, lamp_control_error *err)
 {

@@ -129,28 +129,28 @@ typedef struct weather_report_Reading weather_report_Reading;
 struct weather_report_WeatherReport {
     /** Station code. */
     char *station;
-    struct weather_report_Reading **readings;
-    size_t readings_count;
-    char *issued_at;
-    bool has_issued_at;
+    struct weather_report_Reading **readings; size_t readings_count;
+    char *issued_at; bool has_issued_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct weather_report_Reading {
     weather_report_ReadingKind kind;
     double value;
-    char *unit;
-    bool has_unit;
+    char *unit; bool has_unit;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* WeatherReport (object) */
 bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 weather_report_WeatherReport *weather_report_WeatherReport_new(void);
 void weather_report_WeatherReport_init(weather_report_WeatherReport *v);
 weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err);
@@ -161,9 +161,6 @@ char *weather_report_WeatherReport_print(const weather_report_WeatherReport *v);
 
 /* Reading (object) */
 bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 weather_report_Reading *weather_report_Reading_new(void);
 void weather_report_Reading_init(weather_report_Reading *v);
 weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err);

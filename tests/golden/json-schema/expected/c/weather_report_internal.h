@@ -34,7 +34,109 @@ typedef struct weather_report_vctx {
     int depth;
 } weather_report_vctx;
 
-typedef bool (*weather_report_vfn)(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; weather_report_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct weather_report_vnode weather_report_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    WEATHER_REPORT_VF_TRUE = 1,
+    WEATHER_REPORT_VF_FALSE = 2,
+    WEATHER_REPORT_VF_INVALID = 4,
+    WEATHER_REPORT_VF_REF = 8,
+    WEATHER_REPORT_VF_TYPE = 16,   /* type */
+    WEATHER_REPORT_VF_VALUE = 32,  /* enum, const */
+    WEATHER_REPORT_VF_NUM = 64,    /* number checks */
+    WEATHER_REPORT_VF_STR = 128,   /* string checks */
+    WEATHER_REPORT_VF_ARR = 256,   /* array checks */
+    WEATHER_REPORT_VF_OBJ = 512,   /* object checks */
+    WEATHER_REPORT_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    WEATHER_REPORT_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    WEATHER_REPORT_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { WEATHER_REPORT_VV_STR = 1, WEATHER_REPORT_VV_NUM, WEATHER_REPORT_VV_TRUE, WEATHER_REPORT_VV_FALSE, WEATHER_REPORT_VV_NULL, WEATHER_REPORT_VV_JSON };
+typedef struct weather_report_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} weather_report_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    WEATHER_REPORT_C_CMP = 1,
+    WEATHER_REPORT_C_MULT,
+    WEATHER_REPORT_C_INT32,
+    WEATHER_REPORT_C_INT64,
+    WEATHER_REPORT_C_MIN,
+    WEATHER_REPORT_C_MAX,
+    WEATHER_REPORT_C_PATTERN,
+    WEATHER_REPORT_C_FORMAT
+};
+typedef struct weather_report_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} weather_report_vcheck;
+typedef struct weather_report_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} weather_report_vreq;
+typedef struct weather_report_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const weather_report_vnode *fn;
+} weather_report_vprop;
+typedef struct weather_report_vpat { /* patternProperties */
+    int pattern;
+    const weather_report_vnode *fn;
+} weather_report_vpat;
+typedef struct weather_report_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const weather_report_vreq *requires;
+    const weather_report_vnode *fn;
+} weather_report_vdep;
+typedef struct weather_report_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const weather_report_vnode *fn;
+} weather_report_vtuple;
+struct weather_report_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const weather_report_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const weather_report_vval *enum_vals;
+    const char *enum_msg;
+    const weather_report_vval *const_val;
+    const char *const_msg;
+    const weather_report_vcheck *num, *str, *count, *props;
+    bool unique;
+    const weather_report_vnode *items;
+    const weather_report_vtuple *tuple;
+    bool add_items_false;
+    const weather_report_vnode *add_items, *contains;
+    const weather_report_vreq *required;
+    const weather_report_vprop *members;
+    size_t nmembers;
+    const weather_report_vpat *patterns;
+    bool add_false;
+    const weather_report_vnode *add, *names;
+    const weather_report_vdep *deps;
+    const weather_report_vnode *const *all_of, *const *any_of, *const *one_of;
+    const weather_report_vnode *not_;
+    bool has_if;
+    const weather_report_vnode *if_, *then_, *else_;
+};
+bool weather_report_rt_vnode(const weather_report_vnode *v, const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool weather_report_rt_validate(const weather_report_vnode *v, const cJSON *json, weather_report_error *err);
+/* The verdict only (no errors): union options. */
+bool weather_report_rt_vmatch(const weather_report_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define WEATHER_REPORT_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool weather_report_rt_int32(double d);
 bool weather_report_rt_int64(double d);
 bool weather_report_rt_unique(const cJSON *x, int *i, int *j);
 int weather_report_rt_match(weather_report_vctx *c, const weather_report_pseg *p, int pattern, const char *s);
-bool weather_report_rt_property_names(weather_report_vctx *c, const weather_report_pseg *p, const cJSON *member, weather_report_vfn fn);
+bool weather_report_rt_property_names(weather_report_vctx *c, const weather_report_pseg *p, const cJSON *member, const weather_report_vnode *fn);
 bool weather_report_rt_format_date_time(const char *s);
 bool weather_report_rt_format_date(const char *s);
 bool weather_report_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool weather_report_rt_format_uri(const char *s);
 bool weather_report_rt_format_uuid(const char *s);
 bool weather_report_rt_format_regex(const char *s);
 char *weather_report_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { WEATHER_REPORT_S_SCALAR, WEATHER_REPORT_S_LIST, WEATHER_REPORT_S_DICT };
+enum {
+    WEATHER_REPORT_K_STRING,
+    WEATHER_REPORT_K_INTEGER,
+    WEATHER_REPORT_K_NUMBER,
+    WEATHER_REPORT_K_BOOLEAN,
+    WEATHER_REPORT_K_JSON,
+    WEATHER_REPORT_K_ENUM,
+    WEATHER_REPORT_K_OBJ,
+    WEATHER_REPORT_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct weather_report_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} weather_report_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct weather_report_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} weather_report_field;
+
+typedef struct weather_report_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const weather_report_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, weather_report_error *err);
+} weather_report_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct weather_report_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} weather_report_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct weather_report_union_desc {
+    const char *name;
+    size_t size, as;
+    const weather_report_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, weather_report_error *err);
+} weather_report_union_desc;
+
+const char *weather_report_rt_enum_name(const weather_report_enum_desc *d, int v);
+bool weather_report_rt_enum_value(const weather_report_enum_desc *d, const char *s, int *out);
+void *weather_report_rt_rec_new(const weather_report_rec_desc *d);
+void weather_report_rt_rec_free(const weather_report_rec_desc *d, void *o);
+void *weather_report_rt_rec_from_json(const weather_report_rec_desc *d, const cJSON *json, weather_report_error *err);
+cJSON *weather_report_rt_rec_to_json(const weather_report_rec_desc *d, const void *o);
+void weather_report_rt_union_free(const weather_report_union_desc *d, void *o);
+void *weather_report_rt_union_from_json(const weather_report_union_desc *d, const cJSON *json, weather_report_error *err);
+cJSON *weather_report_rt_union_to_json(const weather_report_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *weather_report_rt_parse_text(const char *text, size_t len, weather_report_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *weather_report_rt_print_tree(cJSON *j);
+
 void weather_report_rt_set_error(weather_report_error *err, weather_report_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,36 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC WEATHER_REPORT_S_SCALAR
+#define SL WEATHER_REPORT_S_LIST
+#define SD WEATHER_REPORT_S_DICT
+#define KS WEATHER_REPORT_K_STRING
+#define KI WEATHER_REPORT_K_INTEGER
+#define KN WEATHER_REPORT_K_NUMBER
+#define KB WEATHER_REPORT_K_BOOLEAN
+#define KJ WEATHER_REPORT_K_JSON
+#define KE WEATHER_REPORT_K_ENUM
+#define KO WEATHER_REPORT_K_OBJ
+#define KU WEATHER_REPORT_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *weather_report_ReadingKind_to_string(weather_report_ReadingKind v)
-{
-    switch (v) {
-    case WEATHER_REPORT_READING_KIND_TEMPERATURE:
-        return "temperature";
-    case WEATHER_REPORT_READING_KIND_WIND:
-        return "wind";
-    case WEATHER_REPORT_READING_KIND_RAIN:
-        return "rain";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    weather_report_##N *weather_report_##N##_from_json(const cJSON *json, weather_report_error *err)                \
+    {                                                                                                      \
+        return weather_report_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *weather_report_##N##_to_json(const weather_report_##N *o) { return weather_report_rt_##K##_to_json(&D##_##N, o); } \
+    void weather_report_##N##_free(weather_report_##N *o) { weather_report_rt_##K##_free(&D##_##N, o); }           \
+    weather_report_##N *weather_report_##N##_parse(const char *text, size_t len, weather_report_error *err)         \
+    {                                                                                                      \
+        cJSON *json = weather_report_rt_parse_text(text, len, err);                                           \
+        weather_report_##N *o = json ? weather_report_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *weather_report_##N##_print(const weather_report_##N *o) { return weather_report_rt_print_tree(weather_report_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const weather_report_rec_desc rd_##N = {#N, sizeof(weather_report_##N), offsetof(weather_report_##N, extra_json), fd_##N, \
+                                         count, weather_report_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    weather_report_##N *weather_report_##N##_new(void) { return calloc(1, sizeof(weather_report_##N)); }            \
+    void weather_report_##N##_init(weather_report_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_ReadingKind[] = { "temperature", "wind", "rain" };
+static const weather_report_enum_desc ed_ReadingKind = {en_ReadingKind, (int)(sizeof en_ReadingKind / sizeof en_ReadingKind[0]), sizeof(weather_report_ReadingKind)};
+const char *weather_report_ReadingKind_to_string(weather_report_ReadingKind v) { return weather_report_rt_enum_name(&ed_ReadingKind, (int)v); }
 bool weather_report_ReadingKind_from_string(const char *s, weather_report_ReadingKind *out)
 {
-    if (strcmp(s, "temperature") == 0) {
-        *out = WEATHER_REPORT_READING_KIND_TEMPERATURE;
-        return true;
-    }
-    if (strcmp(s, "wind") == 0) {
-        *out = WEATHER_REPORT_READING_KIND_WIND;
-        return true;
-    }
-    if (strcmp(s, "rain") == 0) {
-        *out = WEATHER_REPORT_READING_KIND_RAIN;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!weather_report_rt_enum_value(&ed_ReadingKind, s, &v))
+        return false;
+    *out = (weather_report_ReadingKind)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -68,429 +98,28 @@ bool weather_report_message_type_from_string(const char *s, weather_report_messa
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static weather_report_WeatherReport *weather_report_WeatherReport_build(const cJSON *json);
-static weather_report_Reading *weather_report_Reading_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const weather_report_rec_desc rd_WeatherReport;
+static const weather_report_rec_desc rd_Reading;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = weather_report_rt_strdup(v->valuestring)) != NULL;
-}
+#define T weather_report_WeatherReport
+static const weather_report_field fd_WeatherReport[] = {
+    F("station", station, REQ, NN, KS, NULL),
+    FL("readings", readings, REQ, NN, KO, &rd_Reading),
+    F("issuedAt", issued_at, OPT, NN, KS, NULL),
+};
+#undef T
+REC(WeatherReport, 3)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_ReadingKind(weather_report_ReadingKind *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && weather_report_ReadingKind_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_ReadingKind(const weather_report_ReadingKind *src) { return cJSON_CreateString(weather_report_ReadingKind_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_ReadingKind(weather_report_ReadingKind *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_WeatherReport(weather_report_WeatherReport **dst, const cJSON *v) { return (*dst = weather_report_WeatherReport_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_WeatherReport(weather_report_WeatherReport *const *src)
-{
-    return *src ? weather_report_WeatherReport_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_WeatherReport(weather_report_WeatherReport **p) { weather_report_WeatherReport_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Reading(weather_report_Reading **dst, const cJSON *v) { return (*dst = weather_report_Reading_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Reading(weather_report_Reading *const *src)
-{
-    return *src ? weather_report_Reading_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Reading(weather_report_Reading **p) { weather_report_Reading_free(*p); }
-
-weather_report_WeatherReport *weather_report_WeatherReport_new(void)
-{
-    return calloc(1, sizeof(weather_report_WeatherReport));
-}
-
-void weather_report_WeatherReport_init(weather_report_WeatherReport *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void weather_report_WeatherReport_free(weather_report_WeatherReport *o)
-{
-    if (!o)
-        return;
-    free_string(&o->station);
-    for (size_t i = 0; o->readings && i < o->readings_count; i++)
-        free_obj_Reading(&o->readings[i]);
-    free(o->readings);
-    free_string(&o->issued_at);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static weather_report_WeatherReport *weather_report_WeatherReport_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    weather_report_WeatherReport *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "station") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->station, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "readings") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->readings = calloc(n ? n : 1, sizeof *o->readings);
-                if (!o->readings)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Reading(&o->readings[o->readings_count], e))
-                        goto fail;
-                    o->readings_count++;
-                }
-            }
-            continue;
-        }
-        if (strcmp(key, "issuedAt") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->issued_at, m))
-                goto fail;
-            o->has_issued_at = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    weather_report_WeatherReport_free(o);
-    return NULL;
-}
-
-weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err)
-{
-    if (!weather_report_WeatherReport_validate(json, err))
-        return NULL;
-    weather_report_WeatherReport *o = weather_report_WeatherReport_build(json);
-    if (!o)
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build WeatherReport: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->station);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "station", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->readings_count; i++) {
-                cJSON *e = to_obj_Reading(&o->readings[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "readings", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_issued_at) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->issued_at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "issuedAt", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *text, size_t len, weather_report_error *err)
-{
-    long nul = weather_report_rt_text_nul(text, len);
-    if (nul >= 0) {
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    weather_report_WeatherReport *o = weather_report_WeatherReport_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *weather_report_WeatherReport_print(const weather_report_WeatherReport *o)
-{
-    cJSON *j = weather_report_WeatherReport_to_json(o);
-    char *s = j ? weather_report_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-weather_report_Reading *weather_report_Reading_new(void)
-{
-    return calloc(1, sizeof(weather_report_Reading));
-}
-
-void weather_report_Reading_init(weather_report_Reading *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void weather_report_Reading_free(weather_report_Reading *o)
-{
-    if (!o)
-        return;
-    free_enum_ReadingKind(&o->kind);
-    free_number(&o->value);
-    free_string(&o->unit);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static weather_report_Reading *weather_report_Reading_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    weather_report_Reading *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "kind") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_enum_ReadingKind(&o->kind, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "value") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_number(&o->value, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "unit") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->unit, m))
-                goto fail;
-            o->has_unit = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    weather_report_Reading_free(o);
-    return NULL;
-}
-
-weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err)
-{
-    if (!weather_report_Reading_validate(json, err))
-        return NULL;
-    weather_report_Reading *o = weather_report_Reading_build(json);
-    if (!o)
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build Reading: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *weather_report_Reading_to_json(const weather_report_Reading *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_enum_ReadingKind(&o->kind);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "kind", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->value);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "value", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_unit) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->unit);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "unit", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-weather_report_Reading *weather_report_Reading_parse(const char *text, size_t len, weather_report_error *err)
-{
-    long nul = weather_report_rt_text_nul(text, len);
-    if (nul >= 0) {
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    weather_report_Reading *o = weather_report_Reading_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *weather_report_Reading_print(const weather_report_Reading *o)
-{
-    cJSON *j = weather_report_Reading_to_json(o);
-    char *s = j ? weather_report_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T weather_report_Reading
+static const weather_report_field fd_Reading[] = {
+    F("kind", kind, REQ, NN, KE, &ed_ReadingKind),
+    F("value", value, REQ, NN, KN, NULL),
+    F("unit", unit, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Reading, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

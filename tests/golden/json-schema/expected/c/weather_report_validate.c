@@ -11,304 +11,98 @@
 
 #include <string.h>
 
-static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_Reading_unit(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_readings(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_readings_items(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_Reading_kind(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_Reading_value(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v_issuedAt(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const weather_report_vcheck[])
+#define VVALS (const weather_report_vval[])
+#define VNODES (const weather_report_vnode *const[])
+#define F(flag) WEATHER_REPORT_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool weather_report_##N##_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&V, json, err); }
+#define CMP WEATHER_REPORT_C_CMP
+#define MIN WEATHER_REPORT_C_MIN
+#define MAX WEATHER_REPORT_C_MAX
+#define STR WEATHER_REPORT_VV_STR
+#define NUM WEATHER_REPORT_VV_NUM
+#define JSON WEATHER_REPORT_VV_JSON
+#define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 64)) {
-        weather_report_rt_report_type(c, p, "expected object", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 64)) {
-        WEATHER_REPORT_FAIL();
-    }
-    if (WEATHER_REPORT_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "station")) {
-            weather_report_rt_report(c, p, "missing required property 'station'");
-            WEATHER_REPORT_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "readings")) {
-            weather_report_rt_report(c, p, "missing required property 'readings'");
-            WEATHER_REPORT_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const weather_report_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 65 && (unsigned char)key[7] == 116 && key[8] == '\0') { /* 8 bytes */
-                    if (!weather_report_v_issuedAt(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    if (!weather_report_v_readings(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 110 && key[7] == '\0') { /* 7 bytes */
-                    if (!weather_report_v_Reading_unit(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_Reading_unit(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 16)) {
-        weather_report_rt_report_type(c, p, "expected string", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
-        WEATHER_REPORT_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_readings(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 32)) {
-        weather_report_rt_report_type(c, p, "expected array", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 32)) {
-        WEATHER_REPORT_FAIL();
-    }
-    if (WEATHER_REPORT_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const weather_report_pseg seg = {p, NULL, i};
-                if (!weather_report_v_readings_items(e, &seg, c))
-                    WEATHER_REPORT_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_readings_items(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    bool r = weather_report_v_Reading(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 64)) {
-        weather_report_rt_report_type(c, p, "expected object", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 64)) {
-        WEATHER_REPORT_FAIL();
-    }
-    if (WEATHER_REPORT_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
-            weather_report_rt_report(c, p, "missing required property 'kind'");
-            WEATHER_REPORT_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "value")) {
-            weather_report_rt_report(c, p, "missing required property 'value'");
-            WEATHER_REPORT_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const weather_report_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!weather_report_v_Reading_kind(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            case 117:
-                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!weather_report_v_Reading_unit(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!weather_report_v_Reading_value(m, &seg, c))
-                        WEATHER_REPORT_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_Reading_kind(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 16)) {
-        weather_report_rt_report_type(c, p, "expected string", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
-        WEATHER_REPORT_FAIL();
-    }
-    if (!((WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "temperature") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "wind") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "rain") == 0) || false)) {
-        weather_report_rt_report(c, p, "must be one of 'temperature', 'wind', 'rain'");
-        WEATHER_REPORT_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_Reading_value(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 12)) {
-        weather_report_rt_report_type(c, p, "expected number", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 12)) {
-        WEATHER_REPORT_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool weather_report_v_issuedAt(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
-        return weather_report_rt_too_deep(c, p);
-    c->depth++;
-    if (!weather_report_rt_type_in(x, 16)) {
-        weather_report_rt_report_type(c, p, "expected string", x);
-        WEATHER_REPORT_FAIL();
-    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
-        WEATHER_REPORT_FAIL();
-    }
-    if (WEATHER_REPORT_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!weather_report_rt_format_date_time(s)) {
-            weather_report_rt_report(c, p, "must be a valid date-time (format)");
-            WEATHER_REPORT_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const weather_report_vnode v_root;
+static const weather_report_vnode v_Reading_unit;
+static const weather_report_vnode v_readings;
+static const weather_report_vnode v_readings_items;
+static const weather_report_vnode v_Reading;
+static const weather_report_vnode v_Reading_kind;
+static const weather_report_vnode v_Reading_value;
+static const weather_report_vnode v_issuedAt;
+static const weather_report_vprop vm_root[] = {
+    { "issuedAt", &v_issuedAt},
+    { "readings", &v_readings},
+    { "station", &v_Reading_unit},
+};
+static const weather_report_vnode v_root = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const weather_report_vreq[]){
+        { "station", "missing required property 'station'"},
+        { "readings", "missing required property 'readings'"},
+        {NULL, NULL}},
+    MEMBERS(vm_root),
+};
+static const weather_report_vnode v_Reading_unit = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const weather_report_vnode v_readings = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_readings_items,
+};
+static const weather_report_vnode v_readings_items = {.f = F(REF), .ref = &v_Reading};
+static const weather_report_vprop vm_Reading[] = {
+    { "kind", &v_Reading_kind},
+    { "unit", &v_Reading_unit},
+    { "value", &v_Reading_value},
+};
+static const weather_report_vnode v_Reading = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const weather_report_vreq[]){
+        { "kind", "missing required property 'kind'"},
+        { "value", "missing required property 'value'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Reading),
+};
+static const weather_report_vnode v_Reading_kind = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "temperature", 0},
+        {STR, "wind", 0},
+        {STR, "rain", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
+};
+static const weather_report_vnode v_Reading_value = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 12, .type_expected = "expected number",
+};
+static const weather_report_vnode v_issuedAt = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err)
-{
-    weather_report_vctx c = {err, 0};
-    if (err)
-        weather_report_error_clear(err);
-    if (!json) {
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_root(json, NULL, &c);
-    if (!ok && err)
-        err->kind = WEATHER_REPORT_ERR_INVALID;
-    return ok;
-}
-
-bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err)
-{
-    weather_report_vctx c = {err, 0};
-    if (err)
-        weather_report_error_clear(err);
-    if (!json) {
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_Reading(json, NULL, &c);
-    if (!ok && err)
-        err->kind = WEATHER_REPORT_ERR_INVALID;
-    return ok;
-}
-
-bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error *err)
-{
-    weather_report_vctx c = {err, 0};
-    if (err)
-        weather_report_error_clear(err);
-    if (!json) {
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_Reading_kind(json, NULL, &c);
-    if (!ok && err)
-        err->kind = WEATHER_REPORT_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(WeatherReport, v_root)
+VALIDATOR(Reading, v_Reading)
+VALIDATOR(ReadingKind, v_Reading_kind)
 
 bool weather_report_message_validate(weather_report_message_type t, const cJSON *json, weather_report_error *err)
 {

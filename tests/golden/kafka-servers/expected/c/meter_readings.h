@@ -136,16 +136,13 @@ struct meter_readings_Reading {
 struct meter_readings_ReadingHeaders {
     char *trace_id;
     meter_readings_ReadingHeadersUnit unit;
-    int64_t seq;
-    bool has_seq;
-    char *region;
-    bool has_region;
+    int64_t seq; bool has_seq;
+    char *region; bool has_region;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_Alert {
-    char *text;
-    bool has_text;
+    char *text; bool has_text;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -156,24 +153,25 @@ struct meter_readings_AlertHeaders {
 };
 
 struct meter_readings_Ping {
-    char *at;
-    bool has_at;
+    char *at; bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_PingHeaders {
-    int64_t hop;
-    bool has_hop;
+    int64_t hop; bool has_hop;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Reading (object) */
 bool meter_readings_Reading_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_Reading *meter_readings_Reading_new(void);
 void meter_readings_Reading_init(meter_readings_Reading *v);
 meter_readings_Reading *meter_readings_Reading_from_json(const cJSON *json, meter_readings_error *err);
@@ -184,9 +182,6 @@ char *meter_readings_Reading_print(const meter_readings_Reading *v);
 
 /* ReadingHeaders (object) */
 bool meter_readings_ReadingHeaders_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_new(void);
 void meter_readings_ReadingHeaders_init(meter_readings_ReadingHeaders *v);
 meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_from_json(const cJSON *json, meter_readings_error *err);
@@ -200,9 +195,6 @@ bool meter_readings_ReadingHeadersUnit_validate(const cJSON *json, meter_reading
 
 /* Alert (object) */
 bool meter_readings_Alert_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_Alert *meter_readings_Alert_new(void);
 void meter_readings_Alert_init(meter_readings_Alert *v);
 meter_readings_Alert *meter_readings_Alert_from_json(const cJSON *json, meter_readings_error *err);
@@ -213,9 +205,6 @@ char *meter_readings_Alert_print(const meter_readings_Alert *v);
 
 /* AlertHeaders (object) */
 bool meter_readings_AlertHeaders_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_AlertHeaders *meter_readings_AlertHeaders_new(void);
 void meter_readings_AlertHeaders_init(meter_readings_AlertHeaders *v);
 meter_readings_AlertHeaders *meter_readings_AlertHeaders_from_json(const cJSON *json, meter_readings_error *err);
@@ -226,9 +215,6 @@ char *meter_readings_AlertHeaders_print(const meter_readings_AlertHeaders *v);
 
 /* Ping (object) */
 bool meter_readings_Ping_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_Ping *meter_readings_Ping_new(void);
 void meter_readings_Ping_init(meter_readings_Ping *v);
 meter_readings_Ping *meter_readings_Ping_from_json(const cJSON *json, meter_readings_error *err);
@@ -239,9 +225,6 @@ char *meter_readings_Ping_print(const meter_readings_Ping *v);
 
 /* PingHeaders (object) */
 bool meter_readings_PingHeaders_validate(const cJSON *json, meter_readings_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 meter_readings_PingHeaders *meter_readings_PingHeaders_new(void);
 void meter_readings_PingHeaders_init(meter_readings_PingHeaders *v);
 meter_readings_PingHeaders *meter_readings_PingHeaders_from_json(const cJSON *json, meter_readings_error *err);

@@ -34,7 +34,109 @@ typedef struct meter_readings_vctx {
     int depth;
 } meter_readings_vctx;
 
-typedef bool (*meter_readings_vfn)(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; meter_readings_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct meter_readings_vnode meter_readings_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    METER_READINGS_VF_TRUE = 1,
+    METER_READINGS_VF_FALSE = 2,
+    METER_READINGS_VF_INVALID = 4,
+    METER_READINGS_VF_REF = 8,
+    METER_READINGS_VF_TYPE = 16,   /* type */
+    METER_READINGS_VF_VALUE = 32,  /* enum, const */
+    METER_READINGS_VF_NUM = 64,    /* number checks */
+    METER_READINGS_VF_STR = 128,   /* string checks */
+    METER_READINGS_VF_ARR = 256,   /* array checks */
+    METER_READINGS_VF_OBJ = 512,   /* object checks */
+    METER_READINGS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    METER_READINGS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    METER_READINGS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { METER_READINGS_VV_STR = 1, METER_READINGS_VV_NUM, METER_READINGS_VV_TRUE, METER_READINGS_VV_FALSE, METER_READINGS_VV_NULL, METER_READINGS_VV_JSON };
+typedef struct meter_readings_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} meter_readings_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    METER_READINGS_C_CMP = 1,
+    METER_READINGS_C_MULT,
+    METER_READINGS_C_INT32,
+    METER_READINGS_C_INT64,
+    METER_READINGS_C_MIN,
+    METER_READINGS_C_MAX,
+    METER_READINGS_C_PATTERN,
+    METER_READINGS_C_FORMAT
+};
+typedef struct meter_readings_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} meter_readings_vcheck;
+typedef struct meter_readings_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} meter_readings_vreq;
+typedef struct meter_readings_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const meter_readings_vnode *fn;
+} meter_readings_vprop;
+typedef struct meter_readings_vpat { /* patternProperties */
+    int pattern;
+    const meter_readings_vnode *fn;
+} meter_readings_vpat;
+typedef struct meter_readings_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const meter_readings_vreq *requires;
+    const meter_readings_vnode *fn;
+} meter_readings_vdep;
+typedef struct meter_readings_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const meter_readings_vnode *fn;
+} meter_readings_vtuple;
+struct meter_readings_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const meter_readings_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const meter_readings_vval *enum_vals;
+    const char *enum_msg;
+    const meter_readings_vval *const_val;
+    const char *const_msg;
+    const meter_readings_vcheck *num, *str, *count, *props;
+    bool unique;
+    const meter_readings_vnode *items;
+    const meter_readings_vtuple *tuple;
+    bool add_items_false;
+    const meter_readings_vnode *add_items, *contains;
+    const meter_readings_vreq *required;
+    const meter_readings_vprop *members;
+    size_t nmembers;
+    const meter_readings_vpat *patterns;
+    bool add_false;
+    const meter_readings_vnode *add, *names;
+    const meter_readings_vdep *deps;
+    const meter_readings_vnode *const *all_of, *const *any_of, *const *one_of;
+    const meter_readings_vnode *not_;
+    bool has_if;
+    const meter_readings_vnode *if_, *then_, *else_;
+};
+bool meter_readings_rt_vnode(const meter_readings_vnode *v, const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool meter_readings_rt_validate(const meter_readings_vnode *v, const cJSON *json, meter_readings_error *err);
+/* The verdict only (no errors): union options. */
+bool meter_readings_rt_vmatch(const meter_readings_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define METER_READINGS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool meter_readings_rt_int32(double d);
 bool meter_readings_rt_int64(double d);
 bool meter_readings_rt_unique(const cJSON *x, int *i, int *j);
 int meter_readings_rt_match(meter_readings_vctx *c, const meter_readings_pseg *p, int pattern, const char *s);
-bool meter_readings_rt_property_names(meter_readings_vctx *c, const meter_readings_pseg *p, const cJSON *member, meter_readings_vfn fn);
+bool meter_readings_rt_property_names(meter_readings_vctx *c, const meter_readings_pseg *p, const cJSON *member, const meter_readings_vnode *fn);
 bool meter_readings_rt_format_date_time(const char *s);
 bool meter_readings_rt_format_date(const char *s);
 bool meter_readings_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool meter_readings_rt_format_uri(const char *s);
 bool meter_readings_rt_format_uuid(const char *s);
 bool meter_readings_rt_format_regex(const char *s);
 char *meter_readings_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { METER_READINGS_S_SCALAR, METER_READINGS_S_LIST, METER_READINGS_S_DICT };
+enum {
+    METER_READINGS_K_STRING,
+    METER_READINGS_K_INTEGER,
+    METER_READINGS_K_NUMBER,
+    METER_READINGS_K_BOOLEAN,
+    METER_READINGS_K_JSON,
+    METER_READINGS_K_ENUM,
+    METER_READINGS_K_OBJ,
+    METER_READINGS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct meter_readings_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} meter_readings_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct meter_readings_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} meter_readings_field;
+
+typedef struct meter_readings_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const meter_readings_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, meter_readings_error *err);
+} meter_readings_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct meter_readings_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} meter_readings_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct meter_readings_union_desc {
+    const char *name;
+    size_t size, as;
+    const meter_readings_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, meter_readings_error *err);
+} meter_readings_union_desc;
+
+const char *meter_readings_rt_enum_name(const meter_readings_enum_desc *d, int v);
+bool meter_readings_rt_enum_value(const meter_readings_enum_desc *d, const char *s, int *out);
+void *meter_readings_rt_rec_new(const meter_readings_rec_desc *d);
+void meter_readings_rt_rec_free(const meter_readings_rec_desc *d, void *o);
+void *meter_readings_rt_rec_from_json(const meter_readings_rec_desc *d, const cJSON *json, meter_readings_error *err);
+cJSON *meter_readings_rt_rec_to_json(const meter_readings_rec_desc *d, const void *o);
+void meter_readings_rt_union_free(const meter_readings_union_desc *d, void *o);
+void *meter_readings_rt_union_from_json(const meter_readings_union_desc *d, const cJSON *json, meter_readings_error *err);
+cJSON *meter_readings_rt_union_to_json(const meter_readings_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *meter_readings_rt_parse_text(const char *text, size_t len, meter_readings_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *meter_readings_rt_print_tree(cJSON *j);
+
 void meter_readings_rt_set_error(meter_readings_error *err, meter_readings_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,30 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC METER_READINGS_S_SCALAR
+#define SL METER_READINGS_S_LIST
+#define SD METER_READINGS_S_DICT
+#define KS METER_READINGS_K_STRING
+#define KI METER_READINGS_K_INTEGER
+#define KN METER_READINGS_K_NUMBER
+#define KB METER_READINGS_K_BOOLEAN
+#define KJ METER_READINGS_K_JSON
+#define KE METER_READINGS_K_ENUM
+#define KO METER_READINGS_K_OBJ
+#define KU METER_READINGS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *meter_readings_ReadingHeadersUnit_to_string(meter_readings_ReadingHeadersUnit v)
-{
-    switch (v) {
-    case METER_READINGS_READING_HEADERS_UNIT_K_WH:
-        return "kWh";
-    case METER_READINGS_READING_HEADERS_UNIT_M_WH:
-        return "MWh";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    meter_readings_##N *meter_readings_##N##_from_json(const cJSON *json, meter_readings_error *err)                \
+    {                                                                                                      \
+        return meter_readings_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *meter_readings_##N##_to_json(const meter_readings_##N *o) { return meter_readings_rt_##K##_to_json(&D##_##N, o); } \
+    void meter_readings_##N##_free(meter_readings_##N *o) { meter_readings_rt_##K##_free(&D##_##N, o); }           \
+    meter_readings_##N *meter_readings_##N##_parse(const char *text, size_t len, meter_readings_error *err)         \
+    {                                                                                                      \
+        cJSON *json = meter_readings_rt_parse_text(text, len, err);                                           \
+        meter_readings_##N *o = json ? meter_readings_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *meter_readings_##N##_print(const meter_readings_##N *o) { return meter_readings_rt_print_tree(meter_readings_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const meter_readings_rec_desc rd_##N = {#N, sizeof(meter_readings_##N), offsetof(meter_readings_##N, extra_json), fd_##N, \
+                                         count, meter_readings_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    meter_readings_##N *meter_readings_##N##_new(void) { return calloc(1, sizeof(meter_readings_##N)); }            \
+    void meter_readings_##N##_init(meter_readings_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_ReadingHeadersUnit[] = { "kWh", "MWh" };
+static const meter_readings_enum_desc ed_ReadingHeadersUnit = {en_ReadingHeadersUnit, (int)(sizeof en_ReadingHeadersUnit / sizeof en_ReadingHeadersUnit[0]), sizeof(meter_readings_ReadingHeadersUnit)};
+const char *meter_readings_ReadingHeadersUnit_to_string(meter_readings_ReadingHeadersUnit v) { return meter_readings_rt_enum_name(&ed_ReadingHeadersUnit, (int)v); }
 bool meter_readings_ReadingHeadersUnit_from_string(const char *s, meter_readings_ReadingHeadersUnit *out)
 {
-    if (strcmp(s, "kWh") == 0) {
-        *out = METER_READINGS_READING_HEADERS_UNIT_K_WH;
-        return true;
-    }
-    if (strcmp(s, "MWh") == 0) {
-        *out = METER_READINGS_READING_HEADERS_UNIT_M_WH;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!meter_readings_rt_enum_value(&ed_ReadingHeadersUnit, s, &v))
+        return false;
+    *out = (meter_readings_ReadingHeadersUnit)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -63,911 +99,59 @@ bool meter_readings_message_type_from_string(const char *s, meter_readings_messa
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
-
-static meter_readings_Reading *meter_readings_Reading_build(const cJSON *json);
-static meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_build(const cJSON *json);
-static meter_readings_Alert *meter_readings_Alert_build(const cJSON *json);
-static meter_readings_AlertHeaders *meter_readings_AlertHeaders_build(const cJSON *json);
-static meter_readings_Ping *meter_readings_Ping_build(const cJSON *json);
-static meter_readings_PingHeaders *meter_readings_PingHeaders_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
-
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = meter_readings_rt_strdup(v->valuestring)) != NULL;
-}
-
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_ReadingHeadersUnit(meter_readings_ReadingHeadersUnit *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && meter_readings_ReadingHeadersUnit_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_ReadingHeadersUnit(const meter_readings_ReadingHeadersUnit *src) { return cJSON_CreateString(meter_readings_ReadingHeadersUnit_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_ReadingHeadersUnit(meter_readings_ReadingHeadersUnit *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_Reading(meter_readings_Reading **dst, const cJSON *v) { return (*dst = meter_readings_Reading_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Reading(meter_readings_Reading *const *src)
-{
-    return *src ? meter_readings_Reading_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Reading(meter_readings_Reading **p) { meter_readings_Reading_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_ReadingHeaders(meter_readings_ReadingHeaders **dst, const cJSON *v) { return (*dst = meter_readings_ReadingHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ReadingHeaders(meter_readings_ReadingHeaders *const *src)
-{
-    return *src ? meter_readings_ReadingHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ReadingHeaders(meter_readings_ReadingHeaders **p) { meter_readings_ReadingHeaders_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Alert(meter_readings_Alert **dst, const cJSON *v) { return (*dst = meter_readings_Alert_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Alert(meter_readings_Alert *const *src)
-{
-    return *src ? meter_readings_Alert_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Alert(meter_readings_Alert **p) { meter_readings_Alert_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_AlertHeaders(meter_readings_AlertHeaders **dst, const cJSON *v) { return (*dst = meter_readings_AlertHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_AlertHeaders(meter_readings_AlertHeaders *const *src)
-{
-    return *src ? meter_readings_AlertHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_AlertHeaders(meter_readings_AlertHeaders **p) { meter_readings_AlertHeaders_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Ping(meter_readings_Ping **dst, const cJSON *v) { return (*dst = meter_readings_Ping_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Ping(meter_readings_Ping *const *src)
-{
-    return *src ? meter_readings_Ping_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Ping(meter_readings_Ping **p) { meter_readings_Ping_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_PingHeaders(meter_readings_PingHeaders **dst, const cJSON *v) { return (*dst = meter_readings_PingHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_PingHeaders(meter_readings_PingHeaders *const *src)
-{
-    return *src ? meter_readings_PingHeaders_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_PingHeaders(meter_readings_PingHeaders **p) { meter_readings_PingHeaders_free(*p); }
-
-meter_readings_Reading *meter_readings_Reading_new(void)
-{
-    return calloc(1, sizeof(meter_readings_Reading));
-}
-
-void meter_readings_Reading_init(meter_readings_Reading *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_Reading_free(meter_readings_Reading *o)
-{
-    if (!o)
-        return;
-    free_number(&o->value);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_Reading *meter_readings_Reading_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_Reading *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "value") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_number(&o->value, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_Reading_free(o);
-    return NULL;
-}
-
-meter_readings_Reading *meter_readings_Reading_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_Reading_validate(json, err))
-        return NULL;
-    meter_readings_Reading *o = meter_readings_Reading_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build Reading: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_Reading_to_json(const meter_readings_Reading *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->value);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "value", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_Reading *meter_readings_Reading_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_Reading *o = meter_readings_Reading_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_Reading_print(const meter_readings_Reading *o)
-{
-    cJSON *j = meter_readings_Reading_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_new(void)
-{
-    return calloc(1, sizeof(meter_readings_ReadingHeaders));
-}
-
-void meter_readings_ReadingHeaders_init(meter_readings_ReadingHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_ReadingHeaders_free(meter_readings_ReadingHeaders *o)
-{
-    if (!o)
-        return;
-    free_string(&o->trace_id);
-    free_enum_ReadingHeadersUnit(&o->unit);
-    free_integer(&o->seq);
-    free_string(&o->region);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_ReadingHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "traceId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->trace_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "unit") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_enum_ReadingHeadersUnit(&o->unit, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "seq") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_integer(&o->seq, m))
-                goto fail;
-            o->has_seq = true;
-            continue;
-        }
-        if (strcmp(key, "region") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->region, m))
-                goto fail;
-            o->has_region = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_ReadingHeaders_free(o);
-    return NULL;
-}
-
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_ReadingHeaders_validate(json, err))
-        return NULL;
-    meter_readings_ReadingHeaders *o = meter_readings_ReadingHeaders_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build ReadingHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_ReadingHeaders_to_json(const meter_readings_ReadingHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->trace_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "traceId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_enum_ReadingHeadersUnit(&o->unit);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "unit", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_seq) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->seq);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "seq", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_region) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->region);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "region", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_ReadingHeaders *o = meter_readings_ReadingHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_ReadingHeaders_print(const meter_readings_ReadingHeaders *o)
-{
-    cJSON *j = meter_readings_ReadingHeaders_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-meter_readings_Alert *meter_readings_Alert_new(void)
-{
-    return calloc(1, sizeof(meter_readings_Alert));
-}
-
-void meter_readings_Alert_init(meter_readings_Alert *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_Alert_free(meter_readings_Alert *o)
-{
-    if (!o)
-        return;
-    free_string(&o->text);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_Alert *meter_readings_Alert_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_Alert *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "text") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->text, m))
-                goto fail;
-            o->has_text = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_Alert_free(o);
-    return NULL;
-}
-
-meter_readings_Alert *meter_readings_Alert_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_Alert_validate(json, err))
-        return NULL;
-    meter_readings_Alert *o = meter_readings_Alert_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build Alert: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_Alert_to_json(const meter_readings_Alert *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_text) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->text);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "text", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_Alert *meter_readings_Alert_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_Alert *o = meter_readings_Alert_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_Alert_print(const meter_readings_Alert *o)
-{
-    cJSON *j = meter_readings_Alert_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_new(void)
-{
-    return calloc(1, sizeof(meter_readings_AlertHeaders));
-}
-
-void meter_readings_AlertHeaders_init(meter_readings_AlertHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_AlertHeaders_free(meter_readings_AlertHeaders *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->severity);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_AlertHeaders *meter_readings_AlertHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_AlertHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "severity") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->severity, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_AlertHeaders_free(o);
-    return NULL;
-}
-
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_AlertHeaders_validate(json, err))
-        return NULL;
-    meter_readings_AlertHeaders *o = meter_readings_AlertHeaders_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build AlertHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_AlertHeaders_to_json(const meter_readings_AlertHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->severity);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "severity", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_AlertHeaders *o = meter_readings_AlertHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_AlertHeaders_print(const meter_readings_AlertHeaders *o)
-{
-    cJSON *j = meter_readings_AlertHeaders_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-meter_readings_Ping *meter_readings_Ping_new(void)
-{
-    return calloc(1, sizeof(meter_readings_Ping));
-}
-
-void meter_readings_Ping_init(meter_readings_Ping *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_Ping_free(meter_readings_Ping *o)
-{
-    if (!o)
-        return;
-    free_string(&o->at);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_Ping *meter_readings_Ping_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_Ping *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "at") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->at, m))
-                goto fail;
-            o->has_at = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_Ping_free(o);
-    return NULL;
-}
-
-meter_readings_Ping *meter_readings_Ping_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_Ping_validate(json, err))
-        return NULL;
-    meter_readings_Ping *o = meter_readings_Ping_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build Ping: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_Ping_to_json(const meter_readings_Ping *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_at) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->at);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "at", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_Ping *meter_readings_Ping_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_Ping *o = meter_readings_Ping_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_Ping_print(const meter_readings_Ping *o)
-{
-    cJSON *j = meter_readings_Ping_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-meter_readings_PingHeaders *meter_readings_PingHeaders_new(void)
-{
-    return calloc(1, sizeof(meter_readings_PingHeaders));
-}
-
-void meter_readings_PingHeaders_init(meter_readings_PingHeaders *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void meter_readings_PingHeaders_free(meter_readings_PingHeaders *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->hop);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static meter_readings_PingHeaders *meter_readings_PingHeaders_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    meter_readings_PingHeaders *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "hop") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->hop, m))
-                goto fail;
-            o->has_hop = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    meter_readings_PingHeaders_free(o);
-    return NULL;
-}
-
-meter_readings_PingHeaders *meter_readings_PingHeaders_from_json(const cJSON *json, meter_readings_error *err)
-{
-    if (!meter_readings_PingHeaders_validate(json, err))
-        return NULL;
-    meter_readings_PingHeaders *o = meter_readings_PingHeaders_build(json);
-    if (!o)
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_MEMORY, 0, "cannot build PingHeaders: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *meter_readings_PingHeaders_to_json(const meter_readings_PingHeaders *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_hop) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->hop);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "hop", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-meter_readings_PingHeaders *meter_readings_PingHeaders_parse(const char *text, size_t len, meter_readings_error *err)
-{
-    long nul = meter_readings_rt_text_nul(text, len);
-    if (nul >= 0) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    meter_readings_PingHeaders *o = meter_readings_PingHeaders_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *meter_readings_PingHeaders_print(const meter_readings_PingHeaders *o)
-{
-    cJSON *j = meter_readings_PingHeaders_to_json(o);
-    char *s = j ? meter_readings_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+/* ---- records and unions: one descriptor each ------------------------------ */
+
+static const meter_readings_rec_desc rd_Reading;
+static const meter_readings_rec_desc rd_ReadingHeaders;
+static const meter_readings_rec_desc rd_Alert;
+static const meter_readings_rec_desc rd_AlertHeaders;
+static const meter_readings_rec_desc rd_Ping;
+static const meter_readings_rec_desc rd_PingHeaders;
+
+#define T meter_readings_Reading
+static const meter_readings_field fd_Reading[] = {
+    F("value", value, REQ, NN, KN, NULL),
+};
+#undef T
+REC(Reading, 1)
+
+#define T meter_readings_ReadingHeaders
+static const meter_readings_field fd_ReadingHeaders[] = {
+    F("traceId", trace_id, REQ, NN, KS, NULL),
+    F("unit", unit, REQ, NN, KE, &ed_ReadingHeadersUnit),
+    F("seq", seq, OPT, NN, KI, NULL),
+    F("region", region, OPT, NN, KS, NULL),
+};
+#undef T
+REC(ReadingHeaders, 4)
+
+#define T meter_readings_Alert
+static const meter_readings_field fd_Alert[] = {
+    F("text", text, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Alert, 1)
+
+#define T meter_readings_AlertHeaders
+static const meter_readings_field fd_AlertHeaders[] = {
+    F("severity", severity, REQ, NN, KI, NULL),
+};
+#undef T
+REC(AlertHeaders, 1)
+
+#define T meter_readings_Ping
+static const meter_readings_field fd_Ping[] = {
+    F("at", at, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Ping, 1)
+
+#define T meter_readings_PingHeaders
+static const meter_readings_field fd_PingHeaders[] = {
+    F("hop", hop, OPT, NN, KI, NULL),
+};
+#undef T
+REC(PingHeaders, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

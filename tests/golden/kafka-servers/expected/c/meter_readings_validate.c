@@ -11,614 +11,171 @@
 
 #include <string.h>
 
-static bool meter_readings_v_reading_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_payload_value(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_headers_traceId(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_headers_unit(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_headers_seq(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_reading_headers_region(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_alert_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_alert_payload_text(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_alert_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_alert_headers_severity(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_ping_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_ping_payload_at(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_ping_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
-static bool meter_readings_v_ping_headers_hop(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const meter_readings_vcheck[])
+#define VVALS (const meter_readings_vval[])
+#define VNODES (const meter_readings_vnode *const[])
+#define F(flag) METER_READINGS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool meter_readings_##N##_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&V, json, err); }
+#define CMP METER_READINGS_C_CMP
+#define MIN METER_READINGS_C_MIN
+#define MAX METER_READINGS_C_MAX
+#define STR METER_READINGS_VV_STR
+#define NUM METER_READINGS_VV_NUM
+#define JSON METER_READINGS_VV_JSON
+#define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool meter_readings_v_reading_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "value")) {
-            meter_readings_rt_report(c, p, "missing required property 'value'");
-            METER_READINGS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!meter_readings_v_reading_payload_value(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_payload_value(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 12)) {
-        meter_readings_rt_report_type(c, p, "expected number", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 12)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            meter_readings_rt_report(c, p, "must be >= 0");
-            METER_READINGS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "traceId")) {
-            meter_readings_rt_report(c, p, "missing required property 'traceId'");
-            METER_READINGS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "unit")) {
-            meter_readings_rt_report(c, p, "missing required property 'unit'");
-            METER_READINGS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!meter_readings_v_reading_headers_region(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 113 && key[3] == '\0') { /* 3 bytes */
-                    if (!meter_readings_v_reading_headers_seq(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!meter_readings_v_reading_headers_traceId(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            case 117:
-                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!meter_readings_v_reading_headers_unit(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_headers_traceId(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 16)) {
-        meter_readings_rt_report_type(c, p, "expected string", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 16)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!meter_readings_rt_format_uuid(s)) {
-            meter_readings_rt_report(c, p, "must be a valid uuid (format)");
-            METER_READINGS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_headers_unit(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 16)) {
-        meter_readings_rt_report_type(c, p, "expected string", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 16)) {
-        METER_READINGS_FAIL();
-    }
-    if (!((METER_READINGS_IS_STRING(x) && strcmp(x->valuestring, "kWh") == 0) || (METER_READINGS_IS_STRING(x) && strcmp(x->valuestring, "MWh") == 0) || false)) {
-        meter_readings_rt_report(c, p, "must be one of 'kWh', 'MWh'");
-        METER_READINGS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_headers_seq(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 4)) {
-        meter_readings_rt_report_type(c, p, "expected integer", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 4)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 1.0)) {
-            meter_readings_rt_report(c, p, "must be >= 1");
-            METER_READINGS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_reading_headers_region(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 16)) {
-        meter_readings_rt_report_type(c, p, "expected string", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 16)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = meter_readings_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                meter_readings_rt_report(c, p, "does not match pattern '^[a-z]{2}-[0-9]$'");
-                METER_READINGS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_alert_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 116:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!meter_readings_v_alert_payload_text(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_alert_payload_text(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 16)) {
-        meter_readings_rt_report_type(c, p, "expected string", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 16)) {
-        METER_READINGS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_alert_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "severity")) {
-            meter_readings_rt_report(c, p, "missing required property 'severity'");
-            METER_READINGS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 118 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!meter_readings_v_alert_headers_severity(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_alert_headers_severity(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 4)) {
-        meter_readings_rt_report_type(c, p, "expected integer", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 4)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 1.0)) {
-            meter_readings_rt_report(c, p, "must be >= 1");
-            METER_READINGS_FAIL();
-        }
-        if (!(d <= 5.0)) {
-            meter_readings_rt_report(c, p, "must be <= 5");
-            METER_READINGS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_ping_payload(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    if (!meter_readings_v_ping_payload_at(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_ping_payload_at(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 16)) {
-        meter_readings_rt_report_type(c, p, "expected string", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 16)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!meter_readings_rt_format_date_time(s)) {
-            meter_readings_rt_report(c, p, "must be a valid date-time (format)");
-            METER_READINGS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_ping_headers(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 64)) {
-        meter_readings_rt_report_type(c, p, "expected object", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 64)) {
-        METER_READINGS_FAIL();
-    }
-    if (METER_READINGS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const meter_readings_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 104:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 112 && key[3] == '\0') { /* 3 bytes */
-                    if (!meter_readings_v_ping_headers_hop(m, &seg, c))
-                        METER_READINGS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool meter_readings_v_ping_headers_hop(const cJSON *x, const meter_readings_pseg *p, meter_readings_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= METER_READINGS_MAX_DEPTH)
-        return meter_readings_rt_too_deep(c, p);
-    c->depth++;
-    if (!meter_readings_rt_type_in(x, 4)) {
-        meter_readings_rt_report_type(c, p, "expected integer", x);
-        METER_READINGS_FAIL();
-    } else if (!meter_readings_rt_int_fits(c, p, x, 4)) {
-        METER_READINGS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const meter_readings_vnode v_reading_payload;
+static const meter_readings_vnode v_reading_payload_value;
+static const meter_readings_vnode v_reading_headers;
+static const meter_readings_vnode v_reading_headers_traceId;
+static const meter_readings_vnode v_reading_headers_unit;
+static const meter_readings_vnode v_reading_headers_seq;
+static const meter_readings_vnode v_reading_headers_region;
+static const meter_readings_vnode v_alert_payload;
+static const meter_readings_vnode v_alert_payload_text;
+static const meter_readings_vnode v_alert_headers;
+static const meter_readings_vnode v_alert_headers_severity;
+static const meter_readings_vnode v_ping_payload;
+static const meter_readings_vnode v_ping_payload_at;
+static const meter_readings_vnode v_ping_headers;
+static const meter_readings_vnode v_ping_headers_hop;
+static const meter_readings_vprop vm_reading_payload[] = {
+    { "value", &v_reading_payload_value},
+};
+static const meter_readings_vnode v_reading_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const meter_readings_vreq[]){
+        { "value", "missing required property 'value'"},
+        {NULL, NULL}},
+    MEMBERS(vm_reading_payload),
+};
+static const meter_readings_vnode v_reading_payload_value = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const meter_readings_vprop vm_reading_headers[] = {
+    { "region", &v_reading_headers_region},
+    { "seq", &v_reading_headers_seq},
+    { "traceId", &v_reading_headers_traceId},
+    { "unit", &v_reading_headers_unit},
+};
+static const meter_readings_vnode v_reading_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const meter_readings_vreq[]){
+        { "traceId", "missing required property 'traceId'"},
+        { "unit", "missing required property 'unit'"},
+        {NULL, NULL}},
+    MEMBERS(vm_reading_headers),
+};
+static const meter_readings_vnode v_reading_headers_traceId = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const meter_readings_vnode v_reading_headers_unit = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "kWh", 0},
+        {STR, "MWh", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'kWh', 'MWh'",
+};
+static const meter_readings_vnode v_reading_headers_seq = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 1.0, "must be >= 1", ">=", NULL},
+        CEND},
+};
+static const meter_readings_vnode v_reading_headers_region = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL},
+        CEND},
+};
+static const meter_readings_vprop vm_alert_payload[] = {
+    { "text", &v_alert_payload_text},
+};
+static const meter_readings_vnode v_alert_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_alert_payload),
+};
+static const meter_readings_vnode v_alert_payload_text = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const meter_readings_vprop vm_alert_headers[] = {
+    { "severity", &v_alert_headers_severity},
+};
+static const meter_readings_vnode v_alert_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const meter_readings_vreq[]){
+        { "severity", "missing required property 'severity'"},
+        {NULL, NULL}},
+    MEMBERS(vm_alert_headers),
+};
+static const meter_readings_vnode v_alert_headers_severity = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 1.0, "must be >= 1", ">=", NULL},
+        {CMP, 5.0, "must be <= 5", "<=", NULL},
+        CEND},
+};
+static const meter_readings_vprop vm_ping_payload[] = {
+    { "at", &v_ping_payload_at},
+};
+static const meter_readings_vnode v_ping_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ping_payload),
+};
+static const meter_readings_vnode v_ping_payload_at = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(date_time, "must be a valid date-time (format)"),
+        CEND},
+};
+static const meter_readings_vprop vm_ping_headers[] = {
+    { "hop", &v_ping_headers_hop},
+};
+static const meter_readings_vnode v_ping_headers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_ping_headers),
+};
+static const meter_readings_vnode v_ping_headers_hop = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool meter_readings_Reading_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_reading_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_ReadingHeaders_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_reading_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_ReadingHeadersUnit_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_reading_headers_unit(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_Alert_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_alert_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_AlertHeaders_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_alert_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_Ping_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_ping_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
-
-bool meter_readings_PingHeaders_validate(const cJSON *json, meter_readings_error *err)
-{
-    meter_readings_vctx c = {err, 0};
-    if (err)
-        meter_readings_error_clear(err);
-    if (!json) {
-        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = meter_readings_rt_json_ok(&c, json) && meter_readings_v_ping_headers(json, NULL, &c);
-    if (!ok && err)
-        err->kind = METER_READINGS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Reading, v_reading_payload)
+VALIDATOR(ReadingHeaders, v_reading_headers)
+VALIDATOR(ReadingHeadersUnit, v_reading_headers_unit)
+VALIDATOR(Alert, v_alert_payload)
+VALIDATOR(AlertHeaders, v_alert_headers)
+VALIDATOR(Ping, v_ping_payload)
+VALIDATOR(PingHeaders, v_ping_headers)
 
 bool meter_readings_message_validate(meter_readings_message_type t, const cJSON *json, meter_readings_error *err)
 {

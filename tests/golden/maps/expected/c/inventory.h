@@ -121,44 +121,32 @@ struct inventory_Supplier {
 
 struct inventory_StockCounted {
     /** Units on hand, by SKU. */
-    char **counts_keys;
-    int64_t *counts_values;
-    size_t counts_count;
-    bool has_counts;
+    char **counts_keys; int64_t *counts_values; size_t counts_count; bool has_counts;
     /** Shelf of each SKU. */
-    char **locations_keys;
-    struct inventory_StockCountedLocationsValue **locations_values;
-    size_t locations_count;
-    bool has_locations;
-    char **suppliers_keys;
-    struct inventory_Supplier **suppliers_values;
-    size_t suppliers_count;
-    bool has_suppliers;
-    cJSON *aliases;
-    bool has_aliases;
+    char **locations_keys; struct inventory_StockCountedLocationsValue **locations_values; size_t locations_count; bool has_locations;
+    char **suppliers_keys; struct inventory_Supplier **suppliers_values; size_t suppliers_count; bool has_suppliers;
+    cJSON *aliases; bool has_aliases;
     /** Anything else the counter noted. */
-    char **extra_keys;
-    cJSON **extra_values;
-    size_t extra_count;
-    bool has_extra;
+    char **extra_keys; cJSON **extra_values; size_t extra_count; bool has_extra;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct inventory_StockCountedLocationsValue {
-    char *aisle;
-    bool has_aisle;
-    int64_t shelf;
-    bool has_shelf;
+    char *aisle; bool has_aisle;
+    int64_t shelf; bool has_shelf;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Supplier (object) */
 bool inventory_Supplier_validate(const cJSON *json, inventory_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 inventory_Supplier *inventory_Supplier_new(void);
 void inventory_Supplier_init(inventory_Supplier *v);
 inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err);
@@ -169,9 +157,6 @@ char *inventory_Supplier_print(const inventory_Supplier *v);
 
 /* StockCounted (object) */
 bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 inventory_StockCounted *inventory_StockCounted_new(void);
 void inventory_StockCounted_init(inventory_StockCounted *v);
 inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err);
@@ -182,9 +167,6 @@ char *inventory_StockCounted_print(const inventory_StockCounted *v);
 
 /* StockCountedLocationsValue (object) */
 bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(void);
 void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *v);
 inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err);

@@ -34,7 +34,109 @@ typedef struct inventory_vctx {
     int depth;
 } inventory_vctx;
 
-typedef bool (*inventory_vfn)(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; inventory_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct inventory_vnode inventory_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    INVENTORY_VF_TRUE = 1,
+    INVENTORY_VF_FALSE = 2,
+    INVENTORY_VF_INVALID = 4,
+    INVENTORY_VF_REF = 8,
+    INVENTORY_VF_TYPE = 16,   /* type */
+    INVENTORY_VF_VALUE = 32,  /* enum, const */
+    INVENTORY_VF_NUM = 64,    /* number checks */
+    INVENTORY_VF_STR = 128,   /* string checks */
+    INVENTORY_VF_ARR = 256,   /* array checks */
+    INVENTORY_VF_OBJ = 512,   /* object checks */
+    INVENTORY_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    INVENTORY_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    INVENTORY_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { INVENTORY_VV_STR = 1, INVENTORY_VV_NUM, INVENTORY_VV_TRUE, INVENTORY_VV_FALSE, INVENTORY_VV_NULL, INVENTORY_VV_JSON };
+typedef struct inventory_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} inventory_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    INVENTORY_C_CMP = 1,
+    INVENTORY_C_MULT,
+    INVENTORY_C_INT32,
+    INVENTORY_C_INT64,
+    INVENTORY_C_MIN,
+    INVENTORY_C_MAX,
+    INVENTORY_C_PATTERN,
+    INVENTORY_C_FORMAT
+};
+typedef struct inventory_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} inventory_vcheck;
+typedef struct inventory_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} inventory_vreq;
+typedef struct inventory_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const inventory_vnode *fn;
+} inventory_vprop;
+typedef struct inventory_vpat { /* patternProperties */
+    int pattern;
+    const inventory_vnode *fn;
+} inventory_vpat;
+typedef struct inventory_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const inventory_vreq *requires;
+    const inventory_vnode *fn;
+} inventory_vdep;
+typedef struct inventory_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const inventory_vnode *fn;
+} inventory_vtuple;
+struct inventory_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const inventory_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const inventory_vval *enum_vals;
+    const char *enum_msg;
+    const inventory_vval *const_val;
+    const char *const_msg;
+    const inventory_vcheck *num, *str, *count, *props;
+    bool unique;
+    const inventory_vnode *items;
+    const inventory_vtuple *tuple;
+    bool add_items_false;
+    const inventory_vnode *add_items, *contains;
+    const inventory_vreq *required;
+    const inventory_vprop *members;
+    size_t nmembers;
+    const inventory_vpat *patterns;
+    bool add_false;
+    const inventory_vnode *add, *names;
+    const inventory_vdep *deps;
+    const inventory_vnode *const *all_of, *const *any_of, *const *one_of;
+    const inventory_vnode *not_;
+    bool has_if;
+    const inventory_vnode *if_, *then_, *else_;
+};
+bool inventory_rt_vnode(const inventory_vnode *v, const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool inventory_rt_validate(const inventory_vnode *v, const cJSON *json, inventory_error *err);
+/* The verdict only (no errors): union options. */
+bool inventory_rt_vmatch(const inventory_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define INVENTORY_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool inventory_rt_int32(double d);
 bool inventory_rt_int64(double d);
 bool inventory_rt_unique(const cJSON *x, int *i, int *j);
 int inventory_rt_match(inventory_vctx *c, const inventory_pseg *p, int pattern, const char *s);
-bool inventory_rt_property_names(inventory_vctx *c, const inventory_pseg *p, const cJSON *member, inventory_vfn fn);
+bool inventory_rt_property_names(inventory_vctx *c, const inventory_pseg *p, const cJSON *member, const inventory_vnode *fn);
 bool inventory_rt_format_date_time(const char *s);
 bool inventory_rt_format_date(const char *s);
 bool inventory_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool inventory_rt_format_uri(const char *s);
 bool inventory_rt_format_uuid(const char *s);
 bool inventory_rt_format_regex(const char *s);
 char *inventory_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { INVENTORY_S_SCALAR, INVENTORY_S_LIST, INVENTORY_S_DICT };
+enum {
+    INVENTORY_K_STRING,
+    INVENTORY_K_INTEGER,
+    INVENTORY_K_NUMBER,
+    INVENTORY_K_BOOLEAN,
+    INVENTORY_K_JSON,
+    INVENTORY_K_ENUM,
+    INVENTORY_K_OBJ,
+    INVENTORY_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct inventory_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} inventory_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct inventory_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} inventory_field;
+
+typedef struct inventory_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const inventory_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, inventory_error *err);
+} inventory_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct inventory_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} inventory_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct inventory_union_desc {
+    const char *name;
+    size_t size, as;
+    const inventory_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, inventory_error *err);
+} inventory_union_desc;
+
+const char *inventory_rt_enum_name(const inventory_enum_desc *d, int v);
+bool inventory_rt_enum_value(const inventory_enum_desc *d, const char *s, int *out);
+void *inventory_rt_rec_new(const inventory_rec_desc *d);
+void inventory_rt_rec_free(const inventory_rec_desc *d, void *o);
+void *inventory_rt_rec_from_json(const inventory_rec_desc *d, const cJSON *json, inventory_error *err);
+cJSON *inventory_rt_rec_to_json(const inventory_rec_desc *d, const void *o);
+void inventory_rt_union_free(const inventory_union_desc *d, void *o);
+void *inventory_rt_union_from_json(const inventory_union_desc *d, const cJSON *json, inventory_error *err);
+cJSON *inventory_rt_union_to_json(const inventory_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *inventory_rt_parse_text(const char *text, size_t len, inventory_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *inventory_rt_print_tree(cJSON *j);
+
 void inventory_rt_set_error(inventory_error *err, inventory_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

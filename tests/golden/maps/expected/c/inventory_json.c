@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC INVENTORY_S_SCALAR
+#define SL INVENTORY_S_LIST
+#define SD INVENTORY_S_DICT
+#define KS INVENTORY_K_STRING
+#define KI INVENTORY_K_INTEGER
+#define KN INVENTORY_K_NUMBER
+#define KB INVENTORY_K_BOOLEAN
+#define KJ INVENTORY_K_JSON
+#define KE INVENTORY_K_ENUM
+#define KO INVENTORY_K_OBJ
+#define KU INVENTORY_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    inventory_##N *inventory_##N##_from_json(const cJSON *json, inventory_error *err)                \
+    {                                                                                                      \
+        return inventory_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *inventory_##N##_to_json(const inventory_##N *o) { return inventory_rt_##K##_to_json(&D##_##N, o); } \
+    void inventory_##N##_free(inventory_##N *o) { inventory_rt_##K##_free(&D##_##N, o); }           \
+    inventory_##N *inventory_##N##_parse(const char *text, size_t len, inventory_error *err)         \
+    {                                                                                                      \
+        cJSON *json = inventory_rt_parse_text(text, len, err);                                           \
+        inventory_##N *o = json ? inventory_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *inventory_##N##_print(const inventory_##N *o) { return inventory_rt_print_tree(inventory_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const inventory_rec_desc rd_##N = {#N, sizeof(inventory_##N), offsetof(inventory_##N, extra_json), fd_##N, \
+                                         count, inventory_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    inventory_##N *inventory_##N##_new(void) { return calloc(1, sizeof(inventory_##N)); }            \
+    void inventory_##N##_init(inventory_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,672 +85,37 @@ bool inventory_message_type_from_string(const char *s, inventory_message_type *o
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static inventory_Supplier *inventory_Supplier_build(const cJSON *json);
-static inventory_StockCounted *inventory_StockCounted_build(const cJSON *json);
-static inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const inventory_rec_desc rd_Supplier;
+static const inventory_rec_desc rd_StockCounted;
+static const inventory_rec_desc rd_StockCountedLocationsValue;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = inventory_rt_strdup(v->valuestring)) != NULL;
-}
+#define T inventory_Supplier
+static const inventory_field fd_Supplier[] = {
+    F("name", name, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Supplier, 1)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T inventory_StockCounted
+static const inventory_field fd_StockCounted[] = {
+    FD("counts", counts, OPT, NN, KI, NULL),
+    FD("locations", locations, OPT, NN, KO, &rd_StockCountedLocationsValue),
+    FD("suppliers", suppliers, OPT, NN, KO, &rd_Supplier),
+    F("aliases", aliases, OPT, NN, KJ, NULL),
+    FD("extra", extra, OPT, NN, KJ, NULL),
+};
+#undef T
+REC(StockCounted, 5)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Supplier(inventory_Supplier **dst, const cJSON *v) { return (*dst = inventory_Supplier_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Supplier(inventory_Supplier *const *src)
-{
-    return *src ? inventory_Supplier_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Supplier(inventory_Supplier **p) { inventory_Supplier_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_StockCounted(inventory_StockCounted **dst, const cJSON *v) { return (*dst = inventory_StockCounted_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_StockCounted(inventory_StockCounted *const *src)
-{
-    return *src ? inventory_StockCounted_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_StockCounted(inventory_StockCounted **p) { inventory_StockCounted_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue **dst, const cJSON *v) { return (*dst = inventory_StockCountedLocationsValue_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue *const *src)
-{
-    return *src ? inventory_StockCountedLocationsValue_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue **p) { inventory_StockCountedLocationsValue_free(*p); }
-
-inventory_Supplier *inventory_Supplier_new(void)
-{
-    return calloc(1, sizeof(inventory_Supplier));
-}
-
-void inventory_Supplier_init(inventory_Supplier *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void inventory_Supplier_free(inventory_Supplier *o)
-{
-    if (!o)
-        return;
-    free_string(&o->name);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static inventory_Supplier *inventory_Supplier_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    inventory_Supplier *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "name") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->name, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    inventory_Supplier_free(o);
-    return NULL;
-}
-
-inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err)
-{
-    if (!inventory_Supplier_validate(json, err))
-        return NULL;
-    inventory_Supplier *o = inventory_Supplier_build(json);
-    if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build Supplier: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *inventory_Supplier_to_json(const inventory_Supplier *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->name);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "name", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-inventory_Supplier *inventory_Supplier_parse(const char *text, size_t len, inventory_error *err)
-{
-    long nul = inventory_rt_text_nul(text, len);
-    if (nul >= 0) {
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    inventory_Supplier *o = inventory_Supplier_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *inventory_Supplier_print(const inventory_Supplier *o)
-{
-    cJSON *j = inventory_Supplier_to_json(o);
-    char *s = j ? inventory_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-inventory_StockCounted *inventory_StockCounted_new(void)
-{
-    return calloc(1, sizeof(inventory_StockCounted));
-}
-
-void inventory_StockCounted_init(inventory_StockCounted *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void inventory_StockCounted_free(inventory_StockCounted *o)
-{
-    if (!o)
-        return;
-    for (size_t i = 0; o->counts_keys && i < o->counts_count; i++) {
-        free(o->counts_keys[i]);
-        if (o->counts_values)
-            free_integer(&o->counts_values[i]);
-    }
-    free(o->counts_keys);
-    free(o->counts_values);
-    for (size_t i = 0; o->locations_keys && i < o->locations_count; i++) {
-        free(o->locations_keys[i]);
-        if (o->locations_values)
-            free_obj_StockCountedLocationsValue(&o->locations_values[i]);
-    }
-    free(o->locations_keys);
-    free(o->locations_values);
-    for (size_t i = 0; o->suppliers_keys && i < o->suppliers_count; i++) {
-        free(o->suppliers_keys[i]);
-        if (o->suppliers_values)
-            free_obj_Supplier(&o->suppliers_values[i]);
-    }
-    free(o->suppliers_keys);
-    free(o->suppliers_values);
-    cJSON_Delete(o->aliases);
-    for (size_t i = 0; o->extra_keys && i < o->extra_count; i++) {
-        free(o->extra_keys[i]);
-        if (o->extra_values)
-            free_json(&o->extra_values[i]);
-    }
-    free(o->extra_keys);
-    free(o->extra_values);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static inventory_StockCounted *inventory_StockCounted_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    inventory_StockCounted *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[5 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "counts") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->counts_keys = calloc(n ? n : 1, sizeof *o->counts_keys);
-                o->counts_values = calloc(n ? n : 1, sizeof *o->counts_values);
-                if (!o->counts_keys || !o->counts_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->counts_count;
-                    if (!(o->counts_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->counts_count++;
-                    if (!from_integer(&o->counts_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_counts = true;
-            continue;
-        }
-        if (strcmp(key, "locations") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->locations_keys = calloc(n ? n : 1, sizeof *o->locations_keys);
-                o->locations_values = calloc(n ? n : 1, sizeof *o->locations_values);
-                if (!o->locations_keys || !o->locations_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->locations_count;
-                    if (!(o->locations_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->locations_count++;
-                    if (!from_obj_StockCountedLocationsValue(&o->locations_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_locations = true;
-            continue;
-        }
-        if (strcmp(key, "suppliers") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->suppliers_keys = calloc(n ? n : 1, sizeof *o->suppliers_keys);
-                o->suppliers_values = calloc(n ? n : 1, sizeof *o->suppliers_values);
-                if (!o->suppliers_keys || !o->suppliers_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->suppliers_count;
-                    if (!(o->suppliers_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->suppliers_count++;
-                    if (!from_obj_Supplier(&o->suppliers_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_suppliers = true;
-            continue;
-        }
-        if (strcmp(key, "aliases") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!(o->aliases = cJSON_Duplicate(m, 1)))
-                goto fail;
-            o->has_aliases = true;
-            continue;
-        }
-        if (strcmp(key, "extra") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->extra_keys = calloc(n ? n : 1, sizeof *o->extra_keys);
-                o->extra_values = calloc(n ? n : 1, sizeof *o->extra_values);
-                if (!o->extra_keys || !o->extra_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->extra_count;
-                    if (!(o->extra_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->extra_count++;
-                    if (!from_json(&o->extra_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_extra = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    inventory_StockCounted_free(o);
-    return NULL;
-}
-
-inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err)
-{
-    if (!inventory_StockCounted_validate(json, err))
-        return NULL;
-    inventory_StockCounted *o = inventory_StockCounted_build(json);
-    if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build StockCounted: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_counts) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->counts_count; i++) {
-                cJSON *e = to_integer(&o->counts_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->counts_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "counts", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_locations) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->locations_count; i++) {
-                cJSON *e = to_obj_StockCountedLocationsValue(&o->locations_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->locations_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "locations", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_suppliers) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->suppliers_count; i++) {
-                cJSON *e = to_obj_Supplier(&o->suppliers_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->suppliers_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "suppliers", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_aliases) {
-        cJSON *v = NULL;
-        {
-            v = o->aliases ? cJSON_Duplicate(o->aliases, 1) : cJSON_CreateNull();
-        }
-        if (!v || !cJSON_AddItemToObject(j, "aliases", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_extra) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->extra_count; i++) {
-                cJSON *e = to_json(&o->extra_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->extra_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "extra", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-inventory_StockCounted *inventory_StockCounted_parse(const char *text, size_t len, inventory_error *err)
-{
-    long nul = inventory_rt_text_nul(text, len);
-    if (nul >= 0) {
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    inventory_StockCounted *o = inventory_StockCounted_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *inventory_StockCounted_print(const inventory_StockCounted *o)
-{
-    cJSON *j = inventory_StockCounted_to_json(o);
-    char *s = j ? inventory_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(void)
-{
-    return calloc(1, sizeof(inventory_StockCountedLocationsValue));
-}
-
-void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *o)
-{
-    if (!o)
-        return;
-    free_string(&o->aisle);
-    free_integer(&o->shelf);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    inventory_StockCountedLocationsValue *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "aisle") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->aisle, m))
-                goto fail;
-            o->has_aisle = true;
-            continue;
-        }
-        if (strcmp(key, "shelf") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->shelf, m))
-                goto fail;
-            o->has_shelf = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    inventory_StockCountedLocationsValue_free(o);
-    return NULL;
-}
-
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err)
-{
-    if (!inventory_StockCountedLocationsValue_validate(json, err))
-        return NULL;
-    inventory_StockCountedLocationsValue *o = inventory_StockCountedLocationsValue_build(json);
-    if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build StockCountedLocationsValue: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCountedLocationsValue *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_aisle) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->aisle);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "aisle", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_shelf) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->shelf);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "shelf", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse(const char *text, size_t len, inventory_error *err)
-{
-    long nul = inventory_rt_text_nul(text, len);
-    if (nul >= 0) {
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    inventory_StockCountedLocationsValue *o = inventory_StockCountedLocationsValue_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *inventory_StockCountedLocationsValue_print(const inventory_StockCountedLocationsValue *o)
-{
-    cJSON *j = inventory_StockCountedLocationsValue_to_json(o);
-    char *s = j ? inventory_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T inventory_StockCountedLocationsValue
+static const inventory_field fd_StockCountedLocationsValue[] = {
+    F("aisle", aisle, OPT, NN, KS, NULL),
+    F("shelf", shelf, OPT, NN, KI, NULL),
+};
+#undef T
+REC(StockCountedLocationsValue, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,464 +11,122 @@
 
 #include <string.h>
 
-static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_Supplier_name(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_counts_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_locations_extra_shelf(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_suppliers_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_aliases_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v_stockCounted_payload_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const inventory_vcheck[])
+#define VVALS (const inventory_vval[])
+#define VNODES (const inventory_vnode *const[])
+#define F(flag) INVENTORY_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool inventory_##N##_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&V, json, err); }
+#define CMP INVENTORY_C_CMP
+#define MIN INVENTORY_C_MIN
+#define MAX INVENTORY_C_MAX
+#define STR INVENTORY_VV_STR
+#define NUM INVENTORY_VV_NUM
+#define JSON INVENTORY_VV_JSON
+#define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
-            inventory_rt_report(c, p, "missing required property 'name'");
-            INVENTORY_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            switch ((unsigned char)key[0]) {
-            case 110:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    matched = true;
-                    if (!inventory_v_Supplier_name(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-            if (!matched) {
-                inventory_rt_report(c, &seg, "property not allowed (additionalProperties)");
-                INVENTORY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_Supplier_name(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 16)) {
-        inventory_rt_report_type(c, p, "expected string", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 16)) {
-        INVENTORY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!inventory_v_stockCounted_payload_aliases(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!inventory_v_stockCounted_payload_counts(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            case 101:
-                if ((unsigned char)key[1] == 120 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v_stockCounted_payload_extra(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
-                    if (!inventory_v_stockCounted_payload_locations(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
-                    if (!inventory_v_stockCounted_payload_suppliers(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !inventory_v_stockCounted_payload_counts_extra(m, &seg, c))
-                INVENTORY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_counts_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 4)) {
-        inventory_rt_report_type(c, p, "expected integer", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 4)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            inventory_rt_report(c, p, "must be >= 0");
-            INVENTORY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !inventory_v_stockCounted_payload_locations_extra(m, &seg, c))
-                INVENTORY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v_Supplier_name(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 102 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v_stockCounted_payload_locations_extra_shelf(m, &seg, c))
-                        INVENTORY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_locations_extra_shelf(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 4)) {
-        inventory_rt_report_type(c, p, "expected integer", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 4)) {
-        INVENTORY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !inventory_v_stockCounted_payload_suppliers_extra(m, &seg, c))
-                INVENTORY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_suppliers_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    bool r = inventory_v_Supplier(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const inventory_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !inventory_v_stockCounted_payload_aliases_extra(m, &seg, c))
-                INVENTORY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_aliases_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 32)) {
-        inventory_rt_report_type(c, p, "expected array", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 32)) {
-        INVENTORY_FAIL();
-    }
-    if (INVENTORY_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const inventory_pseg seg = {p, NULL, i};
-                if (!inventory_v_Supplier_name(e, &seg, c))
-                    INVENTORY_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool inventory_v_stockCounted_payload_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= INVENTORY_MAX_DEPTH)
-        return inventory_rt_too_deep(c, p);
-    c->depth++;
-    if (!inventory_rt_type_in(x, 64)) {
-        inventory_rt_report_type(c, p, "expected object", x);
-        INVENTORY_FAIL();
-    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
-        INVENTORY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const inventory_vnode v_Supplier;
+static const inventory_vnode v_Supplier_name;
+static const inventory_vnode v_stockCounted_payload;
+static const inventory_vnode v_stockCounted_payload_counts;
+static const inventory_vnode v_stockCounted_payload_counts_extra;
+static const inventory_vnode v_stockCounted_payload_locations;
+static const inventory_vnode v_stockCounted_payload_locations_extra;
+static const inventory_vnode v_stockCounted_payload_locations_extra_shelf;
+static const inventory_vnode v_stockCounted_payload_suppliers;
+static const inventory_vnode v_stockCounted_payload_suppliers_extra;
+static const inventory_vnode v_stockCounted_payload_aliases;
+static const inventory_vnode v_stockCounted_payload_aliases_extra;
+static const inventory_vnode v_stockCounted_payload_extra;
+static const inventory_vprop vm_Supplier[] = {
+    { "name", &v_Supplier_name},
+};
+static const inventory_vnode v_Supplier = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const inventory_vreq[]){
+        { "name", "missing required property 'name'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Supplier),
+    .add_false = true,
+};
+static const inventory_vnode v_Supplier_name = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const inventory_vprop vm_stockCounted_payload[] = {
+    { "aliases", &v_stockCounted_payload_aliases},
+    { "counts", &v_stockCounted_payload_counts},
+    { "extra", &v_stockCounted_payload_extra},
+    { "locations", &v_stockCounted_payload_locations},
+    { "suppliers", &v_stockCounted_payload_suppliers},
+};
+static const inventory_vnode v_stockCounted_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_stockCounted_payload),
+};
+static const inventory_vnode v_stockCounted_payload_counts = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_stockCounted_payload_counts_extra,
+};
+static const inventory_vnode v_stockCounted_payload_counts_extra = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const inventory_vnode v_stockCounted_payload_locations = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_stockCounted_payload_locations_extra,
+};
+static const inventory_vprop vm_stockCounted_payload_locations_extra[] = {
+    { "aisle", &v_Supplier_name},
+    { "shelf", &v_stockCounted_payload_locations_extra_shelf},
+};
+static const inventory_vnode v_stockCounted_payload_locations_extra = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_stockCounted_payload_locations_extra),
+};
+static const inventory_vnode v_stockCounted_payload_locations_extra_shelf = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const inventory_vnode v_stockCounted_payload_suppliers = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_stockCounted_payload_suppliers_extra,
+};
+static const inventory_vnode v_stockCounted_payload_suppliers_extra = {.f = F(REF), .ref = &v_Supplier};
+static const inventory_vnode v_stockCounted_payload_aliases = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_stockCounted_payload_aliases_extra,
+};
+static const inventory_vnode v_stockCounted_payload_aliases_extra = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_Supplier_name,
+};
+static const inventory_vnode v_stockCounted_payload_extra = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 64, .type_expected = "expected object",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool inventory_Supplier_validate(const cJSON *json, inventory_error *err)
-{
-    inventory_vctx c = {err, 0};
-    if (err)
-        inventory_error_clear(err);
-    if (!json) {
-        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_Supplier(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVENTORY_ERR_INVALID;
-    return ok;
-}
-
-bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err)
-{
-    inventory_vctx c = {err, 0};
-    if (err)
-        inventory_error_clear(err);
-    if (!json) {
-        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_stockCounted_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVENTORY_ERR_INVALID;
-    return ok;
-}
-
-bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err)
-{
-    inventory_vctx c = {err, 0};
-    if (err)
-        inventory_error_clear(err);
-    if (!json) {
-        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_stockCounted_payload_locations_extra(json, NULL, &c);
-    if (!ok && err)
-        err->kind = INVENTORY_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Supplier, v_Supplier)
+VALIDATOR(StockCounted, v_stockCounted_payload)
+VALIDATOR(StockCountedLocationsValue, v_stockCounted_payload_locations_extra)
 
 bool inventory_message_validate(inventory_message_type t, const cJSON *json, inventory_error *err)
 {

@@ -120,8 +120,7 @@ typedef struct parcels_ParcelShippedRouteCarrierContact parcels_ParcelShippedRou
  * A postal address.
  */
 struct parcels_Address {
-    char *street;
-    bool has_street;
+    char *street; bool has_street;
     char *city;
     /** ISO 3166-1 alpha-2 code. */
     char *country;
@@ -145,8 +144,7 @@ struct parcels_ParcelShippedRoute {
     /** A postal address. */
     struct parcels_Address *to;
     /** Who carries it. */
-    struct parcels_ParcelShippedRouteCarrier *carrier;
-    bool has_carrier;
+    struct parcels_ParcelShippedRouteCarrier *carrier; bool has_carrier;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -154,28 +152,27 @@ struct parcels_ParcelShippedRoute {
  * Who carries it.
  */
 struct parcels_ParcelShippedRouteCarrier {
-    char *name;
-    bool has_name;
-    struct parcels_ParcelShippedRouteCarrierContact *contact;
-    bool has_contact;
+    char *name; bool has_name;
+    struct parcels_ParcelShippedRouteCarrierContact *contact; bool has_contact;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct parcels_ParcelShippedRouteCarrierContact {
-    char *phone;
-    bool has_phone;
-    char *email;
-    bool has_email;
+    char *phone; bool has_phone;
+    char *email; bool has_email;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Address (object) */
 bool parcels_Address_validate(const cJSON *json, parcels_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 parcels_Address *parcels_Address_new(void);
 void parcels_Address_init(parcels_Address *v);
 parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err);
@@ -186,9 +183,6 @@ char *parcels_Address_print(const parcels_Address *v);
 
 /* ParcelShipped (object) */
 bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 parcels_ParcelShipped *parcels_ParcelShipped_new(void);
 void parcels_ParcelShipped_init(parcels_ParcelShipped *v);
 parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err);
@@ -199,9 +193,6 @@ char *parcels_ParcelShipped_print(const parcels_ParcelShipped *v);
 
 /* ParcelShippedRoute (object) */
 bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void);
 void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *v);
 parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err);
@@ -212,9 +203,6 @@ char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *v);
 
 /* ParcelShippedRouteCarrier (object) */
 bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void);
 void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *v);
 parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err);
@@ -225,9 +213,6 @@ char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCa
 
 /* ParcelShippedRouteCarrierContact (object) */
 bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void);
 void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *v);
 parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err);

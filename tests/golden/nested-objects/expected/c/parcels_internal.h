@@ -34,7 +34,109 @@ typedef struct parcels_vctx {
     int depth;
 } parcels_vctx;
 
-typedef bool (*parcels_vfn)(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; parcels_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct parcels_vnode parcels_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    PARCELS_VF_TRUE = 1,
+    PARCELS_VF_FALSE = 2,
+    PARCELS_VF_INVALID = 4,
+    PARCELS_VF_REF = 8,
+    PARCELS_VF_TYPE = 16,   /* type */
+    PARCELS_VF_VALUE = 32,  /* enum, const */
+    PARCELS_VF_NUM = 64,    /* number checks */
+    PARCELS_VF_STR = 128,   /* string checks */
+    PARCELS_VF_ARR = 256,   /* array checks */
+    PARCELS_VF_OBJ = 512,   /* object checks */
+    PARCELS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    PARCELS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    PARCELS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { PARCELS_VV_STR = 1, PARCELS_VV_NUM, PARCELS_VV_TRUE, PARCELS_VV_FALSE, PARCELS_VV_NULL, PARCELS_VV_JSON };
+typedef struct parcels_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} parcels_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    PARCELS_C_CMP = 1,
+    PARCELS_C_MULT,
+    PARCELS_C_INT32,
+    PARCELS_C_INT64,
+    PARCELS_C_MIN,
+    PARCELS_C_MAX,
+    PARCELS_C_PATTERN,
+    PARCELS_C_FORMAT
+};
+typedef struct parcels_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} parcels_vcheck;
+typedef struct parcels_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} parcels_vreq;
+typedef struct parcels_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const parcels_vnode *fn;
+} parcels_vprop;
+typedef struct parcels_vpat { /* patternProperties */
+    int pattern;
+    const parcels_vnode *fn;
+} parcels_vpat;
+typedef struct parcels_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const parcels_vreq *requires;
+    const parcels_vnode *fn;
+} parcels_vdep;
+typedef struct parcels_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const parcels_vnode *fn;
+} parcels_vtuple;
+struct parcels_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const parcels_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const parcels_vval *enum_vals;
+    const char *enum_msg;
+    const parcels_vval *const_val;
+    const char *const_msg;
+    const parcels_vcheck *num, *str, *count, *props;
+    bool unique;
+    const parcels_vnode *items;
+    const parcels_vtuple *tuple;
+    bool add_items_false;
+    const parcels_vnode *add_items, *contains;
+    const parcels_vreq *required;
+    const parcels_vprop *members;
+    size_t nmembers;
+    const parcels_vpat *patterns;
+    bool add_false;
+    const parcels_vnode *add, *names;
+    const parcels_vdep *deps;
+    const parcels_vnode *const *all_of, *const *any_of, *const *one_of;
+    const parcels_vnode *not_;
+    bool has_if;
+    const parcels_vnode *if_, *then_, *else_;
+};
+bool parcels_rt_vnode(const parcels_vnode *v, const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool parcels_rt_validate(const parcels_vnode *v, const cJSON *json, parcels_error *err);
+/* The verdict only (no errors): union options. */
+bool parcels_rt_vmatch(const parcels_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define PARCELS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool parcels_rt_int32(double d);
 bool parcels_rt_int64(double d);
 bool parcels_rt_unique(const cJSON *x, int *i, int *j);
 int parcels_rt_match(parcels_vctx *c, const parcels_pseg *p, int pattern, const char *s);
-bool parcels_rt_property_names(parcels_vctx *c, const parcels_pseg *p, const cJSON *member, parcels_vfn fn);
+bool parcels_rt_property_names(parcels_vctx *c, const parcels_pseg *p, const cJSON *member, const parcels_vnode *fn);
 bool parcels_rt_format_date_time(const char *s);
 bool parcels_rt_format_date(const char *s);
 bool parcels_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool parcels_rt_format_uri(const char *s);
 bool parcels_rt_format_uuid(const char *s);
 bool parcels_rt_format_regex(const char *s);
 char *parcels_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { PARCELS_S_SCALAR, PARCELS_S_LIST, PARCELS_S_DICT };
+enum {
+    PARCELS_K_STRING,
+    PARCELS_K_INTEGER,
+    PARCELS_K_NUMBER,
+    PARCELS_K_BOOLEAN,
+    PARCELS_K_JSON,
+    PARCELS_K_ENUM,
+    PARCELS_K_OBJ,
+    PARCELS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct parcels_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} parcels_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct parcels_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} parcels_field;
+
+typedef struct parcels_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const parcels_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, parcels_error *err);
+} parcels_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct parcels_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} parcels_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct parcels_union_desc {
+    const char *name;
+    size_t size, as;
+    const parcels_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, parcels_error *err);
+} parcels_union_desc;
+
+const char *parcels_rt_enum_name(const parcels_enum_desc *d, int v);
+bool parcels_rt_enum_value(const parcels_enum_desc *d, const char *s, int *out);
+void *parcels_rt_rec_new(const parcels_rec_desc *d);
+void parcels_rt_rec_free(const parcels_rec_desc *d, void *o);
+void *parcels_rt_rec_from_json(const parcels_rec_desc *d, const cJSON *json, parcels_error *err);
+cJSON *parcels_rt_rec_to_json(const parcels_rec_desc *d, const void *o);
+void parcels_rt_union_free(const parcels_union_desc *d, void *o);
+void *parcels_rt_union_from_json(const parcels_union_desc *d, const cJSON *json, parcels_error *err);
+cJSON *parcels_rt_union_to_json(const parcels_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *parcels_rt_parse_text(const char *text, size_t len, parcels_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *parcels_rt_print_tree(cJSON *j);
+
 void parcels_rt_set_error(parcels_error *err, parcels_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

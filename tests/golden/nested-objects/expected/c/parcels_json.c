@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC PARCELS_S_SCALAR
+#define SL PARCELS_S_LIST
+#define SD PARCELS_S_DICT
+#define KS PARCELS_K_STRING
+#define KI PARCELS_K_INTEGER
+#define KN PARCELS_K_NUMBER
+#define KB PARCELS_K_BOOLEAN
+#define KJ PARCELS_K_JSON
+#define KE PARCELS_K_ENUM
+#define KO PARCELS_K_OBJ
+#define KU PARCELS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    parcels_##N *parcels_##N##_from_json(const cJSON *json, parcels_error *err)                \
+    {                                                                                                      \
+        return parcels_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *parcels_##N##_to_json(const parcels_##N *o) { return parcels_rt_##K##_to_json(&D##_##N, o); } \
+    void parcels_##N##_free(parcels_##N *o) { parcels_rt_##K##_free(&D##_##N, o); }           \
+    parcels_##N *parcels_##N##_parse(const char *text, size_t len, parcels_error *err)         \
+    {                                                                                                      \
+        cJSON *json = parcels_rt_parse_text(text, len, err);                                           \
+        parcels_##N *o = json ? parcels_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *parcels_##N##_print(const parcels_##N *o) { return parcels_rt_print_tree(parcels_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const parcels_rec_desc rd_##N = {#N, sizeof(parcels_##N), offsetof(parcels_##N, extra_json), fd_##N, \
+                                         count, parcels_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    parcels_##N *parcels_##N##_new(void) { return calloc(1, sizeof(parcels_##N)); }            \
+    void parcels_##N##_init(parcels_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,855 +85,55 @@ bool parcels_message_type_from_string(const char *s, parcels_message_type *out)
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static parcels_Address *parcels_Address_build(const cJSON *json);
-static parcels_ParcelShipped *parcels_ParcelShipped_build(const cJSON *json);
-static parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_build(const cJSON *json);
-static parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_build(const cJSON *json);
-static parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const parcels_rec_desc rd_Address;
+static const parcels_rec_desc rd_ParcelShipped;
+static const parcels_rec_desc rd_ParcelShippedRoute;
+static const parcels_rec_desc rd_ParcelShippedRouteCarrier;
+static const parcels_rec_desc rd_ParcelShippedRouteCarrierContact;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = parcels_rt_strdup(v->valuestring)) != NULL;
-}
+#define T parcels_Address
+static const parcels_field fd_Address[] = {
+    F("street", street, OPT, NN, KS, NULL),
+    F("city", city, REQ, NN, KS, NULL),
+    F("country", country, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Address, 3)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T parcels_ParcelShipped
+static const parcels_field fd_ParcelShipped[] = {
+    F("parcelId", parcel_id, REQ, NN, KS, NULL),
+    F("route", route, REQ, NN, KO, &rd_ParcelShippedRoute),
+};
+#undef T
+REC(ParcelShipped, 2)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T parcels_ParcelShippedRoute
+static const parcels_field fd_ParcelShippedRoute[] = {
+    F("from", from, REQ, NN, KO, &rd_Address),
+    F("to", to, REQ, NN, KO, &rd_Address),
+    F("carrier", carrier, OPT, NN, KO, &rd_ParcelShippedRouteCarrier),
+};
+#undef T
+REC(ParcelShippedRoute, 3)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
+#define T parcels_ParcelShippedRouteCarrier
+static const parcels_field fd_ParcelShippedRouteCarrier[] = {
+    F("name", name, OPT, NN, KS, NULL),
+    F("contact", contact, OPT, NN, KO, &rd_ParcelShippedRouteCarrierContact),
+};
+#undef T
+REC(ParcelShippedRouteCarrier, 2)
 
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Address(parcels_Address **dst, const cJSON *v) { return (*dst = parcels_Address_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Address(parcels_Address *const *src)
-{
-    return *src ? parcels_Address_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Address(parcels_Address **p) { parcels_Address_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_ParcelShipped(parcels_ParcelShipped **dst, const cJSON *v) { return (*dst = parcels_ParcelShipped_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ParcelShipped(parcels_ParcelShipped *const *src)
-{
-    return *src ? parcels_ParcelShipped_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ParcelShipped(parcels_ParcelShipped **p) { parcels_ParcelShipped_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_ParcelShippedRoute(parcels_ParcelShippedRoute **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRoute_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRoute(parcels_ParcelShippedRoute *const *src)
-{
-    return *src ? parcels_ParcelShippedRoute_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ParcelShippedRoute(parcels_ParcelShippedRoute **p) { parcels_ParcelShippedRoute_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRouteCarrier_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier *const *src)
-{
-    return *src ? parcels_ParcelShippedRouteCarrier_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier **p) { parcels_ParcelShippedRouteCarrier_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRouteCarrierContact_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact *const *src)
-{
-    return *src ? parcels_ParcelShippedRouteCarrierContact_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **p) { parcels_ParcelShippedRouteCarrierContact_free(*p); }
-
-parcels_Address *parcels_Address_new(void)
-{
-    return calloc(1, sizeof(parcels_Address));
-}
-
-void parcels_Address_init(parcels_Address *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void parcels_Address_free(parcels_Address *o)
-{
-    if (!o)
-        return;
-    free_string(&o->street);
-    free_string(&o->city);
-    free_string(&o->country);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static parcels_Address *parcels_Address_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    parcels_Address *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "street") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->street, m))
-                goto fail;
-            o->has_street = true;
-            continue;
-        }
-        if (strcmp(key, "city") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->city, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "country") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->country, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    parcels_Address_free(o);
-    return NULL;
-}
-
-parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err)
-{
-    if (!parcels_Address_validate(json, err))
-        return NULL;
-    parcels_Address *o = parcels_Address_build(json);
-    if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build Address: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *parcels_Address_to_json(const parcels_Address *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_street) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->street);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "street", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->city);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "city", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->country);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "country", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-parcels_Address *parcels_Address_parse(const char *text, size_t len, parcels_error *err)
-{
-    long nul = parcels_rt_text_nul(text, len);
-    if (nul >= 0) {
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    parcels_Address *o = parcels_Address_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *parcels_Address_print(const parcels_Address *o)
-{
-    cJSON *j = parcels_Address_to_json(o);
-    char *s = j ? parcels_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-parcels_ParcelShipped *parcels_ParcelShipped_new(void)
-{
-    return calloc(1, sizeof(parcels_ParcelShipped));
-}
-
-void parcels_ParcelShipped_init(parcels_ParcelShipped *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void parcels_ParcelShipped_free(parcels_ParcelShipped *o)
-{
-    if (!o)
-        return;
-    free_string(&o->parcel_id);
-    free_obj_ParcelShippedRoute(&o->route);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static parcels_ParcelShipped *parcels_ParcelShipped_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    parcels_ParcelShipped *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "parcelId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->parcel_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "route") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_obj_ParcelShippedRoute(&o->route, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    parcels_ParcelShipped_free(o);
-    return NULL;
-}
-
-parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err)
-{
-    if (!parcels_ParcelShipped_validate(json, err))
-        return NULL;
-    parcels_ParcelShipped *o = parcels_ParcelShipped_build(json);
-    if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShipped: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->parcel_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "parcelId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_ParcelShippedRoute(&o->route);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "route", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *text, size_t len, parcels_error *err)
-{
-    long nul = parcels_rt_text_nul(text, len);
-    if (nul >= 0) {
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    parcels_ParcelShipped *o = parcels_ParcelShipped_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *parcels_ParcelShipped_print(const parcels_ParcelShipped *o)
-{
-    cJSON *j = parcels_ParcelShipped_to_json(o);
-    char *s = j ? parcels_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void)
-{
-    return calloc(1, sizeof(parcels_ParcelShippedRoute));
-}
-
-void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *o)
-{
-    if (!o)
-        return;
-    free_obj_Address(&o->from);
-    free_obj_Address(&o->to);
-    free_obj_ParcelShippedRouteCarrier(&o->carrier);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    parcels_ParcelShippedRoute *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "from") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_obj_Address(&o->from, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "to") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_obj_Address(&o->to, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "carrier") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_obj_ParcelShippedRouteCarrier(&o->carrier, m))
-                goto fail;
-            o->has_carrier = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    parcels_ParcelShippedRoute_free(o);
-    return NULL;
-}
-
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err)
-{
-    if (!parcels_ParcelShippedRoute_validate(json, err))
-        return NULL;
-    parcels_ParcelShippedRoute *o = parcels_ParcelShippedRoute_build(json);
-    if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRoute: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Address(&o->from);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "from", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Address(&o->to);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "to", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_carrier) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_ParcelShippedRouteCarrier(&o->carrier);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "carrier", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *text, size_t len, parcels_error *err)
-{
-    long nul = parcels_rt_text_nul(text, len);
-    if (nul >= 0) {
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    parcels_ParcelShippedRoute *o = parcels_ParcelShippedRoute_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *o)
-{
-    cJSON *j = parcels_ParcelShippedRoute_to_json(o);
-    char *s = j ? parcels_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void)
-{
-    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrier));
-}
-
-void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *o)
-{
-    if (!o)
-        return;
-    free_string(&o->name);
-    free_obj_ParcelShippedRouteCarrierContact(&o->contact);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    parcels_ParcelShippedRouteCarrier *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "name") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->name, m))
-                goto fail;
-            o->has_name = true;
-            continue;
-        }
-        if (strcmp(key, "contact") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_obj_ParcelShippedRouteCarrierContact(&o->contact, m))
-                goto fail;
-            o->has_contact = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    parcels_ParcelShippedRouteCarrier_free(o);
-    return NULL;
-}
-
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err)
-{
-    if (!parcels_ParcelShippedRouteCarrier_validate(json, err))
-        return NULL;
-    parcels_ParcelShippedRouteCarrier *o = parcels_ParcelShippedRouteCarrier_build(json);
-    if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRouteCarrier: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRouteCarrier *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_name) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->name);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "name", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_contact) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_ParcelShippedRouteCarrierContact(&o->contact);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "contact", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const char *text, size_t len, parcels_error *err)
-{
-    long nul = parcels_rt_text_nul(text, len);
-    if (nul >= 0) {
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    parcels_ParcelShippedRouteCarrier *o = parcels_ParcelShippedRouteCarrier_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCarrier *o)
-{
-    cJSON *j = parcels_ParcelShippedRouteCarrier_to_json(o);
-    char *s = j ? parcels_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void)
-{
-    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrierContact));
-}
-
-void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *o)
-{
-    if (!o)
-        return;
-    free_string(&o->phone);
-    free_string(&o->email);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    parcels_ParcelShippedRouteCarrierContact *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "phone") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->phone, m))
-                goto fail;
-            o->has_phone = true;
-            continue;
-        }
-        if (strcmp(key, "email") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->email, m))
-                goto fail;
-            o->has_email = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    parcels_ParcelShippedRouteCarrierContact_free(o);
-    return NULL;
-}
-
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err)
-{
-    if (!parcels_ParcelShippedRouteCarrierContact_validate(json, err))
-        return NULL;
-    parcels_ParcelShippedRouteCarrierContact *o = parcels_ParcelShippedRouteCarrierContact_build(json);
-    if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRouteCarrierContact: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShippedRouteCarrierContact *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_phone) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->phone);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "phone", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_email) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->email);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "email", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_parse(const char *text, size_t len, parcels_error *err)
-{
-    long nul = parcels_rt_text_nul(text, len);
-    if (nul >= 0) {
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    parcels_ParcelShippedRouteCarrierContact *o = parcels_ParcelShippedRouteCarrierContact_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *parcels_ParcelShippedRouteCarrierContact_print(const parcels_ParcelShippedRouteCarrierContact *o)
-{
-    cJSON *j = parcels_ParcelShippedRouteCarrierContact_to_json(o);
-    char *s = j ? parcels_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T parcels_ParcelShippedRouteCarrierContact
+static const parcels_field fd_ParcelShippedRouteCarrierContact[] = {
+    F("phone", phone, OPT, NN, KS, NULL),
+    F("email", email, OPT, NN, KS, NULL),
+};
+#undef T
+REC(ParcelShippedRouteCarrierContact, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,438 +11,121 @@
 
 #include <string.h>
 
-static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_Address_city(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_Address_country(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload_route_from(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v_parcelShipped_payload_route_carrier_contact_email(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const parcels_vcheck[])
+#define VVALS (const parcels_vval[])
+#define VNODES (const parcels_vnode *const[])
+#define F(flag) PARCELS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool parcels_##N##_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&V, json, err); }
+#define CMP PARCELS_C_CMP
+#define MIN PARCELS_C_MIN
+#define MAX PARCELS_C_MAX
+#define STR PARCELS_VV_STR
+#define NUM PARCELS_VV_NUM
+#define JSON PARCELS_VV_JSON
+#define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 64)) {
-        parcels_rt_report_type(c, p, "expected object", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "city")) {
-            parcels_rt_report(c, p, "missing required property 'city'");
-            PARCELS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "country")) {
-            parcels_rt_report(c, p, "missing required property 'country'");
-            PARCELS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const parcels_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 121 && key[4] == '\0') { /* 4 bytes */
-                    if (!parcels_v_Address_city(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    if (!parcels_v_Address_country(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!parcels_v_Address_city(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_Address_city(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 16)) {
-        parcels_rt_report_type(c, p, "expected string", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
-        PARCELS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_Address_country(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 16)) {
-        parcels_rt_report_type(c, p, "expected string", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)parcels_rt_utf8_len(s);
-        if (len < 2.0) {
-            parcels_rt_report(c, p, "must be at least 2 characters");
-            PARCELS_FAIL();
-        }
-        if (len > 2.0) {
-            parcels_rt_report(c, p, "must be at most 2 characters");
-            PARCELS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 64)) {
-        parcels_rt_report_type(c, p, "expected object", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "parcelId")) {
-            parcels_rt_report(c, p, "missing required property 'parcelId'");
-            PARCELS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "route")) {
-            parcels_rt_report(c, p, "missing required property 'route'");
-            PARCELS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const parcels_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 112:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
-                    if (!parcels_v_Address_city(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!parcels_v_parcelShipped_payload_route(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 64)) {
-        parcels_rt_report_type(c, p, "expected object", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "from")) {
-            parcels_rt_report(c, p, "missing required property 'from'");
-            PARCELS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "to")) {
-            parcels_rt_report(c, p, "missing required property 'to'");
-            PARCELS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const parcels_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 114 && key[7] == '\0') { /* 7 bytes */
-                    if (!parcels_v_parcelShipped_payload_route_carrier(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 102:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 111 && key[2] == '\0') { /* 2 bytes */
-                    if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_parcelShipped_payload_route_from(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    bool r = parcels_v_Address(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 64)) {
-        parcels_rt_report_type(c, p, "expected object", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const parcels_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 99 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!parcels_v_parcelShipped_payload_route_carrier_contact(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 110:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!parcels_v_Address_city(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 64)) {
-        parcels_rt_report_type(c, p, "expected object", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const parcels_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 101:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!parcels_v_parcelShipped_payload_route_carrier_contact_email(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            case 112:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!parcels_v_Address_city(m, &seg, c))
-                        PARCELS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool parcels_v_parcelShipped_payload_route_carrier_contact_email(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PARCELS_MAX_DEPTH)
-        return parcels_rt_too_deep(c, p);
-    c->depth++;
-    if (!parcels_rt_type_in(x, 16)) {
-        parcels_rt_report_type(c, p, "expected string", x);
-        PARCELS_FAIL();
-    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
-        PARCELS_FAIL();
-    }
-    if (PARCELS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!parcels_rt_format_email(s)) {
-            parcels_rt_report(c, p, "must be a valid email (format)");
-            PARCELS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const parcels_vnode v_Address;
+static const parcels_vnode v_Address_city;
+static const parcels_vnode v_Address_country;
+static const parcels_vnode v_parcelShipped_payload;
+static const parcels_vnode v_parcelShipped_payload_route;
+static const parcels_vnode v_parcelShipped_payload_route_from;
+static const parcels_vnode v_parcelShipped_payload_route_carrier;
+static const parcels_vnode v_parcelShipped_payload_route_carrier_contact;
+static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email;
+static const parcels_vprop vm_Address[] = {
+    { "city", &v_Address_city},
+    { "country", &v_Address_country},
+    { "street", &v_Address_city},
+};
+static const parcels_vnode v_Address = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const parcels_vreq[]){
+        { "city", "missing required property 'city'"},
+        { "country", "missing required property 'country'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Address),
+};
+static const parcels_vnode v_Address_city = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const parcels_vnode v_Address_country = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
+        {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
+        CEND},
+};
+static const parcels_vprop vm_parcelShipped_payload[] = {
+    { "parcelId", &v_Address_city},
+    { "route", &v_parcelShipped_payload_route},
+};
+static const parcels_vnode v_parcelShipped_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const parcels_vreq[]){
+        { "parcelId", "missing required property 'parcelId'"},
+        { "route", "missing required property 'route'"},
+        {NULL, NULL}},
+    MEMBERS(vm_parcelShipped_payload),
+};
+static const parcels_vprop vm_parcelShipped_payload_route[] = {
+    { "carrier", &v_parcelShipped_payload_route_carrier},
+    { "from", &v_parcelShipped_payload_route_from},
+    { "to", &v_parcelShipped_payload_route_from},
+};
+static const parcels_vnode v_parcelShipped_payload_route = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const parcels_vreq[]){
+        { "from", "missing required property 'from'"},
+        { "to", "missing required property 'to'"},
+        {NULL, NULL}},
+    MEMBERS(vm_parcelShipped_payload_route),
+};
+static const parcels_vnode v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
+static const parcels_vprop vm_parcelShipped_payload_route_carrier[] = {
+    { "contact", &v_parcelShipped_payload_route_carrier_contact},
+    { "name", &v_Address_city},
+};
+static const parcels_vnode v_parcelShipped_payload_route_carrier = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_parcelShipped_payload_route_carrier),
+};
+static const parcels_vprop vm_parcelShipped_payload_route_carrier_contact[] = {
+    { "email", &v_parcelShipped_payload_route_carrier_contact_email},
+    { "phone", &v_Address_city},
+};
+static const parcels_vnode v_parcelShipped_payload_route_carrier_contact = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_parcelShipped_payload_route_carrier_contact),
+};
+static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(email, "must be a valid email (format)"),
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool parcels_Address_validate(const cJSON *json, parcels_error *err)
-{
-    parcels_vctx c = {err, 0};
-    if (err)
-        parcels_error_clear(err);
-    if (!json) {
-        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_Address(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PARCELS_ERR_INVALID;
-    return ok;
-}
-
-bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err)
-{
-    parcels_vctx c = {err, 0};
-    if (err)
-        parcels_error_clear(err);
-    if (!json) {
-        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PARCELS_ERR_INVALID;
-    return ok;
-}
-
-bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err)
-{
-    parcels_vctx c = {err, 0};
-    if (err)
-        parcels_error_clear(err);
-    if (!json) {
-        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PARCELS_ERR_INVALID;
-    return ok;
-}
-
-bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err)
-{
-    parcels_vctx c = {err, 0};
-    if (err)
-        parcels_error_clear(err);
-    if (!json) {
-        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route_carrier(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PARCELS_ERR_INVALID;
-    return ok;
-}
-
-bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err)
-{
-    parcels_vctx c = {err, 0};
-    if (err)
-        parcels_error_clear(err);
-    if (!json) {
-        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route_carrier_contact(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PARCELS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Address, v_Address)
+VALIDATOR(ParcelShipped, v_parcelShipped_payload)
+VALIDATOR(ParcelShippedRoute, v_parcelShipped_payload_route)
+VALIDATOR(ParcelShippedRouteCarrier, v_parcelShipped_payload_route_carrier)
+VALIDATOR(ParcelShippedRouteCarrierContact, v_parcelShipped_payload_route_carrier_contact)
 
 bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels_error *err)
 {

@@ -155,15 +155,18 @@ struct payments_Transfer {
 
 struct payments_PaymentReceived {
     struct payments_Method *method;
-    struct payments_PaymentReceivedNote *note;
-    bool has_note;
-    struct payments_Card *refund;
-    bool has_refund;
-    bool refund_is_null;
+    struct payments_PaymentReceivedNote *note; bool has_note;
+    struct payments_Card *refund; bool has_refund; bool refund_is_null;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Method (union) */
 bool payments_Method_validate(const cJSON *json, payments_error *err);
@@ -175,9 +178,6 @@ char *payments_Method_print(const payments_Method *v);
 
 /* Card (object) */
 bool payments_Card_validate(const cJSON *json, payments_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 payments_Card *payments_Card_new(void);
 void payments_Card_init(payments_Card *v);
 payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err);
@@ -188,9 +188,6 @@ char *payments_Card_print(const payments_Card *v);
 
 /* Transfer (object) */
 bool payments_Transfer_validate(const cJSON *json, payments_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 payments_Transfer *payments_Transfer_new(void);
 void payments_Transfer_init(payments_Transfer *v);
 payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err);
@@ -201,9 +198,6 @@ char *payments_Transfer_print(const payments_Transfer *v);
 
 /* PaymentReceived (object) */
 bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 payments_PaymentReceived *payments_PaymentReceived_new(void);
 void payments_PaymentReceived_init(payments_PaymentReceived *v);
 payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);

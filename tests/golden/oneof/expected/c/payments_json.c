@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC PAYMENTS_S_SCALAR
+#define SL PAYMENTS_S_LIST
+#define SD PAYMENTS_S_DICT
+#define KS PAYMENTS_K_STRING
+#define KI PAYMENTS_K_INTEGER
+#define KN PAYMENTS_K_NUMBER
+#define KB PAYMENTS_K_BOOLEAN
+#define KJ PAYMENTS_K_JSON
+#define KE PAYMENTS_K_ENUM
+#define KO PAYMENTS_K_OBJ
+#define KU PAYMENTS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    payments_##N *payments_##N##_from_json(const cJSON *json, payments_error *err)                \
+    {                                                                                                      \
+        return payments_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *payments_##N##_to_json(const payments_##N *o) { return payments_rt_##K##_to_json(&D##_##N, o); } \
+    void payments_##N##_free(payments_##N *o) { payments_rt_##K##_free(&D##_##N, o); }           \
+    payments_##N *payments_##N##_parse(const char *text, size_t len, payments_error *err)         \
+    {                                                                                                      \
+        cJSON *json = payments_rt_parse_text(text, len, err);                                           \
+        payments_##N *o = json ? payments_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
+                                         count, payments_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
+    void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,773 +85,58 @@ bool payments_message_type_from_string(const char *s, payments_message_type *out
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static payments_Card *payments_Card_build(const cJSON *json);
-static payments_Transfer *payments_Transfer_build(const cJSON *json);
-static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const payments_rec_desc rd_Card;
+static const payments_rec_desc rd_Transfer;
+static const payments_rec_desc rd_PaymentReceived;
+static const payments_union_desc ud_Method;
+static const payments_union_desc ud_PaymentReceivedNote;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = payments_rt_strdup(v->valuestring)) != NULL;
-}
+#define T payments_Method
+static const payments_opt_desc uo_Method[] = {
+    { KO, &rd_Card, "card" },
+    { KO, &rd_Transfer, "transfer" },
+};
+static const payments_union_desc ud_Method = {"Method", sizeof(T), O(as), uo_Method, (int)(sizeof uo_Method / sizeof uo_Method[0]),
+    "kind", "'card', 'transfer'", payments_Method_option_matches, payments_Method_validate};
+#undef T
+T_FNS(Method, union, ud)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T payments_PaymentReceivedNote
+static const payments_opt_desc uo_PaymentReceivedNote[] = {
+    { KS, NULL, NULL },
+    { KI, NULL, NULL },
+};
+static const payments_union_desc ud_PaymentReceivedNote = {"PaymentReceivedNote", sizeof(T), O(as), uo_PaymentReceivedNote, (int)(sizeof uo_PaymentReceivedNote / sizeof uo_PaymentReceivedNote[0]),
+    NULL, NULL, payments_PaymentReceivedNote_option_matches, payments_PaymentReceivedNote_validate};
+#undef T
+T_FNS(PaymentReceivedNote, union, ud)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T payments_Card
+static const payments_field fd_Card[] = {
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("last4", last4, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Card, 2)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
+#define T payments_Transfer
+static const payments_field fd_Transfer[] = {
+    F("kind", kind, REQ, NN, KS, NULL),
+    F("iban", iban, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Transfer, 2)
 
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static payments_Method *payments_Method_build(const cJSON *json);
-static MAYBE_UNUSED bool from_union_Method(payments_Method **dst, const cJSON *v) { return (*dst = payments_Method_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_union_Method(payments_Method *const *src)
-{
-    return *src ? payments_Method_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_union_Method(payments_Method **p) { payments_Method_free(*p); }
-
-static payments_PaymentReceivedNote *payments_PaymentReceivedNote_build(const cJSON *json);
-static MAYBE_UNUSED bool from_union_PaymentReceivedNote(payments_PaymentReceivedNote **dst, const cJSON *v) { return (*dst = payments_PaymentReceivedNote_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_union_PaymentReceivedNote(payments_PaymentReceivedNote *const *src)
-{
-    return *src ? payments_PaymentReceivedNote_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_union_PaymentReceivedNote(payments_PaymentReceivedNote **p) { payments_PaymentReceivedNote_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Card(payments_Card **dst, const cJSON *v) { return (*dst = payments_Card_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Card(payments_Card *const *src)
-{
-    return *src ? payments_Card_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Card(payments_Card **p) { payments_Card_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Transfer(payments_Transfer **dst, const cJSON *v) { return (*dst = payments_Transfer_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Transfer(payments_Transfer *const *src)
-{
-    return *src ? payments_Transfer_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Transfer(payments_Transfer **p) { payments_Transfer_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_PaymentReceived(payments_PaymentReceived **dst, const cJSON *v) { return (*dst = payments_PaymentReceived_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_PaymentReceived(payments_PaymentReceived *const *src)
-{
-    return *src ? payments_PaymentReceived_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_PaymentReceived(payments_PaymentReceived **p) { payments_PaymentReceived_free(*p); }
-
-payments_Card *payments_Card_new(void)
-{
-    return calloc(1, sizeof(payments_Card));
-}
-
-void payments_Card_init(payments_Card *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void payments_Card_free(payments_Card *o)
-{
-    if (!o)
-        return;
-    free_string(&o->kind);
-    free_string(&o->last4);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static payments_Card *payments_Card_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    payments_Card *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "kind") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->kind, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "last4") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->last4, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    payments_Card_free(o);
-    return NULL;
-}
-
-payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_Card_validate(json, err))
-        return NULL;
-    payments_Card *o = payments_Card_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Card: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_Card_to_json(const payments_Card *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->kind);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "kind", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->last4);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "last4", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-payments_Card *payments_Card_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_Card *o = payments_Card_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_Card_print(const payments_Card *o)
-{
-    cJSON *j = payments_Card_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-payments_Transfer *payments_Transfer_new(void)
-{
-    return calloc(1, sizeof(payments_Transfer));
-}
-
-void payments_Transfer_init(payments_Transfer *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void payments_Transfer_free(payments_Transfer *o)
-{
-    if (!o)
-        return;
-    free_string(&o->kind);
-    free_string(&o->iban);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static payments_Transfer *payments_Transfer_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    payments_Transfer *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "kind") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->kind, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "iban") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->iban, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    payments_Transfer_free(o);
-    return NULL;
-}
-
-payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_Transfer_validate(json, err))
-        return NULL;
-    payments_Transfer *o = payments_Transfer_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Transfer: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_Transfer_to_json(const payments_Transfer *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->kind);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "kind", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->iban);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "iban", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-payments_Transfer *payments_Transfer_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_Transfer *o = payments_Transfer_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_Transfer_print(const payments_Transfer *o)
-{
-    cJSON *j = payments_Transfer_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-payments_PaymentReceived *payments_PaymentReceived_new(void)
-{
-    return calloc(1, sizeof(payments_PaymentReceived));
-}
-
-void payments_PaymentReceived_init(payments_PaymentReceived *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void payments_PaymentReceived_free(payments_PaymentReceived *o)
-{
-    if (!o)
-        return;
-    free_union_Method(&o->method);
-    free_union_PaymentReceivedNote(&o->note);
-    free_obj_Card(&o->refund);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    payments_PaymentReceived *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "method") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_union_Method(&o->method, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "note") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_union_PaymentReceivedNote(&o->note, m))
-                goto fail;
-            o->has_note = true;
-            continue;
-        }
-        if (strcmp(key, "refund") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (cJSON_IsNull(m)) {
-                o->refund_is_null = true;
-                o->has_refund = true;
-                continue;
-            }
-            if (!from_obj_Card(&o->refund, m))
-                goto fail;
-            o->has_refund = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    payments_PaymentReceived_free(o);
-    return NULL;
-}
-
-payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_PaymentReceived_validate(json, err))
-        return NULL;
-    payments_PaymentReceived *o = payments_PaymentReceived_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build PaymentReceived: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_union_Method(&o->method);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "method", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_note) {
-        cJSON *v = NULL;
-        {
-            v = to_union_PaymentReceivedNote(&o->note);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "note", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_refund) {
-        cJSON *v = NULL;
-        if (o->refund_is_null)
-            v = cJSON_CreateNull();
-        else
-        {
-            v = to_obj_Card(&o->refund);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "refund", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_PaymentReceived *o = payments_PaymentReceived_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
-{
-    cJSON *j = payments_PaymentReceived_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-void payments_Method_free(payments_Method *o)
-{
-    if (!o)
-        return;
-    switch (o->option) {
-    case 0:
-        free_obj_Card(&o->as.option0);
-        break;
-    case 1:
-        free_obj_Transfer(&o->as.option1);
-        break;
-    default:
-        break;
-    }
-    free(o);
-}
-
-/* The option the value's "kind" member names: -1 when it has no
- * such string member, -2 when the member names no option. */
-static int payments_Method_tag_of(const cJSON *json)
-{
-    const cJSON *t = cJSON_IsObject(json) ? cJSON_GetObjectItemCaseSensitive(json, "kind") : NULL;
-    if (!cJSON_IsString(t))
-        return -1;
-    if (strcmp(t->valuestring, "card") == 0)
-        return 0;
-    if (strcmp(t->valuestring, "transfer") == 0)
-        return 1;
-    return -2;
-}
-
-/* The tag decides (read before anything else). The value must be that
- * option: validation does not read the tag, and with a tag from the mapping
- * only, a value can match another option than the one its tag names. */
-static payments_Method *payments_Method_build(const cJSON *json)
-{
-    payments_Method *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->option = payments_Method_tag_of(json);
-    switch (o->option) {
-    case 0:
-        if (!payments_Method_option_matches(0, json) || !from_obj_Card(&o->as.option0, json))
-            break;
-        return o;
-    case 1:
-        if (!payments_Method_option_matches(1, json) || !from_obj_Transfer(&o->as.option1, json))
-            break;
-        return o;
-    default:
-        o->option = -1;
-        break;
-    }
-    payments_Method_free(o);
-    return NULL;
-}
-
-payments_Method *payments_Method_from_json(const cJSON *json, payments_error *err)
-{
-    /* The tag first: a value without a known tag is refused by name. */
-    static const char tags[] = "'card', ""'transfer'";
-    int tag = payments_Method_tag_of(json);
-    if (tag == -1) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: no string member '%s' to tell the option (one of %s)",
-                          "kind", tags);
-        return NULL;
-    }
-    if (tag == -2) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: unknown %s '%.200s' (expected one of %s)", "kind",
-                          cJSON_GetObjectItemCaseSensitive(json, "kind")->valuestring, tags);
-        return NULL;
-    }
-    if (!payments_Method_validate(json, err))
-        return NULL;
-    if (!payments_Method_option_matches(tag, json)) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: %s is '%.200s', but the value is not that option",
-                          "kind", cJSON_GetObjectItemCaseSensitive(json, "kind")->valuestring);
-        return NULL;
-    }
-    payments_Method *o = payments_Method_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Method: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_Method_to_json(const payments_Method *o)
-{
-    if (!o)
-        return NULL;
-    switch (o->option) {
-    case 0:
-        return to_obj_Card(&o->as.option0);
-    case 1:
-        return to_obj_Transfer(&o->as.option1);
-    default:
-        return NULL;
-    }
-}
-
-payments_Method *payments_Method_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_Method *o = payments_Method_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_Method_print(const payments_Method *o)
-{
-    cJSON *j = payments_Method_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-void payments_PaymentReceivedNote_free(payments_PaymentReceivedNote *o)
-{
-    if (!o)
-        return;
-    switch (o->option) {
-    case 0:
-        free_string(&o->as.option0);
-        break;
-    case 1:
-        free_integer(&o->as.option1);
-        break;
-    default:
-        break;
-    }
-    free(o);
-}
-
-/* The first option the value matches decides (as for oneOf/anyOf). */
-static payments_PaymentReceivedNote *payments_PaymentReceivedNote_build(const cJSON *json)
-{
-    payments_PaymentReceivedNote *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->option = -1;
-    if (payments_PaymentReceivedNote_option_matches(0, json)) {
-        o->option = 0;
-        if (!from_string(&o->as.option0, json))
-            goto fail;
-        return o;
-    }
-    if (payments_PaymentReceivedNote_option_matches(1, json)) {
-        o->option = 1;
-        if (!from_integer(&o->as.option1, json))
-            goto fail;
-        return o;
-    }
-fail:
-    payments_PaymentReceivedNote_free(o);
-    return NULL;
-}
-
-payments_PaymentReceivedNote *payments_PaymentReceivedNote_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_PaymentReceivedNote_validate(json, err))
-        return NULL;
-    payments_PaymentReceivedNote *o = payments_PaymentReceivedNote_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build PaymentReceivedNote: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_PaymentReceivedNote_to_json(const payments_PaymentReceivedNote *o)
-{
-    if (!o)
-        return NULL;
-    switch (o->option) {
-    case 0:
-        return to_string(&o->as.option0);
-    case 1:
-        return to_integer(&o->as.option1);
-    default:
-        return NULL;
-    }
-}
-
-payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_PaymentReceivedNote *o = payments_PaymentReceivedNote_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_PaymentReceivedNote_print(const payments_PaymentReceivedNote *o)
-{
-    cJSON *j = payments_PaymentReceivedNote_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T payments_PaymentReceived
+static const payments_field fd_PaymentReceived[] = {
+    F("method", method, REQ, NN, KU, &ud_Method),
+    F("note", note, OPT, NN, KU, &ud_PaymentReceivedNote),
+    F("refund", refund, OPT, NUL, KO, &rd_Card),
+};
+#undef T
+REC(PaymentReceived, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,446 +11,134 @@
 
 #include <string.h>
 
-static bool payments_v_Method(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Method_one_0(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Card_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Card_last4(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Method_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Transfer_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Transfer_iban(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload_method(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload_note(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload_note_any_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload_refund(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_paymentReceived_payload_refund_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const payments_vcheck[])
+#define VVALS (const payments_vval[])
+#define VNODES (const payments_vnode *const[])
+#define F(flag) PAYMENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); }
+#define CMP PAYMENTS_C_CMP
+#define MIN PAYMENTS_C_MIN
+#define MAX PAYMENTS_C_MAX
+#define STR PAYMENTS_VV_STR
+#define NUM PAYMENTS_VV_NUM
+#define JSON PAYMENTS_VV_JSON
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool payments_v_Method(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    {
-        payments_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (payments_v_Method_one_0(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && payments_v_Method_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            payments_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            PAYMENTS_FAIL();
-        } else if (second >= 0) {
-            payments_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            PAYMENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Method_one_0(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    bool r = payments_v_Card(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 64)) {
-        payments_rt_report_type(c, p, "expected object", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 64)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
-            payments_rt_report(c, p, "missing required property 'kind'");
-            PAYMENTS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "last4")) {
-            payments_rt_report(c, p, "missing required property 'last4'");
-            PAYMENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const payments_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!payments_v_Card_kind(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 52 && key[5] == '\0') { /* 5 bytes */
-                    if (!payments_v_Card_last4(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Card_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "card") == 0))) {
-        payments_rt_report(c, p, "must be equal to 'card'");
-        PAYMENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Card_last4(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = payments_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                payments_rt_report(c, p, "does not match pattern '^[0-9]{4}$'");
-                PAYMENTS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Method_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    bool r = payments_v_Transfer(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 64)) {
-        payments_rt_report_type(c, p, "expected object", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 64)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
-            payments_rt_report(c, p, "missing required property 'kind'");
-            PAYMENTS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "iban")) {
-            payments_rt_report(c, p, "missing required property 'iban'");
-            PAYMENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const payments_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 98 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && key[4] == '\0') { /* 4 bytes */
-                    if (!payments_v_Transfer_iban(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 107:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!payments_v_Transfer_kind(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Transfer_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "transfer") == 0))) {
-        payments_rt_report(c, p, "must be equal to 'transfer'");
-        PAYMENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Transfer_iban(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 64)) {
-        payments_rt_report_type(c, p, "expected object", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 64)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "method")) {
-            payments_rt_report(c, p, "missing required property 'method'");
-            PAYMENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const payments_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 109:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!payments_v_paymentReceived_payload_method(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 110:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!payments_v_paymentReceived_payload_note(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!payments_v_paymentReceived_payload_refund(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_paymentReceived_payload_method(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    bool r = payments_v_Method(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool payments_v_paymentReceived_payload_note(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    {
-        payments_vctx q = {NULL, c->depth};
-        (void)q;
-        if (!(payments_v_Transfer_iban(x, p, &q) || payments_v_paymentReceived_payload_note_any_1(x, p, &q) || false)) {
-            payments_rt_report(c, p, "must match at least one schema (anyOf)");
-            PAYMENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_paymentReceived_payload_note_any_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 4)) {
-        payments_rt_report_type(c, p, "expected integer", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 4)) {
-        PAYMENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_paymentReceived_payload_refund(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    {
-        payments_vctx q = {NULL, c->depth};
-        int first = -1, second = -1;
-        (void)q;
-        if (payments_v_Method_one_0(x, p, &q)) {
-            if (first < 0)
-                first = 0;
-            else
-                second = 0;
-        }
-        if (second < 0 && payments_v_paymentReceived_payload_refund_one_1(x, p, &q)) {
-            if (first < 0)
-                first = 1;
-            else
-                second = 1;
-        }
-        if (first < 0) {
-            payments_rt_report(c, p, "must match exactly one schema (oneOf), matched none");
-            PAYMENTS_FAIL();
-        } else if (second >= 0) {
-            payments_rt_report_pair(c, p, "must match exactly one schema (oneOf), matched %d and %d", first, second);
-            PAYMENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_paymentReceived_payload_refund_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 1)) {
-        payments_rt_report_type(c, p, "expected null", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 1)) {
-        PAYMENTS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const payments_vnode v_Method;
+static const payments_vnode v_Method_one_0;
+static const payments_vnode v_Card;
+static const payments_vnode v_Card_kind;
+static const payments_vnode v_Card_last4;
+static const payments_vnode v_Method_one_1;
+static const payments_vnode v_Transfer;
+static const payments_vnode v_Transfer_kind;
+static const payments_vnode v_Transfer_iban;
+static const payments_vnode v_paymentReceived_payload;
+static const payments_vnode v_paymentReceived_payload_method;
+static const payments_vnode v_paymentReceived_payload_note;
+static const payments_vnode v_paymentReceived_payload_note_any_1;
+static const payments_vnode v_paymentReceived_payload_refund;
+static const payments_vnode v_paymentReceived_payload_refund_one_1;
+static const payments_vnode v_Method = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
+};
+static const payments_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+static const payments_vprop vm_Card[] = {
+    { "kind", &v_Card_kind},
+    { "last4", &v_Card_last4},
+};
+static const payments_vnode v_Card = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const payments_vreq[]){
+        { "kind", "missing required property 'kind'"},
+        { "last4", "missing required property 'last4'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Card),
+};
+static const payments_vnode v_Card_kind = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .const_val = VVALS{ {STR, "card", 0} },
+    .const_msg = "must be equal to 'card'",
+};
+static const payments_vnode v_Card_last4 = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
+        CEND},
+};
+static const payments_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+static const payments_vprop vm_Transfer[] = {
+    { "iban", &v_Transfer_iban},
+    { "kind", &v_Transfer_kind},
+};
+static const payments_vnode v_Transfer = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const payments_vreq[]){
+        { "kind", "missing required property 'kind'"},
+        { "iban", "missing required property 'iban'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Transfer),
+};
+static const payments_vnode v_Transfer_kind = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .const_val = VVALS{ {STR, "transfer", 0} },
+    .const_msg = "must be equal to 'transfer'",
+};
+static const payments_vnode v_Transfer_iban = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const payments_vprop vm_paymentReceived_payload[] = {
+    { "method", &v_paymentReceived_payload_method},
+    { "note", &v_paymentReceived_payload_note},
+    { "refund", &v_paymentReceived_payload_refund},
+};
+static const payments_vnode v_paymentReceived_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const payments_vreq[]){
+        { "method", "missing required property 'method'"},
+        {NULL, NULL}},
+    MEMBERS(vm_paymentReceived_payload),
+};
+static const payments_vnode v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
+static const payments_vnode v_paymentReceived_payload_note = {
+    .f = F(SCHEMA) | F(APPLY),
+    .any_of = VNODES{ &v_Transfer_iban, &v_paymentReceived_payload_note_any_1, NULL },
+};
+static const payments_vnode v_paymentReceived_payload_note_any_1 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const payments_vnode v_paymentReceived_payload_refund = {
+    .f = F(SCHEMA) | F(APPLY),
+    .one_of = VNODES{ &v_Method_one_0, &v_paymentReceived_payload_refund_one_1, NULL },
+};
+static const payments_vnode v_paymentReceived_payload_refund_one_1 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 bool payments_Method_option_matches(int option, const cJSON *x)
 {
-    payments_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return payments_v_Method_one_0(x, NULL, &q);
+        return payments_rt_vmatch(&v_Method_one_0, x);
     case 1:
-        return payments_v_Method_one_1(x, NULL, &q);
+        return payments_rt_vmatch(&v_Method_one_1, x);
     default:
         return false;
     }
@@ -458,93 +146,22 @@ bool payments_Method_option_matches(int option, const cJSON *x)
 
 bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x)
 {
-    payments_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return payments_v_Transfer_iban(x, NULL, &q);
+        return payments_rt_vmatch(&v_Transfer_iban, x);
     case 1:
-        return payments_v_paymentReceived_payload_note_any_1(x, NULL, &q);
+        return payments_rt_vmatch(&v_paymentReceived_payload_note_any_1, x);
     default:
         return false;
     }
 }
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool payments_Method_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_Method(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_Card_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_Card(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_Transfer_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_Transfer(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_paymentReceived_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_paymentReceived_payload_note(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Method, v_Method)
+VALIDATOR(Card, v_Card)
+VALIDATOR(Transfer, v_Transfer)
+VALIDATOR(PaymentReceived, v_paymentReceived_payload)
+VALIDATOR(PaymentReceivedNote, v_paymentReceived_payload_note)
 
 bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
 {

@@ -115,18 +115,20 @@ typedef struct comments_service_CommentLikedPayload comments_service_CommentLike
 struct comments_service_CommentLikedPayload {
     /** Id of the comment that was liked. */
     char *comment_id;
-    char *liked_by;
-    bool has_liked_by;
+    char *liked_by; bool has_liked_by;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* CommentLikedPayload (object) */
 bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_service_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_new(void);
 void comments_service_CommentLikedPayload_init(comments_service_CommentLikedPayload *v);
 comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_from_json(const cJSON *json, comments_service_error *err);

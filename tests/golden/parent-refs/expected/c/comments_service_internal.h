@@ -34,7 +34,109 @@ typedef struct comments_service_vctx {
     int depth;
 } comments_service_vctx;
 
-typedef bool (*comments_service_vfn)(const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; comments_service_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct comments_service_vnode comments_service_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    COMMENTS_SERVICE_VF_TRUE = 1,
+    COMMENTS_SERVICE_VF_FALSE = 2,
+    COMMENTS_SERVICE_VF_INVALID = 4,
+    COMMENTS_SERVICE_VF_REF = 8,
+    COMMENTS_SERVICE_VF_TYPE = 16,   /* type */
+    COMMENTS_SERVICE_VF_VALUE = 32,  /* enum, const */
+    COMMENTS_SERVICE_VF_NUM = 64,    /* number checks */
+    COMMENTS_SERVICE_VF_STR = 128,   /* string checks */
+    COMMENTS_SERVICE_VF_ARR = 256,   /* array checks */
+    COMMENTS_SERVICE_VF_OBJ = 512,   /* object checks */
+    COMMENTS_SERVICE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    COMMENTS_SERVICE_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    COMMENTS_SERVICE_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { COMMENTS_SERVICE_VV_STR = 1, COMMENTS_SERVICE_VV_NUM, COMMENTS_SERVICE_VV_TRUE, COMMENTS_SERVICE_VV_FALSE, COMMENTS_SERVICE_VV_NULL, COMMENTS_SERVICE_VV_JSON };
+typedef struct comments_service_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} comments_service_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    COMMENTS_SERVICE_C_CMP = 1,
+    COMMENTS_SERVICE_C_MULT,
+    COMMENTS_SERVICE_C_INT32,
+    COMMENTS_SERVICE_C_INT64,
+    COMMENTS_SERVICE_C_MIN,
+    COMMENTS_SERVICE_C_MAX,
+    COMMENTS_SERVICE_C_PATTERN,
+    COMMENTS_SERVICE_C_FORMAT
+};
+typedef struct comments_service_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} comments_service_vcheck;
+typedef struct comments_service_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} comments_service_vreq;
+typedef struct comments_service_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const comments_service_vnode *fn;
+} comments_service_vprop;
+typedef struct comments_service_vpat { /* patternProperties */
+    int pattern;
+    const comments_service_vnode *fn;
+} comments_service_vpat;
+typedef struct comments_service_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const comments_service_vreq *requires;
+    const comments_service_vnode *fn;
+} comments_service_vdep;
+typedef struct comments_service_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const comments_service_vnode *fn;
+} comments_service_vtuple;
+struct comments_service_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const comments_service_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const comments_service_vval *enum_vals;
+    const char *enum_msg;
+    const comments_service_vval *const_val;
+    const char *const_msg;
+    const comments_service_vcheck *num, *str, *count, *props;
+    bool unique;
+    const comments_service_vnode *items;
+    const comments_service_vtuple *tuple;
+    bool add_items_false;
+    const comments_service_vnode *add_items, *contains;
+    const comments_service_vreq *required;
+    const comments_service_vprop *members;
+    size_t nmembers;
+    const comments_service_vpat *patterns;
+    bool add_false;
+    const comments_service_vnode *add, *names;
+    const comments_service_vdep *deps;
+    const comments_service_vnode *const *all_of, *const *any_of, *const *one_of;
+    const comments_service_vnode *not_;
+    bool has_if;
+    const comments_service_vnode *if_, *then_, *else_;
+};
+bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool comments_service_rt_validate(const comments_service_vnode *v, const cJSON *json, comments_service_error *err);
+/* The verdict only (no errors): union options. */
+bool comments_service_rt_vmatch(const comments_service_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define COMMENTS_SERVICE_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool comments_service_rt_int32(double d);
 bool comments_service_rt_int64(double d);
 bool comments_service_rt_unique(const cJSON *x, int *i, int *j);
 int comments_service_rt_match(comments_service_vctx *c, const comments_service_pseg *p, int pattern, const char *s);
-bool comments_service_rt_property_names(comments_service_vctx *c, const comments_service_pseg *p, const cJSON *member, comments_service_vfn fn);
+bool comments_service_rt_property_names(comments_service_vctx *c, const comments_service_pseg *p, const cJSON *member, const comments_service_vnode *fn);
 bool comments_service_rt_format_date_time(const char *s);
 bool comments_service_rt_format_date(const char *s);
 bool comments_service_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool comments_service_rt_format_uri(const char *s);
 bool comments_service_rt_format_uuid(const char *s);
 bool comments_service_rt_format_regex(const char *s);
 char *comments_service_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { COMMENTS_SERVICE_S_SCALAR, COMMENTS_SERVICE_S_LIST, COMMENTS_SERVICE_S_DICT };
+enum {
+    COMMENTS_SERVICE_K_STRING,
+    COMMENTS_SERVICE_K_INTEGER,
+    COMMENTS_SERVICE_K_NUMBER,
+    COMMENTS_SERVICE_K_BOOLEAN,
+    COMMENTS_SERVICE_K_JSON,
+    COMMENTS_SERVICE_K_ENUM,
+    COMMENTS_SERVICE_K_OBJ,
+    COMMENTS_SERVICE_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct comments_service_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} comments_service_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct comments_service_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} comments_service_field;
+
+typedef struct comments_service_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const comments_service_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, comments_service_error *err);
+} comments_service_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct comments_service_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} comments_service_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct comments_service_union_desc {
+    const char *name;
+    size_t size, as;
+    const comments_service_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, comments_service_error *err);
+} comments_service_union_desc;
+
+const char *comments_service_rt_enum_name(const comments_service_enum_desc *d, int v);
+bool comments_service_rt_enum_value(const comments_service_enum_desc *d, const char *s, int *out);
+void *comments_service_rt_rec_new(const comments_service_rec_desc *d);
+void comments_service_rt_rec_free(const comments_service_rec_desc *d, void *o);
+void *comments_service_rt_rec_from_json(const comments_service_rec_desc *d, const cJSON *json, comments_service_error *err);
+cJSON *comments_service_rt_rec_to_json(const comments_service_rec_desc *d, const void *o);
+void comments_service_rt_union_free(const comments_service_union_desc *d, void *o);
+void *comments_service_rt_union_from_json(const comments_service_union_desc *d, const cJSON *json, comments_service_error *err);
+cJSON *comments_service_rt_union_to_json(const comments_service_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *comments_service_rt_parse_text(const char *text, size_t len, comments_service_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *comments_service_rt_print_tree(cJSON *j);
+
 void comments_service_rt_set_error(comments_service_error *err, comments_service_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

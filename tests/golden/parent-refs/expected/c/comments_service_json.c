@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC COMMENTS_SERVICE_S_SCALAR
+#define SL COMMENTS_SERVICE_S_LIST
+#define SD COMMENTS_SERVICE_S_DICT
+#define KS COMMENTS_SERVICE_K_STRING
+#define KI COMMENTS_SERVICE_K_INTEGER
+#define KN COMMENTS_SERVICE_K_NUMBER
+#define KB COMMENTS_SERVICE_K_BOOLEAN
+#define KJ COMMENTS_SERVICE_K_JSON
+#define KE COMMENTS_SERVICE_K_ENUM
+#define KO COMMENTS_SERVICE_K_OBJ
+#define KU COMMENTS_SERVICE_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    comments_service_##N *comments_service_##N##_from_json(const cJSON *json, comments_service_error *err)                \
+    {                                                                                                      \
+        return comments_service_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *comments_service_##N##_to_json(const comments_service_##N *o) { return comments_service_rt_##K##_to_json(&D##_##N, o); } \
+    void comments_service_##N##_free(comments_service_##N *o) { comments_service_rt_##K##_free(&D##_##N, o); }           \
+    comments_service_##N *comments_service_##N##_parse(const char *text, size_t len, comments_service_error *err)         \
+    {                                                                                                      \
+        cJSON *json = comments_service_rt_parse_text(text, len, err);                                           \
+        comments_service_##N *o = json ? comments_service_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *comments_service_##N##_print(const comments_service_##N *o) { return comments_service_rt_print_tree(comments_service_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const comments_service_rec_desc rd_##N = {#N, sizeof(comments_service_##N), offsetof(comments_service_##N, extra_json), fd_##N, \
+                                         count, comments_service_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    comments_service_##N *comments_service_##N##_new(void) { return calloc(1, sizeof(comments_service_##N)); }            \
+    void comments_service_##N##_init(comments_service_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,210 +85,17 @@ bool comments_service_message_type_from_string(const char *s, comments_service_m
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const comments_service_rec_desc rd_CommentLikedPayload;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = comments_service_rt_strdup(v->valuestring)) != NULL;
-}
-
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_CommentLikedPayload(comments_service_CommentLikedPayload **dst, const cJSON *v) { return (*dst = comments_service_CommentLikedPayload_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_CommentLikedPayload(comments_service_CommentLikedPayload *const *src)
-{
-    return *src ? comments_service_CommentLikedPayload_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_CommentLikedPayload(comments_service_CommentLikedPayload **p) { comments_service_CommentLikedPayload_free(*p); }
-
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_new(void)
-{
-    return calloc(1, sizeof(comments_service_CommentLikedPayload));
-}
-
-void comments_service_CommentLikedPayload_init(comments_service_CommentLikedPayload *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void comments_service_CommentLikedPayload_free(comments_service_CommentLikedPayload *o)
-{
-    if (!o)
-        return;
-    free_string(&o->comment_id);
-    free_string(&o->liked_by);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    comments_service_CommentLikedPayload *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "commentId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->comment_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "likedBy") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->liked_by, m))
-                goto fail;
-            o->has_liked_by = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    comments_service_CommentLikedPayload_free(o);
-    return NULL;
-}
-
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_from_json(const cJSON *json, comments_service_error *err)
-{
-    if (!comments_service_CommentLikedPayload_validate(json, err))
-        return NULL;
-    comments_service_CommentLikedPayload *o = comments_service_CommentLikedPayload_build(json);
-    if (!o)
-        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_MEMORY, 0, "cannot build CommentLikedPayload: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *comments_service_CommentLikedPayload_to_json(const comments_service_CommentLikedPayload *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->comment_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "commentId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_liked_by) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->liked_by);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "likedBy", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_parse(const char *text, size_t len, comments_service_error *err)
-{
-    long nul = comments_service_rt_text_nul(text, len);
-    if (nul >= 0) {
-        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    comments_service_CommentLikedPayload *o = comments_service_CommentLikedPayload_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *comments_service_CommentLikedPayload_print(const comments_service_CommentLikedPayload *o)
-{
-    cJSON *j = comments_service_CommentLikedPayload_to_json(o);
-    char *s = j ? comments_service_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T comments_service_CommentLikedPayload
+static const comments_service_field fd_CommentLikedPayload[] = {
+    F("commentId", comment_id, REQ, NN, KS, NULL),
+    F("likedBy", liked_by, OPT, NN, KS, NULL),
+};
+#undef T
+REC(CommentLikedPayload, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,94 +11,47 @@
 
 #include <string.h>
 
-static bool comments_service_v_commentLikedPayload(const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c);
-static bool comments_service_v_commentLikedPayload_commentId(const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const comments_service_vcheck[])
+#define VVALS (const comments_service_vval[])
+#define VNODES (const comments_service_vnode *const[])
+#define F(flag) COMMENTS_SERVICE_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool comments_service_##N##_validate(const cJSON *json, comments_service_error *err) { return comments_service_rt_validate(&V, json, err); }
+#define CMP COMMENTS_SERVICE_C_CMP
+#define MIN COMMENTS_SERVICE_C_MIN
+#define MAX COMMENTS_SERVICE_C_MAX
+#define STR COMMENTS_SERVICE_VV_STR
+#define NUM COMMENTS_SERVICE_VV_NUM
+#define JSON COMMENTS_SERVICE_VV_JSON
+#define FMT(f, msg) { COMMENTS_SERVICE_C_FORMAT, 0, msg, NULL, comments_service_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool comments_service_v_commentLikedPayload(const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= COMMENTS_SERVICE_MAX_DEPTH)
-        return comments_service_rt_too_deep(c, p);
-    c->depth++;
-    if (!comments_service_rt_type_in(x, 64)) {
-        comments_service_rt_report_type(c, p, "expected object", x);
-        COMMENTS_SERVICE_FAIL();
-    } else if (!comments_service_rt_int_fits(c, p, x, 64)) {
-        COMMENTS_SERVICE_FAIL();
-    }
-    if (COMMENTS_SERVICE_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "commentId")) {
-            comments_service_rt_report(c, p, "missing required property 'commentId'");
-            COMMENTS_SERVICE_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const comments_service_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 109 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 100 && key[9] == '\0') { /* 9 bytes */
-                    if (!comments_service_v_commentLikedPayload_commentId(m, &seg, c))
-                        COMMENTS_SERVICE_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 107 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 66 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    if (!comments_service_v_commentLikedPayload_commentId(m, &seg, c))
-                        COMMENTS_SERVICE_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool comments_service_v_commentLikedPayload_commentId(const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= COMMENTS_SERVICE_MAX_DEPTH)
-        return comments_service_rt_too_deep(c, p);
-    c->depth++;
-    if (!comments_service_rt_type_in(x, 16)) {
-        comments_service_rt_report_type(c, p, "expected string", x);
-        COMMENTS_SERVICE_FAIL();
-    } else if (!comments_service_rt_int_fits(c, p, x, 16)) {
-        COMMENTS_SERVICE_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const comments_service_vnode v_commentLikedPayload;
+static const comments_service_vnode v_commentLikedPayload_commentId;
+static const comments_service_vprop vm_commentLikedPayload[] = {
+    { "commentId", &v_commentLikedPayload_commentId},
+    { "likedBy", &v_commentLikedPayload_commentId},
+};
+static const comments_service_vnode v_commentLikedPayload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const comments_service_vreq[]){
+        { "commentId", "missing required property 'commentId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_commentLikedPayload),
+};
+static const comments_service_vnode v_commentLikedPayload_commentId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_service_error *err)
-{
-    comments_service_vctx c = {err, 0};
-    if (err)
-        comments_service_error_clear(err);
-    if (!json) {
-        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = comments_service_rt_json_ok(&c, json) && comments_service_v_commentLikedPayload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = COMMENTS_SERVICE_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(CommentLikedPayload, v_commentLikedPayload)
 
 bool comments_service_message_validate(comments_service_message_type t, const cJSON *json, comments_service_error *err)
 {

@@ -128,31 +128,27 @@ struct folder_tree_FolderTree {
 
 struct folder_tree_Folder {
     char *name;
-    struct folder_tree_Folder **children;
-    size_t children_count;
-    bool has_children;
-    struct folder_tree_Folder *parent;
-    bool has_parent;
+    struct folder_tree_Folder **children; size_t children_count; bool has_children;
+    struct folder_tree_Folder *parent; bool has_parent;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct folder_tree_Comment {
-    char *text;
-    bool has_text;
-    char **replies_keys;
-    struct folder_tree_Comment **replies_values;
-    size_t replies_count;
-    bool has_replies;
+    char *text; bool has_text;
+    char **replies_keys; struct folder_tree_Comment **replies_values; size_t replies_count; bool has_replies;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* FolderTree (object) */
 bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 folder_tree_FolderTree *folder_tree_FolderTree_new(void);
 void folder_tree_FolderTree_init(folder_tree_FolderTree *v);
 folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err);
@@ -163,9 +159,6 @@ char *folder_tree_FolderTree_print(const folder_tree_FolderTree *v);
 
 /* Folder (object) */
 bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 folder_tree_Folder *folder_tree_Folder_new(void);
 void folder_tree_Folder_init(folder_tree_Folder *v);
 folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err);
@@ -176,9 +169,6 @@ char *folder_tree_Folder_print(const folder_tree_Folder *v);
 
 /* Comment (object) */
 bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 folder_tree_Comment *folder_tree_Comment_new(void);
 void folder_tree_Comment_init(folder_tree_Comment *v);
 folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err);

@@ -34,7 +34,109 @@ typedef struct folder_tree_vctx {
     int depth;
 } folder_tree_vctx;
 
-typedef bool (*folder_tree_vfn)(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; folder_tree_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct folder_tree_vnode folder_tree_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    FOLDER_TREE_VF_TRUE = 1,
+    FOLDER_TREE_VF_FALSE = 2,
+    FOLDER_TREE_VF_INVALID = 4,
+    FOLDER_TREE_VF_REF = 8,
+    FOLDER_TREE_VF_TYPE = 16,   /* type */
+    FOLDER_TREE_VF_VALUE = 32,  /* enum, const */
+    FOLDER_TREE_VF_NUM = 64,    /* number checks */
+    FOLDER_TREE_VF_STR = 128,   /* string checks */
+    FOLDER_TREE_VF_ARR = 256,   /* array checks */
+    FOLDER_TREE_VF_OBJ = 512,   /* object checks */
+    FOLDER_TREE_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    FOLDER_TREE_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    FOLDER_TREE_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { FOLDER_TREE_VV_STR = 1, FOLDER_TREE_VV_NUM, FOLDER_TREE_VV_TRUE, FOLDER_TREE_VV_FALSE, FOLDER_TREE_VV_NULL, FOLDER_TREE_VV_JSON };
+typedef struct folder_tree_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} folder_tree_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    FOLDER_TREE_C_CMP = 1,
+    FOLDER_TREE_C_MULT,
+    FOLDER_TREE_C_INT32,
+    FOLDER_TREE_C_INT64,
+    FOLDER_TREE_C_MIN,
+    FOLDER_TREE_C_MAX,
+    FOLDER_TREE_C_PATTERN,
+    FOLDER_TREE_C_FORMAT
+};
+typedef struct folder_tree_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} folder_tree_vcheck;
+typedef struct folder_tree_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} folder_tree_vreq;
+typedef struct folder_tree_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const folder_tree_vnode *fn;
+} folder_tree_vprop;
+typedef struct folder_tree_vpat { /* patternProperties */
+    int pattern;
+    const folder_tree_vnode *fn;
+} folder_tree_vpat;
+typedef struct folder_tree_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const folder_tree_vreq *requires;
+    const folder_tree_vnode *fn;
+} folder_tree_vdep;
+typedef struct folder_tree_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const folder_tree_vnode *fn;
+} folder_tree_vtuple;
+struct folder_tree_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const folder_tree_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const folder_tree_vval *enum_vals;
+    const char *enum_msg;
+    const folder_tree_vval *const_val;
+    const char *const_msg;
+    const folder_tree_vcheck *num, *str, *count, *props;
+    bool unique;
+    const folder_tree_vnode *items;
+    const folder_tree_vtuple *tuple;
+    bool add_items_false;
+    const folder_tree_vnode *add_items, *contains;
+    const folder_tree_vreq *required;
+    const folder_tree_vprop *members;
+    size_t nmembers;
+    const folder_tree_vpat *patterns;
+    bool add_false;
+    const folder_tree_vnode *add, *names;
+    const folder_tree_vdep *deps;
+    const folder_tree_vnode *const *all_of, *const *any_of, *const *one_of;
+    const folder_tree_vnode *not_;
+    bool has_if;
+    const folder_tree_vnode *if_, *then_, *else_;
+};
+bool folder_tree_rt_vnode(const folder_tree_vnode *v, const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool folder_tree_rt_validate(const folder_tree_vnode *v, const cJSON *json, folder_tree_error *err);
+/* The verdict only (no errors): union options. */
+bool folder_tree_rt_vmatch(const folder_tree_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define FOLDER_TREE_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool folder_tree_rt_int32(double d);
 bool folder_tree_rt_int64(double d);
 bool folder_tree_rt_unique(const cJSON *x, int *i, int *j);
 int folder_tree_rt_match(folder_tree_vctx *c, const folder_tree_pseg *p, int pattern, const char *s);
-bool folder_tree_rt_property_names(folder_tree_vctx *c, const folder_tree_pseg *p, const cJSON *member, folder_tree_vfn fn);
+bool folder_tree_rt_property_names(folder_tree_vctx *c, const folder_tree_pseg *p, const cJSON *member, const folder_tree_vnode *fn);
 bool folder_tree_rt_format_date_time(const char *s);
 bool folder_tree_rt_format_date(const char *s);
 bool folder_tree_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool folder_tree_rt_format_uri(const char *s);
 bool folder_tree_rt_format_uuid(const char *s);
 bool folder_tree_rt_format_regex(const char *s);
 char *folder_tree_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { FOLDER_TREE_S_SCALAR, FOLDER_TREE_S_LIST, FOLDER_TREE_S_DICT };
+enum {
+    FOLDER_TREE_K_STRING,
+    FOLDER_TREE_K_INTEGER,
+    FOLDER_TREE_K_NUMBER,
+    FOLDER_TREE_K_BOOLEAN,
+    FOLDER_TREE_K_JSON,
+    FOLDER_TREE_K_ENUM,
+    FOLDER_TREE_K_OBJ,
+    FOLDER_TREE_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct folder_tree_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} folder_tree_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct folder_tree_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} folder_tree_field;
+
+typedef struct folder_tree_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const folder_tree_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, folder_tree_error *err);
+} folder_tree_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct folder_tree_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} folder_tree_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct folder_tree_union_desc {
+    const char *name;
+    size_t size, as;
+    const folder_tree_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, folder_tree_error *err);
+} folder_tree_union_desc;
+
+const char *folder_tree_rt_enum_name(const folder_tree_enum_desc *d, int v);
+bool folder_tree_rt_enum_value(const folder_tree_enum_desc *d, const char *s, int *out);
+void *folder_tree_rt_rec_new(const folder_tree_rec_desc *d);
+void folder_tree_rt_rec_free(const folder_tree_rec_desc *d, void *o);
+void *folder_tree_rt_rec_from_json(const folder_tree_rec_desc *d, const cJSON *json, folder_tree_error *err);
+cJSON *folder_tree_rt_rec_to_json(const folder_tree_rec_desc *d, const void *o);
+void folder_tree_rt_union_free(const folder_tree_union_desc *d, void *o);
+void *folder_tree_rt_union_from_json(const folder_tree_union_desc *d, const cJSON *json, folder_tree_error *err);
+cJSON *folder_tree_rt_union_to_json(const folder_tree_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *folder_tree_rt_parse_text(const char *text, size_t len, folder_tree_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *folder_tree_rt_print_tree(cJSON *j);
+
 void folder_tree_rt_set_error(folder_tree_error *err, folder_tree_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

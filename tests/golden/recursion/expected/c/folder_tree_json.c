@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC FOLDER_TREE_S_SCALAR
+#define SL FOLDER_TREE_S_LIST
+#define SD FOLDER_TREE_S_DICT
+#define KS FOLDER_TREE_K_STRING
+#define KI FOLDER_TREE_K_INTEGER
+#define KN FOLDER_TREE_K_NUMBER
+#define KB FOLDER_TREE_K_BOOLEAN
+#define KJ FOLDER_TREE_K_JSON
+#define KE FOLDER_TREE_K_ENUM
+#define KO FOLDER_TREE_K_OBJ
+#define KU FOLDER_TREE_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    folder_tree_##N *folder_tree_##N##_from_json(const cJSON *json, folder_tree_error *err)                \
+    {                                                                                                      \
+        return folder_tree_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *folder_tree_##N##_to_json(const folder_tree_##N *o) { return folder_tree_rt_##K##_to_json(&D##_##N, o); } \
+    void folder_tree_##N##_free(folder_tree_##N *o) { folder_tree_rt_##K##_free(&D##_##N, o); }           \
+    folder_tree_##N *folder_tree_##N##_parse(const char *text, size_t len, folder_tree_error *err)         \
+    {                                                                                                      \
+        cJSON *json = folder_tree_rt_parse_text(text, len, err);                                           \
+        folder_tree_##N *o = json ? folder_tree_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *folder_tree_##N##_print(const folder_tree_##N *o) { return folder_tree_rt_print_tree(folder_tree_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const folder_tree_rec_desc rd_##N = {#N, sizeof(folder_tree_##N), offsetof(folder_tree_##N, extra_json), fd_##N, \
+                                         count, folder_tree_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    folder_tree_##N *folder_tree_##N##_new(void) { return calloc(1, sizeof(folder_tree_##N)); }            \
+    void folder_tree_##N##_init(folder_tree_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -39,563 +87,35 @@ bool folder_tree_message_type_from_string(const char *s, folder_tree_message_typ
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static folder_tree_FolderTree *folder_tree_FolderTree_build(const cJSON *json);
-static folder_tree_Folder *folder_tree_Folder_build(const cJSON *json);
-static folder_tree_Comment *folder_tree_Comment_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const folder_tree_rec_desc rd_FolderTree;
+static const folder_tree_rec_desc rd_Folder;
+static const folder_tree_rec_desc rd_Comment;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = folder_tree_rt_strdup(v->valuestring)) != NULL;
-}
+#define T folder_tree_FolderTree
+static const folder_tree_field fd_FolderTree[] = {
+    F("root", root, REQ, NN, KO, &rd_Folder),
+};
+#undef T
+REC(FolderTree, 1)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T folder_tree_Folder
+static const folder_tree_field fd_Folder[] = {
+    F("name", name, REQ, NN, KS, NULL),
+    FL("children", children, OPT, NN, KO, &rd_Folder),
+    F("parent", parent, OPT, NN, KO, &rd_Folder),
+};
+#undef T
+REC(Folder, 3)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_FolderTree(folder_tree_FolderTree **dst, const cJSON *v) { return (*dst = folder_tree_FolderTree_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_FolderTree(folder_tree_FolderTree *const *src)
-{
-    return *src ? folder_tree_FolderTree_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_FolderTree(folder_tree_FolderTree **p) { folder_tree_FolderTree_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Folder(folder_tree_Folder **dst, const cJSON *v) { return (*dst = folder_tree_Folder_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Folder(folder_tree_Folder *const *src)
-{
-    return *src ? folder_tree_Folder_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Folder(folder_tree_Folder **p) { folder_tree_Folder_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Comment(folder_tree_Comment **dst, const cJSON *v) { return (*dst = folder_tree_Comment_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Comment(folder_tree_Comment *const *src)
-{
-    return *src ? folder_tree_Comment_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Comment(folder_tree_Comment **p) { folder_tree_Comment_free(*p); }
-
-folder_tree_FolderTree *folder_tree_FolderTree_new(void)
-{
-    return calloc(1, sizeof(folder_tree_FolderTree));
-}
-
-void folder_tree_FolderTree_init(folder_tree_FolderTree *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void folder_tree_FolderTree_free(folder_tree_FolderTree *o)
-{
-    if (!o)
-        return;
-    free_obj_Folder(&o->root);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static folder_tree_FolderTree *folder_tree_FolderTree_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    folder_tree_FolderTree *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "root") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_obj_Folder(&o->root, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    folder_tree_FolderTree_free(o);
-    return NULL;
-}
-
-folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err)
-{
-    if (!folder_tree_FolderTree_validate(json, err))
-        return NULL;
-    folder_tree_FolderTree *o = folder_tree_FolderTree_build(json);
-    if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build FolderTree: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Folder(&o->root);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "root", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *text, size_t len, folder_tree_error *err)
-{
-    long nul = folder_tree_rt_text_nul(text, len);
-    if (nul >= 0) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    folder_tree_FolderTree *o = folder_tree_FolderTree_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *folder_tree_FolderTree_print(const folder_tree_FolderTree *o)
-{
-    cJSON *j = folder_tree_FolderTree_to_json(o);
-    char *s = j ? folder_tree_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-folder_tree_Folder *folder_tree_Folder_new(void)
-{
-    return calloc(1, sizeof(folder_tree_Folder));
-}
-
-void folder_tree_Folder_init(folder_tree_Folder *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void folder_tree_Folder_free(folder_tree_Folder *o)
-{
-    if (!o)
-        return;
-    free_string(&o->name);
-    for (size_t i = 0; o->children && i < o->children_count; i++)
-        free_obj_Folder(&o->children[i]);
-    free(o->children);
-    free_obj_Folder(&o->parent);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static folder_tree_Folder *folder_tree_Folder_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    folder_tree_Folder *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "name") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->name, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "children") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->children = calloc(n ? n : 1, sizeof *o->children);
-                if (!o->children)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Folder(&o->children[o->children_count], e))
-                        goto fail;
-                    o->children_count++;
-                }
-            }
-            o->has_children = true;
-            continue;
-        }
-        if (strcmp(key, "parent") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_obj_Folder(&o->parent, m))
-                goto fail;
-            o->has_parent = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    folder_tree_Folder_free(o);
-    return NULL;
-}
-
-folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err)
-{
-    if (!folder_tree_Folder_validate(json, err))
-        return NULL;
-    folder_tree_Folder *o = folder_tree_Folder_build(json);
-    if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build Folder: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->name);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "name", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_children) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->children_count; i++) {
-                cJSON *e = to_obj_Folder(&o->children[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "children", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_parent) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Folder(&o->parent);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "parent", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-folder_tree_Folder *folder_tree_Folder_parse(const char *text, size_t len, folder_tree_error *err)
-{
-    long nul = folder_tree_rt_text_nul(text, len);
-    if (nul >= 0) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    folder_tree_Folder *o = folder_tree_Folder_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *folder_tree_Folder_print(const folder_tree_Folder *o)
-{
-    cJSON *j = folder_tree_Folder_to_json(o);
-    char *s = j ? folder_tree_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-folder_tree_Comment *folder_tree_Comment_new(void)
-{
-    return calloc(1, sizeof(folder_tree_Comment));
-}
-
-void folder_tree_Comment_init(folder_tree_Comment *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void folder_tree_Comment_free(folder_tree_Comment *o)
-{
-    if (!o)
-        return;
-    free_string(&o->text);
-    for (size_t i = 0; o->replies_keys && i < o->replies_count; i++) {
-        free(o->replies_keys[i]);
-        if (o->replies_values)
-            free_obj_Comment(&o->replies_values[i]);
-    }
-    free(o->replies_keys);
-    free(o->replies_values);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static folder_tree_Comment *folder_tree_Comment_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    folder_tree_Comment *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "text") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->text, m))
-                goto fail;
-            o->has_text = true;
-            continue;
-        }
-        if (strcmp(key, "replies") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->replies_keys = calloc(n ? n : 1, sizeof *o->replies_keys);
-                o->replies_values = calloc(n ? n : 1, sizeof *o->replies_values);
-                if (!o->replies_keys || !o->replies_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->replies_count;
-                    if (!(o->replies_keys[i] = folder_tree_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->replies_count++;
-                    if (!from_obj_Comment(&o->replies_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_replies = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    folder_tree_Comment_free(o);
-    return NULL;
-}
-
-folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err)
-{
-    if (!folder_tree_Comment_validate(json, err))
-        return NULL;
-    folder_tree_Comment *o = folder_tree_Comment_build(json);
-    if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build Comment: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_text) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->text);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "text", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_replies) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->replies_count; i++) {
-                cJSON *e = to_obj_Comment(&o->replies_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->replies_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "replies", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-folder_tree_Comment *folder_tree_Comment_parse(const char *text, size_t len, folder_tree_error *err)
-{
-    long nul = folder_tree_rt_text_nul(text, len);
-    if (nul >= 0) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    folder_tree_Comment *o = folder_tree_Comment_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *folder_tree_Comment_print(const folder_tree_Comment *o)
-{
-    cJSON *j = folder_tree_Comment_to_json(o);
-    char *s = j ? folder_tree_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T folder_tree_Comment
+static const folder_tree_field fd_Comment[] = {
+    F("text", text, OPT, NN, KS, NULL),
+    FD("replies", replies, OPT, NN, KO, &rd_Comment),
+};
+#undef T
+REC(Comment, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,302 +11,88 @@
 
 #include <string.h>
 
-static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Folder_children_items(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Comment_text(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Folder_children(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v_Comment_replies_extra(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const folder_tree_vcheck[])
+#define VVALS (const folder_tree_vval[])
+#define VNODES (const folder_tree_vnode *const[])
+#define F(flag) FOLDER_TREE_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool folder_tree_##N##_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&V, json, err); }
+#define CMP FOLDER_TREE_C_CMP
+#define MIN FOLDER_TREE_C_MIN
+#define MAX FOLDER_TREE_C_MAX
+#define STR FOLDER_TREE_VV_STR
+#define NUM FOLDER_TREE_VV_NUM
+#define JSON FOLDER_TREE_VV_JSON
+#define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 64)) {
-        folder_tree_rt_report_type(c, p, "expected object", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
-        FOLDER_TREE_FAIL();
-    }
-    if (FOLDER_TREE_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "root")) {
-            folder_tree_rt_report(c, p, "missing required property 'root'");
-            FOLDER_TREE_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const folder_tree_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!folder_tree_v_Folder_children_items(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Folder_children_items(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    bool r = folder_tree_v_Folder(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 64)) {
-        folder_tree_rt_report_type(c, p, "expected object", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
-        FOLDER_TREE_FAIL();
-    }
-    if (FOLDER_TREE_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
-            folder_tree_rt_report(c, p, "missing required property 'name'");
-            FOLDER_TREE_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const folder_tree_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!folder_tree_v_Folder_children(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            case 110:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!folder_tree_v_Comment_text(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            case 112:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!folder_tree_v_Folder_children_items(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Comment_text(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 16)) {
-        folder_tree_rt_report_type(c, p, "expected string", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 16)) {
-        FOLDER_TREE_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Folder_children(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 32)) {
-        folder_tree_rt_report_type(c, p, "expected array", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 32)) {
-        FOLDER_TREE_FAIL();
-    }
-    if (FOLDER_TREE_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const folder_tree_pseg seg = {p, NULL, i};
-                if (!folder_tree_v_Folder_children_items(e, &seg, c))
-                    FOLDER_TREE_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 64)) {
-        folder_tree_rt_report_type(c, p, "expected object", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
-        FOLDER_TREE_FAIL();
-    }
-    if (FOLDER_TREE_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const folder_tree_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!folder_tree_v_Comment_replies(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!folder_tree_v_Comment_text(m, &seg, c))
-                        FOLDER_TREE_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    if (!folder_tree_rt_type_in(x, 64)) {
-        folder_tree_rt_report_type(c, p, "expected object", x);
-        FOLDER_TREE_FAIL();
-    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
-        FOLDER_TREE_FAIL();
-    }
-    if (FOLDER_TREE_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const folder_tree_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !folder_tree_v_Comment_replies_extra(m, &seg, c))
-                FOLDER_TREE_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool folder_tree_v_Comment_replies_extra(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
-{
-    if (c->depth >= FOLDER_TREE_MAX_DEPTH)
-        return folder_tree_rt_too_deep(c, p);
-    c->depth++;
-    bool r = folder_tree_v_Comment(x, p, c);
-    c->depth--;
-    return r;
-}
+static const folder_tree_vnode v_root;
+static const folder_tree_vnode v_Folder_children_items;
+static const folder_tree_vnode v_Folder;
+static const folder_tree_vnode v_Comment_text;
+static const folder_tree_vnode v_Folder_children;
+static const folder_tree_vnode v_Comment;
+static const folder_tree_vnode v_Comment_replies;
+static const folder_tree_vnode v_Comment_replies_extra;
+static const folder_tree_vprop vm_root[] = {
+    { "root", &v_Folder_children_items},
+};
+static const folder_tree_vnode v_root = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const folder_tree_vreq[]){
+        { "root", "missing required property 'root'"},
+        {NULL, NULL}},
+    MEMBERS(vm_root),
+};
+static const folder_tree_vnode v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
+static const folder_tree_vprop vm_Folder[] = {
+    { "children", &v_Folder_children},
+    { "name", &v_Comment_text},
+    { "parent", &v_Folder_children_items},
+};
+static const folder_tree_vnode v_Folder = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const folder_tree_vreq[]){
+        { "name", "missing required property 'name'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Folder),
+};
+static const folder_tree_vnode v_Comment_text = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const folder_tree_vnode v_Folder_children = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_Folder_children_items,
+};
+static const folder_tree_vprop vm_Comment[] = {
+    { "replies", &v_Comment_replies},
+    { "text", &v_Comment_text},
+};
+static const folder_tree_vnode v_Comment = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Comment),
+};
+static const folder_tree_vnode v_Comment_replies = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_Comment_replies_extra,
+};
+static const folder_tree_vnode v_Comment_replies_extra = {.f = F(REF), .ref = &v_Comment};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err)
-{
-    folder_tree_vctx c = {err, 0};
-    if (err)
-        folder_tree_error_clear(err);
-    if (!json) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_root(json, NULL, &c);
-    if (!ok && err)
-        err->kind = FOLDER_TREE_ERR_INVALID;
-    return ok;
-}
-
-bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err)
-{
-    folder_tree_vctx c = {err, 0};
-    if (err)
-        folder_tree_error_clear(err);
-    if (!json) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_Folder(json, NULL, &c);
-    if (!ok && err)
-        err->kind = FOLDER_TREE_ERR_INVALID;
-    return ok;
-}
-
-bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err)
-{
-    folder_tree_vctx c = {err, 0};
-    if (err)
-        folder_tree_error_clear(err);
-    if (!json) {
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_Comment(json, NULL, &c);
-    if (!ok && err)
-        err->kind = FOLDER_TREE_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(FolderTree, v_root)
+VALIDATOR(Folder, v_Folder)
+VALIDATOR(Comment, v_Comment)
 
 bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json, folder_tree_error *err)
 {

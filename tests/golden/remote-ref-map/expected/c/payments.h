@@ -130,13 +130,16 @@ struct payments_Money {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* PaymentReceived (object) */
 bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 payments_PaymentReceived *payments_PaymentReceived_new(void);
 void payments_PaymentReceived_init(payments_PaymentReceived *v);
 payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
@@ -147,9 +150,6 @@ char *payments_PaymentReceived_print(const payments_PaymentReceived *v);
 
 /* Money (object) */
 bool payments_Money_validate(const cJSON *json, payments_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 payments_Money *payments_Money_new(void);
 void payments_Money_init(payments_Money *v);
 payments_Money *payments_Money_from_json(const cJSON *json, payments_error *err);

@@ -34,7 +34,109 @@ typedef struct payments_vctx {
     int depth;
 } payments_vctx;
 
-typedef bool (*payments_vfn)(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; payments_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct payments_vnode payments_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    PAYMENTS_VF_TRUE = 1,
+    PAYMENTS_VF_FALSE = 2,
+    PAYMENTS_VF_INVALID = 4,
+    PAYMENTS_VF_REF = 8,
+    PAYMENTS_VF_TYPE = 16,   /* type */
+    PAYMENTS_VF_VALUE = 32,  /* enum, const */
+    PAYMENTS_VF_NUM = 64,    /* number checks */
+    PAYMENTS_VF_STR = 128,   /* string checks */
+    PAYMENTS_VF_ARR = 256,   /* array checks */
+    PAYMENTS_VF_OBJ = 512,   /* object checks */
+    PAYMENTS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    PAYMENTS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    PAYMENTS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { PAYMENTS_VV_STR = 1, PAYMENTS_VV_NUM, PAYMENTS_VV_TRUE, PAYMENTS_VV_FALSE, PAYMENTS_VV_NULL, PAYMENTS_VV_JSON };
+typedef struct payments_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} payments_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    PAYMENTS_C_CMP = 1,
+    PAYMENTS_C_MULT,
+    PAYMENTS_C_INT32,
+    PAYMENTS_C_INT64,
+    PAYMENTS_C_MIN,
+    PAYMENTS_C_MAX,
+    PAYMENTS_C_PATTERN,
+    PAYMENTS_C_FORMAT
+};
+typedef struct payments_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} payments_vcheck;
+typedef struct payments_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} payments_vreq;
+typedef struct payments_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const payments_vnode *fn;
+} payments_vprop;
+typedef struct payments_vpat { /* patternProperties */
+    int pattern;
+    const payments_vnode *fn;
+} payments_vpat;
+typedef struct payments_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const payments_vreq *requires;
+    const payments_vnode *fn;
+} payments_vdep;
+typedef struct payments_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const payments_vnode *fn;
+} payments_vtuple;
+struct payments_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const payments_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const payments_vval *enum_vals;
+    const char *enum_msg;
+    const payments_vval *const_val;
+    const char *const_msg;
+    const payments_vcheck *num, *str, *count, *props;
+    bool unique;
+    const payments_vnode *items;
+    const payments_vtuple *tuple;
+    bool add_items_false;
+    const payments_vnode *add_items, *contains;
+    const payments_vreq *required;
+    const payments_vprop *members;
+    size_t nmembers;
+    const payments_vpat *patterns;
+    bool add_false;
+    const payments_vnode *add, *names;
+    const payments_vdep *deps;
+    const payments_vnode *const *all_of, *const *any_of, *const *one_of;
+    const payments_vnode *not_;
+    bool has_if;
+    const payments_vnode *if_, *then_, *else_;
+};
+bool payments_rt_vnode(const payments_vnode *v, const cJSON *x, const payments_pseg *p, payments_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool payments_rt_validate(const payments_vnode *v, const cJSON *json, payments_error *err);
+/* The verdict only (no errors): union options. */
+bool payments_rt_vmatch(const payments_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define PAYMENTS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool payments_rt_int32(double d);
 bool payments_rt_int64(double d);
 bool payments_rt_unique(const cJSON *x, int *i, int *j);
 int payments_rt_match(payments_vctx *c, const payments_pseg *p, int pattern, const char *s);
-bool payments_rt_property_names(payments_vctx *c, const payments_pseg *p, const cJSON *member, payments_vfn fn);
+bool payments_rt_property_names(payments_vctx *c, const payments_pseg *p, const cJSON *member, const payments_vnode *fn);
 bool payments_rt_format_date_time(const char *s);
 bool payments_rt_format_date(const char *s);
 bool payments_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool payments_rt_format_uri(const char *s);
 bool payments_rt_format_uuid(const char *s);
 bool payments_rt_format_regex(const char *s);
 char *payments_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { PAYMENTS_S_SCALAR, PAYMENTS_S_LIST, PAYMENTS_S_DICT };
+enum {
+    PAYMENTS_K_STRING,
+    PAYMENTS_K_INTEGER,
+    PAYMENTS_K_NUMBER,
+    PAYMENTS_K_BOOLEAN,
+    PAYMENTS_K_JSON,
+    PAYMENTS_K_ENUM,
+    PAYMENTS_K_OBJ,
+    PAYMENTS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct payments_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} payments_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct payments_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} payments_field;
+
+typedef struct payments_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const payments_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, payments_error *err);
+} payments_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct payments_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} payments_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct payments_union_desc {
+    const char *name;
+    size_t size, as;
+    const payments_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, payments_error *err);
+} payments_union_desc;
+
+const char *payments_rt_enum_name(const payments_enum_desc *d, int v);
+bool payments_rt_enum_value(const payments_enum_desc *d, const char *s, int *out);
+void *payments_rt_rec_new(const payments_rec_desc *d);
+void payments_rt_rec_free(const payments_rec_desc *d, void *o);
+void *payments_rt_rec_from_json(const payments_rec_desc *d, const cJSON *json, payments_error *err);
+cJSON *payments_rt_rec_to_json(const payments_rec_desc *d, const void *o);
+void payments_rt_union_free(const payments_union_desc *d, void *o);
+void *payments_rt_union_from_json(const payments_union_desc *d, const cJSON *json, payments_error *err);
+cJSON *payments_rt_union_to_json(const payments_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *payments_rt_parse_text(const char *text, size_t len, payments_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *payments_rt_print_tree(cJSON *j);
+
 void payments_rt_set_error(payments_error *err, payments_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

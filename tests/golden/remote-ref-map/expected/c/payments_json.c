@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC PAYMENTS_S_SCALAR
+#define SL PAYMENTS_S_LIST
+#define SD PAYMENTS_S_DICT
+#define KS PAYMENTS_K_STRING
+#define KI PAYMENTS_K_INTEGER
+#define KN PAYMENTS_K_NUMBER
+#define KB PAYMENTS_K_BOOLEAN
+#define KJ PAYMENTS_K_JSON
+#define KE PAYMENTS_K_ENUM
+#define KO PAYMENTS_K_OBJ
+#define KU PAYMENTS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    payments_##N *payments_##N##_from_json(const cJSON *json, payments_error *err)                \
+    {                                                                                                      \
+        return payments_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *payments_##N##_to_json(const payments_##N *o) { return payments_rt_##K##_to_json(&D##_##N, o); } \
+    void payments_##N##_free(payments_##N *o) { payments_rt_##K##_free(&D##_##N, o); }           \
+    payments_##N *payments_##N##_parse(const char *text, size_t len, payments_error *err)         \
+    {                                                                                                      \
+        cJSON *json = payments_rt_parse_text(text, len, err);                                           \
+        payments_##N *o = json ? payments_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
+                                         count, payments_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
+    void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -37,359 +85,26 @@ bool payments_message_type_from_string(const char *s, payments_message_type *out
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json);
-static payments_Money *payments_Money_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const payments_rec_desc rd_PaymentReceived;
+static const payments_rec_desc rd_Money;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = payments_rt_strdup(v->valuestring)) != NULL;
-}
+#define T payments_PaymentReceived
+static const payments_field fd_PaymentReceived[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    F("amount", amount, REQ, NN, KO, &rd_Money),
+};
+#undef T
+REC(PaymentReceived, 2)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_PaymentReceived(payments_PaymentReceived **dst, const cJSON *v) { return (*dst = payments_PaymentReceived_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_PaymentReceived(payments_PaymentReceived *const *src)
-{
-    return *src ? payments_PaymentReceived_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_PaymentReceived(payments_PaymentReceived **p) { payments_PaymentReceived_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Money(payments_Money **dst, const cJSON *v) { return (*dst = payments_Money_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Money(payments_Money *const *src)
-{
-    return *src ? payments_Money_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Money(payments_Money **p) { payments_Money_free(*p); }
-
-payments_PaymentReceived *payments_PaymentReceived_new(void)
-{
-    return calloc(1, sizeof(payments_PaymentReceived));
-}
-
-void payments_PaymentReceived_init(payments_PaymentReceived *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void payments_PaymentReceived_free(payments_PaymentReceived *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    free_obj_Money(&o->amount);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    payments_PaymentReceived *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "amount") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_obj_Money(&o->amount, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    payments_PaymentReceived_free(o);
-    return NULL;
-}
-
-payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_PaymentReceived_validate(json, err))
-        return NULL;
-    payments_PaymentReceived *o = payments_PaymentReceived_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build PaymentReceived: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Money(&o->amount);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "amount", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_PaymentReceived *o = payments_PaymentReceived_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
-{
-    cJSON *j = payments_PaymentReceived_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-payments_Money *payments_Money_new(void)
-{
-    return calloc(1, sizeof(payments_Money));
-}
-
-void payments_Money_init(payments_Money *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void payments_Money_free(payments_Money *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->amount);
-    free_string(&o->currency);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static payments_Money *payments_Money_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    payments_Money *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "amount") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->amount, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "currency") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->currency, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    payments_Money_free(o);
-    return NULL;
-}
-
-payments_Money *payments_Money_from_json(const cJSON *json, payments_error *err)
-{
-    if (!payments_Money_validate(json, err))
-        return NULL;
-    payments_Money *o = payments_Money_build(json);
-    if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Money: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *payments_Money_to_json(const payments_Money *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->amount);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "amount", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->currency);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "currency", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-payments_Money *payments_Money_parse(const char *text, size_t len, payments_error *err)
-{
-    long nul = payments_rt_text_nul(text, len);
-    if (nul >= 0) {
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    payments_Money *o = payments_Money_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *payments_Money_print(const payments_Money *o)
-{
-    cJSON *j = payments_Money_to_json(o);
-    char *s = j ? payments_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T payments_Money
+static const payments_field fd_Money[] = {
+    F("amount", amount, REQ, NN, KI, NULL),
+    F("currency", currency, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Money, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

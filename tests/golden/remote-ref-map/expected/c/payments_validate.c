@@ -11,270 +11,87 @@
 
 #include <string.h>
 
-static bool payments_v_payments_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_payments_paymentReceived_payload_id(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_payments_paymentReceived_payload_amount(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Money(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Money_amount(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Money_currency(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v_Currency(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const payments_vcheck[])
+#define VVALS (const payments_vval[])
+#define VNODES (const payments_vnode *const[])
+#define F(flag) PAYMENTS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); }
+#define CMP PAYMENTS_C_CMP
+#define MIN PAYMENTS_C_MIN
+#define MAX PAYMENTS_C_MAX
+#define STR PAYMENTS_VV_STR
+#define NUM PAYMENTS_VV_NUM
+#define JSON PAYMENTS_VV_JSON
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool payments_v_payments_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 64)) {
-        payments_rt_report_type(c, p, "expected object", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 64)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            payments_rt_report(c, p, "missing required property 'id'");
-            PAYMENTS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
-            payments_rt_report(c, p, "missing required property 'amount'");
-            PAYMENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const payments_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!payments_v_payments_paymentReceived_payload_amount(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!payments_v_payments_paymentReceived_payload_id(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_payments_paymentReceived_payload_id(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!payments_rt_format_uuid(s)) {
-            payments_rt_report(c, p, "must be a valid uuid (format)");
-            PAYMENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_payments_paymentReceived_payload_amount(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    bool r = payments_v_Money(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool payments_v_Money(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 64)) {
-        payments_rt_report_type(c, p, "expected object", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 64)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
-            payments_rt_report(c, p, "missing required property 'amount'");
-            PAYMENTS_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "currency")) {
-            payments_rt_report(c, p, "missing required property 'currency'");
-            PAYMENTS_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const payments_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!payments_v_Money_amount(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!payments_v_Money_currency(m, &seg, c))
-                        PAYMENTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Money_amount(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 4)) {
-        payments_rt_report_type(c, p, "expected integer", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 4)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            payments_rt_report(c, p, "must be >= 0");
-            PAYMENTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool payments_v_Money_currency(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    bool r = payments_v_Currency(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool payments_v_Currency(const cJSON *x, const payments_pseg *p, payments_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= PAYMENTS_MAX_DEPTH)
-        return payments_rt_too_deep(c, p);
-    c->depth++;
-    if (!payments_rt_type_in(x, 16)) {
-        payments_rt_report_type(c, p, "expected string", x);
-        PAYMENTS_FAIL();
-    } else if (!payments_rt_int_fits(c, p, x, 16)) {
-        PAYMENTS_FAIL();
-    }
-    if (PAYMENTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = payments_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                payments_rt_report(c, p, "does not match pattern '^[A-Z]{3}$'");
-                PAYMENTS_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const payments_vnode v_payments_paymentReceived_payload;
+static const payments_vnode v_payments_paymentReceived_payload_id;
+static const payments_vnode v_payments_paymentReceived_payload_amount;
+static const payments_vnode v_Money;
+static const payments_vnode v_Money_amount;
+static const payments_vnode v_Money_currency;
+static const payments_vnode v_Currency;
+static const payments_vprop vm_payments_paymentReceived_payload[] = {
+    { "amount", &v_payments_paymentReceived_payload_amount},
+    { "id", &v_payments_paymentReceived_payload_id},
+};
+static const payments_vnode v_payments_paymentReceived_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const payments_vreq[]){
+        { "id", "missing required property 'id'"},
+        { "amount", "missing required property 'amount'"},
+        {NULL, NULL}},
+    MEMBERS(vm_payments_paymentReceived_payload),
+};
+static const payments_vnode v_payments_paymentReceived_payload_id = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const payments_vnode v_payments_paymentReceived_payload_amount = {.f = F(REF), .ref = &v_Money};
+static const payments_vprop vm_Money[] = {
+    { "amount", &v_Money_amount},
+    { "currency", &v_Money_currency},
+};
+static const payments_vnode v_Money = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const payments_vreq[]){
+        { "amount", "missing required property 'amount'"},
+        { "currency", "missing required property 'currency'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Money),
+};
+static const payments_vnode v_Money_amount = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const payments_vnode v_Money_currency = {.f = F(REF), .ref = &v_Currency};
+static const payments_vnode v_Currency = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_payments_paymentReceived_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_Money_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_Money(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
-
-bool payments_Currency_validate(const cJSON *json, payments_error *err)
-{
-    payments_vctx c = {err, 0};
-    if (err)
-        payments_error_clear(err);
-    if (!json) {
-        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = payments_rt_json_ok(&c, json) && payments_v_Currency(json, NULL, &c);
-    if (!ok && err)
-        err->kind = PAYMENTS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(PaymentReceived, v_payments_paymentReceived_payload)
+VALIDATOR(Money, v_Money)
+VALIDATOR(Currency, v_Currency)
 
 bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
 {

@@ -126,54 +126,39 @@ typedef struct keywords_Struct keywords_Struct;
 typedef struct keywords_Delete keywords_Delete;
 
 struct keywords_Struct {
-    char *class;
-    bool has_class;
-    char *from;
-    bool has_from;
-    char *import;
-    bool has_import;
-    int64_t default_;
-    bool has_default_;
-    bool delete;
-    bool has_delete;
-    char *function;
-    bool has_function;
-    char *type;
-    bool has_type;
-    char **struct__keys;
-    cJSON **struct__values;
-    size_t struct__count;
-    bool has_struct_;
-    cJSON *none;
-    bool has_none;
-    char *typeof;
-    bool has_typeof;
-    char *var;
-    bool has_var;
-    int64_t int_;
-    bool has_int_;
-    bool async;
-    bool has_async;
+    char *class; bool has_class;
+    char *from; bool has_from;
+    char *import; bool has_import;
+    int64_t default_; bool has_default_;
+    bool delete; bool has_delete;
+    char *function; bool has_function;
+    char *type; bool has_type;
+    char **struct__keys; cJSON **struct__values; size_t struct__count; bool has_struct_;
+    cJSON *none; bool has_none;
+    char *typeof; bool has_typeof;
+    char *var; bool has_var;
+    int64_t int_; bool has_int_;
+    bool async; bool has_async;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct keywords_Delete {
-    char *return_;
-    bool has_return_;
-    char *yield;
-    bool has_yield;
-    keywords_Default enum_;
-    bool has_enum_;
+    char *return_; bool has_return_;
+    char *yield; bool has_yield;
+    keywords_Default enum_; bool has_enum_;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Struct (object) */
 bool keywords_Struct_validate(const cJSON *json, keywords_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 keywords_Struct *keywords_Struct_new(void);
 void keywords_Struct_init(keywords_Struct *v);
 keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err);
@@ -187,9 +172,6 @@ bool keywords_Default_validate(const cJSON *json, keywords_error *err);
 
 /* Delete (object) */
 bool keywords_Delete_validate(const cJSON *json, keywords_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 keywords_Delete *keywords_Delete_new(void);
 void keywords_Delete_init(keywords_Delete *v);
 keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err);

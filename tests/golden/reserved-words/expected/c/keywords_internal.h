@@ -34,7 +34,109 @@ typedef struct keywords_vctx {
     int depth;
 } keywords_vctx;
 
-typedef bool (*keywords_vfn)(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; keywords_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct keywords_vnode keywords_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    KEYWORDS_VF_TRUE = 1,
+    KEYWORDS_VF_FALSE = 2,
+    KEYWORDS_VF_INVALID = 4,
+    KEYWORDS_VF_REF = 8,
+    KEYWORDS_VF_TYPE = 16,   /* type */
+    KEYWORDS_VF_VALUE = 32,  /* enum, const */
+    KEYWORDS_VF_NUM = 64,    /* number checks */
+    KEYWORDS_VF_STR = 128,   /* string checks */
+    KEYWORDS_VF_ARR = 256,   /* array checks */
+    KEYWORDS_VF_OBJ = 512,   /* object checks */
+    KEYWORDS_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    KEYWORDS_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    KEYWORDS_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { KEYWORDS_VV_STR = 1, KEYWORDS_VV_NUM, KEYWORDS_VV_TRUE, KEYWORDS_VV_FALSE, KEYWORDS_VV_NULL, KEYWORDS_VV_JSON };
+typedef struct keywords_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} keywords_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    KEYWORDS_C_CMP = 1,
+    KEYWORDS_C_MULT,
+    KEYWORDS_C_INT32,
+    KEYWORDS_C_INT64,
+    KEYWORDS_C_MIN,
+    KEYWORDS_C_MAX,
+    KEYWORDS_C_PATTERN,
+    KEYWORDS_C_FORMAT
+};
+typedef struct keywords_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} keywords_vcheck;
+typedef struct keywords_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} keywords_vreq;
+typedef struct keywords_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const keywords_vnode *fn;
+} keywords_vprop;
+typedef struct keywords_vpat { /* patternProperties */
+    int pattern;
+    const keywords_vnode *fn;
+} keywords_vpat;
+typedef struct keywords_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const keywords_vreq *requires;
+    const keywords_vnode *fn;
+} keywords_vdep;
+typedef struct keywords_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const keywords_vnode *fn;
+} keywords_vtuple;
+struct keywords_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const keywords_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const keywords_vval *enum_vals;
+    const char *enum_msg;
+    const keywords_vval *const_val;
+    const char *const_msg;
+    const keywords_vcheck *num, *str, *count, *props;
+    bool unique;
+    const keywords_vnode *items;
+    const keywords_vtuple *tuple;
+    bool add_items_false;
+    const keywords_vnode *add_items, *contains;
+    const keywords_vreq *required;
+    const keywords_vprop *members;
+    size_t nmembers;
+    const keywords_vpat *patterns;
+    bool add_false;
+    const keywords_vnode *add, *names;
+    const keywords_vdep *deps;
+    const keywords_vnode *const *all_of, *const *any_of, *const *one_of;
+    const keywords_vnode *not_;
+    bool has_if;
+    const keywords_vnode *if_, *then_, *else_;
+};
+bool keywords_rt_vnode(const keywords_vnode *v, const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool keywords_rt_validate(const keywords_vnode *v, const cJSON *json, keywords_error *err);
+/* The verdict only (no errors): union options. */
+bool keywords_rt_vmatch(const keywords_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define KEYWORDS_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool keywords_rt_int32(double d);
 bool keywords_rt_int64(double d);
 bool keywords_rt_unique(const cJSON *x, int *i, int *j);
 int keywords_rt_match(keywords_vctx *c, const keywords_pseg *p, int pattern, const char *s);
-bool keywords_rt_property_names(keywords_vctx *c, const keywords_pseg *p, const cJSON *member, keywords_vfn fn);
+bool keywords_rt_property_names(keywords_vctx *c, const keywords_pseg *p, const cJSON *member, const keywords_vnode *fn);
 bool keywords_rt_format_date_time(const char *s);
 bool keywords_rt_format_date(const char *s);
 bool keywords_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool keywords_rt_format_uri(const char *s);
 bool keywords_rt_format_uuid(const char *s);
 bool keywords_rt_format_regex(const char *s);
 char *keywords_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { KEYWORDS_S_SCALAR, KEYWORDS_S_LIST, KEYWORDS_S_DICT };
+enum {
+    KEYWORDS_K_STRING,
+    KEYWORDS_K_INTEGER,
+    KEYWORDS_K_NUMBER,
+    KEYWORDS_K_BOOLEAN,
+    KEYWORDS_K_JSON,
+    KEYWORDS_K_ENUM,
+    KEYWORDS_K_OBJ,
+    KEYWORDS_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct keywords_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} keywords_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct keywords_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} keywords_field;
+
+typedef struct keywords_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const keywords_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, keywords_error *err);
+} keywords_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct keywords_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} keywords_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct keywords_union_desc {
+    const char *name;
+    size_t size, as;
+    const keywords_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, keywords_error *err);
+} keywords_union_desc;
+
+const char *keywords_rt_enum_name(const keywords_enum_desc *d, int v);
+bool keywords_rt_enum_value(const keywords_enum_desc *d, const char *s, int *out);
+void *keywords_rt_rec_new(const keywords_rec_desc *d);
+void keywords_rt_rec_free(const keywords_rec_desc *d, void *o);
+void *keywords_rt_rec_from_json(const keywords_rec_desc *d, const cJSON *json, keywords_error *err);
+cJSON *keywords_rt_rec_to_json(const keywords_rec_desc *d, const void *o);
+void keywords_rt_union_free(const keywords_union_desc *d, void *o);
+void *keywords_rt_union_from_json(const keywords_union_desc *d, const cJSON *json, keywords_error *err);
+cJSON *keywords_rt_union_to_json(const keywords_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *keywords_rt_parse_text(const char *text, size_t len, keywords_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *keywords_rt_print_tree(cJSON *j);
+
 void keywords_rt_set_error(keywords_error *err, keywords_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

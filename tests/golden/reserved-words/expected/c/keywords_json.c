@@ -12,48 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC KEYWORDS_S_SCALAR
+#define SL KEYWORDS_S_LIST
+#define SD KEYWORDS_S_DICT
+#define KS KEYWORDS_K_STRING
+#define KI KEYWORDS_K_INTEGER
+#define KN KEYWORDS_K_NUMBER
+#define KB KEYWORDS_K_BOOLEAN
+#define KJ KEYWORDS_K_JSON
+#define KE KEYWORDS_K_ENUM
+#define KO KEYWORDS_K_OBJ
+#define KU KEYWORDS_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *keywords_Default_to_string(keywords_Default v)
-{
-    switch (v) {
-    case KEYWORDS_DEFAULT_IF:
-        return "if";
-    case KEYWORDS_DEFAULT_ELSE:
-        return "else";
-    case KEYWORDS_DEFAULT_WHILE:
-        return "while";
-    case KEYWORDS_DEFAULT_NONE:
-        return "None";
-    case KEYWORDS_DEFAULT_TRUE:
-        return "true";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    keywords_##N *keywords_##N##_from_json(const cJSON *json, keywords_error *err)                \
+    {                                                                                                      \
+        return keywords_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *keywords_##N##_to_json(const keywords_##N *o) { return keywords_rt_##K##_to_json(&D##_##N, o); } \
+    void keywords_##N##_free(keywords_##N *o) { keywords_rt_##K##_free(&D##_##N, o); }           \
+    keywords_##N *keywords_##N##_parse(const char *text, size_t len, keywords_error *err)         \
+    {                                                                                                      \
+        cJSON *json = keywords_rt_parse_text(text, len, err);                                           \
+        keywords_##N *o = json ? keywords_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *keywords_##N##_print(const keywords_##N *o) { return keywords_rt_print_tree(keywords_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const keywords_rec_desc rd_##N = {#N, sizeof(keywords_##N), offsetof(keywords_##N, extra_json), fd_##N, \
+                                         count, keywords_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    keywords_##N *keywords_##N##_new(void) { return calloc(1, sizeof(keywords_##N)); }            \
+    void keywords_##N##_init(keywords_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_Default[] = { "if", "else", "while", "None", "true" };
+static const keywords_enum_desc ed_Default = {en_Default, (int)(sizeof en_Default / sizeof en_Default[0]), sizeof(keywords_Default)};
+const char *keywords_Default_to_string(keywords_Default v) { return keywords_rt_enum_name(&ed_Default, (int)v); }
 bool keywords_Default_from_string(const char *s, keywords_Default *out)
 {
-    if (strcmp(s, "if") == 0) {
-        *out = KEYWORDS_DEFAULT_IF;
-        return true;
-    }
-    if (strcmp(s, "else") == 0) {
-        *out = KEYWORDS_DEFAULT_ELSE;
-        return true;
-    }
-    if (strcmp(s, "while") == 0) {
-        *out = KEYWORDS_DEFAULT_WHILE;
-        return true;
-    }
-    if (strcmp(s, "None") == 0) {
-        *out = KEYWORDS_DEFAULT_NONE;
-        return true;
-    }
-    if (strcmp(s, "true") == 0) {
-        *out = KEYWORDS_DEFAULT_TRUE;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!keywords_rt_enum_value(&ed_Default, s, &v))
+        return false;
+    *out = (keywords_Default)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -80,651 +98,38 @@ bool keywords_message_type_from_string(const char *s, keywords_message_type *out
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static keywords_Struct *keywords_Struct_build(const cJSON *json);
-static keywords_Delete *keywords_Delete_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const keywords_rec_desc rd_Struct;
+static const keywords_rec_desc rd_Delete;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = keywords_rt_strdup(v->valuestring)) != NULL;
-}
+#define T keywords_Struct
+static const keywords_field fd_Struct[] = {
+    F("class", class, OPT, NN, KS, NULL),
+    F("from", from, OPT, NN, KS, NULL),
+    F("import", import, OPT, NN, KS, NULL),
+    F("default", default_, OPT, NN, KI, NULL),
+    F("delete", delete, OPT, NN, KB, NULL),
+    F("function", function, OPT, NN, KS, NULL),
+    F("type", type, OPT, NN, KS, NULL),
+    FD("struct", struct_, OPT, NN, KJ, NULL),
+    F("None", none, OPT, NN, KJ, NULL),
+    F("typeof", typeof, OPT, NN, KS, NULL),
+    F("var", var, OPT, NN, KS, NULL),
+    F("int", int_, OPT, NN, KI, NULL),
+    F("async", async, OPT, NN, KB, NULL),
+};
+#undef T
+REC(Struct, 13)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
-
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_Default(keywords_Default *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && keywords_Default_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_Default(const keywords_Default *src) { return cJSON_CreateString(keywords_Default_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_Default(keywords_Default *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_Struct(keywords_Struct **dst, const cJSON *v) { return (*dst = keywords_Struct_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Struct(keywords_Struct *const *src)
-{
-    return *src ? keywords_Struct_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Struct(keywords_Struct **p) { keywords_Struct_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Delete(keywords_Delete **dst, const cJSON *v) { return (*dst = keywords_Delete_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Delete(keywords_Delete *const *src)
-{
-    return *src ? keywords_Delete_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Delete(keywords_Delete **p) { keywords_Delete_free(*p); }
-
-keywords_Struct *keywords_Struct_new(void)
-{
-    return calloc(1, sizeof(keywords_Struct));
-}
-
-void keywords_Struct_init(keywords_Struct *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void keywords_Struct_free(keywords_Struct *o)
-{
-    if (!o)
-        return;
-    free_string(&o->class);
-    free_string(&o->from);
-    free_string(&o->import);
-    free_integer(&o->default_);
-    free_boolean(&o->delete);
-    free_string(&o->function);
-    free_string(&o->type);
-    for (size_t i = 0; o->struct__keys && i < o->struct__count; i++) {
-        free(o->struct__keys[i]);
-        if (o->struct__values)
-            free_json(&o->struct__values[i]);
-    }
-    free(o->struct__keys);
-    free(o->struct__values);
-    free_json(&o->none);
-    free_string(&o->typeof);
-    free_string(&o->var);
-    free_integer(&o->int_);
-    free_boolean(&o->async);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static keywords_Struct *keywords_Struct_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    keywords_Struct *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[13 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "class") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->class, m))
-                goto fail;
-            o->has_class = true;
-            continue;
-        }
-        if (strcmp(key, "from") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->from, m))
-                goto fail;
-            o->has_from = true;
-            continue;
-        }
-        if (strcmp(key, "import") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->import, m))
-                goto fail;
-            o->has_import = true;
-            continue;
-        }
-        if (strcmp(key, "default") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_integer(&o->default_, m))
-                goto fail;
-            o->has_default_ = true;
-            continue;
-        }
-        if (strcmp(key, "delete") == 0) {
-            if (got[4])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[4] = true;
-            if (!from_boolean(&o->delete, m))
-                goto fail;
-            o->has_delete = true;
-            continue;
-        }
-        if (strcmp(key, "function") == 0) {
-            if (got[5])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[5] = true;
-            if (!from_string(&o->function, m))
-                goto fail;
-            o->has_function = true;
-            continue;
-        }
-        if (strcmp(key, "type") == 0) {
-            if (got[6])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[6] = true;
-            if (!from_string(&o->type, m))
-                goto fail;
-            o->has_type = true;
-            continue;
-        }
-        if (strcmp(key, "struct") == 0) {
-            if (got[7])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[7] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->struct__keys = calloc(n ? n : 1, sizeof *o->struct__keys);
-                o->struct__values = calloc(n ? n : 1, sizeof *o->struct__values);
-                if (!o->struct__keys || !o->struct__values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->struct__count;
-                    if (!(o->struct__keys[i] = keywords_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->struct__count++;
-                    if (!from_json(&o->struct__values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_struct_ = true;
-            continue;
-        }
-        if (strcmp(key, "None") == 0) {
-            if (got[8])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[8] = true;
-            if (!from_json(&o->none, m))
-                goto fail;
-            o->has_none = true;
-            continue;
-        }
-        if (strcmp(key, "typeof") == 0) {
-            if (got[9])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[9] = true;
-            if (!from_string(&o->typeof, m))
-                goto fail;
-            o->has_typeof = true;
-            continue;
-        }
-        if (strcmp(key, "var") == 0) {
-            if (got[10])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[10] = true;
-            if (!from_string(&o->var, m))
-                goto fail;
-            o->has_var = true;
-            continue;
-        }
-        if (strcmp(key, "int") == 0) {
-            if (got[11])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[11] = true;
-            if (!from_integer(&o->int_, m))
-                goto fail;
-            o->has_int_ = true;
-            continue;
-        }
-        if (strcmp(key, "async") == 0) {
-            if (got[12])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[12] = true;
-            if (!from_boolean(&o->async, m))
-                goto fail;
-            o->has_async = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    keywords_Struct_free(o);
-    return NULL;
-}
-
-keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err)
-{
-    if (!keywords_Struct_validate(json, err))
-        return NULL;
-    keywords_Struct *o = keywords_Struct_build(json);
-    if (!o)
-        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build Struct: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *keywords_Struct_to_json(const keywords_Struct *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_class) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->class);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "class", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_from) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->from);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "from", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_import) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->import);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "import", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_default_) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->default_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "default", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_delete) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->delete);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "delete", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_function) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->function);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "function", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_type) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->type);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "type", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_struct_) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->struct__count; i++) {
-                cJSON *e = to_json(&o->struct__values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->struct__keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "struct", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_none) {
-        cJSON *v = NULL;
-        {
-            v = to_json(&o->none);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "None", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_typeof) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->typeof);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "typeof", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_var) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->var);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "var", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_int_) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->int_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "int", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_async) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->async);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "async", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-keywords_Struct *keywords_Struct_parse(const char *text, size_t len, keywords_error *err)
-{
-    long nul = keywords_rt_text_nul(text, len);
-    if (nul >= 0) {
-        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    keywords_Struct *o = keywords_Struct_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *keywords_Struct_print(const keywords_Struct *o)
-{
-    cJSON *j = keywords_Struct_to_json(o);
-    char *s = j ? keywords_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-keywords_Delete *keywords_Delete_new(void)
-{
-    return calloc(1, sizeof(keywords_Delete));
-}
-
-void keywords_Delete_init(keywords_Delete *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void keywords_Delete_free(keywords_Delete *o)
-{
-    if (!o)
-        return;
-    free_string(&o->return_);
-    free_string(&o->yield);
-    free_enum_Default(&o->enum_);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static keywords_Delete *keywords_Delete_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    keywords_Delete *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "return") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->return_, m))
-                goto fail;
-            o->has_return_ = true;
-            continue;
-        }
-        if (strcmp(key, "yield") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->yield, m))
-                goto fail;
-            o->has_yield = true;
-            continue;
-        }
-        if (strcmp(key, "enum") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_enum_Default(&o->enum_, m))
-                goto fail;
-            o->has_enum_ = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    keywords_Delete_free(o);
-    return NULL;
-}
-
-keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err)
-{
-    if (!keywords_Delete_validate(json, err))
-        return NULL;
-    keywords_Delete *o = keywords_Delete_build(json);
-    if (!o)
-        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build Delete: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *keywords_Delete_to_json(const keywords_Delete *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_return_) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->return_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "return", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_yield) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->yield);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "yield", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_enum_) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_Default(&o->enum_);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "enum", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-keywords_Delete *keywords_Delete_parse(const char *text, size_t len, keywords_error *err)
-{
-    long nul = keywords_rt_text_nul(text, len);
-    if (nul >= 0) {
-        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    keywords_Delete *o = keywords_Delete_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *keywords_Delete_print(const keywords_Delete *o)
-{
-    cJSON *j = keywords_Delete_to_json(o);
-    char *s = j ? keywords_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T keywords_Delete
+static const keywords_field fd_Delete[] = {
+    F("return", return_, OPT, NN, KS, NULL),
+    F("yield", yield, OPT, NN, KS, NULL),
+    F("enum", enum_, OPT, NN, KE, &ed_Default),
+};
+#undef T
+REC(Delete, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,352 +11,103 @@
 
 #include <string.h>
 
-static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_delete_payload_return(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_struct_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_struct_async(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_struct_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_struct_None(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v_delete_payload_enum(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const keywords_vcheck[])
+#define VVALS (const keywords_vval[])
+#define VNODES (const keywords_vnode *const[])
+#define F(flag) KEYWORDS_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool keywords_##N##_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&V, json, err); }
+#define CMP KEYWORDS_C_CMP
+#define MIN KEYWORDS_C_MIN
+#define MAX KEYWORDS_C_MAX
+#define STR KEYWORDS_VV_STR
+#define NUM KEYWORDS_VV_NUM
+#define JSON KEYWORDS_VV_JSON
+#define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 64)) {
-        keywords_rt_report_type(c, p, "expected object", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
-        KEYWORDS_FAIL();
-    }
-    if (KEYWORDS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const keywords_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 78:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v_struct_None(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 97:
-                if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 121 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 99 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v_struct_async(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 100:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!keywords_v_struct_default(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v_struct_async(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 102:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 105:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && key[3] == '\0') { /* 3 bytes */
-                    if (!keywords_v_struct_default(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v_struct_struct(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 102 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && key[3] == '\0') { /* 3 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_delete_payload_return(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 16)) {
-        keywords_rt_report_type(c, p, "expected string", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 16)) {
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_struct_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 4)) {
-        keywords_rt_report_type(c, p, "expected integer", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 4)) {
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_struct_async(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 2)) {
-        keywords_rt_report_type(c, p, "expected boolean", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 2)) {
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_struct_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 64)) {
-        keywords_rt_report_type(c, p, "expected object", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_struct_None(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 1)) {
-        keywords_rt_report_type(c, p, "expected null", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 1)) {
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 16)) {
-        keywords_rt_report_type(c, p, "expected string", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 16)) {
-        KEYWORDS_FAIL();
-    }
-    if (!((KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "while") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "None") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
-        keywords_rt_report(c, p, "must be one of 'if', 'else', 'while', 'None', 'true'");
-        KEYWORDS_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    if (!keywords_rt_type_in(x, 64)) {
-        keywords_rt_report_type(c, p, "expected object", x);
-        KEYWORDS_FAIL();
-    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
-        KEYWORDS_FAIL();
-    }
-    if (KEYWORDS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const keywords_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 101:
-                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v_delete_payload_enum(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 114:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            case 121:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v_delete_payload_return(m, &seg, c))
-                        KEYWORDS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool keywords_v_delete_payload_enum(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
-{
-    if (c->depth >= KEYWORDS_MAX_DEPTH)
-        return keywords_rt_too_deep(c, p);
-    c->depth++;
-    bool r = keywords_v_default(x, p, c);
-    c->depth--;
-    return r;
-}
+static const keywords_vnode v_struct;
+static const keywords_vnode v_delete_payload_return;
+static const keywords_vnode v_struct_default;
+static const keywords_vnode v_struct_async;
+static const keywords_vnode v_struct_struct;
+static const keywords_vnode v_struct_None;
+static const keywords_vnode v_default;
+static const keywords_vnode v_delete_payload;
+static const keywords_vnode v_delete_payload_enum;
+static const keywords_vprop vm_struct[] = {
+    { "None", &v_struct_None},
+    { "async", &v_struct_async},
+    { "class", &v_delete_payload_return},
+    { "default", &v_struct_default},
+    { "delete", &v_struct_async},
+    { "from", &v_delete_payload_return},
+    { "function", &v_delete_payload_return},
+    { "import", &v_delete_payload_return},
+    { "int", &v_struct_default},
+    { "struct", &v_struct_struct},
+    { "type", &v_delete_payload_return},
+    { "typeof", &v_delete_payload_return},
+    { "var", &v_delete_payload_return},
+};
+static const keywords_vnode v_struct = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_struct),
+};
+static const keywords_vnode v_delete_payload_return = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const keywords_vnode v_struct_default = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const keywords_vnode v_struct_async = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
+static const keywords_vnode v_struct_struct = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 64, .type_expected = "expected object",
+};
+static const keywords_vnode v_struct_None = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 1, .type_expected = "expected null",
+};
+static const keywords_vnode v_default = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "if", 0},
+        {STR, "else", 0},
+        {STR, "while", 0},
+        {STR, "None", 0},
+        {STR, "true", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'if', 'else', 'while', 'None', 'true'",
+};
+static const keywords_vprop vm_delete_payload[] = {
+    { "enum", &v_delete_payload_enum},
+    { "return", &v_delete_payload_return},
+    { "yield", &v_delete_payload_return},
+};
+static const keywords_vnode v_delete_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_delete_payload),
+};
+static const keywords_vnode v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool keywords_Struct_validate(const cJSON *json, keywords_error *err)
-{
-    keywords_vctx c = {err, 0};
-    if (err)
-        keywords_error_clear(err);
-    if (!json) {
-        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_struct(json, NULL, &c);
-    if (!ok && err)
-        err->kind = KEYWORDS_ERR_INVALID;
-    return ok;
-}
-
-bool keywords_Default_validate(const cJSON *json, keywords_error *err)
-{
-    keywords_vctx c = {err, 0};
-    if (err)
-        keywords_error_clear(err);
-    if (!json) {
-        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_default(json, NULL, &c);
-    if (!ok && err)
-        err->kind = KEYWORDS_ERR_INVALID;
-    return ok;
-}
-
-bool keywords_Delete_validate(const cJSON *json, keywords_error *err)
-{
-    keywords_vctx c = {err, 0};
-    if (err)
-        keywords_error_clear(err);
-    if (!json) {
-        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_delete_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = KEYWORDS_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Struct, v_struct)
+VALIDATOR(Default, v_default)
+VALIDATOR(Delete, v_delete_payload)
 
 bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywords_error *err)
 {

@@ -138,18 +138,14 @@ typedef struct shop_OrderPaid shop_OrderPaid;
 struct shop_JobResponse {
     bool success;
     char *job_id;
-    char *message_name;
-    bool has_message_name;
-    char *queue;
-    bool has_queue;
+    char *message_name; bool has_message_name;
+    char *queue; bool has_queue;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct shop_JobStatus {
-    char *job_id;
-    bool has_job_id;
-    shop_JobStatusState state;
-    bool has_state;
+    char *job_id; bool has_job_id;
+    shop_JobStatusState state; bool has_state;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -159,39 +155,34 @@ struct shop_JobStatus {
 struct shop_Order {
     /** Order id. */
     char *id;
-    struct shop_Line **lines;
-    size_t lines_count;
-    shop_Status status;
-    bool has_status;
-    char **tags_keys;
-    char **tags_values;
-    size_t tags_count;
-    bool has_tags;
+    struct shop_Line **lines; size_t lines_count;
+    shop_Status status; bool has_status;
+    char **tags_keys; char **tags_values; size_t tags_count; bool has_tags;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct shop_Line {
-    char *sku;
-    bool has_sku;
-    int64_t qty;
-    bool has_qty;
+    char *sku; bool has_sku;
+    int64_t qty; bool has_qty;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct shop_OrderPaid {
     char *order_id;
-    double amount;
-    bool has_amount;
+    double amount; bool has_amount;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* JobResponse (object) */
 bool shop_JobResponse_validate(const cJSON *json, shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 shop_JobResponse *shop_JobResponse_new(void);
 void shop_JobResponse_init(shop_JobResponse *v);
 shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err);
@@ -202,9 +193,6 @@ char *shop_JobResponse_print(const shop_JobResponse *v);
 
 /* JobStatus (object) */
 bool shop_JobStatus_validate(const cJSON *json, shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 shop_JobStatus *shop_JobStatus_new(void);
 void shop_JobStatus_init(shop_JobStatus *v);
 shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err);
@@ -218,9 +206,6 @@ bool shop_JobStatusState_validate(const cJSON *json, shop_error *err);
 
 /* Order (object) */
 bool shop_Order_validate(const cJSON *json, shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 shop_Order *shop_Order_new(void);
 void shop_Order_init(shop_Order *v);
 shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err);
@@ -231,9 +216,6 @@ char *shop_Order_print(const shop_Order *v);
 
 /* Line (object) */
 bool shop_Line_validate(const cJSON *json, shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 shop_Line *shop_Line_new(void);
 void shop_Line_init(shop_Line *v);
 shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err);
@@ -247,9 +229,6 @@ bool shop_Status_validate(const cJSON *json, shop_error *err);
 
 /* OrderPaid (object) */
 bool shop_OrderPaid_validate(const cJSON *json, shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 shop_OrderPaid *shop_OrderPaid_new(void);
 void shop_OrderPaid_init(shop_OrderPaid *v);
 shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err);

@@ -34,7 +34,109 @@ typedef struct shop_vctx {
     int depth;
 } shop_vctx;
 
-typedef bool (*shop_vfn)(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; shop_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct shop_vnode shop_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SHOP_VF_TRUE = 1,
+    SHOP_VF_FALSE = 2,
+    SHOP_VF_INVALID = 4,
+    SHOP_VF_REF = 8,
+    SHOP_VF_TYPE = 16,   /* type */
+    SHOP_VF_VALUE = 32,  /* enum, const */
+    SHOP_VF_NUM = 64,    /* number checks */
+    SHOP_VF_STR = 128,   /* string checks */
+    SHOP_VF_ARR = 256,   /* array checks */
+    SHOP_VF_OBJ = 512,   /* object checks */
+    SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SHOP_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SHOP_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { SHOP_VV_STR = 1, SHOP_VV_NUM, SHOP_VV_TRUE, SHOP_VV_FALSE, SHOP_VV_NULL, SHOP_VV_JSON };
+typedef struct shop_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} shop_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    SHOP_C_CMP = 1,
+    SHOP_C_MULT,
+    SHOP_C_INT32,
+    SHOP_C_INT64,
+    SHOP_C_MIN,
+    SHOP_C_MAX,
+    SHOP_C_PATTERN,
+    SHOP_C_FORMAT
+};
+typedef struct shop_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} shop_vcheck;
+typedef struct shop_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} shop_vreq;
+typedef struct shop_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const shop_vnode *fn;
+} shop_vprop;
+typedef struct shop_vpat { /* patternProperties */
+    int pattern;
+    const shop_vnode *fn;
+} shop_vpat;
+typedef struct shop_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const shop_vreq *requires;
+    const shop_vnode *fn;
+} shop_vdep;
+typedef struct shop_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const shop_vnode *fn;
+} shop_vtuple;
+struct shop_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const shop_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const shop_vval *enum_vals;
+    const char *enum_msg;
+    const shop_vval *const_val;
+    const char *const_msg;
+    const shop_vcheck *num, *str, *count, *props;
+    bool unique;
+    const shop_vnode *items;
+    const shop_vtuple *tuple;
+    bool add_items_false;
+    const shop_vnode *add_items, *contains;
+    const shop_vreq *required;
+    const shop_vprop *members;
+    size_t nmembers;
+    const shop_vpat *patterns;
+    bool add_false;
+    const shop_vnode *add, *names;
+    const shop_vdep *deps;
+    const shop_vnode *const *all_of, *const *any_of, *const *one_of;
+    const shop_vnode *not_;
+    bool has_if;
+    const shop_vnode *if_, *then_, *else_;
+};
+bool shop_rt_vnode(const shop_vnode *v, const cJSON *x, const shop_pseg *p, shop_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool shop_rt_validate(const shop_vnode *v, const cJSON *json, shop_error *err);
+/* The verdict only (no errors): union options. */
+bool shop_rt_vmatch(const shop_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define SHOP_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool shop_rt_int32(double d);
 bool shop_rt_int64(double d);
 bool shop_rt_unique(const cJSON *x, int *i, int *j);
 int shop_rt_match(shop_vctx *c, const shop_pseg *p, int pattern, const char *s);
-bool shop_rt_property_names(shop_vctx *c, const shop_pseg *p, const cJSON *member, shop_vfn fn);
+bool shop_rt_property_names(shop_vctx *c, const shop_pseg *p, const cJSON *member, const shop_vnode *fn);
 bool shop_rt_format_date_time(const char *s);
 bool shop_rt_format_date(const char *s);
 bool shop_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool shop_rt_format_uri(const char *s);
 bool shop_rt_format_uuid(const char *s);
 bool shop_rt_format_regex(const char *s);
 char *shop_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { SHOP_S_SCALAR, SHOP_S_LIST, SHOP_S_DICT };
+enum {
+    SHOP_K_STRING,
+    SHOP_K_INTEGER,
+    SHOP_K_NUMBER,
+    SHOP_K_BOOLEAN,
+    SHOP_K_JSON,
+    SHOP_K_ENUM,
+    SHOP_K_OBJ,
+    SHOP_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct shop_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} shop_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct shop_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} shop_field;
+
+typedef struct shop_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const shop_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, shop_error *err);
+} shop_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct shop_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} shop_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct shop_union_desc {
+    const char *name;
+    size_t size, as;
+    const shop_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, shop_error *err);
+} shop_union_desc;
+
+const char *shop_rt_enum_name(const shop_enum_desc *d, int v);
+bool shop_rt_enum_value(const shop_enum_desc *d, const char *s, int *out);
+void *shop_rt_rec_new(const shop_rec_desc *d);
+void shop_rt_rec_free(const shop_rec_desc *d, void *o);
+void *shop_rt_rec_from_json(const shop_rec_desc *d, const cJSON *json, shop_error *err);
+cJSON *shop_rt_rec_to_json(const shop_rec_desc *d, const void *o);
+void shop_rt_union_free(const shop_union_desc *d, void *o);
+void *shop_rt_union_from_json(const shop_union_desc *d, const cJSON *json, shop_error *err);
+cJSON *shop_rt_union_to_json(const shop_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *shop_rt_parse_text(const char *text, size_t len, shop_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *shop_rt_print_tree(cJSON *j);
+
 void shop_rt_set_error(shop_error *err, shop_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,72 +12,78 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC SHOP_S_SCALAR
+#define SL SHOP_S_LIST
+#define SD SHOP_S_DICT
+#define KS SHOP_K_STRING
+#define KI SHOP_K_INTEGER
+#define KN SHOP_K_NUMBER
+#define KB SHOP_K_BOOLEAN
+#define KJ SHOP_K_JSON
+#define KE SHOP_K_ENUM
+#define KO SHOP_K_OBJ
+#define KU SHOP_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *shop_JobStatusState_to_string(shop_JobStatusState v)
-{
-    switch (v) {
-    case SHOP_JOB_STATUS_STATE_WAITING:
-        return "waiting";
-    case SHOP_JOB_STATUS_STATE_ACTIVE:
-        return "active";
-    case SHOP_JOB_STATUS_STATE_COMPLETED:
-        return "completed";
-    case SHOP_JOB_STATUS_STATE_FAILED:
-        return "failed";
-    case SHOP_JOB_STATUS_STATE_DELAYED:
-        return "delayed";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    shop_##N *shop_##N##_from_json(const cJSON *json, shop_error *err)                \
+    {                                                                                                      \
+        return shop_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *shop_##N##_to_json(const shop_##N *o) { return shop_rt_##K##_to_json(&D##_##N, o); } \
+    void shop_##N##_free(shop_##N *o) { shop_rt_##K##_free(&D##_##N, o); }           \
+    shop_##N *shop_##N##_parse(const char *text, size_t len, shop_error *err)         \
+    {                                                                                                      \
+        cJSON *json = shop_rt_parse_text(text, len, err);                                           \
+        shop_##N *o = json ? shop_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *shop_##N##_print(const shop_##N *o) { return shop_rt_print_tree(shop_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const shop_rec_desc rd_##N = {#N, sizeof(shop_##N), offsetof(shop_##N, extra_json), fd_##N, \
+                                         count, shop_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    shop_##N *shop_##N##_new(void) { return calloc(1, sizeof(shop_##N)); }            \
+    void shop_##N##_init(shop_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_JobStatusState[] = { "waiting", "active", "completed", "failed", "delayed" };
+static const shop_enum_desc ed_JobStatusState = {en_JobStatusState, (int)(sizeof en_JobStatusState / sizeof en_JobStatusState[0]), sizeof(shop_JobStatusState)};
+const char *shop_JobStatusState_to_string(shop_JobStatusState v) { return shop_rt_enum_name(&ed_JobStatusState, (int)v); }
 bool shop_JobStatusState_from_string(const char *s, shop_JobStatusState *out)
 {
-    if (strcmp(s, "waiting") == 0) {
-        *out = SHOP_JOB_STATUS_STATE_WAITING;
-        return true;
-    }
-    if (strcmp(s, "active") == 0) {
-        *out = SHOP_JOB_STATUS_STATE_ACTIVE;
-        return true;
-    }
-    if (strcmp(s, "completed") == 0) {
-        *out = SHOP_JOB_STATUS_STATE_COMPLETED;
-        return true;
-    }
-    if (strcmp(s, "failed") == 0) {
-        *out = SHOP_JOB_STATUS_STATE_FAILED;
-        return true;
-    }
-    if (strcmp(s, "delayed") == 0) {
-        *out = SHOP_JOB_STATUS_STATE_DELAYED;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!shop_rt_enum_value(&ed_JobStatusState, s, &v))
+        return false;
+    *out = (shop_JobStatusState)v;
+    return true;
 }
 
-const char *shop_Status_to_string(shop_Status v)
-{
-    switch (v) {
-    case SHOP_STATUS_OPEN:
-        return "open";
-    case SHOP_STATUS_PAID:
-        return "paid";
-    }
-    return "";
-}
-
+static const char *const en_Status[] = { "open", "paid" };
+static const shop_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(shop_Status)};
+const char *shop_Status_to_string(shop_Status v) { return shop_rt_enum_name(&ed_Status, (int)v); }
 bool shop_Status_from_string(const char *s, shop_Status *out)
 {
-    if (strcmp(s, "open") == 0) {
-        *out = SHOP_STATUS_OPEN;
-        return true;
-    }
-    if (strcmp(s, "paid") == 0) {
-        *out = SHOP_STATUS_PAID;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!shop_rt_enum_value(&ed_Status, s, &v))
+        return false;
+    *out = (shop_Status)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -104,962 +110,57 @@ bool shop_message_type_from_string(const char *s, shop_message_type *out)
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static shop_JobResponse *shop_JobResponse_build(const cJSON *json);
-static shop_JobStatus *shop_JobStatus_build(const cJSON *json);
-static shop_Order *shop_Order_build(const cJSON *json);
-static shop_Line *shop_Line_build(const cJSON *json);
-static shop_OrderPaid *shop_OrderPaid_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const shop_rec_desc rd_JobResponse;
+static const shop_rec_desc rd_JobStatus;
+static const shop_rec_desc rd_Order;
+static const shop_rec_desc rd_Line;
+static const shop_rec_desc rd_OrderPaid;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = shop_rt_strdup(v->valuestring)) != NULL;
-}
+#define T shop_JobResponse
+static const shop_field fd_JobResponse[] = {
+    F("success", success, REQ, NN, KB, NULL),
+    F("jobId", job_id, REQ, NN, KS, NULL),
+    F("messageName", message_name, OPT, NN, KS, NULL),
+    F("queue", queue, OPT, NN, KS, NULL),
+};
+#undef T
+REC(JobResponse, 4)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T shop_JobStatus
+static const shop_field fd_JobStatus[] = {
+    F("jobId", job_id, OPT, NN, KS, NULL),
+    F("state", state, OPT, NN, KE, &ed_JobStatusState),
+};
+#undef T
+REC(JobStatus, 2)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
+#define T shop_Order
+static const shop_field fd_Order[] = {
+    F("id", id, REQ, NN, KS, NULL),
+    FL("lines", lines, REQ, NN, KO, &rd_Line),
+    F("status", status, OPT, NN, KE, &ed_Status),
+    FD("tags", tags, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Order, 4)
 
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
+#define T shop_Line
+static const shop_field fd_Line[] = {
+    F("sku", sku, OPT, NN, KS, NULL),
+    F("qty", qty, OPT, NN, KI, NULL),
+};
+#undef T
+REC(Line, 2)
 
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_JobStatusState(shop_JobStatusState *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && shop_JobStatusState_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_JobStatusState(const shop_JobStatusState *src) { return cJSON_CreateString(shop_JobStatusState_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_JobStatusState(shop_JobStatusState *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_enum_Status(shop_Status *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && shop_Status_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_Status(const shop_Status *src) { return cJSON_CreateString(shop_Status_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_Status(shop_Status *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_JobResponse(shop_JobResponse **dst, const cJSON *v) { return (*dst = shop_JobResponse_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_JobResponse(shop_JobResponse *const *src)
-{
-    return *src ? shop_JobResponse_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_JobResponse(shop_JobResponse **p) { shop_JobResponse_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_JobStatus(shop_JobStatus **dst, const cJSON *v) { return (*dst = shop_JobStatus_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_JobStatus(shop_JobStatus *const *src)
-{
-    return *src ? shop_JobStatus_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_JobStatus(shop_JobStatus **p) { shop_JobStatus_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Order(shop_Order **dst, const cJSON *v) { return (*dst = shop_Order_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Order(shop_Order *const *src)
-{
-    return *src ? shop_Order_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Order(shop_Order **p) { shop_Order_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Line(shop_Line **dst, const cJSON *v) { return (*dst = shop_Line_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Line(shop_Line *const *src)
-{
-    return *src ? shop_Line_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Line(shop_Line **p) { shop_Line_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderPaid(shop_OrderPaid **dst, const cJSON *v) { return (*dst = shop_OrderPaid_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderPaid(shop_OrderPaid *const *src)
-{
-    return *src ? shop_OrderPaid_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderPaid(shop_OrderPaid **p) { shop_OrderPaid_free(*p); }
-
-shop_JobResponse *shop_JobResponse_new(void)
-{
-    return calloc(1, sizeof(shop_JobResponse));
-}
-
-void shop_JobResponse_init(shop_JobResponse *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void shop_JobResponse_free(shop_JobResponse *o)
-{
-    if (!o)
-        return;
-    free_boolean(&o->success);
-    free_string(&o->job_id);
-    free_string(&o->message_name);
-    free_string(&o->queue);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static shop_JobResponse *shop_JobResponse_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    shop_JobResponse *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "success") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_boolean(&o->success, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "jobId") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->job_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "messageName") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->message_name, m))
-                goto fail;
-            o->has_message_name = true;
-            continue;
-        }
-        if (strcmp(key, "queue") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->queue, m))
-                goto fail;
-            o->has_queue = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    shop_JobResponse_free(o);
-    return NULL;
-}
-
-shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err)
-{
-    if (!shop_JobResponse_validate(json, err))
-        return NULL;
-    shop_JobResponse *o = shop_JobResponse_build(json);
-    if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build JobResponse: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *shop_JobResponse_to_json(const shop_JobResponse *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->success);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "success", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->job_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "jobId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_message_name) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->message_name);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "messageName", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_queue) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->queue);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "queue", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-shop_JobResponse *shop_JobResponse_parse(const char *text, size_t len, shop_error *err)
-{
-    long nul = shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    shop_JobResponse *o = shop_JobResponse_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *shop_JobResponse_print(const shop_JobResponse *o)
-{
-    cJSON *j = shop_JobResponse_to_json(o);
-    char *s = j ? shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-shop_JobStatus *shop_JobStatus_new(void)
-{
-    return calloc(1, sizeof(shop_JobStatus));
-}
-
-void shop_JobStatus_init(shop_JobStatus *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void shop_JobStatus_free(shop_JobStatus *o)
-{
-    if (!o)
-        return;
-    free_string(&o->job_id);
-    free_enum_JobStatusState(&o->state);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static shop_JobStatus *shop_JobStatus_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    shop_JobStatus *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "jobId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->job_id, m))
-                goto fail;
-            o->has_job_id = true;
-            continue;
-        }
-        if (strcmp(key, "state") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_enum_JobStatusState(&o->state, m))
-                goto fail;
-            o->has_state = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    shop_JobStatus_free(o);
-    return NULL;
-}
-
-shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err)
-{
-    if (!shop_JobStatus_validate(json, err))
-        return NULL;
-    shop_JobStatus *o = shop_JobStatus_build(json);
-    if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build JobStatus: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *shop_JobStatus_to_json(const shop_JobStatus *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_job_id) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->job_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "jobId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_state) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_JobStatusState(&o->state);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "state", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-shop_JobStatus *shop_JobStatus_parse(const char *text, size_t len, shop_error *err)
-{
-    long nul = shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    shop_JobStatus *o = shop_JobStatus_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *shop_JobStatus_print(const shop_JobStatus *o)
-{
-    cJSON *j = shop_JobStatus_to_json(o);
-    char *s = j ? shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-shop_Order *shop_Order_new(void)
-{
-    return calloc(1, sizeof(shop_Order));
-}
-
-void shop_Order_init(shop_Order *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void shop_Order_free(shop_Order *o)
-{
-    if (!o)
-        return;
-    free_string(&o->id);
-    for (size_t i = 0; o->lines && i < o->lines_count; i++)
-        free_obj_Line(&o->lines[i]);
-    free(o->lines);
-    free_enum_Status(&o->status);
-    for (size_t i = 0; o->tags_keys && i < o->tags_count; i++) {
-        free(o->tags_keys[i]);
-        if (o->tags_values)
-            free_string(&o->tags_values[i]);
-    }
-    free(o->tags_keys);
-    free(o->tags_values);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static shop_Order *shop_Order_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    shop_Order *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "id") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "lines") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            {
-                if (!cJSON_IsArray(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->lines = calloc(n ? n : 1, sizeof *o->lines);
-                if (!o->lines)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_Line(&o->lines[o->lines_count], e))
-                        goto fail;
-                    o->lines_count++;
-                }
-            }
-            continue;
-        }
-        if (strcmp(key, "status") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_enum_Status(&o->status, m))
-                goto fail;
-            o->has_status = true;
-            continue;
-        }
-        if (strcmp(key, "tags") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->tags_keys = calloc(n ? n : 1, sizeof *o->tags_keys);
-                o->tags_values = calloc(n ? n : 1, sizeof *o->tags_values);
-                if (!o->tags_keys || !o->tags_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->tags_count;
-                    if (!(o->tags_keys[i] = shop_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->tags_count++;
-                    if (!from_string(&o->tags_values[i], e))
-                        goto fail;
-                }
-            }
-            o->has_tags = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    shop_Order_free(o);
-    return NULL;
-}
-
-shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err)
-{
-    if (!shop_Order_validate(json, err))
-        return NULL;
-    shop_Order *o = shop_Order_build(json);
-    if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build Order: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *shop_Order_to_json(const shop_Order *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "id", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateArray();
-            for (size_t i = 0; v && i < o->lines_count; i++) {
-                cJSON *e = to_obj_Line(&o->lines[i]);
-                if (!e || !cJSON_AddItemToArray(v, e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "lines", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_status) {
-        cJSON *v = NULL;
-        {
-            v = to_enum_Status(&o->status);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "status", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_tags) {
-        cJSON *v = NULL;
-        {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->tags_count; i++) {
-                cJSON *e = to_string(&o->tags_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->tags_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
-        }
-        if (!v || !cJSON_AddItemToObject(j, "tags", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-shop_Order *shop_Order_parse(const char *text, size_t len, shop_error *err)
-{
-    long nul = shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    shop_Order *o = shop_Order_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *shop_Order_print(const shop_Order *o)
-{
-    cJSON *j = shop_Order_to_json(o);
-    char *s = j ? shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-shop_Line *shop_Line_new(void)
-{
-    return calloc(1, sizeof(shop_Line));
-}
-
-void shop_Line_init(shop_Line *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void shop_Line_free(shop_Line *o)
-{
-    if (!o)
-        return;
-    free_string(&o->sku);
-    free_integer(&o->qty);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static shop_Line *shop_Line_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    shop_Line *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "sku") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->sku, m))
-                goto fail;
-            o->has_sku = true;
-            continue;
-        }
-        if (strcmp(key, "qty") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_integer(&o->qty, m))
-                goto fail;
-            o->has_qty = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    shop_Line_free(o);
-    return NULL;
-}
-
-shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err)
-{
-    if (!shop_Line_validate(json, err))
-        return NULL;
-    shop_Line *o = shop_Line_build(json);
-    if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build Line: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *shop_Line_to_json(const shop_Line *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_sku) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->sku);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "sku", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_qty) {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->qty);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "qty", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-shop_Line *shop_Line_parse(const char *text, size_t len, shop_error *err)
-{
-    long nul = shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    shop_Line *o = shop_Line_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *shop_Line_print(const shop_Line *o)
-{
-    cJSON *j = shop_Line_to_json(o);
-    char *s = j ? shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-shop_OrderPaid *shop_OrderPaid_new(void)
-{
-    return calloc(1, sizeof(shop_OrderPaid));
-}
-
-void shop_OrderPaid_init(shop_OrderPaid *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void shop_OrderPaid_free(shop_OrderPaid *o)
-{
-    if (!o)
-        return;
-    free_string(&o->order_id);
-    free_number(&o->amount);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static shop_OrderPaid *shop_OrderPaid_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    shop_OrderPaid *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "orderId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->order_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "amount") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_number(&o->amount, m))
-                goto fail;
-            o->has_amount = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    shop_OrderPaid_free(o);
-    return NULL;
-}
-
-shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err)
-{
-    if (!shop_OrderPaid_validate(json, err))
-        return NULL;
-    shop_OrderPaid *o = shop_OrderPaid_build(json);
-    if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build OrderPaid: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->order_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "orderId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_amount) {
-        cJSON *v = NULL;
-        {
-            v = to_number(&o->amount);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "amount", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-shop_OrderPaid *shop_OrderPaid_parse(const char *text, size_t len, shop_error *err)
-{
-    long nul = shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    shop_OrderPaid *o = shop_OrderPaid_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *shop_OrderPaid_print(const shop_OrderPaid *o)
-{
-    cJSON *j = shop_OrderPaid_to_json(o);
-    char *s = j ? shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T shop_OrderPaid
+static const shop_field fd_OrderPaid[] = {
+    F("orderId", order_id, REQ, NN, KS, NULL),
+    F("amount", amount, OPT, NN, KN, NULL),
+};
+#undef T
+REC(OrderPaid, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

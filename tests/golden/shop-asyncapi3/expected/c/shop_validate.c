@@ -11,630 +11,170 @@
 
 #include <string.h>
 
-static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_JobResponse_success(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_JobResponse_jobId(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_JobStatus_state(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order_id(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order_lines(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order_lines_items(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Line_qty(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order_status(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Status(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v_orderPaid_payload_amount(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const shop_vcheck[])
+#define VVALS (const shop_vval[])
+#define VNODES (const shop_vnode *const[])
+#define F(flag) SHOP_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool shop_##N##_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&V, json, err); }
+#define CMP SHOP_C_CMP
+#define MIN SHOP_C_MIN
+#define MAX SHOP_C_MAX
+#define STR SHOP_VV_STR
+#define NUM SHOP_VV_NUM
+#define JSON SHOP_VV_JSON
+#define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "success")) {
-            shop_rt_report(c, p, "missing required property 'success'");
-            SHOP_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
-            shop_rt_report(c, p, "missing required property 'jobId'");
-            SHOP_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 106:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v_JobResponse_jobId(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 109:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 78 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!shop_v_JobResponse_jobId(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 113:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v_JobResponse_jobId(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!shop_v_JobResponse_success(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_JobResponse_success(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 2)) {
-        shop_rt_report_type(c, p, "expected boolean", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 2)) {
-        SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_JobResponse_jobId(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 16)) {
-        shop_rt_report_type(c, p, "expected string", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 16)) {
-        SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 106:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v_JobResponse_jobId(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v_JobStatus_state(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_JobStatus_state(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 16)) {
-        shop_rt_report_type(c, p, "expected string", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 16)) {
-        SHOP_FAIL();
-    }
-    if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
-        shop_rt_report(c, p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
-        SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
-            shop_rt_report(c, p, "missing required property 'id'");
-            SHOP_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "lines")) {
-            shop_rt_report(c, p, "missing required property 'lines'");
-            SHOP_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!shop_v_Order_id(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v_Order_lines(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!shop_v_Order_status(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    if (!shop_v_Order_tags(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order_id(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 16)) {
-        shop_rt_report_type(c, p, "expected string", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 16)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!shop_rt_format_uuid(s)) {
-            shop_rt_report(c, p, "must be a valid uuid (format)");
-            SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order_lines(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 32)) {
-        shop_rt_report_type(c, p, "expected array", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 32)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_ARRAY(x)) {
-        {
-            long i = 0;
-            for (const cJSON *e = x->child; e; e = e->next, i++) {
-                const shop_pseg seg = {p, NULL, i};
-                if (!shop_v_Order_lines_items(e, &seg, c))
-                    SHOP_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order_lines_items(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    bool r = shop_v_Line(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 113:
-                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    if (!shop_v_Line_qty(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
-                    if (!shop_v_JobResponse_jobId(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Line_qty(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 4)) {
-        shop_rt_report_type(c, p, "expected integer", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 4)) {
-        SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order_status(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    bool r = shop_v_Status(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool shop_v_Status(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 16)) {
-        shop_rt_report_type(c, p, "expected string", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 16)) {
-        SHOP_FAIL();
-    }
-    if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "paid") == 0) || false)) {
-        shop_rt_report(c, p, "must be one of 'open', 'paid'");
-        SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !shop_v_JobResponse_jobId(m, &seg, c))
-                SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 64)) {
-        shop_rt_report_type(c, p, "expected object", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 64)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "orderId")) {
-            shop_rt_report(c, p, "missing required property 'orderId'");
-            SHOP_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!shop_v_orderPaid_payload_amount(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 111:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!shop_v_Order_id(m, &seg, c))
-                        SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool shop_v_orderPaid_payload_amount(const cJSON *x, const shop_pseg *p, shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SHOP_MAX_DEPTH)
-        return shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!shop_rt_type_in(x, 12)) {
-        shop_rt_report_type(c, p, "expected number", x);
-        SHOP_FAIL();
-    } else if (!shop_rt_int_fits(c, p, x, 12)) {
-        SHOP_FAIL();
-    }
-    if (SHOP_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            shop_rt_report(c, p, "must be >= 0");
-            SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const shop_vnode v_JobResponse;
+static const shop_vnode v_JobResponse_success;
+static const shop_vnode v_JobResponse_jobId;
+static const shop_vnode v_JobStatus;
+static const shop_vnode v_JobStatus_state;
+static const shop_vnode v_Order;
+static const shop_vnode v_Order_id;
+static const shop_vnode v_Order_lines;
+static const shop_vnode v_Order_lines_items;
+static const shop_vnode v_Line;
+static const shop_vnode v_Line_qty;
+static const shop_vnode v_Order_status;
+static const shop_vnode v_Status;
+static const shop_vnode v_Order_tags;
+static const shop_vnode v_orderPaid_payload;
+static const shop_vnode v_orderPaid_payload_amount;
+static const shop_vprop vm_JobResponse[] = {
+    { "jobId", &v_JobResponse_jobId},
+    { "messageName", &v_JobResponse_jobId},
+    { "queue", &v_JobResponse_jobId},
+    { "success", &v_JobResponse_success},
+};
+static const shop_vnode v_JobResponse = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const shop_vreq[]){
+        { "success", "missing required property 'success'"},
+        { "jobId", "missing required property 'jobId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_JobResponse),
+};
+static const shop_vnode v_JobResponse_success = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
+static const shop_vnode v_JobResponse_jobId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const shop_vprop vm_JobStatus[] = {
+    { "jobId", &v_JobResponse_jobId},
+    { "state", &v_JobStatus_state},
+};
+static const shop_vnode v_JobStatus = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_JobStatus),
+};
+static const shop_vnode v_JobStatus_state = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "waiting", 0},
+        {STR, "active", 0},
+        {STR, "completed", 0},
+        {STR, "failed", 0},
+        {STR, "delayed", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'",
+};
+static const shop_vprop vm_Order[] = {
+    { "id", &v_Order_id},
+    { "lines", &v_Order_lines},
+    { "status", &v_Order_status},
+    { "tags", &v_Order_tags},
+};
+static const shop_vnode v_Order = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const shop_vreq[]){
+        { "id", "missing required property 'id'"},
+        { "lines", "missing required property 'lines'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Order),
+};
+static const shop_vnode v_Order_id = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const shop_vnode v_Order_lines = {
+    .f = F(SCHEMA) | F(TYPE) | F(ARR),
+    .type_mask = 32, .type_expected = "expected array",
+    .items = &v_Order_lines_items,
+};
+static const shop_vnode v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
+static const shop_vprop vm_Line[] = {
+    { "qty", &v_Line_qty},
+    { "sku", &v_JobResponse_jobId},
+};
+static const shop_vnode v_Line = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Line),
+};
+static const shop_vnode v_Line_qty = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 4, .type_expected = "expected integer",
+};
+static const shop_vnode v_Order_status = {.f = F(REF), .ref = &v_Status};
+static const shop_vnode v_Status = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "open", 0},
+        {STR, "paid", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'open', 'paid'",
+};
+static const shop_vnode v_Order_tags = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
+    .type_mask = 64, .type_expected = "expected object",
+    .add = &v_JobResponse_jobId,
+};
+static const shop_vprop vm_orderPaid_payload[] = {
+    { "amount", &v_orderPaid_payload_amount},
+    { "orderId", &v_Order_id},
+};
+static const shop_vnode v_orderPaid_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const shop_vreq[]){
+        { "orderId", "missing required property 'orderId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_orderPaid_payload),
+};
+static const shop_vnode v_orderPaid_payload_amount = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 12, .type_expected = "expected number",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool shop_JobResponse_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobResponse(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_JobStatus_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobStatus(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_JobStatusState_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobStatus_state(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_Order_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_Order(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_Line_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_Line(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_Status_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_Status(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool shop_OrderPaid_validate(const cJSON *json, shop_error *err)
-{
-    shop_vctx c = {err, 0};
-    if (err)
-        shop_error_clear(err);
-    if (!json) {
-        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = shop_rt_json_ok(&c, json) && shop_v_orderPaid_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SHOP_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(JobResponse, v_JobResponse)
+VALIDATOR(JobStatus, v_JobStatus)
+VALIDATOR(JobStatusState, v_JobStatus_state)
+VALIDATOR(Order, v_Order)
+VALIDATOR(Line, v_Line)
+VALIDATOR(Status, v_Status)
+VALIDATOR(OrderPaid, v_orderPaid_payload)
 
 bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *err)
 {

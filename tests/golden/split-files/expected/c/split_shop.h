@@ -135,26 +135,26 @@ struct split_shop_OrderPlaced {
     char *order_id;
     /** An amount in minor units. */
     struct split_shop_Money *total;
-    struct split_shop_Address *shipping;
-    bool has_shipping;
+    struct split_shop_Address *shipping; bool has_shipping;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct split_shop_Address {
-    char *line1;
-    bool has_line1;
-    char *country;
-    bool has_country;
+    char *line1; bool has_line1;
+    char *country; bool has_country;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Money (object) */
 bool split_shop_Money_validate(const cJSON *json, split_shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 split_shop_Money *split_shop_Money_new(void);
 void split_shop_Money_init(split_shop_Money *v);
 split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err);
@@ -168,9 +168,6 @@ bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err);
 
 /* OrderPlaced (object) */
 bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 split_shop_OrderPlaced *split_shop_OrderPlaced_new(void);
 void split_shop_OrderPlaced_init(split_shop_OrderPlaced *v);
 split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err);
@@ -181,9 +178,6 @@ char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *v);
 
 /* Address (object) */
 bool split_shop_Address_validate(const cJSON *json, split_shop_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 split_shop_Address *split_shop_Address_new(void);
 void split_shop_Address_init(split_shop_Address *v);
 split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err);

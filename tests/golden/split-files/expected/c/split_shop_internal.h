@@ -34,7 +34,109 @@ typedef struct split_shop_vctx {
     int depth;
 } split_shop_vctx;
 
-typedef bool (*split_shop_vfn)(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; split_shop_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct split_shop_vnode split_shop_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    SPLIT_SHOP_VF_TRUE = 1,
+    SPLIT_SHOP_VF_FALSE = 2,
+    SPLIT_SHOP_VF_INVALID = 4,
+    SPLIT_SHOP_VF_REF = 8,
+    SPLIT_SHOP_VF_TYPE = 16,   /* type */
+    SPLIT_SHOP_VF_VALUE = 32,  /* enum, const */
+    SPLIT_SHOP_VF_NUM = 64,    /* number checks */
+    SPLIT_SHOP_VF_STR = 128,   /* string checks */
+    SPLIT_SHOP_VF_ARR = 256,   /* array checks */
+    SPLIT_SHOP_VF_OBJ = 512,   /* object checks */
+    SPLIT_SHOP_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    SPLIT_SHOP_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    SPLIT_SHOP_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { SPLIT_SHOP_VV_STR = 1, SPLIT_SHOP_VV_NUM, SPLIT_SHOP_VV_TRUE, SPLIT_SHOP_VV_FALSE, SPLIT_SHOP_VV_NULL, SPLIT_SHOP_VV_JSON };
+typedef struct split_shop_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} split_shop_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    SPLIT_SHOP_C_CMP = 1,
+    SPLIT_SHOP_C_MULT,
+    SPLIT_SHOP_C_INT32,
+    SPLIT_SHOP_C_INT64,
+    SPLIT_SHOP_C_MIN,
+    SPLIT_SHOP_C_MAX,
+    SPLIT_SHOP_C_PATTERN,
+    SPLIT_SHOP_C_FORMAT
+};
+typedef struct split_shop_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} split_shop_vcheck;
+typedef struct split_shop_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} split_shop_vreq;
+typedef struct split_shop_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const split_shop_vnode *fn;
+} split_shop_vprop;
+typedef struct split_shop_vpat { /* patternProperties */
+    int pattern;
+    const split_shop_vnode *fn;
+} split_shop_vpat;
+typedef struct split_shop_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const split_shop_vreq *requires;
+    const split_shop_vnode *fn;
+} split_shop_vdep;
+typedef struct split_shop_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const split_shop_vnode *fn;
+} split_shop_vtuple;
+struct split_shop_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const split_shop_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const split_shop_vval *enum_vals;
+    const char *enum_msg;
+    const split_shop_vval *const_val;
+    const char *const_msg;
+    const split_shop_vcheck *num, *str, *count, *props;
+    bool unique;
+    const split_shop_vnode *items;
+    const split_shop_vtuple *tuple;
+    bool add_items_false;
+    const split_shop_vnode *add_items, *contains;
+    const split_shop_vreq *required;
+    const split_shop_vprop *members;
+    size_t nmembers;
+    const split_shop_vpat *patterns;
+    bool add_false;
+    const split_shop_vnode *add, *names;
+    const split_shop_vdep *deps;
+    const split_shop_vnode *const *all_of, *const *any_of, *const *one_of;
+    const split_shop_vnode *not_;
+    bool has_if;
+    const split_shop_vnode *if_, *then_, *else_;
+};
+bool split_shop_rt_vnode(const split_shop_vnode *v, const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool split_shop_rt_validate(const split_shop_vnode *v, const cJSON *json, split_shop_error *err);
+/* The verdict only (no errors): union options. */
+bool split_shop_rt_vmatch(const split_shop_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define SPLIT_SHOP_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool split_shop_rt_int32(double d);
 bool split_shop_rt_int64(double d);
 bool split_shop_rt_unique(const cJSON *x, int *i, int *j);
 int split_shop_rt_match(split_shop_vctx *c, const split_shop_pseg *p, int pattern, const char *s);
-bool split_shop_rt_property_names(split_shop_vctx *c, const split_shop_pseg *p, const cJSON *member, split_shop_vfn fn);
+bool split_shop_rt_property_names(split_shop_vctx *c, const split_shop_pseg *p, const cJSON *member, const split_shop_vnode *fn);
 bool split_shop_rt_format_date_time(const char *s);
 bool split_shop_rt_format_date(const char *s);
 bool split_shop_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool split_shop_rt_format_uri(const char *s);
 bool split_shop_rt_format_uuid(const char *s);
 bool split_shop_rt_format_regex(const char *s);
 char *split_shop_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { SPLIT_SHOP_S_SCALAR, SPLIT_SHOP_S_LIST, SPLIT_SHOP_S_DICT };
+enum {
+    SPLIT_SHOP_K_STRING,
+    SPLIT_SHOP_K_INTEGER,
+    SPLIT_SHOP_K_NUMBER,
+    SPLIT_SHOP_K_BOOLEAN,
+    SPLIT_SHOP_K_JSON,
+    SPLIT_SHOP_K_ENUM,
+    SPLIT_SHOP_K_OBJ,
+    SPLIT_SHOP_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct split_shop_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} split_shop_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct split_shop_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} split_shop_field;
+
+typedef struct split_shop_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const split_shop_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, split_shop_error *err);
+} split_shop_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct split_shop_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} split_shop_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct split_shop_union_desc {
+    const char *name;
+    size_t size, as;
+    const split_shop_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, split_shop_error *err);
+} split_shop_union_desc;
+
+const char *split_shop_rt_enum_name(const split_shop_enum_desc *d, int v);
+bool split_shop_rt_enum_value(const split_shop_enum_desc *d, const char *s, int *out);
+void *split_shop_rt_rec_new(const split_shop_rec_desc *d);
+void split_shop_rt_rec_free(const split_shop_rec_desc *d, void *o);
+void *split_shop_rt_rec_from_json(const split_shop_rec_desc *d, const cJSON *json, split_shop_error *err);
+cJSON *split_shop_rt_rec_to_json(const split_shop_rec_desc *d, const void *o);
+void split_shop_rt_union_free(const split_shop_union_desc *d, void *o);
+void *split_shop_rt_union_from_json(const split_shop_union_desc *d, const cJSON *json, split_shop_error *err);
+cJSON *split_shop_rt_union_to_json(const split_shop_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *split_shop_rt_parse_text(const char *text, size_t len, split_shop_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *split_shop_rt_print_tree(cJSON *j);
+
 void split_shop_rt_set_error(split_shop_error *err, split_shop_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

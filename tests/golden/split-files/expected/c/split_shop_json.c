@@ -12,36 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC SPLIT_SHOP_S_SCALAR
+#define SL SPLIT_SHOP_S_LIST
+#define SD SPLIT_SHOP_S_DICT
+#define KS SPLIT_SHOP_K_STRING
+#define KI SPLIT_SHOP_K_INTEGER
+#define KN SPLIT_SHOP_K_NUMBER
+#define KB SPLIT_SHOP_K_BOOLEAN
+#define KJ SPLIT_SHOP_K_JSON
+#define KE SPLIT_SHOP_K_ENUM
+#define KO SPLIT_SHOP_K_OBJ
+#define KU SPLIT_SHOP_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
 
-const char *split_shop_Currency_to_string(split_shop_Currency v)
-{
-    switch (v) {
-    case SPLIT_SHOP_CURRENCY_EUR:
-        return "EUR";
-    case SPLIT_SHOP_CURRENCY_USD:
-        return "USD";
-    case SPLIT_SHOP_CURRENCY_GBP:
-        return "GBP";
-    }
-    return "";
-}
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    split_shop_##N *split_shop_##N##_from_json(const cJSON *json, split_shop_error *err)                \
+    {                                                                                                      \
+        return split_shop_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *split_shop_##N##_to_json(const split_shop_##N *o) { return split_shop_rt_##K##_to_json(&D##_##N, o); } \
+    void split_shop_##N##_free(split_shop_##N *o) { split_shop_rt_##K##_free(&D##_##N, o); }           \
+    split_shop_##N *split_shop_##N##_parse(const char *text, size_t len, split_shop_error *err)         \
+    {                                                                                                      \
+        cJSON *json = split_shop_rt_parse_text(text, len, err);                                           \
+        split_shop_##N *o = json ? split_shop_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *split_shop_##N##_print(const split_shop_##N *o) { return split_shop_rt_print_tree(split_shop_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const split_shop_rec_desc rd_##N = {#N, sizeof(split_shop_##N), offsetof(split_shop_##N, extra_json), fd_##N, \
+                                         count, split_shop_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    split_shop_##N *split_shop_##N##_new(void) { return calloc(1, sizeof(split_shop_##N)); }            \
+    void split_shop_##N##_init(split_shop_##N *o) { memset(o, 0, sizeof *o); }
 
+/* ---- enums: wire names in the order of the C values ------------------------ */
+
+static const char *const en_Currency[] = { "EUR", "USD", "GBP" };
+static const split_shop_enum_desc ed_Currency = {en_Currency, (int)(sizeof en_Currency / sizeof en_Currency[0]), sizeof(split_shop_Currency)};
+const char *split_shop_Currency_to_string(split_shop_Currency v) { return split_shop_rt_enum_name(&ed_Currency, (int)v); }
 bool split_shop_Currency_from_string(const char *s, split_shop_Currency *out)
 {
-    if (strcmp(s, "EUR") == 0) {
-        *out = SPLIT_SHOP_CURRENCY_EUR;
-        return true;
-    }
-    if (strcmp(s, "USD") == 0) {
-        *out = SPLIT_SHOP_CURRENCY_USD;
-        return true;
-    }
-    if (strcmp(s, "GBP") == 0) {
-        *out = SPLIT_SHOP_CURRENCY_GBP;
-        return true;
-    }
-    return false;
+    int v = 0;
+    if (!split_shop_rt_enum_value(&ed_Currency, s, &v))
+        return false;
+    *out = (split_shop_Currency)v;
+    return true;
 }
 
 /* ---- message types -------------------------------------------------------- */
@@ -67,539 +97,36 @@ bool split_shop_message_type_from_string(const char *s, split_shop_message_type 
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static split_shop_Money *split_shop_Money_build(const cJSON *json);
-static split_shop_OrderPlaced *split_shop_OrderPlaced_build(const cJSON *json);
-static split_shop_Address *split_shop_Address_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const split_shop_rec_desc rd_Money;
+static const split_shop_rec_desc rd_OrderPlaced;
+static const split_shop_rec_desc rd_Address;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = split_shop_rt_strdup(v->valuestring)) != NULL;
-}
+#define T split_shop_Money
+static const split_shop_field fd_Money[] = {
+    F("amount", amount, REQ, NN, KI, NULL),
+    F("currency", currency, REQ, NN, KE, &ed_Currency),
+};
+#undef T
+REC(Money, 2)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T split_shop_OrderPlaced
+static const split_shop_field fd_OrderPlaced[] = {
+    F("orderId", order_id, REQ, NN, KS, NULL),
+    F("total", total, REQ, NN, KO, &rd_Money),
+    F("shipping", shipping, OPT, NN, KO, &rd_Address),
+};
+#undef T
+REC(OrderPlaced, 3)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_enum_Currency(split_shop_Currency *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && split_shop_Currency_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_Currency(const split_shop_Currency *src) { return cJSON_CreateString(split_shop_Currency_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_Currency(split_shop_Currency *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_obj_Money(split_shop_Money **dst, const cJSON *v) { return (*dst = split_shop_Money_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Money(split_shop_Money *const *src)
-{
-    return *src ? split_shop_Money_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Money(split_shop_Money **p) { split_shop_Money_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_OrderPlaced(split_shop_OrderPlaced **dst, const cJSON *v) { return (*dst = split_shop_OrderPlaced_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderPlaced(split_shop_OrderPlaced *const *src)
-{
-    return *src ? split_shop_OrderPlaced_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_OrderPlaced(split_shop_OrderPlaced **p) { split_shop_OrderPlaced_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_Address(split_shop_Address **dst, const cJSON *v) { return (*dst = split_shop_Address_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Address(split_shop_Address *const *src)
-{
-    return *src ? split_shop_Address_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Address(split_shop_Address **p) { split_shop_Address_free(*p); }
-
-split_shop_Money *split_shop_Money_new(void)
-{
-    return calloc(1, sizeof(split_shop_Money));
-}
-
-void split_shop_Money_init(split_shop_Money *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void split_shop_Money_free(split_shop_Money *o)
-{
-    if (!o)
-        return;
-    free_integer(&o->amount);
-    free_enum_Currency(&o->currency);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static split_shop_Money *split_shop_Money_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    split_shop_Money *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "amount") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_integer(&o->amount, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "currency") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_enum_Currency(&o->currency, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    split_shop_Money_free(o);
-    return NULL;
-}
-
-split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err)
-{
-    if (!split_shop_Money_validate(json, err))
-        return NULL;
-    split_shop_Money *o = split_shop_Money_build(json);
-    if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build Money: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *split_shop_Money_to_json(const split_shop_Money *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_integer(&o->amount);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "amount", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_enum_Currency(&o->currency);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "currency", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-split_shop_Money *split_shop_Money_parse(const char *text, size_t len, split_shop_error *err)
-{
-    long nul = split_shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    split_shop_Money *o = split_shop_Money_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *split_shop_Money_print(const split_shop_Money *o)
-{
-    cJSON *j = split_shop_Money_to_json(o);
-    char *s = j ? split_shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-split_shop_OrderPlaced *split_shop_OrderPlaced_new(void)
-{
-    return calloc(1, sizeof(split_shop_OrderPlaced));
-}
-
-void split_shop_OrderPlaced_init(split_shop_OrderPlaced *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void split_shop_OrderPlaced_free(split_shop_OrderPlaced *o)
-{
-    if (!o)
-        return;
-    free_string(&o->order_id);
-    free_obj_Money(&o->total);
-    free_obj_Address(&o->shipping);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static split_shop_OrderPlaced *split_shop_OrderPlaced_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    split_shop_OrderPlaced *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[3 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "orderId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->order_id, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "total") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_obj_Money(&o->total, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "shipping") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_obj_Address(&o->shipping, m))
-                goto fail;
-            o->has_shipping = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    split_shop_OrderPlaced_free(o);
-    return NULL;
-}
-
-split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err)
-{
-    if (!split_shop_OrderPlaced_validate(json, err))
-        return NULL;
-    split_shop_OrderPlaced *o = split_shop_OrderPlaced_build(json);
-    if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build OrderPlaced: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->order_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "orderId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Money(&o->total);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "total", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_shipping) {
-        cJSON *v = NULL;
-        {
-            v = to_obj_Address(&o->shipping);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "shipping", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *text, size_t len, split_shop_error *err)
-{
-    long nul = split_shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    split_shop_OrderPlaced *o = split_shop_OrderPlaced_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *o)
-{
-    cJSON *j = split_shop_OrderPlaced_to_json(o);
-    char *s = j ? split_shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-split_shop_Address *split_shop_Address_new(void)
-{
-    return calloc(1, sizeof(split_shop_Address));
-}
-
-void split_shop_Address_init(split_shop_Address *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void split_shop_Address_free(split_shop_Address *o)
-{
-    if (!o)
-        return;
-    free_string(&o->line1);
-    free_string(&o->country);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static split_shop_Address *split_shop_Address_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    split_shop_Address *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[2 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "line1") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->line1, m))
-                goto fail;
-            o->has_line1 = true;
-            continue;
-        }
-        if (strcmp(key, "country") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->country, m))
-                goto fail;
-            o->has_country = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    split_shop_Address_free(o);
-    return NULL;
-}
-
-split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err)
-{
-    if (!split_shop_Address_validate(json, err))
-        return NULL;
-    split_shop_Address *o = split_shop_Address_build(json);
-    if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build Address: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *split_shop_Address_to_json(const split_shop_Address *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_line1) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->line1);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "line1", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_country) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->country);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "country", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-split_shop_Address *split_shop_Address_parse(const char *text, size_t len, split_shop_error *err)
-{
-    long nul = split_shop_rt_text_nul(text, len);
-    if (nul >= 0) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    split_shop_Address *o = split_shop_Address_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *split_shop_Address_print(const split_shop_Address *o)
-{
-    cJSON *j = split_shop_Address_to_json(o);
-    char *s = j ? split_shop_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T split_shop_Address
+static const split_shop_field fd_Address[] = {
+    F("line1", line1, OPT, NN, KS, NULL),
+    F("country", country, OPT, NN, KS, NULL),
+};
+#undef T
+REC(Address, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

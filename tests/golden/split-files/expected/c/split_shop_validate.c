@@ -11,389 +11,118 @@
 
 #include <string.h>
 
-static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_amount(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_Currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_orderPlaced_payload_orderId(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_orderPlaced_payload_total(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_orderPlaced_payload_shipping(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_Address_line1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v_Address_country(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const split_shop_vcheck[])
+#define VVALS (const split_shop_vval[])
+#define VNODES (const split_shop_vnode *const[])
+#define F(flag) SPLIT_SHOP_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool split_shop_##N##_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&V, json, err); }
+#define CMP SPLIT_SHOP_C_CMP
+#define MIN SPLIT_SHOP_C_MIN
+#define MAX SPLIT_SHOP_C_MAX
+#define STR SPLIT_SHOP_VV_STR
+#define NUM SPLIT_SHOP_VV_NUM
+#define JSON SPLIT_SHOP_VV_JSON
+#define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 64)) {
-        split_shop_rt_report_type(c, p, "expected object", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
-            split_shop_rt_report(c, p, "missing required property 'amount'");
-            SPLIT_SHOP_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "currency")) {
-            split_shop_rt_report(c, p, "missing required property 'currency'");
-            SPLIT_SHOP_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const split_shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!split_shop_v_amount(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 99:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    if (!split_shop_v_currency(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_amount(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 4)) {
-        split_shop_rt_report_type(c, p, "expected integer", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 4)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            split_shop_rt_report(c, p, "must be >= 0");
-            SPLIT_SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    bool r = split_shop_v_Currency(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool split_shop_v_Currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 16)) {
-        split_shop_rt_report_type(c, p, "expected string", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (!((SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "EUR") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "USD") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "GBP") == 0) || false)) {
-        split_shop_rt_report(c, p, "must be one of 'EUR', 'USD', 'GBP'");
-        SPLIT_SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 64)) {
-        split_shop_rt_report_type(c, p, "expected object", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "orderId")) {
-            split_shop_rt_report(c, p, "missing required property 'orderId'");
-            SPLIT_SHOP_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "total")) {
-            split_shop_rt_report(c, p, "missing required property 'total'");
-            SPLIT_SHOP_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const split_shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 111:
-                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    if (!split_shop_v_orderPlaced_payload_orderId(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 112 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 110 && (unsigned char)key[7] == 103 && key[8] == '\0') { /* 8 bytes */
-                    if (!split_shop_v_orderPlaced_payload_shipping(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!split_shop_v_orderPlaced_payload_total(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_orderPlaced_payload_orderId(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 16)) {
-        split_shop_rt_report_type(c, p, "expected string", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!split_shop_rt_format_uuid(s)) {
-            split_shop_rt_report(c, p, "must be a valid uuid (format)");
-            SPLIT_SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_orderPlaced_payload_total(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    bool r = split_shop_v_root(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool split_shop_v_orderPlaced_payload_shipping(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    bool r = split_shop_v_Address(x, p, c);
-    c->depth--;
-    return r;
-}
-
-static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 64)) {
-        split_shop_rt_report_type(c, p, "expected object", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const split_shop_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 99:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    if (!split_shop_v_Address_country(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 49 && key[5] == '\0') { /* 5 bytes */
-                    if (!split_shop_v_Address_line1(m, &seg, c))
-                        SPLIT_SHOP_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_Address_line1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 16)) {
-        split_shop_rt_report_type(c, p, "expected string", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
-        SPLIT_SHOP_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool split_shop_v_Address_country(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
-        return split_shop_rt_too_deep(c, p);
-    c->depth++;
-    if (!split_shop_rt_type_in(x, 16)) {
-        split_shop_rt_report_type(c, p, "expected string", x);
-        SPLIT_SHOP_FAIL();
-    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
-        SPLIT_SHOP_FAIL();
-    }
-    if (SPLIT_SHOP_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        double len = (double)split_shop_rt_utf8_len(s);
-        if (len < 2.0) {
-            split_shop_rt_report(c, p, "must be at least 2 characters");
-            SPLIT_SHOP_FAIL();
-        }
-        if (len > 2.0) {
-            split_shop_rt_report(c, p, "must be at most 2 characters");
-            SPLIT_SHOP_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const split_shop_vnode v_root;
+static const split_shop_vnode v_amount;
+static const split_shop_vnode v_currency;
+static const split_shop_vnode v_Currency;
+static const split_shop_vnode v_orderPlaced_payload;
+static const split_shop_vnode v_orderPlaced_payload_orderId;
+static const split_shop_vnode v_orderPlaced_payload_total;
+static const split_shop_vnode v_orderPlaced_payload_shipping;
+static const split_shop_vnode v_Address;
+static const split_shop_vnode v_Address_line1;
+static const split_shop_vnode v_Address_country;
+static const split_shop_vprop vm_root[] = {
+    { "amount", &v_amount},
+    { "currency", &v_currency},
+};
+static const split_shop_vnode v_root = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const split_shop_vreq[]){
+        { "amount", "missing required property 'amount'"},
+        { "currency", "missing required property 'currency'"},
+        {NULL, NULL}},
+    MEMBERS(vm_root),
+};
+static const split_shop_vnode v_amount = {
+    .f = F(SCHEMA) | F(TYPE) | F(NUM),
+    .type_mask = 4, .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        CEND},
+};
+static const split_shop_vnode v_currency = {.f = F(REF), .ref = &v_Currency};
+static const split_shop_vnode v_Currency = {
+    .f = F(SCHEMA) | F(TYPE) | F(VALUE),
+    .type_mask = 16, .type_expected = "expected string",
+    .enum_vals = VVALS{
+        {STR, "EUR", 0},
+        {STR, "USD", 0},
+        {STR, "GBP", 0},
+        {0, NULL, 0}},
+    .enum_msg = "must be one of 'EUR', 'USD', 'GBP'",
+};
+static const split_shop_vprop vm_orderPlaced_payload[] = {
+    { "orderId", &v_orderPlaced_payload_orderId},
+    { "shipping", &v_orderPlaced_payload_shipping},
+    { "total", &v_orderPlaced_payload_total},
+};
+static const split_shop_vnode v_orderPlaced_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const split_shop_vreq[]){
+        { "orderId", "missing required property 'orderId'"},
+        { "total", "missing required property 'total'"},
+        {NULL, NULL}},
+    MEMBERS(vm_orderPlaced_payload),
+};
+static const split_shop_vnode v_orderPlaced_payload_orderId = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        FMT(uuid, "must be a valid uuid (format)"),
+        CEND},
+};
+static const split_shop_vnode v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
+static const split_shop_vnode v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
+static const split_shop_vprop vm_Address[] = {
+    { "country", &v_Address_country},
+    { "line1", &v_Address_line1},
+};
+static const split_shop_vnode v_Address = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_Address),
+};
+static const split_shop_vnode v_Address_line1 = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const split_shop_vnode v_Address_country = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
+        {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
+        CEND},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool split_shop_Money_validate(const cJSON *json, split_shop_error *err)
-{
-    split_shop_vctx c = {err, 0};
-    if (err)
-        split_shop_error_clear(err);
-    if (!json) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_root(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SPLIT_SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err)
-{
-    split_shop_vctx c = {err, 0};
-    if (err)
-        split_shop_error_clear(err);
-    if (!json) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_Currency(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SPLIT_SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err)
-{
-    split_shop_vctx c = {err, 0};
-    if (err)
-        split_shop_error_clear(err);
-    if (!json) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_orderPlaced_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SPLIT_SHOP_ERR_INVALID;
-    return ok;
-}
-
-bool split_shop_Address_validate(const cJSON *json, split_shop_error *err)
-{
-    split_shop_vctx c = {err, 0};
-    if (err)
-        split_shop_error_clear(err);
-    if (!json) {
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_Address(json, NULL, &c);
-    if (!ok && err)
-        err->kind = SPLIT_SHOP_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Money, v_root)
+VALIDATOR(Currency, v_Currency)
+VALIDATOR(OrderPlaced, v_orderPlaced_payload)
+VALIDATOR(Address, v_Address)
 
 bool split_shop_message_validate(split_shop_message_type t, const cJSON *json, split_shop_error *err)
 {

@@ -129,29 +129,28 @@ struct tricky_text_co_NoteAdded {
     /** Multi-line | with pipes, *\/ comment closers, """ quotes, ``` fences ```, and <b>HTML</b> & ampersands. */
     char *text;
     /** A property name containing a pipe. */
-    char *weird_key;
-    bool has_weird_key;
-    char *motto;
-    bool has_motto;
+    char *weird_key; bool has_weird_key;
+    char *motto; bool has_motto;
     /** Ünïcödé field name. */
-    char *naive;
-    bool has_naive;
+    char *naive; bool has_naive;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct tricky_text_co_EvenementSpecialV2 {
-    bool ok;
-    bool has_ok;
+    bool ok; bool has_ok;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-/* ---- functions per type --------------------------------------------------- */
+/* ---- functions per type ---------------------------------------------------
+ * For every type T: T_validate. For records and unions also: T_from_json (the
+ * validated value as a record, NULL and err set on error), T_to_json,
+ * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
+ * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * (every member NULL, 0 or false, nothing present; NULL when out of memory)
+ * to fill and free with T_free, and T_init, which empties one the caller owns. */
 
 /* Accepted (object) */
 bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 tricky_text_co_Accepted *tricky_text_co_Accepted_new(void);
 void tricky_text_co_Accepted_init(tricky_text_co_Accepted *v);
 tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err);
@@ -162,9 +161,6 @@ char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *v);
 
 /* NoteAdded (object) */
 bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void);
 void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *v);
 tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err);
@@ -175,9 +171,6 @@ char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *v);
 
 /* EvenementSpecialV2 (object) */
 bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err);
-/* An empty record (every member NULL, 0 or false, nothing present): _new
- * allocates one (NULL when out of memory) to fill and free with _free; _init
- * empties one the caller owns. */
 tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void);
 void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *v);
 tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err);

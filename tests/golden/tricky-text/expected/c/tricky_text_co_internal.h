@@ -34,7 +34,109 @@ typedef struct tricky_text_co_vctx {
     int depth;
 } tricky_text_co_vctx;
 
-typedef bool (*tricky_text_co_vfn)(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+/* ---- the validation plan as data --------------------------------------------
+ * validate.c holds one node per schema object of the catalogue, made from
+ * msggen's validation plan; tricky_text_co_rt_vnode (runtime.c) walks them with
+ * the keywords, their order and the messages of `msggen validate`. Lists end
+ * with a zeroed entry. */
+typedef struct tricky_text_co_vnode tricky_text_co_vnode;
+/* What a node is and which groups of keywords it has (bits of `f`): the walk
+ * skips the groups a node does not have in one test each. */
+enum {
+    TRICKY_TEXT_CO_VF_TRUE = 1,
+    TRICKY_TEXT_CO_VF_FALSE = 2,
+    TRICKY_TEXT_CO_VF_INVALID = 4,
+    TRICKY_TEXT_CO_VF_REF = 8,
+    TRICKY_TEXT_CO_VF_TYPE = 16,   /* type */
+    TRICKY_TEXT_CO_VF_VALUE = 32,  /* enum, const */
+    TRICKY_TEXT_CO_VF_NUM = 64,    /* number checks */
+    TRICKY_TEXT_CO_VF_STR = 128,   /* string checks */
+    TRICKY_TEXT_CO_VF_ARR = 256,   /* array checks */
+    TRICKY_TEXT_CO_VF_OBJ = 512,   /* object checks */
+    TRICKY_TEXT_CO_VF_APPLY = 1024, /* allOf, anyOf, oneOf, not, if */
+    TRICKY_TEXT_CO_VF_MORE = 2048,  /* members meet more than their names: patterns, additional, propertyNames */
+    TRICKY_TEXT_CO_VF_SCHEMA = 4096 /* a schema object (the groups above say what it has) */
+};
+/* enum and const values: a string, a number, true, false, null, or JSON text. */
+enum { TRICKY_TEXT_CO_VV_STR = 1, TRICKY_TEXT_CO_VV_NUM, TRICKY_TEXT_CO_VV_TRUE, TRICKY_TEXT_CO_VV_FALSE, TRICKY_TEXT_CO_VV_NULL, TRICKY_TEXT_CO_VV_JSON };
+typedef struct tricky_text_co_vval {
+    unsigned char kind;
+    const char *s;
+    double num;
+} tricky_text_co_vval;
+/* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
+ * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
+enum {
+    TRICKY_TEXT_CO_C_CMP = 1,
+    TRICKY_TEXT_CO_C_MULT,
+    TRICKY_TEXT_CO_C_INT32,
+    TRICKY_TEXT_CO_C_INT64,
+    TRICKY_TEXT_CO_C_MIN,
+    TRICKY_TEXT_CO_C_MAX,
+    TRICKY_TEXT_CO_C_PATTERN,
+    TRICKY_TEXT_CO_C_FORMAT
+};
+typedef struct tricky_text_co_vcheck {
+    unsigned char op;
+    double limit;
+    const char *msg;
+    const char *cmp;
+    bool (*fmt)(const char *s);
+} tricky_text_co_vcheck;
+typedef struct tricky_text_co_vreq { /* a required member and its message */
+    const char *name;
+    const char *msg;
+} tricky_text_co_vreq;
+typedef struct tricky_text_co_vprop { /* a named member; fn NULL: nothing to check */
+    const char *name; /* the members of a node are in strcmp order */
+    const tricky_text_co_vnode *fn;
+} tricky_text_co_vprop;
+typedef struct tricky_text_co_vpat { /* patternProperties */
+    int pattern;
+    const tricky_text_co_vnode *fn;
+} tricky_text_co_vpat;
+typedef struct tricky_text_co_vdep { /* dependencies: member -> required members, schema */
+    const char *name;
+    const tricky_text_co_vreq *requires;
+    const tricky_text_co_vnode *fn;
+} tricky_text_co_vdep;
+typedef struct tricky_text_co_vtuple { /* items as an array: the schema of item `index` */
+    long index;
+    const tricky_text_co_vnode *fn;
+} tricky_text_co_vtuple;
+struct tricky_text_co_vnode {
+    unsigned f; /* _VF_ bits */
+    const char *msg; /* _VN_INVALID */
+    const tricky_text_co_vnode *ref; /* _VN_REF */
+    int type_mask; /* 0: no type keyword */
+    const char *type_expected;
+    const tricky_text_co_vval *enum_vals;
+    const char *enum_msg;
+    const tricky_text_co_vval *const_val;
+    const char *const_msg;
+    const tricky_text_co_vcheck *num, *str, *count, *props;
+    bool unique;
+    const tricky_text_co_vnode *items;
+    const tricky_text_co_vtuple *tuple;
+    bool add_items_false;
+    const tricky_text_co_vnode *add_items, *contains;
+    const tricky_text_co_vreq *required;
+    const tricky_text_co_vprop *members;
+    size_t nmembers;
+    const tricky_text_co_vpat *patterns;
+    bool add_false;
+    const tricky_text_co_vnode *add, *names;
+    const tricky_text_co_vdep *deps;
+    const tricky_text_co_vnode *const *all_of, *const *any_of, *const *one_of;
+    const tricky_text_co_vnode *not_;
+    bool has_if;
+    const tricky_text_co_vnode *if_, *then_, *else_;
+};
+bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+/* A public validator: clears err, checks the value against node v. */
+bool tricky_text_co_rt_validate(const tricky_text_co_vnode *v, const cJSON *json, tricky_text_co_error *err);
+/* The verdict only (no errors): union options. */
+bool tricky_text_co_rt_vmatch(const tricky_text_co_vnode *v, const cJSON *x);
 
 /* A keyword failed: remember it, and return when nothing more is collected. */
 #define TRICKY_TEXT_CO_FAIL()                                                   \
@@ -95,7 +197,7 @@ bool tricky_text_co_rt_int32(double d);
 bool tricky_text_co_rt_int64(double d);
 bool tricky_text_co_rt_unique(const cJSON *x, int *i, int *j);
 int tricky_text_co_rt_match(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, int pattern, const char *s);
-bool tricky_text_co_rt_property_names(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const cJSON *member, tricky_text_co_vfn fn);
+bool tricky_text_co_rt_property_names(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const cJSON *member, const tricky_text_co_vnode *fn);
 bool tricky_text_co_rt_format_date_time(const char *s);
 bool tricky_text_co_rt_format_date(const char *s);
 bool tricky_text_co_rt_format_time(const char *s);
@@ -107,6 +209,82 @@ bool tricky_text_co_rt_format_uri(const char *s);
 bool tricky_text_co_rt_format_uuid(const char *s);
 bool tricky_text_co_rt_format_regex(const char *s);
 char *tricky_text_co_rt_strdup(const char *s);
+
+/* ---- records: descriptors walked by the runtime -------------------------
+ * json.c holds one descriptor per record, enum and union: what differs between
+ * types (member names, offsets, kinds). The runtime (runtime.c) builds, writes
+ * and frees every record by walking them (docs/c-target.md says why tables). */
+enum { TRICKY_TEXT_CO_S_SCALAR, TRICKY_TEXT_CO_S_LIST, TRICKY_TEXT_CO_S_DICT };
+enum {
+    TRICKY_TEXT_CO_K_STRING,
+    TRICKY_TEXT_CO_K_INTEGER,
+    TRICKY_TEXT_CO_K_NUMBER,
+    TRICKY_TEXT_CO_K_BOOLEAN,
+    TRICKY_TEXT_CO_K_JSON,
+    TRICKY_TEXT_CO_K_ENUM,
+    TRICKY_TEXT_CO_K_OBJ,
+    TRICKY_TEXT_CO_K_UNION
+};
+
+/* A string enum: its wire names in the order of the C enum's values. */
+typedef struct tricky_text_co_enum_desc {
+    const char *const *names;
+    int count;
+    unsigned char size; /* sizeof the C enum */
+} tricky_text_co_enum_desc;
+
+/* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
+ * always follow the value). A list is `off` (T *) and `count`; a map is
+ * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's
+ * descriptor (enum, record or union), else NULL. */
+typedef struct tricky_text_co_field {
+    const char *wire;
+    size_t off, has, null, count, keys;
+    unsigned char shape, kind;
+    const void *sub;
+} tricky_text_co_field;
+
+typedef struct tricky_text_co_rec_desc {
+    const char *name;
+    size_t size, extra; /* sizeof the record, offsetof its extra_json */
+    const tricky_text_co_field *fields;
+    int count;
+    bool (*validate)(const cJSON *json, tricky_text_co_error *err);
+} tricky_text_co_rec_desc;
+
+/* One option of a union: its element and, for tagged unions, its tag. */
+typedef struct tricky_text_co_opt_desc {
+    unsigned char kind;
+    const void *sub;
+    const char *tag;
+} tricky_text_co_opt_desc;
+
+/* A union: `int option` then the C union `as` (every option at offset `as`). */
+typedef struct tricky_text_co_union_desc {
+    const char *name;
+    size_t size, as;
+    const tricky_text_co_opt_desc *opts;
+    int count;
+    const char *disc; /* the discriminator member, or NULL (first match decides) */
+    const char *tags; /* "'a', 'b'" for messages */
+    bool (*matches)(int option, const cJSON *x);
+    bool (*validate)(const cJSON *json, tricky_text_co_error *err);
+} tricky_text_co_union_desc;
+
+const char *tricky_text_co_rt_enum_name(const tricky_text_co_enum_desc *d, int v);
+bool tricky_text_co_rt_enum_value(const tricky_text_co_enum_desc *d, const char *s, int *out);
+void *tricky_text_co_rt_rec_new(const tricky_text_co_rec_desc *d);
+void tricky_text_co_rt_rec_free(const tricky_text_co_rec_desc *d, void *o);
+void *tricky_text_co_rt_rec_from_json(const tricky_text_co_rec_desc *d, const cJSON *json, tricky_text_co_error *err);
+cJSON *tricky_text_co_rt_rec_to_json(const tricky_text_co_rec_desc *d, const void *o);
+void tricky_text_co_rt_union_free(const tricky_text_co_union_desc *d, void *o);
+void *tricky_text_co_rt_union_from_json(const tricky_text_co_union_desc *d, const cJSON *json, tricky_text_co_error *err);
+cJSON *tricky_text_co_rt_union_to_json(const tricky_text_co_union_desc *d, const void *o);
+/* JSON text -> cJSON tree, or NULL with a JSON error in err. */
+cJSON *tricky_text_co_rt_parse_text(const char *text, size_t len, tricky_text_co_error *err);
+/* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
+char *tricky_text_co_rt_print_tree(cJSON *j);
+
 void tricky_text_co_rt_set_error(tricky_text_co_error *err, tricky_text_co_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -12,7 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- enums ---------------------------------------------------------------- */
+/* Short names for the descriptor tables below (internal.h). */
+#define SC TRICKY_TEXT_CO_S_SCALAR
+#define SL TRICKY_TEXT_CO_S_LIST
+#define SD TRICKY_TEXT_CO_S_DICT
+#define KS TRICKY_TEXT_CO_K_STRING
+#define KI TRICKY_TEXT_CO_K_INTEGER
+#define KN TRICKY_TEXT_CO_K_NUMBER
+#define KB TRICKY_TEXT_CO_K_BOOLEAN
+#define KJ TRICKY_TEXT_CO_K_JSON
+#define KE TRICKY_TEXT_CO_K_ENUM
+#define KO TRICKY_TEXT_CO_K_OBJ
+#define KU TRICKY_TEXT_CO_K_UNION
+#define O(m) offsetof(T, m)
+/* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
+#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define OPT(m) O(has_##m)
+#define REQ(m) 0
+#define NUL(m) O(m##_is_null)
+#define NN(m) 0
+
+/* The public functions of record or union N over its descriptor D##_N (K: rec
+ * or union): what is common to every type lives once, in the runtime. */
+#define T_FNS(N, K, D)                                                                                     \
+    tricky_text_co_##N *tricky_text_co_##N##_from_json(const cJSON *json, tricky_text_co_error *err)                \
+    {                                                                                                      \
+        return tricky_text_co_rt_##K##_from_json(&D##_##N, json, err);                                        \
+    }                                                                                                      \
+    cJSON *tricky_text_co_##N##_to_json(const tricky_text_co_##N *o) { return tricky_text_co_rt_##K##_to_json(&D##_##N, o); } \
+    void tricky_text_co_##N##_free(tricky_text_co_##N *o) { tricky_text_co_rt_##K##_free(&D##_##N, o); }           \
+    tricky_text_co_##N *tricky_text_co_##N##_parse(const char *text, size_t len, tricky_text_co_error *err)         \
+    {                                                                                                      \
+        cJSON *json = tricky_text_co_rt_parse_text(text, len, err);                                           \
+        tricky_text_co_##N *o = json ? tricky_text_co_##N##_from_json(json, err) : NULL;                         \
+        cJSON_Delete(json);                                                                                \
+        return o;                                                                                          \
+    }                                                                                                      \
+    char *tricky_text_co_##N##_print(const tricky_text_co_##N *o) { return tricky_text_co_rt_print_tree(tricky_text_co_##N##_to_json(o)); }
+/* A record's descriptor (over its members fd_N), its functions, _new and _init
+ * (every member NULL, 0 or false). */
+#define REC(N, count)                                                                                      \
+    static const tricky_text_co_rec_desc rd_##N = {#N, sizeof(tricky_text_co_##N), offsetof(tricky_text_co_##N, extra_json), fd_##N, \
+                                         count, tricky_text_co_##N##_validate};                                \
+    T_FNS(N, rec, rd)                                                                                      \
+    tricky_text_co_##N *tricky_text_co_##N##_new(void) { return calloc(1, sizeof(tricky_text_co_##N)); }            \
+    void tricky_text_co_##N##_init(tricky_text_co_##N *o) { memset(o, 0, sizeof *o); }
+
+/* ---- enums: wire names in the order of the C values ------------------------ */
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -38,513 +86,35 @@ bool tricky_text_co_message_type_from_string(const char *s, tricky_text_co_messa
     return false;
 }
 
-/* ---- records -------------------------------------------------------------- */
+/* ---- records and unions: one descriptor each ------------------------------ */
 
-static tricky_text_co_Accepted *tricky_text_co_Accepted_build(const cJSON *json);
-static tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_build(const cJSON *json);
-static tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_build(const cJSON *json);
-/* Not every catalogue uses every kind of element. */
-#if defined(__GNUC__)
-#define MAYBE_UNUSED __attribute__((unused))
-#else
-#define MAYBE_UNUSED
-#endif
-/* ---- elements: one converter per kind of value -------------------------- */
+static const tricky_text_co_rec_desc rd_Accepted;
+static const tricky_text_co_rec_desc rd_NoteAdded;
+static const tricky_text_co_rec_desc rd_EvenementSpecialV2;
 
-static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && (*dst = tricky_text_co_rt_strdup(v->valuestring)) != NULL;
-}
+#define T tricky_text_co_Accepted
+static const tricky_text_co_field fd_Accepted[] = {
+    F("jobId", job_id, REQ, NN, KS, NULL),
+};
+#undef T
+REC(Accepted, 1)
 
-static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
-        return false;
-    *dst = (int64_t)v->valuedouble;
-    return (double)*dst == v->valuedouble;
-}
+#define T tricky_text_co_NoteAdded
+static const tricky_text_co_field fd_NoteAdded[] = {
+    F("text", text, REQ, NN, KS, NULL),
+    F("weird|key", weird_key, OPT, NN, KS, NULL),
+    F("motto", motto, OPT, NN, KS, NULL),
+    F("naïve", naive, OPT, NN, KS, NULL),
+};
+#undef T
+REC(NoteAdded, 4)
 
-static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    *dst = v->valuedouble;
-    return true;
-}
-
-static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
-{
-    if (!cJSON_IsBool(v))
-        return false;
-    *dst = cJSON_IsTrue(v);
-    return true;
-}
-
-static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
-
-static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
-
-static MAYBE_UNUSED void free_string(char **p) { free(*p); }
-static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
-static MAYBE_UNUSED void free_number(double *p) { (void)p; }
-static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
-static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
-
-
-static MAYBE_UNUSED bool from_obj_Accepted(tricky_text_co_Accepted **dst, const cJSON *v) { return (*dst = tricky_text_co_Accepted_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_Accepted(tricky_text_co_Accepted *const *src)
-{
-    return *src ? tricky_text_co_Accepted_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_Accepted(tricky_text_co_Accepted **p) { tricky_text_co_Accepted_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_NoteAdded(tricky_text_co_NoteAdded **dst, const cJSON *v) { return (*dst = tricky_text_co_NoteAdded_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_NoteAdded(tricky_text_co_NoteAdded *const *src)
-{
-    return *src ? tricky_text_co_NoteAdded_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_NoteAdded(tricky_text_co_NoteAdded **p) { tricky_text_co_NoteAdded_free(*p); }
-
-static MAYBE_UNUSED bool from_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 **dst, const cJSON *v) { return (*dst = tricky_text_co_EvenementSpecialV2_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 *const *src)
-{
-    return *src ? tricky_text_co_EvenementSpecialV2_to_json(*src) : cJSON_CreateNull();
-}
-static MAYBE_UNUSED void free_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 **p) { tricky_text_co_EvenementSpecialV2_free(*p); }
-
-tricky_text_co_Accepted *tricky_text_co_Accepted_new(void)
-{
-    return calloc(1, sizeof(tricky_text_co_Accepted));
-}
-
-void tricky_text_co_Accepted_init(tricky_text_co_Accepted *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void tricky_text_co_Accepted_free(tricky_text_co_Accepted *o)
-{
-    if (!o)
-        return;
-    free_string(&o->job_id);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_Accepted *tricky_text_co_Accepted_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    tricky_text_co_Accepted *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "jobId") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->job_id, m))
-                goto fail;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    tricky_text_co_Accepted_free(o);
-    return NULL;
-}
-
-tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err)
-{
-    if (!tricky_text_co_Accepted_validate(json, err))
-        return NULL;
-    tricky_text_co_Accepted *o = tricky_text_co_Accepted_build(json);
-    if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build Accepted: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->job_id);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "jobId", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *text, size_t len, tricky_text_co_error *err)
-{
-    long nul = tricky_text_co_rt_text_nul(text, len);
-    if (nul >= 0) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    tricky_text_co_Accepted *o = tricky_text_co_Accepted_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *o)
-{
-    cJSON *j = tricky_text_co_Accepted_to_json(o);
-    char *s = j ? tricky_text_co_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void)
-{
-    return calloc(1, sizeof(tricky_text_co_NoteAdded));
-}
-
-void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *o)
-{
-    if (!o)
-        return;
-    free_string(&o->text);
-    free_string(&o->weird_key);
-    free_string(&o->motto);
-    free_string(&o->naive);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    tricky_text_co_NoteAdded *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[4 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "text") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_string(&o->text, m))
-                goto fail;
-            continue;
-        }
-        if (strcmp(key, "weird|key") == 0) {
-            if (got[1])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[1] = true;
-            if (!from_string(&o->weird_key, m))
-                goto fail;
-            o->has_weird_key = true;
-            continue;
-        }
-        if (strcmp(key, "motto") == 0) {
-            if (got[2])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[2] = true;
-            if (!from_string(&o->motto, m))
-                goto fail;
-            o->has_motto = true;
-            continue;
-        }
-        if (strcmp(key, "naïve") == 0) {
-            if (got[3])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[3] = true;
-            if (!from_string(&o->naive, m))
-                goto fail;
-            o->has_naive = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    tricky_text_co_NoteAdded_free(o);
-    return NULL;
-}
-
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err)
-{
-    if (!tricky_text_co_NoteAdded_validate(json, err))
-        return NULL;
-    tricky_text_co_NoteAdded *o = tricky_text_co_NoteAdded_build(json);
-    if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build NoteAdded: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->text);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "text", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_weird_key) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->weird_key);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "weird|key", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_motto) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->motto);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "motto", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    if (o->has_naive) {
-        cJSON *v = NULL;
-        {
-            v = to_string(&o->naive);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "naïve", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *text, size_t len, tricky_text_co_error *err)
-{
-    long nul = tricky_text_co_rt_text_nul(text, len);
-    if (nul >= 0) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    tricky_text_co_NoteAdded *o = tricky_text_co_NoteAdded_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *o)
-{
-    cJSON *j = tricky_text_co_NoteAdded_to_json(o);
-    char *s = j ? tricky_text_co_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
-
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void)
-{
-    return calloc(1, sizeof(tricky_text_co_EvenementSpecialV2));
-}
-
-void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *o)
-{
-    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
-}
-
-void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *o)
-{
-    if (!o)
-        return;
-    free_boolean(&o->ok);
-    cJSON_Delete(o->extra_json);
-    free(o);
-}
-
-/* Builds from an already validated value; NULL when out of memory or when the
- * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_build(const cJSON *json)
-{
-    if (!cJSON_IsObject(json))
-        return NULL;
-    tricky_text_co_EvenementSpecialV2 *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    bool got[1 + 1] = {false};
-    (void)got;
-    for (const cJSON *m = json->child; m; m = m->next) {
-        const char *key = m->string ? m->string : "";
-        if (strcmp(key, "ok") == 0) {
-            if (got[0])
-                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
-            got[0] = true;
-            if (!from_boolean(&o->ok, m))
-                goto fail;
-            o->has_ok = true;
-            continue;
-        }
-        goto extra;
-    extra: {
-        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
-            goto fail;
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy)
-            goto fail;
-        cJSON_AddItemToObject(o->extra_json, key, copy);
-    }
-    }
-    return o;
-fail:
-    tricky_text_co_EvenementSpecialV2_free(o);
-    return NULL;
-}
-
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err)
-{
-    if (!tricky_text_co_EvenementSpecialV2_validate(json, err))
-        return NULL;
-    tricky_text_co_EvenementSpecialV2 *o = tricky_text_co_EvenementSpecialV2_build(json);
-    if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build EvenementSpecialV2: out of memory or a value the record cannot hold");
-    return o;
-}
-
-cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementSpecialV2 *o)
-{
-    if (!o)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    if (o->has_ok) {
-        cJSON *v = NULL;
-        {
-            v = to_boolean(&o->ok);
-        }
-        if (!v || !cJSON_AddItemToObject(j, "ok", v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
-        cJSON *copy = cJSON_Duplicate(m, 1);
-        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(j);
-            return NULL;
-        }
-    }
-    return j;
-}
-
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const char *text, size_t len, tricky_text_co_error *err)
-{
-    long nul = tricky_text_co_rt_text_nul(text, len);
-    if (nul >= 0) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
-        return NULL;
-    }
-    cJSON *json = cJSON_ParseWithLength(text, len);
-    if (!json) {
-        const char *at = cJSON_GetErrorPtr();
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld",
-                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
-        return NULL;
-    }
-    tricky_text_co_EvenementSpecialV2 *o = tricky_text_co_EvenementSpecialV2_from_json(json, err);
-    cJSON_Delete(json);
-    return o;
-}
-
-char *tricky_text_co_EvenementSpecialV2_print(const tricky_text_co_EvenementSpecialV2 *o)
-{
-    cJSON *j = tricky_text_co_EvenementSpecialV2_to_json(o);
-    char *s = j ? tricky_text_co_rt_print(j) : NULL;
-    cJSON_Delete(j);
-    return s;
-}
+#define T tricky_text_co_EvenementSpecialV2
+static const tricky_text_co_field fd_EvenementSpecialV2[] = {
+    F("ok", ok, OPT, NN, KB, NULL),
+};
+#undef T
+REC(EvenementSpecialV2, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 

@@ -11,272 +11,85 @@
 
 #include <string.h>
 
-static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v_Accepted_jobId(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v_noteAdded_payload_motto(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v_special_payload_ok(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const tricky_text_co_vcheck[])
+#define VVALS (const tricky_text_co_vval[])
+#define VNODES (const tricky_text_co_vnode *const[])
+#define F(flag) TRICKY_TEXT_CO_VF_##flag
+/* The public validator of type N: node V. */
+#define VALIDATOR(N, V)                                                                                    \
+    bool tricky_text_co_##N##_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&V, json, err); }
+#define CMP TRICKY_TEXT_CO_C_CMP
+#define MIN TRICKY_TEXT_CO_C_MIN
+#define MAX TRICKY_TEXT_CO_C_MAX
+#define STR TRICKY_TEXT_CO_VV_STR
+#define NUM TRICKY_TEXT_CO_VV_NUM
+#define JSON TRICKY_TEXT_CO_VV_JSON
+#define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f }
+#define CEND {0, 0, NULL, NULL, NULL}
+#define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 
-static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 64)) {
-        tricky_text_co_rt_report_type(c, p, "expected object", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
-            tricky_text_co_rt_report(c, p, "missing required property 'jobId'");
-            TRICKY_TEXT_CO_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const tricky_text_co_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 106:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tricky_text_co_v_Accepted_jobId(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 16)) {
-        tricky_text_co_rt_report_type(c, p, "expected string", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 16)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 64)) {
-        tricky_text_co_rt_report_type(c, p, "expected object", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        if (!cJSON_GetObjectItemCaseSensitive(x, "text")) {
-            tricky_text_co_rt_report(c, p, "missing required property 'text'");
-            TRICKY_TEXT_CO_FAIL();
-        }
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const tricky_text_co_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 109:
-                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 111 && key[5] == '\0') { /* 5 bytes */
-                    if (!tricky_text_co_v_noteAdded_payload_motto(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            case 110:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 195 && (unsigned char)key[3] == 175 && (unsigned char)key[4] == 118 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            case 116:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            case 119:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 124 && (unsigned char)key[6] == 107 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 121 && key[9] == '\0') { /* 9 bytes */
-                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tricky_text_co_v_noteAdded_payload_motto(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 16)) {
-        tricky_text_co_rt_report_type(c, p, "expected string", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 16)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    if (TRICKY_TEXT_CO_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        {
-            int r = tricky_text_co_rt_match(c, p, 0, s);
-            if (r < 0) {
-                c->depth--;
-                return false;
-            }
-            if (!r) {
-                tricky_text_co_rt_report(c, p, "does not match pattern '^[^`]*$'");
-                TRICKY_TEXT_CO_FAIL();
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 64)) {
-        tricky_text_co_rt_report_type(c, p, "expected object", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const tricky_text_co_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 111:
-                if ((unsigned char)key[1] == 107 && key[2] == '\0') { /* 2 bytes */
-                    if (!tricky_text_co_v_special_payload_ok(m, &seg, c))
-                        TRICKY_TEXT_CO_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool tricky_text_co_v_special_payload_ok(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= TRICKY_TEXT_CO_MAX_DEPTH)
-        return tricky_text_co_rt_too_deep(c, p);
-    c->depth++;
-    if (!tricky_text_co_rt_type_in(x, 2)) {
-        tricky_text_co_rt_report_type(c, p, "expected boolean", x);
-        TRICKY_TEXT_CO_FAIL();
-    } else if (!tricky_text_co_rt_int_fits(c, p, x, 2)) {
-        TRICKY_TEXT_CO_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const tricky_text_co_vnode v_Accepted;
+static const tricky_text_co_vnode v_Accepted_jobId;
+static const tricky_text_co_vnode v_noteAdded_payload;
+static const tricky_text_co_vnode v_noteAdded_payload_motto;
+static const tricky_text_co_vnode v_special_payload;
+static const tricky_text_co_vnode v_special_payload_ok;
+static const tricky_text_co_vprop vm_Accepted[] = {
+    { "jobId", &v_Accepted_jobId},
+};
+static const tricky_text_co_vnode v_Accepted = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const tricky_text_co_vreq[]){
+        { "jobId", "missing required property 'jobId'"},
+        {NULL, NULL}},
+    MEMBERS(vm_Accepted),
+};
+static const tricky_text_co_vnode v_Accepted_jobId = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 16, .type_expected = "expected string",
+};
+static const tricky_text_co_vprop vm_noteAdded_payload[] = {
+    { "motto", &v_noteAdded_payload_motto},
+    { "naïve", &v_Accepted_jobId},
+    { "text", &v_Accepted_jobId},
+    { "weird|key", &v_Accepted_jobId},
+};
+static const tricky_text_co_vnode v_noteAdded_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    .required = (const tricky_text_co_vreq[]){
+        { "text", "missing required property 'text'"},
+        {NULL, NULL}},
+    MEMBERS(vm_noteAdded_payload),
+};
+static const tricky_text_co_vnode v_noteAdded_payload_motto = {
+    .f = F(SCHEMA) | F(TYPE) | F(STR),
+    .type_mask = 16, .type_expected = "expected string",
+    .str = VCHECKS{
+        { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL},
+        CEND},
+};
+static const tricky_text_co_vprop vm_special_payload[] = {
+    { "ok", &v_special_payload_ok},
+};
+static const tricky_text_co_vnode v_special_payload = {
+    .f = F(SCHEMA) | F(TYPE) | F(OBJ),
+    .type_mask = 64, .type_expected = "expected object",
+    MEMBERS(vm_special_payload),
+};
+static const tricky_text_co_vnode v_special_payload_ok = {
+    .f = F(SCHEMA) | F(TYPE),
+    .type_mask = 2, .type_expected = "expected boolean",
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
-
-bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err)
-{
-    tricky_text_co_vctx c = {err, 0};
-    if (err)
-        tricky_text_co_error_clear(err);
-    if (!json) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_Accepted(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TRICKY_TEXT_CO_ERR_INVALID;
-    return ok;
-}
-
-bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err)
-{
-    tricky_text_co_vctx c = {err, 0};
-    if (err)
-        tricky_text_co_error_clear(err);
-    if (!json) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_noteAdded_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TRICKY_TEXT_CO_ERR_INVALID;
-    return ok;
-}
-
-bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err)
-{
-    tricky_text_co_vctx c = {err, 0};
-    if (err)
-        tricky_text_co_error_clear(err);
-    if (!json) {
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_special_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = TRICKY_TEXT_CO_ERR_INVALID;
-    return ok;
-}
+VALIDATOR(Accepted, v_Accepted)
+VALIDATOR(NoteAdded, v_noteAdded_payload)
+VALIDATOR(EvenementSpecialV2, v_special_payload)
 
 bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err)
 {
