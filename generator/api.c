@@ -16,6 +16,7 @@
 #include "hmap.h"
 #include "util.h"
 #include "model.h"
+#include "names.h"
 #include "resolve.h"
 
 #define MAX_TRAITS 64
@@ -587,6 +588,10 @@ static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
             src = schema;
         cJSON *o = cJSON_CreateObject();
         add_s(o, "name", p->string);
+        /* The name as an identifier (client targets name typed arguments after it). */
+        char *snake = mg_name_case_new(p->string, MG_CASE_SNAKE);
+        add_s(o, "snake", snake);
+        free(snake);
         add_s(o, "description", get_str(pn, "description") ? get_str(pn, "description") : get_str(src, "description"));
         cJSON_AddItemToObject(o, "enum", value_strings(get(src, "enum")));
         cJSON_AddItemToObject(o, "default", value_string(get(src, "default")));
@@ -692,6 +697,10 @@ static void servers(actx *c)
         add_s(o, "host", host);
         add_s(o, "pathname", path);
         add_s(o, "protocol", proto);
+        /* Which client transport adapter serves it (client READMEs pick their example's). */
+        cJSON_AddBoolToObject(o, "is_kafka", proto && (strcmp(proto, "kafka") == 0 || strcmp(proto, "kafka-secure") == 0));
+        cJSON_AddBoolToObject(o, "is_mqtt", proto && (strcmp(proto, "mqtt") == 0 || strcmp(proto, "mqtts") == 0 ||
+                                                  strcmp(proto, "secure-mqtt") == 0));
         add_s(o, "protocol_version", get_str(sn, "protocolVersion"));
         add_s(o, "url", url);
         mg_buf_fini(&b);
@@ -861,6 +870,11 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     const mg_doc *md;
     add_s(o, "key", key);
     add_s(o, "id", id);
+    /* The name as an identifier under a key of its own: templates reach it from
+     * inside the operation's message list, whose entries have their own `name`. */
+    char *snake = mg_name_case_new(key, MG_CASE_SNAKE); /* as view.c names it: by key */
+    add_s(o, "op_snake", snake);
+    free(snake);
     add_s(o, "action", action);
     add_s(o, "channel", ch ? get_str(ch, "key") : NULL);
     add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
@@ -1151,6 +1165,18 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
         cJSON_AddNullToObject(a->info, "license");
         cJSON_AddNullToObject(a->info, "contact");
         cJSON_AddNullToObject(a->info, "terms_of_service");
+    }
+    /* The first send and the first receive operation, which client READMEs
+     * show as their example (mustache cannot pick "the first such" itself). */
+    cJSON *op;
+    int seen_send = 0, seen_receive = 0;
+    cJSON_ArrayForEach(op, a->operations) {
+        const char *act = get_str(op, "action");
+        int is_send = act && strcmp(act, "send") == 0, is_receive = act && strcmp(act, "receive") == 0;
+        cJSON_AddBoolToObject(op, "first_send", is_send && !seen_send);
+        cJSON_AddBoolToObject(op, "first_receive", is_receive && !seen_receive);
+        seen_send |= is_send;
+        seen_receive |= is_receive;
     }
     free(c.chan_nodes);
     free(c.server_nodes);
