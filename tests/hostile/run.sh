@@ -65,7 +65,7 @@ else fail hostile_catalogue_should_reach_the_view_unchanged "names.want lacks th
 c="$TMP/gen/c"
 hdr=$(cd "$c" && ls ./*.h | grep -v '_internal.h\|_client.h' | head -n 1)
 prefix=evil
-ccflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags libcjson libpcre2-8 2>/dev/null)"
+ccflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags libcjson libpcre2-8 libmosquitto rdkafka 2>/dev/null)"
 okc=1
 for f in "$c"/*.c; do
     # shellcheck disable=SC2086
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 }
 C
 # shellcheck disable=SC2086
-if cc $ccflags -I"$c" -o main main.c "$TMP"/*.c.o $(pkg-config --libs libcjson libpcre2-8 2>/dev/null) -lcurl -lpthread -lm >cc.out 2>&1; then
+if cc $ccflags -I"$c" -o main main.c "$TMP"/*.c.o $(pkg-config --libs libcjson libpcre2-8 libmosquitto rdkafka 2>/dev/null) -lcurl -lpthread -lm >cc.out 2>&1; then
     if ./main "$(cat example.json)" "$(cat evil.name)" >names.c.got 2>main.err && cmp -s names.c.got names.want
     then ok hostile_c_strings_should_come_back_exactly
     else fail hostile_c_strings_should_come_back_exactly "names or validation differ"; detail main.err; fi
@@ -108,7 +108,7 @@ else fail hostile_c_strings_should_come_back_exactly "cannot link the test progr
 if (cd "$c" && make -n all >../make.out 2>&1 && ! make -n pwn >/dev/null 2>&1); then ok hostile_c_make_n_should_run_nothing
 else fail hostile_c_make_n_should_run_nothing "make -n failed or an injected rule exists"; detail make.out; fi
 pc=$(cd "$c" && ls ./*.pc.in | head -n 1)
-sed 's|@PREFIX@|/usr|' "$c/$pc" >"$c/hostile.pc"
+sed -e 's|@PREFIX@|/usr|' -e 's|@ADAPTER_PKGS@||' "$c/$pc" >"$c/hostile.pc"
 if PKG_CONFIG_PATH="$c" pkg-config --cflags --libs hostile >pc.out 2>&1; then ok hostile_pkgconfig_should_parse
 else fail hostile_pkgconfig_should_parse "pkg-config failed"; detail pc.out; fi
 canary hostile_c_should_run_no_payload
