@@ -83,7 +83,9 @@ test('tsproto_kafka_invalid_message_should_be_reported_not_delivered', async () 
   assert.deepEqual(got.filter((m) => m.message === 'dimLight' && m.payload.percentage === 200), []);
   assert.equal(errors.length, 2);
   assert.ok(errors.every((e) => e instanceof ReceiveError), errors.map(String).join('; '));
-  assert.deepEqual(errors[0].errors.map((p) => p.path), ['/percentage']);
+  // The two records may sit on different partitions: either may come first.
+  const paths = errors.map((e) => (e.errors ?? []).map((p) => p.path).join(','));
+  assert.ok(paths.includes('/percentage'), paths.join('; '));
 });
 
 test('tsproto_kafka_parameter_outside_the_topic_alphabet_should_be_refused', async () => {
