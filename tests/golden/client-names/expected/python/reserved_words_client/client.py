@@ -685,7 +685,7 @@ _M_delete = _Message("delete", "delete", "",
                     frozenset({ }),
                     None,
                     { })
-_P_close_ = _types.WorkerClient_
+_P_close_ = _types.WorkerClient
 _H_close_ = _t.Mapping[str, _t.Any]
 _M_close_ = _Message("close", "close_", "",
                     frozenset({ }),
@@ -932,7 +932,7 @@ class ReservedWordsClient:
                     target.setdefault(keys[-1], cid)
             try:
                 self._send(reply[0], {}, reply[1], payload, headers or None, {})
-            except _e.WorkerClientError as ex:
+            except _e.ReservedWordsClientError as ex:
                 on_error(_e.ReceiveError(reply[0], [("/", "the reply was not sent: %s" % ex)], b"", ex))
 
         def on_message(address: str, data: bytes, raw: Headers) -> None:

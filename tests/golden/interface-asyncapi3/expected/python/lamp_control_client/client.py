@@ -956,7 +956,7 @@ class LampControlClient:
                     target.setdefault(keys[-1], cid)
             try:
                 self._send(reply[0], {}, reply[1], payload, headers or None, {})
-            except _e.WorkerClientError as ex:
+            except _e.LampControlClientError as ex:
                 on_error(_e.ReceiveError(reply[0], [("/", "the reply was not sent: %s" % ex)], b"", ex))
 
         def on_message(address: str, data: bytes, raw: Headers) -> None:
