@@ -6,8 +6,7 @@ import builtins
 import typing as _t
 
 __all__ = ["AvroOrdersClientError", "ConfigError", "TransportError", "TimeoutError", "HTTPError", "ResponseError",
-           "ValidationError", "ConnectionError", "ParameterError",
-           "ReceiveError", "ReplyTimeoutError"]
+           "ValidationError", "ConnectionError", "ParameterError", "ReceiveError", "ReplyTimeoutError"]
 
 
 class AvroOrdersClientError(Exception):
