@@ -36,7 +36,8 @@ struct mg_target_priv {
 };
 
 static const char *const top_keys[] = {"name", "summary", "escape", "files", "types", "reserved",
-                                       "reserved_escape", "naming", "helpers", NULL};
+                                       "reserved_escape", "reserved_catalogue", "naming", "helpers",
+                                       NULL};
 static const char *const naming_kinds[] = {"type", "field", "message", "method", "constant",
                                            "enum_value", "file", NULL};
 static const char *const type_keys[] = {"string", "integer", "number", "boolean", "any", "null",
@@ -358,6 +359,17 @@ static int check_description(mg_target *t, mg_diag *d)
             for (const cJSON *c = reserved->child; c; c = c->next)
                 if (!cJSON_IsString(c))
                     mg_doc_error(d, t->doc, c, "reserved words must be strings");
+    }
+    const cJSON *rcat = cJSON_GetObjectItemCaseSensitive(root, "reserved_catalogue");
+    if (rcat) {
+        if (!cJSON_IsArray(rcat))
+            mg_doc_error(d, t->doc, rcat, "'reserved_catalogue' must be a list of mustache strings");
+        else
+            for (const cJSON *c = rcat->child; c; c = c->next)
+                if (!cJSON_IsString(c))
+                    mg_doc_error(d, t->doc, c, "reserved_catalogue entries must be strings");
+                else
+                    check_mustache_string(t, c, "reserved_catalogue", d);
     }
     const cJSON *rescape = cJSON_GetObjectItemCaseSensitive(root, "reserved_escape");
     if (rescape && !cJSON_IsString(rescape))

@@ -14,11 +14,16 @@
  *                          ref, enum, union, nullable), optional `formats:` overrides
  *   reserved               list of reserved words of the language
  *   reserved_escape        mustache string turning a reserved `{{name}}` into a legal one
+ *   reserved_catalogue     mustache strings rendered with the catalogue's view
+ *                          (`{{catalogue.name.pascal}}Client`...): names the
+ *                          templates derive from the catalogue (the client class,
+ *                          its error base), reserved like `reserved`
  *   naming                 casing per kind of identifier (type, field, message, method,
  *                          constant, enum_value, file): snake|camel|pascal|screaming|kebab
  *   helpers                free-form data copied into the view under "target"
  *                          (comment styles, string-literal escaping rules, ...)
- * The view stage (view.h) reads `types`, `reserved`, `reserved_escape`, `naming`
+ * The view stage (view.h) reads `types`, `reserved`, `reserved_catalogue`,
+ * `reserved_escape`, `naming`
  * and `helpers` from `desc`; emit reads `files`.
  *
  * mg_target_load returns a target the caller frees with mg_target_free; it owns

@@ -750,6 +750,26 @@ static void extension_defaults(cJSON *ext)
     fill_members(ext, keys);
 }
 
+/* Adds to the reserved words the names the templates derive from the
+ * catalogue (target.yaml `reserved_catalogue`, each rendered with the view
+ * built so far: `catalogue`), so that a type named like the generated client
+ * class or its error base is renamed by reserved_escape as a keyword would be,
+ * the same way in every target, instead of shadowing the client. */
+static void add_catalogue_reserved(vctx *v, const cJSON *view)
+{
+    const cJSON *list = v->t ? cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_catalogue") : NULL;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) {
+        if (!cJSON_IsString(e))
+            continue;
+        mg_buf out;
+        mg_buf_init(&out);
+        if (render(v, "reserved_catalogue", e->valuestring, e, view, &out) == 0 && out.len)
+            mg_hmap_put_str(&v->reserved_set, mg_buf_cstr(&out), NULL);
+        mg_buf_fini(&out);
+    }
+}
+
 /* ---- types ------------------------------------------------------------ */
 
 static const cJSON *type_map_entry(vctx *v, const char *key)
@@ -2206,6 +2226,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     extension_defaults(cat_ext);
     add_cs(cat, "extensions", cat_ext);
     add_cs(view, "catalogue", cat);
+    add_catalogue_reserved(&v, view);
 
     cJSON *types = cJSON_CreateArray();
     mg_mark *tm = calloc((size_t)m->ntypes + 1, sizeof *tm);

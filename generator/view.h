@@ -11,6 +11,9 @@
  *   naming           the casing of each kind of identifier (type, field,
  *                    message, method, constant, enum_value, file);
  *   reserved         the language's reserved words;
+ *   reserved_catalogue  mustache strings rendered with the view's `catalogue`
+ *                    (the client class the templates derive from the title or
+ *                    x-clients...): more reserved words, per catalogue;
  *   reserved_escape  a mustache string turning a reserved `{{name}}` into a
  *                    legal identifier (default "{{name}}_");
  *   helpers          copied to the view's `target`; helpers.doc_escape, a

@@ -56,6 +56,11 @@ if [ ${#pkgs[@]} -gt 0 ]; then
     done
 fi
 
+# The flagship's per-operation layer (worker_client.operations) over the
+# in-memory transport, and the job client's names unchanged.
+PYTHONPATH="$TMP/wb" timeout 60 python3 "$here/flagship_ops.py" 2>"$TMP/fops.err" ||
+    { fail python_flagship_operations_should_run "flagship_ops.py failed"; detail "$TMP/fops.err"; }
+
 # Validator conformance: same verdicts and messages as msggen validate, on
 # mutated example payloads of the worker-backend catalogue and of test
 # catalogues with enums/ranges/formats, allOf, unions, recursion, reserved words.

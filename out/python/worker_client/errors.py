@@ -6,7 +6,7 @@ import builtins
 import typing as _t
 
 __all__ = ["WorkerClientError", "ConfigError", "TransportError", "TimeoutError", "HTTPError", "ResponseError",
-           "ValidationError"]
+           "ValidationError", "ConnectionError", "ParameterError", "ReceiveError", "ReplyTimeoutError"]
 
 
 class WorkerClientError(Exception):
@@ -66,3 +66,34 @@ class ValidationError(WorkerClientError, ValueError):
         self.errors: _t.List[_t.Tuple[str, str]] = list(errors)
         self.path, self.message = self.errors[0] if self.errors else ("/", "invalid")
         super().__init__("\n".join("%s: %s" % e for e in self.errors))
+
+
+class ConnectionError(TransportError, builtins.ConnectionError):
+    """The broker or server cannot be reached, refused the client, or the
+    connection was lost (publish and subscribe raise it; subscriptions get
+    it as a ReceiveError whose ``cause`` it is)."""
+
+
+class ParameterError(WorkerClientError, ValueError):
+    """A channel parameter has no value, or one the protocol cannot carry in
+    the address (MQTT: '/', '+', '#', NUL or empty; Kafka: a character outside
+    [A-Za-z0-9._-]); nothing was sent."""
+
+
+class ReplyTimeoutError(TimeoutError):
+    """A request got no correlated reply within its timeout."""
+
+
+class ReceiveError(WorkerClientError):
+    """A received message was not delivered: not JSON, or no message of the
+    operation accepts it (``errors`` lists every problem as (JSON pointer,
+    message)); or the subscription's transport failed (``cause``).
+    ``address`` is where it came from, ``data`` its bytes."""
+
+    def __init__(self, address: str, errors: _t.Sequence[_t.Tuple[str, str]], data: bytes = b"",
+                 cause: _t.Optional[BaseException] = None) -> None:
+        self.address = address
+        self.errors: _t.List[_t.Tuple[str, str]] = list(errors)
+        self.data = data
+        self.cause = cause
+        super().__init__("%s: %s" % (address or "transport", "; ".join("%s: %s" % e for e in self.errors)))

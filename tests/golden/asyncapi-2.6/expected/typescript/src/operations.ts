@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, StreetlightsClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -175,7 +175,7 @@ export interface StreetlightsClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: StreetlightsClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -332,8 +332,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): StreetlightsClientError {
+  return e instanceof StreetlightsClientError ? e : new StreetlightsClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both StreetlightsClient and StreetlightsClientPeer use. */
@@ -433,7 +433,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: StreetlightsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -453,10 +453,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: StreetlightsClientError) => void) => Promise<Subscription>, onError?: (e: StreetlightsClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: StreetlightsClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -535,7 +535,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: StreetlightsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -645,12 +645,12 @@ export class StreetlightsClient {
   /**
    * Subscribes to channel `light/turn-on` (operation `turnOn`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async turnOn(handler: (message: Received<'turnOn', 'light/turn-on'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'light/turn-on'> = {}): Promise<Subscription> {
+  async turnOn(handler: (message: Received<'turnOn', 'light/turn-on'>) => void | Promise<void>, onError: (error: StreetlightsClientError) => void, options: ReceiveOptions<'light/turn-on'> = {}): Promise<Subscription> {
     return this.core.listen('turnOn', 'light/turn-on', OPERATIONS['turnOn'].messages, handler, onError, options.parameters);
   }
 
   /** `turnOn` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  turnOnIterator(options: ReceiveOptions<'light/turn-on'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'turnOn', 'light/turn-on'>> {
+  turnOnIterator(options: ReceiveOptions<'light/turn-on'> & { onError?: (error: StreetlightsClientError) => void } = {}): AsyncIterableIterator<Received<'turnOn', 'light/turn-on'>> {
     return this.core.iterate((h, e) => this.turnOn(h, e, options), options.onError);
   }
 }
@@ -671,12 +671,12 @@ export class StreetlightsClientPeer {
   /**
    * Subscribes to channel `light/measured` (operation `onLightMeasured`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async onLightMeasured(handler: (message: Received<'lightMeasured', 'light/measured'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'light/measured'> = {}): Promise<Subscription> {
+  async onLightMeasured(handler: (message: Received<'lightMeasured', 'light/measured'>) => void | Promise<void>, onError: (error: StreetlightsClientError) => void, options: ReceiveOptions<'light/measured'> = {}): Promise<Subscription> {
     return this.core.listen('onLightMeasured', 'light/measured', OPERATIONS['onLightMeasured'].messages, handler, onError, options.parameters);
   }
 
   /** `onLightMeasured` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  onLightMeasuredIterator(options: ReceiveOptions<'light/measured'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'lightMeasured', 'light/measured'>> {
+  onLightMeasuredIterator(options: ReceiveOptions<'light/measured'> & { onError?: (error: StreetlightsClientError) => void } = {}): AsyncIterableIterator<Received<'lightMeasured', 'light/measured'>> {
     return this.core.iterate((h, e) => this.onLightMeasured(h, e, options), options.onError);
   }
 

@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, RobotFleetClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -176,7 +176,7 @@ export interface RobotFleetClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: RobotFleetClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -333,8 +333,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): RobotFleetClientError {
+  return e instanceof RobotFleetClientError ? e : new RobotFleetClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both RobotFleetClient and RobotFleetClientPeer use. */
@@ -434,7 +434,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: RobotFleetClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -454,10 +454,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: RobotFleetClientError) => void) => Promise<Subscription>, onError?: (e: RobotFleetClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: RobotFleetClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -536,7 +536,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: RobotFleetClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -639,12 +639,12 @@ export class RobotFleetClient {
   /**
    * Subscribes to channel `status` (operation `receiveStatus`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async receiveStatus(handler: (message: Received<'robotStatus', 'status'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'status'> = {}): Promise<Subscription> {
+  async receiveStatus(handler: (message: Received<'robotStatus', 'status'>) => void | Promise<void>, onError: (error: RobotFleetClientError) => void, options: ReceiveOptions<'status'> = {}): Promise<Subscription> {
     return this.core.listen('receiveStatus', 'status', OPERATIONS['receiveStatus'].messages, handler, onError, options.parameters);
   }
 
   /** `receiveStatus` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  receiveStatusIterator(options: ReceiveOptions<'status'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'robotStatus', 'status'>> {
+  receiveStatusIterator(options: ReceiveOptions<'status'> & { onError?: (error: RobotFleetClientError) => void } = {}): AsyncIterableIterator<Received<'robotStatus', 'status'>> {
     return this.core.iterate((h, e) => this.receiveStatus(h, e, options), options.onError);
   }
 
@@ -679,12 +679,12 @@ export class RobotFleetClientPeer {
   /**
    * Subscribes to channel `alerts` (operation `sendAlerts`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async sendAlerts(handler: (message: Received<'lowBattery' | 'collision', 'alerts'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'alerts'> = {}): Promise<Subscription> {
+  async sendAlerts(handler: (message: Received<'lowBattery' | 'collision', 'alerts'>) => void | Promise<void>, onError: (error: RobotFleetClientError) => void, options: ReceiveOptions<'alerts'> = {}): Promise<Subscription> {
     return this.core.listen('sendAlerts', 'alerts', OPERATIONS['sendAlerts'].messages, handler, onError, options.parameters);
   }
 
   /** `sendAlerts` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  sendAlertsIterator(options: ReceiveOptions<'alerts'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'lowBattery' | 'collision', 'alerts'>> {
+  sendAlertsIterator(options: ReceiveOptions<'alerts'> & { onError?: (error: RobotFleetClientError) => void } = {}): AsyncIterableIterator<Received<'lowBattery' | 'collision', 'alerts'>> {
     return this.core.iterate((h, e) => this.sendAlerts(h, e, options), options.onError);
   }
 }

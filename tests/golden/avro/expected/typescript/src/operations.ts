@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, AvroOrdersClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -165,7 +165,7 @@ export interface AvroOrdersClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: AvroOrdersClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -322,8 +322,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): AvroOrdersClientError {
+  return e instanceof AvroOrdersClientError ? e : new AvroOrdersClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both AvroOrdersClient and AvroOrdersClientPeer use. */
@@ -423,7 +423,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: AvroOrdersClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -443,10 +443,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: AvroOrdersClientError) => void) => Promise<Subscription>, onError?: (e: AvroOrdersClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: AvroOrdersClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -525,7 +525,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: AvroOrdersClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -656,24 +656,24 @@ export class AvroOrdersClientPeer {
   /**
    * Subscribes to channel `orders` (operation `placeOrder`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async placeOrder(handler: (message: Received<'orderPlaced', 'orders'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'orders'> = {}): Promise<Subscription> {
+  async placeOrder(handler: (message: Received<'orderPlaced', 'orders'>) => void | Promise<void>, onError: (error: AvroOrdersClientError) => void, options: ReceiveOptions<'orders'> = {}): Promise<Subscription> {
     return this.core.listen('placeOrder', 'orders', OPERATIONS['placeOrder'].messages, handler, onError, options.parameters);
   }
 
   /** `placeOrder` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  placeOrderIterator(options: ReceiveOptions<'orders'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'orderPlaced', 'orders'>> {
+  placeOrderIterator(options: ReceiveOptions<'orders'> & { onError?: (error: AvroOrdersClientError) => void } = {}): AsyncIterableIterator<Received<'orderPlaced', 'orders'>> {
     return this.core.iterate((h, e) => this.placeOrder(h, e, options), options.onError);
   }
 
   /**
    * Subscribes to channel `orders` (operation `cancelOrder`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async cancelOrder(handler: (message: Received<'orderCancelled', 'orders'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'orders'> = {}): Promise<Subscription> {
+  async cancelOrder(handler: (message: Received<'orderCancelled', 'orders'>) => void | Promise<void>, onError: (error: AvroOrdersClientError) => void, options: ReceiveOptions<'orders'> = {}): Promise<Subscription> {
     return this.core.listen('cancelOrder', 'orders', OPERATIONS['cancelOrder'].messages, handler, onError, options.parameters);
   }
 
   /** `cancelOrder` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  cancelOrderIterator(options: ReceiveOptions<'orders'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'orderCancelled', 'orders'>> {
+  cancelOrderIterator(options: ReceiveOptions<'orders'> & { onError?: (error: AvroOrdersClientError) => void } = {}): AsyncIterableIterator<Received<'orderCancelled', 'orders'>> {
     return this.core.iterate((h, e) => this.cancelOrder(h, e, options), options.onError);
   }
 }

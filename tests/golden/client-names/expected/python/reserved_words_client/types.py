@@ -17,7 +17,7 @@ __all__ = [
     "ImportWhile",
     "Record",
     "Date",
-    "WorkerClient_",
+    "WorkerClient",
 ]
 # (The job API's answer types are exported by the package from client.py,
 # which reads them in the reference client's attribute style.)
@@ -68,7 +68,7 @@ Date = _t.TypedDict("Date", {
 })
 
 
-WorkerClient_ = _t.TypedDict("WorkerClient_", {
+WorkerClient = _t.TypedDict("WorkerClient", {
     "timeout": _t.NotRequired[float],
     "validate": _t.NotRequired[bool],
 })

@@ -664,14 +664,14 @@ _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "ImportWhile": _v_import_while,
     "Record": _v_Record,
     "Date": _v_Date,
-    "WorkerClient_": _v_WorkerClient,
+    "WorkerClient": _v_WorkerClient,
 }
 
 # Message type -> the name of its payload type.
 _MESSAGES: _t.Dict[str, str] = {
     "class": "Import",
     "delete": "Record",
-    "close": "WorkerClient_",
+    "close": "WorkerClient",
 }
 
 

@@ -43,7 +43,7 @@ export interface Date_ {
   "yield"?: number;
 }
 
-export interface WorkerClient_ {
+export interface WorkerClient {
   "timeout"?: number;
   "validate"?: boolean;
 }

@@ -641,14 +641,14 @@ const TYPES: { [name: string]: Fn } = {
   "ImportWhile": v_import_while,
   "Record_": v_Record,
   "Date_": v_Date,
-  "WorkerClient_": v_WorkerClient,
+  "WorkerClient": v_WorkerClient,
 };
 
 /** Message type -> the name of its payload type. */
 const MESSAGES: { [messageType: string]: string } = {
   "class": "Import",
   "delete": "Record_",
-  "close": "WorkerClient_",
+  "close": "WorkerClient",
 };
 
 /** Whether the catalogue defines a type of this name. */

@@ -14,12 +14,12 @@ from .types import *  # noqa: F401,F403  (every payload type, MessageTypes, Mess
 from . import types as _types
 from .client import TelemetryClient, Received, Transport
 from .errors import (ConfigError, ConnectionError, ParameterError, ReceiveError, ReplyTimeoutError, TimeoutError,
-                     TransportError, ValidationError, WorkerClientError)
+                     TransportError, ValidationError, TelemetryClientError)
 from .validate import validate, validate_message
 
 __version__ = "1.0.0"
 
-__all__ = ["TelemetryClient", "Received", "Transport", "WorkerClientError", "ConfigError", "ConnectionError",
+__all__ = ["TelemetryClient", "Received", "Transport", "TelemetryClientError", "ConfigError", "ConnectionError",
            "ParameterError", "ReceiveError", "ReplyTimeoutError", "TimeoutError", "TransportError",
            "ValidationError", "validate", "validate_message"]
 __all__ += [n for n in _types.__all__ if n != "TelemetryClient"]

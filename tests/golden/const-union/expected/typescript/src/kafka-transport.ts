@@ -4,7 +4,7 @@
 // headers; a subscription with unset channel parameters is a regular
 // expression subscription (kafkajs matches it against the topics that exist
 // when the consumer starts).
-import { ConfigError, TimeoutError, TransportError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, TelemetryClientError } from './errors.js';
 import { patternSource } from './transport.js';
 import { toBuffer } from './mqtt-transport.js';
 import type { AddressPattern, PublishOptions, SubscribeOptions, Subscription, Transport, TransportHeaders, TransportMessage } from './transport.js';
@@ -65,7 +65,7 @@ function text(v: Uint8Array | string | (Uint8Array | string)[] | undefined): str
 
 export class KafkaTransport implements Transport {
   readonly protocol: string;
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: TelemetryClientError) => void;
   private readonly options: KafkaTransportOptions;
   private kafka: Kafka | null = null;
   private producer: Producer | null = null;
@@ -165,7 +165,7 @@ export class KafkaTransport implements Transport {
     } catch (e) {
       this.groups.delete(groupId);
       await consumer.disconnect().catch(() => undefined);
-      throw e instanceof WorkerClientError ? e : this.wrap(`subscribe to '${String(topic)}' failed`, e);
+      throw e instanceof TelemetryClientError ? e : this.wrap(`subscribe to '${String(topic)}' failed`, e);
     }
     this.consumers.add(consumer);
     return {

@@ -4,7 +4,7 @@
 // the server URL; each message is one text frame holding the payload.
 // WebSocket carries no per-message headers: headers are not sent, and a
 // received message has none.
-import { ConfigError, TimeoutError, TransportError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, TelemetryClientError } from './errors.js';
 import type { AddressPattern, PublishOptions, SubscribeOptions, Subscription, Transport, TransportHeaders, TransportMessage } from './transport.js';
 
 export interface WsTransportOptions {
@@ -56,7 +56,7 @@ function bytes(data: Uint8Array | Uint8Array[] | ArrayBuffer): Uint8Array {
 
 export class WsTransport implements Transport {
   readonly protocol: string;
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: TelemetryClientError) => void;
   private readonly options: WsTransportOptions;
   private Socket: SocketClass | null = null;
   /** One connection per address for publishing, one per subscription. */

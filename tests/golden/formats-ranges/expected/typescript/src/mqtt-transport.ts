@@ -2,7 +2,7 @@
 // The MQTT adapter: MQTT 5 through the npm package `mqtt` (an optional peer
 // dependency, imported when the transport connects). Headers travel as MQTT 5
 // user properties.
-import { ConfigError, TimeoutError, TransportError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, SensorsClientError } from './errors.js';
 import type { AddressPattern, PublishOptions, SubscribeOptions, Subscription, Transport, TransportHeaders, TransportMessage } from './transport.js';
 
 export interface MqttTransportOptions {
@@ -66,7 +66,7 @@ export function mqttMatches(filter: string, topic: string): boolean {
 
 export class MqttTransport implements Transport {
   readonly protocol: string;
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: SensorsClientError) => void;
   private readonly options: MqttTransportOptions;
   private client: MqttClient | null = null;
   private readonly handlers = new Map<number, { filter: string; onMessage: (m: TransportMessage) => void }>();
@@ -93,7 +93,7 @@ export class MqttTransport implements Transport {
     await new Promise<void>((resolve, reject) => {
       let done = false;
       const timer = setTimeout(() => finish(new TimeoutError(`MQTT: no connection to ${url} within ${timeout} ms`)), timeout);
-      const finish = (e?: WorkerClientError): void => {
+      const finish = (e?: SensorsClientError): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);

@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, OrderEventsClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -187,7 +187,7 @@ export interface OrderEventsClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: OrderEventsClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -344,8 +344,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): OrderEventsClientError {
+  return e instanceof OrderEventsClientError ? e : new OrderEventsClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both OrderEventsClient and OrderEventsClientPeer use. */
@@ -445,7 +445,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: OrderEventsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -465,10 +465,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: OrderEventsClientError) => void) => Promise<Subscription>, onError?: (e: OrderEventsClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: OrderEventsClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -547,7 +547,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: OrderEventsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -658,24 +658,24 @@ export class OrderEventsClient {
   /**
    * Subscribes to channel `orders/{orderId}/replayed` (operation `replayOrder`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async replayOrder(handler: (message: Received<'orderCreated', 'orders/{orderId}/replayed'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'orders/{orderId}/replayed'> = {}): Promise<Subscription> {
+  async replayOrder(handler: (message: Received<'orderCreated', 'orders/{orderId}/replayed'>) => void | Promise<void>, onError: (error: OrderEventsClientError) => void, options: ReceiveOptions<'orders/{orderId}/replayed'> = {}): Promise<Subscription> {
     return this.core.listen('replayOrder', 'orders/{orderId}/replayed', OPERATIONS['replayOrder'].messages, handler, onError, options.parameters);
   }
 
   /** `replayOrder` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  replayOrderIterator(options: ReceiveOptions<'orders/{orderId}/replayed'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'orderCreated', 'orders/{orderId}/replayed'>> {
+  replayOrderIterator(options: ReceiveOptions<'orders/{orderId}/replayed'> & { onError?: (error: OrderEventsClientError) => void } = {}): AsyncIterableIterator<Received<'orderCreated', 'orders/{orderId}/replayed'>> {
     return this.core.iterate((h, e) => this.replayOrder(h, e, options), options.onError);
   }
 
   /**
    * Subscribes to channel `orders/cancelled` (operation ``): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async publishOrdersCancelled(handler: (message: Received<'orderCancelled', 'orders/cancelled'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'orders/cancelled'> = {}): Promise<Subscription> {
+  async publishOrdersCancelled(handler: (message: Received<'orderCancelled', 'orders/cancelled'>) => void | Promise<void>, onError: (error: OrderEventsClientError) => void, options: ReceiveOptions<'orders/cancelled'> = {}): Promise<Subscription> {
     return this.core.listen('publish orders/cancelled', 'orders/cancelled', OPERATIONS['publish orders/cancelled'].messages, handler, onError, options.parameters);
   }
 
   /** `publishOrdersCancelled` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  publishOrdersCancelledIterator(options: ReceiveOptions<'orders/cancelled'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'orderCancelled', 'orders/cancelled'>> {
+  publishOrdersCancelledIterator(options: ReceiveOptions<'orders/cancelled'> & { onError?: (error: OrderEventsClientError) => void } = {}): AsyncIterableIterator<Received<'orderCancelled', 'orders/cancelled'>> {
     return this.core.iterate((h, e) => this.publishOrdersCancelled(h, e, options), options.onError);
   }
 }
@@ -697,12 +697,12 @@ export class OrderEventsClientPeer {
    * Orders the shop created.
    * Subscribes to channel `orders/{orderId}/created` (operation `onOrderCreated`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async onOrderCreated(handler: (message: Received<'orderCreated', 'orders/{orderId}/created'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'orders/{orderId}/created'> = {}): Promise<Subscription> {
+  async onOrderCreated(handler: (message: Received<'orderCreated', 'orders/{orderId}/created'>) => void | Promise<void>, onError: (error: OrderEventsClientError) => void, options: ReceiveOptions<'orders/{orderId}/created'> = {}): Promise<Subscription> {
     return this.core.listen('onOrderCreated', 'orders/{orderId}/created', OPERATIONS['onOrderCreated'].messages, handler, onError, options.parameters);
   }
 
   /** `onOrderCreated` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  onOrderCreatedIterator(options: ReceiveOptions<'orders/{orderId}/created'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'orderCreated', 'orders/{orderId}/created'>> {
+  onOrderCreatedIterator(options: ReceiveOptions<'orders/{orderId}/created'> & { onError?: (error: OrderEventsClientError) => void } = {}): AsyncIterableIterator<Received<'orderCreated', 'orders/{orderId}/created'>> {
     return this.core.iterate((h, e) => this.onOrderCreated(h, e, options), options.onError);
   }
 

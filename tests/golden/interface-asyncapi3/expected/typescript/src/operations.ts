@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, LampControlClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -199,7 +199,7 @@ export interface LampControlClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: LampControlClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -356,8 +356,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): LampControlClientError {
+  return e instanceof LampControlClientError ? e : new LampControlClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both LampControlClient and LampControlClientPeer use. */
@@ -457,7 +457,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: LampControlClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -477,10 +477,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: LampControlClientError) => void) => Promise<Subscription>, onError?: (e: LampControlClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: LampControlClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -559,7 +559,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: LampControlClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -703,12 +703,12 @@ export class LampControlClientPeer {
    * Sent with QoS 1.
    * Subscribes to channel `lampOn` (operation `turnOn`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async turnOn(handler: (message: Received<'switch', 'lampOn'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'lampOn'> = {}): Promise<Subscription> {
+  async turnOn(handler: (message: Received<'switch', 'lampOn'>) => void | Promise<void>, onError: (error: LampControlClientError) => void, options: ReceiveOptions<'lampOn'> = {}): Promise<Subscription> {
     return this.core.listen('turnOn', 'lampOn', OPERATIONS['turnOn'].messages, handler, onError, options.parameters);
   }
 
   /** `turnOn` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  turnOnIterator(options: ReceiveOptions<'lampOn'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'switch', 'lampOn'>> {
+  turnOnIterator(options: ReceiveOptions<'lampOn'> & { onError?: (error: LampControlClientError) => void } = {}): AsyncIterableIterator<Received<'switch', 'lampOn'>> {
     return this.core.iterate((h, e) => this.turnOn(h, e, options), options.onError);
   }
 
@@ -716,12 +716,12 @@ export class LampControlClientPeer {
    * Turn a lamp off.
    * Subscribes to channel `lampOff` (operation `turnOff`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async turnOff(handler: (message: Received<'switch', 'lampOff'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'lampOff'> = {}): Promise<Subscription> {
+  async turnOff(handler: (message: Received<'switch', 'lampOff'>) => void | Promise<void>, onError: (error: LampControlClientError) => void, options: ReceiveOptions<'lampOff'> = {}): Promise<Subscription> {
     return this.core.listen('turnOff', 'lampOff', OPERATIONS['turnOff'].messages, handler, onError, options.parameters);
   }
 
   /** `turnOff` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  turnOffIterator(options: ReceiveOptions<'lampOff'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'switch', 'lampOff'>> {
+  turnOffIterator(options: ReceiveOptions<'lampOff'> & { onError?: (error: LampControlClientError) => void } = {}): AsyncIterableIterator<Received<'switch', 'lampOff'>> {
     return this.core.iterate((h, e) => this.turnOff(h, e, options), options.onError);
   }
 
@@ -729,7 +729,7 @@ export class LampControlClientPeer {
    * Ask a lamp for its status.
    * Answers requests (operation `askStatus`): each valid message on channel `status` goes to `handler`, whose reply is published on the reply channel with the request's correlation id; invalid requests and handler failures go to `onError`.
    */
-  async askStatus(handler: (request: Received<'statusRequest', 'status'>) => Reply<MessagePayloads['statusReply'] | never, Partial<MessageHeaders['statusReply'] | never>, 'statusReplies'> | Promise<Reply<MessagePayloads['statusReply'] | never, Partial<MessageHeaders['statusReply'] | never>, 'statusReplies'>>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'status'> = {}): Promise<Subscription> {
+  async askStatus(handler: (request: Received<'statusRequest', 'status'>) => Reply<MessagePayloads['statusReply'] | never, Partial<MessageHeaders['statusReply'] | never>, 'statusReplies'> | Promise<Reply<MessagePayloads['statusReply'] | never, Partial<MessageHeaders['statusReply'] | never>, 'statusReplies'>>, onError: (error: LampControlClientError) => void, options: ReceiveOptions<'status'> = {}): Promise<Subscription> {
     return this.core.respond('askStatus', handler, onError, options.parameters);
   }
 }

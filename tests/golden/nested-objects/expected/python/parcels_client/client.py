@@ -18,7 +18,7 @@ import uuid
 
 from . import errors as _e
 from . import types as _types
-from . import validate as _v
+from .validate import validate as _v_validate, validate_message as _v_validate_message
 
 __all__ = ["ParcelsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
@@ -863,9 +863,9 @@ class ParcelsClient:
         if self.validate:
             problems: _t.List[_t.Tuple[str, str]] = []
             for candidate in msgs:
-                found = _v.validate_message(candidate.name, payload)
+                found = _v_validate_message(candidate.name, payload)
                 if candidate.headers_type and headers is not None:
-                    found += [("headers" + p, m) for p, m in _v.validate(candidate.headers_type, headers)]
+                    found += [("headers" + p, m) for p, m in _v_validate(candidate.headers_type, headers)]
                 if not found:
                     msg, problems = candidate, []
                     break
@@ -900,7 +900,7 @@ class ParcelsClient:
                     target.setdefault(keys[-1], cid)
             try:
                 self._send(reply[0], {}, reply[1], payload, headers or None, {})
-            except _e.WorkerClientError as ex:
+            except _e.ParcelsClientError as ex:
                 on_error(_e.ReceiveError(reply[0], [("/", "the reply was not sent: %s" % ex)], b"", ex))
 
         def on_message(address: str, data: bytes, raw: Headers) -> None:
@@ -913,9 +913,9 @@ class ParcelsClient:
             errors: _t.List[_t.Tuple[str, str]] = []
             for msg in msgs:
                 headers = _decode_headers(raw, msg)
-                problems = _v.validate_message(msg.name, payload) if self.validate else []
+                problems = _v_validate_message(msg.name, payload) if self.validate else []
                 if self.validate and msg.headers_type:
-                    problems += [("headers" + p, m) for p, m in _v.validate(msg.headers_type, headers)]
+                    problems += [("headers" + p, m) for p, m in _v_validate(msg.headers_type, headers)]
                 if not problems:
                     received = Received(payload, headers, values or {}, address, msg.name)
                     result = handler(received)

@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, ParcelsClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -148,7 +148,7 @@ export interface ParcelsClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: ParcelsClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -305,8 +305,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): ParcelsClientError {
+  return e instanceof ParcelsClientError ? e : new ParcelsClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both ParcelsClient and ParcelsClientPeer use. */
@@ -406,7 +406,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: ParcelsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -426,10 +426,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: ParcelsClientError) => void) => Promise<Subscription>, onError?: (e: ParcelsClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: ParcelsClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -508,7 +508,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: ParcelsClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -632,12 +632,12 @@ export class ParcelsClientPeer {
   /**
    * Subscribes to channel `parcels` (operation `publishShipped`): valid messages go to `handler`, invalid ones (with the validation errors) to `onError`.
    */
-  async publishShipped(handler: (message: Received<'parcel-shipped', 'parcels'>) => void | Promise<void>, onError: (error: WorkerClientError) => void, options: ReceiveOptions<'parcels'> = {}): Promise<Subscription> {
+  async publishShipped(handler: (message: Received<'parcel-shipped', 'parcels'>) => void | Promise<void>, onError: (error: ParcelsClientError) => void, options: ReceiveOptions<'parcels'> = {}): Promise<Subscription> {
     return this.core.listen('publishShipped', 'parcels', OPERATIONS['publishShipped'].messages, handler, onError, options.parameters);
   }
 
   /** `publishShipped` as an async iterator; an invalid message rejects `next()` unless `onError` is given. */
-  publishShippedIterator(options: ReceiveOptions<'parcels'> & { onError?: (error: WorkerClientError) => void } = {}): AsyncIterableIterator<Received<'parcel-shipped', 'parcels'>> {
+  publishShippedIterator(options: ReceiveOptions<'parcels'> & { onError?: (error: ParcelsClientError) => void } = {}): AsyncIterableIterator<Received<'parcel-shipped', 'parcels'>> {
     return this.core.iterate((h, e) => this.publishShipped(h, e, options), options.onError);
   }
 }

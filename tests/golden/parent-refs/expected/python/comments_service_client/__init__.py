@@ -14,12 +14,12 @@ from .types import *  # noqa: F401,F403  (every payload type, MessageTypes, Mess
 from . import types as _types
 from .client import CommentsServiceClient, Received, Transport
 from .errors import (ConfigError, ConnectionError, ParameterError, ReceiveError, ReplyTimeoutError, TimeoutError,
-                     TransportError, ValidationError, WorkerClientError)
+                     TransportError, ValidationError, CommentsServiceClientError)
 from .validate import validate, validate_message
 
 __version__ = "1.0.0"
 
-__all__ = ["CommentsServiceClient", "Received", "Transport", "WorkerClientError", "ConfigError", "ConnectionError",
+__all__ = ["CommentsServiceClient", "Received", "Transport", "CommentsServiceClientError", "ConfigError", "ConnectionError",
            "ParameterError", "ReceiveError", "ReplyTimeoutError", "TimeoutError", "TransportError",
            "ValidationError", "validate", "validate_message"]
 __all__ += [n for n in _types.__all__ if n != "CommentsServiceClient"]

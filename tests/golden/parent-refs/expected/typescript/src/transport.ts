@@ -3,7 +3,7 @@
 // against, and MemoryTransport, an in-process transport for tests. The
 // adapters (mqtt-transport.ts, kafka-transport.ts, ws-transport.ts) implement
 // the same interface; a user can plug in their own.
-import { TransportError, WorkerClientError } from './errors.js';
+import { TransportError, CommentsServiceClientError } from './errors.js';
 
 /** Header values on the wire: strings (a non-string header value travels as its JSON text). */
 export type TransportHeaders = Record<string, string>;
@@ -60,11 +60,11 @@ export interface Transport {
   publish(address: string, payload: Uint8Array, headers: TransportHeaders, options?: PublishOptions): Promise<void>;
   subscribe(pattern: AddressPattern, onMessage: (message: TransportMessage) => void, options?: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: CommentsServiceClientError) => void;
 }
 
 /** A channel parameter value the protocol cannot carry in an address (MQTT '/', '+', '#', NUL or empty; Kafka outside [A-Za-z0-9._-]). */
-export class ParameterError extends WorkerClientError {
+export class ParameterError extends CommentsServiceClientError {
   readonly parameter: string;
   constructor(parameter: string, message: string) {
     super(`channel parameter '${parameter}': ${message}`);
@@ -73,7 +73,7 @@ export class ParameterError extends WorkerClientError {
 }
 
 /** A received message that is not valid JSON or not one of the operation's messages; `errors` says why. */
-export class ReceiveError extends WorkerClientError {
+export class ReceiveError extends CommentsServiceClientError {
   readonly address: string;
   readonly errors: { path: string; message: string }[];
   readonly raw: Uint8Array;
@@ -100,7 +100,7 @@ export function patternSource(pattern: AddressPattern, parameterChars = '[^/]+')
  */
 export class MemoryTransport implements Transport {
   readonly protocol: string;
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: CommentsServiceClientError) => void;
   private readonly bus: MemoryBus;
   private connected = false;
   constructor(bus: MemoryBus = new MemoryBus(), protocol = 'memory') {

@@ -5,7 +5,7 @@
 // dependencies) only when a client connects through them.
 import * as types from './types.js';
 import type { MessagePayloads } from './client.js';
-import { ConfigError, TimeoutError, TransportError, ValidationError, WorkerClientError } from './errors.js';
+import { ConfigError, TimeoutError, TransportError, ValidationError, FolderTreeClientError } from './errors.js';
 import type { ValidationProblem } from './errors.js';
 import { hasType, validate, validateMessage } from './validate.js';
 import { ParameterError, ReceiveError } from './transport.js';
@@ -152,7 +152,7 @@ export interface FolderTreeClientOptions {
   /** Connect and reply timeout in milliseconds (default 10000). */
   timeout?: number;
   /** Errors that happen outside a call (a lost connection). */
-  onError?: (error: WorkerClientError) => void;
+  onError?: (error: FolderTreeClientError) => void;
 }
 
 /** The catalogue's security scheme types: a scramSha512/256 scheme makes Kafka SASL use SCRAM. */
@@ -309,8 +309,8 @@ export interface Reply<P, H, C extends keyof ChannelParameters> {
   parameters?: ChannelParameters[C];
 }
 
-function asClientError(e: unknown, what: string): WorkerClientError {
-  return e instanceof WorkerClientError ? e : new WorkerClientError(`${what}: ${String(e)}`, { cause: e });
+function asClientError(e: unknown, what: string): FolderTreeClientError {
+  return e instanceof FolderTreeClientError ? e : new FolderTreeClientError(`${what}: ${String(e)}`, { cause: e });
 }
 
 /** The implementation both FolderTreeClient and FolderTreeClientPeer use. */
@@ -410,7 +410,7 @@ class Core {
   }
 
   /** Subscribes to `channel`; valid messages of `messages` go to `handler`, the rest (and handler failures) to `onError`. */
-  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async listen(opKey: string, channel: string, messages: string[], handler: (m: never) => unknown, onError: (e: FolderTreeClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const pattern = fillAddress(this.transport.protocol, CHANNELS[channel], parameters as Record<string, unknown> | undefined, true);
     const qos = Number(bindingValue(op.mqttQos));
@@ -430,10 +430,10 @@ class Core {
     }, { qos: qos === 1 || qos === 2 ? qos : undefined, groupId: typeof group === 'string' ? group : this.groupId });
   }
 
-  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: WorkerClientError) => void) => Promise<Subscription>, onError?: (e: WorkerClientError) => void): AsyncIterableIterator<T> {
+  iterate<T>(subscribe: (handler: (m: T) => void, onError: (e: FolderTreeClientError) => void) => Promise<Subscription>, onError?: (e: FolderTreeClientError) => void): AsyncIterableIterator<T> {
     const queue: T[] = [];
     const waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
-    let failure: WorkerClientError | null = null;
+    let failure: FolderTreeClientError | null = null;
     let done = false;
     const sub = subscribe((m) => {
       const w = waiting.shift();
@@ -512,7 +512,7 @@ class Core {
   }
 
   /** Answers each valid request on the operation's channel with what `handler` returns, on the reply channel, with the request's correlation id. */
-  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: WorkerClientError) => void, parameters?: object): Promise<Subscription> {
+  async respond(opKey: string, handler: (m: never) => unknown, onError: (e: FolderTreeClientError) => void, parameters?: object): Promise<Subscription> {
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);

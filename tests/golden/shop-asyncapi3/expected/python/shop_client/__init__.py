@@ -12,7 +12,7 @@ from .client import DEFAULT_MAX_ANSWER_BYTES, SendOptions, ShopClient
 from .client import JobResponse as JobResponse
 from .client import JobStatus as JobStatus
 from .errors import (ConfigError, HTTPError, ResponseError, TimeoutError, TransportError, ValidationError,
-                     WorkerClientError)
+                     ShopClientError)
 from .types import *  # noqa: F401,F403  (every payload type, MessageTypes, MessageType)
 from . import types as _types
 from .validate import validate, validate_message
@@ -20,6 +20,6 @@ from .validate import validate, validate_message
 __version__ = "1.0.0"
 
 __all__ = ["ShopClient", "SendOptions", "JobResponse", "JobStatus",
-           "DEFAULT_MAX_ANSWER_BYTES", "WorkerClientError", "ConfigError", "TransportError", "TimeoutError",
+           "DEFAULT_MAX_ANSWER_BYTES", "ShopClientError", "ConfigError", "TransportError", "TimeoutError",
            "HTTPError", "ResponseError", "ValidationError", "validate", "validate_message"]
 __all__ += _types.__all__

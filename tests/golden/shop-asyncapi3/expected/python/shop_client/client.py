@@ -177,7 +177,7 @@ class ShopClient:
         with self._lock:
             try:
                 status, reason, data = self._exchange(method, request, deadline)
-            except _e.WorkerClientError:
+            except _e.ShopClientError:
                 self._drop()
                 raise
             except (socket.timeout, TimeoutError) as ex:

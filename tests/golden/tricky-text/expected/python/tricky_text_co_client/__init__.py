@@ -11,7 +11,7 @@
 from .client import DEFAULT_MAX_ANSWER_BYTES, SendOptions, TrickyTextCoClient
 from .client import JobResponse as Accepted
 from .errors import (ConfigError, HTTPError, ResponseError, TimeoutError, TransportError, ValidationError,
-                     WorkerClientError)
+                     TrickyTextCoClientError)
 from .types import *  # noqa: F401,F403  (every payload type, MessageTypes, MessageType)
 from . import types as _types
 from .validate import validate, validate_message
@@ -19,6 +19,6 @@ from .validate import validate, validate_message
 __version__ = "1.0.0"
 
 __all__ = ["TrickyTextCoClient", "SendOptions", "Accepted",
-           "DEFAULT_MAX_ANSWER_BYTES", "WorkerClientError", "ConfigError", "TransportError", "TimeoutError",
+           "DEFAULT_MAX_ANSWER_BYTES", "TrickyTextCoClientError", "ConfigError", "TransportError", "TimeoutError",
            "HTTPError", "ResponseError", "ValidationError", "validate", "validate_message"]
 __all__ += _types.__all__

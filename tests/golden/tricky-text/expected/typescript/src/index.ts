@@ -12,6 +12,6 @@ export { WsTransport } from './ws-transport.js';
 export type { WsTransportOptions } from './ws-transport.js';
 // Named one by one: an explicit export wins over `export *` from types.js, so
 // a catalogue type named like the client class cannot make the package ambiguous.
-export { WorkerClientOperations, EXAMPLES, EXAMPLE_PARAMETERS, SERVERS, ADAPTER_PROTOCOLS, CLIENT_NAME, ENV_SERVER_URL, ENV_USERNAME, ENV_PASSWORD } from './operations.js';
-export { WorkerClientOperationsPeer } from './operations.js';
-export type { WorkerClientOperationsOptions, Reply, ChannelParameters, MessageHeaders, Received, SendOptions, RequestReplyOptions, ReceiveOptions, ServerInfo } from './operations.js';
+export { TrickyTextCoClientOperations, EXAMPLES, EXAMPLE_PARAMETERS, SERVERS, ADAPTER_PROTOCOLS, CLIENT_NAME, ENV_SERVER_URL, ENV_USERNAME, ENV_PASSWORD } from './operations.js';
+export { TrickyTextCoClientOperationsPeer } from './operations.js';
+export type { TrickyTextCoClientOperationsOptions, Reply, ChannelParameters, MessageHeaders, Received, SendOptions, RequestReplyOptions, ReceiveOptions, ServerInfo } from './operations.js';
