@@ -72,3 +72,39 @@ for v in 3.0 2.6; do
     timeout 120 python3 "$here/py_test.py" "$l" "$d" "$m" "$HTTP_PORT" "$TMP/http.log" "$closed_port" "$v" 2>"$d.run.err" ||
         { fail "httpproto_python_${l}_should_run" "py_test.py failed"; detail "$d.run.err"; }
 done
+
+# ---- TypeScript ----------------------------------------------------------
+if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)'; then
+    skip httpproto_typescript "node 18+ not installed"
+elif ! tsc=$(ts_tsc); then
+    skip httpproto_typescript "npm ci for TypeScript failed (registry unreachable?)"; detail "$TMP/npm"
+elif gen typescript v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
+    d=$TMP/typescript-v3_0
+    if (cd "$d" && "$tsc" --strict -p tsconfig.json) >"$d.tsc" 2>&1; then
+        ok httpproto_typescript_v3_0_should_pass_tsc_strict
+        timeout 120 node "$here/ts_test.mjs" v3_0 "$d" "$HTTP_PORT" "$TMP/http.log" "$closed_port" 2>"$d.run.err" ||
+            { fail httpproto_typescript_v3_0_should_run "ts_test.mjs failed"; detail "$d.run.err"; }
+        # The README's HTTP example: type-checked (strict) as a consumer
+        # imports the package, compiled, and run against the echo server.
+        r=$TMP/ts-readme
+        mkdir -p "$r/node_modules"
+        ln -s "$d" "$r/node_modules/lamps-http-api-client"
+        printf '{"type": "module"}\n' >"$r/package.json"
+        awk '/^Example over plain HTTP/ { on = 1 } on && /^```typescript$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
+            "$d/README.md" >"$r/example.ts"
+        n0=$(wc -l <"$TMP/http.log")
+        if [ ! -s "$r/example.ts" ]; then
+            fail httpproto_typescript_v3_0_readme_should_have_an_http_example "no typescript block after 'Example over plain HTTP'"
+        elif ! (cd "$r" && "$tsc" --strict --target ES2022 --module NodeNext --moduleResolution NodeNext \
+                  --lib ES2022,DOM example.ts) >"$r.tsc" 2>&1; then
+            fail httpproto_typescript_v3_0_readme_example_should_type_check "tsc reports errors"; detail "$r.tsc"
+        elif (cd "$r" && LAMPS_HTTP_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/report/api/v1" timeout 60 node example.js) >"$r.out" 2>&1 &&
+             [ "$(wc -l <"$TMP/http.log")" -ge $((n0 + 3)) ]; then
+            ok httpproto_typescript_v3_0_readme_example_should_type_check_and_run_against_the_server
+        else
+            fail httpproto_typescript_v3_0_readme_example_should_type_check_and_run_against_the_server "it failed or sent too little"; detail "$r.out"
+        fi
+    else
+        fail httpproto_typescript_v3_0_should_pass_tsc_strict "tsc reports errors"; detail "$d.tsc"
+    fi
+fi

@@ -720,7 +720,9 @@ class HttpTransport:
             wire[name] = text
         if self._auth is not None:
             wire["Authorization"] = self._auth
-        req = urllib.request.Request(url, data=payload, headers=wire, method=method)
+        # GET and HEAD carry no body (fetch refuses one): the payload is validated, not sent.
+        data = None if method in ("GET", "HEAD") else payload
+        req = urllib.request.Request(url, data=data, headers=wire, method=method)
         try:
             with self._opener.open(req, timeout=self._timeout) as resp:
                 data = _t.cast(bytes, resp.read(self._max + 1))
