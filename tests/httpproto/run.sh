@@ -108,3 +108,37 @@ elif gen typescript v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
         fail httpproto_typescript_v3_0_should_pass_tsc_strict "tsc reports errors"; detail "$d.tsc"
     fi
 fi
+
+# ---- C -------------------------------------------------------------------
+if ! command -v cc >/dev/null || ! pkg-config --exists libcjson libpcre2-8 libcurl 2>/dev/null; then
+    skip httpproto_c "no cc or no libcjson/libpcre2-8/libcurl (pkg-config)"
+elif gen c v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
+    d=$TMP/c-v3_0
+    libs=$(pkg-config --libs libcjson libpcre2-8 libcurl)
+    if (cd "$d" && make -j2 HTTP=1 CFLAGS="-O1 -g -Werror") >"$d.make" 2>&1; then
+        ok httpproto_c_v3_0_library_with_the_http_adapter_should_build_with_werror
+        if cc -std=c11 -Wall -Wextra -Werror -O1 -D_POSIX_C_SOURCE=200809L -I"$d" $(pkg-config --cflags libcjson) \
+              -o "$d/http_test" "$here/http_test.c" "$d/liblamps_http_api.a" $libs -lpthread -lm >"$d.cc" 2>&1; then
+            timeout 120 "$d/http_test" "$HTTP_PORT" "$TMP/http.log" "$closed_port" 2>"$d.run.err" ||
+                { fail httpproto_c_v3_0_should_run "http_test failed"; detail "$d.run.err"; }
+        else
+            fail httpproto_c_v3_0_test_should_compile "cc -Werror"; detail "$d.cc"
+        fi
+        # The README's example: compiled with -Werror, linked, run against the server.
+        awk '/^Example \(the first send/ { on = 1 } on && /^```c$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
+            "$d/README.md" >"$d/readme_example.c"
+        n0=$(wc -l <"$TMP/http.log")
+        if [ ! -s "$d/readme_example.c" ]; then
+            fail httpproto_c_v3_0_readme_should_have_an_example "no c block after 'Example (the first send'"
+        elif ! cc -std=c11 -Wall -Wextra -Werror -O1 -I"$d" $(pkg-config --cflags libcjson) -o "$d/readme_example" \
+                 "$d/readme_example.c" "$d/liblamps_http_api.a" $libs -lpthread -lm >"$d.readme.cc" 2>&1; then
+            fail httpproto_c_v3_0_readme_example_should_compile "cc -Werror"; detail "$d.readme.cc"
+        elif LAMPS_HTTP_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/echo/api/v1" timeout 60 "$d/readme_example" >"$d.readme.out" 2>&1; then
+            ok httpproto_c_v3_0_readme_example_should_compile_and_run_against_the_server
+        else
+            fail httpproto_c_v3_0_readme_example_should_compile_and_run_against_the_server "it failed"; detail "$d.readme.out"
+        fi
+    else
+        fail httpproto_c_v3_0_library_with_the_http_adapter_should_build_with_werror "make HTTP=1"; detail "$d.make"
+    fi
+fi
