@@ -7,9 +7,11 @@
 # JSON body; the reply of a request/reply operation is the answer's body,
 # decoded and validated; a non-2xx answer, an invalid reply and a server that
 # is not there are typed errors. Each language's README example is checked
-# (mypy --strict, tsc --strict, cc -Werror).
+# (mypy --strict, tsc --strict, cc -Werror). Under make asan (MG_SANITIZED=1)
+# the C part runs with ASan+UBSan.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/server/lib-server.sh"
+. "$TOP/tests/c-target/lib-c.sh"
 here="$TOP/tests/httpproto"
 export PYTHONDONTWRITEBYTECODE=1
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
@@ -115,9 +117,10 @@ if ! command -v cc >/dev/null || ! pkg-config --exists libcjson libpcre2-8 libcu
 elif gen c v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
     d=$TMP/c-v3_0
     libs=$(pkg-config --libs libcjson libpcre2-8 libcurl)
-    if (cd "$d" && make -j2 HTTP=1 CFLAGS="-O1 -g -Werror") >"$d.make" 2>&1; then
+    cflags="$(c_flags) -O1" # -O1: what CI's gcc warns about (format truncation) at -O1 too
+    if (cd "$d" && make -j2 HTTP=1 CFLAGS="$cflags -Werror") >"$d.make" 2>&1; then
         ok httpproto_c_v3_0_library_with_the_http_adapter_should_build_with_werror
-        if cc -std=c11 -Wall -Wextra -Werror -O1 -D_POSIX_C_SOURCE=200809L -I"$d" $(pkg-config --cflags libcjson) \
+        if ${CC:-cc} $C_WARN $cflags -D_POSIX_C_SOURCE=200809L -I"$d" $(pkg-config --cflags libcjson) \
               -o "$d/http_test" "$here/http_test.c" "$d/liblamps_http_api.a" $libs -lpthread -lm >"$d.cc" 2>&1; then
             timeout 120 "$d/http_test" "$HTTP_PORT" "$TMP/http.log" "$closed_port" 2>"$d.run.err" ||
                 { fail httpproto_c_v3_0_should_run "http_test failed"; detail "$d.run.err"; }
@@ -130,7 +133,7 @@ elif gen c v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
         n0=$(wc -l <"$TMP/http.log")
         if [ ! -s "$d/readme_example.c" ]; then
             fail httpproto_c_v3_0_readme_should_have_an_example "no c block after 'Example (the first send'"
-        elif ! cc -std=c11 -Wall -Wextra -Werror -O1 -I"$d" $(pkg-config --cflags libcjson) -o "$d/readme_example" \
+        elif ! ${CC:-cc} $C_WARN $cflags -I"$d" $(pkg-config --cflags libcjson) -o "$d/readme_example" \
                  "$d/readme_example.c" "$d/liblamps_http_api.a" $libs -lpthread -lm >"$d.readme.cc" 2>&1; then
             fail httpproto_c_v3_0_readme_example_should_compile "cc -Werror"; detail "$d.readme.cc"
         elif LAMPS_HTTP_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/echo/api/v1" timeout 60 "$d/readme_example" >"$d.readme.out" 2>&1; then
