@@ -145,3 +145,22 @@ elif gen c v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
         fail httpproto_c_v3_0_library_with_the_http_adapter_should_build_with_werror "make HTTP=1"; detail "$d.make"
     fi
 fi
+
+# The adapter compiles (gcc -O1 -Werror, clang -Wpedantic -Werror) for other
+# catalogues too: the flagship (x-clients names) and the 2.6 HTTP catalogue.
+if command -v cc >/dev/null && pkg-config --exists libcjson libcurl 2>/dev/null; then
+    for c in "$TOP/schemas/worker-backend/asyncapi.yaml" "$TOP/tests/catalogues/http-bindings-2.6.yaml"; do
+        n=$(basename "$(dirname "$c")")-$(basename "$c" .yaml)
+        out=$TMP/cc-$n
+        mg generate -t c -i "$c" -o "$out" >/dev/null 2>"$out.err" || { fail "httpproto_c_adapter_should_compile_for_$n" "generate failed"; continue; }
+        bad=
+        for f in "$out"/*_http.c "$out"/*_bus.c; do
+            ${CC:-cc} $C_WARN -O1 -I"$out" $(pkg-config --cflags libcjson libcurl) -c -o "$TMP/o.o" "$f" >>"$out.log" 2>&1 || bad=1
+            if command -v clang >/dev/null; then
+                clang $C_WARN -I"$out" $(pkg-config --cflags libcjson libcurl) -fsyntax-only "$f" >>"$out.log" 2>&1 || bad=1
+            fi
+        done
+        if [ -z "$bad" ]; then ok "httpproto_c_adapter_should_compile_for_${n//[^A-Za-z0-9]/_}"
+        else fail "httpproto_c_adapter_should_compile_for_${n//[^A-Za-z0-9]/_}" "cc/clang -Werror"; detail "$out.log"; fi
+    done
+fi
