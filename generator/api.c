@@ -701,6 +701,8 @@ static void servers(actx *c)
         cJSON_AddBoolToObject(o, "is_kafka", proto && (strcmp(proto, "kafka") == 0 || strcmp(proto, "kafka-secure") == 0));
         cJSON_AddBoolToObject(o, "is_mqtt", proto && (strcmp(proto, "mqtt") == 0 || strcmp(proto, "mqtts") == 0 ||
                                                   strcmp(proto, "secure-mqtt") == 0));
+        /* Plain HTTP bindings (issue 16): the clients' HttpTransport serves it. */
+        cJSON_AddBoolToObject(o, "is_http", proto && (strcmp(proto, "http") == 0 || strcmp(proto, "https") == 0));
         add_s(o, "protocol_version", get_str(sn, "protocolVersion"));
         add_s(o, "url", url);
         mg_buf_fini(&b);

@@ -82,6 +82,7 @@ typedef struct op_desc {
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
+    const char *http_method; /* HTTP binding method as written, or "" */
 } op_desc;
 
 typedef struct sub sub;
@@ -110,6 +111,9 @@ struct worker_backend_bus {
     worker_backend_transport t;
     sub *subs;
     awaiting *aw;
+    bool capture;       /* bus_send uses t.request and keeps the answer (HTTP request/reply) */
+    char *answer;
+    size_t answer_len;
 };
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -510,8 +514,12 @@ MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, cons
     /* The Kafka key: the message binding's key schema's const, default or
      * first enum value; none otherwise. */
     char *key = binding_string(m->kafka_key);
-    worker_backend_publish_options po = {parse_int(op->qos, 0), op->retain && strcmp(op->retain, "true") == 0, key, -1};
-    ok = b->t.publish(b->t.self, addr, text, strlen(text), hs, nh, &po, err);
+    worker_backend_publish_options po = {parse_int(op->qos, 0), op->retain && strcmp(op->retain, "true") == 0, key, -1,
+                                   *op->http_method ? op->http_method : NULL};
+    if (b->capture && b->t.request)
+        ok = b->t.request(b->t.self, addr, text, strlen(text), hs, nh, &po, &b->answer, &b->answer_len, err);
+    else
+        ok = b->t.publish(b->t.self, addr, text, strlen(text), hs, nh, &po, err);
     free(key);
 done:
     for (size_t i = 0; hvals && i < nh; i++)
@@ -688,6 +696,55 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Request/reply over a transport whose answer is the reply (plain HTTP): the
+ * answer's body, decoded and validated against the reply's messages (the
+ * first that accepts it). Not JSON: _ERR_RESPONSE_JSON; fits none:
+ * _ERR_RESPONSE_SCHEMA with the violations against the first; the body is in
+ * err->response either way. */
+MAYBE_UNUSED static bool bus_request_direct(worker_backend_bus *b, const op_desc *op, const char *const *values,
+                                            const msg_desc *m, const void *payload, const void *headers,
+                                            const op_desc *rop, worker_backend_reply *out, worker_backend_error *err)
+{
+    b->capture = true;
+    bool ok = bus_send(b, op, values, m, payload, headers, NULL, err);
+    b->capture = false;
+    char *body = b->answer;
+    size_t len = b->answer_len;
+    b->answer = NULL;
+    b->answer_len = 0;
+    if (!ok) {
+        free(body);
+        return false;
+    }
+    cJSON *json = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const msg_desc *md = NULL;
+    for (int i = 0; json && i < rop->nmsgs && !md; i++)
+        if (worker_backend_message_validate(rop->msgs[i]->type, json, NULL))
+            md = rop->msgs[i];
+    if (!json) {
+        fail(err, WORKER_BACKEND_ERR_RESPONSE_JSON, "%s: the answer is not JSON", op->id);
+    } else if (!md && rop->nmsgs > 0) {
+        if (worker_backend_message_validate(rop->msgs[0]->type, json, err))
+            fail(err, WORKER_BACKEND_ERR_RESPONSE_SCHEMA, "%s: the answer fits none of the reply's messages", op->id);
+        else if (err)
+            err->kind = WORKER_BACKEND_ERR_RESPONSE_SCHEMA;
+    } else if (md) {
+        out->type = md->type;
+        out->desc = md;
+        out->payload = worker_backend_message_from_json(md->type, json, err);
+    }
+    ok = md && out->payload;
+    if (!ok && err && !err->kind)
+        fail(err, WORKER_BACKEND_ERR_RESPONSE_SCHEMA, "%s: the reply names no message", op->id);
+    if (!ok && err && body && !err->response) {
+        err->response = body;
+        body = NULL;
+    }
+    cJSON_Delete(json);
+    free(body);
+    return ok;
+}
+
 MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
                                      const void *payload, const void *headers, const op_desc *rop, int timeout_ms,
                                      worker_backend_reply *out, worker_backend_error *err)
@@ -695,6 +752,8 @@ MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, c
     if (!b || !out)
         return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: no bus or no reply record", op->id);
     memset(out, 0, sizeof *out);
+    if (b->t.request)
+        return bus_request_direct(b, op, values, m, payload, headers, rop, out, err);
     if (!*rop->address)
         return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", op->id);
     /* The reply subscription is made once and kept. */
@@ -832,7 +891,8 @@ static const server_def servers[] = {
 
 static bool has_adapter(const char *protocol)
 {
-    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", NULL};
+    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure",
+                                        NULL};
     for (int i = 0; known[i]; i++)
         if (strcmp(protocol, known[i]) == 0)
             return true;
@@ -1110,6 +1170,7 @@ static const op_desc op_analytics_collection_request = {
     msgs_analytics_collection_request, (int)(sizeof msgs_analytics_collection_request / sizeof *msgs_analytics_collection_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1136,6 +1197,7 @@ static const msg_desc *const msgs_backend_logging_event[] = {
 static const op_desc op_backend_logging_event = {
     "backendLoggingEvent", "backend-logging-event", params_backend_logging_event, (int)(sizeof params_backend_logging_event / sizeof *params_backend_logging_event) - 1,
     msgs_backend_logging_event, (int)(sizeof msgs_backend_logging_event / sizeof *msgs_backend_logging_event) - 1,
+    "",
     "",
     "",
     ""};
@@ -1166,6 +1228,7 @@ static const op_desc op_etsy_analytics_sync_completed = {
     msgs_etsy_analytics_sync_completed, (int)(sizeof msgs_etsy_analytics_sync_completed / sizeof *msgs_etsy_analytics_sync_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1192,6 +1255,7 @@ static const msg_desc *const msgs_etsy_analytics_sync_request[] = {
 static const op_desc op_etsy_analytics_sync_request = {
     "etsyAnalyticsSyncRequest", "etsy-analytics-sync-request", params_etsy_analytics_sync_request, (int)(sizeof params_etsy_analytics_sync_request / sizeof *params_etsy_analytics_sync_request) - 1,
     msgs_etsy_analytics_sync_request, (int)(sizeof msgs_etsy_analytics_sync_request / sizeof *msgs_etsy_analytics_sync_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1222,6 +1286,7 @@ static const op_desc op_etsy_publish_listing_completed = {
     msgs_etsy_publish_listing_completed, (int)(sizeof msgs_etsy_publish_listing_completed / sizeof *msgs_etsy_publish_listing_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1248,6 +1313,7 @@ static const msg_desc *const msgs_etsy_publish_listing_request[] = {
 static const op_desc op_etsy_publish_listing_request = {
     "etsyPublishListingRequest", "etsy-publish-listing-request", params_etsy_publish_listing_request, (int)(sizeof params_etsy_publish_listing_request / sizeof *params_etsy_publish_listing_request) - 1,
     msgs_etsy_publish_listing_request, (int)(sizeof msgs_etsy_publish_listing_request / sizeof *msgs_etsy_publish_listing_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1278,6 +1344,7 @@ static const op_desc op_file_download_completed = {
     msgs_file_download_completed, (int)(sizeof msgs_file_download_completed / sizeof *msgs_file_download_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1304,6 +1371,7 @@ static const msg_desc *const msgs_file_download_request[] = {
 static const op_desc op_file_download_request = {
     "fileDownloadRequest", "file-download-request", params_file_download_request, (int)(sizeof params_file_download_request / sizeof *params_file_download_request) - 1,
     msgs_file_download_request, (int)(sizeof msgs_file_download_request / sizeof *msgs_file_download_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1334,6 +1402,7 @@ static const op_desc op_file_vectorize_completed = {
     msgs_file_vectorize_completed, (int)(sizeof msgs_file_vectorize_completed / sizeof *msgs_file_vectorize_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1360,6 +1429,7 @@ static const msg_desc *const msgs_file_vectorize_request[] = {
 static const op_desc op_file_vectorize_request = {
     "fileVectorizeRequest", "file-vectorize-request", params_file_vectorize_request, (int)(sizeof params_file_vectorize_request / sizeof *params_file_vectorize_request) - 1,
     msgs_file_vectorize_request, (int)(sizeof msgs_file_vectorize_request / sizeof *msgs_file_vectorize_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1390,6 +1460,7 @@ static const op_desc op_ip_check_completed = {
     msgs_ip_check_completed, (int)(sizeof msgs_ip_check_completed / sizeof *msgs_ip_check_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1416,6 +1487,7 @@ static const msg_desc *const msgs_ip_check_request[] = {
 static const op_desc op_ip_check_request = {
     "ipCheckRequest", "ip-check-request", params_ip_check_request, (int)(sizeof params_ip_check_request / sizeof *params_ip_check_request) - 1,
     msgs_ip_check_request, (int)(sizeof msgs_ip_check_request / sizeof *msgs_ip_check_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1446,6 +1518,7 @@ static const op_desc op_marketplace_analytics_sync_completed = {
     msgs_marketplace_analytics_sync_completed, (int)(sizeof msgs_marketplace_analytics_sync_completed / sizeof *msgs_marketplace_analytics_sync_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1472,6 +1545,7 @@ static const msg_desc *const msgs_marketplace_analytics_sync_request[] = {
 static const op_desc op_marketplace_analytics_sync_request = {
     "marketplaceAnalyticsSyncRequest", "marketplace-analytics-sync-request", params_marketplace_analytics_sync_request, (int)(sizeof params_marketplace_analytics_sync_request / sizeof *params_marketplace_analytics_sync_request) - 1,
     msgs_marketplace_analytics_sync_request, (int)(sizeof msgs_marketplace_analytics_sync_request / sizeof *msgs_marketplace_analytics_sync_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1502,6 +1576,7 @@ static const op_desc op_marketplace_connection_sync_completed = {
     msgs_marketplace_connection_sync_completed, (int)(sizeof msgs_marketplace_connection_sync_completed / sizeof *msgs_marketplace_connection_sync_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1528,6 +1603,7 @@ static const msg_desc *const msgs_marketplace_connection_sync_request[] = {
 static const op_desc op_marketplace_connection_sync_request = {
     "marketplaceConnectionSyncRequest", "marketplace-connection-sync-request", params_marketplace_connection_sync_request, (int)(sizeof params_marketplace_connection_sync_request / sizeof *params_marketplace_connection_sync_request) - 1,
     msgs_marketplace_connection_sync_request, (int)(sizeof msgs_marketplace_connection_sync_request / sizeof *msgs_marketplace_connection_sync_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1558,6 +1634,7 @@ static const op_desc op_marketplace_credential_rotation_completed = {
     msgs_marketplace_credential_rotation_completed, (int)(sizeof msgs_marketplace_credential_rotation_completed / sizeof *msgs_marketplace_credential_rotation_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1584,6 +1661,7 @@ static const msg_desc *const msgs_marketplace_credential_rotation_request[] = {
 static const op_desc op_marketplace_credential_rotation_request = {
     "marketplaceCredentialRotationRequest", "marketplace-credential-rotation-request", params_marketplace_credential_rotation_request, (int)(sizeof params_marketplace_credential_rotation_request / sizeof *params_marketplace_credential_rotation_request) - 1,
     msgs_marketplace_credential_rotation_request, (int)(sizeof msgs_marketplace_credential_rotation_request / sizeof *msgs_marketplace_credential_rotation_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -1614,6 +1692,7 @@ static const op_desc op_marketplace_intelligence_completed = {
     msgs_marketplace_intelligence_completed, (int)(sizeof msgs_marketplace_intelligence_completed / sizeof *msgs_marketplace_intelligence_completed) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1640,6 +1719,7 @@ static const msg_desc *const msgs_marketplace_intelligence_event[] = {
 static const op_desc op_marketplace_intelligence_event = {
     "marketplaceIntelligenceEvent", "marketplace-intelligence-event", params_marketplace_intelligence_event, (int)(sizeof params_marketplace_intelligence_event / sizeof *params_marketplace_intelligence_event) - 1,
     msgs_marketplace_intelligence_event, (int)(sizeof msgs_marketplace_intelligence_event / sizeof *msgs_marketplace_intelligence_event) - 1,
+    "",
     "",
     "",
     ""};
@@ -1670,6 +1750,7 @@ static const op_desc op_marketplace_intelligence_request = {
     msgs_marketplace_intelligence_request, (int)(sizeof msgs_marketplace_intelligence_request / sizeof *msgs_marketplace_intelligence_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1696,6 +1777,7 @@ static const msg_desc *const msgs_marketplace_listing_description_generation_com
 static const op_desc op_marketplace_listing_description_generation_completed = {
     "marketplaceListingDescriptionGenerationCompleted", "marketplace-listing-description-generation-completed", params_marketplace_listing_description_generation_completed, (int)(sizeof params_marketplace_listing_description_generation_completed / sizeof *params_marketplace_listing_description_generation_completed) - 1,
     msgs_marketplace_listing_description_generation_completed, (int)(sizeof msgs_marketplace_listing_description_generation_completed / sizeof *msgs_marketplace_listing_description_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -1726,6 +1808,7 @@ static const op_desc op_marketplace_listing_description_generation_request = {
     msgs_marketplace_listing_description_generation_request, (int)(sizeof msgs_marketplace_listing_description_generation_request / sizeof *msgs_marketplace_listing_description_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1752,6 +1835,7 @@ static const msg_desc *const msgs_marketplace_listing_sync_completed[] = {
 static const op_desc op_marketplace_listing_sync_completed = {
     "marketplaceListingSyncCompleted", "marketplace-listing-sync-completed", params_marketplace_listing_sync_completed, (int)(sizeof params_marketplace_listing_sync_completed / sizeof *params_marketplace_listing_sync_completed) - 1,
     msgs_marketplace_listing_sync_completed, (int)(sizeof msgs_marketplace_listing_sync_completed / sizeof *msgs_marketplace_listing_sync_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -1782,6 +1866,7 @@ static const op_desc op_marketplace_listing_sync_request = {
     msgs_marketplace_listing_sync_request, (int)(sizeof msgs_marketplace_listing_sync_request / sizeof *msgs_marketplace_listing_sync_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1808,6 +1893,7 @@ static const msg_desc *const msgs_marketplace_listing_tags_generation_completed[
 static const op_desc op_marketplace_listing_tags_generation_completed = {
     "marketplaceListingTagsGenerationCompleted", "marketplace-listing-tags-generation-completed", params_marketplace_listing_tags_generation_completed, (int)(sizeof params_marketplace_listing_tags_generation_completed / sizeof *params_marketplace_listing_tags_generation_completed) - 1,
     msgs_marketplace_listing_tags_generation_completed, (int)(sizeof msgs_marketplace_listing_tags_generation_completed / sizeof *msgs_marketplace_listing_tags_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -1838,6 +1924,7 @@ static const op_desc op_marketplace_listing_tags_generation_request = {
     msgs_marketplace_listing_tags_generation_request, (int)(sizeof msgs_marketplace_listing_tags_generation_request / sizeof *msgs_marketplace_listing_tags_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1864,6 +1951,7 @@ static const msg_desc *const msgs_marketplace_listing_title_generation_completed
 static const op_desc op_marketplace_listing_title_generation_completed = {
     "marketplaceListingTitleGenerationCompleted", "marketplace-listing-title-generation-completed", params_marketplace_listing_title_generation_completed, (int)(sizeof params_marketplace_listing_title_generation_completed / sizeof *params_marketplace_listing_title_generation_completed) - 1,
     msgs_marketplace_listing_title_generation_completed, (int)(sizeof msgs_marketplace_listing_title_generation_completed / sizeof *msgs_marketplace_listing_title_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -1894,6 +1982,7 @@ static const op_desc op_marketplace_listing_title_generation_request = {
     msgs_marketplace_listing_title_generation_request, (int)(sizeof msgs_marketplace_listing_title_generation_request / sizeof *msgs_marketplace_listing_title_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1920,6 +2009,7 @@ static const msg_desc *const msgs_marketplace_listing_update_completed[] = {
 static const op_desc op_marketplace_listing_update_completed = {
     "marketplaceListingUpdateCompleted", "marketplace-listing-update-completed", params_marketplace_listing_update_completed, (int)(sizeof params_marketplace_listing_update_completed / sizeof *params_marketplace_listing_update_completed) - 1,
     msgs_marketplace_listing_update_completed, (int)(sizeof msgs_marketplace_listing_update_completed / sizeof *msgs_marketplace_listing_update_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -1950,6 +2040,7 @@ static const op_desc op_marketplace_listing_update_request = {
     msgs_marketplace_listing_update_request, (int)(sizeof msgs_marketplace_listing_update_request / sizeof *msgs_marketplace_listing_update_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -1976,6 +2067,7 @@ static const msg_desc *const msgs_marketplace_publish_listing_completed[] = {
 static const op_desc op_marketplace_publish_listing_completed = {
     "marketplacePublishListingCompleted", "marketplace-publish-listing-completed", params_marketplace_publish_listing_completed, (int)(sizeof params_marketplace_publish_listing_completed / sizeof *params_marketplace_publish_listing_completed) - 1,
     msgs_marketplace_publish_listing_completed, (int)(sizeof msgs_marketplace_publish_listing_completed / sizeof *msgs_marketplace_publish_listing_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2006,6 +2098,7 @@ static const op_desc op_marketplace_publish_listing_request = {
     msgs_marketplace_publish_listing_request, (int)(sizeof msgs_marketplace_publish_listing_request / sizeof *msgs_marketplace_publish_listing_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2032,6 +2125,7 @@ static const msg_desc *const msgs_media_batch_download_completed[] = {
 static const op_desc op_media_batch_download_completed = {
     "mediaBatchDownloadCompleted", "media-batch-download-completed", params_media_batch_download_completed, (int)(sizeof params_media_batch_download_completed / sizeof *params_media_batch_download_completed) - 1,
     msgs_media_batch_download_completed, (int)(sizeof msgs_media_batch_download_completed / sizeof *msgs_media_batch_download_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2062,6 +2156,7 @@ static const op_desc op_media_batch_download_request = {
     msgs_media_batch_download_request, (int)(sizeof msgs_media_batch_download_request / sizeof *msgs_media_batch_download_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2088,6 +2183,7 @@ static const msg_desc *const msgs_metamodel_metadata_generation_completed[] = {
 static const op_desc op_metamodel_metadata_generation_completed = {
     "metamodelMetadataGenerationCompleted", "metamodel-metadata-generation-completed", params_metamodel_metadata_generation_completed, (int)(sizeof params_metamodel_metadata_generation_completed / sizeof *params_metamodel_metadata_generation_completed) - 1,
     msgs_metamodel_metadata_generation_completed, (int)(sizeof msgs_metamodel_metadata_generation_completed / sizeof *msgs_metamodel_metadata_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2118,6 +2214,7 @@ static const op_desc op_metamodel_metadata_generation_request = {
     msgs_metamodel_metadata_generation_request, (int)(sizeof msgs_metamodel_metadata_generation_request / sizeof *msgs_metamodel_metadata_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2144,6 +2241,7 @@ static const msg_desc *const msgs_model_analytics_collection_request[] = {
 static const op_desc op_model_analytics_collection_request = {
     "modelAnalyticsCollectionRequest", "model-analytics-collection-request", params_model_analytics_collection_request, (int)(sizeof params_model_analytics_collection_request / sizeof *params_model_analytics_collection_request) - 1,
     msgs_model_analytics_collection_request, (int)(sizeof msgs_model_analytics_collection_request / sizeof *msgs_model_analytics_collection_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -2174,6 +2272,7 @@ static const op_desc op_model_discovery_folder_processed_event = {
     msgs_model_discovery_folder_processed_event, (int)(sizeof msgs_model_discovery_folder_processed_event / sizeof *msgs_model_discovery_folder_processed_event) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2200,6 +2299,7 @@ static const msg_desc *const msgs_model_discovery_scan_found_event[] = {
 static const op_desc op_model_discovery_scan_found_event = {
     "modelDiscoveryScanFoundEvent", "model-discovery-scan-found-event", params_model_discovery_scan_found_event, (int)(sizeof params_model_discovery_scan_found_event / sizeof *params_model_discovery_scan_found_event) - 1,
     msgs_model_discovery_scan_found_event, (int)(sizeof msgs_model_discovery_scan_found_event / sizeof *msgs_model_discovery_scan_found_event) - 1,
+    "",
     "",
     "",
     ""};
@@ -2230,6 +2330,7 @@ static const op_desc op_model_discovery_scan_progress_event = {
     msgs_model_discovery_scan_progress_event, (int)(sizeof msgs_model_discovery_scan_progress_event / sizeof *msgs_model_discovery_scan_progress_event) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2256,6 +2357,7 @@ static const msg_desc *const msgs_model_discovery_scan_request[] = {
 static const op_desc op_model_discovery_scan_request = {
     "modelDiscoveryScanRequest", "model-discovery-scan-request", params_model_discovery_scan_request, (int)(sizeof params_model_discovery_scan_request / sizeof *params_model_discovery_scan_request) - 1,
     msgs_model_discovery_scan_request, (int)(sizeof msgs_model_discovery_scan_request / sizeof *msgs_model_discovery_scan_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -2286,6 +2388,7 @@ static const op_desc op_model_finder_index_request = {
     msgs_model_finder_index_request, (int)(sizeof msgs_model_finder_index_request / sizeof *msgs_model_finder_index_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2312,6 +2415,7 @@ static const msg_desc *const msgs_model_finder_response[] = {
 static const op_desc op_model_finder_response = {
     "modelFinderResponse", "model-finder-response", params_model_finder_response, (int)(sizeof params_model_finder_response / sizeof *params_model_finder_response) - 1,
     msgs_model_finder_response, (int)(sizeof msgs_model_finder_response / sizeof *msgs_model_finder_response) - 1,
+    "",
     "",
     "",
     ""};
@@ -2342,6 +2446,7 @@ static const op_desc op_model_finder_search_request = {
     msgs_model_finder_search_request, (int)(sizeof msgs_model_finder_search_request / sizeof *msgs_model_finder_search_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2368,6 +2473,7 @@ static const msg_desc *const msgs_model_metadata_generation_completed[] = {
 static const op_desc op_model_metadata_generation_completed = {
     "modelMetadataGenerationCompleted", "model-metadata-generation-completed", params_model_metadata_generation_completed, (int)(sizeof params_model_metadata_generation_completed / sizeof *params_model_metadata_generation_completed) - 1,
     msgs_model_metadata_generation_completed, (int)(sizeof msgs_model_metadata_generation_completed / sizeof *msgs_model_metadata_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2398,6 +2504,7 @@ static const op_desc op_model_metadata_generation_request = {
     msgs_model_metadata_generation_request, (int)(sizeof msgs_model_metadata_generation_request / sizeof *msgs_model_metadata_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2424,6 +2531,7 @@ static const msg_desc *const msgs_model_metamodel_detection_found[] = {
 static const op_desc op_model_metamodel_detection_found = {
     "modelMetamodelDetectionFound", "model-metamodel-detection-found", params_model_metamodel_detection_found, (int)(sizeof params_model_metamodel_detection_found / sizeof *params_model_metamodel_detection_found) - 1,
     msgs_model_metamodel_detection_found, (int)(sizeof msgs_model_metamodel_detection_found / sizeof *msgs_model_metamodel_detection_found) - 1,
+    "",
     "",
     "",
     ""};
@@ -2454,6 +2562,7 @@ static const op_desc op_model_metamodel_detection_request = {
     msgs_model_metamodel_detection_request, (int)(sizeof msgs_model_metamodel_detection_request / sizeof *msgs_model_metamodel_detection_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2480,6 +2589,7 @@ static const msg_desc *const msgs_model_print_analysis_completed[] = {
 static const op_desc op_model_print_analysis_completed = {
     "modelPrintAnalysisCompleted", "model-print-analysis-completed", params_model_print_analysis_completed, (int)(sizeof params_model_print_analysis_completed / sizeof *params_model_print_analysis_completed) - 1,
     msgs_model_print_analysis_completed, (int)(sizeof msgs_model_print_analysis_completed / sizeof *msgs_model_print_analysis_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2510,6 +2620,7 @@ static const op_desc op_model_print_analysis_request = {
     msgs_model_print_analysis_request, (int)(sizeof msgs_model_print_analysis_request / sizeof *msgs_model_print_analysis_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2536,6 +2647,7 @@ static const msg_desc *const msgs_model_sellability_analysis_completed[] = {
 static const op_desc op_model_sellability_analysis_completed = {
     "modelSellabilityAnalysisCompleted", "model-sellability-analysis-completed", params_model_sellability_analysis_completed, (int)(sizeof params_model_sellability_analysis_completed / sizeof *params_model_sellability_analysis_completed) - 1,
     msgs_model_sellability_analysis_completed, (int)(sizeof msgs_model_sellability_analysis_completed / sizeof *msgs_model_sellability_analysis_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2566,6 +2678,7 @@ static const op_desc op_model_sellability_analysis_request = {
     msgs_model_sellability_analysis_request, (int)(sizeof msgs_model_sellability_analysis_request / sizeof *msgs_model_sellability_analysis_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2592,6 +2705,7 @@ static const msg_desc *const msgs_model_semantic_analysis_completed[] = {
 static const op_desc op_model_semantic_analysis_completed = {
     "modelSemanticAnalysisCompleted", "model-semantic-analysis-completed", params_model_semantic_analysis_completed, (int)(sizeof params_model_semantic_analysis_completed / sizeof *params_model_semantic_analysis_completed) - 1,
     msgs_model_semantic_analysis_completed, (int)(sizeof msgs_model_semantic_analysis_completed / sizeof *msgs_model_semantic_analysis_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2622,6 +2736,7 @@ static const op_desc op_model_semantic_analysis_request = {
     msgs_model_semantic_analysis_request, (int)(sizeof msgs_model_semantic_analysis_request / sizeof *msgs_model_semantic_analysis_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2648,6 +2763,7 @@ static const msg_desc *const msgs_model_technical_metadata_completed[] = {
 static const op_desc op_model_technical_metadata_completed = {
     "modelTechnicalMetadataCompleted", "model-technical-metadata-completed", params_model_technical_metadata_completed, (int)(sizeof params_model_technical_metadata_completed / sizeof *params_model_technical_metadata_completed) - 1,
     msgs_model_technical_metadata_completed, (int)(sizeof msgs_model_technical_metadata_completed / sizeof *msgs_model_technical_metadata_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2678,6 +2794,7 @@ static const op_desc op_model_technical_metadata_request = {
     msgs_model_technical_metadata_request, (int)(sizeof msgs_model_technical_metadata_request / sizeof *msgs_model_technical_metadata_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2704,6 +2821,7 @@ static const msg_desc *const msgs_slicing_fdm_request[] = {
 static const op_desc op_slicing_fdm_request = {
     "slicingFdmRequest", "slicing-fdm-request", params_slicing_fdm_request, (int)(sizeof params_slicing_fdm_request / sizeof *params_slicing_fdm_request) - 1,
     msgs_slicing_fdm_request, (int)(sizeof msgs_slicing_fdm_request / sizeof *msgs_slicing_fdm_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -2734,6 +2852,7 @@ static const op_desc op_slicing_fdm_result = {
     msgs_slicing_fdm_result, (int)(sizeof msgs_slicing_fdm_result / sizeof *msgs_slicing_fdm_result) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2760,6 +2879,7 @@ static const msg_desc *const msgs_slicing_simulation_request[] = {
 static const op_desc op_slicing_simulation_request = {
     "slicingSimulationRequest", "slicing-simulation-request", params_slicing_simulation_request, (int)(sizeof params_slicing_simulation_request / sizeof *params_slicing_simulation_request) - 1,
     msgs_slicing_simulation_request, (int)(sizeof msgs_slicing_simulation_request / sizeof *msgs_slicing_simulation_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -2790,6 +2910,7 @@ static const op_desc op_slicing_simulation_result = {
     msgs_slicing_simulation_result, (int)(sizeof msgs_slicing_simulation_result / sizeof *msgs_slicing_simulation_result) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2816,6 +2937,7 @@ static const msg_desc *const msgs_slicing_sla_request[] = {
 static const op_desc op_slicing_sla_request = {
     "slicingSlaRequest", "slicing-sla-request", params_slicing_sla_request, (int)(sizeof params_slicing_sla_request / sizeof *params_slicing_sla_request) - 1,
     msgs_slicing_sla_request, (int)(sizeof msgs_slicing_sla_request / sizeof *msgs_slicing_sla_request) - 1,
+    "",
     "",
     "",
     ""};
@@ -2846,6 +2968,7 @@ static const op_desc op_slicing_sla_result = {
     msgs_slicing_sla_result, (int)(sizeof msgs_slicing_sla_result / sizeof *msgs_slicing_sla_result) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2872,6 +2995,7 @@ static const msg_desc *const msgs_texture_generation_completed[] = {
 static const op_desc op_texture_generation_completed = {
     "textureGenerationCompleted", "texture-generation-completed", params_texture_generation_completed, (int)(sizeof params_texture_generation_completed / sizeof *params_texture_generation_completed) - 1,
     msgs_texture_generation_completed, (int)(sizeof msgs_texture_generation_completed / sizeof *msgs_texture_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2902,6 +3026,7 @@ static const op_desc op_texture_generation_request = {
     msgs_texture_generation_request, (int)(sizeof msgs_texture_generation_request / sizeof *msgs_texture_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2928,6 +3053,7 @@ static const msg_desc *const msgs_thumbnail_generation_completed[] = {
 static const op_desc op_thumbnail_generation_completed = {
     "thumbnailGenerationCompleted", "thumbnail-generation-completed", params_thumbnail_generation_completed, (int)(sizeof params_thumbnail_generation_completed / sizeof *params_thumbnail_generation_completed) - 1,
     msgs_thumbnail_generation_completed, (int)(sizeof msgs_thumbnail_generation_completed / sizeof *msgs_thumbnail_generation_completed) - 1,
+    "",
     "",
     "",
     ""};
@@ -2958,6 +3084,7 @@ static const op_desc op_thumbnail_generation_request = {
     msgs_thumbnail_generation_request, (int)(sizeof msgs_thumbnail_generation_request / sizeof *msgs_thumbnail_generation_request) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -2984,6 +3111,7 @@ static const msg_desc *const msgs_user_engagement_event[] = {
 static const op_desc op_user_engagement_event = {
     "userEngagementEvent", "user-engagement-event", params_user_engagement_event, (int)(sizeof params_user_engagement_event / sizeof *params_user_engagement_event) - 1,
     msgs_user_engagement_event, (int)(sizeof msgs_user_engagement_event / sizeof *msgs_user_engagement_event) - 1,
+    "",
     "",
     "",
     ""};
@@ -3014,6 +3142,7 @@ static const op_desc op_worker_analytics_event = {
     msgs_worker_analytics_event, (int)(sizeof msgs_worker_analytics_event / sizeof *msgs_worker_analytics_event) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -3040,6 +3169,7 @@ static const msg_desc *const msgs_worker_metrics_enriched_event[] = {
 static const op_desc op_worker_metrics_enriched_event = {
     "workerMetricsEnrichedEvent", "worker-metrics-enriched-event", params_worker_metrics_enriched_event, (int)(sizeof params_worker_metrics_enriched_event / sizeof *params_worker_metrics_enriched_event) - 1,
     msgs_worker_metrics_enriched_event, (int)(sizeof msgs_worker_metrics_enriched_event / sizeof *msgs_worker_metrics_enriched_event) - 1,
+    "",
     "",
     "",
     ""};

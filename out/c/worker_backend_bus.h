@@ -53,6 +53,7 @@ typedef struct worker_backend_publish_options {
     bool retain;        /**< MQTT retain */
     const char *key;    /**< Kafka record key, or NULL */
     int partition;      /**< Kafka partition, or -1 for the partitioner's choice */
+    const char *method; /**< HTTP method (the operation's http binding), or NULL: POST */
 } worker_backend_publish_options;
 
 /** Per-subscription settings from the operation's bindings. */
@@ -89,6 +90,14 @@ typedef struct worker_backend_transport {
     bool (*poll)(void *self, int timeout_ms, worker_backend_error *err);
     /** Disconnects and frees the adapter (`self`). */
     void (*close)(void *self);
+    /** Optional (NULL for brokers): a protocol whose answer is the reply
+     * (plain HTTP). Sends like publish and returns the answer's body in
+     * *answer (malloc'd, NUL-terminated; the caller frees it) and its length;
+     * a request/reply operation then decodes and validates it as the reply
+     * instead of awaiting one on the reply channel. */
+    bool (*request)(void *self, const char *address, const void *data, size_t len,
+                    const worker_backend_header *headers, size_t nheaders,
+                    const worker_backend_publish_options *opts, char **answer, size_t *answer_len, worker_backend_error *err);
 } worker_backend_transport;
 
 /* ---- servers and configuration ------------------------------------------ */
@@ -121,6 +130,14 @@ bool worker_backend_mqtt_transport(const worker_backend_server_config *cfg, work
  * `make KAFKA=1`. URL: kafka://host:port[,host:port...] (kafka-secure:// for TLS;
  * username/password give SASL PLAIN, or SCRAM with WORKER_BACKEND_SASL_MECHANISM). */
 bool worker_backend_kafka_transport(const worker_backend_server_config *cfg, worker_backend_transport *out, worker_backend_error *err);
+/** The plain HTTP bindings adapter (libcurl), built with `make HTTP=1`: a
+ * publish is one request (method from the operation's http binding, default
+ * POST; URL = server URL + address; headers as HTTP headers; JSON body); a
+ * non-2xx answer fails with WORKER_BACKEND_ERR_HTTP (http_status, response); a
+ * request/reply operation's reply is the answer's body. Subscribing fails
+ * (WORKER_BACKEND_ERR_CONFIG): HTTP cannot push messages to a client.
+ * URL: http://host[:port][/base] (https:// for TLS). */
+bool worker_backend_http_transport(const worker_backend_server_config *cfg, worker_backend_transport *out, worker_backend_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 

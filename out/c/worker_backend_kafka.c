@@ -429,7 +429,7 @@ bool worker_backend_kafka_transport(const worker_backend_server_config *cfg, wor
     k->id = dup_s(cfg->client_id ? cfg->client_id : "worker_backend");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (worker_backend_transport){k, WORKER_BACKEND_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (worker_backend_transport){k, WORKER_BACKEND_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

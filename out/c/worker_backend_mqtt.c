@@ -487,6 +487,6 @@ bool worker_backend_mqtt_transport(const worker_backend_server_config *cfg, work
             return fail(err, WORKER_BACKEND_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (worker_backend_transport){q, WORKER_BACKEND_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (worker_backend_transport){q, WORKER_BACKEND_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -327,7 +327,7 @@ int main(int argc, char **argv)
     mem *m = NULL;
     if (strcmp(kind, "mem") == 0) {
         m = calloc(1, sizeof *m);
-        t = (lights_roundtrip_transport){m, LIGHTS_ROUNDTRIP_ADDR_TOPIC, mem_connect, mem_publish, mem_subscribe, mem_poll, mem_close};
+        t = (lights_roundtrip_transport){m, LIGHTS_ROUNDTRIP_ADDR_TOPIC, mem_connect, mem_publish, mem_subscribe, mem_poll, mem_close, NULL};
     } else {
         lights_roundtrip_server_config cfg = {0};
         char buf[512];
@@ -358,7 +358,7 @@ int main(int argc, char **argv)
         static const char *const topics[] = {"lights.l-7.events", "lights.only.events", "lights.l-9.events",
                                              "lights-status-requests", "lights-status-replies"};
         for (int i = 0; i < 5; i++)
-            t.publish(t.self, topics[i], "{}", 2, NULL, 0, &(lights_roundtrip_publish_options){0, false, NULL, -1}, &err);
+            t.publish(t.self, topics[i], "{}", 2, NULL, 0, &(lights_roundtrip_publish_options){0, false, NULL, -1, NULL}, &err);
         lights_roundtrip_error_clear(&err);
     }
     seen all = {0}, only = {0};
@@ -432,19 +432,19 @@ int main(int argc, char **argv)
     int delivered = all.measured + all.alarms, errors = all.errors;
     const char *topic = strcmp(kind, "kafka") == 0 ? "lights.l-9.events" : "lights/l-9/events";
     static const char invalid[] = "{\"id\":-5,\"lumens\":1}";
-    t.publish(t.self, topic, invalid, strlen(invalid), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1}, &err);
+    t.publish(t.self, topic, invalid, strlen(invalid), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.errors, errors + 1);
     check(all.invalid == 1 && all.measured + all.alarms == delivered, "invalid_message_should_be_reported_not_delivered",
           all.last_error);
     static const char notjson[] = "{\"id\":";
-    t.publish(t.self, topic, notjson, strlen(notjson), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1}, &err);
+    t.publish(t.self, topic, notjson, strlen(notjson), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.json_errors, 1);
     check(all.json_errors == 1 && all.measured + all.alarms == delivered, "undecodable_message_should_be_reported",
           all.last_error);
     static const char good[] = "{\"id\":1,\"lumens\":1}";
     lights_roundtrip_header badh = {"x-count", "\"many\"", 6};
     errors = all.invalid;
-    t.publish(t.self, topic, good, strlen(good), &badh, 1, &(lights_roundtrip_publish_options){1, false, NULL, -1}, &err);
+    t.publish(t.self, topic, good, strlen(good), &badh, 1, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.invalid, errors + 1);
     check(all.invalid == errors + 1 && all.measured + all.alarms == delivered, "invalid_header_should_be_reported",
           all.last_error);

@@ -13,6 +13,7 @@ import type { AddressPart, AddressPattern, PublishOptions, Subscription, Transpo
 import { MqttTransport } from './mqtt-transport.js';
 import { KafkaTransport } from './kafka-transport.js';
 import { WsTransport } from './ws-transport.js';
+import { HttpTransport, ReplyError } from './http-transport.js';
 
 /** Environment variables WorkerClientOperations.fromEnv() reads. */
 export const ENV_SERVER_URL = 'WORKER_BACKEND_SERVER_URL';
@@ -852,6 +853,7 @@ interface OperationInfo {
   mqttQos: string | null;
   mqttRetain: string | null;
   kafkaGroupId: string | null;
+  httpMethod: string | null;
   replyChannel: string | null;
   replyMessages: string[];
 }
@@ -863,6 +865,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -872,6 +875,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -881,6 +885,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -890,6 +895,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -899,6 +905,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -908,6 +915,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -917,6 +925,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -926,6 +935,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -935,6 +945,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -944,6 +955,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -953,6 +965,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -962,6 +975,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -971,6 +985,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -980,6 +995,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -989,6 +1005,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -998,6 +1015,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1007,6 +1025,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1016,6 +1035,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1025,6 +1045,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1034,6 +1055,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1043,6 +1065,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1052,6 +1075,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1061,6 +1085,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1070,6 +1095,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1079,6 +1105,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1088,6 +1115,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1097,6 +1125,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1106,6 +1135,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1115,6 +1145,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1124,6 +1155,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1133,6 +1165,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1142,6 +1175,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1151,6 +1185,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1160,6 +1195,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1169,6 +1205,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1178,6 +1215,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1187,6 +1225,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1196,6 +1235,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1205,6 +1245,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1214,6 +1255,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1223,6 +1265,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1232,6 +1275,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1241,6 +1285,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1250,6 +1295,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1259,6 +1305,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1268,6 +1315,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1277,6 +1325,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1286,6 +1335,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1295,6 +1345,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1304,6 +1355,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1313,6 +1365,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1322,6 +1375,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1331,6 +1385,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1340,6 +1395,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1349,6 +1405,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1358,6 +1415,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1367,6 +1425,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1376,6 +1435,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1385,6 +1445,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1394,6 +1455,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1403,6 +1465,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1412,6 +1475,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1421,6 +1485,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1430,6 +1495,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1439,6 +1505,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1448,6 +1515,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1457,6 +1525,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1466,6 +1535,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1475,6 +1545,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1484,6 +1555,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -1715,6 +1787,13 @@ class Core {
    * request's id). Returns the correlation id the message carries.
    */
   async publish(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string, force = false): Promise<string | undefined> {
+    const m = this.prepare(opKey, channel, messages, payload, options, correlationId, force);
+    await this.transport.publish(m.address, m.bytes, m.headers, m.options);
+    return m.id;
+  }
+
+  /** What publish sends: validated, encoded, the address filled, the binding options. */
+  prepare(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string, force = false): { address: string; bytes: Uint8Array; headers: TransportHeaders; options: PublishOptions; id: string | undefined } {
     const op = OPERATIONS[opKey];
     let headers = (options.headers ?? {}) as Record<string, unknown>;
     let message = options.message;
@@ -1751,10 +1830,36 @@ class Core {
     if (bindingValue(op.mqttRetain) === true) publishOptions.retain = true;
     const key = info !== undefined ? bindingValue(info.kafkaKey) : undefined;
     if (typeof key === 'string' || typeof key === 'number') publishOptions.key = String(key);
+    const method = bindingValue(op.httpMethod);
+    if (typeof method === 'string') publishOptions.method = method.toUpperCase();
     const headerText: TransportHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) headerText[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    await this.transport.publish(address, encoder.encode(JSON.stringify(payload)), headerText, publishOptions);
-    return id;
+    return { address, bytes: encoder.encode(JSON.stringify(payload)), headers: headerText, options: publishOptions, id };
+  }
+
+  /** Request/reply where the answer is the reply (plain HTTP): the answer's body decoded and validated as a reply message (ReplyError otherwise). */
+  async requestDirect(opKey: string, payload: unknown, options: PublishArgs): Promise<never> {
+    const op = OPERATIONS[opKey];
+    const m = this.prepare(opKey, op.channel, op.messages, payload, options);
+    const request = this.transport.request as NonNullable<Transport['request']>;
+    const answer = await request.call(this.transport, m.address, m.bytes, m.headers, m.options);
+    const text = decoder.decode(answer.body);
+    let reply: unknown;
+    try {
+      reply = JSON.parse(text);
+    } catch (e) {
+      throw new ReplyError([{ path: '/', message: `the answer is not JSON: ${(e as Error).message}` }], text);
+    }
+    let first: ValidationProblem[] | null = null;
+    for (const name of op.replyMessages) {
+      const problems = this.validatePayloads ? validateMessage(name, reply) : [];
+      if (problems.length === 0) {
+        return { message: name, payload: reply, headers: answer.headers, parameters: options.parameters ?? {}, address: m.address } as never;
+      }
+      first ??= problems;
+    }
+    if (op.replyMessages.length === 0) return { message: '', payload: reply, headers: answer.headers, parameters: options.parameters ?? {}, address: m.address } as never;
+    throw new ReplyError(first ?? [], text);
   }
 
   /**
@@ -1864,6 +1969,7 @@ class Core {
 
   /** Sends the request and resolves with the first valid reply that carries its correlation id (TimeoutError after the timeout). */
   async request(opKey: string, payload: unknown, options: PublishArgs & { timeout?: number; replyParameters?: object } = {}): Promise<never> {
+    if (this.transport.request !== undefined) return this.requestDirect(opKey, payload, options);
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -1937,6 +2043,10 @@ export class WorkerClientOperations {
           transport = new KafkaTransport({ ...common, protocol, saslMechanism: options.saslMechanism ?? SASL_DEFAULT });
           break;
         default:
+          if (protocol === 'http' || protocol === 'https') {
+            transport = new HttpTransport({ ...common, protocol });
+            break;
+          }
           if (protocol !== 'ws' && protocol !== 'wss') {
             throw new ConfigError(`no adapter for protocol '${protocol}' in this package: pass your own transport (see README)`);
           }

@@ -487,6 +487,6 @@ bool accounts_mqtt_transport(const accounts_server_config *cfg, accounts_transpo
             return fail(err, ACCOUNTS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (accounts_transport){q, ACCOUNTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (accounts_transport){q, ACCOUNTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -487,6 +487,6 @@ bool invoices_mqtt_transport(const invoices_server_config *cfg, invoices_transpo
             return fail(err, INVOICES_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (invoices_transport){q, INVOICES_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (invoices_transport){q, INVOICES_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -82,6 +82,7 @@ typedef struct op_desc {
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
+    const char *http_method; /* HTTP binding method as written, or "" */
 } op_desc;
 
 typedef struct sub sub;
@@ -110,6 +111,9 @@ struct streetlights_bus {
     streetlights_transport t;
     sub *subs;
     awaiting *aw;
+    bool capture;       /* bus_send uses t.request and keeps the answer (HTTP request/reply) */
+    char *answer;
+    size_t answer_len;
 };
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -510,8 +514,12 @@ MAYBE_UNUSED static bool bus_send(streetlights_bus *b, const op_desc *op, const 
     /* The Kafka key: the message binding's key schema's const, default or
      * first enum value; none otherwise. */
     char *key = binding_string(m->kafka_key);
-    streetlights_publish_options po = {parse_int(op->qos, 0), op->retain && strcmp(op->retain, "true") == 0, key, -1};
-    ok = b->t.publish(b->t.self, addr, text, strlen(text), hs, nh, &po, err);
+    streetlights_publish_options po = {parse_int(op->qos, 0), op->retain && strcmp(op->retain, "true") == 0, key, -1,
+                                   *op->http_method ? op->http_method : NULL};
+    if (b->capture && b->t.request)
+        ok = b->t.request(b->t.self, addr, text, strlen(text), hs, nh, &po, &b->answer, &b->answer_len, err);
+    else
+        ok = b->t.publish(b->t.self, addr, text, strlen(text), hs, nh, &po, err);
     free(key);
 done:
     for (size_t i = 0; hvals && i < nh; i++)
@@ -688,6 +696,55 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Request/reply over a transport whose answer is the reply (plain HTTP): the
+ * answer's body, decoded and validated against the reply's messages (the
+ * first that accepts it). Not JSON: _ERR_RESPONSE_JSON; fits none:
+ * _ERR_RESPONSE_SCHEMA with the violations against the first; the body is in
+ * err->response either way. */
+MAYBE_UNUSED static bool bus_request_direct(streetlights_bus *b, const op_desc *op, const char *const *values,
+                                            const msg_desc *m, const void *payload, const void *headers,
+                                            const op_desc *rop, streetlights_reply *out, streetlights_error *err)
+{
+    b->capture = true;
+    bool ok = bus_send(b, op, values, m, payload, headers, NULL, err);
+    b->capture = false;
+    char *body = b->answer;
+    size_t len = b->answer_len;
+    b->answer = NULL;
+    b->answer_len = 0;
+    if (!ok) {
+        free(body);
+        return false;
+    }
+    cJSON *json = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const msg_desc *md = NULL;
+    for (int i = 0; json && i < rop->nmsgs && !md; i++)
+        if (streetlights_message_validate(rop->msgs[i]->type, json, NULL))
+            md = rop->msgs[i];
+    if (!json) {
+        fail(err, STREETLIGHTS_ERR_RESPONSE_JSON, "%s: the answer is not JSON", op->id);
+    } else if (!md && rop->nmsgs > 0) {
+        if (streetlights_message_validate(rop->msgs[0]->type, json, err))
+            fail(err, STREETLIGHTS_ERR_RESPONSE_SCHEMA, "%s: the answer fits none of the reply's messages", op->id);
+        else if (err)
+            err->kind = STREETLIGHTS_ERR_RESPONSE_SCHEMA;
+    } else if (md) {
+        out->type = md->type;
+        out->desc = md;
+        out->payload = streetlights_message_from_json(md->type, json, err);
+    }
+    ok = md && out->payload;
+    if (!ok && err && !err->kind)
+        fail(err, STREETLIGHTS_ERR_RESPONSE_SCHEMA, "%s: the reply names no message", op->id);
+    if (!ok && err && body && !err->response) {
+        err->response = body;
+        body = NULL;
+    }
+    cJSON_Delete(json);
+    free(body);
+    return ok;
+}
+
 MAYBE_UNUSED static bool bus_request(streetlights_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
                                      const void *payload, const void *headers, const op_desc *rop, int timeout_ms,
                                      streetlights_reply *out, streetlights_error *err)
@@ -695,6 +752,8 @@ MAYBE_UNUSED static bool bus_request(streetlights_bus *b, const op_desc *op, con
     if (!b || !out)
         return fail(err, STREETLIGHTS_ERR_CONFIG, "%s: no bus or no reply record", op->id);
     memset(out, 0, sizeof *out);
+    if (b->t.request)
+        return bus_request_direct(b, op, values, m, payload, headers, rop, out, err);
     if (!*rop->address)
         return fail(err, STREETLIGHTS_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", op->id);
     /* The reply subscription is made once and kept. */
@@ -833,7 +892,8 @@ static const server_def servers[] = {
 
 static bool has_adapter(const char *protocol)
 {
-    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", NULL};
+    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure",
+                                        "http", "https", NULL};
     for (int i = 0; known[i]; i++)
         if (strcmp(protocol, known[i]) == 0)
             return true;
@@ -907,6 +967,7 @@ static const op_desc op_on_light_measured = {
     msgs_on_light_measured, (int)(sizeof msgs_on_light_measured / sizeof *msgs_on_light_measured) - 1,
     "",
     "",
+    "",
     ""};
 
 
@@ -933,6 +994,7 @@ static const msg_desc *const msgs_turn_on[] = {
 static const op_desc op_turn_on = {
     "turnOn", "light/turn-on", params_turn_on, (int)(sizeof params_turn_on / sizeof *params_turn_on) - 1,
     msgs_turn_on, (int)(sizeof msgs_turn_on / sizeof *msgs_turn_on) - 1,
+    "",
     "",
     "",
     ""};

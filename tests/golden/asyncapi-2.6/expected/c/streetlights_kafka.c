@@ -429,7 +429,7 @@ bool streetlights_kafka_transport(const streetlights_server_config *cfg, streetl
     k->id = dup_s(cfg->client_id ? cfg->client_id : "streetlights");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (streetlights_transport){k, STREETLIGHTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (streetlights_transport){k, STREETLIGHTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

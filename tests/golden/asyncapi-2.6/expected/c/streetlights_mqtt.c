@@ -487,6 +487,6 @@ bool streetlights_mqtt_transport(const streetlights_server_config *cfg, streetli
             return fail(err, STREETLIGHTS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (streetlights_transport){q, STREETLIGHTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (streetlights_transport){q, STREETLIGHTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool robot_fleet_kafka_transport(const robot_fleet_server_config *cfg, robot_fle
     k->id = dup_s(cfg->client_id ? cfg->client_id : "robot_fleet");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (robot_fleet_transport){k, ROBOT_FLEET_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (robot_fleet_transport){k, ROBOT_FLEET_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool robot_fleet_mqtt_transport(const robot_fleet_server_config *cfg, robot_flee
             return fail(err, ROBOT_FLEET_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (robot_fleet_transport){q, ROBOT_FLEET_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (robot_fleet_transport){q, ROBOT_FLEET_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool avro_orders_kafka_transport(const avro_orders_server_config *cfg, avro_orde
     k->id = dup_s(cfg->client_id ? cfg->client_id : "avro_orders");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (avro_orders_transport){k, AVRO_ORDERS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (avro_orders_transport){k, AVRO_ORDERS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

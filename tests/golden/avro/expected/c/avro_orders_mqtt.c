@@ -487,6 +487,6 @@ bool avro_orders_mqtt_transport(const avro_orders_server_config *cfg, avro_order
             return fail(err, AVRO_ORDERS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (avro_orders_transport){q, AVRO_ORDERS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (avro_orders_transport){q, AVRO_ORDERS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool clash_names_kafka_transport(const clash_names_server_config *cfg, clash_nam
     k->id = dup_s(cfg->client_id ? cfg->client_id : "clash_names");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (clash_names_transport){k, CLASH_NAMES_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (clash_names_transport){k, CLASH_NAMES_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool clash_names_mqtt_transport(const clash_names_server_config *cfg, clash_name
             return fail(err, CLASH_NAMES_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (clash_names_transport){q, CLASH_NAMES_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (clash_names_transport){q, CLASH_NAMES_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

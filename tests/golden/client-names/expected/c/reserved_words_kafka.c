@@ -429,7 +429,7 @@ bool reserved_words_kafka_transport(const reserved_words_server_config *cfg, res
     k->id = dup_s(cfg->client_id ? cfg->client_id : "reserved_words");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (reserved_words_transport){k, RESERVED_WORDS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (reserved_words_transport){k, RESERVED_WORDS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool reserved_words_mqtt_transport(const reserved_words_server_config *cfg, rese
             return fail(err, RESERVED_WORDS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (reserved_words_transport){q, RESERVED_WORDS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (reserved_words_transport){q, RESERVED_WORDS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

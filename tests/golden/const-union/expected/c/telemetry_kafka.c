@@ -429,7 +429,7 @@ bool telemetry_kafka_transport(const telemetry_server_config *cfg, telemetry_tra
     k->id = dup_s(cfg->client_id ? cfg->client_id : "telemetry");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (telemetry_transport){k, TELEMETRY_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (telemetry_transport){k, TELEMETRY_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

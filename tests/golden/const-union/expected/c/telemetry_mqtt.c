@@ -487,6 +487,6 @@ bool telemetry_mqtt_transport(const telemetry_server_config *cfg, telemetry_tran
             return fail(err, TELEMETRY_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (telemetry_transport){q, TELEMETRY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (telemetry_transport){q, TELEMETRY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -487,6 +487,6 @@ bool legacy_mqtt_transport(const legacy_server_config *cfg, legacy_transport *ou
             return fail(err, LEGACY_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (legacy_transport){q, LEGACY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (legacy_transport){q, LEGACY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool tickets_kafka_transport(const tickets_server_config *cfg, tickets_transport
     k->id = dup_s(cfg->client_id ? cfg->client_id : "tickets");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (tickets_transport){k, TICKETS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (tickets_transport){k, TICKETS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

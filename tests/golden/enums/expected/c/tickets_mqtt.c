@@ -487,6 +487,6 @@ bool tickets_mqtt_transport(const tickets_server_config *cfg, tickets_transport 
             return fail(err, TICKETS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (tickets_transport){q, TICKETS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (tickets_transport){q, TICKETS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

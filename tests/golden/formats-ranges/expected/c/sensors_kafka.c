@@ -429,7 +429,7 @@ bool sensors_kafka_transport(const sensors_server_config *cfg, sensors_transport
     k->id = dup_s(cfg->client_id ? cfg->client_id : "sensors");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (sensors_transport){k, SENSORS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (sensors_transport){k, SENSORS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool sensors_mqtt_transport(const sensors_server_config *cfg, sensors_transport 
             return fail(err, SENSORS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (sensors_transport){q, SENSORS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (sensors_transport){q, SENSORS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

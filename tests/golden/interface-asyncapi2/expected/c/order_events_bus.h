@@ -53,6 +53,7 @@ typedef struct order_events_publish_options {
     bool retain;        /**< MQTT retain */
     const char *key;    /**< Kafka record key, or NULL */
     int partition;      /**< Kafka partition, or -1 for the partitioner's choice */
+    const char *method; /**< HTTP method (the operation's http binding), or NULL: POST */
 } order_events_publish_options;
 
 /** Per-subscription settings from the operation's bindings. */
@@ -89,6 +90,14 @@ typedef struct order_events_transport {
     bool (*poll)(void *self, int timeout_ms, order_events_error *err);
     /** Disconnects and frees the adapter (`self`). */
     void (*close)(void *self);
+    /** Optional (NULL for brokers): a protocol whose answer is the reply
+     * (plain HTTP). Sends like publish and returns the answer's body in
+     * *answer (malloc'd, NUL-terminated; the caller frees it) and its length;
+     * a request/reply operation then decodes and validates it as the reply
+     * instead of awaiting one on the reply channel. */
+    bool (*request)(void *self, const char *address, const void *data, size_t len,
+                    const order_events_header *headers, size_t nheaders,
+                    const order_events_publish_options *opts, char **answer, size_t *answer_len, order_events_error *err);
 } order_events_transport;
 
 /* ---- servers and configuration ------------------------------------------ */
@@ -121,6 +130,14 @@ bool order_events_mqtt_transport(const order_events_server_config *cfg, order_ev
  * `make KAFKA=1`. URL: kafka://host:port[,host:port...] (kafka-secure:// for TLS;
  * username/password give SASL PLAIN, or SCRAM with ORDER_EVENTS_SASL_MECHANISM). */
 bool order_events_kafka_transport(const order_events_server_config *cfg, order_events_transport *out, order_events_error *err);
+/** The plain HTTP bindings adapter (libcurl), built with `make HTTP=1`: a
+ * publish is one request (method from the operation's http binding, default
+ * POST; URL = server URL + address; headers as HTTP headers; JSON body); a
+ * non-2xx answer fails with ORDER_EVENTS_ERR_HTTP (http_status, response); a
+ * request/reply operation's reply is the answer's body. Subscribing fails
+ * (ORDER_EVENTS_ERR_CONFIG): HTTP cannot push messages to a client.
+ * URL: http://host[:port][/base] (https:// for TLS). */
+bool order_events_http_transport(const order_events_server_config *cfg, order_events_transport *out, order_events_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 

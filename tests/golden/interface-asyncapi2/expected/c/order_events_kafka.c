@@ -429,7 +429,7 @@ bool order_events_kafka_transport(const order_events_server_config *cfg, order_e
     k->id = dup_s(cfg->client_id ? cfg->client_id : "order_events");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (order_events_transport){k, ORDER_EVENTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (order_events_transport){k, ORDER_EVENTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool order_events_mqtt_transport(const order_events_server_config *cfg, order_ev
             return fail(err, ORDER_EVENTS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (order_events_transport){q, ORDER_EVENTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (order_events_transport){q, ORDER_EVENTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool lamp_control_kafka_transport(const lamp_control_server_config *cfg, lamp_co
     k->id = dup_s(cfg->client_id ? cfg->client_id : "lamp_control");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (lamp_control_transport){k, LAMP_CONTROL_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (lamp_control_transport){k, LAMP_CONTROL_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

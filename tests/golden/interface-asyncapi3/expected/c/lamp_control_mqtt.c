@@ -487,6 +487,6 @@ bool lamp_control_mqtt_transport(const lamp_control_server_config *cfg, lamp_con
             return fail(err, LAMP_CONTROL_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (lamp_control_transport){q, LAMP_CONTROL_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (lamp_control_transport){q, LAMP_CONTROL_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool weather_report_kafka_transport(const weather_report_server_config *cfg, wea
     k->id = dup_s(cfg->client_id ? cfg->client_id : "weather_report");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (weather_report_transport){k, WEATHER_REPORT_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (weather_report_transport){k, WEATHER_REPORT_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

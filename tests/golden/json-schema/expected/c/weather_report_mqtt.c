@@ -487,6 +487,6 @@ bool weather_report_mqtt_transport(const weather_report_server_config *cfg, weat
             return fail(err, WEATHER_REPORT_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (weather_report_transport){q, WEATHER_REPORT_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (weather_report_transport){q, WEATHER_REPORT_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool meter_readings_kafka_transport(const meter_readings_server_config *cfg, met
     k->id = dup_s(cfg->client_id ? cfg->client_id : "meter_readings");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (meter_readings_transport){k, METER_READINGS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (meter_readings_transport){k, METER_READINGS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool meter_readings_mqtt_transport(const meter_readings_server_config *cfg, mete
             return fail(err, METER_READINGS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (meter_readings_transport){q, METER_READINGS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (meter_readings_transport){q, METER_READINGS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool inventory_kafka_transport(const inventory_server_config *cfg, inventory_tra
     k->id = dup_s(cfg->client_id ? cfg->client_id : "inventory");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (inventory_transport){k, INVENTORY_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (inventory_transport){k, INVENTORY_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool inventory_mqtt_transport(const inventory_server_config *cfg, inventory_tran
             return fail(err, INVENTORY_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (inventory_transport){q, INVENTORY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (inventory_transport){q, INVENTORY_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

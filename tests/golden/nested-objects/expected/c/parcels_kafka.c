@@ -429,7 +429,7 @@ bool parcels_kafka_transport(const parcels_server_config *cfg, parcels_transport
     k->id = dup_s(cfg->client_id ? cfg->client_id : "parcels");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (parcels_transport){k, PARCELS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (parcels_transport){k, PARCELS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

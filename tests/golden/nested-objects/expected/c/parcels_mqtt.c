@@ -487,6 +487,6 @@ bool parcels_mqtt_transport(const parcels_server_config *cfg, parcels_transport 
             return fail(err, PARCELS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (parcels_transport){q, PARCELS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (parcels_transport){q, PARCELS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

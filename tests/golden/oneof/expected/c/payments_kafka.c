@@ -429,7 +429,7 @@ bool payments_kafka_transport(const payments_server_config *cfg, payments_transp
     k->id = dup_s(cfg->client_id ? cfg->client_id : "payments");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (payments_transport){k, PAYMENTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (payments_transport){k, PAYMENTS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

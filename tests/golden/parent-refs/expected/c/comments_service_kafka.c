@@ -429,7 +429,7 @@ bool comments_service_kafka_transport(const comments_service_server_config *cfg,
     k->id = dup_s(cfg->client_id ? cfg->client_id : "comments_service");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (comments_service_transport){k, COMMENTS_SERVICE_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (comments_service_transport){k, COMMENTS_SERVICE_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool comments_service_mqtt_transport(const comments_service_server_config *cfg, 
             return fail(err, COMMENTS_SERVICE_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (comments_service_transport){q, COMMENTS_SERVICE_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (comments_service_transport){q, COMMENTS_SERVICE_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool folder_tree_kafka_transport(const folder_tree_server_config *cfg, folder_tr
     k->id = dup_s(cfg->client_id ? cfg->client_id : "folder_tree");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (folder_tree_transport){k, FOLDER_TREE_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (folder_tree_transport){k, FOLDER_TREE_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

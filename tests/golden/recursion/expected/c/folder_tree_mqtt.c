@@ -487,6 +487,6 @@ bool folder_tree_mqtt_transport(const folder_tree_server_config *cfg, folder_tre
             return fail(err, FOLDER_TREE_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (folder_tree_transport){q, FOLDER_TREE_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (folder_tree_transport){q, FOLDER_TREE_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -53,6 +53,7 @@ typedef struct payments_publish_options {
     bool retain;        /**< MQTT retain */
     const char *key;    /**< Kafka record key, or NULL */
     int partition;      /**< Kafka partition, or -1 for the partitioner's choice */
+    const char *method; /**< HTTP method (the operation's http binding), or NULL: POST */
 } payments_publish_options;
 
 /** Per-subscription settings from the operation's bindings. */
@@ -89,6 +90,14 @@ typedef struct payments_transport {
     bool (*poll)(void *self, int timeout_ms, payments_error *err);
     /** Disconnects and frees the adapter (`self`). */
     void (*close)(void *self);
+    /** Optional (NULL for brokers): a protocol whose answer is the reply
+     * (plain HTTP). Sends like publish and returns the answer's body in
+     * *answer (malloc'd, NUL-terminated; the caller frees it) and its length;
+     * a request/reply operation then decodes and validates it as the reply
+     * instead of awaiting one on the reply channel. */
+    bool (*request)(void *self, const char *address, const void *data, size_t len,
+                    const payments_header *headers, size_t nheaders,
+                    const payments_publish_options *opts, char **answer, size_t *answer_len, payments_error *err);
 } payments_transport;
 
 /* ---- servers and configuration ------------------------------------------ */
@@ -121,6 +130,14 @@ bool payments_mqtt_transport(const payments_server_config *cfg, payments_transpo
  * `make KAFKA=1`. URL: kafka://host:port[,host:port...] (kafka-secure:// for TLS;
  * username/password give SASL PLAIN, or SCRAM with PAYMENTS_SASL_MECHANISM). */
 bool payments_kafka_transport(const payments_server_config *cfg, payments_transport *out, payments_error *err);
+/** The plain HTTP bindings adapter (libcurl), built with `make HTTP=1`: a
+ * publish is one request (method from the operation's http binding, default
+ * POST; URL = server URL + address; headers as HTTP headers; JSON body); a
+ * non-2xx answer fails with PAYMENTS_ERR_HTTP (http_status, response); a
+ * request/reply operation's reply is the answer's body. Subscribing fails
+ * (PAYMENTS_ERR_CONFIG): HTTP cannot push messages to a client.
+ * URL: http://host[:port][/base] (https:// for TLS). */
+bool payments_http_transport(const payments_server_config *cfg, payments_transport *out, payments_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 

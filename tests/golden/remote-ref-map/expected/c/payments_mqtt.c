@@ -487,6 +487,6 @@ bool payments_mqtt_transport(const payments_server_config *cfg, payments_transpo
             return fail(err, PAYMENTS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (payments_transport){q, PAYMENTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (payments_transport){q, PAYMENTS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

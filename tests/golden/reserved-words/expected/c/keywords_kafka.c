@@ -429,7 +429,7 @@ bool keywords_kafka_transport(const keywords_server_config *cfg, keywords_transp
     k->id = dup_s(cfg->client_id ? cfg->client_id : "keywords");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (keywords_transport){k, KEYWORDS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (keywords_transport){k, KEYWORDS_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

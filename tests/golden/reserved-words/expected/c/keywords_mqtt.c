@@ -487,6 +487,6 @@ bool keywords_mqtt_transport(const keywords_server_config *cfg, keywords_transpo
             return fail(err, KEYWORDS_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (keywords_transport){q, KEYWORDS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (keywords_transport){q, KEYWORDS_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool shop_kafka_transport(const shop_server_config *cfg, shop_transport *out, sh
     k->id = dup_s(cfg->client_id ? cfg->client_id : "shop");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (shop_transport){k, SHOP_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (shop_transport){k, SHOP_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

@@ -487,6 +487,6 @@ bool shop_mqtt_transport(const shop_server_config *cfg, shop_transport *out, sho
             return fail(err, SHOP_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (shop_transport){q, SHOP_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (shop_transport){q, SHOP_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

@@ -429,7 +429,7 @@ bool split_shop_kafka_transport(const split_shop_server_config *cfg, split_shop_
     k->id = dup_s(cfg->client_id ? cfg->client_id : "split_shop");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (split_shop_transport){k, SPLIT_SHOP_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (split_shop_transport){k, SPLIT_SHOP_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

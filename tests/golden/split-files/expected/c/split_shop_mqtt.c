@@ -487,6 +487,6 @@ bool split_shop_mqtt_transport(const split_shop_server_config *cfg, split_shop_t
             return fail(err, SPLIT_SHOP_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (split_shop_transport){q, SPLIT_SHOP_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (split_shop_transport){q, SPLIT_SHOP_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

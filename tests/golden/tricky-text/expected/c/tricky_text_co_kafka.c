@@ -429,7 +429,7 @@ bool tricky_text_co_kafka_transport(const tricky_text_co_server_config *cfg, tri
     k->id = dup_s(cfg->client_id ? cfg->client_id : "tricky_text_co");
     k->tls = tls;
     k->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
-    *out = (tricky_text_co_transport){k, TRICKY_TEXT_CO_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close};
+    *out = (tricky_text_co_transport){k, TRICKY_TEXT_CO_ADDR_KAFKA, kt_connect, kt_publish, kt_subscribe, kt_poll, kt_close, NULL};
     /* k is the transport's self from here on, freed by kt_close. */
     // cppcheck-suppress memleak
     return true;

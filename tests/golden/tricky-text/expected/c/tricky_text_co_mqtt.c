@@ -487,6 +487,6 @@ bool tricky_text_co_mqtt_transport(const tricky_text_co_server_config *cfg, tric
             return fail(err, TRICKY_TEXT_CO_ERR_CONFIG, "mqtt: TLS: %s", mosquitto_strerror(rc));
         }
     }
-    *out = (tricky_text_co_transport){q, TRICKY_TEXT_CO_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close};
+    *out = (tricky_text_co_transport){q, TRICKY_TEXT_CO_ADDR_TOPIC, mq_connect, mq_publish, mq_subscribe, mq_poll, mq_close, NULL};
     return true;
 }

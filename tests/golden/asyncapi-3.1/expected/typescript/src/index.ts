@@ -10,6 +10,8 @@ export { KafkaTransport } from './kafka-transport.js';
 export type { KafkaTransportOptions } from './kafka-transport.js';
 export { WsTransport } from './ws-transport.js';
 export type { WsTransportOptions } from './ws-transport.js';
+export { HttpTransport, ReplyError } from './http-transport.js';
+export type { HttpTransportOptions, HttpAnswer } from './http-transport.js';
 // Named one by one: an explicit export wins over `export *` from types.js, so
 // a catalogue type named like the client class cannot make the package ambiguous.
 export { RobotFleetClient, EXAMPLES, EXAMPLE_PARAMETERS, SERVERS, ADAPTER_PROTOCOLS, CLIENT_NAME, ENV_SERVER_URL, ENV_USERNAME, ENV_PASSWORD } from './operations.js';

@@ -6,7 +6,8 @@ import builtins
 import typing as _t
 
 __all__ = ["LampControlClientError", "ConfigError", "TransportError", "TimeoutError", "HTTPError", "ResponseError",
-           "ValidationError", "ConnectionError", "ParameterError", "ReceiveError", "ReplyTimeoutError"]
+           "ValidationError", "ConnectionError", "ParameterError", "ReceiveError", "ReplyTimeoutError",
+           "ReplyError"]
 
 
 class LampControlClientError(Exception):
@@ -82,6 +83,16 @@ class ParameterError(LampControlClientError, ValueError):
 
 class ReplyTimeoutError(TimeoutError):
     """A request got no correlated reply within its timeout."""
+
+
+class ReplyError(ResponseError):
+    """A reply that is not JSON or that no reply message of the operation
+    accepts (plain HTTP bindings: the answer's body). ``errors`` lists every
+    problem as (JSON pointer, message), ``body`` is the answer text."""
+
+    def __init__(self, errors: _t.Sequence[_t.Tuple[str, str]], body: str = "") -> None:
+        self.errors: _t.List[_t.Tuple[str, str]] = list(errors)
+        super().__init__("invalid reply: " + "; ".join("%s: %s" % e for e in self.errors), body)
 
 
 class ReceiveError(LampControlClientError):

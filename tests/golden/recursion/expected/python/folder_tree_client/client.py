@@ -2,18 +2,22 @@
 """The Folder tree client: one typed method per operation of the
 catalogue, written against the Transport protocol below, and adapters for
 MQTT (paho-mqtt), Kafka (confluent-kafka) and WebSocket (websockets), each
-imported only when it is used (pip extras [mqtt], [kafka], [ws])."""
+imported only when it is used (pip extras [mqtt], [kafka], [ws]), and for
+plain HTTP bindings (urllib, standard library)."""
 
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import importlib
 import json
 import os
 import re
 import threading
 import typing as _t
+import urllib.error
 import urllib.parse
+import urllib.request
 import uuid
 
 from . import errors as _e
@@ -21,7 +25,7 @@ from . import types as _types
 from .validate import validate as _v_validate, validate_message as _v_validate_message
 
 __all__ = ["FolderTreeClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
-           "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
+           "MqttTransport", "KafkaTransport", "WebSocketTransport", "HttpTransport", "fill_mqtt", "fill_kafka", "fill_path",
            "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
 __all__ += ["example_folder_tree", "example_folder_tree_headers", "example_folder", "example_folder_headers", "example_comment", "example_comment_headers", ]
 
@@ -47,6 +51,7 @@ class PublishOptions(_t.TypedDict, total=False):
     retain: bool
     key: bytes
     partition: int
+    method: str
 
 
 class SubscribeOptions(_t.TypedDict, total=False):
@@ -261,13 +266,16 @@ SERVERS: _t.Tuple[Server, ...] = (
 """The catalogue's servers, in declaration order."""
 
 _ADAPTED = {"mqtt": "mqtt", "mqtts": "mqtt", "secure-mqtt": "mqtt", "kafka": "kafka", "kafka-secure": "kafka",
-            "ws": "ws", "wss": "ws"}
+            "ws": "ws", "wss": "ws", "http": "http", "https": "http"}
+# The protocols whose servers are picked by default: a catalogue with an HTTP
+# job API (x-http-api) keeps its http servers for the job client.
+_DEFAULT_PROTOCOLS = frozenset(_ADAPTED)
 
 
 def transport_for(url: str, *, username: _t.Optional[str] = None, password: _t.Optional[str] = None,
                   client_id: _t.Optional[str] = None, group_id: _t.Optional[str] = None,
                   timeout: float = _DEFAULT_TIMEOUT) -> Transport:
-    """The adapter for a server URL's scheme (mqtt[s]://, kafka[-secure]://, ws[s]://)."""
+    """The adapter for a server URL's scheme (mqtt[s]://, kafka[-secure]://, ws[s]://, http[s]://)."""
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     kind = _ADAPTED.get(scheme)
     if kind == "mqtt":
@@ -277,6 +285,8 @@ def transport_for(url: str, *, username: _t.Optional[str] = None, password: _t.O
                               timeout=timeout)
     if kind == "ws":
         return WebSocketTransport(url, username=username, password=password, timeout=timeout)
+    if kind == "http":
+        return HttpTransport(url, username=username, password=password, timeout=timeout)
     raise _e.ConfigError("no adapter for protocol %r (URL %s): pass your own Transport" % (scheme, url))
 
 
@@ -619,6 +629,133 @@ class WebSocketTransport:
         self._loop = None
 
 
+_HTTP_METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"))
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_HTTP_CTL = re.compile(r"[\x00-\x1f\x7f]")
+_HTTP_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer is an HTTPError: nothing (payload, credentials) is sent to its Location."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: _t.IO[bytes], code: int, msg: str,
+                         headers: _t.Any, newurl: str) -> None:
+        return None
+
+
+def _http_explain(body: str, reason: str) -> str:
+    """The server's explanation: `message` or `error` of a JSON body, else the body text, else the reason."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        for key in ("message", "error"):
+            if isinstance(doc.get(key), str) and doc[key]:
+                return _t.cast(str, doc[key])
+    return body.strip()[:200] or reason
+
+
+class HttpTransport:
+    """Plain HTTP bindings over urllib (standard library). Publishing is one
+    request: the method from the operation's ``http`` binding (default POST),
+    the URL the server's URL followed by the address (parameters
+    percent-encoded), the headers as HTTP headers, the payload as the JSON
+    body. A status other than 2xx raises HTTPError (status, message, body);
+    ``request`` also returns the answer, which a reply operation decodes and
+    validates as its reply. Redirects are not followed. HTTP cannot push
+    messages to a client: ``subscribe`` raises ConfigError (receive
+    operations need another protocol, or your own Transport)."""
+
+    protocol = "http"
+
+    def __init__(self, url: str, *, username: _t.Optional[str] = None, password: _t.Optional[str] = None,
+                 timeout: float = _DEFAULT_TIMEOUT, max_answer_bytes: int = _HTTP_MAX_ANSWER_BYTES) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise _e.ConfigError("HTTP: %r is not an http:// or https:// URL" % (url,))
+        if _HTTP_CTL.search(url):
+            raise _e.ConfigError("HTTP: the URL holds a control character")
+        self._base = url.rstrip("/")
+        self._timeout = timeout
+        self._max = max_answer_bytes
+        self._auth: _t.Optional[str] = None
+        if username is not None:
+            import base64
+            token = base64.b64encode(("%s:%s" % (username, password or "")).encode("utf-8")).decode("ascii")
+            self._auth = "Basic " + token
+        self._opener = urllib.request.build_opener(_NoRedirect)
+        self.connected = False
+
+    def connect(self) -> None:
+        """Nothing to open: each request makes its own connection (a server
+        that cannot be reached is a ConnectionError of the request)."""
+        self.connected = True
+
+    def fill(self, template: str, params: _t.Mapping[str, str]) -> str:
+        return fill_path(template, params)
+
+    def publish(self, address: str, payload: bytes, headers: Headers, options: PublishOptions) -> None:
+        self.request(address, payload, headers, options)
+
+    def request(self, address: str, payload: bytes, headers: Headers,
+                options: PublishOptions) -> _t.Tuple[int, bytes, _t.Dict[str, str]]:
+        """Sends one request; returns (status, body, headers with lower-case
+        names) of a 2xx answer. Raises HTTPError for any other status,
+        ValidationError for a header that cannot be an HTTP header (nothing
+        sent), TimeoutError, ConnectionError, ResponseError for an answer
+        longer than ``max_answer_bytes``."""
+        if not self.connected:
+            raise _e.ConnectionError("HTTP: not connected (call connect() or use `with`)")
+        method = options.get("method", "POST")
+        url = self._base + ("" if address.startswith("/") else "/") + address
+        wire = {"Content-Type": "application/json", "Accept": "application/json"}
+        for name, value in headers.items():
+            # UTF-8 bytes go out unchanged (http.client writes str headers as latin-1).
+            text = value.decode("latin-1")
+            if not _HTTP_TOKEN.match(name) or _HTTP_CTL.search(text):
+                raise _e.ValidationError([("headers/" + name, "cannot be an HTTP header (a control character, "
+                                           "or a name that is not a token)")])
+            wire[name] = text
+        if self._auth is not None:
+            wire["Authorization"] = self._auth
+        # GET and HEAD carry no body (fetch refuses one): the payload is validated, not sent.
+        data = None if method in ("GET", "HEAD") else payload
+        req = urllib.request.Request(url, data=data, headers=wire, method=method)
+        try:
+            with self._opener.open(req, timeout=self._timeout) as resp:
+                data = _t.cast(bytes, resp.read(self._max + 1))
+                status = int(resp.status)
+                answer_headers = {k.lower(): v for k, v in resp.headers.items()}
+        except urllib.error.HTTPError as ex:
+            try:
+                body = ex.read(65536).decode("utf-8", "replace")
+            except OSError:
+                body = ""
+            finally:
+                ex.close()
+            raise _e.HTTPError(ex.code, _http_explain(body, str(ex.reason)), body) from None
+        except urllib.error.URLError as ex:
+            if isinstance(ex.reason, TimeoutError):
+                raise _e.TimeoutError("HTTP %s %s: no answer within %g s" % (method, url, self._timeout)) from None
+            raise _e.ConnectionError("HTTP %s %s: %s" % (method, url, ex.reason)) from None
+        except TimeoutError:
+            raise _e.TimeoutError("HTTP %s %s: no answer within %g s" % (method, url, self._timeout)) from None
+        except (OSError, ValueError, http.client.HTTPException) as ex:  # reset, bad status line...
+            raise _e.ConnectionError("HTTP %s %s: %s" % (method, url, ex)) from None
+        if len(data) > self._max:
+            raise _e.ResponseError("HTTP %s %s: the answer is longer than %d bytes" % (method, url, self._max))
+        return status, data, answer_headers
+
+    def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
+                  on_error: OnError, options: SubscribeOptions) -> Subscription:
+        raise _e.ConfigError("HTTP cannot deliver messages to a client (no subscription over plain HTTP "
+                             "bindings): receive %s over another protocol, or pass your own Transport" % template)
+
+    def close(self) -> None:
+        self.connected = False
+
+
 # ---------------------------------------------------------------------------
 # Messages and operations
 # ---------------------------------------------------------------------------
@@ -761,6 +898,9 @@ def _options(op_bindings: _t.Mapping[str, str], msg: _Message) -> PublishOptions
     kop = json.loads(op_bindings["kafka"]) if "kafka" in op_bindings else {}
     if isinstance(kop, dict) and isinstance(kop.get("partition"), int):
         o["partition"] = kop["partition"]
+    hop = json.loads(op_bindings["http"]) if "http" in op_bindings else {}
+    if isinstance(hop, dict) and isinstance(hop.get("method"), str) and hop["method"].upper() in _HTTP_METHODS:
+        o["method"] = hop["method"].upper()
     return o
 
 
@@ -846,7 +986,7 @@ class FolderTreeClient:
     @staticmethod
     def _server_url(name: _t.Optional[str], variables: _t.Optional[_t.Mapping[str, str]]) -> str:
         for s in SERVERS:
-            if (name is None and s.protocol in _ADAPTED) or s.name == name:
+            if (name is None and s.protocol in _DEFAULT_PROTOCOLS) or s.name == name:
                 return s.url(variables)
         if name is not None:
             raise _e.ConfigError("the catalogue has no server %r" % (name,))
@@ -883,6 +1023,12 @@ class FolderTreeClient:
               headers: _t.Optional[_t.Mapping[str, _t.Any]], op_bindings: _t.Mapping[str, str]) -> None:
         """Validates (the first message of the operation that accepts the
         payload and headers is the one sent), encodes, fills the address, publishes."""
+        self.transport.publish(*self._encode(template, params, msgs, payload, headers, op_bindings))
+
+    def _encode(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message], payload: object,
+                headers: _t.Optional[_t.Mapping[str, _t.Any]],
+                op_bindings: _t.Mapping[str, str]) -> _t.Tuple[str, bytes, _t.Dict[str, bytes], PublishOptions]:
+        """What _send publishes: (address, payload bytes, headers, options)."""
         msg = msgs[0] if msgs else _NO_MESSAGE
         if self.validate:
             problems: _t.List[_t.Tuple[str, str]] = []
@@ -902,7 +1048,30 @@ class FolderTreeClient:
         except (TypeError, ValueError) as ex:
             raise _e.ValidationError([("/", "cannot be sent as JSON: %s" % ex)]) from None
         address = self.transport.fill(template, params)
-        self.transport.publish(address, body, wire_headers, _options(op_bindings, msg))
+        return address, body, wire_headers, _options(op_bindings, msg)
+
+    def _http_request(self, transport: HttpTransport, template: str, params: _t.Mapping[str, str],
+                      msgs: _t.Sequence[_Message], payload: object, headers: _t.Optional[_t.Mapping[str, _t.Any]],
+                      op_bindings: _t.Mapping[str, str], reply_msgs: _t.Sequence[_Message]) -> Received[_t.Any, _t.Any]:
+        """Request/reply over HTTP: the answer's body is the reply (no
+        correlation id needed). It must be JSON that a reply message of the
+        operation accepts, else ReplyError (with the validation errors)."""
+        address, body, wire_headers, options = self._encode(template, params, msgs, payload, headers, op_bindings)
+        _status, data, answer_headers = transport.request(address, body, wire_headers, options)
+        text = data.decode("utf-8", "replace")
+        try:
+            reply = json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as ex:
+            raise _e.ReplyError([("/", "the answer is not JSON: %s" % ex)], text) from None
+        errors: _t.List[_t.Tuple[str, str]] = []
+        for msg in reply_msgs:
+            problems = _v.validate_message(msg.name, reply) if self.validate else []
+            if not problems:
+                return Received(reply, dict(answer_headers), dict(params), address, msg.name)
+            errors += problems
+        if not reply_msgs:
+            return Received(reply, dict(answer_headers), dict(params), address, "")
+        raise _e.ReplyError(errors, text)
 
     def _subscribe(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message],
                    handler: _t.Callable[[_t.Any], _t.Any], on_error: _t.Callable[[_e.ReceiveError], None],
@@ -957,6 +1126,9 @@ class FolderTreeClient:
     def _request(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message], payload: object,
                  headers: _t.Optional[_t.Mapping[str, _t.Any]], op_bindings: _t.Mapping[str, str],
                  reply: str, reply_msgs: _t.Sequence[_Message], timeout: _t.Optional[float]) -> Received[_t.Any, _t.Any]:
+        if isinstance(self.transport, HttpTransport):
+            return self._http_request(self.transport, template, params, msgs, payload, headers, op_bindings,
+                                      reply_msgs)
         location = next((m.correlation for m in list(msgs) + list(reply_msgs) if m.correlation), None)
         if location is None:
             raise _e.ConfigError("the operation's messages have no correlationId: cannot match a reply")

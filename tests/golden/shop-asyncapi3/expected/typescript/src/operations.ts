@@ -13,6 +13,7 @@ import type { AddressPart, AddressPattern, PublishOptions, Subscription, Transpo
 import { MqttTransport } from './mqtt-transport.js';
 import { KafkaTransport } from './kafka-transport.js';
 import { WsTransport } from './ws-transport.js';
+import { HttpTransport, ReplyError } from './http-transport.js';
 
 /** Environment variables ShopClientOperations.fromEnv() reads. */
 export const ENV_SERVER_URL = 'SHOP_SERVER_URL';
@@ -95,6 +96,7 @@ interface OperationInfo {
   mqttQos: string | null;
   mqttRetain: string | null;
   kafkaGroupId: string | null;
+  httpMethod: string | null;
   replyChannel: string | null;
   replyMessages: string[];
 }
@@ -106,6 +108,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -115,6 +118,7 @@ const OPERATIONS: Record<string, OperationInfo> = {
     mqttQos: first([]),
     mqttRetain: first([]),
     kafkaGroupId: first([]),
+    httpMethod: first([]),
     replyChannel: first([]),
     replyMessages: [],
   },
@@ -346,6 +350,13 @@ class Core {
    * request's id). Returns the correlation id the message carries.
    */
   async publish(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string, force = false): Promise<string | undefined> {
+    const m = this.prepare(opKey, channel, messages, payload, options, correlationId, force);
+    await this.transport.publish(m.address, m.bytes, m.headers, m.options);
+    return m.id;
+  }
+
+  /** What publish sends: validated, encoded, the address filled, the binding options. */
+  prepare(opKey: string, channel: string, messages: string[], payload: unknown, options: PublishArgs = {}, correlationId?: string, force = false): { address: string; bytes: Uint8Array; headers: TransportHeaders; options: PublishOptions; id: string | undefined } {
     const op = OPERATIONS[opKey];
     let headers = (options.headers ?? {}) as Record<string, unknown>;
     let message = options.message;
@@ -382,10 +393,36 @@ class Core {
     if (bindingValue(op.mqttRetain) === true) publishOptions.retain = true;
     const key = info !== undefined ? bindingValue(info.kafkaKey) : undefined;
     if (typeof key === 'string' || typeof key === 'number') publishOptions.key = String(key);
+    const method = bindingValue(op.httpMethod);
+    if (typeof method === 'string') publishOptions.method = method.toUpperCase();
     const headerText: TransportHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) headerText[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    await this.transport.publish(address, encoder.encode(JSON.stringify(payload)), headerText, publishOptions);
-    return id;
+    return { address, bytes: encoder.encode(JSON.stringify(payload)), headers: headerText, options: publishOptions, id };
+  }
+
+  /** Request/reply where the answer is the reply (plain HTTP): the answer's body decoded and validated as a reply message (ReplyError otherwise). */
+  async requestDirect(opKey: string, payload: unknown, options: PublishArgs): Promise<never> {
+    const op = OPERATIONS[opKey];
+    const m = this.prepare(opKey, op.channel, op.messages, payload, options);
+    const request = this.transport.request as NonNullable<Transport['request']>;
+    const answer = await request.call(this.transport, m.address, m.bytes, m.headers, m.options);
+    const text = decoder.decode(answer.body);
+    let reply: unknown;
+    try {
+      reply = JSON.parse(text);
+    } catch (e) {
+      throw new ReplyError([{ path: '/', message: `the answer is not JSON: ${(e as Error).message}` }], text);
+    }
+    let first: ValidationProblem[] | null = null;
+    for (const name of op.replyMessages) {
+      const problems = this.validatePayloads ? validateMessage(name, reply) : [];
+      if (problems.length === 0) {
+        return { message: name, payload: reply, headers: answer.headers, parameters: options.parameters ?? {}, address: m.address } as never;
+      }
+      first ??= problems;
+    }
+    if (op.replyMessages.length === 0) return { message: '', payload: reply, headers: answer.headers, parameters: options.parameters ?? {}, address: m.address } as never;
+    throw new ReplyError(first ?? [], text);
   }
 
   /**
@@ -495,6 +532,7 @@ class Core {
 
   /** Sends the request and resolves with the first valid reply that carries its correlation id (TimeoutError after the timeout). */
   async request(opKey: string, payload: unknown, options: PublishArgs & { timeout?: number; replyParameters?: object } = {}): Promise<never> {
+    if (this.transport.request !== undefined) return this.requestDirect(opKey, payload, options);
     const op = OPERATIONS[opKey];
     const replyChannel = this.replyChannel(opKey);
     const where = this.correlation(opKey);
@@ -568,6 +606,10 @@ export class ShopClientOperations {
           transport = new KafkaTransport({ ...common, protocol, saslMechanism: options.saslMechanism ?? SASL_DEFAULT });
           break;
         default:
+          if (protocol === 'http' || protocol === 'https') {
+            transport = new HttpTransport({ ...common, protocol });
+            break;
+          }
           if (protocol !== 'ws' && protocol !== 'wss') {
             throw new ConfigError(`no adapter for protocol '${protocol}' in this package: pass your own transport (see README)`);
           }
