@@ -244,6 +244,39 @@ bool streetlights_rt_json_ok(streetlights_vctx *c, const cJSON *x)
     }
 }
 
+/* The same verdict as _rt_json_ok, without the path of each value: almost
+ * every document passes, so the walk that can name where it failed runs only
+ * when this one says no (then it reports exactly as before). */
+static bool json_plain(const cJSON *x)
+{
+    const cJSON *up[STREETLIGHTS_MAX_NESTING]; /* up[k]: the container at level k */
+    int level = 0;
+    for (const cJSON *v = x;;) {
+        const int t = v->type & 0xFF;
+        if (t == cJSON_Number) {
+            if (!isfinite(v->valuedouble))
+                return false;
+        } else if (t == cJSON_Array || t == cJSON_Object) {
+            if (level >= STREETLIGHTS_MAX_NESTING)
+                return false;
+            if (v->child) {
+                up[level++] = v;
+                v = v->child;
+                continue;
+            }
+        }
+        for (;;) {
+            if (level == 0)
+                return true;
+            if (v->next) {
+                v = v->next;
+                break;
+            }
+            v = up[--level];
+        }
+    }
+}
+
 /* The C records hold integers as int64_t: an integer schema refuses what
  * they cannot hold (a double at or beyond 2^63), where `_from_json` would
  * otherwise fail after validation. Other targets hold any integer. */
@@ -1802,16 +1835,41 @@ static bool vcheck_ok(const streetlights_vcheck *k, double d)
             PFX_FAIL();                                                          \
         }
 
+/* The type mask bits (internal.h: 1 null, 2 boolean, 4 integer, 8 number,
+ * 16 string, 32 array, 64 object) a cJSON value of each type can meet; a
+ * number meets "integer" only when integral (checked apart). */
+static const unsigned char type_bits[256] = {
+    [cJSON_NULL] = 1, [cJSON_False] = 2, [cJSON_True] = 2, [cJSON_Number] = 4 | 8,
+    [cJSON_String] = 16, [cJSON_Array] = 32, [cJSON_Object] = 64,
+};
+
 /* Most nodes a value meets are a type and nothing else ({"type": "string"}):
  * those pass here without a call (the same verdict rt_vnode gives: the type
- * matches, an integer fits int64, the depth limit is not reached). */
+ * matches, an integer is integral and fits int64, the depth limit is not
+ * reached). One table lookup for the type instead of a switch. */
 static inline bool vcall(const streetlights_vnode *v, const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
-    if (v->f == (STREETLIGHTS_VF_SCHEMA | STREETLIGHTS_VF_TYPE) && c->depth < STREETLIGHTS_MAX_DEPTH && streetlights_rt_type_in(x, v->type_mask) &&
-        (!(v->type_mask & 4) || (v->type_mask & 8) || !STREETLIGHTS_IS_NUMBER(x) ||
-         (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)))
-        return true;
+    if (v->f == (STREETLIGHTS_VF_SCHEMA | STREETLIGHTS_VF_TYPE) && c->depth < STREETLIGHTS_MAX_DEPTH) {
+        const unsigned m = type_bits[x->type & 0xFF] & (unsigned)v->type_mask;
+        if (m & ~4u)
+            return true;
+        if (m == 4 && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble &&
+            x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)
+            return true;
+    }
     return streetlights_rt_vnode(v, x, p, c);
+}
+
+/* Whether object x has a member `name`: cJSON_GetObjectItemCaseSensitive
+ * (which stops at a member without a name), with the first byte compared
+ * before any strcmp (most members differ there). */
+static bool has_member(const cJSON *x, const char *name)
+{
+    const char n0 = name[0];
+    for (const cJSON *m = x->child; m && m->string; m = m->next)
+        if (m->string[0] == n0 && strcmp(m->string, name) == 0)
+            return true;
+    return false;
 }
 
 bool streetlights_rt_vnode(const streetlights_vnode *v, const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
@@ -1936,7 +1994,7 @@ bool streetlights_rt_vnode(const streetlights_vnode *v, const cJSON *x, const st
     }
     if ((f & STREETLIGHTS_VF_OBJ) && STREETLIGHTS_IS_OBJECT(x)) {
         for (const streetlights_vreq *r = v->required; r && r->name; r++)
-            if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
+            if (!has_member(x, r->name)) {
                 streetlights_rt_report(c, p, r->msg);
                 PFX_FAIL();
             }
@@ -1993,10 +2051,10 @@ bool streetlights_rt_vnode(const streetlights_vnode *v, const cJSON *x, const st
                     PFX_FAIL();
             }
         for (const streetlights_vdep *d = v->deps; d && d->name; d++) {
-            if (!cJSON_GetObjectItemCaseSensitive(x, d->name))
+            if (!has_member(x, d->name))
                 continue;
             for (const streetlights_vreq *r = d->requires; r && r->name; r++)
-                if (!cJSON_GetObjectItemCaseSensitive(x, r->name)) {
+                if (!has_member(x, r->name)) {
                     streetlights_rt_report(c, p, r->msg);
                     PFX_FAIL();
                 }
@@ -2069,7 +2127,7 @@ bool streetlights_rt_validate(const streetlights_vnode *v, const cJSON *json, st
         streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_rt_vnode(v, json, NULL, &c);
+    bool ok = (json_plain(json) || streetlights_rt_json_ok(&c, json)) && streetlights_rt_vnode(v, json, NULL, &c);
     if (!ok && err)
         err->kind = STREETLIGHTS_ERR_INVALID;
     return ok;
