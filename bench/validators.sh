@@ -5,8 +5,9 @@
 # validation of pre-parsed values (cJSON trees vs JS objects), for the parser
 # alone, and end to end from bytes (cJSON parse + validate vs JSON.parse +
 # compiled ajv validator), and the C/ajv ratio; then, with valgrind, the C
-# side's instructions per message by part (bench/vprofile.py). A benchmark,
-# not a test.
+# side's instructions per message by part (bench/vprofile.py); then the C
+# validators against Blaze (@sourcemeta/jsonschema 16, its native binary) on
+# pre-parsed payloads, in CPU time (bench/blaze.py). A benchmark, not a test.
 #
 #   bench/validators.sh [--md FILE] [--seconds S] [--reps N] [--rounds R]
 #     --md FILE     also write the results as a markdown section to FILE
@@ -18,8 +19,9 @@
 #
 # Every payload is first checked valid with `msggen validate --message` and
 # with ajv. Needs cc, pkg-config (libcjson, libpcre2-8), python3 with PyYAML,
-# node and npm (ajv is installed with `npm ci` from bench/package-lock.json
-# into bench/node_modules). Work files go to bench/work/.
+# node and npm (ajv and @sourcemeta/jsonschema are installed with `npm ci`
+# from bench/package-lock.json into bench/node_modules; the latter ships a
+# native jsonschema binary for linux x86_64 and arm64). Work files go to bench/work/.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -53,7 +55,8 @@ for f in out/c/*.c out/c/*.h out/c/Makefile; do cmp -s "$f" "$work/c/$(basename 
 make -s -C "$work/c" CFLAGS="-O2 -DNDEBUG" libworker_backend.a
 cc -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -I"$work/c" $(pkg-config --cflags libcjson) -o "$work/bench_c" \
    "$here/bench_c.c" "$work/c/libworker_backend.a" $(pkg-config --libs libcjson libpcre2-8) -lpthread -lm
-[ -d "$here/node_modules/ajv" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
+[ -d "$here/node_modules/ajv" ] && [ -d "$here/node_modules/@sourcemeta/jsonschema" ] ||
+    (cd "$here" && npm ci --no-audit --no-fund --silent)
 
 : >"$work/c.txt"
 : >"$work/ajv.txt"
@@ -84,3 +87,16 @@ if command -v valgrind >/dev/null; then
         cat "$work/vprofile.md" >>"$md"
     fi
 fi
+# Blaze (the native binary of @sourcemeta/jsonschema) against the C
+# validators on the same schemas and pre-parsed payloads, both in CPU time per
+# message (bench/blaze.py says how); C and Blaze alternately, R rounds.
+echo
+: >"$work/c-cpu.txt"
+: >"$work/blaze.txt"
+for _ in $(seq "$rounds"); do
+    # shellcheck disable=SC2086
+    BENCH_CPU=1 BENCH_ONLY=validate-preparsed "$work/bench_c" "$work" "$secs" "$reps" $sets >>"$work/c-cpu.txt"
+    # shellcheck disable=SC2086
+    python3 "$here/blaze.py" "$work" --reps 1 $sets >>"$work/blaze.txt"
+done
+python3 "$here/blaze.py" --table "$work" ${md:+--md "$md"}

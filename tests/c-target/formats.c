@@ -52,9 +52,20 @@ int main(int argc, char **argv)
             continue;
         *tab = '\0';
         const char *fmt = line, *file = tab + 1;
-        bool (*check)(const char *) = strcmp(fmt, "uri") == 0    ? X(rt_format_uri)
-                                      : strcmp(fmt, "uuid") == 0 ? X(rt_format_uuid)
-                                                                 : NULL;
+        static const struct {
+            const char *name;
+            bool (*check)(const char *);
+        } formats[] = {
+            {"uri", X(rt_format_uri)},           {"uuid", X(rt_format_uuid)},
+            {"date-time", X(rt_format_date_time)}, {"date", X(rt_format_date)},
+            {"time", X(rt_format_time)},         {"email", X(rt_format_email)},
+            {"hostname", X(rt_format_hostname)}, {"ipv4", X(rt_format_ipv4)},
+            {"ipv6", X(rt_format_ipv6)},         {"regex", X(rt_format_regex)},
+        };
+        bool (*check)(const char *) = NULL;
+        for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++)
+            if (strcmp(fmt, formats[k].name) == 0)
+                check = formats[k].check;
         char *text = slurp(file);
         cJSON *json = text ? cJSON_Parse(text) : NULL;
         free(text);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Tricky strings for the generated runtime's table-driven format checkers
-(uri, uuid), checked against `msggen validate --schema`.
+"""Tricky strings for the generated runtime's format checkers (every format
+msggen checks), against `msggen validate --schema`: both run generator/format.c,
+one compiled into msggen, one pasted into the generated runtime.
 
   formats.py make DIR
       Writes DIR/<format>.schema.json (an array of strings of that format), the
@@ -17,6 +18,8 @@ U+00FF and one character per other UTF-8 lead byte (msggen reads UTF-8 only)
 into each part of a URI (scheme, userinfo, host, IP literal, IPvFuture, port,
 path, query, fragment, after a '%' and between its hex digits), and into each
 place of a UUID (every position, lengths 0-38, either case, misplaced dashes).
+The other formats get mutants of a few valid seeds (SEEDS): every prefix, and
+at every position each byte of MUTANTS in place of, and before, the seed's.
 """
 import json
 import os
@@ -24,7 +27,35 @@ import re
 import subprocess
 import sys
 
-FORMATS = ["uri", "uuid"]
+FORMATS = ["uri", "uuid", "date-time", "date", "time", "email", "hostname", "ipv4", "ipv6", "regex"]
+
+# Valid examples of the other formats; each is mutated below (every position
+# replaced by, and followed by, each of a few bytes; every prefix) so that
+# most mutants are invalid and some stay valid.
+SEEDS = {
+    "date-time": ["1985-04-12T23:20:50.52Z", "1996-12-19T16:39:57-08:00", "1990-12-31T23:59:60Z",
+                  "2024-02-29t00:00:00+14:00"],
+    "date": ["1963-06-19", "2024-02-29", "2023-12-31"],
+    "time": ["08:30:06Z", "23:59:60+00:00", "12:00:00.123-23:59"],
+    "email": ["joe.bloggs@example.com", "a+b@x.io", "\"q t\"@example.org", "u@[127.0.0.1]"],
+    "hostname": ["www.example.com", "a-b.c", "xn--bcher-kva.example", "x" * 63 + ".y"],
+    "ipv4": ["192.168.0.1", "0.0.0.0", "255.255.255.255"],
+    "ipv6": ["::1", "2001:db8::ff00:42:8329", "1:2:3:4:5:6:7:8", "::ffff:192.0.2.128", "fe80::"],
+    "regex": ["^[a-z]+$", "(a|b)*c", "\\d{2,3}", "[^\\]]"],
+}
+MUTANTS = "0aZ.:-@[]%\\\" \u00e9\u0100\x01+/Tt9"
+
+
+def mutant_strings(fmt):
+    out = []
+    for seed in SEEDS[fmt]:
+        out.append(seed)
+        for i in range(len(seed) + 1):
+            out.append(seed[:i])
+            for c in MUTANTS:
+                out.append(seed[:i] + c + seed[i + 1:])
+                out.append(seed[:i] + c + seed[i:])
+    return sorted(set(out))
 
 
 def odd_chars():
@@ -73,7 +104,9 @@ def uuid_strings():
 def make(d):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "manifest"), "w") as man:
-        for fmt, strings in (("uri", uri_strings()), ("uuid", uuid_strings())):
+        corpus = [("uri", uri_strings()), ("uuid", uuid_strings())]
+        corpus += [(fmt, mutant_strings(fmt)) for fmt in FORMATS[2:]]
+        for fmt, strings in corpus:
             with open(os.path.join(d, fmt + ".schema.json"), "w") as fh:
                 json.dump({"type": "array", "items": {"type": "string", "format": fmt}}, fh)
             for k in range(0, len(strings), 50):

@@ -81,9 +81,19 @@ else
     fail c_primitive_alias_members_should_have_their_c_types "primitive-aliases did not build"
 fi
 
-# The runtime's table-driven format checkers (uri, uuid) against msggen's own
-# on tricky strings: every byte in every part of a URI, UUIDs of every length
-# and with a wrong character in every place (tests/c-target/formats.py).
+# The runtime's format checkers (all ten) against msggen's own on tricky
+# strings: every byte in every part of a URI, UUIDs of every length and with a
+# wrong character in every place, mutants of valid dates, times, emails, host
+# names, IP addresses and patterns (tests/c-target/formats.py). Both are
+# generator/format.c, one compiled into msggen, one pasted into the runtime:
+# the runtime must hold that file's text verbatim.
+if grep -qxF '#define MG_FORMAT_API static' "$TOP/out/c/worker_backend_runtime.c" &&
+   python3 -c 'import sys; sys.exit(open(sys.argv[1]).read() not in open(sys.argv[2]).read())' \
+       "$TOP/generator/format.c" "$TOP/out/c/worker_backend_runtime.c"; then
+    ok c_runtime_should_hold_generator_format_c_verbatim
+else
+    fail c_runtime_should_hold_generator_format_c_verbatim "out/c/worker_backend_runtime.c lacks generator/format.c's text"
+fi
 if [ -n "${wb_dir:-}" ]; then
     python3 "$here/formats.py" make "$TMP/formats"
     if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$wb_dir" $(c_cflags) -DPFX=worker_backend_ \

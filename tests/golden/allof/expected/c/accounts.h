@@ -156,37 +156,39 @@ struct accounts_AccountClosed {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is ACCOUNTS_RECORD(T), a union ACCOUNTS_UNION(T), any other type
+ * ACCOUNTS_VALIDATOR(T). For record accounts_T the eight are:
+ *   bool accounts_T_validate(const cJSON *json, accounts_error *err);
+ *   accounts_T *accounts_T_new(void);
+ *   void accounts_T_init(accounts_T *v);
+ *   accounts_T *accounts_T_from_json(const cJSON *json, accounts_error *err);
+ *   cJSON *accounts_T_to_json(const accounts_T *v);
+ *   void accounts_T_free(accounts_T *v);
+ *   accounts_T *accounts_T_parse(const char *json, size_t len, accounts_error *err);
+ *   char *accounts_T_print(const accounts_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define ACCOUNTS_VALIDATOR(T) bool accounts_##T##_validate(const cJSON *json, accounts_error *err);
+#define ACCOUNTS_CODEC(T) \
+    accounts_##T *accounts_##T##_from_json(const cJSON *json, accounts_error *err); \
+    cJSON *accounts_##T##_to_json(const accounts_##T *v); \
+    void accounts_##T##_free(accounts_##T *v); \
+    accounts_##T *accounts_##T##_parse(const char *json, size_t len, accounts_error *err); \
+    char *accounts_##T##_print(const accounts_##T *v);
+#define ACCOUNTS_UNION(T) ACCOUNTS_VALIDATOR(T) ACCOUNTS_CODEC(T)
+#define ACCOUNTS_RECORD(T) \
+    ACCOUNTS_VALIDATOR(T) \
+    accounts_##T *accounts_##T##_new(void); \
+    void accounts_##T##_init(accounts_##T *v); \
+    ACCOUNTS_CODEC(T)
 
-/* Event (object) */
-bool accounts_Event_validate(const cJSON *json, accounts_error *err);
-accounts_Event *accounts_Event_new(void);
-void accounts_Event_init(accounts_Event *v);
-accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_Event_to_json(const accounts_Event *v);
-void accounts_Event_free(accounts_Event *v);
-accounts_Event *accounts_Event_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_Event_print(const accounts_Event *v);
-
-/* AccountOpened (object) */
-bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err);
-accounts_AccountOpened *accounts_AccountOpened_new(void);
-void accounts_AccountOpened_init(accounts_AccountOpened *v);
-accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *v);
-void accounts_AccountOpened_free(accounts_AccountOpened *v);
-accounts_AccountOpened *accounts_AccountOpened_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_AccountOpened_print(const accounts_AccountOpened *v);
-
-/* AccountClosed (object) */
-bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err);
-accounts_AccountClosed *accounts_AccountClosed_new(void);
-void accounts_AccountClosed_init(accounts_AccountClosed *v);
-accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *v);
-void accounts_AccountClosed_free(accounts_AccountClosed *v);
-accounts_AccountClosed *accounts_AccountClosed_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_AccountClosed_print(const accounts_AccountClosed *v);
+ACCOUNTS_RECORD(Event) /* object */
+ACCOUNTS_RECORD(AccountOpened) /* object */
+ACCOUNTS_RECORD(AccountClosed) /* object */
 
 #ifdef __cplusplus
 }

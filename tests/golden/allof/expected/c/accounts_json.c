@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const accounts_rec_desc
+#define FIELDS static const accounts_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -88,12 +91,12 @@ bool accounts_message_type_from_string(const char *s, accounts_message_type *out
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const accounts_rec_desc rd_Event;
-static const accounts_rec_desc rd_AccountOpened;
-static const accounts_rec_desc rd_AccountClosed;
+RECDESC rd_Event;
+RECDESC rd_AccountOpened;
+RECDESC rd_AccountClosed;
 
 #define T accounts_Event
-static const accounts_field fd_Event[] = {
+FIELDS fd_Event[] = {
     F("eventId", event_id, REQ, NN, KS, NULL),
     F("occurredAt", occurred_at, REQ, NN, KS, NULL),
     F("retries", retries, OPT, NN, KI, NULL),
@@ -102,7 +105,7 @@ static const accounts_field fd_Event[] = {
 REC(Event, 3)
 
 #define T accounts_AccountOpened
-static const accounts_field fd_AccountOpened[] = {
+FIELDS fd_AccountOpened[] = {
     F("eventId", event_id, REQ, NN, KS, NULL),
     F("occurredAt", occurred_at, REQ, NN, KS, NULL),
     F("retries", retries, OPT, NN, KI, NULL),
@@ -113,7 +116,7 @@ static const accounts_field fd_AccountOpened[] = {
 REC(AccountOpened, 5)
 
 #define T accounts_AccountClosed
-static const accounts_field fd_AccountClosed[] = {
+FIELDS fd_AccountClosed[] = {
     F("eventId", event_id, REQ, NN, KS, NULL),
     F("occurredAt", occurred_at, REQ, NN, KS, NULL),
     F("retries", retries, OPT, NN, KI, NULL),

@@ -28,98 +28,102 @@
 #define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const accounts_vnode
+#define VPROPS static const accounts_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const accounts_vnode v_Event;
-static const accounts_vnode v_Event_eventId;
-static const accounts_vnode v_Event_occurredAt;
-static const accounts_vnode v_Event_retries;
-static const accounts_vnode v_accountOpened_payload;
-static const accounts_vnode v_accountClosed_payload_all_0;
-static const accounts_vnode v_accountOpened_payload_all_1;
-static const accounts_vnode v_accountOpened_payload_all_1_limit;
-static const accounts_vnode v_accountClosed_payload;
-static const accounts_vnode v_accountClosed_payload_all_1;
-static const accounts_vnode v_accountClosed_payload_all_1_reason;
-static const accounts_vnode v_accountClosed_payload_all_1_retries;
-static const accounts_vprop vm_Event[] = {
+VNODE v_Event;
+VNODE v_Event_eventId;
+VNODE v_Event_occurredAt;
+VNODE v_Event_retries;
+VNODE v_accountOpened_payload;
+VNODE v_accountClosed_payload_all_0;
+VNODE v_accountOpened_payload_all_1;
+VNODE v_accountOpened_payload_all_1_limit;
+VNODE v_accountClosed_payload;
+VNODE v_accountClosed_payload_all_1;
+VNODE v_accountClosed_payload_all_1_reason;
+VNODE v_accountClosed_payload_all_1_retries;
+VPROPS vm_Event[] = {
     { "eventId", &v_Event_eventId},
     { "occurredAt", &v_Event_occurredAt},
     { "retries", &v_Event_retries},
 };
-static const accounts_vnode v_Event = {
+VNODE v_Event = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const accounts_vreq[]){
         { "eventId", "missing required property 'eventId'"},
         { "occurredAt", "missing required property 'occurredAt'"},
         {NULL, NULL}},
     MEMBERS(vm_Event),
 };
-static const accounts_vnode v_Event_eventId = {
+VNODE v_Event_eventId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const accounts_vnode v_Event_occurredAt = {
+VNODE v_Event_occurredAt = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
-static const accounts_vnode v_Event_retries = {
+VNODE v_Event_retries = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 10.0, "must be <= 10", "<=", NULL},
         CEND},
 };
-static const accounts_vnode v_accountOpened_payload = {
+VNODE v_accountOpened_payload = {
     .f = F(SCHEMA) | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountOpened_payload_all_1, NULL },
 };
-static const accounts_vnode v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
-static const accounts_vprop vm_accountOpened_payload_all_1[] = {
+VNODE v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
+VPROPS vm_accountOpened_payload_all_1[] = {
     { "limit", &v_accountOpened_payload_all_1_limit},
     { "owner", &v_Event_eventId},
 };
-static const accounts_vnode v_accountOpened_payload_all_1 = {
+VNODE v_accountOpened_payload_all_1 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const accounts_vreq[]){
         { "owner", "missing required property 'owner'"},
         {NULL, NULL}},
     MEMBERS(vm_accountOpened_payload_all_1),
 };
-static const accounts_vnode v_accountOpened_payload_all_1_limit = {
+VNODE v_accountOpened_payload_all_1_limit = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const accounts_vnode v_accountClosed_payload = {
+VNODE v_accountClosed_payload = {
     .f = F(SCHEMA) | F(APPLY),
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountClosed_payload_all_1, NULL },
 };
-static const accounts_vprop vm_accountClosed_payload_all_1[] = {
+VPROPS vm_accountClosed_payload_all_1[] = {
     { "reason", &v_accountClosed_payload_all_1_reason},
     { "retries", &v_accountClosed_payload_all_1_retries},
 };
-static const accounts_vnode v_accountClosed_payload_all_1 = {
+VNODE v_accountClosed_payload_all_1 = {
     .f = F(SCHEMA) | F(OBJ),
     MEMBERS(vm_accountClosed_payload_all_1),
 };
-static const accounts_vnode v_accountClosed_payload_all_1_reason = {
+VNODE v_accountClosed_payload_all_1_reason = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
         CEND},
 };
-static const accounts_vnode v_accountClosed_payload_all_1_retries = {
+VNODE v_accountClosed_payload_all_1_retries = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 3.0, "must be <= 3", "<=", NULL},
         CEND},

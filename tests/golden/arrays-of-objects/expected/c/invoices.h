@@ -143,37 +143,39 @@ struct invoices_InvoiceIssuedLinesItem {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is INVOICES_RECORD(T), a union INVOICES_UNION(T), any other type
+ * INVOICES_VALIDATOR(T). For record invoices_T the eight are:
+ *   bool invoices_T_validate(const cJSON *json, invoices_error *err);
+ *   invoices_T *invoices_T_new(void);
+ *   void invoices_T_init(invoices_T *v);
+ *   invoices_T *invoices_T_from_json(const cJSON *json, invoices_error *err);
+ *   cJSON *invoices_T_to_json(const invoices_T *v);
+ *   void invoices_T_free(invoices_T *v);
+ *   invoices_T *invoices_T_parse(const char *json, size_t len, invoices_error *err);
+ *   char *invoices_T_print(const invoices_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define INVOICES_VALIDATOR(T) bool invoices_##T##_validate(const cJSON *json, invoices_error *err);
+#define INVOICES_CODEC(T) \
+    invoices_##T *invoices_##T##_from_json(const cJSON *json, invoices_error *err); \
+    cJSON *invoices_##T##_to_json(const invoices_##T *v); \
+    void invoices_##T##_free(invoices_##T *v); \
+    invoices_##T *invoices_##T##_parse(const char *json, size_t len, invoices_error *err); \
+    char *invoices_##T##_print(const invoices_##T *v);
+#define INVOICES_UNION(T) INVOICES_VALIDATOR(T) INVOICES_CODEC(T)
+#define INVOICES_RECORD(T) \
+    INVOICES_VALIDATOR(T) \
+    invoices_##T *invoices_##T##_new(void); \
+    void invoices_##T##_init(invoices_##T *v); \
+    INVOICES_CODEC(T)
 
-/* Tax (object) */
-bool invoices_Tax_validate(const cJSON *json, invoices_error *err);
-invoices_Tax *invoices_Tax_new(void);
-void invoices_Tax_init(invoices_Tax *v);
-invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_Tax_to_json(const invoices_Tax *v);
-void invoices_Tax_free(invoices_Tax *v);
-invoices_Tax *invoices_Tax_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_Tax_print(const invoices_Tax *v);
-
-/* InvoiceIssued (object) */
-bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err);
-invoices_InvoiceIssued *invoices_InvoiceIssued_new(void);
-void invoices_InvoiceIssued_init(invoices_InvoiceIssued *v);
-invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *v);
-void invoices_InvoiceIssued_free(invoices_InvoiceIssued *v);
-invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *v);
-
-/* InvoiceIssuedLinesItem (object) */
-bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err);
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void);
-void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *v);
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLinesItem *v);
-void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *v);
-invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_InvoiceIssuedLinesItem_print(const invoices_InvoiceIssuedLinesItem *v);
+INVOICES_RECORD(Tax) /* object */
+INVOICES_RECORD(InvoiceIssued) /* object */
+INVOICES_RECORD(InvoiceIssuedLinesItem) /* object */
 
 #ifdef __cplusplus
 }

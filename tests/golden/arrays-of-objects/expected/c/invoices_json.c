@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const invoices_rec_desc
+#define FIELDS static const invoices_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,12 +90,12 @@ bool invoices_message_type_from_string(const char *s, invoices_message_type *out
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const invoices_rec_desc rd_Tax;
-static const invoices_rec_desc rd_InvoiceIssued;
-static const invoices_rec_desc rd_InvoiceIssuedLinesItem;
+RECDESC rd_Tax;
+RECDESC rd_InvoiceIssued;
+RECDESC rd_InvoiceIssuedLinesItem;
 
 #define T invoices_Tax
-static const invoices_field fd_Tax[] = {
+FIELDS fd_Tax[] = {
     F("name", name, REQ, NN, KS, NULL),
     F("rate", rate, REQ, NN, KN, NULL),
 };
@@ -100,7 +103,7 @@ static const invoices_field fd_Tax[] = {
 REC(Tax, 2)
 
 #define T invoices_InvoiceIssued
-static const invoices_field fd_InvoiceIssued[] = {
+FIELDS fd_InvoiceIssued[] = {
     FL("lines", lines, REQ, NN, KO, &rd_InvoiceIssuedLinesItem),
     FL("taxes", taxes, OPT, NN, KO, &rd_Tax),
     F("grid", grid, OPT, NN, KJ, NULL),
@@ -110,7 +113,7 @@ static const invoices_field fd_InvoiceIssued[] = {
 REC(InvoiceIssued, 4)
 
 #define T invoices_InvoiceIssuedLinesItem
-static const invoices_field fd_InvoiceIssuedLinesItem[] = {
+FIELDS fd_InvoiceIssuedLinesItem[] = {
     F("sku", sku, REQ, NN, KS, NULL),
     F("quantity", quantity, REQ, NN, KI, NULL),
 };

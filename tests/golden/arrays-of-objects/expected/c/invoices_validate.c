@@ -28,117 +28,121 @@
 #define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const invoices_vnode
+#define VPROPS static const invoices_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const invoices_vnode v_Tax;
-static const invoices_vnode v_Tax_name;
-static const invoices_vnode v_Tax_rate;
-static const invoices_vnode v_invoiceIssued_payload;
-static const invoices_vnode v_invoiceIssued_payload_lines;
-static const invoices_vnode v_invoiceIssued_payload_lines_items;
-static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity;
-static const invoices_vnode v_invoiceIssued_payload_taxes;
-static const invoices_vnode v_invoiceIssued_payload_taxes_items;
-static const invoices_vnode v_invoiceIssued_payload_grid;
-static const invoices_vnode v_invoiceIssued_payload_grid_items;
-static const invoices_vnode v_invoiceIssued_payload_grid_items_items;
-static const invoices_vnode v_invoiceIssued_payload_tags;
-static const invoices_vnode v_invoiceIssued_payload_tags_items;
-static const invoices_vprop vm_Tax[] = {
+VNODE v_Tax;
+VNODE v_Tax_name;
+VNODE v_Tax_rate;
+VNODE v_invoiceIssued_payload;
+VNODE v_invoiceIssued_payload_lines;
+VNODE v_invoiceIssued_payload_lines_items;
+VNODE v_invoiceIssued_payload_lines_items_quantity;
+VNODE v_invoiceIssued_payload_taxes;
+VNODE v_invoiceIssued_payload_taxes_items;
+VNODE v_invoiceIssued_payload_grid;
+VNODE v_invoiceIssued_payload_grid_items;
+VNODE v_invoiceIssued_payload_grid_items_items;
+VNODE v_invoiceIssued_payload_tags;
+VNODE v_invoiceIssued_payload_tags_items;
+VPROPS vm_Tax[] = {
     { "name", &v_Tax_name},
     { "rate", &v_Tax_rate},
 };
-static const invoices_vnode v_Tax = {
+VNODE v_Tax = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const invoices_vreq[]){
         { "name", "missing required property 'name'"},
         { "rate", "missing required property 'rate'"},
         {NULL, NULL}},
     MEMBERS(vm_Tax),
 };
-static const invoices_vnode v_Tax_name = {
+VNODE v_Tax_name = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const invoices_vnode v_Tax_rate = {
+VNODE v_Tax_rate = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 1.0, "must be <= 1", "<=", NULL},
         CEND},
 };
-static const invoices_vprop vm_invoiceIssued_payload[] = {
+VPROPS vm_invoiceIssued_payload[] = {
     { "grid", &v_invoiceIssued_payload_grid},
     { "lines", &v_invoiceIssued_payload_lines},
     { "tags", &v_invoiceIssued_payload_tags},
     { "taxes", &v_invoiceIssued_payload_taxes},
 };
-static const invoices_vnode v_invoiceIssued_payload = {
+VNODE v_invoiceIssued_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const invoices_vreq[]){
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
     MEMBERS(vm_invoiceIssued_payload),
 };
-static const invoices_vnode v_invoiceIssued_payload_lines = {
+VNODE v_invoiceIssued_payload_lines = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
         CEND},
     .items = &v_invoiceIssued_payload_lines_items,
 };
-static const invoices_vprop vm_invoiceIssued_payload_lines_items[] = {
+VPROPS vm_invoiceIssued_payload_lines_items[] = {
     { "quantity", &v_invoiceIssued_payload_lines_items_quantity},
     { "sku", &v_Tax_name},
 };
-static const invoices_vnode v_invoiceIssued_payload_lines_items = {
+VNODE v_invoiceIssued_payload_lines_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const invoices_vreq[]){
         { "sku", "missing required property 'sku'"},
         { "quantity", "missing required property 'quantity'"},
         {NULL, NULL}},
     MEMBERS(vm_invoiceIssued_payload_lines_items),
 };
-static const invoices_vnode v_invoiceIssued_payload_lines_items_quantity = {
+VNODE v_invoiceIssued_payload_lines_items_quantity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         CEND},
 };
-static const invoices_vnode v_invoiceIssued_payload_taxes = {
+VNODE v_invoiceIssued_payload_taxes = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_invoiceIssued_payload_taxes_items,
 };
-static const invoices_vnode v_invoiceIssued_payload_taxes_items = {.f = F(REF), .ref = &v_Tax};
-static const invoices_vnode v_invoiceIssued_payload_grid = {
+VNODE v_invoiceIssued_payload_taxes_items = {.f = F(REF), .ref = &v_Tax};
+VNODE v_invoiceIssued_payload_grid = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_invoiceIssued_payload_grid_items,
 };
-static const invoices_vnode v_invoiceIssued_payload_grid_items = {
+VNODE v_invoiceIssued_payload_grid_items = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_invoiceIssued_payload_grid_items_items,
 };
-static const invoices_vnode v_invoiceIssued_payload_grid_items_items = {
+VNODE v_invoiceIssued_payload_grid_items_items = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const invoices_vnode v_invoiceIssued_payload_tags = {
+VNODE v_invoiceIssued_payload_tags = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .unique = true,
     .items = &v_invoiceIssued_payload_tags_items,
 };
-static const invoices_vnode v_invoiceIssued_payload_tags_items = {
+VNODE v_invoiceIssued_payload_tags_items = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MAX, 20.0, "must be at most 20 characters", NULL, NULL},
         CEND},

@@ -135,27 +135,38 @@ struct streetlights_TurnOn {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is STREETLIGHTS_RECORD(T), a union STREETLIGHTS_UNION(T), any other type
+ * STREETLIGHTS_VALIDATOR(T). For record streetlights_T the eight are:
+ *   bool streetlights_T_validate(const cJSON *json, streetlights_error *err);
+ *   streetlights_T *streetlights_T_new(void);
+ *   void streetlights_T_init(streetlights_T *v);
+ *   streetlights_T *streetlights_T_from_json(const cJSON *json, streetlights_error *err);
+ *   cJSON *streetlights_T_to_json(const streetlights_T *v);
+ *   void streetlights_T_free(streetlights_T *v);
+ *   streetlights_T *streetlights_T_parse(const char *json, size_t len, streetlights_error *err);
+ *   char *streetlights_T_print(const streetlights_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define STREETLIGHTS_VALIDATOR(T) bool streetlights_##T##_validate(const cJSON *json, streetlights_error *err);
+#define STREETLIGHTS_CODEC(T) \
+    streetlights_##T *streetlights_##T##_from_json(const cJSON *json, streetlights_error *err); \
+    cJSON *streetlights_##T##_to_json(const streetlights_##T *v); \
+    void streetlights_##T##_free(streetlights_##T *v); \
+    streetlights_##T *streetlights_##T##_parse(const char *json, size_t len, streetlights_error *err); \
+    char *streetlights_##T##_print(const streetlights_##T *v);
+#define STREETLIGHTS_UNION(T) STREETLIGHTS_VALIDATOR(T) STREETLIGHTS_CODEC(T)
+#define STREETLIGHTS_RECORD(T) \
+    STREETLIGHTS_VALIDATOR(T) \
+    streetlights_##T *streetlights_##T##_new(void); \
+    void streetlights_##T##_init(streetlights_##T *v); \
+    STREETLIGHTS_CODEC(T)
 
-/* LightMeasuredPayload (object) */
-bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err);
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void);
-void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *v);
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err);
-cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasuredPayload *v);
-void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *v);
-streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const char *json, size_t len, streetlights_error *err);
-char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPayload *v);
-
-/* TurnOn (object) */
-bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err);
-streetlights_TurnOn *streetlights_TurnOn_new(void);
-void streetlights_TurnOn_init(streetlights_TurnOn *v);
-streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err);
-cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *v);
-void streetlights_TurnOn_free(streetlights_TurnOn *v);
-streetlights_TurnOn *streetlights_TurnOn_parse(const char *json, size_t len, streetlights_error *err);
-char *streetlights_TurnOn_print(const streetlights_TurnOn *v);
+STREETLIGHTS_RECORD(LightMeasuredPayload) /* object */
+STREETLIGHTS_RECORD(TurnOn) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const streetlights_rec_desc
+#define FIELDS static const streetlights_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -88,11 +91,11 @@ bool streetlights_message_type_from_string(const char *s, streetlights_message_t
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const streetlights_rec_desc rd_LightMeasuredPayload;
-static const streetlights_rec_desc rd_TurnOn;
+RECDESC rd_LightMeasuredPayload;
+RECDESC rd_TurnOn;
 
 #define T streetlights_LightMeasuredPayload
-static const streetlights_field fd_LightMeasuredPayload[] = {
+FIELDS fd_LightMeasuredPayload[] = {
     F("id", id, OPT, NN, KI, NULL),
     F("lumens", lumens, OPT, NN, KI, NULL),
     F("sentAt", sent_at, OPT, NN, KS, NULL),
@@ -101,7 +104,7 @@ static const streetlights_field fd_LightMeasuredPayload[] = {
 REC(LightMeasuredPayload, 3)
 
 #define T streetlights_TurnOn
-static const streetlights_field fd_TurnOn[] = {
+FIELDS fd_TurnOn[] = {
     F("id", id, OPT, NN, KI, NULL),
 };
 #undef T

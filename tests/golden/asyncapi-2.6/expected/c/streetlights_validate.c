@@ -28,41 +28,45 @@
 #define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const streetlights_vnode
+#define VPROPS static const streetlights_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const streetlights_vnode v_lightMeasuredPayload;
-static const streetlights_vnode v_lightMeasuredPayload_id;
-static const streetlights_vnode v_lightMeasuredPayload_sentAt;
-static const streetlights_vnode v_turnOn_payload;
-static const streetlights_vprop vm_lightMeasuredPayload[] = {
+VNODE v_lightMeasuredPayload;
+VNODE v_lightMeasuredPayload_id;
+VNODE v_lightMeasuredPayload_sentAt;
+VNODE v_turnOn_payload;
+VPROPS vm_lightMeasuredPayload[] = {
     { "id", &v_lightMeasuredPayload_id},
     { "lumens", &v_lightMeasuredPayload_id},
     { "sentAt", &v_lightMeasuredPayload_sentAt},
 };
-static const streetlights_vnode v_lightMeasuredPayload = {
+VNODE v_lightMeasuredPayload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_lightMeasuredPayload),
 };
-static const streetlights_vnode v_lightMeasuredPayload_id = {
+VNODE v_lightMeasuredPayload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const streetlights_vnode v_lightMeasuredPayload_sentAt = {
+VNODE v_lightMeasuredPayload_sentAt = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
-static const streetlights_vprop vm_turnOn_payload[] = {
+VPROPS vm_turnOn_payload[] = {
     { "id", &v_lightMeasuredPayload_id},
 };
-static const streetlights_vnode v_turnOn_payload = {
+VNODE v_turnOn_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_turnOn_payload),
 };
 

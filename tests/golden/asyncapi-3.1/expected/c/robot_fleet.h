@@ -151,40 +151,40 @@ struct robot_fleet_Collision {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is ROBOT_FLEET_RECORD(T), a union ROBOT_FLEET_UNION(T), any other type
+ * ROBOT_FLEET_VALIDATOR(T). For record robot_fleet_T the eight are:
+ *   bool robot_fleet_T_validate(const cJSON *json, robot_fleet_error *err);
+ *   robot_fleet_T *robot_fleet_T_new(void);
+ *   void robot_fleet_T_init(robot_fleet_T *v);
+ *   robot_fleet_T *robot_fleet_T_from_json(const cJSON *json, robot_fleet_error *err);
+ *   cJSON *robot_fleet_T_to_json(const robot_fleet_T *v);
+ *   void robot_fleet_T_free(robot_fleet_T *v);
+ *   robot_fleet_T *robot_fleet_T_parse(const char *json, size_t len, robot_fleet_error *err);
+ *   char *robot_fleet_T_print(const robot_fleet_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define ROBOT_FLEET_VALIDATOR(T) bool robot_fleet_##T##_validate(const cJSON *json, robot_fleet_error *err);
+#define ROBOT_FLEET_CODEC(T) \
+    robot_fleet_##T *robot_fleet_##T##_from_json(const cJSON *json, robot_fleet_error *err); \
+    cJSON *robot_fleet_##T##_to_json(const robot_fleet_##T *v); \
+    void robot_fleet_##T##_free(robot_fleet_##T *v); \
+    robot_fleet_##T *robot_fleet_##T##_parse(const char *json, size_t len, robot_fleet_error *err); \
+    char *robot_fleet_##T##_print(const robot_fleet_##T *v);
+#define ROBOT_FLEET_UNION(T) ROBOT_FLEET_VALIDATOR(T) ROBOT_FLEET_CODEC(T)
+#define ROBOT_FLEET_RECORD(T) \
+    ROBOT_FLEET_VALIDATOR(T) \
+    robot_fleet_##T *robot_fleet_##T##_new(void); \
+    void robot_fleet_##T##_init(robot_fleet_##T *v); \
+    ROBOT_FLEET_CODEC(T)
 
-/* RobotStatus (object) */
-bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err);
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_new(void);
-void robot_fleet_RobotStatus_init(robot_fleet_RobotStatus *v);
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_from_json(const cJSON *json, robot_fleet_error *err);
-cJSON *robot_fleet_RobotStatus_to_json(const robot_fleet_RobotStatus *v);
-void robot_fleet_RobotStatus_free(robot_fleet_RobotStatus *v);
-robot_fleet_RobotStatus *robot_fleet_RobotStatus_parse(const char *json, size_t len, robot_fleet_error *err);
-char *robot_fleet_RobotStatus_print(const robot_fleet_RobotStatus *v);
-
-/* RobotStatusMode (enum) */
-bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *err);
-
-/* LowBattery (object) */
-bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err);
-robot_fleet_LowBattery *robot_fleet_LowBattery_new(void);
-void robot_fleet_LowBattery_init(robot_fleet_LowBattery *v);
-robot_fleet_LowBattery *robot_fleet_LowBattery_from_json(const cJSON *json, robot_fleet_error *err);
-cJSON *robot_fleet_LowBattery_to_json(const robot_fleet_LowBattery *v);
-void robot_fleet_LowBattery_free(robot_fleet_LowBattery *v);
-robot_fleet_LowBattery *robot_fleet_LowBattery_parse(const char *json, size_t len, robot_fleet_error *err);
-char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *v);
-
-/* Collision (object) */
-bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err);
-robot_fleet_Collision *robot_fleet_Collision_new(void);
-void robot_fleet_Collision_init(robot_fleet_Collision *v);
-robot_fleet_Collision *robot_fleet_Collision_from_json(const cJSON *json, robot_fleet_error *err);
-cJSON *robot_fleet_Collision_to_json(const robot_fleet_Collision *v);
-void robot_fleet_Collision_free(robot_fleet_Collision *v);
-robot_fleet_Collision *robot_fleet_Collision_parse(const char *json, size_t len, robot_fleet_error *err);
-char *robot_fleet_Collision_print(const robot_fleet_Collision *v);
+ROBOT_FLEET_RECORD(RobotStatus) /* object */
+ROBOT_FLEET_VALIDATOR(RobotStatusMode) /* enum */
+ROBOT_FLEET_RECORD(LowBattery) /* object */
+ROBOT_FLEET_RECORD(Collision) /* object */
 
 #ifdef __cplusplus
 }

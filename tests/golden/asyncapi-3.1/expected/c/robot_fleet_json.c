@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const robot_fleet_rec_desc
+#define FIELDS static const robot_fleet_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -101,12 +104,12 @@ bool robot_fleet_message_type_from_string(const char *s, robot_fleet_message_typ
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const robot_fleet_rec_desc rd_RobotStatus;
-static const robot_fleet_rec_desc rd_LowBattery;
-static const robot_fleet_rec_desc rd_Collision;
+RECDESC rd_RobotStatus;
+RECDESC rd_LowBattery;
+RECDESC rd_Collision;
 
 #define T robot_fleet_RobotStatus
-static const robot_fleet_field fd_RobotStatus[] = {
+FIELDS fd_RobotStatus[] = {
     F("robotId", robot_id, REQ, NN, KS, NULL),
     F("battery", battery, REQ, NN, KI, NULL),
     F("mode", mode, OPT, NN, KE, &ed_RobotStatusMode),
@@ -115,7 +118,7 @@ static const robot_fleet_field fd_RobotStatus[] = {
 REC(RobotStatus, 3)
 
 #define T robot_fleet_LowBattery
-static const robot_fleet_field fd_LowBattery[] = {
+FIELDS fd_LowBattery[] = {
     F("robotId", robot_id, REQ, NN, KS, NULL),
     F("level", level, REQ, NN, KI, NULL),
 };
@@ -123,7 +126,7 @@ static const robot_fleet_field fd_LowBattery[] = {
 REC(LowBattery, 2)
 
 #define T robot_fleet_Collision
-static const robot_fleet_field fd_Collision[] = {
+FIELDS fd_Collision[] = {
     F("robotId", robot_id, REQ, NN, KS, NULL),
     F("speed", speed, OPT, NN, KN, NULL),
 };

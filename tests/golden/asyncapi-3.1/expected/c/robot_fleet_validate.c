@@ -28,44 +28,48 @@
 #define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const robot_fleet_vnode
+#define VPROPS static const robot_fleet_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const robot_fleet_vnode v_status_robotStatus_payload;
-static const robot_fleet_vnode v_collision_payload_robotId;
-static const robot_fleet_vnode v_status_robotStatus_payload_battery;
-static const robot_fleet_vnode v_status_robotStatus_payload_mode;
-static const robot_fleet_vnode v_lowBattery_payload;
-static const robot_fleet_vnode v_lowBattery_payload_level;
-static const robot_fleet_vnode v_collision_payload;
-static const robot_fleet_vnode v_collision_payload_speed;
-static const robot_fleet_vprop vm_status_robotStatus_payload[] = {
+VNODE v_status_robotStatus_payload;
+VNODE v_collision_payload_robotId;
+VNODE v_status_robotStatus_payload_battery;
+VNODE v_status_robotStatus_payload_mode;
+VNODE v_lowBattery_payload;
+VNODE v_lowBattery_payload_level;
+VNODE v_collision_payload;
+VNODE v_collision_payload_speed;
+VPROPS vm_status_robotStatus_payload[] = {
     { "battery", &v_status_robotStatus_payload_battery},
     { "mode", &v_status_robotStatus_payload_mode},
     { "robotId", &v_collision_payload_robotId},
 };
-static const robot_fleet_vnode v_status_robotStatus_payload = {
+VNODE v_status_robotStatus_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         { "battery", "missing required property 'battery'"},
         {NULL, NULL}},
     MEMBERS(vm_status_robotStatus_payload),
 };
-static const robot_fleet_vnode v_collision_payload_robotId = {
+VNODE v_collision_payload_robotId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const robot_fleet_vnode v_status_robotStatus_payload_battery = {
+VNODE v_status_robotStatus_payload_battery = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         {CMP, 100.0, "must be <= 100", "<=", NULL},
         CEND},
 };
-static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
+VNODE v_status_robotStatus_payload_mode = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "idle", 0},
         {STR, "working", 0},
@@ -73,38 +77,38 @@ static const robot_fleet_vnode v_status_robotStatus_payload_mode = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'idle', 'working', 'charging'",
 };
-static const robot_fleet_vprop vm_lowBattery_payload[] = {
+VPROPS vm_lowBattery_payload[] = {
     { "level", &v_lowBattery_payload_level},
     { "robotId", &v_collision_payload_robotId},
 };
-static const robot_fleet_vnode v_lowBattery_payload = {
+VNODE v_lowBattery_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         { "level", "missing required property 'level'"},
         {NULL, NULL}},
     MEMBERS(vm_lowBattery_payload),
 };
-static const robot_fleet_vnode v_lowBattery_payload_level = {
+VNODE v_lowBattery_payload_level = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const robot_fleet_vprop vm_collision_payload[] = {
+VPROPS vm_collision_payload[] = {
     { "robotId", &v_collision_payload_robotId},
     { "speed", &v_collision_payload_speed},
 };
-static const robot_fleet_vnode v_collision_payload = {
+VNODE v_collision_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         {NULL, NULL}},
     MEMBERS(vm_collision_payload),
 };
-static const robot_fleet_vnode v_collision_payload_speed = {
+VNODE v_collision_payload_speed = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
 
 /* ---- union options --------------------------------------------------------- */

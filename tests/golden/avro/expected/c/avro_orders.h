@@ -187,51 +187,42 @@ struct avro_orders_OrderCancelled {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is AVRO_ORDERS_RECORD(T), a union AVRO_ORDERS_UNION(T), any other type
+ * AVRO_ORDERS_VALIDATOR(T). For record avro_orders_T the eight are:
+ *   bool avro_orders_T_validate(const cJSON *json, avro_orders_error *err);
+ *   avro_orders_T *avro_orders_T_new(void);
+ *   void avro_orders_T_init(avro_orders_T *v);
+ *   avro_orders_T *avro_orders_T_from_json(const cJSON *json, avro_orders_error *err);
+ *   cJSON *avro_orders_T_to_json(const avro_orders_T *v);
+ *   void avro_orders_T_free(avro_orders_T *v);
+ *   avro_orders_T *avro_orders_T_parse(const char *json, size_t len, avro_orders_error *err);
+ *   char *avro_orders_T_print(const avro_orders_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define AVRO_ORDERS_VALIDATOR(T) bool avro_orders_##T##_validate(const cJSON *json, avro_orders_error *err);
+#define AVRO_ORDERS_CODEC(T) \
+    avro_orders_##T *avro_orders_##T##_from_json(const cJSON *json, avro_orders_error *err); \
+    cJSON *avro_orders_##T##_to_json(const avro_orders_##T *v); \
+    void avro_orders_##T##_free(avro_orders_##T *v); \
+    avro_orders_##T *avro_orders_##T##_parse(const char *json, size_t len, avro_orders_error *err); \
+    char *avro_orders_##T##_print(const avro_orders_##T *v);
+#define AVRO_ORDERS_UNION(T) AVRO_ORDERS_VALIDATOR(T) AVRO_ORDERS_CODEC(T)
+#define AVRO_ORDERS_RECORD(T) \
+    AVRO_ORDERS_VALIDATOR(T) \
+    avro_orders_##T *avro_orders_##T##_new(void); \
+    void avro_orders_##T##_init(avro_orders_##T *v); \
+    AVRO_ORDERS_CODEC(T)
 
-/* OrderPlaced (object) */
-bool avro_orders_OrderPlaced_validate(const cJSON *json, avro_orders_error *err);
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_new(void);
-void avro_orders_OrderPlaced_init(avro_orders_OrderPlaced *v);
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_from_json(const cJSON *json, avro_orders_error *err);
-cJSON *avro_orders_OrderPlaced_to_json(const avro_orders_OrderPlaced *v);
-void avro_orders_OrderPlaced_free(avro_orders_OrderPlaced *v);
-avro_orders_OrderPlaced *avro_orders_OrderPlaced_parse(const char *json, size_t len, avro_orders_error *err);
-char *avro_orders_OrderPlaced_print(const avro_orders_OrderPlaced *v);
-
-/* Status (enum) */
-bool avro_orders_Status_validate(const cJSON *json, avro_orders_error *err);
-
-/* Line (object) */
-bool avro_orders_Line_validate(const cJSON *json, avro_orders_error *err);
-avro_orders_Line *avro_orders_Line_new(void);
-void avro_orders_Line_init(avro_orders_Line *v);
-avro_orders_Line *avro_orders_Line_from_json(const cJSON *json, avro_orders_error *err);
-cJSON *avro_orders_Line_to_json(const avro_orders_Line *v);
-void avro_orders_Line_free(avro_orders_Line *v);
-avro_orders_Line *avro_orders_Line_parse(const char *json, size_t len, avro_orders_error *err);
-char *avro_orders_Line_print(const avro_orders_Line *v);
-
-/* Md5 (alias) */
-bool avro_orders_Md5_validate(const cJSON *json, avro_orders_error *err);
-
-/* OrderPlacedAmount (union) */
-bool avro_orders_OrderPlacedAmount_validate(const cJSON *json, avro_orders_error *err);
-avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_from_json(const cJSON *json, avro_orders_error *err);
-cJSON *avro_orders_OrderPlacedAmount_to_json(const avro_orders_OrderPlacedAmount *v);
-void avro_orders_OrderPlacedAmount_free(avro_orders_OrderPlacedAmount *v);
-avro_orders_OrderPlacedAmount *avro_orders_OrderPlacedAmount_parse(const char *json, size_t len, avro_orders_error *err);
-char *avro_orders_OrderPlacedAmount_print(const avro_orders_OrderPlacedAmount *v);
-
-/* OrderCancelled (object) */
-bool avro_orders_OrderCancelled_validate(const cJSON *json, avro_orders_error *err);
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_new(void);
-void avro_orders_OrderCancelled_init(avro_orders_OrderCancelled *v);
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_from_json(const cJSON *json, avro_orders_error *err);
-cJSON *avro_orders_OrderCancelled_to_json(const avro_orders_OrderCancelled *v);
-void avro_orders_OrderCancelled_free(avro_orders_OrderCancelled *v);
-avro_orders_OrderCancelled *avro_orders_OrderCancelled_parse(const char *json, size_t len, avro_orders_error *err);
-char *avro_orders_OrderCancelled_print(const avro_orders_OrderCancelled *v);
+AVRO_ORDERS_RECORD(OrderPlaced) /* object */
+AVRO_ORDERS_VALIDATOR(Status) /* enum */
+AVRO_ORDERS_RECORD(Line) /* object */
+AVRO_ORDERS_VALIDATOR(Md5) /* alias */
+AVRO_ORDERS_UNION(OrderPlacedAmount) /* union */
+AVRO_ORDERS_RECORD(OrderCancelled) /* object */
 
 #ifdef __cplusplus
 }

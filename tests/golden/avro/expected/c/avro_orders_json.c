@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const avro_orders_rec_desc
+#define FIELDS static const avro_orders_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -100,9 +103,9 @@ bool avro_orders_message_type_from_string(const char *s, avro_orders_message_typ
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const avro_orders_rec_desc rd_OrderPlaced;
-static const avro_orders_rec_desc rd_Line;
-static const avro_orders_rec_desc rd_OrderCancelled;
+RECDESC rd_OrderPlaced;
+RECDESC rd_Line;
+RECDESC rd_OrderCancelled;
 static const avro_orders_union_desc ud_OrderPlacedAmount;
 
 #define T avro_orders_OrderPlacedAmount
@@ -116,7 +119,7 @@ static const avro_orders_union_desc ud_OrderPlacedAmount = {"OrderPlacedAmount",
 T_FNS(OrderPlacedAmount, union, ud)
 
 #define T avro_orders_OrderPlaced
-static const avro_orders_field fd_OrderPlaced[] = {
+FIELDS fd_OrderPlaced[] = {
     F("id", id, REQ, NN, KS, NULL),
     F("placedAt", placed_at, REQ, NN, KI, NULL),
     F("status", status, REQ, NN, KE, &ed_Status),
@@ -134,7 +137,7 @@ static const avro_orders_field fd_OrderPlaced[] = {
 REC(OrderPlaced, 12)
 
 #define T avro_orders_Line
-static const avro_orders_field fd_Line[] = {
+FIELDS fd_Line[] = {
     F("sku", sku, REQ, NN, KS, NULL),
     F("quantity", quantity, REQ, NN, KI, NULL),
     F("price", price, REQ, NN, KS, NULL),
@@ -143,7 +146,7 @@ static const avro_orders_field fd_Line[] = {
 REC(Line, 3)
 
 #define T avro_orders_OrderCancelled
-static const avro_orders_field fd_OrderCancelled[] = {
+FIELDS fd_OrderCancelled[] = {
     F("id", id, REQ, NN, KS, NULL),
     F("reason", reason, OPT, NUL, KS, NULL),
     F("cancelledAt", cancelled_at, REQ, NN, KI, NULL),

@@ -28,29 +28,33 @@
 #define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const avro_orders_vnode
+#define VPROPS static const avro_orders_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const avro_orders_vnode v_OrderPlaced;
-static const avro_orders_vnode v_OrderPlaced_id;
-static const avro_orders_vnode v_OrderPlaced_placedAt;
-static const avro_orders_vnode v_OrderPlaced_status;
-static const avro_orders_vnode v_OrderPlaced_Status;
-static const avro_orders_vnode v_OrderPlaced_lines;
-static const avro_orders_vnode v_OrderPlaced_lines_items;
-static const avro_orders_vnode v_OrderPlaced_Line;
-static const avro_orders_vnode v_OrderPlaced_Line_sku;
-static const avro_orders_vnode v_OrderPlaced_Line_quantity;
-static const avro_orders_vnode v_OrderPlaced_Line_price;
-static const avro_orders_vnode v_OrderPlaced_attributes;
-static const avro_orders_vnode v_OrderPlaced_note;
-static const avro_orders_vnode v_OrderPlaced_note_one_1;
-static const avro_orders_vnode v_OrderPlaced_checksum;
-static const avro_orders_vnode v_OrderPlaced_Md5;
-static const avro_orders_vnode v_OrderPlaced_amount;
-static const avro_orders_vnode v_OrderPlaced_amount_one_1;
-static const avro_orders_vnode v_OrderPlaced_previous;
-static const avro_orders_vnode v_OrderPlaced_gift;
-static const avro_orders_vnode v_orderCancelled_payload;
-static const avro_orders_vprop vm_OrderPlaced[] = {
+VNODE v_OrderPlaced;
+VNODE v_OrderPlaced_id;
+VNODE v_OrderPlaced_placedAt;
+VNODE v_OrderPlaced_status;
+VNODE v_OrderPlaced_Status;
+VNODE v_OrderPlaced_lines;
+VNODE v_OrderPlaced_lines_items;
+VNODE v_OrderPlaced_Line;
+VNODE v_OrderPlaced_Line_sku;
+VNODE v_OrderPlaced_Line_quantity;
+VNODE v_OrderPlaced_Line_price;
+VNODE v_OrderPlaced_attributes;
+VNODE v_OrderPlaced_note;
+VNODE v_OrderPlaced_note_one_1;
+VNODE v_OrderPlaced_checksum;
+VNODE v_OrderPlaced_Md5;
+VNODE v_OrderPlaced_amount;
+VNODE v_OrderPlaced_amount_one_1;
+VNODE v_OrderPlaced_previous;
+VNODE v_OrderPlaced_gift;
+VNODE v_orderCancelled_payload;
+VPROPS vm_OrderPlaced[] = {
     { "amount", &v_OrderPlaced_amount},
     { "attributes", &v_OrderPlaced_attributes},
     { "checksum", &v_OrderPlaced_checksum},
@@ -64,9 +68,9 @@ static const avro_orders_vprop vm_OrderPlaced[] = {
     { "ratio", &v_OrderPlaced_amount_one_1},
     { "status", &v_OrderPlaced_status},
 };
-static const avro_orders_vnode v_OrderPlaced = {
+VNODE v_OrderPlaced = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},
         { "placedAt", "missing required property 'placedAt'"},
@@ -79,24 +83,24 @@ static const avro_orders_vnode v_OrderPlaced = {
         {NULL, NULL}},
     MEMBERS(vm_OrderPlaced),
 };
-static const avro_orders_vnode v_OrderPlaced_id = {
+VNODE v_OrderPlaced_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const avro_orders_vnode v_OrderPlaced_placedAt = {
+VNODE v_OrderPlaced_placedAt = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL},
         CEND},
 };
-static const avro_orders_vnode v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
-static const avro_orders_vnode v_OrderPlaced_Status = {
+VNODE v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
+VNODE v_OrderPlaced_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "NEW", 0},
         {STR, "PAID", 0},
@@ -104,20 +108,20 @@ static const avro_orders_vnode v_OrderPlaced_Status = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'NEW', 'PAID', 'SHIPPED'",
 };
-static const avro_orders_vnode v_OrderPlaced_lines = {
+VNODE v_OrderPlaced_lines = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_OrderPlaced_lines_items,
 };
-static const avro_orders_vnode v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
-static const avro_orders_vprop vm_OrderPlaced_Line[] = {
+VNODE v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
+VPROPS vm_OrderPlaced_Line[] = {
     { "price", &v_OrderPlaced_Line_price},
     { "quantity", &v_OrderPlaced_Line_quantity},
     { "sku", &v_OrderPlaced_Line_sku},
 };
-static const avro_orders_vnode v_OrderPlaced_Line = {
+VNODE v_OrderPlaced_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const avro_orders_vreq[]){
         { "sku", "missing required property 'sku'"},
         { "quantity", "missing required property 'quantity'"},
@@ -125,71 +129,71 @@ static const avro_orders_vnode v_OrderPlaced_Line = {
         {NULL, NULL}},
     MEMBERS(vm_OrderPlaced_Line),
 };
-static const avro_orders_vnode v_OrderPlaced_Line_sku = {
+VNODE v_OrderPlaced_Line_sku = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const avro_orders_vnode v_OrderPlaced_Line_quantity = {
+VNODE v_OrderPlaced_Line_quantity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL},
         CEND},
 };
-static const avro_orders_vnode v_OrderPlaced_Line_price = {
+VNODE v_OrderPlaced_Line_price = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
         CEND},
 };
-static const avro_orders_vnode v_OrderPlaced_attributes = {
+VNODE v_OrderPlaced_attributes = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_OrderPlaced_Line_sku,
 };
-static const avro_orders_vnode v_OrderPlaced_note = {
+VNODE v_OrderPlaced_note = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_sku, &v_OrderPlaced_note_one_1, NULL },
 };
-static const avro_orders_vnode v_OrderPlaced_note_one_1 = {
+VNODE v_OrderPlaced_note_one_1 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 1, .type_expected = "expected null",
+    TYPE(1, "expected null"),
 };
-static const avro_orders_vnode v_OrderPlaced_checksum = {.f = F(REF), .ref = &v_OrderPlaced_Md5};
-static const avro_orders_vnode v_OrderPlaced_Md5 = {
+VNODE v_OrderPlaced_checksum = {.f = F(REF), .ref = &v_OrderPlaced_Md5};
+VNODE v_OrderPlaced_Md5 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MIN, 16.0, "must be at least 16 characters", NULL, NULL},
         {MAX, 16.0, "must be at most 16 characters", NULL, NULL},
         { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
         CEND},
 };
-static const avro_orders_vnode v_OrderPlaced_amount = {
+VNODE v_OrderPlaced_amount = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_OrderPlaced_amount_one_1, NULL },
 };
-static const avro_orders_vnode v_OrderPlaced_amount_one_1 = {
+VNODE v_OrderPlaced_amount_one_1 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const avro_orders_vnode v_OrderPlaced_previous = {
+VNODE v_OrderPlaced_previous = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_OrderPlaced_note_one_1, NULL },
 };
-static const avro_orders_vnode v_OrderPlaced_gift = {
+VNODE v_OrderPlaced_gift = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
-static const avro_orders_vprop vm_orderCancelled_payload[] = {
+VPROPS vm_orderCancelled_payload[] = {
     { "cancelledAt", &v_OrderPlaced_placedAt},
     { "id", &v_OrderPlaced_id},
     { "reason", &v_OrderPlaced_note},
 };
-static const avro_orders_vnode v_orderCancelled_payload = {
+VNODE v_orderCancelled_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const avro_orders_vreq[]){
         { "id", "missing required property 'id'"},
         { "cancelledAt", "missing required property 'cancelledAt'"},

@@ -158,67 +158,42 @@ struct clash_names_MemoryTransport {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is CLASH_NAMES_RECORD(T), a union CLASH_NAMES_UNION(T), any other type
+ * CLASH_NAMES_VALIDATOR(T). For record clash_names_T the eight are:
+ *   bool clash_names_T_validate(const cJSON *json, clash_names_error *err);
+ *   clash_names_T *clash_names_T_new(void);
+ *   void clash_names_T_init(clash_names_T *v);
+ *   clash_names_T *clash_names_T_from_json(const cJSON *json, clash_names_error *err);
+ *   cJSON *clash_names_T_to_json(const clash_names_T *v);
+ *   void clash_names_T_free(clash_names_T *v);
+ *   clash_names_T *clash_names_T_parse(const char *json, size_t len, clash_names_error *err);
+ *   char *clash_names_T_print(const clash_names_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define CLASH_NAMES_VALIDATOR(T) bool clash_names_##T##_validate(const cJSON *json, clash_names_error *err);
+#define CLASH_NAMES_CODEC(T) \
+    clash_names_##T *clash_names_##T##_from_json(const cJSON *json, clash_names_error *err); \
+    cJSON *clash_names_##T##_to_json(const clash_names_##T *v); \
+    void clash_names_##T##_free(clash_names_##T *v); \
+    clash_names_##T *clash_names_##T##_parse(const char *json, size_t len, clash_names_error *err); \
+    char *clash_names_##T##_print(const clash_names_##T *v);
+#define CLASH_NAMES_UNION(T) CLASH_NAMES_VALIDATOR(T) CLASH_NAMES_CODEC(T)
+#define CLASH_NAMES_RECORD(T) \
+    CLASH_NAMES_VALIDATOR(T) \
+    clash_names_##T *clash_names_##T##_new(void); \
+    void clash_names_##T##_init(clash_names_##T *v); \
+    CLASH_NAMES_CODEC(T)
 
-/* ClashNamesClient (object) */
-bool clash_names_ClashNamesClient_validate(const cJSON *json, clash_names_error *err);
-clash_names_ClashNamesClient *clash_names_ClashNamesClient_new(void);
-void clash_names_ClashNamesClient_init(clash_names_ClashNamesClient *v);
-clash_names_ClashNamesClient *clash_names_ClashNamesClient_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_ClashNamesClient_to_json(const clash_names_ClashNamesClient *v);
-void clash_names_ClashNamesClient_free(clash_names_ClashNamesClient *v);
-clash_names_ClashNamesClient *clash_names_ClashNamesClient_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_ClashNamesClient_print(const clash_names_ClashNamesClient *v);
-
-/* ClashNamesClientError (object) */
-bool clash_names_ClashNamesClientError_validate(const cJSON *json, clash_names_error *err);
-clash_names_ClashNamesClientError *clash_names_ClashNamesClientError_new(void);
-void clash_names_ClashNamesClientError_init(clash_names_ClashNamesClientError *v);
-clash_names_ClashNamesClientError *clash_names_ClashNamesClientError_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_ClashNamesClientError_to_json(const clash_names_ClashNamesClientError *v);
-void clash_names_ClashNamesClientError_free(clash_names_ClashNamesClientError *v);
-clash_names_ClashNamesClientError *clash_names_ClashNamesClientError_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_ClashNamesClientError_print(const clash_names_ClashNamesClientError *v);
-
-/* ClashNamesClientHttp (object) */
-bool clash_names_ClashNamesClientHttp_validate(const cJSON *json, clash_names_error *err);
-clash_names_ClashNamesClientHttp *clash_names_ClashNamesClientHttp_new(void);
-void clash_names_ClashNamesClientHttp_init(clash_names_ClashNamesClientHttp *v);
-clash_names_ClashNamesClientHttp *clash_names_ClashNamesClientHttp_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_ClashNamesClientHttp_to_json(const clash_names_ClashNamesClientHttp *v);
-void clash_names_ClashNamesClientHttp_free(clash_names_ClashNamesClientHttp *v);
-clash_names_ClashNamesClientHttp *clash_names_ClashNamesClientHttp_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_ClashNamesClientHttp_print(const clash_names_ClashNamesClientHttp *v);
-
-/* ClashNamesClientPeer (object) */
-bool clash_names_ClashNamesClientPeer_validate(const cJSON *json, clash_names_error *err);
-clash_names_ClashNamesClientPeer *clash_names_ClashNamesClientPeer_new(void);
-void clash_names_ClashNamesClientPeer_init(clash_names_ClashNamesClientPeer *v);
-clash_names_ClashNamesClientPeer *clash_names_ClashNamesClientPeer_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_ClashNamesClientPeer_to_json(const clash_names_ClashNamesClientPeer *v);
-void clash_names_ClashNamesClientPeer_free(clash_names_ClashNamesClientPeer *v);
-clash_names_ClashNamesClientPeer *clash_names_ClashNamesClientPeer_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_ClashNamesClientPeer_print(const clash_names_ClashNamesClientPeer *v);
-
-/* Transport (object) */
-bool clash_names_Transport_validate(const cJSON *json, clash_names_error *err);
-clash_names_Transport *clash_names_Transport_new(void);
-void clash_names_Transport_init(clash_names_Transport *v);
-clash_names_Transport *clash_names_Transport_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_Transport_to_json(const clash_names_Transport *v);
-void clash_names_Transport_free(clash_names_Transport *v);
-clash_names_Transport *clash_names_Transport_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_Transport_print(const clash_names_Transport *v);
-
-/* MemoryTransport (object) */
-bool clash_names_MemoryTransport_validate(const cJSON *json, clash_names_error *err);
-clash_names_MemoryTransport *clash_names_MemoryTransport_new(void);
-void clash_names_MemoryTransport_init(clash_names_MemoryTransport *v);
-clash_names_MemoryTransport *clash_names_MemoryTransport_from_json(const cJSON *json, clash_names_error *err);
-cJSON *clash_names_MemoryTransport_to_json(const clash_names_MemoryTransport *v);
-void clash_names_MemoryTransport_free(clash_names_MemoryTransport *v);
-clash_names_MemoryTransport *clash_names_MemoryTransport_parse(const char *json, size_t len, clash_names_error *err);
-char *clash_names_MemoryTransport_print(const clash_names_MemoryTransport *v);
+CLASH_NAMES_RECORD(ClashNamesClient) /* object */
+CLASH_NAMES_RECORD(ClashNamesClientError) /* object */
+CLASH_NAMES_RECORD(ClashNamesClientHttp) /* object */
+CLASH_NAMES_RECORD(ClashNamesClientPeer) /* object */
+CLASH_NAMES_RECORD(Transport) /* object */
+CLASH_NAMES_RECORD(MemoryTransport) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const clash_names_rec_desc
+#define FIELDS static const clash_names_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,15 +90,15 @@ bool clash_names_message_type_from_string(const char *s, clash_names_message_typ
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const clash_names_rec_desc rd_ClashNamesClient;
-static const clash_names_rec_desc rd_ClashNamesClientError;
-static const clash_names_rec_desc rd_ClashNamesClientHttp;
-static const clash_names_rec_desc rd_ClashNamesClientPeer;
-static const clash_names_rec_desc rd_Transport;
-static const clash_names_rec_desc rd_MemoryTransport;
+RECDESC rd_ClashNamesClient;
+RECDESC rd_ClashNamesClientError;
+RECDESC rd_ClashNamesClientHttp;
+RECDESC rd_ClashNamesClientPeer;
+RECDESC rd_Transport;
+RECDESC rd_MemoryTransport;
 
 #define T clash_names_ClashNamesClient
-static const clash_names_field fd_ClashNamesClient[] = {
+FIELDS fd_ClashNamesClient[] = {
     F("on", on, REQ, NN, KB, NULL),
     F("error", error, OPT, NN, KO, &rd_ClashNamesClientError),
     F("http", http, OPT, NN, KO, &rd_ClashNamesClientHttp),
@@ -107,35 +110,35 @@ static const clash_names_field fd_ClashNamesClient[] = {
 REC(ClashNamesClient, 6)
 
 #define T clash_names_ClashNamesClientError
-static const clash_names_field fd_ClashNamesClientError[] = {
+FIELDS fd_ClashNamesClientError[] = {
     F("code", code, OPT, NN, KI, NULL),
 };
 #undef T
 REC(ClashNamesClientError, 1)
 
 #define T clash_names_ClashNamesClientHttp
-static const clash_names_field fd_ClashNamesClientHttp[] = {
+FIELDS fd_ClashNamesClientHttp[] = {
     F("url", url, OPT, NN, KS, NULL),
 };
 #undef T
 REC(ClashNamesClientHttp, 1)
 
 #define T clash_names_ClashNamesClientPeer
-static const clash_names_field fd_ClashNamesClientPeer[] = {
+FIELDS fd_ClashNamesClientPeer[] = {
     F("name", name, OPT, NN, KS, NULL),
 };
 #undef T
 REC(ClashNamesClientPeer, 1)
 
 #define T clash_names_Transport
-static const clash_names_field fd_Transport[] = {
+FIELDS fd_Transport[] = {
     F("kind", kind, OPT, NN, KS, NULL),
 };
 #undef T
 REC(Transport, 1)
 
 #define T clash_names_MemoryTransport
-static const clash_names_field fd_MemoryTransport[] = {
+FIELDS fd_MemoryTransport[] = {
     F("size", size, OPT, NN, KI, NULL),
 };
 #undef T

@@ -28,22 +28,26 @@
 #define FMT(f, msg) { CLASH_NAMES_C_FORMAT, 0, msg, NULL, clash_names_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const clash_names_vnode
+#define VPROPS static const clash_names_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const clash_names_vnode v_ClashNamesClient;
-static const clash_names_vnode v_ClashNamesClient_on;
-static const clash_names_vnode v_ClashNamesClient_error;
-static const clash_names_vnode v_ClashNamesClientError;
-static const clash_names_vnode v_ClashNamesClientError_code;
-static const clash_names_vnode v_ClashNamesClient_http;
-static const clash_names_vnode v_ClashNamesClientHttp;
-static const clash_names_vnode v_ClashNamesClientHttp_url;
-static const clash_names_vnode v_ClashNamesClient_peer;
-static const clash_names_vnode v_ClashNamesClientPeer;
-static const clash_names_vnode v_ClashNamesClient_transport;
-static const clash_names_vnode v_Transport;
-static const clash_names_vnode v_ClashNamesClient_memory;
-static const clash_names_vnode v_MemoryTransport;
-static const clash_names_vprop vm_ClashNamesClient[] = {
+VNODE v_ClashNamesClient;
+VNODE v_ClashNamesClient_on;
+VNODE v_ClashNamesClient_error;
+VNODE v_ClashNamesClientError;
+VNODE v_ClashNamesClientError_code;
+VNODE v_ClashNamesClient_http;
+VNODE v_ClashNamesClientHttp;
+VNODE v_ClashNamesClientHttp_url;
+VNODE v_ClashNamesClient_peer;
+VNODE v_ClashNamesClientPeer;
+VNODE v_ClashNamesClient_transport;
+VNODE v_Transport;
+VNODE v_ClashNamesClient_memory;
+VNODE v_MemoryTransport;
+VPROPS vm_ClashNamesClient[] = {
     { "error", &v_ClashNamesClient_error},
     { "http", &v_ClashNamesClient_http},
     { "memory", &v_ClashNamesClient_memory},
@@ -51,69 +55,69 @@ static const clash_names_vprop vm_ClashNamesClient[] = {
     { "peer", &v_ClashNamesClient_peer},
     { "transport", &v_ClashNamesClient_transport},
 };
-static const clash_names_vnode v_ClashNamesClient = {
+VNODE v_ClashNamesClient = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const clash_names_vreq[]){
         { "on", "missing required property 'on'"},
         {NULL, NULL}},
     MEMBERS(vm_ClashNamesClient),
 };
-static const clash_names_vnode v_ClashNamesClient_on = {
+VNODE v_ClashNamesClient_on = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
-static const clash_names_vnode v_ClashNamesClient_error = {.f = F(REF), .ref = &v_ClashNamesClientError};
-static const clash_names_vprop vm_ClashNamesClientError[] = {
+VNODE v_ClashNamesClient_error = {.f = F(REF), .ref = &v_ClashNamesClientError};
+VPROPS vm_ClashNamesClientError[] = {
     { "code", &v_ClashNamesClientError_code},
 };
-static const clash_names_vnode v_ClashNamesClientError = {
+VNODE v_ClashNamesClientError = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_ClashNamesClientError),
 };
-static const clash_names_vnode v_ClashNamesClientError_code = {
+VNODE v_ClashNamesClientError_code = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const clash_names_vnode v_ClashNamesClient_http = {.f = F(REF), .ref = &v_ClashNamesClientHttp};
-static const clash_names_vprop vm_ClashNamesClientHttp[] = {
+VNODE v_ClashNamesClient_http = {.f = F(REF), .ref = &v_ClashNamesClientHttp};
+VPROPS vm_ClashNamesClientHttp[] = {
     { "url", &v_ClashNamesClientHttp_url},
 };
-static const clash_names_vnode v_ClashNamesClientHttp = {
+VNODE v_ClashNamesClientHttp = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_ClashNamesClientHttp),
 };
-static const clash_names_vnode v_ClashNamesClientHttp_url = {
+VNODE v_ClashNamesClientHttp_url = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const clash_names_vnode v_ClashNamesClient_peer = {.f = F(REF), .ref = &v_ClashNamesClientPeer};
-static const clash_names_vprop vm_ClashNamesClientPeer[] = {
+VNODE v_ClashNamesClient_peer = {.f = F(REF), .ref = &v_ClashNamesClientPeer};
+VPROPS vm_ClashNamesClientPeer[] = {
     { "name", &v_ClashNamesClientHttp_url},
 };
-static const clash_names_vnode v_ClashNamesClientPeer = {
+VNODE v_ClashNamesClientPeer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_ClashNamesClientPeer),
 };
-static const clash_names_vnode v_ClashNamesClient_transport = {.f = F(REF), .ref = &v_Transport};
-static const clash_names_vprop vm_Transport[] = {
+VNODE v_ClashNamesClient_transport = {.f = F(REF), .ref = &v_Transport};
+VPROPS vm_Transport[] = {
     { "kind", &v_ClashNamesClientHttp_url},
 };
-static const clash_names_vnode v_Transport = {
+VNODE v_Transport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Transport),
 };
-static const clash_names_vnode v_ClashNamesClient_memory = {.f = F(REF), .ref = &v_MemoryTransport};
-static const clash_names_vprop vm_MemoryTransport[] = {
+VNODE v_ClashNamesClient_memory = {.f = F(REF), .ref = &v_MemoryTransport};
+VPROPS vm_MemoryTransport[] = {
     { "size", &v_ClashNamesClientError_code},
 };
-static const clash_names_vnode v_MemoryTransport = {
+VNODE v_MemoryTransport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_MemoryTransport),
 };
 

@@ -171,50 +171,41 @@ struct reserved_words_WorkerClient {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is RESERVED_WORDS_RECORD(T), a union RESERVED_WORDS_UNION(T), any other type
+ * RESERVED_WORDS_VALIDATOR(T). For record reserved_words_T the eight are:
+ *   bool reserved_words_T_validate(const cJSON *json, reserved_words_error *err);
+ *   reserved_words_T *reserved_words_T_new(void);
+ *   void reserved_words_T_init(reserved_words_T *v);
+ *   reserved_words_T *reserved_words_T_from_json(const cJSON *json, reserved_words_error *err);
+ *   cJSON *reserved_words_T_to_json(const reserved_words_T *v);
+ *   void reserved_words_T_free(reserved_words_T *v);
+ *   reserved_words_T *reserved_words_T_parse(const char *json, size_t len, reserved_words_error *err);
+ *   char *reserved_words_T_print(const reserved_words_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define RESERVED_WORDS_VALIDATOR(T) bool reserved_words_##T##_validate(const cJSON *json, reserved_words_error *err);
+#define RESERVED_WORDS_CODEC(T) \
+    reserved_words_##T *reserved_words_##T##_from_json(const cJSON *json, reserved_words_error *err); \
+    cJSON *reserved_words_##T##_to_json(const reserved_words_##T *v); \
+    void reserved_words_##T##_free(reserved_words_##T *v); \
+    reserved_words_##T *reserved_words_##T##_parse(const char *json, size_t len, reserved_words_error *err); \
+    char *reserved_words_##T##_print(const reserved_words_##T *v);
+#define RESERVED_WORDS_UNION(T) RESERVED_WORDS_VALIDATOR(T) RESERVED_WORDS_CODEC(T)
+#define RESERVED_WORDS_RECORD(T) \
+    RESERVED_WORDS_VALIDATOR(T) \
+    reserved_words_##T *reserved_words_##T##_new(void); \
+    void reserved_words_##T##_init(reserved_words_##T *v); \
+    RESERVED_WORDS_CODEC(T)
 
-/* Import (object) */
-bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_Import *reserved_words_Import_new(void);
-void reserved_words_Import_init(reserved_words_Import *v);
-reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_Import_to_json(const reserved_words_Import *v);
-void reserved_words_Import_free(reserved_words_Import *v);
-reserved_words_Import *reserved_words_Import_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_Import_print(const reserved_words_Import *v);
-
-/* ImportWhile (enum) */
-bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error *err);
-
-/* Record (object) */
-bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_Record *reserved_words_Record_new(void);
-void reserved_words_Record_init(reserved_words_Record *v);
-reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_Record_to_json(const reserved_words_Record *v);
-void reserved_words_Record_free(reserved_words_Record *v);
-reserved_words_Record *reserved_words_Record_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_Record_print(const reserved_words_Record *v);
-
-/* Date (object) */
-bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_Date *reserved_words_Date_new(void);
-void reserved_words_Date_init(reserved_words_Date *v);
-reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_Date_to_json(const reserved_words_Date *v);
-void reserved_words_Date_free(reserved_words_Date *v);
-reserved_words_Date *reserved_words_Date_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_Date_print(const reserved_words_Date *v);
-
-/* WorkerClient (object) */
-bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_WorkerClient *reserved_words_WorkerClient_new(void);
-void reserved_words_WorkerClient_init(reserved_words_WorkerClient *v);
-reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *v);
-void reserved_words_WorkerClient_free(reserved_words_WorkerClient *v);
-reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_WorkerClient_print(const reserved_words_WorkerClient *v);
+RESERVED_WORDS_RECORD(Import) /* object */
+RESERVED_WORDS_VALIDATOR(ImportWhile) /* enum */
+RESERVED_WORDS_RECORD(Record) /* object */
+RESERVED_WORDS_RECORD(Date) /* object */
+RESERVED_WORDS_RECORD(WorkerClient) /* object */
 
 #ifdef __cplusplus
 }

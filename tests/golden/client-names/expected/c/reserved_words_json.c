@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const reserved_words_rec_desc
+#define FIELDS static const reserved_words_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -101,13 +104,13 @@ bool reserved_words_message_type_from_string(const char *s, reserved_words_messa
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const reserved_words_rec_desc rd_Import;
-static const reserved_words_rec_desc rd_Record;
-static const reserved_words_rec_desc rd_Date;
-static const reserved_words_rec_desc rd_WorkerClient;
+RECDESC rd_Import;
+RECDESC rd_Record;
+RECDESC rd_Date;
+RECDESC rd_WorkerClient;
 
 #define T reserved_words_Import
-static const reserved_words_field fd_Import[] = {
+FIELDS fd_Import[] = {
     F("default", default_, REQ, NN, KI, NULL),
     F("class", class, REQ, NN, KS, NULL),
     F("from", from, OPT, NN, KS, NULL),
@@ -120,7 +123,7 @@ static const reserved_words_field fd_Import[] = {
 REC(Import, 7)
 
 #define T reserved_words_Record
-static const reserved_words_field fd_Record[] = {
+FIELDS fd_Record[] = {
     F("Date", date, OPT, NN, KO, &rd_Date),
     FL("list", list, OPT, NN, KO, &rd_Import),
 };
@@ -128,7 +131,7 @@ static const reserved_words_field fd_Record[] = {
 REC(Record, 2)
 
 #define T reserved_words_Date
-static const reserved_words_field fd_Date[] = {
+FIELDS fd_Date[] = {
     F("return", return_, OPT, NN, KS, NULL),
     F("yield", yield, OPT, NN, KI, NULL),
 };
@@ -136,7 +139,7 @@ static const reserved_words_field fd_Date[] = {
 REC(Date, 2)
 
 #define T reserved_words_WorkerClient
-static const reserved_words_field fd_WorkerClient[] = {
+FIELDS fd_WorkerClient[] = {
     F("timeout", timeout, OPT, NN, KN, NULL),
     F("validate", validate, OPT, NN, KB, NULL),
 };

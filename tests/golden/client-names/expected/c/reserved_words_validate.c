@@ -28,20 +28,24 @@
 #define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const reserved_words_vnode
+#define VPROPS static const reserved_words_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const reserved_words_vnode v_import;
-static const reserved_words_vnode v_Date_yield;
-static const reserved_words_vnode v_Date_return;
-static const reserved_words_vnode v_import_while;
-static const reserved_words_vnode v_Record;
-static const reserved_words_vnode v_Record_Date;
-static const reserved_words_vnode v_Date;
-static const reserved_words_vnode v_Record_list;
-static const reserved_words_vnode v_Record_list_items;
-static const reserved_words_vnode v_WorkerClient;
-static const reserved_words_vnode v_WorkerClient_timeout;
-static const reserved_words_vnode v_WorkerClient_validate;
-static const reserved_words_vprop vm_import[] = {
+VNODE v_import;
+VNODE v_Date_yield;
+VNODE v_Date_return;
+VNODE v_import_while;
+VNODE v_Record;
+VNODE v_Record_Date;
+VNODE v_Date;
+VNODE v_Record_list;
+VNODE v_Record_list_items;
+VNODE v_WorkerClient;
+VNODE v_WorkerClient_timeout;
+VNODE v_WorkerClient_validate;
+VPROPS vm_import[] = {
     { "None", &v_Date_return},
     { "class", &v_Date_return},
     { "content-type", &v_Date_return},
@@ -50,26 +54,26 @@ static const reserved_words_vprop vm_import[] = {
     { "function", &v_Date_return},
     { "while", &v_import_while},
 };
-static const reserved_words_vnode v_import = {
+VNODE v_import = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const reserved_words_vreq[]){
         { "default", "missing required property 'default'"},
         { "class", "missing required property 'class'"},
         {NULL, NULL}},
     MEMBERS(vm_import),
 };
-static const reserved_words_vnode v_Date_yield = {
+VNODE v_Date_yield = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const reserved_words_vnode v_Date_return = {
+VNODE v_Date_return = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const reserved_words_vnode v_import_while = {
+VNODE v_import_while = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "for", 0},
         {STR, "if", 0},
@@ -79,47 +83,47 @@ static const reserved_words_vnode v_import_while = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'for', 'if', 'else', 'null', 'true'",
 };
-static const reserved_words_vprop vm_Record[] = {
+VPROPS vm_Record[] = {
     { "Date", &v_Record_Date},
     { "list", &v_Record_list},
 };
-static const reserved_words_vnode v_Record = {
+VNODE v_Record = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Record),
 };
-static const reserved_words_vnode v_Record_Date = {.f = F(REF), .ref = &v_Date};
-static const reserved_words_vprop vm_Date[] = {
+VNODE v_Record_Date = {.f = F(REF), .ref = &v_Date};
+VPROPS vm_Date[] = {
     { "return", &v_Date_return},
     { "yield", &v_Date_yield},
 };
-static const reserved_words_vnode v_Date = {
+VNODE v_Date = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Date),
 };
-static const reserved_words_vnode v_Record_list = {
+VNODE v_Record_list = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_Record_list_items,
 };
-static const reserved_words_vnode v_Record_list_items = {.f = F(REF), .ref = &v_import};
-static const reserved_words_vprop vm_WorkerClient[] = {
+VNODE v_Record_list_items = {.f = F(REF), .ref = &v_import};
+VPROPS vm_WorkerClient[] = {
     { "timeout", &v_WorkerClient_timeout},
     { "validate", &v_WorkerClient_validate},
 };
-static const reserved_words_vnode v_WorkerClient = {
+VNODE v_WorkerClient = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_WorkerClient),
 };
-static const reserved_words_vnode v_WorkerClient_timeout = {
+VNODE v_WorkerClient_timeout = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const reserved_words_vnode v_WorkerClient_validate = {
+VNODE v_WorkerClient_validate = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -250,124 +250,49 @@ struct telemetry_Payment {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is TELEMETRY_RECORD(T), a union TELEMETRY_UNION(T), any other type
+ * TELEMETRY_VALIDATOR(T). For record telemetry_T the eight are:
+ *   bool telemetry_T_validate(const cJSON *json, telemetry_error *err);
+ *   telemetry_T *telemetry_T_new(void);
+ *   void telemetry_T_init(telemetry_T *v);
+ *   telemetry_T *telemetry_T_from_json(const cJSON *json, telemetry_error *err);
+ *   cJSON *telemetry_T_to_json(const telemetry_T *v);
+ *   void telemetry_T_free(telemetry_T *v);
+ *   telemetry_T *telemetry_T_parse(const char *json, size_t len, telemetry_error *err);
+ *   char *telemetry_T_print(const telemetry_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define TELEMETRY_VALIDATOR(T) bool telemetry_##T##_validate(const cJSON *json, telemetry_error *err);
+#define TELEMETRY_CODEC(T) \
+    telemetry_##T *telemetry_##T##_from_json(const cJSON *json, telemetry_error *err); \
+    cJSON *telemetry_##T##_to_json(const telemetry_##T *v); \
+    void telemetry_##T##_free(telemetry_##T *v); \
+    telemetry_##T *telemetry_##T##_parse(const char *json, size_t len, telemetry_error *err); \
+    char *telemetry_##T##_print(const telemetry_##T *v);
+#define TELEMETRY_UNION(T) TELEMETRY_VALIDATOR(T) TELEMETRY_CODEC(T)
+#define TELEMETRY_RECORD(T) \
+    TELEMETRY_VALIDATOR(T) \
+    telemetry_##T *telemetry_##T##_new(void); \
+    void telemetry_##T##_init(telemetry_##T *v); \
+    TELEMETRY_CODEC(T)
 
-/* DeviceEvent (union) */
-bool telemetry_DeviceEvent_validate(const cJSON *json, telemetry_error *err);
-telemetry_DeviceEvent *telemetry_DeviceEvent_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_DeviceEvent_to_json(const telemetry_DeviceEvent *v);
-void telemetry_DeviceEvent_free(telemetry_DeviceEvent *v);
-telemetry_DeviceEvent *telemetry_DeviceEvent_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_DeviceEvent_print(const telemetry_DeviceEvent *v);
-
-/* Heartbeat (object) */
-bool telemetry_Heartbeat_validate(const cJSON *json, telemetry_error *err);
-telemetry_Heartbeat *telemetry_Heartbeat_new(void);
-void telemetry_Heartbeat_init(telemetry_Heartbeat *v);
-telemetry_Heartbeat *telemetry_Heartbeat_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Heartbeat_to_json(const telemetry_Heartbeat *v);
-void telemetry_Heartbeat_free(telemetry_Heartbeat *v);
-telemetry_Heartbeat *telemetry_Heartbeat_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Heartbeat_print(const telemetry_Heartbeat *v);
-
-/* Reading (object) */
-bool telemetry_Reading_validate(const cJSON *json, telemetry_error *err);
-telemetry_Reading *telemetry_Reading_new(void);
-void telemetry_Reading_init(telemetry_Reading *v);
-telemetry_Reading *telemetry_Reading_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Reading_to_json(const telemetry_Reading *v);
-void telemetry_Reading_free(telemetry_Reading *v);
-telemetry_Reading *telemetry_Reading_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Reading_print(const telemetry_Reading *v);
-
-/* ReadingId (union) */
-bool telemetry_ReadingId_validate(const cJSON *json, telemetry_error *err);
-
-/* Method (union) */
-bool telemetry_Method_validate(const cJSON *json, telemetry_error *err);
-telemetry_Method *telemetry_Method_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Method_to_json(const telemetry_Method *v);
-void telemetry_Method_free(telemetry_Method *v);
-telemetry_Method *telemetry_Method_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Method_print(const telemetry_Method *v);
-
-/* Card (object) */
-bool telemetry_Card_validate(const cJSON *json, telemetry_error *err);
-telemetry_Card *telemetry_Card_new(void);
-void telemetry_Card_init(telemetry_Card *v);
-telemetry_Card *telemetry_Card_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Card_to_json(const telemetry_Card *v);
-void telemetry_Card_free(telemetry_Card *v);
-telemetry_Card *telemetry_Card_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Card_print(const telemetry_Card *v);
-
-/* Transfer (object) */
-bool telemetry_Transfer_validate(const cJSON *json, telemetry_error *err);
-telemetry_Transfer *telemetry_Transfer_new(void);
-void telemetry_Transfer_init(telemetry_Transfer *v);
-telemetry_Transfer *telemetry_Transfer_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Transfer_to_json(const telemetry_Transfer *v);
-void telemetry_Transfer_free(telemetry_Transfer *v);
-telemetry_Transfer *telemetry_Transfer_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Transfer_print(const telemetry_Transfer *v);
-
-/* Tags (object) */
-bool telemetry_Tags_validate(const cJSON *json, telemetry_error *err);
-telemetry_Tags *telemetry_Tags_new(void);
-void telemetry_Tags_init(telemetry_Tags *v);
-telemetry_Tags *telemetry_Tags_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Tags_to_json(const telemetry_Tags *v);
-void telemetry_Tags_free(telemetry_Tags *v);
-telemetry_Tags *telemetry_Tags_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Tags_print(const telemetry_Tags *v);
-
-/* Quoted (union) */
-bool telemetry_Quoted_validate(const cJSON *json, telemetry_error *err);
-telemetry_Quoted *telemetry_Quoted_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Quoted_to_json(const telemetry_Quoted *v);
-void telemetry_Quoted_free(telemetry_Quoted *v);
-telemetry_Quoted *telemetry_Quoted_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Quoted_print(const telemetry_Quoted *v);
-
-/* QuotedOption1 (object) */
-bool telemetry_QuotedOption1_validate(const cJSON *json, telemetry_error *err);
-telemetry_QuotedOption1 *telemetry_QuotedOption1_new(void);
-void telemetry_QuotedOption1_init(telemetry_QuotedOption1 *v);
-telemetry_QuotedOption1 *telemetry_QuotedOption1_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_QuotedOption1_to_json(const telemetry_QuotedOption1 *v);
-void telemetry_QuotedOption1_free(telemetry_QuotedOption1 *v);
-telemetry_QuotedOption1 *telemetry_QuotedOption1_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_QuotedOption1_print(const telemetry_QuotedOption1 *v);
-
-/* QuotedOption2 (object) */
-bool telemetry_QuotedOption2_validate(const cJSON *json, telemetry_error *err);
-telemetry_QuotedOption2 *telemetry_QuotedOption2_new(void);
-void telemetry_QuotedOption2_init(telemetry_QuotedOption2 *v);
-telemetry_QuotedOption2 *telemetry_QuotedOption2_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_QuotedOption2_to_json(const telemetry_QuotedOption2 *v);
-void telemetry_QuotedOption2_free(telemetry_QuotedOption2 *v);
-telemetry_QuotedOption2 *telemetry_QuotedOption2_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_QuotedOption2_print(const telemetry_QuotedOption2 *v);
-
-/* QuotedOption3 (object) */
-bool telemetry_QuotedOption3_validate(const cJSON *json, telemetry_error *err);
-telemetry_QuotedOption3 *telemetry_QuotedOption3_new(void);
-void telemetry_QuotedOption3_init(telemetry_QuotedOption3 *v);
-telemetry_QuotedOption3 *telemetry_QuotedOption3_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_QuotedOption3_to_json(const telemetry_QuotedOption3 *v);
-void telemetry_QuotedOption3_free(telemetry_QuotedOption3 *v);
-telemetry_QuotedOption3 *telemetry_QuotedOption3_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_QuotedOption3_print(const telemetry_QuotedOption3 *v);
-
-/* Payment (object) */
-bool telemetry_Payment_validate(const cJSON *json, telemetry_error *err);
-telemetry_Payment *telemetry_Payment_new(void);
-void telemetry_Payment_init(telemetry_Payment *v);
-telemetry_Payment *telemetry_Payment_from_json(const cJSON *json, telemetry_error *err);
-cJSON *telemetry_Payment_to_json(const telemetry_Payment *v);
-void telemetry_Payment_free(telemetry_Payment *v);
-telemetry_Payment *telemetry_Payment_parse(const char *json, size_t len, telemetry_error *err);
-char *telemetry_Payment_print(const telemetry_Payment *v);
+TELEMETRY_UNION(DeviceEvent) /* union */
+TELEMETRY_RECORD(Heartbeat) /* object */
+TELEMETRY_RECORD(Reading) /* object */
+TELEMETRY_VALIDATOR(ReadingId) /* union */
+TELEMETRY_UNION(Method) /* union */
+TELEMETRY_RECORD(Card) /* object */
+TELEMETRY_RECORD(Transfer) /* object */
+TELEMETRY_RECORD(Tags) /* object */
+TELEMETRY_UNION(Quoted) /* union */
+TELEMETRY_RECORD(QuotedOption1) /* object */
+TELEMETRY_RECORD(QuotedOption2) /* object */
+TELEMETRY_RECORD(QuotedOption3) /* object */
+TELEMETRY_RECORD(Payment) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const telemetry_rec_desc
+#define FIELDS static const telemetry_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -88,15 +91,15 @@ bool telemetry_message_type_from_string(const char *s, telemetry_message_type *o
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const telemetry_rec_desc rd_Heartbeat;
-static const telemetry_rec_desc rd_Reading;
-static const telemetry_rec_desc rd_Card;
-static const telemetry_rec_desc rd_Transfer;
-static const telemetry_rec_desc rd_Tags;
-static const telemetry_rec_desc rd_QuotedOption1;
-static const telemetry_rec_desc rd_QuotedOption2;
-static const telemetry_rec_desc rd_QuotedOption3;
-static const telemetry_rec_desc rd_Payment;
+RECDESC rd_Heartbeat;
+RECDESC rd_Reading;
+RECDESC rd_Card;
+RECDESC rd_Transfer;
+RECDESC rd_Tags;
+RECDESC rd_QuotedOption1;
+RECDESC rd_QuotedOption2;
+RECDESC rd_QuotedOption3;
+RECDESC rd_Payment;
 static const telemetry_union_desc ud_DeviceEvent;
 static const telemetry_union_desc ud_Method;
 static const telemetry_union_desc ud_Quoted;
@@ -133,7 +136,7 @@ static const telemetry_union_desc ud_Quoted = {"Quoted", sizeof(T), O(as), uo_Qu
 T_FNS(Quoted, union, ud)
 
 #define T telemetry_Heartbeat
-static const telemetry_field fd_Heartbeat[] = {
+FIELDS fd_Heartbeat[] = {
     F("type", type, REQ, NN, KS, NULL),
     F("seq", seq, REQ, NN, KI, NULL),
     F("source", source, REQ, NN, KS, NULL),
@@ -143,7 +146,7 @@ static const telemetry_field fd_Heartbeat[] = {
 REC(Heartbeat, 4)
 
 #define T telemetry_Reading
-static const telemetry_field fd_Reading[] = {
+FIELDS fd_Reading[] = {
     F("type", type, REQ, NN, KS, NULL),
     F("seq", seq, REQ, NN, KI, NULL),
     F("source", source, REQ, NN, KS, NULL),
@@ -155,7 +158,7 @@ static const telemetry_field fd_Reading[] = {
 REC(Reading, 6)
 
 #define T telemetry_Card
-static const telemetry_field fd_Card[] = {
+FIELDS fd_Card[] = {
     F("kind", kind, REQ, NN, KS, NULL),
     F("last4", last4, REQ, NN, KS, NULL),
 };
@@ -163,7 +166,7 @@ static const telemetry_field fd_Card[] = {
 REC(Card, 2)
 
 #define T telemetry_Transfer
-static const telemetry_field fd_Transfer[] = {
+FIELDS fd_Transfer[] = {
     F("kind", kind, REQ, NN, KS, NULL),
     F("iban", iban, REQ, NN, KS, NULL),
 };
@@ -171,21 +174,21 @@ static const telemetry_field fd_Transfer[] = {
 REC(Transfer, 2)
 
 #define T telemetry_Tags
-static const telemetry_field fd_Tags[] = {
+FIELDS fd_Tags[] = {
     {"", 0, 0, 0, 0, 0, SC, KJ, NULL}, /* no members: C has no empty arrays */
 };
 #undef T
 REC(Tags, 0)
 
 #define T telemetry_QuotedOption1
-static const telemetry_field fd_QuotedOption1[] = {
+FIELDS fd_QuotedOption1[] = {
     F("q", q, REQ, NN, KS, NULL),
 };
 #undef T
 REC(QuotedOption1, 1)
 
 #define T telemetry_QuotedOption2
-static const telemetry_field fd_QuotedOption2[] = {
+FIELDS fd_QuotedOption2[] = {
     F("q", q, REQ, NN, KS, NULL),
     F("n", n, REQ, NN, KI, NULL),
 };
@@ -193,14 +196,14 @@ static const telemetry_field fd_QuotedOption2[] = {
 REC(QuotedOption2, 2)
 
 #define T telemetry_QuotedOption3
-static const telemetry_field fd_QuotedOption3[] = {
+FIELDS fd_QuotedOption3[] = {
     F("q", q, REQ, NN, KS, NULL),
 };
 #undef T
 REC(QuotedOption3, 1)
 
 #define T telemetry_Payment
-static const telemetry_field fd_Payment[] = {
+FIELDS fd_Payment[] = {
     F("method", method, REQ, NN, KU, &ud_Method),
     F("quoted", quoted, OPT, NN, KU, &ud_Quoted),
     F("tags", tags, OPT, NN, KO, &rd_Tags),

@@ -28,58 +28,62 @@
 #define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const telemetry_vnode
+#define VPROPS static const telemetry_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const telemetry_vnode v_DeviceEvent;
-static const telemetry_vnode v_DeviceEvent_one_0;
-static const telemetry_vnode v_Heartbeat;
-static const telemetry_vnode v_Heartbeat_type;
-static const telemetry_vnode v_Heartbeat_seq;
-static const telemetry_vnode v_Heartbeat_source;
-static const telemetry_vnode v_Heartbeat_uptime;
-static const telemetry_vnode v_DeviceEvent_one_1;
-static const telemetry_vnode v_Reading;
-static const telemetry_vnode v_Reading_type;
-static const telemetry_vnode v_Reading_position;
-static const telemetry_vnode v_Reading_position_prefix_0;
-static const telemetry_vnode v_Reading_labels;
-static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9;
-static const telemetry_vnode v_Reading_id;
-static const telemetry_vnode v_Method;
-static const telemetry_vnode v_Method_one_0;
-static const telemetry_vnode v_Card;
-static const telemetry_vnode v_Card_kind;
-static const telemetry_vnode v_Card_last4;
-static const telemetry_vnode v_Method_one_1;
-static const telemetry_vnode v_Transfer;
-static const telemetry_vnode v_Transfer_iban;
-static const telemetry_vnode v_Tags;
-static const telemetry_vnode v_Quoted;
-static const telemetry_vnode v_Quoted_one_0;
-static const telemetry_vnode v_Quoted_one_0_q;
-static const telemetry_vnode v_Quoted_one_1;
-static const telemetry_vnode v_Quoted_one_1_q;
-static const telemetry_vnode v_Quoted_one_2;
-static const telemetry_vnode v_Quoted_one_2_q;
-static const telemetry_vnode v_payment_payload;
-static const telemetry_vnode v_payment_payload_method;
-static const telemetry_vnode v_payment_payload_quoted;
-static const telemetry_vnode v_payment_payload_tags;
-static const telemetry_vnode v_payment_payload_range;
-static const telemetry_vnode v_payment_payload_range_extra_items;
-static const telemetry_vnode v_DeviceEvent = {
+VNODE v_DeviceEvent;
+VNODE v_DeviceEvent_one_0;
+VNODE v_Heartbeat;
+VNODE v_Heartbeat_type;
+VNODE v_Heartbeat_seq;
+VNODE v_Heartbeat_source;
+VNODE v_Heartbeat_uptime;
+VNODE v_DeviceEvent_one_1;
+VNODE v_Reading;
+VNODE v_Reading_type;
+VNODE v_Reading_position;
+VNODE v_Reading_position_prefix_0;
+VNODE v_Reading_labels;
+VNODE v_Reading_labels_pattern_a_z_a_z0_9;
+VNODE v_Reading_id;
+VNODE v_Method;
+VNODE v_Method_one_0;
+VNODE v_Card;
+VNODE v_Card_kind;
+VNODE v_Card_last4;
+VNODE v_Method_one_1;
+VNODE v_Transfer;
+VNODE v_Transfer_iban;
+VNODE v_Tags;
+VNODE v_Quoted;
+VNODE v_Quoted_one_0;
+VNODE v_Quoted_one_0_q;
+VNODE v_Quoted_one_1;
+VNODE v_Quoted_one_1_q;
+VNODE v_Quoted_one_2;
+VNODE v_Quoted_one_2_q;
+VNODE v_payment_payload;
+VNODE v_payment_payload_method;
+VNODE v_payment_payload_quoted;
+VNODE v_payment_payload_tags;
+VNODE v_payment_payload_range;
+VNODE v_payment_payload_range_extra_items;
+VNODE v_DeviceEvent = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_DeviceEvent_one_0, &v_DeviceEvent_one_1, NULL },
 };
-static const telemetry_vnode v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
-static const telemetry_vprop vm_Heartbeat[] = {
+VNODE v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
+VPROPS vm_Heartbeat[] = {
     { "seq", &v_Heartbeat_seq},
     { "source", &v_Heartbeat_source},
     { "type", &v_Heartbeat_type},
     { "uptime", &v_Heartbeat_uptime},
 };
-static const telemetry_vnode v_Heartbeat = {
+VNODE v_Heartbeat = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
         { "seq", "missing required property 'seq'"},
@@ -87,31 +91,31 @@ static const telemetry_vnode v_Heartbeat = {
         {NULL, NULL}},
     MEMBERS(vm_Heartbeat),
 };
-static const telemetry_vnode v_Heartbeat_type = {
+VNODE v_Heartbeat_type = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .const_val = VVALS{ {STR, "heartbeat", 0} },
     .const_msg = "must be equal to 'heartbeat'",
 };
-static const telemetry_vnode v_Heartbeat_seq = {
+VNODE v_Heartbeat_seq = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const telemetry_vnode v_Heartbeat_source = {
+VNODE v_Heartbeat_source = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0} },
     .const_msg = "must be equal to 'sensor \"A\" *\057 ${x}'",
 };
-static const telemetry_vnode v_Heartbeat_uptime = {
+VNODE v_Heartbeat_uptime = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const telemetry_vnode v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
-static const telemetry_vprop vm_Reading[] = {
+VNODE v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
+VPROPS vm_Reading[] = {
     { "id", &v_Reading_id},
     { "labels", &v_Reading_labels},
     { "position", &v_Reading_position},
@@ -119,9 +123,9 @@ static const telemetry_vprop vm_Reading[] = {
     { "source", &v_Heartbeat_source},
     { "type", &v_Reading_type},
 };
-static const telemetry_vnode v_Reading = {
+VNODE v_Reading = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "type", "missing required property 'type'"},
         { "seq", "missing required property 'seq'"},
@@ -130,14 +134,14 @@ static const telemetry_vnode v_Reading = {
         {NULL, NULL}},
     MEMBERS(vm_Reading),
 };
-static const telemetry_vnode v_Reading_type = {
+VNODE v_Reading_type = {
     .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "reading", 0} },
     .const_msg = "must be equal to 'reading'",
 };
-static const telemetry_vnode v_Reading_position = {
+VNODE v_Reading_position = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .count = VCHECKS{
         {MIN, 2.0, "must have at least 2 items", NULL, NULL},
         CEND},
@@ -147,169 +151,169 @@ static const telemetry_vnode v_Reading_position = {
         {0, NULL}},
     .add_items_false = true,
 };
-static const telemetry_vnode v_Reading_position_prefix_0 = {
+VNODE v_Reading_position_prefix_0 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const telemetry_vnode v_Reading_labels = {
+VNODE v_Reading_labels = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .patterns = (const telemetry_vpat[]){
         { 0, &v_Reading_labels_pattern_a_z_a_z0_9},
         {0, NULL}},
     .add_false = true,
 };
-static const telemetry_vnode v_Reading_labels_pattern_a_z_a_z0_9 = {
+VNODE v_Reading_labels_pattern_a_z_a_z0_9 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MAX, 32.0, "must be at most 32 characters", NULL, NULL},
         CEND},
 };
-static const telemetry_vnode v_Reading_id = {
+VNODE v_Reading_id = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 20, .type_expected = "expected string or integer",
+    TYPE(20, "expected string or integer"),
 };
-static const telemetry_vnode v_Method = {
+VNODE v_Method = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
-static const telemetry_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
-static const telemetry_vprop vm_Card[] = {
+VNODE v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+VPROPS vm_Card[] = {
     { "kind", &v_Card_kind},
     { "last4", &v_Card_last4},
 };
-static const telemetry_vnode v_Card = {
+VNODE v_Card = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
     MEMBERS(vm_Card),
 };
-static const telemetry_vnode v_Card_kind = {
+VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
-static const telemetry_vnode v_Card_last4 = {
+VNODE v_Card_last4 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
         CEND},
 };
-static const telemetry_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
-static const telemetry_vprop vm_Transfer[] = {
+VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+VPROPS vm_Transfer[] = {
     { "iban", &v_Transfer_iban},
     { "kind", &v_Transfer_iban},
 };
-static const telemetry_vnode v_Transfer = {
+VNODE v_Transfer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
     MEMBERS(vm_Transfer),
 };
-static const telemetry_vnode v_Transfer_iban = {
+VNODE v_Transfer_iban = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const telemetry_vnode v_Tags = {
+VNODE v_Tags = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .patterns = (const telemetry_vpat[]){
         { 2, &v_Heartbeat_uptime},
         {0, NULL}},
     .add_false = true,
 };
-static const telemetry_vnode v_Quoted = {
+VNODE v_Quoted = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Quoted_one_0, &v_Quoted_one_1, &v_Quoted_one_2, NULL },
 };
-static const telemetry_vprop vm_Quoted_one_0[] = {
+VPROPS vm_Quoted_one_0[] = {
     { "q", &v_Quoted_one_0_q},
 };
-static const telemetry_vnode v_Quoted_one_0 = {
+VNODE v_Quoted_one_0 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
     MEMBERS(vm_Quoted_one_0),
 };
-static const telemetry_vnode v_Quoted_one_0_q = {
+VNODE v_Quoted_one_0_q = {
     .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "say \"hi\" *\057", 0} },
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
-static const telemetry_vprop vm_Quoted_one_1[] = {
+VPROPS vm_Quoted_one_1[] = {
     { "n", &v_Heartbeat_seq},
     { "q", &v_Quoted_one_1_q},
 };
-static const telemetry_vnode v_Quoted_one_1 = {
+VNODE v_Quoted_one_1 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         { "n", "missing required property 'n'"},
         {NULL, NULL}},
     MEMBERS(vm_Quoted_one_1),
 };
-static const telemetry_vnode v_Quoted_one_1_q = {
+VNODE v_Quoted_one_1_q = {
     .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "back\\slash ${x}", 0} },
     .const_msg = "must be equal to 'back\\slash ${x}'",
 };
-static const telemetry_vprop vm_Quoted_one_2[] = {
+VPROPS vm_Quoted_one_2[] = {
     { "q", &v_Quoted_one_2_q},
 };
-static const telemetry_vnode v_Quoted_one_2 = {
+VNODE v_Quoted_one_2 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
     MEMBERS(vm_Quoted_one_2),
 };
-static const telemetry_vnode v_Quoted_one_2_q = {
+VNODE v_Quoted_one_2_q = {
     .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "line\nbreak", 0} },
     .const_msg = "must be equal to 'line\nbreak'",
 };
-static const telemetry_vprop vm_payment_payload[] = {
+VPROPS vm_payment_payload[] = {
     { "method", &v_payment_payload_method},
     { "quoted", &v_payment_payload_quoted},
     { "range", &v_payment_payload_range},
     { "tags", &v_payment_payload_tags},
 };
-static const telemetry_vnode v_payment_payload = {
+VNODE v_payment_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const telemetry_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
     MEMBERS(vm_payment_payload),
 };
-static const telemetry_vnode v_payment_payload_method = {.f = F(REF), .ref = &v_Method};
-static const telemetry_vnode v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};
-static const telemetry_vnode v_payment_payload_tags = {.f = F(REF), .ref = &v_Tags};
-static const telemetry_vnode v_payment_payload_range = {
+VNODE v_payment_payload_method = {.f = F(REF), .ref = &v_Method};
+VNODE v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};
+VNODE v_payment_payload_tags = {.f = F(REF), .ref = &v_Tags};
+VNODE v_payment_payload_range = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .tuple = (const telemetry_vtuple[]){
         { 0, &v_Heartbeat_seq},
         { 1, &v_Transfer_iban},
         {0, NULL}},
     .add_items = &v_payment_payload_range_extra_items,
 };
-static const telemetry_vnode v_payment_payload_range_extra_items = {
+VNODE v_payment_payload_range_extra_items = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
 
 /* ---- union options --------------------------------------------------------- */

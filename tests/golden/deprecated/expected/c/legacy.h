@@ -146,37 +146,39 @@ struct legacy_Current {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is LEGACY_RECORD(T), a union LEGACY_UNION(T), any other type
+ * LEGACY_VALIDATOR(T). For record legacy_T the eight are:
+ *   bool legacy_T_validate(const cJSON *json, legacy_error *err);
+ *   legacy_T *legacy_T_new(void);
+ *   void legacy_T_init(legacy_T *v);
+ *   legacy_T *legacy_T_from_json(const cJSON *json, legacy_error *err);
+ *   cJSON *legacy_T_to_json(const legacy_T *v);
+ *   void legacy_T_free(legacy_T *v);
+ *   legacy_T *legacy_T_parse(const char *json, size_t len, legacy_error *err);
+ *   char *legacy_T_print(const legacy_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define LEGACY_VALIDATOR(T) bool legacy_##T##_validate(const cJSON *json, legacy_error *err);
+#define LEGACY_CODEC(T) \
+    legacy_##T *legacy_##T##_from_json(const cJSON *json, legacy_error *err); \
+    cJSON *legacy_##T##_to_json(const legacy_##T *v); \
+    void legacy_##T##_free(legacy_##T *v); \
+    legacy_##T *legacy_##T##_parse(const char *json, size_t len, legacy_error *err); \
+    char *legacy_##T##_print(const legacy_##T *v);
+#define LEGACY_UNION(T) LEGACY_VALIDATOR(T) LEGACY_CODEC(T)
+#define LEGACY_RECORD(T) \
+    LEGACY_VALIDATOR(T) \
+    legacy_##T *legacy_##T##_new(void); \
+    void legacy_##T##_init(legacy_##T *v); \
+    LEGACY_CODEC(T)
 
-/* OldShape (object) */
-bool legacy_OldShape_validate(const cJSON *json, legacy_error *err);
-legacy_OldShape *legacy_OldShape_new(void);
-void legacy_OldShape_init(legacy_OldShape *v);
-legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_OldShape_to_json(const legacy_OldShape *v);
-void legacy_OldShape_free(legacy_OldShape *v);
-legacy_OldShape *legacy_OldShape_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_OldShape_print(const legacy_OldShape *v);
-
-/* OldPing (object) */
-bool legacy_OldPing_validate(const cJSON *json, legacy_error *err);
-legacy_OldPing *legacy_OldPing_new(void);
-void legacy_OldPing_init(legacy_OldPing *v);
-legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_OldPing_to_json(const legacy_OldPing *v);
-void legacy_OldPing_free(legacy_OldPing *v);
-legacy_OldPing *legacy_OldPing_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_OldPing_print(const legacy_OldPing *v);
-
-/* Current (object) */
-bool legacy_Current_validate(const cJSON *json, legacy_error *err);
-legacy_Current *legacy_Current_new(void);
-void legacy_Current_init(legacy_Current *v);
-legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_Current_to_json(const legacy_Current *v);
-void legacy_Current_free(legacy_Current *v);
-legacy_Current *legacy_Current_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_Current_print(const legacy_Current *v);
+LEGACY_RECORD(OldShape) /* object */
+LEGACY_RECORD(OldPing) /* object */
+LEGACY_RECORD(Current) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const legacy_rec_desc
+#define FIELDS static const legacy_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -89,26 +92,26 @@ bool legacy_message_type_from_string(const char *s, legacy_message_type *out)
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const legacy_rec_desc rd_OldShape;
-static const legacy_rec_desc rd_OldPing;
-static const legacy_rec_desc rd_Current;
+RECDESC rd_OldShape;
+RECDESC rd_OldPing;
+RECDESC rd_Current;
 
 #define T legacy_OldShape
-static const legacy_field fd_OldShape[] = {
+FIELDS fd_OldShape[] = {
     F("x", x, OPT, NN, KN, NULL),
 };
 #undef T
 REC(OldShape, 1)
 
 #define T legacy_OldPing
-static const legacy_field fd_OldPing[] = {
+FIELDS fd_OldPing[] = {
     F("at", at, OPT, NN, KS, NULL),
 };
 #undef T
 REC(OldPing, 1)
 
 #define T legacy_Current
-static const legacy_field fd_Current[] = {
+FIELDS fd_Current[] = {
     F("value", value, OPT, NN, KI, NULL),
     F("legacyValue", legacy_value, OPT, NN, KS, NULL),
     F("shape", shape, OPT, NN, KO, &rd_OldShape),

@@ -28,61 +28,65 @@
 #define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const legacy_vnode
+#define VPROPS static const legacy_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const legacy_vnode v_OldShape;
-static const legacy_vnode v_OldShape_x;
-static const legacy_vnode v_oldPing_payload;
-static const legacy_vnode v_oldPing_payload_at;
-static const legacy_vnode v_current_payload;
-static const legacy_vnode v_current_payload_value;
-static const legacy_vnode v_current_payload_legacyValue;
-static const legacy_vnode v_current_payload_shape;
-static const legacy_vprop vm_OldShape[] = {
+VNODE v_OldShape;
+VNODE v_OldShape_x;
+VNODE v_oldPing_payload;
+VNODE v_oldPing_payload_at;
+VNODE v_current_payload;
+VNODE v_current_payload_value;
+VNODE v_current_payload_legacyValue;
+VNODE v_current_payload_shape;
+VPROPS vm_OldShape[] = {
     { "x", &v_OldShape_x},
 };
-static const legacy_vnode v_OldShape = {
+VNODE v_OldShape = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_OldShape),
 };
-static const legacy_vnode v_OldShape_x = {
+VNODE v_OldShape_x = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const legacy_vprop vm_oldPing_payload[] = {
+VPROPS vm_oldPing_payload[] = {
     { "at", &v_oldPing_payload_at},
 };
-static const legacy_vnode v_oldPing_payload = {
+VNODE v_oldPing_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_oldPing_payload),
 };
-static const legacy_vnode v_oldPing_payload_at = {
+VNODE v_oldPing_payload_at = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
-static const legacy_vprop vm_current_payload[] = {
+VPROPS vm_current_payload[] = {
     { "legacyValue", &v_current_payload_legacyValue},
     { "shape", &v_current_payload_shape},
     { "value", &v_current_payload_value},
 };
-static const legacy_vnode v_current_payload = {
+VNODE v_current_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_current_payload),
 };
-static const legacy_vnode v_current_payload_value = {
+VNODE v_current_payload_value = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const legacy_vnode v_current_payload_legacyValue = {
+VNODE v_current_payload_legacyValue = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const legacy_vnode v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};
+VNODE v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};
 
 /* ---- union options --------------------------------------------------------- */
 

@@ -156,26 +156,40 @@ struct tickets_TicketUpdated {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is TICKETS_RECORD(T), a union TICKETS_UNION(T), any other type
+ * TICKETS_VALIDATOR(T). For record tickets_T the eight are:
+ *   bool tickets_T_validate(const cJSON *json, tickets_error *err);
+ *   tickets_T *tickets_T_new(void);
+ *   void tickets_T_init(tickets_T *v);
+ *   tickets_T *tickets_T_from_json(const cJSON *json, tickets_error *err);
+ *   cJSON *tickets_T_to_json(const tickets_T *v);
+ *   void tickets_T_free(tickets_T *v);
+ *   tickets_T *tickets_T_parse(const char *json, size_t len, tickets_error *err);
+ *   char *tickets_T_print(const tickets_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define TICKETS_VALIDATOR(T) bool tickets_##T##_validate(const cJSON *json, tickets_error *err);
+#define TICKETS_CODEC(T) \
+    tickets_##T *tickets_##T##_from_json(const cJSON *json, tickets_error *err); \
+    cJSON *tickets_##T##_to_json(const tickets_##T *v); \
+    void tickets_##T##_free(tickets_##T *v); \
+    tickets_##T *tickets_##T##_parse(const char *json, size_t len, tickets_error *err); \
+    char *tickets_##T##_print(const tickets_##T *v);
+#define TICKETS_UNION(T) TICKETS_VALIDATOR(T) TICKETS_CODEC(T)
+#define TICKETS_RECORD(T) \
+    TICKETS_VALIDATOR(T) \
+    tickets_##T *tickets_##T##_new(void); \
+    void tickets_##T##_init(tickets_##T *v); \
+    TICKETS_CODEC(T)
 
-/* Status (enum) */
-bool tickets_Status_validate(const cJSON *json, tickets_error *err);
-
-/* TicketUpdated (object) */
-bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err);
-tickets_TicketUpdated *tickets_TicketUpdated_new(void);
-void tickets_TicketUpdated_init(tickets_TicketUpdated *v);
-tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err);
-cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *v);
-void tickets_TicketUpdated_free(tickets_TicketUpdated *v);
-tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *json, size_t len, tickets_error *err);
-char *tickets_TicketUpdated_print(const tickets_TicketUpdated *v);
-
-/* TicketUpdatedChannel (enum) */
-bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err);
-
-/* TicketUpdatedResolution (enum) */
-bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *err);
+TICKETS_VALIDATOR(Status) /* enum */
+TICKETS_RECORD(TicketUpdated) /* object */
+TICKETS_VALIDATOR(TicketUpdatedChannel) /* enum */
+TICKETS_VALIDATOR(TicketUpdatedResolution) /* enum */
 
 #ifdef __cplusplus
 }

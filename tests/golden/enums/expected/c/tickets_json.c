@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const tickets_rec_desc
+#define FIELDS static const tickets_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -123,10 +126,10 @@ bool tickets_message_type_from_string(const char *s, tickets_message_type *out)
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const tickets_rec_desc rd_TicketUpdated;
+RECDESC rd_TicketUpdated;
 
 #define T tickets_TicketUpdated
-static const tickets_field fd_TicketUpdated[] = {
+FIELDS fd_TicketUpdated[] = {
     F("status", status, REQ, NN, KE, &ed_Status),
     F("priority", priority, REQ, NN, KI, NULL),
     F("channel", channel, OPT, NN, KE, &ed_TicketUpdatedChannel),

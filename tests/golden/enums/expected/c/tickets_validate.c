@@ -28,17 +28,21 @@
 #define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const tickets_vnode
+#define VPROPS static const tickets_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const tickets_vnode v_Status;
-static const tickets_vnode v_ticketUpdated_payload;
-static const tickets_vnode v_ticketUpdated_payload_status;
-static const tickets_vnode v_ticketUpdated_payload_priority;
-static const tickets_vnode v_ticketUpdated_payload_channel;
-static const tickets_vnode v_ticketUpdated_payload_resolution;
-static const tickets_vnode v_ticketUpdated_payload_kind;
-static const tickets_vnode v_Status = {
+VNODE v_Status;
+VNODE v_ticketUpdated_payload;
+VNODE v_ticketUpdated_payload_status;
+VNODE v_ticketUpdated_payload_priority;
+VNODE v_ticketUpdated_payload_channel;
+VNODE v_ticketUpdated_payload_resolution;
+VNODE v_ticketUpdated_payload_kind;
+VNODE v_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "open", 0},
         {STR, "in-progress", 0},
@@ -46,26 +50,26 @@ static const tickets_vnode v_Status = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'open', 'in-progress', 'closed'",
 };
-static const tickets_vprop vm_ticketUpdated_payload[] = {
+VPROPS vm_ticketUpdated_payload[] = {
     { "channel", &v_ticketUpdated_payload_channel},
     { "kind", &v_ticketUpdated_payload_kind},
     { "priority", &v_ticketUpdated_payload_priority},
     { "resolution", &v_ticketUpdated_payload_resolution},
     { "status", &v_ticketUpdated_payload_status},
 };
-static const tickets_vnode v_ticketUpdated_payload = {
+VNODE v_ticketUpdated_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const tickets_vreq[]){
         { "status", "missing required property 'status'"},
         { "priority", "missing required property 'priority'"},
         {NULL, NULL}},
     MEMBERS(vm_ticketUpdated_payload),
 };
-static const tickets_vnode v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
-static const tickets_vnode v_ticketUpdated_payload_priority = {
+VNODE v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
+VNODE v_ticketUpdated_payload_priority = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .enum_vals = VVALS{
         {NUM, NULL, 1.0},
         {NUM, NULL, 2.0},
@@ -73,9 +77,9 @@ static const tickets_vnode v_ticketUpdated_payload_priority = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 1, 2, 3",
 };
-static const tickets_vnode v_ticketUpdated_payload_channel = {
+VNODE v_ticketUpdated_payload_channel = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "email", 0},
         {STR, "phone", 0},
@@ -83,9 +87,9 @@ static const tickets_vnode v_ticketUpdated_payload_channel = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'email', 'phone', 'in-person'",
 };
-static const tickets_vnode v_ticketUpdated_payload_resolution = {
+VNODE v_ticketUpdated_payload_resolution = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 17, .type_expected = "expected string or null",
+    TYPE(17, "expected string or null"),
     .enum_vals = VVALS{
         {STR, "fixed", 0},
         {STR, "wont-fix", 0},
@@ -94,7 +98,7 @@ static const tickets_vnode v_ticketUpdated_payload_resolution = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'fixed', 'wont-fix', 'duplicate', null",
 };
-static const tickets_vnode v_ticketUpdated_payload_kind = {
+VNODE v_ticketUpdated_payload_kind = {
     .f = F(SCHEMA) | F(VALUE),
     .const_val = VVALS{ {STR, "ticket", 0} },
     .const_msg = "must be equal to 'ticket'",

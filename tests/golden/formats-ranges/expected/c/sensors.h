@@ -136,17 +136,37 @@ struct sensors_ReadingTaken {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is SENSORS_RECORD(T), a union SENSORS_UNION(T), any other type
+ * SENSORS_VALIDATOR(T). For record sensors_T the eight are:
+ *   bool sensors_T_validate(const cJSON *json, sensors_error *err);
+ *   sensors_T *sensors_T_new(void);
+ *   void sensors_T_init(sensors_T *v);
+ *   sensors_T *sensors_T_from_json(const cJSON *json, sensors_error *err);
+ *   cJSON *sensors_T_to_json(const sensors_T *v);
+ *   void sensors_T_free(sensors_T *v);
+ *   sensors_T *sensors_T_parse(const char *json, size_t len, sensors_error *err);
+ *   char *sensors_T_print(const sensors_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define SENSORS_VALIDATOR(T) bool sensors_##T##_validate(const cJSON *json, sensors_error *err);
+#define SENSORS_CODEC(T) \
+    sensors_##T *sensors_##T##_from_json(const cJSON *json, sensors_error *err); \
+    cJSON *sensors_##T##_to_json(const sensors_##T *v); \
+    void sensors_##T##_free(sensors_##T *v); \
+    sensors_##T *sensors_##T##_parse(const char *json, size_t len, sensors_error *err); \
+    char *sensors_##T##_print(const sensors_##T *v);
+#define SENSORS_UNION(T) SENSORS_VALIDATOR(T) SENSORS_CODEC(T)
+#define SENSORS_RECORD(T) \
+    SENSORS_VALIDATOR(T) \
+    sensors_##T *sensors_##T##_new(void); \
+    void sensors_##T##_init(sensors_##T *v); \
+    SENSORS_CODEC(T)
 
-/* ReadingTaken (object) */
-bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err);
-sensors_ReadingTaken *sensors_ReadingTaken_new(void);
-void sensors_ReadingTaken_init(sensors_ReadingTaken *v);
-sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err);
-cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *v);
-void sensors_ReadingTaken_free(sensors_ReadingTaken *v);
-sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *json, size_t len, sensors_error *err);
-char *sensors_ReadingTaken_print(const sensors_ReadingTaken *v);
+SENSORS_RECORD(ReadingTaken) /* object */
 
 #ifdef __cplusplus
 }

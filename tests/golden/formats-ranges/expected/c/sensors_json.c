@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const sensors_rec_desc
+#define FIELDS static const sensors_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,10 +90,10 @@ bool sensors_message_type_from_string(const char *s, sensors_message_type *out)
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const sensors_rec_desc rd_ReadingTaken;
+RECDESC rd_ReadingTaken;
 
 #define T sensors_ReadingTaken
-static const sensors_field fd_ReadingTaken[] = {
+FIELDS fd_ReadingTaken[] = {
     F("id", id, REQ, NN, KS, NULL),
     F("at", at, REQ, NN, KS, NULL),
     F("day", day, OPT, NN, KS, NULL),

@@ -28,23 +28,27 @@
 #define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const sensors_vnode
+#define VPROPS static const sensors_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const sensors_vnode v_readingTaken_payload;
-static const sensors_vnode v_readingTaken_payload_id;
-static const sensors_vnode v_readingTaken_payload_at;
-static const sensors_vnode v_readingTaken_payload_day;
-static const sensors_vnode v_readingTaken_payload_source;
-static const sensors_vnode v_readingTaken_payload_owner;
-static const sensors_vnode v_readingTaken_payload_host;
-static const sensors_vnode v_readingTaken_payload_ip;
-static const sensors_vnode v_readingTaken_payload_value;
-static const sensors_vnode v_readingTaken_payload_confidence;
-static const sensors_vnode v_readingTaken_payload_step;
-static const sensors_vnode v_readingTaken_payload_label;
-static const sensors_vnode v_readingTaken_payload_unit;
-static const sensors_vnode v_readingTaken_payload_samples;
-static const sensors_vnode v_readingTaken_payload_samples_items;
-static const sensors_vprop vm_readingTaken_payload[] = {
+VNODE v_readingTaken_payload;
+VNODE v_readingTaken_payload_id;
+VNODE v_readingTaken_payload_at;
+VNODE v_readingTaken_payload_day;
+VNODE v_readingTaken_payload_source;
+VNODE v_readingTaken_payload_owner;
+VNODE v_readingTaken_payload_host;
+VNODE v_readingTaken_payload_ip;
+VNODE v_readingTaken_payload_value;
+VNODE v_readingTaken_payload_confidence;
+VNODE v_readingTaken_payload_step;
+VNODE v_readingTaken_payload_label;
+VNODE v_readingTaken_payload_unit;
+VNODE v_readingTaken_payload_samples;
+VNODE v_readingTaken_payload_samples_items;
+VPROPS vm_readingTaken_payload[] = {
     { "at", &v_readingTaken_payload_at},
     { "confidence", &v_readingTaken_payload_confidence},
     { "day", &v_readingTaken_payload_day},
@@ -59,9 +63,9 @@ static const sensors_vprop vm_readingTaken_payload[] = {
     { "unit", &v_readingTaken_payload_unit},
     { "value", &v_readingTaken_payload_value},
 };
-static const sensors_vnode v_readingTaken_payload = {
+VNODE v_readingTaken_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const sensors_vreq[]){
         { "id", "missing required property 'id'"},
         { "at", "missing required property 'at'"},
@@ -69,107 +73,107 @@ static const sensors_vnode v_readingTaken_payload = {
         {NULL, NULL}},
     MEMBERS(vm_readingTaken_payload),
 };
-static const sensors_vnode v_readingTaken_payload_id = {
+VNODE v_readingTaken_payload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_at = {
+VNODE v_readingTaken_payload_at = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_day = {
+VNODE v_readingTaken_payload_day = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date, "must be a valid date (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_source = {
+VNODE v_readingTaken_payload_source = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uri, "must be a valid uri (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_owner = {
+VNODE v_readingTaken_payload_owner = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(email, "must be a valid email (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_host = {
+VNODE v_readingTaken_payload_host = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(hostname, "must be a valid hostname (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_ip = {
+VNODE v_readingTaken_payload_ip = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(ipv4, "must be a valid ipv4 (format)"),
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_value = {
+VNODE v_readingTaken_payload_value = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, -40.0, "must be >= -40", ">=", NULL},
         {CMP, 125.0, "must be <= 125", "<=", NULL},
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_confidence = {
+VNODE v_readingTaken_payload_confidence = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be > 0", ">", NULL},
         {CMP, 1.0, "must be < 1", "<", NULL},
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_step = {
+VNODE v_readingTaken_payload_step = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         { SENSORS_C_MULT, 5.0, "must be a multiple of 5", NULL, NULL},
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_label = {
+VNODE v_readingTaken_payload_label = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MIN, 1.0, "must be at least 1 character", NULL, NULL},
         {MAX, 64.0, "must be at most 64 characters", NULL, NULL},
         { SENSORS_C_PATTERN, 0, "does not match pattern '^[a-z][a-z0-9-]*$'", NULL, NULL},
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_unit = {
+VNODE v_readingTaken_payload_unit = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL},
         CEND},
 };
-static const sensors_vnode v_readingTaken_payload_samples = {
+VNODE v_readingTaken_payload_samples = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .count = VCHECKS{
         {MIN, 1.0, "must have at least 1 item", NULL, NULL},
         {MAX, 10.0, "must have at most 10 items", NULL, NULL},
         CEND},
     .items = &v_readingTaken_payload_samples_items,
 };
-static const sensors_vnode v_readingTaken_payload_samples_items = {
+VNODE v_readingTaken_payload_samples_items = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},

@@ -148,40 +148,40 @@ struct order_events_OrderCancelled {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is ORDER_EVENTS_RECORD(T), a union ORDER_EVENTS_UNION(T), any other type
+ * ORDER_EVENTS_VALIDATOR(T). For record order_events_T the eight are:
+ *   bool order_events_T_validate(const cJSON *json, order_events_error *err);
+ *   order_events_T *order_events_T_new(void);
+ *   void order_events_T_init(order_events_T *v);
+ *   order_events_T *order_events_T_from_json(const cJSON *json, order_events_error *err);
+ *   cJSON *order_events_T_to_json(const order_events_T *v);
+ *   void order_events_T_free(order_events_T *v);
+ *   order_events_T *order_events_T_parse(const char *json, size_t len, order_events_error *err);
+ *   char *order_events_T_print(const order_events_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define ORDER_EVENTS_VALIDATOR(T) bool order_events_##T##_validate(const cJSON *json, order_events_error *err);
+#define ORDER_EVENTS_CODEC(T) \
+    order_events_##T *order_events_##T##_from_json(const cJSON *json, order_events_error *err); \
+    cJSON *order_events_##T##_to_json(const order_events_##T *v); \
+    void order_events_##T##_free(order_events_##T *v); \
+    order_events_##T *order_events_##T##_parse(const char *json, size_t len, order_events_error *err); \
+    char *order_events_##T##_print(const order_events_##T *v);
+#define ORDER_EVENTS_UNION(T) ORDER_EVENTS_VALIDATOR(T) ORDER_EVENTS_CODEC(T)
+#define ORDER_EVENTS_RECORD(T) \
+    ORDER_EVENTS_VALIDATOR(T) \
+    order_events_##T *order_events_##T##_new(void); \
+    void order_events_##T##_init(order_events_##T *v); \
+    ORDER_EVENTS_CODEC(T)
 
-/* OrderCreated (object) */
-bool order_events_OrderCreated_validate(const cJSON *json, order_events_error *err);
-order_events_OrderCreated *order_events_OrderCreated_new(void);
-void order_events_OrderCreated_init(order_events_OrderCreated *v);
-order_events_OrderCreated *order_events_OrderCreated_from_json(const cJSON *json, order_events_error *err);
-cJSON *order_events_OrderCreated_to_json(const order_events_OrderCreated *v);
-void order_events_OrderCreated_free(order_events_OrderCreated *v);
-order_events_OrderCreated *order_events_OrderCreated_parse(const char *json, size_t len, order_events_error *err);
-char *order_events_OrderCreated_print(const order_events_OrderCreated *v);
-
-/* OrderCreatedHeaders (object) */
-bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err);
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void);
-void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *v);
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err);
-cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedHeaders *v);
-void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *v);
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const char *json, size_t len, order_events_error *err);
-char *order_events_OrderCreatedHeaders_print(const order_events_OrderCreatedHeaders *v);
-
-/* OrderCreatedHeadersSource (enum) */
-bool order_events_OrderCreatedHeadersSource_validate(const cJSON *json, order_events_error *err);
-
-/* OrderCancelled (object) */
-bool order_events_OrderCancelled_validate(const cJSON *json, order_events_error *err);
-order_events_OrderCancelled *order_events_OrderCancelled_new(void);
-void order_events_OrderCancelled_init(order_events_OrderCancelled *v);
-order_events_OrderCancelled *order_events_OrderCancelled_from_json(const cJSON *json, order_events_error *err);
-cJSON *order_events_OrderCancelled_to_json(const order_events_OrderCancelled *v);
-void order_events_OrderCancelled_free(order_events_OrderCancelled *v);
-order_events_OrderCancelled *order_events_OrderCancelled_parse(const char *json, size_t len, order_events_error *err);
-char *order_events_OrderCancelled_print(const order_events_OrderCancelled *v);
+ORDER_EVENTS_RECORD(OrderCreated) /* object */
+ORDER_EVENTS_RECORD(OrderCreatedHeaders) /* object */
+ORDER_EVENTS_VALIDATOR(OrderCreatedHeadersSource) /* enum */
+ORDER_EVENTS_RECORD(OrderCancelled) /* object */
 
 #ifdef __cplusplus
 }

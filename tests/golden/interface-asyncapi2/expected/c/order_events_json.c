@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const order_events_rec_desc
+#define FIELDS static const order_events_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -100,12 +103,12 @@ bool order_events_message_type_from_string(const char *s, order_events_message_t
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const order_events_rec_desc rd_OrderCreated;
-static const order_events_rec_desc rd_OrderCreatedHeaders;
-static const order_events_rec_desc rd_OrderCancelled;
+RECDESC rd_OrderCreated;
+RECDESC rd_OrderCreatedHeaders;
+RECDESC rd_OrderCancelled;
 
 #define T order_events_OrderCreated
-static const order_events_field fd_OrderCreated[] = {
+FIELDS fd_OrderCreated[] = {
     F("id", id, REQ, NN, KS, NULL),
     F("total", total, OPT, NN, KN, NULL),
 };
@@ -113,7 +116,7 @@ static const order_events_field fd_OrderCreated[] = {
 REC(OrderCreated, 2)
 
 #define T order_events_OrderCreatedHeaders
-static const order_events_field fd_OrderCreatedHeaders[] = {
+FIELDS fd_OrderCreatedHeaders[] = {
     F("source", source, OPT, NN, KE, &ed_OrderCreatedHeadersSource),
     F("traceId", trace_id, OPT, NN, KS, NULL),
     F("requestId", request_id, OPT, NN, KS, NULL),
@@ -122,7 +125,7 @@ static const order_events_field fd_OrderCreatedHeaders[] = {
 REC(OrderCreatedHeaders, 3)
 
 #define T order_events_OrderCancelled
-static const order_events_field fd_OrderCancelled[] = {
+FIELDS fd_OrderCancelled[] = {
     F("id", id, OPT, NN, KS, NULL),
 };
 #undef T

@@ -28,61 +28,65 @@
 #define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const order_events_vnode
+#define VPROPS static const order_events_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const order_events_vnode v_orderCreated_payload;
-static const order_events_vnode v_orderCancelled_payload_id;
-static const order_events_vnode v_orderCreated_payload_total;
-static const order_events_vnode v_orderCreated_headers;
-static const order_events_vnode v_orderCreated_headers_source;
-static const order_events_vnode v_orderCancelled_payload;
-static const order_events_vprop vm_orderCreated_payload[] = {
+VNODE v_orderCreated_payload;
+VNODE v_orderCancelled_payload_id;
+VNODE v_orderCreated_payload_total;
+VNODE v_orderCreated_headers;
+VNODE v_orderCreated_headers_source;
+VNODE v_orderCancelled_payload;
+VPROPS vm_orderCreated_payload[] = {
     { "id", &v_orderCancelled_payload_id},
     { "total", &v_orderCreated_payload_total},
 };
-static const order_events_vnode v_orderCreated_payload = {
+VNODE v_orderCreated_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const order_events_vreq[]){
         { "id", "missing required property 'id'"},
         {NULL, NULL}},
     MEMBERS(vm_orderCreated_payload),
 };
-static const order_events_vnode v_orderCancelled_payload_id = {
+VNODE v_orderCancelled_payload_id = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const order_events_vnode v_orderCreated_payload_total = {
+VNODE v_orderCreated_payload_total = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const order_events_vprop vm_orderCreated_headers[] = {
+VPROPS vm_orderCreated_headers[] = {
     { "requestId", &v_orderCancelled_payload_id},
     { "source", &v_orderCreated_headers_source},
     { "traceId", &v_orderCancelled_payload_id},
 };
-static const order_events_vnode v_orderCreated_headers = {
+VNODE v_orderCreated_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_orderCreated_headers),
 };
-static const order_events_vnode v_orderCreated_headers_source = {
+VNODE v_orderCreated_headers_source = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "web", 0},
         {STR, "shop", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'web', 'shop'",
 };
-static const order_events_vprop vm_orderCancelled_payload[] = {
+VPROPS vm_orderCancelled_payload[] = {
     { "id", &v_orderCancelled_payload_id},
 };
-static const order_events_vnode v_orderCancelled_payload = {
+VNODE v_orderCancelled_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_orderCancelled_payload),
 };
 

@@ -155,57 +155,41 @@ struct lamp_control_StatusReply {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is LAMP_CONTROL_RECORD(T), a union LAMP_CONTROL_UNION(T), any other type
+ * LAMP_CONTROL_VALIDATOR(T). For record lamp_control_T the eight are:
+ *   bool lamp_control_T_validate(const cJSON *json, lamp_control_error *err);
+ *   lamp_control_T *lamp_control_T_new(void);
+ *   void lamp_control_T_init(lamp_control_T *v);
+ *   lamp_control_T *lamp_control_T_from_json(const cJSON *json, lamp_control_error *err);
+ *   cJSON *lamp_control_T_to_json(const lamp_control_T *v);
+ *   void lamp_control_T_free(lamp_control_T *v);
+ *   lamp_control_T *lamp_control_T_parse(const char *json, size_t len, lamp_control_error *err);
+ *   char *lamp_control_T_print(const lamp_control_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define LAMP_CONTROL_VALIDATOR(T) bool lamp_control_##T##_validate(const cJSON *json, lamp_control_error *err);
+#define LAMP_CONTROL_CODEC(T) \
+    lamp_control_##T *lamp_control_##T##_from_json(const cJSON *json, lamp_control_error *err); \
+    cJSON *lamp_control_##T##_to_json(const lamp_control_##T *v); \
+    void lamp_control_##T##_free(lamp_control_##T *v); \
+    lamp_control_##T *lamp_control_##T##_parse(const char *json, size_t len, lamp_control_error *err); \
+    char *lamp_control_##T##_print(const lamp_control_##T *v);
+#define LAMP_CONTROL_UNION(T) LAMP_CONTROL_VALIDATOR(T) LAMP_CONTROL_CODEC(T)
+#define LAMP_CONTROL_RECORD(T) \
+    LAMP_CONTROL_VALIDATOR(T) \
+    lamp_control_##T *lamp_control_##T##_new(void); \
+    void lamp_control_##T##_init(lamp_control_##T *v); \
+    LAMP_CONTROL_CODEC(T)
 
-/* Switch (object) */
-bool lamp_control_Switch_validate(const cJSON *json, lamp_control_error *err);
-lamp_control_Switch *lamp_control_Switch_new(void);
-void lamp_control_Switch_init(lamp_control_Switch *v);
-lamp_control_Switch *lamp_control_Switch_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_Switch_to_json(const lamp_control_Switch *v);
-void lamp_control_Switch_free(lamp_control_Switch *v);
-lamp_control_Switch *lamp_control_Switch_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_Switch_print(const lamp_control_Switch *v);
-
-/* TracedHeaders (object) */
-bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err);
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_new(void);
-void lamp_control_TracedHeaders_init(lamp_control_TracedHeaders *v);
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_TracedHeaders_to_json(const lamp_control_TracedHeaders *v);
-void lamp_control_TracedHeaders_free(lamp_control_TracedHeaders *v);
-lamp_control_TracedHeaders *lamp_control_TracedHeaders_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_TracedHeaders_print(const lamp_control_TracedHeaders *v);
-
-/* StatusRequest (object) */
-bool lamp_control_StatusRequest_validate(const cJSON *json, lamp_control_error *err);
-lamp_control_StatusRequest *lamp_control_StatusRequest_new(void);
-void lamp_control_StatusRequest_init(lamp_control_StatusRequest *v);
-lamp_control_StatusRequest *lamp_control_StatusRequest_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_StatusRequest_to_json(const lamp_control_StatusRequest *v);
-void lamp_control_StatusRequest_free(lamp_control_StatusRequest *v);
-lamp_control_StatusRequest *lamp_control_StatusRequest_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_StatusRequest_print(const lamp_control_StatusRequest *v);
-
-/* StatusRequestHeaders (object) */
-bool lamp_control_StatusRequestHeaders_validate(const cJSON *json, lamp_control_error *err);
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_new(void);
-void lamp_control_StatusRequestHeaders_init(lamp_control_StatusRequestHeaders *v);
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_StatusRequestHeaders_to_json(const lamp_control_StatusRequestHeaders *v);
-void lamp_control_StatusRequestHeaders_free(lamp_control_StatusRequestHeaders *v);
-lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_StatusRequestHeaders_print(const lamp_control_StatusRequestHeaders *v);
-
-/* StatusReply (object) */
-bool lamp_control_StatusReply_validate(const cJSON *json, lamp_control_error *err);
-lamp_control_StatusReply *lamp_control_StatusReply_new(void);
-void lamp_control_StatusReply_init(lamp_control_StatusReply *v);
-lamp_control_StatusReply *lamp_control_StatusReply_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_StatusReply_to_json(const lamp_control_StatusReply *v);
-void lamp_control_StatusReply_free(lamp_control_StatusReply *v);
-lamp_control_StatusReply *lamp_control_StatusReply_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_StatusReply_print(const lamp_control_StatusReply *v);
+LAMP_CONTROL_RECORD(Switch) /* object */
+LAMP_CONTROL_RECORD(TracedHeaders) /* object */
+LAMP_CONTROL_RECORD(StatusRequest) /* object */
+LAMP_CONTROL_RECORD(StatusRequestHeaders) /* object */
+LAMP_CONTROL_RECORD(StatusReply) /* object */
 
 #ifdef __cplusplus
 }

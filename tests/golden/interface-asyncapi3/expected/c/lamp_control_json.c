@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const lamp_control_rec_desc
+#define FIELDS static const lamp_control_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -89,35 +92,35 @@ bool lamp_control_message_type_from_string(const char *s, lamp_control_message_t
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const lamp_control_rec_desc rd_Switch;
-static const lamp_control_rec_desc rd_TracedHeaders;
-static const lamp_control_rec_desc rd_StatusRequest;
-static const lamp_control_rec_desc rd_StatusRequestHeaders;
-static const lamp_control_rec_desc rd_StatusReply;
+RECDESC rd_Switch;
+RECDESC rd_TracedHeaders;
+RECDESC rd_StatusRequest;
+RECDESC rd_StatusRequestHeaders;
+RECDESC rd_StatusReply;
 
 #define T lamp_control_Switch
-static const lamp_control_field fd_Switch[] = {
+FIELDS fd_Switch[] = {
     F("lampId", lamp_id, REQ, NN, KS, NULL),
 };
 #undef T
 REC(Switch, 1)
 
 #define T lamp_control_TracedHeaders
-static const lamp_control_field fd_TracedHeaders[] = {
+FIELDS fd_TracedHeaders[] = {
     F("traceId", trace_id, OPT, NN, KS, NULL),
 };
 #undef T
 REC(TracedHeaders, 1)
 
 #define T lamp_control_StatusRequest
-static const lamp_control_field fd_StatusRequest[] = {
+FIELDS fd_StatusRequest[] = {
     F("lampId", lamp_id, OPT, NN, KS, NULL),
 };
 #undef T
 REC(StatusRequest, 1)
 
 #define T lamp_control_StatusRequestHeaders
-static const lamp_control_field fd_StatusRequestHeaders[] = {
+FIELDS fd_StatusRequestHeaders[] = {
     F("traceId", trace_id, OPT, NN, KS, NULL),
     F("replyTo", reply_to, REQ, NN, KS, NULL),
 };
@@ -125,7 +128,7 @@ static const lamp_control_field fd_StatusRequestHeaders[] = {
 REC(StatusRequestHeaders, 2)
 
 #define T lamp_control_StatusReply
-static const lamp_control_field fd_StatusReply[] = {
+FIELDS fd_StatusReply[] = {
     F("on", on, OPT, NN, KB, NULL),
 };
 #undef T

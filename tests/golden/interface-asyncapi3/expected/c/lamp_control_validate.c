@@ -28,76 +28,80 @@
 #define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const lamp_control_vnode
+#define VPROPS static const lamp_control_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const lamp_control_vnode v_switch_payload;
-static const lamp_control_vnode v_messageTraits_traced_headers_traceId;
-static const lamp_control_vnode v_messageTraits_traced_headers;
-static const lamp_control_vnode v_statusRequest_payload;
-static const lamp_control_vnode v_statusRequest_headers;
-static const lamp_control_vnode v_statusRequest_headers_replyTo;
-static const lamp_control_vnode v_statusReply_payload;
-static const lamp_control_vnode v_statusReply_payload_on;
-static const lamp_control_vprop vm_switch_payload[] = {
+VNODE v_switch_payload;
+VNODE v_messageTraits_traced_headers_traceId;
+VNODE v_messageTraits_traced_headers;
+VNODE v_statusRequest_payload;
+VNODE v_statusRequest_headers;
+VNODE v_statusRequest_headers_replyTo;
+VNODE v_statusReply_payload;
+VNODE v_statusReply_payload_on;
+VPROPS vm_switch_payload[] = {
     { "lampId", &v_messageTraits_traced_headers_traceId},
 };
-static const lamp_control_vnode v_switch_payload = {
+VNODE v_switch_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const lamp_control_vreq[]){
         { "lampId", "missing required property 'lampId'"},
         {NULL, NULL}},
     MEMBERS(vm_switch_payload),
 };
-static const lamp_control_vnode v_messageTraits_traced_headers_traceId = {
+VNODE v_messageTraits_traced_headers_traceId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const lamp_control_vprop vm_messageTraits_traced_headers[] = {
+VPROPS vm_messageTraits_traced_headers[] = {
     { "traceId", &v_messageTraits_traced_headers_traceId},
 };
-static const lamp_control_vnode v_messageTraits_traced_headers = {
+VNODE v_messageTraits_traced_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_messageTraits_traced_headers),
 };
-static const lamp_control_vprop vm_statusRequest_payload[] = {
+VPROPS vm_statusRequest_payload[] = {
     { "lampId", &v_messageTraits_traced_headers_traceId},
 };
-static const lamp_control_vnode v_statusRequest_payload = {
+VNODE v_statusRequest_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_statusRequest_payload),
 };
-static const lamp_control_vprop vm_statusRequest_headers[] = {
+VPROPS vm_statusRequest_headers[] = {
     { "replyTo", &v_statusRequest_headers_replyTo},
     { "traceId", &v_messageTraits_traced_headers_traceId},
 };
-static const lamp_control_vnode v_statusRequest_headers = {
+VNODE v_statusRequest_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const lamp_control_vreq[]){
         { "replyTo", "missing required property 'replyTo'"},
         {NULL, NULL}},
     MEMBERS(vm_statusRequest_headers),
 };
-static const lamp_control_vnode v_statusRequest_headers_replyTo = {
+VNODE v_statusRequest_headers_replyTo = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
         CEND},
 };
-static const lamp_control_vprop vm_statusReply_payload[] = {
+VPROPS vm_statusReply_payload[] = {
     { "on", &v_statusReply_payload_on},
 };
-static const lamp_control_vnode v_statusReply_payload = {
+VNODE v_statusReply_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_statusReply_payload),
 };
-static const lamp_control_vnode v_statusReply_payload_on = {
+VNODE v_statusReply_payload_on = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
 
 /* ---- union options --------------------------------------------------------- */

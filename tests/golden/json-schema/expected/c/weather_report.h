@@ -147,30 +147,39 @@ struct weather_report_Reading {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is WEATHER_REPORT_RECORD(T), a union WEATHER_REPORT_UNION(T), any other type
+ * WEATHER_REPORT_VALIDATOR(T). For record weather_report_T the eight are:
+ *   bool weather_report_T_validate(const cJSON *json, weather_report_error *err);
+ *   weather_report_T *weather_report_T_new(void);
+ *   void weather_report_T_init(weather_report_T *v);
+ *   weather_report_T *weather_report_T_from_json(const cJSON *json, weather_report_error *err);
+ *   cJSON *weather_report_T_to_json(const weather_report_T *v);
+ *   void weather_report_T_free(weather_report_T *v);
+ *   weather_report_T *weather_report_T_parse(const char *json, size_t len, weather_report_error *err);
+ *   char *weather_report_T_print(const weather_report_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define WEATHER_REPORT_VALIDATOR(T) bool weather_report_##T##_validate(const cJSON *json, weather_report_error *err);
+#define WEATHER_REPORT_CODEC(T) \
+    weather_report_##T *weather_report_##T##_from_json(const cJSON *json, weather_report_error *err); \
+    cJSON *weather_report_##T##_to_json(const weather_report_##T *v); \
+    void weather_report_##T##_free(weather_report_##T *v); \
+    weather_report_##T *weather_report_##T##_parse(const char *json, size_t len, weather_report_error *err); \
+    char *weather_report_##T##_print(const weather_report_##T *v);
+#define WEATHER_REPORT_UNION(T) WEATHER_REPORT_VALIDATOR(T) WEATHER_REPORT_CODEC(T)
+#define WEATHER_REPORT_RECORD(T) \
+    WEATHER_REPORT_VALIDATOR(T) \
+    weather_report_##T *weather_report_##T##_new(void); \
+    void weather_report_##T##_init(weather_report_##T *v); \
+    WEATHER_REPORT_CODEC(T)
 
-/* WeatherReport (object) */
-bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err);
-weather_report_WeatherReport *weather_report_WeatherReport_new(void);
-void weather_report_WeatherReport_init(weather_report_WeatherReport *v);
-weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err);
-cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *v);
-void weather_report_WeatherReport_free(weather_report_WeatherReport *v);
-weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *json, size_t len, weather_report_error *err);
-char *weather_report_WeatherReport_print(const weather_report_WeatherReport *v);
-
-/* Reading (object) */
-bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err);
-weather_report_Reading *weather_report_Reading_new(void);
-void weather_report_Reading_init(weather_report_Reading *v);
-weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err);
-cJSON *weather_report_Reading_to_json(const weather_report_Reading *v);
-void weather_report_Reading_free(weather_report_Reading *v);
-weather_report_Reading *weather_report_Reading_parse(const char *json, size_t len, weather_report_error *err);
-char *weather_report_Reading_print(const weather_report_Reading *v);
-
-/* ReadingKind (enum) */
-bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error *err);
+WEATHER_REPORT_RECORD(WeatherReport) /* object */
+WEATHER_REPORT_RECORD(Reading) /* object */
+WEATHER_REPORT_VALIDATOR(ReadingKind) /* enum */
 
 #ifdef __cplusplus
 }

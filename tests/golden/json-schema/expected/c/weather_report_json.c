@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const weather_report_rec_desc
+#define FIELDS static const weather_report_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -100,11 +103,11 @@ bool weather_report_message_type_from_string(const char *s, weather_report_messa
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const weather_report_rec_desc rd_WeatherReport;
-static const weather_report_rec_desc rd_Reading;
+RECDESC rd_WeatherReport;
+RECDESC rd_Reading;
 
 #define T weather_report_WeatherReport
-static const weather_report_field fd_WeatherReport[] = {
+FIELDS fd_WeatherReport[] = {
     F("station", station, REQ, NN, KS, NULL),
     FL("readings", readings, REQ, NN, KO, &rd_Reading),
     F("issuedAt", issued_at, OPT, NN, KS, NULL),
@@ -113,7 +116,7 @@ static const weather_report_field fd_WeatherReport[] = {
 REC(WeatherReport, 3)
 
 #define T weather_report_Reading
-static const weather_report_field fd_Reading[] = {
+FIELDS fd_Reading[] = {
     F("kind", kind, REQ, NN, KE, &ed_ReadingKind),
     F("value", value, REQ, NN, KN, NULL),
     F("unit", unit, OPT, NN, KS, NULL),

@@ -28,56 +28,60 @@
 #define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const weather_report_vnode
+#define VPROPS static const weather_report_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const weather_report_vnode v_root;
-static const weather_report_vnode v_Reading_unit;
-static const weather_report_vnode v_readings;
-static const weather_report_vnode v_readings_items;
-static const weather_report_vnode v_Reading;
-static const weather_report_vnode v_Reading_kind;
-static const weather_report_vnode v_Reading_value;
-static const weather_report_vnode v_issuedAt;
-static const weather_report_vprop vm_root[] = {
+VNODE v_root;
+VNODE v_Reading_unit;
+VNODE v_readings;
+VNODE v_readings_items;
+VNODE v_Reading;
+VNODE v_Reading_kind;
+VNODE v_Reading_value;
+VNODE v_issuedAt;
+VPROPS vm_root[] = {
     { "issuedAt", &v_issuedAt},
     { "readings", &v_readings},
     { "station", &v_Reading_unit},
 };
-static const weather_report_vnode v_root = {
+VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const weather_report_vreq[]){
         { "station", "missing required property 'station'"},
         { "readings", "missing required property 'readings'"},
         {NULL, NULL}},
     MEMBERS(vm_root),
 };
-static const weather_report_vnode v_Reading_unit = {
+VNODE v_Reading_unit = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const weather_report_vnode v_readings = {
+VNODE v_readings = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_readings_items,
 };
-static const weather_report_vnode v_readings_items = {.f = F(REF), .ref = &v_Reading};
-static const weather_report_vprop vm_Reading[] = {
+VNODE v_readings_items = {.f = F(REF), .ref = &v_Reading};
+VPROPS vm_Reading[] = {
     { "kind", &v_Reading_kind},
     { "unit", &v_Reading_unit},
     { "value", &v_Reading_value},
 };
-static const weather_report_vnode v_Reading = {
+VNODE v_Reading = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const weather_report_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
     MEMBERS(vm_Reading),
 };
-static const weather_report_vnode v_Reading_kind = {
+VNODE v_Reading_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "temperature", 0},
         {STR, "wind", 0},
@@ -85,13 +89,13 @@ static const weather_report_vnode v_Reading_kind = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
 };
-static const weather_report_vnode v_Reading_value = {
+VNODE v_Reading_value = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
 };
-static const weather_report_vnode v_issuedAt = {
+VNODE v_issuedAt = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},

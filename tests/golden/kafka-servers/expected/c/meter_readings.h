@@ -168,70 +168,43 @@ struct meter_readings_PingHeaders {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is METER_READINGS_RECORD(T), a union METER_READINGS_UNION(T), any other type
+ * METER_READINGS_VALIDATOR(T). For record meter_readings_T the eight are:
+ *   bool meter_readings_T_validate(const cJSON *json, meter_readings_error *err);
+ *   meter_readings_T *meter_readings_T_new(void);
+ *   void meter_readings_T_init(meter_readings_T *v);
+ *   meter_readings_T *meter_readings_T_from_json(const cJSON *json, meter_readings_error *err);
+ *   cJSON *meter_readings_T_to_json(const meter_readings_T *v);
+ *   void meter_readings_T_free(meter_readings_T *v);
+ *   meter_readings_T *meter_readings_T_parse(const char *json, size_t len, meter_readings_error *err);
+ *   char *meter_readings_T_print(const meter_readings_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define METER_READINGS_VALIDATOR(T) bool meter_readings_##T##_validate(const cJSON *json, meter_readings_error *err);
+#define METER_READINGS_CODEC(T) \
+    meter_readings_##T *meter_readings_##T##_from_json(const cJSON *json, meter_readings_error *err); \
+    cJSON *meter_readings_##T##_to_json(const meter_readings_##T *v); \
+    void meter_readings_##T##_free(meter_readings_##T *v); \
+    meter_readings_##T *meter_readings_##T##_parse(const char *json, size_t len, meter_readings_error *err); \
+    char *meter_readings_##T##_print(const meter_readings_##T *v);
+#define METER_READINGS_UNION(T) METER_READINGS_VALIDATOR(T) METER_READINGS_CODEC(T)
+#define METER_READINGS_RECORD(T) \
+    METER_READINGS_VALIDATOR(T) \
+    meter_readings_##T *meter_readings_##T##_new(void); \
+    void meter_readings_##T##_init(meter_readings_##T *v); \
+    METER_READINGS_CODEC(T)
 
-/* Reading (object) */
-bool meter_readings_Reading_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_Reading *meter_readings_Reading_new(void);
-void meter_readings_Reading_init(meter_readings_Reading *v);
-meter_readings_Reading *meter_readings_Reading_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_Reading_to_json(const meter_readings_Reading *v);
-void meter_readings_Reading_free(meter_readings_Reading *v);
-meter_readings_Reading *meter_readings_Reading_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_Reading_print(const meter_readings_Reading *v);
-
-/* ReadingHeaders (object) */
-bool meter_readings_ReadingHeaders_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_new(void);
-void meter_readings_ReadingHeaders_init(meter_readings_ReadingHeaders *v);
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_ReadingHeaders_to_json(const meter_readings_ReadingHeaders *v);
-void meter_readings_ReadingHeaders_free(meter_readings_ReadingHeaders *v);
-meter_readings_ReadingHeaders *meter_readings_ReadingHeaders_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_ReadingHeaders_print(const meter_readings_ReadingHeaders *v);
-
-/* ReadingHeadersUnit (enum) */
-bool meter_readings_ReadingHeadersUnit_validate(const cJSON *json, meter_readings_error *err);
-
-/* Alert (object) */
-bool meter_readings_Alert_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_Alert *meter_readings_Alert_new(void);
-void meter_readings_Alert_init(meter_readings_Alert *v);
-meter_readings_Alert *meter_readings_Alert_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_Alert_to_json(const meter_readings_Alert *v);
-void meter_readings_Alert_free(meter_readings_Alert *v);
-meter_readings_Alert *meter_readings_Alert_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_Alert_print(const meter_readings_Alert *v);
-
-/* AlertHeaders (object) */
-bool meter_readings_AlertHeaders_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_new(void);
-void meter_readings_AlertHeaders_init(meter_readings_AlertHeaders *v);
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_AlertHeaders_to_json(const meter_readings_AlertHeaders *v);
-void meter_readings_AlertHeaders_free(meter_readings_AlertHeaders *v);
-meter_readings_AlertHeaders *meter_readings_AlertHeaders_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_AlertHeaders_print(const meter_readings_AlertHeaders *v);
-
-/* Ping (object) */
-bool meter_readings_Ping_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_Ping *meter_readings_Ping_new(void);
-void meter_readings_Ping_init(meter_readings_Ping *v);
-meter_readings_Ping *meter_readings_Ping_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_Ping_to_json(const meter_readings_Ping *v);
-void meter_readings_Ping_free(meter_readings_Ping *v);
-meter_readings_Ping *meter_readings_Ping_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_Ping_print(const meter_readings_Ping *v);
-
-/* PingHeaders (object) */
-bool meter_readings_PingHeaders_validate(const cJSON *json, meter_readings_error *err);
-meter_readings_PingHeaders *meter_readings_PingHeaders_new(void);
-void meter_readings_PingHeaders_init(meter_readings_PingHeaders *v);
-meter_readings_PingHeaders *meter_readings_PingHeaders_from_json(const cJSON *json, meter_readings_error *err);
-cJSON *meter_readings_PingHeaders_to_json(const meter_readings_PingHeaders *v);
-void meter_readings_PingHeaders_free(meter_readings_PingHeaders *v);
-meter_readings_PingHeaders *meter_readings_PingHeaders_parse(const char *json, size_t len, meter_readings_error *err);
-char *meter_readings_PingHeaders_print(const meter_readings_PingHeaders *v);
+METER_READINGS_RECORD(Reading) /* object */
+METER_READINGS_RECORD(ReadingHeaders) /* object */
+METER_READINGS_VALIDATOR(ReadingHeadersUnit) /* enum */
+METER_READINGS_RECORD(Alert) /* object */
+METER_READINGS_RECORD(AlertHeaders) /* object */
+METER_READINGS_RECORD(Ping) /* object */
+METER_READINGS_RECORD(PingHeaders) /* object */
 
 #ifdef __cplusplus
 }

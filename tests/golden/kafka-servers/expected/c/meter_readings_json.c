@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const meter_readings_rec_desc
+#define FIELDS static const meter_readings_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -101,22 +104,22 @@ bool meter_readings_message_type_from_string(const char *s, meter_readings_messa
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const meter_readings_rec_desc rd_Reading;
-static const meter_readings_rec_desc rd_ReadingHeaders;
-static const meter_readings_rec_desc rd_Alert;
-static const meter_readings_rec_desc rd_AlertHeaders;
-static const meter_readings_rec_desc rd_Ping;
-static const meter_readings_rec_desc rd_PingHeaders;
+RECDESC rd_Reading;
+RECDESC rd_ReadingHeaders;
+RECDESC rd_Alert;
+RECDESC rd_AlertHeaders;
+RECDESC rd_Ping;
+RECDESC rd_PingHeaders;
 
 #define T meter_readings_Reading
-static const meter_readings_field fd_Reading[] = {
+FIELDS fd_Reading[] = {
     F("value", value, REQ, NN, KN, NULL),
 };
 #undef T
 REC(Reading, 1)
 
 #define T meter_readings_ReadingHeaders
-static const meter_readings_field fd_ReadingHeaders[] = {
+FIELDS fd_ReadingHeaders[] = {
     F("traceId", trace_id, REQ, NN, KS, NULL),
     F("unit", unit, REQ, NN, KE, &ed_ReadingHeadersUnit),
     F("seq", seq, OPT, NN, KI, NULL),
@@ -126,28 +129,28 @@ static const meter_readings_field fd_ReadingHeaders[] = {
 REC(ReadingHeaders, 4)
 
 #define T meter_readings_Alert
-static const meter_readings_field fd_Alert[] = {
+FIELDS fd_Alert[] = {
     F("text", text, OPT, NN, KS, NULL),
 };
 #undef T
 REC(Alert, 1)
 
 #define T meter_readings_AlertHeaders
-static const meter_readings_field fd_AlertHeaders[] = {
+FIELDS fd_AlertHeaders[] = {
     F("severity", severity, REQ, NN, KI, NULL),
 };
 #undef T
 REC(AlertHeaders, 1)
 
 #define T meter_readings_Ping
-static const meter_readings_field fd_Ping[] = {
+FIELDS fd_Ping[] = {
     F("at", at, OPT, NN, KS, NULL),
 };
 #undef T
 REC(Ping, 1)
 
 #define T meter_readings_PingHeaders
-static const meter_readings_field fd_PingHeaders[] = {
+FIELDS fd_PingHeaders[] = {
     F("hop", hop, OPT, NN, KI, NULL),
 };
 #undef T

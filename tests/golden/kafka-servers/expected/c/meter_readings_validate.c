@@ -28,142 +28,146 @@
 #define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const meter_readings_vnode
+#define VPROPS static const meter_readings_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const meter_readings_vnode v_reading_payload;
-static const meter_readings_vnode v_reading_payload_value;
-static const meter_readings_vnode v_reading_headers;
-static const meter_readings_vnode v_reading_headers_traceId;
-static const meter_readings_vnode v_reading_headers_unit;
-static const meter_readings_vnode v_reading_headers_seq;
-static const meter_readings_vnode v_reading_headers_region;
-static const meter_readings_vnode v_alert_payload;
-static const meter_readings_vnode v_alert_payload_text;
-static const meter_readings_vnode v_alert_headers;
-static const meter_readings_vnode v_alert_headers_severity;
-static const meter_readings_vnode v_ping_payload;
-static const meter_readings_vnode v_ping_payload_at;
-static const meter_readings_vnode v_ping_headers;
-static const meter_readings_vnode v_ping_headers_hop;
-static const meter_readings_vprop vm_reading_payload[] = {
+VNODE v_reading_payload;
+VNODE v_reading_payload_value;
+VNODE v_reading_headers;
+VNODE v_reading_headers_traceId;
+VNODE v_reading_headers_unit;
+VNODE v_reading_headers_seq;
+VNODE v_reading_headers_region;
+VNODE v_alert_payload;
+VNODE v_alert_payload_text;
+VNODE v_alert_headers;
+VNODE v_alert_headers_severity;
+VNODE v_ping_payload;
+VNODE v_ping_payload_at;
+VNODE v_ping_headers;
+VNODE v_ping_headers_hop;
+VPROPS vm_reading_payload[] = {
     { "value", &v_reading_payload_value},
 };
-static const meter_readings_vnode v_reading_payload = {
+VNODE v_reading_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const meter_readings_vreq[]){
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
     MEMBERS(vm_reading_payload),
 };
-static const meter_readings_vnode v_reading_payload_value = {
+VNODE v_reading_payload_value = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const meter_readings_vprop vm_reading_headers[] = {
+VPROPS vm_reading_headers[] = {
     { "region", &v_reading_headers_region},
     { "seq", &v_reading_headers_seq},
     { "traceId", &v_reading_headers_traceId},
     { "unit", &v_reading_headers_unit},
 };
-static const meter_readings_vnode v_reading_headers = {
+VNODE v_reading_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const meter_readings_vreq[]){
         { "traceId", "missing required property 'traceId'"},
         { "unit", "missing required property 'unit'"},
         {NULL, NULL}},
     MEMBERS(vm_reading_headers),
 };
-static const meter_readings_vnode v_reading_headers_traceId = {
+VNODE v_reading_headers_traceId = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const meter_readings_vnode v_reading_headers_unit = {
+VNODE v_reading_headers_unit = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "kWh", 0},
         {STR, "MWh", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'kWh', 'MWh'",
 };
-static const meter_readings_vnode v_reading_headers_seq = {
+VNODE v_reading_headers_seq = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         CEND},
 };
-static const meter_readings_vnode v_reading_headers_region = {
+VNODE v_reading_headers_region = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL},
         CEND},
 };
-static const meter_readings_vprop vm_alert_payload[] = {
+VPROPS vm_alert_payload[] = {
     { "text", &v_alert_payload_text},
 };
-static const meter_readings_vnode v_alert_payload = {
+VNODE v_alert_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_alert_payload),
 };
-static const meter_readings_vnode v_alert_payload_text = {
+VNODE v_alert_payload_text = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const meter_readings_vprop vm_alert_headers[] = {
+VPROPS vm_alert_headers[] = {
     { "severity", &v_alert_headers_severity},
 };
-static const meter_readings_vnode v_alert_headers = {
+VNODE v_alert_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const meter_readings_vreq[]){
         { "severity", "missing required property 'severity'"},
         {NULL, NULL}},
     MEMBERS(vm_alert_headers),
 };
-static const meter_readings_vnode v_alert_headers_severity = {
+VNODE v_alert_headers_severity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 1.0, "must be >= 1", ">=", NULL},
         {CMP, 5.0, "must be <= 5", "<=", NULL},
         CEND},
 };
-static const meter_readings_vprop vm_ping_payload[] = {
+VPROPS vm_ping_payload[] = {
     { "at", &v_ping_payload_at},
 };
-static const meter_readings_vnode v_ping_payload = {
+VNODE v_ping_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_ping_payload),
 };
-static const meter_readings_vnode v_ping_payload_at = {
+VNODE v_ping_payload_at = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(date_time, "must be a valid date-time (format)"),
         CEND},
 };
-static const meter_readings_vprop vm_ping_headers[] = {
+VPROPS vm_ping_headers[] = {
     { "hop", &v_ping_headers_hop},
 };
-static const meter_readings_vnode v_ping_headers = {
+VNODE v_ping_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_ping_headers),
 };
-static const meter_readings_vnode v_ping_headers_hop = {
+VNODE v_ping_headers_hop = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -143,37 +143,39 @@ struct inventory_StockCountedLocationsValue {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is INVENTORY_RECORD(T), a union INVENTORY_UNION(T), any other type
+ * INVENTORY_VALIDATOR(T). For record inventory_T the eight are:
+ *   bool inventory_T_validate(const cJSON *json, inventory_error *err);
+ *   inventory_T *inventory_T_new(void);
+ *   void inventory_T_init(inventory_T *v);
+ *   inventory_T *inventory_T_from_json(const cJSON *json, inventory_error *err);
+ *   cJSON *inventory_T_to_json(const inventory_T *v);
+ *   void inventory_T_free(inventory_T *v);
+ *   inventory_T *inventory_T_parse(const char *json, size_t len, inventory_error *err);
+ *   char *inventory_T_print(const inventory_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define INVENTORY_VALIDATOR(T) bool inventory_##T##_validate(const cJSON *json, inventory_error *err);
+#define INVENTORY_CODEC(T) \
+    inventory_##T *inventory_##T##_from_json(const cJSON *json, inventory_error *err); \
+    cJSON *inventory_##T##_to_json(const inventory_##T *v); \
+    void inventory_##T##_free(inventory_##T *v); \
+    inventory_##T *inventory_##T##_parse(const char *json, size_t len, inventory_error *err); \
+    char *inventory_##T##_print(const inventory_##T *v);
+#define INVENTORY_UNION(T) INVENTORY_VALIDATOR(T) INVENTORY_CODEC(T)
+#define INVENTORY_RECORD(T) \
+    INVENTORY_VALIDATOR(T) \
+    inventory_##T *inventory_##T##_new(void); \
+    void inventory_##T##_init(inventory_##T *v); \
+    INVENTORY_CODEC(T)
 
-/* Supplier (object) */
-bool inventory_Supplier_validate(const cJSON *json, inventory_error *err);
-inventory_Supplier *inventory_Supplier_new(void);
-void inventory_Supplier_init(inventory_Supplier *v);
-inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_Supplier_to_json(const inventory_Supplier *v);
-void inventory_Supplier_free(inventory_Supplier *v);
-inventory_Supplier *inventory_Supplier_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_Supplier_print(const inventory_Supplier *v);
-
-/* StockCounted (object) */
-bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err);
-inventory_StockCounted *inventory_StockCounted_new(void);
-void inventory_StockCounted_init(inventory_StockCounted *v);
-inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *v);
-void inventory_StockCounted_free(inventory_StockCounted *v);
-inventory_StockCounted *inventory_StockCounted_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_StockCounted_print(const inventory_StockCounted *v);
-
-/* StockCountedLocationsValue (object) */
-bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err);
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(void);
-void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *v);
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCountedLocationsValue *v);
-void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *v);
-inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_StockCountedLocationsValue_print(const inventory_StockCountedLocationsValue *v);
+INVENTORY_RECORD(Supplier) /* object */
+INVENTORY_RECORD(StockCounted) /* object */
+INVENTORY_RECORD(StockCountedLocationsValue) /* object */
 
 #ifdef __cplusplus
 }

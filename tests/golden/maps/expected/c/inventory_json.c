@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const inventory_rec_desc
+#define FIELDS static const inventory_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,19 +90,19 @@ bool inventory_message_type_from_string(const char *s, inventory_message_type *o
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const inventory_rec_desc rd_Supplier;
-static const inventory_rec_desc rd_StockCounted;
-static const inventory_rec_desc rd_StockCountedLocationsValue;
+RECDESC rd_Supplier;
+RECDESC rd_StockCounted;
+RECDESC rd_StockCountedLocationsValue;
 
 #define T inventory_Supplier
-static const inventory_field fd_Supplier[] = {
+FIELDS fd_Supplier[] = {
     F("name", name, REQ, NN, KS, NULL),
 };
 #undef T
 REC(Supplier, 1)
 
 #define T inventory_StockCounted
-static const inventory_field fd_StockCounted[] = {
+FIELDS fd_StockCounted[] = {
     FD("counts", counts, OPT, NN, KI, NULL),
     FD("locations", locations, OPT, NN, KO, &rd_StockCountedLocationsValue),
     FD("suppliers", suppliers, OPT, NN, KO, &rd_Supplier),
@@ -110,7 +113,7 @@ static const inventory_field fd_StockCounted[] = {
 REC(StockCounted, 5)
 
 #define T inventory_StockCountedLocationsValue
-static const inventory_field fd_StockCountedLocationsValue[] = {
+FIELDS fd_StockCountedLocationsValue[] = {
     F("aisle", aisle, OPT, NN, KS, NULL),
     F("shelf", shelf, OPT, NN, KI, NULL),
 };

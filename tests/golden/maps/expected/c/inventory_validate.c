@@ -28,97 +28,101 @@
 #define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const inventory_vnode
+#define VPROPS static const inventory_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const inventory_vnode v_Supplier;
-static const inventory_vnode v_Supplier_name;
-static const inventory_vnode v_stockCounted_payload;
-static const inventory_vnode v_stockCounted_payload_counts;
-static const inventory_vnode v_stockCounted_payload_counts_extra;
-static const inventory_vnode v_stockCounted_payload_locations;
-static const inventory_vnode v_stockCounted_payload_locations_extra;
-static const inventory_vnode v_stockCounted_payload_locations_extra_shelf;
-static const inventory_vnode v_stockCounted_payload_suppliers;
-static const inventory_vnode v_stockCounted_payload_suppliers_extra;
-static const inventory_vnode v_stockCounted_payload_aliases;
-static const inventory_vnode v_stockCounted_payload_aliases_extra;
-static const inventory_vnode v_stockCounted_payload_extra;
-static const inventory_vprop vm_Supplier[] = {
+VNODE v_Supplier;
+VNODE v_Supplier_name;
+VNODE v_stockCounted_payload;
+VNODE v_stockCounted_payload_counts;
+VNODE v_stockCounted_payload_counts_extra;
+VNODE v_stockCounted_payload_locations;
+VNODE v_stockCounted_payload_locations_extra;
+VNODE v_stockCounted_payload_locations_extra_shelf;
+VNODE v_stockCounted_payload_suppliers;
+VNODE v_stockCounted_payload_suppliers_extra;
+VNODE v_stockCounted_payload_aliases;
+VNODE v_stockCounted_payload_aliases_extra;
+VNODE v_stockCounted_payload_extra;
+VPROPS vm_Supplier[] = {
     { "name", &v_Supplier_name},
 };
-static const inventory_vnode v_Supplier = {
+VNODE v_Supplier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const inventory_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
     MEMBERS(vm_Supplier),
     .add_false = true,
 };
-static const inventory_vnode v_Supplier_name = {
+VNODE v_Supplier_name = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const inventory_vprop vm_stockCounted_payload[] = {
+VPROPS vm_stockCounted_payload[] = {
     { "aliases", &v_stockCounted_payload_aliases},
     { "counts", &v_stockCounted_payload_counts},
     { "extra", &v_stockCounted_payload_extra},
     { "locations", &v_stockCounted_payload_locations},
     { "suppliers", &v_stockCounted_payload_suppliers},
 };
-static const inventory_vnode v_stockCounted_payload = {
+VNODE v_stockCounted_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_stockCounted_payload),
 };
-static const inventory_vnode v_stockCounted_payload_counts = {
+VNODE v_stockCounted_payload_counts = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_stockCounted_payload_counts_extra,
 };
-static const inventory_vnode v_stockCounted_payload_counts_extra = {
+VNODE v_stockCounted_payload_counts_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const inventory_vnode v_stockCounted_payload_locations = {
+VNODE v_stockCounted_payload_locations = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_stockCounted_payload_locations_extra,
 };
-static const inventory_vprop vm_stockCounted_payload_locations_extra[] = {
+VPROPS vm_stockCounted_payload_locations_extra[] = {
     { "aisle", &v_Supplier_name},
     { "shelf", &v_stockCounted_payload_locations_extra_shelf},
 };
-static const inventory_vnode v_stockCounted_payload_locations_extra = {
+VNODE v_stockCounted_payload_locations_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_stockCounted_payload_locations_extra),
 };
-static const inventory_vnode v_stockCounted_payload_locations_extra_shelf = {
+VNODE v_stockCounted_payload_locations_extra_shelf = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const inventory_vnode v_stockCounted_payload_suppliers = {
+VNODE v_stockCounted_payload_suppliers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_stockCounted_payload_suppliers_extra,
 };
-static const inventory_vnode v_stockCounted_payload_suppliers_extra = {.f = F(REF), .ref = &v_Supplier};
-static const inventory_vnode v_stockCounted_payload_aliases = {
+VNODE v_stockCounted_payload_suppliers_extra = {.f = F(REF), .ref = &v_Supplier};
+VNODE v_stockCounted_payload_aliases = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_stockCounted_payload_aliases_extra,
 };
-static const inventory_vnode v_stockCounted_payload_aliases_extra = {
+VNODE v_stockCounted_payload_aliases_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_Supplier_name,
 };
-static const inventory_vnode v_stockCounted_payload_extra = {
+VNODE v_stockCounted_payload_extra = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
 };
 
 /* ---- union options --------------------------------------------------------- */

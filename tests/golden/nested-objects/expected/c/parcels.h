@@ -169,57 +169,41 @@ struct parcels_ParcelShippedRouteCarrierContact {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is PARCELS_RECORD(T), a union PARCELS_UNION(T), any other type
+ * PARCELS_VALIDATOR(T). For record parcels_T the eight are:
+ *   bool parcels_T_validate(const cJSON *json, parcels_error *err);
+ *   parcels_T *parcels_T_new(void);
+ *   void parcels_T_init(parcels_T *v);
+ *   parcels_T *parcels_T_from_json(const cJSON *json, parcels_error *err);
+ *   cJSON *parcels_T_to_json(const parcels_T *v);
+ *   void parcels_T_free(parcels_T *v);
+ *   parcels_T *parcels_T_parse(const char *json, size_t len, parcels_error *err);
+ *   char *parcels_T_print(const parcels_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define PARCELS_VALIDATOR(T) bool parcels_##T##_validate(const cJSON *json, parcels_error *err);
+#define PARCELS_CODEC(T) \
+    parcels_##T *parcels_##T##_from_json(const cJSON *json, parcels_error *err); \
+    cJSON *parcels_##T##_to_json(const parcels_##T *v); \
+    void parcels_##T##_free(parcels_##T *v); \
+    parcels_##T *parcels_##T##_parse(const char *json, size_t len, parcels_error *err); \
+    char *parcels_##T##_print(const parcels_##T *v);
+#define PARCELS_UNION(T) PARCELS_VALIDATOR(T) PARCELS_CODEC(T)
+#define PARCELS_RECORD(T) \
+    PARCELS_VALIDATOR(T) \
+    parcels_##T *parcels_##T##_new(void); \
+    void parcels_##T##_init(parcels_##T *v); \
+    PARCELS_CODEC(T)
 
-/* Address (object) */
-bool parcels_Address_validate(const cJSON *json, parcels_error *err);
-parcels_Address *parcels_Address_new(void);
-void parcels_Address_init(parcels_Address *v);
-parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_Address_to_json(const parcels_Address *v);
-void parcels_Address_free(parcels_Address *v);
-parcels_Address *parcels_Address_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_Address_print(const parcels_Address *v);
-
-/* ParcelShipped (object) */
-bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err);
-parcels_ParcelShipped *parcels_ParcelShipped_new(void);
-void parcels_ParcelShipped_init(parcels_ParcelShipped *v);
-parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *v);
-void parcels_ParcelShipped_free(parcels_ParcelShipped *v);
-parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_ParcelShipped_print(const parcels_ParcelShipped *v);
-
-/* ParcelShippedRoute (object) */
-bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err);
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void);
-void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *v);
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *v);
-void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *v);
-parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *v);
-
-/* ParcelShippedRouteCarrier (object) */
-bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err);
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void);
-void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *v);
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRouteCarrier *v);
-void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *v);
-parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCarrier *v);
-
-/* ParcelShippedRouteCarrierContact (object) */
-bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err);
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void);
-void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *v);
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShippedRouteCarrierContact *v);
-void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *v);
-parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_ParcelShippedRouteCarrierContact_print(const parcels_ParcelShippedRouteCarrierContact *v);
+PARCELS_RECORD(Address) /* object */
+PARCELS_RECORD(ParcelShipped) /* object */
+PARCELS_RECORD(ParcelShippedRoute) /* object */
+PARCELS_RECORD(ParcelShippedRouteCarrier) /* object */
+PARCELS_RECORD(ParcelShippedRouteCarrierContact) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const parcels_rec_desc
+#define FIELDS static const parcels_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,14 +90,14 @@ bool parcels_message_type_from_string(const char *s, parcels_message_type *out)
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const parcels_rec_desc rd_Address;
-static const parcels_rec_desc rd_ParcelShipped;
-static const parcels_rec_desc rd_ParcelShippedRoute;
-static const parcels_rec_desc rd_ParcelShippedRouteCarrier;
-static const parcels_rec_desc rd_ParcelShippedRouteCarrierContact;
+RECDESC rd_Address;
+RECDESC rd_ParcelShipped;
+RECDESC rd_ParcelShippedRoute;
+RECDESC rd_ParcelShippedRouteCarrier;
+RECDESC rd_ParcelShippedRouteCarrierContact;
 
 #define T parcels_Address
-static const parcels_field fd_Address[] = {
+FIELDS fd_Address[] = {
     F("street", street, OPT, NN, KS, NULL),
     F("city", city, REQ, NN, KS, NULL),
     F("country", country, REQ, NN, KS, NULL),
@@ -103,7 +106,7 @@ static const parcels_field fd_Address[] = {
 REC(Address, 3)
 
 #define T parcels_ParcelShipped
-static const parcels_field fd_ParcelShipped[] = {
+FIELDS fd_ParcelShipped[] = {
     F("parcelId", parcel_id, REQ, NN, KS, NULL),
     F("route", route, REQ, NN, KO, &rd_ParcelShippedRoute),
 };
@@ -111,7 +114,7 @@ static const parcels_field fd_ParcelShipped[] = {
 REC(ParcelShipped, 2)
 
 #define T parcels_ParcelShippedRoute
-static const parcels_field fd_ParcelShippedRoute[] = {
+FIELDS fd_ParcelShippedRoute[] = {
     F("from", from, REQ, NN, KO, &rd_Address),
     F("to", to, REQ, NN, KO, &rd_Address),
     F("carrier", carrier, OPT, NN, KO, &rd_ParcelShippedRouteCarrier),
@@ -120,7 +123,7 @@ static const parcels_field fd_ParcelShippedRoute[] = {
 REC(ParcelShippedRoute, 3)
 
 #define T parcels_ParcelShippedRouteCarrier
-static const parcels_field fd_ParcelShippedRouteCarrier[] = {
+FIELDS fd_ParcelShippedRouteCarrier[] = {
     F("name", name, OPT, NN, KS, NULL),
     F("contact", contact, OPT, NN, KO, &rd_ParcelShippedRouteCarrierContact),
 };
@@ -128,7 +131,7 @@ static const parcels_field fd_ParcelShippedRouteCarrier[] = {
 REC(ParcelShippedRouteCarrier, 2)
 
 #define T parcels_ParcelShippedRouteCarrierContact
-static const parcels_field fd_ParcelShippedRouteCarrierContact[] = {
+FIELDS fd_ParcelShippedRouteCarrierContact[] = {
     F("phone", phone, OPT, NN, KS, NULL),
     F("email", email, OPT, NN, KS, NULL),
 };

@@ -28,91 +28,95 @@
 #define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const parcels_vnode
+#define VPROPS static const parcels_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const parcels_vnode v_Address;
-static const parcels_vnode v_Address_city;
-static const parcels_vnode v_Address_country;
-static const parcels_vnode v_parcelShipped_payload;
-static const parcels_vnode v_parcelShipped_payload_route;
-static const parcels_vnode v_parcelShipped_payload_route_from;
-static const parcels_vnode v_parcelShipped_payload_route_carrier;
-static const parcels_vnode v_parcelShipped_payload_route_carrier_contact;
-static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email;
-static const parcels_vprop vm_Address[] = {
+VNODE v_Address;
+VNODE v_Address_city;
+VNODE v_Address_country;
+VNODE v_parcelShipped_payload;
+VNODE v_parcelShipped_payload_route;
+VNODE v_parcelShipped_payload_route_from;
+VNODE v_parcelShipped_payload_route_carrier;
+VNODE v_parcelShipped_payload_route_carrier_contact;
+VNODE v_parcelShipped_payload_route_carrier_contact_email;
+VPROPS vm_Address[] = {
     { "city", &v_Address_city},
     { "country", &v_Address_country},
     { "street", &v_Address_city},
 };
-static const parcels_vnode v_Address = {
+VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const parcels_vreq[]){
         { "city", "missing required property 'city'"},
         { "country", "missing required property 'country'"},
         {NULL, NULL}},
     MEMBERS(vm_Address),
 };
-static const parcels_vnode v_Address_city = {
+VNODE v_Address_city = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const parcels_vnode v_Address_country = {
+VNODE v_Address_country = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
         {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
         CEND},
 };
-static const parcels_vprop vm_parcelShipped_payload[] = {
+VPROPS vm_parcelShipped_payload[] = {
     { "parcelId", &v_Address_city},
     { "route", &v_parcelShipped_payload_route},
 };
-static const parcels_vnode v_parcelShipped_payload = {
+VNODE v_parcelShipped_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const parcels_vreq[]){
         { "parcelId", "missing required property 'parcelId'"},
         { "route", "missing required property 'route'"},
         {NULL, NULL}},
     MEMBERS(vm_parcelShipped_payload),
 };
-static const parcels_vprop vm_parcelShipped_payload_route[] = {
+VPROPS vm_parcelShipped_payload_route[] = {
     { "carrier", &v_parcelShipped_payload_route_carrier},
     { "from", &v_parcelShipped_payload_route_from},
     { "to", &v_parcelShipped_payload_route_from},
 };
-static const parcels_vnode v_parcelShipped_payload_route = {
+VNODE v_parcelShipped_payload_route = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const parcels_vreq[]){
         { "from", "missing required property 'from'"},
         { "to", "missing required property 'to'"},
         {NULL, NULL}},
     MEMBERS(vm_parcelShipped_payload_route),
 };
-static const parcels_vnode v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
-static const parcels_vprop vm_parcelShipped_payload_route_carrier[] = {
+VNODE v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
+VPROPS vm_parcelShipped_payload_route_carrier[] = {
     { "contact", &v_parcelShipped_payload_route_carrier_contact},
     { "name", &v_Address_city},
 };
-static const parcels_vnode v_parcelShipped_payload_route_carrier = {
+VNODE v_parcelShipped_payload_route_carrier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_parcelShipped_payload_route_carrier),
 };
-static const parcels_vprop vm_parcelShipped_payload_route_carrier_contact[] = {
+VPROPS vm_parcelShipped_payload_route_carrier_contact[] = {
     { "email", &v_parcelShipped_payload_route_carrier_contact_email},
     { "phone", &v_Address_city},
 };
-static const parcels_vnode v_parcelShipped_payload_route_carrier_contact = {
+VNODE v_parcelShipped_payload_route_carrier_contact = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_parcelShipped_payload_route_carrier_contact),
 };
-static const parcels_vnode v_parcelShipped_payload_route_carrier_contact_email = {
+VNODE v_parcelShipped_payload_route_carrier_contact_email = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(email, "must be a valid email (format)"),
         CEND},

@@ -166,53 +166,41 @@ struct payments_PaymentReceived {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is PAYMENTS_RECORD(T), a union PAYMENTS_UNION(T), any other type
+ * PAYMENTS_VALIDATOR(T). For record payments_T the eight are:
+ *   bool payments_T_validate(const cJSON *json, payments_error *err);
+ *   payments_T *payments_T_new(void);
+ *   void payments_T_init(payments_T *v);
+ *   payments_T *payments_T_from_json(const cJSON *json, payments_error *err);
+ *   cJSON *payments_T_to_json(const payments_T *v);
+ *   void payments_T_free(payments_T *v);
+ *   payments_T *payments_T_parse(const char *json, size_t len, payments_error *err);
+ *   char *payments_T_print(const payments_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define PAYMENTS_VALIDATOR(T) bool payments_##T##_validate(const cJSON *json, payments_error *err);
+#define PAYMENTS_CODEC(T) \
+    payments_##T *payments_##T##_from_json(const cJSON *json, payments_error *err); \
+    cJSON *payments_##T##_to_json(const payments_##T *v); \
+    void payments_##T##_free(payments_##T *v); \
+    payments_##T *payments_##T##_parse(const char *json, size_t len, payments_error *err); \
+    char *payments_##T##_print(const payments_##T *v);
+#define PAYMENTS_UNION(T) PAYMENTS_VALIDATOR(T) PAYMENTS_CODEC(T)
+#define PAYMENTS_RECORD(T) \
+    PAYMENTS_VALIDATOR(T) \
+    payments_##T *payments_##T##_new(void); \
+    void payments_##T##_init(payments_##T *v); \
+    PAYMENTS_CODEC(T)
 
-/* Method (union) */
-bool payments_Method_validate(const cJSON *json, payments_error *err);
-payments_Method *payments_Method_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_Method_to_json(const payments_Method *v);
-void payments_Method_free(payments_Method *v);
-payments_Method *payments_Method_parse(const char *json, size_t len, payments_error *err);
-char *payments_Method_print(const payments_Method *v);
-
-/* Card (object) */
-bool payments_Card_validate(const cJSON *json, payments_error *err);
-payments_Card *payments_Card_new(void);
-void payments_Card_init(payments_Card *v);
-payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_Card_to_json(const payments_Card *v);
-void payments_Card_free(payments_Card *v);
-payments_Card *payments_Card_parse(const char *json, size_t len, payments_error *err);
-char *payments_Card_print(const payments_Card *v);
-
-/* Transfer (object) */
-bool payments_Transfer_validate(const cJSON *json, payments_error *err);
-payments_Transfer *payments_Transfer_new(void);
-void payments_Transfer_init(payments_Transfer *v);
-payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_Transfer_to_json(const payments_Transfer *v);
-void payments_Transfer_free(payments_Transfer *v);
-payments_Transfer *payments_Transfer_parse(const char *json, size_t len, payments_error *err);
-char *payments_Transfer_print(const payments_Transfer *v);
-
-/* PaymentReceived (object) */
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
-payments_PaymentReceived *payments_PaymentReceived_new(void);
-void payments_PaymentReceived_init(payments_PaymentReceived *v);
-payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *v);
-void payments_PaymentReceived_free(payments_PaymentReceived *v);
-payments_PaymentReceived *payments_PaymentReceived_parse(const char *json, size_t len, payments_error *err);
-char *payments_PaymentReceived_print(const payments_PaymentReceived *v);
-
-/* PaymentReceivedNote (union) */
-bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *err);
-payments_PaymentReceivedNote *payments_PaymentReceivedNote_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_PaymentReceivedNote_to_json(const payments_PaymentReceivedNote *v);
-void payments_PaymentReceivedNote_free(payments_PaymentReceivedNote *v);
-payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *json, size_t len, payments_error *err);
-char *payments_PaymentReceivedNote_print(const payments_PaymentReceivedNote *v);
+PAYMENTS_UNION(Method) /* union */
+PAYMENTS_RECORD(Card) /* object */
+PAYMENTS_RECORD(Transfer) /* object */
+PAYMENTS_RECORD(PaymentReceived) /* object */
+PAYMENTS_UNION(PaymentReceivedNote) /* union */
 
 #ifdef __cplusplus
 }

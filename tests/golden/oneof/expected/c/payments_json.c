@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const payments_rec_desc
+#define FIELDS static const payments_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,9 +90,9 @@ bool payments_message_type_from_string(const char *s, payments_message_type *out
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const payments_rec_desc rd_Card;
-static const payments_rec_desc rd_Transfer;
-static const payments_rec_desc rd_PaymentReceived;
+RECDESC rd_Card;
+RECDESC rd_Transfer;
+RECDESC rd_PaymentReceived;
 static const payments_union_desc ud_Method;
 static const payments_union_desc ud_PaymentReceivedNote;
 
@@ -114,7 +117,7 @@ static const payments_union_desc ud_PaymentReceivedNote = {"PaymentReceivedNote"
 T_FNS(PaymentReceivedNote, union, ud)
 
 #define T payments_Card
-static const payments_field fd_Card[] = {
+FIELDS fd_Card[] = {
     F("kind", kind, REQ, NN, KS, NULL),
     F("last4", last4, REQ, NN, KS, NULL),
 };
@@ -122,7 +125,7 @@ static const payments_field fd_Card[] = {
 REC(Card, 2)
 
 #define T payments_Transfer
-static const payments_field fd_Transfer[] = {
+FIELDS fd_Transfer[] = {
     F("kind", kind, REQ, NN, KS, NULL),
     F("iban", iban, REQ, NN, KS, NULL),
 };
@@ -130,7 +133,7 @@ static const payments_field fd_Transfer[] = {
 REC(Transfer, 2)
 
 #define T payments_PaymentReceived
-static const payments_field fd_PaymentReceived[] = {
+FIELDS fd_PaymentReceived[] = {
     F("method", method, REQ, NN, KU, &ud_Method),
     F("note", note, OPT, NN, KU, &ud_PaymentReceivedNote),
     F("refund", refund, OPT, NUL, KO, &rd_Card),

@@ -28,106 +28,110 @@
 #define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const payments_vnode
+#define VPROPS static const payments_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const payments_vnode v_Method;
-static const payments_vnode v_Method_one_0;
-static const payments_vnode v_Card;
-static const payments_vnode v_Card_kind;
-static const payments_vnode v_Card_last4;
-static const payments_vnode v_Method_one_1;
-static const payments_vnode v_Transfer;
-static const payments_vnode v_Transfer_kind;
-static const payments_vnode v_Transfer_iban;
-static const payments_vnode v_paymentReceived_payload;
-static const payments_vnode v_paymentReceived_payload_method;
-static const payments_vnode v_paymentReceived_payload_note;
-static const payments_vnode v_paymentReceived_payload_note_any_1;
-static const payments_vnode v_paymentReceived_payload_refund;
-static const payments_vnode v_paymentReceived_payload_refund_one_1;
-static const payments_vnode v_Method = {
+VNODE v_Method;
+VNODE v_Method_one_0;
+VNODE v_Card;
+VNODE v_Card_kind;
+VNODE v_Card_last4;
+VNODE v_Method_one_1;
+VNODE v_Transfer;
+VNODE v_Transfer_kind;
+VNODE v_Transfer_iban;
+VNODE v_paymentReceived_payload;
+VNODE v_paymentReceived_payload_method;
+VNODE v_paymentReceived_payload_note;
+VNODE v_paymentReceived_payload_note_any_1;
+VNODE v_paymentReceived_payload_refund;
+VNODE v_paymentReceived_payload_refund_one_1;
+VNODE v_Method = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
 };
-static const payments_vnode v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
-static const payments_vprop vm_Card[] = {
+VNODE v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
+VPROPS vm_Card[] = {
     { "kind", &v_Card_kind},
     { "last4", &v_Card_last4},
 };
-static const payments_vnode v_Card = {
+VNODE v_Card = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
     MEMBERS(vm_Card),
 };
-static const payments_vnode v_Card_kind = {
+VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .const_val = VVALS{ {STR, "card", 0} },
     .const_msg = "must be equal to 'card'",
 };
-static const payments_vnode v_Card_last4 = {
+VNODE v_Card_last4 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
         CEND},
 };
-static const payments_vnode v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
-static const payments_vprop vm_Transfer[] = {
+VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
+VPROPS vm_Transfer[] = {
     { "iban", &v_Transfer_iban},
     { "kind", &v_Transfer_kind},
 };
-static const payments_vnode v_Transfer = {
+VNODE v_Transfer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const payments_vreq[]){
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
     MEMBERS(vm_Transfer),
 };
-static const payments_vnode v_Transfer_kind = {
+VNODE v_Transfer_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .const_val = VVALS{ {STR, "transfer", 0} },
     .const_msg = "must be equal to 'transfer'",
 };
-static const payments_vnode v_Transfer_iban = {
+VNODE v_Transfer_iban = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const payments_vprop vm_paymentReceived_payload[] = {
+VPROPS vm_paymentReceived_payload[] = {
     { "method", &v_paymentReceived_payload_method},
     { "note", &v_paymentReceived_payload_note},
     { "refund", &v_paymentReceived_payload_refund},
 };
-static const payments_vnode v_paymentReceived_payload = {
+VNODE v_paymentReceived_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const payments_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
     MEMBERS(vm_paymentReceived_payload),
 };
-static const payments_vnode v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
-static const payments_vnode v_paymentReceived_payload_note = {
+VNODE v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
+VNODE v_paymentReceived_payload_note = {
     .f = F(SCHEMA) | F(APPLY),
     .any_of = VNODES{ &v_Transfer_iban, &v_paymentReceived_payload_note_any_1, NULL },
 };
-static const payments_vnode v_paymentReceived_payload_note_any_1 = {
+VNODE v_paymentReceived_payload_note_any_1 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const payments_vnode v_paymentReceived_payload_refund = {
+VNODE v_paymentReceived_payload_refund = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_paymentReceived_payload_refund_one_1, NULL },
 };
-static const payments_vnode v_paymentReceived_payload_refund_one_1 = {
+VNODE v_paymentReceived_payload_refund_one_1 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 1, .type_expected = "expected null",
+    TYPE(1, "expected null"),
 };
 
 /* ---- union options --------------------------------------------------------- */

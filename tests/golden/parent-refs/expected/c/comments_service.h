@@ -125,17 +125,37 @@ struct comments_service_CommentLikedPayload {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is COMMENTS_SERVICE_RECORD(T), a union COMMENTS_SERVICE_UNION(T), any other type
+ * COMMENTS_SERVICE_VALIDATOR(T). For record comments_service_T the eight are:
+ *   bool comments_service_T_validate(const cJSON *json, comments_service_error *err);
+ *   comments_service_T *comments_service_T_new(void);
+ *   void comments_service_T_init(comments_service_T *v);
+ *   comments_service_T *comments_service_T_from_json(const cJSON *json, comments_service_error *err);
+ *   cJSON *comments_service_T_to_json(const comments_service_T *v);
+ *   void comments_service_T_free(comments_service_T *v);
+ *   comments_service_T *comments_service_T_parse(const char *json, size_t len, comments_service_error *err);
+ *   char *comments_service_T_print(const comments_service_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define COMMENTS_SERVICE_VALIDATOR(T) bool comments_service_##T##_validate(const cJSON *json, comments_service_error *err);
+#define COMMENTS_SERVICE_CODEC(T) \
+    comments_service_##T *comments_service_##T##_from_json(const cJSON *json, comments_service_error *err); \
+    cJSON *comments_service_##T##_to_json(const comments_service_##T *v); \
+    void comments_service_##T##_free(comments_service_##T *v); \
+    comments_service_##T *comments_service_##T##_parse(const char *json, size_t len, comments_service_error *err); \
+    char *comments_service_##T##_print(const comments_service_##T *v);
+#define COMMENTS_SERVICE_UNION(T) COMMENTS_SERVICE_VALIDATOR(T) COMMENTS_SERVICE_CODEC(T)
+#define COMMENTS_SERVICE_RECORD(T) \
+    COMMENTS_SERVICE_VALIDATOR(T) \
+    comments_service_##T *comments_service_##T##_new(void); \
+    void comments_service_##T##_init(comments_service_##T *v); \
+    COMMENTS_SERVICE_CODEC(T)
 
-/* CommentLikedPayload (object) */
-bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_service_error *err);
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_new(void);
-void comments_service_CommentLikedPayload_init(comments_service_CommentLikedPayload *v);
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_from_json(const cJSON *json, comments_service_error *err);
-cJSON *comments_service_CommentLikedPayload_to_json(const comments_service_CommentLikedPayload *v);
-void comments_service_CommentLikedPayload_free(comments_service_CommentLikedPayload *v);
-comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_parse(const char *json, size_t len, comments_service_error *err);
-char *comments_service_CommentLikedPayload_print(const comments_service_CommentLikedPayload *v);
+COMMENTS_SERVICE_RECORD(CommentLikedPayload) /* object */
 
 #ifdef __cplusplus
 }

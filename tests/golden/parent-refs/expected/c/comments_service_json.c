@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const comments_service_rec_desc
+#define FIELDS static const comments_service_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,10 +90,10 @@ bool comments_service_message_type_from_string(const char *s, comments_service_m
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const comments_service_rec_desc rd_CommentLikedPayload;
+RECDESC rd_CommentLikedPayload;
 
 #define T comments_service_CommentLikedPayload
-static const comments_service_field fd_CommentLikedPayload[] = {
+FIELDS fd_CommentLikedPayload[] = {
     F("commentId", comment_id, REQ, NN, KS, NULL),
     F("likedBy", liked_by, OPT, NN, KS, NULL),
 };

@@ -28,24 +28,28 @@
 #define FMT(f, msg) { COMMENTS_SERVICE_C_FORMAT, 0, msg, NULL, comments_service_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const comments_service_vnode
+#define VPROPS static const comments_service_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const comments_service_vnode v_commentLikedPayload;
-static const comments_service_vnode v_commentLikedPayload_commentId;
-static const comments_service_vprop vm_commentLikedPayload[] = {
+VNODE v_commentLikedPayload;
+VNODE v_commentLikedPayload_commentId;
+VPROPS vm_commentLikedPayload[] = {
     { "commentId", &v_commentLikedPayload_commentId},
     { "likedBy", &v_commentLikedPayload_commentId},
 };
-static const comments_service_vnode v_commentLikedPayload = {
+VNODE v_commentLikedPayload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const comments_service_vreq[]){
         { "commentId", "missing required property 'commentId'"},
         {NULL, NULL}},
     MEMBERS(vm_commentLikedPayload),
 };
-static const comments_service_vnode v_commentLikedPayload_commentId = {
+VNODE v_commentLikedPayload_commentId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -145,37 +145,39 @@ struct folder_tree_Comment {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is FOLDER_TREE_RECORD(T), a union FOLDER_TREE_UNION(T), any other type
+ * FOLDER_TREE_VALIDATOR(T). For record folder_tree_T the eight are:
+ *   bool folder_tree_T_validate(const cJSON *json, folder_tree_error *err);
+ *   folder_tree_T *folder_tree_T_new(void);
+ *   void folder_tree_T_init(folder_tree_T *v);
+ *   folder_tree_T *folder_tree_T_from_json(const cJSON *json, folder_tree_error *err);
+ *   cJSON *folder_tree_T_to_json(const folder_tree_T *v);
+ *   void folder_tree_T_free(folder_tree_T *v);
+ *   folder_tree_T *folder_tree_T_parse(const char *json, size_t len, folder_tree_error *err);
+ *   char *folder_tree_T_print(const folder_tree_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define FOLDER_TREE_VALIDATOR(T) bool folder_tree_##T##_validate(const cJSON *json, folder_tree_error *err);
+#define FOLDER_TREE_CODEC(T) \
+    folder_tree_##T *folder_tree_##T##_from_json(const cJSON *json, folder_tree_error *err); \
+    cJSON *folder_tree_##T##_to_json(const folder_tree_##T *v); \
+    void folder_tree_##T##_free(folder_tree_##T *v); \
+    folder_tree_##T *folder_tree_##T##_parse(const char *json, size_t len, folder_tree_error *err); \
+    char *folder_tree_##T##_print(const folder_tree_##T *v);
+#define FOLDER_TREE_UNION(T) FOLDER_TREE_VALIDATOR(T) FOLDER_TREE_CODEC(T)
+#define FOLDER_TREE_RECORD(T) \
+    FOLDER_TREE_VALIDATOR(T) \
+    folder_tree_##T *folder_tree_##T##_new(void); \
+    void folder_tree_##T##_init(folder_tree_##T *v); \
+    FOLDER_TREE_CODEC(T)
 
-/* FolderTree (object) */
-bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_FolderTree *folder_tree_FolderTree_new(void);
-void folder_tree_FolderTree_init(folder_tree_FolderTree *v);
-folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *v);
-void folder_tree_FolderTree_free(folder_tree_FolderTree *v);
-folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_FolderTree_print(const folder_tree_FolderTree *v);
-
-/* Folder (object) */
-bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_Folder *folder_tree_Folder_new(void);
-void folder_tree_Folder_init(folder_tree_Folder *v);
-folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *v);
-void folder_tree_Folder_free(folder_tree_Folder *v);
-folder_tree_Folder *folder_tree_Folder_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_Folder_print(const folder_tree_Folder *v);
-
-/* Comment (object) */
-bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_Comment *folder_tree_Comment_new(void);
-void folder_tree_Comment_init(folder_tree_Comment *v);
-folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *v);
-void folder_tree_Comment_free(folder_tree_Comment *v);
-folder_tree_Comment *folder_tree_Comment_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_Comment_print(const folder_tree_Comment *v);
+FOLDER_TREE_RECORD(FolderTree) /* object */
+FOLDER_TREE_RECORD(Folder) /* object */
+FOLDER_TREE_RECORD(Comment) /* object */
 
 #ifdef __cplusplus
 }

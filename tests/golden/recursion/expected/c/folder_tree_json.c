@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const folder_tree_rec_desc
+#define FIELDS static const folder_tree_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -89,19 +92,19 @@ bool folder_tree_message_type_from_string(const char *s, folder_tree_message_typ
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const folder_tree_rec_desc rd_FolderTree;
-static const folder_tree_rec_desc rd_Folder;
-static const folder_tree_rec_desc rd_Comment;
+RECDESC rd_FolderTree;
+RECDESC rd_Folder;
+RECDESC rd_Comment;
 
 #define T folder_tree_FolderTree
-static const folder_tree_field fd_FolderTree[] = {
+FIELDS fd_FolderTree[] = {
     F("root", root, REQ, NN, KO, &rd_Folder),
 };
 #undef T
 REC(FolderTree, 1)
 
 #define T folder_tree_Folder
-static const folder_tree_field fd_Folder[] = {
+FIELDS fd_Folder[] = {
     F("name", name, REQ, NN, KS, NULL),
     FL("children", children, OPT, NN, KO, &rd_Folder),
     F("parent", parent, OPT, NN, KO, &rd_Folder),
@@ -110,7 +113,7 @@ static const folder_tree_field fd_Folder[] = {
 REC(Folder, 3)
 
 #define T folder_tree_Comment
-static const folder_tree_field fd_Comment[] = {
+FIELDS fd_Comment[] = {
     F("text", text, OPT, NN, KS, NULL),
     FD("replies", replies, OPT, NN, KO, &rd_Comment),
 };

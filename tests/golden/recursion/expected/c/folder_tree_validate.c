@@ -28,64 +28,68 @@
 #define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const folder_tree_vnode
+#define VPROPS static const folder_tree_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const folder_tree_vnode v_root;
-static const folder_tree_vnode v_Folder_children_items;
-static const folder_tree_vnode v_Folder;
-static const folder_tree_vnode v_Comment_text;
-static const folder_tree_vnode v_Folder_children;
-static const folder_tree_vnode v_Comment;
-static const folder_tree_vnode v_Comment_replies;
-static const folder_tree_vnode v_Comment_replies_extra;
-static const folder_tree_vprop vm_root[] = {
+VNODE v_root;
+VNODE v_Folder_children_items;
+VNODE v_Folder;
+VNODE v_Comment_text;
+VNODE v_Folder_children;
+VNODE v_Comment;
+VNODE v_Comment_replies;
+VNODE v_Comment_replies_extra;
+VPROPS vm_root[] = {
     { "root", &v_Folder_children_items},
 };
-static const folder_tree_vnode v_root = {
+VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const folder_tree_vreq[]){
         { "root", "missing required property 'root'"},
         {NULL, NULL}},
     MEMBERS(vm_root),
 };
-static const folder_tree_vnode v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
-static const folder_tree_vprop vm_Folder[] = {
+VNODE v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
+VPROPS vm_Folder[] = {
     { "children", &v_Folder_children},
     { "name", &v_Comment_text},
     { "parent", &v_Folder_children_items},
 };
-static const folder_tree_vnode v_Folder = {
+VNODE v_Folder = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const folder_tree_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
     MEMBERS(vm_Folder),
 };
-static const folder_tree_vnode v_Comment_text = {
+VNODE v_Comment_text = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const folder_tree_vnode v_Folder_children = {
+VNODE v_Folder_children = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_Folder_children_items,
 };
-static const folder_tree_vprop vm_Comment[] = {
+VPROPS vm_Comment[] = {
     { "replies", &v_Comment_replies},
     { "text", &v_Comment_text},
 };
-static const folder_tree_vnode v_Comment = {
+VNODE v_Comment = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Comment),
 };
-static const folder_tree_vnode v_Comment_replies = {
+VNODE v_Comment_replies = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_Comment_replies_extra,
 };
-static const folder_tree_vnode v_Comment_replies_extra = {.f = F(REF), .ref = &v_Comment};
+VNODE v_Comment_replies_extra = {.f = F(REF), .ref = &v_Comment};
 
 /* ---- union options --------------------------------------------------------- */
 

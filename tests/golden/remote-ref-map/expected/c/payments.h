@@ -136,30 +136,39 @@ struct payments_Money {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is PAYMENTS_RECORD(T), a union PAYMENTS_UNION(T), any other type
+ * PAYMENTS_VALIDATOR(T). For record payments_T the eight are:
+ *   bool payments_T_validate(const cJSON *json, payments_error *err);
+ *   payments_T *payments_T_new(void);
+ *   void payments_T_init(payments_T *v);
+ *   payments_T *payments_T_from_json(const cJSON *json, payments_error *err);
+ *   cJSON *payments_T_to_json(const payments_T *v);
+ *   void payments_T_free(payments_T *v);
+ *   payments_T *payments_T_parse(const char *json, size_t len, payments_error *err);
+ *   char *payments_T_print(const payments_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define PAYMENTS_VALIDATOR(T) bool payments_##T##_validate(const cJSON *json, payments_error *err);
+#define PAYMENTS_CODEC(T) \
+    payments_##T *payments_##T##_from_json(const cJSON *json, payments_error *err); \
+    cJSON *payments_##T##_to_json(const payments_##T *v); \
+    void payments_##T##_free(payments_##T *v); \
+    payments_##T *payments_##T##_parse(const char *json, size_t len, payments_error *err); \
+    char *payments_##T##_print(const payments_##T *v);
+#define PAYMENTS_UNION(T) PAYMENTS_VALIDATOR(T) PAYMENTS_CODEC(T)
+#define PAYMENTS_RECORD(T) \
+    PAYMENTS_VALIDATOR(T) \
+    payments_##T *payments_##T##_new(void); \
+    void payments_##T##_init(payments_##T *v); \
+    PAYMENTS_CODEC(T)
 
-/* PaymentReceived (object) */
-bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
-payments_PaymentReceived *payments_PaymentReceived_new(void);
-void payments_PaymentReceived_init(payments_PaymentReceived *v);
-payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *v);
-void payments_PaymentReceived_free(payments_PaymentReceived *v);
-payments_PaymentReceived *payments_PaymentReceived_parse(const char *json, size_t len, payments_error *err);
-char *payments_PaymentReceived_print(const payments_PaymentReceived *v);
-
-/* Money (object) */
-bool payments_Money_validate(const cJSON *json, payments_error *err);
-payments_Money *payments_Money_new(void);
-void payments_Money_init(payments_Money *v);
-payments_Money *payments_Money_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_Money_to_json(const payments_Money *v);
-void payments_Money_free(payments_Money *v);
-payments_Money *payments_Money_parse(const char *json, size_t len, payments_error *err);
-char *payments_Money_print(const payments_Money *v);
-
-/* Currency (alias) */
-bool payments_Currency_validate(const cJSON *json, payments_error *err);
+PAYMENTS_RECORD(PaymentReceived) /* object */
+PAYMENTS_RECORD(Money) /* object */
+PAYMENTS_VALIDATOR(Currency) /* alias */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const payments_rec_desc
+#define FIELDS static const payments_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -87,11 +90,11 @@ bool payments_message_type_from_string(const char *s, payments_message_type *out
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const payments_rec_desc rd_PaymentReceived;
-static const payments_rec_desc rd_Money;
+RECDESC rd_PaymentReceived;
+RECDESC rd_Money;
 
 #define T payments_PaymentReceived
-static const payments_field fd_PaymentReceived[] = {
+FIELDS fd_PaymentReceived[] = {
     F("id", id, REQ, NN, KS, NULL),
     F("amount", amount, REQ, NN, KO, &rd_Money),
 };
@@ -99,7 +102,7 @@ static const payments_field fd_PaymentReceived[] = {
 REC(PaymentReceived, 2)
 
 #define T payments_Money
-static const payments_field fd_Money[] = {
+FIELDS fd_Money[] = {
     F("amount", amount, REQ, NN, KI, NULL),
     F("currency", currency, REQ, NN, KS, NULL),
 };

@@ -28,59 +28,63 @@
 #define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const payments_vnode
+#define VPROPS static const payments_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const payments_vnode v_payments_paymentReceived_payload;
-static const payments_vnode v_payments_paymentReceived_payload_id;
-static const payments_vnode v_payments_paymentReceived_payload_amount;
-static const payments_vnode v_Money;
-static const payments_vnode v_Money_amount;
-static const payments_vnode v_Money_currency;
-static const payments_vnode v_Currency;
-static const payments_vprop vm_payments_paymentReceived_payload[] = {
+VNODE v_payments_paymentReceived_payload;
+VNODE v_payments_paymentReceived_payload_id;
+VNODE v_payments_paymentReceived_payload_amount;
+VNODE v_Money;
+VNODE v_Money_amount;
+VNODE v_Money_currency;
+VNODE v_Currency;
+VPROPS vm_payments_paymentReceived_payload[] = {
     { "amount", &v_payments_paymentReceived_payload_amount},
     { "id", &v_payments_paymentReceived_payload_id},
 };
-static const payments_vnode v_payments_paymentReceived_payload = {
+VNODE v_payments_paymentReceived_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const payments_vreq[]){
         { "id", "missing required property 'id'"},
         { "amount", "missing required property 'amount'"},
         {NULL, NULL}},
     MEMBERS(vm_payments_paymentReceived_payload),
 };
-static const payments_vnode v_payments_paymentReceived_payload_id = {
+VNODE v_payments_paymentReceived_payload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const payments_vnode v_payments_paymentReceived_payload_amount = {.f = F(REF), .ref = &v_Money};
-static const payments_vprop vm_Money[] = {
+VNODE v_payments_paymentReceived_payload_amount = {.f = F(REF), .ref = &v_Money};
+VPROPS vm_Money[] = {
     { "amount", &v_Money_amount},
     { "currency", &v_Money_currency},
 };
-static const payments_vnode v_Money = {
+VNODE v_Money = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const payments_vreq[]){
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
     MEMBERS(vm_Money),
 };
-static const payments_vnode v_Money_amount = {
+VNODE v_Money_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const payments_vnode v_Money_currency = {.f = F(REF), .ref = &v_Currency};
-static const payments_vnode v_Currency = {
+VNODE v_Money_currency = {.f = F(REF), .ref = &v_Currency};
+VNODE v_Currency = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL},
         CEND},

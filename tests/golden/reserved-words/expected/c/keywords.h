@@ -155,30 +155,39 @@ struct keywords_Delete {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is KEYWORDS_RECORD(T), a union KEYWORDS_UNION(T), any other type
+ * KEYWORDS_VALIDATOR(T). For record keywords_T the eight are:
+ *   bool keywords_T_validate(const cJSON *json, keywords_error *err);
+ *   keywords_T *keywords_T_new(void);
+ *   void keywords_T_init(keywords_T *v);
+ *   keywords_T *keywords_T_from_json(const cJSON *json, keywords_error *err);
+ *   cJSON *keywords_T_to_json(const keywords_T *v);
+ *   void keywords_T_free(keywords_T *v);
+ *   keywords_T *keywords_T_parse(const char *json, size_t len, keywords_error *err);
+ *   char *keywords_T_print(const keywords_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define KEYWORDS_VALIDATOR(T) bool keywords_##T##_validate(const cJSON *json, keywords_error *err);
+#define KEYWORDS_CODEC(T) \
+    keywords_##T *keywords_##T##_from_json(const cJSON *json, keywords_error *err); \
+    cJSON *keywords_##T##_to_json(const keywords_##T *v); \
+    void keywords_##T##_free(keywords_##T *v); \
+    keywords_##T *keywords_##T##_parse(const char *json, size_t len, keywords_error *err); \
+    char *keywords_##T##_print(const keywords_##T *v);
+#define KEYWORDS_UNION(T) KEYWORDS_VALIDATOR(T) KEYWORDS_CODEC(T)
+#define KEYWORDS_RECORD(T) \
+    KEYWORDS_VALIDATOR(T) \
+    keywords_##T *keywords_##T##_new(void); \
+    void keywords_##T##_init(keywords_##T *v); \
+    KEYWORDS_CODEC(T)
 
-/* Struct (object) */
-bool keywords_Struct_validate(const cJSON *json, keywords_error *err);
-keywords_Struct *keywords_Struct_new(void);
-void keywords_Struct_init(keywords_Struct *v);
-keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err);
-cJSON *keywords_Struct_to_json(const keywords_Struct *v);
-void keywords_Struct_free(keywords_Struct *v);
-keywords_Struct *keywords_Struct_parse(const char *json, size_t len, keywords_error *err);
-char *keywords_Struct_print(const keywords_Struct *v);
-
-/* Default (enum) */
-bool keywords_Default_validate(const cJSON *json, keywords_error *err);
-
-/* Delete (object) */
-bool keywords_Delete_validate(const cJSON *json, keywords_error *err);
-keywords_Delete *keywords_Delete_new(void);
-void keywords_Delete_init(keywords_Delete *v);
-keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err);
-cJSON *keywords_Delete_to_json(const keywords_Delete *v);
-void keywords_Delete_free(keywords_Delete *v);
-keywords_Delete *keywords_Delete_parse(const char *json, size_t len, keywords_error *err);
-char *keywords_Delete_print(const keywords_Delete *v);
+KEYWORDS_RECORD(Struct) /* object */
+KEYWORDS_VALIDATOR(Default) /* enum */
+KEYWORDS_RECORD(Delete) /* object */
 
 #ifdef __cplusplus
 }

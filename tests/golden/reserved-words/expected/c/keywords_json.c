@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const keywords_rec_desc
+#define FIELDS static const keywords_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -100,11 +103,11 @@ bool keywords_message_type_from_string(const char *s, keywords_message_type *out
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const keywords_rec_desc rd_Struct;
-static const keywords_rec_desc rd_Delete;
+RECDESC rd_Struct;
+RECDESC rd_Delete;
 
 #define T keywords_Struct
-static const keywords_field fd_Struct[] = {
+FIELDS fd_Struct[] = {
     F("class", class, OPT, NN, KS, NULL),
     F("from", from, OPT, NN, KS, NULL),
     F("import", import, OPT, NN, KS, NULL),
@@ -123,7 +126,7 @@ static const keywords_field fd_Struct[] = {
 REC(Struct, 13)
 
 #define T keywords_Delete
-static const keywords_field fd_Delete[] = {
+FIELDS fd_Delete[] = {
     F("return", return_, OPT, NN, KS, NULL),
     F("yield", yield, OPT, NN, KS, NULL),
     F("enum", enum_, OPT, NN, KE, &ed_Default),

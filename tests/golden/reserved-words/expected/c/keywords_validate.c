@@ -28,17 +28,21 @@
 #define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const keywords_vnode
+#define VPROPS static const keywords_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const keywords_vnode v_struct;
-static const keywords_vnode v_delete_payload_return;
-static const keywords_vnode v_struct_default;
-static const keywords_vnode v_struct_async;
-static const keywords_vnode v_struct_struct;
-static const keywords_vnode v_struct_None;
-static const keywords_vnode v_default;
-static const keywords_vnode v_delete_payload;
-static const keywords_vnode v_delete_payload_enum;
-static const keywords_vprop vm_struct[] = {
+VNODE v_struct;
+VNODE v_delete_payload_return;
+VNODE v_struct_default;
+VNODE v_struct_async;
+VNODE v_struct_struct;
+VNODE v_struct_None;
+VNODE v_default;
+VNODE v_delete_payload;
+VNODE v_delete_payload_enum;
+VPROPS vm_struct[] = {
     { "None", &v_struct_None},
     { "async", &v_struct_async},
     { "class", &v_delete_payload_return},
@@ -53,34 +57,34 @@ static const keywords_vprop vm_struct[] = {
     { "typeof", &v_delete_payload_return},
     { "var", &v_delete_payload_return},
 };
-static const keywords_vnode v_struct = {
+VNODE v_struct = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_struct),
 };
-static const keywords_vnode v_delete_payload_return = {
+VNODE v_delete_payload_return = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const keywords_vnode v_struct_default = {
+VNODE v_struct_default = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const keywords_vnode v_struct_async = {
+VNODE v_struct_async = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
-static const keywords_vnode v_struct_struct = {
+VNODE v_struct_struct = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
 };
-static const keywords_vnode v_struct_None = {
+VNODE v_struct_None = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 1, .type_expected = "expected null",
+    TYPE(1, "expected null"),
 };
-static const keywords_vnode v_default = {
+VNODE v_default = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "if", 0},
         {STR, "else", 0},
@@ -90,17 +94,17 @@ static const keywords_vnode v_default = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'if', 'else', 'while', 'None', 'true'",
 };
-static const keywords_vprop vm_delete_payload[] = {
+VPROPS vm_delete_payload[] = {
     { "enum", &v_delete_payload_enum},
     { "return", &v_delete_payload_return},
     { "yield", &v_delete_payload_return},
 };
-static const keywords_vnode v_delete_payload = {
+VNODE v_delete_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_delete_payload),
 };
-static const keywords_vnode v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
+VNODE v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
 
 /* ---- union options --------------------------------------------------------- */
 

@@ -179,63 +179,43 @@ struct shop_OrderPaid {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is SHOP_RECORD(T), a union SHOP_UNION(T), any other type
+ * SHOP_VALIDATOR(T). For record shop_T the eight are:
+ *   bool shop_T_validate(const cJSON *json, shop_error *err);
+ *   shop_T *shop_T_new(void);
+ *   void shop_T_init(shop_T *v);
+ *   shop_T *shop_T_from_json(const cJSON *json, shop_error *err);
+ *   cJSON *shop_T_to_json(const shop_T *v);
+ *   void shop_T_free(shop_T *v);
+ *   shop_T *shop_T_parse(const char *json, size_t len, shop_error *err);
+ *   char *shop_T_print(const shop_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define SHOP_VALIDATOR(T) bool shop_##T##_validate(const cJSON *json, shop_error *err);
+#define SHOP_CODEC(T) \
+    shop_##T *shop_##T##_from_json(const cJSON *json, shop_error *err); \
+    cJSON *shop_##T##_to_json(const shop_##T *v); \
+    void shop_##T##_free(shop_##T *v); \
+    shop_##T *shop_##T##_parse(const char *json, size_t len, shop_error *err); \
+    char *shop_##T##_print(const shop_##T *v);
+#define SHOP_UNION(T) SHOP_VALIDATOR(T) SHOP_CODEC(T)
+#define SHOP_RECORD(T) \
+    SHOP_VALIDATOR(T) \
+    shop_##T *shop_##T##_new(void); \
+    void shop_##T##_init(shop_##T *v); \
+    SHOP_CODEC(T)
 
-/* JobResponse (object) */
-bool shop_JobResponse_validate(const cJSON *json, shop_error *err);
-shop_JobResponse *shop_JobResponse_new(void);
-void shop_JobResponse_init(shop_JobResponse *v);
-shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_JobResponse_to_json(const shop_JobResponse *v);
-void shop_JobResponse_free(shop_JobResponse *v);
-shop_JobResponse *shop_JobResponse_parse(const char *json, size_t len, shop_error *err);
-char *shop_JobResponse_print(const shop_JobResponse *v);
-
-/* JobStatus (object) */
-bool shop_JobStatus_validate(const cJSON *json, shop_error *err);
-shop_JobStatus *shop_JobStatus_new(void);
-void shop_JobStatus_init(shop_JobStatus *v);
-shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_JobStatus_to_json(const shop_JobStatus *v);
-void shop_JobStatus_free(shop_JobStatus *v);
-shop_JobStatus *shop_JobStatus_parse(const char *json, size_t len, shop_error *err);
-char *shop_JobStatus_print(const shop_JobStatus *v);
-
-/* JobStatusState (enum) */
-bool shop_JobStatusState_validate(const cJSON *json, shop_error *err);
-
-/* Order (object) */
-bool shop_Order_validate(const cJSON *json, shop_error *err);
-shop_Order *shop_Order_new(void);
-void shop_Order_init(shop_Order *v);
-shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_Order_to_json(const shop_Order *v);
-void shop_Order_free(shop_Order *v);
-shop_Order *shop_Order_parse(const char *json, size_t len, shop_error *err);
-char *shop_Order_print(const shop_Order *v);
-
-/* Line (object) */
-bool shop_Line_validate(const cJSON *json, shop_error *err);
-shop_Line *shop_Line_new(void);
-void shop_Line_init(shop_Line *v);
-shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_Line_to_json(const shop_Line *v);
-void shop_Line_free(shop_Line *v);
-shop_Line *shop_Line_parse(const char *json, size_t len, shop_error *err);
-char *shop_Line_print(const shop_Line *v);
-
-/* Status (enum) */
-bool shop_Status_validate(const cJSON *json, shop_error *err);
-
-/* OrderPaid (object) */
-bool shop_OrderPaid_validate(const cJSON *json, shop_error *err);
-shop_OrderPaid *shop_OrderPaid_new(void);
-void shop_OrderPaid_init(shop_OrderPaid *v);
-shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *v);
-void shop_OrderPaid_free(shop_OrderPaid *v);
-shop_OrderPaid *shop_OrderPaid_parse(const char *json, size_t len, shop_error *err);
-char *shop_OrderPaid_print(const shop_OrderPaid *v);
+SHOP_RECORD(JobResponse) /* object */
+SHOP_RECORD(JobStatus) /* object */
+SHOP_VALIDATOR(JobStatusState) /* enum */
+SHOP_RECORD(Order) /* object */
+SHOP_RECORD(Line) /* object */
+SHOP_VALIDATOR(Status) /* enum */
+SHOP_RECORD(OrderPaid) /* object */
 
 #ifdef __cplusplus
 }

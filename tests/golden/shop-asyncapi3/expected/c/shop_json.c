@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const shop_rec_desc
+#define FIELDS static const shop_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -112,14 +115,14 @@ bool shop_message_type_from_string(const char *s, shop_message_type *out)
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const shop_rec_desc rd_JobResponse;
-static const shop_rec_desc rd_JobStatus;
-static const shop_rec_desc rd_Order;
-static const shop_rec_desc rd_Line;
-static const shop_rec_desc rd_OrderPaid;
+RECDESC rd_JobResponse;
+RECDESC rd_JobStatus;
+RECDESC rd_Order;
+RECDESC rd_Line;
+RECDESC rd_OrderPaid;
 
 #define T shop_JobResponse
-static const shop_field fd_JobResponse[] = {
+FIELDS fd_JobResponse[] = {
     F("success", success, REQ, NN, KB, NULL),
     F("jobId", job_id, REQ, NN, KS, NULL),
     F("messageName", message_name, OPT, NN, KS, NULL),
@@ -129,7 +132,7 @@ static const shop_field fd_JobResponse[] = {
 REC(JobResponse, 4)
 
 #define T shop_JobStatus
-static const shop_field fd_JobStatus[] = {
+FIELDS fd_JobStatus[] = {
     F("jobId", job_id, OPT, NN, KS, NULL),
     F("state", state, OPT, NN, KE, &ed_JobStatusState),
 };
@@ -137,7 +140,7 @@ static const shop_field fd_JobStatus[] = {
 REC(JobStatus, 2)
 
 #define T shop_Order
-static const shop_field fd_Order[] = {
+FIELDS fd_Order[] = {
     F("id", id, REQ, NN, KS, NULL),
     FL("lines", lines, REQ, NN, KO, &rd_Line),
     F("status", status, OPT, NN, KE, &ed_Status),
@@ -147,7 +150,7 @@ static const shop_field fd_Order[] = {
 REC(Order, 4)
 
 #define T shop_Line
-static const shop_field fd_Line[] = {
+FIELDS fd_Line[] = {
     F("sku", sku, OPT, NN, KS, NULL),
     F("qty", qty, OPT, NN, KI, NULL),
 };
@@ -155,7 +158,7 @@ static const shop_field fd_Line[] = {
 REC(Line, 2)
 
 #define T shop_OrderPaid
-static const shop_field fd_OrderPaid[] = {
+FIELDS fd_OrderPaid[] = {
     F("orderId", order_id, REQ, NN, KS, NULL),
     F("amount", amount, OPT, NN, KN, NULL),
 };

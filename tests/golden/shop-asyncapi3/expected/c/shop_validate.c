@@ -28,58 +28,62 @@
 #define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const shop_vnode
+#define VPROPS static const shop_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const shop_vnode v_JobResponse;
-static const shop_vnode v_JobResponse_success;
-static const shop_vnode v_JobResponse_jobId;
-static const shop_vnode v_JobStatus;
-static const shop_vnode v_JobStatus_state;
-static const shop_vnode v_Order;
-static const shop_vnode v_Order_id;
-static const shop_vnode v_Order_lines;
-static const shop_vnode v_Order_lines_items;
-static const shop_vnode v_Line;
-static const shop_vnode v_Line_qty;
-static const shop_vnode v_Order_status;
-static const shop_vnode v_Status;
-static const shop_vnode v_Order_tags;
-static const shop_vnode v_orderPaid_payload;
-static const shop_vnode v_orderPaid_payload_amount;
-static const shop_vprop vm_JobResponse[] = {
+VNODE v_JobResponse;
+VNODE v_JobResponse_success;
+VNODE v_JobResponse_jobId;
+VNODE v_JobStatus;
+VNODE v_JobStatus_state;
+VNODE v_Order;
+VNODE v_Order_id;
+VNODE v_Order_lines;
+VNODE v_Order_lines_items;
+VNODE v_Line;
+VNODE v_Line_qty;
+VNODE v_Order_status;
+VNODE v_Status;
+VNODE v_Order_tags;
+VNODE v_orderPaid_payload;
+VNODE v_orderPaid_payload_amount;
+VPROPS vm_JobResponse[] = {
     { "jobId", &v_JobResponse_jobId},
     { "messageName", &v_JobResponse_jobId},
     { "queue", &v_JobResponse_jobId},
     { "success", &v_JobResponse_success},
 };
-static const shop_vnode v_JobResponse = {
+VNODE v_JobResponse = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const shop_vreq[]){
         { "success", "missing required property 'success'"},
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
     MEMBERS(vm_JobResponse),
 };
-static const shop_vnode v_JobResponse_success = {
+VNODE v_JobResponse_success = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
-static const shop_vnode v_JobResponse_jobId = {
+VNODE v_JobResponse_jobId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const shop_vprop vm_JobStatus[] = {
+VPROPS vm_JobStatus[] = {
     { "jobId", &v_JobResponse_jobId},
     { "state", &v_JobStatus_state},
 };
-static const shop_vnode v_JobStatus = {
+VNODE v_JobStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_JobStatus),
 };
-static const shop_vnode v_JobStatus_state = {
+VNODE v_JobStatus_state = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "waiting", 0},
         {STR, "active", 0},
@@ -89,77 +93,77 @@ static const shop_vnode v_JobStatus_state = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'",
 };
-static const shop_vprop vm_Order[] = {
+VPROPS vm_Order[] = {
     { "id", &v_Order_id},
     { "lines", &v_Order_lines},
     { "status", &v_Order_status},
     { "tags", &v_Order_tags},
 };
-static const shop_vnode v_Order = {
+VNODE v_Order = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const shop_vreq[]){
         { "id", "missing required property 'id'"},
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
     MEMBERS(vm_Order),
 };
-static const shop_vnode v_Order_id = {
+VNODE v_Order_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const shop_vnode v_Order_lines = {
+VNODE v_Order_lines = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
-    .type_mask = 32, .type_expected = "expected array",
+    TYPE(32, "expected array"),
     .items = &v_Order_lines_items,
 };
-static const shop_vnode v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
-static const shop_vprop vm_Line[] = {
+VNODE v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
+VPROPS vm_Line[] = {
     { "qty", &v_Line_qty},
     { "sku", &v_JobResponse_jobId},
 };
-static const shop_vnode v_Line = {
+VNODE v_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Line),
 };
-static const shop_vnode v_Line_qty = {
+VNODE v_Line_qty = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
 };
-static const shop_vnode v_Order_status = {.f = F(REF), .ref = &v_Status};
-static const shop_vnode v_Status = {
+VNODE v_Order_status = {.f = F(REF), .ref = &v_Status};
+VNODE v_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "open", 0},
         {STR, "paid", 0},
         {0, NULL, 0}},
     .enum_msg = "must be one of 'open', 'paid'",
 };
-static const shop_vnode v_Order_tags = {
+VNODE v_Order_tags = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .add = &v_JobResponse_jobId,
 };
-static const shop_vprop vm_orderPaid_payload[] = {
+VPROPS vm_orderPaid_payload[] = {
     { "amount", &v_orderPaid_payload_amount},
     { "orderId", &v_Order_id},
 };
-static const shop_vnode v_orderPaid_payload = {
+VNODE v_orderPaid_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
         {NULL, NULL}},
     MEMBERS(vm_orderPaid_payload),
 };
-static const shop_vnode v_orderPaid_payload_amount = {
+VNODE v_orderPaid_payload_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 12, .type_expected = "expected number",
+    TYPE(12, "expected number"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},

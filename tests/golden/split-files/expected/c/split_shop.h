@@ -151,40 +151,40 @@ struct split_shop_Address {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is SPLIT_SHOP_RECORD(T), a union SPLIT_SHOP_UNION(T), any other type
+ * SPLIT_SHOP_VALIDATOR(T). For record split_shop_T the eight are:
+ *   bool split_shop_T_validate(const cJSON *json, split_shop_error *err);
+ *   split_shop_T *split_shop_T_new(void);
+ *   void split_shop_T_init(split_shop_T *v);
+ *   split_shop_T *split_shop_T_from_json(const cJSON *json, split_shop_error *err);
+ *   cJSON *split_shop_T_to_json(const split_shop_T *v);
+ *   void split_shop_T_free(split_shop_T *v);
+ *   split_shop_T *split_shop_T_parse(const char *json, size_t len, split_shop_error *err);
+ *   char *split_shop_T_print(const split_shop_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define SPLIT_SHOP_VALIDATOR(T) bool split_shop_##T##_validate(const cJSON *json, split_shop_error *err);
+#define SPLIT_SHOP_CODEC(T) \
+    split_shop_##T *split_shop_##T##_from_json(const cJSON *json, split_shop_error *err); \
+    cJSON *split_shop_##T##_to_json(const split_shop_##T *v); \
+    void split_shop_##T##_free(split_shop_##T *v); \
+    split_shop_##T *split_shop_##T##_parse(const char *json, size_t len, split_shop_error *err); \
+    char *split_shop_##T##_print(const split_shop_##T *v);
+#define SPLIT_SHOP_UNION(T) SPLIT_SHOP_VALIDATOR(T) SPLIT_SHOP_CODEC(T)
+#define SPLIT_SHOP_RECORD(T) \
+    SPLIT_SHOP_VALIDATOR(T) \
+    split_shop_##T *split_shop_##T##_new(void); \
+    void split_shop_##T##_init(split_shop_##T *v); \
+    SPLIT_SHOP_CODEC(T)
 
-/* Money (object) */
-bool split_shop_Money_validate(const cJSON *json, split_shop_error *err);
-split_shop_Money *split_shop_Money_new(void);
-void split_shop_Money_init(split_shop_Money *v);
-split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_Money_to_json(const split_shop_Money *v);
-void split_shop_Money_free(split_shop_Money *v);
-split_shop_Money *split_shop_Money_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_Money_print(const split_shop_Money *v);
-
-/* Currency (enum) */
-bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err);
-
-/* OrderPlaced (object) */
-bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err);
-split_shop_OrderPlaced *split_shop_OrderPlaced_new(void);
-void split_shop_OrderPlaced_init(split_shop_OrderPlaced *v);
-split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *v);
-void split_shop_OrderPlaced_free(split_shop_OrderPlaced *v);
-split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *v);
-
-/* Address (object) */
-bool split_shop_Address_validate(const cJSON *json, split_shop_error *err);
-split_shop_Address *split_shop_Address_new(void);
-void split_shop_Address_init(split_shop_Address *v);
-split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_Address_to_json(const split_shop_Address *v);
-void split_shop_Address_free(split_shop_Address *v);
-split_shop_Address *split_shop_Address_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_Address_print(const split_shop_Address *v);
+SPLIT_SHOP_RECORD(Money) /* object */
+SPLIT_SHOP_VALIDATOR(Currency) /* enum */
+SPLIT_SHOP_RECORD(OrderPlaced) /* object */
+SPLIT_SHOP_RECORD(Address) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const split_shop_rec_desc
+#define FIELDS static const split_shop_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -99,12 +102,12 @@ bool split_shop_message_type_from_string(const char *s, split_shop_message_type 
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const split_shop_rec_desc rd_Money;
-static const split_shop_rec_desc rd_OrderPlaced;
-static const split_shop_rec_desc rd_Address;
+RECDESC rd_Money;
+RECDESC rd_OrderPlaced;
+RECDESC rd_Address;
 
 #define T split_shop_Money
-static const split_shop_field fd_Money[] = {
+FIELDS fd_Money[] = {
     F("amount", amount, REQ, NN, KI, NULL),
     F("currency", currency, REQ, NN, KE, &ed_Currency),
 };
@@ -112,7 +115,7 @@ static const split_shop_field fd_Money[] = {
 REC(Money, 2)
 
 #define T split_shop_OrderPlaced
-static const split_shop_field fd_OrderPlaced[] = {
+FIELDS fd_OrderPlaced[] = {
     F("orderId", order_id, REQ, NN, KS, NULL),
     F("total", total, REQ, NN, KO, &rd_Money),
     F("shipping", shipping, OPT, NN, KO, &rd_Address),
@@ -121,7 +124,7 @@ static const split_shop_field fd_OrderPlaced[] = {
 REC(OrderPlaced, 3)
 
 #define T split_shop_Address
-static const split_shop_field fd_Address[] = {
+FIELDS fd_Address[] = {
     F("line1", line1, OPT, NN, KS, NULL),
     F("country", country, OPT, NN, KS, NULL),
 };

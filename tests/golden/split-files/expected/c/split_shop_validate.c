@@ -28,42 +28,46 @@
 #define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const split_shop_vnode
+#define VPROPS static const split_shop_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const split_shop_vnode v_root;
-static const split_shop_vnode v_amount;
-static const split_shop_vnode v_currency;
-static const split_shop_vnode v_Currency;
-static const split_shop_vnode v_orderPlaced_payload;
-static const split_shop_vnode v_orderPlaced_payload_orderId;
-static const split_shop_vnode v_orderPlaced_payload_total;
-static const split_shop_vnode v_orderPlaced_payload_shipping;
-static const split_shop_vnode v_Address;
-static const split_shop_vnode v_Address_line1;
-static const split_shop_vnode v_Address_country;
-static const split_shop_vprop vm_root[] = {
+VNODE v_root;
+VNODE v_amount;
+VNODE v_currency;
+VNODE v_Currency;
+VNODE v_orderPlaced_payload;
+VNODE v_orderPlaced_payload_orderId;
+VNODE v_orderPlaced_payload_total;
+VNODE v_orderPlaced_payload_shipping;
+VNODE v_Address;
+VNODE v_Address_line1;
+VNODE v_Address_country;
+VPROPS vm_root[] = {
     { "amount", &v_amount},
     { "currency", &v_currency},
 };
-static const split_shop_vnode v_root = {
+VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const split_shop_vreq[]){
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
     MEMBERS(vm_root),
 };
-static const split_shop_vnode v_amount = {
+VNODE v_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
-    .type_mask = 4, .type_expected = "expected integer",
+    TYPE(4, "expected integer"),
     .num = VCHECKS{
         {CMP, 0.0, "must be >= 0", ">=", NULL},
         CEND},
 };
-static const split_shop_vnode v_currency = {.f = F(REF), .ref = &v_Currency};
-static const split_shop_vnode v_Currency = {
+VNODE v_currency = {.f = F(REF), .ref = &v_Currency};
+VNODE v_Currency = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .enum_vals = VVALS{
         {STR, "EUR", 0},
         {STR, "USD", 0},
@@ -71,45 +75,45 @@ static const split_shop_vnode v_Currency = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'EUR', 'USD', 'GBP'",
 };
-static const split_shop_vprop vm_orderPlaced_payload[] = {
+VPROPS vm_orderPlaced_payload[] = {
     { "orderId", &v_orderPlaced_payload_orderId},
     { "shipping", &v_orderPlaced_payload_shipping},
     { "total", &v_orderPlaced_payload_total},
 };
-static const split_shop_vnode v_orderPlaced_payload = {
+VNODE v_orderPlaced_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const split_shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
         { "total", "missing required property 'total'"},
         {NULL, NULL}},
     MEMBERS(vm_orderPlaced_payload),
 };
-static const split_shop_vnode v_orderPlaced_payload_orderId = {
+VNODE v_orderPlaced_payload_orderId = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         FMT(uuid, "must be a valid uuid (format)"),
         CEND},
 };
-static const split_shop_vnode v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
-static const split_shop_vnode v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
-static const split_shop_vprop vm_Address[] = {
+VNODE v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
+VNODE v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
+VPROPS vm_Address[] = {
     { "country", &v_Address_country},
     { "line1", &v_Address_line1},
 };
-static const split_shop_vnode v_Address = {
+VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_Address),
 };
-static const split_shop_vnode v_Address_line1 = {
+VNODE v_Address_line1 = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const split_shop_vnode v_Address_country = {
+VNODE v_Address_country = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
         {MAX, 2.0, "must be at most 2 characters", NULL, NULL},

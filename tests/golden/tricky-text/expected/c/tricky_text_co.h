@@ -147,37 +147,39 @@ struct tricky_text_co_EvenementSpecialV2 {
  * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
  * compact JSON text, cJSON_free). Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
- * to fill and free with T_free, and T_init, which empties one the caller owns. */
+ * to fill and free with T_free, and T_init, which empties one the caller owns.
+ *
+ * One line per type below declares them, with the macros that follow (so the
+ * header does not spell the same eight prototypes for every type): a record
+ * T is TRICKY_TEXT_CO_RECORD(T), a union TRICKY_TEXT_CO_UNION(T), any other type
+ * TRICKY_TEXT_CO_VALIDATOR(T). For record tricky_text_co_T the eight are:
+ *   bool tricky_text_co_T_validate(const cJSON *json, tricky_text_co_error *err);
+ *   tricky_text_co_T *tricky_text_co_T_new(void);
+ *   void tricky_text_co_T_init(tricky_text_co_T *v);
+ *   tricky_text_co_T *tricky_text_co_T_from_json(const cJSON *json, tricky_text_co_error *err);
+ *   cJSON *tricky_text_co_T_to_json(const tricky_text_co_T *v);
+ *   void tricky_text_co_T_free(tricky_text_co_T *v);
+ *   tricky_text_co_T *tricky_text_co_T_parse(const char *json, size_t len, tricky_text_co_error *err);
+ *   char *tricky_text_co_T_print(const tricky_text_co_T *v);
+ * and a union has the same but _new and _init. (Each macro name is one word
+ * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
+#define TRICKY_TEXT_CO_VALIDATOR(T) bool tricky_text_co_##T##_validate(const cJSON *json, tricky_text_co_error *err);
+#define TRICKY_TEXT_CO_CODEC(T) \
+    tricky_text_co_##T *tricky_text_co_##T##_from_json(const cJSON *json, tricky_text_co_error *err); \
+    cJSON *tricky_text_co_##T##_to_json(const tricky_text_co_##T *v); \
+    void tricky_text_co_##T##_free(tricky_text_co_##T *v); \
+    tricky_text_co_##T *tricky_text_co_##T##_parse(const char *json, size_t len, tricky_text_co_error *err); \
+    char *tricky_text_co_##T##_print(const tricky_text_co_##T *v);
+#define TRICKY_TEXT_CO_UNION(T) TRICKY_TEXT_CO_VALIDATOR(T) TRICKY_TEXT_CO_CODEC(T)
+#define TRICKY_TEXT_CO_RECORD(T) \
+    TRICKY_TEXT_CO_VALIDATOR(T) \
+    tricky_text_co_##T *tricky_text_co_##T##_new(void); \
+    void tricky_text_co_##T##_init(tricky_text_co_##T *v); \
+    TRICKY_TEXT_CO_CODEC(T)
 
-/* Accepted (object) */
-bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_Accepted *tricky_text_co_Accepted_new(void);
-void tricky_text_co_Accepted_init(tricky_text_co_Accepted *v);
-tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *v);
-void tricky_text_co_Accepted_free(tricky_text_co_Accepted *v);
-tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *v);
-
-/* NoteAdded (object) */
-bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void);
-void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *v);
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *v);
-void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *v);
-tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *v);
-
-/* EvenementSpecialV2 (object) */
-bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void);
-void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *v);
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementSpecialV2 *v);
-void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *v);
-tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_EvenementSpecialV2_print(const tricky_text_co_EvenementSpecialV2 *v);
+TRICKY_TEXT_CO_RECORD(Accepted) /* object */
+TRICKY_TEXT_CO_RECORD(NoteAdded) /* object */
+TRICKY_TEXT_CO_RECORD(EvenementSpecialV2) /* object */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)
 #define NN(m) 0
+/* Spelled once here, not once per record (issue 17: out/c's size). */
+#define RECDESC static const tricky_text_co_rec_desc
+#define FIELDS static const tricky_text_co_field
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
@@ -88,19 +91,19 @@ bool tricky_text_co_message_type_from_string(const char *s, tricky_text_co_messa
 
 /* ---- records and unions: one descriptor each ------------------------------ */
 
-static const tricky_text_co_rec_desc rd_Accepted;
-static const tricky_text_co_rec_desc rd_NoteAdded;
-static const tricky_text_co_rec_desc rd_EvenementSpecialV2;
+RECDESC rd_Accepted;
+RECDESC rd_NoteAdded;
+RECDESC rd_EvenementSpecialV2;
 
 #define T tricky_text_co_Accepted
-static const tricky_text_co_field fd_Accepted[] = {
+FIELDS fd_Accepted[] = {
     F("jobId", job_id, REQ, NN, KS, NULL),
 };
 #undef T
 REC(Accepted, 1)
 
 #define T tricky_text_co_NoteAdded
-static const tricky_text_co_field fd_NoteAdded[] = {
+FIELDS fd_NoteAdded[] = {
     F("text", text, REQ, NN, KS, NULL),
     F("weird|key", weird_key, OPT, NN, KS, NULL),
     F("motto", motto, OPT, NN, KS, NULL),
@@ -110,7 +113,7 @@ static const tricky_text_co_field fd_NoteAdded[] = {
 REC(NoteAdded, 4)
 
 #define T tricky_text_co_EvenementSpecialV2
-static const tricky_text_co_field fd_EvenementSpecialV2[] = {
+FIELDS fd_EvenementSpecialV2[] = {
     F("ok", ok, OPT, NN, KB, NULL),
 };
 #undef T

@@ -28,60 +28,64 @@
 #define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* Spelled once here, not once per node (issue 17: out/c's size). */
+#define VNODE static const tricky_text_co_vnode
+#define VPROPS static const tricky_text_co_vprop
+#define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
-static const tricky_text_co_vnode v_Accepted;
-static const tricky_text_co_vnode v_Accepted_jobId;
-static const tricky_text_co_vnode v_noteAdded_payload;
-static const tricky_text_co_vnode v_noteAdded_payload_motto;
-static const tricky_text_co_vnode v_special_payload;
-static const tricky_text_co_vnode v_special_payload_ok;
-static const tricky_text_co_vprop vm_Accepted[] = {
+VNODE v_Accepted;
+VNODE v_Accepted_jobId;
+VNODE v_noteAdded_payload;
+VNODE v_noteAdded_payload_motto;
+VNODE v_special_payload;
+VNODE v_special_payload_ok;
+VPROPS vm_Accepted[] = {
     { "jobId", &v_Accepted_jobId},
 };
-static const tricky_text_co_vnode v_Accepted = {
+VNODE v_Accepted = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const tricky_text_co_vreq[]){
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
     MEMBERS(vm_Accepted),
 };
-static const tricky_text_co_vnode v_Accepted_jobId = {
+VNODE v_Accepted_jobId = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
 };
-static const tricky_text_co_vprop vm_noteAdded_payload[] = {
+VPROPS vm_noteAdded_payload[] = {
     { "motto", &v_noteAdded_payload_motto},
     { "naïve", &v_Accepted_jobId},
     { "text", &v_Accepted_jobId},
     { "weird|key", &v_Accepted_jobId},
 };
-static const tricky_text_co_vnode v_noteAdded_payload = {
+VNODE v_noteAdded_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     .required = (const tricky_text_co_vreq[]){
         { "text", "missing required property 'text'"},
         {NULL, NULL}},
     MEMBERS(vm_noteAdded_payload),
 };
-static const tricky_text_co_vnode v_noteAdded_payload_motto = {
+VNODE v_noteAdded_payload_motto = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
-    .type_mask = 16, .type_expected = "expected string",
+    TYPE(16, "expected string"),
     .str = VCHECKS{
         { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL},
         CEND},
 };
-static const tricky_text_co_vprop vm_special_payload[] = {
+VPROPS vm_special_payload[] = {
     { "ok", &v_special_payload_ok},
 };
-static const tricky_text_co_vnode v_special_payload = {
+VNODE v_special_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
-    .type_mask = 64, .type_expected = "expected object",
+    TYPE(64, "expected object"),
     MEMBERS(vm_special_payload),
 };
-static const tricky_text_co_vnode v_special_payload_ok = {
+VNODE v_special_payload_ok = {
     .f = F(SCHEMA) | F(TYPE),
-    .type_mask = 2, .type_expected = "expected boolean",
+    TYPE(2, "expected boolean"),
 };
 
 /* ---- union options --------------------------------------------------------- */
