@@ -1041,7 +1041,7 @@ class ParcelsClient:
             raise _e.ReplyError([("/", "the answer is not JSON: %s" % ex)], text) from None
         errors: _t.List[_t.Tuple[str, str]] = []
         for msg in reply_msgs:
-            problems = _v.validate_message(msg.name, reply) if self.validate else []
+            problems = _v_validate_message(msg.name, reply) if self.validate else []
             if not problems:
                 return Received(reply, dict(answer_headers), dict(params), address, msg.name)
             errors += problems
