@@ -1069,28 +1069,39 @@ typedef struct tr_flags {
     const cJSON *items, *ref, *shape;
 } tr_flags;
 
+/* The flag a member name stands for, or NULL: one compare per member (a
+ * compare against each of the nine names was 16 M instructions). */
+static int *flag_slot(tr_flags *x, const char *k)
+{
+    if (k[0] == 'n')
+        return !strcmp(k, "nullable") ? &x->nullable : NULL;
+    if (k[0] != 'i' || k[1] != 's' || k[2] != '_')
+        return NULL;
+    static const struct {
+        const char *rest;
+        size_t off;
+    } flags[] = {{"string", offsetof(tr_flags, is_string)}, {"integer", offsetof(tr_flags, is_integer)},
+                 {"number", offsetof(tr_flags, is_number)}, {"boolean", offsetof(tr_flags, is_boolean)},
+                 {"ref", offsetof(tr_flags, is_ref)},       {"array", offsetof(tr_flags, is_array)},
+                 {"map", offsetof(tr_flags, is_map)},       {"tuple", offsetof(tr_flags, is_tuple)}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (flags[i].rest[0] == k[3])
+            return !strcmp(k + 3, flags[i].rest) ? (int *)(void *)((char *)x + flags[i].off) : NULL;
+    return NULL;
+}
+
 static void read_flags(const cJSON *o, tr_flags *x)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } flags[] = {{"is_string", offsetof(tr_flags, is_string)},   {"is_integer", offsetof(tr_flags, is_integer)},
-                 {"is_number", offsetof(tr_flags, is_number)},   {"is_boolean", offsetof(tr_flags, is_boolean)},
-                 {"is_ref", offsetof(tr_flags, is_ref)},         {"is_array", offsetof(tr_flags, is_array)},
-                 {"is_map", offsetof(tr_flags, is_map)},         {"is_tuple", offsetof(tr_flags, is_tuple)},
-                 {"nullable", offsetof(tr_flags, nullable)}};
     memset(x, 0, sizeof *x);
     for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
         const char *k = m->string;
         if (!k)
             continue;
         if (k[0] == 'i' || k[0] == 'n') {
-            for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-                if (!strcmp(k, flags[i].key)) {
-                    *(int *)(void *)((char *)x + flags[i].off) = cJSON_IsTrue(m);
-                    break;
-                }
-            if (!strcmp(k, "items"))
+            int *slot = flag_slot(x, k);
+            if (slot)
+                *slot = (m->type & 0xFF) == cJSON_True;
+            else if (k[1] == 't' && !strcmp(k, "items"))
                 x->items = m;
         } else if (k[0] == 'r' && !strcmp(k, "ref"))
             x->ref = m;
