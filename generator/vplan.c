@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -733,22 +734,53 @@ static int remap(cJSON *j, const int *map)
 
 /* A structural hash and equality of functions, skipping the top-level `id`:
  * printing every function to compare texts cost more than all the rest of
- * the view. Key order counts, as it would in the printed text. */
-static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
+ * the view. Key order counts, as it would in the printed text. The hash only
+ * picks buckets (same_json decides), so it mixes whole words: a call per
+ * type byte and per key was 47 M instructions of a generate. Keys are
+ * constants (literals) shared by thousands of members: their text's hash is
+ * cached by address (KEY_CACHE entries, direct-mapped). */
+#define KEY_CACHE 512
+typedef struct key_cache {
+    const char *key;
+    uint32_t hash;
+} key_cache;
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9E3779B1u;
+    return h ^ (h >> 15);
+}
+
+static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
+{
+    if (!(c->type & cJSON_StringIsConst))
+        return mg_hash_str(c->string);
+    key_cache *e = &kc[((uintptr_t)c->string >> 3) & (KEY_CACHE - 1)];
+    if (e->key != c->string) {
+        e->key = c->string;
+        e->hash = mg_hash_str(c->string);
+    }
+    return e->hash;
+}
+
+static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
         if (top && c->string && !strcmp(c->string, "id"))
             continue;
-        unsigned char type = (unsigned char)(c->type & 0xFF);
-        h = mg_hash_mem_seed(h, &type, 1);
+        int type = c->type & 0xFF;
+        h = mix(h, (uint32_t)type);
         if (c->string)
-            h = mg_hash_str_seed(h, c->string);
-        if (cJSON_IsString(c) || cJSON_IsRaw(c))
-            h = mg_hash_str_seed(h, c->valuestring);
-        else if (cJSON_IsNumber(c))
-            h = mg_hash_mem_seed(h, &c->valuedouble, sizeof c->valuedouble);
-        else if (cJSON_IsArray(c) || cJSON_IsObject(c))
-            h = hash_json(h, c, 0);
+            h = mix(h, key_text_hash(kc, c));
+        if (type == cJSON_String || type == cJSON_Raw)
+            h = mix(h, mg_hash_str(c->valuestring));
+        else if (type == cJSON_Number) {
+            uint64_t bits;
+            memcpy(&bits, &c->valuedouble, sizeof bits);
+            h = mix(mix(h, (uint32_t)bits), (uint32_t)(bits >> 32));
+        } else if (type == cJSON_Array || type == cJSON_Object)
+            h = hash_json(kc, h, c, 0);
     }
     return h;
 }
@@ -796,6 +828,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     int *map = malloc(((size_t)n + 1) * sizeof *map);
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
+    key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
     if (!map || !hash || !dirty)
         abort();
     for (int i = 0; i < n; i++) {
@@ -811,7 +844,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
         cJSON_ArrayForEach(f, c->functions) {
             if (map[i] == i) {
                 if (dirty[i])
-                    hash[i] = hash_json(0, f, 1);
+                    hash[i] = hash_json(kc, 0, f, 1);
                 dirty[i] = 0;
                 fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
                 if (e) {
@@ -851,6 +884,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
+    free(kc);
     free(dirty);
     free(hash);
     return map;
