@@ -30,13 +30,15 @@
  * file that is not on disk.
  *
  * The manifest, <out>/.msggen-manifest, is text:
- *   # msggen-manifest 1 (msggen VERSION): generated files and their FNV-1a 64 hashes; do not edit
+ *   # msggen-manifest 2 (msggen VERSION): generated files and their XXH64 hashes; do not edit
  *   0123456789abcdef path/relative/to/out
  *   ...
  * one line per file, sorted by path (byte order), the hash being 16 lowercase
- * hex digits of FNV-1a 64-bit over the file's bytes. FNV-1a is not a
+ * hex digits of XXH64 (seed 0) over the file's bytes. XXH64 is not a
  * cryptographic hash: it answers "is this still the file we wrote?", not
- * "has someone forged it?".
+ * "has someone forged it?". A format 1 manifest (first line
+ * "# msggen-manifest 1 ", FNV-1a 64 hashes, msggen before format 2) is still
+ * read, with its own hash; check reports it outdated, generate rewrites it.
  *
  * Ownership: an mg_emit_set owns its paths and origins, and owns each file's
  * data through the release function carried beside it (mustach's sbuf idea);
@@ -125,7 +127,11 @@ int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d);
 int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 mg_emit_stats *st, mg_diag *d);
 
-/* FNV-1a 64-bit of `len` bytes: the manifest's content hash. */
+/* The manifest's content hash of `len` bytes: XXH64 with seed 0 (manifest
+ * format 2). Format 1 manifests (msggen before format 2) hold FNV-1a 64-bit
+ * hashes: mg_hash_fnv1a64 reads them. */
 uint64_t mg_emit_hash(const void *data, size_t len);
+uint64_t mg_hash_xxh64(const void *data, size_t len);
+uint64_t mg_hash_fnv1a64(const void *data, size_t len);
 
 #endif

@@ -889,9 +889,18 @@ int mg_target_mentions(const mg_target *t, const char *word)
     }
     if (p->text_unread) /* it may name anything; its own load reports it */
         return 1;
+    /* memchr finds candidates a vector at a time: a byte loop here (each view
+     * build asks about 6 words, each a scan of every template) was 18 M
+     * instructions of a 4-target generate. */
     size_t wl = strlen(word);
-    for (size_t i = 0; i + wl <= p->text.len; i++)
-        if (p->text.data[i] == word[0] && memcmp(p->text.data + i, word, wl) == 0)
+    const char *s = p->text.data, *end = s + p->text.len;
+    while (wl && s && (size_t)(end - s) >= wl) {
+        const char *hit = memchr(s, word[0], (size_t)(end - s) - wl + 1);
+        if (!hit)
+            break;
+        if (memcmp(hit, word, wl) == 0)
             return 1;
+        s = hit + 1;
+    }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ typedef struct pctx {
     int nfunctions;
     char **uris;              /* by function id: "file#/pointer" of its schema (owned) */
     size_t uricap;
-    const cJSON **fn_at;      /* after sharing: function by id (NULL: merged away) */
+    const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
+    const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
+    const int *type_fn;       /* per model type: its function id, or -1 */
     mg_hmap type_by_id;       /* type view id -> type_ent */
     int failed;
 } pctx;
@@ -731,22 +734,53 @@ static int remap(cJSON *j, const int *map)
 
 /* A structural hash and equality of functions, skipping the top-level `id`:
  * printing every function to compare texts cost more than all the rest of
- * the view. Key order counts, as it would in the printed text. */
-static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
+ * the view. Key order counts, as it would in the printed text. The hash only
+ * picks buckets (same_json decides), so it mixes whole words: a call per
+ * type byte and per key was 47 M instructions of a generate. Keys are
+ * constants (literals) shared by thousands of members: their text's hash is
+ * cached by address (KEY_CACHE entries, direct-mapped). */
+#define KEY_CACHE 512
+typedef struct key_cache {
+    const char *key;
+    uint32_t hash;
+} key_cache;
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9E3779B1u;
+    return h ^ (h >> 15);
+}
+
+static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
+{
+    if (!(c->type & cJSON_StringIsConst))
+        return mg_hash_str(c->string);
+    key_cache *e = &kc[((uintptr_t)c->string >> 3) & (KEY_CACHE - 1)];
+    if (e->key != c->string) {
+        e->key = c->string;
+        e->hash = mg_hash_str(c->string);
+    }
+    return e->hash;
+}
+
+static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
         if (top && c->string && !strcmp(c->string, "id"))
             continue;
-        unsigned char type = (unsigned char)(c->type & 0xFF);
-        h = mg_hash_mem_seed(h, &type, 1);
+        int type = c->type & 0xFF;
+        h = mix(h, (uint32_t)type);
         if (c->string)
-            h = mg_hash_str_seed(h, c->string);
-        if (cJSON_IsString(c) || cJSON_IsRaw(c))
-            h = mg_hash_str_seed(h, c->valuestring);
-        else if (cJSON_IsNumber(c))
-            h = mg_hash_mem_seed(h, &c->valuedouble, sizeof c->valuedouble);
-        else if (cJSON_IsArray(c) || cJSON_IsObject(c))
-            h = hash_json(h, c, 0);
+            h = mix(h, key_text_hash(kc, c));
+        if (type == cJSON_String || type == cJSON_Raw)
+            h = mix(h, mg_hash_str(c->valuestring));
+        else if (type == cJSON_Number) {
+            uint64_t bits;
+            memcpy(&bits, &c->valuedouble, sizeof bits);
+            h = mix(mix(h, (uint32_t)bits), (uint32_t)(bits >> 32));
+        } else if (type == cJSON_Array || type == cJSON_Object)
+            h = hash_json(kc, h, c, 0);
     }
     return h;
 }
@@ -794,6 +828,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     int *map = malloc(((size_t)n + 1) * sizeof *map);
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
+    key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
     if (!map || !hash || !dirty)
         abort();
     for (int i = 0; i < n; i++) {
@@ -809,7 +844,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
         cJSON_ArrayForEach(f, c->functions) {
             if (map[i] == i) {
                 if (dirty[i])
-                    hash[i] = hash_json(0, f, 1);
+                    hash[i] = hash_json(kc, 0, f, 1);
                 dirty[i] = 0;
                 fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
                 if (e) {
@@ -849,6 +884,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
+    free(kc);
     free(dirty);
     free(hash);
     return map;
@@ -1044,28 +1080,6 @@ static char **function_names(pctx *c, const int *map)
     return names;
 }
 
-/* Replaces every function id under `j` (members named like is_fn_key, and
- * `id` when `top`) by the function's name. */
-static void name_functions(cJSON *j, char *const *names, int n, int top)
-{
-    for (cJSON *ch = j->child; ch; ch = ch->next) {
-        if (ch->string && cJSON_IsNumber(ch) &&
-            (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id")))) {
-            int id = (int)ch->valuedouble;
-            const char *nm = id >= 0 && id < n && names[id] ? names[id] : "_invalid";
-            /* Turned into a string in place: the member keeps its (constant)
-             * key; the text is allocated by cJSON's allocator. */
-            cJSON *s = cJSON_CreateString(nm);
-            ch->type = (ch->type & cJSON_StringIsConst) | cJSON_String;
-            ch->valuestring = s->valuestring;
-            s->valuestring = NULL;
-            cJSON_Delete(s);
-        } else if (cJSON_IsObject(ch) || cJSON_IsArray(ch)) {
-            name_functions(ch, names, n, 0);
-        }
-    }
-}
-
 /* ---- shapes ------------------------------------------------------------
  * How a field can be held in a typed record: one value, a list, a string-keyed
  * map, or the raw JSON when it has no simple typed form (nested containers,
@@ -1089,28 +1103,39 @@ typedef struct tr_flags {
     const cJSON *items, *ref, *shape;
 } tr_flags;
 
+/* The flag a member name stands for, or NULL: one compare per member (a
+ * compare against each of the nine names was 16 M instructions). */
+static int *flag_slot(tr_flags *x, const char *k)
+{
+    if (k[0] == 'n')
+        return !strcmp(k, "nullable") ? &x->nullable : NULL;
+    if (k[0] != 'i' || k[1] != 's' || k[2] != '_')
+        return NULL;
+    static const struct {
+        const char *rest;
+        size_t off;
+    } flags[] = {{"string", offsetof(tr_flags, is_string)}, {"integer", offsetof(tr_flags, is_integer)},
+                 {"number", offsetof(tr_flags, is_number)}, {"boolean", offsetof(tr_flags, is_boolean)},
+                 {"ref", offsetof(tr_flags, is_ref)},       {"array", offsetof(tr_flags, is_array)},
+                 {"map", offsetof(tr_flags, is_map)},       {"tuple", offsetof(tr_flags, is_tuple)}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (flags[i].rest[0] == k[3])
+            return !strcmp(k + 3, flags[i].rest) ? (int *)(void *)((char *)x + flags[i].off) : NULL;
+    return NULL;
+}
+
 static void read_flags(const cJSON *o, tr_flags *x)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } flags[] = {{"is_string", offsetof(tr_flags, is_string)},   {"is_integer", offsetof(tr_flags, is_integer)},
-                 {"is_number", offsetof(tr_flags, is_number)},   {"is_boolean", offsetof(tr_flags, is_boolean)},
-                 {"is_ref", offsetof(tr_flags, is_ref)},         {"is_array", offsetof(tr_flags, is_array)},
-                 {"is_map", offsetof(tr_flags, is_map)},         {"is_tuple", offsetof(tr_flags, is_tuple)},
-                 {"nullable", offsetof(tr_flags, nullable)}};
     memset(x, 0, sizeof *x);
     for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
         const char *k = m->string;
         if (!k)
             continue;
         if (k[0] == 'i' || k[0] == 'n') {
-            for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-                if (!strcmp(k, flags[i].key)) {
-                    *(int *)(void *)((char *)x + flags[i].off) = cJSON_IsTrue(m);
-                    break;
-                }
-            if (!strcmp(k, "items"))
+            int *slot = flag_slot(x, k);
+            if (slot)
+                *slot = (m->type & 0xFF) == cJSON_True;
+            else if (k[1] == 't' && !strcmp(k, "items"))
                 x->items = m;
         } else if (k[0] == 'r' && !strcmp(k, "ref"))
             x->ref = m;
@@ -1219,14 +1244,21 @@ static const cJSON *fn_by_id(const pctx *c, int id)
 static void union_options(pctx *c, cJSON *types)
 {
     cJSON *item;
-    cJSON_ArrayForEach(item, types) {
+    int i = 0;
+    for (item = types->child; item; item = item->next, i++) {
         if (!flag(item, "is_union"))
             continue;
-        const cJSON *fn = fn_by_id(c, (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(item, "validate_fn")));
-        for (int hops = 0; fn && flag(fn, "is_ref") && hops < 64; hops++)
-            fn = fn_by_id(c, (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "ref_fn")));
-        const cJSON *list = flag(fn, "has_one_of") ? cJSON_GetObjectItemCaseSensitive(fn, "one_of")
-                          : flag(fn, "has_any_of") ? cJSON_GetObjectItemCaseSensitive(fn, "any_of") : NULL;
+        /* The raw functions (numbered references) are followed; the list is
+         * the target's copy (named references). */
+        int id = i < c->m->ntypes && c->type_fn[i] >= 0 ? c->type_fn[i] : 0;
+        const cJSON *fn = fn_by_id(c, id);
+        for (int hops = 0; fn && flag(fn, "is_ref") && hops < 64; hops++) {
+            id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "ref_fn"));
+            fn = fn_by_id(c, id);
+        }
+        const cJSON *copy = fn ? c->copy_at[id] : NULL;
+        const cJSON *list = flag(fn, "has_one_of") ? cJSON_GetObjectItemCaseSensitive(copy, "one_of")
+                          : flag(fn, "has_any_of") ? cJSON_GetObjectItemCaseSensitive(copy, "any_of") : NULL;
         cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
@@ -1384,8 +1416,18 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     return r;
 }
 
-/* A copy of raw plan JSON with every raw text made a literal of the target. */
-static cJSON *copy_plan(const pctx *c, const cJSON *j)
+/* The name of function `id` in the plan ("_invalid": merged away). */
+static const char *fn_name(char *const *names, int n, int id)
+{
+    return id >= 0 && id < n && names[id] ? names[id] : "_invalid";
+}
+
+/* A copy of raw plan JSON with every raw text made a literal of the target
+ * and, when `names` is given, every function reference (members named like
+ * is_fn_key, `validate_fn`, and `id` when `top`: `j` is a function) made
+ * the function's name. Naming while copying spares a second walk of every
+ * target's plan and types (38 M instructions of a 3-plan generate). */
+static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top)
 {
     if (cJSON_IsRaw(j)) {
         char *l = lit_new(c, j->valuestring);
@@ -1403,7 +1445,12 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j)
         return cJSON_CreateNull();
     cJSON *o = cJSON_IsArray(j) ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
-        cJSON *x = copy_plan(c, ch);
+        cJSON *x;
+        if (names && ch->string && cJSON_IsNumber(ch) &&
+            (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
+        else
+            x = copy_plan(c, ch, names, n, 0);
         if (cJSON_IsArray(j))
             cJSON_AddItemToArray(o, x);
         else if (ch->type & cJSON_StringIsConst)
@@ -1424,8 +1471,11 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
     if (!raw)
         return NULL;
-    c.functions = copy_plan(&c, raw->functions);
-    c.patterns = copy_plan(&c, raw->patterns);
+    /* The functions, named as they are copied (each one a `top`). */
+    c.functions = cJSON_CreateArray();
+    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
+        cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
     c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
@@ -1448,18 +1498,27 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
             add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }
         add_bool(item, "has_validate_fn", id >= 0);
-        add_int(item, "validate_fn", id < 0 ? 0 : id);
+        /* Named here; a type without a function gets function 0's name, as
+         * the number 0 it had was named. */
+        add_cs(item, "validate_fn", cJSON_CreateString(fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id)));
     }
     if (types) {
+        /* Functions by number: the raw ones (their references are still
+         * numbers) and the target's copies, in the same order. */
         c.fn_at = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_at);
-        if (!c.fn_at)
+        c.copy_at = calloc((size_t)c.nfunctions + 1, sizeof *c.copy_at);
+        if (!c.fn_at || !c.copy_at)
             abort();
-        const cJSON *fn;
-        cJSON_ArrayForEach(fn, c.functions) {
+        const cJSON *fn, *cp = c.functions->child;
+        cJSON_ArrayForEach(fn, raw->functions) {
             int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "id"));
-            if (id >= 0 && id < c.nfunctions)
+            if (id >= 0 && id < c.nfunctions) {
                 c.fn_at[id] = fn;
+                c.copy_at[id] = cp;
+            }
+            cp = cp ? cp->next : NULL;
         }
+        c.type_fn = raw->type_fn;
         mg_hmap_init_str(&c.type_by_id, sizeof(type_ent));
         cJSON_ArrayForEach(item, types) {
             const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
@@ -1476,14 +1535,9 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
         }
         mg_hmap_fini(&c.type_by_id);
         free(c.fn_at);
+        free(c.copy_at);
     }
     cJSON *api = http_api(&c, types);
-    /* Last: everything above looked functions up by number. */
-    cJSON *fn;
-    cJSON_ArrayForEach(fn, c.functions)
-        name_functions(fn, raw->names, raw->nfunctions, 1);
-    if (types)
-        name_functions(types, raw->names, raw->nfunctions, 0);
     if (cache)
         *cache = raw;
     else

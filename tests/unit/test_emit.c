@@ -101,7 +101,7 @@ static void emit_should_create_files_folders_and_a_sorted_manifest(void)
     CHECK_STR(x, "x\n");
     char want[512];
     snprintf(want, sizeof want,
-             "# msggen-manifest 1 (msggen %s): generated files and their FNV-1a 64 hashes; do not edit\n"
+             "# msggen-manifest 2 (msggen %s): generated files and their XXH64 hashes; do not edit\n"
              "%016llx a/deep/x.h\n%016llx b.txt\n",
              MG_VERSION, (unsigned long long)mg_emit_hash("x\n", 2),
              (unsigned long long)mg_emit_hash("bee\n", 4));
@@ -117,12 +117,60 @@ static void emit_should_create_files_folders_and_a_sorted_manifest(void)
     testfs_rm_rf(root);
 }
 
-static void emit_hash_should_be_fnv1a_64(void)
+static void emit_hash_should_be_xxh64(void)
 {
-    /* Reference values of FNV-1a 64. */
-    CHECK(mg_emit_hash("", 0) == 0xcbf29ce484222325ull);
-    CHECK(mg_emit_hash("a", 1) == 0xaf63dc4c8601ec8cull);
-    CHECK(mg_emit_hash("foobar", 6) == 0x85944171f73967e8ull);
+    /* Reference values of XXH64, seed 0 (checked against libxxhash 0.8.1):
+     * every path of the function, from the byte tail to the 32-byte lanes. */
+    CHECK(mg_emit_hash("", 0) == 0xef46db3751d8e999ull);
+    CHECK(mg_emit_hash("a", 1) == 0xd24ec4f1a98c6e5bull);
+    CHECK(mg_emit_hash("abc", 3) == 0x44bc2cf5ad770999ull);
+    CHECK(mg_emit_hash("foobar", 6) == mg_hash_xxh64("foobar", 6));
+    CHECK(mg_hash_xxh64("abcdefghijklmnopqrstuvwxyz012345", 32) == 0xbf2cd639b4143b80ull);
+    CHECK(mg_hash_xxh64("The quick brown fox jumps over the lazy dog", 43) == 0x0b242d361fda71bcull);
+    /* Format 1 manifests' hash: reference values of FNV-1a 64. */
+    CHECK(mg_hash_fnv1a64("", 0) == 0xcbf29ce484222325ull);
+    CHECK(mg_hash_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cull);
+    CHECK(mg_hash_fnv1a64("foobar", 6) == 0x85944171f73967e8ull);
+}
+
+/* A manifest of format 1 (FNV-1a hashes, msggen before format 2): its stale
+ * files are still recognised as ours and deleted, check calls it outdated and
+ * says why, and generate rewrites it in the current format. */
+static void emit_should_read_a_format_1_manifest(void)
+{
+    fresh_root();
+    mkdir(path_in("out"), 0777);
+    put("out/a.txt", "a\n");
+    put("out/old.txt", "o\n");
+    put("out/edited.txt", "changed\n");
+    char m1[512];
+    snprintf(m1, sizeof m1,
+             "# msggen-manifest 1 (msggen 0.1.0): generated files and their FNV-1a 64 hashes; do not edit\n"
+             "%016llx a.txt\n%016llx edited.txt\n%016llx old.txt\n",
+             (unsigned long long)mg_hash_fnv1a64("a\n", 2), (unsigned long long)mg_hash_fnv1a64("e\n", 2),
+             (unsigned long long)mg_hash_fnv1a64("o\n", 2));
+    put("out/.msggen-manifest", m1);
+    mg_emit_stats st;
+    /* Files match; only the manifest's format is old. */
+    CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", "edited.txt", "changed\n", "old.txt", "o\n", NULL), 1);
+    CHECK(strstr(report, "/out/.msggen-manifest (format 1, written by an older msggen; "
+                         "run 'msggen generate' to rewrite it)\n") != NULL);
+    CHECK(strstr(report, "t: out of sync: 0 missing, 0 different, 0 stale, 0 untracked (3 files)\n") != NULL);
+    /* old.txt has the recorded FNV-1a hash: deleted; edited.txt does not: kept. */
+    CHECK_INT(run(MG_EMIT_WRITE, 0, &st, "a.txt", "a\n", NULL), 0);
+    CHECK_INT(st.unchanged, 1);
+    CHECK_INT(st.deleted, 1);
+    CHECK_INT(st.kept, 1);
+    CHECK(!exists("out/old.txt"));
+    CHECK(exists("out/edited.txt"));
+    char *m = get("out/.msggen-manifest");
+    CHECK(m && !strncmp(m, "# msggen-manifest 2 ", 20));
+    char want[64];
+    snprintf(want, sizeof want, "%016llx a.txt\n", (unsigned long long)mg_hash_xxh64("a\n", 2));
+    CHECK(m && strstr(m, want) != NULL);
+    free(m);
+    CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", NULL), 0);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_leave_unchanged_files_untouched(void)
@@ -739,7 +787,8 @@ static void emit_check_stat_should_count_lines_per_file(void)
 
 int main(void)
 {
-    RUN(emit_hash_should_be_fnv1a_64);
+    RUN(emit_hash_should_be_xxh64);
+    RUN(emit_should_read_a_format_1_manifest);
     RUN(emit_should_create_files_folders_and_a_sorted_manifest);
     RUN(emit_should_leave_unchanged_files_untouched);
     RUN(emit_should_keep_the_mode_of_an_updated_file);
