@@ -202,6 +202,7 @@ static void on_error(void *user, const char *address, const lights_roundtrip_err
 typedef struct responder {
     lights_roundtrip_bus *bus;
     int requests, answered, errors;
+    lights_roundtrip_transport *t;
 } responder;
 
 static void on_status_request(void *user, const lights_roundtrip_op_answer_status_message *m)
@@ -211,6 +212,18 @@ static void on_status_request(void *user, const lights_roundtrip_op_answer_statu
     r->requests++;
     if (!m->status_request || strcmp(m->status_request->light_id, "silent") == 0)
         return;
+    if (strcmp(m->status_request->light_id, "bad") == 0) {
+        /* A reply that breaks its schema (no "on"), with the request's id. */
+        static const char bad[] = "{\"lightId\":\"bad\"}";
+        const char *id = m->status_request_headers && m->status_request_headers->has_correlation_id
+                             ? m->status_request_headers->correlation_id : "";
+        lights_roundtrip_header h = {"correlationId", id, strlen(id)};
+        if (r->t->publish(r->t->self, "lights-status-replies", bad, strlen(bad), &h, 1,
+                          &(lights_roundtrip_publish_options){1, false, NULL, -1}, &err))
+            r->answered++;
+        lights_roundtrip_error_clear(&err);
+        return;
+    }
     lights_roundtrip_status_reply_payload p = {.light_id = m->status_request->light_id, .on = true};
     if (lights_roundtrip_op_answer_status_reply(r->bus, m, &p, NULL, &err))
         r->answered++;
@@ -365,7 +378,7 @@ int main(int argc, char **argv)
     lights_roundtrip_op_receive_events_params filter = {.light_id = "only"};
     bool sub_ok = lights_roundtrip_op_receive_events(b, NULL, on_events, on_error, &all, &err) &&
                   lights_roundtrip_op_receive_events(b, &filter, on_filtered, on_error, &only, &err);
-    responder resp = {b, 0, 0, 0};
+    responder resp = {b, 0, 0, 0, &t};
     sub_ok = sub_ok && lights_roundtrip_op_answer_status(b, NULL, on_status_request, on_status_error, &resp, &err);
     check(sub_ok, "subscribe_should_succeed", lights_roundtrip_error_message(&err));
     /* Let the subscriptions settle on a broker (Kafka assigns partitions). */
@@ -477,6 +490,15 @@ int main(int argc, char **argv)
     long took = ms_now() - t0;
     check(!asked && err.kind == LIGHTS_ROUNDTRIP_ERR_TIMEOUT && took >= 650 && took < 5000 && !reply.payload,
           "unanswered_request_should_time_out", asked ? "answered" : lights_roundtrip_error_message(&err));
+    lights_roundtrip_error_clear(&err);
+    /* An invalid reply with the request's id: the request's error, with the
+     * violations, before the timeout; no reply record. */
+    rq.light_id = "bad";
+    t0 = ms_now();
+    asked = lights_roundtrip_op_ask_status_request(b, NULL, &rq, NULL, 15000, &reply, &err);
+    took = ms_now() - t0;
+    check(!asked && err.kind == LIGHTS_ROUNDTRIP_ERR_INVALID && err.count > 0 && took < 14000 && !reply.payload,
+          "invalid_reply_should_be_reported_to_the_requester", asked ? "answered" : lights_roundtrip_error_message(&err));
     lights_roundtrip_error_clear(&err);
 
     lights_roundtrip_bus_free(b);

@@ -103,6 +103,8 @@ typedef struct awaiting {
     const char *corr;         /* the correlation id sent */
     const char *location;     /* the request's correlationId location */
     bool done;
+    bool failed;              /* an invalid reply to it came: `bad` says why */
+    meter_readings_error bad;
     meter_readings_reply *out;
 } awaiting;
 
@@ -110,6 +112,8 @@ struct meter_readings_bus {
     meter_readings_transport t;
     sub *subs;
     awaiting *aw;
+    meter_readings_error_handler on_error; /* invalid replies no waiting request takes */
+    void *on_error_user;
 };
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -527,9 +531,19 @@ done:
 
 /* ---- receiving ---------------------------------------------------------------- */
 
-MAYBE_UNUSED static void report(const sub *s, const char *address, meter_readings_error *e)
+static void deliver_reply(const sub *s, meter_readings_message_type type, const char *address,
+                          const char *const *values, const void *payload, const void *headers);
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const meter_readings_header *headers, size_t nheaders, meter_readings_error *e);
+
+/* A received message that cannot be delivered: to the subscription's error
+ * handler; on a reply subscription, to the request waiting for it. */
+MAYBE_UNUSED static void report(const sub *s, const char *address, const void *data, size_t len,
+                                const meter_readings_header *headers, size_t nheaders, meter_readings_error *e)
 {
-    if (s->on_error)
+    if (s->deliver == deliver_reply)
+        reply_rejected(s, address, data, len, headers, nheaders, e);
+    else if (s->on_error)
         s->on_error(s->user, address, e);
     meter_readings_error_clear(e);
 }
@@ -546,19 +560,19 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     const msg_desc *m = NULL;
     if (op->nmsgs == 0) {
         fail(&e, METER_READINGS_ERR_INVALID, "%s: the operation names no message", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (!match_address(s->bus, op, address, values)) {
         fail(&e, METER_READINGS_ERR_INVALID, "%s: address '%s' does not fit the channel address '%s'", op->id, address,
              op->address);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     json = cJSON_ParseWithLength(data, len);
     if (!json) {
         fail(&e, METER_READINGS_ERR_JSON, "%s: the message is not JSON", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     /* The first message (declaration order) whose schema accepts it. */
@@ -569,29 +583,29 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
         /* Not valid for any: the violations against the first message. */
         if (meter_readings_message_validate(op->msgs[0]->type, json, &e))
             fail(&e, METER_READINGS_ERR_INVALID, "%s: the message fits none of the operation's messages", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (nheaders) {
         hj = headers_json(m, headers, nheaders);
         if (!hj) {
             fail(&e, METER_READINGS_ERR_MEMORY, "out of memory");
-            report(s, address, &e);
+            report(s, address, data, len, headers, nheaders, &e);
             goto done;
         }
         if (m->headers_validate) {
             if (!m->headers_validate(hj, &e)) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
             if (!(hrec = m->headers_from_json(hj, &e))) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
         }
     } else if (m->headers_validate && !m->headers_validate(hj = cJSON_CreateObject(), &e)) {
         /* Headers the schema requires and the message lacks. */
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     } else {
         cJSON_Delete(hj);
@@ -599,7 +613,7 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     }
     payload = meter_readings_message_from_json(m->type, json, &e);
     if (!payload) {
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     s->deliver(s, m->type, address, (const char *const *)values, payload, hrec ? hrec : (void *)hj);
@@ -613,9 +627,6 @@ done:
     for (int i = 0; i < MAX_PARAMS; i++)
         free(values[i]);
 }
-
-static void deliver_reply(const sub *s, meter_readings_message_type type, const char *address,
-                          const char *const *values, const void *payload, const void *headers);
 
 MAYBE_UNUSED static bool bus_subscribe(meter_readings_bus *b, const op_desc *op, const char *const *values, deliver_fn deliver,
                           void (*handler)(void), meter_readings_error_handler on_error, void *user, meter_readings_error *err)
@@ -679,6 +690,37 @@ MAYBE_UNUSED static void deliver_reply(const sub *s, meter_readings_message_type
     cJSON_Delete(pj);
 }
 
+/* A reply that failed decoding or validation: when a request waits and it
+ * carries that request's correlation id, the request ends with its errors;
+ * else (another request's id, none that can be read, a Kafka reply topic's
+ * older records, no request waiting) it goes to the bus's error handler. */
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const meter_readings_header *headers, size_t nheaders, meter_readings_error *e)
+{
+    awaiting *aw = s->bus->aw;
+    if (!aw || aw->done) {
+        if (s->bus->on_error)
+            s->bus->on_error(s->bus->on_error_user, address, e);
+        return;
+    }
+    const msg_desc *md = s->op->nmsgs ? s->op->msgs[0] : NULL;
+    bool in_header = false;
+    const char *ptr = corr_pointer(md && *md->corr_location ? md->corr_location : aw->location, &in_header);
+    cJSON *j = !ptr ? NULL : in_header ? (md ? headers_json(md, headers, nheaders) : NULL) : cJSON_ParseWithLength(data, len);
+    cJSON *v = ptr ? at_pointer(j, ptr, false) : NULL;
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    if (got && strcmp(got, aw->corr) == 0) {
+        aw->bad = *e;
+        memset(e, 0, sizeof *e);
+        aw->failed = aw->done = true;
+    } else if (s->bus->on_error) {
+        s->bus->on_error(s->bus->on_error_user, address, e);
+    }
+    cJSON_free(text);
+    cJSON_Delete(j);
+}
+
 static void ignore_reply(void) {}
 
 static long now_ms(void)
@@ -706,13 +748,28 @@ MAYBE_UNUSED static bool bus_request(meter_readings_bus *b, const op_desc *op, c
     char corr[64] = "";
     if (!bus_send(b, op, values, m, payload, headers, corr, err))
         return false;
-    awaiting aw = {corr, m->corr_location, false, out};
+    awaiting aw = {corr, m->corr_location, false, false, {0}, out};
     long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     b->aw = &aw;
     bool ok = true;
     for (long left = deadline - now_ms(); ok && !aw.done && left > 0; left = deadline - now_ms())
         ok = b->t.poll(b->t.self, left < 100 ? (int)left : 100, err);
     b->aw = NULL;
+    if (aw.failed) {
+        /* The reply's own errors (kind and violations), under a summary. */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s: the reply with correlation id '%s' is invalid: %s", op->id, corr,
+                 meter_readings_error_message(&aw.bad));
+        if (!err) {
+            meter_readings_error_clear(&aw.bad);
+            return false;
+        }
+        meter_readings_error_clear(err);
+        *err = aw.bad;
+        free(err->message);
+        err->message = dup_n(buf, strlen(buf));
+        return false;
+    }
     if (!ok)
         return false;
     if (!aw.done)
@@ -800,6 +857,14 @@ bool meter_readings_bus_poll(meter_readings_bus *b, int timeout_ms, meter_readin
     return b ? b->t.poll(b->t.self, timeout_ms, err) : fail(err, METER_READINGS_ERR_CONFIG, "no bus");
 }
 
+void meter_readings_bus_set_error_handler(meter_readings_bus *b, meter_readings_error_handler on_error, void *user)
+{
+    if (b) {
+        b->on_error = on_error;
+        b->on_error_user = user;
+    }
+}
+
 void meter_readings_bus_free(meter_readings_bus *b)
 {
     if (!b)
@@ -841,7 +906,7 @@ static const server_def servers[] = {
 
 static bool has_adapter(const char *protocol)
 {
-    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", NULL};
+    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", "ws", "wss", NULL};
     for (int i = 0; known[i]; i++)
         if (strcmp(protocol, known[i]) == 0)
             return true;
