@@ -82,6 +82,7 @@ typedef struct op_desc {
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
+    const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
 } op_desc;
 
 typedef struct sub sub;
@@ -108,10 +109,20 @@ typedef struct awaiting {
     worker_backend_reply *out;
 } awaiting;
 
+/* A reply subscription on an address known at run time (reply.address). */
+typedef struct dyn_reply {
+    struct dyn_reply *next;
+    const op_desc *origin; /* the reply's op_desc */
+    op_desc d;             /* a copy with the concrete address */
+    char *address;
+} dyn_reply;
+
 struct worker_backend_bus {
     worker_backend_transport t;
     sub *subs;
     awaiting *aw;
+    char *reply_to;   /* this bus's own reply address (made at the first request that needs one) */
+    dyn_reply *dyn;
     worker_backend_error_handler on_error; /* invalid replies no waiting request takes */
     void *on_error_user;
 };
@@ -418,7 +429,8 @@ static void fresh_id(char *buf, size_t size)
  * the message's correlationId location is the caller's, or a fresh one set
  * there; it is copied into corr (64 bytes). */
 MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
-                     const void *payload, const void *headers, char *corr, worker_backend_error *err)
+                     const void *payload, const void *headers, char *corr, const char *reply_loc,
+                     const char *reply_to, worker_backend_error *err)
 {
     bool templated, ok = false;
     if (!b || !payload)
@@ -437,7 +449,7 @@ MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, cons
         fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
         goto done;
     }
-    if (headers || corr) {
+    if (headers || corr || reply_to) {
         hj = !headers ? cJSON_CreateObject()
              : m->headers_to_json ? m->headers_to_json(headers) : cJSON_Duplicate(headers, 1);
         if (!hj || !cJSON_IsObject(hj)) {
@@ -480,6 +492,20 @@ MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, cons
             char *t = cJSON_PrintUnformatted(v);
             snprintf(corr, 64, "%s", t ? t : "");
             cJSON_free(t);
+        }
+    }
+    if (reply_to) {
+        /* reply.address: where the answer goes, unless the caller said. */
+        bool in_header;
+        const char *ptr = corr_pointer(reply_loc, &in_header);
+        cJSON *v = ptr ? at_pointer(in_header ? hj : json, ptr, true) : NULL;
+        if (!v) {
+            fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: no usable reply address location ('%s')", op->id, reply_loc);
+            goto done;
+        }
+        if (cJSON_IsString(v) && !*v->valuestring && !cJSON_SetValuestring(v, reply_to)) {
+            fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            goto done;
         }
     }
     if (!worker_backend_message_validate(m->type, json, err))
@@ -730,6 +756,53 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The value at `loc` in a message (its records), as text, into out (size
+ * bytes): 1 when found, 0 when absent or empty, -1 when longer than size - 1. */
+static int read_at(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *out, size_t size)
+{
+    bool in_header;
+    const char *ptr = corr_pointer(loc, &in_header);
+    if (!ptr || !md)
+        return 0;
+    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
+                         : worker_backend_message_to_json(md->type, payload);
+    cJSON *v = at_pointer(j, ptr, false);
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    int found = !got || !*got ? 0 : strlen(got) >= size ? -1 : 1;
+    if (found > 0)
+        memcpy(out, got, strlen(got) + 1);
+    cJSON_free(text);
+    cJSON_Delete(j);
+    return found;
+}
+
+/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
+static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
+{
+    return read_at(md, loc, payload, headers, corr, 64) > 0;
+}
+
+/* Whether a reply address read at run time can be used as one whole address
+ * of this transport (it is not a template: no '{'). */
+static bool runtime_address_ok(const worker_backend_bus *b, const char *a)
+{
+    if (!*a || strpbrk(a, "{}"))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        if (b->t.addressing == WORKER_BACKEND_ADDR_TOPIC && (*p == '+' || *p == '#'))
+            return false;
+        if (b->t.addressing == WORKER_BACKEND_ADDR_PATH && (*p == ' ' || *p == '?' || *p == '#'))
+            return false;
+    }
+    const char *why;
+    return b->t.addressing != WORKER_BACKEND_ADDR_KAFKA || value_ok(b->t.addressing, a, &why);
+}
+
+#define ADDR_MAX 256
+
 MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
                                      const void *payload, const void *headers, const op_desc *rop, int timeout_ms,
                                      worker_backend_reply *out, worker_backend_error *err)
@@ -737,16 +810,57 @@ MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, c
     if (!b || !out)
         return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: no bus or no reply record", op->id);
     memset(out, 0, sizeof *out);
-    if (!*rop->address)
-        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", op->id);
-    /* The reply subscription is made once and kept. */
+    const char *loc = rop->reply_location;
+    const op_desc *sop = rop;
+    const char *reply_to = NULL;
+    if (*loc) {
+        /* reply.address: the caller's address at the location, else this
+         * bus's own (unique), written there for the responder. */
+        char given[ADDR_MAX];
+        int r = read_at(m, loc, payload, headers, given, sizeof given);
+        if (r < 0)
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the reply address at '%s' is longer than %d bytes", op->id, loc,
+                        ADDR_MAX - 1);
+        if (r == 0 && !b->reply_to) {
+            char id[64];
+            fresh_id(id, sizeof id);
+            size_t n = strlen("worker_backend-replies-") + strlen(id) + 1;
+            if (!(b->reply_to = malloc(n)))
+                return fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            memcpy(b->reply_to, "worker_backend-replies-", strlen("worker_backend-replies-"));
+            memcpy(b->reply_to + strlen("worker_backend-replies-"), id, strlen(id) + 1);
+        }
+        reply_to = r > 0 ? given : b->reply_to;
+        if (!runtime_address_ok(b, reply_to))
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: '%s' cannot be a reply address on this transport", op->id, reply_to);
+        dyn_reply *d = b->dyn;
+        while (d && !(d->origin == rop && strcmp(d->address, reply_to) == 0))
+            d = d->next;
+        if (!d) {
+            d = calloc(1, sizeof *d);
+            if (!d || !(d->address = dup_n(reply_to, strlen(reply_to)))) {
+                free(d);
+                return fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            }
+            d->origin = rop;
+            d->d = *rop;
+            d->d.address = d->address;
+            d->next = b->dyn;
+            b->dyn = d;
+        }
+        sop = &d->d;
+        reply_to = d->address; /* `given` ends with this block */
+    } else if (!*rop->address) {
+        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply has neither a channel nor an address", op->id);
+    }
+    /* The reply subscription is made once (per address) and kept. */
     bool subscribed = false;
     for (const sub *s = b->subs; s && !subscribed; s = s->next)
-        subscribed = s->op == rop;
-    if (!subscribed && !bus_subscribe(b, rop, values, deliver_reply, ignore_reply, NULL, NULL, err))
+        subscribed = s->op == sop;
+    if (!subscribed && !bus_subscribe(b, sop, values, deliver_reply, ignore_reply, NULL, NULL, err))
         return false;
     char corr[64] = "";
-    if (!bus_send(b, op, values, m, payload, headers, corr, err))
+    if (!bus_send(b, op, values, m, payload, headers, corr, loc, reply_to, err))
         return false;
     awaiting aw = {corr, m->corr_location, false, false, {0}, out};
     long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
@@ -777,26 +891,6 @@ MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, c
     return true;
 }
 
-/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
-static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
-{
-    bool in_header;
-    const char *ptr = corr_pointer(loc, &in_header);
-    if (!ptr)
-        return false;
-    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
-                         : worker_backend_message_to_json(md->type, payload);
-    cJSON *v = at_pointer(j, ptr, false);
-    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
-    const char *got = cJSON_IsString(v) ? v->valuestring : text;
-    bool found = got && *got;
-    if (found)
-        snprintf(corr, 64, "%s", got);
-    cJSON_free(text);
-    cJSON_Delete(j);
-    return found;
-}
-
 /* Answers a received request: the reply message goes to the reply address
  * with the request's correlation id. */
 MAYBE_UNUSED static bool bus_respond(worker_backend_bus *b, const op_desc *rop, const op_desc *req_op,
@@ -810,10 +904,27 @@ MAYBE_UNUSED static bool bus_respond(worker_backend_bus *b, const op_desc *rop, 
     char corr[64] = "";
     if (!req || !read_corr(req, req->corr_location, req_payload, req_headers, corr))
         return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request carries no correlation id", rop->id);
-    if (!*rop->address)
-        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", rop->id);
     const char *none[1] = {NULL};
-    return bus_send(b, rop, none, m, payload, headers, corr, err);
+    if (*rop->reply_location) {
+        /* reply.address: the address the request carries there (else the
+         * reply channel's, when it has one). */
+        char addr[ADDR_MAX];
+        int r = read_at(req, rop->reply_location, req_payload, req_headers, addr, sizeof addr);
+        if (r < 0 || (r > 0 && !runtime_address_ok(b, addr)))
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request's reply address at '%s' is not usable", rop->id,
+                        rop->reply_location);
+        if (r > 0) {
+            op_desc d = *rop;
+            d.address = addr;
+            return bus_send(b, &d, none, m, payload, headers, corr, NULL, NULL, err);
+        }
+        if (!*rop->address)
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request carries no reply address at '%s'", rop->id,
+                        rop->reply_location);
+    } else if (!*rop->address) {
+        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply has neither a channel nor an address", rop->id);
+    }
+    return bus_send(b, rop, none, m, payload, headers, corr, NULL, NULL, err);
 }
 
 void worker_backend_reply_clear(worker_backend_reply *r)
@@ -875,6 +986,13 @@ void worker_backend_bus_free(worker_backend_bus *b)
         free(b->subs);
         b->subs = n;
     }
+    while (b->dyn) {
+        dyn_reply *n = b->dyn->next;
+        free(b->dyn->address);
+        free(b->dyn);
+        b->dyn = n;
+    }
+    free(b->reply_to);
     free(b);
 }
 
@@ -1175,7 +1293,7 @@ static const op_desc op_analytics_collection_request = {
     msgs_analytics_collection_request, (int)(sizeof msgs_analytics_collection_request / sizeof *msgs_analytics_collection_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_analytics_collection_request(const worker_backend_op_analytics_collection_request_params *p, const char **v)
@@ -1189,7 +1307,7 @@ bool worker_backend_op_analytics_collection_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_analytics_collection_request(params, v);
-    return bus_send(b, &op_analytics_collection_request, v, &msg_analytics_collection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_analytics_collection_request, v, &msg_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* backendLoggingEvent */
@@ -1203,7 +1321,7 @@ static const op_desc op_backend_logging_event = {
     msgs_backend_logging_event, (int)(sizeof msgs_backend_logging_event / sizeof *msgs_backend_logging_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_backend_logging_event(const worker_backend_op_backend_logging_event_params *p, const char **v)
@@ -1217,7 +1335,7 @@ bool worker_backend_op_backend_logging_event(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_backend_logging_event(params, v);
-    return bus_send(b, &op_backend_logging_event, v, &msg_backend_logging_event, payload, headers, NULL, err);
+    return bus_send(b, &op_backend_logging_event, v, &msg_backend_logging_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyAnalyticsSyncCompleted */
@@ -1231,7 +1349,7 @@ static const op_desc op_etsy_analytics_sync_completed = {
     msgs_etsy_analytics_sync_completed, (int)(sizeof msgs_etsy_analytics_sync_completed / sizeof *msgs_etsy_analytics_sync_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_analytics_sync_completed(const worker_backend_op_etsy_analytics_sync_completed_params *p, const char **v)
@@ -1245,7 +1363,7 @@ bool worker_backend_op_etsy_analytics_sync_completed(worker_backend_bus *b, cons
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_analytics_sync_completed(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_completed, v, &msg_etsy_analytics_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_analytics_sync_completed, v, &msg_etsy_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyAnalyticsSyncRequest */
@@ -1259,7 +1377,7 @@ static const op_desc op_etsy_analytics_sync_request = {
     msgs_etsy_analytics_sync_request, (int)(sizeof msgs_etsy_analytics_sync_request / sizeof *msgs_etsy_analytics_sync_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_analytics_sync_request(const worker_backend_op_etsy_analytics_sync_request_params *p, const char **v)
@@ -1273,7 +1391,7 @@ bool worker_backend_op_etsy_analytics_sync_request(worker_backend_bus *b, const 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_analytics_sync_request(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_request, v, &msg_etsy_analytics_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_analytics_sync_request, v, &msg_etsy_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyPublishListingCompleted */
@@ -1287,7 +1405,7 @@ static const op_desc op_etsy_publish_listing_completed = {
     msgs_etsy_publish_listing_completed, (int)(sizeof msgs_etsy_publish_listing_completed / sizeof *msgs_etsy_publish_listing_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_publish_listing_completed(const worker_backend_op_etsy_publish_listing_completed_params *p, const char **v)
@@ -1301,7 +1419,7 @@ bool worker_backend_op_etsy_publish_listing_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_publish_listing_completed(params, v);
-    return bus_send(b, &op_etsy_publish_listing_completed, v, &msg_etsy_publish_listing_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_publish_listing_completed, v, &msg_etsy_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyPublishListingRequest */
@@ -1315,7 +1433,7 @@ static const op_desc op_etsy_publish_listing_request = {
     msgs_etsy_publish_listing_request, (int)(sizeof msgs_etsy_publish_listing_request / sizeof *msgs_etsy_publish_listing_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_publish_listing_request(const worker_backend_op_etsy_publish_listing_request_params *p, const char **v)
@@ -1329,7 +1447,7 @@ bool worker_backend_op_etsy_publish_listing_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_publish_listing_request(params, v);
-    return bus_send(b, &op_etsy_publish_listing_request, v, &msg_etsy_publish_listing_request, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_publish_listing_request, v, &msg_etsy_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileDownloadCompleted */
@@ -1343,7 +1461,7 @@ static const op_desc op_file_download_completed = {
     msgs_file_download_completed, (int)(sizeof msgs_file_download_completed / sizeof *msgs_file_download_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_download_completed(const worker_backend_op_file_download_completed_params *p, const char **v)
@@ -1357,7 +1475,7 @@ bool worker_backend_op_file_download_completed(worker_backend_bus *b, const work
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_download_completed(params, v);
-    return bus_send(b, &op_file_download_completed, v, &msg_file_download_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_file_download_completed, v, &msg_file_download_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileDownloadRequest */
@@ -1371,7 +1489,7 @@ static const op_desc op_file_download_request = {
     msgs_file_download_request, (int)(sizeof msgs_file_download_request / sizeof *msgs_file_download_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_download_request(const worker_backend_op_file_download_request_params *p, const char **v)
@@ -1385,7 +1503,7 @@ bool worker_backend_op_file_download_request(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_download_request(params, v);
-    return bus_send(b, &op_file_download_request, v, &msg_file_download_request, payload, headers, NULL, err);
+    return bus_send(b, &op_file_download_request, v, &msg_file_download_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileVectorizeCompleted */
@@ -1399,7 +1517,7 @@ static const op_desc op_file_vectorize_completed = {
     msgs_file_vectorize_completed, (int)(sizeof msgs_file_vectorize_completed / sizeof *msgs_file_vectorize_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_vectorize_completed(const worker_backend_op_file_vectorize_completed_params *p, const char **v)
@@ -1413,7 +1531,7 @@ bool worker_backend_op_file_vectorize_completed(worker_backend_bus *b, const wor
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_vectorize_completed(params, v);
-    return bus_send(b, &op_file_vectorize_completed, v, &msg_file_vectorize_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_file_vectorize_completed, v, &msg_file_vectorize_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileVectorizeRequest */
@@ -1427,7 +1545,7 @@ static const op_desc op_file_vectorize_request = {
     msgs_file_vectorize_request, (int)(sizeof msgs_file_vectorize_request / sizeof *msgs_file_vectorize_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_vectorize_request(const worker_backend_op_file_vectorize_request_params *p, const char **v)
@@ -1441,7 +1559,7 @@ bool worker_backend_op_file_vectorize_request(worker_backend_bus *b, const worke
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_vectorize_request(params, v);
-    return bus_send(b, &op_file_vectorize_request, v, &msg_file_vectorize_request, payload, headers, NULL, err);
+    return bus_send(b, &op_file_vectorize_request, v, &msg_file_vectorize_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* ipCheckCompleted */
@@ -1455,7 +1573,7 @@ static const op_desc op_ip_check_completed = {
     msgs_ip_check_completed, (int)(sizeof msgs_ip_check_completed / sizeof *msgs_ip_check_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_ip_check_completed(const worker_backend_op_ip_check_completed_params *p, const char **v)
@@ -1469,7 +1587,7 @@ bool worker_backend_op_ip_check_completed(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_ip_check_completed(params, v);
-    return bus_send(b, &op_ip_check_completed, v, &msg_ip_check_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_ip_check_completed, v, &msg_ip_check_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* ipCheckRequest */
@@ -1483,7 +1601,7 @@ static const op_desc op_ip_check_request = {
     msgs_ip_check_request, (int)(sizeof msgs_ip_check_request / sizeof *msgs_ip_check_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_ip_check_request(const worker_backend_op_ip_check_request_params *p, const char **v)
@@ -1497,7 +1615,7 @@ bool worker_backend_op_ip_check_request(worker_backend_bus *b, const worker_back
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_ip_check_request(params, v);
-    return bus_send(b, &op_ip_check_request, v, &msg_ip_check_request, payload, headers, NULL, err);
+    return bus_send(b, &op_ip_check_request, v, &msg_ip_check_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceAnalyticsSyncCompleted */
@@ -1511,7 +1629,7 @@ static const op_desc op_marketplace_analytics_sync_completed = {
     msgs_marketplace_analytics_sync_completed, (int)(sizeof msgs_marketplace_analytics_sync_completed / sizeof *msgs_marketplace_analytics_sync_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_analytics_sync_completed(const worker_backend_op_marketplace_analytics_sync_completed_params *p, const char **v)
@@ -1525,7 +1643,7 @@ bool worker_backend_op_marketplace_analytics_sync_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_analytics_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_completed, v, &msg_marketplace_analytics_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_analytics_sync_completed, v, &msg_marketplace_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceAnalyticsSyncRequest */
@@ -1539,7 +1657,7 @@ static const op_desc op_marketplace_analytics_sync_request = {
     msgs_marketplace_analytics_sync_request, (int)(sizeof msgs_marketplace_analytics_sync_request / sizeof *msgs_marketplace_analytics_sync_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_analytics_sync_request(const worker_backend_op_marketplace_analytics_sync_request_params *p, const char **v)
@@ -1553,7 +1671,7 @@ bool worker_backend_op_marketplace_analytics_sync_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_analytics_sync_request(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_request, v, &msg_marketplace_analytics_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_analytics_sync_request, v, &msg_marketplace_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceConnectionSyncCompleted */
@@ -1567,7 +1685,7 @@ static const op_desc op_marketplace_connection_sync_completed = {
     msgs_marketplace_connection_sync_completed, (int)(sizeof msgs_marketplace_connection_sync_completed / sizeof *msgs_marketplace_connection_sync_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_connection_sync_completed(const worker_backend_op_marketplace_connection_sync_completed_params *p, const char **v)
@@ -1581,7 +1699,7 @@ bool worker_backend_op_marketplace_connection_sync_completed(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_connection_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_completed, v, &msg_marketplace_connection_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_connection_sync_completed, v, &msg_marketplace_connection_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceConnectionSyncRequest */
@@ -1595,7 +1713,7 @@ static const op_desc op_marketplace_connection_sync_request = {
     msgs_marketplace_connection_sync_request, (int)(sizeof msgs_marketplace_connection_sync_request / sizeof *msgs_marketplace_connection_sync_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_connection_sync_request(const worker_backend_op_marketplace_connection_sync_request_params *p, const char **v)
@@ -1609,7 +1727,7 @@ bool worker_backend_op_marketplace_connection_sync_request(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_connection_sync_request(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_request, v, &msg_marketplace_connection_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_connection_sync_request, v, &msg_marketplace_connection_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceCredentialRotationCompleted */
@@ -1623,7 +1741,7 @@ static const op_desc op_marketplace_credential_rotation_completed = {
     msgs_marketplace_credential_rotation_completed, (int)(sizeof msgs_marketplace_credential_rotation_completed / sizeof *msgs_marketplace_credential_rotation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_credential_rotation_completed(const worker_backend_op_marketplace_credential_rotation_completed_params *p, const char **v)
@@ -1637,7 +1755,7 @@ bool worker_backend_op_marketplace_credential_rotation_completed(worker_backend_
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_credential_rotation_completed(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_completed, v, &msg_marketplace_credential_rotation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_credential_rotation_completed, v, &msg_marketplace_credential_rotation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceCredentialRotationRequest */
@@ -1651,7 +1769,7 @@ static const op_desc op_marketplace_credential_rotation_request = {
     msgs_marketplace_credential_rotation_request, (int)(sizeof msgs_marketplace_credential_rotation_request / sizeof *msgs_marketplace_credential_rotation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_credential_rotation_request(const worker_backend_op_marketplace_credential_rotation_request_params *p, const char **v)
@@ -1665,7 +1783,7 @@ bool worker_backend_op_marketplace_credential_rotation_request(worker_backend_bu
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_credential_rotation_request(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_request, v, &msg_marketplace_credential_rotation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_credential_rotation_request, v, &msg_marketplace_credential_rotation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceCompleted */
@@ -1679,7 +1797,7 @@ static const op_desc op_marketplace_intelligence_completed = {
     msgs_marketplace_intelligence_completed, (int)(sizeof msgs_marketplace_intelligence_completed / sizeof *msgs_marketplace_intelligence_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_completed(const worker_backend_op_marketplace_intelligence_completed_params *p, const char **v)
@@ -1693,7 +1811,7 @@ bool worker_backend_op_marketplace_intelligence_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_completed(params, v);
-    return bus_send(b, &op_marketplace_intelligence_completed, v, &msg_marketplace_intelligence_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_completed, v, &msg_marketplace_intelligence_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceEvent */
@@ -1707,7 +1825,7 @@ static const op_desc op_marketplace_intelligence_event = {
     msgs_marketplace_intelligence_event, (int)(sizeof msgs_marketplace_intelligence_event / sizeof *msgs_marketplace_intelligence_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_event(const worker_backend_op_marketplace_intelligence_event_params *p, const char **v)
@@ -1721,7 +1839,7 @@ bool worker_backend_op_marketplace_intelligence_event(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_event(params, v);
-    return bus_send(b, &op_marketplace_intelligence_event, v, &msg_marketplace_intelligence_event, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_event, v, &msg_marketplace_intelligence_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceRequest */
@@ -1735,7 +1853,7 @@ static const op_desc op_marketplace_intelligence_request = {
     msgs_marketplace_intelligence_request, (int)(sizeof msgs_marketplace_intelligence_request / sizeof *msgs_marketplace_intelligence_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_request(const worker_backend_op_marketplace_intelligence_request_params *p, const char **v)
@@ -1749,7 +1867,7 @@ bool worker_backend_op_marketplace_intelligence_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_request(params, v);
-    return bus_send(b, &op_marketplace_intelligence_request, v, &msg_marketplace_intelligence_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_request, v, &msg_marketplace_intelligence_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingDescriptionGenerationCompleted */
@@ -1763,7 +1881,7 @@ static const op_desc op_marketplace_listing_description_generation_completed = {
     msgs_marketplace_listing_description_generation_completed, (int)(sizeof msgs_marketplace_listing_description_generation_completed / sizeof *msgs_marketplace_listing_description_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_description_generation_completed(const worker_backend_op_marketplace_listing_description_generation_completed_params *p, const char **v)
@@ -1777,7 +1895,7 @@ bool worker_backend_op_marketplace_listing_description_generation_completed(work
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_description_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_completed, v, &msg_marketplace_listing_description_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_description_generation_completed, v, &msg_marketplace_listing_description_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingDescriptionGenerationRequest */
@@ -1791,7 +1909,7 @@ static const op_desc op_marketplace_listing_description_generation_request = {
     msgs_marketplace_listing_description_generation_request, (int)(sizeof msgs_marketplace_listing_description_generation_request / sizeof *msgs_marketplace_listing_description_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_description_generation_request(const worker_backend_op_marketplace_listing_description_generation_request_params *p, const char **v)
@@ -1805,7 +1923,7 @@ bool worker_backend_op_marketplace_listing_description_generation_request(worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_description_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_request, v, &msg_marketplace_listing_description_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_description_generation_request, v, &msg_marketplace_listing_description_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingSyncCompleted */
@@ -1819,7 +1937,7 @@ static const op_desc op_marketplace_listing_sync_completed = {
     msgs_marketplace_listing_sync_completed, (int)(sizeof msgs_marketplace_listing_sync_completed / sizeof *msgs_marketplace_listing_sync_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_sync_completed(const worker_backend_op_marketplace_listing_sync_completed_params *p, const char **v)
@@ -1833,7 +1951,7 @@ bool worker_backend_op_marketplace_listing_sync_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_completed, v, &msg_marketplace_listing_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_sync_completed, v, &msg_marketplace_listing_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingSyncRequest */
@@ -1847,7 +1965,7 @@ static const op_desc op_marketplace_listing_sync_request = {
     msgs_marketplace_listing_sync_request, (int)(sizeof msgs_marketplace_listing_sync_request / sizeof *msgs_marketplace_listing_sync_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_sync_request(const worker_backend_op_marketplace_listing_sync_request_params *p, const char **v)
@@ -1861,7 +1979,7 @@ bool worker_backend_op_marketplace_listing_sync_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_sync_request(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_request, v, &msg_marketplace_listing_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_sync_request, v, &msg_marketplace_listing_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTagsGenerationCompleted */
@@ -1875,7 +1993,7 @@ static const op_desc op_marketplace_listing_tags_generation_completed = {
     msgs_marketplace_listing_tags_generation_completed, (int)(sizeof msgs_marketplace_listing_tags_generation_completed / sizeof *msgs_marketplace_listing_tags_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_tags_generation_completed(const worker_backend_op_marketplace_listing_tags_generation_completed_params *p, const char **v)
@@ -1889,7 +2007,7 @@ bool worker_backend_op_marketplace_listing_tags_generation_completed(worker_back
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_tags_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_completed, v, &msg_marketplace_listing_tags_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_tags_generation_completed, v, &msg_marketplace_listing_tags_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTagsGenerationRequest */
@@ -1903,7 +2021,7 @@ static const op_desc op_marketplace_listing_tags_generation_request = {
     msgs_marketplace_listing_tags_generation_request, (int)(sizeof msgs_marketplace_listing_tags_generation_request / sizeof *msgs_marketplace_listing_tags_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_tags_generation_request(const worker_backend_op_marketplace_listing_tags_generation_request_params *p, const char **v)
@@ -1917,7 +2035,7 @@ bool worker_backend_op_marketplace_listing_tags_generation_request(worker_backen
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_tags_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_request, v, &msg_marketplace_listing_tags_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_tags_generation_request, v, &msg_marketplace_listing_tags_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTitleGenerationCompleted */
@@ -1931,7 +2049,7 @@ static const op_desc op_marketplace_listing_title_generation_completed = {
     msgs_marketplace_listing_title_generation_completed, (int)(sizeof msgs_marketplace_listing_title_generation_completed / sizeof *msgs_marketplace_listing_title_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_title_generation_completed(const worker_backend_op_marketplace_listing_title_generation_completed_params *p, const char **v)
@@ -1945,7 +2063,7 @@ bool worker_backend_op_marketplace_listing_title_generation_completed(worker_bac
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_title_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_completed, v, &msg_marketplace_listing_title_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_title_generation_completed, v, &msg_marketplace_listing_title_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTitleGenerationRequest */
@@ -1959,7 +2077,7 @@ static const op_desc op_marketplace_listing_title_generation_request = {
     msgs_marketplace_listing_title_generation_request, (int)(sizeof msgs_marketplace_listing_title_generation_request / sizeof *msgs_marketplace_listing_title_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_title_generation_request(const worker_backend_op_marketplace_listing_title_generation_request_params *p, const char **v)
@@ -1973,7 +2091,7 @@ bool worker_backend_op_marketplace_listing_title_generation_request(worker_backe
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_title_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_request, v, &msg_marketplace_listing_title_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_title_generation_request, v, &msg_marketplace_listing_title_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingUpdateCompleted */
@@ -1987,7 +2105,7 @@ static const op_desc op_marketplace_listing_update_completed = {
     msgs_marketplace_listing_update_completed, (int)(sizeof msgs_marketplace_listing_update_completed / sizeof *msgs_marketplace_listing_update_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_update_completed(const worker_backend_op_marketplace_listing_update_completed_params *p, const char **v)
@@ -2001,7 +2119,7 @@ bool worker_backend_op_marketplace_listing_update_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_update_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_update_completed, v, &msg_marketplace_listing_update_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_update_completed, v, &msg_marketplace_listing_update_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingUpdateRequest */
@@ -2015,7 +2133,7 @@ static const op_desc op_marketplace_listing_update_request = {
     msgs_marketplace_listing_update_request, (int)(sizeof msgs_marketplace_listing_update_request / sizeof *msgs_marketplace_listing_update_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_update_request(const worker_backend_op_marketplace_listing_update_request_params *p, const char **v)
@@ -2029,7 +2147,7 @@ bool worker_backend_op_marketplace_listing_update_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_update_request(params, v);
-    return bus_send(b, &op_marketplace_listing_update_request, v, &msg_marketplace_listing_update_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_update_request, v, &msg_marketplace_listing_update_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplacePublishListingCompleted */
@@ -2043,7 +2161,7 @@ static const op_desc op_marketplace_publish_listing_completed = {
     msgs_marketplace_publish_listing_completed, (int)(sizeof msgs_marketplace_publish_listing_completed / sizeof *msgs_marketplace_publish_listing_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_publish_listing_completed(const worker_backend_op_marketplace_publish_listing_completed_params *p, const char **v)
@@ -2057,7 +2175,7 @@ bool worker_backend_op_marketplace_publish_listing_completed(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_publish_listing_completed(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_completed, v, &msg_marketplace_publish_listing_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_publish_listing_completed, v, &msg_marketplace_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplacePublishListingRequest */
@@ -2071,7 +2189,7 @@ static const op_desc op_marketplace_publish_listing_request = {
     msgs_marketplace_publish_listing_request, (int)(sizeof msgs_marketplace_publish_listing_request / sizeof *msgs_marketplace_publish_listing_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_publish_listing_request(const worker_backend_op_marketplace_publish_listing_request_params *p, const char **v)
@@ -2085,7 +2203,7 @@ bool worker_backend_op_marketplace_publish_listing_request(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_publish_listing_request(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_request, v, &msg_marketplace_publish_listing_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_publish_listing_request, v, &msg_marketplace_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* mediaBatchDownloadCompleted */
@@ -2099,7 +2217,7 @@ static const op_desc op_media_batch_download_completed = {
     msgs_media_batch_download_completed, (int)(sizeof msgs_media_batch_download_completed / sizeof *msgs_media_batch_download_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_media_batch_download_completed(const worker_backend_op_media_batch_download_completed_params *p, const char **v)
@@ -2113,7 +2231,7 @@ bool worker_backend_op_media_batch_download_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_media_batch_download_completed(params, v);
-    return bus_send(b, &op_media_batch_download_completed, v, &msg_media_batch_download_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_media_batch_download_completed, v, &msg_media_batch_download_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* mediaBatchDownloadRequest */
@@ -2127,7 +2245,7 @@ static const op_desc op_media_batch_download_request = {
     msgs_media_batch_download_request, (int)(sizeof msgs_media_batch_download_request / sizeof *msgs_media_batch_download_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_media_batch_download_request(const worker_backend_op_media_batch_download_request_params *p, const char **v)
@@ -2141,7 +2259,7 @@ bool worker_backend_op_media_batch_download_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_media_batch_download_request(params, v);
-    return bus_send(b, &op_media_batch_download_request, v, &msg_media_batch_download_request, payload, headers, NULL, err);
+    return bus_send(b, &op_media_batch_download_request, v, &msg_media_batch_download_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* metamodelMetadataGenerationCompleted */
@@ -2155,7 +2273,7 @@ static const op_desc op_metamodel_metadata_generation_completed = {
     msgs_metamodel_metadata_generation_completed, (int)(sizeof msgs_metamodel_metadata_generation_completed / sizeof *msgs_metamodel_metadata_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_metamodel_metadata_generation_completed(const worker_backend_op_metamodel_metadata_generation_completed_params *p, const char **v)
@@ -2169,7 +2287,7 @@ bool worker_backend_op_metamodel_metadata_generation_completed(worker_backend_bu
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_metamodel_metadata_generation_completed(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_completed, v, &msg_metamodel_metadata_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_metamodel_metadata_generation_completed, v, &msg_metamodel_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* metamodelMetadataGenerationRequest */
@@ -2183,7 +2301,7 @@ static const op_desc op_metamodel_metadata_generation_request = {
     msgs_metamodel_metadata_generation_request, (int)(sizeof msgs_metamodel_metadata_generation_request / sizeof *msgs_metamodel_metadata_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_metamodel_metadata_generation_request(const worker_backend_op_metamodel_metadata_generation_request_params *p, const char **v)
@@ -2197,7 +2315,7 @@ bool worker_backend_op_metamodel_metadata_generation_request(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_metamodel_metadata_generation_request(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_request, v, &msg_metamodel_metadata_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_metamodel_metadata_generation_request, v, &msg_metamodel_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelAnalyticsCollectionRequest */
@@ -2211,7 +2329,7 @@ static const op_desc op_model_analytics_collection_request = {
     msgs_model_analytics_collection_request, (int)(sizeof msgs_model_analytics_collection_request / sizeof *msgs_model_analytics_collection_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_analytics_collection_request(const worker_backend_op_model_analytics_collection_request_params *p, const char **v)
@@ -2225,7 +2343,7 @@ bool worker_backend_op_model_analytics_collection_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_analytics_collection_request(params, v);
-    return bus_send(b, &op_model_analytics_collection_request, v, &msg_model_analytics_collection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_analytics_collection_request, v, &msg_model_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryFolderProcessedEvent */
@@ -2239,7 +2357,7 @@ static const op_desc op_model_discovery_folder_processed_event = {
     msgs_model_discovery_folder_processed_event, (int)(sizeof msgs_model_discovery_folder_processed_event / sizeof *msgs_model_discovery_folder_processed_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_folder_processed_event(const worker_backend_op_model_discovery_folder_processed_event_params *p, const char **v)
@@ -2253,7 +2371,7 @@ bool worker_backend_op_model_discovery_folder_processed_event(worker_backend_bus
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_folder_processed_event(params, v);
-    return bus_send(b, &op_model_discovery_folder_processed_event, v, &msg_model_discovery_folder_processed_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_folder_processed_event, v, &msg_model_discovery_folder_processed_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanFoundEvent */
@@ -2267,7 +2385,7 @@ static const op_desc op_model_discovery_scan_found_event = {
     msgs_model_discovery_scan_found_event, (int)(sizeof msgs_model_discovery_scan_found_event / sizeof *msgs_model_discovery_scan_found_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_found_event(const worker_backend_op_model_discovery_scan_found_event_params *p, const char **v)
@@ -2281,7 +2399,7 @@ bool worker_backend_op_model_discovery_scan_found_event(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_found_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_found_event, v, &msg_model_discovery_scan_found_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_found_event, v, &msg_model_discovery_scan_found_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanProgressEvent */
@@ -2295,7 +2413,7 @@ static const op_desc op_model_discovery_scan_progress_event = {
     msgs_model_discovery_scan_progress_event, (int)(sizeof msgs_model_discovery_scan_progress_event / sizeof *msgs_model_discovery_scan_progress_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_progress_event(const worker_backend_op_model_discovery_scan_progress_event_params *p, const char **v)
@@ -2309,7 +2427,7 @@ bool worker_backend_op_model_discovery_scan_progress_event(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_progress_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_progress_event, v, &msg_model_discovery_scan_progress_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_progress_event, v, &msg_model_discovery_scan_progress_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanRequest */
@@ -2323,7 +2441,7 @@ static const op_desc op_model_discovery_scan_request = {
     msgs_model_discovery_scan_request, (int)(sizeof msgs_model_discovery_scan_request / sizeof *msgs_model_discovery_scan_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_request(const worker_backend_op_model_discovery_scan_request_params *p, const char **v)
@@ -2337,7 +2455,7 @@ bool worker_backend_op_model_discovery_scan_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_request(params, v);
-    return bus_send(b, &op_model_discovery_scan_request, v, &msg_model_discovery_scan_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_request, v, &msg_model_discovery_scan_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderIndexRequest */
@@ -2351,7 +2469,7 @@ static const op_desc op_model_finder_index_request = {
     msgs_model_finder_index_request, (int)(sizeof msgs_model_finder_index_request / sizeof *msgs_model_finder_index_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_index_request(const worker_backend_op_model_finder_index_request_params *p, const char **v)
@@ -2365,7 +2483,7 @@ bool worker_backend_op_model_finder_index_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_index_request(params, v);
-    return bus_send(b, &op_model_finder_index_request, v, &msg_model_finder_index_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_index_request, v, &msg_model_finder_index_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderResponse */
@@ -2379,7 +2497,7 @@ static const op_desc op_model_finder_response = {
     msgs_model_finder_response, (int)(sizeof msgs_model_finder_response / sizeof *msgs_model_finder_response) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_response(const worker_backend_op_model_finder_response_params *p, const char **v)
@@ -2393,7 +2511,7 @@ bool worker_backend_op_model_finder_response(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_response(params, v);
-    return bus_send(b, &op_model_finder_response, v, &msg_model_finder_response, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_response, v, &msg_model_finder_response, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderSearchRequest */
@@ -2407,7 +2525,7 @@ static const op_desc op_model_finder_search_request = {
     msgs_model_finder_search_request, (int)(sizeof msgs_model_finder_search_request / sizeof *msgs_model_finder_search_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_search_request(const worker_backend_op_model_finder_search_request_params *p, const char **v)
@@ -2421,7 +2539,7 @@ bool worker_backend_op_model_finder_search_request(worker_backend_bus *b, const 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_search_request(params, v);
-    return bus_send(b, &op_model_finder_search_request, v, &msg_model_finder_search_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_search_request, v, &msg_model_finder_search_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetadataGenerationCompleted */
@@ -2435,7 +2553,7 @@ static const op_desc op_model_metadata_generation_completed = {
     msgs_model_metadata_generation_completed, (int)(sizeof msgs_model_metadata_generation_completed / sizeof *msgs_model_metadata_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metadata_generation_completed(const worker_backend_op_model_metadata_generation_completed_params *p, const char **v)
@@ -2449,7 +2567,7 @@ bool worker_backend_op_model_metadata_generation_completed(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metadata_generation_completed(params, v);
-    return bus_send(b, &op_model_metadata_generation_completed, v, &msg_model_metadata_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metadata_generation_completed, v, &msg_model_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetadataGenerationRequest */
@@ -2463,7 +2581,7 @@ static const op_desc op_model_metadata_generation_request = {
     msgs_model_metadata_generation_request, (int)(sizeof msgs_model_metadata_generation_request / sizeof *msgs_model_metadata_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metadata_generation_request(const worker_backend_op_model_metadata_generation_request_params *p, const char **v)
@@ -2477,7 +2595,7 @@ bool worker_backend_op_model_metadata_generation_request(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metadata_generation_request(params, v);
-    return bus_send(b, &op_model_metadata_generation_request, v, &msg_model_metadata_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metadata_generation_request, v, &msg_model_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetamodelDetectionFound */
@@ -2491,7 +2609,7 @@ static const op_desc op_model_metamodel_detection_found = {
     msgs_model_metamodel_detection_found, (int)(sizeof msgs_model_metamodel_detection_found / sizeof *msgs_model_metamodel_detection_found) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metamodel_detection_found(const worker_backend_op_model_metamodel_detection_found_params *p, const char **v)
@@ -2505,7 +2623,7 @@ bool worker_backend_op_model_metamodel_detection_found(worker_backend_bus *b, co
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metamodel_detection_found(params, v);
-    return bus_send(b, &op_model_metamodel_detection_found, v, &msg_model_metamodel_detection_found, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metamodel_detection_found, v, &msg_model_metamodel_detection_found, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetamodelDetectionRequest */
@@ -2519,7 +2637,7 @@ static const op_desc op_model_metamodel_detection_request = {
     msgs_model_metamodel_detection_request, (int)(sizeof msgs_model_metamodel_detection_request / sizeof *msgs_model_metamodel_detection_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metamodel_detection_request(const worker_backend_op_model_metamodel_detection_request_params *p, const char **v)
@@ -2533,7 +2651,7 @@ bool worker_backend_op_model_metamodel_detection_request(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metamodel_detection_request(params, v);
-    return bus_send(b, &op_model_metamodel_detection_request, v, &msg_model_metamodel_detection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metamodel_detection_request, v, &msg_model_metamodel_detection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelPrintAnalysisCompleted */
@@ -2547,7 +2665,7 @@ static const op_desc op_model_print_analysis_completed = {
     msgs_model_print_analysis_completed, (int)(sizeof msgs_model_print_analysis_completed / sizeof *msgs_model_print_analysis_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_print_analysis_completed(const worker_backend_op_model_print_analysis_completed_params *p, const char **v)
@@ -2561,7 +2679,7 @@ bool worker_backend_op_model_print_analysis_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_print_analysis_completed(params, v);
-    return bus_send(b, &op_model_print_analysis_completed, v, &msg_model_print_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_print_analysis_completed, v, &msg_model_print_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelPrintAnalysisRequest */
@@ -2575,7 +2693,7 @@ static const op_desc op_model_print_analysis_request = {
     msgs_model_print_analysis_request, (int)(sizeof msgs_model_print_analysis_request / sizeof *msgs_model_print_analysis_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_print_analysis_request(const worker_backend_op_model_print_analysis_request_params *p, const char **v)
@@ -2589,7 +2707,7 @@ bool worker_backend_op_model_print_analysis_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_print_analysis_request(params, v);
-    return bus_send(b, &op_model_print_analysis_request, v, &msg_model_print_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_print_analysis_request, v, &msg_model_print_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSellabilityAnalysisCompleted */
@@ -2603,7 +2721,7 @@ static const op_desc op_model_sellability_analysis_completed = {
     msgs_model_sellability_analysis_completed, (int)(sizeof msgs_model_sellability_analysis_completed / sizeof *msgs_model_sellability_analysis_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_sellability_analysis_completed(const worker_backend_op_model_sellability_analysis_completed_params *p, const char **v)
@@ -2617,7 +2735,7 @@ bool worker_backend_op_model_sellability_analysis_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_sellability_analysis_completed(params, v);
-    return bus_send(b, &op_model_sellability_analysis_completed, v, &msg_model_sellability_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_sellability_analysis_completed, v, &msg_model_sellability_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSellabilityAnalysisRequest */
@@ -2631,7 +2749,7 @@ static const op_desc op_model_sellability_analysis_request = {
     msgs_model_sellability_analysis_request, (int)(sizeof msgs_model_sellability_analysis_request / sizeof *msgs_model_sellability_analysis_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_sellability_analysis_request(const worker_backend_op_model_sellability_analysis_request_params *p, const char **v)
@@ -2645,7 +2763,7 @@ bool worker_backend_op_model_sellability_analysis_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_sellability_analysis_request(params, v);
-    return bus_send(b, &op_model_sellability_analysis_request, v, &msg_model_sellability_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_sellability_analysis_request, v, &msg_model_sellability_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSemanticAnalysisCompleted */
@@ -2659,7 +2777,7 @@ static const op_desc op_model_semantic_analysis_completed = {
     msgs_model_semantic_analysis_completed, (int)(sizeof msgs_model_semantic_analysis_completed / sizeof *msgs_model_semantic_analysis_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_semantic_analysis_completed(const worker_backend_op_model_semantic_analysis_completed_params *p, const char **v)
@@ -2673,7 +2791,7 @@ bool worker_backend_op_model_semantic_analysis_completed(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_semantic_analysis_completed(params, v);
-    return bus_send(b, &op_model_semantic_analysis_completed, v, &msg_model_semantic_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_semantic_analysis_completed, v, &msg_model_semantic_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSemanticAnalysisRequest */
@@ -2687,7 +2805,7 @@ static const op_desc op_model_semantic_analysis_request = {
     msgs_model_semantic_analysis_request, (int)(sizeof msgs_model_semantic_analysis_request / sizeof *msgs_model_semantic_analysis_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_semantic_analysis_request(const worker_backend_op_model_semantic_analysis_request_params *p, const char **v)
@@ -2701,7 +2819,7 @@ bool worker_backend_op_model_semantic_analysis_request(worker_backend_bus *b, co
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_semantic_analysis_request(params, v);
-    return bus_send(b, &op_model_semantic_analysis_request, v, &msg_model_semantic_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_semantic_analysis_request, v, &msg_model_semantic_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelTechnicalMetadataCompleted */
@@ -2715,7 +2833,7 @@ static const op_desc op_model_technical_metadata_completed = {
     msgs_model_technical_metadata_completed, (int)(sizeof msgs_model_technical_metadata_completed / sizeof *msgs_model_technical_metadata_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_technical_metadata_completed(const worker_backend_op_model_technical_metadata_completed_params *p, const char **v)
@@ -2729,7 +2847,7 @@ bool worker_backend_op_model_technical_metadata_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_technical_metadata_completed(params, v);
-    return bus_send(b, &op_model_technical_metadata_completed, v, &msg_model_technical_metadata_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_technical_metadata_completed, v, &msg_model_technical_metadata_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelTechnicalMetadataRequest */
@@ -2743,7 +2861,7 @@ static const op_desc op_model_technical_metadata_request = {
     msgs_model_technical_metadata_request, (int)(sizeof msgs_model_technical_metadata_request / sizeof *msgs_model_technical_metadata_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_technical_metadata_request(const worker_backend_op_model_technical_metadata_request_params *p, const char **v)
@@ -2757,7 +2875,7 @@ bool worker_backend_op_model_technical_metadata_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_technical_metadata_request(params, v);
-    return bus_send(b, &op_model_technical_metadata_request, v, &msg_model_technical_metadata_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_technical_metadata_request, v, &msg_model_technical_metadata_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingFdmRequest */
@@ -2771,7 +2889,7 @@ static const op_desc op_slicing_fdm_request = {
     msgs_slicing_fdm_request, (int)(sizeof msgs_slicing_fdm_request / sizeof *msgs_slicing_fdm_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_fdm_request(const worker_backend_op_slicing_fdm_request_params *p, const char **v)
@@ -2785,7 +2903,7 @@ bool worker_backend_op_slicing_fdm_request(worker_backend_bus *b, const worker_b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_fdm_request(params, v);
-    return bus_send(b, &op_slicing_fdm_request, v, &msg_slicing_fdm_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_fdm_request, v, &msg_slicing_fdm_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingFdmResult */
@@ -2799,7 +2917,7 @@ static const op_desc op_slicing_fdm_result = {
     msgs_slicing_fdm_result, (int)(sizeof msgs_slicing_fdm_result / sizeof *msgs_slicing_fdm_result) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_fdm_result(const worker_backend_op_slicing_fdm_result_params *p, const char **v)
@@ -2813,7 +2931,7 @@ bool worker_backend_op_slicing_fdm_result(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_fdm_result(params, v);
-    return bus_send(b, &op_slicing_fdm_result, v, &msg_slicing_fdm_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_fdm_result, v, &msg_slicing_fdm_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSimulationRequest */
@@ -2827,7 +2945,7 @@ static const op_desc op_slicing_simulation_request = {
     msgs_slicing_simulation_request, (int)(sizeof msgs_slicing_simulation_request / sizeof *msgs_slicing_simulation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_simulation_request(const worker_backend_op_slicing_simulation_request_params *p, const char **v)
@@ -2841,7 +2959,7 @@ bool worker_backend_op_slicing_simulation_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_simulation_request(params, v);
-    return bus_send(b, &op_slicing_simulation_request, v, &msg_slicing_simulation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_simulation_request, v, &msg_slicing_simulation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSimulationResult */
@@ -2855,7 +2973,7 @@ static const op_desc op_slicing_simulation_result = {
     msgs_slicing_simulation_result, (int)(sizeof msgs_slicing_simulation_result / sizeof *msgs_slicing_simulation_result) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_simulation_result(const worker_backend_op_slicing_simulation_result_params *p, const char **v)
@@ -2869,7 +2987,7 @@ bool worker_backend_op_slicing_simulation_result(worker_backend_bus *b, const wo
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_simulation_result(params, v);
-    return bus_send(b, &op_slicing_simulation_result, v, &msg_slicing_simulation_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_simulation_result, v, &msg_slicing_simulation_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSlaRequest */
@@ -2883,7 +3001,7 @@ static const op_desc op_slicing_sla_request = {
     msgs_slicing_sla_request, (int)(sizeof msgs_slicing_sla_request / sizeof *msgs_slicing_sla_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_sla_request(const worker_backend_op_slicing_sla_request_params *p, const char **v)
@@ -2897,7 +3015,7 @@ bool worker_backend_op_slicing_sla_request(worker_backend_bus *b, const worker_b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_sla_request(params, v);
-    return bus_send(b, &op_slicing_sla_request, v, &msg_slicing_sla_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_sla_request, v, &msg_slicing_sla_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSlaResult */
@@ -2911,7 +3029,7 @@ static const op_desc op_slicing_sla_result = {
     msgs_slicing_sla_result, (int)(sizeof msgs_slicing_sla_result / sizeof *msgs_slicing_sla_result) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_sla_result(const worker_backend_op_slicing_sla_result_params *p, const char **v)
@@ -2925,7 +3043,7 @@ bool worker_backend_op_slicing_sla_result(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_sla_result(params, v);
-    return bus_send(b, &op_slicing_sla_result, v, &msg_slicing_sla_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_sla_result, v, &msg_slicing_sla_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* textureGenerationCompleted */
@@ -2939,7 +3057,7 @@ static const op_desc op_texture_generation_completed = {
     msgs_texture_generation_completed, (int)(sizeof msgs_texture_generation_completed / sizeof *msgs_texture_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_texture_generation_completed(const worker_backend_op_texture_generation_completed_params *p, const char **v)
@@ -2953,7 +3071,7 @@ bool worker_backend_op_texture_generation_completed(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_texture_generation_completed(params, v);
-    return bus_send(b, &op_texture_generation_completed, v, &msg_texture_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_texture_generation_completed, v, &msg_texture_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* textureGenerationRequest */
@@ -2967,7 +3085,7 @@ static const op_desc op_texture_generation_request = {
     msgs_texture_generation_request, (int)(sizeof msgs_texture_generation_request / sizeof *msgs_texture_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_texture_generation_request(const worker_backend_op_texture_generation_request_params *p, const char **v)
@@ -2981,7 +3099,7 @@ bool worker_backend_op_texture_generation_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_texture_generation_request(params, v);
-    return bus_send(b, &op_texture_generation_request, v, &msg_texture_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_texture_generation_request, v, &msg_texture_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* thumbnailGenerationCompleted */
@@ -2995,7 +3113,7 @@ static const op_desc op_thumbnail_generation_completed = {
     msgs_thumbnail_generation_completed, (int)(sizeof msgs_thumbnail_generation_completed / sizeof *msgs_thumbnail_generation_completed) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_thumbnail_generation_completed(const worker_backend_op_thumbnail_generation_completed_params *p, const char **v)
@@ -3009,7 +3127,7 @@ bool worker_backend_op_thumbnail_generation_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_thumbnail_generation_completed(params, v);
-    return bus_send(b, &op_thumbnail_generation_completed, v, &msg_thumbnail_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_thumbnail_generation_completed, v, &msg_thumbnail_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* thumbnailGenerationRequest */
@@ -3023,7 +3141,7 @@ static const op_desc op_thumbnail_generation_request = {
     msgs_thumbnail_generation_request, (int)(sizeof msgs_thumbnail_generation_request / sizeof *msgs_thumbnail_generation_request) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_thumbnail_generation_request(const worker_backend_op_thumbnail_generation_request_params *p, const char **v)
@@ -3037,7 +3155,7 @@ bool worker_backend_op_thumbnail_generation_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_thumbnail_generation_request(params, v);
-    return bus_send(b, &op_thumbnail_generation_request, v, &msg_thumbnail_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_thumbnail_generation_request, v, &msg_thumbnail_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* userEngagementEvent */
@@ -3051,7 +3169,7 @@ static const op_desc op_user_engagement_event = {
     msgs_user_engagement_event, (int)(sizeof msgs_user_engagement_event / sizeof *msgs_user_engagement_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_user_engagement_event(const worker_backend_op_user_engagement_event_params *p, const char **v)
@@ -3065,7 +3183,7 @@ bool worker_backend_op_user_engagement_event(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_user_engagement_event(params, v);
-    return bus_send(b, &op_user_engagement_event, v, &msg_user_engagement_event, payload, headers, NULL, err);
+    return bus_send(b, &op_user_engagement_event, v, &msg_user_engagement_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* workerAnalyticsEvent */
@@ -3079,7 +3197,7 @@ static const op_desc op_worker_analytics_event = {
     msgs_worker_analytics_event, (int)(sizeof msgs_worker_analytics_event / sizeof *msgs_worker_analytics_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_worker_analytics_event(const worker_backend_op_worker_analytics_event_params *p, const char **v)
@@ -3093,7 +3211,7 @@ bool worker_backend_op_worker_analytics_event(worker_backend_bus *b, const worke
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_worker_analytics_event(params, v);
-    return bus_send(b, &op_worker_analytics_event, v, &msg_worker_analytics_event, payload, headers, NULL, err);
+    return bus_send(b, &op_worker_analytics_event, v, &msg_worker_analytics_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* workerMetricsEnrichedEvent */
@@ -3107,7 +3225,7 @@ static const op_desc op_worker_metrics_enriched_event = {
     msgs_worker_metrics_enriched_event, (int)(sizeof msgs_worker_metrics_enriched_event / sizeof *msgs_worker_metrics_enriched_event) - 1,
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_worker_metrics_enriched_event(const worker_backend_op_worker_metrics_enriched_event_params *p, const char **v)
@@ -3121,5 +3239,5 @@ bool worker_backend_op_worker_metrics_enriched_event(worker_backend_bus *b, cons
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_worker_metrics_enriched_event(params, v);
-    return bus_send(b, &op_worker_metrics_enriched_event, v, &msg_worker_metrics_enriched_event, payload, headers, NULL, err);
+    return bus_send(b, &op_worker_metrics_enriched_event, v, &msg_worker_metrics_enriched_event, payload, headers, NULL, NULL, NULL, err);
 }

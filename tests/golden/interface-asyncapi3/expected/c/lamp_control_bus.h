@@ -227,8 +227,9 @@ bool lamp_control_op_ask_status(lamp_control_bus *b, const lamp_control_op_ask_s
 /** Request/reply: publishes like lamp_control_op_ask_status with a correlation
  * id at the message's correlationId location (the caller's, or a fresh
  * unique one), then polls the bus until the first reply on
- * "statusReplies" carrying the same id, for at most timeout_ms
- * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone. */
+ * "the address at $message.header#/replyTo (the caller's, else the bus's own)" carrying the same id, for at most timeout_ms
+ * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone; an invalid
+ * reply with this id ends the call with its error. */
 bool lamp_control_op_ask_status_request(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
         const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, int timeout_ms,
         lamp_control_reply *reply, lamp_control_error *err);
