@@ -33,6 +33,8 @@ typedef struct actx {
     int nchan;
     const cJSON **server_nodes; /* by server position */
     int nserver;
+    mg_mark *op_marks;          /* by operation position: where each was defined */
+    int nop_marks;
 } actx;
 
 static const cJSON *get(const cJSON *node, const char *key)
@@ -572,10 +574,93 @@ static cJSON *value_string(const cJSON *v)
 
 /* Channel parameters and server variables: a map of name -> object. 2.x
  * parameters keep enum/default/examples in a `schema`. */
-static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
+/* ---- identifiers of operations and parameters ------------------------------ */
+
+/* Words a client template cannot use as an identifier: the keywords of C11
+ * (and the names <stdbool.h>, <stddef.h>, <errno.h>, <assert.h> define),
+ * Python and TypeScript/JavaScript, in lower case (a `snake` is lower case).
+ * A parameter whose identifier is one of them gets '_' appended, in every
+ * target alike (docs/templates.md, `parameters`). */
+static const char *const keywords[] = {
+    "and", "as", "assert", "async", "auto", "await", "bool", "break", "case", "catch", "char", "class", "const",
+    "continue", "debugger", "def", "default", "del", "delete", "do", "double", "elif", "else", "enum", "errno",
+    "except", "export", "extends", "extern", "false", "finally", "float", "for", "from", "function", "global",
+    "goto", "if", "implements", "import", "in", "inline", "instanceof", "int", "interface", "is", "lambda", "let",
+    "long", "new", "none", "nonlocal", "not", "null", "or", "package", "pass", "private", "protected", "public",
+    "raise", "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct", "super", "switch",
+    "this", "throw", "true", "try", "typedef", "typeof", "union", "unsigned", "var", "void", "volatile", "while",
+    "with", "yield", NULL};
+
+static int is_keyword(const char *id)
+{
+    for (int i = 0; keywords[i]; i++)
+        if (strcmp(keywords[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static char *mark_str(mg_mark at)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_appendf(&b, "%s:%d:%d", at.file ? at.file : "?", at.line, at.col);
+    return mg_buf_steal(&b, NULL);
+}
+
+/* A name's identifier (`snake`) for templates: the name in snake case, with
+ * '_' appended to a keyword. NULL (reported at `key`) when the name has no
+ * letter or digit to build one from. */
+static char *ident_of(actx *c, const mg_doc *doc, const cJSON *key, const char *what, const char *name)
+{
+    char *snake = mg_name_case_new(name, MG_CASE_SNAKE);
+    if (!snake || !*snake) {
+        mg_diag_error(c->d, mg_doc_key_mark(doc, key), "%s '%s' has no letter or digit to build an identifier from",
+                      what, name);
+        c->failed = 1;
+        free(snake);
+        return NULL;
+    }
+    if (is_keyword(snake)) {
+        char *r = mg_xmalloc(strlen(snake) + 2);
+        memcpy(r, snake, strlen(snake));
+        memcpy(r + strlen(snake), "_", 2);
+        free(snake);
+        snake = r;
+    }
+    return snake;
+}
+
+/* Reports `snake` when `list` (objects with `snake_key` and `name_key`)
+ * already holds it: two names that differ but give one identifier
+ * ("lightId", "light_id") would declare it twice in generated code. The
+ * earlier one's place comes from `marks` (parallel to `list`). */
+static int clashes(actx *c, const cJSON *list, const char *snake_key, const char *name_key, const mg_mark *marks,
+                   mg_mark at, const char *what, const char *name, const char *snake)
+{
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) {
+        const char *other = get_str(e, snake_key);
+        if (other && strcmp(other, snake) == 0) {
+            char *w = mark_str(marks[i]);
+            mg_diag_error(c->d, at, "%s '%s' collides with %s '%s' defined at %s (both become '%s')",
+                          what, name, what, get_str(e, name_key), w, snake);
+            free(w);
+            c->failed = 1;
+            return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* Channel parameters and server variables (`what` names them in diagnostics). */
+static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map, const char *what)
 {
     cJSON *out = cJSON_CreateArray();
     const cJSON *p;
+    int n = cJSON_GetArraySize(as_obj(map)), k = 0;
+    mg_mark *marks = mg_xmalloc(sizeof *marks * (size_t)(n + 1));
     cJSON_ArrayForEach(p, as_obj(map)) {
         const mg_doc *pd = doc;
         const cJSON *pn = follow(c->set, doc, p, &pd);
@@ -586,10 +671,16 @@ static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
         const cJSON *schema = get(pn, "schema") ? follow(c->set, pd, get(pn, "schema"), &sd) : NULL;
         if (cJSON_IsObject(schema))
             src = schema;
+        /* The name as an identifier (client targets name typed arguments after it). */
+        char *snake = ident_of(c, doc, p, what, p->string);
+        mg_mark at = mg_doc_key_mark(doc, p);
+        if (!snake || clashes(c, out, "snake", "name", marks, at, what, p->string, snake)) {
+            free(snake);
+            continue;
+        }
+        marks[k++] = at;
         cJSON *o = cJSON_CreateObject();
         add_s(o, "name", p->string);
-        /* The name as an identifier (client targets name typed arguments after it). */
-        char *snake = mg_name_case_new(p->string, MG_CASE_SNAKE);
         add_s(o, "snake", snake);
         free(snake);
         add_s(o, "description", get_str(pn, "description") ? get_str(pn, "description") : get_str(src, "description"));
@@ -599,6 +690,7 @@ static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
         add_s(o, "location", get_str(pn, "location"));
         cJSON_AddItemToArray(out, o);
     }
+    free(marks);
     return out;
 }
 
@@ -703,11 +795,12 @@ static void servers(actx *c)
                                                   strcmp(proto, "secure-mqtt") == 0));
         /* Plain HTTP bindings (issue 16): the clients' HttpTransport serves it. */
         cJSON_AddBoolToObject(o, "is_http", proto && (strcmp(proto, "http") == 0 || strcmp(proto, "https") == 0));
+        cJSON_AddBoolToObject(o, "is_ws", proto && (strcmp(proto, "ws") == 0 || strcmp(proto, "wss") == 0));
         add_s(o, "protocol_version", get_str(sn, "protocolVersion"));
         add_s(o, "url", url);
         mg_buf_fini(&b);
         mg_buf_fini(&h);
-        cJSON_AddItemToObject(o, "variables", params(c, sd, get(sn, "variables")));
+        cJSON_AddItemToObject(o, "variables", params(c, sd, get(sn, "variables"), "server variable"));
         cJSON_AddItemToObject(o, "security", security(c, sd, get(sn, "security")));
         cJSON *tags = cJSON_CreateArray();
         add_tags(c, tags, sd, get(sn, "tags"));
@@ -822,7 +915,7 @@ static cJSON *new_channel(actx *c, const char *key, const char *address, const m
     add_s(o, "title", get_str(cn, "title"));
     add_s(o, "summary", get_str(cn, "summary"));
     add_s(o, "description", get_str(cn, "description"));
-    cJSON_AddItemToObject(o, "parameters", params(c, doc, get(cn, "parameters")));
+    cJSON_AddItemToObject(o, "parameters", params(c, doc, get(cn, "parameters"), "channel parameter"));
     cJSON *srv = cJSON_CreateArray();
     const cJSON *s;
     cJSON_ArrayForEach(s, as_arr(get(cn, "servers"))) {
@@ -900,6 +993,18 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, on));
     cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
     cJSON_AddNullToObject(o, "reply");
+    /* Keys that differ but give one identifier ("turnOn", "turn_on") would
+     * declare one generated function twice: reported, as for type names. */
+    mg_mark at = mg_doc_key_mark(doc, on);
+    const char *op_snake = get_str(o, "op_snake");
+    if (!op_snake || !*op_snake) {
+        mg_diag_error(c->d, at, "operation '%s' has no letter or digit to build an identifier from", key);
+        c->failed = 1;
+    } else {
+        clashes(c, c->a->operations, "op_snake", "key", c->op_marks, at, "operation", key, op_snake);
+    }
+    c->op_marks = mg_xrealloc(c->op_marks, sizeof *c->op_marks * (size_t)(c->nop_marks + 1));
+    c->op_marks[c->nop_marks++] = at;
     cJSON_AddItemToArray(c->a->operations, o);
     return o;
 }
@@ -1182,6 +1287,7 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
     }
     free(c.chan_nodes);
     free(c.server_nodes);
+    free(c.op_marks);
     if (c.failed) {
         mg_api_free(a);
         return NULL;

@@ -17,8 +17,9 @@
 #   nodejs npm             typescript target (tsclient); TypeScript itself comes
 #                          from the npm registry (tests/tsclient/package-lock.json)
 #   json-schema-test-suite conformance data for json-schema-suite and c-suite
-#   mosquitto libmosquitto-dev librdkafka-dev   broker transports (MQTT, Kafka):
-#                          the broker and the mock cluster of tests/server, the C adapters
+#   mosquitto libmosquitto-dev librdkafka-dev libwebsockets-dev   broker transports
+#                          (MQTT, Kafka, WebSocket): the broker and the mock cluster
+#                          of tests/server, the C adapters
 #   python3-paho-mqtt python3-confluent-kafka python3-websockets   the Python
 #                          adapters (MQTT, Kafka, WebSocket) and the WebSocket relay
 #   pre-commit git         the pre-commit hooks' test (a scratch repository)
@@ -28,7 +29,7 @@
 set -u
 PKGS="build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev
 clang libclang-rt-dev valgrind cppcheck python3 python3-mypy json-schema-test-suite
-mosquitto libmosquitto-dev librdkafka-dev python3-paho-mqtt python3-confluent-kafka
+mosquitto libmosquitto-dev librdkafka-dev libwebsockets-dev python3-paho-mqtt python3-confluent-kafka
 python3-websockets pre-commit git inotify-tools cmake binutils python3-pip"
 
 missing() {

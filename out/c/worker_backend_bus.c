@@ -83,6 +83,7 @@ typedef struct op_desc {
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
+    const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
 } op_desc;
 
 typedef struct sub sub;
@@ -104,8 +105,18 @@ typedef struct awaiting {
     const char *corr;         /* the correlation id sent */
     const char *location;     /* the request's correlationId location */
     bool done;
+    bool failed;              /* an invalid reply to it came: `bad` says why */
+    worker_backend_error bad;
     worker_backend_reply *out;
 } awaiting;
+
+/* A reply subscription on an address known at run time (reply.address). */
+typedef struct dyn_reply {
+    struct dyn_reply *next;
+    const op_desc *origin; /* the reply's op_desc */
+    op_desc d;             /* a copy with the concrete address */
+    char *address;
+} dyn_reply;
 
 struct worker_backend_bus {
     worker_backend_transport t;
@@ -114,6 +125,10 @@ struct worker_backend_bus {
     bool capture;       /* bus_send uses t.request and keeps the answer (HTTP request/reply) */
     char *answer;
     size_t answer_len;
+    char *reply_to;   /* this bus's own reply address (made at the first request that needs one) */
+    dyn_reply *dyn;
+    worker_backend_error_handler on_error; /* invalid replies no waiting request takes */
+    void *on_error_user;
 };
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -418,7 +433,8 @@ static void fresh_id(char *buf, size_t size)
  * the message's correlationId location is the caller's, or a fresh one set
  * there; it is copied into corr (64 bytes). */
 MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
-                     const void *payload, const void *headers, char *corr, worker_backend_error *err)
+                     const void *payload, const void *headers, char *corr, const char *reply_loc,
+                     const char *reply_to, worker_backend_error *err)
 {
     bool templated, ok = false;
     if (!b || !payload)
@@ -437,7 +453,7 @@ MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, cons
         fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
         goto done;
     }
-    if (headers || corr) {
+    if (headers || corr || reply_to) {
         hj = !headers ? cJSON_CreateObject()
              : m->headers_to_json ? m->headers_to_json(headers) : cJSON_Duplicate(headers, 1);
         if (!hj || !cJSON_IsObject(hj)) {
@@ -480,6 +496,20 @@ MAYBE_UNUSED static bool bus_send(worker_backend_bus *b, const op_desc *op, cons
             char *t = cJSON_PrintUnformatted(v);
             snprintf(corr, 64, "%s", t ? t : "");
             cJSON_free(t);
+        }
+    }
+    if (reply_to) {
+        /* reply.address: where the answer goes, unless the caller said. */
+        bool in_header;
+        const char *ptr = corr_pointer(reply_loc, &in_header);
+        cJSON *v = ptr ? at_pointer(in_header ? hj : json, ptr, true) : NULL;
+        if (!v) {
+            fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: no usable reply address location ('%s')", op->id, reply_loc);
+            goto done;
+        }
+        if (cJSON_IsString(v) && !*v->valuestring && !cJSON_SetValuestring(v, reply_to)) {
+            fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            goto done;
         }
     }
     if (!worker_backend_message_validate(m->type, json, err))
@@ -535,9 +565,19 @@ done:
 
 /* ---- receiving ---------------------------------------------------------------- */
 
-MAYBE_UNUSED static void report(const sub *s, const char *address, worker_backend_error *e)
+static void deliver_reply(const sub *s, worker_backend_message_type type, const char *address,
+                          const char *const *values, const void *payload, const void *headers);
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const worker_backend_header *headers, size_t nheaders, worker_backend_error *e);
+
+/* A received message that cannot be delivered: to the subscription's error
+ * handler; on a reply subscription, to the request waiting for it. */
+MAYBE_UNUSED static void report(const sub *s, const char *address, const void *data, size_t len,
+                                const worker_backend_header *headers, size_t nheaders, worker_backend_error *e)
 {
-    if (s->on_error)
+    if (s->deliver == deliver_reply)
+        reply_rejected(s, address, data, len, headers, nheaders, e);
+    else if (s->on_error)
         s->on_error(s->user, address, e);
     worker_backend_error_clear(e);
 }
@@ -554,19 +594,19 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     const msg_desc *m = NULL;
     if (op->nmsgs == 0) {
         fail(&e, WORKER_BACKEND_ERR_INVALID, "%s: the operation names no message", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (!match_address(s->bus, op, address, values)) {
         fail(&e, WORKER_BACKEND_ERR_INVALID, "%s: address '%s' does not fit the channel address '%s'", op->id, address,
              op->address);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     json = cJSON_ParseWithLength(data, len);
     if (!json) {
         fail(&e, WORKER_BACKEND_ERR_JSON, "%s: the message is not JSON", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     /* The first message (declaration order) whose schema accepts it. */
@@ -577,29 +617,29 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
         /* Not valid for any: the violations against the first message. */
         if (worker_backend_message_validate(op->msgs[0]->type, json, &e))
             fail(&e, WORKER_BACKEND_ERR_INVALID, "%s: the message fits none of the operation's messages", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (nheaders) {
         hj = headers_json(m, headers, nheaders);
         if (!hj) {
             fail(&e, WORKER_BACKEND_ERR_MEMORY, "out of memory");
-            report(s, address, &e);
+            report(s, address, data, len, headers, nheaders, &e);
             goto done;
         }
         if (m->headers_validate) {
             if (!m->headers_validate(hj, &e)) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
             if (!(hrec = m->headers_from_json(hj, &e))) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
         }
     } else if (m->headers_validate && !m->headers_validate(hj = cJSON_CreateObject(), &e)) {
         /* Headers the schema requires and the message lacks. */
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     } else {
         cJSON_Delete(hj);
@@ -607,7 +647,7 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     }
     payload = worker_backend_message_from_json(m->type, json, &e);
     if (!payload) {
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     s->deliver(s, m->type, address, (const char *const *)values, payload, hrec ? hrec : (void *)hj);
@@ -621,9 +661,6 @@ done:
     for (int i = 0; i < MAX_PARAMS; i++)
         free(values[i]);
 }
-
-static void deliver_reply(const sub *s, worker_backend_message_type type, const char *address,
-                          const char *const *values, const void *payload, const void *headers);
 
 MAYBE_UNUSED static bool bus_subscribe(worker_backend_bus *b, const op_desc *op, const char *const *values, deliver_fn deliver,
                           void (*handler)(void), worker_backend_error_handler on_error, void *user, worker_backend_error *err)
@@ -687,6 +724,37 @@ MAYBE_UNUSED static void deliver_reply(const sub *s, worker_backend_message_type
     cJSON_Delete(pj);
 }
 
+/* A reply that failed decoding or validation: when a request waits and it
+ * carries that request's correlation id, the request ends with its errors;
+ * else (another request's id, none that can be read, a Kafka reply topic's
+ * older records, no request waiting) it goes to the bus's error handler. */
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const worker_backend_header *headers, size_t nheaders, worker_backend_error *e)
+{
+    awaiting *aw = s->bus->aw;
+    if (!aw || aw->done) {
+        if (s->bus->on_error)
+            s->bus->on_error(s->bus->on_error_user, address, e);
+        return;
+    }
+    const msg_desc *md = s->op->nmsgs ? s->op->msgs[0] : NULL;
+    bool in_header = false;
+    const char *ptr = corr_pointer(md && *md->corr_location ? md->corr_location : aw->location, &in_header);
+    cJSON *j = !ptr ? NULL : in_header ? (md ? headers_json(md, headers, nheaders) : NULL) : cJSON_ParseWithLength(data, len);
+    cJSON *v = ptr ? at_pointer(j, ptr, false) : NULL;
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    if (got && strcmp(got, aw->corr) == 0) {
+        aw->bad = *e;
+        memset(e, 0, sizeof *e);
+        aw->failed = aw->done = true;
+    } else if (s->bus->on_error) {
+        s->bus->on_error(s->bus->on_error_user, address, e);
+    }
+    cJSON_free(text);
+    cJSON_Delete(j);
+}
+
 static void ignore_reply(void) {}
 
 static long now_ms(void)
@@ -706,7 +774,7 @@ MAYBE_UNUSED static bool bus_request_direct(worker_backend_bus *b, const op_desc
                                             const op_desc *rop, worker_backend_reply *out, worker_backend_error *err)
 {
     b->capture = true;
-    bool ok = bus_send(b, op, values, m, payload, headers, NULL, err);
+    bool ok = bus_send(b, op, values, m, payload, headers, NULL, NULL, NULL, err);
     b->capture = false;
     char *body = b->answer;
     size_t len = b->answer_len;
@@ -745,6 +813,53 @@ MAYBE_UNUSED static bool bus_request_direct(worker_backend_bus *b, const op_desc
     return ok;
 }
 
+/* The value at `loc` in a message (its records), as text, into out (size
+ * bytes): 1 when found, 0 when absent or empty, -1 when longer than size - 1. */
+static int read_at(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *out, size_t size)
+{
+    bool in_header;
+    const char *ptr = corr_pointer(loc, &in_header);
+    if (!ptr || !md)
+        return 0;
+    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
+                         : worker_backend_message_to_json(md->type, payload);
+    cJSON *v = at_pointer(j, ptr, false);
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    int found = !got || !*got ? 0 : strlen(got) >= size ? -1 : 1;
+    if (found > 0)
+        memcpy(out, got, strlen(got) + 1);
+    cJSON_free(text);
+    cJSON_Delete(j);
+    return found;
+}
+
+/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
+static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
+{
+    return read_at(md, loc, payload, headers, corr, 64) > 0;
+}
+
+/* Whether a reply address read at run time can be used as one whole address
+ * of this transport (it is not a template: no '{'). */
+static bool runtime_address_ok(const worker_backend_bus *b, const char *a)
+{
+    if (!*a || strpbrk(a, "{}"))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        if (b->t.addressing == WORKER_BACKEND_ADDR_TOPIC && (*p == '+' || *p == '#'))
+            return false;
+        if (b->t.addressing == WORKER_BACKEND_ADDR_PATH && (*p == ' ' || *p == '?' || *p == '#'))
+            return false;
+    }
+    const char *why;
+    return b->t.addressing != WORKER_BACKEND_ADDR_KAFKA || value_ok(b->t.addressing, a, &why);
+}
+
+#define ADDR_MAX 256
+
 MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
                                      const void *payload, const void *headers, const op_desc *rop, int timeout_ms,
                                      worker_backend_reply *out, worker_backend_error *err)
@@ -754,49 +869,85 @@ MAYBE_UNUSED static bool bus_request(worker_backend_bus *b, const op_desc *op, c
     memset(out, 0, sizeof *out);
     if (b->t.request)
         return bus_request_direct(b, op, values, m, payload, headers, rop, out, err);
-    if (!*rop->address)
-        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", op->id);
-    /* The reply subscription is made once and kept. */
+    const char *loc = rop->reply_location;
+    const op_desc *sop = rop;
+    const char *reply_to = NULL;
+    if (*loc) {
+        /* reply.address: the caller's address at the location, else this
+         * bus's own (unique), written there for the responder. */
+        char given[ADDR_MAX];
+        int r = read_at(m, loc, payload, headers, given, sizeof given);
+        if (r < 0)
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the reply address at '%s' is longer than %d bytes", op->id, loc,
+                        ADDR_MAX - 1);
+        if (r == 0 && !b->reply_to) {
+            char id[64];
+            fresh_id(id, sizeof id);
+            size_t n = strlen("worker_backend-replies-") + strlen(id) + 1;
+            if (!(b->reply_to = malloc(n)))
+                return fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            memcpy(b->reply_to, "worker_backend-replies-", strlen("worker_backend-replies-"));
+            memcpy(b->reply_to + strlen("worker_backend-replies-"), id, strlen(id) + 1);
+        }
+        reply_to = r > 0 ? given : b->reply_to;
+        if (!runtime_address_ok(b, reply_to))
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: '%s' cannot be a reply address on this transport", op->id, reply_to);
+        dyn_reply *d = b->dyn;
+        while (d && !(d->origin == rop && strcmp(d->address, reply_to) == 0))
+            d = d->next;
+        if (!d) {
+            d = calloc(1, sizeof *d);
+            if (!d || !(d->address = dup_n(reply_to, strlen(reply_to)))) {
+                free(d);
+                return fail(err, WORKER_BACKEND_ERR_MEMORY, "out of memory");
+            }
+            d->origin = rop;
+            d->d = *rop;
+            d->d.address = d->address;
+            d->next = b->dyn;
+            b->dyn = d;
+        }
+        sop = &d->d;
+        reply_to = d->address; /* `given` ends with this block */
+    } else if (!*rop->address) {
+        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply has neither a channel nor an address", op->id);
+    }
+    /* The reply subscription is made once (per address) and kept. */
     bool subscribed = false;
     for (const sub *s = b->subs; s && !subscribed; s = s->next)
-        subscribed = s->op == rop;
-    if (!subscribed && !bus_subscribe(b, rop, values, deliver_reply, ignore_reply, NULL, NULL, err))
+        subscribed = s->op == sop;
+    if (!subscribed && !bus_subscribe(b, sop, values, deliver_reply, ignore_reply, NULL, NULL, err))
         return false;
     char corr[64] = "";
-    if (!bus_send(b, op, values, m, payload, headers, corr, err))
+    if (!bus_send(b, op, values, m, payload, headers, corr, loc, reply_to, err))
         return false;
-    awaiting aw = {corr, m->corr_location, false, out};
+    awaiting aw = {corr, m->corr_location, false, false, {0}, out};
     long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     b->aw = &aw;
     bool ok = true;
     for (long left = deadline - now_ms(); ok && !aw.done && left > 0; left = deadline - now_ms())
         ok = b->t.poll(b->t.self, left < 100 ? (int)left : 100, err);
     b->aw = NULL;
+    if (aw.failed) {
+        /* The reply's own errors (kind and violations), under a summary. */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s: the reply with correlation id '%s' is invalid: %s", op->id, corr,
+                 worker_backend_error_message(&aw.bad));
+        if (!err) {
+            worker_backend_error_clear(&aw.bad);
+            return false;
+        }
+        worker_backend_error_clear(err);
+        *err = aw.bad;
+        free(err->message);
+        err->message = dup_n(buf, strlen(buf));
+        return false;
+    }
     if (!ok)
         return false;
     if (!aw.done)
         return fail(err, WORKER_BACKEND_ERR_TIMEOUT, "%s: no reply with correlation id '%s' within %d ms", op->id, corr, timeout_ms);
     return true;
-}
-
-/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
-static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
-{
-    bool in_header;
-    const char *ptr = corr_pointer(loc, &in_header);
-    if (!ptr)
-        return false;
-    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
-                         : worker_backend_message_to_json(md->type, payload);
-    cJSON *v = at_pointer(j, ptr, false);
-    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
-    const char *got = cJSON_IsString(v) ? v->valuestring : text;
-    bool found = got && *got;
-    if (found)
-        snprintf(corr, 64, "%s", got);
-    cJSON_free(text);
-    cJSON_Delete(j);
-    return found;
 }
 
 /* Answers a received request: the reply message goes to the reply address
@@ -812,10 +963,27 @@ MAYBE_UNUSED static bool bus_respond(worker_backend_bus *b, const op_desc *rop, 
     char corr[64] = "";
     if (!req || !read_corr(req, req->corr_location, req_payload, req_headers, corr))
         return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request carries no correlation id", rop->id);
-    if (!*rop->address)
-        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", rop->id);
     const char *none[1] = {NULL};
-    return bus_send(b, rop, none, m, payload, headers, corr, err);
+    if (*rop->reply_location) {
+        /* reply.address: the address the request carries there (else the
+         * reply channel's, when it has one). */
+        char addr[ADDR_MAX];
+        int r = read_at(req, rop->reply_location, req_payload, req_headers, addr, sizeof addr);
+        if (r < 0 || (r > 0 && !runtime_address_ok(b, addr)))
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request's reply address at '%s' is not usable", rop->id,
+                        rop->reply_location);
+        if (r > 0) {
+            op_desc d = *rop;
+            d.address = addr;
+            return bus_send(b, &d, none, m, payload, headers, corr, NULL, NULL, err);
+        }
+        if (!*rop->address)
+            return fail(err, WORKER_BACKEND_ERR_INVALID, "%s: the request carries no reply address at '%s'", rop->id,
+                        rop->reply_location);
+    } else if (!*rop->address) {
+        return fail(err, WORKER_BACKEND_ERR_CONFIG, "%s: the reply has neither a channel nor an address", rop->id);
+    }
+    return bus_send(b, rop, none, m, payload, headers, corr, NULL, NULL, err);
 }
 
 void worker_backend_reply_clear(worker_backend_reply *r)
@@ -859,6 +1027,14 @@ bool worker_backend_bus_poll(worker_backend_bus *b, int timeout_ms, worker_backe
     return b ? b->t.poll(b->t.self, timeout_ms, err) : fail(err, WORKER_BACKEND_ERR_CONFIG, "no bus");
 }
 
+void worker_backend_bus_set_error_handler(worker_backend_bus *b, worker_backend_error_handler on_error, void *user)
+{
+    if (b) {
+        b->on_error = on_error;
+        b->on_error_user = user;
+    }
+}
+
 void worker_backend_bus_free(worker_backend_bus *b)
 {
     if (!b)
@@ -869,6 +1045,13 @@ void worker_backend_bus_free(worker_backend_bus *b)
         free(b->subs);
         b->subs = n;
     }
+    while (b->dyn) {
+        dyn_reply *n = b->dyn->next;
+        free(b->dyn->address);
+        free(b->dyn);
+        b->dyn = n;
+    }
+    free(b->reply_to);
     free(b);
 }
 
@@ -891,7 +1074,7 @@ static const server_def servers[] = {
 
 static bool has_adapter(const char *protocol)
 {
-    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure",
+    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", "ws", "wss",
                                         NULL};
     for (int i = 0; known[i]; i++)
         if (strcmp(protocol, known[i]) == 0)
@@ -1171,7 +1354,7 @@ static const op_desc op_analytics_collection_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_analytics_collection_request(const worker_backend_op_analytics_collection_request_params *p, const char **v)
@@ -1185,7 +1368,7 @@ bool worker_backend_op_analytics_collection_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_analytics_collection_request(params, v);
-    return bus_send(b, &op_analytics_collection_request, v, &msg_analytics_collection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_analytics_collection_request, v, &msg_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* backendLoggingEvent */
@@ -1200,7 +1383,7 @@ static const op_desc op_backend_logging_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_backend_logging_event(const worker_backend_op_backend_logging_event_params *p, const char **v)
@@ -1214,7 +1397,7 @@ bool worker_backend_op_backend_logging_event(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_backend_logging_event(params, v);
-    return bus_send(b, &op_backend_logging_event, v, &msg_backend_logging_event, payload, headers, NULL, err);
+    return bus_send(b, &op_backend_logging_event, v, &msg_backend_logging_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyAnalyticsSyncCompleted */
@@ -1229,7 +1412,7 @@ static const op_desc op_etsy_analytics_sync_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_analytics_sync_completed(const worker_backend_op_etsy_analytics_sync_completed_params *p, const char **v)
@@ -1243,7 +1426,7 @@ bool worker_backend_op_etsy_analytics_sync_completed(worker_backend_bus *b, cons
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_analytics_sync_completed(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_completed, v, &msg_etsy_analytics_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_analytics_sync_completed, v, &msg_etsy_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyAnalyticsSyncRequest */
@@ -1258,7 +1441,7 @@ static const op_desc op_etsy_analytics_sync_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_analytics_sync_request(const worker_backend_op_etsy_analytics_sync_request_params *p, const char **v)
@@ -1272,7 +1455,7 @@ bool worker_backend_op_etsy_analytics_sync_request(worker_backend_bus *b, const 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_analytics_sync_request(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_request, v, &msg_etsy_analytics_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_analytics_sync_request, v, &msg_etsy_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyPublishListingCompleted */
@@ -1287,7 +1470,7 @@ static const op_desc op_etsy_publish_listing_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_publish_listing_completed(const worker_backend_op_etsy_publish_listing_completed_params *p, const char **v)
@@ -1301,7 +1484,7 @@ bool worker_backend_op_etsy_publish_listing_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_publish_listing_completed(params, v);
-    return bus_send(b, &op_etsy_publish_listing_completed, v, &msg_etsy_publish_listing_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_publish_listing_completed, v, &msg_etsy_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* etsyPublishListingRequest */
@@ -1316,7 +1499,7 @@ static const op_desc op_etsy_publish_listing_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_etsy_publish_listing_request(const worker_backend_op_etsy_publish_listing_request_params *p, const char **v)
@@ -1330,7 +1513,7 @@ bool worker_backend_op_etsy_publish_listing_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_etsy_publish_listing_request(params, v);
-    return bus_send(b, &op_etsy_publish_listing_request, v, &msg_etsy_publish_listing_request, payload, headers, NULL, err);
+    return bus_send(b, &op_etsy_publish_listing_request, v, &msg_etsy_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileDownloadCompleted */
@@ -1345,7 +1528,7 @@ static const op_desc op_file_download_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_download_completed(const worker_backend_op_file_download_completed_params *p, const char **v)
@@ -1359,7 +1542,7 @@ bool worker_backend_op_file_download_completed(worker_backend_bus *b, const work
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_download_completed(params, v);
-    return bus_send(b, &op_file_download_completed, v, &msg_file_download_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_file_download_completed, v, &msg_file_download_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileDownloadRequest */
@@ -1374,7 +1557,7 @@ static const op_desc op_file_download_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_download_request(const worker_backend_op_file_download_request_params *p, const char **v)
@@ -1388,7 +1571,7 @@ bool worker_backend_op_file_download_request(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_download_request(params, v);
-    return bus_send(b, &op_file_download_request, v, &msg_file_download_request, payload, headers, NULL, err);
+    return bus_send(b, &op_file_download_request, v, &msg_file_download_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileVectorizeCompleted */
@@ -1403,7 +1586,7 @@ static const op_desc op_file_vectorize_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_vectorize_completed(const worker_backend_op_file_vectorize_completed_params *p, const char **v)
@@ -1417,7 +1600,7 @@ bool worker_backend_op_file_vectorize_completed(worker_backend_bus *b, const wor
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_vectorize_completed(params, v);
-    return bus_send(b, &op_file_vectorize_completed, v, &msg_file_vectorize_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_file_vectorize_completed, v, &msg_file_vectorize_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* fileVectorizeRequest */
@@ -1432,7 +1615,7 @@ static const op_desc op_file_vectorize_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_file_vectorize_request(const worker_backend_op_file_vectorize_request_params *p, const char **v)
@@ -1446,7 +1629,7 @@ bool worker_backend_op_file_vectorize_request(worker_backend_bus *b, const worke
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_file_vectorize_request(params, v);
-    return bus_send(b, &op_file_vectorize_request, v, &msg_file_vectorize_request, payload, headers, NULL, err);
+    return bus_send(b, &op_file_vectorize_request, v, &msg_file_vectorize_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* ipCheckCompleted */
@@ -1461,7 +1644,7 @@ static const op_desc op_ip_check_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_ip_check_completed(const worker_backend_op_ip_check_completed_params *p, const char **v)
@@ -1475,7 +1658,7 @@ bool worker_backend_op_ip_check_completed(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_ip_check_completed(params, v);
-    return bus_send(b, &op_ip_check_completed, v, &msg_ip_check_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_ip_check_completed, v, &msg_ip_check_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* ipCheckRequest */
@@ -1490,7 +1673,7 @@ static const op_desc op_ip_check_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_ip_check_request(const worker_backend_op_ip_check_request_params *p, const char **v)
@@ -1504,7 +1687,7 @@ bool worker_backend_op_ip_check_request(worker_backend_bus *b, const worker_back
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_ip_check_request(params, v);
-    return bus_send(b, &op_ip_check_request, v, &msg_ip_check_request, payload, headers, NULL, err);
+    return bus_send(b, &op_ip_check_request, v, &msg_ip_check_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceAnalyticsSyncCompleted */
@@ -1519,7 +1702,7 @@ static const op_desc op_marketplace_analytics_sync_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_analytics_sync_completed(const worker_backend_op_marketplace_analytics_sync_completed_params *p, const char **v)
@@ -1533,7 +1716,7 @@ bool worker_backend_op_marketplace_analytics_sync_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_analytics_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_completed, v, &msg_marketplace_analytics_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_analytics_sync_completed, v, &msg_marketplace_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceAnalyticsSyncRequest */
@@ -1548,7 +1731,7 @@ static const op_desc op_marketplace_analytics_sync_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_analytics_sync_request(const worker_backend_op_marketplace_analytics_sync_request_params *p, const char **v)
@@ -1562,7 +1745,7 @@ bool worker_backend_op_marketplace_analytics_sync_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_analytics_sync_request(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_request, v, &msg_marketplace_analytics_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_analytics_sync_request, v, &msg_marketplace_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceConnectionSyncCompleted */
@@ -1577,7 +1760,7 @@ static const op_desc op_marketplace_connection_sync_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_connection_sync_completed(const worker_backend_op_marketplace_connection_sync_completed_params *p, const char **v)
@@ -1591,7 +1774,7 @@ bool worker_backend_op_marketplace_connection_sync_completed(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_connection_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_completed, v, &msg_marketplace_connection_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_connection_sync_completed, v, &msg_marketplace_connection_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceConnectionSyncRequest */
@@ -1606,7 +1789,7 @@ static const op_desc op_marketplace_connection_sync_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_connection_sync_request(const worker_backend_op_marketplace_connection_sync_request_params *p, const char **v)
@@ -1620,7 +1803,7 @@ bool worker_backend_op_marketplace_connection_sync_request(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_connection_sync_request(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_request, v, &msg_marketplace_connection_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_connection_sync_request, v, &msg_marketplace_connection_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceCredentialRotationCompleted */
@@ -1635,7 +1818,7 @@ static const op_desc op_marketplace_credential_rotation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_credential_rotation_completed(const worker_backend_op_marketplace_credential_rotation_completed_params *p, const char **v)
@@ -1649,7 +1832,7 @@ bool worker_backend_op_marketplace_credential_rotation_completed(worker_backend_
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_credential_rotation_completed(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_completed, v, &msg_marketplace_credential_rotation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_credential_rotation_completed, v, &msg_marketplace_credential_rotation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceCredentialRotationRequest */
@@ -1664,7 +1847,7 @@ static const op_desc op_marketplace_credential_rotation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_credential_rotation_request(const worker_backend_op_marketplace_credential_rotation_request_params *p, const char **v)
@@ -1678,7 +1861,7 @@ bool worker_backend_op_marketplace_credential_rotation_request(worker_backend_bu
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_credential_rotation_request(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_request, v, &msg_marketplace_credential_rotation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_credential_rotation_request, v, &msg_marketplace_credential_rotation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceCompleted */
@@ -1693,7 +1876,7 @@ static const op_desc op_marketplace_intelligence_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_completed(const worker_backend_op_marketplace_intelligence_completed_params *p, const char **v)
@@ -1707,7 +1890,7 @@ bool worker_backend_op_marketplace_intelligence_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_completed(params, v);
-    return bus_send(b, &op_marketplace_intelligence_completed, v, &msg_marketplace_intelligence_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_completed, v, &msg_marketplace_intelligence_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceEvent */
@@ -1722,7 +1905,7 @@ static const op_desc op_marketplace_intelligence_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_event(const worker_backend_op_marketplace_intelligence_event_params *p, const char **v)
@@ -1736,7 +1919,7 @@ bool worker_backend_op_marketplace_intelligence_event(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_event(params, v);
-    return bus_send(b, &op_marketplace_intelligence_event, v, &msg_marketplace_intelligence_event, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_event, v, &msg_marketplace_intelligence_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceIntelligenceRequest */
@@ -1751,7 +1934,7 @@ static const op_desc op_marketplace_intelligence_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_intelligence_request(const worker_backend_op_marketplace_intelligence_request_params *p, const char **v)
@@ -1765,7 +1948,7 @@ bool worker_backend_op_marketplace_intelligence_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_intelligence_request(params, v);
-    return bus_send(b, &op_marketplace_intelligence_request, v, &msg_marketplace_intelligence_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_intelligence_request, v, &msg_marketplace_intelligence_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingDescriptionGenerationCompleted */
@@ -1780,7 +1963,7 @@ static const op_desc op_marketplace_listing_description_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_description_generation_completed(const worker_backend_op_marketplace_listing_description_generation_completed_params *p, const char **v)
@@ -1794,7 +1977,7 @@ bool worker_backend_op_marketplace_listing_description_generation_completed(work
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_description_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_completed, v, &msg_marketplace_listing_description_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_description_generation_completed, v, &msg_marketplace_listing_description_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingDescriptionGenerationRequest */
@@ -1809,7 +1992,7 @@ static const op_desc op_marketplace_listing_description_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_description_generation_request(const worker_backend_op_marketplace_listing_description_generation_request_params *p, const char **v)
@@ -1823,7 +2006,7 @@ bool worker_backend_op_marketplace_listing_description_generation_request(worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_description_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_request, v, &msg_marketplace_listing_description_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_description_generation_request, v, &msg_marketplace_listing_description_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingSyncCompleted */
@@ -1838,7 +2021,7 @@ static const op_desc op_marketplace_listing_sync_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_sync_completed(const worker_backend_op_marketplace_listing_sync_completed_params *p, const char **v)
@@ -1852,7 +2035,7 @@ bool worker_backend_op_marketplace_listing_sync_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_completed, v, &msg_marketplace_listing_sync_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_sync_completed, v, &msg_marketplace_listing_sync_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingSyncRequest */
@@ -1867,7 +2050,7 @@ static const op_desc op_marketplace_listing_sync_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_sync_request(const worker_backend_op_marketplace_listing_sync_request_params *p, const char **v)
@@ -1881,7 +2064,7 @@ bool worker_backend_op_marketplace_listing_sync_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_sync_request(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_request, v, &msg_marketplace_listing_sync_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_sync_request, v, &msg_marketplace_listing_sync_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTagsGenerationCompleted */
@@ -1896,7 +2079,7 @@ static const op_desc op_marketplace_listing_tags_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_tags_generation_completed(const worker_backend_op_marketplace_listing_tags_generation_completed_params *p, const char **v)
@@ -1910,7 +2093,7 @@ bool worker_backend_op_marketplace_listing_tags_generation_completed(worker_back
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_tags_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_completed, v, &msg_marketplace_listing_tags_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_tags_generation_completed, v, &msg_marketplace_listing_tags_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTagsGenerationRequest */
@@ -1925,7 +2108,7 @@ static const op_desc op_marketplace_listing_tags_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_tags_generation_request(const worker_backend_op_marketplace_listing_tags_generation_request_params *p, const char **v)
@@ -1939,7 +2122,7 @@ bool worker_backend_op_marketplace_listing_tags_generation_request(worker_backen
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_tags_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_request, v, &msg_marketplace_listing_tags_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_tags_generation_request, v, &msg_marketplace_listing_tags_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTitleGenerationCompleted */
@@ -1954,7 +2137,7 @@ static const op_desc op_marketplace_listing_title_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_title_generation_completed(const worker_backend_op_marketplace_listing_title_generation_completed_params *p, const char **v)
@@ -1968,7 +2151,7 @@ bool worker_backend_op_marketplace_listing_title_generation_completed(worker_bac
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_title_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_completed, v, &msg_marketplace_listing_title_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_title_generation_completed, v, &msg_marketplace_listing_title_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingTitleGenerationRequest */
@@ -1983,7 +2166,7 @@ static const op_desc op_marketplace_listing_title_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_title_generation_request(const worker_backend_op_marketplace_listing_title_generation_request_params *p, const char **v)
@@ -1997,7 +2180,7 @@ bool worker_backend_op_marketplace_listing_title_generation_request(worker_backe
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_title_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_request, v, &msg_marketplace_listing_title_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_title_generation_request, v, &msg_marketplace_listing_title_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingUpdateCompleted */
@@ -2012,7 +2195,7 @@ static const op_desc op_marketplace_listing_update_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_update_completed(const worker_backend_op_marketplace_listing_update_completed_params *p, const char **v)
@@ -2026,7 +2209,7 @@ bool worker_backend_op_marketplace_listing_update_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_update_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_update_completed, v, &msg_marketplace_listing_update_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_update_completed, v, &msg_marketplace_listing_update_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplaceListingUpdateRequest */
@@ -2041,7 +2224,7 @@ static const op_desc op_marketplace_listing_update_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_listing_update_request(const worker_backend_op_marketplace_listing_update_request_params *p, const char **v)
@@ -2055,7 +2238,7 @@ bool worker_backend_op_marketplace_listing_update_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_listing_update_request(params, v);
-    return bus_send(b, &op_marketplace_listing_update_request, v, &msg_marketplace_listing_update_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_listing_update_request, v, &msg_marketplace_listing_update_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplacePublishListingCompleted */
@@ -2070,7 +2253,7 @@ static const op_desc op_marketplace_publish_listing_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_publish_listing_completed(const worker_backend_op_marketplace_publish_listing_completed_params *p, const char **v)
@@ -2084,7 +2267,7 @@ bool worker_backend_op_marketplace_publish_listing_completed(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_publish_listing_completed(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_completed, v, &msg_marketplace_publish_listing_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_publish_listing_completed, v, &msg_marketplace_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* marketplacePublishListingRequest */
@@ -2099,7 +2282,7 @@ static const op_desc op_marketplace_publish_listing_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_marketplace_publish_listing_request(const worker_backend_op_marketplace_publish_listing_request_params *p, const char **v)
@@ -2113,7 +2296,7 @@ bool worker_backend_op_marketplace_publish_listing_request(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_marketplace_publish_listing_request(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_request, v, &msg_marketplace_publish_listing_request, payload, headers, NULL, err);
+    return bus_send(b, &op_marketplace_publish_listing_request, v, &msg_marketplace_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* mediaBatchDownloadCompleted */
@@ -2128,7 +2311,7 @@ static const op_desc op_media_batch_download_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_media_batch_download_completed(const worker_backend_op_media_batch_download_completed_params *p, const char **v)
@@ -2142,7 +2325,7 @@ bool worker_backend_op_media_batch_download_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_media_batch_download_completed(params, v);
-    return bus_send(b, &op_media_batch_download_completed, v, &msg_media_batch_download_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_media_batch_download_completed, v, &msg_media_batch_download_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* mediaBatchDownloadRequest */
@@ -2157,7 +2340,7 @@ static const op_desc op_media_batch_download_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_media_batch_download_request(const worker_backend_op_media_batch_download_request_params *p, const char **v)
@@ -2171,7 +2354,7 @@ bool worker_backend_op_media_batch_download_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_media_batch_download_request(params, v);
-    return bus_send(b, &op_media_batch_download_request, v, &msg_media_batch_download_request, payload, headers, NULL, err);
+    return bus_send(b, &op_media_batch_download_request, v, &msg_media_batch_download_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* metamodelMetadataGenerationCompleted */
@@ -2186,7 +2369,7 @@ static const op_desc op_metamodel_metadata_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_metamodel_metadata_generation_completed(const worker_backend_op_metamodel_metadata_generation_completed_params *p, const char **v)
@@ -2200,7 +2383,7 @@ bool worker_backend_op_metamodel_metadata_generation_completed(worker_backend_bu
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_metamodel_metadata_generation_completed(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_completed, v, &msg_metamodel_metadata_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_metamodel_metadata_generation_completed, v, &msg_metamodel_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* metamodelMetadataGenerationRequest */
@@ -2215,7 +2398,7 @@ static const op_desc op_metamodel_metadata_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_metamodel_metadata_generation_request(const worker_backend_op_metamodel_metadata_generation_request_params *p, const char **v)
@@ -2229,7 +2412,7 @@ bool worker_backend_op_metamodel_metadata_generation_request(worker_backend_bus 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_metamodel_metadata_generation_request(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_request, v, &msg_metamodel_metadata_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_metamodel_metadata_generation_request, v, &msg_metamodel_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelAnalyticsCollectionRequest */
@@ -2244,7 +2427,7 @@ static const op_desc op_model_analytics_collection_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_analytics_collection_request(const worker_backend_op_model_analytics_collection_request_params *p, const char **v)
@@ -2258,7 +2441,7 @@ bool worker_backend_op_model_analytics_collection_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_analytics_collection_request(params, v);
-    return bus_send(b, &op_model_analytics_collection_request, v, &msg_model_analytics_collection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_analytics_collection_request, v, &msg_model_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryFolderProcessedEvent */
@@ -2273,7 +2456,7 @@ static const op_desc op_model_discovery_folder_processed_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_folder_processed_event(const worker_backend_op_model_discovery_folder_processed_event_params *p, const char **v)
@@ -2287,7 +2470,7 @@ bool worker_backend_op_model_discovery_folder_processed_event(worker_backend_bus
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_folder_processed_event(params, v);
-    return bus_send(b, &op_model_discovery_folder_processed_event, v, &msg_model_discovery_folder_processed_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_folder_processed_event, v, &msg_model_discovery_folder_processed_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanFoundEvent */
@@ -2302,7 +2485,7 @@ static const op_desc op_model_discovery_scan_found_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_found_event(const worker_backend_op_model_discovery_scan_found_event_params *p, const char **v)
@@ -2316,7 +2499,7 @@ bool worker_backend_op_model_discovery_scan_found_event(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_found_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_found_event, v, &msg_model_discovery_scan_found_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_found_event, v, &msg_model_discovery_scan_found_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanProgressEvent */
@@ -2331,7 +2514,7 @@ static const op_desc op_model_discovery_scan_progress_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_progress_event(const worker_backend_op_model_discovery_scan_progress_event_params *p, const char **v)
@@ -2345,7 +2528,7 @@ bool worker_backend_op_model_discovery_scan_progress_event(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_progress_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_progress_event, v, &msg_model_discovery_scan_progress_event, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_progress_event, v, &msg_model_discovery_scan_progress_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelDiscoveryScanRequest */
@@ -2360,7 +2543,7 @@ static const op_desc op_model_discovery_scan_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_discovery_scan_request(const worker_backend_op_model_discovery_scan_request_params *p, const char **v)
@@ -2374,7 +2557,7 @@ bool worker_backend_op_model_discovery_scan_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_discovery_scan_request(params, v);
-    return bus_send(b, &op_model_discovery_scan_request, v, &msg_model_discovery_scan_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_discovery_scan_request, v, &msg_model_discovery_scan_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderIndexRequest */
@@ -2389,7 +2572,7 @@ static const op_desc op_model_finder_index_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_index_request(const worker_backend_op_model_finder_index_request_params *p, const char **v)
@@ -2403,7 +2586,7 @@ bool worker_backend_op_model_finder_index_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_index_request(params, v);
-    return bus_send(b, &op_model_finder_index_request, v, &msg_model_finder_index_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_index_request, v, &msg_model_finder_index_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderResponse */
@@ -2418,7 +2601,7 @@ static const op_desc op_model_finder_response = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_response(const worker_backend_op_model_finder_response_params *p, const char **v)
@@ -2432,7 +2615,7 @@ bool worker_backend_op_model_finder_response(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_response(params, v);
-    return bus_send(b, &op_model_finder_response, v, &msg_model_finder_response, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_response, v, &msg_model_finder_response, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelFinderSearchRequest */
@@ -2447,7 +2630,7 @@ static const op_desc op_model_finder_search_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_finder_search_request(const worker_backend_op_model_finder_search_request_params *p, const char **v)
@@ -2461,7 +2644,7 @@ bool worker_backend_op_model_finder_search_request(worker_backend_bus *b, const 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_finder_search_request(params, v);
-    return bus_send(b, &op_model_finder_search_request, v, &msg_model_finder_search_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_finder_search_request, v, &msg_model_finder_search_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetadataGenerationCompleted */
@@ -2476,7 +2659,7 @@ static const op_desc op_model_metadata_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metadata_generation_completed(const worker_backend_op_model_metadata_generation_completed_params *p, const char **v)
@@ -2490,7 +2673,7 @@ bool worker_backend_op_model_metadata_generation_completed(worker_backend_bus *b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metadata_generation_completed(params, v);
-    return bus_send(b, &op_model_metadata_generation_completed, v, &msg_model_metadata_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metadata_generation_completed, v, &msg_model_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetadataGenerationRequest */
@@ -2505,7 +2688,7 @@ static const op_desc op_model_metadata_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metadata_generation_request(const worker_backend_op_model_metadata_generation_request_params *p, const char **v)
@@ -2519,7 +2702,7 @@ bool worker_backend_op_model_metadata_generation_request(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metadata_generation_request(params, v);
-    return bus_send(b, &op_model_metadata_generation_request, v, &msg_model_metadata_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metadata_generation_request, v, &msg_model_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetamodelDetectionFound */
@@ -2534,7 +2717,7 @@ static const op_desc op_model_metamodel_detection_found = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metamodel_detection_found(const worker_backend_op_model_metamodel_detection_found_params *p, const char **v)
@@ -2548,7 +2731,7 @@ bool worker_backend_op_model_metamodel_detection_found(worker_backend_bus *b, co
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metamodel_detection_found(params, v);
-    return bus_send(b, &op_model_metamodel_detection_found, v, &msg_model_metamodel_detection_found, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metamodel_detection_found, v, &msg_model_metamodel_detection_found, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelMetamodelDetectionRequest */
@@ -2563,7 +2746,7 @@ static const op_desc op_model_metamodel_detection_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_metamodel_detection_request(const worker_backend_op_model_metamodel_detection_request_params *p, const char **v)
@@ -2577,7 +2760,7 @@ bool worker_backend_op_model_metamodel_detection_request(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_metamodel_detection_request(params, v);
-    return bus_send(b, &op_model_metamodel_detection_request, v, &msg_model_metamodel_detection_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_metamodel_detection_request, v, &msg_model_metamodel_detection_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelPrintAnalysisCompleted */
@@ -2592,7 +2775,7 @@ static const op_desc op_model_print_analysis_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_print_analysis_completed(const worker_backend_op_model_print_analysis_completed_params *p, const char **v)
@@ -2606,7 +2789,7 @@ bool worker_backend_op_model_print_analysis_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_print_analysis_completed(params, v);
-    return bus_send(b, &op_model_print_analysis_completed, v, &msg_model_print_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_print_analysis_completed, v, &msg_model_print_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelPrintAnalysisRequest */
@@ -2621,7 +2804,7 @@ static const op_desc op_model_print_analysis_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_print_analysis_request(const worker_backend_op_model_print_analysis_request_params *p, const char **v)
@@ -2635,7 +2818,7 @@ bool worker_backend_op_model_print_analysis_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_print_analysis_request(params, v);
-    return bus_send(b, &op_model_print_analysis_request, v, &msg_model_print_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_print_analysis_request, v, &msg_model_print_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSellabilityAnalysisCompleted */
@@ -2650,7 +2833,7 @@ static const op_desc op_model_sellability_analysis_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_sellability_analysis_completed(const worker_backend_op_model_sellability_analysis_completed_params *p, const char **v)
@@ -2664,7 +2847,7 @@ bool worker_backend_op_model_sellability_analysis_completed(worker_backend_bus *
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_sellability_analysis_completed(params, v);
-    return bus_send(b, &op_model_sellability_analysis_completed, v, &msg_model_sellability_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_sellability_analysis_completed, v, &msg_model_sellability_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSellabilityAnalysisRequest */
@@ -2679,7 +2862,7 @@ static const op_desc op_model_sellability_analysis_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_sellability_analysis_request(const worker_backend_op_model_sellability_analysis_request_params *p, const char **v)
@@ -2693,7 +2876,7 @@ bool worker_backend_op_model_sellability_analysis_request(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_sellability_analysis_request(params, v);
-    return bus_send(b, &op_model_sellability_analysis_request, v, &msg_model_sellability_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_sellability_analysis_request, v, &msg_model_sellability_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSemanticAnalysisCompleted */
@@ -2708,7 +2891,7 @@ static const op_desc op_model_semantic_analysis_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_semantic_analysis_completed(const worker_backend_op_model_semantic_analysis_completed_params *p, const char **v)
@@ -2722,7 +2905,7 @@ bool worker_backend_op_model_semantic_analysis_completed(worker_backend_bus *b, 
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_semantic_analysis_completed(params, v);
-    return bus_send(b, &op_model_semantic_analysis_completed, v, &msg_model_semantic_analysis_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_semantic_analysis_completed, v, &msg_model_semantic_analysis_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelSemanticAnalysisRequest */
@@ -2737,7 +2920,7 @@ static const op_desc op_model_semantic_analysis_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_semantic_analysis_request(const worker_backend_op_model_semantic_analysis_request_params *p, const char **v)
@@ -2751,7 +2934,7 @@ bool worker_backend_op_model_semantic_analysis_request(worker_backend_bus *b, co
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_semantic_analysis_request(params, v);
-    return bus_send(b, &op_model_semantic_analysis_request, v, &msg_model_semantic_analysis_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_semantic_analysis_request, v, &msg_model_semantic_analysis_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelTechnicalMetadataCompleted */
@@ -2766,7 +2949,7 @@ static const op_desc op_model_technical_metadata_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_technical_metadata_completed(const worker_backend_op_model_technical_metadata_completed_params *p, const char **v)
@@ -2780,7 +2963,7 @@ bool worker_backend_op_model_technical_metadata_completed(worker_backend_bus *b,
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_technical_metadata_completed(params, v);
-    return bus_send(b, &op_model_technical_metadata_completed, v, &msg_model_technical_metadata_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_model_technical_metadata_completed, v, &msg_model_technical_metadata_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* modelTechnicalMetadataRequest */
@@ -2795,7 +2978,7 @@ static const op_desc op_model_technical_metadata_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_model_technical_metadata_request(const worker_backend_op_model_technical_metadata_request_params *p, const char **v)
@@ -2809,7 +2992,7 @@ bool worker_backend_op_model_technical_metadata_request(worker_backend_bus *b, c
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_model_technical_metadata_request(params, v);
-    return bus_send(b, &op_model_technical_metadata_request, v, &msg_model_technical_metadata_request, payload, headers, NULL, err);
+    return bus_send(b, &op_model_technical_metadata_request, v, &msg_model_technical_metadata_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingFdmRequest */
@@ -2824,7 +3007,7 @@ static const op_desc op_slicing_fdm_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_fdm_request(const worker_backend_op_slicing_fdm_request_params *p, const char **v)
@@ -2838,7 +3021,7 @@ bool worker_backend_op_slicing_fdm_request(worker_backend_bus *b, const worker_b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_fdm_request(params, v);
-    return bus_send(b, &op_slicing_fdm_request, v, &msg_slicing_fdm_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_fdm_request, v, &msg_slicing_fdm_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingFdmResult */
@@ -2853,7 +3036,7 @@ static const op_desc op_slicing_fdm_result = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_fdm_result(const worker_backend_op_slicing_fdm_result_params *p, const char **v)
@@ -2867,7 +3050,7 @@ bool worker_backend_op_slicing_fdm_result(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_fdm_result(params, v);
-    return bus_send(b, &op_slicing_fdm_result, v, &msg_slicing_fdm_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_fdm_result, v, &msg_slicing_fdm_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSimulationRequest */
@@ -2882,7 +3065,7 @@ static const op_desc op_slicing_simulation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_simulation_request(const worker_backend_op_slicing_simulation_request_params *p, const char **v)
@@ -2896,7 +3079,7 @@ bool worker_backend_op_slicing_simulation_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_simulation_request(params, v);
-    return bus_send(b, &op_slicing_simulation_request, v, &msg_slicing_simulation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_simulation_request, v, &msg_slicing_simulation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSimulationResult */
@@ -2911,7 +3094,7 @@ static const op_desc op_slicing_simulation_result = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_simulation_result(const worker_backend_op_slicing_simulation_result_params *p, const char **v)
@@ -2925,7 +3108,7 @@ bool worker_backend_op_slicing_simulation_result(worker_backend_bus *b, const wo
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_simulation_result(params, v);
-    return bus_send(b, &op_slicing_simulation_result, v, &msg_slicing_simulation_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_simulation_result, v, &msg_slicing_simulation_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSlaRequest */
@@ -2940,7 +3123,7 @@ static const op_desc op_slicing_sla_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_sla_request(const worker_backend_op_slicing_sla_request_params *p, const char **v)
@@ -2954,7 +3137,7 @@ bool worker_backend_op_slicing_sla_request(worker_backend_bus *b, const worker_b
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_sla_request(params, v);
-    return bus_send(b, &op_slicing_sla_request, v, &msg_slicing_sla_request, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_sla_request, v, &msg_slicing_sla_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* slicingSlaResult */
@@ -2969,7 +3152,7 @@ static const op_desc op_slicing_sla_result = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_slicing_sla_result(const worker_backend_op_slicing_sla_result_params *p, const char **v)
@@ -2983,7 +3166,7 @@ bool worker_backend_op_slicing_sla_result(worker_backend_bus *b, const worker_ba
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_slicing_sla_result(params, v);
-    return bus_send(b, &op_slicing_sla_result, v, &msg_slicing_sla_result, payload, headers, NULL, err);
+    return bus_send(b, &op_slicing_sla_result, v, &msg_slicing_sla_result, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* textureGenerationCompleted */
@@ -2998,7 +3181,7 @@ static const op_desc op_texture_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_texture_generation_completed(const worker_backend_op_texture_generation_completed_params *p, const char **v)
@@ -3012,7 +3195,7 @@ bool worker_backend_op_texture_generation_completed(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_texture_generation_completed(params, v);
-    return bus_send(b, &op_texture_generation_completed, v, &msg_texture_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_texture_generation_completed, v, &msg_texture_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* textureGenerationRequest */
@@ -3027,7 +3210,7 @@ static const op_desc op_texture_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_texture_generation_request(const worker_backend_op_texture_generation_request_params *p, const char **v)
@@ -3041,7 +3224,7 @@ bool worker_backend_op_texture_generation_request(worker_backend_bus *b, const w
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_texture_generation_request(params, v);
-    return bus_send(b, &op_texture_generation_request, v, &msg_texture_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_texture_generation_request, v, &msg_texture_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* thumbnailGenerationCompleted */
@@ -3056,7 +3239,7 @@ static const op_desc op_thumbnail_generation_completed = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_thumbnail_generation_completed(const worker_backend_op_thumbnail_generation_completed_params *p, const char **v)
@@ -3070,7 +3253,7 @@ bool worker_backend_op_thumbnail_generation_completed(worker_backend_bus *b, con
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_thumbnail_generation_completed(params, v);
-    return bus_send(b, &op_thumbnail_generation_completed, v, &msg_thumbnail_generation_completed, payload, headers, NULL, err);
+    return bus_send(b, &op_thumbnail_generation_completed, v, &msg_thumbnail_generation_completed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* thumbnailGenerationRequest */
@@ -3085,7 +3268,7 @@ static const op_desc op_thumbnail_generation_request = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_thumbnail_generation_request(const worker_backend_op_thumbnail_generation_request_params *p, const char **v)
@@ -3099,7 +3282,7 @@ bool worker_backend_op_thumbnail_generation_request(worker_backend_bus *b, const
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_thumbnail_generation_request(params, v);
-    return bus_send(b, &op_thumbnail_generation_request, v, &msg_thumbnail_generation_request, payload, headers, NULL, err);
+    return bus_send(b, &op_thumbnail_generation_request, v, &msg_thumbnail_generation_request, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* userEngagementEvent */
@@ -3114,7 +3297,7 @@ static const op_desc op_user_engagement_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_user_engagement_event(const worker_backend_op_user_engagement_event_params *p, const char **v)
@@ -3128,7 +3311,7 @@ bool worker_backend_op_user_engagement_event(worker_backend_bus *b, const worker
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_user_engagement_event(params, v);
-    return bus_send(b, &op_user_engagement_event, v, &msg_user_engagement_event, payload, headers, NULL, err);
+    return bus_send(b, &op_user_engagement_event, v, &msg_user_engagement_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* workerAnalyticsEvent */
@@ -3143,7 +3326,7 @@ static const op_desc op_worker_analytics_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_worker_analytics_event(const worker_backend_op_worker_analytics_event_params *p, const char **v)
@@ -3157,7 +3340,7 @@ bool worker_backend_op_worker_analytics_event(worker_backend_bus *b, const worke
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_worker_analytics_event(params, v);
-    return bus_send(b, &op_worker_analytics_event, v, &msg_worker_analytics_event, payload, headers, NULL, err);
+    return bus_send(b, &op_worker_analytics_event, v, &msg_worker_analytics_event, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* workerMetricsEnrichedEvent */
@@ -3172,7 +3355,7 @@ static const op_desc op_worker_metrics_enriched_event = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_worker_metrics_enriched_event(const worker_backend_op_worker_metrics_enriched_event_params *p, const char **v)
@@ -3186,5 +3369,5 @@ bool worker_backend_op_worker_metrics_enriched_event(worker_backend_bus *b, cons
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_worker_metrics_enriched_event(params, v);
-    return bus_send(b, &op_worker_metrics_enriched_event, v, &msg_worker_metrics_enriched_event, payload, headers, NULL, err);
+    return bus_send(b, &op_worker_metrics_enriched_event, v, &msg_worker_metrics_enriched_event, payload, headers, NULL, NULL, NULL, err);
 }

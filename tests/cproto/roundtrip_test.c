@@ -202,6 +202,7 @@ static void on_error(void *user, const char *address, const lights_roundtrip_err
 typedef struct responder {
     lights_roundtrip_bus *bus;
     int requests, answered, errors;
+    lights_roundtrip_transport *t;
 } responder;
 
 static void on_status_request(void *user, const lights_roundtrip_op_answer_status_message *m)
@@ -211,11 +212,44 @@ static void on_status_request(void *user, const lights_roundtrip_op_answer_statu
     r->requests++;
     if (!m->status_request || strcmp(m->status_request->light_id, "silent") == 0)
         return;
+    if (strcmp(m->status_request->light_id, "bad") == 0) {
+        /* A reply that breaks its schema (no "on"), with the request's id. */
+        static const char bad[] = "{\"lightId\":\"bad\"}";
+        const char *id = m->status_request_headers && m->status_request_headers->has_correlation_id
+                             ? m->status_request_headers->correlation_id : "";
+        lights_roundtrip_header h = {"correlationId", id, strlen(id)};
+        if (r->t->publish(r->t->self, "lights-status-replies", bad, strlen(bad), &h, 1,
+                          &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err))
+            r->answered++;
+        lights_roundtrip_error_clear(&err);
+        return;
+    }
     lights_roundtrip_status_reply_payload p = {.light_id = m->status_request->light_id, .on = true};
     if (lights_roundtrip_op_answer_status_reply(r->bus, m, &p, NULL, &err))
         r->answered++;
     else
         printf("# reply failed: %s\n", lights_roundtrip_error_message(&err));
+    lights_roundtrip_error_clear(&err);
+}
+
+/* The responder of askRuntime: answers on the address the request carries. */
+typedef struct runtime_responder {
+    lights_roundtrip_bus *bus;
+    int answered;
+    char reply_to[128];
+} runtime_responder;
+
+static void on_runtime_request(void *user, const lights_roundtrip_op_answer_runtime_message *m)
+{
+    runtime_responder *r = user;
+    lights_roundtrip_error err = {0};
+    const lights_roundtrip_status_request_headers *h = m->status_request_headers;
+    snprintf(r->reply_to, sizeof r->reply_to, "%s", h && h->has_reply_to ? h->reply_to : "");
+    lights_roundtrip_status_reply_payload p = {.light_id = m->status_request->light_id, .on = false};
+    if (lights_roundtrip_op_answer_runtime_reply(r->bus, m, &p, NULL, &err))
+        r->answered++;
+    else
+        printf("# runtime reply failed: %s\n", lights_roundtrip_error_message(&err));
     lights_roundtrip_error_clear(&err);
 }
 
@@ -365,8 +399,11 @@ int main(int argc, char **argv)
     lights_roundtrip_op_receive_events_params filter = {.light_id = "only"};
     bool sub_ok = lights_roundtrip_op_receive_events(b, NULL, on_events, on_error, &all, &err) &&
                   lights_roundtrip_op_receive_events(b, &filter, on_filtered, on_error, &only, &err);
-    responder resp = {b, 0, 0, 0};
+    responder resp = {b, 0, 0, 0, &t};
+    runtime_responder rresp = {b, 0, ""};
+    bool runtime = strcmp(kind, "kafka") != 0; /* a fresh Kafka topic per client: not on the mock cluster */
     sub_ok = sub_ok && lights_roundtrip_op_answer_status(b, NULL, on_status_request, on_status_error, &resp, &err);
+    sub_ok = sub_ok && (!runtime || lights_roundtrip_op_answer_runtime(b, NULL, on_runtime_request, on_status_error, &rresp, &err));
     check(sub_ok, "subscribe_should_succeed", lights_roundtrip_error_message(&err));
     /* Let the subscriptions settle on a broker (Kafka assigns partitions). */
     for (int i = 0; i < 10 && !m; i++)
@@ -478,6 +515,42 @@ int main(int argc, char **argv)
     check(!asked && err.kind == LIGHTS_ROUNDTRIP_ERR_TIMEOUT && took >= 650 && took < 5000 && !reply.payload,
           "unanswered_request_should_time_out", asked ? "answered" : lights_roundtrip_error_message(&err));
     lights_roundtrip_error_clear(&err);
+    /* An invalid reply with the request's id: the request's error, with the
+     * violations, before the timeout; no reply record. */
+    rq.light_id = "bad";
+    t0 = ms_now();
+    asked = lights_roundtrip_op_ask_status_request(b, NULL, &rq, NULL, 15000, &reply, &err);
+    took = ms_now() - t0;
+    check(!asked && err.kind == LIGHTS_ROUNDTRIP_ERR_INVALID && err.count > 0 && took < 14000 && !reply.payload,
+          "invalid_reply_should_be_reported_to_the_requester", asked ? "answered" : lights_roundtrip_error_message(&err));
+    lights_roundtrip_error_clear(&err);
+
+    /* reply.address at run time: the request carries this client's own
+     * reply address in its replyTo header, the responder answers there. */
+    if (runtime) {
+        rq.light_id = "l-8";
+        asked = lights_roundtrip_op_ask_runtime_request(b, NULL, &rq, NULL, 15000, &reply, &err);
+        rp = reply.payload;
+        check(asked && rp && strcmp(rp->light_id, "l-8") == 0 && !rp->on && rresp.answered == 1 &&
+                  strncmp(rresp.reply_to, "lights_roundtrip-replies-", 25) == 0,
+              "request_should_get_its_reply_at_the_address_it_carries",
+              asked ? rresp.reply_to : lights_roundtrip_error_message(&err));
+        lights_roundtrip_reply_clear(&reply);
+        lights_roundtrip_error_clear(&err);
+        /* The caller's own reply address is kept and answered on. */
+        lights_roundtrip_status_request_headers own = {.reply_to = "lights/my-replies", .has_reply_to = true};
+        asked = lights_roundtrip_op_ask_runtime_request(b, NULL, &rq, &own, 15000, &reply, &err);
+        check(asked && reply.payload && strcmp(rresp.reply_to, "lights/my-replies") == 0,
+              "request_should_keep_the_callers_reply_address", asked ? rresp.reply_to : lights_roundtrip_error_message(&err));
+        lights_roundtrip_reply_clear(&reply);
+        lights_roundtrip_error_clear(&err);
+        /* A reply address that is a wildcard on MQTT is refused before sending. */
+        own.reply_to = "lights/#";
+        asked = lights_roundtrip_op_ask_runtime_request(b, NULL, &rq, &own, 2000, &reply, &err);
+        check(!asked && err.kind == LIGHTS_ROUNDTRIP_ERR_INVALID && rresp.answered == 2,
+              "wildcard_reply_address_should_be_refused", asked ? "answered" : lights_roundtrip_error_message(&err));
+        lights_roundtrip_error_clear(&err);
+    }
 
     lights_roundtrip_bus_free(b);
     return failures != 0;

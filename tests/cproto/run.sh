@@ -2,7 +2,9 @@
 # The C target's typed operations over transports (issue 16): the client
 # generated from roundtrip.yaml talks to itself over an in-memory transport
 # written against the generated interface, over mosquitto (the generated
-# MQTT adapter) and over librdkafka's mock cluster (the Kafka adapter): every
+# MQTT adapter) and over librdkafka's mock cluster (the Kafka adapter), and
+# the client of rpc-ws-3.0.yaml over tests/server/wsrelay.py (the
+# WebSocket adapter, libwebsockets; ws_test.c): every
 # message type round trip with parameters and headers, invalid and
 # undecodable messages reported and not delivered, local refusals, a broker
 # that goes away. The bus compiles warning-free (-Werror, gcc and clang) for every catalogue
@@ -14,10 +16,11 @@
 . "$TOP/tests/server/lib-server.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 CC=${CC:-gcc}
-trap 'mqtt_stop; kafka_stop; rm -rf "$TMP"' EXIT
+trap 'mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
 
 have_mqtt=0; pkg-config --exists libmosquitto && have_mqtt=1
 have_kafka=0; pkg-config --exists rdkafka && have_kafka=1
+have_ws=0; pkg-config --exists libwebsockets && have_ws=1
 adapter_pkgs="$([ $have_mqtt = 1 ] && echo libmosquitto) $([ $have_kafka = 1 ] && echo rdkafka)"
 defs="$([ $have_mqtt = 1 ] && echo -DWITH_MQTT) $([ $have_kafka = 1 ] && echo -DWITH_KAFKA)"
 
@@ -104,6 +107,51 @@ else
     fi
 fi
 
+# ---- WebSocket: the client of rpc-ws-3.0.yaml over libwebsockets ----------
+# ws_test.c against tests/server/wsrelay.py: every message type round trip
+# (a parameter percent-encoded in the path), invalid and undecodable
+# messages reported, request/reply correlated in the payload, a timeout, an
+# invalid reply reported to the requester, a relay that is gone or killed.
+if [ $have_ws = 0 ]; then
+    skip cproto_ws "libwebsockets (libwebsockets-dev) not installed"
+else
+    rw=$TMP/rw
+    if mg generate -t c -i "$TOP/tests/catalogues/rpc-ws-3.0.yaml" -o "$rw" >"$TMP/gen.log" 2>&1 &&
+       make -s -C "$rw" WS=auto CFLAGS="$(c_flags) -Werror" libquotes_web_socket_api.a quotes_web_socket_api.pc >"$TMP/make.log" 2>&1 &&
+       grep -q '^Requires.private:.* libwebsockets' "$rw/quotes_web_socket_api.pc" &&
+       $CC $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$rw" $(pkg-config --cflags libcjson) -o "$TMP/ws_test" \
+           "$here/ws_test.c" "$rw/libquotes_web_socket_api.a" $(pkg-config --libs libcjson libpcre2-8 libwebsockets) -lpthread -lm \
+           >"$TMP/cc.log" 2>&1; then
+        ok cproto_ws_library_should_build_with_ws_auto_and_list_libwebsockets_in_its_pc
+        if ! ws_start 2>"$TMP/ws.err"; then
+            skip cproto_ws_relay "$(cat "$TMP/ws.err")"
+        else
+            # A base path with a trailing '/' in the URL: the addresses bring their own.
+            run_ws() { # NAME ARGS...
+                local name=$1; shift
+                timeout 120 $VALGRIND "$TMP/ws_test" "$@" >"$TMP/ws.out" 2>"$TMP/ws.err"; local rc=$?
+                cat "$TMP/ws.out"
+                if grep -q "ERROR: \|runtime error\|definitely lost\|==[0-9]*== [A-Z]" "$TMP/ws.err" || { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; }; then
+                    fail "cproto_${name}_should_run_clean" "exit $rc"; detail "$TMP/ws.err"
+                elif [ "$rc" -eq 1 ] && ! grep -q '^not ok ' "$TMP/ws.out"; then
+                    fail "cproto_${name}_should_run_clean" "exit 1 without a failed case"; detail "$TMP/ws.err"
+                fi
+            }
+            run_ws ws run "$WS_URL/desk/"
+            rm -f "$TMP/ws.ready"
+            run_ws ws_killed killed "$WS_URL/desk" "$TMP/ws.ready" &
+            kpid=$!
+            for _ in $(seq 1 100); do [ -f "$TMP/ws.ready" ] && break; sleep 0.1; done
+            gone=$WS_URL
+            ws_stop
+            wait "$kpid"
+            run_ws ws_gone gone "$gone/desk"
+        fi
+    else
+        fail cproto_ws_client_should_build "see log"; detail "$TMP/gen.log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
+    fi
+fi
+
 # ---- the bus (and adapters) compile for every catalogue -------------------
 n=0
 for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
@@ -120,6 +168,7 @@ for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
     srcs=$(ls "$out"/*_bus.c)
     [ $have_mqtt = 1 ] && srcs="$srcs $(ls "$out"/*_mqtt.c)"
     [ $have_kafka = 1 ] && srcs="$srcs $(ls "$out"/*_kafka.c 2>/dev/null)"
+    [ $have_ws = 1 ] && srcs="$srcs $(ls "$out"/*_ws.c 2>/dev/null)"
     bad=
     for f in $srcs; do
         $CC $C_WARN -O1 -D_POSIX_C_SOURCE=200809L -I"$out" $(pkg-config --cflags libcjson) -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1
@@ -133,7 +182,8 @@ for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
 done
 
 # ---- the generated README's example compiles (and links with its adapter) --
-for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues/streetlights-kafka-3.0.yaml; do
+for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues/streetlights-kafka-3.0.yaml \
+           "$TOP"/tests/catalogues/rpc-ws-3.0.yaml; do
     [ -f "$cat" ] || continue
     name=$(basename "$cat" .yaml | tr -c 'A-Za-z0-9\n' _)
     out=$TMP/readme-$name
@@ -142,7 +192,9 @@ for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues
     fi
     # The ```c block of the "Operations" section.
     awk '/^## Operations/{s=1} s && /^```c$/{c=1; next} c && /^```$/{exit} c' "$out/README.md" >"$out/example.c"
-    if grep -q '_kafka_transport(' "$out/example.c"; then adapter=KAFKA pkg=rdkafka; else adapter=MQTT pkg=libmosquitto; fi
+    if grep -q '_kafka_transport(' "$out/example.c"; then adapter=KAFKA pkg=rdkafka
+    elif grep -q '_ws_transport(' "$out/example.c"; then adapter=WS pkg=libwebsockets
+    else adapter=MQTT pkg=libmosquitto; fi
     if [ ! -s "$out/example.c" ]; then
         fail "cproto_readme_example_should_compile_$name" "no example in README.md"; continue
     fi

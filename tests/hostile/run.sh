@@ -65,7 +65,7 @@ else fail hostile_catalogue_should_reach_the_view_unchanged "names.want lacks th
 c="$TMP/gen/c"
 hdr=$(cd "$c" && ls ./*.h | grep -v '_internal.h\|_client.h' | head -n 1)
 prefix=evil
-ccflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags libcjson libpcre2-8 libmosquitto rdkafka 2>/dev/null)"
+ccflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags libcjson libpcre2-8 libmosquitto rdkafka libwebsockets 2>/dev/null)"
 okc=1
 for f in "$c"/*.c; do
     # shellcheck disable=SC2086
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 }
 C
 # shellcheck disable=SC2086
-if cc $ccflags -I"$c" -o main main.c "$TMP"/*.c.o $(pkg-config --libs libcjson libpcre2-8 libmosquitto rdkafka 2>/dev/null) -lcurl -lpthread -lm >cc.out 2>&1; then
+if cc $ccflags -I"$c" -o main main.c "$TMP"/*.c.o $(pkg-config --libs libcjson libpcre2-8 libmosquitto rdkafka libwebsockets 2>/dev/null) -lcurl -lpthread -lm >cc.out 2>&1; then
     if ./main "$(cat example.json)" "$(cat evil.name)" >names.c.got 2>main.err && cmp -s names.c.got names.want
     then ok hostile_c_strings_should_come_back_exactly
     else fail hostile_c_strings_should_come_back_exactly "names or validation differ"; detail main.err; fi

@@ -83,6 +83,7 @@ typedef struct op_desc {
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
+    const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
 } op_desc;
 
 typedef struct sub sub;
@@ -104,8 +105,18 @@ typedef struct awaiting {
     const char *corr;         /* the correlation id sent */
     const char *location;     /* the request's correlationId location */
     bool done;
+    bool failed;              /* an invalid reply to it came: `bad` says why */
+    avro_orders_error bad;
     avro_orders_reply *out;
 } awaiting;
+
+/* A reply subscription on an address known at run time (reply.address). */
+typedef struct dyn_reply {
+    struct dyn_reply *next;
+    const op_desc *origin; /* the reply's op_desc */
+    op_desc d;             /* a copy with the concrete address */
+    char *address;
+} dyn_reply;
 
 struct avro_orders_bus {
     avro_orders_transport t;
@@ -114,6 +125,10 @@ struct avro_orders_bus {
     bool capture;       /* bus_send uses t.request and keeps the answer (HTTP request/reply) */
     char *answer;
     size_t answer_len;
+    char *reply_to;   /* this bus's own reply address (made at the first request that needs one) */
+    dyn_reply *dyn;
+    avro_orders_error_handler on_error; /* invalid replies no waiting request takes */
+    void *on_error_user;
 };
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -418,7 +433,8 @@ static void fresh_id(char *buf, size_t size)
  * the message's correlationId location is the caller's, or a fresh one set
  * there; it is copied into corr (64 bytes). */
 MAYBE_UNUSED static bool bus_send(avro_orders_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
-                     const void *payload, const void *headers, char *corr, avro_orders_error *err)
+                     const void *payload, const void *headers, char *corr, const char *reply_loc,
+                     const char *reply_to, avro_orders_error *err)
 {
     bool templated, ok = false;
     if (!b || !payload)
@@ -437,7 +453,7 @@ MAYBE_UNUSED static bool bus_send(avro_orders_bus *b, const op_desc *op, const c
         fail(err, AVRO_ORDERS_ERR_MEMORY, "out of memory");
         goto done;
     }
-    if (headers || corr) {
+    if (headers || corr || reply_to) {
         hj = !headers ? cJSON_CreateObject()
              : m->headers_to_json ? m->headers_to_json(headers) : cJSON_Duplicate(headers, 1);
         if (!hj || !cJSON_IsObject(hj)) {
@@ -480,6 +496,20 @@ MAYBE_UNUSED static bool bus_send(avro_orders_bus *b, const op_desc *op, const c
             char *t = cJSON_PrintUnformatted(v);
             snprintf(corr, 64, "%s", t ? t : "");
             cJSON_free(t);
+        }
+    }
+    if (reply_to) {
+        /* reply.address: where the answer goes, unless the caller said. */
+        bool in_header;
+        const char *ptr = corr_pointer(reply_loc, &in_header);
+        cJSON *v = ptr ? at_pointer(in_header ? hj : json, ptr, true) : NULL;
+        if (!v) {
+            fail(err, AVRO_ORDERS_ERR_CONFIG, "%s: no usable reply address location ('%s')", op->id, reply_loc);
+            goto done;
+        }
+        if (cJSON_IsString(v) && !*v->valuestring && !cJSON_SetValuestring(v, reply_to)) {
+            fail(err, AVRO_ORDERS_ERR_MEMORY, "out of memory");
+            goto done;
         }
     }
     if (!avro_orders_message_validate(m->type, json, err))
@@ -535,9 +565,19 @@ done:
 
 /* ---- receiving ---------------------------------------------------------------- */
 
-MAYBE_UNUSED static void report(const sub *s, const char *address, avro_orders_error *e)
+static void deliver_reply(const sub *s, avro_orders_message_type type, const char *address,
+                          const char *const *values, const void *payload, const void *headers);
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const avro_orders_header *headers, size_t nheaders, avro_orders_error *e);
+
+/* A received message that cannot be delivered: to the subscription's error
+ * handler; on a reply subscription, to the request waiting for it. */
+MAYBE_UNUSED static void report(const sub *s, const char *address, const void *data, size_t len,
+                                const avro_orders_header *headers, size_t nheaders, avro_orders_error *e)
 {
-    if (s->on_error)
+    if (s->deliver == deliver_reply)
+        reply_rejected(s, address, data, len, headers, nheaders, e);
+    else if (s->on_error)
         s->on_error(s->user, address, e);
     avro_orders_error_clear(e);
 }
@@ -554,19 +594,19 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     const msg_desc *m = NULL;
     if (op->nmsgs == 0) {
         fail(&e, AVRO_ORDERS_ERR_INVALID, "%s: the operation names no message", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (!match_address(s->bus, op, address, values)) {
         fail(&e, AVRO_ORDERS_ERR_INVALID, "%s: address '%s' does not fit the channel address '%s'", op->id, address,
              op->address);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     json = cJSON_ParseWithLength(data, len);
     if (!json) {
         fail(&e, AVRO_ORDERS_ERR_JSON, "%s: the message is not JSON", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     /* The first message (declaration order) whose schema accepts it. */
@@ -577,29 +617,29 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
         /* Not valid for any: the violations against the first message. */
         if (avro_orders_message_validate(op->msgs[0]->type, json, &e))
             fail(&e, AVRO_ORDERS_ERR_INVALID, "%s: the message fits none of the operation's messages", op->id);
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     if (nheaders) {
         hj = headers_json(m, headers, nheaders);
         if (!hj) {
             fail(&e, AVRO_ORDERS_ERR_MEMORY, "out of memory");
-            report(s, address, &e);
+            report(s, address, data, len, headers, nheaders, &e);
             goto done;
         }
         if (m->headers_validate) {
             if (!m->headers_validate(hj, &e)) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
             if (!(hrec = m->headers_from_json(hj, &e))) {
-                report(s, address, &e);
+                report(s, address, data, len, headers, nheaders, &e);
                 goto done;
             }
         }
     } else if (m->headers_validate && !m->headers_validate(hj = cJSON_CreateObject(), &e)) {
         /* Headers the schema requires and the message lacks. */
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     } else {
         cJSON_Delete(hj);
@@ -607,7 +647,7 @@ MAYBE_UNUSED static void on_transport_message(void *ctx, const char *address, co
     }
     payload = avro_orders_message_from_json(m->type, json, &e);
     if (!payload) {
-        report(s, address, &e);
+        report(s, address, data, len, headers, nheaders, &e);
         goto done;
     }
     s->deliver(s, m->type, address, (const char *const *)values, payload, hrec ? hrec : (void *)hj);
@@ -621,9 +661,6 @@ done:
     for (int i = 0; i < MAX_PARAMS; i++)
         free(values[i]);
 }
-
-static void deliver_reply(const sub *s, avro_orders_message_type type, const char *address,
-                          const char *const *values, const void *payload, const void *headers);
 
 MAYBE_UNUSED static bool bus_subscribe(avro_orders_bus *b, const op_desc *op, const char *const *values, deliver_fn deliver,
                           void (*handler)(void), avro_orders_error_handler on_error, void *user, avro_orders_error *err)
@@ -687,6 +724,37 @@ MAYBE_UNUSED static void deliver_reply(const sub *s, avro_orders_message_type ty
     cJSON_Delete(pj);
 }
 
+/* A reply that failed decoding or validation: when a request waits and it
+ * carries that request's correlation id, the request ends with its errors;
+ * else (another request's id, none that can be read, a Kafka reply topic's
+ * older records, no request waiting) it goes to the bus's error handler. */
+static void reply_rejected(const sub *s, const char *address, const void *data, size_t len,
+                           const avro_orders_header *headers, size_t nheaders, avro_orders_error *e)
+{
+    awaiting *aw = s->bus->aw;
+    if (!aw || aw->done) {
+        if (s->bus->on_error)
+            s->bus->on_error(s->bus->on_error_user, address, e);
+        return;
+    }
+    const msg_desc *md = s->op->nmsgs ? s->op->msgs[0] : NULL;
+    bool in_header = false;
+    const char *ptr = corr_pointer(md && *md->corr_location ? md->corr_location : aw->location, &in_header);
+    cJSON *j = !ptr ? NULL : in_header ? (md ? headers_json(md, headers, nheaders) : NULL) : cJSON_ParseWithLength(data, len);
+    cJSON *v = ptr ? at_pointer(j, ptr, false) : NULL;
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    if (got && strcmp(got, aw->corr) == 0) {
+        aw->bad = *e;
+        memset(e, 0, sizeof *e);
+        aw->failed = aw->done = true;
+    } else if (s->bus->on_error) {
+        s->bus->on_error(s->bus->on_error_user, address, e);
+    }
+    cJSON_free(text);
+    cJSON_Delete(j);
+}
+
 static void ignore_reply(void) {}
 
 static long now_ms(void)
@@ -706,7 +774,7 @@ MAYBE_UNUSED static bool bus_request_direct(avro_orders_bus *b, const op_desc *o
                                             const op_desc *rop, avro_orders_reply *out, avro_orders_error *err)
 {
     b->capture = true;
-    bool ok = bus_send(b, op, values, m, payload, headers, NULL, err);
+    bool ok = bus_send(b, op, values, m, payload, headers, NULL, NULL, NULL, err);
     b->capture = false;
     char *body = b->answer;
     size_t len = b->answer_len;
@@ -745,6 +813,53 @@ MAYBE_UNUSED static bool bus_request_direct(avro_orders_bus *b, const op_desc *o
     return ok;
 }
 
+/* The value at `loc` in a message (its records), as text, into out (size
+ * bytes): 1 when found, 0 when absent or empty, -1 when longer than size - 1. */
+static int read_at(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *out, size_t size)
+{
+    bool in_header;
+    const char *ptr = corr_pointer(loc, &in_header);
+    if (!ptr || !md)
+        return 0;
+    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
+                         : avro_orders_message_to_json(md->type, payload);
+    cJSON *v = at_pointer(j, ptr, false);
+    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+    const char *got = cJSON_IsString(v) ? v->valuestring : text;
+    int found = !got || !*got ? 0 : strlen(got) >= size ? -1 : 1;
+    if (found > 0)
+        memcpy(out, got, strlen(got) + 1);
+    cJSON_free(text);
+    cJSON_Delete(j);
+    return found;
+}
+
+/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
+static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
+{
+    return read_at(md, loc, payload, headers, corr, 64) > 0;
+}
+
+/* Whether a reply address read at run time can be used as one whole address
+ * of this transport (it is not a template: no '{'). */
+static bool runtime_address_ok(const avro_orders_bus *b, const char *a)
+{
+    if (!*a || strpbrk(a, "{}"))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        if (b->t.addressing == AVRO_ORDERS_ADDR_TOPIC && (*p == '+' || *p == '#'))
+            return false;
+        if (b->t.addressing == AVRO_ORDERS_ADDR_PATH && (*p == ' ' || *p == '?' || *p == '#'))
+            return false;
+    }
+    const char *why;
+    return b->t.addressing != AVRO_ORDERS_ADDR_KAFKA || value_ok(b->t.addressing, a, &why);
+}
+
+#define ADDR_MAX 256
+
 MAYBE_UNUSED static bool bus_request(avro_orders_bus *b, const op_desc *op, const char *const *values, const msg_desc *m,
                                      const void *payload, const void *headers, const op_desc *rop, int timeout_ms,
                                      avro_orders_reply *out, avro_orders_error *err)
@@ -754,49 +869,85 @@ MAYBE_UNUSED static bool bus_request(avro_orders_bus *b, const op_desc *op, cons
     memset(out, 0, sizeof *out);
     if (b->t.request)
         return bus_request_direct(b, op, values, m, payload, headers, rop, out, err);
-    if (!*rop->address)
-        return fail(err, AVRO_ORDERS_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", op->id);
-    /* The reply subscription is made once and kept. */
+    const char *loc = rop->reply_location;
+    const op_desc *sop = rop;
+    const char *reply_to = NULL;
+    if (*loc) {
+        /* reply.address: the caller's address at the location, else this
+         * bus's own (unique), written there for the responder. */
+        char given[ADDR_MAX];
+        int r = read_at(m, loc, payload, headers, given, sizeof given);
+        if (r < 0)
+            return fail(err, AVRO_ORDERS_ERR_INVALID, "%s: the reply address at '%s' is longer than %d bytes", op->id, loc,
+                        ADDR_MAX - 1);
+        if (r == 0 && !b->reply_to) {
+            char id[64];
+            fresh_id(id, sizeof id);
+            size_t n = strlen("avro_orders-replies-") + strlen(id) + 1;
+            if (!(b->reply_to = malloc(n)))
+                return fail(err, AVRO_ORDERS_ERR_MEMORY, "out of memory");
+            memcpy(b->reply_to, "avro_orders-replies-", strlen("avro_orders-replies-"));
+            memcpy(b->reply_to + strlen("avro_orders-replies-"), id, strlen(id) + 1);
+        }
+        reply_to = r > 0 ? given : b->reply_to;
+        if (!runtime_address_ok(b, reply_to))
+            return fail(err, AVRO_ORDERS_ERR_INVALID, "%s: '%s' cannot be a reply address on this transport", op->id, reply_to);
+        dyn_reply *d = b->dyn;
+        while (d && !(d->origin == rop && strcmp(d->address, reply_to) == 0))
+            d = d->next;
+        if (!d) {
+            d = calloc(1, sizeof *d);
+            if (!d || !(d->address = dup_n(reply_to, strlen(reply_to)))) {
+                free(d);
+                return fail(err, AVRO_ORDERS_ERR_MEMORY, "out of memory");
+            }
+            d->origin = rop;
+            d->d = *rop;
+            d->d.address = d->address;
+            d->next = b->dyn;
+            b->dyn = d;
+        }
+        sop = &d->d;
+        reply_to = d->address; /* `given` ends with this block */
+    } else if (!*rop->address) {
+        return fail(err, AVRO_ORDERS_ERR_CONFIG, "%s: the reply has neither a channel nor an address", op->id);
+    }
+    /* The reply subscription is made once (per address) and kept. */
     bool subscribed = false;
     for (const sub *s = b->subs; s && !subscribed; s = s->next)
-        subscribed = s->op == rop;
-    if (!subscribed && !bus_subscribe(b, rop, values, deliver_reply, ignore_reply, NULL, NULL, err))
+        subscribed = s->op == sop;
+    if (!subscribed && !bus_subscribe(b, sop, values, deliver_reply, ignore_reply, NULL, NULL, err))
         return false;
     char corr[64] = "";
-    if (!bus_send(b, op, values, m, payload, headers, corr, err))
+    if (!bus_send(b, op, values, m, payload, headers, corr, loc, reply_to, err))
         return false;
-    awaiting aw = {corr, m->corr_location, false, out};
+    awaiting aw = {corr, m->corr_location, false, false, {0}, out};
     long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     b->aw = &aw;
     bool ok = true;
     for (long left = deadline - now_ms(); ok && !aw.done && left > 0; left = deadline - now_ms())
         ok = b->t.poll(b->t.self, left < 100 ? (int)left : 100, err);
     b->aw = NULL;
+    if (aw.failed) {
+        /* The reply's own errors (kind and violations), under a summary. */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s: the reply with correlation id '%s' is invalid: %s", op->id, corr,
+                 avro_orders_error_message(&aw.bad));
+        if (!err) {
+            avro_orders_error_clear(&aw.bad);
+            return false;
+        }
+        avro_orders_error_clear(err);
+        *err = aw.bad;
+        free(err->message);
+        err->message = dup_n(buf, strlen(buf));
+        return false;
+    }
     if (!ok)
         return false;
     if (!aw.done)
         return fail(err, AVRO_ORDERS_ERR_TIMEOUT, "%s: no reply with correlation id '%s' within %d ms", op->id, corr, timeout_ms);
     return true;
-}
-
-/* The correlation id of a received message (at `loc`), into corr (64 bytes). */
-static bool read_corr(const msg_desc *md, const char *loc, const void *payload, const void *headers, char *corr)
-{
-    bool in_header;
-    const char *ptr = corr_pointer(loc, &in_header);
-    if (!ptr)
-        return false;
-    cJSON *j = in_header ? (!headers ? NULL : md->headers_to_json ? md->headers_to_json(headers) : cJSON_Duplicate(headers, 1))
-                         : avro_orders_message_to_json(md->type, payload);
-    cJSON *v = at_pointer(j, ptr, false);
-    char *text = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
-    const char *got = cJSON_IsString(v) ? v->valuestring : text;
-    bool found = got && *got;
-    if (found)
-        snprintf(corr, 64, "%s", got);
-    cJSON_free(text);
-    cJSON_Delete(j);
-    return found;
 }
 
 /* Answers a received request: the reply message goes to the reply address
@@ -812,10 +963,27 @@ MAYBE_UNUSED static bool bus_respond(avro_orders_bus *b, const op_desc *rop, con
     char corr[64] = "";
     if (!req || !read_corr(req, req->corr_location, req_payload, req_headers, corr))
         return fail(err, AVRO_ORDERS_ERR_INVALID, "%s: the request carries no correlation id", rop->id);
-    if (!*rop->address)
-        return fail(err, AVRO_ORDERS_ERR_CONFIG, "%s: the reply's address is only known at run time (not supported)", rop->id);
     const char *none[1] = {NULL};
-    return bus_send(b, rop, none, m, payload, headers, corr, err);
+    if (*rop->reply_location) {
+        /* reply.address: the address the request carries there (else the
+         * reply channel's, when it has one). */
+        char addr[ADDR_MAX];
+        int r = read_at(req, rop->reply_location, req_payload, req_headers, addr, sizeof addr);
+        if (r < 0 || (r > 0 && !runtime_address_ok(b, addr)))
+            return fail(err, AVRO_ORDERS_ERR_INVALID, "%s: the request's reply address at '%s' is not usable", rop->id,
+                        rop->reply_location);
+        if (r > 0) {
+            op_desc d = *rop;
+            d.address = addr;
+            return bus_send(b, &d, none, m, payload, headers, corr, NULL, NULL, err);
+        }
+        if (!*rop->address)
+            return fail(err, AVRO_ORDERS_ERR_INVALID, "%s: the request carries no reply address at '%s'", rop->id,
+                        rop->reply_location);
+    } else if (!*rop->address) {
+        return fail(err, AVRO_ORDERS_ERR_CONFIG, "%s: the reply has neither a channel nor an address", rop->id);
+    }
+    return bus_send(b, rop, none, m, payload, headers, corr, NULL, NULL, err);
 }
 
 void avro_orders_reply_clear(avro_orders_reply *r)
@@ -859,6 +1027,14 @@ bool avro_orders_bus_poll(avro_orders_bus *b, int timeout_ms, avro_orders_error 
     return b ? b->t.poll(b->t.self, timeout_ms, err) : fail(err, AVRO_ORDERS_ERR_CONFIG, "no bus");
 }
 
+void avro_orders_bus_set_error_handler(avro_orders_bus *b, avro_orders_error_handler on_error, void *user)
+{
+    if (b) {
+        b->on_error = on_error;
+        b->on_error_user = user;
+    }
+}
+
 void avro_orders_bus_free(avro_orders_bus *b)
 {
     if (!b)
@@ -869,6 +1045,13 @@ void avro_orders_bus_free(avro_orders_bus *b)
         free(b->subs);
         b->subs = n;
     }
+    while (b->dyn) {
+        dyn_reply *n = b->dyn->next;
+        free(b->dyn->address);
+        free(b->dyn);
+        b->dyn = n;
+    }
+    free(b->reply_to);
     free(b);
 }
 
@@ -888,7 +1071,7 @@ static const server_def servers[] = {
 
 static bool has_adapter(const char *protocol)
 {
-    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure",
+    static const char *const known[] = {"mqtt", "mqtts", "secure-mqtt", "kafka", "kafka-secure", "ws", "wss",
                                         "http", "https", NULL};
     for (int i = 0; known[i]; i++)
         if (strcmp(protocol, known[i]) == 0)
@@ -964,7 +1147,7 @@ static const op_desc op_place_order = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_place_order(const avro_orders_op_place_order_params *p, const char **v)
@@ -978,7 +1161,7 @@ bool avro_orders_op_place_order(avro_orders_bus *b, const avro_orders_op_place_o
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_place_order(params, v);
-    return bus_send(b, &op_place_order, v, &msg_order_placed, payload, headers, NULL, err);
+    return bus_send(b, &op_place_order, v, &msg_order_placed, payload, headers, NULL, NULL, NULL, err);
 }
 
 /* cancelOrder */
@@ -993,7 +1176,7 @@ static const op_desc op_cancel_order = {
     "",
     "",
     "",
-    ""};
+    "", ""};
 
 
 static void values_cancel_order(const avro_orders_op_cancel_order_params *p, const char **v)
@@ -1007,5 +1190,5 @@ bool avro_orders_op_cancel_order(avro_orders_bus *b, const avro_orders_op_cancel
 {
     const char *v[MAX_PARAMS + 1] = {0};
     values_cancel_order(params, v);
-    return bus_send(b, &op_cancel_order, v, &msg_order_cancelled, payload, headers, NULL, err);
+    return bus_send(b, &op_cancel_order, v, &msg_order_cancelled, payload, headers, NULL, NULL, NULL, err);
 }

@@ -11,13 +11,13 @@
  * The typed layer is written against lamp_control_transport, a struct of
  * function pointers (connect, publish, subscribe, poll, close): plug your own,
  * or use a generated adapter (lamp_control_mqtt.c over libmosquitto,
- * lamp_control_kafka.c over librdkafka; each is compiled only when the
- * Makefile is told so: `make MQTT=1 KAFKA=1`).
+ * lamp_control_kafka.c over librdkafka, lamp_control_ws.c over libwebsockets;
+ * each is compiled only when the Makefile is told so: `make MQTT=1 KAFKA=1 WS=1`).
  *
  * Wire contract (the same for the C, Python and TypeScript clients): the
  * payload is the message's JSON text (UTF-8); headers travel as MQTT 5 user
  * properties or Kafka record headers, a string as its UTF-8 bytes, any other
- * value as its JSON text.
+ * value as its JSON text; WebSocket frames carry no headers (not sent).
  *
  * Thread safety: a bus and its transport are used by one thread at a time;
  * handlers run inside lamp_control_bus_poll on the calling thread.
@@ -138,6 +138,13 @@ bool lamp_control_kafka_transport(const lamp_control_server_config *cfg, lamp_co
  * (LAMP_CONTROL_ERR_CONFIG): HTTP cannot push messages to a client.
  * URL: http://host[:port][/base] (https:// for TLS). */
 bool lamp_control_http_transport(const lamp_control_server_config *cfg, lamp_control_transport *out, lamp_control_error *err);
+/** The WebSocket adapter (libwebsockets 4), built with `make WS=1`.
+ * URL: ws://host[:port][/path] (wss:// for TLS); a channel address is a path
+ * under it, its parameters percent-encoded. Frames carry no headers: headers
+ * are not sent and a received message has none. A subscription needs every
+ * parameter (LAMP_CONTROL_ERR_CONFIG otherwise: a path has no wildcards).
+ * username/password: HTTP basic authentication on the handshake. */
+bool lamp_control_ws_transport(const lamp_control_server_config *cfg, lamp_control_transport *out, lamp_control_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 
@@ -158,6 +165,13 @@ void lamp_control_bus_free(lamp_control_bus *b);
  * with invalid headers (LAMP_CONTROL_ERR_INVALID, err->items say where), or on an
  * address that does not fit the channel. */
 typedef void (*lamp_control_error_handler)(void *user, const char *address, const lamp_control_error *err);
+
+/** Where a reply that is not JSON, fits none of the reply's messages or has
+ * invalid headers goes when it is not the waiting request's (another or no
+ * readable correlation id, or no request waiting): a request ends with the
+ * error of an invalid reply carrying its own id. Without a handler such
+ * replies are dropped. */
+void lamp_control_bus_set_error_handler(lamp_control_bus *b, lamp_control_error_handler on_error, void *user);
 
 /** The answer to a request (a send operation with a reply): `type` says
  * which of the reply's messages it is, `payload` is that message's payload
@@ -230,8 +244,9 @@ bool lamp_control_op_ask_status(lamp_control_bus *b, const lamp_control_op_ask_s
 /** Request/reply: publishes like lamp_control_op_ask_status with a correlation
  * id at the message's correlationId location (the caller's, or a fresh
  * unique one), then polls the bus until the first reply on
- * "statusReplies" carrying the same id, for at most timeout_ms
- * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone. */
+ * "the address at $message.header#/replyTo (the caller's, else the bus's own)" carrying the same id, for at most timeout_ms
+ * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone; an invalid
+ * reply with this id ends the call with its error. */
 bool lamp_control_op_ask_status_request(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
         const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, int timeout_ms,
         lamp_control_reply *reply, lamp_control_error *err);

@@ -11,13 +11,13 @@
  * The typed layer is written against inventory_transport, a struct of
  * function pointers (connect, publish, subscribe, poll, close): plug your own,
  * or use a generated adapter (inventory_mqtt.c over libmosquitto,
- * inventory_kafka.c over librdkafka; each is compiled only when the
- * Makefile is told so: `make MQTT=1 KAFKA=1`).
+ * inventory_kafka.c over librdkafka, inventory_ws.c over libwebsockets;
+ * each is compiled only when the Makefile is told so: `make MQTT=1 KAFKA=1 WS=1`).
  *
  * Wire contract (the same for the C, Python and TypeScript clients): the
  * payload is the message's JSON text (UTF-8); headers travel as MQTT 5 user
  * properties or Kafka record headers, a string as its UTF-8 bytes, any other
- * value as its JSON text.
+ * value as its JSON text; WebSocket frames carry no headers (not sent).
  *
  * Thread safety: a bus and its transport are used by one thread at a time;
  * handlers run inside inventory_bus_poll on the calling thread.
@@ -138,6 +138,13 @@ bool inventory_kafka_transport(const inventory_server_config *cfg, inventory_tra
  * (INVENTORY_ERR_CONFIG): HTTP cannot push messages to a client.
  * URL: http://host[:port][/base] (https:// for TLS). */
 bool inventory_http_transport(const inventory_server_config *cfg, inventory_transport *out, inventory_error *err);
+/** The WebSocket adapter (libwebsockets 4), built with `make WS=1`.
+ * URL: ws://host[:port][/path] (wss:// for TLS); a channel address is a path
+ * under it, its parameters percent-encoded. Frames carry no headers: headers
+ * are not sent and a received message has none. A subscription needs every
+ * parameter (INVENTORY_ERR_CONFIG otherwise: a path has no wildcards).
+ * username/password: HTTP basic authentication on the handshake. */
+bool inventory_ws_transport(const inventory_server_config *cfg, inventory_transport *out, inventory_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 
@@ -158,6 +165,13 @@ void inventory_bus_free(inventory_bus *b);
  * with invalid headers (INVENTORY_ERR_INVALID, err->items say where), or on an
  * address that does not fit the channel. */
 typedef void (*inventory_error_handler)(void *user, const char *address, const inventory_error *err);
+
+/** Where a reply that is not JSON, fits none of the reply's messages or has
+ * invalid headers goes when it is not the waiting request's (another or no
+ * readable correlation id, or no request waiting): a request ends with the
+ * error of an invalid reply carrying its own id. Without a handler such
+ * replies are dropped. */
+void inventory_bus_set_error_handler(inventory_bus *b, inventory_error_handler on_error, void *user);
 
 /** The answer to a request (a send operation with a reply): `type` says
  * which of the reply's messages it is, `payload` is that message's payload

@@ -11,13 +11,13 @@
  * The typed layer is written against folder_tree_transport, a struct of
  * function pointers (connect, publish, subscribe, poll, close): plug your own,
  * or use a generated adapter (folder_tree_mqtt.c over libmosquitto,
- * folder_tree_kafka.c over librdkafka; each is compiled only when the
- * Makefile is told so: `make MQTT=1 KAFKA=1`).
+ * folder_tree_kafka.c over librdkafka, folder_tree_ws.c over libwebsockets;
+ * each is compiled only when the Makefile is told so: `make MQTT=1 KAFKA=1 WS=1`).
  *
  * Wire contract (the same for the C, Python and TypeScript clients): the
  * payload is the message's JSON text (UTF-8); headers travel as MQTT 5 user
  * properties or Kafka record headers, a string as its UTF-8 bytes, any other
- * value as its JSON text.
+ * value as its JSON text; WebSocket frames carry no headers (not sent).
  *
  * Thread safety: a bus and its transport are used by one thread at a time;
  * handlers run inside folder_tree_bus_poll on the calling thread.
@@ -138,6 +138,13 @@ bool folder_tree_kafka_transport(const folder_tree_server_config *cfg, folder_tr
  * (FOLDER_TREE_ERR_CONFIG): HTTP cannot push messages to a client.
  * URL: http://host[:port][/base] (https:// for TLS). */
 bool folder_tree_http_transport(const folder_tree_server_config *cfg, folder_tree_transport *out, folder_tree_error *err);
+/** The WebSocket adapter (libwebsockets 4), built with `make WS=1`.
+ * URL: ws://host[:port][/path] (wss:// for TLS); a channel address is a path
+ * under it, its parameters percent-encoded. Frames carry no headers: headers
+ * are not sent and a received message has none. A subscription needs every
+ * parameter (FOLDER_TREE_ERR_CONFIG otherwise: a path has no wildcards).
+ * username/password: HTTP basic authentication on the handshake. */
+bool folder_tree_ws_transport(const folder_tree_server_config *cfg, folder_tree_transport *out, folder_tree_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 
@@ -158,6 +165,13 @@ void folder_tree_bus_free(folder_tree_bus *b);
  * with invalid headers (FOLDER_TREE_ERR_INVALID, err->items say where), or on an
  * address that does not fit the channel. */
 typedef void (*folder_tree_error_handler)(void *user, const char *address, const folder_tree_error *err);
+
+/** Where a reply that is not JSON, fits none of the reply's messages or has
+ * invalid headers goes when it is not the waiting request's (another or no
+ * readable correlation id, or no request waiting): a request ends with the
+ * error of an invalid reply carrying its own id. Without a handler such
+ * replies are dropped. */
+void folder_tree_bus_set_error_handler(folder_tree_bus *b, folder_tree_error_handler on_error, void *user);
 
 /** The answer to a request (a send operation with a reply): `type` says
  * which of the reply's messages it is, `payload` is that message's payload

@@ -11,13 +11,13 @@
  * The typed layer is written against shop_transport, a struct of
  * function pointers (connect, publish, subscribe, poll, close): plug your own,
  * or use a generated adapter (shop_mqtt.c over libmosquitto,
- * shop_kafka.c over librdkafka; each is compiled only when the
- * Makefile is told so: `make MQTT=1 KAFKA=1`).
+ * shop_kafka.c over librdkafka, shop_ws.c over libwebsockets;
+ * each is compiled only when the Makefile is told so: `make MQTT=1 KAFKA=1 WS=1`).
  *
  * Wire contract (the same for the C, Python and TypeScript clients): the
  * payload is the message's JSON text (UTF-8); headers travel as MQTT 5 user
  * properties or Kafka record headers, a string as its UTF-8 bytes, any other
- * value as its JSON text.
+ * value as its JSON text; WebSocket frames carry no headers (not sent).
  *
  * Thread safety: a bus and its transport are used by one thread at a time;
  * handlers run inside shop_bus_poll on the calling thread.
@@ -138,6 +138,13 @@ bool shop_kafka_transport(const shop_server_config *cfg, shop_transport *out, sh
  * (SHOP_ERR_CONFIG): HTTP cannot push messages to a client.
  * URL: http://host[:port][/base] (https:// for TLS). */
 bool shop_http_transport(const shop_server_config *cfg, shop_transport *out, shop_error *err);
+/** The WebSocket adapter (libwebsockets 4), built with `make WS=1`.
+ * URL: ws://host[:port][/path] (wss:// for TLS); a channel address is a path
+ * under it, its parameters percent-encoded. Frames carry no headers: headers
+ * are not sent and a received message has none. A subscription needs every
+ * parameter (SHOP_ERR_CONFIG otherwise: a path has no wildcards).
+ * username/password: HTTP basic authentication on the handshake. */
+bool shop_ws_transport(const shop_server_config *cfg, shop_transport *out, shop_error *err);
 
 /* ---- the bus: typed operations over a transport ------------------------- */
 
@@ -158,6 +165,13 @@ void shop_bus_free(shop_bus *b);
  * with invalid headers (SHOP_ERR_INVALID, err->items say where), or on an
  * address that does not fit the channel. */
 typedef void (*shop_error_handler)(void *user, const char *address, const shop_error *err);
+
+/** Where a reply that is not JSON, fits none of the reply's messages or has
+ * invalid headers goes when it is not the waiting request's (another or no
+ * readable correlation id, or no request waiting): a request ends with the
+ * error of an invalid reply carrying its own id. Without a handler such
+ * replies are dropped. */
+void shop_bus_set_error_handler(shop_bus *b, shop_error_handler on_error, void *user);
 
 /** The answer to a request (a send operation with a reply): `type` says
  * which of the reply's messages it is, `payload` is that message's payload
