@@ -119,7 +119,8 @@ ts_tsc() {
 # command. A successful build's tree is kept in TEST_CACHE (default
 # build/test-cache; empty: no cache) under ts-KEY, and a later call with the
 # same key (another family of the same run, or a later run) copies it into DIR
-# instead of running tsc again, printing "# NAME: built before (ts-KEY)". Two
+# instead of running tsc again, printing "# NAME: built before (ts-KEY)"
+# (entries unused for 3 days are removed when a new one is stored). Two
 # families asking for one key at once build it once (flock). A failed build is
 # not kept: it runs again each time, with its errors. Returns 1 when the build
 # fails, 2 when tsc is missing.
@@ -145,11 +146,15 @@ ts_build() {
     exec {lock}>"$ent.lock"
     flock "$lock"
     if [ -f "$ent/.ok" ]; then
-        cp -a "$ent/." "$dir/" && rm -f "$dir/.ok" && echo "# $name: built before (ts-$key)"
+        if cp -a "$ent/." "$dir/" && rm -f "$dir/.ok"; then touch "$ent"; echo "# $name: built before (ts-$key)"
+        else echo "could not copy $ent into $dir"; rc=1; fi
     elif _ts_build_run "$dir" "$tsc"; then
         rm -rf "$ent.tmp" && mkdir -p "$ent.tmp" &&
             (cd "$dir" && tar cf - --exclude=./node_modules .) | (cd "$ent.tmp" && tar xf -) &&
             : >"$ent.tmp/.ok" && rm -rf "$ent" && mv "$ent.tmp" "$ent"
+        # Each change of msggen or of a template makes new entries (4 MB for
+        # the worker-backend package): the ones unused for 3 days go.
+        find "$cache" -maxdepth 1 -name 'ts-*' -mtime +3 -exec rm -rf {} + 2>/dev/null
     else
         rc=1
     fi
