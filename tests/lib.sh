@@ -105,3 +105,135 @@ ts_tsc() {
     exec {lock}>&-
     [ "$rc" -eq 0 ] && [ -x "$dir/node_modules/.bin/tsc" ] && echo "$dir/node_modules/.bin/tsc"
 }
+
+# ts_build DIR [NAME]: builds the generated TypeScript package in DIR as its own
+# build script does (`npm run build`: tsc -p tsconfig.json, ESM into dist/, then
+# tsc -p tsconfig.cjs.json, CommonJS into dist/cjs/), with the pinned tsc
+# (ts_tsc) first on PATH; its tsconfig.json must say "strict": true, so that
+# the build is a tsc --strict type check. tsc's output goes to stdout.
+#
+# A build is done once per content and shared: its key is the sha256 of every
+# file under DIR (names and bytes; node_modules excluded), of the lock file of
+# the node_modules folder DIR sees (DIR/node_modules or ../node_modules, a link
+# to tests/tsclient or tests/tsproto), of the tsc and node versions and of this
+# command. A successful build's tree is kept in TEST_CACHE (default
+# build/test-cache; empty: no cache) under ts-KEY, and a later call with the
+# same key (another family of the same run, or a later run) copies it into DIR
+# instead of running tsc again, printing "# NAME: built before (ts-KEY)"
+# (entries unused for 3 days are removed when a new one is stored). Two
+# families asking for one key at once build it once (flock). A failed build is
+# not kept: it runs again each time, with its errors. Returns 1 when the build
+# fails, 2 when tsc is missing.
+_ts_build_run() { (cd "$1" && PATH="$(dirname "$2"):$PATH" timeout 600 npm run --silent build 2>&1); }
+ts_build() {
+    local dir=$1 name=${2:-$(basename "$1")} tsc key nm lockf cache ent lock rc=0
+    tsc=$(ts_tsc) || return 2
+    grep -q '"strict": *true' "$dir/tsconfig.json" || { echo "$dir/tsconfig.json does not say \"strict\": true"; return 1; }
+    nm=none
+    for lockf in "$dir/node_modules" "$dir/../node_modules"; do
+        [ -e "$lockf" ] && { nm=$(readlink -f "$lockf"); break; }
+    done
+    key=$( {
+        echo "ts_build 1 $(node --version) $("$tsc" --version)"
+        echo "node_modules: $nm"; cat "$nm/../package-lock.json" 2>/dev/null
+        (cd "$dir" && find . -path ./node_modules -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do
+            printf '%s\n' "$f"; sha256sum <"$f"; done)
+    } | sha256sum | cut -c1-32)
+    cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
+    [ -n "$cache" ] || { _ts_build_run "$dir" "$tsc"; return $?; }
+    mkdir -p "$cache" || { _ts_build_run "$dir" "$tsc"; return $?; }
+    ent=$cache/ts-$key
+    exec {lock}>"$ent.lock"
+    flock "$lock"
+    if [ -f "$ent/.ok" ]; then
+        if cp -a "$ent/." "$dir/" && rm -f "$dir/.ok"; then touch "$ent"; echo "# $name: built before (ts-$key)"
+        else echo "could not copy $ent into $dir"; rc=1; fi
+    elif _ts_build_run "$dir" "$tsc"; then
+        rm -rf "$ent.tmp" && mkdir -p "$ent.tmp" &&
+            (cd "$dir" && tar cf - --exclude=./node_modules .) | (cd "$ent.tmp" && tar xf -) &&
+            : >"$ent.tmp/.ok" && rm -rf "$ent" && mv "$ent.tmp" "$ent"
+        # Each change of msggen or of a template makes new entries (4 MB for
+        # the worker-backend package): the ones unused for 3 days go.
+        find "$cache" -maxdepth 1 -name 'ts-*' -mtime +3 -exec rm -rf {} + 2>/dev/null
+    else
+        rc=1
+    fi
+    exec {lock}>&-
+    return $rc
+}
+
+# ts_check_many WORK NAME=PKGDIR...: tsc --strict type check of several
+# generated TypeScript packages' src/ in one tsc program (one process: the libraries it
+# loads, lib.dom.d.ts and the rest, are parsed and checked once instead of once
+# per package, which is most of a small package's tsc time). Each package's
+# src/ is copied to WORK/NAME; the program has the options of the packages'
+# tsconfig.json (less rootDir; declarations only, so that declaration errors
+# count as in the package's build, no JavaScript) and their package.json
+# "type", which decides how NodeNext reads the sources. Packages whose
+# tsconfig.json or "type" differ from the first one's are checked in their own
+# program, so every package is checked with its own options, as `tsc -p` in
+# its folder would. Generated sources are modules (imports, exports): packages
+# do not see each other's names. Writes WORK/NAME.tsc per package: the errors
+# in its files, plus any error outside every package's files (as a package's
+# own tsc run would report them too); empty when clean. Returns 2 without tsc.
+ts_check_many() {
+    local work=$1 tsc arg name pkg first= type ftype group=() alone=() rc
+    shift
+    tsc=$(ts_tsc) || return 2
+    mkdir -p "$work/all"
+    for arg in "$@"; do
+        name=${arg%%=*} pkg=${arg#*=}
+        type=$(node -p "require('$pkg/package.json').type || 'commonjs'" 2>/dev/null)
+        if [ -z "$first" ]; then first=$pkg ftype=$type; fi
+        if cmp -s "$pkg/tsconfig.json" "$first/tsconfig.json" && [ "$type" = "$ftype" ]; then
+            group+=("$name"); cp -R "$pkg/src" "$work/all/$name"
+        else
+            alone+=("$name=$pkg")
+        fi
+    done
+    [ -n "$first" ] || return 0
+    cp "$first/package.json" "$work/all/"
+    python3 - "$first/tsconfig.json" "$work/all/tsconfig.json" <<'PY'
+import json, sys
+opts = json.load(open(sys.argv[1]))["compilerOptions"]
+# Declarations are emitted (to WORK/all-d.ts, then dropped) so that their
+# errors count too, as in the package's own build.
+opts.pop("rootDir", None)
+opts["outDir"] = "../all-d.ts"
+opts["declaration"] = True
+opts["emitDeclarationOnly"] = True
+opts["strict"] = True
+json.dump({"compilerOptions": opts, "include": ["*/**/*.ts"]}, open(sys.argv[2], "w"), indent=2)
+PY
+    (cd "$work/all" && "$tsc" -p . --pretty false) >"$work/all.log" 2>&1; rc=$?
+    # Error lines start with the file's path (NAME/...); the lines after an
+    # error line that start with a space belong to it.
+    awk -v work="$work" -v list="${group[*]}" '
+        BEGIN { n = split(list, a, " "); for (i = 1; i <= n; i++) names[a[i]] = 1 }
+        /^[^ ]/ { split($0, p, "/"); cur = (p[1] in names) ? p[1] : "" }
+        cur == "" { if ($0 != "") outside = outside $0 "\n"; next }
+        { print > (work "/" cur ".tsc") }
+        END { printf "%s", outside > (work "/outside.tsc") }
+    ' "$work/all.log"
+    # A failing tsc that printed nothing about any file still fails them all.
+    if [ "$rc" -ne 0 ] && ! [ -s "$work/outside.tsc" ] && ! grep -q 'error TS' "$work/all.log"; then
+        echo "tsc exited $rc" >>"$work/outside.tsc"
+    fi
+    for name in "${group[@]}"; do
+        touch "$work/$name.tsc"
+        [ -s "$work/outside.tsc" ] && cat "$work/outside.tsc" >>"$work/$name.tsc"
+    done
+    for arg in "${alone[@]}"; do
+        (cd "${arg#*=}" && "$tsc" --strict -p . --declaration --emitDeclarationOnly --outDir "$work/${arg%%=*}-d.ts" --pretty false) >"$work/${arg%%=*}.tsc" 2>&1
+    done
+    return 0
+}
+
+# MYPY_CACHE: the --cache-dir for a family's mypy runs: a folder of its own
+# $TMP, so nothing of another family or an earlier run is reused, but the
+# family's second and later mypy runs reuse the first one's analysis of the
+# standard library stubs (typeshed) and of unchanged modules (mypy checks each
+# cached module against its source's hash), instead of redoing it: about
+# 1.7 s of a small package's 2.5 s of mypy CPU. Nothing is written beside
+# the sources.
+MYPY_CACHE=$TMP/mypy-cache

@@ -6,7 +6,10 @@
 #
 # Families run in parallel, TEST_JOBS at a time (default: the number of CPUs),
 # the longest first (durations of the previous run are kept in
-# TEST_LOG_DIR/times). Each family's output is kept whole in
+# TEST_LOG_DIR/times). Families that mostly wait (brokers, servers, timeouts:
+# the last run's CPU time under a third of its wall time) run beside those,
+# TEST_JOBS of them at a time too, so that their waits do not leave a CPU idle
+# (with TEST_JOBS=1, one family at a time all the same). Each family's output is kept whole in
 # TEST_LOG_DIR/FAMILY.log (default build/test-logs) and never interleaved:
 # one summary line per family as it finishes, then the skipped cases and the
 # failures grouped by family, then the closing line
@@ -29,11 +32,18 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # Longest first, so the pool does not end with one long family running alone.
 # Without a recorded time (a fresh clone) a family's time comes from
 # tests/times.default; one in neither (new) counts as long.
+# Each line of a times file: FAMILY WALL-SECONDS [CPU-SECONDS].
+declare -A kind_of=()   # family -> cpu, or wait (mostly waits)
 order=$(for fam in "${families[@]}"; do
-    t=$(awk -v f="$fam" '$1 == f { print $2 }' "$times" 2>/dev/null)
-    [ -n "$t" ] || t=$(awk -v f="$fam" '$1 == f { print $2 }' "$here/times.default" 2>/dev/null)
-    echo "${t:-1000} $fam"
-done | sort -s -k1,1nr | cut -d' ' -f2)
+    t=$(awk -v f="$fam" '$1 == f { print $2, ($3 == "" ? $2 : $3) }' "$times" 2>/dev/null)
+    [ -n "$t" ] || t=$(awk -v f="$fam" '$1 == f { print $2, ($3 == "" ? $2 : $3) }' "$here/times.default" 2>/dev/null)
+    echo "${t:-1000 1000} $fam"
+done | sort -s -k1,1nr)
+while read -r t c fam; do
+    [ -n "$fam" ] || continue
+    if [ "$jobs" -gt 1 ] && [ $((c * 3)) -lt "$t" ]; then kind_of[$fam]=wait; else kind_of[$fam]=cpu; fi
+done <<<"$order"
+order=$(echo "$order" | cut -d' ' -f3)
 
 pass=0 failn=0 skipn=0 cpu_total=0 t0=$(date +%s)
 # Prints the summary line of a finished family and adds up its counts; the
@@ -56,6 +66,7 @@ finish() { # FAMILY
 
 declare -A pid_of=()   # family -> pid of its running job
 running=0
+declare -A busy=([cpu]=0 [wait]=0)   # running families of each kind
 # Waits for a job to end and reports every family that has ended.
 reap() {
     local f
@@ -64,16 +75,25 @@ reap() {
         for f in "${!pid_of[@]}"; do [ -f "$work/$f.rc" ] || { echo 255 >"$work/$f.rc"; echo 0 >"$work/$f.secs"; }; done
     fi
     for f in "${!pid_of[@]}"; do
-        if [ -f "$work/$f.rc" ]; then finish "$f"; unset "pid_of[$f]"; running=$((running - 1)); fi
+        if [ -f "$work/$f.rc" ]; then finish "$f"; unset "pid_of[$f]"; running=$((running - 1)); busy[${kind_of[$f]:-cpu}]=$((busy[${kind_of[$f]:-cpu}] - 1)); fi
     done
 }
-for fam in $order; do
+# Starts, in order, the first family whose kind has a free place; waits for
+# one to end when none has.
+todo=($order)
+while [ ${#todo[@]} -gt 0 ]; do
+    pick=-1
+    for i in "${!todo[@]}"; do
+        k=${kind_of[${todo[$i]}]:-cpu}
+        if [ "$running" -eq 0 ] || [ "${busy[$k]}" -lt "$jobs" ]; then pick=$i; break; fi
+    done
+    if [ "$pick" -lt 0 ]; then reap; continue; fi
+    fam=${todo[$pick]}; unset "todo[$pick]"; todo=("${todo[@]}")
     script="$here/$fam/run.sh"
     if [ ! -x "$script" ]; then
         printf 'not ok %s: no executable %s\n' "$fam" "$script" >"$work/$fam.fail"
         failn=$((failn + 1)); continue
     fi
-    while [ "$running" -ge "$jobs" ]; do reap; done
     (
         start=$(date +%s)
         bash "$script" >"$logs/$fam.log" 2>&1 </dev/null; rc=$?
@@ -85,14 +105,14 @@ for fam in $order; do
         echo "$rc" >"$work/$fam.rc"
     ) &
     pid_of[$fam]=$!
-    running=$((running + 1))
+    running=$((running + 1)); k=${kind_of[$fam]:-cpu}; busy[$k]=$((busy[$k] + 1))
 done
 while [ "$running" -gt 0 ]; do reap; done
 
 # Remember this run's durations for the next run's order (families not run
 # this time keep their old entry).
 {
-    for fam in "${families[@]}"; do [ -f "$work/$fam.secs" ] && echo "$fam $(cat "$work/$fam.secs")"; done
+    for fam in "${families[@]}"; do [ -f "$work/$fam.secs" ] && echo "$fam $(cat "$work/$fam.secs") $(cat "$work/$fam.cpu" 2>/dev/null || echo 0)"; done
     awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' <(for fam in "${families[@]}"; do echo "$fam"; done) "$times" 2>/dev/null
 } | sort >"$work/times" && mv "$work/times" "$times"
 
@@ -101,6 +121,6 @@ if [ -n "$skips" ]; then echo; echo "skipped:"; echo "$skips"; fi
 fails=$(for fam in "${families[@]}"; do cat "$work/$fam.fail" 2>/dev/null; done)
 if [ -n "$fails" ]; then echo; echo "failures:"; echo "$fails"; fi
 echo
-echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, $jobs at a time"
+echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, $jobs at a time (and as many that mostly wait)"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

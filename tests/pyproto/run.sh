@@ -87,7 +87,7 @@ for l in "${labels[@]}"; do
     # The README's first ```python block after "## Usage".
     awk '/^## Usage/ { u = 1 } u && /^```python/ { p = 1; next } p && /^```/ { exit } p' "$d/README.md" >"$d/readme_example.py"
     if [ -s "$d/readme_example.py" ]; then
-        if (cd "$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$m" readme_example.py) >"$d.mypy" 2>&1
+        if (cd "$d" && "$mypy_py" -m mypy --strict --cache-dir="$MYPY_CACHE" "$m" readme_example.py) >"$d.mypy" 2>&1
         then ok "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict"
         else fail "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict" "mypy --strict"; detail "$d.mypy"; fi
     else
