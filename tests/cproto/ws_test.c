@@ -111,7 +111,7 @@ static void on_price_request(void *user, const P(op_answer_price_message) * m)
         snprintf(bad, sizeof bad, "{\"requestId\":\"%s\",\"symbol\":\"BAD\"}",
                  m->price_request->has_request_id ? m->price_request->request_id : "");
         if (d->t->publish(d->t->self, "/rpc/replies", bad, strlen(bad), NULL, 0,
-                          &(P(publish_options)){0, false, NULL, -1}, &err))
+                          &(P(publish_options)){0, false, NULL, -1, NULL}, &err))
             d->answered++;
         P(error_clear)(&err);
         return;
@@ -265,11 +265,11 @@ int main(int argc, char **argv)
      * JSON, goes to the error handler and is not delivered. */
     int orders = o.orders;
     static const char invalid[] = "{\"symbol\":\"ACME\",\"side\":\"hold\",\"quantity\":0}";
-    t.publish(t.self, "/orders", invalid, strlen(invalid), NULL, 0, &(P(publish_options)){0, false, NULL, -1}, &err);
+    t.publish(t.self, "/orders", invalid, strlen(invalid), NULL, 0, &(P(publish_options)){0, false, NULL, -1, NULL}, &err);
     pump(b, &o.invalid, 1);
     check(o.invalid == 1 && o.orders == orders, "invalid_message_should_be_reported_not_delivered", o.last_error);
     static const char notjson[] = "{\"symbol\":";
-    t.publish(t.self, "/orders", notjson, strlen(notjson), NULL, 0, &(P(publish_options)){0, false, NULL, -1}, &err);
+    t.publish(t.self, "/orders", notjson, strlen(notjson), NULL, 0, &(P(publish_options)){0, false, NULL, -1, NULL}, &err);
     pump(b, &o.json_errors, 1);
     check(o.json_errors == 1 && o.orders == orders, "undecodable_message_should_be_reported", o.last_error);
     P(error_clear)(&err);
@@ -322,7 +322,7 @@ int main(int argc, char **argv)
     seen stray = {0};
     P(bus_set_error_handler)(b, on_error, &stray);
     static const char lost[] = "{\"requestId\":\"nobody\",\"symbol\":\"X\"}";
-    t.publish(t.self, "/rpc/replies", lost, strlen(lost), NULL, 0, &(P(publish_options)){0, false, NULL, -1}, &err);
+    t.publish(t.self, "/rpc/replies", lost, strlen(lost), NULL, 0, &(P(publish_options)){0, false, NULL, -1, NULL}, &err);
     P(error_clear)(&err);
     pump(b, &stray.invalid, 1);
     check(stray.invalid == 1, "stray_invalid_reply_should_reach_the_bus_error_handler", "not reported");

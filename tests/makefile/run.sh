@@ -16,6 +16,10 @@ mkdir -p "$tree/generator" "$bin"
 cp "$TOP/Makefile" "$tree/"
 echo 'int main(void) { return 0; }' >"$tree/generator/main.c"
 echo 'int mg_stub(void); int mg_stub(void) { return 1; }' >"$tree/generator/stub.c"
+# The format checkers' source, which the Makefile also pastes into the C
+# target's templates (templates/c/partials/format.mustache).
+echo 'int mg_format_stub(void); int mg_format_stub(void) { return 0; }' >"$tree/generator/format.c"
+mkdir -p "$tree/templates/c/partials"
 cat >"$bin/pkg-config" <<'SH'
 #!/bin/sh
 [ -n "$STUB_PKG_OK" ] && exec /usr/bin/pkg-config "$@"
