@@ -82,10 +82,14 @@ int main(int argc, char **argv)
          * (message_parse, from the bytes); the validator over cJSON's tree
          * must say the same. */
         void *prec = X(message_parse)(t, text, len, &perr);
-        if ((prec != NULL) != full)
-            printf("%s\troundtrip: message_parse says %s, message_validate %s (%s)\n", file, prec ? "valid" : "invalid",
+        /* Valid: a record, or (ERR_MEMORY) a valid value the record type
+         * cannot hold (a non-object for an object type without "type"), as
+         * message_from_json says below. */
+        int pvalid = prec != NULL || strcmp(X(error_kind_name)(perr.kind), "memory") == 0;
+        if (pvalid != full)
+            printf("%s\troundtrip: message_parse says %s, message_validate %s (%s)\n", file, pvalid ? "valid" : "invalid",
                    full ? "valid" : "invalid", X(error_message)(&perr));
-        if (prec)
+        if (pvalid)
             printf("%s\tvalid\n", file);
         int same = err.count == perr.count;
         for (int i = 0; i < perr.count; i++) {
@@ -102,11 +106,13 @@ int main(int argc, char **argv)
                 printf("%s\troundtrip: message_parse -> to_json differs\n", file);
             cJSON_Delete(pback);
         }
-        X(message_free)(t, prec);
         X(error_clear)(&perr);
         X(error_clear)(&err);
         if (full) {
             void *rec = X(message_from_json)(t, json, &err);
+            if ((rec != NULL) != (prec != NULL))
+                printf("%s\troundtrip: message_from_json %s a record, message_parse %s\n", file, rec ? "gives" : "gives no",
+                       prec ? "does" : "does not");
             cJSON *back = rec ? X(message_to_json)(t, rec) : NULL;
             if (!rec)
                 printf("%s\troundtrip: from_json failed: %s\n", file, X(error_message)(&err));
@@ -122,6 +128,7 @@ int main(int argc, char **argv)
             X(message_free)(t, rec);
             X(error_clear)(&err);
         }
+        X(message_free)(t, prec);
         cJSON_Delete(json);
         free(text);
     }

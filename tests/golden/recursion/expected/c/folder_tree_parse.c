@@ -55,7 +55,7 @@ typedef folder_tree_enum_desc enum_desc;
 #define AT(o, off) ((unsigned char *)(o) + (off))
 
 /* ---- the arena of a record -------------------------------------------------
- * Blocks of doubling size, newest first; allocations are 8-aligned (the
+ * Blocks, newest first; allocations are 8-aligned (the
  * largest member type: int64_t, double, pointers). The first block is sized
  * from the text (strings and keys never take more than their escaped text),
  * so most records take one malloc. */
@@ -91,7 +91,9 @@ static void *arena_alloc(arena *a, size_t n)
     n = round8(n ? n : 1);
     ablock *b = a->head;
     if (b->cap - b->used < n) {
-        size_t cap = b->cap * 2;
+        /* The first block had room for the text: what is missing is mostly
+         * nested records, so half of it (at least 256 bytes) is enough. */
+        size_t cap = b->cap / 2 < 256 ? 256 : b->cap / 2;
         if (cap < n)
             cap = n;
         ablock *nb = block_new(cap);
@@ -124,10 +126,7 @@ static void arena_trim(arena *a, void *p, size_t n)
 
 static arena *arena_new(size_t hint)
 {
-    size_t cap = 256;
-    while (cap < hint && cap < ((size_t)1 << 30))
-        cap *= 2;
-    ablock *b = block_new(cap);
+    ablock *b = block_new(round8(hint < 128 ? 128 : hint));
     if (!b)
         return NULL;
     arena *a = (arena *)(void *)b->data;
@@ -499,9 +498,112 @@ static size_t str_span(const rd *r)
     return (size_t)(p - r->s);
 }
 
+/* Eight bytes at a time (SWAR): the high bit of each byte that is '"',
+ * '\\', below 0x20 or above 0x7F (0: none). A borrow can only mark a byte
+ * above a marked one, so the lowest mark is exact. Most strings are plain
+ * ASCII up to their closing quote. */
+static inline uint64_t word_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20) | w) & high;
+}
+
+/* The index of the lowest marked byte of a word loaded from memory (byte 0
+ * first), on either byte order. */
+static inline int first_marked(uint64_t m)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_ctzll(m) >> 3;
+#else
+    const uint16_t probe = 1;
+    unsigned char little;
+    memcpy(&little, &probe, 1);
+    int i = 0;
+    if (little)
+        while (!(m & 0x80)) {
+            m >>= 8;
+            i++;
+        }
+    else
+        while (!(m & 0x8000000000000000ULL)) {
+            m <<= 8;
+            i++;
+        }
+    return i;
+#endif
+}
+
+/* The bytes of the string at r->s when it has no escape: checked (UTF-8,
+ * no control characters) but not copied; *n its length. 1: done (r->s past
+ * the closing quote), 0: it has an escape (r->s unchanged), -1: an error. */
+static int str_raw(rd *r, size_t *n)
+{
+    const unsigned char *p = r->s + 1, *e = r->end;
+    for (;;) {
+        while (e - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t m = word_special(w);
+            if (m) {
+                p += first_marked(m);
+                break;
+            }
+            p += 8;
+        }
+        while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+            p++;
+        if (p >= e)
+            return 0; /* str_read reports it */
+        unsigned c = *p;
+        if (c == '"')
+            break;
+        if (c == '\\' || c < 0x20)
+            return 0;
+        int m;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            m = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            m = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            m = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return 0;
+        if (e - p <= m || p[1] < lo || p[1] > hi)
+            return 0;
+        for (int i = 2; i <= m; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += m + 1;
+    }
+    *n = (size_t)(p - r->s - 1);
+    r->s = p + 1;
+    return 1;
+}
+
 /* The string at r->s, unescaped into the arena. */
 static char *str_arena(rd *r, size_t *n)
 {
+    const unsigned char *start = r->s;
+    if (str_raw(r, n) == 1) {
+        char *s = arena_alloc(r->a, *n + 1);
+        if (!s) {
+            nomem(r);
+            return NULL;
+        }
+        memcpy(s, start + 1, *n);
+        s[*n] = '\0';
+        return s;
+    }
     char *s = arena_alloc(r->a, str_span(r));
     if (!s) {
         nomem(r);
@@ -717,7 +819,7 @@ static bool skip_value(rd *r, int level)
         }
     case '"': {
         size_t n;
-        return str_read(r, NULL, &n);
+        return str_raw(r, &n) == 1 || str_read(r, NULL, &n);
     }
     case 't': return literal(r, "true", 4);
     case 'f': return literal(r, "false", 5);
