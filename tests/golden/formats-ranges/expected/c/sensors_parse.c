@@ -367,31 +367,30 @@ static bool str_read(rd *r, char *out, size_t *n)
             p++;
             continue;
         }
-        unsigned long cp;
         if (c == '\\') {
             if (p + 1 >= e) {
                 r->s = p;
                 return syntax(r, "a string without its closing quote");
             }
             unsigned char x = p[1];
-            const char *simple = NULL;
+            const char *esc = NULL;
             switch (x) {
-            case '"': simple = "\""; break;
-            case '\\': simple = "\\"; break;
-            case '/': simple = "/"; break;
-            case 'b': simple = "\b"; break;
-            case 'f': simple = "\f"; break;
-            case 'n': simple = "\n"; break;
-            case 'r': simple = "\r"; break;
-            case 't': simple = "\t"; break;
+            case '"': esc = "\""; break;
+            case '\\': esc = "\\"; break;
+            case '/': esc = "/"; break;
+            case 'b': esc = "\b"; break;
+            case 'f': esc = "\f"; break;
+            case 'n': esc = "\n"; break;
+            case 'r': esc = "\r"; break;
+            case 't': esc = "\t"; break;
             case 'u': break;
             default:
                 r->s = p;
                 return syntax(r, "an invalid escape in a string");
             }
-            if (simple) {
+            if (esc) {
                 if (out)
-                    out[k] = simple[0];
+                    out[k] = esc[0];
                 k++;
                 p += 2;
                 continue;
@@ -406,7 +405,7 @@ static bool str_read(rd *r, char *out, size_t *n)
                 return syntax(r, "a NUL character (\\u0000), which strings cannot hold");
             }
             p += 6;
-            cp = (unsigned long)h;
+            unsigned long cp = (unsigned long)h;
             if (h >= 0xDC00 && h <= 0xDFFF) {
                 r->s = p - 6;
                 return syntax(r, "a lone surrogate (\\u escape) in a string");
@@ -1124,12 +1123,12 @@ static bool read_record(rd *r, const vnode *v, int vd, int level, const rec_desc
     const bool objchecks = v && (v->f & VF(OBJ));
     cJSON *extra = NULL;
     long count = 0;
-    int next = 0;
     r->s++;
     ws(r);
     if (r->s < r->end && *r->s == '}')
         r->s++;
-    else
+    else {
+        int next = 0; /* the field after the previous one: documents are mostly in schema order */
         for (;;) {
             ws(r);
             if (r->s >= r->end || *r->s != '"')
@@ -1197,6 +1196,7 @@ static bool read_record(rd *r, const vnode *v, int vd, int level, const rec_desc
             }
             return syntax(r, "',' or '}' expected in an object");
         }
+    }
     if (!objchecks)
         return true;
     for (const sensors_vreq *q = v->required; q && q->name; q++) {
