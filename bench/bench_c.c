@@ -1,7 +1,8 @@
 /* bench_c.c - throughput of the generated C (out/c) on the payload sets of
  * bench/payloads.py: validation of pre-parsed cJSON trees, cJSON parse alone,
- * parse + validate from bytes, and parse + validate + typed record
- * (message_from_json) + free.
+ * parse + validate from bytes, parse + validate + typed record
+ * (message_from_json) + free, and the one-pass reader from bytes to a
+ * validated record (message_parse) + free.
  * Every measure is repeated REPS times, the repetitions of all measures
  * interleaved so that a slow phase of the machine hits them alike; prints one
  * line per set and measure: "c SET MEASURE BYTES_PER_MSG RATE..." with the
@@ -19,7 +20,7 @@
 
 #include "worker_backend.h"
 
-enum { MAXSETS = 8, MAXREPS = 64, NMEASURES = 4 };
+enum { MAXSETS = 8, MAXREPS = 64, NMEASURES = 5 };
 
 typedef struct ex {
     worker_backend_message_type type;
@@ -37,7 +38,7 @@ typedef struct set {
 } set;
 
 static const char *const measure_names[NMEASURES] = {"validate-preparsed", "parse", "parse+validate",
-                                                     "parse+validate+record"};
+                                                     "parse+validate+record", "bytes->record"};
 
 /* Wall time, or with BENCH_CPU=1 in the environment the process's CPU time
  * (bench/blaze.py's comparison: a shared machine's load then costs no rate). */
@@ -68,12 +69,16 @@ static int pass(const set *s, int what)
             cJSON *j = cJSON_ParseWithLength(e->text, e->len);
             ok += worker_backend_message_validate(e->type, j, NULL);
             cJSON_Delete(j);
-        } else {
+        } else if (what == 3) {
             cJSON *j = cJSON_ParseWithLength(e->text, e->len);
             void *rec = worker_backend_message_from_json(e->type, j, NULL);
             ok += rec != NULL;
             worker_backend_message_free(e->type, rec);
             cJSON_Delete(j);
+        } else {
+            void *rec = worker_backend_message_parse(e->type, e->text, e->len, NULL);
+            ok += rec != NULL;
+            worker_backend_message_free(e->type, rec);
         }
     }
     return ok;

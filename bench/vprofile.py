@@ -50,6 +50,54 @@ def profile(work, st):
     }
 
 
+def record_cost(work, st, measure, roots):
+    """Instructions per message of one bench_c measure: the inclusive cost of
+    the calls `pass` makes to `roots`, over the calls of the first root."""
+    with tempfile.TemporaryDirectory(prefix="msggen-vprofile.") as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        env = dict(os.environ, BENCH_ONLY=measure)
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=pass", "--callgrind-out-file=" + out,
+                            os.path.join(work, "bench_c"), work, "0.05", "1", st],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            sys.stderr.write(r.stderr)
+            raise SystemExit("vprofile.py: bench_c failed under callgrind on set %s" % st)
+        p = Profile(out)
+    n = max(1, p.into(roots[0], "pass", "calls"))
+    return sum(p.into(f, "pass") for f in roots) / n
+
+
+def records(work, sets, md):
+    """From bytes to a validated record: the cJSON path (cJSON parse, validate,
+    build, free the record and the tree) against the one-pass reader
+    (message_parse, message_free), in instructions per message."""
+    head = ["set", "cJSON path", "one pass", "… parse", "… free", "ratio"]
+    rows = []
+    for st in sets:
+        old = record_cost(work, st, "parse+validate+record", ["cJSON_ParseWithLength", "worker_backend_message_from_json",
+                                                              "worker_backend_message_free", "cJSON_Delete"])
+        parse = record_cost(work, st, "bytes->record", ["worker_backend_message_parse"])
+        free = record_cost(work, st, "bytes->record", ["worker_backend_message_free"])
+        new = parse + free
+        rows.append([st, "%.0f" % old, "%.0f" % new, "%.0f" % parse, "%.0f" % free, "%.2f×" % (old / new)])
+    w = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    line = lambda r: "  ".join(v.ljust(w[i]) if i == 0 else v.rjust(w[i]) for i, v in enumerate(r))
+    print("instructions per message, C, bytes -> validated record (callgrind)")
+    print(line(head))
+    for r in rows:
+        print(line(r))
+    if md:
+        with open(md, "a") as fh:
+            fh.write("\n### From bytes to a validated record: cJSON path vs one pass\n\n")
+            fh.write("`bench/vprofile.py`: average instructions per message under callgrind. *cJSON path*: "
+                     "`cJSON_ParseWithLength` + `message_from_json` (validate, build) + `message_free` + "
+                     "`cJSON_Delete`, what `T_parse` was. *One pass*: `message_parse` (the byte reader, "
+                     "`<name>_parse.c`) + `message_free` (the record's arena).\n\n")
+            fh.write("| " + " | ".join(head) + " |\n|---|" + "--:|" * (len(head) - 1) + "\n")
+            for r in rows:
+                fh.write("| " + " | ".join(r) + " |\n")
+
+
 def main(argv):
     if not argv or argv[0].startswith("-"):
         sys.exit(__doc__)
@@ -92,6 +140,7 @@ def main(argv):
                 fh.write("| " + " | ".join(r) + " |\n")
             fh.write("\nFormat checks per message, by format: " +
                      "; ".join("%s: %s" % (st, text or "none") for st, text in fmt_rows) + ".\n")
+    records(work, sets, md)
     return 0
 
 

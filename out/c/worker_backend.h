@@ -239,6 +239,9 @@ bool worker_backend_message_validate(worker_backend_message_type t, const cJSON 
 /** The payload of message type `t` as its record (worker_backend_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *worker_backend_message_from_json(worker_backend_message_type t, const cJSON *json, worker_backend_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * worker_backend_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *worker_backend_message_parse(worker_backend_message_type t, const char *json, size_t len, worker_backend_error *err);
 /** The JSON of a payload record made by worker_backend_message_from_json. */
 cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void *payload);
 /** Frees a payload record made by worker_backend_message_from_json (NULL-safe). */

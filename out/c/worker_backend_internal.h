@@ -280,6 +280,14 @@ cJSON *worker_backend_rt_rec_to_json(const worker_backend_rec_desc *d, const voi
 void worker_backend_rt_union_free(const worker_backend_union_desc *d, void *o);
 void *worker_backend_rt_union_from_json(const worker_backend_union_desc *d, const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_rt_union_to_json(const worker_backend_union_desc *d, const void *o);
+/* JSON text -> record in one pass (parse.c): kind WORKER_BACKEND_K_OBJ (desc a
+ * rec_desc) or WORKER_BACKEND_K_UNION (a union_desc), checked against node v.
+ * The record owns one arena; on any failure the cJSON path gives the errors. */
+void *worker_backend_rt_bytes_parse(int kind, const void *desc, const worker_backend_vnode *v, const char *text, size_t len,
+                           worker_backend_error *err);
+/* Frees rec and returns true when rec came from rt_bytes_parse (its arena),
+ * else does nothing and returns false. */
+bool worker_backend_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *worker_backend_rt_parse_text(const char *text, size_t len, worker_backend_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */

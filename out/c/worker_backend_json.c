@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const worker_backend_vnode *const worker_backend_##N##_node;                                          \
     worker_backend_##N *worker_backend_##N##_from_json(const cJSON *json, worker_backend_error *err)                \
     {                                                                                                      \
         return worker_backend_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *worker_backend_##N##_to_json(const worker_backend_##N *o) { return worker_backend_rt_##K##_to_json(&D##_##N, o); } \
-    void worker_backend_##N##_free(worker_backend_##N *o) { worker_backend_rt_##K##_free(&D##_##N, o); }           \
+    void worker_backend_##N##_free(worker_backend_##N *o)                                                        \
+    {                                                                                                      \
+        if (!worker_backend_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            worker_backend_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     worker_backend_##N *worker_backend_##N##_parse(const char *text, size_t len, worker_backend_error *err)         \
     {                                                                                                      \
-        cJSON *json = worker_backend_rt_parse_text(text, len, err);                                           \
-        worker_backend_##N *o = json ? worker_backend_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return worker_backend_rt_bytes_parse(KIND, &D##_##N, worker_backend_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *worker_backend_##N##_print(const worker_backend_##N *o) { return worker_backend_rt_print_tree(worker_backend_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const worker_backend_rec_desc rd_##N = {#N, sizeof(worker_backend_##N), offsetof(worker_backend_##N, extra_json), fd_##N, \
                                          count, worker_backend_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     worker_backend_##N *worker_backend_##N##_new(void) { return calloc(1, sizeof(worker_backend_##N)); }            \
     void worker_backend_##N##_init(worker_backend_##N *o) { memset(o, 0, sizeof *o); }
 

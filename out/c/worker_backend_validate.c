@@ -18,7 +18,9 @@
 #define F(flag) WORKER_BACKEND_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool worker_backend_##N##_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&V, json, err); }
+    bool worker_backend_##N##_validate(const cJSON *json, worker_backend_error *err) { return worker_backend_rt_validate(&V, json, err); } \
+    extern const worker_backend_vnode *const worker_backend_##N##_node; /* for _parse (parse.c) */              \
+    const worker_backend_vnode *const worker_backend_##N##_node = &V;
 #define CMP WORKER_BACKEND_C_CMP
 #define MIN WORKER_BACKEND_C_MIN
 #define MAX WORKER_BACKEND_C_MAX

@@ -2,7 +2,8 @@
  *
  * Usage: roundtrip MANIFEST. Each manifest line is "MESSAGE<TAB>FILE". For
  * each file it prints "FILE<TAB>valid" or, per error, "FILE<TAB>POINTER: MESSAGE"
- * (what the generated validator says), and for valid payloads checks that
+ * (what the one-pass reader, message_parse from the bytes, says; the validator
+ * over cJSON's tree must agree), and for valid payloads checks that
  * from_json -> to_json gives back an equal value, and that _print/parse of the
  * JSON text does too (a line "FILE<TAB>roundtrip: ..." when not). Built against
  * the generated library of the catalogue (tests/c-target/run.sh).
@@ -70,21 +71,48 @@ int main(int argc, char **argv)
             cJSON_Delete(json);
             continue;
         }
-        X(error) err;
+        X(error) err, perr;
         memset(&err, 0, sizeof err);
+        memset(&perr, 0, sizeof perr);
         int quiet = X(message_validate)(t, json, NULL);
         int full = X(message_validate)(t, json, &err);
         if (quiet != full)
             printf("%s\tverdicts differ: without an error record %d, with one %d\n", file, quiet, full);
-        if (full)
+        /* The verdict and errors printed are those of the one-pass reader
+         * (message_parse, from the bytes); the validator over cJSON's tree
+         * must say the same. */
+        void *prec = X(message_parse)(t, text, len, &perr);
+        /* Valid: a record, or (ERR_MEMORY) a valid value the record type
+         * cannot hold (a non-object for an object type without "type"), as
+         * message_from_json says below. */
+        int pvalid = prec != NULL || strcmp(X(error_kind_name)(perr.kind), "memory") == 0;
+        if (pvalid != full)
+            printf("%s\troundtrip: message_parse says %s, message_validate %s (%s)\n", file, pvalid ? "valid" : "invalid",
+                   full ? "valid" : "invalid", X(error_message)(&perr));
+        if (pvalid)
             printf("%s\tvalid\n", file);
-        for (int i = 0; i < err.count; i++) {
-            char buf[2048];
-            printf("%s\t%s\n", file, X(error_format)(&err, i, buf, sizeof buf));
+        int same = err.count == perr.count;
+        for (int i = 0; i < perr.count; i++) {
+            char buf[2048], vbuf[2048];
+            printf("%s\t%s\n", file, X(error_format)(&perr, i, buf, sizeof buf));
+            if (same && strcmp(buf, X(error_format)(&err, i, vbuf, sizeof vbuf)) != 0)
+                same = 0;
         }
+        if (!same)
+            printf("%s\troundtrip: message_parse's errors differ from message_validate's\n", file);
+        if (prec) {
+            cJSON *pback = X(message_to_json)(t, prec);
+            if (!pback || !cJSON_Compare(json, pback, 1))
+                printf("%s\troundtrip: message_parse -> to_json differs\n", file);
+            cJSON_Delete(pback);
+        }
+        X(error_clear)(&perr);
         X(error_clear)(&err);
         if (full) {
             void *rec = X(message_from_json)(t, json, &err);
+            if ((rec != NULL) != (prec != NULL))
+                printf("%s\troundtrip: message_from_json %s a record, message_parse %s\n", file, rec ? "gives" : "gives no",
+                       prec ? "does" : "does not");
             cJSON *back = rec ? X(message_to_json)(t, rec) : NULL;
             if (!rec)
                 printf("%s\troundtrip: from_json failed: %s\n", file, X(error_message)(&err));
@@ -100,6 +128,7 @@ int main(int argc, char **argv)
             X(message_free)(t, rec);
             X(error_clear)(&err);
         }
+        X(message_free)(t, prec);
         cJSON_Delete(json);
         free(text);
     }

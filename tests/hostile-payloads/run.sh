@@ -29,6 +29,17 @@ if mg generate -i "$cat" -t c -o "$TMP/c" >"$TMP/gen.log" 2>&1 && dir=$(c_lib "$
         fail hostile_payload_c_record_should_print_2_53_minus_1_exactly "want $want"
         grep '^print	integer_2_53' "$TMP/c.txt" | detail
     fi
+    # Named hostile inputs for the one-pass reader (_parse): strict JSON,
+    # depth, numbers, UTF-8 (strict.c prints its own test lines).
+    if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -o "$TMP/strict" "$here/strict.c" \
+           "$dir/libhostile_payloads.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
+        timeout 60 $VALGRIND "$TMP/strict" 2>"$TMP/strict.err" | grep '^\(ok\|not ok\|skip\) ' || fail hostile_parse_harness_should_print "no test line"
+        if grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/strict.err"; then
+            fail hostile_parse_harness_should_run_clean "see log"; detail "$TMP/strict.err"
+        fi
+    else
+        fail hostile_parse_harness_should_build "see log"; detail "$TMP/cc.log"
+    fi
 else
     fail hostile_payload_c_should_build "see log"; cat "$TMP/gen.log" "$TMP/c_lib.log" "$TMP/cc.log" 2>/dev/null | detail
 fi

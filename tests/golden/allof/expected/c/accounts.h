@@ -103,6 +103,9 @@ bool accounts_message_validate(accounts_message_type t, const cJSON *json, accou
 /** The payload of message type `t` as its record (accounts_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *accounts_message_from_json(accounts_message_type t, const cJSON *json, accounts_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * accounts_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *accounts_message_parse(accounts_message_type t, const char *json, size_t len, accounts_error *err);
 /** The JSON of a payload record made by accounts_message_from_json. */
 cJSON *accounts_message_to_json(accounts_message_type t, const void *payload);
 /** Frees a payload record made by accounts_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const accounts_vnode *const accounts_##N##_node;                                          \
     accounts_##N *accounts_##N##_from_json(const cJSON *json, accounts_error *err)                \
     {                                                                                                      \
         return accounts_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *accounts_##N##_to_json(const accounts_##N *o) { return accounts_rt_##K##_to_json(&D##_##N, o); } \
-    void accounts_##N##_free(accounts_##N *o) { accounts_rt_##K##_free(&D##_##N, o); }           \
+    void accounts_##N##_free(accounts_##N *o)                                                        \
+    {                                                                                                      \
+        if (!accounts_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            accounts_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     accounts_##N *accounts_##N##_parse(const char *text, size_t len, accounts_error *err)         \
     {                                                                                                      \
-        cJSON *json = accounts_rt_parse_text(text, len, err);                                           \
-        accounts_##N *o = json ? accounts_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return accounts_rt_bytes_parse(KIND, &D##_##N, accounts_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *accounts_##N##_print(const accounts_##N *o) { return accounts_rt_print_tree(accounts_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const accounts_rec_desc rd_##N = {#N, sizeof(accounts_##N), offsetof(accounts_##N, extra_json), fd_##N, \
                                          count, accounts_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     accounts_##N *accounts_##N##_new(void) { return calloc(1, sizeof(accounts_##N)); }            \
     void accounts_##N##_init(accounts_##N *o) { memset(o, 0, sizeof *o); }
 

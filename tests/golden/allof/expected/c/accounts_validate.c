@@ -18,7 +18,9 @@
 #define F(flag) ACCOUNTS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool accounts_##N##_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&V, json, err); }
+    bool accounts_##N##_validate(const cJSON *json, accounts_error *err) { return accounts_rt_validate(&V, json, err); } \
+    extern const accounts_vnode *const accounts_##N##_node; /* for _parse (parse.c) */              \
+    const accounts_vnode *const accounts_##N##_node = &V;
 #define CMP ACCOUNTS_C_CMP
 #define MIN ACCOUNTS_C_MIN
 #define MAX ACCOUNTS_C_MAX

@@ -101,6 +101,9 @@ bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoi
 /** The payload of message type `t` as its record (invoices_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *invoices_message_from_json(invoices_message_type t, const cJSON *json, invoices_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * invoices_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *invoices_message_parse(invoices_message_type t, const char *json, size_t len, invoices_error *err);
 /** The JSON of a payload record made by invoices_message_from_json. */
 cJSON *invoices_message_to_json(invoices_message_type t, const void *payload);
 /** Frees a payload record made by invoices_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const invoices_vnode *const invoices_##N##_node;                                          \
     invoices_##N *invoices_##N##_from_json(const cJSON *json, invoices_error *err)                \
     {                                                                                                      \
         return invoices_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *invoices_##N##_to_json(const invoices_##N *o) { return invoices_rt_##K##_to_json(&D##_##N, o); } \
-    void invoices_##N##_free(invoices_##N *o) { invoices_rt_##K##_free(&D##_##N, o); }           \
+    void invoices_##N##_free(invoices_##N *o)                                                        \
+    {                                                                                                      \
+        if (!invoices_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            invoices_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     invoices_##N *invoices_##N##_parse(const char *text, size_t len, invoices_error *err)         \
     {                                                                                                      \
-        cJSON *json = invoices_rt_parse_text(text, len, err);                                           \
-        invoices_##N *o = json ? invoices_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return invoices_rt_bytes_parse(KIND, &D##_##N, invoices_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *invoices_##N##_print(const invoices_##N *o) { return invoices_rt_print_tree(invoices_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const invoices_rec_desc rd_##N = {#N, sizeof(invoices_##N), offsetof(invoices_##N, extra_json), fd_##N, \
                                          count, invoices_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     invoices_##N *invoices_##N##_new(void) { return calloc(1, sizeof(invoices_##N)); }            \
     void invoices_##N##_init(invoices_##N *o) { memset(o, 0, sizeof *o); }
 

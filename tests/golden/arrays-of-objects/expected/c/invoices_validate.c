@@ -18,7 +18,9 @@
 #define F(flag) INVOICES_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool invoices_##N##_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&V, json, err); }
+    bool invoices_##N##_validate(const cJSON *json, invoices_error *err) { return invoices_rt_validate(&V, json, err); } \
+    extern const invoices_vnode *const invoices_##N##_node; /* for _parse (parse.c) */              \
+    const invoices_vnode *const invoices_##N##_node = &V;
 #define CMP INVOICES_C_CMP
 #define MIN INVOICES_C_MIN
 #define MAX INVOICES_C_MAX

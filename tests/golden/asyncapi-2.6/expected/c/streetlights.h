@@ -103,6 +103,9 @@ bool streetlights_message_validate(streetlights_message_type t, const cJSON *jso
 /** The payload of message type `t` as its record (streetlights_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *streetlights_message_from_json(streetlights_message_type t, const cJSON *json, streetlights_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * streetlights_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *streetlights_message_parse(streetlights_message_type t, const char *json, size_t len, streetlights_error *err);
 /** The JSON of a payload record made by streetlights_message_from_json. */
 cJSON *streetlights_message_to_json(streetlights_message_type t, const void *payload);
 /** Frees a payload record made by streetlights_message_from_json (NULL-safe). */

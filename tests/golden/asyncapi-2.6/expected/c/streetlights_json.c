@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const streetlights_vnode *const streetlights_##N##_node;                                          \
     streetlights_##N *streetlights_##N##_from_json(const cJSON *json, streetlights_error *err)                \
     {                                                                                                      \
         return streetlights_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *streetlights_##N##_to_json(const streetlights_##N *o) { return streetlights_rt_##K##_to_json(&D##_##N, o); } \
-    void streetlights_##N##_free(streetlights_##N *o) { streetlights_rt_##K##_free(&D##_##N, o); }           \
+    void streetlights_##N##_free(streetlights_##N *o)                                                        \
+    {                                                                                                      \
+        if (!streetlights_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            streetlights_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     streetlights_##N *streetlights_##N##_parse(const char *text, size_t len, streetlights_error *err)         \
     {                                                                                                      \
-        cJSON *json = streetlights_rt_parse_text(text, len, err);                                           \
-        streetlights_##N *o = json ? streetlights_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return streetlights_rt_bytes_parse(KIND, &D##_##N, streetlights_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *streetlights_##N##_print(const streetlights_##N *o) { return streetlights_rt_print_tree(streetlights_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const streetlights_rec_desc rd_##N = {#N, sizeof(streetlights_##N), offsetof(streetlights_##N, extra_json), fd_##N, \
                                          count, streetlights_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     streetlights_##N *streetlights_##N##_new(void) { return calloc(1, sizeof(streetlights_##N)); }            \
     void streetlights_##N##_init(streetlights_##N *o) { memset(o, 0, sizeof *o); }
 

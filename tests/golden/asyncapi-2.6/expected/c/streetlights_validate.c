@@ -18,7 +18,9 @@
 #define F(flag) STREETLIGHTS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool streetlights_##N##_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&V, json, err); }
+    bool streetlights_##N##_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&V, json, err); } \
+    extern const streetlights_vnode *const streetlights_##N##_node; /* for _parse (parse.c) */              \
+    const streetlights_vnode *const streetlights_##N##_node = &V;
 #define CMP STREETLIGHTS_C_CMP
 #define MIN STREETLIGHTS_C_MIN
 #define MAX STREETLIGHTS_C_MAX

@@ -105,6 +105,9 @@ bool robot_fleet_message_validate(robot_fleet_message_type t, const cJSON *json,
 /** The payload of message type `t` as its record (robot_fleet_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *robot_fleet_message_from_json(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * robot_fleet_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *robot_fleet_message_parse(robot_fleet_message_type t, const char *json, size_t len, robot_fleet_error *err);
 /** The JSON of a payload record made by robot_fleet_message_from_json. */
 cJSON *robot_fleet_message_to_json(robot_fleet_message_type t, const void *payload);
 /** Frees a payload record made by robot_fleet_message_from_json (NULL-safe). */

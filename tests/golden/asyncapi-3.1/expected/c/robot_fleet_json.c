@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const robot_fleet_vnode *const robot_fleet_##N##_node;                                          \
     robot_fleet_##N *robot_fleet_##N##_from_json(const cJSON *json, robot_fleet_error *err)                \
     {                                                                                                      \
         return robot_fleet_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *robot_fleet_##N##_to_json(const robot_fleet_##N *o) { return robot_fleet_rt_##K##_to_json(&D##_##N, o); } \
-    void robot_fleet_##N##_free(robot_fleet_##N *o) { robot_fleet_rt_##K##_free(&D##_##N, o); }           \
+    void robot_fleet_##N##_free(robot_fleet_##N *o)                                                        \
+    {                                                                                                      \
+        if (!robot_fleet_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            robot_fleet_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     robot_fleet_##N *robot_fleet_##N##_parse(const char *text, size_t len, robot_fleet_error *err)         \
     {                                                                                                      \
-        cJSON *json = robot_fleet_rt_parse_text(text, len, err);                                           \
-        robot_fleet_##N *o = json ? robot_fleet_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return robot_fleet_rt_bytes_parse(KIND, &D##_##N, robot_fleet_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *robot_fleet_##N##_print(const robot_fleet_##N *o) { return robot_fleet_rt_print_tree(robot_fleet_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const robot_fleet_rec_desc rd_##N = {#N, sizeof(robot_fleet_##N), offsetof(robot_fleet_##N, extra_json), fd_##N, \
                                          count, robot_fleet_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     robot_fleet_##N *robot_fleet_##N##_new(void) { return calloc(1, sizeof(robot_fleet_##N)); }            \
     void robot_fleet_##N##_init(robot_fleet_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) ROBOT_FLEET_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool robot_fleet_##N##_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&V, json, err); }
+    bool robot_fleet_##N##_validate(const cJSON *json, robot_fleet_error *err) { return robot_fleet_rt_validate(&V, json, err); } \
+    extern const robot_fleet_vnode *const robot_fleet_##N##_node; /* for _parse (parse.c) */              \
+    const robot_fleet_vnode *const robot_fleet_##N##_node = &V;
 #define CMP ROBOT_FLEET_C_CMP
 #define MIN ROBOT_FLEET_C_MIN
 #define MAX ROBOT_FLEET_C_MAX

@@ -103,6 +103,9 @@ bool avro_orders_message_validate(avro_orders_message_type t, const cJSON *json,
 /** The payload of message type `t` as its record (avro_orders_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *avro_orders_message_from_json(avro_orders_message_type t, const cJSON *json, avro_orders_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * avro_orders_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *avro_orders_message_parse(avro_orders_message_type t, const char *json, size_t len, avro_orders_error *err);
 /** The JSON of a payload record made by avro_orders_message_from_json. */
 cJSON *avro_orders_message_to_json(avro_orders_message_type t, const void *payload);
 /** Frees a payload record made by avro_orders_message_from_json (NULL-safe). */

@@ -281,6 +281,14 @@ cJSON *avro_orders_rt_rec_to_json(const avro_orders_rec_desc *d, const void *o);
 void avro_orders_rt_union_free(const avro_orders_union_desc *d, void *o);
 void *avro_orders_rt_union_from_json(const avro_orders_union_desc *d, const cJSON *json, avro_orders_error *err);
 cJSON *avro_orders_rt_union_to_json(const avro_orders_union_desc *d, const void *o);
+/* JSON text -> record in one pass (parse.c): kind AVRO_ORDERS_K_OBJ (desc a
+ * rec_desc) or AVRO_ORDERS_K_UNION (a union_desc), checked against node v.
+ * The record owns one arena; on any failure the cJSON path gives the errors. */
+void *avro_orders_rt_bytes_parse(int kind, const void *desc, const avro_orders_vnode *v, const char *text, size_t len,
+                           avro_orders_error *err);
+/* Frees rec and returns true when rec came from rt_bytes_parse (its arena),
+ * else does nothing and returns false. */
+bool avro_orders_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *avro_orders_rt_parse_text(const char *text, size_t len, avro_orders_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */

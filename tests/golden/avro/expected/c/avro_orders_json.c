@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const avro_orders_vnode *const avro_orders_##N##_node;                                          \
     avro_orders_##N *avro_orders_##N##_from_json(const cJSON *json, avro_orders_error *err)                \
     {                                                                                                      \
         return avro_orders_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *avro_orders_##N##_to_json(const avro_orders_##N *o) { return avro_orders_rt_##K##_to_json(&D##_##N, o); } \
-    void avro_orders_##N##_free(avro_orders_##N *o) { avro_orders_rt_##K##_free(&D##_##N, o); }           \
+    void avro_orders_##N##_free(avro_orders_##N *o)                                                        \
+    {                                                                                                      \
+        if (!avro_orders_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            avro_orders_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     avro_orders_##N *avro_orders_##N##_parse(const char *text, size_t len, avro_orders_error *err)         \
     {                                                                                                      \
-        cJSON *json = avro_orders_rt_parse_text(text, len, err);                                           \
-        avro_orders_##N *o = json ? avro_orders_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return avro_orders_rt_bytes_parse(KIND, &D##_##N, avro_orders_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *avro_orders_##N##_print(const avro_orders_##N *o) { return avro_orders_rt_print_tree(avro_orders_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const avro_orders_rec_desc rd_##N = {#N, sizeof(avro_orders_##N), offsetof(avro_orders_##N, extra_json), fd_##N, \
                                          count, avro_orders_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     avro_orders_##N *avro_orders_##N##_new(void) { return calloc(1, sizeof(avro_orders_##N)); }            \
     void avro_orders_##N##_init(avro_orders_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -116,7 +118,7 @@ static const avro_orders_opt_desc uo_OrderPlacedAmount[] = {
 static const avro_orders_union_desc ud_OrderPlacedAmount = {"OrderPlacedAmount", sizeof(T), O(as), uo_OrderPlacedAmount, (int)(sizeof uo_OrderPlacedAmount / sizeof uo_OrderPlacedAmount[0]),
     NULL, NULL, avro_orders_OrderPlacedAmount_option_matches, avro_orders_OrderPlacedAmount_validate};
 #undef T
-T_FNS(OrderPlacedAmount, union, ud)
+T_FNS(OrderPlacedAmount, union, ud, KU)
 
 #define T avro_orders_OrderPlaced
 FIELDS fd_OrderPlaced[] = {

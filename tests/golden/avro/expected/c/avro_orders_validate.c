@@ -18,7 +18,9 @@
 #define F(flag) AVRO_ORDERS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool avro_orders_##N##_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&V, json, err); }
+    bool avro_orders_##N##_validate(const cJSON *json, avro_orders_error *err) { return avro_orders_rt_validate(&V, json, err); } \
+    extern const avro_orders_vnode *const avro_orders_##N##_node; /* for _parse (parse.c) */              \
+    const avro_orders_vnode *const avro_orders_##N##_node = &V;
 #define CMP AVRO_ORDERS_C_CMP
 #define MIN AVRO_ORDERS_C_MIN
 #define MAX AVRO_ORDERS_C_MAX

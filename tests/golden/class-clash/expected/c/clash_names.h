@@ -101,6 +101,9 @@ bool clash_names_message_validate(clash_names_message_type t, const cJSON *json,
 /** The payload of message type `t` as its record (clash_names_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *clash_names_message_from_json(clash_names_message_type t, const cJSON *json, clash_names_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * clash_names_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *clash_names_message_parse(clash_names_message_type t, const char *json, size_t len, clash_names_error *err);
 /** The JSON of a payload record made by clash_names_message_from_json. */
 cJSON *clash_names_message_to_json(clash_names_message_type t, const void *payload);
 /** Frees a payload record made by clash_names_message_from_json (NULL-safe). */

@@ -280,6 +280,14 @@ cJSON *clash_names_rt_rec_to_json(const clash_names_rec_desc *d, const void *o);
 void clash_names_rt_union_free(const clash_names_union_desc *d, void *o);
 void *clash_names_rt_union_from_json(const clash_names_union_desc *d, const cJSON *json, clash_names_error *err);
 cJSON *clash_names_rt_union_to_json(const clash_names_union_desc *d, const void *o);
+/* JSON text -> record in one pass (parse.c): kind CLASH_NAMES_K_OBJ (desc a
+ * rec_desc) or CLASH_NAMES_K_UNION (a union_desc), checked against node v.
+ * The record owns one arena; on any failure the cJSON path gives the errors. */
+void *clash_names_rt_bytes_parse(int kind, const void *desc, const clash_names_vnode *v, const char *text, size_t len,
+                           clash_names_error *err);
+/* Frees rec and returns true when rec came from rt_bytes_parse (its arena),
+ * else does nothing and returns false. */
+bool clash_names_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *clash_names_rt_parse_text(const char *text, size_t len, clash_names_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */

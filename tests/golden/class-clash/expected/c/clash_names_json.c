@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const clash_names_vnode *const clash_names_##N##_node;                                          \
     clash_names_##N *clash_names_##N##_from_json(const cJSON *json, clash_names_error *err)                \
     {                                                                                                      \
         return clash_names_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *clash_names_##N##_to_json(const clash_names_##N *o) { return clash_names_rt_##K##_to_json(&D##_##N, o); } \
-    void clash_names_##N##_free(clash_names_##N *o) { clash_names_rt_##K##_free(&D##_##N, o); }           \
+    void clash_names_##N##_free(clash_names_##N *o)                                                        \
+    {                                                                                                      \
+        if (!clash_names_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            clash_names_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     clash_names_##N *clash_names_##N##_parse(const char *text, size_t len, clash_names_error *err)         \
     {                                                                                                      \
-        cJSON *json = clash_names_rt_parse_text(text, len, err);                                           \
-        clash_names_##N *o = json ? clash_names_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return clash_names_rt_bytes_parse(KIND, &D##_##N, clash_names_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *clash_names_##N##_print(const clash_names_##N *o) { return clash_names_rt_print_tree(clash_names_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const clash_names_rec_desc rd_##N = {#N, sizeof(clash_names_##N), offsetof(clash_names_##N, extra_json), fd_##N, \
                                          count, clash_names_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     clash_names_##N *clash_names_##N##_new(void) { return calloc(1, sizeof(clash_names_##N)); }            \
     void clash_names_##N##_init(clash_names_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) CLASH_NAMES_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool clash_names_##N##_validate(const cJSON *json, clash_names_error *err) { return clash_names_rt_validate(&V, json, err); }
+    bool clash_names_##N##_validate(const cJSON *json, clash_names_error *err) { return clash_names_rt_validate(&V, json, err); } \
+    extern const clash_names_vnode *const clash_names_##N##_node; /* for _parse (parse.c) */              \
+    const clash_names_vnode *const clash_names_##N##_node = &V;
 #define CMP CLASH_NAMES_C_CMP
 #define MIN CLASH_NAMES_C_MIN
 #define MAX CLASH_NAMES_C_MAX

@@ -105,6 +105,9 @@ bool reserved_words_message_validate(reserved_words_message_type t, const cJSON 
 /** The payload of message type `t` as its record (reserved_words_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *reserved_words_message_from_json(reserved_words_message_type t, const cJSON *json, reserved_words_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * reserved_words_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *reserved_words_message_parse(reserved_words_message_type t, const char *json, size_t len, reserved_words_error *err);
 /** The JSON of a payload record made by reserved_words_message_from_json. */
 cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void *payload);
 /** Frees a payload record made by reserved_words_message_from_json (NULL-safe). */

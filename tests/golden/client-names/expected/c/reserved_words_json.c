@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const reserved_words_vnode *const reserved_words_##N##_node;                                          \
     reserved_words_##N *reserved_words_##N##_from_json(const cJSON *json, reserved_words_error *err)                \
     {                                                                                                      \
         return reserved_words_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *reserved_words_##N##_to_json(const reserved_words_##N *o) { return reserved_words_rt_##K##_to_json(&D##_##N, o); } \
-    void reserved_words_##N##_free(reserved_words_##N *o) { reserved_words_rt_##K##_free(&D##_##N, o); }           \
+    void reserved_words_##N##_free(reserved_words_##N *o)                                                        \
+    {                                                                                                      \
+        if (!reserved_words_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            reserved_words_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     reserved_words_##N *reserved_words_##N##_parse(const char *text, size_t len, reserved_words_error *err)         \
     {                                                                                                      \
-        cJSON *json = reserved_words_rt_parse_text(text, len, err);                                           \
-        reserved_words_##N *o = json ? reserved_words_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return reserved_words_rt_bytes_parse(KIND, &D##_##N, reserved_words_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *reserved_words_##N##_print(const reserved_words_##N *o) { return reserved_words_rt_print_tree(reserved_words_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const reserved_words_rec_desc rd_##N = {#N, sizeof(reserved_words_##N), offsetof(reserved_words_##N, extra_json), fd_##N, \
                                          count, reserved_words_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     reserved_words_##N *reserved_words_##N##_new(void) { return calloc(1, sizeof(reserved_words_##N)); }            \
     void reserved_words_##N##_init(reserved_words_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) RESERVED_WORDS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool reserved_words_##N##_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&V, json, err); }
+    bool reserved_words_##N##_validate(const cJSON *json, reserved_words_error *err) { return reserved_words_rt_validate(&V, json, err); } \
+    extern const reserved_words_vnode *const reserved_words_##N##_node; /* for _parse (parse.c) */              \
+    const reserved_words_vnode *const reserved_words_##N##_node = &V;
 #define CMP RESERVED_WORDS_C_CMP
 #define MIN RESERVED_WORDS_C_MIN
 #define MAX RESERVED_WORDS_C_MAX

@@ -103,6 +103,9 @@ bool telemetry_message_validate(telemetry_message_type t, const cJSON *json, tel
 /** The payload of message type `t` as its record (telemetry_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *telemetry_message_from_json(telemetry_message_type t, const cJSON *json, telemetry_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * telemetry_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *telemetry_message_parse(telemetry_message_type t, const char *json, size_t len, telemetry_error *err);
 /** The JSON of a payload record made by telemetry_message_from_json. */
 cJSON *telemetry_message_to_json(telemetry_message_type t, const void *payload);
 /** Frees a payload record made by telemetry_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const telemetry_vnode *const telemetry_##N##_node;                                          \
     telemetry_##N *telemetry_##N##_from_json(const cJSON *json, telemetry_error *err)                \
     {                                                                                                      \
         return telemetry_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *telemetry_##N##_to_json(const telemetry_##N *o) { return telemetry_rt_##K##_to_json(&D##_##N, o); } \
-    void telemetry_##N##_free(telemetry_##N *o) { telemetry_rt_##K##_free(&D##_##N, o); }           \
+    void telemetry_##N##_free(telemetry_##N *o)                                                        \
+    {                                                                                                      \
+        if (!telemetry_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            telemetry_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     telemetry_##N *telemetry_##N##_parse(const char *text, size_t len, telemetry_error *err)         \
     {                                                                                                      \
-        cJSON *json = telemetry_rt_parse_text(text, len, err);                                           \
-        telemetry_##N *o = json ? telemetry_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return telemetry_rt_bytes_parse(KIND, &D##_##N, telemetry_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *telemetry_##N##_print(const telemetry_##N *o) { return telemetry_rt_print_tree(telemetry_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const telemetry_rec_desc rd_##N = {#N, sizeof(telemetry_##N), offsetof(telemetry_##N, extra_json), fd_##N, \
                                          count, telemetry_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     telemetry_##N *telemetry_##N##_new(void) { return calloc(1, sizeof(telemetry_##N)); }            \
     void telemetry_##N##_init(telemetry_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -112,7 +114,7 @@ static const telemetry_opt_desc uo_DeviceEvent[] = {
 static const telemetry_union_desc ud_DeviceEvent = {"DeviceEvent", sizeof(T), O(as), uo_DeviceEvent, (int)(sizeof uo_DeviceEvent / sizeof uo_DeviceEvent[0]),
     "type", "'heartbeat', 'reading'", telemetry_DeviceEvent_option_matches, telemetry_DeviceEvent_validate};
 #undef T
-T_FNS(DeviceEvent, union, ud)
+T_FNS(DeviceEvent, union, ud, KU)
 
 #define T telemetry_Method
 static const telemetry_opt_desc uo_Method[] = {
@@ -122,7 +124,7 @@ static const telemetry_opt_desc uo_Method[] = {
 static const telemetry_union_desc ud_Method = {"Method", sizeof(T), O(as), uo_Method, (int)(sizeof uo_Method / sizeof uo_Method[0]),
     "kind", "'card', 'bank-transfer'", telemetry_Method_option_matches, telemetry_Method_validate};
 #undef T
-T_FNS(Method, union, ud)
+T_FNS(Method, union, ud, KU)
 
 #define T telemetry_Quoted
 static const telemetry_opt_desc uo_Quoted[] = {
@@ -133,7 +135,7 @@ static const telemetry_opt_desc uo_Quoted[] = {
 static const telemetry_union_desc ud_Quoted = {"Quoted", sizeof(T), O(as), uo_Quoted, (int)(sizeof uo_Quoted / sizeof uo_Quoted[0]),
     "q", "'say \"hi\" *\057', 'back\\slash ${x}', 'line\nbreak'", telemetry_Quoted_option_matches, telemetry_Quoted_validate};
 #undef T
-T_FNS(Quoted, union, ud)
+T_FNS(Quoted, union, ud, KU)
 
 #define T telemetry_Heartbeat
 FIELDS fd_Heartbeat[] = {

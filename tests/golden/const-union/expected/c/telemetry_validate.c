@@ -18,7 +18,9 @@
 #define F(flag) TELEMETRY_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool telemetry_##N##_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&V, json, err); }
+    bool telemetry_##N##_validate(const cJSON *json, telemetry_error *err) { return telemetry_rt_validate(&V, json, err); } \
+    extern const telemetry_vnode *const telemetry_##N##_node; /* for _parse (parse.c) */              \
+    const telemetry_vnode *const telemetry_##N##_node = &V;
 #define CMP TELEMETRY_C_CMP
 #define MIN TELEMETRY_C_MIN
 #define MAX TELEMETRY_C_MAX

@@ -105,6 +105,9 @@ bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_er
 /** The payload of message type `t` as its record (legacy_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *legacy_message_from_json(legacy_message_type t, const cJSON *json, legacy_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * legacy_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *legacy_message_parse(legacy_message_type t, const char *json, size_t len, legacy_error *err);
 /** The JSON of a payload record made by legacy_message_from_json. */
 cJSON *legacy_message_to_json(legacy_message_type t, const void *payload);
 /** Frees a payload record made by legacy_message_from_json (NULL-safe). */

@@ -280,6 +280,14 @@ cJSON *legacy_rt_rec_to_json(const legacy_rec_desc *d, const void *o);
 void legacy_rt_union_free(const legacy_union_desc *d, void *o);
 void *legacy_rt_union_from_json(const legacy_union_desc *d, const cJSON *json, legacy_error *err);
 cJSON *legacy_rt_union_to_json(const legacy_union_desc *d, const void *o);
+/* JSON text -> record in one pass (parse.c): kind LEGACY_K_OBJ (desc a
+ * rec_desc) or LEGACY_K_UNION (a union_desc), checked against node v.
+ * The record owns one arena; on any failure the cJSON path gives the errors. */
+void *legacy_rt_bytes_parse(int kind, const void *desc, const legacy_vnode *v, const char *text, size_t len,
+                           legacy_error *err);
+/* Frees rec and returns true when rec came from rt_bytes_parse (its arena),
+ * else does nothing and returns false. */
+bool legacy_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *legacy_rt_parse_text(const char *text, size_t len, legacy_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */

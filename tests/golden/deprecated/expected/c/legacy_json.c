@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const legacy_vnode *const legacy_##N##_node;                                          \
     legacy_##N *legacy_##N##_from_json(const cJSON *json, legacy_error *err)                \
     {                                                                                                      \
         return legacy_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *legacy_##N##_to_json(const legacy_##N *o) { return legacy_rt_##K##_to_json(&D##_##N, o); } \
-    void legacy_##N##_free(legacy_##N *o) { legacy_rt_##K##_free(&D##_##N, o); }           \
+    void legacy_##N##_free(legacy_##N *o)                                                        \
+    {                                                                                                      \
+        if (!legacy_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            legacy_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     legacy_##N *legacy_##N##_parse(const char *text, size_t len, legacy_error *err)         \
     {                                                                                                      \
-        cJSON *json = legacy_rt_parse_text(text, len, err);                                           \
-        legacy_##N *o = json ? legacy_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return legacy_rt_bytes_parse(KIND, &D##_##N, legacy_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *legacy_##N##_print(const legacy_##N *o) { return legacy_rt_print_tree(legacy_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const legacy_rec_desc rd_##N = {#N, sizeof(legacy_##N), offsetof(legacy_##N, extra_json), fd_##N, \
                                          count, legacy_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     legacy_##N *legacy_##N##_new(void) { return calloc(1, sizeof(legacy_##N)); }            \
     void legacy_##N##_init(legacy_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) LEGACY_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool legacy_##N##_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&V, json, err); }
+    bool legacy_##N##_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&V, json, err); } \
+    extern const legacy_vnode *const legacy_##N##_node; /* for _parse (parse.c) */              \
+    const legacy_vnode *const legacy_##N##_node = &V;
 #define CMP LEGACY_C_CMP
 #define MIN LEGACY_C_MIN
 #define MAX LEGACY_C_MAX

@@ -101,6 +101,9 @@ bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets
 /** The payload of message type `t` as its record (tickets_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *tickets_message_from_json(tickets_message_type t, const cJSON *json, tickets_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * tickets_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *tickets_message_parse(tickets_message_type t, const char *json, size_t len, tickets_error *err);
 /** The JSON of a payload record made by tickets_message_from_json. */
 cJSON *tickets_message_to_json(tickets_message_type t, const void *payload);
 /** Frees a payload record made by tickets_message_from_json (NULL-safe). */

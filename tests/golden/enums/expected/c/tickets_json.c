@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const tickets_vnode *const tickets_##N##_node;                                          \
     tickets_##N *tickets_##N##_from_json(const cJSON *json, tickets_error *err)                \
     {                                                                                                      \
         return tickets_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *tickets_##N##_to_json(const tickets_##N *o) { return tickets_rt_##K##_to_json(&D##_##N, o); } \
-    void tickets_##N##_free(tickets_##N *o) { tickets_rt_##K##_free(&D##_##N, o); }           \
+    void tickets_##N##_free(tickets_##N *o)                                                        \
+    {                                                                                                      \
+        if (!tickets_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            tickets_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     tickets_##N *tickets_##N##_parse(const char *text, size_t len, tickets_error *err)         \
     {                                                                                                      \
-        cJSON *json = tickets_rt_parse_text(text, len, err);                                           \
-        tickets_##N *o = json ? tickets_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return tickets_rt_bytes_parse(KIND, &D##_##N, tickets_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *tickets_##N##_print(const tickets_##N *o) { return tickets_rt_print_tree(tickets_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const tickets_rec_desc rd_##N = {#N, sizeof(tickets_##N), offsetof(tickets_##N, extra_json), fd_##N, \
                                          count, tickets_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     tickets_##N *tickets_##N##_new(void) { return calloc(1, sizeof(tickets_##N)); }            \
     void tickets_##N##_init(tickets_##N *o) { memset(o, 0, sizeof *o); }
 

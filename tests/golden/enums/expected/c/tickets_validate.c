@@ -18,7 +18,9 @@
 #define F(flag) TICKETS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool tickets_##N##_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&V, json, err); }
+    bool tickets_##N##_validate(const cJSON *json, tickets_error *err) { return tickets_rt_validate(&V, json, err); } \
+    extern const tickets_vnode *const tickets_##N##_node; /* for _parse (parse.c) */              \
+    const tickets_vnode *const tickets_##N##_node = &V;
 #define CMP TICKETS_C_CMP
 #define MIN TICKETS_C_MIN
 #define MAX TICKETS_C_MAX

@@ -101,6 +101,9 @@ bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors
 /** The payload of message type `t` as its record (sensors_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *sensors_message_from_json(sensors_message_type t, const cJSON *json, sensors_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * sensors_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *sensors_message_parse(sensors_message_type t, const char *json, size_t len, sensors_error *err);
 /** The JSON of a payload record made by sensors_message_from_json. */
 cJSON *sensors_message_to_json(sensors_message_type t, const void *payload);
 /** Frees a payload record made by sensors_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const sensors_vnode *const sensors_##N##_node;                                          \
     sensors_##N *sensors_##N##_from_json(const cJSON *json, sensors_error *err)                \
     {                                                                                                      \
         return sensors_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *sensors_##N##_to_json(const sensors_##N *o) { return sensors_rt_##K##_to_json(&D##_##N, o); } \
-    void sensors_##N##_free(sensors_##N *o) { sensors_rt_##K##_free(&D##_##N, o); }           \
+    void sensors_##N##_free(sensors_##N *o)                                                        \
+    {                                                                                                      \
+        if (!sensors_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            sensors_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     sensors_##N *sensors_##N##_parse(const char *text, size_t len, sensors_error *err)         \
     {                                                                                                      \
-        cJSON *json = sensors_rt_parse_text(text, len, err);                                           \
-        sensors_##N *o = json ? sensors_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return sensors_rt_bytes_parse(KIND, &D##_##N, sensors_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *sensors_##N##_print(const sensors_##N *o) { return sensors_rt_print_tree(sensors_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const sensors_rec_desc rd_##N = {#N, sizeof(sensors_##N), offsetof(sensors_##N, extra_json), fd_##N, \
                                          count, sensors_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     sensors_##N *sensors_##N##_new(void) { return calloc(1, sizeof(sensors_##N)); }            \
     void sensors_##N##_init(sensors_##N *o) { memset(o, 0, sizeof *o); }
 

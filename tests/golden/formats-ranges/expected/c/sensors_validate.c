@@ -18,7 +18,9 @@
 #define F(flag) SENSORS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool sensors_##N##_validate(const cJSON *json, sensors_error *err) { return sensors_rt_validate(&V, json, err); }
+    bool sensors_##N##_validate(const cJSON *json, sensors_error *err) { return sensors_rt_validate(&V, json, err); } \
+    extern const sensors_vnode *const sensors_##N##_node; /* for _parse (parse.c) */              \
+    const sensors_vnode *const sensors_##N##_node = &V;
 #define CMP SENSORS_C_CMP
 #define MIN SENSORS_C_MIN
 #define MAX SENSORS_C_MAX

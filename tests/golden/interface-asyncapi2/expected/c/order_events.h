@@ -103,6 +103,9 @@ bool order_events_message_validate(order_events_message_type t, const cJSON *jso
 /** The payload of message type `t` as its record (order_events_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *order_events_message_from_json(order_events_message_type t, const cJSON *json, order_events_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * order_events_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *order_events_message_parse(order_events_message_type t, const char *json, size_t len, order_events_error *err);
 /** The JSON of a payload record made by order_events_message_from_json. */
 cJSON *order_events_message_to_json(order_events_message_type t, const void *payload);
 /** Frees a payload record made by order_events_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const order_events_vnode *const order_events_##N##_node;                                          \
     order_events_##N *order_events_##N##_from_json(const cJSON *json, order_events_error *err)                \
     {                                                                                                      \
         return order_events_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *order_events_##N##_to_json(const order_events_##N *o) { return order_events_rt_##K##_to_json(&D##_##N, o); } \
-    void order_events_##N##_free(order_events_##N *o) { order_events_rt_##K##_free(&D##_##N, o); }           \
+    void order_events_##N##_free(order_events_##N *o)                                                        \
+    {                                                                                                      \
+        if (!order_events_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            order_events_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     order_events_##N *order_events_##N##_parse(const char *text, size_t len, order_events_error *err)         \
     {                                                                                                      \
-        cJSON *json = order_events_rt_parse_text(text, len, err);                                           \
-        order_events_##N *o = json ? order_events_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return order_events_rt_bytes_parse(KIND, &D##_##N, order_events_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *order_events_##N##_print(const order_events_##N *o) { return order_events_rt_print_tree(order_events_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const order_events_rec_desc rd_##N = {#N, sizeof(order_events_##N), offsetof(order_events_##N, extra_json), fd_##N, \
                                          count, order_events_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     order_events_##N *order_events_##N##_new(void) { return calloc(1, sizeof(order_events_##N)); }            \
     void order_events_##N##_init(order_events_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) ORDER_EVENTS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool order_events_##N##_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&V, json, err); }
+    bool order_events_##N##_validate(const cJSON *json, order_events_error *err) { return order_events_rt_validate(&V, json, err); } \
+    extern const order_events_vnode *const order_events_##N##_node; /* for _parse (parse.c) */              \
+    const order_events_vnode *const order_events_##N##_node = &V;
 #define CMP ORDER_EVENTS_C_CMP
 #define MIN ORDER_EVENTS_C_MIN
 #define MAX ORDER_EVENTS_C_MAX

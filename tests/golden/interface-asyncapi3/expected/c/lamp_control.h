@@ -105,6 +105,9 @@ bool lamp_control_message_validate(lamp_control_message_type t, const cJSON *jso
 /** The payload of message type `t` as its record (lamp_control_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *lamp_control_message_from_json(lamp_control_message_type t, const cJSON *json, lamp_control_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * lamp_control_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *lamp_control_message_parse(lamp_control_message_type t, const char *json, size_t len, lamp_control_error *err);
 /** The JSON of a payload record made by lamp_control_message_from_json. */
 cJSON *lamp_control_message_to_json(lamp_control_message_type t, const void *payload);
 /** Frees a payload record made by lamp_control_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const lamp_control_vnode *const lamp_control_##N##_node;                                          \
     lamp_control_##N *lamp_control_##N##_from_json(const cJSON *json, lamp_control_error *err)                \
     {                                                                                                      \
         return lamp_control_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *lamp_control_##N##_to_json(const lamp_control_##N *o) { return lamp_control_rt_##K##_to_json(&D##_##N, o); } \
-    void lamp_control_##N##_free(lamp_control_##N *o) { lamp_control_rt_##K##_free(&D##_##N, o); }           \
+    void lamp_control_##N##_free(lamp_control_##N *o)                                                        \
+    {                                                                                                      \
+        if (!lamp_control_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            lamp_control_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     lamp_control_##N *lamp_control_##N##_parse(const char *text, size_t len, lamp_control_error *err)         \
     {                                                                                                      \
-        cJSON *json = lamp_control_rt_parse_text(text, len, err);                                           \
-        lamp_control_##N *o = json ? lamp_control_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return lamp_control_rt_bytes_parse(KIND, &D##_##N, lamp_control_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *lamp_control_##N##_print(const lamp_control_##N *o) { return lamp_control_rt_print_tree(lamp_control_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const lamp_control_rec_desc rd_##N = {#N, sizeof(lamp_control_##N), offsetof(lamp_control_##N, extra_json), fd_##N, \
                                          count, lamp_control_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     lamp_control_##N *lamp_control_##N##_new(void) { return calloc(1, sizeof(lamp_control_##N)); }            \
     void lamp_control_##N##_init(lamp_control_##N *o) { memset(o, 0, sizeof *o); }
 

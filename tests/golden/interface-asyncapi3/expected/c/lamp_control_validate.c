@@ -18,7 +18,9 @@
 #define F(flag) LAMP_CONTROL_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool lamp_control_##N##_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&V, json, err); }
+    bool lamp_control_##N##_validate(const cJSON *json, lamp_control_error *err) { return lamp_control_rt_validate(&V, json, err); } \
+    extern const lamp_control_vnode *const lamp_control_##N##_node; /* for _parse (parse.c) */              \
+    const lamp_control_vnode *const lamp_control_##N##_node = &V;
 #define CMP LAMP_CONTROL_C_CMP
 #define MIN LAMP_CONTROL_C_MIN
 #define MAX LAMP_CONTROL_C_MAX

@@ -103,6 +103,9 @@ bool weather_report_message_validate(weather_report_message_type t, const cJSON 
 /** The payload of message type `t` as its record (weather_report_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *weather_report_message_from_json(weather_report_message_type t, const cJSON *json, weather_report_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * weather_report_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *weather_report_message_parse(weather_report_message_type t, const char *json, size_t len, weather_report_error *err);
 /** The JSON of a payload record made by weather_report_message_from_json. */
 cJSON *weather_report_message_to_json(weather_report_message_type t, const void *payload);
 /** Frees a payload record made by weather_report_message_from_json (NULL-safe). */

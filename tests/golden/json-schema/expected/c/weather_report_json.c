@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const weather_report_vnode *const weather_report_##N##_node;                                          \
     weather_report_##N *weather_report_##N##_from_json(const cJSON *json, weather_report_error *err)                \
     {                                                                                                      \
         return weather_report_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *weather_report_##N##_to_json(const weather_report_##N *o) { return weather_report_rt_##K##_to_json(&D##_##N, o); } \
-    void weather_report_##N##_free(weather_report_##N *o) { weather_report_rt_##K##_free(&D##_##N, o); }           \
+    void weather_report_##N##_free(weather_report_##N *o)                                                        \
+    {                                                                                                      \
+        if (!weather_report_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            weather_report_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     weather_report_##N *weather_report_##N##_parse(const char *text, size_t len, weather_report_error *err)         \
     {                                                                                                      \
-        cJSON *json = weather_report_rt_parse_text(text, len, err);                                           \
-        weather_report_##N *o = json ? weather_report_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return weather_report_rt_bytes_parse(KIND, &D##_##N, weather_report_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *weather_report_##N##_print(const weather_report_##N *o) { return weather_report_rt_print_tree(weather_report_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const weather_report_rec_desc rd_##N = {#N, sizeof(weather_report_##N), offsetof(weather_report_##N, extra_json), fd_##N, \
                                          count, weather_report_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     weather_report_##N *weather_report_##N##_new(void) { return calloc(1, sizeof(weather_report_##N)); }            \
     void weather_report_##N##_init(weather_report_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) WEATHER_REPORT_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool weather_report_##N##_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&V, json, err); }
+    bool weather_report_##N##_validate(const cJSON *json, weather_report_error *err) { return weather_report_rt_validate(&V, json, err); } \
+    extern const weather_report_vnode *const weather_report_##N##_node; /* for _parse (parse.c) */              \
+    const weather_report_vnode *const weather_report_##N##_node = &V;
 #define CMP WEATHER_REPORT_C_CMP
 #define MIN WEATHER_REPORT_C_MIN
 #define MAX WEATHER_REPORT_C_MAX

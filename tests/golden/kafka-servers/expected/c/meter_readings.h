@@ -105,6 +105,9 @@ bool meter_readings_message_validate(meter_readings_message_type t, const cJSON 
 /** The payload of message type `t` as its record (meter_readings_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *meter_readings_message_from_json(meter_readings_message_type t, const cJSON *json, meter_readings_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * meter_readings_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *meter_readings_message_parse(meter_readings_message_type t, const char *json, size_t len, meter_readings_error *err);
 /** The JSON of a payload record made by meter_readings_message_from_json. */
 cJSON *meter_readings_message_to_json(meter_readings_message_type t, const void *payload);
 /** Frees a payload record made by meter_readings_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const meter_readings_vnode *const meter_readings_##N##_node;                                          \
     meter_readings_##N *meter_readings_##N##_from_json(const cJSON *json, meter_readings_error *err)                \
     {                                                                                                      \
         return meter_readings_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *meter_readings_##N##_to_json(const meter_readings_##N *o) { return meter_readings_rt_##K##_to_json(&D##_##N, o); } \
-    void meter_readings_##N##_free(meter_readings_##N *o) { meter_readings_rt_##K##_free(&D##_##N, o); }           \
+    void meter_readings_##N##_free(meter_readings_##N *o)                                                        \
+    {                                                                                                      \
+        if (!meter_readings_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            meter_readings_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     meter_readings_##N *meter_readings_##N##_parse(const char *text, size_t len, meter_readings_error *err)         \
     {                                                                                                      \
-        cJSON *json = meter_readings_rt_parse_text(text, len, err);                                           \
-        meter_readings_##N *o = json ? meter_readings_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return meter_readings_rt_bytes_parse(KIND, &D##_##N, meter_readings_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *meter_readings_##N##_print(const meter_readings_##N *o) { return meter_readings_rt_print_tree(meter_readings_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const meter_readings_rec_desc rd_##N = {#N, sizeof(meter_readings_##N), offsetof(meter_readings_##N, extra_json), fd_##N, \
                                          count, meter_readings_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     meter_readings_##N *meter_readings_##N##_new(void) { return calloc(1, sizeof(meter_readings_##N)); }            \
     void meter_readings_##N##_init(meter_readings_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) METER_READINGS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool meter_readings_##N##_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&V, json, err); }
+    bool meter_readings_##N##_validate(const cJSON *json, meter_readings_error *err) { return meter_readings_rt_validate(&V, json, err); } \
+    extern const meter_readings_vnode *const meter_readings_##N##_node; /* for _parse (parse.c) */              \
+    const meter_readings_vnode *const meter_readings_##N##_node = &V;
 #define CMP METER_READINGS_C_CMP
 #define MIN METER_READINGS_C_MIN
 #define MAX METER_READINGS_C_MAX

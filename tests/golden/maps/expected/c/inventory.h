@@ -101,6 +101,9 @@ bool inventory_message_validate(inventory_message_type t, const cJSON *json, inv
 /** The payload of message type `t` as its record (inventory_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *inventory_message_from_json(inventory_message_type t, const cJSON *json, inventory_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * inventory_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *inventory_message_parse(inventory_message_type t, const char *json, size_t len, inventory_error *err);
 /** The JSON of a payload record made by inventory_message_from_json. */
 cJSON *inventory_message_to_json(inventory_message_type t, const void *payload);
 /** Frees a payload record made by inventory_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const inventory_vnode *const inventory_##N##_node;                                          \
     inventory_##N *inventory_##N##_from_json(const cJSON *json, inventory_error *err)                \
     {                                                                                                      \
         return inventory_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *inventory_##N##_to_json(const inventory_##N *o) { return inventory_rt_##K##_to_json(&D##_##N, o); } \
-    void inventory_##N##_free(inventory_##N *o) { inventory_rt_##K##_free(&D##_##N, o); }           \
+    void inventory_##N##_free(inventory_##N *o)                                                        \
+    {                                                                                                      \
+        if (!inventory_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            inventory_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     inventory_##N *inventory_##N##_parse(const char *text, size_t len, inventory_error *err)         \
     {                                                                                                      \
-        cJSON *json = inventory_rt_parse_text(text, len, err);                                           \
-        inventory_##N *o = json ? inventory_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return inventory_rt_bytes_parse(KIND, &D##_##N, inventory_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *inventory_##N##_print(const inventory_##N *o) { return inventory_rt_print_tree(inventory_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const inventory_rec_desc rd_##N = {#N, sizeof(inventory_##N), offsetof(inventory_##N, extra_json), fd_##N, \
                                          count, inventory_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     inventory_##N *inventory_##N##_new(void) { return calloc(1, sizeof(inventory_##N)); }            \
     void inventory_##N##_init(inventory_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) INVENTORY_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool inventory_##N##_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&V, json, err); }
+    bool inventory_##N##_validate(const cJSON *json, inventory_error *err) { return inventory_rt_validate(&V, json, err); } \
+    extern const inventory_vnode *const inventory_##N##_node; /* for _parse (parse.c) */              \
+    const inventory_vnode *const inventory_##N##_node = &V;
 #define CMP INVENTORY_C_CMP
 #define MIN INVENTORY_C_MIN
 #define MAX INVENTORY_C_MAX

@@ -101,6 +101,9 @@ bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels
 /** The payload of message type `t` as its record (parcels_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *parcels_message_from_json(parcels_message_type t, const cJSON *json, parcels_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * parcels_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *parcels_message_parse(parcels_message_type t, const char *json, size_t len, parcels_error *err);
 /** The JSON of a payload record made by parcels_message_from_json. */
 cJSON *parcels_message_to_json(parcels_message_type t, const void *payload);
 /** Frees a payload record made by parcels_message_from_json (NULL-safe). */

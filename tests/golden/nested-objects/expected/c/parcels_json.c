@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const parcels_vnode *const parcels_##N##_node;                                          \
     parcels_##N *parcels_##N##_from_json(const cJSON *json, parcels_error *err)                \
     {                                                                                                      \
         return parcels_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *parcels_##N##_to_json(const parcels_##N *o) { return parcels_rt_##K##_to_json(&D##_##N, o); } \
-    void parcels_##N##_free(parcels_##N *o) { parcels_rt_##K##_free(&D##_##N, o); }           \
+    void parcels_##N##_free(parcels_##N *o)                                                        \
+    {                                                                                                      \
+        if (!parcels_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            parcels_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     parcels_##N *parcels_##N##_parse(const char *text, size_t len, parcels_error *err)         \
     {                                                                                                      \
-        cJSON *json = parcels_rt_parse_text(text, len, err);                                           \
-        parcels_##N *o = json ? parcels_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return parcels_rt_bytes_parse(KIND, &D##_##N, parcels_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *parcels_##N##_print(const parcels_##N *o) { return parcels_rt_print_tree(parcels_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const parcels_rec_desc rd_##N = {#N, sizeof(parcels_##N), offsetof(parcels_##N, extra_json), fd_##N, \
                                          count, parcels_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     parcels_##N *parcels_##N##_new(void) { return calloc(1, sizeof(parcels_##N)); }            \
     void parcels_##N##_init(parcels_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) PARCELS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool parcels_##N##_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&V, json, err); }
+    bool parcels_##N##_validate(const cJSON *json, parcels_error *err) { return parcels_rt_validate(&V, json, err); } \
+    extern const parcels_vnode *const parcels_##N##_node; /* for _parse (parse.c) */              \
+    const parcels_vnode *const parcels_##N##_node = &V;
 #define CMP PARCELS_C_CMP
 #define MIN PARCELS_C_MIN
 #define MAX PARCELS_C_MAX

@@ -101,6 +101,9 @@ bool payments_message_validate(payments_message_type t, const cJSON *json, payme
 /** The payload of message type `t` as its record (payments_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *payments_message_from_json(payments_message_type t, const cJSON *json, payments_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * payments_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *payments_message_parse(payments_message_type t, const char *json, size_t len, payments_error *err);
 /** The JSON of a payload record made by payments_message_from_json. */
 cJSON *payments_message_to_json(payments_message_type t, const void *payload);
 /** Frees a payload record made by payments_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const payments_vnode *const payments_##N##_node;                                          \
     payments_##N *payments_##N##_from_json(const cJSON *json, payments_error *err)                \
     {                                                                                                      \
         return payments_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *payments_##N##_to_json(const payments_##N *o) { return payments_rt_##K##_to_json(&D##_##N, o); } \
-    void payments_##N##_free(payments_##N *o) { payments_rt_##K##_free(&D##_##N, o); }           \
+    void payments_##N##_free(payments_##N *o)                                                        \
+    {                                                                                                      \
+        if (!payments_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            payments_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     payments_##N *payments_##N##_parse(const char *text, size_t len, payments_error *err)         \
     {                                                                                                      \
-        cJSON *json = payments_rt_parse_text(text, len, err);                                           \
-        payments_##N *o = json ? payments_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return payments_rt_bytes_parse(KIND, &D##_##N, payments_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
                                          count, payments_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
     void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
 
@@ -104,7 +106,7 @@ static const payments_opt_desc uo_Method[] = {
 static const payments_union_desc ud_Method = {"Method", sizeof(T), O(as), uo_Method, (int)(sizeof uo_Method / sizeof uo_Method[0]),
     "kind", "'card', 'transfer'", payments_Method_option_matches, payments_Method_validate};
 #undef T
-T_FNS(Method, union, ud)
+T_FNS(Method, union, ud, KU)
 
 #define T payments_PaymentReceivedNote
 static const payments_opt_desc uo_PaymentReceivedNote[] = {
@@ -114,7 +116,7 @@ static const payments_opt_desc uo_PaymentReceivedNote[] = {
 static const payments_union_desc ud_PaymentReceivedNote = {"PaymentReceivedNote", sizeof(T), O(as), uo_PaymentReceivedNote, (int)(sizeof uo_PaymentReceivedNote / sizeof uo_PaymentReceivedNote[0]),
     NULL, NULL, payments_PaymentReceivedNote_option_matches, payments_PaymentReceivedNote_validate};
 #undef T
-T_FNS(PaymentReceivedNote, union, ud)
+T_FNS(PaymentReceivedNote, union, ud, KU)
 
 #define T payments_Card
 FIELDS fd_Card[] = {

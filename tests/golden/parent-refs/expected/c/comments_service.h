@@ -101,6 +101,9 @@ bool comments_service_message_validate(comments_service_message_type t, const cJ
 /** The payload of message type `t` as its record (comments_service_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *comments_service_message_from_json(comments_service_message_type t, const cJSON *json, comments_service_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * comments_service_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *comments_service_message_parse(comments_service_message_type t, const char *json, size_t len, comments_service_error *err);
 /** The JSON of a payload record made by comments_service_message_from_json. */
 cJSON *comments_service_message_to_json(comments_service_message_type t, const void *payload);
 /** Frees a payload record made by comments_service_message_from_json (NULL-safe). */

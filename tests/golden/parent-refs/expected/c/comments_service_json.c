@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const comments_service_vnode *const comments_service_##N##_node;                                          \
     comments_service_##N *comments_service_##N##_from_json(const cJSON *json, comments_service_error *err)                \
     {                                                                                                      \
         return comments_service_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *comments_service_##N##_to_json(const comments_service_##N *o) { return comments_service_rt_##K##_to_json(&D##_##N, o); } \
-    void comments_service_##N##_free(comments_service_##N *o) { comments_service_rt_##K##_free(&D##_##N, o); }           \
+    void comments_service_##N##_free(comments_service_##N *o)                                                        \
+    {                                                                                                      \
+        if (!comments_service_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            comments_service_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     comments_service_##N *comments_service_##N##_parse(const char *text, size_t len, comments_service_error *err)         \
     {                                                                                                      \
-        cJSON *json = comments_service_rt_parse_text(text, len, err);                                           \
-        comments_service_##N *o = json ? comments_service_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return comments_service_rt_bytes_parse(KIND, &D##_##N, comments_service_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *comments_service_##N##_print(const comments_service_##N *o) { return comments_service_rt_print_tree(comments_service_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const comments_service_rec_desc rd_##N = {#N, sizeof(comments_service_##N), offsetof(comments_service_##N, extra_json), fd_##N, \
                                          count, comments_service_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     comments_service_##N *comments_service_##N##_new(void) { return calloc(1, sizeof(comments_service_##N)); }            \
     void comments_service_##N##_init(comments_service_##N *o) { memset(o, 0, sizeof *o); }
 

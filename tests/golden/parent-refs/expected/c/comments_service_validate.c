@@ -18,7 +18,9 @@
 #define F(flag) COMMENTS_SERVICE_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool comments_service_##N##_validate(const cJSON *json, comments_service_error *err) { return comments_service_rt_validate(&V, json, err); }
+    bool comments_service_##N##_validate(const cJSON *json, comments_service_error *err) { return comments_service_rt_validate(&V, json, err); } \
+    extern const comments_service_vnode *const comments_service_##N##_node; /* for _parse (parse.c) */              \
+    const comments_service_vnode *const comments_service_##N##_node = &V;
 #define CMP COMMENTS_SERVICE_C_CMP
 #define MIN COMMENTS_SERVICE_C_MIN
 #define MAX COMMENTS_SERVICE_C_MAX

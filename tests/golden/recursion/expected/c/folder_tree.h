@@ -105,6 +105,9 @@ bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json,
 /** The payload of message type `t` as its record (folder_tree_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *folder_tree_message_from_json(folder_tree_message_type t, const cJSON *json, folder_tree_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * folder_tree_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *folder_tree_message_parse(folder_tree_message_type t, const char *json, size_t len, folder_tree_error *err);
 /** The JSON of a payload record made by folder_tree_message_from_json. */
 cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *payload);
 /** Frees a payload record made by folder_tree_message_from_json (NULL-safe). */

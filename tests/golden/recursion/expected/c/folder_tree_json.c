@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const folder_tree_vnode *const folder_tree_##N##_node;                                          \
     folder_tree_##N *folder_tree_##N##_from_json(const cJSON *json, folder_tree_error *err)                \
     {                                                                                                      \
         return folder_tree_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *folder_tree_##N##_to_json(const folder_tree_##N *o) { return folder_tree_rt_##K##_to_json(&D##_##N, o); } \
-    void folder_tree_##N##_free(folder_tree_##N *o) { folder_tree_rt_##K##_free(&D##_##N, o); }           \
+    void folder_tree_##N##_free(folder_tree_##N *o)                                                        \
+    {                                                                                                      \
+        if (!folder_tree_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            folder_tree_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     folder_tree_##N *folder_tree_##N##_parse(const char *text, size_t len, folder_tree_error *err)         \
     {                                                                                                      \
-        cJSON *json = folder_tree_rt_parse_text(text, len, err);                                           \
-        folder_tree_##N *o = json ? folder_tree_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return folder_tree_rt_bytes_parse(KIND, &D##_##N, folder_tree_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *folder_tree_##N##_print(const folder_tree_##N *o) { return folder_tree_rt_print_tree(folder_tree_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const folder_tree_rec_desc rd_##N = {#N, sizeof(folder_tree_##N), offsetof(folder_tree_##N, extra_json), fd_##N, \
                                          count, folder_tree_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     folder_tree_##N *folder_tree_##N##_new(void) { return calloc(1, sizeof(folder_tree_##N)); }            \
     void folder_tree_##N##_init(folder_tree_##N *o) { memset(o, 0, sizeof *o); }
 

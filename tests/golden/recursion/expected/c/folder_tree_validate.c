@@ -18,7 +18,9 @@
 #define F(flag) FOLDER_TREE_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool folder_tree_##N##_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&V, json, err); }
+    bool folder_tree_##N##_validate(const cJSON *json, folder_tree_error *err) { return folder_tree_rt_validate(&V, json, err); } \
+    extern const folder_tree_vnode *const folder_tree_##N##_node; /* for _parse (parse.c) */              \
+    const folder_tree_vnode *const folder_tree_##N##_node = &V;
 #define CMP FOLDER_TREE_C_CMP
 #define MIN FOLDER_TREE_C_MIN
 #define MAX FOLDER_TREE_C_MAX

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const payments_vnode *const payments_##N##_node;                                          \
     payments_##N *payments_##N##_from_json(const cJSON *json, payments_error *err)                \
     {                                                                                                      \
         return payments_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *payments_##N##_to_json(const payments_##N *o) { return payments_rt_##K##_to_json(&D##_##N, o); } \
-    void payments_##N##_free(payments_##N *o) { payments_rt_##K##_free(&D##_##N, o); }           \
+    void payments_##N##_free(payments_##N *o)                                                        \
+    {                                                                                                      \
+        if (!payments_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            payments_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     payments_##N *payments_##N##_parse(const char *text, size_t len, payments_error *err)         \
     {                                                                                                      \
-        cJSON *json = payments_rt_parse_text(text, len, err);                                           \
-        payments_##N *o = json ? payments_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return payments_rt_bytes_parse(KIND, &D##_##N, payments_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const payments_rec_desc rd_##N = {#N, sizeof(payments_##N), offsetof(payments_##N, extra_json), fd_##N, \
                                          count, payments_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     payments_##N *payments_##N##_new(void) { return calloc(1, sizeof(payments_##N)); }            \
     void payments_##N##_init(payments_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) PAYMENTS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); }
+    bool payments_##N##_validate(const cJSON *json, payments_error *err) { return payments_rt_validate(&V, json, err); } \
+    extern const payments_vnode *const payments_##N##_node; /* for _parse (parse.c) */              \
+    const payments_vnode *const payments_##N##_node = &V;
 #define CMP PAYMENTS_C_CMP
 #define MIN PAYMENTS_C_MIN
 #define MAX PAYMENTS_C_MAX

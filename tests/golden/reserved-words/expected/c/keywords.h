@@ -103,6 +103,9 @@ bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywo
 /** The payload of message type `t` as its record (keywords_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *keywords_message_from_json(keywords_message_type t, const cJSON *json, keywords_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * keywords_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *keywords_message_parse(keywords_message_type t, const char *json, size_t len, keywords_error *err);
 /** The JSON of a payload record made by keywords_message_from_json. */
 cJSON *keywords_message_to_json(keywords_message_type t, const void *payload);
 /** Frees a payload record made by keywords_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const keywords_vnode *const keywords_##N##_node;                                          \
     keywords_##N *keywords_##N##_from_json(const cJSON *json, keywords_error *err)                \
     {                                                                                                      \
         return keywords_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *keywords_##N##_to_json(const keywords_##N *o) { return keywords_rt_##K##_to_json(&D##_##N, o); } \
-    void keywords_##N##_free(keywords_##N *o) { keywords_rt_##K##_free(&D##_##N, o); }           \
+    void keywords_##N##_free(keywords_##N *o)                                                        \
+    {                                                                                                      \
+        if (!keywords_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            keywords_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     keywords_##N *keywords_##N##_parse(const char *text, size_t len, keywords_error *err)         \
     {                                                                                                      \
-        cJSON *json = keywords_rt_parse_text(text, len, err);                                           \
-        keywords_##N *o = json ? keywords_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return keywords_rt_bytes_parse(KIND, &D##_##N, keywords_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *keywords_##N##_print(const keywords_##N *o) { return keywords_rt_print_tree(keywords_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const keywords_rec_desc rd_##N = {#N, sizeof(keywords_##N), offsetof(keywords_##N, extra_json), fd_##N, \
                                          count, keywords_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     keywords_##N *keywords_##N##_new(void) { return calloc(1, sizeof(keywords_##N)); }            \
     void keywords_##N##_init(keywords_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) KEYWORDS_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool keywords_##N##_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&V, json, err); }
+    bool keywords_##N##_validate(const cJSON *json, keywords_error *err) { return keywords_rt_validate(&V, json, err); } \
+    extern const keywords_vnode *const keywords_##N##_node; /* for _parse (parse.c) */              \
+    const keywords_vnode *const keywords_##N##_node = &V;
 #define CMP KEYWORDS_C_CMP
 #define MIN KEYWORDS_C_MIN
 #define MAX KEYWORDS_C_MAX

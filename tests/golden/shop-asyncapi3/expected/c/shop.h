@@ -103,6 +103,9 @@ bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *e
 /** The payload of message type `t` as its record (shop_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *shop_message_from_json(shop_message_type t, const cJSON *json, shop_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * shop_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *shop_message_parse(shop_message_type t, const char *json, size_t len, shop_error *err);
 /** The JSON of a payload record made by shop_message_from_json. */
 cJSON *shop_message_to_json(shop_message_type t, const void *payload);
 /** Frees a payload record made by shop_message_from_json (NULL-safe). */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const shop_vnode *const shop_##N##_node;                                          \
     shop_##N *shop_##N##_from_json(const cJSON *json, shop_error *err)                \
     {                                                                                                      \
         return shop_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *shop_##N##_to_json(const shop_##N *o) { return shop_rt_##K##_to_json(&D##_##N, o); } \
-    void shop_##N##_free(shop_##N *o) { shop_rt_##K##_free(&D##_##N, o); }           \
+    void shop_##N##_free(shop_##N *o)                                                        \
+    {                                                                                                      \
+        if (!shop_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            shop_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     shop_##N *shop_##N##_parse(const char *text, size_t len, shop_error *err)         \
     {                                                                                                      \
-        cJSON *json = shop_rt_parse_text(text, len, err);                                           \
-        shop_##N *o = json ? shop_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return shop_rt_bytes_parse(KIND, &D##_##N, shop_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *shop_##N##_print(const shop_##N *o) { return shop_rt_print_tree(shop_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const shop_rec_desc rd_##N = {#N, sizeof(shop_##N), offsetof(shop_##N, extra_json), fd_##N, \
                                          count, shop_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     shop_##N *shop_##N##_new(void) { return calloc(1, sizeof(shop_##N)); }            \
     void shop_##N##_init(shop_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) SHOP_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool shop_##N##_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&V, json, err); }
+    bool shop_##N##_validate(const cJSON *json, shop_error *err) { return shop_rt_validate(&V, json, err); } \
+    extern const shop_vnode *const shop_##N##_node; /* for _parse (parse.c) */              \
+    const shop_vnode *const shop_##N##_node = &V;
 #define CMP SHOP_C_CMP
 #define MIN SHOP_C_MIN
 #define MAX SHOP_C_MAX

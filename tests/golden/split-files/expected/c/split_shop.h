@@ -101,6 +101,9 @@ bool split_shop_message_validate(split_shop_message_type t, const cJSON *json, s
 /** The payload of message type `t` as its record (split_shop_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *split_shop_message_from_json(split_shop_message_type t, const cJSON *json, split_shop_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * split_shop_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *split_shop_message_parse(split_shop_message_type t, const char *json, size_t len, split_shop_error *err);
 /** The JSON of a payload record made by split_shop_message_from_json. */
 cJSON *split_shop_message_to_json(split_shop_message_type t, const void *payload);
 /** Frees a payload record made by split_shop_message_from_json (NULL-safe). */

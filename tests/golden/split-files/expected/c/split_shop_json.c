@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const split_shop_vnode *const split_shop_##N##_node;                                          \
     split_shop_##N *split_shop_##N##_from_json(const cJSON *json, split_shop_error *err)                \
     {                                                                                                      \
         return split_shop_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *split_shop_##N##_to_json(const split_shop_##N *o) { return split_shop_rt_##K##_to_json(&D##_##N, o); } \
-    void split_shop_##N##_free(split_shop_##N *o) { split_shop_rt_##K##_free(&D##_##N, o); }           \
+    void split_shop_##N##_free(split_shop_##N *o)                                                        \
+    {                                                                                                      \
+        if (!split_shop_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            split_shop_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     split_shop_##N *split_shop_##N##_parse(const char *text, size_t len, split_shop_error *err)         \
     {                                                                                                      \
-        cJSON *json = split_shop_rt_parse_text(text, len, err);                                           \
-        split_shop_##N *o = json ? split_shop_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return split_shop_rt_bytes_parse(KIND, &D##_##N, split_shop_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *split_shop_##N##_print(const split_shop_##N *o) { return split_shop_rt_print_tree(split_shop_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const split_shop_rec_desc rd_##N = {#N, sizeof(split_shop_##N), offsetof(split_shop_##N, extra_json), fd_##N, \
                                          count, split_shop_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     split_shop_##N *split_shop_##N##_new(void) { return calloc(1, sizeof(split_shop_##N)); }            \
     void split_shop_##N##_init(split_shop_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) SPLIT_SHOP_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool split_shop_##N##_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&V, json, err); }
+    bool split_shop_##N##_validate(const cJSON *json, split_shop_error *err) { return split_shop_rt_validate(&V, json, err); } \
+    extern const split_shop_vnode *const split_shop_##N##_node; /* for _parse (parse.c) */              \
+    const split_shop_vnode *const split_shop_##N##_node = &V;
 #define CMP SPLIT_SHOP_C_CMP
 #define MIN SPLIT_SHOP_C_MIN
 #define MAX SPLIT_SHOP_C_MAX

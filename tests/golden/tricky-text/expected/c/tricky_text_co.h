@@ -103,6 +103,9 @@ bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON 
 /** The payload of message type `t` as its record (tricky_text_co_T * of the payload
  * type; a cJSON * copy for payloads that are not objects); NULL on error. */
 void *tricky_text_co_message_from_json(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err);
+/** JSON text -> the payload of message type `t` in one pass, as
+ * tricky_text_co_message_from_json gives it (the record's `_parse`); NULL on error. */
+void *tricky_text_co_message_parse(tricky_text_co_message_type t, const char *json, size_t len, tricky_text_co_error *err);
 /** The JSON of a payload record made by tricky_text_co_message_from_json. */
 cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void *payload);
 /** Frees a payload record made by tricky_text_co_message_from_json (NULL-safe). */

@@ -280,6 +280,14 @@ cJSON *tricky_text_co_rt_rec_to_json(const tricky_text_co_rec_desc *d, const voi
 void tricky_text_co_rt_union_free(const tricky_text_co_union_desc *d, void *o);
 void *tricky_text_co_rt_union_from_json(const tricky_text_co_union_desc *d, const cJSON *json, tricky_text_co_error *err);
 cJSON *tricky_text_co_rt_union_to_json(const tricky_text_co_union_desc *d, const void *o);
+/* JSON text -> record in one pass (parse.c): kind TRICKY_TEXT_CO_K_OBJ (desc a
+ * rec_desc) or TRICKY_TEXT_CO_K_UNION (a union_desc), checked against node v.
+ * The record owns one arena; on any failure the cJSON path gives the errors. */
+void *tricky_text_co_rt_bytes_parse(int kind, const void *desc, const tricky_text_co_vnode *v, const char *text, size_t len,
+                           tricky_text_co_error *err);
+/* Frees rec and returns true when rec came from rt_bytes_parse (its arena),
+ * else does nothing and returns false. */
+bool tricky_text_co_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *tricky_text_co_rt_parse_text(const char *text, size_t len, tricky_text_co_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */

@@ -39,19 +39,21 @@
 
 /* The public functions of record or union N over its descriptor D##_N (K: rec
  * or union): what is common to every type lives once, in the runtime. */
-#define T_FNS(N, K, D)                                                                                     \
+#define T_FNS(N, K, D, KIND)                                                                               \
+    extern const tricky_text_co_vnode *const tricky_text_co_##N##_node;                                          \
     tricky_text_co_##N *tricky_text_co_##N##_from_json(const cJSON *json, tricky_text_co_error *err)                \
     {                                                                                                      \
         return tricky_text_co_rt_##K##_from_json(&D##_##N, json, err);                                        \
     }                                                                                                      \
     cJSON *tricky_text_co_##N##_to_json(const tricky_text_co_##N *o) { return tricky_text_co_rt_##K##_to_json(&D##_##N, o); } \
-    void tricky_text_co_##N##_free(tricky_text_co_##N *o) { tricky_text_co_rt_##K##_free(&D##_##N, o); }           \
+    void tricky_text_co_##N##_free(tricky_text_co_##N *o)                                                        \
+    {                                                                                                      \
+        if (!tricky_text_co_rt_arena_free(o)) /* a record from _parse owns one arena */                       \
+            tricky_text_co_rt_##K##_free(&D##_##N, o);                                                        \
+    }                                                                                                      \
     tricky_text_co_##N *tricky_text_co_##N##_parse(const char *text, size_t len, tricky_text_co_error *err)         \
     {                                                                                                      \
-        cJSON *json = tricky_text_co_rt_parse_text(text, len, err);                                           \
-        tricky_text_co_##N *o = json ? tricky_text_co_##N##_from_json(json, err) : NULL;                         \
-        cJSON_Delete(json);                                                                                \
-        return o;                                                                                          \
+        return tricky_text_co_rt_bytes_parse(KIND, &D##_##N, tricky_text_co_##N##_node, text, len, err);         \
     }                                                                                                      \
     char *tricky_text_co_##N##_print(const tricky_text_co_##N *o) { return tricky_text_co_rt_print_tree(tricky_text_co_##N##_to_json(o)); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
@@ -59,7 +61,7 @@
 #define REC(N, count)                                                                                      \
     static const tricky_text_co_rec_desc rd_##N = {#N, sizeof(tricky_text_co_##N), offsetof(tricky_text_co_##N, extra_json), fd_##N, \
                                          count, tricky_text_co_##N##_validate};                                \
-    T_FNS(N, rec, rd)                                                                                      \
+    T_FNS(N, rec, rd, KO)                                                                                    \
     tricky_text_co_##N *tricky_text_co_##N##_new(void) { return calloc(1, sizeof(tricky_text_co_##N)); }            \
     void tricky_text_co_##N##_init(tricky_text_co_##N *o) { memset(o, 0, sizeof *o); }
 

@@ -18,7 +18,9 @@
 #define F(flag) TRICKY_TEXT_CO_VF_##flag
 /* The public validator of type N: node V. */
 #define VALIDATOR(N, V)                                                                                    \
-    bool tricky_text_co_##N##_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&V, json, err); }
+    bool tricky_text_co_##N##_validate(const cJSON *json, tricky_text_co_error *err) { return tricky_text_co_rt_validate(&V, json, err); } \
+    extern const tricky_text_co_vnode *const tricky_text_co_##N##_node; /* for _parse (parse.c) */              \
+    const tricky_text_co_vnode *const tricky_text_co_##N##_node = &V;
 #define CMP TRICKY_TEXT_CO_C_CMP
 #define MIN TRICKY_TEXT_CO_C_MIN
 #define MAX TRICKY_TEXT_CO_C_MAX
