@@ -572,32 +572,7 @@ static cJSON *value_string(const cJSON *v)
     return r;
 }
 
-/* Channel parameters and server variables: a map of name -> object. 2.x
- * parameters keep enum/default/examples in a `schema`. */
 /* ---- identifiers of operations and parameters ------------------------------ */
-
-/* Words a client template cannot use as an identifier: the keywords of C11
- * (and the names <stdbool.h>, <stddef.h>, <errno.h>, <assert.h> define),
- * Python and TypeScript/JavaScript, in lower case (a `snake` is lower case).
- * A parameter whose identifier is one of them gets '_' appended, in every
- * target alike (docs/templates.md, `parameters`). */
-static const char *const keywords[] = {
-    "and", "as", "assert", "async", "auto", "await", "bool", "break", "case", "catch", "char", "class", "const",
-    "continue", "debugger", "def", "default", "del", "delete", "do", "double", "elif", "else", "enum", "errno",
-    "except", "export", "extends", "extern", "false", "finally", "float", "for", "from", "function", "global",
-    "goto", "if", "implements", "import", "in", "inline", "instanceof", "int", "interface", "is", "lambda", "let",
-    "long", "new", "none", "nonlocal", "not", "null", "or", "package", "pass", "private", "protected", "public",
-    "raise", "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct", "super", "switch",
-    "this", "throw", "true", "try", "typedef", "typeof", "union", "unsigned", "var", "void", "volatile", "while",
-    "with", "yield", NULL};
-
-static int is_keyword(const char *id)
-{
-    for (int i = 0; keywords[i]; i++)
-        if (strcmp(keywords[i], id) == 0)
-            return 1;
-    return 0;
-}
 
 static char *mark_str(mg_mark at)
 {
@@ -607,9 +582,10 @@ static char *mark_str(mg_mark at)
     return mg_buf_steal(&b, NULL);
 }
 
-/* A name's identifier (`snake`) for templates: the name in snake case, with
- * '_' appended to a keyword. NULL (reported at `key`) when the name has no
- * letter or digit to build one from. */
+/* A name's identifier (`snake`) for templates: the name in snake case (the
+ * view escapes it with each target's reserved words and reserved_escape).
+ * NULL (reported at `key`) when the name has no letter or digit to build one
+ * from. */
 static char *ident_of(actx *c, const mg_doc *doc, const cJSON *key, const char *what, const char *name)
 {
     char *snake = mg_name_case_new(name, MG_CASE_SNAKE);
@@ -619,13 +595,6 @@ static char *ident_of(actx *c, const mg_doc *doc, const cJSON *key, const char *
         c->failed = 1;
         free(snake);
         return NULL;
-    }
-    if (is_keyword(snake)) {
-        char *r = mg_xmalloc(strlen(snake) + 2);
-        memcpy(r, snake, strlen(snake));
-        memcpy(r + strlen(snake), "_", 2);
-        free(snake);
-        snake = r;
     }
     return snake;
 }
@@ -654,7 +623,9 @@ static int clashes(actx *c, const cJSON *list, const char *snake_key, const char
     return 0;
 }
 
-/* Channel parameters and server variables (`what` names them in diagnostics). */
+/* Channel parameters and server variables (`what` names them in
+ * diagnostics): a map of name -> object. 2.x parameters keep
+ * enum/default/examples in a `schema`. */
 static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map, const char *what)
 {
     cJSON *out = cJSON_CreateArray();

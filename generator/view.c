@@ -236,10 +236,10 @@ static int render(vctx *v, const char *what, const char *tpl, const cJSON *node,
     return rc;
 }
 
-/* The target-legal identifier of a name in the style of `kind`. */
-static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
+/* `id` made legal for the target: itself, or reserved_escape of it when it
+ * is a reserved word. */
+static char *ident_escape(vctx *v, const char *id)
 {
-    const char *id = n->s[v->naming[kind]];
     if (!is_reserved(v, id)) {
         return mg_xstrdup(id);
     }
@@ -258,6 +258,12 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     cJSON_Delete(ctx);
     mg_buf_cstr(&out);
     return mg_buf_steal(&out, NULL);
+}
+
+/* The target-legal identifier of a name in the style of `kind`. */
+static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
+{
+    return ident_escape(v, n->s[v->naming[kind]]);
 }
 
 /* Appends p[0..n) with every invisible code point (escape.h) as a \\uXXXX
@@ -1926,6 +1932,24 @@ static void add_parameter_types(const vctx *v, cJSON *chans)
     }
 }
 
+/* The `snake` of each parameter (or server variable) of every object of
+ * `list` under `key`, escaped like every other identifier of the target
+ * (the interface gives it in snake case only). */
+static void escape_param_idents(vctx *v, cJSON *list, const char *key)
+{
+    cJSON *it, *p;
+    cJSON_ArrayForEach(it, list) {
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(it, key)) {
+            const char *snake = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "snake"));
+            if (!snake || !is_reserved(v, snake))
+                continue;
+            char *id = ident_escape(v, snake);
+            cJSON_ReplaceItemInObjectCaseSensitive(p, "snake", cJSON_CreateString(id));
+            free(id);
+        }
+    }
+}
+
 /* Adds the interface's root keys to `view` and the per-message keys (uses,
  * bindings) to `msgs`; catalogue information goes into `cat`. */
 static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
@@ -1968,6 +1992,9 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
     cJSON *servers = cJSON_Duplicate(a->servers, 1), *schemes = cJSON_Duplicate(a->security_schemes, 1);
     add_client_settings(servers);
     add_parameter_types(v, chans);
+    escape_param_idents(v, ops, "parameters");
+    escape_param_idents(v, chans, "parameters");
+    escape_param_idents(v, servers, "variables");
     shape(v, ops);
     shape(v, chans);
     shape(v, servers);

@@ -181,6 +181,23 @@ for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
     else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
 done
 
+# ---- parameter identifiers follow each target's reserved words -------------
+# names.yaml's parameters int, default and class: C reserves int and default
+# (not class), TypeScript default and class (not int), markdown none.
+idents() { mg view -t "$1" -i "$here/names.yaml" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+print(" ".join(sorted({p["snake"] for o in v["operations"] for p in o["parameters"]} |
+                      {p["snake"] for c in v["channels"] for p in c["parameters"]})))'; }
+for want in "c:b bus class default_ err headers int_ params payload" \
+            "typescript:b bus class_ default_ err headers int params payload" \
+            "markdown:b bus class default err headers int params payload"; do
+    t=${want%%:*}
+    got=$(idents "$t" 2>&1)
+    if [ "$got" = "${want#*:}" ]; then ok "cproto_parameter_idents_should_follow_${t}_reserved_words"
+    else fail "cproto_parameter_idents_should_follow_${t}_reserved_words" "got '$got', want '${want#*:}'"; fi
+done
+
 # ---- the generated README's example compiles (and links with its adapter) --
 for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues/streetlights-kafka-3.0.yaml \
            "$TOP"/tests/catalogues/rpc-ws-3.0.yaml; do
