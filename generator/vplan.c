@@ -479,6 +479,87 @@ static cJSON *name_rest(const char *name)
     return list;
 }
 
+/* The member hash of the generated C runtime: templates/c/internal.h.mustache
+ * spells the same formula (_mhash there; tests/c-target and tests/c-suite fail
+ * if the two differ, as every hashed member would then go unfound). The
+ * length and the first and last eight bytes of the name (little-endian
+ * words), so a key costs a few instructions and one comparison instead of
+ * a binary search with strcmp (issue 17). */
+static uint64_t member_word(const unsigned char *k, size_t n)
+{
+    uint64_t w = 0;
+    for (size_t i = n; i-- > 0;)
+        w = w << 8 | k[i];
+    return w;
+}
+
+static uint32_t member_hash(const unsigned char *k, size_t n, uint64_t mult, int bits)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        a = member_word(k, 8);
+        b = member_word(k + n - 8, 8);
+    } else if (n >= 4) {
+        a = member_word(k, 4);
+        b = member_word(k + n - 4, 4);
+    } else {
+        a = n ? (uint64_t)k[0] | (uint64_t)k[n >> 1] << 8 | (uint64_t)k[n - 1] << 16 : 0;
+        b = 0;
+    }
+    uint64_t x = (a ^ (b * 0x9E3779B97F4A7C15ULL)) + n;
+    return (uint32_t)((x * mult) >> (64 - bits));
+}
+
+/* A perfect hash of the n member names (in the order of the C array): a
+ * multiplier and a table size (2^bits slots, at most 8 per member) under
+ * which no two names share a slot. Sets the `member_hash_*` keys; none found
+ * (names alike in length and in the bytes read), has_member_hash is
+ * false and the runtime searches the sorted names. */
+static void add_member_hash(cJSON *f, cJSON **arr, int n)
+{
+    int base = 1;
+    while ((1 << base) < n)
+        base++;
+    uint16_t *slots = NULL;
+    for (int bits = base; n > 0 && bits <= base + 3 && bits <= 16; bits++) {
+        size_t cap = (size_t)1 << bits;
+        if (!(slots = realloc(slots, cap * sizeof *slots)))
+            abort();
+        for (uint64_t k = 0; k < 256; k++) {
+            uint64_t mult = (0xC2B2AE3D27D4EB4FULL + k * 0x165667B19E3779F9ULL) | 1u;
+            memset(slots, 0, cap * sizeof *slots);
+            int i;
+            for (i = 0; i < n; i++) {
+                const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(arr[i], "name"));
+                uint32_t h = member_hash((const unsigned char *)name, strlen(name), mult, bits);
+                if (slots[h])
+                    break;
+                slots[h] = (uint16_t)(i + 1);
+            }
+            if (i < n)
+                continue;
+            mg_buf b;
+            mg_buf_init(&b);
+            for (size_t j = 0; j < cap; j++)
+                mg_buf_appendf(&b, j ? ",%u" : "%u", (unsigned)slots[j]);
+            char m[32];
+            snprintf(m, sizeof m, "0x%016llXULL", (unsigned long long)mult);
+            add_bool(f, "has_member_hash", 1);
+            add_int(f, "member_hash_bits", bits);
+            add_cs(f, "member_hash_mult", cJSON_CreateString(m));
+            add_cs(f, "member_hash_slots", cJSON_CreateString(mg_buf_cstr(&b)));
+            mg_buf_fini(&b);
+            free(slots);
+            return;
+        }
+    }
+    free(slots);
+    add_bool(f, "has_member_hash", 0);
+    add_int(f, "member_hash_bits", 0);
+    add_cs(f, "member_hash_mult", cJSON_CreateString("0"));
+    add_cs(f, "member_hash_slots", cJSON_CreateString(""));
+}
+
 static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
     const cJSON *required = cJSON_GetObjectItemCaseSensitive(s, "required");
@@ -540,6 +621,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     for (int i = 0; i < nm; i++)
         arr[i] = cJSON_DetachItemFromArray(members, 0);
     qsort(arr, (size_t)nm, sizeof *arr, cmp_member);
+    add_member_hash(f, arr, nm);
     cJSON *groups = cJSON_CreateArray();
     for (int i = 0; i < nm;) {
         int fb = (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble;

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -650,6 +654,7 @@ typedef struct worker_backend_JobStatus worker_backend_JobStatus;
  * Used for ad-hoc scraping of specific queries on marketplaces.
  */
 struct worker_backend_AnalyticsCollectionRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The marketplace to scrape (etsy, ebay, etc.) */
     char *marketplace; bool has_marketplace;
     /** The search query to use */
@@ -663,6 +668,7 @@ struct worker_backend_AnalyticsCollectionRequestMessage {
  * Collection options (pages, filters, etc.)
  */
 struct worker_backend_AnalyticsCollectionRequestMessageOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t pages; bool has_pages;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -685,6 +691,7 @@ struct worker_backend_AnalyticsCollectionRequestMessageOptions {
  * - Compliance and audit trails
  */
 struct worker_backend_BackendLoggingEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Type of logging event */
     char *event_type;
     /** ISO 8601 timestamp when the log was generated */
@@ -728,6 +735,7 @@ struct worker_backend_BackendLoggingEventMessage {
  * Additional structured context (sanitized, no PII)
  */
 struct worker_backend_BackendLoggingEventMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     char *storage_id; bool has_storage_id;
     char *worker_id; bool has_worker_id;
@@ -741,6 +749,7 @@ struct worker_backend_BackendLoggingEventMessageMetadata {
  * Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
  */
 struct worker_backend_EtsyAnalyticsSyncCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *original_job_id; bool has_original_job_id;
     char *status; bool has_status;
     /** Number of listings successfully synced */
@@ -760,6 +769,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessage {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *listing_id; bool has_listing_id;
     char *etsy_listing_id; bool has_etsy_listing_id;
     char *material_name; bool has_material_name;
@@ -769,6 +779,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t views; bool has_views;
     int64_t favorites; bool has_favorites;
     int64_t sales; bool has_sales;
@@ -782,6 +793,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *date; bool has_date;
     int64_t views; bool has_views;
     int64_t sales; bool has_sales;
@@ -792,6 +804,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
  * New OAuth tokens issued when the worker had to refresh them during the operation.
  */
 struct worker_backend_CredentialUpdate {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The refreshed access token. */
     char *new_access_token; bool has_new_access_token;
     /** The refreshed refresh token. */
@@ -802,6 +815,7 @@ struct worker_backend_CredentialUpdate {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *listing_id; bool has_listing_id;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -812,6 +826,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
  * Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
  */
 struct worker_backend_EtsyAnalyticsSyncRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Internal listing IDs to sync. Empty = sync all for user. */
     char **listing_ids; size_t listing_ids_count; bool has_listing_ids;
     /** User whose listings to sync (if listingIds empty) */
@@ -834,6 +849,7 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessage {
  * Etsy API key and OAuth tokens of a shop.
  */
 struct worker_backend_EtsyOAuthCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Etsy application API key. */
     char *api_key; bool has_api_key;
     /** Etsy shop ID. */
@@ -849,6 +865,7 @@ struct worker_backend_EtsyOAuthCredentials {
  * Date range for historical analytics.
  */
 struct worker_backend_AnalyticsTimeRange {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** First day of the range. */
     char *start_date;
     /** Last day of the range. */
@@ -860,6 +877,7 @@ struct worker_backend_AnalyticsTimeRange {
  * Which optional analytics data to fetch.
  */
 struct worker_backend_AnalyticsSyncOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Fetch detailed per-listing metrics. */
     bool include_detailed_metrics; bool has_include_detailed_metrics;
     /** Fetch the traffic source breakdown. */
@@ -873,6 +891,7 @@ struct worker_backend_AnalyticsSyncOptions {
  * Encrypted Etsy OAuth credentials
  */
 struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *access_token;
     char *shop_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -882,6 +901,7 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials {
  * Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
  */
 struct worker_backend_EtsyPublishListingCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** BullMQ job ID from request */
     char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items ID */
@@ -913,6 +933,7 @@ struct worker_backend_EtsyPublishListingCompletedMessage {
  * Structured error information that says whether retrying can help.
  */
 struct worker_backend_RetryableErrorDetails {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Machine-readable error code. */
     char *code; bool has_code;
     /** Human-readable error message. */
@@ -930,6 +951,7 @@ struct worker_backend_RetryableErrorDetails {
  * Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
  */
 struct worker_backend_EtsyPublishListingRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Internal marketplace_items table ID */
     char *listing_id; bool has_listing_id;
     /** Metamodel being published */
@@ -956,6 +978,7 @@ struct worker_backend_EtsyPublishListingRequestMessage {
  * Material-specific listing configuration.
  */
 struct worker_backend_MaterialVariant {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Material name, e.g. PLA or Resin. */
     char *material_name;
     /** Listing price for this material. */
@@ -971,6 +994,7 @@ struct worker_backend_MaterialVariant {
  * Listing information common to all material variants.
  */
 struct worker_backend_BaseListingData {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Listing title. */
     char *title;
     /** Listing description. */
@@ -991,6 +1015,7 @@ struct worker_backend_BaseListingData {
 };
 
 struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool auto_activate; bool has_auto_activate;
     int64_t shipping_profile_id; bool has_shipping_profile_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1000,6 +1025,7 @@ struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
  * Encrypted Etsy OAuth credentials
  */
 struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *access_token;
     char *shop_id;
     char *expires_at; bool has_expires_at;
@@ -1010,6 +1036,7 @@ struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials {
  * Digital file to upload with a listing.
  */
 struct worker_backend_ListingFileMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Storage item holding the file. */
     char *storage_item_id;
     /** File name shown to buyers. */
@@ -1025,6 +1052,7 @@ struct worker_backend_ListingFileMetadata {
  * Notifies that a file download has been processed, indicating success or failure.
  */
 struct worker_backend_FileDownloadCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The ID of the initial 'file-download-request' job this event corresponds to. */
     char *original_job_id; bool has_original_job_id;
     /** The unique identifier for the downloaded model. */
@@ -1044,6 +1072,7 @@ struct worker_backend_FileDownloadCompletedMessage {
  * An object in the MinIO/S3 store of the processing pipeline.
  */
 struct worker_backend_S3Location {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Bucket name. */
     char *bucket;
     /** Object key inside the bucket. */
@@ -1064,6 +1093,7 @@ struct worker_backend_S3Location {
  * - No retry on: INVALID_CREDENTIALS, FILE_NOT_FOUND, PERMISSION_DENIED
  */
 struct worker_backend_FileDownloadRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the model to be downloaded. */
     char *model_id; bool has_model_id;
     /** The identifier of the user who owns the model. Optional - if not provided, will be retrieved from StorageConnection. */
@@ -1091,6 +1121,7 @@ struct worker_backend_FileDownloadRequestMessage {
  * Where a file lives in a connected storage provider.
  */
 struct worker_backend_StorageLocation {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** ID of the storage connection (provider account) holding the file. */
     char *storage_connection_id;
     /** Path of the file inside that storage connection. */
@@ -1102,6 +1133,7 @@ struct worker_backend_StorageLocation {
  * Optional metadata from discovery. For Thingiverse, contains downloadUrl for direct file access.
  */
 struct worker_backend_FileDownloadRequestMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *download_url; bool has_download_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -1110,6 +1142,7 @@ struct worker_backend_FileDownloadRequestMessageMetadata {
  * Decrypted credentials required for this specific download operation. Injected by the backend.
  */
 struct worker_backend_FileDownloadRequestMessageCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *provider_type; bool has_provider_type;
     char *access_key_id; bool has_access_key_id;
     char *secret_access_key; bool has_secret_access_key;
@@ -1126,6 +1159,7 @@ struct worker_backend_FileDownloadRequestMessageCredentials {
  * Destination in MinIO where file will be uploaded after download.
  */
 struct worker_backend_FileDownloadRequestMessageMinioDestination {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *bucket; bool has_bucket;
     char *path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1135,6 +1169,7 @@ struct worker_backend_FileDownloadRequestMessageMinioDestination {
  * Result of the vectorization process containing the embedding vector.
  */
 struct worker_backend_FileVectorizeCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *file_id; bool has_file_id;
     /** The computed embedding vector */
     double *vector; size_t vector_count; bool has_vector;
@@ -1148,6 +1183,7 @@ struct worker_backend_FileVectorizeCompletedMessage {
  * Request to generate a vector embedding for an image file using CLIP.
  */
 struct worker_backend_FileVectorizeRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The ID of the file in the database */
     char *file_id; bool has_file_id;
     /** Location of the image file */
@@ -1161,6 +1197,7 @@ struct worker_backend_FileVectorizeRequestMessage {
  * Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
  */
 struct worker_backend_IpCheckCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Model UUID that was analyzed */
     char *model_id; bool has_model_id;
     /** Owner user ID */
@@ -1202,6 +1239,7 @@ struct worker_backend_IpCheckCompletedMessage {
  * Suggested modifications to reduce IP risk
  */
 struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *title; bool has_title;
     char **tags_to_remove; size_t tags_to_remove_count; bool has_tags_to_remove;
     char *description_changes; bool has_description_changes;
@@ -1212,6 +1250,7 @@ struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
  * Detailed results from each heuristic check
  */
 struct worker_backend_IpCheckCompletedMessageHeuristicResults {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *perceptual_hash; bool has_perceptual_hash;
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *trademark; bool has_trademark;
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *franchise; bool has_franchise;
@@ -1220,6 +1259,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResults {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool executed; bool has_executed;
     int64_t matches_found; bool has_matches_found;
     double highest_similarity; bool has_highest_similarity;
@@ -1228,6 +1268,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool executed; bool has_executed;
     char **brands_detected; size_t brands_detected_count; bool has_brands_detected;
     bool flagged; bool has_flagged;
@@ -1235,6 +1276,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool executed; bool has_executed;
     char **franchises_detected; size_t franchises_detected_count; bool has_franchises_detected;
     bool flagged; bool has_flagged;
@@ -1242,6 +1284,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool executed; bool has_executed;
     char *provider; bool has_provider;
     int64_t matches_found; bool has_matches_found;
@@ -1254,6 +1297,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
  * Error details if status is 'error'
  */
 struct worker_backend_IpCheckCompletedMessageError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1263,6 +1307,7 @@ struct worker_backend_IpCheckCompletedMessageError {
  * Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
  */
 struct worker_backend_IpCheckRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Unique identifier for the model to analyze */
     char *model_id; bool has_model_id;
     /** User ID who owns the model */
@@ -1290,6 +1335,7 @@ struct worker_backend_IpCheckRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_IpCheckRequestMessageAnalysisOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool enable_external_search; bool has_enable_external_search;
     bool strict_mode; bool has_strict_mode;
     char **skip_heuristics; size_t skip_heuristics_count; bool has_skip_heuristics;
@@ -1300,6 +1346,7 @@ struct worker_backend_IpCheckRequestMessageAnalysisOptions {
  * Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
  */
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** BullMQ job ID from original request */
     char *original_job_id; bool has_original_job_id;
     /** Marketplace provider type (etsy, ebay, etc.) */
@@ -1322,6 +1369,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessage {
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *listing_id; bool has_listing_id;
     char *external_listing_id; bool has_external_listing_id;
     char *material_name; bool has_material_name;
@@ -1331,6 +1379,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem {
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t views; bool has_views;
     int64_t favorites; bool has_favorites;
     int64_t sales; bool has_sales;
@@ -1344,6 +1393,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *date; bool has_date;
     int64_t views; bool has_views;
     int64_t sales; bool has_sales;
@@ -1351,6 +1401,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *listing_id; bool has_listing_id;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1360,6 +1411,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
  * Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Marketplace provider type (etsy, ebay, etc.) */
     char *marketplace_provider; bool has_marketplace_provider;
     /** UUID of the marketplace connection configuration */
@@ -1385,6 +1437,7 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
  * Encrypted marketplace credentials (retrieved from marketplaceConnectionId)
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *access_token;
     char *external_shop_id; bool has_external_shop_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1394,6 +1447,7 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentia
  * Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Original request ID for correlation */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
@@ -1423,6 +1477,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
  * Updated connection information
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *status; bool has_status;
     char *shop_name; bool has_shop_name;
     char *shop_url; bool has_shop_url;
@@ -1433,12 +1488,14 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData {
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t remaining; bool has_remaining;
     char *reset_at; bool has_reset_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *id; bool has_id;
     char *name; bool has_name;
     char *path; bool has_path;
@@ -1450,6 +1507,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
  * Sync operation statistics
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double duration; bool has_duration;
     int64_t items_synced; bool has_items_synced;
     struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem **errors; size_t errors_count; bool has_errors;
@@ -1457,6 +1515,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics {
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *type; bool has_type;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -1467,6 +1526,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsI
  * Structured error information.
  */
 struct worker_backend_ErrorDetails {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Machine-readable error code. */
     char *code; bool has_code;
     /** Human-readable error message. */
@@ -1481,6 +1541,7 @@ struct worker_backend_ErrorDetails {
  * This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Internal marketplace connection ID */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -1504,6 +1565,7 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessage {
  * Additional context data
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *source; bool has_source;
     int64_t retry_count; bool has_retry_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1513,6 +1575,7 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
  * Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Original rotation request ID */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was rotated */
@@ -1548,6 +1611,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
  * Metadata about new credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *token_type; bool has_token_type;
     char *created_at; bool has_created_at;
     char *expires_at; bool has_expires_at;
@@ -1557,6 +1621,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool tested; bool has_tested;
     bool success; bool has_success;
     char *tested_at; bool has_tested_at;
@@ -1568,6 +1633,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
  * Status of previous credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool revoked; bool has_revoked;
     char *revoked_at; bool has_revoked_at;
     char *preserved_until; bool has_preserved_until;
@@ -1578,6 +1644,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredential
  * Details of the rotation operation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double duration; bool has_duration;
     int64_t attempts; bool has_attempts;
     char *method; bool has_method;
@@ -1589,6 +1656,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDeta
  * Connection status after credential rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *status; bool has_status;
     struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *last_test; bool has_last_test;
     char **permissions; size_t permissions_count; bool has_permissions;
@@ -1596,6 +1664,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool success; bool has_success;
     char *timestamp; bool has_timestamp;
     char *error; bool has_error;
@@ -1606,6 +1675,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
  * Information about next scheduled rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *scheduled_at; bool has_scheduled_at;
     char *reason; bool has_reason;
     char *reminder_at; bool has_reminder_at;
@@ -1616,6 +1686,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation 
  * Error details if rotation failed
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
@@ -1625,6 +1696,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageError {
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *type; bool has_type;
     char *recipient; bool has_recipient;
     char *status; bool has_status;
@@ -1636,6 +1708,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotifications
  * Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Marketplace connection ID requiring credential rotation */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -1667,6 +1740,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessage {
  * Current credential metadata (no actual secrets)
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *token_type; bool has_token_type;
     char *expires_at; bool has_expires_at;
     char *last_used_at; bool has_last_used_at;
@@ -1678,6 +1752,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredenti
  * Rotation configuration options
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool preserve_old_token; bool has_preserve_old_token;
     bool test_new_credentials; bool has_test_new_credentials;
     bool notify_user; bool has_notify_user;
@@ -1690,12 +1765,14 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *source; bool has_source;
     struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *original_error; bool has_original_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -1710,6 +1787,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOrigina
  * sellability analysis runs.
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model that was researched */
     char *model_id;
     /** UUID of the model owner */
@@ -1735,6 +1813,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessage {
  * Aggregated market intelligence across all scraped marketplaces
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t total_listings_found; bool has_total_listings_found;
     double average_price; bool has_average_price;
     struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *price_range; bool has_price_range;
@@ -1748,6 +1827,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData {
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double min; bool has_min;
     double max; bool has_max;
     double median; bool has_median;
@@ -1755,6 +1835,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRang
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *marketplace; bool has_marketplace;
     int64_t listings_found; bool has_listings_found;
     double average_price; bool has_average_price;
@@ -1763,6 +1844,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *title; bool has_title;
     double price; bool has_price;
     char *url; bool has_url;
@@ -1774,6 +1856,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
  * Error information if status is FAILED
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     char **failed_marketplaces; size_t failed_marketplaces_count; bool has_failed_marketplaces;
@@ -1798,6 +1881,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageError {
  * Used for market research, pricing optimization, and trend detection.
  */
 struct worker_backend_MarketplaceIntelligenceEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Source marketplace */
     char *marketplace;
     /** Marketplace-native listing ID */
@@ -1823,6 +1907,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessage {
  * Core listing information
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageListing {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *title;
     double price;
     char *currency;
@@ -1835,6 +1920,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageListing {
  * Public engagement and sales metrics
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t favorites; bool has_favorites;
     int64_t reviews_count; bool has_reviews_count;
     double average_rating; bool has_average_rating;
@@ -1849,6 +1935,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
  * Additional listing context and categorization
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char **tags; size_t tags_count; bool has_tags;
     char **materials; size_t materials_count; bool has_materials;
     char *shop_name; bool has_shop_name;
@@ -1871,6 +1958,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
  * Search context that found this listing
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *search_query; bool has_search_query;
     int64_t page_number; bool has_page_number;
     double position; bool has_position;
@@ -1894,6 +1982,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext {
  * - Results feed into: sellability-analysis (market positioning data)
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model to research */
     char *model_id;
     /** UUID of the model owner */
@@ -1913,6 +2002,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessage {
  * Model metadata used to build marketplace search queries
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *title; bool has_title;
     char **tags; size_t tags_count; bool has_tags;
     char *category; bool has_category;
@@ -1925,6 +2015,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
  * Configuration for the marketplace scraping
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
     int64_t max_results_per_marketplace; bool has_max_results_per_marketplace;
     int64_t max_pages; bool has_max_pages;
@@ -1937,6 +2028,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions {
  * Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -1958,6 +2050,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage {
  * Provenance of LLM-generated listing content.
  */
 struct worker_backend_GenerationMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** What produced the content. */
     char *source;
     /** When the content was generated. */
@@ -1973,6 +2066,7 @@ struct worker_backend_GenerationMetadata {
  * Volume-based price calculation for 3D printed item
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double suggested_price; bool has_suggested_price;
     char *currency; bool has_currency;
     double material_cost; bool has_material_cost;
@@ -1986,6 +2080,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSug
  * Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2019,6 +2114,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -2031,6 +2127,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechn
  * Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Original request ID for correlation */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
@@ -2064,6 +2161,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessage {
  * Detailed sync operation statistics
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double duration; bool has_duration;
     int64_t listings_processed; bool has_listings_processed;
     int64_t listings_created; bool has_listings_created;
@@ -2079,12 +2177,14 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
  * Detailed sync results by operation
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageResults {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *pull; bool has_pull;
     struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *push; bool has_push;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t listings_retrieved; bool has_listings_retrieved;
     int64_t new_listings_created; bool has_new_listings_created;
     int64_t existing_listings_updated; bool has_existing_listings_updated;
@@ -2092,6 +2192,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t listings_pushed; bool has_listings_pushed;
     int64_t listings_created; bool has_listings_created;
     int64_t listings_updated; bool has_listings_updated;
@@ -2099,6 +2200,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *internal_id; bool has_internal_id;
     char *external_id; bool has_external_id;
     char *title; bool has_title;
@@ -2108,6 +2210,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIt
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *internal_id; bool has_internal_id;
     char *external_id; bool has_external_id;
     char *title; bool has_title;
@@ -2118,6 +2221,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *type; bool has_type;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -2130,6 +2234,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
  * Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
  */
 struct worker_backend_MarketplaceListingSyncRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Marketplace connection ID */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -2161,6 +2266,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessage {
  * Sync configuration options
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool include_inactive; bool has_include_inactive;
     bool include_images; bool has_include_images;
     bool include_variations; bool has_include_variations;
@@ -2173,6 +2279,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *source; bool has_source;
     bool scheduled_sync; bool has_scheduled_sync;
     int64_t retry_count; bool has_retry_count;
@@ -2183,6 +2290,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessageMetadata {
  * Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
  */
 struct worker_backend_MarketplaceListingTagsGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -2200,6 +2308,7 @@ struct worker_backend_MarketplaceListingTagsGenerationCompletedMessage {
  * Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
  */
 struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2235,6 +2344,7 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
  * Technical analysis data for tag generation
  */
 struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -2247,6 +2357,7 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMet
  * Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
  */
 struct worker_backend_MarketplaceListingTitleGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -2264,6 +2375,7 @@ struct worker_backend_MarketplaceListingTitleGenerationCompletedMessage {
  * Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
  */
 struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2297,6 +2409,7 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
@@ -2307,6 +2420,7 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMe
  * Result of a listing update operation
  */
 struct worker_backend_MarketplaceListingUpdateCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Target marketplace */
     char *marketplace; bool has_marketplace;
     /** External ID of the listing */
@@ -2324,6 +2438,7 @@ struct worker_backend_MarketplaceListingUpdateCompletedMessage {
  * Request to update an existing listing on a marketplace (price, quantity, etc.)
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Target marketplace (etsy, ebay, etc.) */
     char *marketplace; bool has_marketplace;
     /** External ID of the listing to update */
@@ -2339,6 +2454,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessage {
  * Fields to update
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double price; bool has_price;
     int64_t quantity; bool has_quantity;
     char *title; bool has_title;
@@ -2351,6 +2467,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
  * User credentials for the marketplace
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *access_token; bool has_access_token;
     char *refresh_token; bool has_refresh_token;
     double expires_at; bool has_expires_at;
@@ -2363,6 +2480,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
  * Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
  */
 struct worker_backend_MarketplacePublishListingCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** BullMQ job ID from original request */
     char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items UUID */
@@ -2394,6 +2512,7 @@ struct worker_backend_MarketplacePublishListingCompletedMessage {
  * Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
  */
 struct worker_backend_MarketplacePublishListingRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Internal marketplace_items table UUID */
     char *listing_id; bool has_listing_id;
     /** UUID of the metamodel being published */
@@ -2423,6 +2542,7 @@ struct worker_backend_MarketplacePublishListingRequestMessage {
  * Publishing configuration (marketplace-specific options)
  */
 struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool auto_activate; bool has_auto_activate;
     char **marketplace_specific_options_keys; cJSON **marketplace_specific_options_values; size_t marketplace_specific_options_count; bool has_marketplace_specific_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2432,6 +2552,7 @@ struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
  * Encrypted marketplace credentials (retrieved from marketplaceConnectionId)
  */
 struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *access_token;
     char *external_shop_id; bool has_external_shop_id;
     char *expires_at; bool has_expires_at;
@@ -2442,6 +2563,7 @@ struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredenti
  * Notifies that a batch media download has been completed.
  */
 struct worker_backend_MediaBatchDownloadCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the batch download operation. */
     char *batch_id;
     /** The final status of the batch download operation. */
@@ -2458,6 +2580,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessage {
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *original_path;
     char *original_name; bool has_original_name;
     struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *s3_location;
@@ -2469,6 +2592,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem {
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *bucket; bool has_bucket;
     char *key; bool has_key;
     char *url; bool has_url;
@@ -2476,6 +2600,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Loca
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *path; bool has_path;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2485,6 +2610,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
  * Statistics about the batch processing.
  */
 struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t total_files; bool has_total_files;
     int64_t successful_files; bool has_successful_files;
     int64_t failed_files; bool has_failed_files;
@@ -2499,6 +2625,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
  * Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
  */
 struct worker_backend_MediaBatchDownloadRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Unique identifier for this batch of media files. Used for organizing processed files in S3 storage (media/{batchId}/) and correlating with completion responses. */
     char *batch_id; bool has_batch_id;
     /** Download strategy for media files: - storage_provider: Download from authenticated storage connection (Google Drive, SFTP, etc.) - external_url: Download from public HTTP URLs (CDN, API responses, Thingiverse, etc.) */
@@ -2522,6 +2649,7 @@ struct worker_backend_MediaBatchDownloadRequestMessage {
  * Decrypted credentials for the storage provider (Fat Payload pattern). Required when downloadStrategy is 'storage_provider'.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *provider; bool has_provider;
     char *access_token; bool has_access_token;
     char *refresh_token; bool has_refresh_token;
@@ -2538,6 +2666,7 @@ struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
  * Optional compression settings that override deployment environment defaults. If not provided, uses values from MAX_IMAGE_WIDTH, MAX_IMAGE_HEIGHT, IMAGE_QUALITY, and OUTPUT_FORMAT environment variables.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double max_width; bool has_max_width;
     double max_height; bool has_max_height;
     double image_quality; bool has_image_quality;
@@ -2549,6 +2678,7 @@ struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings {
  * Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the metamodel */
     char *metamodel_id;
     /** AI-generated metadata for the metamodel */
@@ -2562,6 +2692,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessage {
  * AI-generated metadata for the metamodel
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *classification;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *print_technology;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *franchise;
@@ -2575,6 +2706,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata {
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *primary_category; bool has_primary_category;
     char *sub_category; bool has_sub_category;
     double confidence; bool has_confidence;
@@ -2583,6 +2715,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassif
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *recommended; bool has_recommended;
     double confidence; bool has_confidence;
     char **reasoning; size_t reasoning_count; bool has_reasoning;
@@ -2591,6 +2724,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double fdm_compatible; bool has_fdm_compatible;
     double resin_required; bool has_resin_required;
     int64_t total_parts; bool has_total_parts;
@@ -2598,6 +2732,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name; bool has_name;
     char *universe; bool has_universe;
     double confidence; bool has_confidence;
@@ -2606,6 +2741,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchi
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char **style; size_t style_count; bool has_style;
     char **technical; size_t technical_count; bool has_technical;
     char **source; size_t source_count; bool has_source;
@@ -2617,6 +2753,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagData
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t total_parts; bool has_total_parts;
     char *complexity; bool has_complexity;
     double estimated_assembly_time; bool has_estimated_assembly_time;
@@ -2628,12 +2765,14 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembl
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *url; bool has_url;
     char *embedded; bool has_embedded;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *worker_version; bool has_worker_version;
     char **ollama_models; size_t ollama_models_count; bool has_ollama_models;
     int64_t total_responses; bool has_total_responses;
@@ -2648,6 +2787,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGener
  * Aggregated technical analysis from constituent models
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t total_vertices;
     int64_t total_faces;
     int64_t total_edges;
@@ -2668,6 +2808,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -2676,6 +2817,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     char *name; bool has_name;
     int64_t order_index; bool has_order_index;
@@ -2685,6 +2827,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool all_parts_present; bool has_all_parts_present;
     bool all_parts_analyzed; bool has_all_parts_analyzed;
     bool assembly_instructions_complete; bool has_assembly_instructions_complete;
@@ -2697,6 +2840,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
  * Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
  */
 struct worker_backend_MetamodelMetadataGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the metamodel */
     char *metamodel_id; bool has_metamodel_id;
     /** Array of model IDs that compose this metamodel */
@@ -2715,6 +2859,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessage {
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     char *name; bool has_name;
     char *storage_connection_id; bool has_storage_connection_id;
@@ -2723,6 +2868,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *path; bool has_path;
     char *mime_type; bool has_mime_type;
     double size; bool has_size;
@@ -2740,6 +2886,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
  * and stores aggregated statistics in Elasticsearch for trend analysis.
  */
 struct worker_backend_ModelAnalyticsCollectionRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The metamodel ID to collect analytics for */
     char *metamodel_id;
     /** Owner user ID for audit trail */
@@ -2767,6 +2914,7 @@ struct worker_backend_ModelAnalyticsCollectionRequestMessage {
  * Handles model discovery folder processed events.
  */
 struct worker_backend_ModelDiscoveryFolderProcessedEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the connection. */
     char *connection_id; bool has_connection_id;
     /** The path to the processed folder. */
@@ -2786,6 +2934,7 @@ struct worker_backend_ModelDiscoveryFolderProcessedEventMessage {
  * A file found while scanning a storage folder.
  */
 struct worker_backend_DiscoveredFile {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Path of the file in the storage connection. */
     char *path;
     /** File name. */
@@ -2801,6 +2950,7 @@ struct worker_backend_DiscoveredFile {
  * A signature representing the state of a folder.
  */
 struct worker_backend_FolderSignature {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Hash over the folder listing. */
     char *hash;
     /** When the hash was calculated. */
@@ -2812,6 +2962,7 @@ struct worker_backend_FolderSignature {
  * Counts and sizes of what a folder contains.
  */
 struct worker_backend_FolderStatistics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Number of files. */
     int64_t total_files;
     /** Number of 3D model files. */
@@ -2833,6 +2984,7 @@ struct worker_backend_FolderStatistics {
  * Handles model discovery scan found events.
  */
 struct worker_backend_ModelDiscoveryScanFoundEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The name of the model. */
@@ -2858,6 +3010,7 @@ struct worker_backend_ModelDiscoveryScanFoundEventMessage {
  * The storage location of the model.
  */
 struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *storage_connection_id;
     char *path;
     char *library_id;
@@ -2869,6 +3022,7 @@ struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation {
  * Handles model discovery scan progress events.
  */
 struct worker_backend_ModelDiscoveryScanProgressEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Contains the discovery scan progress details. */
     struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload *payload; bool has_payload;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2878,6 +3032,7 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessage {
  * Contains the discovery scan progress details.
  */
 struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *job_id;
     char *storage_connection_id;
     char *status;
@@ -2891,6 +3046,7 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
  * Handles model discovery scan requests events.
  */
 struct worker_backend_ModelDiscoveryScanRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The ID of the library to scan. */
     char *library_id; bool has_library_id;
     /** The ID of the storage connection to scan. */
@@ -2912,6 +3068,7 @@ struct worker_backend_ModelDiscoveryScanRequestMessage {
  * Request to index a 3D model for similarity search.
  */
 struct worker_backend_ModelFinderIndexRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     cJSON *storage_item; bool has_storage_item;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2923,12 +3080,14 @@ struct worker_backend_ModelFinderIndexRequestMessage {
  * Response containing search results from the model finder.
  */
 struct worker_backend_ModelFinderResponseMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *request_id; bool has_request_id;
     struct worker_backend_ModelFinderResponseMessageResultsItem **results; size_t results_count; bool has_results;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelFinderResponseMessageResultsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     double similarity; bool has_similarity;
     char **metamodel_ids; size_t metamodel_ids_count; bool has_metamodel_ids;
@@ -2941,6 +3100,7 @@ struct worker_backend_ModelFinderResponseMessageResultsItem {
  * Request to search for similar 3D models.
  */
 struct worker_backend_ModelFinderSearchRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Optional: Search using an existing model as reference */
     char *reference_model_id; bool has_reference_model_id;
     /** Optional: Search using an uploaded image */
@@ -2953,6 +3113,7 @@ struct worker_backend_ModelFinderSearchRequestMessage {
  * Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
  */
 struct worker_backend_ModelMetadataGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model that was processed. */
     char *model_id;
     /** Enriched marketplace metadata generated by LLM. */
@@ -2964,6 +3125,7 @@ struct worker_backend_ModelMetadataGenerationCompletedMessage {
  * Enriched marketplace metadata generated by LLM.
  */
 struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *description;
     char **tags; size_t tags_count;
     char *primary_category;
@@ -2975,6 +3137,7 @@ struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
  * Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
  */
 struct worker_backend_ModelMetadataGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model (reference only) */
     char *model_id; bool has_model_id;
     /** Core model entity data */
@@ -2990,6 +3153,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessage {
  * Core model entity data
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageModel {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name; bool has_name;
     char *file_name; bool has_file_name;
     int64_t file_size; bool has_file_size;
@@ -3001,6 +3165,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageModel {
  * Geometric and technical analysis results
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -3011,6 +3176,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata {
 };
 
 struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *id; bool has_id;
     char *url; bool has_url;
     double angle; bool has_angle;
@@ -3021,6 +3187,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
  * Handles model metamodel detection found with hierarchical relationships.
  */
 struct worker_backend_ModelMetamodelDetectionFoundMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** List of metamodel nodes in hierarchical structure (roots and children). */
     struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem **metamodels; size_t metamodels_count;
     /** EKG edges derived from Louvain clustering (OPTIONAL - new field) */
@@ -3029,6 +3196,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessage {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *internal_id;
     char *name;
     char **storage_item_ids; size_t storage_item_ids_count; bool has_storage_item_ids;
@@ -3043,6 +3211,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double level; bool has_level;
     char *sku; bool has_sku;
     char *scale; bool has_scale;
@@ -3058,6 +3227,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata 
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *url;
     char *name; bool has_name;
     char *type; bool has_type;
@@ -3066,6 +3236,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *media_type; bool has_media_type;
     bool is_primary; bool has_is_primary;
     double width; bool has_width;
@@ -3076,6 +3247,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *source_metamodel_id;
     char *target_id; bool has_target_id;
     char *target_type; bool has_target_type;
@@ -3086,6 +3258,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double related; bool has_related;
     double unrelated; bool has_unrelated;
     double uncertainty; bool has_uncertainty;
@@ -3093,12 +3266,14 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunctio
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name; bool has_name;
     double belief; bool has_belief;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *community_id; bool has_community_id;
     double modularity; bool has_modularity;
     double edge_weight; bool has_edge_weight;
@@ -3109,6 +3284,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMeta
  * Handles model metamodel detection requests.
  */
 struct worker_backend_ModelMetamodelDetectionRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the storage connection. */
     char *connection_id;
     /** The path to the folder that was processed. */
@@ -3130,6 +3306,7 @@ struct worker_backend_ModelMetamodelDetectionRequestMessage {
  * Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** ID of the original analysis request job */
     char *original_job_id; bool has_original_job_id;
     /** UUID of the analysed model */
@@ -3171,6 +3348,7 @@ struct worker_backend_ModelPrintAnalysisCompletedMessage {
  * Bounding box in millimeters
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double x; bool has_x;
     double y; bool has_y;
     double z; bool has_z;
@@ -3181,6 +3359,7 @@ struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
  * Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
  */
 struct worker_backend_ModelPrintAnalysisRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model to analyse */
     char *model_id; bool has_model_id;
     /** UUID of the user who owns the model */
@@ -3200,6 +3379,7 @@ struct worker_backend_ModelPrintAnalysisRequestMessage {
  * Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Metamodel UUID */
     char *metamodel_id; bool has_metamodel_id;
     /** Owner user ID */
@@ -3229,6 +3409,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
  * Pricing analysis and recommendations with material-specific pricing (v2.0.0)
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double suggested_price; bool has_suggested_price;
     struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *price_range; bool has_price_range;
     double competitor_average; bool has_competitor_average;
@@ -3238,6 +3419,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double min; bool has_min;
     double max; bool has_max;
     double median; bool has_median;
@@ -3245,6 +3427,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *factor; bool has_factor;
     char *impact; bool has_impact;
     char *description; bool has_description;
@@ -3252,6 +3435,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *marketplace; bool has_marketplace;
     double compatibility_score; bool has_compatibility_score;
     char *reasoning; bool has_reasoning;
@@ -3262,6 +3446,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double category_fit_score; bool has_category_fit_score;
     char **recommended_materials; size_t recommended_materials_count; bool has_recommended_materials;
     char *estimated_time_to_first_sale; bool has_estimated_time_to_first_sale;
@@ -3272,6 +3457,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
  * Market demand insights
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *category_demand; bool has_category_demand;
     double trending_score; bool has_trending_score;
     double search_volume; bool has_search_volume;
@@ -3284,6 +3470,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
  * Quality-related factors affecting sellability
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double technical_quality; bool has_technical_quality;
     double printability; bool has_printability;
     double uniqueness; bool has_uniqueness;
@@ -3292,6 +3479,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors {
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *category; bool has_category;
     char *priority; bool has_priority;
     char *title; bool has_title;
@@ -3304,6 +3492,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsIte
  * Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the metamodel to analyze. */
     char *metamodel_id; bool has_metamodel_id;
     /** UUID of the user who owns the metamodel */
@@ -3321,6 +3510,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
     bool competitor_analysis; bool has_competitor_analysis;
     bool demand_analysis; bool has_demand_analysis;
@@ -3330,6 +3520,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions {
 };
 
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool analyze_material_suitability; bool has_analyze_material_suitability;
     bool fetch_etsy_trends; bool has_fetch_etsy_trends;
     int64_t competitor_count; bool has_competitor_count;
@@ -3340,6 +3531,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyA
  * Handles completion of 3D model semantic analysis with generated tags and similarity results.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
@@ -3363,6 +3555,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessage {
  * Generated semantic metadata and analysis results.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem **semantic_tags; size_t semantic_tags_count; bool has_semantic_tags;
     double *embedding; size_t embedding_count; bool has_embedding;
     struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem **similar_models; size_t similar_models_count; bool has_similar_models;
@@ -3371,6 +3564,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata {
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *tag_name; bool has_tag_name;
     double confidence; bool has_confidence;
     char *category; bool has_category;
@@ -3378,6 +3572,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSeman
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *model_id; bool has_model_id;
     double similarity; bool has_similarity;
     char **metadata_keys; cJSON **metadata_values; size_t metadata_count; bool has_metadata;
@@ -3385,6 +3580,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimil
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t vertex_count; bool has_vertex_count;
     int64_t face_count; bool has_face_count;
     double volume; bool has_volume;
@@ -3397,6 +3593,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -3407,6 +3604,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
  * Processing performance metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double total_time_ms; bool has_total_time_ms;
     double geometry_time_ms; bool has_geometry_time_ms;
     double neural_time_ms; bool has_neural_time_ms;
@@ -3418,6 +3616,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
  * Processing quality and confidence metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double overall_confidence; bool has_overall_confidence;
     int64_t tag_count; bool has_tag_count;
     bool duplicate_detected; bool has_duplicate_detected;
@@ -3429,6 +3628,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
  * Error information if processing failed.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *message; bool has_message;
     char *category; bool has_category;
     bool retryable; bool has_retryable;
@@ -3440,6 +3640,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
  * Additional debug information for troubleshooting.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *worker_version; bool has_worker_version;
     char *processing_node; bool has_processing_node;
     bool gpu_used; bool has_gpu_used;
@@ -3451,6 +3652,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
  * Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
@@ -3480,6 +3682,7 @@ struct worker_backend_ModelSemanticAnalysisRequestMessage {
  * Configuration options for semantic analysis.
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double point_cloud_size; bool has_point_cloud_size;
     double similarity_threshold; bool has_similarity_threshold;
     int64_t similarity_k; bool has_similarity_k;
@@ -3492,6 +3695,7 @@ struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
  * Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** ID of the original analysis request job */
     char *original_job_id; bool has_original_job_id;
     /** ID of the analyzed model */
@@ -3577,6 +3781,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessage {
  * 3D bounding box dimensions in millimeters
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -3585,6 +3790,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox {
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double angle; bool has_angle;
     double area; bool has_area;
     char *location; bool has_location;
@@ -3595,6 +3801,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
  * Print time estimates for different quality presets
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double draft; bool has_draft;
     double normal; bool has_normal;
     double high_quality; bool has_high_quality;
@@ -3605,6 +3812,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
  * Material usage estimates for different infill percentages
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double infill10; bool has_infill10;
     double infill20; bool has_infill20;
     double infill50; bool has_infill50;
@@ -3616,6 +3824,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
  * Recommended print orientation for minimal support material and best results
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double rotation_x; bool has_rotation_x;
     double rotation_y; bool has_rotation_y;
     double rotation_z; bool has_rotation_z;
@@ -3627,6 +3836,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientati
  * Slicer-derived recommended print settings based on model analysis (feeds into print job creation as defaults)
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double layer_height_mm; bool has_layer_height_mm;
     double infill_percentage; bool has_infill_percentage;
     double nozzle_size_mm; bool has_nozzle_size_mm;
@@ -3640,6 +3850,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendation
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     char *severity; bool has_severity;
@@ -3650,6 +3861,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem
  * Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Unique identifier for the model to analyze */
     char *model_id; bool has_model_id;
     /** User ID who owns the model */
@@ -3669,6 +3881,7 @@ struct worker_backend_ModelTechnicalMetadataRequestMessage {
  * Optional analysis configuration parameters
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool detailed_analysis; bool has_detailed_analysis;
     bool estimate_print_metrics; bool has_estimate_print_metrics;
     bool skip_cache; bool has_skip_cache;
@@ -3679,6 +3892,7 @@ struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
  * Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
  */
 struct worker_backend_SlicingFdmRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -3716,6 +3930,7 @@ struct worker_backend_SlicingFdmRequestMessage {
  * Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
  */
 struct worker_backend_SlicingFdmResultMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -3751,6 +3966,7 @@ struct worker_backend_SlicingFdmResultMessage {
  * DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
  */
 struct worker_backend_SlicingSimulationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -3772,6 +3988,7 @@ struct worker_backend_SlicingSimulationRequestMessage {
  * Complete slicer profile with user settings. For FDM: OrcaSlicer-compatible JSON profiles. For SLA: exposure/lift parameters.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *profile_id; bool has_profile_id;
     char *profile_name; bool has_profile_name;
     char **printer_profile_keys; cJSON **printer_profile_values; size_t printer_profile_count; bool has_printer_profile;
@@ -3792,6 +4009,7 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
  * DEPRECATED: Legacy simple config format. Use slicerProfile instead.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double layer_height; bool has_layer_height;
     double infill; bool has_infill;
     double material_density; bool has_material_density;
@@ -3802,6 +4020,7 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
  * DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
  */
 struct worker_backend_SlicingSimulationResultMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -3837,6 +4056,7 @@ struct worker_backend_SlicingSimulationResultMessage {
  * Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
  */
 struct worker_backend_SlicingSlaRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -3874,6 +4094,7 @@ struct worker_backend_SlicingSlaRequestMessage {
  * Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
  */
 struct worker_backend_SlicingSlaResultMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -3909,6 +4130,7 @@ struct worker_backend_SlicingSlaResultMessage {
  * Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
  */
 struct worker_backend_TextureGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique job identifier matching the original request. */
     char *job_id; bool has_job_id;
     /** The ID of the model that was textured. */
@@ -3932,6 +4154,7 @@ struct worker_backend_TextureGenerationCompletedMessage {
  * Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
  */
 struct worker_backend_TextureGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Unique job identifier for tracking. */
     char *job_id; bool has_job_id;
     /** The unique identifier for the model to texture. */
@@ -3955,6 +4178,7 @@ struct worker_backend_TextureGenerationRequestMessage {
  * Handles thumbnail generation completed.
  */
 struct worker_backend_ThumbnailGenerationCompletedMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The ID of the original job that requested the thumbnail generation. */
     char *original_job_id; bool has_original_job_id;
     /** The ID of the model that the thumbnail was generated for. */
@@ -3977,6 +4201,7 @@ struct worker_backend_ThumbnailGenerationCompletedMessage {
 };
 
 struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t angle_index; bool has_angle_index;
     int64_t index; bool has_index;
     char *storage_path; bool has_storage_path;
@@ -3988,6 +4213,7 @@ struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
  * Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
  */
 struct worker_backend_ThumbnailGenerationRequestMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The unique identifier for the model requiring a thumbnail. */
     char *model_id; bool has_model_id;
     /** The identifier of the user who owns the entity. */
@@ -4011,6 +4237,7 @@ struct worker_backend_ThumbnailGenerationRequestMessage {
  * User-defined customizations for the thumbnail.
  */
 struct worker_backend_ThumbnailGenerationRequestMessageCustomization {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *texture; bool has_texture;
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *background; bool has_background;
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *watermark; bool has_watermark;
@@ -4018,12 +4245,14 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomization {
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     char *color; bool has_color;
@@ -4031,6 +4260,7 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground {
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     char *text; bool has_text;
@@ -4058,6 +4288,7 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark {
  * - Product analytics dashboards
  */
 struct worker_backend_UserEngagementEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Category of user engagement event */
     char *event_type;
     /** Specific user action performed */
@@ -4103,6 +4334,7 @@ struct worker_backend_UserEngagementEventMessage {
  * Additional context about the action
  */
 struct worker_backend_UserEngagementEventMessageActionDetails {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *onboarding_step; bool has_onboarding_step;
     char *model_id; bool has_model_id;
     char *model_status; bool has_model_status;
@@ -4123,6 +4355,7 @@ struct worker_backend_UserEngagementEventMessageActionDetails {
  * Client/browser information (anonymized)
  */
 struct worker_backend_UserEngagementEventMessageClientInfo {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *user_agent; bool has_user_agent;
     char *platform; bool has_platform;
     char *browser; bool has_browser;
@@ -4138,6 +4371,7 @@ struct worker_backend_UserEngagementEventMessageClientInfo {
  * Each worker includes its specific metrics in the `metrics` object.
  */
 struct worker_backend_WorkerAnalyticsEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Type of analytics event */
     char *event_type;
     /** Identifier of the worker that processed the job */
@@ -4171,6 +4405,7 @@ struct worker_backend_WorkerAnalyticsEventMessage {
  * Processing time metrics of a job, in milliseconds.
  */
 struct worker_backend_JobTiming {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Time the job waited in the queue. */
     double queue_wait_ms; bool has_queue_wait_ms;
     /** Time spent processing the job. */
@@ -4193,6 +4428,7 @@ struct worker_backend_JobTiming {
  * - Model-specific metadata
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Fixed type for enriched worker metrics */
     char *event_type;
     /** Identifier of the worker */
@@ -4242,6 +4478,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessage {
  * LLM token usage and cost breakdown
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *provider; bool has_provider;
     char *model; bool has_model;
     int64_t tokens_prompt; bool has_tokens_prompt;
@@ -4261,6 +4498,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
  * System resource consumption during job
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageResources {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *cpu; bool has_cpu;
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *memory; bool has_memory;
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *disk; bool has_disk;
@@ -4269,6 +4507,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResources {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double peak_percent; bool has_peak_percent;
     double avg_percent; bool has_avg_percent;
     double system_time_ms; bool has_system_time_ms;
@@ -4277,6 +4516,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double peak_mb; bool has_peak_mb;
     double avg_mb; bool has_avg_mb;
     double start_mb; bool has_start_mb;
@@ -4286,6 +4526,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t bytes_read; bool has_bytes_read;
     int64_t bytes_written; bool has_bytes_written;
     int64_t ops_read; bool has_ops_read;
@@ -4294,6 +4535,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t bytes_received; bool has_bytes_received;
     int64_t bytes_sent; bool has_bytes_sent;
     int64_t api_calls_count; bool has_api_calls_count;
@@ -4305,6 +4547,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
  * Error details if status is failure
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *code; bool has_code;
     char *message; bool has_message;
     char *category; bool has_category;
@@ -4315,6 +4558,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageError {
  * Answer of the job API when a job was enqueued.
  */
 struct worker_backend_JobResponse {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Whether the job was accepted. */
     bool success;
     /** ID of the created job (use it with the status endpoint). */
@@ -4330,6 +4574,7 @@ struct worker_backend_JobResponse {
  * State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present.
  */
 struct worker_backend_JobStatus {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** ID of the job. */
     char *job_id;
     /** Job name (the message type). */

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { WORKER_BACKEND_C_FORMAT, 0, msg, NULL, worker_backend_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const worker_backend_vnode
 #define VPROPS static const worker_backend_vprop
@@ -353,9 +355,9 @@ VNODE v_JobStatus_progress;
 VNODE v_JobStatus_attemptsMade;
 VNODE v_JobStatus_failedReason;
 VPROPS vm_AnalyticsCollectionRequestMessage[] = {
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "options", &v_AnalyticsCollectionRequestMessage_options},
-    { "query", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "options", 7, &v_AnalyticsCollectionRequestMessage_options},
+    { "query", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_AnalyticsCollectionRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -363,43 +365,43 @@ VNODE v_AnalyticsCollectionRequestMessage = {
     .required = (const worker_backend_vreq[]){
         { "query", "missing required property 'query'"},
         {NULL, NULL}},
-    MEMBERS(vm_AnalyticsCollectionRequestMessage),
+    MEMBERS(vm_AnalyticsCollectionRequestMessage), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,1,3,2),
 };
 VNODE v_AnalyticsCollectionRequestMessage_marketplace = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_AnalyticsCollectionRequestMessage_options[] = {
-    { "pages", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "pages", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_AnalyticsCollectionRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_AnalyticsCollectionRequestMessage_options),
+    MEMBERS(vm_AnalyticsCollectionRequestMessage_options), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_AnalyticsCollectionRequestMessage_options_pages = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VPROPS vm_BackendLoggingEventMessage[] = {
-    { "context", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "durationMs", &v_BackendLoggingEventMessage_durationMs},
-    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorStack", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "level", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_BackendLoggingEventMessage_metadata},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "serviceVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "context", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "durationMs", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorStack", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hostname", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpMethod", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpStatusCode", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "httpUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "level", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_BackendLoggingEventMessage_metadata},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "serviceVersion", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_BackendLoggingEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -411,7 +413,7 @@ VNODE v_BackendLoggingEventMessage = {
         { "message", "missing required property 'message'"},
         { "context", "missing required property 'context'"},
         {NULL, NULL}},
-    MEMBERS(vm_BackendLoggingEventMessage),
+    MEMBERS(vm_BackendLoggingEventMessage), MHASH(5, 0x5D968D845AA749ADULL, 5,15,0,0,0,0,0,0,0,6,14,0,0,7,11,0,0,0,3,18,13,0,16,8,10,1,12,9,17,0,4,2),
 };
 VNODE v_BackendLoggingEventMessage_timestamp = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -421,37 +423,37 @@ VNODE v_BackendLoggingEventMessage_timestamp = {
         CEND},
 };
 VPROPS vm_BackendLoggingEventMessage_metadata[] = {
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "operation", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_BackendLoggingEventMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_BackendLoggingEventMessage_metadata),
+    MEMBERS(vm_BackendLoggingEventMessage_metadata), MHASH(3, 0xD90915EEC60C6549ULL, 5,0,2,6,0,3,1,4),
 };
 VNODE v_BackendLoggingEventMessage_durationMs = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage[] = {
-    { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
-    { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
-    { "nextScheduledSync", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "results", &v_EtsyAnalyticsSyncCompletedMessage_results},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "credentialUpdate", 16, &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
+    { "errorCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errors", 6, &v_EtsyAnalyticsSyncCompletedMessage_errors},
+    { "nextScheduledSync", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", 7, &v_EtsyAnalyticsSyncCompletedMessage_results},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncedAt", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncedCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage),
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage), MHASH(4, 0x1F92EEEE0EAABDF1ULL, 0,0,1,9,7,0,0,6,2,8,0,4,5,0,3,0),
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -459,32 +461,32 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results = {
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items,
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items[] = {
-    { "analytics", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics},
-    { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analytics", 9, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics},
+    { "etsyListingId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items),
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items), MHASH(3, 0x05B5E552027B593BULL, 0,1,0,2,0,4,5,3),
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics[] = {
-    { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
-    { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "revenue", &v_BackendLoggingEventMessage_durationMs},
-    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
-    { "topSearchTerms", &v_BaseListingData_tags},
-    { "trafficSources", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
-    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageOrderValue", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "conversionRate", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "revenue", 7, &v_BackendLoggingEventMessage_durationMs},
+    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "timeSeries", 10, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
+    { "topSearchTerms", 14, &v_BaseListingData_tags},
+    { "trafficSources", 14, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
+    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics),
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics), MHASH(4, 0x05B5E552027B593BULL, 0,6,4,0,9,3,7,2,0,5,0,0,1,0,0,8),
 };
 VNODE v_BaseListingData_tags = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -502,25 +504,25 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61 = {
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8[] = {
-    { "date", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "date", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8),
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8), MHASH(2, 0xD90915EEC60C6549ULL, 1,3,0,2),
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate = {.f = F(REF), .ref = &v_CredentialUpdate};
 VPROPS vm_CredentialUpdate[] = {
-    { "expiresIn", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "newAccessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "newRefreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresIn", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "newAccessToken", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newRefreshToken", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_CredentialUpdate = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_CredentialUpdate),
+    MEMBERS(vm_CredentialUpdate), MHASH(2, 0x3262B4B53EEA4D2DULL, 1,0,3,2),
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_errors = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -528,45 +530,45 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_errors = {
     .items = &v_EtsyAnalyticsSyncCompletedMessage_errors_items,
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_errors_items[] = {
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_errors_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_errors_items),
+    MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_errors_items), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_EtsyAnalyticsSyncRequestMessage[] = {
-    { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
-    { "etsyCredentials", &v_EtsyAnalyticsSyncRequestMessage_etsyCredentials},
-    { "listingIds", &v_BaseListingData_tags},
-    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
-    { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "credentials", 11, &v_EtsyAnalyticsSyncRequestMessage_credentials},
+    { "etsyCredentials", 15, &v_EtsyAnalyticsSyncRequestMessage_etsyCredentials},
+    { "listingIds", 10, &v_BaseListingData_tags},
+    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncOptions", 11, &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
+    { "timeRange", 9, &v_EtsyAnalyticsSyncRequestMessage_timeRange},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage),
+    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage), MHASH(4, 0x54C5F8BA47BB7ED1ULL, 1,2,0,0,3,0,8,6,0,5,0,0,0,7,0,4),
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_credentials = {.f = F(REF), .ref = &v_EtsyOAuthCredentials};
 VPROPS vm_EtsyOAuthCredentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "apiKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "apiKey", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyOAuthCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyOAuthCredentials),
+    MEMBERS(vm_EtsyOAuthCredentials), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 4,2,1,3),
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_timeRange = {.f = F(REF), .ref = &v_AnalyticsTimeRange};
 VPROPS vm_AnalyticsTimeRange[] = {
-    { "endDate", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "startDate", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "endDate", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "startDate", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_AnalyticsTimeRange = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -575,26 +577,26 @@ VNODE v_AnalyticsTimeRange = {
         { "startDate", "missing required property 'startDate'"},
         { "endDate", "missing required property 'endDate'"},
         {NULL, NULL}},
-    MEMBERS(vm_AnalyticsTimeRange),
+    MEMBERS(vm_AnalyticsTimeRange), MHASH(1, 0xEF5F7DA06443DF41ULL, 1,2),
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_syncOptions = {.f = F(REF), .ref = &v_AnalyticsSyncOptions};
 VPROPS vm_AnalyticsSyncOptions[] = {
-    { "includeDetailedMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeSearchTerms", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeTrafficSources", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeDetailedMetrics", 22, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeSearchTerms", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeTrafficSources", 21, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_AnalyticsSyncOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_AnalyticsSyncOptions),
+    MEMBERS(vm_AnalyticsSyncOptions), MHASH(2, 0x05B5E552027B593BULL, 0,3,2,1),
 };
 VNODE v_AnalyticsSyncOptions_includeDetailedMetrics = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
 VPROPS vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -603,26 +605,26 @@ VNODE v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
         { "accessToken", "missing required property 'accessToken'"},
         { "shopId", "missing required property 'shopId'"},
         {NULL, NULL}},
-    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials),
+    MEMBERS(vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_EtsyPublishListingCompletedMessage[] = {
-    { "credentialUpdate", &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
-    { "error", &v_EtsyPublishListingCompletedMessage_error},
-    { "etsyFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "etsyListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "etsyListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "publishedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "credentialUpdate", 16, &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
+    { "error", 5, &v_EtsyPublishListingCompletedMessage_error},
+    { "etsyFileId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyListingId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyListingUrl", 14, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDuration", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "publishedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyPublishListingCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyPublishListingCompletedMessage),
+    MEMBERS(vm_EtsyPublishListingCompletedMessage), MHASH(4, 0x07C390A84FC14C87ULL, 0,10,4,3,12,2,11,1,0,7,5,0,8,6,9,0),
 };
 VNODE v_EtsyPublishListingCompletedMessage_etsyListingUrl = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -633,15 +635,15 @@ VNODE v_EtsyPublishListingCompletedMessage_etsyListingUrl = {
 };
 VNODE v_EtsyPublishListingCompletedMessage_error = {.f = F(REF), .ref = &v_RetryableErrorDetails};
 VPROPS vm_RetryableErrorDetails[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "details", &v_ErrorDetails_details},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", 7, &v_ErrorDetails_details},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_RetryableErrorDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_RetryableErrorDetails),
+    MEMBERS(vm_RetryableErrorDetails), MHASH(2, 0x05B5E552027B593BULL, 2,1,3,4),
 };
 VNODE v_ErrorDetails_details = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
@@ -652,28 +654,28 @@ VNODE v_ErrorDetails_details_extra = {
     .f = F(SCHEMA),
 };
 VPROPS vm_EtsyPublishListingRequestMessage[] = {
-    { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
-    { "credentials", &v_EtsyAnalyticsSyncRequestMessage_credentials},
-    { "etsyCredentials", &v_EtsyPublishListingRequestMessage_etsyCredentials},
-    { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "publishOptions", &v_EtsyPublishListingRequestMessage_publishOptions},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "baseListingData", 15, &v_EtsyPublishListingRequestMessage_baseListingData},
+    { "credentials", 11, &v_EtsyAnalyticsSyncRequestMessage_credentials},
+    { "etsyCredentials", 15, &v_EtsyPublishListingRequestMessage_etsyCredentials},
+    { "fileMetadata", 12, &v_EtsyPublishListingRequestMessage_fileMetadata},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialVariant", 15, &v_EtsyPublishListingRequestMessage_materialVariant},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "publishOptions", 14, &v_EtsyPublishListingRequestMessage_publishOptions},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_EtsyPublishListingRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyPublishListingRequestMessage),
+    MEMBERS(vm_EtsyPublishListingRequestMessage), MHASH(4, 0x7066534B8AE6D8E7ULL, 1,8,0,0,4,0,9,5,7,3,6,0,10,2,0,0),
 };
 VNODE v_EtsyPublishListingRequestMessage_materialVariant = {.f = F(REF), .ref = &v_MaterialVariant};
 VPROPS vm_MaterialVariant[] = {
-    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", &v_BackendLoggingEventMessage_durationMs},
-    { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "sku", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MaterialVariant = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -682,18 +684,18 @@ VNODE v_MaterialVariant = {
         { "materialName", "missing required property 'materialName'"},
         { "price", "missing required property 'price'"},
         {NULL, NULL}},
-    MEMBERS(vm_MaterialVariant),
+    MEMBERS(vm_MaterialVariant), MHASH(2, 0x8BBC537BB7C83511ULL, 3,4,2,1),
 };
 VNODE v_EtsyPublishListingRequestMessage_baseListingData = {.f = F(REF), .ref = &v_BaseListingData};
 VPROPS vm_BaseListingData[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tags", &v_BaseListingData_tags},
-    { "taxonomyId", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "whenMade", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "whoMade", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isDigital", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "quantity", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", 4, &v_BaseListingData_tags},
+    { "taxonomyId", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "whenMade", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "whoMade", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_BaseListingData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -704,21 +706,21 @@ VNODE v_BaseListingData = {
         { "tags", "missing required property 'tags'"},
         { "taxonomyId", "missing required property 'taxonomyId'"},
         {NULL, NULL}},
-    MEMBERS(vm_BaseListingData),
+    MEMBERS(vm_BaseListingData), MHASH(3, 0xFEF2FBDE3CD581ABULL, 4,3,8,5,2,7,1,6),
 };
 VPROPS vm_EtsyPublishListingRequestMessage_publishOptions[] = {
-    { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "shippingProfileId", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "autoActivate", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "shippingProfileId", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_EtsyPublishListingRequestMessage_publishOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_EtsyPublishListingRequestMessage_publishOptions),
+    MEMBERS(vm_EtsyPublishListingRequestMessage_publishOptions), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_EtsyPublishListingRequestMessage_etsyCredentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_EtsyPublishListingRequestMessage_etsyCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -727,14 +729,14 @@ VNODE v_EtsyPublishListingRequestMessage_etsyCredentials = {
         { "accessToken", "missing required property 'accessToken'"},
         { "shopId", "missing required property 'shopId'"},
         {NULL, NULL}},
-    MEMBERS(vm_EtsyPublishListingRequestMessage_etsyCredentials),
+    MEMBERS(vm_EtsyPublishListingRequestMessage_etsyCredentials), MHASH(2, 0x48B91C66DD21C725ULL, 3,2,0,1),
 };
 VNODE v_EtsyPublishListingRequestMessage_fileMetadata = {.f = F(REF), .ref = &v_ListingFileMetadata};
 VPROPS vm_ListingFileMetadata[] = {
-    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "mimeType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ListingFileMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -743,26 +745,26 @@ VNODE v_ListingFileMetadata = {
         { "storageItemId", "missing required property 'storageItemId'"},
         { "fileName", "missing required property 'fileName'"},
         {NULL, NULL}},
-    MEMBERS(vm_ListingFileMetadata),
+    MEMBERS(vm_ListingFileMetadata), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 3,4,1,2),
 };
 VPROPS vm_FileDownloadCompletedMessage[] = {
-    { "downloadedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "s3Location", &v_FileDownloadCompletedMessage_s3Location},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "downloadedAt", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Location", 10, &v_FileDownloadCompletedMessage_s3Location},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_FileDownloadCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileDownloadCompletedMessage),
+    MEMBERS(vm_FileDownloadCompletedMessage), MHASH(3, 0xAE1F9780C09966B5ULL, 6,4,1,2,5,3,0,0),
 };
 VNODE v_FileDownloadCompletedMessage_s3Location = {.f = F(REF), .ref = &v_S3Location};
 VPROPS vm_S3Location[] = {
-    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "versionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "key", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "versionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_S3Location = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -771,29 +773,29 @@ VNODE v_S3Location = {
         { "bucket", "missing required property 'bucket'"},
         { "key", "missing required property 'key'"},
         {NULL, NULL}},
-    MEMBERS(vm_S3Location),
+    MEMBERS(vm_S3Location), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,0,2,3),
 };
 VPROPS vm_FileDownloadRequestMessage[] = {
-    { "autoEnqueueChildren", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "credentials", &v_FileDownloadRequestMessage_credentials},
-    { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "metadata", &v_FileDownloadRequestMessage_metadata},
-    { "minioDestination", &v_FileDownloadRequestMessage_minioDestination},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "autoEnqueueChildren", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "credentials", 11, &v_FileDownloadRequestMessage_credentials},
+    { "generate360Views", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "metadata", 8, &v_FileDownloadRequestMessage_metadata},
+    { "minioDestination", 16, &v_FileDownloadRequestMessage_minioDestination},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previewType", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_FileDownloadRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileDownloadRequestMessage),
+    MEMBERS(vm_FileDownloadRequestMessage), MHASH(4, 0xBBEFC4C9622F13C1ULL, 4,10,7,3,8,5,9,0,1,6,0,0,0,2,0,0),
 };
 VNODE v_FileDownloadRequestMessage_storageLocation = {.f = F(REF), .ref = &v_StorageLocation};
 VPROPS vm_StorageLocation[] = {
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_StorageLocation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -802,35 +804,35 @@ VNODE v_StorageLocation = {
         { "storageConnectionId", "missing required property 'storageConnectionId'"},
         { "path", "missing required property 'path'"},
         {NULL, NULL}},
-    MEMBERS(vm_StorageLocation),
+    MEMBERS(vm_StorageLocation), MHASH(1, 0xE515F24230A61CF5ULL, 2,1),
 };
 VPROPS vm_FileDownloadRequestMessage_metadata[] = {
-    { "downloadUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "downloadUrl", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_FileDownloadRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileDownloadRequestMessage_metadata),
+    MEMBERS(vm_FileDownloadRequestMessage_metadata), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VPROPS vm_FileDownloadRequestMessage_credentials[] = {
-    { "accessKeyId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "privateKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "secretAccessKey", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessKeyId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "password", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "privateKey", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "region", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "secretAccessKey", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "username", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_FileDownloadRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileDownloadRequestMessage_credentials),
+    MEMBERS(vm_FileDownloadRequestMessage_credentials), MHASH(4, 0xBBEFC4C9622F13C1ULL, 0,8,3,0,1,5,6,0,4,0,2,0,9,0,7,0),
 };
 VPROPS vm_FileDownloadRequestMessage_minioDestination[] = {
-    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_FileDownloadRequestMessage_minioDestination = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -838,18 +840,18 @@ VNODE v_FileDownloadRequestMessage_minioDestination = {
     .required = (const worker_backend_vreq[]){
         { "path", "missing required property 'path'"},
         {NULL, NULL}},
-    MEMBERS(vm_FileDownloadRequestMessage_minioDestination),
+    MEMBERS(vm_FileDownloadRequestMessage_minioDestination), MHASH(1, 0xEF5F7DA06443DF41ULL, 1,2),
 };
 VPROPS vm_FileVectorizeCompletedMessage[] = {
-    { "dimension", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "vector", &v_FileVectorizeCompletedMessage_vector},
+    { "dimension", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "vector", 6, &v_FileVectorizeCompletedMessage_vector},
 };
 VNODE v_FileVectorizeCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileVectorizeCompletedMessage),
+    MEMBERS(vm_FileVectorizeCompletedMessage), MHASH(2, 0xEF5F7DA06443DF41ULL, 4,1,2,3),
 };
 VNODE v_FileVectorizeCompletedMessage_vector = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -857,38 +859,38 @@ VNODE v_FileVectorizeCompletedMessage_vector = {
     .items = &v_BackendLoggingEventMessage_durationMs,
 };
 VPROPS vm_FileVectorizeRequestMessage[] = {
-    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItem", &v_ErrorDetails_details_extra},
+    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItem", 11, &v_ErrorDetails_details_extra},
 };
 VNODE v_FileVectorizeRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_FileVectorizeRequestMessage),
+    MEMBERS(vm_FileVectorizeRequestMessage), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,3,1,2),
 };
 VPROPS vm_IpCheckCompletedMessage[] = {
-    { "confidence", &v_IpCheckCompletedMessage_confidence},
-    { "copyrightRisk", &v_IpCheckCompletedMessage_copyrightRisk},
-    { "entityType", &v_IpCheckCompletedMessage_entityType},
-    { "error", &v_IpCheckCompletedMessage_error},
-    { "heuristicResults", &v_IpCheckCompletedMessage_heuristicResults},
-    { "matchedBrands", &v_BaseListingData_tags},
-    { "matchedFranchises", &v_BaseListingData_tags},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDurationMs", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "recommendation", &v_IpCheckCompletedMessage_recommendation},
-    { "riskLevel", &v_IpCheckCompletedMessage_copyrightRisk},
-    { "riskScorePercent", &v_IpCheckCompletedMessage_riskScorePercent},
-    { "similarModelsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "status", &v_IpCheckCompletedMessage_status},
-    { "suggestedChanges", &v_IpCheckCompletedMessage_suggestedChanges},
-    { "trademarkRisk", &v_IpCheckCompletedMessage_copyrightRisk},
+    { "confidence", 10, &v_IpCheckCompletedMessage_confidence},
+    { "copyrightRisk", 13, &v_IpCheckCompletedMessage_copyrightRisk},
+    { "entityType", 10, &v_IpCheckCompletedMessage_entityType},
+    { "error", 5, &v_IpCheckCompletedMessage_error},
+    { "heuristicResults", 16, &v_IpCheckCompletedMessage_heuristicResults},
+    { "matchedBrands", 13, &v_BaseListingData_tags},
+    { "matchedFranchises", 17, &v_BaseListingData_tags},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDurationMs", 20, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "recommendation", 14, &v_IpCheckCompletedMessage_recommendation},
+    { "riskLevel", 9, &v_IpCheckCompletedMessage_copyrightRisk},
+    { "riskScorePercent", 16, &v_IpCheckCompletedMessage_riskScorePercent},
+    { "similarModelsCount", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "status", 6, &v_IpCheckCompletedMessage_status},
+    { "suggestedChanges", 16, &v_IpCheckCompletedMessage_suggestedChanges},
+    { "trademarkRisk", 13, &v_IpCheckCompletedMessage_copyrightRisk},
 };
 VNODE v_IpCheckCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage),
+    MEMBERS(vm_IpCheckCompletedMessage), MHASH(5, 0x9150A0BC7306131BULL, 0,6,0,0,8,13,7,0,0,1,14,2,5,0,0,10,4,0,11,3,0,0,0,16,0,0,17,12,0,15,9,0),
 };
 VNODE v_IpCheckCompletedMessage_modelId = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -954,120 +956,120 @@ VNODE v_IpCheckCompletedMessage_recommendation = {
     .enum_msg = "must be one of 'block', 'warn', 'allow'",
 };
 VPROPS vm_IpCheckCompletedMessage_suggestedChanges[] = {
-    { "descriptionChanges", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tagsToRemove", &v_BaseListingData_tags},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "descriptionChanges", 18, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tagsToRemove", 12, &v_BaseListingData_tags},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_IpCheckCompletedMessage_suggestedChanges = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_suggestedChanges),
+    MEMBERS(vm_IpCheckCompletedMessage_suggestedChanges), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,2,3,0),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults[] = {
-    { "franchise", &v_IpCheckCompletedMessage_heuristicResults_franchise},
-    { "perceptualHash", &v_IpCheckCompletedMessage_heuristicResults_perceptualHash},
-    { "reverseSearch", &v_IpCheckCompletedMessage_heuristicResults_reverseSearch},
-    { "trademark", &v_IpCheckCompletedMessage_heuristicResults_trademark},
+    { "franchise", 9, &v_IpCheckCompletedMessage_heuristicResults_franchise},
+    { "perceptualHash", 14, &v_IpCheckCompletedMessage_heuristicResults_perceptualHash},
+    { "reverseSearch", 13, &v_IpCheckCompletedMessage_heuristicResults_reverseSearch},
+    { "trademark", 9, &v_IpCheckCompletedMessage_heuristicResults_trademark},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults),
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults), MHASH(2, 0x7565EBCA1990BB17ULL, 3,4,1,2),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_perceptualHash[] = {
-    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "highestSimilarity", &v_BackendLoggingEventMessage_durationMs},
-    { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "highestSimilarity", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "matchesFound", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_perceptualHash = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_perceptualHash),
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_perceptualHash), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,4,1),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_trademark[] = {
-    { "brandsDetected", &v_BaseListingData_tags},
-    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "brandsDetected", 14, &v_BaseListingData_tags},
+    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_trademark = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_trademark),
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_trademark), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,1,3,0),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_franchise[] = {
-    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "franchisesDetected", &v_BaseListingData_tags},
+    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "franchisesDetected", 18, &v_BaseListingData_tags},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_franchise = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_franchise),
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_franchise), MHASH(2, 0x7565EBCA1990BB17ULL, 3,2,1,0),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_reverseSearch[] = {
-    { "commercialMatchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "executed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "matchesFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "commercialMatchesFound", 22, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "matchesFound", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_reverseSearch = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_reverseSearch),
+    MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_reverseSearch), MHASH(3, 0x1C0C4D03A0B2D333ULL, 0,4,0,3,1,5,2,0),
 };
 VPROPS vm_IpCheckCompletedMessage_error[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_IpCheckCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckCompletedMessage_error),
+    MEMBERS(vm_IpCheckCompletedMessage_error), MHASH(1, 0x05B5E552027B593BULL, 1,2),
 };
 VPROPS vm_IpCheckRequestMessage[] = {
-    { "additionalImageUrls", &v_BaseListingData_tags},
-    { "analysisOptions", &v_IpCheckRequestMessage_analysisOptions},
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", &v_IpCheckCompletedMessage_entityType},
-    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tags", &v_BaseListingData_tags},
-    { "thumbnailUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "additionalImageUrls", 19, &v_BaseListingData_tags},
+    { "analysisOptions", 15, &v_IpCheckRequestMessage_analysisOptions},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_IpCheckCompletedMessage_entityType},
+    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", 4, &v_BaseListingData_tags},
+    { "thumbnailUrl", 12, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_IpCheckRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckRequestMessage),
+    MEMBERS(vm_IpCheckRequestMessage), MHASH(4, 0x48B91C66DD21C725ULL, 0,0,4,2,0,7,0,0,5,9,10,8,0,3,1,6),
 };
 VPROPS vm_IpCheckRequestMessage_analysisOptions[] = {
-    { "enableExternalSearch", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "skipHeuristics", &v_BaseListingData_tags},
-    { "strictMode", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "enableExternalSearch", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "skipHeuristics", 14, &v_BaseListingData_tags},
+    { "strictMode", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_IpCheckRequestMessage_analysisOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_IpCheckRequestMessage_analysisOptions),
+    MEMBERS(vm_IpCheckRequestMessage_analysisOptions), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,2,3,0),
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage[] = {
-    { "errorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "errors", &v_EtsyAnalyticsSyncCompletedMessage_errors},
-    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nextScheduledSync", &v_BackendLoggingEventMessage_timestamp},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "results", &v_MarketplaceAnalyticsSyncCompletedMessage_results},
-    { "status", &v_MarketplaceAnalyticsSyncCompletedMessage_status},
-    { "syncedAt", &v_BackendLoggingEventMessage_timestamp},
-    { "syncedCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errorCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errors", 6, &v_EtsyAnalyticsSyncCompletedMessage_errors},
+    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextScheduledSync", 17, &v_BackendLoggingEventMessage_timestamp},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", 7, &v_MarketplaceAnalyticsSyncCompletedMessage_results},
+    { "status", 6, &v_MarketplaceAnalyticsSyncCompletedMessage_status},
+    { "syncedAt", 8, &v_BackendLoggingEventMessage_timestamp},
+    { "syncedCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage),
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage), MHASH(4, 0xDACC66E3FD085AA7ULL, 0,8,0,0,0,0,0,7,0,1,5,6,2,9,3,4),
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -1085,48 +1087,48 @@ VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results = {
     .items = &v_MarketplaceAnalyticsSyncCompletedMessage_results_items,
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage_results_items[] = {
-    { "analytics", &v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb},
-    { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analytics", 9, &v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb},
+    { "externalListingId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items),
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items), MHASH(3, 0x05B5E552027B593BULL, 2,1,0,0,0,4,5,3),
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb[] = {
-    { "averageOrderValue", &v_BackendLoggingEventMessage_durationMs},
-    { "conversionRate", &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "revenue", &v_BackendLoggingEventMessage_durationMs},
-    { "sales", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "timeSeries", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
-    { "topSearchTerms", &v_BaseListingData_tags},
-    { "trafficSources", &v_ErrorDetails_details},
-    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageOrderValue", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "conversionRate", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "revenue", 7, &v_BackendLoggingEventMessage_durationMs},
+    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "timeSeries", 10, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
+    { "topSearchTerms", 14, &v_BaseListingData_tags},
+    { "trafficSources", 14, &v_ErrorDetails_details},
+    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb),
+    MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb), MHASH(4, 0x05B5E552027B593BULL, 0,6,4,0,9,3,7,2,0,5,0,0,1,0,0,8),
 };
 VPROPS vm_MarketplaceAnalyticsSyncRequestMessage[] = {
-    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingIds", &v_MarketplaceAnalyticsSyncRequestMessage_listingIds},
-    { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
-    { "marketplaceCredentials", &v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials},
-    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncOptions", &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
-    { "timeRange", &v_EtsyAnalyticsSyncRequestMessage_timeRange},
-    { "userId", &v_IpCheckCompletedMessage_modelId},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingIds", 10, &v_MarketplaceAnalyticsSyncRequestMessage_listingIds},
+    { "marketplaceConnectionId", 23, &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceCredentials", 22, &v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials},
+    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncOptions", 11, &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
+    { "timeRange", 9, &v_EtsyAnalyticsSyncRequestMessage_timeRange},
+    { "userId", 6, &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceAnalyticsSyncRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage),
+    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage), MHASH(4, 0xEF5F7DA06443DF41ULL, 0,6,4,3,7,9,8,0,0,5,0,2,1,0,0,0),
 };
 VNODE v_MarketplaceAnalyticsSyncRequestMessage_listingIds = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1134,8 +1136,8 @@ VNODE v_MarketplaceAnalyticsSyncRequestMessage_listingIds = {
     .items = &v_IpCheckCompletedMessage_modelId,
 };
 VPROPS vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1143,47 +1145,47 @@ VNODE v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials),
+    MEMBERS(vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage[] = {
-    { "categories", &v_MarketplaceConnectionSyncCompletedMessage_categories},
-    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "connectionData", &v_MarketplaceConnectionSyncCompletedMessage_connectionData},
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "statistics", &v_MarketplaceConnectionSyncCompletedMessage_statistics},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "categories", 10, &v_MarketplaceConnectionSyncCompletedMessage_categories},
+    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionData", 14, &v_MarketplaceConnectionSyncCompletedMessage_connectionData},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", 10, &v_MarketplaceConnectionSyncCompletedMessage_statistics},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage), MHASH(4, 0x170CB4851208F103ULL, 6,8,11,0,0,0,0,7,5,4,1,10,2,3,9,0),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_connectionData[] = {
-    { "permissions", &v_BaseListingData_tags},
-    { "rateLimit", &v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c},
-    { "shopId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "permissions", 11, &v_BaseListingData_tags},
+    { "rateLimit", 9, &v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c},
+    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_connectionData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionData),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionData), MHASH(3, 0x1C0C4D03A0B2D333ULL, 6,0,0,4,2,1,3,5),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c[] = {
-    { "remaining", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "resetAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "remaining", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "resetAt", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_categories = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1191,25 +1193,25 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_categories = {
     .items = &v_MarketplaceConnectionSyncCompletedMessage_categories_items,
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_categories_items[] = {
-    { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "level", &v_BackendLoggingEventMessage_durationMs},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "id", 2, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "level", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_categories_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_categories_items),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_categories_items), MHASH(2, 0x3262B4B53EEA4D2DULL, 1,3,4,2),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_statistics[] = {
-    { "duration", &v_BackendLoggingEventMessage_durationMs},
-    { "errors", &v_MarketplaceConnectionSyncCompletedMessage_statistics_errors},
-    { "itemsSynced", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "errors", 6, &v_MarketplaceConnectionSyncCompletedMessage_statistics_errors},
+    { "itemsSynced", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 0,1,2,3),
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_errors = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1217,156 +1219,156 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_errors = {
     .items = &v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c[] = {
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c),
+    MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,2,3,0),
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_error = {.f = F(REF), .ref = &v_ErrorDetails};
 VPROPS vm_ErrorDetails[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "details", &v_ErrorDetails_details},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", 7, &v_ErrorDetails_details},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ErrorDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ErrorDetails),
+    MEMBERS(vm_ErrorDetails), MHASH(2, 0x05B5E552027B593BULL, 2,1,3,0),
 };
 VPROPS vm_MarketplaceConnectionSyncRequestMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceConnectionSyncRequestMessage_metadata},
-    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceConnectionSyncRequestMessage_metadata},
+    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceConnectionSyncRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage),
+    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage), MHASH(3, 0x8A435CE797163D9FULL, 3,7,2,4,8,6,5,1),
 };
 VPROPS vm_MarketplaceConnectionSyncRequestMessage_metadata[] = {
-    { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceConnectionSyncRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage_metadata),
+    MEMBERS(vm_MarketplaceConnectionSyncRequestMessage_metadata), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "connectionStatus", &v_MarketplaceCredentialRotationCompletedMessage_connectionStatus},
-    { "error", &v_MarketplaceCredentialRotationCompletedMessage_error},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "newCredentials", &v_MarketplaceCredentialRotationCompletedMessage_newCredentials},
-    { "nextRotation", &v_MarketplaceCredentialRotationCompletedMessage_nextRotation},
-    { "notifications", &v_MarketplaceCredentialRotationCompletedMessage_notifications},
-    { "oldCredentials", &v_MarketplaceCredentialRotationCompletedMessage_oldCredentials},
-    { "operationDetails", &v_MarketplaceCredentialRotationCompletedMessage_operationDetails},
-    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionStatus", 16, &v_MarketplaceCredentialRotationCompletedMessage_connectionStatus},
+    { "error", 5, &v_MarketplaceCredentialRotationCompletedMessage_error},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newCredentials", 14, &v_MarketplaceCredentialRotationCompletedMessage_newCredentials},
+    { "nextRotation", 12, &v_MarketplaceCredentialRotationCompletedMessage_nextRotation},
+    { "notifications", 13, &v_MarketplaceCredentialRotationCompletedMessage_notifications},
+    { "oldCredentials", 14, &v_MarketplaceCredentialRotationCompletedMessage_oldCredentials},
+    { "operationDetails", 16, &v_MarketplaceCredentialRotationCompletedMessage_operationDetails},
+    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage), MHASH(5, 0xD2462C7B00668DB9ULL, 0,5,11,13,6,0,0,2,1,8,0,0,0,0,0,3,0,0,4,0,10,0,0,0,9,7,0,12,0,0,14,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_newCredentials[] = {
-    { "createdAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scope", &v_BaseListingData_tags},
-    { "testResult", &v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7},
-    { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "createdAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scope", 5, &v_BaseListingData_tags},
+    { "testResult", 10, &v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7},
+    { "tokenType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_newCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCredentials),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCredentials), MHASH(3, 0xB86922DEF4372903ULL, 5,2,3,0,4,1,0,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7[] = {
-    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testError", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tested", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testError", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tested", 6, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testedAt", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7), MHASH(2, 0x3262B4B53EEA4D2DULL, 2,3,4,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials[] = {
-    { "preservedUntil", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "revoked", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "revokedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "preservedUntil", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "revoked", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "revokedAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_oldCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials), MHASH(2, 0x05B5E552027B593BULL, 2,3,1,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_operationDetails[] = {
-    { "attempts", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "duration", &v_BackendLoggingEventMessage_durationMs},
-    { "method", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "attempts", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "method", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_operationDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_operationDetails),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_operationDetails), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,2,3,4),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus[] = {
-    { "lastTest", &v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065},
-    { "permissions", &v_BaseListingData_tags},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "lastTest", 8, &v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065},
+    { "permissions", 11, &v_BaseListingData_tags},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_connectionStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus), MHASH(2, 0x5F0F84187B59411FULL, 1,2,3,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065[] = {
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 0,3,2,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_nextRotation[] = {
-    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "reminderAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reminderAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scheduledAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_nextRotation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_nextRotation),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_nextRotation), MHASH(2, 0xD90915EEC60C6549ULL, 3,2,0,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_error[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "details", &v_ErrorDetails_details},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nextRetryAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", 7, &v_ErrorDetails_details},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextRetryAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_error),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_error), MHASH(3, 0xD90915EEC60C6549ULL, 2,0,5,4,0,0,3,1),
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_notifications = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1374,87 +1376,87 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_notifications = {
     .items = &v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59[] = {
-    { "recipient", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sentAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "recipient", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sentAt", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59),
+    MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59), MHASH(2, 0xA212BB2D55FFAF09ULL, 4,3,2,1),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "currentCredentials", &v_MarketplaceCredentialRotationRequestMessage_currentCredentials},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceCredentialRotationRequestMessage_metadata},
-    { "options", &v_MarketplaceCredentialRotationRequestMessage_options},
-    { "reason", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scheduledAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "urgency", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currentCredentials", 18, &v_MarketplaceCredentialRotationRequestMessage_currentCredentials},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceCredentialRotationRequestMessage_metadata},
+    { "options", 7, &v_MarketplaceCredentialRotationRequestMessage_options},
+    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scheduledAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "urgency", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage),
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage), MHASH(4, 0xF122CE959B3FD4A1ULL, 6,12,0,4,10,0,0,3,2,11,8,5,1,7,9,0),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_currentCredentials[] = {
-    { "errorsSinceLastRotation", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "lastUsedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tokenType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorsSinceLastRotation", 23, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "lastUsedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tokenType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_currentCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_currentCredentials),
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_currentCredentials), MHASH(2, 0x8BBC537BB7C83511ULL, 2,4,3,1),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_options[] = {
-    { "maxRetries", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "notifyUser", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "preserveOldToken", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "retryOnFailure", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testNewCredentials", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "maxRetries", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "notifyUser", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "preserveOldToken", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "retryOnFailure", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "testNewCredentials", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_options),
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_options), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 4,5,2,0,3,1,0,0),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_metadata[] = {
-    { "originalError", &v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalError", 13, &v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata),
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata), MHASH(1, 0xD90915EEC60C6549ULL, 1,2),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd),
+    MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd), MHASH(2, 0x05B5E552027B593BULL, 0,1,2,3),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage[] = {
-    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_MarketplaceIntelligenceCompletedMessage_error},
-    { "marketData", &v_MarketplaceIntelligenceCompletedMessage_marketData},
-    { "marketplaceBreakdown", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_IpCheckCompletedMessage_modelId},
-    { "similarityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_MarketplaceIntelligenceCompletedMessage_error},
+    { "marketData", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData},
+    { "marketplaceBreakdown", 20, &v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "similarityScore", 15, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1464,33 +1466,33 @@ VNODE v_MarketplaceIntelligenceCompletedMessage = {
         { "ownerId", "missing required property 'ownerId'"},
         { "status", "missing required property 'status'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage), MHASH(4, 0xC2B2AE3D27D4EB4FULL, 0,4,9,8,0,5,0,0,2,0,7,0,1,6,0,3),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketData[] = {
-    { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
-    { "averageRating", &v_BackendLoggingEventMessage_durationMs},
-    { "averageSalesCount", &v_BackendLoggingEventMessage_durationMs},
-    { "bestSellerPercentage", &v_BackendLoggingEventMessage_durationMs},
-    { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "hasDigitalDownloads", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
-    { "topTags", &v_BaseListingData_tags},
-    { "totalListingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averagePrice", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "averageRating", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "averageSalesCount", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "bestSellerPercentage", 20, &v_BackendLoggingEventMessage_durationMs},
+    { "competitorCount", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "hasDigitalDownloads", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "priceRange", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
+    { "topTags", 7, &v_BaseListingData_tags},
+    { "totalListingsFound", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData), MHASH(4, 0x8BBC537BB7C83511ULL, 0,0,0,2,5,0,9,3,6,7,1,8,0,4,0,0),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange[] = {
-    { "max", &v_BackendLoggingEventMessage_durationMs},
-    { "median", &v_BackendLoggingEventMessage_durationMs},
-    { "min", &v_BackendLoggingEventMessage_durationMs},
+    { "max", 3, &v_BackendLoggingEventMessage_durationMs},
+    { "median", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "min", 3, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 0,3,1,2),
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1498,26 +1500,26 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown = {
     .items = &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230[] = {
-    { "averagePrice", &v_BackendLoggingEventMessage_durationMs},
-    { "listingsFound", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "topResult", &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
+    { "averagePrice", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "listingsFound", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "topResult", 9, &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,4,1),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4[] = {
-    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "price", &v_BackendLoggingEventMessage_durationMs},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4), MHASH(2, 0x8172C81D842A72C3ULL, 4,2,3,1),
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -1528,25 +1530,25 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
         CEND},
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_error[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "failedMarketplaces", &v_BaseListingData_tags},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "failedMarketplaces", 18, &v_BaseListingData_tags},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_error),
+    MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_error), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,2,1,3),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage[] = {
-    { "collectedAt", &v_BackendLoggingEventMessage_timestamp},
-    { "collectorVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listing", &v_MarketplaceIntelligenceEventMessage_listing},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceIntelligenceEventMessage_metadata},
-    { "metrics", &v_MarketplaceIntelligenceEventMessage_metrics},
-    { "queryContext", &v_MarketplaceIntelligenceEventMessage_queryContext},
-    { "scrapingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "collectedAt", 11, &v_BackendLoggingEventMessage_timestamp},
+    { "collectorVersion", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listing", 7, &v_MarketplaceIntelligenceEventMessage_listing},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceIntelligenceEventMessage_metadata},
+    { "metrics", 7, &v_MarketplaceIntelligenceEventMessage_metrics},
+    { "queryContext", 12, &v_MarketplaceIntelligenceEventMessage_queryContext},
+    { "scrapingMethod", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1557,14 +1559,14 @@ VNODE v_MarketplaceIntelligenceEventMessage = {
         { "listing", "missing required property 'listing'"},
         { "collectedAt", "missing required property 'collectedAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceIntelligenceEventMessage),
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage), MHASH(4, 0x342605AA75E6428BULL, 2,0,9,6,3,1,5,0,4,0,0,8,0,0,7,0),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_listing[] = {
-    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", &v_BackendLoggingEventMessage_durationMs},
-    { "thumbnailUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "thumbnailUrl", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_listing = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1576,62 +1578,62 @@ VNODE v_MarketplaceIntelligenceEventMessage_listing = {
         { "url", "missing required property 'url'"},
         { "thumbnailUrl", "missing required property 'thumbnailUrl'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceIntelligenceEventMessage_listing),
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_listing), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,0,5,0,0,4,2,1),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_metrics[] = {
-    { "averageRating", &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "reviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "salesCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "salesVelocity", &v_BackendLoggingEventMessage_durationMs},
-    { "sentimentScore", &v_BackendLoggingEventMessage_durationMs},
-    { "views", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageRating", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "reviewsCount", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "salesCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "salesVelocity", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "sentimentScore", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_metrics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metrics),
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metrics), MHASH(3, 0xA3D60C228CFBA469ULL, 2,3,1,7,6,4,0,5),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_metadata[] = {
-    { "discountPercent", &v_BackendLoggingEventMessage_durationMs},
-    { "hasFreeShipping", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isAd", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isBestseller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isDigital", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isPopularNow", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isStarSeller", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "materials", &v_BaseListingData_tags},
-    { "originalPrice", &v_BackendLoggingEventMessage_durationMs},
-    { "reviews", &v_BaseListingData_tags},
-    { "shopLocation", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopRating", &v_BackendLoggingEventMessage_durationMs},
-    { "shopReviewsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tags", &v_BaseListingData_tags},
+    { "discountPercent", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "hasFreeShipping", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isAd", 4, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isBestseller", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isDigital", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isPopularNow", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isStarSeller", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "materials", 9, &v_BaseListingData_tags},
+    { "originalPrice", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "reviews", 7, &v_BaseListingData_tags},
+    { "shopLocation", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopRating", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "shopReviewsCount", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", 4, &v_BaseListingData_tags},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metadata),
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_metadata), MHASH(5, 0x1549638FDB0CFBA5ULL, 0,0,9,0,6,13,0,0,0,11,0,1,0,14,0,10,0,0,0,12,15,0,4,8,5,3,0,7,0,2,0,0),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_queryContext[] = {
-    { "filters", &v_ErrorDetails_details},
-    { "pageNumber", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "position", &v_BackendLoggingEventMessage_durationMs},
-    { "searchQuery", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "filters", 7, &v_ErrorDetails_details},
+    { "pageNumber", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "position", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "searchQuery", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_queryContext = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceEventMessage_queryContext),
+    MEMBERS(vm_MarketplaceIntelligenceEventMessage_queryContext), MHASH(2, 0x48B91C66DD21C725ULL, 1,4,3,2),
 };
 VPROPS vm_MarketplaceIntelligenceRequestMessage[] = {
-    { "executionId", &v_IpCheckCompletedMessage_modelId},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_IpCheckCompletedMessage_modelId},
-    { "pipelineId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scrapingOptions", &v_MarketplaceIntelligenceRequestMessage_scrapingOptions},
-    { "searchContext", &v_MarketplaceIntelligenceRequestMessage_searchContext},
+    { "executionId", 11, &v_IpCheckCompletedMessage_modelId},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "pipelineId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scrapingOptions", 15, &v_MarketplaceIntelligenceRequestMessage_scrapingOptions},
+    { "searchContext", 13, &v_MarketplaceIntelligenceRequestMessage_searchContext},
 };
 VNODE v_MarketplaceIntelligenceRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1640,40 +1642,40 @@ VNODE v_MarketplaceIntelligenceRequestMessage = {
         { "modelId", "missing required property 'modelId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceIntelligenceRequestMessage),
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage), MHASH(3, 0xEF5F7DA06443DF41ULL, 6,1,3,5,2,4,0,0),
 };
 VPROPS vm_MarketplaceIntelligenceRequestMessage_searchContext[] = {
-    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materials", &v_BaseListingData_tags},
-    { "tags", &v_BaseListingData_tags},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materials", 9, &v_BaseListingData_tags},
+    { "tags", 4, &v_BaseListingData_tags},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceIntelligenceRequestMessage_searchContext = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_searchContext),
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_searchContext), MHASH(3, 0xD90915EEC60C6549ULL, 0,0,1,0,3,5,4,2),
 };
 VPROPS vm_MarketplaceIntelligenceRequestMessage_scrapingOptions[] = {
-    { "includeMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeReviews", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "maxPages", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "maxResultsPerMarketplace", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "targetMarketplaces", &v_BaseListingData_tags},
+    { "includeMetrics", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeReviews", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "maxPages", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "maxResultsPerMarketplace", 24, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "targetMarketplaces", 18, &v_BaseListingData_tags},
 };
 VNODE v_MarketplaceIntelligenceRequestMessage_scrapingOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_scrapingOptions),
+    MEMBERS(vm_MarketplaceIntelligenceRequestMessage_scrapingOptions), MHASH(3, 0x5F0F84187B59411FULL, 0,0,5,1,4,2,0,3),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationCompletedMessage[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "suggestedPrice", &v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93},
-    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "suggestedPrice", 14, &v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93},
+    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1684,14 +1686,14 @@ VNODE v_MarketplaceListingDescriptionGenerationCompletedMessage = {
         { "description", "missing required property 'description'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessage),
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessage), MHASH(3, 0x2B9FCB417944759DULL, 3,7,1,0,6,2,4,5),
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a = {.f = F(REF), .ref = &v_GenerationMetadata};
 VPROPS vm_GenerationMetadata[] = {
-    { "aiModel", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "aiModel", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "generatedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_GenerationMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1702,35 +1704,35 @@ VNODE v_GenerationMetadata = {
         { "aiModel", "missing required property 'aiModel'"},
         { "confidence", "missing required property 'confidence'"},
         {NULL, NULL}},
-    MEMBERS(vm_GenerationMetadata),
+    MEMBERS(vm_GenerationMetadata), MHASH(2, 0xD90915EEC60C6549ULL, 2,1,4,3),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93[] = {
-    { "breakdown", &v_ErrorDetails_details},
-    { "currency", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "laborCost", &v_BackendLoggingEventMessage_durationMs},
-    { "marketplaceMarkup", &v_BackendLoggingEventMessage_durationMs},
-    { "materialCost", &v_BackendLoggingEventMessage_durationMs},
-    { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
+    { "breakdown", 9, &v_ErrorDetails_details},
+    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "laborCost", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "marketplaceMarkup", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "materialCost", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "suggestedPrice", 14, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93),
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93), MHASH(3, 0xCEBF8A90926EA2FBULL, 4,6,0,1,3,2,5,0),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationRequestMessage[] = {
-    { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingTags", &v_BaseListingData_tags},
-    { "keywords", &v_BaseListingData_tags},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
-    { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
-    { "userId", &v_IpCheckCompletedMessage_modelId},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "brandVoice", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityName", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", 12, &v_BaseListingData_tags},
+    { "keywords", 8, &v_BaseListingData_tags},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", 17, &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
+    { "thumbnailUrls", 13, &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
+    { "userId", 6, &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceListingDescriptionGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1742,19 +1744,19 @@ VNODE v_MarketplaceListingDescriptionGenerationRequestMessage = {
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage),
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage), MHASH(5, 0xC2B2AE3D27D4EB4FULL, 0,0,0,0,2,6,0,9,3,0,0,0,0,0,0,0,10,0,0,13,0,0,0,0,5,8,7,12,0,4,1,11),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945[] = {
-    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
+    { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
+    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeMm3", 9, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945),
+    MEMBERS(vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945), MHASH(3, 0xD90915EEC60C6549ULL, 4,2,1,3,0,0,5,0),
 };
 VNODE v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1762,68 +1764,68 @@ VNODE v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1 = {
     .items = &v_EtsyPublishListingCompletedMessage_etsyListingUrl,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage[] = {
-    { "completedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errors", &v_MarketplaceListingSyncCompletedMessage_errors},
-    { "failedListings", &v_MarketplaceListingSyncCompletedMessage_failedListings},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nextSyncRecommendedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "results", &v_MarketplaceListingSyncCompletedMessage_results},
-    { "statistics", &v_MarketplaceListingSyncCompletedMessage_statistics},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "successfulListings", &v_MarketplaceListingSyncCompletedMessage_successfulListings},
-    { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errors", 6, &v_MarketplaceListingSyncCompletedMessage_errors},
+    { "failedListings", 14, &v_MarketplaceListingSyncCompletedMessage_failedListings},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextSyncRecommendedAt", 21, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", 7, &v_MarketplaceListingSyncCompletedMessage_results},
+    { "statistics", 10, &v_MarketplaceListingSyncCompletedMessage_statistics},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "successfulListings", 18, &v_MarketplaceListingSyncCompletedMessage_successfulListings},
+    { "syncDirection", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage), MHASH(5, 0xA212BB2D55FFAF09ULL, 0,0,0,0,12,0,0,0,3,9,8,10,0,0,0,0,6,0,0,13,1,0,0,0,0,0,4,0,7,11,2,5),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_statistics[] = {
-    { "duration", &v_BackendLoggingEventMessage_durationMs},
-    { "imagesProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsFailed", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsSkipped", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "variationsProcessed", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "imagesProcessed", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsCreated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsFailed", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsProcessed", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsSkipped", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsUpdated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "variationsProcessed", 19, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_statistics),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_statistics), MHASH(3, 0x8C06ADDCCE1232FDULL, 2,1,8,5,3,6,4,7),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_results[] = {
-    { "pull", &v_MarketplaceListingSyncCompletedMessage_results_pull},
-    { "push", &v_MarketplaceListingSyncCompletedMessage_results_push},
+    { "pull", 4, &v_MarketplaceListingSyncCompletedMessage_results_pull},
+    { "push", 4, &v_MarketplaceListingSyncCompletedMessage_results_push},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_results = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results), MHASH(1, 0xEF5F7DA06443DF41ULL, 1,2),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_results_pull[] = {
-    { "existingListingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsRetrieved", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "newListingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "existingListingsUpdated", 23, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsRetrieved", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "newListingsCreated", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_results_pull = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_pull),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_pull), MHASH(2, 0x1C0C4D03A0B2D333ULL, 2,1,3,0),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_results_push[] = {
-    { "listingsCreated", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsPushed", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsUpdated", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsCreated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsPushed", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsUpdated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_results_push = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_push),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_push), MHASH(2, 0x05B5E552027B593BULL, 1,3,0,2),
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_successfulListings = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1831,16 +1833,16 @@ VNODE v_MarketplaceListingSyncCompletedMessage_successfulListings = {
     .items = &v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_successfulListings_items[] = {
-    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "operation", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "operation", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_successfulListings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_successfulListings_items),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_successfulListings_items), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 0,3,0,4,1,5,0,2),
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_failedListings = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1848,16 +1850,16 @@ VNODE v_MarketplaceListingSyncCompletedMessage_failedListings = {
     .items = &v_MarketplaceListingSyncCompletedMessage_failedListings_items,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_failedListings_items[] = {
-    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-    { "externalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_failedListings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_failedListings_items),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_failedListings_items), MHASH(3, 0xCEBF8A90926EA2FBULL, 5,0,2,4,3,1,0,0),
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_errors = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -1865,63 +1867,63 @@ VNODE v_MarketplaceListingSyncCompletedMessage_errors = {
     .items = &v_MarketplaceListingSyncCompletedMessage_errors_items,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_errors_items[] = {
-    { "details", &v_ErrorDetails_details},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "details", 7, &v_ErrorDetails_details},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_errors_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_errors_items),
+    MEMBERS(vm_MarketplaceListingSyncCompletedMessage_errors_items), MHASH(2, 0x48B91C66DD21C725ULL, 4,2,1,3),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalListingIds", &v_BaseListingData_tags},
-    { "listingIds", &v_BaseListingData_tags},
-    { "marketplaceId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceListingSyncRequestMessage_metadata},
-    { "options", &v_MarketplaceListingSyncRequestMessage_options},
-    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncScope", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingIds", 18, &v_BaseListingData_tags},
+    { "listingIds", 10, &v_BaseListingData_tags},
+    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceListingSyncRequestMessage_metadata},
+    { "options", 7, &v_MarketplaceListingSyncRequestMessage_options},
+    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncDirection", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncScope", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceListingSyncRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncRequestMessage),
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage), MHASH(5, 0x7565EBCA1990BB17ULL, 9,0,11,8,0,0,0,0,5,1,4,6,10,0,0,2,7,0,0,0,12,0,0,0,0,0,0,0,0,3,0,0),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage_options[] = {
-    { "batchSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "includeAnalytics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeImages", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeInactive", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeVariations", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "batchSize", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "includeAnalytics", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeImages", 13, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeInactive", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeVariations", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_MarketplaceListingSyncRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncRequestMessage_options),
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage_options), MHASH(3, 0xD90915EEC60C6549ULL, 4,0,0,5,1,3,2,0),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage_metadata[] = {
-    { "retryCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "scheduledSync", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "scheduledSync", 13, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingSyncRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingSyncRequestMessage_metadata),
+    MEMBERS(vm_MarketplaceListingSyncRequestMessage_metadata), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,2,1,3),
 };
 VPROPS vm_MarketplaceListingTagsGenerationCompletedMessage[] = {
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "tags", &v_BaseListingData_tags},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "tags", 4, &v_BaseListingData_tags},
 };
 VNODE v_MarketplaceListingTagsGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1932,23 +1934,23 @@ VNODE v_MarketplaceListingTagsGenerationCompletedMessage = {
         { "tags", "missing required property 'tags'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingTagsGenerationCompletedMessage),
+    MEMBERS(vm_MarketplaceListingTagsGenerationCompletedMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,5,1,0,0,0,4,2),
 };
 VPROPS vm_MarketplaceListingTagsGenerationRequestMessage[] = {
-    { "entityName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingTags", &v_BaseListingData_tags},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "style", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tagLimit", &v_BackendLoggingEventMessage_durationMs},
-    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "technicalMetadata", &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
-    { "thumbnailUrls", &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
-    { "useCases", &v_BaseListingData_tags},
-    { "userId", &v_IpCheckCompletedMessage_modelId},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "entityName", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", 12, &v_BaseListingData_tags},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "style", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tagLimit", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", 17, &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
+    { "thumbnailUrls", 13, &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
+    { "useCases", 8, &v_BaseListingData_tags},
+    { "userId", 6, &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceListingTagsGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1960,14 +1962,14 @@ VNODE v_MarketplaceListingTagsGenerationRequestMessage = {
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingTagsGenerationRequestMessage),
+    MEMBERS(vm_MarketplaceListingTagsGenerationRequestMessage), MHASH(5, 0x8172C81D842A72C3ULL, 8,11,0,4,14,0,0,12,1,0,0,0,13,0,0,0,0,2,0,0,7,6,0,0,3,0,9,10,0,0,5,0),
 };
 VPROPS vm_MarketplaceListingTitleGenerationCompletedMessage[] = {
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingTitleGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1978,22 +1980,22 @@ VNODE v_MarketplaceListingTitleGenerationCompletedMessage = {
         { "title", "missing required property 'title'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingTitleGenerationCompletedMessage),
+    MEMBERS(vm_MarketplaceListingTitleGenerationCompletedMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,0,1,0,0,5,4,2),
 };
 VPROPS vm_MarketplaceListingTitleGenerationRequestMessage[] = {
-    { "brandVoice", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "characterLimit", &v_BackendLoggingEventMessage_durationMs},
-    { "currentName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingTags", &v_BaseListingData_tags},
-    { "keywords", &v_BaseListingData_tags},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "targetMarket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "technicalMetadata", &v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887},
-    { "userId", &v_IpCheckCompletedMessage_modelId},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "brandVoice", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "characterLimit", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "currentName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "existingTags", 12, &v_BaseListingData_tags},
+    { "keywords", 8, &v_BaseListingData_tags},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", 17, &v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887},
+    { "userId", 6, &v_IpCheckCompletedMessage_modelId},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceListingTitleGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2005,29 +2007,29 @@ VNODE v_MarketplaceListingTitleGenerationRequestMessage = {
         { "targetMarketplace", "missing required property 'targetMarketplace'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage),
+    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage), MHASH(5, 0xDACC66E3FD085AA7ULL, 0,0,9,0,0,10,0,0,0,0,0,1,8,0,0,0,12,11,6,0,13,0,0,5,3,4,0,0,2,7,0,0),
 };
 VPROPS vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887[] = {
-    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
+    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887),
+    MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,0,1),
 };
 VPROPS vm_MarketplaceListingUpdateCompletedMessage[] = {
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "result", &v_ErrorDetails_details},
-    { "status", &v_MarketplaceListingUpdateCompletedMessage_status},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "result", 6, &v_ErrorDetails_details},
+    { "status", 6, &v_MarketplaceListingUpdateCompletedMessage_status},
 };
 VNODE v_MarketplaceListingUpdateCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingUpdateCompletedMessage),
+    MEMBERS(vm_MarketplaceListingUpdateCompletedMessage), MHASH(3, 0xD90915EEC60C6549ULL, 4,2,3,5,0,0,0,1),
 };
 VNODE v_MarketplaceListingUpdateCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -2039,58 +2041,58 @@ VNODE v_MarketplaceListingUpdateCompletedMessage_status = {
     .enum_msg = "must be one of 'success', 'failed'",
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage[] = {
-    { "credentials", &v_MarketplaceListingUpdateRequestMessage_credentials},
-    { "listingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "updates", &v_MarketplaceListingUpdateRequestMessage_updates},
+    { "credentials", 11, &v_MarketplaceListingUpdateRequestMessage_credentials},
+    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "updates", 7, &v_MarketplaceListingUpdateRequestMessage_updates},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingUpdateRequestMessage),
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage), MHASH(2, 0x11C2C1A56D1510E7ULL, 2,1,4,3),
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage_updates[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", &v_BackendLoggingEventMessage_durationMs},
-    { "quantity", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tags", &v_BaseListingData_tags},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "quantity", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tags", 4, &v_BaseListingData_tags},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage_updates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_updates),
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_updates), MHASH(3, 0x05B5E552027B593BULL, 0,0,3,1,5,0,2,4),
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage_credentials[] = {
-    { "access_token", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "api_key", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "api_secret", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expires_at", &v_BackendLoggingEventMessage_durationMs},
-    { "refresh_token", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "access_token", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "api_key", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "api_secret", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expires_at", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "refresh_token", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_credentials),
+    MEMBERS(vm_MarketplaceListingUpdateRequestMessage_credentials), MHASH(3, 0xEF5F7DA06443DF41ULL, 2,3,0,5,4,0,1,0),
 };
 VPROPS vm_MarketplacePublishListingCompletedMessage[] = {
-    { "error", &v_EtsyPublishListingCompletedMessage_error},
-    { "externalFileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalListingUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "listingId", &v_IpCheckCompletedMessage_modelId},
-    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDuration", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "publishedAt", &v_BackendLoggingEventMessage_timestamp},
-    { "status", &v_MarketplacePublishListingCompletedMessage_status},
+    { "error", 5, &v_EtsyPublishListingCompletedMessage_error},
+    { "externalFileId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingUrl", 18, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "listingId", 9, &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingDuration", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "publishedAt", 11, &v_BackendLoggingEventMessage_timestamp},
+    { "status", 6, &v_MarketplacePublishListingCompletedMessage_status},
 };
 VNODE v_MarketplacePublishListingCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplacePublishListingCompletedMessage),
+    MEMBERS(vm_MarketplacePublishListingCompletedMessage), MHASH(5, 0xD90915EEC60C6549ULL, 0,0,0,0,5,0,8,0,0,11,0,0,12,7,0,0,3,0,6,0,4,0,0,0,0,0,2,0,9,1,0,10),
 };
 VNODE v_MarketplacePublishListingCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -2102,36 +2104,36 @@ VNODE v_MarketplacePublishListingCompletedMessage_status = {
     .enum_msg = "must be one of 'SUCCESS', 'FAILED'",
 };
 VPROPS vm_MarketplacePublishListingRequestMessage[] = {
-    { "baseListingData", &v_EtsyPublishListingRequestMessage_baseListingData},
-    { "fileMetadata", &v_EtsyPublishListingRequestMessage_fileMetadata},
-    { "listingId", &v_IpCheckCompletedMessage_modelId},
-    { "marketplaceConnectionId", &v_IpCheckCompletedMessage_modelId},
-    { "marketplaceCredentials", &v_MarketplacePublishListingRequestMessage_marketplaceCredentials},
-    { "marketplaceProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialVariant", &v_EtsyPublishListingRequestMessage_materialVariant},
-    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_IpCheckCompletedMessage_modelId},
-    { "publishOptions", &v_MarketplacePublishListingRequestMessage_publishOptions},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "baseListingData", 15, &v_EtsyPublishListingRequestMessage_baseListingData},
+    { "fileMetadata", 12, &v_EtsyPublishListingRequestMessage_fileMetadata},
+    { "listingId", 9, &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceConnectionId", 23, &v_IpCheckCompletedMessage_modelId},
+    { "marketplaceCredentials", 22, &v_MarketplacePublishListingRequestMessage_marketplaceCredentials},
+    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialVariant", 15, &v_EtsyPublishListingRequestMessage_materialVariant},
+    { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "publishOptions", 14, &v_MarketplacePublishListingRequestMessage_publishOptions},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplacePublishListingRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplacePublishListingRequestMessage),
+    MEMBERS(vm_MarketplacePublishListingRequestMessage), MHASH(4, 0xC9BFF21203C4C0CBULL, 0,10,3,1,11,0,2,9,0,6,0,5,4,8,0,7),
 };
 VPROPS vm_MarketplacePublishListingRequestMessage_publishOptions[] = {
-    { "autoActivate", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "marketplaceSpecificOptions", &v_ErrorDetails_details},
+    { "autoActivate", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "marketplaceSpecificOptions", 26, &v_ErrorDetails_details},
 };
 VNODE v_MarketplacePublishListingRequestMessage_publishOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MarketplacePublishListingRequestMessage_publishOptions),
+    MEMBERS(vm_MarketplacePublishListingRequestMessage_publishOptions), MHASH(1, 0x48B91C66DD21C725ULL, 1,2),
 };
 VPROPS vm_MarketplacePublishListingRequestMessage_marketplaceCredentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalShopId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2139,15 +2141,15 @@ VNODE v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
     .required = (const worker_backend_vreq[]){
         { "accessToken", "missing required property 'accessToken'"},
         {NULL, NULL}},
-    MEMBERS(vm_MarketplacePublishListingRequestMessage_marketplaceCredentials),
+    MEMBERS(vm_MarketplacePublishListingRequestMessage_marketplaceCredentials), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,0,1,3),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage[] = {
-    { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "failedFiles", &v_MediaBatchDownloadCompletedMessage_failedFiles},
-    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processedFiles", &v_MediaBatchDownloadCompletedMessage_processedFiles},
-    { "statistics", &v_MediaBatchDownloadCompletedMessage_statistics},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "batchId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "failedFiles", 11, &v_MediaBatchDownloadCompletedMessage_failedFiles},
+    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedFiles", 14, &v_MediaBatchDownloadCompletedMessage_processedFiles},
+    { "statistics", 10, &v_MediaBatchDownloadCompletedMessage_statistics},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MediaBatchDownloadCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2157,7 +2159,7 @@ VNODE v_MediaBatchDownloadCompletedMessage = {
         { "status", "missing required property 'status'"},
         { "processedAt", "missing required property 'processedAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_MediaBatchDownloadCompletedMessage),
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage), MHASH(3, 0xAE1F9780C09966B5ULL, 6,3,0,2,0,4,5,1),
 };
 VNODE v_MediaBatchDownloadCompletedMessage_processedFiles = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2165,13 +2167,13 @@ VNODE v_MediaBatchDownloadCompletedMessage_processedFiles = {
     .items = &v_MediaBatchDownloadCompletedMessage_processedFiles_items,
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_processedFiles_items[] = {
-    { "compressionRatio", &v_BackendLoggingEventMessage_durationMs},
-    { "originalName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalSize", &v_BackendLoggingEventMessage_durationMs},
-    { "processedSize", &v_BackendLoggingEventMessage_durationMs},
-    { "processedType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "s3Location", &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
+    { "compressionRatio", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "originalName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalPath", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalSize", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "processedSize", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "processedType", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Location", 10, &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2180,17 +2182,17 @@ VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
         { "originalPath", "missing required property 'originalPath'"},
         { "s3Location", "missing required property 's3Location'"},
         {NULL, NULL}},
-    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_items),
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_items), MHASH(3, 0x6CDFB1611CEEEE29ULL, 6,2,1,4,7,0,5,3),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338[] = {
-    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "key", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "key", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338),
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,3,2,0),
 };
 VNODE v_MediaBatchDownloadCompletedMessage_failedFiles = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2198,42 +2200,42 @@ VNODE v_MediaBatchDownloadCompletedMessage_failedFiles = {
     .items = &v_MediaBatchDownloadCompletedMessage_failedFiles_items,
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_failedFiles_items[] = {
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_failedFiles_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadCompletedMessage_failedFiles_items),
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_failedFiles_items), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_statistics[] = {
-    { "averageCompressionRatio", &v_BackendLoggingEventMessage_durationMs},
-    { "failedFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
-    { "successfulFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalOriginalSize", &v_BackendLoggingEventMessage_durationMs},
-    { "totalProcessedSize", &v_BackendLoggingEventMessage_durationMs},
+    { "averageCompressionRatio", 23, &v_BackendLoggingEventMessage_durationMs},
+    { "failedFiles", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "processingDuration", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "successfulFiles", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalOriginalSize", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "totalProcessedSize", 18, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadCompletedMessage_statistics),
+    MEMBERS(vm_MediaBatchDownloadCompletedMessage_statistics), MHASH(3, 0xD90915EEC60C6549ULL, 2,4,5,6,1,7,0,3),
 };
 VPROPS vm_MediaBatchDownloadRequestMessage[] = {
-    { "batchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "compressionSettings", &v_MediaBatchDownloadRequestMessage_compressionSettings},
-    { "credentials", &v_MediaBatchDownloadRequestMessage_credentials},
-    { "downloadStrategy", &v_MediaBatchDownloadRequestMessage_downloadStrategy},
-    { "entityId", &v_IpCheckCompletedMessage_modelId},
-    { "entityType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "mediaFiles", &v_MediaBatchDownloadRequestMessage_mediaFiles},
-    { "storageConnectionId", &v_IpCheckCompletedMessage_modelId},
+    { "batchId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "compressionSettings", 19, &v_MediaBatchDownloadRequestMessage_compressionSettings},
+    { "credentials", 11, &v_MediaBatchDownloadRequestMessage_credentials},
+    { "downloadStrategy", 16, &v_MediaBatchDownloadRequestMessage_downloadStrategy},
+    { "entityId", 8, &v_IpCheckCompletedMessage_modelId},
+    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "mediaFiles", 10, &v_MediaBatchDownloadRequestMessage_mediaFiles},
+    { "storageConnectionId", 19, &v_IpCheckCompletedMessage_modelId},
 };
 VNODE v_MediaBatchDownloadRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadRequestMessage),
+    MEMBERS(vm_MediaBatchDownloadRequestMessage), MHASH(4, 0xCEBF8A90926EA2FBULL, 6,7,0,0,3,0,8,1,0,0,0,4,5,0,0,2),
 };
 VNODE v_MediaBatchDownloadRequestMessage_downloadStrategy = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -2245,20 +2247,20 @@ VNODE v_MediaBatchDownloadRequestMessage_downloadStrategy = {
     .enum_msg = "must be one of 'storage_provider', 'external_url'",
 };
 VPROPS vm_MediaBatchDownloadRequestMessage_credentials[] = {
-    { "accessToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "clientId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "clientSecret", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "host", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "password", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "port", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "username", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "clientId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "clientSecret", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "host", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "password", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "port", 4, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "username", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MediaBatchDownloadRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadRequestMessage_credentials),
+    MEMBERS(vm_MediaBatchDownloadRequestMessage_credentials), MHASH(4, 0x11C2C1A56D1510E7ULL, 0,0,9,8,4,1,0,0,0,5,3,0,7,0,2,6),
 };
 VNODE v_MediaBatchDownloadRequestMessage_mediaFiles = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2266,20 +2268,20 @@ VNODE v_MediaBatchDownloadRequestMessage_mediaFiles = {
     .items = &v_ErrorDetails_details_extra,
 };
 VPROPS vm_MediaBatchDownloadRequestMessage_compressionSettings[] = {
-    { "imageQuality", &v_BackendLoggingEventMessage_durationMs},
-    { "maxHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "maxWidth", &v_BackendLoggingEventMessage_durationMs},
-    { "outputFormat", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "imageQuality", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "maxHeight", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "maxWidth", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "outputFormat", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MediaBatchDownloadRequestMessage_compressionSettings = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MediaBatchDownloadRequestMessage_compressionSettings),
+    MEMBERS(vm_MediaBatchDownloadRequestMessage_compressionSettings), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,2,4,3),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage[] = {
-    { "metadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "technicalMetadata", &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
+    { "metadata", 8, &v_MetamodelMetadataGenerationCompletedMessage_metadata},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technicalMetadata", 17, &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2289,18 +2291,18 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage = {
         { "metadata", "missing required property 'metadata'"},
         { "technicalMetadata", "missing required property 'technicalMetadata'"},
         {NULL, NULL}},
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,2,3,0),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata[] = {
-    { "aiGenerationMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e},
-    { "assemblyMetadata", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67},
-    { "classification", &v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f},
-    { "franchise", &v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise},
-    { "generatedDescription", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceListingsJson", &v_ErrorDetails_details},
-    { "pricing", &v_ErrorDetails_details},
-    { "printTechnology", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e},
-    { "tagDataJson", &v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4},
+    { "aiGenerationMetadata", 20, &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e},
+    { "assemblyMetadata", 16, &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67},
+    { "classification", 14, &v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f},
+    { "franchise", 9, &v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise},
+    { "generatedDescription", 20, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceListingsJson", 23, &v_ErrorDetails_details},
+    { "pricing", 7, &v_ErrorDetails_details},
+    { "printTechnology", 15, &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e},
+    { "tagDataJson", 11, &v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2316,119 +2318,119 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata = {
         { "pricing", "missing required property 'pricing'"},
         { "marketplaceListingsJson", "missing required property 'marketplaceListingsJson'"},
         {NULL, NULL}},
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata), MHASH(4, 0x8BBC537BB7C83511ULL, 3,0,0,7,0,5,2,0,8,1,9,6,0,4,0,0),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f[] = {
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "primary_category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "reasoning", &v_BaseListingData_tags},
-    { "sub_category", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "primary_category", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reasoning", 9, &v_BaseListingData_tags},
+    { "sub_category", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f), MHASH(2, 0xAE1F9780C09966B5ULL, 1,2,4,3),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e[] = {
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "constituentsAnalysis", &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6},
-    { "reasoning", &v_BaseListingData_tags},
-    { "recommended", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "constituentsAnalysis", 20, &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6},
+    { "reasoning", 9, &v_BaseListingData_tags},
+    { "recommended", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,3,4,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6[] = {
-    { "fdmCompatible", &v_BackendLoggingEventMessage_durationMs},
-    { "resinRequired", &v_BackendLoggingEventMessage_durationMs},
-    { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fdmCompatible", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "resinRequired", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "totalParts", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6), MHASH(2, 0xD90915EEC60C6549ULL, 1,3,0,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise[] = {
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "licensingInfo", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "universe", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "licensingInfo", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "universe", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 4,2,3,1),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4[] = {
-    { "custom", &v_BaseListingData_tags},
-    { "quality", &v_BaseListingData_tags},
-    { "scale", &v_BaseListingData_tags},
-    { "source", &v_BaseListingData_tags},
-    { "style", &v_BaseListingData_tags},
-    { "technical", &v_BaseListingData_tags},
-    { "usage", &v_BaseListingData_tags},
+    { "custom", 6, &v_BaseListingData_tags},
+    { "quality", 7, &v_BaseListingData_tags},
+    { "scale", 5, &v_BaseListingData_tags},
+    { "source", 6, &v_BaseListingData_tags},
+    { "style", 5, &v_BaseListingData_tags},
+    { "technical", 9, &v_BaseListingData_tags},
+    { "usage", 5, &v_BaseListingData_tags},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4), MHASH(3, 0x43B983E84E77E4F5ULL, 0,7,1,4,3,6,5,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67[] = {
-    { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedAssemblyTime", &v_BackendLoggingEventMessage_durationMs},
-    { "instructions", &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24},
-    { "requiresGlue", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "requiresPainting", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "totalParts", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "complexity", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedAssemblyTime", 21, &v_BackendLoggingEventMessage_durationMs},
+    { "instructions", 12, &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24},
+    { "requiresGlue", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "requiresPainting", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "requiresSupports", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "totalParts", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67), MHASH(3, 0x06003FB318C55727ULL, 7,2,0,5,1,3,4,6),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24[] = {
-    { "embedded", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "embedded", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e[] = {
-    { "completionTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "generatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ollamaModels", &v_BaseListingData_tags},
-    { "processingTimeSeconds", &v_BackendLoggingEventMessage_durationMs},
-    { "promptTokens", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalResponses", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "completionTokens", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "generatedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ollamaModels", 12, &v_BaseListingData_tags},
+    { "processingTimeSeconds", 21, &v_BackendLoggingEventMessage_durationMs},
+    { "promptTokens", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalResponses", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e), MHASH(3, 0xDC8FB7D934045007ULL, 6,2,7,5,1,0,4,3),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata[] = {
-    { "allPartsManifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analyzedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "assembledBoundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-    { "averageDetailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "constituentModels", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051},
-    { "lowestPrintabilityScore", &v_BackendLoggingEventMessage_durationMs},
-    { "lowestQualityScore", &v_BackendLoggingEventMessage_durationMs},
-    { "partsRequiringRepair", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "partsWithThinWalls", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFaces", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalSurfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
-    { "totalVertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalVolumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
-    { "validationStatus", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
+    { "allPartsManifold", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "assembledBoundingBox", 20, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
+    { "averageDetailLevel", 18, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "constituentModels", 17, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051},
+    { "lowestPrintabilityScore", 23, &v_BackendLoggingEventMessage_durationMs},
+    { "lowestQualityScore", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "partsRequiringRepair", 20, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "partsWithThinWalls", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalEdges", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFaces", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalSurfaceAreaSqMm", 20, &v_BackendLoggingEventMessage_durationMs},
+    { "totalVertices", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalVolumeCubicMm", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "validationStatus", 16, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2451,18 +2453,18 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
         { "analyzedAt", "missing required property 'analyzedAt'"},
         { "analysisVersion", "missing required property 'analysisVersion'"},
         {NULL, NULL}},
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata), MHASH(5, 0xA5E3B778DA4197B5ULL, 7,1,0,13,0,0,4,0,12,0,9,3,14,0,0,0,0,0,0,15,10,0,16,0,5,0,8,11,6,0,0,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85[] = {
-    { "depth", &v_BackendLoggingEventMessage_durationMs},
-    { "height", &v_BackendLoggingEventMessage_durationMs},
-    { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "width", &v_BackendLoggingEventMessage_durationMs},
+    { "depth", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "originalUnit", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85), MHASH(2, 0x8BBC537BB7C83511ULL, 3,2,4,1),
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2470,42 +2472,42 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051 = {
     .items = &v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd[] = {
-    { "isOptional", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "orderIndex", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "purpose", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isOptional", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "orderIndex", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "purpose", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd), MHASH(3, 0xEF5F7DA06443DF41ULL, 3,0,5,0,2,4,0,1),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55[] = {
-    { "allPartsAnalyzed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "allPartsPresent", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "assemblyInstructionsComplete", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "minimumQualityMet", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "readyForMarketplace", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "allPartsAnalyzed", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "allPartsPresent", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "assemblyInstructionsComplete", 28, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "minimumQualityMet", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "readyForMarketplace", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55),
+    MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55), MHASH(3, 0xD90915EEC60C6549ULL, 5,1,2,0,3,0,0,4),
 };
 VPROPS vm_MetamodelMetadataGenerationRequestMessage[] = {
-    { "constituentModelIds", &v_BaseListingData_tags},
-    { "constituentModels", &v_MetamodelMetadataGenerationRequestMessage_constituentModels},
-    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "constituentModelIds", 19, &v_BaseListingData_tags},
+    { "constituentModels", 17, &v_MetamodelMetadataGenerationRequestMessage_constituentModels},
+    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage),
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage), MHASH(3, 0x7FF9D18963787B51ULL, 4,6,5,2,7,3,1,0),
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentModels = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2513,15 +2515,15 @@ VNODE v_MetamodelMetadataGenerationRequestMessage_constituentModels = {
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
 };
 VPROPS vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a[] = {
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItems", &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItems", 12, &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a),
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,4,1,3),
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2529,29 +2531,29 @@ VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2 = {
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
 };
 VPROPS vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621[] = {
-    { "bucket", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isImage", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "mimeType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "s3Key", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", &v_BackendLoggingEventMessage_durationMs},
+    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isImage", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "mimeType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "s3Key", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", 4, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621),
+    MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621), MHASH(3, 0xD90915EEC60C6549ULL, 1,2,4,0,5,3,0,6),
 };
 VPROPS vm_ModelAnalyticsCollectionRequestMessage[] = {
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "franchise", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tags", &v_BaseListingData_tags},
-    { "triggeredAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "triggeredBy", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "franchise", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "primaryCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "subCategory", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", 4, &v_BaseListingData_tags},
+    { "triggeredAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "triggeredBy", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelAnalyticsCollectionRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2560,20 +2562,20 @@ VNODE v_ModelAnalyticsCollectionRequestMessage = {
         { "metamodelId", "missing required property 'metamodelId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelAnalyticsCollectionRequestMessage),
+    MEMBERS(vm_ModelAnalyticsCollectionRequestMessage), MHASH(4, 0xA212BB2D55FFAF09ULL, 0,4,10,0,0,0,5,6,2,9,3,7,0,8,1,0),
 };
 VPROPS vm_ModelDiscoveryFolderProcessedEventMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-    { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
-    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "discoveredFiles", 15, &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
+    { "folderPath", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderSignature", 15, &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
+    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", 10, &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelDiscoveryFolderProcessedEventMessage),
+    MEMBERS(vm_ModelDiscoveryFolderProcessedEventMessage), MHASH(3, 0xD082DB85C96A985BULL, 0,2,4,5,0,6,3,1),
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2582,10 +2584,10 @@ VNODE v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles = {
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items = {.f = F(REF), .ref = &v_DiscoveredFile};
 VPROPS vm_DiscoveredFile[] = {
-    { "modifiedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modifiedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", 4, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_DiscoveredFile = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2596,12 +2598,12 @@ VNODE v_DiscoveredFile = {
         { "size", "missing required property 'size'"},
         { "modifiedAt", "missing required property 'modifiedAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_DiscoveredFile),
+    MEMBERS(vm_DiscoveredFile), MHASH(2, 0xCEBF8A90926EA2FBULL, 4,3,2,1),
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_folderSignature = {.f = F(REF), .ref = &v_FolderSignature};
 VPROPS vm_FolderSignature[] = {
-    { "calculatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hash", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "calculatedAt", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hash", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_FolderSignature = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2610,17 +2612,17 @@ VNODE v_FolderSignature = {
         { "hash", "missing required property 'hash'"},
         { "calculatedAt", "missing required property 'calculatedAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_FolderSignature),
+    MEMBERS(vm_FolderSignature), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_statistics = {.f = F(REF), .ref = &v_FolderStatistics};
 VPROPS vm_FolderStatistics[] = {
-    { "accessoryFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "mediaFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "modelFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "processingDuration", &v_BackendLoggingEventMessage_durationMs},
-    { "totalFiles", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFolders", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalSize", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "accessoryFiles", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "mediaFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modelFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "processingDuration", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "totalFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalFolders", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalSize", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_FolderStatistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2634,29 +2636,29 @@ VNODE v_FolderStatistics = {
         { "totalSize", "missing required property 'totalSize'"},
         { "processingDuration", "missing required property 'processingDuration'"},
         {NULL, NULL}},
-    MEMBERS(vm_FolderStatistics),
+    MEMBERS(vm_FolderStatistics), MHASH(3, 0x043CEEBDE1C961C9ULL, 6,2,3,0,4,7,1,5),
 };
 VPROPS vm_ModelDiscoveryScanFoundEventMessage[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileTypes", &v_BaseListingData_tags},
-    { "metadata", &v_ErrorDetails_details},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", &v_BackendLoggingEventMessage_durationMs},
-    { "storageLocation", &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileTypes", 9, &v_BaseListingData_tags},
+    { "metadata", 8, &v_ErrorDetails_details},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "size", 4, &v_BackendLoggingEventMessage_durationMs},
+    { "storageLocation", 15, &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
 };
 VNODE v_ModelDiscoveryScanFoundEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage),
+    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage), MHASH(4, 0xEF5F7DA06443DF41ULL, 6,0,0,0,2,0,0,3,5,8,9,1,0,4,7,0),
 };
 VPROPS vm_ModelDiscoveryScanFoundEventMessage_storageLocation[] = {
-    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelDiscoveryScanFoundEventMessage_storageLocation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2667,23 +2669,23 @@ VNODE v_ModelDiscoveryScanFoundEventMessage_storageLocation = {
         { "libraryId", "missing required property 'libraryId'"},
         { "ownerId", "missing required property 'ownerId'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage_storageLocation),
+    MEMBERS(vm_ModelDiscoveryScanFoundEventMessage_storageLocation), MHASH(2, 0x54C5F8BA47BB7ED1ULL, 1,4,3,2),
 };
 VPROPS vm_ModelDiscoveryScanProgressEventMessage[] = {
-    { "payload", &v_ModelDiscoveryScanProgressEventMessage_payload},
+    { "payload", 7, &v_ModelDiscoveryScanProgressEventMessage_payload},
 };
 VNODE v_ModelDiscoveryScanProgressEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage),
+    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VPROPS vm_ModelDiscoveryScanProgressEventMessage_payload[] = {
-    { "error", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "progress", &v_BackendLoggingEventMessage_durationMs},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "progress", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelDiscoveryScanProgressEventMessage_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2695,38 +2697,38 @@ VNODE v_ModelDiscoveryScanProgressEventMessage_payload = {
         { "message", "missing required property 'message'"},
         { "progress", "missing required property 'progress'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage_payload),
+    MEMBERS(vm_ModelDiscoveryScanProgressEventMessage_payload), MHASH(3, 0x05B5E552027B593BULL, 4,0,0,2,3,1,5,6),
 };
 VPROPS vm_ModelDiscoveryScanRequestMessage[] = {
-    { "configuration", &v_ErrorDetails_details},
-    { "credentials", &v_ErrorDetails_details},
-    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "configuration", 13, &v_ErrorDetails_details},
+    { "credentials", 11, &v_ErrorDetails_details},
+    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelDiscoveryScanRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelDiscoveryScanRequestMessage),
+    MEMBERS(vm_ModelDiscoveryScanRequestMessage), MHASH(3, 0x4032E1FDE07FFA37ULL, 3,0,4,0,2,5,1,6),
 };
 VPROPS vm_ModelFinderIndexRequestMessage[] = {
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItem", &v_ErrorDetails_details_extra},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItem", 11, &v_ErrorDetails_details_extra},
 };
 VNODE v_ModelFinderIndexRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelFinderIndexRequestMessage),
+    MEMBERS(vm_ModelFinderIndexRequestMessage), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VPROPS vm_ModelFinderResponseMessage[] = {
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "results", &v_ModelFinderResponseMessage_results},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "results", 7, &v_ModelFinderResponseMessage_results},
 };
 VNODE v_ModelFinderResponseMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelFinderResponseMessage),
+    MEMBERS(vm_ModelFinderResponseMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_ModelFinderResponseMessage_results = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2734,28 +2736,28 @@ VNODE v_ModelFinderResponseMessage_results = {
     .items = &v_ModelFinderResponseMessage_results_items,
 };
 VPROPS vm_ModelFinderResponseMessage_results_items[] = {
-    { "metamodelIds", &v_BaseListingData_tags},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "similarity", &v_BackendLoggingEventMessage_durationMs},
+    { "metamodelIds", 12, &v_BaseListingData_tags},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "similarity", 10, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelFinderResponseMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelFinderResponseMessage_results_items),
+    MEMBERS(vm_ModelFinderResponseMessage_results_items), MHASH(2, 0x05B5E552027B593BULL, 0,2,1,3),
 };
 VPROPS vm_ModelFinderSearchRequestMessage[] = {
-    { "limit", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "referenceImageId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "referenceModelId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "limit", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "referenceImageId", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "referenceModelId", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelFinderSearchRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelFinderSearchRequestMessage),
+    MEMBERS(vm_ModelFinderSearchRequestMessage), MHASH(2, 0x3262B4B53EEA4D2DULL, 2,0,3,1),
 };
 VPROPS vm_ModelMetadataGenerationCompletedMessage[] = {
-    { "metadata", &v_ModelMetadataGenerationCompletedMessage_metadata},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
+    { "metadata", 8, &v_ModelMetadataGenerationCompletedMessage_metadata},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
 };
 VNODE v_ModelMetadataGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2764,13 +2766,13 @@ VNODE v_ModelMetadataGenerationCompletedMessage = {
         { "modelId", "missing required property 'modelId'"},
         { "metadata", "missing required property 'metadata'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetadataGenerationCompletedMessage),
+    MEMBERS(vm_ModelMetadataGenerationCompletedMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VPROPS vm_ModelMetadataGenerationCompletedMessage_metadata[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "primaryCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "subCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tags", &v_BaseListingData_tags},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "primaryCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "subCategory", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tags", 4, &v_BaseListingData_tags},
 };
 VNODE v_ModelMetadataGenerationCompletedMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2781,42 +2783,42 @@ VNODE v_ModelMetadataGenerationCompletedMessage_metadata = {
         { "primaryCategory", "missing required property 'primaryCategory'"},
         { "subCategory", "missing required property 'subCategory'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetadataGenerationCompletedMessage_metadata),
+    MEMBERS(vm_ModelMetadataGenerationCompletedMessage_metadata), MHASH(2, 0x5F0F84187B59411FULL, 4,3,1,2),
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage[] = {
-    { "model", &v_ModelMetadataGenerationRequestMessage_model},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "technicalMetadata", &v_ModelMetadataGenerationRequestMessage_technicalMetadata},
-    { "thumbnails", &v_ModelMetadataGenerationRequestMessage_thumbnails},
+    { "model", 5, &v_ModelMetadataGenerationRequestMessage_model},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "technicalMetadata", 17, &v_ModelMetadataGenerationRequestMessage_technicalMetadata},
+    { "thumbnails", 10, &v_ModelMetadataGenerationRequestMessage_thumbnails},
 };
 VNODE v_ModelMetadataGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetadataGenerationRequestMessage),
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage), MHASH(2, 0xA212BB2D55FFAF09ULL, 4,2,3,1),
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage_model[] = {
-    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_model = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetadataGenerationRequestMessage_model),
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_model), MHASH(2, 0x05B5E552027B593BULL, 1,4,2,3),
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage_technicalMetadata[] = {
-    { "boundingBox", &v_ErrorDetails_details},
-    { "dimensionsMm", &v_FileVectorizeCompletedMessage_vector},
-    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeMm3", &v_BackendLoggingEventMessage_durationMs},
+    { "boundingBox", 11, &v_ErrorDetails_details},
+    { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
+    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeMm3", 9, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_technicalMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetadataGenerationRequestMessage_technicalMetadata),
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_technicalMetadata), MHASH(3, 0x4032E1FDE07FFA37ULL, 1,3,6,2,0,0,5,4),
 };
 VNODE v_ModelMetadataGenerationRequestMessage_thumbnails = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2824,18 +2826,18 @@ VNODE v_ModelMetadataGenerationRequestMessage_thumbnails = {
     .items = &v_ModelMetadataGenerationRequestMessage_thumbnails_items,
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage_thumbnails_items[] = {
-    { "angle", &v_BackendLoggingEventMessage_durationMs},
-    { "id", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "id", 2, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_thumbnails_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetadataGenerationRequestMessage_thumbnails_items),
+    MEMBERS(vm_ModelMetadataGenerationRequestMessage_thumbnails_items), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,3,1,0),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage[] = {
-    { "ekgEdges", &v_ModelMetamodelDetectionFoundMessage_ekgEdges},
-    { "metamodels", &v_ModelMetamodelDetectionFoundMessage_metamodels},
+    { "ekgEdges", 8, &v_ModelMetamodelDetectionFoundMessage_ekgEdges},
+    { "metamodels", 10, &v_ModelMetamodelDetectionFoundMessage_metamodels},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2843,7 +2845,7 @@ VNODE v_ModelMetamodelDetectionFoundMessage = {
     .required = (const worker_backend_vreq[]){
         { "metamodels", "missing required property 'metamodels'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2851,16 +2853,16 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels = {
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items,
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items[] = {
-    { "childMetamodelIds", &v_BaseListingData_tags},
-    { "confidenceScore", &v_BackendLoggingEventMessage_durationMs},
-    { "internalId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "libraryId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "mediaBatchId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metaModelType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemIds", &v_BaseListingData_tags},
+    { "childMetamodelIds", 17, &v_BaseListingData_tags},
+    { "confidenceScore", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "mediaBatchId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metaModelType", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentMetamodelId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemIds", 14, &v_BaseListingData_tags},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2871,25 +2873,25 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
         { "confidenceScore", "missing required property 'confidenceScore'"},
         { "libraryId", "missing required property 'libraryId'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items), MHASH(4, 0x21563FE345A6B351ULL, 10,0,0,1,2,0,7,8,0,6,4,9,5,3,0,0),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata[] = {
-    { "creator", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isVariant", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "level", &v_BackendLoggingEventMessage_durationMs},
-    { "mediaUrls", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08},
-    { "partType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scale", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sku", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thumbnail", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "creator", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isVariant", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "level", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "mediaUrls", 9, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08},
+    { "partType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scale", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sku", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thingId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thumbnail", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata), MHASH(4, 0x4A7C6D5C141DBC85ULL, 0,1,9,8,0,7,5,11,3,6,2,0,0,4,10,0),
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2897,10 +2899,10 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08 = {
     .items = &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae,
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae[] = {
-    { "metadata", &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metadata", 8, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2908,20 +2910,20 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
     .required = (const worker_backend_vreq[]){
         { "url", "missing required property 'url'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae), MHASH(2, 0xAE1F9780C09966B5ULL, 2,3,4,1),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a[] = {
-    { "fileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "height", &v_BackendLoggingEventMessage_durationMs},
-    { "isPrimary", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "mediaType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "width", &v_BackendLoggingEventMessage_durationMs},
+    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "isPrimary", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "mediaType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thingId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a), MHASH(3, 0x1C0C4D03A0B2D333ULL, 1,2,0,4,3,5,0,6),
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2929,12 +2931,12 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges = {
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items,
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items[] = {
-    { "heuristicContributions", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144},
-    { "louvainMetadata", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b},
-    { "massFunction", &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction},
-    { "sourceMetamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetType", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "heuristicContributions", 22, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144},
+    { "louvainMetadata", 15, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b},
+    { "massFunction", 12, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction},
+    { "sourceMetamodelId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2943,17 +2945,17 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
         { "sourceMetamodelId", "missing required property 'sourceMetamodelId'"},
         { "massFunction", "missing required property 'massFunction'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items), MHASH(3, 0x3E6F9108A98404D9ULL, 6,0,5,0,3,2,1,4),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction[] = {
-    { "related", &v_BackendLoggingEventMessage_durationMs},
-    { "uncertainty", &v_BackendLoggingEventMessage_durationMs},
-    { "unrelated", &v_BackendLoggingEventMessage_durationMs},
+    { "related", 7, &v_BackendLoggingEventMessage_durationMs},
+    { "uncertainty", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "unrelated", 9, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,1,0),
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -2961,32 +2963,32 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144 = {
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2[] = {
-    { "belief", &v_BackendLoggingEventMessage_durationMs},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "belief", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b[] = {
-    { "communityId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "edgeWeight", &v_BackendLoggingEventMessage_durationMs},
-    { "modularity", &v_BackendLoggingEventMessage_durationMs},
+    { "communityId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "edgeWeight", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "modularity", 10, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b),
+    MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b), MHASH(2, 0xA212BB2D55FFAF09ULL, 1,0,2,3),
 };
 VPROPS vm_ModelMetamodelDetectionRequestMessage[] = {
-    { "connectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "discoveredFiles", &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-    { "folderPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "folderSignature", &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
-    { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "processedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "statistics", &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
+    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "discoveredFiles", 15, &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
+    { "folderPath", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderSignature", 15, &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
+    { "manifestUrl", 11, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "statistics", 10, &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 VNODE v_ModelMetamodelDetectionRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2998,84 +3000,84 @@ VNODE v_ModelMetamodelDetectionRequestMessage = {
         { "processedAt", "missing required property 'processedAt'"},
         { "statistics", "missing required property 'statistics'"},
         {NULL, NULL}},
-    MEMBERS(vm_ModelMetamodelDetectionRequestMessage),
+    MEMBERS(vm_ModelMetamodelDetectionRequestMessage), MHASH(3, 0x92C9975093B80A8DULL, 1,0,5,3,4,2,7,6),
 };
 VPROPS vm_ModelPrintAnalysisCompletedMessage[] = {
-    { "boundingBox", &v_ModelPrintAnalysisCompletedMessage_boundingBox},
-    { "costBreakdown", &v_ErrorDetails_details},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedCostEUR", &v_BackendLoggingEventMessage_durationMs},
-    { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "minWallThicknessMm", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "needsSupport", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "overhangPercentage", &v_BackendLoggingEventMessage_durationMs},
-    { "printTimeMinutes", &v_BackendLoggingEventMessage_durationMs},
-    { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "solidVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "surfaceAreaCm2", &v_BackendLoggingEventMessage_durationMs},
+    { "boundingBox", 11, &v_ModelPrintAnalysisCompletedMessage_boundingBox},
+    { "costBreakdown", 13, &v_ErrorDetails_details},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedCostEUR", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "material", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "materialGrams", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "minWallThicknessMm", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "needsSupport", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "overhangPercentage", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "printTimeMinutes", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "quality", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "solidVolumeCm3", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialGrams", 20, &v_BackendLoggingEventMessage_durationMs},
+    { "surfaceAreaCm2", 14, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelPrintAnalysisCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelPrintAnalysisCompletedMessage),
+    MEMBERS(vm_ModelPrintAnalysisCompletedMessage), MHASH(5, 0x5A5A45FB02F95CDBULL, 0,1,0,0,11,3,6,0,0,0,0,0,0,14,0,5,16,4,7,10,0,0,0,2,12,17,0,8,15,13,0,9),
 };
 VPROPS vm_ModelPrintAnalysisCompletedMessage_boundingBox[] = {
-    { "x", &v_BackendLoggingEventMessage_durationMs},
-    { "y", &v_BackendLoggingEventMessage_durationMs},
-    { "z", &v_BackendLoggingEventMessage_durationMs},
+    { "x", 1, &v_BackendLoggingEventMessage_durationMs},
+    { "y", 1, &v_BackendLoggingEventMessage_durationMs},
+    { "z", 1, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelPrintAnalysisCompletedMessage_boundingBox = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelPrintAnalysisCompletedMessage_boundingBox),
+    MEMBERS(vm_ModelPrintAnalysisCompletedMessage_boundingBox), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,3,2,1),
 };
 VPROPS vm_ModelPrintAnalysisRequestMessage[] = {
-    { "material", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_IpCheckCompletedMessage_modelId},
-    { "quality", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "material", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "quality", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_ModelPrintAnalysisRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelPrintAnalysisRequestMessage),
+    MEMBERS(vm_ModelPrintAnalysisRequestMessage), MHASH(3, 0x97C92FCF2261ECBDULL, 5,0,2,0,6,4,3,1),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage[] = {
-    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
-    { "demandAnalysis", &v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis},
-    { "error", &v_MarketplaceConnectionSyncCompletedMessage_error},
-    { "marketplaceRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a},
-    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "pricingRecommendations", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations},
-    { "qualityFactors", &v_ModelSellabilityAnalysisCompletedMessage_qualityFactors},
-    { "recommendations", &v_ModelSellabilityAnalysisCompletedMessage_recommendations},
-    { "sellabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedAt", 10, &v_BackendLoggingEventMessage_timestamp},
+    { "demandAnalysis", 14, &v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis},
+    { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
+    { "marketplaceRecommendations", 26, &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a},
+    { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "pricingRecommendations", 22, &v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations},
+    { "qualityFactors", 14, &v_ModelSellabilityAnalysisCompletedMessage_qualityFactors},
+    { "recommendations", 15, &v_ModelSellabilityAnalysisCompletedMessage_recommendations},
+    { "sellabilityScore", 16, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage), MHASH(4, 0x3B33497F51D61807ULL, 0,0,7,9,0,8,1,0,4,5,11,0,6,10,2,3),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations[] = {
-    { "competitorAverage", &v_BackendLoggingEventMessage_durationMs},
-    { "factors", &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556},
-    { "materialPricing", &v_ErrorDetails_details},
-    { "priceRange", &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
-    { "suggestedPrice", &v_BackendLoggingEventMessage_durationMs},
+    { "competitorAverage", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "factors", 7, &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556},
+    { "materialPricing", 15, &v_ErrorDetails_details},
+    { "priceRange", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
+    { "suggestedPrice", 14, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations), MHASH(3, 0xA212BB2D55FFAF09ULL, 3,0,0,4,1,5,2,0),
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3083,14 +3085,14 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556 = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397[] = {
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "factor", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "impact", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "factor", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "impact", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397), MHASH(2, 0xD90915EEC60C6549ULL, 2,0,3,1),
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3098,50 +3100,50 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f[] = {
-    { "compatibilityScore", &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedReach", &v_BackendLoggingEventMessage_durationMs},
-    { "etsySpecificData", &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "platformFee", &v_BackendLoggingEventMessage_durationMs},
-    { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "compatibilityScore", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedReach", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "etsySpecificData", 16, &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "platformFee", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "reasoning", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f), MHASH(3, 0x5F0F84187B59411FULL, 0,6,3,1,4,0,5,2),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076[] = {
-    { "categoryFitScore", &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedTimeToFirstSale", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "recommendedMaterials", &v_BaseListingData_tags},
+    { "categoryFitScore", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedTimeToFirstSale", 24, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "recommendedMaterials", 20, &v_BaseListingData_tags},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076), MHASH(2, 0xD90915EEC60C6549ULL, 1,3,0,2),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis[] = {
-    { "categoryDemand", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "competitionLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "searchVolume", &v_BackendLoggingEventMessage_durationMs},
-    { "trendDirection", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "trendingScore", &v_BackendLoggingEventMessage_durationMs},
+    { "categoryDemand", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "competitionLevel", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "searchVolume", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "trendDirection", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "trendingScore", 13, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis), MHASH(3, 0x1C0C4D03A0B2D333ULL, 2,5,0,1,0,4,0,3),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors[] = {
-    { "marketFit", &v_BackendLoggingEventMessage_durationMs},
-    { "printability", &v_BackendLoggingEventMessage_durationMs},
-    { "technicalQuality", &v_BackendLoggingEventMessage_durationMs},
-    { "uniqueness", &v_BackendLoggingEventMessage_durationMs},
+    { "marketFit", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "printability", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "technicalQuality", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "uniqueness", 10, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_qualityFactors = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 4,3,1,2),
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_recommendations = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3149,76 +3151,76 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_recommendations = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items[] = {
-    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "description", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expectedImpact", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expectedImpact", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_recommendations_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items),
+    MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items), MHASH(3, 0x5F0F84187B59411FULL, 3,0,4,5,2,1,0,0),
 };
 VPROPS vm_ModelSellabilityAnalysisRequestMessage[] = {
-    { "analysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions},
-    { "manifestUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "metamodelData", &v_ErrorDetails_details},
-    { "metamodelId", &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", &v_IpCheckCompletedMessage_modelId},
+    { "analysisOptions", 15, &v_ModelSellabilityAnalysisRequestMessage_analysisOptions},
+    { "manifestUrl", 11, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "metamodelData", 13, &v_ErrorDetails_details},
+    { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
+    { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
 };
 VNODE v_ModelSellabilityAnalysisRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage),
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 1,0,2,4,0,5,3,0),
 };
 VPROPS vm_ModelSellabilityAnalysisRequestMessage_analysisOptions[] = {
-    { "competitorAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "demandAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "etsyAnalysisOptions", &v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d},
-    { "includeChildModels", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "targetMarketplaces", &v_BaseListingData_tags},
+    { "competitorAnalysis", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "demandAnalysis", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "etsyAnalysisOptions", 19, &v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d},
+    { "includeChildModels", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "targetMarketplaces", 18, &v_BaseListingData_tags},
 };
 VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions),
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions), MHASH(3, 0xD90915EEC60C6549ULL, 0,2,0,4,3,1,5,0),
 };
 VPROPS vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d[] = {
-    { "analyzeMaterialSuitability", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "competitorCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "fetchEtsyTrends", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "analyzeMaterialSuitability", 26, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "competitorCount", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fetchEtsyTrends", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d),
+    MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d), MHASH(2, 0xD90915EEC60C6549ULL, 0,3,2,1),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage[] = {
-    { "debugInfo", &v_ModelSemanticAnalysisCompletedMessage_debugInfo},
-    { "error", &v_ModelSemanticAnalysisCompletedMessage_error},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingTime", &v_ModelSemanticAnalysisCompletedMessage_processingTime},
-    { "qualityMetrics", &v_ModelSemanticAnalysisCompletedMessage_qualityMetrics},
-    { "semanticMetadata", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "debugInfo", 9, &v_ModelSemanticAnalysisCompletedMessage_debugInfo},
+    { "error", 5, &v_ModelSemanticAnalysisCompletedMessage_error},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingStatus", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingTime", 14, &v_ModelSemanticAnalysisCompletedMessage_processingTime},
+    { "qualityMetrics", 14, &v_ModelSemanticAnalysisCompletedMessage_qualityMetrics},
+    { "semanticMetadata", 16, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage), MHASH(4, 0x05B5E552027B593BULL, 4,5,0,0,0,1,3,8,0,0,7,2,0,0,6,0),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata[] = {
-    { "embedding", &v_FileVectorizeCompletedMessage_vector},
-    { "geometricFeatures", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74},
-    { "semanticTags", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698},
-    { "similarModels", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76},
+    { "embedding", 9, &v_FileVectorizeCompletedMessage_vector},
+    { "geometricFeatures", 17, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74},
+    { "semanticTags", 12, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698},
+    { "similarModels", 13, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata), MHASH(2, 0xFB6C59F3CEDD96EDULL, 3,4,1,2),
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3226,14 +3228,14 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698 = {
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf[] = {
-    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "confidence", &v_BackendLoggingEventMessage_durationMs},
-    { "tagName", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "tagName", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,3,0,2),
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3241,159 +3243,159 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76 = {
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756,
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756[] = {
-    { "metadata", &v_ErrorDetails_details},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "similarity", &v_BackendLoggingEventMessage_durationMs},
+    { "metadata", 8, &v_ErrorDetails_details},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "similarity", 10, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,3,0,2),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74[] = {
-    { "boundingBox", &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f},
-    { "complexity", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "faceCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "hasTextureCoords", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isWatertight", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "surfaceArea", &v_BackendLoggingEventMessage_durationMs},
-    { "vertexCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volume", &v_BackendLoggingEventMessage_durationMs},
+    { "boundingBox", 11, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f},
+    { "complexity", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "faceCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "hasTextureCoords", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "surfaceArea", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "vertexCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volume", 6, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74), MHASH(4, 0xA212BB2D55FFAF09ULL, 5,0,0,7,8,1,0,3,0,4,6,0,0,0,0,2),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f[] = {
-    { "depth", &v_BackendLoggingEventMessage_durationMs},
-    { "height", &v_BackendLoggingEventMessage_durationMs},
-    { "width", &v_BackendLoggingEventMessage_durationMs},
+    { "depth", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f), MHASH(2, 0x3262B4B53EEA4D2DULL, 1,3,2,0),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_processingTime[] = {
-    { "geometryTimeMs", &v_BackendLoggingEventMessage_durationMs},
-    { "neuralTimeMs", &v_BackendLoggingEventMessage_durationMs},
-    { "searchTimeMs", &v_BackendLoggingEventMessage_durationMs},
-    { "totalTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "geometryTimeMs", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "neuralTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "searchTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "totalTimeMs", 11, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_processingTime = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_processingTime),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_processingTime), MHASH(2, 0xD90915EEC60C6549ULL, 1,2,4,3),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics[] = {
-    { "duplicateDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "knowledgeBaseUpdated", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "overallConfidence", &v_BackendLoggingEventMessage_durationMs},
-    { "tagCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "duplicateDetected", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "knowledgeBaseUpdated", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "overallConfidence", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "tagCount", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_qualityMetrics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics), MHASH(2, 0xD90915EEC60C6549ULL, 2,4,3,1),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_error[] = {
-    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "technicalDetails", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "technicalDetails", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_error),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_error), MHASH(2, 0x8BBC537BB7C83511ULL, 3,4,1,2),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_debugInfo[] = {
-    { "gpuUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "memoryUsageMb", &v_BackendLoggingEventMessage_durationMs},
-    { "processingNode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "gpuUsed", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "memoryUsageMb", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "processingNode", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_debugInfo = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_debugInfo),
+    MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_debugInfo), MHASH(2, 0xE515F24230A61CF5ULL, 3,4,1,2),
 };
 VPROPS vm_ModelSemanticAnalysisRequestMessage[] = {
-    { "fileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "filePath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", &v_BackendLoggingEventMessage_durationMs},
-    { "processingOptions", &v_ModelSemanticAnalysisRequestMessage_processingOptions},
-    { "retryCount", &v_BackendLoggingEventMessage_durationMs},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageProviderType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "filePath", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileSize", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "processingOptions", 17, &v_ModelSemanticAnalysisRequestMessage_processingOptions},
+    { "retryCount", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageProviderType", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_ModelSemanticAnalysisRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisRequestMessage),
+    MEMBERS(vm_ModelSemanticAnalysisRequestMessage), MHASH(4, 0x3262B4B53EEA4D2DULL, 10,4,0,0,3,6,5,0,11,1,8,0,7,9,2,0),
 };
 VPROPS vm_ModelSemanticAnalysisRequestMessage_processingOptions[] = {
-    { "enableDuplicateDetection", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "generateThumbnail", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "pointCloudSize", &v_BackendLoggingEventMessage_durationMs},
-    { "similarityK", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "similarityThreshold", &v_BackendLoggingEventMessage_durationMs},
+    { "enableDuplicateDetection", 24, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "generateThumbnail", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "pointCloudSize", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "similarityK", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "similarityThreshold", 19, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelSemanticAnalysisRequestMessage_processingOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelSemanticAnalysisRequestMessage_processingOptions),
+    MEMBERS(vm_ModelSemanticAnalysisRequestMessage_processingOptions), MHASH(3, 0xEF5F7DA06443DF41ULL, 0,0,3,2,5,1,0,4),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage[] = {
-    { "analysisConfidence", &v_IpCheckCompletedMessage_confidence},
-    { "analysisVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analysisWarnings", &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings},
-    { "analyzedAt", &v_BackendLoggingEventMessage_timestamp},
-    { "analyzedBy", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "boundingBox", &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-    { "detailLevel", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "edges", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedMaterialGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedPrintTimeMinutes", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "faces", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "flippedNormals", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "formatVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hasColorData", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "hasTextureCoordinates", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "hasVertexNormals", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "holes", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "manifold", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "materialEstimates", &v_ModelTechnicalMetadataCompletedMessage_materialEstimates},
-    { "maxWallThickness", &v_BackendLoggingEventMessage_durationMs},
-    { "minWallThickness", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nonManifoldEdges", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalUnit", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "overhangs", &v_ModelTechnicalMetadataCompletedMessage_overhangs},
-    { "printTimeEstimates", &v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates},
-    { "printabilityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "qualityScore", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "recommendedOrientation", &v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation},
-    { "requiresSupports", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "selfIntersections", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "slicerRecommendations", &v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "surfaceAreaSqMm", &v_BackendLoggingEventMessage_durationMs},
-    { "vertices", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeCubicMm", &v_BackendLoggingEventMessage_durationMs},
+    { "analysisConfidence", 18, &v_IpCheckCompletedMessage_confidence},
+    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisWarnings", 16, &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings},
+    { "analyzedAt", 10, &v_BackendLoggingEventMessage_timestamp},
+    { "analyzedBy", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "boundingBox", 11, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
+    { "detailLevel", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "edges", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "estimatedMaterialGrams", 22, &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedPrintTimeMinutes", 25, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "flippedNormals", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "formatVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hasColorData", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "hasTextureCoordinates", 21, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "hasVertexNormals", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "holes", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "manifold", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "materialEstimates", 17, &v_ModelTechnicalMetadataCompletedMessage_materialEstimates},
+    { "maxWallThickness", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "minWallThickness", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nonManifoldEdges", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalUnit", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "overhangs", 9, &v_ModelTechnicalMetadataCompletedMessage_overhangs},
+    { "printTimeEstimates", 18, &v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates},
+    { "printabilityScore", 17, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "qualityScore", 12, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "recommendedOrientation", 22, &v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation},
+    { "requiresSupports", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "selfIntersections", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "slicerRecommendations", 21, &v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "surfaceAreaSqMm", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "volumeCubicMm", 13, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage), MHASH(7, 0x170CB4851208F103ULL, 0,0,0,0,0,9,0,0,0,0,5,0,0,0,0,0,0,25,0,0,0,0,0,0,23,0,0,0,10,0,0,32,0,0,0,30,0,0,0,22,0,0,0,0,0,0,0,33,0,0,0,38,6,0,18,0,2,0,0,7,11,0,0,17,20,0,14,0,0,16,0,31,0,0,0,0,0,0,0,0,1,8,39,0,0,19,0,34,15,0,0,0,0,0,24,0,37,35,0,0,0,26,29,12,13,0,21,0,0,0,0,0,27,3,0,0,36,0,28,0,0,0,0,0,0,4,0,0),
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3401,62 +3403,62 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs = {
     .items = &v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_overhangs_items[] = {
-    { "angle", &v_BackendLoggingEventMessage_durationMs},
-    { "area", &v_BackendLoggingEventMessage_durationMs},
-    { "location", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "area", 4, &v_BackendLoggingEventMessage_durationMs},
+    { "location", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_overhangs_items),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_overhangs_items), MHASH(2, 0xD90915EEC60C6549ULL, 0,2,1,3),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates[] = {
-    { "draft", &v_BackendLoggingEventMessage_durationMs},
-    { "highQuality", &v_BackendLoggingEventMessage_durationMs},
-    { "normal", &v_BackendLoggingEventMessage_durationMs},
+    { "draft", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "highQuality", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "normal", 6, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates), MHASH(2, 0xD90915EEC60C6549ULL, 2,0,3,1),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_materialEstimates[] = {
-    { "infill10", &v_BackendLoggingEventMessage_durationMs},
-    { "infill100", &v_BackendLoggingEventMessage_durationMs},
-    { "infill20", &v_BackendLoggingEventMessage_durationMs},
-    { "infill50", &v_BackendLoggingEventMessage_durationMs},
+    { "infill10", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "infill100", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "infill20", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "infill50", 8, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_materialEstimates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_materialEstimates),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_materialEstimates), MHASH(2, 0xEF5F7DA06443DF41ULL, 4,2,1,3),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation[] = {
-    { "reasoning", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationX", &v_BackendLoggingEventMessage_durationMs},
-    { "rotationY", &v_BackendLoggingEventMessage_durationMs},
-    { "rotationZ", &v_BackendLoggingEventMessage_durationMs},
+    { "reasoning", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "rotationX", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "rotationY", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "rotationZ", 9, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation), MHASH(2, 0x05B5E552027B593BULL, 1,2,3,4),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations[] = {
-    { "bedTemperatureC", &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedLayerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeightMm", &v_BackendLoggingEventMessage_durationMs},
-    { "materialType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nozzleSizeMm", &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeedMmS", &v_BackendLoggingEventMessage_durationMs},
-    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "temperatureC", &v_BackendLoggingEventMessage_durationMs},
+    { "bedTemperatureC", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "estimatedLayerCount", 19, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "infillPercentage", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeightMm", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "materialType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nozzleSizeMm", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeedMmS", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "temperatureC", 12, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations), MHASH(4, 0x3262B4B53EEA4D2DULL, 1,0,0,8,4,0,9,6,7,5,0,0,2,0,3,0),
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3464,94 +3466,94 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings = {
     .items = &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items[] = {
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "severity", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "severity", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items),
+    MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items), MHASH(2, 0xEF5F7DA06443DF41ULL, 3,0,1,2),
 };
 VPROPS vm_ModelTechnicalMetadataRequestMessage[] = {
-    { "analysisOptions", &v_ModelTechnicalMetadataRequestMessage_analysisOptions},
-    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+    { "analysisOptions", 15, &v_ModelTechnicalMetadataRequestMessage_analysisOptions},
+    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentJobId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
 };
 VNODE v_ModelTechnicalMetadataRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataRequestMessage),
+    MEMBERS(vm_ModelTechnicalMetadataRequestMessage), MHASH(3, 0xFB6C59F3CEDD96EDULL, 0,5,6,4,0,1,3,2),
 };
 VPROPS vm_ModelTechnicalMetadataRequestMessage_analysisOptions[] = {
-    { "detailedAnalysis", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "estimatePrintMetrics", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "skipCache", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "detailedAnalysis", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "estimatePrintMetrics", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "skipCache", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_ModelTechnicalMetadataRequestMessage_analysisOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ModelTechnicalMetadataRequestMessage_analysisOptions),
+    MEMBERS(vm_ModelTechnicalMetadataRequestMessage_analysisOptions), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,0,1,3),
 };
 VPROPS vm_SlicingFdmRequestMessage[] = {
-    { "filamentProfile", &v_ErrorDetails_details},
-    { "infillPercentage", &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
-    { "printerProfile", &v_ErrorDetails_details},
-    { "processProfile", &v_ErrorDetails_details},
-    { "profileId", &v_IpCheckCompletedMessage_modelId},
-    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "filamentProfile", 15, &v_ErrorDetails_details},
+    { "infillPercentage", 16, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
+    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "nozzleDiameter", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeed", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "printerProfile", 14, &v_ErrorDetails_details},
+    { "processProfile", 14, &v_ErrorDetails_details},
+    { "profileId", 9, &v_IpCheckCompletedMessage_modelId},
+    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "wallCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_SlicingFdmRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingFdmRequestMessage),
+    MEMBERS(vm_SlicingFdmRequestMessage), MHASH(5, 0x645976F8204D213BULL, 11,14,0,7,6,12,0,15,0,9,2,0,10,0,0,4,0,0,3,8,13,1,0,0,0,0,0,0,5,0,0,0),
 };
 VPROPS vm_SlicingFdmResultMessage[] = {
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
+    { "totalExtrusionLengthMm", 22, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_SlicingFdmResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingFdmResultMessage),
+    MEMBERS(vm_SlicingFdmResultMessage), MHASH(5, 0xC2B2AE3D27D4EB4FULL, 0,0,4,0,12,8,0,14,1,2,0,0,0,10,0,13,0,6,11,0,5,0,0,0,0,0,7,9,3,0,0,0),
 };
 VPROPS vm_SlicingSimulationRequestMessage[] = {
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "slicerConfig", &v_SlicingSimulationRequestMessage_slicerConfig},
-    { "slicerProfile", &v_SlicingSimulationRequestMessage_slicerProfile},
-    { "slicerProfileId", &v_IpCheckCompletedMessage_modelId},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "technology", &v_SlicingSimulationRequestMessage_technology},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "slicerConfig", 12, &v_SlicingSimulationRequestMessage_slicerConfig},
+    { "slicerProfile", 13, &v_SlicingSimulationRequestMessage_slicerProfile},
+    { "slicerProfileId", 15, &v_IpCheckCompletedMessage_modelId},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "technology", 10, &v_SlicingSimulationRequestMessage_technology},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_SlicingSimulationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSimulationRequestMessage),
+    MEMBERS(vm_SlicingSimulationRequestMessage), MHASH(3, 0xB86922DEF4372903ULL, 3,1,4,6,0,2,7,5),
 };
 VNODE v_SlicingSimulationRequestMessage_technology = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -3565,55 +3567,55 @@ VNODE v_SlicingSimulationRequestMessage_technology = {
     .enum_msg = "must be one of 'FDM', 'SLA', 'MSLA', 'SLS'",
 };
 VPROPS vm_SlicingSimulationRequestMessage_slicerProfile[] = {
-    { "filamentProfile", &v_ErrorDetails_details},
-    { "infillPercentage", &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
-    { "nozzleDiameter", &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeed", &v_BackendLoggingEventMessage_durationMs},
-    { "printerProfile", &v_ErrorDetails_details},
-    { "processProfile", &v_ErrorDetails_details},
-    { "profileId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slaProfile", &v_ErrorDetails_details},
-    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "wallCount", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "filamentProfile", 15, &v_ErrorDetails_details},
+    { "infillPercentage", 16, &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "nozzleDiameter", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "printSpeed", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "printerProfile", 14, &v_ErrorDetails_details},
+    { "processProfile", 14, &v_ErrorDetails_details},
+    { "profileId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slaProfile", 10, &v_ErrorDetails_details},
+    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "wallCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_SlicingSimulationRequestMessage_slicerProfile = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSimulationRequestMessage_slicerProfile),
+    MEMBERS(vm_SlicingSimulationRequestMessage_slicerProfile), MHASH(5, 0xEF5F7DA06443DF41ULL, 1,0,8,0,0,2,11,0,0,0,9,0,0,0,0,0,0,0,0,0,13,0,0,0,5,4,3,0,6,7,12,10),
 };
 VPROPS vm_SlicingSimulationRequestMessage_slicerConfig[] = {
-    { "infill", &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", &v_BackendLoggingEventMessage_durationMs},
+    { "infill", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_SlicingSimulationRequestMessage_slicerConfig = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSimulationRequestMessage_slicerConfig),
+    MEMBERS(vm_SlicingSimulationRequestMessage_slicerConfig), MHASH(2, 0xD90915EEC60C6549ULL, 0,2,3,1),
 };
 VPROPS vm_SlicingSimulationResultMessage[] = {
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicingMethod", &v_SlicingSimulationResultMessage_slicingMethod},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "totalExtrusionLengthMm", &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", 13, &v_SlicingSimulationResultMessage_slicingMethod},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
+    { "totalExtrusionLengthMm", 22, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_SlicingSimulationResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSimulationResultMessage),
+    MEMBERS(vm_SlicingSimulationResultMessage), MHASH(5, 0xC2B2AE3D27D4EB4FULL, 0,0,4,0,12,8,0,14,1,2,0,0,0,10,0,13,0,6,11,0,5,0,0,0,0,0,7,9,3,0,0,0),
 };
 VNODE v_SlicingSimulationResultMessage_slicingMethod = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -3626,26 +3628,26 @@ VNODE v_SlicingSimulationResultMessage_slicingMethod = {
     .enum_msg = "must be one of 'orcaslicer_toolpath', 'pyslm_cross_section', 'heuristic_volumetric'",
 };
 VPROPS vm_SlicingSlaRequestMessage[] = {
-    { "bottomExposureTime", &v_BackendLoggingEventMessage_durationMs},
-    { "bottomLayers", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "exposureTime", &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "liftHeight", &v_BackendLoggingEventMessage_durationMs},
-    { "liftSpeed", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "profileId", &v_IpCheckCompletedMessage_modelId},
-    { "profileName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "resinDensity", &v_BackendLoggingEventMessage_durationMs},
-    { "retractSpeed", &v_BackendLoggingEventMessage_durationMs},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportEnabled", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "technology", &v_SlicingSlaRequestMessage_technology},
-    { "webhookUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "bottomExposureTime", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "bottomLayers", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "exposureTime", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "liftHeight", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "liftSpeed", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "profileId", 9, &v_IpCheckCompletedMessage_modelId},
+    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "resinDensity", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "retractSpeed", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "technology", 10, &v_SlicingSlaRequestMessage_technology},
+    { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_SlicingSlaRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSlaRequestMessage),
+    MEMBERS(vm_SlicingSlaRequestMessage), MHASH(5, 0x62962602E9512BDDULL, 0,0,0,13,2,0,7,11,0,6,3,1,0,0,9,4,0,0,0,15,0,0,5,8,14,0,0,0,0,12,10,0),
 };
 VNODE v_SlicingSlaRequestMessage_technology = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -3657,59 +3659,59 @@ VNODE v_SlicingSlaRequestMessage_technology = {
     .enum_msg = "must be one of 'SLA', 'MSLA'",
 };
 VPROPS vm_SlicingSlaResultMessage[] = {
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
-    { "maxCrossSectionAreaMm2", &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicingMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
+    { "maxCrossSectionAreaMm2", 22, &v_BackendLoggingEventMessage_durationMs},
+    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
+    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "slicingMethod", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_SlicingSlaResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_SlicingSlaResultMessage),
+    MEMBERS(vm_SlicingSlaResultMessage), MHASH(5, 0x8172C81D842A72C3ULL, 0,0,12,7,0,6,0,0,0,0,0,0,11,0,0,5,14,4,0,13,0,2,10,0,3,0,0,0,0,1,8,9),
 };
 VPROPS vm_TextureGenerationCompletedMessage[] = {
-    { "artifacts", &v_TextureGenerationCompletedMessage_artifacts},
-    { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_TextureGenerationCompletedMessage_artifacts},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metrics", &v_TextureGenerationCompletedMessage_artifacts},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "artifacts", 9, &v_TextureGenerationCompletedMessage_artifacts},
+    { "creditReservationId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_TextureGenerationCompletedMessage_artifacts},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metrics", 7, &v_TextureGenerationCompletedMessage_artifacts},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_TextureGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_TextureGenerationCompletedMessage),
+    MEMBERS(vm_TextureGenerationCompletedMessage), MHASH(4, 0xEF5F7DA06443DF41ULL, 0,4,2,0,0,0,1,8,6,7,0,0,3,5,0,0),
 };
 VNODE v_TextureGenerationCompletedMessage_artifacts = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(64, "expected object"),
 };
 VPROPS vm_TextureGenerationRequestMessage[] = {
-    { "creditReservationId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "meshUrl", &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "prompt", &v_TextureGenerationRequestMessage_prompt},
-    { "resolution", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "stylePreset", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "creditReservationId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "meshUrl", 7, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "prompt", 6, &v_TextureGenerationRequestMessage_prompt},
+    { "resolution", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "stylePreset", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_TextureGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_TextureGenerationRequestMessage),
+    MEMBERS(vm_TextureGenerationRequestMessage), MHASH(3, 0xAE69F1E1D6E364A3ULL, 8,4,7,2,3,5,1,6),
 };
 VNODE v_TextureGenerationRequestMessage_prompt = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -3720,20 +3722,20 @@ VNODE v_TextureGenerationRequestMessage_prompt = {
         CEND},
 };
 VPROPS vm_ThumbnailGenerationCompletedMessage[] = {
-    { "animatedPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "gltfPreviewPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
-    { "thumbnail360Views", &v_ThumbnailGenerationCompletedMessage_thumbnail360Views},
-    { "thumbnailPath", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "animatedPreviewPath", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "gltfPreviewPath", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
+    { "thumbnail360Views", 17, &v_ThumbnailGenerationCompletedMessage_thumbnail360Views},
+    { "thumbnailPath", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ThumbnailGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationCompletedMessage),
+    MEMBERS(vm_ThumbnailGenerationCompletedMessage), MHASH(4, 0x3262B4B53EEA4D2DULL, 2,4,0,0,6,0,0,3,9,0,0,7,8,5,1,0),
 };
 VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -3741,92 +3743,92 @@ VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views = {
     .items = &v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
 };
 VPROPS vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items[] = {
-    { "angle_index", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "index", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "storage_path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle_index", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "index", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "storage_path", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items),
+    MEMBERS(vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items), MHASH(2, 0x6B1C606BE5F2F8CBULL, 3,2,4,1),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage[] = {
-    { "customization", &v_ThumbnailGenerationRequestMessage_customization},
-    { "generate360Views", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "minioPath", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentJobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previewType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageLocation", &v_FileDownloadRequestMessage_storageLocation},
+    { "customization", 13, &v_ThumbnailGenerationRequestMessage_customization},
+    { "generate360Views", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "parentJobId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previewType", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
 };
 VNODE v_ThumbnailGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationRequestMessage),
+    MEMBERS(vm_ThumbnailGenerationRequestMessage), MHASH(4, 0xFB6C59F3CEDD96EDULL, 0,0,0,6,8,0,0,5,0,7,2,0,0,4,1,3),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization[] = {
-    { "background", &v_ThumbnailGenerationRequestMessage_customization_background},
-    { "texture", &v_ThumbnailGenerationRequestMessage_customization_texture},
-    { "watermark", &v_ThumbnailGenerationRequestMessage_customization_watermark},
+    { "background", 10, &v_ThumbnailGenerationRequestMessage_customization_background},
+    { "texture", 7, &v_ThumbnailGenerationRequestMessage_customization_texture},
+    { "watermark", 9, &v_ThumbnailGenerationRequestMessage_customization_watermark},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization),
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,0,1),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_texture[] = {
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_texture = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_texture),
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_texture), MHASH(1, 0xE515F24230A61CF5ULL, 2,1),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_background[] = {
-    { "color", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "color", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_background = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_background),
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_background), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,3,1,0),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_watermark[] = {
-    { "opacity", &v_BackendLoggingEventMessage_durationMs},
-    { "path", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "position", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "text", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "opacity", 7, &v_BackendLoggingEventMessage_durationMs},
+    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "position", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "text", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_watermark = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_watermark),
+    MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_watermark), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 0,2,4,3,1,0,5,0),
 };
 VPROPS vm_UserEngagementEventMessage[] = {
-    { "action", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "actionDetails", &v_UserEngagementEventMessage_actionDetails},
-    { "clientInfo", &v_UserEngagementEventMessage_clientInfo},
-    { "durationMs", &v_BackendLoggingEventMessage_durationMs},
-    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "experimentId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "experimentVariant", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpMethod", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpStatusCode", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "httpUrl", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-    { "userCreatedAt", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userEmail", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "action", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "actionDetails", 13, &v_UserEngagementEventMessage_actionDetails},
+    { "clientInfo", 10, &v_UserEngagementEventMessage_clientInfo},
+    { "durationMs", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "experimentId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "experimentVariant", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpMethod", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "httpStatusCode", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "httpUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sessionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
+    { "userCreatedAt", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userEmail", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userPlanTier", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_UserEngagementEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3837,53 +3839,53 @@ VNODE v_UserEngagementEventMessage = {
         { "timestamp", "missing required property 'timestamp'"},
         { "userId", "missing required property 'userId'"},
         {NULL, NULL}},
-    MEMBERS(vm_UserEngagementEventMessage),
+    MEMBERS(vm_UserEngagementEventMessage), MHASH(6, 0xF122CE959B3FD4A1ULL, 0,0,0,0,0,7,0,0,8,17,0,0,0,0,0,0,0,14,1,0,0,6,0,0,0,3,0,0,0,0,0,0,0,0,15,4,0,18,13,0,5,10,0,2,0,0,0,0,0,0,16,0,0,19,0,12,0,0,0,11,0,0,0,9),
 };
 VPROPS vm_UserEngagementEventMessage_actionDetails[] = {
-    { "featureCategory", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "featureName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceAction", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceListingId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelStatus", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "newPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "onboardingStep", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previousPlanTier", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "settingChanged", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageProvider", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "featureCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "featureName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceAction", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceListingId", 20, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelStatus", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "newPlanTier", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "onboardingStep", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "previousPlanTier", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "settingChanged", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageProvider", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_UserEngagementEventMessage_actionDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_UserEngagementEventMessage_actionDetails),
+    MEMBERS(vm_UserEngagementEventMessage_actionDetails), MHASH(5, 0x11C2C1A56D1510E7ULL, 0,0,12,8,4,10,0,0,0,0,5,0,13,0,2,0,0,9,1,0,0,7,0,0,0,0,3,6,0,11,0,0),
 };
 VPROPS vm_UserEngagementEventMessage_clientInfo[] = {
-    { "browser", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "browserVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "platform", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userAgent", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "browser", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "browserVersion", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "platform", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userAgent", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_UserEngagementEventMessage_clientInfo = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_UserEngagementEventMessage_clientInfo),
+    MEMBERS(vm_UserEngagementEventMessage_clientInfo), MHASH(2, 0xA212BB2D55FFAF09ULL, 2,4,3,1),
 };
 VPROPS vm_WorkerAnalyticsEventMessage[] = {
-    { "errorCode", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metrics", &v_ErrorDetails_details},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-    { "timing", &v_WorkerAnalyticsEventMessage_timing},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metrics", 7, &v_ErrorDetails_details},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
+    { "timing", 6, &v_WorkerAnalyticsEventMessage_timing},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_WorkerAnalyticsEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3894,41 +3896,41 @@ VNODE v_WorkerAnalyticsEventMessage = {
         { "jobId", "missing required property 'jobId'"},
         { "timestamp", "missing required property 'timestamp'"},
         {NULL, NULL}},
-    MEMBERS(vm_WorkerAnalyticsEventMessage),
+    MEMBERS(vm_WorkerAnalyticsEventMessage), MHASH(5, 0xD90915EEC60C6549ULL, 0,0,0,0,0,0,5,9,0,0,0,0,8,0,13,0,6,0,2,1,0,7,10,0,4,0,11,0,0,12,0,3),
 };
 VNODE v_WorkerAnalyticsEventMessage_timing = {.f = F(REF), .ref = &v_JobTiming};
 VPROPS vm_JobTiming[] = {
-    { "processingMs", &v_BackendLoggingEventMessage_durationMs},
-    { "queueWaitMs", &v_BackendLoggingEventMessage_durationMs},
-    { "stages", &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
+    { "processingMs", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "queueWaitMs", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "stages", 6, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
 };
 VNODE v_JobTiming = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_JobTiming),
+    MEMBERS(vm_JobTiming), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,2,3,1),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage[] = {
-    { "environment", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", &v_WorkerMetricsEnrichedEventMessage_error},
-    { "eventType", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hostname", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "llmUsage", &v_WorkerMetricsEnrichedEventMessage_llmUsage},
-    { "metamodelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "region", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "resources", &v_WorkerMetricsEnrichedEventMessage_resources},
-    { "sessionId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_BackendLoggingEventMessage_timestamp},
-    { "timing", &v_WorkerAnalyticsEventMessage_timing},
-    { "userId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerMetrics", &v_ErrorDetails_details},
-    { "workerVersion", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_WorkerMetricsEnrichedEventMessage_error},
+    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "hostname", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "llmUsage", 8, &v_WorkerMetricsEnrichedEventMessage_llmUsage},
+    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "region", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "resources", 9, &v_WorkerMetricsEnrichedEventMessage_resources},
+    { "sessionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
+    { "timing", 6, &v_WorkerAnalyticsEventMessage_timing},
+    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerMetrics", 13, &v_ErrorDetails_details},
+    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3940,98 +3942,98 @@ VNODE v_WorkerMetricsEnrichedEventMessage = {
         { "timestamp", "missing required property 'timestamp'"},
         { "status", "missing required property 'status'"},
         {NULL, NULL}},
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage), MHASH(6, 0xE515F24230A61CF5ULL, 0,7,12,0,10,13,0,19,0,0,0,0,0,0,0,14,18,0,0,0,21,0,0,0,0,0,1,0,0,0,0,0,0,0,6,11,0,2,0,16,0,0,3,4,0,0,0,0,15,5,20,0,9,0,0,0,0,0,0,0,17,8,0,0),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_llmUsage[] = {
-    { "cacheHit", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "costPerCompletionToken", &v_BackendLoggingEventMessage_durationMs},
-    { "costPerPromptToken", &v_BackendLoggingEventMessage_durationMs},
-    { "fallbackUsed", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "model", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelLatencyMs", &v_BackendLoggingEventMessage_durationMs},
-    { "provider", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retries", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensCompletion", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensPrompt", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensTotal", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalCostUsd", &v_BackendLoggingEventMessage_durationMs},
+    { "cacheHit", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "costPerCompletionToken", 22, &v_BackendLoggingEventMessage_durationMs},
+    { "costPerPromptToken", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "fallbackUsed", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "model", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelLatencyMs", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retries", 7, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensCompletion", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensPrompt", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "tokensTotal", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalCostUsd", 12, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_llmUsage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_llmUsage),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_llmUsage), MHASH(4, 0x3CF69A7488D20D67ULL, 1,2,12,0,10,11,0,3,8,5,9,6,0,7,4,0),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources[] = {
-    { "cpu", &v_WorkerMetricsEnrichedEventMessage_resources_cpu},
-    { "disk", &v_WorkerMetricsEnrichedEventMessage_resources_disk},
-    { "memory", &v_WorkerMetricsEnrichedEventMessage_resources_memory},
-    { "network", &v_WorkerMetricsEnrichedEventMessage_resources_network},
+    { "cpu", 3, &v_WorkerMetricsEnrichedEventMessage_resources_cpu},
+    { "disk", 4, &v_WorkerMetricsEnrichedEventMessage_resources_disk},
+    { "memory", 6, &v_WorkerMetricsEnrichedEventMessage_resources_memory},
+    { "network", 7, &v_WorkerMetricsEnrichedEventMessage_resources_network},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources), MHASH(2, 0xEF5F7DA06443DF41ULL, 4,3,1,2),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_cpu[] = {
-    { "avgPercent", &v_BackendLoggingEventMessage_durationMs},
-    { "peakPercent", &v_BackendLoggingEventMessage_durationMs},
-    { "systemTimeMs", &v_BackendLoggingEventMessage_durationMs},
-    { "userTimeMs", &v_BackendLoggingEventMessage_durationMs},
+    { "avgPercent", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "peakPercent", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "systemTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "userTimeMs", 10, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_cpu = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_cpu),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_cpu), MHASH(2, 0x54C5F8BA47BB7ED1ULL, 4,3,2,1),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_memory[] = {
-    { "avgMb", &v_BackendLoggingEventMessage_durationMs},
-    { "endMb", &v_BackendLoggingEventMessage_durationMs},
-    { "leakDetected", &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "peakMb", &v_BackendLoggingEventMessage_durationMs},
-    { "startMb", &v_BackendLoggingEventMessage_durationMs},
+    { "avgMb", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "endMb", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "leakDetected", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "peakMb", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "startMb", 7, &v_BackendLoggingEventMessage_durationMs},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_memory = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_memory),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_memory), MHASH(3, 0xCEBF8A90926EA2FBULL, 5,4,0,1,2,3,0,0),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_disk[] = {
-    { "bytesRead", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "bytesWritten", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "opsRead", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "opsWrite", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesRead", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesWritten", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "opsRead", 7, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "opsWrite", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_disk = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_disk),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_disk), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,4,3,2),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_network[] = {
-    { "apiCallsCount", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "avgLatencyMs", &v_BackendLoggingEventMessage_durationMs},
-    { "bytesReceived", &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "bytesSent", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "apiCallsCount", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "avgLatencyMs", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "bytesReceived", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesSent", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_network = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_network),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_network), MHASH(2, 0x5F0F84187B59411FULL, 1,2,4,3),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_error[] = {
-    { "category", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "code", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_error),
+    MEMBERS(vm_WorkerMetricsEnrichedEventMessage_error), MHASH(2, 0x05B5E552027B593BULL, 1,2,3,0),
 };
 VPROPS vm_JobResponse[] = {
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "messageName", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "success", &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "messageName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "queue", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
 };
 VNODE v_JobResponse = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4042,21 +4044,21 @@ VNODE v_JobResponse = {
         { "messageName", "missing required property 'messageName'"},
         { "queue", "missing required property 'queue'"},
         {NULL, NULL}},
-    MEMBERS(vm_JobResponse),
+    MEMBERS(vm_JobResponse), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,4,2,3),
 };
 VPROPS vm_JobStatus[] = {
-    { "attemptsMade", &v_JobStatus_attemptsMade},
-    { "data", &v_ErrorDetails_details_extra},
-    { "failedReason", &v_JobStatus_failedReason},
-    { "finishedOn", &v_JobStatus_attemptsMade},
-    { "jobId", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processedOn", &v_JobStatus_attemptsMade},
-    { "progress", &v_JobStatus_progress},
-    { "queue", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "returnvalue", &v_ErrorDetails_details_extra},
-    { "state", &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "attemptsMade", 12, &v_JobStatus_attemptsMade},
+    { "data", 4, &v_ErrorDetails_details_extra},
+    { "failedReason", 12, &v_JobStatus_failedReason},
+    { "finishedOn", 10, &v_JobStatus_attemptsMade},
+    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedOn", 11, &v_JobStatus_attemptsMade},
+    { "progress", 8, &v_JobStatus_progress},
+    { "queue", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "returnvalue", 11, &v_ErrorDetails_details_extra},
+    { "state", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
 };
 VNODE v_JobStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4069,7 +4071,7 @@ VNODE v_JobStatus = {
         { "data", "missing required property 'data'"},
         { "timestamp", "missing required property 'timestamp'"},
         {NULL, NULL}},
-    MEMBERS(vm_JobStatus),
+    MEMBERS(vm_JobStatus), MHASH(4, 0x1A93566F8000DBC1ULL, 0,0,4,2,0,6,0,1,12,7,9,5,8,10,11,3),
 };
 VNODE v_JobStatus_progress = {
     .f = F(SCHEMA) | F(TYPE),

@@ -159,6 +159,41 @@ static void vplan_should_group_members_by_first_byte_and_list_required_names(voi
     fini(&f);
 }
 
+static void vplan_should_hash_member_names_perfectly_or_say_it_could_not(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"properties\": {\"mediaFiles\": {}, \"modelFiles\": {}, "
+                         "\"a\": {}, \"b\": {}, \"processingDuration\": {}, \"totalSize\": {}}}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fn, "has_member_hash")));
+    int bits = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "member_hash_bits"));
+    CHECK(bits >= 3 && bits <= 6);
+    CHECK(strncmp(str(fn, "member_hash_mult"), "0x", 2) == 0);
+    /* Every slot holds 0 or 1 + a member's index, each index exactly once. */
+    const char *slots = str(fn, "member_hash_slots");
+    int seen[7] = {0}, count = 0;
+    for (const char *p = slots; p && *p; count++) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        CHECK(v >= 0 && v <= 6);
+        if (v > 0 && v <= 6)
+            seen[v]++;
+        p = *end == ',' ? end + 1 : end;
+    }
+    CHECK_INT(count, 1 << bits);
+    for (int i = 1; i <= 6; i++)
+        CHECK_INT(seen[i], 1);
+    fini(&f);
+    /* Alike in length and in the first and last eight bytes: no hash, the
+     * runtime searches the sorted names. */
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"properties\": {\"aaaaaaaaXbbbbbbbb\": {}, "
+                         "\"aaaaaaaaYbbbbbbbb\": {}}}}}", NULL) != NULL);
+    fn = fn_of(&f, "A");
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(fn, "has_member_hash")));
+    CHECK_STR(str(fn, "member_hash_slots"), "");
+    fini(&f);
+}
+
 static void vplan_should_share_functions_that_differ_only_in_annotations(void)
 {
     fixture f;
@@ -230,6 +265,7 @@ int main(void)
     RUN(vplan_should_escape_literals_with_the_target_rules);
     RUN(vplan_should_number_limits_so_every_language_reads_a_double);
     RUN(vplan_should_group_members_by_first_byte_and_list_required_names);
+    RUN(vplan_should_hash_member_names_perfectly_or_say_it_could_not);
     RUN(vplan_should_share_functions_that_differ_only_in_annotations);
     RUN(vplan_should_name_functions_after_their_schemas);
     RUN(vplan_should_compile_recursive_refs_once);

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -123,6 +127,7 @@ typedef struct accounts_AccountClosed accounts_AccountClosed;
  * Fields every event carries.
  */
 struct accounts_Event {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;
@@ -133,6 +138,7 @@ struct accounts_Event {
  * Fields every event carries.
  */
 struct accounts_AccountOpened {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;
@@ -146,6 +152,7 @@ struct accounts_AccountOpened {
  * Fields every event carries.
  */
 struct accounts_AccountClosed {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;

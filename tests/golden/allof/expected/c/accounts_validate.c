@@ -30,6 +30,8 @@
 #define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const accounts_vnode
 #define VPROPS static const accounts_vprop
@@ -48,9 +50,9 @@ VNODE v_accountClosed_payload_all_1;
 VNODE v_accountClosed_payload_all_1_reason;
 VNODE v_accountClosed_payload_all_1_retries;
 VPROPS vm_Event[] = {
-    { "eventId", &v_Event_eventId},
-    { "occurredAt", &v_Event_occurredAt},
-    { "retries", &v_Event_retries},
+    { "eventId", 7, &v_Event_eventId},
+    { "occurredAt", 10, &v_Event_occurredAt},
+    { "retries", 7, &v_Event_retries},
 };
 VNODE v_Event = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -59,7 +61,7 @@ VNODE v_Event = {
         { "eventId", "missing required property 'eventId'"},
         { "occurredAt", "missing required property 'occurredAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_Event),
+    MEMBERS(vm_Event), MHASH(2, 0x05B5E552027B593BULL, 3,1,2,0),
 };
 VNODE v_Event_eventId = {
     .f = F(SCHEMA) | F(TYPE),
@@ -86,8 +88,8 @@ VNODE v_accountOpened_payload = {
 };
 VNODE v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
 VPROPS vm_accountOpened_payload_all_1[] = {
-    { "limit", &v_accountOpened_payload_all_1_limit},
-    { "owner", &v_Event_eventId},
+    { "limit", 5, &v_accountOpened_payload_all_1_limit},
+    { "owner", 5, &v_Event_eventId},
 };
 VNODE v_accountOpened_payload_all_1 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -95,7 +97,7 @@ VNODE v_accountOpened_payload_all_1 = {
     .required = (const accounts_vreq[]){
         { "owner", "missing required property 'owner'"},
         {NULL, NULL}},
-    MEMBERS(vm_accountOpened_payload_all_1),
+    MEMBERS(vm_accountOpened_payload_all_1), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
 VNODE v_accountOpened_payload_all_1_limit = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -109,12 +111,12 @@ VNODE v_accountClosed_payload = {
     .all_of = VNODES{ &v_accountClosed_payload_all_0, &v_accountClosed_payload_all_1, NULL },
 };
 VPROPS vm_accountClosed_payload_all_1[] = {
-    { "reason", &v_accountClosed_payload_all_1_reason},
-    { "retries", &v_accountClosed_payload_all_1_retries},
+    { "reason", 6, &v_accountClosed_payload_all_1_reason},
+    { "retries", 7, &v_accountClosed_payload_all_1_retries},
 };
 VNODE v_accountClosed_payload_all_1 = {
     .f = F(SCHEMA) | F(OBJ),
-    MEMBERS(vm_accountClosed_payload_all_1),
+    MEMBERS(vm_accountClosed_payload_all_1), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VNODE v_accountClosed_payload_all_1_reason = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -118,6 +122,7 @@ typedef struct invoices_InvoiceIssued invoices_InvoiceIssued;
 typedef struct invoices_InvoiceIssuedLinesItem invoices_InvoiceIssuedLinesItem;
 
 struct invoices_Tax {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name;
     /** Fraction, 0.0-1.0. */
     double rate;
@@ -125,6 +130,7 @@ struct invoices_Tax {
 };
 
 struct invoices_InvoiceIssued {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** One entry per product. */
     struct invoices_InvoiceIssuedLinesItem **lines; size_t lines_count;
     struct invoices_Tax **taxes; size_t taxes_count; bool has_taxes;
@@ -135,6 +141,7 @@ struct invoices_InvoiceIssued {
 };
 
 struct invoices_InvoiceIssuedLinesItem {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *sku;
     int64_t quantity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const invoices_vnode
 #define VPROPS static const invoices_vprop
@@ -50,8 +52,8 @@ VNODE v_invoiceIssued_payload_grid_items_items;
 VNODE v_invoiceIssued_payload_tags;
 VNODE v_invoiceIssued_payload_tags_items;
 VPROPS vm_Tax[] = {
-    { "name", &v_Tax_name},
-    { "rate", &v_Tax_rate},
+    { "name", 4, &v_Tax_name},
+    { "rate", 4, &v_Tax_rate},
 };
 VNODE v_Tax = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -60,7 +62,7 @@ VNODE v_Tax = {
         { "name", "missing required property 'name'"},
         { "rate", "missing required property 'rate'"},
         {NULL, NULL}},
-    MEMBERS(vm_Tax),
+    MEMBERS(vm_Tax), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_Tax_name = {
     .f = F(SCHEMA) | F(TYPE),
@@ -75,10 +77,10 @@ VNODE v_Tax_rate = {
         CEND},
 };
 VPROPS vm_invoiceIssued_payload[] = {
-    { "grid", &v_invoiceIssued_payload_grid},
-    { "lines", &v_invoiceIssued_payload_lines},
-    { "tags", &v_invoiceIssued_payload_tags},
-    { "taxes", &v_invoiceIssued_payload_taxes},
+    { "grid", 4, &v_invoiceIssued_payload_grid},
+    { "lines", 5, &v_invoiceIssued_payload_lines},
+    { "tags", 4, &v_invoiceIssued_payload_tags},
+    { "taxes", 5, &v_invoiceIssued_payload_taxes},
 };
 VNODE v_invoiceIssued_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -86,7 +88,7 @@ VNODE v_invoiceIssued_payload = {
     .required = (const invoices_vreq[]){
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
-    MEMBERS(vm_invoiceIssued_payload),
+    MEMBERS(vm_invoiceIssued_payload), MHASH(2, 0xD90915EEC60C6549ULL, 4,2,1,3),
 };
 VNODE v_invoiceIssued_payload_lines = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -97,8 +99,8 @@ VNODE v_invoiceIssued_payload_lines = {
     .items = &v_invoiceIssued_payload_lines_items,
 };
 VPROPS vm_invoiceIssued_payload_lines_items[] = {
-    { "quantity", &v_invoiceIssued_payload_lines_items_quantity},
-    { "sku", &v_Tax_name},
+    { "quantity", 8, &v_invoiceIssued_payload_lines_items_quantity},
+    { "sku", 3, &v_Tax_name},
 };
 VNODE v_invoiceIssued_payload_lines_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -107,7 +109,7 @@ VNODE v_invoiceIssued_payload_lines_items = {
         { "sku", "missing required property 'sku'"},
         { "quantity", "missing required property 'quantity'"},
         {NULL, NULL}},
-    MEMBERS(vm_invoiceIssued_payload_lines_items),
+    MEMBERS(vm_invoiceIssued_payload_lines_items), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_invoiceIssued_payload_lines_items_quantity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -119,6 +123,7 @@ typedef struct streetlights_LightMeasuredPayload streetlights_LightMeasuredPaylo
 typedef struct streetlights_TurnOn streetlights_TurnOn;
 
 struct streetlights_LightMeasuredPayload {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Id of the streetlight. */
     int64_t id; bool has_id;
     /** Light intensity measured in lumens. */
@@ -128,6 +133,7 @@ struct streetlights_LightMeasuredPayload {
 };
 
 struct streetlights_TurnOn {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const streetlights_vnode
 #define VPROPS static const streetlights_vprop
@@ -40,14 +42,14 @@ VNODE v_lightMeasuredPayload_id;
 VNODE v_lightMeasuredPayload_sentAt;
 VNODE v_turnOn_payload;
 VPROPS vm_lightMeasuredPayload[] = {
-    { "id", &v_lightMeasuredPayload_id},
-    { "lumens", &v_lightMeasuredPayload_id},
-    { "sentAt", &v_lightMeasuredPayload_sentAt},
+    { "id", 2, &v_lightMeasuredPayload_id},
+    { "lumens", 6, &v_lightMeasuredPayload_id},
+    { "sentAt", 6, &v_lightMeasuredPayload_sentAt},
 };
 VNODE v_lightMeasuredPayload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_lightMeasuredPayload),
+    MEMBERS(vm_lightMeasuredPayload), MHASH(2, 0xD90915EEC60C6549ULL, 2,3,0,1),
 };
 VNODE v_lightMeasuredPayload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -64,12 +66,12 @@ VNODE v_lightMeasuredPayload_sentAt = {
         CEND},
 };
 VPROPS vm_turnOn_payload[] = {
-    { "id", &v_lightMeasuredPayload_id},
+    { "id", 2, &v_lightMeasuredPayload_id},
 };
 VNODE v_turnOn_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_turnOn_payload),
+    MEMBERS(vm_turnOn_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 
 /* ---- union options --------------------------------------------------------- */

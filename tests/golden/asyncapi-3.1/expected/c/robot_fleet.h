@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -130,6 +134,7 @@ typedef struct robot_fleet_LowBattery robot_fleet_LowBattery;
 typedef struct robot_fleet_Collision robot_fleet_Collision;
 
 struct robot_fleet_RobotStatus {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *robot_id;
     int64_t battery;
     robot_fleet_RobotStatusMode mode; bool has_mode;
@@ -137,12 +142,14 @@ struct robot_fleet_RobotStatus {
 };
 
 struct robot_fleet_LowBattery {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *robot_id;
     int64_t level;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct robot_fleet_Collision {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *robot_id;
     double speed; bool has_speed;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

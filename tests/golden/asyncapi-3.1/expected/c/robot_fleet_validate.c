@@ -30,6 +30,8 @@
 #define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const robot_fleet_vnode
 #define VPROPS static const robot_fleet_vprop
@@ -44,9 +46,9 @@ VNODE v_lowBattery_payload_level;
 VNODE v_collision_payload;
 VNODE v_collision_payload_speed;
 VPROPS vm_status_robotStatus_payload[] = {
-    { "battery", &v_status_robotStatus_payload_battery},
-    { "mode", &v_status_robotStatus_payload_mode},
-    { "robotId", &v_collision_payload_robotId},
+    { "battery", 7, &v_status_robotStatus_payload_battery},
+    { "mode", 4, &v_status_robotStatus_payload_mode},
+    { "robotId", 7, &v_collision_payload_robotId},
 };
 VNODE v_status_robotStatus_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -55,7 +57,7 @@ VNODE v_status_robotStatus_payload = {
         { "robotId", "missing required property 'robotId'"},
         { "battery", "missing required property 'battery'"},
         {NULL, NULL}},
-    MEMBERS(vm_status_robotStatus_payload),
+    MEMBERS(vm_status_robotStatus_payload), MHASH(2, 0xD90915EEC60C6549ULL, 3,0,1,2),
 };
 VNODE v_collision_payload_robotId = {
     .f = F(SCHEMA) | F(TYPE),
@@ -80,8 +82,8 @@ VNODE v_status_robotStatus_payload_mode = {
     .enum_msg = "must be one of 'idle', 'working', 'charging'",
 };
 VPROPS vm_lowBattery_payload[] = {
-    { "level", &v_lowBattery_payload_level},
-    { "robotId", &v_collision_payload_robotId},
+    { "level", 5, &v_lowBattery_payload_level},
+    { "robotId", 7, &v_collision_payload_robotId},
 };
 VNODE v_lowBattery_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -90,15 +92,15 @@ VNODE v_lowBattery_payload = {
         { "robotId", "missing required property 'robotId'"},
         { "level", "missing required property 'level'"},
         {NULL, NULL}},
-    MEMBERS(vm_lowBattery_payload),
+    MEMBERS(vm_lowBattery_payload), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
 VNODE v_lowBattery_payload_level = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VPROPS vm_collision_payload[] = {
-    { "robotId", &v_collision_payload_robotId},
-    { "speed", &v_collision_payload_speed},
+    { "robotId", 7, &v_collision_payload_robotId},
+    { "speed", 5, &v_collision_payload_speed},
 };
 VNODE v_collision_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -106,7 +108,7 @@ VNODE v_collision_payload = {
     .required = (const robot_fleet_vreq[]){
         { "robotId", "missing required property 'robotId'"},
         {NULL, NULL}},
-    MEMBERS(vm_collision_payload),
+    MEMBERS(vm_collision_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_collision_payload_speed = {
     .f = F(SCHEMA) | F(TYPE),

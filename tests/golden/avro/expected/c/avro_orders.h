@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -135,6 +139,7 @@ typedef struct avro_orders_OrderPlacedAmount avro_orders_OrderPlacedAmount;
  * Total, whole or not.
  */
 struct avro_orders_OrderPlacedAmount {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
         int64_t option0;
@@ -146,6 +151,7 @@ struct avro_orders_OrderPlacedAmount {
  * An order, as the shop records it.
  */
 struct avro_orders_OrderPlaced {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Order id. */
     char *id;
     /** Milliseconds since the epoch. */
@@ -167,6 +173,7 @@ struct avro_orders_OrderPlaced {
 };
 
 struct avro_orders_Line {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *sku;
     int64_t quantity;
     char *price;
@@ -177,6 +184,7 @@ struct avro_orders_Line {
  * An order was cancelled before shipping.
  */
 struct avro_orders_OrderCancelled {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** The order. */
     char *id;
     char *reason; bool has_reason; bool reason_is_null;

@@ -2010,27 +2010,12 @@ bool avro_orders_rt_vnode(const avro_orders_vnode *v, const cJSON *x, const avro
                 const char *key = m->string ? m->string : "";
                 const avro_orders_pseg seg = {p, key, 0};
                 bool matched = false;
-                /* The members are in strcmp order (the plan sorts them): a
-                 * binary search, on the first byte before any strcmp. */
-                size_t lo = 0, hi = v->nmembers;
-                const unsigned char k0 = (unsigned char)key[0];
-                while (lo < hi) {
-                    size_t mid = (lo + hi) / 2;
-                    const avro_orders_vprop *mp = &v->members[mid];
-                    const unsigned char n0 = (unsigned char)mp->name[0];
-                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
-                    if (d < 0)
-                        lo = mid + 1;
-                    else if (d > 0)
-                        hi = mid;
-                    else {
-                        if (mp->fn) {
-                            matched = true;
-                            if (!vcall(mp->fn, m, &seg, c))
-                                PFX_FAIL();
-                        }
-                        break;
-                    }
+                /* The plan's perfect hash of the member names (internal.h). */
+                const avro_orders_vprop *mp = v->members ? avro_orders_member(v, key, strlen(key)) : NULL;
+                if (mp && mp->fn) {
+                    matched = true;
+                    if (!vcall(mp->fn, m, &seg, c))
+                        PFX_FAIL();
                 }
                 if (!(f & AVRO_ORDERS_VF_MORE))
                     continue;

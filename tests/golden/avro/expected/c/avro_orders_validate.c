@@ -30,6 +30,8 @@
 #define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const avro_orders_vnode
 #define VPROPS static const avro_orders_vprop
@@ -57,18 +59,18 @@ VNODE v_OrderPlaced_previous;
 VNODE v_OrderPlaced_gift;
 VNODE v_orderCancelled_payload;
 VPROPS vm_OrderPlaced[] = {
-    { "amount", &v_OrderPlaced_amount},
-    { "attributes", &v_OrderPlaced_attributes},
-    { "checksum", &v_OrderPlaced_checksum},
-    { "day", &v_OrderPlaced_Line_quantity},
-    { "gift", &v_OrderPlaced_gift},
-    { "id", &v_OrderPlaced_id},
-    { "lines", &v_OrderPlaced_lines},
-    { "note", &v_OrderPlaced_note},
-    { "placedAt", &v_OrderPlaced_placedAt},
-    { "previous", &v_OrderPlaced_previous},
-    { "ratio", &v_OrderPlaced_amount_one_1},
-    { "status", &v_OrderPlaced_status},
+    { "amount", 6, &v_OrderPlaced_amount},
+    { "attributes", 10, &v_OrderPlaced_attributes},
+    { "checksum", 8, &v_OrderPlaced_checksum},
+    { "day", 3, &v_OrderPlaced_Line_quantity},
+    { "gift", 4, &v_OrderPlaced_gift},
+    { "id", 2, &v_OrderPlaced_id},
+    { "lines", 5, &v_OrderPlaced_lines},
+    { "note", 4, &v_OrderPlaced_note},
+    { "placedAt", 8, &v_OrderPlaced_placedAt},
+    { "previous", 8, &v_OrderPlaced_previous},
+    { "ratio", 5, &v_OrderPlaced_amount_one_1},
+    { "status", 6, &v_OrderPlaced_status},
 };
 VNODE v_OrderPlaced = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -83,7 +85,7 @@ VNODE v_OrderPlaced = {
         { "amount", "missing required property 'amount'"},
         { "day", "missing required property 'day'"},
         {NULL, NULL}},
-    MEMBERS(vm_OrderPlaced),
+    MEMBERS(vm_OrderPlaced), MHASH(4, 0x568949AF7EB77431ULL, 10,1,0,2,11,12,5,0,3,6,4,0,9,8,7,0),
 };
 VNODE v_OrderPlaced_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -117,9 +119,9 @@ VNODE v_OrderPlaced_lines = {
 };
 VNODE v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
 VPROPS vm_OrderPlaced_Line[] = {
-    { "price", &v_OrderPlaced_Line_price},
-    { "quantity", &v_OrderPlaced_Line_quantity},
-    { "sku", &v_OrderPlaced_Line_sku},
+    { "price", 5, &v_OrderPlaced_Line_price},
+    { "quantity", 8, &v_OrderPlaced_Line_quantity},
+    { "sku", 3, &v_OrderPlaced_Line_sku},
 };
 VNODE v_OrderPlaced_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -129,7 +131,7 @@ VNODE v_OrderPlaced_Line = {
         { "quantity", "missing required property 'quantity'"},
         { "price", "missing required property 'price'"},
         {NULL, NULL}},
-    MEMBERS(vm_OrderPlaced_Line),
+    MEMBERS(vm_OrderPlaced_Line), MHASH(2, 0x1C0C4D03A0B2D333ULL, 0,3,2,1),
 };
 VNODE v_OrderPlaced_Line_sku = {
     .f = F(SCHEMA) | F(TYPE),
@@ -189,9 +191,9 @@ VNODE v_OrderPlaced_gift = {
     TYPE(2, "expected boolean"),
 };
 VPROPS vm_orderCancelled_payload[] = {
-    { "cancelledAt", &v_OrderPlaced_placedAt},
-    { "id", &v_OrderPlaced_id},
-    { "reason", &v_OrderPlaced_note},
+    { "cancelledAt", 11, &v_OrderPlaced_placedAt},
+    { "id", 2, &v_OrderPlaced_id},
+    { "reason", 6, &v_OrderPlaced_note},
 };
 VNODE v_orderCancelled_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -200,7 +202,7 @@ VNODE v_orderCancelled_payload = {
         { "id", "missing required property 'id'"},
         { "cancelledAt", "missing required property 'cancelledAt'"},
         {NULL, NULL}},
-    MEMBERS(vm_orderCancelled_payload),
+    MEMBERS(vm_orderCancelled_payload), MHASH(2, 0x5F0F84187B59411FULL, 3,2,1,0),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -121,6 +125,7 @@ typedef struct clash_names_Transport clash_names_Transport;
 typedef struct clash_names_MemoryTransport clash_names_MemoryTransport;
 
 struct clash_names_ClashNamesClient {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool on;
     struct clash_names_ClashNamesClientError *error; bool has_error;
     struct clash_names_ClashNamesClientHttp *http; bool has_http;
@@ -131,26 +136,31 @@ struct clash_names_ClashNamesClient {
 };
 
 struct clash_names_ClashNamesClientError {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t code; bool has_code;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_ClashNamesClientHttp {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *url; bool has_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_ClashNamesClientPeer {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name; bool has_name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_Transport {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *kind; bool has_kind;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_MemoryTransport {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t size; bool has_size;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

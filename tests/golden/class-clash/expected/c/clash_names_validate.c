@@ -30,6 +30,8 @@
 #define FMT(f, msg) { CLASH_NAMES_C_FORMAT, 0, msg, NULL, clash_names_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const clash_names_vnode
 #define VPROPS static const clash_names_vprop
@@ -50,12 +52,12 @@ VNODE v_Transport;
 VNODE v_ClashNamesClient_memory;
 VNODE v_MemoryTransport;
 VPROPS vm_ClashNamesClient[] = {
-    { "error", &v_ClashNamesClient_error},
-    { "http", &v_ClashNamesClient_http},
-    { "memory", &v_ClashNamesClient_memory},
-    { "on", &v_ClashNamesClient_on},
-    { "peer", &v_ClashNamesClient_peer},
-    { "transport", &v_ClashNamesClient_transport},
+    { "error", 5, &v_ClashNamesClient_error},
+    { "http", 4, &v_ClashNamesClient_http},
+    { "memory", 6, &v_ClashNamesClient_memory},
+    { "on", 2, &v_ClashNamesClient_on},
+    { "peer", 4, &v_ClashNamesClient_peer},
+    { "transport", 9, &v_ClashNamesClient_transport},
 };
 VNODE v_ClashNamesClient = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -63,7 +65,7 @@ VNODE v_ClashNamesClient = {
     .required = (const clash_names_vreq[]){
         { "on", "missing required property 'on'"},
         {NULL, NULL}},
-    MEMBERS(vm_ClashNamesClient),
+    MEMBERS(vm_ClashNamesClient), MHASH(3, 0xDACC66E3FD085AA7ULL, 0,2,1,5,4,0,3,6),
 };
 VNODE v_ClashNamesClient_on = {
     .f = F(SCHEMA) | F(TYPE),
@@ -71,12 +73,12 @@ VNODE v_ClashNamesClient_on = {
 };
 VNODE v_ClashNamesClient_error = {.f = F(REF), .ref = &v_ClashNamesClientError};
 VPROPS vm_ClashNamesClientError[] = {
-    { "code", &v_ClashNamesClientError_code},
+    { "code", 4, &v_ClashNamesClientError_code},
 };
 VNODE v_ClashNamesClientError = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ClashNamesClientError),
+    MEMBERS(vm_ClashNamesClientError), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_ClashNamesClientError_code = {
     .f = F(SCHEMA) | F(TYPE),
@@ -84,12 +86,12 @@ VNODE v_ClashNamesClientError_code = {
 };
 VNODE v_ClashNamesClient_http = {.f = F(REF), .ref = &v_ClashNamesClientHttp};
 VPROPS vm_ClashNamesClientHttp[] = {
-    { "url", &v_ClashNamesClientHttp_url},
+    { "url", 3, &v_ClashNamesClientHttp_url},
 };
 VNODE v_ClashNamesClientHttp = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ClashNamesClientHttp),
+    MEMBERS(vm_ClashNamesClientHttp), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_ClashNamesClientHttp_url = {
     .f = F(SCHEMA) | F(TYPE),
@@ -97,30 +99,30 @@ VNODE v_ClashNamesClientHttp_url = {
 };
 VNODE v_ClashNamesClient_peer = {.f = F(REF), .ref = &v_ClashNamesClientPeer};
 VPROPS vm_ClashNamesClientPeer[] = {
-    { "name", &v_ClashNamesClientHttp_url},
+    { "name", 4, &v_ClashNamesClientHttp_url},
 };
 VNODE v_ClashNamesClientPeer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ClashNamesClientPeer),
+    MEMBERS(vm_ClashNamesClientPeer), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_ClashNamesClient_transport = {.f = F(REF), .ref = &v_Transport};
 VPROPS vm_Transport[] = {
-    { "kind", &v_ClashNamesClientHttp_url},
+    { "kind", 4, &v_ClashNamesClientHttp_url},
 };
 VNODE v_Transport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Transport),
+    MEMBERS(vm_Transport), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_ClashNamesClient_memory = {.f = F(REF), .ref = &v_MemoryTransport};
 VPROPS vm_MemoryTransport[] = {
-    { "size", &v_ClashNamesClientError_code},
+    { "size", 4, &v_ClashNamesClientError_code},
 };
 VNODE v_MemoryTransport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_MemoryTransport),
+    MEMBERS(vm_MemoryTransport), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -136,6 +140,7 @@ typedef struct reserved_words_WorkerClient reserved_words_WorkerClient;
  * A type named import.
  */
 struct reserved_words_Import {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t default_;
     char *class;
     char *from; bool has_from;
@@ -151,18 +156,21 @@ struct reserved_words_Import {
  * Shadows TypeScript's Record.
  */
 struct reserved_words_Record {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct reserved_words_Date *date; bool has_date;
     struct reserved_words_Import **list; size_t list_count; bool has_list;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_Date {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *return_; bool has_return_;
     int64_t yield; bool has_yield;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_WorkerClient {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double timeout; bool has_timeout;
     bool validate; bool has_validate;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

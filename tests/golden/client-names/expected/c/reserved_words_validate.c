@@ -30,6 +30,8 @@
 #define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const reserved_words_vnode
 #define VPROPS static const reserved_words_vprop
@@ -48,13 +50,13 @@ VNODE v_WorkerClient;
 VNODE v_WorkerClient_timeout;
 VNODE v_WorkerClient_validate;
 VPROPS vm_import[] = {
-    { "None", &v_Date_return},
-    { "class", &v_Date_return},
-    { "content-type", &v_Date_return},
-    { "default", &v_Date_yield},
-    { "from", &v_Date_return},
-    { "function", &v_Date_return},
-    { "while", &v_import_while},
+    { "None", 4, &v_Date_return},
+    { "class", 5, &v_Date_return},
+    { "content-type", 12, &v_Date_return},
+    { "default", 7, &v_Date_yield},
+    { "from", 4, &v_Date_return},
+    { "function", 8, &v_Date_return},
+    { "while", 5, &v_import_while},
 };
 VNODE v_import = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -63,7 +65,7 @@ VNODE v_import = {
         { "default", "missing required property 'default'"},
         { "class", "missing required property 'class'"},
         {NULL, NULL}},
-    MEMBERS(vm_import),
+    MEMBERS(vm_import), MHASH(3, 0xA75CAE0CFAF38F27ULL, 2,7,3,4,5,1,6,0),
 };
 VNODE v_Date_yield = {
     .f = F(SCHEMA) | F(TYPE),
@@ -86,23 +88,23 @@ VNODE v_import_while = {
     .enum_msg = "must be one of 'for', 'if', 'else', 'null', 'true'",
 };
 VPROPS vm_Record[] = {
-    { "Date", &v_Record_Date},
-    { "list", &v_Record_list},
+    { "Date", 4, &v_Record_Date},
+    { "list", 4, &v_Record_list},
 };
 VNODE v_Record = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Record),
+    MEMBERS(vm_Record), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_Record_Date = {.f = F(REF), .ref = &v_Date};
 VPROPS vm_Date[] = {
-    { "return", &v_Date_return},
-    { "yield", &v_Date_yield},
+    { "return", 6, &v_Date_return},
+    { "yield", 5, &v_Date_yield},
 };
 VNODE v_Date = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Date),
+    MEMBERS(vm_Date), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_Record_list = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -111,13 +113,13 @@ VNODE v_Record_list = {
 };
 VNODE v_Record_list_items = {.f = F(REF), .ref = &v_import};
 VPROPS vm_WorkerClient[] = {
-    { "timeout", &v_WorkerClient_timeout},
-    { "validate", &v_WorkerClient_validate},
+    { "timeout", 7, &v_WorkerClient_timeout},
+    { "validate", 8, &v_WorkerClient_validate},
 };
 VNODE v_WorkerClient = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_WorkerClient),
+    MEMBERS(vm_WorkerClient), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
 VNODE v_WorkerClient_timeout = {
     .f = F(SCHEMA) | F(TYPE),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -138,6 +142,7 @@ typedef enum telemetry_DeviceEvent_tag {
 } telemetry_DeviceEvent_tag;
 
 struct telemetry_DeviceEvent {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is, chosen by its "type" member: a telemetry_DeviceEvent_tag */
     union {
         struct telemetry_Heartbeat *option0;
@@ -155,6 +160,7 @@ typedef enum telemetry_Method_tag {
 } telemetry_Method_tag;
 
 struct telemetry_Method {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is, chosen by its "kind" member: a telemetry_Method_tag */
     union {
         struct telemetry_Card *option0;
@@ -176,6 +182,7 @@ typedef enum telemetry_Quoted_tag {
  * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
  */
 struct telemetry_Quoted {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is, chosen by its "q" member: a telemetry_Quoted_tag */
     union {
         struct telemetry_QuotedOption1 *option0;
@@ -185,6 +192,7 @@ struct telemetry_Quoted {
 };
 
 struct telemetry_Heartbeat {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *type;
     int64_t seq;
     char *source;
@@ -193,6 +201,7 @@ struct telemetry_Heartbeat {
 };
 
 struct telemetry_Reading {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *type;
     int64_t seq;
     char *source;
@@ -203,12 +212,14 @@ struct telemetry_Reading {
 };
 
 struct telemetry_Card {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *kind;
     char *last4;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_Transfer {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *kind;
     char *iban;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -218,26 +229,31 @@ struct telemetry_Transfer {
  * A declared map whose keys follow a pattern.
  */
 struct telemetry_Tags {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption1 {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *q;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption2 {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *q;
     int64_t n;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption3 {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *q;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_Payment {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct telemetry_Method *method;
     /** Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break). */
     struct telemetry_Quoted *quoted; bool has_quoted;

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const telemetry_vnode
 #define VPROPS static const telemetry_vprop
@@ -78,10 +80,10 @@ VNODE v_DeviceEvent = {
 };
 VNODE v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
 VPROPS vm_Heartbeat[] = {
-    { "seq", &v_Heartbeat_seq},
-    { "source", &v_Heartbeat_source},
-    { "type", &v_Heartbeat_type},
-    { "uptime", &v_Heartbeat_uptime},
+    { "seq", 3, &v_Heartbeat_seq},
+    { "source", 6, &v_Heartbeat_source},
+    { "type", 4, &v_Heartbeat_type},
+    { "uptime", 6, &v_Heartbeat_uptime},
 };
 VNODE v_Heartbeat = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -91,7 +93,7 @@ VNODE v_Heartbeat = {
         { "seq", "missing required property 'seq'"},
         { "source", "missing required property 'source'"},
         {NULL, NULL}},
-    MEMBERS(vm_Heartbeat),
+    MEMBERS(vm_Heartbeat), MHASH(2, 0x7565EBCA1990BB17ULL, 4,1,3,2),
 };
 VNODE v_Heartbeat_type = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -118,12 +120,12 @@ VNODE v_Heartbeat_uptime = {
 };
 VNODE v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
 VPROPS vm_Reading[] = {
-    { "id", &v_Reading_id},
-    { "labels", &v_Reading_labels},
-    { "position", &v_Reading_position},
-    { "seq", &v_Heartbeat_seq},
-    { "source", &v_Heartbeat_source},
-    { "type", &v_Reading_type},
+    { "id", 2, &v_Reading_id},
+    { "labels", 6, &v_Reading_labels},
+    { "position", 8, &v_Reading_position},
+    { "seq", 3, &v_Heartbeat_seq},
+    { "source", 6, &v_Heartbeat_source},
+    { "type", 4, &v_Reading_type},
 };
 VNODE v_Reading = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -134,7 +136,7 @@ VNODE v_Reading = {
         { "source", "missing required property 'source'"},
         { "position", "missing required property 'position'"},
         {NULL, NULL}},
-    MEMBERS(vm_Reading),
+    MEMBERS(vm_Reading), MHASH(3, 0x11C2C1A56D1510E7ULL, 0,1,0,5,4,3,6,2),
 };
 VNODE v_Reading_type = {
     .f = F(SCHEMA) | F(VALUE),
@@ -182,8 +184,8 @@ VNODE v_Method = {
 };
 VNODE v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
 VPROPS vm_Card[] = {
-    { "kind", &v_Card_kind},
-    { "last4", &v_Card_last4},
+    { "kind", 4, &v_Card_kind},
+    { "last4", 5, &v_Card_last4},
 };
 VNODE v_Card = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -192,7 +194,7 @@ VNODE v_Card = {
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
-    MEMBERS(vm_Card),
+    MEMBERS(vm_Card), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -209,8 +211,8 @@ VNODE v_Card_last4 = {
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
 VPROPS vm_Transfer[] = {
-    { "iban", &v_Transfer_iban},
-    { "kind", &v_Transfer_iban},
+    { "iban", 4, &v_Transfer_iban},
+    { "kind", 4, &v_Transfer_iban},
 };
 VNODE v_Transfer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -219,7 +221,7 @@ VNODE v_Transfer = {
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
-    MEMBERS(vm_Transfer),
+    MEMBERS(vm_Transfer), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_Transfer_iban = {
     .f = F(SCHEMA) | F(TYPE),
@@ -238,7 +240,7 @@ VNODE v_Quoted = {
     .one_of = VNODES{ &v_Quoted_one_0, &v_Quoted_one_1, &v_Quoted_one_2, NULL },
 };
 VPROPS vm_Quoted_one_0[] = {
-    { "q", &v_Quoted_one_0_q},
+    { "q", 1, &v_Quoted_one_0_q},
 };
 VNODE v_Quoted_one_0 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -246,7 +248,7 @@ VNODE v_Quoted_one_0 = {
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
-    MEMBERS(vm_Quoted_one_0),
+    MEMBERS(vm_Quoted_one_0), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_Quoted_one_0_q = {
     .f = F(SCHEMA) | F(VALUE),
@@ -254,8 +256,8 @@ VNODE v_Quoted_one_0_q = {
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
 VPROPS vm_Quoted_one_1[] = {
-    { "n", &v_Heartbeat_seq},
-    { "q", &v_Quoted_one_1_q},
+    { "n", 1, &v_Heartbeat_seq},
+    { "q", 1, &v_Quoted_one_1_q},
 };
 VNODE v_Quoted_one_1 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -264,7 +266,7 @@ VNODE v_Quoted_one_1 = {
         { "q", "missing required property 'q'"},
         { "n", "missing required property 'n'"},
         {NULL, NULL}},
-    MEMBERS(vm_Quoted_one_1),
+    MEMBERS(vm_Quoted_one_1), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VNODE v_Quoted_one_1_q = {
     .f = F(SCHEMA) | F(VALUE),
@@ -272,7 +274,7 @@ VNODE v_Quoted_one_1_q = {
     .const_msg = "must be equal to 'back\\slash ${x}'",
 };
 VPROPS vm_Quoted_one_2[] = {
-    { "q", &v_Quoted_one_2_q},
+    { "q", 1, &v_Quoted_one_2_q},
 };
 VNODE v_Quoted_one_2 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -280,7 +282,7 @@ VNODE v_Quoted_one_2 = {
     .required = (const telemetry_vreq[]){
         { "q", "missing required property 'q'"},
         {NULL, NULL}},
-    MEMBERS(vm_Quoted_one_2),
+    MEMBERS(vm_Quoted_one_2), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_Quoted_one_2_q = {
     .f = F(SCHEMA) | F(VALUE),
@@ -288,10 +290,10 @@ VNODE v_Quoted_one_2_q = {
     .const_msg = "must be equal to 'line\nbreak'",
 };
 VPROPS vm_payment_payload[] = {
-    { "method", &v_payment_payload_method},
-    { "quoted", &v_payment_payload_quoted},
-    { "range", &v_payment_payload_range},
-    { "tags", &v_payment_payload_tags},
+    { "method", 6, &v_payment_payload_method},
+    { "quoted", 6, &v_payment_payload_quoted},
+    { "range", 5, &v_payment_payload_range},
+    { "tags", 4, &v_payment_payload_tags},
 };
 VNODE v_payment_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -299,7 +301,7 @@ VNODE v_payment_payload = {
     .required = (const telemetry_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
-    MEMBERS(vm_payment_payload),
+    MEMBERS(vm_payment_payload), MHASH(2, 0x48B91C66DD21C725ULL, 3,2,4,1),
 };
 VNODE v_payment_payload_method = {.f = F(REF), .ref = &v_Method};
 VNODE v_payment_payload_quoted = {.f = F(REF), .ref = &v_Quoted};

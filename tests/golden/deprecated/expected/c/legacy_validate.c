@@ -30,6 +30,8 @@
 #define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const legacy_vnode
 #define VPROPS static const legacy_vprop
@@ -44,24 +46,24 @@ VNODE v_current_payload_value;
 VNODE v_current_payload_legacyValue;
 VNODE v_current_payload_shape;
 VPROPS vm_OldShape[] = {
-    { "x", &v_OldShape_x},
+    { "x", 1, &v_OldShape_x},
 };
 VNODE v_OldShape = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_OldShape),
+    MEMBERS(vm_OldShape), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_OldShape_x = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
 VPROPS vm_oldPing_payload[] = {
-    { "at", &v_oldPing_payload_at},
+    { "at", 2, &v_oldPing_payload_at},
 };
 VNODE v_oldPing_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_oldPing_payload),
+    MEMBERS(vm_oldPing_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_oldPing_payload_at = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -71,14 +73,14 @@ VNODE v_oldPing_payload_at = {
         CEND},
 };
 VPROPS vm_current_payload[] = {
-    { "legacyValue", &v_current_payload_legacyValue},
-    { "shape", &v_current_payload_shape},
-    { "value", &v_current_payload_value},
+    { "legacyValue", 11, &v_current_payload_legacyValue},
+    { "shape", 5, &v_current_payload_shape},
+    { "value", 5, &v_current_payload_value},
 };
 VNODE v_current_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_current_payload),
+    MEMBERS(vm_current_payload), MHASH(2, 0x3262B4B53EEA4D2DULL, 3,0,2,1),
 };
 VNODE v_current_payload_value = {
     .f = F(SCHEMA) | F(TYPE),

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const tickets_vnode
 #define VPROPS static const tickets_vprop
@@ -53,11 +55,11 @@ VNODE v_Status = {
     .enum_msg = "must be one of 'open', 'in-progress', 'closed'",
 };
 VPROPS vm_ticketUpdated_payload[] = {
-    { "channel", &v_ticketUpdated_payload_channel},
-    { "kind", &v_ticketUpdated_payload_kind},
-    { "priority", &v_ticketUpdated_payload_priority},
-    { "resolution", &v_ticketUpdated_payload_resolution},
-    { "status", &v_ticketUpdated_payload_status},
+    { "channel", 7, &v_ticketUpdated_payload_channel},
+    { "kind", 4, &v_ticketUpdated_payload_kind},
+    { "priority", 8, &v_ticketUpdated_payload_priority},
+    { "resolution", 10, &v_ticketUpdated_payload_resolution},
+    { "status", 6, &v_ticketUpdated_payload_status},
 };
 VNODE v_ticketUpdated_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -66,7 +68,7 @@ VNODE v_ticketUpdated_payload = {
         { "status", "missing required property 'status'"},
         { "priority", "missing required property 'priority'"},
         {NULL, NULL}},
-    MEMBERS(vm_ticketUpdated_payload),
+    MEMBERS(vm_ticketUpdated_payload), MHASH(3, 0x05B5E552027B593BULL, 0,2,0,3,4,0,5,1),
 };
 VNODE v_ticketUpdated_payload_status = {.f = F(REF), .ref = &v_Status};
 VNODE v_ticketUpdated_payload_priority = {

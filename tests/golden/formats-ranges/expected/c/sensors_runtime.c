@@ -2014,27 +2014,12 @@ bool sensors_rt_vnode(const sensors_vnode *v, const cJSON *x, const sensors_pseg
                 const char *key = m->string ? m->string : "";
                 const sensors_pseg seg = {p, key, 0};
                 bool matched = false;
-                /* The members are in strcmp order (the plan sorts them): a
-                 * binary search, on the first byte before any strcmp. */
-                size_t lo = 0, hi = v->nmembers;
-                const unsigned char k0 = (unsigned char)key[0];
-                while (lo < hi) {
-                    size_t mid = (lo + hi) / 2;
-                    const sensors_vprop *mp = &v->members[mid];
-                    const unsigned char n0 = (unsigned char)mp->name[0];
-                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
-                    if (d < 0)
-                        lo = mid + 1;
-                    else if (d > 0)
-                        hi = mid;
-                    else {
-                        if (mp->fn) {
-                            matched = true;
-                            if (!vcall(mp->fn, m, &seg, c))
-                                PFX_FAIL();
-                        }
-                        break;
-                    }
+                /* The plan's perfect hash of the member names (internal.h). */
+                const sensors_vprop *mp = v->members ? sensors_member(v, key, strlen(key)) : NULL;
+                if (mp && mp->fn) {
+                    matched = true;
+                    if (!vcall(mp->fn, m, &seg, c))
+                        PFX_FAIL();
                 }
                 if (!(f & SENSORS_VF_MORE))
                     continue;

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const sensors_vnode
 #define VPROPS static const sensors_vprop
@@ -51,19 +53,19 @@ VNODE v_readingTaken_payload_unit;
 VNODE v_readingTaken_payload_samples;
 VNODE v_readingTaken_payload_samples_items;
 VPROPS vm_readingTaken_payload[] = {
-    { "at", &v_readingTaken_payload_at},
-    { "confidence", &v_readingTaken_payload_confidence},
-    { "day", &v_readingTaken_payload_day},
-    { "host", &v_readingTaken_payload_host},
-    { "id", &v_readingTaken_payload_id},
-    { "ip", &v_readingTaken_payload_ip},
-    { "label", &v_readingTaken_payload_label},
-    { "owner", &v_readingTaken_payload_owner},
-    { "samples", &v_readingTaken_payload_samples},
-    { "source", &v_readingTaken_payload_source},
-    { "step", &v_readingTaken_payload_step},
-    { "unit", &v_readingTaken_payload_unit},
-    { "value", &v_readingTaken_payload_value},
+    { "at", 2, &v_readingTaken_payload_at},
+    { "confidence", 10, &v_readingTaken_payload_confidence},
+    { "day", 3, &v_readingTaken_payload_day},
+    { "host", 4, &v_readingTaken_payload_host},
+    { "id", 2, &v_readingTaken_payload_id},
+    { "ip", 2, &v_readingTaken_payload_ip},
+    { "label", 5, &v_readingTaken_payload_label},
+    { "owner", 5, &v_readingTaken_payload_owner},
+    { "samples", 7, &v_readingTaken_payload_samples},
+    { "source", 6, &v_readingTaken_payload_source},
+    { "step", 4, &v_readingTaken_payload_step},
+    { "unit", 4, &v_readingTaken_payload_unit},
+    { "value", 5, &v_readingTaken_payload_value},
 };
 VNODE v_readingTaken_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -73,7 +75,7 @@ VNODE v_readingTaken_payload = {
         { "at", "missing required property 'at'"},
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    MEMBERS(vm_readingTaken_payload),
+    MEMBERS(vm_readingTaken_payload), MHASH(5, 0x97C92FCF2261ECBDULL, 0,8,0,0,0,2,11,9,0,0,10,0,6,7,0,0,1,0,0,0,0,0,5,12,0,0,0,4,3,0,13,0),
 };
 VNODE v_readingTaken_payload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),

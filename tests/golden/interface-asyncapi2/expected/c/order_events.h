@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -127,12 +131,14 @@ typedef struct order_events_OrderCreatedHeaders order_events_OrderCreatedHeaders
 typedef struct order_events_OrderCancelled order_events_OrderCancelled;
 
 struct order_events_OrderCreated {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *id;
     double total; bool has_total;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct order_events_OrderCreatedHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     order_events_OrderCreatedHeadersSource source; bool has_source;
     /** Typed integer here; the trait's type (string) wins (2.x). */
     char *trace_id; bool has_trace_id;
@@ -141,6 +147,7 @@ struct order_events_OrderCreatedHeaders {
 };
 
 struct order_events_OrderCancelled {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

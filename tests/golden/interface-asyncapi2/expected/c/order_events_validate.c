@@ -30,6 +30,8 @@
 #define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const order_events_vnode
 #define VPROPS static const order_events_vprop
@@ -42,8 +44,8 @@ VNODE v_orderCreated_headers;
 VNODE v_orderCreated_headers_source;
 VNODE v_orderCancelled_payload;
 VPROPS vm_orderCreated_payload[] = {
-    { "id", &v_orderCancelled_payload_id},
-    { "total", &v_orderCreated_payload_total},
+    { "id", 2, &v_orderCancelled_payload_id},
+    { "total", 5, &v_orderCreated_payload_total},
 };
 VNODE v_orderCreated_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -51,7 +53,7 @@ VNODE v_orderCreated_payload = {
     .required = (const order_events_vreq[]){
         { "id", "missing required property 'id'"},
         {NULL, NULL}},
-    MEMBERS(vm_orderCreated_payload),
+    MEMBERS(vm_orderCreated_payload), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VNODE v_orderCancelled_payload_id = {
     .f = F(SCHEMA) | F(TYPE),
@@ -65,14 +67,14 @@ VNODE v_orderCreated_payload_total = {
         CEND},
 };
 VPROPS vm_orderCreated_headers[] = {
-    { "requestId", &v_orderCancelled_payload_id},
-    { "source", &v_orderCreated_headers_source},
-    { "traceId", &v_orderCancelled_payload_id},
+    { "requestId", 9, &v_orderCancelled_payload_id},
+    { "source", 6, &v_orderCreated_headers_source},
+    { "traceId", 7, &v_orderCancelled_payload_id},
 };
 VNODE v_orderCreated_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_orderCreated_headers),
+    MEMBERS(vm_orderCreated_headers), MHASH(2, 0xD90915EEC60C6549ULL, 0,1,2,3),
 };
 VNODE v_orderCreated_headers_source = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -84,12 +86,12 @@ VNODE v_orderCreated_headers_source = {
     .enum_msg = "must be one of 'web', 'shop'",
 };
 VPROPS vm_orderCancelled_payload[] = {
-    { "id", &v_orderCancelled_payload_id},
+    { "id", 2, &v_orderCancelled_payload_id},
 };
 VNODE v_orderCancelled_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_orderCancelled_payload),
+    MEMBERS(vm_orderCancelled_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 
 /* ---- union options --------------------------------------------------------- */

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -124,22 +128,26 @@ typedef struct lamp_control_StatusRequestHeaders lamp_control_StatusRequestHeade
 typedef struct lamp_control_StatusReply lamp_control_StatusReply;
 
 struct lamp_control_Switch {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *lamp_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_TracedHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Trace of the request. */
     char *trace_id; bool has_trace_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequest {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *lamp_id; bool has_lamp_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequestHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Trace of the request. */
     char *trace_id; bool has_trace_id;
     /** Where to send the reply. */
@@ -148,6 +156,7 @@ struct lamp_control_StatusRequestHeaders {
 };
 
 struct lamp_control_StatusReply {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool on; bool has_on;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

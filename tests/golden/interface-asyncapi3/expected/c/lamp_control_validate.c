@@ -30,6 +30,8 @@
 #define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const lamp_control_vnode
 #define VPROPS static const lamp_control_vprop
@@ -44,7 +46,7 @@ VNODE v_statusRequest_headers_replyTo;
 VNODE v_statusReply_payload;
 VNODE v_statusReply_payload_on;
 VPROPS vm_switch_payload[] = {
-    { "lampId", &v_messageTraits_traced_headers_traceId},
+    { "lampId", 6, &v_messageTraits_traced_headers_traceId},
 };
 VNODE v_switch_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -52,31 +54,31 @@ VNODE v_switch_payload = {
     .required = (const lamp_control_vreq[]){
         { "lampId", "missing required property 'lampId'"},
         {NULL, NULL}},
-    MEMBERS(vm_switch_payload),
+    MEMBERS(vm_switch_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_messageTraits_traced_headers_traceId = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_messageTraits_traced_headers[] = {
-    { "traceId", &v_messageTraits_traced_headers_traceId},
+    { "traceId", 7, &v_messageTraits_traced_headers_traceId},
 };
 VNODE v_messageTraits_traced_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_messageTraits_traced_headers),
+    MEMBERS(vm_messageTraits_traced_headers), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VPROPS vm_statusRequest_payload[] = {
-    { "lampId", &v_messageTraits_traced_headers_traceId},
+    { "lampId", 6, &v_messageTraits_traced_headers_traceId},
 };
 VNODE v_statusRequest_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_statusRequest_payload),
+    MEMBERS(vm_statusRequest_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VPROPS vm_statusRequest_headers[] = {
-    { "replyTo", &v_statusRequest_headers_replyTo},
-    { "traceId", &v_messageTraits_traced_headers_traceId},
+    { "replyTo", 7, &v_statusRequest_headers_replyTo},
+    { "traceId", 7, &v_messageTraits_traced_headers_traceId},
 };
 VNODE v_statusRequest_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -84,7 +86,7 @@ VNODE v_statusRequest_headers = {
     .required = (const lamp_control_vreq[]){
         { "replyTo", "missing required property 'replyTo'"},
         {NULL, NULL}},
-    MEMBERS(vm_statusRequest_headers),
+    MEMBERS(vm_statusRequest_headers), MHASH(1, 0xD90915EEC60C6549ULL, 1,2),
 };
 VNODE v_statusRequest_headers_replyTo = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -94,12 +96,12 @@ VNODE v_statusRequest_headers_replyTo = {
         CEND},
 };
 VPROPS vm_statusReply_payload[] = {
-    { "on", &v_statusReply_payload_on},
+    { "on", 2, &v_statusReply_payload_on},
 };
 VNODE v_statusReply_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_statusReply_payload),
+    MEMBERS(vm_statusReply_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_statusReply_payload_on = {
     .f = F(SCHEMA) | F(TYPE),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -130,6 +134,7 @@ typedef struct weather_report_Reading weather_report_Reading;
  * A plain JSON Schema (draft-07): the root schema and each definition become messages.
  */
 struct weather_report_WeatherReport {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Station code. */
     char *station;
     struct weather_report_Reading **readings; size_t readings_count;
@@ -138,6 +143,7 @@ struct weather_report_WeatherReport {
 };
 
 struct weather_report_Reading {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     weather_report_ReadingKind kind;
     double value;
     char *unit; bool has_unit;

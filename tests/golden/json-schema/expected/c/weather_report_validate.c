@@ -30,6 +30,8 @@
 #define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const weather_report_vnode
 #define VPROPS static const weather_report_vprop
@@ -44,9 +46,9 @@ VNODE v_Reading_kind;
 VNODE v_Reading_value;
 VNODE v_issuedAt;
 VPROPS vm_root[] = {
-    { "issuedAt", &v_issuedAt},
-    { "readings", &v_readings},
-    { "station", &v_Reading_unit},
+    { "issuedAt", 8, &v_issuedAt},
+    { "readings", 8, &v_readings},
+    { "station", 7, &v_Reading_unit},
 };
 VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -55,7 +57,7 @@ VNODE v_root = {
         { "station", "missing required property 'station'"},
         { "readings", "missing required property 'readings'"},
         {NULL, NULL}},
-    MEMBERS(vm_root),
+    MEMBERS(vm_root), MHASH(2, 0x05B5E552027B593BULL, 2,1,3,0),
 };
 VNODE v_Reading_unit = {
     .f = F(SCHEMA) | F(TYPE),
@@ -68,9 +70,9 @@ VNODE v_readings = {
 };
 VNODE v_readings_items = {.f = F(REF), .ref = &v_Reading};
 VPROPS vm_Reading[] = {
-    { "kind", &v_Reading_kind},
-    { "unit", &v_Reading_unit},
-    { "value", &v_Reading_value},
+    { "kind", 4, &v_Reading_kind},
+    { "unit", 4, &v_Reading_unit},
+    { "value", 5, &v_Reading_value},
 };
 VNODE v_Reading = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -79,7 +81,7 @@ VNODE v_Reading = {
         { "kind", "missing required property 'kind'"},
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    MEMBERS(vm_Reading),
+    MEMBERS(vm_Reading), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,3,0,1),
 };
 VNODE v_Reading_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),

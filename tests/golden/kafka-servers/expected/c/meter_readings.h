@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -132,11 +136,13 @@ typedef struct meter_readings_Ping meter_readings_Ping;
 typedef struct meter_readings_PingHeaders meter_readings_PingHeaders;
 
 struct meter_readings_Reading {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     double value;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_ReadingHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *trace_id;
     meter_readings_ReadingHeadersUnit unit;
     int64_t seq; bool has_seq;
@@ -145,22 +151,26 @@ struct meter_readings_ReadingHeaders {
 };
 
 struct meter_readings_Alert {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *text; bool has_text;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_AlertHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** How bad it is. */
     int64_t severity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_Ping {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *at; bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_PingHeaders {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t hop; bool has_hop;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const meter_readings_vnode
 #define VPROPS static const meter_readings_vprop
@@ -51,7 +53,7 @@ VNODE v_ping_payload_at;
 VNODE v_ping_headers;
 VNODE v_ping_headers_hop;
 VPROPS vm_reading_payload[] = {
-    { "value", &v_reading_payload_value},
+    { "value", 5, &v_reading_payload_value},
 };
 VNODE v_reading_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -59,7 +61,7 @@ VNODE v_reading_payload = {
     .required = (const meter_readings_vreq[]){
         { "value", "missing required property 'value'"},
         {NULL, NULL}},
-    MEMBERS(vm_reading_payload),
+    MEMBERS(vm_reading_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_reading_payload_value = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -69,10 +71,10 @@ VNODE v_reading_payload_value = {
         CEND},
 };
 VPROPS vm_reading_headers[] = {
-    { "region", &v_reading_headers_region},
-    { "seq", &v_reading_headers_seq},
-    { "traceId", &v_reading_headers_traceId},
-    { "unit", &v_reading_headers_unit},
+    { "region", 6, &v_reading_headers_region},
+    { "seq", 3, &v_reading_headers_seq},
+    { "traceId", 7, &v_reading_headers_traceId},
+    { "unit", 4, &v_reading_headers_unit},
 };
 VNODE v_reading_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -81,7 +83,7 @@ VNODE v_reading_headers = {
         { "traceId", "missing required property 'traceId'"},
         { "unit", "missing required property 'unit'"},
         {NULL, NULL}},
-    MEMBERS(vm_reading_headers),
+    MEMBERS(vm_reading_headers), MHASH(2, 0xEF5F7DA06443DF41ULL, 3,2,1,4),
 };
 VNODE v_reading_headers_traceId = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -114,19 +116,19 @@ VNODE v_reading_headers_region = {
         CEND},
 };
 VPROPS vm_alert_payload[] = {
-    { "text", &v_alert_payload_text},
+    { "text", 4, &v_alert_payload_text},
 };
 VNODE v_alert_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_alert_payload),
+    MEMBERS(vm_alert_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_alert_payload_text = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_alert_headers[] = {
-    { "severity", &v_alert_headers_severity},
+    { "severity", 8, &v_alert_headers_severity},
 };
 VNODE v_alert_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -134,7 +136,7 @@ VNODE v_alert_headers = {
     .required = (const meter_readings_vreq[]){
         { "severity", "missing required property 'severity'"},
         {NULL, NULL}},
-    MEMBERS(vm_alert_headers),
+    MEMBERS(vm_alert_headers), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VNODE v_alert_headers_severity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -145,12 +147,12 @@ VNODE v_alert_headers_severity = {
         CEND},
 };
 VPROPS vm_ping_payload[] = {
-    { "at", &v_ping_payload_at},
+    { "at", 2, &v_ping_payload_at},
 };
 VNODE v_ping_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ping_payload),
+    MEMBERS(vm_ping_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_ping_payload_at = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -160,12 +162,12 @@ VNODE v_ping_payload_at = {
         CEND},
 };
 VPROPS vm_ping_headers[] = {
-    { "hop", &v_ping_headers_hop},
+    { "hop", 3, &v_ping_headers_hop},
 };
 VNODE v_ping_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_ping_headers),
+    MEMBERS(vm_ping_headers), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_ping_headers_hop = {
     .f = F(SCHEMA) | F(TYPE),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -118,11 +122,13 @@ typedef struct inventory_StockCounted inventory_StockCounted;
 typedef struct inventory_StockCountedLocationsValue inventory_StockCountedLocationsValue;
 
 struct inventory_Supplier {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct inventory_StockCounted {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Units on hand, by SKU. */
     char **counts_keys; int64_t *counts_values; size_t counts_count; bool has_counts;
     /** Shelf of each SKU. */
@@ -135,6 +141,7 @@ struct inventory_StockCounted {
 };
 
 struct inventory_StockCountedLocationsValue {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *aisle; bool has_aisle;
     int64_t shelf; bool has_shelf;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const inventory_vnode
 #define VPROPS static const inventory_vprop
@@ -49,7 +51,7 @@ VNODE v_stockCounted_payload_aliases;
 VNODE v_stockCounted_payload_aliases_extra;
 VNODE v_stockCounted_payload_extra;
 VPROPS vm_Supplier[] = {
-    { "name", &v_Supplier_name},
+    { "name", 4, &v_Supplier_name},
 };
 VNODE v_Supplier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
@@ -57,7 +59,7 @@ VNODE v_Supplier = {
     .required = (const inventory_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
-    MEMBERS(vm_Supplier),
+    MEMBERS(vm_Supplier), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
     .add_false = true,
 };
 VNODE v_Supplier_name = {
@@ -65,16 +67,16 @@ VNODE v_Supplier_name = {
     TYPE(16, "expected string"),
 };
 VPROPS vm_stockCounted_payload[] = {
-    { "aliases", &v_stockCounted_payload_aliases},
-    { "counts", &v_stockCounted_payload_counts},
-    { "extra", &v_stockCounted_payload_extra},
-    { "locations", &v_stockCounted_payload_locations},
-    { "suppliers", &v_stockCounted_payload_suppliers},
+    { "aliases", 7, &v_stockCounted_payload_aliases},
+    { "counts", 6, &v_stockCounted_payload_counts},
+    { "extra", 5, &v_stockCounted_payload_extra},
+    { "locations", 9, &v_stockCounted_payload_locations},
+    { "suppliers", 9, &v_stockCounted_payload_suppliers},
 };
 VNODE v_stockCounted_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_stockCounted_payload),
+    MEMBERS(vm_stockCounted_payload), MHASH(3, 0x3E6F9108A98404D9ULL, 5,3,0,2,4,0,1,0),
 };
 VNODE v_stockCounted_payload_counts = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
@@ -94,13 +96,13 @@ VNODE v_stockCounted_payload_locations = {
     .add = &v_stockCounted_payload_locations_extra,
 };
 VPROPS vm_stockCounted_payload_locations_extra[] = {
-    { "aisle", &v_Supplier_name},
-    { "shelf", &v_stockCounted_payload_locations_extra_shelf},
+    { "aisle", 5, &v_Supplier_name},
+    { "shelf", 5, &v_stockCounted_payload_locations_extra_shelf},
 };
 VNODE v_stockCounted_payload_locations_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_stockCounted_payload_locations_extra),
+    MEMBERS(vm_stockCounted_payload_locations_extra), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VNODE v_stockCounted_payload_locations_extra_shelf = {
     .f = F(SCHEMA) | F(TYPE),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -123,6 +127,7 @@ typedef struct parcels_ParcelShippedRouteCarrierContact parcels_ParcelShippedRou
  * A postal address.
  */
 struct parcels_Address {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *street; bool has_street;
     char *city;
     /** ISO 3166-1 alpha-2 code. */
@@ -131,6 +136,7 @@ struct parcels_Address {
 };
 
 struct parcels_ParcelShipped {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Tracking number. */
     char *parcel_id;
     /** Where the parcel travels. */
@@ -142,6 +148,7 @@ struct parcels_ParcelShipped {
  * Where the parcel travels.
  */
 struct parcels_ParcelShippedRoute {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** A postal address. */
     struct parcels_Address *from;
     /** A postal address. */
@@ -155,12 +162,14 @@ struct parcels_ParcelShippedRoute {
  * Who carries it.
  */
 struct parcels_ParcelShippedRouteCarrier {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name; bool has_name;
     struct parcels_ParcelShippedRouteCarrierContact *contact; bool has_contact;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct parcels_ParcelShippedRouteCarrierContact {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *phone; bool has_phone;
     char *email; bool has_email;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const parcels_vnode
 #define VPROPS static const parcels_vprop
@@ -45,9 +47,9 @@ VNODE v_parcelShipped_payload_route_carrier;
 VNODE v_parcelShipped_payload_route_carrier_contact;
 VNODE v_parcelShipped_payload_route_carrier_contact_email;
 VPROPS vm_Address[] = {
-    { "city", &v_Address_city},
-    { "country", &v_Address_country},
-    { "street", &v_Address_city},
+    { "city", 4, &v_Address_city},
+    { "country", 7, &v_Address_country},
+    { "street", 6, &v_Address_city},
 };
 VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -56,7 +58,7 @@ VNODE v_Address = {
         { "city", "missing required property 'city'"},
         { "country", "missing required property 'country'"},
         {NULL, NULL}},
-    MEMBERS(vm_Address),
+    MEMBERS(vm_Address), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,1,2,3),
 };
 VNODE v_Address_city = {
     .f = F(SCHEMA) | F(TYPE),
@@ -71,8 +73,8 @@ VNODE v_Address_country = {
         CEND},
 };
 VPROPS vm_parcelShipped_payload[] = {
-    { "parcelId", &v_Address_city},
-    { "route", &v_parcelShipped_payload_route},
+    { "parcelId", 8, &v_Address_city},
+    { "route", 5, &v_parcelShipped_payload_route},
 };
 VNODE v_parcelShipped_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -81,12 +83,12 @@ VNODE v_parcelShipped_payload = {
         { "parcelId", "missing required property 'parcelId'"},
         { "route", "missing required property 'route'"},
         {NULL, NULL}},
-    MEMBERS(vm_parcelShipped_payload),
+    MEMBERS(vm_parcelShipped_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_parcelShipped_payload_route[] = {
-    { "carrier", &v_parcelShipped_payload_route_carrier},
-    { "from", &v_parcelShipped_payload_route_from},
-    { "to", &v_parcelShipped_payload_route_from},
+    { "carrier", 7, &v_parcelShipped_payload_route_carrier},
+    { "from", 4, &v_parcelShipped_payload_route_from},
+    { "to", 2, &v_parcelShipped_payload_route_from},
 };
 VNODE v_parcelShipped_payload_route = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -95,26 +97,26 @@ VNODE v_parcelShipped_payload_route = {
         { "from", "missing required property 'from'"},
         { "to", "missing required property 'to'"},
         {NULL, NULL}},
-    MEMBERS(vm_parcelShipped_payload_route),
+    MEMBERS(vm_parcelShipped_payload_route), MHASH(2, 0xEF5F7DA06443DF41ULL, 3,1,0,2),
 };
 VNODE v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
 VPROPS vm_parcelShipped_payload_route_carrier[] = {
-    { "contact", &v_parcelShipped_payload_route_carrier_contact},
-    { "name", &v_Address_city},
+    { "contact", 7, &v_parcelShipped_payload_route_carrier_contact},
+    { "name", 4, &v_Address_city},
 };
 VNODE v_parcelShipped_payload_route_carrier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_parcelShipped_payload_route_carrier),
+    MEMBERS(vm_parcelShipped_payload_route_carrier), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VPROPS vm_parcelShipped_payload_route_carrier_contact[] = {
-    { "email", &v_parcelShipped_payload_route_carrier_contact_email},
-    { "phone", &v_Address_city},
+    { "email", 5, &v_parcelShipped_payload_route_carrier_contact_email},
+    { "phone", 5, &v_Address_city},
 };
 VNODE v_parcelShipped_payload_route_carrier_contact = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_parcelShipped_payload_route_carrier_contact),
+    MEMBERS(vm_parcelShipped_payload_route_carrier_contact), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_parcelShipped_payload_route_carrier_contact_email = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -129,6 +133,7 @@ typedef enum payments_Method_tag {
 } payments_Method_tag;
 
 struct payments_Method {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is, chosen by its "kind" member: a payments_Method_tag */
     union {
         struct payments_Card *option0;
@@ -137,6 +142,7 @@ struct payments_Method {
 };
 
 struct payments_PaymentReceivedNote {
+    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
         char *option0;
@@ -145,18 +151,21 @@ struct payments_PaymentReceivedNote {
 };
 
 struct payments_Card {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *kind;
     char *last4;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct payments_Transfer {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *kind;
     char *iban;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct payments_PaymentReceived {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct payments_Method *method;
     struct payments_PaymentReceivedNote *note; bool has_note;
     struct payments_Card *refund; bool has_refund; bool refund_is_null;

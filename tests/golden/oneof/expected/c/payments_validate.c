@@ -30,6 +30,8 @@
 #define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const payments_vnode
 #define VPROPS static const payments_vprop
@@ -56,8 +58,8 @@ VNODE v_Method = {
 };
 VNODE v_Method_one_0 = {.f = F(REF), .ref = &v_Card};
 VPROPS vm_Card[] = {
-    { "kind", &v_Card_kind},
-    { "last4", &v_Card_last4},
+    { "kind", 4, &v_Card_kind},
+    { "last4", 5, &v_Card_last4},
 };
 VNODE v_Card = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -66,7 +68,7 @@ VNODE v_Card = {
         { "kind", "missing required property 'kind'"},
         { "last4", "missing required property 'last4'"},
         {NULL, NULL}},
-    MEMBERS(vm_Card),
+    MEMBERS(vm_Card), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -83,8 +85,8 @@ VNODE v_Card_last4 = {
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
 VPROPS vm_Transfer[] = {
-    { "iban", &v_Transfer_iban},
-    { "kind", &v_Transfer_kind},
+    { "iban", 4, &v_Transfer_iban},
+    { "kind", 4, &v_Transfer_kind},
 };
 VNODE v_Transfer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -93,7 +95,7 @@ VNODE v_Transfer = {
         { "kind", "missing required property 'kind'"},
         { "iban", "missing required property 'iban'"},
         {NULL, NULL}},
-    MEMBERS(vm_Transfer),
+    MEMBERS(vm_Transfer), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_Transfer_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -106,9 +108,9 @@ VNODE v_Transfer_iban = {
     TYPE(16, "expected string"),
 };
 VPROPS vm_paymentReceived_payload[] = {
-    { "method", &v_paymentReceived_payload_method},
-    { "note", &v_paymentReceived_payload_note},
-    { "refund", &v_paymentReceived_payload_refund},
+    { "method", 6, &v_paymentReceived_payload_method},
+    { "note", 4, &v_paymentReceived_payload_note},
+    { "refund", 6, &v_paymentReceived_payload_refund},
 };
 VNODE v_paymentReceived_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -116,7 +118,7 @@ VNODE v_paymentReceived_payload = {
     .required = (const payments_vreq[]){
         { "method", "missing required property 'method'"},
         {NULL, NULL}},
-    MEMBERS(vm_paymentReceived_payload),
+    MEMBERS(vm_paymentReceived_payload), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,0,2,3),
 };
 VNODE v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
 VNODE v_paymentReceived_payload_note = {

@@ -12,6 +12,8 @@
 #include "comments_service.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define COMMENTS_SERVICE_MAX_DEPTH 512
@@ -89,6 +91,7 @@ typedef struct comments_service_vreq { /* a required member and its message */
 } comments_service_vreq;
 typedef struct comments_service_vprop { /* a named member; fn NULL: nothing to check */
     const char *name; /* the members of a node are in strcmp order */
+    size_t len;       /* strlen(name) */
     const comments_service_vnode *fn;
 } comments_service_vprop;
 typedef struct comments_service_vpat { /* patternProperties */
@@ -123,6 +126,13 @@ struct comments_service_vnode {
     const comments_service_vreq *required;
     const comments_service_vprop *members;
     size_t nmembers;
+    /* A perfect hash of the member names, from the validation plan
+     * (generator/vplan.c): slot _mhash(key) of hslots holds 1 + the index of
+     * the only member that can be there, 0 none. hbits 0: no hash (search
+     * the sorted names). */
+    int hbits;
+    uint64_t hmult;
+    const uint16_t *hslots;
     const comments_service_vpat *patterns;
     bool add_false;
     const comments_service_vnode *add, *names;
@@ -133,6 +143,100 @@ struct comments_service_vnode {
     const comments_service_vnode *if_, *then_, *else_;
 };
 bool comments_service_rt_vnode(const comments_service_vnode *v, const cJSON *x, const comments_service_pseg *p, comments_service_vctx *c);
+
+/* The member of node v named by the n bytes at k (no terminator needed), or
+ * NULL. The hash is generator/vplan.c's member_hash, spelled the same: the
+ * length and the first and last eight (or four) bytes, as little-endian
+ * words (n is 8 or 4). */
+static inline uint64_t comments_service_mword(const unsigned char *k, int n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n == 8) {
+        uint64_t w;
+        memcpy(&w, k, 8);
+        return w;
+    }
+    uint32_t w;
+    memcpy(&w, k, 4);
+    return w;
+#else
+    uint64_t w = 0;
+    for (int i = n; i-- > 0;)
+        w = w << 8 | k[i];
+    return w;
+#endif
+}
+static inline uint32_t comments_service_mhash(const unsigned char *k, size_t n, uint64_t mult, int bits)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        a = comments_service_mword(k, 8);
+        b = comments_service_mword(k + n - 8, 8);
+    } else if (n >= 4) {
+        a = comments_service_mword(k, 4);
+        b = comments_service_mword(k + n - 4, 4);
+    } else {
+        a = n ? (uint64_t)k[0] | (uint64_t)k[n >> 1] << 8 | (uint64_t)k[n - 1] << 16 : 0;
+        b = 0;
+    }
+    uint64_t x = (a ^ (b * 0x9E3779B97F4A7C15ULL)) + n;
+    return (uint32_t)((x * mult) >> (64 - bits));
+}
+/* Whether the n bytes at a and b are equal, a word at a time. */
+static inline bool comments_service_meq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
+            return false;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+static inline const comments_service_vprop *comments_service_member(const comments_service_vnode *v, const char *k, size_t n)
+{
+    if (v->hbits) {
+        unsigned i = v->hslots[comments_service_mhash((const unsigned char *)k, n, v->hmult, v->hbits)];
+        if (!i)
+            return NULL;
+        const comments_service_vprop *mp = &v->members[i - 1];
+        return mp->len == n && comments_service_meq(mp->name, k, n) ? mp : NULL;
+    }
+    size_t lo = 0, hi = v->nmembers;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const comments_service_vprop *mp = &v->members[mid];
+        int d = memcmp(mp->name, k, mp->len < n ? mp->len : n);
+        if (!d)
+            d = mp->len < n ? -1 : mp->len > n;
+        if (d < 0)
+            lo = mid + 1;
+        else if (d > 0)
+            hi = mid;
+        else
+            return mp;
+    }
+    return NULL;
+}
 /* A public validator: clears err, checks the value against node v. */
 bool comments_service_rt_validate(const comments_service_vnode *v, const cJSON *json, comments_service_error *err);
 /* The verdict only (no errors): union options. */
@@ -239,6 +343,7 @@ typedef struct comments_service_enum_desc {
  * descriptor (enum, record or union), else NULL. */
 typedef struct comments_service_field {
     const char *wire;
+    size_t wlen; /* strlen(wire), for the byte reader's lookup */
     size_t off, has, null, count, keys;
     unsigned char shape, kind;
     const void *sub;

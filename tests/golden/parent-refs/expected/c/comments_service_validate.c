@@ -30,6 +30,8 @@
 #define FMT(f, msg) { COMMENTS_SERVICE_C_FORMAT, 0, msg, NULL, comments_service_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const comments_service_vnode
 #define VPROPS static const comments_service_vprop
@@ -38,8 +40,8 @@
 VNODE v_commentLikedPayload;
 VNODE v_commentLikedPayload_commentId;
 VPROPS vm_commentLikedPayload[] = {
-    { "commentId", &v_commentLikedPayload_commentId},
-    { "likedBy", &v_commentLikedPayload_commentId},
+    { "commentId", 9, &v_commentLikedPayload_commentId},
+    { "likedBy", 7, &v_commentLikedPayload_commentId},
 };
 VNODE v_commentLikedPayload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -47,7 +49,7 @@ VNODE v_commentLikedPayload = {
     .required = (const comments_service_vreq[]){
         { "commentId", "missing required property 'commentId'"},
         {NULL, NULL}},
-    MEMBERS(vm_commentLikedPayload),
+    MEMBERS(vm_commentLikedPayload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_commentLikedPayload_commentId = {
     .f = F(SCHEMA) | F(TYPE),

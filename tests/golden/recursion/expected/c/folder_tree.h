@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -125,11 +129,13 @@ typedef struct folder_tree_Comment folder_tree_Comment;
  * Recursive types: a folder holds folders, a comment answers comments through a map.
  */
 struct folder_tree_FolderTree {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     struct folder_tree_Folder *root;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct folder_tree_Folder {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *name;
     struct folder_tree_Folder **children; size_t children_count; bool has_children;
     struct folder_tree_Folder *parent; bool has_parent;
@@ -137,6 +143,7 @@ struct folder_tree_Folder {
 };
 
 struct folder_tree_Comment {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *text; bool has_text;
     char **replies_keys; struct folder_tree_Comment **replies_values; size_t replies_count; bool has_replies;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const folder_tree_vnode
 #define VPROPS static const folder_tree_vprop
@@ -44,7 +46,7 @@ VNODE v_Comment;
 VNODE v_Comment_replies;
 VNODE v_Comment_replies_extra;
 VPROPS vm_root[] = {
-    { "root", &v_Folder_children_items},
+    { "root", 4, &v_Folder_children_items},
 };
 VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -52,13 +54,13 @@ VNODE v_root = {
     .required = (const folder_tree_vreq[]){
         { "root", "missing required property 'root'"},
         {NULL, NULL}},
-    MEMBERS(vm_root),
+    MEMBERS(vm_root), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
 VPROPS vm_Folder[] = {
-    { "children", &v_Folder_children},
-    { "name", &v_Comment_text},
-    { "parent", &v_Folder_children_items},
+    { "children", 8, &v_Folder_children},
+    { "name", 4, &v_Comment_text},
+    { "parent", 6, &v_Folder_children_items},
 };
 VNODE v_Folder = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -66,7 +68,7 @@ VNODE v_Folder = {
     .required = (const folder_tree_vreq[]){
         { "name", "missing required property 'name'"},
         {NULL, NULL}},
-    MEMBERS(vm_Folder),
+    MEMBERS(vm_Folder), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,0,2,3),
 };
 VNODE v_Comment_text = {
     .f = F(SCHEMA) | F(TYPE),
@@ -78,13 +80,13 @@ VNODE v_Folder_children = {
     .items = &v_Folder_children_items,
 };
 VPROPS vm_Comment[] = {
-    { "replies", &v_Comment_replies},
-    { "text", &v_Comment_text},
+    { "replies", 7, &v_Comment_replies},
+    { "text", 4, &v_Comment_text},
 };
 VNODE v_Comment = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Comment),
+    MEMBERS(vm_Comment), MHASH(1, 0x48B91C66DD21C725ULL, 2,1),
 };
 VNODE v_Comment_replies = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),

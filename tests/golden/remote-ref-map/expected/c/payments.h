@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -117,6 +121,7 @@ typedef struct payments_PaymentReceived payments_PaymentReceived;
 typedef struct payments_Money payments_Money;
 
 struct payments_PaymentReceived {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *id;
     /** An amount in minor units. */
     struct payments_Money *amount;
@@ -127,6 +132,7 @@ struct payments_PaymentReceived {
  * An amount in minor units.
  */
 struct payments_Money {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t amount;
     /** ISO 4217 code. */
     char *currency;

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const payments_vnode
 #define VPROPS static const payments_vprop
@@ -43,8 +45,8 @@ VNODE v_Money_amount;
 VNODE v_Money_currency;
 VNODE v_Currency;
 VPROPS vm_payments_paymentReceived_payload[] = {
-    { "amount", &v_payments_paymentReceived_payload_amount},
-    { "id", &v_payments_paymentReceived_payload_id},
+    { "amount", 6, &v_payments_paymentReceived_payload_amount},
+    { "id", 2, &v_payments_paymentReceived_payload_id},
 };
 VNODE v_payments_paymentReceived_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -53,7 +55,7 @@ VNODE v_payments_paymentReceived_payload = {
         { "id", "missing required property 'id'"},
         { "amount", "missing required property 'amount'"},
         {NULL, NULL}},
-    MEMBERS(vm_payments_paymentReceived_payload),
+    MEMBERS(vm_payments_paymentReceived_payload), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
 VNODE v_payments_paymentReceived_payload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -64,8 +66,8 @@ VNODE v_payments_paymentReceived_payload_id = {
 };
 VNODE v_payments_paymentReceived_payload_amount = {.f = F(REF), .ref = &v_Money};
 VPROPS vm_Money[] = {
-    { "amount", &v_Money_amount},
-    { "currency", &v_Money_currency},
+    { "amount", 6, &v_Money_amount},
+    { "currency", 8, &v_Money_currency},
 };
 VNODE v_Money = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -74,7 +76,7 @@ VNODE v_Money = {
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
-    MEMBERS(vm_Money),
+    MEMBERS(vm_Money), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_Money_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const keywords_vnode
 #define VPROPS static const keywords_vprop
@@ -45,24 +47,24 @@ VNODE v_default;
 VNODE v_delete_payload;
 VNODE v_delete_payload_enum;
 VPROPS vm_struct[] = {
-    { "None", &v_struct_None},
-    { "async", &v_struct_async},
-    { "class", &v_delete_payload_return},
-    { "default", &v_struct_default},
-    { "delete", &v_struct_async},
-    { "from", &v_delete_payload_return},
-    { "function", &v_delete_payload_return},
-    { "import", &v_delete_payload_return},
-    { "int", &v_struct_default},
-    { "struct", &v_struct_struct},
-    { "type", &v_delete_payload_return},
-    { "typeof", &v_delete_payload_return},
-    { "var", &v_delete_payload_return},
+    { "None", 4, &v_struct_None},
+    { "async", 5, &v_struct_async},
+    { "class", 5, &v_delete_payload_return},
+    { "default", 7, &v_struct_default},
+    { "delete", 6, &v_struct_async},
+    { "from", 4, &v_delete_payload_return},
+    { "function", 8, &v_delete_payload_return},
+    { "import", 6, &v_delete_payload_return},
+    { "int", 3, &v_struct_default},
+    { "struct", 6, &v_struct_struct},
+    { "type", 4, &v_delete_payload_return},
+    { "typeof", 6, &v_delete_payload_return},
+    { "var", 3, &v_delete_payload_return},
 };
 VNODE v_struct = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_struct),
+    MEMBERS(vm_struct), MHASH(5, 0xCEBF8A90926EA2FBULL, 13,0,0,7,0,0,8,0,0,9,0,0,0,12,3,0,0,5,0,10,0,0,11,0,0,2,0,4,0,0,6,1),
 };
 VNODE v_delete_payload_return = {
     .f = F(SCHEMA) | F(TYPE),
@@ -97,14 +99,14 @@ VNODE v_default = {
     .enum_msg = "must be one of 'if', 'else', 'while', 'None', 'true'",
 };
 VPROPS vm_delete_payload[] = {
-    { "enum", &v_delete_payload_enum},
-    { "return", &v_delete_payload_return},
-    { "yield", &v_delete_payload_return},
+    { "enum", 4, &v_delete_payload_enum},
+    { "return", 6, &v_delete_payload_return},
+    { "yield", 5, &v_delete_payload_return},
 };
 VNODE v_delete_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_delete_payload),
+    MEMBERS(vm_delete_payload), MHASH(2, 0xD90915EEC60C6549ULL, 3,0,1,2),
 };
 VNODE v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
 

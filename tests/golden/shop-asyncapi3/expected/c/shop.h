@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -139,6 +143,7 @@ typedef struct shop_Line shop_Line;
 typedef struct shop_OrderPaid shop_OrderPaid;
 
 struct shop_JobResponse {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool success;
     char *job_id;
     char *message_name; bool has_message_name;
@@ -147,6 +152,7 @@ struct shop_JobResponse {
 };
 
 struct shop_JobStatus {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *job_id; bool has_job_id;
     shop_JobStatusState state; bool has_state;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -156,6 +162,7 @@ struct shop_JobStatus {
  * A customer's order.
  */
 struct shop_Order {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Order id. */
     char *id;
     struct shop_Line **lines; size_t lines_count;
@@ -165,12 +172,14 @@ struct shop_Order {
 };
 
 struct shop_Line {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *sku; bool has_sku;
     int64_t qty; bool has_qty;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct shop_OrderPaid {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *order_id;
     double amount; bool has_amount;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

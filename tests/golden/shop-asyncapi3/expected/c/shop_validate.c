@@ -30,6 +30,8 @@
 #define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const shop_vnode
 #define VPROPS static const shop_vprop
@@ -52,10 +54,10 @@ VNODE v_Order_tags;
 VNODE v_orderPaid_payload;
 VNODE v_orderPaid_payload_amount;
 VPROPS vm_JobResponse[] = {
-    { "jobId", &v_JobResponse_jobId},
-    { "messageName", &v_JobResponse_jobId},
-    { "queue", &v_JobResponse_jobId},
-    { "success", &v_JobResponse_success},
+    { "jobId", 5, &v_JobResponse_jobId},
+    { "messageName", 11, &v_JobResponse_jobId},
+    { "queue", 5, &v_JobResponse_jobId},
+    { "success", 7, &v_JobResponse_success},
 };
 VNODE v_JobResponse = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -64,7 +66,7 @@ VNODE v_JobResponse = {
         { "success", "missing required property 'success'"},
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
-    MEMBERS(vm_JobResponse),
+    MEMBERS(vm_JobResponse), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,4,2,3),
 };
 VNODE v_JobResponse_success = {
     .f = F(SCHEMA) | F(TYPE),
@@ -75,13 +77,13 @@ VNODE v_JobResponse_jobId = {
     TYPE(16, "expected string"),
 };
 VPROPS vm_JobStatus[] = {
-    { "jobId", &v_JobResponse_jobId},
-    { "state", &v_JobStatus_state},
+    { "jobId", 5, &v_JobResponse_jobId},
+    { "state", 5, &v_JobStatus_state},
 };
 VNODE v_JobStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_JobStatus),
+    MEMBERS(vm_JobStatus), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_JobStatus_state = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
@@ -96,10 +98,10 @@ VNODE v_JobStatus_state = {
     .enum_msg = "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'",
 };
 VPROPS vm_Order[] = {
-    { "id", &v_Order_id},
-    { "lines", &v_Order_lines},
-    { "status", &v_Order_status},
-    { "tags", &v_Order_tags},
+    { "id", 2, &v_Order_id},
+    { "lines", 5, &v_Order_lines},
+    { "status", 6, &v_Order_status},
+    { "tags", 4, &v_Order_tags},
 };
 VNODE v_Order = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -108,7 +110,7 @@ VNODE v_Order = {
         { "id", "missing required property 'id'"},
         { "lines", "missing required property 'lines'"},
         {NULL, NULL}},
-    MEMBERS(vm_Order),
+    MEMBERS(vm_Order), MHASH(2, 0x1C0C4D03A0B2D333ULL, 3,4,1,2),
 };
 VNODE v_Order_id = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -124,13 +126,13 @@ VNODE v_Order_lines = {
 };
 VNODE v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
 VPROPS vm_Line[] = {
-    { "qty", &v_Line_qty},
-    { "sku", &v_JobResponse_jobId},
+    { "qty", 3, &v_Line_qty},
+    { "sku", 3, &v_JobResponse_jobId},
 };
 VNODE v_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Line),
+    MEMBERS(vm_Line), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VNODE v_Line_qty = {
     .f = F(SCHEMA) | F(TYPE),
@@ -152,8 +154,8 @@ VNODE v_Order_tags = {
     .add = &v_JobResponse_jobId,
 };
 VPROPS vm_orderPaid_payload[] = {
-    { "amount", &v_orderPaid_payload_amount},
-    { "orderId", &v_Order_id},
+    { "amount", 6, &v_orderPaid_payload_amount},
+    { "orderId", 7, &v_Order_id},
 };
 VNODE v_orderPaid_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -161,7 +163,7 @@ VNODE v_orderPaid_payload = {
     .required = (const shop_vreq[]){
         { "orderId", "missing required property 'orderId'"},
         {NULL, NULL}},
-    MEMBERS(vm_orderPaid_payload),
+    MEMBERS(vm_orderPaid_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_orderPaid_payload_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),

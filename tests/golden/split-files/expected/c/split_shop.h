@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -129,12 +133,14 @@ typedef struct split_shop_Address split_shop_Address;
  * An amount in minor units.
  */
 struct split_shop_Money {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     int64_t amount;
     split_shop_Currency currency;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct split_shop_OrderPlaced {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *order_id;
     /** An amount in minor units. */
     struct split_shop_Money *total;
@@ -143,6 +149,7 @@ struct split_shop_OrderPlaced {
 };
 
 struct split_shop_Address {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     char *line1; bool has_line1;
     char *country; bool has_country;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

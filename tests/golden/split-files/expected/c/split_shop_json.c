@@ -26,9 +26,9 @@
 #define KU SPLIT_SHOP_K_UNION
 #define O(m) offsetof(T, m)
 /* A member: F scalar, FL list, FD map; H is OPT (has_m) or REQ, N is NUL (m_is_null) or NN. */
-#define F(w, m, H, N, k, sub) { w, O(m), H(m), N(m), 0, 0, SC, k, sub }
-#define FL(w, m, H, N, k, sub) { w, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
-#define FD(w, m, H, N, k, sub) { w, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
+#define F(w, m, H, N, k, sub) { w, sizeof w - 1, O(m), H(m), N(m), 0, 0, SC, k, sub }
+#define FL(w, m, H, N, k, sub) { w, sizeof w - 1, O(m), H(m), N(m), O(m##_count), 0, SL, k, sub }
+#define FD(w, m, H, N, k, sub) { w, sizeof w - 1, O(m##_values), H(m), N(m), O(m##_count), O(m##_keys), SD, k, sub }
 #define OPT(m) O(has_##m)
 #define REQ(m) 0
 #define NUL(m) O(m##_is_null)

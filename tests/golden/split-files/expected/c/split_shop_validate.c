@@ -30,6 +30,8 @@
 #define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const split_shop_vnode
 #define VPROPS static const split_shop_vprop
@@ -47,8 +49,8 @@ VNODE v_Address;
 VNODE v_Address_line1;
 VNODE v_Address_country;
 VPROPS vm_root[] = {
-    { "amount", &v_amount},
-    { "currency", &v_currency},
+    { "amount", 6, &v_amount},
+    { "currency", 8, &v_currency},
 };
 VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -57,7 +59,7 @@ VNODE v_root = {
         { "amount", "missing required property 'amount'"},
         { "currency", "missing required property 'currency'"},
         {NULL, NULL}},
-    MEMBERS(vm_root),
+    MEMBERS(vm_root), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VNODE v_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
@@ -78,9 +80,9 @@ VNODE v_Currency = {
     .enum_msg = "must be one of 'EUR', 'USD', 'GBP'",
 };
 VPROPS vm_orderPlaced_payload[] = {
-    { "orderId", &v_orderPlaced_payload_orderId},
-    { "shipping", &v_orderPlaced_payload_shipping},
-    { "total", &v_orderPlaced_payload_total},
+    { "orderId", 7, &v_orderPlaced_payload_orderId},
+    { "shipping", 8, &v_orderPlaced_payload_shipping},
+    { "total", 5, &v_orderPlaced_payload_total},
 };
 VNODE v_orderPlaced_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -89,7 +91,7 @@ VNODE v_orderPlaced_payload = {
         { "orderId", "missing required property 'orderId'"},
         { "total", "missing required property 'total'"},
         {NULL, NULL}},
-    MEMBERS(vm_orderPlaced_payload),
+    MEMBERS(vm_orderPlaced_payload), MHASH(2, 0x05B5E552027B593BULL, 0,3,1,2),
 };
 VNODE v_orderPlaced_payload_orderId = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -101,13 +103,13 @@ VNODE v_orderPlaced_payload_orderId = {
 VNODE v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
 VNODE v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
 VPROPS vm_Address[] = {
-    { "country", &v_Address_country},
-    { "line1", &v_Address_line1},
+    { "country", 7, &v_Address_country},
+    { "line1", 5, &v_Address_line1},
 };
 VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_Address),
+    MEMBERS(vm_Address), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VNODE v_Address_line1 = {
     .f = F(SCHEMA) | F(TYPE),

@@ -15,7 +15,11 @@
  *   - `any`, aliases, nested containers and arrays of nullable items are
  *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
- *     (NULL when none), so from_json -> to_json is lossless.
+ *     (NULL when none), so from_json -> to_json is lossless;
+ *   - every record and union struct starts with a hidden `void *_mg_arena`:
+ *     the arena of a value from `_parse` (so `_free` finds it in one load),
+ *     NULL otherwise. Leave it alone; initialise structs with designated
+ *     initialisers, `= {0}` or `_init`, not by position.
  *
  * Ownership: `_from_json` and `_parse` return a tree the caller frees with
  * `_free` (NULL-safe); `_to_json` returns a cJSON tree (cJSON_Delete);
@@ -123,12 +127,14 @@ typedef struct tricky_text_co_EvenementSpecialV2 tricky_text_co_EvenementSpecial
  * The job API's answer <accepted>.
  */
 struct tricky_text_co_Accepted {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Use with `GET /api/jobs/{jobId}`. */
     char *job_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct tricky_text_co_NoteAdded {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     /** Multi-line | with pipes, *\/ comment closers, """ quotes, ``` fences ```, and <b>HTML</b> & ampersands. */
     char *text;
     /** A property name containing a pipe. */
@@ -140,6 +146,7 @@ struct tricky_text_co_NoteAdded {
 };
 
 struct tricky_text_co_EvenementSpecialV2 {
+    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
     bool ok; bool has_ok;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

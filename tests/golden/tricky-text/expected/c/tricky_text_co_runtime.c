@@ -2010,27 +2010,12 @@ bool tricky_text_co_rt_vnode(const tricky_text_co_vnode *v, const cJSON *x, cons
                 const char *key = m->string ? m->string : "";
                 const tricky_text_co_pseg seg = {p, key, 0};
                 bool matched = false;
-                /* The members are in strcmp order (the plan sorts them): a
-                 * binary search, on the first byte before any strcmp. */
-                size_t lo = 0, hi = v->nmembers;
-                const unsigned char k0 = (unsigned char)key[0];
-                while (lo < hi) {
-                    size_t mid = (lo + hi) / 2;
-                    const tricky_text_co_vprop *mp = &v->members[mid];
-                    const unsigned char n0 = (unsigned char)mp->name[0];
-                    int d = n0 != k0 ? (n0 < k0 ? -1 : 1) : strcmp(mp->name, key);
-                    if (d < 0)
-                        lo = mid + 1;
-                    else if (d > 0)
-                        hi = mid;
-                    else {
-                        if (mp->fn) {
-                            matched = true;
-                            if (!vcall(mp->fn, m, &seg, c))
-                                PFX_FAIL();
-                        }
-                        break;
-                    }
+                /* The plan's perfect hash of the member names (internal.h). */
+                const tricky_text_co_vprop *mp = v->members ? tricky_text_co_member(v, key, strlen(key)) : NULL;
+                if (mp && mp->fn) {
+                    matched = true;
+                    if (!vcall(mp->fn, m, &seg, c))
+                        PFX_FAIL();
                 }
                 if (!(f & TRICKY_TEXT_CO_VF_MORE))
                     continue;

@@ -30,6 +30,8 @@
 #define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f }
 #define CEND {0, 0, NULL, NULL, NULL}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
+/* The members' perfect hash (internal.h, _member): 2^bits slots. */
+#define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
 /* Spelled once here, not once per node (issue 17: out/c's size). */
 #define VNODE static const tricky_text_co_vnode
 #define VPROPS static const tricky_text_co_vprop
@@ -42,7 +44,7 @@ VNODE v_noteAdded_payload_motto;
 VNODE v_special_payload;
 VNODE v_special_payload_ok;
 VPROPS vm_Accepted[] = {
-    { "jobId", &v_Accepted_jobId},
+    { "jobId", 5, &v_Accepted_jobId},
 };
 VNODE v_Accepted = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -50,17 +52,17 @@ VNODE v_Accepted = {
     .required = (const tricky_text_co_vreq[]){
         { "jobId", "missing required property 'jobId'"},
         {NULL, NULL}},
-    MEMBERS(vm_Accepted),
+    MEMBERS(vm_Accepted), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_Accepted_jobId = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_noteAdded_payload[] = {
-    { "motto", &v_noteAdded_payload_motto},
-    { "naïve", &v_Accepted_jobId},
-    { "text", &v_Accepted_jobId},
-    { "weird|key", &v_Accepted_jobId},
+    { "motto", 5, &v_noteAdded_payload_motto},
+    { "naïve", 6, &v_Accepted_jobId},
+    { "text", 4, &v_Accepted_jobId},
+    { "weird|key", 9, &v_Accepted_jobId},
 };
 VNODE v_noteAdded_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -68,7 +70,7 @@ VNODE v_noteAdded_payload = {
     .required = (const tricky_text_co_vreq[]){
         { "text", "missing required property 'text'"},
         {NULL, NULL}},
-    MEMBERS(vm_noteAdded_payload),
+    MEMBERS(vm_noteAdded_payload), MHASH(2, 0x05B5E552027B593BULL, 1,3,4,2),
 };
 VNODE v_noteAdded_payload_motto = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
@@ -78,12 +80,12 @@ VNODE v_noteAdded_payload_motto = {
         CEND},
 };
 VPROPS vm_special_payload[] = {
-    { "ok", &v_special_payload_ok},
+    { "ok", 2, &v_special_payload_ok},
 };
 VNODE v_special_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
-    MEMBERS(vm_special_payload),
+    MEMBERS(vm_special_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VNODE v_special_payload_ok = {
     .f = F(SCHEMA) | F(TYPE),
