@@ -246,7 +246,9 @@ MYPY_CACHE=$TMP/mypy-cache
 #   key=$(result_key TOOL-ID DIR...)   the check's inputs: TOOL-ID (the tool's
 #                                      version and the exact command line)
 #                                      and every file under each DIR (names
-#                                      relative to it, bytes)
+#                                      relative to it, bytes; not Python's
+#                                      __pycache__, which holds timestamps
+#                                      and which no checker reads)
 #   result_passed_before KEY           true when a check with KEY passed before
 #   result_passed KEY                  records that it passed
 #
@@ -261,7 +263,7 @@ result_key() {
     { printf '%s\n' "$id"
       for d in "$@"; do
           i=$((i + 1)); echo "== $i"
-          (cd "$d" && find . -type f -print | LC_ALL=C sort | while IFS= read -r f; do
+          (cd "$d" && find . -name __pycache__ -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do
                printf '%s\n' "$f"; sha256sum <"$f"; done)
       done; } | sha256sum | cut -c1-32
 }
@@ -275,4 +277,33 @@ result_passed() {
     : >"$c/ok-$1"
     find "$c" -maxdepth 1 -name 'ok-*' -mtime +3 -delete 2>/dev/null
     return 0
+}
+
+# ts_compile DIR: `tsc --strict -p . --outDir DIR/dist` in DIR (a generated
+# TypeScript package whose JavaScript a test then runs), with the pinned tsc
+# (ts_tsc). The dist/ of a successful compile is kept under TEST_CACHE as
+# tsc-KEY (KEY: result_key of tsc's and node's versions, this command and
+# every file under DIR before the compile) and copied back when the same
+# sources are compiled again, printing "# DIR: compiled before (tsc-KEY)".
+# A failed compile is not kept. tsc's output goes to stdout; returns its
+# status, 2 without tsc.
+ts_compile() {
+    local dir=$1 tsc key cache ent lock rc=0
+    tsc=$(ts_tsc) || return 2
+    key=$(result_key "ts_compile 1 $("$tsc" --version) node $(node --version): tsc --strict -p . --outDir dist" "$dir")
+    cache=$(_result_dir) || { (cd "$dir" && "$tsc" --strict -p . --outDir "$dir/dist"); return $?; }
+    ent=$cache/tsc-$key
+    exec {lock}>"$ent.lock"
+    flock "$lock"
+    if [ -f "$ent/.ok" ]; then
+        mkdir -p "$dir/dist" && cp -a "$ent/." "$dir/dist/" && rm -f "$dir/dist/.ok" && touch "$ent" &&
+            echo "# $dir: compiled before (tsc-$key)" || rc=1
+    elif (cd "$dir" && "$tsc" --strict -p . --outDir "$dir/dist"); then
+        rm -rf "$ent.tmp" && cp -a "$dir/dist" "$ent.tmp" && : >"$ent.tmp/.ok" && rm -rf "$ent" && mv "$ent.tmp" "$ent"
+        find "$cache" -maxdepth 1 -name 'tsc-*' -mtime +3 -exec rm -rf {} + 2>/dev/null
+    else
+        rc=1
+    fi
+    exec {lock}>&-
+    return $rc
 }
