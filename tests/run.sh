@@ -4,12 +4,15 @@
 #   tests/run.sh              all families
 #   tests/run.sh unit errors  only these families
 #
-# Families run in parallel, TEST_JOBS at a time (default: the number of CPUs),
+# Families run in parallel on TEST_JOBS CPUs (default: the number of CPUs),
 # the longest first (durations of the previous run are kept in
-# TEST_LOG_DIR/times). Families that mostly wait (brokers, servers, timeouts:
-# the last run's CPU time under a third of its wall time) run beside those,
-# TEST_JOBS of them at a time too, so that their waits do not leave a CPU idle
-# (with TEST_JOBS=1, one family at a time all the same). Each family's output is kept whole in
+# TEST_LOG_DIR/times). Each family counts for the share of a CPU it used in
+# its last run (CPU time over wall time: about 1 for a compiler-bound family,
+# 0.2 for one that mostly waits for brokers, servers and timeouts), and the
+# next family in that order that fits starts while the running ones' shares
+# add up to at most TEST_JOBS + 0.5: the families that wait start early
+# beside the busy ones instead of holding a CPU, or of all running together
+# at the end (with TEST_JOBS=1, one family at a time). Each family's output is kept whole in
 # TEST_LOG_DIR/FAMILY.log (default build/test-logs) and never interleaved:
 # one summary line per family as it finishes, then the skipped cases and the
 # failures grouped by family, then the closing line
@@ -33,16 +36,25 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # Without a recorded time (a fresh clone) a family's time comes from
 # tests/times.default; one in neither (new) counts as long.
 # Each line of a times file: FAMILY WALL-SECONDS [CPU-SECONDS].
-declare -A kind_of=()   # family -> cpu, or wait (mostly waits)
+declare -A share_of=()  # family -> thousandths of a CPU it keeps busy
 order=$(for fam in "${families[@]}"; do
     t=$(awk -v f="$fam" '$1 == f { print $2, ($3 == "" ? $2 : $3) }' "$times" 2>/dev/null)
     [ -n "$t" ] || t=$(awk -v f="$fam" '$1 == f { print $2, ($3 == "" ? $2 : $3) }' "$here/times.default" 2>/dev/null)
     echo "${t:-1000 1000} $fam"
 done | sort -s -k1,1nr)
+# A family's share of a CPU comes from tests/times.default (measured on an
+# idle machine) when it is listed there, else from its last run: a run on a
+# loaded machine, or one that ran many families at once, records low shares
+# (each got less of a CPU), which would let the next run start even more at
+# once. A family of a few seconds counts as busy (too short to tell).
 while read -r t c fam; do
     [ -n "$fam" ] || continue
-    if [ "$jobs" -gt 1 ] && [ $((c * 3)) -lt "$t" ]; then kind_of[$fam]=wait; else kind_of[$fam]=cpu; fi
+    d=$(awk -v f="$fam" '$1 == f && $3 != "" { print $2, $3 }' "$here/times.default" 2>/dev/null)
+    [ -n "$d" ] && read -r t c <<<"$d"
+    if [ "$jobs" -gt 1 ] && [ "$t" -ge 5 ] && [ $((c * 1000 / t)) -lt 1000 ]; then share_of[$fam]=$((c * 1000 / t)); else share_of[$fam]=1000; fi
 done <<<"$order"
+# Thousandths of a CPU the running families may add up to.
+budget=$((jobs * 1000)); [ "$jobs" -gt 1 ] && budget=$((budget + 500))
 order=$(echo "$order" | cut -d' ' -f3)
 
 pass=0 failn=0 skipn=0 cpu_total=0 t0=$(date +%s)
@@ -66,7 +78,7 @@ finish() { # FAMILY
 
 declare -A pid_of=()   # family -> pid of its running job
 running=0
-declare -A busy=([cpu]=0 [wait]=0)   # running families of each kind
+load=0   # the running families' shares added up
 # Waits for a job to end and reports every family that has ended.
 reap() {
     local f
@@ -75,17 +87,16 @@ reap() {
         for f in "${!pid_of[@]}"; do [ -f "$work/$f.rc" ] || { echo 255 >"$work/$f.rc"; echo 0 >"$work/$f.secs"; }; done
     fi
     for f in "${!pid_of[@]}"; do
-        if [ -f "$work/$f.rc" ]; then finish "$f"; unset "pid_of[$f]"; running=$((running - 1)); busy[${kind_of[$f]:-cpu}]=$((busy[${kind_of[$f]:-cpu}] - 1)); fi
+        if [ -f "$work/$f.rc" ]; then finish "$f"; unset "pid_of[$f]"; running=$((running - 1)); load=$((load - ${share_of[$f]:-1000})); fi
     done
 }
-# Starts, in order, the first family whose kind has a free place; waits for
-# one to end when none has.
+# Starts, in order, the first family whose share fits in what the running
+# ones leave of the budget; waits for one to end when none fits.
 todo=($order)
 while [ ${#todo[@]} -gt 0 ]; do
     pick=-1
     for i in "${!todo[@]}"; do
-        k=${kind_of[${todo[$i]}]:-cpu}
-        if [ "$running" -eq 0 ] || [ "${busy[$k]}" -lt "$jobs" ]; then pick=$i; break; fi
+        if [ "$running" -eq 0 ] || [ $((load + ${share_of[${todo[$i]}]:-1000})) -le "$budget" ]; then pick=$i; break; fi
     done
     if [ "$pick" -lt 0 ]; then reap; continue; fi
     fam=${todo[$pick]}; unset "todo[$pick]"; todo=("${todo[@]}")
@@ -105,7 +116,7 @@ while [ ${#todo[@]} -gt 0 ]; do
         echo "$rc" >"$work/$fam.rc"
     ) &
     pid_of[$fam]=$!
-    running=$((running + 1)); k=${kind_of[$fam]:-cpu}; busy[$k]=$((busy[$k] + 1))
+    running=$((running + 1)); load=$((load + ${share_of[$fam]:-1000}))
 done
 while [ "$running" -gt 0 ]; do reap; done
 
@@ -121,6 +132,6 @@ if [ -n "$skips" ]; then echo; echo "skipped:"; echo "$skips"; fi
 fails=$(for fam in "${families[@]}"; do cat "$work/$fam.fail" 2>/dev/null; done)
 if [ -n "$fails" ]; then echo; echo "failures:"; echo "$fails"; fi
 echo
-echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, $jobs at a time (and as many that mostly wait)"
+echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, on $jobs CPUs (families that mostly wait beside the others)"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

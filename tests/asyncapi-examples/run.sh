@@ -7,7 +7,11 @@
 # wrong, and a refusal that is not listed fails (so does a listed one that
 # passes). Then every generated output is checked: C compiles strictly (gcc
 # -fsyntax-only -Werror), Python passes mypy --strict and TypeScript tsc
-# --strict --noEmit, each in one batch over all documents (2 cores).
+# --strict --noEmit, each in one batch over all documents (2 cores). A
+# document's check that passed before on the same bytes with the same tool
+# and options is not run again (result_key in tests/lib.sh; TEST_CACHE= turns
+# that off): a run after a change of msggen or of a template checks the
+# documents whose output changed.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/c-target/lib-c.sh"
 ex=$SHARED/conformance/asyncapi-examples
@@ -98,13 +102,22 @@ for doc in $(printf '%s\n' "$refused" "$bad_examples" "$fragments" | sed 's/|.*/
 done
 echo "# asyncapi-examples: $accepted documents accepted, $nrefused refused, $(printf '%s\n' "$fragments" | grep -c .) fragments"
 
-# C: every generated .c of a document in one gcc run, strict.
+# C: every generated .c of a document in one gcc run, strict. A document
+# whose C passed before, byte for byte with this gcc, these flags and these
+# library headers, is not compiled again (result_key, lib.sh).
+c_cmd="${CC:-gcc} $C_WARN -D_POSIX_C_SOURCE=200809L $(c_cflags) -fsyntax-only"
+c_id="$c_cmd; $(${CC:-gcc} --version 2>/dev/null | head -n 1); $(pkg-config --modversion libcjson libpcre2-8 libcurl 2>/dev/null | tr '\n' ' ')"
+c_cached=0
 for name in "${generated[@]}"; do
     d=$TMP/gen/$name/c
-    if (cd "$d" && ${CC:-gcc} $C_WARN -D_POSIX_C_SOURCE=200809L $(c_cflags) -fsyntax-only ./*.c) >"$TMP/cc.log" 2>&1
-    then ok "asyncapi_example_c_should_compile_strictly/$name"
+    key=$(result_key "$c_id" "$d")
+    if result_passed_before "$key"; then
+        ok "asyncapi_example_c_should_compile_strictly/$name"; c_cached=$((c_cached + 1))
+    elif (cd "$d" && $c_cmd ./*.c) >"$TMP/cc.log" 2>&1; then
+        ok "asyncapi_example_c_should_compile_strictly/$name"; result_passed "$key"
     else fail "asyncapi_example_c_should_compile_strictly/$name" "gcc reports problems"; detail "$TMP/cc.log"; fi
 done
+echo "# C: ${#generated[@]} documents, $c_cached passed before with the same bytes"
 
 # Python: each package copied under its own name (its imports are relative),
 # all type-checked by one mypy --strict run; errors are attributed per package.
@@ -116,25 +129,45 @@ if [ -z "$mypy_py" ]; then
     skip asyncapi_example_python_should_pass_mypy_strict "no python3 with mypy (apt-get install python3-mypy)"
 else
     mkdir -p "$TMP/py"
-    pkgs=()
+    py_id="$("$mypy_py" --version) $("$mypy_py" -m mypy --version): mypy --strict --no-incremental"
+    pkgs=() py_cached=()
     for name in "${generated[@]}"; do
         src=$(find "$TMP/gen/$name/python" -mindepth 2 -maxdepth 2 -name __init__.py | head -n 1)
         [ -n "$src" ] || { fail "asyncapi_example_python_package/$name" "no package generated"; continue; }
         pkg=ex_$(echo "$name" | tr - _)
         cp -R "$(dirname "$src")" "$TMP/py/$pkg"
-        pkgs+=("$pkg")
+        # A package that passed before with these bytes and this mypy is not
+        # checked again; the others are checked together.
+        key=$(result_key "$py_id" "$TMP/py/$pkg")
+        if result_passed_before "$key"; then py_cached+=("$pkg"); else pkgs+=("$pkg"); fi
+        echo "$key" >"$TMP/py/$pkg.key"
     done
-    (cd "$TMP/py" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "${pkgs[@]}") >"$TMP/mypy.log" 2>&1
+    # mypy checked every package when it says Success or reports errors
+    # without a blocking one ("prevented further checking"): only then does a
+    # package without errors pass for the cache.
+    verdict=1
+    if [ ${#pkgs[@]} -gt 0 ]; then
+        (cd "$TMP/py" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "${pkgs[@]}") >"$TMP/mypy.log" 2>&1
+        if ! grep -q "^Success\|: error:" "$TMP/mypy.log"; then
+            fail asyncapi_example_python_mypy_should_run "mypy gave no verdict"; detail "$TMP/mypy.log"; verdict=0
+        fi
+        grep -q "prevented further checking" "$TMP/mypy.log" && verdict=0
+    else
+        : >"$TMP/mypy.log"
+    fi
     for name in "${generated[@]}"; do
         pkg=ex_$(echo "$name" | tr - _)
         [ -d "$TMP/py/$pkg" ] || continue
-        if grep -q "^$pkg/.*: error:" "$TMP/mypy.log"
-        then fail "asyncapi_example_python_should_pass_mypy_strict/$name" "mypy --strict reports errors"; grep "^$pkg/" "$TMP/mypy.log" | detail
-        else ok "asyncapi_example_python_should_pass_mypy_strict/$name"; fi
+        if [[ " ${py_cached[*]} " == *" $pkg "* ]]; then
+            ok "asyncapi_example_python_should_pass_mypy_strict/$name"
+        elif grep -q "^$pkg/.*: error:" "$TMP/mypy.log"; then
+            fail "asyncapi_example_python_should_pass_mypy_strict/$name" "mypy --strict reports errors"; grep "^$pkg/" "$TMP/mypy.log" | detail
+        else
+            ok "asyncapi_example_python_should_pass_mypy_strict/$name"
+            [ "$verdict" -eq 1 ] && result_passed "$(cat "$TMP/py/$pkg.key")"
+        fi
     done
-    if ! grep -q "^Success\|: error:" "$TMP/mypy.log"; then
-        fail asyncapi_example_python_mypy_should_run "mypy gave no verdict"; detail "$TMP/mypy.log"
-    fi
+    echo "# mypy: ${#pkgs[@]} packages checked, ${#py_cached[@]} passed before with the same bytes"
 fi
 
 # TypeScript: one tsc --strict --noEmit over every document's src/, with the
@@ -145,7 +178,6 @@ if [ -z "$tsc" ]; then
     skip asyncapi_example_typescript_should_pass_tsc_strict "no tsc (node/npm missing or npm ci failed)"
 else
     mkdir -p "$TMP/ts"
-    for name in "${generated[@]}"; do cp -R "$TMP/gen/$name/typescript/src" "$TMP/ts/$name"; done
     first=$TMP/gen/${generated[0]}/typescript/tsconfig.json
     # The package's "type" decides how NodeNext reads the sources.
     cp "$TMP/gen/${generated[0]}/typescript/package.json" "$TMP/ts/"
@@ -158,13 +190,32 @@ for k in ("outDir", "rootDir", "declaration"):
 opts["noEmit"] = True
 json.dump({"compilerOptions": opts, "include": ["*/**/*.ts"]}, open(sys.argv[2], "w"), indent=2)
 EOF
-    (cd "$TMP/ts" && "$tsc" -p . --pretty false) >"$TMP/tsc.log" 2>&1
+    # A document whose src/ passed before, byte for byte with this tsc, node
+    # and program options, is not checked again; the others are checked in
+    # one program.
+    ts_id="$("$tsc" --version) node $(node --version) $(cat "$TMP/ts/tsconfig.json" "$TMP/ts/package.json" | sha256sum)"
+    todo=() ts_cached=()
+    for name in "${generated[@]}"; do
+        key=$(result_key "$ts_id" "$TMP/gen/$name/typescript/src")
+        echo "$key" >"$TMP/ts-$name.key"
+        if result_passed_before "$key"; then ts_cached+=("$name")
+        else todo+=("$name"); cp -R "$TMP/gen/$name/typescript/src" "$TMP/ts/$name"; fi
+    done
+    : >"$TMP/tsc.log"; trc=0
+    [ ${#todo[@]} -eq 0 ] || { (cd "$TMP/ts" && "$tsc" -p . --pretty false) >"$TMP/tsc.log" 2>&1; trc=$?; }
+    outside=0
+    if grep -v "^[A-Za-z0-9-]*/.*error TS" "$TMP/tsc.log" | grep -q "error"; then
+        fail asyncapi_example_tsc_should_run "tsc reports errors outside the generated files"; detail "$TMP/tsc.log"; outside=1
+    fi
+    # A failing tsc that names no file says nothing for the cache.
+    [ "$trc" -ne 0 ] && ! grep -q "error TS" "$TMP/tsc.log" && outside=1
     for name in "${generated[@]}"; do
         if grep -q "^$name/.*error TS" "$TMP/tsc.log"
         then fail "asyncapi_example_typescript_should_pass_tsc_strict/$name" "tsc --strict reports errors"; grep "^$name/" "$TMP/tsc.log" | detail
-        else ok "asyncapi_example_typescript_should_pass_tsc_strict/$name"; fi
+        else
+            ok "asyncapi_example_typescript_should_pass_tsc_strict/$name"
+            [[ " ${todo[*]} " == *" $name "* ]] && [ "$outside" -eq 0 ] && result_passed "$(cat "$TMP/ts-$name.key")"
+        fi
     done
-    if grep -v "^[A-Za-z0-9-]*/.*error TS" "$TMP/tsc.log" | grep -q "error"; then
-        fail asyncapi_example_tsc_should_run "tsc reports errors outside the generated files"; detail "$TMP/tsc.log"
-    fi
+    echo "# tsc: ${#todo[@]} documents checked, ${#ts_cached[@]} passed before with the same bytes"
 fi

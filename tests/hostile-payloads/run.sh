@@ -52,12 +52,13 @@ else
     fail hostile_payload_python_should_generate "see log"; detail "$TMP/gen.log"
 fi
 
-# TypeScript: tsc pinned by tests/tsclient/package-lock.json (ts_tsc, lib.sh).
+# TypeScript: tsc pinned by tests/tsclient/package-lock.json (ts_tsc, lib.sh);
+# a compile of the same sources is restored from an earlier run (ts_compile).
 tsc=$(ts_tsc)
 if [ -z "$tsc" ]; then
     skip hostile_payload_typescript "node, npm or the registry missing (no tsc)"
 elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >"$TMP/gen.log" 2>&1 &&
-     (cd "$TMP/ts" && "$tsc" --strict -p . --outDir "$TMP/ts/dist") >"$TMP/tsc.log" 2>&1; then
+     ts_compile "$TMP/ts" >"$TMP/tsc.log" 2>&1; then
     timeout 120 node "$here/check.mjs" "$TMP/ts/dist" "$TMP/cases" >"$TMP/ts.txt" 2>"$TMP/ts.err"
     compare typescript "$TMP/ts.txt"
 else
@@ -82,7 +83,7 @@ if python3 "$here/regex_diff.py" make "$TMP/rd" "$SHARED/conformance/json-schema
         fail hostile_payload_pattern_catalogue_c_should_build "see log"; cat "$TMP/c_lib.log" "$TMP/cc.log" 2>/dev/null | detail
     fi
     if [ -n "$tsc" ] && mg generate -i "$TMP/rd/catalogue.yaml" -t typescript -o "$TMP/rd/ts" >/dev/null 2>&1 &&
-       (cd "$TMP/rd/ts" && "$tsc" --strict -p . --outDir "$TMP/rd/ts/dist") >"$TMP/tsc.log" 2>&1; then
+       ts_compile "$TMP/rd/ts" >"$TMP/tsc.log" 2>&1; then
         timeout 300 node "$here/check.mjs" "$TMP/rd/ts/dist" "$TMP/rd" >"$TMP/rd/ts.txt" 2>&1
         python3 "$here/regex_diff.py" compare "$TMP/rd" "$MSGGEN" typescript "$TMP/rd/ts.txt"
     else

@@ -81,19 +81,25 @@ mypy_py=
 for p in python3 /usr/bin/python3; do
     if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
 done
+mypy_cached=0 mypy_version=$([ -n "$mypy_py" ] && "$mypy_py" -m mypy --version)
 for l in "${labels[@]}"; do
     d=$TMP/$l m=$(pkg_of "$TMP/$l")
     if [ -z "$mypy_py" ]; then skip "pyproto_${l}_should_pass_mypy_strict" "no python3 with mypy"; continue; fi
     # The README's first ```python block after "## Usage".
     awk '/^## Usage/ { u = 1 } u && /^```python/ { p = 1; next } p && /^```/ { exit } p' "$d/README.md" >"$d/readme_example.py"
     if [ -s "$d/readme_example.py" ]; then
-        if (cd "$d" && "$mypy_py" -m mypy --strict --cache-dir="$MYPY_CACHE" "$m" readme_example.py) >"$d.mypy" 2>&1
-        then ok "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict"
+        # Not checked again when these bytes passed this mypy before (result_key, lib.sh).
+        key=$(result_key "$("$mypy_py" --version) $mypy_version: mypy --strict $m readme_example.py" "$d")
+        if result_passed_before "$key"; then
+            ok "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict"; mypy_cached=$((mypy_cached + 1))
+        elif (cd "$d" && "$mypy_py" -m mypy --strict --cache-dir="$MYPY_CACHE" "$m" readme_example.py) >"$d.mypy" 2>&1
+        then ok "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict"; result_passed "$key"
         else fail "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict" "mypy --strict"; detail "$d.mypy"; fi
     else
         fail "pyproto_${l}_readme_should_have_a_usage_example" "no python block after ## Usage in README.md"
     fi
 done
+echo "# mypy: ${#labels[@]} packages, $mypy_cached passed before with the same bytes"
 if [ -d "$TMP/clash" ]; then
     if PYTHONPATH="$TMP/clash" python3 -c 'import clash_client as c, sys; sys.exit(not hasattr(c.ClashClient, "connect") or not issubclass(c.ClashClientError, Exception) or not hasattr(c.types, "ClashClient_") or not hasattr(c.types, "ClashClientError_") or hasattr(c.types, "ClashClient"))' 2>"$TMP/clash.py.err"
     then ok pyproto_clash_types_named_like_the_client_and_its_error_should_be_renamed
