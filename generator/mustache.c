@@ -1052,10 +1052,33 @@ typedef struct {
  * address keeps its text. */
 #define KEY_HASH_CACHE 1024
 
+/* An object's index slot: the member and its name's hash, compared before the
+ * name so that a probe past other members (and a miss, the common case for
+ * the frames above a tag's object) rarely compares text. */
+typedef struct slot {
+    uint32_t hash;
+    const cJSON *it; /* NULL: empty */
+} slot;
+
+/* Index slots come from blocks that never move (a realloc'ed array copied
+ * every index made so far each time it grew: 10 M instructions of a
+ * generate), of at most SLOT_BLOCK slots. */
+#define SLOT_BLOCK 16384
+
+typedef struct slot_block {
+    struct slot_block *prev;
+    size_t used, size;
+    slot s[];
+} slot_block;
+
+/* The last objects looked up without a frame's cache word (the parts after
+ * the first of a dotted name, `{{name.snake}}`), direct-mapped by address:
+ * one compare instead of a hash-table probe for each. */
+#define OBJ_CACHE 64
+
 struct mg_tpl_cjson_state {
     mg_hmap index;   /* object -> obj_index, for objects looked up so far */
-    const cJSON **slots; /* the hash slots of every indexed object */
-    size_t nslots, capslots;
+    slot_block *blocks; /* the newest block of index slots */
     struct key_hash_ent {
         const char *key;
         uint32_t hash;
@@ -1066,6 +1089,10 @@ struct mg_tpl_cjson_state {
         size_t n;
         uint32_t hash;
     } *name_hash; /* NAME_HASH_CACHE entries: the hashes of looked-up names */
+    struct obj_cache_ent {
+        const cJSON *obj;
+        size_t ent; /* its entry in `index` + 1 */
+    } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
 };
 
 /* The names a render looks up are parts of its templates' tags, which live
@@ -1090,7 +1117,7 @@ static uint32_t name_hash(struct mg_tpl_cjson_state *r, const char *k, size_t n)
 
 static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
 {
-    size_t i = ((uintptr_t)key >> 3) & (KEY_HASH_CACHE - 1);
+    size_t i = (((uintptr_t)key >> 3) ^ ((uintptr_t)key >> 15)) & (KEY_HASH_CACHE - 1);
     if (!r->key_hash)
         r->key_hash = mg_xcalloc(KEY_HASH_CACHE, sizeof *r->key_hash);
     if (r->key_hash[i].key != key) {
@@ -1111,7 +1138,7 @@ static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
 
 typedef struct obj_index {
     const cJSON *obj; /* key */
-    size_t off;       /* its slots: [off, off + cap) of rstate.slots */
+    slot *slots;      /* cap slots in a slot_block */
     uint32_t cap;     /* a power of two, or 0: searched in order */
     uint32_t looks;   /* lookups so far, while cap is 0 */
 } obj_index;
@@ -1125,6 +1152,29 @@ static int key_is(const cJSON *it, const char *k, size_t n)
            it->string[n] == '\0';
 }
 
+static slot *alloc_slots(struct mg_tpl_cjson_state *r, size_t cap)
+{
+    slot_block *b = r->blocks;
+    if (!b || b->used + cap > b->size) {
+        /* Blocks double from a small first one: most renders (an output
+         * path, a type-map template) index a few objects or none. */
+        size_t n = b ? 2 * b->size : 128;
+        if (n > SLOT_BLOCK)
+            n = SLOT_BLOCK;
+        if (n < cap)
+            n = cap;
+        b = mg_xrealloc(NULL, sizeof *b + n * sizeof(slot));
+        b->size = n;
+        b->used = 0;
+        b->prev = r->blocks;
+        r->blocks = b;
+    }
+    slot *s = b->s + b->used;
+    b->used += cap;
+    memset(s, 0, cap * sizeof *s);
+    return s;
+}
+
 /* Builds the index of e->obj, unless it is small (then it stays unindexed). */
 static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
@@ -1136,42 +1186,54 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
-    if (r->nslots + cap > r->capslots) {
-        size_t want = r->capslots ? r->capslots * 2 : 4096;
-        while (want < r->nslots + cap)
-            want *= 2;
-        r->slots = mg_xrealloc(r->slots, want * sizeof *r->slots);
-        r->capslots = want;
-    }
-    const cJSON **slots = r->slots + r->nslots;
-    memset(slots, 0, cap * sizeof *slots);
+    slot *slots = alloc_slots(r, cap); /* zeroed */
     for (const cJSON *it = e->obj->child; it; it = it->next) {
         if (!it->string)
             continue;
-        uint32_t i = key_hash(r, it->string) & (cap - 1);
-        while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
+        uint32_t h = key_hash(r, it->string), i = h & (cap - 1);
+        while (slots[i].it &&
+               (slots[i].hash != h || strcmp(slots[i].it->string, it->string) != 0))
             i = (i + 1) & (cap - 1);
-        if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
-            slots[i] = it;
+        if (!slots[i].it) { /* the first of duplicate keys wins, as in a scan */
+            slots[i].hash = h;
+            slots[i].it = it;
+        }
     }
-    e->off = r->nslots;
+    e->slots = slots;
     e->cap = cap;
-    r->nslots += cap;
+}
+
+/* obj's entry in the index table, through the frame's cache word `ent`, or
+ * else the direct-mapped cache of recent objects. */
+static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+{
+    if (ent && *ent)
+        return mg_hmap_at(&r->index, *ent - 1);
+    struct obj_cache_ent *c = NULL;
+    if (!ent) {
+        if (!r->obj_cache)
+            r->obj_cache = mg_xcalloc(OBJ_CACHE, sizeof *r->obj_cache);
+        c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
+        if (c->obj == obj)
+            return mg_hmap_at(&r->index, c->ent - 1);
+    }
+    obj_index *e = mg_hmap_put_ptr(&r->index, obj, NULL);
+    size_t at = mg_hmap_index(&r->index, e) + 1;
+    if (ent)
+        *ent = at;
+    else {
+        c->obj = obj;
+        c->ent = at;
+    }
+    return e;
 }
 
 /* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
 static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
 {
-    if (!cJSON_IsObject(obj) || !obj->child)
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    obj_index *e;
-    if (ent && *ent)
-        e = mg_hmap_at(&r->index, *ent - 1);
-    else {
-        e = mg_hmap_put_ptr(&r->index, obj, NULL);
-        if (ent)
-            *ent = mg_hmap_index(&r->index, e) + 1;
-    }
+    obj_index *e = index_of(r, obj, ent);
     if (!e->cap && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
         build_index(r, e);
     if (!e->cap) {
@@ -1180,10 +1242,11 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
                 return it;
         return NULL;
     }
-    const cJSON **slots = r->slots + e->off;
-    for (uint32_t i = name_hash(r, k, n) & (e->cap - 1); slots[i]; i = (i + 1) & (e->cap - 1))
-        if (key_is(slots[i], k, n))
-            return slots[i];
+    const slot *slots = e->slots;
+    uint32_t h = name_hash(r, k, n);
+    for (uint32_t i = h & (e->cap - 1); slots[i].it; i = (i + 1) & (e->cap - 1))
+        if (slots[i].hash == h && key_is(slots[i].it, k, n))
+            return slots[i].it;
     return NULL;
 }
 
@@ -1282,8 +1345,12 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
     if (!c->st)
         return;
     mg_hmap_fini(&c->st->index);
-    free(c->st->slots);
+    for (slot_block *b = c->st->blocks, *prev; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
     free(c->st->key_hash);
+    free(c->st->obj_cache);
     free(c->st->name_hash);
     free(c->st);
     c->st = NULL;
