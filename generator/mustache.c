@@ -45,6 +45,7 @@ struct node {
                                * indenting the body indents that partial first line too */
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
+    size_t first;             /* tags: the length of the name's first part (len: no dot) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
     size_t ind_len;
     int line, col;            /* the tag's position, for render-time errors */
@@ -676,6 +677,8 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
         n->bol = (unsigned char)tag_bol(p, t);
         n->str = p->src + t->ns;
         n->len = t->ne - t->ns;
+        const char *dot = memchr(n->str, '.', n->len);
+        n->first = dot ? (size_t)(dot - n->str) : n->len;
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
@@ -1052,10 +1055,33 @@ typedef struct {
  * address keeps its text. */
 #define KEY_HASH_CACHE 1024
 
+/* An object's index slot: the member and its name's hash, compared before the
+ * name so that a probe past other members (and a miss, the common case for
+ * the frames above a tag's object) rarely compares text. */
+typedef struct slot {
+    uint32_t hash;
+    const cJSON *it; /* NULL: empty */
+} slot;
+
+/* Index slots come from blocks that never move (a realloc'ed array copied
+ * every index made so far each time it grew: 10 M instructions of a
+ * generate), of at most SLOT_BLOCK slots. */
+#define SLOT_BLOCK 16384
+
+typedef struct slot_block {
+    struct slot_block *prev;
+    size_t used, size;
+    slot s[];
+} slot_block;
+
+/* The last objects looked up without a frame's cache word (the parts after
+ * the first of a dotted name, `{{name.snake}}`), direct-mapped by their
+ * member list: one compare instead of a hash-table probe for each. */
+#define OBJ_CACHE 64
+
 struct mg_tpl_cjson_state {
-    mg_hmap index;   /* object -> obj_index, for objects looked up so far */
-    const cJSON **slots; /* the hash slots of every indexed object */
-    size_t nslots, capslots;
+    mg_hmap index;   /* member list -> obj_index, for objects looked up so far */
+    slot_block *blocks; /* the newest block of index slots */
     struct key_hash_ent {
         const char *key;
         uint32_t hash;
@@ -1066,6 +1092,10 @@ struct mg_tpl_cjson_state {
         size_t n;
         uint32_t hash;
     } *name_hash; /* NAME_HASH_CACHE entries: the hashes of looked-up names */
+    struct obj_cache_ent {
+        const cJSON *first; /* the object's first member */
+        size_t ent; /* its entry in `index` + 1 */
+    } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
 };
 
 /* The names a render looks up are parts of its templates' tags, which live
@@ -1090,7 +1120,7 @@ static uint32_t name_hash(struct mg_tpl_cjson_state *r, const char *k, size_t n)
 
 static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
 {
-    size_t i = ((uintptr_t)key >> 3) & (KEY_HASH_CACHE - 1);
+    size_t i = (((uintptr_t)key >> 3) ^ ((uintptr_t)key >> 15)) & (KEY_HASH_CACHE - 1);
     if (!r->key_hash)
         r->key_hash = mg_xcalloc(KEY_HASH_CACHE, sizeof *r->key_hash);
     if (r->key_hash[i].key != key) {
@@ -1104,14 +1134,19 @@ static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
  * objects of 40-70 members, many looked up for dozens of names (and missed by
  * every name of the frames above them). An object gets its index on its
  * INDEX_AFTER-th lookup, so objects looked up only a few times are not worth
- * indexing. The data does not change during a render, so an index stays valid
- * until mg_tpl_render returns. */
+ * indexing. The data does not change while the source is in use, so an index
+ * stays valid until mg_tpl_cjson_source_fini (or _forget).
+ *
+ * Indexes are keyed by an object's member list (its first member), not by the
+ * object: a cJSON object reference (cJSON_CreateObjectReference, as the
+ * generator's per-message contexts are made) shares its members, and so its
+ * index, with the object it refers to, across the renders of one source. */
 #define INDEX_MIN_MEMBERS 12
 #define INDEX_AFTER 4
 
 typedef struct obj_index {
-    const cJSON *obj; /* key */
-    size_t off;       /* its slots: [off, off + cap) of rstate.slots */
+    const cJSON *first; /* key: the object's first member */
+    slot *slots;      /* cap slots in a slot_block */
     uint32_t cap;     /* a power of two, or 0: searched in order */
     uint32_t looks;   /* lookups so far, while cap is 0 */
 } obj_index;
@@ -1125,53 +1160,89 @@ static int key_is(const cJSON *it, const char *k, size_t n)
            it->string[n] == '\0';
 }
 
-/* Builds the index of e->obj, unless it is small (then it stays unindexed). */
+static slot *alloc_slots(struct mg_tpl_cjson_state *r, size_t cap)
+{
+    slot_block *b = r->blocks;
+    if (!b || b->used + cap > b->size) {
+        /* Blocks double from a small first one: most renders (an output
+         * path, a type-map template) index a few objects or none. */
+        size_t n = b ? 2 * b->size : 128;
+        if (n > SLOT_BLOCK)
+            n = SLOT_BLOCK;
+        if (n < cap)
+            n = cap;
+        b = mg_xrealloc(NULL, sizeof *b + n * sizeof(slot));
+        b->size = n;
+        b->used = 0;
+        b->prev = r->blocks;
+        r->blocks = b;
+    }
+    slot *s = b->s + b->used;
+    b->used += cap;
+    memset(s, 0, cap * sizeof *s);
+    return s;
+}
+
+/* Builds the index of e->first's object, unless it is small (then it stays unindexed). */
 static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
     size_t n = 0;
-    for (const cJSON *it = e->obj->child; it; it = it->next)
+    for (const cJSON *it = e->first; it; it = it->next)
         n++;
     if (n < INDEX_MIN_MEMBERS)
         return;
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
-    if (r->nslots + cap > r->capslots) {
-        size_t want = r->capslots ? r->capslots * 2 : 4096;
-        while (want < r->nslots + cap)
-            want *= 2;
-        r->slots = mg_xrealloc(r->slots, want * sizeof *r->slots);
-        r->capslots = want;
-    }
-    const cJSON **slots = r->slots + r->nslots;
-    memset(slots, 0, cap * sizeof *slots);
-    for (const cJSON *it = e->obj->child; it; it = it->next) {
+    slot *slots = alloc_slots(r, cap); /* zeroed */
+    for (const cJSON *it = e->first; it; it = it->next) {
         if (!it->string)
             continue;
-        uint32_t i = key_hash(r, it->string) & (cap - 1);
-        while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
+        uint32_t h = key_hash(r, it->string), i = h & (cap - 1);
+        while (slots[i].it &&
+               (slots[i].hash != h || strcmp(slots[i].it->string, it->string) != 0))
             i = (i + 1) & (cap - 1);
-        if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
-            slots[i] = it;
+        if (!slots[i].it) { /* the first of duplicate keys wins, as in a scan */
+            slots[i].hash = h;
+            slots[i].it = it;
+        }
     }
-    e->off = r->nslots;
+    e->slots = slots;
     e->cap = cap;
-    r->nslots += cap;
+}
+
+/* The index entry of the object whose first member is `obj` (a member list
+ * is the same for an object and its references), through the frame's cache
+ * word `ent`, or else the direct-mapped cache of recent objects. */
+static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+{
+    if (ent && *ent)
+        return mg_hmap_at(&r->index, *ent - 1);
+    struct obj_cache_ent *c = NULL;
+    if (!ent) {
+        if (!r->obj_cache)
+            r->obj_cache = mg_xcalloc(OBJ_CACHE, sizeof *r->obj_cache);
+        c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
+        if (c->first == obj)
+            return mg_hmap_at(&r->index, c->ent - 1);
+    }
+    obj_index *e = mg_hmap_put_ptr(&r->index, obj, NULL);
+    size_t at = mg_hmap_index(&r->index, e) + 1;
+    if (ent)
+        *ent = at;
+    else {
+        c->first = obj;
+        c->ent = at;
+    }
+    return e;
 }
 
 /* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
 static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
 {
-    if (!cJSON_IsObject(obj) || !obj->child)
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    obj_index *e;
-    if (ent && *ent)
-        e = mg_hmap_at(&r->index, *ent - 1);
-    else {
-        e = mg_hmap_put_ptr(&r->index, obj, NULL);
-        if (ent)
-            *ent = mg_hmap_index(&r->index, e) + 1;
-    }
+    obj_index *e = index_of(r, obj->child, ent);
     if (!e->cap && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
         build_index(r, e);
     if (!e->cap) {
@@ -1180,10 +1251,11 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
                 return it;
         return NULL;
     }
-    const cJSON **slots = r->slots + e->off;
-    for (uint32_t i = name_hash(r, k, n) & (e->cap - 1); slots[i]; i = (i + 1) & (e->cap - 1))
-        if (key_is(slots[i], k, n))
-            return slots[i];
+    const slot *slots = e->slots;
+    uint32_t h = name_hash(r, k, n);
+    for (uint32_t i = h & (e->cap - 1); slots[i].it; i = (i + 1) & (e->cap - 1))
+        if (slots[i].hash == h && key_is(slots[i].it, k, n))
+            return slots[i].it;
     return NULL;
 }
 
@@ -1277,13 +1349,32 @@ void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
 }
 
+void mg_tpl_cjson_source_forget(mg_tpl_cjson *c, const cJSON *obj)
+{
+    if (!c->st || !obj->child)
+        return;
+    obj_index *e = mg_hmap_get_ptr(&c->st->index, obj->child);
+    if (e) {
+        /* The entry stays, unindexed: a later list at the same address is
+         * scanned, then indexed anew, like any object seen for the first
+         * time. Its slots stay in their block until fini. */
+        e->slots = NULL;
+        e->cap = 0;
+        e->looks = 0;
+    }
+}
+
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 {
     if (!c->st)
         return;
     mg_hmap_fini(&c->st->index);
-    free(c->st->slots);
+    for (slot_block *b = c->st->blocks, *prev; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
     free(c->st->key_hash);
+    free(c->st->obj_cache);
     free(c->st->name_hash);
     free(c->st);
     c->st = NULL;
@@ -1302,13 +1393,14 @@ static const void *get(const rstate *r, const void *v, const char *k, size_t n, 
 }
 
 /* The spec's name resolution: "." is the top of the stack; otherwise the first
- * part is looked up through the stack, the rest only in what it found. */
-static const void *lookup(rstate *r, const ctxf *c, const char *name, size_t len)
+ * part (its length `n`, up to the first dot) is looked up through the stack,
+ * the rest only in what it found. Tags know `n` from parsing (a memchr per
+ * lookup was 7 M instructions of a generate). */
+static const void *lookup_first(rstate *r, const ctxf *c, const char *name, size_t len, size_t n)
 {
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
-    const char *dot = memchr(name, '.', len);
-    size_t n = dot ? (size_t)(dot - name) : len;
+    const char *dot = n < len ? name + n : NULL;
     const void *v = NULL;
     for (; c; c = c->up)
         if ((v = get(r, c->v, name, n, c->ent)) != NULL)
@@ -1322,6 +1414,7 @@ static const void *lookup(rstate *r, const ctxf *c, const char *name, size_t len
     }
     return v;
 }
+
 
 /* Appends to `hint` the keys of `obj` nearest to k[0..n) (at most three, each
  * named once), when any is close enough to be a likely typo. `best` carries
@@ -1357,7 +1450,7 @@ static void nearest_keys(const rstate *r, const void *obj, const char *k, size_t
     }
 }
 
-/* Strict rendering: reports the name that lookup() did not find, with the
+/* Strict rendering: reports the name that lookup_first() did not find, with the
  * nearest keys of the objects it was searched in, and returns 1. Returns 0
  * (nothing reported) when a dotted name stopped at a part that exists and is
  * null or false: "no value" is not a typo ({{#items.is_ref}} where the view
@@ -1410,11 +1503,11 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
     return 1;
 }
 
-/* lookup() for a tag: in strict mode a name the data does not have is an
+/* lookup_first() for a tag: in strict mode a name the data does not have is an
  * error (*missing set, reported). "." always exists. */
 static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
 {
-    const void *v = lookup(r, c, k->str, k->len);
+    const void *v = lookup_first(r, c, k->str, k->len, k->first);
     *missing = 0;
     if (!v && r->strict && !(k->len == 1 && k->str[0] == '.'))
         *missing = report_missing(r, t, k, c);
@@ -1548,7 +1641,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     size_t len = k->len;
     *out = NULL;
     if (k->dynamic) {
-        const void *v = lookup(r, c, k->str, k->len);
+        const void *v = lookup_first(r, c, k->str, k->len, k->first);
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk == MG_TV_STRING || vk == MG_TV_NUMBER) {
             /* valid until the next text(): the partial is found before it renders */
