@@ -1075,12 +1075,12 @@ typedef struct slot_block {
 } slot_block;
 
 /* The last objects looked up without a frame's cache word (the parts after
- * the first of a dotted name, `{{name.snake}}`), direct-mapped by their
- * member list: one compare instead of a hash-table probe for each. */
+ * the first of a dotted name, `{{name.snake}}`), direct-mapped by address:
+ * one compare instead of a hash-table probe for each. */
 #define OBJ_CACHE 64
 
 struct mg_tpl_cjson_state {
-    mg_hmap index;   /* member list -> obj_index, for objects looked up so far */
+    mg_hmap index;   /* object -> obj_index, for objects looked up so far */
     slot_block *blocks; /* the newest block of index slots */
     struct key_hash_ent {
         const char *key;
@@ -1093,7 +1093,7 @@ struct mg_tpl_cjson_state {
         uint32_t hash;
     } *name_hash; /* NAME_HASH_CACHE entries: the hashes of looked-up names */
     struct obj_cache_ent {
-        const cJSON *first; /* the object's first member */
+        const cJSON *obj;
         size_t ent; /* its entry in `index` + 1 */
     } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
 };
@@ -1134,18 +1134,13 @@ static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
  * objects of 40-70 members, many looked up for dozens of names (and missed by
  * every name of the frames above them). An object gets its index on its
  * INDEX_AFTER-th lookup, so objects looked up only a few times are not worth
- * indexing. The data does not change while the source is in use, so an index
- * stays valid until mg_tpl_cjson_source_fini (or _forget).
- *
- * Indexes are keyed by an object's member list (its first member), not by the
- * object: a cJSON object reference (cJSON_CreateObjectReference, as the
- * generator's per-message contexts are made) shares its members, and so its
- * index, with the object it refers to, across the renders of one source. */
+ * indexing. The data does not change during a render, so an index stays valid
+ * until mg_tpl_render returns. */
 #define INDEX_MIN_MEMBERS 12
 #define INDEX_AFTER 4
 
 typedef struct obj_index {
-    const cJSON *first; /* key: the object's first member */
+    const cJSON *obj; /* key */
     slot *slots;      /* cap slots in a slot_block */
     uint32_t cap;     /* a power of two, or 0: searched in order */
     uint32_t looks;   /* lookups so far, while cap is 0 */
@@ -1183,11 +1178,11 @@ static slot *alloc_slots(struct mg_tpl_cjson_state *r, size_t cap)
     return s;
 }
 
-/* Builds the index of e->first's object, unless it is small (then it stays unindexed). */
+/* Builds the index of e->obj, unless it is small (then it stays unindexed). */
 static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
     size_t n = 0;
-    for (const cJSON *it = e->first; it; it = it->next)
+    for (const cJSON *it = e->obj->child; it; it = it->next)
         n++;
     if (n < INDEX_MIN_MEMBERS)
         return;
@@ -1195,7 +1190,7 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     while (cap < 2 * n)
         cap *= 2;
     slot *slots = alloc_slots(r, cap); /* zeroed */
-    for (const cJSON *it = e->first; it; it = it->next) {
+    for (const cJSON *it = e->obj->child; it; it = it->next) {
         if (!it->string)
             continue;
         uint32_t h = key_hash(r, it->string), i = h & (cap - 1);
@@ -1211,9 +1206,8 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     e->cap = cap;
 }
 
-/* The index entry of the object whose first member is `obj` (a member list
- * is the same for an object and its references), through the frame's cache
- * word `ent`, or else the direct-mapped cache of recent objects. */
+/* obj's entry in the index table, through the frame's cache word `ent`, or
+ * else the direct-mapped cache of recent objects. */
 static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
     if (ent && *ent)
@@ -1223,7 +1217,7 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         if (!r->obj_cache)
             r->obj_cache = mg_xcalloc(OBJ_CACHE, sizeof *r->obj_cache);
         c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
-        if (c->first == obj)
+        if (c->obj == obj)
             return mg_hmap_at(&r->index, c->ent - 1);
     }
     obj_index *e = mg_hmap_put_ptr(&r->index, obj, NULL);
@@ -1231,7 +1225,7 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     if (ent)
         *ent = at;
     else {
-        c->first = obj;
+        c->obj = obj;
         c->ent = at;
     }
     return e;
@@ -1242,7 +1236,7 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
 {
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    obj_index *e = index_of(r, obj->child, ent);
+    obj_index *e = index_of(r, obj, ent);
     if (!e->cap && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
         build_index(r, e);
     if (!e->cap) {
@@ -1347,21 +1341,6 @@ void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
     mg_hmap_init(&c->st->index, sizeof(obj_index));
     c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
-}
-
-void mg_tpl_cjson_source_forget(mg_tpl_cjson *c, const cJSON *obj)
-{
-    if (!c->st || !obj->child)
-        return;
-    obj_index *e = mg_hmap_get_ptr(&c->st->index, obj->child);
-    if (e) {
-        /* The entry stays, unindexed: a later list at the same address is
-         * scanned, then indexed anew, like any object seen for the first
-         * time. Its slots stay in their block until fini. */
-        e->slots = NULL;
-        e->cap = 0;
-        e->looks = 0;
-    }
 }
 
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)

@@ -152,19 +152,13 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *ro
 
 /* The source over plain cJSON: values are `const cJSON *`. Objects looked up
  * often get a hash index, kept in the source until mg_tpl_cjson_source_fini
- * (the data must not change while the source is in use), keyed by the
- * object's member list, so that one source can serve several renders and an
- * object reference shares the index of what it refers to. An object freed
- * while the source lives (e.g. a per-file context made of references) must
- * first be given to mg_tpl_cjson_source_forget: its members' addresses may
- * be reused. */
+ * (the data must not change while the source is in use). */
 typedef struct mg_tpl_cjson {
     mg_tpl_source src;
     struct mg_tpl_cjson_state *st;
 } mg_tpl_cjson;
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c);
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
-void mg_tpl_cjson_source_forget(mg_tpl_cjson *c, const cJSON *obj);
 
 /* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,
  * section or inverted section whose name the data does not have (after the

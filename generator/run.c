@@ -115,8 +115,8 @@ static int render_path(const mg_target_file *f, const cJSON *ctx, mg_buf *path, 
     return rc;
 }
 
-static int render_one(const mg_target *t, mg_tpl_cjson *src, const mg_target_file *f, const cJSON *ctx,
-                      const char *kind, const cJSON *item, size_t index, mg_emit_set *set, mg_diag *d)
+static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *ctx, const char *kind,
+                      const cJSON *item, size_t index, mg_emit_set *set, mg_diag *d)
 {
     mg_buf origin, path, body;
     mg_buf_init(&origin);
@@ -129,8 +129,8 @@ static int render_one(const mg_target *t, mg_tpl_cjson *src, const mg_target_fil
     }
     int rc = -1;
     if (render_path(f, ctx, &path, d) == 0 &&
-        mg_tpl_render_data(f->tpl, &src->src, ctx, mg_target_partials(t),
-                           mg_target_file_escape(f, mg_buf_cstr(&path)), 1, &body, d) == 0) {
+        mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)),
+                             &body, d) == 0) {
         size_t len;
         char *data = mg_buf_steal(&body, &len);
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
@@ -162,15 +162,10 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
     size_t nodes = tree_size(view);
     mg_tpl_set_limits(mg_target_partials(t), (long)(nodes * MG_RENDER_STEPS_PER_NODE),
                       nodes * MG_OUTPUT_BYTES_PER_NODE);
-    /* One data source for every file of the target: the hash indexes it
-     * builds over the view's objects serve every file (per file, they were
-     * built again for each of them). */
-    mg_tpl_cjson src;
-    mg_tpl_cjson_source_init(&src);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);
         if (f->per == MG_PER_CATALOGUE) {
-            render_one(t, &src, f, view, NULL, NULL, 0, set, d);
+            render_one(t, f, view, NULL, NULL, 0, set, d);
             continue;
         }
         const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
@@ -193,12 +188,10 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
                     continue;
             }
             cJSON *ctx = mg_view_item_new(view, it);
-            render_one(t, &src, f, ctx, kind, it, index, set, d);
-            mg_tpl_cjson_source_forget(&src, ctx); /* its members are freed now */
+            render_one(t, f, ctx, kind, it, index, set, d);
             cJSON_Delete(ctx);
         }
     }
-    mg_tpl_cjson_source_fini(&src);
     return d->errors > before ? -1 : 0;
 }
 
