@@ -319,6 +319,26 @@ static void strings(void)
     numbers_error_clear(&err);
     cJSON_free(t);
     cJSON_free(old);
+    /* Each special byte at every place of strings of 1 to 40 bytes (the
+     * walk reads plain ASCII eight bytes at a time): cJSON's text. */
+    static const char *const specials[] = {"\"", "\\", "\x01", "\x1f", "\n", "\x7f", "\xc3\xa9", "\xe2\x82\xac", " "};
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t at = 0; at < n; at++)
+            for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++, checks++) {
+                char str[64];
+                memset(str, 'a', n);
+                size_t sl = strlen(specials[k]);
+                memcpy(str + at, specials[k], sl);
+                str[at + sl > n ? at + sl : n] = '\0';
+                numbers_Numbers v = {0};
+                v.s = str;
+                v.has_s = true;
+                char *a = ser(&v), *o = old_print(&v);
+                if (!a || !o || strcmp(a, o) != 0)
+                    bad("special #%zu at %zu of %zu: %s, cJSON: %s", k, at, n, a ? a : "NULL", o ? o : "NULL");
+                cJSON_free(a);
+                cJSON_free(o);
+            }
     report("c_serialize_should_escape_strings_as_rfc_8259_and_cjson", checks);
 
     static const char *const invalid[] = {"\xc0\x80", "\xc1\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",

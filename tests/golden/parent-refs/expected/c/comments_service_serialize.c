@@ -111,14 +111,28 @@ static size_t utf8_seq(const unsigned char *p)
     return n;
 }
 
+/* Whether any of the 8 bytes in x needs more than a copy: below 0x20, from
+ * 0x80, '"' or '\\' (the classic "has a zero byte" test on x ^ c). */
+static bool special8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high) != 0;
+}
+
 /* `"`, `\` and control characters escaped as cJSON escapes them (\b \f \n \r
  * \t, else \u00xx in lower case), everything else as it is. */
 static void put_string(sbuf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *lim = p + strlen(s);
     put_c(b, '"');
     for (;;) {
+        /* plain ASCII eight bytes at a time, within the string's length */
+        uint64_t x;
+        while (lim - p >= 8 && (memcpy(&x, p, 8), !special8(x)))
+            p += 8;
         unsigned char c = *p;
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             p++;
@@ -182,10 +196,11 @@ static void put_int(sbuf *b, int64_t i)
  * arithmetic (at most 15 digits and a power of ten up to 10^22, both exact
  * in a double: one rounding, Clinger's fast path) or strtod on the text as
  * printed, in the same locale as it was printed. */
+static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 static bool digits_of(double d, int prec, char *dig, int *n, int *exp10)
 {
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     char text[64];
     snprintf(text, sizeof text, "%.*e", prec - 1, d);
     const char *p = text;
@@ -275,9 +290,26 @@ static size_t double_text(double d, char *out)
         memcpy(out, q, (size_t)(t + sizeof t - q));
         return (size_t)(t + sizeof t - q);
     }
+    /* A short decimal (most numbers in messages: 0.25, 12.5, 3.14) without
+     * printf: the first k that makes M = |d| * 10^k an integer below 10^15
+     * such that M / 10^k is d again (exact: M and 10^k are exact doubles, one
+     * rounding). A decimal of at most 15 digits that reads back as a normal
+     * double is what %.15g gives, so this is the same text. */
+    double a = fabs(d);
+    for (int k = 1; k <= 15 && a >= 1e-300 && a * p10[k] < 1e15; k++) {
+        double m = a * p10[k];
+        if (m == floor(m) && m / p10[k] == a) {
+            char t[24];
+            char *q = int_text((int64_t)m, t + sizeof t);
+            int n = (int)(t + sizeof t - q), z = 0;
+            while (n - z > 1 && q[n - 1 - z] == '0')
+                z++;
+            return g_layout(out, d < 0, q, n - z, n - 1 - k, 15);
+        }
+    }
     char dig[24];
     int n, x;
-    if (fabs(d) < 2.2250738585072014e-308) { /* subnormal: fewer bits, so maybe fewer digits */
+    if (a < 2.2250738585072014e-308) { /* subnormal: fewer bits, so maybe fewer digits */
         for (int prec = 1; prec <= 17; prec++)
             if (digits_of(d, prec, dig, &n, &x) || prec == 17)
                 return g_layout(out, d < 0, dig, n, x, prec);
