@@ -174,7 +174,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) | deps
 
 # Harnesses of the generated C (tests/fuzz/fuzz_c_*.c) link the committed out/c
 # sources (not the generator library); this more specific rule wins for them.
-C_OUT_SRCS = out/c/worker_backend_runtime.c out/c/worker_backend_validate.c out/c/worker_backend_json.c out/c/worker_backend_parse.c
+C_OUT_SRCS = out/c/worker_backend_runtime.c out/c/worker_backend_validate.c out/c/worker_backend_json.c out/c/worker_backend_parse.c out/c/worker_backend_serialize.c
 build-fuzz/fuzz_c_%: tests/fuzz/fuzz_c_%.c $(C_OUT_SRCS) | deps
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -56,7 +56,8 @@ typedef enum worker_backend_error_kind {
     WORKER_BACKEND_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     WORKER_BACKEND_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     WORKER_BACKEND_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    WORKER_BACKEND_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    WORKER_BACKEND_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    WORKER_BACKEND_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } worker_backend_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -248,6 +249,12 @@ void *worker_backend_message_from_json(worker_backend_message_type t, const cJSO
 void *worker_backend_message_parse(worker_backend_message_type t, const char *json, size_t len, worker_backend_error *err);
 /** The JSON of a payload record made by worker_backend_message_from_json. */
 cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void *payload);
+/** The payload of message type `t` (as worker_backend_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool worker_backend_message_serialize(worker_backend_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            worker_backend_error *err);
+char *worker_backend_message_serialize_alloc(worker_backend_message_type t, const void *payload, size_t *len, worker_backend_error *err);
 /** Frees a payload record made by worker_backend_message_from_json (NULL-safe). */
 void worker_backend_message_free(worker_backend_message_type t, void *payload);
 
@@ -4605,15 +4612,30 @@ struct worker_backend_JobStatus {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err WORKER_BACKEND_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is WORKER_BACKEND_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is WORKER_BACKEND_RECORD(T), a union WORKER_BACKEND_UNION(T), any other type
- * WORKER_BACKEND_VALIDATOR(T). For record worker_backend_T the eight are:
+ * WORKER_BACKEND_VALIDATOR(T). For record worker_backend_T the ten are:
  *   bool worker_backend_T_validate(const cJSON *json, worker_backend_error *err);
  *   worker_backend_T *worker_backend_T_new(void);
  *   void worker_backend_T_init(worker_backend_T *v);
@@ -4621,6 +4643,8 @@ struct worker_backend_JobStatus {
  *   cJSON *worker_backend_T_to_json(const worker_backend_T *v);
  *   void worker_backend_T_free(worker_backend_T *v);
  *   worker_backend_T *worker_backend_T_parse(const char *json, size_t len, worker_backend_error *err);
+ *   bool worker_backend_T_serialize(const worker_backend_T *v, char *buf, size_t size, size_t *len, worker_backend_error *err);
+ *   char *worker_backend_T_serialize_alloc(const worker_backend_T *v, size_t *len, worker_backend_error *err);
  *   char *worker_backend_T_print(const worker_backend_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -4630,6 +4654,8 @@ struct worker_backend_JobStatus {
     cJSON *worker_backend_##T##_to_json(const worker_backend_##T *v); \
     void worker_backend_##T##_free(worker_backend_##T *v); \
     worker_backend_##T *worker_backend_##T##_parse(const char *json, size_t len, worker_backend_error *err); \
+    bool worker_backend_##T##_serialize(const worker_backend_##T *v, char *buf, size_t size, size_t *len, worker_backend_error *err); \
+    char *worker_backend_##T##_serialize_alloc(const worker_backend_##T *v, size_t *len, worker_backend_error *err); \
     char *worker_backend_##T##_print(const worker_backend_##T *v);
 #define WORKER_BACKEND_UNION(T) WORKER_BACKEND_VALIDATOR(T) WORKER_BACKEND_CODEC(T)
 #define WORKER_BACKEND_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return worker_backend_rt_bytes_parse(KIND, &D##_##N, worker_backend_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *worker_backend_##N##_print(const worker_backend_##N *o) { return worker_backend_rt_print_tree(worker_backend_##N##_to_json(o)); }
+    bool worker_backend_##N##_serialize(const worker_backend_##N *o, char *buf, size_t size, size_t *len, worker_backend_error *err) \
+    {                                                                                                      \
+        return worker_backend_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *worker_backend_##N##_serialize_alloc(const worker_backend_##N *o, size_t *len, worker_backend_error *err) \
+    {                                                                                                      \
+        return worker_backend_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *worker_backend_##N##_print(const worker_backend_##N *o) { return worker_backend_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -3744,6 +3752,253 @@ cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void 
         return worker_backend_WorkerMetricsEnrichedEventMessage_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(worker_backend_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
+        *desc = &rd_AnalyticsCollectionRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
+        *desc = &rd_BackendLoggingEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
+        *desc = &rd_EtsyAnalyticsSyncCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
+        *desc = &rd_EtsyAnalyticsSyncRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
+        *desc = &rd_EtsyPublishListingCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
+        *desc = &rd_EtsyPublishListingRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
+        *desc = &rd_FileDownloadCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
+        *desc = &rd_FileDownloadRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
+        *desc = &rd_FileVectorizeCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
+        *desc = &rd_FileVectorizeRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
+        *desc = &rd_IpCheckCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
+        *desc = &rd_IpCheckRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
+        *desc = &rd_MarketplaceAnalyticsSyncCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
+        *desc = &rd_MarketplaceAnalyticsSyncRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
+        *desc = &rd_MarketplaceConnectionSyncCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
+        *desc = &rd_MarketplaceConnectionSyncRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
+        *desc = &rd_MarketplaceCredentialRotationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
+        *desc = &rd_MarketplaceCredentialRotationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
+        *desc = &rd_MarketplaceIntelligenceCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
+        *desc = &rd_MarketplaceIntelligenceEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
+        *desc = &rd_MarketplaceIntelligenceRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
+        *desc = &rd_MarketplaceListingDescriptionGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
+        *desc = &rd_MarketplaceListingDescriptionGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
+        *desc = &rd_MarketplaceListingSyncCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
+        *desc = &rd_MarketplaceListingSyncRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
+        *desc = &rd_MarketplaceListingTagsGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
+        *desc = &rd_MarketplaceListingTagsGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
+        *desc = &rd_MarketplaceListingTitleGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
+        *desc = &rd_MarketplaceListingTitleGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
+        *desc = &rd_MarketplaceListingUpdateCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
+        *desc = &rd_MarketplaceListingUpdateRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
+        *desc = &rd_MarketplacePublishListingCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
+        *desc = &rd_MarketplacePublishListingRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
+        *desc = &rd_MediaBatchDownloadCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
+        *desc = &rd_MediaBatchDownloadRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
+        *desc = &rd_MetamodelMetadataGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
+        *desc = &rd_MetamodelMetadataGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
+        *desc = &rd_ModelAnalyticsCollectionRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
+        *desc = &rd_ModelDiscoveryFolderProcessedEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
+        *desc = &rd_ModelDiscoveryScanFoundEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
+        *desc = &rd_ModelDiscoveryScanProgressEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
+        *desc = &rd_ModelDiscoveryScanRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
+        *desc = &rd_ModelFinderIndexRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
+        *desc = &rd_ModelFinderResponseMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
+        *desc = &rd_ModelFinderSearchRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
+        *desc = &rd_ModelMetadataGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
+        *desc = &rd_ModelMetadataGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
+        *desc = &rd_ModelMetamodelDetectionFoundMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
+        *desc = &rd_ModelMetamodelDetectionRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
+        *desc = &rd_ModelPrintAnalysisCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
+        *desc = &rd_ModelPrintAnalysisRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
+        *desc = &rd_ModelSellabilityAnalysisCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
+        *desc = &rd_ModelSellabilityAnalysisRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
+        *desc = &rd_ModelSemanticAnalysisCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
+        *desc = &rd_ModelSemanticAnalysisRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
+        *desc = &rd_ModelTechnicalMetadataCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
+        *desc = &rd_ModelTechnicalMetadataRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
+        *desc = &rd_SlicingFdmRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
+        *desc = &rd_SlicingFdmResultMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
+        *desc = &rd_SlicingSimulationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
+        *desc = &rd_SlicingSimulationResultMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
+        *desc = &rd_SlicingSlaRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
+        *desc = &rd_SlicingSlaResultMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
+        *desc = &rd_TextureGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
+        *desc = &rd_TextureGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
+        *desc = &rd_ThumbnailGenerationCompletedMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
+        *desc = &rd_ThumbnailGenerationRequestMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
+        *desc = &rd_UserEngagementEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
+        *desc = &rd_WorkerAnalyticsEventMessage;
+        return KO;
+    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
+        *desc = &rd_WorkerMetricsEnrichedEventMessage;
+        return KO;
+    }
+    return -1;
+}
+
+bool worker_backend_message_serialize(worker_backend_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            worker_backend_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return worker_backend_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *worker_backend_message_serialize_alloc(worker_backend_message_type t, const void *payload, size_t *len, worker_backend_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return worker_backend_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void worker_backend_message_free(worker_backend_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *worker_backend_error_kind_name(worker_backend_error_kind kind)
     case WORKER_BACKEND_ERR_HTTP: return "http";
     case WORKER_BACKEND_ERR_RESPONSE_JSON: return "response-json";
     case WORKER_BACKEND_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case WORKER_BACKEND_ERR_SPACE: return "space";
     }
     return "unknown";
 }

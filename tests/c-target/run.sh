@@ -8,6 +8,7 @@
 # with ASan+UBSan; under `make valgrind` the harness runs under valgrind.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-c.sh"
+. "$(dirname "$0")/serialize.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
 catalogues=()
@@ -63,7 +64,9 @@ for cat in "${catalogues[@]}"; do
         fail "c_harness_should_run_clean/$name" "exit $rc"; detail "$TMP/run.err"
     fi
     python3 "$here/cases.py" compare "$TMP/cases/$name/manifest" "$TMP/got.txt" "$MSGGEN" "$cat" | sed "s|\$|/$name|; s|^\(ok [^ ]*\)|\1|"
+    c_serialize_payloads "$dir" "$name" "$prefix" "$TMP/cases/$name/manifest"
 done
+c_serialize_numbers
 
 # $refs to plain-value schemas are typed members (tests/c-target/aliases.c uses
 # them as char *, int64_t, double, bool: it does not compile when they are cJSON *).

@@ -10,6 +10,10 @@
  * refuses as invalid JSON what cJSON reads on (duplicate member names,
  * invalid UTF-8, lone surrogates, control characters, bytes after the
  * value, numbers outside the grammar); then its message must say so.
+ * Then the serializer (<name>_serialize.c): what parses must serialize
+ * (message_serialize_alloc, and message_serialize into a buffer of exactly
+ * the text's length + 1 and of one byte less), and the text must parse again
+ * into a record with the same JSON that serializes to the same text.
  * Built and run by `make fuzz` (rule build-fuzz/fuzz_c_%: links out/c's
  * sources, ASan + UBSan); any difference aborts.
  */
@@ -40,6 +44,39 @@ static int strict_refusal(const worker_backend_error *e)
            strchr(e->message, ':') != NULL;
 }
 
+/* A parsed record serializes, into a buffer of exactly its size too, and
+ * the text parses again into a record with the same JSON and text. */
+static void check_serialize(worker_backend_message_type t, const void *rec)
+{
+    size_t len = 0;
+    char *s = worker_backend_message_serialize_alloc(t, rec, &len, NULL);
+    if (!s || strlen(s) != len)
+        abort(); /* a parsed record does not serialize */
+    char *buf = malloc(len + 1);
+    size_t len2 = 0;
+    worker_backend_error e = {0};
+    if (!buf || !worker_backend_message_serialize(t, rec, buf, len + 1, &len2, NULL) || len2 != len || memcmp(buf, s, len + 1) != 0)
+        abort(); /* the caller's buffer gets another text */
+    if (worker_backend_message_serialize(t, rec, buf, len, &len2, &e) || e.kind != WORKER_BACKEND_ERR_SPACE || len2 != len ||
+        (len && buf[0] != '\0'))
+        abort(); /* one byte short is not refused as such */
+    worker_backend_error_clear(&e);
+    free(buf);
+    void *back = worker_backend_message_parse(t, s, len, &e);
+    if (!back)
+        abort(); /* the text does not parse again */
+    cJSON *a = worker_backend_message_to_json(t, rec), *b = worker_backend_message_to_json(t, back);
+    char *s2 = worker_backend_message_serialize_alloc(t, back, NULL, NULL);
+    if (!a || !b || !cJSON_Compare(a, b, 1) || !s2 || strcmp(s, s2) != 0)
+        abort(); /* another record, or another text */
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_free(s2);
+    cJSON_free(s);
+    worker_backend_message_free(t, back);
+    worker_backend_error_clear(&e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -64,6 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cJSON_Delete(a);
         cJSON_Delete(b);
     }
+    if (r1)
+        check_serialize(t, r1);
     worker_backend_message_free(t, r1);
     worker_backend_message_free(t, r2);
     cJSON_Delete(json);

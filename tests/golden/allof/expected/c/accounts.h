@@ -56,7 +56,8 @@ typedef enum accounts_error_kind {
     ACCOUNTS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     ACCOUNTS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     ACCOUNTS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    ACCOUNTS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    ACCOUNTS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    ACCOUNTS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } accounts_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *accounts_message_from_json(accounts_message_type t, const cJSON *json, acc
 void *accounts_message_parse(accounts_message_type t, const char *json, size_t len, accounts_error *err);
 /** The JSON of a payload record made by accounts_message_from_json. */
 cJSON *accounts_message_to_json(accounts_message_type t, const void *payload);
+/** The payload of message type `t` (as accounts_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool accounts_message_serialize(accounts_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            accounts_error *err);
+char *accounts_message_serialize_alloc(accounts_message_type t, const void *payload, size_t *len, accounts_error *err);
 /** Frees a payload record made by accounts_message_from_json (NULL-safe). */
 void accounts_message_free(accounts_message_type t, void *payload);
 
@@ -163,15 +170,30 @@ struct accounts_AccountClosed {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err ACCOUNTS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is ACCOUNTS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is ACCOUNTS_RECORD(T), a union ACCOUNTS_UNION(T), any other type
- * ACCOUNTS_VALIDATOR(T). For record accounts_T the eight are:
+ * ACCOUNTS_VALIDATOR(T). For record accounts_T the ten are:
  *   bool accounts_T_validate(const cJSON *json, accounts_error *err);
  *   accounts_T *accounts_T_new(void);
  *   void accounts_T_init(accounts_T *v);
@@ -179,6 +201,8 @@ struct accounts_AccountClosed {
  *   cJSON *accounts_T_to_json(const accounts_T *v);
  *   void accounts_T_free(accounts_T *v);
  *   accounts_T *accounts_T_parse(const char *json, size_t len, accounts_error *err);
+ *   bool accounts_T_serialize(const accounts_T *v, char *buf, size_t size, size_t *len, accounts_error *err);
+ *   char *accounts_T_serialize_alloc(const accounts_T *v, size_t *len, accounts_error *err);
  *   char *accounts_T_print(const accounts_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -188,6 +212,8 @@ struct accounts_AccountClosed {
     cJSON *accounts_##T##_to_json(const accounts_##T *v); \
     void accounts_##T##_free(accounts_##T *v); \
     accounts_##T *accounts_##T##_parse(const char *json, size_t len, accounts_error *err); \
+    bool accounts_##T##_serialize(const accounts_##T *v, char *buf, size_t size, size_t *len, accounts_error *err); \
+    char *accounts_##T##_serialize_alloc(const accounts_##T *v, size_t *len, accounts_error *err); \
     char *accounts_##T##_print(const accounts_##T *v);
 #define ACCOUNTS_UNION(T) ACCOUNTS_VALIDATOR(T) ACCOUNTS_CODEC(T)
 #define ACCOUNTS_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return accounts_rt_bytes_parse(KIND, &D##_##N, accounts_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *accounts_##N##_print(const accounts_##N *o) { return accounts_rt_print_tree(accounts_##N##_to_json(o)); }
+    bool accounts_##N##_serialize(const accounts_##N *o, char *buf, size_t size, size_t *len, accounts_error *err) \
+    {                                                                                                      \
+        return accounts_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *accounts_##N##_serialize_alloc(const accounts_##N *o, size_t *len, accounts_error *err) \
+    {                                                                                                      \
+        return accounts_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *accounts_##N##_print(const accounts_##N *o) { return accounts_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -152,6 +160,49 @@ cJSON *accounts_message_to_json(accounts_message_type t, const void *payload)
         return accounts_AccountClosed_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(accounts_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
+        *desc = &rd_AccountOpened;
+        return KO;
+    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
+        *desc = &rd_AccountClosed;
+        return KO;
+    }
+    return -1;
+}
+
+bool accounts_message_serialize(accounts_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            accounts_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return accounts_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *accounts_message_serialize_alloc(accounts_message_type t, const void *payload, size_t *len, accounts_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return accounts_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void accounts_message_free(accounts_message_type t, void *payload)

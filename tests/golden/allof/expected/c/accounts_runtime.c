@@ -63,6 +63,7 @@ const char *accounts_error_kind_name(accounts_error_kind kind)
     case ACCOUNTS_ERR_HTTP: return "http";
     case ACCOUNTS_ERR_RESPONSE_JSON: return "response-json";
     case ACCOUNTS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case ACCOUNTS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return invoices_rt_bytes_parse(KIND, &D##_##N, invoices_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *invoices_##N##_print(const invoices_##N *o) { return invoices_rt_print_tree(invoices_##N##_to_json(o)); }
+    bool invoices_##N##_serialize(const invoices_##N *o, char *buf, size_t size, size_t *len, invoices_error *err) \
+    {                                                                                                      \
+        return invoices_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *invoices_##N##_serialize_alloc(const invoices_##N *o, size_t *len, invoices_error *err) \
+    {                                                                                                      \
+        return invoices_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *invoices_##N##_print(const invoices_##N *o) { return invoices_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -143,6 +151,46 @@ cJSON *invoices_message_to_json(invoices_message_type t, const void *payload)
         return invoices_InvoiceIssued_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(invoices_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case INVOICES_MESSAGE_INVOICE_ISSUED:
+        *desc = &rd_InvoiceIssued;
+        return KO;
+    }
+    return -1;
+}
+
+bool invoices_message_serialize(invoices_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            invoices_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return invoices_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *invoices_message_serialize_alloc(invoices_message_type t, const void *payload, size_t *len, invoices_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return invoices_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void invoices_message_free(invoices_message_type t, void *payload)

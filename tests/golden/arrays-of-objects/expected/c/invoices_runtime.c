@@ -63,6 +63,7 @@ const char *invoices_error_kind_name(invoices_error_kind kind)
     case INVOICES_ERR_HTTP: return "http";
     case INVOICES_ERR_RESPONSE_JSON: return "response-json";
     case INVOICES_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case INVOICES_ERR_SPACE: return "space";
     }
     return "unknown";
 }

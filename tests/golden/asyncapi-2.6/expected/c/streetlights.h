@@ -56,7 +56,8 @@ typedef enum streetlights_error_kind {
     STREETLIGHTS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     STREETLIGHTS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     STREETLIGHTS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    STREETLIGHTS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    STREETLIGHTS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    STREETLIGHTS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } streetlights_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *streetlights_message_from_json(streetlights_message_type t, const cJSON *j
 void *streetlights_message_parse(streetlights_message_type t, const char *json, size_t len, streetlights_error *err);
 /** The JSON of a payload record made by streetlights_message_from_json. */
 cJSON *streetlights_message_to_json(streetlights_message_type t, const void *payload);
+/** The payload of message type `t` (as streetlights_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool streetlights_message_serialize(streetlights_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            streetlights_error *err);
+char *streetlights_message_serialize_alloc(streetlights_message_type t, const void *payload, size_t *len, streetlights_error *err);
 /** Frees a payload record made by streetlights_message_from_json (NULL-safe). */
 void streetlights_message_free(streetlights_message_type t, void *payload);
 
@@ -141,15 +148,30 @@ struct streetlights_TurnOn {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err STREETLIGHTS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is STREETLIGHTS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is STREETLIGHTS_RECORD(T), a union STREETLIGHTS_UNION(T), any other type
- * STREETLIGHTS_VALIDATOR(T). For record streetlights_T the eight are:
+ * STREETLIGHTS_VALIDATOR(T). For record streetlights_T the ten are:
  *   bool streetlights_T_validate(const cJSON *json, streetlights_error *err);
  *   streetlights_T *streetlights_T_new(void);
  *   void streetlights_T_init(streetlights_T *v);
@@ -157,6 +179,8 @@ struct streetlights_TurnOn {
  *   cJSON *streetlights_T_to_json(const streetlights_T *v);
  *   void streetlights_T_free(streetlights_T *v);
  *   streetlights_T *streetlights_T_parse(const char *json, size_t len, streetlights_error *err);
+ *   bool streetlights_T_serialize(const streetlights_T *v, char *buf, size_t size, size_t *len, streetlights_error *err);
+ *   char *streetlights_T_serialize_alloc(const streetlights_T *v, size_t *len, streetlights_error *err);
  *   char *streetlights_T_print(const streetlights_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -166,6 +190,8 @@ struct streetlights_TurnOn {
     cJSON *streetlights_##T##_to_json(const streetlights_##T *v); \
     void streetlights_##T##_free(streetlights_##T *v); \
     streetlights_##T *streetlights_##T##_parse(const char *json, size_t len, streetlights_error *err); \
+    bool streetlights_##T##_serialize(const streetlights_##T *v, char *buf, size_t size, size_t *len, streetlights_error *err); \
+    char *streetlights_##T##_serialize_alloc(const streetlights_##T *v, size_t *len, streetlights_error *err); \
     char *streetlights_##T##_print(const streetlights_##T *v);
 #define STREETLIGHTS_UNION(T) STREETLIGHTS_VALIDATOR(T) STREETLIGHTS_CODEC(T)
 #define STREETLIGHTS_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return streetlights_rt_bytes_parse(KIND, &D##_##N, streetlights_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *streetlights_##N##_print(const streetlights_##N *o) { return streetlights_rt_print_tree(streetlights_##N##_to_json(o)); }
+    bool streetlights_##N##_serialize(const streetlights_##N *o, char *buf, size_t size, size_t *len, streetlights_error *err) \
+    {                                                                                                      \
+        return streetlights_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *streetlights_##N##_serialize_alloc(const streetlights_##N *o, size_t *len, streetlights_error *err) \
+    {                                                                                                      \
+        return streetlights_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *streetlights_##N##_print(const streetlights_##N *o) { return streetlights_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -137,6 +145,49 @@ cJSON *streetlights_message_to_json(streetlights_message_type t, const void *pay
         return streetlights_TurnOn_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(streetlights_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
+        *desc = &rd_LightMeasuredPayload;
+        return KO;
+    case STREETLIGHTS_MESSAGE_TURN_ON:
+        *desc = &rd_TurnOn;
+        return KO;
+    }
+    return -1;
+}
+
+bool streetlights_message_serialize(streetlights_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            streetlights_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return streetlights_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *streetlights_message_serialize_alloc(streetlights_message_type t, const void *payload, size_t *len, streetlights_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return streetlights_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void streetlights_message_free(streetlights_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *streetlights_error_kind_name(streetlights_error_kind kind)
     case STREETLIGHTS_ERR_HTTP: return "http";
     case STREETLIGHTS_ERR_RESPONSE_JSON: return "response-json";
     case STREETLIGHTS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case STREETLIGHTS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum robot_fleet_error_kind {
     ROBOT_FLEET_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     ROBOT_FLEET_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     ROBOT_FLEET_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    ROBOT_FLEET_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    ROBOT_FLEET_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    ROBOT_FLEET_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } robot_fleet_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *robot_fleet_message_from_json(robot_fleet_message_type t, const cJSON *jso
 void *robot_fleet_message_parse(robot_fleet_message_type t, const char *json, size_t len, robot_fleet_error *err);
 /** The JSON of a payload record made by robot_fleet_message_from_json. */
 cJSON *robot_fleet_message_to_json(robot_fleet_message_type t, const void *payload);
+/** The payload of message type `t` (as robot_fleet_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool robot_fleet_message_serialize(robot_fleet_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            robot_fleet_error *err);
+char *robot_fleet_message_serialize_alloc(robot_fleet_message_type t, const void *payload, size_t *len, robot_fleet_error *err);
 /** Frees a payload record made by robot_fleet_message_from_json (NULL-safe). */
 void robot_fleet_message_free(robot_fleet_message_type t, void *payload);
 
@@ -158,15 +165,30 @@ struct robot_fleet_Collision {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err ROBOT_FLEET_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is ROBOT_FLEET_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is ROBOT_FLEET_RECORD(T), a union ROBOT_FLEET_UNION(T), any other type
- * ROBOT_FLEET_VALIDATOR(T). For record robot_fleet_T the eight are:
+ * ROBOT_FLEET_VALIDATOR(T). For record robot_fleet_T the ten are:
  *   bool robot_fleet_T_validate(const cJSON *json, robot_fleet_error *err);
  *   robot_fleet_T *robot_fleet_T_new(void);
  *   void robot_fleet_T_init(robot_fleet_T *v);
@@ -174,6 +196,8 @@ struct robot_fleet_Collision {
  *   cJSON *robot_fleet_T_to_json(const robot_fleet_T *v);
  *   void robot_fleet_T_free(robot_fleet_T *v);
  *   robot_fleet_T *robot_fleet_T_parse(const char *json, size_t len, robot_fleet_error *err);
+ *   bool robot_fleet_T_serialize(const robot_fleet_T *v, char *buf, size_t size, size_t *len, robot_fleet_error *err);
+ *   char *robot_fleet_T_serialize_alloc(const robot_fleet_T *v, size_t *len, robot_fleet_error *err);
  *   char *robot_fleet_T_print(const robot_fleet_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -183,6 +207,8 @@ struct robot_fleet_Collision {
     cJSON *robot_fleet_##T##_to_json(const robot_fleet_##T *v); \
     void robot_fleet_##T##_free(robot_fleet_##T *v); \
     robot_fleet_##T *robot_fleet_##T##_parse(const char *json, size_t len, robot_fleet_error *err); \
+    bool robot_fleet_##T##_serialize(const robot_fleet_##T *v, char *buf, size_t size, size_t *len, robot_fleet_error *err); \
+    char *robot_fleet_##T##_serialize_alloc(const robot_fleet_##T *v, size_t *len, robot_fleet_error *err); \
     char *robot_fleet_##T##_print(const robot_fleet_##T *v);
 #define ROBOT_FLEET_UNION(T) ROBOT_FLEET_VALIDATOR(T) ROBOT_FLEET_CODEC(T)
 #define ROBOT_FLEET_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return robot_fleet_rt_bytes_parse(KIND, &D##_##N, robot_fleet_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *robot_fleet_##N##_print(const robot_fleet_##N *o) { return robot_fleet_rt_print_tree(robot_fleet_##N##_to_json(o)); }
+    bool robot_fleet_##N##_serialize(const robot_fleet_##N *o, char *buf, size_t size, size_t *len, robot_fleet_error *err) \
+    {                                                                                                      \
+        return robot_fleet_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *robot_fleet_##N##_serialize_alloc(const robot_fleet_##N *o, size_t *len, robot_fleet_error *err) \
+    {                                                                                                      \
+        return robot_fleet_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *robot_fleet_##N##_print(const robot_fleet_##N *o) { return robot_fleet_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -164,6 +172,52 @@ cJSON *robot_fleet_message_to_json(robot_fleet_message_type t, const void *paylo
         return robot_fleet_Collision_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(robot_fleet_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
+        *desc = &rd_RobotStatus;
+        return KO;
+    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
+        *desc = &rd_LowBattery;
+        return KO;
+    case ROBOT_FLEET_MESSAGE_COLLISION:
+        *desc = &rd_Collision;
+        return KO;
+    }
+    return -1;
+}
+
+bool robot_fleet_message_serialize(robot_fleet_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            robot_fleet_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return robot_fleet_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *robot_fleet_message_serialize_alloc(robot_fleet_message_type t, const void *payload, size_t *len, robot_fleet_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return robot_fleet_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void robot_fleet_message_free(robot_fleet_message_type t, void *payload)

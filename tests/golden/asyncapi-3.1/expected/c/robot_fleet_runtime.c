@@ -63,6 +63,7 @@ const char *robot_fleet_error_kind_name(robot_fleet_error_kind kind)
     case ROBOT_FLEET_ERR_HTTP: return "http";
     case ROBOT_FLEET_ERR_RESPONSE_JSON: return "response-json";
     case ROBOT_FLEET_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case ROBOT_FLEET_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum avro_orders_error_kind {
     AVRO_ORDERS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     AVRO_ORDERS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     AVRO_ORDERS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    AVRO_ORDERS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    AVRO_ORDERS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    AVRO_ORDERS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } avro_orders_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *avro_orders_message_from_json(avro_orders_message_type t, const cJSON *jso
 void *avro_orders_message_parse(avro_orders_message_type t, const char *json, size_t len, avro_orders_error *err);
 /** The JSON of a payload record made by avro_orders_message_from_json. */
 cJSON *avro_orders_message_to_json(avro_orders_message_type t, const void *payload);
+/** The payload of message type `t` (as avro_orders_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool avro_orders_message_serialize(avro_orders_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            avro_orders_error *err);
+char *avro_orders_message_serialize_alloc(avro_orders_message_type t, const void *payload, size_t *len, avro_orders_error *err);
 /** Frees a payload record made by avro_orders_message_from_json (NULL-safe). */
 void avro_orders_message_free(avro_orders_message_type t, void *payload);
 
@@ -195,15 +202,30 @@ struct avro_orders_OrderCancelled {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err AVRO_ORDERS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is AVRO_ORDERS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is AVRO_ORDERS_RECORD(T), a union AVRO_ORDERS_UNION(T), any other type
- * AVRO_ORDERS_VALIDATOR(T). For record avro_orders_T the eight are:
+ * AVRO_ORDERS_VALIDATOR(T). For record avro_orders_T the ten are:
  *   bool avro_orders_T_validate(const cJSON *json, avro_orders_error *err);
  *   avro_orders_T *avro_orders_T_new(void);
  *   void avro_orders_T_init(avro_orders_T *v);
@@ -211,6 +233,8 @@ struct avro_orders_OrderCancelled {
  *   cJSON *avro_orders_T_to_json(const avro_orders_T *v);
  *   void avro_orders_T_free(avro_orders_T *v);
  *   avro_orders_T *avro_orders_T_parse(const char *json, size_t len, avro_orders_error *err);
+ *   bool avro_orders_T_serialize(const avro_orders_T *v, char *buf, size_t size, size_t *len, avro_orders_error *err);
+ *   char *avro_orders_T_serialize_alloc(const avro_orders_T *v, size_t *len, avro_orders_error *err);
  *   char *avro_orders_T_print(const avro_orders_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -220,6 +244,8 @@ struct avro_orders_OrderCancelled {
     cJSON *avro_orders_##T##_to_json(const avro_orders_##T *v); \
     void avro_orders_##T##_free(avro_orders_##T *v); \
     avro_orders_##T *avro_orders_##T##_parse(const char *json, size_t len, avro_orders_error *err); \
+    bool avro_orders_##T##_serialize(const avro_orders_##T *v, char *buf, size_t size, size_t *len, avro_orders_error *err); \
+    char *avro_orders_##T##_serialize_alloc(const avro_orders_##T *v, size_t *len, avro_orders_error *err); \
     char *avro_orders_##T##_print(const avro_orders_##T *v);
 #define AVRO_ORDERS_UNION(T) AVRO_ORDERS_VALIDATOR(T) AVRO_ORDERS_CODEC(T)
 #define AVRO_ORDERS_RECORD(T) \

@@ -396,6 +396,13 @@ void *avro_orders_rt_bytes_parse(int kind, const void *desc, const avro_orders_v
 bool avro_orders_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *avro_orders_rt_parse_text(const char *text, size_t len, avro_orders_error *err);
+/* Record -> JSON text with no tree (serialize.c): kind AVRO_ORDERS_K_OBJ (desc a
+ * rec_desc), AVRO_ORDERS_K_UNION (a union_desc) or AVRO_ORDERS_K_JSON (v a cJSON *).
+ * _serialize writes into buf (snprintf-like: the header says the contract),
+ * _serialize_alloc returns the text (cJSON_free). */
+bool avro_orders_rt_serialize(int kind, const void *desc, const void *v, char *buf, size_t size, size_t *len,
+                           avro_orders_error *err);
+char *avro_orders_rt_serialize_alloc(int kind, const void *desc, const void *v, size_t *len, avro_orders_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
 char *avro_orders_rt_print_tree(cJSON *j);
 

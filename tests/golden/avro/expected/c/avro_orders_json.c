@@ -55,7 +55,15 @@
     {                                                                                                      \
         return avro_orders_rt_bytes_parse(KIND, &D##_##N, avro_orders_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *avro_orders_##N##_print(const avro_orders_##N *o) { return avro_orders_rt_print_tree(avro_orders_##N##_to_json(o)); }
+    bool avro_orders_##N##_serialize(const avro_orders_##N *o, char *buf, size_t size, size_t *len, avro_orders_error *err) \
+    {                                                                                                      \
+        return avro_orders_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *avro_orders_##N##_serialize_alloc(const avro_orders_##N *o, size_t *len, avro_orders_error *err) \
+    {                                                                                                      \
+        return avro_orders_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *avro_orders_##N##_print(const avro_orders_##N *o) { return avro_orders_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -181,6 +189,49 @@ cJSON *avro_orders_message_to_json(avro_orders_message_type t, const void *paylo
         return avro_orders_OrderCancelled_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(avro_orders_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
+        *desc = &rd_OrderPlaced;
+        return KO;
+    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
+        *desc = &rd_OrderCancelled;
+        return KO;
+    }
+    return -1;
+}
+
+bool avro_orders_message_serialize(avro_orders_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            avro_orders_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return avro_orders_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *avro_orders_message_serialize_alloc(avro_orders_message_type t, const void *payload, size_t *len, avro_orders_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return avro_orders_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void avro_orders_message_free(avro_orders_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *avro_orders_error_kind_name(avro_orders_error_kind kind)
     case AVRO_ORDERS_ERR_HTTP: return "http";
     case AVRO_ORDERS_ERR_RESPONSE_JSON: return "response-json";
     case AVRO_ORDERS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case AVRO_ORDERS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum clash_names_error_kind {
     CLASH_NAMES_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     CLASH_NAMES_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     CLASH_NAMES_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    CLASH_NAMES_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    CLASH_NAMES_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    CLASH_NAMES_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } clash_names_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *clash_names_message_from_json(clash_names_message_type t, const cJSON *jso
 void *clash_names_message_parse(clash_names_message_type t, const char *json, size_t len, clash_names_error *err);
 /** The JSON of a payload record made by clash_names_message_from_json. */
 cJSON *clash_names_message_to_json(clash_names_message_type t, const void *payload);
+/** The payload of message type `t` (as clash_names_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool clash_names_message_serialize(clash_names_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            clash_names_error *err);
+char *clash_names_message_serialize_alloc(clash_names_message_type t, const void *payload, size_t *len, clash_names_error *err);
 /** Frees a payload record made by clash_names_message_from_json (NULL-safe). */
 void clash_names_message_free(clash_names_message_type t, void *payload);
 
@@ -168,15 +175,30 @@ struct clash_names_MemoryTransport {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err CLASH_NAMES_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is CLASH_NAMES_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is CLASH_NAMES_RECORD(T), a union CLASH_NAMES_UNION(T), any other type
- * CLASH_NAMES_VALIDATOR(T). For record clash_names_T the eight are:
+ * CLASH_NAMES_VALIDATOR(T). For record clash_names_T the ten are:
  *   bool clash_names_T_validate(const cJSON *json, clash_names_error *err);
  *   clash_names_T *clash_names_T_new(void);
  *   void clash_names_T_init(clash_names_T *v);
@@ -184,6 +206,8 @@ struct clash_names_MemoryTransport {
  *   cJSON *clash_names_T_to_json(const clash_names_T *v);
  *   void clash_names_T_free(clash_names_T *v);
  *   clash_names_T *clash_names_T_parse(const char *json, size_t len, clash_names_error *err);
+ *   bool clash_names_T_serialize(const clash_names_T *v, char *buf, size_t size, size_t *len, clash_names_error *err);
+ *   char *clash_names_T_serialize_alloc(const clash_names_T *v, size_t *len, clash_names_error *err);
  *   char *clash_names_T_print(const clash_names_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -193,6 +217,8 @@ struct clash_names_MemoryTransport {
     cJSON *clash_names_##T##_to_json(const clash_names_##T *v); \
     void clash_names_##T##_free(clash_names_##T *v); \
     clash_names_##T *clash_names_##T##_parse(const char *json, size_t len, clash_names_error *err); \
+    bool clash_names_##T##_serialize(const clash_names_##T *v, char *buf, size_t size, size_t *len, clash_names_error *err); \
+    char *clash_names_##T##_serialize_alloc(const clash_names_##T *v, size_t *len, clash_names_error *err); \
     char *clash_names_##T##_print(const clash_names_##T *v);
 #define CLASH_NAMES_UNION(T) CLASH_NAMES_VALIDATOR(T) CLASH_NAMES_CODEC(T)
 #define CLASH_NAMES_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return clash_names_rt_bytes_parse(KIND, &D##_##N, clash_names_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *clash_names_##N##_print(const clash_names_##N *o) { return clash_names_rt_print_tree(clash_names_##N##_to_json(o)); }
+    bool clash_names_##N##_serialize(const clash_names_##N *o, char *buf, size_t size, size_t *len, clash_names_error *err) \
+    {                                                                                                      \
+        return clash_names_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *clash_names_##N##_serialize_alloc(const clash_names_##N *o, size_t *len, clash_names_error *err) \
+    {                                                                                                      \
+        return clash_names_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *clash_names_##N##_print(const clash_names_##N *o) { return clash_names_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -167,6 +175,46 @@ cJSON *clash_names_message_to_json(clash_names_message_type t, const void *paylo
         return clash_names_ClashNamesClient_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(clash_names_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case CLASH_NAMES_MESSAGE_STATE:
+        *desc = &rd_ClashNamesClient;
+        return KO;
+    }
+    return -1;
+}
+
+bool clash_names_message_serialize(clash_names_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            clash_names_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return clash_names_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *clash_names_message_serialize_alloc(clash_names_message_type t, const void *payload, size_t *len, clash_names_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return clash_names_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void clash_names_message_free(clash_names_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *clash_names_error_kind_name(clash_names_error_kind kind)
     case CLASH_NAMES_ERR_HTTP: return "http";
     case CLASH_NAMES_ERR_RESPONSE_JSON: return "response-json";
     case CLASH_NAMES_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case CLASH_NAMES_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum reserved_words_error_kind {
     RESERVED_WORDS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     RESERVED_WORDS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     RESERVED_WORDS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    RESERVED_WORDS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    RESERVED_WORDS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    RESERVED_WORDS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } reserved_words_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *reserved_words_message_from_json(reserved_words_message_type t, const cJSO
 void *reserved_words_message_parse(reserved_words_message_type t, const char *json, size_t len, reserved_words_error *err);
 /** The JSON of a payload record made by reserved_words_message_from_json. */
 cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void *payload);
+/** The payload of message type `t` (as reserved_words_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool reserved_words_message_serialize(reserved_words_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            reserved_words_error *err);
+char *reserved_words_message_serialize_alloc(reserved_words_message_type t, const void *payload, size_t *len, reserved_words_error *err);
 /** Frees a payload record made by reserved_words_message_from_json (NULL-safe). */
 void reserved_words_message_free(reserved_words_message_type t, void *payload);
 
@@ -179,15 +186,30 @@ struct reserved_words_WorkerClient {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err RESERVED_WORDS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is RESERVED_WORDS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is RESERVED_WORDS_RECORD(T), a union RESERVED_WORDS_UNION(T), any other type
- * RESERVED_WORDS_VALIDATOR(T). For record reserved_words_T the eight are:
+ * RESERVED_WORDS_VALIDATOR(T). For record reserved_words_T the ten are:
  *   bool reserved_words_T_validate(const cJSON *json, reserved_words_error *err);
  *   reserved_words_T *reserved_words_T_new(void);
  *   void reserved_words_T_init(reserved_words_T *v);
@@ -195,6 +217,8 @@ struct reserved_words_WorkerClient {
  *   cJSON *reserved_words_T_to_json(const reserved_words_T *v);
  *   void reserved_words_T_free(reserved_words_T *v);
  *   reserved_words_T *reserved_words_T_parse(const char *json, size_t len, reserved_words_error *err);
+ *   bool reserved_words_T_serialize(const reserved_words_T *v, char *buf, size_t size, size_t *len, reserved_words_error *err);
+ *   char *reserved_words_T_serialize_alloc(const reserved_words_T *v, size_t *len, reserved_words_error *err);
  *   char *reserved_words_T_print(const reserved_words_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -204,6 +228,8 @@ struct reserved_words_WorkerClient {
     cJSON *reserved_words_##T##_to_json(const reserved_words_##T *v); \
     void reserved_words_##T##_free(reserved_words_##T *v); \
     reserved_words_##T *reserved_words_##T##_parse(const char *json, size_t len, reserved_words_error *err); \
+    bool reserved_words_##T##_serialize(const reserved_words_##T *v, char *buf, size_t size, size_t *len, reserved_words_error *err); \
+    char *reserved_words_##T##_serialize_alloc(const reserved_words_##T *v, size_t *len, reserved_words_error *err); \
     char *reserved_words_##T##_print(const reserved_words_##T *v);
 #define RESERVED_WORDS_UNION(T) RESERVED_WORDS_VALIDATOR(T) RESERVED_WORDS_CODEC(T)
 #define RESERVED_WORDS_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return reserved_words_rt_bytes_parse(KIND, &D##_##N, reserved_words_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *reserved_words_##N##_print(const reserved_words_##N *o) { return reserved_words_rt_print_tree(reserved_words_##N##_to_json(o)); }
+    bool reserved_words_##N##_serialize(const reserved_words_##N *o, char *buf, size_t size, size_t *len, reserved_words_error *err) \
+    {                                                                                                      \
+        return reserved_words_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *reserved_words_##N##_serialize_alloc(const reserved_words_##N *o, size_t *len, reserved_words_error *err) \
+    {                                                                                                      \
+        return reserved_words_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *reserved_words_##N##_print(const reserved_words_##N *o) { return reserved_words_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -177,6 +185,52 @@ cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void 
         return reserved_words_WorkerClient_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(reserved_words_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case RESERVED_WORDS_MESSAGE_CLASS:
+        *desc = &rd_Import;
+        return KO;
+    case RESERVED_WORDS_MESSAGE_DELETE:
+        *desc = &rd_Record;
+        return KO;
+    case RESERVED_WORDS_MESSAGE_CLOSE:
+        *desc = &rd_WorkerClient;
+        return KO;
+    }
+    return -1;
+}
+
+bool reserved_words_message_serialize(reserved_words_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            reserved_words_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return reserved_words_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *reserved_words_message_serialize_alloc(reserved_words_message_type t, const void *payload, size_t *len, reserved_words_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return reserved_words_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void reserved_words_message_free(reserved_words_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *reserved_words_error_kind_name(reserved_words_error_kind kind)
     case RESERVED_WORDS_ERR_HTTP: return "http";
     case RESERVED_WORDS_ERR_RESPONSE_JSON: return "response-json";
     case RESERVED_WORDS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case RESERVED_WORDS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum telemetry_error_kind {
     TELEMETRY_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     TELEMETRY_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     TELEMETRY_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    TELEMETRY_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    TELEMETRY_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    TELEMETRY_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } telemetry_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *telemetry_message_from_json(telemetry_message_type t, const cJSON *json, t
 void *telemetry_message_parse(telemetry_message_type t, const char *json, size_t len, telemetry_error *err);
 /** The JSON of a payload record made by telemetry_message_from_json. */
 cJSON *telemetry_message_to_json(telemetry_message_type t, const void *payload);
+/** The payload of message type `t` (as telemetry_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool telemetry_message_serialize(telemetry_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            telemetry_error *err);
+char *telemetry_message_serialize_alloc(telemetry_message_type t, const void *payload, size_t *len, telemetry_error *err);
 /** Frees a payload record made by telemetry_message_from_json (NULL-safe). */
 void telemetry_message_free(telemetry_message_type t, void *payload);
 
@@ -266,15 +273,30 @@ struct telemetry_Payment {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err TELEMETRY_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is TELEMETRY_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is TELEMETRY_RECORD(T), a union TELEMETRY_UNION(T), any other type
- * TELEMETRY_VALIDATOR(T). For record telemetry_T the eight are:
+ * TELEMETRY_VALIDATOR(T). For record telemetry_T the ten are:
  *   bool telemetry_T_validate(const cJSON *json, telemetry_error *err);
  *   telemetry_T *telemetry_T_new(void);
  *   void telemetry_T_init(telemetry_T *v);
@@ -282,6 +304,8 @@ struct telemetry_Payment {
  *   cJSON *telemetry_T_to_json(const telemetry_T *v);
  *   void telemetry_T_free(telemetry_T *v);
  *   telemetry_T *telemetry_T_parse(const char *json, size_t len, telemetry_error *err);
+ *   bool telemetry_T_serialize(const telemetry_T *v, char *buf, size_t size, size_t *len, telemetry_error *err);
+ *   char *telemetry_T_serialize_alloc(const telemetry_T *v, size_t *len, telemetry_error *err);
  *   char *telemetry_T_print(const telemetry_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -291,6 +315,8 @@ struct telemetry_Payment {
     cJSON *telemetry_##T##_to_json(const telemetry_##T *v); \
     void telemetry_##T##_free(telemetry_##T *v); \
     telemetry_##T *telemetry_##T##_parse(const char *json, size_t len, telemetry_error *err); \
+    bool telemetry_##T##_serialize(const telemetry_##T *v, char *buf, size_t size, size_t *len, telemetry_error *err); \
+    char *telemetry_##T##_serialize_alloc(const telemetry_##T *v, size_t *len, telemetry_error *err); \
     char *telemetry_##T##_print(const telemetry_##T *v);
 #define TELEMETRY_UNION(T) TELEMETRY_VALIDATOR(T) TELEMETRY_CODEC(T)
 #define TELEMETRY_RECORD(T) \

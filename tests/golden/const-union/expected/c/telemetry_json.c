@@ -55,7 +55,15 @@
     {                                                                                                      \
         return telemetry_rt_bytes_parse(KIND, &D##_##N, telemetry_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *telemetry_##N##_print(const telemetry_##N *o) { return telemetry_rt_print_tree(telemetry_##N##_to_json(o)); }
+    bool telemetry_##N##_serialize(const telemetry_##N *o, char *buf, size_t size, size_t *len, telemetry_error *err) \
+    {                                                                                                      \
+        return telemetry_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *telemetry_##N##_serialize_alloc(const telemetry_##N *o, size_t *len, telemetry_error *err) \
+    {                                                                                                      \
+        return telemetry_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *telemetry_##N##_print(const telemetry_##N *o) { return telemetry_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -241,6 +249,48 @@ cJSON *telemetry_message_to_json(telemetry_message_type t, const void *payload)
         return telemetry_Payment_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(telemetry_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case TELEMETRY_MESSAGE_DEVICE_EVENT:
+        return KJ;
+    case TELEMETRY_MESSAGE_PAYMENT:
+        *desc = &rd_Payment;
+        return KO;
+    }
+    return -1;
+}
+
+bool telemetry_message_serialize(telemetry_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            telemetry_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return telemetry_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *telemetry_message_serialize_alloc(telemetry_message_type t, const void *payload, size_t *len, telemetry_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return telemetry_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void telemetry_message_free(telemetry_message_type t, void *payload)

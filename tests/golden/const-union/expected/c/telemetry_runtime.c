@@ -63,6 +63,7 @@ const char *telemetry_error_kind_name(telemetry_error_kind kind)
     case TELEMETRY_ERR_HTTP: return "http";
     case TELEMETRY_ERR_RESPONSE_JSON: return "response-json";
     case TELEMETRY_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case TELEMETRY_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum legacy_error_kind {
     LEGACY_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     LEGACY_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     LEGACY_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    LEGACY_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    LEGACY_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    LEGACY_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } legacy_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *legacy_message_from_json(legacy_message_type t, const cJSON *json, legacy_
 void *legacy_message_parse(legacy_message_type t, const char *json, size_t len, legacy_error *err);
 /** The JSON of a payload record made by legacy_message_from_json. */
 cJSON *legacy_message_to_json(legacy_message_type t, const void *payload);
+/** The payload of message type `t` (as legacy_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool legacy_message_serialize(legacy_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            legacy_error *err);
+char *legacy_message_serialize_alloc(legacy_message_type t, const void *payload, size_t *len, legacy_error *err);
 /** Frees a payload record made by legacy_message_from_json (NULL-safe). */
 void legacy_message_free(legacy_message_type t, void *payload);
 
@@ -153,15 +160,30 @@ struct legacy_Current {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err LEGACY_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is LEGACY_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is LEGACY_RECORD(T), a union LEGACY_UNION(T), any other type
- * LEGACY_VALIDATOR(T). For record legacy_T the eight are:
+ * LEGACY_VALIDATOR(T). For record legacy_T the ten are:
  *   bool legacy_T_validate(const cJSON *json, legacy_error *err);
  *   legacy_T *legacy_T_new(void);
  *   void legacy_T_init(legacy_T *v);
@@ -169,6 +191,8 @@ struct legacy_Current {
  *   cJSON *legacy_T_to_json(const legacy_T *v);
  *   void legacy_T_free(legacy_T *v);
  *   legacy_T *legacy_T_parse(const char *json, size_t len, legacy_error *err);
+ *   bool legacy_T_serialize(const legacy_T *v, char *buf, size_t size, size_t *len, legacy_error *err);
+ *   char *legacy_T_serialize_alloc(const legacy_T *v, size_t *len, legacy_error *err);
  *   char *legacy_T_print(const legacy_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -178,6 +202,8 @@ struct legacy_Current {
     cJSON *legacy_##T##_to_json(const legacy_##T *v); \
     void legacy_##T##_free(legacy_##T *v); \
     legacy_##T *legacy_##T##_parse(const char *json, size_t len, legacy_error *err); \
+    bool legacy_##T##_serialize(const legacy_##T *v, char *buf, size_t size, size_t *len, legacy_error *err); \
+    char *legacy_##T##_serialize_alloc(const legacy_##T *v, size_t *len, legacy_error *err); \
     char *legacy_##T##_print(const legacy_##T *v);
 #define LEGACY_UNION(T) LEGACY_VALIDATOR(T) LEGACY_CODEC(T)
 #define LEGACY_RECORD(T) \

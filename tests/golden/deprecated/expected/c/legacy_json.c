@@ -55,7 +55,15 @@
     {                                                                                                      \
         return legacy_rt_bytes_parse(KIND, &D##_##N, legacy_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *legacy_##N##_print(const legacy_##N *o) { return legacy_rt_print_tree(legacy_##N##_to_json(o)); }
+    bool legacy_##N##_serialize(const legacy_##N *o, char *buf, size_t size, size_t *len, legacy_error *err) \
+    {                                                                                                      \
+        return legacy_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *legacy_##N##_serialize_alloc(const legacy_##N *o, size_t *len, legacy_error *err) \
+    {                                                                                                      \
+        return legacy_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *legacy_##N##_print(const legacy_##N *o) { return legacy_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -150,6 +158,52 @@ cJSON *legacy_message_to_json(legacy_message_type t, const void *payload)
         return legacy_Current_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(legacy_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case LEGACY_MESSAGE_OLD_PING:
+        *desc = &rd_OldPing;
+        return KO;
+    case LEGACY_MESSAGE_VIA_SCHEMA:
+        *desc = &rd_OldShape;
+        return KO;
+    case LEGACY_MESSAGE_CURRENT:
+        *desc = &rd_Current;
+        return KO;
+    }
+    return -1;
+}
+
+bool legacy_message_serialize(legacy_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            legacy_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return legacy_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *legacy_message_serialize_alloc(legacy_message_type t, const void *payload, size_t *len, legacy_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return legacy_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void legacy_message_free(legacy_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *legacy_error_kind_name(legacy_error_kind kind)
     case LEGACY_ERR_HTTP: return "http";
     case LEGACY_ERR_RESPONSE_JSON: return "response-json";
     case LEGACY_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case LEGACY_ERR_SPACE: return "space";
     }
     return "unknown";
 }

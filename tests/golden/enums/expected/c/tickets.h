@@ -56,7 +56,8 @@ typedef enum tickets_error_kind {
     TICKETS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     TICKETS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     TICKETS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    TICKETS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    TICKETS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    TICKETS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } tickets_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *tickets_message_from_json(tickets_message_type t, const cJSON *json, ticke
 void *tickets_message_parse(tickets_message_type t, const char *json, size_t len, tickets_error *err);
 /** The JSON of a payload record made by tickets_message_from_json. */
 cJSON *tickets_message_to_json(tickets_message_type t, const void *payload);
+/** The payload of message type `t` (as tickets_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool tickets_message_serialize(tickets_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            tickets_error *err);
+char *tickets_message_serialize_alloc(tickets_message_type t, const void *payload, size_t *len, tickets_error *err);
 /** Frees a payload record made by tickets_message_from_json (NULL-safe). */
 void tickets_message_free(tickets_message_type t, void *payload);
 
@@ -161,15 +168,30 @@ struct tickets_TicketUpdated {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err TICKETS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is TICKETS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is TICKETS_RECORD(T), a union TICKETS_UNION(T), any other type
- * TICKETS_VALIDATOR(T). For record tickets_T the eight are:
+ * TICKETS_VALIDATOR(T). For record tickets_T the ten are:
  *   bool tickets_T_validate(const cJSON *json, tickets_error *err);
  *   tickets_T *tickets_T_new(void);
  *   void tickets_T_init(tickets_T *v);
@@ -177,6 +199,8 @@ struct tickets_TicketUpdated {
  *   cJSON *tickets_T_to_json(const tickets_T *v);
  *   void tickets_T_free(tickets_T *v);
  *   tickets_T *tickets_T_parse(const char *json, size_t len, tickets_error *err);
+ *   bool tickets_T_serialize(const tickets_T *v, char *buf, size_t size, size_t *len, tickets_error *err);
+ *   char *tickets_T_serialize_alloc(const tickets_T *v, size_t *len, tickets_error *err);
  *   char *tickets_T_print(const tickets_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -186,6 +210,8 @@ struct tickets_TicketUpdated {
     cJSON *tickets_##T##_to_json(const tickets_##T *v); \
     void tickets_##T##_free(tickets_##T *v); \
     tickets_##T *tickets_##T##_parse(const char *json, size_t len, tickets_error *err); \
+    bool tickets_##T##_serialize(const tickets_##T *v, char *buf, size_t size, size_t *len, tickets_error *err); \
+    char *tickets_##T##_serialize_alloc(const tickets_##T *v, size_t *len, tickets_error *err); \
     char *tickets_##T##_print(const tickets_##T *v);
 #define TICKETS_UNION(T) TICKETS_VALIDATOR(T) TICKETS_CODEC(T)
 #define TICKETS_RECORD(T) \

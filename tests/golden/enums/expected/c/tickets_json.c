@@ -55,7 +55,15 @@
     {                                                                                                      \
         return tickets_rt_bytes_parse(KIND, &D##_##N, tickets_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *tickets_##N##_print(const tickets_##N *o) { return tickets_rt_print_tree(tickets_##N##_to_json(o)); }
+    bool tickets_##N##_serialize(const tickets_##N *o, char *buf, size_t size, size_t *len, tickets_error *err) \
+    {                                                                                                      \
+        return tickets_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *tickets_##N##_serialize_alloc(const tickets_##N *o, size_t *len, tickets_error *err) \
+    {                                                                                                      \
+        return tickets_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *tickets_##N##_print(const tickets_##N *o) { return tickets_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -162,6 +170,46 @@ cJSON *tickets_message_to_json(tickets_message_type t, const void *payload)
         return tickets_TicketUpdated_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(tickets_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case TICKETS_MESSAGE_TICKET_UPDATED:
+        *desc = &rd_TicketUpdated;
+        return KO;
+    }
+    return -1;
+}
+
+bool tickets_message_serialize(tickets_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            tickets_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return tickets_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *tickets_message_serialize_alloc(tickets_message_type t, const void *payload, size_t *len, tickets_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return tickets_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void tickets_message_free(tickets_message_type t, void *payload)

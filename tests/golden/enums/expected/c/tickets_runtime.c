@@ -63,6 +63,7 @@ const char *tickets_error_kind_name(tickets_error_kind kind)
     case TICKETS_ERR_HTTP: return "http";
     case TICKETS_ERR_RESPONSE_JSON: return "response-json";
     case TICKETS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case TICKETS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

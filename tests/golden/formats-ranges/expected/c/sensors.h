@@ -56,7 +56,8 @@ typedef enum sensors_error_kind {
     SENSORS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     SENSORS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     SENSORS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    SENSORS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    SENSORS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    SENSORS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } sensors_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *sensors_message_from_json(sensors_message_type t, const cJSON *json, senso
 void *sensors_message_parse(sensors_message_type t, const char *json, size_t len, sensors_error *err);
 /** The JSON of a payload record made by sensors_message_from_json. */
 cJSON *sensors_message_to_json(sensors_message_type t, const void *payload);
+/** The payload of message type `t` (as sensors_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool sensors_message_serialize(sensors_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            sensors_error *err);
+char *sensors_message_serialize_alloc(sensors_message_type t, const void *payload, size_t *len, sensors_error *err);
 /** Frees a payload record made by sensors_message_from_json (NULL-safe). */
 void sensors_message_free(sensors_message_type t, void *payload);
 
@@ -141,15 +148,30 @@ struct sensors_ReadingTaken {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err SENSORS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is SENSORS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is SENSORS_RECORD(T), a union SENSORS_UNION(T), any other type
- * SENSORS_VALIDATOR(T). For record sensors_T the eight are:
+ * SENSORS_VALIDATOR(T). For record sensors_T the ten are:
  *   bool sensors_T_validate(const cJSON *json, sensors_error *err);
  *   sensors_T *sensors_T_new(void);
  *   void sensors_T_init(sensors_T *v);
@@ -157,6 +179,8 @@ struct sensors_ReadingTaken {
  *   cJSON *sensors_T_to_json(const sensors_T *v);
  *   void sensors_T_free(sensors_T *v);
  *   sensors_T *sensors_T_parse(const char *json, size_t len, sensors_error *err);
+ *   bool sensors_T_serialize(const sensors_T *v, char *buf, size_t size, size_t *len, sensors_error *err);
+ *   char *sensors_T_serialize_alloc(const sensors_T *v, size_t *len, sensors_error *err);
  *   char *sensors_T_print(const sensors_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -166,6 +190,8 @@ struct sensors_ReadingTaken {
     cJSON *sensors_##T##_to_json(const sensors_##T *v); \
     void sensors_##T##_free(sensors_##T *v); \
     sensors_##T *sensors_##T##_parse(const char *json, size_t len, sensors_error *err); \
+    bool sensors_##T##_serialize(const sensors_##T *v, char *buf, size_t size, size_t *len, sensors_error *err); \
+    char *sensors_##T##_serialize_alloc(const sensors_##T *v, size_t *len, sensors_error *err); \
     char *sensors_##T##_print(const sensors_##T *v);
 #define SENSORS_UNION(T) SENSORS_VALIDATOR(T) SENSORS_CODEC(T)
 #define SENSORS_RECORD(T) \

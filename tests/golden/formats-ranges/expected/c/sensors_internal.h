@@ -395,6 +395,13 @@ void *sensors_rt_bytes_parse(int kind, const void *desc, const sensors_vnode *v,
 bool sensors_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *sensors_rt_parse_text(const char *text, size_t len, sensors_error *err);
+/* Record -> JSON text with no tree (serialize.c): kind SENSORS_K_OBJ (desc a
+ * rec_desc), SENSORS_K_UNION (a union_desc) or SENSORS_K_JSON (v a cJSON *).
+ * _serialize writes into buf (snprintf-like: the header says the contract),
+ * _serialize_alloc returns the text (cJSON_free). */
+bool sensors_rt_serialize(int kind, const void *desc, const void *v, char *buf, size_t size, size_t *len,
+                           sensors_error *err);
+char *sensors_rt_serialize_alloc(int kind, const void *desc, const void *v, size_t *len, sensors_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
 char *sensors_rt_print_tree(cJSON *j);
 

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return sensors_rt_bytes_parse(KIND, &D##_##N, sensors_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *sensors_##N##_print(const sensors_##N *o) { return sensors_rt_print_tree(sensors_##N##_to_json(o)); }
+    bool sensors_##N##_serialize(const sensors_##N *o, char *buf, size_t size, size_t *len, sensors_error *err) \
+    {                                                                                                      \
+        return sensors_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *sensors_##N##_serialize_alloc(const sensors_##N *o, size_t *len, sensors_error *err) \
+    {                                                                                                      \
+        return sensors_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *sensors_##N##_print(const sensors_##N *o) { return sensors_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -134,6 +142,46 @@ cJSON *sensors_message_to_json(sensors_message_type t, const void *payload)
         return sensors_ReadingTaken_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(sensors_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case SENSORS_MESSAGE_READING_TAKEN:
+        *desc = &rd_ReadingTaken;
+        return KO;
+    }
+    return -1;
+}
+
+bool sensors_message_serialize(sensors_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            sensors_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return sensors_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *sensors_message_serialize_alloc(sensors_message_type t, const void *payload, size_t *len, sensors_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return sensors_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void sensors_message_free(sensors_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *sensors_error_kind_name(sensors_error_kind kind)
     case SENSORS_ERR_HTTP: return "http";
     case SENSORS_ERR_RESPONSE_JSON: return "response-json";
     case SENSORS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case SENSORS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum order_events_error_kind {
     ORDER_EVENTS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     ORDER_EVENTS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     ORDER_EVENTS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    ORDER_EVENTS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    ORDER_EVENTS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    ORDER_EVENTS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } order_events_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *order_events_message_from_json(order_events_message_type t, const cJSON *j
 void *order_events_message_parse(order_events_message_type t, const char *json, size_t len, order_events_error *err);
 /** The JSON of a payload record made by order_events_message_from_json. */
 cJSON *order_events_message_to_json(order_events_message_type t, const void *payload);
+/** The payload of message type `t` (as order_events_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool order_events_message_serialize(order_events_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            order_events_error *err);
+char *order_events_message_serialize_alloc(order_events_message_type t, const void *payload, size_t *len, order_events_error *err);
 /** Frees a payload record made by order_events_message_from_json (NULL-safe). */
 void order_events_message_free(order_events_message_type t, void *payload);
 
@@ -155,15 +162,30 @@ struct order_events_OrderCancelled {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err ORDER_EVENTS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is ORDER_EVENTS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is ORDER_EVENTS_RECORD(T), a union ORDER_EVENTS_UNION(T), any other type
- * ORDER_EVENTS_VALIDATOR(T). For record order_events_T the eight are:
+ * ORDER_EVENTS_VALIDATOR(T). For record order_events_T the ten are:
  *   bool order_events_T_validate(const cJSON *json, order_events_error *err);
  *   order_events_T *order_events_T_new(void);
  *   void order_events_T_init(order_events_T *v);
@@ -171,6 +193,8 @@ struct order_events_OrderCancelled {
  *   cJSON *order_events_T_to_json(const order_events_T *v);
  *   void order_events_T_free(order_events_T *v);
  *   order_events_T *order_events_T_parse(const char *json, size_t len, order_events_error *err);
+ *   bool order_events_T_serialize(const order_events_T *v, char *buf, size_t size, size_t *len, order_events_error *err);
+ *   char *order_events_T_serialize_alloc(const order_events_T *v, size_t *len, order_events_error *err);
  *   char *order_events_T_print(const order_events_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -180,6 +204,8 @@ struct order_events_OrderCancelled {
     cJSON *order_events_##T##_to_json(const order_events_##T *v); \
     void order_events_##T##_free(order_events_##T *v); \
     order_events_##T *order_events_##T##_parse(const char *json, size_t len, order_events_error *err); \
+    bool order_events_##T##_serialize(const order_events_##T *v, char *buf, size_t size, size_t *len, order_events_error *err); \
+    char *order_events_##T##_serialize_alloc(const order_events_##T *v, size_t *len, order_events_error *err); \
     char *order_events_##T##_print(const order_events_##T *v);
 #define ORDER_EVENTS_UNION(T) ORDER_EVENTS_VALIDATOR(T) ORDER_EVENTS_CODEC(T)
 #define ORDER_EVENTS_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return order_events_rt_bytes_parse(KIND, &D##_##N, order_events_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *order_events_##N##_print(const order_events_##N *o) { return order_events_rt_print_tree(order_events_##N##_to_json(o)); }
+    bool order_events_##N##_serialize(const order_events_##N *o, char *buf, size_t size, size_t *len, order_events_error *err) \
+    {                                                                                                      \
+        return order_events_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *order_events_##N##_serialize_alloc(const order_events_##N *o, size_t *len, order_events_error *err) \
+    {                                                                                                      \
+        return order_events_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *order_events_##N##_print(const order_events_##N *o) { return order_events_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -158,6 +166,49 @@ cJSON *order_events_message_to_json(order_events_message_type t, const void *pay
         return order_events_OrderCancelled_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(order_events_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
+        *desc = &rd_OrderCreated;
+        return KO;
+    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
+        *desc = &rd_OrderCancelled;
+        return KO;
+    }
+    return -1;
+}
+
+bool order_events_message_serialize(order_events_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            order_events_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return order_events_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *order_events_message_serialize_alloc(order_events_message_type t, const void *payload, size_t *len, order_events_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return order_events_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void order_events_message_free(order_events_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *order_events_error_kind_name(order_events_error_kind kind)
     case ORDER_EVENTS_ERR_HTTP: return "http";
     case ORDER_EVENTS_ERR_RESPONSE_JSON: return "response-json";
     case ORDER_EVENTS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case ORDER_EVENTS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum lamp_control_error_kind {
     LAMP_CONTROL_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     LAMP_CONTROL_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     LAMP_CONTROL_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    LAMP_CONTROL_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    LAMP_CONTROL_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    LAMP_CONTROL_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } lamp_control_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *lamp_control_message_from_json(lamp_control_message_type t, const cJSON *j
 void *lamp_control_message_parse(lamp_control_message_type t, const char *json, size_t len, lamp_control_error *err);
 /** The JSON of a payload record made by lamp_control_message_from_json. */
 cJSON *lamp_control_message_to_json(lamp_control_message_type t, const void *payload);
+/** The payload of message type `t` (as lamp_control_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool lamp_control_message_serialize(lamp_control_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            lamp_control_error *err);
+char *lamp_control_message_serialize_alloc(lamp_control_message_type t, const void *payload, size_t *len, lamp_control_error *err);
 /** Frees a payload record made by lamp_control_message_from_json (NULL-safe). */
 void lamp_control_message_free(lamp_control_message_type t, void *payload);
 
@@ -164,15 +171,30 @@ struct lamp_control_StatusReply {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err LAMP_CONTROL_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is LAMP_CONTROL_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is LAMP_CONTROL_RECORD(T), a union LAMP_CONTROL_UNION(T), any other type
- * LAMP_CONTROL_VALIDATOR(T). For record lamp_control_T the eight are:
+ * LAMP_CONTROL_VALIDATOR(T). For record lamp_control_T the ten are:
  *   bool lamp_control_T_validate(const cJSON *json, lamp_control_error *err);
  *   lamp_control_T *lamp_control_T_new(void);
  *   void lamp_control_T_init(lamp_control_T *v);
@@ -180,6 +202,8 @@ struct lamp_control_StatusReply {
  *   cJSON *lamp_control_T_to_json(const lamp_control_T *v);
  *   void lamp_control_T_free(lamp_control_T *v);
  *   lamp_control_T *lamp_control_T_parse(const char *json, size_t len, lamp_control_error *err);
+ *   bool lamp_control_T_serialize(const lamp_control_T *v, char *buf, size_t size, size_t *len, lamp_control_error *err);
+ *   char *lamp_control_T_serialize_alloc(const lamp_control_T *v, size_t *len, lamp_control_error *err);
  *   char *lamp_control_T_print(const lamp_control_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -189,6 +213,8 @@ struct lamp_control_StatusReply {
     cJSON *lamp_control_##T##_to_json(const lamp_control_##T *v); \
     void lamp_control_##T##_free(lamp_control_##T *v); \
     lamp_control_##T *lamp_control_##T##_parse(const char *json, size_t len, lamp_control_error *err); \
+    bool lamp_control_##T##_serialize(const lamp_control_##T *v, char *buf, size_t size, size_t *len, lamp_control_error *err); \
+    char *lamp_control_##T##_serialize_alloc(const lamp_control_##T *v, size_t *len, lamp_control_error *err); \
     char *lamp_control_##T##_print(const lamp_control_##T *v);
 #define LAMP_CONTROL_UNION(T) LAMP_CONTROL_VALIDATOR(T) LAMP_CONTROL_CODEC(T)
 #define LAMP_CONTROL_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return lamp_control_rt_bytes_parse(KIND, &D##_##N, lamp_control_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *lamp_control_##N##_print(const lamp_control_##N *o) { return lamp_control_rt_print_tree(lamp_control_##N##_to_json(o)); }
+    bool lamp_control_##N##_serialize(const lamp_control_##N *o, char *buf, size_t size, size_t *len, lamp_control_error *err) \
+    {                                                                                                      \
+        return lamp_control_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *lamp_control_##N##_serialize_alloc(const lamp_control_##N *o, size_t *len, lamp_control_error *err) \
+    {                                                                                                      \
+        return lamp_control_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *lamp_control_##N##_print(const lamp_control_##N *o) { return lamp_control_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -165,6 +173,52 @@ cJSON *lamp_control_message_to_json(lamp_control_message_type t, const void *pay
         return lamp_control_StatusReply_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(lamp_control_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case LAMP_CONTROL_MESSAGE_SWITCH:
+        *desc = &rd_Switch;
+        return KO;
+    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
+        *desc = &rd_StatusRequest;
+        return KO;
+    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
+        *desc = &rd_StatusReply;
+        return KO;
+    }
+    return -1;
+}
+
+bool lamp_control_message_serialize(lamp_control_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            lamp_control_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return lamp_control_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *lamp_control_message_serialize_alloc(lamp_control_message_type t, const void *payload, size_t *len, lamp_control_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return lamp_control_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void lamp_control_message_free(lamp_control_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *lamp_control_error_kind_name(lamp_control_error_kind kind)
     case LAMP_CONTROL_ERR_HTTP: return "http";
     case LAMP_CONTROL_ERR_RESPONSE_JSON: return "response-json";
     case LAMP_CONTROL_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case LAMP_CONTROL_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum weather_report_error_kind {
     WEATHER_REPORT_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     WEATHER_REPORT_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     WEATHER_REPORT_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    WEATHER_REPORT_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    WEATHER_REPORT_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    WEATHER_REPORT_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } weather_report_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *weather_report_message_from_json(weather_report_message_type t, const cJSO
 void *weather_report_message_parse(weather_report_message_type t, const char *json, size_t len, weather_report_error *err);
 /** The JSON of a payload record made by weather_report_message_from_json. */
 cJSON *weather_report_message_to_json(weather_report_message_type t, const void *payload);
+/** The payload of message type `t` (as weather_report_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool weather_report_message_serialize(weather_report_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            weather_report_error *err);
+char *weather_report_message_serialize_alloc(weather_report_message_type t, const void *payload, size_t *len, weather_report_error *err);
 /** Frees a payload record made by weather_report_message_from_json (NULL-safe). */
 void weather_report_message_free(weather_report_message_type t, void *payload);
 
@@ -153,15 +160,30 @@ struct weather_report_Reading {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err WEATHER_REPORT_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is WEATHER_REPORT_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is WEATHER_REPORT_RECORD(T), a union WEATHER_REPORT_UNION(T), any other type
- * WEATHER_REPORT_VALIDATOR(T). For record weather_report_T the eight are:
+ * WEATHER_REPORT_VALIDATOR(T). For record weather_report_T the ten are:
  *   bool weather_report_T_validate(const cJSON *json, weather_report_error *err);
  *   weather_report_T *weather_report_T_new(void);
  *   void weather_report_T_init(weather_report_T *v);
@@ -169,6 +191,8 @@ struct weather_report_Reading {
  *   cJSON *weather_report_T_to_json(const weather_report_T *v);
  *   void weather_report_T_free(weather_report_T *v);
  *   weather_report_T *weather_report_T_parse(const char *json, size_t len, weather_report_error *err);
+ *   bool weather_report_T_serialize(const weather_report_T *v, char *buf, size_t size, size_t *len, weather_report_error *err);
+ *   char *weather_report_T_serialize_alloc(const weather_report_T *v, size_t *len, weather_report_error *err);
  *   char *weather_report_T_print(const weather_report_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -178,6 +202,8 @@ struct weather_report_Reading {
     cJSON *weather_report_##T##_to_json(const weather_report_##T *v); \
     void weather_report_##T##_free(weather_report_##T *v); \
     weather_report_##T *weather_report_##T##_parse(const char *json, size_t len, weather_report_error *err); \
+    bool weather_report_##T##_serialize(const weather_report_##T *v, char *buf, size_t size, size_t *len, weather_report_error *err); \
+    char *weather_report_##T##_serialize_alloc(const weather_report_##T *v, size_t *len, weather_report_error *err); \
     char *weather_report_##T##_print(const weather_report_##T *v);
 #define WEATHER_REPORT_UNION(T) WEATHER_REPORT_VALIDATOR(T) WEATHER_REPORT_CODEC(T)
 #define WEATHER_REPORT_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return weather_report_rt_bytes_parse(KIND, &D##_##N, weather_report_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *weather_report_##N##_print(const weather_report_##N *o) { return weather_report_rt_print_tree(weather_report_##N##_to_json(o)); }
+    bool weather_report_##N##_serialize(const weather_report_##N *o, char *buf, size_t size, size_t *len, weather_report_error *err) \
+    {                                                                                                      \
+        return weather_report_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *weather_report_##N##_serialize_alloc(const weather_report_##N *o, size_t *len, weather_report_error *err) \
+    {                                                                                                      \
+        return weather_report_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *weather_report_##N##_print(const weather_report_##N *o) { return weather_report_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -151,6 +159,49 @@ cJSON *weather_report_message_to_json(weather_report_message_type t, const void 
         return weather_report_Reading_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(weather_report_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
+        *desc = &rd_WeatherReport;
+        return KO;
+    case WEATHER_REPORT_MESSAGE_READING:
+        *desc = &rd_Reading;
+        return KO;
+    }
+    return -1;
+}
+
+bool weather_report_message_serialize(weather_report_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            weather_report_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return weather_report_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *weather_report_message_serialize_alloc(weather_report_message_type t, const void *payload, size_t *len, weather_report_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return weather_report_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void weather_report_message_free(weather_report_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *weather_report_error_kind_name(weather_report_error_kind kind)
     case WEATHER_REPORT_ERR_HTTP: return "http";
     case WEATHER_REPORT_ERR_RESPONSE_JSON: return "response-json";
     case WEATHER_REPORT_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case WEATHER_REPORT_ERR_SPACE: return "space";
     }
     return "unknown";
 }

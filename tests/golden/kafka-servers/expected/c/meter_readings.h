@@ -56,7 +56,8 @@ typedef enum meter_readings_error_kind {
     METER_READINGS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     METER_READINGS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     METER_READINGS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    METER_READINGS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    METER_READINGS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    METER_READINGS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } meter_readings_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *meter_readings_message_from_json(meter_readings_message_type t, const cJSO
 void *meter_readings_message_parse(meter_readings_message_type t, const char *json, size_t len, meter_readings_error *err);
 /** The JSON of a payload record made by meter_readings_message_from_json. */
 cJSON *meter_readings_message_to_json(meter_readings_message_type t, const void *payload);
+/** The payload of message type `t` (as meter_readings_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool meter_readings_message_serialize(meter_readings_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            meter_readings_error *err);
+char *meter_readings_message_serialize_alloc(meter_readings_message_type t, const void *payload, size_t *len, meter_readings_error *err);
 /** Frees a payload record made by meter_readings_message_from_json (NULL-safe). */
 void meter_readings_message_free(meter_readings_message_type t, void *payload);
 
@@ -178,15 +185,30 @@ struct meter_readings_PingHeaders {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err METER_READINGS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is METER_READINGS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is METER_READINGS_RECORD(T), a union METER_READINGS_UNION(T), any other type
- * METER_READINGS_VALIDATOR(T). For record meter_readings_T the eight are:
+ * METER_READINGS_VALIDATOR(T). For record meter_readings_T the ten are:
  *   bool meter_readings_T_validate(const cJSON *json, meter_readings_error *err);
  *   meter_readings_T *meter_readings_T_new(void);
  *   void meter_readings_T_init(meter_readings_T *v);
@@ -194,6 +216,8 @@ struct meter_readings_PingHeaders {
  *   cJSON *meter_readings_T_to_json(const meter_readings_T *v);
  *   void meter_readings_T_free(meter_readings_T *v);
  *   meter_readings_T *meter_readings_T_parse(const char *json, size_t len, meter_readings_error *err);
+ *   bool meter_readings_T_serialize(const meter_readings_T *v, char *buf, size_t size, size_t *len, meter_readings_error *err);
+ *   char *meter_readings_T_serialize_alloc(const meter_readings_T *v, size_t *len, meter_readings_error *err);
  *   char *meter_readings_T_print(const meter_readings_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -203,6 +227,8 @@ struct meter_readings_PingHeaders {
     cJSON *meter_readings_##T##_to_json(const meter_readings_##T *v); \
     void meter_readings_##T##_free(meter_readings_##T *v); \
     meter_readings_##T *meter_readings_##T##_parse(const char *json, size_t len, meter_readings_error *err); \
+    bool meter_readings_##T##_serialize(const meter_readings_##T *v, char *buf, size_t size, size_t *len, meter_readings_error *err); \
+    char *meter_readings_##T##_serialize_alloc(const meter_readings_##T *v, size_t *len, meter_readings_error *err); \
     char *meter_readings_##T##_print(const meter_readings_##T *v);
 #define METER_READINGS_UNION(T) METER_READINGS_VALIDATOR(T) METER_READINGS_CODEC(T)
 #define METER_READINGS_RECORD(T) \

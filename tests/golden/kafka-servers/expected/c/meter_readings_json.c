@@ -55,7 +55,15 @@
     {                                                                                                      \
         return meter_readings_rt_bytes_parse(KIND, &D##_##N, meter_readings_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *meter_readings_##N##_print(const meter_readings_##N *o) { return meter_readings_rt_print_tree(meter_readings_##N##_to_json(o)); }
+    bool meter_readings_##N##_serialize(const meter_readings_##N *o, char *buf, size_t size, size_t *len, meter_readings_error *err) \
+    {                                                                                                      \
+        return meter_readings_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *meter_readings_##N##_serialize_alloc(const meter_readings_##N *o, size_t *len, meter_readings_error *err) \
+    {                                                                                                      \
+        return meter_readings_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *meter_readings_##N##_print(const meter_readings_##N *o) { return meter_readings_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -187,6 +195,52 @@ cJSON *meter_readings_message_to_json(meter_readings_message_type t, const void 
         return meter_readings_Ping_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(meter_readings_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case METER_READINGS_MESSAGE_READING:
+        *desc = &rd_Reading;
+        return KO;
+    case METER_READINGS_MESSAGE_ALERT:
+        *desc = &rd_Alert;
+        return KO;
+    case METER_READINGS_MESSAGE_PING:
+        *desc = &rd_Ping;
+        return KO;
+    }
+    return -1;
+}
+
+bool meter_readings_message_serialize(meter_readings_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            meter_readings_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return meter_readings_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *meter_readings_message_serialize_alloc(meter_readings_message_type t, const void *payload, size_t *len, meter_readings_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return meter_readings_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void meter_readings_message_free(meter_readings_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *meter_readings_error_kind_name(meter_readings_error_kind kind)
     case METER_READINGS_ERR_HTTP: return "http";
     case METER_READINGS_ERR_RESPONSE_JSON: return "response-json";
     case METER_READINGS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case METER_READINGS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

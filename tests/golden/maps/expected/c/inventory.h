@@ -56,7 +56,8 @@ typedef enum inventory_error_kind {
     INVENTORY_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     INVENTORY_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     INVENTORY_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    INVENTORY_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    INVENTORY_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    INVENTORY_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } inventory_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *inventory_message_from_json(inventory_message_type t, const cJSON *json, i
 void *inventory_message_parse(inventory_message_type t, const char *json, size_t len, inventory_error *err);
 /** The JSON of a payload record made by inventory_message_from_json. */
 cJSON *inventory_message_to_json(inventory_message_type t, const void *payload);
+/** The payload of message type `t` (as inventory_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool inventory_message_serialize(inventory_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            inventory_error *err);
+char *inventory_message_serialize_alloc(inventory_message_type t, const void *payload, size_t *len, inventory_error *err);
 /** Frees a payload record made by inventory_message_from_json (NULL-safe). */
 void inventory_message_free(inventory_message_type t, void *payload);
 
@@ -150,15 +157,30 @@ struct inventory_StockCountedLocationsValue {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err INVENTORY_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is INVENTORY_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is INVENTORY_RECORD(T), a union INVENTORY_UNION(T), any other type
- * INVENTORY_VALIDATOR(T). For record inventory_T the eight are:
+ * INVENTORY_VALIDATOR(T). For record inventory_T the ten are:
  *   bool inventory_T_validate(const cJSON *json, inventory_error *err);
  *   inventory_T *inventory_T_new(void);
  *   void inventory_T_init(inventory_T *v);
@@ -166,6 +188,8 @@ struct inventory_StockCountedLocationsValue {
  *   cJSON *inventory_T_to_json(const inventory_T *v);
  *   void inventory_T_free(inventory_T *v);
  *   inventory_T *inventory_T_parse(const char *json, size_t len, inventory_error *err);
+ *   bool inventory_T_serialize(const inventory_T *v, char *buf, size_t size, size_t *len, inventory_error *err);
+ *   char *inventory_T_serialize_alloc(const inventory_T *v, size_t *len, inventory_error *err);
  *   char *inventory_T_print(const inventory_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -175,6 +199,8 @@ struct inventory_StockCountedLocationsValue {
     cJSON *inventory_##T##_to_json(const inventory_##T *v); \
     void inventory_##T##_free(inventory_##T *v); \
     inventory_##T *inventory_##T##_parse(const char *json, size_t len, inventory_error *err); \
+    bool inventory_##T##_serialize(const inventory_##T *v, char *buf, size_t size, size_t *len, inventory_error *err); \
+    char *inventory_##T##_serialize_alloc(const inventory_##T *v, size_t *len, inventory_error *err); \
     char *inventory_##T##_print(const inventory_##T *v);
 #define INVENTORY_UNION(T) INVENTORY_VALIDATOR(T) INVENTORY_CODEC(T)
 #define INVENTORY_RECORD(T) \

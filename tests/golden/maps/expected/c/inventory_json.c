@@ -55,7 +55,15 @@
     {                                                                                                      \
         return inventory_rt_bytes_parse(KIND, &D##_##N, inventory_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *inventory_##N##_print(const inventory_##N *o) { return inventory_rt_print_tree(inventory_##N##_to_json(o)); }
+    bool inventory_##N##_serialize(const inventory_##N *o, char *buf, size_t size, size_t *len, inventory_error *err) \
+    {                                                                                                      \
+        return inventory_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *inventory_##N##_serialize_alloc(const inventory_##N *o, size_t *len, inventory_error *err) \
+    {                                                                                                      \
+        return inventory_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *inventory_##N##_print(const inventory_##N *o) { return inventory_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -143,6 +151,46 @@ cJSON *inventory_message_to_json(inventory_message_type t, const void *payload)
         return inventory_StockCounted_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(inventory_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case INVENTORY_MESSAGE_STOCK_COUNTED:
+        *desc = &rd_StockCounted;
+        return KO;
+    }
+    return -1;
+}
+
+bool inventory_message_serialize(inventory_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            inventory_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return inventory_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *inventory_message_serialize_alloc(inventory_message_type t, const void *payload, size_t *len, inventory_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return inventory_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void inventory_message_free(inventory_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *inventory_error_kind_name(inventory_error_kind kind)
     case INVENTORY_ERR_HTTP: return "http";
     case INVENTORY_ERR_RESPONSE_JSON: return "response-json";
     case INVENTORY_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case INVENTORY_ERR_SPACE: return "space";
     }
     return "unknown";
 }

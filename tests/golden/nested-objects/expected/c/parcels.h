@@ -56,7 +56,8 @@ typedef enum parcels_error_kind {
     PARCELS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     PARCELS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     PARCELS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    PARCELS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    PARCELS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    PARCELS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } parcels_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *parcels_message_from_json(parcels_message_type t, const cJSON *json, parce
 void *parcels_message_parse(parcels_message_type t, const char *json, size_t len, parcels_error *err);
 /** The JSON of a payload record made by parcels_message_from_json. */
 cJSON *parcels_message_to_json(parcels_message_type t, const void *payload);
+/** The payload of message type `t` (as parcels_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool parcels_message_serialize(parcels_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            parcels_error *err);
+char *parcels_message_serialize_alloc(parcels_message_type t, const void *payload, size_t *len, parcels_error *err);
 /** Frees a payload record made by parcels_message_from_json (NULL-safe). */
 void parcels_message_free(parcels_message_type t, void *payload);
 
@@ -178,15 +185,30 @@ struct parcels_ParcelShippedRouteCarrierContact {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err PARCELS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is PARCELS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is PARCELS_RECORD(T), a union PARCELS_UNION(T), any other type
- * PARCELS_VALIDATOR(T). For record parcels_T the eight are:
+ * PARCELS_VALIDATOR(T). For record parcels_T the ten are:
  *   bool parcels_T_validate(const cJSON *json, parcels_error *err);
  *   parcels_T *parcels_T_new(void);
  *   void parcels_T_init(parcels_T *v);
@@ -194,6 +216,8 @@ struct parcels_ParcelShippedRouteCarrierContact {
  *   cJSON *parcels_T_to_json(const parcels_T *v);
  *   void parcels_T_free(parcels_T *v);
  *   parcels_T *parcels_T_parse(const char *json, size_t len, parcels_error *err);
+ *   bool parcels_T_serialize(const parcels_T *v, char *buf, size_t size, size_t *len, parcels_error *err);
+ *   char *parcels_T_serialize_alloc(const parcels_T *v, size_t *len, parcels_error *err);
  *   char *parcels_T_print(const parcels_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -203,6 +227,8 @@ struct parcels_ParcelShippedRouteCarrierContact {
     cJSON *parcels_##T##_to_json(const parcels_##T *v); \
     void parcels_##T##_free(parcels_##T *v); \
     parcels_##T *parcels_##T##_parse(const char *json, size_t len, parcels_error *err); \
+    bool parcels_##T##_serialize(const parcels_##T *v, char *buf, size_t size, size_t *len, parcels_error *err); \
+    char *parcels_##T##_serialize_alloc(const parcels_##T *v, size_t *len, parcels_error *err); \
     char *parcels_##T##_print(const parcels_##T *v);
 #define PARCELS_UNION(T) PARCELS_VALIDATOR(T) PARCELS_CODEC(T)
 #define PARCELS_RECORD(T) \

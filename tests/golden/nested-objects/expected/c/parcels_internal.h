@@ -395,6 +395,13 @@ void *parcels_rt_bytes_parse(int kind, const void *desc, const parcels_vnode *v,
 bool parcels_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *parcels_rt_parse_text(const char *text, size_t len, parcels_error *err);
+/* Record -> JSON text with no tree (serialize.c): kind PARCELS_K_OBJ (desc a
+ * rec_desc), PARCELS_K_UNION (a union_desc) or PARCELS_K_JSON (v a cJSON *).
+ * _serialize writes into buf (snprintf-like: the header says the contract),
+ * _serialize_alloc returns the text (cJSON_free). */
+bool parcels_rt_serialize(int kind, const void *desc, const void *v, char *buf, size_t size, size_t *len,
+                           parcels_error *err);
+char *parcels_rt_serialize_alloc(int kind, const void *desc, const void *v, size_t *len, parcels_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
 char *parcels_rt_print_tree(cJSON *j);
 

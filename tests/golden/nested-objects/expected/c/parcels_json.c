@@ -55,7 +55,15 @@
     {                                                                                                      \
         return parcels_rt_bytes_parse(KIND, &D##_##N, parcels_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *parcels_##N##_print(const parcels_##N *o) { return parcels_rt_print_tree(parcels_##N##_to_json(o)); }
+    bool parcels_##N##_serialize(const parcels_##N *o, char *buf, size_t size, size_t *len, parcels_error *err) \
+    {                                                                                                      \
+        return parcels_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *parcels_##N##_serialize_alloc(const parcels_##N *o, size_t *len, parcels_error *err) \
+    {                                                                                                      \
+        return parcels_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *parcels_##N##_print(const parcels_##N *o) { return parcels_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -161,6 +169,46 @@ cJSON *parcels_message_to_json(parcels_message_type t, const void *payload)
         return parcels_ParcelShipped_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(parcels_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case PARCELS_MESSAGE_PARCEL_SHIPPED:
+        *desc = &rd_ParcelShipped;
+        return KO;
+    }
+    return -1;
+}
+
+bool parcels_message_serialize(parcels_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            parcels_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return parcels_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *parcels_message_serialize_alloc(parcels_message_type t, const void *payload, size_t *len, parcels_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return parcels_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void parcels_message_free(parcels_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *parcels_error_kind_name(parcels_error_kind kind)
     case PARCELS_ERR_HTTP: return "http";
     case PARCELS_ERR_RESPONSE_JSON: return "response-json";
     case PARCELS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case PARCELS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

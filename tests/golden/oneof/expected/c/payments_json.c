@@ -55,7 +55,15 @@
     {                                                                                                      \
         return payments_rt_bytes_parse(KIND, &D##_##N, payments_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *payments_##N##_print(const payments_##N *o) { return payments_rt_print_tree(payments_##N##_to_json(o)); }
+    bool payments_##N##_serialize(const payments_##N *o, char *buf, size_t size, size_t *len, payments_error *err) \
+    {                                                                                                      \
+        return payments_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *payments_##N##_serialize_alloc(const payments_##N *o, size_t *len, payments_error *err) \
+    {                                                                                                      \
+        return payments_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *payments_##N##_print(const payments_##N *o) { return payments_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -164,6 +172,46 @@ cJSON *payments_message_to_json(payments_message_type t, const void *payload)
         return payments_PaymentReceived_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(payments_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
+        *desc = &rd_PaymentReceived;
+        return KO;
+    }
+    return -1;
+}
+
+bool payments_message_serialize(payments_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            payments_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return payments_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *payments_message_serialize_alloc(payments_message_type t, const void *payload, size_t *len, payments_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return payments_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void payments_message_free(payments_message_type t, void *payload)

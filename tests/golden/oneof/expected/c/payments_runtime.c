@@ -63,6 +63,7 @@ const char *payments_error_kind_name(payments_error_kind kind)
     case PAYMENTS_ERR_HTTP: return "http";
     case PAYMENTS_ERR_RESPONSE_JSON: return "response-json";
     case PAYMENTS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case PAYMENTS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum comments_service_error_kind {
     COMMENTS_SERVICE_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     COMMENTS_SERVICE_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     COMMENTS_SERVICE_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    COMMENTS_SERVICE_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    COMMENTS_SERVICE_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    COMMENTS_SERVICE_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } comments_service_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *comments_service_message_from_json(comments_service_message_type t, const 
 void *comments_service_message_parse(comments_service_message_type t, const char *json, size_t len, comments_service_error *err);
 /** The JSON of a payload record made by comments_service_message_from_json. */
 cJSON *comments_service_message_to_json(comments_service_message_type t, const void *payload);
+/** The payload of message type `t` (as comments_service_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool comments_service_message_serialize(comments_service_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            comments_service_error *err);
+char *comments_service_message_serialize_alloc(comments_service_message_type t, const void *payload, size_t *len, comments_service_error *err);
 /** Frees a payload record made by comments_service_message_from_json (NULL-safe). */
 void comments_service_message_free(comments_service_message_type t, void *payload);
 
@@ -130,15 +137,30 @@ struct comments_service_CommentLikedPayload {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err COMMENTS_SERVICE_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is COMMENTS_SERVICE_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is COMMENTS_SERVICE_RECORD(T), a union COMMENTS_SERVICE_UNION(T), any other type
- * COMMENTS_SERVICE_VALIDATOR(T). For record comments_service_T the eight are:
+ * COMMENTS_SERVICE_VALIDATOR(T). For record comments_service_T the ten are:
  *   bool comments_service_T_validate(const cJSON *json, comments_service_error *err);
  *   comments_service_T *comments_service_T_new(void);
  *   void comments_service_T_init(comments_service_T *v);
@@ -146,6 +168,8 @@ struct comments_service_CommentLikedPayload {
  *   cJSON *comments_service_T_to_json(const comments_service_T *v);
  *   void comments_service_T_free(comments_service_T *v);
  *   comments_service_T *comments_service_T_parse(const char *json, size_t len, comments_service_error *err);
+ *   bool comments_service_T_serialize(const comments_service_T *v, char *buf, size_t size, size_t *len, comments_service_error *err);
+ *   char *comments_service_T_serialize_alloc(const comments_service_T *v, size_t *len, comments_service_error *err);
  *   char *comments_service_T_print(const comments_service_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -155,6 +179,8 @@ struct comments_service_CommentLikedPayload {
     cJSON *comments_service_##T##_to_json(const comments_service_##T *v); \
     void comments_service_##T##_free(comments_service_##T *v); \
     comments_service_##T *comments_service_##T##_parse(const char *json, size_t len, comments_service_error *err); \
+    bool comments_service_##T##_serialize(const comments_service_##T *v, char *buf, size_t size, size_t *len, comments_service_error *err); \
+    char *comments_service_##T##_serialize_alloc(const comments_service_##T *v, size_t *len, comments_service_error *err); \
     char *comments_service_##T##_print(const comments_service_##T *v);
 #define COMMENTS_SERVICE_UNION(T) COMMENTS_SERVICE_VALIDATOR(T) COMMENTS_SERVICE_CODEC(T)
 #define COMMENTS_SERVICE_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return comments_service_rt_bytes_parse(KIND, &D##_##N, comments_service_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *comments_service_##N##_print(const comments_service_##N *o) { return comments_service_rt_print_tree(comments_service_##N##_to_json(o)); }
+    bool comments_service_##N##_serialize(const comments_service_##N *o, char *buf, size_t size, size_t *len, comments_service_error *err) \
+    {                                                                                                      \
+        return comments_service_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *comments_service_##N##_serialize_alloc(const comments_service_##N *o, size_t *len, comments_service_error *err) \
+    {                                                                                                      \
+        return comments_service_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *comments_service_##N##_print(const comments_service_##N *o) { return comments_service_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -123,6 +131,46 @@ cJSON *comments_service_message_to_json(comments_service_message_type t, const v
         return comments_service_CommentLikedPayload_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(comments_service_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
+        *desc = &rd_CommentLikedPayload;
+        return KO;
+    }
+    return -1;
+}
+
+bool comments_service_message_serialize(comments_service_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            comments_service_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return comments_service_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *comments_service_message_serialize_alloc(comments_service_message_type t, const void *payload, size_t *len, comments_service_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return comments_service_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void comments_service_message_free(comments_service_message_type t, void *payload)

@@ -63,6 +63,7 @@ const char *comments_service_error_kind_name(comments_service_error_kind kind)
     case COMMENTS_SERVICE_ERR_HTTP: return "http";
     case COMMENTS_SERVICE_ERR_RESPONSE_JSON: return "response-json";
     case COMMENTS_SERVICE_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case COMMENTS_SERVICE_ERR_SPACE: return "space";
     }
     return "unknown";
 }

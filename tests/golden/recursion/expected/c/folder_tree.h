@@ -56,7 +56,8 @@ typedef enum folder_tree_error_kind {
     FOLDER_TREE_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     FOLDER_TREE_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     FOLDER_TREE_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    FOLDER_TREE_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    FOLDER_TREE_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    FOLDER_TREE_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } folder_tree_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -114,6 +115,12 @@ void *folder_tree_message_from_json(folder_tree_message_type t, const cJSON *jso
 void *folder_tree_message_parse(folder_tree_message_type t, const char *json, size_t len, folder_tree_error *err);
 /** The JSON of a payload record made by folder_tree_message_from_json. */
 cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *payload);
+/** The payload of message type `t` (as folder_tree_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool folder_tree_message_serialize(folder_tree_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            folder_tree_error *err);
+char *folder_tree_message_serialize_alloc(folder_tree_message_type t, const void *payload, size_t *len, folder_tree_error *err);
 /** Frees a payload record made by folder_tree_message_from_json (NULL-safe). */
 void folder_tree_message_free(folder_tree_message_type t, void *payload);
 
@@ -152,15 +159,30 @@ struct folder_tree_Comment {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err FOLDER_TREE_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is FOLDER_TREE_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is FOLDER_TREE_RECORD(T), a union FOLDER_TREE_UNION(T), any other type
- * FOLDER_TREE_VALIDATOR(T). For record folder_tree_T the eight are:
+ * FOLDER_TREE_VALIDATOR(T). For record folder_tree_T the ten are:
  *   bool folder_tree_T_validate(const cJSON *json, folder_tree_error *err);
  *   folder_tree_T *folder_tree_T_new(void);
  *   void folder_tree_T_init(folder_tree_T *v);
@@ -168,6 +190,8 @@ struct folder_tree_Comment {
  *   cJSON *folder_tree_T_to_json(const folder_tree_T *v);
  *   void folder_tree_T_free(folder_tree_T *v);
  *   folder_tree_T *folder_tree_T_parse(const char *json, size_t len, folder_tree_error *err);
+ *   bool folder_tree_T_serialize(const folder_tree_T *v, char *buf, size_t size, size_t *len, folder_tree_error *err);
+ *   char *folder_tree_T_serialize_alloc(const folder_tree_T *v, size_t *len, folder_tree_error *err);
  *   char *folder_tree_T_print(const folder_tree_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -177,6 +201,8 @@ struct folder_tree_Comment {
     cJSON *folder_tree_##T##_to_json(const folder_tree_##T *v); \
     void folder_tree_##T##_free(folder_tree_##T *v); \
     folder_tree_##T *folder_tree_##T##_parse(const char *json, size_t len, folder_tree_error *err); \
+    bool folder_tree_##T##_serialize(const folder_tree_##T *v, char *buf, size_t size, size_t *len, folder_tree_error *err); \
+    char *folder_tree_##T##_serialize_alloc(const folder_tree_##T *v, size_t *len, folder_tree_error *err); \
     char *folder_tree_##T##_print(const folder_tree_##T *v);
 #define FOLDER_TREE_UNION(T) FOLDER_TREE_VALIDATOR(T) FOLDER_TREE_CODEC(T)
 #define FOLDER_TREE_RECORD(T) \

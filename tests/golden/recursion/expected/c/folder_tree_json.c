@@ -55,7 +55,15 @@
     {                                                                                                      \
         return folder_tree_rt_bytes_parse(KIND, &D##_##N, folder_tree_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *folder_tree_##N##_print(const folder_tree_##N *o) { return folder_tree_rt_print_tree(folder_tree_##N##_to_json(o)); }
+    bool folder_tree_##N##_serialize(const folder_tree_##N *o, char *buf, size_t size, size_t *len, folder_tree_error *err) \
+    {                                                                                                      \
+        return folder_tree_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *folder_tree_##N##_serialize_alloc(const folder_tree_##N *o, size_t *len, folder_tree_error *err) \
+    {                                                                                                      \
+        return folder_tree_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *folder_tree_##N##_print(const folder_tree_##N *o) { return folder_tree_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -151,6 +159,52 @@ cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *paylo
         return folder_tree_Comment_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(folder_tree_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
+        *desc = &rd_FolderTree;
+        return KO;
+    case FOLDER_TREE_MESSAGE_FOLDER:
+        *desc = &rd_Folder;
+        return KO;
+    case FOLDER_TREE_MESSAGE_COMMENT:
+        *desc = &rd_Comment;
+        return KO;
+    }
+    return -1;
+}
+
+bool folder_tree_message_serialize(folder_tree_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            folder_tree_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return folder_tree_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *folder_tree_message_serialize_alloc(folder_tree_message_type t, const void *payload, size_t *len, folder_tree_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return folder_tree_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void folder_tree_message_free(folder_tree_message_type t, void *payload)

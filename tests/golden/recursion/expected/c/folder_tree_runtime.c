@@ -63,6 +63,7 @@ const char *folder_tree_error_kind_name(folder_tree_error_kind kind)
     case FOLDER_TREE_ERR_HTTP: return "http";
     case FOLDER_TREE_ERR_RESPONSE_JSON: return "response-json";
     case FOLDER_TREE_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case FOLDER_TREE_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum payments_error_kind {
     PAYMENTS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     PAYMENTS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     PAYMENTS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    PAYMENTS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    PAYMENTS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    PAYMENTS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } payments_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *payments_message_from_json(payments_message_type t, const cJSON *json, pay
 void *payments_message_parse(payments_message_type t, const char *json, size_t len, payments_error *err);
 /** The JSON of a payload record made by payments_message_from_json. */
 cJSON *payments_message_to_json(payments_message_type t, const void *payload);
+/** The payload of message type `t` (as payments_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool payments_message_serialize(payments_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            payments_error *err);
+char *payments_message_serialize_alloc(payments_message_type t, const void *payload, size_t *len, payments_error *err);
 /** Frees a payload record made by payments_message_from_json (NULL-safe). */
 void payments_message_free(payments_message_type t, void *payload);
 
@@ -142,15 +149,30 @@ struct payments_Money {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err PAYMENTS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is PAYMENTS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is PAYMENTS_RECORD(T), a union PAYMENTS_UNION(T), any other type
- * PAYMENTS_VALIDATOR(T). For record payments_T the eight are:
+ * PAYMENTS_VALIDATOR(T). For record payments_T the ten are:
  *   bool payments_T_validate(const cJSON *json, payments_error *err);
  *   payments_T *payments_T_new(void);
  *   void payments_T_init(payments_T *v);
@@ -158,6 +180,8 @@ struct payments_Money {
  *   cJSON *payments_T_to_json(const payments_T *v);
  *   void payments_T_free(payments_T *v);
  *   payments_T *payments_T_parse(const char *json, size_t len, payments_error *err);
+ *   bool payments_T_serialize(const payments_T *v, char *buf, size_t size, size_t *len, payments_error *err);
+ *   char *payments_T_serialize_alloc(const payments_T *v, size_t *len, payments_error *err);
  *   char *payments_T_print(const payments_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -167,6 +191,8 @@ struct payments_Money {
     cJSON *payments_##T##_to_json(const payments_##T *v); \
     void payments_##T##_free(payments_##T *v); \
     payments_##T *payments_##T##_parse(const char *json, size_t len, payments_error *err); \
+    bool payments_##T##_serialize(const payments_##T *v, char *buf, size_t size, size_t *len, payments_error *err); \
+    char *payments_##T##_serialize_alloc(const payments_##T *v, size_t *len, payments_error *err); \
     char *payments_##T##_print(const payments_##T *v);
 #define PAYMENTS_UNION(T) PAYMENTS_VALIDATOR(T) PAYMENTS_CODEC(T)
 #define PAYMENTS_RECORD(T) \

@@ -56,7 +56,8 @@ typedef enum keywords_error_kind {
     KEYWORDS_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     KEYWORDS_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     KEYWORDS_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    KEYWORDS_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    KEYWORDS_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    KEYWORDS_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } keywords_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *keywords_message_from_json(keywords_message_type t, const cJSON *json, key
 void *keywords_message_parse(keywords_message_type t, const char *json, size_t len, keywords_error *err);
 /** The JSON of a payload record made by keywords_message_from_json. */
 cJSON *keywords_message_to_json(keywords_message_type t, const void *payload);
+/** The payload of message type `t` (as keywords_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool keywords_message_serialize(keywords_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            keywords_error *err);
+char *keywords_message_serialize_alloc(keywords_message_type t, const void *payload, size_t *len, keywords_error *err);
 /** Frees a payload record made by keywords_message_from_json (NULL-safe). */
 void keywords_message_free(keywords_message_type t, void *payload);
 
@@ -161,15 +168,30 @@ struct keywords_Delete {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err KEYWORDS_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is KEYWORDS_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is KEYWORDS_RECORD(T), a union KEYWORDS_UNION(T), any other type
- * KEYWORDS_VALIDATOR(T). For record keywords_T the eight are:
+ * KEYWORDS_VALIDATOR(T). For record keywords_T the ten are:
  *   bool keywords_T_validate(const cJSON *json, keywords_error *err);
  *   keywords_T *keywords_T_new(void);
  *   void keywords_T_init(keywords_T *v);
@@ -177,6 +199,8 @@ struct keywords_Delete {
  *   cJSON *keywords_T_to_json(const keywords_T *v);
  *   void keywords_T_free(keywords_T *v);
  *   keywords_T *keywords_T_parse(const char *json, size_t len, keywords_error *err);
+ *   bool keywords_T_serialize(const keywords_T *v, char *buf, size_t size, size_t *len, keywords_error *err);
+ *   char *keywords_T_serialize_alloc(const keywords_T *v, size_t *len, keywords_error *err);
  *   char *keywords_T_print(const keywords_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -186,6 +210,8 @@ struct keywords_Delete {
     cJSON *keywords_##T##_to_json(const keywords_##T *v); \
     void keywords_##T##_free(keywords_##T *v); \
     keywords_##T *keywords_##T##_parse(const char *json, size_t len, keywords_error *err); \
+    bool keywords_##T##_serialize(const keywords_##T *v, char *buf, size_t size, size_t *len, keywords_error *err); \
+    char *keywords_##T##_serialize_alloc(const keywords_##T *v, size_t *len, keywords_error *err); \
     char *keywords_##T##_print(const keywords_##T *v);
 #define KEYWORDS_UNION(T) KEYWORDS_VALIDATOR(T) KEYWORDS_CODEC(T)
 #define KEYWORDS_RECORD(T) \

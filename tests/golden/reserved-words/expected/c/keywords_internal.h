@@ -395,6 +395,13 @@ void *keywords_rt_bytes_parse(int kind, const void *desc, const keywords_vnode *
 bool keywords_rt_arena_free(void *rec);
 /* JSON text -> cJSON tree, or NULL with a JSON error in err. */
 cJSON *keywords_rt_parse_text(const char *text, size_t len, keywords_error *err);
+/* Record -> JSON text with no tree (serialize.c): kind KEYWORDS_K_OBJ (desc a
+ * rec_desc), KEYWORDS_K_UNION (a union_desc) or KEYWORDS_K_JSON (v a cJSON *).
+ * _serialize writes into buf (snprintf-like: the header says the contract),
+ * _serialize_alloc returns the text (cJSON_free). */
+bool keywords_rt_serialize(int kind, const void *desc, const void *v, char *buf, size_t size, size_t *len,
+                           keywords_error *err);
+char *keywords_rt_serialize_alloc(int kind, const void *desc, const void *v, size_t *len, keywords_error *err);
 /* to_json's tree as exact compact text (cJSON_free), NULL when j is NULL. */
 char *keywords_rt_print_tree(cJSON *j);
 

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return keywords_rt_bytes_parse(KIND, &D##_##N, keywords_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *keywords_##N##_print(const keywords_##N *o) { return keywords_rt_print_tree(keywords_##N##_to_json(o)); }
+    bool keywords_##N##_serialize(const keywords_##N *o, char *buf, size_t size, size_t *len, keywords_error *err) \
+    {                                                                                                      \
+        return keywords_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *keywords_##N##_serialize_alloc(const keywords_##N *o, size_t *len, keywords_error *err) \
+    {                                                                                                      \
+        return keywords_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *keywords_##N##_print(const keywords_##N *o) { return keywords_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -161,6 +169,49 @@ cJSON *keywords_message_to_json(keywords_message_type t, const void *payload)
         return keywords_Delete_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(keywords_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case KEYWORDS_MESSAGE_CLASS:
+        *desc = &rd_Struct;
+        return KO;
+    case KEYWORDS_MESSAGE_DELETE:
+        *desc = &rd_Delete;
+        return KO;
+    }
+    return -1;
+}
+
+bool keywords_message_serialize(keywords_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            keywords_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return keywords_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *keywords_message_serialize_alloc(keywords_message_type t, const void *payload, size_t *len, keywords_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return keywords_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void keywords_message_free(keywords_message_type t, void *payload)

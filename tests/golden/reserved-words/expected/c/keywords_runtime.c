@@ -63,6 +63,7 @@ const char *keywords_error_kind_name(keywords_error_kind kind)
     case KEYWORDS_ERR_HTTP: return "http";
     case KEYWORDS_ERR_RESPONSE_JSON: return "response-json";
     case KEYWORDS_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case KEYWORDS_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum shop_error_kind {
     SHOP_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     SHOP_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     SHOP_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    SHOP_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    SHOP_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    SHOP_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } shop_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *shop_message_from_json(shop_message_type t, const cJSON *json, shop_error 
 void *shop_message_parse(shop_message_type t, const char *json, size_t len, shop_error *err);
 /** The JSON of a payload record made by shop_message_from_json. */
 cJSON *shop_message_to_json(shop_message_type t, const void *payload);
+/** The payload of message type `t` (as shop_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool shop_message_serialize(shop_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            shop_error *err);
+char *shop_message_serialize_alloc(shop_message_type t, const void *payload, size_t *len, shop_error *err);
 /** Frees a payload record made by shop_message_from_json (NULL-safe). */
 void shop_message_free(shop_message_type t, void *payload);
 
@@ -188,15 +195,30 @@ struct shop_OrderPaid {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err SHOP_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is SHOP_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is SHOP_RECORD(T), a union SHOP_UNION(T), any other type
- * SHOP_VALIDATOR(T). For record shop_T the eight are:
+ * SHOP_VALIDATOR(T). For record shop_T the ten are:
  *   bool shop_T_validate(const cJSON *json, shop_error *err);
  *   shop_T *shop_T_new(void);
  *   void shop_T_init(shop_T *v);
@@ -204,6 +226,8 @@ struct shop_OrderPaid {
  *   cJSON *shop_T_to_json(const shop_T *v);
  *   void shop_T_free(shop_T *v);
  *   shop_T *shop_T_parse(const char *json, size_t len, shop_error *err);
+ *   bool shop_T_serialize(const shop_T *v, char *buf, size_t size, size_t *len, shop_error *err);
+ *   char *shop_T_serialize_alloc(const shop_T *v, size_t *len, shop_error *err);
  *   char *shop_T_print(const shop_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -213,6 +237,8 @@ struct shop_OrderPaid {
     cJSON *shop_##T##_to_json(const shop_##T *v); \
     void shop_##T##_free(shop_##T *v); \
     shop_##T *shop_##T##_parse(const char *json, size_t len, shop_error *err); \
+    bool shop_##T##_serialize(const shop_##T *v, char *buf, size_t size, size_t *len, shop_error *err); \
+    char *shop_##T##_serialize_alloc(const shop_##T *v, size_t *len, shop_error *err); \
     char *shop_##T##_print(const shop_##T *v);
 #define SHOP_UNION(T) SHOP_VALIDATOR(T) SHOP_CODEC(T)
 #define SHOP_RECORD(T) \

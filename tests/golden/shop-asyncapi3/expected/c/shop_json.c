@@ -55,7 +55,15 @@
     {                                                                                                      \
         return shop_rt_bytes_parse(KIND, &D##_##N, shop_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *shop_##N##_print(const shop_##N *o) { return shop_rt_print_tree(shop_##N##_to_json(o)); }
+    bool shop_##N##_serialize(const shop_##N *o, char *buf, size_t size, size_t *len, shop_error *err) \
+    {                                                                                                      \
+        return shop_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *shop_##N##_serialize_alloc(const shop_##N *o, size_t *len, shop_error *err) \
+    {                                                                                                      \
+        return shop_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *shop_##N##_print(const shop_##N *o) { return shop_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -192,6 +200,49 @@ cJSON *shop_message_to_json(shop_message_type t, const void *payload)
         return shop_OrderPaid_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(shop_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case SHOP_MESSAGE_ORDER_CREATED:
+        *desc = &rd_Order;
+        return KO;
+    case SHOP_MESSAGE_ORDER_PAID:
+        *desc = &rd_OrderPaid;
+        return KO;
+    }
+    return -1;
+}
+
+bool shop_message_serialize(shop_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            shop_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return shop_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *shop_message_serialize_alloc(shop_message_type t, const void *payload, size_t *len, shop_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return shop_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void shop_message_free(shop_message_type t, void *payload)

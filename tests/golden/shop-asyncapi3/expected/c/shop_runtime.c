@@ -63,6 +63,7 @@ const char *shop_error_kind_name(shop_error_kind kind)
     case SHOP_ERR_HTTP: return "http";
     case SHOP_ERR_RESPONSE_JSON: return "response-json";
     case SHOP_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case SHOP_ERR_SPACE: return "space";
     }
     return "unknown";
 }

@@ -56,7 +56,8 @@ typedef enum split_shop_error_kind {
     SPLIT_SHOP_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     SPLIT_SHOP_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     SPLIT_SHOP_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    SPLIT_SHOP_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    SPLIT_SHOP_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    SPLIT_SHOP_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } split_shop_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -110,6 +111,12 @@ void *split_shop_message_from_json(split_shop_message_type t, const cJSON *json,
 void *split_shop_message_parse(split_shop_message_type t, const char *json, size_t len, split_shop_error *err);
 /** The JSON of a payload record made by split_shop_message_from_json. */
 cJSON *split_shop_message_to_json(split_shop_message_type t, const void *payload);
+/** The payload of message type `t` (as split_shop_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool split_shop_message_serialize(split_shop_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            split_shop_error *err);
+char *split_shop_message_serialize_alloc(split_shop_message_type t, const void *payload, size_t *len, split_shop_error *err);
 /** Frees a payload record made by split_shop_message_from_json (NULL-safe). */
 void split_shop_message_free(split_shop_message_type t, void *payload);
 
@@ -158,15 +165,30 @@ struct split_shop_Address {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err SPLIT_SHOP_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is SPLIT_SHOP_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is SPLIT_SHOP_RECORD(T), a union SPLIT_SHOP_UNION(T), any other type
- * SPLIT_SHOP_VALIDATOR(T). For record split_shop_T the eight are:
+ * SPLIT_SHOP_VALIDATOR(T). For record split_shop_T the ten are:
  *   bool split_shop_T_validate(const cJSON *json, split_shop_error *err);
  *   split_shop_T *split_shop_T_new(void);
  *   void split_shop_T_init(split_shop_T *v);
@@ -174,6 +196,8 @@ struct split_shop_Address {
  *   cJSON *split_shop_T_to_json(const split_shop_T *v);
  *   void split_shop_T_free(split_shop_T *v);
  *   split_shop_T *split_shop_T_parse(const char *json, size_t len, split_shop_error *err);
+ *   bool split_shop_T_serialize(const split_shop_T *v, char *buf, size_t size, size_t *len, split_shop_error *err);
+ *   char *split_shop_T_serialize_alloc(const split_shop_T *v, size_t *len, split_shop_error *err);
  *   char *split_shop_T_print(const split_shop_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -183,6 +207,8 @@ struct split_shop_Address {
     cJSON *split_shop_##T##_to_json(const split_shop_##T *v); \
     void split_shop_##T##_free(split_shop_##T *v); \
     split_shop_##T *split_shop_##T##_parse(const char *json, size_t len, split_shop_error *err); \
+    bool split_shop_##T##_serialize(const split_shop_##T *v, char *buf, size_t size, size_t *len, split_shop_error *err); \
+    char *split_shop_##T##_serialize_alloc(const split_shop_##T *v, size_t *len, split_shop_error *err); \
     char *split_shop_##T##_print(const split_shop_##T *v);
 #define SPLIT_SHOP_UNION(T) SPLIT_SHOP_VALIDATOR(T) SPLIT_SHOP_CODEC(T)
 #define SPLIT_SHOP_RECORD(T) \

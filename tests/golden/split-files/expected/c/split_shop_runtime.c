@@ -63,6 +63,7 @@ const char *split_shop_error_kind_name(split_shop_error_kind kind)
     case SPLIT_SHOP_ERR_HTTP: return "http";
     case SPLIT_SHOP_ERR_RESPONSE_JSON: return "response-json";
     case SPLIT_SHOP_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case SPLIT_SHOP_ERR_SPACE: return "space";
     }
     return "unknown";
 }

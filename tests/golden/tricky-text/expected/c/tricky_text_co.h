@@ -56,7 +56,8 @@ typedef enum tricky_text_co_error_kind {
     TRICKY_TEXT_CO_ERR_TIMEOUT,         /**< no complete answer within the timeout */
     TRICKY_TEXT_CO_ERR_HTTP,            /**< non-2xx status; message has the server's error text */
     TRICKY_TEXT_CO_ERR_RESPONSE_JSON,   /**< 2xx answer that is not JSON */
-    TRICKY_TEXT_CO_ERR_RESPONSE_SCHEMA  /**< 2xx JSON answer that breaks its schema; see items */
+    TRICKY_TEXT_CO_ERR_RESPONSE_SCHEMA, /**< 2xx JSON answer that breaks its schema; see items */
+    TRICKY_TEXT_CO_ERR_SPACE            /**< _serialize: the caller's buffer is too small (the length says what it needs) */
 } tricky_text_co_error_kind;
 
 /** One schema violation: where (a JSON pointer, "" = the whole value) and what. */
@@ -112,6 +113,12 @@ void *tricky_text_co_message_from_json(tricky_text_co_message_type t, const cJSO
 void *tricky_text_co_message_parse(tricky_text_co_message_type t, const char *json, size_t len, tricky_text_co_error *err);
 /** The JSON of a payload record made by tricky_text_co_message_from_json. */
 cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void *payload);
+/** The payload of message type `t` (as tricky_text_co_message_from_json or _parse gives
+ * it) as compact JSON text, with no cJSON tree: into `buf`, as T_serialize
+ * below, or (_alloc) as new text (cJSON_free; NULL on error). */
+bool tricky_text_co_message_serialize(tricky_text_co_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            tricky_text_co_error *err);
+char *tricky_text_co_message_serialize_alloc(tricky_text_co_message_type t, const void *payload, size_t *len, tricky_text_co_error *err);
 /** Frees a payload record made by tricky_text_co_message_from_json (NULL-safe). */
 void tricky_text_co_message_free(tricky_text_co_message_type t, void *payload);
 
@@ -154,15 +161,30 @@ struct tricky_text_co_EvenementSpecialV2 {
 /* ---- functions per type ---------------------------------------------------
  * For every type T: T_validate. For records and unions also: T_from_json (the
  * validated value as a record, NULL and err set on error), T_to_json,
- * T_free (NULL-safe), T_parse (JSON text -> record) and T_print (record ->
- * compact JSON text, cJSON_free). Records also have T_new, an empty record
+ * T_free (NULL-safe), T_parse (JSON text -> record), T_serialize and
+ * T_serialize_alloc (record -> compact JSON text, no cJSON tree) and T_print
+ * (the same text as T_serialize_alloc, NULL on any error; cJSON_free).
+ *
+ * T_serialize(v, buf, size, &len, err), snprintf-like: true when the text
+ * and its NUL fit in buf's `size` bytes (len: the text's length). When they
+ * do not: false, err TRICKY_TEXT_CO_ERR_SPACE and len the text's length, so a
+ * buffer of len + 1 bytes takes it (buf may be NULL with size 0 to ask).
+ * A record no valid payload gives (a string that is not UTF-8, NaN or an
+ * infinity, an enum or union option out of range) is TRICKY_TEXT_CO_ERR_INVALID.
+ * On any failure buf holds "" (size > 0), never a part of the text; len
+ * and err may be NULL. T_serialize_alloc(v, &len, err) returns the text
+ * (cJSON_free), NULL with err set on error. Numbers: integers exactly,
+ * doubles as the shortest text that reads back as the same value, in any
+ * locale; members in T_to_json's order.
+ *
+ * Records also have T_new, an empty record
  * (every member NULL, 0 or false, nothing present; NULL when out of memory)
  * to fill and free with T_free, and T_init, which empties one the caller owns.
  *
  * One line per type below declares them, with the macros that follow (so the
- * header does not spell the same eight prototypes for every type): a record
+ * header does not spell the same ten prototypes for every type): a record
  * T is TRICKY_TEXT_CO_RECORD(T), a union TRICKY_TEXT_CO_UNION(T), any other type
- * TRICKY_TEXT_CO_VALIDATOR(T). For record tricky_text_co_T the eight are:
+ * TRICKY_TEXT_CO_VALIDATOR(T). For record tricky_text_co_T the ten are:
  *   bool tricky_text_co_T_validate(const cJSON *json, tricky_text_co_error *err);
  *   tricky_text_co_T *tricky_text_co_T_new(void);
  *   void tricky_text_co_T_init(tricky_text_co_T *v);
@@ -170,6 +192,8 @@ struct tricky_text_co_EvenementSpecialV2 {
  *   cJSON *tricky_text_co_T_to_json(const tricky_text_co_T *v);
  *   void tricky_text_co_T_free(tricky_text_co_T *v);
  *   tricky_text_co_T *tricky_text_co_T_parse(const char *json, size_t len, tricky_text_co_error *err);
+ *   bool tricky_text_co_T_serialize(const tricky_text_co_T *v, char *buf, size_t size, size_t *len, tricky_text_co_error *err);
+ *   char *tricky_text_co_T_serialize_alloc(const tricky_text_co_T *v, size_t *len, tricky_text_co_error *err);
  *   char *tricky_text_co_T_print(const tricky_text_co_T *v);
  * and a union has the same but _new and _init. (Each macro name is one word
  * after the prefix: no enum constant, PREFIX_OWNER_VALUE, can take it.) */
@@ -179,6 +203,8 @@ struct tricky_text_co_EvenementSpecialV2 {
     cJSON *tricky_text_co_##T##_to_json(const tricky_text_co_##T *v); \
     void tricky_text_co_##T##_free(tricky_text_co_##T *v); \
     tricky_text_co_##T *tricky_text_co_##T##_parse(const char *json, size_t len, tricky_text_co_error *err); \
+    bool tricky_text_co_##T##_serialize(const tricky_text_co_##T *v, char *buf, size_t size, size_t *len, tricky_text_co_error *err); \
+    char *tricky_text_co_##T##_serialize_alloc(const tricky_text_co_##T *v, size_t *len, tricky_text_co_error *err); \
     char *tricky_text_co_##T##_print(const tricky_text_co_##T *v);
 #define TRICKY_TEXT_CO_UNION(T) TRICKY_TEXT_CO_VALIDATOR(T) TRICKY_TEXT_CO_CODEC(T)
 #define TRICKY_TEXT_CO_RECORD(T) \

@@ -55,7 +55,15 @@
     {                                                                                                      \
         return tricky_text_co_rt_bytes_parse(KIND, &D##_##N, tricky_text_co_##N##_node, text, len, err);         \
     }                                                                                                      \
-    char *tricky_text_co_##N##_print(const tricky_text_co_##N *o) { return tricky_text_co_rt_print_tree(tricky_text_co_##N##_to_json(o)); }
+    bool tricky_text_co_##N##_serialize(const tricky_text_co_##N *o, char *buf, size_t size, size_t *len, tricky_text_co_error *err) \
+    {                                                                                                      \
+        return tricky_text_co_rt_serialize(KIND, &D##_##N, o, buf, size, len, err);                           \
+    }                                                                                                      \
+    char *tricky_text_co_##N##_serialize_alloc(const tricky_text_co_##N *o, size_t *len, tricky_text_co_error *err) \
+    {                                                                                                      \
+        return tricky_text_co_rt_serialize_alloc(KIND, &D##_##N, o, len, err);                                \
+    }                                                                                                      \
+    char *tricky_text_co_##N##_print(const tricky_text_co_##N *o) { return tricky_text_co_rt_serialize_alloc(KIND, &D##_##N, o, NULL, NULL); }
 /* A record's descriptor (over its members fd_N), its functions, _new and _init
  * (every member NULL, 0 or false). */
 #define REC(N, count)                                                                                      \
@@ -146,6 +154,49 @@ cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void 
         return tricky_text_co_EvenementSpecialV2_to_json(payload);
     }
     return NULL;
+}
+
+/* The payload's descriptor for serialize.c: a record, or (payloads that are
+ * not records) the cJSON value. */
+static int message_desc(tricky_text_co_message_type t, const void **desc)
+{
+    *desc = NULL;
+    switch (t) {
+    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
+        *desc = &rd_NoteAdded;
+        return KO;
+    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
+        *desc = &rd_EvenementSpecialV2;
+        return KO;
+    }
+    return -1;
+}
+
+bool tricky_text_co_message_serialize(tricky_text_co_message_type t, const void *payload, char *buf, size_t size, size_t *len,
+                            tricky_text_co_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        if (len)
+            *len = 0;
+        if (buf && size)
+            buf[0] = '\0';
+        return false;
+    }
+    return tricky_text_co_rt_serialize(kind, desc, payload, buf, size, len, err);
+}
+
+char *tricky_text_co_message_serialize_alloc(tricky_text_co_message_type t, const void *payload, size_t *len, tricky_text_co_error *err)
+{
+    const void *desc;
+    int kind = message_desc(t, &desc);
+    if (kind < 0) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
+    }
+    return tricky_text_co_rt_serialize_alloc(kind, desc, payload, len, err);
 }
 
 void tricky_text_co_message_free(tricky_text_co_message_type t, void *payload)

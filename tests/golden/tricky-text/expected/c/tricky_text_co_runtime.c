@@ -63,6 +63,7 @@ const char *tricky_text_co_error_kind_name(tricky_text_co_error_kind kind)
     case TRICKY_TEXT_CO_ERR_HTTP: return "http";
     case TRICKY_TEXT_CO_ERR_RESPONSE_JSON: return "response-json";
     case TRICKY_TEXT_CO_ERR_RESPONSE_SCHEMA: return "response-schema";
+    case TRICKY_TEXT_CO_ERR_SPACE: return "space";
     }
     return "unknown";
 }
