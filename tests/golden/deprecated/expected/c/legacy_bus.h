@@ -195,6 +195,59 @@ typedef cJSON legacy_via_schema_headers;
 typedef legacy_Current legacy_current_payload;
 typedef cJSON legacy_current_headers;
 
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * LEGACY_OP_SEND(OP, MSG): bool legacy_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): LEGACY_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * LEGACY_OP_SEND_AS(OP, MSG): bool legacy_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * LEGACY_OP_REQUEST(OP, MSG): bool legacy_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like legacy_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (LEGACY_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * LEGACY_OP_RECEIVE(OP): bool legacy_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a legacy_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * LEGACY_OP_REPLY(OP, MSG): bool legacy_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. */
+#define LEGACY_OP_SEND(OP, MSG)                                                                                \
+    bool legacy_op_##OP(legacy_bus *b, const legacy_op_##OP##_params *params,                         \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
+#define LEGACY_OP_SEND_AS(OP, MSG)                                                                             \
+    bool legacy_op_##OP##_as_##MSG(legacy_bus *b, const legacy_op_##OP##_params *params,              \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define LEGACY_OP_NO_PARAMS(OP) typedef struct legacy_op_##OP##_params { char none; } legacy_op_##OP##_params;
+#define LEGACY_OP_REQUEST(OP, MSG)                                                                             \
+    bool legacy_op_##OP##_request(legacy_bus *b, const legacy_op_##OP##_params *params,               \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, int timeout_ms,      \
+        legacy_reply *reply, legacy_error *err);
+#define LEGACY_OP_RECEIVE(OP)                                                                                  \
+    typedef void (*legacy_op_##OP##_handler)(void *user, const legacy_op_##OP##_message *m);              \
+    bool legacy_op_##OP(legacy_bus *b, const legacy_op_##OP##_params *params,                         \
+        legacy_op_##OP##_handler on_message, legacy_error_handler on_error, void *user,                   \
+        legacy_error *err);
+#define LEGACY_OP_REPLY(OP, MSG)                                                                               \
+    bool legacy_op_##OP##_reply(legacy_bus *b, const legacy_op_##OP##_message *request,               \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
+
 #ifdef __cplusplus
 }
 #endif
