@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1222,497 +1222,431 @@ MAYBE_UNUSED static bool run_subscribe(worker_backend_bus *b, const op_desc *op,
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { WORKER_BACKEND_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(analytics_collection_request, WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
-MSG(backend_logging_event, WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT, "", "", NULL)
-MSG(etsy_analytics_sync_completed, WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
-MSG(etsy_analytics_sync_request, WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST, "", "", NULL)
-MSG(etsy_publish_listing_completed, WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED, "", "", NULL)
-MSG(etsy_publish_listing_request, WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST, "", "", NULL)
-MSG(file_download_completed, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED, "", "", NULL)
-MSG(file_download_request, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, "", "", NULL)
-MSG(file_vectorize_completed, WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED, "", "", NULL)
-MSG(file_vectorize_request, WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST, "", "", NULL)
-MSG(ip_check_completed, WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED, "", "", NULL)
-MSG(ip_check_request, WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST, "", "", NULL)
-MSG(marketplace_analytics_sync_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
-MSG(marketplace_analytics_sync_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST, "", "", NULL)
-MSG(marketplace_connection_sync_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED, "", "", NULL)
-MSG(marketplace_connection_sync_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST, "", "", NULL)
-MSG(marketplace_credential_rotation_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, "", "", NULL)
-MSG(marketplace_credential_rotation_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, "", "", NULL)
-MSG(marketplace_intelligence_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED, "", "", NULL)
-MSG(marketplace_intelligence_event, WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT, "", "", NULL)
-MSG(marketplace_intelligence_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST, "", "", NULL)
-MSG(marketplace_listing_description_generation_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, "", "", NULL)
-MSG(marketplace_listing_description_generation_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, "", "", NULL)
-MSG(marketplace_listing_sync_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED, "", "", NULL)
-MSG(marketplace_listing_sync_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST, "", "", NULL)
-MSG(marketplace_listing_tags_generation_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, "", "", NULL)
-MSG(marketplace_listing_tags_generation_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, "", "", NULL)
-MSG(marketplace_listing_title_generation_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, "", "", NULL)
-MSG(marketplace_listing_title_generation_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, "", "", NULL)
-MSG(marketplace_listing_update_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED, "", "", NULL)
-MSG(marketplace_listing_update_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST, "", "", NULL)
-MSG(marketplace_publish_listing_completed, WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED, "", "", NULL)
-MSG(marketplace_publish_listing_request, WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST, "", "", NULL)
-MSG(media_batch_download_completed, WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED, "", "", NULL)
-MSG(media_batch_download_request, WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST, "", "", NULL)
-MSG(metamodel_metadata_generation_completed, WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
-MSG(metamodel_metadata_generation_request, WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
-MSG(model_analytics_collection_request, WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
-MSG(model_discovery_folder_processed_event, WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, "", "", NULL)
-MSG(model_discovery_scan_found_event, WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT, "", "", NULL)
-MSG(model_discovery_scan_progress_event, WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, "", "", NULL)
-MSG(model_discovery_scan_request, WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST, "", "", NULL)
-MSG(model_finder_index_request, WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST, "", "", NULL)
-MSG(model_finder_response, WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE, "", "", NULL)
-MSG(model_finder_search_request, WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST, "", "", NULL)
-MSG(model_metadata_generation_completed, WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
-MSG(model_metadata_generation_request, WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
-MSG(model_metamodel_detection_found, WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND, "", "", NULL)
-MSG(model_metamodel_detection_request, WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST, "", "", NULL)
-MSG(model_print_analysis_completed, WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED, "", "", NULL)
-MSG(model_print_analysis_request, WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST, "", "", NULL)
-MSG(model_sellability_analysis_completed, WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED, "", "", NULL)
-MSG(model_sellability_analysis_request, WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST, "", "", NULL)
-MSG(model_semantic_analysis_completed, WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED, "", "", NULL)
-MSG(model_semantic_analysis_request, WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST, "", "", NULL)
-MSG(model_technical_metadata_completed, WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED, "", "", NULL)
-MSG(model_technical_metadata_request, WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST, "", "", NULL)
-MSG(slicing_fdm_request, WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST, "", "", NULL)
-MSG(slicing_fdm_result, WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT, "", "", NULL)
-MSG(slicing_simulation_request, WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST, "", "", NULL)
-MSG(slicing_simulation_result, WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT, "", "", NULL)
-MSG(slicing_sla_request, WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST, "", "", NULL)
-MSG(slicing_sla_result, WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT, "", "", NULL)
-MSG(texture_generation_completed, WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED, "", "", NULL)
-MSG(texture_generation_request, WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST, "", "", NULL)
-MSG(thumbnail_generation_completed, WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED, "", "", NULL)
-MSG(thumbnail_generation_request, WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST, "", "", NULL)
-MSG(user_engagement_event, WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT, "", "", NULL)
-MSG(worker_analytics_event, WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT, "", "", NULL)
-MSG(worker_metrics_enriched_event, WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT, "", "", NULL)
+MSG(analytics_collection_request, ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
+MSG(backend_logging_event, BACKEND_LOGGING_EVENT, "", "", NULL)
+MSG(etsy_analytics_sync_completed, ETSY_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
+MSG(etsy_analytics_sync_request, ETSY_ANALYTICS_SYNC_REQUEST, "", "", NULL)
+MSG(etsy_publish_listing_completed, ETSY_PUBLISH_LISTING_COMPLETED, "", "", NULL)
+MSG(etsy_publish_listing_request, ETSY_PUBLISH_LISTING_REQUEST, "", "", NULL)
+MSG(file_download_completed, FILE_DOWNLOAD_COMPLETED, "", "", NULL)
+MSG(file_download_request, FILE_DOWNLOAD_REQUEST, "", "", NULL)
+MSG(file_vectorize_completed, FILE_VECTORIZE_COMPLETED, "", "", NULL)
+MSG(file_vectorize_request, FILE_VECTORIZE_REQUEST, "", "", NULL)
+MSG(ip_check_completed, IP_CHECK_COMPLETED, "", "", NULL)
+MSG(ip_check_request, IP_CHECK_REQUEST, "", "", NULL)
+MSG(marketplace_analytics_sync_completed, MARKETPLACE_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_analytics_sync_request, MARKETPLACE_ANALYTICS_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_connection_sync_completed, MARKETPLACE_CONNECTION_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_connection_sync_request, MARKETPLACE_CONNECTION_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_credential_rotation_completed, MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, "", "", NULL)
+MSG(marketplace_credential_rotation_request, MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, "", "", NULL)
+MSG(marketplace_intelligence_completed, MARKETPLACE_INTELLIGENCE_COMPLETED, "", "", NULL)
+MSG(marketplace_intelligence_event, MARKETPLACE_INTELLIGENCE_EVENT, "", "", NULL)
+MSG(marketplace_intelligence_request, MARKETPLACE_INTELLIGENCE_REQUEST, "", "", NULL)
+MSG(marketplace_listing_description_generation_completed, MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_description_generation_request, MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_sync_completed, MARKETPLACE_LISTING_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_sync_request, MARKETPLACE_LISTING_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_listing_tags_generation_completed, MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_tags_generation_request, MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_title_generation_completed, MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_title_generation_request, MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_update_completed, MARKETPLACE_LISTING_UPDATE_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_update_request, MARKETPLACE_LISTING_UPDATE_REQUEST, "", "", NULL)
+MSG(marketplace_publish_listing_completed, MARKETPLACE_PUBLISH_LISTING_COMPLETED, "", "", NULL)
+MSG(marketplace_publish_listing_request, MARKETPLACE_PUBLISH_LISTING_REQUEST, "", "", NULL)
+MSG(media_batch_download_completed, MEDIA_BATCH_DOWNLOAD_COMPLETED, "", "", NULL)
+MSG(media_batch_download_request, MEDIA_BATCH_DOWNLOAD_REQUEST, "", "", NULL)
+MSG(metamodel_metadata_generation_completed, METAMODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
+MSG(metamodel_metadata_generation_request, METAMODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
+MSG(model_analytics_collection_request, MODEL_ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
+MSG(model_discovery_folder_processed_event, MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, "", "", NULL)
+MSG(model_discovery_scan_found_event, MODEL_DISCOVERY_SCAN_FOUND_EVENT, "", "", NULL)
+MSG(model_discovery_scan_progress_event, MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, "", "", NULL)
+MSG(model_discovery_scan_request, MODEL_DISCOVERY_SCAN_REQUEST, "", "", NULL)
+MSG(model_finder_index_request, MODEL_FINDER_INDEX_REQUEST, "", "", NULL)
+MSG(model_finder_response, MODEL_FINDER_RESPONSE, "", "", NULL)
+MSG(model_finder_search_request, MODEL_FINDER_SEARCH_REQUEST, "", "", NULL)
+MSG(model_metadata_generation_completed, MODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
+MSG(model_metadata_generation_request, MODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
+MSG(model_metamodel_detection_found, MODEL_METAMODEL_DETECTION_FOUND, "", "", NULL)
+MSG(model_metamodel_detection_request, MODEL_METAMODEL_DETECTION_REQUEST, "", "", NULL)
+MSG(model_print_analysis_completed, MODEL_PRINT_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_print_analysis_request, MODEL_PRINT_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_sellability_analysis_completed, MODEL_SELLABILITY_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_sellability_analysis_request, MODEL_SELLABILITY_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_semantic_analysis_completed, MODEL_SEMANTIC_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_semantic_analysis_request, MODEL_SEMANTIC_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_technical_metadata_completed, MODEL_TECHNICAL_METADATA_COMPLETED, "", "", NULL)
+MSG(model_technical_metadata_request, MODEL_TECHNICAL_METADATA_REQUEST, "", "", NULL)
+MSG(slicing_fdm_request, SLICING_FDM_REQUEST, "", "", NULL)
+MSG(slicing_fdm_result, SLICING_FDM_RESULT, "", "", NULL)
+MSG(slicing_simulation_request, SLICING_SIMULATION_REQUEST, "", "", NULL)
+MSG(slicing_simulation_result, SLICING_SIMULATION_RESULT, "", "", NULL)
+MSG(slicing_sla_request, SLICING_SLA_REQUEST, "", "", NULL)
+MSG(slicing_sla_result, SLICING_SLA_RESULT, "", "", NULL)
+MSG(texture_generation_completed, TEXTURE_GENERATION_COMPLETED, "", "", NULL)
+MSG(texture_generation_request, TEXTURE_GENERATION_REQUEST, "", "", NULL)
+MSG(thumbnail_generation_completed, THUMBNAIL_GENERATION_COMPLETED, "", "", NULL)
+MSG(thumbnail_generation_request, THUMBNAIL_GENERATION_REQUEST, "", "", NULL)
+MSG(user_engagement_event, USER_ENGAGEMENT_EVENT, "", "", NULL)
+MSG(worker_analytics_event, WORKER_ANALYTICS_EVENT, "", "", NULL)
+MSG(worker_metrics_enriched_event, WORKER_METRICS_ENRICHED_EVENT, "", "", NULL)
 
-/* analyticsCollectionRequest */
 static const msg_desc *const msgs_analytics_collection_request[] = { &msg_analytics_collection_request, NULL};
-static const op_desc op_analytics_collection_request = {"analyticsCollectionRequest", "analytics-collection-request", no_params, NULL, 0, msgs_analytics_collection_request, COUNT(msgs_analytics_collection_request),
-    "", "", "", "", "", NULL};
+OP(analytics_collection_request, "analyticsCollectionRequest", "analytics-collection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(analytics_collection_request, analytics_collection_request)
 
-/* backendLoggingEvent */
 static const msg_desc *const msgs_backend_logging_event[] = { &msg_backend_logging_event, NULL};
-static const op_desc op_backend_logging_event = {"backendLoggingEvent", "backend-logging-event", no_params, NULL, 0, msgs_backend_logging_event, COUNT(msgs_backend_logging_event),
-    "", "", "", "", "", NULL};
+OP(backend_logging_event, "backendLoggingEvent", "backend-logging-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(backend_logging_event, backend_logging_event)
 
-/* etsyAnalyticsSyncCompleted */
 static const msg_desc *const msgs_etsy_analytics_sync_completed[] = { &msg_etsy_analytics_sync_completed, NULL};
-static const op_desc op_etsy_analytics_sync_completed = {"etsyAnalyticsSyncCompleted", "etsy-analytics-sync-completed", no_params, NULL, 0, msgs_etsy_analytics_sync_completed, COUNT(msgs_etsy_analytics_sync_completed),
-    "", "", "", "", "", NULL};
+OP(etsy_analytics_sync_completed, "etsyAnalyticsSyncCompleted", "etsy-analytics-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(etsy_analytics_sync_completed, etsy_analytics_sync_completed)
 
-/* etsyAnalyticsSyncRequest */
 static const msg_desc *const msgs_etsy_analytics_sync_request[] = { &msg_etsy_analytics_sync_request, NULL};
-static const op_desc op_etsy_analytics_sync_request = {"etsyAnalyticsSyncRequest", "etsy-analytics-sync-request", no_params, NULL, 0, msgs_etsy_analytics_sync_request, COUNT(msgs_etsy_analytics_sync_request),
-    "", "", "", "", "", NULL};
+OP(etsy_analytics_sync_request, "etsyAnalyticsSyncRequest", "etsy-analytics-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(etsy_analytics_sync_request, etsy_analytics_sync_request)
 
-/* etsyPublishListingCompleted */
 static const msg_desc *const msgs_etsy_publish_listing_completed[] = { &msg_etsy_publish_listing_completed, NULL};
-static const op_desc op_etsy_publish_listing_completed = {"etsyPublishListingCompleted", "etsy-publish-listing-completed", no_params, NULL, 0, msgs_etsy_publish_listing_completed, COUNT(msgs_etsy_publish_listing_completed),
-    "", "", "", "", "", NULL};
+OP(etsy_publish_listing_completed, "etsyPublishListingCompleted", "etsy-publish-listing-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(etsy_publish_listing_completed, etsy_publish_listing_completed)
 
-/* etsyPublishListingRequest */
 static const msg_desc *const msgs_etsy_publish_listing_request[] = { &msg_etsy_publish_listing_request, NULL};
-static const op_desc op_etsy_publish_listing_request = {"etsyPublishListingRequest", "etsy-publish-listing-request", no_params, NULL, 0, msgs_etsy_publish_listing_request, COUNT(msgs_etsy_publish_listing_request),
-    "", "", "", "", "", NULL};
+OP(etsy_publish_listing_request, "etsyPublishListingRequest", "etsy-publish-listing-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(etsy_publish_listing_request, etsy_publish_listing_request)
 
-/* fileDownloadCompleted */
 static const msg_desc *const msgs_file_download_completed[] = { &msg_file_download_completed, NULL};
-static const op_desc op_file_download_completed = {"fileDownloadCompleted", "file-download-completed", no_params, NULL, 0, msgs_file_download_completed, COUNT(msgs_file_download_completed),
-    "", "", "", "", "", NULL};
+OP(file_download_completed, "fileDownloadCompleted", "file-download-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(file_download_completed, file_download_completed)
 
-/* fileDownloadRequest */
 static const msg_desc *const msgs_file_download_request[] = { &msg_file_download_request, NULL};
-static const op_desc op_file_download_request = {"fileDownloadRequest", "file-download-request", no_params, NULL, 0, msgs_file_download_request, COUNT(msgs_file_download_request),
-    "", "", "", "", "", NULL};
+OP(file_download_request, "fileDownloadRequest", "file-download-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(file_download_request, file_download_request)
 
-/* fileVectorizeCompleted */
 static const msg_desc *const msgs_file_vectorize_completed[] = { &msg_file_vectorize_completed, NULL};
-static const op_desc op_file_vectorize_completed = {"fileVectorizeCompleted", "file-vectorize-completed", no_params, NULL, 0, msgs_file_vectorize_completed, COUNT(msgs_file_vectorize_completed),
-    "", "", "", "", "", NULL};
+OP(file_vectorize_completed, "fileVectorizeCompleted", "file-vectorize-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(file_vectorize_completed, file_vectorize_completed)
 
-/* fileVectorizeRequest */
 static const msg_desc *const msgs_file_vectorize_request[] = { &msg_file_vectorize_request, NULL};
-static const op_desc op_file_vectorize_request = {"fileVectorizeRequest", "file-vectorize-request", no_params, NULL, 0, msgs_file_vectorize_request, COUNT(msgs_file_vectorize_request),
-    "", "", "", "", "", NULL};
+OP(file_vectorize_request, "fileVectorizeRequest", "file-vectorize-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(file_vectorize_request, file_vectorize_request)
 
-/* ipCheckCompleted */
 static const msg_desc *const msgs_ip_check_completed[] = { &msg_ip_check_completed, NULL};
-static const op_desc op_ip_check_completed = {"ipCheckCompleted", "ip-check-completed", no_params, NULL, 0, msgs_ip_check_completed, COUNT(msgs_ip_check_completed),
-    "", "", "", "", "", NULL};
+OP(ip_check_completed, "ipCheckCompleted", "ip-check-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(ip_check_completed, ip_check_completed)
 
-/* ipCheckRequest */
 static const msg_desc *const msgs_ip_check_request[] = { &msg_ip_check_request, NULL};
-static const op_desc op_ip_check_request = {"ipCheckRequest", "ip-check-request", no_params, NULL, 0, msgs_ip_check_request, COUNT(msgs_ip_check_request),
-    "", "", "", "", "", NULL};
+OP(ip_check_request, "ipCheckRequest", "ip-check-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(ip_check_request, ip_check_request)
 
-/* marketplaceAnalyticsSyncCompleted */
 static const msg_desc *const msgs_marketplace_analytics_sync_completed[] = { &msg_marketplace_analytics_sync_completed, NULL};
-static const op_desc op_marketplace_analytics_sync_completed = {"marketplaceAnalyticsSyncCompleted", "marketplace-analytics-sync-completed", no_params, NULL, 0, msgs_marketplace_analytics_sync_completed, COUNT(msgs_marketplace_analytics_sync_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_analytics_sync_completed, "marketplaceAnalyticsSyncCompleted", "marketplace-analytics-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_analytics_sync_completed, marketplace_analytics_sync_completed)
 
-/* marketplaceAnalyticsSyncRequest */
 static const msg_desc *const msgs_marketplace_analytics_sync_request[] = { &msg_marketplace_analytics_sync_request, NULL};
-static const op_desc op_marketplace_analytics_sync_request = {"marketplaceAnalyticsSyncRequest", "marketplace-analytics-sync-request", no_params, NULL, 0, msgs_marketplace_analytics_sync_request, COUNT(msgs_marketplace_analytics_sync_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_analytics_sync_request, "marketplaceAnalyticsSyncRequest", "marketplace-analytics-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_analytics_sync_request, marketplace_analytics_sync_request)
 
-/* marketplaceConnectionSyncCompleted */
 static const msg_desc *const msgs_marketplace_connection_sync_completed[] = { &msg_marketplace_connection_sync_completed, NULL};
-static const op_desc op_marketplace_connection_sync_completed = {"marketplaceConnectionSyncCompleted", "marketplace-connection-sync-completed", no_params, NULL, 0, msgs_marketplace_connection_sync_completed, COUNT(msgs_marketplace_connection_sync_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_connection_sync_completed, "marketplaceConnectionSyncCompleted", "marketplace-connection-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_connection_sync_completed, marketplace_connection_sync_completed)
 
-/* marketplaceConnectionSyncRequest */
 static const msg_desc *const msgs_marketplace_connection_sync_request[] = { &msg_marketplace_connection_sync_request, NULL};
-static const op_desc op_marketplace_connection_sync_request = {"marketplaceConnectionSyncRequest", "marketplace-connection-sync-request", no_params, NULL, 0, msgs_marketplace_connection_sync_request, COUNT(msgs_marketplace_connection_sync_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_connection_sync_request, "marketplaceConnectionSyncRequest", "marketplace-connection-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_connection_sync_request, marketplace_connection_sync_request)
 
-/* marketplaceCredentialRotationCompleted */
 static const msg_desc *const msgs_marketplace_credential_rotation_completed[] = { &msg_marketplace_credential_rotation_completed, NULL};
-static const op_desc op_marketplace_credential_rotation_completed = {"marketplaceCredentialRotationCompleted", "marketplace-credential-rotation-completed", no_params, NULL, 0, msgs_marketplace_credential_rotation_completed, COUNT(msgs_marketplace_credential_rotation_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_credential_rotation_completed, "marketplaceCredentialRotationCompleted", "marketplace-credential-rotation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_credential_rotation_completed, marketplace_credential_rotation_completed)
 
-/* marketplaceCredentialRotationRequest */
 static const msg_desc *const msgs_marketplace_credential_rotation_request[] = { &msg_marketplace_credential_rotation_request, NULL};
-static const op_desc op_marketplace_credential_rotation_request = {"marketplaceCredentialRotationRequest", "marketplace-credential-rotation-request", no_params, NULL, 0, msgs_marketplace_credential_rotation_request, COUNT(msgs_marketplace_credential_rotation_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_credential_rotation_request, "marketplaceCredentialRotationRequest", "marketplace-credential-rotation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_credential_rotation_request, marketplace_credential_rotation_request)
 
-/* marketplaceIntelligenceCompleted */
 static const msg_desc *const msgs_marketplace_intelligence_completed[] = { &msg_marketplace_intelligence_completed, NULL};
-static const op_desc op_marketplace_intelligence_completed = {"marketplaceIntelligenceCompleted", "marketplace-intelligence-completed", no_params, NULL, 0, msgs_marketplace_intelligence_completed, COUNT(msgs_marketplace_intelligence_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_intelligence_completed, "marketplaceIntelligenceCompleted", "marketplace-intelligence-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_intelligence_completed, marketplace_intelligence_completed)
 
-/* marketplaceIntelligenceEvent */
 static const msg_desc *const msgs_marketplace_intelligence_event[] = { &msg_marketplace_intelligence_event, NULL};
-static const op_desc op_marketplace_intelligence_event = {"marketplaceIntelligenceEvent", "marketplace-intelligence-event", no_params, NULL, 0, msgs_marketplace_intelligence_event, COUNT(msgs_marketplace_intelligence_event),
-    "", "", "", "", "", NULL};
+OP(marketplace_intelligence_event, "marketplaceIntelligenceEvent", "marketplace-intelligence-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_intelligence_event, marketplace_intelligence_event)
 
-/* marketplaceIntelligenceRequest */
 static const msg_desc *const msgs_marketplace_intelligence_request[] = { &msg_marketplace_intelligence_request, NULL};
-static const op_desc op_marketplace_intelligence_request = {"marketplaceIntelligenceRequest", "marketplace-intelligence-request", no_params, NULL, 0, msgs_marketplace_intelligence_request, COUNT(msgs_marketplace_intelligence_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_intelligence_request, "marketplaceIntelligenceRequest", "marketplace-intelligence-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_intelligence_request, marketplace_intelligence_request)
 
-/* marketplaceListingDescriptionGenerationCompleted */
 static const msg_desc *const msgs_marketplace_listing_description_generation_completed[] = { &msg_marketplace_listing_description_generation_completed, NULL};
-static const op_desc op_marketplace_listing_description_generation_completed = {"marketplaceListingDescriptionGenerationCompleted", "marketplace-listing-description-generation-completed", no_params, NULL, 0, msgs_marketplace_listing_description_generation_completed, COUNT(msgs_marketplace_listing_description_generation_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_description_generation_completed, "marketplaceListingDescriptionGenerationCompleted", "marketplace-listing-description-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_description_generation_completed, marketplace_listing_description_generation_completed)
 
-/* marketplaceListingDescriptionGenerationRequest */
 static const msg_desc *const msgs_marketplace_listing_description_generation_request[] = { &msg_marketplace_listing_description_generation_request, NULL};
-static const op_desc op_marketplace_listing_description_generation_request = {"marketplaceListingDescriptionGenerationRequest", "marketplace-listing-description-generation-request", no_params, NULL, 0, msgs_marketplace_listing_description_generation_request, COUNT(msgs_marketplace_listing_description_generation_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_description_generation_request, "marketplaceListingDescriptionGenerationRequest", "marketplace-listing-description-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_description_generation_request, marketplace_listing_description_generation_request)
 
-/* marketplaceListingSyncCompleted */
 static const msg_desc *const msgs_marketplace_listing_sync_completed[] = { &msg_marketplace_listing_sync_completed, NULL};
-static const op_desc op_marketplace_listing_sync_completed = {"marketplaceListingSyncCompleted", "marketplace-listing-sync-completed", no_params, NULL, 0, msgs_marketplace_listing_sync_completed, COUNT(msgs_marketplace_listing_sync_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_sync_completed, "marketplaceListingSyncCompleted", "marketplace-listing-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_sync_completed, marketplace_listing_sync_completed)
 
-/* marketplaceListingSyncRequest */
 static const msg_desc *const msgs_marketplace_listing_sync_request[] = { &msg_marketplace_listing_sync_request, NULL};
-static const op_desc op_marketplace_listing_sync_request = {"marketplaceListingSyncRequest", "marketplace-listing-sync-request", no_params, NULL, 0, msgs_marketplace_listing_sync_request, COUNT(msgs_marketplace_listing_sync_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_sync_request, "marketplaceListingSyncRequest", "marketplace-listing-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_sync_request, marketplace_listing_sync_request)
 
-/* marketplaceListingTagsGenerationCompleted */
 static const msg_desc *const msgs_marketplace_listing_tags_generation_completed[] = { &msg_marketplace_listing_tags_generation_completed, NULL};
-static const op_desc op_marketplace_listing_tags_generation_completed = {"marketplaceListingTagsGenerationCompleted", "marketplace-listing-tags-generation-completed", no_params, NULL, 0, msgs_marketplace_listing_tags_generation_completed, COUNT(msgs_marketplace_listing_tags_generation_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_tags_generation_completed, "marketplaceListingTagsGenerationCompleted", "marketplace-listing-tags-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_tags_generation_completed, marketplace_listing_tags_generation_completed)
 
-/* marketplaceListingTagsGenerationRequest */
 static const msg_desc *const msgs_marketplace_listing_tags_generation_request[] = { &msg_marketplace_listing_tags_generation_request, NULL};
-static const op_desc op_marketplace_listing_tags_generation_request = {"marketplaceListingTagsGenerationRequest", "marketplace-listing-tags-generation-request", no_params, NULL, 0, msgs_marketplace_listing_tags_generation_request, COUNT(msgs_marketplace_listing_tags_generation_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_tags_generation_request, "marketplaceListingTagsGenerationRequest", "marketplace-listing-tags-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_tags_generation_request, marketplace_listing_tags_generation_request)
 
-/* marketplaceListingTitleGenerationCompleted */
 static const msg_desc *const msgs_marketplace_listing_title_generation_completed[] = { &msg_marketplace_listing_title_generation_completed, NULL};
-static const op_desc op_marketplace_listing_title_generation_completed = {"marketplaceListingTitleGenerationCompleted", "marketplace-listing-title-generation-completed", no_params, NULL, 0, msgs_marketplace_listing_title_generation_completed, COUNT(msgs_marketplace_listing_title_generation_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_title_generation_completed, "marketplaceListingTitleGenerationCompleted", "marketplace-listing-title-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_title_generation_completed, marketplace_listing_title_generation_completed)
 
-/* marketplaceListingTitleGenerationRequest */
 static const msg_desc *const msgs_marketplace_listing_title_generation_request[] = { &msg_marketplace_listing_title_generation_request, NULL};
-static const op_desc op_marketplace_listing_title_generation_request = {"marketplaceListingTitleGenerationRequest", "marketplace-listing-title-generation-request", no_params, NULL, 0, msgs_marketplace_listing_title_generation_request, COUNT(msgs_marketplace_listing_title_generation_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_title_generation_request, "marketplaceListingTitleGenerationRequest", "marketplace-listing-title-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_title_generation_request, marketplace_listing_title_generation_request)
 
-/* marketplaceListingUpdateCompleted */
 static const msg_desc *const msgs_marketplace_listing_update_completed[] = { &msg_marketplace_listing_update_completed, NULL};
-static const op_desc op_marketplace_listing_update_completed = {"marketplaceListingUpdateCompleted", "marketplace-listing-update-completed", no_params, NULL, 0, msgs_marketplace_listing_update_completed, COUNT(msgs_marketplace_listing_update_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_update_completed, "marketplaceListingUpdateCompleted", "marketplace-listing-update-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_update_completed, marketplace_listing_update_completed)
 
-/* marketplaceListingUpdateRequest */
 static const msg_desc *const msgs_marketplace_listing_update_request[] = { &msg_marketplace_listing_update_request, NULL};
-static const op_desc op_marketplace_listing_update_request = {"marketplaceListingUpdateRequest", "marketplace-listing-update-request", no_params, NULL, 0, msgs_marketplace_listing_update_request, COUNT(msgs_marketplace_listing_update_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_listing_update_request, "marketplaceListingUpdateRequest", "marketplace-listing-update-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_listing_update_request, marketplace_listing_update_request)
 
-/* marketplacePublishListingCompleted */
 static const msg_desc *const msgs_marketplace_publish_listing_completed[] = { &msg_marketplace_publish_listing_completed, NULL};
-static const op_desc op_marketplace_publish_listing_completed = {"marketplacePublishListingCompleted", "marketplace-publish-listing-completed", no_params, NULL, 0, msgs_marketplace_publish_listing_completed, COUNT(msgs_marketplace_publish_listing_completed),
-    "", "", "", "", "", NULL};
+OP(marketplace_publish_listing_completed, "marketplacePublishListingCompleted", "marketplace-publish-listing-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_publish_listing_completed, marketplace_publish_listing_completed)
 
-/* marketplacePublishListingRequest */
 static const msg_desc *const msgs_marketplace_publish_listing_request[] = { &msg_marketplace_publish_listing_request, NULL};
-static const op_desc op_marketplace_publish_listing_request = {"marketplacePublishListingRequest", "marketplace-publish-listing-request", no_params, NULL, 0, msgs_marketplace_publish_listing_request, COUNT(msgs_marketplace_publish_listing_request),
-    "", "", "", "", "", NULL};
+OP(marketplace_publish_listing_request, "marketplacePublishListingRequest", "marketplace-publish-listing-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(marketplace_publish_listing_request, marketplace_publish_listing_request)
 
-/* mediaBatchDownloadCompleted */
 static const msg_desc *const msgs_media_batch_download_completed[] = { &msg_media_batch_download_completed, NULL};
-static const op_desc op_media_batch_download_completed = {"mediaBatchDownloadCompleted", "media-batch-download-completed", no_params, NULL, 0, msgs_media_batch_download_completed, COUNT(msgs_media_batch_download_completed),
-    "", "", "", "", "", NULL};
+OP(media_batch_download_completed, "mediaBatchDownloadCompleted", "media-batch-download-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(media_batch_download_completed, media_batch_download_completed)
 
-/* mediaBatchDownloadRequest */
 static const msg_desc *const msgs_media_batch_download_request[] = { &msg_media_batch_download_request, NULL};
-static const op_desc op_media_batch_download_request = {"mediaBatchDownloadRequest", "media-batch-download-request", no_params, NULL, 0, msgs_media_batch_download_request, COUNT(msgs_media_batch_download_request),
-    "", "", "", "", "", NULL};
+OP(media_batch_download_request, "mediaBatchDownloadRequest", "media-batch-download-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(media_batch_download_request, media_batch_download_request)
 
-/* metamodelMetadataGenerationCompleted */
 static const msg_desc *const msgs_metamodel_metadata_generation_completed[] = { &msg_metamodel_metadata_generation_completed, NULL};
-static const op_desc op_metamodel_metadata_generation_completed = {"metamodelMetadataGenerationCompleted", "metamodel-metadata-generation-completed", no_params, NULL, 0, msgs_metamodel_metadata_generation_completed, COUNT(msgs_metamodel_metadata_generation_completed),
-    "", "", "", "", "", NULL};
+OP(metamodel_metadata_generation_completed, "metamodelMetadataGenerationCompleted", "metamodel-metadata-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(metamodel_metadata_generation_completed, metamodel_metadata_generation_completed)
 
-/* metamodelMetadataGenerationRequest */
 static const msg_desc *const msgs_metamodel_metadata_generation_request[] = { &msg_metamodel_metadata_generation_request, NULL};
-static const op_desc op_metamodel_metadata_generation_request = {"metamodelMetadataGenerationRequest", "metamodel-metadata-generation-request", no_params, NULL, 0, msgs_metamodel_metadata_generation_request, COUNT(msgs_metamodel_metadata_generation_request),
-    "", "", "", "", "", NULL};
+OP(metamodel_metadata_generation_request, "metamodelMetadataGenerationRequest", "metamodel-metadata-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(metamodel_metadata_generation_request, metamodel_metadata_generation_request)
 
-/* modelAnalyticsCollectionRequest */
 static const msg_desc *const msgs_model_analytics_collection_request[] = { &msg_model_analytics_collection_request, NULL};
-static const op_desc op_model_analytics_collection_request = {"modelAnalyticsCollectionRequest", "model-analytics-collection-request", no_params, NULL, 0, msgs_model_analytics_collection_request, COUNT(msgs_model_analytics_collection_request),
-    "", "", "", "", "", NULL};
+OP(model_analytics_collection_request, "modelAnalyticsCollectionRequest", "model-analytics-collection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_analytics_collection_request, model_analytics_collection_request)
 
-/* modelDiscoveryFolderProcessedEvent */
 static const msg_desc *const msgs_model_discovery_folder_processed_event[] = { &msg_model_discovery_folder_processed_event, NULL};
-static const op_desc op_model_discovery_folder_processed_event = {"modelDiscoveryFolderProcessedEvent", "model-discovery-folder-processed-event", no_params, NULL, 0, msgs_model_discovery_folder_processed_event, COUNT(msgs_model_discovery_folder_processed_event),
-    "", "", "", "", "", NULL};
+OP(model_discovery_folder_processed_event, "modelDiscoveryFolderProcessedEvent", "model-discovery-folder-processed-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_discovery_folder_processed_event, model_discovery_folder_processed_event)
 
-/* modelDiscoveryScanFoundEvent */
 static const msg_desc *const msgs_model_discovery_scan_found_event[] = { &msg_model_discovery_scan_found_event, NULL};
-static const op_desc op_model_discovery_scan_found_event = {"modelDiscoveryScanFoundEvent", "model-discovery-scan-found-event", no_params, NULL, 0, msgs_model_discovery_scan_found_event, COUNT(msgs_model_discovery_scan_found_event),
-    "", "", "", "", "", NULL};
+OP(model_discovery_scan_found_event, "modelDiscoveryScanFoundEvent", "model-discovery-scan-found-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_discovery_scan_found_event, model_discovery_scan_found_event)
 
-/* modelDiscoveryScanProgressEvent */
 static const msg_desc *const msgs_model_discovery_scan_progress_event[] = { &msg_model_discovery_scan_progress_event, NULL};
-static const op_desc op_model_discovery_scan_progress_event = {"modelDiscoveryScanProgressEvent", "model-discovery-scan-progress-event", no_params, NULL, 0, msgs_model_discovery_scan_progress_event, COUNT(msgs_model_discovery_scan_progress_event),
-    "", "", "", "", "", NULL};
+OP(model_discovery_scan_progress_event, "modelDiscoveryScanProgressEvent", "model-discovery-scan-progress-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_discovery_scan_progress_event, model_discovery_scan_progress_event)
 
-/* modelDiscoveryScanRequest */
 static const msg_desc *const msgs_model_discovery_scan_request[] = { &msg_model_discovery_scan_request, NULL};
-static const op_desc op_model_discovery_scan_request = {"modelDiscoveryScanRequest", "model-discovery-scan-request", no_params, NULL, 0, msgs_model_discovery_scan_request, COUNT(msgs_model_discovery_scan_request),
-    "", "", "", "", "", NULL};
+OP(model_discovery_scan_request, "modelDiscoveryScanRequest", "model-discovery-scan-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_discovery_scan_request, model_discovery_scan_request)
 
-/* modelFinderIndexRequest */
 static const msg_desc *const msgs_model_finder_index_request[] = { &msg_model_finder_index_request, NULL};
-static const op_desc op_model_finder_index_request = {"modelFinderIndexRequest", "model-finder-index-request", no_params, NULL, 0, msgs_model_finder_index_request, COUNT(msgs_model_finder_index_request),
-    "", "", "", "", "", NULL};
+OP(model_finder_index_request, "modelFinderIndexRequest", "model-finder-index-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_finder_index_request, model_finder_index_request)
 
-/* modelFinderResponse */
 static const msg_desc *const msgs_model_finder_response[] = { &msg_model_finder_response, NULL};
-static const op_desc op_model_finder_response = {"modelFinderResponse", "model-finder-response", no_params, NULL, 0, msgs_model_finder_response, COUNT(msgs_model_finder_response),
-    "", "", "", "", "", NULL};
+OP(model_finder_response, "modelFinderResponse", "model-finder-response", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_finder_response, model_finder_response)
 
-/* modelFinderSearchRequest */
 static const msg_desc *const msgs_model_finder_search_request[] = { &msg_model_finder_search_request, NULL};
-static const op_desc op_model_finder_search_request = {"modelFinderSearchRequest", "model-finder-search-request", no_params, NULL, 0, msgs_model_finder_search_request, COUNT(msgs_model_finder_search_request),
-    "", "", "", "", "", NULL};
+OP(model_finder_search_request, "modelFinderSearchRequest", "model-finder-search-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_finder_search_request, model_finder_search_request)
 
-/* modelMetadataGenerationCompleted */
 static const msg_desc *const msgs_model_metadata_generation_completed[] = { &msg_model_metadata_generation_completed, NULL};
-static const op_desc op_model_metadata_generation_completed = {"modelMetadataGenerationCompleted", "model-metadata-generation-completed", no_params, NULL, 0, msgs_model_metadata_generation_completed, COUNT(msgs_model_metadata_generation_completed),
-    "", "", "", "", "", NULL};
+OP(model_metadata_generation_completed, "modelMetadataGenerationCompleted", "model-metadata-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_metadata_generation_completed, model_metadata_generation_completed)
 
-/* modelMetadataGenerationRequest */
 static const msg_desc *const msgs_model_metadata_generation_request[] = { &msg_model_metadata_generation_request, NULL};
-static const op_desc op_model_metadata_generation_request = {"modelMetadataGenerationRequest", "model-metadata-generation-request", no_params, NULL, 0, msgs_model_metadata_generation_request, COUNT(msgs_model_metadata_generation_request),
-    "", "", "", "", "", NULL};
+OP(model_metadata_generation_request, "modelMetadataGenerationRequest", "model-metadata-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_metadata_generation_request, model_metadata_generation_request)
 
-/* modelMetamodelDetectionFound */
 static const msg_desc *const msgs_model_metamodel_detection_found[] = { &msg_model_metamodel_detection_found, NULL};
-static const op_desc op_model_metamodel_detection_found = {"modelMetamodelDetectionFound", "model-metamodel-detection-found", no_params, NULL, 0, msgs_model_metamodel_detection_found, COUNT(msgs_model_metamodel_detection_found),
-    "", "", "", "", "", NULL};
+OP(model_metamodel_detection_found, "modelMetamodelDetectionFound", "model-metamodel-detection-found", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_metamodel_detection_found, model_metamodel_detection_found)
 
-/* modelMetamodelDetectionRequest */
 static const msg_desc *const msgs_model_metamodel_detection_request[] = { &msg_model_metamodel_detection_request, NULL};
-static const op_desc op_model_metamodel_detection_request = {"modelMetamodelDetectionRequest", "model-metamodel-detection-request", no_params, NULL, 0, msgs_model_metamodel_detection_request, COUNT(msgs_model_metamodel_detection_request),
-    "", "", "", "", "", NULL};
+OP(model_metamodel_detection_request, "modelMetamodelDetectionRequest", "model-metamodel-detection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_metamodel_detection_request, model_metamodel_detection_request)
 
-/* modelPrintAnalysisCompleted */
 static const msg_desc *const msgs_model_print_analysis_completed[] = { &msg_model_print_analysis_completed, NULL};
-static const op_desc op_model_print_analysis_completed = {"modelPrintAnalysisCompleted", "model-print-analysis-completed", no_params, NULL, 0, msgs_model_print_analysis_completed, COUNT(msgs_model_print_analysis_completed),
-    "", "", "", "", "", NULL};
+OP(model_print_analysis_completed, "modelPrintAnalysisCompleted", "model-print-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_print_analysis_completed, model_print_analysis_completed)
 
-/* modelPrintAnalysisRequest */
 static const msg_desc *const msgs_model_print_analysis_request[] = { &msg_model_print_analysis_request, NULL};
-static const op_desc op_model_print_analysis_request = {"modelPrintAnalysisRequest", "model-print-analysis-request", no_params, NULL, 0, msgs_model_print_analysis_request, COUNT(msgs_model_print_analysis_request),
-    "", "", "", "", "", NULL};
+OP(model_print_analysis_request, "modelPrintAnalysisRequest", "model-print-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_print_analysis_request, model_print_analysis_request)
 
-/* modelSellabilityAnalysisCompleted */
 static const msg_desc *const msgs_model_sellability_analysis_completed[] = { &msg_model_sellability_analysis_completed, NULL};
-static const op_desc op_model_sellability_analysis_completed = {"modelSellabilityAnalysisCompleted", "model-sellability-analysis-completed", no_params, NULL, 0, msgs_model_sellability_analysis_completed, COUNT(msgs_model_sellability_analysis_completed),
-    "", "", "", "", "", NULL};
+OP(model_sellability_analysis_completed, "modelSellabilityAnalysisCompleted", "model-sellability-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_sellability_analysis_completed, model_sellability_analysis_completed)
 
-/* modelSellabilityAnalysisRequest */
 static const msg_desc *const msgs_model_sellability_analysis_request[] = { &msg_model_sellability_analysis_request, NULL};
-static const op_desc op_model_sellability_analysis_request = {"modelSellabilityAnalysisRequest", "model-sellability-analysis-request", no_params, NULL, 0, msgs_model_sellability_analysis_request, COUNT(msgs_model_sellability_analysis_request),
-    "", "", "", "", "", NULL};
+OP(model_sellability_analysis_request, "modelSellabilityAnalysisRequest", "model-sellability-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_sellability_analysis_request, model_sellability_analysis_request)
 
-/* modelSemanticAnalysisCompleted */
 static const msg_desc *const msgs_model_semantic_analysis_completed[] = { &msg_model_semantic_analysis_completed, NULL};
-static const op_desc op_model_semantic_analysis_completed = {"modelSemanticAnalysisCompleted", "model-semantic-analysis-completed", no_params, NULL, 0, msgs_model_semantic_analysis_completed, COUNT(msgs_model_semantic_analysis_completed),
-    "", "", "", "", "", NULL};
+OP(model_semantic_analysis_completed, "modelSemanticAnalysisCompleted", "model-semantic-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_semantic_analysis_completed, model_semantic_analysis_completed)
 
-/* modelSemanticAnalysisRequest */
 static const msg_desc *const msgs_model_semantic_analysis_request[] = { &msg_model_semantic_analysis_request, NULL};
-static const op_desc op_model_semantic_analysis_request = {"modelSemanticAnalysisRequest", "model-semantic-analysis-request", no_params, NULL, 0, msgs_model_semantic_analysis_request, COUNT(msgs_model_semantic_analysis_request),
-    "", "", "", "", "", NULL};
+OP(model_semantic_analysis_request, "modelSemanticAnalysisRequest", "model-semantic-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_semantic_analysis_request, model_semantic_analysis_request)
 
-/* modelTechnicalMetadataCompleted */
 static const msg_desc *const msgs_model_technical_metadata_completed[] = { &msg_model_technical_metadata_completed, NULL};
-static const op_desc op_model_technical_metadata_completed = {"modelTechnicalMetadataCompleted", "model-technical-metadata-completed", no_params, NULL, 0, msgs_model_technical_metadata_completed, COUNT(msgs_model_technical_metadata_completed),
-    "", "", "", "", "", NULL};
+OP(model_technical_metadata_completed, "modelTechnicalMetadataCompleted", "model-technical-metadata-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_technical_metadata_completed, model_technical_metadata_completed)
 
-/* modelTechnicalMetadataRequest */
 static const msg_desc *const msgs_model_technical_metadata_request[] = { &msg_model_technical_metadata_request, NULL};
-static const op_desc op_model_technical_metadata_request = {"modelTechnicalMetadataRequest", "model-technical-metadata-request", no_params, NULL, 0, msgs_model_technical_metadata_request, COUNT(msgs_model_technical_metadata_request),
-    "", "", "", "", "", NULL};
+OP(model_technical_metadata_request, "modelTechnicalMetadataRequest", "model-technical-metadata-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(model_technical_metadata_request, model_technical_metadata_request)
 
-/* slicingFdmRequest */
 static const msg_desc *const msgs_slicing_fdm_request[] = { &msg_slicing_fdm_request, NULL};
-static const op_desc op_slicing_fdm_request = {"slicingFdmRequest", "slicing-fdm-request", no_params, NULL, 0, msgs_slicing_fdm_request, COUNT(msgs_slicing_fdm_request),
-    "", "", "", "", "", NULL};
+OP(slicing_fdm_request, "slicingFdmRequest", "slicing-fdm-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_fdm_request, slicing_fdm_request)
 
-/* slicingFdmResult */
 static const msg_desc *const msgs_slicing_fdm_result[] = { &msg_slicing_fdm_result, NULL};
-static const op_desc op_slicing_fdm_result = {"slicingFdmResult", "slicing-fdm-result", no_params, NULL, 0, msgs_slicing_fdm_result, COUNT(msgs_slicing_fdm_result),
-    "", "", "", "", "", NULL};
+OP(slicing_fdm_result, "slicingFdmResult", "slicing-fdm-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_fdm_result, slicing_fdm_result)
 
-/* slicingSimulationRequest */
 static const msg_desc *const msgs_slicing_simulation_request[] = { &msg_slicing_simulation_request, NULL};
-static const op_desc op_slicing_simulation_request = {"slicingSimulationRequest", "slicing-simulation-request", no_params, NULL, 0, msgs_slicing_simulation_request, COUNT(msgs_slicing_simulation_request),
-    "", "", "", "", "", NULL};
+OP(slicing_simulation_request, "slicingSimulationRequest", "slicing-simulation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_simulation_request, slicing_simulation_request)
 
-/* slicingSimulationResult */
 static const msg_desc *const msgs_slicing_simulation_result[] = { &msg_slicing_simulation_result, NULL};
-static const op_desc op_slicing_simulation_result = {"slicingSimulationResult", "slicing-simulation-result", no_params, NULL, 0, msgs_slicing_simulation_result, COUNT(msgs_slicing_simulation_result),
-    "", "", "", "", "", NULL};
+OP(slicing_simulation_result, "slicingSimulationResult", "slicing-simulation-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_simulation_result, slicing_simulation_result)
 
-/* slicingSlaRequest */
 static const msg_desc *const msgs_slicing_sla_request[] = { &msg_slicing_sla_request, NULL};
-static const op_desc op_slicing_sla_request = {"slicingSlaRequest", "slicing-sla-request", no_params, NULL, 0, msgs_slicing_sla_request, COUNT(msgs_slicing_sla_request),
-    "", "", "", "", "", NULL};
+OP(slicing_sla_request, "slicingSlaRequest", "slicing-sla-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_sla_request, slicing_sla_request)
 
-/* slicingSlaResult */
 static const msg_desc *const msgs_slicing_sla_result[] = { &msg_slicing_sla_result, NULL};
-static const op_desc op_slicing_sla_result = {"slicingSlaResult", "slicing-sla-result", no_params, NULL, 0, msgs_slicing_sla_result, COUNT(msgs_slicing_sla_result),
-    "", "", "", "", "", NULL};
+OP(slicing_sla_result, "slicingSlaResult", "slicing-sla-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(slicing_sla_result, slicing_sla_result)
 
-/* textureGenerationCompleted */
 static const msg_desc *const msgs_texture_generation_completed[] = { &msg_texture_generation_completed, NULL};
-static const op_desc op_texture_generation_completed = {"textureGenerationCompleted", "texture-generation-completed", no_params, NULL, 0, msgs_texture_generation_completed, COUNT(msgs_texture_generation_completed),
-    "", "", "", "", "", NULL};
+OP(texture_generation_completed, "textureGenerationCompleted", "texture-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(texture_generation_completed, texture_generation_completed)
 
-/* textureGenerationRequest */
 static const msg_desc *const msgs_texture_generation_request[] = { &msg_texture_generation_request, NULL};
-static const op_desc op_texture_generation_request = {"textureGenerationRequest", "texture-generation-request", no_params, NULL, 0, msgs_texture_generation_request, COUNT(msgs_texture_generation_request),
-    "", "", "", "", "", NULL};
+OP(texture_generation_request, "textureGenerationRequest", "texture-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(texture_generation_request, texture_generation_request)
 
-/* thumbnailGenerationCompleted */
 static const msg_desc *const msgs_thumbnail_generation_completed[] = { &msg_thumbnail_generation_completed, NULL};
-static const op_desc op_thumbnail_generation_completed = {"thumbnailGenerationCompleted", "thumbnail-generation-completed", no_params, NULL, 0, msgs_thumbnail_generation_completed, COUNT(msgs_thumbnail_generation_completed),
-    "", "", "", "", "", NULL};
+OP(thumbnail_generation_completed, "thumbnailGenerationCompleted", "thumbnail-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(thumbnail_generation_completed, thumbnail_generation_completed)
 
-/* thumbnailGenerationRequest */
 static const msg_desc *const msgs_thumbnail_generation_request[] = { &msg_thumbnail_generation_request, NULL};
-static const op_desc op_thumbnail_generation_request = {"thumbnailGenerationRequest", "thumbnail-generation-request", no_params, NULL, 0, msgs_thumbnail_generation_request, COUNT(msgs_thumbnail_generation_request),
-    "", "", "", "", "", NULL};
+OP(thumbnail_generation_request, "thumbnailGenerationRequest", "thumbnail-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(thumbnail_generation_request, thumbnail_generation_request)
 
-/* userEngagementEvent */
 static const msg_desc *const msgs_user_engagement_event[] = { &msg_user_engagement_event, NULL};
-static const op_desc op_user_engagement_event = {"userEngagementEvent", "user-engagement-event", no_params, NULL, 0, msgs_user_engagement_event, COUNT(msgs_user_engagement_event),
-    "", "", "", "", "", NULL};
+OP(user_engagement_event, "userEngagementEvent", "user-engagement-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(user_engagement_event, user_engagement_event)
 
-/* workerAnalyticsEvent */
 static const msg_desc *const msgs_worker_analytics_event[] = { &msg_worker_analytics_event, NULL};
-static const op_desc op_worker_analytics_event = {"workerAnalyticsEvent", "worker-analytics-event", no_params, NULL, 0, msgs_worker_analytics_event, COUNT(msgs_worker_analytics_event),
-    "", "", "", "", "", NULL};
+OP(worker_analytics_event, "workerAnalyticsEvent", "worker-analytics-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(worker_analytics_event, worker_analytics_event)
 
-/* workerMetricsEnrichedEvent */
 static const msg_desc *const msgs_worker_metrics_enriched_event[] = { &msg_worker_metrics_enriched_event, NULL};
-static const op_desc op_worker_metrics_enriched_event = {"workerMetricsEnrichedEvent", "worker-metrics-enriched-event", no_params, NULL, 0, msgs_worker_metrics_enriched_event, COUNT(msgs_worker_metrics_enriched_event),
-    "", "", "", "", "", NULL};
+OP(worker_metrics_enriched_event, "workerMetricsEnrichedEvent", "worker-metrics-enriched-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(worker_metrics_enriched_event, worker_metrics_enriched_event)

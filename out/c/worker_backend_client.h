@@ -88,82 +88,83 @@ bool worker_backend_client_get_job_status(worker_backend_client *c, const char *
 bool worker_backend_client_get_job_status_opts(worker_backend_client *c, const char *job_id, const worker_backend_call_options *opts,
                                  worker_backend_JobStatus **out, worker_backend_error *err);
 
-/* One call per message whose payload is an object, declared by one macro line:
- * WORKER_BACKEND_CLIENT_SEND(METHOD, T): bool worker_backend_client_METHOD(c, const worker_backend_T *msg, out, err)
+/* One call per message whose payload is an object, declared by one macro line
+ * (one word after the prefix, like every macro taking arguments here):
+ * WORKER_BACKEND_CLIENTSEND(METHOD, T): bool worker_backend_client_METHOD(c, const worker_backend_T *msg, out, err)
  * sends a message whose payload is the record T (as worker_backend_client_send_to_queue). */
-#define WORKER_BACKEND_CLIENT_SEND(METHOD, T)                                                                           \
+#define WORKER_BACKEND_CLIENTSEND(METHOD, T)                                                                           \
     bool worker_backend_client_##METHOD(worker_backend_client *c, const worker_backend_##T *msg,                                \
         worker_backend_JobResponse **out, worker_backend_error *err);
-WORKER_BACKEND_CLIENT_SEND(analytics_collection_request, AnalyticsCollectionRequestMessage) /* `analytics-collection-request` */
-WORKER_BACKEND_CLIENT_SEND(backend_logging_event, BackendLoggingEventMessage) /* `backend-logging-event` */
-WORKER_BACKEND_CLIENT_SEND(etsy_analytics_sync_completed, EtsyAnalyticsSyncCompletedMessage) /* `etsy-analytics-sync-completed` */
-WORKER_BACKEND_CLIENT_SEND(etsy_analytics_sync_request, EtsyAnalyticsSyncRequestMessage) /* `etsy-analytics-sync-request` */
-WORKER_BACKEND_CLIENT_SEND(etsy_publish_listing_completed, EtsyPublishListingCompletedMessage) /* `etsy-publish-listing-completed` */
-WORKER_BACKEND_CLIENT_SEND(etsy_publish_listing_request, EtsyPublishListingRequestMessage) /* `etsy-publish-listing-request` */
-WORKER_BACKEND_CLIENT_SEND(file_download_completed, FileDownloadCompletedMessage) /* `file-download-completed` */
-WORKER_BACKEND_CLIENT_SEND(file_download_request, FileDownloadRequestMessage) /* `file-download-request` */
-WORKER_BACKEND_CLIENT_SEND(file_vectorize_completed, FileVectorizeCompletedMessage) /* `file-vectorize-completed` */
-WORKER_BACKEND_CLIENT_SEND(file_vectorize_request, FileVectorizeRequestMessage) /* `file-vectorize-request` */
-WORKER_BACKEND_CLIENT_SEND(ip_check_completed, IpCheckCompletedMessage) /* `ip-check-completed` */
-WORKER_BACKEND_CLIENT_SEND(ip_check_request, IpCheckRequestMessage) /* `ip-check-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_analytics_sync_completed, MarketplaceAnalyticsSyncCompletedMessage) /* `marketplace-analytics-sync-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_analytics_sync_request, MarketplaceAnalyticsSyncRequestMessage) /* `marketplace-analytics-sync-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_connection_sync_completed, MarketplaceConnectionSyncCompletedMessage) /* `marketplace-connection-sync-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_connection_sync_request, MarketplaceConnectionSyncRequestMessage) /* `marketplace-connection-sync-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_credential_rotation_completed, MarketplaceCredentialRotationCompletedMessage) /* `marketplace-credential-rotation-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_credential_rotation_request, MarketplaceCredentialRotationRequestMessage) /* `marketplace-credential-rotation-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_intelligence_completed, MarketplaceIntelligenceCompletedMessage) /* `marketplace-intelligence-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_intelligence_event, MarketplaceIntelligenceEventMessage) /* `marketplace-intelligence-event` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_intelligence_request, MarketplaceIntelligenceRequestMessage) /* `marketplace-intelligence-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_description_generation_completed, MarketplaceListingDescriptionGenerationCompletedMessage) /* `marketplace-listing-description-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_description_generation_request, MarketplaceListingDescriptionGenerationRequestMessage) /* `marketplace-listing-description-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_sync_completed, MarketplaceListingSyncCompletedMessage) /* `marketplace-listing-sync-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_sync_request, MarketplaceListingSyncRequestMessage) /* `marketplace-listing-sync-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_tags_generation_completed, MarketplaceListingTagsGenerationCompletedMessage) /* `marketplace-listing-tags-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_tags_generation_request, MarketplaceListingTagsGenerationRequestMessage) /* `marketplace-listing-tags-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_title_generation_completed, MarketplaceListingTitleGenerationCompletedMessage) /* `marketplace-listing-title-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_title_generation_request, MarketplaceListingTitleGenerationRequestMessage) /* `marketplace-listing-title-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_update_completed, MarketplaceListingUpdateCompletedMessage) /* `marketplace-listing-update-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_listing_update_request, MarketplaceListingUpdateRequestMessage) /* `marketplace-listing-update-request` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_publish_listing_completed, MarketplacePublishListingCompletedMessage) /* `marketplace-publish-listing-completed` */
-WORKER_BACKEND_CLIENT_SEND(marketplace_publish_listing_request, MarketplacePublishListingRequestMessage) /* `marketplace-publish-listing-request` */
-WORKER_BACKEND_CLIENT_SEND(media_batch_download_completed, MediaBatchDownloadCompletedMessage) /* `media-batch-download-completed` */
-WORKER_BACKEND_CLIENT_SEND(media_batch_download_request, MediaBatchDownloadRequestMessage) /* `media-batch-download-request` */
-WORKER_BACKEND_CLIENT_SEND(metamodel_metadata_generation_completed, MetamodelMetadataGenerationCompletedMessage) /* `metamodel-metadata-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(metamodel_metadata_generation_request, MetamodelMetadataGenerationRequestMessage) /* `metamodel-metadata-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(model_analytics_collection_request, ModelAnalyticsCollectionRequestMessage) /* `model-analytics-collection-request` */
-WORKER_BACKEND_CLIENT_SEND(model_discovery_folder_processed_event, ModelDiscoveryFolderProcessedEventMessage) /* `model-discovery-folder-processed-event` */
-WORKER_BACKEND_CLIENT_SEND(model_discovery_scan_found_event, ModelDiscoveryScanFoundEventMessage) /* `model-discovery-scan-found-event` */
-WORKER_BACKEND_CLIENT_SEND(model_discovery_scan_progress_event, ModelDiscoveryScanProgressEventMessage) /* `model-discovery-scan-progress-event` */
-WORKER_BACKEND_CLIENT_SEND(model_discovery_scan_request, ModelDiscoveryScanRequestMessage) /* `model-discovery-scan-request` */
-WORKER_BACKEND_CLIENT_SEND(model_finder_index_request, ModelFinderIndexRequestMessage) /* `model-finder-index-request` (deprecated) */
-WORKER_BACKEND_CLIENT_SEND(model_finder_response, ModelFinderResponseMessage) /* `model-finder-response` (deprecated) */
-WORKER_BACKEND_CLIENT_SEND(model_finder_search_request, ModelFinderSearchRequestMessage) /* `model-finder-search-request` (deprecated) */
-WORKER_BACKEND_CLIENT_SEND(model_metadata_generation_completed, ModelMetadataGenerationCompletedMessage) /* `model-metadata-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(model_metadata_generation_request, ModelMetadataGenerationRequestMessage) /* `model-metadata-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(model_metamodel_detection_found, ModelMetamodelDetectionFoundMessage) /* `model-metamodel-detection-found` */
-WORKER_BACKEND_CLIENT_SEND(model_metamodel_detection_request, ModelMetamodelDetectionRequestMessage) /* `model-metamodel-detection-request` */
-WORKER_BACKEND_CLIENT_SEND(model_print_analysis_completed, ModelPrintAnalysisCompletedMessage) /* `model-print-analysis-completed` */
-WORKER_BACKEND_CLIENT_SEND(model_print_analysis_request, ModelPrintAnalysisRequestMessage) /* `model-print-analysis-request` */
-WORKER_BACKEND_CLIENT_SEND(model_sellability_analysis_completed, ModelSellabilityAnalysisCompletedMessage) /* `model-sellability-analysis-completed` */
-WORKER_BACKEND_CLIENT_SEND(model_sellability_analysis_request, ModelSellabilityAnalysisRequestMessage) /* `model-sellability-analysis-request` */
-WORKER_BACKEND_CLIENT_SEND(model_semantic_analysis_completed, ModelSemanticAnalysisCompletedMessage) /* `model-semantic-analysis-completed` */
-WORKER_BACKEND_CLIENT_SEND(model_semantic_analysis_request, ModelSemanticAnalysisRequestMessage) /* `model-semantic-analysis-request` */
-WORKER_BACKEND_CLIENT_SEND(model_technical_metadata_completed, ModelTechnicalMetadataCompletedMessage) /* `model-technical-metadata-completed` */
-WORKER_BACKEND_CLIENT_SEND(model_technical_metadata_request, ModelTechnicalMetadataRequestMessage) /* `model-technical-metadata-request` */
-WORKER_BACKEND_CLIENT_SEND(slicing_fdm_request, SlicingFdmRequestMessage) /* `slicing-fdm-request` */
-WORKER_BACKEND_CLIENT_SEND(slicing_fdm_result, SlicingFdmResultMessage) /* `slicing-fdm-result` */
-WORKER_BACKEND_CLIENT_SEND(slicing_simulation_request, SlicingSimulationRequestMessage) /* `slicing-simulation-request` (deprecated) */
-WORKER_BACKEND_CLIENT_SEND(slicing_simulation_result, SlicingSimulationResultMessage) /* `slicing-simulation-result` (deprecated) */
-WORKER_BACKEND_CLIENT_SEND(slicing_sla_request, SlicingSlaRequestMessage) /* `slicing-sla-request` */
-WORKER_BACKEND_CLIENT_SEND(slicing_sla_result, SlicingSlaResultMessage) /* `slicing-sla-result` */
-WORKER_BACKEND_CLIENT_SEND(texture_generation_completed, TextureGenerationCompletedMessage) /* `texture-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(texture_generation_request, TextureGenerationRequestMessage) /* `texture-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(thumbnail_generation_completed, ThumbnailGenerationCompletedMessage) /* `thumbnail-generation-completed` */
-WORKER_BACKEND_CLIENT_SEND(thumbnail_generation_request, ThumbnailGenerationRequestMessage) /* `thumbnail-generation-request` */
-WORKER_BACKEND_CLIENT_SEND(user_engagement_event, UserEngagementEventMessage) /* `user-engagement-event` */
-WORKER_BACKEND_CLIENT_SEND(worker_analytics_event, WorkerAnalyticsEventMessage) /* `worker-analytics-event` */
-WORKER_BACKEND_CLIENT_SEND(worker_metrics_enriched_event, WorkerMetricsEnrichedEventMessage) /* `worker-metrics-enriched-event` */
+WORKER_BACKEND_CLIENTSEND(analytics_collection_request, AnalyticsCollectionRequestMessage) /* `analytics-collection-request` */
+WORKER_BACKEND_CLIENTSEND(backend_logging_event, BackendLoggingEventMessage) /* `backend-logging-event` */
+WORKER_BACKEND_CLIENTSEND(etsy_analytics_sync_completed, EtsyAnalyticsSyncCompletedMessage) /* `etsy-analytics-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(etsy_analytics_sync_request, EtsyAnalyticsSyncRequestMessage) /* `etsy-analytics-sync-request` */
+WORKER_BACKEND_CLIENTSEND(etsy_publish_listing_completed, EtsyPublishListingCompletedMessage) /* `etsy-publish-listing-completed` */
+WORKER_BACKEND_CLIENTSEND(etsy_publish_listing_request, EtsyPublishListingRequestMessage) /* `etsy-publish-listing-request` */
+WORKER_BACKEND_CLIENTSEND(file_download_completed, FileDownloadCompletedMessage) /* `file-download-completed` */
+WORKER_BACKEND_CLIENTSEND(file_download_request, FileDownloadRequestMessage) /* `file-download-request` */
+WORKER_BACKEND_CLIENTSEND(file_vectorize_completed, FileVectorizeCompletedMessage) /* `file-vectorize-completed` */
+WORKER_BACKEND_CLIENTSEND(file_vectorize_request, FileVectorizeRequestMessage) /* `file-vectorize-request` */
+WORKER_BACKEND_CLIENTSEND(ip_check_completed, IpCheckCompletedMessage) /* `ip-check-completed` */
+WORKER_BACKEND_CLIENTSEND(ip_check_request, IpCheckRequestMessage) /* `ip-check-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_analytics_sync_completed, MarketplaceAnalyticsSyncCompletedMessage) /* `marketplace-analytics-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_analytics_sync_request, MarketplaceAnalyticsSyncRequestMessage) /* `marketplace-analytics-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_connection_sync_completed, MarketplaceConnectionSyncCompletedMessage) /* `marketplace-connection-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_connection_sync_request, MarketplaceConnectionSyncRequestMessage) /* `marketplace-connection-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_credential_rotation_completed, MarketplaceCredentialRotationCompletedMessage) /* `marketplace-credential-rotation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_credential_rotation_request, MarketplaceCredentialRotationRequestMessage) /* `marketplace-credential-rotation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_completed, MarketplaceIntelligenceCompletedMessage) /* `marketplace-intelligence-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_event, MarketplaceIntelligenceEventMessage) /* `marketplace-intelligence-event` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_request, MarketplaceIntelligenceRequestMessage) /* `marketplace-intelligence-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_description_generation_completed, MarketplaceListingDescriptionGenerationCompletedMessage) /* `marketplace-listing-description-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_description_generation_request, MarketplaceListingDescriptionGenerationRequestMessage) /* `marketplace-listing-description-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_sync_completed, MarketplaceListingSyncCompletedMessage) /* `marketplace-listing-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_sync_request, MarketplaceListingSyncRequestMessage) /* `marketplace-listing-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_tags_generation_completed, MarketplaceListingTagsGenerationCompletedMessage) /* `marketplace-listing-tags-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_tags_generation_request, MarketplaceListingTagsGenerationRequestMessage) /* `marketplace-listing-tags-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_title_generation_completed, MarketplaceListingTitleGenerationCompletedMessage) /* `marketplace-listing-title-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_title_generation_request, MarketplaceListingTitleGenerationRequestMessage) /* `marketplace-listing-title-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_update_completed, MarketplaceListingUpdateCompletedMessage) /* `marketplace-listing-update-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_update_request, MarketplaceListingUpdateRequestMessage) /* `marketplace-listing-update-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_publish_listing_completed, MarketplacePublishListingCompletedMessage) /* `marketplace-publish-listing-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_publish_listing_request, MarketplacePublishListingRequestMessage) /* `marketplace-publish-listing-request` */
+WORKER_BACKEND_CLIENTSEND(media_batch_download_completed, MediaBatchDownloadCompletedMessage) /* `media-batch-download-completed` */
+WORKER_BACKEND_CLIENTSEND(media_batch_download_request, MediaBatchDownloadRequestMessage) /* `media-batch-download-request` */
+WORKER_BACKEND_CLIENTSEND(metamodel_metadata_generation_completed, MetamodelMetadataGenerationCompletedMessage) /* `metamodel-metadata-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(metamodel_metadata_generation_request, MetamodelMetadataGenerationRequestMessage) /* `metamodel-metadata-generation-request` */
+WORKER_BACKEND_CLIENTSEND(model_analytics_collection_request, ModelAnalyticsCollectionRequestMessage) /* `model-analytics-collection-request` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_folder_processed_event, ModelDiscoveryFolderProcessedEventMessage) /* `model-discovery-folder-processed-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_found_event, ModelDiscoveryScanFoundEventMessage) /* `model-discovery-scan-found-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_progress_event, ModelDiscoveryScanProgressEventMessage) /* `model-discovery-scan-progress-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_request, ModelDiscoveryScanRequestMessage) /* `model-discovery-scan-request` */
+WORKER_BACKEND_CLIENTSEND(model_finder_index_request, ModelFinderIndexRequestMessage) /* `model-finder-index-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_finder_response, ModelFinderResponseMessage) /* `model-finder-response` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_finder_search_request, ModelFinderSearchRequestMessage) /* `model-finder-search-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_metadata_generation_completed, ModelMetadataGenerationCompletedMessage) /* `model-metadata-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(model_metadata_generation_request, ModelMetadataGenerationRequestMessage) /* `model-metadata-generation-request` */
+WORKER_BACKEND_CLIENTSEND(model_metamodel_detection_found, ModelMetamodelDetectionFoundMessage) /* `model-metamodel-detection-found` */
+WORKER_BACKEND_CLIENTSEND(model_metamodel_detection_request, ModelMetamodelDetectionRequestMessage) /* `model-metamodel-detection-request` */
+WORKER_BACKEND_CLIENTSEND(model_print_analysis_completed, ModelPrintAnalysisCompletedMessage) /* `model-print-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_print_analysis_request, ModelPrintAnalysisRequestMessage) /* `model-print-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_sellability_analysis_completed, ModelSellabilityAnalysisCompletedMessage) /* `model-sellability-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_sellability_analysis_request, ModelSellabilityAnalysisRequestMessage) /* `model-sellability-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_semantic_analysis_completed, ModelSemanticAnalysisCompletedMessage) /* `model-semantic-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_semantic_analysis_request, ModelSemanticAnalysisRequestMessage) /* `model-semantic-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_technical_metadata_completed, ModelTechnicalMetadataCompletedMessage) /* `model-technical-metadata-completed` */
+WORKER_BACKEND_CLIENTSEND(model_technical_metadata_request, ModelTechnicalMetadataRequestMessage) /* `model-technical-metadata-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_fdm_request, SlicingFdmRequestMessage) /* `slicing-fdm-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_fdm_result, SlicingFdmResultMessage) /* `slicing-fdm-result` */
+WORKER_BACKEND_CLIENTSEND(slicing_simulation_request, SlicingSimulationRequestMessage) /* `slicing-simulation-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(slicing_simulation_result, SlicingSimulationResultMessage) /* `slicing-simulation-result` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(slicing_sla_request, SlicingSlaRequestMessage) /* `slicing-sla-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_sla_result, SlicingSlaResultMessage) /* `slicing-sla-result` */
+WORKER_BACKEND_CLIENTSEND(texture_generation_completed, TextureGenerationCompletedMessage) /* `texture-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(texture_generation_request, TextureGenerationRequestMessage) /* `texture-generation-request` */
+WORKER_BACKEND_CLIENTSEND(thumbnail_generation_completed, ThumbnailGenerationCompletedMessage) /* `thumbnail-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(thumbnail_generation_request, ThumbnailGenerationRequestMessage) /* `thumbnail-generation-request` */
+WORKER_BACKEND_CLIENTSEND(user_engagement_event, UserEngagementEventMessage) /* `user-engagement-event` */
+WORKER_BACKEND_CLIENTSEND(worker_analytics_event, WorkerAnalyticsEventMessage) /* `worker-analytics-event` */
+WORKER_BACKEND_CLIENTSEND(worker_metrics_enriched_event, WorkerMetricsEnrichedEventMessage) /* `worker-metrics-enriched-event` */
 
 #ifdef __cplusplus
 }

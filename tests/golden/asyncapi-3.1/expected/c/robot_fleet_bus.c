@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,15 +1219,18 @@ MAYBE_UNUSED static bool run_subscribe(robot_fleet_bus *b, const op_desc *op, co
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { ROBOT_FLEET_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(robot_status, ROBOT_FLEET_MESSAGE_ROBOT_STATUS, "", "", NULL)
-MSG(low_battery, ROBOT_FLEET_MESSAGE_LOW_BATTERY, "", "", NULL)
-MSG(collision, ROBOT_FLEET_MESSAGE_COLLISION, "", "", NULL)
+MSG(robot_status, ROBOT_STATUS, "", "", NULL)
+MSG(low_battery, LOW_BATTERY, "", "", NULL)
+MSG(collision, COLLISION, "", "", NULL)
 
-/* receiveStatus */
 static const char *const params_receive_status[] = {
     "robotId",
     NULL};
@@ -1235,8 +1238,8 @@ static const size_t poffs_receive_status[] = {
     offsetof(robot_fleet_op_receive_status_params, robot_id),
     0};
 static const msg_desc *const msgs_receive_status[] = { &msg_robot_status, NULL};
-static const op_desc op_receive_status = {"receiveStatus", "fleet/{robotId}/status", params_receive_status, poffs_receive_status, COUNT(params_receive_status), msgs_receive_status, COUNT(msgs_receive_status),
-    "", "", "", "", "", NULL};
+OP(receive_status, "receiveStatus", "fleet/{robotId}/status", params_receive_status, poffs_receive_status, COUNT(params_receive_status),
+    "", "", "", "", "", NULL)
 
 static void deliver_receive_status(const sub *s, robot_fleet_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1257,9 +1260,8 @@ static void deliver_receive_status(const sub *s, robot_fleet_message_type type, 
 }
 OP_RECEIVE(receive_status)
 
-/* sendAlerts */
 static const msg_desc *const msgs_send_alerts[] = { &msg_low_battery, &msg_collision, NULL};
-static const op_desc op_send_alerts = {"sendAlerts", "fleet/alerts", no_params, NULL, 0, msgs_send_alerts, COUNT(msgs_send_alerts),
-    "", "", "", "", "", NULL};
+OP(send_alerts, "sendAlerts", "fleet/alerts", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(send_alerts, low_battery)
 OP_SEND_AS(send_alerts, collision)

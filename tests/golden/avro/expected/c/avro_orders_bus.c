@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,21 +1219,23 @@ MAYBE_UNUSED static bool run_subscribe(avro_orders_bus *b, const op_desc *op, co
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { AVRO_ORDERS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(order_placed, AVRO_ORDERS_MESSAGE_ORDER_PLACED, "", "", NULL)
-MSG(order_cancelled, AVRO_ORDERS_MESSAGE_ORDER_CANCELLED, "", "", NULL)
+MSG(order_placed, ORDER_PLACED, "", "", NULL)
+MSG(order_cancelled, ORDER_CANCELLED, "", "", NULL)
 
-/* placeOrder */
 static const msg_desc *const msgs_place_order[] = { &msg_order_placed, NULL};
-static const op_desc op_place_order = {"placeOrder", "orders", no_params, NULL, 0, msgs_place_order, COUNT(msgs_place_order),
-    "", "", "", "", "", NULL};
+OP(place_order, "placeOrder", "orders", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(place_order, order_placed)
 
-/* cancelOrder */
 static const msg_desc *const msgs_cancel_order[] = { &msg_order_cancelled, NULL};
-static const op_desc op_cancel_order = {"cancelOrder", "orders", no_params, NULL, 0, msgs_cancel_order, COUNT(msgs_cancel_order),
-    "", "", "", "", "", NULL};
+OP(cancel_order, "cancelOrder", "orders", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(cancel_order, order_cancelled)

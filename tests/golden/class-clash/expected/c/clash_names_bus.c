@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,13 +1219,16 @@ MAYBE_UNUSED static bool run_subscribe(clash_names_bus *b, const op_desc *op, co
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { CLASH_NAMES_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(state, CLASH_NAMES_MESSAGE_STATE, "", "", NULL)
+MSG(state, STATE, "", "", NULL)
 
-/* sendState */
 static const char *const params_send_state[] = {
     "id",
     NULL};
@@ -1233,11 +1236,10 @@ static const size_t poffs_send_state[] = {
     offsetof(clash_names_op_send_state_params, id),
     0};
 static const msg_desc *const msgs_send_state[] = { &msg_state, NULL};
-static const op_desc op_send_state = {"sendState", "lamp/{id}", params_send_state, poffs_send_state, COUNT(params_send_state), msgs_send_state, COUNT(msgs_send_state),
-    "", "", "", "", "", NULL};
+OP(send_state, "sendState", "lamp/{id}", params_send_state, poffs_send_state, COUNT(params_send_state),
+    "", "", "", "", "", NULL)
 OP_SEND(send_state, state)
 
-/* receiveState */
 static const char *const params_receive_state[] = {
     "id",
     NULL};
@@ -1245,8 +1247,8 @@ static const size_t poffs_receive_state[] = {
     offsetof(clash_names_op_receive_state_params, id),
     0};
 static const msg_desc *const msgs_receive_state[] = { &msg_state, NULL};
-static const op_desc op_receive_state = {"receiveState", "lamp/{id}", params_receive_state, poffs_receive_state, COUNT(params_receive_state), msgs_receive_state, COUNT(msgs_receive_state),
-    "", "", "", "", "", NULL};
+OP(receive_state, "receiveState", "lamp/{id}", params_receive_state, poffs_receive_state, COUNT(params_receive_state),
+    "", "", "", "", "", NULL)
 
 static void deliver_receive_state(const sub *s, clash_names_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)

@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,18 +1219,21 @@ MAYBE_UNUSED static bool run_subscribe(reserved_words_bus *b, const op_desc *op,
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { RESERVED_WORDS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(class, RESERVED_WORDS_MESSAGE_CLASS, "", "", NULL)
-MSG(delete, RESERVED_WORDS_MESSAGE_DELETE, "", "", NULL)
-MSG(close, RESERVED_WORDS_MESSAGE_CLOSE, "", "", NULL)
+MSG(class, CLASS, "", "", NULL)
+MSG(delete, DELETE, "", "", NULL)
+MSG(close, CLOSE, "", "", NULL)
 
-/* sendWords */
 static const msg_desc *const msgs_send_words[] = { &msg_class, &msg_delete, &msg_close, NULL};
-static const op_desc op_send_words = {"sendWords", "words", no_params, NULL, 0, msgs_send_words, COUNT(msgs_send_words),
-    "", "", "", "", "", NULL};
+OP(send_words, "sendWords", "words", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 OP_SEND(send_words, class)
 OP_SEND_AS(send_words, delete)
 OP_SEND_AS(send_words, close)

@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1223,9 +1223,13 @@ MAYBE_UNUSED static bool run_subscribe(order_events_bus *b, const op_desc *op, c
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { ORDER_EVENTS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
 MAYBE_UNUSED static const char *const string_headers_order_created[] = {
     "traceId",
@@ -1236,9 +1240,8 @@ MAYBE_UNUSED static void *hd_order_created(const cJSON *j, order_events_error *e
 MAYBE_UNUSED static cJSON *he_order_created(const void *r) { return order_events_OrderCreatedHeaders_to_json(r); }
 MAYBE_UNUSED static void hf_order_created(void *r) { order_events_OrderCreatedHeaders_free(r); }
 MAYBE_UNUSED static const msg_desc msg_order_created = { ORDER_EVENTS_MESSAGE_ORDER_CREATED, "{\"type\":\"string\"}", "$message.header#/requestId", string_headers_order_created, hv_order_created, hd_order_created, he_order_created, hf_order_created };
-MSG(order_cancelled, ORDER_EVENTS_MESSAGE_ORDER_CANCELLED, "", "", NULL)
+MSG(order_cancelled, ORDER_CANCELLED, "", "", NULL)
 
-/* onOrderCreated */
 static const char *const params_on_order_created[] = {
     "orderId",
     NULL};
@@ -1246,11 +1249,10 @@ static const size_t poffs_on_order_created[] = {
     offsetof(order_events_op_on_order_created_params, order_id),
     0};
 static const msg_desc *const msgs_on_order_created[] = { &msg_order_created, NULL};
-static const op_desc op_on_order_created = {"onOrderCreated", "orders/{orderId}/created", params_on_order_created, poffs_on_order_created, COUNT(params_on_order_created), msgs_on_order_created, COUNT(msgs_on_order_created),
-    "", "", "{\"type\":\"string\",\"enum\":[\"order-readers\"]}", "", "", NULL};
+OP(on_order_created, "onOrderCreated", "orders/{orderId}/created", params_on_order_created, poffs_on_order_created, COUNT(params_on_order_created),
+    "", "", "{\"type\":\"string\",\"enum\":[\"order-readers\"]}", "", "", NULL)
 OP_SEND(on_order_created, order_created)
 
-/* replayOrder */
 static const char *const params_replay_order[] = {
     "orderId",
     NULL};
@@ -1258,8 +1260,8 @@ static const size_t poffs_replay_order[] = {
     offsetof(order_events_op_replay_order_params, order_id),
     0};
 static const msg_desc *const msgs_replay_order[] = { &msg_order_created, NULL};
-static const op_desc op_replay_order = {"replayOrder", "orders/{orderId}/replayed", params_replay_order, poffs_replay_order, COUNT(params_replay_order), msgs_replay_order, COUNT(msgs_replay_order),
-    "", "", "", "", "", NULL};
+OP(replay_order, "replayOrder", "orders/{orderId}/replayed", params_replay_order, poffs_replay_order, COUNT(params_replay_order),
+    "", "", "", "", "", NULL)
 
 static void deliver_replay_order(const sub *s, order_events_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1280,10 +1282,9 @@ static void deliver_replay_order(const sub *s, order_events_message_type type, c
 }
 OP_RECEIVE(replay_order)
 
-/*  */
 static const msg_desc *const msgs_publish_orders_cancelled[] = { &msg_order_cancelled, NULL};
-static const op_desc op_publish_orders_cancelled = {"", "orders/cancelled", no_params, NULL, 0, msgs_publish_orders_cancelled, COUNT(msgs_publish_orders_cancelled),
-    "", "", "", "", "", NULL};
+OP(publish_orders_cancelled, "", "orders/cancelled", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 
 static void deliver_publish_orders_cancelled(const sub *s, order_events_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)

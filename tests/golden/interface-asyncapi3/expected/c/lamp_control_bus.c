@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1224,9 +1224,13 @@ MAYBE_UNUSED static bool run_subscribe(lamp_control_bus *b, const op_desc *op, c
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { LAMP_CONTROL_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
 MAYBE_UNUSED static const char *const string_headers_switch_[] = {
     "traceId",
@@ -1245,9 +1249,8 @@ MAYBE_UNUSED static void *hd_status_request(const cJSON *j, lamp_control_error *
 MAYBE_UNUSED static cJSON *he_status_request(const void *r) { return lamp_control_StatusRequestHeaders_to_json(r); }
 MAYBE_UNUSED static void hf_status_request(void *r) { lamp_control_StatusRequestHeaders_free(r); }
 MAYBE_UNUSED static const msg_desc msg_status_request = { LAMP_CONTROL_MESSAGE_STATUS_REQUEST, "", "$message.header#/requestId", string_headers_status_request, hv_status_request, hd_status_request, he_status_request, hf_status_request };
-MSG(status_reply, LAMP_CONTROL_MESSAGE_STATUS_REPLY, "", "$message.header#/requestId", NULL)
+MSG(status_reply, STATUS_REPLY, "", "$message.header#/requestId", NULL)
 
-/* turnOn */
 static const char *const params_turn_on[] = {
     "lampId",
     NULL};
@@ -1255,11 +1258,10 @@ static const size_t poffs_turn_on[] = {
     offsetof(lamp_control_op_turn_on_params, lamp_id),
     0};
 static const msg_desc *const msgs_turn_on[] = { &msg_switch_, NULL};
-static const op_desc op_turn_on = {"turnOn", "lamps/{lampId}/on", params_turn_on, poffs_turn_on, COUNT(params_turn_on), msgs_turn_on, COUNT(msgs_turn_on),
-    "1", "false", "", "", "", NULL};
+OP(turn_on, "turnOn", "lamps/{lampId}/on", params_turn_on, poffs_turn_on, COUNT(params_turn_on),
+    "1", "false", "", "", "", NULL)
 OP_SEND(turn_on, switch_)
 
-/* turnOff */
 static const char *const params_turn_off[] = {
     "lampId",
     NULL};
@@ -1267,11 +1269,10 @@ static const size_t poffs_turn_off[] = {
     offsetof(lamp_control_op_turn_off_params, lamp_id),
     0};
 static const msg_desc *const msgs_turn_off[] = { &msg_switch_, NULL};
-static const op_desc op_turn_off = {"turnOff", "lamps/{lampId}/off", params_turn_off, poffs_turn_off, COUNT(params_turn_off), msgs_turn_off, COUNT(msgs_turn_off),
-    "", "", "", "", "", NULL};
+OP(turn_off, "turnOff", "lamps/{lampId}/off", params_turn_off, poffs_turn_off, COUNT(params_turn_off),
+    "", "", "", "", "", NULL)
 OP_SEND(turn_off, switch_)
 
-/* askStatus */
 static const char *const params_ask_status[] = {
     "lampId",
     NULL};
@@ -1280,8 +1281,8 @@ static const size_t poffs_ask_status[] = {
     0};
 static const msg_desc *const msgs_ask_status[] = { &msg_status_request, NULL};
 static const msg_desc *const reply_msgs_ask_status[] = { &msg_status_reply, NULL};
-static const op_desc reply_ask_status = {"askStatus (reply)", "statusReplies", no_params, NULL, 0, reply_msgs_ask_status, COUNT(reply_msgs_ask_status), "", "", "", "", "$message.header#/replyTo", NULL};
-static const op_desc op_ask_status = {"askStatus", "lamps/{lampId}/status", params_ask_status, poffs_ask_status, COUNT(params_ask_status), msgs_ask_status, COUNT(msgs_ask_status),
-    "", "", "", "", "", &reply_ask_status};
+static const op_desc reply_ask_status = {reply_msgs_ask_status, COUNT(reply_msgs_ask_status), "askStatus (reply)", "statusReplies", no_params, NULL, 0, "", "", "", "", "$message.header#/replyTo", NULL};
+OP(ask_status, "askStatus", "lamps/{lampId}/status", params_ask_status, poffs_ask_status, COUNT(params_ask_status),
+    "", "", "", "", "", &reply_ask_status)
 OP_SEND(ask_status, status_request)
 OP_REQUEST(ask_status, status_request)

@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,9 +1219,13 @@ MAYBE_UNUSED static bool run_subscribe(weather_report_bus *b, const op_desc *op,
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { WEATHER_REPORT_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(weather_report, WEATHER_REPORT_MESSAGE_WEATHER_REPORT, "", "", NULL)
-MSG(reading, WEATHER_REPORT_MESSAGE_READING, "", "", NULL)
+MSG(weather_report, WEATHER_REPORT, "", "", NULL)
+MSG(reading, READING, "", "", NULL)

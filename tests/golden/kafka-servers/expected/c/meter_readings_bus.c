@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1231,9 +1231,13 @@ MAYBE_UNUSED static bool run_subscribe(meter_readings_bus *b, const op_desc *op,
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { METER_READINGS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
 MAYBE_UNUSED static const char *const string_headers_reading[] = {
     "traceId",
@@ -1259,7 +1263,6 @@ MAYBE_UNUSED static cJSON *he_ping(const void *r) { return meter_readings_PingHe
 MAYBE_UNUSED static void hf_ping(void *r) { meter_readings_PingHeaders_free(r); }
 MAYBE_UNUSED static const msg_desc msg_ping = { METER_READINGS_MESSAGE_PING, "", "", string_headers_ping, hv_ping, hd_ping, he_ping, hf_ping };
 
-/* sendReading */
 static const char *const params_send_reading[] = {
     "meterId",
     NULL};
@@ -1267,8 +1270,8 @@ static const size_t poffs_send_reading[] = {
     offsetof(meter_readings_op_send_reading_params, meter_id),
     0};
 static const msg_desc *const msgs_send_reading[] = { &msg_reading, &msg_alert, &msg_ping, NULL};
-static const op_desc op_send_reading = {"sendReading", "meters/{meterId}/readings", params_send_reading, poffs_send_reading, COUNT(params_send_reading), msgs_send_reading, COUNT(msgs_send_reading),
-    "", "", "", "", "", NULL};
+OP(send_reading, "sendReading", "meters/{meterId}/readings", params_send_reading, poffs_send_reading, COUNT(params_send_reading),
+    "", "", "", "", "", NULL)
 OP_SEND(send_reading, reading)
 OP_SEND_AS(send_reading, alert)
 OP_SEND_AS(send_reading, ping)

@@ -74,13 +74,13 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
     const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
@@ -1219,16 +1219,19 @@ MAYBE_UNUSED static bool run_subscribe(comments_service_bus *b, const op_desc *o
     {                                                                                                                  \
         return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
     }
-/* A message without header records: MSG(id, type, Kafka key, correlationId
- * location, string header names or NULL). */
-#define MSG(ID, TYPE, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = {TYPE, KEY, CORR, STR, NULL, NULL, NULL, NULL};
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { COMMENTS_SERVICE_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
 
-MSG(comment_liked, COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED, "", "", NULL)
+MSG(comment_liked, COMMENT_LIKED, "", "", NULL)
 
-/* onCommentLiked */
 static const msg_desc *const msgs_on_comment_liked[] = { &msg_comment_liked, NULL};
-static const op_desc op_on_comment_liked = {"onCommentLiked", "comment/liked", no_params, NULL, 0, msgs_on_comment_liked, COUNT(msgs_on_comment_liked),
-    "", "", "", "", "", NULL};
+OP(on_comment_liked, "onCommentLiked", "comment/liked", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 
 static void deliver_on_comment_liked(const sub *s, comments_service_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
