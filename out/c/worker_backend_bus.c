@@ -8,6 +8,7 @@
 #include "worker_backend_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, worker_backend_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const worker_backend_bus *b, const op_des
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1131,2243 +1138,515 @@ bool worker_backend_server_config_from_env(worker_backend_server_config *cfg, co
 
 /* ---- messages and operations ------------------------------------------------- */
 
-MAYBE_UNUSED static const char *const string_headers_analytics_collection_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_analytics_collection_request = { WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST, "", "", string_headers_analytics_collection_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_backend_logging_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_backend_logging_event = { WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT, "", "", string_headers_backend_logging_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_etsy_analytics_sync_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_etsy_analytics_sync_completed = { WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED, "", "", string_headers_etsy_analytics_sync_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_etsy_analytics_sync_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_etsy_analytics_sync_request = { WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST, "", "", string_headers_etsy_analytics_sync_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_etsy_publish_listing_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_etsy_publish_listing_completed = { WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED, "", "", string_headers_etsy_publish_listing_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_etsy_publish_listing_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_etsy_publish_listing_request = { WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST, "", "", string_headers_etsy_publish_listing_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_file_download_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_file_download_completed = { WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED, "", "", string_headers_file_download_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_file_download_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_file_download_request = { WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, "", "", string_headers_file_download_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_file_vectorize_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_file_vectorize_completed = { WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED, "", "", string_headers_file_vectorize_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_file_vectorize_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_file_vectorize_request = { WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST, "", "", string_headers_file_vectorize_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_ip_check_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_ip_check_completed = { WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED, "", "", string_headers_ip_check_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_ip_check_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_ip_check_request = { WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST, "", "", string_headers_ip_check_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_analytics_sync_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_analytics_sync_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED, "", "", string_headers_marketplace_analytics_sync_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_analytics_sync_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_analytics_sync_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST, "", "", string_headers_marketplace_analytics_sync_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_connection_sync_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_connection_sync_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED, "", "", string_headers_marketplace_connection_sync_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_connection_sync_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_connection_sync_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST, "", "", string_headers_marketplace_connection_sync_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_credential_rotation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_credential_rotation_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, "", "", string_headers_marketplace_credential_rotation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_credential_rotation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_credential_rotation_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, "", "", string_headers_marketplace_credential_rotation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_intelligence_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_intelligence_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED, "", "", string_headers_marketplace_intelligence_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_intelligence_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_intelligence_event = { WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT, "", "", string_headers_marketplace_intelligence_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_intelligence_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_intelligence_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST, "", "", string_headers_marketplace_intelligence_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_description_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_description_generation_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, "", "", string_headers_marketplace_listing_description_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_description_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_description_generation_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, "", "", string_headers_marketplace_listing_description_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_sync_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_sync_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED, "", "", string_headers_marketplace_listing_sync_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_sync_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_sync_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST, "", "", string_headers_marketplace_listing_sync_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_tags_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_tags_generation_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, "", "", string_headers_marketplace_listing_tags_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_tags_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_tags_generation_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, "", "", string_headers_marketplace_listing_tags_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_title_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_title_generation_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, "", "", string_headers_marketplace_listing_title_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_title_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_title_generation_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, "", "", string_headers_marketplace_listing_title_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_update_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_update_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED, "", "", string_headers_marketplace_listing_update_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_listing_update_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_listing_update_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST, "", "", string_headers_marketplace_listing_update_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_publish_listing_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_publish_listing_completed = { WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED, "", "", string_headers_marketplace_publish_listing_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_marketplace_publish_listing_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_marketplace_publish_listing_request = { WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST, "", "", string_headers_marketplace_publish_listing_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_media_batch_download_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_media_batch_download_completed = { WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED, "", "", string_headers_media_batch_download_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_media_batch_download_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_media_batch_download_request = { WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST, "", "", string_headers_media_batch_download_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_metamodel_metadata_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_metamodel_metadata_generation_completed = { WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED, "", "", string_headers_metamodel_metadata_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_metamodel_metadata_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_metamodel_metadata_generation_request = { WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST, "", "", string_headers_metamodel_metadata_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_analytics_collection_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_analytics_collection_request = { WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST, "", "", string_headers_model_analytics_collection_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_discovery_folder_processed_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_discovery_folder_processed_event = { WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, "", "", string_headers_model_discovery_folder_processed_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_discovery_scan_found_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_discovery_scan_found_event = { WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT, "", "", string_headers_model_discovery_scan_found_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_discovery_scan_progress_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_discovery_scan_progress_event = { WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, "", "", string_headers_model_discovery_scan_progress_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_discovery_scan_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_discovery_scan_request = { WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST, "", "", string_headers_model_discovery_scan_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_finder_index_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_finder_index_request = { WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST, "", "", string_headers_model_finder_index_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_finder_response[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_finder_response = { WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE, "", "", string_headers_model_finder_response, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_finder_search_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_finder_search_request = { WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST, "", "", string_headers_model_finder_search_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_metadata_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_metadata_generation_completed = { WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED, "", "", string_headers_model_metadata_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_metadata_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_metadata_generation_request = { WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST, "", "", string_headers_model_metadata_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_metamodel_detection_found[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_metamodel_detection_found = { WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND, "", "", string_headers_model_metamodel_detection_found, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_metamodel_detection_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_metamodel_detection_request = { WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST, "", "", string_headers_model_metamodel_detection_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_print_analysis_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_print_analysis_completed = { WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED, "", "", string_headers_model_print_analysis_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_print_analysis_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_print_analysis_request = { WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST, "", "", string_headers_model_print_analysis_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_sellability_analysis_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_sellability_analysis_completed = { WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED, "", "", string_headers_model_sellability_analysis_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_sellability_analysis_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_sellability_analysis_request = { WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST, "", "", string_headers_model_sellability_analysis_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_semantic_analysis_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_semantic_analysis_completed = { WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED, "", "", string_headers_model_semantic_analysis_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_semantic_analysis_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_semantic_analysis_request = { WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST, "", "", string_headers_model_semantic_analysis_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_technical_metadata_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_technical_metadata_completed = { WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED, "", "", string_headers_model_technical_metadata_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_model_technical_metadata_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_model_technical_metadata_request = { WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST, "", "", string_headers_model_technical_metadata_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_fdm_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_fdm_request = { WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST, "", "", string_headers_slicing_fdm_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_fdm_result[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_fdm_result = { WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT, "", "", string_headers_slicing_fdm_result, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_simulation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_simulation_request = { WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST, "", "", string_headers_slicing_simulation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_simulation_result[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_simulation_result = { WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT, "", "", string_headers_slicing_simulation_result, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_sla_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_sla_request = { WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST, "", "", string_headers_slicing_sla_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_slicing_sla_result[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_slicing_sla_result = { WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT, "", "", string_headers_slicing_sla_result, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_texture_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_texture_generation_completed = { WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED, "", "", string_headers_texture_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_texture_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_texture_generation_request = { WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST, "", "", string_headers_texture_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_thumbnail_generation_completed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_thumbnail_generation_completed = { WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED, "", "", string_headers_thumbnail_generation_completed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_thumbnail_generation_request[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_thumbnail_generation_request = { WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST, "", "", string_headers_thumbnail_generation_request, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_user_engagement_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_user_engagement_event = { WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT, "", "", string_headers_user_engagement_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_worker_analytics_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_worker_analytics_event = { WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT, "", "", string_headers_worker_analytics_event, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_worker_metrics_enriched_event[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_worker_metrics_enriched_event = { WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT, "", "", string_headers_worker_metrics_enriched_event, NULL, NULL, NULL, NULL };
-
-/* analyticsCollectionRequest */
-static const char *const params_analytics_collection_request[] = {
-    NULL};
-static const msg_desc *const msgs_analytics_collection_request[] = {
-    &msg_analytics_collection_request,
-    NULL};
-static const op_desc op_analytics_collection_request = {
-    "analyticsCollectionRequest", "analytics-collection-request", params_analytics_collection_request, (int)(sizeof params_analytics_collection_request / sizeof *params_analytics_collection_request) - 1,
-    msgs_analytics_collection_request, (int)(sizeof msgs_analytics_collection_request / sizeof *msgs_analytics_collection_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_analytics_collection_request(const worker_backend_op_analytics_collection_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_analytics_collection_request(worker_backend_bus *b, const worker_backend_op_analytics_collection_request_params *params,
-        const worker_backend_analytics_collection_request_payload *payload, const worker_backend_analytics_collection_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_analytics_collection_request(params, v);
-    return bus_send(b, &op_analytics_collection_request, v, &msg_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* backendLoggingEvent */
-static const char *const params_backend_logging_event[] = {
-    NULL};
-static const msg_desc *const msgs_backend_logging_event[] = {
-    &msg_backend_logging_event,
-    NULL};
-static const op_desc op_backend_logging_event = {
-    "backendLoggingEvent", "backend-logging-event", params_backend_logging_event, (int)(sizeof params_backend_logging_event / sizeof *params_backend_logging_event) - 1,
-    msgs_backend_logging_event, (int)(sizeof msgs_backend_logging_event / sizeof *msgs_backend_logging_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_backend_logging_event(const worker_backend_op_backend_logging_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_backend_logging_event(worker_backend_bus *b, const worker_backend_op_backend_logging_event_params *params,
-        const worker_backend_backend_logging_event_payload *payload, const worker_backend_backend_logging_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_backend_logging_event(params, v);
-    return bus_send(b, &op_backend_logging_event, v, &msg_backend_logging_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* etsyAnalyticsSyncCompleted */
-static const char *const params_etsy_analytics_sync_completed[] = {
-    NULL};
-static const msg_desc *const msgs_etsy_analytics_sync_completed[] = {
-    &msg_etsy_analytics_sync_completed,
-    NULL};
-static const op_desc op_etsy_analytics_sync_completed = {
-    "etsyAnalyticsSyncCompleted", "etsy-analytics-sync-completed", params_etsy_analytics_sync_completed, (int)(sizeof params_etsy_analytics_sync_completed / sizeof *params_etsy_analytics_sync_completed) - 1,
-    msgs_etsy_analytics_sync_completed, (int)(sizeof msgs_etsy_analytics_sync_completed / sizeof *msgs_etsy_analytics_sync_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_etsy_analytics_sync_completed(const worker_backend_op_etsy_analytics_sync_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_etsy_analytics_sync_completed(worker_backend_bus *b, const worker_backend_op_etsy_analytics_sync_completed_params *params,
-        const worker_backend_etsy_analytics_sync_completed_payload *payload, const worker_backend_etsy_analytics_sync_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_etsy_analytics_sync_completed(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_completed, v, &msg_etsy_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* etsyAnalyticsSyncRequest */
-static const char *const params_etsy_analytics_sync_request[] = {
-    NULL};
-static const msg_desc *const msgs_etsy_analytics_sync_request[] = {
-    &msg_etsy_analytics_sync_request,
-    NULL};
-static const op_desc op_etsy_analytics_sync_request = {
-    "etsyAnalyticsSyncRequest", "etsy-analytics-sync-request", params_etsy_analytics_sync_request, (int)(sizeof params_etsy_analytics_sync_request / sizeof *params_etsy_analytics_sync_request) - 1,
-    msgs_etsy_analytics_sync_request, (int)(sizeof msgs_etsy_analytics_sync_request / sizeof *msgs_etsy_analytics_sync_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_etsy_analytics_sync_request(const worker_backend_op_etsy_analytics_sync_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_etsy_analytics_sync_request(worker_backend_bus *b, const worker_backend_op_etsy_analytics_sync_request_params *params,
-        const worker_backend_etsy_analytics_sync_request_payload *payload, const worker_backend_etsy_analytics_sync_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_etsy_analytics_sync_request(params, v);
-    return bus_send(b, &op_etsy_analytics_sync_request, v, &msg_etsy_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* etsyPublishListingCompleted */
-static const char *const params_etsy_publish_listing_completed[] = {
-    NULL};
-static const msg_desc *const msgs_etsy_publish_listing_completed[] = {
-    &msg_etsy_publish_listing_completed,
-    NULL};
-static const op_desc op_etsy_publish_listing_completed = {
-    "etsyPublishListingCompleted", "etsy-publish-listing-completed", params_etsy_publish_listing_completed, (int)(sizeof params_etsy_publish_listing_completed / sizeof *params_etsy_publish_listing_completed) - 1,
-    msgs_etsy_publish_listing_completed, (int)(sizeof msgs_etsy_publish_listing_completed / sizeof *msgs_etsy_publish_listing_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_etsy_publish_listing_completed(const worker_backend_op_etsy_publish_listing_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_etsy_publish_listing_completed(worker_backend_bus *b, const worker_backend_op_etsy_publish_listing_completed_params *params,
-        const worker_backend_etsy_publish_listing_completed_payload *payload, const worker_backend_etsy_publish_listing_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_etsy_publish_listing_completed(params, v);
-    return bus_send(b, &op_etsy_publish_listing_completed, v, &msg_etsy_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* etsyPublishListingRequest */
-static const char *const params_etsy_publish_listing_request[] = {
-    NULL};
-static const msg_desc *const msgs_etsy_publish_listing_request[] = {
-    &msg_etsy_publish_listing_request,
-    NULL};
-static const op_desc op_etsy_publish_listing_request = {
-    "etsyPublishListingRequest", "etsy-publish-listing-request", params_etsy_publish_listing_request, (int)(sizeof params_etsy_publish_listing_request / sizeof *params_etsy_publish_listing_request) - 1,
-    msgs_etsy_publish_listing_request, (int)(sizeof msgs_etsy_publish_listing_request / sizeof *msgs_etsy_publish_listing_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_etsy_publish_listing_request(const worker_backend_op_etsy_publish_listing_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_etsy_publish_listing_request(worker_backend_bus *b, const worker_backend_op_etsy_publish_listing_request_params *params,
-        const worker_backend_etsy_publish_listing_request_payload *payload, const worker_backend_etsy_publish_listing_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_etsy_publish_listing_request(params, v);
-    return bus_send(b, &op_etsy_publish_listing_request, v, &msg_etsy_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* fileDownloadCompleted */
-static const char *const params_file_download_completed[] = {
-    NULL};
-static const msg_desc *const msgs_file_download_completed[] = {
-    &msg_file_download_completed,
-    NULL};
-static const op_desc op_file_download_completed = {
-    "fileDownloadCompleted", "file-download-completed", params_file_download_completed, (int)(sizeof params_file_download_completed / sizeof *params_file_download_completed) - 1,
-    msgs_file_download_completed, (int)(sizeof msgs_file_download_completed / sizeof *msgs_file_download_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_file_download_completed(const worker_backend_op_file_download_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_file_download_completed(worker_backend_bus *b, const worker_backend_op_file_download_completed_params *params,
-        const worker_backend_file_download_completed_payload *payload, const worker_backend_file_download_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_file_download_completed(params, v);
-    return bus_send(b, &op_file_download_completed, v, &msg_file_download_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* fileDownloadRequest */
-static const char *const params_file_download_request[] = {
-    NULL};
-static const msg_desc *const msgs_file_download_request[] = {
-    &msg_file_download_request,
-    NULL};
-static const op_desc op_file_download_request = {
-    "fileDownloadRequest", "file-download-request", params_file_download_request, (int)(sizeof params_file_download_request / sizeof *params_file_download_request) - 1,
-    msgs_file_download_request, (int)(sizeof msgs_file_download_request / sizeof *msgs_file_download_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_file_download_request(const worker_backend_op_file_download_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_file_download_request(worker_backend_bus *b, const worker_backend_op_file_download_request_params *params,
-        const worker_backend_file_download_request_payload *payload, const worker_backend_file_download_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_file_download_request(params, v);
-    return bus_send(b, &op_file_download_request, v, &msg_file_download_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* fileVectorizeCompleted */
-static const char *const params_file_vectorize_completed[] = {
-    NULL};
-static const msg_desc *const msgs_file_vectorize_completed[] = {
-    &msg_file_vectorize_completed,
-    NULL};
-static const op_desc op_file_vectorize_completed = {
-    "fileVectorizeCompleted", "file-vectorize-completed", params_file_vectorize_completed, (int)(sizeof params_file_vectorize_completed / sizeof *params_file_vectorize_completed) - 1,
-    msgs_file_vectorize_completed, (int)(sizeof msgs_file_vectorize_completed / sizeof *msgs_file_vectorize_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_file_vectorize_completed(const worker_backend_op_file_vectorize_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_file_vectorize_completed(worker_backend_bus *b, const worker_backend_op_file_vectorize_completed_params *params,
-        const worker_backend_file_vectorize_completed_payload *payload, const worker_backend_file_vectorize_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_file_vectorize_completed(params, v);
-    return bus_send(b, &op_file_vectorize_completed, v, &msg_file_vectorize_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* fileVectorizeRequest */
-static const char *const params_file_vectorize_request[] = {
-    NULL};
-static const msg_desc *const msgs_file_vectorize_request[] = {
-    &msg_file_vectorize_request,
-    NULL};
-static const op_desc op_file_vectorize_request = {
-    "fileVectorizeRequest", "file-vectorize-request", params_file_vectorize_request, (int)(sizeof params_file_vectorize_request / sizeof *params_file_vectorize_request) - 1,
-    msgs_file_vectorize_request, (int)(sizeof msgs_file_vectorize_request / sizeof *msgs_file_vectorize_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_file_vectorize_request(const worker_backend_op_file_vectorize_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_file_vectorize_request(worker_backend_bus *b, const worker_backend_op_file_vectorize_request_params *params,
-        const worker_backend_file_vectorize_request_payload *payload, const worker_backend_file_vectorize_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_file_vectorize_request(params, v);
-    return bus_send(b, &op_file_vectorize_request, v, &msg_file_vectorize_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* ipCheckCompleted */
-static const char *const params_ip_check_completed[] = {
-    NULL};
-static const msg_desc *const msgs_ip_check_completed[] = {
-    &msg_ip_check_completed,
-    NULL};
-static const op_desc op_ip_check_completed = {
-    "ipCheckCompleted", "ip-check-completed", params_ip_check_completed, (int)(sizeof params_ip_check_completed / sizeof *params_ip_check_completed) - 1,
-    msgs_ip_check_completed, (int)(sizeof msgs_ip_check_completed / sizeof *msgs_ip_check_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_ip_check_completed(const worker_backend_op_ip_check_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_ip_check_completed(worker_backend_bus *b, const worker_backend_op_ip_check_completed_params *params,
-        const worker_backend_ip_check_completed_payload *payload, const worker_backend_ip_check_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_ip_check_completed(params, v);
-    return bus_send(b, &op_ip_check_completed, v, &msg_ip_check_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* ipCheckRequest */
-static const char *const params_ip_check_request[] = {
-    NULL};
-static const msg_desc *const msgs_ip_check_request[] = {
-    &msg_ip_check_request,
-    NULL};
-static const op_desc op_ip_check_request = {
-    "ipCheckRequest", "ip-check-request", params_ip_check_request, (int)(sizeof params_ip_check_request / sizeof *params_ip_check_request) - 1,
-    msgs_ip_check_request, (int)(sizeof msgs_ip_check_request / sizeof *msgs_ip_check_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_ip_check_request(const worker_backend_op_ip_check_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_ip_check_request(worker_backend_bus *b, const worker_backend_op_ip_check_request_params *params,
-        const worker_backend_ip_check_request_payload *payload, const worker_backend_ip_check_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_ip_check_request(params, v);
-    return bus_send(b, &op_ip_check_request, v, &msg_ip_check_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceAnalyticsSyncCompleted */
-static const char *const params_marketplace_analytics_sync_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_analytics_sync_completed[] = {
-    &msg_marketplace_analytics_sync_completed,
-    NULL};
-static const op_desc op_marketplace_analytics_sync_completed = {
-    "marketplaceAnalyticsSyncCompleted", "marketplace-analytics-sync-completed", params_marketplace_analytics_sync_completed, (int)(sizeof params_marketplace_analytics_sync_completed / sizeof *params_marketplace_analytics_sync_completed) - 1,
-    msgs_marketplace_analytics_sync_completed, (int)(sizeof msgs_marketplace_analytics_sync_completed / sizeof *msgs_marketplace_analytics_sync_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_analytics_sync_completed(const worker_backend_op_marketplace_analytics_sync_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_analytics_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_analytics_sync_completed_params *params,
-        const worker_backend_marketplace_analytics_sync_completed_payload *payload, const worker_backend_marketplace_analytics_sync_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_analytics_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_completed, v, &msg_marketplace_analytics_sync_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceAnalyticsSyncRequest */
-static const char *const params_marketplace_analytics_sync_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_analytics_sync_request[] = {
-    &msg_marketplace_analytics_sync_request,
-    NULL};
-static const op_desc op_marketplace_analytics_sync_request = {
-    "marketplaceAnalyticsSyncRequest", "marketplace-analytics-sync-request", params_marketplace_analytics_sync_request, (int)(sizeof params_marketplace_analytics_sync_request / sizeof *params_marketplace_analytics_sync_request) - 1,
-    msgs_marketplace_analytics_sync_request, (int)(sizeof msgs_marketplace_analytics_sync_request / sizeof *msgs_marketplace_analytics_sync_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_analytics_sync_request(const worker_backend_op_marketplace_analytics_sync_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_analytics_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_analytics_sync_request_params *params,
-        const worker_backend_marketplace_analytics_sync_request_payload *payload, const worker_backend_marketplace_analytics_sync_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_analytics_sync_request(params, v);
-    return bus_send(b, &op_marketplace_analytics_sync_request, v, &msg_marketplace_analytics_sync_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceConnectionSyncCompleted */
-static const char *const params_marketplace_connection_sync_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_connection_sync_completed[] = {
-    &msg_marketplace_connection_sync_completed,
-    NULL};
-static const op_desc op_marketplace_connection_sync_completed = {
-    "marketplaceConnectionSyncCompleted", "marketplace-connection-sync-completed", params_marketplace_connection_sync_completed, (int)(sizeof params_marketplace_connection_sync_completed / sizeof *params_marketplace_connection_sync_completed) - 1,
-    msgs_marketplace_connection_sync_completed, (int)(sizeof msgs_marketplace_connection_sync_completed / sizeof *msgs_marketplace_connection_sync_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_connection_sync_completed(const worker_backend_op_marketplace_connection_sync_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_connection_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_connection_sync_completed_params *params,
-        const worker_backend_marketplace_connection_sync_completed_payload *payload, const worker_backend_marketplace_connection_sync_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_connection_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_completed, v, &msg_marketplace_connection_sync_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceConnectionSyncRequest */
-static const char *const params_marketplace_connection_sync_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_connection_sync_request[] = {
-    &msg_marketplace_connection_sync_request,
-    NULL};
-static const op_desc op_marketplace_connection_sync_request = {
-    "marketplaceConnectionSyncRequest", "marketplace-connection-sync-request", params_marketplace_connection_sync_request, (int)(sizeof params_marketplace_connection_sync_request / sizeof *params_marketplace_connection_sync_request) - 1,
-    msgs_marketplace_connection_sync_request, (int)(sizeof msgs_marketplace_connection_sync_request / sizeof *msgs_marketplace_connection_sync_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_connection_sync_request(const worker_backend_op_marketplace_connection_sync_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_connection_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_connection_sync_request_params *params,
-        const worker_backend_marketplace_connection_sync_request_payload *payload, const worker_backend_marketplace_connection_sync_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_connection_sync_request(params, v);
-    return bus_send(b, &op_marketplace_connection_sync_request, v, &msg_marketplace_connection_sync_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceCredentialRotationCompleted */
-static const char *const params_marketplace_credential_rotation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_credential_rotation_completed[] = {
-    &msg_marketplace_credential_rotation_completed,
-    NULL};
-static const op_desc op_marketplace_credential_rotation_completed = {
-    "marketplaceCredentialRotationCompleted", "marketplace-credential-rotation-completed", params_marketplace_credential_rotation_completed, (int)(sizeof params_marketplace_credential_rotation_completed / sizeof *params_marketplace_credential_rotation_completed) - 1,
-    msgs_marketplace_credential_rotation_completed, (int)(sizeof msgs_marketplace_credential_rotation_completed / sizeof *msgs_marketplace_credential_rotation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_credential_rotation_completed(const worker_backend_op_marketplace_credential_rotation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_credential_rotation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_credential_rotation_completed_params *params,
-        const worker_backend_marketplace_credential_rotation_completed_payload *payload, const worker_backend_marketplace_credential_rotation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_credential_rotation_completed(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_completed, v, &msg_marketplace_credential_rotation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceCredentialRotationRequest */
-static const char *const params_marketplace_credential_rotation_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_credential_rotation_request[] = {
-    &msg_marketplace_credential_rotation_request,
-    NULL};
-static const op_desc op_marketplace_credential_rotation_request = {
-    "marketplaceCredentialRotationRequest", "marketplace-credential-rotation-request", params_marketplace_credential_rotation_request, (int)(sizeof params_marketplace_credential_rotation_request / sizeof *params_marketplace_credential_rotation_request) - 1,
-    msgs_marketplace_credential_rotation_request, (int)(sizeof msgs_marketplace_credential_rotation_request / sizeof *msgs_marketplace_credential_rotation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_credential_rotation_request(const worker_backend_op_marketplace_credential_rotation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_credential_rotation_request(worker_backend_bus *b, const worker_backend_op_marketplace_credential_rotation_request_params *params,
-        const worker_backend_marketplace_credential_rotation_request_payload *payload, const worker_backend_marketplace_credential_rotation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_credential_rotation_request(params, v);
-    return bus_send(b, &op_marketplace_credential_rotation_request, v, &msg_marketplace_credential_rotation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceIntelligenceCompleted */
-static const char *const params_marketplace_intelligence_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_intelligence_completed[] = {
-    &msg_marketplace_intelligence_completed,
-    NULL};
-static const op_desc op_marketplace_intelligence_completed = {
-    "marketplaceIntelligenceCompleted", "marketplace-intelligence-completed", params_marketplace_intelligence_completed, (int)(sizeof params_marketplace_intelligence_completed / sizeof *params_marketplace_intelligence_completed) - 1,
-    msgs_marketplace_intelligence_completed, (int)(sizeof msgs_marketplace_intelligence_completed / sizeof *msgs_marketplace_intelligence_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_intelligence_completed(const worker_backend_op_marketplace_intelligence_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_intelligence_completed(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_completed_params *params,
-        const worker_backend_marketplace_intelligence_completed_payload *payload, const worker_backend_marketplace_intelligence_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_intelligence_completed(params, v);
-    return bus_send(b, &op_marketplace_intelligence_completed, v, &msg_marketplace_intelligence_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceIntelligenceEvent */
-static const char *const params_marketplace_intelligence_event[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_intelligence_event[] = {
-    &msg_marketplace_intelligence_event,
-    NULL};
-static const op_desc op_marketplace_intelligence_event = {
-    "marketplaceIntelligenceEvent", "marketplace-intelligence-event", params_marketplace_intelligence_event, (int)(sizeof params_marketplace_intelligence_event / sizeof *params_marketplace_intelligence_event) - 1,
-    msgs_marketplace_intelligence_event, (int)(sizeof msgs_marketplace_intelligence_event / sizeof *msgs_marketplace_intelligence_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_intelligence_event(const worker_backend_op_marketplace_intelligence_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_intelligence_event(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_event_params *params,
-        const worker_backend_marketplace_intelligence_event_payload *payload, const worker_backend_marketplace_intelligence_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_intelligence_event(params, v);
-    return bus_send(b, &op_marketplace_intelligence_event, v, &msg_marketplace_intelligence_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceIntelligenceRequest */
-static const char *const params_marketplace_intelligence_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_intelligence_request[] = {
-    &msg_marketplace_intelligence_request,
-    NULL};
-static const op_desc op_marketplace_intelligence_request = {
-    "marketplaceIntelligenceRequest", "marketplace-intelligence-request", params_marketplace_intelligence_request, (int)(sizeof params_marketplace_intelligence_request / sizeof *params_marketplace_intelligence_request) - 1,
-    msgs_marketplace_intelligence_request, (int)(sizeof msgs_marketplace_intelligence_request / sizeof *msgs_marketplace_intelligence_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_intelligence_request(const worker_backend_op_marketplace_intelligence_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_intelligence_request(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_request_params *params,
-        const worker_backend_marketplace_intelligence_request_payload *payload, const worker_backend_marketplace_intelligence_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_intelligence_request(params, v);
-    return bus_send(b, &op_marketplace_intelligence_request, v, &msg_marketplace_intelligence_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingDescriptionGenerationCompleted */
-static const char *const params_marketplace_listing_description_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_description_generation_completed[] = {
-    &msg_marketplace_listing_description_generation_completed,
-    NULL};
-static const op_desc op_marketplace_listing_description_generation_completed = {
-    "marketplaceListingDescriptionGenerationCompleted", "marketplace-listing-description-generation-completed", params_marketplace_listing_description_generation_completed, (int)(sizeof params_marketplace_listing_description_generation_completed / sizeof *params_marketplace_listing_description_generation_completed) - 1,
-    msgs_marketplace_listing_description_generation_completed, (int)(sizeof msgs_marketplace_listing_description_generation_completed / sizeof *msgs_marketplace_listing_description_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_description_generation_completed(const worker_backend_op_marketplace_listing_description_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_description_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_description_generation_completed_params *params,
-        const worker_backend_marketplace_listing_description_generation_completed_payload *payload, const worker_backend_marketplace_listing_description_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_description_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_completed, v, &msg_marketplace_listing_description_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingDescriptionGenerationRequest */
-static const char *const params_marketplace_listing_description_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_description_generation_request[] = {
-    &msg_marketplace_listing_description_generation_request,
-    NULL};
-static const op_desc op_marketplace_listing_description_generation_request = {
-    "marketplaceListingDescriptionGenerationRequest", "marketplace-listing-description-generation-request", params_marketplace_listing_description_generation_request, (int)(sizeof params_marketplace_listing_description_generation_request / sizeof *params_marketplace_listing_description_generation_request) - 1,
-    msgs_marketplace_listing_description_generation_request, (int)(sizeof msgs_marketplace_listing_description_generation_request / sizeof *msgs_marketplace_listing_description_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_description_generation_request(const worker_backend_op_marketplace_listing_description_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_description_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_description_generation_request_params *params,
-        const worker_backend_marketplace_listing_description_generation_request_payload *payload, const worker_backend_marketplace_listing_description_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_description_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_description_generation_request, v, &msg_marketplace_listing_description_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingSyncCompleted */
-static const char *const params_marketplace_listing_sync_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_sync_completed[] = {
-    &msg_marketplace_listing_sync_completed,
-    NULL};
-static const op_desc op_marketplace_listing_sync_completed = {
-    "marketplaceListingSyncCompleted", "marketplace-listing-sync-completed", params_marketplace_listing_sync_completed, (int)(sizeof params_marketplace_listing_sync_completed / sizeof *params_marketplace_listing_sync_completed) - 1,
-    msgs_marketplace_listing_sync_completed, (int)(sizeof msgs_marketplace_listing_sync_completed / sizeof *msgs_marketplace_listing_sync_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_sync_completed(const worker_backend_op_marketplace_listing_sync_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_sync_completed_params *params,
-        const worker_backend_marketplace_listing_sync_completed_payload *payload, const worker_backend_marketplace_listing_sync_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_sync_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_completed, v, &msg_marketplace_listing_sync_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingSyncRequest */
-static const char *const params_marketplace_listing_sync_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_sync_request[] = {
-    &msg_marketplace_listing_sync_request,
-    NULL};
-static const op_desc op_marketplace_listing_sync_request = {
-    "marketplaceListingSyncRequest", "marketplace-listing-sync-request", params_marketplace_listing_sync_request, (int)(sizeof params_marketplace_listing_sync_request / sizeof *params_marketplace_listing_sync_request) - 1,
-    msgs_marketplace_listing_sync_request, (int)(sizeof msgs_marketplace_listing_sync_request / sizeof *msgs_marketplace_listing_sync_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_sync_request(const worker_backend_op_marketplace_listing_sync_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_sync_request_params *params,
-        const worker_backend_marketplace_listing_sync_request_payload *payload, const worker_backend_marketplace_listing_sync_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_sync_request(params, v);
-    return bus_send(b, &op_marketplace_listing_sync_request, v, &msg_marketplace_listing_sync_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingTagsGenerationCompleted */
-static const char *const params_marketplace_listing_tags_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_tags_generation_completed[] = {
-    &msg_marketplace_listing_tags_generation_completed,
-    NULL};
-static const op_desc op_marketplace_listing_tags_generation_completed = {
-    "marketplaceListingTagsGenerationCompleted", "marketplace-listing-tags-generation-completed", params_marketplace_listing_tags_generation_completed, (int)(sizeof params_marketplace_listing_tags_generation_completed / sizeof *params_marketplace_listing_tags_generation_completed) - 1,
-    msgs_marketplace_listing_tags_generation_completed, (int)(sizeof msgs_marketplace_listing_tags_generation_completed / sizeof *msgs_marketplace_listing_tags_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_tags_generation_completed(const worker_backend_op_marketplace_listing_tags_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_tags_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_tags_generation_completed_params *params,
-        const worker_backend_marketplace_listing_tags_generation_completed_payload *payload, const worker_backend_marketplace_listing_tags_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_tags_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_completed, v, &msg_marketplace_listing_tags_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingTagsGenerationRequest */
-static const char *const params_marketplace_listing_tags_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_tags_generation_request[] = {
-    &msg_marketplace_listing_tags_generation_request,
-    NULL};
-static const op_desc op_marketplace_listing_tags_generation_request = {
-    "marketplaceListingTagsGenerationRequest", "marketplace-listing-tags-generation-request", params_marketplace_listing_tags_generation_request, (int)(sizeof params_marketplace_listing_tags_generation_request / sizeof *params_marketplace_listing_tags_generation_request) - 1,
-    msgs_marketplace_listing_tags_generation_request, (int)(sizeof msgs_marketplace_listing_tags_generation_request / sizeof *msgs_marketplace_listing_tags_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_tags_generation_request(const worker_backend_op_marketplace_listing_tags_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_tags_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_tags_generation_request_params *params,
-        const worker_backend_marketplace_listing_tags_generation_request_payload *payload, const worker_backend_marketplace_listing_tags_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_tags_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_tags_generation_request, v, &msg_marketplace_listing_tags_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingTitleGenerationCompleted */
-static const char *const params_marketplace_listing_title_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_title_generation_completed[] = {
-    &msg_marketplace_listing_title_generation_completed,
-    NULL};
-static const op_desc op_marketplace_listing_title_generation_completed = {
-    "marketplaceListingTitleGenerationCompleted", "marketplace-listing-title-generation-completed", params_marketplace_listing_title_generation_completed, (int)(sizeof params_marketplace_listing_title_generation_completed / sizeof *params_marketplace_listing_title_generation_completed) - 1,
-    msgs_marketplace_listing_title_generation_completed, (int)(sizeof msgs_marketplace_listing_title_generation_completed / sizeof *msgs_marketplace_listing_title_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_title_generation_completed(const worker_backend_op_marketplace_listing_title_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_title_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_title_generation_completed_params *params,
-        const worker_backend_marketplace_listing_title_generation_completed_payload *payload, const worker_backend_marketplace_listing_title_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_title_generation_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_completed, v, &msg_marketplace_listing_title_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingTitleGenerationRequest */
-static const char *const params_marketplace_listing_title_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_title_generation_request[] = {
-    &msg_marketplace_listing_title_generation_request,
-    NULL};
-static const op_desc op_marketplace_listing_title_generation_request = {
-    "marketplaceListingTitleGenerationRequest", "marketplace-listing-title-generation-request", params_marketplace_listing_title_generation_request, (int)(sizeof params_marketplace_listing_title_generation_request / sizeof *params_marketplace_listing_title_generation_request) - 1,
-    msgs_marketplace_listing_title_generation_request, (int)(sizeof msgs_marketplace_listing_title_generation_request / sizeof *msgs_marketplace_listing_title_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_title_generation_request(const worker_backend_op_marketplace_listing_title_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_title_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_title_generation_request_params *params,
-        const worker_backend_marketplace_listing_title_generation_request_payload *payload, const worker_backend_marketplace_listing_title_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_title_generation_request(params, v);
-    return bus_send(b, &op_marketplace_listing_title_generation_request, v, &msg_marketplace_listing_title_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingUpdateCompleted */
-static const char *const params_marketplace_listing_update_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_update_completed[] = {
-    &msg_marketplace_listing_update_completed,
-    NULL};
-static const op_desc op_marketplace_listing_update_completed = {
-    "marketplaceListingUpdateCompleted", "marketplace-listing-update-completed", params_marketplace_listing_update_completed, (int)(sizeof params_marketplace_listing_update_completed / sizeof *params_marketplace_listing_update_completed) - 1,
-    msgs_marketplace_listing_update_completed, (int)(sizeof msgs_marketplace_listing_update_completed / sizeof *msgs_marketplace_listing_update_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_update_completed(const worker_backend_op_marketplace_listing_update_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_update_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_update_completed_params *params,
-        const worker_backend_marketplace_listing_update_completed_payload *payload, const worker_backend_marketplace_listing_update_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_update_completed(params, v);
-    return bus_send(b, &op_marketplace_listing_update_completed, v, &msg_marketplace_listing_update_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplaceListingUpdateRequest */
-static const char *const params_marketplace_listing_update_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_listing_update_request[] = {
-    &msg_marketplace_listing_update_request,
-    NULL};
-static const op_desc op_marketplace_listing_update_request = {
-    "marketplaceListingUpdateRequest", "marketplace-listing-update-request", params_marketplace_listing_update_request, (int)(sizeof params_marketplace_listing_update_request / sizeof *params_marketplace_listing_update_request) - 1,
-    msgs_marketplace_listing_update_request, (int)(sizeof msgs_marketplace_listing_update_request / sizeof *msgs_marketplace_listing_update_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_listing_update_request(const worker_backend_op_marketplace_listing_update_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_listing_update_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_update_request_params *params,
-        const worker_backend_marketplace_listing_update_request_payload *payload, const worker_backend_marketplace_listing_update_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_listing_update_request(params, v);
-    return bus_send(b, &op_marketplace_listing_update_request, v, &msg_marketplace_listing_update_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplacePublishListingCompleted */
-static const char *const params_marketplace_publish_listing_completed[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_publish_listing_completed[] = {
-    &msg_marketplace_publish_listing_completed,
-    NULL};
-static const op_desc op_marketplace_publish_listing_completed = {
-    "marketplacePublishListingCompleted", "marketplace-publish-listing-completed", params_marketplace_publish_listing_completed, (int)(sizeof params_marketplace_publish_listing_completed / sizeof *params_marketplace_publish_listing_completed) - 1,
-    msgs_marketplace_publish_listing_completed, (int)(sizeof msgs_marketplace_publish_listing_completed / sizeof *msgs_marketplace_publish_listing_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_publish_listing_completed(const worker_backend_op_marketplace_publish_listing_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_publish_listing_completed(worker_backend_bus *b, const worker_backend_op_marketplace_publish_listing_completed_params *params,
-        const worker_backend_marketplace_publish_listing_completed_payload *payload, const worker_backend_marketplace_publish_listing_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_publish_listing_completed(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_completed, v, &msg_marketplace_publish_listing_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* marketplacePublishListingRequest */
-static const char *const params_marketplace_publish_listing_request[] = {
-    NULL};
-static const msg_desc *const msgs_marketplace_publish_listing_request[] = {
-    &msg_marketplace_publish_listing_request,
-    NULL};
-static const op_desc op_marketplace_publish_listing_request = {
-    "marketplacePublishListingRequest", "marketplace-publish-listing-request", params_marketplace_publish_listing_request, (int)(sizeof params_marketplace_publish_listing_request / sizeof *params_marketplace_publish_listing_request) - 1,
-    msgs_marketplace_publish_listing_request, (int)(sizeof msgs_marketplace_publish_listing_request / sizeof *msgs_marketplace_publish_listing_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_marketplace_publish_listing_request(const worker_backend_op_marketplace_publish_listing_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_marketplace_publish_listing_request(worker_backend_bus *b, const worker_backend_op_marketplace_publish_listing_request_params *params,
-        const worker_backend_marketplace_publish_listing_request_payload *payload, const worker_backend_marketplace_publish_listing_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_marketplace_publish_listing_request(params, v);
-    return bus_send(b, &op_marketplace_publish_listing_request, v, &msg_marketplace_publish_listing_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* mediaBatchDownloadCompleted */
-static const char *const params_media_batch_download_completed[] = {
-    NULL};
-static const msg_desc *const msgs_media_batch_download_completed[] = {
-    &msg_media_batch_download_completed,
-    NULL};
-static const op_desc op_media_batch_download_completed = {
-    "mediaBatchDownloadCompleted", "media-batch-download-completed", params_media_batch_download_completed, (int)(sizeof params_media_batch_download_completed / sizeof *params_media_batch_download_completed) - 1,
-    msgs_media_batch_download_completed, (int)(sizeof msgs_media_batch_download_completed / sizeof *msgs_media_batch_download_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_media_batch_download_completed(const worker_backend_op_media_batch_download_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_media_batch_download_completed(worker_backend_bus *b, const worker_backend_op_media_batch_download_completed_params *params,
-        const worker_backend_media_batch_download_completed_payload *payload, const worker_backend_media_batch_download_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_media_batch_download_completed(params, v);
-    return bus_send(b, &op_media_batch_download_completed, v, &msg_media_batch_download_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* mediaBatchDownloadRequest */
-static const char *const params_media_batch_download_request[] = {
-    NULL};
-static const msg_desc *const msgs_media_batch_download_request[] = {
-    &msg_media_batch_download_request,
-    NULL};
-static const op_desc op_media_batch_download_request = {
-    "mediaBatchDownloadRequest", "media-batch-download-request", params_media_batch_download_request, (int)(sizeof params_media_batch_download_request / sizeof *params_media_batch_download_request) - 1,
-    msgs_media_batch_download_request, (int)(sizeof msgs_media_batch_download_request / sizeof *msgs_media_batch_download_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_media_batch_download_request(const worker_backend_op_media_batch_download_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_media_batch_download_request(worker_backend_bus *b, const worker_backend_op_media_batch_download_request_params *params,
-        const worker_backend_media_batch_download_request_payload *payload, const worker_backend_media_batch_download_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_media_batch_download_request(params, v);
-    return bus_send(b, &op_media_batch_download_request, v, &msg_media_batch_download_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* metamodelMetadataGenerationCompleted */
-static const char *const params_metamodel_metadata_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_metamodel_metadata_generation_completed[] = {
-    &msg_metamodel_metadata_generation_completed,
-    NULL};
-static const op_desc op_metamodel_metadata_generation_completed = {
-    "metamodelMetadataGenerationCompleted", "metamodel-metadata-generation-completed", params_metamodel_metadata_generation_completed, (int)(sizeof params_metamodel_metadata_generation_completed / sizeof *params_metamodel_metadata_generation_completed) - 1,
-    msgs_metamodel_metadata_generation_completed, (int)(sizeof msgs_metamodel_metadata_generation_completed / sizeof *msgs_metamodel_metadata_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_metamodel_metadata_generation_completed(const worker_backend_op_metamodel_metadata_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_metamodel_metadata_generation_completed(worker_backend_bus *b, const worker_backend_op_metamodel_metadata_generation_completed_params *params,
-        const worker_backend_metamodel_metadata_generation_completed_payload *payload, const worker_backend_metamodel_metadata_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_metamodel_metadata_generation_completed(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_completed, v, &msg_metamodel_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* metamodelMetadataGenerationRequest */
-static const char *const params_metamodel_metadata_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_metamodel_metadata_generation_request[] = {
-    &msg_metamodel_metadata_generation_request,
-    NULL};
-static const op_desc op_metamodel_metadata_generation_request = {
-    "metamodelMetadataGenerationRequest", "metamodel-metadata-generation-request", params_metamodel_metadata_generation_request, (int)(sizeof params_metamodel_metadata_generation_request / sizeof *params_metamodel_metadata_generation_request) - 1,
-    msgs_metamodel_metadata_generation_request, (int)(sizeof msgs_metamodel_metadata_generation_request / sizeof *msgs_metamodel_metadata_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_metamodel_metadata_generation_request(const worker_backend_op_metamodel_metadata_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_metamodel_metadata_generation_request(worker_backend_bus *b, const worker_backend_op_metamodel_metadata_generation_request_params *params,
-        const worker_backend_metamodel_metadata_generation_request_payload *payload, const worker_backend_metamodel_metadata_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_metamodel_metadata_generation_request(params, v);
-    return bus_send(b, &op_metamodel_metadata_generation_request, v, &msg_metamodel_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelAnalyticsCollectionRequest */
-static const char *const params_model_analytics_collection_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_analytics_collection_request[] = {
-    &msg_model_analytics_collection_request,
-    NULL};
-static const op_desc op_model_analytics_collection_request = {
-    "modelAnalyticsCollectionRequest", "model-analytics-collection-request", params_model_analytics_collection_request, (int)(sizeof params_model_analytics_collection_request / sizeof *params_model_analytics_collection_request) - 1,
-    msgs_model_analytics_collection_request, (int)(sizeof msgs_model_analytics_collection_request / sizeof *msgs_model_analytics_collection_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_analytics_collection_request(const worker_backend_op_model_analytics_collection_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_analytics_collection_request(worker_backend_bus *b, const worker_backend_op_model_analytics_collection_request_params *params,
-        const worker_backend_model_analytics_collection_request_payload *payload, const worker_backend_model_analytics_collection_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_analytics_collection_request(params, v);
-    return bus_send(b, &op_model_analytics_collection_request, v, &msg_model_analytics_collection_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelDiscoveryFolderProcessedEvent */
-static const char *const params_model_discovery_folder_processed_event[] = {
-    NULL};
-static const msg_desc *const msgs_model_discovery_folder_processed_event[] = {
-    &msg_model_discovery_folder_processed_event,
-    NULL};
-static const op_desc op_model_discovery_folder_processed_event = {
-    "modelDiscoveryFolderProcessedEvent", "model-discovery-folder-processed-event", params_model_discovery_folder_processed_event, (int)(sizeof params_model_discovery_folder_processed_event / sizeof *params_model_discovery_folder_processed_event) - 1,
-    msgs_model_discovery_folder_processed_event, (int)(sizeof msgs_model_discovery_folder_processed_event / sizeof *msgs_model_discovery_folder_processed_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_discovery_folder_processed_event(const worker_backend_op_model_discovery_folder_processed_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_discovery_folder_processed_event(worker_backend_bus *b, const worker_backend_op_model_discovery_folder_processed_event_params *params,
-        const worker_backend_model_discovery_folder_processed_event_payload *payload, const worker_backend_model_discovery_folder_processed_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_discovery_folder_processed_event(params, v);
-    return bus_send(b, &op_model_discovery_folder_processed_event, v, &msg_model_discovery_folder_processed_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelDiscoveryScanFoundEvent */
-static const char *const params_model_discovery_scan_found_event[] = {
-    NULL};
-static const msg_desc *const msgs_model_discovery_scan_found_event[] = {
-    &msg_model_discovery_scan_found_event,
-    NULL};
-static const op_desc op_model_discovery_scan_found_event = {
-    "modelDiscoveryScanFoundEvent", "model-discovery-scan-found-event", params_model_discovery_scan_found_event, (int)(sizeof params_model_discovery_scan_found_event / sizeof *params_model_discovery_scan_found_event) - 1,
-    msgs_model_discovery_scan_found_event, (int)(sizeof msgs_model_discovery_scan_found_event / sizeof *msgs_model_discovery_scan_found_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_discovery_scan_found_event(const worker_backend_op_model_discovery_scan_found_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_discovery_scan_found_event(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_found_event_params *params,
-        const worker_backend_model_discovery_scan_found_event_payload *payload, const worker_backend_model_discovery_scan_found_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_discovery_scan_found_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_found_event, v, &msg_model_discovery_scan_found_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelDiscoveryScanProgressEvent */
-static const char *const params_model_discovery_scan_progress_event[] = {
-    NULL};
-static const msg_desc *const msgs_model_discovery_scan_progress_event[] = {
-    &msg_model_discovery_scan_progress_event,
-    NULL};
-static const op_desc op_model_discovery_scan_progress_event = {
-    "modelDiscoveryScanProgressEvent", "model-discovery-scan-progress-event", params_model_discovery_scan_progress_event, (int)(sizeof params_model_discovery_scan_progress_event / sizeof *params_model_discovery_scan_progress_event) - 1,
-    msgs_model_discovery_scan_progress_event, (int)(sizeof msgs_model_discovery_scan_progress_event / sizeof *msgs_model_discovery_scan_progress_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_discovery_scan_progress_event(const worker_backend_op_model_discovery_scan_progress_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_discovery_scan_progress_event(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_progress_event_params *params,
-        const worker_backend_model_discovery_scan_progress_event_payload *payload, const worker_backend_model_discovery_scan_progress_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_discovery_scan_progress_event(params, v);
-    return bus_send(b, &op_model_discovery_scan_progress_event, v, &msg_model_discovery_scan_progress_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelDiscoveryScanRequest */
-static const char *const params_model_discovery_scan_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_discovery_scan_request[] = {
-    &msg_model_discovery_scan_request,
-    NULL};
-static const op_desc op_model_discovery_scan_request = {
-    "modelDiscoveryScanRequest", "model-discovery-scan-request", params_model_discovery_scan_request, (int)(sizeof params_model_discovery_scan_request / sizeof *params_model_discovery_scan_request) - 1,
-    msgs_model_discovery_scan_request, (int)(sizeof msgs_model_discovery_scan_request / sizeof *msgs_model_discovery_scan_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_discovery_scan_request(const worker_backend_op_model_discovery_scan_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_discovery_scan_request(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_request_params *params,
-        const worker_backend_model_discovery_scan_request_payload *payload, const worker_backend_model_discovery_scan_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_discovery_scan_request(params, v);
-    return bus_send(b, &op_model_discovery_scan_request, v, &msg_model_discovery_scan_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelFinderIndexRequest */
-static const char *const params_model_finder_index_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_finder_index_request[] = {
-    &msg_model_finder_index_request,
-    NULL};
-static const op_desc op_model_finder_index_request = {
-    "modelFinderIndexRequest", "model-finder-index-request", params_model_finder_index_request, (int)(sizeof params_model_finder_index_request / sizeof *params_model_finder_index_request) - 1,
-    msgs_model_finder_index_request, (int)(sizeof msgs_model_finder_index_request / sizeof *msgs_model_finder_index_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_finder_index_request(const worker_backend_op_model_finder_index_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_finder_index_request(worker_backend_bus *b, const worker_backend_op_model_finder_index_request_params *params,
-        const worker_backend_model_finder_index_request_payload *payload, const worker_backend_model_finder_index_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_finder_index_request(params, v);
-    return bus_send(b, &op_model_finder_index_request, v, &msg_model_finder_index_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelFinderResponse */
-static const char *const params_model_finder_response[] = {
-    NULL};
-static const msg_desc *const msgs_model_finder_response[] = {
-    &msg_model_finder_response,
-    NULL};
-static const op_desc op_model_finder_response = {
-    "modelFinderResponse", "model-finder-response", params_model_finder_response, (int)(sizeof params_model_finder_response / sizeof *params_model_finder_response) - 1,
-    msgs_model_finder_response, (int)(sizeof msgs_model_finder_response / sizeof *msgs_model_finder_response) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_finder_response(const worker_backend_op_model_finder_response_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_finder_response(worker_backend_bus *b, const worker_backend_op_model_finder_response_params *params,
-        const worker_backend_model_finder_response_payload *payload, const worker_backend_model_finder_response_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_finder_response(params, v);
-    return bus_send(b, &op_model_finder_response, v, &msg_model_finder_response, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelFinderSearchRequest */
-static const char *const params_model_finder_search_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_finder_search_request[] = {
-    &msg_model_finder_search_request,
-    NULL};
-static const op_desc op_model_finder_search_request = {
-    "modelFinderSearchRequest", "model-finder-search-request", params_model_finder_search_request, (int)(sizeof params_model_finder_search_request / sizeof *params_model_finder_search_request) - 1,
-    msgs_model_finder_search_request, (int)(sizeof msgs_model_finder_search_request / sizeof *msgs_model_finder_search_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_finder_search_request(const worker_backend_op_model_finder_search_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_finder_search_request(worker_backend_bus *b, const worker_backend_op_model_finder_search_request_params *params,
-        const worker_backend_model_finder_search_request_payload *payload, const worker_backend_model_finder_search_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_finder_search_request(params, v);
-    return bus_send(b, &op_model_finder_search_request, v, &msg_model_finder_search_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelMetadataGenerationCompleted */
-static const char *const params_model_metadata_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_model_metadata_generation_completed[] = {
-    &msg_model_metadata_generation_completed,
-    NULL};
-static const op_desc op_model_metadata_generation_completed = {
-    "modelMetadataGenerationCompleted", "model-metadata-generation-completed", params_model_metadata_generation_completed, (int)(sizeof params_model_metadata_generation_completed / sizeof *params_model_metadata_generation_completed) - 1,
-    msgs_model_metadata_generation_completed, (int)(sizeof msgs_model_metadata_generation_completed / sizeof *msgs_model_metadata_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_metadata_generation_completed(const worker_backend_op_model_metadata_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_metadata_generation_completed(worker_backend_bus *b, const worker_backend_op_model_metadata_generation_completed_params *params,
-        const worker_backend_model_metadata_generation_completed_payload *payload, const worker_backend_model_metadata_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_metadata_generation_completed(params, v);
-    return bus_send(b, &op_model_metadata_generation_completed, v, &msg_model_metadata_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelMetadataGenerationRequest */
-static const char *const params_model_metadata_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_metadata_generation_request[] = {
-    &msg_model_metadata_generation_request,
-    NULL};
-static const op_desc op_model_metadata_generation_request = {
-    "modelMetadataGenerationRequest", "model-metadata-generation-request", params_model_metadata_generation_request, (int)(sizeof params_model_metadata_generation_request / sizeof *params_model_metadata_generation_request) - 1,
-    msgs_model_metadata_generation_request, (int)(sizeof msgs_model_metadata_generation_request / sizeof *msgs_model_metadata_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_metadata_generation_request(const worker_backend_op_model_metadata_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_metadata_generation_request(worker_backend_bus *b, const worker_backend_op_model_metadata_generation_request_params *params,
-        const worker_backend_model_metadata_generation_request_payload *payload, const worker_backend_model_metadata_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_metadata_generation_request(params, v);
-    return bus_send(b, &op_model_metadata_generation_request, v, &msg_model_metadata_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelMetamodelDetectionFound */
-static const char *const params_model_metamodel_detection_found[] = {
-    NULL};
-static const msg_desc *const msgs_model_metamodel_detection_found[] = {
-    &msg_model_metamodel_detection_found,
-    NULL};
-static const op_desc op_model_metamodel_detection_found = {
-    "modelMetamodelDetectionFound", "model-metamodel-detection-found", params_model_metamodel_detection_found, (int)(sizeof params_model_metamodel_detection_found / sizeof *params_model_metamodel_detection_found) - 1,
-    msgs_model_metamodel_detection_found, (int)(sizeof msgs_model_metamodel_detection_found / sizeof *msgs_model_metamodel_detection_found) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_metamodel_detection_found(const worker_backend_op_model_metamodel_detection_found_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_metamodel_detection_found(worker_backend_bus *b, const worker_backend_op_model_metamodel_detection_found_params *params,
-        const worker_backend_model_metamodel_detection_found_payload *payload, const worker_backend_model_metamodel_detection_found_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_metamodel_detection_found(params, v);
-    return bus_send(b, &op_model_metamodel_detection_found, v, &msg_model_metamodel_detection_found, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelMetamodelDetectionRequest */
-static const char *const params_model_metamodel_detection_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_metamodel_detection_request[] = {
-    &msg_model_metamodel_detection_request,
-    NULL};
-static const op_desc op_model_metamodel_detection_request = {
-    "modelMetamodelDetectionRequest", "model-metamodel-detection-request", params_model_metamodel_detection_request, (int)(sizeof params_model_metamodel_detection_request / sizeof *params_model_metamodel_detection_request) - 1,
-    msgs_model_metamodel_detection_request, (int)(sizeof msgs_model_metamodel_detection_request / sizeof *msgs_model_metamodel_detection_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_metamodel_detection_request(const worker_backend_op_model_metamodel_detection_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_metamodel_detection_request(worker_backend_bus *b, const worker_backend_op_model_metamodel_detection_request_params *params,
-        const worker_backend_model_metamodel_detection_request_payload *payload, const worker_backend_model_metamodel_detection_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_metamodel_detection_request(params, v);
-    return bus_send(b, &op_model_metamodel_detection_request, v, &msg_model_metamodel_detection_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelPrintAnalysisCompleted */
-static const char *const params_model_print_analysis_completed[] = {
-    NULL};
-static const msg_desc *const msgs_model_print_analysis_completed[] = {
-    &msg_model_print_analysis_completed,
-    NULL};
-static const op_desc op_model_print_analysis_completed = {
-    "modelPrintAnalysisCompleted", "model-print-analysis-completed", params_model_print_analysis_completed, (int)(sizeof params_model_print_analysis_completed / sizeof *params_model_print_analysis_completed) - 1,
-    msgs_model_print_analysis_completed, (int)(sizeof msgs_model_print_analysis_completed / sizeof *msgs_model_print_analysis_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_print_analysis_completed(const worker_backend_op_model_print_analysis_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_print_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_print_analysis_completed_params *params,
-        const worker_backend_model_print_analysis_completed_payload *payload, const worker_backend_model_print_analysis_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_print_analysis_completed(params, v);
-    return bus_send(b, &op_model_print_analysis_completed, v, &msg_model_print_analysis_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelPrintAnalysisRequest */
-static const char *const params_model_print_analysis_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_print_analysis_request[] = {
-    &msg_model_print_analysis_request,
-    NULL};
-static const op_desc op_model_print_analysis_request = {
-    "modelPrintAnalysisRequest", "model-print-analysis-request", params_model_print_analysis_request, (int)(sizeof params_model_print_analysis_request / sizeof *params_model_print_analysis_request) - 1,
-    msgs_model_print_analysis_request, (int)(sizeof msgs_model_print_analysis_request / sizeof *msgs_model_print_analysis_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_print_analysis_request(const worker_backend_op_model_print_analysis_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_print_analysis_request(worker_backend_bus *b, const worker_backend_op_model_print_analysis_request_params *params,
-        const worker_backend_model_print_analysis_request_payload *payload, const worker_backend_model_print_analysis_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_print_analysis_request(params, v);
-    return bus_send(b, &op_model_print_analysis_request, v, &msg_model_print_analysis_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelSellabilityAnalysisCompleted */
-static const char *const params_model_sellability_analysis_completed[] = {
-    NULL};
-static const msg_desc *const msgs_model_sellability_analysis_completed[] = {
-    &msg_model_sellability_analysis_completed,
-    NULL};
-static const op_desc op_model_sellability_analysis_completed = {
-    "modelSellabilityAnalysisCompleted", "model-sellability-analysis-completed", params_model_sellability_analysis_completed, (int)(sizeof params_model_sellability_analysis_completed / sizeof *params_model_sellability_analysis_completed) - 1,
-    msgs_model_sellability_analysis_completed, (int)(sizeof msgs_model_sellability_analysis_completed / sizeof *msgs_model_sellability_analysis_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_sellability_analysis_completed(const worker_backend_op_model_sellability_analysis_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_sellability_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_sellability_analysis_completed_params *params,
-        const worker_backend_model_sellability_analysis_completed_payload *payload, const worker_backend_model_sellability_analysis_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_sellability_analysis_completed(params, v);
-    return bus_send(b, &op_model_sellability_analysis_completed, v, &msg_model_sellability_analysis_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelSellabilityAnalysisRequest */
-static const char *const params_model_sellability_analysis_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_sellability_analysis_request[] = {
-    &msg_model_sellability_analysis_request,
-    NULL};
-static const op_desc op_model_sellability_analysis_request = {
-    "modelSellabilityAnalysisRequest", "model-sellability-analysis-request", params_model_sellability_analysis_request, (int)(sizeof params_model_sellability_analysis_request / sizeof *params_model_sellability_analysis_request) - 1,
-    msgs_model_sellability_analysis_request, (int)(sizeof msgs_model_sellability_analysis_request / sizeof *msgs_model_sellability_analysis_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_sellability_analysis_request(const worker_backend_op_model_sellability_analysis_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_sellability_analysis_request(worker_backend_bus *b, const worker_backend_op_model_sellability_analysis_request_params *params,
-        const worker_backend_model_sellability_analysis_request_payload *payload, const worker_backend_model_sellability_analysis_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_sellability_analysis_request(params, v);
-    return bus_send(b, &op_model_sellability_analysis_request, v, &msg_model_sellability_analysis_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelSemanticAnalysisCompleted */
-static const char *const params_model_semantic_analysis_completed[] = {
-    NULL};
-static const msg_desc *const msgs_model_semantic_analysis_completed[] = {
-    &msg_model_semantic_analysis_completed,
-    NULL};
-static const op_desc op_model_semantic_analysis_completed = {
-    "modelSemanticAnalysisCompleted", "model-semantic-analysis-completed", params_model_semantic_analysis_completed, (int)(sizeof params_model_semantic_analysis_completed / sizeof *params_model_semantic_analysis_completed) - 1,
-    msgs_model_semantic_analysis_completed, (int)(sizeof msgs_model_semantic_analysis_completed / sizeof *msgs_model_semantic_analysis_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_semantic_analysis_completed(const worker_backend_op_model_semantic_analysis_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_semantic_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_semantic_analysis_completed_params *params,
-        const worker_backend_model_semantic_analysis_completed_payload *payload, const worker_backend_model_semantic_analysis_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_semantic_analysis_completed(params, v);
-    return bus_send(b, &op_model_semantic_analysis_completed, v, &msg_model_semantic_analysis_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelSemanticAnalysisRequest */
-static const char *const params_model_semantic_analysis_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_semantic_analysis_request[] = {
-    &msg_model_semantic_analysis_request,
-    NULL};
-static const op_desc op_model_semantic_analysis_request = {
-    "modelSemanticAnalysisRequest", "model-semantic-analysis-request", params_model_semantic_analysis_request, (int)(sizeof params_model_semantic_analysis_request / sizeof *params_model_semantic_analysis_request) - 1,
-    msgs_model_semantic_analysis_request, (int)(sizeof msgs_model_semantic_analysis_request / sizeof *msgs_model_semantic_analysis_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_semantic_analysis_request(const worker_backend_op_model_semantic_analysis_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_semantic_analysis_request(worker_backend_bus *b, const worker_backend_op_model_semantic_analysis_request_params *params,
-        const worker_backend_model_semantic_analysis_request_payload *payload, const worker_backend_model_semantic_analysis_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_semantic_analysis_request(params, v);
-    return bus_send(b, &op_model_semantic_analysis_request, v, &msg_model_semantic_analysis_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelTechnicalMetadataCompleted */
-static const char *const params_model_technical_metadata_completed[] = {
-    NULL};
-static const msg_desc *const msgs_model_technical_metadata_completed[] = {
-    &msg_model_technical_metadata_completed,
-    NULL};
-static const op_desc op_model_technical_metadata_completed = {
-    "modelTechnicalMetadataCompleted", "model-technical-metadata-completed", params_model_technical_metadata_completed, (int)(sizeof params_model_technical_metadata_completed / sizeof *params_model_technical_metadata_completed) - 1,
-    msgs_model_technical_metadata_completed, (int)(sizeof msgs_model_technical_metadata_completed / sizeof *msgs_model_technical_metadata_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_technical_metadata_completed(const worker_backend_op_model_technical_metadata_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_technical_metadata_completed(worker_backend_bus *b, const worker_backend_op_model_technical_metadata_completed_params *params,
-        const worker_backend_model_technical_metadata_completed_payload *payload, const worker_backend_model_technical_metadata_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_technical_metadata_completed(params, v);
-    return bus_send(b, &op_model_technical_metadata_completed, v, &msg_model_technical_metadata_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* modelTechnicalMetadataRequest */
-static const char *const params_model_technical_metadata_request[] = {
-    NULL};
-static const msg_desc *const msgs_model_technical_metadata_request[] = {
-    &msg_model_technical_metadata_request,
-    NULL};
-static const op_desc op_model_technical_metadata_request = {
-    "modelTechnicalMetadataRequest", "model-technical-metadata-request", params_model_technical_metadata_request, (int)(sizeof params_model_technical_metadata_request / sizeof *params_model_technical_metadata_request) - 1,
-    msgs_model_technical_metadata_request, (int)(sizeof msgs_model_technical_metadata_request / sizeof *msgs_model_technical_metadata_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_model_technical_metadata_request(const worker_backend_op_model_technical_metadata_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_model_technical_metadata_request(worker_backend_bus *b, const worker_backend_op_model_technical_metadata_request_params *params,
-        const worker_backend_model_technical_metadata_request_payload *payload, const worker_backend_model_technical_metadata_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_model_technical_metadata_request(params, v);
-    return bus_send(b, &op_model_technical_metadata_request, v, &msg_model_technical_metadata_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingFdmRequest */
-static const char *const params_slicing_fdm_request[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_fdm_request[] = {
-    &msg_slicing_fdm_request,
-    NULL};
-static const op_desc op_slicing_fdm_request = {
-    "slicingFdmRequest", "slicing-fdm-request", params_slicing_fdm_request, (int)(sizeof params_slicing_fdm_request / sizeof *params_slicing_fdm_request) - 1,
-    msgs_slicing_fdm_request, (int)(sizeof msgs_slicing_fdm_request / sizeof *msgs_slicing_fdm_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_fdm_request(const worker_backend_op_slicing_fdm_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_fdm_request(worker_backend_bus *b, const worker_backend_op_slicing_fdm_request_params *params,
-        const worker_backend_slicing_fdm_request_payload *payload, const worker_backend_slicing_fdm_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_fdm_request(params, v);
-    return bus_send(b, &op_slicing_fdm_request, v, &msg_slicing_fdm_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingFdmResult */
-static const char *const params_slicing_fdm_result[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_fdm_result[] = {
-    &msg_slicing_fdm_result,
-    NULL};
-static const op_desc op_slicing_fdm_result = {
-    "slicingFdmResult", "slicing-fdm-result", params_slicing_fdm_result, (int)(sizeof params_slicing_fdm_result / sizeof *params_slicing_fdm_result) - 1,
-    msgs_slicing_fdm_result, (int)(sizeof msgs_slicing_fdm_result / sizeof *msgs_slicing_fdm_result) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_fdm_result(const worker_backend_op_slicing_fdm_result_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_fdm_result(worker_backend_bus *b, const worker_backend_op_slicing_fdm_result_params *params,
-        const worker_backend_slicing_fdm_result_payload *payload, const worker_backend_slicing_fdm_result_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_fdm_result(params, v);
-    return bus_send(b, &op_slicing_fdm_result, v, &msg_slicing_fdm_result, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingSimulationRequest */
-static const char *const params_slicing_simulation_request[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_simulation_request[] = {
-    &msg_slicing_simulation_request,
-    NULL};
-static const op_desc op_slicing_simulation_request = {
-    "slicingSimulationRequest", "slicing-simulation-request", params_slicing_simulation_request, (int)(sizeof params_slicing_simulation_request / sizeof *params_slicing_simulation_request) - 1,
-    msgs_slicing_simulation_request, (int)(sizeof msgs_slicing_simulation_request / sizeof *msgs_slicing_simulation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_simulation_request(const worker_backend_op_slicing_simulation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_simulation_request(worker_backend_bus *b, const worker_backend_op_slicing_simulation_request_params *params,
-        const worker_backend_slicing_simulation_request_payload *payload, const worker_backend_slicing_simulation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_simulation_request(params, v);
-    return bus_send(b, &op_slicing_simulation_request, v, &msg_slicing_simulation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingSimulationResult */
-static const char *const params_slicing_simulation_result[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_simulation_result[] = {
-    &msg_slicing_simulation_result,
-    NULL};
-static const op_desc op_slicing_simulation_result = {
-    "slicingSimulationResult", "slicing-simulation-result", params_slicing_simulation_result, (int)(sizeof params_slicing_simulation_result / sizeof *params_slicing_simulation_result) - 1,
-    msgs_slicing_simulation_result, (int)(sizeof msgs_slicing_simulation_result / sizeof *msgs_slicing_simulation_result) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_simulation_result(const worker_backend_op_slicing_simulation_result_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_simulation_result(worker_backend_bus *b, const worker_backend_op_slicing_simulation_result_params *params,
-        const worker_backend_slicing_simulation_result_payload *payload, const worker_backend_slicing_simulation_result_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_simulation_result(params, v);
-    return bus_send(b, &op_slicing_simulation_result, v, &msg_slicing_simulation_result, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingSlaRequest */
-static const char *const params_slicing_sla_request[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_sla_request[] = {
-    &msg_slicing_sla_request,
-    NULL};
-static const op_desc op_slicing_sla_request = {
-    "slicingSlaRequest", "slicing-sla-request", params_slicing_sla_request, (int)(sizeof params_slicing_sla_request / sizeof *params_slicing_sla_request) - 1,
-    msgs_slicing_sla_request, (int)(sizeof msgs_slicing_sla_request / sizeof *msgs_slicing_sla_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_sla_request(const worker_backend_op_slicing_sla_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_sla_request(worker_backend_bus *b, const worker_backend_op_slicing_sla_request_params *params,
-        const worker_backend_slicing_sla_request_payload *payload, const worker_backend_slicing_sla_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_sla_request(params, v);
-    return bus_send(b, &op_slicing_sla_request, v, &msg_slicing_sla_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* slicingSlaResult */
-static const char *const params_slicing_sla_result[] = {
-    NULL};
-static const msg_desc *const msgs_slicing_sla_result[] = {
-    &msg_slicing_sla_result,
-    NULL};
-static const op_desc op_slicing_sla_result = {
-    "slicingSlaResult", "slicing-sla-result", params_slicing_sla_result, (int)(sizeof params_slicing_sla_result / sizeof *params_slicing_sla_result) - 1,
-    msgs_slicing_sla_result, (int)(sizeof msgs_slicing_sla_result / sizeof *msgs_slicing_sla_result) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_slicing_sla_result(const worker_backend_op_slicing_sla_result_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_slicing_sla_result(worker_backend_bus *b, const worker_backend_op_slicing_sla_result_params *params,
-        const worker_backend_slicing_sla_result_payload *payload, const worker_backend_slicing_sla_result_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_slicing_sla_result(params, v);
-    return bus_send(b, &op_slicing_sla_result, v, &msg_slicing_sla_result, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* textureGenerationCompleted */
-static const char *const params_texture_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_texture_generation_completed[] = {
-    &msg_texture_generation_completed,
-    NULL};
-static const op_desc op_texture_generation_completed = {
-    "textureGenerationCompleted", "texture-generation-completed", params_texture_generation_completed, (int)(sizeof params_texture_generation_completed / sizeof *params_texture_generation_completed) - 1,
-    msgs_texture_generation_completed, (int)(sizeof msgs_texture_generation_completed / sizeof *msgs_texture_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_texture_generation_completed(const worker_backend_op_texture_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_texture_generation_completed(worker_backend_bus *b, const worker_backend_op_texture_generation_completed_params *params,
-        const worker_backend_texture_generation_completed_payload *payload, const worker_backend_texture_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_texture_generation_completed(params, v);
-    return bus_send(b, &op_texture_generation_completed, v, &msg_texture_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* textureGenerationRequest */
-static const char *const params_texture_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_texture_generation_request[] = {
-    &msg_texture_generation_request,
-    NULL};
-static const op_desc op_texture_generation_request = {
-    "textureGenerationRequest", "texture-generation-request", params_texture_generation_request, (int)(sizeof params_texture_generation_request / sizeof *params_texture_generation_request) - 1,
-    msgs_texture_generation_request, (int)(sizeof msgs_texture_generation_request / sizeof *msgs_texture_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_texture_generation_request(const worker_backend_op_texture_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_texture_generation_request(worker_backend_bus *b, const worker_backend_op_texture_generation_request_params *params,
-        const worker_backend_texture_generation_request_payload *payload, const worker_backend_texture_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_texture_generation_request(params, v);
-    return bus_send(b, &op_texture_generation_request, v, &msg_texture_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* thumbnailGenerationCompleted */
-static const char *const params_thumbnail_generation_completed[] = {
-    NULL};
-static const msg_desc *const msgs_thumbnail_generation_completed[] = {
-    &msg_thumbnail_generation_completed,
-    NULL};
-static const op_desc op_thumbnail_generation_completed = {
-    "thumbnailGenerationCompleted", "thumbnail-generation-completed", params_thumbnail_generation_completed, (int)(sizeof params_thumbnail_generation_completed / sizeof *params_thumbnail_generation_completed) - 1,
-    msgs_thumbnail_generation_completed, (int)(sizeof msgs_thumbnail_generation_completed / sizeof *msgs_thumbnail_generation_completed) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_thumbnail_generation_completed(const worker_backend_op_thumbnail_generation_completed_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_thumbnail_generation_completed(worker_backend_bus *b, const worker_backend_op_thumbnail_generation_completed_params *params,
-        const worker_backend_thumbnail_generation_completed_payload *payload, const worker_backend_thumbnail_generation_completed_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_thumbnail_generation_completed(params, v);
-    return bus_send(b, &op_thumbnail_generation_completed, v, &msg_thumbnail_generation_completed, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* thumbnailGenerationRequest */
-static const char *const params_thumbnail_generation_request[] = {
-    NULL};
-static const msg_desc *const msgs_thumbnail_generation_request[] = {
-    &msg_thumbnail_generation_request,
-    NULL};
-static const op_desc op_thumbnail_generation_request = {
-    "thumbnailGenerationRequest", "thumbnail-generation-request", params_thumbnail_generation_request, (int)(sizeof params_thumbnail_generation_request / sizeof *params_thumbnail_generation_request) - 1,
-    msgs_thumbnail_generation_request, (int)(sizeof msgs_thumbnail_generation_request / sizeof *msgs_thumbnail_generation_request) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_thumbnail_generation_request(const worker_backend_op_thumbnail_generation_request_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_thumbnail_generation_request(worker_backend_bus *b, const worker_backend_op_thumbnail_generation_request_params *params,
-        const worker_backend_thumbnail_generation_request_payload *payload, const worker_backend_thumbnail_generation_request_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_thumbnail_generation_request(params, v);
-    return bus_send(b, &op_thumbnail_generation_request, v, &msg_thumbnail_generation_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* userEngagementEvent */
-static const char *const params_user_engagement_event[] = {
-    NULL};
-static const msg_desc *const msgs_user_engagement_event[] = {
-    &msg_user_engagement_event,
-    NULL};
-static const op_desc op_user_engagement_event = {
-    "userEngagementEvent", "user-engagement-event", params_user_engagement_event, (int)(sizeof params_user_engagement_event / sizeof *params_user_engagement_event) - 1,
-    msgs_user_engagement_event, (int)(sizeof msgs_user_engagement_event / sizeof *msgs_user_engagement_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_user_engagement_event(const worker_backend_op_user_engagement_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_user_engagement_event(worker_backend_bus *b, const worker_backend_op_user_engagement_event_params *params,
-        const worker_backend_user_engagement_event_payload *payload, const worker_backend_user_engagement_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_user_engagement_event(params, v);
-    return bus_send(b, &op_user_engagement_event, v, &msg_user_engagement_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* workerAnalyticsEvent */
-static const char *const params_worker_analytics_event[] = {
-    NULL};
-static const msg_desc *const msgs_worker_analytics_event[] = {
-    &msg_worker_analytics_event,
-    NULL};
-static const op_desc op_worker_analytics_event = {
-    "workerAnalyticsEvent", "worker-analytics-event", params_worker_analytics_event, (int)(sizeof params_worker_analytics_event / sizeof *params_worker_analytics_event) - 1,
-    msgs_worker_analytics_event, (int)(sizeof msgs_worker_analytics_event / sizeof *msgs_worker_analytics_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_worker_analytics_event(const worker_backend_op_worker_analytics_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_worker_analytics_event(worker_backend_bus *b, const worker_backend_op_worker_analytics_event_params *params,
-        const worker_backend_worker_analytics_event_payload *payload, const worker_backend_worker_analytics_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_worker_analytics_event(params, v);
-    return bus_send(b, &op_worker_analytics_event, v, &msg_worker_analytics_event, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* workerMetricsEnrichedEvent */
-static const char *const params_worker_metrics_enriched_event[] = {
-    NULL};
-static const msg_desc *const msgs_worker_metrics_enriched_event[] = {
-    &msg_worker_metrics_enriched_event,
-    NULL};
-static const op_desc op_worker_metrics_enriched_event = {
-    "workerMetricsEnrichedEvent", "worker-metrics-enriched-event", params_worker_metrics_enriched_event, (int)(sizeof params_worker_metrics_enriched_event / sizeof *params_worker_metrics_enriched_event) - 1,
-    msgs_worker_metrics_enriched_event, (int)(sizeof msgs_worker_metrics_enriched_event / sizeof *msgs_worker_metrics_enriched_event) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_worker_metrics_enriched_event(const worker_backend_op_worker_metrics_enriched_event_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool worker_backend_op_worker_metrics_enriched_event(worker_backend_bus *b, const worker_backend_op_worker_metrics_enriched_event_params *params,
-        const worker_backend_worker_metrics_enriched_event_payload *payload, const worker_backend_worker_metrics_enriched_event_headers *headers, worker_backend_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_worker_metrics_enriched_event(params, v);
-    return bus_send(b, &op_worker_metrics_enriched_event, v, &msg_worker_metrics_enriched_event, payload, headers, NULL, NULL, NULL, err);
-}
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
+
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
+{
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
+}
+
+MAYBE_UNUSED static bool run_send(worker_backend_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, worker_backend_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
+}
+
+MAYBE_UNUSED static bool run_request(worker_backend_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, worker_backend_reply *reply,
+                                     worker_backend_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
+}
+
+MAYBE_UNUSED static bool run_subscribe(worker_backend_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), worker_backend_error_handler on_error, void *user,
+                                       worker_backend_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool worker_backend_op_##OP##_reply(worker_backend_bus *b, const worker_backend_op_##OP##_message *request,                  \
+                                 const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers, \
+                                 worker_backend_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, WORKER_BACKEND_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool worker_backend_op_##OP(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                            \
+                         const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers,         \
+                         worker_backend_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool worker_backend_op_##OP##_as_##MSG(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                 \
+                                    const worker_backend_##MSG##_payload *payload,                                        \
+                                    const worker_backend_##MSG##_headers *headers, worker_backend_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool worker_backend_op_##OP##_request(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                  \
+                                   const worker_backend_##MSG##_payload *payload,                                         \
+                                   const worker_backend_##MSG##_headers *headers, int timeout_ms, worker_backend_reply *reply, \
+                                   worker_backend_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool worker_backend_op_##OP(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                            \
+                         worker_backend_op_##OP##_handler on_message, worker_backend_error_handler on_error, void *user,       \
+                         worker_backend_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { WORKER_BACKEND_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
+MSG(analytics_collection_request, ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
+MSG(backend_logging_event, BACKEND_LOGGING_EVENT, "", "", NULL)
+MSG(etsy_analytics_sync_completed, ETSY_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
+MSG(etsy_analytics_sync_request, ETSY_ANALYTICS_SYNC_REQUEST, "", "", NULL)
+MSG(etsy_publish_listing_completed, ETSY_PUBLISH_LISTING_COMPLETED, "", "", NULL)
+MSG(etsy_publish_listing_request, ETSY_PUBLISH_LISTING_REQUEST, "", "", NULL)
+MSG(file_download_completed, FILE_DOWNLOAD_COMPLETED, "", "", NULL)
+MSG(file_download_request, FILE_DOWNLOAD_REQUEST, "", "", NULL)
+MSG(file_vectorize_completed, FILE_VECTORIZE_COMPLETED, "", "", NULL)
+MSG(file_vectorize_request, FILE_VECTORIZE_REQUEST, "", "", NULL)
+MSG(ip_check_completed, IP_CHECK_COMPLETED, "", "", NULL)
+MSG(ip_check_request, IP_CHECK_REQUEST, "", "", NULL)
+MSG(marketplace_analytics_sync_completed, MARKETPLACE_ANALYTICS_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_analytics_sync_request, MARKETPLACE_ANALYTICS_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_connection_sync_completed, MARKETPLACE_CONNECTION_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_connection_sync_request, MARKETPLACE_CONNECTION_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_credential_rotation_completed, MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, "", "", NULL)
+MSG(marketplace_credential_rotation_request, MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, "", "", NULL)
+MSG(marketplace_intelligence_completed, MARKETPLACE_INTELLIGENCE_COMPLETED, "", "", NULL)
+MSG(marketplace_intelligence_event, MARKETPLACE_INTELLIGENCE_EVENT, "", "", NULL)
+MSG(marketplace_intelligence_request, MARKETPLACE_INTELLIGENCE_REQUEST, "", "", NULL)
+MSG(marketplace_listing_description_generation_completed, MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_description_generation_request, MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_sync_completed, MARKETPLACE_LISTING_SYNC_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_sync_request, MARKETPLACE_LISTING_SYNC_REQUEST, "", "", NULL)
+MSG(marketplace_listing_tags_generation_completed, MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_tags_generation_request, MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_title_generation_completed, MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_title_generation_request, MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, "", "", NULL)
+MSG(marketplace_listing_update_completed, MARKETPLACE_LISTING_UPDATE_COMPLETED, "", "", NULL)
+MSG(marketplace_listing_update_request, MARKETPLACE_LISTING_UPDATE_REQUEST, "", "", NULL)
+MSG(marketplace_publish_listing_completed, MARKETPLACE_PUBLISH_LISTING_COMPLETED, "", "", NULL)
+MSG(marketplace_publish_listing_request, MARKETPLACE_PUBLISH_LISTING_REQUEST, "", "", NULL)
+MSG(media_batch_download_completed, MEDIA_BATCH_DOWNLOAD_COMPLETED, "", "", NULL)
+MSG(media_batch_download_request, MEDIA_BATCH_DOWNLOAD_REQUEST, "", "", NULL)
+MSG(metamodel_metadata_generation_completed, METAMODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
+MSG(metamodel_metadata_generation_request, METAMODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
+MSG(model_analytics_collection_request, MODEL_ANALYTICS_COLLECTION_REQUEST, "", "", NULL)
+MSG(model_discovery_folder_processed_event, MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, "", "", NULL)
+MSG(model_discovery_scan_found_event, MODEL_DISCOVERY_SCAN_FOUND_EVENT, "", "", NULL)
+MSG(model_discovery_scan_progress_event, MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, "", "", NULL)
+MSG(model_discovery_scan_request, MODEL_DISCOVERY_SCAN_REQUEST, "", "", NULL)
+MSG(model_finder_index_request, MODEL_FINDER_INDEX_REQUEST, "", "", NULL)
+MSG(model_finder_response, MODEL_FINDER_RESPONSE, "", "", NULL)
+MSG(model_finder_search_request, MODEL_FINDER_SEARCH_REQUEST, "", "", NULL)
+MSG(model_metadata_generation_completed, MODEL_METADATA_GENERATION_COMPLETED, "", "", NULL)
+MSG(model_metadata_generation_request, MODEL_METADATA_GENERATION_REQUEST, "", "", NULL)
+MSG(model_metamodel_detection_found, MODEL_METAMODEL_DETECTION_FOUND, "", "", NULL)
+MSG(model_metamodel_detection_request, MODEL_METAMODEL_DETECTION_REQUEST, "", "", NULL)
+MSG(model_print_analysis_completed, MODEL_PRINT_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_print_analysis_request, MODEL_PRINT_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_sellability_analysis_completed, MODEL_SELLABILITY_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_sellability_analysis_request, MODEL_SELLABILITY_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_semantic_analysis_completed, MODEL_SEMANTIC_ANALYSIS_COMPLETED, "", "", NULL)
+MSG(model_semantic_analysis_request, MODEL_SEMANTIC_ANALYSIS_REQUEST, "", "", NULL)
+MSG(model_technical_metadata_completed, MODEL_TECHNICAL_METADATA_COMPLETED, "", "", NULL)
+MSG(model_technical_metadata_request, MODEL_TECHNICAL_METADATA_REQUEST, "", "", NULL)
+MSG(slicing_fdm_request, SLICING_FDM_REQUEST, "", "", NULL)
+MSG(slicing_fdm_result, SLICING_FDM_RESULT, "", "", NULL)
+MSG(slicing_simulation_request, SLICING_SIMULATION_REQUEST, "", "", NULL)
+MSG(slicing_simulation_result, SLICING_SIMULATION_RESULT, "", "", NULL)
+MSG(slicing_sla_request, SLICING_SLA_REQUEST, "", "", NULL)
+MSG(slicing_sla_result, SLICING_SLA_RESULT, "", "", NULL)
+MSG(texture_generation_completed, TEXTURE_GENERATION_COMPLETED, "", "", NULL)
+MSG(texture_generation_request, TEXTURE_GENERATION_REQUEST, "", "", NULL)
+MSG(thumbnail_generation_completed, THUMBNAIL_GENERATION_COMPLETED, "", "", NULL)
+MSG(thumbnail_generation_request, THUMBNAIL_GENERATION_REQUEST, "", "", NULL)
+MSG(user_engagement_event, USER_ENGAGEMENT_EVENT, "", "", NULL)
+MSG(worker_analytics_event, WORKER_ANALYTICS_EVENT, "", "", NULL)
+MSG(worker_metrics_enriched_event, WORKER_METRICS_ENRICHED_EVENT, "", "", NULL)
+
+static const msg_desc *const msgs_analytics_collection_request[] = { &msg_analytics_collection_request, NULL};
+OP(analytics_collection_request, "analyticsCollectionRequest", "analytics-collection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(analytics_collection_request, analytics_collection_request)
+
+static const msg_desc *const msgs_backend_logging_event[] = { &msg_backend_logging_event, NULL};
+OP(backend_logging_event, "backendLoggingEvent", "backend-logging-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(backend_logging_event, backend_logging_event)
+
+static const msg_desc *const msgs_etsy_analytics_sync_completed[] = { &msg_etsy_analytics_sync_completed, NULL};
+OP(etsy_analytics_sync_completed, "etsyAnalyticsSyncCompleted", "etsy-analytics-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(etsy_analytics_sync_completed, etsy_analytics_sync_completed)
+
+static const msg_desc *const msgs_etsy_analytics_sync_request[] = { &msg_etsy_analytics_sync_request, NULL};
+OP(etsy_analytics_sync_request, "etsyAnalyticsSyncRequest", "etsy-analytics-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(etsy_analytics_sync_request, etsy_analytics_sync_request)
+
+static const msg_desc *const msgs_etsy_publish_listing_completed[] = { &msg_etsy_publish_listing_completed, NULL};
+OP(etsy_publish_listing_completed, "etsyPublishListingCompleted", "etsy-publish-listing-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(etsy_publish_listing_completed, etsy_publish_listing_completed)
+
+static const msg_desc *const msgs_etsy_publish_listing_request[] = { &msg_etsy_publish_listing_request, NULL};
+OP(etsy_publish_listing_request, "etsyPublishListingRequest", "etsy-publish-listing-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(etsy_publish_listing_request, etsy_publish_listing_request)
+
+static const msg_desc *const msgs_file_download_completed[] = { &msg_file_download_completed, NULL};
+OP(file_download_completed, "fileDownloadCompleted", "file-download-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(file_download_completed, file_download_completed)
+
+static const msg_desc *const msgs_file_download_request[] = { &msg_file_download_request, NULL};
+OP(file_download_request, "fileDownloadRequest", "file-download-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(file_download_request, file_download_request)
+
+static const msg_desc *const msgs_file_vectorize_completed[] = { &msg_file_vectorize_completed, NULL};
+OP(file_vectorize_completed, "fileVectorizeCompleted", "file-vectorize-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(file_vectorize_completed, file_vectorize_completed)
+
+static const msg_desc *const msgs_file_vectorize_request[] = { &msg_file_vectorize_request, NULL};
+OP(file_vectorize_request, "fileVectorizeRequest", "file-vectorize-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(file_vectorize_request, file_vectorize_request)
+
+static const msg_desc *const msgs_ip_check_completed[] = { &msg_ip_check_completed, NULL};
+OP(ip_check_completed, "ipCheckCompleted", "ip-check-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(ip_check_completed, ip_check_completed)
+
+static const msg_desc *const msgs_ip_check_request[] = { &msg_ip_check_request, NULL};
+OP(ip_check_request, "ipCheckRequest", "ip-check-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(ip_check_request, ip_check_request)
+
+static const msg_desc *const msgs_marketplace_analytics_sync_completed[] = { &msg_marketplace_analytics_sync_completed, NULL};
+OP(marketplace_analytics_sync_completed, "marketplaceAnalyticsSyncCompleted", "marketplace-analytics-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_analytics_sync_completed, marketplace_analytics_sync_completed)
+
+static const msg_desc *const msgs_marketplace_analytics_sync_request[] = { &msg_marketplace_analytics_sync_request, NULL};
+OP(marketplace_analytics_sync_request, "marketplaceAnalyticsSyncRequest", "marketplace-analytics-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_analytics_sync_request, marketplace_analytics_sync_request)
+
+static const msg_desc *const msgs_marketplace_connection_sync_completed[] = { &msg_marketplace_connection_sync_completed, NULL};
+OP(marketplace_connection_sync_completed, "marketplaceConnectionSyncCompleted", "marketplace-connection-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_connection_sync_completed, marketplace_connection_sync_completed)
+
+static const msg_desc *const msgs_marketplace_connection_sync_request[] = { &msg_marketplace_connection_sync_request, NULL};
+OP(marketplace_connection_sync_request, "marketplaceConnectionSyncRequest", "marketplace-connection-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_connection_sync_request, marketplace_connection_sync_request)
+
+static const msg_desc *const msgs_marketplace_credential_rotation_completed[] = { &msg_marketplace_credential_rotation_completed, NULL};
+OP(marketplace_credential_rotation_completed, "marketplaceCredentialRotationCompleted", "marketplace-credential-rotation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_credential_rotation_completed, marketplace_credential_rotation_completed)
+
+static const msg_desc *const msgs_marketplace_credential_rotation_request[] = { &msg_marketplace_credential_rotation_request, NULL};
+OP(marketplace_credential_rotation_request, "marketplaceCredentialRotationRequest", "marketplace-credential-rotation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_credential_rotation_request, marketplace_credential_rotation_request)
+
+static const msg_desc *const msgs_marketplace_intelligence_completed[] = { &msg_marketplace_intelligence_completed, NULL};
+OP(marketplace_intelligence_completed, "marketplaceIntelligenceCompleted", "marketplace-intelligence-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_intelligence_completed, marketplace_intelligence_completed)
+
+static const msg_desc *const msgs_marketplace_intelligence_event[] = { &msg_marketplace_intelligence_event, NULL};
+OP(marketplace_intelligence_event, "marketplaceIntelligenceEvent", "marketplace-intelligence-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_intelligence_event, marketplace_intelligence_event)
+
+static const msg_desc *const msgs_marketplace_intelligence_request[] = { &msg_marketplace_intelligence_request, NULL};
+OP(marketplace_intelligence_request, "marketplaceIntelligenceRequest", "marketplace-intelligence-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_intelligence_request, marketplace_intelligence_request)
+
+static const msg_desc *const msgs_marketplace_listing_description_generation_completed[] = { &msg_marketplace_listing_description_generation_completed, NULL};
+OP(marketplace_listing_description_generation_completed, "marketplaceListingDescriptionGenerationCompleted", "marketplace-listing-description-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_description_generation_completed, marketplace_listing_description_generation_completed)
+
+static const msg_desc *const msgs_marketplace_listing_description_generation_request[] = { &msg_marketplace_listing_description_generation_request, NULL};
+OP(marketplace_listing_description_generation_request, "marketplaceListingDescriptionGenerationRequest", "marketplace-listing-description-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_description_generation_request, marketplace_listing_description_generation_request)
+
+static const msg_desc *const msgs_marketplace_listing_sync_completed[] = { &msg_marketplace_listing_sync_completed, NULL};
+OP(marketplace_listing_sync_completed, "marketplaceListingSyncCompleted", "marketplace-listing-sync-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_sync_completed, marketplace_listing_sync_completed)
+
+static const msg_desc *const msgs_marketplace_listing_sync_request[] = { &msg_marketplace_listing_sync_request, NULL};
+OP(marketplace_listing_sync_request, "marketplaceListingSyncRequest", "marketplace-listing-sync-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_sync_request, marketplace_listing_sync_request)
+
+static const msg_desc *const msgs_marketplace_listing_tags_generation_completed[] = { &msg_marketplace_listing_tags_generation_completed, NULL};
+OP(marketplace_listing_tags_generation_completed, "marketplaceListingTagsGenerationCompleted", "marketplace-listing-tags-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_tags_generation_completed, marketplace_listing_tags_generation_completed)
+
+static const msg_desc *const msgs_marketplace_listing_tags_generation_request[] = { &msg_marketplace_listing_tags_generation_request, NULL};
+OP(marketplace_listing_tags_generation_request, "marketplaceListingTagsGenerationRequest", "marketplace-listing-tags-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_tags_generation_request, marketplace_listing_tags_generation_request)
+
+static const msg_desc *const msgs_marketplace_listing_title_generation_completed[] = { &msg_marketplace_listing_title_generation_completed, NULL};
+OP(marketplace_listing_title_generation_completed, "marketplaceListingTitleGenerationCompleted", "marketplace-listing-title-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_title_generation_completed, marketplace_listing_title_generation_completed)
+
+static const msg_desc *const msgs_marketplace_listing_title_generation_request[] = { &msg_marketplace_listing_title_generation_request, NULL};
+OP(marketplace_listing_title_generation_request, "marketplaceListingTitleGenerationRequest", "marketplace-listing-title-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_title_generation_request, marketplace_listing_title_generation_request)
+
+static const msg_desc *const msgs_marketplace_listing_update_completed[] = { &msg_marketplace_listing_update_completed, NULL};
+OP(marketplace_listing_update_completed, "marketplaceListingUpdateCompleted", "marketplace-listing-update-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_update_completed, marketplace_listing_update_completed)
+
+static const msg_desc *const msgs_marketplace_listing_update_request[] = { &msg_marketplace_listing_update_request, NULL};
+OP(marketplace_listing_update_request, "marketplaceListingUpdateRequest", "marketplace-listing-update-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_listing_update_request, marketplace_listing_update_request)
+
+static const msg_desc *const msgs_marketplace_publish_listing_completed[] = { &msg_marketplace_publish_listing_completed, NULL};
+OP(marketplace_publish_listing_completed, "marketplacePublishListingCompleted", "marketplace-publish-listing-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_publish_listing_completed, marketplace_publish_listing_completed)
+
+static const msg_desc *const msgs_marketplace_publish_listing_request[] = { &msg_marketplace_publish_listing_request, NULL};
+OP(marketplace_publish_listing_request, "marketplacePublishListingRequest", "marketplace-publish-listing-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(marketplace_publish_listing_request, marketplace_publish_listing_request)
+
+static const msg_desc *const msgs_media_batch_download_completed[] = { &msg_media_batch_download_completed, NULL};
+OP(media_batch_download_completed, "mediaBatchDownloadCompleted", "media-batch-download-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(media_batch_download_completed, media_batch_download_completed)
+
+static const msg_desc *const msgs_media_batch_download_request[] = { &msg_media_batch_download_request, NULL};
+OP(media_batch_download_request, "mediaBatchDownloadRequest", "media-batch-download-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(media_batch_download_request, media_batch_download_request)
+
+static const msg_desc *const msgs_metamodel_metadata_generation_completed[] = { &msg_metamodel_metadata_generation_completed, NULL};
+OP(metamodel_metadata_generation_completed, "metamodelMetadataGenerationCompleted", "metamodel-metadata-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(metamodel_metadata_generation_completed, metamodel_metadata_generation_completed)
+
+static const msg_desc *const msgs_metamodel_metadata_generation_request[] = { &msg_metamodel_metadata_generation_request, NULL};
+OP(metamodel_metadata_generation_request, "metamodelMetadataGenerationRequest", "metamodel-metadata-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(metamodel_metadata_generation_request, metamodel_metadata_generation_request)
+
+static const msg_desc *const msgs_model_analytics_collection_request[] = { &msg_model_analytics_collection_request, NULL};
+OP(model_analytics_collection_request, "modelAnalyticsCollectionRequest", "model-analytics-collection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_analytics_collection_request, model_analytics_collection_request)
+
+static const msg_desc *const msgs_model_discovery_folder_processed_event[] = { &msg_model_discovery_folder_processed_event, NULL};
+OP(model_discovery_folder_processed_event, "modelDiscoveryFolderProcessedEvent", "model-discovery-folder-processed-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_discovery_folder_processed_event, model_discovery_folder_processed_event)
+
+static const msg_desc *const msgs_model_discovery_scan_found_event[] = { &msg_model_discovery_scan_found_event, NULL};
+OP(model_discovery_scan_found_event, "modelDiscoveryScanFoundEvent", "model-discovery-scan-found-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_discovery_scan_found_event, model_discovery_scan_found_event)
+
+static const msg_desc *const msgs_model_discovery_scan_progress_event[] = { &msg_model_discovery_scan_progress_event, NULL};
+OP(model_discovery_scan_progress_event, "modelDiscoveryScanProgressEvent", "model-discovery-scan-progress-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_discovery_scan_progress_event, model_discovery_scan_progress_event)
+
+static const msg_desc *const msgs_model_discovery_scan_request[] = { &msg_model_discovery_scan_request, NULL};
+OP(model_discovery_scan_request, "modelDiscoveryScanRequest", "model-discovery-scan-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_discovery_scan_request, model_discovery_scan_request)
+
+static const msg_desc *const msgs_model_finder_index_request[] = { &msg_model_finder_index_request, NULL};
+OP(model_finder_index_request, "modelFinderIndexRequest", "model-finder-index-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_finder_index_request, model_finder_index_request)
+
+static const msg_desc *const msgs_model_finder_response[] = { &msg_model_finder_response, NULL};
+OP(model_finder_response, "modelFinderResponse", "model-finder-response", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_finder_response, model_finder_response)
+
+static const msg_desc *const msgs_model_finder_search_request[] = { &msg_model_finder_search_request, NULL};
+OP(model_finder_search_request, "modelFinderSearchRequest", "model-finder-search-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_finder_search_request, model_finder_search_request)
+
+static const msg_desc *const msgs_model_metadata_generation_completed[] = { &msg_model_metadata_generation_completed, NULL};
+OP(model_metadata_generation_completed, "modelMetadataGenerationCompleted", "model-metadata-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_metadata_generation_completed, model_metadata_generation_completed)
+
+static const msg_desc *const msgs_model_metadata_generation_request[] = { &msg_model_metadata_generation_request, NULL};
+OP(model_metadata_generation_request, "modelMetadataGenerationRequest", "model-metadata-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_metadata_generation_request, model_metadata_generation_request)
+
+static const msg_desc *const msgs_model_metamodel_detection_found[] = { &msg_model_metamodel_detection_found, NULL};
+OP(model_metamodel_detection_found, "modelMetamodelDetectionFound", "model-metamodel-detection-found", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_metamodel_detection_found, model_metamodel_detection_found)
+
+static const msg_desc *const msgs_model_metamodel_detection_request[] = { &msg_model_metamodel_detection_request, NULL};
+OP(model_metamodel_detection_request, "modelMetamodelDetectionRequest", "model-metamodel-detection-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_metamodel_detection_request, model_metamodel_detection_request)
+
+static const msg_desc *const msgs_model_print_analysis_completed[] = { &msg_model_print_analysis_completed, NULL};
+OP(model_print_analysis_completed, "modelPrintAnalysisCompleted", "model-print-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_print_analysis_completed, model_print_analysis_completed)
+
+static const msg_desc *const msgs_model_print_analysis_request[] = { &msg_model_print_analysis_request, NULL};
+OP(model_print_analysis_request, "modelPrintAnalysisRequest", "model-print-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_print_analysis_request, model_print_analysis_request)
+
+static const msg_desc *const msgs_model_sellability_analysis_completed[] = { &msg_model_sellability_analysis_completed, NULL};
+OP(model_sellability_analysis_completed, "modelSellabilityAnalysisCompleted", "model-sellability-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_sellability_analysis_completed, model_sellability_analysis_completed)
+
+static const msg_desc *const msgs_model_sellability_analysis_request[] = { &msg_model_sellability_analysis_request, NULL};
+OP(model_sellability_analysis_request, "modelSellabilityAnalysisRequest", "model-sellability-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_sellability_analysis_request, model_sellability_analysis_request)
+
+static const msg_desc *const msgs_model_semantic_analysis_completed[] = { &msg_model_semantic_analysis_completed, NULL};
+OP(model_semantic_analysis_completed, "modelSemanticAnalysisCompleted", "model-semantic-analysis-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_semantic_analysis_completed, model_semantic_analysis_completed)
+
+static const msg_desc *const msgs_model_semantic_analysis_request[] = { &msg_model_semantic_analysis_request, NULL};
+OP(model_semantic_analysis_request, "modelSemanticAnalysisRequest", "model-semantic-analysis-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_semantic_analysis_request, model_semantic_analysis_request)
+
+static const msg_desc *const msgs_model_technical_metadata_completed[] = { &msg_model_technical_metadata_completed, NULL};
+OP(model_technical_metadata_completed, "modelTechnicalMetadataCompleted", "model-technical-metadata-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_technical_metadata_completed, model_technical_metadata_completed)
+
+static const msg_desc *const msgs_model_technical_metadata_request[] = { &msg_model_technical_metadata_request, NULL};
+OP(model_technical_metadata_request, "modelTechnicalMetadataRequest", "model-technical-metadata-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(model_technical_metadata_request, model_technical_metadata_request)
+
+static const msg_desc *const msgs_slicing_fdm_request[] = { &msg_slicing_fdm_request, NULL};
+OP(slicing_fdm_request, "slicingFdmRequest", "slicing-fdm-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_fdm_request, slicing_fdm_request)
+
+static const msg_desc *const msgs_slicing_fdm_result[] = { &msg_slicing_fdm_result, NULL};
+OP(slicing_fdm_result, "slicingFdmResult", "slicing-fdm-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_fdm_result, slicing_fdm_result)
+
+static const msg_desc *const msgs_slicing_simulation_request[] = { &msg_slicing_simulation_request, NULL};
+OP(slicing_simulation_request, "slicingSimulationRequest", "slicing-simulation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_simulation_request, slicing_simulation_request)
+
+static const msg_desc *const msgs_slicing_simulation_result[] = { &msg_slicing_simulation_result, NULL};
+OP(slicing_simulation_result, "slicingSimulationResult", "slicing-simulation-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_simulation_result, slicing_simulation_result)
+
+static const msg_desc *const msgs_slicing_sla_request[] = { &msg_slicing_sla_request, NULL};
+OP(slicing_sla_request, "slicingSlaRequest", "slicing-sla-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_sla_request, slicing_sla_request)
+
+static const msg_desc *const msgs_slicing_sla_result[] = { &msg_slicing_sla_result, NULL};
+OP(slicing_sla_result, "slicingSlaResult", "slicing-sla-result", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(slicing_sla_result, slicing_sla_result)
+
+static const msg_desc *const msgs_texture_generation_completed[] = { &msg_texture_generation_completed, NULL};
+OP(texture_generation_completed, "textureGenerationCompleted", "texture-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(texture_generation_completed, texture_generation_completed)
+
+static const msg_desc *const msgs_texture_generation_request[] = { &msg_texture_generation_request, NULL};
+OP(texture_generation_request, "textureGenerationRequest", "texture-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(texture_generation_request, texture_generation_request)
+
+static const msg_desc *const msgs_thumbnail_generation_completed[] = { &msg_thumbnail_generation_completed, NULL};
+OP(thumbnail_generation_completed, "thumbnailGenerationCompleted", "thumbnail-generation-completed", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(thumbnail_generation_completed, thumbnail_generation_completed)
+
+static const msg_desc *const msgs_thumbnail_generation_request[] = { &msg_thumbnail_generation_request, NULL};
+OP(thumbnail_generation_request, "thumbnailGenerationRequest", "thumbnail-generation-request", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(thumbnail_generation_request, thumbnail_generation_request)
+
+static const msg_desc *const msgs_user_engagement_event[] = { &msg_user_engagement_event, NULL};
+OP(user_engagement_event, "userEngagementEvent", "user-engagement-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(user_engagement_event, user_engagement_event)
+
+static const msg_desc *const msgs_worker_analytics_event[] = { &msg_worker_analytics_event, NULL};
+OP(worker_analytics_event, "workerAnalyticsEvent", "worker-analytics-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(worker_analytics_event, worker_analytics_event)
+
+static const msg_desc *const msgs_worker_metrics_enriched_event[] = { &msg_worker_metrics_enriched_event, NULL};
+OP(worker_metrics_enriched_event, "workerMetricsEnrichedEvent", "worker-metrics-enriched-event", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(worker_metrics_enriched_event, worker_metrics_enriched_event)

@@ -187,1197 +187,420 @@ void worker_backend_reply_clear(worker_backend_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef worker_backend_AnalyticsCollectionRequestMessage worker_backend_analytics_collection_request_payload;
-typedef cJSON worker_backend_analytics_collection_request_headers;
-typedef worker_backend_BackendLoggingEventMessage worker_backend_backend_logging_event_payload;
-typedef cJSON worker_backend_backend_logging_event_headers;
-typedef worker_backend_EtsyAnalyticsSyncCompletedMessage worker_backend_etsy_analytics_sync_completed_payload;
-typedef cJSON worker_backend_etsy_analytics_sync_completed_headers;
-typedef worker_backend_EtsyAnalyticsSyncRequestMessage worker_backend_etsy_analytics_sync_request_payload;
-typedef cJSON worker_backend_etsy_analytics_sync_request_headers;
-typedef worker_backend_EtsyPublishListingCompletedMessage worker_backend_etsy_publish_listing_completed_payload;
-typedef cJSON worker_backend_etsy_publish_listing_completed_headers;
-typedef worker_backend_EtsyPublishListingRequestMessage worker_backend_etsy_publish_listing_request_payload;
-typedef cJSON worker_backend_etsy_publish_listing_request_headers;
-typedef worker_backend_FileDownloadCompletedMessage worker_backend_file_download_completed_payload;
-typedef cJSON worker_backend_file_download_completed_headers;
-typedef worker_backend_FileDownloadRequestMessage worker_backend_file_download_request_payload;
-typedef cJSON worker_backend_file_download_request_headers;
-typedef worker_backend_FileVectorizeCompletedMessage worker_backend_file_vectorize_completed_payload;
-typedef cJSON worker_backend_file_vectorize_completed_headers;
-typedef worker_backend_FileVectorizeRequestMessage worker_backend_file_vectorize_request_payload;
-typedef cJSON worker_backend_file_vectorize_request_headers;
-typedef worker_backend_IpCheckCompletedMessage worker_backend_ip_check_completed_payload;
-typedef cJSON worker_backend_ip_check_completed_headers;
-typedef worker_backend_IpCheckRequestMessage worker_backend_ip_check_request_payload;
-typedef cJSON worker_backend_ip_check_request_headers;
-typedef worker_backend_MarketplaceAnalyticsSyncCompletedMessage worker_backend_marketplace_analytics_sync_completed_payload;
-typedef cJSON worker_backend_marketplace_analytics_sync_completed_headers;
-typedef worker_backend_MarketplaceAnalyticsSyncRequestMessage worker_backend_marketplace_analytics_sync_request_payload;
-typedef cJSON worker_backend_marketplace_analytics_sync_request_headers;
-typedef worker_backend_MarketplaceConnectionSyncCompletedMessage worker_backend_marketplace_connection_sync_completed_payload;
-typedef cJSON worker_backend_marketplace_connection_sync_completed_headers;
-typedef worker_backend_MarketplaceConnectionSyncRequestMessage worker_backend_marketplace_connection_sync_request_payload;
-typedef cJSON worker_backend_marketplace_connection_sync_request_headers;
-typedef worker_backend_MarketplaceCredentialRotationCompletedMessage worker_backend_marketplace_credential_rotation_completed_payload;
-typedef cJSON worker_backend_marketplace_credential_rotation_completed_headers;
-typedef worker_backend_MarketplaceCredentialRotationRequestMessage worker_backend_marketplace_credential_rotation_request_payload;
-typedef cJSON worker_backend_marketplace_credential_rotation_request_headers;
-typedef worker_backend_MarketplaceIntelligenceCompletedMessage worker_backend_marketplace_intelligence_completed_payload;
-typedef cJSON worker_backend_marketplace_intelligence_completed_headers;
-typedef worker_backend_MarketplaceIntelligenceEventMessage worker_backend_marketplace_intelligence_event_payload;
-typedef cJSON worker_backend_marketplace_intelligence_event_headers;
-typedef worker_backend_MarketplaceIntelligenceRequestMessage worker_backend_marketplace_intelligence_request_payload;
-typedef cJSON worker_backend_marketplace_intelligence_request_headers;
-typedef worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage worker_backend_marketplace_listing_description_generation_completed_payload;
-typedef cJSON worker_backend_marketplace_listing_description_generation_completed_headers;
-typedef worker_backend_MarketplaceListingDescriptionGenerationRequestMessage worker_backend_marketplace_listing_description_generation_request_payload;
-typedef cJSON worker_backend_marketplace_listing_description_generation_request_headers;
-typedef worker_backend_MarketplaceListingSyncCompletedMessage worker_backend_marketplace_listing_sync_completed_payload;
-typedef cJSON worker_backend_marketplace_listing_sync_completed_headers;
-typedef worker_backend_MarketplaceListingSyncRequestMessage worker_backend_marketplace_listing_sync_request_payload;
-typedef cJSON worker_backend_marketplace_listing_sync_request_headers;
-typedef worker_backend_MarketplaceListingTagsGenerationCompletedMessage worker_backend_marketplace_listing_tags_generation_completed_payload;
-typedef cJSON worker_backend_marketplace_listing_tags_generation_completed_headers;
-typedef worker_backend_MarketplaceListingTagsGenerationRequestMessage worker_backend_marketplace_listing_tags_generation_request_payload;
-typedef cJSON worker_backend_marketplace_listing_tags_generation_request_headers;
-typedef worker_backend_MarketplaceListingTitleGenerationCompletedMessage worker_backend_marketplace_listing_title_generation_completed_payload;
-typedef cJSON worker_backend_marketplace_listing_title_generation_completed_headers;
-typedef worker_backend_MarketplaceListingTitleGenerationRequestMessage worker_backend_marketplace_listing_title_generation_request_payload;
-typedef cJSON worker_backend_marketplace_listing_title_generation_request_headers;
-typedef worker_backend_MarketplaceListingUpdateCompletedMessage worker_backend_marketplace_listing_update_completed_payload;
-typedef cJSON worker_backend_marketplace_listing_update_completed_headers;
-typedef worker_backend_MarketplaceListingUpdateRequestMessage worker_backend_marketplace_listing_update_request_payload;
-typedef cJSON worker_backend_marketplace_listing_update_request_headers;
-typedef worker_backend_MarketplacePublishListingCompletedMessage worker_backend_marketplace_publish_listing_completed_payload;
-typedef cJSON worker_backend_marketplace_publish_listing_completed_headers;
-typedef worker_backend_MarketplacePublishListingRequestMessage worker_backend_marketplace_publish_listing_request_payload;
-typedef cJSON worker_backend_marketplace_publish_listing_request_headers;
-typedef worker_backend_MediaBatchDownloadCompletedMessage worker_backend_media_batch_download_completed_payload;
-typedef cJSON worker_backend_media_batch_download_completed_headers;
-typedef worker_backend_MediaBatchDownloadRequestMessage worker_backend_media_batch_download_request_payload;
-typedef cJSON worker_backend_media_batch_download_request_headers;
-typedef worker_backend_MetamodelMetadataGenerationCompletedMessage worker_backend_metamodel_metadata_generation_completed_payload;
-typedef cJSON worker_backend_metamodel_metadata_generation_completed_headers;
-typedef worker_backend_MetamodelMetadataGenerationRequestMessage worker_backend_metamodel_metadata_generation_request_payload;
-typedef cJSON worker_backend_metamodel_metadata_generation_request_headers;
-typedef worker_backend_ModelAnalyticsCollectionRequestMessage worker_backend_model_analytics_collection_request_payload;
-typedef cJSON worker_backend_model_analytics_collection_request_headers;
-typedef worker_backend_ModelDiscoveryFolderProcessedEventMessage worker_backend_model_discovery_folder_processed_event_payload;
-typedef cJSON worker_backend_model_discovery_folder_processed_event_headers;
-typedef worker_backend_ModelDiscoveryScanFoundEventMessage worker_backend_model_discovery_scan_found_event_payload;
-typedef cJSON worker_backend_model_discovery_scan_found_event_headers;
-typedef worker_backend_ModelDiscoveryScanProgressEventMessage worker_backend_model_discovery_scan_progress_event_payload;
-typedef cJSON worker_backend_model_discovery_scan_progress_event_headers;
-typedef worker_backend_ModelDiscoveryScanRequestMessage worker_backend_model_discovery_scan_request_payload;
-typedef cJSON worker_backend_model_discovery_scan_request_headers;
-typedef worker_backend_ModelFinderIndexRequestMessage worker_backend_model_finder_index_request_payload;
-typedef cJSON worker_backend_model_finder_index_request_headers;
-typedef worker_backend_ModelFinderResponseMessage worker_backend_model_finder_response_payload;
-typedef cJSON worker_backend_model_finder_response_headers;
-typedef worker_backend_ModelFinderSearchRequestMessage worker_backend_model_finder_search_request_payload;
-typedef cJSON worker_backend_model_finder_search_request_headers;
-typedef worker_backend_ModelMetadataGenerationCompletedMessage worker_backend_model_metadata_generation_completed_payload;
-typedef cJSON worker_backend_model_metadata_generation_completed_headers;
-typedef worker_backend_ModelMetadataGenerationRequestMessage worker_backend_model_metadata_generation_request_payload;
-typedef cJSON worker_backend_model_metadata_generation_request_headers;
-typedef worker_backend_ModelMetamodelDetectionFoundMessage worker_backend_model_metamodel_detection_found_payload;
-typedef cJSON worker_backend_model_metamodel_detection_found_headers;
-typedef worker_backend_ModelMetamodelDetectionRequestMessage worker_backend_model_metamodel_detection_request_payload;
-typedef cJSON worker_backend_model_metamodel_detection_request_headers;
-typedef worker_backend_ModelPrintAnalysisCompletedMessage worker_backend_model_print_analysis_completed_payload;
-typedef cJSON worker_backend_model_print_analysis_completed_headers;
-typedef worker_backend_ModelPrintAnalysisRequestMessage worker_backend_model_print_analysis_request_payload;
-typedef cJSON worker_backend_model_print_analysis_request_headers;
-typedef worker_backend_ModelSellabilityAnalysisCompletedMessage worker_backend_model_sellability_analysis_completed_payload;
-typedef cJSON worker_backend_model_sellability_analysis_completed_headers;
-typedef worker_backend_ModelSellabilityAnalysisRequestMessage worker_backend_model_sellability_analysis_request_payload;
-typedef cJSON worker_backend_model_sellability_analysis_request_headers;
-typedef worker_backend_ModelSemanticAnalysisCompletedMessage worker_backend_model_semantic_analysis_completed_payload;
-typedef cJSON worker_backend_model_semantic_analysis_completed_headers;
-typedef worker_backend_ModelSemanticAnalysisRequestMessage worker_backend_model_semantic_analysis_request_payload;
-typedef cJSON worker_backend_model_semantic_analysis_request_headers;
-typedef worker_backend_ModelTechnicalMetadataCompletedMessage worker_backend_model_technical_metadata_completed_payload;
-typedef cJSON worker_backend_model_technical_metadata_completed_headers;
-typedef worker_backend_ModelTechnicalMetadataRequestMessage worker_backend_model_technical_metadata_request_payload;
-typedef cJSON worker_backend_model_technical_metadata_request_headers;
-typedef worker_backend_SlicingFdmRequestMessage worker_backend_slicing_fdm_request_payload;
-typedef cJSON worker_backend_slicing_fdm_request_headers;
-typedef worker_backend_SlicingFdmResultMessage worker_backend_slicing_fdm_result_payload;
-typedef cJSON worker_backend_slicing_fdm_result_headers;
-typedef worker_backend_SlicingSimulationRequestMessage worker_backend_slicing_simulation_request_payload;
-typedef cJSON worker_backend_slicing_simulation_request_headers;
-typedef worker_backend_SlicingSimulationResultMessage worker_backend_slicing_simulation_result_payload;
-typedef cJSON worker_backend_slicing_simulation_result_headers;
-typedef worker_backend_SlicingSlaRequestMessage worker_backend_slicing_sla_request_payload;
-typedef cJSON worker_backend_slicing_sla_request_headers;
-typedef worker_backend_SlicingSlaResultMessage worker_backend_slicing_sla_result_payload;
-typedef cJSON worker_backend_slicing_sla_result_headers;
-typedef worker_backend_TextureGenerationCompletedMessage worker_backend_texture_generation_completed_payload;
-typedef cJSON worker_backend_texture_generation_completed_headers;
-typedef worker_backend_TextureGenerationRequestMessage worker_backend_texture_generation_request_payload;
-typedef cJSON worker_backend_texture_generation_request_headers;
-typedef worker_backend_ThumbnailGenerationCompletedMessage worker_backend_thumbnail_generation_completed_payload;
-typedef cJSON worker_backend_thumbnail_generation_completed_headers;
-typedef worker_backend_ThumbnailGenerationRequestMessage worker_backend_thumbnail_generation_request_payload;
-typedef cJSON worker_backend_thumbnail_generation_request_headers;
-typedef worker_backend_UserEngagementEventMessage worker_backend_user_engagement_event_payload;
-typedef cJSON worker_backend_user_engagement_event_headers;
-typedef worker_backend_WorkerAnalyticsEventMessage worker_backend_worker_analytics_event_payload;
-typedef cJSON worker_backend_worker_analytics_event_headers;
-typedef worker_backend_WorkerMetricsEnrichedEventMessage worker_backend_worker_metrics_enriched_event_payload;
-typedef cJSON worker_backend_worker_metrics_enriched_event_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   WORKER_BACKEND_MSGTYPES(M, T, H): typedef worker_backend_T worker_backend_M_payload; typedef worker_backend_H worker_backend_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define WORKER_BACKEND_MSGTYPES(M, T, H) typedef worker_backend_##T worker_backend_##M##_payload; typedef worker_backend_##H worker_backend_##M##_headers;
+#define WORKER_BACKEND_MSGTYPESJH(M, T) typedef worker_backend_##T worker_backend_##M##_payload; typedef cJSON worker_backend_##M##_headers;
+#define WORKER_BACKEND_MSGTYPESJP(M, H) typedef cJSON worker_backend_##M##_payload; typedef worker_backend_##H worker_backend_##M##_headers;
+#define WORKER_BACKEND_MSGTYPESJ(M) typedef cJSON worker_backend_##M##_payload; typedef cJSON worker_backend_##M##_headers;
+WORKER_BACKEND_MSGTYPESJH(analytics_collection_request, AnalyticsCollectionRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(backend_logging_event, BackendLoggingEventMessage)
+WORKER_BACKEND_MSGTYPESJH(etsy_analytics_sync_completed, EtsyAnalyticsSyncCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(etsy_analytics_sync_request, EtsyAnalyticsSyncRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(etsy_publish_listing_completed, EtsyPublishListingCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(etsy_publish_listing_request, EtsyPublishListingRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(file_download_completed, FileDownloadCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(file_download_request, FileDownloadRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(file_vectorize_completed, FileVectorizeCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(file_vectorize_request, FileVectorizeRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(ip_check_completed, IpCheckCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(ip_check_request, IpCheckRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_analytics_sync_completed, MarketplaceAnalyticsSyncCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_analytics_sync_request, MarketplaceAnalyticsSyncRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_connection_sync_completed, MarketplaceConnectionSyncCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_connection_sync_request, MarketplaceConnectionSyncRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_credential_rotation_completed, MarketplaceCredentialRotationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_credential_rotation_request, MarketplaceCredentialRotationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_intelligence_completed, MarketplaceIntelligenceCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_intelligence_event, MarketplaceIntelligenceEventMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_intelligence_request, MarketplaceIntelligenceRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_description_generation_completed, MarketplaceListingDescriptionGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_description_generation_request, MarketplaceListingDescriptionGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_sync_completed, MarketplaceListingSyncCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_sync_request, MarketplaceListingSyncRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_tags_generation_completed, MarketplaceListingTagsGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_tags_generation_request, MarketplaceListingTagsGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_title_generation_completed, MarketplaceListingTitleGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_title_generation_request, MarketplaceListingTitleGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_update_completed, MarketplaceListingUpdateCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_listing_update_request, MarketplaceListingUpdateRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_publish_listing_completed, MarketplacePublishListingCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(marketplace_publish_listing_request, MarketplacePublishListingRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(media_batch_download_completed, MediaBatchDownloadCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(media_batch_download_request, MediaBatchDownloadRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(metamodel_metadata_generation_completed, MetamodelMetadataGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(metamodel_metadata_generation_request, MetamodelMetadataGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_analytics_collection_request, ModelAnalyticsCollectionRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_discovery_folder_processed_event, ModelDiscoveryFolderProcessedEventMessage)
+WORKER_BACKEND_MSGTYPESJH(model_discovery_scan_found_event, ModelDiscoveryScanFoundEventMessage)
+WORKER_BACKEND_MSGTYPESJH(model_discovery_scan_progress_event, ModelDiscoveryScanProgressEventMessage)
+WORKER_BACKEND_MSGTYPESJH(model_discovery_scan_request, ModelDiscoveryScanRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_finder_index_request, ModelFinderIndexRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_finder_response, ModelFinderResponseMessage)
+WORKER_BACKEND_MSGTYPESJH(model_finder_search_request, ModelFinderSearchRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_metadata_generation_completed, ModelMetadataGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(model_metadata_generation_request, ModelMetadataGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_metamodel_detection_found, ModelMetamodelDetectionFoundMessage)
+WORKER_BACKEND_MSGTYPESJH(model_metamodel_detection_request, ModelMetamodelDetectionRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_print_analysis_completed, ModelPrintAnalysisCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(model_print_analysis_request, ModelPrintAnalysisRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_sellability_analysis_completed, ModelSellabilityAnalysisCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(model_sellability_analysis_request, ModelSellabilityAnalysisRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_semantic_analysis_completed, ModelSemanticAnalysisCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(model_semantic_analysis_request, ModelSemanticAnalysisRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(model_technical_metadata_completed, ModelTechnicalMetadataCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(model_technical_metadata_request, ModelTechnicalMetadataRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_fdm_request, SlicingFdmRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_fdm_result, SlicingFdmResultMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_simulation_request, SlicingSimulationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_simulation_result, SlicingSimulationResultMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_sla_request, SlicingSlaRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(slicing_sla_result, SlicingSlaResultMessage)
+WORKER_BACKEND_MSGTYPESJH(texture_generation_completed, TextureGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(texture_generation_request, TextureGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(thumbnail_generation_completed, ThumbnailGenerationCompletedMessage)
+WORKER_BACKEND_MSGTYPESJH(thumbnail_generation_request, ThumbnailGenerationRequestMessage)
+WORKER_BACKEND_MSGTYPESJH(user_engagement_event, UserEngagementEventMessage)
+WORKER_BACKEND_MSGTYPESJH(worker_analytics_event, WorkerAnalyticsEventMessage)
+WORKER_BACKEND_MSGTYPESJH(worker_metrics_enriched_event, WorkerMetricsEnrichedEventMessage)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * WORKER_BACKEND_SENDOP(OP, MSG): bool worker_backend_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * WORKER_BACKEND_SENDASOP(OP, MSG): bool worker_backend_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * WORKER_BACKEND_REQUESTOP(OP, MSG): bool worker_backend_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like worker_backend_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (WORKER_BACKEND_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * WORKER_BACKEND_RECEIVEOP(OP): bool worker_backend_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a worker_backend_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * WORKER_BACKEND_REPLYOP(OP, MSG): bool worker_backend_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define WORKER_BACKEND_SENDOP(OP, MSG)                                                                                \
+    bool worker_backend_op_##OP(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                         \
+        const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers, worker_backend_error *err);
+#define WORKER_BACKEND_SENDASOP(OP, MSG)                                                                             \
+    bool worker_backend_op_##OP##_as_##MSG(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,              \
+        const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers, worker_backend_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define WORKER_BACKEND_NOPARAMS(OP) typedef struct worker_backend_op_##OP##_params { char none; } worker_backend_op_##OP##_params;
+#define WORKER_BACKEND_REQUESTOP(OP, MSG)                                                                             \
+    bool worker_backend_op_##OP##_request(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,               \
+        const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers, int timeout_ms,      \
+        worker_backend_reply *reply, worker_backend_error *err);
+#define WORKER_BACKEND_RECEIVEOP(OP)                                                                                  \
+    typedef void (*worker_backend_op_##OP##_handler)(void *user, const worker_backend_op_##OP##_message *m);              \
+    bool worker_backend_op_##OP(worker_backend_bus *b, const worker_backend_op_##OP##_params *params,                         \
+        worker_backend_op_##OP##_handler on_message, worker_backend_error_handler on_error, void *user,                   \
+        worker_backend_error *err);
+#define WORKER_BACKEND_REPLYOP(OP, MSG)                                                                               \
+    bool worker_backend_op_##OP##_reply(worker_backend_bus *b, const worker_backend_op_##OP##_message *request,               \
+        const worker_backend_##MSG##_payload *payload, const worker_backend_##MSG##_headers *headers, worker_backend_error *err);
 
 /* -- analyticsCollectionRequest (send on "analytics-collection-request") */
-
-/** Channel parameters of analyticsCollectionRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_analytics_collection_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_analytics_collection_request_params;
-
-/** Publishes a `analytics-collection-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_analytics_collection_request(worker_backend_bus *b, const worker_backend_op_analytics_collection_request_params *params,
-        const worker_backend_analytics_collection_request_payload *payload, const worker_backend_analytics_collection_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(analytics_collection_request)
+WORKER_BACKEND_SENDOP(analytics_collection_request, analytics_collection_request) /* `analytics-collection-request` */
 
 /* -- backendLoggingEvent (send on "backend-logging-event") */
-
-/** Channel parameters of backendLoggingEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_backend_logging_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_backend_logging_event_params;
-
-/** Publishes a `backend-logging-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_backend_logging_event(worker_backend_bus *b, const worker_backend_op_backend_logging_event_params *params,
-        const worker_backend_backend_logging_event_payload *payload, const worker_backend_backend_logging_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(backend_logging_event)
+WORKER_BACKEND_SENDOP(backend_logging_event, backend_logging_event) /* `backend-logging-event` */
 
 /* -- etsyAnalyticsSyncCompleted (send on "etsy-analytics-sync-completed") */
-
-/** Channel parameters of etsyAnalyticsSyncCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_etsy_analytics_sync_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_etsy_analytics_sync_completed_params;
-
-/** Publishes a `etsy-analytics-sync-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_etsy_analytics_sync_completed(worker_backend_bus *b, const worker_backend_op_etsy_analytics_sync_completed_params *params,
-        const worker_backend_etsy_analytics_sync_completed_payload *payload, const worker_backend_etsy_analytics_sync_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(etsy_analytics_sync_completed)
+WORKER_BACKEND_SENDOP(etsy_analytics_sync_completed, etsy_analytics_sync_completed) /* `etsy-analytics-sync-completed` */
 
 /* -- etsyAnalyticsSyncRequest (send on "etsy-analytics-sync-request") */
-
-/** Channel parameters of etsyAnalyticsSyncRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_etsy_analytics_sync_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_etsy_analytics_sync_request_params;
-
-/** Publishes a `etsy-analytics-sync-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_etsy_analytics_sync_request(worker_backend_bus *b, const worker_backend_op_etsy_analytics_sync_request_params *params,
-        const worker_backend_etsy_analytics_sync_request_payload *payload, const worker_backend_etsy_analytics_sync_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(etsy_analytics_sync_request)
+WORKER_BACKEND_SENDOP(etsy_analytics_sync_request, etsy_analytics_sync_request) /* `etsy-analytics-sync-request` */
 
 /* -- etsyPublishListingCompleted (send on "etsy-publish-listing-completed") */
-
-/** Channel parameters of etsyPublishListingCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_etsy_publish_listing_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_etsy_publish_listing_completed_params;
-
-/** Publishes a `etsy-publish-listing-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_etsy_publish_listing_completed(worker_backend_bus *b, const worker_backend_op_etsy_publish_listing_completed_params *params,
-        const worker_backend_etsy_publish_listing_completed_payload *payload, const worker_backend_etsy_publish_listing_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(etsy_publish_listing_completed)
+WORKER_BACKEND_SENDOP(etsy_publish_listing_completed, etsy_publish_listing_completed) /* `etsy-publish-listing-completed` */
 
 /* -- etsyPublishListingRequest (send on "etsy-publish-listing-request") */
-
-/** Channel parameters of etsyPublishListingRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_etsy_publish_listing_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_etsy_publish_listing_request_params;
-
-/** Publishes a `etsy-publish-listing-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_etsy_publish_listing_request(worker_backend_bus *b, const worker_backend_op_etsy_publish_listing_request_params *params,
-        const worker_backend_etsy_publish_listing_request_payload *payload, const worker_backend_etsy_publish_listing_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(etsy_publish_listing_request)
+WORKER_BACKEND_SENDOP(etsy_publish_listing_request, etsy_publish_listing_request) /* `etsy-publish-listing-request` */
 
 /* -- fileDownloadCompleted (send on "file-download-completed") */
-
-/** Channel parameters of fileDownloadCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_file_download_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_file_download_completed_params;
-
-/** Publishes a `file-download-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_file_download_completed(worker_backend_bus *b, const worker_backend_op_file_download_completed_params *params,
-        const worker_backend_file_download_completed_payload *payload, const worker_backend_file_download_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(file_download_completed)
+WORKER_BACKEND_SENDOP(file_download_completed, file_download_completed) /* `file-download-completed` */
 
 /* -- fileDownloadRequest (send on "file-download-request") */
-
-/** Channel parameters of fileDownloadRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_file_download_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_file_download_request_params;
-
-/** Publishes a `file-download-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_file_download_request(worker_backend_bus *b, const worker_backend_op_file_download_request_params *params,
-        const worker_backend_file_download_request_payload *payload, const worker_backend_file_download_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(file_download_request)
+WORKER_BACKEND_SENDOP(file_download_request, file_download_request) /* `file-download-request` */
 
 /* -- fileVectorizeCompleted (send on "file-vectorize-completed") */
-
-/** Channel parameters of fileVectorizeCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_file_vectorize_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_file_vectorize_completed_params;
-
-/** Publishes a `file-vectorize-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_file_vectorize_completed(worker_backend_bus *b, const worker_backend_op_file_vectorize_completed_params *params,
-        const worker_backend_file_vectorize_completed_payload *payload, const worker_backend_file_vectorize_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(file_vectorize_completed)
+WORKER_BACKEND_SENDOP(file_vectorize_completed, file_vectorize_completed) /* `file-vectorize-completed` */
 
 /* -- fileVectorizeRequest (send on "file-vectorize-request") */
-
-/** Channel parameters of fileVectorizeRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_file_vectorize_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_file_vectorize_request_params;
-
-/** Publishes a `file-vectorize-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_file_vectorize_request(worker_backend_bus *b, const worker_backend_op_file_vectorize_request_params *params,
-        const worker_backend_file_vectorize_request_payload *payload, const worker_backend_file_vectorize_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(file_vectorize_request)
+WORKER_BACKEND_SENDOP(file_vectorize_request, file_vectorize_request) /* `file-vectorize-request` */
 
 /* -- ipCheckCompleted (send on "ip-check-completed") */
-
-/** Channel parameters of ipCheckCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_ip_check_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_ip_check_completed_params;
-
-/** Publishes a `ip-check-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_ip_check_completed(worker_backend_bus *b, const worker_backend_op_ip_check_completed_params *params,
-        const worker_backend_ip_check_completed_payload *payload, const worker_backend_ip_check_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(ip_check_completed)
+WORKER_BACKEND_SENDOP(ip_check_completed, ip_check_completed) /* `ip-check-completed` */
 
 /* -- ipCheckRequest (send on "ip-check-request") */
-
-/** Channel parameters of ipCheckRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_ip_check_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_ip_check_request_params;
-
-/** Publishes a `ip-check-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_ip_check_request(worker_backend_bus *b, const worker_backend_op_ip_check_request_params *params,
-        const worker_backend_ip_check_request_payload *payload, const worker_backend_ip_check_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(ip_check_request)
+WORKER_BACKEND_SENDOP(ip_check_request, ip_check_request) /* `ip-check-request` */
 
 /* -- marketplaceAnalyticsSyncCompleted (send on "marketplace-analytics-sync-completed") */
-
-/** Channel parameters of marketplaceAnalyticsSyncCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_analytics_sync_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_analytics_sync_completed_params;
-
-/** Publishes a `marketplace-analytics-sync-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_analytics_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_analytics_sync_completed_params *params,
-        const worker_backend_marketplace_analytics_sync_completed_payload *payload, const worker_backend_marketplace_analytics_sync_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_analytics_sync_completed)
+WORKER_BACKEND_SENDOP(marketplace_analytics_sync_completed, marketplace_analytics_sync_completed) /* `marketplace-analytics-sync-completed` */
 
 /* -- marketplaceAnalyticsSyncRequest (send on "marketplace-analytics-sync-request") */
-
-/** Channel parameters of marketplaceAnalyticsSyncRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_analytics_sync_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_analytics_sync_request_params;
-
-/** Publishes a `marketplace-analytics-sync-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_analytics_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_analytics_sync_request_params *params,
-        const worker_backend_marketplace_analytics_sync_request_payload *payload, const worker_backend_marketplace_analytics_sync_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_analytics_sync_request)
+WORKER_BACKEND_SENDOP(marketplace_analytics_sync_request, marketplace_analytics_sync_request) /* `marketplace-analytics-sync-request` */
 
 /* -- marketplaceConnectionSyncCompleted (send on "marketplace-connection-sync-completed") */
-
-/** Channel parameters of marketplaceConnectionSyncCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_connection_sync_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_connection_sync_completed_params;
-
-/** Publishes a `marketplace-connection-sync-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_connection_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_connection_sync_completed_params *params,
-        const worker_backend_marketplace_connection_sync_completed_payload *payload, const worker_backend_marketplace_connection_sync_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_connection_sync_completed)
+WORKER_BACKEND_SENDOP(marketplace_connection_sync_completed, marketplace_connection_sync_completed) /* `marketplace-connection-sync-completed` */
 
 /* -- marketplaceConnectionSyncRequest (send on "marketplace-connection-sync-request") */
-
-/** Channel parameters of marketplaceConnectionSyncRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_connection_sync_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_connection_sync_request_params;
-
-/** Publishes a `marketplace-connection-sync-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_connection_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_connection_sync_request_params *params,
-        const worker_backend_marketplace_connection_sync_request_payload *payload, const worker_backend_marketplace_connection_sync_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_connection_sync_request)
+WORKER_BACKEND_SENDOP(marketplace_connection_sync_request, marketplace_connection_sync_request) /* `marketplace-connection-sync-request` */
 
 /* -- marketplaceCredentialRotationCompleted (send on "marketplace-credential-rotation-completed") */
-
-/** Channel parameters of marketplaceCredentialRotationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_credential_rotation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_credential_rotation_completed_params;
-
-/** Publishes a `marketplace-credential-rotation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_credential_rotation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_credential_rotation_completed_params *params,
-        const worker_backend_marketplace_credential_rotation_completed_payload *payload, const worker_backend_marketplace_credential_rotation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_credential_rotation_completed)
+WORKER_BACKEND_SENDOP(marketplace_credential_rotation_completed, marketplace_credential_rotation_completed) /* `marketplace-credential-rotation-completed` */
 
 /* -- marketplaceCredentialRotationRequest (send on "marketplace-credential-rotation-request") */
-
-/** Channel parameters of marketplaceCredentialRotationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_credential_rotation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_credential_rotation_request_params;
-
-/** Publishes a `marketplace-credential-rotation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_credential_rotation_request(worker_backend_bus *b, const worker_backend_op_marketplace_credential_rotation_request_params *params,
-        const worker_backend_marketplace_credential_rotation_request_payload *payload, const worker_backend_marketplace_credential_rotation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_credential_rotation_request)
+WORKER_BACKEND_SENDOP(marketplace_credential_rotation_request, marketplace_credential_rotation_request) /* `marketplace-credential-rotation-request` */
 
 /* -- marketplaceIntelligenceCompleted (send on "marketplace-intelligence-completed") */
-
-/** Channel parameters of marketplaceIntelligenceCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_intelligence_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_intelligence_completed_params;
-
-/** Publishes a `marketplace-intelligence-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_intelligence_completed(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_completed_params *params,
-        const worker_backend_marketplace_intelligence_completed_payload *payload, const worker_backend_marketplace_intelligence_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_intelligence_completed)
+WORKER_BACKEND_SENDOP(marketplace_intelligence_completed, marketplace_intelligence_completed) /* `marketplace-intelligence-completed` */
 
 /* -- marketplaceIntelligenceEvent (send on "marketplace-intelligence-event") */
-
-/** Channel parameters of marketplaceIntelligenceEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_intelligence_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_intelligence_event_params;
-
-/** Publishes a `marketplace-intelligence-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_intelligence_event(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_event_params *params,
-        const worker_backend_marketplace_intelligence_event_payload *payload, const worker_backend_marketplace_intelligence_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_intelligence_event)
+WORKER_BACKEND_SENDOP(marketplace_intelligence_event, marketplace_intelligence_event) /* `marketplace-intelligence-event` */
 
 /* -- marketplaceIntelligenceRequest (send on "marketplace-intelligence-request") */
-
-/** Channel parameters of marketplaceIntelligenceRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_intelligence_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_intelligence_request_params;
-
-/** Publishes a `marketplace-intelligence-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_intelligence_request(worker_backend_bus *b, const worker_backend_op_marketplace_intelligence_request_params *params,
-        const worker_backend_marketplace_intelligence_request_payload *payload, const worker_backend_marketplace_intelligence_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_intelligence_request)
+WORKER_BACKEND_SENDOP(marketplace_intelligence_request, marketplace_intelligence_request) /* `marketplace-intelligence-request` */
 
 /* -- marketplaceListingDescriptionGenerationCompleted (send on "marketplace-listing-description-generation-completed") */
-
-/** Channel parameters of marketplaceListingDescriptionGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_description_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_description_generation_completed_params;
-
-/** Publishes a `marketplace-listing-description-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_description_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_description_generation_completed_params *params,
-        const worker_backend_marketplace_listing_description_generation_completed_payload *payload, const worker_backend_marketplace_listing_description_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_description_generation_completed)
+WORKER_BACKEND_SENDOP(marketplace_listing_description_generation_completed, marketplace_listing_description_generation_completed) /* `marketplace-listing-description-generation-completed` */
 
 /* -- marketplaceListingDescriptionGenerationRequest (send on "marketplace-listing-description-generation-request") */
-
-/** Channel parameters of marketplaceListingDescriptionGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_description_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_description_generation_request_params;
-
-/** Publishes a `marketplace-listing-description-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_description_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_description_generation_request_params *params,
-        const worker_backend_marketplace_listing_description_generation_request_payload *payload, const worker_backend_marketplace_listing_description_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_description_generation_request)
+WORKER_BACKEND_SENDOP(marketplace_listing_description_generation_request, marketplace_listing_description_generation_request) /* `marketplace-listing-description-generation-request` */
 
 /* -- marketplaceListingSyncCompleted (send on "marketplace-listing-sync-completed") */
-
-/** Channel parameters of marketplaceListingSyncCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_sync_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_sync_completed_params;
-
-/** Publishes a `marketplace-listing-sync-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_sync_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_sync_completed_params *params,
-        const worker_backend_marketplace_listing_sync_completed_payload *payload, const worker_backend_marketplace_listing_sync_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_sync_completed)
+WORKER_BACKEND_SENDOP(marketplace_listing_sync_completed, marketplace_listing_sync_completed) /* `marketplace-listing-sync-completed` */
 
 /* -- marketplaceListingSyncRequest (send on "marketplace-listing-sync-request") */
-
-/** Channel parameters of marketplaceListingSyncRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_sync_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_sync_request_params;
-
-/** Publishes a `marketplace-listing-sync-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_sync_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_sync_request_params *params,
-        const worker_backend_marketplace_listing_sync_request_payload *payload, const worker_backend_marketplace_listing_sync_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_sync_request)
+WORKER_BACKEND_SENDOP(marketplace_listing_sync_request, marketplace_listing_sync_request) /* `marketplace-listing-sync-request` */
 
 /* -- marketplaceListingTagsGenerationCompleted (send on "marketplace-listing-tags-generation-completed") */
-
-/** Channel parameters of marketplaceListingTagsGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_tags_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_tags_generation_completed_params;
-
-/** Publishes a `marketplace-listing-tags-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_tags_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_tags_generation_completed_params *params,
-        const worker_backend_marketplace_listing_tags_generation_completed_payload *payload, const worker_backend_marketplace_listing_tags_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_tags_generation_completed)
+WORKER_BACKEND_SENDOP(marketplace_listing_tags_generation_completed, marketplace_listing_tags_generation_completed) /* `marketplace-listing-tags-generation-completed` */
 
 /* -- marketplaceListingTagsGenerationRequest (send on "marketplace-listing-tags-generation-request") */
-
-/** Channel parameters of marketplaceListingTagsGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_tags_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_tags_generation_request_params;
-
-/** Publishes a `marketplace-listing-tags-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_tags_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_tags_generation_request_params *params,
-        const worker_backend_marketplace_listing_tags_generation_request_payload *payload, const worker_backend_marketplace_listing_tags_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_tags_generation_request)
+WORKER_BACKEND_SENDOP(marketplace_listing_tags_generation_request, marketplace_listing_tags_generation_request) /* `marketplace-listing-tags-generation-request` */
 
 /* -- marketplaceListingTitleGenerationCompleted (send on "marketplace-listing-title-generation-completed") */
-
-/** Channel parameters of marketplaceListingTitleGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_title_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_title_generation_completed_params;
-
-/** Publishes a `marketplace-listing-title-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_title_generation_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_title_generation_completed_params *params,
-        const worker_backend_marketplace_listing_title_generation_completed_payload *payload, const worker_backend_marketplace_listing_title_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_title_generation_completed)
+WORKER_BACKEND_SENDOP(marketplace_listing_title_generation_completed, marketplace_listing_title_generation_completed) /* `marketplace-listing-title-generation-completed` */
 
 /* -- marketplaceListingTitleGenerationRequest (send on "marketplace-listing-title-generation-request") */
-
-/** Channel parameters of marketplaceListingTitleGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_title_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_title_generation_request_params;
-
-/** Publishes a `marketplace-listing-title-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_title_generation_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_title_generation_request_params *params,
-        const worker_backend_marketplace_listing_title_generation_request_payload *payload, const worker_backend_marketplace_listing_title_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_title_generation_request)
+WORKER_BACKEND_SENDOP(marketplace_listing_title_generation_request, marketplace_listing_title_generation_request) /* `marketplace-listing-title-generation-request` */
 
 /* -- marketplaceListingUpdateCompleted (send on "marketplace-listing-update-completed") */
-
-/** Channel parameters of marketplaceListingUpdateCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_update_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_update_completed_params;
-
-/** Publishes a `marketplace-listing-update-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_update_completed(worker_backend_bus *b, const worker_backend_op_marketplace_listing_update_completed_params *params,
-        const worker_backend_marketplace_listing_update_completed_payload *payload, const worker_backend_marketplace_listing_update_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_update_completed)
+WORKER_BACKEND_SENDOP(marketplace_listing_update_completed, marketplace_listing_update_completed) /* `marketplace-listing-update-completed` */
 
 /* -- marketplaceListingUpdateRequest (send on "marketplace-listing-update-request") */
-
-/** Channel parameters of marketplaceListingUpdateRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_listing_update_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_listing_update_request_params;
-
-/** Publishes a `marketplace-listing-update-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_listing_update_request(worker_backend_bus *b, const worker_backend_op_marketplace_listing_update_request_params *params,
-        const worker_backend_marketplace_listing_update_request_payload *payload, const worker_backend_marketplace_listing_update_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_listing_update_request)
+WORKER_BACKEND_SENDOP(marketplace_listing_update_request, marketplace_listing_update_request) /* `marketplace-listing-update-request` */
 
 /* -- marketplacePublishListingCompleted (send on "marketplace-publish-listing-completed") */
-
-/** Channel parameters of marketplacePublishListingCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_publish_listing_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_publish_listing_completed_params;
-
-/** Publishes a `marketplace-publish-listing-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_publish_listing_completed(worker_backend_bus *b, const worker_backend_op_marketplace_publish_listing_completed_params *params,
-        const worker_backend_marketplace_publish_listing_completed_payload *payload, const worker_backend_marketplace_publish_listing_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_publish_listing_completed)
+WORKER_BACKEND_SENDOP(marketplace_publish_listing_completed, marketplace_publish_listing_completed) /* `marketplace-publish-listing-completed` */
 
 /* -- marketplacePublishListingRequest (send on "marketplace-publish-listing-request") */
-
-/** Channel parameters of marketplacePublishListingRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_marketplace_publish_listing_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_marketplace_publish_listing_request_params;
-
-/** Publishes a `marketplace-publish-listing-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_marketplace_publish_listing_request(worker_backend_bus *b, const worker_backend_op_marketplace_publish_listing_request_params *params,
-        const worker_backend_marketplace_publish_listing_request_payload *payload, const worker_backend_marketplace_publish_listing_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(marketplace_publish_listing_request)
+WORKER_BACKEND_SENDOP(marketplace_publish_listing_request, marketplace_publish_listing_request) /* `marketplace-publish-listing-request` */
 
 /* -- mediaBatchDownloadCompleted (send on "media-batch-download-completed") */
-
-/** Channel parameters of mediaBatchDownloadCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_media_batch_download_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_media_batch_download_completed_params;
-
-/** Publishes a `media-batch-download-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_media_batch_download_completed(worker_backend_bus *b, const worker_backend_op_media_batch_download_completed_params *params,
-        const worker_backend_media_batch_download_completed_payload *payload, const worker_backend_media_batch_download_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(media_batch_download_completed)
+WORKER_BACKEND_SENDOP(media_batch_download_completed, media_batch_download_completed) /* `media-batch-download-completed` */
 
 /* -- mediaBatchDownloadRequest (send on "media-batch-download-request") */
-
-/** Channel parameters of mediaBatchDownloadRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_media_batch_download_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_media_batch_download_request_params;
-
-/** Publishes a `media-batch-download-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_media_batch_download_request(worker_backend_bus *b, const worker_backend_op_media_batch_download_request_params *params,
-        const worker_backend_media_batch_download_request_payload *payload, const worker_backend_media_batch_download_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(media_batch_download_request)
+WORKER_BACKEND_SENDOP(media_batch_download_request, media_batch_download_request) /* `media-batch-download-request` */
 
 /* -- metamodelMetadataGenerationCompleted (send on "metamodel-metadata-generation-completed") */
-
-/** Channel parameters of metamodelMetadataGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_metamodel_metadata_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_metamodel_metadata_generation_completed_params;
-
-/** Publishes a `metamodel-metadata-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_metamodel_metadata_generation_completed(worker_backend_bus *b, const worker_backend_op_metamodel_metadata_generation_completed_params *params,
-        const worker_backend_metamodel_metadata_generation_completed_payload *payload, const worker_backend_metamodel_metadata_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(metamodel_metadata_generation_completed)
+WORKER_BACKEND_SENDOP(metamodel_metadata_generation_completed, metamodel_metadata_generation_completed) /* `metamodel-metadata-generation-completed` */
 
 /* -- metamodelMetadataGenerationRequest (send on "metamodel-metadata-generation-request") */
-
-/** Channel parameters of metamodelMetadataGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_metamodel_metadata_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_metamodel_metadata_generation_request_params;
-
-/** Publishes a `metamodel-metadata-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_metamodel_metadata_generation_request(worker_backend_bus *b, const worker_backend_op_metamodel_metadata_generation_request_params *params,
-        const worker_backend_metamodel_metadata_generation_request_payload *payload, const worker_backend_metamodel_metadata_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(metamodel_metadata_generation_request)
+WORKER_BACKEND_SENDOP(metamodel_metadata_generation_request, metamodel_metadata_generation_request) /* `metamodel-metadata-generation-request` */
 
 /* -- modelAnalyticsCollectionRequest (send on "model-analytics-collection-request") */
-
-/** Channel parameters of modelAnalyticsCollectionRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_analytics_collection_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_analytics_collection_request_params;
-
-/** Publishes a `model-analytics-collection-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_analytics_collection_request(worker_backend_bus *b, const worker_backend_op_model_analytics_collection_request_params *params,
-        const worker_backend_model_analytics_collection_request_payload *payload, const worker_backend_model_analytics_collection_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_analytics_collection_request)
+WORKER_BACKEND_SENDOP(model_analytics_collection_request, model_analytics_collection_request) /* `model-analytics-collection-request` */
 
 /* -- modelDiscoveryFolderProcessedEvent (send on "model-discovery-folder-processed-event") */
-
-/** Channel parameters of modelDiscoveryFolderProcessedEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_discovery_folder_processed_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_discovery_folder_processed_event_params;
-
-/** Publishes a `model-discovery-folder-processed-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_discovery_folder_processed_event(worker_backend_bus *b, const worker_backend_op_model_discovery_folder_processed_event_params *params,
-        const worker_backend_model_discovery_folder_processed_event_payload *payload, const worker_backend_model_discovery_folder_processed_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_discovery_folder_processed_event)
+WORKER_BACKEND_SENDOP(model_discovery_folder_processed_event, model_discovery_folder_processed_event) /* `model-discovery-folder-processed-event` */
 
 /* -- modelDiscoveryScanFoundEvent (send on "model-discovery-scan-found-event") */
-
-/** Channel parameters of modelDiscoveryScanFoundEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_discovery_scan_found_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_discovery_scan_found_event_params;
-
-/** Publishes a `model-discovery-scan-found-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_discovery_scan_found_event(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_found_event_params *params,
-        const worker_backend_model_discovery_scan_found_event_payload *payload, const worker_backend_model_discovery_scan_found_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_discovery_scan_found_event)
+WORKER_BACKEND_SENDOP(model_discovery_scan_found_event, model_discovery_scan_found_event) /* `model-discovery-scan-found-event` */
 
 /* -- modelDiscoveryScanProgressEvent (send on "model-discovery-scan-progress-event") */
-
-/** Channel parameters of modelDiscoveryScanProgressEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_discovery_scan_progress_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_discovery_scan_progress_event_params;
-
-/** Publishes a `model-discovery-scan-progress-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_discovery_scan_progress_event(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_progress_event_params *params,
-        const worker_backend_model_discovery_scan_progress_event_payload *payload, const worker_backend_model_discovery_scan_progress_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_discovery_scan_progress_event)
+WORKER_BACKEND_SENDOP(model_discovery_scan_progress_event, model_discovery_scan_progress_event) /* `model-discovery-scan-progress-event` */
 
 /* -- modelDiscoveryScanRequest (send on "model-discovery-scan-request") */
-
-/** Channel parameters of modelDiscoveryScanRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_discovery_scan_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_discovery_scan_request_params;
-
-/** Publishes a `model-discovery-scan-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_discovery_scan_request(worker_backend_bus *b, const worker_backend_op_model_discovery_scan_request_params *params,
-        const worker_backend_model_discovery_scan_request_payload *payload, const worker_backend_model_discovery_scan_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_discovery_scan_request)
+WORKER_BACKEND_SENDOP(model_discovery_scan_request, model_discovery_scan_request) /* `model-discovery-scan-request` */
 
 /* -- modelFinderIndexRequest (send on "model-finder-index-request") */
-
-/** Channel parameters of modelFinderIndexRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_finder_index_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_finder_index_request_params;
-
-/** Publishes a `model-finder-index-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_finder_index_request(worker_backend_bus *b, const worker_backend_op_model_finder_index_request_params *params,
-        const worker_backend_model_finder_index_request_payload *payload, const worker_backend_model_finder_index_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_finder_index_request)
+WORKER_BACKEND_SENDOP(model_finder_index_request, model_finder_index_request) /* `model-finder-index-request` */
 
 /* -- modelFinderResponse (send on "model-finder-response") */
-
-/** Channel parameters of modelFinderResponse: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_finder_response_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_finder_response_params;
-
-/** Publishes a `model-finder-response` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_finder_response(worker_backend_bus *b, const worker_backend_op_model_finder_response_params *params,
-        const worker_backend_model_finder_response_payload *payload, const worker_backend_model_finder_response_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_finder_response)
+WORKER_BACKEND_SENDOP(model_finder_response, model_finder_response) /* `model-finder-response` */
 
 /* -- modelFinderSearchRequest (send on "model-finder-search-request") */
-
-/** Channel parameters of modelFinderSearchRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_finder_search_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_finder_search_request_params;
-
-/** Publishes a `model-finder-search-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_finder_search_request(worker_backend_bus *b, const worker_backend_op_model_finder_search_request_params *params,
-        const worker_backend_model_finder_search_request_payload *payload, const worker_backend_model_finder_search_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_finder_search_request)
+WORKER_BACKEND_SENDOP(model_finder_search_request, model_finder_search_request) /* `model-finder-search-request` */
 
 /* -- modelMetadataGenerationCompleted (send on "model-metadata-generation-completed") */
-
-/** Channel parameters of modelMetadataGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_metadata_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_metadata_generation_completed_params;
-
-/** Publishes a `model-metadata-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_metadata_generation_completed(worker_backend_bus *b, const worker_backend_op_model_metadata_generation_completed_params *params,
-        const worker_backend_model_metadata_generation_completed_payload *payload, const worker_backend_model_metadata_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_metadata_generation_completed)
+WORKER_BACKEND_SENDOP(model_metadata_generation_completed, model_metadata_generation_completed) /* `model-metadata-generation-completed` */
 
 /* -- modelMetadataGenerationRequest (send on "model-metadata-generation-request") */
-
-/** Channel parameters of modelMetadataGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_metadata_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_metadata_generation_request_params;
-
-/** Publishes a `model-metadata-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_metadata_generation_request(worker_backend_bus *b, const worker_backend_op_model_metadata_generation_request_params *params,
-        const worker_backend_model_metadata_generation_request_payload *payload, const worker_backend_model_metadata_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_metadata_generation_request)
+WORKER_BACKEND_SENDOP(model_metadata_generation_request, model_metadata_generation_request) /* `model-metadata-generation-request` */
 
 /* -- modelMetamodelDetectionFound (send on "model-metamodel-detection-found") */
-
-/** Channel parameters of modelMetamodelDetectionFound: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_metamodel_detection_found_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_metamodel_detection_found_params;
-
-/** Publishes a `model-metamodel-detection-found` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_metamodel_detection_found(worker_backend_bus *b, const worker_backend_op_model_metamodel_detection_found_params *params,
-        const worker_backend_model_metamodel_detection_found_payload *payload, const worker_backend_model_metamodel_detection_found_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_metamodel_detection_found)
+WORKER_BACKEND_SENDOP(model_metamodel_detection_found, model_metamodel_detection_found) /* `model-metamodel-detection-found` */
 
 /* -- modelMetamodelDetectionRequest (send on "model-metamodel-detection-request") */
-
-/** Channel parameters of modelMetamodelDetectionRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_metamodel_detection_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_metamodel_detection_request_params;
-
-/** Publishes a `model-metamodel-detection-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_metamodel_detection_request(worker_backend_bus *b, const worker_backend_op_model_metamodel_detection_request_params *params,
-        const worker_backend_model_metamodel_detection_request_payload *payload, const worker_backend_model_metamodel_detection_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_metamodel_detection_request)
+WORKER_BACKEND_SENDOP(model_metamodel_detection_request, model_metamodel_detection_request) /* `model-metamodel-detection-request` */
 
 /* -- modelPrintAnalysisCompleted (send on "model-print-analysis-completed") */
-
-/** Channel parameters of modelPrintAnalysisCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_print_analysis_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_print_analysis_completed_params;
-
-/** Publishes a `model-print-analysis-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_print_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_print_analysis_completed_params *params,
-        const worker_backend_model_print_analysis_completed_payload *payload, const worker_backend_model_print_analysis_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_print_analysis_completed)
+WORKER_BACKEND_SENDOP(model_print_analysis_completed, model_print_analysis_completed) /* `model-print-analysis-completed` */
 
 /* -- modelPrintAnalysisRequest (send on "model-print-analysis-request") */
-
-/** Channel parameters of modelPrintAnalysisRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_print_analysis_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_print_analysis_request_params;
-
-/** Publishes a `model-print-analysis-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_print_analysis_request(worker_backend_bus *b, const worker_backend_op_model_print_analysis_request_params *params,
-        const worker_backend_model_print_analysis_request_payload *payload, const worker_backend_model_print_analysis_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_print_analysis_request)
+WORKER_BACKEND_SENDOP(model_print_analysis_request, model_print_analysis_request) /* `model-print-analysis-request` */
 
 /* -- modelSellabilityAnalysisCompleted (send on "model-sellability-analysis-completed") */
-
-/** Channel parameters of modelSellabilityAnalysisCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_sellability_analysis_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_sellability_analysis_completed_params;
-
-/** Publishes a `model-sellability-analysis-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_sellability_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_sellability_analysis_completed_params *params,
-        const worker_backend_model_sellability_analysis_completed_payload *payload, const worker_backend_model_sellability_analysis_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_sellability_analysis_completed)
+WORKER_BACKEND_SENDOP(model_sellability_analysis_completed, model_sellability_analysis_completed) /* `model-sellability-analysis-completed` */
 
 /* -- modelSellabilityAnalysisRequest (send on "model-sellability-analysis-request") */
-
-/** Channel parameters of modelSellabilityAnalysisRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_sellability_analysis_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_sellability_analysis_request_params;
-
-/** Publishes a `model-sellability-analysis-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_sellability_analysis_request(worker_backend_bus *b, const worker_backend_op_model_sellability_analysis_request_params *params,
-        const worker_backend_model_sellability_analysis_request_payload *payload, const worker_backend_model_sellability_analysis_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_sellability_analysis_request)
+WORKER_BACKEND_SENDOP(model_sellability_analysis_request, model_sellability_analysis_request) /* `model-sellability-analysis-request` */
 
 /* -- modelSemanticAnalysisCompleted (send on "model-semantic-analysis-completed") */
-
-/** Channel parameters of modelSemanticAnalysisCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_semantic_analysis_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_semantic_analysis_completed_params;
-
-/** Publishes a `model-semantic-analysis-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_semantic_analysis_completed(worker_backend_bus *b, const worker_backend_op_model_semantic_analysis_completed_params *params,
-        const worker_backend_model_semantic_analysis_completed_payload *payload, const worker_backend_model_semantic_analysis_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_semantic_analysis_completed)
+WORKER_BACKEND_SENDOP(model_semantic_analysis_completed, model_semantic_analysis_completed) /* `model-semantic-analysis-completed` */
 
 /* -- modelSemanticAnalysisRequest (send on "model-semantic-analysis-request") */
-
-/** Channel parameters of modelSemanticAnalysisRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_semantic_analysis_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_semantic_analysis_request_params;
-
-/** Publishes a `model-semantic-analysis-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_semantic_analysis_request(worker_backend_bus *b, const worker_backend_op_model_semantic_analysis_request_params *params,
-        const worker_backend_model_semantic_analysis_request_payload *payload, const worker_backend_model_semantic_analysis_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_semantic_analysis_request)
+WORKER_BACKEND_SENDOP(model_semantic_analysis_request, model_semantic_analysis_request) /* `model-semantic-analysis-request` */
 
 /* -- modelTechnicalMetadataCompleted (send on "model-technical-metadata-completed") */
-
-/** Channel parameters of modelTechnicalMetadataCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_technical_metadata_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_technical_metadata_completed_params;
-
-/** Publishes a `model-technical-metadata-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_technical_metadata_completed(worker_backend_bus *b, const worker_backend_op_model_technical_metadata_completed_params *params,
-        const worker_backend_model_technical_metadata_completed_payload *payload, const worker_backend_model_technical_metadata_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_technical_metadata_completed)
+WORKER_BACKEND_SENDOP(model_technical_metadata_completed, model_technical_metadata_completed) /* `model-technical-metadata-completed` */
 
 /* -- modelTechnicalMetadataRequest (send on "model-technical-metadata-request") */
-
-/** Channel parameters of modelTechnicalMetadataRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_model_technical_metadata_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_model_technical_metadata_request_params;
-
-/** Publishes a `model-technical-metadata-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_model_technical_metadata_request(worker_backend_bus *b, const worker_backend_op_model_technical_metadata_request_params *params,
-        const worker_backend_model_technical_metadata_request_payload *payload, const worker_backend_model_technical_metadata_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(model_technical_metadata_request)
+WORKER_BACKEND_SENDOP(model_technical_metadata_request, model_technical_metadata_request) /* `model-technical-metadata-request` */
 
 /* -- slicingFdmRequest (send on "slicing-fdm-request") */
-
-/** Channel parameters of slicingFdmRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_fdm_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_fdm_request_params;
-
-/** Publishes a `slicing-fdm-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_fdm_request(worker_backend_bus *b, const worker_backend_op_slicing_fdm_request_params *params,
-        const worker_backend_slicing_fdm_request_payload *payload, const worker_backend_slicing_fdm_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_fdm_request)
+WORKER_BACKEND_SENDOP(slicing_fdm_request, slicing_fdm_request) /* `slicing-fdm-request` */
 
 /* -- slicingFdmResult (send on "slicing-fdm-result") */
-
-/** Channel parameters of slicingFdmResult: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_fdm_result_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_fdm_result_params;
-
-/** Publishes a `slicing-fdm-result` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_fdm_result(worker_backend_bus *b, const worker_backend_op_slicing_fdm_result_params *params,
-        const worker_backend_slicing_fdm_result_payload *payload, const worker_backend_slicing_fdm_result_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_fdm_result)
+WORKER_BACKEND_SENDOP(slicing_fdm_result, slicing_fdm_result) /* `slicing-fdm-result` */
 
 /* -- slicingSimulationRequest (send on "slicing-simulation-request") */
-
-/** Channel parameters of slicingSimulationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_simulation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_simulation_request_params;
-
-/** Publishes a `slicing-simulation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_simulation_request(worker_backend_bus *b, const worker_backend_op_slicing_simulation_request_params *params,
-        const worker_backend_slicing_simulation_request_payload *payload, const worker_backend_slicing_simulation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_simulation_request)
+WORKER_BACKEND_SENDOP(slicing_simulation_request, slicing_simulation_request) /* `slicing-simulation-request` */
 
 /* -- slicingSimulationResult (send on "slicing-simulation-result") */
-
-/** Channel parameters of slicingSimulationResult: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_simulation_result_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_simulation_result_params;
-
-/** Publishes a `slicing-simulation-result` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_simulation_result(worker_backend_bus *b, const worker_backend_op_slicing_simulation_result_params *params,
-        const worker_backend_slicing_simulation_result_payload *payload, const worker_backend_slicing_simulation_result_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_simulation_result)
+WORKER_BACKEND_SENDOP(slicing_simulation_result, slicing_simulation_result) /* `slicing-simulation-result` */
 
 /* -- slicingSlaRequest (send on "slicing-sla-request") */
-
-/** Channel parameters of slicingSlaRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_sla_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_sla_request_params;
-
-/** Publishes a `slicing-sla-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_sla_request(worker_backend_bus *b, const worker_backend_op_slicing_sla_request_params *params,
-        const worker_backend_slicing_sla_request_payload *payload, const worker_backend_slicing_sla_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_sla_request)
+WORKER_BACKEND_SENDOP(slicing_sla_request, slicing_sla_request) /* `slicing-sla-request` */
 
 /* -- slicingSlaResult (send on "slicing-sla-result") */
-
-/** Channel parameters of slicingSlaResult: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_slicing_sla_result_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_slicing_sla_result_params;
-
-/** Publishes a `slicing-sla-result` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_slicing_sla_result(worker_backend_bus *b, const worker_backend_op_slicing_sla_result_params *params,
-        const worker_backend_slicing_sla_result_payload *payload, const worker_backend_slicing_sla_result_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(slicing_sla_result)
+WORKER_BACKEND_SENDOP(slicing_sla_result, slicing_sla_result) /* `slicing-sla-result` */
 
 /* -- textureGenerationCompleted (send on "texture-generation-completed") */
-
-/** Channel parameters of textureGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_texture_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_texture_generation_completed_params;
-
-/** Publishes a `texture-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_texture_generation_completed(worker_backend_bus *b, const worker_backend_op_texture_generation_completed_params *params,
-        const worker_backend_texture_generation_completed_payload *payload, const worker_backend_texture_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(texture_generation_completed)
+WORKER_BACKEND_SENDOP(texture_generation_completed, texture_generation_completed) /* `texture-generation-completed` */
 
 /* -- textureGenerationRequest (send on "texture-generation-request") */
-
-/** Channel parameters of textureGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_texture_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_texture_generation_request_params;
-
-/** Publishes a `texture-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_texture_generation_request(worker_backend_bus *b, const worker_backend_op_texture_generation_request_params *params,
-        const worker_backend_texture_generation_request_payload *payload, const worker_backend_texture_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(texture_generation_request)
+WORKER_BACKEND_SENDOP(texture_generation_request, texture_generation_request) /* `texture-generation-request` */
 
 /* -- thumbnailGenerationCompleted (send on "thumbnail-generation-completed") */
-
-/** Channel parameters of thumbnailGenerationCompleted: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_thumbnail_generation_completed_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_thumbnail_generation_completed_params;
-
-/** Publishes a `thumbnail-generation-completed` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_thumbnail_generation_completed(worker_backend_bus *b, const worker_backend_op_thumbnail_generation_completed_params *params,
-        const worker_backend_thumbnail_generation_completed_payload *payload, const worker_backend_thumbnail_generation_completed_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(thumbnail_generation_completed)
+WORKER_BACKEND_SENDOP(thumbnail_generation_completed, thumbnail_generation_completed) /* `thumbnail-generation-completed` */
 
 /* -- thumbnailGenerationRequest (send on "thumbnail-generation-request") */
-
-/** Channel parameters of thumbnailGenerationRequest: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_thumbnail_generation_request_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_thumbnail_generation_request_params;
-
-/** Publishes a `thumbnail-generation-request` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_thumbnail_generation_request(worker_backend_bus *b, const worker_backend_op_thumbnail_generation_request_params *params,
-        const worker_backend_thumbnail_generation_request_payload *payload, const worker_backend_thumbnail_generation_request_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(thumbnail_generation_request)
+WORKER_BACKEND_SENDOP(thumbnail_generation_request, thumbnail_generation_request) /* `thumbnail-generation-request` */
 
 /* -- userEngagementEvent (send on "user-engagement-event") */
-
-/** Channel parameters of userEngagementEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_user_engagement_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_user_engagement_event_params;
-
-/** Publishes a `user-engagement-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_user_engagement_event(worker_backend_bus *b, const worker_backend_op_user_engagement_event_params *params,
-        const worker_backend_user_engagement_event_payload *payload, const worker_backend_user_engagement_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(user_engagement_event)
+WORKER_BACKEND_SENDOP(user_engagement_event, user_engagement_event) /* `user-engagement-event` */
 
 /* -- workerAnalyticsEvent (send on "worker-analytics-event") */
-
-/** Channel parameters of workerAnalyticsEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_worker_analytics_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_worker_analytics_event_params;
-
-/** Publishes a `worker-analytics-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_worker_analytics_event(worker_backend_bus *b, const worker_backend_op_worker_analytics_event_params *params,
-        const worker_backend_worker_analytics_event_payload *payload, const worker_backend_worker_analytics_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(worker_analytics_event)
+WORKER_BACKEND_SENDOP(worker_analytics_event, worker_analytics_event) /* `worker-analytics-event` */
 
 /* -- workerMetricsEnrichedEvent (send on "worker-metrics-enriched-event") */
-
-/** Channel parameters of workerMetricsEnrichedEvent: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct worker_backend_op_worker_metrics_enriched_event_params {
-    char none; /**< the channel has no parameters */
-} worker_backend_op_worker_metrics_enriched_event_params;
-
-/** Publishes a `worker-metrics-enriched-event` message (the operation's first message) after validating
- * it and its headers (NULL for none): WORKER_BACKEND_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool worker_backend_op_worker_metrics_enriched_event(worker_backend_bus *b, const worker_backend_op_worker_metrics_enriched_event_params *params,
-        const worker_backend_worker_metrics_enriched_event_payload *payload, const worker_backend_worker_metrics_enriched_event_headers *headers, worker_backend_error *err);
+WORKER_BACKEND_NOPARAMS(worker_metrics_enriched_event)
+WORKER_BACKEND_SENDOP(worker_metrics_enriched_event, worker_metrics_enriched_event) /* `worker-metrics-enriched-event` */
 
 #ifdef __cplusplus
 }

@@ -88,285 +88,83 @@ bool worker_backend_client_get_job_status(worker_backend_client *c, const char *
 bool worker_backend_client_get_job_status_opts(worker_backend_client *c, const char *job_id, const worker_backend_call_options *opts,
                                  worker_backend_JobStatus **out, worker_backend_error *err);
 
-/** Sends a `analytics-collection-request` message. */
-bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_AnalyticsCollectionRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `backend-logging-event` message. */
-bool worker_backend_client_backend_logging_event(worker_backend_client *c, const worker_backend_BackendLoggingEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `etsy-analytics-sync-completed` message. */
-bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `etsy-analytics-sync-request` message. */
-bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `etsy-publish-listing-completed` message. */
-bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client *c, const worker_backend_EtsyPublishListingCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `etsy-publish-listing-request` message. */
-bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c, const worker_backend_EtsyPublishListingRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `file-download-completed` message. */
-bool worker_backend_client_file_download_completed(worker_backend_client *c, const worker_backend_FileDownloadCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `file-download-request` message. */
-bool worker_backend_client_file_download_request(worker_backend_client *c, const worker_backend_FileDownloadRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `file-vectorize-completed` message. */
-bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, const worker_backend_FileVectorizeCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `file-vectorize-request` message. */
-bool worker_backend_client_file_vectorize_request(worker_backend_client *c, const worker_backend_FileVectorizeRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `ip-check-completed` message. */
-bool worker_backend_client_ip_check_completed(worker_backend_client *c, const worker_backend_IpCheckCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `ip-check-request` message. */
-bool worker_backend_client_ip_check_request(worker_backend_client *c, const worker_backend_IpCheckRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-analytics-sync-completed` message. */
-bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-analytics-sync-request` message. */
-bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-connection-sync-completed` message. */
-bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-connection-sync-request` message. */
-bool worker_backend_client_marketplace_connection_sync_request(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-credential-rotation-completed` message. */
-bool worker_backend_client_marketplace_credential_rotation_completed(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-credential-rotation-request` message. */
-bool worker_backend_client_marketplace_credential_rotation_request(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-intelligence-completed` message. */
-bool worker_backend_client_marketplace_intelligence_completed(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-intelligence-event` message. */
-bool worker_backend_client_marketplace_intelligence_event(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-intelligence-request` message. */
-bool worker_backend_client_marketplace_intelligence_request(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-description-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_description_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-description-generation-request` message. */
-bool worker_backend_client_marketplace_listing_description_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-sync-completed` message. */
-bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceListingSyncCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-sync-request` message. */
-bool worker_backend_client_marketplace_listing_sync_request(worker_backend_client *c, const worker_backend_MarketplaceListingSyncRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-tags-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-tags-generation-request` message. */
-bool worker_backend_client_marketplace_listing_tags_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-title-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_title_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-title-generation-request` message. */
-bool worker_backend_client_marketplace_listing_title_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-update-completed` message. */
-bool worker_backend_client_marketplace_listing_update_completed(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-listing-update-request` message. */
-bool worker_backend_client_marketplace_listing_update_request(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-publish-listing-completed` message. */
-bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_client *c, const worker_backend_MarketplacePublishListingCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `marketplace-publish-listing-request` message. */
-bool worker_backend_client_marketplace_publish_listing_request(worker_backend_client *c, const worker_backend_MarketplacePublishListingRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `media-batch-download-completed` message. */
-bool worker_backend_client_media_batch_download_completed(worker_backend_client *c, const worker_backend_MediaBatchDownloadCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `media-batch-download-request` message. */
-bool worker_backend_client_media_batch_download_request(worker_backend_client *c, const worker_backend_MediaBatchDownloadRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `metamodel-metadata-generation-completed` message. */
-bool worker_backend_client_metamodel_metadata_generation_completed(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `metamodel-metadata-generation-request` message. */
-bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-analytics-collection-request` message. */
-bool worker_backend_client_model_analytics_collection_request(worker_backend_client *c, const worker_backend_ModelAnalyticsCollectionRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-discovery-folder-processed-event` message. */
-bool worker_backend_client_model_discovery_folder_processed_event(worker_backend_client *c, const worker_backend_ModelDiscoveryFolderProcessedEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-discovery-scan-found-event` message. */
-bool worker_backend_client_model_discovery_scan_found_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanFoundEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-discovery-scan-progress-event` message. */
-bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanProgressEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-discovery-scan-request` message. */
-bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c, const worker_backend_ModelDiscoveryScanRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-finder-index-request` message (deprecated). */
-bool worker_backend_client_model_finder_index_request(worker_backend_client *c, const worker_backend_ModelFinderIndexRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-finder-response` message (deprecated). */
-bool worker_backend_client_model_finder_response(worker_backend_client *c, const worker_backend_ModelFinderResponseMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-finder-search-request` message (deprecated). */
-bool worker_backend_client_model_finder_search_request(worker_backend_client *c, const worker_backend_ModelFinderSearchRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-metadata-generation-completed` message. */
-bool worker_backend_client_model_metadata_generation_completed(worker_backend_client *c, const worker_backend_ModelMetadataGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-metadata-generation-request` message. */
-bool worker_backend_client_model_metadata_generation_request(worker_backend_client *c, const worker_backend_ModelMetadataGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-metamodel-detection-found` message. */
-bool worker_backend_client_model_metamodel_detection_found(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionFoundMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-metamodel-detection-request` message. */
-bool worker_backend_client_model_metamodel_detection_request(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-print-analysis-completed` message. */
-bool worker_backend_client_model_print_analysis_completed(worker_backend_client *c, const worker_backend_ModelPrintAnalysisCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-print-analysis-request` message. */
-bool worker_backend_client_model_print_analysis_request(worker_backend_client *c, const worker_backend_ModelPrintAnalysisRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-sellability-analysis-completed` message. */
-bool worker_backend_client_model_sellability_analysis_completed(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-sellability-analysis-request` message. */
-bool worker_backend_client_model_sellability_analysis_request(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-semantic-analysis-completed` message. */
-bool worker_backend_client_model_semantic_analysis_completed(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-semantic-analysis-request` message. */
-bool worker_backend_client_model_semantic_analysis_request(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-technical-metadata-completed` message. */
-bool worker_backend_client_model_technical_metadata_completed(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `model-technical-metadata-request` message. */
-bool worker_backend_client_model_technical_metadata_request(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-fdm-request` message. */
-bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const worker_backend_SlicingFdmRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-fdm-result` message. */
-bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const worker_backend_SlicingFdmResultMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-simulation-request` message (deprecated). */
-bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, const worker_backend_SlicingSimulationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-simulation-result` message (deprecated). */
-bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, const worker_backend_SlicingSimulationResultMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-sla-request` message. */
-bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const worker_backend_SlicingSlaRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `slicing-sla-result` message. */
-bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const worker_backend_SlicingSlaResultMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `texture-generation-completed` message. */
-bool worker_backend_client_texture_generation_completed(worker_backend_client *c, const worker_backend_TextureGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `texture-generation-request` message. */
-bool worker_backend_client_texture_generation_request(worker_backend_client *c, const worker_backend_TextureGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `thumbnail-generation-completed` message. */
-bool worker_backend_client_thumbnail_generation_completed(worker_backend_client *c, const worker_backend_ThumbnailGenerationCompletedMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `thumbnail-generation-request` message. */
-bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c, const worker_backend_ThumbnailGenerationRequestMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `user-engagement-event` message. */
-bool worker_backend_client_user_engagement_event(worker_backend_client *c, const worker_backend_UserEngagementEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `worker-analytics-event` message. */
-bool worker_backend_client_worker_analytics_event(worker_backend_client *c, const worker_backend_WorkerAnalyticsEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
-
-/** Sends a `worker-metrics-enriched-event` message. */
-bool worker_backend_client_worker_metrics_enriched_event(worker_backend_client *c, const worker_backend_WorkerMetricsEnrichedEventMessage *msg,
-        worker_backend_JobResponse **out, worker_backend_error *err);
+/* One call per message whose payload is an object, declared by one macro line
+ * (one word after the prefix, like every macro taking arguments here):
+ * WORKER_BACKEND_CLIENTSEND(METHOD, T): bool worker_backend_client_METHOD(c, const worker_backend_T *msg, out, err)
+ * sends a message whose payload is the record T (as worker_backend_client_send_to_queue). */
+#define WORKER_BACKEND_CLIENTSEND(METHOD, T)                                                                           \
+    bool worker_backend_client_##METHOD(worker_backend_client *c, const worker_backend_##T *msg,                                \
+        worker_backend_JobResponse **out, worker_backend_error *err);
+WORKER_BACKEND_CLIENTSEND(analytics_collection_request, AnalyticsCollectionRequestMessage) /* `analytics-collection-request` */
+WORKER_BACKEND_CLIENTSEND(backend_logging_event, BackendLoggingEventMessage) /* `backend-logging-event` */
+WORKER_BACKEND_CLIENTSEND(etsy_analytics_sync_completed, EtsyAnalyticsSyncCompletedMessage) /* `etsy-analytics-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(etsy_analytics_sync_request, EtsyAnalyticsSyncRequestMessage) /* `etsy-analytics-sync-request` */
+WORKER_BACKEND_CLIENTSEND(etsy_publish_listing_completed, EtsyPublishListingCompletedMessage) /* `etsy-publish-listing-completed` */
+WORKER_BACKEND_CLIENTSEND(etsy_publish_listing_request, EtsyPublishListingRequestMessage) /* `etsy-publish-listing-request` */
+WORKER_BACKEND_CLIENTSEND(file_download_completed, FileDownloadCompletedMessage) /* `file-download-completed` */
+WORKER_BACKEND_CLIENTSEND(file_download_request, FileDownloadRequestMessage) /* `file-download-request` */
+WORKER_BACKEND_CLIENTSEND(file_vectorize_completed, FileVectorizeCompletedMessage) /* `file-vectorize-completed` */
+WORKER_BACKEND_CLIENTSEND(file_vectorize_request, FileVectorizeRequestMessage) /* `file-vectorize-request` */
+WORKER_BACKEND_CLIENTSEND(ip_check_completed, IpCheckCompletedMessage) /* `ip-check-completed` */
+WORKER_BACKEND_CLIENTSEND(ip_check_request, IpCheckRequestMessage) /* `ip-check-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_analytics_sync_completed, MarketplaceAnalyticsSyncCompletedMessage) /* `marketplace-analytics-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_analytics_sync_request, MarketplaceAnalyticsSyncRequestMessage) /* `marketplace-analytics-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_connection_sync_completed, MarketplaceConnectionSyncCompletedMessage) /* `marketplace-connection-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_connection_sync_request, MarketplaceConnectionSyncRequestMessage) /* `marketplace-connection-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_credential_rotation_completed, MarketplaceCredentialRotationCompletedMessage) /* `marketplace-credential-rotation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_credential_rotation_request, MarketplaceCredentialRotationRequestMessage) /* `marketplace-credential-rotation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_completed, MarketplaceIntelligenceCompletedMessage) /* `marketplace-intelligence-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_event, MarketplaceIntelligenceEventMessage) /* `marketplace-intelligence-event` */
+WORKER_BACKEND_CLIENTSEND(marketplace_intelligence_request, MarketplaceIntelligenceRequestMessage) /* `marketplace-intelligence-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_description_generation_completed, MarketplaceListingDescriptionGenerationCompletedMessage) /* `marketplace-listing-description-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_description_generation_request, MarketplaceListingDescriptionGenerationRequestMessage) /* `marketplace-listing-description-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_sync_completed, MarketplaceListingSyncCompletedMessage) /* `marketplace-listing-sync-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_sync_request, MarketplaceListingSyncRequestMessage) /* `marketplace-listing-sync-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_tags_generation_completed, MarketplaceListingTagsGenerationCompletedMessage) /* `marketplace-listing-tags-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_tags_generation_request, MarketplaceListingTagsGenerationRequestMessage) /* `marketplace-listing-tags-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_title_generation_completed, MarketplaceListingTitleGenerationCompletedMessage) /* `marketplace-listing-title-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_title_generation_request, MarketplaceListingTitleGenerationRequestMessage) /* `marketplace-listing-title-generation-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_update_completed, MarketplaceListingUpdateCompletedMessage) /* `marketplace-listing-update-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_listing_update_request, MarketplaceListingUpdateRequestMessage) /* `marketplace-listing-update-request` */
+WORKER_BACKEND_CLIENTSEND(marketplace_publish_listing_completed, MarketplacePublishListingCompletedMessage) /* `marketplace-publish-listing-completed` */
+WORKER_BACKEND_CLIENTSEND(marketplace_publish_listing_request, MarketplacePublishListingRequestMessage) /* `marketplace-publish-listing-request` */
+WORKER_BACKEND_CLIENTSEND(media_batch_download_completed, MediaBatchDownloadCompletedMessage) /* `media-batch-download-completed` */
+WORKER_BACKEND_CLIENTSEND(media_batch_download_request, MediaBatchDownloadRequestMessage) /* `media-batch-download-request` */
+WORKER_BACKEND_CLIENTSEND(metamodel_metadata_generation_completed, MetamodelMetadataGenerationCompletedMessage) /* `metamodel-metadata-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(metamodel_metadata_generation_request, MetamodelMetadataGenerationRequestMessage) /* `metamodel-metadata-generation-request` */
+WORKER_BACKEND_CLIENTSEND(model_analytics_collection_request, ModelAnalyticsCollectionRequestMessage) /* `model-analytics-collection-request` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_folder_processed_event, ModelDiscoveryFolderProcessedEventMessage) /* `model-discovery-folder-processed-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_found_event, ModelDiscoveryScanFoundEventMessage) /* `model-discovery-scan-found-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_progress_event, ModelDiscoveryScanProgressEventMessage) /* `model-discovery-scan-progress-event` */
+WORKER_BACKEND_CLIENTSEND(model_discovery_scan_request, ModelDiscoveryScanRequestMessage) /* `model-discovery-scan-request` */
+WORKER_BACKEND_CLIENTSEND(model_finder_index_request, ModelFinderIndexRequestMessage) /* `model-finder-index-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_finder_response, ModelFinderResponseMessage) /* `model-finder-response` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_finder_search_request, ModelFinderSearchRequestMessage) /* `model-finder-search-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(model_metadata_generation_completed, ModelMetadataGenerationCompletedMessage) /* `model-metadata-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(model_metadata_generation_request, ModelMetadataGenerationRequestMessage) /* `model-metadata-generation-request` */
+WORKER_BACKEND_CLIENTSEND(model_metamodel_detection_found, ModelMetamodelDetectionFoundMessage) /* `model-metamodel-detection-found` */
+WORKER_BACKEND_CLIENTSEND(model_metamodel_detection_request, ModelMetamodelDetectionRequestMessage) /* `model-metamodel-detection-request` */
+WORKER_BACKEND_CLIENTSEND(model_print_analysis_completed, ModelPrintAnalysisCompletedMessage) /* `model-print-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_print_analysis_request, ModelPrintAnalysisRequestMessage) /* `model-print-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_sellability_analysis_completed, ModelSellabilityAnalysisCompletedMessage) /* `model-sellability-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_sellability_analysis_request, ModelSellabilityAnalysisRequestMessage) /* `model-sellability-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_semantic_analysis_completed, ModelSemanticAnalysisCompletedMessage) /* `model-semantic-analysis-completed` */
+WORKER_BACKEND_CLIENTSEND(model_semantic_analysis_request, ModelSemanticAnalysisRequestMessage) /* `model-semantic-analysis-request` */
+WORKER_BACKEND_CLIENTSEND(model_technical_metadata_completed, ModelTechnicalMetadataCompletedMessage) /* `model-technical-metadata-completed` */
+WORKER_BACKEND_CLIENTSEND(model_technical_metadata_request, ModelTechnicalMetadataRequestMessage) /* `model-technical-metadata-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_fdm_request, SlicingFdmRequestMessage) /* `slicing-fdm-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_fdm_result, SlicingFdmResultMessage) /* `slicing-fdm-result` */
+WORKER_BACKEND_CLIENTSEND(slicing_simulation_request, SlicingSimulationRequestMessage) /* `slicing-simulation-request` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(slicing_simulation_result, SlicingSimulationResultMessage) /* `slicing-simulation-result` (deprecated) */
+WORKER_BACKEND_CLIENTSEND(slicing_sla_request, SlicingSlaRequestMessage) /* `slicing-sla-request` */
+WORKER_BACKEND_CLIENTSEND(slicing_sla_result, SlicingSlaResultMessage) /* `slicing-sla-result` */
+WORKER_BACKEND_CLIENTSEND(texture_generation_completed, TextureGenerationCompletedMessage) /* `texture-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(texture_generation_request, TextureGenerationRequestMessage) /* `texture-generation-request` */
+WORKER_BACKEND_CLIENTSEND(thumbnail_generation_completed, ThumbnailGenerationCompletedMessage) /* `thumbnail-generation-completed` */
+WORKER_BACKEND_CLIENTSEND(thumbnail_generation_request, ThumbnailGenerationRequestMessage) /* `thumbnail-generation-request` */
+WORKER_BACKEND_CLIENTSEND(user_engagement_event, UserEngagementEventMessage) /* `user-engagement-event` */
+WORKER_BACKEND_CLIENTSEND(worker_analytics_event, WorkerAnalyticsEventMessage) /* `worker-analytics-event` */
+WORKER_BACKEND_CLIENTSEND(worker_metrics_enriched_event, WorkerMetricsEnrichedEventMessage) /* `worker-metrics-enriched-event` */
 
 #ifdef __cplusplus
 }

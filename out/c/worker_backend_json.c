@@ -75,173 +75,34 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_IpCheckCompletedMessageEntityType[] = { "model", "metamodel" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageEntityType = {en_IpCheckCompletedMessageEntityType, (int)(sizeof en_IpCheckCompletedMessageEntityType / sizeof en_IpCheckCompletedMessageEntityType[0]), sizeof(worker_backend_IpCheckCompletedMessageEntityType)};
-const char *worker_backend_IpCheckCompletedMessageEntityType_to_string(worker_backend_IpCheckCompletedMessageEntityType v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageEntityType, (int)v); }
-bool worker_backend_IpCheckCompletedMessageEntityType_from_string(const char *s, worker_backend_IpCheckCompletedMessageEntityType *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageEntityType, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageEntityType)v;
-    return true;
-}
-
-static const char *const en_IpCheckCompletedMessageStatus[] = { "clear", "flagged", "error" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageStatus = {en_IpCheckCompletedMessageStatus, (int)(sizeof en_IpCheckCompletedMessageStatus / sizeof en_IpCheckCompletedMessageStatus[0]), sizeof(worker_backend_IpCheckCompletedMessageStatus)};
-const char *worker_backend_IpCheckCompletedMessageStatus_to_string(worker_backend_IpCheckCompletedMessageStatus v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageStatus, (int)v); }
-bool worker_backend_IpCheckCompletedMessageStatus_from_string(const char *s, worker_backend_IpCheckCompletedMessageStatus *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageStatus, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageStatus)v;
-    return true;
-}
-
-static const char *const en_IpCheckCompletedMessageTrademarkRisk[] = { "none", "low", "medium", "high" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageTrademarkRisk = {en_IpCheckCompletedMessageTrademarkRisk, (int)(sizeof en_IpCheckCompletedMessageTrademarkRisk / sizeof en_IpCheckCompletedMessageTrademarkRisk[0]), sizeof(worker_backend_IpCheckCompletedMessageTrademarkRisk)};
-const char *worker_backend_IpCheckCompletedMessageTrademarkRisk_to_string(worker_backend_IpCheckCompletedMessageTrademarkRisk v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageTrademarkRisk, (int)v); }
-bool worker_backend_IpCheckCompletedMessageTrademarkRisk_from_string(const char *s, worker_backend_IpCheckCompletedMessageTrademarkRisk *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageTrademarkRisk, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageTrademarkRisk)v;
-    return true;
-}
-
-static const char *const en_IpCheckCompletedMessageCopyrightRisk[] = { "none", "low", "medium", "high" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageCopyrightRisk = {en_IpCheckCompletedMessageCopyrightRisk, (int)(sizeof en_IpCheckCompletedMessageCopyrightRisk / sizeof en_IpCheckCompletedMessageCopyrightRisk[0]), sizeof(worker_backend_IpCheckCompletedMessageCopyrightRisk)};
-const char *worker_backend_IpCheckCompletedMessageCopyrightRisk_to_string(worker_backend_IpCheckCompletedMessageCopyrightRisk v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageCopyrightRisk, (int)v); }
-bool worker_backend_IpCheckCompletedMessageCopyrightRisk_from_string(const char *s, worker_backend_IpCheckCompletedMessageCopyrightRisk *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageCopyrightRisk, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageCopyrightRisk)v;
-    return true;
-}
-
-static const char *const en_IpCheckCompletedMessageRiskLevel[] = { "none", "low", "medium", "high" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageRiskLevel = {en_IpCheckCompletedMessageRiskLevel, (int)(sizeof en_IpCheckCompletedMessageRiskLevel / sizeof en_IpCheckCompletedMessageRiskLevel[0]), sizeof(worker_backend_IpCheckCompletedMessageRiskLevel)};
-const char *worker_backend_IpCheckCompletedMessageRiskLevel_to_string(worker_backend_IpCheckCompletedMessageRiskLevel v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageRiskLevel, (int)v); }
-bool worker_backend_IpCheckCompletedMessageRiskLevel_from_string(const char *s, worker_backend_IpCheckCompletedMessageRiskLevel *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageRiskLevel, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageRiskLevel)v;
-    return true;
-}
-
-static const char *const en_IpCheckCompletedMessageRecommendation[] = { "block", "warn", "allow" };
-static const worker_backend_enum_desc ed_IpCheckCompletedMessageRecommendation = {en_IpCheckCompletedMessageRecommendation, (int)(sizeof en_IpCheckCompletedMessageRecommendation / sizeof en_IpCheckCompletedMessageRecommendation[0]), sizeof(worker_backend_IpCheckCompletedMessageRecommendation)};
-const char *worker_backend_IpCheckCompletedMessageRecommendation_to_string(worker_backend_IpCheckCompletedMessageRecommendation v) { return worker_backend_rt_enum_name(&ed_IpCheckCompletedMessageRecommendation, (int)v); }
-bool worker_backend_IpCheckCompletedMessageRecommendation_from_string(const char *s, worker_backend_IpCheckCompletedMessageRecommendation *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckCompletedMessageRecommendation, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckCompletedMessageRecommendation)v;
-    return true;
-}
-
-static const char *const en_IpCheckRequestMessageEntityType[] = { "model", "metamodel" };
-static const worker_backend_enum_desc ed_IpCheckRequestMessageEntityType = {en_IpCheckRequestMessageEntityType, (int)(sizeof en_IpCheckRequestMessageEntityType / sizeof en_IpCheckRequestMessageEntityType[0]), sizeof(worker_backend_IpCheckRequestMessageEntityType)};
-const char *worker_backend_IpCheckRequestMessageEntityType_to_string(worker_backend_IpCheckRequestMessageEntityType v) { return worker_backend_rt_enum_name(&ed_IpCheckRequestMessageEntityType, (int)v); }
-bool worker_backend_IpCheckRequestMessageEntityType_from_string(const char *s, worker_backend_IpCheckRequestMessageEntityType *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_IpCheckRequestMessageEntityType, s, &v))
-        return false;
-    *out = (worker_backend_IpCheckRequestMessageEntityType)v;
-    return true;
-}
-
-static const char *const en_MarketplaceAnalyticsSyncCompletedMessageStatus[] = { "SUCCESS", "PARTIAL_SUCCESS", "FAILED" };
-static const worker_backend_enum_desc ed_MarketplaceAnalyticsSyncCompletedMessageStatus = {en_MarketplaceAnalyticsSyncCompletedMessageStatus, (int)(sizeof en_MarketplaceAnalyticsSyncCompletedMessageStatus / sizeof en_MarketplaceAnalyticsSyncCompletedMessageStatus[0]), sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus)};
-const char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_to_string(worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus v) { return worker_backend_rt_enum_name(&ed_MarketplaceAnalyticsSyncCompletedMessageStatus, (int)v); }
-bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_from_string(const char *s, worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_MarketplaceAnalyticsSyncCompletedMessageStatus, s, &v))
-        return false;
-    *out = (worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus)v;
-    return true;
-}
-
-static const char *const en_MarketplaceListingUpdateCompletedMessageStatus[] = { "success", "failed" };
-static const worker_backend_enum_desc ed_MarketplaceListingUpdateCompletedMessageStatus = {en_MarketplaceListingUpdateCompletedMessageStatus, (int)(sizeof en_MarketplaceListingUpdateCompletedMessageStatus / sizeof en_MarketplaceListingUpdateCompletedMessageStatus[0]), sizeof(worker_backend_MarketplaceListingUpdateCompletedMessageStatus)};
-const char *worker_backend_MarketplaceListingUpdateCompletedMessageStatus_to_string(worker_backend_MarketplaceListingUpdateCompletedMessageStatus v) { return worker_backend_rt_enum_name(&ed_MarketplaceListingUpdateCompletedMessageStatus, (int)v); }
-bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_from_string(const char *s, worker_backend_MarketplaceListingUpdateCompletedMessageStatus *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_MarketplaceListingUpdateCompletedMessageStatus, s, &v))
-        return false;
-    *out = (worker_backend_MarketplaceListingUpdateCompletedMessageStatus)v;
-    return true;
-}
-
-static const char *const en_MarketplacePublishListingCompletedMessageStatus[] = { "SUCCESS", "FAILED" };
-static const worker_backend_enum_desc ed_MarketplacePublishListingCompletedMessageStatus = {en_MarketplacePublishListingCompletedMessageStatus, (int)(sizeof en_MarketplacePublishListingCompletedMessageStatus / sizeof en_MarketplacePublishListingCompletedMessageStatus[0]), sizeof(worker_backend_MarketplacePublishListingCompletedMessageStatus)};
-const char *worker_backend_MarketplacePublishListingCompletedMessageStatus_to_string(worker_backend_MarketplacePublishListingCompletedMessageStatus v) { return worker_backend_rt_enum_name(&ed_MarketplacePublishListingCompletedMessageStatus, (int)v); }
-bool worker_backend_MarketplacePublishListingCompletedMessageStatus_from_string(const char *s, worker_backend_MarketplacePublishListingCompletedMessageStatus *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_MarketplacePublishListingCompletedMessageStatus, s, &v))
-        return false;
-    *out = (worker_backend_MarketplacePublishListingCompletedMessageStatus)v;
-    return true;
-}
-
-static const char *const en_MediaBatchDownloadRequestMessageDownloadStrategy[] = { "storage_provider", "external_url" };
-static const worker_backend_enum_desc ed_MediaBatchDownloadRequestMessageDownloadStrategy = {en_MediaBatchDownloadRequestMessageDownloadStrategy, (int)(sizeof en_MediaBatchDownloadRequestMessageDownloadStrategy / sizeof en_MediaBatchDownloadRequestMessageDownloadStrategy[0]), sizeof(worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy)};
-const char *worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_to_string(worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy v) { return worker_backend_rt_enum_name(&ed_MediaBatchDownloadRequestMessageDownloadStrategy, (int)v); }
-bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_from_string(const char *s, worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_MediaBatchDownloadRequestMessageDownloadStrategy, s, &v))
-        return false;
-    *out = (worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy)v;
-    return true;
-}
-
-static const char *const en_SlicingSimulationRequestMessageTechnology[] = { "FDM", "SLA", "MSLA", "SLS" };
-static const worker_backend_enum_desc ed_SlicingSimulationRequestMessageTechnology = {en_SlicingSimulationRequestMessageTechnology, (int)(sizeof en_SlicingSimulationRequestMessageTechnology / sizeof en_SlicingSimulationRequestMessageTechnology[0]), sizeof(worker_backend_SlicingSimulationRequestMessageTechnology)};
-const char *worker_backend_SlicingSimulationRequestMessageTechnology_to_string(worker_backend_SlicingSimulationRequestMessageTechnology v) { return worker_backend_rt_enum_name(&ed_SlicingSimulationRequestMessageTechnology, (int)v); }
-bool worker_backend_SlicingSimulationRequestMessageTechnology_from_string(const char *s, worker_backend_SlicingSimulationRequestMessageTechnology *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_SlicingSimulationRequestMessageTechnology, s, &v))
-        return false;
-    *out = (worker_backend_SlicingSimulationRequestMessageTechnology)v;
-    return true;
-}
-
-static const char *const en_SlicingSimulationResultMessageSlicingMethod[] = { "orcaslicer_toolpath", "pyslm_cross_section", "heuristic_volumetric" };
-static const worker_backend_enum_desc ed_SlicingSimulationResultMessageSlicingMethod = {en_SlicingSimulationResultMessageSlicingMethod, (int)(sizeof en_SlicingSimulationResultMessageSlicingMethod / sizeof en_SlicingSimulationResultMessageSlicingMethod[0]), sizeof(worker_backend_SlicingSimulationResultMessageSlicingMethod)};
-const char *worker_backend_SlicingSimulationResultMessageSlicingMethod_to_string(worker_backend_SlicingSimulationResultMessageSlicingMethod v) { return worker_backend_rt_enum_name(&ed_SlicingSimulationResultMessageSlicingMethod, (int)v); }
-bool worker_backend_SlicingSimulationResultMessageSlicingMethod_from_string(const char *s, worker_backend_SlicingSimulationResultMessageSlicingMethod *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_SlicingSimulationResultMessageSlicingMethod, s, &v))
-        return false;
-    *out = (worker_backend_SlicingSimulationResultMessageSlicingMethod)v;
-    return true;
-}
-
-static const char *const en_SlicingSlaRequestMessageTechnology[] = { "SLA", "MSLA" };
-static const worker_backend_enum_desc ed_SlicingSlaRequestMessageTechnology = {en_SlicingSlaRequestMessageTechnology, (int)(sizeof en_SlicingSlaRequestMessageTechnology / sizeof en_SlicingSlaRequestMessageTechnology[0]), sizeof(worker_backend_SlicingSlaRequestMessageTechnology)};
-const char *worker_backend_SlicingSlaRequestMessageTechnology_to_string(worker_backend_SlicingSlaRequestMessageTechnology v) { return worker_backend_rt_enum_name(&ed_SlicingSlaRequestMessageTechnology, (int)v); }
-bool worker_backend_SlicingSlaRequestMessageTechnology_from_string(const char *s, worker_backend_SlicingSlaRequestMessageTechnology *out)
-{
-    int v = 0;
-    if (!worker_backend_rt_enum_value(&ed_SlicingSlaRequestMessageTechnology, s, &v))
-        return false;
-    *out = (worker_backend_SlicingSlaRequestMessageTechnology)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const worker_backend_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(worker_backend_##N)}; \
+    const char *worker_backend_##N##_to_string(worker_backend_##N v) { return worker_backend_rt_enum_name(&ed_##N, (int)v); } \
+    bool worker_backend_##N##_from_string(const char *s, worker_backend_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!worker_backend_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (worker_backend_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(IpCheckCompletedMessageEntityType, "model", "metamodel")
+ENUM(IpCheckCompletedMessageStatus, "clear", "flagged", "error")
+ENUM(IpCheckCompletedMessageTrademarkRisk, "none", "low", "medium", "high")
+ENUM(IpCheckCompletedMessageCopyrightRisk, "none", "low", "medium", "high")
+ENUM(IpCheckCompletedMessageRiskLevel, "none", "low", "medium", "high")
+ENUM(IpCheckCompletedMessageRecommendation, "block", "warn", "allow")
+ENUM(IpCheckRequestMessageEntityType, "model", "metamodel")
+ENUM(MarketplaceAnalyticsSyncCompletedMessageStatus, "SUCCESS", "PARTIAL_SUCCESS", "FAILED")
+ENUM(MarketplaceListingUpdateCompletedMessageStatus, "success", "failed")
+ENUM(MarketplacePublishListingCompletedMessageStatus, "SUCCESS", "FAILED")
+ENUM(MediaBatchDownloadRequestMessageDownloadStrategy, "storage_provider", "external_url")
+ENUM(SlicingSimulationRequestMessageTechnology, "FDM", "SLA", "MSLA", "SLS")
+ENUM(SlicingSimulationResultMessageSlicingMethod, "orcaslicer_toolpath", "pyslm_cross_section", "heuristic_volumetric")
+ENUM(SlicingSlaRequestMessageTechnology, "SLA", "MSLA")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -3457,301 +3318,139 @@ REC(JobStatus, 12)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, worker_backend_error *err);
+    const worker_backend_rec_desc *rec;
+    const worker_backend_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { worker_backend_##T##_validate, &rd_##T, &worker_backend_##T##_node }
+#define MJ(T) { worker_backend_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(AnalyticsCollectionRequestMessage),
+    MR(BackendLoggingEventMessage),
+    MR(EtsyAnalyticsSyncCompletedMessage),
+    MR(EtsyAnalyticsSyncRequestMessage),
+    MR(EtsyPublishListingCompletedMessage),
+    MR(EtsyPublishListingRequestMessage),
+    MR(FileDownloadCompletedMessage),
+    MR(FileDownloadRequestMessage),
+    MR(FileVectorizeCompletedMessage),
+    MR(FileVectorizeRequestMessage),
+    MR(IpCheckCompletedMessage),
+    MR(IpCheckRequestMessage),
+    MR(MarketplaceAnalyticsSyncCompletedMessage),
+    MR(MarketplaceAnalyticsSyncRequestMessage),
+    MR(MarketplaceConnectionSyncCompletedMessage),
+    MR(MarketplaceConnectionSyncRequestMessage),
+    MR(MarketplaceCredentialRotationCompletedMessage),
+    MR(MarketplaceCredentialRotationRequestMessage),
+    MR(MarketplaceIntelligenceCompletedMessage),
+    MR(MarketplaceIntelligenceEventMessage),
+    MR(MarketplaceIntelligenceRequestMessage),
+    MR(MarketplaceListingDescriptionGenerationCompletedMessage),
+    MR(MarketplaceListingDescriptionGenerationRequestMessage),
+    MR(MarketplaceListingSyncCompletedMessage),
+    MR(MarketplaceListingSyncRequestMessage),
+    MR(MarketplaceListingTagsGenerationCompletedMessage),
+    MR(MarketplaceListingTagsGenerationRequestMessage),
+    MR(MarketplaceListingTitleGenerationCompletedMessage),
+    MR(MarketplaceListingTitleGenerationRequestMessage),
+    MR(MarketplaceListingUpdateCompletedMessage),
+    MR(MarketplaceListingUpdateRequestMessage),
+    MR(MarketplacePublishListingCompletedMessage),
+    MR(MarketplacePublishListingRequestMessage),
+    MR(MediaBatchDownloadCompletedMessage),
+    MR(MediaBatchDownloadRequestMessage),
+    MR(MetamodelMetadataGenerationCompletedMessage),
+    MR(MetamodelMetadataGenerationRequestMessage),
+    MR(ModelAnalyticsCollectionRequestMessage),
+    MR(ModelDiscoveryFolderProcessedEventMessage),
+    MR(ModelDiscoveryScanFoundEventMessage),
+    MR(ModelDiscoveryScanProgressEventMessage),
+    MR(ModelDiscoveryScanRequestMessage),
+    MR(ModelFinderIndexRequestMessage),
+    MR(ModelFinderResponseMessage),
+    MR(ModelFinderSearchRequestMessage),
+    MR(ModelMetadataGenerationCompletedMessage),
+    MR(ModelMetadataGenerationRequestMessage),
+    MR(ModelMetamodelDetectionFoundMessage),
+    MR(ModelMetamodelDetectionRequestMessage),
+    MR(ModelPrintAnalysisCompletedMessage),
+    MR(ModelPrintAnalysisRequestMessage),
+    MR(ModelSellabilityAnalysisCompletedMessage),
+    MR(ModelSellabilityAnalysisRequestMessage),
+    MR(ModelSemanticAnalysisCompletedMessage),
+    MR(ModelSemanticAnalysisRequestMessage),
+    MR(ModelTechnicalMetadataCompletedMessage),
+    MR(ModelTechnicalMetadataRequestMessage),
+    MR(SlicingFdmRequestMessage),
+    MR(SlicingFdmResultMessage),
+    MR(SlicingSimulationRequestMessage),
+    MR(SlicingSimulationResultMessage),
+    MR(SlicingSlaRequestMessage),
+    MR(SlicingSlaResultMessage),
+    MR(TextureGenerationCompletedMessage),
+    MR(TextureGenerationRequestMessage),
+    MR(ThumbnailGenerationCompletedMessage),
+    MR(ThumbnailGenerationRequestMessage),
+    MR(UserEngagementEventMessage),
+    MR(WorkerAnalyticsEventMessage),
+    MR(WorkerMetricsEnrichedEventMessage),
+};
+
+static const msg_payload *payload_of(worker_backend_message_type t)
+{
+    return (int)t >= 0 && (int)t < WORKER_BACKEND_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool worker_backend_message_validate(worker_backend_message_type t, const cJSON *json, worker_backend_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *worker_backend_message_parse(worker_backend_message_type t, const char *json, size_t len, worker_backend_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return worker_backend_rt_bytes_parse(WORKER_BACKEND_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = worker_backend_rt_parse_text(json, len, err);
+    void *r = tree ? worker_backend_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *worker_backend_message_from_json(worker_backend_message_type t, const cJSON *json, worker_backend_error *err)
 {
-    switch (t) {
-    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_AnalyticsCollectionRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
-        return worker_backend_BackendLoggingEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_EtsyAnalyticsSyncCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_EtsyAnalyticsSyncRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_EtsyPublishListingCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
-        return worker_backend_EtsyPublishListingRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
-        return worker_backend_FileDownloadCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
-        return worker_backend_FileDownloadRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
-        return worker_backend_FileVectorizeCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
-        return worker_backend_FileVectorizeRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
-        return worker_backend_IpCheckCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
-        return worker_backend_IpCheckRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_MarketplaceAnalyticsSyncCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_MarketplaceAnalyticsSyncRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
-        return worker_backend_MarketplaceConnectionSyncCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
-        return worker_backend_MarketplaceConnectionSyncRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
-        return worker_backend_MarketplaceCredentialRotationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
-        return worker_backend_MarketplaceCredentialRotationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
-        return worker_backend_MarketplaceIntelligenceCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
-        return worker_backend_MarketplaceIntelligenceEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
-        return worker_backend_MarketplaceIntelligenceRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
-        return worker_backend_MarketplaceListingSyncCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
-        return worker_backend_MarketplaceListingSyncRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingTagsGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingTagsGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingTitleGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingTitleGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
-        return worker_backend_MarketplaceListingUpdateCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
-        return worker_backend_MarketplaceListingUpdateRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_MarketplacePublishListingCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
-        return worker_backend_MarketplacePublishListingRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
-        return worker_backend_MediaBatchDownloadCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
-        return worker_backend_MediaBatchDownloadRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_MetamodelMetadataGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_MetamodelMetadataGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_ModelAnalyticsCollectionRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
-        return worker_backend_ModelDiscoveryFolderProcessedEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
-        return worker_backend_ModelDiscoveryScanFoundEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
-        return worker_backend_ModelDiscoveryScanProgressEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
-        return worker_backend_ModelDiscoveryScanRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
-        return worker_backend_ModelFinderIndexRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
-        return worker_backend_ModelFinderResponseMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
-        return worker_backend_ModelFinderSearchRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_ModelMetadataGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_ModelMetadataGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
-        return worker_backend_ModelMetamodelDetectionFoundMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
-        return worker_backend_ModelMetamodelDetectionRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
-        return worker_backend_ModelPrintAnalysisCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
-        return worker_backend_ModelPrintAnalysisRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
-        return worker_backend_ModelSellabilityAnalysisCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
-        return worker_backend_ModelSellabilityAnalysisRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
-        return worker_backend_ModelSemanticAnalysisCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
-        return worker_backend_ModelSemanticAnalysisRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
-        return worker_backend_ModelTechnicalMetadataCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
-        return worker_backend_ModelTechnicalMetadataRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
-        return worker_backend_SlicingFdmRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
-        return worker_backend_SlicingFdmResultMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
-        return worker_backend_SlicingSimulationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
-        return worker_backend_SlicingSimulationResultMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
-        return worker_backend_SlicingSlaRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
-        return worker_backend_SlicingSlaResultMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
-        return worker_backend_TextureGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
-        return worker_backend_TextureGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
-        return worker_backend_ThumbnailGenerationCompletedMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
-        return worker_backend_ThumbnailGenerationRequestMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
-        return worker_backend_UserEngagementEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
-        return worker_backend_WorkerAnalyticsEventMessage_from_json(json, err);
-    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
-        return worker_backend_WorkerMetricsEnrichedEventMessage_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return worker_backend_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_AnalyticsCollectionRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
-        return worker_backend_BackendLoggingEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_EtsyAnalyticsSyncCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_EtsyAnalyticsSyncRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_EtsyPublishListingCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
-        return worker_backend_EtsyPublishListingRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
-        return worker_backend_FileDownloadCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
-        return worker_backend_FileDownloadRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
-        return worker_backend_FileVectorizeCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
-        return worker_backend_FileVectorizeRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
-        return worker_backend_IpCheckCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
-        return worker_backend_IpCheckRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_MarketplaceAnalyticsSyncCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_MarketplaceAnalyticsSyncRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
-        return worker_backend_MarketplaceConnectionSyncCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
-        return worker_backend_MarketplaceConnectionSyncRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
-        return worker_backend_MarketplaceCredentialRotationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
-        return worker_backend_MarketplaceCredentialRotationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
-        return worker_backend_MarketplaceIntelligenceCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
-        return worker_backend_MarketplaceIntelligenceEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
-        return worker_backend_MarketplaceIntelligenceRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
-        return worker_backend_MarketplaceListingSyncCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
-        return worker_backend_MarketplaceListingSyncRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingTagsGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingTagsGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
-        return worker_backend_MarketplaceListingTitleGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
-        return worker_backend_MarketplaceListingTitleGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
-        return worker_backend_MarketplaceListingUpdateCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
-        return worker_backend_MarketplaceListingUpdateRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_MarketplacePublishListingCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
-        return worker_backend_MarketplacePublishListingRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
-        return worker_backend_MediaBatchDownloadCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
-        return worker_backend_MediaBatchDownloadRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_MetamodelMetadataGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_MetamodelMetadataGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_ModelAnalyticsCollectionRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
-        return worker_backend_ModelDiscoveryFolderProcessedEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
-        return worker_backend_ModelDiscoveryScanFoundEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
-        return worker_backend_ModelDiscoveryScanProgressEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
-        return worker_backend_ModelDiscoveryScanRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
-        return worker_backend_ModelFinderIndexRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
-        return worker_backend_ModelFinderResponseMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
-        return worker_backend_ModelFinderSearchRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_ModelMetadataGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_ModelMetadataGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
-        return worker_backend_ModelMetamodelDetectionFoundMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
-        return worker_backend_ModelMetamodelDetectionRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
-        return worker_backend_ModelPrintAnalysisCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
-        return worker_backend_ModelPrintAnalysisRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
-        return worker_backend_ModelSellabilityAnalysisCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
-        return worker_backend_ModelSellabilityAnalysisRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
-        return worker_backend_ModelSemanticAnalysisCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
-        return worker_backend_ModelSemanticAnalysisRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
-        return worker_backend_ModelTechnicalMetadataCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
-        return worker_backend_ModelTechnicalMetadataRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
-        return worker_backend_SlicingFdmRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
-        return worker_backend_SlicingFdmResultMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
-        return worker_backend_SlicingSimulationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
-        return worker_backend_SlicingSimulationResultMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
-        return worker_backend_SlicingSlaRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
-        return worker_backend_SlicingSlaResultMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
-        return worker_backend_TextureGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
-        return worker_backend_TextureGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
-        return worker_backend_ThumbnailGenerationCompletedMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
-        return worker_backend_ThumbnailGenerationRequestMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
-        return worker_backend_UserEngagementEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
-        return worker_backend_WorkerAnalyticsEventMessage_to_json(payload);
-    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
-        return worker_backend_WorkerMetricsEnrichedEventMessage_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? worker_backend_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -4003,216 +3702,11 @@ char *worker_backend_message_serialize_alloc(worker_backend_message_type t, cons
 
 void worker_backend_message_free(worker_backend_message_type t, void *payload)
 {
-    switch (t) {
-    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
-        worker_backend_AnalyticsCollectionRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
-        worker_backend_BackendLoggingEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
-        worker_backend_EtsyAnalyticsSyncCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
-        worker_backend_EtsyAnalyticsSyncRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
-        worker_backend_EtsyPublishListingCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
-        worker_backend_EtsyPublishListingRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
-        worker_backend_FileDownloadCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
-        worker_backend_FileDownloadRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
-        worker_backend_FileVectorizeCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
-        worker_backend_FileVectorizeRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
-        worker_backend_IpCheckCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
-        worker_backend_IpCheckRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
-        worker_backend_MarketplaceAnalyticsSyncCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
-        worker_backend_MarketplaceAnalyticsSyncRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
-        worker_backend_MarketplaceConnectionSyncCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
-        worker_backend_MarketplaceConnectionSyncRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
-        worker_backend_MarketplaceCredentialRotationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
-        worker_backend_MarketplaceCredentialRotationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
-        worker_backend_MarketplaceIntelligenceCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
-        worker_backend_MarketplaceIntelligenceEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
-        worker_backend_MarketplaceIntelligenceRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
-        worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
-        worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
-        worker_backend_MarketplaceListingSyncCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
-        worker_backend_MarketplaceListingSyncRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
-        worker_backend_MarketplaceListingTagsGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
-        worker_backend_MarketplaceListingTagsGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
-        worker_backend_MarketplaceListingTitleGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
-        worker_backend_MarketplaceListingTitleGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
-        worker_backend_MarketplaceListingUpdateCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
-        worker_backend_MarketplaceListingUpdateRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
-        worker_backend_MarketplacePublishListingCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
-        worker_backend_MarketplacePublishListingRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
-        worker_backend_MediaBatchDownloadCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
-        worker_backend_MediaBatchDownloadRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
-        worker_backend_MetamodelMetadataGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
-        worker_backend_MetamodelMetadataGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
-        worker_backend_ModelAnalyticsCollectionRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
-        worker_backend_ModelDiscoveryFolderProcessedEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
-        worker_backend_ModelDiscoveryScanFoundEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
-        worker_backend_ModelDiscoveryScanProgressEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
-        worker_backend_ModelDiscoveryScanRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
-        worker_backend_ModelFinderIndexRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
-        worker_backend_ModelFinderResponseMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
-        worker_backend_ModelFinderSearchRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
-        worker_backend_ModelMetadataGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
-        worker_backend_ModelMetadataGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
-        worker_backend_ModelMetamodelDetectionFoundMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
-        worker_backend_ModelMetamodelDetectionRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
-        worker_backend_ModelPrintAnalysisCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
-        worker_backend_ModelPrintAnalysisRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
-        worker_backend_ModelSellabilityAnalysisCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
-        worker_backend_ModelSellabilityAnalysisRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
-        worker_backend_ModelSemanticAnalysisCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
-        worker_backend_ModelSemanticAnalysisRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
-        worker_backend_ModelTechnicalMetadataCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
-        worker_backend_ModelTechnicalMetadataRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
-        worker_backend_SlicingFdmRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
-        worker_backend_SlicingFdmResultMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
-        worker_backend_SlicingSimulationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
-        worker_backend_SlicingSimulationResultMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
-        worker_backend_SlicingSlaRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
-        worker_backend_SlicingSlaResultMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
-        worker_backend_TextureGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
-        worker_backend_TextureGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
-        worker_backend_ThumbnailGenerationCompletedMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
-        worker_backend_ThumbnailGenerationRequestMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
-        worker_backend_UserEngagementEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
-        worker_backend_WorkerAnalyticsEventMessage_free(payload);
-        return;
-    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
-        worker_backend_WorkerMetricsEnrichedEventMessage_free(payload);
-        return;
-    }
+    const msg_payload *p = payload_of(t);
+    if (!p)
+        return;
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!worker_backend_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        worker_backend_rt_rec_free(p->rec, payload);
 }

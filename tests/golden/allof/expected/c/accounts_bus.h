@@ -187,11 +187,72 @@ void accounts_reply_clear(accounts_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef accounts_AccountOpened accounts_account_opened_payload;
-typedef cJSON accounts_account_opened_headers;
-typedef accounts_AccountClosed accounts_account_closed_payload;
-typedef cJSON accounts_account_closed_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   ACCOUNTS_MSGTYPES(M, T, H): typedef accounts_T accounts_M_payload; typedef accounts_H accounts_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define ACCOUNTS_MSGTYPES(M, T, H) typedef accounts_##T accounts_##M##_payload; typedef accounts_##H accounts_##M##_headers;
+#define ACCOUNTS_MSGTYPESJH(M, T) typedef accounts_##T accounts_##M##_payload; typedef cJSON accounts_##M##_headers;
+#define ACCOUNTS_MSGTYPESJP(M, H) typedef cJSON accounts_##M##_payload; typedef accounts_##H accounts_##M##_headers;
+#define ACCOUNTS_MSGTYPESJ(M) typedef cJSON accounts_##M##_payload; typedef cJSON accounts_##M##_headers;
+ACCOUNTS_MSGTYPESJH(account_opened, AccountOpened)
+ACCOUNTS_MSGTYPESJH(account_closed, AccountClosed)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * ACCOUNTS_SENDOP(OP, MSG): bool accounts_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): ACCOUNTS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * ACCOUNTS_SENDASOP(OP, MSG): bool accounts_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * ACCOUNTS_REQUESTOP(OP, MSG): bool accounts_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like accounts_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (ACCOUNTS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * ACCOUNTS_RECEIVEOP(OP): bool accounts_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a accounts_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * ACCOUNTS_REPLYOP(OP, MSG): bool accounts_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define ACCOUNTS_SENDOP(OP, MSG)                                                                                \
+    bool accounts_op_##OP(accounts_bus *b, const accounts_op_##OP##_params *params,                         \
+        const accounts_##MSG##_payload *payload, const accounts_##MSG##_headers *headers, accounts_error *err);
+#define ACCOUNTS_SENDASOP(OP, MSG)                                                                             \
+    bool accounts_op_##OP##_as_##MSG(accounts_bus *b, const accounts_op_##OP##_params *params,              \
+        const accounts_##MSG##_payload *payload, const accounts_##MSG##_headers *headers, accounts_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define ACCOUNTS_NOPARAMS(OP) typedef struct accounts_op_##OP##_params { char none; } accounts_op_##OP##_params;
+#define ACCOUNTS_REQUESTOP(OP, MSG)                                                                             \
+    bool accounts_op_##OP##_request(accounts_bus *b, const accounts_op_##OP##_params *params,               \
+        const accounts_##MSG##_payload *payload, const accounts_##MSG##_headers *headers, int timeout_ms,      \
+        accounts_reply *reply, accounts_error *err);
+#define ACCOUNTS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*accounts_op_##OP##_handler)(void *user, const accounts_op_##OP##_message *m);              \
+    bool accounts_op_##OP(accounts_bus *b, const accounts_op_##OP##_params *params,                         \
+        accounts_op_##OP##_handler on_message, accounts_error_handler on_error, void *user,                   \
+        accounts_error *err);
+#define ACCOUNTS_REPLYOP(OP, MSG)                                                                               \
+    bool accounts_op_##OP##_reply(accounts_bus *b, const accounts_op_##OP##_message *request,               \
+        const accounts_##MSG##_payload *payload, const accounts_##MSG##_headers *headers, accounts_error *err);
 
 #ifdef __cplusplus
 }

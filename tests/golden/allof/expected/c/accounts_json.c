@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const accounts_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(accounts_##N)}; \
+    const char *accounts_##N##_to_string(accounts_##N v) { return accounts_rt_enum_name(&ed_##N, (int)v); } \
+    bool accounts_##N##_from_string(const char *s, accounts_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!accounts_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (accounts_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -137,29 +152,71 @@ REC(AccountClosed, 4)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, accounts_error *err);
+    const accounts_rec_desc *rec;
+    const accounts_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { accounts_##T##_validate, &rd_##T, &accounts_##T##_node }
+#define MJ(T) { accounts_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(AccountOpened),
+    MR(AccountClosed),
+};
+
+static const msg_payload *payload_of(accounts_message_type t)
+{
+    return (int)t >= 0 && (int)t < ACCOUNTS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool accounts_message_validate(accounts_message_type t, const cJSON *json, accounts_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *accounts_message_parse(accounts_message_type t, const char *json, size_t len, accounts_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return accounts_rt_bytes_parse(ACCOUNTS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = accounts_rt_parse_text(json, len, err);
+    void *r = tree ? accounts_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *accounts_message_from_json(accounts_message_type t, const cJSON *json, accounts_error *err)
 {
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_AccountOpened_from_json(json, err);
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_AccountClosed_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return accounts_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *accounts_message_to_json(accounts_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_AccountOpened_to_json(payload);
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_AccountClosed_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? accounts_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -207,12 +264,11 @@ char *accounts_message_serialize_alloc(accounts_message_type t, const void *payl
 
 void accounts_message_free(accounts_message_type t, void *payload)
 {
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        accounts_AccountOpened_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        accounts_AccountClosed_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!accounts_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        accounts_rt_rec_free(p->rec, payload);
 }

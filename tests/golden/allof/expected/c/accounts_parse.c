@@ -1473,20 +1473,3 @@ void *accounts_rt_bytes_parse(int kind, const void *desc, const accounts_vnode *
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *accounts_message_parse(accounts_message_type t, const char *json, size_t len, accounts_error *err)
-{
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_AccountOpened_parse(json, len, err);
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_AccountClosed_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = accounts_rt_parse_text(json, len, err);
-    void *p = tree ? accounts_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -139,15 +139,3 @@ VNODE v_accountClosed_payload_all_1_retries = {
 VALIDATOR(Event, v_Event)
 VALIDATOR(AccountOpened, v_accountOpened_payload)
 VALIDATOR(AccountClosed, v_accountClosed_payload)
-
-bool accounts_message_validate(accounts_message_type t, const cJSON *json, accounts_error *err)
-{
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_AccountOpened_validate(json, err);
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_AccountClosed_validate(json, err);
-    }
-    accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,9 +187,71 @@ void invoices_reply_clear(invoices_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef invoices_InvoiceIssued invoices_invoice_issued_payload;
-typedef cJSON invoices_invoice_issued_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   INVOICES_MSGTYPES(M, T, H): typedef invoices_T invoices_M_payload; typedef invoices_H invoices_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define INVOICES_MSGTYPES(M, T, H) typedef invoices_##T invoices_##M##_payload; typedef invoices_##H invoices_##M##_headers;
+#define INVOICES_MSGTYPESJH(M, T) typedef invoices_##T invoices_##M##_payload; typedef cJSON invoices_##M##_headers;
+#define INVOICES_MSGTYPESJP(M, H) typedef cJSON invoices_##M##_payload; typedef invoices_##H invoices_##M##_headers;
+#define INVOICES_MSGTYPESJ(M) typedef cJSON invoices_##M##_payload; typedef cJSON invoices_##M##_headers;
+INVOICES_MSGTYPESJH(invoice_issued, InvoiceIssued)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * INVOICES_SENDOP(OP, MSG): bool invoices_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): INVOICES_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * INVOICES_SENDASOP(OP, MSG): bool invoices_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * INVOICES_REQUESTOP(OP, MSG): bool invoices_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like invoices_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (INVOICES_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * INVOICES_RECEIVEOP(OP): bool invoices_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a invoices_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * INVOICES_REPLYOP(OP, MSG): bool invoices_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define INVOICES_SENDOP(OP, MSG)                                                                                \
+    bool invoices_op_##OP(invoices_bus *b, const invoices_op_##OP##_params *params,                         \
+        const invoices_##MSG##_payload *payload, const invoices_##MSG##_headers *headers, invoices_error *err);
+#define INVOICES_SENDASOP(OP, MSG)                                                                             \
+    bool invoices_op_##OP##_as_##MSG(invoices_bus *b, const invoices_op_##OP##_params *params,              \
+        const invoices_##MSG##_payload *payload, const invoices_##MSG##_headers *headers, invoices_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define INVOICES_NOPARAMS(OP) typedef struct invoices_op_##OP##_params { char none; } invoices_op_##OP##_params;
+#define INVOICES_REQUESTOP(OP, MSG)                                                                             \
+    bool invoices_op_##OP##_request(invoices_bus *b, const invoices_op_##OP##_params *params,               \
+        const invoices_##MSG##_payload *payload, const invoices_##MSG##_headers *headers, int timeout_ms,      \
+        invoices_reply *reply, invoices_error *err);
+#define INVOICES_RECEIVEOP(OP)                                                                                  \
+    typedef void (*invoices_op_##OP##_handler)(void *user, const invoices_op_##OP##_message *m);              \
+    bool invoices_op_##OP(invoices_bus *b, const invoices_op_##OP##_params *params,                         \
+        invoices_op_##OP##_handler on_message, invoices_error_handler on_error, void *user,                   \
+        invoices_error *err);
+#define INVOICES_REPLYOP(OP, MSG)                                                                               \
+    bool invoices_op_##OP##_reply(invoices_bus *b, const invoices_op_##OP##_message *request,               \
+        const invoices_##MSG##_payload *payload, const invoices_##MSG##_headers *headers, invoices_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const invoices_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(invoices_##N)}; \
+    const char *invoices_##N##_to_string(invoices_##N v) { return invoices_rt_enum_name(&ed_##N, (int)v); } \
+    bool invoices_##N##_from_string(const char *s, invoices_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!invoices_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (invoices_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -132,25 +147,70 @@ REC(InvoiceIssuedLinesItem, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, invoices_error *err);
+    const invoices_rec_desc *rec;
+    const invoices_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { invoices_##T##_validate, &rd_##T, &invoices_##T##_node }
+#define MJ(T) { invoices_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(InvoiceIssued),
+};
+
+static const msg_payload *payload_of(invoices_message_type t)
+{
+    return (int)t >= 0 && (int)t < INVOICES_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoices_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *invoices_message_parse(invoices_message_type t, const char *json, size_t len, invoices_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return invoices_rt_bytes_parse(INVOICES_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = invoices_rt_parse_text(json, len, err);
+    void *r = tree ? invoices_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *invoices_message_from_json(invoices_message_type t, const cJSON *json, invoices_error *err)
 {
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_InvoiceIssued_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return invoices_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *invoices_message_to_json(invoices_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_InvoiceIssued_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? invoices_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -195,9 +255,11 @@ char *invoices_message_serialize_alloc(invoices_message_type t, const void *payl
 
 void invoices_message_free(invoices_message_type t, void *payload)
 {
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        invoices_InvoiceIssued_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!invoices_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        invoices_rt_rec_free(p->rec, payload);
 }

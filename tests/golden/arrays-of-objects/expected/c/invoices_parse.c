@@ -1473,18 +1473,3 @@ void *invoices_rt_bytes_parse(int kind, const void *desc, const invoices_vnode *
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *invoices_message_parse(invoices_message_type t, const char *json, size_t len, invoices_error *err)
-{
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_InvoiceIssued_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = invoices_rt_parse_text(json, len, err);
-    void *p = tree ? invoices_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -158,13 +158,3 @@ VNODE v_invoiceIssued_payload_tags_items = {
 VALIDATOR(Tax, v_Tax)
 VALIDATOR(InvoiceIssued, v_invoiceIssued_payload)
 VALIDATOR(InvoiceIssuedLinesItem, v_invoiceIssued_payload_lines_items)
-
-bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoices_error *err)
-{
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_InvoiceIssued_validate(json, err);
-    }
-    invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

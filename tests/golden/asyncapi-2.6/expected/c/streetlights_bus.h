@@ -187,37 +187,79 @@ void streetlights_reply_clear(streetlights_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef streetlights_LightMeasuredPayload streetlights_light_measured_payload;
-typedef cJSON streetlights_light_measured_headers;
-typedef streetlights_TurnOn streetlights_turn_on_payload;
-typedef cJSON streetlights_turn_on_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   STREETLIGHTS_MSGTYPES(M, T, H): typedef streetlights_T streetlights_M_payload; typedef streetlights_H streetlights_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define STREETLIGHTS_MSGTYPES(M, T, H) typedef streetlights_##T streetlights_##M##_payload; typedef streetlights_##H streetlights_##M##_headers;
+#define STREETLIGHTS_MSGTYPESJH(M, T) typedef streetlights_##T streetlights_##M##_payload; typedef cJSON streetlights_##M##_headers;
+#define STREETLIGHTS_MSGTYPESJP(M, H) typedef cJSON streetlights_##M##_payload; typedef streetlights_##H streetlights_##M##_headers;
+#define STREETLIGHTS_MSGTYPESJ(M) typedef cJSON streetlights_##M##_payload; typedef cJSON streetlights_##M##_headers;
+STREETLIGHTS_MSGTYPESJH(light_measured, LightMeasuredPayload)
+STREETLIGHTS_MSGTYPESJH(turn_on, TurnOn)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * STREETLIGHTS_SENDOP(OP, MSG): bool streetlights_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): STREETLIGHTS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * STREETLIGHTS_SENDASOP(OP, MSG): bool streetlights_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * STREETLIGHTS_REQUESTOP(OP, MSG): bool streetlights_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like streetlights_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (STREETLIGHTS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * STREETLIGHTS_RECEIVEOP(OP): bool streetlights_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a streetlights_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * STREETLIGHTS_REPLYOP(OP, MSG): bool streetlights_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define STREETLIGHTS_SENDOP(OP, MSG)                                                                                \
+    bool streetlights_op_##OP(streetlights_bus *b, const streetlights_op_##OP##_params *params,                         \
+        const streetlights_##MSG##_payload *payload, const streetlights_##MSG##_headers *headers, streetlights_error *err);
+#define STREETLIGHTS_SENDASOP(OP, MSG)                                                                             \
+    bool streetlights_op_##OP##_as_##MSG(streetlights_bus *b, const streetlights_op_##OP##_params *params,              \
+        const streetlights_##MSG##_payload *payload, const streetlights_##MSG##_headers *headers, streetlights_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define STREETLIGHTS_NOPARAMS(OP) typedef struct streetlights_op_##OP##_params { char none; } streetlights_op_##OP##_params;
+#define STREETLIGHTS_REQUESTOP(OP, MSG)                                                                             \
+    bool streetlights_op_##OP##_request(streetlights_bus *b, const streetlights_op_##OP##_params *params,               \
+        const streetlights_##MSG##_payload *payload, const streetlights_##MSG##_headers *headers, int timeout_ms,      \
+        streetlights_reply *reply, streetlights_error *err);
+#define STREETLIGHTS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*streetlights_op_##OP##_handler)(void *user, const streetlights_op_##OP##_message *m);              \
+    bool streetlights_op_##OP(streetlights_bus *b, const streetlights_op_##OP##_params *params,                         \
+        streetlights_op_##OP##_handler on_message, streetlights_error_handler on_error, void *user,                   \
+        streetlights_error *err);
+#define STREETLIGHTS_REPLYOP(OP, MSG)                                                                               \
+    bool streetlights_op_##OP##_reply(streetlights_bus *b, const streetlights_op_##OP##_message *request,               \
+        const streetlights_##MSG##_payload *payload, const streetlights_##MSG##_headers *headers, streetlights_error *err);
 
 /* -- onLightMeasured (send on "light/measured") */
-
-/** Channel parameters of onLightMeasured: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct streetlights_op_on_light_measured_params {
-    char none; /**< the channel has no parameters */
-} streetlights_op_on_light_measured_params;
-
-/** Publishes a `lightMeasured` message (the operation's first message) after validating
- * it and its headers (NULL for none): STREETLIGHTS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool streetlights_op_on_light_measured(streetlights_bus *b, const streetlights_op_on_light_measured_params *params,
-        const streetlights_light_measured_payload *payload, const streetlights_light_measured_headers *headers, streetlights_error *err);
+STREETLIGHTS_NOPARAMS(on_light_measured)
+STREETLIGHTS_SENDOP(on_light_measured, light_measured) /* `lightMeasured` */
 
 /* -- turnOn (receive on "light/turn-on") */
-
-/** Channel parameters of turnOn: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct streetlights_op_turn_on_params {
-    char none; /**< the channel has no parameters */
-} streetlights_op_turn_on_params;
-
-/** A message received by turnOn: `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
+STREETLIGHTS_NOPARAMS(turn_on)
 typedef struct streetlights_op_turn_on_message {
     streetlights_message_type type;
     const char *address;
@@ -226,16 +268,7 @@ typedef struct streetlights_op_turn_on_message {
     const streetlights_turn_on_headers *turn_on_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } streetlights_op_turn_on_message;
-
-typedef void (*streetlights_op_turn_on_handler)(void *user, const streetlights_op_turn_on_message *m);
-
-/** Subscribes to turnOn: parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool streetlights_op_turn_on(streetlights_bus *b, const streetlights_op_turn_on_params *params,
-        streetlights_op_turn_on_handler on_message, streetlights_error_handler on_error, void *user,
-        streetlights_error *err);
+STREETLIGHTS_RECEIVEOP(turn_on)
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const streetlights_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(streetlights_##N)}; \
+    const char *streetlights_##N##_to_string(streetlights_##N v) { return streetlights_rt_enum_name(&ed_##N, (int)v); } \
+    bool streetlights_##N##_from_string(const char *s, streetlights_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!streetlights_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (streetlights_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -122,29 +137,71 @@ REC(TurnOn, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, streetlights_error *err);
+    const streetlights_rec_desc *rec;
+    const streetlights_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { streetlights_##T##_validate, &rd_##T, &streetlights_##T##_node }
+#define MJ(T) { streetlights_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(LightMeasuredPayload),
+    MR(TurnOn),
+};
+
+static const msg_payload *payload_of(streetlights_message_type t)
+{
+    return (int)t >= 0 && (int)t < STREETLIGHTS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool streetlights_message_validate(streetlights_message_type t, const cJSON *json, streetlights_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *streetlights_message_parse(streetlights_message_type t, const char *json, size_t len, streetlights_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return streetlights_rt_bytes_parse(STREETLIGHTS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = streetlights_rt_parse_text(json, len, err);
+    void *r = tree ? streetlights_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *streetlights_message_from_json(streetlights_message_type t, const cJSON *json, streetlights_error *err)
 {
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_LightMeasuredPayload_from_json(json, err);
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_TurnOn_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return streetlights_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *streetlights_message_to_json(streetlights_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_LightMeasuredPayload_to_json(payload);
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_TurnOn_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? streetlights_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -192,12 +249,11 @@ char *streetlights_message_serialize_alloc(streetlights_message_type t, const vo
 
 void streetlights_message_free(streetlights_message_type t, void *payload)
 {
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        streetlights_LightMeasuredPayload_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        streetlights_TurnOn_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!streetlights_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        streetlights_rt_rec_free(p->rec, payload);
 }

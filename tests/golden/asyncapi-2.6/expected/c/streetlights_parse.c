@@ -1473,20 +1473,3 @@ void *streetlights_rt_bytes_parse(int kind, const void *desc, const streetlights
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *streetlights_message_parse(streetlights_message_type t, const char *json, size_t len, streetlights_error *err)
-{
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_LightMeasuredPayload_parse(json, len, err);
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_TurnOn_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = streetlights_rt_parse_text(json, len, err);
-    void *p = tree ? streetlights_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

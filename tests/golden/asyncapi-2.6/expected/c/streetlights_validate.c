@@ -79,15 +79,3 @@ VNODE v_turnOn_payload = {
 /* ---- public validators ---------------------------------------------------- */
 VALIDATOR(LightMeasuredPayload, v_lightMeasuredPayload)
 VALIDATOR(TurnOn, v_turnOn_payload)
-
-bool streetlights_message_validate(streetlights_message_type t, const cJSON *json, streetlights_error *err)
-{
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_LightMeasuredPayload_validate(json, err);
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_TurnOn_validate(json, err);
-    }
-    streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -8,6 +8,7 @@
 #include "robot_fleet_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, robot_fleet_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const robot_fleet_bus *b, const op_desc *
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1128,38 +1135,111 @@ bool robot_fleet_server_config_from_env(robot_fleet_server_config *cfg, const ch
 
 /* ---- messages and operations ------------------------------------------------- */
 
-MAYBE_UNUSED static const char *const string_headers_robot_status[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_robot_status = { ROBOT_FLEET_MESSAGE_ROBOT_STATUS, "", "", string_headers_robot_status, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_low_battery[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_low_battery = { ROBOT_FLEET_MESSAGE_LOW_BATTERY, "", "", string_headers_low_battery, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_collision[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_collision = { ROBOT_FLEET_MESSAGE_COLLISION, "", "", string_headers_collision, NULL, NULL, NULL, NULL };
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
 
-/* receiveStatus */
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
+{
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
+}
+
+MAYBE_UNUSED static bool run_send(robot_fleet_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, robot_fleet_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
+}
+
+MAYBE_UNUSED static bool run_request(robot_fleet_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, robot_fleet_reply *reply,
+                                     robot_fleet_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
+}
+
+MAYBE_UNUSED static bool run_subscribe(robot_fleet_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), robot_fleet_error_handler on_error, void *user,
+                                       robot_fleet_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool robot_fleet_op_##OP##_reply(robot_fleet_bus *b, const robot_fleet_op_##OP##_message *request,                  \
+                                 const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers, \
+                                 robot_fleet_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, ROBOT_FLEET_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool robot_fleet_op_##OP(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                            \
+                         const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers,         \
+                         robot_fleet_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool robot_fleet_op_##OP##_as_##MSG(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                 \
+                                    const robot_fleet_##MSG##_payload *payload,                                        \
+                                    const robot_fleet_##MSG##_headers *headers, robot_fleet_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool robot_fleet_op_##OP##_request(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                  \
+                                   const robot_fleet_##MSG##_payload *payload,                                         \
+                                   const robot_fleet_##MSG##_headers *headers, int timeout_ms, robot_fleet_reply *reply, \
+                                   robot_fleet_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool robot_fleet_op_##OP(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                            \
+                         robot_fleet_op_##OP##_handler on_message, robot_fleet_error_handler on_error, void *user,       \
+                         robot_fleet_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { ROBOT_FLEET_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
+MSG(robot_status, ROBOT_STATUS, "", "", NULL)
+MSG(low_battery, LOW_BATTERY, "", "", NULL)
+MSG(collision, COLLISION, "", "", NULL)
+
 static const char *const params_receive_status[] = {
     "robotId",
     NULL};
-static const msg_desc *const msgs_receive_status[] = {
-    &msg_robot_status,
-    NULL};
-static const op_desc op_receive_status = {
-    "receiveStatus", "fleet/{robotId}/status", params_receive_status, (int)(sizeof params_receive_status / sizeof *params_receive_status) - 1,
-    msgs_receive_status, (int)(sizeof msgs_receive_status / sizeof *msgs_receive_status) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_receive_status(const robot_fleet_op_receive_status_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->robot_id : NULL;
-}
+static const size_t poffs_receive_status[] = {
+    offsetof(robot_fleet_op_receive_status_params, robot_id),
+    0};
+static const msg_desc *const msgs_receive_status[] = { &msg_robot_status, NULL};
+OP(receive_status, "receiveStatus", "fleet/{robotId}/status", params_receive_status, poffs_receive_status, COUNT(params_receive_status),
+    "", "", "", "", "", NULL)
 
 static void deliver_receive_status(const sub *s, robot_fleet_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1178,50 +1258,10 @@ static void deliver_receive_status(const sub *s, robot_fleet_message_type type, 
     }
     ((robot_fleet_op_receive_status_handler)s->handler)(s->user, &m);
 }
+OP_RECEIVE(receive_status)
 
-bool robot_fleet_op_receive_status(robot_fleet_bus *b, const robot_fleet_op_receive_status_params *params,
-        robot_fleet_op_receive_status_handler on_message, robot_fleet_error_handler on_error, void *user,
-        robot_fleet_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_receive_status(params, v);
-    return bus_subscribe(b, &op_receive_status, v, deliver_receive_status, (void (*)(void))on_message, on_error, user, err);
-}
-
-/* sendAlerts */
-static const char *const params_send_alerts[] = {
-    NULL};
-static const msg_desc *const msgs_send_alerts[] = {
-    &msg_low_battery,
-    &msg_collision,
-    NULL};
-static const op_desc op_send_alerts = {
-    "sendAlerts", "fleet/alerts", params_send_alerts, (int)(sizeof params_send_alerts / sizeof *params_send_alerts) - 1,
-    msgs_send_alerts, (int)(sizeof msgs_send_alerts / sizeof *msgs_send_alerts) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_send_alerts(const robot_fleet_op_send_alerts_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool robot_fleet_op_send_alerts(robot_fleet_bus *b, const robot_fleet_op_send_alerts_params *params,
-        const robot_fleet_low_battery_payload *payload, const robot_fleet_low_battery_headers *headers, robot_fleet_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_send_alerts(params, v);
-    return bus_send(b, &op_send_alerts, v, &msg_low_battery, payload, headers, NULL, NULL, NULL, err);
-}
-
-bool robot_fleet_op_send_alerts_as_collision(robot_fleet_bus *b, const robot_fleet_op_send_alerts_params *params,
-        const robot_fleet_collision_payload *payload, const robot_fleet_collision_headers *headers, robot_fleet_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_send_alerts(params, v);
-    return bus_send(b, &op_send_alerts, v, &msg_collision, payload, headers, NULL, NULL, NULL, err);
-}
+static const msg_desc *const msgs_send_alerts[] = { &msg_low_battery, &msg_collision, NULL};
+OP(send_alerts, "sendAlerts", "fleet/alerts", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(send_alerts, low_battery)
+OP_SEND_AS(send_alerts, collision)

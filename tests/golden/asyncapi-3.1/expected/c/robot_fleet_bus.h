@@ -187,24 +187,78 @@ void robot_fleet_reply_clear(robot_fleet_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef robot_fleet_RobotStatus robot_fleet_robot_status_payload;
-typedef cJSON robot_fleet_robot_status_headers;
-typedef robot_fleet_LowBattery robot_fleet_low_battery_payload;
-typedef cJSON robot_fleet_low_battery_headers;
-typedef robot_fleet_Collision robot_fleet_collision_payload;
-typedef cJSON robot_fleet_collision_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   ROBOT_FLEET_MSGTYPES(M, T, H): typedef robot_fleet_T robot_fleet_M_payload; typedef robot_fleet_H robot_fleet_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define ROBOT_FLEET_MSGTYPES(M, T, H) typedef robot_fleet_##T robot_fleet_##M##_payload; typedef robot_fleet_##H robot_fleet_##M##_headers;
+#define ROBOT_FLEET_MSGTYPESJH(M, T) typedef robot_fleet_##T robot_fleet_##M##_payload; typedef cJSON robot_fleet_##M##_headers;
+#define ROBOT_FLEET_MSGTYPESJP(M, H) typedef cJSON robot_fleet_##M##_payload; typedef robot_fleet_##H robot_fleet_##M##_headers;
+#define ROBOT_FLEET_MSGTYPESJ(M) typedef cJSON robot_fleet_##M##_payload; typedef cJSON robot_fleet_##M##_headers;
+ROBOT_FLEET_MSGTYPESJH(robot_status, RobotStatus)
+ROBOT_FLEET_MSGTYPESJH(low_battery, LowBattery)
+ROBOT_FLEET_MSGTYPESJH(collision, Collision)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * ROBOT_FLEET_SENDOP(OP, MSG): bool robot_fleet_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): ROBOT_FLEET_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * ROBOT_FLEET_SENDASOP(OP, MSG): bool robot_fleet_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * ROBOT_FLEET_REQUESTOP(OP, MSG): bool robot_fleet_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like robot_fleet_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (ROBOT_FLEET_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * ROBOT_FLEET_RECEIVEOP(OP): bool robot_fleet_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a robot_fleet_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * ROBOT_FLEET_REPLYOP(OP, MSG): bool robot_fleet_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define ROBOT_FLEET_SENDOP(OP, MSG)                                                                                \
+    bool robot_fleet_op_##OP(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                         \
+        const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers, robot_fleet_error *err);
+#define ROBOT_FLEET_SENDASOP(OP, MSG)                                                                             \
+    bool robot_fleet_op_##OP##_as_##MSG(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,              \
+        const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers, robot_fleet_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define ROBOT_FLEET_NOPARAMS(OP) typedef struct robot_fleet_op_##OP##_params { char none; } robot_fleet_op_##OP##_params;
+#define ROBOT_FLEET_REQUESTOP(OP, MSG)                                                                             \
+    bool robot_fleet_op_##OP##_request(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,               \
+        const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers, int timeout_ms,      \
+        robot_fleet_reply *reply, robot_fleet_error *err);
+#define ROBOT_FLEET_RECEIVEOP(OP)                                                                                  \
+    typedef void (*robot_fleet_op_##OP##_handler)(void *user, const robot_fleet_op_##OP##_message *m);              \
+    bool robot_fleet_op_##OP(robot_fleet_bus *b, const robot_fleet_op_##OP##_params *params,                         \
+        robot_fleet_op_##OP##_handler on_message, robot_fleet_error_handler on_error, void *user,                   \
+        robot_fleet_error *err);
+#define ROBOT_FLEET_REPLYOP(OP, MSG)                                                                               \
+    bool robot_fleet_op_##OP##_reply(robot_fleet_bus *b, const robot_fleet_op_##OP##_message *request,               \
+        const robot_fleet_##MSG##_payload *payload, const robot_fleet_##MSG##_headers *headers, robot_fleet_error *err);
 
 /* -- receiveStatus (receive on "fleet/{robotId}/status") */
-
-/** Channel parameters of receiveStatus: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct robot_fleet_op_receive_status_params {
     const char *robot_id; /**< robotId: The robot.  */
 } robot_fleet_op_receive_status_params;
-
-/** A message received by receiveStatus: `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
 typedef struct robot_fleet_op_receive_status_message {
     robot_fleet_message_type type;
     const char *address;
@@ -213,38 +267,12 @@ typedef struct robot_fleet_op_receive_status_message {
     const robot_fleet_robot_status_headers *robot_status_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } robot_fleet_op_receive_status_message;
-
-typedef void (*robot_fleet_op_receive_status_handler)(void *user, const robot_fleet_op_receive_status_message *m);
-
-/** Subscribes to receiveStatus: parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool robot_fleet_op_receive_status(robot_fleet_bus *b, const robot_fleet_op_receive_status_params *params,
-        robot_fleet_op_receive_status_handler on_message, robot_fleet_error_handler on_error, void *user,
-        robot_fleet_error *err);
+ROBOT_FLEET_RECEIVEOP(receive_status)
 
 /* -- sendAlerts (send on "fleet/alerts") */
-
-/** Channel parameters of sendAlerts: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct robot_fleet_op_send_alerts_params {
-    char none; /**< the channel has no parameters */
-} robot_fleet_op_send_alerts_params;
-
-/** Publishes a `lowBattery` message (the operation's first message) after validating
- * it and its headers (NULL for none): ROBOT_FLEET_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool robot_fleet_op_send_alerts(robot_fleet_bus *b, const robot_fleet_op_send_alerts_params *params,
-        const robot_fleet_low_battery_payload *payload, const robot_fleet_low_battery_headers *headers, robot_fleet_error *err);
-
-/** Publishes a `collision` message after validating
- * it and its headers (NULL for none): ROBOT_FLEET_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool robot_fleet_op_send_alerts_as_collision(robot_fleet_bus *b, const robot_fleet_op_send_alerts_params *params,
-        const robot_fleet_collision_payload *payload, const robot_fleet_collision_headers *headers, robot_fleet_error *err);
+ROBOT_FLEET_NOPARAMS(send_alerts)
+ROBOT_FLEET_SENDOP(send_alerts, low_battery) /* `lowBattery` */
+ROBOT_FLEET_SENDASOP(send_alerts, collision) /* `collision` */
 
 #ifdef __cplusplus
 }

@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_RobotStatusMode[] = { "idle", "working", "charging" };
-static const robot_fleet_enum_desc ed_RobotStatusMode = {en_RobotStatusMode, (int)(sizeof en_RobotStatusMode / sizeof en_RobotStatusMode[0]), sizeof(robot_fleet_RobotStatusMode)};
-const char *robot_fleet_RobotStatusMode_to_string(robot_fleet_RobotStatusMode v) { return robot_fleet_rt_enum_name(&ed_RobotStatusMode, (int)v); }
-bool robot_fleet_RobotStatusMode_from_string(const char *s, robot_fleet_RobotStatusMode *out)
-{
-    int v = 0;
-    if (!robot_fleet_rt_enum_value(&ed_RobotStatusMode, s, &v))
-        return false;
-    *out = (robot_fleet_RobotStatusMode)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const robot_fleet_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(robot_fleet_##N)}; \
+    const char *robot_fleet_##N##_to_string(robot_fleet_##N v) { return robot_fleet_rt_enum_name(&ed_##N, (int)v); } \
+    bool robot_fleet_##N##_from_string(const char *s, robot_fleet_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!robot_fleet_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (robot_fleet_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(RobotStatusMode, "idle", "working", "charging")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -145,33 +149,72 @@ REC(Collision, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, robot_fleet_error *err);
+    const robot_fleet_rec_desc *rec;
+    const robot_fleet_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { robot_fleet_##T##_validate, &rd_##T, &robot_fleet_##T##_node }
+#define MJ(T) { robot_fleet_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(RobotStatus),
+    MR(LowBattery),
+    MR(Collision),
+};
+
+static const msg_payload *payload_of(robot_fleet_message_type t)
+{
+    return (int)t >= 0 && (int)t < ROBOT_FLEET_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool robot_fleet_message_validate(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *robot_fleet_message_parse(robot_fleet_message_type t, const char *json, size_t len, robot_fleet_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return robot_fleet_rt_bytes_parse(ROBOT_FLEET_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = robot_fleet_rt_parse_text(json, len, err);
+    void *r = tree ? robot_fleet_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *robot_fleet_message_from_json(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err)
 {
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        return robot_fleet_RobotStatus_from_json(json, err);
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        return robot_fleet_LowBattery_from_json(json, err);
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        return robot_fleet_Collision_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return robot_fleet_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *robot_fleet_message_to_json(robot_fleet_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        return robot_fleet_RobotStatus_to_json(payload);
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        return robot_fleet_LowBattery_to_json(payload);
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        return robot_fleet_Collision_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? robot_fleet_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -222,15 +265,11 @@ char *robot_fleet_message_serialize_alloc(robot_fleet_message_type t, const void
 
 void robot_fleet_message_free(robot_fleet_message_type t, void *payload)
 {
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        robot_fleet_RobotStatus_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        robot_fleet_LowBattery_free(payload);
-        return;
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        robot_fleet_Collision_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!robot_fleet_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        robot_fleet_rt_rec_free(p->rec, payload);
 }

@@ -1473,22 +1473,3 @@ void *robot_fleet_rt_bytes_parse(int kind, const void *desc, const robot_fleet_v
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *robot_fleet_message_parse(robot_fleet_message_type t, const char *json, size_t len, robot_fleet_error *err)
-{
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        return robot_fleet_RobotStatus_parse(json, len, err);
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        return robot_fleet_LowBattery_parse(json, len, err);
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        return robot_fleet_Collision_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = robot_fleet_rt_parse_text(json, len, err);
-    void *p = tree ? robot_fleet_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -122,17 +122,3 @@ VALIDATOR(RobotStatus, v_status_robotStatus_payload)
 VALIDATOR(RobotStatusMode, v_status_robotStatus_payload_mode)
 VALIDATOR(LowBattery, v_lowBattery_payload)
 VALIDATOR(Collision, v_collision_payload)
-
-bool robot_fleet_message_validate(robot_fleet_message_type t, const cJSON *json, robot_fleet_error *err)
-{
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        return robot_fleet_RobotStatus_validate(json, err);
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        return robot_fleet_LowBattery_validate(json, err);
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        return robot_fleet_Collision_validate(json, err);
-    }
-    robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -8,6 +8,7 @@
 #include "avro_orders_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, avro_orders_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const avro_orders_bus *b, const op_desc *
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1128,67 +1135,107 @@ bool avro_orders_server_config_from_env(avro_orders_server_config *cfg, const ch
 
 /* ---- messages and operations ------------------------------------------------- */
 
-MAYBE_UNUSED static const char *const string_headers_order_placed[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_order_placed = { AVRO_ORDERS_MESSAGE_ORDER_PLACED, "", "", string_headers_order_placed, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_order_cancelled[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_order_cancelled = { AVRO_ORDERS_MESSAGE_ORDER_CANCELLED, "", "", string_headers_order_cancelled, NULL, NULL, NULL, NULL };
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
 
-/* placeOrder */
-static const char *const params_place_order[] = {
-    NULL};
-static const msg_desc *const msgs_place_order[] = {
-    &msg_order_placed,
-    NULL};
-static const op_desc op_place_order = {
-    "placeOrder", "orders", params_place_order, (int)(sizeof params_place_order / sizeof *params_place_order) - 1,
-    msgs_place_order, (int)(sizeof msgs_place_order / sizeof *msgs_place_order) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_place_order(const avro_orders_op_place_order_params *p, const char **v)
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
 {
-    (void)p;
-    (void)v;
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
 }
 
-bool avro_orders_op_place_order(avro_orders_bus *b, const avro_orders_op_place_order_params *params,
-        const avro_orders_order_placed_payload *payload, const avro_orders_order_placed_headers *headers, avro_orders_error *err)
+MAYBE_UNUSED static bool run_send(avro_orders_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, avro_orders_error *err)
 {
     const char *v[MAX_PARAMS + 1] = {0};
-    values_place_order(params, v);
-    return bus_send(b, &op_place_order, v, &msg_order_placed, payload, headers, NULL, NULL, NULL, err);
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
 }
 
-/* cancelOrder */
-static const char *const params_cancel_order[] = {
-    NULL};
-static const msg_desc *const msgs_cancel_order[] = {
-    &msg_order_cancelled,
-    NULL};
-static const op_desc op_cancel_order = {
-    "cancelOrder", "orders", params_cancel_order, (int)(sizeof params_cancel_order / sizeof *params_cancel_order) - 1,
-    msgs_cancel_order, (int)(sizeof msgs_cancel_order / sizeof *msgs_cancel_order) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_cancel_order(const avro_orders_op_cancel_order_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
-
-bool avro_orders_op_cancel_order(avro_orders_bus *b, const avro_orders_op_cancel_order_params *params,
-        const avro_orders_order_cancelled_payload *payload, const avro_orders_order_cancelled_headers *headers, avro_orders_error *err)
+MAYBE_UNUSED static bool run_request(avro_orders_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, avro_orders_reply *reply,
+                                     avro_orders_error *err)
 {
     const char *v[MAX_PARAMS + 1] = {0};
-    values_cancel_order(params, v);
-    return bus_send(b, &op_cancel_order, v, &msg_order_cancelled, payload, headers, NULL, NULL, NULL, err);
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
 }
+
+MAYBE_UNUSED static bool run_subscribe(avro_orders_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), avro_orders_error_handler on_error, void *user,
+                                       avro_orders_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool avro_orders_op_##OP##_reply(avro_orders_bus *b, const avro_orders_op_##OP##_message *request,                  \
+                                 const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers, \
+                                 avro_orders_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, AVRO_ORDERS_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool avro_orders_op_##OP(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                            \
+                         const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers,         \
+                         avro_orders_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool avro_orders_op_##OP##_as_##MSG(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                 \
+                                    const avro_orders_##MSG##_payload *payload,                                        \
+                                    const avro_orders_##MSG##_headers *headers, avro_orders_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool avro_orders_op_##OP##_request(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                  \
+                                   const avro_orders_##MSG##_payload *payload,                                         \
+                                   const avro_orders_##MSG##_headers *headers, int timeout_ms, avro_orders_reply *reply, \
+                                   avro_orders_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool avro_orders_op_##OP(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                            \
+                         avro_orders_op_##OP##_handler on_message, avro_orders_error_handler on_error, void *user,       \
+                         avro_orders_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { AVRO_ORDERS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
+MSG(order_placed, ORDER_PLACED, "", "", NULL)
+MSG(order_cancelled, ORDER_CANCELLED, "", "", NULL)
+
+static const msg_desc *const msgs_place_order[] = { &msg_order_placed, NULL};
+OP(place_order, "placeOrder", "orders", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(place_order, order_placed)
+
+static const msg_desc *const msgs_cancel_order[] = { &msg_order_cancelled, NULL};
+OP(cancel_order, "cancelOrder", "orders", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(cancel_order, order_cancelled)

@@ -187,41 +187,80 @@ void avro_orders_reply_clear(avro_orders_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef avro_orders_OrderPlaced avro_orders_order_placed_payload;
-typedef cJSON avro_orders_order_placed_headers;
-typedef avro_orders_OrderCancelled avro_orders_order_cancelled_payload;
-typedef cJSON avro_orders_order_cancelled_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   AVRO_ORDERS_MSGTYPES(M, T, H): typedef avro_orders_T avro_orders_M_payload; typedef avro_orders_H avro_orders_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define AVRO_ORDERS_MSGTYPES(M, T, H) typedef avro_orders_##T avro_orders_##M##_payload; typedef avro_orders_##H avro_orders_##M##_headers;
+#define AVRO_ORDERS_MSGTYPESJH(M, T) typedef avro_orders_##T avro_orders_##M##_payload; typedef cJSON avro_orders_##M##_headers;
+#define AVRO_ORDERS_MSGTYPESJP(M, H) typedef cJSON avro_orders_##M##_payload; typedef avro_orders_##H avro_orders_##M##_headers;
+#define AVRO_ORDERS_MSGTYPESJ(M) typedef cJSON avro_orders_##M##_payload; typedef cJSON avro_orders_##M##_headers;
+AVRO_ORDERS_MSGTYPESJH(order_placed, OrderPlaced)
+AVRO_ORDERS_MSGTYPESJH(order_cancelled, OrderCancelled)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * AVRO_ORDERS_SENDOP(OP, MSG): bool avro_orders_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): AVRO_ORDERS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * AVRO_ORDERS_SENDASOP(OP, MSG): bool avro_orders_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * AVRO_ORDERS_REQUESTOP(OP, MSG): bool avro_orders_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like avro_orders_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (AVRO_ORDERS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * AVRO_ORDERS_RECEIVEOP(OP): bool avro_orders_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a avro_orders_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * AVRO_ORDERS_REPLYOP(OP, MSG): bool avro_orders_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define AVRO_ORDERS_SENDOP(OP, MSG)                                                                                \
+    bool avro_orders_op_##OP(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                         \
+        const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers, avro_orders_error *err);
+#define AVRO_ORDERS_SENDASOP(OP, MSG)                                                                             \
+    bool avro_orders_op_##OP##_as_##MSG(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,              \
+        const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers, avro_orders_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define AVRO_ORDERS_NOPARAMS(OP) typedef struct avro_orders_op_##OP##_params { char none; } avro_orders_op_##OP##_params;
+#define AVRO_ORDERS_REQUESTOP(OP, MSG)                                                                             \
+    bool avro_orders_op_##OP##_request(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,               \
+        const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers, int timeout_ms,      \
+        avro_orders_reply *reply, avro_orders_error *err);
+#define AVRO_ORDERS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*avro_orders_op_##OP##_handler)(void *user, const avro_orders_op_##OP##_message *m);              \
+    bool avro_orders_op_##OP(avro_orders_bus *b, const avro_orders_op_##OP##_params *params,                         \
+        avro_orders_op_##OP##_handler on_message, avro_orders_error_handler on_error, void *user,                   \
+        avro_orders_error *err);
+#define AVRO_ORDERS_REPLYOP(OP, MSG)                                                                               \
+    bool avro_orders_op_##OP##_reply(avro_orders_bus *b, const avro_orders_op_##OP##_message *request,               \
+        const avro_orders_##MSG##_payload *payload, const avro_orders_##MSG##_headers *headers, avro_orders_error *err);
 
 /* -- placeOrder (send on "orders") */
-
-/** Channel parameters of placeOrder: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct avro_orders_op_place_order_params {
-    char none; /**< the channel has no parameters */
-} avro_orders_op_place_order_params;
-
-/** Publishes a `orderPlaced` message (the operation's first message) after validating
- * it and its headers (NULL for none): AVRO_ORDERS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool avro_orders_op_place_order(avro_orders_bus *b, const avro_orders_op_place_order_params *params,
-        const avro_orders_order_placed_payload *payload, const avro_orders_order_placed_headers *headers, avro_orders_error *err);
+AVRO_ORDERS_NOPARAMS(place_order)
+AVRO_ORDERS_SENDOP(place_order, order_placed) /* `orderPlaced` */
 
 /* -- cancelOrder (send on "orders") */
-
-/** Channel parameters of cancelOrder: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct avro_orders_op_cancel_order_params {
-    char none; /**< the channel has no parameters */
-} avro_orders_op_cancel_order_params;
-
-/** Publishes a `orderCancelled` message (the operation's first message) after validating
- * it and its headers (NULL for none): AVRO_ORDERS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool avro_orders_op_cancel_order(avro_orders_bus *b, const avro_orders_op_cancel_order_params *params,
-        const avro_orders_order_cancelled_payload *payload, const avro_orders_order_cancelled_headers *headers, avro_orders_error *err);
+AVRO_ORDERS_NOPARAMS(cancel_order)
+AVRO_ORDERS_SENDOP(cancel_order, order_cancelled) /* `orderCancelled` */
 
 #ifdef __cplusplus
 }

@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_Status[] = { "NEW", "PAID", "SHIPPED" };
-static const avro_orders_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(avro_orders_Status)};
-const char *avro_orders_Status_to_string(avro_orders_Status v) { return avro_orders_rt_enum_name(&ed_Status, (int)v); }
-bool avro_orders_Status_from_string(const char *s, avro_orders_Status *out)
-{
-    int v = 0;
-    if (!avro_orders_rt_enum_value(&ed_Status, s, &v))
-        return false;
-    *out = (avro_orders_Status)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const avro_orders_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(avro_orders_##N)}; \
+    const char *avro_orders_##N##_to_string(avro_orders_##N v) { return avro_orders_rt_enum_name(&ed_##N, (int)v); } \
+    bool avro_orders_##N##_from_string(const char *s, avro_orders_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!avro_orders_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (avro_orders_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(Status, "NEW", "PAID", "SHIPPED")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -166,29 +170,71 @@ REC(OrderCancelled, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, avro_orders_error *err);
+    const avro_orders_rec_desc *rec;
+    const avro_orders_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { avro_orders_##T##_validate, &rd_##T, &avro_orders_##T##_node }
+#define MJ(T) { avro_orders_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(OrderPlaced),
+    MR(OrderCancelled),
+};
+
+static const msg_payload *payload_of(avro_orders_message_type t)
+{
+    return (int)t >= 0 && (int)t < AVRO_ORDERS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool avro_orders_message_validate(avro_orders_message_type t, const cJSON *json, avro_orders_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *avro_orders_message_parse(avro_orders_message_type t, const char *json, size_t len, avro_orders_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return avro_orders_rt_bytes_parse(AVRO_ORDERS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = avro_orders_rt_parse_text(json, len, err);
+    void *r = tree ? avro_orders_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *avro_orders_message_from_json(avro_orders_message_type t, const cJSON *json, avro_orders_error *err)
 {
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        return avro_orders_OrderPlaced_from_json(json, err);
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        return avro_orders_OrderCancelled_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return avro_orders_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *avro_orders_message_to_json(avro_orders_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        return avro_orders_OrderPlaced_to_json(payload);
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        return avro_orders_OrderCancelled_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? avro_orders_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -236,12 +282,11 @@ char *avro_orders_message_serialize_alloc(avro_orders_message_type t, const void
 
 void avro_orders_message_free(avro_orders_message_type t, void *payload)
 {
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        avro_orders_OrderPlaced_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        avro_orders_OrderCancelled_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!avro_orders_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        avro_orders_rt_rec_free(p->rec, payload);
 }

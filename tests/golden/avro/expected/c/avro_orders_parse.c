@@ -1473,20 +1473,3 @@ void *avro_orders_rt_bytes_parse(int kind, const void *desc, const avro_orders_v
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *avro_orders_message_parse(avro_orders_message_type t, const char *json, size_t len, avro_orders_error *err)
-{
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        return avro_orders_OrderPlaced_parse(json, len, err);
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        return avro_orders_OrderCancelled_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = avro_orders_rt_parse_text(json, len, err);
-    void *p = tree ? avro_orders_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

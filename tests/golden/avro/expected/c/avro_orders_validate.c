@@ -226,15 +226,3 @@ VALIDATOR(Line, v_OrderPlaced_Line)
 VALIDATOR(Md5, v_OrderPlaced_Md5)
 VALIDATOR(OrderPlacedAmount, v_OrderPlaced_amount)
 VALIDATOR(OrderCancelled, v_orderCancelled_payload)
-
-bool avro_orders_message_validate(avro_orders_message_type t, const cJSON *json, avro_orders_error *err)
-{
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        return avro_orders_OrderPlaced_validate(json, err);
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        return avro_orders_OrderCancelled_validate(json, err);
-    }
-    avro_orders_rt_set_error(err, AVRO_ORDERS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -8,6 +8,7 @@
 #include "clash_names_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, clash_names_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const clash_names_bus *b, const op_desc *
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1128,63 +1135,120 @@ bool clash_names_server_config_from_env(clash_names_server_config *cfg, const ch
 
 /* ---- messages and operations ------------------------------------------------- */
 
-MAYBE_UNUSED static const char *const string_headers_state[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_state = { CLASH_NAMES_MESSAGE_STATE, "", "", string_headers_state, NULL, NULL, NULL, NULL };
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
 
-/* sendState */
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
+{
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
+}
+
+MAYBE_UNUSED static bool run_send(clash_names_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, clash_names_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
+}
+
+MAYBE_UNUSED static bool run_request(clash_names_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, clash_names_reply *reply,
+                                     clash_names_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
+}
+
+MAYBE_UNUSED static bool run_subscribe(clash_names_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), clash_names_error_handler on_error, void *user,
+                                       clash_names_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool clash_names_op_##OP##_reply(clash_names_bus *b, const clash_names_op_##OP##_message *request,                  \
+                                 const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers, \
+                                 clash_names_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, CLASH_NAMES_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool clash_names_op_##OP(clash_names_bus *b, const clash_names_op_##OP##_params *params,                            \
+                         const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers,         \
+                         clash_names_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool clash_names_op_##OP##_as_##MSG(clash_names_bus *b, const clash_names_op_##OP##_params *params,                 \
+                                    const clash_names_##MSG##_payload *payload,                                        \
+                                    const clash_names_##MSG##_headers *headers, clash_names_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool clash_names_op_##OP##_request(clash_names_bus *b, const clash_names_op_##OP##_params *params,                  \
+                                   const clash_names_##MSG##_payload *payload,                                         \
+                                   const clash_names_##MSG##_headers *headers, int timeout_ms, clash_names_reply *reply, \
+                                   clash_names_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool clash_names_op_##OP(clash_names_bus *b, const clash_names_op_##OP##_params *params,                            \
+                         clash_names_op_##OP##_handler on_message, clash_names_error_handler on_error, void *user,       \
+                         clash_names_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { CLASH_NAMES_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
+MSG(state, STATE, "", "", NULL)
+
 static const char *const params_send_state[] = {
     "id",
     NULL};
-static const msg_desc *const msgs_send_state[] = {
-    &msg_state,
-    NULL};
-static const op_desc op_send_state = {
-    "sendState", "lamp/{id}", params_send_state, (int)(sizeof params_send_state / sizeof *params_send_state) - 1,
-    msgs_send_state, (int)(sizeof msgs_send_state / sizeof *msgs_send_state) - 1,
-    "",
-    "",
-    "",
-    "", ""};
+static const size_t poffs_send_state[] = {
+    offsetof(clash_names_op_send_state_params, id),
+    0};
+static const msg_desc *const msgs_send_state[] = { &msg_state, NULL};
+OP(send_state, "sendState", "lamp/{id}", params_send_state, poffs_send_state, COUNT(params_send_state),
+    "", "", "", "", "", NULL)
+OP_SEND(send_state, state)
 
-
-static void values_send_state(const clash_names_op_send_state_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->id : NULL;
-}
-
-bool clash_names_op_send_state(clash_names_bus *b, const clash_names_op_send_state_params *params,
-        const clash_names_state_payload *payload, const clash_names_state_headers *headers, clash_names_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_send_state(params, v);
-    return bus_send(b, &op_send_state, v, &msg_state, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* receiveState */
 static const char *const params_receive_state[] = {
     "id",
     NULL};
-static const msg_desc *const msgs_receive_state[] = {
-    &msg_state,
-    NULL};
-static const op_desc op_receive_state = {
-    "receiveState", "lamp/{id}", params_receive_state, (int)(sizeof params_receive_state / sizeof *params_receive_state) - 1,
-    msgs_receive_state, (int)(sizeof msgs_receive_state / sizeof *msgs_receive_state) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_receive_state(const clash_names_op_receive_state_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->id : NULL;
-}
+static const size_t poffs_receive_state[] = {
+    offsetof(clash_names_op_receive_state_params, id),
+    0};
+static const msg_desc *const msgs_receive_state[] = { &msg_state, NULL};
+OP(receive_state, "receiveState", "lamp/{id}", params_receive_state, poffs_receive_state, COUNT(params_receive_state),
+    "", "", "", "", "", NULL)
 
 static void deliver_receive_state(const sub *s, clash_names_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1203,12 +1267,4 @@ static void deliver_receive_state(const sub *s, clash_names_message_type type, c
     }
     ((clash_names_op_receive_state_handler)s->handler)(s->user, &m);
 }
-
-bool clash_names_op_receive_state(clash_names_bus *b, const clash_names_op_receive_state_params *params,
-        clash_names_op_receive_state_handler on_message, clash_names_error_handler on_error, void *user,
-        clash_names_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_receive_state(params, v);
-    return bus_subscribe(b, &op_receive_state, v, deliver_receive_state, (void (*)(void))on_message, on_error, user, err);
-}
+OP_RECEIVE(receive_state)

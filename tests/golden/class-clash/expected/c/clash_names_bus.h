@@ -187,35 +187,82 @@ void clash_names_reply_clear(clash_names_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef clash_names_ClashNamesClient clash_names_state_payload;
-typedef cJSON clash_names_state_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   CLASH_NAMES_MSGTYPES(M, T, H): typedef clash_names_T clash_names_M_payload; typedef clash_names_H clash_names_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define CLASH_NAMES_MSGTYPES(M, T, H) typedef clash_names_##T clash_names_##M##_payload; typedef clash_names_##H clash_names_##M##_headers;
+#define CLASH_NAMES_MSGTYPESJH(M, T) typedef clash_names_##T clash_names_##M##_payload; typedef cJSON clash_names_##M##_headers;
+#define CLASH_NAMES_MSGTYPESJP(M, H) typedef cJSON clash_names_##M##_payload; typedef clash_names_##H clash_names_##M##_headers;
+#define CLASH_NAMES_MSGTYPESJ(M) typedef cJSON clash_names_##M##_payload; typedef cJSON clash_names_##M##_headers;
+CLASH_NAMES_MSGTYPESJH(state, ClashNamesClient)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * CLASH_NAMES_SENDOP(OP, MSG): bool clash_names_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): CLASH_NAMES_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * CLASH_NAMES_SENDASOP(OP, MSG): bool clash_names_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * CLASH_NAMES_REQUESTOP(OP, MSG): bool clash_names_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like clash_names_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (CLASH_NAMES_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * CLASH_NAMES_RECEIVEOP(OP): bool clash_names_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a clash_names_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * CLASH_NAMES_REPLYOP(OP, MSG): bool clash_names_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define CLASH_NAMES_SENDOP(OP, MSG)                                                                                \
+    bool clash_names_op_##OP(clash_names_bus *b, const clash_names_op_##OP##_params *params,                         \
+        const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers, clash_names_error *err);
+#define CLASH_NAMES_SENDASOP(OP, MSG)                                                                             \
+    bool clash_names_op_##OP##_as_##MSG(clash_names_bus *b, const clash_names_op_##OP##_params *params,              \
+        const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers, clash_names_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define CLASH_NAMES_NOPARAMS(OP) typedef struct clash_names_op_##OP##_params { char none; } clash_names_op_##OP##_params;
+#define CLASH_NAMES_REQUESTOP(OP, MSG)                                                                             \
+    bool clash_names_op_##OP##_request(clash_names_bus *b, const clash_names_op_##OP##_params *params,               \
+        const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers, int timeout_ms,      \
+        clash_names_reply *reply, clash_names_error *err);
+#define CLASH_NAMES_RECEIVEOP(OP)                                                                                  \
+    typedef void (*clash_names_op_##OP##_handler)(void *user, const clash_names_op_##OP##_message *m);              \
+    bool clash_names_op_##OP(clash_names_bus *b, const clash_names_op_##OP##_params *params,                         \
+        clash_names_op_##OP##_handler on_message, clash_names_error_handler on_error, void *user,                   \
+        clash_names_error *err);
+#define CLASH_NAMES_REPLYOP(OP, MSG)                                                                               \
+    bool clash_names_op_##OP##_reply(clash_names_bus *b, const clash_names_op_##OP##_message *request,               \
+        const clash_names_##MSG##_payload *payload, const clash_names_##MSG##_headers *headers, clash_names_error *err);
 
 /* -- sendState (send on "lamp/{id}") */
-
-/** Channel parameters of sendState: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct clash_names_op_send_state_params {
     const char *id; /**< id */
 } clash_names_op_send_state_params;
-
-/** Publishes a `state` message (the operation's first message) after validating
- * it and its headers (NULL for none): CLASH_NAMES_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool clash_names_op_send_state(clash_names_bus *b, const clash_names_op_send_state_params *params,
-        const clash_names_state_payload *payload, const clash_names_state_headers *headers, clash_names_error *err);
+CLASH_NAMES_SENDOP(send_state, state) /* `state` */
 
 /* -- receiveState (receive on "lamp/{id}") */
-
-/** Channel parameters of receiveState: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct clash_names_op_receive_state_params {
     const char *id; /**< id */
 } clash_names_op_receive_state_params;
-
-/** A message received by receiveState: `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
 typedef struct clash_names_op_receive_state_message {
     clash_names_message_type type;
     const char *address;
@@ -224,16 +271,7 @@ typedef struct clash_names_op_receive_state_message {
     const clash_names_state_headers *state_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } clash_names_op_receive_state_message;
-
-typedef void (*clash_names_op_receive_state_handler)(void *user, const clash_names_op_receive_state_message *m);
-
-/** Subscribes to receiveState: parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool clash_names_op_receive_state(clash_names_bus *b, const clash_names_op_receive_state_params *params,
-        clash_names_op_receive_state_handler on_message, clash_names_error_handler on_error, void *user,
-        clash_names_error *err);
+CLASH_NAMES_RECEIVEOP(receive_state)
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const clash_names_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(clash_names_##N)}; \
+    const char *clash_names_##N##_to_string(clash_names_##N v) { return clash_names_rt_enum_name(&ed_##N, (int)v); } \
+    bool clash_names_##N##_from_string(const char *s, clash_names_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!clash_names_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (clash_names_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -156,25 +171,70 @@ REC(MemoryTransport, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, clash_names_error *err);
+    const clash_names_rec_desc *rec;
+    const clash_names_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { clash_names_##T##_validate, &rd_##T, &clash_names_##T##_node }
+#define MJ(T) { clash_names_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(ClashNamesClient),
+};
+
+static const msg_payload *payload_of(clash_names_message_type t)
+{
+    return (int)t >= 0 && (int)t < CLASH_NAMES_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool clash_names_message_validate(clash_names_message_type t, const cJSON *json, clash_names_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *clash_names_message_parse(clash_names_message_type t, const char *json, size_t len, clash_names_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return clash_names_rt_bytes_parse(CLASH_NAMES_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = clash_names_rt_parse_text(json, len, err);
+    void *r = tree ? clash_names_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *clash_names_message_from_json(clash_names_message_type t, const cJSON *json, clash_names_error *err)
 {
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        return clash_names_ClashNamesClient_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return clash_names_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *clash_names_message_to_json(clash_names_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        return clash_names_ClashNamesClient_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? clash_names_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -219,9 +279,11 @@ char *clash_names_message_serialize_alloc(clash_names_message_type t, const void
 
 void clash_names_message_free(clash_names_message_type t, void *payload)
 {
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        clash_names_ClashNamesClient_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!clash_names_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        clash_names_rt_rec_free(p->rec, payload);
 }

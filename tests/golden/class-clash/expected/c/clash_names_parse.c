@@ -1473,18 +1473,3 @@ void *clash_names_rt_bytes_parse(int kind, const void *desc, const clash_names_v
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *clash_names_message_parse(clash_names_message_type t, const char *json, size_t len, clash_names_error *err)
-{
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        return clash_names_ClashNamesClient_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = clash_names_rt_parse_text(json, len, err);
-    void *p = tree ? clash_names_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

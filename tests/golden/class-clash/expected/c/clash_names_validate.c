@@ -134,13 +134,3 @@ VALIDATOR(ClashNamesClientHttp, v_ClashNamesClientHttp)
 VALIDATOR(ClashNamesClientPeer, v_ClashNamesClientPeer)
 VALIDATOR(Transport, v_Transport)
 VALIDATOR(MemoryTransport, v_MemoryTransport)
-
-bool clash_names_message_validate(clash_names_message_type t, const cJSON *json, clash_names_error *err)
-{
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        return clash_names_ClashNamesClient_validate(json, err);
-    }
-    clash_names_rt_set_error(err, CLASH_NAMES_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -8,6 +8,7 @@
 #include "reserved_words_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, reserved_words_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const reserved_words_bus *b, const op_des
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1128,59 +1135,105 @@ bool reserved_words_server_config_from_env(reserved_words_server_config *cfg, co
 
 /* ---- messages and operations ------------------------------------------------- */
 
-MAYBE_UNUSED static const char *const string_headers_class[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_class = { RESERVED_WORDS_MESSAGE_CLASS, "", "", string_headers_class, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_delete[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_delete = { RESERVED_WORDS_MESSAGE_DELETE, "", "", string_headers_delete, NULL, NULL, NULL, NULL };
-MAYBE_UNUSED static const char *const string_headers_close[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_close = { RESERVED_WORDS_MESSAGE_CLOSE, "", "", string_headers_close, NULL, NULL, NULL, NULL };
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
 
-/* sendWords */
-static const char *const params_send_words[] = {
-    NULL};
-static const msg_desc *const msgs_send_words[] = {
-    &msg_class,
-    &msg_delete,
-    &msg_close,
-    NULL};
-static const op_desc op_send_words = {
-    "sendWords", "words", params_send_words, (int)(sizeof params_send_words / sizeof *params_send_words) - 1,
-    msgs_send_words, (int)(sizeof msgs_send_words / sizeof *msgs_send_words) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_send_words(const reserved_words_op_send_words_params *p, const char **v)
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
 {
-    (void)p;
-    (void)v;
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
 }
 
-bool reserved_words_op_send_words(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_class_payload *payload, const reserved_words_class_headers *headers, reserved_words_error *err)
+MAYBE_UNUSED static bool run_send(reserved_words_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, reserved_words_error *err)
 {
     const char *v[MAX_PARAMS + 1] = {0};
-    values_send_words(params, v);
-    return bus_send(b, &op_send_words, v, &msg_class, payload, headers, NULL, NULL, NULL, err);
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
 }
 
-bool reserved_words_op_send_words_as_delete(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_delete_payload *payload, const reserved_words_delete_headers *headers, reserved_words_error *err)
+MAYBE_UNUSED static bool run_request(reserved_words_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, reserved_words_reply *reply,
+                                     reserved_words_error *err)
 {
     const char *v[MAX_PARAMS + 1] = {0};
-    values_send_words(params, v);
-    return bus_send(b, &op_send_words, v, &msg_delete, payload, headers, NULL, NULL, NULL, err);
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
 }
 
-bool reserved_words_op_send_words_as_close(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_close_payload *payload, const reserved_words_close_headers *headers, reserved_words_error *err)
+MAYBE_UNUSED static bool run_subscribe(reserved_words_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), reserved_words_error_handler on_error, void *user,
+                                       reserved_words_error *err)
 {
     const char *v[MAX_PARAMS + 1] = {0};
-    values_send_words(params, v);
-    return bus_send(b, &op_send_words, v, &msg_close, payload, headers, NULL, NULL, NULL, err);
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
 }
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool reserved_words_op_##OP##_reply(reserved_words_bus *b, const reserved_words_op_##OP##_message *request,                  \
+                                 const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers, \
+                                 reserved_words_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, RESERVED_WORDS_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool reserved_words_op_##OP(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                            \
+                         const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers,         \
+                         reserved_words_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool reserved_words_op_##OP##_as_##MSG(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                 \
+                                    const reserved_words_##MSG##_payload *payload,                                        \
+                                    const reserved_words_##MSG##_headers *headers, reserved_words_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool reserved_words_op_##OP##_request(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                  \
+                                   const reserved_words_##MSG##_payload *payload,                                         \
+                                   const reserved_words_##MSG##_headers *headers, int timeout_ms, reserved_words_reply *reply, \
+                                   reserved_words_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool reserved_words_op_##OP(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                            \
+                         reserved_words_op_##OP##_handler on_message, reserved_words_error_handler on_error, void *user,       \
+                         reserved_words_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { RESERVED_WORDS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
+MSG(class, CLASS, "", "", NULL)
+MSG(delete, DELETE, "", "", NULL)
+MSG(close, CLOSE, "", "", NULL)
+
+static const msg_desc *const msgs_send_words[] = { &msg_class, &msg_delete, &msg_close, NULL};
+OP(send_words, "sendWords", "words", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
+OP_SEND(send_words, class)
+OP_SEND_AS(send_words, delete)
+OP_SEND_AS(send_words, close)

@@ -187,42 +187,79 @@ void reserved_words_reply_clear(reserved_words_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef reserved_words_Import reserved_words_class_payload;
-typedef cJSON reserved_words_class_headers;
-typedef reserved_words_Record reserved_words_delete_payload;
-typedef cJSON reserved_words_delete_headers;
-typedef reserved_words_WorkerClient reserved_words_close_payload;
-typedef cJSON reserved_words_close_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   RESERVED_WORDS_MSGTYPES(M, T, H): typedef reserved_words_T reserved_words_M_payload; typedef reserved_words_H reserved_words_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define RESERVED_WORDS_MSGTYPES(M, T, H) typedef reserved_words_##T reserved_words_##M##_payload; typedef reserved_words_##H reserved_words_##M##_headers;
+#define RESERVED_WORDS_MSGTYPESJH(M, T) typedef reserved_words_##T reserved_words_##M##_payload; typedef cJSON reserved_words_##M##_headers;
+#define RESERVED_WORDS_MSGTYPESJP(M, H) typedef cJSON reserved_words_##M##_payload; typedef reserved_words_##H reserved_words_##M##_headers;
+#define RESERVED_WORDS_MSGTYPESJ(M) typedef cJSON reserved_words_##M##_payload; typedef cJSON reserved_words_##M##_headers;
+RESERVED_WORDS_MSGTYPESJH(class, Import)
+RESERVED_WORDS_MSGTYPESJH(delete, Record)
+RESERVED_WORDS_MSGTYPESJH(close, WorkerClient)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * RESERVED_WORDS_SENDOP(OP, MSG): bool reserved_words_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): RESERVED_WORDS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * RESERVED_WORDS_SENDASOP(OP, MSG): bool reserved_words_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * RESERVED_WORDS_REQUESTOP(OP, MSG): bool reserved_words_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like reserved_words_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (RESERVED_WORDS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * RESERVED_WORDS_RECEIVEOP(OP): bool reserved_words_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a reserved_words_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * RESERVED_WORDS_REPLYOP(OP, MSG): bool reserved_words_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define RESERVED_WORDS_SENDOP(OP, MSG)                                                                                \
+    bool reserved_words_op_##OP(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                         \
+        const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers, reserved_words_error *err);
+#define RESERVED_WORDS_SENDASOP(OP, MSG)                                                                             \
+    bool reserved_words_op_##OP##_as_##MSG(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,              \
+        const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers, reserved_words_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define RESERVED_WORDS_NOPARAMS(OP) typedef struct reserved_words_op_##OP##_params { char none; } reserved_words_op_##OP##_params;
+#define RESERVED_WORDS_REQUESTOP(OP, MSG)                                                                             \
+    bool reserved_words_op_##OP##_request(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,               \
+        const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers, int timeout_ms,      \
+        reserved_words_reply *reply, reserved_words_error *err);
+#define RESERVED_WORDS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*reserved_words_op_##OP##_handler)(void *user, const reserved_words_op_##OP##_message *m);              \
+    bool reserved_words_op_##OP(reserved_words_bus *b, const reserved_words_op_##OP##_params *params,                         \
+        reserved_words_op_##OP##_handler on_message, reserved_words_error_handler on_error, void *user,                   \
+        reserved_words_error *err);
+#define RESERVED_WORDS_REPLYOP(OP, MSG)                                                                               \
+    bool reserved_words_op_##OP##_reply(reserved_words_bus *b, const reserved_words_op_##OP##_message *request,               \
+        const reserved_words_##MSG##_payload *payload, const reserved_words_##MSG##_headers *headers, reserved_words_error *err);
 
 /* -- sendWords (send on "words") */
-
-/** Channel parameters of sendWords: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct reserved_words_op_send_words_params {
-    char none; /**< the channel has no parameters */
-} reserved_words_op_send_words_params;
-
-/** Publishes a `class` message (the operation's first message) after validating
- * it and its headers (NULL for none): RESERVED_WORDS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool reserved_words_op_send_words(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_class_payload *payload, const reserved_words_class_headers *headers, reserved_words_error *err);
-
-/** Publishes a `delete` message after validating
- * it and its headers (NULL for none): RESERVED_WORDS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool reserved_words_op_send_words_as_delete(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_delete_payload *payload, const reserved_words_delete_headers *headers, reserved_words_error *err);
-
-/** Publishes a `close` message after validating
- * it and its headers (NULL for none): RESERVED_WORDS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool reserved_words_op_send_words_as_close(reserved_words_bus *b, const reserved_words_op_send_words_params *params,
-        const reserved_words_close_payload *payload, const reserved_words_close_headers *headers, reserved_words_error *err);
+RESERVED_WORDS_NOPARAMS(send_words)
+RESERVED_WORDS_SENDOP(send_words, class) /* `class` */
+RESERVED_WORDS_SENDASOP(send_words, delete) /* `delete` */
+RESERVED_WORDS_SENDASOP(send_words, close) /* `close` */
 
 #ifdef __cplusplus
 }

@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_ImportWhile[] = { "for", "if", "else", "null", "true" };
-static const reserved_words_enum_desc ed_ImportWhile = {en_ImportWhile, (int)(sizeof en_ImportWhile / sizeof en_ImportWhile[0]), sizeof(reserved_words_ImportWhile)};
-const char *reserved_words_ImportWhile_to_string(reserved_words_ImportWhile v) { return reserved_words_rt_enum_name(&ed_ImportWhile, (int)v); }
-bool reserved_words_ImportWhile_from_string(const char *s, reserved_words_ImportWhile *out)
-{
-    int v = 0;
-    if (!reserved_words_rt_enum_value(&ed_ImportWhile, s, &v))
-        return false;
-    *out = (reserved_words_ImportWhile)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const reserved_words_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(reserved_words_##N)}; \
+    const char *reserved_words_##N##_to_string(reserved_words_##N v) { return reserved_words_rt_enum_name(&ed_##N, (int)v); } \
+    bool reserved_words_##N##_from_string(const char *s, reserved_words_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!reserved_words_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (reserved_words_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(ImportWhile, "for", "if", "else", "null", "true")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -158,33 +162,72 @@ REC(WorkerClient, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, reserved_words_error *err);
+    const reserved_words_rec_desc *rec;
+    const reserved_words_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { reserved_words_##T##_validate, &rd_##T, &reserved_words_##T##_node }
+#define MJ(T) { reserved_words_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(Import),
+    MR(Record),
+    MR(WorkerClient),
+};
+
+static const msg_payload *payload_of(reserved_words_message_type t)
+{
+    return (int)t >= 0 && (int)t < RESERVED_WORDS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool reserved_words_message_validate(reserved_words_message_type t, const cJSON *json, reserved_words_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *reserved_words_message_parse(reserved_words_message_type t, const char *json, size_t len, reserved_words_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return reserved_words_rt_bytes_parse(RESERVED_WORDS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = reserved_words_rt_parse_text(json, len, err);
+    void *r = tree ? reserved_words_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *reserved_words_message_from_json(reserved_words_message_type t, const cJSON *json, reserved_words_error *err)
 {
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_Import_from_json(json, err);
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_Record_from_json(json, err);
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_WorkerClient_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return reserved_words_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_Import_to_json(payload);
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_Record_to_json(payload);
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_WorkerClient_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? reserved_words_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -235,15 +278,11 @@ char *reserved_words_message_serialize_alloc(reserved_words_message_type t, cons
 
 void reserved_words_message_free(reserved_words_message_type t, void *payload)
 {
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        reserved_words_Import_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        reserved_words_Record_free(payload);
-        return;
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        reserved_words_WorkerClient_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!reserved_words_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        reserved_words_rt_rec_free(p->rec, payload);
 }

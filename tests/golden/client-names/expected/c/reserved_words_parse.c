@@ -1473,22 +1473,3 @@ void *reserved_words_rt_bytes_parse(int kind, const void *desc, const reserved_w
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *reserved_words_message_parse(reserved_words_message_type t, const char *json, size_t len, reserved_words_error *err)
-{
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_Import_parse(json, len, err);
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_Record_parse(json, len, err);
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_WorkerClient_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = reserved_words_rt_parse_text(json, len, err);
-    void *p = tree ? reserved_words_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

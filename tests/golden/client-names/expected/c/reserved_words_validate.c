@@ -138,17 +138,3 @@ VALIDATOR(ImportWhile, v_import_while)
 VALIDATOR(Record, v_Record)
 VALIDATOR(Date, v_Date)
 VALIDATOR(WorkerClient, v_WorkerClient)
-
-bool reserved_words_message_validate(reserved_words_message_type t, const cJSON *json, reserved_words_error *err)
-{
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_Import_validate(json, err);
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_Record_validate(json, err);
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_WorkerClient_validate(json, err);
-    }
-    reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

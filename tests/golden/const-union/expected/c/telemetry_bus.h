@@ -187,11 +187,72 @@ void telemetry_reply_clear(telemetry_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef cJSON telemetry_device_event_payload;
-typedef cJSON telemetry_device_event_headers;
-typedef telemetry_Payment telemetry_payment_payload;
-typedef cJSON telemetry_payment_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   TELEMETRY_MSGTYPES(M, T, H): typedef telemetry_T telemetry_M_payload; typedef telemetry_H telemetry_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define TELEMETRY_MSGTYPES(M, T, H) typedef telemetry_##T telemetry_##M##_payload; typedef telemetry_##H telemetry_##M##_headers;
+#define TELEMETRY_MSGTYPESJH(M, T) typedef telemetry_##T telemetry_##M##_payload; typedef cJSON telemetry_##M##_headers;
+#define TELEMETRY_MSGTYPESJP(M, H) typedef cJSON telemetry_##M##_payload; typedef telemetry_##H telemetry_##M##_headers;
+#define TELEMETRY_MSGTYPESJ(M) typedef cJSON telemetry_##M##_payload; typedef cJSON telemetry_##M##_headers;
+TELEMETRY_MSGTYPESJ(device_event)
+TELEMETRY_MSGTYPESJH(payment, Payment)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * TELEMETRY_SENDOP(OP, MSG): bool telemetry_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): TELEMETRY_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * TELEMETRY_SENDASOP(OP, MSG): bool telemetry_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * TELEMETRY_REQUESTOP(OP, MSG): bool telemetry_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like telemetry_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (TELEMETRY_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * TELEMETRY_RECEIVEOP(OP): bool telemetry_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a telemetry_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * TELEMETRY_REPLYOP(OP, MSG): bool telemetry_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define TELEMETRY_SENDOP(OP, MSG)                                                                                \
+    bool telemetry_op_##OP(telemetry_bus *b, const telemetry_op_##OP##_params *params,                         \
+        const telemetry_##MSG##_payload *payload, const telemetry_##MSG##_headers *headers, telemetry_error *err);
+#define TELEMETRY_SENDASOP(OP, MSG)                                                                             \
+    bool telemetry_op_##OP##_as_##MSG(telemetry_bus *b, const telemetry_op_##OP##_params *params,              \
+        const telemetry_##MSG##_payload *payload, const telemetry_##MSG##_headers *headers, telemetry_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define TELEMETRY_NOPARAMS(OP) typedef struct telemetry_op_##OP##_params { char none; } telemetry_op_##OP##_params;
+#define TELEMETRY_REQUESTOP(OP, MSG)                                                                             \
+    bool telemetry_op_##OP##_request(telemetry_bus *b, const telemetry_op_##OP##_params *params,               \
+        const telemetry_##MSG##_payload *payload, const telemetry_##MSG##_headers *headers, int timeout_ms,      \
+        telemetry_reply *reply, telemetry_error *err);
+#define TELEMETRY_RECEIVEOP(OP)                                                                                  \
+    typedef void (*telemetry_op_##OP##_handler)(void *user, const telemetry_op_##OP##_message *m);              \
+    bool telemetry_op_##OP(telemetry_bus *b, const telemetry_op_##OP##_params *params,                         \
+        telemetry_op_##OP##_handler on_message, telemetry_error_handler on_error, void *user,                   \
+        telemetry_error *err);
+#define TELEMETRY_REPLYOP(OP, MSG)                                                                               \
+    bool telemetry_op_##OP##_reply(telemetry_bus *b, const telemetry_op_##OP##_message *request,               \
+        const telemetry_##MSG##_payload *payload, const telemetry_##MSG##_headers *headers, telemetry_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const telemetry_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(telemetry_##N)}; \
+    const char *telemetry_##N##_to_string(telemetry_##N v) { return telemetry_rt_enum_name(&ed_##N, (int)v); } \
+    bool telemetry_##N##_from_string(const char *s, telemetry_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!telemetry_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (telemetry_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -224,31 +239,71 @@ REC(Payment, 4)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, telemetry_error *err);
+    const telemetry_rec_desc *rec;
+    const telemetry_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { telemetry_##T##_validate, &rd_##T, &telemetry_##T##_node }
+#define MJ(T) { telemetry_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MJ(DeviceEvent),
+    MR(Payment),
+};
+
+static const msg_payload *payload_of(telemetry_message_type t)
+{
+    return (int)t >= 0 && (int)t < TELEMETRY_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool telemetry_message_validate(telemetry_message_type t, const cJSON *json, telemetry_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *telemetry_message_parse(telemetry_message_type t, const char *json, size_t len, telemetry_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return telemetry_rt_bytes_parse(TELEMETRY_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = telemetry_rt_parse_text(json, len, err);
+    void *r = tree ? telemetry_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *telemetry_message_from_json(telemetry_message_type t, const cJSON *json, telemetry_error *err)
 {
-    switch (t) {
-    case TELEMETRY_MESSAGE_DEVICE_EVENT:
-        if (!telemetry_DeviceEvent_validate(json, err))
-            return NULL;
-        return cJSON_Duplicate(json, 1);
-    case TELEMETRY_MESSAGE_PAYMENT:
-        return telemetry_Payment_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return telemetry_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *telemetry_message_to_json(telemetry_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case TELEMETRY_MESSAGE_DEVICE_EVENT:
-        return cJSON_Duplicate(payload, 1);
-    case TELEMETRY_MESSAGE_PAYMENT:
-        return telemetry_Payment_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? telemetry_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -295,12 +350,11 @@ char *telemetry_message_serialize_alloc(telemetry_message_type t, const void *pa
 
 void telemetry_message_free(telemetry_message_type t, void *payload)
 {
-    switch (t) {
-    case TELEMETRY_MESSAGE_DEVICE_EVENT:
+    const msg_payload *p = payload_of(t);
+    if (!p)
+        return;
+    if (!p->rec)
         cJSON_Delete(payload);
-        return;
-    case TELEMETRY_MESSAGE_PAYMENT:
-        telemetry_Payment_free(payload);
-        return;
-    }
+    else if (!telemetry_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        telemetry_rt_rec_free(p->rec, payload);
 }

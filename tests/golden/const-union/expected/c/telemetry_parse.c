@@ -1473,20 +1473,3 @@ void *telemetry_rt_bytes_parse(int kind, const void *desc, const telemetry_vnode
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *telemetry_message_parse(telemetry_message_type t, const char *json, size_t len, telemetry_error *err)
-{
-    switch (t) {
-    case TELEMETRY_MESSAGE_DEVICE_EVENT:
-        break;
-    case TELEMETRY_MESSAGE_PAYMENT:
-        return telemetry_Payment_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = telemetry_rt_parse_text(json, len, err);
-    void *p = tree ? telemetry_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

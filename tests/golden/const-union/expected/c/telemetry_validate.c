@@ -374,15 +374,3 @@ VALIDATOR(QuotedOption1, v_Quoted_one_0)
 VALIDATOR(QuotedOption2, v_Quoted_one_1)
 VALIDATOR(QuotedOption3, v_Quoted_one_2)
 VALIDATOR(Payment, v_payment_payload)
-
-bool telemetry_message_validate(telemetry_message_type t, const cJSON *json, telemetry_error *err)
-{
-    switch (t) {
-    case TELEMETRY_MESSAGE_DEVICE_EVENT:
-        return telemetry_DeviceEvent_validate(json, err);
-    case TELEMETRY_MESSAGE_PAYMENT:
-        return telemetry_Payment_validate(json, err);
-    }
-    telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,13 +187,73 @@ void legacy_reply_clear(legacy_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef legacy_OldPing legacy_old_ping_payload;
-typedef cJSON legacy_old_ping_headers;
-typedef legacy_OldShape legacy_via_schema_payload;
-typedef cJSON legacy_via_schema_headers;
-typedef legacy_Current legacy_current_payload;
-typedef cJSON legacy_current_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   LEGACY_MSGTYPES(M, T, H): typedef legacy_T legacy_M_payload; typedef legacy_H legacy_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define LEGACY_MSGTYPES(M, T, H) typedef legacy_##T legacy_##M##_payload; typedef legacy_##H legacy_##M##_headers;
+#define LEGACY_MSGTYPESJH(M, T) typedef legacy_##T legacy_##M##_payload; typedef cJSON legacy_##M##_headers;
+#define LEGACY_MSGTYPESJP(M, H) typedef cJSON legacy_##M##_payload; typedef legacy_##H legacy_##M##_headers;
+#define LEGACY_MSGTYPESJ(M) typedef cJSON legacy_##M##_payload; typedef cJSON legacy_##M##_headers;
+LEGACY_MSGTYPESJH(old_ping, OldPing)
+LEGACY_MSGTYPESJH(via_schema, OldShape)
+LEGACY_MSGTYPESJH(current, Current)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * LEGACY_SENDOP(OP, MSG): bool legacy_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): LEGACY_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * LEGACY_SENDASOP(OP, MSG): bool legacy_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * LEGACY_REQUESTOP(OP, MSG): bool legacy_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like legacy_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (LEGACY_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * LEGACY_RECEIVEOP(OP): bool legacy_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a legacy_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * LEGACY_REPLYOP(OP, MSG): bool legacy_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define LEGACY_SENDOP(OP, MSG)                                                                                \
+    bool legacy_op_##OP(legacy_bus *b, const legacy_op_##OP##_params *params,                         \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
+#define LEGACY_SENDASOP(OP, MSG)                                                                             \
+    bool legacy_op_##OP##_as_##MSG(legacy_bus *b, const legacy_op_##OP##_params *params,              \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define LEGACY_NOPARAMS(OP) typedef struct legacy_op_##OP##_params { char none; } legacy_op_##OP##_params;
+#define LEGACY_REQUESTOP(OP, MSG)                                                                             \
+    bool legacy_op_##OP##_request(legacy_bus *b, const legacy_op_##OP##_params *params,               \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, int timeout_ms,      \
+        legacy_reply *reply, legacy_error *err);
+#define LEGACY_RECEIVEOP(OP)                                                                                  \
+    typedef void (*legacy_op_##OP##_handler)(void *user, const legacy_op_##OP##_message *m);              \
+    bool legacy_op_##OP(legacy_bus *b, const legacy_op_##OP##_params *params,                         \
+        legacy_op_##OP##_handler on_message, legacy_error_handler on_error, void *user,                   \
+        legacy_error *err);
+#define LEGACY_REPLYOP(OP, MSG)                                                                               \
+    bool legacy_op_##OP##_reply(legacy_bus *b, const legacy_op_##OP##_message *request,               \
+        const legacy_##MSG##_payload *payload, const legacy_##MSG##_headers *headers, legacy_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const legacy_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(legacy_##N)}; \
+    const char *legacy_##N##_to_string(legacy_##N v) { return legacy_rt_enum_name(&ed_##N, (int)v); } \
+    bool legacy_##N##_from_string(const char *s, legacy_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!legacy_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (legacy_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -131,33 +146,72 @@ REC(Current, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, legacy_error *err);
+    const legacy_rec_desc *rec;
+    const legacy_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { legacy_##T##_validate, &rd_##T, &legacy_##T##_node }
+#define MJ(T) { legacy_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(OldPing),
+    MR(OldShape),
+    MR(Current),
+};
+
+static const msg_payload *payload_of(legacy_message_type t)
+{
+    return (int)t >= 0 && (int)t < LEGACY_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *legacy_message_parse(legacy_message_type t, const char *json, size_t len, legacy_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return legacy_rt_bytes_parse(LEGACY_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = legacy_rt_parse_text(json, len, err);
+    void *r = tree ? legacy_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *legacy_message_from_json(legacy_message_type t, const cJSON *json, legacy_error *err)
 {
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        return legacy_OldPing_from_json(json, err);
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_OldShape_from_json(json, err);
-    case LEGACY_MESSAGE_CURRENT:
-        return legacy_Current_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return legacy_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *legacy_message_to_json(legacy_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        return legacy_OldPing_to_json(payload);
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_OldShape_to_json(payload);
-    case LEGACY_MESSAGE_CURRENT:
-        return legacy_Current_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? legacy_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -208,15 +262,11 @@ char *legacy_message_serialize_alloc(legacy_message_type t, const void *payload,
 
 void legacy_message_free(legacy_message_type t, void *payload)
 {
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        legacy_OldPing_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        legacy_OldShape_free(payload);
-        return;
-    case LEGACY_MESSAGE_CURRENT:
-        legacy_Current_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!legacy_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        legacy_rt_rec_free(p->rec, payload);
 }

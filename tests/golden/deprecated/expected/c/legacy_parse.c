@@ -1473,22 +1473,3 @@ void *legacy_rt_bytes_parse(int kind, const void *desc, const legacy_vnode *v, c
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *legacy_message_parse(legacy_message_type t, const char *json, size_t len, legacy_error *err)
-{
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        return legacy_OldPing_parse(json, len, err);
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_OldShape_parse(json, len, err);
-    case LEGACY_MESSAGE_CURRENT:
-        return legacy_Current_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = legacy_rt_parse_text(json, len, err);
-    void *p = tree ? legacy_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -98,17 +98,3 @@ VNODE v_current_payload_shape = {.f = F(REF), .ref = &v_OldShape};
 VALIDATOR(OldShape, v_OldShape)
 VALIDATOR(OldPing, v_oldPing_payload)
 VALIDATOR(Current, v_current_payload)
-
-bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_error *err)
-{
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        return legacy_OldPing_validate(json, err);
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_OldShape_validate(json, err);
-    case LEGACY_MESSAGE_CURRENT:
-        return legacy_Current_validate(json, err);
-    }
-    legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,9 +187,71 @@ void tickets_reply_clear(tickets_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef tickets_TicketUpdated tickets_ticket_updated_payload;
-typedef cJSON tickets_ticket_updated_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   TICKETS_MSGTYPES(M, T, H): typedef tickets_T tickets_M_payload; typedef tickets_H tickets_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define TICKETS_MSGTYPES(M, T, H) typedef tickets_##T tickets_##M##_payload; typedef tickets_##H tickets_##M##_headers;
+#define TICKETS_MSGTYPESJH(M, T) typedef tickets_##T tickets_##M##_payload; typedef cJSON tickets_##M##_headers;
+#define TICKETS_MSGTYPESJP(M, H) typedef cJSON tickets_##M##_payload; typedef tickets_##H tickets_##M##_headers;
+#define TICKETS_MSGTYPESJ(M) typedef cJSON tickets_##M##_payload; typedef cJSON tickets_##M##_headers;
+TICKETS_MSGTYPESJH(ticket_updated, TicketUpdated)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * TICKETS_SENDOP(OP, MSG): bool tickets_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): TICKETS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * TICKETS_SENDASOP(OP, MSG): bool tickets_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * TICKETS_REQUESTOP(OP, MSG): bool tickets_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like tickets_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (TICKETS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * TICKETS_RECEIVEOP(OP): bool tickets_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a tickets_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * TICKETS_REPLYOP(OP, MSG): bool tickets_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define TICKETS_SENDOP(OP, MSG)                                                                                \
+    bool tickets_op_##OP(tickets_bus *b, const tickets_op_##OP##_params *params,                         \
+        const tickets_##MSG##_payload *payload, const tickets_##MSG##_headers *headers, tickets_error *err);
+#define TICKETS_SENDASOP(OP, MSG)                                                                             \
+    bool tickets_op_##OP##_as_##MSG(tickets_bus *b, const tickets_op_##OP##_params *params,              \
+        const tickets_##MSG##_payload *payload, const tickets_##MSG##_headers *headers, tickets_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define TICKETS_NOPARAMS(OP) typedef struct tickets_op_##OP##_params { char none; } tickets_op_##OP##_params;
+#define TICKETS_REQUESTOP(OP, MSG)                                                                             \
+    bool tickets_op_##OP##_request(tickets_bus *b, const tickets_op_##OP##_params *params,               \
+        const tickets_##MSG##_payload *payload, const tickets_##MSG##_headers *headers, int timeout_ms,      \
+        tickets_reply *reply, tickets_error *err);
+#define TICKETS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*tickets_op_##OP##_handler)(void *user, const tickets_op_##OP##_message *m);              \
+    bool tickets_op_##OP(tickets_bus *b, const tickets_op_##OP##_params *params,                         \
+        tickets_op_##OP##_handler on_message, tickets_error_handler on_error, void *user,                   \
+        tickets_error *err);
+#define TICKETS_REPLYOP(OP, MSG)                                                                               \
+    bool tickets_op_##OP##_reply(tickets_bus *b, const tickets_op_##OP##_message *request,               \
+        const tickets_##MSG##_payload *payload, const tickets_##MSG##_headers *headers, tickets_error *err);
 
 #ifdef __cplusplus
 }

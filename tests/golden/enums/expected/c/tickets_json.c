@@ -75,41 +75,23 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_Status[] = { "open", "in-progress", "closed" };
-static const tickets_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(tickets_Status)};
-const char *tickets_Status_to_string(tickets_Status v) { return tickets_rt_enum_name(&ed_Status, (int)v); }
-bool tickets_Status_from_string(const char *s, tickets_Status *out)
-{
-    int v = 0;
-    if (!tickets_rt_enum_value(&ed_Status, s, &v))
-        return false;
-    *out = (tickets_Status)v;
-    return true;
-}
-
-static const char *const en_TicketUpdatedChannel[] = { "email", "phone", "in-person" };
-static const tickets_enum_desc ed_TicketUpdatedChannel = {en_TicketUpdatedChannel, (int)(sizeof en_TicketUpdatedChannel / sizeof en_TicketUpdatedChannel[0]), sizeof(tickets_TicketUpdatedChannel)};
-const char *tickets_TicketUpdatedChannel_to_string(tickets_TicketUpdatedChannel v) { return tickets_rt_enum_name(&ed_TicketUpdatedChannel, (int)v); }
-bool tickets_TicketUpdatedChannel_from_string(const char *s, tickets_TicketUpdatedChannel *out)
-{
-    int v = 0;
-    if (!tickets_rt_enum_value(&ed_TicketUpdatedChannel, s, &v))
-        return false;
-    *out = (tickets_TicketUpdatedChannel)v;
-    return true;
-}
-
-static const char *const en_TicketUpdatedResolution[] = { "fixed", "wont-fix", "duplicate" };
-static const tickets_enum_desc ed_TicketUpdatedResolution = {en_TicketUpdatedResolution, (int)(sizeof en_TicketUpdatedResolution / sizeof en_TicketUpdatedResolution[0]), sizeof(tickets_TicketUpdatedResolution)};
-const char *tickets_TicketUpdatedResolution_to_string(tickets_TicketUpdatedResolution v) { return tickets_rt_enum_name(&ed_TicketUpdatedResolution, (int)v); }
-bool tickets_TicketUpdatedResolution_from_string(const char *s, tickets_TicketUpdatedResolution *out)
-{
-    int v = 0;
-    if (!tickets_rt_enum_value(&ed_TicketUpdatedResolution, s, &v))
-        return false;
-    *out = (tickets_TicketUpdatedResolution)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const tickets_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(tickets_##N)}; \
+    const char *tickets_##N##_to_string(tickets_##N v) { return tickets_rt_enum_name(&ed_##N, (int)v); } \
+    bool tickets_##N##_from_string(const char *s, tickets_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!tickets_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (tickets_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(Status, "open", "in-progress", "closed")
+ENUM(TicketUpdatedChannel, "email", "phone", "in-person")
+ENUM(TicketUpdatedResolution, "fixed", "wont-fix", "duplicate")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -151,25 +133,70 @@ REC(TicketUpdated, 5)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, tickets_error *err);
+    const tickets_rec_desc *rec;
+    const tickets_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { tickets_##T##_validate, &rd_##T, &tickets_##T##_node }
+#define MJ(T) { tickets_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(TicketUpdated),
+};
+
+static const msg_payload *payload_of(tickets_message_type t)
+{
+    return (int)t >= 0 && (int)t < TICKETS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *tickets_message_parse(tickets_message_type t, const char *json, size_t len, tickets_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return tickets_rt_bytes_parse(TICKETS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = tickets_rt_parse_text(json, len, err);
+    void *r = tree ? tickets_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *tickets_message_from_json(tickets_message_type t, const cJSON *json, tickets_error *err)
 {
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_TicketUpdated_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return tickets_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *tickets_message_to_json(tickets_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_TicketUpdated_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? tickets_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -214,9 +241,11 @@ char *tickets_message_serialize_alloc(tickets_message_type t, const void *payloa
 
 void tickets_message_free(tickets_message_type t, void *payload)
 {
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        tickets_TicketUpdated_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!tickets_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        tickets_rt_rec_free(p->rec, payload);
 }

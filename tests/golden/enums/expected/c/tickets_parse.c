@@ -1473,18 +1473,3 @@ void *tickets_rt_bytes_parse(int kind, const void *desc, const tickets_vnode *v,
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *tickets_message_parse(tickets_message_type t, const char *json, size_t len, tickets_error *err)
-{
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_TicketUpdated_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = tickets_rt_parse_text(json, len, err);
-    void *p = tree ? tickets_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -115,13 +115,3 @@ VALIDATOR(Status, v_Status)
 VALIDATOR(TicketUpdated, v_ticketUpdated_payload)
 VALIDATOR(TicketUpdatedChannel, v_ticketUpdated_payload_channel)
 VALIDATOR(TicketUpdatedResolution, v_ticketUpdated_payload_resolution)
-
-bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets_error *err)
-{
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_TicketUpdated_validate(json, err);
-    }
-    tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

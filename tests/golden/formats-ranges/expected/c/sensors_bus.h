@@ -187,9 +187,71 @@ void sensors_reply_clear(sensors_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef sensors_ReadingTaken sensors_reading_taken_payload;
-typedef cJSON sensors_reading_taken_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   SENSORS_MSGTYPES(M, T, H): typedef sensors_T sensors_M_payload; typedef sensors_H sensors_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define SENSORS_MSGTYPES(M, T, H) typedef sensors_##T sensors_##M##_payload; typedef sensors_##H sensors_##M##_headers;
+#define SENSORS_MSGTYPESJH(M, T) typedef sensors_##T sensors_##M##_payload; typedef cJSON sensors_##M##_headers;
+#define SENSORS_MSGTYPESJP(M, H) typedef cJSON sensors_##M##_payload; typedef sensors_##H sensors_##M##_headers;
+#define SENSORS_MSGTYPESJ(M) typedef cJSON sensors_##M##_payload; typedef cJSON sensors_##M##_headers;
+SENSORS_MSGTYPESJH(reading_taken, ReadingTaken)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * SENSORS_SENDOP(OP, MSG): bool sensors_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): SENSORS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * SENSORS_SENDASOP(OP, MSG): bool sensors_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * SENSORS_REQUESTOP(OP, MSG): bool sensors_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like sensors_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (SENSORS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * SENSORS_RECEIVEOP(OP): bool sensors_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a sensors_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * SENSORS_REPLYOP(OP, MSG): bool sensors_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define SENSORS_SENDOP(OP, MSG)                                                                                \
+    bool sensors_op_##OP(sensors_bus *b, const sensors_op_##OP##_params *params,                         \
+        const sensors_##MSG##_payload *payload, const sensors_##MSG##_headers *headers, sensors_error *err);
+#define SENSORS_SENDASOP(OP, MSG)                                                                             \
+    bool sensors_op_##OP##_as_##MSG(sensors_bus *b, const sensors_op_##OP##_params *params,              \
+        const sensors_##MSG##_payload *payload, const sensors_##MSG##_headers *headers, sensors_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define SENSORS_NOPARAMS(OP) typedef struct sensors_op_##OP##_params { char none; } sensors_op_##OP##_params;
+#define SENSORS_REQUESTOP(OP, MSG)                                                                             \
+    bool sensors_op_##OP##_request(sensors_bus *b, const sensors_op_##OP##_params *params,               \
+        const sensors_##MSG##_payload *payload, const sensors_##MSG##_headers *headers, int timeout_ms,      \
+        sensors_reply *reply, sensors_error *err);
+#define SENSORS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*sensors_op_##OP##_handler)(void *user, const sensors_op_##OP##_message *m);              \
+    bool sensors_op_##OP(sensors_bus *b, const sensors_op_##OP##_params *params,                         \
+        sensors_op_##OP##_handler on_message, sensors_error_handler on_error, void *user,                   \
+        sensors_error *err);
+#define SENSORS_REPLYOP(OP, MSG)                                                                               \
+    bool sensors_op_##OP##_reply(sensors_bus *b, const sensors_op_##OP##_message *request,               \
+        const sensors_##MSG##_payload *payload, const sensors_##MSG##_headers *headers, sensors_error *err);
 
 #ifdef __cplusplus
 }

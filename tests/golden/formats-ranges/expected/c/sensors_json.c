@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const sensors_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(sensors_##N)}; \
+    const char *sensors_##N##_to_string(sensors_##N v) { return sensors_rt_enum_name(&ed_##N, (int)v); } \
+    bool sensors_##N##_from_string(const char *s, sensors_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!sensors_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (sensors_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -123,25 +138,70 @@ REC(ReadingTaken, 13)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, sensors_error *err);
+    const sensors_rec_desc *rec;
+    const sensors_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { sensors_##T##_validate, &rd_##T, &sensors_##T##_node }
+#define MJ(T) { sensors_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(ReadingTaken),
+};
+
+static const msg_payload *payload_of(sensors_message_type t)
+{
+    return (int)t >= 0 && (int)t < SENSORS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *sensors_message_parse(sensors_message_type t, const char *json, size_t len, sensors_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return sensors_rt_bytes_parse(SENSORS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = sensors_rt_parse_text(json, len, err);
+    void *r = tree ? sensors_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *sensors_message_from_json(sensors_message_type t, const cJSON *json, sensors_error *err)
 {
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_ReadingTaken_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return sensors_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *sensors_message_to_json(sensors_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_ReadingTaken_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? sensors_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -186,9 +246,11 @@ char *sensors_message_serialize_alloc(sensors_message_type t, const void *payloa
 
 void sensors_message_free(sensors_message_type t, void *payload)
 {
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        sensors_ReadingTaken_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!sensors_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        sensors_rt_rec_free(p->rec, payload);
 }

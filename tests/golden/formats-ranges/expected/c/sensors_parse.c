@@ -1473,18 +1473,3 @@ void *sensors_rt_bytes_parse(int kind, const void *desc, const sensors_vnode *v,
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *sensors_message_parse(sensors_message_type t, const char *json, size_t len, sensors_error *err)
-{
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_ReadingTaken_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = sensors_rt_parse_text(json, len, err);
-    void *p = tree ? sensors_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -187,13 +187,3 @@ VNODE v_readingTaken_payload_samples_items = {
 
 /* ---- public validators ---------------------------------------------------- */
 VALIDATOR(ReadingTaken, v_readingTaken_payload)
-
-bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors_error *err)
-{
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_ReadingTaken_validate(json, err);
-    }
-    sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

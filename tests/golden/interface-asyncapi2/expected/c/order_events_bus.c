@@ -8,6 +8,7 @@
 #include "order_events_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, order_events_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const order_events_bus *b, const op_desc 
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1132,6 +1139,98 @@ bool order_events_server_config_from_env(order_events_server_config *cfg, const 
 
 /* ---- messages and operations ------------------------------------------------- */
 
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
+
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
+{
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
+}
+
+MAYBE_UNUSED static bool run_send(order_events_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, order_events_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
+}
+
+MAYBE_UNUSED static bool run_request(order_events_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, order_events_reply *reply,
+                                     order_events_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
+}
+
+MAYBE_UNUSED static bool run_subscribe(order_events_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), order_events_error_handler on_error, void *user,
+                                       order_events_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool order_events_op_##OP##_reply(order_events_bus *b, const order_events_op_##OP##_message *request,                  \
+                                 const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers, \
+                                 order_events_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, ORDER_EVENTS_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool order_events_op_##OP(order_events_bus *b, const order_events_op_##OP##_params *params,                            \
+                         const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers,         \
+                         order_events_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool order_events_op_##OP##_as_##MSG(order_events_bus *b, const order_events_op_##OP##_params *params,                 \
+                                    const order_events_##MSG##_payload *payload,                                        \
+                                    const order_events_##MSG##_headers *headers, order_events_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool order_events_op_##OP##_request(order_events_bus *b, const order_events_op_##OP##_params *params,                  \
+                                   const order_events_##MSG##_payload *payload,                                         \
+                                   const order_events_##MSG##_headers *headers, int timeout_ms, order_events_reply *reply, \
+                                   order_events_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool order_events_op_##OP(order_events_bus *b, const order_events_op_##OP##_params *params,                            \
+                         order_events_op_##OP##_handler on_message, order_events_error_handler on_error, void *user,       \
+                         order_events_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { ORDER_EVENTS_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
 MAYBE_UNUSED static const char *const string_headers_order_created[] = {
     "traceId",
     "requestId",
@@ -1141,63 +1240,28 @@ MAYBE_UNUSED static void *hd_order_created(const cJSON *j, order_events_error *e
 MAYBE_UNUSED static cJSON *he_order_created(const void *r) { return order_events_OrderCreatedHeaders_to_json(r); }
 MAYBE_UNUSED static void hf_order_created(void *r) { order_events_OrderCreatedHeaders_free(r); }
 MAYBE_UNUSED static const msg_desc msg_order_created = { ORDER_EVENTS_MESSAGE_ORDER_CREATED, "{\"type\":\"string\"}", "$message.header#/requestId", string_headers_order_created, hv_order_created, hd_order_created, he_order_created, hf_order_created };
-MAYBE_UNUSED static const char *const string_headers_order_cancelled[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_order_cancelled = { ORDER_EVENTS_MESSAGE_ORDER_CANCELLED, "", "", string_headers_order_cancelled, NULL, NULL, NULL, NULL };
+MSG(order_cancelled, ORDER_CANCELLED, "", "", NULL)
 
-/* onOrderCreated */
 static const char *const params_on_order_created[] = {
     "orderId",
     NULL};
-static const msg_desc *const msgs_on_order_created[] = {
-    &msg_order_created,
-    NULL};
-static const op_desc op_on_order_created = {
-    "onOrderCreated", "orders/{orderId}/created", params_on_order_created, (int)(sizeof params_on_order_created / sizeof *params_on_order_created) - 1,
-    msgs_on_order_created, (int)(sizeof msgs_on_order_created / sizeof *msgs_on_order_created) - 1,
-    "",
-    "",
-    "{\"type\":\"string\",\"enum\":[\"order-readers\"]}",
-    "", ""};
+static const size_t poffs_on_order_created[] = {
+    offsetof(order_events_op_on_order_created_params, order_id),
+    0};
+static const msg_desc *const msgs_on_order_created[] = { &msg_order_created, NULL};
+OP(on_order_created, "onOrderCreated", "orders/{orderId}/created", params_on_order_created, poffs_on_order_created, COUNT(params_on_order_created),
+    "", "", "{\"type\":\"string\",\"enum\":[\"order-readers\"]}", "", "", NULL)
+OP_SEND(on_order_created, order_created)
 
-
-static void values_on_order_created(const order_events_op_on_order_created_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->order_id : NULL;
-}
-
-bool order_events_op_on_order_created(order_events_bus *b, const order_events_op_on_order_created_params *params,
-        const order_events_order_created_payload *payload, const order_events_order_created_headers *headers, order_events_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_on_order_created(params, v);
-    return bus_send(b, &op_on_order_created, v, &msg_order_created, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* replayOrder */
 static const char *const params_replay_order[] = {
     "orderId",
     NULL};
-static const msg_desc *const msgs_replay_order[] = {
-    &msg_order_created,
-    NULL};
-static const op_desc op_replay_order = {
-    "replayOrder", "orders/{orderId}/replayed", params_replay_order, (int)(sizeof params_replay_order / sizeof *params_replay_order) - 1,
-    msgs_replay_order, (int)(sizeof msgs_replay_order / sizeof *msgs_replay_order) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_replay_order(const order_events_op_replay_order_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->order_id : NULL;
-}
+static const size_t poffs_replay_order[] = {
+    offsetof(order_events_op_replay_order_params, order_id),
+    0};
+static const msg_desc *const msgs_replay_order[] = { &msg_order_created, NULL};
+OP(replay_order, "replayOrder", "orders/{orderId}/replayed", params_replay_order, poffs_replay_order, COUNT(params_replay_order),
+    "", "", "", "", "", NULL)
 
 static void deliver_replay_order(const sub *s, order_events_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1216,36 +1280,11 @@ static void deliver_replay_order(const sub *s, order_events_message_type type, c
     }
     ((order_events_op_replay_order_handler)s->handler)(s->user, &m);
 }
+OP_RECEIVE(replay_order)
 
-bool order_events_op_replay_order(order_events_bus *b, const order_events_op_replay_order_params *params,
-        order_events_op_replay_order_handler on_message, order_events_error_handler on_error, void *user,
-        order_events_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_replay_order(params, v);
-    return bus_subscribe(b, &op_replay_order, v, deliver_replay_order, (void (*)(void))on_message, on_error, user, err);
-}
-
-/*  */
-static const char *const params_publish_orders_cancelled[] = {
-    NULL};
-static const msg_desc *const msgs_publish_orders_cancelled[] = {
-    &msg_order_cancelled,
-    NULL};
-static const op_desc op_publish_orders_cancelled = {
-    "", "orders/cancelled", params_publish_orders_cancelled, (int)(sizeof params_publish_orders_cancelled / sizeof *params_publish_orders_cancelled) - 1,
-    msgs_publish_orders_cancelled, (int)(sizeof msgs_publish_orders_cancelled / sizeof *msgs_publish_orders_cancelled) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-
-static void values_publish_orders_cancelled(const order_events_op_publish_orders_cancelled_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-}
+static const msg_desc *const msgs_publish_orders_cancelled[] = { &msg_order_cancelled, NULL};
+OP(publish_orders_cancelled, "", "orders/cancelled", no_params, NULL, 0,
+    "", "", "", "", "", NULL)
 
 static void deliver_publish_orders_cancelled(const sub *s, order_events_message_type type, const char *address,
                              const char *const *values, const void *payload, const void *headers)
@@ -1263,12 +1302,4 @@ static void deliver_publish_orders_cancelled(const sub *s, order_events_message_
     }
     ((order_events_op_publish_orders_cancelled_handler)s->handler)(s->user, &m);
 }
-
-bool order_events_op_publish_orders_cancelled(order_events_bus *b, const order_events_op_publish_orders_cancelled_params *params,
-        order_events_op_publish_orders_cancelled_handler on_message, order_events_error_handler on_error, void *user,
-        order_events_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_publish_orders_cancelled(params, v);
-    return bus_subscribe(b, &op_publish_orders_cancelled, v, deliver_publish_orders_cancelled, (void (*)(void))on_message, on_error, user, err);
-}
+OP_RECEIVE(publish_orders_cancelled)

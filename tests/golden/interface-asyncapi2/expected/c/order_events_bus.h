@@ -187,37 +187,83 @@ void order_events_reply_clear(order_events_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef order_events_OrderCreated order_events_order_created_payload;
-typedef order_events_OrderCreatedHeaders order_events_order_created_headers;
-typedef order_events_OrderCancelled order_events_order_cancelled_payload;
-typedef cJSON order_events_order_cancelled_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   ORDER_EVENTS_MSGTYPES(M, T, H): typedef order_events_T order_events_M_payload; typedef order_events_H order_events_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define ORDER_EVENTS_MSGTYPES(M, T, H) typedef order_events_##T order_events_##M##_payload; typedef order_events_##H order_events_##M##_headers;
+#define ORDER_EVENTS_MSGTYPESJH(M, T) typedef order_events_##T order_events_##M##_payload; typedef cJSON order_events_##M##_headers;
+#define ORDER_EVENTS_MSGTYPESJP(M, H) typedef cJSON order_events_##M##_payload; typedef order_events_##H order_events_##M##_headers;
+#define ORDER_EVENTS_MSGTYPESJ(M) typedef cJSON order_events_##M##_payload; typedef cJSON order_events_##M##_headers;
+ORDER_EVENTS_MSGTYPES(order_created, OrderCreated, OrderCreatedHeaders)
+ORDER_EVENTS_MSGTYPESJH(order_cancelled, OrderCancelled)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * ORDER_EVENTS_SENDOP(OP, MSG): bool order_events_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): ORDER_EVENTS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * ORDER_EVENTS_SENDASOP(OP, MSG): bool order_events_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * ORDER_EVENTS_REQUESTOP(OP, MSG): bool order_events_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like order_events_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (ORDER_EVENTS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * ORDER_EVENTS_RECEIVEOP(OP): bool order_events_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a order_events_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * ORDER_EVENTS_REPLYOP(OP, MSG): bool order_events_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define ORDER_EVENTS_SENDOP(OP, MSG)                                                                                \
+    bool order_events_op_##OP(order_events_bus *b, const order_events_op_##OP##_params *params,                         \
+        const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers, order_events_error *err);
+#define ORDER_EVENTS_SENDASOP(OP, MSG)                                                                             \
+    bool order_events_op_##OP##_as_##MSG(order_events_bus *b, const order_events_op_##OP##_params *params,              \
+        const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers, order_events_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define ORDER_EVENTS_NOPARAMS(OP) typedef struct order_events_op_##OP##_params { char none; } order_events_op_##OP##_params;
+#define ORDER_EVENTS_REQUESTOP(OP, MSG)                                                                             \
+    bool order_events_op_##OP##_request(order_events_bus *b, const order_events_op_##OP##_params *params,               \
+        const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers, int timeout_ms,      \
+        order_events_reply *reply, order_events_error *err);
+#define ORDER_EVENTS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*order_events_op_##OP##_handler)(void *user, const order_events_op_##OP##_message *m);              \
+    bool order_events_op_##OP(order_events_bus *b, const order_events_op_##OP##_params *params,                         \
+        order_events_op_##OP##_handler on_message, order_events_error_handler on_error, void *user,                   \
+        order_events_error *err);
+#define ORDER_EVENTS_REPLYOP(OP, MSG)                                                                               \
+    bool order_events_op_##OP##_reply(order_events_bus *b, const order_events_op_##OP##_message *request,               \
+        const order_events_##MSG##_payload *payload, const order_events_##MSG##_headers *headers, order_events_error *err);
 
 /* -- onOrderCreated (send on "orders/{orderId}/created") */
-
-/** Channel parameters of onOrderCreated: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct order_events_op_on_order_created_params {
     const char *order_id; /**< orderId: The order's id.  */
 } order_events_op_on_order_created_params;
-
-/** Publishes a `orderCreated` message (the operation's first message) after validating
- * it and its headers (NULL for none): ORDER_EVENTS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool order_events_op_on_order_created(order_events_bus *b, const order_events_op_on_order_created_params *params,
-        const order_events_order_created_payload *payload, const order_events_order_created_headers *headers, order_events_error *err);
+ORDER_EVENTS_SENDOP(on_order_created, order_created) /* `orderCreated` */
 
 /* -- replayOrder (receive on "orders/{orderId}/replayed") */
-
-/** Channel parameters of replayOrder: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct order_events_op_replay_order_params {
     const char *order_id; /**< orderId: The order's id.  */
 } order_events_op_replay_order_params;
-
-/** A message received by replayOrder: `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
 typedef struct order_events_op_replay_order_message {
     order_events_message_type type;
     const char *address;
@@ -226,27 +272,10 @@ typedef struct order_events_op_replay_order_message {
     const order_events_order_created_headers *order_created_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } order_events_op_replay_order_message;
-
-typedef void (*order_events_op_replay_order_handler)(void *user, const order_events_op_replay_order_message *m);
-
-/** Subscribes to replayOrder: parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool order_events_op_replay_order(order_events_bus *b, const order_events_op_replay_order_params *params,
-        order_events_op_replay_order_handler on_message, order_events_error_handler on_error, void *user,
-        order_events_error *err);
+ORDER_EVENTS_RECEIVEOP(replay_order)
 
 /* --  (receive on "orders/cancelled") */
-
-/** Channel parameters of : NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct order_events_op_publish_orders_cancelled_params {
-    char none; /**< the channel has no parameters */
-} order_events_op_publish_orders_cancelled_params;
-
-/** A message received by : `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
+ORDER_EVENTS_NOPARAMS(publish_orders_cancelled)
 typedef struct order_events_op_publish_orders_cancelled_message {
     order_events_message_type type;
     const char *address;
@@ -255,16 +284,7 @@ typedef struct order_events_op_publish_orders_cancelled_message {
     const order_events_order_cancelled_headers *order_cancelled_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } order_events_op_publish_orders_cancelled_message;
-
-typedef void (*order_events_op_publish_orders_cancelled_handler)(void *user, const order_events_op_publish_orders_cancelled_message *m);
-
-/** Subscribes to : parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool order_events_op_publish_orders_cancelled(order_events_bus *b, const order_events_op_publish_orders_cancelled_params *params,
-        order_events_op_publish_orders_cancelled_handler on_message, order_events_error_handler on_error, void *user,
-        order_events_error *err);
+ORDER_EVENTS_RECEIVEOP(publish_orders_cancelled)
 
 #ifdef __cplusplus
 }

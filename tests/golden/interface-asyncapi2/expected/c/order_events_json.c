@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_OrderCreatedHeadersSource[] = { "web", "shop" };
-static const order_events_enum_desc ed_OrderCreatedHeadersSource = {en_OrderCreatedHeadersSource, (int)(sizeof en_OrderCreatedHeadersSource / sizeof en_OrderCreatedHeadersSource[0]), sizeof(order_events_OrderCreatedHeadersSource)};
-const char *order_events_OrderCreatedHeadersSource_to_string(order_events_OrderCreatedHeadersSource v) { return order_events_rt_enum_name(&ed_OrderCreatedHeadersSource, (int)v); }
-bool order_events_OrderCreatedHeadersSource_from_string(const char *s, order_events_OrderCreatedHeadersSource *out)
-{
-    int v = 0;
-    if (!order_events_rt_enum_value(&ed_OrderCreatedHeadersSource, s, &v))
-        return false;
-    *out = (order_events_OrderCreatedHeadersSource)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const order_events_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(order_events_##N)}; \
+    const char *order_events_##N##_to_string(order_events_##N v) { return order_events_rt_enum_name(&ed_##N, (int)v); } \
+    bool order_events_##N##_from_string(const char *s, order_events_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!order_events_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (order_events_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(OrderCreatedHeadersSource, "web", "shop")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -143,29 +147,71 @@ REC(OrderCancelled, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, order_events_error *err);
+    const order_events_rec_desc *rec;
+    const order_events_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { order_events_##T##_validate, &rd_##T, &order_events_##T##_node }
+#define MJ(T) { order_events_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(OrderCreated),
+    MR(OrderCancelled),
+};
+
+static const msg_payload *payload_of(order_events_message_type t)
+{
+    return (int)t >= 0 && (int)t < ORDER_EVENTS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool order_events_message_validate(order_events_message_type t, const cJSON *json, order_events_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *order_events_message_parse(order_events_message_type t, const char *json, size_t len, order_events_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return order_events_rt_bytes_parse(ORDER_EVENTS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = order_events_rt_parse_text(json, len, err);
+    void *r = tree ? order_events_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *order_events_message_from_json(order_events_message_type t, const cJSON *json, order_events_error *err)
 {
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        return order_events_OrderCreated_from_json(json, err);
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        return order_events_OrderCancelled_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return order_events_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *order_events_message_to_json(order_events_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        return order_events_OrderCreated_to_json(payload);
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        return order_events_OrderCancelled_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? order_events_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -213,12 +259,11 @@ char *order_events_message_serialize_alloc(order_events_message_type t, const vo
 
 void order_events_message_free(order_events_message_type t, void *payload)
 {
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        order_events_OrderCreated_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        order_events_OrderCancelled_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!order_events_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        order_events_rt_rec_free(p->rec, payload);
 }

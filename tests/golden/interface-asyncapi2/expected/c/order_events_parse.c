@@ -1473,20 +1473,3 @@ void *order_events_rt_bytes_parse(int kind, const void *desc, const order_events
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *order_events_message_parse(order_events_message_type t, const char *json, size_t len, order_events_error *err)
-{
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        return order_events_OrderCreated_parse(json, len, err);
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        return order_events_OrderCancelled_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = order_events_rt_parse_text(json, len, err);
-    void *p = tree ? order_events_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -101,15 +101,3 @@ VALIDATOR(OrderCreated, v_orderCreated_payload)
 VALIDATOR(OrderCreatedHeaders, v_orderCreated_headers)
 VALIDATOR(OrderCreatedHeadersSource, v_orderCreated_headers_source)
 VALIDATOR(OrderCancelled, v_orderCancelled_payload)
-
-bool order_events_message_validate(order_events_message_type t, const cJSON *json, order_events_error *err)
-{
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        return order_events_OrderCreated_validate(json, err);
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        return order_events_OrderCancelled_validate(json, err);
-    }
-    order_events_rt_set_error(err, ORDER_EVENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

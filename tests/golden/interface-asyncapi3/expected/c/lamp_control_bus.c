@@ -8,6 +8,7 @@
 #include "lamp_control_bus.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,24 @@ typedef struct msg_desc {
 } msg_desc;
 
 typedef struct op_desc {
+    const msg_desc *const *msgs;     /* first: OP(...) below sets them from the operation's name */
+    int nmsgs;
     const char *id;
     const char *address;             /* with "{name}" placeholders */
     const char *const *param_names;  /* raw names, in the order of the params struct */
+    const size_t *param_offs;        /* offsetof each in the params struct */
     int nparams;
-    const msg_desc *const *msgs;
-    int nmsgs;
     const char *qos;      /* MQTT binding qos as written, or "" */
     const char *retain;   /* MQTT binding retain as written, or "" */
     const char *group_id; /* Kafka binding groupId as written, or "" */
     const char *http_method; /* HTTP binding method as written, or "" */
     const char *reply_location; /* a reply's address runtime expression ("$message.header#/replyTo"), or "" */
+    const struct op_desc *reply; /* the reply's descriptor (request/reply operations), or NULL */
 } op_desc;
+
+/* Entries of a NULL-terminated table. */
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
+MAYBE_UNUSED static const char *const no_params[] = {NULL};
 
 typedef struct sub sub;
 typedef void (*deliver_fn)(const sub *s, lamp_control_message_type type, const char *address,
@@ -314,7 +321,7 @@ MAYBE_UNUSED static bool match_address(const lamp_control_bus *b, const op_desc 
 
 MAYBE_UNUSED static bool is_string_header(const msg_desc *m, const char *name)
 {
-    for (const char *const *p = m->string_headers; *p; p++)
+    for (const char *const *p = m->string_headers; p && *p; p++)
         if (strcmp(*p, name) == 0)
             return true;
     return false;
@@ -1133,6 +1140,98 @@ bool lamp_control_server_config_from_env(lamp_control_server_config *cfg, const 
 
 /* ---- messages and operations ------------------------------------------------- */
 
+/* What every operation shares, written once: an operation is a descriptor
+ * (op_desc: id, address template, parameter names and where each sits in the
+ * operation's params struct, messages, bindings, the reply's descriptor) and
+ * its public functions are the one-line wrappers below, which only give the
+ * descriptor typed arguments. The per-operation code is what differs: the
+ * descriptors and, for a receive operation, the function that fills its typed
+ * message struct. */
+
+/* The values of an operation's parameters, read from its params struct (all
+ * members are `const char *`; NULL params: all unset). */
+MAYBE_UNUSED static void read_values(const op_desc *op, const void *params, const char **v)
+{
+    for (int i = 0; params && i < op->nparams && i < MAX_PARAMS; i++)
+        v[i] = *(const char *const *)(const void *)((const char *)params + op->param_offs[i]);
+}
+
+MAYBE_UNUSED static bool run_send(lamp_control_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                  const void *payload, const void *headers, lamp_control_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_send(b, op, v, m, payload, headers, NULL, NULL, NULL, err);
+}
+
+MAYBE_UNUSED static bool run_request(lamp_control_bus *b, const op_desc *op, const void *params, const msg_desc *m,
+                                     const void *payload, const void *headers, int timeout_ms, lamp_control_reply *reply,
+                                     lamp_control_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_request(b, op, v, m, payload, headers, op->reply, timeout_ms, reply, err);
+}
+
+MAYBE_UNUSED static bool run_subscribe(lamp_control_bus *b, const op_desc *op, const void *params, deliver_fn deliver,
+                                       void (*handler)(void), lamp_control_error_handler on_error, void *user,
+                                       lamp_control_error *err)
+{
+    const char *v[MAX_PARAMS + 1] = {0};
+    read_values(op, params, v);
+    return bus_subscribe(b, op, v, deliver, handler, on_error, user, err);
+}
+
+/* A received request's own operation and message record, for bus_respond. */
+#define OP_REPLY(OP, MSG)                                                                                              \
+    bool lamp_control_op_##OP##_reply(lamp_control_bus *b, const lamp_control_op_##OP##_message *request,                  \
+                                 const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers, \
+                                 lamp_control_error *err)                                                               \
+    {                                                                                                                  \
+        if (!b || !request)                                                                                            \
+            return fail(err, LAMP_CONTROL_ERR_CONFIG, "no bus or no request");                                          \
+        return bus_respond(b, op_##OP.reply, &op_##OP, request->type, request->payload_, request->headers_, &msg_##MSG, \
+                           payload, headers, err);                                                                     \
+    }
+/* The public functions: names and signatures as declared in the header
+ * (arguments only pasted, never macro-expanded, as there). */
+#define OP_SEND(OP, MSG)                                                                                               \
+    bool lamp_control_op_##OP(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                            \
+                         const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers,         \
+                         lamp_control_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_SEND_AS(OP, MSG)                                                                                            \
+    bool lamp_control_op_##OP##_as_##MSG(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                 \
+                                    const lamp_control_##MSG##_payload *payload,                                        \
+                                    const lamp_control_##MSG##_headers *headers, lamp_control_error *err)                \
+    {                                                                                                                  \
+        return run_send(b, &op_##OP, params, &msg_##MSG, payload, headers, err);                                        \
+    }
+#define OP_REQUEST(OP, MSG)                                                                                            \
+    bool lamp_control_op_##OP##_request(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                  \
+                                   const lamp_control_##MSG##_payload *payload,                                         \
+                                   const lamp_control_##MSG##_headers *headers, int timeout_ms, lamp_control_reply *reply, \
+                                   lamp_control_error *err)                                                             \
+    {                                                                                                                  \
+        return run_request(b, &op_##OP, params, &msg_##MSG, payload, headers, timeout_ms, reply, err);                  \
+    }
+#define OP_RECEIVE(OP)                                                                                                 \
+    bool lamp_control_op_##OP(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                            \
+                         lamp_control_op_##OP##_handler on_message, lamp_control_error_handler on_error, void *user,       \
+                         lamp_control_error *err)                                                                       \
+    {                                                                                                                  \
+        return run_subscribe(b, &op_##OP, params, deliver_##OP, (void (*)(void))on_message, on_error, user, err);       \
+    }
+/* Operation N's descriptor over its messages msgs_N: the other members of
+ * op_desc in order. */
+#define OP(N, ...) static const op_desc op_##N = {msgs_##N, COUNT(msgs_##N), __VA_ARGS__};
+/* A message without header records: MSG(id, its type's constant after
+ * PREFIX_MESSAGE_, Kafka key, correlationId location, string header names or
+ * NULL). */
+#define MSG(ID, C, KEY, CORR, STR) MAYBE_UNUSED static const msg_desc msg_##ID = { LAMP_CONTROL_MESSAGE_##C, KEY, CORR, STR, NULL, NULL, NULL, NULL };
+
 MAYBE_UNUSED static const char *const string_headers_switch_[] = {
     "traceId",
     NULL};
@@ -1150,116 +1249,40 @@ MAYBE_UNUSED static void *hd_status_request(const cJSON *j, lamp_control_error *
 MAYBE_UNUSED static cJSON *he_status_request(const void *r) { return lamp_control_StatusRequestHeaders_to_json(r); }
 MAYBE_UNUSED static void hf_status_request(void *r) { lamp_control_StatusRequestHeaders_free(r); }
 MAYBE_UNUSED static const msg_desc msg_status_request = { LAMP_CONTROL_MESSAGE_STATUS_REQUEST, "", "$message.header#/requestId", string_headers_status_request, hv_status_request, hd_status_request, he_status_request, hf_status_request };
-MAYBE_UNUSED static const char *const string_headers_status_reply[] = {
-    NULL};
-MAYBE_UNUSED static const msg_desc msg_status_reply = { LAMP_CONTROL_MESSAGE_STATUS_REPLY, "", "$message.header#/requestId", string_headers_status_reply, NULL, NULL, NULL, NULL };
+MSG(status_reply, STATUS_REPLY, "", "$message.header#/requestId", NULL)
 
-/* turnOn */
 static const char *const params_turn_on[] = {
     "lampId",
     NULL};
-static const msg_desc *const msgs_turn_on[] = {
-    &msg_switch_,
-    NULL};
-static const op_desc op_turn_on = {
-    "turnOn", "lamps/{lampId}/on", params_turn_on, (int)(sizeof params_turn_on / sizeof *params_turn_on) - 1,
-    msgs_turn_on, (int)(sizeof msgs_turn_on / sizeof *msgs_turn_on) - 1,
-    "1",
-    "false",
-    "",
-    "", ""};
+static const size_t poffs_turn_on[] = {
+    offsetof(lamp_control_op_turn_on_params, lamp_id),
+    0};
+static const msg_desc *const msgs_turn_on[] = { &msg_switch_, NULL};
+OP(turn_on, "turnOn", "lamps/{lampId}/on", params_turn_on, poffs_turn_on, COUNT(params_turn_on),
+    "1", "false", "", "", "", NULL)
+OP_SEND(turn_on, switch_)
 
-
-static void values_turn_on(const lamp_control_op_turn_on_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->lamp_id : NULL;
-}
-
-bool lamp_control_op_turn_on(lamp_control_bus *b, const lamp_control_op_turn_on_params *params,
-        const lamp_control_switch__payload *payload, const lamp_control_switch__headers *headers, lamp_control_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_turn_on(params, v);
-    return bus_send(b, &op_turn_on, v, &msg_switch_, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* turnOff */
 static const char *const params_turn_off[] = {
     "lampId",
     NULL};
-static const msg_desc *const msgs_turn_off[] = {
-    &msg_switch_,
-    NULL};
-static const op_desc op_turn_off = {
-    "turnOff", "lamps/{lampId}/off", params_turn_off, (int)(sizeof params_turn_off / sizeof *params_turn_off) - 1,
-    msgs_turn_off, (int)(sizeof msgs_turn_off / sizeof *msgs_turn_off) - 1,
-    "",
-    "",
-    "",
-    "", ""};
+static const size_t poffs_turn_off[] = {
+    offsetof(lamp_control_op_turn_off_params, lamp_id),
+    0};
+static const msg_desc *const msgs_turn_off[] = { &msg_switch_, NULL};
+OP(turn_off, "turnOff", "lamps/{lampId}/off", params_turn_off, poffs_turn_off, COUNT(params_turn_off),
+    "", "", "", "", "", NULL)
+OP_SEND(turn_off, switch_)
 
-
-static void values_turn_off(const lamp_control_op_turn_off_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->lamp_id : NULL;
-}
-
-bool lamp_control_op_turn_off(lamp_control_bus *b, const lamp_control_op_turn_off_params *params,
-        const lamp_control_switch__payload *payload, const lamp_control_switch__headers *headers, lamp_control_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_turn_off(params, v);
-    return bus_send(b, &op_turn_off, v, &msg_switch_, payload, headers, NULL, NULL, NULL, err);
-}
-
-/* askStatus */
 static const char *const params_ask_status[] = {
     "lampId",
     NULL};
-static const msg_desc *const msgs_ask_status[] = {
-    &msg_status_request,
-    NULL};
-static const op_desc op_ask_status = {
-    "askStatus", "lamps/{lampId}/status", params_ask_status, (int)(sizeof params_ask_status / sizeof *params_ask_status) - 1,
-    msgs_ask_status, (int)(sizeof msgs_ask_status / sizeof *msgs_ask_status) - 1,
-    "",
-    "",
-    "",
-    "", ""};
-
-MAYBE_UNUSED static const char *const reply_params_ask_status[] = {NULL};
-MAYBE_UNUSED static const msg_desc *const reply_msgs_ask_status[] = {
-    &msg_status_reply,
-    NULL};
-MAYBE_UNUSED static const op_desc reply_ask_status = {
-    "askStatus (reply)", "statusReplies", reply_params_ask_status, 0,
-    reply_msgs_ask_status, (int)(sizeof reply_msgs_ask_status / sizeof *reply_msgs_ask_status) - 1,
-    "", "", "", "", "$message.header#/replyTo"};
-
-static void values_ask_status(const lamp_control_op_ask_status_params *p, const char **v)
-{
-    (void)p;
-    (void)v;
-    v[0] = p ? p->lamp_id : NULL;
-}
-
-bool lamp_control_op_ask_status(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
-        const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, lamp_control_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_ask_status(params, v);
-    return bus_send(b, &op_ask_status, v, &msg_status_request, payload, headers, NULL, NULL, NULL, err);
-}
-
-bool lamp_control_op_ask_status_request(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
-        const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, int timeout_ms,
-        lamp_control_reply *reply, lamp_control_error *err)
-{
-    const char *v[MAX_PARAMS + 1] = {0};
-    values_ask_status(params, v);
-    return bus_request(b, &op_ask_status, v, &msg_status_request, payload, headers, &reply_ask_status, timeout_ms, reply, err);
-}
+static const size_t poffs_ask_status[] = {
+    offsetof(lamp_control_op_ask_status_params, lamp_id),
+    0};
+static const msg_desc *const msgs_ask_status[] = { &msg_status_request, NULL};
+static const msg_desc *const reply_msgs_ask_status[] = { &msg_status_reply, NULL};
+static const op_desc reply_ask_status = {reply_msgs_ask_status, COUNT(reply_msgs_ask_status), "askStatus (reply)", "statusReplies", no_params, NULL, 0, "", "", "", "", "$message.header#/replyTo", NULL};
+OP(ask_status, "askStatus", "lamps/{lampId}/status", params_ask_status, poffs_ask_status, COUNT(params_ask_status),
+    "", "", "", "", "", &reply_ask_status)
+OP_SEND(ask_status, status_request)
+OP_REQUEST(ask_status, status_request)

@@ -187,69 +187,93 @@ void lamp_control_reply_clear(lamp_control_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef lamp_control_Switch lamp_control_switch__payload;
-typedef lamp_control_TracedHeaders lamp_control_switch__headers;
-typedef lamp_control_StatusRequest lamp_control_status_request_payload;
-typedef lamp_control_StatusRequestHeaders lamp_control_status_request_headers;
-typedef lamp_control_StatusReply lamp_control_status_reply_payload;
-typedef cJSON lamp_control_status_reply_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   LAMP_CONTROL_MSGTYPES(M, T, H): typedef lamp_control_T lamp_control_M_payload; typedef lamp_control_H lamp_control_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define LAMP_CONTROL_MSGTYPES(M, T, H) typedef lamp_control_##T lamp_control_##M##_payload; typedef lamp_control_##H lamp_control_##M##_headers;
+#define LAMP_CONTROL_MSGTYPESJH(M, T) typedef lamp_control_##T lamp_control_##M##_payload; typedef cJSON lamp_control_##M##_headers;
+#define LAMP_CONTROL_MSGTYPESJP(M, H) typedef cJSON lamp_control_##M##_payload; typedef lamp_control_##H lamp_control_##M##_headers;
+#define LAMP_CONTROL_MSGTYPESJ(M) typedef cJSON lamp_control_##M##_payload; typedef cJSON lamp_control_##M##_headers;
+LAMP_CONTROL_MSGTYPES(switch_, Switch, TracedHeaders)
+LAMP_CONTROL_MSGTYPES(status_request, StatusRequest, StatusRequestHeaders)
+LAMP_CONTROL_MSGTYPESJH(status_reply, StatusReply)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * LAMP_CONTROL_SENDOP(OP, MSG): bool lamp_control_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): LAMP_CONTROL_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * LAMP_CONTROL_SENDASOP(OP, MSG): bool lamp_control_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * LAMP_CONTROL_REQUESTOP(OP, MSG): bool lamp_control_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like lamp_control_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * LAMP_CONTROL_RECEIVEOP(OP): bool lamp_control_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a lamp_control_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * LAMP_CONTROL_REPLYOP(OP, MSG): bool lamp_control_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define LAMP_CONTROL_SENDOP(OP, MSG)                                                                                \
+    bool lamp_control_op_##OP(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                         \
+        const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers, lamp_control_error *err);
+#define LAMP_CONTROL_SENDASOP(OP, MSG)                                                                             \
+    bool lamp_control_op_##OP##_as_##MSG(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,              \
+        const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers, lamp_control_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define LAMP_CONTROL_NOPARAMS(OP) typedef struct lamp_control_op_##OP##_params { char none; } lamp_control_op_##OP##_params;
+#define LAMP_CONTROL_REQUESTOP(OP, MSG)                                                                             \
+    bool lamp_control_op_##OP##_request(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,               \
+        const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers, int timeout_ms,      \
+        lamp_control_reply *reply, lamp_control_error *err);
+#define LAMP_CONTROL_RECEIVEOP(OP)                                                                                  \
+    typedef void (*lamp_control_op_##OP##_handler)(void *user, const lamp_control_op_##OP##_message *m);              \
+    bool lamp_control_op_##OP(lamp_control_bus *b, const lamp_control_op_##OP##_params *params,                         \
+        lamp_control_op_##OP##_handler on_message, lamp_control_error_handler on_error, void *user,                   \
+        lamp_control_error *err);
+#define LAMP_CONTROL_REPLYOP(OP, MSG)                                                                               \
+    bool lamp_control_op_##OP##_reply(lamp_control_bus *b, const lamp_control_op_##OP##_message *request,               \
+        const lamp_control_##MSG##_payload *payload, const lamp_control_##MSG##_headers *headers, lamp_control_error *err);
 
 /* -- turnOn (send on "lamps/{lampId}/on") */
 /* Sent with QoS 1. */
-
-/** Channel parameters of turnOn: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct lamp_control_op_turn_on_params {
     const char *lamp_id; /**< lampId: The lamp's identifier.  */
 } lamp_control_op_turn_on_params;
-
-/** Publishes a `switch` message (the operation's first message) after validating
- * it and its headers (NULL for none): LAMP_CONTROL_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool lamp_control_op_turn_on(lamp_control_bus *b, const lamp_control_op_turn_on_params *params,
-        const lamp_control_switch__payload *payload, const lamp_control_switch__headers *headers, lamp_control_error *err);
+LAMP_CONTROL_SENDOP(turn_on, switch_) /* `switch` */
 
 /* -- turnOff (send on "lamps/{lampId}/off") */
-
-/** Channel parameters of turnOff: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct lamp_control_op_turn_off_params {
     const char *lamp_id; /**< lampId: The lamp's identifier.  */
 } lamp_control_op_turn_off_params;
-
-/** Publishes a `switch` message (the operation's first message) after validating
- * it and its headers (NULL for none): LAMP_CONTROL_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool lamp_control_op_turn_off(lamp_control_bus *b, const lamp_control_op_turn_off_params *params,
-        const lamp_control_switch__payload *payload, const lamp_control_switch__headers *headers, lamp_control_error *err);
+LAMP_CONTROL_SENDOP(turn_off, switch_) /* `switch` */
 
 /* -- askStatus (send on "lamps/{lampId}/status") */
-
-/** Channel parameters of askStatus: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct lamp_control_op_ask_status_params {
     const char *lamp_id; /**< lampId: The lamp's identifier.  */
 } lamp_control_op_ask_status_params;
-
-/** Publishes a `statusRequest` message (the operation's first message) after validating
- * it and its headers (NULL for none): LAMP_CONTROL_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool lamp_control_op_ask_status(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
-        const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, lamp_control_error *err);
-
-/** Request/reply: publishes like lamp_control_op_ask_status with a correlation
- * id at the message's correlationId location (the caller's, or a fresh
- * unique one), then polls the bus until the first reply on
- * "the address at $message.header#/replyTo (the caller's, else the bus's own)" carrying the same id, for at most timeout_ms
- * (LAMP_CONTROL_ERR_TIMEOUT). Replies with other ids are left alone; an invalid
- * reply with this id ends the call with its error. */
-bool lamp_control_op_ask_status_request(lamp_control_bus *b, const lamp_control_op_ask_status_params *params,
-        const lamp_control_status_request_payload *payload, const lamp_control_status_request_headers *headers, int timeout_ms,
-        lamp_control_reply *reply, lamp_control_error *err);
+LAMP_CONTROL_SENDOP(ask_status, status_request) /* `statusRequest` */
+LAMP_CONTROL_REQUESTOP(ask_status, status_request) /* reply on "the address at $message.header#/replyTo (the caller's, else the bus's own)" */
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const lamp_control_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(lamp_control_##N)}; \
+    const char *lamp_control_##N##_to_string(lamp_control_##N v) { return lamp_control_rt_enum_name(&ed_##N, (int)v); } \
+    bool lamp_control_##N##_from_string(const char *s, lamp_control_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!lamp_control_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (lamp_control_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -146,33 +161,72 @@ REC(StatusReply, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, lamp_control_error *err);
+    const lamp_control_rec_desc *rec;
+    const lamp_control_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { lamp_control_##T##_validate, &rd_##T, &lamp_control_##T##_node }
+#define MJ(T) { lamp_control_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(Switch),
+    MR(StatusRequest),
+    MR(StatusReply),
+};
+
+static const msg_payload *payload_of(lamp_control_message_type t)
+{
+    return (int)t >= 0 && (int)t < LAMP_CONTROL_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool lamp_control_message_validate(lamp_control_message_type t, const cJSON *json, lamp_control_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *lamp_control_message_parse(lamp_control_message_type t, const char *json, size_t len, lamp_control_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return lamp_control_rt_bytes_parse(LAMP_CONTROL_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = lamp_control_rt_parse_text(json, len, err);
+    void *r = tree ? lamp_control_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *lamp_control_message_from_json(lamp_control_message_type t, const cJSON *json, lamp_control_error *err)
 {
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        return lamp_control_Switch_from_json(json, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        return lamp_control_StatusRequest_from_json(json, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        return lamp_control_StatusReply_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return lamp_control_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *lamp_control_message_to_json(lamp_control_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        return lamp_control_Switch_to_json(payload);
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        return lamp_control_StatusRequest_to_json(payload);
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        return lamp_control_StatusReply_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? lamp_control_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -223,15 +277,11 @@ char *lamp_control_message_serialize_alloc(lamp_control_message_type t, const vo
 
 void lamp_control_message_free(lamp_control_message_type t, void *payload)
 {
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        lamp_control_Switch_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        lamp_control_StatusRequest_free(payload);
-        return;
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        lamp_control_StatusReply_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!lamp_control_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        lamp_control_rt_rec_free(p->rec, payload);
 }

@@ -1473,22 +1473,3 @@ void *lamp_control_rt_bytes_parse(int kind, const void *desc, const lamp_control
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *lamp_control_message_parse(lamp_control_message_type t, const char *json, size_t len, lamp_control_error *err)
-{
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        return lamp_control_Switch_parse(json, len, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        return lamp_control_StatusRequest_parse(json, len, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        return lamp_control_StatusReply_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = lamp_control_rt_parse_text(json, len, err);
-    void *p = tree ? lamp_control_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -116,17 +116,3 @@ VALIDATOR(TracedHeaders, v_messageTraits_traced_headers)
 VALIDATOR(StatusRequest, v_statusRequest_payload)
 VALIDATOR(StatusRequestHeaders, v_statusRequest_headers)
 VALIDATOR(StatusReply, v_statusReply_payload)
-
-bool lamp_control_message_validate(lamp_control_message_type t, const cJSON *json, lamp_control_error *err)
-{
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        return lamp_control_Switch_validate(json, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        return lamp_control_StatusRequest_validate(json, err);
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        return lamp_control_StatusReply_validate(json, err);
-    }
-    lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

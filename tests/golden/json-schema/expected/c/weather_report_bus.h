@@ -187,11 +187,72 @@ void weather_report_reply_clear(weather_report_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef weather_report_WeatherReport weather_report_weather_report_payload;
-typedef cJSON weather_report_weather_report_headers;
-typedef weather_report_Reading weather_report_reading_payload;
-typedef cJSON weather_report_reading_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   WEATHER_REPORT_MSGTYPES(M, T, H): typedef weather_report_T weather_report_M_payload; typedef weather_report_H weather_report_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define WEATHER_REPORT_MSGTYPES(M, T, H) typedef weather_report_##T weather_report_##M##_payload; typedef weather_report_##H weather_report_##M##_headers;
+#define WEATHER_REPORT_MSGTYPESJH(M, T) typedef weather_report_##T weather_report_##M##_payload; typedef cJSON weather_report_##M##_headers;
+#define WEATHER_REPORT_MSGTYPESJP(M, H) typedef cJSON weather_report_##M##_payload; typedef weather_report_##H weather_report_##M##_headers;
+#define WEATHER_REPORT_MSGTYPESJ(M) typedef cJSON weather_report_##M##_payload; typedef cJSON weather_report_##M##_headers;
+WEATHER_REPORT_MSGTYPESJH(weather_report, WeatherReport)
+WEATHER_REPORT_MSGTYPESJH(reading, Reading)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * WEATHER_REPORT_SENDOP(OP, MSG): bool weather_report_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): WEATHER_REPORT_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * WEATHER_REPORT_SENDASOP(OP, MSG): bool weather_report_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * WEATHER_REPORT_REQUESTOP(OP, MSG): bool weather_report_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like weather_report_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (WEATHER_REPORT_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * WEATHER_REPORT_RECEIVEOP(OP): bool weather_report_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a weather_report_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * WEATHER_REPORT_REPLYOP(OP, MSG): bool weather_report_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define WEATHER_REPORT_SENDOP(OP, MSG)                                                                                \
+    bool weather_report_op_##OP(weather_report_bus *b, const weather_report_op_##OP##_params *params,                         \
+        const weather_report_##MSG##_payload *payload, const weather_report_##MSG##_headers *headers, weather_report_error *err);
+#define WEATHER_REPORT_SENDASOP(OP, MSG)                                                                             \
+    bool weather_report_op_##OP##_as_##MSG(weather_report_bus *b, const weather_report_op_##OP##_params *params,              \
+        const weather_report_##MSG##_payload *payload, const weather_report_##MSG##_headers *headers, weather_report_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define WEATHER_REPORT_NOPARAMS(OP) typedef struct weather_report_op_##OP##_params { char none; } weather_report_op_##OP##_params;
+#define WEATHER_REPORT_REQUESTOP(OP, MSG)                                                                             \
+    bool weather_report_op_##OP##_request(weather_report_bus *b, const weather_report_op_##OP##_params *params,               \
+        const weather_report_##MSG##_payload *payload, const weather_report_##MSG##_headers *headers, int timeout_ms,      \
+        weather_report_reply *reply, weather_report_error *err);
+#define WEATHER_REPORT_RECEIVEOP(OP)                                                                                  \
+    typedef void (*weather_report_op_##OP##_handler)(void *user, const weather_report_op_##OP##_message *m);              \
+    bool weather_report_op_##OP(weather_report_bus *b, const weather_report_op_##OP##_params *params,                         \
+        weather_report_op_##OP##_handler on_message, weather_report_error_handler on_error, void *user,                   \
+        weather_report_error *err);
+#define WEATHER_REPORT_REPLYOP(OP, MSG)                                                                               \
+    bool weather_report_op_##OP##_reply(weather_report_bus *b, const weather_report_op_##OP##_message *request,               \
+        const weather_report_##MSG##_payload *payload, const weather_report_##MSG##_headers *headers, weather_report_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_ReadingKind[] = { "temperature", "wind", "rain" };
-static const weather_report_enum_desc ed_ReadingKind = {en_ReadingKind, (int)(sizeof en_ReadingKind / sizeof en_ReadingKind[0]), sizeof(weather_report_ReadingKind)};
-const char *weather_report_ReadingKind_to_string(weather_report_ReadingKind v) { return weather_report_rt_enum_name(&ed_ReadingKind, (int)v); }
-bool weather_report_ReadingKind_from_string(const char *s, weather_report_ReadingKind *out)
-{
-    int v = 0;
-    if (!weather_report_rt_enum_value(&ed_ReadingKind, s, &v))
-        return false;
-    *out = (weather_report_ReadingKind)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const weather_report_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(weather_report_##N)}; \
+    const char *weather_report_##N##_to_string(weather_report_##N v) { return weather_report_rt_enum_name(&ed_##N, (int)v); } \
+    bool weather_report_##N##_from_string(const char *s, weather_report_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!weather_report_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (weather_report_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(ReadingKind, "temperature", "wind", "rain")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -136,29 +140,71 @@ REC(Reading, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, weather_report_error *err);
+    const weather_report_rec_desc *rec;
+    const weather_report_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { weather_report_##T##_validate, &rd_##T, &weather_report_##T##_node }
+#define MJ(T) { weather_report_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(WeatherReport),
+    MR(Reading),
+};
+
+static const msg_payload *payload_of(weather_report_message_type t)
+{
+    return (int)t >= 0 && (int)t < WEATHER_REPORT_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool weather_report_message_validate(weather_report_message_type t, const cJSON *json, weather_report_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *weather_report_message_parse(weather_report_message_type t, const char *json, size_t len, weather_report_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return weather_report_rt_bytes_parse(WEATHER_REPORT_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = weather_report_rt_parse_text(json, len, err);
+    void *r = tree ? weather_report_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *weather_report_message_from_json(weather_report_message_type t, const cJSON *json, weather_report_error *err)
 {
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_WeatherReport_from_json(json, err);
-    case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_Reading_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return weather_report_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *weather_report_message_to_json(weather_report_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_WeatherReport_to_json(payload);
-    case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_Reading_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? weather_report_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -206,12 +252,11 @@ char *weather_report_message_serialize_alloc(weather_report_message_type t, cons
 
 void weather_report_message_free(weather_report_message_type t, void *payload)
 {
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        weather_report_WeatherReport_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case WEATHER_REPORT_MESSAGE_READING:
-        weather_report_Reading_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!weather_report_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        weather_report_rt_rec_free(p->rec, payload);
 }

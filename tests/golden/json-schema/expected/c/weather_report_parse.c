@@ -1473,20 +1473,3 @@ void *weather_report_rt_bytes_parse(int kind, const void *desc, const weather_re
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *weather_report_message_parse(weather_report_message_type t, const char *json, size_t len, weather_report_error *err)
-{
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_WeatherReport_parse(json, len, err);
-    case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_Reading_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = weather_report_rt_parse_text(json, len, err);
-    void *p = tree ? weather_report_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

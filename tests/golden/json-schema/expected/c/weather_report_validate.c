@@ -111,15 +111,3 @@ VNODE v_issuedAt = {
 VALIDATOR(WeatherReport, v_root)
 VALIDATOR(Reading, v_Reading)
 VALIDATOR(ReadingKind, v_Reading_kind)
-
-bool weather_report_message_validate(weather_report_message_type t, const cJSON *json, weather_report_error *err)
-{
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_WeatherReport_validate(json, err);
-    case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_Reading_validate(json, err);
-    }
-    weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,42 +187,81 @@ void meter_readings_reply_clear(meter_readings_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef meter_readings_Reading meter_readings_reading_payload;
-typedef meter_readings_ReadingHeaders meter_readings_reading_headers;
-typedef meter_readings_Alert meter_readings_alert_payload;
-typedef meter_readings_AlertHeaders meter_readings_alert_headers;
-typedef meter_readings_Ping meter_readings_ping_payload;
-typedef meter_readings_PingHeaders meter_readings_ping_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   METER_READINGS_MSGTYPES(M, T, H): typedef meter_readings_T meter_readings_M_payload; typedef meter_readings_H meter_readings_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define METER_READINGS_MSGTYPES(M, T, H) typedef meter_readings_##T meter_readings_##M##_payload; typedef meter_readings_##H meter_readings_##M##_headers;
+#define METER_READINGS_MSGTYPESJH(M, T) typedef meter_readings_##T meter_readings_##M##_payload; typedef cJSON meter_readings_##M##_headers;
+#define METER_READINGS_MSGTYPESJP(M, H) typedef cJSON meter_readings_##M##_payload; typedef meter_readings_##H meter_readings_##M##_headers;
+#define METER_READINGS_MSGTYPESJ(M) typedef cJSON meter_readings_##M##_payload; typedef cJSON meter_readings_##M##_headers;
+METER_READINGS_MSGTYPES(reading, Reading, ReadingHeaders)
+METER_READINGS_MSGTYPES(alert, Alert, AlertHeaders)
+METER_READINGS_MSGTYPES(ping, Ping, PingHeaders)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * METER_READINGS_SENDOP(OP, MSG): bool meter_readings_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): METER_READINGS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * METER_READINGS_SENDASOP(OP, MSG): bool meter_readings_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * METER_READINGS_REQUESTOP(OP, MSG): bool meter_readings_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like meter_readings_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (METER_READINGS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * METER_READINGS_RECEIVEOP(OP): bool meter_readings_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a meter_readings_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * METER_READINGS_REPLYOP(OP, MSG): bool meter_readings_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define METER_READINGS_SENDOP(OP, MSG)                                                                                \
+    bool meter_readings_op_##OP(meter_readings_bus *b, const meter_readings_op_##OP##_params *params,                         \
+        const meter_readings_##MSG##_payload *payload, const meter_readings_##MSG##_headers *headers, meter_readings_error *err);
+#define METER_READINGS_SENDASOP(OP, MSG)                                                                             \
+    bool meter_readings_op_##OP##_as_##MSG(meter_readings_bus *b, const meter_readings_op_##OP##_params *params,              \
+        const meter_readings_##MSG##_payload *payload, const meter_readings_##MSG##_headers *headers, meter_readings_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define METER_READINGS_NOPARAMS(OP) typedef struct meter_readings_op_##OP##_params { char none; } meter_readings_op_##OP##_params;
+#define METER_READINGS_REQUESTOP(OP, MSG)                                                                             \
+    bool meter_readings_op_##OP##_request(meter_readings_bus *b, const meter_readings_op_##OP##_params *params,               \
+        const meter_readings_##MSG##_payload *payload, const meter_readings_##MSG##_headers *headers, int timeout_ms,      \
+        meter_readings_reply *reply, meter_readings_error *err);
+#define METER_READINGS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*meter_readings_op_##OP##_handler)(void *user, const meter_readings_op_##OP##_message *m);              \
+    bool meter_readings_op_##OP(meter_readings_bus *b, const meter_readings_op_##OP##_params *params,                         \
+        meter_readings_op_##OP##_handler on_message, meter_readings_error_handler on_error, void *user,                   \
+        meter_readings_error *err);
+#define METER_READINGS_REPLYOP(OP, MSG)                                                                               \
+    bool meter_readings_op_##OP##_reply(meter_readings_bus *b, const meter_readings_op_##OP##_message *request,               \
+        const meter_readings_##MSG##_payload *payload, const meter_readings_##MSG##_headers *headers, meter_readings_error *err);
 
 /* -- sendReading (send on "meters/{meterId}/readings") */
-
-/** Channel parameters of sendReading: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
 typedef struct meter_readings_op_send_reading_params {
     const char *meter_id; /**< meterId: The meter's id.  */
 } meter_readings_op_send_reading_params;
-
-/** Publishes a `reading` message (the operation's first message) after validating
- * it and its headers (NULL for none): METER_READINGS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool meter_readings_op_send_reading(meter_readings_bus *b, const meter_readings_op_send_reading_params *params,
-        const meter_readings_reading_payload *payload, const meter_readings_reading_headers *headers, meter_readings_error *err);
-
-/** Publishes a `alert` message after validating
- * it and its headers (NULL for none): METER_READINGS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool meter_readings_op_send_reading_as_alert(meter_readings_bus *b, const meter_readings_op_send_reading_params *params,
-        const meter_readings_alert_payload *payload, const meter_readings_alert_headers *headers, meter_readings_error *err);
-
-/** Publishes a `ping` message after validating
- * it and its headers (NULL for none): METER_READINGS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool meter_readings_op_send_reading_as_ping(meter_readings_bus *b, const meter_readings_op_send_reading_params *params,
-        const meter_readings_ping_payload *payload, const meter_readings_ping_headers *headers, meter_readings_error *err);
+METER_READINGS_SENDOP(send_reading, reading) /* `reading` */
+METER_READINGS_SENDASOP(send_reading, alert) /* `alert` */
+METER_READINGS_SENDASOP(send_reading, ping) /* `ping` */
 
 #ifdef __cplusplus
 }

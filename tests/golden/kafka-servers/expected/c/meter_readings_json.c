@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_ReadingHeadersUnit[] = { "kWh", "MWh" };
-static const meter_readings_enum_desc ed_ReadingHeadersUnit = {en_ReadingHeadersUnit, (int)(sizeof en_ReadingHeadersUnit / sizeof en_ReadingHeadersUnit[0]), sizeof(meter_readings_ReadingHeadersUnit)};
-const char *meter_readings_ReadingHeadersUnit_to_string(meter_readings_ReadingHeadersUnit v) { return meter_readings_rt_enum_name(&ed_ReadingHeadersUnit, (int)v); }
-bool meter_readings_ReadingHeadersUnit_from_string(const char *s, meter_readings_ReadingHeadersUnit *out)
-{
-    int v = 0;
-    if (!meter_readings_rt_enum_value(&ed_ReadingHeadersUnit, s, &v))
-        return false;
-    *out = (meter_readings_ReadingHeadersUnit)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const meter_readings_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(meter_readings_##N)}; \
+    const char *meter_readings_##N##_to_string(meter_readings_##N v) { return meter_readings_rt_enum_name(&ed_##N, (int)v); } \
+    bool meter_readings_##N##_from_string(const char *s, meter_readings_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!meter_readings_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (meter_readings_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(ReadingHeadersUnit, "kWh", "MWh")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -168,33 +172,72 @@ REC(PingHeaders, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, meter_readings_error *err);
+    const meter_readings_rec_desc *rec;
+    const meter_readings_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { meter_readings_##T##_validate, &rd_##T, &meter_readings_##T##_node }
+#define MJ(T) { meter_readings_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(Reading),
+    MR(Alert),
+    MR(Ping),
+};
+
+static const msg_payload *payload_of(meter_readings_message_type t)
+{
+    return (int)t >= 0 && (int)t < METER_READINGS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool meter_readings_message_validate(meter_readings_message_type t, const cJSON *json, meter_readings_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *meter_readings_message_parse(meter_readings_message_type t, const char *json, size_t len, meter_readings_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return meter_readings_rt_bytes_parse(METER_READINGS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = meter_readings_rt_parse_text(json, len, err);
+    void *r = tree ? meter_readings_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *meter_readings_message_from_json(meter_readings_message_type t, const cJSON *json, meter_readings_error *err)
 {
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        return meter_readings_Reading_from_json(json, err);
-    case METER_READINGS_MESSAGE_ALERT:
-        return meter_readings_Alert_from_json(json, err);
-    case METER_READINGS_MESSAGE_PING:
-        return meter_readings_Ping_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return meter_readings_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *meter_readings_message_to_json(meter_readings_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        return meter_readings_Reading_to_json(payload);
-    case METER_READINGS_MESSAGE_ALERT:
-        return meter_readings_Alert_to_json(payload);
-    case METER_READINGS_MESSAGE_PING:
-        return meter_readings_Ping_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? meter_readings_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -245,15 +288,11 @@ char *meter_readings_message_serialize_alloc(meter_readings_message_type t, cons
 
 void meter_readings_message_free(meter_readings_message_type t, void *payload)
 {
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        meter_readings_Reading_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case METER_READINGS_MESSAGE_ALERT:
-        meter_readings_Alert_free(payload);
-        return;
-    case METER_READINGS_MESSAGE_PING:
-        meter_readings_Ping_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!meter_readings_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        meter_readings_rt_rec_free(p->rec, payload);
 }

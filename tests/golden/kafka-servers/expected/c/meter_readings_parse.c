@@ -1473,22 +1473,3 @@ void *meter_readings_rt_bytes_parse(int kind, const void *desc, const meter_read
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *meter_readings_message_parse(meter_readings_message_type t, const char *json, size_t len, meter_readings_error *err)
-{
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        return meter_readings_Reading_parse(json, len, err);
-    case METER_READINGS_MESSAGE_ALERT:
-        return meter_readings_Alert_parse(json, len, err);
-    case METER_READINGS_MESSAGE_PING:
-        return meter_readings_Ping_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = meter_readings_rt_parse_text(json, len, err);
-    void *p = tree ? meter_readings_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -184,17 +184,3 @@ VALIDATOR(Alert, v_alert_payload)
 VALIDATOR(AlertHeaders, v_alert_headers)
 VALIDATOR(Ping, v_ping_payload)
 VALIDATOR(PingHeaders, v_ping_headers)
-
-bool meter_readings_message_validate(meter_readings_message_type t, const cJSON *json, meter_readings_error *err)
-{
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        return meter_readings_Reading_validate(json, err);
-    case METER_READINGS_MESSAGE_ALERT:
-        return meter_readings_Alert_validate(json, err);
-    case METER_READINGS_MESSAGE_PING:
-        return meter_readings_Ping_validate(json, err);
-    }
-    meter_readings_rt_set_error(err, METER_READINGS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

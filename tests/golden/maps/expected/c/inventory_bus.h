@@ -187,9 +187,71 @@ void inventory_reply_clear(inventory_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef inventory_StockCounted inventory_stock_counted_payload;
-typedef cJSON inventory_stock_counted_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   INVENTORY_MSGTYPES(M, T, H): typedef inventory_T inventory_M_payload; typedef inventory_H inventory_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define INVENTORY_MSGTYPES(M, T, H) typedef inventory_##T inventory_##M##_payload; typedef inventory_##H inventory_##M##_headers;
+#define INVENTORY_MSGTYPESJH(M, T) typedef inventory_##T inventory_##M##_payload; typedef cJSON inventory_##M##_headers;
+#define INVENTORY_MSGTYPESJP(M, H) typedef cJSON inventory_##M##_payload; typedef inventory_##H inventory_##M##_headers;
+#define INVENTORY_MSGTYPESJ(M) typedef cJSON inventory_##M##_payload; typedef cJSON inventory_##M##_headers;
+INVENTORY_MSGTYPESJH(stock_counted, StockCounted)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * INVENTORY_SENDOP(OP, MSG): bool inventory_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): INVENTORY_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * INVENTORY_SENDASOP(OP, MSG): bool inventory_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * INVENTORY_REQUESTOP(OP, MSG): bool inventory_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like inventory_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (INVENTORY_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * INVENTORY_RECEIVEOP(OP): bool inventory_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a inventory_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * INVENTORY_REPLYOP(OP, MSG): bool inventory_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define INVENTORY_SENDOP(OP, MSG)                                                                                \
+    bool inventory_op_##OP(inventory_bus *b, const inventory_op_##OP##_params *params,                         \
+        const inventory_##MSG##_payload *payload, const inventory_##MSG##_headers *headers, inventory_error *err);
+#define INVENTORY_SENDASOP(OP, MSG)                                                                             \
+    bool inventory_op_##OP##_as_##MSG(inventory_bus *b, const inventory_op_##OP##_params *params,              \
+        const inventory_##MSG##_payload *payload, const inventory_##MSG##_headers *headers, inventory_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define INVENTORY_NOPARAMS(OP) typedef struct inventory_op_##OP##_params { char none; } inventory_op_##OP##_params;
+#define INVENTORY_REQUESTOP(OP, MSG)                                                                             \
+    bool inventory_op_##OP##_request(inventory_bus *b, const inventory_op_##OP##_params *params,               \
+        const inventory_##MSG##_payload *payload, const inventory_##MSG##_headers *headers, int timeout_ms,      \
+        inventory_reply *reply, inventory_error *err);
+#define INVENTORY_RECEIVEOP(OP)                                                                                  \
+    typedef void (*inventory_op_##OP##_handler)(void *user, const inventory_op_##OP##_message *m);              \
+    bool inventory_op_##OP(inventory_bus *b, const inventory_op_##OP##_params *params,                         \
+        inventory_op_##OP##_handler on_message, inventory_error_handler on_error, void *user,                   \
+        inventory_error *err);
+#define INVENTORY_REPLYOP(OP, MSG)                                                                               \
+    bool inventory_op_##OP##_reply(inventory_bus *b, const inventory_op_##OP##_message *request,               \
+        const inventory_##MSG##_payload *payload, const inventory_##MSG##_headers *headers, inventory_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const inventory_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(inventory_##N)}; \
+    const char *inventory_##N##_to_string(inventory_##N v) { return inventory_rt_enum_name(&ed_##N, (int)v); } \
+    bool inventory_##N##_from_string(const char *s, inventory_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!inventory_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (inventory_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -132,25 +147,70 @@ REC(StockCountedLocationsValue, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, inventory_error *err);
+    const inventory_rec_desc *rec;
+    const inventory_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { inventory_##T##_validate, &rd_##T, &inventory_##T##_node }
+#define MJ(T) { inventory_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(StockCounted),
+};
+
+static const msg_payload *payload_of(inventory_message_type t)
+{
+    return (int)t >= 0 && (int)t < INVENTORY_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool inventory_message_validate(inventory_message_type t, const cJSON *json, inventory_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *inventory_message_parse(inventory_message_type t, const char *json, size_t len, inventory_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return inventory_rt_bytes_parse(INVENTORY_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = inventory_rt_parse_text(json, len, err);
+    void *r = tree ? inventory_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *inventory_message_from_json(inventory_message_type t, const cJSON *json, inventory_error *err)
 {
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_StockCounted_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return inventory_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *inventory_message_to_json(inventory_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_StockCounted_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? inventory_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -195,9 +255,11 @@ char *inventory_message_serialize_alloc(inventory_message_type t, const void *pa
 
 void inventory_message_free(inventory_message_type t, void *payload)
 {
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        inventory_StockCounted_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!inventory_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        inventory_rt_rec_free(p->rec, payload);
 }

@@ -1473,18 +1473,3 @@ void *inventory_rt_bytes_parse(int kind, const void *desc, const inventory_vnode
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *inventory_message_parse(inventory_message_type t, const char *json, size_t len, inventory_error *err)
-{
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_StockCounted_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = inventory_rt_parse_text(json, len, err);
-    void *p = tree ? inventory_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

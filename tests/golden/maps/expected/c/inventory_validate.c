@@ -135,13 +135,3 @@ VNODE v_stockCounted_payload_extra = {
 VALIDATOR(Supplier, v_Supplier)
 VALIDATOR(StockCounted, v_stockCounted_payload)
 VALIDATOR(StockCountedLocationsValue, v_stockCounted_payload_locations_extra)
-
-bool inventory_message_validate(inventory_message_type t, const cJSON *json, inventory_error *err)
-{
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_StockCounted_validate(json, err);
-    }
-    inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,24 +187,75 @@ void parcels_reply_clear(parcels_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef parcels_ParcelShipped parcels_parcel_shipped_payload;
-typedef cJSON parcels_parcel_shipped_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   PARCELS_MSGTYPES(M, T, H): typedef parcels_T parcels_M_payload; typedef parcels_H parcels_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define PARCELS_MSGTYPES(M, T, H) typedef parcels_##T parcels_##M##_payload; typedef parcels_##H parcels_##M##_headers;
+#define PARCELS_MSGTYPESJH(M, T) typedef parcels_##T parcels_##M##_payload; typedef cJSON parcels_##M##_headers;
+#define PARCELS_MSGTYPESJP(M, H) typedef cJSON parcels_##M##_payload; typedef parcels_##H parcels_##M##_headers;
+#define PARCELS_MSGTYPESJ(M) typedef cJSON parcels_##M##_payload; typedef cJSON parcels_##M##_headers;
+PARCELS_MSGTYPESJH(parcel_shipped, ParcelShipped)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * PARCELS_SENDOP(OP, MSG): bool parcels_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): PARCELS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * PARCELS_SENDASOP(OP, MSG): bool parcels_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * PARCELS_REQUESTOP(OP, MSG): bool parcels_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like parcels_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (PARCELS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * PARCELS_RECEIVEOP(OP): bool parcels_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a parcels_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * PARCELS_REPLYOP(OP, MSG): bool parcels_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define PARCELS_SENDOP(OP, MSG)                                                                                \
+    bool parcels_op_##OP(parcels_bus *b, const parcels_op_##OP##_params *params,                         \
+        const parcels_##MSG##_payload *payload, const parcels_##MSG##_headers *headers, parcels_error *err);
+#define PARCELS_SENDASOP(OP, MSG)                                                                             \
+    bool parcels_op_##OP##_as_##MSG(parcels_bus *b, const parcels_op_##OP##_params *params,              \
+        const parcels_##MSG##_payload *payload, const parcels_##MSG##_headers *headers, parcels_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define PARCELS_NOPARAMS(OP) typedef struct parcels_op_##OP##_params { char none; } parcels_op_##OP##_params;
+#define PARCELS_REQUESTOP(OP, MSG)                                                                             \
+    bool parcels_op_##OP##_request(parcels_bus *b, const parcels_op_##OP##_params *params,               \
+        const parcels_##MSG##_payload *payload, const parcels_##MSG##_headers *headers, int timeout_ms,      \
+        parcels_reply *reply, parcels_error *err);
+#define PARCELS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*parcels_op_##OP##_handler)(void *user, const parcels_op_##OP##_message *m);              \
+    bool parcels_op_##OP(parcels_bus *b, const parcels_op_##OP##_params *params,                         \
+        parcels_op_##OP##_handler on_message, parcels_error_handler on_error, void *user,                   \
+        parcels_error *err);
+#define PARCELS_REPLYOP(OP, MSG)                                                                               \
+    bool parcels_op_##OP##_reply(parcels_bus *b, const parcels_op_##OP##_message *request,               \
+        const parcels_##MSG##_payload *payload, const parcels_##MSG##_headers *headers, parcels_error *err);
 
 /* -- publishShipped (send on "parcels.{parcelId}") */
-
-/** Channel parameters of publishShipped: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct parcels_op_publish_shipped_params {
-    char none; /**< the channel has no parameters */
-} parcels_op_publish_shipped_params;
-
-/** Publishes a `parcel-shipped` message (the operation's first message) after validating
- * it and its headers (NULL for none): PARCELS_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool parcels_op_publish_shipped(parcels_bus *b, const parcels_op_publish_shipped_params *params,
-        const parcels_parcel_shipped_payload *payload, const parcels_parcel_shipped_headers *headers, parcels_error *err);
+PARCELS_NOPARAMS(publish_shipped)
+PARCELS_SENDOP(publish_shipped, parcel_shipped) /* `parcel-shipped` */
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const parcels_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(parcels_##N)}; \
+    const char *parcels_##N##_to_string(parcels_##N v) { return parcels_rt_enum_name(&ed_##N, (int)v); } \
+    bool parcels_##N##_from_string(const char *s, parcels_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!parcels_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (parcels_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -150,25 +165,70 @@ REC(ParcelShippedRouteCarrierContact, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, parcels_error *err);
+    const parcels_rec_desc *rec;
+    const parcels_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { parcels_##T##_validate, &rd_##T, &parcels_##T##_node }
+#define MJ(T) { parcels_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(ParcelShipped),
+};
+
+static const msg_payload *payload_of(parcels_message_type t)
+{
+    return (int)t >= 0 && (int)t < PARCELS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *parcels_message_parse(parcels_message_type t, const char *json, size_t len, parcels_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return parcels_rt_bytes_parse(PARCELS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = parcels_rt_parse_text(json, len, err);
+    void *r = tree ? parcels_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *parcels_message_from_json(parcels_message_type t, const cJSON *json, parcels_error *err)
 {
-    switch (t) {
-    case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_ParcelShipped_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return parcels_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *parcels_message_to_json(parcels_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_ParcelShipped_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? parcels_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -213,9 +273,11 @@ char *parcels_message_serialize_alloc(parcels_message_type t, const void *payloa
 
 void parcels_message_free(parcels_message_type t, void *payload)
 {
-    switch (t) {
-    case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        parcels_ParcelShipped_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!parcels_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        parcels_rt_rec_free(p->rec, payload);
 }

@@ -1473,18 +1473,3 @@ void *parcels_rt_bytes_parse(int kind, const void *desc, const parcels_vnode *v,
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *parcels_message_parse(parcels_message_type t, const char *json, size_t len, parcels_error *err)
-{
-    switch (t) {
-    case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_ParcelShipped_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = parcels_rt_parse_text(json, len, err);
-    void *p = tree ? parcels_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -134,13 +134,3 @@ VALIDATOR(ParcelShipped, v_parcelShipped_payload)
 VALIDATOR(ParcelShippedRoute, v_parcelShipped_payload_route)
 VALIDATOR(ParcelShippedRouteCarrier, v_parcelShipped_payload_route_carrier)
 VALIDATOR(ParcelShippedRouteCarrierContact, v_parcelShipped_payload_route_carrier_contact)
-
-bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels_error *err)
-{
-    switch (t) {
-    case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_ParcelShipped_validate(json, err);
-    }
-    parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

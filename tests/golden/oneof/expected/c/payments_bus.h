@@ -187,9 +187,71 @@ void payments_reply_clear(payments_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef payments_PaymentReceived payments_payment_received_payload;
-typedef cJSON payments_payment_received_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   PAYMENTS_MSGTYPES(M, T, H): typedef payments_T payments_M_payload; typedef payments_H payments_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define PAYMENTS_MSGTYPES(M, T, H) typedef payments_##T payments_##M##_payload; typedef payments_##H payments_##M##_headers;
+#define PAYMENTS_MSGTYPESJH(M, T) typedef payments_##T payments_##M##_payload; typedef cJSON payments_##M##_headers;
+#define PAYMENTS_MSGTYPESJP(M, H) typedef cJSON payments_##M##_payload; typedef payments_##H payments_##M##_headers;
+#define PAYMENTS_MSGTYPESJ(M) typedef cJSON payments_##M##_payload; typedef cJSON payments_##M##_headers;
+PAYMENTS_MSGTYPESJH(payment_received, PaymentReceived)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * PAYMENTS_SENDOP(OP, MSG): bool payments_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): PAYMENTS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * PAYMENTS_SENDASOP(OP, MSG): bool payments_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * PAYMENTS_REQUESTOP(OP, MSG): bool payments_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like payments_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (PAYMENTS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * PAYMENTS_RECEIVEOP(OP): bool payments_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a payments_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * PAYMENTS_REPLYOP(OP, MSG): bool payments_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define PAYMENTS_SENDOP(OP, MSG)                                                                                \
+    bool payments_op_##OP(payments_bus *b, const payments_op_##OP##_params *params,                         \
+        const payments_##MSG##_payload *payload, const payments_##MSG##_headers *headers, payments_error *err);
+#define PAYMENTS_SENDASOP(OP, MSG)                                                                             \
+    bool payments_op_##OP##_as_##MSG(payments_bus *b, const payments_op_##OP##_params *params,              \
+        const payments_##MSG##_payload *payload, const payments_##MSG##_headers *headers, payments_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define PAYMENTS_NOPARAMS(OP) typedef struct payments_op_##OP##_params { char none; } payments_op_##OP##_params;
+#define PAYMENTS_REQUESTOP(OP, MSG)                                                                             \
+    bool payments_op_##OP##_request(payments_bus *b, const payments_op_##OP##_params *params,               \
+        const payments_##MSG##_payload *payload, const payments_##MSG##_headers *headers, int timeout_ms,      \
+        payments_reply *reply, payments_error *err);
+#define PAYMENTS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*payments_op_##OP##_handler)(void *user, const payments_op_##OP##_message *m);              \
+    bool payments_op_##OP(payments_bus *b, const payments_op_##OP##_params *params,                         \
+        payments_op_##OP##_handler on_message, payments_error_handler on_error, void *user,                   \
+        payments_error *err);
+#define PAYMENTS_REPLYOP(OP, MSG)                                                                               \
+    bool payments_op_##OP##_reply(payments_bus *b, const payments_op_##OP##_message *request,               \
+        const payments_##MSG##_payload *payload, const payments_##MSG##_headers *headers, payments_error *err);
 
 #ifdef __cplusplus
 }

@@ -1473,18 +1473,3 @@ void *payments_rt_bytes_parse(int kind, const void *desc, const payments_vnode *
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *payments_message_parse(payments_message_type t, const char *json, size_t len, payments_error *err)
-{
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_PaymentReceived_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = payments_rt_parse_text(json, len, err);
-    void *p = tree ? payments_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -170,13 +170,3 @@ VALIDATOR(Card, v_Card)
 VALIDATOR(Transfer, v_Transfer)
 VALIDATOR(PaymentReceived, v_paymentReceived_payload)
 VALIDATOR(PaymentReceivedNote, v_paymentReceived_payload_note)
-
-bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
-{
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_PaymentReceived_validate(json, err);
-    }
-    payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

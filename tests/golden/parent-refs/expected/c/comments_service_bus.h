@@ -187,20 +187,74 @@ void comments_service_reply_clear(comments_service_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef comments_service_CommentLikedPayload comments_service_comment_liked_payload;
-typedef cJSON comments_service_comment_liked_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   COMMENTS_SERVICE_MSGTYPES(M, T, H): typedef comments_service_T comments_service_M_payload; typedef comments_service_H comments_service_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define COMMENTS_SERVICE_MSGTYPES(M, T, H) typedef comments_service_##T comments_service_##M##_payload; typedef comments_service_##H comments_service_##M##_headers;
+#define COMMENTS_SERVICE_MSGTYPESJH(M, T) typedef comments_service_##T comments_service_##M##_payload; typedef cJSON comments_service_##M##_headers;
+#define COMMENTS_SERVICE_MSGTYPESJP(M, H) typedef cJSON comments_service_##M##_payload; typedef comments_service_##H comments_service_##M##_headers;
+#define COMMENTS_SERVICE_MSGTYPESJ(M) typedef cJSON comments_service_##M##_payload; typedef cJSON comments_service_##M##_headers;
+COMMENTS_SERVICE_MSGTYPESJH(comment_liked, CommentLikedPayload)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * COMMENTS_SERVICE_SENDOP(OP, MSG): bool comments_service_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): COMMENTS_SERVICE_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * COMMENTS_SERVICE_SENDASOP(OP, MSG): bool comments_service_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * COMMENTS_SERVICE_REQUESTOP(OP, MSG): bool comments_service_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like comments_service_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (COMMENTS_SERVICE_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * COMMENTS_SERVICE_RECEIVEOP(OP): bool comments_service_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a comments_service_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * COMMENTS_SERVICE_REPLYOP(OP, MSG): bool comments_service_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define COMMENTS_SERVICE_SENDOP(OP, MSG)                                                                                \
+    bool comments_service_op_##OP(comments_service_bus *b, const comments_service_op_##OP##_params *params,                         \
+        const comments_service_##MSG##_payload *payload, const comments_service_##MSG##_headers *headers, comments_service_error *err);
+#define COMMENTS_SERVICE_SENDASOP(OP, MSG)                                                                             \
+    bool comments_service_op_##OP##_as_##MSG(comments_service_bus *b, const comments_service_op_##OP##_params *params,              \
+        const comments_service_##MSG##_payload *payload, const comments_service_##MSG##_headers *headers, comments_service_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define COMMENTS_SERVICE_NOPARAMS(OP) typedef struct comments_service_op_##OP##_params { char none; } comments_service_op_##OP##_params;
+#define COMMENTS_SERVICE_REQUESTOP(OP, MSG)                                                                             \
+    bool comments_service_op_##OP##_request(comments_service_bus *b, const comments_service_op_##OP##_params *params,               \
+        const comments_service_##MSG##_payload *payload, const comments_service_##MSG##_headers *headers, int timeout_ms,      \
+        comments_service_reply *reply, comments_service_error *err);
+#define COMMENTS_SERVICE_RECEIVEOP(OP)                                                                                  \
+    typedef void (*comments_service_op_##OP##_handler)(void *user, const comments_service_op_##OP##_message *m);              \
+    bool comments_service_op_##OP(comments_service_bus *b, const comments_service_op_##OP##_params *params,                         \
+        comments_service_op_##OP##_handler on_message, comments_service_error_handler on_error, void *user,                   \
+        comments_service_error *err);
+#define COMMENTS_SERVICE_REPLYOP(OP, MSG)                                                                               \
+    bool comments_service_op_##OP##_reply(comments_service_bus *b, const comments_service_op_##OP##_message *request,               \
+        const comments_service_##MSG##_payload *payload, const comments_service_##MSG##_headers *headers, comments_service_error *err);
 
 /* -- onCommentLiked (receive on "comment/liked") */
-
-/** Channel parameters of onCommentLiked: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct comments_service_op_on_comment_liked_params {
-    char none; /**< the channel has no parameters */
-} comments_service_op_on_comment_liked_params;
-
-/** A message received by onCommentLiked: `type` says which member is set. Everything
- * is borrowed for the duration of the handler call. */
+COMMENTS_SERVICE_NOPARAMS(on_comment_liked)
 typedef struct comments_service_op_on_comment_liked_message {
     comments_service_message_type type;
     const char *address;
@@ -209,16 +263,7 @@ typedef struct comments_service_op_on_comment_liked_message {
     const comments_service_comment_liked_headers *comment_liked_headers;  /**< its headers, or NULL when none came */
     const void *payload_, *headers_; /**< private: the records above, untyped */
 } comments_service_op_on_comment_liked_message;
-
-typedef void (*comments_service_op_on_comment_liked_handler)(void *user, const comments_service_op_on_comment_liked_message *m);
-
-/** Subscribes to onCommentLiked: parameters left NULL (or params NULL) match any
- * value. Each message is decoded, matched against the operation's messages in
- * declaration order (the first whose schema accepts it), and handed to
- * `on_message`; what fails goes to `on_error`. */
-bool comments_service_op_on_comment_liked(comments_service_bus *b, const comments_service_op_on_comment_liked_params *params,
-        comments_service_op_on_comment_liked_handler on_message, comments_service_error_handler on_error, void *user,
-        comments_service_error *err);
+COMMENTS_SERVICE_RECEIVEOP(on_comment_liked)
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const comments_service_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(comments_service_##N)}; \
+    const char *comments_service_##N##_to_string(comments_service_##N v) { return comments_service_rt_enum_name(&ed_##N, (int)v); } \
+    bool comments_service_##N##_from_string(const char *s, comments_service_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!comments_service_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (comments_service_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -112,25 +127,70 @@ REC(CommentLikedPayload, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, comments_service_error *err);
+    const comments_service_rec_desc *rec;
+    const comments_service_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { comments_service_##T##_validate, &rd_##T, &comments_service_##T##_node }
+#define MJ(T) { comments_service_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(CommentLikedPayload),
+};
+
+static const msg_payload *payload_of(comments_service_message_type t)
+{
+    return (int)t >= 0 && (int)t < COMMENTS_SERVICE_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool comments_service_message_validate(comments_service_message_type t, const cJSON *json, comments_service_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *comments_service_message_parse(comments_service_message_type t, const char *json, size_t len, comments_service_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return comments_service_rt_bytes_parse(COMMENTS_SERVICE_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = comments_service_rt_parse_text(json, len, err);
+    void *r = tree ? comments_service_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *comments_service_message_from_json(comments_service_message_type t, const cJSON *json, comments_service_error *err)
 {
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        return comments_service_CommentLikedPayload_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return comments_service_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *comments_service_message_to_json(comments_service_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        return comments_service_CommentLikedPayload_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? comments_service_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -175,9 +235,11 @@ char *comments_service_message_serialize_alloc(comments_service_message_type t, 
 
 void comments_service_message_free(comments_service_message_type t, void *payload)
 {
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        comments_service_CommentLikedPayload_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!comments_service_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        comments_service_rt_rec_free(p->rec, payload);
 }

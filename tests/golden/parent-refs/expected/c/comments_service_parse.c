@@ -1473,18 +1473,3 @@ void *comments_service_rt_bytes_parse(int kind, const void *desc, const comments
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *comments_service_message_parse(comments_service_message_type t, const char *json, size_t len, comments_service_error *err)
-{
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        return comments_service_CommentLikedPayload_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = comments_service_rt_parse_text(json, len, err);
-    void *p = tree ? comments_service_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

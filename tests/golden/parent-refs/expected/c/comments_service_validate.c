@@ -60,13 +60,3 @@ VNODE v_commentLikedPayload_commentId = {
 
 /* ---- public validators ---------------------------------------------------- */
 VALIDATOR(CommentLikedPayload, v_commentLikedPayload)
-
-bool comments_service_message_validate(comments_service_message_type t, const cJSON *json, comments_service_error *err)
-{
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        return comments_service_CommentLikedPayload_validate(json, err);
-    }
-    comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,13 +187,73 @@ void folder_tree_reply_clear(folder_tree_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef folder_tree_FolderTree folder_tree_folder_tree_payload;
-typedef cJSON folder_tree_folder_tree_headers;
-typedef folder_tree_Folder folder_tree_folder_payload;
-typedef cJSON folder_tree_folder_headers;
-typedef folder_tree_Comment folder_tree_comment_payload;
-typedef cJSON folder_tree_comment_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   FOLDER_TREE_MSGTYPES(M, T, H): typedef folder_tree_T folder_tree_M_payload; typedef folder_tree_H folder_tree_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define FOLDER_TREE_MSGTYPES(M, T, H) typedef folder_tree_##T folder_tree_##M##_payload; typedef folder_tree_##H folder_tree_##M##_headers;
+#define FOLDER_TREE_MSGTYPESJH(M, T) typedef folder_tree_##T folder_tree_##M##_payload; typedef cJSON folder_tree_##M##_headers;
+#define FOLDER_TREE_MSGTYPESJP(M, H) typedef cJSON folder_tree_##M##_payload; typedef folder_tree_##H folder_tree_##M##_headers;
+#define FOLDER_TREE_MSGTYPESJ(M) typedef cJSON folder_tree_##M##_payload; typedef cJSON folder_tree_##M##_headers;
+FOLDER_TREE_MSGTYPESJH(folder_tree, FolderTree)
+FOLDER_TREE_MSGTYPESJH(folder, Folder)
+FOLDER_TREE_MSGTYPESJH(comment, Comment)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * FOLDER_TREE_SENDOP(OP, MSG): bool folder_tree_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): FOLDER_TREE_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * FOLDER_TREE_SENDASOP(OP, MSG): bool folder_tree_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * FOLDER_TREE_REQUESTOP(OP, MSG): bool folder_tree_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like folder_tree_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (FOLDER_TREE_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * FOLDER_TREE_RECEIVEOP(OP): bool folder_tree_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a folder_tree_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * FOLDER_TREE_REPLYOP(OP, MSG): bool folder_tree_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define FOLDER_TREE_SENDOP(OP, MSG)                                                                                \
+    bool folder_tree_op_##OP(folder_tree_bus *b, const folder_tree_op_##OP##_params *params,                         \
+        const folder_tree_##MSG##_payload *payload, const folder_tree_##MSG##_headers *headers, folder_tree_error *err);
+#define FOLDER_TREE_SENDASOP(OP, MSG)                                                                             \
+    bool folder_tree_op_##OP##_as_##MSG(folder_tree_bus *b, const folder_tree_op_##OP##_params *params,              \
+        const folder_tree_##MSG##_payload *payload, const folder_tree_##MSG##_headers *headers, folder_tree_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define FOLDER_TREE_NOPARAMS(OP) typedef struct folder_tree_op_##OP##_params { char none; } folder_tree_op_##OP##_params;
+#define FOLDER_TREE_REQUESTOP(OP, MSG)                                                                             \
+    bool folder_tree_op_##OP##_request(folder_tree_bus *b, const folder_tree_op_##OP##_params *params,               \
+        const folder_tree_##MSG##_payload *payload, const folder_tree_##MSG##_headers *headers, int timeout_ms,      \
+        folder_tree_reply *reply, folder_tree_error *err);
+#define FOLDER_TREE_RECEIVEOP(OP)                                                                                  \
+    typedef void (*folder_tree_op_##OP##_handler)(void *user, const folder_tree_op_##OP##_message *m);              \
+    bool folder_tree_op_##OP(folder_tree_bus *b, const folder_tree_op_##OP##_params *params,                         \
+        folder_tree_op_##OP##_handler on_message, folder_tree_error_handler on_error, void *user,                   \
+        folder_tree_error *err);
+#define FOLDER_TREE_REPLYOP(OP, MSG)                                                                               \
+    bool folder_tree_op_##OP##_reply(folder_tree_bus *b, const folder_tree_op_##OP##_message *request,               \
+        const folder_tree_##MSG##_payload *payload, const folder_tree_##MSG##_headers *headers, folder_tree_error *err);
 
 #ifdef __cplusplus
 }

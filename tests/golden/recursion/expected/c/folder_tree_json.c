@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const folder_tree_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(folder_tree_##N)}; \
+    const char *folder_tree_##N##_to_string(folder_tree_##N v) { return folder_tree_rt_enum_name(&ed_##N, (int)v); } \
+    bool folder_tree_##N##_from_string(const char *s, folder_tree_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!folder_tree_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (folder_tree_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -132,33 +147,72 @@ REC(Comment, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, folder_tree_error *err);
+    const folder_tree_rec_desc *rec;
+    const folder_tree_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { folder_tree_##T##_validate, &rd_##T, &folder_tree_##T##_node }
+#define MJ(T) { folder_tree_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(FolderTree),
+    MR(Folder),
+    MR(Comment),
+};
+
+static const msg_payload *payload_of(folder_tree_message_type t)
+{
+    return (int)t >= 0 && (int)t < FOLDER_TREE_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json, folder_tree_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *folder_tree_message_parse(folder_tree_message_type t, const char *json, size_t len, folder_tree_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return folder_tree_rt_bytes_parse(FOLDER_TREE_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = folder_tree_rt_parse_text(json, len, err);
+    void *r = tree ? folder_tree_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *folder_tree_message_from_json(folder_tree_message_type t, const cJSON *json, folder_tree_error *err)
 {
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_FolderTree_from_json(json, err);
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_Folder_from_json(json, err);
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_Comment_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return folder_tree_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_FolderTree_to_json(payload);
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_Folder_to_json(payload);
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_Comment_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? folder_tree_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -209,15 +263,11 @@ char *folder_tree_message_serialize_alloc(folder_tree_message_type t, const void
 
 void folder_tree_message_free(folder_tree_message_type t, void *payload)
 {
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        folder_tree_FolderTree_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        folder_tree_Folder_free(payload);
-        return;
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        folder_tree_Comment_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!folder_tree_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        folder_tree_rt_rec_free(p->rec, payload);
 }

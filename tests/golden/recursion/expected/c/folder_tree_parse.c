@@ -1473,22 +1473,3 @@ void *folder_tree_rt_bytes_parse(int kind, const void *desc, const folder_tree_v
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *folder_tree_message_parse(folder_tree_message_type t, const char *json, size_t len, folder_tree_error *err)
-{
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_FolderTree_parse(json, len, err);
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_Folder_parse(json, len, err);
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_Comment_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = folder_tree_rt_parse_text(json, len, err);
-    void *p = tree ? folder_tree_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

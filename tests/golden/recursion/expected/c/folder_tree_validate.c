@@ -101,17 +101,3 @@ VNODE v_Comment_replies_extra = {.f = F(REF), .ref = &v_Comment};
 VALIDATOR(FolderTree, v_root)
 VALIDATOR(Folder, v_Folder)
 VALIDATOR(Comment, v_Comment)
-
-bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json, folder_tree_error *err)
-{
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_FolderTree_validate(json, err);
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_Folder_validate(json, err);
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_Comment_validate(json, err);
-    }
-    folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const payments_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(payments_##N)}; \
+    const char *payments_##N##_to_string(payments_##N v) { return payments_rt_enum_name(&ed_##N, (int)v); } \
+    bool payments_##N##_from_string(const char *s, payments_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!payments_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (payments_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -121,25 +136,70 @@ REC(Money, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, payments_error *err);
+    const payments_rec_desc *rec;
+    const payments_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { payments_##T##_validate, &rd_##T, &payments_##T##_node }
+#define MJ(T) { payments_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(PaymentReceived),
+};
+
+static const msg_payload *payload_of(payments_message_type t)
+{
+    return (int)t >= 0 && (int)t < PAYMENTS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *payments_message_parse(payments_message_type t, const char *json, size_t len, payments_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return payments_rt_bytes_parse(PAYMENTS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = payments_rt_parse_text(json, len, err);
+    void *r = tree ? payments_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *payments_message_from_json(payments_message_type t, const cJSON *json, payments_error *err)
 {
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_PaymentReceived_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return payments_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *payments_message_to_json(payments_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_PaymentReceived_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? payments_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -184,9 +244,11 @@ char *payments_message_serialize_alloc(payments_message_type t, const void *payl
 
 void payments_message_free(payments_message_type t, void *payload)
 {
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        payments_PaymentReceived_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!payments_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        payments_rt_rec_free(p->rec, payload);
 }

@@ -100,13 +100,3 @@ VNODE v_Currency = {
 VALIDATOR(PaymentReceived, v_payments_paymentReceived_payload)
 VALIDATOR(Money, v_Money)
 VALIDATOR(Currency, v_Currency)
-
-bool payments_message_validate(payments_message_type t, const cJSON *json, payments_error *err)
-{
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_PaymentReceived_validate(json, err);
-    }
-    payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

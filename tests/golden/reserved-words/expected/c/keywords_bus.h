@@ -187,11 +187,72 @@ void keywords_reply_clear(keywords_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef keywords_Struct keywords_class_payload;
-typedef cJSON keywords_class_headers;
-typedef keywords_Delete keywords_delete_payload;
-typedef cJSON keywords_delete_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   KEYWORDS_MSGTYPES(M, T, H): typedef keywords_T keywords_M_payload; typedef keywords_H keywords_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define KEYWORDS_MSGTYPES(M, T, H) typedef keywords_##T keywords_##M##_payload; typedef keywords_##H keywords_##M##_headers;
+#define KEYWORDS_MSGTYPESJH(M, T) typedef keywords_##T keywords_##M##_payload; typedef cJSON keywords_##M##_headers;
+#define KEYWORDS_MSGTYPESJP(M, H) typedef cJSON keywords_##M##_payload; typedef keywords_##H keywords_##M##_headers;
+#define KEYWORDS_MSGTYPESJ(M) typedef cJSON keywords_##M##_payload; typedef cJSON keywords_##M##_headers;
+KEYWORDS_MSGTYPESJH(class, Struct)
+KEYWORDS_MSGTYPESJH(delete, Delete)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * KEYWORDS_SENDOP(OP, MSG): bool keywords_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): KEYWORDS_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * KEYWORDS_SENDASOP(OP, MSG): bool keywords_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * KEYWORDS_REQUESTOP(OP, MSG): bool keywords_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like keywords_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (KEYWORDS_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * KEYWORDS_RECEIVEOP(OP): bool keywords_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a keywords_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * KEYWORDS_REPLYOP(OP, MSG): bool keywords_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define KEYWORDS_SENDOP(OP, MSG)                                                                                \
+    bool keywords_op_##OP(keywords_bus *b, const keywords_op_##OP##_params *params,                         \
+        const keywords_##MSG##_payload *payload, const keywords_##MSG##_headers *headers, keywords_error *err);
+#define KEYWORDS_SENDASOP(OP, MSG)                                                                             \
+    bool keywords_op_##OP##_as_##MSG(keywords_bus *b, const keywords_op_##OP##_params *params,              \
+        const keywords_##MSG##_payload *payload, const keywords_##MSG##_headers *headers, keywords_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define KEYWORDS_NOPARAMS(OP) typedef struct keywords_op_##OP##_params { char none; } keywords_op_##OP##_params;
+#define KEYWORDS_REQUESTOP(OP, MSG)                                                                             \
+    bool keywords_op_##OP##_request(keywords_bus *b, const keywords_op_##OP##_params *params,               \
+        const keywords_##MSG##_payload *payload, const keywords_##MSG##_headers *headers, int timeout_ms,      \
+        keywords_reply *reply, keywords_error *err);
+#define KEYWORDS_RECEIVEOP(OP)                                                                                  \
+    typedef void (*keywords_op_##OP##_handler)(void *user, const keywords_op_##OP##_message *m);              \
+    bool keywords_op_##OP(keywords_bus *b, const keywords_op_##OP##_params *params,                         \
+        keywords_op_##OP##_handler on_message, keywords_error_handler on_error, void *user,                   \
+        keywords_error *err);
+#define KEYWORDS_REPLYOP(OP, MSG)                                                                               \
+    bool keywords_op_##OP##_reply(keywords_bus *b, const keywords_op_##OP##_message *request,               \
+        const keywords_##MSG##_payload *payload, const keywords_##MSG##_headers *headers, keywords_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,17 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_Default[] = { "if", "else", "while", "None", "true" };
-static const keywords_enum_desc ed_Default = {en_Default, (int)(sizeof en_Default / sizeof en_Default[0]), sizeof(keywords_Default)};
-const char *keywords_Default_to_string(keywords_Default v) { return keywords_rt_enum_name(&ed_Default, (int)v); }
-bool keywords_Default_from_string(const char *s, keywords_Default *out)
-{
-    int v = 0;
-    if (!keywords_rt_enum_value(&ed_Default, s, &v))
-        return false;
-    *out = (keywords_Default)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const keywords_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(keywords_##N)}; \
+    const char *keywords_##N##_to_string(keywords_##N v) { return keywords_rt_enum_name(&ed_##N, (int)v); } \
+    bool keywords_##N##_from_string(const char *s, keywords_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!keywords_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (keywords_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(Default, "if", "else", "while", "None", "true")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -146,29 +150,71 @@ REC(Delete, 3)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, keywords_error *err);
+    const keywords_rec_desc *rec;
+    const keywords_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { keywords_##T##_validate, &rd_##T, &keywords_##T##_node }
+#define MJ(T) { keywords_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(Struct),
+    MR(Delete),
+};
+
+static const msg_payload *payload_of(keywords_message_type t)
+{
+    return (int)t >= 0 && (int)t < KEYWORDS_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywords_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *keywords_message_parse(keywords_message_type t, const char *json, size_t len, keywords_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return keywords_rt_bytes_parse(KEYWORDS_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = keywords_rt_parse_text(json, len, err);
+    void *r = tree ? keywords_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *keywords_message_from_json(keywords_message_type t, const cJSON *json, keywords_error *err)
 {
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        return keywords_Struct_from_json(json, err);
-    case KEYWORDS_MESSAGE_DELETE:
-        return keywords_Delete_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return keywords_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *keywords_message_to_json(keywords_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        return keywords_Struct_to_json(payload);
-    case KEYWORDS_MESSAGE_DELETE:
-        return keywords_Delete_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? keywords_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -216,12 +262,11 @@ char *keywords_message_serialize_alloc(keywords_message_type t, const void *payl
 
 void keywords_message_free(keywords_message_type t, void *payload)
 {
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        keywords_Struct_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case KEYWORDS_MESSAGE_DELETE:
-        keywords_Delete_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!keywords_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        keywords_rt_rec_free(p->rec, payload);
 }

@@ -1473,20 +1473,3 @@ void *keywords_rt_bytes_parse(int kind, const void *desc, const keywords_vnode *
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *keywords_message_parse(keywords_message_type t, const char *json, size_t len, keywords_error *err)
-{
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        return keywords_Struct_parse(json, len, err);
-    case KEYWORDS_MESSAGE_DELETE:
-        return keywords_Delete_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = keywords_rt_parse_text(json, len, err);
-    void *p = tree ? keywords_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

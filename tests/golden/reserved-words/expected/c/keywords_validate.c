@@ -116,15 +116,3 @@ VNODE v_delete_payload_enum = {.f = F(REF), .ref = &v_default};
 VALIDATOR(Struct, v_struct)
 VALIDATOR(Default, v_default)
 VALIDATOR(Delete, v_delete_payload)
-
-bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywords_error *err)
-{
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        return keywords_Struct_validate(json, err);
-    case KEYWORDS_MESSAGE_DELETE:
-        return keywords_Delete_validate(json, err);
-    }
-    keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

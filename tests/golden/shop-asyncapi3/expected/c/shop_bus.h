@@ -187,41 +187,80 @@ void shop_reply_clear(shop_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef shop_Order shop_order_created_payload;
-typedef cJSON shop_order_created_headers;
-typedef shop_OrderPaid shop_order_paid_payload;
-typedef cJSON shop_order_paid_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   SHOP_MSGTYPES(M, T, H): typedef shop_T shop_M_payload; typedef shop_H shop_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define SHOP_MSGTYPES(M, T, H) typedef shop_##T shop_##M##_payload; typedef shop_##H shop_##M##_headers;
+#define SHOP_MSGTYPESJH(M, T) typedef shop_##T shop_##M##_payload; typedef cJSON shop_##M##_headers;
+#define SHOP_MSGTYPESJP(M, H) typedef cJSON shop_##M##_payload; typedef shop_##H shop_##M##_headers;
+#define SHOP_MSGTYPESJ(M) typedef cJSON shop_##M##_payload; typedef cJSON shop_##M##_headers;
+SHOP_MSGTYPESJH(order_created, Order)
+SHOP_MSGTYPESJH(order_paid, OrderPaid)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * SHOP_SENDOP(OP, MSG): bool shop_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): SHOP_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * SHOP_SENDASOP(OP, MSG): bool shop_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * SHOP_REQUESTOP(OP, MSG): bool shop_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like shop_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (SHOP_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * SHOP_RECEIVEOP(OP): bool shop_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a shop_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * SHOP_REPLYOP(OP, MSG): bool shop_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define SHOP_SENDOP(OP, MSG)                                                                                \
+    bool shop_op_##OP(shop_bus *b, const shop_op_##OP##_params *params,                         \
+        const shop_##MSG##_payload *payload, const shop_##MSG##_headers *headers, shop_error *err);
+#define SHOP_SENDASOP(OP, MSG)                                                                             \
+    bool shop_op_##OP##_as_##MSG(shop_bus *b, const shop_op_##OP##_params *params,              \
+        const shop_##MSG##_payload *payload, const shop_##MSG##_headers *headers, shop_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define SHOP_NOPARAMS(OP) typedef struct shop_op_##OP##_params { char none; } shop_op_##OP##_params;
+#define SHOP_REQUESTOP(OP, MSG)                                                                             \
+    bool shop_op_##OP##_request(shop_bus *b, const shop_op_##OP##_params *params,               \
+        const shop_##MSG##_payload *payload, const shop_##MSG##_headers *headers, int timeout_ms,      \
+        shop_reply *reply, shop_error *err);
+#define SHOP_RECEIVEOP(OP)                                                                                  \
+    typedef void (*shop_op_##OP##_handler)(void *user, const shop_op_##OP##_message *m);              \
+    bool shop_op_##OP(shop_bus *b, const shop_op_##OP##_params *params,                         \
+        shop_op_##OP##_handler on_message, shop_error_handler on_error, void *user,                   \
+        shop_error *err);
+#define SHOP_REPLYOP(OP, MSG)                                                                               \
+    bool shop_op_##OP##_reply(shop_bus *b, const shop_op_##OP##_message *request,               \
+        const shop_##MSG##_payload *payload, const shop_##MSG##_headers *headers, shop_error *err);
 
 /* -- sendOrderCreated (send on "orders") */
-
-/** Channel parameters of sendOrderCreated: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct shop_op_send_order_created_params {
-    char none; /**< the channel has no parameters */
-} shop_op_send_order_created_params;
-
-/** Publishes a `order-created` message (the operation's first message) after validating
- * it and its headers (NULL for none): SHOP_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool shop_op_send_order_created(shop_bus *b, const shop_op_send_order_created_params *params,
-        const shop_order_created_payload *payload, const shop_order_created_headers *headers, shop_error *err);
+SHOP_NOPARAMS(send_order_created)
+SHOP_SENDOP(send_order_created, order_created) /* `order-created` */
 
 /* -- sendOrderPaid (send on "orders") */
-
-/** Channel parameters of sendOrderPaid: NULL members are unset (a send refuses
- * them; a receive matches any value and fills them from the address). */
-typedef struct shop_op_send_order_paid_params {
-    char none; /**< the channel has no parameters */
-} shop_op_send_order_paid_params;
-
-/** Publishes a `order-paid` message (the operation's first message) after validating
- * it and its headers (NULL for none): SHOP_ERR_INVALID before any I/O when
- * invalid or when a parameter is unset or would change the address's
- * structure. */
-bool shop_op_send_order_paid(shop_bus *b, const shop_op_send_order_paid_params *params,
-        const shop_order_paid_payload *payload, const shop_order_paid_headers *headers, shop_error *err);
+SHOP_NOPARAMS(send_order_paid)
+SHOP_SENDOP(send_order_paid, order_paid) /* `order-paid` */
 
 #ifdef __cplusplus
 }

@@ -498,32 +498,29 @@ bool shop_client_get_job_status_opts(shop_client *c, const char *job_id, const s
     ANSWER(JobStatus, json, answer, out, err, status);
 }
 
-bool shop_client_order_created(shop_client *c, const shop_Order *msg,
-        shop_JobResponse **out, shop_error *err)
+/* What every per-message call does, written once: serialise the record, post
+ * it as a job of its message type, free the JSON. */
+static bool send_record(shop_client *c, shop_message_type type, cJSON *json,
+                        shop_JobResponse **out, shop_error *err)
 {
-    cJSON *json = shop_Order_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
         shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot serialise the message");
         return false;
     }
-    bool ok = shop_client_send_to_queue(c, SHOP_MESSAGE_ORDER_CREATED, json, out, err);
+    bool ok = shop_client_send_to_queue(c, type, json, out, err);
     cJSON_Delete(json);
     return ok;
 }
 
-bool shop_client_order_paid(shop_client *c, const shop_OrderPaid *msg,
-        shop_JobResponse **out, shop_error *err)
-{
-    cJSON *json = shop_OrderPaid_to_json(msg);
-    if (!json) {
-        if (out)
-            *out = NULL;
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot serialise the message");
-        return false;
+/* shop_client_METHOD for a message of type TYPE whose payload is record T. */
+#define CLIENT_SEND(METHOD, T, TYPE)                                                                                   \
+    bool shop_client_##METHOD(shop_client *c, const shop_##T *msg,                                 \
+                                 shop_JobResponse **out, shop_error *err)       \
+    {                                                                                                                  \
+        return send_record(c, TYPE, shop_##T##_to_json(msg), out, err);                                         \
     }
-    bool ok = shop_client_send_to_queue(c, SHOP_MESSAGE_ORDER_PAID, json, out, err);
-    cJSON_Delete(json);
-    return ok;
-}
+
+CLIENT_SEND(order_created, Order, SHOP_MESSAGE_ORDER_CREATED)
+CLIENT_SEND(order_paid, OrderPaid, SHOP_MESSAGE_ORDER_PAID)

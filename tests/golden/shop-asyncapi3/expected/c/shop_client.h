@@ -88,13 +88,15 @@ bool shop_client_get_job_status(shop_client *c, const char *job_id,
 bool shop_client_get_job_status_opts(shop_client *c, const char *job_id, const shop_call_options *opts,
                                  shop_JobStatus **out, shop_error *err);
 
-/** Sends a `order-created` message. */
-bool shop_client_order_created(shop_client *c, const shop_Order *msg,
+/* One call per message whose payload is an object, declared by one macro line
+ * (one word after the prefix, like every macro taking arguments here):
+ * SHOP_CLIENTSEND(METHOD, T): bool shop_client_METHOD(c, const shop_T *msg, out, err)
+ * sends a message whose payload is the record T (as shop_client_send_to_queue). */
+#define SHOP_CLIENTSEND(METHOD, T)                                                                           \
+    bool shop_client_##METHOD(shop_client *c, const shop_##T *msg,                                \
         shop_JobResponse **out, shop_error *err);
-
-/** Sends a `order-paid` message (deprecated). */
-bool shop_client_order_paid(shop_client *c, const shop_OrderPaid *msg,
-        shop_JobResponse **out, shop_error *err);
+SHOP_CLIENTSEND(order_created, Order) /* `order-created` */
+SHOP_CLIENTSEND(order_paid, OrderPaid) /* `order-paid` (deprecated) */
 
 #ifdef __cplusplus
 }

@@ -75,29 +75,22 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
-static const char *const en_JobStatusState[] = { "waiting", "active", "completed", "failed", "delayed" };
-static const shop_enum_desc ed_JobStatusState = {en_JobStatusState, (int)(sizeof en_JobStatusState / sizeof en_JobStatusState[0]), sizeof(shop_JobStatusState)};
-const char *shop_JobStatusState_to_string(shop_JobStatusState v) { return shop_rt_enum_name(&ed_JobStatusState, (int)v); }
-bool shop_JobStatusState_from_string(const char *s, shop_JobStatusState *out)
-{
-    int v = 0;
-    if (!shop_rt_enum_value(&ed_JobStatusState, s, &v))
-        return false;
-    *out = (shop_JobStatusState)v;
-    return true;
-}
-
-static const char *const en_Status[] = { "open", "paid" };
-static const shop_enum_desc ed_Status = {en_Status, (int)(sizeof en_Status / sizeof en_Status[0]), sizeof(shop_Status)};
-const char *shop_Status_to_string(shop_Status v) { return shop_rt_enum_name(&ed_Status, (int)v); }
-bool shop_Status_from_string(const char *s, shop_Status *out)
-{
-    int v = 0;
-    if (!shop_rt_enum_value(&ed_Status, s, &v))
-        return false;
-    *out = (shop_Status)v;
-    return true;
-}
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const shop_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(shop_##N)}; \
+    const char *shop_##N##_to_string(shop_##N v) { return shop_rt_enum_name(&ed_##N, (int)v); } \
+    bool shop_##N##_from_string(const char *s, shop_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!shop_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (shop_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+ENUM(JobStatusState, "waiting", "active", "completed", "failed", "delayed")
+ENUM(Status, "open", "paid")
 
 /* ---- message types -------------------------------------------------------- */
 
@@ -177,29 +170,71 @@ REC(OrderPaid, 2)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, shop_error *err);
+    const shop_rec_desc *rec;
+    const shop_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { shop_##T##_validate, &rd_##T, &shop_##T##_node }
+#define MJ(T) { shop_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(Order),
+    MR(OrderPaid),
+};
+
+static const msg_payload *payload_of(shop_message_type t)
+{
+    return (int)t >= 0 && (int)t < SHOP_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *shop_message_parse(shop_message_type t, const char *json, size_t len, shop_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return shop_rt_bytes_parse(SHOP_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = shop_rt_parse_text(json, len, err);
+    void *r = tree ? shop_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *shop_message_from_json(shop_message_type t, const cJSON *json, shop_error *err)
 {
-    switch (t) {
-    case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_Order_from_json(json, err);
-    case SHOP_MESSAGE_ORDER_PAID:
-        return shop_OrderPaid_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return shop_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *shop_message_to_json(shop_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_Order_to_json(payload);
-    case SHOP_MESSAGE_ORDER_PAID:
-        return shop_OrderPaid_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? shop_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -247,12 +282,11 @@ char *shop_message_serialize_alloc(shop_message_type t, const void *payload, siz
 
 void shop_message_free(shop_message_type t, void *payload)
 {
-    switch (t) {
-    case SHOP_MESSAGE_ORDER_CREATED:
-        shop_Order_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case SHOP_MESSAGE_ORDER_PAID:
-        shop_OrderPaid_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!shop_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        shop_rt_rec_free(p->rec, payload);
 }

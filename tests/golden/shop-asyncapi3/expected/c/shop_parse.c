@@ -1473,20 +1473,3 @@ void *shop_rt_bytes_parse(int kind, const void *desc, const shop_vnode *v, const
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *shop_message_parse(shop_message_type t, const char *json, size_t len, shop_error *err)
-{
-    switch (t) {
-    case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_Order_parse(json, len, err);
-    case SHOP_MESSAGE_ORDER_PAID:
-        return shop_OrderPaid_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = shop_rt_parse_text(json, len, err);
-    void *p = tree ? shop_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -183,15 +183,3 @@ VALIDATOR(Order, v_Order)
 VALIDATOR(Line, v_Line)
 VALIDATOR(Status, v_Status)
 VALIDATOR(OrderPaid, v_orderPaid_payload)
-
-bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *err)
-{
-    switch (t) {
-    case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_Order_validate(json, err);
-    case SHOP_MESSAGE_ORDER_PAID:
-        return shop_OrderPaid_validate(json, err);
-    }
-    shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

@@ -187,9 +187,71 @@ void split_shop_reply_clear(split_shop_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef split_shop_OrderPlaced split_shop_order_placed_payload;
-typedef cJSON split_shop_order_placed_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   SPLIT_SHOP_MSGTYPES(M, T, H): typedef split_shop_T split_shop_M_payload; typedef split_shop_H split_shop_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define SPLIT_SHOP_MSGTYPES(M, T, H) typedef split_shop_##T split_shop_##M##_payload; typedef split_shop_##H split_shop_##M##_headers;
+#define SPLIT_SHOP_MSGTYPESJH(M, T) typedef split_shop_##T split_shop_##M##_payload; typedef cJSON split_shop_##M##_headers;
+#define SPLIT_SHOP_MSGTYPESJP(M, H) typedef cJSON split_shop_##M##_payload; typedef split_shop_##H split_shop_##M##_headers;
+#define SPLIT_SHOP_MSGTYPESJ(M) typedef cJSON split_shop_##M##_payload; typedef cJSON split_shop_##M##_headers;
+SPLIT_SHOP_MSGTYPESJH(order_placed, OrderPlaced)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * SPLIT_SHOP_SENDOP(OP, MSG): bool split_shop_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): SPLIT_SHOP_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * SPLIT_SHOP_SENDASOP(OP, MSG): bool split_shop_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * SPLIT_SHOP_REQUESTOP(OP, MSG): bool split_shop_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like split_shop_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (SPLIT_SHOP_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * SPLIT_SHOP_RECEIVEOP(OP): bool split_shop_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a split_shop_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * SPLIT_SHOP_REPLYOP(OP, MSG): bool split_shop_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define SPLIT_SHOP_SENDOP(OP, MSG)                                                                                \
+    bool split_shop_op_##OP(split_shop_bus *b, const split_shop_op_##OP##_params *params,                         \
+        const split_shop_##MSG##_payload *payload, const split_shop_##MSG##_headers *headers, split_shop_error *err);
+#define SPLIT_SHOP_SENDASOP(OP, MSG)                                                                             \
+    bool split_shop_op_##OP##_as_##MSG(split_shop_bus *b, const split_shop_op_##OP##_params *params,              \
+        const split_shop_##MSG##_payload *payload, const split_shop_##MSG##_headers *headers, split_shop_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define SPLIT_SHOP_NOPARAMS(OP) typedef struct split_shop_op_##OP##_params { char none; } split_shop_op_##OP##_params;
+#define SPLIT_SHOP_REQUESTOP(OP, MSG)                                                                             \
+    bool split_shop_op_##OP##_request(split_shop_bus *b, const split_shop_op_##OP##_params *params,               \
+        const split_shop_##MSG##_payload *payload, const split_shop_##MSG##_headers *headers, int timeout_ms,      \
+        split_shop_reply *reply, split_shop_error *err);
+#define SPLIT_SHOP_RECEIVEOP(OP)                                                                                  \
+    typedef void (*split_shop_op_##OP##_handler)(void *user, const split_shop_op_##OP##_message *m);              \
+    bool split_shop_op_##OP(split_shop_bus *b, const split_shop_op_##OP##_params *params,                         \
+        split_shop_op_##OP##_handler on_message, split_shop_error_handler on_error, void *user,                   \
+        split_shop_error *err);
+#define SPLIT_SHOP_REPLYOP(OP, MSG)                                                                               \
+    bool split_shop_op_##OP##_reply(split_shop_bus *b, const split_shop_op_##OP##_message *request,               \
+        const split_shop_##MSG##_payload *payload, const split_shop_##MSG##_headers *headers, split_shop_error *err);
 
 #ifdef __cplusplus
 }

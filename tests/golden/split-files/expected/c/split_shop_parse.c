@@ -1473,18 +1473,3 @@ void *split_shop_rt_bytes_parse(int kind, const void *desc, const split_shop_vno
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *split_shop_message_parse(split_shop_message_type t, const char *json, size_t len, split_shop_error *err)
-{
-    switch (t) {
-    case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        return split_shop_OrderPlaced_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = split_shop_rt_parse_text(json, len, err);
-    void *p = tree ? split_shop_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

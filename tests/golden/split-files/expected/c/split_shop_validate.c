@@ -131,13 +131,3 @@ VALIDATOR(Money, v_root)
 VALIDATOR(Currency, v_Currency)
 VALIDATOR(OrderPlaced, v_orderPlaced_payload)
 VALIDATOR(Address, v_Address)
-
-bool split_shop_message_validate(split_shop_message_type t, const cJSON *json, split_shop_error *err)
-{
-    switch (t) {
-    case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        return split_shop_OrderPlaced_validate(json, err);
-    }
-    split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}

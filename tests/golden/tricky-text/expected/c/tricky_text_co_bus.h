@@ -187,11 +187,72 @@ void tricky_text_co_reply_clear(tricky_text_co_reply *r);
 
 /* Message payload and header types, by message: a payload is its record type
  * (a cJSON value when it is not an object), headers their record type (a
- * cJSON object when the message declares none or they are not an object). */
-typedef tricky_text_co_NoteAdded tricky_text_co_note_added_payload;
-typedef cJSON tricky_text_co_note_added_headers;
-typedef tricky_text_co_EvenementSpecialV2 tricky_text_co_evenement_special_v2_payload;
-typedef cJSON tricky_text_co_evenement_special_v2_headers;
+ * cJSON object when the message declares none or they are not an object).
+ * One line per message:
+ *   TRICKY_TEXT_CO_MSGTYPES(M, T, H): typedef tricky_text_co_T tricky_text_co_M_payload; typedef tricky_text_co_H tricky_text_co_M_headers;
+ * with the variants for cJSON in place of the headers (_MSGTYPESJH, no H),
+ * the payload (_MSGTYPESJP, no T) or both (_MSGTYPESJ, neither). */
+#define TRICKY_TEXT_CO_MSGTYPES(M, T, H) typedef tricky_text_co_##T tricky_text_co_##M##_payload; typedef tricky_text_co_##H tricky_text_co_##M##_headers;
+#define TRICKY_TEXT_CO_MSGTYPESJH(M, T) typedef tricky_text_co_##T tricky_text_co_##M##_payload; typedef cJSON tricky_text_co_##M##_headers;
+#define TRICKY_TEXT_CO_MSGTYPESJP(M, H) typedef cJSON tricky_text_co_##M##_payload; typedef tricky_text_co_##H tricky_text_co_##M##_headers;
+#define TRICKY_TEXT_CO_MSGTYPESJ(M) typedef cJSON tricky_text_co_##M##_payload; typedef cJSON tricky_text_co_##M##_headers;
+TRICKY_TEXT_CO_MSGTYPESJH(note_added, NoteAdded)
+TRICKY_TEXT_CO_MSGTYPESJH(evenement_special_v2, EvenementSpecialV2)
+
+/* ---- operations ------------------------------------------------------------
+ * Each operation has a params struct (its channel parameters: NULL members
+ * are unset; a send refuses them, a receive matches any value and fills them
+ * from the address) and functions declared by one macro line each:
+ *
+ * TRICKY_TEXT_CO_SENDOP(OP, MSG): bool tricky_text_co_op_OP(b, params, payload, headers, err)
+ *   publishes a MSG message (the operation's first) after validating it and
+ *   its headers (NULL for none): TRICKY_TEXT_CO_ERR_INVALID before any I/O when
+ *   invalid or when a parameter is unset or would change the address's
+ *   structure.
+ * TRICKY_TEXT_CO_SENDASOP(OP, MSG): bool tricky_text_co_op_OP_as_MSG(b, params, payload, headers, err)
+ *   the same for each further message of the operation.
+ * TRICKY_TEXT_CO_REQUESTOP(OP, MSG): bool tricky_text_co_op_OP_request(b, params, payload, headers, timeout_ms, reply, err)
+ *   request/reply: publishes like tricky_text_co_op_OP with a correlation id at
+ *   the message's correlationId location (the caller's, or a fresh unique
+ *   one), then polls the bus until the first reply (on the address the
+ *   comment names) carrying the same id, for at most timeout_ms
+ *   (TRICKY_TEXT_CO_ERR_TIMEOUT). Replies with other ids are left alone; an
+ *   invalid reply with this id ends the call with its error.
+ * TRICKY_TEXT_CO_RECEIVEOP(OP): bool tricky_text_co_op_OP(b, params, on_message, on_error, user, err)
+ *   subscribes: parameters left NULL (or params NULL) match any value. Each
+ *   message is decoded, matched against the operation's messages in
+ *   declaration order (the first whose schema accepts it), and handed to
+ *   `on_message` as a tricky_text_co_op_OP_message (`type` says which member is
+ *   set; everything is borrowed for the duration of the call); what fails
+ *   goes to `on_error`.
+ * TRICKY_TEXT_CO_REPLYOP(OP, MSG): bool tricky_text_co_op_OP_reply(b, request, payload, headers, err)
+ *   answers `request` (as handed to the handler, inside it) with a MSG
+ *   message on the reply's channel, carrying the request's correlation id.
+ */
+/* Every argument is only pasted (##), never macro-expanded: an operation
+ * named like a macro of the C library (`errno`) keeps its name. The macro
+ * names are one word after the prefix, which no enum constant
+ * (PREFIX_OWNER_VALUE) or message constant (PREFIX_MESSAGE_NAME) can be. */
+#define TRICKY_TEXT_CO_SENDOP(OP, MSG)                                                                                \
+    bool tricky_text_co_op_##OP(tricky_text_co_bus *b, const tricky_text_co_op_##OP##_params *params,                         \
+        const tricky_text_co_##MSG##_payload *payload, const tricky_text_co_##MSG##_headers *headers, tricky_text_co_error *err);
+#define TRICKY_TEXT_CO_SENDASOP(OP, MSG)                                                                             \
+    bool tricky_text_co_op_##OP##_as_##MSG(tricky_text_co_bus *b, const tricky_text_co_op_##OP##_params *params,              \
+        const tricky_text_co_##MSG##_payload *payload, const tricky_text_co_##MSG##_headers *headers, tricky_text_co_error *err);
+/* The params struct of an operation whose channel has no parameters. */
+#define TRICKY_TEXT_CO_NOPARAMS(OP) typedef struct tricky_text_co_op_##OP##_params { char none; } tricky_text_co_op_##OP##_params;
+#define TRICKY_TEXT_CO_REQUESTOP(OP, MSG)                                                                             \
+    bool tricky_text_co_op_##OP##_request(tricky_text_co_bus *b, const tricky_text_co_op_##OP##_params *params,               \
+        const tricky_text_co_##MSG##_payload *payload, const tricky_text_co_##MSG##_headers *headers, int timeout_ms,      \
+        tricky_text_co_reply *reply, tricky_text_co_error *err);
+#define TRICKY_TEXT_CO_RECEIVEOP(OP)                                                                                  \
+    typedef void (*tricky_text_co_op_##OP##_handler)(void *user, const tricky_text_co_op_##OP##_message *m);              \
+    bool tricky_text_co_op_##OP(tricky_text_co_bus *b, const tricky_text_co_op_##OP##_params *params,                         \
+        tricky_text_co_op_##OP##_handler on_message, tricky_text_co_error_handler on_error, void *user,                   \
+        tricky_text_co_error *err);
+#define TRICKY_TEXT_CO_REPLYOP(OP, MSG)                                                                               \
+    bool tricky_text_co_op_##OP##_reply(tricky_text_co_bus *b, const tricky_text_co_op_##OP##_message *request,               \
+        const tricky_text_co_##MSG##_payload *payload, const tricky_text_co_##MSG##_headers *headers, tricky_text_co_error *err);
 
 #ifdef __cplusplus
 }

@@ -498,32 +498,29 @@ bool tricky_text_co_client_get_job_status_opts(tricky_text_co_client *c, const c
     ANSWER(Accepted, json, answer, out, err, status);
 }
 
-bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_NoteAdded *msg,
-        tricky_text_co_Accepted **out, tricky_text_co_error *err)
+/* What every per-message call does, written once: serialise the record, post
+ * it as a job of its message type, free the JSON. */
+static bool send_record(tricky_text_co_client *c, tricky_text_co_message_type type, cJSON *json,
+                        tricky_text_co_Accepted **out, tricky_text_co_error *err)
 {
-    cJSON *json = tricky_text_co_NoteAdded_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot serialise the message");
         return false;
     }
-    bool ok = tricky_text_co_client_send_to_queue(c, TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED, json, out, err);
+    bool ok = tricky_text_co_client_send_to_queue(c, type, json, out, err);
     cJSON_Delete(json);
     return ok;
 }
 
-bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_EvenementSpecialV2 *msg,
-        tricky_text_co_Accepted **out, tricky_text_co_error *err)
-{
-    cJSON *json = tricky_text_co_EvenementSpecialV2_to_json(msg);
-    if (!json) {
-        if (out)
-            *out = NULL;
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot serialise the message");
-        return false;
+/* tricky_text_co_client_METHOD for a message of type TYPE whose payload is record T. */
+#define CLIENT_SEND(METHOD, T, TYPE)                                                                                   \
+    bool tricky_text_co_client_##METHOD(tricky_text_co_client *c, const tricky_text_co_##T *msg,                                 \
+                                 tricky_text_co_Accepted **out, tricky_text_co_error *err)       \
+    {                                                                                                                  \
+        return send_record(c, TYPE, tricky_text_co_##T##_to_json(msg), out, err);                                         \
     }
-    bool ok = tricky_text_co_client_send_to_queue(c, TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2, json, out, err);
-    cJSON_Delete(json);
-    return ok;
-}
+
+CLIENT_SEND(note_added, NoteAdded, TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED)
+CLIENT_SEND(evenement_special_v2, EvenementSpecialV2, TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2)

@@ -88,13 +88,15 @@ bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *
 bool tricky_text_co_client_get_job_status_opts(tricky_text_co_client *c, const char *job_id, const tricky_text_co_call_options *opts,
                                  tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
-/** Sends a `note-added` message. */
-bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_NoteAdded *msg,
+/* One call per message whose payload is an object, declared by one macro line
+ * (one word after the prefix, like every macro taking arguments here):
+ * TRICKY_TEXT_CO_CLIENTSEND(METHOD, T): bool tricky_text_co_client_METHOD(c, const tricky_text_co_T *msg, out, err)
+ * sends a message whose payload is the record T (as tricky_text_co_client_send_to_queue). */
+#define TRICKY_TEXT_CO_CLIENTSEND(METHOD, T)                                                                           \
+    bool tricky_text_co_client_##METHOD(tricky_text_co_client *c, const tricky_text_co_##T *msg,                                \
         tricky_text_co_Accepted **out, tricky_text_co_error *err);
-
-/** Sends a `Événement Spécial (v2)` message. */
-bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_EvenementSpecialV2 *msg,
-        tricky_text_co_Accepted **out, tricky_text_co_error *err);
+TRICKY_TEXT_CO_CLIENTSEND(note_added, NoteAdded) /* `note-added` */
+TRICKY_TEXT_CO_CLIENTSEND(evenement_special_v2, EvenementSpecialV2) /* `Événement Spécial (v2)` */
 
 #ifdef __cplusplus
 }

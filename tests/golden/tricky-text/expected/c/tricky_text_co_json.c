@@ -75,6 +75,21 @@
 
 /* ---- enums: wire names in the order of the C values ------------------------ */
 
+/* Enum N: its wire names (the arguments after N), its descriptor and its two
+ * functions over the runtime; one line per enum below. */
+#define ENUM(N, ...)                                                                                       \
+    static const char *const en_##N[] = {__VA_ARGS__};                                                     \
+    static const tricky_text_co_enum_desc ed_##N = {en_##N, (int)(sizeof en_##N / sizeof en_##N[0]), sizeof(tricky_text_co_##N)}; \
+    const char *tricky_text_co_##N##_to_string(tricky_text_co_##N v) { return tricky_text_co_rt_enum_name(&ed_##N, (int)v); } \
+    bool tricky_text_co_##N##_from_string(const char *s, tricky_text_co_##N *out)                                \
+    {                                                                                                      \
+        int v = 0;                                                                                         \
+        if (!tricky_text_co_rt_enum_value(&ed_##N, s, &v))                                                    \
+            return false;                                                                                  \
+        *out = (tricky_text_co_##N)v;                                                                         \
+        return true;                                                                                       \
+    }
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -131,29 +146,71 @@ REC(EvenementSpecialV2, 1)
 
 /* ---- payloads by message type ------------------------------------------------ */
 
+/* Per message type (in the order of the enum): the payload's validator and,
+ * when the payload is a record, its descriptor and validation node (a
+ * payload that is not an object is kept as a cJSON value). One table walked
+ * by message_validate, _from_json, _to_json, _parse and _free instead of a
+ * switch in each (validate.c and parse.c had theirs). */
+typedef struct msg_payload {
+    bool (*validate)(const cJSON *json, tricky_text_co_error *err);
+    const tricky_text_co_rec_desc *rec;
+    const tricky_text_co_vnode *const *node;
+} msg_payload;
+
+/* MR(T): a record payload T; MJ(T): a payload of type T kept as cJSON. */
+#define MR(T) { tricky_text_co_##T##_validate, &rd_##T, &tricky_text_co_##T##_node }
+#define MJ(T) { tricky_text_co_##T##_validate, NULL, NULL }
+static const msg_payload payloads[] = {
+    MR(NoteAdded),
+    MR(EvenementSpecialV2),
+};
+
+static const msg_payload *payload_of(tricky_text_co_message_type t)
+{
+    return (int)t >= 0 && (int)t < TRICKY_TEXT_CO_MESSAGE_TYPE_COUNT ? &payloads[t] : NULL;
+}
+
+bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p)
+        return p->validate(json, err);
+    tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return false;
+}
+
+void *tricky_text_co_message_parse(tricky_text_co_message_type t, const char *json, size_t len, tricky_text_co_error *err)
+{
+    const msg_payload *p = payload_of(t);
+    if (p && p->rec) /* as T_parse */
+        return tricky_text_co_rt_bytes_parse(TRICKY_TEXT_CO_K_OBJ, p->rec, *p->node, json, len, err);
+    /* Payloads that are not records are cJSON trees (message_from_json). */
+    cJSON *tree = tricky_text_co_rt_parse_text(json, len, err);
+    void *r = tree ? tricky_text_co_message_from_json(t, tree, err) : NULL;
+    cJSON_Delete(tree);
+    return r;
+}
+
 void *tricky_text_co_message_from_json(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err)
 {
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_NoteAdded_from_json(json, err);
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_EvenementSpecialV2_from_json(json, err);
+    const msg_payload *p = payload_of(t);
+    if (!p) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
+        return NULL;
     }
-    tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return NULL;
+    if (p->rec)
+        return tricky_text_co_rt_rec_from_json(p->rec, json, err);
+    if (!p->validate(json, err))
+        return NULL;
+    return cJSON_Duplicate(json, 1);
 }
 
 cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void *payload)
 {
-    if (!payload)
+    const msg_payload *p = payload_of(t);
+    if (!payload || !p)
         return NULL;
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_NoteAdded_to_json(payload);
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_EvenementSpecialV2_to_json(payload);
-    }
-    return NULL;
+    return p->rec ? tricky_text_co_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
 /* The payload's descriptor for serialize.c: a record, or (payloads that are
@@ -201,12 +258,11 @@ char *tricky_text_co_message_serialize_alloc(tricky_text_co_message_type t, cons
 
 void tricky_text_co_message_free(tricky_text_co_message_type t, void *payload)
 {
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        tricky_text_co_NoteAdded_free(payload);
+    const msg_payload *p = payload_of(t);
+    if (!p)
         return;
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        tricky_text_co_EvenementSpecialV2_free(payload);
-        return;
-    }
+    if (!p->rec)
+        cJSON_Delete(payload);
+    else if (!tricky_text_co_rt_arena_free(payload)) /* as T_free: a record from _parse owns one arena */
+        tricky_text_co_rt_rec_free(p->rec, payload);
 }

@@ -1473,20 +1473,3 @@ void *tricky_text_co_rt_bytes_parse(int kind, const void *desc, const tricky_tex
         return syntax_error(&s, text, len, err);
     return cjson_path(kind, desc, text, len, err);
 }
-
-/* ---- payloads by message type ------------------------------------------------ */
-
-void *tricky_text_co_message_parse(tricky_text_co_message_type t, const char *json, size_t len, tricky_text_co_error *err)
-{
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_NoteAdded_parse(json, len, err);
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_EvenementSpecialV2_parse(json, len, err);
-    }
-    /* Payloads that are not records are cJSON trees (message_from_json). */
-    cJSON *tree = tricky_text_co_rt_parse_text(json, len, err);
-    void *p = tree ? tricky_text_co_message_from_json(t, tree, err) : NULL;
-    cJSON_Delete(tree);
-    return p;
-}

@@ -98,15 +98,3 @@ VNODE v_special_payload_ok = {
 VALIDATOR(Accepted, v_Accepted)
 VALIDATOR(NoteAdded, v_noteAdded_payload)
 VALIDATOR(EvenementSpecialV2, v_special_payload)
-
-bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON *json, tricky_text_co_error *err)
-{
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_NoteAdded_validate(json, err);
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_EvenementSpecialV2_validate(json, err);
-    }
-    tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
-    return false;
-}
