@@ -219,20 +219,13 @@ cJSON *accounts_message_to_json(accounts_message_type t, const void *payload)
     return p->rec ? accounts_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(accounts_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        *desc = &rd_AccountOpened;
-        return KO;
-    case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        *desc = &rd_AccountClosed;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool accounts_message_serialize(accounts_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -213,17 +213,13 @@ cJSON *invoices_message_to_json(invoices_message_type t, const void *payload)
     return p->rec ? invoices_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(invoices_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case INVOICES_MESSAGE_INVOICE_ISSUED:
-        *desc = &rd_InvoiceIssued;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool invoices_message_serialize(invoices_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -204,20 +204,13 @@ cJSON *streetlights_message_to_json(streetlights_message_type t, const void *pay
     return p->rec ? streetlights_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(streetlights_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        *desc = &rd_LightMeasuredPayload;
-        return KO;
-    case STREETLIGHTS_MESSAGE_TURN_ON:
-        *desc = &rd_TurnOn;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool streetlights_message_serialize(streetlights_message_type t, const void *payload, char *buf, size_t size, size_t *len,

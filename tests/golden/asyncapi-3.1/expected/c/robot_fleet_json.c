@@ -217,23 +217,13 @@ cJSON *robot_fleet_message_to_json(robot_fleet_message_type t, const void *paylo
     return p->rec ? robot_fleet_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(robot_fleet_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case ROBOT_FLEET_MESSAGE_ROBOT_STATUS:
-        *desc = &rd_RobotStatus;
-        return KO;
-    case ROBOT_FLEET_MESSAGE_LOW_BATTERY:
-        *desc = &rd_LowBattery;
-        return KO;
-    case ROBOT_FLEET_MESSAGE_COLLISION:
-        *desc = &rd_Collision;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool robot_fleet_message_serialize(robot_fleet_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -237,20 +237,13 @@ cJSON *avro_orders_message_to_json(avro_orders_message_type t, const void *paylo
     return p->rec ? avro_orders_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(avro_orders_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case AVRO_ORDERS_MESSAGE_ORDER_PLACED:
-        *desc = &rd_OrderPlaced;
-        return KO;
-    case AVRO_ORDERS_MESSAGE_ORDER_CANCELLED:
-        *desc = &rd_OrderCancelled;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool avro_orders_message_serialize(avro_orders_message_type t, const void *payload, char *buf, size_t size, size_t *len,

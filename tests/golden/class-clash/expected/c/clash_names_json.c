@@ -237,17 +237,13 @@ cJSON *clash_names_message_to_json(clash_names_message_type t, const void *paylo
     return p->rec ? clash_names_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(clash_names_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case CLASH_NAMES_MESSAGE_STATE:
-        *desc = &rd_ClashNamesClient;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool clash_names_message_serialize(clash_names_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -230,23 +230,13 @@ cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void 
     return p->rec ? reserved_words_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(reserved_words_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case RESERVED_WORDS_MESSAGE_CLASS:
-        *desc = &rd_Import;
-        return KO;
-    case RESERVED_WORDS_MESSAGE_DELETE:
-        *desc = &rd_Record;
-        return KO;
-    case RESERVED_WORDS_MESSAGE_CLOSE:
-        *desc = &rd_WorkerClient;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool reserved_words_message_serialize(reserved_words_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -214,23 +214,13 @@ cJSON *legacy_message_to_json(legacy_message_type t, const void *payload)
     return p->rec ? legacy_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(legacy_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case LEGACY_MESSAGE_OLD_PING:
-        *desc = &rd_OldPing;
-        return KO;
-    case LEGACY_MESSAGE_VIA_SCHEMA:
-        *desc = &rd_OldShape;
-        return KO;
-    case LEGACY_MESSAGE_CURRENT:
-        *desc = &rd_Current;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool legacy_message_serialize(legacy_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -199,17 +199,13 @@ cJSON *tickets_message_to_json(tickets_message_type t, const void *payload)
     return p->rec ? tickets_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(tickets_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case TICKETS_MESSAGE_TICKET_UPDATED:
-        *desc = &rd_TicketUpdated;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool tickets_message_serialize(tickets_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -204,17 +204,13 @@ cJSON *sensors_message_to_json(sensors_message_type t, const void *payload)
     return p->rec ? sensors_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(sensors_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case SENSORS_MESSAGE_READING_TAKEN:
-        *desc = &rd_ReadingTaken;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool sensors_message_serialize(sensors_message_type t, const void *payload, char *buf, size_t size, size_t *len,

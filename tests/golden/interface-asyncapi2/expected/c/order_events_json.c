@@ -214,20 +214,13 @@ cJSON *order_events_message_to_json(order_events_message_type t, const void *pay
     return p->rec ? order_events_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(order_events_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case ORDER_EVENTS_MESSAGE_ORDER_CREATED:
-        *desc = &rd_OrderCreated;
-        return KO;
-    case ORDER_EVENTS_MESSAGE_ORDER_CANCELLED:
-        *desc = &rd_OrderCancelled;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool order_events_message_serialize(order_events_message_type t, const void *payload, char *buf, size_t size, size_t *len,

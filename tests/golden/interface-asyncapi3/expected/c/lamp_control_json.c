@@ -229,23 +229,13 @@ cJSON *lamp_control_message_to_json(lamp_control_message_type t, const void *pay
     return p->rec ? lamp_control_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(lamp_control_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case LAMP_CONTROL_MESSAGE_SWITCH:
-        *desc = &rd_Switch;
-        return KO;
-    case LAMP_CONTROL_MESSAGE_STATUS_REQUEST:
-        *desc = &rd_StatusRequest;
-        return KO;
-    case LAMP_CONTROL_MESSAGE_STATUS_REPLY:
-        *desc = &rd_StatusReply;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool lamp_control_message_serialize(lamp_control_message_type t, const void *payload, char *buf, size_t size, size_t *len,

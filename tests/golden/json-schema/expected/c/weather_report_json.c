@@ -207,20 +207,13 @@ cJSON *weather_report_message_to_json(weather_report_message_type t, const void 
     return p->rec ? weather_report_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(weather_report_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        *desc = &rd_WeatherReport;
-        return KO;
-    case WEATHER_REPORT_MESSAGE_READING:
-        *desc = &rd_Reading;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool weather_report_message_serialize(weather_report_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -240,23 +240,13 @@ cJSON *meter_readings_message_to_json(meter_readings_message_type t, const void 
     return p->rec ? meter_readings_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(meter_readings_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case METER_READINGS_MESSAGE_READING:
-        *desc = &rd_Reading;
-        return KO;
-    case METER_READINGS_MESSAGE_ALERT:
-        *desc = &rd_Alert;
-        return KO;
-    case METER_READINGS_MESSAGE_PING:
-        *desc = &rd_Ping;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool meter_readings_message_serialize(meter_readings_message_type t, const void *payload, char *buf, size_t size, size_t *len,

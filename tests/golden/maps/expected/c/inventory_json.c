@@ -213,17 +213,13 @@ cJSON *inventory_message_to_json(inventory_message_type t, const void *payload)
     return p->rec ? inventory_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(inventory_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case INVENTORY_MESSAGE_STOCK_COUNTED:
-        *desc = &rd_StockCounted;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool inventory_message_serialize(inventory_message_type t, const void *payload, char *buf, size_t size, size_t *len,

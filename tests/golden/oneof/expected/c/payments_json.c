@@ -234,17 +234,13 @@ cJSON *payments_message_to_json(payments_message_type t, const void *payload)
     return p->rec ? payments_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(payments_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        *desc = &rd_PaymentReceived;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool payments_message_serialize(payments_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -193,17 +193,13 @@ cJSON *comments_service_message_to_json(comments_service_message_type t, const v
     return p->rec ? comments_service_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(comments_service_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case COMMENTS_SERVICE_MESSAGE_COMMENT_LIKED:
-        *desc = &rd_CommentLikedPayload;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool comments_service_message_serialize(comments_service_message_type t, const void *payload, char *buf, size_t size, size_t *len,

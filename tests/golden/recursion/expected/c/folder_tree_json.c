@@ -215,23 +215,13 @@ cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *paylo
     return p->rec ? folder_tree_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(folder_tree_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        *desc = &rd_FolderTree;
-        return KO;
-    case FOLDER_TREE_MESSAGE_FOLDER:
-        *desc = &rd_Folder;
-        return KO;
-    case FOLDER_TREE_MESSAGE_COMMENT:
-        *desc = &rd_Comment;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool folder_tree_message_serialize(folder_tree_message_type t, const void *payload, char *buf, size_t size, size_t *len,

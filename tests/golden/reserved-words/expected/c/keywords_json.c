@@ -217,20 +217,13 @@ cJSON *keywords_message_to_json(keywords_message_type t, const void *payload)
     return p->rec ? keywords_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(keywords_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case KEYWORDS_MESSAGE_CLASS:
-        *desc = &rd_Struct;
-        return KO;
-    case KEYWORDS_MESSAGE_DELETE:
-        *desc = &rd_Delete;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool keywords_message_serialize(keywords_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -213,17 +213,13 @@ cJSON *split_shop_message_to_json(split_shop_message_type t, const void *payload
     return p->rec ? split_shop_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(split_shop_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        *desc = &rd_OrderPlaced;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool split_shop_message_serialize(split_shop_message_type t, const void *payload, char *buf, size_t size, size_t *len,

@@ -213,20 +213,13 @@ cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void 
     return p->rec ? tricky_text_co_rt_rec_to_json(p->rec, payload) : cJSON_Duplicate(payload, 1);
 }
 
-/* The payload's descriptor for serialize.c: a record, or (payloads that are
- * not records) the cJSON value. */
+/* The payload's descriptor for serialize.c, from the same table: a record,
+ * or (payloads that are not records) the cJSON value; -1 for no such type. */
 static int message_desc(tricky_text_co_message_type t, const void **desc)
 {
-    *desc = NULL;
-    switch (t) {
-    case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        *desc = &rd_NoteAdded;
-        return KO;
-    case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        *desc = &rd_EvenementSpecialV2;
-        return KO;
-    }
-    return -1;
+    const msg_payload *p = payload_of(t);
+    *desc = p ? (const void *)p->rec : NULL;
+    return !p ? -1 : p->rec ? KO : KJ;
 }
 
 bool tricky_text_co_message_serialize(tricky_text_co_message_type t, const void *payload, char *buf, size_t size, size_t *len,
