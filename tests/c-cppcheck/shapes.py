@@ -17,8 +17,18 @@ SEEN_FILE (shapes checked before, in this catalogue or an earlier one) or
 when it uses a struct defined in that .c (else cppcheck reports the struct's
 members unused); the
 new shapes are added to SEEN_FILE. A .c with more than SHAPES_CHUNK (25) kept
-functions becomes several part files (see below). Prints "KEPT TOTAL"
-(functions).
+functions becomes several part files (see below).
+
+A .c's frame (its role, the file name less the prefix, and all its text
+outside function bodies: includes, declarations, tables, its own structs) has
+a shape too. A .c whose frame shape was seen before, in a file checked with
+every function that uses its own structs, is checked once per shape too: with
+no function of a new shape it is not written at all (everything in it was
+checked before, in the same shape); with some, only those are kept, and
+OUT_DIR/.suppress lists it for cppcheck's unusedStructMember (its structs'
+members are used by left-out functions; the file of the same frame shape
+checked before had them all). Prints "KEPT TOTAL SKIPPED" (functions, and the
+.c files not written).
 """
 import hashlib
 import os
@@ -115,8 +125,9 @@ def main(src, out, seen_path):
     if os.path.exists(seen_path):
         seen = set(open(seen_path).read().split())
     os.makedirs(out, exist_ok=True)
-    kept = total = 0
+    kept = total = skipped = 0
     new = []
+    suppress = []
     for name in sorted(os.listdir(src)):
         path = os.path.join(src, name)
         if name.endswith(".h"):
@@ -136,21 +147,35 @@ def main(src, out, seen_path):
                 local.update(re.findall(r"^(?:typedef )?struct (\w+) \{", text, re.M))
                 local.update(re.findall(r"^\} (\w+);", text, re.M))
             uses_local = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(local)))) if local else None
+            # The frame: the role and all the text outside functions.
+            role = name[len(pfx):] if pfx and name.startswith(pfx) else name
+            frame = "frame:" + shape(role + "\n" + "".join(t for f, t in chunks if not f), pfx)
+            frame_seen = frame in seen
+            nnew = 0
             for is_fn, text in chunks:
                 if not is_fn:
                     parts.append((None, text))
                     continue
                 total += 1
                 h = shape(text, pfx)
-                if h in seen and not (uses_local and uses_local.search(text)):
+                if h in seen and (frame_seen or not (uses_local and uses_local.search(text))):
                     parts.append((-1, text))
                     continue
                 if h not in seen:
                     seen.add(h)
                     new.append(h)
+                    nnew += 1
                 parts.append((nkept, text))
                 nkept += 1
             kept += nkept
+            if frame_seen and nnew == 0:
+                skipped += 1
+                continue
+            if frame_seen and local:
+                suppress.append("unusedStructMember:" + name)
+            if not frame_seen:
+                seen.add(frame)
+                new.append(frame)
             # cppcheck follows calls between the functions of a file, and its
             # time grows faster than the file: past CHUNK functions, each part
             # file holds all the text outside functions and CHUNK functions.
@@ -177,10 +202,13 @@ def main(src, out, seen_path):
                             fh.write(text)
                         else:
                             fh.write("\n" * text.count("\n"))
+    with open(os.path.join(out, ".suppress"), "w") as fh:
+        for line in suppress:
+            fh.write(line + "\n")
     with open(seen_path, "a") as fh:
         for h in new:
             fh.write(h + "\n")
-    print(kept, total)
+    print(kept, total, skipped)
 
 
 if __name__ == "__main__":

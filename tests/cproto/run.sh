@@ -29,13 +29,15 @@ rt=$TMP/rt
 if ! mg generate -t c -i "$here/roundtrip.yaml" -o "$rt" >"$TMP/gen.log" 2>&1; then
     fail cproto_generate_should_succeed "see log"; detail "$TMP/gen.log"; exit 0
 fi
-if ! make -s -C "$rt" MQTT=$have_mqtt KAFKA=$have_kafka CFLAGS="$(c_flags) -Werror" liblights_roundtrip.a >"$TMP/make.log" 2>&1; then
-    fail cproto_library_should_build "make MQTT=$have_mqtt KAFKA=$have_kafka"; detail "$TMP/make.log"; exit 0
+# (The libraries are built with c_lib, tests/c-target/lib-c.sh: once per
+# content and make arguments, shared with the other families.)
+if ! rtd=$(c_lib "$rt" cproto-roundtrip MQTT=$have_mqtt KAFKA=$have_kafka); then
+    fail cproto_library_should_build "make MQTT=$have_mqtt KAFKA=$have_kafka"; detail "$TMP/c_lib.log"; exit 0
 fi
 ok cproto_library_should_build_with_adapters
 # shellcheck disable=SC2086
-if ! $CC $C_WARN $(c_flags) $defs -D_POSIX_C_SOURCE=200809L -I"$rt" $(pkg-config --cflags libcjson) -o "$TMP/roundtrip" \
-      "$here/roundtrip_test.c" "$rt/liblights_roundtrip.a" $(pkg-config --libs libcjson libpcre2-8 $adapter_pkgs) -lpthread -lm \
+if ! $CC $C_WARN $(c_flags) $defs -D_POSIX_C_SOURCE=200809L -I"$rtd" $(pkg-config --cflags libcjson) -o "$TMP/roundtrip" \
+      "$here/roundtrip_test.c" "$rtd/liblights_roundtrip.a" $(pkg-config --libs libcjson libpcre2-8 $adapter_pkgs) -lpthread -lm \
       >"$TMP/cc.log" 2>&1; then
     fail cproto_roundtrip_test_should_build "see log"; detail "$TMP/cc.log"; exit 0
 fi
@@ -94,16 +96,16 @@ else
     sed 's#lights/{lightId}/events#lights.{lightId}.events#' "$here/roundtrip.yaml" >"$TMP/roundtrip-kafka.yaml"
     rk=$TMP/rk
     if mg generate -t c -i "$TMP/roundtrip-kafka.yaml" -o "$rk" >"$TMP/gen.log" 2>&1 &&
-       make -s -C "$rk" MQTT=0 KAFKA=1 CFLAGS="$(c_flags) -Werror" liblights_roundtrip.a >"$TMP/make.log" 2>&1 &&
-       $CC $C_WARN $(c_flags) -DWITH_KAFKA -D_POSIX_C_SOURCE=200809L -I"$rk" $(pkg-config --cflags libcjson) -o "$TMP/roundtrip" \
-           "$here/roundtrip_test.c" "$rk/liblights_roundtrip.a" $(pkg-config --libs libcjson libpcre2-8 rdkafka) -lpthread -lm \
+       rkd=$(c_lib "$rk" cproto-roundtrip-kafka MQTT=0 KAFKA=1) &&
+       $CC $C_WARN $(c_flags) -DWITH_KAFKA -D_POSIX_C_SOURCE=200809L -I"$rkd" $(pkg-config --cflags libcjson) -o "$TMP/roundtrip" \
+           "$here/roundtrip_test.c" "$rkd/liblights_roundtrip.a" $(pkg-config --libs libcjson libpcre2-8 rdkafka) -lpthread -lm \
            >"$TMP/cc.log" 2>&1; then
         run_rt kafka kafka "kafka://$KAFKA_BOOTSTRAP"
         gone=$KAFKA_BOOTSTRAP
         kafka_stop
         run_rt kafka_gone gone kafka "kafka://$gone"
     else
-        fail cproto_kafka_client_should_build "see log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
+        fail cproto_kafka_client_should_build "see log"; detail "$TMP/c_lib.log"; detail "$TMP/cc.log"
     fi
 fi
 
@@ -117,10 +119,10 @@ if [ $have_ws = 0 ]; then
 else
     rw=$TMP/rw
     if mg generate -t c -i "$TOP/tests/catalogues/rpc-ws-3.0.yaml" -o "$rw" >"$TMP/gen.log" 2>&1 &&
-       make -s -C "$rw" WS=auto CFLAGS="$(c_flags) -Werror" libquotes_web_socket_api.a quotes_web_socket_api.pc >"$TMP/make.log" 2>&1 &&
-       grep -q '^Requires.private:.* libwebsockets' "$rw/quotes_web_socket_api.pc" &&
-       $CC $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$rw" $(pkg-config --cflags libcjson) -o "$TMP/ws_test" \
-           "$here/ws_test.c" "$rw/libquotes_web_socket_api.a" $(pkg-config --libs libcjson libpcre2-8 libwebsockets) -lpthread -lm \
+       rwd=$(c_lib "$rw" cproto-ws WS=auto quotes_web_socket_api.pc) &&
+       grep -q '^Requires.private:.* libwebsockets' "$rwd/quotes_web_socket_api.pc" &&
+       $CC $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$rwd" $(pkg-config --cflags libcjson) -o "$TMP/ws_test" \
+           "$here/ws_test.c" "$rwd/libquotes_web_socket_api.a" $(pkg-config --libs libcjson libpcre2-8 libwebsockets) -lpthread -lm \
            >"$TMP/cc.log" 2>&1; then
         ok cproto_ws_library_should_build_with_ws_auto_and_list_libwebsockets_in_its_pc
         if ! ws_start 2>"$TMP/ws.err"; then
@@ -148,11 +150,34 @@ else
             run_ws ws_gone gone "$gone/desk"
         fi
     else
-        fail cproto_ws_client_should_build "see log"; detail "$TMP/gen.log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
+        fail cproto_ws_client_should_build "see log"; detail "$TMP/gen.log"; detail "$TMP/c_lib.log"; detail "$TMP/cc.log"
     fi
 fi
 
 # ---- the bus (and adapters) compile for every catalogue -------------------
+# The transport adapters (_mqtt.c, _kafka.c, _ws.c) are the same text in
+# every catalogue's output but for the prefix (NAME_, NAMEU_, and NAME in a
+# default client id) and the opening comment (the catalogue's name): gcc -O1
+# compiles each such text once per prefix length (a string's length can
+# change gcc's truncation warnings), remembered clean under TEST_CACHE
+# (cc-KEY; the compiler, its flags and that text). What else in a catalogue
+# could break an adapter is in its headers, which the same loop compiles in
+# _bus.c, and name clashes, which clang (below, on the real text of every
+# file) and asyncapi-examples (gcc -fsyntax-only) catch.
+adapter_o1_once() { # FILE -> 0 when clean (compiled now or before)
+    local f=$1 p key cache flags
+    flags="$C_WARN -O1 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libcjson)"
+    p=$(sed -n 's/^NAME *= *//p' "$(dirname "$f")/Makefile")
+    cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
+    [ -n "$p" ] || cache=   # (no prefix to set aside: compiled as it is)
+    key=cc-$( { $CC --version | head -n 1; echo "$flags ${#p}"
+               awk 'NR == 1 && /^\/\*/ { c = 1 } c { if (/\*\//) { c = 0; if ($0 !~ /^ *\*\/ *$/) print } next } { print }' "$f" |
+                   sed "s/\b${p}_/PFX_/g; s/\b${p^^}_/PFXU_/g; s/\b${p}\b/PFX/g"; } | sha1sum | cut -c1-24)
+    if [ -n "$cache" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; return 0; fi
+    # shellcheck disable=SC2086
+    $CC $flags -I"$(dirname "$f")" -c -o "$TMP/o.o" "$f" || return 1
+    [ -z "$cache" ] || { mkdir -p "$cache" && : >"$cache/$key"; }
+}
 n=0
 for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
            "$SHARED"/conformance/asyncapi-examples/v3.0.0/*.yml "$SHARED"/conformance/asyncapi-examples/v2.0.0/*.yml; do
@@ -171,12 +196,18 @@ for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
     [ $have_ws = 1 ] && srcs="$srcs $(ls "$out"/*_ws.c 2>/dev/null)"
     bad=
     for f in $srcs; do
-        $CC $C_WARN -O1 -D_POSIX_C_SOURCE=200809L -I"$out" $(pkg-config --cflags libcjson) -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1
-        # clang -Wpedantic also refuses GNU extensions in library macros (rd_kafka_producev's).
-        if command -v clang >/dev/null; then
-            clang $C_WARN -D_POSIX_C_SOURCE=200809L -I"$out" $(pkg-config --cflags libcjson) -fsyntax-only "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1
-        fi
+        case $f in
+        *_bus.c) $CC $C_WARN -O1 -D_POSIX_C_SOURCE=200809L -I"$out" $(pkg-config --cflags libcjson) -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
+        *) adapter_o1_once "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
+        esac
     done
+    # clang -Wpedantic also refuses GNU extensions in library macros (rd_kafka_producev's).
+    # (c_clang_check, tests/c-target/lib-c.sh: c-target checks the same files
+    # of tests/catalogues; the first family to check one makes the other skip it.)
+    if command -v clang >/dev/null; then
+        # shellcheck disable=SC2046
+        c_clang_check "$out" $(for f in $srcs; do basename "$f"; done) || { cat "$TMP/clang.log" >>"$TMP/bus-$n.log"; bad=1; }
+    fi
     if [ -z "$bad" ]; then ok "cproto_bus_should_compile_for_$name"
     else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
 done
@@ -217,8 +248,9 @@ for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues
     fi
     if ! pkg-config --exists $pkg; then skip "cproto_readme_example_should_compile_$name" "$pkg not installed"; continue; fi
     lib=$(sed -n 's/^NAME *= *//p' "$out/Makefile")
-    if make -s -C "$out" $adapter=1 CFLAGS="$(c_flags) -Werror" "lib$lib.a" >"$TMP/make.log" 2>&1 &&
-       $CC $C_WARN $(c_flags) -I"$out" $(pkg-config --cflags libcjson) -o "$out/example" "$out/example.c" "$out/lib$lib.a" \
+    # (The same build as crosslang's for these catalogues and adapters.)
+    if dir=$(c_lib "$out" "$name" $adapter=1) &&
+       $CC $C_WARN $(c_flags) -I"$dir" $(pkg-config --cflags libcjson) -o "$out/example" "$out/example.c" "$dir/lib$lib.a" \
            $(pkg-config --libs libcjson libpcre2-8 $pkg) -lpthread -lm >"$TMP/cc.log" 2>&1; then
         ok "cproto_readme_example_should_compile_$name"
         # The MQTT example runs as the README says: the URL from the environment.
@@ -232,6 +264,6 @@ for cat in "$TOP"/tests/catalogues/streetlights-3.0.yaml "$TOP"/tests/catalogues
             mqtt_stop
         fi
     else
-        fail "cproto_readme_example_should_compile_$name" "see log"; detail "$TMP/make.log"; detail "$TMP/cc.log"
+        fail "cproto_readme_example_should_compile_$name" "see log"; detail "$TMP/c_lib.log"; detail "$TMP/cc.log"
     fi
 done

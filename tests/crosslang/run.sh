@@ -75,9 +75,9 @@ for p in mqtt kafka; do
     # shellcheck disable=SC2086
     if mg generate -t c -i "${!c}" -o "$d" >"$d.log" 2>&1 &&
        lib=$(sed -n 's/^NAME *= *//p' "$d/Makefile") &&
-       make -s -C "$d" $adapter=1 CFLAGS="$(c_flags) -Werror" "lib$lib.a" >>"$d.log" 2>&1 &&
-       $CC $C_WARN $(c_flags) $def -D_POSIX_C_SOURCE=200809L -I"$d" $(pkg-config --cflags libcjson) -o "$d/cpub" \
-           "$here/cpub.c" "$d/lib$lib.a" $(pkg-config --libs libcjson libpcre2-8 $pkg) -lpthread -lm >>"$d.log" 2>&1
+       { cd_=$(c_lib "$d" "$(basename "${!c}" .yaml)" $adapter=1) || { cat "$TMP/c_lib.log" >>"$d.log"; false; }; } &&
+       $CC $C_WARN $(c_flags) $def -D_POSIX_C_SOURCE=200809L -I"$cd_" $(pkg-config --cflags libcjson) -o "$d/cpub" \
+           "$here/cpub.c" "$cd_/lib$lib.a" $(pkg-config --libs libcjson libpcre2-8 $pkg) -lpthread -lm >>"$d.log" 2>&1
     then have[c_$p]=1
     else fail "crosslang_c_${p}_publisher_should_build" "see log"; detail "$d.log"; fi
 done
