@@ -1095,6 +1095,31 @@ static int name_clashes(const mg_hmap *seen, const char *name)
     return ((const name_ent *)mg_hmap_get_str(seen, name))->count > 1;
 }
 
+/* The name of a function that checks its type and nothing else
+ * ("_string"), or NULL. Such functions are shared by most members, so their
+ * name is written at every use: a name from the content is short and does
+ * not depend on which member happened to come first. */
+static const char *bare_type_name(const cJSON *f)
+{
+    static const struct {
+        int mask;
+        const char *name;
+    } names[] = {{T_NULL, "_null"},       {T_BOOLEAN, "_boolean"}, {T_INTEGER, "_integer"},
+                 {T_NUMBER | T_INTEGER, "_number"}, {T_STRING, "_string"},  {T_ARRAY, "_array"},
+                 {T_OBJECT, "_object"}};
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "is_schema")) ||
+        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "has_type")))
+        return NULL;
+    for (const cJSON *k = f->child; k; k = k->next)
+        if (cJSON_IsTrue(k) && strcmp(k->string, "is_schema") && strcmp(k->string, "has_type"))
+            return NULL; /* any other keyword (has_*, is_*, unique_items, ...) */
+    int mask = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "type_mask"));
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].mask == mask)
+            return names[i].name;
+    return NULL;
+}
+
 /* names[id] for every function that `map` keeps (others NULL): the smallest
  * name among the schemas merged into it. Two schemas of the same pointer in
  * different files get the file's stem; names that still clash (pointers that
@@ -1120,9 +1145,21 @@ static char **function_names(pctx *c, const int *map)
     const char *root_file = root ? root->path + dir.len : "";
     size_t root_len = strlen(root_file);
     mg_buf_fini(&dir);
+    unsigned char *bare = mg_xcalloc((size_t)n + 1, 1); /* 1: named by its content */
+    const cJSON *f;
+    cJSON_ArrayForEach(f, c->functions) {
+        int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "id"));
+        const char *nm = id >= 0 && id < n && map[id] == id ? bare_type_name(f) : NULL;
+        if (nm) {
+            names[id] = mg_xstrdup(nm);
+            bare[id] = 1;
+        }
+    }
     for (int i = 0; i < n; i++) {
-        char *nm = name_of_uri(c->uris[i], 0);
         int k = map[i];
+        if (bare[k])
+            continue;
+        char *nm = name_of_uri(c->uris[i], 0);
         if (!names[k] || strcmp(nm, names[k]) < 0) {
             free(names[k]);
             names[k] = nm;
@@ -1136,7 +1173,7 @@ static char **function_names(pctx *c, const int *map)
         count_names(&seen, names, map, n);
         char **next = mg_xcalloc((size_t)n + 1, sizeof *next);
         for (int i = 0; i < n; i++) {
-            if (map[i] != i || !name_clashes(&seen, names[i]))
+            if (map[i] != i || bare[i] || !name_clashes(&seen, names[i]))
                 continue;
             const char *uri = c->uris[from[i]];
             if (pass == 0) {
@@ -1158,6 +1195,7 @@ static char **function_names(pctx *c, const int *map)
             }
         free(next);
     }
+    free(bare);
     free(from);
     return names;
 }

@@ -661,7 +661,7 @@ typedef struct worker_backend_JobStatus worker_backend_JobStatus;
  * Used for ad-hoc scraping of specific queries on marketplaces.
  */
 struct worker_backend_AnalyticsCollectionRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The marketplace to scrape (etsy, ebay, etc.) */
     char *marketplace; bool has_marketplace;
     /** The search query to use */
@@ -675,7 +675,7 @@ struct worker_backend_AnalyticsCollectionRequestMessage {
  * Collection options (pages, filters, etc.)
  */
 struct worker_backend_AnalyticsCollectionRequestMessageOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t pages; bool has_pages;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -698,7 +698,7 @@ struct worker_backend_AnalyticsCollectionRequestMessageOptions {
  * - Compliance and audit trails
  */
 struct worker_backend_BackendLoggingEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Type of logging event */
     char *event_type;
     /** ISO 8601 timestamp when the log was generated */
@@ -742,7 +742,7 @@ struct worker_backend_BackendLoggingEventMessage {
  * Additional structured context (sanitized, no PII)
  */
 struct worker_backend_BackendLoggingEventMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     char *storage_id; bool has_storage_id;
     char *worker_id; bool has_worker_id;
@@ -756,7 +756,7 @@ struct worker_backend_BackendLoggingEventMessageMetadata {
  * Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
  */
 struct worker_backend_EtsyAnalyticsSyncCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *original_job_id; bool has_original_job_id;
     char *status; bool has_status;
     /** Number of listings successfully synced */
@@ -776,7 +776,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessage {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *listing_id; bool has_listing_id;
     char *etsy_listing_id; bool has_etsy_listing_id;
     char *material_name; bool has_material_name;
@@ -786,7 +786,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t views; bool has_views;
     int64_t favorites; bool has_favorites;
     int64_t sales; bool has_sales;
@@ -800,7 +800,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *date; bool has_date;
     int64_t views; bool has_views;
     int64_t sales; bool has_sales;
@@ -811,7 +811,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
  * New OAuth tokens issued when the worker had to refresh them during the operation.
  */
 struct worker_backend_CredentialUpdate {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The refreshed access token. */
     char *new_access_token; bool has_new_access_token;
     /** The refreshed refresh token. */
@@ -822,7 +822,7 @@ struct worker_backend_CredentialUpdate {
 };
 
 struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *listing_id; bool has_listing_id;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -833,7 +833,7 @@ struct worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem {
  * Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
  */
 struct worker_backend_EtsyAnalyticsSyncRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Internal listing IDs to sync. Empty = sync all for user. */
     char **listing_ids; size_t listing_ids_count; bool has_listing_ids;
     /** User whose listings to sync (if listingIds empty) */
@@ -856,7 +856,7 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessage {
  * Etsy API key and OAuth tokens of a shop.
  */
 struct worker_backend_EtsyOAuthCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Etsy application API key. */
     char *api_key; bool has_api_key;
     /** Etsy shop ID. */
@@ -872,7 +872,7 @@ struct worker_backend_EtsyOAuthCredentials {
  * Date range for historical analytics.
  */
 struct worker_backend_AnalyticsTimeRange {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** First day of the range. */
     char *start_date;
     /** Last day of the range. */
@@ -884,7 +884,7 @@ struct worker_backend_AnalyticsTimeRange {
  * Which optional analytics data to fetch.
  */
 struct worker_backend_AnalyticsSyncOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Fetch detailed per-listing metrics. */
     bool include_detailed_metrics; bool has_include_detailed_metrics;
     /** Fetch the traffic source breakdown. */
@@ -898,7 +898,7 @@ struct worker_backend_AnalyticsSyncOptions {
  * Encrypted Etsy OAuth credentials
  */
 struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *access_token;
     char *shop_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -908,7 +908,7 @@ struct worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials {
  * Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
  */
 struct worker_backend_EtsyPublishListingCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** BullMQ job ID from request */
     char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items ID */
@@ -940,7 +940,7 @@ struct worker_backend_EtsyPublishListingCompletedMessage {
  * Structured error information that says whether retrying can help.
  */
 struct worker_backend_RetryableErrorDetails {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Machine-readable error code. */
     char *code; bool has_code;
     /** Human-readable error message. */
@@ -958,7 +958,7 @@ struct worker_backend_RetryableErrorDetails {
  * Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
  */
 struct worker_backend_EtsyPublishListingRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Internal marketplace_items table ID */
     char *listing_id; bool has_listing_id;
     /** Metamodel being published */
@@ -985,7 +985,7 @@ struct worker_backend_EtsyPublishListingRequestMessage {
  * Material-specific listing configuration.
  */
 struct worker_backend_MaterialVariant {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Material name, e.g. PLA or Resin. */
     char *material_name;
     /** Listing price for this material. */
@@ -1001,7 +1001,7 @@ struct worker_backend_MaterialVariant {
  * Listing information common to all material variants.
  */
 struct worker_backend_BaseListingData {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Listing title. */
     char *title;
     /** Listing description. */
@@ -1022,7 +1022,7 @@ struct worker_backend_BaseListingData {
 };
 
 struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool auto_activate; bool has_auto_activate;
     int64_t shipping_profile_id; bool has_shipping_profile_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1032,7 +1032,7 @@ struct worker_backend_EtsyPublishListingRequestMessagePublishOptions {
  * Encrypted Etsy OAuth credentials
  */
 struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *access_token;
     char *shop_id;
     char *expires_at; bool has_expires_at;
@@ -1043,7 +1043,7 @@ struct worker_backend_EtsyPublishListingRequestMessageEtsyCredentials {
  * Digital file to upload with a listing.
  */
 struct worker_backend_ListingFileMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Storage item holding the file. */
     char *storage_item_id;
     /** File name shown to buyers. */
@@ -1059,7 +1059,7 @@ struct worker_backend_ListingFileMetadata {
  * Notifies that a file download has been processed, indicating success or failure.
  */
 struct worker_backend_FileDownloadCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The ID of the initial 'file-download-request' job this event corresponds to. */
     char *original_job_id; bool has_original_job_id;
     /** The unique identifier for the downloaded model. */
@@ -1079,7 +1079,7 @@ struct worker_backend_FileDownloadCompletedMessage {
  * An object in the MinIO/S3 store of the processing pipeline.
  */
 struct worker_backend_S3Location {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Bucket name. */
     char *bucket;
     /** Object key inside the bucket. */
@@ -1100,7 +1100,7 @@ struct worker_backend_S3Location {
  * - No retry on: INVALID_CREDENTIALS, FILE_NOT_FOUND, PERMISSION_DENIED
  */
 struct worker_backend_FileDownloadRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the model to be downloaded. */
     char *model_id; bool has_model_id;
     /** The identifier of the user who owns the model. Optional - if not provided, will be retrieved from StorageConnection. */
@@ -1128,7 +1128,7 @@ struct worker_backend_FileDownloadRequestMessage {
  * Where a file lives in a connected storage provider.
  */
 struct worker_backend_StorageLocation {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** ID of the storage connection (provider account) holding the file. */
     char *storage_connection_id;
     /** Path of the file inside that storage connection. */
@@ -1140,7 +1140,7 @@ struct worker_backend_StorageLocation {
  * Optional metadata from discovery. For Thingiverse, contains downloadUrl for direct file access.
  */
 struct worker_backend_FileDownloadRequestMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *download_url; bool has_download_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -1149,7 +1149,7 @@ struct worker_backend_FileDownloadRequestMessageMetadata {
  * Decrypted credentials required for this specific download operation. Injected by the backend.
  */
 struct worker_backend_FileDownloadRequestMessageCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *provider_type; bool has_provider_type;
     char *access_key_id; bool has_access_key_id;
     char *secret_access_key; bool has_secret_access_key;
@@ -1166,7 +1166,7 @@ struct worker_backend_FileDownloadRequestMessageCredentials {
  * Destination in MinIO where file will be uploaded after download.
  */
 struct worker_backend_FileDownloadRequestMessageMinioDestination {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *bucket; bool has_bucket;
     char *path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1176,7 +1176,7 @@ struct worker_backend_FileDownloadRequestMessageMinioDestination {
  * Result of the vectorization process containing the embedding vector.
  */
 struct worker_backend_FileVectorizeCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *file_id; bool has_file_id;
     /** The computed embedding vector */
     double *vector; size_t vector_count; bool has_vector;
@@ -1190,7 +1190,7 @@ struct worker_backend_FileVectorizeCompletedMessage {
  * Request to generate a vector embedding for an image file using CLIP.
  */
 struct worker_backend_FileVectorizeRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The ID of the file in the database */
     char *file_id; bool has_file_id;
     /** Location of the image file */
@@ -1204,7 +1204,7 @@ struct worker_backend_FileVectorizeRequestMessage {
  * Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
  */
 struct worker_backend_IpCheckCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Model UUID that was analyzed */
     char *model_id; bool has_model_id;
     /** Owner user ID */
@@ -1246,7 +1246,7 @@ struct worker_backend_IpCheckCompletedMessage {
  * Suggested modifications to reduce IP risk
  */
 struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *title; bool has_title;
     char **tags_to_remove; size_t tags_to_remove_count; bool has_tags_to_remove;
     char *description_changes; bool has_description_changes;
@@ -1257,7 +1257,7 @@ struct worker_backend_IpCheckCompletedMessageSuggestedChanges {
  * Detailed results from each heuristic check
  */
 struct worker_backend_IpCheckCompletedMessageHeuristicResults {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *perceptual_hash; bool has_perceptual_hash;
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *trademark; bool has_trademark;
     struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *franchise; bool has_franchise;
@@ -1266,7 +1266,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResults {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool executed; bool has_executed;
     int64_t matches_found; bool has_matches_found;
     double highest_similarity; bool has_highest_similarity;
@@ -1275,7 +1275,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool executed; bool has_executed;
     char **brands_detected; size_t brands_detected_count; bool has_brands_detected;
     bool flagged; bool has_flagged;
@@ -1283,7 +1283,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool executed; bool has_executed;
     char **franchises_detected; size_t franchises_detected_count; bool has_franchises_detected;
     bool flagged; bool has_flagged;
@@ -1291,7 +1291,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise {
 };
 
 struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool executed; bool has_executed;
     char *provider; bool has_provider;
     int64_t matches_found; bool has_matches_found;
@@ -1304,7 +1304,7 @@ struct worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch {
  * Error details if status is 'error'
  */
 struct worker_backend_IpCheckCompletedMessageError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1314,7 +1314,7 @@ struct worker_backend_IpCheckCompletedMessageError {
  * Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
  */
 struct worker_backend_IpCheckRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Unique identifier for the model to analyze */
     char *model_id; bool has_model_id;
     /** User ID who owns the model */
@@ -1342,7 +1342,7 @@ struct worker_backend_IpCheckRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_IpCheckRequestMessageAnalysisOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool enable_external_search; bool has_enable_external_search;
     bool strict_mode; bool has_strict_mode;
     char **skip_heuristics; size_t skip_heuristics_count; bool has_skip_heuristics;
@@ -1353,7 +1353,7 @@ struct worker_backend_IpCheckRequestMessageAnalysisOptions {
  * Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
  */
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** BullMQ job ID from original request */
     char *original_job_id; bool has_original_job_id;
     /** Marketplace provider type (etsy, ebay, etc.) */
@@ -1376,7 +1376,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessage {
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *listing_id; bool has_listing_id;
     char *external_listing_id; bool has_external_listing_id;
     char *material_name; bool has_material_name;
@@ -1386,7 +1386,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem {
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t views; bool has_views;
     int64_t favorites; bool has_favorites;
     int64_t sales; bool has_sales;
@@ -1400,7 +1400,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *date; bool has_date;
     int64_t views; bool has_views;
     int64_t sales; bool has_sales;
@@ -1408,7 +1408,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 };
 
 struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *listing_id; bool has_listing_id;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1418,7 +1418,7 @@ struct worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem {
  * Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Marketplace provider type (etsy, ebay, etc.) */
     char *marketplace_provider; bool has_marketplace_provider;
     /** UUID of the marketplace connection configuration */
@@ -1444,7 +1444,7 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessage {
  * Encrypted marketplace credentials (retrieved from marketplaceConnectionId)
  */
 struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *access_token;
     char *external_shop_id; bool has_external_shop_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1454,7 +1454,7 @@ struct worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentia
  * Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Original request ID for correlation */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
@@ -1484,7 +1484,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessage {
  * Updated connection information
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *status; bool has_status;
     char *shop_name; bool has_shop_name;
     char *shop_url; bool has_shop_url;
@@ -1495,14 +1495,14 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData {
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t remaining; bool has_remaining;
     char *reset_at; bool has_reset_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id; bool has_id;
     char *name; bool has_name;
     char *path; bool has_path;
@@ -1514,7 +1514,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem {
  * Sync operation statistics
  */
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double duration; bool has_duration;
     int64_t items_synced; bool has_items_synced;
     struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem **errors; size_t errors_count; bool has_errors;
@@ -1522,7 +1522,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics {
 };
 
 struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *type; bool has_type;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -1533,7 +1533,7 @@ struct worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsI
  * Structured error information.
  */
 struct worker_backend_ErrorDetails {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Machine-readable error code. */
     char *code; bool has_code;
     /** Human-readable error message. */
@@ -1548,7 +1548,7 @@ struct worker_backend_ErrorDetails {
  * This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Internal marketplace connection ID */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -1572,7 +1572,7 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessage {
  * Additional context data
  */
 struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *source; bool has_source;
     int64_t retry_count; bool has_retry_count;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -1582,7 +1582,7 @@ struct worker_backend_MarketplaceConnectionSyncRequestMessageMetadata {
  * Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Original rotation request ID */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was rotated */
@@ -1618,7 +1618,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessage {
  * Metadata about new credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *token_type; bool has_token_type;
     char *created_at; bool has_created_at;
     char *expires_at; bool has_expires_at;
@@ -1628,7 +1628,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool tested; bool has_tested;
     bool success; bool has_success;
     char *tested_at; bool has_tested_at;
@@ -1640,7 +1640,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
  * Status of previous credentials
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool revoked; bool has_revoked;
     char *revoked_at; bool has_revoked_at;
     char *preserved_until; bool has_preserved_until;
@@ -1651,7 +1651,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredential
  * Details of the rotation operation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double duration; bool has_duration;
     int64_t attempts; bool has_attempts;
     char *method; bool has_method;
@@ -1663,7 +1663,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDeta
  * Connection status after credential rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *status; bool has_status;
     struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *last_test; bool has_last_test;
     char **permissions; size_t permissions_count; bool has_permissions;
@@ -1671,7 +1671,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool success; bool has_success;
     char *timestamp; bool has_timestamp;
     char *error; bool has_error;
@@ -1682,7 +1682,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
  * Information about next scheduled rotation
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *scheduled_at; bool has_scheduled_at;
     char *reason; bool has_reason;
     char *reminder_at; bool has_reminder_at;
@@ -1693,7 +1693,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation 
  * Error details if rotation failed
  */
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     char **details_keys; cJSON **details_values; size_t details_count; bool has_details;
@@ -1703,7 +1703,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageError {
 };
 
 struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *type; bool has_type;
     char *recipient; bool has_recipient;
     char *status; bool has_status;
@@ -1715,7 +1715,7 @@ struct worker_backend_MarketplaceCredentialRotationCompletedMessageNotifications
  * Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Marketplace connection ID requiring credential rotation */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -1747,7 +1747,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessage {
  * Current credential metadata (no actual secrets)
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *token_type; bool has_token_type;
     char *expires_at; bool has_expires_at;
     char *last_used_at; bool has_last_used_at;
@@ -1759,7 +1759,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredenti
  * Rotation configuration options
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool preserve_old_token; bool has_preserve_old_token;
     bool test_new_credentials; bool has_test_new_credentials;
     bool notify_user; bool has_notify_user;
@@ -1772,14 +1772,14 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *source; bool has_source;
     struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *original_error; bool has_original_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -1794,7 +1794,7 @@ struct worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOrigina
  * sellability analysis runs.
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model that was researched */
     char *model_id;
     /** UUID of the model owner */
@@ -1820,7 +1820,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessage {
  * Aggregated market intelligence across all scraped marketplaces
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t total_listings_found; bool has_total_listings_found;
     double average_price; bool has_average_price;
     struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *price_range; bool has_price_range;
@@ -1834,7 +1834,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketData {
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double min; bool has_min;
     double max; bool has_max;
     double median; bool has_median;
@@ -1842,7 +1842,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRang
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *marketplace; bool has_marketplace;
     int64_t listings_found; bool has_listings_found;
     double average_price; bool has_average_price;
@@ -1851,7 +1851,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
 };
 
 struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *title; bool has_title;
     double price; bool has_price;
     char *url; bool has_url;
@@ -1863,7 +1863,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
  * Error information if status is FAILED
  */
 struct worker_backend_MarketplaceIntelligenceCompletedMessageError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     char **failed_marketplaces; size_t failed_marketplaces_count; bool has_failed_marketplaces;
@@ -1888,7 +1888,7 @@ struct worker_backend_MarketplaceIntelligenceCompletedMessageError {
  * Used for market research, pricing optimization, and trend detection.
  */
 struct worker_backend_MarketplaceIntelligenceEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Source marketplace */
     char *marketplace;
     /** Marketplace-native listing ID */
@@ -1914,7 +1914,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessage {
  * Core listing information
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageListing {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *title;
     double price;
     char *currency;
@@ -1927,7 +1927,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageListing {
  * Public engagement and sales metrics
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t favorites; bool has_favorites;
     int64_t reviews_count; bool has_reviews_count;
     double average_rating; bool has_average_rating;
@@ -1942,7 +1942,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetrics {
  * Additional listing context and categorization
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char **tags; size_t tags_count; bool has_tags;
     char **materials; size_t materials_count; bool has_materials;
     char *shop_name; bool has_shop_name;
@@ -1965,7 +1965,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageMetadata {
  * Search context that found this listing
  */
 struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *search_query; bool has_search_query;
     int64_t page_number; bool has_page_number;
     double position; bool has_position;
@@ -1989,7 +1989,7 @@ struct worker_backend_MarketplaceIntelligenceEventMessageQueryContext {
  * - Results feed into: sellability-analysis (market positioning data)
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model to research */
     char *model_id;
     /** UUID of the model owner */
@@ -2009,7 +2009,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessage {
  * Model metadata used to build marketplace search queries
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *title; bool has_title;
     char **tags; size_t tags_count; bool has_tags;
     char *category; bool has_category;
@@ -2022,7 +2022,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessageSearchContext {
  * Configuration for the marketplace scraping
  */
 struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
     int64_t max_results_per_marketplace; bool has_max_results_per_marketplace;
     int64_t max_pages; bool has_max_pages;
@@ -2035,7 +2035,7 @@ struct worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions {
  * Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -2057,7 +2057,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage {
  * Provenance of LLM-generated listing content.
  */
 struct worker_backend_GenerationMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** What produced the content. */
     char *source;
     /** When the content was generated. */
@@ -2073,7 +2073,7 @@ struct worker_backend_GenerationMetadata {
  * Volume-based price calculation for 3D printed item
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double suggested_price; bool has_suggested_price;
     char *currency; bool has_currency;
     double material_cost; bool has_material_cost;
@@ -2087,7 +2087,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSug
  * Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2121,7 +2121,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -2134,7 +2134,7 @@ struct worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechn
  * Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Original request ID for correlation */
     char *request_id; bool has_request_id;
     /** Marketplace connection that was synced */
@@ -2168,7 +2168,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessage {
  * Detailed sync operation statistics
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double duration; bool has_duration;
     int64_t listings_processed; bool has_listings_processed;
     int64_t listings_created; bool has_listings_created;
@@ -2184,14 +2184,14 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageStatistics {
  * Detailed sync results by operation
  */
 struct worker_backend_MarketplaceListingSyncCompletedMessageResults {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *pull; bool has_pull;
     struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *push; bool has_push;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t listings_retrieved; bool has_listings_retrieved;
     int64_t new_listings_created; bool has_new_listings_created;
     int64_t existing_listings_updated; bool has_existing_listings_updated;
@@ -2199,7 +2199,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPull {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t listings_pushed; bool has_listings_pushed;
     int64_t listings_created; bool has_listings_created;
     int64_t listings_updated; bool has_listings_updated;
@@ -2207,7 +2207,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageResultsPush {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *internal_id; bool has_internal_id;
     char *external_id; bool has_external_id;
     char *title; bool has_title;
@@ -2217,7 +2217,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIt
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *internal_id; bool has_internal_id;
     char *external_id; bool has_external_id;
     char *title; bool has_title;
@@ -2228,7 +2228,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem {
 };
 
 struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *type; bool has_type;
     char *message; bool has_message;
     char *timestamp; bool has_timestamp;
@@ -2241,7 +2241,7 @@ struct worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem {
  * Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
  */
 struct worker_backend_MarketplaceListingSyncRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Marketplace connection ID */
     char *connection_id; bool has_connection_id;
     /** Marketplace provider ID (etsy, ebay, etc.) */
@@ -2273,7 +2273,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessage {
  * Sync configuration options
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool include_inactive; bool has_include_inactive;
     bool include_images; bool has_include_images;
     bool include_variations; bool has_include_variations;
@@ -2286,7 +2286,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessageOptions {
  * Additional request context
  */
 struct worker_backend_MarketplaceListingSyncRequestMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *source; bool has_source;
     bool scheduled_sync; bool has_scheduled_sync;
     int64_t retry_count; bool has_retry_count;
@@ -2297,7 +2297,7 @@ struct worker_backend_MarketplaceListingSyncRequestMessageMetadata {
  * Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
  */
 struct worker_backend_MarketplaceListingTagsGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -2315,7 +2315,7 @@ struct worker_backend_MarketplaceListingTagsGenerationCompletedMessage {
  * Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
  */
 struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2351,7 +2351,7 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessage {
  * Technical analysis data for tag generation
  */
 struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -2364,7 +2364,7 @@ struct worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMet
  * Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
  */
 struct worker_backend_MarketplaceListingTitleGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model that was processed */
     char *model_id;
     /** Type of entity processed */
@@ -2382,7 +2382,7 @@ struct worker_backend_MarketplaceListingTitleGenerationCompletedMessage {
  * Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
  */
 struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model (reference only) */
     char *model_id;
     /** Type of entity being processed */
@@ -2416,7 +2416,7 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessage {
  * Technical analysis data for context
  */
 struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double *dimensions_mm; size_t dimensions_mm_count; bool has_dimensions_mm;
@@ -2427,7 +2427,7 @@ struct worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMe
  * Result of a listing update operation
  */
 struct worker_backend_MarketplaceListingUpdateCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Target marketplace */
     char *marketplace; bool has_marketplace;
     /** External ID of the listing */
@@ -2445,7 +2445,7 @@ struct worker_backend_MarketplaceListingUpdateCompletedMessage {
  * Request to update an existing listing on a marketplace (price, quantity, etc.)
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Target marketplace (etsy, ebay, etc.) */
     char *marketplace; bool has_marketplace;
     /** External ID of the listing to update */
@@ -2461,7 +2461,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessage {
  * Fields to update
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double price; bool has_price;
     int64_t quantity; bool has_quantity;
     char *title; bool has_title;
@@ -2474,7 +2474,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageUpdates {
  * User credentials for the marketplace
  */
 struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *access_token; bool has_access_token;
     char *refresh_token; bool has_refresh_token;
     double expires_at; bool has_expires_at;
@@ -2487,7 +2487,7 @@ struct worker_backend_MarketplaceListingUpdateRequestMessageCredentials {
  * Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
  */
 struct worker_backend_MarketplacePublishListingCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** BullMQ job ID from original request */
     char *original_job_id; bool has_original_job_id;
     /** Internal marketplace_items UUID */
@@ -2519,7 +2519,7 @@ struct worker_backend_MarketplacePublishListingCompletedMessage {
  * Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
  */
 struct worker_backend_MarketplacePublishListingRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Internal marketplace_items table UUID */
     char *listing_id; bool has_listing_id;
     /** UUID of the metamodel being published */
@@ -2549,7 +2549,7 @@ struct worker_backend_MarketplacePublishListingRequestMessage {
  * Publishing configuration (marketplace-specific options)
  */
 struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool auto_activate; bool has_auto_activate;
     char **marketplace_specific_options_keys; cJSON **marketplace_specific_options_values; size_t marketplace_specific_options_count; bool has_marketplace_specific_options;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2559,7 +2559,7 @@ struct worker_backend_MarketplacePublishListingRequestMessagePublishOptions {
  * Encrypted marketplace credentials (retrieved from marketplaceConnectionId)
  */
 struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *access_token;
     char *external_shop_id; bool has_external_shop_id;
     char *expires_at; bool has_expires_at;
@@ -2570,7 +2570,7 @@ struct worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredenti
  * Notifies that a batch media download has been completed.
  */
 struct worker_backend_MediaBatchDownloadCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the batch download operation. */
     char *batch_id;
     /** The final status of the batch download operation. */
@@ -2587,7 +2587,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessage {
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *original_path;
     char *original_name; bool has_original_name;
     struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *s3_location;
@@ -2599,7 +2599,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem {
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *bucket; bool has_bucket;
     char *key; bool has_key;
     char *url; bool has_url;
@@ -2607,7 +2607,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Loca
 };
 
 struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *path; bool has_path;
     char *error; bool has_error;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -2617,7 +2617,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem {
  * Statistics about the batch processing.
  */
 struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t total_files; bool has_total_files;
     int64_t successful_files; bool has_successful_files;
     int64_t failed_files; bool has_failed_files;
@@ -2632,7 +2632,7 @@ struct worker_backend_MediaBatchDownloadCompletedMessageStatistics {
  * Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
  */
 struct worker_backend_MediaBatchDownloadRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Unique identifier for this batch of media files. Used for organizing processed files in S3 storage (media/{batchId}/) and correlating with completion responses. */
     char *batch_id; bool has_batch_id;
     /** Download strategy for media files: - storage_provider: Download from authenticated storage connection (Google Drive, SFTP, etc.) - external_url: Download from public HTTP URLs (CDN, API responses, Thingiverse, etc.) */
@@ -2656,7 +2656,7 @@ struct worker_backend_MediaBatchDownloadRequestMessage {
  * Decrypted credentials for the storage provider (Fat Payload pattern). Required when downloadStrategy is 'storage_provider'.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *provider; bool has_provider;
     char *access_token; bool has_access_token;
     char *refresh_token; bool has_refresh_token;
@@ -2673,7 +2673,7 @@ struct worker_backend_MediaBatchDownloadRequestMessageCredentials {
  * Optional compression settings that override deployment environment defaults. If not provided, uses values from MAX_IMAGE_WIDTH, MAX_IMAGE_HEIGHT, IMAGE_QUALITY, and OUTPUT_FORMAT environment variables.
  */
 struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double max_width; bool has_max_width;
     double max_height; bool has_max_height;
     double image_quality; bool has_image_quality;
@@ -2685,7 +2685,7 @@ struct worker_backend_MediaBatchDownloadRequestMessageCompressionSettings {
  * Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the metamodel */
     char *metamodel_id;
     /** AI-generated metadata for the metamodel */
@@ -2699,7 +2699,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessage {
  * AI-generated metadata for the metamodel
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *classification;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *print_technology;
     struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *franchise;
@@ -2713,7 +2713,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata {
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *primary_category; bool has_primary_category;
     char *sub_category; bool has_sub_category;
     double confidence; bool has_confidence;
@@ -2722,7 +2722,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassif
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *recommended; bool has_recommended;
     double confidence; bool has_confidence;
     char **reasoning; size_t reasoning_count; bool has_reasoning;
@@ -2731,7 +2731,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double fdm_compatible; bool has_fdm_compatible;
     double resin_required; bool has_resin_required;
     int64_t total_parts; bool has_total_parts;
@@ -2739,7 +2739,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name; bool has_name;
     char *universe; bool has_universe;
     double confidence; bool has_confidence;
@@ -2748,7 +2748,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchi
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char **style; size_t style_count; bool has_style;
     char **technical; size_t technical_count; bool has_technical;
     char **source; size_t source_count; bool has_source;
@@ -2760,7 +2760,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagData
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t total_parts; bool has_total_parts;
     char *complexity; bool has_complexity;
     double estimated_assembly_time; bool has_estimated_assembly_time;
@@ -2772,14 +2772,14 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembl
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *url; bool has_url;
     char *embedded; bool has_embedded;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *worker_version; bool has_worker_version;
     char **ollama_models; size_t ollama_models_count; bool has_ollama_models;
     int64_t total_responses; bool has_total_responses;
@@ -2794,7 +2794,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGener
  * Aggregated technical analysis from constituent models
  */
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t total_vertices;
     int64_t total_faces;
     int64_t total_edges;
@@ -2815,7 +2815,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -2824,7 +2824,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     char *name; bool has_name;
     int64_t order_index; bool has_order_index;
@@ -2834,7 +2834,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 };
 
 struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool all_parts_present; bool has_all_parts_present;
     bool all_parts_analyzed; bool has_all_parts_analyzed;
     bool assembly_instructions_complete; bool has_assembly_instructions_complete;
@@ -2847,7 +2847,7 @@ struct worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
  * Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
  */
 struct worker_backend_MetamodelMetadataGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the metamodel */
     char *metamodel_id; bool has_metamodel_id;
     /** Array of model IDs that compose this metamodel */
@@ -2866,7 +2866,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessage {
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     char *name; bool has_name;
     char *storage_connection_id; bool has_storage_connection_id;
@@ -2875,7 +2875,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
 };
 
 struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *path; bool has_path;
     char *mime_type; bool has_mime_type;
     double size; bool has_size;
@@ -2893,7 +2893,7 @@ struct worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
  * and stores aggregated statistics in Elasticsearch for trend analysis.
  */
 struct worker_backend_ModelAnalyticsCollectionRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The metamodel ID to collect analytics for */
     char *metamodel_id;
     /** Owner user ID for audit trail */
@@ -2921,7 +2921,7 @@ struct worker_backend_ModelAnalyticsCollectionRequestMessage {
  * Handles model discovery folder processed events.
  */
 struct worker_backend_ModelDiscoveryFolderProcessedEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the connection. */
     char *connection_id; bool has_connection_id;
     /** The path to the processed folder. */
@@ -2941,7 +2941,7 @@ struct worker_backend_ModelDiscoveryFolderProcessedEventMessage {
  * A file found while scanning a storage folder.
  */
 struct worker_backend_DiscoveredFile {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Path of the file in the storage connection. */
     char *path;
     /** File name. */
@@ -2957,7 +2957,7 @@ struct worker_backend_DiscoveredFile {
  * A signature representing the state of a folder.
  */
 struct worker_backend_FolderSignature {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Hash over the folder listing. */
     char *hash;
     /** When the hash was calculated. */
@@ -2969,7 +2969,7 @@ struct worker_backend_FolderSignature {
  * Counts and sizes of what a folder contains.
  */
 struct worker_backend_FolderStatistics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Number of files. */
     int64_t total_files;
     /** Number of 3D model files. */
@@ -2991,7 +2991,7 @@ struct worker_backend_FolderStatistics {
  * Handles model discovery scan found events.
  */
 struct worker_backend_ModelDiscoveryScanFoundEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The name of the model. */
@@ -3017,7 +3017,7 @@ struct worker_backend_ModelDiscoveryScanFoundEventMessage {
  * The storage location of the model.
  */
 struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *storage_connection_id;
     char *path;
     char *library_id;
@@ -3029,7 +3029,7 @@ struct worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation {
  * Handles model discovery scan progress events.
  */
 struct worker_backend_ModelDiscoveryScanProgressEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Contains the discovery scan progress details. */
     struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload *payload; bool has_payload;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -3039,7 +3039,7 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessage {
  * Contains the discovery scan progress details.
  */
 struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *job_id;
     char *storage_connection_id;
     char *status;
@@ -3053,7 +3053,7 @@ struct worker_backend_ModelDiscoveryScanProgressEventMessagePayload {
  * Handles model discovery scan requests events.
  */
 struct worker_backend_ModelDiscoveryScanRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The ID of the library to scan. */
     char *library_id; bool has_library_id;
     /** The ID of the storage connection to scan. */
@@ -3075,7 +3075,7 @@ struct worker_backend_ModelDiscoveryScanRequestMessage {
  * Request to index a 3D model for similarity search.
  */
 struct worker_backend_ModelFinderIndexRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     cJSON *storage_item; bool has_storage_item;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -3087,14 +3087,14 @@ struct worker_backend_ModelFinderIndexRequestMessage {
  * Response containing search results from the model finder.
  */
 struct worker_backend_ModelFinderResponseMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *request_id; bool has_request_id;
     struct worker_backend_ModelFinderResponseMessageResultsItem **results; size_t results_count; bool has_results;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelFinderResponseMessageResultsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     double similarity; bool has_similarity;
     char **metamodel_ids; size_t metamodel_ids_count; bool has_metamodel_ids;
@@ -3107,7 +3107,7 @@ struct worker_backend_ModelFinderResponseMessageResultsItem {
  * Request to search for similar 3D models.
  */
 struct worker_backend_ModelFinderSearchRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Optional: Search using an existing model as reference */
     char *reference_model_id; bool has_reference_model_id;
     /** Optional: Search using an uploaded image */
@@ -3120,7 +3120,7 @@ struct worker_backend_ModelFinderSearchRequestMessage {
  * Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
  */
 struct worker_backend_ModelMetadataGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model that was processed. */
     char *model_id;
     /** Enriched marketplace metadata generated by LLM. */
@@ -3132,7 +3132,7 @@ struct worker_backend_ModelMetadataGenerationCompletedMessage {
  * Enriched marketplace metadata generated by LLM.
  */
 struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *description;
     char **tags; size_t tags_count;
     char *primary_category;
@@ -3144,7 +3144,7 @@ struct worker_backend_ModelMetadataGenerationCompletedMessageMetadata {
  * Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
  */
 struct worker_backend_ModelMetadataGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model (reference only) */
     char *model_id; bool has_model_id;
     /** Core model entity data */
@@ -3160,7 +3160,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessage {
  * Core model entity data
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageModel {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name; bool has_name;
     char *file_name; bool has_file_name;
     int64_t file_size; bool has_file_size;
@@ -3172,7 +3172,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageModel {
  * Geometric and technical analysis results
  */
 struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t vertices; bool has_vertices;
     int64_t faces; bool has_faces;
     double volume_mm3; bool has_volume_mm3;
@@ -3183,7 +3183,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata {
 };
 
 struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id; bool has_id;
     char *url; bool has_url;
     double angle; bool has_angle;
@@ -3194,7 +3194,7 @@ struct worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem {
  * Handles model metamodel detection found with hierarchical relationships.
  */
 struct worker_backend_ModelMetamodelDetectionFoundMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** List of metamodel nodes in hierarchical structure (roots and children). */
     struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem **metamodels; size_t metamodels_count;
     /** EKG edges derived from Louvain clustering (OPTIONAL - new field) */
@@ -3203,7 +3203,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessage {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *internal_id;
     char *name;
     char **storage_item_ids; size_t storage_item_ids_count; bool has_storage_item_ids;
@@ -3218,7 +3218,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double level; bool has_level;
     char *sku; bool has_sku;
     char *scale; bool has_scale;
@@ -3234,7 +3234,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata 
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *url;
     char *name; bool has_name;
     char *type; bool has_type;
@@ -3243,7 +3243,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *media_type; bool has_media_type;
     bool is_primary; bool has_is_primary;
     double width; bool has_width;
@@ -3254,7 +3254,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *source_metamodel_id;
     char *target_id; bool has_target_id;
     char *target_type; bool has_target_type;
@@ -3265,7 +3265,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem {
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double related; bool has_related;
     double unrelated; bool has_unrelated;
     double uncertainty; bool has_uncertainty;
@@ -3273,14 +3273,14 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunctio
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name; bool has_name;
     double belief; bool has_belief;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *community_id; bool has_community_id;
     double modularity; bool has_modularity;
     double edge_weight; bool has_edge_weight;
@@ -3291,7 +3291,7 @@ struct worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMeta
  * Handles model metamodel detection requests.
  */
 struct worker_backend_ModelMetamodelDetectionRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the storage connection. */
     char *connection_id;
     /** The path to the folder that was processed. */
@@ -3313,7 +3313,7 @@ struct worker_backend_ModelMetamodelDetectionRequestMessage {
  * Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** ID of the original analysis request job */
     char *original_job_id; bool has_original_job_id;
     /** UUID of the analysed model */
@@ -3355,7 +3355,7 @@ struct worker_backend_ModelPrintAnalysisCompletedMessage {
  * Bounding box in millimeters
  */
 struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double x; bool has_x;
     double y; bool has_y;
     double z; bool has_z;
@@ -3366,7 +3366,7 @@ struct worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox {
  * Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
  */
 struct worker_backend_ModelPrintAnalysisRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model to analyse */
     char *model_id; bool has_model_id;
     /** UUID of the user who owns the model */
@@ -3386,7 +3386,7 @@ struct worker_backend_ModelPrintAnalysisRequestMessage {
  * Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Metamodel UUID */
     char *metamodel_id; bool has_metamodel_id;
     /** Owner user ID */
@@ -3416,7 +3416,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessage {
  * Pricing analysis and recommendations with material-specific pricing (v2.0.0)
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double suggested_price; bool has_suggested_price;
     struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *price_range; bool has_price_range;
     double competitor_average; bool has_competitor_average;
@@ -3426,7 +3426,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double min; bool has_min;
     double max; bool has_max;
     double median; bool has_median;
@@ -3434,7 +3434,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *factor; bool has_factor;
     char *impact; bool has_impact;
     char *description; bool has_description;
@@ -3442,7 +3442,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *marketplace; bool has_marketplace;
     double compatibility_score; bool has_compatibility_score;
     char *reasoning; bool has_reasoning;
@@ -3453,7 +3453,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double category_fit_score; bool has_category_fit_score;
     char **recommended_materials; size_t recommended_materials_count; bool has_recommended_materials;
     char *estimated_time_to_first_sale; bool has_estimated_time_to_first_sale;
@@ -3464,7 +3464,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
  * Market demand insights
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *category_demand; bool has_category_demand;
     double trending_score; bool has_trending_score;
     double search_volume; bool has_search_volume;
@@ -3477,7 +3477,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis {
  * Quality-related factors affecting sellability
  */
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double technical_quality; bool has_technical_quality;
     double printability; bool has_printability;
     double uniqueness; bool has_uniqueness;
@@ -3486,7 +3486,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors {
 };
 
 struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *category; bool has_category;
     char *priority; bool has_priority;
     char *title; bool has_title;
@@ -3499,7 +3499,7 @@ struct worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsIte
  * Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the metamodel to analyze. */
     char *metamodel_id; bool has_metamodel_id;
     /** UUID of the user who owns the metamodel */
@@ -3517,7 +3517,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessage {
  * Optional analysis configuration
  */
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char **target_marketplaces; size_t target_marketplaces_count; bool has_target_marketplaces;
     bool competitor_analysis; bool has_competitor_analysis;
     bool demand_analysis; bool has_demand_analysis;
@@ -3527,7 +3527,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions {
 };
 
 struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool analyze_material_suitability; bool has_analyze_material_suitability;
     bool fetch_etsy_trends; bool has_fetch_etsy_trends;
     int64_t competitor_count; bool has_competitor_count;
@@ -3538,7 +3538,7 @@ struct worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyA
  * Handles completion of 3D model semantic analysis with generated tags and similarity results.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
@@ -3562,7 +3562,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessage {
  * Generated semantic metadata and analysis results.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem **semantic_tags; size_t semantic_tags_count; bool has_semantic_tags;
     double *embedding; size_t embedding_count; bool has_embedding;
     struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem **similar_models; size_t similar_models_count; bool has_similar_models;
@@ -3571,7 +3571,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata {
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *tag_name; bool has_tag_name;
     double confidence; bool has_confidence;
     char *category; bool has_category;
@@ -3579,7 +3579,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSeman
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *model_id; bool has_model_id;
     double similarity; bool has_similarity;
     char **metadata_keys; cJSON **metadata_values; size_t metadata_count; bool has_metadata;
@@ -3587,7 +3587,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimil
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t vertex_count; bool has_vertex_count;
     int64_t face_count; bool has_face_count;
     double volume; bool has_volume;
@@ -3600,7 +3600,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
 };
 
 struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -3611,7 +3611,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
  * Processing performance metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double total_time_ms; bool has_total_time_ms;
     double geometry_time_ms; bool has_geometry_time_ms;
     double neural_time_ms; bool has_neural_time_ms;
@@ -3623,7 +3623,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime {
  * Processing quality and confidence metrics.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double overall_confidence; bool has_overall_confidence;
     int64_t tag_count; bool has_tag_count;
     bool duplicate_detected; bool has_duplicate_detected;
@@ -3635,7 +3635,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics {
  * Error information if processing failed.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *message; bool has_message;
     char *category; bool has_category;
     bool retryable; bool has_retryable;
@@ -3647,7 +3647,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageError {
  * Additional debug information for troubleshooting.
  */
 struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *worker_version; bool has_worker_version;
     char *processing_node; bool has_processing_node;
     bool gpu_used; bool has_gpu_used;
@@ -3659,7 +3659,7 @@ struct worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo {
  * Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the model. */
     char *model_id; bool has_model_id;
     /** The user ID who owns the model. */
@@ -3689,7 +3689,7 @@ struct worker_backend_ModelSemanticAnalysisRequestMessage {
  * Configuration options for semantic analysis.
  */
 struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double point_cloud_size; bool has_point_cloud_size;
     double similarity_threshold; bool has_similarity_threshold;
     int64_t similarity_k; bool has_similarity_k;
@@ -3702,7 +3702,7 @@ struct worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions {
  * Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** ID of the original analysis request job */
     char *original_job_id; bool has_original_job_id;
     /** ID of the analyzed model */
@@ -3788,7 +3788,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessage {
  * 3D bounding box dimensions in millimeters
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double width; bool has_width;
     double height; bool has_height;
     double depth; bool has_depth;
@@ -3797,7 +3797,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox {
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double angle; bool has_angle;
     double area; bool has_area;
     char *location; bool has_location;
@@ -3808,7 +3808,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem {
  * Print time estimates for different quality presets
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double draft; bool has_draft;
     double normal; bool has_normal;
     double high_quality; bool has_high_quality;
@@ -3819,7 +3819,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates {
  * Material usage estimates for different infill percentages
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double infill10; bool has_infill10;
     double infill20; bool has_infill20;
     double infill50; bool has_infill50;
@@ -3831,7 +3831,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates {
  * Recommended print orientation for minimal support material and best results
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double rotation_x; bool has_rotation_x;
     double rotation_y; bool has_rotation_y;
     double rotation_z; bool has_rotation_z;
@@ -3843,7 +3843,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientati
  * Slicer-derived recommended print settings based on model analysis (feeds into print job creation as defaults)
  */
 struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double layer_height_mm; bool has_layer_height_mm;
     double infill_percentage; bool has_infill_percentage;
     double nozzle_size_mm; bool has_nozzle_size_mm;
@@ -3857,7 +3857,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendation
 };
 
 struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     char *severity; bool has_severity;
@@ -3868,7 +3868,7 @@ struct worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem
  * Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Unique identifier for the model to analyze */
     char *model_id; bool has_model_id;
     /** User ID who owns the model */
@@ -3888,7 +3888,7 @@ struct worker_backend_ModelTechnicalMetadataRequestMessage {
  * Optional analysis configuration parameters
  */
 struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool detailed_analysis; bool has_detailed_analysis;
     bool estimate_print_metrics; bool has_estimate_print_metrics;
     bool skip_cache; bool has_skip_cache;
@@ -3899,7 +3899,7 @@ struct worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions {
  * Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
  */
 struct worker_backend_SlicingFdmRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -3937,7 +3937,7 @@ struct worker_backend_SlicingFdmRequestMessage {
  * Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
  */
 struct worker_backend_SlicingFdmResultMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -3973,7 +3973,7 @@ struct worker_backend_SlicingFdmResultMessage {
  * DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
  */
 struct worker_backend_SlicingSimulationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -3995,7 +3995,7 @@ struct worker_backend_SlicingSimulationRequestMessage {
  * Complete slicer profile with user settings. For FDM: OrcaSlicer-compatible JSON profiles. For SLA: exposure/lift parameters.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *profile_id; bool has_profile_id;
     char *profile_name; bool has_profile_name;
     char **printer_profile_keys; cJSON **printer_profile_values; size_t printer_profile_count; bool has_printer_profile;
@@ -4016,7 +4016,7 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerProfile {
  * DEPRECATED: Legacy simple config format. Use slicerProfile instead.
  */
 struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double layer_height; bool has_layer_height;
     double infill; bool has_infill;
     double material_density; bool has_material_density;
@@ -4027,7 +4027,7 @@ struct worker_backend_SlicingSimulationRequestMessageSlicerConfig {
  * DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
  */
 struct worker_backend_SlicingSimulationResultMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -4063,7 +4063,7 @@ struct worker_backend_SlicingSimulationResultMessage {
  * Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
  */
 struct worker_backend_SlicingSlaRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** UUID or path of the storage item to download the STL/3MF */
@@ -4101,7 +4101,7 @@ struct worker_backend_SlicingSlaRequestMessage {
  * Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
  */
 struct worker_backend_SlicingSlaResultMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** UUID of the model */
     char *model_id; bool has_model_id;
     /** Status of the simulation */
@@ -4137,7 +4137,7 @@ struct worker_backend_SlicingSlaResultMessage {
  * Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
  */
 struct worker_backend_TextureGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique job identifier matching the original request. */
     char *job_id; bool has_job_id;
     /** The ID of the model that was textured. */
@@ -4161,7 +4161,7 @@ struct worker_backend_TextureGenerationCompletedMessage {
  * Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
  */
 struct worker_backend_TextureGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Unique job identifier for tracking. */
     char *job_id; bool has_job_id;
     /** The unique identifier for the model to texture. */
@@ -4185,7 +4185,7 @@ struct worker_backend_TextureGenerationRequestMessage {
  * Handles thumbnail generation completed.
  */
 struct worker_backend_ThumbnailGenerationCompletedMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The ID of the original job that requested the thumbnail generation. */
     char *original_job_id; bool has_original_job_id;
     /** The ID of the model that the thumbnail was generated for. */
@@ -4208,7 +4208,7 @@ struct worker_backend_ThumbnailGenerationCompletedMessage {
 };
 
 struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t angle_index; bool has_angle_index;
     int64_t index; bool has_index;
     char *storage_path; bool has_storage_path;
@@ -4220,7 +4220,7 @@ struct worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem {
  * Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
  */
 struct worker_backend_ThumbnailGenerationRequestMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The unique identifier for the model requiring a thumbnail. */
     char *model_id; bool has_model_id;
     /** The identifier of the user who owns the entity. */
@@ -4244,7 +4244,7 @@ struct worker_backend_ThumbnailGenerationRequestMessage {
  * User-defined customizations for the thumbnail.
  */
 struct worker_backend_ThumbnailGenerationRequestMessageCustomization {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *texture; bool has_texture;
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *background; bool has_background;
     struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *watermark; bool has_watermark;
@@ -4252,14 +4252,14 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomization {
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     char *color; bool has_color;
@@ -4267,7 +4267,7 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground {
 };
 
 struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *storage_connection_id; bool has_storage_connection_id;
     char *path; bool has_path;
     char *text; bool has_text;
@@ -4295,7 +4295,7 @@ struct worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark {
  * - Product analytics dashboards
  */
 struct worker_backend_UserEngagementEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Category of user engagement event */
     char *event_type;
     /** Specific user action performed */
@@ -4341,7 +4341,7 @@ struct worker_backend_UserEngagementEventMessage {
  * Additional context about the action
  */
 struct worker_backend_UserEngagementEventMessageActionDetails {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *onboarding_step; bool has_onboarding_step;
     char *model_id; bool has_model_id;
     char *model_status; bool has_model_status;
@@ -4362,7 +4362,7 @@ struct worker_backend_UserEngagementEventMessageActionDetails {
  * Client/browser information (anonymized)
  */
 struct worker_backend_UserEngagementEventMessageClientInfo {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *user_agent; bool has_user_agent;
     char *platform; bool has_platform;
     char *browser; bool has_browser;
@@ -4378,7 +4378,7 @@ struct worker_backend_UserEngagementEventMessageClientInfo {
  * Each worker includes its specific metrics in the `metrics` object.
  */
 struct worker_backend_WorkerAnalyticsEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Type of analytics event */
     char *event_type;
     /** Identifier of the worker that processed the job */
@@ -4412,7 +4412,7 @@ struct worker_backend_WorkerAnalyticsEventMessage {
  * Processing time metrics of a job, in milliseconds.
  */
 struct worker_backend_JobTiming {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Time the job waited in the queue. */
     double queue_wait_ms; bool has_queue_wait_ms;
     /** Time spent processing the job. */
@@ -4435,7 +4435,7 @@ struct worker_backend_JobTiming {
  * - Model-specific metadata
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Fixed type for enriched worker metrics */
     char *event_type;
     /** Identifier of the worker */
@@ -4485,7 +4485,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessage {
  * LLM token usage and cost breakdown
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *provider; bool has_provider;
     char *model; bool has_model;
     int64_t tokens_prompt; bool has_tokens_prompt;
@@ -4505,7 +4505,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage {
  * System resource consumption during job
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageResources {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *cpu; bool has_cpu;
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *memory; bool has_memory;
     struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *disk; bool has_disk;
@@ -4514,7 +4514,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResources {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double peak_percent; bool has_peak_percent;
     double avg_percent; bool has_avg_percent;
     double system_time_ms; bool has_system_time_ms;
@@ -4523,7 +4523,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double peak_mb; bool has_peak_mb;
     double avg_mb; bool has_avg_mb;
     double start_mb; bool has_start_mb;
@@ -4533,7 +4533,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t bytes_read; bool has_bytes_read;
     int64_t bytes_written; bool has_bytes_written;
     int64_t ops_read; bool has_ops_read;
@@ -4542,7 +4542,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk {
 };
 
 struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t bytes_received; bool has_bytes_received;
     int64_t bytes_sent; bool has_bytes_sent;
     int64_t api_calls_count; bool has_api_calls_count;
@@ -4554,7 +4554,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork {
  * Error details if status is failure
  */
 struct worker_backend_WorkerMetricsEnrichedEventMessageError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *code; bool has_code;
     char *message; bool has_message;
     char *category; bool has_category;
@@ -4565,7 +4565,7 @@ struct worker_backend_WorkerMetricsEnrichedEventMessageError {
  * Answer of the job API when a job was enqueued.
  */
 struct worker_backend_JobResponse {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Whether the job was accepted. */
     bool success;
     /** ID of the created job (use it with the status endpoint). */
@@ -4581,7 +4581,7 @@ struct worker_backend_JobResponse {
  * State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present.
  */
 struct worker_backend_JobStatus {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** ID of the job. */
     char *job_id;
     /** Job name (the message type). */

@@ -38,13 +38,13 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_AnalyticsCollectionRequestMessage;
-VNODE v_AnalyticsCollectionRequestMessage_marketplace;
+VNODE v_string;
 VNODE v_AnalyticsCollectionRequestMessage_options;
-VNODE v_AnalyticsCollectionRequestMessage_options_pages;
+VNODE v_integer;
 VNODE v_BackendLoggingEventMessage;
 VNODE v_BackendLoggingEventMessage_timestamp;
 VNODE v_BackendLoggingEventMessage_metadata;
-VNODE v_BackendLoggingEventMessage_durationMs;
+VNODE v_number;
 VNODE v_EtsyAnalyticsSyncCompletedMessage;
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results;
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items;
@@ -64,7 +64,7 @@ VNODE v_EtsyAnalyticsSyncRequestMessage_timeRange;
 VNODE v_AnalyticsTimeRange;
 VNODE v_EtsyAnalyticsSyncRequestMessage_syncOptions;
 VNODE v_AnalyticsSyncOptions;
-VNODE v_AnalyticsSyncOptions_includeDetailedMetrics;
+VNODE v_boolean;
 VNODE v_EtsyAnalyticsSyncRequestMessage_etsyCredentials;
 VNODE v_EtsyPublishListingCompletedMessage;
 VNODE v_EtsyPublishListingCompletedMessage_etsyListingUrl;
@@ -324,7 +324,7 @@ VNODE v_SlicingSlaRequestMessage;
 VNODE v_SlicingSlaRequestMessage_technology;
 VNODE v_SlicingSlaResultMessage;
 VNODE v_TextureGenerationCompletedMessage;
-VNODE v_TextureGenerationCompletedMessage_artifacts;
+VNODE v_object;
 VNODE v_TextureGenerationRequestMessage;
 VNODE v_TextureGenerationRequestMessage_prompt;
 VNODE v_ThumbnailGenerationCompletedMessage;
@@ -355,9 +355,9 @@ VNODE v_JobStatus_progress;
 VNODE v_JobStatus_attemptsMade;
 VNODE v_JobStatus_failedReason;
 VPROPS vm_AnalyticsCollectionRequestMessage[] = {
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_string},
     { "options", 7, &v_AnalyticsCollectionRequestMessage_options},
-    { "query", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "query", 5, &v_string},
 };
 VNODE v_AnalyticsCollectionRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -367,41 +367,41 @@ VNODE v_AnalyticsCollectionRequestMessage = {
         {NULL, NULL}},
     MEMBERS(vm_AnalyticsCollectionRequestMessage), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,1,3,2),
 };
-VNODE v_AnalyticsCollectionRequestMessage_marketplace = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_AnalyticsCollectionRequestMessage_options[] = {
-    { "pages", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "pages", 5, &v_integer},
 };
 VNODE v_AnalyticsCollectionRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_AnalyticsCollectionRequestMessage_options), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_AnalyticsCollectionRequestMessage_options_pages = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VPROPS vm_BackendLoggingEventMessage[] = {
-    { "context", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "durationMs", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorStack", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hostname", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpMethod", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpStatusCode", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "httpUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "level", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "context", 7, &v_string},
+    { "durationMs", 10, &v_number},
+    { "environment", 11, &v_string},
+    { "errorCode", 9, &v_string},
+    { "errorStack", 10, &v_string},
+    { "errorType", 9, &v_string},
+    { "eventType", 9, &v_string},
+    { "hostname", 8, &v_string},
+    { "httpMethod", 10, &v_string},
+    { "httpStatusCode", 14, &v_integer},
+    { "httpUrl", 7, &v_string},
+    { "level", 5, &v_string},
+    { "message", 7, &v_string},
     { "metadata", 8, &v_BackendLoggingEventMessage_metadata},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "serviceVersion", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_string},
+    { "serviceVersion", 14, &v_string},
     { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_string},
 };
 VNODE v_BackendLoggingEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -423,32 +423,32 @@ VNODE v_BackendLoggingEventMessage_timestamp = {
         CEND},
 };
 VPROPS vm_BackendLoggingEventMessage_metadata[] = {
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "operation", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_string},
+    { "marketplace", 11, &v_string},
+    { "modelId", 7, &v_string},
+    { "operation", 9, &v_string},
+    { "storageId", 9, &v_string},
+    { "workerId", 8, &v_string},
 };
 VNODE v_BackendLoggingEventMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_BackendLoggingEventMessage_metadata), MHASH(3, 0xD90915EEC60C6549ULL, 5,0,2,6,0,3,1,4),
 };
-VNODE v_BackendLoggingEventMessage_durationMs = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage[] = {
     { "credentialUpdate", 16, &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
-    { "errorCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errorCount", 10, &v_integer},
     { "errors", 6, &v_EtsyAnalyticsSyncCompletedMessage_errors},
-    { "nextScheduledSync", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "nextScheduledSync", 17, &v_string},
+    { "originalJobId", 13, &v_string},
     { "results", 7, &v_EtsyAnalyticsSyncCompletedMessage_results},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncedAt", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncedCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "status", 6, &v_string},
+    { "syncedAt", 8, &v_string},
+    { "syncedCount", 11, &v_integer},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -462,10 +462,10 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results = {
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items[] = {
     { "analytics", 9, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics},
-    { "etsyListingId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyListingId", 13, &v_string},
+    { "listingId", 9, &v_string},
+    { "materialName", 12, &v_string},
+    { "status", 6, &v_string},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -473,15 +473,15 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items = {
     MEMBERS(vm_EtsyAnalyticsSyncCompletedMessage_results_items), MHASH(3, 0x05B5E552027B593BULL, 0,1,0,2,0,4,5,3),
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items_analytics[] = {
-    { "averageOrderValue", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "conversionRate", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "revenue", 7, &v_BackendLoggingEventMessage_durationMs},
-    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageOrderValue", 17, &v_number},
+    { "conversionRate", 14, &v_number},
+    { "favorites", 9, &v_integer},
+    { "revenue", 7, &v_number},
+    { "sales", 5, &v_integer},
     { "timeSeries", 10, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
     { "topSearchTerms", 14, &v_BaseListingData_tags},
     { "trafficSources", 14, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
-    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "views", 5, &v_integer},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -491,12 +491,12 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics = {
 VNODE v_BaseListingData_tags = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
-    .items = &v_AnalyticsCollectionRequestMessage_marketplace,
+    .items = &v_string,
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     TYPE(64, "expected object"),
-    .add = &v_BackendLoggingEventMessage_durationMs,
+    .add = &v_number,
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61 = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
@@ -504,9 +504,9 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61 = {
     .items = &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8[] = {
-    { "date", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "date", 4, &v_string},
+    { "sales", 5, &v_integer},
+    { "views", 5, &v_integer},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -515,9 +515,9 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8 = {
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate = {.f = F(REF), .ref = &v_CredentialUpdate};
 VPROPS vm_CredentialUpdate[] = {
-    { "expiresIn", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "newAccessToken", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "newRefreshToken", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "expiresIn", 9, &v_integer},
+    { "newAccessToken", 14, &v_string},
+    { "newRefreshToken", 15, &v_string},
 };
 VNODE v_CredentialUpdate = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -530,8 +530,8 @@ VNODE v_EtsyAnalyticsSyncCompletedMessage_errors = {
     .items = &v_EtsyAnalyticsSyncCompletedMessage_errors_items,
 };
 VPROPS vm_EtsyAnalyticsSyncCompletedMessage_errors_items[] = {
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_string},
+    { "listingId", 9, &v_string},
 };
 VNODE v_EtsyAnalyticsSyncCompletedMessage_errors_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -542,11 +542,11 @@ VPROPS vm_EtsyAnalyticsSyncRequestMessage[] = {
     { "credentials", 11, &v_EtsyAnalyticsSyncRequestMessage_credentials},
     { "etsyCredentials", 15, &v_EtsyAnalyticsSyncRequestMessage_etsyCredentials},
     { "listingIds", 10, &v_BaseListingData_tags},
-    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", 6, &v_string},
     { "syncOptions", 11, &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
     { "timeRange", 9, &v_EtsyAnalyticsSyncRequestMessage_timeRange},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "webhookUrl", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_string},
+    { "webhookUrl", 10, &v_string},
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -555,10 +555,10 @@ VNODE v_EtsyAnalyticsSyncRequestMessage = {
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_credentials = {.f = F(REF), .ref = &v_EtsyOAuthCredentials};
 VPROPS vm_EtsyOAuthCredentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "apiKey", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "apiKey", 6, &v_string},
+    { "refreshToken", 12, &v_string},
+    { "shopId", 6, &v_string},
 };
 VNODE v_EtsyOAuthCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -567,8 +567,8 @@ VNODE v_EtsyOAuthCredentials = {
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_timeRange = {.f = F(REF), .ref = &v_AnalyticsTimeRange};
 VPROPS vm_AnalyticsTimeRange[] = {
-    { "endDate", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "startDate", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "endDate", 7, &v_string},
+    { "startDate", 9, &v_string},
 };
 VNODE v_AnalyticsTimeRange = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -581,22 +581,22 @@ VNODE v_AnalyticsTimeRange = {
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_syncOptions = {.f = F(REF), .ref = &v_AnalyticsSyncOptions};
 VPROPS vm_AnalyticsSyncOptions[] = {
-    { "includeDetailedMetrics", 22, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeSearchTerms", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeTrafficSources", 21, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeDetailedMetrics", 22, &v_boolean},
+    { "includeSearchTerms", 18, &v_boolean},
+    { "includeTrafficSources", 21, &v_boolean},
 };
 VNODE v_AnalyticsSyncOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_AnalyticsSyncOptions), MHASH(2, 0x05B5E552027B593BULL, 0,3,2,1),
 };
-VNODE v_AnalyticsSyncOptions_includeDetailedMetrics = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
 VPROPS vm_EtsyAnalyticsSyncRequestMessage_etsyCredentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "shopId", 6, &v_string},
 };
 VNODE v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -610,16 +610,16 @@ VNODE v_EtsyAnalyticsSyncRequestMessage_etsyCredentials = {
 VPROPS vm_EtsyPublishListingCompletedMessage[] = {
     { "credentialUpdate", 16, &v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate},
     { "error", 5, &v_EtsyPublishListingCompletedMessage_error},
-    { "etsyFileId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "etsyListingId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "etsyFileId", 10, &v_string},
+    { "etsyListingId", 13, &v_string},
     { "etsyListingUrl", 14, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDuration", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "publishedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_string},
+    { "materialName", 12, &v_string},
+    { "metamodelId", 11, &v_string},
+    { "originalJobId", 13, &v_string},
+    { "processingDuration", 18, &v_integer},
+    { "publishedAt", 11, &v_string},
+    { "status", 6, &v_string},
 };
 VNODE v_EtsyPublishListingCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -635,10 +635,10 @@ VNODE v_EtsyPublishListingCompletedMessage_etsyListingUrl = {
 };
 VNODE v_EtsyPublishListingCompletedMessage_error = {.f = F(REF), .ref = &v_RetryableErrorDetails};
 VPROPS vm_RetryableErrorDetails[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
     { "details", 7, &v_ErrorDetails_details},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "message", 7, &v_string},
+    { "retryable", 9, &v_boolean},
 };
 VNODE v_RetryableErrorDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -658,10 +658,10 @@ VPROPS vm_EtsyPublishListingRequestMessage[] = {
     { "credentials", 11, &v_EtsyAnalyticsSyncRequestMessage_credentials},
     { "etsyCredentials", 15, &v_EtsyPublishListingRequestMessage_etsyCredentials},
     { "fileMetadata", 12, &v_EtsyPublishListingRequestMessage_fileMetadata},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_string},
     { "materialVariant", 15, &v_EtsyPublishListingRequestMessage_materialVariant},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_string},
+    { "ownerId", 7, &v_string},
     { "publishOptions", 14, &v_EtsyPublishListingRequestMessage_publishOptions},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
@@ -672,10 +672,10 @@ VNODE v_EtsyPublishListingRequestMessage = {
 };
 VNODE v_EtsyPublishListingRequestMessage_materialVariant = {.f = F(REF), .ref = &v_MaterialVariant};
 VPROPS vm_MaterialVariant[] = {
-    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "sku", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currency", 8, &v_string},
+    { "materialName", 12, &v_string},
+    { "price", 5, &v_number},
+    { "sku", 3, &v_string},
 };
 VNODE v_MaterialVariant = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -688,14 +688,14 @@ VNODE v_MaterialVariant = {
 };
 VNODE v_EtsyPublishListingRequestMessage_baseListingData = {.f = F(REF), .ref = &v_BaseListingData};
 VPROPS vm_BaseListingData[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isDigital", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "quantity", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "description", 11, &v_string},
+    { "isDigital", 9, &v_boolean},
+    { "quantity", 8, &v_integer},
     { "tags", 4, &v_BaseListingData_tags},
-    { "taxonomyId", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "whenMade", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "whoMade", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "taxonomyId", 10, &v_integer},
+    { "title", 5, &v_string},
+    { "whenMade", 8, &v_string},
+    { "whoMade", 7, &v_string},
 };
 VNODE v_BaseListingData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -709,8 +709,8 @@ VNODE v_BaseListingData = {
     MEMBERS(vm_BaseListingData), MHASH(3, 0xFEF2FBDE3CD581ABULL, 4,3,8,5,2,7,1,6),
 };
 VPROPS vm_EtsyPublishListingRequestMessage_publishOptions[] = {
-    { "autoActivate", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "shippingProfileId", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "autoActivate", 12, &v_boolean},
+    { "shippingProfileId", 17, &v_integer},
 };
 VNODE v_EtsyPublishListingRequestMessage_publishOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -718,9 +718,9 @@ VNODE v_EtsyPublishListingRequestMessage_publishOptions = {
     MEMBERS(vm_EtsyPublishListingRequestMessage_publishOptions), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_EtsyPublishListingRequestMessage_etsyCredentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "expiresAt", 9, &v_string},
+    { "shopId", 6, &v_string},
 };
 VNODE v_EtsyPublishListingRequestMessage_etsyCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -733,10 +733,10 @@ VNODE v_EtsyPublishListingRequestMessage_etsyCredentials = {
 };
 VNODE v_EtsyPublishListingRequestMessage_fileMetadata = {.f = F(REF), .ref = &v_ListingFileMetadata};
 VPROPS vm_ListingFileMetadata[] = {
-    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "mimeType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", 8, &v_string},
+    { "fileSize", 8, &v_integer},
+    { "mimeType", 8, &v_string},
+    { "storageItemId", 13, &v_string},
 };
 VNODE v_ListingFileMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -748,12 +748,12 @@ VNODE v_ListingFileMetadata = {
     MEMBERS(vm_ListingFileMetadata), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 3,4,1,2),
 };
 VPROPS vm_FileDownloadCompletedMessage[] = {
-    { "downloadedAt", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "downloadedAt", 12, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "modelId", 7, &v_string},
+    { "originalJobId", 13, &v_string},
     { "s3Location", 10, &v_FileDownloadCompletedMessage_s3Location},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
 };
 VNODE v_FileDownloadCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -762,9 +762,9 @@ VNODE v_FileDownloadCompletedMessage = {
 };
 VNODE v_FileDownloadCompletedMessage_s3Location = {.f = F(REF), .ref = &v_S3Location};
 VPROPS vm_S3Location[] = {
-    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "key", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "versionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_string},
+    { "key", 3, &v_string},
+    { "versionId", 9, &v_string},
 };
 VNODE v_S3Location = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -776,14 +776,14 @@ VNODE v_S3Location = {
     MEMBERS(vm_S3Location), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,0,2,3),
 };
 VPROPS vm_FileDownloadRequestMessage[] = {
-    { "autoEnqueueChildren", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "autoEnqueueChildren", 19, &v_boolean},
     { "credentials", 11, &v_FileDownloadRequestMessage_credentials},
-    { "generate360Views", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "generate360Views", 16, &v_boolean},
     { "metadata", 8, &v_FileDownloadRequestMessage_metadata},
     { "minioDestination", 16, &v_FileDownloadRequestMessage_minioDestination},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previewType", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
+    { "ownerId", 7, &v_string},
+    { "previewType", 11, &v_string},
     { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
@@ -794,8 +794,8 @@ VNODE v_FileDownloadRequestMessage = {
 };
 VNODE v_FileDownloadRequestMessage_storageLocation = {.f = F(REF), .ref = &v_StorageLocation};
 VPROPS vm_StorageLocation[] = {
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_StorageLocation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -807,7 +807,7 @@ VNODE v_StorageLocation = {
     MEMBERS(vm_StorageLocation), MHASH(1, 0xE515F24230A61CF5ULL, 2,1),
 };
 VPROPS vm_FileDownloadRequestMessage_metadata[] = {
-    { "downloadUrl", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "downloadUrl", 11, &v_string},
 };
 VNODE v_FileDownloadRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -815,15 +815,15 @@ VNODE v_FileDownloadRequestMessage_metadata = {
     MEMBERS(vm_FileDownloadRequestMessage_metadata), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VPROPS vm_FileDownloadRequestMessage_credentials[] = {
-    { "accessKeyId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "password", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "privateKey", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "region", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "secretAccessKey", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "username", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessKeyId", 11, &v_string},
+    { "accessToken", 11, &v_string},
+    { "password", 8, &v_string},
+    { "privateKey", 10, &v_string},
+    { "providerType", 12, &v_string},
+    { "refreshToken", 12, &v_string},
+    { "region", 6, &v_string},
+    { "secretAccessKey", 15, &v_string},
+    { "username", 8, &v_string},
 };
 VNODE v_FileDownloadRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -831,8 +831,8 @@ VNODE v_FileDownloadRequestMessage_credentials = {
     MEMBERS(vm_FileDownloadRequestMessage_credentials), MHASH(4, 0xBBEFC4C9622F13C1ULL, 0,8,3,0,1,5,6,0,4,0,2,0,9,0,7,0),
 };
 VPROPS vm_FileDownloadRequestMessage_minioDestination[] = {
-    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_string},
+    { "path", 4, &v_string},
 };
 VNODE v_FileDownloadRequestMessage_minioDestination = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -843,9 +843,9 @@ VNODE v_FileDownloadRequestMessage_minioDestination = {
     MEMBERS(vm_FileDownloadRequestMessage_minioDestination), MHASH(1, 0xEF5F7DA06443DF41ULL, 1,2),
 };
 VPROPS vm_FileVectorizeCompletedMessage[] = {
-    { "dimension", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "dimension", 9, &v_integer},
+    { "fileId", 6, &v_string},
+    { "modelName", 9, &v_string},
     { "vector", 6, &v_FileVectorizeCompletedMessage_vector},
 };
 VNODE v_FileVectorizeCompletedMessage = {
@@ -856,11 +856,11 @@ VNODE v_FileVectorizeCompletedMessage = {
 VNODE v_FileVectorizeCompletedMessage_vector = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
-    .items = &v_BackendLoggingEventMessage_durationMs,
+    .items = &v_number,
 };
 VPROPS vm_FileVectorizeRequestMessage[] = {
-    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileId", 6, &v_string},
+    { "modelName", 9, &v_string},
     { "storageItem", 11, &v_ErrorDetails_details_extra},
 };
 VNODE v_FileVectorizeRequestMessage = {
@@ -877,12 +877,12 @@ VPROPS vm_IpCheckCompletedMessage[] = {
     { "matchedBrands", 13, &v_BaseListingData_tags},
     { "matchedFranchises", 17, &v_BaseListingData_tags},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDurationMs", 20, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "ownerId", 7, &v_string},
+    { "processingDurationMs", 20, &v_integer},
     { "recommendation", 14, &v_IpCheckCompletedMessage_recommendation},
     { "riskLevel", 9, &v_IpCheckCompletedMessage_copyrightRisk},
     { "riskScorePercent", 16, &v_IpCheckCompletedMessage_riskScorePercent},
-    { "similarModelsCount", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "similarModelsCount", 18, &v_integer},
     { "status", 6, &v_IpCheckCompletedMessage_status},
     { "suggestedChanges", 16, &v_IpCheckCompletedMessage_suggestedChanges},
     { "trademarkRisk", 13, &v_IpCheckCompletedMessage_copyrightRisk},
@@ -956,9 +956,9 @@ VNODE v_IpCheckCompletedMessage_recommendation = {
     .enum_msg = "must be one of 'block', 'warn', 'allow'",
 };
 VPROPS vm_IpCheckCompletedMessage_suggestedChanges[] = {
-    { "descriptionChanges", 18, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "descriptionChanges", 18, &v_string},
     { "tagsToRemove", 12, &v_BaseListingData_tags},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_string},
 };
 VNODE v_IpCheckCompletedMessage_suggestedChanges = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -977,10 +977,10 @@ VNODE v_IpCheckCompletedMessage_heuristicResults = {
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults), MHASH(2, 0x7565EBCA1990BB17ULL, 3,4,1,2),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_perceptualHash[] = {
-    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "highestSimilarity", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "matchesFound", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "executed", 8, &v_boolean},
+    { "flagged", 7, &v_boolean},
+    { "highestSimilarity", 17, &v_number},
+    { "matchesFound", 12, &v_integer},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_perceptualHash = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -989,8 +989,8 @@ VNODE v_IpCheckCompletedMessage_heuristicResults_perceptualHash = {
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_trademark[] = {
     { "brandsDetected", 14, &v_BaseListingData_tags},
-    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "executed", 8, &v_boolean},
+    { "flagged", 7, &v_boolean},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_trademark = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -998,8 +998,8 @@ VNODE v_IpCheckCompletedMessage_heuristicResults_trademark = {
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_trademark), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,1,3,0),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_franchise[] = {
-    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "executed", 8, &v_boolean},
+    { "flagged", 7, &v_boolean},
     { "franchisesDetected", 18, &v_BaseListingData_tags},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_franchise = {
@@ -1008,11 +1008,11 @@ VNODE v_IpCheckCompletedMessage_heuristicResults_franchise = {
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_franchise), MHASH(2, 0x7565EBCA1990BB17ULL, 3,2,1,0),
 };
 VPROPS vm_IpCheckCompletedMessage_heuristicResults_reverseSearch[] = {
-    { "commercialMatchesFound", 22, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "executed", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "flagged", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "matchesFound", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "commercialMatchesFound", 22, &v_integer},
+    { "executed", 8, &v_boolean},
+    { "flagged", 7, &v_boolean},
+    { "matchesFound", 12, &v_integer},
+    { "provider", 8, &v_string},
 };
 VNODE v_IpCheckCompletedMessage_heuristicResults_reverseSearch = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1020,8 +1020,8 @@ VNODE v_IpCheckCompletedMessage_heuristicResults_reverseSearch = {
     MEMBERS(vm_IpCheckCompletedMessage_heuristicResults_reverseSearch), MHASH(3, 0x1C0C4D03A0B2D333ULL, 0,4,0,3,1,5,2,0),
 };
 VPROPS vm_IpCheckCompletedMessage_error[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
+    { "message", 7, &v_string},
 };
 VNODE v_IpCheckCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1031,12 +1031,12 @@ VNODE v_IpCheckCompletedMessage_error = {
 VPROPS vm_IpCheckRequestMessage[] = {
     { "additionalImageUrls", 19, &v_BaseListingData_tags},
     { "analysisOptions", 15, &v_IpCheckRequestMessage_analysisOptions},
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_string},
     { "entityType", 10, &v_IpCheckCompletedMessage_entityType},
-    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelName", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "minioPath", 9, &v_string},
+    { "modelId", 7, &v_string},
+    { "modelName", 9, &v_string},
+    { "ownerId", 7, &v_string},
     { "tags", 4, &v_BaseListingData_tags},
     { "thumbnailUrl", 12, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
@@ -1046,9 +1046,9 @@ VNODE v_IpCheckRequestMessage = {
     MEMBERS(vm_IpCheckRequestMessage), MHASH(4, 0x48B91C66DD21C725ULL, 0,0,4,2,0,7,0,0,5,9,10,8,0,3,1,6),
 };
 VPROPS vm_IpCheckRequestMessage_analysisOptions[] = {
-    { "enableExternalSearch", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "enableExternalSearch", 20, &v_boolean},
     { "skipHeuristics", 14, &v_BaseListingData_tags},
-    { "strictMode", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "strictMode", 10, &v_boolean},
 };
 VNODE v_IpCheckRequestMessage_analysisOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1056,15 +1056,15 @@ VNODE v_IpCheckRequestMessage_analysisOptions = {
     MEMBERS(vm_IpCheckRequestMessage_analysisOptions), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,2,3,0),
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage[] = {
-    { "errorCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "errorCount", 10, &v_integer},
     { "errors", 6, &v_EtsyAnalyticsSyncCompletedMessage_errors},
-    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceProvider", 19, &v_string},
     { "nextScheduledSync", 17, &v_BackendLoggingEventMessage_timestamp},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "originalJobId", 13, &v_string},
     { "results", 7, &v_MarketplaceAnalyticsSyncCompletedMessage_results},
     { "status", 6, &v_MarketplaceAnalyticsSyncCompletedMessage_status},
     { "syncedAt", 8, &v_BackendLoggingEventMessage_timestamp},
-    { "syncedCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "syncedCount", 11, &v_integer},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1088,10 +1088,10 @@ VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results = {
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage_results_items[] = {
     { "analytics", 9, &v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb},
-    { "externalListingId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalListingId", 17, &v_string},
+    { "listingId", 9, &v_string},
+    { "materialName", 12, &v_string},
+    { "status", 6, &v_string},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1099,15 +1099,15 @@ VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items = {
     MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items), MHASH(3, 0x05B5E552027B593BULL, 2,1,0,0,0,4,5,3),
 };
 VPROPS vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb[] = {
-    { "averageOrderValue", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "conversionRate", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "revenue", 7, &v_BackendLoggingEventMessage_durationMs},
-    { "sales", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageOrderValue", 17, &v_number},
+    { "conversionRate", 14, &v_number},
+    { "favorites", 9, &v_integer},
+    { "revenue", 7, &v_number},
+    { "sales", 5, &v_integer},
     { "timeSeries", 10, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61},
     { "topSearchTerms", 14, &v_BaseListingData_tags},
     { "trafficSources", 14, &v_ErrorDetails_details},
-    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "views", 5, &v_integer},
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1115,11 +1115,11 @@ VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb = {
     MEMBERS(vm_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb), MHASH(4, 0x05B5E552027B593BULL, 0,6,4,0,9,3,7,2,0,5,0,0,1,0,0,8),
 };
 VPROPS vm_MarketplaceAnalyticsSyncRequestMessage[] = {
-    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalShopId", 14, &v_string},
     { "listingIds", 10, &v_MarketplaceAnalyticsSyncRequestMessage_listingIds},
     { "marketplaceConnectionId", 23, &v_IpCheckCompletedMessage_modelId},
     { "marketplaceCredentials", 22, &v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials},
-    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceProvider", 19, &v_string},
     { "syncOptions", 11, &v_EtsyAnalyticsSyncRequestMessage_syncOptions},
     { "timeRange", 9, &v_EtsyAnalyticsSyncRequestMessage_timeRange},
     { "userId", 6, &v_IpCheckCompletedMessage_modelId},
@@ -1136,8 +1136,8 @@ VNODE v_MarketplaceAnalyticsSyncRequestMessage_listingIds = {
     .items = &v_IpCheckCompletedMessage_modelId,
 };
 VPROPS vm_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "externalShopId", 14, &v_string},
 };
 VNODE v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1149,16 +1149,16 @@ VNODE v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials = {
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage[] = {
     { "categories", 10, &v_MarketplaceConnectionSyncCompletedMessage_categories},
-    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "completedAt", 11, &v_string},
     { "connectionData", 14, &v_MarketplaceConnectionSyncCompletedMessage_connectionData},
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_string},
+    { "requestId", 9, &v_string},
     { "statistics", 10, &v_MarketplaceConnectionSyncCompletedMessage_statistics},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
+    { "syncType", 8, &v_string},
+    { "userId", 6, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1168,10 +1168,10 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage = {
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_connectionData[] = {
     { "permissions", 11, &v_BaseListingData_tags},
     { "rateLimit", 9, &v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c},
-    { "shopId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "shopId", 6, &v_string},
+    { "shopName", 8, &v_string},
+    { "shopUrl", 7, &v_string},
+    { "status", 6, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_connectionData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1179,8 +1179,8 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_connectionData = {
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_connectionData), MHASH(3, 0x1C0C4D03A0B2D333ULL, 6,0,0,4,2,1,3,5),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c[] = {
-    { "remaining", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "resetAt", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "remaining", 9, &v_integer},
+    { "resetAt", 7, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1193,10 +1193,10 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_categories = {
     .items = &v_MarketplaceConnectionSyncCompletedMessage_categories_items,
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_categories_items[] = {
-    { "id", 2, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "level", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "id", 2, &v_string},
+    { "level", 5, &v_number},
+    { "name", 4, &v_string},
+    { "path", 4, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_categories_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1204,9 +1204,9 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_categories_items = {
     MEMBERS(vm_MarketplaceConnectionSyncCompletedMessage_categories_items), MHASH(2, 0x3262B4B53EEA4D2DULL, 1,3,4,2),
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_statistics[] = {
-    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "duration", 8, &v_number},
     { "errors", 6, &v_MarketplaceConnectionSyncCompletedMessage_statistics_errors},
-    { "itemsSynced", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "itemsSynced", 11, &v_integer},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1219,9 +1219,9 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_errors = {
     .items = &v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
 };
 VPROPS vm_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c[] = {
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_string},
+    { "timestamp", 9, &v_string},
+    { "type", 4, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1230,9 +1230,9 @@ VNODE v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c = {
 };
 VNODE v_MarketplaceConnectionSyncCompletedMessage_error = {.f = F(REF), .ref = &v_ErrorDetails};
 VPROPS vm_ErrorDetails[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
     { "details", 7, &v_ErrorDetails_details},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_string},
 };
 VNODE v_ErrorDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1240,13 +1240,13 @@ VNODE v_ErrorDetails = {
     MEMBERS(vm_ErrorDetails), MHASH(2, 0x05B5E552027B593BULL, 2,1,3,0),
 };
 VPROPS vm_MarketplaceConnectionSyncRequestMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
+    { "marketplaceId", 13, &v_string},
     { "metadata", 8, &v_MarketplaceConnectionSyncRequestMessage_metadata},
-    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", 8, &v_string},
+    { "requestId", 9, &v_string},
+    { "syncType", 8, &v_string},
+    { "userId", 6, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceConnectionSyncRequestMessage = {
@@ -1255,8 +1255,8 @@ VNODE v_MarketplaceConnectionSyncRequestMessage = {
     MEMBERS(vm_MarketplaceConnectionSyncRequestMessage), MHASH(3, 0x8A435CE797163D9FULL, 3,7,2,4,8,6,5,1),
 };
 VPROPS vm_MarketplaceConnectionSyncRequestMessage_metadata[] = {
-    { "retryCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryCount", 10, &v_integer},
+    { "source", 6, &v_string},
 };
 VNODE v_MarketplaceConnectionSyncRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1264,20 +1264,20 @@ VNODE v_MarketplaceConnectionSyncRequestMessage_metadata = {
     MEMBERS(vm_MarketplaceConnectionSyncRequestMessage_metadata), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "connectionStatus", 16, &v_MarketplaceCredentialRotationCompletedMessage_connectionStatus},
     { "error", 5, &v_MarketplaceCredentialRotationCompletedMessage_error},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_string},
     { "newCredentials", 14, &v_MarketplaceCredentialRotationCompletedMessage_newCredentials},
     { "nextRotation", 12, &v_MarketplaceCredentialRotationCompletedMessage_nextRotation},
     { "notifications", 13, &v_MarketplaceCredentialRotationCompletedMessage_notifications},
     { "oldCredentials", 14, &v_MarketplaceCredentialRotationCompletedMessage_oldCredentials},
     { "operationDetails", 16, &v_MarketplaceCredentialRotationCompletedMessage_operationDetails},
-    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reason", 6, &v_string},
+    { "requestId", 9, &v_string},
+    { "rotationType", 12, &v_string},
+    { "status", 6, &v_string},
+    { "userId", 6, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1285,11 +1285,11 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage), MHASH(5, 0xD2462C7B00668DB9ULL, 0,5,11,13,6,0,0,2,1,8,0,0,0,0,0,3,0,0,4,0,10,0,0,0,9,7,0,12,0,0,14,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_newCredentials[] = {
-    { "createdAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "createdAt", 9, &v_string},
+    { "expiresAt", 9, &v_string},
     { "scope", 5, &v_BaseListingData_tags},
     { "testResult", 10, &v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7},
-    { "tokenType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "tokenType", 9, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_newCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1297,10 +1297,10 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_newCredentials = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCredentials), MHASH(3, 0xB86922DEF4372903ULL, 5,2,3,0,4,1,0,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7[] = {
-    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testError", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tested", 6, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testedAt", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "success", 7, &v_boolean},
+    { "testError", 9, &v_string},
+    { "tested", 6, &v_boolean},
+    { "testedAt", 8, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1308,9 +1308,9 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7 = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7), MHASH(2, 0x3262B4B53EEA4D2DULL, 2,3,4,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials[] = {
-    { "preservedUntil", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "revoked", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "revokedAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "preservedUntil", 14, &v_string},
+    { "revoked", 7, &v_boolean},
+    { "revokedAt", 9, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_oldCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1318,10 +1318,10 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_oldCredentials = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_oldCredentials), MHASH(2, 0x05B5E552027B593BULL, 2,3,1,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_operationDetails[] = {
-    { "attempts", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "method", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "attempts", 8, &v_integer},
+    { "completedAt", 11, &v_string},
+    { "duration", 8, &v_number},
+    { "method", 6, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_operationDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1331,7 +1331,7 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_operationDetails = {
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus[] = {
     { "lastTest", 8, &v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065},
     { "permissions", 11, &v_BaseListingData_tags},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_connectionStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1339,9 +1339,9 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_connectionStatus = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connectionStatus), MHASH(2, 0x5F0F84187B59411FULL, 1,2,3,0),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065[] = {
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_string},
+    { "success", 7, &v_boolean},
+    { "timestamp", 9, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1349,9 +1349,9 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065 = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 0,3,2,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_nextRotation[] = {
-    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "reminderAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scheduledAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reason", 6, &v_string},
+    { "reminderAt", 10, &v_string},
+    { "scheduledAt", 11, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_nextRotation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1359,11 +1359,11 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_nextRotation = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_nextRotation), MHASH(2, 0xD90915EEC60C6549ULL, 3,2,0,1),
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_error[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
     { "details", 7, &v_ErrorDetails_details},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nextRetryAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "message", 7, &v_string},
+    { "nextRetryAt", 11, &v_string},
+    { "retryable", 9, &v_boolean},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1376,10 +1376,10 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_notifications = {
     .items = &v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
 };
 VPROPS vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59[] = {
-    { "recipient", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sentAt", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "recipient", 9, &v_string},
+    { "sentAt", 6, &v_string},
+    { "status", 6, &v_string},
+    { "type", 4, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1387,17 +1387,17 @@ VNODE v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59 = {
     MEMBERS(vm_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59), MHASH(2, 0xA212BB2D55FFAF09ULL, 4,3,2,1),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "currentCredentials", 18, &v_MarketplaceCredentialRotationRequestMessage_currentCredentials},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_string},
     { "metadata", 8, &v_MarketplaceCredentialRotationRequestMessage_metadata},
     { "options", 7, &v_MarketplaceCredentialRotationRequestMessage_options},
-    { "reason", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scheduledAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "urgency", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "reason", 6, &v_string},
+    { "requestId", 9, &v_string},
+    { "rotationType", 12, &v_string},
+    { "scheduledAt", 11, &v_string},
+    { "urgency", 7, &v_string},
+    { "userId", 6, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage = {
@@ -1406,10 +1406,10 @@ VNODE v_MarketplaceCredentialRotationRequestMessage = {
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage), MHASH(4, 0xF122CE959B3FD4A1ULL, 6,12,0,4,10,0,0,3,2,11,8,5,1,7,9,0),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_currentCredentials[] = {
-    { "errorsSinceLastRotation", 23, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "lastUsedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tokenType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorsSinceLastRotation", 23, &v_integer},
+    { "expiresAt", 9, &v_string},
+    { "lastUsedAt", 10, &v_string},
+    { "tokenType", 9, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_currentCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1417,11 +1417,11 @@ VNODE v_MarketplaceCredentialRotationRequestMessage_currentCredentials = {
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_currentCredentials), MHASH(2, 0x8BBC537BB7C83511ULL, 2,4,3,1),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_options[] = {
-    { "maxRetries", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "notifyUser", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "preserveOldToken", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "retryOnFailure", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "testNewCredentials", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "maxRetries", 10, &v_integer},
+    { "notifyUser", 10, &v_boolean},
+    { "preserveOldToken", 16, &v_boolean},
+    { "retryOnFailure", 14, &v_boolean},
+    { "testNewCredentials", 18, &v_boolean},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1430,7 +1430,7 @@ VNODE v_MarketplaceCredentialRotationRequestMessage_options = {
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_metadata[] = {
     { "originalError", 13, &v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "source", 6, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1438,9 +1438,9 @@ VNODE v_MarketplaceCredentialRotationRequestMessage_metadata = {
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata), MHASH(1, 0xD90915EEC60C6549ULL, 1,2),
 };
 VPROPS vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
+    { "message", 7, &v_string},
+    { "timestamp", 9, &v_string},
 };
 VNODE v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1448,15 +1448,15 @@ VNODE v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd = {
     MEMBERS(vm_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd), MHASH(2, 0x05B5E552027B593BULL, 0,1,2,3),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage[] = {
-    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analyzedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisVersion", 15, &v_string},
+    { "analyzedAt", 10, &v_string},
     { "error", 5, &v_MarketplaceIntelligenceCompletedMessage_error},
     { "marketData", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData},
     { "marketplaceBreakdown", 20, &v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
     { "similarityScore", 15, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1469,15 +1469,15 @@ VNODE v_MarketplaceIntelligenceCompletedMessage = {
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage), MHASH(4, 0xC2B2AE3D27D4EB4FULL, 0,4,9,8,0,5,0,0,2,0,7,0,1,6,0,3),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketData[] = {
-    { "averagePrice", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "averageRating", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "averageSalesCount", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "bestSellerPercentage", 20, &v_BackendLoggingEventMessage_durationMs},
-    { "competitorCount", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "hasDigitalDownloads", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "averagePrice", 12, &v_number},
+    { "averageRating", 13, &v_number},
+    { "averageSalesCount", 17, &v_number},
+    { "bestSellerPercentage", 20, &v_number},
+    { "competitorCount", 15, &v_integer},
+    { "hasDigitalDownloads", 19, &v_boolean},
     { "priceRange", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
     { "topTags", 7, &v_BaseListingData_tags},
-    { "totalListingsFound", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "totalListingsFound", 18, &v_integer},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketData = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1485,9 +1485,9 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_marketData = {
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketData), MHASH(4, 0x8BBC537BB7C83511ULL, 0,0,0,2,5,0,9,3,6,7,1,8,0,4,0,0),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketData_priceRange[] = {
-    { "max", 3, &v_BackendLoggingEventMessage_durationMs},
-    { "median", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "min", 3, &v_BackendLoggingEventMessage_durationMs},
+    { "max", 3, &v_number},
+    { "median", 6, &v_number},
+    { "min", 3, &v_number},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1500,9 +1500,9 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown = {
     .items = &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230[] = {
-    { "averagePrice", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "listingsFound", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "averagePrice", 12, &v_number},
+    { "listingsFound", 13, &v_integer},
+    { "marketplace", 11, &v_string},
     { "topResult", 9, &v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230 = {
@@ -1511,10 +1511,10 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230 = {
     MEMBERS(vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,4,1),
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4[] = {
-    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "favorites", 9, &v_integer},
+    { "price", 5, &v_number},
+    { "title", 5, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1530,9 +1530,9 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
         CEND},
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_error[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
     { "failedMarketplaces", 18, &v_BaseListingData_tags},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_string},
 };
 VNODE v_MarketplaceIntelligenceCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1541,14 +1541,14 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_error = {
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage[] = {
     { "collectedAt", 11, &v_BackendLoggingEventMessage_timestamp},
-    { "collectorVersion", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "collectorVersion", 16, &v_string},
+    { "externalId", 10, &v_string},
     { "listing", 7, &v_MarketplaceIntelligenceEventMessage_listing},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_string},
     { "metadata", 8, &v_MarketplaceIntelligenceEventMessage_metadata},
     { "metrics", 7, &v_MarketplaceIntelligenceEventMessage_metrics},
     { "queryContext", 12, &v_MarketplaceIntelligenceEventMessage_queryContext},
-    { "scrapingMethod", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "scrapingMethod", 14, &v_string},
 };
 VNODE v_MarketplaceIntelligenceEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1562,11 +1562,11 @@ VNODE v_MarketplaceIntelligenceEventMessage = {
     MEMBERS(vm_MarketplaceIntelligenceEventMessage), MHASH(4, 0x342605AA75E6428BULL, 2,0,9,6,3,1,5,0,4,0,0,8,0,0,7,0),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_listing[] = {
-    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "thumbnailUrl", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "currency", 8, &v_string},
+    { "price", 5, &v_number},
+    { "thumbnailUrl", 12, &v_string},
+    { "title", 5, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_listing = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1581,13 +1581,13 @@ VNODE v_MarketplaceIntelligenceEventMessage_listing = {
     MEMBERS(vm_MarketplaceIntelligenceEventMessage_listing), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,0,5,0,0,4,2,1),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_metrics[] = {
-    { "averageRating", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "favorites", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "reviewsCount", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "salesCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "salesVelocity", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "sentimentScore", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "views", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "averageRating", 13, &v_number},
+    { "favorites", 9, &v_integer},
+    { "reviewsCount", 12, &v_integer},
+    { "salesCount", 10, &v_integer},
+    { "salesVelocity", 13, &v_number},
+    { "sentimentScore", 14, &v_number},
+    { "views", 5, &v_integer},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_metrics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1595,20 +1595,20 @@ VNODE v_MarketplaceIntelligenceEventMessage_metrics = {
     MEMBERS(vm_MarketplaceIntelligenceEventMessage_metrics), MHASH(3, 0xA3D60C228CFBA469ULL, 2,3,1,7,6,4,0,5),
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_metadata[] = {
-    { "discountPercent", 15, &v_BackendLoggingEventMessage_durationMs},
-    { "hasFreeShipping", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isAd", 4, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isBestseller", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isDigital", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isPopularNow", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isStarSeller", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "discountPercent", 15, &v_number},
+    { "hasFreeShipping", 15, &v_boolean},
+    { "isAd", 4, &v_boolean},
+    { "isBestseller", 12, &v_boolean},
+    { "isDigital", 9, &v_boolean},
+    { "isPopularNow", 12, &v_boolean},
+    { "isStarSeller", 12, &v_boolean},
     { "materials", 9, &v_BaseListingData_tags},
-    { "originalPrice", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "originalPrice", 13, &v_number},
     { "reviews", 7, &v_BaseListingData_tags},
-    { "shopLocation", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "shopRating", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "shopReviewsCount", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "shopLocation", 12, &v_string},
+    { "shopName", 8, &v_string},
+    { "shopRating", 10, &v_number},
+    { "shopReviewsCount", 16, &v_integer},
     { "tags", 4, &v_BaseListingData_tags},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_metadata = {
@@ -1618,9 +1618,9 @@ VNODE v_MarketplaceIntelligenceEventMessage_metadata = {
 };
 VPROPS vm_MarketplaceIntelligenceEventMessage_queryContext[] = {
     { "filters", 7, &v_ErrorDetails_details},
-    { "pageNumber", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "position", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "searchQuery", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "pageNumber", 10, &v_integer},
+    { "position", 8, &v_number},
+    { "searchQuery", 11, &v_string},
 };
 VNODE v_MarketplaceIntelligenceEventMessage_queryContext = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1631,7 +1631,7 @@ VPROPS vm_MarketplaceIntelligenceRequestMessage[] = {
     { "executionId", 11, &v_IpCheckCompletedMessage_modelId},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "pipelineId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "pipelineId", 10, &v_string},
     { "scrapingOptions", 15, &v_MarketplaceIntelligenceRequestMessage_scrapingOptions},
     { "searchContext", 13, &v_MarketplaceIntelligenceRequestMessage_searchContext},
 };
@@ -1645,11 +1645,11 @@ VNODE v_MarketplaceIntelligenceRequestMessage = {
     MEMBERS(vm_MarketplaceIntelligenceRequestMessage), MHASH(3, 0xEF5F7DA06443DF41ULL, 6,1,3,5,2,4,0,0),
 };
 VPROPS vm_MarketplaceIntelligenceRequestMessage_searchContext[] = {
-    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_string},
+    { "description", 11, &v_string},
     { "materials", 9, &v_BaseListingData_tags},
     { "tags", 4, &v_BaseListingData_tags},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_string},
 };
 VNODE v_MarketplaceIntelligenceRequestMessage_searchContext = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1657,10 +1657,10 @@ VNODE v_MarketplaceIntelligenceRequestMessage_searchContext = {
     MEMBERS(vm_MarketplaceIntelligenceRequestMessage_searchContext), MHASH(3, 0xD90915EEC60C6549ULL, 0,0,1,0,3,5,4,2),
 };
 VPROPS vm_MarketplaceIntelligenceRequestMessage_scrapingOptions[] = {
-    { "includeMetrics", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeReviews", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "maxPages", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "maxResultsPerMarketplace", 24, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "includeMetrics", 14, &v_boolean},
+    { "includeReviews", 14, &v_boolean},
+    { "maxPages", 8, &v_integer},
+    { "maxResultsPerMarketplace", 24, &v_integer},
     { "targetMarketplaces", 18, &v_BaseListingData_tags},
 };
 VNODE v_MarketplaceIntelligenceRequestMessage_scrapingOptions = {
@@ -1669,13 +1669,13 @@ VNODE v_MarketplaceIntelligenceRequestMessage_scrapingOptions = {
     MEMBERS(vm_MarketplaceIntelligenceRequestMessage_scrapingOptions), MHASH(3, 0x5F0F84187B59411FULL, 0,0,5,1,4,2,0,3),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationCompletedMessage[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_string},
+    { "entityType", 10, &v_string},
+    { "error", 5, &v_string},
     { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "suggestedPrice", 14, &v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93},
-    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarketplace", 17, &v_string},
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1690,10 +1690,10 @@ VNODE v_MarketplaceListingDescriptionGenerationCompletedMessage = {
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a = {.f = F(REF), .ref = &v_GenerationMetadata};
 VPROPS vm_GenerationMetadata[] = {
-    { "aiModel", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "generatedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "aiModel", 7, &v_string},
+    { "confidence", 10, &v_number},
+    { "generatedAt", 11, &v_string},
+    { "source", 6, &v_string},
 };
 VNODE v_GenerationMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1708,11 +1708,11 @@ VNODE v_GenerationMetadata = {
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93[] = {
     { "breakdown", 9, &v_ErrorDetails_details},
-    { "currency", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "laborCost", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "marketplaceMarkup", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "materialCost", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "suggestedPrice", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "currency", 8, &v_string},
+    { "laborCost", 9, &v_number},
+    { "marketplaceMarkup", 17, &v_number},
+    { "materialCost", 12, &v_number},
+    { "suggestedPrice", 14, &v_number},
 };
 VNODE v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1720,15 +1720,15 @@ VNODE v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93 = {
     MEMBERS(vm_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93), MHASH(3, 0xCEBF8A90926EA2FBULL, 4,6,0,1,3,2,5,0),
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationRequestMessage[] = {
-    { "brandVoice", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityName", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "brandVoice", 10, &v_string},
+    { "entityName", 10, &v_string},
+    { "entityType", 10, &v_string},
+    { "existingCategory", 16, &v_string},
     { "existingTags", 12, &v_BaseListingData_tags},
     { "keywords", 8, &v_BaseListingData_tags},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarket", 12, &v_string},
+    { "targetMarketplace", 17, &v_string},
     { "technicalMetadata", 17, &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
     { "thumbnailUrls", 13, &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
     { "userId", 6, &v_IpCheckCompletedMessage_modelId},
@@ -1748,10 +1748,10 @@ VNODE v_MarketplaceListingDescriptionGenerationRequestMessage = {
 };
 VPROPS vm_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945[] = {
     { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
-    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeMm3", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "faces", 5, &v_integer},
+    { "isWatertight", 12, &v_boolean},
+    { "vertices", 8, &v_integer},
+    { "volumeMm3", 9, &v_number},
 };
 VNODE v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1764,19 +1764,19 @@ VNODE v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1 = {
     .items = &v_EtsyPublishListingCompletedMessage_etsyListingUrl,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage[] = {
-    { "completedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "completedAt", 11, &v_string},
+    { "connectionId", 12, &v_string},
     { "errors", 6, &v_MarketplaceListingSyncCompletedMessage_errors},
     { "failedListings", 14, &v_MarketplaceListingSyncCompletedMessage_failedListings},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nextSyncRecommendedAt", 21, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_string},
+    { "nextSyncRecommendedAt", 21, &v_string},
+    { "requestId", 9, &v_string},
     { "results", 7, &v_MarketplaceListingSyncCompletedMessage_results},
     { "statistics", 10, &v_MarketplaceListingSyncCompletedMessage_statistics},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
     { "successfulListings", 18, &v_MarketplaceListingSyncCompletedMessage_successfulListings},
-    { "syncDirection", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "syncDirection", 13, &v_string},
+    { "userId", 6, &v_string},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1784,14 +1784,14 @@ VNODE v_MarketplaceListingSyncCompletedMessage = {
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage), MHASH(5, 0xA212BB2D55FFAF09ULL, 0,0,0,0,12,0,0,0,3,9,8,10,0,0,0,0,6,0,0,13,1,0,0,0,0,0,4,0,7,11,2,5),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_statistics[] = {
-    { "duration", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "imagesProcessed", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsCreated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsFailed", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsProcessed", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsSkipped", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsUpdated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "variationsProcessed", 19, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "duration", 8, &v_number},
+    { "imagesProcessed", 15, &v_integer},
+    { "listingsCreated", 15, &v_integer},
+    { "listingsFailed", 14, &v_integer},
+    { "listingsProcessed", 17, &v_integer},
+    { "listingsSkipped", 15, &v_integer},
+    { "listingsUpdated", 15, &v_integer},
+    { "variationsProcessed", 19, &v_integer},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1808,9 +1808,9 @@ VNODE v_MarketplaceListingSyncCompletedMessage_results = {
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results), MHASH(1, 0xEF5F7DA06443DF41ULL, 1,2),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_results_pull[] = {
-    { "existingListingsUpdated", 23, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsRetrieved", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "newListingsCreated", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "existingListingsUpdated", 23, &v_integer},
+    { "listingsRetrieved", 17, &v_integer},
+    { "newListingsCreated", 18, &v_integer},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_results_pull = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1818,9 +1818,9 @@ VNODE v_MarketplaceListingSyncCompletedMessage_results_pull = {
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_results_pull), MHASH(2, 0x1C0C4D03A0B2D333ULL, 2,1,3,0),
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_results_push[] = {
-    { "listingsCreated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsPushed", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "listingsUpdated", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "listingsCreated", 15, &v_integer},
+    { "listingsPushed", 14, &v_integer},
+    { "listingsUpdated", 15, &v_integer},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_results_push = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1833,11 +1833,11 @@ VNODE v_MarketplaceListingSyncCompletedMessage_successfulListings = {
     .items = &v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_successfulListings_items[] = {
-    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "operation", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalId", 10, &v_string},
+    { "internalId", 10, &v_string},
+    { "operation", 9, &v_string},
+    { "timestamp", 9, &v_string},
+    { "title", 5, &v_string},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_successfulListings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1851,10 +1851,10 @@ VNODE v_MarketplaceListingSyncCompletedMessage_failedListings = {
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_failedListings_items[] = {
     { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
-    { "externalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalId", 10, &v_string},
+    { "internalId", 10, &v_string},
+    { "timestamp", 9, &v_string},
+    { "title", 5, &v_string},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_failedListings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1868,9 +1868,9 @@ VNODE v_MarketplaceListingSyncCompletedMessage_errors = {
 };
 VPROPS vm_MarketplaceListingSyncCompletedMessage_errors_items[] = {
     { "details", 7, &v_ErrorDetails_details},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "message", 7, &v_string},
+    { "timestamp", 9, &v_string},
+    { "type", 4, &v_string},
 };
 VNODE v_MarketplaceListingSyncCompletedMessage_errors_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1878,17 +1878,17 @@ VNODE v_MarketplaceListingSyncCompletedMessage_errors_items = {
     MEMBERS(vm_MarketplaceListingSyncCompletedMessage_errors_items), MHASH(2, 0x48B91C66DD21C725ULL, 4,2,1,3),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "externalListingIds", 18, &v_BaseListingData_tags},
     { "listingIds", 10, &v_BaseListingData_tags},
-    { "marketplaceId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceId", 13, &v_string},
     { "metadata", 8, &v_MarketplaceListingSyncRequestMessage_metadata},
     { "options", 7, &v_MarketplaceListingSyncRequestMessage_options},
-    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncDirection", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "syncScope", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "priority", 8, &v_string},
+    { "requestId", 9, &v_string},
+    { "syncDirection", 13, &v_string},
+    { "syncScope", 9, &v_string},
+    { "userId", 6, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MarketplaceListingSyncRequestMessage = {
@@ -1897,11 +1897,11 @@ VNODE v_MarketplaceListingSyncRequestMessage = {
     MEMBERS(vm_MarketplaceListingSyncRequestMessage), MHASH(5, 0x7565EBCA1990BB17ULL, 9,0,11,8,0,0,0,0,5,1,4,6,10,0,0,2,7,0,0,0,12,0,0,0,0,0,0,0,0,3,0,0),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage_options[] = {
-    { "batchSize", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "includeAnalytics", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeImages", 13, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeInactive", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "includeVariations", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "batchSize", 9, &v_integer},
+    { "includeAnalytics", 16, &v_boolean},
+    { "includeImages", 13, &v_boolean},
+    { "includeInactive", 15, &v_boolean},
+    { "includeVariations", 17, &v_boolean},
 };
 VNODE v_MarketplaceListingSyncRequestMessage_options = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1909,9 +1909,9 @@ VNODE v_MarketplaceListingSyncRequestMessage_options = {
     MEMBERS(vm_MarketplaceListingSyncRequestMessage_options), MHASH(3, 0xD90915EEC60C6549ULL, 4,0,0,5,1,3,2,0),
 };
 VPROPS vm_MarketplaceListingSyncRequestMessage_metadata[] = {
-    { "retryCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "scheduledSync", 13, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryCount", 10, &v_integer},
+    { "scheduledSync", 13, &v_boolean},
+    { "source", 6, &v_string},
 };
 VNODE v_MarketplaceListingSyncRequestMessage_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1919,8 +1919,8 @@ VNODE v_MarketplaceListingSyncRequestMessage_metadata = {
     MEMBERS(vm_MarketplaceListingSyncRequestMessage_metadata), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,2,1,3),
 };
 VPROPS vm_MarketplaceListingTagsGenerationCompletedMessage[] = {
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_string},
+    { "error", 5, &v_string},
     { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "tags", 4, &v_BaseListingData_tags},
@@ -1937,15 +1937,15 @@ VNODE v_MarketplaceListingTagsGenerationCompletedMessage = {
     MEMBERS(vm_MarketplaceListingTagsGenerationCompletedMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,5,1,0,0,0,4,2),
 };
 VPROPS vm_MarketplaceListingTagsGenerationRequestMessage[] = {
-    { "entityName", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityName", 10, &v_string},
+    { "entityType", 10, &v_string},
+    { "existingCategory", 16, &v_string},
     { "existingTags", 12, &v_BaseListingData_tags},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "style", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tagLimit", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "style", 5, &v_string},
+    { "tagLimit", 8, &v_number},
+    { "targetMarket", 12, &v_string},
+    { "targetMarketplace", 17, &v_string},
     { "technicalMetadata", 17, &v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945},
     { "thumbnailUrls", 13, &v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1},
     { "useCases", 8, &v_BaseListingData_tags},
@@ -1965,11 +1965,11 @@ VNODE v_MarketplaceListingTagsGenerationRequestMessage = {
     MEMBERS(vm_MarketplaceListingTagsGenerationRequestMessage), MHASH(5, 0x8172C81D842A72C3ULL, 8,11,0,4,14,0,0,12,1,0,0,0,13,0,0,0,0,2,0,0,7,6,0,0,3,0,9,10,0,0,5,0),
 };
 VPROPS vm_MarketplaceListingTitleGenerationCompletedMessage[] = {
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_string},
+    { "error", 5, &v_string},
     { "metadata", 8, &v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_string},
 };
 VNODE v_MarketplaceListingTitleGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -1983,16 +1983,16 @@ VNODE v_MarketplaceListingTitleGenerationCompletedMessage = {
     MEMBERS(vm_MarketplaceListingTitleGenerationCompletedMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 3,0,1,0,0,5,4,2),
 };
 VPROPS vm_MarketplaceListingTitleGenerationRequestMessage[] = {
-    { "brandVoice", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "characterLimit", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "currentName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "existingCategory", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "brandVoice", 10, &v_string},
+    { "characterLimit", 14, &v_number},
+    { "currentName", 11, &v_string},
+    { "entityType", 10, &v_string},
+    { "existingCategory", 16, &v_string},
     { "existingTags", 12, &v_BaseListingData_tags},
     { "keywords", 8, &v_BaseListingData_tags},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "targetMarket", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetMarketplace", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "targetMarket", 12, &v_string},
+    { "targetMarketplace", 17, &v_string},
     { "technicalMetadata", 17, &v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887},
     { "userId", 6, &v_IpCheckCompletedMessage_modelId},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
@@ -2011,8 +2011,8 @@ VNODE v_MarketplaceListingTitleGenerationRequestMessage = {
 };
 VPROPS vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887[] = {
     { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
-    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "faces", 5, &v_integer},
+    { "vertices", 8, &v_integer},
 };
 VNODE v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2020,9 +2020,9 @@ VNODE v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887 = {
     MEMBERS(vm_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,0,1),
 };
 VPROPS vm_MarketplaceListingUpdateCompletedMessage[] = {
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_string},
+    { "listingId", 9, &v_string},
+    { "marketplace", 11, &v_string},
     { "result", 6, &v_ErrorDetails_details},
     { "status", 6, &v_MarketplaceListingUpdateCompletedMessage_status},
 };
@@ -2042,8 +2042,8 @@ VNODE v_MarketplaceListingUpdateCompletedMessage_status = {
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage[] = {
     { "credentials", 11, &v_MarketplaceListingUpdateRequestMessage_credentials},
-    { "listingId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "listingId", 9, &v_string},
+    { "marketplace", 11, &v_string},
     { "updates", 7, &v_MarketplaceListingUpdateRequestMessage_updates},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage = {
@@ -2052,11 +2052,11 @@ VNODE v_MarketplaceListingUpdateRequestMessage = {
     MEMBERS(vm_MarketplaceListingUpdateRequestMessage), MHASH(2, 0x11C2C1A56D1510E7ULL, 2,1,4,3),
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage_updates[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "price", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "quantity", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "description", 11, &v_string},
+    { "price", 5, &v_number},
+    { "quantity", 8, &v_integer},
     { "tags", 4, &v_BaseListingData_tags},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "title", 5, &v_string},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage_updates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2064,11 +2064,11 @@ VNODE v_MarketplaceListingUpdateRequestMessage_updates = {
     MEMBERS(vm_MarketplaceListingUpdateRequestMessage_updates), MHASH(3, 0x05B5E552027B593BULL, 0,0,3,1,5,0,2,4),
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage_credentials[] = {
-    { "access_token", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "api_key", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "api_secret", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expires_at", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "refresh_token", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "access_token", 12, &v_string},
+    { "api_key", 7, &v_string},
+    { "api_secret", 10, &v_string},
+    { "expires_at", 10, &v_number},
+    { "refresh_token", 13, &v_string},
 };
 VNODE v_MarketplaceListingUpdateRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2077,15 +2077,15 @@ VNODE v_MarketplaceListingUpdateRequestMessage_credentials = {
 };
 VPROPS vm_MarketplacePublishListingCompletedMessage[] = {
     { "error", 5, &v_EtsyPublishListingCompletedMessage_error},
-    { "externalFileId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalListingId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "externalFileId", 14, &v_string},
+    { "externalListingId", 17, &v_string},
     { "externalListingUrl", 18, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
     { "listingId", 9, &v_IpCheckCompletedMessage_modelId},
-    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceProvider", 19, &v_string},
+    { "materialName", 12, &v_string},
     { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingDuration", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "originalJobId", 13, &v_string},
+    { "processingDuration", 18, &v_integer},
     { "publishedAt", 11, &v_BackendLoggingEventMessage_timestamp},
     { "status", 6, &v_MarketplacePublishListingCompletedMessage_status},
 };
@@ -2109,7 +2109,7 @@ VPROPS vm_MarketplacePublishListingRequestMessage[] = {
     { "listingId", 9, &v_IpCheckCompletedMessage_modelId},
     { "marketplaceConnectionId", 23, &v_IpCheckCompletedMessage_modelId},
     { "marketplaceCredentials", 22, &v_MarketplacePublishListingRequestMessage_marketplaceCredentials},
-    { "marketplaceProvider", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplaceProvider", 19, &v_string},
     { "materialVariant", 15, &v_EtsyPublishListingRequestMessage_materialVariant},
     { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
     { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
@@ -2122,7 +2122,7 @@ VNODE v_MarketplacePublishListingRequestMessage = {
     MEMBERS(vm_MarketplacePublishListingRequestMessage), MHASH(4, 0xC9BFF21203C4C0CBULL, 0,10,3,1,11,0,2,9,0,6,0,5,4,8,0,7),
 };
 VPROPS vm_MarketplacePublishListingRequestMessage_publishOptions[] = {
-    { "autoActivate", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "autoActivate", 12, &v_boolean},
     { "marketplaceSpecificOptions", 26, &v_ErrorDetails_details},
 };
 VNODE v_MarketplacePublishListingRequestMessage_publishOptions = {
@@ -2131,9 +2131,9 @@ VNODE v_MarketplacePublishListingRequestMessage_publishOptions = {
     MEMBERS(vm_MarketplacePublishListingRequestMessage_publishOptions), MHASH(1, 0x48B91C66DD21C725ULL, 1,2),
 };
 VPROPS vm_MarketplacePublishListingRequestMessage_marketplaceCredentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expiresAt", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "externalShopId", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "expiresAt", 9, &v_string},
+    { "externalShopId", 14, &v_string},
 };
 VNODE v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2144,12 +2144,12 @@ VNODE v_MarketplacePublishListingRequestMessage_marketplaceCredentials = {
     MEMBERS(vm_MarketplacePublishListingRequestMessage_marketplaceCredentials), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,0,1,3),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage[] = {
-    { "batchId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "batchId", 7, &v_string},
     { "failedFiles", 11, &v_MediaBatchDownloadCompletedMessage_failedFiles},
-    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedAt", 11, &v_string},
     { "processedFiles", 14, &v_MediaBatchDownloadCompletedMessage_processedFiles},
     { "statistics", 10, &v_MediaBatchDownloadCompletedMessage_statistics},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "status", 6, &v_string},
 };
 VNODE v_MediaBatchDownloadCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2167,12 +2167,12 @@ VNODE v_MediaBatchDownloadCompletedMessage_processedFiles = {
     .items = &v_MediaBatchDownloadCompletedMessage_processedFiles_items,
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_processedFiles_items[] = {
-    { "compressionRatio", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "originalName", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalPath", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalSize", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "processedSize", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "processedType", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "compressionRatio", 16, &v_number},
+    { "originalName", 12, &v_string},
+    { "originalPath", 12, &v_string},
+    { "originalSize", 12, &v_number},
+    { "processedSize", 13, &v_number},
+    { "processedType", 13, &v_string},
     { "s3Location", 10, &v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
@@ -2185,9 +2185,9 @@ VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_items = {
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_processedFiles_items), MHASH(3, 0x6CDFB1611CEEEE29ULL, 6,2,1,4,7,0,5,3),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338[] = {
-    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "key", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "bucket", 6, &v_string},
+    { "key", 3, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2200,8 +2200,8 @@ VNODE v_MediaBatchDownloadCompletedMessage_failedFiles = {
     .items = &v_MediaBatchDownloadCompletedMessage_failedFiles_items,
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_failedFiles_items[] = {
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_string},
+    { "path", 4, &v_string},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_failedFiles_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2209,13 +2209,13 @@ VNODE v_MediaBatchDownloadCompletedMessage_failedFiles_items = {
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_failedFiles_items), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_MediaBatchDownloadCompletedMessage_statistics[] = {
-    { "averageCompressionRatio", 23, &v_BackendLoggingEventMessage_durationMs},
-    { "failedFiles", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "processingDuration", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "successfulFiles", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalOriginalSize", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "totalProcessedSize", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "averageCompressionRatio", 23, &v_number},
+    { "failedFiles", 11, &v_integer},
+    { "processingDuration", 18, &v_number},
+    { "successfulFiles", 15, &v_integer},
+    { "totalFiles", 10, &v_integer},
+    { "totalOriginalSize", 17, &v_number},
+    { "totalProcessedSize", 18, &v_number},
 };
 VNODE v_MediaBatchDownloadCompletedMessage_statistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2223,12 +2223,12 @@ VNODE v_MediaBatchDownloadCompletedMessage_statistics = {
     MEMBERS(vm_MediaBatchDownloadCompletedMessage_statistics), MHASH(3, 0xD90915EEC60C6549ULL, 2,4,5,6,1,7,0,3),
 };
 VPROPS vm_MediaBatchDownloadRequestMessage[] = {
-    { "batchId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "batchId", 7, &v_string},
     { "compressionSettings", 19, &v_MediaBatchDownloadRequestMessage_compressionSettings},
     { "credentials", 11, &v_MediaBatchDownloadRequestMessage_credentials},
     { "downloadStrategy", 16, &v_MediaBatchDownloadRequestMessage_downloadStrategy},
     { "entityId", 8, &v_IpCheckCompletedMessage_modelId},
-    { "entityType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "entityType", 10, &v_string},
     { "mediaFiles", 10, &v_MediaBatchDownloadRequestMessage_mediaFiles},
     { "storageConnectionId", 19, &v_IpCheckCompletedMessage_modelId},
 };
@@ -2247,15 +2247,15 @@ VNODE v_MediaBatchDownloadRequestMessage_downloadStrategy = {
     .enum_msg = "must be one of 'storage_provider', 'external_url'",
 };
 VPROPS vm_MediaBatchDownloadRequestMessage_credentials[] = {
-    { "accessToken", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "clientId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "clientSecret", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "host", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "password", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "port", 4, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "refreshToken", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "username", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "accessToken", 11, &v_string},
+    { "clientId", 8, &v_string},
+    { "clientSecret", 12, &v_string},
+    { "host", 4, &v_string},
+    { "password", 8, &v_string},
+    { "port", 4, &v_integer},
+    { "provider", 8, &v_string},
+    { "refreshToken", 12, &v_string},
+    { "username", 8, &v_string},
 };
 VNODE v_MediaBatchDownloadRequestMessage_credentials = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2268,10 +2268,10 @@ VNODE v_MediaBatchDownloadRequestMessage_mediaFiles = {
     .items = &v_ErrorDetails_details_extra,
 };
 VPROPS vm_MediaBatchDownloadRequestMessage_compressionSettings[] = {
-    { "imageQuality", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "maxHeight", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "maxWidth", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "outputFormat", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "imageQuality", 12, &v_number},
+    { "maxHeight", 9, &v_number},
+    { "maxWidth", 8, &v_number},
+    { "outputFormat", 12, &v_string},
 };
 VNODE v_MediaBatchDownloadRequestMessage_compressionSettings = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2280,7 +2280,7 @@ VNODE v_MediaBatchDownloadRequestMessage_compressionSettings = {
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage[] = {
     { "metadata", 8, &v_MetamodelMetadataGenerationCompletedMessage_metadata},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_string},
     { "technicalMetadata", 17, &v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage = {
@@ -2298,7 +2298,7 @@ VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata[] = {
     { "assemblyMetadata", 16, &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67},
     { "classification", 14, &v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f},
     { "franchise", 9, &v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise},
-    { "generatedDescription", 20, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "generatedDescription", 20, &v_string},
     { "marketplaceListingsJson", 23, &v_ErrorDetails_details},
     { "pricing", 7, &v_ErrorDetails_details},
     { "printTechnology", 15, &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e},
@@ -2321,10 +2321,10 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata), MHASH(4, 0x8BBC537BB7C83511ULL, 3,0,0,7,0,5,2,0,8,1,9,6,0,4,0,0),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f[] = {
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "primary_category", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_number},
+    { "primary_category", 16, &v_string},
     { "reasoning", 9, &v_BaseListingData_tags},
-    { "sub_category", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sub_category", 12, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2332,10 +2332,10 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f), MHASH(2, 0xAE1F9780C09966B5ULL, 1,2,4,3),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e[] = {
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "confidence", 10, &v_number},
     { "constituentsAnalysis", 20, &v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6},
     { "reasoning", 9, &v_BaseListingData_tags},
-    { "recommended", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "recommended", 11, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2343,9 +2343,9 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,3,4,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6[] = {
-    { "fdmCompatible", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "resinRequired", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "totalParts", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "fdmCompatible", 13, &v_number},
+    { "resinRequired", 13, &v_number},
+    { "totalParts", 10, &v_integer},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2353,10 +2353,10 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6 = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6), MHASH(2, 0xD90915EEC60C6549ULL, 1,3,0,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_franchise[] = {
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "licensingInfo", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "universe", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_number},
+    { "licensingInfo", 13, &v_string},
+    { "name", 4, &v_string},
+    { "universe", 8, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2378,13 +2378,13 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4 = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4), MHASH(3, 0x43B983E84E77E4F5ULL, 0,7,1,4,3,6,5,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67[] = {
-    { "complexity", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedAssemblyTime", 21, &v_BackendLoggingEventMessage_durationMs},
+    { "complexity", 10, &v_string},
+    { "estimatedAssemblyTime", 21, &v_number},
     { "instructions", 12, &v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24},
-    { "requiresGlue", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "requiresPainting", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "requiresSupports", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "totalParts", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "requiresGlue", 12, &v_boolean},
+    { "requiresPainting", 16, &v_boolean},
+    { "requiresSupports", 16, &v_boolean},
+    { "totalParts", 10, &v_integer},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2392,8 +2392,8 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67 = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67), MHASH(3, 0x06003FB318C55727ULL, 7,2,0,5,1,3,4,6),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24[] = {
-    { "embedded", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "embedded", 8, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2401,13 +2401,13 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24 = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e[] = {
-    { "completionTokens", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "generatedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "completionTokens", 16, &v_integer},
+    { "generatedAt", 11, &v_string},
     { "ollamaModels", 12, &v_BaseListingData_tags},
-    { "processingTimeSeconds", 21, &v_BackendLoggingEventMessage_durationMs},
-    { "promptTokens", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalResponses", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processingTimeSeconds", 21, &v_number},
+    { "promptTokens", 12, &v_integer},
+    { "totalResponses", 14, &v_integer},
+    { "workerVersion", 13, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2415,21 +2415,21 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e), MHASH(3, 0xDC8FB7D934045007ULL, 6,2,7,5,1,0,4,3),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata[] = {
-    { "allPartsManifold", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "analyzedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "allPartsManifold", 16, &v_boolean},
+    { "analysisVersion", 15, &v_string},
+    { "analyzedAt", 10, &v_string},
     { "assembledBoundingBox", 20, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-    { "averageDetailLevel", 18, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "averageDetailLevel", 18, &v_string},
     { "constituentModels", 17, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051},
-    { "lowestPrintabilityScore", 23, &v_BackendLoggingEventMessage_durationMs},
-    { "lowestQualityScore", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "partsRequiringRepair", 20, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "partsWithThinWalls", 18, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalEdges", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFaces", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalSurfaceAreaSqMm", 20, &v_BackendLoggingEventMessage_durationMs},
-    { "totalVertices", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalVolumeCubicMm", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "lowestPrintabilityScore", 23, &v_number},
+    { "lowestQualityScore", 18, &v_number},
+    { "partsRequiringRepair", 20, &v_integer},
+    { "partsWithThinWalls", 18, &v_integer},
+    { "totalEdges", 10, &v_integer},
+    { "totalFaces", 10, &v_integer},
+    { "totalSurfaceAreaSqMm", 20, &v_number},
+    { "totalVertices", 13, &v_integer},
+    { "totalVolumeCubicMm", 18, &v_number},
     { "validationStatus", 16, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
@@ -2456,10 +2456,10 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalMetadata), MHASH(5, 0xA5E3B778DA4197B5ULL, 7,1,0,13,0,0,4,0,12,0,9,3,14,0,0,0,0,0,0,15,10,0,16,0,5,0,8,11,6,0,0,2),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85[] = {
-    { "depth", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "originalUnit", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "depth", 5, &v_number},
+    { "height", 6, &v_number},
+    { "originalUnit", 12, &v_string},
+    { "width", 5, &v_number},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2472,11 +2472,11 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051 = {
     .items = &v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd[] = {
-    { "isOptional", 10, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "orderIndex", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "purpose", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "isOptional", 10, &v_boolean},
+    { "modelId", 7, &v_string},
+    { "name", 4, &v_string},
+    { "orderIndex", 10, &v_integer},
+    { "purpose", 7, &v_string},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2484,11 +2484,11 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd = {
     MEMBERS(vm_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd), MHASH(3, 0xEF5F7DA06443DF41ULL, 3,0,5,0,2,4,0,1),
 };
 VPROPS vm_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55[] = {
-    { "allPartsAnalyzed", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "allPartsPresent", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "assemblyInstructionsComplete", 28, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "minimumQualityMet", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "readyForMarketplace", 19, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "allPartsAnalyzed", 16, &v_boolean},
+    { "allPartsPresent", 15, &v_boolean},
+    { "assemblyInstructionsComplete", 28, &v_boolean},
+    { "minimumQualityMet", 17, &v_boolean},
+    { "readyForMarketplace", 19, &v_boolean},
 };
 VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2498,10 +2498,10 @@ VNODE v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55 = {
 VPROPS vm_MetamodelMetadataGenerationRequestMessage[] = {
     { "constituentModelIds", 19, &v_BaseListingData_tags},
     { "constituentModels", 17, &v_MetamodelMetadataGenerationRequestMessage_constituentModels},
-    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", 9, &v_string},
+    { "metamodelId", 11, &v_string},
+    { "name", 4, &v_string},
+    { "ownerId", 7, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage = {
@@ -2515,9 +2515,9 @@ VNODE v_MetamodelMetadataGenerationRequestMessage_constituentModels = {
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
 };
 VPROPS vm_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a[] = {
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
+    { "name", 4, &v_string},
+    { "storageConnectionId", 19, &v_string},
     { "storageItems", 12, &v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a = {
@@ -2531,12 +2531,12 @@ VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2 = {
     .items = &v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
 };
 VPROPS vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621[] = {
-    { "bucket", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isImage", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "mimeType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "s3Key", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", 4, &v_BackendLoggingEventMessage_durationMs},
+    { "bucket", 6, &v_string},
+    { "isImage", 7, &v_boolean},
+    { "mimeType", 8, &v_string},
+    { "path", 4, &v_string},
+    { "s3Key", 5, &v_string},
+    { "size", 4, &v_number},
 };
 VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2544,16 +2544,16 @@ VNODE v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621 = {
     MEMBERS(vm_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621), MHASH(3, 0xD90915EEC60C6549ULL, 1,2,4,0,5,3,0,6),
 };
 VPROPS vm_ModelAnalyticsCollectionRequestMessage[] = {
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "franchise", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "primaryCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "subCategory", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidence", 10, &v_number},
+    { "franchise", 9, &v_string},
+    { "metamodelId", 11, &v_string},
+    { "ownerId", 7, &v_string},
+    { "primaryCategory", 15, &v_string},
+    { "priority", 8, &v_string},
+    { "subCategory", 11, &v_string},
     { "tags", 4, &v_BaseListingData_tags},
-    { "triggeredAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "triggeredBy", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "triggeredAt", 11, &v_string},
+    { "triggeredBy", 11, &v_string},
 };
 VNODE v_ModelAnalyticsCollectionRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2565,11 +2565,11 @@ VNODE v_ModelAnalyticsCollectionRequestMessage = {
     MEMBERS(vm_ModelAnalyticsCollectionRequestMessage), MHASH(4, 0xA212BB2D55FFAF09ULL, 0,4,10,0,0,0,5,6,2,9,3,7,0,8,1,0),
 };
 VPROPS vm_ModelDiscoveryFolderProcessedEventMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "discoveredFiles", 15, &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-    { "folderPath", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderPath", 10, &v_string},
     { "folderSignature", 15, &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
-    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedAt", 11, &v_string},
     { "statistics", 10, &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage = {
@@ -2584,10 +2584,10 @@ VNODE v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles = {
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items = {.f = F(REF), .ref = &v_DiscoveredFile};
 VPROPS vm_DiscoveredFile[] = {
-    { "modifiedAt", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", 4, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "modifiedAt", 10, &v_string},
+    { "name", 4, &v_string},
+    { "path", 4, &v_string},
+    { "size", 4, &v_integer},
 };
 VNODE v_DiscoveredFile = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2602,8 +2602,8 @@ VNODE v_DiscoveredFile = {
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_folderSignature = {.f = F(REF), .ref = &v_FolderSignature};
 VPROPS vm_FolderSignature[] = {
-    { "calculatedAt", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hash", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "calculatedAt", 12, &v_string},
+    { "hash", 4, &v_string},
 };
 VNODE v_FolderSignature = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2616,13 +2616,13 @@ VNODE v_FolderSignature = {
 };
 VNODE v_ModelDiscoveryFolderProcessedEventMessage_statistics = {.f = F(REF), .ref = &v_FolderStatistics};
 VPROPS vm_FolderStatistics[] = {
-    { "accessoryFiles", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "mediaFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "modelFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "processingDuration", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "totalFiles", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalFolders", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalSize", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "accessoryFiles", 14, &v_integer},
+    { "mediaFiles", 10, &v_integer},
+    { "modelFiles", 10, &v_integer},
+    { "processingDuration", 18, &v_number},
+    { "totalFiles", 10, &v_integer},
+    { "totalFolders", 12, &v_integer},
+    { "totalSize", 9, &v_integer},
 };
 VNODE v_FolderStatistics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2639,14 +2639,14 @@ VNODE v_FolderStatistics = {
     MEMBERS(vm_FolderStatistics), MHASH(3, 0x043CEEBDE1C961C9ULL, 6,2,3,0,4,7,1,5),
 };
 VPROPS vm_ModelDiscoveryScanFoundEventMessage[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_string},
+    { "fileName", 8, &v_string},
     { "fileTypes", 9, &v_BaseListingData_tags},
     { "metadata", 8, &v_ErrorDetails_details},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "size", 4, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_string},
+    { "name", 4, &v_string},
+    { "providerType", 12, &v_string},
+    { "size", 4, &v_number},
     { "storageLocation", 15, &v_ModelDiscoveryScanFoundEventMessage_storageLocation},
 };
 VNODE v_ModelDiscoveryScanFoundEventMessage = {
@@ -2655,10 +2655,10 @@ VNODE v_ModelDiscoveryScanFoundEventMessage = {
     MEMBERS(vm_ModelDiscoveryScanFoundEventMessage), MHASH(4, 0xEF5F7DA06443DF41ULL, 6,0,0,0,2,0,0,3,5,8,9,1,0,4,7,0),
 };
 VPROPS vm_ModelDiscoveryScanFoundEventMessage_storageLocation[] = {
-    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", 9, &v_string},
+    { "ownerId", 7, &v_string},
+    { "path", 4, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_ModelDiscoveryScanFoundEventMessage_storageLocation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2680,12 +2680,12 @@ VNODE v_ModelDiscoveryScanProgressEventMessage = {
     MEMBERS(vm_ModelDiscoveryScanProgressEventMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
 VPROPS vm_ModelDiscoveryScanProgressEventMessage_payload[] = {
-    { "error", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "progress", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "error", 5, &v_string},
+    { "jobId", 5, &v_string},
+    { "message", 7, &v_string},
+    { "progress", 8, &v_number},
+    { "status", 6, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_ModelDiscoveryScanProgressEventMessage_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2702,10 +2702,10 @@ VNODE v_ModelDiscoveryScanProgressEventMessage_payload = {
 VPROPS vm_ModelDiscoveryScanRequestMessage[] = {
     { "configuration", 13, &v_ErrorDetails_details},
     { "credentials", 11, &v_ErrorDetails_details},
-    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "providerType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "libraryId", 9, &v_string},
+    { "path", 4, &v_string},
+    { "providerType", 12, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_ModelDiscoveryScanRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2713,7 +2713,7 @@ VNODE v_ModelDiscoveryScanRequestMessage = {
     MEMBERS(vm_ModelDiscoveryScanRequestMessage), MHASH(3, 0x4032E1FDE07FFA37ULL, 3,0,4,0,2,5,1,6),
 };
 VPROPS vm_ModelFinderIndexRequestMessage[] = {
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
     { "storageItem", 11, &v_ErrorDetails_details_extra},
 };
 VNODE v_ModelFinderIndexRequestMessage = {
@@ -2722,7 +2722,7 @@ VNODE v_ModelFinderIndexRequestMessage = {
     MEMBERS(vm_ModelFinderIndexRequestMessage), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
 VPROPS vm_ModelFinderResponseMessage[] = {
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "requestId", 9, &v_string},
     { "results", 7, &v_ModelFinderResponseMessage_results},
 };
 VNODE v_ModelFinderResponseMessage = {
@@ -2737,8 +2737,8 @@ VNODE v_ModelFinderResponseMessage_results = {
 };
 VPROPS vm_ModelFinderResponseMessage_results_items[] = {
     { "metamodelIds", 12, &v_BaseListingData_tags},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "similarity", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_string},
+    { "similarity", 10, &v_number},
 };
 VNODE v_ModelFinderResponseMessage_results_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2746,9 +2746,9 @@ VNODE v_ModelFinderResponseMessage_results_items = {
     MEMBERS(vm_ModelFinderResponseMessage_results_items), MHASH(2, 0x05B5E552027B593BULL, 0,2,1,3),
 };
 VPROPS vm_ModelFinderSearchRequestMessage[] = {
-    { "limit", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "referenceImageId", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "referenceModelId", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "limit", 5, &v_integer},
+    { "referenceImageId", 16, &v_string},
+    { "referenceModelId", 16, &v_string},
 };
 VNODE v_ModelFinderSearchRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2769,9 +2769,9 @@ VNODE v_ModelMetadataGenerationCompletedMessage = {
     MEMBERS(vm_ModelMetadataGenerationCompletedMessage), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
 VPROPS vm_ModelMetadataGenerationCompletedMessage_metadata[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "primaryCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "subCategory", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_string},
+    { "primaryCategory", 15, &v_string},
+    { "subCategory", 11, &v_string},
     { "tags", 4, &v_BaseListingData_tags},
 };
 VNODE v_ModelMetadataGenerationCompletedMessage_metadata = {
@@ -2797,10 +2797,10 @@ VNODE v_ModelMetadataGenerationRequestMessage = {
     MEMBERS(vm_ModelMetadataGenerationRequestMessage), MHASH(2, 0xA212BB2D55FFAF09ULL, 4,2,3,1),
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage_model[] = {
-    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "fileName", 8, &v_string},
+    { "fileSize", 8, &v_integer},
+    { "name", 4, &v_string},
+    { "ownerId", 7, &v_string},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_model = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2810,10 +2810,10 @@ VNODE v_ModelMetadataGenerationRequestMessage_model = {
 VPROPS vm_ModelMetadataGenerationRequestMessage_technicalMetadata[] = {
     { "boundingBox", 11, &v_ErrorDetails_details},
     { "dimensionsMm", 12, &v_FileVectorizeCompletedMessage_vector},
-    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeMm3", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "faces", 5, &v_integer},
+    { "isWatertight", 12, &v_boolean},
+    { "vertices", 8, &v_integer},
+    { "volumeMm3", 9, &v_number},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_technicalMetadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2826,9 +2826,9 @@ VNODE v_ModelMetadataGenerationRequestMessage_thumbnails = {
     .items = &v_ModelMetadataGenerationRequestMessage_thumbnails_items,
 };
 VPROPS vm_ModelMetadataGenerationRequestMessage_thumbnails_items[] = {
-    { "angle", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "id", 2, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle", 5, &v_number},
+    { "id", 2, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_ModelMetadataGenerationRequestMessage_thumbnails_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2854,14 +2854,14 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels = {
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items[] = {
     { "childMetamodelIds", 17, &v_BaseListingData_tags},
-    { "confidenceScore", 15, &v_BackendLoggingEventMessage_durationMs},
-    { "internalId", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "libraryId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "mediaBatchId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metaModelType", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "confidenceScore", 15, &v_number},
+    { "internalId", 10, &v_string},
+    { "libraryId", 9, &v_string},
+    { "mediaBatchId", 12, &v_string},
+    { "metaModelType", 13, &v_string},
     { "metadata", 8, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentMetamodelId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_string},
+    { "parentMetamodelId", 17, &v_string},
     { "storageItemIds", 14, &v_BaseListingData_tags},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
@@ -2876,17 +2876,17 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items), MHASH(4, 0x21563FE345A6B351ULL, 10,0,0,1,2,0,7,8,0,6,4,9,5,3,0,0),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata[] = {
-    { "creator", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "isVariant", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "level", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "creator", 7, &v_string},
+    { "isVariant", 9, &v_boolean},
+    { "level", 5, &v_number},
     { "mediaUrls", 9, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08},
-    { "partType", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "scale", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sku", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thingId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thumbnail", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "partType", 8, &v_string},
+    { "scale", 5, &v_string},
+    { "sku", 3, &v_string},
+    { "source", 6, &v_string},
+    { "thingId", 7, &v_string},
+    { "thumbnail", 9, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2900,9 +2900,9 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08 = {
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae[] = {
     { "metadata", 8, &v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "type", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "name", 4, &v_string},
+    { "type", 4, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2913,12 +2913,12 @@ VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae), MHASH(2, 0xAE1F9780C09966B5ULL, 2,3,4,1),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a[] = {
-    { "fileId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "isPrimary", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "mediaType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "thingId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "fileId", 6, &v_string},
+    { "height", 6, &v_number},
+    { "isPrimary", 9, &v_boolean},
+    { "mediaType", 9, &v_string},
+    { "thingId", 7, &v_string},
+    { "width", 5, &v_number},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2934,9 +2934,9 @@ VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items[] = {
     { "heuristicContributions", 22, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144},
     { "louvainMetadata", 15, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b},
     { "massFunction", 12, &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction},
-    { "sourceMetamodelId", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "targetType", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sourceMetamodelId", 17, &v_string},
+    { "targetId", 8, &v_string},
+    { "targetType", 10, &v_string},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2948,9 +2948,9 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items), MHASH(3, 0x3E6F9108A98404D9ULL, 6,0,5,0,3,2,1,4),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction[] = {
-    { "related", 7, &v_BackendLoggingEventMessage_durationMs},
-    { "uncertainty", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "unrelated", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "related", 7, &v_number},
+    { "uncertainty", 11, &v_number},
+    { "unrelated", 9, &v_number},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2963,8 +2963,8 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144 = {
     .items = &v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2[] = {
-    { "belief", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "belief", 6, &v_number},
+    { "name", 4, &v_string},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2972,9 +2972,9 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2 = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
 VPROPS vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b[] = {
-    { "communityId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "edgeWeight", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "modularity", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "communityId", 11, &v_string},
+    { "edgeWeight", 10, &v_number},
+    { "modularity", 10, &v_number},
 };
 VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -2982,12 +2982,12 @@ VNODE v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b = {
     MEMBERS(vm_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b), MHASH(2, 0xA212BB2D55FFAF09ULL, 1,0,2,3),
 };
 VPROPS vm_ModelMetamodelDetectionRequestMessage[] = {
-    { "connectionId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "connectionId", 12, &v_string},
     { "discoveredFiles", 15, &v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles},
-    { "folderPath", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "folderPath", 10, &v_string},
     { "folderSignature", 15, &v_ModelDiscoveryFolderProcessedEventMessage_folderSignature},
     { "manifestUrl", 11, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "processedAt", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "processedAt", 11, &v_string},
     { "statistics", 10, &v_ModelDiscoveryFolderProcessedEventMessage_statistics},
 };
 VNODE v_ModelMetamodelDetectionRequestMessage = {
@@ -3005,21 +3005,21 @@ VNODE v_ModelMetamodelDetectionRequestMessage = {
 VPROPS vm_ModelPrintAnalysisCompletedMessage[] = {
     { "boundingBox", 11, &v_ModelPrintAnalysisCompletedMessage_boundingBox},
     { "costBreakdown", 13, &v_ErrorDetails_details},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedCostEUR", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "material", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "materialGrams", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "minWallThicknessMm", 18, &v_BackendLoggingEventMessage_durationMs},
+    { "errorMessage", 12, &v_string},
+    { "estimatedCostEUR", 16, &v_number},
+    { "material", 8, &v_string},
+    { "materialGrams", 13, &v_number},
+    { "minWallThicknessMm", 18, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "needsSupport", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "overhangPercentage", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "printTimeMinutes", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "quality", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "solidVolumeCm3", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialGrams", 20, &v_BackendLoggingEventMessage_durationMs},
-    { "surfaceAreaCm2", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "needsSupport", 12, &v_boolean},
+    { "originalJobId", 13, &v_string},
+    { "overhangPercentage", 18, &v_number},
+    { "printTimeMinutes", 16, &v_number},
+    { "quality", 7, &v_string},
+    { "solidVolumeCm3", 14, &v_number},
+    { "status", 6, &v_string},
+    { "supportMaterialGrams", 20, &v_number},
+    { "surfaceAreaCm2", 14, &v_number},
 };
 VNODE v_ModelPrintAnalysisCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3027,9 +3027,9 @@ VNODE v_ModelPrintAnalysisCompletedMessage = {
     MEMBERS(vm_ModelPrintAnalysisCompletedMessage), MHASH(5, 0x5A5A45FB02F95CDBULL, 0,1,0,0,11,3,6,0,0,0,0,0,0,14,0,5,16,4,7,10,0,0,0,2,12,17,0,8,15,13,0,9),
 };
 VPROPS vm_ModelPrintAnalysisCompletedMessage_boundingBox[] = {
-    { "x", 1, &v_BackendLoggingEventMessage_durationMs},
-    { "y", 1, &v_BackendLoggingEventMessage_durationMs},
-    { "z", 1, &v_BackendLoggingEventMessage_durationMs},
+    { "x", 1, &v_number},
+    { "y", 1, &v_number},
+    { "z", 1, &v_number},
 };
 VNODE v_ModelPrintAnalysisCompletedMessage_boundingBox = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3037,11 +3037,11 @@ VNODE v_ModelPrintAnalysisCompletedMessage_boundingBox = {
     MEMBERS(vm_ModelPrintAnalysisCompletedMessage_boundingBox), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,3,2,1),
 };
 VPROPS vm_ModelPrintAnalysisRequestMessage[] = {
-    { "material", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "material", 8, &v_string},
+    { "minioPath", 9, &v_string},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "ownerId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "quality", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "quality", 7, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_ModelPrintAnalysisRequestMessage = {
@@ -3050,13 +3050,13 @@ VNODE v_ModelPrintAnalysisRequestMessage = {
     MEMBERS(vm_ModelPrintAnalysisRequestMessage), MHASH(3, 0x97C92FCF2261ECBDULL, 5,0,2,0,6,4,3,1),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage[] = {
-    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisVersion", 15, &v_string},
     { "analyzedAt", 10, &v_BackendLoggingEventMessage_timestamp},
     { "demandAnalysis", 14, &v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis},
     { "error", 5, &v_MarketplaceConnectionSyncCompletedMessage_error},
     { "marketplaceRecommendations", 26, &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a},
     { "metamodelId", 11, &v_IpCheckCompletedMessage_modelId},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "ownerId", 7, &v_string},
     { "pricingRecommendations", 22, &v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations},
     { "qualityFactors", 14, &v_ModelSellabilityAnalysisCompletedMessage_qualityFactors},
     { "recommendations", 15, &v_ModelSellabilityAnalysisCompletedMessage_recommendations},
@@ -3068,11 +3068,11 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage = {
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage), MHASH(4, 0x3B33497F51D61807ULL, 0,0,7,9,0,8,1,0,4,5,11,0,6,10,2,3),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations[] = {
-    { "competitorAverage", 17, &v_BackendLoggingEventMessage_durationMs},
+    { "competitorAverage", 17, &v_number},
     { "factors", 7, &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556},
     { "materialPricing", 15, &v_ErrorDetails_details},
     { "priceRange", 10, &v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange},
-    { "suggestedPrice", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "suggestedPrice", 14, &v_number},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3085,9 +3085,9 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556 = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397[] = {
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "factor", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "impact", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "description", 11, &v_string},
+    { "factor", 6, &v_string},
+    { "impact", 6, &v_string},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3100,12 +3100,12 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f[] = {
-    { "compatibilityScore", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedReach", 14, &v_BackendLoggingEventMessage_durationMs},
+    { "compatibilityScore", 18, &v_number},
+    { "estimatedReach", 14, &v_number},
     { "etsySpecificData", 16, &v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "platformFee", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "reasoning", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "marketplace", 11, &v_string},
+    { "platformFee", 11, &v_number},
+    { "reasoning", 9, &v_string},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3113,8 +3113,8 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f = {
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f), MHASH(3, 0x5F0F84187B59411FULL, 0,6,3,1,4,0,5,2),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076[] = {
-    { "categoryFitScore", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedTimeToFirstSale", 24, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "categoryFitScore", 16, &v_number},
+    { "estimatedTimeToFirstSale", 24, &v_string},
     { "recommendedMaterials", 20, &v_BaseListingData_tags},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076 = {
@@ -3123,11 +3123,11 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076 = {
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076), MHASH(2, 0xD90915EEC60C6549ULL, 1,3,0,2),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis[] = {
-    { "categoryDemand", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "competitionLevel", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "searchVolume", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "trendDirection", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "trendingScore", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "categoryDemand", 14, &v_string},
+    { "competitionLevel", 16, &v_string},
+    { "searchVolume", 12, &v_number},
+    { "trendDirection", 14, &v_string},
+    { "trendingScore", 13, &v_number},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3135,10 +3135,10 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis = {
     MEMBERS(vm_ModelSellabilityAnalysisCompletedMessage_demandAnalysis), MHASH(3, 0x1C0C4D03A0B2D333ULL, 2,5,0,1,0,4,0,3),
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_qualityFactors[] = {
-    { "marketFit", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "printability", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "technicalQuality", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "uniqueness", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "marketFit", 9, &v_number},
+    { "printability", 12, &v_number},
+    { "technicalQuality", 16, &v_number},
+    { "uniqueness", 10, &v_number},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_qualityFactors = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3151,11 +3151,11 @@ VNODE v_ModelSellabilityAnalysisCompletedMessage_recommendations = {
     .items = &v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
 };
 VPROPS vm_ModelSellabilityAnalysisCompletedMessage_recommendations_items[] = {
-    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "description", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "expectedImpact", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "title", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_string},
+    { "description", 11, &v_string},
+    { "expectedImpact", 14, &v_string},
+    { "priority", 8, &v_string},
+    { "title", 5, &v_string},
 };
 VNODE v_ModelSellabilityAnalysisCompletedMessage_recommendations_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3175,10 +3175,10 @@ VNODE v_ModelSellabilityAnalysisRequestMessage = {
     MEMBERS(vm_ModelSellabilityAnalysisRequestMessage), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 1,0,2,4,0,5,3,0),
 };
 VPROPS vm_ModelSellabilityAnalysisRequestMessage_analysisOptions[] = {
-    { "competitorAnalysis", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "demandAnalysis", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "competitorAnalysis", 18, &v_boolean},
+    { "demandAnalysis", 14, &v_boolean},
     { "etsyAnalysisOptions", 19, &v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d},
-    { "includeChildModels", 18, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "includeChildModels", 18, &v_boolean},
     { "targetMarketplaces", 18, &v_BaseListingData_tags},
 };
 VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions = {
@@ -3187,9 +3187,9 @@ VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions = {
     MEMBERS(vm_ModelSellabilityAnalysisRequestMessage_analysisOptions), MHASH(3, 0xD90915EEC60C6549ULL, 0,2,0,4,3,1,5,0),
 };
 VPROPS vm_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d[] = {
-    { "analyzeMaterialSuitability", 26, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "competitorCount", 15, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "fetchEtsyTrends", 15, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "analyzeMaterialSuitability", 26, &v_boolean},
+    { "competitorCount", 15, &v_integer},
+    { "fetchEtsyTrends", 15, &v_boolean},
 };
 VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3199,12 +3199,12 @@ VNODE v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d = {
 VPROPS vm_ModelSemanticAnalysisCompletedMessage[] = {
     { "debugInfo", 9, &v_ModelSemanticAnalysisCompletedMessage_debugInfo},
     { "error", 5, &v_ModelSemanticAnalysisCompletedMessage_error},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "processingStatus", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
+    { "processingStatus", 16, &v_string},
     { "processingTime", 14, &v_ModelSemanticAnalysisCompletedMessage_processingTime},
     { "qualityMetrics", 14, &v_ModelSemanticAnalysisCompletedMessage_qualityMetrics},
     { "semanticMetadata", 16, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_string},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3228,9 +3228,9 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698 = {
     .items = &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf[] = {
-    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "confidence", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "tagName", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_string},
+    { "confidence", 10, &v_number},
+    { "tagName", 7, &v_string},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3244,8 +3244,8 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76 = {
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756[] = {
     { "metadata", 8, &v_ErrorDetails_details},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "similarity", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "modelId", 7, &v_string},
+    { "similarity", 10, &v_number},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3254,13 +3254,13 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756 = {
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74[] = {
     { "boundingBox", 11, &v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f},
-    { "complexity", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "faceCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "hasTextureCoords", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "isWatertight", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "surfaceArea", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "vertexCount", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volume", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "complexity", 10, &v_string},
+    { "faceCount", 9, &v_integer},
+    { "hasTextureCoords", 16, &v_boolean},
+    { "isWatertight", 12, &v_boolean},
+    { "surfaceArea", 11, &v_number},
+    { "vertexCount", 11, &v_integer},
+    { "volume", 6, &v_number},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3268,9 +3268,9 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74 = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74), MHASH(4, 0xA212BB2D55FFAF09ULL, 5,0,0,7,8,1,0,3,0,4,6,0,0,0,0,2),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f[] = {
-    { "depth", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "height", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "width", 5, &v_BackendLoggingEventMessage_durationMs},
+    { "depth", 5, &v_number},
+    { "height", 6, &v_number},
+    { "width", 5, &v_number},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3278,10 +3278,10 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f), MHASH(2, 0x3262B4B53EEA4D2DULL, 1,3,2,0),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_processingTime[] = {
-    { "geometryTimeMs", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "neuralTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "searchTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "totalTimeMs", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "geometryTimeMs", 14, &v_number},
+    { "neuralTimeMs", 12, &v_number},
+    { "searchTimeMs", 12, &v_number},
+    { "totalTimeMs", 11, &v_number},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_processingTime = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3289,10 +3289,10 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_processingTime = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_processingTime), MHASH(2, 0xD90915EEC60C6549ULL, 1,2,4,3),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics[] = {
-    { "duplicateDetected", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "knowledgeBaseUpdated", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "overallConfidence", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "tagCount", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "duplicateDetected", 17, &v_boolean},
+    { "knowledgeBaseUpdated", 20, &v_boolean},
+    { "overallConfidence", 17, &v_number},
+    { "tagCount", 8, &v_integer},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_qualityMetrics = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3300,10 +3300,10 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_qualityMetrics = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_qualityMetrics), MHASH(2, 0xD90915EEC60C6549ULL, 2,4,3,1),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_error[] = {
-    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retryable", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "technicalDetails", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_string},
+    { "message", 7, &v_string},
+    { "retryable", 9, &v_boolean},
+    { "technicalDetails", 16, &v_string},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3311,10 +3311,10 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_error = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_error), MHASH(2, 0x8BBC537BB7C83511ULL, 3,4,1,2),
 };
 VPROPS vm_ModelSemanticAnalysisCompletedMessage_debugInfo[] = {
-    { "gpuUsed", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "memoryUsageMb", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "processingNode", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "gpuUsed", 7, &v_boolean},
+    { "memoryUsageMb", 13, &v_number},
+    { "processingNode", 14, &v_string},
+    { "workerVersion", 13, &v_string},
 };
 VNODE v_ModelSemanticAnalysisCompletedMessage_debugInfo = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3322,16 +3322,16 @@ VNODE v_ModelSemanticAnalysisCompletedMessage_debugInfo = {
     MEMBERS(vm_ModelSemanticAnalysisCompletedMessage_debugInfo), MHASH(2, 0xE515F24230A61CF5ULL, 3,4,1,2),
 };
 VPROPS vm_ModelSemanticAnalysisRequestMessage[] = {
-    { "fileName", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "filePath", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "fileSize", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "priority", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "fileName", 8, &v_string},
+    { "filePath", 8, &v_string},
+    { "fileSize", 8, &v_number},
+    { "modelId", 7, &v_string},
+    { "priority", 8, &v_number},
     { "processingOptions", 17, &v_ModelSemanticAnalysisRequestMessage_processingOptions},
-    { "retryCount", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageProviderType", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "retryCount", 10, &v_number},
+    { "storageConnectionId", 19, &v_string},
+    { "storageProviderType", 19, &v_string},
+    { "userId", 6, &v_string},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_ModelSemanticAnalysisRequestMessage = {
@@ -3340,11 +3340,11 @@ VNODE v_ModelSemanticAnalysisRequestMessage = {
     MEMBERS(vm_ModelSemanticAnalysisRequestMessage), MHASH(4, 0x3262B4B53EEA4D2DULL, 10,4,0,0,3,6,5,0,11,1,8,0,7,9,2,0),
 };
 VPROPS vm_ModelSemanticAnalysisRequestMessage_processingOptions[] = {
-    { "enableDuplicateDetection", 24, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "generateThumbnail", 17, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "pointCloudSize", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "similarityK", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "similarityThreshold", 19, &v_BackendLoggingEventMessage_durationMs},
+    { "enableDuplicateDetection", 24, &v_boolean},
+    { "generateThumbnail", 17, &v_boolean},
+    { "pointCloudSize", 14, &v_number},
+    { "similarityK", 11, &v_integer},
+    { "similarityThreshold", 19, &v_number},
 };
 VNODE v_ModelSemanticAnalysisRequestMessage_processingOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3353,44 +3353,44 @@ VNODE v_ModelSemanticAnalysisRequestMessage_processingOptions = {
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage[] = {
     { "analysisConfidence", 18, &v_IpCheckCompletedMessage_confidence},
-    { "analysisVersion", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analysisVersion", 15, &v_string},
     { "analysisWarnings", 16, &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings},
     { "analyzedAt", 10, &v_BackendLoggingEventMessage_timestamp},
-    { "analyzedBy", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "analyzedBy", 10, &v_string},
     { "boundingBox", 11, &v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85},
-    { "detailLevel", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "edges", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "estimatedMaterialGrams", 22, &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedPrintTimeMinutes", 25, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "faces", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "flippedNormals", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "formatVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hasColorData", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "hasTextureCoordinates", 21, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "hasVertexNormals", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "holes", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "manifold", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "detailLevel", 11, &v_string},
+    { "edges", 5, &v_integer},
+    { "errorCode", 9, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "estimatedMaterialGrams", 22, &v_number},
+    { "estimatedPrintTimeMinutes", 25, &v_integer},
+    { "faces", 5, &v_integer},
+    { "flippedNormals", 14, &v_integer},
+    { "formatVersion", 13, &v_string},
+    { "hasColorData", 12, &v_boolean},
+    { "hasTextureCoordinates", 21, &v_boolean},
+    { "hasVertexNormals", 16, &v_boolean},
+    { "holes", 5, &v_integer},
+    { "manifold", 8, &v_boolean},
     { "materialEstimates", 17, &v_ModelTechnicalMetadataCompletedMessage_materialEstimates},
-    { "maxWallThickness", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "minWallThickness", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nonManifoldEdges", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalUnit", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "maxWallThickness", 16, &v_number},
+    { "minWallThickness", 16, &v_number},
+    { "modelId", 7, &v_string},
+    { "nonManifoldEdges", 16, &v_integer},
+    { "originalJobId", 13, &v_string},
+    { "originalUnit", 12, &v_string},
     { "overhangs", 9, &v_ModelTechnicalMetadataCompletedMessage_overhangs},
     { "printTimeEstimates", 18, &v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates},
     { "printabilityScore", 17, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
     { "qualityScore", 12, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
     { "recommendedOrientation", 22, &v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation},
-    { "requiresSupports", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "selfIntersections", 17, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "requiresSupports", 16, &v_boolean},
+    { "selfIntersections", 17, &v_integer},
     { "slicerRecommendations", 21, &v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "surfaceAreaSqMm", 15, &v_BackendLoggingEventMessage_durationMs},
-    { "vertices", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "volumeCubicMm", 13, &v_BackendLoggingEventMessage_durationMs},
+    { "status", 6, &v_string},
+    { "surfaceAreaSqMm", 15, &v_number},
+    { "vertices", 8, &v_integer},
+    { "volumeCubicMm", 13, &v_number},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3403,9 +3403,9 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs = {
     .items = &v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_overhangs_items[] = {
-    { "angle", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "area", 4, &v_BackendLoggingEventMessage_durationMs},
-    { "location", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle", 5, &v_number},
+    { "area", 4, &v_number},
+    { "location", 8, &v_string},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3413,9 +3413,9 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_overhangs_items = {
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_overhangs_items), MHASH(2, 0xD90915EEC60C6549ULL, 0,2,1,3),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates[] = {
-    { "draft", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "highQuality", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "normal", 6, &v_BackendLoggingEventMessage_durationMs},
+    { "draft", 5, &v_number},
+    { "highQuality", 11, &v_number},
+    { "normal", 6, &v_number},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3423,10 +3423,10 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates = {
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_printTimeEstimates), MHASH(2, 0xD90915EEC60C6549ULL, 2,0,3,1),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_materialEstimates[] = {
-    { "infill10", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "infill100", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "infill20", 8, &v_BackendLoggingEventMessage_durationMs},
-    { "infill50", 8, &v_BackendLoggingEventMessage_durationMs},
+    { "infill10", 8, &v_number},
+    { "infill100", 9, &v_number},
+    { "infill20", 8, &v_number},
+    { "infill50", 8, &v_number},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_materialEstimates = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3434,10 +3434,10 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_materialEstimates = {
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_materialEstimates), MHASH(2, 0xEF5F7DA06443DF41ULL, 4,2,1,3),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation[] = {
-    { "reasoning", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "rotationX", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "rotationY", 9, &v_BackendLoggingEventMessage_durationMs},
-    { "rotationZ", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "reasoning", 9, &v_string},
+    { "rotationX", 9, &v_number},
+    { "rotationY", 9, &v_number},
+    { "rotationZ", 9, &v_number},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3445,15 +3445,15 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation = {
     MEMBERS(vm_ModelTechnicalMetadataCompletedMessage_recommendedOrientation), MHASH(2, 0x05B5E552027B593BULL, 1,2,3,4),
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_slicerRecommendations[] = {
-    { "bedTemperatureC", 15, &v_BackendLoggingEventMessage_durationMs},
-    { "estimatedLayerCount", 19, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "infillPercentage", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeightMm", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "materialType", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "nozzleSizeMm", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeedMmS", 13, &v_BackendLoggingEventMessage_durationMs},
-    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "temperatureC", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "bedTemperatureC", 15, &v_number},
+    { "estimatedLayerCount", 19, &v_integer},
+    { "infillPercentage", 16, &v_number},
+    { "layerHeightMm", 13, &v_number},
+    { "materialType", 12, &v_string},
+    { "nozzleSizeMm", 12, &v_number},
+    { "printSpeedMmS", 13, &v_number},
+    { "supportEnabled", 14, &v_boolean},
+    { "temperatureC", 12, &v_number},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3466,9 +3466,9 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings = {
     .items = &v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
 };
 VPROPS vm_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items[] = {
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "severity", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "code", 4, &v_string},
+    { "message", 7, &v_string},
+    { "severity", 8, &v_string},
 };
 VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3477,10 +3477,10 @@ VNODE v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items = {
 };
 VPROPS vm_ModelTechnicalMetadataRequestMessage[] = {
     { "analysisOptions", 15, &v_ModelTechnicalMetadataRequestMessage_analysisOptions},
-    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentJobId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "minioPath", 9, &v_string},
+    { "modelId", 7, &v_string},
+    { "ownerId", 7, &v_string},
+    { "parentJobId", 11, &v_string},
     { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
 };
 VNODE v_ModelTechnicalMetadataRequestMessage = {
@@ -3489,9 +3489,9 @@ VNODE v_ModelTechnicalMetadataRequestMessage = {
     MEMBERS(vm_ModelTechnicalMetadataRequestMessage), MHASH(3, 0xFB6C59F3CEDD96EDULL, 0,5,6,4,0,1,3,2),
 };
 VPROPS vm_ModelTechnicalMetadataRequestMessage_analysisOptions[] = {
-    { "detailedAnalysis", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "estimatePrintMetrics", 20, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "skipCache", 9, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "detailedAnalysis", 16, &v_boolean},
+    { "estimatePrintMetrics", 20, &v_boolean},
+    { "skipCache", 9, &v_boolean},
 };
 VNODE v_ModelTechnicalMetadataRequestMessage_analysisOptions = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3501,18 +3501,18 @@ VNODE v_ModelTechnicalMetadataRequestMessage_analysisOptions = {
 VPROPS vm_SlicingFdmRequestMessage[] = {
     { "filamentProfile", 15, &v_ErrorDetails_details},
     { "infillPercentage", 16, &v_MarketplaceIntelligenceCompletedMessage_similarityScore},
-    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "layerHeight", 11, &v_number},
+    { "materialDensity", 15, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "nozzleDiameter", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeed", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "nozzleDiameter", 14, &v_number},
+    { "printSpeed", 10, &v_number},
     { "printerProfile", 14, &v_ErrorDetails_details},
     { "processProfile", 14, &v_ErrorDetails_details},
     { "profileId", 9, &v_IpCheckCompletedMessage_modelId},
-    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "wallCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "profileName", 11, &v_string},
+    { "storageItemId", 13, &v_string},
+    { "supportEnabled", 14, &v_boolean},
+    { "wallCount", 9, &v_integer},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
 VNODE v_SlicingFdmRequestMessage = {
@@ -3521,20 +3521,20 @@ VNODE v_SlicingFdmRequestMessage = {
     MEMBERS(vm_SlicingFdmRequestMessage), MHASH(5, 0x645976F8204D213BULL, 11,14,0,7,6,12,0,15,0,9,2,0,10,0,0,4,0,0,3,8,13,1,0,0,0,0,0,0,5,0,0,0),
 };
 VPROPS vm_SlicingFdmResultMessage[] = {
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "layerCount", 10, &v_integer},
+    { "materialVolumeCm3", 17, &v_number},
+    { "materialWeightGrams", 19, &v_number},
+    { "maxZHeightMM", 12, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicingMethod", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
-    { "totalExtrusionLengthMm", 22, &v_BackendLoggingEventMessage_durationMs},
+    { "printTimeHours", 14, &v_number},
+    { "profileUsed", 11, &v_string},
+    { "slicerVersion", 13, &v_string},
+    { "slicingMethod", 13, &v_string},
+    { "status", 6, &v_string},
+    { "supportMaterialWeightGrams", 26, &v_number},
+    { "totalExtrusionLengthMm", 22, &v_number},
 };
 VNODE v_SlicingFdmResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3546,7 +3546,7 @@ VPROPS vm_SlicingSimulationRequestMessage[] = {
     { "slicerConfig", 12, &v_SlicingSimulationRequestMessage_slicerConfig},
     { "slicerProfile", 13, &v_SlicingSimulationRequestMessage_slicerProfile},
     { "slicerProfileId", 15, &v_IpCheckCompletedMessage_modelId},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "storageItemId", 13, &v_string},
     { "technology", 10, &v_SlicingSimulationRequestMessage_technology},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
@@ -3568,18 +3568,18 @@ VNODE v_SlicingSimulationRequestMessage_technology = {
 };
 VPROPS vm_SlicingSimulationRequestMessage_slicerProfile[] = {
     { "filamentProfile", 15, &v_ErrorDetails_details},
-    { "infillPercentage", 16, &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
-    { "nozzleDiameter", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "printSpeed", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "infillPercentage", 16, &v_number},
+    { "layerHeight", 11, &v_number},
+    { "materialDensity", 15, &v_number},
+    { "nozzleDiameter", 14, &v_number},
+    { "printSpeed", 10, &v_number},
     { "printerProfile", 14, &v_ErrorDetails_details},
     { "processProfile", 14, &v_ErrorDetails_details},
-    { "profileId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "profileId", 9, &v_string},
+    { "profileName", 11, &v_string},
     { "slaProfile", 10, &v_ErrorDetails_details},
-    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "wallCount", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "supportEnabled", 14, &v_boolean},
+    { "wallCount", 9, &v_integer},
 };
 VNODE v_SlicingSimulationRequestMessage_slicerProfile = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3587,9 +3587,9 @@ VNODE v_SlicingSimulationRequestMessage_slicerProfile = {
     MEMBERS(vm_SlicingSimulationRequestMessage_slicerProfile), MHASH(5, 0xEF5F7DA06443DF41ULL, 1,0,8,0,0,2,11,0,0,0,9,0,0,0,0,0,0,0,0,0,13,0,0,0,5,4,3,0,6,7,12,10),
 };
 VPROPS vm_SlicingSimulationRequestMessage_slicerConfig[] = {
-    { "infill", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "materialDensity", 15, &v_BackendLoggingEventMessage_durationMs},
+    { "infill", 6, &v_number},
+    { "layerHeight", 11, &v_number},
+    { "materialDensity", 15, &v_number},
 };
 VNODE v_SlicingSimulationRequestMessage_slicerConfig = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3597,20 +3597,20 @@ VNODE v_SlicingSimulationRequestMessage_slicerConfig = {
     MEMBERS(vm_SlicingSimulationRequestMessage_slicerConfig), MHASH(2, 0xD90915EEC60C6549ULL, 0,2,3,1),
 };
 VPROPS vm_SlicingSimulationResultMessage[] = {
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "layerCount", 10, &v_integer},
+    { "materialVolumeCm3", 17, &v_number},
+    { "materialWeightGrams", 19, &v_number},
+    { "maxZHeightMM", 12, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "printTimeHours", 14, &v_number},
+    { "profileUsed", 11, &v_string},
+    { "slicerVersion", 13, &v_string},
     { "slicingMethod", 13, &v_SlicingSimulationResultMessage_slicingMethod},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
-    { "totalExtrusionLengthMm", 22, &v_BackendLoggingEventMessage_durationMs},
+    { "status", 6, &v_string},
+    { "supportMaterialWeightGrams", 26, &v_number},
+    { "totalExtrusionLengthMm", 22, &v_number},
 };
 VNODE v_SlicingSimulationResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3628,19 +3628,19 @@ VNODE v_SlicingSimulationResultMessage_slicingMethod = {
     .enum_msg = "must be one of 'orcaslicer_toolpath', 'pyslm_cross_section', 'heuristic_volumetric'",
 };
 VPROPS vm_SlicingSlaRequestMessage[] = {
-    { "bottomExposureTime", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "bottomLayers", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "exposureTime", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "layerHeight", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "liftHeight", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "liftSpeed", 9, &v_BackendLoggingEventMessage_durationMs},
+    { "bottomExposureTime", 18, &v_number},
+    { "bottomLayers", 12, &v_integer},
+    { "exposureTime", 12, &v_number},
+    { "layerHeight", 11, &v_number},
+    { "liftHeight", 10, &v_number},
+    { "liftSpeed", 9, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
     { "profileId", 9, &v_IpCheckCompletedMessage_modelId},
-    { "profileName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "resinDensity", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "retractSpeed", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportEnabled", 14, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "profileName", 11, &v_string},
+    { "resinDensity", 12, &v_number},
+    { "retractSpeed", 12, &v_number},
+    { "storageItemId", 13, &v_string},
+    { "supportEnabled", 14, &v_boolean},
     { "technology", 10, &v_SlicingSlaRequestMessage_technology},
     { "webhookUrl", 10, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
 };
@@ -3659,20 +3659,20 @@ VNODE v_SlicingSlaRequestMessage_technology = {
     .enum_msg = "must be one of 'SLA', 'MSLA'",
 };
 VPROPS vm_SlicingSlaResultMessage[] = {
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "layerCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "materialVolumeCm3", 17, &v_BackendLoggingEventMessage_durationMs},
-    { "materialWeightGrams", 19, &v_BackendLoggingEventMessage_durationMs},
-    { "maxCrossSectionAreaMm2", 22, &v_BackendLoggingEventMessage_durationMs},
-    { "maxZHeightMM", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "errorCode", 9, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "layerCount", 10, &v_integer},
+    { "materialVolumeCm3", 17, &v_number},
+    { "materialWeightGrams", 19, &v_number},
+    { "maxCrossSectionAreaMm2", 22, &v_number},
+    { "maxZHeightMM", 12, &v_number},
     { "modelId", 7, &v_IpCheckCompletedMessage_modelId},
-    { "printTimeHours", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "profileUsed", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "slicingMethod", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "supportMaterialWeightGrams", 26, &v_BackendLoggingEventMessage_durationMs},
+    { "printTimeHours", 14, &v_number},
+    { "profileUsed", 11, &v_string},
+    { "slicerVersion", 13, &v_string},
+    { "slicingMethod", 13, &v_string},
+    { "status", 6, &v_string},
+    { "supportMaterialWeightGrams", 26, &v_number},
 };
 VNODE v_SlicingSlaResultMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3680,33 +3680,33 @@ VNODE v_SlicingSlaResultMessage = {
     MEMBERS(vm_SlicingSlaResultMessage), MHASH(5, 0x8172C81D842A72C3ULL, 0,0,12,7,0,6,0,0,0,0,0,0,11,0,0,5,14,4,0,13,0,2,10,0,3,0,0,0,0,1,8,9),
 };
 VPROPS vm_TextureGenerationCompletedMessage[] = {
-    { "artifacts", 9, &v_TextureGenerationCompletedMessage_artifacts},
-    { "creditReservationId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "error", 5, &v_TextureGenerationCompletedMessage_artifacts},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metrics", 7, &v_TextureGenerationCompletedMessage_artifacts},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "artifacts", 9, &v_object},
+    { "creditReservationId", 19, &v_string},
+    { "error", 5, &v_object},
+    { "jobId", 5, &v_string},
+    { "metrics", 7, &v_object},
+    { "modelId", 7, &v_string},
+    { "status", 6, &v_string},
+    { "tenantId", 8, &v_string},
 };
 VNODE v_TextureGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_TextureGenerationCompletedMessage), MHASH(4, 0xEF5F7DA06443DF41ULL, 0,4,2,0,0,0,1,8,6,7,0,0,3,5,0,0),
 };
-VNODE v_TextureGenerationCompletedMessage_artifacts = {
+VNODE v_object = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(64, "expected object"),
 };
 VPROPS vm_TextureGenerationRequestMessage[] = {
-    { "creditReservationId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "creditReservationId", 19, &v_string},
+    { "jobId", 5, &v_string},
     { "meshUrl", 7, &v_EtsyPublishListingCompletedMessage_etsyListingUrl},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
     { "prompt", 6, &v_TextureGenerationRequestMessage_prompt},
-    { "resolution", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "stylePreset", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "resolution", 10, &v_integer},
+    { "stylePreset", 11, &v_string},
+    { "tenantId", 8, &v_string},
 };
 VNODE v_TextureGenerationRequestMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3722,15 +3722,15 @@ VNODE v_TextureGenerationRequestMessage_prompt = {
         CEND},
 };
 VPROPS vm_ThumbnailGenerationCompletedMessage[] = {
-    { "animatedPreviewPath", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "gltfPreviewPath", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "originalJobId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "animatedPreviewPath", 19, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "gltfPreviewPath", 15, &v_string},
+    { "modelId", 7, &v_string},
+    { "originalJobId", 13, &v_string},
+    { "status", 6, &v_string},
     { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
     { "thumbnail360Views", 17, &v_ThumbnailGenerationCompletedMessage_thumbnail360Views},
-    { "thumbnailPath", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "thumbnailPath", 13, &v_string},
 };
 VNODE v_ThumbnailGenerationCompletedMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3743,10 +3743,10 @@ VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views = {
     .items = &v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
 };
 VPROPS vm_ThumbnailGenerationCompletedMessage_thumbnail360Views_items[] = {
-    { "angle_index", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "index", 5, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "storage_path", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "url", 3, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "angle_index", 11, &v_integer},
+    { "index", 5, &v_integer},
+    { "storage_path", 12, &v_string},
+    { "url", 3, &v_string},
 };
 VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3755,12 +3755,12 @@ VNODE v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items = {
 };
 VPROPS vm_ThumbnailGenerationRequestMessage[] = {
     { "customization", 13, &v_ThumbnailGenerationRequestMessage_customization},
-    { "generate360Views", 16, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "minioPath", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "ownerId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "parentJobId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previewType", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "generate360Views", 16, &v_boolean},
+    { "minioPath", 9, &v_string},
+    { "modelId", 7, &v_string},
+    { "ownerId", 7, &v_string},
+    { "parentJobId", 11, &v_string},
+    { "previewType", 11, &v_string},
     { "storageLocation", 15, &v_FileDownloadRequestMessage_storageLocation},
 };
 VNODE v_ThumbnailGenerationRequestMessage = {
@@ -3779,8 +3779,8 @@ VNODE v_ThumbnailGenerationRequestMessage_customization = {
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization), MHASH(2, 0xEF5F7DA06443DF41ULL, 2,3,0,1),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_texture[] = {
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "path", 4, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_texture = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3788,9 +3788,9 @@ VNODE v_ThumbnailGenerationRequestMessage_customization_texture = {
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_texture), MHASH(1, 0xE515F24230A61CF5ULL, 2,1),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_background[] = {
-    { "color", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "color", 5, &v_string},
+    { "path", 4, &v_string},
+    { "storageConnectionId", 19, &v_string},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_background = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3798,11 +3798,11 @@ VNODE v_ThumbnailGenerationRequestMessage_customization_background = {
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_background), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 2,3,1,0),
 };
 VPROPS vm_ThumbnailGenerationRequestMessage_customization_watermark[] = {
-    { "opacity", 7, &v_BackendLoggingEventMessage_durationMs},
-    { "path", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "position", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageConnectionId", 19, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "text", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "opacity", 7, &v_number},
+    { "path", 4, &v_string},
+    { "position", 8, &v_string},
+    { "storageConnectionId", 19, &v_string},
+    { "text", 4, &v_string},
 };
 VNODE v_ThumbnailGenerationRequestMessage_customization_watermark = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3810,25 +3810,25 @@ VNODE v_ThumbnailGenerationRequestMessage_customization_watermark = {
     MEMBERS(vm_ThumbnailGenerationRequestMessage_customization_watermark), MHASH(3, 0xC2B2AE3D27D4EB4FULL, 0,2,4,3,1,0,5,0),
 };
 VPROPS vm_UserEngagementEventMessage[] = {
-    { "action", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "action", 6, &v_string},
     { "actionDetails", 13, &v_UserEngagementEventMessage_actionDetails},
     { "clientInfo", 10, &v_UserEngagementEventMessage_clientInfo},
-    { "durationMs", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "experimentId", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "experimentVariant", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpMethod", 10, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "httpStatusCode", 14, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "httpUrl", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "sessionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "source", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "durationMs", 10, &v_number},
+    { "environment", 11, &v_string},
+    { "eventType", 9, &v_string},
+    { "experimentId", 12, &v_string},
+    { "experimentVariant", 17, &v_string},
+    { "httpMethod", 10, &v_string},
+    { "httpStatusCode", 14, &v_integer},
+    { "httpUrl", 7, &v_string},
+    { "requestId", 9, &v_string},
+    { "sessionId", 9, &v_string},
+    { "source", 6, &v_string},
     { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
-    { "userCreatedAt", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userEmail", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userPlanTier", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userCreatedAt", 13, &v_string},
+    { "userEmail", 9, &v_string},
+    { "userId", 6, &v_string},
+    { "userPlanTier", 12, &v_string},
 };
 VNODE v_UserEngagementEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3842,19 +3842,19 @@ VNODE v_UserEngagementEventMessage = {
     MEMBERS(vm_UserEngagementEventMessage), MHASH(6, 0xF122CE959B3FD4A1ULL, 0,0,0,0,0,7,0,0,8,17,0,0,0,0,0,0,0,14,1,0,0,6,0,0,0,3,0,0,0,0,0,0,0,0,15,4,0,18,13,0,5,10,0,2,0,0,0,0,0,0,16,0,0,19,0,12,0,0,0,11,0,0,0,9),
 };
 VPROPS vm_UserEngagementEventMessage_actionDetails[] = {
-    { "featureCategory", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "featureName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplace", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceAction", 17, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "marketplaceListingId", 20, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelCount", 10, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelStatus", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "newPlanTier", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "onboardingStep", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "previousPlanTier", 16, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "settingChanged", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageProvider", 15, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "featureCategory", 15, &v_string},
+    { "featureName", 11, &v_string},
+    { "marketplace", 11, &v_string},
+    { "marketplaceAction", 17, &v_string},
+    { "marketplaceListingId", 20, &v_string},
+    { "modelCount", 10, &v_integer},
+    { "modelId", 7, &v_string},
+    { "modelStatus", 11, &v_string},
+    { "newPlanTier", 11, &v_string},
+    { "onboardingStep", 14, &v_string},
+    { "previousPlanTier", 16, &v_string},
+    { "settingChanged", 14, &v_string},
+    { "storageProvider", 15, &v_string},
 };
 VNODE v_UserEngagementEventMessage_actionDetails = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3862,10 +3862,10 @@ VNODE v_UserEngagementEventMessage_actionDetails = {
     MEMBERS(vm_UserEngagementEventMessage_actionDetails), MHASH(5, 0x11C2C1A56D1510E7ULL, 0,0,12,8,4,10,0,0,0,0,5,0,13,0,2,0,0,9,1,0,0,7,0,0,0,0,3,6,0,11,0,0),
 };
 VPROPS vm_UserEngagementEventMessage_clientInfo[] = {
-    { "browser", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "browserVersion", 14, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "platform", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "userAgent", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "browser", 7, &v_string},
+    { "browserVersion", 14, &v_string},
+    { "platform", 8, &v_string},
+    { "userAgent", 9, &v_string},
 };
 VNODE v_UserEngagementEventMessage_clientInfo = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3873,19 +3873,19 @@ VNODE v_UserEngagementEventMessage_clientInfo = {
     MEMBERS(vm_UserEngagementEventMessage_clientInfo), MHASH(2, 0xA212BB2D55FFAF09ULL, 2,4,3,1),
 };
 VPROPS vm_WorkerAnalyticsEventMessage[] = {
-    { "errorCode", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "errorMessage", 12, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "errorCode", 9, &v_string},
+    { "errorMessage", 12, &v_string},
+    { "eventType", 9, &v_string},
+    { "jobId", 5, &v_string},
+    { "metamodelId", 11, &v_string},
     { "metrics", 7, &v_ErrorDetails_details},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "modelId", 7, &v_string},
+    { "status", 6, &v_string},
+    { "storageItemId", 13, &v_string},
     { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
     { "timing", 6, &v_WorkerAnalyticsEventMessage_timing},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_string},
+    { "workerId", 8, &v_string},
 };
 VNODE v_WorkerAnalyticsEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3900,8 +3900,8 @@ VNODE v_WorkerAnalyticsEventMessage = {
 };
 VNODE v_WorkerAnalyticsEventMessage_timing = {.f = F(REF), .ref = &v_JobTiming};
 VPROPS vm_JobTiming[] = {
-    { "processingMs", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "queueWaitMs", 11, &v_BackendLoggingEventMessage_durationMs},
+    { "processingMs", 12, &v_number},
+    { "queueWaitMs", 11, &v_number},
     { "stages", 6, &v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70},
 };
 VNODE v_JobTiming = {
@@ -3910,27 +3910,27 @@ VNODE v_JobTiming = {
     MEMBERS(vm_JobTiming), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,2,3,1),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage[] = {
-    { "environment", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "environment", 11, &v_string},
     { "error", 5, &v_WorkerMetricsEnrichedEventMessage_error},
-    { "eventType", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "hostname", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "eventType", 9, &v_string},
+    { "hostname", 8, &v_string},
+    { "jobId", 5, &v_string},
     { "llmUsage", 8, &v_WorkerMetricsEnrichedEventMessage_llmUsage},
-    { "metamodelId", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelId", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "region", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "requestId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "metamodelId", 11, &v_string},
+    { "modelId", 7, &v_string},
+    { "region", 6, &v_string},
+    { "requestId", 9, &v_string},
     { "resources", 9, &v_WorkerMetricsEnrichedEventMessage_resources},
-    { "sessionId", 9, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "status", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "storageItemId", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "tenantId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "sessionId", 9, &v_string},
+    { "status", 6, &v_string},
+    { "storageItemId", 13, &v_string},
+    { "tenantId", 8, &v_string},
     { "timestamp", 9, &v_BackendLoggingEventMessage_timestamp},
     { "timing", 6, &v_WorkerAnalyticsEventMessage_timing},
-    { "userId", 6, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "workerId", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "userId", 6, &v_string},
+    { "workerId", 8, &v_string},
     { "workerMetrics", 13, &v_ErrorDetails_details},
-    { "workerVersion", 13, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "workerVersion", 13, &v_string},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3945,18 +3945,18 @@ VNODE v_WorkerMetricsEnrichedEventMessage = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage), MHASH(6, 0xE515F24230A61CF5ULL, 0,7,12,0,10,13,0,19,0,0,0,0,0,0,0,14,18,0,0,0,21,0,0,0,0,0,1,0,0,0,0,0,0,0,6,11,0,2,0,16,0,0,3,4,0,0,0,0,15,5,20,0,9,0,0,0,0,0,0,0,17,8,0,0),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_llmUsage[] = {
-    { "cacheHit", 8, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "costPerCompletionToken", 22, &v_BackendLoggingEventMessage_durationMs},
-    { "costPerPromptToken", 18, &v_BackendLoggingEventMessage_durationMs},
-    { "fallbackUsed", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "model", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "modelLatencyMs", 14, &v_BackendLoggingEventMessage_durationMs},
-    { "provider", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "retries", 7, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensCompletion", 16, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensPrompt", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "tokensTotal", 11, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "totalCostUsd", 12, &v_BackendLoggingEventMessage_durationMs},
+    { "cacheHit", 8, &v_boolean},
+    { "costPerCompletionToken", 22, &v_number},
+    { "costPerPromptToken", 18, &v_number},
+    { "fallbackUsed", 12, &v_boolean},
+    { "model", 5, &v_string},
+    { "modelLatencyMs", 14, &v_number},
+    { "provider", 8, &v_string},
+    { "retries", 7, &v_integer},
+    { "tokensCompletion", 16, &v_integer},
+    { "tokensPrompt", 12, &v_integer},
+    { "tokensTotal", 11, &v_integer},
+    { "totalCostUsd", 12, &v_number},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_llmUsage = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3975,10 +3975,10 @@ VNODE v_WorkerMetricsEnrichedEventMessage_resources = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources), MHASH(2, 0xEF5F7DA06443DF41ULL, 4,3,1,2),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_cpu[] = {
-    { "avgPercent", 10, &v_BackendLoggingEventMessage_durationMs},
-    { "peakPercent", 11, &v_BackendLoggingEventMessage_durationMs},
-    { "systemTimeMs", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "userTimeMs", 10, &v_BackendLoggingEventMessage_durationMs},
+    { "avgPercent", 10, &v_number},
+    { "peakPercent", 11, &v_number},
+    { "systemTimeMs", 12, &v_number},
+    { "userTimeMs", 10, &v_number},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_cpu = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3986,11 +3986,11 @@ VNODE v_WorkerMetricsEnrichedEventMessage_resources_cpu = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_cpu), MHASH(2, 0x54C5F8BA47BB7ED1ULL, 4,3,2,1),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_memory[] = {
-    { "avgMb", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "endMb", 5, &v_BackendLoggingEventMessage_durationMs},
-    { "leakDetected", 12, &v_AnalyticsSyncOptions_includeDetailedMetrics},
-    { "peakMb", 6, &v_BackendLoggingEventMessage_durationMs},
-    { "startMb", 7, &v_BackendLoggingEventMessage_durationMs},
+    { "avgMb", 5, &v_number},
+    { "endMb", 5, &v_number},
+    { "leakDetected", 12, &v_boolean},
+    { "peakMb", 6, &v_number},
+    { "startMb", 7, &v_number},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_memory = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -3998,10 +3998,10 @@ VNODE v_WorkerMetricsEnrichedEventMessage_resources_memory = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_memory), MHASH(3, 0xCEBF8A90926EA2FBULL, 5,4,0,1,2,3,0,0),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_disk[] = {
-    { "bytesRead", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "bytesWritten", 12, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "opsRead", 7, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "opsWrite", 8, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "bytesRead", 9, &v_integer},
+    { "bytesWritten", 12, &v_integer},
+    { "opsRead", 7, &v_integer},
+    { "opsWrite", 8, &v_integer},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_disk = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4009,10 +4009,10 @@ VNODE v_WorkerMetricsEnrichedEventMessage_resources_disk = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_disk), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,4,3,2),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_resources_network[] = {
-    { "apiCallsCount", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "avgLatencyMs", 12, &v_BackendLoggingEventMessage_durationMs},
-    { "bytesReceived", 13, &v_AnalyticsCollectionRequestMessage_options_pages},
-    { "bytesSent", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "apiCallsCount", 13, &v_integer},
+    { "avgLatencyMs", 12, &v_number},
+    { "bytesReceived", 13, &v_integer},
+    { "bytesSent", 9, &v_integer},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_resources_network = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4020,9 +4020,9 @@ VNODE v_WorkerMetricsEnrichedEventMessage_resources_network = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_resources_network), MHASH(2, 0x5F0F84187B59411FULL, 1,2,4,3),
 };
 VPROPS vm_WorkerMetricsEnrichedEventMessage_error[] = {
-    { "category", 8, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "code", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "message", 7, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "category", 8, &v_string},
+    { "code", 4, &v_string},
+    { "message", 7, &v_string},
 };
 VNODE v_WorkerMetricsEnrichedEventMessage_error = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4030,10 +4030,10 @@ VNODE v_WorkerMetricsEnrichedEventMessage_error = {
     MEMBERS(vm_WorkerMetricsEnrichedEventMessage_error), MHASH(2, 0x05B5E552027B593BULL, 1,2,3,0),
 };
 VPROPS vm_JobResponse[] = {
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "messageName", 11, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "queue", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "success", 7, &v_AnalyticsSyncOptions_includeDetailedMetrics},
+    { "jobId", 5, &v_string},
+    { "messageName", 11, &v_string},
+    { "queue", 5, &v_string},
+    { "success", 7, &v_boolean},
 };
 VNODE v_JobResponse = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -4051,14 +4051,14 @@ VPROPS vm_JobStatus[] = {
     { "data", 4, &v_ErrorDetails_details_extra},
     { "failedReason", 12, &v_JobStatus_failedReason},
     { "finishedOn", 10, &v_JobStatus_attemptsMade},
-    { "jobId", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "name", 4, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "jobId", 5, &v_string},
+    { "name", 4, &v_string},
     { "processedOn", 11, &v_JobStatus_attemptsMade},
     { "progress", 8, &v_JobStatus_progress},
-    { "queue", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
+    { "queue", 5, &v_string},
     { "returnvalue", 11, &v_ErrorDetails_details_extra},
-    { "state", 5, &v_AnalyticsCollectionRequestMessage_marketplace},
-    { "timestamp", 9, &v_AnalyticsCollectionRequestMessage_options_pages},
+    { "state", 5, &v_string},
+    { "timestamp", 9, &v_integer},
 };
 VNODE v_JobStatus = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

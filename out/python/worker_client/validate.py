@@ -403,7 +403,7 @@ def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -415,7 +415,7 @@ def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "query":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -423,7 +423,7 @@ def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_AnalyticsCollectionRequestMessage_marketplace(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -453,7 +453,7 @@ def _v_AnalyticsCollectionRequestMessage_options(x: object, p: str, c: _Ctx) -> 
             matched = False
             if key == "pages":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -461,7 +461,7 @@ def _v_AnalyticsCollectionRequestMessage_options(x: object, p: str, c: _Ctx) -> 
     return ok
 
 
-def _v_AnalyticsCollectionRequestMessage_options_pages(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -516,79 +516,79 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "context":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "durationMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "environment":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorStack":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hostname":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpMethod":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpStatusCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -600,13 +600,13 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "serviceVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -618,7 +618,7 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -662,37 +662,37 @@ def _v_BackendLoggingEventMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "operation":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -700,7 +700,7 @@ def _v_BackendLoggingEventMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_BackendLoggingEventMessage_durationMs(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -736,7 +736,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "errorCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -748,13 +748,13 @@ def _v_EtsyAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "nextScheduledSync":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -766,19 +766,19 @@ def _v_EtsyAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -829,25 +829,25 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items(x: object, p: str, c: _Ct
                         return False
             if key == "etsyListingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -871,31 +871,31 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: object, p: s
             matched = False
             if key == "averageOrderValue":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "conversionRate":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revenue":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -919,7 +919,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: object, p: s
                         return False
             if key == "views":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -940,7 +940,7 @@ def _v_BaseListingData_tags(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v_AnalyticsCollectionRequestMessage_marketplace(e, seg, c):
+            if not _v_string(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -962,7 +962,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: object
         for key, m in x.items():
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+            if not matched and not _v_number(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -1007,19 +1007,19 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: object
             matched = False
             if key == "date":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1052,19 +1052,19 @@ def _v_CredentialUpdate(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "expiresIn":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newAccessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newRefreshToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1109,13 +1109,13 @@ def _v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: object, p: str, c: _Ctx
             matched = False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1157,7 +1157,7 @@ def _v_EtsyAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "shopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1175,13 +1175,13 @@ def _v_EtsyAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1214,25 +1214,25 @@ def _v_EtsyOAuthCredentials(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "apiKey":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1275,13 +1275,13 @@ def _v_AnalyticsTimeRange(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "endDate":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "startDate":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1314,19 +1314,19 @@ def _v_AnalyticsSyncOptions(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "includeDetailedMetrics":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeSearchTerms":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeTrafficSources":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1334,7 +1334,7 @@ def _v_AnalyticsSyncOptions(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_AnalyticsSyncOptions_includeDetailedMetrics(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1374,13 +1374,13 @@ def _v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: object, p: str, c: _Ct
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1416,13 +1416,13 @@ def _v_EtsyPublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "etsyFileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyListingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1434,43 +1434,43 @@ def _v_EtsyPublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "publishedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1523,7 +1523,7 @@ def _v_RetryableErrorDetails(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1535,13 +1535,13 @@ def _v_RetryableErrorDetails(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1620,7 +1620,7 @@ def _v_EtsyPublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1632,13 +1632,13 @@ def _v_EtsyPublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1693,25 +1693,25 @@ def _v_MaterialVariant(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "currency":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1764,19 +1764,19 @@ def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isDigital":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quantity":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1788,25 +1788,25 @@ def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "taxonomyId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "whenMade":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "whoMade":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1830,13 +1830,13 @@ def _v_EtsyPublishListingRequestMessage_publishOptions(x: object, p: str, c: _Ct
             matched = False
             if key == "autoActivate":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shippingProfileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1870,19 +1870,19 @@ def _v_EtsyPublishListingRequestMessage_etsyCredentials(x: object, p: str, c: _C
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1925,25 +1925,25 @@ def _v_ListingFileMetadata(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mimeType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1967,25 +1967,25 @@ def _v_FileDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "downloadedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1997,7 +1997,7 @@ def _v_FileDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2040,19 +2040,19 @@ def _v_S3Location(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "key":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "versionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2076,7 +2076,7 @@ def _v_FileDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "autoEnqueueChildren":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2088,7 +2088,7 @@ def _v_FileDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "generate360Views":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2106,19 +2106,19 @@ def _v_FileDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previewType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2173,13 +2173,13 @@ def _v_StorageLocation(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2203,7 +2203,7 @@ def _v_FileDownloadRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "downloadUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2227,55 +2227,55 @@ def _v_FileDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) -> boo
             matched = False
             if key == "accessKeyId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "password":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "privateKey":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "region":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "secretAccessKey":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "username":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2304,13 +2304,13 @@ def _v_FileDownloadRequestMessage_minioDestination(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2334,19 +2334,19 @@ def _v_FileVectorizeCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "dimension":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2373,7 +2373,7 @@ def _v_FileVectorizeCompletedMessage_vector(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v_BackendLoggingEventMessage_durationMs(e, seg, c):
+            if not _v_number(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -2397,13 +2397,13 @@ def _v_FileVectorizeRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2481,13 +2481,13 @@ def _v_IpCheckCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDurationMs":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2511,7 +2511,7 @@ def _v_IpCheckCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "similarModelsCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2701,7 +2701,7 @@ def _v_IpCheckCompletedMessage_suggestedChanges(x: object, p: str, c: _Ctx) -> b
             matched = False
             if key == "descriptionChanges":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2713,7 +2713,7 @@ def _v_IpCheckCompletedMessage_suggestedChanges(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2779,25 +2779,25 @@ def _v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: object, p: str
             matched = False
             if key == "executed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "highestSimilarity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchesFound":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2827,13 +2827,13 @@ def _v_IpCheckCompletedMessage_heuristicResults_trademark(x: object, p: str, c: 
                         return False
             if key == "executed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2857,13 +2857,13 @@ def _v_IpCheckCompletedMessage_heuristicResults_franchise(x: object, p: str, c: 
             matched = False
             if key == "executed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2893,31 +2893,31 @@ def _v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: object, p: str,
             matched = False
             if key == "commercialMatchesFound":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "executed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchesFound":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2941,13 +2941,13 @@ def _v_IpCheckCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2983,7 +2983,7 @@ def _v_IpCheckRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2995,25 +2995,25 @@ def _v_IpCheckRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3049,7 +3049,7 @@ def _v_IpCheckRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool
             matched = False
             if key == "enableExternalSearch":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3061,7 +3061,7 @@ def _v_IpCheckRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "strictMode":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3085,7 +3085,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> b
             matched = False
             if key == "errorCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3097,7 +3097,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3109,7 +3109,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3133,7 +3133,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "syncedCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3203,25 +3203,25 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: object, p: str,
                         return False
             if key == "externalListingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3245,31 +3245,31 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: object
             matched = False
             if key == "averageOrderValue":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "conversionRate":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revenue":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3293,7 +3293,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: object
                         return False
             if key == "views":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3317,7 +3317,7 @@ def _v_MarketplaceAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> boo
             matched = False
             if key == "externalShopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3341,7 +3341,7 @@ def _v_MarketplaceAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3415,13 +3415,13 @@ def _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: object, 
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalShopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3451,7 +3451,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "completedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3463,7 +3463,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3475,13 +3475,13 @@ def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3493,19 +3493,19 @@ def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3541,25 +3541,25 @@ def _v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: object, p: st
                         return False
             if key == "shopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3583,13 +3583,13 @@ def _v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: object
             matched = False
             if key == "remaining":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resetAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3634,25 +3634,25 @@ def _v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: object, p: 
             matched = False
             if key == "id":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3676,7 +3676,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_statistics(x: object, p: str, c
             matched = False
             if key == "duration":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3688,7 +3688,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_statistics(x: object, p: str, c
                         return False
             if key == "itemsSynced":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3733,19 +3733,19 @@ def _v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: object
             matched = False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3778,7 +3778,7 @@ def _v_ErrorDetails(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3790,7 +3790,7 @@ def _v_ErrorDetails(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3814,13 +3814,13 @@ def _v_MarketplaceConnectionSyncRequestMessage(x: object, p: str, c: _Ctx) -> bo
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3832,25 +3832,25 @@ def _v_MarketplaceConnectionSyncRequestMessage(x: object, p: str, c: _Ctx) -> bo
                         return False
             if key == "priority":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3880,13 +3880,13 @@ def _v_MarketplaceConnectionSyncRequestMessage_metadata(x: object, p: str, c: _C
             matched = False
             if key == "retryCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3910,7 +3910,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage(x: object, p: str, c: _Ctx)
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3928,7 +3928,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage(x: object, p: str, c: _Ctx)
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3964,31 +3964,31 @@ def _v_MarketplaceCredentialRotationCompletedMessage(x: object, p: str, c: _Ctx)
                         return False
             if key == "reason":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4012,13 +4012,13 @@ def _v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: object, p
             matched = False
             if key == "createdAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4036,7 +4036,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: object, p
                         return False
             if key == "tokenType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4060,25 +4060,25 @@ def _v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: object
             matched = False
             if key == "success":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testError":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tested":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4102,19 +4102,19 @@ def _v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: object, p
             matched = False
             if key == "preservedUntil":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revoked":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revokedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4138,25 +4138,25 @@ def _v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: object,
             matched = False
             if key == "attempts":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "completedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "duration":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "method":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4192,7 +4192,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: object,
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4216,19 +4216,19 @@ def _v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: object
             matched = False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4252,19 +4252,19 @@ def _v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: object, p: 
             matched = False
             if key == "reason":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reminderAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4288,7 +4288,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_error(x: object, p: str, c:
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4300,19 +4300,19 @@ def _v_MarketplaceCredentialRotationCompletedMessage_error(x: object, p: str, c:
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextRetryAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4357,25 +4357,25 @@ def _v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: object
             matched = False
             if key == "recipient":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sentAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4399,7 +4399,7 @@ def _v_MarketplaceCredentialRotationRequestMessage(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4411,7 +4411,7 @@ def _v_MarketplaceCredentialRotationRequestMessage(x: object, p: str, c: _Ctx) -
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4429,37 +4429,37 @@ def _v_MarketplaceCredentialRotationRequestMessage(x: object, p: str, c: _Ctx) -
                         return False
             if key == "reason":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "urgency":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4489,25 +4489,25 @@ def _v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: object,
             matched = False
             if key == "errorsSinceLastRotation":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lastUsedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokenType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4531,31 +4531,31 @@ def _v_MarketplaceCredentialRotationRequestMessage_options(x: object, p: str, c:
             matched = False
             if key == "maxRetries":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "notifyUser":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "preserveOldToken":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryOnFailure":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testNewCredentials":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4585,7 +4585,7 @@ def _v_MarketplaceCredentialRotationRequestMessage_metadata(x: object, p: str, c
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4609,19 +4609,19 @@ def _v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: object
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4660,13 +4660,13 @@ def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bo
             matched = False
             if key == "analysisVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4708,7 +4708,7 @@ def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bo
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4732,37 +4732,37 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketData(x: object, p: str, c: 
             matched = False
             if key == "averagePrice":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageRating":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageSalesCount":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bestSellerPercentage":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitorCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasDigitalDownloads":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4780,7 +4780,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketData(x: object, p: str, c: 
                         return False
             if key == "totalListingsFound":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4804,19 +4804,19 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: object, 
             matched = False
             if key == "max":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "median":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "min":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4861,19 +4861,19 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: object
             matched = False
             if key == "averagePrice":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsFound":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4903,25 +4903,25 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: object
             matched = False
             if key == "favorites":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4971,7 +4971,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_error(x: object, p: str, c: _Ctx)
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4983,7 +4983,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_error(x: object, p: str, c: _Ctx)
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5033,13 +5033,13 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "collectorVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5051,7 +5051,7 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5075,7 +5075,7 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "scrapingMethod":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5124,31 +5124,31 @@ def _v_MarketplaceIntelligenceEventMessage_listing(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "currency":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5172,43 +5172,43 @@ def _v_MarketplaceIntelligenceEventMessage_metrics(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "averageRating":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reviewsCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "salesCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "salesVelocity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sentimentScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5232,43 +5232,43 @@ def _v_MarketplaceIntelligenceEventMessage_metadata(x: object, p: str, c: _Ctx) 
             matched = False
             if key == "discountPercent":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasFreeShipping":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isAd":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isBestseller":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isDigital":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isPopularNow":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isStarSeller":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5280,7 +5280,7 @@ def _v_MarketplaceIntelligenceEventMessage_metadata(x: object, p: str, c: _Ctx) 
                         return False
             if key == "originalPrice":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5292,25 +5292,25 @@ def _v_MarketplaceIntelligenceEventMessage_metadata(x: object, p: str, c: _Ctx) 
                         return False
             if key == "shopLocation":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopRating":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopReviewsCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5346,19 +5346,19 @@ def _v_MarketplaceIntelligenceEventMessage_queryContext(x: object, p: str, c: _C
                         return False
             if key == "pageNumber":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "position":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchQuery":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5410,7 +5410,7 @@ def _v_MarketplaceIntelligenceRequestMessage(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "pipelineId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5446,13 +5446,13 @@ def _v_MarketplaceIntelligenceRequestMessage_searchContext(x: object, p: str, c:
             matched = False
             if key == "category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5470,7 +5470,7 @@ def _v_MarketplaceIntelligenceRequestMessage_searchContext(x: object, p: str, c:
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5494,25 +5494,25 @@ def _v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: object, p: str, 
             matched = False
             if key == "includeMetrics":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeReviews":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxPages":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxResultsPerMarketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5562,19 +5562,19 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5598,7 +5598,7 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str
                         return False
             if key == "targetMarketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5651,25 +5651,25 @@ def _v_GenerationMetadata(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "aiModel":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5699,31 +5699,31 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: object
                         return False
             if key == "currency":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "laborCost":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceMarkup":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialCost":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suggestedPrice":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5772,25 +5772,25 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
             matched = False
             if key == "brandVoice":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5814,13 +5814,13 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5874,25 +5874,25 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: object
                         return False
             if key == "faces":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeMm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5937,13 +5937,13 @@ def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> boo
             matched = False
             if key == "completedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5961,19 +5961,19 @@ def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextSyncRecommendedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5991,7 +5991,7 @@ def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6003,13 +6003,13 @@ def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "syncDirection":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6033,49 +6033,49 @@ def _v_MarketplaceListingSyncCompletedMessage_statistics(x: object, p: str, c: _
             matched = False
             if key == "duration":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "imagesProcessed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsCreated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsFailed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsProcessed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsSkipped":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsUpdated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "variationsProcessed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6129,19 +6129,19 @@ def _v_MarketplaceListingSyncCompletedMessage_results_pull(x: object, p: str, c:
             matched = False
             if key == "existingListingsUpdated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsRetrieved":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newListingsCreated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6165,19 +6165,19 @@ def _v_MarketplaceListingSyncCompletedMessage_results_push(x: object, p: str, c:
             matched = False
             if key == "listingsCreated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsPushed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsUpdated":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6222,31 +6222,31 @@ def _v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: object
             matched = False
             if key == "externalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "operation":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6297,25 +6297,25 @@ def _v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: object, p:
                         return False
             if key == "externalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6366,19 +6366,19 @@ def _v_MarketplaceListingSyncCompletedMessage_errors_items(x: object, p: str, c:
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6402,7 +6402,7 @@ def _v_MarketplaceListingSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6420,7 +6420,7 @@ def _v_MarketplaceListingSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6438,31 +6438,31 @@ def _v_MarketplaceListingSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "priority":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncDirection":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncScope":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6492,31 +6492,31 @@ def _v_MarketplaceListingSyncRequestMessage_options(x: object, p: str, c: _Ctx) 
             matched = False
             if key == "batchSize":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeAnalytics":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeImages":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeInactive":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeVariations":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6540,19 +6540,19 @@ def _v_MarketplaceListingSyncRequestMessage_metadata(x: object, p: str, c: _Ctx)
             matched = False
             if key == "retryCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledSync":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6596,13 +6596,13 @@ def _v_MarketplaceListingTagsGenerationCompletedMessage(x: object, p: str, c: _C
             matched = False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6669,19 +6669,19 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
             matched = False
             if key == "entityName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6699,25 +6699,25 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
                         return False
             if key == "style":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagLimit":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6791,13 +6791,13 @@ def _v_MarketplaceListingTitleGenerationCompletedMessage(x: object, p: str, c: _
             matched = False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6815,7 +6815,7 @@ def _v_MarketplaceListingTitleGenerationCompletedMessage(x: object, p: str, c: _
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6864,31 +6864,31 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
             matched = False
             if key == "brandVoice":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "characterLimit":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "currentName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6912,13 +6912,13 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6966,13 +6966,13 @@ def _v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: object
                         return False
             if key == "faces":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6996,19 +6996,19 @@ def _v_MarketplaceListingUpdateCompletedMessage(x: object, p: str, c: _Ctx) -> b
             matched = False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7069,13 +7069,13 @@ def _v_MarketplaceListingUpdateRequestMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "listingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7105,19 +7105,19 @@ def _v_MarketplaceListingUpdateRequestMessage_updates(x: object, p: str, c: _Ctx
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quantity":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7129,7 +7129,7 @@ def _v_MarketplaceListingUpdateRequestMessage_updates(x: object, p: str, c: _Ctx
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7153,31 +7153,31 @@ def _v_MarketplaceListingUpdateRequestMessage_credentials(x: object, p: str, c: 
             matched = False
             if key == "access_token":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "api_key":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "api_secret":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expires_at":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refresh_token":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7207,13 +7207,13 @@ def _v_MarketplacePublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "externalFileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalListingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7231,13 +7231,13 @@ def _v_MarketplacePublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7249,13 +7249,13 @@ def _v_MarketplacePublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7340,7 +7340,7 @@ def _v_MarketplacePublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bo
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7394,7 +7394,7 @@ def _v_MarketplacePublishListingRequestMessage_publishOptions(x: object, p: str,
             matched = False
             if key == "autoActivate":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7429,19 +7429,19 @@ def _v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: object,
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalShopId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7480,7 +7480,7 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "batchId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7492,7 +7492,7 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "processedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7510,7 +7510,7 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7565,37 +7565,37 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: object, p: str
             matched = False
             if key == "compressionRatio":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7625,19 +7625,19 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: object
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "key":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7682,13 +7682,13 @@ def _v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: object, p: str, c
             matched = False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7712,43 +7712,43 @@ def _v_MediaBatchDownloadCompletedMessage_statistics(x: object, p: str, c: _Ctx)
             matched = False
             if key == "averageCompressionRatio":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "failedFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "successfulFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalOriginalSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalProcessedSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7772,7 +7772,7 @@ def _v_MediaBatchDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "batchId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7802,7 +7802,7 @@ def _v_MediaBatchDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "entityType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7857,55 +7857,55 @@ def _v_MediaBatchDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) 
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "clientId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "clientSecret":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "host":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "password":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "port":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "username":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7950,25 +7950,25 @@ def _v_MediaBatchDownloadRequestMessage_compressionSettings(x: object, p: str, c
             matched = False
             if key == "imageQuality":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxWidth":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "outputFormat":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8013,7 +8013,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage(x: object, p: str, c: _Ctx) -
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8112,7 +8112,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c
                         return False
             if key == "generatedDescription":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8160,13 +8160,13 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: object
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primary_category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8178,7 +8178,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: object
                         return False
             if key == "sub_category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8202,7 +8202,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: object
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8220,7 +8220,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: object
                         return False
             if key == "recommended":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8244,19 +8244,19 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: object
             matched = False
             if key == "fdmCompatible":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resinRequired":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalParts":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8280,25 +8280,25 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: object,
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "licensingInfo":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "universe":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8382,13 +8382,13 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: object
             matched = False
             if key == "complexity":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedAssemblyTime":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8400,25 +8400,25 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: object
                         return False
             if key == "requiresGlue":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresPainting":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresSupports":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalParts":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8442,13 +8442,13 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: object
             matched = False
             if key == "embedded":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8472,13 +8472,13 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: object
             matched = False
             if key == "completionTokens":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8490,25 +8490,25 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: object
                         return False
             if key == "processingTimeSeconds":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "promptTokens":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalResponses":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8612,19 +8612,19 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: object, 
             matched = False
             if key == "allPartsManifold":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8636,7 +8636,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: object, 
                         return False
             if key == "averageDetailLevel":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8648,55 +8648,55 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: object, 
                         return False
             if key == "lowestPrintabilityScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lowestQualityScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsRequiringRepair":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsWithThinWalls":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalEdges":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFaces":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSurfaceAreaSqMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVertices":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVolumeCubicMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8726,25 +8726,25 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: object
             matched = False
             if key == "depth":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalUnit":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8789,31 +8789,31 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: object
             matched = False
             if key == "isOptional":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "orderIndex":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "purpose":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8837,31 +8837,31 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: object
             matched = False
             if key == "allPartsAnalyzed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "allPartsPresent":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assemblyInstructionsComplete":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minimumQualityMet":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "readyForMarketplace":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8897,25 +8897,25 @@ def _v_MetamodelMetadataGenerationRequestMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "libraryId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8966,19 +8966,19 @@ def _v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: object
             matched = False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9029,37 +9029,37 @@ def _v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: object
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isImage":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mimeType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "s3Key":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9093,43 +9093,43 @@ def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> boo
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "franchise":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primaryCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "subCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9141,13 +9141,13 @@ def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "triggeredAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "triggeredBy":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9171,7 +9171,7 @@ def _v_ModelDiscoveryFolderProcessedEventMessage(x: object, p: str, c: _Ctx) -> 
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9183,7 +9183,7 @@ def _v_ModelDiscoveryFolderProcessedEventMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "folderPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9195,7 +9195,7 @@ def _v_ModelDiscoveryFolderProcessedEventMessage(x: object, p: str, c: _Ctx) -> 
                         return False
             if key == "processedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9275,25 +9275,25 @@ def _v_DiscoveredFile(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "modifiedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9336,13 +9336,13 @@ def _v_FolderSignature(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "calculatedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hash":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9410,43 +9410,43 @@ def _v_FolderStatistics(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "accessoryFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFiles":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFolders":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSize":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9470,13 +9470,13 @@ def _v_ModelDiscoveryScanFoundEventMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9494,25 +9494,25 @@ def _v_ModelDiscoveryScanFoundEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9562,25 +9562,25 @@ def _v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: object, p: str, c:
             matched = False
             if key == "libraryId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9653,37 +9653,37 @@ def _v_ModelDiscoveryScanProgressEventMessage_payload(x: object, p: str, c: _Ctx
             matched = False
             if key == "error":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "progress":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9719,25 +9719,25 @@ def _v_ModelDiscoveryScanRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "libraryId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9761,7 +9761,7 @@ def _v_ModelFinderIndexRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9791,7 +9791,7 @@ def _v_ModelFinderResponseMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9848,13 +9848,13 @@ def _v_ModelFinderResponseMessage_results_items(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9878,19 +9878,19 @@ def _v_ModelFinderSearchRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "limit":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "referenceImageId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "referenceModelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9974,19 +9974,19 @@ def _v_ModelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c: _C
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primaryCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "subCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10058,25 +10058,25 @@ def _v_ModelMetadataGenerationRequestMessage_model(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "fileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10112,25 +10112,25 @@ def _v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: object, p: str
                         return False
             if key == "faces":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeMm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10175,19 +10175,19 @@ def _v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: object, p: str,
             matched = False
             if key == "angle":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "id":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10293,31 +10293,31 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
                         return False
             if key == "confidenceScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "libraryId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaBatchId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metaModelType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10329,13 +10329,13 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentMetamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10365,19 +10365,19 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: object, 
             matched = False
             if key == "creator":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isVariant":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10389,43 +10389,43 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: object, 
                         return False
             if key == "partType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scale":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnail":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10481,19 +10481,19 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: object
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10517,37 +10517,37 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: object
             matched = False
             if key == "fileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isPrimary":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10620,19 +10620,19 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: object, p: str, c: 
                         return False
             if key == "sourceMetamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10656,19 +10656,19 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: object
             matched = False
             if key == "related":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "uncertainty":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "unrelated":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10713,13 +10713,13 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: object
             matched = False
             if key == "belief":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10743,19 +10743,19 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: object
             matched = False
             if key == "communityId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "edgeWeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modularity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10804,7 +10804,7 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10816,7 +10816,7 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "folderPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10834,7 +10834,7 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "processedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10876,31 +10876,31 @@ def _v_ModelPrintAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedCostEUR":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "material":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minWallThicknessMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10912,55 +10912,55 @@ def _v_ModelPrintAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "needsSupport":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "overhangPercentage":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeMinutes":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quality":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "solidVolumeCm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceAreaCm2":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10984,19 +10984,19 @@ def _v_ModelPrintAnalysisCompletedMessage_boundingBox(x: object, p: str, c: _Ctx
             matched = False
             if key == "x":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "y":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "z":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11020,13 +11020,13 @@ def _v_ModelPrintAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "material":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11044,7 +11044,7 @@ def _v_ModelPrintAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "quality":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11074,7 +11074,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> b
             matched = False
             if key == "analysisVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11110,7 +11110,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> b
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11158,7 +11158,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: object
             matched = False
             if key == "competitorAverage":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11182,7 +11182,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: object
                         return False
             if key == "suggestedPrice":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11227,19 +11227,19 @@ def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: object
             matched = False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "factor":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "impact":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11284,13 +11284,13 @@ def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: object
             matched = False
             if key == "compatibilityScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedReach":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11302,19 +11302,19 @@ def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: object
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "platformFee":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reasoning":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11338,13 +11338,13 @@ def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: object
             matched = False
             if key == "categoryFitScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedTimeToFirstSale":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11374,31 +11374,31 @@ def _v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: object, p: str
             matched = False
             if key == "categoryDemand":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitionLevel":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchVolume":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trendDirection":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trendingScore":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11422,25 +11422,25 @@ def _v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: object, p: str
             matched = False
             if key == "marketFit":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printability":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalQuality":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "uniqueness":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11485,31 +11485,31 @@ def _v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: object,
             matched = False
             if key == "category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "description":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expectedImpact":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11581,13 +11581,13 @@ def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: object, p: str,
             matched = False
             if key == "competitorAnalysis":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "demandAnalysis":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11599,7 +11599,7 @@ def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: object, p: str,
                         return False
             if key == "includeChildModels":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11629,19 +11629,19 @@ def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: object
             matched = False
             if key == "analyzeMaterialSuitability":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitorCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fetchEtsyTrends":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11677,13 +11677,13 @@ def _v_ModelSemanticAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingStatus":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11707,7 +11707,7 @@ def _v_ModelSemanticAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11794,19 +11794,19 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: object
             matched = False
             if key == "category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11857,13 +11857,13 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: object
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11893,43 +11893,43 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: object
                         return False
             if key == "complexity":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faceCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasTextureCoords":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceArea":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertexCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volume":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11953,19 +11953,19 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: object
             matched = False
             if key == "depth":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11989,25 +11989,25 @@ def _v_ModelSemanticAnalysisCompletedMessage_processingTime(x: object, p: str, c
             matched = False
             if key == "geometryTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "neuralTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12031,25 +12031,25 @@ def _v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: object, p: str, c
             matched = False
             if key == "duplicateDetected":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "knowledgeBaseUpdated":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "overallConfidence":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12073,25 +12073,25 @@ def _v_ModelSemanticAnalysisCompletedMessage_error(x: object, p: str, c: _Ctx) -
             matched = False
             if key == "category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalDetails":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12115,25 +12115,25 @@ def _v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: object, p: str, c: _Ct
             matched = False
             if key == "gpuUsed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "memoryUsageMb":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingNode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12157,31 +12157,31 @@ def _v_ModelSemanticAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "filePath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12193,25 +12193,25 @@ def _v_ModelSemanticAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "retryCount":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageProviderType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12241,31 +12241,31 @@ def _v_ModelSemanticAnalysisRequestMessage_processingOptions(x: object, p: str, 
             matched = False
             if key == "enableDuplicateDetection":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generateThumbnail":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pointCloudSize":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarityK":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarityThreshold":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12295,7 +12295,7 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "analysisVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12313,7 +12313,7 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "analyzedBy":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12325,85 +12325,85 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "detailLevel":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "edges":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedMaterialGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedPrintTimeMinutes":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faces":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flippedNormals":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "formatVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasColorData":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasTextureCoordinates":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasVertexNormals":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "holes":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "manifold":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12415,37 +12415,37 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "maxWallThickness":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minWallThickness":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nonManifoldEdges":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalUnit":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12481,13 +12481,13 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "requiresSupports":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "selfIntersections":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12499,25 +12499,25 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceAreaSqMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeCubicMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12562,19 +12562,19 @@ def _v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: object, p: str,
             matched = False
             if key == "angle":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "area":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "location":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12598,19 +12598,19 @@ def _v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: object, p: s
             matched = False
             if key == "draft":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "highQuality":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "normal":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12634,25 +12634,25 @@ def _v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: object, p: st
             matched = False
             if key == "infill10":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill100":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill20":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill50":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12676,25 +12676,25 @@ def _v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: object, 
             matched = False
             if key == "reasoning":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationX":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationY":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationZ":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12718,55 +12718,55 @@ def _v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: object, p
             matched = False
             if key == "bedTemperatureC":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedLayerCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infillPercentage":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeightMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nozzleSizeMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeedMmS":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "temperatureC":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12811,19 +12811,19 @@ def _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: object, 
             matched = False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "severity":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12853,25 +12853,25 @@ def _v_ModelTechnicalMetadataRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12901,19 +12901,19 @@ def _v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: object, p: str, c
             matched = False
             if key == "detailedAnalysis":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatePrintMetrics":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "skipCache":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12949,13 +12949,13 @@ def _v_SlicingFdmRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12967,13 +12967,13 @@ def _v_SlicingFdmRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "nozzleDiameter":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeed":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12997,25 +12997,25 @@ def _v_SlicingFdmRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "profileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "wallCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13045,37 +13045,37 @@ def _v_SlicingFdmResultMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13087,43 +13087,43 @@ def _v_SlicingFdmResultMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicingMethod":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalExtrusionLengthMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13171,7 +13171,7 @@ def _v_SlicingSimulationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13232,31 +13232,31 @@ def _v_SlicingSimulationRequestMessage_slicerProfile(x: object, p: str, c: _Ctx)
                         return False
             if key == "infillPercentage":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nozzleDiameter":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeed":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13274,13 +13274,13 @@ def _v_SlicingSimulationRequestMessage_slicerProfile(x: object, p: str, c: _Ctx)
                         return False
             if key == "profileId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13292,13 +13292,13 @@ def _v_SlicingSimulationRequestMessage_slicerProfile(x: object, p: str, c: _Ctx)
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "wallCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13322,19 +13322,19 @@ def _v_SlicingSimulationRequestMessage_slicerConfig(x: object, p: str, c: _Ctx) 
             matched = False
             if key == "infill":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13358,37 +13358,37 @@ def _v_SlicingSimulationResultMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13400,19 +13400,19 @@ def _v_SlicingSimulationResultMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13424,19 +13424,19 @@ def _v_SlicingSimulationResultMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalExtrusionLengthMm":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13479,37 +13479,37 @@ def _v_SlicingSlaRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bottomExposureTime":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bottomLayers":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "exposureTime":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "liftHeight":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "liftSpeed":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13527,31 +13527,31 @@ def _v_SlicingSlaRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "profileName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resinDensity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retractSpeed":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13606,43 +13606,43 @@ def _v_SlicingSlaResultMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxCrossSectionAreaMm2":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13654,37 +13654,37 @@ def _v_SlicingSlaResultMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicingMethod":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13708,49 +13708,49 @@ def _v_TextureGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "artifacts":
                 matched = True
-                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
+                if not _v_object(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "creditReservationId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
+                if not _v_object(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metrics":
                 matched = True
-                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
+                if not _v_object(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13758,7 +13758,7 @@ def _v_TextureGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_TextureGenerationCompletedMessage_artifacts(x: object, p: str, c: _Ctx) -> bool:
+def _v_object(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13788,13 +13788,13 @@ def _v_TextureGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "creditReservationId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13806,7 +13806,7 @@ def _v_TextureGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13818,19 +13818,19 @@ def _v_TextureGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "resolution":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "stylePreset":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13880,37 +13880,37 @@ def _v_ThumbnailGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "animatedPreviewPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "gltfPreviewPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13928,7 +13928,7 @@ def _v_ThumbnailGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "thumbnailPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13973,25 +13973,25 @@ def _v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: object, p:
             matched = False
             if key == "angle_index":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "index":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storage_path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14021,37 +14021,37 @@ def _v_ThumbnailGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "generate360Views":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentJobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previewType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14117,13 +14117,13 @@ def _v_ThumbnailGenerationRequestMessage_customization_texture(x: object, p: str
             matched = False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14147,19 +14147,19 @@ def _v_ThumbnailGenerationRequestMessage_customization_background(x: object, p: 
             matched = False
             if key == "color":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14183,31 +14183,31 @@ def _v_ThumbnailGenerationRequestMessage_customization_watermark(x: object, p: s
             matched = False
             if key == "opacity":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "position":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "text":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14251,7 +14251,7 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "action":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14269,67 +14269,67 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "durationMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "environment":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "experimentId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "experimentVariant":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpMethod":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpStatusCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpUrl":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sessionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14341,25 +14341,25 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "userCreatedAt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userEmail":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userPlanTier":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14383,79 +14383,79 @@ def _v_UserEngagementEventMessage_actionDetails(x: object, p: str, c: _Ctx) -> b
             matched = False
             if key == "featureCategory":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "featureName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceAction":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceListingId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelStatus":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newPlanTier":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "onboardingStep":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previousPlanTier":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "settingChanged":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageProvider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14479,25 +14479,25 @@ def _v_UserEngagementEventMessage_clientInfo(x: object, p: str, c: _Ctx) -> bool
             matched = False
             if key == "browser":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "browserVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "platform":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userAgent":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14541,31 +14541,31 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14577,19 +14577,19 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14607,13 +14607,13 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14646,13 +14646,13 @@ def _v_JobTiming(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "processingMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queueWaitMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14707,7 +14707,7 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "environment":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14719,19 +14719,19 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "eventType":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hostname":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14743,25 +14743,25 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "region":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14773,25 +14773,25 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "sessionId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14809,13 +14809,13 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "userId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14827,7 +14827,7 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14851,73 +14851,73 @@ def _v_WorkerMetricsEnrichedEventMessage_llmUsage(x: object, p: str, c: _Ctx) ->
             matched = False
             if key == "cacheHit":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "costPerCompletionToken":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "costPerPromptToken":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fallbackUsed":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "model":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelLatencyMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retries":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensCompletion":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensPrompt":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensTotal":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalCostUsd":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14983,25 +14983,25 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: object, p: str, c: _Ct
             matched = False
             if key == "avgPercent":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "peakPercent":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "systemTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userTimeMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15025,31 +15025,31 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_memory(x: object, p: str, c: 
             matched = False
             if key == "avgMb":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "endMb":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "leakDetected":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "peakMb":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "startMb":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15073,25 +15073,25 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_disk(x: object, p: str, c: _C
             matched = False
             if key == "bytesRead":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesWritten":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "opsRead":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "opsWrite":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15115,25 +15115,25 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_network(x: object, p: str, c:
             matched = False
             if key == "apiCallsCount":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "avgLatencyMs":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesReceived":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesSent":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15157,19 +15157,19 @@ def _v_WorkerMetricsEnrichedEventMessage_error(x: object, p: str, c: _Ctx) -> bo
             matched = False
             if key == "category":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "code":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15213,25 +15213,25 @@ def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "messageName":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 matched = True
-                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15309,13 +15309,13 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "jobId":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15333,7 +15333,7 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "queue":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15345,13 +15345,13 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "state":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

@@ -338,7 +338,7 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
       switch (key) {
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -352,7 +352,7 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "query":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -368,7 +368,7 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
   return ok;
 }
 
-function v_AnalyticsCollectionRequestMessage_marketplace(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -399,7 +399,7 @@ function v_AnalyticsCollectionRequestMessage_options(x: unknown, p: string, c: C
       switch (key) {
         case "pages":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -415,7 +415,7 @@ function v_AnalyticsCollectionRequestMessage_options(x: unknown, p: string, c: C
   return ok;
 }
 
-function v_AnalyticsCollectionRequestMessage_options_pages(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -471,91 +471,91 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "context":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "durationMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "environment":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorStack":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "eventType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hostname":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpMethod":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpStatusCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "level":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -569,14 +569,14 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "serviceVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -590,7 +590,7 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -644,42 +644,42 @@ function v_BackendLoggingEventMessage_metadata(x: unknown, p: string, c: Ctx): b
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "operation":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -695,7 +695,7 @@ function v_BackendLoggingEventMessage_metadata(x: unknown, p: string, c: Ctx): b
   return ok;
 }
 
-function v_BackendLoggingEventMessage_durationMs(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -733,7 +733,7 @@ function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "errorCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -747,14 +747,14 @@ function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "nextScheduledSync":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -768,21 +768,21 @@ function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -846,28 +846,28 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items(x: unknown, p: string
           break;
         case "etsyListingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -901,35 +901,35 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: unknown,
       switch (key) {
         case "averageOrderValue":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "conversionRate":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revenue":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -957,7 +957,7 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: unknown,
           break;
         case "views":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -986,7 +986,7 @@ function v_BaseListingData_tags(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v_AnalyticsCollectionRequestMessage_marketplace(e, s, c)) {
+      if (!v_string(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1015,7 +1015,7 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: un
         default:
           break;
       }
-      if (!matched && !v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+      if (!matched && !v_number(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1068,21 +1068,21 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: un
       switch (key) {
         case "date":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1124,21 +1124,21 @@ function v_CredentialUpdate(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "expiresIn":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newAccessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newRefreshToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1195,14 +1195,14 @@ function v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: unknown, p: string,
       switch (key) {
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1257,7 +1257,7 @@ function v_EtsyAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boole
           break;
         case "shopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1278,14 +1278,14 @@ function v_EtsyAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boole
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1327,28 +1327,28 @@ function v_EtsyOAuthCredentials(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "apiKey":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1400,14 +1400,14 @@ function v_AnalyticsTimeRange(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "endDate":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "startDate":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1449,21 +1449,21 @@ function v_AnalyticsSyncOptions(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "includeDetailedMetrics":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeSearchTerms":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeTrafficSources":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1479,7 +1479,7 @@ function v_AnalyticsSyncOptions(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_AnalyticsSyncOptions_includeDetailedMetrics(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1520,14 +1520,14 @@ function v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: unknown, p: string
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1575,14 +1575,14 @@ function v_EtsyPublishListingCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "etsyFileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyListingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1596,49 +1596,49 @@ function v_EtsyPublishListingCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "publishedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1700,7 +1700,7 @@ function v_RetryableErrorDetails(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1714,14 +1714,14 @@ function v_RetryableErrorDetails(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1822,7 +1822,7 @@ function v_EtsyPublishListingRequestMessage(x: unknown, p: string, c: Ctx): bool
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1836,14 +1836,14 @@ function v_EtsyPublishListingRequestMessage(x: unknown, p: string, c: Ctx): bool
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1909,28 +1909,28 @@ function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "currency":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1992,21 +1992,21 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isDigital":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quantity":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2020,28 +2020,28 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "taxonomyId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "whenMade":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "whoMade":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2075,14 +2075,14 @@ function v_EtsyPublishListingRequestMessage_publishOptions(x: unknown, p: string
       switch (key) {
         case "autoActivate":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shippingProfileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2126,21 +2126,21 @@ function v_EtsyPublishListingRequestMessage_etsyCredentials(x: unknown, p: strin
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2192,28 +2192,28 @@ function v_ListingFileMetadata(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mimeType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2247,28 +2247,28 @@ function v_FileDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean 
       switch (key) {
         case "downloadedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2282,7 +2282,7 @@ function v_FileDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean 
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2334,21 +2334,21 @@ function v_S3Location(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "key":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "versionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2382,7 +2382,7 @@ function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "autoEnqueueChildren":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2396,7 +2396,7 @@ function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "generate360Views":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2417,21 +2417,21 @@ function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previewType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2497,14 +2497,14 @@ function v_StorageLocation(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2538,7 +2538,7 @@ function v_FileDownloadRequestMessage_metadata(x: unknown, p: string, c: Ctx): b
       switch (key) {
         case "downloadUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2572,63 +2572,63 @@ function v_FileDownloadRequestMessage_credentials(x: unknown, p: string, c: Ctx)
       switch (key) {
         case "accessKeyId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "password":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "privateKey":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "region":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "secretAccessKey":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "username":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2667,14 +2667,14 @@ function v_FileDownloadRequestMessage_minioDestination(x: unknown, p: string, c:
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2708,21 +2708,21 @@ function v_FileVectorizeCompletedMessage(x: unknown, p: string, c: Ctx): boolean
       switch (key) {
         case "dimension":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2758,7 +2758,7 @@ function v_FileVectorizeCompletedMessage_vector(x: unknown, p: string, c: Ctx): 
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v_BackendLoggingEventMessage_durationMs(e, s, c)) {
+      if (!v_number(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -2786,14 +2786,14 @@ function v_FileVectorizeRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2890,14 +2890,14 @@ function v_IpCheckCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDurationMs":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2925,7 +2925,7 @@ function v_IpCheckCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "similarModelsCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3124,7 +3124,7 @@ function v_IpCheckCompletedMessage_suggestedChanges(x: unknown, p: string, c: Ct
       switch (key) {
         case "descriptionChanges":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3138,7 +3138,7 @@ function v_IpCheckCompletedMessage_suggestedChanges(x: unknown, p: string, c: Ct
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3227,28 +3227,28 @@ function v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: unknown, p
       switch (key) {
         case "executed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "highestSimilarity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchesFound":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3289,14 +3289,14 @@ function v_IpCheckCompletedMessage_heuristicResults_trademark(x: unknown, p: str
           break;
         case "executed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3330,14 +3330,14 @@ function v_IpCheckCompletedMessage_heuristicResults_franchise(x: unknown, p: str
       switch (key) {
         case "executed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3378,35 +3378,35 @@ function v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: unknown, p:
       switch (key) {
         case "commercialMatchesFound":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "executed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchesFound":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3440,14 +3440,14 @@ function v_IpCheckCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3495,7 +3495,7 @@ function v_IpCheckRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3509,28 +3509,28 @@ function v_IpCheckRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "minioPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3578,7 +3578,7 @@ function v_IpCheckRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx):
       switch (key) {
         case "enableExternalSearch":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3592,7 +3592,7 @@ function v_IpCheckRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx):
           break;
         case "strictMode":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3626,7 +3626,7 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
       switch (key) {
         case "errorCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3640,7 +3640,7 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3654,7 +3654,7 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3682,7 +3682,7 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
           break;
         case "syncedCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3764,28 +3764,28 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: unknown, p:
           break;
         case "externalListingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3819,35 +3819,35 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: un
       switch (key) {
         case "averageOrderValue":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "conversionRate":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revenue":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3875,7 +3875,7 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: un
           break;
         case "views":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3909,7 +3909,7 @@ function v_MarketplaceAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx)
       switch (key) {
         case "externalShopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3937,7 +3937,7 @@ function v_MarketplaceAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx)
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4027,14 +4027,14 @@ function v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: unkn
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalShopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4075,7 +4075,7 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
           break;
         case "completedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4089,7 +4089,7 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
           break;
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4103,14 +4103,14 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4124,21 +4124,21 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4186,28 +4186,28 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: unknown, 
           break;
         case "shopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4241,14 +4241,14 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: un
       switch (key) {
         case "remaining":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resetAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4305,28 +4305,28 @@ function v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: unknown
       switch (key) {
         case "id":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "level":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4360,7 +4360,7 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics(x: unknown, p: s
       switch (key) {
         case "duration":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4374,7 +4374,7 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics(x: unknown, p: s
           break;
         case "itemsSynced":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4431,21 +4431,21 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: un
       switch (key) {
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4487,7 +4487,7 @@ function v_ErrorDetails(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4501,7 +4501,7 @@ function v_ErrorDetails(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4535,14 +4535,14 @@ function v_MarketplaceConnectionSyncRequestMessage(x: unknown, p: string, c: Ctx
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4556,28 +4556,28 @@ function v_MarketplaceConnectionSyncRequestMessage(x: unknown, p: string, c: Ctx
           break;
         case "priority":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4618,14 +4618,14 @@ function v_MarketplaceConnectionSyncRequestMessage_metadata(x: unknown, p: strin
       switch (key) {
         case "retryCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4659,7 +4659,7 @@ function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, 
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4680,7 +4680,7 @@ function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, 
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4722,35 +4722,35 @@ function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, 
           break;
         case "reason":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4784,14 +4784,14 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: unkno
       switch (key) {
         case "createdAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4812,7 +4812,7 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: unkno
           break;
         case "tokenType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4846,28 +4846,28 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: un
       switch (key) {
         case "success":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testError":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tested":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4901,21 +4901,21 @@ function v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: unkno
       switch (key) {
         case "preservedUntil":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revoked":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revokedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4949,28 +4949,28 @@ function v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: unk
       switch (key) {
         case "attempts":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "completedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "duration":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "method":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5018,7 +5018,7 @@ function v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: unk
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5052,21 +5052,21 @@ function v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: un
       switch (key) {
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "success":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5100,21 +5100,21 @@ function v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: unknown
       switch (key) {
         case "reason":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reminderAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5148,7 +5148,7 @@ function v_MarketplaceCredentialRotationCompletedMessage_error(x: unknown, p: st
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5162,21 +5162,21 @@ function v_MarketplaceCredentialRotationCompletedMessage_error(x: unknown, p: st
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextRetryAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5233,28 +5233,28 @@ function v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: un
       switch (key) {
         case "recipient":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sentAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5288,7 +5288,7 @@ function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c:
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5302,7 +5302,7 @@ function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c:
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5323,42 +5323,42 @@ function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c:
           break;
         case "reason":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "urgency":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5399,28 +5399,28 @@ function v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: unk
       switch (key) {
         case "errorsSinceLastRotation":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "lastUsedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokenType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5454,35 +5454,35 @@ function v_MarketplaceCredentialRotationRequestMessage_options(x: unknown, p: st
       switch (key) {
         case "maxRetries":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "notifyUser":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "preserveOldToken":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryOnFailure":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testNewCredentials":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5523,7 +5523,7 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata(x: unknown, p: s
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5557,21 +5557,21 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: un
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5620,14 +5620,14 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
       switch (key) {
         case "analysisVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5676,7 +5676,7 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5710,42 +5710,42 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData(x: unknown, p: str
       switch (key) {
         case "averagePrice":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "averageRating":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "averageSalesCount":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bestSellerPercentage":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitorCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasDigitalDownloads":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5766,7 +5766,7 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData(x: unknown, p: str
           break;
         case "totalListingsFound":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5800,21 +5800,21 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: unkn
       switch (key) {
         case "max":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "median":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "min":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5871,21 +5871,21 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: un
       switch (key) {
         case "averagePrice":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsFound":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5926,28 +5926,28 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: un
       switch (key) {
         case "favorites":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6007,7 +6007,7 @@ function v_MarketplaceIntelligenceCompletedMessage_error(x: unknown, p: string, 
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6021,7 +6021,7 @@ function v_MarketplaceIntelligenceCompletedMessage_error(x: unknown, p: string, 
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6082,14 +6082,14 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "collectorVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6103,7 +6103,7 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6131,7 +6131,7 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "scrapingMethod":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6190,35 +6190,35 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
       switch (key) {
         case "currency":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnailUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6252,49 +6252,49 @@ function v_MarketplaceIntelligenceEventMessage_metrics(x: unknown, p: string, c:
       switch (key) {
         case "averageRating":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reviewsCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "salesCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "salesVelocity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sentimentScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6328,49 +6328,49 @@ function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c
       switch (key) {
         case "discountPercent":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasFreeShipping":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isAd":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isBestseller":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isDigital":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isPopularNow":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isStarSeller":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6384,7 +6384,7 @@ function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c
           break;
         case "originalPrice":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6398,28 +6398,28 @@ function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c
           break;
         case "shopLocation":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopRating":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopReviewsCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6467,21 +6467,21 @@ function v_MarketplaceIntelligenceEventMessage_queryContext(x: unknown, p: strin
           break;
         case "pageNumber":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "position":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchQuery":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6546,7 +6546,7 @@ function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx):
           break;
         case "pipelineId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6594,14 +6594,14 @@ function v_MarketplaceIntelligenceRequestMessage_searchContext(x: unknown, p: st
       switch (key) {
         case "category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6622,7 +6622,7 @@ function v_MarketplaceIntelligenceRequestMessage_searchContext(x: unknown, p: st
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6656,28 +6656,28 @@ function v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: unknown, p: 
       switch (key) {
         case "includeMetrics":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeReviews":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxPages":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxResultsPerMarketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6738,21 +6738,21 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6780,7 +6780,7 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
           break;
         case "targetMarketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6842,28 +6842,28 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "aiModel":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generatedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6904,35 +6904,35 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: un
           break;
         case "currency":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "laborCost":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceMarkup":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialCost":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suggestedPrice":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6991,28 +6991,28 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
       switch (key) {
         case "brandVoice":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7040,14 +7040,14 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           break;
         case "targetMarket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7116,28 +7116,28 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: un
           break;
         case "faces":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeMm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7194,14 +7194,14 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
       switch (key) {
         case "completedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7222,21 +7222,21 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextSyncRecommendedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7257,7 +7257,7 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7271,14 +7271,14 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "syncDirection":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7312,56 +7312,56 @@ function v_MarketplaceListingSyncCompletedMessage_statistics(x: unknown, p: stri
       switch (key) {
         case "duration":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "imagesProcessed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsCreated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsFailed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsProcessed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsSkipped":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsUpdated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "variationsProcessed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7436,21 +7436,21 @@ function v_MarketplaceListingSyncCompletedMessage_results_pull(x: unknown, p: st
       switch (key) {
         case "existingListingsUpdated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsRetrieved":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newListingsCreated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7484,21 +7484,21 @@ function v_MarketplaceListingSyncCompletedMessage_results_push(x: unknown, p: st
       switch (key) {
         case "listingsCreated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsPushed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsUpdated":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7555,35 +7555,35 @@ function v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: un
       switch (key) {
         case "externalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "internalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "operation":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7647,28 +7647,28 @@ function v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: unknow
           break;
         case "externalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "internalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7732,21 +7732,21 @@ function v_MarketplaceListingSyncCompletedMessage_errors_items(x: unknown, p: st
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7780,7 +7780,7 @@ function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): 
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7801,7 +7801,7 @@ function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): 
           break;
         case "marketplaceId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7822,35 +7822,35 @@ function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): 
           break;
         case "priority":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncDirection":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncScope":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7891,35 +7891,35 @@ function v_MarketplaceListingSyncRequestMessage_options(x: unknown, p: string, c
       switch (key) {
         case "batchSize":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeAnalytics":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeImages":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeInactive":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeVariations":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7953,21 +7953,21 @@ function v_MarketplaceListingSyncRequestMessage_metadata(x: unknown, p: string, 
       switch (key) {
         case "retryCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledSync":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8021,14 +8021,14 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
       switch (key) {
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8108,21 +8108,21 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
       switch (key) {
         case "entityName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8143,28 +8143,28 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
           break;
         case "style":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagLimit":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8253,14 +8253,14 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
       switch (key) {
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8281,7 +8281,7 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8340,35 +8340,35 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
       switch (key) {
         case "brandVoice":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "characterLimit":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "currentName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8396,14 +8396,14 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           break;
         case "targetMarket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8465,14 +8465,14 @@ function v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: un
           break;
         case "faces":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8506,21 +8506,21 @@ function v_MarketplaceListingUpdateCompletedMessage(x: unknown, p: string, c: Ct
       switch (key) {
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8593,14 +8593,14 @@ function v_MarketplaceListingUpdateRequestMessage(x: unknown, p: string, c: Ctx)
           break;
         case "listingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8641,21 +8641,21 @@ function v_MarketplaceListingUpdateRequestMessage_updates(x: unknown, p: string,
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quantity":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8669,7 +8669,7 @@ function v_MarketplaceListingUpdateRequestMessage_updates(x: unknown, p: string,
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8703,35 +8703,35 @@ function v_MarketplaceListingUpdateRequestMessage_credentials(x: unknown, p: str
       switch (key) {
         case "access_token":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "api_key":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "api_secret":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expires_at":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refresh_token":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8772,14 +8772,14 @@ function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: C
           break;
         case "externalFileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalListingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8800,14 +8800,14 @@ function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: C
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8821,14 +8821,14 @@ function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: C
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8929,7 +8929,7 @@ function v_MarketplacePublishListingRequestMessage(x: unknown, p: string, c: Ctx
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8998,7 +8998,7 @@ function v_MarketplacePublishListingRequestMessage_publishOptions(x: unknown, p:
       switch (key) {
         case "autoActivate":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9044,21 +9044,21 @@ function v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: unk
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalShopId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9107,7 +9107,7 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
       switch (key) {
         case "batchId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9121,7 +9121,7 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "processedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9142,7 +9142,7 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9209,42 +9209,42 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p
       switch (key) {
         case "compressionRatio":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9285,21 +9285,21 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: un
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "key":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9356,14 +9356,14 @@ function v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: unknown, p: s
       switch (key) {
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9397,49 +9397,49 @@ function v_MediaBatchDownloadCompletedMessage_statistics(x: unknown, p: string, 
       switch (key) {
         case "averageCompressionRatio":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "failedFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "successfulFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalOriginalSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalProcessedSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9473,7 +9473,7 @@ function v_MediaBatchDownloadRequestMessage(x: unknown, p: string, c: Ctx): bool
       switch (key) {
         case "batchId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9508,7 +9508,7 @@ function v_MediaBatchDownloadRequestMessage(x: unknown, p: string, c: Ctx): bool
           break;
         case "entityType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9574,63 +9574,63 @@ function v_MediaBatchDownloadRequestMessage_credentials(x: unknown, p: string, c
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "clientId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "clientSecret":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "host":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "password":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "port":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "username":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9687,28 +9687,28 @@ function v_MediaBatchDownloadRequestMessage_compressionSettings(x: unknown, p: s
       switch (key) {
         case "imageQuality":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxWidth":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "outputFormat":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9764,7 +9764,7 @@ function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c:
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9878,7 +9878,7 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           break;
         case "generatedDescription":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9940,14 +9940,14 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: un
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "primary_category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9961,7 +9961,7 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: un
           break;
         case "sub_category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9995,7 +9995,7 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: un
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10016,7 +10016,7 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: un
           break;
         case "recommended":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10050,21 +10050,21 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: un
       switch (key) {
         case "fdmCompatible":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resinRequired":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalParts":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10098,28 +10098,28 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: unk
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "licensingInfo":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "universe":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10229,14 +10229,14 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: un
       switch (key) {
         case "complexity":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedAssemblyTime":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10250,28 +10250,28 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: un
           break;
         case "requiresGlue":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresPainting":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresSupports":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalParts":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10305,14 +10305,14 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: un
       switch (key) {
         case "embedded":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10346,14 +10346,14 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: un
       switch (key) {
         case "completionTokens":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generatedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10367,28 +10367,28 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: un
           break;
         case "processingTimeSeconds":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "promptTokens":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalResponses":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10502,21 +10502,21 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
       switch (key) {
         case "allPartsManifold":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analysisVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10530,7 +10530,7 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           break;
         case "averageDetailLevel":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10544,63 +10544,63 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           break;
         case "lowestPrintabilityScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "lowestQualityScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "partsRequiringRepair":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "partsWithThinWalls":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalEdges":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalFaces":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalSurfaceAreaSqMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalVertices":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalVolumeCubicMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10641,28 +10641,28 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: un
       switch (key) {
         case "depth":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalUnit":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10719,35 +10719,35 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: un
       switch (key) {
         case "isOptional":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "orderIndex":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "purpose":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10781,35 +10781,35 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: un
       switch (key) {
         case "allPartsAnalyzed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "allPartsPresent":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "assemblyInstructionsComplete":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minimumQualityMet":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "readyForMarketplace":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10857,28 +10857,28 @@ function v_MetamodelMetadataGenerationRequestMessage(x: unknown, p: string, c: C
           break;
         case "libraryId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10942,21 +10942,21 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: un
       switch (key) {
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11020,42 +11020,42 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: un
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isImage":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mimeType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "s3Key":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "size":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11099,49 +11099,49 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "franchise":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "primaryCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "subCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11155,14 +11155,14 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
           break;
         case "triggeredAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "triggeredBy":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11196,7 +11196,7 @@ function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: C
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11210,7 +11210,7 @@ function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: C
           break;
         case "folderPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11224,7 +11224,7 @@ function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: C
           break;
         case "processedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11316,28 +11316,28 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "modifiedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "size":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11389,14 +11389,14 @@ function v_FolderSignature(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "calculatedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hash":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11473,49 +11473,49 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "accessoryFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalFiles":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalFolders":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalSize":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11549,14 +11549,14 @@ function v_ModelDiscoveryScanFoundEventMessage(x: unknown, p: string, c: Ctx): b
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11577,28 +11577,28 @@ function v_ModelDiscoveryScanFoundEventMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "size":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11659,28 +11659,28 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
       switch (key) {
         case "libraryId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11773,42 +11773,42 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
       switch (key) {
         case "error":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "progress":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11856,28 +11856,28 @@ function v_ModelDiscoveryScanRequestMessage(x: unknown, p: string, c: Ctx): bool
           break;
         case "libraryId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11911,7 +11911,7 @@ function v_ModelFinderIndexRequestMessage(x: unknown, p: string, c: Ctx): boolea
       switch (key) {
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11952,7 +11952,7 @@ function v_ModelFinderResponseMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12023,14 +12023,14 @@ function v_ModelFinderResponseMessage_results_items(x: unknown, p: string, c: Ct
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12064,21 +12064,21 @@ function v_ModelFinderSearchRequestMessage(x: unknown, p: string, c: Ctx): boole
       switch (key) {
         case "limit":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "referenceImageId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "referenceModelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12183,21 +12183,21 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "primaryCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "subCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12293,28 +12293,28 @@ function v_ModelMetadataGenerationRequestMessage_model(x: unknown, p: string, c:
       switch (key) {
         case "fileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12362,28 +12362,28 @@ function v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: unknown, p
           break;
         case "faces":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeMm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12440,21 +12440,21 @@ function v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: unknown, p:
       switch (key) {
         case "angle":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "id":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12584,35 +12584,35 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           break;
         case "confidenceScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "internalId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "libraryId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaBatchId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metaModelType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12626,14 +12626,14 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentMetamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12674,21 +12674,21 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: unkn
       switch (key) {
         case "creator":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isVariant":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "level":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12702,49 +12702,49 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: unkn
           break;
         case "partType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scale":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnail":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12813,21 +12813,21 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: un
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12861,42 +12861,42 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: un
       switch (key) {
         case "fileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isPrimary":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12984,21 +12984,21 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: str
           break;
         case "sourceMetamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13032,21 +13032,21 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: un
       switch (key) {
         case "related":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "uncertainty":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "unrelated":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13103,14 +13103,14 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: un
       switch (key) {
         case "belief":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13144,21 +13144,21 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: un
       switch (key) {
         case "communityId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "edgeWeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modularity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13217,7 +13217,7 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13231,7 +13231,7 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           break;
         case "folderPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13252,7 +13252,7 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           break;
         case "processedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13307,35 +13307,35 @@ function v_ModelPrintAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedCostEUR":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "material":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minWallThicknessMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13349,63 +13349,63 @@ function v_ModelPrintAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): bo
           break;
         case "needsSupport":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "overhangPercentage":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeMinutes":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quality":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "solidVolumeCm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceAreaCm2":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13439,21 +13439,21 @@ function v_ModelPrintAnalysisCompletedMessage_boundingBox(x: unknown, p: string,
       switch (key) {
         case "x":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "y":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "z":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13487,14 +13487,14 @@ function v_ModelPrintAnalysisRequestMessage(x: unknown, p: string, c: Ctx): bool
       switch (key) {
         case "material":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13515,7 +13515,7 @@ function v_ModelPrintAnalysisRequestMessage(x: unknown, p: string, c: Ctx): bool
           break;
         case "quality":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13556,7 +13556,7 @@ function v_ModelSellabilityAnalysisCompletedMessage(x: unknown, p: string, c: Ct
       switch (key) {
         case "analysisVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13598,7 +13598,7 @@ function v_ModelSellabilityAnalysisCompletedMessage(x: unknown, p: string, c: Ct
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13660,7 +13660,7 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: un
       switch (key) {
         case "competitorAverage":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13688,7 +13688,7 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: un
           break;
         case "suggestedPrice":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13745,21 +13745,21 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: un
       switch (key) {
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "factor":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "impact":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13816,14 +13816,14 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: un
       switch (key) {
         case "compatibilityScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedReach":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13837,21 +13837,21 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: un
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "platformFee":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reasoning":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13885,14 +13885,14 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: un
       switch (key) {
         case "categoryFitScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedTimeToFirstSale":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13933,35 +13933,35 @@ function v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: unknown, p
       switch (key) {
         case "categoryDemand":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitionLevel":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchVolume":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trendDirection":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trendingScore":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13995,28 +13995,28 @@ function v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: unknown, p
       switch (key) {
         case "marketFit":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printability":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalQuality":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "uniqueness":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14073,35 +14073,35 @@ function v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: unk
       switch (key) {
         case "category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "description":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expectedImpact":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14197,14 +14197,14 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: unknown, p:
       switch (key) {
         case "competitorAnalysis":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "demandAnalysis":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14218,7 +14218,7 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: unknown, p:
           break;
         case "includeChildModels":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14259,21 +14259,21 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: un
       switch (key) {
         case "analyzeMaterialSuitability":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitorCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fetchEtsyTrends":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14321,14 +14321,14 @@ function v_ModelSemanticAnalysisCompletedMessage(x: unknown, p: string, c: Ctx):
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingStatus":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14356,7 +14356,7 @@ function v_ModelSemanticAnalysisCompletedMessage(x: unknown, p: string, c: Ctx):
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14468,21 +14468,21 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: un
       switch (key) {
         case "category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "confidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14546,14 +14546,14 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: un
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14594,49 +14594,49 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: un
           break;
         case "complexity":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faceCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasTextureCoords":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceArea":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertexCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volume":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14670,21 +14670,21 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: un
       switch (key) {
         case "depth":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14718,28 +14718,28 @@ function v_ModelSemanticAnalysisCompletedMessage_processingTime(x: unknown, p: s
       switch (key) {
         case "geometryTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "neuralTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14773,28 +14773,28 @@ function v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: unknown, p: s
       switch (key) {
         case "duplicateDetected":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "knowledgeBaseUpdated":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "overallConfidence":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14828,28 +14828,28 @@ function v_ModelSemanticAnalysisCompletedMessage_error(x: unknown, p: string, c:
       switch (key) {
         case "category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalDetails":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14883,28 +14883,28 @@ function v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: unknown, p: string
       switch (key) {
         case "gpuUsed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "memoryUsageMb":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingNode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14938,35 +14938,35 @@ function v_ModelSemanticAnalysisRequestMessage(x: unknown, p: string, c: Ctx): b
       switch (key) {
         case "fileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "filePath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14980,28 +14980,28 @@ function v_ModelSemanticAnalysisRequestMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "retryCount":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageProviderType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15042,35 +15042,35 @@ function v_ModelSemanticAnalysisRequestMessage_processingOptions(x: unknown, p: 
       switch (key) {
         case "enableDuplicateDetection":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generateThumbnail":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "pointCloudSize":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarityK":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarityThreshold":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15111,7 +15111,7 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "analysisVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15132,7 +15132,7 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "analyzedBy":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15146,98 +15146,98 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "detailLevel":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "edges":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedMaterialGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedPrintTimeMinutes":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faces":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flippedNormals":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "formatVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasColorData":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasTextureCoordinates":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasVertexNormals":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "holes":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "manifold":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15251,42 +15251,42 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "maxWallThickness":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minWallThickness":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nonManifoldEdges":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalUnit":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15328,14 +15328,14 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "requiresSupports":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "selfIntersections":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15349,28 +15349,28 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceAreaSqMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeCubicMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15427,21 +15427,21 @@ function v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: unknown, p:
       switch (key) {
         case "angle":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "area":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "location":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15475,21 +15475,21 @@ function v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: unknown,
       switch (key) {
         case "draft":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "highQuality":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "normal":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15523,28 +15523,28 @@ function v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: unknown, 
       switch (key) {
         case "infill10":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill100":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill20":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill50":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15578,28 +15578,28 @@ function v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: unkn
       switch (key) {
         case "reasoning":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationX":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationY":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationZ":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15633,63 +15633,63 @@ function v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: unkno
       switch (key) {
         case "bedTemperatureC":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedLayerCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infillPercentage":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeightMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nozzleSizeMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeedMmS":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "temperatureC":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15746,21 +15746,21 @@ function v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: unkn
       switch (key) {
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "severity":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15801,28 +15801,28 @@ function v_ModelTechnicalMetadataRequestMessage(x: unknown, p: string, c: Ctx): 
           break;
         case "minioPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15863,21 +15863,21 @@ function v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: unknown, p: s
       switch (key) {
         case "detailedAnalysis":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatePrintMetrics":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "skipCache":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15925,14 +15925,14 @@ function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "layerHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15946,14 +15946,14 @@ function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "nozzleDiameter":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeed":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15981,28 +15981,28 @@ function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "profileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "wallCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16043,42 +16043,42 @@ function v_SlicingFdmResultMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16092,49 +16092,49 @@ function v_SlicingFdmResultMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "printTimeHours":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicingMethod":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalExtrusionLengthMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16196,7 +16196,7 @@ function v_SlicingSimulationRequestMessage(x: unknown, p: string, c: Ctx): boole
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16269,35 +16269,35 @@ function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, 
           break;
         case "infillPercentage":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nozzleDiameter":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeed":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16318,14 +16318,14 @@ function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, 
           break;
         case "profileId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16339,14 +16339,14 @@ function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, 
           break;
         case "supportEnabled":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "wallCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16380,21 +16380,21 @@ function v_SlicingSimulationRequestMessage_slicerConfig(x: unknown, p: string, c
       switch (key) {
         case "infill":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16428,42 +16428,42 @@ function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolea
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16477,21 +16477,21 @@ function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolea
           break;
         case "printTimeHours":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16505,21 +16505,21 @@ function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolea
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalExtrusionLengthMm":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16571,42 +16571,42 @@ function v_SlicingSlaRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bottomExposureTime":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bottomLayers":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "exposureTime":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "liftHeight":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "liftSpeed":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16627,35 +16627,35 @@ function v_SlicingSlaRequestMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "profileName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resinDensity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retractSpeed":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16721,49 +16721,49 @@ function v_SlicingSlaResultMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxCrossSectionAreaMm2":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16777,42 +16777,42 @@ function v_SlicingSlaResultMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "printTimeHours":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicingMethod":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16846,56 +16846,56 @@ function v_TextureGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boo
       switch (key) {
         case "artifacts":
           matched = true;
-          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
+          if (!v_object(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "creditReservationId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
+          if (!v_object(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metrics":
           matched = true;
-          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
+          if (!v_object(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16911,7 +16911,7 @@ function v_TextureGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boo
   return ok;
 }
 
-function v_TextureGenerationCompletedMessage_artifacts(x: unknown, p: string, c: Ctx): boolean {
+function v_object(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16942,14 +16942,14 @@ function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boole
       switch (key) {
         case "creditReservationId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16963,7 +16963,7 @@ function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boole
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16977,21 +16977,21 @@ function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boole
           break;
         case "resolution":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "stylePreset":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17051,42 +17051,42 @@ function v_ThumbnailGenerationCompletedMessage(x: unknown, p: string, c: Ctx): b
       switch (key) {
         case "animatedPreviewPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "gltfPreviewPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17107,7 +17107,7 @@ function v_ThumbnailGenerationCompletedMessage(x: unknown, p: string, c: Ctx): b
           break;
         case "thumbnailPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17164,28 +17164,28 @@ function v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: unknow
       switch (key) {
         case "angle_index":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "index":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storage_path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17226,42 +17226,42 @@ function v_ThumbnailGenerationRequestMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "generate360Views":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentJobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previewType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17350,14 +17350,14 @@ function v_ThumbnailGenerationRequestMessage_customization_texture(x: unknown, p
       switch (key) {
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17391,21 +17391,21 @@ function v_ThumbnailGenerationRequestMessage_customization_background(x: unknown
       switch (key) {
         case "color":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17439,35 +17439,35 @@ function v_ThumbnailGenerationRequestMessage_customization_watermark(x: unknown,
       switch (key) {
         case "opacity":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "position":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "text":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17521,7 +17521,7 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "action":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17542,77 +17542,77 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "durationMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "environment":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "eventType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "experimentId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "experimentVariant":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpMethod":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpStatusCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpUrl":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sessionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17626,28 +17626,28 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "userCreatedAt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userEmail":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userPlanTier":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17681,91 +17681,91 @@ function v_UserEngagementEventMessage_actionDetails(x: unknown, p: string, c: Ct
       switch (key) {
         case "featureCategory":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "featureName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceAction":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceListingId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelStatus":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newPlanTier":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "onboardingStep":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previousPlanTier":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "settingChanged":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageProvider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17799,28 +17799,28 @@ function v_UserEngagementEventMessage_clientInfo(x: unknown, p: string, c: Ctx):
       switch (key) {
         case "browser":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "browserVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "platform":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userAgent":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17874,35 +17874,35 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "eventType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17916,21 +17916,21 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17951,14 +17951,14 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18000,14 +18000,14 @@ function v_JobTiming(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "processingMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queueWaitMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18073,7 +18073,7 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
       switch (key) {
         case "environment":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18087,21 +18087,21 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "eventType":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hostname":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18115,28 +18115,28 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "metamodelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "region":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18150,28 +18150,28 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "sessionId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18192,14 +18192,14 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "userId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18213,7 +18213,7 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           break;
         case "workerVersion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18247,84 +18247,84 @@ function v_WorkerMetricsEnrichedEventMessage_llmUsage(x: unknown, p: string, c: 
       switch (key) {
         case "cacheHit":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "costPerCompletionToken":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "costPerPromptToken":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fallbackUsed":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "model":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelLatencyMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retries":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensCompletion":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensPrompt":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensTotal":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalCostUsd":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18413,28 +18413,28 @@ function v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: unknown, p: string
       switch (key) {
         case "avgPercent":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "peakPercent":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "systemTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userTimeMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18468,35 +18468,35 @@ function v_WorkerMetricsEnrichedEventMessage_resources_memory(x: unknown, p: str
       switch (key) {
         case "avgMb":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "endMb":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "leakDetected":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "peakMb":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "startMb":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18530,28 +18530,28 @@ function v_WorkerMetricsEnrichedEventMessage_resources_disk(x: unknown, p: strin
       switch (key) {
         case "bytesRead":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesWritten":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "opsRead":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "opsWrite":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18585,28 +18585,28 @@ function v_WorkerMetricsEnrichedEventMessage_resources_network(x: unknown, p: st
       switch (key) {
         case "apiCallsCount":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "avgLatencyMs":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesReceived":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesSent":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18640,21 +18640,21 @@ function v_WorkerMetricsEnrichedEventMessage_error(x: unknown, p: string, c: Ctx
       switch (key) {
         case "category":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "code":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18708,28 +18708,28 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "messageName":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queue":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "success":
           matched = true;
-          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18821,14 +18821,14 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "jobId":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18849,7 +18849,7 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "queue":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18863,14 +18863,14 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "state":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

@@ -134,7 +134,7 @@ typedef struct accounts_AccountClosed accounts_AccountClosed;
  * Fields every event carries.
  */
 struct accounts_Event {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;
@@ -145,7 +145,7 @@ struct accounts_Event {
  * Fields every event carries.
  */
 struct accounts_AccountOpened {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;
@@ -159,7 +159,7 @@ struct accounts_AccountOpened {
  * Fields every event carries.
  */
 struct accounts_AccountClosed {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *event_id;
     char *occurred_at;
     int64_t retries; bool has_retries;

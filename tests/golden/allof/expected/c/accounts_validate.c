@@ -38,7 +38,7 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_Event;
-VNODE v_Event_eventId;
+VNODE v_string;
 VNODE v_Event_occurredAt;
 VNODE v_Event_retries;
 VNODE v_accountOpened_payload;
@@ -50,7 +50,7 @@ VNODE v_accountClosed_payload_all_1;
 VNODE v_accountClosed_payload_all_1_reason;
 VNODE v_accountClosed_payload_all_1_retries;
 VPROPS vm_Event[] = {
-    { "eventId", 7, &v_Event_eventId},
+    { "eventId", 7, &v_string},
     { "occurredAt", 10, &v_Event_occurredAt},
     { "retries", 7, &v_Event_retries},
 };
@@ -63,7 +63,7 @@ VNODE v_Event = {
         {NULL, NULL}},
     MEMBERS(vm_Event), MHASH(2, 0x05B5E552027B593BULL, 3,1,2,0),
 };
-VNODE v_Event_eventId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -89,7 +89,7 @@ VNODE v_accountOpened_payload = {
 VNODE v_accountClosed_payload_all_0 = {.f = F(REF), .ref = &v_Event};
 VPROPS vm_accountOpened_payload_all_1[] = {
     { "limit", 5, &v_accountOpened_payload_all_1_limit},
-    { "owner", 5, &v_Event_eventId},
+    { "owner", 5, &v_string},
 };
 VNODE v_accountOpened_payload_all_1 = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

@@ -129,7 +129,7 @@ typedef struct invoices_InvoiceIssued invoices_InvoiceIssued;
 typedef struct invoices_InvoiceIssuedLinesItem invoices_InvoiceIssuedLinesItem;
 
 struct invoices_Tax {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name;
     /** Fraction, 0.0-1.0. */
     double rate;
@@ -137,7 +137,7 @@ struct invoices_Tax {
 };
 
 struct invoices_InvoiceIssued {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** One entry per product. */
     struct invoices_InvoiceIssuedLinesItem **lines; size_t lines_count;
     struct invoices_Tax **taxes; size_t taxes_count; bool has_taxes;
@@ -148,7 +148,7 @@ struct invoices_InvoiceIssued {
 };
 
 struct invoices_InvoiceIssuedLinesItem {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *sku;
     int64_t quantity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

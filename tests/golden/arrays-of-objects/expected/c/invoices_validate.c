@@ -38,7 +38,7 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_Tax;
-VNODE v_Tax_name;
+VNODE v_string;
 VNODE v_Tax_rate;
 VNODE v_invoiceIssued_payload;
 VNODE v_invoiceIssued_payload_lines;
@@ -48,11 +48,11 @@ VNODE v_invoiceIssued_payload_taxes;
 VNODE v_invoiceIssued_payload_taxes_items;
 VNODE v_invoiceIssued_payload_grid;
 VNODE v_invoiceIssued_payload_grid_items;
-VNODE v_invoiceIssued_payload_grid_items_items;
+VNODE v_number;
 VNODE v_invoiceIssued_payload_tags;
 VNODE v_invoiceIssued_payload_tags_items;
 VPROPS vm_Tax[] = {
-    { "name", 4, &v_Tax_name},
+    { "name", 4, &v_string},
     { "rate", 4, &v_Tax_rate},
 };
 VNODE v_Tax = {
@@ -64,7 +64,7 @@ VNODE v_Tax = {
         {NULL, NULL}},
     MEMBERS(vm_Tax), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
-VNODE v_Tax_name = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -100,7 +100,7 @@ VNODE v_invoiceIssued_payload_lines = {
 };
 VPROPS vm_invoiceIssued_payload_lines_items[] = {
     { "quantity", 8, &v_invoiceIssued_payload_lines_items_quantity},
-    { "sku", 3, &v_Tax_name},
+    { "sku", 3, &v_string},
 };
 VNODE v_invoiceIssued_payload_lines_items = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -132,9 +132,9 @@ VNODE v_invoiceIssued_payload_grid = {
 VNODE v_invoiceIssued_payload_grid_items = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
-    .items = &v_invoiceIssued_payload_grid_items_items,
+    .items = &v_number,
 };
-VNODE v_invoiceIssued_payload_grid_items_items = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };

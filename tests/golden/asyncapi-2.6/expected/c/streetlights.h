@@ -130,7 +130,7 @@ typedef struct streetlights_LightMeasuredPayload streetlights_LightMeasuredPaylo
 typedef struct streetlights_TurnOn streetlights_TurnOn;
 
 struct streetlights_LightMeasuredPayload {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Id of the streetlight. */
     int64_t id; bool has_id;
     /** Light intensity measured in lumens. */
@@ -140,7 +140,7 @@ struct streetlights_LightMeasuredPayload {
 };
 
 struct streetlights_TurnOn {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

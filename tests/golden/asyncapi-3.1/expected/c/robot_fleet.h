@@ -141,7 +141,7 @@ typedef struct robot_fleet_LowBattery robot_fleet_LowBattery;
 typedef struct robot_fleet_Collision robot_fleet_Collision;
 
 struct robot_fleet_RobotStatus {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *robot_id;
     int64_t battery;
     robot_fleet_RobotStatusMode mode; bool has_mode;
@@ -149,14 +149,14 @@ struct robot_fleet_RobotStatus {
 };
 
 struct robot_fleet_LowBattery {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *robot_id;
     int64_t level;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct robot_fleet_Collision {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *robot_id;
     double speed; bool has_speed;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

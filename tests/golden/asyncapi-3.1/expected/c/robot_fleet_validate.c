@@ -38,17 +38,17 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_status_robotStatus_payload;
-VNODE v_collision_payload_robotId;
+VNODE v_string;
 VNODE v_status_robotStatus_payload_battery;
 VNODE v_status_robotStatus_payload_mode;
 VNODE v_lowBattery_payload;
-VNODE v_lowBattery_payload_level;
+VNODE v_integer;
 VNODE v_collision_payload;
-VNODE v_collision_payload_speed;
+VNODE v_number;
 VPROPS vm_status_robotStatus_payload[] = {
     { "battery", 7, &v_status_robotStatus_payload_battery},
     { "mode", 4, &v_status_robotStatus_payload_mode},
-    { "robotId", 7, &v_collision_payload_robotId},
+    { "robotId", 7, &v_string},
 };
 VNODE v_status_robotStatus_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -59,7 +59,7 @@ VNODE v_status_robotStatus_payload = {
         {NULL, NULL}},
     MEMBERS(vm_status_robotStatus_payload), MHASH(2, 0xD90915EEC60C6549ULL, 3,0,1,2),
 };
-VNODE v_collision_payload_robotId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -82,8 +82,8 @@ VNODE v_status_robotStatus_payload_mode = {
     .enum_msg = "must be one of 'idle', 'working', 'charging'",
 };
 VPROPS vm_lowBattery_payload[] = {
-    { "level", 5, &v_lowBattery_payload_level},
-    { "robotId", 7, &v_collision_payload_robotId},
+    { "level", 5, &v_integer},
+    { "robotId", 7, &v_string},
 };
 VNODE v_lowBattery_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -94,13 +94,13 @@ VNODE v_lowBattery_payload = {
         {NULL, NULL}},
     MEMBERS(vm_lowBattery_payload), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
-VNODE v_lowBattery_payload_level = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VPROPS vm_collision_payload[] = {
-    { "robotId", 7, &v_collision_payload_robotId},
-    { "speed", 5, &v_collision_payload_speed},
+    { "robotId", 7, &v_string},
+    { "speed", 5, &v_number},
 };
 VNODE v_collision_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -110,7 +110,7 @@ VNODE v_collision_payload = {
         {NULL, NULL}},
     MEMBERS(vm_collision_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
-VNODE v_collision_payload_speed = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };

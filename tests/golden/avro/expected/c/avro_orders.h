@@ -146,7 +146,7 @@ typedef struct avro_orders_OrderPlacedAmount avro_orders_OrderPlacedAmount;
  * Total, whole or not.
  */
 struct avro_orders_OrderPlacedAmount {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
         int64_t option0;
@@ -158,7 +158,7 @@ struct avro_orders_OrderPlacedAmount {
  * An order, as the shop records it.
  */
 struct avro_orders_OrderPlaced {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Order id. */
     char *id;
     /** Milliseconds since the epoch. */
@@ -180,7 +180,7 @@ struct avro_orders_OrderPlaced {
 };
 
 struct avro_orders_Line {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *sku;
     int64_t quantity;
     char *price;
@@ -191,7 +191,7 @@ struct avro_orders_Line {
  * An order was cancelled before shipping.
  */
 struct avro_orders_OrderCancelled {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** The order. */
     char *id;
     char *reason; bool has_reason; bool reason_is_null;

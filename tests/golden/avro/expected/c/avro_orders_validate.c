@@ -45,31 +45,31 @@ VNODE v_OrderPlaced_Status;
 VNODE v_OrderPlaced_lines;
 VNODE v_OrderPlaced_lines_items;
 VNODE v_OrderPlaced_Line;
-VNODE v_OrderPlaced_Line_sku;
+VNODE v_string;
 VNODE v_OrderPlaced_Line_quantity;
 VNODE v_OrderPlaced_Line_price;
 VNODE v_OrderPlaced_attributes;
 VNODE v_OrderPlaced_note;
-VNODE v_OrderPlaced_note_one_1;
+VNODE v_null;
 VNODE v_OrderPlaced_checksum;
 VNODE v_OrderPlaced_Md5;
 VNODE v_OrderPlaced_amount;
-VNODE v_OrderPlaced_amount_one_1;
+VNODE v_number;
 VNODE v_OrderPlaced_previous;
-VNODE v_OrderPlaced_gift;
+VNODE v_boolean;
 VNODE v_orderCancelled_payload;
 VPROPS vm_OrderPlaced[] = {
     { "amount", 6, &v_OrderPlaced_amount},
     { "attributes", 10, &v_OrderPlaced_attributes},
     { "checksum", 8, &v_OrderPlaced_checksum},
     { "day", 3, &v_OrderPlaced_Line_quantity},
-    { "gift", 4, &v_OrderPlaced_gift},
+    { "gift", 4, &v_boolean},
     { "id", 2, &v_OrderPlaced_id},
     { "lines", 5, &v_OrderPlaced_lines},
     { "note", 4, &v_OrderPlaced_note},
     { "placedAt", 8, &v_OrderPlaced_placedAt},
     { "previous", 8, &v_OrderPlaced_previous},
-    { "ratio", 5, &v_OrderPlaced_amount_one_1},
+    { "ratio", 5, &v_number},
     { "status", 6, &v_OrderPlaced_status},
 };
 VNODE v_OrderPlaced = {
@@ -121,7 +121,7 @@ VNODE v_OrderPlaced_lines_items = {.f = F(REF), .ref = &v_OrderPlaced_Line};
 VPROPS vm_OrderPlaced_Line[] = {
     { "price", 5, &v_OrderPlaced_Line_price},
     { "quantity", 8, &v_OrderPlaced_Line_quantity},
-    { "sku", 3, &v_OrderPlaced_Line_sku},
+    { "sku", 3, &v_string},
 };
 VNODE v_OrderPlaced_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -133,7 +133,7 @@ VNODE v_OrderPlaced_Line = {
         {NULL, NULL}},
     MEMBERS(vm_OrderPlaced_Line), MHASH(2, 0x1C0C4D03A0B2D333ULL, 0,3,2,1),
 };
-VNODE v_OrderPlaced_Line_sku = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -154,13 +154,13 @@ VNODE v_OrderPlaced_Line_price = {
 VNODE v_OrderPlaced_attributes = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     TYPE(64, "expected object"),
-    .add = &v_OrderPlaced_Line_sku,
+    .add = &v_string,
 };
 VNODE v_OrderPlaced_note = {
     .f = F(SCHEMA) | F(APPLY),
-    .one_of = VNODES{ &v_OrderPlaced_Line_sku, &v_OrderPlaced_note_one_1, NULL },
+    .one_of = VNODES{ &v_string, &v_null, NULL },
 };
-VNODE v_OrderPlaced_note_one_1 = {
+VNODE v_null = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(1, "expected null"),
 };
@@ -176,17 +176,17 @@ VNODE v_OrderPlaced_Md5 = {
 };
 VNODE v_OrderPlaced_amount = {
     .f = F(SCHEMA) | F(APPLY),
-    .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_OrderPlaced_amount_one_1, NULL },
+    .one_of = VNODES{ &v_OrderPlaced_Line_quantity, &v_number, NULL },
 };
-VNODE v_OrderPlaced_amount_one_1 = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
 VNODE v_OrderPlaced_previous = {
     .f = F(SCHEMA) | F(APPLY),
-    .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_OrderPlaced_note_one_1, NULL },
+    .one_of = VNODES{ &v_OrderPlaced_lines_items, &v_null, NULL },
 };
-VNODE v_OrderPlaced_gift = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
@@ -213,7 +213,7 @@ bool avro_orders_OrderPlacedAmount_option_matches(int option, const cJSON *x)
     case 0:
         return avro_orders_rt_vmatch(&v_OrderPlaced_Line_quantity, x);
     case 1:
-        return avro_orders_rt_vmatch(&v_OrderPlaced_amount_one_1, x);
+        return avro_orders_rt_vmatch(&v_number, x);
     default:
         return false;
     }

@@ -132,7 +132,7 @@ typedef struct clash_names_Transport clash_names_Transport;
 typedef struct clash_names_MemoryTransport clash_names_MemoryTransport;
 
 struct clash_names_ClashNamesClient {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool on;
     struct clash_names_ClashNamesClientError *error; bool has_error;
     struct clash_names_ClashNamesClientHttp *http; bool has_http;
@@ -143,31 +143,31 @@ struct clash_names_ClashNamesClient {
 };
 
 struct clash_names_ClashNamesClientError {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t code; bool has_code;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_ClashNamesClientHttp {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *url; bool has_url;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_ClashNamesClientPeer {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name; bool has_name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_Transport {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *kind; bool has_kind;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct clash_names_MemoryTransport {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t size; bool has_size;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

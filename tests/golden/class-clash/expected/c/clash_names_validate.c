@@ -38,13 +38,13 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_ClashNamesClient;
-VNODE v_ClashNamesClient_on;
+VNODE v_boolean;
 VNODE v_ClashNamesClient_error;
 VNODE v_ClashNamesClientError;
-VNODE v_ClashNamesClientError_code;
+VNODE v_integer;
 VNODE v_ClashNamesClient_http;
 VNODE v_ClashNamesClientHttp;
-VNODE v_ClashNamesClientHttp_url;
+VNODE v_string;
 VNODE v_ClashNamesClient_peer;
 VNODE v_ClashNamesClientPeer;
 VNODE v_ClashNamesClient_transport;
@@ -55,7 +55,7 @@ VPROPS vm_ClashNamesClient[] = {
     { "error", 5, &v_ClashNamesClient_error},
     { "http", 4, &v_ClashNamesClient_http},
     { "memory", 6, &v_ClashNamesClient_memory},
-    { "on", 2, &v_ClashNamesClient_on},
+    { "on", 2, &v_boolean},
     { "peer", 4, &v_ClashNamesClient_peer},
     { "transport", 9, &v_ClashNamesClient_transport},
 };
@@ -67,39 +67,39 @@ VNODE v_ClashNamesClient = {
         {NULL, NULL}},
     MEMBERS(vm_ClashNamesClient), MHASH(3, 0xDACC66E3FD085AA7ULL, 0,2,1,5,4,0,3,6),
 };
-VNODE v_ClashNamesClient_on = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
 VNODE v_ClashNamesClient_error = {.f = F(REF), .ref = &v_ClashNamesClientError};
 VPROPS vm_ClashNamesClientError[] = {
-    { "code", 4, &v_ClashNamesClientError_code},
+    { "code", 4, &v_integer},
 };
 VNODE v_ClashNamesClientError = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_ClashNamesClientError), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_ClashNamesClientError_code = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VNODE v_ClashNamesClient_http = {.f = F(REF), .ref = &v_ClashNamesClientHttp};
 VPROPS vm_ClashNamesClientHttp[] = {
-    { "url", 3, &v_ClashNamesClientHttp_url},
+    { "url", 3, &v_string},
 };
 VNODE v_ClashNamesClientHttp = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_ClashNamesClientHttp), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_ClashNamesClientHttp_url = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VNODE v_ClashNamesClient_peer = {.f = F(REF), .ref = &v_ClashNamesClientPeer};
 VPROPS vm_ClashNamesClientPeer[] = {
-    { "name", 4, &v_ClashNamesClientHttp_url},
+    { "name", 4, &v_string},
 };
 VNODE v_ClashNamesClientPeer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -108,7 +108,7 @@ VNODE v_ClashNamesClientPeer = {
 };
 VNODE v_ClashNamesClient_transport = {.f = F(REF), .ref = &v_Transport};
 VPROPS vm_Transport[] = {
-    { "kind", 4, &v_ClashNamesClientHttp_url},
+    { "kind", 4, &v_string},
 };
 VNODE v_Transport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -117,7 +117,7 @@ VNODE v_Transport = {
 };
 VNODE v_ClashNamesClient_memory = {.f = F(REF), .ref = &v_MemoryTransport};
 VPROPS vm_MemoryTransport[] = {
-    { "size", 4, &v_ClashNamesClientError_code},
+    { "size", 4, &v_integer},
 };
 VNODE v_MemoryTransport = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

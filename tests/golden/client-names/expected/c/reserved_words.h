@@ -147,7 +147,7 @@ typedef struct reserved_words_WorkerClient reserved_words_WorkerClient;
  * A type named import.
  */
 struct reserved_words_Import {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t default_;
     char *class;
     char *from; bool has_from;
@@ -163,21 +163,21 @@ struct reserved_words_Import {
  * Shadows TypeScript's Record.
  */
 struct reserved_words_Record {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct reserved_words_Date *date; bool has_date;
     struct reserved_words_Import **list; size_t list_count; bool has_list;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_Date {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *return_; bool has_return_;
     int64_t yield; bool has_yield;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct reserved_words_WorkerClient {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double timeout; bool has_timeout;
     bool validate; bool has_validate;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

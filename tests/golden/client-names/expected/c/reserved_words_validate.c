@@ -38,8 +38,8 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_import;
-VNODE v_Date_yield;
-VNODE v_Date_return;
+VNODE v_integer;
+VNODE v_string;
 VNODE v_import_while;
 VNODE v_Record;
 VNODE v_Record_Date;
@@ -47,15 +47,15 @@ VNODE v_Date;
 VNODE v_Record_list;
 VNODE v_Record_list_items;
 VNODE v_WorkerClient;
-VNODE v_WorkerClient_timeout;
-VNODE v_WorkerClient_validate;
+VNODE v_number;
+VNODE v_boolean;
 VPROPS vm_import[] = {
-    { "None", 4, &v_Date_return},
-    { "class", 5, &v_Date_return},
-    { "content-type", 12, &v_Date_return},
-    { "default", 7, &v_Date_yield},
-    { "from", 4, &v_Date_return},
-    { "function", 8, &v_Date_return},
+    { "None", 4, &v_string},
+    { "class", 5, &v_string},
+    { "content-type", 12, &v_string},
+    { "default", 7, &v_integer},
+    { "from", 4, &v_string},
+    { "function", 8, &v_string},
     { "while", 5, &v_import_while},
 };
 VNODE v_import = {
@@ -67,11 +67,11 @@ VNODE v_import = {
         {NULL, NULL}},
     MEMBERS(vm_import), MHASH(3, 0xA75CAE0CFAF38F27ULL, 2,7,3,4,5,1,6,0),
 };
-VNODE v_Date_yield = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
-VNODE v_Date_return = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -98,8 +98,8 @@ VNODE v_Record = {
 };
 VNODE v_Record_Date = {.f = F(REF), .ref = &v_Date};
 VPROPS vm_Date[] = {
-    { "return", 6, &v_Date_return},
-    { "yield", 5, &v_Date_yield},
+    { "return", 6, &v_string},
+    { "yield", 5, &v_integer},
 };
 VNODE v_Date = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -113,19 +113,19 @@ VNODE v_Record_list = {
 };
 VNODE v_Record_list_items = {.f = F(REF), .ref = &v_import};
 VPROPS vm_WorkerClient[] = {
-    { "timeout", 7, &v_WorkerClient_timeout},
-    { "validate", 8, &v_WorkerClient_validate},
+    { "timeout", 7, &v_number},
+    { "validate", 8, &v_boolean},
 };
 VNODE v_WorkerClient = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_WorkerClient), MHASH(1, 0x05B5E552027B593BULL, 2,1),
 };
-VNODE v_WorkerClient_timeout = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
-VNODE v_WorkerClient_validate = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };

@@ -149,7 +149,7 @@ typedef enum telemetry_DeviceEvent_tag {
 } telemetry_DeviceEvent_tag;
 
 struct telemetry_DeviceEvent {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is, chosen by its "type" member: a telemetry_DeviceEvent_tag */
     union {
         struct telemetry_Heartbeat *option0;
@@ -167,7 +167,7 @@ typedef enum telemetry_Method_tag {
 } telemetry_Method_tag;
 
 struct telemetry_Method {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is, chosen by its "kind" member: a telemetry_Method_tag */
     union {
         struct telemetry_Card *option0;
@@ -189,7 +189,7 @@ typedef enum telemetry_Quoted_tag {
  * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
  */
 struct telemetry_Quoted {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is, chosen by its "q" member: a telemetry_Quoted_tag */
     union {
         struct telemetry_QuotedOption1 *option0;
@@ -199,7 +199,7 @@ struct telemetry_Quoted {
 };
 
 struct telemetry_Heartbeat {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *type;
     int64_t seq;
     char *source;
@@ -208,7 +208,7 @@ struct telemetry_Heartbeat {
 };
 
 struct telemetry_Reading {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *type;
     int64_t seq;
     char *source;
@@ -219,14 +219,14 @@ struct telemetry_Reading {
 };
 
 struct telemetry_Card {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *kind;
     char *last4;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_Transfer {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *kind;
     char *iban;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -236,31 +236,31 @@ struct telemetry_Transfer {
  * A declared map whose keys follow a pattern.
  */
 struct telemetry_Tags {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption1 {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *q;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption2 {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *q;
     int64_t n;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_QuotedOption3 {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *q;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct telemetry_Payment {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct telemetry_Method *method;
     /** Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break). */
     struct telemetry_Quoted *quoted; bool has_quoted;

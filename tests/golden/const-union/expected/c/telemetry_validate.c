@@ -41,14 +41,14 @@ VNODE v_DeviceEvent;
 VNODE v_DeviceEvent_one_0;
 VNODE v_Heartbeat;
 VNODE v_Heartbeat_type;
-VNODE v_Heartbeat_seq;
+VNODE v_integer;
 VNODE v_Heartbeat_source;
 VNODE v_Heartbeat_uptime;
 VNODE v_DeviceEvent_one_1;
 VNODE v_Reading;
 VNODE v_Reading_type;
 VNODE v_Reading_position;
-VNODE v_Reading_position_prefix_0;
+VNODE v_number;
 VNODE v_Reading_labels;
 VNODE v_Reading_labels_pattern_a_z_a_z0_9;
 VNODE v_Reading_id;
@@ -59,7 +59,7 @@ VNODE v_Card_kind;
 VNODE v_Card_last4;
 VNODE v_Method_one_1;
 VNODE v_Transfer;
-VNODE v_Transfer_iban;
+VNODE v_string;
 VNODE v_Tags;
 VNODE v_Quoted;
 VNODE v_Quoted_one_0;
@@ -73,14 +73,14 @@ VNODE v_payment_payload_method;
 VNODE v_payment_payload_quoted;
 VNODE v_payment_payload_tags;
 VNODE v_payment_payload_range;
-VNODE v_payment_payload_range_extra_items;
+VNODE v_boolean;
 VNODE v_DeviceEvent = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_DeviceEvent_one_0, &v_DeviceEvent_one_1, NULL },
 };
 VNODE v_DeviceEvent_one_0 = {.f = F(REF), .ref = &v_Heartbeat};
 VPROPS vm_Heartbeat[] = {
-    { "seq", 3, &v_Heartbeat_seq},
+    { "seq", 3, &v_integer},
     { "source", 6, &v_Heartbeat_source},
     { "type", 4, &v_Heartbeat_type},
     { "uptime", 6, &v_Heartbeat_uptime},
@@ -101,7 +101,7 @@ VNODE v_Heartbeat_type = {
     .const_val = VVALS{ {STR, "heartbeat", 0} },
     .const_msg = "must be equal to 'heartbeat'",
 };
-VNODE v_Heartbeat_seq = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
@@ -123,7 +123,7 @@ VPROPS vm_Reading[] = {
     { "id", 2, &v_Reading_id},
     { "labels", 6, &v_Reading_labels},
     { "position", 8, &v_Reading_position},
-    { "seq", 3, &v_Heartbeat_seq},
+    { "seq", 3, &v_integer},
     { "source", 6, &v_Heartbeat_source},
     { "type", 4, &v_Reading_type},
 };
@@ -150,12 +150,12 @@ VNODE v_Reading_position = {
         {MIN, 2.0, "must have at least 2 items", NULL, NULL},
         CEND},
     .tuple = (const telemetry_vtuple[]){
-        { 0, &v_Reading_position_prefix_0},
-        { 1, &v_Reading_position_prefix_0},
+        { 0, &v_number},
+        { 1, &v_number},
         {0, NULL}},
     .add_items_false = true,
 };
-VNODE v_Reading_position_prefix_0 = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
@@ -211,8 +211,8 @@ VNODE v_Card_last4 = {
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
 VPROPS vm_Transfer[] = {
-    { "iban", 4, &v_Transfer_iban},
-    { "kind", 4, &v_Transfer_iban},
+    { "iban", 4, &v_string},
+    { "kind", 4, &v_string},
 };
 VNODE v_Transfer = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -223,7 +223,7 @@ VNODE v_Transfer = {
         {NULL, NULL}},
     MEMBERS(vm_Transfer), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,2),
 };
-VNODE v_Transfer_iban = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -256,7 +256,7 @@ VNODE v_Quoted_one_0_q = {
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
 VPROPS vm_Quoted_one_1[] = {
-    { "n", 1, &v_Heartbeat_seq},
+    { "n", 1, &v_integer},
     { "q", 1, &v_Quoted_one_1_q},
 };
 VNODE v_Quoted_one_1 = {
@@ -310,12 +310,12 @@ VNODE v_payment_payload_range = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
     .tuple = (const telemetry_vtuple[]){
-        { 0, &v_Heartbeat_seq},
-        { 1, &v_Transfer_iban},
+        { 0, &v_integer},
+        { 1, &v_string},
         {0, NULL}},
-    .add_items = &v_payment_payload_range_extra_items,
+    .add_items = &v_boolean,
 };
-VNODE v_payment_payload_range_extra_items = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };

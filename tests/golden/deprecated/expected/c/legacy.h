@@ -136,19 +136,19 @@ typedef struct legacy_Current legacy_Current;
  * Kept for old producers.
  */
 struct legacy_OldShape {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double x; bool has_x;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct legacy_OldPing {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *at; bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct legacy_Current {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t value; bool has_value;
     /** Use value. */
     char *legacy_value; bool has_legacy_value;

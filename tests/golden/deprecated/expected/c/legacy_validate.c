@@ -38,22 +38,22 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_OldShape;
-VNODE v_OldShape_x;
+VNODE v_number;
 VNODE v_oldPing_payload;
 VNODE v_oldPing_payload_at;
 VNODE v_current_payload;
-VNODE v_current_payload_value;
-VNODE v_current_payload_legacyValue;
+VNODE v_integer;
+VNODE v_string;
 VNODE v_current_payload_shape;
 VPROPS vm_OldShape[] = {
-    { "x", 1, &v_OldShape_x},
+    { "x", 1, &v_number},
 };
 VNODE v_OldShape = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_OldShape), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_OldShape_x = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };
@@ -73,20 +73,20 @@ VNODE v_oldPing_payload_at = {
         CEND},
 };
 VPROPS vm_current_payload[] = {
-    { "legacyValue", 11, &v_current_payload_legacyValue},
+    { "legacyValue", 11, &v_string},
     { "shape", 5, &v_current_payload_shape},
-    { "value", 5, &v_current_payload_value},
+    { "value", 5, &v_integer},
 };
 VNODE v_current_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_current_payload), MHASH(2, 0x3262B4B53EEA4D2DULL, 3,0,2,1),
 };
-VNODE v_current_payload_value = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
-VNODE v_current_payload_legacyValue = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };

@@ -154,7 +154,7 @@ bool tickets_TicketUpdatedResolution_from_string(const char *s, tickets_TicketUp
 typedef struct tickets_TicketUpdated tickets_TicketUpdated;
 
 struct tickets_TicketUpdated {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Where the ticket stands. */
     tickets_Status status;
     /** 1 is the most urgent. */

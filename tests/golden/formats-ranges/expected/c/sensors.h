@@ -127,7 +127,7 @@ void sensors_message_free(sensors_message_type t, void *payload);
 typedef struct sensors_ReadingTaken sensors_ReadingTaken;
 
 struct sensors_ReadingTaken {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id;
     /** ISO 8601 timestamp. */
     char *at;

@@ -138,14 +138,14 @@ typedef struct order_events_OrderCreatedHeaders order_events_OrderCreatedHeaders
 typedef struct order_events_OrderCancelled order_events_OrderCancelled;
 
 struct order_events_OrderCreated {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id;
     double total; bool has_total;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct order_events_OrderCreatedHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     order_events_OrderCreatedHeadersSource source; bool has_source;
     /** Typed integer here; the trait's type (string) wins (2.x). */
     char *trace_id; bool has_trace_id;
@@ -154,7 +154,7 @@ struct order_events_OrderCreatedHeaders {
 };
 
 struct order_events_OrderCancelled {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id; bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

@@ -38,13 +38,13 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_orderCreated_payload;
-VNODE v_orderCancelled_payload_id;
+VNODE v_string;
 VNODE v_orderCreated_payload_total;
 VNODE v_orderCreated_headers;
 VNODE v_orderCreated_headers_source;
 VNODE v_orderCancelled_payload;
 VPROPS vm_orderCreated_payload[] = {
-    { "id", 2, &v_orderCancelled_payload_id},
+    { "id", 2, &v_string},
     { "total", 5, &v_orderCreated_payload_total},
 };
 VNODE v_orderCreated_payload = {
@@ -55,7 +55,7 @@ VNODE v_orderCreated_payload = {
         {NULL, NULL}},
     MEMBERS(vm_orderCreated_payload), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
-VNODE v_orderCancelled_payload_id = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -67,9 +67,9 @@ VNODE v_orderCreated_payload_total = {
         CEND},
 };
 VPROPS vm_orderCreated_headers[] = {
-    { "requestId", 9, &v_orderCancelled_payload_id},
+    { "requestId", 9, &v_string},
     { "source", 6, &v_orderCreated_headers_source},
-    { "traceId", 7, &v_orderCancelled_payload_id},
+    { "traceId", 7, &v_string},
 };
 VNODE v_orderCreated_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -86,7 +86,7 @@ VNODE v_orderCreated_headers_source = {
     .enum_msg = "must be one of 'web', 'shop'",
 };
 VPROPS vm_orderCancelled_payload[] = {
-    { "id", 2, &v_orderCancelled_payload_id},
+    { "id", 2, &v_string},
 };
 VNODE v_orderCancelled_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

@@ -135,26 +135,26 @@ typedef struct lamp_control_StatusRequestHeaders lamp_control_StatusRequestHeade
 typedef struct lamp_control_StatusReply lamp_control_StatusReply;
 
 struct lamp_control_Switch {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *lamp_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_TracedHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Trace of the request. */
     char *trace_id; bool has_trace_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequest {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *lamp_id; bool has_lamp_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct lamp_control_StatusRequestHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Trace of the request. */
     char *trace_id; bool has_trace_id;
     /** Where to send the reply. */
@@ -163,7 +163,7 @@ struct lamp_control_StatusRequestHeaders {
 };
 
 struct lamp_control_StatusReply {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool on; bool has_on;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

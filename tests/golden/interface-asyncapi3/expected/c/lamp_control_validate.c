@@ -38,15 +38,15 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_switch_payload;
-VNODE v_messageTraits_traced_headers_traceId;
+VNODE v_string;
 VNODE v_messageTraits_traced_headers;
 VNODE v_statusRequest_payload;
 VNODE v_statusRequest_headers;
 VNODE v_statusRequest_headers_replyTo;
 VNODE v_statusReply_payload;
-VNODE v_statusReply_payload_on;
+VNODE v_boolean;
 VPROPS vm_switch_payload[] = {
-    { "lampId", 6, &v_messageTraits_traced_headers_traceId},
+    { "lampId", 6, &v_string},
 };
 VNODE v_switch_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -56,12 +56,12 @@ VNODE v_switch_payload = {
         {NULL, NULL}},
     MEMBERS(vm_switch_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
-VNODE v_messageTraits_traced_headers_traceId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_messageTraits_traced_headers[] = {
-    { "traceId", 7, &v_messageTraits_traced_headers_traceId},
+    { "traceId", 7, &v_string},
 };
 VNODE v_messageTraits_traced_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -69,7 +69,7 @@ VNODE v_messageTraits_traced_headers = {
     MEMBERS(vm_messageTraits_traced_headers), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
 VPROPS vm_statusRequest_payload[] = {
-    { "lampId", 6, &v_messageTraits_traced_headers_traceId},
+    { "lampId", 6, &v_string},
 };
 VNODE v_statusRequest_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -78,7 +78,7 @@ VNODE v_statusRequest_payload = {
 };
 VPROPS vm_statusRequest_headers[] = {
     { "replyTo", 7, &v_statusRequest_headers_replyTo},
-    { "traceId", 7, &v_messageTraits_traced_headers_traceId},
+    { "traceId", 7, &v_string},
 };
 VNODE v_statusRequest_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -96,14 +96,14 @@ VNODE v_statusRequest_headers_replyTo = {
         CEND},
 };
 VPROPS vm_statusReply_payload[] = {
-    { "on", 2, &v_statusReply_payload_on},
+    { "on", 2, &v_boolean},
 };
 VNODE v_statusReply_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_statusReply_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
-VNODE v_statusReply_payload_on = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };

@@ -141,7 +141,7 @@ typedef struct weather_report_Reading weather_report_Reading;
  * A plain JSON Schema (draft-07): the root schema and each definition become messages.
  */
 struct weather_report_WeatherReport {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Station code. */
     char *station;
     struct weather_report_Reading **readings; size_t readings_count;
@@ -150,7 +150,7 @@ struct weather_report_WeatherReport {
 };
 
 struct weather_report_Reading {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     weather_report_ReadingKind kind;
     double value;
     char *unit; bool has_unit;

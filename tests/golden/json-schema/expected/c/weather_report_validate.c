@@ -38,17 +38,17 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_root;
-VNODE v_Reading_unit;
+VNODE v_string;
 VNODE v_readings;
 VNODE v_readings_items;
 VNODE v_Reading;
 VNODE v_Reading_kind;
-VNODE v_Reading_value;
+VNODE v_number;
 VNODE v_issuedAt;
 VPROPS vm_root[] = {
     { "issuedAt", 8, &v_issuedAt},
     { "readings", 8, &v_readings},
-    { "station", 7, &v_Reading_unit},
+    { "station", 7, &v_string},
 };
 VNODE v_root = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -59,7 +59,7 @@ VNODE v_root = {
         {NULL, NULL}},
     MEMBERS(vm_root), MHASH(2, 0x05B5E552027B593BULL, 2,1,3,0),
 };
-VNODE v_Reading_unit = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -71,8 +71,8 @@ VNODE v_readings = {
 VNODE v_readings_items = {.f = F(REF), .ref = &v_Reading};
 VPROPS vm_Reading[] = {
     { "kind", 4, &v_Reading_kind},
-    { "unit", 4, &v_Reading_unit},
-    { "value", 5, &v_Reading_value},
+    { "unit", 4, &v_string},
+    { "value", 5, &v_number},
 };
 VNODE v_Reading = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -93,7 +93,7 @@ VNODE v_Reading_kind = {
         {0, NULL, 0}},
     .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
 };
-VNODE v_Reading_value = {
+VNODE v_number = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(12, "expected number"),
 };

@@ -143,13 +143,13 @@ typedef struct meter_readings_Ping meter_readings_Ping;
 typedef struct meter_readings_PingHeaders meter_readings_PingHeaders;
 
 struct meter_readings_Reading {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     double value;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_ReadingHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *trace_id;
     meter_readings_ReadingHeadersUnit unit;
     int64_t seq; bool has_seq;
@@ -158,26 +158,26 @@ struct meter_readings_ReadingHeaders {
 };
 
 struct meter_readings_Alert {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *text; bool has_text;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_AlertHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** How bad it is. */
     int64_t severity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_Ping {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *at; bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct meter_readings_PingHeaders {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t hop; bool has_hop;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

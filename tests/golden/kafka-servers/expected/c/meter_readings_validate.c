@@ -45,13 +45,13 @@ VNODE v_reading_headers_unit;
 VNODE v_reading_headers_seq;
 VNODE v_reading_headers_region;
 VNODE v_alert_payload;
-VNODE v_alert_payload_text;
+VNODE v_string;
 VNODE v_alert_headers;
 VNODE v_alert_headers_severity;
 VNODE v_ping_payload;
 VNODE v_ping_payload_at;
 VNODE v_ping_headers;
-VNODE v_ping_headers_hop;
+VNODE v_integer;
 VPROPS vm_reading_payload[] = {
     { "value", 5, &v_reading_payload_value},
 };
@@ -116,14 +116,14 @@ VNODE v_reading_headers_region = {
         CEND},
 };
 VPROPS vm_alert_payload[] = {
-    { "text", 4, &v_alert_payload_text},
+    { "text", 4, &v_string},
 };
 VNODE v_alert_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_alert_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
 };
-VNODE v_alert_payload_text = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -162,14 +162,14 @@ VNODE v_ping_payload_at = {
         CEND},
 };
 VPROPS vm_ping_headers[] = {
-    { "hop", 3, &v_ping_headers_hop},
+    { "hop", 3, &v_integer},
 };
 VNODE v_ping_headers = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_ping_headers), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_ping_headers_hop = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };

@@ -129,13 +129,13 @@ typedef struct inventory_StockCounted inventory_StockCounted;
 typedef struct inventory_StockCountedLocationsValue inventory_StockCountedLocationsValue;
 
 struct inventory_Supplier {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct inventory_StockCounted {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Units on hand, by SKU. */
     char **counts_keys; int64_t *counts_values; size_t counts_count; bool has_counts;
     /** Shelf of each SKU. */
@@ -148,7 +148,7 @@ struct inventory_StockCounted {
 };
 
 struct inventory_StockCountedLocationsValue {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *aisle; bool has_aisle;
     int64_t shelf; bool has_shelf;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

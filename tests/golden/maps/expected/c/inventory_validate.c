@@ -38,20 +38,20 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_Supplier;
-VNODE v_Supplier_name;
+VNODE v_string;
 VNODE v_stockCounted_payload;
 VNODE v_stockCounted_payload_counts;
 VNODE v_stockCounted_payload_counts_extra;
 VNODE v_stockCounted_payload_locations;
 VNODE v_stockCounted_payload_locations_extra;
-VNODE v_stockCounted_payload_locations_extra_shelf;
+VNODE v_integer;
 VNODE v_stockCounted_payload_suppliers;
 VNODE v_stockCounted_payload_suppliers_extra;
 VNODE v_stockCounted_payload_aliases;
 VNODE v_stockCounted_payload_aliases_extra;
-VNODE v_stockCounted_payload_extra;
+VNODE v_object;
 VPROPS vm_Supplier[] = {
-    { "name", 4, &v_Supplier_name},
+    { "name", 4, &v_string},
 };
 VNODE v_Supplier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
@@ -62,14 +62,14 @@ VNODE v_Supplier = {
     MEMBERS(vm_Supplier), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 0,1),
     .add_false = true,
 };
-VNODE v_Supplier_name = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_stockCounted_payload[] = {
     { "aliases", 7, &v_stockCounted_payload_aliases},
     { "counts", 6, &v_stockCounted_payload_counts},
-    { "extra", 5, &v_stockCounted_payload_extra},
+    { "extra", 5, &v_object},
     { "locations", 9, &v_stockCounted_payload_locations},
     { "suppliers", 9, &v_stockCounted_payload_suppliers},
 };
@@ -96,15 +96,15 @@ VNODE v_stockCounted_payload_locations = {
     .add = &v_stockCounted_payload_locations_extra,
 };
 VPROPS vm_stockCounted_payload_locations_extra[] = {
-    { "aisle", 5, &v_Supplier_name},
-    { "shelf", 5, &v_stockCounted_payload_locations_extra_shelf},
+    { "aisle", 5, &v_string},
+    { "shelf", 5, &v_integer},
 };
 VNODE v_stockCounted_payload_locations_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_stockCounted_payload_locations_extra), MHASH(1, 0xD90915EEC60C6549ULL, 2,1),
 };
-VNODE v_stockCounted_payload_locations_extra_shelf = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
@@ -122,9 +122,9 @@ VNODE v_stockCounted_payload_aliases = {
 VNODE v_stockCounted_payload_aliases_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
-    .items = &v_Supplier_name,
+    .items = &v_string,
 };
-VNODE v_stockCounted_payload_extra = {
+VNODE v_object = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(64, "expected object"),
 };

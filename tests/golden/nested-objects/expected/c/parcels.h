@@ -134,7 +134,7 @@ typedef struct parcels_ParcelShippedRouteCarrierContact parcels_ParcelShippedRou
  * A postal address.
  */
 struct parcels_Address {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *street; bool has_street;
     char *city;
     /** ISO 3166-1 alpha-2 code. */
@@ -143,7 +143,7 @@ struct parcels_Address {
 };
 
 struct parcels_ParcelShipped {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Tracking number. */
     char *parcel_id;
     /** Where the parcel travels. */
@@ -155,7 +155,7 @@ struct parcels_ParcelShipped {
  * Where the parcel travels.
  */
 struct parcels_ParcelShippedRoute {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** A postal address. */
     struct parcels_Address *from;
     /** A postal address. */
@@ -169,14 +169,14 @@ struct parcels_ParcelShippedRoute {
  * Who carries it.
  */
 struct parcels_ParcelShippedRouteCarrier {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name; bool has_name;
     struct parcels_ParcelShippedRouteCarrierContact *contact; bool has_contact;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct parcels_ParcelShippedRouteCarrierContact {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *phone; bool has_phone;
     char *email; bool has_email;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

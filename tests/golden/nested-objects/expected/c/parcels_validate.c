@@ -38,7 +38,7 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_Address;
-VNODE v_Address_city;
+VNODE v_string;
 VNODE v_Address_country;
 VNODE v_parcelShipped_payload;
 VNODE v_parcelShipped_payload_route;
@@ -47,9 +47,9 @@ VNODE v_parcelShipped_payload_route_carrier;
 VNODE v_parcelShipped_payload_route_carrier_contact;
 VNODE v_parcelShipped_payload_route_carrier_contact_email;
 VPROPS vm_Address[] = {
-    { "city", 4, &v_Address_city},
+    { "city", 4, &v_string},
     { "country", 7, &v_Address_country},
-    { "street", 6, &v_Address_city},
+    { "street", 6, &v_string},
 };
 VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -60,7 +60,7 @@ VNODE v_Address = {
         {NULL, NULL}},
     MEMBERS(vm_Address), MHASH(2, 0xEF5F7DA06443DF41ULL, 0,1,2,3),
 };
-VNODE v_Address_city = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -73,7 +73,7 @@ VNODE v_Address_country = {
         CEND},
 };
 VPROPS vm_parcelShipped_payload[] = {
-    { "parcelId", 8, &v_Address_city},
+    { "parcelId", 8, &v_string},
     { "route", 5, &v_parcelShipped_payload_route},
 };
 VNODE v_parcelShipped_payload = {
@@ -102,7 +102,7 @@ VNODE v_parcelShipped_payload_route = {
 VNODE v_parcelShipped_payload_route_from = {.f = F(REF), .ref = &v_Address};
 VPROPS vm_parcelShipped_payload_route_carrier[] = {
     { "contact", 7, &v_parcelShipped_payload_route_carrier_contact},
-    { "name", 4, &v_Address_city},
+    { "name", 4, &v_string},
 };
 VNODE v_parcelShipped_payload_route_carrier = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -111,7 +111,7 @@ VNODE v_parcelShipped_payload_route_carrier = {
 };
 VPROPS vm_parcelShipped_payload_route_carrier_contact[] = {
     { "email", 5, &v_parcelShipped_payload_route_carrier_contact_email},
-    { "phone", 5, &v_Address_city},
+    { "phone", 5, &v_string},
 };
 VNODE v_parcelShipped_payload_route_carrier_contact = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

@@ -140,7 +140,7 @@ typedef enum payments_Method_tag {
 } payments_Method_tag;
 
 struct payments_Method {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is, chosen by its "kind" member: a payments_Method_tag */
     union {
         struct payments_Card *option0;
@@ -149,7 +149,7 @@ struct payments_Method {
 };
 
 struct payments_PaymentReceivedNote {
-    void *_mg_arena; /**< private: the arena of a value from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
         char *option0;
@@ -158,21 +158,21 @@ struct payments_PaymentReceivedNote {
 };
 
 struct payments_Card {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *kind;
     char *last4;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct payments_Transfer {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *kind;
     char *iban;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct payments_PaymentReceived {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct payments_Method *method;
     struct payments_PaymentReceivedNote *note; bool has_note;
     struct payments_Card *refund; bool has_refund; bool refund_is_null;

@@ -45,13 +45,13 @@ VNODE v_Card_last4;
 VNODE v_Method_one_1;
 VNODE v_Transfer;
 VNODE v_Transfer_kind;
-VNODE v_Transfer_iban;
+VNODE v_string;
 VNODE v_paymentReceived_payload;
 VNODE v_paymentReceived_payload_method;
 VNODE v_paymentReceived_payload_note;
-VNODE v_paymentReceived_payload_note_any_1;
+VNODE v_integer;
 VNODE v_paymentReceived_payload_refund;
-VNODE v_paymentReceived_payload_refund_one_1;
+VNODE v_null;
 VNODE v_Method = {
     .f = F(SCHEMA) | F(APPLY),
     .one_of = VNODES{ &v_Method_one_0, &v_Method_one_1, NULL },
@@ -85,7 +85,7 @@ VNODE v_Card_last4 = {
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
 VPROPS vm_Transfer[] = {
-    { "iban", 4, &v_Transfer_iban},
+    { "iban", 4, &v_string},
     { "kind", 4, &v_Transfer_kind},
 };
 VNODE v_Transfer = {
@@ -103,7 +103,7 @@ VNODE v_Transfer_kind = {
     .const_val = VVALS{ {STR, "transfer", 0} },
     .const_msg = "must be equal to 'transfer'",
 };
-VNODE v_Transfer_iban = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -123,17 +123,17 @@ VNODE v_paymentReceived_payload = {
 VNODE v_paymentReceived_payload_method = {.f = F(REF), .ref = &v_Method};
 VNODE v_paymentReceived_payload_note = {
     .f = F(SCHEMA) | F(APPLY),
-    .any_of = VNODES{ &v_Transfer_iban, &v_paymentReceived_payload_note_any_1, NULL },
+    .any_of = VNODES{ &v_string, &v_integer, NULL },
 };
-VNODE v_paymentReceived_payload_note_any_1 = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
 VNODE v_paymentReceived_payload_refund = {
     .f = F(SCHEMA) | F(APPLY),
-    .one_of = VNODES{ &v_Method_one_0, &v_paymentReceived_payload_refund_one_1, NULL },
+    .one_of = VNODES{ &v_Method_one_0, &v_null, NULL },
 };
-VNODE v_paymentReceived_payload_refund_one_1 = {
+VNODE v_null = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(1, "expected null"),
 };
@@ -156,9 +156,9 @@ bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x)
 {
     switch (option) {
     case 0:
-        return payments_rt_vmatch(&v_Transfer_iban, x);
+        return payments_rt_vmatch(&v_string, x);
     case 1:
-        return payments_rt_vmatch(&v_paymentReceived_payload_note_any_1, x);
+        return payments_rt_vmatch(&v_integer, x);
     default:
         return false;
     }

@@ -127,7 +127,7 @@ void comments_service_message_free(comments_service_message_type t, void *payloa
 typedef struct comments_service_CommentLikedPayload comments_service_CommentLikedPayload;
 
 struct comments_service_CommentLikedPayload {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Id of the comment that was liked. */
     char *comment_id;
     char *liked_by; bool has_liked_by;

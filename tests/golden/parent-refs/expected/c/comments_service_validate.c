@@ -38,10 +38,10 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_commentLikedPayload;
-VNODE v_commentLikedPayload_commentId;
+VNODE v_string;
 VPROPS vm_commentLikedPayload[] = {
-    { "commentId", 9, &v_commentLikedPayload_commentId},
-    { "likedBy", 7, &v_commentLikedPayload_commentId},
+    { "commentId", 9, &v_string},
+    { "likedBy", 7, &v_string},
 };
 VNODE v_commentLikedPayload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -51,7 +51,7 @@ VNODE v_commentLikedPayload = {
         {NULL, NULL}},
     MEMBERS(vm_commentLikedPayload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
-VNODE v_commentLikedPayload_commentId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };

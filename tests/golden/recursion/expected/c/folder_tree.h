@@ -136,13 +136,13 @@ typedef struct folder_tree_Comment folder_tree_Comment;
  * Recursive types: a folder holds folders, a comment answers comments through a map.
  */
 struct folder_tree_FolderTree {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     struct folder_tree_Folder *root;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct folder_tree_Folder {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *name;
     struct folder_tree_Folder **children; size_t children_count; bool has_children;
     struct folder_tree_Folder *parent; bool has_parent;
@@ -150,7 +150,7 @@ struct folder_tree_Folder {
 };
 
 struct folder_tree_Comment {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *text; bool has_text;
     char **replies_keys; struct folder_tree_Comment **replies_values; size_t replies_count; bool has_replies;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -40,7 +40,7 @@
 VNODE v_root;
 VNODE v_Folder_children_items;
 VNODE v_Folder;
-VNODE v_Comment_text;
+VNODE v_string;
 VNODE v_Folder_children;
 VNODE v_Comment;
 VNODE v_Comment_replies;
@@ -59,7 +59,7 @@ VNODE v_root = {
 VNODE v_Folder_children_items = {.f = F(REF), .ref = &v_Folder};
 VPROPS vm_Folder[] = {
     { "children", 8, &v_Folder_children},
-    { "name", 4, &v_Comment_text},
+    { "name", 4, &v_string},
     { "parent", 6, &v_Folder_children_items},
 };
 VNODE v_Folder = {
@@ -70,7 +70,7 @@ VNODE v_Folder = {
         {NULL, NULL}},
     MEMBERS(vm_Folder), MHASH(2, 0xC2B2AE3D27D4EB4FULL, 1,0,2,3),
 };
-VNODE v_Comment_text = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
@@ -81,7 +81,7 @@ VNODE v_Folder_children = {
 };
 VPROPS vm_Comment[] = {
     { "replies", 7, &v_Comment_replies},
-    { "text", 4, &v_Comment_text},
+    { "text", 4, &v_string},
 };
 VNODE v_Comment = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

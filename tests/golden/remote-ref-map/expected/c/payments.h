@@ -128,7 +128,7 @@ typedef struct payments_PaymentReceived payments_PaymentReceived;
 typedef struct payments_Money payments_Money;
 
 struct payments_PaymentReceived {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *id;
     /** An amount in minor units. */
     struct payments_Money *amount;
@@ -139,7 +139,7 @@ struct payments_PaymentReceived {
  * An amount in minor units.
  */
 struct payments_Money {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t amount;
     /** ISO 4217 code. */
     char *currency;

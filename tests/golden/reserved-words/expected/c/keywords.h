@@ -140,7 +140,7 @@ typedef struct keywords_Struct keywords_Struct;
 typedef struct keywords_Delete keywords_Delete;
 
 struct keywords_Struct {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *class; bool has_class;
     char *from; bool has_from;
     char *import; bool has_import;
@@ -158,7 +158,7 @@ struct keywords_Struct {
 };
 
 struct keywords_Delete {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *return_; bool has_return_;
     char *yield; bool has_yield;
     keywords_Default enum_; bool has_enum_;

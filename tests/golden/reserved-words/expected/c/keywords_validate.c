@@ -38,51 +38,51 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_struct;
-VNODE v_delete_payload_return;
-VNODE v_struct_default;
-VNODE v_struct_async;
-VNODE v_struct_struct;
-VNODE v_struct_None;
+VNODE v_string;
+VNODE v_integer;
+VNODE v_boolean;
+VNODE v_object;
+VNODE v_null;
 VNODE v_default;
 VNODE v_delete_payload;
 VNODE v_delete_payload_enum;
 VPROPS vm_struct[] = {
-    { "None", 4, &v_struct_None},
-    { "async", 5, &v_struct_async},
-    { "class", 5, &v_delete_payload_return},
-    { "default", 7, &v_struct_default},
-    { "delete", 6, &v_struct_async},
-    { "from", 4, &v_delete_payload_return},
-    { "function", 8, &v_delete_payload_return},
-    { "import", 6, &v_delete_payload_return},
-    { "int", 3, &v_struct_default},
-    { "struct", 6, &v_struct_struct},
-    { "type", 4, &v_delete_payload_return},
-    { "typeof", 6, &v_delete_payload_return},
-    { "var", 3, &v_delete_payload_return},
+    { "None", 4, &v_null},
+    { "async", 5, &v_boolean},
+    { "class", 5, &v_string},
+    { "default", 7, &v_integer},
+    { "delete", 6, &v_boolean},
+    { "from", 4, &v_string},
+    { "function", 8, &v_string},
+    { "import", 6, &v_string},
+    { "int", 3, &v_integer},
+    { "struct", 6, &v_object},
+    { "type", 4, &v_string},
+    { "typeof", 6, &v_string},
+    { "var", 3, &v_string},
 };
 VNODE v_struct = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_struct), MHASH(5, 0xCEBF8A90926EA2FBULL, 13,0,0,7,0,0,8,0,0,9,0,0,0,12,3,0,0,5,0,10,0,0,11,0,0,2,0,4,0,0,6,1),
 };
-VNODE v_delete_payload_return = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
-VNODE v_struct_default = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
-VNODE v_struct_async = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
-VNODE v_struct_struct = {
+VNODE v_object = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(64, "expected object"),
 };
-VNODE v_struct_None = {
+VNODE v_null = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(1, "expected null"),
 };
@@ -100,8 +100,8 @@ VNODE v_default = {
 };
 VPROPS vm_delete_payload[] = {
     { "enum", 4, &v_delete_payload_enum},
-    { "return", 6, &v_delete_payload_return},
-    { "yield", 5, &v_delete_payload_return},
+    { "return", 6, &v_string},
+    { "yield", 5, &v_string},
 };
 VNODE v_delete_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),

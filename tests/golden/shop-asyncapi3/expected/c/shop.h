@@ -150,7 +150,7 @@ typedef struct shop_Line shop_Line;
 typedef struct shop_OrderPaid shop_OrderPaid;
 
 struct shop_JobResponse {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool success;
     char *job_id;
     char *message_name; bool has_message_name;
@@ -159,7 +159,7 @@ struct shop_JobResponse {
 };
 
 struct shop_JobStatus {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *job_id; bool has_job_id;
     shop_JobStatusState state; bool has_state;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -169,7 +169,7 @@ struct shop_JobStatus {
  * A customer's order.
  */
 struct shop_Order {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Order id. */
     char *id;
     struct shop_Line **lines; size_t lines_count;
@@ -179,14 +179,14 @@ struct shop_Order {
 };
 
 struct shop_Line {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *sku; bool has_sku;
     int64_t qty; bool has_qty;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct shop_OrderPaid {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *order_id;
     double amount; bool has_amount;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -38,8 +38,8 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_JobResponse;
-VNODE v_JobResponse_success;
-VNODE v_JobResponse_jobId;
+VNODE v_boolean;
+VNODE v_string;
 VNODE v_JobStatus;
 VNODE v_JobStatus_state;
 VNODE v_Order;
@@ -47,17 +47,17 @@ VNODE v_Order_id;
 VNODE v_Order_lines;
 VNODE v_Order_lines_items;
 VNODE v_Line;
-VNODE v_Line_qty;
+VNODE v_integer;
 VNODE v_Order_status;
 VNODE v_Status;
 VNODE v_Order_tags;
 VNODE v_orderPaid_payload;
 VNODE v_orderPaid_payload_amount;
 VPROPS vm_JobResponse[] = {
-    { "jobId", 5, &v_JobResponse_jobId},
-    { "messageName", 11, &v_JobResponse_jobId},
-    { "queue", 5, &v_JobResponse_jobId},
-    { "success", 7, &v_JobResponse_success},
+    { "jobId", 5, &v_string},
+    { "messageName", 11, &v_string},
+    { "queue", 5, &v_string},
+    { "success", 7, &v_boolean},
 };
 VNODE v_JobResponse = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -68,16 +68,16 @@ VNODE v_JobResponse = {
         {NULL, NULL}},
     MEMBERS(vm_JobResponse), MHASH(2, 0xEF5F7DA06443DF41ULL, 1,4,2,3),
 };
-VNODE v_JobResponse_success = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };
-VNODE v_JobResponse_jobId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_JobStatus[] = {
-    { "jobId", 5, &v_JobResponse_jobId},
+    { "jobId", 5, &v_string},
     { "state", 5, &v_JobStatus_state},
 };
 VNODE v_JobStatus = {
@@ -126,15 +126,15 @@ VNODE v_Order_lines = {
 };
 VNODE v_Order_lines_items = {.f = F(REF), .ref = &v_Line};
 VPROPS vm_Line[] = {
-    { "qty", 3, &v_Line_qty},
-    { "sku", 3, &v_JobResponse_jobId},
+    { "qty", 3, &v_integer},
+    { "sku", 3, &v_string},
 };
 VNODE v_Line = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_Line), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 2,1),
 };
-VNODE v_Line_qty = {
+VNODE v_integer = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(4, "expected integer"),
 };
@@ -151,7 +151,7 @@ VNODE v_Status = {
 VNODE v_Order_tags = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ) | F(MORE),
     TYPE(64, "expected object"),
-    .add = &v_JobResponse_jobId,
+    .add = &v_string,
 };
 VPROPS vm_orderPaid_payload[] = {
     { "amount", 6, &v_orderPaid_payload_amount},

@@ -140,14 +140,14 @@ typedef struct split_shop_Address split_shop_Address;
  * An amount in minor units.
  */
 struct split_shop_Money {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     int64_t amount;
     split_shop_Currency currency;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct split_shop_OrderPlaced {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *order_id;
     /** An amount in minor units. */
     struct split_shop_Money *total;
@@ -156,7 +156,7 @@ struct split_shop_OrderPlaced {
 };
 
 struct split_shop_Address {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     char *line1; bool has_line1;
     char *country; bool has_country;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -46,7 +46,7 @@ VNODE v_orderPlaced_payload_orderId;
 VNODE v_orderPlaced_payload_total;
 VNODE v_orderPlaced_payload_shipping;
 VNODE v_Address;
-VNODE v_Address_line1;
+VNODE v_string;
 VNODE v_Address_country;
 VPROPS vm_root[] = {
     { "amount", 6, &v_amount},
@@ -104,14 +104,14 @@ VNODE v_orderPlaced_payload_total = {.f = F(REF), .ref = &v_root};
 VNODE v_orderPlaced_payload_shipping = {.f = F(REF), .ref = &v_Address};
 VPROPS vm_Address[] = {
     { "country", 7, &v_Address_country},
-    { "line1", 5, &v_Address_line1},
+    { "line1", 5, &v_string},
 };
 VNODE v_Address = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_Address), MHASH(1, 0xEF5F7DA06443DF41ULL, 2,1),
 };
-VNODE v_Address_line1 = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };

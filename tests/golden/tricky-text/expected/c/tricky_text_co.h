@@ -134,14 +134,14 @@ typedef struct tricky_text_co_EvenementSpecialV2 tricky_text_co_EvenementSpecial
  * The job API's answer <accepted>.
  */
 struct tricky_text_co_Accepted {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Use with `GET /api/jobs/{jobId}`. */
     char *job_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 struct tricky_text_co_NoteAdded {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     /** Multi-line | with pipes, *\/ comment closers, """ quotes, ``` fences ```, and <b>HTML</b> & ampersands. */
     char *text;
     /** A property name containing a pipe. */
@@ -153,7 +153,7 @@ struct tricky_text_co_NoteAdded {
 };
 
 struct tricky_text_co_EvenementSpecialV2 {
-    void *_mg_arena; /**< private: the arena of a record from _parse (NULL otherwise); set by the library only */
+    void *_mg_arena; /**< private (see the top of this file) */
     bool ok; bool has_ok;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

@@ -38,13 +38,13 @@
 #define TYPE(mask, expected) .type_mask = mask, .type_expected = expected
 
 VNODE v_Accepted;
-VNODE v_Accepted_jobId;
+VNODE v_string;
 VNODE v_noteAdded_payload;
 VNODE v_noteAdded_payload_motto;
 VNODE v_special_payload;
-VNODE v_special_payload_ok;
+VNODE v_boolean;
 VPROPS vm_Accepted[] = {
-    { "jobId", 5, &v_Accepted_jobId},
+    { "jobId", 5, &v_string},
 };
 VNODE v_Accepted = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -54,15 +54,15 @@ VNODE v_Accepted = {
         {NULL, NULL}},
     MEMBERS(vm_Accepted), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_Accepted_jobId = {
+VNODE v_string = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(16, "expected string"),
 };
 VPROPS vm_noteAdded_payload[] = {
     { "motto", 5, &v_noteAdded_payload_motto},
-    { "naïve", 6, &v_Accepted_jobId},
-    { "text", 4, &v_Accepted_jobId},
-    { "weird|key", 9, &v_Accepted_jobId},
+    { "naïve", 6, &v_string},
+    { "text", 4, &v_string},
+    { "weird|key", 9, &v_string},
 };
 VNODE v_noteAdded_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
@@ -80,14 +80,14 @@ VNODE v_noteAdded_payload_motto = {
         CEND},
 };
 VPROPS vm_special_payload[] = {
-    { "ok", 2, &v_special_payload_ok},
+    { "ok", 2, &v_boolean},
 };
 VNODE v_special_payload = {
     .f = F(SCHEMA) | F(TYPE) | F(OBJ),
     TYPE(64, "expected object"),
     MEMBERS(vm_special_payload), MHASH(1, 0xC2B2AE3D27D4EB4FULL, 1,0),
 };
-VNODE v_special_payload_ok = {
+VNODE v_boolean = {
     .f = F(SCHEMA) | F(TYPE),
     TYPE(2, "expected boolean"),
 };

@@ -408,7 +408,7 @@ def _v_Event(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "eventId":
                 matched = True
-                if not _v_Event_eventId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -428,7 +428,7 @@ def _v_Event(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Event_eventId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -541,7 +541,7 @@ def _v_accountOpened_payload_all_1(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "owner":
                 matched = True
-                if not _v_Event_eventId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

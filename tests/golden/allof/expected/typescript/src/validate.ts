@@ -343,7 +343,7 @@ function v_Event(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "eventId":
           matched = true;
-          if (!v_Event_eventId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -373,7 +373,7 @@ function v_Event(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Event_eventId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -486,7 +486,7 @@ function v_accountOpened_payload_all_1(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "owner":
           matched = true;
-          if (!v_Event_eventId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

@@ -408,7 +408,7 @@ def _v_Tax(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "name":
                 matched = True
-                if not _v_Tax_name(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -422,7 +422,7 @@ def _v_Tax(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Tax_name(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -567,7 +567,7 @@ def _v_invoiceIssued_payload_lines_items(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "sku":
                 matched = True
-                if not _v_Tax_name(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -660,7 +660,7 @@ def _v_invoiceIssued_payload_grid_items(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v_invoiceIssued_payload_grid_items_items(e, seg, c):
+            if not _v_number(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -668,7 +668,7 @@ def _v_invoiceIssued_payload_grid_items(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_invoiceIssued_payload_grid_items_items(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

@@ -343,7 +343,7 @@ function v_Tax(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "name":
           matched = true;
-          if (!v_Tax_name(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -366,7 +366,7 @@ function v_Tax(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Tax_name(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -528,7 +528,7 @@ function v_invoiceIssued_payload_lines_items(x: unknown, p: string, c: Ctx): boo
           break;
         case "sku":
           matched = true;
-          if (!v_Tax_name(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -632,7 +632,7 @@ function v_invoiceIssued_payload_grid_items(x: unknown, p: string, c: Ctx): bool
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v_invoiceIssued_payload_grid_items_items(e, s, c)) {
+      if (!v_number(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -642,7 +642,7 @@ function v_invoiceIssued_payload_grid_items(x: unknown, p: string, c: Ctx): bool
   return ok;
 }
 
-function v_invoiceIssued_payload_grid_items_items(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

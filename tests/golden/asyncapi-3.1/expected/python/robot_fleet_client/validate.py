@@ -420,7 +420,7 @@ def _v_status_robotStatus_payload(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "robotId":
                 matched = True
-                if not _v_collision_payload_robotId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -428,7 +428,7 @@ def _v_status_robotStatus_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_collision_payload_robotId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -513,13 +513,13 @@ def _v_lowBattery_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "level":
                 matched = True
-                if not _v_lowBattery_payload_level(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "robotId":
                 matched = True
-                if not _v_collision_payload_robotId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -527,7 +527,7 @@ def _v_lowBattery_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_lowBattery_payload_level(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -562,13 +562,13 @@ def _v_collision_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "robotId":
                 matched = True
-                if not _v_collision_payload_robotId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "speed":
                 matched = True
-                if not _v_collision_payload_speed(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -576,7 +576,7 @@ def _v_collision_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_collision_payload_speed(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

@@ -357,7 +357,7 @@ function v_status_robotStatus_payload(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "robotId":
           matched = true;
-          if (!v_collision_payload_robotId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -373,7 +373,7 @@ function v_status_robotStatus_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_collision_payload_robotId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -458,14 +458,14 @@ function v_lowBattery_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "level":
           matched = true;
-          if (!v_lowBattery_payload_level(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "robotId":
           matched = true;
-          if (!v_collision_payload_robotId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -481,7 +481,7 @@ function v_lowBattery_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_lowBattery_payload_level(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -517,14 +517,14 @@ function v_collision_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "robotId":
           matched = true;
-          if (!v_collision_payload_robotId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "speed":
           matched = true;
-          if (!v_collision_payload_speed(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -540,7 +540,7 @@ function v_collision_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_collision_payload_speed(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

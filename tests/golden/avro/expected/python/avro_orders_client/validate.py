@@ -464,7 +464,7 @@ def _v_OrderPlaced(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "gift":
                 matched = True
-                if not _v_OrderPlaced_gift(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -500,7 +500,7 @@ def _v_OrderPlaced(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "ratio":
                 matched = True
-                if not _v_OrderPlaced_amount_one_1(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -656,7 +656,7 @@ def _v_OrderPlaced_Line(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "sku":
                 matched = True
-                if not _v_OrderPlaced_Line_sku(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -664,7 +664,7 @@ def _v_OrderPlaced_Line(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_OrderPlaced_Line_sku(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -733,7 +733,7 @@ def _v_OrderPlaced_attributes(x: object, p: str, c: _Ctx) -> bool:
         for key, m in x.items():
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v_OrderPlaced_Line_sku(m, seg, c):
+            if not matched and not _v_string(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -748,12 +748,12 @@ def _v_OrderPlaced_note(x: object, p: str, c: _Ctx) -> bool:
     c.depth += 1
     q = _Ctx(None, c.depth)
     first, second = -1, -1
-    if _v_OrderPlaced_Line_sku(x, p, q):
+    if _v_string(x, p, q):
         if first < 0:
             first = 0
         else:
             second = 0
-    if second < 0 and _v_OrderPlaced_note_one_1(x, p, q):
+    if second < 0 and _v_null(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -772,7 +772,7 @@ def _v_OrderPlaced_note(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_OrderPlaced_note_one_1(x: object, p: str, c: _Ctx) -> bool:
+def _v_null(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -838,7 +838,7 @@ def _v_OrderPlaced_amount(x: object, p: str, c: _Ctx) -> bool:
             first = 0
         else:
             second = 0
-    if second < 0 and _v_OrderPlaced_amount_one_1(x, p, q):
+    if second < 0 and _v_number(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -857,7 +857,7 @@ def _v_OrderPlaced_amount(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_OrderPlaced_amount_one_1(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -883,7 +883,7 @@ def _v_OrderPlaced_previous(x: object, p: str, c: _Ctx) -> bool:
             first = 0
         else:
             second = 0
-    if second < 0 and _v_OrderPlaced_note_one_1(x, p, q):
+    if second < 0 and _v_null(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -902,7 +902,7 @@ def _v_OrderPlaced_previous(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_OrderPlaced_gift(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

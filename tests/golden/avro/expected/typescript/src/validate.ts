@@ -403,7 +403,7 @@ function v_OrderPlaced(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "gift":
           matched = true;
-          if (!v_OrderPlaced_gift(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -445,7 +445,7 @@ function v_OrderPlaced(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "ratio":
           matched = true;
-          if (!v_OrderPlaced_amount_one_1(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -613,7 +613,7 @@ function v_OrderPlaced_Line(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "sku":
           matched = true;
-          if (!v_OrderPlaced_Line_sku(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -629,7 +629,7 @@ function v_OrderPlaced_Line(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_OrderPlaced_Line_sku(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -702,7 +702,7 @@ function v_OrderPlaced_attributes(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v_OrderPlaced_Line_sku(m, s, c)) {
+      if (!matched && !v_string(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -722,11 +722,11 @@ function v_OrderPlaced_note(x: unknown, p: string, c: Ctx): boolean {
     const q = new Ctx(null, c.depth);
     let first = -1;
     let second = -1;
-    if (v_OrderPlaced_Line_sku(x, p, q)) {
+    if (v_string(x, p, q)) {
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v_OrderPlaced_note_one_1(x, p, q)) {
+    if (second < 0 && v_null(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -744,7 +744,7 @@ function v_OrderPlaced_note(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_OrderPlaced_note_one_1(x: unknown, p: string, c: Ctx): boolean {
+function v_null(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -808,7 +808,7 @@ function v_OrderPlaced_amount(x: unknown, p: string, c: Ctx): boolean {
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v_OrderPlaced_amount_one_1(x, p, q)) {
+    if (second < 0 && v_number(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -826,7 +826,7 @@ function v_OrderPlaced_amount(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_OrderPlaced_amount_one_1(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -851,7 +851,7 @@ function v_OrderPlaced_previous(x: unknown, p: string, c: Ctx): boolean {
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v_OrderPlaced_note_one_1(x, p, q)) {
+    if (second < 0 && v_null(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -869,7 +869,7 @@ function v_OrderPlaced_previous(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_OrderPlaced_gift(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

@@ -421,7 +421,7 @@ def _v_ClashNamesClient(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "on":
                 matched = True
-                if not _v_ClashNamesClient_on(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -441,7 +441,7 @@ def _v_ClashNamesClient(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_ClashNamesClient_on(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -480,7 +480,7 @@ def _v_ClashNamesClientError(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v_ClashNamesClientError_code(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -488,7 +488,7 @@ def _v_ClashNamesClientError(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_ClashNamesClientError_code(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -527,7 +527,7 @@ def _v_ClashNamesClientHttp(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "url":
                 matched = True
-                if not _v_ClashNamesClientHttp_url(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -535,7 +535,7 @@ def _v_ClashNamesClientHttp(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_ClashNamesClientHttp_url(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -574,7 +574,7 @@ def _v_ClashNamesClientPeer(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "name":
                 matched = True
-                if not _v_ClashNamesClientHttp_url(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -607,7 +607,7 @@ def _v_Transport(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "kind":
                 matched = True
-                if not _v_ClashNamesClientHttp_url(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -640,7 +640,7 @@ def _v_MemoryTransport(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "size":
                 matched = True
-                if not _v_ClashNamesClientError_code(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

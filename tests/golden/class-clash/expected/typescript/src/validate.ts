@@ -359,7 +359,7 @@ function v_ClashNamesClient(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "on":
           matched = true;
-          if (!v_ClashNamesClient_on(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -389,7 +389,7 @@ function v_ClashNamesClient(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_ClashNamesClient_on(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -428,7 +428,7 @@ function v_ClashNamesClientError(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v_ClashNamesClientError_code(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -444,7 +444,7 @@ function v_ClashNamesClientError(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_ClashNamesClientError_code(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -483,7 +483,7 @@ function v_ClashNamesClientHttp(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "url":
           matched = true;
-          if (!v_ClashNamesClientHttp_url(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -499,7 +499,7 @@ function v_ClashNamesClientHttp(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_ClashNamesClientHttp_url(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -538,7 +538,7 @@ function v_ClashNamesClientPeer(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "name":
           matched = true;
-          if (!v_ClashNamesClientHttp_url(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -580,7 +580,7 @@ function v_Transport(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "kind":
           matched = true;
-          if (!v_ClashNamesClientHttp_url(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -622,7 +622,7 @@ function v_MemoryTransport(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "size":
           matched = true;
-          if (!v_ClashNamesClientError_code(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

@@ -408,37 +408,37 @@ def _v_import(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "None":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "class":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "content-type":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "default":
                 matched = True
-                if not _v_Date_yield(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "from":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "function":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -452,7 +452,7 @@ def _v_import(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Date_yield(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -466,7 +466,7 @@ def _v_Date_yield(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Date_return(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -554,13 +554,13 @@ def _v_Date(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "return":
                 matched = True
-                if not _v_Date_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "yield":
                 matched = True
-                if not _v_Date_yield(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -614,13 +614,13 @@ def _v_WorkerClient(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "timeout":
                 matched = True
-                if not _v_WorkerClient_timeout(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "validate":
                 matched = True
-                if not _v_WorkerClient_validate(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -628,7 +628,7 @@ def _v_WorkerClient(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_WorkerClient_timeout(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -642,7 +642,7 @@ def _v_WorkerClient_timeout(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_WorkerClient_validate(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

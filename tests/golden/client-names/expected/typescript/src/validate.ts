@@ -343,42 +343,42 @@ function v_import(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "None":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "class":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "content-type":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "default":
           matched = true;
-          if (!v_Date_yield(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "from":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "function":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -401,7 +401,7 @@ function v_import(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Date_yield(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -414,7 +414,7 @@ function v_Date_yield(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Date_return(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -512,14 +512,14 @@ function v_Date(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "return":
           matched = true;
-          if (!v_Date_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "yield":
           matched = true;
-          if (!v_Date_yield(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -584,14 +584,14 @@ function v_WorkerClient(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "timeout":
           matched = true;
-          if (!v_WorkerClient_timeout(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "validate":
           matched = true;
-          if (!v_WorkerClient_validate(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -607,7 +607,7 @@ function v_WorkerClient(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_WorkerClient_timeout(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -620,7 +620,7 @@ function v_WorkerClient_timeout(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_WorkerClient_validate(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

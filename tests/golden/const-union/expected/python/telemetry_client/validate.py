@@ -459,7 +459,7 @@ def _v_Heartbeat(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "seq":
                 matched = True
-                if not _v_Heartbeat_seq(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -504,7 +504,7 @@ def _v_Heartbeat_type(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Heartbeat_seq(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -621,7 +621,7 @@ def _v_Reading(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "seq":
                 matched = True
-                if not _v_Heartbeat_seq(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -674,13 +674,13 @@ def _v_Reading_position(x: object, p: str, c: _Ctx) -> bool:
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
             if i == 0:
-                if not _v_Reading_position_prefix_0(e, seg, c):
+                if not _v_number(e, seg, c):
                     ok = False
                     if c.stop():
                         return False
                 continue
             if i == 1:
-                if not _v_Reading_position_prefix_0(e, seg, c):
+                if not _v_number(e, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -693,7 +693,7 @@ def _v_Reading_position(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Reading_position_prefix_0(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -925,13 +925,13 @@ def _v_Transfer(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "iban":
                 matched = True
-                if not _v_Transfer_iban(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "kind":
                 matched = True
-                if not _v_Transfer_iban(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -939,7 +939,7 @@ def _v_Transfer(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Transfer_iban(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1087,7 +1087,7 @@ def _v_Quoted_one_1(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "n":
                 matched = True
-                if not _v_Heartbeat_seq(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1246,18 +1246,18 @@ def _v_payment_payload_range(x: object, p: str, c: _Ctx) -> bool:
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
             if i == 0:
-                if not _v_Heartbeat_seq(e, seg, c):
+                if not _v_integer(e, seg, c):
                     ok = False
                     if c.stop():
                         return False
                 continue
             if i == 1:
-                if not _v_Transfer_iban(e, seg, c):
+                if not _v_string(e, seg, c):
                     ok = False
                     if c.stop():
                         return False
                 continue
-            if not _v_payment_payload_range_extra_items(e, seg, c):
+            if not _v_boolean(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -1265,7 +1265,7 @@ def _v_payment_payload_range(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_payment_payload_range_extra_items(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

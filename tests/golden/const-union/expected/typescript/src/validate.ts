@@ -392,7 +392,7 @@ function v_Heartbeat(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "seq":
           matched = true;
-          if (!v_Heartbeat_seq(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -447,7 +447,7 @@ function v_Heartbeat_type(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Heartbeat_seq(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -566,7 +566,7 @@ function v_Reading(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "seq":
           matched = true;
-          if (!v_Heartbeat_seq(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -628,14 +628,14 @@ function v_Reading_position(x: unknown, p: string, c: Ctx): boolean {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
       if (i === 0) {
-        if (!v_Reading_position_prefix_0(e, s, c)) {
+        if (!v_number(e, s, c)) {
           ok = false;
           if (c.stop()) return false;
         }
         continue;
       }
       if (i === 1) {
-        if (!v_Reading_position_prefix_0(e, s, c)) {
+        if (!v_number(e, s, c)) {
           ok = false;
           if (c.stop()) return false;
         }
@@ -650,7 +650,7 @@ function v_Reading_position(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Reading_position_prefix_0(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -899,14 +899,14 @@ function v_Transfer(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "iban":
           matched = true;
-          if (!v_Transfer_iban(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "kind":
           matched = true;
-          if (!v_Transfer_iban(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -922,7 +922,7 @@ function v_Transfer(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Transfer_iban(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1088,7 +1088,7 @@ function v_Quoted_one_1(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "n":
           matched = true;
-          if (!v_Heartbeat_seq(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1274,20 +1274,20 @@ function v_payment_payload_range(x: unknown, p: string, c: Ctx): boolean {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
       if (i === 0) {
-        if (!v_Heartbeat_seq(e, s, c)) {
+        if (!v_integer(e, s, c)) {
           ok = false;
           if (c.stop()) return false;
         }
         continue;
       }
       if (i === 1) {
-        if (!v_Transfer_iban(e, s, c)) {
+        if (!v_string(e, s, c)) {
           ok = false;
           if (c.stop()) return false;
         }
         continue;
       }
-      if (!v_payment_payload_range_extra_items(e, s, c)) {
+      if (!v_boolean(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1297,7 +1297,7 @@ function v_payment_payload_range(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_payment_payload_range_extra_items(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

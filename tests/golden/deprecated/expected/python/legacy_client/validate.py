@@ -398,7 +398,7 @@ def _v_OldShape(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "x":
                 matched = True
-                if not _v_OldShape_x(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -406,7 +406,7 @@ def _v_OldShape(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_OldShape_x(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -480,7 +480,7 @@ def _v_current_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "legacyValue":
                 matched = True
-                if not _v_current_payload_legacyValue(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -492,7 +492,7 @@ def _v_current_payload(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "value":
                 matched = True
-                if not _v_current_payload_value(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -500,7 +500,7 @@ def _v_current_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_current_payload_value(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -514,7 +514,7 @@ def _v_current_payload_value(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_current_payload_legacyValue(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

@@ -333,7 +333,7 @@ function v_OldShape(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "x":
           matched = true;
-          if (!v_OldShape_x(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -349,7 +349,7 @@ function v_OldShape(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_OldShape_x(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -434,7 +434,7 @@ function v_current_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "legacyValue":
           matched = true;
-          if (!v_current_payload_legacyValue(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -448,7 +448,7 @@ function v_current_payload(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "value":
           matched = true;
-          if (!v_current_payload_value(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -464,7 +464,7 @@ function v_current_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_current_payload_value(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -477,7 +477,7 @@ function v_current_payload_value(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_current_payload_legacyValue(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

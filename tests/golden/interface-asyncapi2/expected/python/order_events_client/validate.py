@@ -403,7 +403,7 @@ def _v_orderCreated_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "id":
                 matched = True
-                if not _v_orderCancelled_payload_id(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -417,7 +417,7 @@ def _v_orderCreated_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_orderCancelled_payload_id(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -468,7 +468,7 @@ def _v_orderCreated_headers(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "requestId":
                 matched = True
-                if not _v_orderCancelled_payload_id(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -480,7 +480,7 @@ def _v_orderCreated_headers(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "traceId":
                 matched = True
-                if not _v_orderCancelled_payload_id(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -523,7 +523,7 @@ def _v_orderCancelled_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "id":
                 matched = True
-                if not _v_orderCancelled_payload_id(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

@@ -338,7 +338,7 @@ function v_orderCreated_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "id":
           matched = true;
-          if (!v_orderCancelled_payload_id(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -361,7 +361,7 @@ function v_orderCreated_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_orderCancelled_payload_id(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -413,7 +413,7 @@ function v_orderCreated_headers(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "requestId":
           matched = true;
-          if (!v_orderCancelled_payload_id(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -427,7 +427,7 @@ function v_orderCreated_headers(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "traceId":
           matched = true;
-          if (!v_orderCancelled_payload_id(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -479,7 +479,7 @@ function v_orderCancelled_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "id":
           matched = true;
-          if (!v_orderCancelled_payload_id(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

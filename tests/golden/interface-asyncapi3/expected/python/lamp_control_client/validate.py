@@ -403,7 +403,7 @@ def _v_switch_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "lampId":
                 matched = True
-                if not _v_messageTraits_traced_headers_traceId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -411,7 +411,7 @@ def _v_switch_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_messageTraits_traced_headers_traceId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -441,7 +441,7 @@ def _v_messageTraits_traced_headers(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "traceId":
                 matched = True
-                if not _v_messageTraits_traced_headers_traceId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -465,7 +465,7 @@ def _v_statusRequest_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "lampId":
                 matched = True
-                if not _v_messageTraits_traced_headers_traceId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -500,7 +500,7 @@ def _v_statusRequest_headers(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "traceId":
                 matched = True
-                if not _v_messageTraits_traced_headers_traceId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -545,7 +545,7 @@ def _v_statusReply_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "on":
                 matched = True
-                if not _v_statusReply_payload_on(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -553,7 +553,7 @@ def _v_statusReply_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_statusReply_payload_on(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

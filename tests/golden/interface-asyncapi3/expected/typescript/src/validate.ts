@@ -338,7 +338,7 @@ function v_switch_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "lampId":
           matched = true;
-          if (!v_messageTraits_traced_headers_traceId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -354,7 +354,7 @@ function v_switch_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_messageTraits_traced_headers_traceId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -385,7 +385,7 @@ function v_messageTraits_traced_headers(x: unknown, p: string, c: Ctx): boolean 
       switch (key) {
         case "traceId":
           matched = true;
-          if (!v_messageTraits_traced_headers_traceId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -419,7 +419,7 @@ function v_statusRequest_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "lampId":
           matched = true;
-          if (!v_messageTraits_traced_headers_traceId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -465,7 +465,7 @@ function v_statusRequest_headers(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "traceId":
           matched = true;
-          if (!v_messageTraits_traced_headers_traceId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -520,7 +520,7 @@ function v_statusReply_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "on":
           matched = true;
-          if (!v_statusReply_payload_on(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -536,7 +536,7 @@ function v_statusReply_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_statusReply_payload_on(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

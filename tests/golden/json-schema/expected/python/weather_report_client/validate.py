@@ -420,7 +420,7 @@ def _v_root(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "station":
                 matched = True
-                if not _v_Reading_unit(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -428,7 +428,7 @@ def _v_root(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Reading_unit(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -504,13 +504,13 @@ def _v_Reading(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "unit":
                 matched = True
-                if not _v_Reading_unit(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "value":
                 matched = True
-                if not _v_Reading_value(m, seg, c):
+                if not _v_number(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -537,7 +537,7 @@ def _v_Reading_kind(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Reading_value(x: object, p: str, c: _Ctx) -> bool:
+def _v_number(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

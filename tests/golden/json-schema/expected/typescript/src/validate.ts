@@ -357,7 +357,7 @@ function v_root(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "station":
           matched = true;
-          if (!v_Reading_unit(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -373,7 +373,7 @@ function v_root(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Reading_unit(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -452,14 +452,14 @@ function v_Reading(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "unit":
           matched = true;
-          if (!v_Reading_unit(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "value":
           matched = true;
-          if (!v_Reading_value(m, s, c)) {
+          if (!v_number(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -493,7 +493,7 @@ function v_Reading_kind(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Reading_value(x: unknown, p: string, c: Ctx): boolean {
+function v_number(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

@@ -582,7 +582,7 @@ def _v_alert_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "text":
                 matched = True
-                if not _v_alert_payload_text(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -590,7 +590,7 @@ def _v_alert_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_alert_payload_text(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -719,7 +719,7 @@ def _v_ping_headers(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "hop":
                 matched = True
-                if not _v_ping_headers_hop(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -727,7 +727,7 @@ def _v_ping_headers(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_ping_headers_hop(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

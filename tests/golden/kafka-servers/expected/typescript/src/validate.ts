@@ -539,7 +539,7 @@ function v_alert_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "text":
           matched = true;
-          if (!v_alert_payload_text(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -555,7 +555,7 @@ function v_alert_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_alert_payload_text(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -705,7 +705,7 @@ function v_ping_headers(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "hop":
           matched = true;
-          if (!v_ping_headers_hop(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -721,7 +721,7 @@ function v_ping_headers(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_ping_headers_hop(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

@@ -403,7 +403,7 @@ def _v_Supplier(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "name":
                 matched = True
-                if not _v_Supplier_name(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -416,7 +416,7 @@ def _v_Supplier(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Supplier_name(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -458,7 +458,7 @@ def _v_stockCounted_payload(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "extra":
                 matched = True
-                if not _v_stockCounted_payload_extra(m, seg, c):
+                if not _v_object(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -559,13 +559,13 @@ def _v_stockCounted_payload_locations_extra(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "aisle":
                 matched = True
-                if not _v_Supplier_name(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shelf":
                 matched = True
-                if not _v_stockCounted_payload_locations_extra_shelf(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -573,7 +573,7 @@ def _v_stockCounted_payload_locations_extra(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_stockCounted_payload_locations_extra_shelf(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -653,7 +653,7 @@ def _v_stockCounted_payload_aliases_extra(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v_Supplier_name(e, seg, c):
+            if not _v_string(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -661,7 +661,7 @@ def _v_stockCounted_payload_aliases_extra(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_stockCounted_payload_extra(x: object, p: str, c: _Ctx) -> bool:
+def _v_object(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

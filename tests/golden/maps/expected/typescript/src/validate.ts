@@ -338,7 +338,7 @@ function v_Supplier(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "name":
           matched = true;
-          if (!v_Supplier_name(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -359,7 +359,7 @@ function v_Supplier(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Supplier_name(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -404,7 +404,7 @@ function v_stockCounted_payload(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "extra":
           matched = true;
-          if (!v_stockCounted_payload_extra(m, s, c)) {
+          if (!v_object(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -535,14 +535,14 @@ function v_stockCounted_payload_locations_extra(x: unknown, p: string, c: Ctx): 
       switch (key) {
         case "aisle":
           matched = true;
-          if (!v_Supplier_name(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shelf":
           matched = true;
-          if (!v_stockCounted_payload_locations_extra_shelf(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -558,7 +558,7 @@ function v_stockCounted_payload_locations_extra(x: unknown, p: string, c: Ctx): 
   return ok;
 }
 
-function v_stockCounted_payload_locations_extra_shelf(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -654,7 +654,7 @@ function v_stockCounted_payload_aliases_extra(x: unknown, p: string, c: Ctx): bo
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v_Supplier_name(e, s, c)) {
+      if (!v_string(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -664,7 +664,7 @@ function v_stockCounted_payload_aliases_extra(x: unknown, p: string, c: Ctx): bo
   return ok;
 }
 
-function v_stockCounted_payload_extra(x: unknown, p: string, c: Ctx): boolean {
+function v_object(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

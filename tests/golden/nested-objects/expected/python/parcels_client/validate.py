@@ -408,7 +408,7 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "city":
                 matched = True
-                if not _v_Address_city(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -420,7 +420,7 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "street":
                 matched = True
-                if not _v_Address_city(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -428,7 +428,7 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Address_city(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -494,7 +494,7 @@ def _v_parcelShipped_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "parcelId":
                 matched = True
-                if not _v_Address_city(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -585,7 +585,7 @@ def _v_parcelShipped_payload_route_carrier(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "name":
                 matched = True
-                if not _v_Address_city(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -615,7 +615,7 @@ def _v_parcelShipped_payload_route_carrier_contact(x: object, p: str, c: _Ctx) -
                         return False
             if key == "phone":
                 matched = True
-                if not _v_Address_city(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

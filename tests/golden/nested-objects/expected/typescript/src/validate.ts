@@ -343,7 +343,7 @@ function v_Address(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "city":
           matched = true;
-          if (!v_Address_city(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -357,7 +357,7 @@ function v_Address(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "street":
           matched = true;
-          if (!v_Address_city(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -373,7 +373,7 @@ function v_Address(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Address_city(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -440,7 +440,7 @@ function v_parcelShipped_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "parcelId":
           matched = true;
-          if (!v_Address_city(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -554,7 +554,7 @@ function v_parcelShipped_payload_route_carrier(x: unknown, p: string, c: Ctx): b
           break;
         case "name":
           matched = true;
-          if (!v_Address_city(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -595,7 +595,7 @@ function v_parcelShipped_payload_route_carrier_contact(x: unknown, p: string, c:
           break;
         case "phone":
           matched = true;
-          if (!v_Address_city(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

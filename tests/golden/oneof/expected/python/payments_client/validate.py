@@ -538,7 +538,7 @@ def _v_Transfer(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "iban":
                 matched = True
-                if not _v_Transfer_iban(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -571,7 +571,7 @@ def _v_Transfer_kind(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Transfer_iban(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -641,7 +641,7 @@ def _v_paymentReceived_payload_note(x: object, p: str, c: _Ctx) -> bool:
         return c.too_deep(p)
     c.depth += 1
     q = _Ctx(None, c.depth)
-    if not (_v_Transfer_iban(x, p, q) or _v_paymentReceived_payload_note_any_1(x, p, q) or False):
+    if not (_v_string(x, p, q) or _v_integer(x, p, q) or False):
         c.report(p, "must match at least one schema (anyOf)")
         ok = False
         if c.stop():
@@ -650,7 +650,7 @@ def _v_paymentReceived_payload_note(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_paymentReceived_payload_note_any_1(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -676,7 +676,7 @@ def _v_paymentReceived_payload_refund(x: object, p: str, c: _Ctx) -> bool:
             first = 0
         else:
             second = 0
-    if second < 0 and _v_paymentReceived_payload_refund_one_1(x, p, q):
+    if second < 0 and _v_null(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -695,7 +695,7 @@ def _v_paymentReceived_payload_refund(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_paymentReceived_payload_refund_one_1(x: object, p: str, c: _Ctx) -> bool:
+def _v_null(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

@@ -480,7 +480,7 @@ function v_Transfer(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "iban":
           matched = true;
-          if (!v_Transfer_iban(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -521,7 +521,7 @@ function v_Transfer_kind(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Transfer_iban(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -601,7 +601,7 @@ function v_paymentReceived_payload_note(x: unknown, p: string, c: Ctx): boolean 
   c.depth++;
   {
     const q = new Ctx(null, c.depth);
-    if (!(v_Transfer_iban(x, p, q) || v_paymentReceived_payload_note_any_1(x, p, q) || false)) {
+    if (!(v_string(x, p, q) || v_integer(x, p, q) || false)) {
       c.report(p, 'must match at least one schema (anyOf)');
       ok = false;
       if (c.stop()) return false;
@@ -611,7 +611,7 @@ function v_paymentReceived_payload_note(x: unknown, p: string, c: Ctx): boolean 
   return ok;
 }
 
-function v_paymentReceived_payload_note_any_1(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -636,7 +636,7 @@ function v_paymentReceived_payload_refund(x: unknown, p: string, c: Ctx): boolea
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v_paymentReceived_payload_refund_one_1(x, p, q)) {
+    if (second < 0 && v_null(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -654,7 +654,7 @@ function v_paymentReceived_payload_refund(x: unknown, p: string, c: Ctx): boolea
   return ok;
 }
 
-function v_paymentReceived_payload_refund_one_1(x: unknown, p: string, c: Ctx): boolean {
+function v_null(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

@@ -403,13 +403,13 @@ def _v_commentLikedPayload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "commentId":
                 matched = True
-                if not _v_commentLikedPayload_commentId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "likedBy":
                 matched = True
-                if not _v_commentLikedPayload_commentId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -417,7 +417,7 @@ def _v_commentLikedPayload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_commentLikedPayload_commentId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

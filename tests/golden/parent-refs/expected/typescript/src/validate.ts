@@ -338,14 +338,14 @@ function v_commentLikedPayload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "commentId":
           matched = true;
-          if (!v_commentLikedPayload_commentId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "likedBy":
           matched = true;
-          if (!v_commentLikedPayload_commentId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -361,7 +361,7 @@ function v_commentLikedPayload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_commentLikedPayload_commentId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

@@ -447,7 +447,7 @@ def _v_Folder(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "name":
                 matched = True
-                if not _v_Comment_text(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -461,7 +461,7 @@ def _v_Folder(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Comment_text(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -518,7 +518,7 @@ def _v_Comment(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "text":
                 matched = True
-                if not _v_Comment_text(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

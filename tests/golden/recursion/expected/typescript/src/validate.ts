@@ -392,7 +392,7 @@ function v_Folder(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "name":
           matched = true;
-          if (!v_Comment_text(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -415,7 +415,7 @@ function v_Folder(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Comment_text(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -476,7 +476,7 @@ function v_Comment(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "text":
           matched = true;
-          if (!v_Comment_text(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

@@ -398,79 +398,79 @@ def _v_struct(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "None":
                 matched = True
-                if not _v_struct_None(m, seg, c):
+                if not _v_null(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "async":
                 matched = True
-                if not _v_struct_async(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "class":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "default":
                 matched = True
-                if not _v_struct_default(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "delete":
                 matched = True
-                if not _v_struct_async(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "from":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "function":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "import":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "int":
                 matched = True
-                if not _v_struct_default(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "struct":
                 matched = True
-                if not _v_struct_struct(m, seg, c):
+                if not _v_object(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "typeof":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "var":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -478,7 +478,7 @@ def _v_struct(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_delete_payload_return(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -492,7 +492,7 @@ def _v_delete_payload_return(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_struct_default(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -506,7 +506,7 @@ def _v_struct_default(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_struct_async(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -520,7 +520,7 @@ def _v_struct_async(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_struct_struct(x: object, p: str, c: _Ctx) -> bool:
+def _v_object(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -534,7 +534,7 @@ def _v_struct_struct(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_struct_None(x: object, p: str, c: _Ctx) -> bool:
+def _v_null(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -589,13 +589,13 @@ def _v_delete_payload(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "return":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "yield":
                 matched = True
-                if not _v_delete_payload_return(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False

@@ -333,91 +333,91 @@ function v_struct(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "None":
           matched = true;
-          if (!v_struct_None(m, s, c)) {
+          if (!v_null(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "async":
           matched = true;
-          if (!v_struct_async(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "class":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "default":
           matched = true;
-          if (!v_struct_default(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "delete":
           matched = true;
-          if (!v_struct_async(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "from":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "function":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "import":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "int":
           matched = true;
-          if (!v_struct_default(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "struct":
           matched = true;
-          if (!v_struct_struct(m, s, c)) {
+          if (!v_object(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "typeof":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "var":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -433,7 +433,7 @@ function v_struct(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_delete_payload_return(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -446,7 +446,7 @@ function v_delete_payload_return(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_struct_default(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -459,7 +459,7 @@ function v_struct_default(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_struct_async(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -472,7 +472,7 @@ function v_struct_async(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_struct_struct(x: unknown, p: string, c: Ctx): boolean {
+function v_object(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -485,7 +485,7 @@ function v_struct_struct(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_struct_None(x: unknown, p: string, c: Ctx): boolean {
+function v_null(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -541,14 +541,14 @@ function v_delete_payload(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "return":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "yield":
           matched = true;
-          if (!v_delete_payload_return(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }

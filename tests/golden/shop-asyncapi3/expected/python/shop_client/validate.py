@@ -408,25 +408,25 @@ def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v_JobResponse_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "messageName":
                 matched = True
-                if not _v_JobResponse_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
                 matched = True
-                if not _v_JobResponse_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 matched = True
-                if not _v_JobResponse_success(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -434,7 +434,7 @@ def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_JobResponse_success(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -448,7 +448,7 @@ def _v_JobResponse_success(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_JobResponse_jobId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -478,7 +478,7 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v_JobResponse_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -629,13 +629,13 @@ def _v_Line(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "qty":
                 matched = True
-                if not _v_Line_qty(m, seg, c):
+                if not _v_integer(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v_JobResponse_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -643,7 +643,7 @@ def _v_Line(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Line_qty(x: object, p: str, c: _Ctx) -> bool:
+def _v_integer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -699,7 +699,7 @@ def _v_Order_tags(x: object, p: str, c: _Ctx) -> bool:
         for key, m in x.items():
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v_JobResponse_jobId(m, seg, c):
+            if not matched and not _v_string(m, seg, c):
                 ok = False
                 if c.stop():
                     return False

@@ -343,28 +343,28 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v_JobResponse_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "messageName":
           matched = true;
-          if (!v_JobResponse_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queue":
           matched = true;
-          if (!v_JobResponse_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "success":
           matched = true;
-          if (!v_JobResponse_success(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -380,7 +380,7 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_JobResponse_success(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -393,7 +393,7 @@ function v_JobResponse_success(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_JobResponse_jobId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -424,7 +424,7 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v_JobResponse_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -599,14 +599,14 @@ function v_Line(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "qty":
           matched = true;
-          if (!v_Line_qty(m, s, c)) {
+          if (!v_integer(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v_JobResponse_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -622,7 +622,7 @@ function v_Line(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Line_qty(x: unknown, p: string, c: Ctx): boolean {
+function v_integer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -680,7 +680,7 @@ function v_Order_tags(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v_JobResponse_jobId(m, s, c)) {
+      if (!matched && !v_string(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }

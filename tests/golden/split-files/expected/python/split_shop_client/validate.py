@@ -577,7 +577,7 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "line1":
                 matched = True
-                if not _v_Address_line1(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -585,7 +585,7 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Address_line1(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

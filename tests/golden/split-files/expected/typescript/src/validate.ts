@@ -532,7 +532,7 @@ function v_Address(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "line1":
           matched = true;
-          if (!v_Address_line1(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -548,7 +548,7 @@ function v_Address(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Address_line1(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;

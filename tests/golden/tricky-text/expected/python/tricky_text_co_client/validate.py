@@ -405,7 +405,7 @@ def _v_Accepted(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v_Accepted_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -413,7 +413,7 @@ def _v_Accepted(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_Accepted_jobId(x: object, p: str, c: _Ctx) -> bool:
+def _v_string(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -454,19 +454,19 @@ def _v_noteAdded_payload(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "naïve":
                 matched = True
-                if not _v_Accepted_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "text":
                 matched = True
-                if not _v_Accepted_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "weird|key":
                 matched = True
-                if not _v_Accepted_jobId(m, seg, c):
+                if not _v_string(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -510,7 +510,7 @@ def _v_special_payload(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "ok":
                 matched = True
-                if not _v_special_payload_ok(m, seg, c):
+                if not _v_boolean(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -518,7 +518,7 @@ def _v_special_payload(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_special_payload_ok(x: object, p: str, c: _Ctx) -> bool:
+def _v_boolean(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)

@@ -340,7 +340,7 @@ function v_Accepted(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v_Accepted_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -356,7 +356,7 @@ function v_Accepted(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_Accepted_jobId(x: unknown, p: string, c: Ctx): boolean {
+function v_string(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -399,21 +399,21 @@ function v_noteAdded_payload(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "naïve":
           matched = true;
-          if (!v_Accepted_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "text":
           matched = true;
-          if (!v_Accepted_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "weird|key":
           matched = true;
-          if (!v_Accepted_jobId(m, s, c)) {
+          if (!v_string(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -467,7 +467,7 @@ function v_special_payload(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "ok":
           matched = true;
-          if (!v_special_payload_ok(m, s, c)) {
+          if (!v_boolean(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -483,7 +483,7 @@ function v_special_payload(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_special_payload_ok(x: unknown, p: string, c: Ctx): boolean {
+function v_boolean(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
