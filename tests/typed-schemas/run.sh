@@ -24,9 +24,12 @@ if gen c x "$TMP/c"; then
     if dir=$(c_lib "$TMP/c" const-union); then
         if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -o "$TMP/tagged" \
                "$here/tagged.c" "$dir/libtelemetry.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
-            run_prog "$TMP/tagged" 2>"$TMP/tagged.err"
-            grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/tagged.err" &&
-                { fail c_tagged_should_run_clean "see log"; detail "$TMP/tagged.err"; }
+            # tagged.c prints its own ok/not ok lines; a crash prints none,
+            # so its exit status is checked too.
+            run_prog "$TMP/tagged" 2>"$TMP/tagged.err"; rc=$?
+            if [ "$rc" -ne 0 ] || grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/tagged.err"; then
+                fail c_tagged_should_run_clean "exit $rc"; detail "$TMP/tagged.err"
+            fi
         else fail c_tagged_harness_should_build "see log"; detail "$TMP/cc.log"; fi
     else fail c_tagged_library_should_build "see log"; detail "$TMP/c_lib.log"; fi
 else fail c_tagged_generate "generate failed"; detail "$TMP/c.err"; fi

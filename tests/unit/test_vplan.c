@@ -198,18 +198,19 @@ static void vplan_should_share_functions_that_differ_only_in_annotations(void)
 {
     fixture f;
     CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"properties\": {"
-                         "\"x\": {\"type\": \"string\", \"description\": \"one\"}, "
-                         "\"y\": {\"type\": \"string\", \"description\": \"two\"}, "
-                         "\"z\": {\"type\": \"integer\"}}}}}", NULL) != NULL);
+                         "\"x\": {\"type\": \"string\", \"maxLength\": 3, \"description\": \"one\"}, "
+                         "\"y\": {\"type\": \"string\", \"maxLength\": 3, \"description\": \"two\"}, "
+                         "\"z\": {\"type\": \"integer\", \"description\": \"three\"}}}}}", NULL) != NULL);
     const cJSON *fn = fn_of(&f, "A");
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(fn, "member_groups");
     const char *x = str(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn");
     const char *y = str(at(cJSON_GetArrayItem(g, 1), "members", 0), "prop_fn");
     const char *z = str(at(cJSON_GetArrayItem(g, 2), "members", 0), "prop_fn");
-    /* The shared function has the smaller of the two names. */
+    /* The shared function has the smaller of the two names; one that checks
+     * only its type is named by the type, wherever it is used. */
     CHECK_STR(x, "_A_x");
     CHECK_STR(y, "_A_x");
-    CHECK_STR(z, "_A_z");
+    CHECK_STR(z, "_integer");
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f.plan, "functions")), 3);
     fini(&f);
 }
@@ -226,7 +227,7 @@ static void vplan_should_name_functions_after_their_schemas(void)
                          "\"additionalProperties\": {\"type\": \"boolean\"}}}}", NULL) != NULL);
     const cJSON *fn = fn_of(&f, "A");
     CHECK_STR(str(fn, "id"), "_A");
-    CHECK_STR(str(fn, "additional_fn"), "_A_extra");
+    CHECK_STR(str(fn, "additional_fn"), "_boolean"); /* {"type": "boolean"}: named by its content */
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(fn, "member_groups");
     CHECK_STR(str(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn"), "_A_b");
     /* "c_d" and "c" > "d" both read _A_c_d. */

@@ -760,18 +760,11 @@ cJSON *invoices_rt_rec_to_json(const invoices_rec_desc *d, const void *o)
     return j;
 }
 
-static int union_option(const void *o)
-{
-    int opt;
-    memcpy(&opt, o, sizeof opt);
-    return opt;
-}
-
 void invoices_rt_union_free(const invoices_union_desc *d, void *o)
 {
     if (!o)
         return;
-    int opt = union_option(o);
+    int opt = invoices_union_get(o);
     if (opt >= 0 && opt < d->count)
         elem_free(d->opts[opt].kind, d->opts[opt].sub, AT(o, d->as));
     free(o);
@@ -808,10 +801,10 @@ static void *union_build(const invoices_union_desc *d, const cJSON *json)
         for (int i = 0; i < d->count && opt < 0; i++)
             if (d->matches(i, json))
                 opt = i;
-    memcpy(o, &opt, sizeof opt);
+    invoices_union_set(o, opt);
     if (opt < 0 || !elem_from(d->opts[opt].kind, d->opts[opt].sub, AT(o, d->as), json)) {
         opt = -1;
-        memcpy(o, &opt, sizeof opt);
+        invoices_union_set(o, opt);
         free(o);
         return NULL;
     }
@@ -848,7 +841,7 @@ cJSON *invoices_rt_union_to_json(const invoices_union_desc *d, const void *o)
 {
     if (!o)
         return NULL;
-    int opt = union_option(o);
+    int opt = invoices_union_get(o);
     if (opt < 0 || opt >= d->count)
         return NULL;
     return elem_to(d->opts[opt].kind, d->opts[opt].sub, (const unsigned char *)o + d->as);

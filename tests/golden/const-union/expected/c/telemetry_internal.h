@@ -12,6 +12,7 @@
 #include "telemetry.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -368,6 +369,23 @@ typedef struct telemetry_opt_desc {
 } telemetry_opt_desc;
 
 /* A union: `int option` then the C union `as` (every option at offset `as`). */
+/* Every union struct starts as this one (header.h): the arena pointer of
+ * records from _parse, then `int option`. The walkers reach the option
+ * through these two, never at offset 0. */
+typedef struct telemetry_union_head {
+    void *_mg_arena;
+    int option;
+} telemetry_union_head;
+static inline int telemetry_union_get(const void *o)
+{
+    int opt;
+    memcpy(&opt, (const char *)o + offsetof(telemetry_union_head, option), sizeof opt);
+    return opt;
+}
+static inline void telemetry_union_set(void *o, int opt)
+{
+    memcpy((char *)o + offsetof(telemetry_union_head, option), &opt, sizeof opt);
+}
 typedef struct telemetry_union_desc {
     const char *name;
     size_t size, as;

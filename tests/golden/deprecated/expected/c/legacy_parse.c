@@ -1016,7 +1016,7 @@ static bool read_whole(rd *r, const vnode *v, int vd, int level, const field *f,
         else if (!u)
             ok = nomem(r);
         else {
-            memcpy(u, &opt, sizeof opt);
+            legacy_union_set(u, opt);
             memcpy(dst, &u, sizeof u);
             ok = read_elem(r, NULL, 0, level, d->opts[opt].kind, d->opts[opt].sub, AT(u, d->as), NULL);
         }

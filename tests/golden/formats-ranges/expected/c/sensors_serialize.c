@@ -501,8 +501,7 @@ static void put_elem(sbuf *b, int kind, const void *sub, const void *src)
 
 static void put_union(sbuf *b, const sensors_union_desc *d, const void *o)
 {
-    int opt;
-    memcpy(&opt, o, sizeof opt);
+    int opt = sensors_union_get(o);
     if (opt < 0 || opt >= d->count)
         fail(b, SENSORS_ERR_INVALID, "a union whose option is out of range");
     else

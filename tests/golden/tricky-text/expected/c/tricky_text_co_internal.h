@@ -12,6 +12,7 @@
 #include "tricky_text_co.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -365,6 +366,23 @@ typedef struct tricky_text_co_opt_desc {
 } tricky_text_co_opt_desc;
 
 /* A union: `int option` then the C union `as` (every option at offset `as`). */
+/* Every union struct starts as this one (header.h): the arena pointer of
+ * records from _parse, then `int option`. The walkers reach the option
+ * through these two, never at offset 0. */
+typedef struct tricky_text_co_union_head {
+    void *_mg_arena;
+    int option;
+} tricky_text_co_union_head;
+static inline int tricky_text_co_union_get(const void *o)
+{
+    int opt;
+    memcpy(&opt, (const char *)o + offsetof(tricky_text_co_union_head, option), sizeof opt);
+    return opt;
+}
+static inline void tricky_text_co_union_set(void *o, int opt)
+{
+    memcpy((char *)o + offsetof(tricky_text_co_union_head, option), &opt, sizeof opt);
+}
 typedef struct tricky_text_co_union_desc {
     const char *name;
     size_t size, as;
