@@ -156,12 +156,15 @@ typedef struct seen {
     int64_t id, lumens, count;
     int level;
     int other_light; /* deliveries to the filtered subscription with another id */
+    int l9;          /* deliveries from light l-9: step 6 publishes only what must not be delivered */
 } seen;
 
 static void on_events(void *user, const lights_roundtrip_op_receive_events_message *m)
 {
     seen *s = user;
     snprintf(s->light, sizeof s->light, "%s", m->params.light_id ? m->params.light_id : "(null)");
+    if (m->params.light_id && strcmp(m->params.light_id, "l-9") == 0)
+        s->l9++;
     if (m->type == LIGHTS_ROUNDTRIP_MESSAGE_MEASURED && m->measured) {
         s->measured++;
         s->id = m->measured->id;
@@ -466,25 +469,33 @@ int main(int argc, char **argv)
 
     /* 6: what another publisher sends that breaks the schema goes to the
      * error handler with the violations, and is not delivered. */
-    int delivered = all.measured + all.alarms, errors = all.errors;
+    /* "Not delivered" is checked on light l-9, which only this step uses:
+     * a total of all deliveries would count a late delivery of an earlier
+     * step's message (a Kafka regex subscription finds a new topic on its
+     * next metadata refresh). */
+    int errors = all.errors;
+    char why[512];
     const char *topic = strcmp(kind, "kafka") == 0 ? "lights.l-9.events" : "lights/l-9/events";
     static const char invalid[] = "{\"id\":-5,\"lumens\":1}";
     t.publish(t.self, topic, invalid, strlen(invalid), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.errors, errors + 1);
-    check(all.invalid == 1 && all.measured + all.alarms == delivered, "invalid_message_should_be_reported_not_delivered",
-          all.last_error);
+    snprintf(why, sizeof why, "%d invalid reported, %d delivered from l-9; last error %s", all.invalid, all.l9,
+             all.last_error);
+    check(all.invalid == 1 && all.l9 == 0, "invalid_message_should_be_reported_not_delivered", why);
     static const char notjson[] = "{\"id\":";
     t.publish(t.self, topic, notjson, strlen(notjson), NULL, 0, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.json_errors, 1);
-    check(all.json_errors == 1 && all.measured + all.alarms == delivered, "undecodable_message_should_be_reported",
-          all.last_error);
+    snprintf(why, sizeof why, "%d undecodable reported, %d delivered from l-9; last error %s", all.json_errors, all.l9,
+             all.last_error);
+    check(all.json_errors == 1 && all.l9 == 0, "undecodable_message_should_be_reported", why);
     static const char good[] = "{\"id\":1,\"lumens\":1}";
     lights_roundtrip_header badh = {"x-count", "\"many\"", 6};
     errors = all.invalid;
     t.publish(t.self, topic, good, strlen(good), &badh, 1, &(lights_roundtrip_publish_options){1, false, NULL, -1, NULL}, &err);
     pump(b, &all.invalid, errors + 1);
-    check(all.invalid == errors + 1 && all.measured + all.alarms == delivered, "invalid_header_should_be_reported",
-          all.last_error);
+    snprintf(why, sizeof why, "%d invalid reported (want %d), %d delivered from l-9; last error %s", all.invalid,
+             errors + 1, all.l9, all.last_error);
+    check(all.invalid == errors + 1 && all.l9 == 0, "invalid_header_should_be_reported", why);
     lights_roundtrip_error_clear(&err);
 
     /* 7: request/reply: a fresh correlation id, the reply matched by it. */
