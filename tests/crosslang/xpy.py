@@ -15,9 +15,11 @@ methods; it prints nothing and exits 1 on the first failure.
 
 sub subscribes to every entry (--wildcards: parameters left out, so they are
 read back from the topic), touches READY, waits for every entry (at most
-CROSSLANG_TIMEOUT s, default 30) and prints one `ok`/`not ok` line per
-entry: the message type, the typed payload (exactly the plan's JSON values:
-7 is an int, not 7.0 or "7"), the headers decoded by their schema, and the
+CROSSLANG_TIMEOUT s, default 60: the wait ends as soon as everything has
+arrived, and a Kafka consumer group can take long to join on a loaded
+machine) and prints one `ok`/`not ok` line per entry: the message type,
+the typed payload (exactly the plan's JSON values: 7 is an int, not 7.0 or
+"7"), the headers decoded by their schema, and the
 parameters read from the address; then that no message went to on_error.
 """
 import importlib
@@ -34,7 +36,7 @@ Client = getattr(pkg, [n for n in pkg.__all__ if n.endswith("Client") and hasatt
 with open(plan_file, encoding="utf-8") as f:
     plan = json.load(f)
 ops = {o.id: o for o in client_mod.OPERATIONS}
-TIMEOUT = float(os.environ.get("CROSSLANG_TIMEOUT", "30"))
+TIMEOUT = float(os.environ.get("CROSSLANG_TIMEOUT", "60"))
 
 
 def same(a, b):
@@ -77,7 +79,8 @@ for i, e in enumerate(plan):
         op = ops[e["send"]]
         subs.append(client._subscribe(op.address, params, op.messages, got[i].append, bad.append, op_id=op.id))
 open(ready, "w").close()
-end = time.monotonic() + TIMEOUT
+start = time.monotonic()
+end = start + TIMEOUT
 while time.monotonic() < end and not all(got.values()):
     time.sleep(0.05)
 time.sleep(0.2)  # anything else (a duplicate, an error) has time to show up
@@ -85,7 +88,8 @@ for i, e in enumerate(plan):
     name = "crosslang_%s_%s_%s_should_arrive_typed" % (label, e["receive"] or e["send"], e["message"])
     box = got[i]
     if len(box) != 1:
-        print("not ok %s: received %d messages, want 1 (errors: %s)" % (name, len(box), [str(x) for x in bad]))
+        print("not ok %s: received %d messages, want 1, after %.1f s (errors: %s)"
+              % (name, len(box), time.monotonic() - start, [str(x) for x in bad]))
         continue
     r = box[0]
     if r.message != e["message"]:

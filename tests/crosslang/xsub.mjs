@@ -7,7 +7,7 @@
 // receives it (`receive`, else `client.peer.<send>`, the other side of the
 // send operation); --wildcards leaves the parameters out, so they are read
 // back from the topic. Then touches READY, waits for every entry (at most
-// CROSSLANG_TIMEOUT s, default 30) and prints one `ok`/`not ok` line per
+// CROSSLANG_TIMEOUT s, default 60) and prints one `ok`/`not ok` line per
 // entry: the message type, the typed payload, headers and parameters
 // (deepStrictEqual with the plan's JSON: 7 is a number, not "7"), then that
 // no message went to onError.
@@ -20,7 +20,7 @@ const wildcards = rest.includes('--wildcards');
 const lib = await import(pathToFileURL(pkg).href);
 const Client = lib[className];
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-const timeout = Number(process.env.CROSSLANG_TIMEOUT ?? '30') * 1000;
+const timeout = Number(process.env.CROSSLANG_TIMEOUT ?? '60') * 1000;
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const client = new Client({ url, timeout });
