@@ -374,39 +374,15 @@ static bool str_read(rd *r, char *out, size_t *n)
             continue;
         }
         /* UTF-8 (RFC 3629): no overlong forms, no surrogates, <= U+10FFFF. */
-        int m;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            m = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            m = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            m = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else {
+        size_t m = legacy_rt_utf8_seq(p, (size_t)(e - p));
+        if (!m) {
             r->s = p;
             return syntax(r, "invalid UTF-8 in a string");
         }
-        if (e - p <= m || p[1] < lo || p[1] > hi) {
-            r->s = p;
-            return syntax(r, "invalid UTF-8 in a string");
-        }
-        for (int i = 2; i <= m; i++)
-            if ((p[i] & 0xC0) != 0x80) {
-                r->s = p;
-                return syntax(r, "invalid UTF-8 in a string");
-            }
         if (out)
-            memcpy(out + k, p, (size_t)m + 1);
-        k += (size_t)m + 1;
-        p += m + 1;
+            memcpy(out + k, p, m);
+        k += m;
+        p += m;
     }
     if (out)
         out[k] = '\0';
@@ -507,30 +483,10 @@ static int str_raw(rd *r, size_t *n)
             break;
         if (c == '\\' || c < 0x20)
             return 0;
-        int m;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            m = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            m = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            m = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else
+        size_t m = legacy_rt_utf8_seq(p, (size_t)(e - p));
+        if (!m)
             return 0;
-        if (e - p <= m || p[1] < lo || p[1] > hi)
-            return 0;
-        for (int i = 2; i <= m; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
-        p += m + 1;
+        p += m;
     }
     *n = (size_t)(p - r->s - 1);
     r->s = p + 1;
@@ -916,17 +872,6 @@ static bool scalar_ok(const vnode *v, int t, bool b, const num *n, const char *s
 
 /* ---- building -------------------------------------------------------------- */
 
-static size_t elem_size(int kind, const void *sub)
-{
-    switch (kind) {
-    case KS: return sizeof(char *);
-    case KI: return sizeof(int64_t);
-    case KN: return sizeof(double);
-    case KB: return sizeof(bool);
-    case KE: return ((const enum_desc *)sub)->size;
-    default: return sizeof(void *);
-    }
-}
 
 static void enum_put(const enum_desc *d, void *dst, int v)
 {
@@ -1162,7 +1107,7 @@ static bool read_list(rd *r, const field *f, const vnode *v, int vd, int level, 
     if (level >= LEGACY_MAX_NESTING)
         return schema(r);
     const vnode *items = v && (v->f & VF(ARR)) ? v->items : NULL;
-    size_t es = elem_size(f->kind, f->sub), sp0 = r->sp, n = 0;
+    size_t es = legacy_rt_elem_size(f->kind, f->sub), sp0 = r->sp, n = 0;
     r->s++;
     ws(r);
     if (r->s < r->end && *r->s == ']')
@@ -1207,7 +1152,7 @@ static bool read_map(rd *r, const field *f, int level, void *o)
 {
     if (level >= LEGACY_MAX_NESTING)
         return schema(r);
-    size_t es = elem_size(f->kind, f->sub), sp0 = r->sp, n = 0;
+    size_t es = legacy_rt_elem_size(f->kind, f->sub), sp0 = r->sp, n = 0;
     r->s++;
     ws(r);
     if (r->s < r->end && *r->s == '}')

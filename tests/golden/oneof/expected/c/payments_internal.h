@@ -340,6 +340,75 @@ typedef struct payments_enum_desc {
     unsigned char size; /* sizeof the C enum */
 } payments_enum_desc;
 
+/* Helpers of every walker over the descriptors (runtime.c, parse.c,
+ * serialize.c): one definition here instead of a copy in each. */
+static inline size_t payments_rt_elem_size(int kind, const void *sub)
+{
+    switch (kind) {
+    case PAYMENTS_K_STRING: return sizeof(char *);
+    case PAYMENTS_K_INTEGER: return sizeof(int64_t);
+    case PAYMENTS_K_NUMBER: return sizeof(double);
+    case PAYMENTS_K_BOOLEAN: return sizeof(bool);
+    case PAYMENTS_K_ENUM: return ((const payments_enum_desc *)sub)->size;
+    default: return sizeof(void *); /* cJSON *, records and unions: pointers */
+    }
+}
+static inline int payments_rt_enum_load(const payments_enum_desc *d, const void *src)
+{
+    switch (d->size) {
+    case sizeof(signed char): { signed char x; memcpy(&x, src, sizeof x); return x; }
+    case sizeof(short): { short x; memcpy(&x, src, sizeof x); return x; }
+    case sizeof(long long): { long long x; memcpy(&x, src, sizeof x); return (int)x; }
+    default: { int x; memcpy(&x, src, sizeof x); return x; }
+    }
+}
+/* The bool at offset off of record o; false when off is 0 (no such flag). */
+static inline bool payments_rt_get_bool(const void *o, size_t off)
+{
+    bool b = false;
+    if (off)
+        memcpy(&b, (const unsigned char *)o + off, sizeof b);
+    return b;
+}
+static inline void *payments_rt_load_ptr(const void *src)
+{
+    void *p;
+    memcpy(&p, src, sizeof p);
+    return p;
+}
+/* The length (2 to 4) of the UTF-8 sequence at p, of which `avail` bytes may
+ * be read, or 0 when it is none (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF). Bytes are read in order up to the first wrong
+ * one, and a NUL is never a continuation byte: a NUL-terminated string may
+ * pass SIZE_MAX. */
+static inline size_t payments_rt_utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 /* One member of a record. Offsets 0 mean "none" for `has` and `null` (they
  * always follow the value). A list is `off` (T *) and `count`; a map is
  * `keys` (char **), `off` (T *values) and `count`. `sub` is the element's

@@ -78,39 +78,6 @@ static void put_c(sbuf *b, char c)
 
 /* ---- strings: RFC 8259 escapes, UTF-8 checked ----------------------------- */
 
-/* The length of the UTF-8 sequence at p (2 to 4), 0 when it is not one:
- * overlong forms, surrogates (U+D800..DFFF) and code points beyond U+10FFFF
- * are refused, as the one-pass reader refuses them. The terminating NUL is
- * not a continuation byte, so this never reads past it. */
-static size_t utf8_seq(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t n;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 /* Whether any of the 8 bytes in x needs more than a copy: below 0x20, from
  * 0x80, '"' or '\\' (the classic "has a zero byte" test on x ^ c). */
 static bool special8(uint64_t x)
@@ -139,7 +106,7 @@ static void put_string(sbuf *b, const char *s)
             continue;
         }
         if (c >= 0x80) {
-            size_t n = utf8_seq(p);
+            size_t n = folder_tree_rt_utf8_seq(p, SIZE_MAX);
             if (!n) {
                 fail(b, FOLDER_TREE_ERR_INVALID, "a string is not valid UTF-8");
                 return;
@@ -342,42 +309,9 @@ static void put_double(sbuf *b, double d)
 
 #define AT(o, off) ((const unsigned char *)(o) + (off))
 
-static const void *load_ptr(const void *src)
-{
-    const void *p;
-    memcpy(&p, src, sizeof p);
-    return p;
-}
 
-static bool get_bool(const void *o, size_t off)
-{
-    bool b = false;
-    if (off)
-        memcpy(&b, AT(o, off), sizeof b);
-    return b;
-}
 
-static size_t elem_size(int kind, const void *sub)
-{
-    switch (kind) {
-    case FOLDER_TREE_K_STRING: return sizeof(char *);
-    case FOLDER_TREE_K_INTEGER: return sizeof(int64_t);
-    case FOLDER_TREE_K_NUMBER: return sizeof(double);
-    case FOLDER_TREE_K_BOOLEAN: return sizeof(bool);
-    case FOLDER_TREE_K_ENUM: return ((const folder_tree_enum_desc *)sub)->size;
-    default: return sizeof(void *);
-    }
-}
 
-static int enum_load(const folder_tree_enum_desc *d, const void *src)
-{
-    switch (d->size) {
-    case sizeof(signed char): { signed char x; memcpy(&x, src, sizeof x); return x; }
-    case sizeof(short): { short x; memcpy(&x, src, sizeof x); return x; }
-    case sizeof(long long): { long long x; memcpy(&x, src, sizeof x); return (int)x; }
-    default: { int x; memcpy(&x, src, sizeof x); return x; }
-    }
-}
 
 static bool enter(sbuf *b, char open)
 {
@@ -440,7 +374,7 @@ static void put_elem(sbuf *b, int kind, const void *sub, const void *src)
 {
     switch (kind) {
     case FOLDER_TREE_K_STRING: {
-        const char *s = load_ptr(src);
+        const char *s = folder_tree_rt_load_ptr(src);
         if (s)
             put_string(b, s);
         else
@@ -470,7 +404,7 @@ static void put_elem(sbuf *b, int kind, const void *sub, const void *src)
     }
     case FOLDER_TREE_K_ENUM: {
         const folder_tree_enum_desc *e = sub;
-        int v = enum_load(e, src);
+        int v = folder_tree_rt_enum_load(e, src);
         if (v < 0 || v >= e->count)
             fail(b, FOLDER_TREE_ERR_INVALID, "an enum value out of range");
         else
@@ -479,7 +413,7 @@ static void put_elem(sbuf *b, int kind, const void *sub, const void *src)
     }
     case FOLDER_TREE_K_OBJ:
     case FOLDER_TREE_K_UNION: {
-        const void *o = load_ptr(src);
+        const void *o = folder_tree_rt_load_ptr(src);
         if (!o)
             put(b, "null", 4);
         else if (kind == FOLDER_TREE_K_OBJ)
@@ -489,7 +423,7 @@ static void put_elem(sbuf *b, int kind, const void *sub, const void *src)
         return;
     }
     default: {
-        const cJSON *j = load_ptr(src);
+        const cJSON *j = folder_tree_rt_load_ptr(src);
         if (j)
             put_json(b, j);
         else
@@ -518,7 +452,7 @@ static void put_rec(sbuf *b, const folder_tree_rec_desc *d, const void *o)
     const char *up = b->where;
     for (int i = 0; i < d->count && !b->failed; i++) {
         const folder_tree_field *f = &d->fields[i];
-        if (f->has && !get_bool(o, f->has))
+        if (f->has && !folder_tree_rt_get_bool(o, f->has))
             continue;
         if (!first)
             put_c(b, ',');
@@ -526,7 +460,7 @@ static void put_rec(sbuf *b, const folder_tree_rec_desc *d, const void *o)
         b->where = f->wire;
         put_string(b, f->wire);
         put_c(b, ':');
-        if (get_bool(o, f->null)) {
+        if (folder_tree_rt_get_bool(o, f->null)) {
             put(b, "null", 4);
             continue;
         }
@@ -535,10 +469,10 @@ static void put_rec(sbuf *b, const folder_tree_rec_desc *d, const void *o)
             continue;
         }
         bool dict = f->shape == FOLDER_TREE_S_DICT;
-        size_t es = elem_size(f->kind, f->sub), n;
+        size_t es = folder_tree_rt_elem_size(f->kind, f->sub), n;
         memcpy(&n, AT(o, f->count), sizeof n);
-        const unsigned char *vals = load_ptr(AT(o, f->off));
-        char *const *keys = dict ? load_ptr(AT(o, f->keys)) : NULL;
+        const unsigned char *vals = folder_tree_rt_load_ptr(AT(o, f->off));
+        char *const *keys = dict ? folder_tree_rt_load_ptr(AT(o, f->keys)) : NULL;
         if (n && (!vals || (dict && !keys))) {
             fail(b, FOLDER_TREE_ERR_INVALID, "a list or map with a count but no array");
             break;
@@ -561,7 +495,7 @@ static void put_rec(sbuf *b, const folder_tree_rec_desc *d, const void *o)
         leave(b, dict ? '}' : ']');
     }
     b->where = up;
-    const cJSON *extra = load_ptr(AT(o, d->extra));
+    const cJSON *extra = folder_tree_rt_load_ptr(AT(o, d->extra));
     for (const cJSON *m = extra ? extra->child : NULL; m && !b->failed; m = m->next) {
         if (!m->string) {
             fail(b, FOLDER_TREE_ERR_INVALID, "an extra_json member without a name");

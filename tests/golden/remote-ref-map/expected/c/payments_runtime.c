@@ -430,27 +430,7 @@ static void enum_store(const payments_enum_desc *d, void *dst, int v)
     }
 }
 
-static int enum_load(const payments_enum_desc *d, const void *src)
-{
-    switch (d->size) {
-    case sizeof(signed char): { signed char x; memcpy(&x, src, sizeof x); return x; }
-    case sizeof(short): { short x; memcpy(&x, src, sizeof x); return x; }
-    case sizeof(long long): { long long x; memcpy(&x, src, sizeof x); return (int)x; }
-    default: { int x; memcpy(&x, src, sizeof x); return x; }
-    }
-}
 
-static size_t elem_size(int kind, const void *sub)
-{
-    switch (kind) {
-    case PAYMENTS_K_STRING: return sizeof(char *);
-    case PAYMENTS_K_INTEGER: return sizeof(int64_t);
-    case PAYMENTS_K_NUMBER: return sizeof(double);
-    case PAYMENTS_K_BOOLEAN: return sizeof(bool);
-    case PAYMENTS_K_ENUM: return ((const payments_enum_desc *)sub)->size;
-    default: return sizeof(void *); /* cJSON *, records and unions: pointers */
-    }
-}
 
 static void *rec_build(const payments_rec_desc *d, const cJSON *json);
 static void *union_build(const payments_union_desc *d, const cJSON *json);
@@ -509,18 +489,12 @@ static bool elem_from(int kind, const void *sub, void *dst, const cJSON *v)
     }
 }
 
-static void *load_ptr(const void *src)
-{
-    void *p;
-    memcpy(&p, src, sizeof p);
-    return p;
-}
 
 static cJSON *elem_to(int kind, const void *sub, const void *src)
 {
     switch (kind) {
     case PAYMENTS_K_STRING: {
-        const char *s = load_ptr(src);
+        const char *s = payments_rt_load_ptr(src);
         return s ? cJSON_CreateString(s) : cJSON_CreateNull();
     }
     case PAYMENTS_K_INTEGER: {
@@ -539,17 +513,17 @@ static cJSON *elem_to(int kind, const void *sub, const void *src)
         return cJSON_CreateBool(b);
     }
     case PAYMENTS_K_ENUM:
-        return cJSON_CreateString(payments_rt_enum_name(sub, enum_load(sub, src)));
+        return cJSON_CreateString(payments_rt_enum_name(sub, payments_rt_enum_load(sub, src)));
     case PAYMENTS_K_OBJ: {
-        const void *o = load_ptr(src);
+        const void *o = payments_rt_load_ptr(src);
         return o ? payments_rt_rec_to_json(sub, o) : cJSON_CreateNull();
     }
     case PAYMENTS_K_UNION: {
-        const void *o = load_ptr(src);
+        const void *o = payments_rt_load_ptr(src);
         return o ? payments_rt_union_to_json(sub, o) : cJSON_CreateNull();
     }
     default: {
-        const cJSON *j = load_ptr(src);
+        const cJSON *j = payments_rt_load_ptr(src);
         return j ? cJSON_Duplicate(j, 1) : cJSON_CreateNull();
     }
     }
@@ -558,10 +532,10 @@ static cJSON *elem_to(int kind, const void *sub, const void *src)
 static void elem_free(int kind, const void *sub, void *p)
 {
     switch (kind) {
-    case PAYMENTS_K_STRING: free(load_ptr(p)); break;
-    case PAYMENTS_K_JSON: cJSON_Delete(load_ptr(p)); break;
-    case PAYMENTS_K_OBJ: payments_rt_rec_free(sub, load_ptr(p)); break;
-    case PAYMENTS_K_UNION: payments_rt_union_free(sub, load_ptr(p)); break;
+    case PAYMENTS_K_STRING: free(payments_rt_load_ptr(p)); break;
+    case PAYMENTS_K_JSON: cJSON_Delete(payments_rt_load_ptr(p)); break;
+    case PAYMENTS_K_OBJ: payments_rt_rec_free(sub, payments_rt_load_ptr(p)); break;
+    case PAYMENTS_K_UNION: payments_rt_union_free(sub, payments_rt_load_ptr(p)); break;
     default: break;
     }
 }
@@ -580,13 +554,6 @@ static void set_true(void *o, size_t off)
     if (off)
         memcpy(AT(o, off), &t, sizeof t);
 }
-static bool get_bool(const void *o, size_t off)
-{
-    bool b = false;
-    if (off)
-        memcpy(&b, (const unsigned char *)o + off, sizeof b);
-    return b;
-}
 
 void *payments_rt_rec_new(const payments_rec_desc *d) { return calloc(1, d->size); }
 
@@ -596,13 +563,13 @@ void payments_rt_rec_free(const payments_rec_desc *d, void *o)
         return;
     for (int i = 0; i < d->count; i++) {
         const payments_field *f = &d->fields[i];
-        size_t es = elem_size(f->kind, f->sub);
+        size_t es = payments_rt_elem_size(f->kind, f->sub);
         if (f->shape == PAYMENTS_S_SCALAR) {
             elem_free(f->kind, f->sub, AT(o, f->off));
             continue;
         }
-        unsigned char *vals = load_ptr(AT(o, f->off));
-        char **keys = f->shape == PAYMENTS_S_DICT ? load_ptr(AT(o, f->keys)) : NULL;
+        unsigned char *vals = payments_rt_load_ptr(AT(o, f->off));
+        char **keys = f->shape == PAYMENTS_S_DICT ? payments_rt_load_ptr(AT(o, f->keys)) : NULL;
         size_t n = get_size(o, f->count);
         for (size_t j = 0; j < n; j++) {
             if (f->shape == PAYMENTS_S_DICT) {
@@ -616,14 +583,14 @@ void payments_rt_rec_free(const payments_rec_desc *d, void *o)
         free(keys);
         free(vals);
     }
-    cJSON_Delete(load_ptr(AT(o, d->extra)));
+    cJSON_Delete(payments_rt_load_ptr(AT(o, d->extra)));
     free(o);
 }
 
 /* A list or map member into its array(s). */
 static bool build_many(const payments_field *f, void *o, const cJSON *m)
 {
-    size_t es = elem_size(f->kind, f->sub);
+    size_t es = payments_rt_elem_size(f->kind, f->sub);
     bool dict = f->shape == PAYMENTS_S_DICT;
     if (dict ? !cJSON_IsObject(m) : !cJSON_IsArray(m))
         return false;
@@ -720,18 +687,18 @@ cJSON *payments_rt_rec_to_json(const payments_rec_desc *d, const void *o)
         return NULL;
     for (int i = 0; i < d->count; i++) {
         const payments_field *f = &d->fields[i];
-        if (f->has && !get_bool(o, f->has))
+        if (f->has && !payments_rt_get_bool(o, f->has))
             continue;
         cJSON *v = NULL;
-        if (get_bool(o, f->null))
+        if (payments_rt_get_bool(o, f->null))
             v = cJSON_CreateNull();
         else if (f->shape == PAYMENTS_S_SCALAR)
             v = elem_to(f->kind, f->sub, (const unsigned char *)o + f->off);
         else {
             bool dict = f->shape == PAYMENTS_S_DICT;
-            size_t es = elem_size(f->kind, f->sub), n = get_size(o, f->count);
-            const unsigned char *vals = load_ptr((const unsigned char *)o + f->off);
-            char *const *keys = dict ? load_ptr((const unsigned char *)o + f->keys) : NULL;
+            size_t es = payments_rt_elem_size(f->kind, f->sub), n = get_size(o, f->count);
+            const unsigned char *vals = payments_rt_load_ptr((const unsigned char *)o + f->off);
+            char *const *keys = dict ? payments_rt_load_ptr((const unsigned char *)o + f->keys) : NULL;
             v = dict ? cJSON_CreateObject() : cJSON_CreateArray();
             for (size_t k = 0; v && k < n; k++) {
                 cJSON *e = elem_to(f->kind, f->sub, vals + k * es);
@@ -748,7 +715,7 @@ cJSON *payments_rt_rec_to_json(const payments_rec_desc *d, const void *o)
             return NULL;
         }
     }
-    const cJSON *extra = load_ptr((const unsigned char *)o + d->extra);
+    const cJSON *extra = payments_rt_load_ptr((const unsigned char *)o + d->extra);
     for (const cJSON *m = extra ? extra->child : NULL; m; m = m->next) {
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
