@@ -74,6 +74,11 @@ int main(void)
     refused("nul_byte_in_string", I, S("{\"modelId\": \"" UUID "\0\"}"), "NUL");
     refused("control_character_in_string", I, S("{\"modelId\": \"" UUID "\", \"jobId\": \"a\tb\"}"), "control character");
     refused("invalid_utf8", I, S("{\"modelId\": \"" UUID "\", \"tags\": {\"a\": \"\xC3\x28\"}}"), "invalid UTF-8");
+    /* A number over 63 characters is left to cJSON: the strict pass must
+     * still read on past it (found by fuzz_c_bytes). */
+    refused("invalid_utf8_after_a_long_number", N,
+            S("{\"count\": 1111111111111111111111111111111111111111111111111111111111111111111111, \"x\": \"\xC3\x28\"}"),
+            "invalid UTF-8");
     refused("overlong_utf8", I, S("{\"modelId\": \"" UUID "\", \"tags\": {\"a\": \"\xC0\xAF\"}}"), "invalid UTF-8");
     refused("utf8_encoded_surrogate", I, S("{\"modelId\": \"" UUID "\", \"tags\": {\"a\": \"\xED\xA0\x80\"}}"), "invalid UTF-8");
     refused("utf8_beyond_10ffff", I, S("{\"modelId\": \"" UUID "\", \"tags\": {\"a\": \"\xF4\x90\x80\x80\"}}"), "invalid UTF-8");

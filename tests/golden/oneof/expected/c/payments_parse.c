@@ -195,6 +195,7 @@ typedef struct rd {
     unsigned char *stk; /* a stack for list elements and member names */
     size_t sp, scap;
     bool stk_heap;
+    bool grammar;      /* the strict pass: only the grammar is checked */
 } rd;
 
 static bool syntax(rd *r, const char *why)
@@ -729,7 +730,16 @@ static bool skip_value(rd *r, int level)
     case 'n': return literal(r, "null", 4);
     default: {
         num x;
-        return read_number(r, &x);
+        if (read_number(r, &x))
+            return true;
+        /* A number the reader leaves to cJSON (over 63 characters, or beyond
+         * a double) is well-formed: the strict pass goes on past it, so that
+         * what follows it is checked too. */
+        if (r->grammar && r->fail == RD_SCHEMA) {
+            r->fail = 0;
+            return true;
+        }
+        return false;
     }
     }
 }
@@ -1407,6 +1417,7 @@ void *payments_rt_bytes_parse(int kind, const void *desc, const payments_vnode *
      * still break the strict grammar further on, which comes first. */
     rd s;
     rd_init(&s, text, len, NULL, stack, sizeof stack);
+    s.grammar = true;
     if (skip_value(&s, 0)) {
         ws(&s);
         if (s.s != s.end)
