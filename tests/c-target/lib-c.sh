@@ -21,19 +21,27 @@ C_WARN="-std=c11 -Wall -Wextra -Wpedantic -Werror"
 c_flags() {
     if [ "${MG_SANITIZED:-}" = 1 ]; then
         echo "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+    elif [ -n "${VALGRIND:-}" ]; then
+        echo "-O0 -g"   # (valgrind's reports name the lines)
     else
-        echo "-O0 -g"
+        echo "-O0"      # (-g was 13% of the library builds' CPU, and no test reads it)
     fi
 }
+# (c_lib runs in $(...): the compiler's version is asked here, once per family.)
+C_CC_VERSION=$("${CC:-gcc}" --version 2>/dev/null | head -n 1); C_CC_VERSION_OF=${CC:-gcc}
 c_cache_root() { echo "$TOP/${O:-build}/c-target$([ "${MG_SANITIZED:-}" = 1 ] && echo -asan)"; }
 c_lib() {
-    local src=$1 name=$2 root key dir tmp f lock
+    local src=$1 name=$2 root key dir tmp f files lock
     shift 2
     root=$(c_cache_root)
     mkdir -p "$root"
-    key=$( { echo "${CC:-gcc} $(c_flags)"; "${CC:-gcc}" --version 2>/dev/null | head -n 1
+    # (The sources are hashed by one sha1sum: a process per file was 3% of
+    # c-target's CPU.)
+    [ "${C_CC_VERSION_OF:-}" = "${CC:-gcc}" ] ||
+        { C_CC_VERSION=$("${CC:-gcc}" --version 2>/dev/null | head -n 1); C_CC_VERSION_OF=${CC:-gcc}; }
+    key=$( { echo "${CC:-gcc} $(c_flags)"; echo "$C_CC_VERSION"
              [ $# -eq 0 ] || echo "make arguments: $*"
-             cd "$src" && for f in *.c *.h *.pc.in Makefile; do [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } |
+             cd "$src" && shopt -s nullglob && sha1sum -- *.c *.h *.pc.in Makefil[e]; } |
            sha1sum | cut -c1-20)
     dir=$root/$key
     # One builder per source set: a family that needs the same sources while
@@ -43,7 +51,9 @@ c_lib() {
     flock "$lock"
     if [ ! -f "$dir/.built" ]; then
         tmp=$(mktemp -d "$root/.build.XXXXXX")
-        for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do [ -f "$f" ] && cp "$f" "$tmp/"; done
+        files=()
+        for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do [ -f "$f" ] && files+=("$f"); done
+        cp -- "${files[@]}" "$tmp/"
         if ! make -s -C "$tmp" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$tmp/Makefile").a" "$@" >"$TMP/c_lib.log" 2>&1; then
             rm -rf "$tmp"; exec {lock}>&-; return 1
         fi
@@ -58,38 +68,78 @@ c_lib() {
     echo "$dir"
 }
 # Link flags for a program using a generated library.
-c_libs() { echo "$(pkg-config --libs libcjson libpcre2-8 libcurl) -lpthread -lm"; }
-c_cflags() { echo "$(pkg-config --cflags libcjson libpcre2-8 libcurl)"; }
+# (pkg-config is asked once per family and PKG_CONFIG_PATH: the callers run
+# these in $(...), four times per catalogue in c-target.)
+_c_pkg() {
+    if [ "${_C_PKG_OF-unset}" != "${PKG_CONFIG_PATH:-}" ]; then
+        _C_PKG_LIBS=$(pkg-config --libs libcjson libpcre2-8 libcurl)
+        _C_PKG_CFLAGS=$(pkg-config --cflags libcjson libpcre2-8 libcurl)
+        _C_PKG_OF=${PKG_CONFIG_PATH:-}
+    fi
+}
+_c_pkg
+c_libs() { _c_pkg; echo "$_C_PKG_LIBS -lpthread -lm"; }
+c_cflags() { _c_pkg; echo "$_C_PKG_CFLAGS"; }
 
 # c_clang_check DIR FILE...: clang -fsyntax-only with the C target's warnings
 # (-Werror) on each FILE of the generated sources in DIR (run in DIR, -I.).
 # A clean file is remembered under TEST_CACHE (default build/test-cache; empty:
-# no cache) by the hash of clang's version, the flags, the file and every
-# header in DIR, and not checked again: c-target and cproto check the same
-# bus and adapter sources of tests/catalogues, and an unchanged catalogue's
-# output is not checked again in a later run. Returns 1 when a file has
-# problems (clang's output in $TMP/clang.log).
+# no cache) by the hash of clang's version, the flags, the file's name and
+# text and every header in DIR, and not checked again: c-target and cproto
+# check the same bus and adapter sources of tests/catalogues, and an
+# unchanged catalogue's output is not checked again in a later run. Returns 1
+# when a file has problems (clang's output in $TMP/clang.log).
+#
+# The files left to check go to one clang-check process (the same clang
+# front end and cc1 arguments as `clang -fsyntax-only`, from the same LLVM,
+# over every file) when its LLVM version is clang's: each clang start loads
+# libLLVM and libclang-cpp (0.11 s of CPU here, half of a file's check), and
+# several files on one clang command line are each checked in a process of
+# their own. When clang-check finds a problem, or is not there, every file is
+# checked by clang itself, one process each, and that output is the log.
+c_clang_version() {
+    [ -n "${C_CLANG_VERSION:-}" ] && return
+    C_CLANG_VERSION=$(clang --version | head -n 1)
+    C_CLANG_CHECK=
+    if command -v clang-check >/dev/null &&
+       [ "$(clang-check --version 2>/dev/null | sed -n 's/.*LLVM version \([0-9.]*\).*/\1/p')" = "$(clang -dumpversion)" ]; then
+        C_CLANG_CHECK=$(command -v clang-check)
+    fi
+}
 c_clang_check() {
-    local dir=$1 f flags hsum key cache todo=() keys=() i rc=0
+    local dir=$1 f flags hsum h key cache todo=() keys=() i rc=0
     shift
+    c_clang_version
     flags="$C_WARN -D_POSIX_C_SOURCE=200809L -I. $(c_cflags) -fsyntax-only"
     cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
     [ -z "$cache" ] || mkdir -p "$cache" || cache=
-    hsum=$( { clang --version | head -n 1; echo "$flags"; cd "$dir" && for f in *.h; do [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } | sha1sum | cut -c1-20)
+    # Key: clang's version, the flags, each header's name and hash, then per
+    # file its name and hash (one sha1sum over the headers and the files).
+    declare -A sum=()
+    while read -r h f; do sum[$f]=$h; done < <(cd "$dir" && sha1sum -- *.h "$@" 2>/dev/null)
+    hsum=$( { echo "$C_CLANG_VERSION"; echo "$flags"; for f in "${!sum[@]}"; do case $f in *.h) echo "$f ${sum[$f]}";; esac; done | LC_ALL=C sort; } |
+            sha1sum | cut -c1-20)
     : >"$TMP/clang.log"
     for f in "$@"; do
-        key=clang-$( { echo "$hsum $f"; cat "$dir/$f"; } | sha1sum | cut -c1-24)
-        if [ -n "$cache" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; continue; fi
+        key=clang-$hsum-${sum[$f]:-none}
+        if [ -n "$cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; continue; fi
         todo+=("$f"); keys+=("$key")
     done
-    for i in "${!todo[@]}"; do
-        # shellcheck disable=SC2086
-        if (cd "$dir" && clang $flags "${todo[$i]}") >>"$TMP/clang.log" 2>&1; then
-            [ -z "$cache" ] || : >"$cache/${keys[$i]}"
-        else
-            rc=1
-        fi
-    done
+    # shellcheck disable=SC2086
+    if [ ${#todo[@]} -gt 0 ] && [ -n "$C_CLANG_CHECK" ] &&
+       (cd "$dir" && "$C_CLANG_CHECK" "${todo[@]}" -- $flags) >"$TMP/clang.log" 2>&1; then
+        [ -z "$cache" ] || for i in "${!todo[@]}"; do : >"$cache/${keys[$i]}"; done
+    else
+        : >"$TMP/clang.log"
+        for i in "${!todo[@]}"; do
+            # shellcheck disable=SC2086
+            if (cd "$dir" && clang $flags "${todo[$i]}") >>"$TMP/clang.log" 2>&1; then
+                [ -z "$cache" ] || : >"$cache/${keys[$i]}"
+            else
+                rc=1
+            fi
+        done
+    fi
     # (Empty files, one per clean source; the ones unused for two weeks go.)
     [ -z "$cache" ] || [ ${#todo[@]} -eq 0 ] || find "$cache" -maxdepth 1 -name 'clang-*' -mtime +14 -delete 2>/dev/null
     return $rc
