@@ -1,10 +1,11 @@
 # tests/c-target/serialize.sh - the T_serialize checks of the c-target family
 # (sourced by run.sh after lib.sh and lib-c.sh).
 #
-#   c_serialize_payloads DIR NAME PREFIX MANIFEST
-#       serialize.c against the library built in DIR, on the catalogue's
-#       payloads (cases.py's manifest): text = canonical form, parse back,
-#       buffer contract. One ok / not ok line per catalogue.
+#   c_serialize_payloads HARNESS NAME MANIFEST
+#       serialize.c (HARNESS: harness.c built by run.sh against the
+#       catalogue's library, run as `HARNESS serialize MANIFEST`) on the
+#       catalogue's payloads (cases.py's manifest): text = canonical form,
+#       parse back, buffer contract. One ok / not ok line per catalogue.
 #   c_serialize_numbers
 #       serialize_numbers.c on tests/c-target/serialize-numbers.yaml: hard and
 #       random doubles, int64, strings, refusals, buffer sizes, and a locale
@@ -13,13 +14,8 @@
 c_serialize_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 c_serialize_payloads() {
-    local dir=$1 name=$2 prefix=$3 manifest=$4 exe=$TMP/serialize-$2 rc n
-    if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX="${prefix}_" \
-          -DINTERNAL_HEADER="\"${prefix}_internal.h\"" -o "$exe" "$c_serialize_here/serialize.c" "$dir/lib$prefix.a" \
-          $(c_libs) >"$TMP/cc.log" 2>&1; then
-        fail "c_serialize_harness_should_build/$name" "see log"; detail "$TMP/cc.log"; return
-    fi
-    run_prog "$exe" "$manifest" >"$TMP/ser.txt" 2>"$TMP/ser.err"; rc=$?
+    local exe=$1 name=$2 manifest=$3 rc n
+    run_prog "$exe" serialize "$manifest" >"$TMP/ser.txt" 2>"$TMP/ser.err"; rc=$?
     n=$(sed -n 's/^checked \([0-9]*\)$/\1/p' "$TMP/ser.txt")
     if [ "$rc" -ne 0 ] || grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/ser.err"; then
         fail "c_serialize_should_run_clean/$name" "exit $rc"; detail "$TMP/ser.err"
