@@ -121,7 +121,7 @@ c_clang_check() {
             sha1sum | cut -c1-20)
     : >"$TMP/clang.log"
     for f in "$@"; do
-        key=clang-$hsum-${sum[$f]:-none}
+        key=clang-$hsum-${sum[$f]:-none}-${f//[^A-Za-z0-9_.-]/_}
         if [ -n "$cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; continue; fi
         todo+=("$f"); keys+=("$key")
     done
