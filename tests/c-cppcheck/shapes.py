@@ -2,6 +2,7 @@
 """Reduces generated C to one function per shape, for cppcheck.
 
     shapes.py SRC_DIR OUT_DIR SEEN_FILE
+    shapes.py many CPPCHECK_VERSION  <"NAME SRC_DIR OUT_DIR" lines   (see many())
 
 Generated C repeats a few template shapes once per message, type and field
 (worker-backend: ~2300 functions in 3.5 MB). cppcheck's findings are per
@@ -119,14 +120,12 @@ def split(lines):
         yield False, "".join(other)
 
 
-def main(src, out, seen_path):
+def reduce_dir(src, out, seen):
+    """Writes OUT from SRC (see above), adding the new shapes to the set
+    seen; returns (kept, total, skipped)."""
     pfx = prefix_of(src)
-    seen = set()
-    if os.path.exists(seen_path):
-        seen = set(open(seen_path).read().split())
     os.makedirs(out, exist_ok=True)
     kept = total = skipped = 0
-    new = []
     suppress = []
     for name in sorted(os.listdir(src)):
         path = os.path.join(src, name)
@@ -163,7 +162,6 @@ def main(src, out, seen_path):
                     continue
                 if h not in seen:
                     seen.add(h)
-                    new.append(h)
                     nnew += 1
                 parts.append((nkept, text))
                 nkept += 1
@@ -175,7 +173,6 @@ def main(src, out, seen_path):
                 suppress.append("unusedStructMember:" + name)
             if not frame_seen:
                 seen.add(frame)
-                new.append(frame)
             # cppcheck follows calls between the functions of a file, and its
             # time grows faster than the file: past CHUNK functions, each part
             # file holds all the text outside functions and CHUNK functions.
@@ -205,11 +202,59 @@ def main(src, out, seen_path):
     with open(os.path.join(out, ".suppress"), "w") as fh:
         for line in suppress:
             fh.write(line + "\n")
+    return kept, total, skipped
+
+
+def file_keys(out, version):
+    """NAME:KEY for each .c in OUT: the key of a clean cppcheck result, the
+    hash of cppcheck's version, every header and the suppressions of OUT and
+    the file's text (the same bytes `sha1sum` hashed when run.sh did it)."""
+    h = hashlib.sha1((version + "\n").encode())
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".h"):
+            h.update(open(os.path.join(out, name), "rb").read())
+    h.update(open(os.path.join(out, ".suppress"), "rb").read())
+    hsum = h.hexdigest()[:16]
+    keys = []
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".c"):
+            f = hashlib.sha1((hsum + "\n").encode())
+            f.update(open(os.path.join(out, name), "rb").read())
+            keys.append("%s:%s" % (name, f.hexdigest()[:20]))
+    return keys
+
+
+def many(version):
+    """Reads "NAME SRC_DIR OUT_DIR" lines, in order, sharing the shapes seen;
+    prints "NAME ok KEPT TOTAL SKIPPED FILE:KEY..." (file_keys) or "NAME error
+    WHY" for each: one Python start for every catalogue instead of one each."""
+    seen = set()
+    for line in sys.stdin:
+        name, src, out = line.split()
+        try:
+            trial = set(seen)
+            kept, total, skipped = reduce_dir(src, out, trial)
+            keys = file_keys(out, version)
+        except Exception as e:   # (reported against this catalogue; the next ones go on)
+            print(name, "error", repr(e).replace("\n", " "), flush=True)
+            continue
+        seen = trial
+        print(name, "ok", kept, total, skipped, *keys, flush=True)
+
+
+def main(src, out, seen_path):
+    seen = set()
+    if os.path.exists(seen_path):
+        seen = set(open(seen_path).read().split())
+    before = set(seen)
+    print(*reduce_dir(src, out, seen))
     with open(seen_path, "a") as fh:
-        for h in new:
+        for h in sorted(seen - before):
             fh.write(h + "\n")
-    print(kept, total, skipped)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1] == "many":
+        many(sys.argv[2])
+    else:
+        main(*sys.argv[1:4])

@@ -113,6 +113,18 @@ def reference(msggen, catalogue, path, message):
 
 
 def compare(d, msggen, catalogue, target, results):
+    # msggen validate's answers are the same for every target: the first
+    # compare of a run keeps them in the cases folder (made afresh by each
+    # run, for this msggen and catalogue) and the others read them, instead
+    # of starting msggen once per case again for each target.
+    ref_path = os.path.join(d, "reference.json")
+    key = "%s\n%s" % (msggen, catalogue)
+    refs = {}
+    if os.path.exists(ref_path):
+        saved = json.load(open(ref_path))
+        if saved.get("key") == key:
+            refs = saved["refs"]
+    known = len(refs)
     got = {}
     for line in open(results, encoding="utf-8"):
         name, verdict, seconds, errors = line.rstrip("\n").split("\t")
@@ -123,7 +135,9 @@ def compare(d, msggen, catalogue, target, results):
             print("not ok %s: no result (the harness crashed or timed out before it)" % test)
             continue
         verdict, seconds, errors = got[name]
-        want, want_errors = reference(msggen, catalogue, os.path.join(d, name + ".json"), message)
+        if name not in refs:
+            refs[name] = reference(msggen, catalogue, os.path.join(d, name + ".json"), message)
+        want, want_errors = refs[name]
         special = EXPECT.get(name, {})
         must = None
         if target in special or "*" in special:
@@ -144,6 +158,10 @@ def compare(d, msggen, catalogue, target, results):
             print("#  got %s" % [e[:200] for e in errors[:5]])
         else:
             print("ok %s" % test)
+    if len(refs) > known:
+        with open(ref_path + ".tmp", "w") as fh:
+            json.dump({"key": key, "refs": refs}, fh)
+        os.replace(ref_path + ".tmp", ref_path)
 
 
 if __name__ == "__main__":
