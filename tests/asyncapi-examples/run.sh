@@ -193,7 +193,7 @@ EOF
     # A document whose src/ passed before, byte for byte with this tsc, node
     # and program options, is not checked again; the others are checked in
     # one program.
-    ts_id="$("$tsc" --version) node $(node --version) $(cat "$TMP/ts/tsconfig.json" "$TMP/ts/package.json" | sha256sum)"
+    ts_id="$(ts_version) node $(node --version) $(cat "$TMP/ts/tsconfig.json" "$TMP/ts/package.json" | sha256sum)"
     todo=() ts_cached=()
     for name in "${generated[@]}"; do
         key=$(result_key "$ts_id" "$TMP/gen/$name/typescript/src")

@@ -102,9 +102,23 @@ elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >/dev/null 2>"$TMP/gen.err
             mkdir -p "$proj/node_modules/@mesh-sync/worker-backend-client"
             cp "$here/ts-$kind"/* "$proj/"
             cp -r "$TMP/ts/package.json" "$TMP/ts/dist" "$proj/node_modules/@mesh-sync/worker-backend-client/"
-            if (cd "$proj" && "$tsc" -p .) >"$TMP/tsc" 2>&1
+        done
+        # Both projects compiled as `tsc -p .` in each would, in one node
+        # process (tsc_programs.cjs, tests/tsclient: each project its own
+        # program with its own tsconfig.json and package.json "type", the
+        # library files parsed once); its report ends each project's
+        # diagnostics with "== consumer-KIND/tsconfig.json exit N".
+        (cd "$TMP" && node "$tsdir/tsc_programs.cjs" "$tsdir/node_modules/typescript" --per-config \
+            consumer-esm/tsconfig.json consumer-cjs/tsconfig.json) >"$TMP/tsc-all" 2>&1
+        awk -v dir="$TMP" '{ buf = buf $0 "\n" }
+            /^== consumer-[a-z]*\/tsconfig.json exit [0-9]$/ { split($2, p, "/"); printf "%s", buf > (dir "/tsc-" p[1]); buf = "" }
+            END { printf "%s", buf > (dir "/tsc-rest") }' "$TMP/tsc-all"
+        for kind in esm cjs; do
+            proj="$TMP/consumer-$kind"
+            if grep -qx "== consumer-$kind/tsconfig.json exit 0" "$TMP/tsc-consumer-$kind" 2>/dev/null && ! [ -s "$TMP/tsc-rest" ]
             then ok "consumer_typescript_${kind}_project_should_compile"
-            else fail "consumer_typescript_${kind}_project_should_compile" "tsc reports errors"; detail "$TMP/tsc"; continue; fi
+            else fail "consumer_typescript_${kind}_project_should_compile" "tsc reports errors"
+                 cat "$TMP/tsc-consumer-$kind" "$TMP/tsc-rest" 2>/dev/null | detail; continue; fi
             if (cd "$proj" && SERVER_URL="$SERVER_URL" timeout 60 node dist/index.js) >"$TMP/run" 2>&1 &&
                grep -q "^$kind job-analytics-collection-request-1 completed" "$TMP/run" && grep -q "^$kind refused true" "$TMP/run"
             then ok "consumer_typescript_${kind}_project_should_run"
