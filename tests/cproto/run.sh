@@ -88,9 +88,9 @@ bus_check() { # N CATALOGUE -> its result lines
     p=$(sed -n 's/^NAME *= *//p' "$out/Makefile")
     bad=
     local adapters=() keys=() i
+    # shellcheck disable=SC2086
     for f in $srcs; do
         case $f in
-        # shellcheck disable=SC2086
         *_bus.c) $CC $bus_cflags -I"$out" -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
         *) adapters+=("$f");;
         esac
