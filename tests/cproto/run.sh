@@ -16,13 +16,139 @@
 . "$TOP/tests/server/lib-server.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 CC=${CC:-gcc}
-trap 'mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
+bus_pids=
+trap 'mqtt_stop; kafka_stop; ws_stop; bus_report; rm -rf "$TMP"' EXIT
 
 have_mqtt=0; pkg-config --exists libmosquitto && have_mqtt=1
 have_kafka=0; pkg-config --exists rdkafka && have_kafka=1
 have_ws=0; pkg-config --exists libwebsockets && have_ws=1
 adapter_pkgs="$([ $have_mqtt = 1 ] && echo libmosquitto) $([ $have_kafka = 1 ] && echo rdkafka)"
 defs="$([ $have_mqtt = 1 ] && echo -DWITH_MQTT) $([ $have_kafka = 1 ] && echo -DWITH_KAFKA)"
+
+# ---- the bus (and adapters) compile for every catalogue -------------------
+# The transport adapters (_mqtt.c, _kafka.c, _ws.c) are the same text in
+# every catalogue's output but for the prefix (NAME_, NAMEU_, and NAME in a
+# default client id) and the opening comment (the catalogue's name): gcc -O1
+# compiles each such text once per prefix length (a string's length can
+# change gcc's truncation warnings), remembered clean under TEST_CACHE
+# (cc-KEY; the compiler, its flags and that text). What else in a catalogue
+# could break an adapter is in its headers, which the same loop compiles in
+# _bus.c, and name clashes, which clang (below, on the real text of every
+# file) and asyncapi-examples (gcc -fsyntax-only) catch.
+# This loop is compiler work only (no broker, no shared state but the
+# content-keyed caches), and the longest part of the family: it runs in the
+# background (bus_start), split over two workers (catalogue i goes to
+# worker i % 2, each with its own scratch folder), beside the last checks of
+# the family (at a lower priority than those); its results are printed at
+# the end, in catalogue order. (The compiler's version and the flags are worked out
+# once, not per file: process starts are dear here.)
+bus_cflags="$C_WARN -O1 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libcjson)"
+bus_ccver=$($CC --version | head -n 1)
+bus_cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
+# adapter_keys PREFIX FILE... prints the cache key of each adapter (cc-KEY;
+# the compiler, its flags, the prefix length and the text with the opening
+# comment dropped and the prefix set aside), one perl run for all of them.
+adapter_keys() {
+    perl -MDigest::SHA=sha1_hex -e '
+        my ($ver, $flags, $p, @files) = @ARGV; my $P = uc $p;
+        for my $f (@files) {
+            open(my $h, "<", $f) or die "$f: $!\n"; my @l = <$h>; close $h;
+            my ($c, $t) = (0, "");
+            for my $i (0 .. $#l) {
+                local $_ = $l[$i];
+                $c = 1 if $i == 0 && m{^/\*};
+                if ($c) { if (m{\*/}) { $c = 0; $t .= $_ if !m{^ *\*/ *$} } next }
+                $t .= $_;
+            }
+            $t =~ s/\b\Q$p\E_/PFX_/g; $t =~ s/\b\Q$P\E_/PFXU_/g; $t =~ s/\b\Q$p\E\b/PFX/g;
+            print "cc-", substr(sha1_hex("$ver\n$flags " . length($p) . "\n$t"), 0, 24), "\n";
+        }' "$bus_ccver" "$bus_cflags" "$@"
+}
+adapter_o1_once() { # FILE KEY|"" -> 0 when clean (compiled now or before)
+    local f=$1 key=$2 cache=$bus_cache
+    [ -n "$key" ] || cache=   # (no prefix to set aside: compiled as it is)
+    if [ -n "$cache" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; return 0; fi
+    # shellcheck disable=SC2086
+    $CC $bus_cflags -I"${f%/*}" -c -o "$TMP/o.o" "$f" || return 1
+    [ -z "$cache" ] || { mkdir -p "$cache" && : >"$cache/$key"; }
+}
+bus_check() { # N CATALOGUE -> its result lines
+    local n=$1 cat=$2 out name srcs bad f p
+    out=$TMP/cat$n
+    name=${cat##*/}; name=${name%.*}; name=${name//[^A-Za-z0-9]/_}
+    if ! mg generate -t c -i "$cat" -o "$out" >"$TMP/g.log" 2>&1; then
+        # Catalogues msggen refuses (remote $refs) are other families' business.
+        skip "cproto_bus_compiles_$name" "msggen does not generate it: $(head -n 1 "$TMP/g.log")"
+        return
+    fi
+    srcs=$(echo "$out"/*_bus.c)
+    [ $have_mqtt = 1 ] && srcs="$srcs $(echo "$out"/*_mqtt.c)"
+    for f in "$out"/*_kafka.c; do [ $have_kafka = 1 ] && [ -f "$f" ] && srcs="$srcs $f"; done
+    for f in "$out"/*_ws.c; do [ $have_ws = 1 ] && [ -f "$f" ] && srcs="$srcs $f"; done
+    p=$(sed -n 's/^NAME *= *//p' "$out/Makefile")
+    bad=
+    local adapters=() keys=() i
+    # shellcheck disable=SC2086
+    for f in $srcs; do
+        case $f in
+        *_bus.c) $CC $bus_cflags -I"$out" -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
+        *) adapters+=("$f");;
+        esac
+    done
+    if [ ${#adapters[@]} -gt 0 ] && [ -n "$p" ] && [ -n "$bus_cache" ]; then
+        mapfile -t keys < <(adapter_keys "$p" "${adapters[@]}" 2>>"$TMP/bus-$n.log")
+        [ ${#keys[@]} = ${#adapters[@]} ] || { keys=(); echo "adapter_keys failed" >>"$TMP/bus-$n.log"; bad=1; }
+    fi
+    for i in "${!adapters[@]}"; do
+        adapter_o1_once "${adapters[$i]}" "${keys[$i]:-}" >>"$TMP/bus-$n.log" 2>&1 || bad=1
+    done
+    # clang -Wpedantic also refuses GNU extensions in library macros (rd_kafka_producev's).
+    # (c_clang_check, tests/c-target/lib-c.sh: c-target checks the same files
+    # of tests/catalogues; the first family to check one makes the other skip it.)
+    if command -v clang >/dev/null; then
+        # shellcheck disable=SC2046
+        c_clang_check "$out" $(for f in $srcs; do echo "${f##*/}"; done) || { cat "$TMP/clang.log" >>"$TMP/bus-$n.log"; bad=1; }
+    fi
+    if [ -z "$bad" ]; then ok "cproto_bus_should_compile_for_$name"
+    else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
+}
+bus_cats=()
+for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
+           "$SHARED"/conformance/asyncapi-examples/v3.0.0/*.yml "$SHARED"/conformance/asyncapi-examples/v2.0.0/*.yml; do
+    [ -f "$cat" ] && bus_cats+=("$cat")
+done
+# Prints the loop's results (at the end of the family, also when it stops
+# early: the EXIT trap); a catalogue whose worker died without a result
+# fails by name.
+bus_start() {
+    mkdir -p "$TMP/bus"
+    bus_pids=
+    for w in 0 1; do
+        (
+            # (Niced: the README example runs against mosquitto within a
+            # timeout, and must not queue behind this family's own compilers.)
+            renice -n 10 "$BASHPID" >/dev/null 2>&1
+            TMP=$TMP/w$w; mkdir -p "$TMP"
+            for i in "${!bus_cats[@]}"; do
+                [ $((i % 2)) = $w ] || continue
+                bus_check "$((i + 1))" "${bus_cats[$i]}" >"$TMP/../bus/$((i + 1)).tmp" 2>&1
+                mv "$TMP/../bus/$((i + 1)).tmp" "$TMP/../bus/$((i + 1)).out"
+            done
+        ) </dev/null &
+        bus_pids="$bus_pids $!"
+    done
+}
+bus_report() {
+    local i
+    [ -n "$bus_pids" ] || return 0
+    # shellcheck disable=SC2086
+    wait $bus_pids
+    bus_pids=
+    for i in "${!bus_cats[@]}"; do
+        if [ -f "$TMP/bus/$((i + 1)).out" ]; then cat "$TMP/bus/$((i + 1)).out"
+        else fail "cproto_bus_should_compile_for_catalogue_$((i + 1))" "no result for ${bus_cats[$i]}"; fi
+    done
+}
 
 # ---- the round-trip client, built with the generated Makefile -------------
 rt=$TMP/rt
@@ -154,63 +280,11 @@ else
     fi
 fi
 
-# ---- the bus (and adapters) compile for every catalogue -------------------
-# The transport adapters (_mqtt.c, _kafka.c, _ws.c) are the same text in
-# every catalogue's output but for the prefix (NAME_, NAMEU_, and NAME in a
-# default client id) and the opening comment (the catalogue's name): gcc -O1
-# compiles each such text once per prefix length (a string's length can
-# change gcc's truncation warnings), remembered clean under TEST_CACHE
-# (cc-KEY; the compiler, its flags and that text). What else in a catalogue
-# could break an adapter is in its headers, which the same loop compiles in
-# _bus.c, and name clashes, which clang (below, on the real text of every
-# file) and asyncapi-examples (gcc -fsyntax-only) catch.
-adapter_o1_once() { # FILE -> 0 when clean (compiled now or before)
-    local f=$1 p key cache flags
-    flags="$C_WARN -O1 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libcjson)"
-    p=$(sed -n 's/^NAME *= *//p' "$(dirname "$f")/Makefile")
-    cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
-    [ -n "$p" ] || cache=   # (no prefix to set aside: compiled as it is)
-    key=cc-$( { $CC --version | head -n 1; echo "$flags ${#p}"
-               awk 'NR == 1 && /^\/\*/ { c = 1 } c { if (/\*\//) { c = 0; if ($0 !~ /^ *\*\/ *$/) print } next } { print }' "$f" |
-                   sed "s/\b${p}_/PFX_/g; s/\b${p^^}_/PFXU_/g; s/\b${p}\b/PFX/g"; } | sha1sum | cut -c1-24)
-    if [ -n "$cache" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; return 0; fi
-    # shellcheck disable=SC2086
-    $CC $flags -I"$(dirname "$f")" -c -o "$TMP/o.o" "$f" || return 1
-    [ -z "$cache" ] || { mkdir -p "$cache" && : >"$cache/$key"; }
-}
-n=0
-for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
-           "$SHARED"/conformance/asyncapi-examples/v3.0.0/*.yml "$SHARED"/conformance/asyncapi-examples/v2.0.0/*.yml; do
-    [ -f "$cat" ] || continue
-    n=$((n + 1))
-    out=$TMP/cat$n
-    name=$(basename "$cat" | sed 's/\.[a-z]*$//; s/[^A-Za-z0-9]/_/g')
-    if ! mg generate -t c -i "$cat" -o "$out" >"$TMP/g.log" 2>&1; then
-        # Catalogues msggen refuses (remote $refs) are other families' business.
-        skip "cproto_bus_compiles_$name" "msggen does not generate it: $(head -n 1 "$TMP/g.log")"
-        continue
-    fi
-    srcs=$(ls "$out"/*_bus.c)
-    [ $have_mqtt = 1 ] && srcs="$srcs $(ls "$out"/*_mqtt.c)"
-    [ $have_kafka = 1 ] && srcs="$srcs $(ls "$out"/*_kafka.c 2>/dev/null)"
-    [ $have_ws = 1 ] && srcs="$srcs $(ls "$out"/*_ws.c 2>/dev/null)"
-    bad=
-    for f in $srcs; do
-        case $f in
-        *_bus.c) $CC $C_WARN -O1 -D_POSIX_C_SOURCE=200809L -I"$out" $(pkg-config --cflags libcjson) -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
-        *) adapter_o1_once "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
-        esac
-    done
-    # clang -Wpedantic also refuses GNU extensions in library macros (rd_kafka_producev's).
-    # (c_clang_check, tests/c-target/lib-c.sh: c-target checks the same files
-    # of tests/catalogues; the first family to check one makes the other skip it.)
-    if command -v clang >/dev/null; then
-        # shellcheck disable=SC2046
-        c_clang_check "$out" $(for f in $srcs; do basename "$f"; done) || { cat "$TMP/clang.log" >>"$TMP/bus-$n.log"; bad=1; }
-    fi
-    if [ -z "$bad" ]; then ok "cproto_bus_should_compile_for_$name"
-    else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
-done
+# ---- the bus (and adapters) compile for every catalogue: the loop ---------
+# (After the broker scenarios, whose Kafka consumer-group and reply timings
+# should not share the CPUs with this family's own compilers; beside the
+# checks below, which wait on nothing.)
+bus_start
 
 # ---- parameter identifiers follow each target's reserved words -------------
 # names.yaml's parameters int, default and class: C reserves int and default
