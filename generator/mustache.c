@@ -47,7 +47,8 @@ struct node {
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
     uint32_t hash;            /* tags: the first part's hash (mg_tpl_source.get) */
-    uint32_t *rest;           /* dotted tags: the hashes of the other parts; else NULL */
+    uint32_t rest_in[2];      /* dotted tags: the hashes of the other parts, when two at most */
+    uint32_t *rest;           /* dotted tags with more parts: their hashes; else NULL */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
     size_t ind_len;
     int line, col;            /* the tag's position, for render-time errors */
@@ -622,14 +623,16 @@ static void hash_name(node *n)
         parts += n->str[i] == '.';
     if (!parts)
         return;
-    n->rest = mg_xcalloc(parts, sizeof *n->rest);
+    uint32_t *rest = n->rest_in;
+    if (parts > sizeof n->rest_in / sizeof n->rest_in[0])
+        rest = n->rest = mg_xcalloc(parts, sizeof *n->rest);
     size_t at = n->first, k = 0;
     while (at < n->len) {
         const char *part = n->str + at + 1;
         size_t left = n->len - at - 1;
         const char *dot = memchr(part, '.', left);
         size_t pn = dot ? (size_t)(dot - part) : left;
-        n->rest[k++] = mg_hash_mem_seed(0, part, pn);
+        rest[k++] = mg_hash_mem_seed(0, part, pn);
         at += 1 + pn;
     }
 }
@@ -1090,13 +1093,14 @@ typedef struct {
  * (the key hashes, the probes), and 16 bytes per slot at twice the members.
  *
  * Objects with fewer than INDEX_MIN_MEMBERS members are searched in order
- * (the name is found after about 3 members on average). The data does not
- * change while the source is in use, so an index, and the key addresses of a
- * shape, stay valid until mg_tpl_cjson_source_fini. */
+ * (the name is found after about 3 members on average); bigger ones are
+ * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
+ * type-map renders paid 10 M instructions for tables they used once; on the
+ * 4th, generate's renders scanned 6 M more). The data does not change while
+ * the source is in use, so an index, and the key addresses of a shape, stay
+ * valid until mg_tpl_cjson_source_fini. */
 #define INDEX_MIN_MEMBERS 12
-#ifndef INDEX_AFTER
 #define INDEX_AFTER 2
-#endif
 
 /* A shape: n key addresses and the table from a name to the position of the
  * first member with that name. A key the view copied into its member (made
@@ -1167,7 +1171,12 @@ typedef struct obj_index {
  * s[n] stays within it. */
 static int name_is(const char *s, const char *k, size_t n)
 {
-    return s && (n == 0 || s[0] == k[0]) && strncmp(s, k, n) == 0 && s[n] == '\0';
+    if (!s)
+        return 0;
+    size_t i = 0; /* a loop, not strncmp: names are short, and a call costs more */
+    while (i < n && s[i] == k[i])
+        i++;
+    return i == n && s[n] == '\0';
 }
 
 static const cJSON **alloc_members(struct mg_tpl_cjson_state *r, size_t n)
@@ -1307,16 +1316,12 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     obj_index *e = index_of(r, obj, ent, &added);
     if (e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER) {
         size_t count = 0, copied = 0;
-        const cJSON *it = obj->child;
-        for (; it && count < INDEX_MIN_MEMBERS; it = it->next)
+        for (const cJSON *it = obj->child; it; it = it->next) {
             count++;
-        if (count == INDEX_MIN_MEMBERS) {
-            for (; it; it = it->next)
-                count++;
-            for (it = obj->child; it; it = it->next)
-                copied += !(it->type & cJSON_StringIsConst);
-            build_index(r, e, count, copied);
+            copied += !(it->type & cJSON_StringIsConst);
         }
+        if (count >= INDEX_MIN_MEMBERS)
+            build_index(r, e, count, copied);
     }
     if (!e->mem) {
         for (const cJSON *it = obj->child; it; it = it->next)
@@ -1480,12 +1485,13 @@ static const void *lookup_first(rstate *r, const ctxf *c, const node *k)
     for (; c; c = c->up)
         if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
             break;
+    const uint32_t *rest = k->rest ? k->rest : k->rest_in;
     for (size_t at = n, i = 0; v && at < len; i++) {
         const char *part = name + at + 1;
         size_t left = len - at - 1;
         const char *dot = memchr(part, '.', left);
         size_t pn = dot ? (size_t)(dot - part) : left;
-        v = get(r, v, part, pn, k->rest[i], NULL);
+        v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
     return v;
