@@ -49,6 +49,8 @@ struct node {
     uint32_t hash;            /* tags: the first part's hash (mg_tpl_source.get) */
     uint32_t rest_in[2];      /* dotted tags: the hashes of the other parts, when two at most */
     uint32_t *rest;           /* dotted tags with more parts: their hashes; else NULL */
+    unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
+    const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
     size_t ind_len;
     int line, col;            /* the tag's position, for render-time errors */
@@ -64,6 +66,7 @@ struct mg_tpl {
     size_t nkids;
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
+    unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
 };
 
 typedef struct {
@@ -72,6 +75,7 @@ typedef struct {
 } set_entry;
 
 struct mg_tpl_set {
+    unsigned long serial; /* this set among all made (from 1): what nodes cache */
     mg_tpl_loader loader;
     void *user;
     int strict;
@@ -814,8 +818,10 @@ const char *mg_tpl_name(const mg_tpl *t)
 
 mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user)
 {
+    static unsigned long serials;
     mg_tpl_set *s = mg_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
+    s->serial = ++serials;
     s->loader = loader;
     s->user = user;
     return s;
@@ -940,6 +946,26 @@ static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_d
     return rc;
 }
 
+/* set_get() of a static partial or parent tag's name, remembered in the tag
+ * per set: a set never changes the template it found for a name, and a
+ * linear search of the set per partial tag rendered was 10 M instructions of
+ * a generate. (Only found partials are remembered: a missing one is looked
+ * for again, and reported again in a strict set.) */
+static int set_get_node(mg_tpl_set *s, const mg_tpl *t, const node *k, mg_diag *d,
+                        const mg_tpl **out)
+{
+    if (s && k->pserial == s->serial) {
+        *out = k->ptpl;
+        return 1;
+    }
+    int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, out);
+    if (rc > 0) {
+        ((node *)k)->pserial = s->serial;
+        ((node *)k)->ptpl = *out;
+    }
+    return rc;
+}
+
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
 static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
@@ -954,7 +980,7 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
         const node *k = &kids[i];
         if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
             const mg_tpl *pt;
-            int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, &pt);
+            int rc = set_get_node(s, t, k, d, &pt);
             if (rc < 0)
                 return -1;
             if (rc > 0 && !pt->linked) {
@@ -1738,7 +1764,8 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
                       (int)len, name, MG_MAX_PARTIAL_DEPTH);
         return -1;
     }
-    int rc = set_get(r->set, name, len, mark_of(t, k), r->d, out);
+    int rc = k->dynamic ? set_get(r->set, name, len, mark_of(t, k), r->d, out)
+                        : set_get_node(r->set, t, k, r->d, out);
     if (rc > 0 && !(*out)->linked && r->set) {
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
@@ -1881,8 +1908,14 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
 int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
                        mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
 {
-    if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
-        return -1;
+    /* Linking again with the same set would find the same partials, all
+     * compiled already (a generate renders a template once per message). */
+    if (!partials || t->linked_set != partials->serial) {
+        if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
+            return -1;
+        if (partials)
+            ((mg_tpl *)t)->linked_set = partials->serial;
+    }
     if (strict && !t->blocks_ok) {
         if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
             return -1;
