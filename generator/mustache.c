@@ -46,6 +46,11 @@ struct node {
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
+    uint32_t hash;            /* tags: the first part's hash (mg_tpl_source.get) */
+    uint32_t rest_in[2];      /* dotted tags: the hashes of the other parts, when two at most */
+    uint32_t *rest;           /* dotted tags with more parts: their hashes; else NULL */
+    unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
+    const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
     size_t ind_len;
     int line, col;            /* the tag's position, for render-time errors */
@@ -61,6 +66,7 @@ struct mg_tpl {
     size_t nkids;
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
+    unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
 };
 
 typedef struct {
@@ -69,6 +75,7 @@ typedef struct {
 } set_entry;
 
 struct mg_tpl_set {
+    unsigned long serial; /* this set among all made (from 1): what nodes cache */
     mg_tpl_loader loader;
     void *user;
     int strict;
@@ -603,9 +610,35 @@ static node *push_node(nodevec *v, node_kind k)
 
 static void free_nodes(node *kids, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free_nodes(kids[i].kids, kids[i].nkids);
+        free(kids[i].rest);
+    }
     free(kids);
+}
+
+/* Hashes each part of a tag's name once, here, rather than at every lookup
+ * (a source's index finds a name by its hash). */
+static void hash_name(node *n)
+{
+    n->hash = mg_hash_mem_seed(0, n->str, n->first);
+    size_t parts = 0;
+    for (size_t i = n->first; i < n->len; i++)
+        parts += n->str[i] == '.';
+    if (!parts)
+        return;
+    uint32_t *rest = n->rest_in;
+    if (parts > sizeof n->rest_in / sizeof n->rest_in[0])
+        rest = n->rest = mg_xcalloc(parts, sizeof *n->rest);
+    size_t at = n->first, k = 0;
+    while (at < n->len) {
+        const char *part = n->str + at + 1;
+        size_t left = n->len - at - 1;
+        const char *dot = memchr(part, '.', left);
+        size_t pn = dot ? (size_t)(dot - part) : left;
+        rest[k++] = mg_hash_mem_seed(0, part, pn);
+        at += 1 + pn;
+    }
 }
 
 static int at_line_start(const parser *p, size_t off)
@@ -679,6 +712,7 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
         n->len = t->ne - t->ns;
         const char *dot = memchr(n->str, '.', n->len);
         n->first = dot ? (size_t)(dot - n->str) : n->len;
+        hash_name(n);
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
@@ -701,8 +735,10 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
                 for (size_t j = 0; j < kids.n; j++) {
                     if (kids.v[j].kind == N_BLOCK)
                         kids.v[k++] = kids.v[j];
-                    else
+                    else {
                         free_nodes(kids.v[j].kids, kids.v[j].nkids);
+                        free(kids.v[j].rest);
+                    }
                 }
                 kids.n = k;
             }
@@ -782,8 +818,10 @@ const char *mg_tpl_name(const mg_tpl *t)
 
 mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user)
 {
+    static unsigned long serials;
     mg_tpl_set *s = mg_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
+    s->serial = ++serials;
     s->loader = loader;
     s->user = user;
     return s;
@@ -908,6 +946,26 @@ static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_d
     return rc;
 }
 
+/* set_get() of a static partial or parent tag's name, remembered in the tag
+ * per set: a set never changes the template it found for a name, and a
+ * linear search of the set per partial tag rendered was 10 M instructions of
+ * a generate. (Only found partials are remembered: a missing one is looked
+ * for again, and reported again in a strict set.) */
+static int set_get_node(mg_tpl_set *s, const mg_tpl *t, const node *k, mg_diag *d,
+                        const mg_tpl **out)
+{
+    if (s && k->pserial == s->serial) {
+        *out = k->ptpl;
+        return 1;
+    }
+    int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, out);
+    if (rc > 0) {
+        ((node *)k)->pserial = s->serial;
+        ((node *)k)->ptpl = *out;
+    }
+    return rc;
+}
+
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
 static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
@@ -922,7 +980,7 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
         const node *k = &kids[i];
         if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
             const mg_tpl *pt;
-            int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, &pt);
+            int rc = set_get_node(s, t, k, d, &pt);
             if (rc < 0)
                 return -1;
             if (rc > 0 && !pt->linked) {
@@ -1049,30 +1107,68 @@ typedef struct {
 
 /* ---- the cJSON source ---- */
 
-/* The hashes of member names, by the name's address: a view's objects
- * share their keys (string literals), so most of an index's keys were hashed
- * before. The data does not change while the source is in use, so an
- * address keeps its text. */
-#define KEY_HASH_CACHE 1024
+/* Name lookups in big objects go through an index. A generator's view has
+ * objects of 40-70 members, looked up for dozens of names each, and many of
+ * them alike: the objects of one kind (a field, a message) are made by one
+ * function of the view, with the same key strings (literals: the same
+ * addresses) in the same order. Such objects share a shape: the sequence of
+ * their keys' addresses, with one hash table from a name to its position.
+ * An object's own index is then only the array of its members (8 bytes a
+ * member, made in one walk), found at the position the shape gives. A hash
+ * table per object cost 2 300 instructions to build for a 50-member object
+ * (the key hashes, the probes), and 16 bytes per slot at twice the members.
+ *
+ * Objects with fewer than INDEX_MIN_MEMBERS members are searched in order
+ * (the name is found after about 3 members on average); bigger ones are
+ * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
+ * type-map renders paid 10 M instructions for tables they used once; on the
+ * 4th, generate's renders scanned 6 M more). The data does not change while
+ * the source is in use, so an index, and the key addresses of a shape, stay
+ * valid until mg_tpl_cjson_source_fini. */
+#define INDEX_MIN_MEMBERS 12
+#define INDEX_AFTER 2
 
-/* An object's index slot: the member and its name's hash, compared before the
- * name so that a probe past other members (and a miss, the common case for
- * the frames above a tag's object) rarely compares text. */
-typedef struct slot {
-    uint32_t hash;
-    const cJSON *it; /* NULL: empty */
-} slot;
+/* A shape: n key addresses and the table from a name to the position of the
+ * first member with that name. A key the view copied into its member (made
+ * by cJSON_AddItemToObject, not ...CS: its address is the member's own) is
+ * recorded as NULL and its position listed in `extra`, searched in order:
+ * otherwise no two objects would share the shape. An object with more than
+ * MAX_EXTRA such keys (data parsed from a file: every key is copied) gets a
+ * shape of its own (`own`), whose table holds every key. */
+#define MAX_EXTRA 8
 
-/* Index slots come from blocks that never move (a realloc'ed array copied
- * every index made so far each time it grew: 10 M instructions of a
- * generate), of at most SLOT_BLOCK slots. */
-#define SLOT_BLOCK 16384
+typedef struct shape {
+    uint32_t n;
+    uint32_t cap;      /* slots, a power of two, at least 2n */
+    uint32_t nextra;
+    int own;
+    const char **keys; /* n addresses, NULL: a copied key (not `own`) */
+    uint32_t *extra;   /* positions of the copied keys, ascending */
+    struct shape_slot {
+        uint32_t hash;
+        uint32_t pos; /* position + 1; 0: empty */
+    } *slots;
+} shape;
 
-typedef struct slot_block {
-    struct slot_block *prev;
+/* The key address that identifies member `it` in a shape. */
+static const char *shape_key_of(const cJSON *it, int own)
+{
+    return own || (it->type & cJSON_StringIsConst) ? it->string : NULL;
+}
+
+typedef struct shape_ent {
+    shape *sh;
+} shape_ent;
+
+/* Member arrays come from blocks that never move, of at least PTR_BLOCK
+ * pointers (a realloc'ed array would copy every index made so far). */
+#define PTR_BLOCK 8192
+
+typedef struct ptr_block {
+    struct ptr_block *prev;
     size_t used, size;
-    slot s[];
-} slot_block;
+    const cJSON *p[];
+} ptr_block;
 
 /* The last objects looked up without a frame's cache word (the parts after
  * the first of a dotted name, `{{name.snake}}`), direct-mapped by address:
@@ -1080,136 +1176,141 @@ typedef struct slot_block {
 #define OBJ_CACHE 64
 
 struct mg_tpl_cjson_state {
-    mg_hmap index;   /* object -> obj_index, for objects looked up so far */
-    slot_block *blocks; /* the newest block of index slots */
-    struct key_hash_ent {
-        const char *key;
-        uint32_t hash;
-    } *key_hash; /* KEY_HASH_CACHE entries, direct-mapped by address; made
-                  * with the first index (most short renders never index) */
-    struct name_hash_ent {
-        const char *k;
-        size_t n;
-        uint32_t hash;
-    } *name_hash; /* NAME_HASH_CACHE entries: the hashes of looked-up names */
+    mg_hmap index;     /* object -> obj_index, for objects looked up so far */
+    mg_hmap shapes;    /* shape_ent, by the hash of the key addresses */
+    ptr_block *blocks; /* the newest block of member arrays */
     struct obj_cache_ent {
         const cJSON *obj;
         size_t ent; /* its entry in `index` + 1 */
     } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
 };
 
-/* The names a render looks up are parts of its templates' tags, which live
- * as long as the source (one render): a name's hash is cached by its address
- * and length. A tag missed by the frames above its object hashed its name
- * once per frame (306 000 hashes, 18 M instructions of a generate). */
-#define NAME_HASH_CACHE 256
-
-static uint32_t name_hash(struct mg_tpl_cjson_state *r, const char *k, size_t n)
-{
-    size_t i = (((uintptr_t)k >> 2) ^ n) & (NAME_HASH_CACHE - 1);
-    if (!r->name_hash)
-        r->name_hash = mg_xcalloc(NAME_HASH_CACHE, sizeof *r->name_hash);
-    struct name_hash_ent *e = &r->name_hash[i];
-    if (e->k != k || e->n != n) {
-        e->k = k;
-        e->n = n;
-        e->hash = mg_hash_mem_seed(0, k, n);
-    }
-    return e->hash;
-}
-
-static uint32_t key_hash(struct mg_tpl_cjson_state *r, const char *key)
-{
-    size_t i = (((uintptr_t)key >> 3) ^ ((uintptr_t)key >> 15)) & (KEY_HASH_CACHE - 1);
-    if (!r->key_hash)
-        r->key_hash = mg_xcalloc(KEY_HASH_CACHE, sizeof *r->key_hash);
-    if (r->key_hash[i].key != key) {
-        r->key_hash[i].key = key;
-        r->key_hash[i].hash = mg_hash_str(key);
-    }
-    return r->key_hash[i].hash;
-}
-
-/* Name lookups in big objects go through a hash index: a generator's view has
- * objects of 40-70 members, many looked up for dozens of names (and missed by
- * every name of the frames above them). An object gets its index on its
- * INDEX_AFTER-th lookup, so objects looked up only a few times are not worth
- * indexing. The data does not change during a render, so an index stays valid
- * until mg_tpl_render returns. */
-#define INDEX_MIN_MEMBERS 12
-#define INDEX_AFTER 4
-
 typedef struct obj_index {
-    const cJSON *obj; /* key */
-    slot *slots;      /* cap slots in a slot_block */
-    uint32_t cap;     /* a power of two, or 0: searched in order */
-    uint32_t looks;   /* lookups so far, while cap is 0 */
+    const cJSON *obj;   /* key */
+    const cJSON **mem;  /* its members in order, or NULL: searched in order */
+    const shape *sh;    /* with mem: the shape of its keys */
+    uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
 } obj_index;
 
-/* Is `it`'s key exactly k[0..n)? The parser rejects names holding a NUL byte,
- * so when strncmp finds n equal bytes the key has no NUL before index n, and
- * reading it->string[n] stays within it. */
-static int key_is(const cJSON *it, const char *k, size_t n)
+/* Is `s` exactly k[0..n)? The parser rejects names holding a NUL byte, so
+ * when strncmp finds n equal bytes `s` has no NUL before index n, and reading
+ * s[n] stays within it. */
+static int name_is(const char *s, const char *k, size_t n)
 {
-    return it->string && (n == 0 || it->string[0] == k[0]) && strncmp(it->string, k, n) == 0 &&
-           it->string[n] == '\0';
+    if (!s)
+        return 0;
+    size_t i = 0; /* a loop, not strncmp: names are short, and a call costs more */
+    while (i < n && s[i] == k[i])
+        i++;
+    return i == n && s[n] == '\0';
 }
 
-static slot *alloc_slots(struct mg_tpl_cjson_state *r, size_t cap)
+static const cJSON **alloc_members(struct mg_tpl_cjson_state *r, size_t n)
 {
-    slot_block *b = r->blocks;
-    if (!b || b->used + cap > b->size) {
+    ptr_block *b = r->blocks;
+    if (!b || b->used + n > b->size) {
         /* Blocks double from a small first one: most renders (an output
          * path, a type-map template) index a few objects or none. */
-        size_t n = b ? 2 * b->size : 128;
-        if (n > SLOT_BLOCK)
-            n = SLOT_BLOCK;
-        if (n < cap)
-            n = cap;
-        b = mg_xrealloc(NULL, sizeof *b + n * sizeof(slot));
-        b->size = n;
+        size_t size = b ? 2 * b->size : 256;
+        if (size > PTR_BLOCK)
+            size = PTR_BLOCK;
+        if (size < n)
+            size = n;
+        b = mg_xrealloc(NULL, sizeof *b + size * sizeof(const cJSON *));
+        b->size = size;
         b->used = 0;
         b->prev = r->blocks;
         r->blocks = b;
     }
-    slot *s = b->s + b->used;
-    b->used += cap;
-    memset(s, 0, cap * sizeof *s);
-    return s;
+    const cJSON **p = b->p + b->used;
+    b->used += n;
+    return p;
 }
 
-/* Builds the index of e->obj, unless it is small (then it stays unindexed). */
-static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
+/* The shape being looked for: an object's members. */
+typedef struct shape_key {
+    const cJSON *const *mem;
+    size_t n;
+    int own;
+} shape_key;
+
+static int shape_eq(const void *ent, const void *key)
 {
-    size_t n = 0;
-    for (const cJSON *it = e->obj->child; it; it = it->next)
-        n++;
-    if (n < INDEX_MIN_MEMBERS)
-        return;
+    const shape *sh = ((const shape_ent *)ent)->sh;
+    const shape_key *k = key;
+    if (sh->n != k->n || sh->own != k->own)
+        return 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (sh->keys[i] != shape_key_of(k->mem[i], k->own))
+            return 0;
+    return 1;
+}
+
+/* A new shape for the keys of mem[0..n) (nextra of them copied): one
+ * allocation holding the keys, the extra positions and the table. */
+static shape *make_shape(const cJSON *const *mem, size_t n, size_t nextra, int own)
+{
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
-    slot *slots = alloc_slots(r, cap); /* zeroed */
-    for (const cJSON *it = e->obj->child; it; it = it->next) {
-        if (!it->string)
+    shape *sh = mg_xcalloc(1, sizeof *sh + cap * sizeof *sh->slots + n * sizeof *sh->keys +
+                                  nextra * sizeof *sh->extra);
+    sh->n = (uint32_t)n;
+    sh->cap = cap;
+    sh->own = own;
+    sh->slots = (struct shape_slot *)(sh + 1);
+    sh->keys = (const char **)(sh->slots + cap);
+    sh->extra = (uint32_t *)(sh->keys + n);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = shape_key_of(mem[i], own);
+        sh->keys[i] = key;
+        if (!key) {
+            if (!own && mem[i]->string)
+                sh->extra[sh->nextra++] = (uint32_t)i;
             continue;
-        uint32_t h = key_hash(r, it->string), i = h & (cap - 1);
-        while (slots[i].it &&
-               (slots[i].hash != h || strcmp(slots[i].it->string, it->string) != 0))
-            i = (i + 1) & (cap - 1);
-        if (!slots[i].it) { /* the first of duplicate keys wins, as in a scan */
-            slots[i].hash = h;
-            slots[i].it = it;
+        }
+        uint32_t h = mg_hash_str(key), j = h & (cap - 1);
+        while (sh->slots[j].pos &&
+               (sh->slots[j].hash != h || strcmp(sh->keys[sh->slots[j].pos - 1], key) != 0))
+            j = (j + 1) & (cap - 1);
+        if (!sh->slots[j].pos) { /* the first of duplicate keys wins, as in a scan */
+            sh->slots[j].hash = h;
+            sh->slots[j].pos = (uint32_t)i + 1;
         }
     }
-    e->slots = slots;
-    e->cap = cap;
+    return sh;
+}
+
+/* Indexes e->obj (n members, nextra of them with copied keys; n >=
+ * INDEX_MIN_MEMBERS): its member array, and the shape of its keys, found
+ * among those seen or made. */
+static void build_index(struct mg_tpl_cjson_state *r, obj_index *e, size_t n, size_t nextra)
+{
+    const cJSON **mem = alloc_members(r, n);
+    int own = nextra > MAX_EXTRA;
+    uint64_t h = n * 2 + (uint64_t)own;
+    size_t i = 0;
+    for (const cJSON *it = e->obj->child; it; it = it->next) {
+        mem[i++] = it;
+        h = (h + (uintptr_t)shape_key_of(it, own)) * 0x9E3779B97F4A7C15u;
+    }
+    uint32_t h32 = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    shape_key key = {mem, n, own};
+    shape_ent *s = mg_hmap_find(&r->shapes, h32, shape_eq, &key);
+    if (!s) {
+        s = mg_hmap_add(&r->shapes, h32);
+        s->sh = make_shape(mem, n, own ? 0 : nextra, own);
+    }
+    e->mem = mem;
+    e->sh = s->sh;
 }
 
 /* obj's entry in the index table, through the frame's cache word `ent`, or
- * else the direct-mapped cache of recent objects. */
-static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+ * else the direct-mapped cache of recent objects. *added is set when the
+ * entry is new. */
+static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, int *added)
 {
+    *added = 0;
     if (ent && *ent)
         return mg_hmap_at(&r->index, *ent - 1);
     struct obj_cache_ent *c = NULL;
@@ -1220,7 +1321,7 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         if (c->obj == obj)
             return mg_hmap_at(&r->index, c->ent - 1);
     }
-    obj_index *e = mg_hmap_put_ptr(&r->index, obj, NULL);
+    obj_index *e = mg_hmap_put_ptr(&r->index, obj, added);
     size_t at = mg_hmap_index(&r->index, e) + 1;
     if (ent)
         *ent = at;
@@ -1232,25 +1333,40 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
 }
 
 /* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
-static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
+static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
+                          uint32_t h)
 {
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    obj_index *e = index_of(r, obj, ent);
-    if (!e->cap && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
-        build_index(r, e);
-    if (!e->cap) {
+    int added;
+    obj_index *e = index_of(r, obj, ent, &added);
+    if (e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER) {
+        size_t count = 0, copied = 0;
+        for (const cJSON *it = obj->child; it; it = it->next) {
+            count++;
+            copied += !(it->type & cJSON_StringIsConst);
+        }
+        if (count >= INDEX_MIN_MEMBERS)
+            build_index(r, e, count, copied);
+    }
+    if (!e->mem) {
         for (const cJSON *it = obj->child; it; it = it->next)
-            if (key_is(it, k, n))
+            if (name_is(it->string, k, n))
                 return it;
         return NULL;
     }
-    const slot *slots = e->slots;
-    uint32_t h = name_hash(r, k, n);
-    for (uint32_t i = h & (e->cap - 1); slots[i].it; i = (i + 1) & (e->cap - 1))
-        if (slots[i].hash == h && key_is(slots[i].it, k, n))
-            return slots[i].it;
-    return NULL;
+    const shape *sh = e->sh;
+    uint32_t pos = sh->n;
+    for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
+        if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
+            pos = sh->slots[i].pos - 1;
+            break;
+        }
+    /* A copied key before it would be the first with that name. */
+    for (uint32_t x = 0; x < sh->nextra && sh->extra[x] < pos; x++)
+        if (name_is(e->mem[sh->extra[x]]->string, k, n))
+            return e->mem[sh->extra[x]];
+    return pos < sh->n ? e->mem[pos] : NULL;
 }
 
 static mg_tv_kind cj_kind(void *self, const void *v)
@@ -1277,9 +1393,10 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     }
 }
 
-static const void *cj_get(void *self, const void *v, const char *k, size_t n, size_t *cache)
+static const void *cj_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
+                          size_t *cache)
 {
-    return member(self, v, cache, k, n);
+    return member(self, v, cache, k, n, hash);
 }
 
 static const void *cj_first(void *self, const void *v)
@@ -1339,6 +1456,7 @@ void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
 {
     c->st = mg_xcalloc(1, sizeof *c->st);
     mg_hmap_init(&c->st->index, sizeof(obj_index));
+    mg_hmap_init(&c->st->shapes, sizeof(shape_ent));
     c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
 }
@@ -1348,13 +1466,14 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
     if (!c->st)
         return;
     mg_hmap_fini(&c->st->index);
-    for (slot_block *b = c->st->blocks, *prev; b; b = prev) {
+    for (size_t i = 0; i < mg_hmap_len(&c->st->shapes); i++)
+        free(((shape_ent *)mg_hmap_at(&c->st->shapes, i))->sh);
+    mg_hmap_fini(&c->st->shapes);
+    for (ptr_block *b = c->st->blocks, *prev; b; b = prev) {
         prev = b->prev;
         free(b);
     }
-    free(c->st->key_hash);
     free(c->st->obj_cache);
-    free(c->st->name_hash);
     free(c->st);
     c->st = NULL;
 }
@@ -1366,30 +1485,40 @@ static mg_tv_kind kind_of(const rstate *r, const void *v)
     return r->src->kind(r->src->self, v);
 }
 
-static const void *get(const rstate *r, const void *v, const char *k, size_t n, size_t *cache)
+static const void *get(const rstate *r, const void *v, const char *k, size_t n, uint32_t hash,
+                       size_t *cache)
 {
-    return v ? r->src->get(r->src->self, v, k, n, cache) : NULL;
+    return v ? r->src->get(r->src->self, v, k, n, hash, cache) : NULL;
+}
+
+/* get() of a name whose hash is not known (reporting errors). */
+static const void *get_name(const rstate *r, const void *v, const char *k, size_t n)
+{
+    return get(r, v, k, n, mg_hash_mem_seed(0, k, n), NULL);
 }
 
 /* The spec's name resolution: "." is the top of the stack; otherwise the first
  * part (its length `n`, up to the first dot) is looked up through the stack,
  * the rest only in what it found. Tags know `n` from parsing (a memchr per
  * lookup was 7 M instructions of a generate). */
-static const void *lookup_first(rstate *r, const ctxf *c, const char *name, size_t len, size_t n)
+static const void *lookup_first(rstate *r, const ctxf *c, const node *k)
 {
+    const char *name = k->str;
+    size_t len = k->len, n = k->first;
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
-    const char *dot = n < len ? name + n : NULL;
     const void *v = NULL;
     for (; c; c = c->up)
-        if ((v = get(r, c->v, name, n, c->ent)) != NULL)
+        if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
             break;
-    while (v && dot) {
-        const char *part = dot + 1;
-        size_t rest = len - (size_t)(part - name);
-        dot = memchr(part, '.', rest);
-        n = dot ? (size_t)(dot - part) : rest;
-        v = get(r, v, part, n, NULL);
+    const uint32_t *rest = k->rest ? k->rest : k->rest_in;
+    for (size_t at = n, i = 0; v && at < len; i++) {
+        const char *part = name + at + 1;
+        size_t left = len - at - 1;
+        const char *dot = memchr(part, '.', left);
+        size_t pn = dot ? (size_t)(dot - part) : left;
+        v = get(r, v, part, pn, rest[i], NULL);
+        at += 1 + pn;
     }
     return v;
 }
@@ -1442,7 +1571,7 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
     size_t n = dot ? (size_t)(dot - name) : len;
     const void *v = NULL;
     for (const ctxf *f = c; f; f = f->up)
-        if ((v = get(r, f->v, name, n, NULL)) != NULL)
+        if ((v = get_name(r, f->v, name, n)) != NULL)
             break;
     const char *part = name; /* the part that was not found */
     const void *in = NULL;   /* where it was searched, when not the whole stack */
@@ -1452,7 +1581,7 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
         dot = memchr(part, '.', rest);
         n = dot ? (size_t)(dot - part) : rest;
         in = v;
-        v = get(r, in, part, n, NULL);
+        v = get_name(r, in, part, n);
     }
     mg_tv_kind ink = in ? kind_of(r, in) : MG_TV_NULL;
     if (in && (ink == MG_TV_NULL || ink == MG_TV_FALSE))
@@ -1486,7 +1615,7 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
  * error (*missing set, reported). "." always exists. */
 static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
 {
-    const void *v = lookup_first(r, c, k->str, k->len, k->first);
+    const void *v = lookup_first(r, c, k);
     *missing = 0;
     if (!v && r->strict && !(k->len == 1 && k->str[0] == '.'))
         *missing = report_missing(r, t, k, c);
@@ -1620,7 +1749,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     size_t len = k->len;
     *out = NULL;
     if (k->dynamic) {
-        const void *v = lookup_first(r, c, k->str, k->len, k->first);
+        const void *v = lookup_first(r, c, k);
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk == MG_TV_STRING || vk == MG_TV_NUMBER) {
             /* valid until the next text(): the partial is found before it renders */
@@ -1635,7 +1764,8 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
                       (int)len, name, MG_MAX_PARTIAL_DEPTH);
         return -1;
     }
-    int rc = set_get(r->set, name, len, mark_of(t, k), r->d, out);
+    int rc = k->dynamic ? set_get(r->set, name, len, mark_of(t, k), r->d, out)
+                        : set_get_node(r->set, t, k, r->d, out);
     if (rc > 0 && !(*out)->linked && r->set) {
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
@@ -1778,8 +1908,14 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
 int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
                        mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
 {
-    if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
-        return -1;
+    /* Linking again with the same set would find the same partials, all
+     * compiled already (a generate renders a template once per message). */
+    if (!partials || t->linked_set != partials->serial) {
+        if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
+            return -1;
+        if (partials)
+            ((mg_tpl *)t)->linked_set = partials->serial;
+    }
     if (strict && !t->blocks_ok) {
         if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
             return -1;

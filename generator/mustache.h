@@ -40,6 +40,7 @@
 #define MG_MUSTACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -126,9 +127,12 @@ typedef struct mg_tpl_source {
     void *self; /* the source's state, passed to every operation */
     mg_tv_kind (*kind)(void *self, const void *v);
     /* Member k[0..n) of `v`, or NULL when `v` is not an object or has no such
-     * member. `cache` (may be NULL) is a word the engine keeps with a context
-     * frame, zero at first: the source may remember there where `v` is. */
-    const void *(*get)(void *self, const void *v, const char *k, size_t n, size_t *cache);
+     * member. `hash` is mg_hash_mem_seed(0, k, n) (hmap.h), which the engine
+     * computes once per tag when it parses the template. `cache` (may be
+     * NULL) is a word the engine keeps with a context frame, zero at first:
+     * the source may remember there where `v` is. */
+    const void *(*get)(void *self, const void *v, const char *k, size_t n, uint32_t hash,
+                       size_t *cache);
     /* The first element of a list or member of an object, NULL when empty;
      * then the one after `item`, NULL at the end. */
     const void *(*first)(void *self, const void *v);

@@ -719,10 +719,12 @@ static mg_tv_kind tn_kind(void *self, const void *v)
     return ((const tnode *)v)->kind;
 }
 
-static const void *tn_get(void *self, const void *v, const char *k, size_t n, size_t *cache)
+static const void *tn_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
+                         size_t *cache)
 {
     const tnode *o = v;
     (void)self;
+    (void)hash;
     tn_gets++;
     if (cache && *cache == 0)
         *cache = 1; /* the engine keeps it per frame: only checked to be writable */
