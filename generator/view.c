@@ -696,6 +696,14 @@ static void add_escapes(vctx *v, cJSON *node)
     cJSON_Delete(more);
 }
 
+/* Does add_escapes add a member beside a string member `key`? (for the
+ * validation plan: what it shares between targets is never escaped) */
+static int plan_key_escaped(void *arg, const char *key)
+{
+    const esc_key_ent *e = esc_key(arg, key);
+    return e && e->head >= 0;
+}
+
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
  * named type gains `ref` (the type's {name, id, kind, ...}), so templates can
  * name and link the types an extension mentions. */
@@ -2315,7 +2323,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     number_list(types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), "vplan") : NULL;
-    cJSON *plan = cJSON_IsObject(vopts) ? mg_vplan_build(m, types, vopts, cache ? &cache->plan : NULL, d) : NULL;
+    cJSON *plan = cJSON_IsObject(vopts)
+                      ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped, &v, d)
+                      : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
 

@@ -36,6 +36,7 @@ typedef struct pctx {
     mg_diag *d;
     mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
+    int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
@@ -1484,12 +1485,23 @@ struct mg_vplan_raw {
     int ntypes;
     int nfunctions; /* every id is below it */
     char **names;   /* by id: the function's name (NULL: merged away) */
+    /* The largest subtrees of the functions that read the same in every
+     * target (no literal, no function reference), flagged cJSON_IsReference
+     * so that a target's plan refers to their members instead of copying
+     * them (mark_shared); the flag is cleared before they are freed. */
+    cJSON **shared;
+    size_t nshared, sharedcap;
+    mg_hmap shared_keys; /* every member name inside them (a set) */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; i < r->nshared; i++)
+        r->shared[i]->type &= ~cJSON_IsReference;
+    free(r->shared);
+    mg_hmap_fini(&r->shared_keys);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1497,6 +1509,58 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         free(r->names[i]);
     free(r->names);
     free(r);
+}
+
+/* Adds every member name under `j` to r->shared_keys. */
+static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+{
+    for (const cJSON *ch = j->child; ch; ch = ch->next) {
+        if (ch->string) {
+            int added;
+            mg_hmap_put_str(&r->shared_keys, ch->string, &added);
+        }
+        add_shared_keys(r, ch);
+    }
+}
+
+/* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
+ * under it is a literal (cJSON_Raw) or a function reference it names. Else
+ * flags each largest such list or object under `j` (see mg_vplan_raw). */
+static int mark_shared(mg_vplan_raw *r, cJSON *j, int top)
+{
+    int type = j->type & 0xFF;
+    if (type == cJSON_Raw)
+        return 0;
+    if (type != cJSON_Array && type != cJSON_Object)
+        return 1;
+    int same = !top; /* a function's own members are named per target */
+    cJSON *cand[128]; /* the lists and objects of j that read the same */
+    size_t ncand = 0;
+    for (cJSON *ch = j->child; ch; ch = ch->next) {
+        int t = ch->type & 0xFF;
+        if (ch->string && t == cJSON_Number &&
+            (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            same = 0;
+        else if (!mark_shared(r, ch, 0))
+            same = 0;
+        /* An empty list or object costs no more to copy than to refer to. */
+        else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
+            cand[ncand++] = ch; /* (past cand's room, ch is copied: the same text) */
+    }
+    if (same)
+        return 1;
+    for (size_t i = 0; i < ncand; i++) {
+        if (r->nshared == r->sharedcap) {
+            r->sharedcap = r->sharedcap ? 2 * r->sharedcap : 256;
+            r->shared = realloc(r->shared, r->sharedcap * sizeof *r->shared);
+            if (!r->shared)
+                abort();
+        }
+        r->shared[r->nshared++] = cand[i];
+        cand[i]->type |= cJSON_IsReference;
+        add_shared_keys(r, cand[i]);
+    }
+    return 0;
 }
 
 static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
@@ -1533,6 +1597,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->type_fn = type_fn;
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
+    mg_hmap_init_str(&r->shared_keys, sizeof(char *));
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next)
+        mark_shared(r, fn, 1);
     return r;
 }
 
@@ -1549,29 +1616,34 @@ static const char *fn_name(char *const *names, int n, int id)
  * target's plan and types (38 M instructions of a 3-plan generate). */
 static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top)
 {
-    if (cJSON_IsRaw(j)) {
+    /* The type bits directly (cJSON_IsX are library calls): this visits every
+     * member of three plans. */
+    int type = j->type & 0xFF;
+    if (type == cJSON_Raw) {
         char *l = lit_new(c, j->valuestring);
         cJSON *s = cJSON_CreateString(l);
         free(l);
         return s;
     }
-    if (cJSON_IsString(j))
-        return cJSON_CreateString(j->valuestring);
-    if (cJSON_IsNumber(j))
+    if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
+        return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
+    if (type == cJSON_String)
+        return c->share ? cJSON_CreateStringReference(j->valuestring) : cJSON_CreateString(j->valuestring);
+    if (type == cJSON_Number)
         return cJSON_CreateNumber(j->valuedouble);
-    if (cJSON_IsBool(j))
-        return cJSON_CreateBool(cJSON_IsTrue(j));
-    if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+    if (type == cJSON_True || type == cJSON_False)
+        return cJSON_CreateBool(type == cJSON_True);
+    if (type != cJSON_Array && type != cJSON_Object)
         return cJSON_CreateNull();
-    cJSON *o = cJSON_IsArray(j) ? cJSON_CreateArray() : cJSON_CreateObject();
+    cJSON *o = type == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         cJSON *x;
-        if (names && ch->string && cJSON_IsNumber(ch) &&
+        if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
             (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
             x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
-        if (cJSON_IsArray(j))
+        if (type == cJSON_Array)
             cJSON_AddItemToArray(o, x);
         else if (ch->type & cJSON_StringIsConst)
             cJSON_AddItemToObjectCS(o, ch->string, x);
@@ -1583,6 +1655,12 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
+    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, d);
+}
+
+cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
+                             int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d)
+{
     pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
     /* target.c checked it: one of the code contexts. */
     const char *lit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "literal"));
@@ -1591,6 +1669,13 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
     if (!raw)
         return NULL;
+    /* Shared subtrees are not escaped (add_escapes skips references), so
+     * they are shared only if the caller escapes none of their keys, and
+     * only if the raw plan outlives this plan (it is cached). */
+    c.share = cache != NULL && escaped != NULL;
+    for (size_t i = 0; c.share && i < mg_hmap_len(&raw->shared_keys); i++)
+        if (escaped(arg, *(const char **)mg_hmap_at(&raw->shared_keys, i)))
+            c.share = 0;
     /* The functions, named as they are copied (each one a `top`). */
     c.functions = cJSON_CreateArray();
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
