@@ -1117,6 +1117,17 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_bool(x, "read_only", f->read_only);
     add_bool(x, "write_only", f->write_only);
     add_bool(x, "deprecated", f->deprecated);
+    /* The type info's members after the field's own, by linking the two
+     * lists (cJSON keeps a list's last item in its first item's `prev`): a
+     * detach and an add per member was 7 M instructions of a generate. */
+    cJSON *first = o->child;
+    if (first && x->child && x->child->prev && first->prev) {
+        cJSON *last = first->prev;
+        x->child->prev->next = first;
+        first->prev = x->child->prev;
+        x->child->prev = last;
+        o->child = NULL;
+    }
     while (o->child) {
         cJSON *c = cJSON_DetachItemViaPointer(o, o->child);
         cJSON_AddItemToArray(x, c);
