@@ -1198,9 +1198,14 @@ static cJSON *ref_value(const cJSON *c)
 static cJSON *share_item(const cJSON *item)
 {
     cJSON *o = cJSON_CreateObject();
-    for (const cJSON *c = item->child; c; c = c->next)
-        if (strcmp(c->string, "index") && strcmp(c->string, "first") && strcmp(c->string, "last"))
-            cJSON_AddItemToObjectCS(o, c->string, ref_value(c));
+    for (const cJSON *c = item->child; c; c = c->next) {
+        /* By first letter: three strcmp calls per member of every type. */
+        const char *k = c->string;
+        if ((k[0] == 'i' && !strcmp(k, "index")) || (k[0] == 'f' && !strcmp(k, "first")) ||
+            (k[0] == 'l' && !strcmp(k, "last")))
+            continue;
+        cJSON_AddItemToObjectCS(o, k, ref_value(c));
+    }
     return o;
 }
 
