@@ -31,11 +31,28 @@ typedef struct fn_slot {
     int id;
 } fn_slot;
 
+/* A cached answer of member_role, by the key's address (member_role_of). */
+#define ROLE_CACHE 256
+typedef struct role_ent {
+    const char *key;
+    int role;
+} role_ent;
+
+/* A cached answer of is_fn_key, by the key's address (member_is_fn_key). */
+#define FN_KEY_CACHE 256
+typedef struct fn_key_ent {
+    const char *key;
+    int is;
+} fn_key_ent;
+
 typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
     mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
+    int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
+    fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
+    role_ent *roles;          /* ROLE_CACHE entries, or NULL */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
@@ -797,19 +814,35 @@ static int is_fn_key(const char *k)
     return 0;
 }
 
+/* is_fn_key of member `c`'s name, cached by the name's address when it is a
+ * constant (a literal of this file): the plan's members share a few dozen
+ * names, and comparing each with every function key was 12 M instructions
+ * of a generate. */
+static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
+{
+    if (!(c->type & cJSON_StringIsConst))
+        return is_fn_key(c->string);
+    fn_key_ent *e = &fc[((uintptr_t)c->string >> 3) & (FN_KEY_CACHE - 1)];
+    if (e->key != c->string) {
+        e->key = c->string;
+        e->is = is_fn_key(c->string);
+    }
+    return e->is;
+}
+
 /* Rewrites every function reference under `j` through map; returns 1 if any changed. */
-static int remap(cJSON *j, const int *map)
+static int remap(fn_key_ent *fc, cJSON *j, const int *map)
 {
     int changed = 0;
     for (cJSON *c = j->child; c; c = c->next) {
-        if (c->string && cJSON_IsNumber(c) && is_fn_key(c->string)) {
+        if (c->string && (c->type & 0xFF) == cJSON_Number && member_is_fn_key(fc, c)) {
             int old = (int)c->valuedouble, now = map[old];
             if (now != old) {
                 cJSON_SetNumberValue(c, now);
                 changed = 1;
             }
         } else if (cJSON_IsObject(c) || cJSON_IsArray(c))
-            changed |= remap(c, map);
+            changed |= remap(fc, c, map);
     }
     return changed;
 }
@@ -947,7 +980,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
             map[i] = map[map[i]];
         i = 0;
         cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i && remap(f, map))
+            if (map[i] == i && remap(c->fnkeys, f, map))
                 dirty[i] = 1;
             i++;
         }
@@ -1223,14 +1256,13 @@ typedef struct tr_flags {
     const cJSON *items, *ref, *shape;
 } tr_flags;
 
-/* The flag a member name stands for, or NULL: one compare per member (a
- * compare against each of the nine names was 16 M instructions). */
-static int *flag_slot(tr_flags *x, const char *k)
+/* What a member name stands for in a typeref view: a flag (the offset of
+ * its int in tr_flags, plus 1), one of the ROLE_ members, or 0 (nothing).
+ * One compare per member (a compare against each of the nine names was 16 M
+ * instructions). */
+enum { ROLE_ITEMS = 1000, ROLE_REF, ROLE_SHAPE };
+static int member_role(const char *k)
 {
-    if (k[0] == 'n')
-        return !strcmp(k, "nullable") ? &x->nullable : NULL;
-    if (k[0] != 'i' || k[1] != 's' || k[2] != '_')
-        return NULL;
     static const struct {
         const char *rest;
         size_t off;
@@ -1238,29 +1270,60 @@ static int *flag_slot(tr_flags *x, const char *k)
                  {"number", offsetof(tr_flags, is_number)}, {"boolean", offsetof(tr_flags, is_boolean)},
                  {"ref", offsetof(tr_flags, is_ref)},       {"array", offsetof(tr_flags, is_array)},
                  {"map", offsetof(tr_flags, is_map)},       {"tuple", offsetof(tr_flags, is_tuple)}};
-    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-        if (flags[i].rest[0] == k[3])
-            return !strcmp(k + 3, flags[i].rest) ? (int *)(void *)((char *)x + flags[i].off) : NULL;
-    return NULL;
+    switch (k[0]) {
+    case 'n':
+        return !strcmp(k, "nullable") ? (int)offsetof(tr_flags, nullable) + 1 : 0;
+    case 'i':
+        if (k[1] == 't')
+            return !strcmp(k, "items") ? ROLE_ITEMS : 0;
+        if (k[1] != 's' || k[2] != '_')
+            return 0;
+        for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+            if (flags[i].rest[0] == k[3])
+                return !strcmp(k + 3, flags[i].rest) ? (int)flags[i].off + 1 : 0;
+        return 0;
+    case 'r':
+        return !strcmp(k, "ref") ? ROLE_REF : 0;
+    case 's':
+        return !strcmp(k, "shape") ? ROLE_SHAPE : 0;
+    default:
+        return 0;
+    }
 }
 
-static void read_flags(const cJSON *o, tr_flags *x)
+/* member_role of member `m`, cached by the name's address when it is a
+ * constant (the view's names are literals shared by every field): reading
+ * the flags of every field of three targets compared each name (11 M
+ * instructions of a generate). */
+static int member_role_of(role_ent *rc, const cJSON *m)
+{
+    if (!(m->type & cJSON_StringIsConst) || !rc)
+        return member_role(m->string);
+    role_ent *e = &rc[((uintptr_t)m->string >> 3) & (ROLE_CACHE - 1)];
+    if (e->key != m->string) {
+        e->key = m->string;
+        e->role = member_role(m->string);
+    }
+    return e->role;
+}
+
+static void read_flags(role_ent *rc, const cJSON *o, tr_flags *x)
 {
     memset(x, 0, sizeof *x);
     for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
-        const char *k = m->string;
-        if (!k)
+        if (!m->string)
             continue;
-        if (k[0] == 'i' || k[0] == 'n') {
-            int *slot = flag_slot(x, k);
-            if (slot)
-                *slot = (m->type & 0xFF) == cJSON_True;
-            else if (k[1] == 't' && !strcmp(k, "items"))
-                x->items = m;
-        } else if (k[0] == 'r' && !strcmp(k, "ref"))
+        int role = member_role_of(rc, m);
+        if (!role)
+            continue;
+        if (role == ROLE_ITEMS)
+            x->items = m;
+        else if (role == ROLE_REF)
             x->ref = m;
-        else if (k[0] == 's' && !strcmp(k, "shape"))
+        else if (role == ROLE_SHAPE)
             x->shape = m;
+        else
+            *(int *)(void *)((char *)x + role - 1) = (m->type & 0xFF) == cJSON_True;
     }
 }
 
@@ -1277,7 +1340,7 @@ static const char *alias_class(const pctx *c, const cJSON *ref, int hops)
     if (!target || hops > 64)
         return NULL;
     tr_flags tf;
-    read_flags(target, &tf);
+    read_flags(c->roles, target, &tf);
     if (tf.nullable)
         return NULL;
     if (tf.is_ref && flag(tf.ref, "is_alias"))
@@ -1333,12 +1396,12 @@ static void set_shape(cJSON *o, cJSON *old, const char *container, const char *c
 static void add_shape(const pctx *c, cJSON *field)
 {
     tr_flags ff, fi;
-    read_flags(field, &ff);
+    read_flags(c->roles, field, &ff);
     const char *container = "is_scalar";
     const tr_flags *elem = &ff;
     if (ff.is_array || ff.is_map) {
         if (ff.items)
-            read_flags(ff.items, &fi);
+            read_flags(c->roles, ff.items, &fi);
         /* A tuple's positions have types of their own: raw JSON. */
         if (ff.nullable || !ff.items || ff.is_tuple || fi.nullable || fi.is_array || fi.is_map)
             container = "is_json";
@@ -1484,12 +1547,23 @@ struct mg_vplan_raw {
     int ntypes;
     int nfunctions; /* every id is below it */
     char **names;   /* by id: the function's name (NULL: merged away) */
+    /* The largest subtrees of the functions that read the same in every
+     * target (no literal, no function reference), flagged cJSON_IsReference
+     * so that a target's plan refers to their members instead of copying
+     * them (mark_shared); the flag is cleared before they are freed. */
+    cJSON **shared;
+    size_t nshared, sharedcap;
+    mg_hmap shared_keys; /* every member name inside them (a set) */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; i < r->nshared; i++)
+        r->shared[i]->type &= ~cJSON_IsReference;
+    free(r->shared);
+    mg_hmap_fini(&r->shared_keys);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1499,9 +1573,62 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r);
 }
 
+/* Adds every member name under `j` to r->shared_keys. */
+static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+{
+    for (const cJSON *ch = j->child; ch; ch = ch->next) {
+        if (ch->string) {
+            int added;
+            mg_hmap_put_str(&r->shared_keys, ch->string, &added);
+        }
+        add_shared_keys(r, ch);
+    }
+}
+
+/* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
+ * under it is a literal (cJSON_Raw) or a function reference it names. Else
+ * flags each largest such list or object under `j` (see mg_vplan_raw). */
+static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
+{
+    int type = j->type & 0xFF;
+    if (type == cJSON_Raw)
+        return 0;
+    if (type != cJSON_Array && type != cJSON_Object)
+        return 1;
+    int same = !top; /* a function's own members are named per target */
+    cJSON *cand[128]; /* the lists and objects of j that read the same */
+    size_t ncand = 0;
+    for (cJSON *ch = j->child; ch; ch = ch->next) {
+        int t = ch->type & 0xFF;
+        if (ch->string && t == cJSON_Number &&
+            (member_is_fn_key(fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            same = 0;
+        else if (!mark_shared(r, fc, ch, 0))
+            same = 0;
+        /* An empty list or object costs no more to copy than to refer to. */
+        else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
+            cand[ncand++] = ch; /* (past cand's room, ch is copied: the same text) */
+    }
+    if (same)
+        return 1;
+    for (size_t i = 0; i < ncand; i++) {
+        if (r->nshared == r->sharedcap) {
+            r->sharedcap = r->sharedcap ? 2 * r->sharedcap : 256;
+            r->shared = realloc(r->shared, r->sharedcap * sizeof *r->shared);
+            if (!r->shared)
+                abort();
+        }
+        r->shared[r->nshared++] = cand[i];
+        cand[i]->type |= cJSON_IsReference;
+        add_shared_keys(r, cand[i]);
+    }
+    return 0;
+}
+
 static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
 {
     pctx c = {.m = m, .d = d, .raw = 1};
+    c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     mg_hmap_init(&c.slots, sizeof(fn_slot));
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
@@ -1518,6 +1645,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
         for (int i = 0; i < c.nfunctions; i++)
             free(c.uris[i]);
         free(c.uris);
+        free(c.fnkeys);
         return NULL;
     }
     int *map = share_functions(&c, type_fn, m->ntypes);
@@ -1533,6 +1661,10 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->type_fn = type_fn;
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
+    mg_hmap_init_str(&r->shared_keys, sizeof(char *));
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next)
+        mark_shared(r, c.fnkeys, fn, 1);
+    free(c.fnkeys);
     return r;
 }
 
@@ -1549,29 +1681,34 @@ static const char *fn_name(char *const *names, int n, int id)
  * target's plan and types (38 M instructions of a 3-plan generate). */
 static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top)
 {
-    if (cJSON_IsRaw(j)) {
+    /* The type bits directly (cJSON_IsX are library calls): this visits every
+     * member of three plans. */
+    int type = j->type & 0xFF;
+    if (type == cJSON_Raw) {
         char *l = lit_new(c, j->valuestring);
         cJSON *s = cJSON_CreateString(l);
         free(l);
         return s;
     }
-    if (cJSON_IsString(j))
-        return cJSON_CreateString(j->valuestring);
-    if (cJSON_IsNumber(j))
+    if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
+        return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
+    if (type == cJSON_String)
+        return c->share ? cJSON_CreateStringReference(j->valuestring) : cJSON_CreateString(j->valuestring);
+    if (type == cJSON_Number)
         return cJSON_CreateNumber(j->valuedouble);
-    if (cJSON_IsBool(j))
-        return cJSON_CreateBool(cJSON_IsTrue(j));
-    if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+    if (type == cJSON_True || type == cJSON_False)
+        return cJSON_CreateBool(type == cJSON_True);
+    if (type != cJSON_Array && type != cJSON_Object)
         return cJSON_CreateNull();
-    cJSON *o = cJSON_IsArray(j) ? cJSON_CreateArray() : cJSON_CreateObject();
+    cJSON *o = type == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         cJSON *x;
-        if (names && ch->string && cJSON_IsNumber(ch) &&
-            (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+        if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
+            (member_is_fn_key(c->fnkeys, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
             x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
-        if (cJSON_IsArray(j))
+        if (type == cJSON_Array)
             cJSON_AddItemToArray(o, x);
         else if (ch->type & cJSON_StringIsConst)
             cJSON_AddItemToObjectCS(o, ch->string, x);
@@ -1583,6 +1720,12 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
+    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, d);
+}
+
+cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
+                             int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d)
+{
     pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
     /* target.c checked it: one of the code contexts. */
     const char *lit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "literal"));
@@ -1591,11 +1734,21 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
     if (!raw)
         return NULL;
+    /* Shared subtrees are not escaped (add_escapes skips references), so
+     * they are shared only if the caller escapes none of their keys, and
+     * only if the raw plan outlives this plan (it is cached). */
+    c.share = cache != NULL && escaped != NULL;
+    c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
+    for (size_t i = 0; c.share && i < mg_hmap_len(&raw->shared_keys); i++)
+        if (escaped(arg, *(const char **)mg_hmap_at(&raw->shared_keys, i)))
+            c.share = 0;
     /* The functions, named as they are copied (each one a `top`). */
     c.functions = cJSON_CreateArray();
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
         cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
+    free(c.fnkeys);
+    c.fnkeys = NULL;
     c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
@@ -1647,6 +1800,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
             if (e && added) /* the first type of an id, as a scan would find */
                 e->item = item;
         }
+        c.roles = mg_xcalloc(ROLE_CACHE, sizeof *c.roles);
         union_options(&c, types);
         cJSON_ArrayForEach(item, types) {
             cJSON *f;
@@ -1654,6 +1808,8 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
                 add_shape(&c, f);
         }
         mg_hmap_fini(&c.type_by_id);
+        free(c.roles);
+        c.roles = NULL;
         free(c.fn_at);
         free(c.copy_at);
     }

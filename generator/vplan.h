@@ -43,6 +43,17 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * model, or NULL (then it is set). Returns the plan, or NULL after reporting
  * an error. */
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d);
+
+/* mg_vplan_build, where the parts of the functions that read the same in
+ * every target (no literal, no function reference: about half the members)
+ * are not copied: the plan refers to them in *cache (cJSON_IsReference
+ * items), so *cache must outlive the plan, and nothing may add members
+ * inside them. `escaped(arg, key)` says whether the caller will add escaped
+ * forms beside members named `key` (which it cannot do inside a reference);
+ * if so for any key inside them, or if `cache` or `escaped` is NULL, every
+ * member is copied as mg_vplan_build does. */
+cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
+                             int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d);
 void mg_vplan_raw_free(mg_vplan_raw *r);
 
 #endif
