@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <cjson/cJSON.h>
 
@@ -66,10 +67,16 @@ static size_t chunk_bytes;
 
 /* Reserves the region: as much address space as the system grants
  * (MAP_NORESERVE: nothing is committed before it is used), from 256 GiB down
- * to 1 GiB. When there is none, the pool passes every block to malloc. */
+ * to 64 MiB, and at most half of an address-space limit (ulimit -v), so that
+ * malloc keeps the other half. When there is none, the pool passes every
+ * block to malloc. */
 static void reserve(void)
 {
-    for (size_t sz = (size_t)1 << 38; sz >= (size_t)1 << 30; sz >>= 1) {
+    size_t top = (size_t)1 << (sizeof(size_t) >= 8 ? 38 : 30);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < top)
+        top = (size_t)(rl.rlim_cur / 2);
+    for (size_t sz = top; sz >= (size_t)1 << 26; sz >>= 1) {
         void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p == MAP_FAILED)
             continue;

@@ -16,7 +16,8 @@
  * and no more (80 with the per-block header this replaced: 20% of a view).
  * A chunk whose blocks are all freed is reused by any size. Single-threaded, as msggen
  * is. mg_pool_release() unmaps everything. Where no address space can be
- * reserved (1 GiB at least), every block comes from malloc.
+ * reserved (64 MiB at least), every block comes from malloc; blocks past the
+ * end of the reservation do too.
  *
  * MSGGEN_MALLOC=system in the environment leaves cJSON on malloc, so that
  * valgrind and the sanitizers see every block (`make valgrind` sets it; ASan
