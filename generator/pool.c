@@ -116,7 +116,7 @@ static chunk *new_chunk(uint32_t cls)
     if (c) {
         unlink_chunk(&empty, c);
     } else {
-        if (!region && !POOL_SANITIZED)
+        if (!region)
             reserve();
         if (!region || region_start + region_len - (uintptr_t)bump < CHUNK_BYTES)
             return NULL;
