@@ -21,7 +21,8 @@ ru_maxrss). Stages:
 Also per size: input files and bytes, output files and bytes (of generate).
 Growth: the log-log slope of time against N between consecutive sizes, and a
 least-squares fit of log t on log N over the sizes >= 1000 (linear growth is
-slope 1, quadratic 2). Prints a table; --md writes it as a markdown section.
+slope 1, quadratic 2). Memory: a least-squares line of peak RSS against N over
+the sizes >= 100 gives the MB per message, and its value at 10 000 messages. Prints a table; --md writes it as a markdown section.
 A run that fails or exceeds --timeout is reported as such (and larger sizes
 of that stage are skipped).
 """
@@ -126,6 +127,19 @@ def fit(points):
     return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else float("nan")
 
 
+def linfit(points):
+    """Least-squares line y = a + b n; returns (a, b), or None under two points."""
+    if len(points) < 2:
+        return None
+    mx = sum(n for n, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((n - mx) ** 2 for n, _ in points)
+    if not sxx:
+        return None
+    b = sum((n - mx) * (y - my) for n, y in points) / sxx
+    return my - b * mx, b
+
+
 def fmt_s(x):
     return "%.3f" % x if x < 10 else "%.1f" % x
 
@@ -187,9 +201,11 @@ def main():
                  "output files | output KB | slope (CPU) |")
     lines.append("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     fits = {}
+    mems = {}
     for st in stages:
         prev = None
         pts = []
+        mem = []
         for n, inf, inb, res in rows:
             r = res[st]
             if "error" in r:
@@ -205,7 +221,10 @@ def main():
             prev = (n, r["cpu"])
             if n >= 1000:
                 pts.append((n, r["cpu"]))
+            if n >= 100:
+                mem.append((n, r["rss"] / 1024))
         fits[st] = fit(pts), [p[0] for p in pts]
+        mems[st] = linfit(mem), [p[0] for p in mem]
     fit_lines = []
     for st in stages:
         f, ns = fits[st]
@@ -214,6 +233,14 @@ def main():
                              % (st, ", ".join(str(x) for x in ns), f))
         else:
             fit_lines.append("- `%s`: fewer than two sizes >= 1000 measured; no fit" % st)
+        # Memory per message: the slope of peak RSS against N (sizes >= 100,
+        # where the fixed part no longer dominates), and what it projects.
+        lf, ns = mems[st]
+        if lf:
+            a0, b = lf
+            fit_lines.append("- `%s`: peak RSS per message over %s messages: **%.3f MB** (least squares; "
+                             "intercept %.1f MB), projected at 10 000 messages: %.2f GB"
+                             % (st, ", ".join(str(x) for x in ns), b, a0, (a0 + b * 10000) / 1024))
     text = "\n".join(lines) + "\n\n" + "\n".join(fit_lines) + "\n"
     print()
     print(text)

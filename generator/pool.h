@@ -7,10 +7,17 @@
  * free lists carved from 64 KiB chunks: a block is taken and given back in a
  * few instructions, and what one view frees the next one reuses.
  *
- * Blocks up to MG_POOL_MAX bytes come from the pool, bigger ones from malloc;
- * each block starts with an 8-byte header naming its class, so freeing needs no
- * lookup. Blocks are 8-byte aligned (cJSON needs no more). Single-threaded, as
- * msggen is. Chunks go back to the system only in mg_pool_release().
+ * Blocks up to MG_POOL_MAX bytes come from the pool, bigger ones from malloc.
+ * The pool is one reservation of address space (MAP_NORESERVE: pages are
+ * committed as they are first used) cut into 64 KiB chunks, each holding
+ * blocks of one size (a multiple of 8 bytes). A block has no header: its
+ * chunk is its address rounded down, and whether it is a pool block at all is
+ * whether its address is in the reservation. A cJSON node takes its 64 bytes
+ * and no more (80 with the per-block header this replaced: 20% of a view).
+ * A chunk whose blocks are all freed is reused by any size. Single-threaded, as msggen
+ * is. mg_pool_release() unmaps everything. Where no address space can be
+ * reserved (64 MiB at least), every block comes from malloc; blocks past the
+ * end of the reservation do too.
  *
  * MSGGEN_MALLOC=system in the environment leaves cJSON on malloc, so that
  * valgrind and the sanitizers see every block (`make valgrind` sets it; ASan
@@ -35,7 +42,8 @@ void mg_pool_release(void);
 void *mg_pool_alloc(size_t n);
 void mg_pool_free(void *p);
 
-/* Bytes held in chunks, and bytes handed out (pool blocks only). */
+/* Bytes of chunks in use, and bytes handed out (pool blocks only; counted
+ * by walking the chunks, for tests and measurements). */
 size_t mg_pool_chunk_bytes(void);
 size_t mg_pool_used_bytes(void);
 

@@ -131,8 +131,16 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
     if (render_path(f, ctx, &path, d) == 0 &&
         mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)),
                              &body, d) == 0) {
-        size_t len;
+        /* Every target's files wait in memory for emit: kept at their size,
+         * not at the doubled capacity they were rendered into (a quarter of
+         * the held output on average). */
+        size_t len, cap = body.cap;
         char *data = mg_buf_steal(&body, &len);
+        if (cap > len + 1) {
+            char *fit = realloc(data, len + 1);
+            if (fit)
+                data = fit;
+        }
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
                         mg_buf_cstr(&origin), f->at);
         set->files[set->n - 1].pointer = f->pointer;

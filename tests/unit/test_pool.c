@@ -47,6 +47,37 @@ static void pool_should_hand_out_disjoint_aligned_blocks(void)
     CHECK(mg_pool_chunk_bytes() >= CHUNK_BYTES);
 }
 
+/* A cJSON node's 64 bytes take 64 bytes: blocks carry no header. */
+static void pool_should_pack_blocks_without_headers(void)
+{
+    char *a = mg_pool_alloc(64), *b = mg_pool_alloc(64), *c = mg_pool_alloc(64);
+    CHECK(b == a + 64 || b == a - 64 || c == b + 64);
+    mg_pool_free(c);
+    mg_pool_free(b);
+    mg_pool_free(a);
+}
+
+/* Chunks whose blocks are all freed stop counting as held, and are reused by
+ * another size. */
+static void pool_should_hand_back_empty_chunks(void)
+{
+    enum { N = 5000 };
+    static char *blocks[N];
+    size_t held = mg_pool_chunk_bytes();
+    for (int i = 0; i < N; i++)
+        blocks[i] = mg_pool_alloc(96);
+    CHECK(mg_pool_chunk_bytes() + CHUNK_BYTES >= held + (size_t)N * 96); /* the current chunk may have had room */
+    for (int i = 0; i < N; i++)
+        mg_pool_free(blocks[i]);
+    CHECK(mg_pool_chunk_bytes() <= held + CHUNK_BYTES); /* at most the current chunk stays */
+    size_t before = mg_pool_chunk_bytes();
+    for (int i = 0; i < N; i++)
+        blocks[i] = mg_pool_alloc(40);
+    for (int i = 0; i < N; i++)
+        mg_pool_free(blocks[i]);
+    CHECK(mg_pool_chunk_bytes() <= before + CHUNK_BYTES);
+}
+
 static void pool_should_give_big_blocks_to_malloc(void)
 {
     size_t used = mg_pool_used_bytes(), held = mg_pool_chunk_bytes();
@@ -95,6 +126,8 @@ int main(void)
 {
     RUN(pool_should_reuse_a_freed_block_of_the_same_class);
     RUN(pool_should_hand_out_disjoint_aligned_blocks);
+    RUN(pool_should_pack_blocks_without_headers);
+    RUN(pool_should_hand_back_empty_chunks);
     RUN(pool_should_give_big_blocks_to_malloc);
     RUN(pool_should_carry_cjson_trees);
     RUN(pool_should_stay_off_when_asked);
