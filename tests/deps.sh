@@ -10,7 +10,8 @@
 # What each is for (README.md, "Tests", says the same):
 #   build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev   build msggen
 #   libcurl4-openssl-dev   the generated C client (c-target, c-client)
-#   clang libclang-rt-dev  clang warnings on generated C (c-target), make fuzz
+#   clang libclang-rt-dev clang-tools  clang warnings on generated C (c-target: one
+#                          clang-check process per catalogue), make fuzz
 #   valgrind               make valgrind
 #   cppcheck               c-cppcheck
 #   python3 python3-mypy   python target (pyclient), test helpers (*.py)
@@ -28,7 +29,7 @@
 #                          SONAME, pip install of the generated package)
 set -u
 PKGS="build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev
-clang libclang-rt-dev valgrind cppcheck python3 python3-mypy json-schema-test-suite
+clang libclang-rt-dev clang-tools valgrind cppcheck python3 python3-mypy json-schema-test-suite
 mosquitto libmosquitto-dev librdkafka-dev libwebsockets-dev python3-paho-mqtt python3-confluent-kafka
 python3-websockets pre-commit git inotify-tools cmake binutils python3-pip"
 
