@@ -110,6 +110,8 @@ const char *mg_jptr_decode_token(mg_buf *tok, const char *p, const char **bad)
 void mg_subst_init(mg_subst *s)
 {
     memset(s, 0, sizeof *s);
+    for (int b = 0; b < 256; b++)
+        s->head[b] = s->tail[b] = -1;
 }
 
 void mg_subst_fini(mg_subst *s)
@@ -123,13 +125,22 @@ void mg_subst_add(mg_subst *s, const char *from, const char *to, int in_code)
     if (!from || !*from || !to)
         return;
     s->pairs = mg_xgrow(s->pairs, s->n, &s->cap, sizeof *s->pairs);
-    s->pairs[s->n++] = (mg_subst_pair){from, to, strlen(from), strlen(to), in_code != 0};
-    s->starts[(unsigned char)from[0]] |= (unsigned char)(in_code ? 3 : 1);
+    unsigned char b = (unsigned char)from[0];
+    int k = (int)s->n;
+    s->pairs[s->n++] = (mg_subst_pair){from, to, strlen(from), strlen(to), in_code != 0, -1};
+    s->starts[b] |= (unsigned char)(in_code ? 3 : 1);
+    if (s->tail[b] >= 0)
+        s->pairs[s->tail[b]].next = k;
+    else
+        s->head[b] = k;
+    s->tail[b] = k;
 }
 
 const mg_subst_pair *mg_subst_match(const mg_subst *s, const char *text, size_t n, int in_code)
 {
-    for (size_t k = 0; k < s->n; k++) {
+    if (n == 0)
+        return NULL;
+    for (int k = s->head[(unsigned char)text[0]]; k >= 0; k = s->pairs[k].next) {
         const mg_subst_pair *p = &s->pairs[k];
         if ((!in_code || p->in_code) && p->flen <= n && memcmp(text, p->from, p->flen) == 0)
             return p;

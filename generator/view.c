@@ -34,16 +34,6 @@ static const mg_case nk_default[NK_COUNT] = {MG_CASE_PASCAL, MG_CASE_SNAKE, MG_C
                                              MG_CASE_SNAKE, MG_CASE_SCREAMING, MG_CASE_SCREAMING,
                                              MG_CASE_KEBAB};
 
-/* Escape pairs chained by their first byte: a candidate byte is compared
- * only with the pairs that start with it, in table order, so the first match
- * is mg_subst_match's. Scanning every pair per candidate (about 20 pairs for
- * the invisible characters) was 12 M instructions of a generate. */
-typedef struct {
-    mg_subst s;
-    int head[256]; /* the first pair starting with the byte, or -1 */
-    int *next;     /* per pair: the next pair with its first byte, or -1 */
-} esc_subst;
-
 /* A named text escape of target.yaml (helpers.escapes), compiled: every
  * description of a catalogue goes through several. Strings point into the
  * target's description, which outlives the view build. */
@@ -51,7 +41,7 @@ typedef struct {
     const char *name;  /* the escape's name: suffix of the keys it adds */
     const cJSON *keys; /* view keys it applies to */
     char code;         /* code-span delimiter, or 0 */
-    esc_subst pairs;
+    mg_subst pairs;
 } esc_rule;
 
 /* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
@@ -103,7 +93,7 @@ typedef struct vctx {
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
     mg_hmap reserved_set;     /* the reserved words, for lookups */
-    esc_subst doc_subst;      /* doc_escape, compiled */
+    mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
@@ -445,7 +435,7 @@ static void add_lines(cJSON *o, const char *key, const char *text)
     add_cs(o, key, lines);
 }
 
-static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_subst *r, int in_code);
+static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code);
 
 static char *doc_escape_new(vctx *v, const char *text)
 {
@@ -482,25 +472,13 @@ static void add_description(vctx *v, cJSON *o, const char *text)
 
 /* Appends `text[0..n)` with the first matching pair applied at each position.
  * Inside a code span only pairs marked `code: true` apply. */
-/* The first pair of `r` whose `from` begins text[0..n) (n > 0; only code
- * pairs when in_code), or NULL. */
-static const mg_subst_pair *esc_match(const esc_subst *r, const char *text, size_t n, int in_code)
-{
-    for (int k = r->head[(unsigned char)text[0]]; k >= 0; k = r->next[k]) {
-        const mg_subst_pair *p = &r->s.pairs[k];
-        if ((!in_code || p->in_code) && p->flen <= n && memcmp(text, p->from, p->flen) == 0)
-            return p;
-    }
-    return NULL;
-}
-
-static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_subst *r, int in_code)
+static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code)
 {
     const unsigned char bit = in_code ? 2 : 1;
     size_t i = 0, plain = 0;
     while (i < n) {
         const mg_subst_pair *hit =
-            r->s.starts[(unsigned char)text[i]] & bit ? esc_match(r, text + i, n - i, in_code) : NULL;
+            r->starts[(unsigned char)text[i]] & bit ? mg_subst_match(r, text + i, n - i, in_code) : NULL;
         if (!hit) {
             i++;
             continue;
@@ -518,7 +496,7 @@ static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_su
  * only if a later run of exactly N closes it; an unmatched run is literal. */
 static char *escape_text_new(const esc_rule *esc, const char *text)
 {
-    const esc_subst *pairs = &esc->pairs;
+    const mg_subst *pairs = &esc->pairs;
     char c = esc->code;
     mg_buf out;
     mg_buf_init(&out);
@@ -2080,35 +2058,14 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
 
 /* ---- target settings --------------------------------------------------- */
 
-static void compile_pairs(esc_subst *r, const cJSON *pairs)
+static void compile_pairs(mg_subst *r, const cJSON *pairs)
 {
-    mg_subst_init(&r->s);
+    mg_subst_init(r);
     const cJSON *p;
     cJSON_ArrayForEach(p, pairs)
-        mg_subst_add(&r->s, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "from")),
+        mg_subst_add(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "from")),
                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "to")),
                      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "code")));
-    /* mg_subst_add keeps only pairs with a non-empty `from`. */
-    r->next = mg_xmalloc((r->s.n + 1) * sizeof *r->next);
-    int tail[256];
-    for (int b = 0; b < 256; b++)
-        r->head[b] = tail[b] = -1;
-    for (size_t k = 0; k < r->s.n; k++) {
-        unsigned char b = (unsigned char)r->s.pairs[k].from[0];
-        r->next[k] = -1;
-        if (tail[b] >= 0)
-            r->next[tail[b]] = (int)k;
-        else
-            r->head[b] = (int)k;
-        tail[b] = (int)k;
-    }
-}
-
-static void esc_subst_fini(esc_subst *r)
-{
-    mg_subst_fini(&r->s);
-    free(r->next);
-    r->next = NULL;
 }
 
 /* Compiles doc_escape and escapes, which read_target has checked. */
@@ -2180,9 +2137,9 @@ static void vctx_fini(vctx *v)
         mg_tpl_free(((tpl_ent *)mg_hmap_at(&v->tpls, i))->tpl);
     mg_hmap_fini(&v->tpls);
     mg_hmap_fini(&v->reserved_set);
-    esc_subst_fini(&v->doc_subst);
+    mg_subst_fini(&v->doc_subst);
     for (int i = 0; i < v->nrules; i++)
-        esc_subst_fini(&v->rules[i].pairs);
+        mg_subst_fini(&v->rules[i].pairs);
     free(v->rules);
     for (int i = 0; i < v->nesc_adds; i++)
         free(v->esc_adds[i].out);
