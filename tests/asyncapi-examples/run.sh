@@ -205,7 +205,7 @@ echo "# C: ${#generated[@]} documents, $c_nfiles files, ${#c_rep[@]} keys, ${#c_
 
 # Python: each package moved under its own name (its imports are relative),
 # all type-checked by one mypy --strict run; errors are attributed per package.
-mypy_py= mypy_v=
+mypy_py='' mypy_v=''
 for p in /usr/bin/python3 python3; do
     if command -v "$p" >/dev/null && mypy_v=$("$p" -m mypy --version 2>/dev/null); then mypy_py=$p; break; fi
 done
