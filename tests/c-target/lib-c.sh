@@ -106,25 +106,38 @@ c_clang_version() {
         C_CLANG_CHECK=$(command -v clang-check)
     fi
 }
-c_clang_check() {
-    local dir=$1 f flags hsum h key cache todo=() keys=() i rc=0
-    shift
+# _c_clang_todo DIR FILE...: sets _c_todo to the FILEs of DIR not remembered
+# clean and _c_keys to their cache keys (_c_flags, _c_cache: from
+# _c_clang_setup). Key: clang's version, the flags, each header's name and
+# hash, then per file its name and hash (one sha1sum over the headers and the
+# files).
+_c_clang_setup() {
     c_clang_version
-    flags="$C_WARN -D_POSIX_C_SOURCE=200809L -I. $(c_cflags) -fsyntax-only"
-    cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
-    [ -z "$cache" ] || mkdir -p "$cache" || cache=
-    # Key: clang's version, the flags, each header's name and hash, then per
-    # file its name and hash (one sha1sum over the headers and the files).
+    _c_flags="$C_WARN -D_POSIX_C_SOURCE=200809L -I. $(c_cflags) -fsyntax-only"
+    _c_cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
+    [ -z "$_c_cache" ] || mkdir -p "$_c_cache" || _c_cache=
+}
+_c_clang_todo() {
+    local dir=$1 f h hsum key
+    shift
     declare -A sum=()
     while read -r h f; do sum[$f]=$h; done < <(cd "$dir" && sha1sum -- *.h "$@" 2>/dev/null)
-    hsum=$( { echo "$C_CLANG_VERSION"; echo "$flags"; for f in "${!sum[@]}"; do case $f in *.h) echo "$f ${sum[$f]}";; esac; done | LC_ALL=C sort; } |
+    hsum=$( { echo "$C_CLANG_VERSION"; echo "$_c_flags"; for f in "${!sum[@]}"; do case $f in *.h) echo "$f ${sum[$f]}";; esac; done | LC_ALL=C sort; } |
             sha1sum | cut -c1-20)
-    : >"$TMP/clang.log"
+    _c_todo=() _c_keys=()
     for f in "$@"; do
         key=clang-$hsum-${sum[$f]:-none}-${f//[^A-Za-z0-9_.-]/_}
-        if [ -n "$cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; continue; fi
-        todo+=("$f"); keys+=("$key")
+        if [ -n "$_c_cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$_c_cache/$key" ]; then touch "$_c_cache/$key"; continue; fi
+        _c_todo+=("$f"); _c_keys+=("$key")
     done
+}
+c_clang_check() {
+    local dir=$1 i rc=0
+    shift
+    _c_clang_setup
+    _c_clang_todo "$dir" "$@"
+    local todo=("${_c_todo[@]}") keys=("${_c_keys[@]}") cache=$_c_cache flags=$_c_flags
+    : >"$TMP/clang.log"
     # shellcheck disable=SC2086
     if [ ${#todo[@]} -gt 0 ] && [ -n "$C_CLANG_CHECK" ] &&
        (cd "$dir" && "$C_CLANG_CHECK" "${todo[@]}" -- $flags) >"$TMP/clang.log" 2>&1; then
@@ -143,4 +156,38 @@ c_clang_check() {
     # (Empty files, one per clean source; the ones unused for two weeks go.)
     [ -z "$cache" ] || [ ${#todo[@]} -eq 0 ] || find "$cache" -maxdepth 1 -name 'clang-*' -mtime +14 -delete 2>/dev/null
     return $rc
+}
+# c_clang_check_many DIR...: what c_clang_check does for every *.c of each
+# DIR, in one clang-check process for all (a compilation database: each file
+# with c_clang_check's flags, run in its own DIR), so that the c_clang_check
+# of each DIR that follows finds its files clean. It only fills the cache:
+# when that one process reports any problem (or there is no cache, or no
+# clang-check), it remembers nothing, and each c_clang_check checks, and
+# reports, as without it. (c-target: one clang-check start, 0.1 s of CPU,
+# instead of one per catalogue.)
+c_clang_check_many() {
+    local dir d f i w sep='' files=() keys=() args=''
+    _c_clang_setup
+    [ -n "$C_CLANG_CHECK" ] && [ -n "$_c_cache" ] || return 0
+    # shellcheck disable=SC2086
+    for w in clang $_c_flags; do args+="${args:+,}\"$w\""; done
+    mkdir -p "$TMP/clang-db"
+    for dir in "$@"; do
+        d=$(cd "$dir" && pwd -P) || continue
+        case $d in *[\"\\]*) continue;; esac   # (not written into JSON; c_clang_check does it)
+        # shellcheck disable=SC2046
+        _c_clang_todo "$d" $(cd "$d" && ls -- *.c)
+        for i in "${!_c_todo[@]}"; do
+            f=$d/${_c_todo[$i]}
+            case $f in *[\"\\]*) continue;; esac
+            files+=("$f"); keys+=("${_c_keys[$i]}")
+            printf '%s{"directory": "%s", "file": "%s", "arguments": [%s, "%s"]}\n' "$sep" "$d" "$f" "$args" "$f"; sep=,
+        done
+    done > "$TMP/clang-db/list"
+    [ ${#files[@]} -gt 0 ] || return 0
+    { echo '['; cat "$TMP/clang-db/list"; echo ']'; } >"$TMP/clang-db/compile_commands.json"
+    if "$C_CLANG_CHECK" -p "$TMP/clang-db" "${files[@]}" >"$TMP/clang-many.log" 2>&1; then
+        for i in "${!keys[@]}"; do : >"$_c_cache/${keys[$i]}"; done
+    fi
+    return 0
 }
