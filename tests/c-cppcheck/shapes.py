@@ -74,6 +74,7 @@ def shape(text, pfx):
     text = COMMENT.sub(" ", text)
     text = KEY_CHAIN.sub("KEY_MATCHES", text)
     text = CASE_BYTE.sub("case BYTE:", text)
+    own = (pfx + "_", pfx.upper() + "_") if pfx else None
     for t in TOKEN.findall(text):
         if t[0] == '"':
             out.append(t if "%" in t else '""')
@@ -81,7 +82,7 @@ def shape(text, pfx):
             member = t.lstrip("-.> \t\n")
             op = t[:2] if t.startswith("->") else "."
             out.append("%s#m%d" % (op, names.setdefault("." + member, len(names))))
-        elif pfx and (t.startswith(pfx + "_") or t.startswith(pfx.upper() + "_") or t == pfx):
+        elif own and (t.startswith(own) or t == pfx):
             out.append("#n%d" % names.setdefault(t, len(names)))
         elif t.isspace():
             out.append(" ")
