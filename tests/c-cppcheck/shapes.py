@@ -254,12 +254,13 @@ def untypedef(out, pfx):
                 ps = defs[dk][1]
                 for p, a in zip(ps, args + [[]] * (len(ps) - len(args))):
                     key = (dk, p)
-                    if len(a) != 1 or not re.match(r"\w+$", a[0]) or (cps and a[0] in cps and (caller, a[0]) in unknown):
+                    from_caller = bool(cps) and a[0:1] != [] and a[0] in cps
+                    if len(a) != 1 or not re.match(r"\w+$", a[0]) or (from_caller and (caller, a[0]) in unknown):
                         if key not in unknown:
                             unknown.add(key)
                             changed = True
                         continue
-                    new = (given[(caller, a[0])] if cps and a[0] in cps else {a[0]}) - given[key]
+                    new = (given[(caller, a[0])] if from_caller else {a[0]}) - given[key]
                     if new:
                         given[key] |= new
                         changed = True
