@@ -30,6 +30,11 @@ OUT_DIR/.suppress lists it for cppcheck's unusedStructMember (its structs'
 members are used by left-out functions; the file of the same frame shape
 checked before had them all). Prints "KEPT TOTAL SKIPPED" (functions, and the
 .c files not written).
+
+Last, the catalogue's "typedef struct P_X P_X;" lines are written out as
+cppcheck would simplify them (untypedef: the same tokens, symbol database and
+value flow, at half the cost for worker-backend; SHAPES_TYPEDEFS=0 leaves
+them).
 """
 import hashlib
 import os
@@ -69,6 +74,7 @@ def shape(text, pfx):
     text = COMMENT.sub(" ", text)
     text = KEY_CHAIN.sub("KEY_MATCHES", text)
     text = CASE_BYTE.sub("case BYTE:", text)
+    own = (pfx + "_", pfx.upper() + "_") if pfx else None
     for t in TOKEN.findall(text):
         if t[0] == '"':
             out.append(t if "%" in t else '""')
@@ -76,7 +82,7 @@ def shape(text, pfx):
             member = t.lstrip("-.> \t\n")
             op = t[:2] if t.startswith("->") else "."
             out.append("%s#m%d" % (op, names.setdefault("." + member, len(names))))
-        elif pfx and (t.startswith(pfx + "_") or t.startswith(pfx.upper() + "_") or t == pfx):
+        elif own and (t.startswith(own) or t == pfx):
             out.append("#n%d" % names.setdefault(t, len(names)))
         elif t.isspace():
             out.append(" ")
@@ -118,6 +124,232 @@ def split(lines):
         i = end + 1
     if other:
         yield False, "".join(other)
+
+
+# ---- struct typedefs written out (see untypedef) --------------------------
+
+CTOK = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[A-Za-z_]\w*|##|->|\\\n|[ \t]+|\n|.', re.S)
+DEFINE = re.compile(r"#[ \t]*define[ \t]+(\w+)(\(([^)]*)\))?")
+FWD = r"^typedef struct (%s_\w+) (\1);[ \t]*$"
+
+
+def _lines(tokens):
+    """Splits a token list into logical lines: (is_directive, tokens,
+    significant tokens)."""
+    line = []
+    for t in tokens:
+        line.append(t)
+        if t == "\n":
+            sig = [t for t in line if not _blank(t)]
+            yield bool(sig) and sig[0] == "#", line, sig
+            line = []
+    if line:
+        sig = [t for t in line if not _blank(t)]
+        yield bool(sig) and sig[0] == "#", line, sig
+
+
+def _blank(t):
+    """Whitespace, a comment or a line continuation."""
+    c = t[0]
+    return c in " \t\n" or (c in "/\\" and len(t) > 1 and t[1] in "*/\n")
+
+
+def _args(sig, i):
+    """sig[i] is "(": returns (list of args as token lists, index after ")"),
+    or None when the parentheses do not close."""
+    depth, args, cur = 0, [], []
+    for j in range(i, len(sig)):
+        t = sig[j]
+        if t == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif t == ")":
+            depth -= 1
+            if depth == 0:
+                args.append(cur)
+                return args, j + 1
+        elif t == "," and depth == 1:
+            args.append(cur)
+            cur = []
+            continue
+        cur.append(t)
+    return None
+
+
+def untypedef(out, pfx):
+    """Rewrites OUT's struct typedefs of the catalogue's types as cppcheck's
+    simplifyTypedef would: "typedef struct P_X P_X;" (a header line) goes
+    (an empty line stays, so line numbers do not move) and every later use of
+    P_X as a type becomes "struct P_X", in the headers, the .c files and the
+    macro bodies (P_ ## T pasted into a type name too, when every argument
+    given for T makes one of these names). cppcheck 2.10 scans every token
+    after a typedef once per typedef: worker-backend's 243 cost about a third
+    of its cppcheck time, in each of the 11 files that include the header.
+    The token lists, symbol database, ASTs and value flow cppcheck builds are
+    the same (--debug-normal --verbose), but for the macro-expansion mark of
+    these type names inside macros. A name used any other way (a member, a
+    macro argument or name, next to # or ##, in #if) is left to cppcheck; so
+    is every name when a macro pastes what cannot be told. Returns the number
+    of names rewritten."""
+    if not pfx:
+        return 0
+    files = sorted(f for f in os.listdir(out) if f.endswith((".c", ".h")))
+    toks = {}
+    for f in files:
+        with open(os.path.join(out, f), encoding="utf-8", errors="surrogateescape") as fh:
+            toks[f] = CTOK.findall(fh.read())
+    fwd = re.compile(FWD % re.escape(pfx), re.M)
+    names = set()
+    for f in files:
+        if f.endswith(".h"):
+            names.update(m.group(1) for m in fwd.finditer("".join(toks[f])))
+    if not names:
+        return 0
+    # Function-like macros (every definition: (file, line) -> (name, params,
+    # body tokens)), and the text outside directives.
+    defs = {}
+    byname = {}
+    plain = []
+    bad = set()
+    lines = {f: list(_lines(toks[f])) for f in files}
+    for f in files:
+        for k, (directive, line, sig) in enumerate(lines[f]):
+            if not directive:
+                plain.extend(sig)
+                continue
+            m = DEFINE.match("".join(t for t in line if t != "\\\n").strip())
+            if not m:
+                bad |= names & set(sig)         # in #if, #undef, ...
+                continue
+            d = sig.index(m.group(1))
+            if m.group(2) is None:
+                bad |= names & set(sig[d:d + 1])
+                defs[(f, k)] = (m.group(1), None, sig[d + 1:])
+                continue
+            close = sig.index(")", d)
+            defs[(f, k)] = (m.group(1), [p for p in sig[d + 2:close] if p != ","], sig[close + 1:])
+            byname.setdefault(m.group(1), []).append((f, k))
+    bad |= names & set(byname)
+    # The arguments each (definition, param) may get, through macros calling
+    # macros: every call of a name counts for each of its definitions.
+    given = {(dk, p): set() for dk, (n, ps, b) in defs.items() if ps is not None for p in ps}
+    unknown = set()
+    calls = []      # (calling definition or None, callee name, args)
+    for caller, sig in [(None, plain)] + [(dk, b) for dk, (n, ps, b) in defs.items()]:
+        for i, t in enumerate(sig):
+            if t in byname and i + 1 < len(sig) and sig[i + 1] == "(":
+                r = _args(sig, i + 1)
+                if r is None:
+                    return 0
+                calls.append((caller, t, r[0]))
+                for a in r[0]:
+                    bad |= names & set(a)       # a type name as an argument
+    changed = True
+    while changed:
+        changed = False
+        for caller, callee, args in calls:
+            cps = defs[caller][1] if caller else None
+            for dk in byname[callee]:
+                ps = defs[dk][1]
+                for p, a in zip(ps, args + [[]] * (len(ps) - len(args))):
+                    key = (dk, p)
+                    from_caller = bool(cps) and a[0:1] != [] and a[0] in cps
+                    if len(a) != 1 or not re.match(r"\w+$", a[0]) or (from_caller and (caller, a[0]) in unknown):
+                        if key not in unknown:
+                            unknown.add(key)
+                            changed = True
+                        continue
+                    new = (given[(caller, a[0])] if from_caller else {a[0]}) - given[key]
+                    if new:
+                        given[key] |= new
+                        changed = True
+    # Pasted chains (A ## B ## ...) in the bodies: which make type names.
+    while True:
+        rewrite = {dk: set() for dk in defs}    # body indexes to prefix with struct
+        more = set()
+        for dk, (n, ps, body) in defs.items():
+            i = 0
+            while i < len(body):
+                j = i
+                while j + 2 < len(body) and body[j + 1] == "##":
+                    j += 2
+                if j == i:
+                    i += 1
+                    continue
+                parts = body[i:j + 1:2]
+                results = [""]
+                for part in parts:
+                    if ps and part in ps:
+                        if (dk, part) in unknown:
+                            results = None
+                            break
+                        results = [r + a for r in results for a in sorted(given[(dk, part)])]
+                    else:
+                        results = [r + part for r in results]
+                    if len(results) > 20000:
+                        results = None
+                        break
+                if results is None:
+                    if (ps and parts[0] in ps) or any(x.startswith(parts[0]) for x in names):
+                        return 0        # cannot tell what it makes
+                    i = j + 1
+                    continue
+                hit = set(results) & names
+                prev = body[i - 1] if i else ""
+                if hit and (len(hit) < len(results) or prev in ("struct", "union", "enum", "#", ".", "->")):
+                    more |= hit
+                elif hit:
+                    rewrite[dk].add(i)
+                i = j + 1
+        more &= names
+        if not more:
+            break
+        names -= more
+    # Uses next to # or ##, or as members, are left to cppcheck.
+    for f in files:
+        sig = [t for line in lines[f] for t in line[2]]
+        for i, t in enumerate(sig):
+            if t in names:
+                prev = sig[i - 1] if i else ""
+                nxt = sig[i + 1] if i + 1 < len(sig) else ""
+                if prev in ("#", "##", ".", "->") or nxt == "##":
+                    bad.add(t)
+    names -= bad
+    if not names:
+        return 0
+    for f in files:
+        res = []
+        prev = ""
+        for k, (directive, line, sig) in enumerate(lines[f]):
+            m = None if directive else fwd.match("".join(line).rstrip("\n"))
+            if m and m.group(1) in names:
+                res.append("\n" if line[-1] == "\n" else "")
+                continue
+            d = defs.get((f, k)) if directive else None
+            marks = rewrite.get((f, k), ()) if d and d[1] is not None else ()
+            body_i = None       # index in the body, once past the params
+            head = 0
+            for t in line:
+                if _blank(t):
+                    res.append(t)
+                    continue
+                if marks:
+                    if body_i is not None:
+                        body_i += 1
+                        if body_i in marks:
+                            res.append("struct ")
+                    elif t == ")" and head >= 3:
+                        body_i = -1
+                    head += 1
+                if t in names and prev not in ("struct", "union", "enum"):
+                    res.append("struct " + t)
+                else:
+                    res.append(t)
+                prev = t
+        with open(os.path.join(out, f), "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write("".join(res))
+    return len(names)
 
 
 def reduce_dir(src, out, seen):
@@ -199,6 +431,8 @@ def reduce_dir(src, out, seen):
                             fh.write(text)
                         else:
                             fh.write("\n" * text.count("\n"))
+    if os.environ.get("SHAPES_TYPEDEFS", "1") != "0":
+        untypedef(out, pfx)
     with open(os.path.join(out, ".suppress"), "w") as fh:
         for line in suppress:
             fh.write(line + "\n")
