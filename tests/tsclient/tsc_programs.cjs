@@ -105,7 +105,9 @@ function serve(dir, parent) {
     const inFd = fs.openSync(path.join(dir, 'in'), 'r+');
     const outFd = fs.openSync(path.join(dir, 'out'), 'r+');
     const alive = () => { try { process.kill(parent, 0); return true; } catch (e) { return false; } };
-    setInterval(() => { if (!alive()) process.exit(0); }, 1000);
+    // Not process.exit: it would wait for the libuv thread blocked in the
+    // read of the FIFO, for ever.
+    setInterval(() => { if (!alive()) process.kill(process.pid, 'SIGKILL'); }, 1000);
     let pending = '';
     fs.createReadStream(null, { fd: inFd, encoding: 'utf8' }).on('data', (chunk) => {
         pending += chunk;
