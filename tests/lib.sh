@@ -123,6 +123,56 @@ ts_version() {
     sed -n 's/^ *"version": *"\([^"]*\)".*/Version \1/p' "$TOP/tests/tsclient/node_modules/typescript/package.json" | head -n 1
 }
 
+# ts_programs DIR [--skipLibCheck] [--per-config] CONFIG...: compiles each
+# CONFIG as `tsc -p CONFIG` run in DIR would (tests/tsclient/tsc_programs.cjs:
+# each a whole program with its own options, diagnostics as `tsc --pretty
+# false` prints them, status 0, 1 on errors, 2 on a bad config). In a family
+# that called ts_server_start, the compile runs in the family's one
+# TypeScript process (the FIFOs in $TMP/tsc-server), so that all its
+# programs share one start of node and TypeScript and one parse of the
+# library files; otherwise in a node process of its own.
+ts_programs() {
+    local dir=$1 srv=$TMP/tsc-server pid lk fd st res
+    shift
+    [[ $dir == /* ]] || dir=$PWD/$dir
+    if pid=$(cat "$srv/pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; then
+        # One request at a time: the status lines come back in order.
+        exec {lk}>"$srv/lock"
+        flock "$lk"
+        res=$srv/res.$BASHPID
+        exec {fd}<"$srv/out"
+        (IFS=$'\t'; printf '%s\n' "$res	$dir	$*") >"$srv/in"
+        read -r st <&"$fd" || st=
+        exec {fd}<&- {lk}>&-
+        if [ -z "$st" ]; then
+            echo "tsc_programs.cjs (the family's TypeScript process) stopped:"; tail -n 20 "$srv/log"; return 2
+        fi
+        cat "$res"; rm -f "$res"
+        return "$st"
+    fi
+    (cd "$dir" && timeout 600 node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" "$@")
+}
+# ts_server_start: starts the family's TypeScript process for ts_programs
+# (call after ts_tsc, in the family's own shell, not in a subshell).
+# ts_server_stop: ends it and waits for it, so that its CPU time is counted
+# in the family's (tests/run.sh); call it in the family's EXIT trap too.
+# Without ts_server_stop it ends by itself once the family's shell is gone.
+ts_server_start() {
+    local srv=$TMP/tsc-server
+    [ -z "${TS_SERVER_PID:-}" ] || return 0
+    rm -rf "$srv" && mkdir -p "$srv" && mkfifo "$srv/in" "$srv/out" || return 1
+    node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" --serve "$srv" "$$" \
+        </dev/null >"$srv/log" 2>&1 &
+    TS_SERVER_PID=$!
+    echo "$TS_SERVER_PID" >"$srv/pid"
+}
+ts_server_stop() {
+    [ -n "${TS_SERVER_PID:-}" ] || return 0
+    rm -f "$TMP/tsc-server/pid"
+    kill "$TS_SERVER_PID" 2>/dev/null; wait "$TS_SERVER_PID" 2>/dev/null
+    TS_SERVER_PID=
+}
+
 # ts_build DIR [NAME]: builds the generated TypeScript package in DIR as its own
 # build script does (`npm run build`: tsc -p tsconfig.json, ESM into dist/, then
 # tsc -p tsconfig.cjs.json, CommonJS into dist/cjs/), with the pinned tsc
@@ -162,8 +212,8 @@ TS_BUILD_SCRIPT='    "build": "tsc -p tsconfig.json && tsc -p tsconfig.cjs.json 
 _ts_build_run() {
     local shim=$TMP/ts-build-shim
     if grep -qxF -- "$TS_BUILD_SCRIPT" "$1/package.json" && [ "$(grep -c '"build":' "$1/package.json")" -eq 1 ]; then
-        (cd "$1" && timeout 600 node "$TOP/tests/tsclient/tsc_programs.cjs" "$(dirname "$2")/../typescript" --skipLibCheck \
-            tsconfig.json tsconfig.cjs.json 2>&1 && printf '{"type": "commonjs"}\n' >dist/cjs/package.json)
+        ts_programs "$1" --skipLibCheck tsconfig.json tsconfig.cjs.json 2>&1 &&
+            printf '{"type": "commonjs"}\n' >"$1/dist/cjs/package.json"
         return
     fi
     if [ ! -x "$shim/tsc" ]; then
@@ -259,7 +309,7 @@ opts["emitDeclarationOnly"] = True
 opts["strict"] = True
 json.dump({"compilerOptions": opts, "include": ["*/**/*.ts"]}, open(sys.argv[2], "w"), indent=2)
 PY
-    (cd "$work/all" && "$tsc" -p . --pretty false) >"$work/all.log" 2>&1; rc=$?
+    ts_programs "$work/all" tsconfig.json >"$work/all.log" 2>&1; rc=$?
     # Error lines start with the file's path (NAME/...); the lines after an
     # error line that start with a space belong to it.
     awk -v work="$work" -v list="${group[*]}" '

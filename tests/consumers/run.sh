@@ -86,10 +86,12 @@ else
 fi
 
 # ---- ts-esm, ts-cjs ---------------------------------------------------------
-tsdir="$TOP/tests/tsclient"
 if ! tsc=$(ts_tsc); then
     skip consumer_typescript "no tsc: $(tail -n 1 "$TMP/npm")"
 elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >/dev/null 2>"$TMP/gen.err"; then
+    # The build and the projects' programs in one node process (ts_programs, lib.sh).
+    ts_server_start
+    trap 'ts_server_stop; server_stop; rm -rf "$TMP"' EXIT
     # Built where no node_modules is visible (as tsclient builds it: the
     # same cache entry; ts_build's tsc, with --skipLibCheck, is the one used).
     # npm run build (ts_build, lib.sh: shared with the tsclient family, which
@@ -103,13 +105,13 @@ elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >/dev/null 2>"$TMP/gen.err
             cp "$here/ts-$kind"/* "$proj/"
             cp -r "$TMP/ts/package.json" "$TMP/ts/dist" "$proj/node_modules/@mesh-sync/worker-backend-client/"
         done
-        # Both projects compiled as `tsc -p .` in each would, in one node
-        # process (tsc_programs.cjs, tests/tsclient: each project its own
+        # Both projects compiled as `tsc -p .` in each would (ts_programs,
+        # lib.sh; tsc_programs.cjs, tests/tsclient: each project its own
         # program with its own tsconfig.json and package.json "type", the
         # library files parsed once); its report ends each project's
         # diagnostics with "== consumer-KIND/tsconfig.json exit N".
-        (cd "$TMP" && node "$tsdir/tsc_programs.cjs" "$tsdir/node_modules/typescript" --per-config \
-            consumer-esm/tsconfig.json consumer-cjs/tsconfig.json) >"$TMP/tsc-all" 2>&1
+        ts_programs "$TMP" --per-config consumer-esm/tsconfig.json consumer-cjs/tsconfig.json >"$TMP/tsc-all" 2>&1
+        ts_server_stop
         awk -v dir="$TMP" '{ buf = buf $0 "\n" }
             /^== consumer-[a-z]*\/tsconfig.json exit [0-9]$/ { split($2, p, "/"); printf "%s", buf > (dir "/tsc-" p[1]); buf = "" }
             END { printf "%s", buf > (dir "/tsc-rest") }' "$TMP/tsc-all"

@@ -23,7 +23,7 @@
 here="$TOP/tests/crosslang"
 export PYTHONDONTWRITEBYTECODE=1
 SUB_PID=
-trap 'sub_stop; mqtt_stop; kafka_stop; rm -rf "$TMP"' EXIT
+trap 'ts_server_stop; sub_stop; mqtt_stop; kafka_stop; rm -rf "$TMP"' EXIT
 sub_stop() { [ -n "$SUB_PID" ] && kill "$SUB_PID" 2>/dev/null; wait "$SUB_PID" 2>/dev/null; SUB_PID=; }
 cat_mqtt=$TOP/tests/catalogues/streetlights-3.0.yaml
 cat_kafka=$TOP/tests/catalogues/streetlights-kafka-3.0.yaml
@@ -62,6 +62,7 @@ else
     # sees no node_modules, then moved beside the adapters' packages): the
     # same packages, so a run builds each once for both families (build/test-cache).
     mkdir -p "$TMP/pkgs"
+    ts_server_start   # both builds in one node process (ts_programs, lib.sh)
     for p in mqtt kafka; do
         c=cat_$p d=$TMP/pkgs/ts-$p
         if mg generate -i "${!c}" -t typescript -o "$d" >/dev/null 2>"$d.err" &&
@@ -69,6 +70,7 @@ else
             have[ts_$p]=1; grep '^# ' "$d.tsc"
         else fail "crosslang_typescript_${p}_should_build" "generate or tsc failed"; detail "$d.err"; detail "$d.tsc"; fi
     done
+    ts_server_stop
 fi
 
 # ---- C: the library with its adapter, and cpub.c -------------------------

@@ -31,7 +31,10 @@ if gen "$TOP/tests/consumers/python-collide/catalogue.yaml" "$TMP/collide"; then
 else fail typescript_target_should_generate_collide "generate failed"; detail "$TMP/collide.err"; fi
 
 # TypeScript, pinned; reinstalled only when the lock file changed (ts_tsc, lib.sh).
-tsc=$(ts_tsc) || { skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
+ts_tsc >/dev/null || { skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
+# The tsc programs below run in one node process (ts_programs, lib.sh).
+ts_server_start
+trap 'ts_server_stop; rm -rf "$TMP"' EXIT
 
 # Type-check with --strict: client_names, keywords, collide and features in
 # one tsc program (ts_check_many, lib.sh: each package's own tsconfig options,
@@ -72,22 +75,31 @@ if command -v python3 >/dev/null; then
         gen "$TOP/${c#*:}" "$TMP/v/$label" && roots+=("$TMP/v/$label/src/validate.ts") ||
             { fail "typescript_validator_cases_$label" "generate failed"; detail "$TMP/v/$label.err"; }
     done
-    if "$tsc" --strict --target ES2022 --module NodeNext --moduleResolution NodeNext --lib ES2022,DOM \
-            --rootDir "$TMP/v" --outDir "$TMP/v-js" "${roots[@]}" >"$TMP/tsc" 2>&1; then
+    # tsc --strict --target ES2022 --module NodeNext --moduleResolution NodeNext
+    # --lib ES2022,DOM --rootDir v --outDir v-js ROOTS..., as a tsconfig.json
+    # (ts_programs compiles tsconfig files).
+    printf '%s\n' "${roots[@]}" | awk 'BEGIN { printf "{\"compilerOptions\": {\"strict\": true, \"target\": \"ES2022\", \"module\": \"NodeNext\", \"moduleResolution\": \"NodeNext\", \"lib\": [\"ES2022\", \"DOM\"], \"rootDir\": \".\", \"outDir\": \"../v-js\"},\n \"files\": [" }
+        { printf "%s\"%s\"", (NR > 1 ? ", " : ""), $0 } END { print "]}" }' >"$TMP/v/tsconfig.json"
+    if ts_programs "$TMP/v" tsconfig.json >"$TMP/tsc" 2>&1; then
         echo '{"type": "module"}' >"$TMP/v-js/package.json"
     else fail typescript_validator_cases_compile "tsc failed"; detail "$TMP/tsc"; fi
+    ts_server_stop   # the last tsc program of this family
+    vcases=()
     for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
         label=${c%%:*}; dir=$TMP/mut-$label; mkdir -p "$dir"
         js=$TMP/v-js/$label/src/validate.js; per=200
         [ "$label" = worker_backend ] && { js=$TMP/wb/dist/validate.js; per=25; }
         [ -f "$js" ] || continue
         if MUTANTS_PER_MESSAGE=$per python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$TOP/${c#*:}" "$dir" >/dev/null 2>"$dir.err"; then
-            node "$here/check_validate.mjs" "$dir/cases.json" "$js" "$label"
+            vcases+=("$dir/cases.json" "$js" "$label")
         else fail "typescript_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
     done
+    # Every validator compared in one node process (one case per label).
+    [ ${#vcases[@]} -eq 0 ] || node "$here/check_validate.mjs" "${vcases[@]}"
 else
     skip typescript_validator_cases "mutants.py needs python3"
 fi
+ts_server_stop
 
 # API parity with the published package (its tarball: npm_pack in lib.sh).
 mkdir -p "$TMP/published"
@@ -119,7 +131,7 @@ fi
 
 # The client against the job server, with node --test.
 server_start || { fail typescript_client_server "job server did not start"; exit 0; }
-trap 'server_stop; rm -rf "$TMP"' EXIT
+trap 'ts_server_stop; server_stop; rm -rf "$TMP"' EXIT
 example=$(node - "$MSGGEN" "$cat" <<'JS'
 const { execFileSync } = require('node:child_process');
 const view = JSON.parse(execFileSync(process.argv[2], ['view', '-i', process.argv[3], '-t', 'typescript'], { maxBuffer: 1 << 30 }));
@@ -143,7 +155,7 @@ grep -q '^ok \|^not ok ' "$TMP/tap" || { fail typescript_client_tests "node --te
 
 # The client against the hostile server (tests/server/hostile.py).
 hostile_start || { fail typescript_client_hostile "hostile server did not start"; exit 0; }
-trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
+trap 'ts_server_stop; server_stop; hostile_stop; rm -rf "$TMP"' EXIT
 CLIENT="$TMP/wb/dist/index.js" EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") \
     timeout 300 node "$here/hostile.mjs" 2>"$TMP/hostile.err" || fail typescript_client_hostile_program "exit $?"
 [ -s "$TMP/hostile.err" ] && { fail typescript_client_hostile_stderr "the test program wrote to stderr"; detail "$TMP/hostile.err"; }

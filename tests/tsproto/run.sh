@@ -14,7 +14,10 @@ command -v node >/dev/null && command -v npm >/dev/null || { skip tsproto "node 
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' || { skip tsproto "node is older than 18"; exit 0; }
 trap 'mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
 
-tsc=$(ts_tsc) || { skip tsproto "npm ci for TypeScript failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
+ts_tsc >/dev/null || { skip tsproto "npm ci for TypeScript failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
+# The builds and checks below: every tsc program in one node process (ts_programs, lib.sh).
+ts_server_start
+trap 'ts_server_stop; mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
 
 # The adapters' npm packages, reinstalled only when the lock file changed.
 proto_modules() {
@@ -130,10 +133,17 @@ done
 rd=$TMP/readme; labels=()
 mkdir -p "$rd/node_modules"
 printf '{"type": "module"}\n' >"$rd/package.json"
+# The packages' names, read by one node.
+declare -A pkg_of=()
+while read -r label pkg; do pkg_of[$label]=$pkg; done < <(LIB=$TMP/lib node -e '
+    for (const l of process.argv.slice(1)) {
+        try { console.log(l, require(process.env.LIB + "/" + l + "/package.json").name); } catch (e) {}
+    }' -- mqtt kafka ws 2>/dev/null)
 for label in mqtt kafka ws; do
     d=$TMP/lib/$label
     [ -f "$d/README.md" ] || continue
-    pkg=$(node -p "require('$d/package.json').name")
+    pkg=${pkg_of[$label]:-}
+    [ -n "$pkg" ] || { fail "tsproto_${label}_readme_example_should_type_check" "no name in $d/package.json"; continue; }
     if [ -e "$rd/node_modules/$pkg" ]; then fail "tsproto_${label}_readme_example_should_type_check" "two packages named $pkg"; continue; fi
     ln -s "$d" "$rd/node_modules/$pkg"
     awk '/^## Operations over/ { on = 1 } on && /^```typescript$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
@@ -142,14 +152,17 @@ for label in mqtt kafka ws; do
     else fail "tsproto_${label}_readme_example_should_type_check" "no example in README.md"; fi
 done
 if [ ${#labels[@]} -gt 0 ]; then
-    files=(); for label in "${labels[@]}"; do files+=("example-$label.ts"); done
-    (cd "$rd" && "$tsc" --strict --noEmit --pretty false --target ES2022 --module NodeNext --moduleResolution NodeNext \
-        --lib ES2022,DOM "${files[@]}") >"$TMP/readme.tsc" 2>&1; rc=$?
+    # tsc --strict --noEmit --target ES2022 --module NodeNext --moduleResolution
+    # NodeNext --lib ES2022,DOM EXAMPLES..., as a tsconfig.json (ts_programs).
+    files=; for label in "${labels[@]}"; do files+="${files:+, }\"example-$label.ts\""; done
+    printf '{"compilerOptions": {"strict": true, "noEmit": true, "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "lib": ["ES2022", "DOM"]},\n "files": [%s]}\n' \
+        "$files" >"$rd/tsconfig.json"
+    ts_programs "$rd" tsconfig.json >"$TMP/readme.tsc" 2>&1; rc=$?
     # Each error line starts with its file: an example or a package's
     # (node_modules/NAME/...); any other error counts for every example.
     grep -v '^ ' "$TMP/readme.tsc" | grep -v '^example-\|^node_modules/' >"$TMP/readme-other.tsc"
     for label in "${labels[@]}"; do
-        pkg=$(node -p "require('$TMP/lib/$label/package.json').name")
+        pkg=${pkg_of[$label]}
         grep -A3 "^example-$label\.ts\|^node_modules/$pkg/" "$TMP/readme.tsc" >"$TMP/readme-$label.tsc"
         if [ "$rc" -eq 0 ] || { ! [ -s "$TMP/readme-$label.tsc" ] && ! [ -s "$TMP/readme-other.tsc" ] && grep -q 'error TS' "$TMP/readme.tsc"; }
         then ok "tsproto_${label}_readme_example_should_type_check"
@@ -158,6 +171,7 @@ if [ ${#labels[@]} -gt 0 ]; then
     done
 fi
 
+ts_server_stop
 [ -n "${mqtt_ok:-}" ] || exit 0
 
 # The core package works without any adapter package: ESM and CommonJS.
