@@ -142,10 +142,23 @@ bus_worker() {
         [ -s "$TMP/keys.log" ] && for n in "${ns[@]}"; do cat "$TMP/keys.log" >>"$TMP/bus-$n.log"; done
     fi
     [ -z "$bus_cache" ] || mkdir -p "$bus_cache"
-    for n in "${ns[@]}"; do
-        for f in ${ads_of[$n]}; do
+    # An adapter whose key the other worker has claimed (it is compiling
+    # that text now) waits for a second pass, which finds it clean, or
+    # compiles it (the other failed, or is not done). (Claims: files made
+    # with noclobber in the shared $bus folder, by a subshell: no program
+    # start.)
+    local pass later=() n_of=()
+    for n in "${ns[@]}"; do for f in ${ads_of[$n]}; do later+=("$f"); n_of+=("$n"); done; done
+    for pass in 1 2; do
+        local todo_a=("${later[@]}") todo_n=("${n_of[@]}")
+        later=() n_of=()
+        for i in "${!todo_a[@]}"; do
+            f=${todo_a[$i]} n=${todo_n[$i]}
             l=${akey_of[$f]:-}
             if [ -n "$l" ] && [ -f "$bus_cache/$l" ]; then hits+=("$bus_cache/$l"); continue; fi
+            if [ -n "$l" ] && [ $pass = 1 ] && ! (set -C; : >"$bus/claim-$l") 2>/dev/null; then
+                later+=("$f"); n_of+=("$n"); continue
+            fi
             # shellcheck disable=SC2086
             if $CC $bus_cflags -I"${f%/*}" -S -o /dev/null "$f" >>"$TMP/bus-$n.log" 2>&1; then
                 [ -z "$l" ] || : >"$bus_cache/$l"
