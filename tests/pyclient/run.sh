@@ -24,7 +24,7 @@ gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || {
 
 # The import package: x-clients python.module, else <catalogue>_client.
 # (Globbed by bash: ls, head, dirname and basename were four process starts a call.)
-pkg_of() { local f=("$1"/*/__init__.py); f=${f[0]%/__init__.py}; echo "${f##*/}"; }
+pkg_of() { local f=("$1"/*/__init__.py) p; p=${f[0]%/__init__.py}; echo "${p##*/}"; }
 # (One python3 for the four packages, each file through py_compile as
 # `python3 -m py_compile FILE...` does; a package fails with its errors.)
 pyc=()
