@@ -45,78 +45,170 @@ defs="$([ $have_mqtt = 1 ] && echo -DWITH_MQTT) $([ $have_kafka = 1 ] && echo -D
 bus_cflags="$C_WARN -O1 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libcjson)"
 bus_ccver=$($CC --version | head -n 1)
 bus_cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
-# adapter_keys PREFIX FILE... prints the cache key of each adapter (cc-KEY;
-# the compiler, its flags, the prefix length and the text with the opening
-# comment dropped and the prefix set aside), one perl run for all of them.
-adapter_keys() {
+# bus_keys reads "A<TAB>PREFIX<TAB>FILE" and "C<TAB>DIR<TAB>FILE..." lines
+# and prints "A<TAB>PATH<TAB>KEY" or "C<TAB>PATH<TAB>KEY" for each: an adapter's cache key (cc-KEY: the
+# compiler, its flags and command, the prefix length and the text with the
+# opening comment dropped and the prefix set aside), and the key under which
+# c_clang_check (tests/c-target/lib-c.sh) remembers a file of DIR clean
+# (clang-HSUM-SHA1-NAME: clang's version, the flags, the name and hash of
+# each header of DIR, the file's hash and name; computed as c_clang_check
+# does, so that c-target's checks of the same files and cproto's share their
+# results). One perl run for all of a worker's catalogues.
+bus_keys() {
     perl -MDigest::SHA=sha1_hex -e '
-        my ($ver, $flags, $p, @files) = @ARGV; my $P = uc $p;
-        for my $f (@files) {
-            open(my $h, "<", $f) or die "$f: $!\n"; my @l = <$h>; close $h;
-            my ($c, $t) = (0, "");
-            for my $i (0 .. $#l) {
-                local $_ = $l[$i];
-                $c = 1 if $i == 0 && m{^/\*};
-                if ($c) { if (m{\*/}) { $c = 0; $t .= $_ if !m{^ *\*/ *$} } next }
-                $t .= $_;
+        my ($ver, $flags, $cver, $cflags) = @ARGV;
+        sub slurp { open(my $h, "<", $_[0]) or do { warn "$_[0]: $!\n"; return undef }; local $/; my $t = <$h>; close $h; $t }
+        while (my $line = <STDIN>) {
+            chomp $line; my ($kind, $a, $b) = split /\t/, $line, 3;
+            if ($kind eq "A") {
+                my ($p, $f) = ($a, $b); my $P = uc $p;
+                my $text = slurp($f); next if !defined $text;
+                my @l = split /^/, $text;
+                my ($c, $t) = (0, "");
+                for my $i (0 .. $#l) {
+                    local $_ = $l[$i];
+                    $c = 1 if $i == 0 && m{^/\*};
+                    if ($c) { if (m{\*/}) { $c = 0; $t .= $_ if !m{^ *\*/ *$} } next }
+                    $t .= $_;
+                }
+                $t =~ s/\b\Q$p\E_/PFX_/g; $t =~ s/\b\Q$P\E_/PFXU_/g; $t =~ s/\b\Q$p\E\b/PFX/g;
+                print "A\t$f\t", "cc-", substr(sha1_hex("$ver\n$flags " . length($p) . "\n$t"), 0, 24), "\n";
+            } else {
+                my $dir = $a;
+                opendir(my $dh, $dir) or do { warn "$dir: $!\n"; next };
+                my @h = grep { /\.h\z/ && !/^\./ && -f "$dir/$_" } readdir $dh; closedir $dh;
+                my %hs = map { $_ => slurp("$dir/$_") } @h;
+                next if grep { !defined } values %hs;
+                my $hs = join "", map { "$_\n" } sort map { "$_ " . sha1_hex($hs{$_}) } @h;
+                my $hsum = substr(sha1_hex("$cver\n$cflags\n$hs"), 0, 20);
+                for my $f (split / /, $b) {
+                    (my $n = $f) =~ s/[^A-Za-z0-9_.-]/_/g;
+                    my $t = slurp("$dir/$f"); next if !defined $t;
+                    print "C\t$dir/$f\tclang-$hsum-", sha1_hex($t), "-$n\n";
+                }
             }
-            $t =~ s/\b\Q$p\E_/PFX_/g; $t =~ s/\b\Q$P\E_/PFXU_/g; $t =~ s/\b\Q$p\E\b/PFX/g;
-            print "cc-", substr(sha1_hex("$ver\n$flags " . length($p) . "\n$t"), 0, 24), "\n";
-        }' "$bus_ccver" "$bus_cflags" "$@"
+        }' "$bus_ccver" "$bus_cflags -S" "${C_CLANG_VERSION:-}" "$bus_clang_flags"
 }
-adapter_o1_once() { # FILE KEY|"" -> 0 when clean (compiled now or before)
-    local f=$1 key=$2 cache=$bus_cache
-    [ -n "$key" ] || cache=   # (no prefix to set aside: compiled as it is)
-    if [ -n "$cache" ] && [ -f "$cache/$key" ]; then touch "$cache/$key"; return 0; fi
-    # shellcheck disable=SC2086
-    $CC $bus_cflags -I"${f%/*}" -c -o "$TMP/o.o" "$f" || return 1
-    [ -z "$cache" ] || { mkdir -p "$cache" && : >"$cache/$key"; }
-}
-bus_check() { # N CATALOGUE -> its result lines
-    local n=$1 cat=$2 out name srcs bad f p
-    out=$TMP/cat$n
-    name=${cat##*/}; name=${name%.*}; name=${name//[^A-Za-z0-9]/_}
-    if ! mg generate -t c -i "$cat" -o "$out" >"$TMP/g.log" 2>&1; then
-        # Catalogues msggen refuses (remote $refs) are other families' business.
-        skip "cproto_bus_compiles_$name" "msggen does not generate it: $(head -n 1 "$TMP/g.log")"
-        return
-    fi
-    srcs=$(echo "$out"/*_bus.c)
-    [ $have_mqtt = 1 ] && srcs="$srcs $(echo "$out"/*_mqtt.c)"
-    for f in "$out"/*_kafka.c; do [ $have_kafka = 1 ] && [ -f "$f" ] && srcs="$srcs $f"; done
-    for f in "$out"/*_ws.c; do [ $have_ws = 1 ] && [ -f "$f" ] && srcs="$srcs $f"; done
-    p=$(sed -n 's/^NAME *= *//p' "$out/Makefile")
-    bad=
-    local adapters=() keys=() i
-    # shellcheck disable=SC2086
-    for f in $srcs; do
-        case $f in
-        *_bus.c) $CC $bus_cflags -I"$out" -c -o "$TMP/o.o" "$f" >>"$TMP/bus-$n.log" 2>&1 || bad=1;;
-        *) adapters+=("$f");;
-        esac
+# One worker's part of the loop: bus_worker W checks the catalogues i with
+# i % 2 = W and writes each one's result lines to $TMP/bus/(i+1).out, in
+# steps over all of them (process starts are dear here): generate each and
+# compile its _bus.c; the keys of every adapter and clang-checked file (one
+# perl run); the adapters not compiled clean before; one clang-check over
+# every file not checked clean before (c_clang_check per catalogue when that
+# fails, or without clang-check: it gives the verdict and the log per
+# catalogue); then each catalogue's line. gcc compiles to assembler
+# (-S -o /dev/null): its diagnostics are the compiler proper's, the
+# assembler adds none for C.
+bus_worker() {
+    local w=$1 i n out name f p l spec='' todo=() todo_keys=() hits=() bs ads
+    local -a ns=()
+    local -A name_of=() files_of=() ads_of=() bad_of=() akey_of=() ckey_of=()
+    for i in "${!bus_cats[@]}"; do
+        [ $((i % 2)) = "$w" ] || continue
+        n=$((i + 1)) out=$TMP/cat$((i + 1))
+        name=${bus_cats[$i]##*/}; name=${name%.*}; name=${name//[^A-Za-z0-9]/_}
+        : >"$TMP/bus-$n.log"
+        if ! mg generate -t c -i "${bus_cats[$i]}" -o "$out" >"$TMP/g.log" 2>&1; then
+            # Catalogues msggen refuses (remote $refs) are other families' business.
+            IFS= read -r l <"$TMP/g.log"
+            skip "cproto_bus_compiles_$name" "msggen does not generate it: $l" >"$bus/$n.out"
+            continue
+        fi
+        ns+=("$n"); name_of[$n]=$name
+        bs=("$out"/*_bus.c) ads=()
+        [ $have_mqtt = 1 ] && ads+=("$out"/*_mqtt.c)
+        for f in "$out"/*_kafka.c; do [ $have_kafka = 1 ] && [ -f "$f" ] && ads+=("$f"); done
+        for f in "$out"/*_ws.c; do [ $have_ws = 1 ] && [ -f "$f" ] && ads+=("$f"); done
+        ads_of[$n]="${ads[*]}"
+        files_of[$n]="${bs[*]##*/} ${ads[*]##*/}"
+        for f in "${bs[@]}"; do
+            # shellcheck disable=SC2086
+            $CC $bus_cflags -I"$out" -S -o /dev/null "$f" >>"$TMP/bus-$n.log" 2>&1 || bad_of[$n]=1
+        done
+        p=   # the Makefile's NAME
+        while IFS= read -r l; do [[ $l =~ ^NAME\ *=\ *(.*)$ ]] && { p=${BASH_REMATCH[1]}; break; }; done <"$out/Makefile"
+        if [ -n "$p" ] && [ -n "$bus_cache" ]; then
+            for f in "${ads[@]}"; do spec+="A"$'\t'"$p"$'\t'"$f"$'\n'; done
+        fi
+        [ $have_clang = 0 ] || spec+="C"$'\t'"$out"$'\t'"${files_of[$n]}"$'\n'
     done
-    if [ ${#adapters[@]} -gt 0 ] && [ -n "$p" ] && [ -n "$bus_cache" ]; then
-        mapfile -t keys < <(adapter_keys "$p" "${adapters[@]}" 2>>"$TMP/bus-$n.log")
-        [ ${#keys[@]} = ${#adapters[@]} ] || { keys=(); echo "adapter_keys failed" >>"$TMP/bus-$n.log"; bad=1; }
+    [ ${#ns[@]} -gt 0 ] || return 0
+    if [ -n "$spec" ]; then
+        while IFS=$'\t' read -r p f l; do
+            if [ "$p" = A ]; then akey_of[$f]=$l; else ckey_of[$f]=$l; fi
+        done < <(printf '%s' "$spec" | bus_keys 2>"$TMP/keys.log")
+        # (A file without a key: an adapter is compiled as it is, not
+        # remembered; a clang-checked file goes to c_clang_check below.)
+        [ -s "$TMP/keys.log" ] && for n in "${ns[@]}"; do cat "$TMP/keys.log" >>"$TMP/bus-$n.log"; done
     fi
-    for i in "${!adapters[@]}"; do
-        adapter_o1_once "${adapters[$i]}" "${keys[$i]:-}" >>"$TMP/bus-$n.log" 2>&1 || bad=1
+    [ -z "$bus_cache" ] || mkdir -p "$bus_cache"
+    # An adapter whose key the other worker has claimed (it is compiling
+    # that text now) waits for a second pass, which finds it clean, or
+    # compiles it (the other failed, or is not done). (Claims: files made
+    # with noclobber in the shared $bus folder, by a subshell: no program
+    # start.)
+    local pass later=() n_of=()
+    for n in "${ns[@]}"; do for f in ${ads_of[$n]}; do later+=("$f"); n_of+=("$n"); done; done
+    for pass in 1 2; do
+        local todo_a=("${later[@]}") todo_n=("${n_of[@]}")
+        later=() n_of=()
+        for i in "${!todo_a[@]}"; do
+            f=${todo_a[$i]} n=${todo_n[$i]}
+            l=${akey_of[$f]:-}
+            if [ -n "$l" ] && [ -f "$bus_cache/$l" ]; then hits+=("$bus_cache/$l"); continue; fi
+            if [ -n "$l" ] && [ $pass = 1 ] && ! (set -C; : >"$bus/claim-$l") 2>/dev/null; then
+                later+=("$f"); n_of+=("$n"); continue
+            fi
+            # shellcheck disable=SC2086
+            if $CC $bus_cflags -I"${f%/*}" -S -o /dev/null "$f" >>"$TMP/bus-$n.log" 2>&1; then
+                [ -z "$l" ] || : >"$bus_cache/$l"
+            else
+                bad_of[$n]=1
+            fi
+        done
     done
     # clang -Wpedantic also refuses GNU extensions in library macros (rd_kafka_producev's).
-    # (c_clang_check, tests/c-target/lib-c.sh: c-target checks the same files
-    # of tests/catalogues; the first family to check one makes the other skip it.)
-    if command -v clang >/dev/null; then
-        # shellcheck disable=SC2046
-        c_clang_check "$out" $(for f in $srcs; do echo "${f##*/}"; done) || { cat "$TMP/clang.log" >>"$TMP/bus-$n.log"; bad=1; }
+    local -A recheck=()
+    if [ $have_clang = 1 ]; then
+        for n in "${ns[@]}"; do
+            for f in ${files_of[$n]}; do
+                l=${ckey_of[$TMP/cat$n/$f]:-}
+                if [ -z "$l" ]; then recheck[$n]=1
+                elif [ -n "$bus_cache" ] && [ -f "$bus_cache/$l" ]; then hits+=("$bus_cache/$l")
+                else todo+=("$TMP/cat$n/$f"); todo_keys+=("$l"); recheck[$n]=${recheck[$n]:-0}; fi
+            done
+        done
+        if [ ${#todo[@]} -gt 0 ]; then
+            mkdir -p "$TMP/empty"
+            # (Run where -I. adds nothing: each file's own headers are found
+            # next to it, as with c_clang_check's cd into its folder.)
+            # shellcheck disable=SC2086
+            if [ -n "$C_CLANG_CHECK" ] && (cd "$TMP/empty" && "$C_CLANG_CHECK" "${todo[@]}" -- $bus_clang_flags) >"$TMP/clang-all.log" 2>&1; then
+                if [ -n "$bus_cache" ]; then for l in "${todo_keys[@]}"; do : >"$bus_cache/$l"; done; fi
+                for n in "${!recheck[@]}"; do [ "${recheck[$n]}" = 1 ] || unset "recheck[$n]"; done
+            fi
+            [ -z "$bus_cache" ] || find "$bus_cache" -maxdepth 1 -name 'clang-*' -mtime +14 -delete 2>/dev/null
+        fi
+        for n in "${!recheck[@]}"; do
+            # shellcheck disable=SC2086
+            c_clang_check "$TMP/cat$n" ${files_of[$n]} || { cat "$TMP/clang.log" >>"$TMP/bus-$n.log"; bad_of[$n]=1; }
+        done
     fi
-    if [ -z "$bad" ]; then ok "cproto_bus_should_compile_for_$name"
-    else fail "cproto_bus_should_compile_for_$name" "$cat"; detail "$TMP/bus-$n.log"; fi
+    # (Clean results used now are touched: their last use, for pruning.)
+    [ ${#hits[@]} -eq 0 ] || touch -- "${hits[@]}"
+    for n in "${ns[@]}"; do
+        if [ -z "${bad_of[$n]:-}" ]; then ok "cproto_bus_should_compile_for_${name_of[$n]}"
+        else fail "cproto_bus_should_compile_for_${name_of[$n]}" "${bus_cats[$((n - 1))]}"; detail "$TMP/bus-$n.log"; fi >"$bus/$n.out"
+    done
 }
 bus_cats=()
 for cat in "$TOP"/tests/catalogues/*.yaml "$here"/names.yaml \
            "$SHARED"/conformance/asyncapi-examples/v3.0.0/*.yml "$SHARED"/conformance/asyncapi-examples/v2.0.0/*.yml; do
     [ -f "$cat" ] && bus_cats+=("$cat")
 done
+have_clang=0; command -v clang >/dev/null && have_clang=1
+bus_clang_flags="$C_WARN -D_POSIX_C_SOURCE=200809L -I. $(c_cflags) -fsyntax-only"   # c_clang_check's
+[ $have_clang = 0 ] || c_clang_version   # (once, for both workers)
 # Prints the loop's results (at the end of the family, also when it stops
 # early: the EXIT trap); a catalogue whose worker died without a result
 # fails by name.
@@ -128,24 +220,20 @@ bus_start() {
             # (Niced: the README example runs against mosquitto within a
             # timeout, and must not queue behind this family's own compilers.)
             renice -n 10 "$BASHPID" >/dev/null 2>&1
-            TMP=$TMP/w$w; mkdir -p "$TMP"
-            for i in "${!bus_cats[@]}"; do
-                [ $((i % 2)) = $w ] || continue
-                bus_check "$((i + 1))" "${bus_cats[$i]}" >"$TMP/../bus/$((i + 1)).tmp" 2>&1
-                mv "$TMP/../bus/$((i + 1)).tmp" "$TMP/../bus/$((i + 1)).out"
-            done
+            bus=$TMP/bus TMP=$TMP/w$w; mkdir -p "$TMP"
+            bus_worker "$w" 2>"$TMP/worker.err"
         ) </dev/null &
         bus_pids="$bus_pids $!"
     done
 }
 bus_report() {
-    local i
+    local i lines
     [ -n "$bus_pids" ] || return 0
     # shellcheck disable=SC2086
     wait $bus_pids
     bus_pids=
     for i in "${!bus_cats[@]}"; do
-        if [ -f "$TMP/bus/$((i + 1)).out" ]; then cat "$TMP/bus/$((i + 1)).out"
+        if [ -f "$TMP/bus/$((i + 1)).out" ]; then mapfile -t lines <"$TMP/bus/$((i + 1)).out"; printf '%s\n' "${lines[@]}"
         else fail "cproto_bus_should_compile_for_catalogue_$((i + 1))" "no result for ${bus_cats[$i]}"; fi
     done
 }

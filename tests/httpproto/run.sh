@@ -87,24 +87,47 @@ elif ! tsc=$(ts_tsc); then
     skip httpproto_typescript "npm ci for TypeScript failed (registry unreachable?)"; detail "$TMP/npm"
 elif gen typescript v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
     d=$TMP/typescript-v3_0
-    if (cd "$d" && "$tsc" --strict -p tsconfig.json) >"$d.tsc" 2>&1; then
+    # The README's HTTP example: type-checked (strict) as a consumer
+    # imports the package, compiled, and run against the echo server.
+    r=$TMP/ts-readme
+    mkdir -p "$r/node_modules"
+    ln -s "$d" "$r/node_modules/lamps-http-api-client"
+    printf '{"type": "module"}\n' >"$r/package.json"
+    awk '/^Example over plain HTTP/ { on = 1 } on && /^```typescript$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
+        "$d/README.md" >"$r/example.ts"
+    # The package (tsc --strict -p tsconfig.json) and the example (tsc
+    # --strict --target ES2022 --module NodeNext --moduleResolution NodeNext
+    # --lib ES2022,DOM example.ts, as a tsconfig.json of those options) are
+    # two programs of one node process (tests/tsclient/tsc_programs.cjs: the
+    # package's is compiled first, as before, so that the example sees its
+    # dist/; TypeScript's start and its library files' parse once, not
+    # twice); each keeps its own diagnostics and exit status. A package
+    # whose tsconfig.json does not say "strict": true is compiled by tsc
+    # --strict on its own.
+    printf '{"compilerOptions": {"strict": true, "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "lib": ["ES2022", "DOM"]}, "files": ["example.ts"]}\n' \
+        >"$r/tsconfig.json"
+    cfgs=("$d/tsconfig.json"); [ -s "$r/example.ts" ] && cfgs+=("$r/tsconfig.json")
+    rm -f "$TMP"/tscfg.*
+    if grep -q '"strict": *true' "$d/tsconfig.json"; then
+        (cd "$d" && node "$TOP/tests/tsclient/tsc_programs.cjs" "$(dirname "$tsc")/../typescript" --per-config "${cfgs[@]}") >"$TMP/tsc.all" 2>&1
+    else
+        { (cd "$d" && "$tsc" --strict -p tsconfig.json); echo "== $d/tsconfig.json exit $(($? != 0))"; } >"$TMP/tsc.all" 2>&1
+        [ ${#cfgs[@]} -lt 2 ] || { (cd "$r" && "$tsc" -p tsconfig.json); echo "== $r/tsconfig.json exit $(($? != 0))"; } >>"$TMP/tsc.all" 2>&1
+    fi
+    # tscfg.N.log: the Nth program's diagnostics; tscfg.N.rc: its status
+    # (none: node stopped before it ended, a failure with all of the output).
+    awk -v out="$TMP/tscfg" '/^== .* exit [0-9]+$/ { n++; print $NF > (out "." n ".rc"); next } { print > (out "." (n + 1) ".log") }' "$TMP/tsc.all"
+    tsc_ok() { [ "$(cat "$TMP/tscfg.$1.rc" 2>/dev/null)" = 0 ]; }
+    tsc_log() { if [ -f "$TMP/tscfg.$1.rc" ]; then cat "$TMP/tscfg.$1.log" 2>/dev/null; else cat "$TMP/tsc.all"; fi; }
+    if tsc_ok 1; then
         ok httpproto_typescript_v3_0_should_pass_tsc_strict
         timeout 120 node "$here/ts_test.mjs" v3_0 "$d" "$HTTP_PORT" "$TMP/http.log" "$closed_port" 2>"$d.run.err" ||
             { fail httpproto_typescript_v3_0_should_run "ts_test.mjs failed"; detail "$d.run.err"; }
-        # The README's HTTP example: type-checked (strict) as a consumer
-        # imports the package, compiled, and run against the echo server.
-        r=$TMP/ts-readme
-        mkdir -p "$r/node_modules"
-        ln -s "$d" "$r/node_modules/lamps-http-api-client"
-        printf '{"type": "module"}\n' >"$r/package.json"
-        awk '/^Example over plain HTTP/ { on = 1 } on && /^```typescript$/ { code = 1; next } code && /^```$/ { exit } code { print }' \
-            "$d/README.md" >"$r/example.ts"
         n0=$(wc -l <"$TMP/http.log")
         if [ ! -s "$r/example.ts" ]; then
             fail httpproto_typescript_v3_0_readme_should_have_an_http_example "no typescript block after 'Example over plain HTTP'"
-        elif ! (cd "$r" && "$tsc" --strict --target ES2022 --module NodeNext --moduleResolution NodeNext \
-                  --lib ES2022,DOM example.ts) >"$r.tsc" 2>&1; then
-            fail httpproto_typescript_v3_0_readme_example_should_type_check "tsc reports errors"; detail "$r.tsc"
+        elif ! tsc_ok 2; then
+            fail httpproto_typescript_v3_0_readme_example_should_type_check "tsc reports errors"; tsc_log 2 | detail
         elif (cd "$r" && LAMPS_HTTP_API_SERVER_URL="http://127.0.0.1:$HTTP_PORT/report/api/v1" timeout 60 node example.js) >"$r.out" 2>&1 &&
              [ "$(wc -l <"$TMP/http.log")" -ge $((n0 + 3)) ]; then
             ok httpproto_typescript_v3_0_readme_example_should_type_check_and_run_against_the_server
@@ -112,7 +135,7 @@ elif gen typescript v3_0 "$TOP/tests/catalogues/http-bindings-3.0.yaml"; then
             fail httpproto_typescript_v3_0_readme_example_should_type_check_and_run_against_the_server "it failed or sent too little"; detail "$r.out"
         fi
     else
-        fail httpproto_typescript_v3_0_should_pass_tsc_strict "tsc reports errors"; detail "$d.tsc"
+        fail httpproto_typescript_v3_0_should_pass_tsc_strict "tsc reports errors"; tsc_log 1 | detail
     fi
 fi
 

@@ -20,7 +20,8 @@ gen() { # label catalogue
     fi
     fail "pyproto_$1_should_generate" "generate failed"; detail "$TMP/$1.err"; return 1
 }
-pkg_of() { basename "$(dirname "$(ls "$1"/*/__init__.py | head -n 1)")"; }
+# (Globbed by bash: ls, head, dirname and basename were four process starts a call.)
+pkg_of() { local f=("$1"/*/__init__.py) p; p=${f[0]%/__init__.py}; echo "${p##*/}"; }
 shared=$SHARED/conformance/asyncapi-examples/v3.0.0
 
 labels=()
