@@ -2,7 +2,7 @@
 """bench/scale.py - how msggen's time and memory grow with the catalogue size.
 
     bench/scale.py [--sizes 10,100,1000,10000,50000] [--runs 3] [--big-runs 1]
-                   [--big-from 50000] [--stages generate,validate,view]
+                   [--big-from 50000] [--stages generate,regenerate,check,validate,view]
                    [--seed 1] [--timeout 900] [--md FILE] [--msggen ./msggen]
 
 For each size N, generates the synthetic catalogue bench/work/synth-N/ once
@@ -17,6 +17,12 @@ ru_maxrss). Stages:
     view       msggen view -i CAT > /dev/null  front end + the view (neutral)
     generate   msggen generate -i CAT -o DIR   everything, all shipped targets,
                                                into a fresh temporary folder
+    regenerate msggen generate -i CAT -o DIR   the same into a folder that a
+                                               generate (not measured) filled:
+                                               emit compares every file with
+                                               the one on disk
+    check      msggen check -i CAT -o DIR      the same comparison, writing
+                                               nothing (the folder in sync)
 
 Also per size: input files and bytes, output files and bytes (of generate).
 Growth: the log-log slope of time against N between consecutive sizes, and a
@@ -83,9 +89,17 @@ def measure(stage, msggen, cat, runs, timeout):
     out = None
     for i in range(runs + 1):
         tmp = None
-        if stage == "generate":
+        if stage in ("generate", "regenerate", "check"):
             tmp = tempfile.mkdtemp(prefix="msggen-scale-")
             argv = [msggen, "generate", "-i", cat, "-o", os.path.join(tmp, "out")]
+            if stage != "generate":
+                # The folder as the previous run left it; this run is not measured.
+                if subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  cwd=TOP).returncode != 0:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    return {"error": "first generate failed"}
+                if stage == "check":
+                    argv = [msggen, "check", "-i", cat, "-o", os.path.join(tmp, "out")]
         elif stage == "validate":
             argv = [msggen, "validate", "-i", cat]
         else:
@@ -151,7 +165,8 @@ def main():
     ap.add_argument("--big-runs", type=int, default=1, help="runs at sizes >= --big-from")
     ap.add_argument("--big-from", type=int, default=50000)
     ap.add_argument("--stages", default="generate",
-                    help="comma list of generate, validate, view; STAGE:N stops STAGE above N messages")
+                    help="comma list of generate, regenerate, check, validate, view; "
+                         "STAGE:N stops STAGE above N messages")
     ap.add_argument("--seed", default="1")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per run")
     ap.add_argument("--msggen", default=os.path.join(TOP, "msggen"))
@@ -162,7 +177,7 @@ def main():
     stages, limit = [], {}
     for s in a.stages.split(","):
         name, _, top = s.partition(":")
-        if name not in ("generate", "validate", "view"):
+        if name not in ("generate", "regenerate", "check", "validate", "view"):
             ap.error("unknown stage %r" % s)
         stages.append(name)
         if top:

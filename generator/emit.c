@@ -695,6 +695,60 @@ static int same_bytes(const mg_buf *b, const char *data, size_t len)
     return b->len == len && (len == 0 || memcmp(b->data, data, len) == 0);
 }
 
+/* ---- the spill ---- */
+
+struct mg_emit_spill {
+    int fd;          /* an unlinked temporary file */
+    uint64_t end;    /* bytes written so far: the next file's offset */
+};
+
+/* Appends len bytes at the spill's end; their offset goes to *off. Returns 0,
+ * or -1 (the spill is unchanged: the next file is written at the same place). */
+static int spill_write(mg_emit_spill *sp, const char *data, size_t len, uint64_t *off)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t w = pwrite(sp->fd, data + done, len - done, (off_t)(sp->end + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    *off = sp->end;
+    sp->end += len;
+    return 0;
+}
+
+/* The content of `f`: its data, or its bytes read back from the spill into
+ * `tmp` (valid until tmp's next use). NULL after reporting a read error. */
+static const char *file_bytes(const mg_emit_file *f, mg_buf *tmp, mg_diag *d)
+{
+    if (!f->spill)
+        return f->data ? f->data : "";
+    mg_buf_reset(tmp);
+    mg_buf_reserve(tmp, f->len);
+    for (size_t done = 0; done < f->len;) {
+        ssize_t r = pread(f->spill->fd, tmp->data + done, f->len - done, (off_t)(f->off + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            mg_diag_error(d, mg_mark_at(NULL, 0, 0), "cannot read back the rendered '%s' from msggen's temporary file: %s",
+                          f->path, r < 0 ? strerror(errno) : "it is shorter than written");
+            return NULL;
+        }
+        done += (size_t)r;
+    }
+    tmp->len = f->len;
+    tmp->data[tmp->len] = '\0';
+    return tmp->data;
+}
+
+/* The manifest's hash of f's content (taken when it was spilled). */
+static uint64_t file_hash(const mg_emit_file *f)
+{
+    return f->spill ? f->hash : mg_emit_hash(f->data, f->len);
+}
+
 /* Finds temporary files that a killed run left in the folders of `es` (and in
  * the output folder itself, where the manifest's goes): regular files whose
  * names match is_tmp_name exactly. Appends their relative paths, sorted, to
@@ -855,7 +909,7 @@ static void manifest_render(mg_buf *b, entry *es, size_t n)
     for (size_t i = 0; i < n; i++)
         if (es[i].file)
             mg_buf_appendf(b, "%016llx %s\n",
-                           (unsigned long long)mg_emit_hash(es[i].file->data, es[i].file->len),
+                           (unsigned long long)file_hash(es[i].file),
                            es[i].path);
 }
 
@@ -1009,6 +1063,7 @@ void mg_emit_set_init(mg_emit_set *s)
 {
     s->files = NULL;
     s->n = s->cap = 0;
+    s->spill = NULL;
 }
 
 void mg_emit_set_fini(mg_emit_set *s)
@@ -1021,7 +1076,8 @@ void mg_emit_set_fini(mg_emit_set *s)
             f->release(f->data);
     }
     free(s->files);
-    mg_emit_set_init(s);
+    s->files = NULL;
+    s->n = s->cap = 0;
 }
 
 void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
@@ -1037,6 +1093,41 @@ void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *da
     f->origin = mg_xstrndup(origin ? origin : "?", strlen(origin ? origin : "?"));
     f->at = at;
     f->pointer = NULL;
+    f->spill = NULL;
+    f->off = f->hash = 0;
+    /* Borrowed data outlives the set anyway: only owned data is spilled. */
+    if (s->spill && data && release && spill_write(s->spill, data, len, &f->off) == 0) {
+        f->spill = s->spill;
+        f->hash = mg_emit_hash(data, len);
+        release(data);
+        f->data = NULL;
+        f->release = NULL;
+    }
+}
+
+mg_emit_spill *mg_emit_spill_new(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char *name = join(dir && *dir ? dir : "/tmp", "msggen-spill-XXXXXX");
+    int fd = mkstemp(name);
+    if (fd >= 0) {
+        unlink(name);
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    free(name);
+    if (fd < 0)
+        return NULL;
+    mg_emit_spill *sp = mg_xcalloc(1, sizeof *sp);
+    sp->fd = fd;
+    return sp;
+}
+
+void mg_emit_spill_free(mg_emit_spill *sp)
+{
+    if (!sp)
+        return;
+    close(sp->fd);
+    free(sp);
 }
 
 int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d)
@@ -1113,8 +1204,9 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     size_t ne = 0;
     char **left = NULL;
     size_t nleft = 0;
-    mg_buf newman;
+    mg_buf newman, mine;
     mg_buf_init(&newman);
+    mg_buf_init(&mine); /* a spilled file's bytes, read back: one file at a time */
     dir_cache dc;
     dir_cache_init(&dc, out_dir);
     dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1139,7 +1231,8 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         if (read_existing(&dc, e, e->file, d) <= 0)
             continue;
         const manifest_entry *me = manifest_find(&old, e->path);
-        int same = same_bytes(&e->disk, e->file->data, e->file->len);
+        const char *data = e->disk.len == e->file->len ? file_bytes(e->file, &mine, d) : NULL;
+        int same = data && same_bytes(&e->disk, data, e->file->len);
         e->st = same ? ST_SAME : ST_UPDATE;
         /* A file we would write that msggen did not generate is someone
          * else's. If its bytes are already ours we adopt it (this also heals
@@ -1152,10 +1245,17 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                                   "move it away, or use --force to overwrite it",
                                   e->full, mpath);
         }
+        /* Only check's diff of a file it reports different reads the bytes
+         * on disk again: the others go now, so that planning holds one file
+         * of the folder at a time, not all of them. */
+        if (!(opts->mode == MG_EMIT_CHECK && e->st == ST_UPDATE && !e->untracked)) {
+            mg_buf_fini(&e->disk);
+            mg_buf_init(&e->disk);
+        }
     }
     for (size_t i = 0; i < old.n; i++) {
         const char *p = old.v[i].path;
-        mg_emit_file key = {(char *)(uintptr_t)p, strlen(p), NULL, 0, NULL, NULL, {NULL, 0, 0}, NULL};
+        mg_emit_file key = {(char *)(uintptr_t)p, strlen(p), NULL, 0, NULL, NULL, {NULL, 0, 0}, NULL, NULL, 0, 0};
         if (s->n && bsearch(&key, s->files, s->n, sizeof *s->files, cmp_file))
             continue;
         entry *e = &es[ne++];
@@ -1166,6 +1266,10 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         if (read_existing(&dc, e, NULL, d) <= 0)
             continue;
         e->st = manifest_hash(old.version, e->disk.data, e->disk.len) == old.v[i].hash ? ST_DELETE : ST_KEEP;
+        if (!(opts->mode == MG_EMIT_CHECK && opts->stat && e->st == ST_DELETE)) {
+            mg_buf_fini(&e->disk);
+            mg_buf_init(&e->disk);
+        }
     }
     if (d->errors > errors_before)
         goto done;
@@ -1181,19 +1285,27 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         mg_buf_init(&diff);
         int nfiles = 0;
         stat_list sl = {0};
+        int unread = 0;
         for (size_t i = 0; i < nleft; i++) {
             char *full = join(out_dir, left[i]);
             fprintf(out, "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n",
                     full);
             free(full);
         }
-        for (size_t i = 0; i < ne; i++) {
+        for (size_t i = 0; i < ne && !unread; i++) {
             entry *e = &es[i];
             nfiles += e->file != NULL;
+            /* The generated bytes, where the report shows them. */
+            const char *data = NULL;
+            if (e->file && ((e->st == ST_CREATE && opts->stat) || (e->st == ST_UPDATE && !e->untracked)) &&
+                !(data = file_bytes(e->file, &mine, d))) {
+                unread = 1;
+                break;
+            }
             switch (e->st) {
             case ST_CREATE:
                 if (opts->stat)
-                    stat_add(&sl, e->full, NULL, 0, e->file->data, e->file->len);
+                    stat_add(&sl, e->full, NULL, 0, data, e->file->len);
                 else
                     fprintf(out, "missing: %s\n", e->full);
                 st.missing++;
@@ -1207,20 +1319,19 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 }
                 st.different++;
                 if (opts->stat) {
-                    stat_add(&sl, e->full, e->disk.data, e->disk.len, e->file->data, e->file->len);
+                    stat_add(&sl, e->full, e->disk.data, e->disk.len, data, e->file->len);
                     break;
                 }
                 fprintf(out, "different: %s\n", e->full);
                 mg_buf_reset(&diff);
-                if (memchr(e->disk.data, '\0', e->disk.len) || memchr(e->file->data, '\0', e->file->len))
+                if (memchr(e->disk.data, '\0', e->disk.len) || memchr(data, '\0', e->file->len))
                     mg_buf_append_str(&diff, "binary files differ\n");
                 else {
                     char *a = join(e->full, "(on disk)"), *b = join(e->full, "(generated)");
                     /* "--- out/x (on disk)" reads better than a joined path. */
                     a[strlen(e->full)] = ' ';
                     b[strlen(e->full)] = ' ';
-                    mg_diff_unified(&diff, e->disk.data ? e->disk.data : "", e->disk.len,
-                                    e->file->data ? e->file->data : "", e->file->len, a, b,
+                    mg_diff_unified(&diff, e->disk.data ? e->disk.data : "", e->disk.len, data, e->file->len, a, b,
                                     MG_EMIT_DIFF_LINES);
                     free(a);
                     free(b);
@@ -1241,6 +1352,12 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             }
         }
         mg_buf_fini(&diff);
+        if (unread) {
+            for (size_t i = 0; i < sl.n; i++)
+                free(sl.v[i].path);
+            free(sl.v);
+            goto done;
+        }
         stat_print(&sl, out);
         /* A leftover is drift: generate would change the folder by deleting it. */
         int drift = st.missing + st.different + st.stale + st.untracked + st.leftover;
@@ -1319,8 +1436,9 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 report_dir(&dc, &r, e->path, e->file, d);
                 goto done;
             }
-            if (write_at(r.fd, base_name(e->path), e->full, e->file->data, e->file->len,
-                         e->have_mode ? e->mode : dm, d) != 0)
+            const char *data = file_bytes(e->file, &mine, d);
+            if (!data || write_at(r.fd, base_name(e->path), e->full, data, e->file->len,
+                                  e->have_mode ? e->mode : dm, d) != 0)
                 goto done;
             mark_dirty(&dc, e->path, pl);
         }
@@ -1374,6 +1492,7 @@ done:
     dir_cache_fini(&dc);
     manifest_fini(&old);
     mg_buf_fini(&newman);
+    mg_buf_fini(&mine);
     free(mpath);
     if (stp)
         *stp = st;

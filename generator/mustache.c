@@ -1128,6 +1128,22 @@ typedef struct {
 #define INDEX_MIN_MEMBERS 12
 #define INDEX_AFTER 2
 
+/* One render's index grows with the data it reads: a catalogue-wide file
+ * (validate.py, README.md) looks up most objects of the view, about 100
+ * objects and 3 300 member pointers (26 KB) per message of a synthetic
+ * catalogue, 15 MB at 500 messages, all live until the file is done. Past
+ * INDEX_MAX_OBJECTS objects or INDEX_MAX_MEMBERS member pointers the index
+ * starts over (shapes are kept: there are a few dozen), so that it stays
+ * under about 5 MB whatever the catalogue. worker-backend's largest render
+ * indexes 3 600 objects and 130 000 pointers: it never starts over. Objects
+ * looked up again after a restart are indexed again on their INDEX_AFTER-th
+ * lookup; a frame's cache word from before the restart is told from a fresh
+ * one by its object (index_of). */
+#ifndef INDEX_MAX_OBJECTS /* tests/unit/test_mustache_index.c sets tiny ones */
+#define INDEX_MAX_OBJECTS 16384
+#define INDEX_MAX_MEMBERS (512 * 1024)
+#endif
+
 /* A shape: n key addresses and the table from a name to the position of the
  * first member with that name. A key the view copied into its member (made
  * by cJSON_AddItemToObject, not ...CS: its address is the member's own) is
@@ -1179,6 +1195,8 @@ struct mg_tpl_cjson_state {
     mg_hmap index;     /* object -> obj_index, for objects looked up so far */
     mg_hmap shapes;    /* shape_ent, by the hash of the key addresses */
     ptr_block *blocks; /* the newest block of member arrays */
+    size_t members;    /* member pointers in the blocks */
+    unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
     struct obj_cache_ent {
         const cJSON *obj;
         size_t ent; /* its entry in `index` + 1 */
@@ -1224,6 +1242,7 @@ static const cJSON **alloc_members(struct mg_tpl_cjson_state *r, size_t n)
     }
     const cJSON **p = b->p + b->used;
     b->used += n;
+    r->members += n;
     return p;
 }
 
@@ -1305,14 +1324,44 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e, size_t n, si
     e->sh = s->sh;
 }
 
+static void free_blocks(struct mg_tpl_cjson_state *r)
+{
+    for (ptr_block *b = r->blocks, *prev; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
+    r->blocks = NULL;
+    r->members = 0;
+}
+
+/* Empties the index (not the shapes): see INDEX_MAX_OBJECTS. */
+static void restart_index(struct mg_tpl_cjson_state *r)
+{
+    mg_hmap_fini(&r->index);
+    mg_hmap_init(&r->index, sizeof(obj_index));
+    free_blocks(r);
+    if (r->obj_cache)
+        memset(r->obj_cache, 0, OBJ_CACHE * sizeof *r->obj_cache);
+    r->restarts++;
+}
+
 /* obj's entry in the index table, through the frame's cache word `ent`, or
  * else the direct-mapped cache of recent objects. *added is set when the
  * entry is new. */
 static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, int *added)
 {
     *added = 0;
-    if (ent && *ent)
-        return mg_hmap_at(&r->index, *ent - 1);
+    if (ent && *ent) {
+        /* After a restart the word may be older than the table: then it
+         * names another object's entry, or none. */
+        if (!r->restarts)
+            return mg_hmap_at(&r->index, *ent - 1);
+        if (*ent <= mg_hmap_len(&r->index)) {
+            obj_index *e = mg_hmap_at(&r->index, *ent - 1);
+            if (e->obj == obj)
+                return e;
+        }
+    }
     struct obj_cache_ent *c = NULL;
     if (!ent) {
         if (!r->obj_cache)
@@ -1320,6 +1369,11 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
         if (c->obj == obj)
             return mg_hmap_at(&r->index, c->ent - 1);
+    }
+    if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS) {
+        restart_index(r);
+        if (c)
+            c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
     }
     obj_index *e = mg_hmap_put_ptr(&r->index, obj, added);
     size_t at = mg_hmap_index(&r->index, e) + 1;
@@ -1469,10 +1523,7 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
     for (size_t i = 0; i < mg_hmap_len(&c->st->shapes); i++)
         free(((shape_ent *)mg_hmap_at(&c->st->shapes, i))->sh);
     mg_hmap_fini(&c->st->shapes);
-    for (ptr_block *b = c->st->blocks, *prev; b; b = prev) {
-        prev = b->prev;
-        free(b);
-    }
+    free_blocks(c->st);
     free(c->st->obj_cache);
     free(c->st);
     c->st = NULL;

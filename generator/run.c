@@ -131,12 +131,13 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
     if (render_path(f, ctx, &path, d) == 0 &&
         mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)),
                              &body, d) == 0) {
-        /* Every target's files wait in memory for emit: kept at their size,
-         * not at the doubled capacity they were rendered into (a quarter of
-         * the held output on average). */
+        /* Without a spill, every target's files wait in memory for emit:
+         * kept at their size, not at the doubled capacity they were rendered
+         * into (a quarter of the held output on average). With one, the set
+         * writes them there and frees them now. */
         size_t len, cap = body.cap;
         char *data = mg_buf_steal(&body, &len);
-        if (cap > len + 1) {
+        if (!set->spill && cap > len + 1) {
             char *fit = realloc(data, len + 1);
             if (fit)
                 data = fit;
@@ -382,6 +383,11 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     int rc = MG_EXIT_INPUT;
     source src;
     memset(&src, 0, sizeof src);
+    /* Rendered files wait for emit in an unnamed temporary file, not in
+     * memory (emit.h): about 95 KB per message, which would otherwise pile up
+     * under the views of the targets after the first. Without one (no
+     * writable temporary folder), they wait in memory as before. */
+    mg_emit_spill *spill = NULL;
 
     /* 1. Every target, so that template errors come first. */
     for (size_t i = 0; i < n; i++)
@@ -399,6 +405,9 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     /* 2. The catalogue; 3. views and renders, all in memory. */
     if (source_load(&src, o, d) != 0)
         goto done;
+    spill = mg_emit_spill_new();
+    for (size_t i = 0; i < n; i++)
+        sets[i].spill = spill;
     for (size_t i = 0; i < n && !mg_diag_full(d); i++) {
         cJSON *view = source_view(&src, ts[i], d);
         if (view)
@@ -462,6 +471,7 @@ done:
         mg_target_free(ts[i]);
         mg_emit_set_fini(&sets[i]);
     }
+    mg_emit_spill_free(spill);
     free(ts);
     free(sets);
     mg_target_names_free(shipped);

@@ -2,8 +2,9 @@
  *
  * mg_run_generate loads every target first (so template errors come before
  * anything else), then the catalogue, then builds each target's view and
- * renders every file of every target into memory; only when all of that
- * succeeded does it emit (write, dry-run or check) each target's folder.
+ * renders every file of every target (each kept, until emit, in an unnamed
+ * spill file: emit.h); only when all of that succeeded does it emit (write,
+ * dry-run or check) each target's folder.
  *
  * Output folders: without -o each target goes to out/<target>/. With -o and
  * exactly one target, -o *is* that target's folder; with -o and several targets

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <sys/time.h>
 
+#ifndef EMIT_TEST_SPILL
+#define EMIT_TEST_SPILL 0 /* test_emit_spill.c: every run() through a spill file */
+#endif
+
 static char root[256];
 
 static void fresh_root(void)
@@ -59,11 +63,16 @@ static int run(mg_emit_mode mode, int force, mg_emit_stats *st, ...)
 {
     mg_emit_set s;
     mg_emit_set_init(&s);
+    mg_emit_spill *sp = EMIT_TEST_SPILL ? mg_emit_spill_new() : NULL;
+    CHECK(!EMIT_TEST_SPILL || sp);
+    s.spill = sp;
     va_list ap;
     va_start(ap, st);
     for (const char *p; (p = va_arg(ap, const char *));)
         add(&s, p, va_arg(ap, const char *));
     va_end(ap);
+    for (size_t i = 0; EMIT_TEST_SPILL && i < s.n; i++)
+        CHECK(s.files[i].spill == sp && !s.files[i].data);
     FILE *f = tmpfile();
     mg_emit_opts o = {mode, force, "t", f, 0};
     mg_diag d;
@@ -75,6 +84,7 @@ static int run(mg_emit_mode mode, int force, mg_emit_stats *st, ...)
     report[n] = '\0';
     fclose(f);
     mg_emit_set_fini(&s);
+    mg_emit_spill_free(sp);
     return rc;
 }
 
