@@ -61,16 +61,28 @@ typedef struct {
     int is_out;     /* some escape adds a member of this name */
 } esc_key_ent;
 
-/* What the views of one model's targets share (view.h). */
+/* What the views of one model's targets share (view.h). Views refer to
+ * the texts, line lists and generated examples below (string and list
+ * references), so the cache outlives every view built with it. */
 struct mg_view_cache {
     mg_vplan_raw *plan;
     mg_hmap texts; /* a model-owned JSON value -> text_ent: its printed forms */
+    mg_hmap gen[2]; /* a message -> gen_ent: its generated payload / headers example */
 };
 
 typedef struct {
     const cJSON *key;
-    char *text[2]; /* compact, pretty; NULL until asked for */
+    char *text[2]; /* compact, pretty (without its final newline); NULL until asked for */
+    cJSON *lines;  /* the pretty text's lines (add_lines), or NULL */
 } text_ent;
+
+/* A generated example (mg_example_generate and _headers): it depends on the
+ * model and the message only, so it is made once for all targets. */
+typedef struct {
+    const mg_message *key;
+    cJSON *val;
+    char *why;
+} gen_ent;
 
 typedef struct {
     const char *key;
@@ -1041,16 +1053,47 @@ static char *json_text_new(const cJSON *j, int pretty)
     return json_print_new(j);
 }
 
-/* json_text_new of a value the model owns (it outlives the cache): printed
- * once for all targets, since the text does not depend on the target. */
-static char *model_text_new(vctx *v, const cJSON *j, int pretty)
+/* json_text_new, the pretty form without its final newline. */
+static char *json_form_new(const cJSON *j, int pretty)
 {
-    if (!v->cache)
-        return json_text_new(j, pretty);
+    char *s = json_text_new(j, pretty);
+    size_t n = s ? strlen(s) : 0;
+    if (pretty && n && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+    return s;
+}
+
+/* The cache's printed forms of `j`, a value that outlives the cache (the
+ * model's, or the cache's own): printed once for all targets, since the text
+ * does not depend on the target. */
+static text_ent *model_text(vctx *v, const cJSON *j, int pretty)
+{
     text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
     if (!e->text[pretty])
-        e->text[pretty] = json_text_new(j, pretty);
-    return e->text[pretty] ? mg_xstrdup(e->text[pretty]) : NULL;
+        e->text[pretty] = json_form_new(j, pretty);
+    return e;
+}
+
+/* Adds json_form_new(j, pretty) under `key` (NULL as `null_text`, or as a
+ * null member when that is NULL). With a cache, the member refers to the
+ * cache's text (views never change a string in place): the texts of
+ * examples were printed, copied and copied again per target. */
+static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text)
+{
+    if (v && v->cache) {
+        const char *s = model_text(v, j, pretty)->text[pretty];
+        if (s)
+            add_cs(o, key, cJSON_CreateStringReference(s));
+        else
+            add_cs(o, key, null_text ? cJSON_CreateString(null_text) : cJSON_CreateNull());
+        return;
+    }
+    char *s = json_form_new(j, pretty);
+    if (s || null_text)
+        add_cs(o, key, cJSON_CreateString(s ? s : null_text));
+    else
+        add_cs(o, key, cJSON_CreateNull());
+    free(s);
 }
 
 /* has_KEY, KEY and KEY_json for a raw value (default, const). */
@@ -1528,41 +1571,70 @@ static cJSON *http_curl(const vctx *v, const mg_message *g)
 }
 
 /* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
- * example payload. */
-/* `v` NULL: `value` is not the model's (printed every time). */
+ * example payload. `value` outlives the cache when there is one (the model's,
+ * or a generated example the cache keeps); `v` NULL or no cache: nothing is
+ * shared (printed and copied every time). */
 static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
 {
-    char *s = v ? model_text_new(v, value, 1) : json_text_new(value, 1);
-    size_t n = s ? strlen(s) : 0;
-    if (n && s[n - 1] == '\n')
-        s[n - 1] = '\0';
-    add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
-    add_lines(e, "json_lines", s);
-    free(s);
-    s = v ? model_text_new(v, value, 0) : json_text_new(value, 0);
-    add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
-    free(s);
-    add_cs(e, "value", cJSON_Duplicate(value, 1));
+    add_json_form(v, e, "json", value, 1, "null");
+    if (v && v->cache) {
+        /* The lines and the value are the same in every view: referred to,
+         * not copied (neither is escaped: add_escapes skips references and
+         * adds nothing inside lists of strings or raw `value`s). */
+        text_ent *t = model_text(v, value, 1);
+        if (!t->lines) {
+            cJSON *holder = cJSON_CreateObject();
+            add_lines(holder, "l", t->text[1]);
+            t->lines = cJSON_DetachItemViaPointer(holder, holder->child);
+            cJSON_Delete(holder);
+        }
+        add_cs(e, "json_lines", cJSON_CreateArrayReference(t->lines->child));
+    } else {
+        char *s = json_form_new(value, 1);
+        add_lines(e, "json_lines", s);
+        free(s);
+    }
+    add_json_form(v, e, "json_compact", value, 0, "null");
+    add_cs(e, "value", v && v->cache ? ref_value(value) : cJSON_Duplicate(value, 1));
 }
 
 /* `generated_example` (headers 0) or `generated_headers_example` (1):
  * {has_value, json, json_lines, json_compact, value, why}. */
 static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
 {
+    gen_ent *ge = NULL;
+    int added = 1;
+    if (v->cache)
+        ge = mg_hmap_put_ptr(&v->cache->gen[headers], g, &added);
     char *why = NULL;
-    cJSON *val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+    cJSON *val = NULL;
+    if (added) {
+        if (!v->exgen) /* made on first use: every target after the first finds its examples cached */
+            v->exgen = mg_exgen_new(v->m);
+        val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+        if (ge) {
+            ge = mg_hmap_get_ptr(&v->cache->gen[headers], g); /* generating added nothing, but be exact */
+            ge->val = val;
+            ge->why = why;
+        }
+    } else {
+        val = ge->val;
+        why = ge->why;
+    }
     cJSON *e = cJSON_CreateObject();
     add_bool(e, "has_value", val != NULL);
     if (val)
-        add_example_json(NULL, e, val);
+        add_example_json(ge ? v : NULL, e, val);
     else {
         static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
         for (size_t k = 0; k < sizeof none / sizeof *none; k++)
             add_cs(e, none[k], cJSON_CreateNull());
     }
     add_str(e, "why", why);
-    cJSON_Delete(val);
-    free(why);
+    if (!ge) {
+        cJSON_Delete(val);
+        free(why);
+    }
     return e;
 }
 
@@ -1653,15 +1725,13 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
         add_example_json(v, e, x->value);
-        char *s = x->headers ? model_text_new(v, x->headers, 1) : NULL;
-        size_t n = s ? strlen(s) : 0;
-        if (n && s[n - 1] == '\n')
-            s[n - 1] = '\0';
-        add_str(e, "headers_json", s);
-        free(s);
-        s = x->headers ? model_text_new(v, x->headers, 0) : NULL;
-        add_str(e, "headers_json_compact", s);
-        free(s);
+        if (x->headers) {
+            add_json_form(v, e, "headers_json", x->headers, 1, NULL);
+            add_json_form(v, e, "headers_json_compact", x->headers, 0, NULL);
+        } else {
+            add_cs(e, "headers_json", cJSON_CreateNull());
+            add_cs(e, "headers_json_compact", cJSON_CreateNull());
+        }
         add_bool(e, "has_headers", x->headers != NULL);
         cJSON_AddItemToArray(ex, e);
     }
@@ -2258,6 +2328,8 @@ mg_view_cache *mg_view_cache_new(void)
 {
     mg_view_cache *c = mg_xcalloc(1, sizeof(mg_view_cache));
     mg_hmap_init(&c->texts, sizeof(text_ent));
+    mg_hmap_init(&c->gen[0], sizeof(gen_ent));
+    mg_hmap_init(&c->gen[1], sizeof(gen_ent));
     return c;
 }
 
@@ -2270,8 +2342,17 @@ void mg_view_cache_free(mg_view_cache *c)
         text_ent *e = mg_hmap_at(&c->texts, i);
         free(e->text[0]);
         free(e->text[1]);
+        cJSON_Delete(e->lines);
     }
     mg_hmap_fini(&c->texts);
+    for (int h = 0; h < 2; h++) {
+        for (size_t i = 0; i < mg_hmap_len(&c->gen[h]); i++) {
+            gen_ent *e = mg_hmap_at(&c->gen[h], i);
+            cJSON_Delete(e->val);
+            free(e->why);
+        }
+        mg_hmap_fini(&c->gen[h]);
+    }
     free(c);
 }
 
@@ -2289,7 +2370,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = !t || mg_target_mentions(t, "generated_example");
     v.gen_headers = !t || mg_target_mentions(t, "generated_headers_example");
-    if (v.gen_payload || v.gen_headers)
+    if ((v.gen_payload || v.gen_headers) && !cache)
         v.exgen = mg_exgen_new(m);
     v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
     cJSON *view = cJSON_CreateObject();
