@@ -68,7 +68,15 @@ struct mg_view_cache {
     mg_vplan_raw *plan;
     mg_hmap texts; /* a model-owned JSON value -> text_ent: its printed forms */
     mg_hmap gen[2]; /* a message -> gen_ent: its generated payload / headers example */
+    mg_hmap descs;  /* a model description (its address) -> desc_ent */
 };
+
+/* A description of the model, made comment-safe once for all targets. */
+typedef struct {
+    const char *key; /* the model's text (it outlives the cache) */
+    char *safe;      /* comment_safe_new(key) */
+    cJSON *lines;    /* description_lines: add_lines of `safe` */
+} desc_ent;
 
 typedef struct {
     const cJSON *key;
@@ -458,8 +466,56 @@ static char *doc_escape_new(vctx *v, const char *text)
     return mg_buf_steal(&out, NULL);
 }
 
-/* description, description_lines, has_description, doc, doc_lines. */
-static void add_description(vctx *v, cJSON *o, const char *text)
+/* A list member `key` made by add_lines of `text`, detached (caller owns). */
+static cJSON *lines_new(const char *text)
+{
+    cJSON *holder = cJSON_CreateObject();
+    add_lines(holder, "l", text);
+    cJSON *lines = cJSON_DetachItemViaPointer(holder, holder->child);
+    cJSON_Delete(holder);
+    return lines;
+}
+
+/* add_description of a text the model owns, with a cache: the text, its
+ * comment-safe form and its lines are the same in every target, so the view
+ * refers to the cache's (string and list references; add_escapes reads
+ * `description` and adds nothing inside a list of strings); only `doc`
+ * depends on the target, and where its doc_escape changes nothing (most
+ * texts), `doc` and `doc_lines` refer to the same. These members were a
+ * quarter of the types' string nodes, made again for every target. */
+static void add_model_description(vctx *v, cJSON *o, const char *text)
+{
+    if (!text || !*text) {
+        add_cs(o, "description", cJSON_CreateNull());
+        add_bool(o, "has_description", 0);
+        add_cs(o, "description_lines", cJSON_CreateArray());
+        add_cs(o, "doc", cJSON_CreateNull());
+        add_cs(o, "doc_lines", cJSON_CreateArray());
+        return;
+    }
+    int added;
+    desc_ent *e = mg_hmap_put_ptr(&v->cache->descs, text, &added);
+    if (added) {
+        e->safe = comment_safe_new(text);
+        e->lines = lines_new(e->safe);
+    }
+    add_cs(o, "description", cJSON_CreateStringReference(text));
+    add_bool(o, "has_description", 1);
+    add_cs(o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
+    char *doc = doc_escape_new(v, e->safe);
+    if (strcmp(doc, e->safe) == 0) {
+        add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
+        add_cs(o, "doc_lines", cJSON_CreateArrayReference(e->lines->child));
+    } else {
+        add_cs(o, "doc", cJSON_CreateString(doc));
+        add_lines(o, "doc_lines", doc);
+    }
+    free(doc);
+}
+
+/* description, description_lines, has_description, doc, doc_lines, of any
+ * text (copied). */
+static void add_text_description(vctx *v, cJSON *o, const char *text)
 {
     if (text && !*text)
         text = NULL;
@@ -478,6 +534,16 @@ static void add_description(vctx *v, cJSON *o, const char *text)
         add_cs(o, "doc", cJSON_CreateNull());
     add_lines(o, "doc_lines", doc);
     free(doc);
+}
+
+/* add_text_description of a text the model owns (it outlives the view and
+ * the cache). */
+static void add_description(vctx *v, cJSON *o, const char *text)
+{
+    if (v->cache)
+        add_model_description(v, o, text);
+    else
+        add_text_description(v, o, text);
 }
 
 /* ---- named text escapes (helpers.escapes) ----------------------------- */
@@ -1872,7 +1938,7 @@ static void shape(vctx *v, cJSON *node)
     if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
         char *text = cJSON_IsString(desc) ? mg_xstrdup(desc->valuestring) : NULL;
         cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
-        add_description(v, node, text);
+        add_text_description(v, node, text);
         free(text);
     }
     cJSON *added = cJSON_CreateObject();
@@ -2330,6 +2396,7 @@ mg_view_cache *mg_view_cache_new(void)
     mg_hmap_init(&c->texts, sizeof(text_ent));
     mg_hmap_init(&c->gen[0], sizeof(gen_ent));
     mg_hmap_init(&c->gen[1], sizeof(gen_ent));
+    mg_hmap_init(&c->descs, sizeof(desc_ent));
     return c;
 }
 
@@ -2353,6 +2420,12 @@ void mg_view_cache_free(mg_view_cache *c)
         }
         mg_hmap_fini(&c->gen[h]);
     }
+    for (size_t i = 0; i < mg_hmap_len(&c->descs); i++) {
+        desc_ent *e = mg_hmap_at(&c->descs, i);
+        free(e->safe);
+        cJSON_Delete(e->lines);
+    }
+    mg_hmap_fini(&c->descs);
     free(c);
 }
 
