@@ -70,7 +70,14 @@ struct mg_view_cache {
     mg_hmap gen[2]; /* a message -> gen_ent: its generated payload / headers example */
     mg_hmap descs;  /* a model description (its address) -> desc_ent */
     mg_hmap names;  /* a model name (its address) -> name_ent */
+    mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
 };
+
+/* A field's wire name printed as a JSON string (`wire_json`). */
+typedef struct {
+    const char *key;
+    char *json;
+} wire_ent;
 
 /* The `name` object of a model name, for the targets that escape none of
  * its keys (model_name). */
@@ -226,6 +233,20 @@ static cJSON *model_name(vctx *v, const mg_name *n)
         e->obj = name_obj(n);
     return cJSON_CreateObjectReference(e->obj->child);
 }
+
+/* A string member holding `s`, which the model owns: with a cache (the
+ * model outlives the view) a reference to it, else a copy. */
+static cJSON *model_str(const vctx *v, const char *s)
+{
+    return v->cache ? cJSON_CreateStringReference(s) : cJSON_CreateString(s);
+}
+
+/* A copy of a raw JSON value of the model (a schema's enum, constraints, a
+ * field's default, const or examples), or with a cache a reference to it:
+ * escapes never add keys inside raw members (raw_member), and templates only
+ * read them, so every target's view can share the model's. */
+static cJSON *model_raw(const vctx *v, const cJSON *j);
+static cJSON *ref_value(const cJSON *c);
 
 typedef struct tpl_ent {
     const char *src; /* key: the template text in target.yaml */
@@ -1053,22 +1074,21 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     return o;
 }
 
-static void add_constraints(cJSON *o, const cJSON *c)
+static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text);
+
+static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
 {
-    cJSON *copy = c ? cJSON_Duplicate(c, 1) : cJSON_CreateObject();
     cJSON *list = cJSON_CreateArray();
     const cJSON *it;
-    cJSON_ArrayForEach(it, copy) {
+    cJSON_ArrayForEach(it, c) {
         cJSON *e = cJSON_CreateObject();
-        add_cs(e, "key", cJSON_CreateString(it->string));
-        char *s = json_print_new(it);
-        add_cs(e, "json", cJSON_CreateString(s ? s : ""));
-        free(s);
+        add_cs(e, "key", model_str(v, it->string));
+        add_json_form(v, e, "json", it, 0, "");
         cJSON_AddItemToArray(list, e);
     }
     number_list(list);
-    add_bool(o, "has_constraints", cJSON_GetArraySize(copy) > 0);
-    add_cs(o, "constraints", copy);
+    add_bool(o, "has_constraints", c && c->child);
+    add_cs(o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     add_cs(o, "constraint_list", list);
 }
 
@@ -1138,8 +1158,8 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
     add_bool(o, "has_enum", en != NULL);
     if (en)
-        add_cs(o, "enum", cJSON_Duplicate(en, 1));
-    add_constraints(o, r->constraints);
+        add_cs(o, "enum", model_raw(v, en));
+    add_constraints(v, o, r->constraints);
     print_type(v, o, r);
     return o;
 }
@@ -1194,19 +1214,50 @@ static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, in
     free(s);
 }
 
-/* has_KEY, KEY and KEY_json for a raw value (default, const). */
-#define add_json_value(o, key, val) add_json_value_((o), "has_" key, key, key "_json", (val))
-static void add_json_value_(cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
+static cJSON *model_raw(const vctx *v, const cJSON *j)
+{
+    return v->cache ? ref_value(j) : cJSON_Duplicate(j, 1);
+}
+
+/* has_KEY, KEY and KEY_json for a raw value of the model (default, const). */
+#define add_json_value(v, o, key, val) add_json_value_((v), (o), "has_" key, key, key "_json", (val))
+static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
 {
     add_bool(o, has, val != NULL);
     if (val) {
-        add_cs(o, key, cJSON_Duplicate(val, 1));
-        char *s = json_text_new(val, 0);
-        add_cs(o, json, cJSON_CreateString(s ? s : "null"));
-        free(s);
+        add_cs(o, key, model_raw(v, val));
+        add_json_form(v, o, json, val, 0, "null");
     } else {
         add_cs(o, key, cJSON_CreateNull());
     }
+}
+
+/* `wire_json` of a field: its wire name as a JSON string. */
+static char *wire_json_new(const char *wire)
+{
+    cJSON *w = cJSON_CreateString(wire);
+    char *wj = json_print_new(w);
+    cJSON_Delete(w);
+    return wj;
+}
+
+static void add_wire(vctx *v, cJSON *x, const char *wire)
+{
+    add_cs(x, "wire", model_str(v, wire));
+    if (!v->cache) {
+        char *wj = wire_json_new(wire);
+        add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
+        free(wj);
+        return;
+    }
+    int added;
+    wire_ent *e = mg_hmap_put_ptr(&v->cache->wires, wire, &added);
+    if (added) {
+        e->json = wire_json_new(wire);
+        if (!e->json)
+            e->json = mg_xstrdup("\"\"");
+    }
+    add_cs(x, "wire_json", cJSON_CreateStringReference(e->json));
 }
 
 static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
@@ -1218,19 +1269,14 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     char *id = ident_new(v, &f->name, NK_FIELD);
     add_cs(x, "id", cJSON_CreateString(id));
     free(id);
-    add_cs(x, "wire", cJSON_CreateString(f->wire));
-    cJSON *w = cJSON_CreateString(f->wire);
-    char *wj = json_print_new(w);
-    add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
-    free(wj);
-    cJSON_Delete(w);
+    add_wire(v, x, f->wire);
     add_bool(x, "required", f->required);
     add_bool(x, "optional", !f->required);
     add_description(v, x, f->description);
-    add_json_value(x, "default", f->default_value);
-    add_json_value(x, "const", f->const_value);
+    add_json_value(v, x, "default", f->default_value);
+    add_json_value(v, x, "const", f->const_value);
     if (cJSON_IsArray(f->examples))
-        add_cs(x, "examples", cJSON_Duplicate(f->examples, 1));
+        add_cs(x, "examples", model_raw(v, f->examples));
     else
         add_cs(x, "examples", cJSON_CreateArray());
     add_bool(x, "read_only", f->read_only);
@@ -1443,10 +1489,10 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);
-        add_json_value(target, "default", NULL);
+        add_json_value(v, target, "default", NULL);
         add_cs(o, "target", target);
     }
-    add_constraints(o, t->constraints);
+    add_constraints(v, o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
@@ -2430,6 +2476,7 @@ mg_view_cache *mg_view_cache_new(void)
     mg_hmap_init(&c->gen[1], sizeof(gen_ent));
     mg_hmap_init(&c->descs, sizeof(desc_ent));
     mg_hmap_init(&c->names, sizeof(name_ent));
+    mg_hmap_init(&c->wires, sizeof(wire_ent));
     return c;
 }
 
@@ -2462,6 +2509,9 @@ void mg_view_cache_free(mg_view_cache *c)
     for (size_t i = 0; i < mg_hmap_len(&c->names); i++)
         cJSON_Delete(((name_ent *)mg_hmap_at(&c->names, i))->obj);
     mg_hmap_fini(&c->names);
+    for (size_t i = 0; i < mg_hmap_len(&c->wires); i++)
+        free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
+    mg_hmap_fini(&c->wires);
     free(c);
 }
 
