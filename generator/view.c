@@ -1045,8 +1045,15 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
         mg_buf_fini(&out);
         return;
     }
+    /* "types.USED" (`used` is a type-map key: a short literal); built by
+     * hand, since a snprintf per printed type was 4 M instructions. */
     char what[64];
-    snprintf(what, sizeof what, "types.%s", used);
+    size_t ul = strlen(used);
+    if (ul > sizeof what - 7)
+        ul = sizeof what - 7;
+    memcpy(what, "types.", 6);
+    memcpy(what + 6, used, ul);
+    what[6 + ul] = '\0';
     render(v, what, e->valuestring, e, info, &out);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
@@ -1068,7 +1075,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     char *id = ident_new(v, &t->name, NK_TYPE);
     add_cs(o, "id", cJSON_CreateString(id));
     free(id);
-    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
@@ -1098,7 +1105,7 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
 static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
-    add_cs(o, "kind", cJSON_CreateString(mg_kind_name(r->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
     static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
@@ -1111,7 +1118,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_type_flags(o, is_ref ? r->ref : NULL);
     add_bool(o, "nullable", r->nullable);
     if (r->format)
-        add_cs(o, "format", cJSON_CreateString(r->format));
+        add_cs(o, "format", model_str(v, r->format));
     else
         add_cs(o, "format", cJSON_CreateNull());
     add_bool(o, "has_format", r->format != NULL);
@@ -1138,7 +1145,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
      * the quotes of their language. */
     const cJSON *cv = cJSON_GetObjectItemCaseSensitive(r->constraints, "const");
     add_bool(o, "is_literal", cJSON_IsString(cv));
-    add_cs(o, "literal", cJSON_IsString(cv) ? cJSON_CreateString(cv->valuestring) : cJSON_CreateNull());
+    add_cs(o, "literal", cJSON_IsString(cv) ? model_str(v, cv->valuestring) : cJSON_CreateNull());
     /* Tuples: the positions (optional from minItems on), the rest in items. */
     add_bool(o, "is_tuple", r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
@@ -1154,7 +1161,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_bool(o, "tuple_rest", r->tuple && r->tuple_rest);
     add_bool(o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
     add_bool(o, "has_key_pattern", r->key_pattern != NULL);
-    add_cs(o, "key_pattern", r->key_pattern ? cJSON_CreateString(r->key_pattern) : cJSON_CreateNull());
+    add_cs(o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
     add_bool(o, "has_enum", en != NULL);
     if (en)
@@ -1308,8 +1315,11 @@ typedef struct seen_id {
     int index;
 } seen_id;
 
+/* `owner`: the raw name of the type whose members these are, or NULL (the
+ * message says " of 'OWNER'"; formatted only for an error: a snprintf per
+ * type and target was 0.7 M instructions). */
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
-                         const char *scope)
+                         const char *owner)
 {
     mg_hmap seen;
     mg_hmap_init_str(&seen, sizeof(seen_id));
@@ -1330,8 +1340,8 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
             cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
         const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
-        mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
-                        what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
+        mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s%s%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
+                        what, ra ? ra : "?", owner ? " of '" : "", owner ? owner : "", owner ? "'" : "", what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
                         marks[k].line, marks[k].col, idkey, ia, v->tname);
         v->failed = 1;
     }
@@ -1384,7 +1394,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     id = ident_new(v, &t->name, NK_FILE);
     add_cs(o, "file", cJSON_CreateString(id));
     free(id);
-    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
@@ -1402,9 +1412,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_AddItemToArray(fields, f);
     }
     if (v->t) {
-        char scope[300];
-        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
-        check_unique(v, fields, "id", marks, "field", scope);
+        check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW]);
     }
     free(marks);
     number_list(fields);
@@ -1431,10 +1439,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         id = ident_new(v, &ev->name, NK_ENUM_VALUE);
         add_cs(e, "id", cJSON_CreateString(id));
         free(id);
-        add_cs(e, "value", cJSON_CreateString(ev->value->valuestring));
-        char *j = json_print_new(ev->value);
-        add_cs(e, "json", cJSON_CreateString(j ? j : "\"\""));
-        free(j);
+        add_cs(e, "value", model_str(v, ev->value->valuestring));
+        add_json_form(v, e, "json", ev->value, 0, "\"\"");
         cJSON_AddItemToArray(values, e);
     }
     if (v->t && t->nvalues > 0) {
@@ -1443,9 +1449,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
             abort();
         for (int i = 0; i < t->nvalues; i++)
             vm[i] = t->mark;
-        char scope[300];
-        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
-        check_unique(v, values, "id", vm, "enum value", scope);
+        check_unique(v, values, "id", vm, "enum value", t->name.s[MG_CASE_RAW]);
         free(vm);
     }
     number_list(values);
@@ -1458,7 +1462,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON *e = type_info(v, uo->type, t);
         add_bool(e, "has_tag", uo->tag != NULL);
         if (uo->tag) {
-            add_cs(e, "tag", cJSON_CreateString(uo->tag));
+            add_cs(e, "tag", model_str(v, uo->tag));
             add_cs(e, "tag_name", model_name(v, &uo->tag_name));
             id = ident_new(v, &uo->tag_name, NK_ENUM_VALUE);
             add_cs(e, "tag_id", cJSON_CreateString(id));
@@ -1480,7 +1484,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_cs(o, "options", options);
     add_bool(o, "has_discriminator", t->discriminator != NULL);
     if (t->discriminator)
-        add_cs(o, "discriminator", cJSON_CreateString(t->discriminator));
+        add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
@@ -1803,16 +1807,16 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_description(v, o, g->description);
     add_bool(o, "deprecated", g->deprecated);
     if (g->content_type)
-        add_cs(o, "content_type", cJSON_CreateString(g->content_type));
+        add_cs(o, "content_type", model_str(v, g->content_type));
     else
         add_cs(o, "content_type", cJSON_CreateNull());
     if (g->channel)
-        add_cs(o, "channel", cJSON_CreateString(g->channel));
+        add_cs(o, "channel", model_str(v, g->channel));
     else
         add_cs(o, "channel", cJSON_CreateNull());
     add_bool(o, "has_channel", g->channel != NULL);
     if (g->action)
-        add_cs(o, "action", cJSON_CreateString(g->action));
+        add_cs(o, "action", model_str(v, g->action));
     else
         add_cs(o, "action", cJSON_CreateNull());
     add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
@@ -2578,7 +2582,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         tm[i] = m->types[i]->mark;
     }
     if (t)
-        check_unique(&v, types, "id", tm, "type", "");
+        check_unique(&v, types, "id", tm, "type", NULL);
     free(tm);
     number_list(types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
@@ -2598,9 +2602,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
-        check_unique(&v, msgs, "id", mm, "message", "");
-        check_unique(&v, msgs, "method", mm, "message", "");
-        check_unique(&v, msgs, "constant", mm, "message", "");
+        check_unique(&v, msgs, "id", mm, "message", NULL);
+        check_unique(&v, msgs, "method", mm, "message", NULL);
+        check_unique(&v, msgs, "constant", mm, "message", NULL);
     }
     free(mm);
     free(type_items);
