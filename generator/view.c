@@ -2621,7 +2621,13 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         static const char *const api_keys[] = {"operations", "channels", "servers", "security_schemes"};
         for (int k = 0; k < 4; k++)
             add_escapes(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
-        if (plan)
+        /* The plan's functions and patterns (most of its members) have
+         * none of the keys a target escapes unless its raw plan says so:
+         * then only http_api is walked (the plan's other members are
+         * numbers and bools, beside which nothing is added). */
+        if (plan && cache && cache->plan && !mg_vplan_raw_any_key(cache->plan, plan_key_escaped, &v))
+            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(plan, "http_api"));
+        else if (plan)
             add_escapes(&v, plan);
     }
     const cJSON *it;

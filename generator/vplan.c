@@ -1554,6 +1554,7 @@ struct mg_vplan_raw {
     cJSON **shared;
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
+    mg_hmap keys;        /* every member name under functions and patterns (a set) */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -1564,6 +1565,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         r->shared[i]->type &= ~cJSON_IsReference;
     free(r->shared);
     mg_hmap_fini(&r->shared_keys);
+    mg_hmap_fini(&r->keys);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1573,16 +1575,32 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r);
 }
 
-/* Adds every member name under `j` to r->shared_keys. */
-static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+/* Adds every member name under `j` to the set `keys`. Keys that are
+ * constants (literals of this file: the plan's members share a few dozen)
+ * are looked up once each, through `seen` (KEY_SEEN entries by address,
+ * direct-mapped), not once per member. */
+#define KEY_SEEN 256
+static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         if (ch->string) {
-            int added;
-            mg_hmap_put_str(&r->shared_keys, ch->string, &added);
+            const char **slot = &seen[((uintptr_t)ch->string >> 3) & (KEY_SEEN - 1)];
+            if (*slot != ch->string) {
+                int added;
+                mg_hmap_put_str(keys, ch->string, &added);
+                if (ch->type & cJSON_StringIsConst)
+                    *slot = ch->string;
+            }
         }
-        add_shared_keys(r, ch);
+        if (ch->child)
+            add_keys(keys, seen, ch);
     }
+}
+
+static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+{
+    const char *seen[KEY_SEEN] = {0};
+    add_keys(&r->shared_keys, seen, j);
 }
 
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
@@ -1662,6 +1680,10 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
+    mg_hmap_init_str(&r->keys, sizeof(char *));
+    const char *seen[KEY_SEEN] = {0};
+    add_keys(&r->keys, seen, r->functions);
+    add_keys(&r->keys, seen, r->patterns);
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
         mark_shared(r, c.fnkeys, fn, 1);
     free(c.fnkeys);
@@ -1716,6 +1738,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
             cJSON_AddItemToObject(o, ch->string, x);
     }
     return o;
+}
+
+int mg_vplan_raw_any_key(const mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
+{
+    for (size_t i = 0; i < mg_hmap_len(&r->keys); i++)
+        if (pred(arg, *(const char **)mg_hmap_at(&r->keys, i)))
+            return 1;
+    return 0;
 }
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
