@@ -49,7 +49,8 @@ typedef struct {
 typedef struct {
     int rule;
     char *out;
-    int next; /* index in vctx.esc_adds, or -1 */
+    char *key;       /* `out` interned in the view cache (outlives the view), or NULL */
+    int next;        /* index in vctx.esc_adds, or -1 */
 } esc_add;
 
 /* A view key some escape reads (head >= 0) or writes (is_out), found in one
@@ -71,6 +72,7 @@ struct mg_view_cache {
     mg_hmap descs;  /* a model description (its address) -> desc_ent */
     mg_hmap names;  /* a model name (its address) -> name_ent */
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
+    mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -777,8 +779,7 @@ static void add_escapes(vctx *v, cJSON *node)
                 cJSON *item = val ? cJSON_CreateString(val) : cJSON_CreateNull();
                 free(val);
                 if (nadded < sizeof added / sizeof *added) {
-                    /* cJSON_AddItemToObject below copies the key. */
-                    item->string = ad->out;
+                    item->string = v->cache ? ad->key : ad->out;
                     item->type |= cJSON_StringIsConst;
                     added[nadded++] = item;
                 } else {
@@ -797,7 +798,10 @@ static void add_escapes(vctx *v, cJSON *node)
         }
     }
     /* Appended after the walk so the new members are not walked again. Only
-     * a name already present needs the search (the first one wins). */
+     * a name already present needs the search (the first one wins). With a
+     * cache, the name is its interned copy (a constant key: no copy per
+     * member, and objects of one kind keep one layout of key addresses for
+     * the renderer's shapes), else cJSON_AddItemToObject copies it. */
     for (size_t i = 0; i < nadded; i++) {
         cJSON *item = added[i];
         int dup = 0;
@@ -815,7 +819,10 @@ static void add_escapes(vctx *v, cJSON *node)
         const char *key = item->string;
         item->string = NULL;
         item->type &= ~cJSON_StringIsConst;
-        cJSON_AddItemToObject(node, key, item);
+        if (v->cache)
+            cJSON_AddItemToObjectCS(node, key, item);
+        else
+            cJSON_AddItemToObject(node, key, item);
     }
     while (more && more->child) {
         cJSON *item = cJSON_DetachItemViaPointer(more, more->child);
@@ -2330,6 +2337,7 @@ static void compile_escapes(vctx *v)
             size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
             a->out = mg_xmalloc(kl);
             snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
+            a->key = v->cache ? *(char **)mg_hmap_put_str(&v->cache->keys, a->out, NULL) : NULL;
             a->next = -1;
             if (e->tail >= 0)
                 v->esc_adds[e->tail].next = v->nesc_adds;
@@ -2481,6 +2489,7 @@ mg_view_cache *mg_view_cache_new(void)
     mg_hmap_init(&c->descs, sizeof(desc_ent));
     mg_hmap_init(&c->names, sizeof(name_ent));
     mg_hmap_init(&c->wires, sizeof(wire_ent));
+    mg_hmap_init_str(&c->keys, sizeof(char *));
     return c;
 }
 
@@ -2516,6 +2525,7 @@ void mg_view_cache_free(mg_view_cache *c)
     for (size_t i = 0; i < mg_hmap_len(&c->wires); i++)
         free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
     mg_hmap_fini(&c->wires);
+    mg_hmap_fini(&c->keys);
     free(c);
 }
 
