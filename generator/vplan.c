@@ -63,8 +63,19 @@ typedef struct pctx {
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
     mg_hmap type_by_id;       /* type view id -> type_ent */
+    mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     int failed;
 } pctx;
+
+/* A `shape` object, shared by every field of that shape in every target's
+ * plan (set_shape): a field's shape was 14 nodes, about 1 400 fields of a
+ * view have under 200 distinct shapes. Kept by the raw plan (mg_vplan_raw),
+ * which outlives the views. */
+typedef struct {
+    const char *container, *cls; /* literals of this file */
+    char *elem_id;               /* owned */
+    cJSON *obj;                  /* owned */
+} shape_ent;
 
 /* Keys are string literals (the plan has tens of thousands of members): added
  * without a copy. */
@@ -1378,16 +1389,46 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
 }
 
 /* Sets `shape` on `o`; `old` is its current shape member, or NULL. */
-static void set_shape(cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
+static const char *const shape_containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
+static const char *const shape_classes[] = {"e_string", "e_integer", "e_number", "e_boolean",
+                                            "e_json", "e_object", "e_enum", "e_union"};
+
+static cJSON *shape_new(const char *container, const char *cls, const char *elem_id)
 {
-    static const char *const containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
-    static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum", "e_union"};
     cJSON *sh = cJSON_CreateObject();
-    for (size_t i = 0; i < sizeof containers / sizeof *containers; i++)
-        add_bool(sh, containers[i], !strcmp(container, containers[i]));
-    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
-        add_bool(sh, classes[i], !strcmp(cls, classes[i]));
+    for (size_t i = 0; i < sizeof shape_containers / sizeof *shape_containers; i++)
+        add_bool(sh, shape_containers[i], !strcmp(container, shape_containers[i]));
+    for (size_t i = 0; i < sizeof shape_classes / sizeof *shape_classes; i++)
+        add_bool(sh, shape_classes[i], !strcmp(cls, shape_classes[i]));
     add_cs(sh, "elem_id", cJSON_CreateString(elem_id));
+    return sh;
+}
+
+static int shape_eq(const void *ent, const void *key)
+{
+    const shape_ent *a = ent, *b = key;
+    return a->container == b->container && a->cls == b->cls && strcmp(a->elem_id, b->elem_id) == 0;
+}
+
+/* Sets `shape` on `o`; `old` is its current shape member, or NULL (a
+ * reference when shared: deleting it frees none of the shared members). */
+static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
+{
+    cJSON *sh;
+    if (c->shapes) {
+        shape_ent key = {container, cls, (char *)elem_id, NULL};
+        uint32_t h = mg_hash_str_seed(mg_hash_ptr(container) * 31u + mg_hash_ptr(cls), elem_id);
+        shape_ent *e = mg_hmap_find(c->shapes, h, shape_eq, &key);
+        if (!e) {
+            e = mg_hmap_add(c->shapes, h);
+            e->container = container;
+            e->cls = cls;
+            e->elem_id = mg_xstrdup(elem_id);
+            e->obj = shape_new(container, cls, elem_id);
+        }
+        sh = cJSON_CreateObjectReference(e->obj->child);
+    } else
+        sh = shape_new(container, cls, elem_id);
     if (old)
         cJSON_Delete(cJSON_DetachItemViaPointer(o, old));
     add_cs(o, "shape", sh);
@@ -1413,7 +1454,7 @@ static void add_shape(const pctx *c, cJSON *field)
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(elem->ref, "id"));
     int typed = !strcmp(cls, "e_object") || !strcmp(cls, "e_enum") || !strcmp(cls, "e_union");
-    set_shape(field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
+    set_shape(c, field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
 }
 
 static const cJSON *fn_by_id(const pctx *c, int id)
@@ -1453,7 +1494,7 @@ static void union_options(pctx *c, cJSON *types)
             add_shape(c, o);
             const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
-                set_shape(o, (cJSON *)sh, "is_scalar", "e_json", "");
+                set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
             add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
         }
     }
@@ -1555,6 +1596,7 @@ struct mg_vplan_raw {
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
+    mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -1566,6 +1608,12 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r->shared);
     mg_hmap_fini(&r->shared_keys);
     mg_hmap_fini(&r->keys);
+    for (size_t i = 0; i < mg_hmap_len(&r->shapes); i++) {
+        shape_ent *e = mg_hmap_at(&r->shapes, i);
+        free(e->elem_id);
+        cJSON_Delete(e->obj);
+    }
+    mg_hmap_fini(&r->shapes);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1681,6 +1729,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->nfunctions = c.nfunctions;
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
+    mg_hmap_init(&r->shapes, sizeof(shape_ent));
     const char *seen[KEY_SEEN] = {0};
     add_keys(&r->keys, seen, r->functions);
     add_keys(&r->keys, seen, r->patterns);
@@ -1790,6 +1839,13 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (size_t i = 0; c.share && i < mg_hmap_len(&raw->shared_keys); i++)
         if (escaped(arg, *(const char **)mg_hmap_at(&raw->shared_keys, i)))
             c.share = 0;
+    /* Shapes likewise, when the caller escapes none of their keys. */
+    int share_shapes = cache != NULL && escaped != NULL && !escaped(arg, "elem_id");
+    for (size_t i = 0; share_shapes && i < sizeof shape_containers / sizeof *shape_containers; i++)
+        share_shapes = !escaped(arg, shape_containers[i]);
+    for (size_t i = 0; share_shapes && i < sizeof shape_classes / sizeof *shape_classes; i++)
+        share_shapes = !escaped(arg, shape_classes[i]);
+    c.shapes = share_shapes ? &raw->shapes : NULL;
     /* The functions, named as they are copied (each one a `top`). */
     c.functions = cJSON_CreateArray();
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
