@@ -1596,6 +1596,7 @@ struct mg_vplan_raw {
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
+    int has_keys;        /* keys is filled (on the first mg_vplan_raw_any_key) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
 };
 
@@ -1730,9 +1731,6 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
-    const char *seen[KEY_SEEN] = {0};
-    add_keys(&r->keys, seen, r->functions);
-    add_keys(&r->keys, seen, r->patterns);
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
         mark_shared(r, c.fnkeys, fn, 1);
     free(c.fnkeys);
@@ -1789,8 +1787,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     return o;
 }
 
-int mg_vplan_raw_any_key(const mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
+int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
 {
+    if (!r->has_keys) {
+        const char *seen[KEY_SEEN] = {0};
+        add_keys(&r->keys, seen, r->functions);
+        add_keys(&r->keys, seen, r->patterns);
+        r->has_keys = 1;
+    }
     for (size_t i = 0; i < mg_hmap_len(&r->keys); i++)
         if (pred(arg, *(const char **)mg_hmap_at(&r->keys, i)))
             return 1;
