@@ -49,7 +49,8 @@ typedef struct {
 typedef struct {
     int rule;
     char *out;
-    int next; /* index in vctx.esc_adds, or -1 */
+    char *key;       /* `out` interned in the view cache (outlives the view), or NULL */
+    int next;        /* index in vctx.esc_adds, or -1 */
 } esc_add;
 
 /* A view key some escape reads (head >= 0) or writes (is_out), found in one
@@ -61,16 +62,52 @@ typedef struct {
     int is_out;     /* some escape adds a member of this name */
 } esc_key_ent;
 
-/* What the views of one model's targets share (view.h). */
+/* What the views of one model's targets share (view.h). Views refer to
+ * the texts, line lists and generated examples below (string and list
+ * references), so the cache outlives every view built with it. */
 struct mg_view_cache {
     mg_vplan_raw *plan;
     mg_hmap texts; /* a model-owned JSON value -> text_ent: its printed forms */
+    mg_hmap gen[2]; /* a message -> gen_ent: its generated payload / headers example */
+    mg_hmap descs;  /* a model description (its address) -> desc_ent */
+    mg_hmap names;  /* a model name (its address) -> name_ent */
+    mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
+    mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
 };
+
+/* A field's wire name printed as a JSON string (`wire_json`). */
+typedef struct {
+    const char *key;
+    char *json;
+} wire_ent;
+
+/* The `name` object of a model name, for the targets that escape none of
+ * its keys (model_name). */
+typedef struct {
+    const mg_name *key;
+    cJSON *obj;
+} name_ent;
+
+/* A description of the model, made comment-safe once for all targets. */
+typedef struct {
+    const char *key; /* the model's text (it outlives the cache) */
+    char *safe;      /* comment_safe_new(key) */
+    cJSON *lines;    /* description_lines: add_lines of `safe` */
+} desc_ent;
 
 typedef struct {
     const cJSON *key;
-    char *text[2]; /* compact, pretty; NULL until asked for */
+    char *text[2]; /* compact, pretty (without its final newline); NULL until asked for */
+    cJSON *lines;  /* the pretty text's lines (add_lines), or NULL */
 } text_ent;
+
+/* A generated example (mg_example_generate and _headers): it depends on the
+ * model and the message only, so it is made once for all targets. */
+typedef struct {
+    const mg_message *key;
+    cJSON *val;
+    char *why;
+} gen_ent;
 
 typedef struct {
     const char *key;
@@ -106,6 +143,7 @@ typedef struct vctx {
                                * NULL when no template reads either */
     int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
+    int share_names;          /* model_name refers to the cache's name objects */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -174,6 +212,43 @@ static cJSON *name_obj(const mg_name *n)
         add_cs(o, mg_case_key((mg_case)c), cJSON_CreateString(n->s[c]));
     return o;
 }
+
+/* name_obj of a name the model owns (it outlives the view and the cache).
+ * With a cache, the view refers to one object per name made once per model
+ * when the target escapes none of its keys (add_escapes skips references;
+ * markdown's `slug` escapes `raw`), else its strings refer to the model's:
+ * a name object per type, field, reference, enum value and message was 7%
+ * of a view's nodes, the same in every target. */
+static cJSON *model_name(vctx *v, const mg_name *n)
+{
+    if (!v->cache)
+        return name_obj(n);
+    if (!v->share_names) {
+        cJSON *o = cJSON_CreateObject();
+        for (int c = 0; c < MG_CASE_COUNT; c++)
+            add_cs(o, mg_case_key((mg_case)c), cJSON_CreateStringReference(n->s[c]));
+        return o;
+    }
+    int added;
+    name_ent *e = mg_hmap_put_ptr(&v->cache->names, n, &added);
+    if (added)
+        e->obj = name_obj(n);
+    return cJSON_CreateObjectReference(e->obj->child);
+}
+
+/* A string member holding `s`, which the model owns: with a cache (the
+ * model outlives the view) a reference to it, else a copy. */
+static cJSON *model_str(const vctx *v, const char *s)
+{
+    return v->cache ? cJSON_CreateStringReference(s) : cJSON_CreateString(s);
+}
+
+/* A copy of a raw JSON value of the model (a schema's enum, constraints, a
+ * field's default, const or examples), or with a cache a reference to it:
+ * escapes never add keys inside raw members (raw_member), and templates only
+ * read them, so every target's view can share the model's. */
+static cJSON *model_raw(const vctx *v, const cJSON *j);
+static cJSON *ref_value(const cJSON *c);
 
 typedef struct tpl_ent {
     const char *src; /* key: the template text in target.yaml */
@@ -318,15 +393,64 @@ static char *json_print_new(const cJSON *j)
  * quote, the backslash, and controls), then invisible code points as \uXXXX
  * (without printing through cJSON: `msggen view` and the examples' pretty
  * JSON print every key and string this way). */
+/* 1: a byte append_json_string copies as it is (printable ASCII but the
+ * quote and the backslash). */
+static const unsigned char json_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static void append_json_string(mg_buf *b, const char *s)
 {
-    mg_buf_putc(b, '"');
     size_t n = s ? strlen(s) : 0, plain = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    while (i < n && json_plain[(unsigned char)s[i]])
+        i++;
+    if (i == n) {
+        /* Most keys and strings: the quotes and the text in one copy (a putc
+         * per quote and a compare chain per byte were a quarter of printing). */
+        mg_buf_reserve(b, n + 2);
+        b->data[b->len] = '"';
+        memcpy(b->data + b->len + 1, s, n);
+        b->data[b->len + 1 + n] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
+    mg_buf_putc(b, '"');
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 32 && c != '"' && c != '\\')
+        if (c >= 32 && c != '"' && c != '\\' && c < 0x80)
             continue;
-        append_visible(b, s + plain, i - plain);
+        if (c >= 0x80) {
+            /* A run of non-ASCII bytes goes through append_visible (no code
+             * point spans an ASCII byte); the ASCII before it is copied at
+             * once: a second scan of every string by append_visible was
+             * a third of `msggen view`'s instructions. */
+            size_t j = i;
+            while (j < n && (unsigned char)s[j] >= 0x80)
+                j++;
+            mg_buf_append(b, s + plain, i - plain);
+            append_visible(b, s + i, j - i);
+            plain = j;
+            i = j - 1;
+            continue;
+        }
+        mg_buf_append(b, s + plain, i - plain);
         plain = i + 1;
         mg_buf_putc(b, '\\');
         switch (c) {
@@ -353,7 +477,7 @@ static void append_json_string(mg_buf *b, const char *s)
             mg_buf_appendf(b, "u%04x", (unsigned)c);
         }
     }
-    append_visible(b, s + plain, n - plain);
+    mg_buf_append(b, s + plain, n - plain);
     mg_buf_putc(b, '"');
 }
 
@@ -446,8 +570,56 @@ static char *doc_escape_new(vctx *v, const char *text)
     return mg_buf_steal(&out, NULL);
 }
 
-/* description, description_lines, has_description, doc, doc_lines. */
-static void add_description(vctx *v, cJSON *o, const char *text)
+/* A list member `key` made by add_lines of `text`, detached (caller owns). */
+static cJSON *lines_new(const char *text)
+{
+    cJSON *holder = cJSON_CreateObject();
+    add_lines(holder, "l", text);
+    cJSON *lines = cJSON_DetachItemViaPointer(holder, holder->child);
+    cJSON_Delete(holder);
+    return lines;
+}
+
+/* add_description of a text the model owns, with a cache: the text, its
+ * comment-safe form and its lines are the same in every target, so the view
+ * refers to the cache's (string and list references; add_escapes reads
+ * `description` and adds nothing inside a list of strings); only `doc`
+ * depends on the target, and where its doc_escape changes nothing (most
+ * texts), `doc` and `doc_lines` refer to the same. These members were a
+ * quarter of the types' string nodes, made again for every target. */
+static void add_model_description(vctx *v, cJSON *o, const char *text)
+{
+    if (!text || !*text) {
+        add_cs(o, "description", cJSON_CreateNull());
+        add_bool(o, "has_description", 0);
+        add_cs(o, "description_lines", cJSON_CreateArray());
+        add_cs(o, "doc", cJSON_CreateNull());
+        add_cs(o, "doc_lines", cJSON_CreateArray());
+        return;
+    }
+    int added;
+    desc_ent *e = mg_hmap_put_ptr(&v->cache->descs, text, &added);
+    if (added) {
+        e->safe = comment_safe_new(text);
+        e->lines = lines_new(e->safe);
+    }
+    add_cs(o, "description", cJSON_CreateStringReference(text));
+    add_bool(o, "has_description", 1);
+    add_cs(o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
+    char *doc = doc_escape_new(v, e->safe);
+    if (strcmp(doc, e->safe) == 0) {
+        add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
+        add_cs(o, "doc_lines", cJSON_CreateArrayReference(e->lines->child));
+    } else {
+        add_cs(o, "doc", cJSON_CreateString(doc));
+        add_lines(o, "doc_lines", doc);
+    }
+    free(doc);
+}
+
+/* description, description_lines, has_description, doc, doc_lines, of any
+ * text (copied). */
+static void add_text_description(vctx *v, cJSON *o, const char *text)
 {
     if (text && !*text)
         text = NULL;
@@ -466,6 +638,16 @@ static void add_description(vctx *v, cJSON *o, const char *text)
         add_cs(o, "doc", cJSON_CreateNull());
     add_lines(o, "doc_lines", doc);
     free(doc);
+}
+
+/* add_text_description of a text the model owns (it outlives the view and
+ * the cache). */
+static void add_description(vctx *v, cJSON *o, const char *text)
+{
+    if (v->cache)
+        add_model_description(v, o, text);
+    else
+        add_text_description(v, o, text);
 }
 
 /* ---- named text escapes (helpers.escapes) ----------------------------- */
@@ -646,8 +828,7 @@ static void add_escapes(vctx *v, cJSON *node)
                 cJSON *item = val ? cJSON_CreateString(val) : cJSON_CreateNull();
                 free(val);
                 if (nadded < sizeof added / sizeof *added) {
-                    /* cJSON_AddItemToObject below copies the key. */
-                    item->string = ad->out;
+                    item->string = v->cache ? ad->key : ad->out;
                     item->type |= cJSON_StringIsConst;
                     added[nadded++] = item;
                 } else {
@@ -666,7 +847,10 @@ static void add_escapes(vctx *v, cJSON *node)
         }
     }
     /* Appended after the walk so the new members are not walked again. Only
-     * a name already present needs the search (the first one wins). */
+     * a name already present needs the search (the first one wins). With a
+     * cache, the name is its interned copy (a constant key: no copy per
+     * member, and objects of one kind keep one layout of key addresses for
+     * the renderer's shapes), else cJSON_AddItemToObject copies it. */
     for (size_t i = 0; i < nadded; i++) {
         cJSON *item = added[i];
         int dup = 0;
@@ -684,7 +868,10 @@ static void add_escapes(vctx *v, cJSON *node)
         const char *key = item->string;
         item->string = NULL;
         item->type &= ~cJSON_StringIsConst;
-        cJSON_AddItemToObject(node, key, item);
+        if (v->cache)
+            cJSON_AddItemToObjectCS(node, key, item);
+        else
+            cJSON_AddItemToObject(node, key, item);
     }
     while (more && more->child) {
         cJSON *item = cJSON_DetachItemViaPointer(more, more->child);
@@ -914,8 +1101,15 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
         mg_buf_fini(&out);
         return;
     }
+    /* "types.USED" (`used` is a type-map key: a short literal); built by
+     * hand, since a snprintf per printed type was 4 M instructions. */
     char what[64];
-    snprintf(what, sizeof what, "types.%s", used);
+    size_t ul = strlen(used);
+    if (ul > sizeof what - 7)
+        ul = sizeof what - 7;
+    memcpy(what, "types.", 6);
+    memcpy(what + 6, used, ul);
+    what[6 + ul] = '\0';
     render(v, what, e->valuestring, e, info, &out);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
@@ -933,32 +1127,31 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
 static cJSON *ref_obj(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
-    add_cs(o, "name", name_obj(&t->name));
+    add_cs(o, "name", model_name(v, &t->name));
     char *id = ident_new(v, &t->name, NK_TYPE);
     add_cs(o, "id", cJSON_CreateString(id));
     free(id);
-    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
 }
 
-static void add_constraints(cJSON *o, const cJSON *c)
+static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text);
+
+static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
 {
-    cJSON *copy = c ? cJSON_Duplicate(c, 1) : cJSON_CreateObject();
     cJSON *list = cJSON_CreateArray();
     const cJSON *it;
-    cJSON_ArrayForEach(it, copy) {
+    cJSON_ArrayForEach(it, c) {
         cJSON *e = cJSON_CreateObject();
-        add_cs(e, "key", cJSON_CreateString(it->string));
-        char *s = json_print_new(it);
-        add_cs(e, "json", cJSON_CreateString(s ? s : ""));
-        free(s);
+        add_cs(e, "key", model_str(v, it->string));
+        add_json_form(v, e, "json", it, 0, "");
         cJSON_AddItemToArray(list, e);
     }
     number_list(list);
-    add_bool(o, "has_constraints", cJSON_GetArraySize(copy) > 0);
-    add_cs(o, "constraints", copy);
+    add_bool(o, "has_constraints", c && c->child);
+    add_cs(o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     add_cs(o, "constraint_list", list);
 }
 
@@ -968,7 +1161,7 @@ static void add_constraints(cJSON *o, const cJSON *c)
 static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
-    add_cs(o, "kind", cJSON_CreateString(mg_kind_name(r->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
     static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
@@ -981,7 +1174,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_type_flags(o, is_ref ? r->ref : NULL);
     add_bool(o, "nullable", r->nullable);
     if (r->format)
-        add_cs(o, "format", cJSON_CreateString(r->format));
+        add_cs(o, "format", model_str(v, r->format));
     else
         add_cs(o, "format", cJSON_CreateNull());
     add_bool(o, "has_format", r->format != NULL);
@@ -1008,7 +1201,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
      * the quotes of their language. */
     const cJSON *cv = cJSON_GetObjectItemCaseSensitive(r->constraints, "const");
     add_bool(o, "is_literal", cJSON_IsString(cv));
-    add_cs(o, "literal", cJSON_IsString(cv) ? cJSON_CreateString(cv->valuestring) : cJSON_CreateNull());
+    add_cs(o, "literal", cJSON_IsString(cv) ? model_str(v, cv->valuestring) : cJSON_CreateNull());
     /* Tuples: the positions (optional from minItems on), the rest in items. */
     add_bool(o, "is_tuple", r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
@@ -1024,12 +1217,12 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_bool(o, "tuple_rest", r->tuple && r->tuple_rest);
     add_bool(o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
     add_bool(o, "has_key_pattern", r->key_pattern != NULL);
-    add_cs(o, "key_pattern", r->key_pattern ? cJSON_CreateString(r->key_pattern) : cJSON_CreateNull());
+    add_cs(o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
     add_bool(o, "has_enum", en != NULL);
     if (en)
-        add_cs(o, "enum", cJSON_Duplicate(en, 1));
-    add_constraints(o, r->constraints);
+        add_cs(o, "enum", model_raw(v, en));
+    add_constraints(v, o, r->constraints);
     print_type(v, o, r);
     return o;
 }
@@ -1041,31 +1234,93 @@ static char *json_text_new(const cJSON *j, int pretty)
     return json_print_new(j);
 }
 
-/* json_text_new of a value the model owns (it outlives the cache): printed
- * once for all targets, since the text does not depend on the target. */
-static char *model_text_new(vctx *v, const cJSON *j, int pretty)
+/* json_text_new, the pretty form without its final newline. */
+static char *json_form_new(const cJSON *j, int pretty)
 {
-    if (!v->cache)
-        return json_text_new(j, pretty);
-    text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
-    if (!e->text[pretty])
-        e->text[pretty] = json_text_new(j, pretty);
-    return e->text[pretty] ? mg_xstrdup(e->text[pretty]) : NULL;
+    char *s = json_text_new(j, pretty);
+    size_t n = s ? strlen(s) : 0;
+    if (pretty && n && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+    return s;
 }
 
-/* has_KEY, KEY and KEY_json for a raw value (default, const). */
-#define add_json_value(o, key, val) add_json_value_((o), "has_" key, key, key "_json", (val))
-static void add_json_value_(cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
+/* The cache's printed forms of `j`, a value that outlives the cache (the
+ * model's, or the cache's own): printed once for all targets, since the text
+ * does not depend on the target. */
+static text_ent *model_text(vctx *v, const cJSON *j, int pretty)
+{
+    text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
+    if (!e->text[pretty])
+        e->text[pretty] = json_form_new(j, pretty);
+    return e;
+}
+
+/* Adds json_form_new(j, pretty) under `key` (NULL as `null_text`, or as a
+ * null member when that is NULL). With a cache, the member refers to the
+ * cache's text (views never change a string in place): the texts of
+ * examples were printed, copied and copied again per target. */
+static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text)
+{
+    if (v && v->cache) {
+        const char *s = model_text(v, j, pretty)->text[pretty];
+        if (s)
+            add_cs(o, key, cJSON_CreateStringReference(s));
+        else
+            add_cs(o, key, null_text ? cJSON_CreateString(null_text) : cJSON_CreateNull());
+        return;
+    }
+    char *s = json_form_new(j, pretty);
+    if (s || null_text)
+        add_cs(o, key, cJSON_CreateString(s ? s : null_text));
+    else
+        add_cs(o, key, cJSON_CreateNull());
+    free(s);
+}
+
+static cJSON *model_raw(const vctx *v, const cJSON *j)
+{
+    return v->cache ? ref_value(j) : cJSON_Duplicate(j, 1);
+}
+
+/* has_KEY, KEY and KEY_json for a raw value of the model (default, const). */
+#define add_json_value(v, o, key, val) add_json_value_((v), (o), "has_" key, key, key "_json", (val))
+static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
 {
     add_bool(o, has, val != NULL);
     if (val) {
-        add_cs(o, key, cJSON_Duplicate(val, 1));
-        char *s = json_text_new(val, 0);
-        add_cs(o, json, cJSON_CreateString(s ? s : "null"));
-        free(s);
+        add_cs(o, key, model_raw(v, val));
+        add_json_form(v, o, json, val, 0, "null");
     } else {
         add_cs(o, key, cJSON_CreateNull());
     }
+}
+
+/* `wire_json` of a field: its wire name as a JSON string. */
+static char *wire_json_new(const char *wire)
+{
+    cJSON *w = cJSON_CreateString(wire);
+    char *wj = json_print_new(w);
+    cJSON_Delete(w);
+    return wj;
+}
+
+static void add_wire(vctx *v, cJSON *x, const char *wire)
+{
+    add_cs(x, "wire", model_str(v, wire));
+    if (!v->cache) {
+        char *wj = wire_json_new(wire);
+        add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
+        free(wj);
+        return;
+    }
+    int added;
+    wire_ent *e = mg_hmap_put_ptr(&v->cache->wires, wire, &added);
+    if (added) {
+        e->json = wire_json_new(wire);
+        if (!e->json)
+            e->json = mg_xstrdup("\"\"");
+    }
+    add_cs(x, "wire_json", cJSON_CreateStringReference(e->json));
 }
 
 static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
@@ -1073,23 +1328,18 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     cJSON *o = type_info(v, f->type, owner);
     /* Member order: naming first, for readers of `msggen view`. */
     cJSON *x = cJSON_CreateObject();
-    add_cs(x, "name", name_obj(&f->name));
+    add_cs(x, "name", model_name(v, &f->name));
     char *id = ident_new(v, &f->name, NK_FIELD);
     add_cs(x, "id", cJSON_CreateString(id));
     free(id);
-    add_cs(x, "wire", cJSON_CreateString(f->wire));
-    cJSON *w = cJSON_CreateString(f->wire);
-    char *wj = json_print_new(w);
-    add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
-    free(wj);
-    cJSON_Delete(w);
+    add_wire(v, x, f->wire);
     add_bool(x, "required", f->required);
     add_bool(x, "optional", !f->required);
     add_description(v, x, f->description);
-    add_json_value(x, "default", f->default_value);
-    add_json_value(x, "const", f->const_value);
+    add_json_value(v, x, "default", f->default_value);
+    add_json_value(v, x, "const", f->const_value);
     if (cJSON_IsArray(f->examples))
-        add_cs(x, "examples", cJSON_Duplicate(f->examples, 1));
+        add_cs(x, "examples", model_raw(v, f->examples));
     else
         add_cs(x, "examples", cJSON_CreateArray());
     add_bool(x, "read_only", f->read_only);
@@ -1121,8 +1371,11 @@ typedef struct seen_id {
     int index;
 } seen_id;
 
+/* `owner`: the raw name of the type whose members these are, or NULL (the
+ * message says " of 'OWNER'"; formatted only for an error: a snprintf per
+ * type and target was 0.7 M instructions). */
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
-                         const char *scope)
+                         const char *owner)
 {
     mg_hmap seen;
     mg_hmap_init_str(&seen, sizeof(seen_id));
@@ -1143,8 +1396,8 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
             cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
         const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
-        mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
-                        what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
+        mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s%s%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
+                        what, ra ? ra : "?", owner ? " of '" : "", owner ? owner : "", owner ? "'" : "", what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
                         marks[k].line, marks[k].col, idkey, ia, v->tname);
         v->failed = 1;
     }
@@ -1190,14 +1443,14 @@ static cJSON *share_item(const cJSON *item)
 static cJSON *type_view(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
-    add_cs(o, "name", name_obj(&t->name));
+    add_cs(o, "name", model_name(v, &t->name));
     char *id = ident_new(v, &t->name, NK_TYPE);
     add_cs(o, "id", cJSON_CreateString(id));
     free(id);
     id = ident_new(v, &t->name, NK_FILE);
     add_cs(o, "file", cJSON_CreateString(id));
     free(id);
-    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
+    add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
@@ -1215,9 +1468,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_AddItemToArray(fields, f);
     }
     if (v->t) {
-        char scope[300];
-        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
-        check_unique(v, fields, "id", marks, "field", scope);
+        check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW]);
     }
     free(marks);
     number_list(fields);
@@ -1240,14 +1491,12 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     for (int i = 0; i < t->nvalues; i++) {
         const mg_enum_value *ev = t->values[i];
         cJSON *e = cJSON_CreateObject();
-        add_cs(e, "name", name_obj(&ev->name));
+        add_cs(e, "name", model_name(v, &ev->name));
         id = ident_new(v, &ev->name, NK_ENUM_VALUE);
         add_cs(e, "id", cJSON_CreateString(id));
         free(id);
-        add_cs(e, "value", cJSON_CreateString(ev->value->valuestring));
-        char *j = json_print_new(ev->value);
-        add_cs(e, "json", cJSON_CreateString(j ? j : "\"\""));
-        free(j);
+        add_cs(e, "value", model_str(v, ev->value->valuestring));
+        add_json_form(v, e, "json", ev->value, 0, "\"\"");
         cJSON_AddItemToArray(values, e);
     }
     if (v->t && t->nvalues > 0) {
@@ -1256,9 +1505,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
             abort();
         for (int i = 0; i < t->nvalues; i++)
             vm[i] = t->mark;
-        char scope[300];
-        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
-        check_unique(v, values, "id", vm, "enum value", scope);
+        check_unique(v, values, "id", vm, "enum value", t->name.s[MG_CASE_RAW]);
         free(vm);
     }
     number_list(values);
@@ -1271,8 +1518,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON *e = type_info(v, uo->type, t);
         add_bool(e, "has_tag", uo->tag != NULL);
         if (uo->tag) {
-            add_cs(e, "tag", cJSON_CreateString(uo->tag));
-            add_cs(e, "tag_name", name_obj(&uo->tag_name));
+            add_cs(e, "tag", model_str(v, uo->tag));
+            add_cs(e, "tag_name", model_name(v, &uo->tag_name));
             id = ident_new(v, &uo->tag_name, NK_ENUM_VALUE);
             add_cs(e, "tag_id", cJSON_CreateString(id));
             free(id);
@@ -1285,7 +1532,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
          * mapping): TS intersects it with {tag: "..."} for narrowing. */
         add_bool(e, "tag_declared", uo->tag_declared);
         add_bool(e, "needs_tag", t->tagged && !uo->tag_declared);
-        add_cs(e, "owner_name", name_obj(&t->name));
+        add_cs(e, "owner_name", model_name(v, &t->name));
         cJSON_AddItemToArray(options, e);
     }
     number_list(options);
@@ -1293,7 +1540,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_cs(o, "options", options);
     add_bool(o, "has_discriminator", t->discriminator != NULL);
     if (t->discriminator)
-        add_cs(o, "discriminator", cJSON_CreateString(t->discriminator));
+        add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
@@ -1302,10 +1549,10 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);
-        add_json_value(target, "default", NULL);
+        add_json_value(v, target, "default", NULL);
         add_cs(o, "target", target);
     }
-    add_constraints(o, t->constraints);
+    add_constraints(v, o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
@@ -1528,48 +1775,77 @@ static cJSON *http_curl(const vctx *v, const mg_message *g)
 }
 
 /* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
- * example payload. */
-/* `v` NULL: `value` is not the model's (printed every time). */
+ * example payload. `value` outlives the cache when there is one (the model's,
+ * or a generated example the cache keeps); `v` NULL or no cache: nothing is
+ * shared (printed and copied every time). */
 static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
 {
-    char *s = v ? model_text_new(v, value, 1) : json_text_new(value, 1);
-    size_t n = s ? strlen(s) : 0;
-    if (n && s[n - 1] == '\n')
-        s[n - 1] = '\0';
-    add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
-    add_lines(e, "json_lines", s);
-    free(s);
-    s = v ? model_text_new(v, value, 0) : json_text_new(value, 0);
-    add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
-    free(s);
-    add_cs(e, "value", cJSON_Duplicate(value, 1));
+    add_json_form(v, e, "json", value, 1, "null");
+    if (v && v->cache) {
+        /* The lines and the value are the same in every view: referred to,
+         * not copied (neither is escaped: add_escapes skips references and
+         * adds nothing inside lists of strings or raw `value`s). */
+        text_ent *t = model_text(v, value, 1);
+        if (!t->lines) {
+            cJSON *holder = cJSON_CreateObject();
+            add_lines(holder, "l", t->text[1]);
+            t->lines = cJSON_DetachItemViaPointer(holder, holder->child);
+            cJSON_Delete(holder);
+        }
+        add_cs(e, "json_lines", cJSON_CreateArrayReference(t->lines->child));
+    } else {
+        char *s = json_form_new(value, 1);
+        add_lines(e, "json_lines", s);
+        free(s);
+    }
+    add_json_form(v, e, "json_compact", value, 0, "null");
+    add_cs(e, "value", v && v->cache ? ref_value(value) : cJSON_Duplicate(value, 1));
 }
 
 /* `generated_example` (headers 0) or `generated_headers_example` (1):
  * {has_value, json, json_lines, json_compact, value, why}. */
 static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
 {
+    gen_ent *ge = NULL;
+    int added = 1;
+    if (v->cache)
+        ge = mg_hmap_put_ptr(&v->cache->gen[headers], g, &added);
     char *why = NULL;
-    cJSON *val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+    cJSON *val = NULL;
+    if (added) {
+        if (!v->exgen) /* made on first use: every target after the first finds its examples cached */
+            v->exgen = mg_exgen_new(v->m);
+        val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+        if (ge) {
+            ge = mg_hmap_get_ptr(&v->cache->gen[headers], g); /* generating added nothing, but be exact */
+            ge->val = val;
+            ge->why = why;
+        }
+    } else {
+        val = ge->val;
+        why = ge->why;
+    }
     cJSON *e = cJSON_CreateObject();
     add_bool(e, "has_value", val != NULL);
     if (val)
-        add_example_json(NULL, e, val);
+        add_example_json(ge ? v : NULL, e, val);
     else {
         static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
         for (size_t k = 0; k < sizeof none / sizeof *none; k++)
             add_cs(e, none[k], cJSON_CreateNull());
     }
     add_str(e, "why", why);
-    cJSON_Delete(val);
-    free(why);
+    if (!ge) {
+        cJSON_Delete(val);
+        free(why);
+    }
     return e;
 }
 
 static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_items)
 {
     cJSON *o = cJSON_CreateObject();
-    add_cs(o, "name", name_obj(&g->name));
+    add_cs(o, "name", model_name(v, &g->name));
     char *id = ident_new(v, &g->name, NK_MESSAGE);
     add_cs(o, "id", cJSON_CreateString(id));
     free(id);
@@ -1587,16 +1863,16 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_description(v, o, g->description);
     add_bool(o, "deprecated", g->deprecated);
     if (g->content_type)
-        add_cs(o, "content_type", cJSON_CreateString(g->content_type));
+        add_cs(o, "content_type", model_str(v, g->content_type));
     else
         add_cs(o, "content_type", cJSON_CreateNull());
     if (g->channel)
-        add_cs(o, "channel", cJSON_CreateString(g->channel));
+        add_cs(o, "channel", model_str(v, g->channel));
     else
         add_cs(o, "channel", cJSON_CreateNull());
     add_bool(o, "has_channel", g->channel != NULL);
     if (g->action)
-        add_cs(o, "action", cJSON_CreateString(g->action));
+        add_cs(o, "action", model_str(v, g->action));
     else
         add_cs(o, "action", cJSON_CreateNull());
     add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
@@ -1653,15 +1929,13 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
         add_example_json(v, e, x->value);
-        char *s = x->headers ? model_text_new(v, x->headers, 1) : NULL;
-        size_t n = s ? strlen(s) : 0;
-        if (n && s[n - 1] == '\n')
-            s[n - 1] = '\0';
-        add_str(e, "headers_json", s);
-        free(s);
-        s = x->headers ? model_text_new(v, x->headers, 0) : NULL;
-        add_str(e, "headers_json_compact", s);
-        free(s);
+        if (x->headers) {
+            add_json_form(v, e, "headers_json", x->headers, 1, NULL);
+            add_json_form(v, e, "headers_json_compact", x->headers, 0, NULL);
+        } else {
+            add_cs(e, "headers_json", cJSON_CreateNull());
+            add_cs(e, "headers_json_compact", cJSON_CreateNull());
+        }
         add_bool(e, "has_headers", x->headers != NULL);
         cJSON_AddItemToArray(ex, e);
     }
@@ -1802,7 +2076,7 @@ static void shape(vctx *v, cJSON *node)
     if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
         char *text = cJSON_IsString(desc) ? mg_xstrdup(desc->valuestring) : NULL;
         cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
-        add_description(v, node, text);
+        add_text_description(v, node, text);
         free(text);
     }
     cJSON *added = cJSON_CreateObject();
@@ -2112,6 +2386,7 @@ static void compile_escapes(vctx *v)
             size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
             a->out = mg_xmalloc(kl);
             snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
+            a->key = v->cache ? *(char **)mg_hmap_put_str(&v->cache->keys, a->out, NULL) : NULL;
             a->next = -1;
             if (e->tail >= 0)
                 v->esc_adds[e->tail].next = v->nesc_adds;
@@ -2258,6 +2533,12 @@ mg_view_cache *mg_view_cache_new(void)
 {
     mg_view_cache *c = mg_xcalloc(1, sizeof(mg_view_cache));
     mg_hmap_init(&c->texts, sizeof(text_ent));
+    mg_hmap_init(&c->gen[0], sizeof(gen_ent));
+    mg_hmap_init(&c->gen[1], sizeof(gen_ent));
+    mg_hmap_init(&c->descs, sizeof(desc_ent));
+    mg_hmap_init(&c->names, sizeof(name_ent));
+    mg_hmap_init(&c->wires, sizeof(wire_ent));
+    mg_hmap_init_str(&c->keys, sizeof(char *));
     return c;
 }
 
@@ -2270,8 +2551,30 @@ void mg_view_cache_free(mg_view_cache *c)
         text_ent *e = mg_hmap_at(&c->texts, i);
         free(e->text[0]);
         free(e->text[1]);
+        cJSON_Delete(e->lines);
     }
     mg_hmap_fini(&c->texts);
+    for (int h = 0; h < 2; h++) {
+        for (size_t i = 0; i < mg_hmap_len(&c->gen[h]); i++) {
+            gen_ent *e = mg_hmap_at(&c->gen[h], i);
+            cJSON_Delete(e->val);
+            free(e->why);
+        }
+        mg_hmap_fini(&c->gen[h]);
+    }
+    for (size_t i = 0; i < mg_hmap_len(&c->descs); i++) {
+        desc_ent *e = mg_hmap_at(&c->descs, i);
+        free(e->safe);
+        cJSON_Delete(e->lines);
+    }
+    mg_hmap_fini(&c->descs);
+    for (size_t i = 0; i < mg_hmap_len(&c->names); i++)
+        cJSON_Delete(((name_ent *)mg_hmap_at(&c->names, i))->obj);
+    mg_hmap_fini(&c->names);
+    for (size_t i = 0; i < mg_hmap_len(&c->wires); i++)
+        free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
+    mg_hmap_fini(&c->wires);
+    mg_hmap_fini(&c->keys);
     free(c);
 }
 
@@ -2289,9 +2592,13 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = !t || mg_target_mentions(t, "generated_example");
     v.gen_headers = !t || mg_target_mentions(t, "generated_headers_example");
-    if (v.gen_payload || v.gen_headers)
+    if ((v.gen_payload || v.gen_headers) && !cache)
         v.exgen = mg_exgen_new(m);
     v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
+    v.share_names = cache != NULL;
+    for (int c = 0; c < MG_CASE_COUNT && v.share_names; c++)
+        if (plan_key_escaped(&v, mg_case_key((mg_case)c)))
+            v.share_names = 0;
     cJSON *view = cJSON_CreateObject();
 
     cJSON *gen = cJSON_CreateObject();
@@ -2303,7 +2610,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_cs(cat, "title", cJSON_CreateString(m->title));
     add_cs(cat, "version", cJSON_CreateString(m->version));
     add_description(&v, cat, m->description);
-    add_cs(cat, "name", name_obj(&m->name));
+    add_cs(cat, "name", model_name(&v, &m->name));
     add_cs(cat, "spec", cJSON_CreateString(m->spec == MG_SPEC_JSON_SCHEMA ? "jsonschema" : "asyncapi"));
     add_cs(cat, "spec_version", cJSON_CreateString(m->spec_version ? m->spec_version : ""));
     add_bool(cat, "is_asyncapi", m->spec != MG_SPEC_JSON_SCHEMA);
@@ -2334,7 +2641,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         tm[i] = m->types[i]->mark;
     }
     if (t)
-        check_unique(&v, types, "id", tm, "type", "");
+        check_unique(&v, types, "id", tm, "type", NULL);
     free(tm);
     number_list(types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
@@ -2354,9 +2661,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
-        check_unique(&v, msgs, "id", mm, "message", "");
-        check_unique(&v, msgs, "method", mm, "message", "");
-        check_unique(&v, msgs, "constant", mm, "message", "");
+        check_unique(&v, msgs, "id", mm, "message", NULL);
+        check_unique(&v, msgs, "method", mm, "message", NULL);
+        check_unique(&v, msgs, "constant", mm, "message", NULL);
     }
     free(mm);
     free(type_items);
@@ -2373,7 +2680,13 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         static const char *const api_keys[] = {"operations", "channels", "servers", "security_schemes"};
         for (int k = 0; k < 4; k++)
             add_escapes(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
-        if (plan)
+        /* The plan's functions and patterns (most of its members) have
+         * none of the keys a target escapes unless its raw plan says so:
+         * then only http_api is walked (the plan's other members are
+         * numbers and bools, beside which nothing is added). */
+        if (plan && cache && cache->plan && !mg_vplan_raw_any_key(cache->plan, plan_key_escaped, &v))
+            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(plan, "http_api"));
+        else if (plan)
             add_escapes(&v, plan);
     }
     const cJSON *it;
@@ -2458,6 +2771,21 @@ static void append_json_number(mg_buf *b, double d)
         return;
     }
     char out[64];
+    /* An integer below 10^15 prints as its digits under %1.15g and reads
+     * back exactly: written by hand (snprintf and strtod per number were
+     * 2 400 instructions). -0 keeps the general path. */
+    if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
+        long long x = (long long)d;
+        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+        char *e = out + sizeof out, *p = e;
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (x < 0)
+            *--p = '-';
+        mg_buf_append(b, p, (size_t)(e - p));
+        return;
+    }
     snprintf(out, sizeof out, "%1.15g", d);
     double back = strtod(out, NULL);
     double max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
@@ -2469,6 +2797,25 @@ static void append_json_number(mg_buf *b, double d)
 /* JSON.stringify(x, null, 2) layout: one member or element per line, empty
  * containers as {} and []; walks any template data source (the printed
  * view is what templates read). */
+/* A newline and `depth` levels of two spaces, in one append (an append per
+ * level was 244 M instructions of `msggen view -t c`). */
+static void newline_indent(mg_buf *b, int depth)
+{
+    static const char nl[] = "\n                                                                "
+                             "                                                                ";
+    size_t n = 1 + 2 * (size_t)depth;
+    if (n <= sizeof nl - 1) {
+        mg_buf_append(b, nl, n);
+        return;
+    }
+    mg_buf_append(b, nl, sizeof nl - 1);
+    for (n -= sizeof nl - 1; n > 0;) {
+        size_t k = n < sizeof nl - 2 ? n : sizeof nl - 2;
+        mg_buf_append(b, nl + 1, k);
+        n -= k;
+    }
+}
+
 static void print_json(mg_buf *b, const mg_tpl_source *src, const void *v, int depth, mg_buf *scratch)
 {
     mg_tv_kind k = src->kind(src->self, v);
@@ -2476,26 +2823,22 @@ static void print_json(mg_buf *b, const mg_tpl_source *src, const void *v, int d
         int obj = k == MG_TV_OBJECT;
         const void *c = src->first(src->self, v);
         if (!c) {
-            mg_buf_append_str(b, obj ? "{}" : "[]");
+            mg_buf_append(b, obj ? "{}" : "[]", 2);
             return;
         }
         mg_buf_putc(b, obj ? '{' : '[');
         for (; c; ) {
-            mg_buf_putc(b, '\n');
-            for (int i = 0; i <= depth; i++)
-                mg_buf_append_str(b, "  ");
+            newline_indent(b, depth + 1);
             if (obj) {
                 append_json_string(b, src->key(src->self, c));
-                mg_buf_append_str(b, ": ");
+                mg_buf_append(b, ": ", 2);
             }
             print_json(b, src, c, depth + 1, scratch);
             c = src->next(src->self, c);
             if (c)
                 mg_buf_putc(b, ',');
         }
-        mg_buf_putc(b, '\n');
-        for (int i = 0; i < depth; i++)
-            mg_buf_append_str(b, "  ");
+        newline_indent(b, depth);
         mg_buf_putc(b, obj ? '}' : ']');
         return;
     }
@@ -2508,13 +2851,13 @@ static void print_json(mg_buf *b, const mg_tpl_source *src, const void *v, int d
         append_json_number(b, src->number(src->self, v));
         break;
     case MG_TV_TRUE:
-        mg_buf_append_str(b, "true");
+        mg_buf_append(b, "true", 4);
         break;
     case MG_TV_FALSE:
-        mg_buf_append_str(b, "false");
+        mg_buf_append(b, "false", 5);
         break;
     default:
-        mg_buf_append_str(b, "null");
+        mg_buf_append(b, "null", 4);
     }
 }
 

@@ -43,8 +43,11 @@
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d);
 
 /* What the views of several targets of one model can share (the validation
- * plan's compiled functions), kept between calls of mg_view_build_cached with
- * the same model. Free it (mg_view_cache_free, NULL is fine) before or with the
+ * plan's compiled functions and shapes, generated examples, printed JSON
+ * texts, descriptions' lines, name objects), kept between calls of
+ * mg_view_build_cached with the same model. Views built with a cache refer
+ * into it and into the model (cJSON references): free every such view first,
+ * then the cache (mg_view_cache_free, NULL is fine), before or with the
  * model. */
 typedef struct mg_view_cache mg_view_cache;
 mg_view_cache *mg_view_cache_new(void);

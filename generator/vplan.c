@@ -63,8 +63,19 @@ typedef struct pctx {
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
     mg_hmap type_by_id;       /* type view id -> type_ent */
+    mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     int failed;
 } pctx;
+
+/* A `shape` object, shared by every field of that shape in every target's
+ * plan (set_shape): a field's shape was 14 nodes, about 1 400 fields of a
+ * view have under 200 distinct shapes. Kept by the raw plan (mg_vplan_raw),
+ * which outlives the views. */
+typedef struct {
+    const char *container, *cls; /* literals of this file */
+    char *elem_id;               /* owned */
+    cJSON *obj;                  /* owned */
+} shape_ent;
 
 /* Keys are string literals (the plan has tens of thousands of members): added
  * without a copy. */
@@ -1378,16 +1389,46 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
 }
 
 /* Sets `shape` on `o`; `old` is its current shape member, or NULL. */
-static void set_shape(cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
+static const char *const shape_containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
+static const char *const shape_classes[] = {"e_string", "e_integer", "e_number", "e_boolean",
+                                            "e_json", "e_object", "e_enum", "e_union"};
+
+static cJSON *shape_new(const char *container, const char *cls, const char *elem_id)
 {
-    static const char *const containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
-    static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum", "e_union"};
     cJSON *sh = cJSON_CreateObject();
-    for (size_t i = 0; i < sizeof containers / sizeof *containers; i++)
-        add_bool(sh, containers[i], !strcmp(container, containers[i]));
-    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
-        add_bool(sh, classes[i], !strcmp(cls, classes[i]));
+    for (size_t i = 0; i < sizeof shape_containers / sizeof *shape_containers; i++)
+        add_bool(sh, shape_containers[i], !strcmp(container, shape_containers[i]));
+    for (size_t i = 0; i < sizeof shape_classes / sizeof *shape_classes; i++)
+        add_bool(sh, shape_classes[i], !strcmp(cls, shape_classes[i]));
     add_cs(sh, "elem_id", cJSON_CreateString(elem_id));
+    return sh;
+}
+
+static int shape_eq(const void *ent, const void *key)
+{
+    const shape_ent *a = ent, *b = key;
+    return a->container == b->container && a->cls == b->cls && strcmp(a->elem_id, b->elem_id) == 0;
+}
+
+/* Sets `shape` on `o`; `old` is its current shape member, or NULL (a
+ * reference when shared: deleting it frees none of the shared members). */
+static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
+{
+    cJSON *sh;
+    if (c->shapes) {
+        shape_ent key = {container, cls, (char *)elem_id, NULL};
+        uint32_t h = mg_hash_str_seed(mg_hash_ptr(container) * 31u + mg_hash_ptr(cls), elem_id);
+        shape_ent *e = mg_hmap_find(c->shapes, h, shape_eq, &key);
+        if (!e) {
+            e = mg_hmap_add(c->shapes, h);
+            e->container = container;
+            e->cls = cls;
+            e->elem_id = mg_xstrdup(elem_id);
+            e->obj = shape_new(container, cls, elem_id);
+        }
+        sh = cJSON_CreateObjectReference(e->obj->child);
+    } else
+        sh = shape_new(container, cls, elem_id);
     if (old)
         cJSON_Delete(cJSON_DetachItemViaPointer(o, old));
     add_cs(o, "shape", sh);
@@ -1413,7 +1454,7 @@ static void add_shape(const pctx *c, cJSON *field)
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(elem->ref, "id"));
     int typed = !strcmp(cls, "e_object") || !strcmp(cls, "e_enum") || !strcmp(cls, "e_union");
-    set_shape(field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
+    set_shape(c, field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
 }
 
 static const cJSON *fn_by_id(const pctx *c, int id)
@@ -1453,7 +1494,7 @@ static void union_options(pctx *c, cJSON *types)
             add_shape(c, o);
             const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
-                set_shape(o, (cJSON *)sh, "is_scalar", "e_json", "");
+                set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
             add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
         }
     }
@@ -1554,6 +1595,9 @@ struct mg_vplan_raw {
     cJSON **shared;
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
+    mg_hmap keys;        /* every member name under functions and patterns (a set) */
+    int has_keys;        /* keys is filled (on the first mg_vplan_raw_any_key) */
+    mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -1564,6 +1608,13 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         r->shared[i]->type &= ~cJSON_IsReference;
     free(r->shared);
     mg_hmap_fini(&r->shared_keys);
+    mg_hmap_fini(&r->keys);
+    for (size_t i = 0; i < mg_hmap_len(&r->shapes); i++) {
+        shape_ent *e = mg_hmap_at(&r->shapes, i);
+        free(e->elem_id);
+        cJSON_Delete(e->obj);
+    }
+    mg_hmap_fini(&r->shapes);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1573,16 +1624,32 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r);
 }
 
-/* Adds every member name under `j` to r->shared_keys. */
-static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+/* Adds every member name under `j` to the set `keys`. Keys that are
+ * constants (literals of this file: the plan's members share a few dozen)
+ * are looked up once each, through `seen` (KEY_SEEN entries by address,
+ * direct-mapped), not once per member. */
+#define KEY_SEEN 256
+static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         if (ch->string) {
-            int added;
-            mg_hmap_put_str(&r->shared_keys, ch->string, &added);
+            const char **slot = &seen[((uintptr_t)ch->string >> 3) & (KEY_SEEN - 1)];
+            if (*slot != ch->string) {
+                int added;
+                mg_hmap_put_str(keys, ch->string, &added);
+                if (ch->type & cJSON_StringIsConst)
+                    *slot = ch->string;
+            }
         }
-        add_shared_keys(r, ch);
+        if (ch->child)
+            add_keys(keys, seen, ch);
     }
+}
+
+static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
+{
+    const char *seen[KEY_SEEN] = {0};
+    add_keys(&r->shared_keys, seen, j);
 }
 
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
@@ -1662,6 +1729,8 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
+    mg_hmap_init_str(&r->keys, sizeof(char *));
+    mg_hmap_init(&r->shapes, sizeof(shape_ent));
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
         mark_shared(r, c.fnkeys, fn, 1);
     free(c.fnkeys);
@@ -1718,6 +1787,38 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     return o;
 }
 
+int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
+{
+    if (!r->has_keys) {
+        const char *seen[KEY_SEEN] = {0};
+        add_keys(&r->keys, seen, r->functions);
+        add_keys(&r->keys, seen, r->patterns);
+        r->has_keys = 1;
+    }
+    for (size_t i = 0; i < mg_hmap_len(&r->keys); i++)
+        if (pred(arg, *(const char **)mg_hmap_at(&r->keys, i)))
+            return 1;
+    return 0;
+}
+
+/* A type item's `fields` and `values`, found in one pass: the item has about
+ * 40 members and these are far down (a lookup by name each, twice for
+ * `fields`, was 550 instructions a call, 8 M of a generate). The first of
+ * each name, as cJSON_GetObjectItemCaseSensitive finds it. */
+static void fields_values(const cJSON *item, cJSON **fields, cJSON **values)
+{
+    *fields = *values = NULL;
+    for (cJSON *c = item ? item->child : NULL; c; c = c->next) {
+        const char *k = c->string;
+        if (!k)
+            continue;
+        if (k[0] == 'f' && !*fields && strcmp(k, "fields") == 0)
+            *fields = c;
+        else if (k[0] == 'v' && !*values && strcmp(k, "values") == 0)
+            *values = c;
+    }
+}
+
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
     return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, d);
@@ -1742,6 +1843,13 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (size_t i = 0; c.share && i < mg_hmap_len(&raw->shared_keys); i++)
         if (escaped(arg, *(const char **)mg_hmap_at(&raw->shared_keys, i)))
             c.share = 0;
+    /* Shapes likewise, when the caller escapes none of their keys. */
+    int share_shapes = cache != NULL && escaped != NULL && !escaped(arg, "elem_id");
+    for (size_t i = 0; share_shapes && i < sizeof shape_containers / sizeof *shape_containers; i++)
+        share_shapes = !escaped(arg, shape_containers[i]);
+    for (size_t i = 0; share_shapes && i < sizeof shape_classes / sizeof *shape_classes; i++)
+        share_shapes = !escaped(arg, shape_classes[i]);
+    c.shapes = share_shapes ? &raw->shapes : NULL;
     /* The functions, named as they are copied (each one a `top`). */
     c.functions = cJSON_CreateArray();
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
@@ -1751,12 +1859,14 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.fnkeys = NULL;
     c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
+    cJSON **type_fields = mg_xcalloc((size_t)m->ntypes + 1, sizeof *type_fields); /* by position */
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
-        cJSON *f;
+        cJSON *f, *tvalues;
         const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
         int nf = 0;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
+        fields_values(item, &type_fields[i], &tvalues);
+        cJSON_ArrayForEach(f, type_fields[i]) {
             add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
             add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
             nf++;
@@ -1764,7 +1874,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         add_int(item, "field_count", nf);
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
         const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "values")) {
+        cJSON_ArrayForEach(f, tvalues) {
             add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
             add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
             const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
@@ -1802,10 +1912,13 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         }
         c.roles = mg_xcalloc(ROLE_CACHE, sizeof *c.roles);
         union_options(&c, types);
+        int i = 0;
         cJSON_ArrayForEach(item, types) {
             cJSON *f;
-            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields"))
+            /* `fields` as the first loop found it (nothing named so is added since). */
+            cJSON_ArrayForEach(f, (i < m->ntypes ? type_fields[i] : cJSON_GetObjectItemCaseSensitive(item, "fields")))
                 add_shape(&c, f);
+            i++;
         }
         mg_hmap_fini(&c.type_by_id);
         free(c.roles);
@@ -1813,6 +1926,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         free(c.fn_at);
         free(c.copy_at);
     }
+    free(type_fields);
     cJSON *api = http_api(&c, types);
     if (cache)
         *cache = raw;

@@ -56,4 +56,10 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
                              int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d);
 void mg_vplan_raw_free(mg_vplan_raw *r);
 
+/* Does `pred(arg, key)` hold for a member name under the plan's `functions`
+ * or `patterns` (a plan built from `r` has the same names there)? Lets a
+ * caller that adds members beside some keys skip the walk of a plan that
+ * has none of them. The set is made on the first call. */
+int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg);
+
 #endif
