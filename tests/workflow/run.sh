@@ -271,35 +271,57 @@ else
 fi
 
 # ---- generate --watch ----
-# Waits (at most $2 seconds) until file $1 has a line matching $3.
-wait_for() {
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do grep -q "$3" "$1" 2>/dev/null && return 0; sleep 0.1; done
+# watch_start ARGS...: starts `msggen generate ARGS...` in $w (bounded by
+# timeout(1), which passes our signals on), its standard output into a FIFO
+# that this shell reads with read -t (watch_wait): no grep and sleep every
+# tenth of a second. The FIFO is opened read-write here, so that the open
+# never blocks (a run that dies early only makes the waits time out); each
+# line read is copied to $TMP/w.out, and watch_end copies what is left.
+watch_start() {
+    rm -f "$TMP/w.out" "$TMP/w.fifo" && mkfifo "$TMP/w.fifo" && : >"$TMP/w.out" || return 1
+    exec {wfd}<>"$TMP/w.fifo"
+    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate "$@" >"$TMP/w.fifo" 2>"$TMP/w.err") &
+    pid=$!
+}
+# watch_wait SECONDS REGEX: true once a line of the output matches REGEX
+# (extended), false when none came within SECONDS.
+watch_wait() {
+    local end=$((SECONDS + $1)) line
+    while [ $SECONDS -lt $end ]; do
+        IFS= read -r -t $((end - SECONDS)) -u "$wfd" line || return 1
+        printf '%s\n' "$line" >>"$TMP/w.out"
+        [[ $line =~ $2 ]] && return 0
+    done
     return 1
+}
+# watch_end: waits for the run (its status in rc), keeps the rest of its output.
+watch_end() {
+    local line
+    wait "$pid"; rc=$?
+    while IFS= read -r -t 0.2 -u "$wfd" line; do printf '%s\n' "$line" >>"$TMP/w.out"; done
+    exec {wfd}<&-
 }
 if [ ! -d /proc/sys/fs/inotify ]; then
     skip watch "no inotify on this system"
 else
     w=$TMP/watch
     make_project "$w"
-    # timeout(1) bounds a run that would hang, and passes our signals on.
-    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch --watch-max-runs 5 >"$TMP/w.out" 2>"$TMP/w.err") &
-    pid=$!
+    watch_start --watch --watch-max-runs 5
     steps=ok
-    wait_for "$TMP/w.out" 10 '^watch: run 1 ok' || steps="no first run"
+    watch_wait 10 '^watch: run 1 ok' || steps="no first run"
     [ "$steps" = ok ] && { sed -i 's/type: integer/type: boolean/; s/{n: 1}/{n: true}/' "$w/msgs.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 2 ok' || steps="no run after editing the \$ref'd file"; }
+        watch_wait 10 '^watch: run 2 ok' || steps="no run after editing the \$ref'd file"; }
     [ "$steps" = ok ] && { grep -q boolean "$w/docs/gen/messages/ping.md" || steps="run 2 did not regenerate"; }
     [ "$steps" = ok ] && { echo 'Edited by the watch test.' >>"$w/md/message.md.mustache"
-        wait_for "$TMP/w.out" 10 '^watch: run 3 ok' || steps="no run after editing a template"; }
+        watch_wait 10 '^watch: run 3 ok' || steps="no run after editing a template"; }
     [ "$steps" = ok ] && { grep -q 'Edited by the watch test' "$w/docs/gen/messages/ping.md" || steps="run 3 did not use the template"; }
     [ "$steps" = ok ] && { sed -i 's|output: docs/gen|output: docs/gen2|' "$w/msggen.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 4 ok' || steps="no run after editing msggen.yaml"; }
+        watch_wait 10 '^watch: run 4 ok' || steps="no run after editing msggen.yaml"; }
     [ "$steps" = ok ] && { [ -f "$w/docs/gen2/messages/ping.md" ] || steps="run 4 did not read the new msggen.yaml"; }
     [ "$steps" = ok ] && { echo 'broken: [' >>"$w/msgs.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 5 failed' || steps="no failed run after breaking the catalogue"; }
+        watch_wait 10 '^watch: run 5 failed' || steps="no failed run after breaking the catalogue"; }
     [ "$steps" = ok ] || kill -TERM "$pid" 2>/dev/null
-    wait "$pid"; rc=$?
+    watch_end
     if [ "$steps" = ok ] && [ "$rc" -eq 1 ] && grep -q '^msgs.yaml:[0-9]*:1: error: YAML' "$TMP/w.err"; then
         ok watch_should_regenerate_on_each_change_and_keep_going_after_errors
     else
@@ -308,12 +330,10 @@ else
     fi
     sed -i '$d' "$w/msgs.yaml"
     for sig in TERM INT; do
-        # A fresh log: wait_for must not see the previous process's lines.
-        rm -f "$TMP/w.out"
-        (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch >"$TMP/w.out" 2>"$TMP/w.err") &
-        pid=$!
-        if wait_for "$TMP/w.out" 10 '^watch: run 1'; then kill -"$sig" "$pid"; fi
-        wait "$pid"; rc=$?
+        # A fresh FIFO and log: watch_wait must not see the previous process's lines.
+        watch_start --watch
+        if watch_wait 10 '^watch: run 1'; then kill -"$sig" "$pid"; fi
+        watch_end
         if [ "$rc" -eq 0 ]; then ok "watch_should_exit_0_on_SIG$sig"
         else fail "watch_should_exit_0_on_SIG$sig" "exit $rc"; detail "$TMP/w.out"; detail "$TMP/w.err"; fi
     done
@@ -378,11 +398,9 @@ fi
 
 # ---- docs stay true ----
 # Each error line docs/config.md shows is the exact stderr of an error-corpus case.
-bad=
-while IFS= read -r line; do
-    cat "$TOP"/tests/errors/*/stderr | grep -Fxq -- "$line" || bad="$bad
-$line"
-done < <(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md")
-n=$(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md" | wc -l)
+# (One grep for all the lines: the ones no stderr file has as a whole line.)
+awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md" >"$TMP/doc-errors"
+bad=$(cat "$TOP"/tests/errors/*/stderr | grep -vFx -f - "$TMP/doc-errors")
+n=$(wc -l <"$TMP/doc-errors")
 if [ -z "$bad" ] && [ "$n" -ge 5 ]; then ok docs_config_md_errors_should_be_what_msggen_prints
 else fail docs_config_md_errors_should_be_what_msggen_prints "$n lines; some are in no tests/errors/*/stderr"; printf "%s\n" "$bad" | detail; fi
