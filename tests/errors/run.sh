@@ -19,7 +19,7 @@ shopt -s nullglob
 src=$(cd "$(dirname "$0")" && pwd)
 cp -R "$src" "$TMP/cases" || { fail errors "could not copy $src"; exit 0; }
 declare -A has_cmd=()
-names=() rcs=() wants=()
+names=()
 for dir in "$TMP/cases"/*/; do
     dir=${dir%/} name=${dir##*/}
     [ -f "$dir/cmd" ] || { fail "errors/$name" "no cmd file"; continue; }
