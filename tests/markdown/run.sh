@@ -280,7 +280,7 @@ for i in "${!labels[@]}"; do
     label=${labels[$i]} dir=${vdirs[$i]} entry=${entries[$i]} out=$TMP/gen/$i
     opts=(); [ -n "${vopts[$i]}" ] && mapfile -t opts <<<"${vopts[$i]}"
     cd "$dir" && mg view -i "$entry" "${opts[@]}" >"$out/view.json" 2>"$out/err"; st=$?
-    cd "$top_pwd"
+    cd "$top_pwd" || exit 1
     if [ $st -ne 0 ]; then
         case " $unread " in *" $label "*) continue ;; esac
         fail "generated_examples/$label" "msggen view failed"; detail "$out/err"; continue
@@ -307,7 +307,7 @@ for out in "${cases[@]}"; do
         else
             fail "generated_example_validates/$label/$name" "msggen validate refused it"; detail "$out/$n.err"
         fi
-        cd "$top_pwd"
+        cd "$top_pwd" || exit 1
     done <"$out/list"
 done
 if [ "$total" -gt 0 ] && [ $((validated + omitted)) -eq "$total" ]; then
@@ -372,7 +372,7 @@ for out in "${cases[@]}"; do
             if cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" --headers "$out/$n.h.json" >/dev/null 2>"$out/$n.h.err"; then
                 hvalidated=$((hvalidated + 1))
             else fail "generated_headers_example_validates/$label/$name" "msggen validate --headers refused it"; detail "$out/$n.h.err"; fi
-            cd "$top_pwd" ;;
+            cd "$top_pwd" || exit 1 ;;
         esac
     done <"$out/hlist"
 done
