@@ -6,7 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { skip markdown-links "python3 not installed"; exit 0; }
-check() { python3 "$here/check_links.py" "$@"; }
 
 # Self-test on hand-written pages.
 mkdir -p "$TMP/self/messages"
@@ -25,32 +24,62 @@ cat >"$TMP/self/README.md" <<'MD'
 [h](<https://example.com/a b?x=1&amp;y=2>) [i](<messages/x.md#x>) [j](<mailto:a@b.c>)
 MD
 printf '# x\n[back](../README.md#dup)\n' >"$TMP/self/messages/x.md"
-if out=$(check "$TMP/self/README.md" "$TMP/self/messages/x.md" 2>&1); then
-    ok markdown_links_should_accept_github_slugs_of_headings
-else
-    fail markdown_links_should_accept_github_slugs_of_headings "good links reported"; echo "$out" | detail
-fi
 printf '# T\n## Real\n[a](#not-a-heading) [b](#not-a-heading-either)\n[c](missing.md) [d](messages/x.md#nope)\n[e](<gone.md>)\n## not a heading in code: `x`\n' >"$TMP/self/bad.md"
-out=$(check "$TMP/self/bad.md" 2>&1); rc=$?
-n=$(printf '%s\n' "$out" | grep -c 'bad.md:')
-if [ $rc -eq 1 ] && [ "$n" -eq 5 ]; then ok markdown_links_should_report_each_broken_anchor_and_file
-else fail markdown_links_should_report_each_broken_anchor_and_file "rc=$rc, $n reports (want 1, 5)"; echo "$out" | detail; fi
-out=$(printf '# T\n```\n## In fence\n```\n[a](#in-fence)\n' >"$TMP/self/fence.md"; check "$TMP/self/fence.md" 2>&1)
-if [ $? -eq 1 ]; then ok markdown_links_should_not_take_headings_from_code_blocks
-else fail markdown_links_should_not_take_headings_from_code_blocks "a link to a heading inside a fence passed"; fi
+printf '# T\n```\n## In fence\n```\n[a](#in-fence)\n' >"$TMP/self/fence.md"
 
-# Generated pages.
+# The generated pages: out/markdown and every golden case's.
 shopt -s nullglob
 dirs=()
 [ -d "$TOP/out/markdown" ] && dirs+=("$TOP/out/markdown")
 for d in "$TOP"/tests/golden/*/expected/markdown; do dirs+=("$d"); done
-[ ${#dirs[@]} -gt 0 ] || { skip markdown-links "no generated markdown yet"; exit 0; }
+
+# One check_links.py run for the self-test's pages and every folder, each a
+# group of its own (--group: checked as a run of its own would check it; a
+# Python start costs more than a folder's check). It prints each group's
+# broken links as NAME<TAB>message and then "checked NAME ERRORS".
+args=(--group self-good "$TMP/self/README.md" "$TMP/self/messages/x.md"
+      --group self-bad "$TMP/self/bad.md" --group self-fence "$TMP/self/fence.md")
+declare -A nfiles=()
 for d in "${dirs[@]}"; do
     name=${d#"$TOP"/}
     files=("$d"/*.md "$d"/messages/*.md)
-    if [ ${#files[@]} -eq 0 ]; then fail "markdown-links/$name" "no .md files"; continue; fi
-    if out=$(check "${files[@]}" 2>&1); then ok "markdown-links/$name (${#files[@]} files)"
-    else fail "markdown-links/$name" "broken links"; echo "$out" | detail; fi
+    nfiles[$name]=${#files[@]}
+    [ ${#files[@]} -gt 0 ] && args+=(--group "$name" "${files[@]}")
+done
+python3 "$here/check_links.py" "${args[@]}" >"$TMP/links.out" 2>"$TMP/links.err"; links_rc=$?
+declare -A checked=() broken=()
+while IFS= read -r line; do
+    if [[ $line == "checked "* ]]; then
+        line=${line#checked }; checked[${line% *}]=${line##* }
+    elif [[ $line == *$'\t'* ]]; then
+        broken[${line%%$'\t'*}]+=${line#*$'\t'}$'\n'
+    fi
+done <"$TMP/links.out"
+# links_report NAME: the group's broken links (or why it was not checked) as detail lines.
+links_report() {
+    if [ -z "${checked[$1]+set}" ]; then
+        { echo "check_links.py (exit $links_rc) did not check group $1:"; cat "$TMP/links.err"; } | detail
+    else printf '%s' "${broken[$1]}" | detail; fi
+}
+
+if [ "${checked[self-good]:-x}" = 0 ]; then
+    ok markdown_links_should_accept_github_slugs_of_headings
+else
+    fail markdown_links_should_accept_github_slugs_of_headings "good links reported"; links_report self-good
+fi
+# self-bad's five broken links make the run's exit status 1.
+n=$(printf '%s' "${broken[self-bad]}" | grep -c 'bad.md:')
+if [ $links_rc -eq 1 ] && [ "${checked[self-bad]:-x}" = 5 ] && [ "$n" -eq 5 ]; then ok markdown_links_should_report_each_broken_anchor_and_file
+else fail markdown_links_should_report_each_broken_anchor_and_file "rc=$links_rc, $n reports (want 1, 5)"; links_report self-bad; fi
+if [ "${checked[self-fence]:-0}" -ge 1 ]; then ok markdown_links_should_not_take_headings_from_code_blocks
+else fail markdown_links_should_not_take_headings_from_code_blocks "a link to a heading inside a fence passed"; links_report self-fence; fi
+
+[ ${#dirs[@]} -gt 0 ] || { skip markdown-links "no generated markdown yet"; exit 0; }
+for d in "${dirs[@]}"; do
+    name=${d#"$TOP"/}
+    if [ "${nfiles[$name]}" -eq 0 ]; then fail "markdown-links/$name" "no .md files"; continue; fi
+    if [ "${checked[$name]:-x}" = 0 ]; then ok "markdown-links/$name (${nfiles[$name]} files)"
+    else fail "markdown-links/$name" "broken links"; links_report "$name"; fi
 done
 
 # The customisation examples of docs/markdown.md.
@@ -223,28 +252,43 @@ ex/v3.0.0/oneof-asyncapi.yml|testMessages|also matches another option
 # Not read at all (a remote $ref; tests/asyncapi-examples lists it).
 unread='ex/v3.0.0/adeo-kafka-request-reply-asyncapi.yml'
 total=0 validated=0 omitted=0 cases=()
-view_case() { # LABEL DIR ENTRY [OPTIONS...]: msggen view into a case folder
-    local label=$1 dir=$2 entry=$3 out="$TMP/gen/${#cases[@]}"; shift 3
-    mkdir -p "$out"
-    if ! (cd "$dir" && mg view -i "$entry" "$@") >"$out/view.json" 2>"$out/err"; then
-        case " $unread " in *" $label "*) return ;; esac
-        fail "generated_examples/$label" "msggen view failed"; detail "$out/err"; return
-    fi
-    printf '%s\n%s\n%s\n' "$label" "$dir" "$entry" >"$out/case"
-    printf '%s\n' "$@" >"$out/opts"
-    cases+=("$out")
+# The views' and validations' msggen runs start in the case's folder through
+# a cd of this shell (a subshell per run was a process start each: 500 of
+# them); the case folders are made by one mkdir.
+top_pwd=$PWD
+labels=() vdirs=() entries=() vopts=()
+add_case() { # LABEL DIR ENTRY [OPTIONS...]
+    local IFS=$'\n'
+    labels+=("$1") vdirs+=("$2") entries+=("$3"); shift 3
+    vopts+=("$*")
 }
 for c in "$TOP"/tests/golden/*/; do
-    entry=$(ls "$c"input/catalogue.* 2>/dev/null | head -1); [ -n "$entry" ] || continue
+    c=${c%/} found=("$c"/input/catalogue.*)
+    [ ${#found[@]} -gt 0 ] || continue
     opts=(); [ -f "$c/options" ] && read -r -a opts <"$c/options"
-    view_case "golden/$(basename "$c")" "$c" "input/$(basename "$entry")" "${opts[@]}"
+    add_case "golden/${c##*/}" "$c/" "input/${found[0]##*/}" "${opts[@]}"
 done
 ex=$SHARED/conformance/asyncapi-examples
 if [ -d "$ex" ]; then
-    for doc in $(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort); do
-        grep -q '^asyncapi:' "$ex/$doc" && view_case "ex/$doc" "$ex" "$doc"
-    done
+    # The documents that say asyncapi:, found by one grep.
+    while IFS= read -r doc; do add_case "ex/$doc" "$ex" "$doc"
+    done < <(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort |
+             tr '\n' '\0' | xargs -0r grep -l '^asyncapi:' --)
 else skip generated_examples_asyncapi "no $ex"; fi
+[ ${#labels[@]} -gt 0 ] && mkdir -p $(seq -f "$TMP/gen/%g" 0 $((${#labels[@]} - 1)))
+for i in "${!labels[@]}"; do
+    label=${labels[$i]} dir=${vdirs[$i]} entry=${entries[$i]} out=$TMP/gen/$i
+    opts=(); [ -n "${vopts[$i]}" ] && mapfile -t opts <<<"${vopts[$i]}"
+    cd "$dir" && mg view -i "$entry" "${opts[@]}" >"$out/view.json" 2>"$out/err"; st=$?
+    cd "$top_pwd" || exit 1
+    if [ $st -ne 0 ]; then
+        case " $unread " in *" $label "*) continue ;; esac
+        fail "generated_examples/$label" "msggen view failed"; detail "$out/err"; continue
+    fi
+    printf '%s\n%s\n%s\n' "$label" "$dir" "$entry" >"$out/case"
+    printf '%s\n' "${opts[@]}" >"$out/opts"
+    cases+=("$out")
+done
 if [ ${#cases[@]} -gt 0 ] && ! python3 "$here/generated_examples.py" "${cases[@]}" 2>"$TMP/py.err"; then
     fail generated_examples "could not read the views"; detail "$TMP/py.err"; cases=()
 fi
@@ -258,11 +302,12 @@ for out in "${cases[@]}"; do
             want=$(printf '%s\n' "$no_example" | awk -F'|' -v l="$label" -v m="$name" '$1 == l && $2 == m { print $3 }')
             if [ -n "$want" ] && [[ "$why" == *"$want"* ]]; then ok "generated_example_omitted/$label/$name ($why)"
             else fail "generated_example_omitted/$label/$name" "no example: $why"; fi
-        elif (cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" "$out/$n.json") >/dev/null 2>"$out/$n.err"; then
+        elif cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" "$out/$n.json" >/dev/null 2>"$out/$n.err"; then
             validated=$((validated + 1))
         else
             fail "generated_example_validates/$label/$name" "msggen validate refused it"; detail "$out/$n.err"
         fi
+        cd "$top_pwd" || exit 1
     done <"$out/list"
 done
 if [ "$total" -gt 0 ] && [ $((validated + omitted)) -eq "$total" ]; then
@@ -324,9 +369,10 @@ for out in "${cases[@]}"; do
             else fail "generated_headers_example_omitted/$label/$name" "no headers example: $why"; fi ;;
         value)
             mapfile -t opts <"$out/opts"; [ "${opts[*]}" = "" ] && opts=()
-            if (cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" --headers "$out/$n.h.json") >/dev/null 2>"$out/$n.h.err"; then
+            if cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" --headers "$out/$n.h.json" >/dev/null 2>"$out/$n.h.err"; then
                 hvalidated=$((hvalidated + 1))
-            else fail "generated_headers_example_validates/$label/$name" "msggen validate --headers refused it"; detail "$out/$n.h.err"; fi ;;
+            else fail "generated_headers_example_validates/$label/$name" "msggen validate --headers refused it"; detail "$out/$n.h.err"; fi
+            cd "$top_pwd" || exit 1 ;;
         esac
     done <"$out/hlist"
 done

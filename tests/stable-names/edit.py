@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Applies one named edit to a copy of the flagship catalogue (in place).
+"""edit.py EDIT=DIR...: applies each named edit to its copy of the flagship
+catalogue (in place), one Python start for every edit of the run.
+
+Prints "applied EDIT" for each edit that applied; an edit that did not prints
+"EDIT: why" on stderr, the others still run, and the exit status is 1.
 
 Plain text edits at anchors that must each occur exactly once, so that a
 catalogue change that moves an anchor fails loudly instead of testing nothing.
@@ -15,9 +19,7 @@ def replace_once(path, old, new):
     path.write_text(text.replace(old, new))
 
 
-def main():
-    root = pathlib.Path(sys.argv[1])
-    edit = sys.argv[2]
+def apply(root, edit):
     api = root / "asyncapi.yaml"
     textures = root / "messages" / "textures.yaml"
     if edit == "add-optional-field":
@@ -57,6 +59,23 @@ def main():
             sys.exit(f"edit.py: S3Location occurs {n} times, want a definition and uses")
     else:
         sys.exit(f"edit.py: unknown edit {edit}")
+
+
+def main():
+    failed = False
+    for arg in sys.argv[1:]:
+        edit, _, root = arg.partition("=")
+        try:
+            apply(pathlib.Path(root), edit)
+        except SystemExit as e:
+            print(f"{edit}: {e.code}", file=sys.stderr)
+            failed = True
+        except Exception as e:  # one edit's crash fails that edit only
+            print(f"{edit}: {type(e).__name__}: {e}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"applied {edit}", flush=True)
+    sys.exit(1 if failed else 0)
 
 
 main()

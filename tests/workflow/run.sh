@@ -161,18 +161,43 @@ else fail diag_sarif_should_carry_the_pointer_of_a_resolve_error "see above"; de
 if [ "$(cat "$TMP/n")" = 2 ] && ! (cd "$d" && mg validate -i refs.yaml 2>&1 >/dev/null) | grep -q pointer; then
     ok diag_text_should_not_show_pointers
 else fail diag_text_should_not_show_pointers "$(cat "$TMP/n") lines"; fi
-(cd "$d" && mg validate -i bad.yaml --diagnostics-format=sarif --diagnostics-output=out.sarif >/dev/null 2>"$TMP/err"); rc=$?
-if [ "$rc" -eq 1 ] && [ ! -s "$TMP/err" ] && python3 "$here/sarif_check.py" "$d/out.sarif" --results 1 --rule input-error >"$TMP/out"; then
-    ok diag_sarif_should_be_a_valid_2_1_0_log_with_the_error
-else
-    fail diag_sarif_should_be_a_valid_2_1_0_log_with_the_error "exit $rc"; detail "$TMP/out"; detail "$TMP/err"
-fi
+# The SARIF logs are checked by one sarif_check.py run at the end of the
+# family (sarif_later, sarif_verdicts): a Python start costs more than a
+# check. Each log's file is written once and not touched after.
+sarif_names=() sarif_args=()
+declare -A sarif_why=() sarif_detail=()
+# sarif_later NAME OTHERS-HELD WHY DETAIL-FILE -- FILE [--results N] [--rule ID]...:
+# the test NAME passes when its other conditions held (OTHERS-HELD is 1) and
+# the log passes sarif_check.py; else it fails with WHY and the detail file.
+sarif_later() {
+    local name=$1 held=$2
+    sarif_names+=("$name"); sarif_why[$name]=$3; sarif_detail[$name]=$4
+    shift 5
+    [ "$held" = 1 ] && sarif_args+=(--group "$name" "$@")
+}
+sarif_verdicts() {
+    local name line
+    declare -A checked=() problems=()
+    [ ${#sarif_args[@]} -gt 0 ] && python3 "$here/sarif_check.py" "${sarif_args[@]}" >"$TMP/sarif.out" 2>&1
+    while IFS= read -r line; do
+        if [[ $line == "checked "* ]]; then line=${line#checked }; checked[${line% *}]=${line##* }
+        elif [[ $line == *$'\t'* ]]; then problems[${line%%$'\t'*}]+=${line#*$'\t'}$'\n'; fi
+    done 2>/dev/null <"$TMP/sarif.out"
+    for name in "${sarif_names[@]}"; do
+        if [ "${checked[$name]:-x}" = 0 ]; then ok "$name"; continue; fi
+        fail "$name" "${sarif_why[$name]}"
+        if [ -n "${checked[$name]+set}" ]; then printf '%s' "${problems[$name]}" | detail
+        elif [[ " ${sarif_args[*]} " == *" --group $name "* ]]; then detail "$TMP/sarif.out"; fi
+        detail "${sarif_detail[$name]}"
+    done
+}
+(cd "$d" && mg validate -i bad.yaml --diagnostics-format=sarif --diagnostics-output=out.sarif >/dev/null 2>"$TMP/out-sarif.err"); rc=$?
+held=0; [ "$rc" -eq 1 ] && [ ! -s "$TMP/out-sarif.err" ] && held=1
+sarif_later diag_sarif_should_be_a_valid_2_1_0_log_with_the_error $held "exit $rc" "$TMP/out-sarif.err" -- \
+    "$d/out.sarif" --results 1 --rule input-error
 (cd "$p" && mg check --diagnostics-format=sarif >/dev/null 2>"$TMP/zero.sarif"); rc=$?
-if [ "$rc" -eq 0 ] && python3 "$here/sarif_check.py" "$TMP/zero.sarif" --results 0 >"$TMP/out"; then
-    ok diag_sarif_should_be_valid_with_zero_results
-else
-    fail diag_sarif_should_be_valid_with_zero_results "exit $rc"; detail "$TMP/out"
-fi
+held=0; [ "$rc" -eq 0 ] && held=1
+sarif_later diag_sarif_should_be_valid_with_zero_results $held "exit $rc" /dev/null -- "$TMP/zero.sarif" --results 0
 # check: one drift diagnostic per file, at the first changed line.
 cp -R "$p" "$TMP/drifted"
 sed -i 's/type: integer/type: number/' "$TMP/drifted/msgs.yaml"
@@ -194,11 +219,8 @@ else
     fail diag_drift_line_should_be_the_changed_line_on_disk "line '$line' of ping.md: $(sed -n "${line:-1}p" "$TMP/drifted/docs/gen/messages/ping.md")"
 fi
 mg generate --frob --diagnostics-format=sarif >/dev/null 2>"$TMP/usage.sarif"; rc=$?
-if [ "$rc" -eq 2 ] && python3 "$here/sarif_check.py" "$TMP/usage.sarif" --results 1 --rule usage-error >"$TMP/out"; then
-    ok diag_sarif_should_report_usage_errors
-else
-    fail diag_sarif_should_report_usage_errors "exit $rc"; detail "$TMP/out"
-fi
+held=0; [ "$rc" -eq 2 ] && held=1
+sarif_later diag_sarif_should_report_usage_errors $held "exit $rc" /dev/null -- "$TMP/usage.sarif" --results 1 --rule usage-error
 mg check --diagnostics-format=xml >/dev/null 2>"$TMP/err"; rc=$?
 if [ "$rc" -eq 2 ] && grep -q "unknown diagnostics format 'xml'" "$TMP/err"; then ok diag_unknown_format_should_be_a_usage_error
 else fail diag_unknown_format_should_be_a_usage_error "exit $rc"; detail "$TMP/err"; fi
@@ -253,53 +275,70 @@ else
     make_project "$a"
     (cd "$a" && mg generate >/dev/null)
     python3 "$here/action_steps.py" "$TOP/action.yml" "$a" "$srccopy" >"$TMP/act1" 2>&1; rc=$?
-    if [ "$rc" -eq 0 ] && grep -q '^output check.exit-code=0$' "$TMP/act1" \
-        && python3 "$here/sarif_check.py" "$a/msggen.sarif" --results 0 >>"$TMP/act1"; then
-        ok action_steps_should_pass_and_write_sarif_on_a_project_in_sync
-    else
-        fail action_steps_should_pass_and_write_sarif_on_a_project_in_sync "exit $rc"; detail "$TMP/act1"
-    fi
+    held=0; [ "$rc" -eq 0 ] && grep -q '^output check.exit-code=0$' "$TMP/act1" && held=1
+    sarif_later action_steps_should_pass_and_write_sarif_on_a_project_in_sync $held "exit $rc" "$TMP/act1" -- \
+        "$a/msggen.sarif" --results 0
     sed -i 's/type: integer/type: number/' "$a/msgs.yaml"
     python3 "$here/action_steps.py" "$TOP/action.yml" "$a" "$srccopy" sarif-file=report.sarif >"$TMP/act2" 2>&1; rc=$?
-    if [ "$rc" -eq 1 ] && grep -q '^step msggen check: exit 0$' "$TMP/act2" && grep -q '^step Fail on drift or errors: exit 1$' "$TMP/act2" \
-        && python3 "$here/sarif_check.py" "$a/report.sarif" --results 3 --rule drift >>"$TMP/act2" \
-        && grep -q '"uri":.*"docs/gen/messages/ping.md"' "$a/report.sarif"; then
-        ok action_steps_should_report_drift_in_sarif_and_fail
-    else
-        fail action_steps_should_report_drift_in_sarif_and_fail "exit $rc"; detail "$TMP/act2"
-    fi
+    held=0
+    [ "$rc" -eq 1 ] && grep -q '^step msggen check: exit 0$' "$TMP/act2" && grep -q '^step Fail on drift or errors: exit 1$' "$TMP/act2" \
+        && grep -q '"uri":.*"docs/gen/messages/ping.md"' "$a/report.sarif" && held=1
+    sarif_later action_steps_should_report_drift_in_sarif_and_fail $held "exit $rc" "$TMP/act2" -- \
+        "$a/report.sarif" --results 3 --rule drift
 fi
 
 # ---- generate --watch ----
-# Waits (at most $2 seconds) until file $1 has a line matching $3.
-wait_for() {
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do grep -q "$3" "$1" 2>/dev/null && return 0; sleep 0.1; done
+# watch_start ARGS...: starts `msggen generate ARGS...` in $w (bounded by
+# timeout(1), which passes our signals on), its standard output into a FIFO
+# that this shell reads with read -t (watch_wait): no grep and sleep every
+# tenth of a second. The FIFO is opened read-write here, so that the open
+# never blocks (a run that dies early only makes the waits time out); each
+# line read is copied to $TMP/w.out, and watch_end copies what is left.
+watch_start() {
+    rm -f "$TMP/w.out" "$TMP/w.fifo" && mkfifo "$TMP/w.fifo" && : >"$TMP/w.out" || return 1
+    exec {wfd}<>"$TMP/w.fifo"
+    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate "$@" >"$TMP/w.fifo" 2>"$TMP/w.err") &
+    pid=$!
+}
+# watch_wait SECONDS REGEX: true once a line of the output matches REGEX
+# (extended), false when none came within SECONDS.
+watch_wait() {
+    local end=$((SECONDS + $1)) line
+    while [ $SECONDS -lt $end ]; do
+        IFS= read -r -t $((end - SECONDS)) -u "$wfd" line || return 1
+        printf '%s\n' "$line" >>"$TMP/w.out"
+        [[ $line =~ $2 ]] && return 0
+    done
     return 1
+}
+# watch_end: waits for the run (its status in rc), keeps the rest of its output.
+watch_end() {
+    local line
+    wait "$pid"; rc=$?
+    while IFS= read -r -t 0.2 -u "$wfd" line; do printf '%s\n' "$line" >>"$TMP/w.out"; done
+    exec {wfd}<&-
 }
 if [ ! -d /proc/sys/fs/inotify ]; then
     skip watch "no inotify on this system"
 else
     w=$TMP/watch
     make_project "$w"
-    # timeout(1) bounds a run that would hang, and passes our signals on.
-    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch --watch-max-runs 5 >"$TMP/w.out" 2>"$TMP/w.err") &
-    pid=$!
+    watch_start --watch --watch-max-runs 5
     steps=ok
-    wait_for "$TMP/w.out" 10 '^watch: run 1 ok' || steps="no first run"
+    watch_wait 10 '^watch: run 1 ok' || steps="no first run"
     [ "$steps" = ok ] && { sed -i 's/type: integer/type: boolean/; s/{n: 1}/{n: true}/' "$w/msgs.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 2 ok' || steps="no run after editing the \$ref'd file"; }
+        watch_wait 10 '^watch: run 2 ok' || steps="no run after editing the \$ref'd file"; }
     [ "$steps" = ok ] && { grep -q boolean "$w/docs/gen/messages/ping.md" || steps="run 2 did not regenerate"; }
     [ "$steps" = ok ] && { echo 'Edited by the watch test.' >>"$w/md/message.md.mustache"
-        wait_for "$TMP/w.out" 10 '^watch: run 3 ok' || steps="no run after editing a template"; }
+        watch_wait 10 '^watch: run 3 ok' || steps="no run after editing a template"; }
     [ "$steps" = ok ] && { grep -q 'Edited by the watch test' "$w/docs/gen/messages/ping.md" || steps="run 3 did not use the template"; }
     [ "$steps" = ok ] && { sed -i 's|output: docs/gen|output: docs/gen2|' "$w/msggen.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 4 ok' || steps="no run after editing msggen.yaml"; }
+        watch_wait 10 '^watch: run 4 ok' || steps="no run after editing msggen.yaml"; }
     [ "$steps" = ok ] && { [ -f "$w/docs/gen2/messages/ping.md" ] || steps="run 4 did not read the new msggen.yaml"; }
     [ "$steps" = ok ] && { echo 'broken: [' >>"$w/msgs.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 5 failed' || steps="no failed run after breaking the catalogue"; }
+        watch_wait 10 '^watch: run 5 failed' || steps="no failed run after breaking the catalogue"; }
     [ "$steps" = ok ] || kill -TERM "$pid" 2>/dev/null
-    wait "$pid"; rc=$?
+    watch_end
     if [ "$steps" = ok ] && [ "$rc" -eq 1 ] && grep -q '^msgs.yaml:[0-9]*:1: error: YAML' "$TMP/w.err"; then
         ok watch_should_regenerate_on_each_change_and_keep_going_after_errors
     else
@@ -308,12 +347,10 @@ else
     fi
     sed -i '$d' "$w/msgs.yaml"
     for sig in TERM INT; do
-        # A fresh log: wait_for must not see the previous process's lines.
-        rm -f "$TMP/w.out"
-        (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch >"$TMP/w.out" 2>"$TMP/w.err") &
-        pid=$!
-        if wait_for "$TMP/w.out" 10 '^watch: run 1'; then kill -"$sig" "$pid"; fi
-        wait "$pid"; rc=$?
+        # A fresh FIFO and log: watch_wait must not see the previous process's lines.
+        watch_start --watch
+        if watch_wait 10 '^watch: run 1'; then kill -"$sig" "$pid"; fi
+        watch_end
         if [ "$rc" -eq 0 ]; then ok "watch_should_exit_0_on_SIG$sig"
         else fail "watch_should_exit_0_on_SIG$sig" "exit $rc"; detail "$TMP/w.out"; detail "$TMP/w.err"; fi
     done
@@ -378,11 +415,11 @@ fi
 
 # ---- docs stay true ----
 # Each error line docs/config.md shows is the exact stderr of an error-corpus case.
-bad=
-while IFS= read -r line; do
-    cat "$TOP"/tests/errors/*/stderr | grep -Fxq -- "$line" || bad="$bad
-$line"
-done < <(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md")
-n=$(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md" | wc -l)
+# (One grep for all the lines: the ones no stderr file has as a whole line.)
+awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md" >"$TMP/doc-errors"
+bad=$(cat "$TOP"/tests/errors/*/stderr | grep -vFx -f - "$TMP/doc-errors")
+n=$(wc -l <"$TMP/doc-errors")
 if [ -z "$bad" ] && [ "$n" -ge 5 ]; then ok docs_config_md_errors_should_be_what_msggen_prints
 else fail docs_config_md_errors_should_be_what_msggen_prints "$n lines; some are in no tests/errors/*/stderr"; printf "%s\n" "$bad" | detail; fi
+
+sarif_verdicts

@@ -4,22 +4,61 @@ SARIF 2.1.0 log as GitHub code scanning reads it: the properties the
 specification requires (and the ones code scanning needs) with the right
 types. Python standard library only. Prints one problem per line and exits 1
 when there is any; with --results, the number of results must be N; each
---rule ID must be the ruleId of some result."""
+--rule ID must be the ruleId of some result.
+
+sarif_check.py --group NAME FILE [--results N] [--rule ID]... [--group ...]...
+checks each group's FILE as a run of its own would, in one Python start (a
+start costs more than a check): each problem is printed as NAME<TAB>problem,
+and after each group the line "checked NAME PROBLEMS", so that a group
+without that line was not checked; exits 1 when any group has a problem."""
 import json
 import sys
 
 
-def main(argv):
-    path, want_results, want_rules = argv[1], None, []
-    i = 2
-    while i < len(argv):
-        if argv[i] == "--results":
-            want_results = int(argv[i + 1])
-        elif argv[i] == "--rule":
-            want_rules.append(argv[i + 1])
+def parse(args):
+    """FILE [--results N] [--rule ID]... -> (path, want_results, want_rules)"""
+    path, want_results, want_rules = args[0], None, []
+    i = 1
+    while i < len(args):
+        if args[i] == "--results":
+            want_results = int(args[i + 1])
+        elif args[i] == "--rule":
+            want_rules.append(args[i + 1])
         else:
-            raise SystemExit("unknown argument " + argv[i])
+            raise SystemExit("unknown argument " + args[i])
         i += 2
+    return path, want_results, want_rules
+
+
+def main(argv):
+    if len(argv) > 1 and argv[1] == "--group":
+        groups = []
+        for a in argv[1:]:
+            if a == "--group":
+                groups.append([])
+            else:
+                groups[-1].append(a)
+        failed = False
+        for g in groups:
+            if len(g) < 2:
+                raise SystemExit("--group needs NAME FILE")
+            try:
+                problems = check(*parse(g[1:]))
+            except Exception as e:  # as a run of its own would fail
+                problems = [f"{g[1]}: cannot check: {type(e).__name__}: {e}"]
+            for p in problems:
+                print(f"{g[0]}\t{p}")
+            print(f"checked {g[0]} {len(problems)}", flush=True)
+            failed = failed or bool(problems)
+        return 1 if failed else 0
+    problems = check(*parse(argv[1:]))
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+def check(path, want_results, want_rules):
+    """The problems of the log at path, each as "path: problem"."""
     problems = []
 
     def need(cond, what):
@@ -31,8 +70,7 @@ def main(argv):
         try:
             doc = json.load(f)
         except ValueError as e:
-            print(f"{path}: not JSON: {e}")
-            return 1
+            return [f"{path}: not JSON: {e}"]
     need(isinstance(doc, dict), "the log is not an object")
     need(doc.get("version") == "2.1.0", "version is not '2.1.0'")
     need(isinstance(doc.get("$schema", ""), str), "$schema is not a string")
@@ -88,9 +126,7 @@ def main(argv):
         need(nresults == want_results, f"{nresults} results, want {want_results}")
     for r in want_rules:
         need(r in seen_rules, f"no result with ruleId '{r}'")
-    for p in problems:
-        print(f"{path}: {p}")
-    return 1 if problems else 0
+    return [f"{path}: {p}" for p in problems]
 
 
 if __name__ == "__main__":
