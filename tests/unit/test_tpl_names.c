@@ -5,6 +5,7 @@
 #include "testfs.h"
 #include "unit.h"
 #include "view_fixture.h"
+#include "run.h"
 
 static mg_buf got;
 
@@ -142,6 +143,37 @@ static void target_names_should_be_unknown_for_a_target_made_in_memory(void)
     CHECK(mg_target_names(&t) == NULL);
 }
 
+/* Renders target folder t/ (made by the caller) with view `json`. */
+static int render_json(const char *json)
+{
+    mg_diag d;
+    mg_target *t = load_root("t", &d);
+    CHECK(t != NULL);
+    if (!t)
+        return -2;
+    cJSON *view = cJSON_Parse(json);
+    mg_emit_set set;
+    mg_emit_set_init(&set);
+    int rc = mg_run_render_target(t, view, &set, &d);
+    mg_emit_set_fini(&set);
+    cJSON_Delete(view);
+    mg_target_free(t);
+    return rc;
+}
+
+static void render_target_should_say_when_a_template_prints_a_container(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-names");
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: a.txt\n");
+    put("t/a.mustache", "{{#list}}{{{.}}} {{/list}}{{n}}");
+    CHECK_INT(render_json("{\"list\": [\"s\", 1, true], \"n\": 2}"), 0);
+    CHECK_INT(render_json("{\"list\": [{\"a\": 1}], \"n\": 2}"), 1); /* an object as JSON */
+    CHECK_INT(render_json("{\"list\": [[1]], \"n\": 2}"), 1);       /* a list as JSON */
+    CHECK_INT(render_json("{\"list\": [], \"n\": {}}"), 1);
+    CHECK_INT(render_json("{\"list\": []}"), -1); /* no 'n': an error wins */
+    testfs_rm_rf(root);
+}
+
 /* Deletes, everywhere, the members whose names are not in `keep`: what a
  * template reading only those names can see of a view. */
 static void prune_all(cJSON *o, const mg_hmap *keep)
@@ -213,6 +245,7 @@ int main(void)
     RUN(target_names_should_cover_files_paths_partials_and_type_maps);
     RUN(target_names_should_be_unknown_when_a_template_tag_does_not_read);
     RUN(target_names_should_be_unknown_for_a_target_made_in_memory);
+    RUN(render_target_should_say_when_a_template_prints_a_container);
     RUN(pruned_view_should_read_as_the_full_view_for_the_kept_names);
     mg_buf_fini(&got);
     return unit_done();
