@@ -155,6 +155,7 @@ typedef struct vctx {
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
+    int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -1203,7 +1204,14 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     ADD_KEPT_BOOL(v, o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
-    add_type_flags(v, o, is_ref ? r->ref : NULL);
+    /* The flags of the type it refers to: the view stage reads those of `ref`
+     * and of type items, never these, so only the templates' names count. */
+    const mg_type *rt = is_ref ? r->ref : NULL;
+    static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+    static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
+    for (int i = 0; i < 4; i++)
+        if (!v->keep || v->info_flag[i])
+            add_bool(o, flag_keys[i], rt && rt->kind == flag_kinds[i]);
     ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
@@ -1483,15 +1491,15 @@ static cJSON *share_item(const cJSON *item)
 static const char *const builder_keys[] = {
     "$ref", "action", "additional", "additionalItems", "additionalProperties", "address", "allOf",
     "anyOf", "any_of", "availableScopes", "bindingVersion", "bindings", "catalogue", "channel",
-    "channels", "code", "components", "const", "constant", "contact", "contains", "default",
+    "channels", "code", "components", "constant", "contact", "contains", "default",
     "dependencies", "description", "doc_escape", "else", "enum", "enums", "escapes", "example",
     "examples", "exclusiveMaximum", "exclusiveMinimum", "extensions", "externalDocs", "fields",
-    "first", "first_byte", "flows", "format", "formats", "from", "has_any_of", "has_one_of",
+    "first", "flows", "format", "formats", "from", "has_any_of", "has_one_of",
     "has_option_fns", "has_send_response", "has_status_response", "has_type", "header_fields",
     "helpers", "http_api", "id", "if", "index", "info", "is_alias", "is_array", "is_boolean",
     "is_enum", "is_integer", "is_map", "is_number", "is_object", "is_ref", "is_scalar", "is_schema",
     "is_string", "is_tuple", "is_union", "items", "key", "keys", "kind", "last", "license",
-    "literal", "maxItems", "maxLength", "maxProperties", "maximum", "message", "messages", "method",
+    "maxItems", "maxLength", "maxProperties", "maximum", "message", "messages", "method",
     "minItems", "minLength", "minProperties", "minimum", "multipleOf", "name", "naming", "not",
     "nullable", "oneOf", "one_of", "op_snake", "operations", "optional", "optional_fields",
     "options", "pairs", "parameters", "pattern", "patternProperties", "payload", "prefixItems",
@@ -2714,6 +2722,10 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
+        static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+        for (int i = 0; i < 4; i++)
+            v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
+                             (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
     }
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
