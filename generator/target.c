@@ -935,8 +935,8 @@ static int names_of_text(mg_hmap *h, const char *src, size_t len)
 }
 
 /* Every .mustache file under `dir`, as the partial loader may find them
- * (append_templates' walk). Returns -1 when one cannot be read or parsed, or
- * the folders nest deeper than we look. */
+ * (append_templates' walk). Returns -1 when one cannot be read or its tags
+ * do not read, or the folders nest deeper than we look. */
 static int names_of_dir(mg_hmap *h, const char *dir, int depth)
 {
     int rc = 0;

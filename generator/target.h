@@ -123,9 +123,9 @@ int mg_target_mentions(const mg_target *t, const char *word);
  * target.yaml (types, reserved_escape, reserved_catalogue). A string set
  * (entries are `char *`: mg_hmap_get_str) owned by the target, gathered on
  * first use. NULL when they cannot be known (a target made in memory, a
- * template that cannot be read or parsed, folders nested too deep): then
- * every key may be read. A view key whose name is not in the set is read by
- * no template (view.h builds views without them). */
+ * template that cannot be read or whose tags do not read, folders nested
+ * deeper than 8): then every key may be read. A view key whose name is not
+ * in the set is read by no template (view.h builds views without them). */
 const mg_hmap *mg_target_names(const mg_target *t);
 
 /* Reports, at the file, every file of the override folder `dir` (its
