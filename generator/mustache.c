@@ -2037,3 +2037,68 @@ int mg_tpl_render_string_strict(const char *name, const char *src, const cJSON *
 {
     return render_string(name, src, data, esc, 1, out, d);
 }
+
+/* ---- the names a template reads --------------------------------------- */
+
+static void name_parts(const char *name, size_t len, mg_tpl_name_fn *fn, void *user)
+{
+    if (len == 1 && name[0] == '.')
+        return;
+    size_t at = 0;
+    while (at < len) {
+        const char *dot = memchr(name + at, '.', len - at);
+        size_t pn = dot ? (size_t)(dot - (name + at)) : len - at;
+        fn(user, name + at, pn);
+        at += pn + 1;
+    }
+}
+
+static void names_of(const node *kids, size_t n, mg_tpl_name_fn *fn, void *user)
+{
+    for (size_t i = 0; i < n; i++) {
+        const node *k = &kids[i];
+        if (k->kind == N_VAR || k->kind == N_SECTION || k->kind == N_INVERTED ||
+            ((k->kind == N_PARTIAL || k->kind == N_PARENT) && k->dynamic))
+            name_parts(k->str, k->len, fn, user);
+        names_of(k->kids, k->nkids, fn, user);
+    }
+}
+
+void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user)
+{
+    names_of(t->kids, t->nkids, fn, user);
+}
+
+static void names_quiet(void *user, const char *line)
+{
+    (void)user;
+    (void)line;
+}
+
+int mg_tpl_names_text(const char *src, size_t len, mg_tpl_name_fn *fn, void *user)
+{
+    /* Phase 1 only: the tags, following set-delimiter tags, are all we need,
+     * and the other phases were most of the cost of compiling every file of
+     * four targets once more. Errors are not reported: with one line start
+     * known, positions would be wrong anyway. */
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, names_quiet, NULL);
+    size_t line0 = 0;
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.name = "";
+    p.src = len ? src : "";
+    p.len = len;
+    p.d = &quiet;
+    p.lines = &line0;
+    p.nlines = 1;
+    int rc = tokenize(&p);
+    for (size_t i = 0; rc == 0 && i < p.nt; i++) {
+        const tok *t = &p.t[i];
+        if (t->kind == T_VAR || t->kind == T_SECTION || t->kind == T_INVERTED ||
+            ((t->kind == T_PARTIAL || t->kind == T_PARENT) && t->dynamic))
+            name_parts(src + t->ns, t->ne - t->ns, fn, user);
+    }
+    free(p.t);
+    return rc == 0 && p.errors == 0 ? 0 : -1;
+}

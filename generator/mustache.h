@@ -191,4 +191,21 @@ int mg_tpl_render_string_strict(const char *name, const char *src, const cJSON *
  * double ("1.21", "1e+300"). `out` needs 32 bytes. Returns the length. */
 int mg_tpl_format_number(double v, char out[32]);
 
+/* Calls fn(user, name, len) for every name `t` can look up in its data: each
+ * part of the name of a variable, section or inverted section ("a.b" gives
+ * "a" and "b"), and the data name of a dynamic partial or parent ({{>*x}}
+ * gives "x"), in template order, repeats included. "." gives nothing. Names
+ * inside the partials and parents `t` includes are not followed: the caller
+ * walks those templates too (their names are their own). The generator keeps
+ * only these keys of a target's view (view.h). `name` points into `t`. */
+typedef void mg_tpl_name_fn(void *user, const char *name, size_t len);
+void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user);
+
+/* The same for template text src[0..len) that need not be compiled: its tags
+ * only (following set-delimiter tags), so a text that would not compile may
+ * give names too. Returns 0, or -1 (nothing reported) when its tags do not
+ * read (an unclosed tag, a bad name or set-delimiter tag): what it reads is
+ * then unknown. */
+int mg_tpl_names_text(const char *src, size_t len, mg_tpl_name_fn *fn, void *user);
+
 #endif

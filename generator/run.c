@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
 #include "util.h"
 #include "load.h"
 #include "model.h"
@@ -100,15 +101,99 @@ static void first_message(void *user, const char *line)
         mg_buf_append_str(b, e ? e + 7 : line);
 }
 
+/* ---- rendering a pruned view ----
+ *
+ * A pruned view (view.h, mg_view_cache_prune) holds only the keys the
+ * target's templates name (target.h, mg_target_names), so every lookup finds
+ * what it finds in the full view. Output could still differ where a template
+ * prints a container as JSON (its pruned members would be missing) or where
+ * a diagnostic lists keys ("did you mean ..."). So every render reads its
+ * data through this source, which notes any container printed
+ * (mg_run_render_target then returns 1), and the pruned render reports into
+ * a diag of its own: either makes view_and_render render the target again
+ * from the full view, which gives the output and diagnostics of before. */
+typedef struct watched {
+    mg_tpl_source src;
+    mg_tpl_cjson cj;
+    int printed_tree; /* text() was asked for an object or a list */
+} watched;
+
+static mg_tv_kind w_kind(void *self, const void *v)
+{
+    watched *w = self;
+    return w->cj.src.kind(w->cj.src.self, v);
+}
+
+static const void *w_get(void *self, const void *v, const char *k, size_t n, uint32_t hash, size_t *cache)
+{
+    watched *w = self;
+    return w->cj.src.get(w->cj.src.self, v, k, n, hash, cache);
+}
+
+static const void *w_first(void *self, const void *v)
+{
+    watched *w = self;
+    return w->cj.src.first(w->cj.src.self, v);
+}
+
+static const void *w_next(void *self, const void *item)
+{
+    watched *w = self;
+    return w->cj.src.next(w->cj.src.self, item);
+}
+
+static const char *w_key(void *self, const void *item)
+{
+    watched *w = self;
+    return w->cj.src.key(w->cj.src.self, item);
+}
+
+static const char *w_text(void *self, const void *v, size_t *n, mg_buf *scratch)
+{
+    watched *w = self;
+    if (((const cJSON *)v)->type & (cJSON_Object | cJSON_Array)) /* the bits: cJSON_Is* are calls */
+        w->printed_tree = 1;
+    return w->cj.src.text(w->cj.src.self, v, n, scratch);
+}
+
+static double w_number(void *self, const void *v)
+{
+    watched *w = self;
+    return w->cj.src.number(w->cj.src.self, v);
+}
+
+static void watched_init(watched *w)
+{
+    mg_tpl_cjson_source_init(&w->cj);
+    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
+    w->printed_tree = 0;
+}
+
+/* mg_tpl_render_strict through `w` (a fresh cJSON source per render, as
+ * there). */
+static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partials, mg_escape esc,
+                         watched *w, mg_buf *out, mg_diag *d)
+{
+    int printed = w->printed_tree;
+    watched_init(w);
+    int rc = mg_tpl_render_data(tpl, &w->src, ctx, partials, esc, 1, out, d);
+    mg_tpl_cjson_source_fini(&w->cj);
+    w->printed_tree |= printed;
+    return rc;
+}
+
 /* Renders the output path strictly; its errors point at the `path` value in
  * target.yaml (a position inside the short template would point nowhere). */
-static int render_path(const mg_target_file *f, const cJSON *ctx, mg_buf *path, mg_diag *d)
+static int render_path(const mg_target_file *f, const cJSON *ctx, watched *w, mg_buf *path, mg_diag *d)
 {
     mg_buf why;
     mg_buf_init(&why);
     mg_diag inner;
     mg_diag_init_sink(&inner, first_message, &why);
-    int rc = mg_tpl_render_string_strict("path", f->path, ctx, MG_ESCAPE_NONE, path, &inner);
+    /* mg_tpl_render_string_strict, through `w` */
+    mg_tpl *tpl = mg_tpl_parse("path", f->path, strlen(f->path), &inner);
+    int rc = tpl ? render_strict(tpl, ctx, NULL, MG_ESCAPE_NONE, w, path, &inner) : -1;
+    mg_tpl_free(tpl);
     if (rc < 0)
         mg_diag_error_ptr(d, f->at, f->pointer, "output path '%s': %s", f->path, mg_buf_cstr(&why));
     mg_buf_fini(&why);
@@ -116,7 +201,7 @@ static int render_path(const mg_target_file *f, const cJSON *ctx, mg_buf *path, 
 }
 
 static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *ctx, const char *kind,
-                      const cJSON *item, size_t index, mg_emit_set *set, mg_diag *d)
+                      const cJSON *item, size_t index, watched *w, mg_emit_set *set, mg_diag *d)
 {
     mg_buf origin, path, body;
     mg_buf_init(&origin);
@@ -128,9 +213,9 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
         item_label(&origin, item, index);
     }
     int rc = -1;
-    if (render_path(f, ctx, &path, d) == 0 &&
-        mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)),
-                             &body, d) == 0) {
+    if (render_path(f, ctx, w, &path, d) == 0 &&
+        render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)), w,
+                      &body, d) == 0) {
         /* Without a spill, every target's files wait in memory for emit:
          * kept at their size, not at the doubled capacity they were rendered
          * into (a quarter of the held output on average). With one, the set
@@ -166,6 +251,9 @@ static size_t tree_size(const cJSON *j)
 int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d)
 {
     int before = d->errors;
+    watched ws;
+    memset(&ws, 0, sizeof ws);
+    watched *w = &ws;
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
     size_t nodes = tree_size(view);
@@ -174,7 +262,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);
         if (f->per == MG_PER_CATALOGUE) {
-            render_one(t, f, view, NULL, NULL, 0, set, d);
+            render_one(t, f, view, NULL, NULL, 0, w, set, d);
             continue;
         }
         const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
@@ -197,11 +285,61 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
                     continue;
             }
             cJSON *ctx = mg_view_item_new(view, it);
-            render_one(t, f, ctx, kind, it, index, set, d);
+            render_one(t, f, ctx, kind, it, index, w, set, d);
             cJSON_Delete(ctx);
         }
     }
-    return d->errors > before ? -1 : 0;
+    return d->errors > before ? -1 : w->printed_tree;
+}
+
+static void count_line(void *user, const char *line)
+{
+    (void)line;
+    (*(int *)user)++;
+}
+
+/* Builds target `t`'s view and renders its files into `set`: from the view
+ * pruned to the names its templates read when those are known, else (or when
+ * that render reports anything or prints a container: see `watched`) from
+ * the full view. Returns 0, or -1 after reporting errors. */
+static int view_and_render(source *s, mg_target *t, mg_emit_set *set, mg_diag *d)
+{
+    const mg_hmap *keep = s->fixed_view ? NULL : mg_target_names(t);
+    if (!keep) {
+        cJSON *view = source_view(s, t, d);
+        int rc = view ? mg_run_render_target(t, view, set, d) : -1;
+        cJSON_Delete(view);
+        return rc < 0 ? -1 : 0;
+    }
+    if (!s->cache)
+        s->cache = mg_view_cache_new();
+    mg_view_cache_prune(s->cache, keep);
+    cJSON *view = source_view(s, t, d);
+    mg_view_cache_prune(s->cache, NULL);
+    if (!view)
+        return -1;
+    int lines = 0;
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, count_line, &lines);
+    int rc = mg_run_render_target(t, view, set, &quiet);
+    cJSON_Delete(view);
+    if (rc == 0 && lines == 0 && quiet.errors == 0)
+        return 0;
+    /* Again from the full view. Its build reports nothing new: the pruned
+     * build reported the same diagnostics already. */
+    mg_target_reset_partials(t);
+    mg_emit_spill *spill = set->spill;
+    mg_emit_set_fini(set);
+    mg_emit_set_init(set);
+    set->spill = spill;
+    lines = 0;
+    mg_diag_init_sink(&quiet, count_line, &lines);
+    view = source_view(s, t, &quiet);
+    if (!view) /* cannot happen: the pruned build succeeded; report it */
+        view = source_view(s, t, d);
+    rc = view ? mg_run_render_target(t, view, set, d) : -1;
+    cJSON_Delete(view);
+    return rc < 0 ? -1 : 0;
 }
 
 static char *out_dir_for(const mg_run_opts *o, const char *name, const mg_target *t, size_t ntargets)
@@ -408,12 +546,8 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     spill = mg_emit_spill_new();
     for (size_t i = 0; i < n; i++)
         sets[i].spill = spill;
-    for (size_t i = 0; i < n && !mg_diag_full(d); i++) {
-        cJSON *view = source_view(&src, ts[i], d);
-        if (view)
-            mg_run_render_target(ts[i], view, &sets[i], d);
-        cJSON_Delete(view);
-    }
+    for (size_t i = 0; i < n && !mg_diag_full(d); i++)
+        view_and_render(&src, ts[i], &sets[i], d);
     /* Only now is it known which override partials were used. */
     if (!d->errors && o->override_dir)
         mg_target_check_override(ts, n, o->override_dir, d);

@@ -60,7 +60,9 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d);
 
 /* Renders every file of `t` for `view` into `set` (appending). Returns 0, or -1
  * after reporting errors; on -1 the set may hold some files, which the caller
- * must not emit. */
+ * must not emit. Returns 1 when every file rendered but some template printed
+ * a list or an object of the view as JSON: then the output depends on every
+ * member, and a pruned view (view.h) does not give the full view's output. */
 int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d);
 
 /* `msggen generate` and `msggen check` (`name`) share their options; `mode` is the

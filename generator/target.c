@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hmap.h"
 #include "names.h"
 #include "util.h"
 
@@ -33,6 +34,8 @@ struct mg_target_priv {
     int text_unread;      /* some file of it could not be read */
     int shipped;          /* found by name in the shipped folder */
     mg_buf used;          /* override files loaded as partials, each followed by '\n' */
+    mg_hmap names;        /* mg_target_names: the names templates read (char * entries) */
+    int names_state;      /* 0: not gathered yet; 1: in `names`; -1: cannot be known */
 };
 
 static const char *const top_keys[] = {"name", "summary", "escape", "files", "types", "reserved",
@@ -754,6 +757,8 @@ void mg_target_free(mg_target *t)
         free(p->override_dir);
         mg_buf_fini(&p->text);
         mg_buf_fini(&p->used);
+        if (p->names_state > 0)
+            mg_hmap_fini(&p->names);
         free(p);
     }
     if (t->docs)
@@ -903,4 +908,115 @@ int mg_target_mentions(const mg_target *t, const char *word)
         s = hit + 1;
     }
     return 0;
+}
+
+/* ---- the names templates read ---- */
+
+static void put_name(void *user, const char *name, size_t len)
+{
+    char key[256];
+    if (len >= sizeof key) { /* no view key is this long: keep it anyway */
+        char *k = mg_xstrndup(name, len);
+        mg_hmap_put_str(user, k, NULL);
+        free(k);
+        return;
+    }
+    memcpy(key, name, len);
+    key[len] = '\0';
+    mg_hmap_put_str(user, key, NULL);
+}
+
+/* Adds the names template text src[0..len) reads. Returns -1 when its tags
+ * do not read (a render that used it would fail; we cannot know what it
+ * reads). */
+static int names_of_text(mg_hmap *h, const char *src, size_t len)
+{
+    return mg_tpl_names_text(src, len, put_name, h);
+}
+
+/* Every .mustache file under `dir`, as the partial loader may find them
+ * (append_templates' walk). Returns -1 when one cannot be read or its tags
+ * do not read, or the folders nest deeper than we look. */
+static int names_of_dir(mg_hmap *h, const char *dir, int depth)
+{
+    int rc = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = path_join(dir, e->d_name);
+        size_t n = strlen(e->d_name);
+        if (is_dir(sub)) {
+            rc = depth + 1 < 8 ? names_of_dir(h, sub, depth + 1) : -1;
+        } else if (n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0 && is_file(sub)) {
+            mg_buf text;
+            mg_buf_init(&text);
+            rc = mg_buf_read_file(&text, sub, MG_MAX_INPUT_BYTES) < 0 ? -1
+                 : names_of_text(h, text.data ? text.data : "", text.len);
+            mg_buf_fini(&text);
+        }
+        free(sub);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The mustache strings of target.yaml under `node` (types, reserved_escape,
+ * reserved_catalogue: the view renders them). */
+static int names_of_yaml(mg_hmap *h, const cJSON *node)
+{
+    if (cJSON_IsString(node))
+        return names_of_text(h, node->valuestring, strlen(node->valuestring));
+    const cJSON *c;
+    cJSON_ArrayForEach(c, node)
+        if (names_of_yaml(h, c) < 0)
+            return -1;
+    return 0;
+}
+
+static int gather_names(const mg_target *t, mg_hmap *h)
+{
+    struct mg_target_priv *p = t->priv;
+    if (names_of_dir(h, t->dir, 0) < 0 || (p->override_dir && names_of_dir(h, p->override_dir, 0) < 0))
+        return -1;
+    for (size_t i = 0; i < p->nfiles; i++) {
+        const mg_target_file *f = &p->files[i];
+        if (f->tpl)
+            mg_tpl_names(f->tpl, put_name, h);
+        if (f->path && names_of_text(h, f->path, strlen(f->path)) < 0)
+            return -1;
+    }
+    static const char *const rendered[] = {"types", "reserved_escape", "reserved_catalogue"};
+    for (size_t i = 0; i < sizeof rendered / sizeof rendered[0]; i++)
+        if (names_of_yaml(h, cJSON_GetObjectItemCaseSensitive(t->desc, rendered[i])) < 0)
+            return -1;
+    return 0;
+}
+
+const mg_hmap *mg_target_names(const mg_target *t)
+{
+    struct mg_target_priv *p = t->priv;
+    if (!p || !t->dir) /* made in memory: it may read anything */
+        return NULL;
+    if (p->names_state == 0) {
+        mg_hmap_init_str(&p->names, sizeof(char *));
+        p->names_state = 1;
+        if (gather_names(t, &p->names) < 0) {
+            mg_hmap_fini(&p->names);
+            p->names_state = -1;
+        }
+    }
+    return p->names_state > 0 ? &p->names : NULL;
+}
+
+void mg_target_reset_partials(mg_target *t)
+{
+    struct mg_target_priv *p = t->priv;
+    if (!p)
+        return;
+    mg_tpl_set_free(p->partials);
+    p->partials = mg_tpl_set_new(load_partial, t);
+    mg_tpl_set_strict(p->partials, 1);
 }

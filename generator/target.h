@@ -61,6 +61,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "hmap.h"
 #include "load.h"
 #include "mustache.h"
 
@@ -115,6 +116,18 @@ mg_escape mg_target_file_escape(const mg_target_file *f, const char *path);
  * may name anything. */
 int mg_target_mentions(const mg_target *t, const char *word);
 
+/* The names the target's templates can look up (mg_tpl_names, mustache.h):
+ * of every .mustache file under its folder and the override folder (so every
+ * partial and parent the loader can find, dynamic names included), of its
+ * files' templates and output paths, and of the mustache strings of
+ * target.yaml (types, reserved_escape, reserved_catalogue). A string set
+ * (entries are `char *`: mg_hmap_get_str) owned by the target, gathered on
+ * first use. NULL when they cannot be known (a target made in memory, a
+ * template that cannot be read or whose tags do not read, folders nested
+ * deeper than 8): then every key may be read. A view key whose name is not
+ * in the set is read by no template (view.h builds views without them). */
+const mg_hmap *mg_target_names(const mg_target *t);
+
 /* Reports, at the file, every file of the override folder `dir` (its
  * *.mustache and partials/ files) that none of the `n` targets `ts` (NULL
  * entries are skipped) has a shipped file of the same name for, and that no
@@ -124,6 +137,12 @@ int mg_target_check_override(mg_target *const *ts, size_t n, const char *dir, mg
 
 /* The partial set of the target (strict: an unknown partial is an error). */
 mg_tpl_set *mg_target_partials(const mg_target *t);
+
+/* Replaces the partial set with a new, empty one (as after loading), so that
+ * a render reports what a first render reports (an unknown partial's error
+ * says where it was looked for only the first time). Templates compiled by
+ * the old set are freed: call between renders. */
+void mg_target_reset_partials(mg_target *t);
 
 /* The shipped templates folder (see above), appended to `out`. Returns 0, or
  * -1 when none exists (nothing reported; `out` then lists where we looked). */

@@ -73,6 +73,7 @@ struct mg_view_cache {
     mg_hmap names;  /* a model name (its address) -> name_ent */
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
+    const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -114,6 +115,13 @@ typedef struct {
     const esc_key_ent *ent;
 } esc_cache_ent;
 
+/* kept_name's answer for a key, by its address. */
+#define KEPT_FAST 4096
+typedef struct kept_ent {
+    const char *key;
+    int kept;
+} kept_ent;
+
 typedef struct vctx {
     const mg_model *m;
     mg_view_cache *cache;     /* NULL: nothing shared with other targets */
@@ -144,6 +152,10 @@ typedef struct vctx {
     int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
     int share_names;          /* model_name refers to the cache's name objects */
+    const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
+    mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
+    kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
+    int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -172,13 +184,30 @@ static void add_bool(cJSON *o, const char *k, int b)
     add_cs(o, k, cJSON_CreateBool(b != 0));
 }
 
+/* Members a pruned view (view.h) may leave out, added only when they stay:
+ * `k` is a string literal and `expr` is not evaluated otherwise, so it must
+ * have no effect beyond the member (no diagnostics, nothing shared that
+ * another member needs). Not making what no template reads, rather than
+ * deleting it after, saves its making and its freeing. */
+static inline int kept_name(vctx *v, const char *k);
+#define ADD_KEPT(v, o, k, expr)          \
+    do {                                 \
+        if (kept_name((v), (k)))         \
+            add_cs((o), (k), (expr));    \
+    } while (0)
+#define ADD_KEPT_BOOL(v, o, k, b)        \
+    do {                                 \
+        if (kept_name((v), (k)))         \
+            add_bool((o), (k), (b));     \
+    } while (0)
+
 /* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
-static void add_type_flags(cJSON *o, const mg_type *t)
+static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
 {
-    add_bool(o, "is_object", t && t->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", t && t->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", t && t->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
+    ADD_KEPT_BOOL(v, o, "is_object", t && t->kind == MG_TYPE_OBJECT);
+    ADD_KEPT_BOOL(v, o, "is_enum", t && t->kind == MG_TYPE_ENUM);
+    ADD_KEPT_BOOL(v, o, "is_union", t && t->kind == MG_TYPE_UNION);
+    ADD_KEPT_BOOL(v, o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
 }
 
 /* An optional string: null when unset, so that the key always exists (strict
@@ -591,10 +620,10 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
         add_cs(o, "description", cJSON_CreateNull());
-        add_bool(o, "has_description", 0);
-        add_cs(o, "description_lines", cJSON_CreateArray());
-        add_cs(o, "doc", cJSON_CreateNull());
-        add_cs(o, "doc_lines", cJSON_CreateArray());
+        ADD_KEPT_BOOL(v, o, "has_description", 0);
+        ADD_KEPT(v, o, "description_lines", cJSON_CreateArray());
+        ADD_KEPT(v, o, "doc", cJSON_CreateNull());
+        ADD_KEPT(v, o, "doc_lines", cJSON_CreateArray());
         return;
     }
     int added;
@@ -604,8 +633,10 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
         e->lines = lines_new(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
-    add_bool(o, "has_description", 1);
-    add_cs(o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
+    ADD_KEPT_BOOL(v, o, "has_description", 1);
+    ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
+    if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
+        return;
     char *doc = doc_escape_new(v, e->safe);
     if (strcmp(doc, e->safe) == 0) {
         add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
@@ -1132,7 +1163,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     add_cs(o, "id", cJSON_CreateString(id));
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
-    add_type_flags(o, t);
+    add_type_flags(v, o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
 }
@@ -1141,6 +1172,10 @@ static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, in
 
 static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
 {
+    ADD_KEPT_BOOL(v, o, "has_constraints", c && c->child);
+    ADD_KEPT(v, o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
+    if (!kept_name(v, "constraint_list"))
+        return;
     cJSON *list = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, c) {
@@ -1150,8 +1185,6 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
         cJSON_AddItemToArray(list, e);
     }
     number_list(list);
-    add_bool(o, "has_constraints", c && c->child);
-    add_cs(o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     add_cs(o, "constraint_list", list);
 }
 
@@ -1167,17 +1200,24 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
                                           "is_boolean", "is_ref", "is_array", "is_map"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        add_bool(o, is_kind[i], r->kind == kinds[i]);
-    add_bool(o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+        ADD_KEPT_BOOL(v, o, is_kind[i], r->kind == kinds[i]);
+    ADD_KEPT_BOOL(v, o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
-    add_type_flags(o, is_ref ? r->ref : NULL);
-    add_bool(o, "nullable", r->nullable);
+    /* The flags of the type it refers to: the view stage reads those of `ref`
+     * and of type items, never these, so only the templates' names count. */
+    const mg_type *rt = is_ref ? r->ref : NULL;
+    static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+    static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
+    for (int i = 0; i < 4; i++)
+        if (!v->keep || v->info_flag[i])
+            add_bool(o, flag_keys[i], rt && rt->kind == flag_kinds[i]);
+    ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
     else
         add_cs(o, "format", cJSON_CreateNull());
-    add_bool(o, "has_format", r->format != NULL);
+    ADD_KEPT_BOOL(v, o, "has_format", r->format != NULL);
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
@@ -1195,15 +1235,15 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
         add_cs(o, "items", cJSON_CreateNull());
         add_cs(o, "values", cJSON_CreateNull());
     }
-    add_bool(o, "recursive", rec);
+    ADD_KEPT_BOOL(v, o, "recursive", rec);
     /* A string const is a literal type (TS "heartbeat", Python
      * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
      * the quotes of their language. */
     const cJSON *cv = cJSON_GetObjectItemCaseSensitive(r->constraints, "const");
-    add_bool(o, "is_literal", cJSON_IsString(cv));
+    ADD_KEPT_BOOL(v, o, "is_literal", cJSON_IsString(cv));
     add_cs(o, "literal", cJSON_IsString(cv) ? model_str(v, cv->valuestring) : cJSON_CreateNull());
     /* Tuples: the positions (optional from minItems on), the rest in items. */
-    add_bool(o, "is_tuple", r->tuple != NULL);
+    ADD_KEPT_BOOL(v, o, "is_tuple", r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
     const cJSON *mi = cJSON_GetObjectItemCaseSensitive(r->constraints, "minItems");
     int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
@@ -1214,12 +1254,12 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     }
     number_list(tuple);
     add_cs(o, "tuple", tuple);
-    add_bool(o, "tuple_rest", r->tuple && r->tuple_rest);
-    add_bool(o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
-    add_bool(o, "has_key_pattern", r->key_pattern != NULL);
-    add_cs(o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
+    ADD_KEPT_BOOL(v, o, "tuple_rest", r->tuple && r->tuple_rest);
+    ADD_KEPT_BOOL(v, o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
+    ADD_KEPT_BOOL(v, o, "has_key_pattern", r->key_pattern != NULL);
+    ADD_KEPT(v, o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
-    add_bool(o, "has_enum", en != NULL);
+    ADD_KEPT_BOOL(v, o, "has_enum", en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
     add_constraints(v, o, r->constraints);
@@ -1286,10 +1326,11 @@ static cJSON *model_raw(const vctx *v, const cJSON *j)
 #define add_json_value(v, o, key, val) add_json_value_((v), (o), "has_" key, key, key "_json", (val))
 static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
 {
-    add_bool(o, has, val != NULL);
+    ADD_KEPT_BOOL(v, o, has, val != NULL);
     if (val) {
         add_cs(o, key, model_raw(v, val));
-        add_json_form(v, o, json, val, 0, "null");
+        if (kept_name(v, json))
+            add_json_form(v, o, json, val, 0, "null");
     } else {
         add_cs(o, key, cJSON_CreateNull());
     }
@@ -1313,6 +1354,8 @@ static void add_wire(vctx *v, cJSON *x, const char *wire)
         free(wj);
         return;
     }
+    if (!kept_name(v, "wire_json"))
+        return;
     int added;
     wire_ent *e = mg_hmap_put_ptr(&v->cache->wires, wire, &added);
     if (added) {
@@ -1342,9 +1385,9 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
         add_cs(x, "examples", model_raw(v, f->examples));
     else
         add_cs(x, "examples", cJSON_CreateArray());
-    add_bool(x, "read_only", f->read_only);
-    add_bool(x, "write_only", f->write_only);
-    add_bool(x, "deprecated", f->deprecated);
+    ADD_KEPT_BOOL(v, x, "read_only", f->read_only);
+    ADD_KEPT_BOOL(v, x, "write_only", f->write_only);
+    ADD_KEPT_BOOL(v, x, "deprecated", f->deprecated);
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
@@ -1440,6 +1483,86 @@ static cJSON *share_item(const cJSON *item)
     return o;
 }
 
+/* Keys the view stage itself reads back from type and message views after
+ * they are built (check_unique, the validation plan, required_fields, the
+ * kind subsets, the interface, run.h's per-item lists and labels), and keys
+ * other kept keys refer into ("values" shares "items", "example" shares
+ * "examples"): kept whatever the templates read. */
+static const char *const builder_keys[] = {
+    "$ref", "action", "additional", "additionalItems", "additionalProperties", "address", "allOf",
+    "anyOf", "any_of", "availableScopes", "bindingVersion", "bindings", "catalogue", "channel",
+    "channels", "code", "components", "constant", "contact", "contains", "default",
+    "dependencies", "description", "doc_escape", "else", "enum", "enums", "escapes", "example",
+    "examples", "exclusiveMaximum", "exclusiveMinimum", "extensions", "externalDocs", "fields",
+    "first", "flows", "format", "formats", "from", "has_any_of", "has_one_of",
+    "has_option_fns", "has_send_response", "has_status_response", "has_type", "header_fields",
+    "helpers", "http_api", "id", "if", "index", "info", "is_alias", "is_array", "is_boolean",
+    "is_enum", "is_integer", "is_map", "is_number", "is_object", "is_ref", "is_scalar", "is_schema",
+    "is_string", "is_tuple", "is_union", "items", "key", "keys", "kind", "last", "license",
+    "maxItems", "maxLength", "maxProperties", "maximum", "message", "messages", "method",
+    "minItems", "minLength", "minProperties", "minimum", "multipleOf", "name", "naming", "not",
+    "nullable", "oneOf", "one_of", "op_snake", "operations", "optional", "optional_fields",
+    "options", "pairs", "parameters", "pattern", "patternProperties", "payload", "prefixItems",
+    "properties", "propertyNames", "protocol", "raw", "ref", "ref_fn", "reply", "required",
+    "required_fields", "reserved", "reserved_catalogue", "reserved_escape", "response", "schema",
+    "scopes", "security", "send_answer", "servers", "shape", "snake", "source", "status_answer",
+    "tag", "tags", "target", "termsOfService", "then", "title", "to", "traits", "tuple", "type",
+    "type_mask", "types", "uniqueItems", "value", "values", "variables", "vplan", "wire",
+    "x-http-api",
+};
+
+/* Whether a member named `k` stays in a pruned view. */
+static int kept_key_slow(const vctx *v, const char *k)
+{
+    if (!v->keep || mg_hmap_get_str(v->keep, k))
+        return 1;
+    size_t lo = 0, hi = sizeof builder_keys / sizeof builder_keys[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(k, builder_keys[mid]);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    /* What an escape reads or adds (add_escapes reads the built view). */
+    return v->nrules && mg_hmap_get_str(&v->esc_keys, k) != NULL;
+}
+
+/* kept_key_slow, remembered by the key's address: kept_name is asked about
+ * string literals (and kept_key about members with literal names), a few
+ * hundred addresses asked about 700 000 times in a generate. */
+static int kept_name_slow(vctx *v, const char *k, kept_ent *f)
+{
+    int added;
+    kept_ent *e = mg_hmap_put_ptr(&v->kept_cache, k, &added);
+    if (added)
+        e->kept = kept_key_slow(v, k);
+    *f = *e;
+    return e->kept;
+}
+
+static inline int kept_name(vctx *v, const char *k)
+{
+    if (!v->keep)
+        return 1;
+    /* A direct-mapped front for the table: a hash lookup per member made
+     * was 27 M instructions of a generate. */
+    uintptr_t a = (uintptr_t)k;
+    kept_ent *f = &v->kept_fast[(uint32_t)(a * 0x9E3779B97F4A7C15u >> 32) & (KEPT_FAST - 1)];
+    return f->key == k ? f->kept : kept_name_slow(v, k, f);
+}
+
+/* Whether the validation plan's `member` stays (mg_vplan_build_shared). */
+static int plan_member_kept(void *arg, const cJSON *member)
+{
+    if (!(member->type & cJSON_StringIsConst)) /* a copied name: its address is its own */
+        return kept_key_slow(arg, member->string);
+    return kept_name(arg, member->string);
+}
+
 static cJSON *type_view(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
@@ -1451,12 +1574,12 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_cs(o, "file", cJSON_CreateString(id));
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
-    add_type_flags(o, t);
+    add_type_flags(v, o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
-    add_bool(o, "declared", t->declared);
-    add_bool(o, "deprecated", t->deprecated);
-    add_bool(o, "recursive", t->recursive);
+    ADD_KEPT_BOOL(v, o, "declared", t->declared);
+    ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
+    ADD_KEPT_BOOL(v, o, "recursive", t->recursive);
 
     cJSON *fields = cJSON_CreateArray(), *req = cJSON_CreateArray(), *opt = cJSON_CreateArray();
     mg_mark *marks = calloc((size_t)t->nfields + 1, sizeof *marks);
@@ -1475,15 +1598,15 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
-    add_bool(o, "has_fields", t->nfields > 0);
-    add_bool(o, "has_required_fields", nreq > 0);
-    add_bool(o, "has_optional_fields", t->nfields - nreq > 0);
+    ADD_KEPT_BOOL(v, o, "has_fields", t->nfields > 0);
+    ADD_KEPT_BOOL(v, o, "has_required_fields", nreq > 0);
+    ADD_KEPT_BOOL(v, o, "has_optional_fields", t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
     add_cs(o, "fields", fields);
     add_cs(o, "required_fields", req);
     add_cs(o, "optional_fields", opt);
-    add_bool(o, "closed", t->closed);
-    add_bool(o, "has_additional", t->additional != NULL);
+    ADD_KEPT_BOOL(v, o, "closed", t->closed);
+    ADD_KEPT_BOOL(v, o, "has_additional", t->additional != NULL);
     if (t->additional)
         add_cs(o, "additional", type_info(v, t->additional, t));
 
@@ -1509,14 +1632,14 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         free(vm);
     }
     number_list(values);
-    add_bool(o, "has_values", t->nvalues > 0);
+    ADD_KEPT_BOOL(v, o, "has_values", t->nvalues > 0);
     add_cs(o, "values", values);
 
     cJSON *options = cJSON_CreateArray();
     for (int i = 0; i < t->noptions; i++) {
         const mg_union_option *uo = t->options[i];
         cJSON *e = type_info(v, uo->type, t);
-        add_bool(e, "has_tag", uo->tag != NULL);
+        ADD_KEPT_BOOL(v, e, "has_tag", uo->tag != NULL);
         if (uo->tag) {
             add_cs(e, "tag", model_str(v, uo->tag));
             add_cs(e, "tag_name", model_name(v, &uo->tag_name));
@@ -1530,22 +1653,22 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         }
         /* The option's type does not say its tag (it comes from the
          * mapping): TS intersects it with {tag: "..."} for narrowing. */
-        add_bool(e, "tag_declared", uo->tag_declared);
-        add_bool(e, "needs_tag", t->tagged && !uo->tag_declared);
+        ADD_KEPT_BOOL(v, e, "tag_declared", uo->tag_declared);
+        ADD_KEPT_BOOL(v, e, "needs_tag", t->tagged && !uo->tag_declared);
         add_cs(e, "owner_name", model_name(v, &t->name));
         cJSON_AddItemToArray(options, e);
     }
     number_list(options);
-    add_bool(o, "has_options", t->noptions > 0);
+    ADD_KEPT_BOOL(v, o, "has_options", t->noptions > 0);
     add_cs(o, "options", options);
-    add_bool(o, "has_discriminator", t->discriminator != NULL);
+    ADD_KEPT_BOOL(v, o, "has_discriminator", t->discriminator != NULL);
     if (t->discriminator)
         add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
-    add_bool(o, "any_of", t->any_of);
-    add_bool(o, "tagged", t->tagged);
-    add_bool(o, "multi_type", t->multi_type);
+    ADD_KEPT_BOOL(v, o, "any_of", t->any_of);
+    ADD_KEPT_BOOL(v, o, "tagged", t->tagged);
+    ADD_KEPT_BOOL(v, o, "multi_type", t->multi_type);
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);
@@ -1861,7 +1984,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_str(o, "title", g->title);
     add_str(o, "summary", g->summary);
     add_description(v, o, g->description);
-    add_bool(o, "deprecated", g->deprecated);
+    ADD_KEPT_BOOL(v, o, "deprecated", g->deprecated);
     if (g->content_type)
         add_cs(o, "content_type", model_str(v, g->content_type));
     else
@@ -1870,13 +1993,13 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(o, "channel", model_str(v, g->channel));
     else
         add_cs(o, "channel", cJSON_CreateNull());
-    add_bool(o, "has_channel", g->channel != NULL);
+    ADD_KEPT_BOOL(v, o, "has_channel", g->channel != NULL);
     if (g->action)
         add_cs(o, "action", model_str(v, g->action));
     else
         add_cs(o, "action", cJSON_CreateNull());
-    add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
-    add_bool(o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
+    ADD_KEPT_BOOL(v, o, "is_send", g->action && strcmp(g->action, "send") == 0);
+    ADD_KEPT_BOOL(v, o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
     add_cs(o, "tags", cJSON_Duplicate(g->tags, 1));
     /* The same as objects, for separators ({{^last}}). */
     cJSON *tag_list = cJSON_CreateArray();
@@ -1887,7 +2010,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         cJSON_AddItemToArray(tag_list, t);
     }
     number_list(tag_list);
-    add_bool(o, "has_tags", tag_list->child != NULL);
+    ADD_KEPT_BOOL(v, o, "has_tags", tag_list->child != NULL);
     add_cs(o, "tag_list", tag_list);
     add_cs(o, "extensions", extensions_view(v, g->doc, g->extensions));
 
@@ -1900,7 +2023,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(o, "payload", p);
         const cJSON *pf = cJSON_GetObjectItemCaseSensitive(pt, "fields");
         add_cs(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
-        add_bool(o, "has_fields", pf && pf->child);
+        ADD_KEPT_BOOL(v, o, "has_fields", pf && pf->child);
     }
     /* Headers: a named type like the payload (api.h, model.h). */
     const cJSON *ht = g->headers ? type_items[g->headers->index] : NULL;
@@ -1913,7 +2036,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(o, "headers", cJSON_CreateNull());
         add_cs(o, "header_fields", cJSON_CreateArray());
     }
-    add_bool(o, "has_headers", ht != NULL);
+    ADD_KEPT_BOOL(v, o, "has_headers", ht != NULL);
     if (g->correlation_location || g->correlation_description) {
         cJSON *c = cJSON_CreateObject();
         add_str(c, "location", g->correlation_location);
@@ -1936,11 +2059,11 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
             add_cs(e, "headers_json", cJSON_CreateNull());
             add_cs(e, "headers_json_compact", cJSON_CreateNull());
         }
-        add_bool(e, "has_headers", x->headers != NULL);
+        ADD_KEPT_BOOL(v, e, "has_headers", x->headers != NULL);
         cJSON_AddItemToArray(ex, e);
     }
     number_list(ex);
-    add_bool(o, "has_examples", g->nexamples > 0);
+    ADD_KEPT_BOOL(v, o, "has_examples", g->nexamples > 0);
     add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
                                           : cJSON_CreateNull());
     add_cs(o, "examples", ex);
@@ -2422,6 +2545,9 @@ static void vctx_fini(vctx *v)
     mg_hmap_fini(&v->esc_keys);
     free(v->esc_cache);
     mg_exgen_free(v->exgen);
+    if (v->keep)
+        mg_hmap_fini(&v->kept_cache);
+    free(v->kept_fast);
 }
 
 static int read_target(vctx *v)
@@ -2578,6 +2704,11 @@ void mg_view_cache_free(mg_view_cache *c)
     free(c);
 }
 
+void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep)
+{
+    c->keep = keep;
+}
+
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 {
     return mg_view_build_cached(m, t, NULL, d);
@@ -2585,9 +2716,17 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
-    vctx v = {.m = m, .t = t, .d = d, .cache = cache};
+    vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
     if (read_target(&v) < 0)
         return NULL;
+    if (v.keep) {
+        mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
+        v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
+        static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+        for (int i = 0; i < 4; i++)
+            v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
+                             (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
+    }
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = !t || mg_target_mentions(t, "generated_example");
@@ -2647,7 +2786,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), "vplan") : NULL;
     cJSON *plan = cJSON_IsObject(vopts)
-                      ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped, &v, d)
+                      ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
+                                              v.keep ? plan_member_kept : NULL, &v, d)
                       : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;

@@ -33,6 +33,7 @@
 #include <cjson/cJSON.h>
 
 #include "diag.h"
+#include "hmap.h"
 #include "model.h"
 #include "mustache.h"
 #include "target.h"
@@ -52,6 +53,19 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d);
 typedef struct mg_view_cache mg_view_cache;
 mg_view_cache *mg_view_cache_new(void);
 void mg_view_cache_free(mg_view_cache *c);
+
+/* Makes the views built with `cache` from now on pruned: their types,
+ * fields, messages and validation plan leave out members whose names are
+ * not in `keep` (a string set such as mg_target_names, target.h; borrowed
+ * until the next call) and that the view stage does not read itself; the
+ * work of making them is skipped too. Every member whose name is in `keep`
+ * is what it is in the full view, so a template that reads only names in
+ * `keep` renders a pruned view exactly as the full one, unless it prints an
+ * object or list of it as JSON, or reports a missing key (the nearest keys
+ * it suggests may differ): run.c then renders the full view. NULL: full
+ * views again (the default). Views without a target are never pruned, and
+ * `msggen view` never prunes. */
+void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep);
 
 /* mg_view_build, reusing and filling `cache` (NULL: as mg_view_build). */
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d);

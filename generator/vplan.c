@@ -64,6 +64,8 @@ typedef struct pctx {
     const int *type_fn;       /* per model type: its function id, or -1 */
     mg_hmap type_by_id;       /* type view id -> type_ent */
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
+    int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
+    void *keep_arg;
     int failed;
 } pctx;
 
@@ -1772,6 +1774,8 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     cJSON *o = type == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         cJSON *x;
+        if (c->keep && ch->string && !c->keep(c->keep_arg, ch))
+            continue;
         if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
             (member_is_fn_key(c->fnkeys, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
             x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
@@ -1821,11 +1825,12 @@ static void fields_values(const cJSON *item, cJSON **fields, cJSON **values)
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
-    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, d);
+    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, NULL, d);
 }
 
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
-                             int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d)
+                             int (*escaped)(void *arg, const char *key),
+                             int (*keep)(void *arg, const cJSON *member), void *arg, mg_diag *d)
 {
     pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
     /* target.c checked it: one of the code contexts. */
@@ -1851,6 +1856,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         share_shapes = !escaped(arg, shape_classes[i]);
     c.shapes = share_shapes ? &raw->shapes : NULL;
     /* The functions, named as they are copied (each one a `top`). */
+    c.keep = keep;
+    c.keep_arg = arg;
     c.functions = cJSON_CreateArray();
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
         cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));

@@ -51,9 +51,14 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
  * inside them. `escaped(arg, key)` says whether the caller will add escaped
  * forms beside members named `key` (which it cannot do inside a reference);
  * if so for any key inside them, or if `cache` or `escaped` is NULL, every
- * member is copied as mg_vplan_build does. */
+ * member is copied as mg_vplan_build does. `keep(arg, member)` (NULL: keep
+ * all) says whether the plan needs a member of a function or pattern (by its
+ * name, the same for every member of that name): the others are not copied,
+ * for a view pruned to the keys its templates read (view.h). The members the
+ * plan reads back itself (one_of, any_of, has_one_of, ...) must be kept. */
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
-                             int (*escaped)(void *arg, const char *key), void *arg, mg_diag *d);
+                             int (*escaped)(void *arg, const char *key),
+                             int (*keep)(void *arg, const cJSON *member), void *arg, mg_diag *d);
 void mg_vplan_raw_free(mg_vplan_raw *r);
 
 /* Does `pred(arg, key)` hold for a member name under the plan's `functions`
