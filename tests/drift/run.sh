@@ -19,7 +19,8 @@ fi
 # refuses --stat without --check (a usage error).
 cp -r schemas/worker-backend "$TMP/cat"
 mg generate -i "$TMP/cat/asyncapi.yaml" -o "$TMP/gen" >/dev/null 2>&1
-python3 "$TOP/tests/stable-names/edit.py" "$TMP/cat" add-optional-field
+python3 "$TOP/tests/stable-names/edit.py" add-optional-field="$TMP/cat" >/dev/null ||
+    fail check_stat_edit_should_apply "tests/stable-names/edit.py add-optional-field failed"
 mg check --stat -i "$TMP/cat/asyncapi.yaml" -o "$TMP/gen" >"$TMP/stat" 2>&1; rc=$?
 mg check -i "$TMP/cat/asyncapi.yaml" -o "$TMP/gen" >"$TMP/full" 2>&1
 rows=$(grep -cE '^ \S+ +\| [0-9]+ \+*-*$' "$TMP/stat")

@@ -64,7 +64,9 @@ def apply(root, edit):
 def main():
     failed = False
     for arg in sys.argv[1:]:
-        edit, _, root = arg.partition("=")
+        edit, eq, root = arg.partition("=")
+        if not eq or not root:
+            sys.exit(f"usage: edit.py EDIT=DIR... (got {arg!r})")
         try:
             apply(pathlib.Path(root), edit)
         except SystemExit as e:
