@@ -29,7 +29,7 @@ void mg_buf_reset(mg_buf *b)
         b->data[0] = '\0';
 }
 
-void mg_buf_reserve(mg_buf *b, size_t extra)
+void mg_buf_grow(mg_buf *b, size_t extra)
 {
     /* +1 keeps room for the terminating NUL. */
     if (b->len + extra + 1 <= b->cap)
@@ -51,25 +51,9 @@ void mg_buf_reserve(mg_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void mg_buf_append(mg_buf *b, const void *p, size_t n)
-{
-    mg_buf_reserve(b, n);
-    if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 void mg_buf_append_str(mg_buf *b, const char *s)
 {
     mg_buf_append(b, s, strlen(s));
-}
-
-void mg_buf_putc(mg_buf *b, char c)
-{
-    mg_buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
 }
 
 void mg_buf_vappendf(mg_buf *b, const char *fmt, va_list ap)
