@@ -1153,6 +1153,16 @@ typedef struct {
  * shape of its own (`own`), whose table holds every key. */
 #define MAX_EXTRA 8
 
+/* The answers of a shape's table to the last names looked up in it, by the
+ * address of the name (tags look up the same names in objects of the same
+ * shape over and over: a list's items, a partial per field): one compare of
+ * the address instead of the probe and the comparison of the name's bytes.
+ * The engine passes names that point into its templates, which do not change
+ * while one render runs; mg_tpl_render_data starts a new epoch per render, so
+ * an address remembered from an earlier render (whose template may be gone)
+ * is never trusted. */
+#define SHAPE_MEMO 32
+
 typedef struct shape {
     uint32_t n;
     uint32_t cap;      /* slots, a power of two, at least 2n */
@@ -1164,6 +1174,14 @@ typedef struct shape {
         uint32_t hash;
         uint32_t pos; /* position + 1; 0: empty */
     } *slots;
+    struct shape_memo {
+        const char *k;  /* a name looked up, in the engine's template */
+        uint64_t epoch; /* the render that looked it up (state.epoch) */
+        uint32_t n;
+        uint32_t pos;   /* what the table gave: a position, or n: none */
+    } *memo; /* SHAPE_MEMO entries, direct-mapped by the address k; NULL for
+              * an `own` shape (one object's: data parsed from a file, where
+              * big objects can be many) */
 } shape;
 
 /* The key address that identifies member `it` in a shape. */
@@ -1197,6 +1215,7 @@ struct mg_tpl_cjson_state {
     ptr_block *blocks; /* the newest block of member arrays */
     size_t members;    /* member pointers in the blocks */
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
+    uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
     struct obj_cache_ent {
         const cJSON *obj;
         size_t ent; /* its entry in `index` + 1, or SMALL */
@@ -1217,7 +1236,7 @@ struct mg_tpl_cjson_state {
 typedef struct obj_index {
     const cJSON *obj;   /* key */
     const cJSON **mem;  /* its members in order, or NULL: searched in order */
-    const shape *sh;    /* with mem: the shape of its keys */
+    shape *sh;          /* with mem: the shape of its keys */
     uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
 } obj_index;
 
@@ -1280,12 +1299,14 @@ static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
-    shape *sh = mg_xcalloc(1, sizeof *sh + cap * sizeof *sh->slots + n * sizeof *sh->keys +
-                                  nextra * sizeof *sh->extra);
+    size_t nmemo = own ? 0 : SHAPE_MEMO;
+    shape *sh = mg_xcalloc(1, sizeof *sh + nmemo * sizeof *sh->memo + cap * sizeof *sh->slots +
+                                  n * sizeof *sh->keys + nextra * sizeof *sh->extra);
     sh->n = (uint32_t)n;
     sh->cap = cap;
     sh->own = own;
-    sh->slots = (struct shape_slot *)(sh + 1);
+    sh->memo = nmemo ? (struct shape_memo *)(sh + 1) : NULL;
+    sh->slots = (struct shape_slot *)((struct shape_memo *)(sh + 1) + nmemo);
     sh->keys = (const char **)(sh->slots + cap);
     sh->extra = (uint32_t *)(sh->keys + n);
     for (size_t i = 0; i < n; i++) {
@@ -1441,13 +1462,25 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
                 return it;
         return NULL;
     }
-    const shape *sh = e->sh;
-    uint32_t pos = sh->n;
-    for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
-        if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
-            pos = sh->slots[i].pos - 1;
-            break;
-        }
+    shape *sh = e->sh;
+    struct shape_memo scratch, *m = &scratch;
+    if (sh->memo)
+        m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
+    uint32_t pos;
+    if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch)
+        pos = m->pos;
+    else {
+        pos = sh->n;
+        for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
+            if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
+                pos = sh->slots[i].pos - 1;
+                break;
+            }
+        m->k = k;
+        m->n = (uint32_t)n;
+        m->epoch = r->epoch;
+        m->pos = pos;
+    }
     /* A copied key before it would be the first with that name. */
     for (uint32_t x = 0; x < sh->nextra && sh->extra[x] < pos; x++)
         if (name_is(e->mem[sh->extra[x]]->string, k, n))
@@ -2006,6 +2039,8 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
+    if (src->get == cj_get) /* a new epoch for the shapes' memos */
+        ((struct mg_tpl_cjson_state *)src->self)->epoch++;
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;
