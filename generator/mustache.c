@@ -47,8 +47,9 @@ struct node {
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
     uint32_t hash;            /* tags: the first part's hash (mg_tpl_source.get) */
-    uint32_t rest_in[2];      /* dotted tags: the hashes of the other parts, when two at most */
-    uint32_t *rest;           /* dotted tags with more parts: their hashes; else NULL */
+    uint32_t rest_in[4];      /* dotted tags: the other parts' hashes and lengths, as pairs,
+                               * when two at most */
+    uint32_t *rest;           /* dotted tags with more parts: the pairs; else NULL */
     unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
     const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -618,7 +619,10 @@ static void free_nodes(node *kids, size_t n)
 }
 
 /* Hashes each part of a tag's name once, here, rather than at every lookup
- * (a source's index finds a name by its hash). */
+ * (a source's index finds a name by its hash), and measures the parts after
+ * the first (a memchr per part per lookup was 4 M instructions of a
+ * generate). A part longer than 4 GB keeps no length: such a name is
+ * followed with memchr. */
 static void hash_name(node *n)
 {
     n->hash = mg_hash_mem_seed(0, n->str, n->first);
@@ -628,8 +632,8 @@ static void hash_name(node *n)
     if (!parts)
         return;
     uint32_t *rest = n->rest_in;
-    if (parts > sizeof n->rest_in / sizeof n->rest_in[0])
-        rest = n->rest = mg_xcalloc(parts, sizeof *n->rest);
+    if (2 * parts > sizeof n->rest_in / sizeof n->rest_in[0])
+        rest = n->rest = mg_xcalloc(2 * parts, sizeof *n->rest);
     size_t at = n->first, k = 0;
     while (at < n->len) {
         const char *part = n->str + at + 1;
@@ -637,6 +641,7 @@ static void hash_name(node *n)
         const char *dot = memchr(part, '.', left);
         size_t pn = dot ? (size_t)(dot - part) : left;
         rest[k++] = mg_hash_mem_seed(0, part, pn);
+        rest[k++] = pn < UINT32_MAX ? (uint32_t)pn : UINT32_MAX;
         at += 1 + pn;
     }
 }
@@ -1630,11 +1635,13 @@ static const void *lookup_first(rstate *r, const ctxf *c, const node *k)
         if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
             break;
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
-    for (size_t at = n, i = 0; v && at < len; i++) {
+    for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
-        size_t left = len - at - 1;
-        const char *dot = memchr(part, '.', left);
-        size_t pn = dot ? (size_t)(dot - part) : left;
+        size_t pn = rest[i + 1];
+        if (pn == UINT32_MAX) {
+            const char *dot = memchr(part, '.', len - at - 1);
+            pn = dot ? (size_t)(dot - part) : len - at - 1;
+        }
         v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
