@@ -1462,8 +1462,11 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     if (e && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
         build_index(r, e);
     if (!e || !e->mem) {
+        /* Most keys differ from the name in their first byte: that test
+         * first, before name_is's loop (2 M instructions of a generate). */
+        char k0 = n ? k[0] : '\0';
         for (const cJSON *it = obj->child; it; it = it->next)
-            if (name_is(it->string, k, n))
+            if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
                 return it;
         return NULL;
     }
