@@ -1758,12 +1758,11 @@ static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const c
     return v;
 }
 
-static int truthy(rstate *r, const void *v)
+/* Is v (of kind `kind`, from kind_of; MG_TV_NULL when v is NULL) truthy? */
+static int truthy(rstate *r, const void *v, mg_tv_kind kind)
 {
-    if (!v)
-        return 0;
     size_t n;
-    switch (kind_of(r, v)) {
+    switch (kind) {
     case MG_TV_NULL:
     case MG_TV_FALSE:
         return 0;
@@ -1979,9 +1978,12 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (!truthy(r, v))
+        /* One kind_of per section; a list is iterated without asking first
+         * whether it is empty (truthy's call to `first`). */
+        mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
+        if (vk != MG_TV_LIST && !truthy(r, v, vk))
             return 0;
-        if (kind_of(r, v) == MG_TV_LIST) {
+        if (vk == MG_TV_LIST) {
             void *self = r->src->self;
             for (const void *it = r->src->first(self, v); it; it = r->src->next(self, it)) {
                 size_t ent = 0;
@@ -2000,7 +2002,7 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (truthy(r, v))
+        if (truthy(r, v, v ? kind_of(r, v) : MG_TV_NULL))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
     }
