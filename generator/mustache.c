@@ -1232,7 +1232,8 @@ struct mg_tpl_cjson_state {
     struct obj_cache_ent {
         const cJSON *obj;
         size_t ent; /* its entry in `index` + 1, or SMALL */
-    } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
+    } *obj_cache; /* NULL until the first dotted lookup, then obj_cache_mem */
+    struct obj_cache_ent obj_cache_mem[OBJ_CACHE]; /* zeroed then */
     const cJSON **walk;      /* an object's members, while it is being indexed */
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
@@ -1402,7 +1403,7 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     mg_hmap_init(&r->index, sizeof(obj_index));
     free_blocks(r);
     if (r->obj_cache)
-        memset(r->obj_cache, 0, OBJ_CACHE * sizeof *r->obj_cache);
+        memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
     r->restarts++;
 }
 
@@ -1436,8 +1437,10 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     }
     struct obj_cache_ent *c = NULL;
     if (!ent) {
-        if (!r->obj_cache)
-            r->obj_cache = mg_xcalloc(OBJ_CACHE, sizeof *r->obj_cache);
+        if (!r->obj_cache) {
+            memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
+            r->obj_cache = r->obj_cache_mem;
+        }
         c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
         if (c->obj == obj)
             return c->ent == SMALL ? NULL : mg_hmap_at(&r->index, c->ent - 1);
@@ -1587,27 +1590,48 @@ static double cj_number(void *self, const void *v)
     return ((const cJSON *)v)->valuedouble;
 }
 
+/* The state of a cJSON source, in memory the caller provides: render_top
+ * keeps it on the stack (the view renders 6 700 short type-map templates,
+ * each with a source of its own: a calloc and a free apiece). The
+ * direct-mapped cache is left unset until a dotted name needs it. */
+static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
+{
+    mg_hmap_init(&st->index, sizeof(obj_index));
+    mg_hmap_init(&st->shapes, sizeof(shape_ent));
+    st->blocks = NULL;
+    st->members = 0;
+    st->restarts = 0;
+    st->epoch = 0;
+    st->obj_cache = NULL;
+    st->walk = NULL;
+    st->walk_keys = NULL;
+    st->walk_cap = 0;
+    c->st = st;
+    c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
+                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
+}
+
+static void cjson_source_fini_in(struct mg_tpl_cjson_state *st)
+{
+    mg_hmap_fini(&st->index);
+    for (size_t i = 0; i < mg_hmap_len(&st->shapes); i++)
+        free(((shape_ent *)mg_hmap_at(&st->shapes, i))->sh);
+    mg_hmap_fini(&st->shapes);
+    free_blocks(st);
+    free(st->walk);
+    free(st->walk_keys);
+}
+
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
 {
-    c->st = mg_xcalloc(1, sizeof *c->st);
-    mg_hmap_init(&c->st->index, sizeof(obj_index));
-    mg_hmap_init(&c->st->shapes, sizeof(shape_ent));
-    c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
-                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
+    cjson_source_init_in(c, mg_xcalloc(1, sizeof *c->st));
 }
 
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 {
     if (!c->st)
         return;
-    mg_hmap_fini(&c->st->index);
-    for (size_t i = 0; i < mg_hmap_len(&c->st->shapes); i++)
-        free(((shape_ent *)mg_hmap_at(&c->st->shapes, i))->sh);
-    mg_hmap_fini(&c->st->shapes);
-    free_blocks(c->st);
-    free(c->st->obj_cache);
-    free(c->st->walk);
-    free(c->st->walk_keys);
+    cjson_source_fini_in(c->st);
     free(c->st);
     c->st = NULL;
 }
@@ -2086,9 +2110,10 @@ static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, 
                       int strict, mg_buf *out, mg_diag *d)
 {
     mg_tpl_cjson cj;
-    mg_tpl_cjson_source_init(&cj);
+    struct mg_tpl_cjson_state st;
+    cjson_source_init_in(&cj, &st);
     int rc = mg_tpl_render_data(t, &cj.src, data, partials, esc, strict, out, d);
-    mg_tpl_cjson_source_fini(&cj);
+    cjson_source_fini_in(&st);
     return rc;
 }
 
