@@ -1352,34 +1352,44 @@ static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_
  * of a generate's renders for 19 000 objects of 47 members on average). */
 static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
-    size_t n = 0, copied = 0;
-    uint64_t h = 0;
-    for (const cJSON *it = e->obj->child; it; it = it->next) {
-        if (n == r->walk_cap) {
-            r->walk_cap = r->walk_cap ? 2 * r->walk_cap : 128;
-            r->walk = mg_xrealloc(r->walk, r->walk_cap * sizeof *r->walk);
-            r->walk_keys = mg_xrealloc(r->walk_keys, r->walk_cap * sizeof *r->walk_keys);
-        }
-        const char *key = shape_key_of(it, 0);
-        copied += !key;
-        r->walk[n] = it;
-        r->walk_keys[n] = key;
-        h = (h + (uintptr_t)key) * 0x9E3779B97F4A7C15u;
-        n++;
-    }
+    const uint64_t mul = 0x9E3779B97F4A7C15u;
+    size_t n = 0, cap = r->walk_cap;
     const cJSON **mem = r->walk;
     const char **keys = r->walk_keys;
-    int own = copied > MAX_EXTRA;
-    if (own) /* every key, copied ones too: the shape is this object's */
-        for (size_t i = 0; i < n; i++)
-            h = (h + (uintptr_t)(keys[i] = mem[i]->string)) * 0x9E3779B97F4A7C15u;
-    h = (h + n * 2 + (uint64_t)own) * 0x9E3779B97F4A7C15u;
-    uint32_t h32 = (uint32_t)(h >> 32) ^ (uint32_t)h;
-    shape_key key = {keys, n, own};
+    uint64_t h = 0;
+    for (const cJSON *it = e->obj->child; it; it = it->next) {
+        if (n == cap) {
+            cap = r->walk_cap = cap ? 2 * cap : 128;
+            mem = r->walk = mg_xrealloc(r->walk, cap * sizeof *r->walk);
+            keys = r->walk_keys = mg_xrealloc(r->walk_keys, cap * sizeof *r->walk_keys);
+        }
+        const char *key = shape_key_of(it, 0);
+        mem[n] = it;
+        keys[n++] = key;
+        h = (h + (uintptr_t)key) * mul;
+    }
+    /* A shape found without `own` has at most MAX_EXTRA copied keys (NULL
+     * here), so the copied keys need counting only for a new shape. */
+    shape_key key = {keys, n, 0};
+    uint64_t hs = (h + n * 2) * mul;
+    uint32_t h32 = (uint32_t)(hs >> 32) ^ (uint32_t)hs;
     shape_ent *s = mg_hmap_find(&r->shapes, h32, shape_eq, &key);
     if (!s) {
-        s = mg_hmap_add(&r->shapes, h32);
-        s->sh = make_shape(mem, keys, n, own ? 0 : copied, own);
+        size_t copied = 0;
+        for (size_t i = 0; i < n; i++)
+            copied += !keys[i];
+        if (copied > MAX_EXTRA) { /* every key, copied ones too: the shape is this object's */
+            key.own = 1;
+            for (size_t i = 0; i < n; i++)
+                h = (h + (uintptr_t)(keys[i] = mem[i]->string)) * mul;
+            hs = (h + n * 2 + 1) * mul;
+            h32 = (uint32_t)(hs >> 32) ^ (uint32_t)hs;
+            s = mg_hmap_find(&r->shapes, h32, shape_eq, &key); /* made before a restart */
+        }
+        if (!s) {
+            s = mg_hmap_add(&r->shapes, h32);
+            s->sh = make_shape(mem, keys, n, key.own ? 0 : copied, key.own);
+        }
     }
     e->mem = alloc_members(r, n);
     memcpy(e->mem, mem, n * sizeof *mem);
