@@ -1173,8 +1173,10 @@ typedef struct {
  * The engine passes names that point into its templates, which do not change
  * while one render runs; mg_tpl_render_data starts a new epoch per render, so
  * an address remembered from an earlier render (whose template may be gone)
- * is never trusted. */
-#define SHAPE_MEMO 32
+ * is never trusted. 128 entries (3 KB a shape): with 32, a third of the
+ * lookups of a generate missed, a big template's names colliding; 256 cost
+ * more to clear than they saved. */
+#define SHAPE_MEMO 128
 
 typedef struct shape {
     uint32_t n;
