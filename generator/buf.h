@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct mg_buf {
     char *data; /* owned; NULL until the first append */
@@ -21,10 +22,33 @@ typedef struct mg_buf {
 void mg_buf_init(mg_buf *b);
 void mg_buf_fini(mg_buf *b);           /* frees data; b may be reused after init */
 void mg_buf_reset(mg_buf *b);          /* len = 0, keeps the allocation */
-void mg_buf_reserve(mg_buf *b, size_t extra);
-void mg_buf_append(mg_buf *b, const void *p, size_t n);
 void mg_buf_append_str(mg_buf *b, const char *s);
-void mg_buf_putc(mg_buf *b, char c);
+void mg_buf_grow(mg_buf *b, size_t extra); /* mg_buf_reserve when there is no room */
+
+/* Makes room for `extra` more bytes (and the NUL) without moving len. */
+static inline void mg_buf_reserve(mg_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap)
+        mg_buf_grow(b, extra);
+}
+
+/* Inline: the renderer appends a few bytes at a time, about a million times
+ * in a generate, and a call to the library for each cost 20 instructions. */
+static inline void mg_buf_append(mg_buf *b, const void *p, size_t n)
+{
+    mg_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void mg_buf_putc(mg_buf *b, char c)
+{
+    mg_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void mg_buf_appendf(mg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mg_buf_vappendf(mg_buf *b, const char *fmt, va_list ap);
 

@@ -47,8 +47,9 @@ struct node {
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
     uint32_t hash;            /* tags: the first part's hash (mg_tpl_source.get) */
-    uint32_t rest_in[2];      /* dotted tags: the hashes of the other parts, when two at most */
-    uint32_t *rest;           /* dotted tags with more parts: their hashes; else NULL */
+    uint32_t rest_in[4];      /* dotted tags: the other parts' hashes and lengths, as pairs,
+                               * when two at most */
+    uint32_t *rest;           /* dotted tags with more parts: the pairs; else NULL */
     unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
     const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -86,6 +87,14 @@ struct mg_tpl_set {
 };
 
 /* ---- small helpers ---------------------------------------------------- */
+
+/* For the few functions of the render loop that the compiler would not
+ * inline by itself (lookup_first: 5 M instructions of calls in a generate). */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 static int is_ws(char c) { return c == ' ' || c == '\t'; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
@@ -618,7 +627,10 @@ static void free_nodes(node *kids, size_t n)
 }
 
 /* Hashes each part of a tag's name once, here, rather than at every lookup
- * (a source's index finds a name by its hash). */
+ * (a source's index finds a name by its hash), and measures the parts after
+ * the first (a memchr per part per lookup was 4 M instructions of a
+ * generate). A part longer than 4 GB keeps no length: such a name is
+ * followed with memchr. */
 static void hash_name(node *n)
 {
     n->hash = mg_hash_mem_seed(0, n->str, n->first);
@@ -628,8 +640,8 @@ static void hash_name(node *n)
     if (!parts)
         return;
     uint32_t *rest = n->rest_in;
-    if (parts > sizeof n->rest_in / sizeof n->rest_in[0])
-        rest = n->rest = mg_xcalloc(parts, sizeof *n->rest);
+    if (2 * parts > sizeof n->rest_in / sizeof n->rest_in[0])
+        rest = n->rest = mg_xcalloc(2 * parts, sizeof *n->rest);
     size_t at = n->first, k = 0;
     while (at < n->len) {
         const char *part = n->str + at + 1;
@@ -637,6 +649,7 @@ static void hash_name(node *n)
         const char *dot = memchr(part, '.', left);
         size_t pn = dot ? (size_t)(dot - part) : left;
         rest[k++] = mg_hash_mem_seed(0, part, pn);
+        rest[k++] = pn < UINT32_MAX ? (uint32_t)pn : UINT32_MAX;
         at += 1 + pn;
     }
 }
@@ -1153,6 +1166,18 @@ typedef struct {
  * shape of its own (`own`), whose table holds every key. */
 #define MAX_EXTRA 8
 
+/* The answers of a shape's table to the last names looked up in it, by the
+ * address of the name (tags look up the same names in objects of the same
+ * shape over and over: a list's items, a partial per field): one compare of
+ * the address instead of the probe and the comparison of the name's bytes.
+ * The engine passes names that point into its templates, which do not change
+ * while one render runs; mg_tpl_render_data starts a new epoch per render, so
+ * an address remembered from an earlier render (whose template may be gone)
+ * is never trusted. 128 entries (3 KB a shape): with 32, a third of the
+ * lookups of a generate missed, a big template's names colliding; 256 cost
+ * more to clear than they saved. */
+#define SHAPE_MEMO 128
+
 typedef struct shape {
     uint32_t n;
     uint32_t cap;      /* slots, a power of two, at least 2n */
@@ -1164,6 +1189,14 @@ typedef struct shape {
         uint32_t hash;
         uint32_t pos; /* position + 1; 0: empty */
     } *slots;
+    struct shape_memo {
+        const char *k;  /* a name looked up, in the engine's template */
+        uint64_t epoch; /* the render that looked it up (state.epoch) */
+        uint32_t n;
+        uint32_t pos;   /* what the table gave: a position, or n: none */
+    } *memo; /* SHAPE_MEMO entries, direct-mapped by the address k; NULL for
+              * an `own` shape (one object's: data parsed from a file, where
+              * big objects can be many) */
 } shape;
 
 /* The key address that identifies member `it` in a shape. */
@@ -1197,16 +1230,29 @@ struct mg_tpl_cjson_state {
     ptr_block *blocks; /* the newest block of member arrays */
     size_t members;    /* member pointers in the blocks */
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
+    uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
     struct obj_cache_ent {
         const cJSON *obj;
-        size_t ent; /* its entry in `index` + 1 */
-    } *obj_cache; /* OBJ_CACHE entries, made with the first dotted lookup */
+        size_t ent; /* its entry in `index` + 1, or SMALL */
+    } *obj_cache; /* NULL until the first dotted lookup, then obj_cache_mem */
+    struct obj_cache_ent obj_cache_mem[OBJ_CACHE]; /* zeroed then */
+    const cJSON **walk;      /* an object's members, while it is being indexed */
+    const char **walk_keys;  /* and their key addresses (shape_key_of) */
+    size_t walk_cap;
 };
+
+/* A cache word (a frame's, or obj_cache's) for an object with fewer than
+ * INDEX_MIN_MEMBERS members: it is searched in order and never indexed, so
+ * it gets no entry in the index table: a probe and an entry (130
+ * instructions) cost more than the walk of at most INDEX_MIN_MEMBERS steps
+ * that tells it is small (17 500 of the 47 000 objects a generate's renders
+ * looked up). Entry numbers never reach SMALL. */
+#define SMALL ((size_t)-1)
 
 typedef struct obj_index {
     const cJSON *obj;   /* key */
     const cJSON **mem;  /* its members in order, or NULL: searched in order */
-    const shape *sh;    /* with mem: the shape of its keys */
+    shape *sh;          /* with mem: the shape of its keys */
     uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
 } obj_index;
 
@@ -1246,9 +1292,10 @@ static const cJSON **alloc_members(struct mg_tpl_cjson_state *r, size_t n)
     return p;
 }
 
-/* The shape being looked for: an object's members. */
+/* The shape being looked for: the key addresses of an object's members
+ * (shape_key_of). */
 typedef struct shape_key {
-    const cJSON *const *mem;
+    const char *const *keys;
     size_t n;
     int own;
 } shape_key;
@@ -1257,31 +1304,29 @@ static int shape_eq(const void *ent, const void *key)
 {
     const shape *sh = ((const shape_ent *)ent)->sh;
     const shape_key *k = key;
-    if (sh->n != k->n || sh->own != k->own)
-        return 0;
-    for (size_t i = 0; i < k->n; i++)
-        if (sh->keys[i] != shape_key_of(k->mem[i], k->own))
-            return 0;
-    return 1;
+    return sh->n == k->n && sh->own == k->own && memcmp(sh->keys, k->keys, k->n * sizeof *k->keys) == 0;
 }
 
-/* A new shape for the keys of mem[0..n) (nextra of them copied): one
- * allocation holding the keys, the extra positions and the table. */
-static shape *make_shape(const cJSON *const *mem, size_t n, size_t nextra, int own)
+/* A new shape for the members mem[0..n) with key addresses keys[0..n)
+ * (nextra of them copied): one allocation holding the keys, the extra
+ * positions and the table. */
+static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_t n, size_t nextra, int own)
 {
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
-    shape *sh = mg_xcalloc(1, sizeof *sh + cap * sizeof *sh->slots + n * sizeof *sh->keys +
-                                  nextra * sizeof *sh->extra);
+    size_t nmemo = own ? 0 : SHAPE_MEMO;
+    shape *sh = mg_xcalloc(1, sizeof *sh + nmemo * sizeof *sh->memo + cap * sizeof *sh->slots +
+                                  n * sizeof *sh->keys + nextra * sizeof *sh->extra);
     sh->n = (uint32_t)n;
     sh->cap = cap;
     sh->own = own;
-    sh->slots = (struct shape_slot *)(sh + 1);
+    sh->memo = nmemo ? (struct shape_memo *)(sh + 1) : NULL;
+    sh->slots = (struct shape_slot *)((struct shape_memo *)(sh + 1) + nmemo);
     sh->keys = (const char **)(sh->slots + cap);
     sh->extra = (uint32_t *)(sh->keys + n);
     for (size_t i = 0; i < n; i++) {
-        const char *key = shape_key_of(mem[i], own);
+        const char *key = keys[i];
         sh->keys[i] = key;
         if (!key) {
             if (!own && mem[i]->string)
@@ -1300,27 +1345,56 @@ static shape *make_shape(const cJSON *const *mem, size_t n, size_t nextra, int o
     return sh;
 }
 
-/* Indexes e->obj (n members, nextra of them with copied keys; n >=
- * INDEX_MIN_MEMBERS): its member array, and the shape of its keys, found
- * among those seen or made. */
-static void build_index(struct mg_tpl_cjson_state *r, obj_index *e, size_t n, size_t nextra)
+/* Indexes e->obj, which has at least INDEX_MIN_MEMBERS members: its member
+ * array, and the shape of its keys, found among those seen or made. One walk
+ * of the member list writes the members and their key addresses to the
+ * scratch arrays and hashes the addresses; the shape is then compared as one
+ * memcmp of the addresses (a walk to count the members, one to fill the
+ * array and one to compare the keys cost 3 times as much: 30 M instructions
+ * of a generate's renders for 19 000 objects of 47 members on average). */
+static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
-    const cJSON **mem = alloc_members(r, n);
-    int own = nextra > MAX_EXTRA;
-    uint64_t h = n * 2 + (uint64_t)own;
-    size_t i = 0;
+    const uint64_t mul = 0x9E3779B97F4A7C15u;
+    size_t n = 0, cap = r->walk_cap;
+    const cJSON **mem = r->walk;
+    const char **keys = r->walk_keys;
+    uint64_t h = 0;
     for (const cJSON *it = e->obj->child; it; it = it->next) {
-        mem[i++] = it;
-        h = (h + (uintptr_t)shape_key_of(it, own)) * 0x9E3779B97F4A7C15u;
+        if (n == cap) {
+            cap = r->walk_cap = cap ? 2 * cap : 128;
+            mem = r->walk = mg_xrealloc(r->walk, cap * sizeof *r->walk);
+            keys = r->walk_keys = mg_xrealloc(r->walk_keys, cap * sizeof *r->walk_keys);
+        }
+        const char *key = shape_key_of(it, 0);
+        mem[n] = it;
+        keys[n++] = key;
+        h = (h + (uintptr_t)key) * mul;
     }
-    uint32_t h32 = (uint32_t)(h >> 32) ^ (uint32_t)h;
-    shape_key key = {mem, n, own};
+    /* A shape found without `own` has at most MAX_EXTRA copied keys (NULL
+     * here), so the copied keys need counting only for a new shape. */
+    shape_key key = {keys, n, 0};
+    uint64_t hs = (h + n * 2) * mul;
+    uint32_t h32 = (uint32_t)(hs >> 32) ^ (uint32_t)hs;
     shape_ent *s = mg_hmap_find(&r->shapes, h32, shape_eq, &key);
     if (!s) {
-        s = mg_hmap_add(&r->shapes, h32);
-        s->sh = make_shape(mem, n, own ? 0 : nextra, own);
+        size_t copied = 0;
+        for (size_t i = 0; i < n; i++)
+            copied += !keys[i];
+        if (copied > MAX_EXTRA) { /* every key, copied ones too: the shape is this object's */
+            key.own = 1;
+            for (size_t i = 0; i < n; i++)
+                h = (h + (uintptr_t)(keys[i] = mem[i]->string)) * mul;
+            hs = (h + n * 2 + 1) * mul;
+            h32 = (uint32_t)(hs >> 32) ^ (uint32_t)hs;
+            s = mg_hmap_find(&r->shapes, h32, shape_eq, &key); /* made before a restart */
+        }
+        if (!s) {
+            s = mg_hmap_add(&r->shapes, h32);
+            s->sh = make_shape(mem, keys, n, key.own ? 0 : copied, key.own);
+        }
     }
-    e->mem = mem;
+    e->mem = alloc_members(r, n);
+    memcpy(e->mem, mem, n * sizeof *mem);
     e->sh = s->sh;
 }
 
@@ -1341,17 +1415,28 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     mg_hmap_init(&r->index, sizeof(obj_index));
     free_blocks(r);
     if (r->obj_cache)
-        memset(r->obj_cache, 0, OBJ_CACHE * sizeof *r->obj_cache);
+        memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
     r->restarts++;
 }
 
-/* obj's entry in the index table, through the frame's cache word `ent`, or
- * else the direct-mapped cache of recent objects. *added is set when the
- * entry is new. */
-static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, int *added)
+/* Has obj fewer than INDEX_MIN_MEMBERS members? (It counts that many at most.) */
+static int is_small(const cJSON *obj)
 {
-    *added = 0;
+    size_t n = 0;
+    for (const cJSON *it = obj->child; it; it = it->next)
+        if (++n >= INDEX_MIN_MEMBERS)
+            return 0;
+    return 1;
+}
+
+/* obj's entry in the index table, through the frame's cache word `ent`, or
+ * else the direct-mapped cache of recent objects; NULL when obj is small
+ * (SMALL). */
+static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+{
     if (ent && *ent) {
+        if (*ent == SMALL)
+            return NULL;
         /* After a restart the word may be older than the table: then it
          * names another object's entry, or none. */
         if (!r->restarts)
@@ -1364,19 +1449,23 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     }
     struct obj_cache_ent *c = NULL;
     if (!ent) {
-        if (!r->obj_cache)
-            r->obj_cache = mg_xcalloc(OBJ_CACHE, sizeof *r->obj_cache);
+        if (!r->obj_cache) {
+            memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
+            r->obj_cache = r->obj_cache_mem;
+        }
         c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
         if (c->obj == obj)
-            return mg_hmap_at(&r->index, c->ent - 1);
+            return c->ent == SMALL ? NULL : mg_hmap_at(&r->index, c->ent - 1);
     }
-    if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS) {
-        restart_index(r);
-        if (c)
-            c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
+    obj_index *e = NULL;
+    size_t at = SMALL;
+    if (!is_small(obj)) {
+        if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS)
+            restart_index(r); /* empties obj_cache too; c still points at obj's entry */
+        int added;
+        e = mg_hmap_put_ptr(&r->index, obj, &added);
+        at = mg_hmap_index(&r->index, e) + 1;
     }
-    obj_index *e = mg_hmap_put_ptr(&r->index, obj, added);
-    size_t at = mg_hmap_index(&r->index, e) + 1;
     if (ent)
         *ent = at;
     else {
@@ -1392,30 +1481,37 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
 {
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    int added;
-    obj_index *e = index_of(r, obj, ent, &added);
-    if (e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER) {
-        size_t count = 0, copied = 0;
-        for (const cJSON *it = obj->child; it; it = it->next) {
-            count++;
-            copied += !(it->type & cJSON_StringIsConst);
-        }
-        if (count >= INDEX_MIN_MEMBERS)
-            build_index(r, e, count, copied);
-    }
-    if (!e->mem) {
+    obj_index *e = index_of(r, obj, ent);
+    if (e && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
+        build_index(r, e);
+    if (!e || !e->mem) {
+        /* Most keys differ from the name in their first byte: that test
+         * first, before name_is's loop (2 M instructions of a generate). */
+        char k0 = n ? k[0] : '\0';
         for (const cJSON *it = obj->child; it; it = it->next)
-            if (name_is(it->string, k, n))
+            if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
                 return it;
         return NULL;
     }
-    const shape *sh = e->sh;
-    uint32_t pos = sh->n;
-    for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
-        if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
-            pos = sh->slots[i].pos - 1;
-            break;
-        }
+    shape *sh = e->sh;
+    struct shape_memo scratch, *m = &scratch;
+    if (sh->memo)
+        m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
+    uint32_t pos;
+    if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch)
+        pos = m->pos;
+    else {
+        pos = sh->n;
+        for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
+            if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
+                pos = sh->slots[i].pos - 1;
+                break;
+            }
+        m->k = k;
+        m->n = (uint32_t)n;
+        m->epoch = r->epoch;
+        m->pos = pos;
+    }
     /* A copied key before it would be the first with that name. */
     for (uint32_t x = 0; x < sh->nextra && sh->extra[x] < pos; x++)
         if (name_is(e->mem[sh->extra[x]]->string, k, n))
@@ -1506,25 +1602,48 @@ static double cj_number(void *self, const void *v)
     return ((const cJSON *)v)->valuedouble;
 }
 
+/* The state of a cJSON source, in memory the caller provides: render_top
+ * keeps it on the stack (the view renders 6 700 short type-map templates,
+ * each with a source of its own: a calloc and a free apiece). The
+ * direct-mapped cache is left unset until a dotted name needs it. */
+static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
+{
+    mg_hmap_init(&st->index, sizeof(obj_index));
+    mg_hmap_init(&st->shapes, sizeof(shape_ent));
+    st->blocks = NULL;
+    st->members = 0;
+    st->restarts = 0;
+    st->epoch = 0;
+    st->obj_cache = NULL;
+    st->walk = NULL;
+    st->walk_keys = NULL;
+    st->walk_cap = 0;
+    c->st = st;
+    c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
+                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
+}
+
+static void cjson_source_fini_in(struct mg_tpl_cjson_state *st)
+{
+    mg_hmap_fini(&st->index);
+    for (size_t i = 0; i < mg_hmap_len(&st->shapes); i++)
+        free(((shape_ent *)mg_hmap_at(&st->shapes, i))->sh);
+    mg_hmap_fini(&st->shapes);
+    free_blocks(st);
+    free(st->walk);
+    free(st->walk_keys);
+}
+
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
 {
-    c->st = mg_xcalloc(1, sizeof *c->st);
-    mg_hmap_init(&c->st->index, sizeof(obj_index));
-    mg_hmap_init(&c->st->shapes, sizeof(shape_ent));
-    c->src = (mg_tpl_source){.self = c->st, .kind = cj_kind, .get = cj_get, .first = cj_first,
-                             .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
+    cjson_source_init_in(c, mg_xcalloc(1, sizeof *c->st));
 }
 
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 {
     if (!c->st)
         return;
-    mg_hmap_fini(&c->st->index);
-    for (size_t i = 0; i < mg_hmap_len(&c->st->shapes); i++)
-        free(((shape_ent *)mg_hmap_at(&c->st->shapes, i))->sh);
-    mg_hmap_fini(&c->st->shapes);
-    free_blocks(c->st);
-    free(c->st->obj_cache);
+    cjson_source_fini_in(c->st);
     free(c->st);
     c->st = NULL;
 }
@@ -1552,7 +1671,7 @@ static const void *get_name(const rstate *r, const void *v, const char *k, size_
  * part (its length `n`, up to the first dot) is looked up through the stack,
  * the rest only in what it found. Tags know `n` from parsing (a memchr per
  * lookup was 7 M instructions of a generate). */
-static const void *lookup_first(rstate *r, const ctxf *c, const node *k)
+static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const node *k)
 {
     const char *name = k->str;
     size_t len = k->len, n = k->first;
@@ -1563,11 +1682,13 @@ static const void *lookup_first(rstate *r, const ctxf *c, const node *k)
         if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
             break;
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
-    for (size_t at = n, i = 0; v && at < len; i++) {
+    for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
-        size_t left = len - at - 1;
-        const char *dot = memchr(part, '.', left);
-        size_t pn = dot ? (size_t)(dot - part) : left;
+        size_t pn = rest[i + 1];
+        if (pn == UINT32_MAX) {
+            const char *dot = memchr(part, '.', len - at - 1);
+            pn = dot ? (size_t)(dot - part) : len - at - 1;
+        }
         v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
@@ -1673,12 +1794,11 @@ static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const c
     return v;
 }
 
-static int truthy(rstate *r, const void *v)
+/* Is v (of kind `kind`, from kind_of; MG_TV_NULL when v is NULL) truthy? */
+static int truthy(rstate *r, const void *v, mg_tv_kind kind)
 {
-    if (!v)
-        return 0;
     size_t n;
-    switch (kind_of(r, v)) {
+    switch (kind) {
     case MG_TV_NULL:
     case MG_TV_FALSE:
         return 0;
@@ -1894,9 +2014,12 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (!truthy(r, v))
+        /* One kind_of per section; a list is iterated without asking first
+         * whether it is empty (truthy's call to `first`). */
+        mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
+        if (vk != MG_TV_LIST && !truthy(r, v, vk))
             return 0;
-        if (kind_of(r, v) == MG_TV_LIST) {
+        if (vk == MG_TV_LIST) {
             void *self = r->src->self;
             for (const void *it = r->src->first(self, v); it; it = r->src->next(self, it)) {
                 size_t ent = 0;
@@ -1915,7 +2038,7 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         const void *v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
-        if (truthy(r, v))
+        if (truthy(r, v, v ? kind_of(r, v) : MG_TV_NULL))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
     }
@@ -1972,6 +2095,8 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
+    if (src->get == cj_get) /* a new epoch for the shapes' memos */
+        ((struct mg_tpl_cjson_state *)src->self)->epoch++;
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;
@@ -1997,9 +2122,10 @@ static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, 
                       int strict, mg_buf *out, mg_diag *d)
 {
     mg_tpl_cjson cj;
-    mg_tpl_cjson_source_init(&cj);
+    struct mg_tpl_cjson_state st;
+    cjson_source_init_in(&cj, &st);
     int rc = mg_tpl_render_data(t, &cj.src, data, partials, esc, strict, out, d);
-    mg_tpl_cjson_source_fini(&cj);
+    cjson_source_fini_in(&st);
     return rc;
 }
 

@@ -156,7 +156,10 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *ro
 
 /* The source over plain cJSON: values are `const cJSON *`. Objects looked up
  * often get a hash index, kept in the source until mg_tpl_cjson_source_fini
- * (the data must not change while the source is in use). */
+ * (the data must not change while the source is in use). Within one
+ * mg_tpl_render_data call the index also remembers tag names by their
+ * address in the template; each call starts afresh, so templates may be
+ * freed and parsed again between renders that share a source. */
 typedef struct mg_tpl_cjson {
     mg_tpl_source src;
     struct mg_tpl_cjson_state *st;
