@@ -27,3 +27,13 @@ golden_render() {
     [ -f "$1/options" ] && read -r -a opts <"$1/options"
     ( cd "$1" && mg generate -i "${entry#"$1"/}" "${opts[@]}" -t "$2" -o "$3" ) >/dev/null 2>"$3.err"
 }
+
+# Renders case $1 (entry file $2) for every target of $golden_targets (one
+# msggen run: each target into $3/<target>/, what `-t T -o $3/T` writes);
+# stderr to $3.err.
+golden_render_all() {
+    local opts=() t ts=()
+    [ -f "$1/options" ] && read -r -a opts <"$1/options"
+    for t in $golden_targets; do ts+=(-t "$t"); done
+    ( cd "$1" && mg generate -i "${2#"$1"/}" "${opts[@]}" "${ts[@]}" -o "$3" ) >/dev/null 2>"$3.err"
+}
