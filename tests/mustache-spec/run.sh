@@ -21,7 +21,7 @@ run_prog "$tool" "$spec" "$TMP/cases" 2>"$TMP/tool.err" || { fail mustache-spec 
 n=0
 for d in "$TMP"/cases/*/; do
     n=$((n + 1))
-    name=$(sed 's|^mustache-spec/|mustache-spec-cli/|' "$d/name")
+    IFS= read -r name <"$d/name"; name=${name/#mustache-spec\//mustache-spec-cli/}  # (no sed start per case)
     wrap=
     if [ -n "$VALGRIND" ] && [ $((n % 8)) -eq 0 ]; then wrap=$VALGRIND; fi
     $wrap "$MSGGEN" render "$d/template.mustache" "$d/data.json" --partials "$d/partials" \
