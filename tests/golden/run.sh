@@ -18,7 +18,8 @@ for input in "${cases[@]}"; do
     entry=$(golden_entry "$case_dir")
     [ -n "$entry" ] || { fail "golden/$name" "no input/catalogue.{yaml,yml,json}"; continue; }
     got=$TMP/$name
-    if ! golden_render_all "$case_dir" "$entry" "$got"; then
+    # shellcheck disable=SC2086 # one target name a word
+    if ! golden_render_all "$case_dir" "$entry" "$got" $golden_targets; then
         for t in $golden_targets; do fail "golden/$name/$t" "generate failed"; done; detail "$got.err"; continue
     fi
     if diff -r "$case_dir/expected" "$got" >"$TMP/diff" 2>&1; then
