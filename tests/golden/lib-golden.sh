@@ -27,3 +27,13 @@ golden_render() {
     [ -f "$1/options" ] && read -r -a opts <"$1/options"
     ( cd "$1" && mg generate -i "${entry#"$1"/}" "${opts[@]}" -t "$2" -o "$3" ) >/dev/null 2>"$3.err"
 }
+
+# Renders case $1 (entry file $2) for the targets $4... in one msggen run:
+# each target into $3/<target>/, what `-t T -o $3/T` writes; stderr to $3.err.
+golden_render_all() {
+    local case_dir=$1 entry=$2 out=$3 opts=() t ts=()
+    shift 3
+    [ -f "$case_dir/options" ] && read -r -a opts <"$case_dir/options"
+    for t in "$@"; do ts+=(-t "$t"); done
+    ( cd "$case_dir" && mg generate -i "${entry#"$case_dir"/}" "${opts[@]}" "${ts[@]}" -o "$out" ) >/dev/null 2>"$out.err"
+}

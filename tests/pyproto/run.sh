@@ -77,6 +77,80 @@ components:
 YAML
 gen exports "$TMP/clash-in/exports.yaml" && labels+=(exports)
 
+# The round trips below (in-memory, then each broker's) wait mostly for the
+# brokers (a Kafka consumer group's join alone is 3 to 9 s in the mock
+# cluster) and share nothing: each runs in a subshell of its own, with its
+# own broker on its own port and a $TMP of its own for the broker's files
+# (lib-server.sh), all at once; their lines are printed in this order when
+# all have ended.
+pkgs=$TMP bg_pids=() n=0
+# bg LABEL COMMAND...: runs COMMAND in the background into $TMP/job-N.out.
+bg() { n=$((n + 1)); ( TMP=$pkgs/job-$n; mkdir -p "$TMP"; "${@:2}" ) >"$pkgs/job-$n.out" 2>&1 & bg_pids+=($!); }
+
+# The in-memory transport (a user-plugged Transport), every catalogue: no broker.
+memory_run() { # label
+    timeout 120 python3 "$here/roundtrip.py" "memory_$1" "$pkgs/$1" "$(pkg_of "$pkgs/$1")" memory 2>"$TMP/mem.err" ||
+        { fail "pyproto_memory_$1_should_run" "roundtrip.py failed"; detail "$TMP/mem.err"; }
+}
+for l in mqtt kafka ws; do
+    [ -d "$TMP/$l" ] || continue
+    bg "memory_$l" memory_run "$l"
+done
+
+closed_port=$(_free_port)
+run_broker() { # label catalogue-label python url kill-pid closed-url [restart-command]
+    local more=(); [ -n "${7:-}" ] && more=(--restart "$7")
+    timeout 180 "$3" "$here/roundtrip.py" "$1" "$pkgs/$2" "$(pkg_of "$pkgs/$2")" "$4" --kill "$5" --closed "$6" "${more[@]}" 2>"$TMP/$1.run.err" ||
+        { fail "pyproto_$1_should_run" "roundtrip.py failed"; detail "$TMP/$1.run.err"; }
+}
+# MQTT: mosquitto, paho-mqtt.
+mqtt_run() { # label py
+    trap mqtt_stop EXIT
+    if mqtt_start 2>"$TMP/mqtt-start.err"; then
+        run_broker "mqtt_$1" "$1" "$2" "$MQTT_URL" "$MQTT_PID" "mqtt://127.0.0.1:$closed_port" \
+            "timeout 60 $(command -v mosquitto || echo /usr/sbin/mosquitto) -c $TMP/mosquitto.conf"
+        mqtt_stop
+    else skip "pyproto_mqtt_$1" "$(cat "$TMP/mqtt-start.err")"; fi
+}
+if ! py=$(py_with paho.mqtt.client); then skip pyproto_mqtt "no python3 with paho-mqtt (Debian python3-paho-mqtt)"
+else
+    for l in mqtt shared_streetlights_mqtt; do
+        [ -d "$TMP/$l" ] || continue
+        bg "mqtt_$l" mqtt_run "$l" "$py"
+    done
+fi
+# Kafka: the mock cluster (built once for both), confluent-kafka.
+kafka_run() { # label py
+    trap kafka_stop EXIT
+    if kafka_start 2>"$TMP/kafka-start.err"; then
+        PYPROTO_TIMEOUT=30 run_broker "kafka_$1" "$1" "$2" "kafka://$KAFKA_BOOTSTRAP" "$KAFKA_PID" "kafka://127.0.0.1:$closed_port"
+        kafka_stop
+    else skip "pyproto_kafka_$1" "$(cat "$TMP/kafka-start.err")"; fi
+}
+if ! py=$(py_with confluent_kafka); then skip pyproto_kafka "no python3 with confluent-kafka (Debian python3-confluent-kafka)"
+else
+    export KAFKAMOCK_BIN=$TMP/kafkamock
+    kafkamock_build 2>"$TMP/kafka-build.err"  # (when it fails, each kafka_start says why)
+    for l in kafka shared_streetlights_kafka; do
+        [ -d "$TMP/$l" ] || continue
+        bg "kafka_$l" kafka_run "$l" "$py"
+    done
+fi
+# WebSocket: the relay, websockets.
+ws_run() { # label py
+    trap ws_stop EXIT
+    if ws_start 2>"$TMP/ws-start.err"; then
+        run_broker "ws_$1" "$1" "$2" "$WS_URL/ws" "$WS_PID" "ws://127.0.0.1:$closed_port/ws"
+        ws_stop
+    else skip "pyproto_ws_$1" "$(cat "$TMP/ws-start.err")"; fi
+}
+if ! py=$(py_with websockets); then skip pyproto_ws "no python3 with websockets (Debian python3-websockets)"
+else
+    for l in ws; do
+        [ -d "$TMP/$l" ] || continue
+        bg "ws_$l" ws_run "$l" "$py"
+    done
+fi
 # mypy --strict: every package, and each README's usage example.
 mypy_py=
 for p in python3 /usr/bin/python3; do
@@ -107,50 +181,5 @@ if [ -d "$TMP/clash" ]; then
     else fail pyproto_clash_types_named_like_the_client_and_its_error_should_be_renamed "clash_client.ClashClient is not the client, or the types were not renamed"; detail "$TMP/clash.py.err"; fi
 fi
 
-# The in-memory transport (a user-plugged Transport), every catalogue: no broker.
-for l in mqtt kafka ws; do
-    [ -d "$TMP/$l" ] || continue
-    timeout 120 python3 "$here/roundtrip.py" "memory_$l" "$TMP/$l" "$(pkg_of "$TMP/$l")" memory 2>"$TMP/mem-$l.err" ||
-        { fail "pyproto_memory_${l}_should_run" "roundtrip.py failed"; detail "$TMP/mem-$l.err"; }
-done
-
-closed_port=$(_free_port)
-run_broker() { # label catalogue-label python url kill-pid closed-url [restart-command]
-    local more=(); [ -n "${7:-}" ] && more=(--restart "$7")
-    timeout 180 "$3" "$here/roundtrip.py" "$1" "$TMP/$2" "$(pkg_of "$TMP/$2")" "$4" --kill "$5" --closed "$6" "${more[@]}" 2>"$TMP/$1.run.err" ||
-        { fail "pyproto_$1_should_run" "roundtrip.py failed"; detail "$TMP/$1.run.err"; }
-}
-# MQTT: mosquitto, paho-mqtt.
-if ! py=$(py_with paho.mqtt.client); then skip pyproto_mqtt "no python3 with paho-mqtt (Debian python3-paho-mqtt)"
-else
-    for l in mqtt shared_streetlights_mqtt; do
-        [ -d "$TMP/$l" ] || continue
-        if mqtt_start 2>"$TMP/mqtt-start.err"; then
-            run_broker "mqtt_$l" "$l" "$py" "$MQTT_URL" "$MQTT_PID" "mqtt://127.0.0.1:$closed_port" \
-                "timeout 60 $(command -v mosquitto || echo /usr/sbin/mosquitto) -c $TMP/mosquitto.conf"
-            mqtt_stop
-        else skip "pyproto_mqtt_$l" "$(cat "$TMP/mqtt-start.err")"; fi
-    done
-fi
-# Kafka: the mock cluster, confluent-kafka.
-if ! py=$(py_with confluent_kafka); then skip pyproto_kafka "no python3 with confluent-kafka (Debian python3-confluent-kafka)"
-else
-    for l in kafka shared_streetlights_kafka; do
-        [ -d "$TMP/$l" ] || continue
-        if kafka_start 2>"$TMP/kafka-start.err"; then
-            PYPROTO_TIMEOUT=30 run_broker "kafka_$l" "$l" "$py" "kafka://$KAFKA_BOOTSTRAP" "$KAFKA_PID" "kafka://127.0.0.1:$closed_port"
-            kafka_stop
-        else skip "pyproto_kafka_$l" "$(cat "$TMP/kafka-start.err")"; fi
-    done
-fi
-# WebSocket: the relay, websockets.
-if ! py=$(py_with websockets); then skip pyproto_ws "no python3 with websockets (Debian python3-websockets)"
-else
-    for l in ws; do
-        [ -d "$TMP/$l" ] || continue
-        if ws_start 2>"$TMP/ws-start.err"; then
-            run_broker "ws_$l" "$l" "$py" "$WS_URL/ws" "$WS_PID" "ws://127.0.0.1:$closed_port/ws"
-            ws_stop
-        else skip "pyproto_ws_$l" "$(cat "$TMP/ws-start.err")"; fi
-    done
-fi
+[ ${#bg_pids[@]} -eq 0 ] || wait "${bg_pids[@]}"
+for ((i = 1; i <= n; i++)); do cat "$pkgs/job-$i.out"; done

@@ -103,15 +103,25 @@ mqtt_start() {
 }
 mqtt_stop() { [ -n "${MQTT_PID:-}" ] && kill "$MQTT_PID" 2>/dev/null; wait "$MQTT_PID" 2>/dev/null; MQTT_PID=; }
 
-kafka_start() {
+# kafkamock_build: builds tests/server/kafkamock.c into KAFKAMOCK_BIN (default
+# $TMP/kafkamock) unless it is there already (a family that starts the mock
+# cluster twice, or from subshells with a $TMP of their own, builds it once).
+kafkamock_build() {
+    local bin=${KAFKAMOCK_BIN:-$TMP/kafkamock}
+    [ -x "$bin" ] && return 0
     pkg-config --exists rdkafka 2>/dev/null || { echo "kafka_start: librdkafka is not installed (Debian librdkafka-dev)" >&2; return 1; }
-    if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -o "$TMP/kafkamock" "$TOP/tests/server/kafkamock.c" \
+    if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -o "$bin.$BASHPID" "$TOP/tests/server/kafkamock.c" \
         $(pkg-config --cflags --libs rdkafka) 2>"$TMP/kafkamock.cc"; then
         echo "kafka_start: could not build kafkamock: $(head -n 3 "$TMP/kafkamock.cc" | tr '\n' ' ')" >&2
-        return 1
+        rm -f "$bin.$BASHPID"; return 1
     fi
+    mv -f "$bin.$BASHPID" "$bin"
+}
+
+kafka_start() {
+    kafkamock_build || return 1
     rm -f "$TMP/kafka.port"
-    "$TMP/kafkamock" --port-file "$TMP/kafka.port" --max-seconds "${SERVER_MAX_SECONDS:-300}" &
+    "${KAFKAMOCK_BIN:-$TMP/kafkamock}" --port-file "$TMP/kafka.port" --max-seconds "${SERVER_MAX_SECONDS:-300}" &
     KAFKA_PID=$!
     _wait_file "$TMP/kafka.port" || { echo "kafka_start: the mock cluster did not start" >&2; kafka_stop; return 1; }
     KAFKA_BOOTSTRAP=$(cat "$TMP/kafka.port")

@@ -7,7 +7,12 @@ command -v python3 >/dev/null || { skip server "python3 not installed"; exit 0; 
 server_start || { fail server_start "server did not start"; exit 0; }
 hostile_start || { fail server_hostile_start "hostile server did not start"; exit 0; }
 trap 'server_stop; hostile_stop; mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
-python3 - "$SERVER_URL" <<'PY'
+# The parts below (the job server's checks, the hostile server's, each
+# broker's) wait mostly for time windows and for the brokers, and share
+# nothing: they run at once, each into a file of its own, printed in this
+# order when all have ended.
+parts=()
+python3 - "$SERVER_URL" >"$TMP/part1.out" 2>&1 <<'PY' &
 import json, sys, time, urllib.request, urllib.error
 base = sys.argv[1]
 def req(path, method="GET", body=None, headers=None):
@@ -53,10 +58,11 @@ s, t, b = req("/__stats")
 st = json.loads(b)
 check("stats_count", st["requests"] >= 14 and st["connections"] >= 1, repr(st))
 PY
+parts+=($!)
 
 # The hostile server: each scenario misbehaves as documented (raw sockets, so
 # the checks see exactly what a client would).
-python3 - "$HOSTILE_URL" "$HOSTILE_OTHER_URL" <<'PY'
+python3 - "$HOSTILE_URL" "$HOSTILE_OTHER_URL" >"$TMP/part2.out" 2>&1 <<'PY' &
 import json, socket, sys, time
 base, other = sys.argv[1], sys.argv[2]
 port = int(base.rsplit(":", 1)[1])
@@ -88,38 +94,53 @@ def stats(url):
         data += s.recv(4096)
     s.close()
     return json.loads(data.split(b"\r\n\r\n", 1)[1])
-d = raw("ok")
+# Each raw() reads for its scenario's time window (or until the server
+# closes): they are independent, so they run at once (threads: the windows
+# overlap, about 3 s in all instead of the sum), each checked in this order
+# once all have ended. The /__stats checks below then run alone, so that
+# only their own requests are counted.
+from concurrent.futures import ThreadPoolExecutor
+jobs = [("ok", {}), ("slow-status", {"seconds": 2.5}), ("slow-body", {"seconds": 2.5}), ("continue", {"seconds": 2.2}),
+        ("endless", {"seconds": 20, "limit": 8 << 20}), ("endless-length", {"seconds": 20, "limit": 1 << 20})]
+jobs += [("redirect-" + code, {}) for code in ("301", "302", "307", "308")]
+jobs += [("deep", {}), ("chunk-overflow", {}), ("trailing-garbage", {}), ("concatenated", {}), ("leading-zero", {})]
+jobs += [("bullmq-%d" % n, {"method": "GET", "body": b""}) for n in range(1, 7)]
+with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+    futures = [pool.submit(raw, sc, **kw) for sc, kw in jobs]
+got = {sc: f.result() for (sc, _kw), f in zip(jobs, futures)}
+d = got["ok"]
 check("ok_answers_a_job_response", d.startswith(b"HTTP/1.1 200") and b'"success": true' in d, repr(d[:200]))
-d = raw("slow-status", seconds=2.5)
+d = got["slow-status"]
 check("slow_status_drips_the_status_line", 1 <= len(d) <= 4 and b"HTTP/1.1".startswith(d), repr(d))
-d = raw("slow-body", seconds=2.5)
+d = got["slow-body"]
 head, _, body = d.partition(b"\r\n\r\n")
 check("slow_body_drips_the_body", head.startswith(b"HTTP/1.1 200") and 1 <= len(body) <= 4, repr(d[-40:]))
-d = raw("continue", seconds=2.2)
+d = got["continue"]
 check("continue_repeats_100_continue", d.count(b"HTTP/1.1 100 Continue\r\n\r\n") >= 4 and b"200" not in d, repr(d[:80]))
 # Reads until 8 MiB arrive (at once on an idle machine); the 20 s bound only
 # keeps a loaded machine, where the server streams slower, from failing.
-d = raw("endless", seconds=20, limit=8 << 20)
+d = got["endless"]
 check("endless_streams_without_end", len(d) >= 8 << 20, str(len(d)))
-d = raw("endless-length", seconds=20, limit=1 << 20)
+d = got["endless-length"]
 check("endless_length_announces_2_gib", b"Content-Length: 2147483648" in d and len(d) >= 1 << 20, repr(d[:120]))
 for code in ("301", "302", "307", "308"):
-    d = raw("redirect-" + code)
+    d = got["redirect-" + code]
     check("redirect_%s_points_to_the_other_origin" % code,
           d.startswith(b"HTTP/1.1 " + code.encode()) and (b"Location: " + other.encode() + b"/h/ok/api/jobs/x") in d, repr(d[:200]))
-d = raw("deep")
+d = got["deep"]
 check("deep_nests_100000_levels", d.count(b"[") == 100000, str(d.count(b"[")))
-d = raw("chunk-overflow")
+d = got["chunk-overflow"]
 check("chunk_overflow_sends_a_huge_chunk_size", b"\r\n\r\nffffffffffffffff\r\n" in d, repr(d[-60:]))
 for sc, marker in (("trailing-garbage", b"} <html>garbage</html>"), ("concatenated", b"}{"), ("leading-zero", b": 007")):
-    d = raw(sc)
+    d = got[sc]
     check(sc.replace("-", "_") + "_answers_bad_json", d.startswith(b"HTTP/1.1 200") and marker in d, repr(d[-80:]))
 for n in range(1, 7):
-    d = raw("bullmq-%d" % n, method="GET", body=b"")
+    d = got["bullmq-%d" % n]
     j = json.loads(d.partition(b"\r\n\r\n")[2])
     check("bullmq_%d_answers_a_job" % n, j["jobId"] == str(n) and "state" in j and "data" in j, repr(j))
 before = stats(base)
-raw("drop-second"); raw("ok", method="GET", body=b"")
+with ThreadPoolExecutor(max_workers=2) as pool:  # (two windows of 3 s, at once)
+    list(pool.map(lambda kw: raw(**kw), ({"scenario": "drop-second"}, {"scenario": "ok", "method": "GET", "body": b""})))
 after = stats(base)
 check("stats_count_requests_and_posts", after["requests"] - before["requests"] == 2 and after["posts"] - before["posts"] == 1,
       repr((before, after)))
@@ -135,16 +156,31 @@ s.close()
 check("drop_second_reads_then_drops_the_second_request", first.startswith(b"HTTP/1.1 200") and second == b""
       and stats(base)["posts"] - before == 1, repr((first[:40], second)))
 PY
+parts+=($!)
 
-# The brokers of the protocol-client tests.
-if py=$(py_with paho.mqtt) && mqtt_start 2>"$TMP/mqtt.err"; then
-    "$py" "$TOP/tests/server/brokers.py" mqtt "$MQTT_URL"; mqtt_stop
-else skip server_mqtt "$( [ -n "${py:-}" ] && cat "$TMP/mqtt.err" || echo 'no python3 with paho-mqtt (Debian python3-paho-mqtt)')"; fi
-py=
-if py=$(py_with confluent_kafka) && kafka_start 2>"$TMP/kafka.err"; then
-    "$py" "$TOP/tests/server/brokers.py" kafka "$KAFKA_BOOTSTRAP"; kafka_stop
-else skip server_kafka "$( [ -n "${py:-}" ] && cat "$TMP/kafka.err" || echo 'no python3 with confluent-kafka (Debian python3-confluent-kafka)')"; fi
-py=
-if py=$(py_with websockets) && ws_start 2>"$TMP/ws.err"; then
-    "$py" "$TOP/tests/server/brokers.py" ws "$WS_URL"; ws_stop
-else skip server_ws "$( [ -n "${py:-}" ] && cat "$TMP/ws.err" || echo 'no python3 with websockets (Debian python3-websockets)')"; fi
+# The brokers of the protocol-client tests, each in a subshell with a $TMP
+# of its own (lib-server.sh keeps a broker's files there), so that the three
+# run at once.
+(
+    TMP=$TMP/mqtt; mkdir -p "$TMP"; trap mqtt_stop EXIT
+    if py=$(py_with paho.mqtt) && mqtt_start 2>"$TMP/mqtt.err"; then
+        "$py" "$TOP/tests/server/brokers.py" mqtt "$MQTT_URL"; mqtt_stop
+    else skip server_mqtt "$( [ -n "${py:-}" ] && cat "$TMP/mqtt.err" || echo 'no python3 with paho-mqtt (Debian python3-paho-mqtt)')"; fi
+) >"$TMP/part3.out" 2>&1 &
+parts+=($!)
+(
+    TMP=$TMP/kafka; mkdir -p "$TMP"; trap kafka_stop EXIT
+    if py=$(py_with confluent_kafka) && kafka_start 2>"$TMP/kafka.err"; then
+        "$py" "$TOP/tests/server/brokers.py" kafka "$KAFKA_BOOTSTRAP"; kafka_stop
+    else skip server_kafka "$( [ -n "${py:-}" ] && cat "$TMP/kafka.err" || echo 'no python3 with confluent-kafka (Debian python3-confluent-kafka)')"; fi
+) >"$TMP/part4.out" 2>&1 &
+parts+=($!)
+(
+    TMP=$TMP/ws; mkdir -p "$TMP"; trap ws_stop EXIT
+    if py=$(py_with websockets) && ws_start 2>"$TMP/ws.err"; then
+        "$py" "$TOP/tests/server/brokers.py" ws "$WS_URL"; ws_stop
+    else skip server_ws "$( [ -n "${py:-}" ] && cat "$TMP/ws.err" || echo 'no python3 with websockets (Debian python3-websockets)')"; fi
+) >"$TMP/part5.out" 2>&1 &
+parts+=($!)
+wait "${parts[@]}"  # (not the servers started above: they run until killed)
+cat "$TMP"/part[1-5].out
