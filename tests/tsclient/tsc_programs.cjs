@@ -8,7 +8,9 @@
 // language service's document registry shares them. Each program is still
 // type-checked whole with its own options (the libraries too, unless
 // --skipLibCheck, which is added to every config's options as on tsc's
-// command line) and emits as tsc does. Diagnostics are printed as
+// command line; their diagnostics taken from an earlier program when it is
+// sure to find the same ones, see shareLibChecks) and emits as tsc does,
+// in tsc's order (emitFilesAndReportErrors). Diagnostics are printed as
 // `tsc --pretty false` prints them; exits 1 when any program has an error
 // (like tsc, after emitting what it could), 2 on a bad config. With
 // --per-config, each program's diagnostics end with a line
