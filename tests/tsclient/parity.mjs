@@ -5,6 +5,10 @@
 // prints it one fact per line, sorted:
 //
 //   node parity.mjs TYPESCRIPT_MODULE_DIR FILE.ts...
+//   node parity.mjs TYPESCRIPT_MODULE_DIR --to OUT FILE.ts... [--to OUT FILE.ts...]
+//
+// (the second form writes each surface to its OUT: several surfaces for one
+// start of node and of TypeScript, 0.4 s CPU)
 //
 //   const MessageTypes.FILE_DOWNLOAD_REQUEST = file-download-request
 //   method fileDownloadRequest(FileDownloadRequestMessage)
@@ -12,13 +16,14 @@
 //
 // ("[]" marks array items, "{}" map values.) run.sh diffs the surfaces of the
 // published package and of the generated client.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const [tsDir, ...files] = process.argv.slice(2);
+const [tsDir, ...args] = process.argv.slice(2);
 const ts = createRequire(path.resolve(tsDir) + '/')('typescript');
 
+function surface(files) {
 const interfaces = new Map(); // name -> members (PropertySignature[] / index signatures)
 const aliases = new Map();    // name -> type node
 const facts = new Set();
@@ -108,4 +113,16 @@ for (const m of clientMethods) {
 for (const name of ['WorkerClientConfig', 'JobResponse', 'JobStatus']) {
   if (interfaces.has(name)) members(name, '', interfaces.get(name), 0, new Set([name]));
 }
-console.log([...facts].sort().join('\n'));
+return [...facts].sort().join('\n') + '\n';
+}
+
+if (args[0] !== '--to') {
+  process.stdout.write(surface(args));
+} else {
+  for (let i = 0; i < args.length;) {
+    let j = i + 2;
+    while (j < args.length && args[j] !== '--to') j++;
+    writeFileSync(args[i + 1], surface(args.slice(i + 2, j)));
+    i = j;
+  }
+}

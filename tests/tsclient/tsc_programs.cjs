@@ -8,7 +8,9 @@
 // language service's document registry shares them. Each program is still
 // type-checked whole with its own options (the libraries too, unless
 // --skipLibCheck, which is added to every config's options as on tsc's
-// command line) and emits as tsc does. Diagnostics are printed as
+// command line; their diagnostics taken from an earlier program when it is
+// sure to find the same ones, see shareLibChecks) and emits as tsc does,
+// in tsc's order (emitFilesAndReportErrors). Diagnostics are printed as
 // `tsc --pretty false` prints them; exits 1 when any program has an error
 // (like tsc, after emitting what it could), 2 on a bad config. With
 // --per-config, each program's diagnostics end with a line
@@ -40,6 +42,82 @@ function loadTs() {
     libDir = path.dirname(ts.getDefaultLibFilePath({}));
 }
 const shared = new Map(); // library file + parse options -> SourceFile
+const sharedId = new WeakMap(); // such a SourceFile -> its number
+const libChecks = new Map(); // libChecksKey -> Map(library file -> diagnostics)
+
+// The type check of the library files, shared as their parse is. What a
+// library file's check reports depends only on the global scope it is
+// checked in and on the options: its names resolve among the globals, and
+// it imports nothing. tsc checks the library files first (they come first
+// in the program's files), with a new checker. So two programs with the
+// same library SourceFiles in the same order, the same options but for
+// where and whether they write their output, and no other file that adds
+// to the global scope (every other file a TypeScript module: no script, no
+// `declare global`, no module augmentation, no `export as namespace`) find
+// the same diagnostics in them: the second program takes the first one's
+// instead of checking them again (about 1 s CPU a program, most of a small
+// program's cost; lib.dom.d.ts alone is 0.7 of it). Any other program checks
+// them itself. Returns the key, or null.
+//
+// Only a program that writes no declarations takes them: a program whose
+// checker did not check the library files creates their types in another
+// order, and a union's members are printed in the order their types were
+// created, which a .d.ts file would show (JavaScript shows no type). One
+// that writes declarations still checks them and keeps its findings.
+const outputOnly = new Set(['outDir', 'rootDir', 'declarationDir', 'configFilePath', 'configFile', 'pathsBasePath',
+    'noEmit', 'declaration', 'emitDeclarationOnly', 'declarationMap', 'sourceMap']);
+function libChecksKey(program) {
+    const options = program.getCompilerOptions();
+    if (options.skipLibCheck || options.skipDefaultLibCheck) return null; // nothing to check
+    const ids = [];
+    for (const sf of program.getSourceFiles()) {
+        if (program.isSourceFileDefaultLibrary(sf)) {
+            const id = sharedId.get(sf);
+            if (id === undefined) return null;
+            ids.push(id);
+        } else if (!ts.isExternalModule(sf) || ts.isSourceFileJS(sf) || sf.moduleAugmentations.length ||
+                   (sf.symbol && sf.symbol.globalExports) || (sf.patternAmbientModules && sf.patternAmbientModules.length)) {
+            return null;
+        }
+    }
+    const opts = Object.keys(options).filter((k) => !outputOnly.has(k)).sort().map((k) => [k, options[k]]);
+    return JSON.stringify([opts, ids]);
+}
+// Makes the program's checker take the library files' diagnostics from an
+// earlier program with the same key, or keep them for later programs.
+// Returns what to call once the program is done.
+function shareLibChecks(program) {
+    const key = libChecksKey(program);
+    if (key === null) return () => {};
+    const options = program.getCompilerOptions();
+    const known = !options.noEmit && ts.getEmitDeclarations(options) ? undefined : libChecks.get(key);
+    const found = new Map();
+    const checker = program.getTypeChecker();
+    const check = checker.getDiagnostics;
+    checker.getDiagnostics = function (sf, ...rest) {
+        if (!sf || !sharedId.has(sf) || rest[1]) return check.call(this, sf, ...rest);
+        if (known && known.has(sf.fileName)) return known.get(sf.fileName);
+        const d = check.call(this, sf, ...rest);
+        found.set(sf.fileName, d.slice());
+        return d;
+    };
+    // The emit of the whole program first checks every file (a no-op for
+    // those already checked): the files but the library ones, when their
+    // diagnostics were taken.
+    const resolver = checker.getEmitResolver;
+    checker.getEmitResolver = function (sf, token, skip) {
+        if (!known || sf || skip) return resolver.call(this, sf, token, skip);
+        for (const f of program.getSourceFiles()) if (!sharedId.has(f)) check.call(this, f, token);
+        return resolver.call(this, sf, token, true);
+    };
+    return () => {
+        // Kept only when every library file was checked (tsc skips the
+        // semantic check after a syntax or global error).
+        if (!libChecks.has(key) && program.getSourceFiles().every((sf) => !sharedId.has(sf) || found.has(sf.fileName))) {
+            libChecks.set(key, found);
+        }
+    };
+}
 const fmt = {
     getCanonicalFileName: (f) => f,
     getCurrentDirectory: () => process.cwd(),
@@ -70,16 +148,25 @@ function run(args) {
             if (bad) out += ts.formatDiagnostics([bad], fmt);
             return { out, status: 2 };
         }
+        // The host as tsc's performCompilation makes it: JSDoc in TypeScript
+        // files parsed only where it can make a type error (tsc's default;
+        // the API's default parses it all, 0.2 s a program), and what the
+        // program's creation reads kept for the creation.
         const host = ts.createCompilerHost(parsed.options);
+        host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
         const own = host.getSourceFile;
         host.getSourceFile = (file, opts, onError, create) => {
             if (path.dirname(path.resolve(file)) !== libDir) return own(file, opts, onError, create);
             const o = typeof opts === 'object' ? opts : { languageVersion: opts };
             const key = file + '\0' + o.languageVersion + '\0' + o.impliedNodeFormat + '\0' + o.jsDocParsingMode;
             let sf = shared.get(key);
-            if (!sf) { sf = own(file, opts, onError, create); shared.set(key, sf); }
+            if (!sf) {
+                sf = own(file, opts, onError, create);
+                if (sf) { shared.set(key, sf); sharedId.set(sf, shared.size); }
+            }
             return sf;
         };
+        if (ts.changeCompilerHostLikeToUseCache) ts.changeCompilerHostLikeToUseCache(host, (f) => ts.toPath(f, host.getCurrentDirectory(), host.getCanonicalFileName));
         const program = ts.createProgram({
             rootNames: parsed.fileNames,
             options: parsed.options,
@@ -87,8 +174,12 @@ function run(args) {
             host,
             configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
         });
-        const emitted = program.emit();
-        const diags = ts.sortAndDeduplicateDiagnostics(ts.getPreEmitDiagnostics(program).concat(emitted.diagnostics));
+        // tsc's own sequence (emitFilesAndReportErrors): syntax, options and
+        // global diagnostics, then the semantic ones (only when those found
+        // nothing), then the emit, each file's type check before its emit.
+        const done = shareLibChecks(program);
+        const diags = ts.emitFilesAndReportErrors(program, () => {}).diagnostics;
+        done();
         if (diags.length) out += ts.formatDiagnostics(diags, fmt);
         const failed = diags.some((d) => d.category === ts.DiagnosticCategory.Error);
         if (failed) status = 1;
