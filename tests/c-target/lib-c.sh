@@ -60,7 +60,12 @@ c_lib() {
         files=()
         for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do [ -f "$f" ] && files+=("$f"); done
         cp -- "${files[@]}" "$tmp/"
-        if ! make -s -C "$tmp" CC="${CC:-gcc}" AR="$(c_ar)" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$tmp/Makefile").a" "$@" >"$TMP/c_lib.log" 2>&1; then
+        # (The Makefile's MY_CFLAGS is a recursive variable whose value runs
+        # pkg-config: once per compile. $TMP/c_lib.mk, read after it, makes
+        # it simple: the same value, pkg-config run once per build.)
+        # shellcheck disable=SC2016
+        printf 'MY_CFLAGS := $(MY_CFLAGS)\n' >"$TMP/c_lib.mk"
+        if ! make -s -C "$tmp" -f Makefile -f "$TMP/c_lib.mk" CC="${CC:-gcc}" AR="$(c_ar)" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$tmp/Makefile").a" "$@" >"$TMP/c_lib.log" 2>&1; then
             rm -rf "$tmp"; exec {lock}>&-; return 1
         fi
         : >"$tmp/.built"
