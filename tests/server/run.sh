@@ -161,26 +161,20 @@ parts+=($!)
 # The brokers of the protocol-client tests, each in a subshell with a $TMP
 # of its own (lib-server.sh keeps a broker's files there), so that the three
 # run at once.
-(
-    TMP=$TMP/mqtt; mkdir -p "$TMP"; trap mqtt_stop EXIT
-    if py=$(py_with paho.mqtt) && mqtt_start 2>"$TMP/mqtt.err"; then
-        "$py" "$TOP/tests/server/brokers.py" mqtt "$MQTT_URL"; mqtt_stop
-    else skip server_mqtt "$( [ -n "${py:-}" ] && cat "$TMP/mqtt.err" || echo 'no python3 with paho-mqtt (Debian python3-paho-mqtt)')"; fi
-) >"$TMP/part3.out" 2>&1 &
+broker_part() { # KIND PYTHON-MODULE PIP-NAME DEBIAN-PACKAGE URL-VARIABLE (set by KIND_start)
+    local kind=$1 mod=$2 name=$3 pkg=$4 url=$5 py
+    TMP=$TMP/$kind; mkdir -p "$TMP"
+    # shellcheck disable=SC2064  # the broker's stop function, named now
+    trap "${kind}_stop" EXIT
+    if py=$(py_with "$mod") && "${kind}_start" 2>"$TMP/$kind.err"; then
+        "$py" "$TOP/tests/server/brokers.py" "$kind" "${!url}"; "${kind}_stop"
+    else skip "server_$kind" "$( [ -n "${py:-}" ] && cat "$TMP/$kind.err" || echo "no python3 with $name (Debian $pkg)")"; fi
+}
+(broker_part mqtt paho.mqtt paho-mqtt python3-paho-mqtt MQTT_URL) >"$TMP/part3.out" 2>&1 &
 parts+=($!)
-(
-    TMP=$TMP/kafka; mkdir -p "$TMP"; trap kafka_stop EXIT
-    if py=$(py_with confluent_kafka) && kafka_start 2>"$TMP/kafka.err"; then
-        "$py" "$TOP/tests/server/brokers.py" kafka "$KAFKA_BOOTSTRAP"; kafka_stop
-    else skip server_kafka "$( [ -n "${py:-}" ] && cat "$TMP/kafka.err" || echo 'no python3 with confluent-kafka (Debian python3-confluent-kafka)')"; fi
-) >"$TMP/part4.out" 2>&1 &
+(broker_part kafka confluent_kafka confluent-kafka python3-confluent-kafka KAFKA_BOOTSTRAP) >"$TMP/part4.out" 2>&1 &
 parts+=($!)
-(
-    TMP=$TMP/ws; mkdir -p "$TMP"; trap ws_stop EXIT
-    if py=$(py_with websockets) && ws_start 2>"$TMP/ws.err"; then
-        "$py" "$TOP/tests/server/brokers.py" ws "$WS_URL"; ws_stop
-    else skip server_ws "$( [ -n "${py:-}" ] && cat "$TMP/ws.err" || echo 'no python3 with websockets (Debian python3-websockets)')"; fi
-) >"$TMP/part5.out" 2>&1 &
+(broker_part ws websockets websockets python3-websockets WS_URL) >"$TMP/part5.out" 2>&1 &
 parts+=($!)
 wait "${parts[@]}"  # (not the servers started above: they run until killed)
 cat "$TMP"/part[1-5].out
