@@ -1,0 +1,211 @@
+/* test_view_prune.c - a pruned view (view.h, mg_view_cache_prune) holds, for
+ * every key a target's templates name, exactly what the full view holds.
+ *
+ * generate and check render the pruned view and fall back to the full one
+ * only when a render reports something or prints a container as JSON, so a
+ * kept key that the pruned build got wrong (a key the builder reads back but
+ * did not keep: view.c's builder_keys) would change output silently. This
+ * builds both views of every shipped target for the flagship catalogue, the
+ * catalogues of tests/catalogues and the golden cases' inputs, cuts both to
+ * the template names and compares them. */
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "hmap.h"
+#include "load.h"
+#include "model.h"
+#include "target.h"
+#include "unit.h"
+#include "view.h"
+
+static char top[PATH_MAX];
+
+/* The source tree: the nearest folder above this binary with
+ * templates/c/target.yaml (build/tests/ and build-asan/tests/ both work). */
+static int find_top(void)
+{
+    ssize_t n = readlink("/proc/self/exe", top, sizeof top - 1);
+    if (n <= 0)
+        return -1;
+    top[n] = '\0';
+    for (char *slash; (slash = strrchr(top, '/')) != NULL && slash != top;) {
+        *slash = '\0';
+        char probe[PATH_MAX + 32];
+        struct stat st;
+        snprintf(probe, sizeof probe, "%s/templates/c/target.yaml", top);
+        if (stat(probe, &st) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* A copy of `j` without, at every depth, the object members whose name is not
+ * in `keep`. (A copy: views built with a cache share nodes through cJSON
+ * references, which must not be changed.) */
+static cJSON *cut(const cJSON *j, const mg_hmap *keep)
+{
+    if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
+        return cJSON_Duplicate(j, 1);
+    cJSON *out = cJSON_IsObject(j) ? cJSON_CreateObject() : cJSON_CreateArray();
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (cJSON_IsObject(j) && !mg_hmap_get_str(keep, c->string))
+            continue;
+        cJSON *copy = cut(c, keep);
+        if (cJSON_IsObject(j))
+            cJSON_AddItemToObject(out, c->string, copy);
+        else
+            cJSON_AddItemToArray(out, copy);
+    }
+    return out;
+}
+
+/* Appends to `path` where `a` and `b` first differ; 1 when they do. */
+static int first_difference(const cJSON *a, const cJSON *b, mg_buf *path)
+{
+    if (cJSON_Compare(a, b, 1))
+        return 0;
+    if (!a || !b || (a->type & 0xff) != (b->type & 0xff) || !(cJSON_IsObject(a) || cJSON_IsArray(a)))
+        return 1;
+    const cJSON *x = a->child, *y = b->child;
+    for (size_t i = 0; x || y; i++, x = x ? x->next : NULL, y = y ? y->next : NULL) {
+        if (x && y && cJSON_Compare(x, y, 1) && (!x->string || !strcmp(x->string, y->string)))
+            continue;
+        if (cJSON_IsObject(a))
+            mg_buf_appendf(path, "/%s", x && x->string ? x->string : y && y->string ? y->string : "?");
+        else
+            mg_buf_appendf(path, "/%zu", i);
+        if (x && y && (!x->string || !strcmp(x->string, y->string)))
+            first_difference(x, y, path);
+        return 1;
+    }
+    return 1;
+}
+
+static size_t compared;
+
+static void compare_views(const char *catalogue)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(catalogue, NULL, 0, &set, &d);
+    if (!m) {
+        unit_note("# %s: the catalogue did not load\n", catalogue);
+        CHECK(m != NULL);
+        if (set)
+            mg_docset_free(set);
+        return;
+    }
+    static const char *const targets[] = {"c", "python", "typescript", "markdown"};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        mg_target *t = mg_target_load(targets[i], &d);
+        CHECK(t != NULL);
+        const mg_hmap *keep = t ? mg_target_names(t) : NULL;
+        CHECK(keep != NULL);
+        if (!keep) {
+            mg_target_free(t);
+            continue;
+        }
+        mg_view_cache *full_cache = mg_view_cache_new(), *pruned_cache = mg_view_cache_new();
+        mg_view_cache_prune(pruned_cache, keep);
+        cJSON *full = mg_view_build_cached(m, t, full_cache, &d);
+        cJSON *pruned = mg_view_build_cached(m, t, pruned_cache, &d);
+        CHECK(full != NULL && pruned != NULL);
+        cJSON *a = full ? cut(full, keep) : NULL, *b = pruned ? cut(pruned, keep) : NULL;
+        cJSON_Delete(full);
+        cJSON_Delete(pruned);
+        full = a;
+        pruned = b;
+        mg_buf path;
+        mg_buf_init(&path);
+        if (full && pruned && first_difference(full, pruned, &path)) {
+            unit_note("# %s, target %s: the pruned view differs at %s\n", catalogue, targets[i],
+                      path.len ? mg_buf_cstr(&path) : "/");
+            CHECK(!"pruned view == full view, cut to the template names");
+        }
+        compared++;
+        mg_buf_fini(&path);
+        cJSON_Delete(full);
+        cJSON_Delete(pruned);
+        mg_view_cache_free(full_cache);
+        mg_view_cache_free(pruned_cache);
+        mg_target_free(t);
+    }
+    mg_model_free(m);
+    mg_docset_free(set);
+}
+
+/* Calls compare_views for DIR/NAME/SUB, for every folder NAME of DIR without
+ * an options file, when `sub` is set, else for every *.yaml and *.json file
+ * of DIR. */
+static void each_catalogue(const char *dir, const char *sub)
+{
+    DIR *dp = opendir(dir);
+    CHECK(dp != NULL);
+    if (!dp)
+        return;
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(dp);
+    qsort(names, n, sizeof *names, (int (*)(const void *, const void *))strcmp);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX * 2];
+        const char *dot = strrchr(names[i], '.');
+        struct stat st;
+        if (sub)
+            snprintf(path, sizeof path, "%s/%s/%s", dir, names[i], sub);
+        else if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".json")))
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        else
+            path[0] = '\0';
+        char options[PATH_MAX * 2];
+        snprintf(options, sizeof options, "%s/%s/options", dir, names[i]);
+        /* A golden case with an options file needs them (--ref-map ...). */
+        if (sub && stat(options, &st) == 0)
+            path[0] = '\0';
+        if (path[0] && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            compare_views(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void pruned_views_should_hold_what_full_views_hold_for_every_template_name(void)
+{
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof path, "%s/schemas/worker-backend/asyncapi.yaml", top);
+    compare_views(path);
+    snprintf(path, sizeof path, "%s/tests/catalogues", top);
+    each_catalogue(path, NULL);
+    snprintf(path, sizeof path, "%s/tests/golden", top);
+    each_catalogue(path, "input/catalogue.yaml");
+    /* The flagship, 14 catalogues and 22 golden cases today (148 views): a
+     * listing that found nothing must not pass as "no difference". */
+    CHECK(compared >= 4 * 30);
+    unit_note("# %zu views compared\n", compared);
+}
+
+int main(void)
+{
+    if (find_top() < 0) {
+        printf("not ok view_prune: no source tree (templates/c/target.yaml) above the binary\n");
+        return 1;
+    }
+    char templates[PATH_MAX + 16];
+    snprintf(templates, sizeof templates, "%s/templates", top);
+    setenv("MSGGEN_TEMPLATES", templates, 1);
+    RUN(pruned_views_should_hold_what_full_views_hold_for_every_template_name);
+    return unit_done();
+}
