@@ -93,7 +93,19 @@ def shape(text, pfx):
 
 def split(lines):
     """Yields (is_function, text): a function is a signature at column 0, a
-    body from a line "{" (or a signature ending in " {") to a line "}"."""
+    body from a line "{" (or a signature ending in " {") to a line "}".
+    A preprocessor line is never part of a signature: in
+
+        #if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+        #endif
+        static bool fail(...)
+
+    the attribute and both directives are text outside functions. (Taken
+    into the function, the "#endif" went with it whenever the function was
+    left out, and the unclosed "#if" hid the rest of the file from
+    cppcheck's first configuration, the only one it checks: every
+    catalogue's _bus.c but the first was checked empty.)"""
     i, n = 0, len(lines)
     other = []
     while i < n:
@@ -107,7 +119,7 @@ def split(lines):
                 if s == "{" or (s.endswith(") {") and j == i):
                     start = j
                     break
-                if s.endswith(";") or s.endswith("=") or s.endswith("= {") or s == "":
+                if s.endswith(";") or s.endswith("=") or s.endswith("= {") or s == "" or s.lstrip().startswith("#"):
                     break
                 j += 1
         if start is None:
@@ -124,6 +136,19 @@ def split(lines):
         i = end + 1
     if other:
         yield False, "".join(other)
+
+
+IF_LINE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b", re.M)
+
+
+def if_balanced(text):
+    """Every #if (#ifdef, #ifndef) of TEXT has its #endif, in order."""
+    depth = 0
+    for m in IF_LINE.finditer(text):
+        depth += -1 if m.group(1) == "endif" else 1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # ---- struct typedefs written out (see untypedef) --------------------------
@@ -423,14 +448,17 @@ def reduce_dir(src, out, seen):
             sizes = [len(text) for num, text in parts if num is not None and num >= 0]
             chunk = CHUNK if not sizes or sum(sizes) / len(sizes) >= SMALL_FN else CHUNK * 10
             nparts = 1 if local else max(1, (nkept + chunk - 1) // chunk)
+            balanced = if_balanced("".join(lines))
             for k in range(nparts):
                 fname = name if nparts == 1 else "%s.part%02d.c" % (name[:-2], k + 1)
+                text = "".join(t if num is None or (num >= 0 and (nparts == 1 or num // chunk == k))
+                               else "\n" * t.count("\n") for num, t in parts)
+                # (A left-out function must not take a directive of the
+                # text around it along: see split.)
+                if balanced and not if_balanced(text):
+                    raise ValueError("%s: #if and #endif do not pair up once functions are left out" % fname)
                 with open(os.path.join(out, fname), "w", encoding="utf-8", errors="surrogateescape") as fh:
-                    for num, text in parts:
-                        if num is None or (num >= 0 and (nparts == 1 or num // chunk == k)):
-                            fh.write(text)
-                        else:
-                            fh.write("\n" * text.count("\n"))
+                    fh.write(text)
     if os.environ.get("SHAPES_TYPEDEFS", "1") != "0":
         untypedef(out, pfx)
     with open(os.path.join(out, ".suppress"), "w") as fh:
