@@ -3,9 +3,9 @@
 # catalogue, with warning, style, performance and portability checks: no
 # findings allowed.
 #
-# Each function shape is checked once (shapes.py): out/c first, then each
-# catalogue's output with only the functions whose shape no earlier output
-# had, beside all the rest of its text (declarations, tables) and its headers
+# Each function shape is checked once (shapes.py): each catalogue's output,
+# in order, then out/c, each with only the functions whose shape no earlier
+# output had, beside all the rest of its text (declarations, tables) and its headers
 # unchanged; a .c whose frame (role and text outside functions) and functions
 # all have shapes checked before is left out (shapes.py says why that is
 # enough). The struct typedefs of the catalogue's types are written out as
@@ -43,12 +43,16 @@ check_dir() {
         fail "c_output_should_pass_cppcheck/$name" "cppcheck findings (line numbers are those of $dir)"; detail "$TMP/cc.log"
     fi
 }
-# Every catalogue's C first (out/c, then each catalogue in order), then one
+# Every catalogue's C first (each catalogue in order, then out/c), then one
 # shapes.py for all of them (one Python start, not one per catalogue: 0.2 s
-# each here), then cppcheck catalogue by catalogue.
+# each here), then cppcheck catalogue by catalogue. (out/c last: its
+# functions all have shapes of the catalogues' (none of its 286 is left to
+# check), and the files that are the same in every output but for the
+# names (the runtime, the parser, the adapters, the bus engine) are checked
+# with a small catalogue's headers, not with its 244 KB header: cppcheck
+# 15 s -> 11 s CPU over all of them.)
 : >"$TMP/dirs"
 declare -A src_of=([worker-backend]=$TOP/out/c)
-[ -d "$TOP/out/c" ] && echo "worker-backend $TOP/out/c $TMP/shapes/worker-backend" >>"$TMP/dirs"
 for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml "$TOP"/tests/c-target/catalogues/*.yaml \
          "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] || continue
@@ -62,6 +66,7 @@ for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/te
         fail "c_output_should_pass_cppcheck/$name" "generate failed"; detail "$TMP/gen.log"
     fi
 done
+[ -d "$TOP/out/c" ] && echo "worker-backend $TOP/out/c $TMP/shapes/worker-backend" >>"$TMP/dirs"
 while read -r name status rest; do
     if [ "$status" = ok ]; then
         # shellcheck disable=SC2086 # (KEPT TOTAL SKIPPED FILE:KEY...: no spaces)
