@@ -28,7 +28,13 @@ no function of a new shape it is not written at all (everything in it was
 checked before, in the same shape); with some, only those are kept, and
 OUT_DIR/.suppress lists it for cppcheck's unusedStructMember (its structs'
 members are used by left-out functions; the file of the same frame shape
-checked before had them all). Prints "KEPT TOTAL SKIPPED" (functions, and the
+checked before had them all). So is a .c of a new frame whose own structs
+were checked before in a file with every function that uses them, when it
+has each use of them that file had (users_key: the same struct definitions,
+a superset of the functions using them, member names kept, and of their
+names used outside functions): only functions of new shapes are kept, and
+unusedStructMember is suppressed for it (every catalogue's _bus.c: the
+same engine, other tables). Prints "KEPT TOTAL SKIPPED" (functions, and the
 .c files not written).
 
 Last, the catalogue's "typedef struct P_X P_X;" lines are written out as
