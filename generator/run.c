@@ -115,7 +115,12 @@ static void first_message(void *user, const char *line)
 typedef struct watched {
     mg_tpl_source src;
     mg_tpl_cjson cj;
-    int printed_tree; /* text() was asked for an object or a list */
+    int printed_tree; /* text() was asked for an object or a list, or (with
+                       * esc) first() for an object */
+    /* A lazy view's escaped members (view.h), or NULL. A per-item context
+     * (mg_view_item_new) has them where its item has them. */
+    mg_view_escapes *esc;
+    const cJSON *ctx, *item;
 } watched;
 
 static mg_tv_kind w_kind(void *self, const void *v)
@@ -130,9 +135,19 @@ static const void *w_get(void *self, const void *v, const char *k, size_t n, uin
     return w->cj.src.get(w->cj.src.self, v, k, n, hash, cache);
 }
 
+/* A member the lazy view lacks (mg_tpl_cjson_source_miss). */
+static const cJSON *w_escaped(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    watched *w = user;
+    return mg_view_escapes_get(w->esc, obj == w->ctx ? w->item : obj, k, n, hash);
+}
+
 static const void *w_first(void *self, const void *v)
 {
     watched *w = self;
+    /* An object's members listed (a lazy view lacks its escaped ones). */
+    if (w->esc && (((const cJSON *)v)->type & 0xFF) == cJSON_Object)
+        w->printed_tree = 1;
     return w->cj.src.first(w->cj.src.self, v);
 }
 
@@ -165,6 +180,8 @@ static double w_number(void *self, const void *v)
 static void watched_init(watched *w)
 {
     mg_tpl_cjson_source_init(&w->cj);
+    if (w->esc)
+        mg_tpl_cjson_source_miss(&w->cj, w_escaped, w);
     w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
     w->printed_tree = 0;
 }
@@ -248,12 +265,14 @@ static size_t tree_size(const cJSON *j)
     return n;
 }
 
-int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d)
+int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes *esc, mg_emit_set *set,
+                         mg_diag *d)
 {
     int before = d->errors;
     watched ws;
     memset(&ws, 0, sizeof ws);
     watched *w = &ws;
+    w->esc = esc;
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
     size_t nodes = tree_size(view);
@@ -285,7 +304,10 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
                     continue;
             }
             cJSON *ctx = mg_view_item_new(view, it);
+            w->ctx = ctx;
+            w->item = it;
             render_one(t, f, ctx, kind, it, index, w, set, d);
+            w->ctx = w->item = NULL;
             cJSON_Delete(ctx);
         }
     }
@@ -307,22 +329,27 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, mg_diag *d
     const mg_hmap *keep = s->fixed_view ? NULL : mg_target_names(t);
     if (!keep) {
         cJSON *view = source_view(s, t, d);
-        int rc = view ? mg_run_render_target(t, view, set, d) : -1;
+        int rc = view ? mg_run_render_target(t, view, NULL, set, d) : -1;
         cJSON_Delete(view);
         return rc < 0 ? -1 : 0;
     }
+    /* Pruned, and without escaped members: they are made as read. */
     if (!s->cache)
         s->cache = mg_view_cache_new();
+    mg_view_escapes *esc = NULL;
     mg_view_cache_prune(s->cache, keep);
+    mg_view_cache_escapes_lazy(s->cache, &esc);
     cJSON *view = source_view(s, t, d);
+    mg_view_cache_escapes_lazy(s->cache, NULL);
     mg_view_cache_prune(s->cache, NULL);
     if (!view)
         return -1;
     int lines = 0;
     mg_diag quiet;
     mg_diag_init_sink(&quiet, count_line, &lines);
-    int rc = mg_run_render_target(t, view, set, &quiet);
+    int rc = mg_run_render_target(t, view, esc, set, &quiet);
     cJSON_Delete(view);
+    mg_view_escapes_free(esc);
     if (rc == 0 && lines == 0 && quiet.errors == 0)
         return 0;
     /* Again from the full view. Its build reports nothing new: the pruned
@@ -337,7 +364,7 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, mg_diag *d
     view = source_view(s, t, &quiet);
     if (!view) /* cannot happen: the pruned build succeeded; report it */
         view = source_view(s, t, d);
-    rc = view ? mg_run_render_target(t, view, set, d) : -1;
+    rc = view ? mg_run_render_target(t, view, NULL, set, d) : -1;
     cJSON_Delete(view);
     return rc < 0 ? -1 : 0;
 }

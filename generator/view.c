@@ -50,6 +50,7 @@ typedef struct {
     int rule;
     char *out;
     char *key;       /* `out` interned in the view cache (outlives the view), or NULL */
+    const char *base; /* the member it escapes (points into the target's description) */
     int next;        /* index in vctx.esc_adds, or -1 */
 } esc_add;
 
@@ -74,6 +75,7 @@ struct mg_view_cache {
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
+    mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -156,6 +158,8 @@ typedef struct vctx {
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
     int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
+    mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
+                               * add_escapes adds them to the view */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -920,6 +924,280 @@ static int plan_key_escaped(void *arg, const char *key)
 {
     const esc_key_ent *e = esc_key(arg, key);
     return e && e->head >= 0;
+}
+
+/* ---- escapes computed when read (mg_view_cache_escapes_lazy) ----
+ *
+ * A lazy view has none of the members add_escapes adds; mg_view_escapes_get
+ * makes each when a template reads it, at most once. add_escapes gives an
+ * object `<key>_<name>` exactly when it walks the object and the object has
+ * a string or null member `key` then: mark_escapes walks the same objects
+ * and notes those that have such a member. An object is known by the first
+ * node of its member list: a cJSON reference to an object shares that list
+ * (`child`), and with it the members add_escapes appends to the list, so a
+ * reference sees the escapes exactly when its object has them. */
+
+/* A name some escape adds, and the members it can come from. */
+typedef struct esc_out {
+    char *name;
+    size_t len;
+    int cand; /* first (key, rule) in mg_view_escapes.cands, chained by `next` */
+} esc_out;
+
+/* `key` escaped by `rule` makes the esc_out it is chained from; the
+ * candidates of one name are in add_escapes's order (rule, then key). */
+typedef struct esc_cand {
+    char *key;
+    int rule;
+    int next; /* -1: the last */
+} esc_cand;
+
+/* An object that has escaped members, by the first node of its members. */
+typedef struct esc_obj {
+    const cJSON *key;  /* the object's first member (its list) */
+    const cJSON *node; /* the object whose string members are escaped */
+    size_t src;        /* the entry of `node` (this one unless it is a share): its memo */
+    const cJSON **memo; /* per esc_out: the member, `none` when absent; NULL until asked */
+} esc_obj;
+
+struct mg_view_escapes {
+    esc_rule *rules;        /* taken from the build */
+    int nrules;
+    mg_hmap outs;           /* esc_out, hashed as the engine hashes a name */
+    esc_cand *cands;
+    int ncands;
+    unsigned char starts[256]; /* 1: some added name starts with this byte */
+    unsigned char ends[256];   /* ... ends with this byte (most names looked up
+                                * and not found are no added name) */
+    size_t min_len;
+    mg_hmap objs;           /* esc_obj by first member */
+    cJSON none;             /* memo: the object has no such member */
+    cJSON null_val;         /* the member beside a null `key` */
+    cJSON **made;           /* the string members made, freed with the set */
+    size_t nmade, capmade;
+    /* While the view is built: the objects found by mark_escapes, and the
+     * shares of list items (share_item) made after it with their items. */
+    const cJSON **walked;
+    size_t nwalked, capwalked;
+    const cJSON **shares;   /* pairs (share, item) */
+    size_t nshares, capshares;
+};
+
+static void push_node(const cJSON ***arr, size_t *n, size_t *cap, const cJSON *c)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *arr = realloc((void *)*arr, *cap * sizeof **arr);
+        if (!*arr)
+            abort();
+    }
+    (*arr)[(*n)++] = c;
+}
+
+/* add_escapes's walk, adding nothing: notes each object that would get
+ * members (the same tests, in the same places). */
+static void mark_escapes(vctx *v, cJSON *node)
+{
+    cJSON *c;
+    if (node->type & cJSON_IsReference)
+        return;
+    if ((node->type & 0xFF) == cJSON_Array) {
+        cJSON_ArrayForEach(c, node)
+            mark_escapes(v, c);
+        return;
+    }
+    if ((node->type & 0xFF) != cJSON_Object)
+        return;
+    int any = 0;
+    cJSON_ArrayForEach(c, node) {
+        if (!c->string)
+            continue;
+        int type = c->type & 0xFF;
+        if (type == cJSON_String || type == cJSON_NULL) {
+            if (!any) {
+                const esc_key_ent *e = member_esc_key(v, c);
+                any = e && e->head >= 0;
+            }
+        } else if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string)) {
+            mark_escapes(v, c);
+        }
+    }
+    if (any)
+        push_node(&v->lazy->walked, &v->lazy->nwalked, &v->lazy->capwalked, node);
+}
+
+/* `share` (share_item of `item`) has the escaped members `item` has. */
+static void lazy_share(vctx *v, const cJSON *share, const cJSON *item)
+{
+    if (!v->lazy)
+        return;
+    push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, share);
+    push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, item);
+}
+
+typedef struct {
+    const char *k;
+    size_t n;
+} out_key;
+
+static int out_eq(const void *ent, const void *key)
+{
+    const esc_out *o = ent;
+    const out_key *q = key;
+    return o->len == q->n && memcmp(o->name, q->k, q->n) == 0;
+}
+
+/* At the end of a lazy build: the object table (member lists are final
+ * now), and the rules and names taken from `v`. */
+static void lazy_finish(vctx *v)
+{
+    mg_view_escapes *e = v->lazy;
+    e->rules = v->rules;
+    e->nrules = v->nrules;
+    v->rules = NULL;
+    v->nrules = 0;
+    e->cands = mg_xcalloc((size_t)v->nesc_adds + 1, sizeof *e->cands);
+    e->min_len = (size_t)-1;
+    for (int a = 0; a < v->nesc_adds; a++) {
+        const esc_add *ad = &v->esc_adds[a];
+        out_key q = {ad->out, strlen(ad->out)};
+        uint32_t h = mg_hash_mem_seed(0, q.k, q.n);
+        esc_out *o = mg_hmap_find(&e->outs, h, out_eq, &q);
+        esc_cand *c = &e->cands[e->ncands];
+        c->key = mg_xstrdup(ad->base);
+        c->rule = ad->rule;
+        c->next = -1;
+        if (!o) {
+            o = mg_hmap_add(&e->outs, h);
+            o->name = mg_xstrdup(ad->out);
+            o->len = q.n;
+            o->cand = e->ncands;
+            e->starts[(unsigned char)q.k[0]] = 1;
+            e->ends[(unsigned char)q.k[q.n - 1]] = 1;
+            if (q.n < e->min_len)
+                e->min_len = q.n;
+        } else {
+            int i = o->cand;
+            while (e->cands[i].next >= 0)
+                i = e->cands[i].next;
+            e->cands[i].next = e->ncands;
+        }
+        e->ncands++;
+    }
+    for (size_t i = 0; i < e->nwalked; i++) {
+        const cJSON *node = e->walked[i];
+        int added;
+        esc_obj *o = mg_hmap_put_ptr(&e->objs, node->child, &added);
+        if (added) {
+            o->node = node;
+            o->src = mg_hmap_index(&e->objs, o);
+        }
+    }
+    for (size_t i = 0; i + 1 < e->nshares; i += 2) {
+        const cJSON *share = e->shares[i], *item = e->shares[i + 1];
+        const esc_obj *from = item->child ? mg_hmap_get_ptr(&e->objs, item->child) : NULL;
+        if (!from || !share->child)
+            continue;
+        const cJSON *node = from->node;
+        size_t src = from->src;
+        int added;
+        esc_obj *o = mg_hmap_put_ptr(&e->objs, share->child, &added);
+        if (added) {
+            o->node = node;
+            o->src = src;
+        }
+    }
+    free((void *)e->walked);
+    free((void *)e->shares);
+    e->walked = e->shares = NULL;
+    e->nwalked = e->nshares = 0;
+}
+
+static mg_view_escapes *escapes_new(void)
+{
+    mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
+    mg_hmap_init(&e->outs, sizeof(esc_out));
+    mg_hmap_init(&e->objs, sizeof(esc_obj));
+    e->null_val.type = cJSON_NULL;
+    e->none.type = cJSON_NULL;
+    return e;
+}
+
+void mg_view_escapes_free(mg_view_escapes *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->nrules; i++)
+        mg_subst_fini(&e->rules[i].pairs);
+    free(e->rules);
+    for (size_t i = 0; i < mg_hmap_len(&e->outs); i++)
+        free(((esc_out *)mg_hmap_at(&e->outs, i))->name);
+    mg_hmap_fini(&e->outs);
+    for (int i = 0; i < e->ncands; i++)
+        free(e->cands[i].key);
+    free(e->cands);
+    for (size_t i = 0; i < mg_hmap_len(&e->objs); i++)
+        free((void *)((esc_obj *)mg_hmap_at(&e->objs, i))->memo);
+    mg_hmap_fini(&e->objs);
+    for (size_t i = 0; i < e->nmade; i++) {
+        free(e->made[i]->valuestring);
+        cJSON_Delete(e->made[i]);
+    }
+    free(e->made);
+    free((void *)e->walked);
+    free((void *)e->shares);
+    free(e);
+}
+
+/* The member `out` of `node` as add_escapes adds it: from the first string
+ * or null member that is one of its candidates' key (add_escapes keeps the
+ * first member of a name), or `none`. */
+static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *node, const esc_out *out)
+{
+    for (const cJSON *c = node->child; c; c = c->next) {
+        int type = c->type & 0xFF;
+        if (!c->string || (type != cJSON_String && type != cJSON_NULL))
+            continue;
+        for (int i = out->cand; i >= 0; i = e->cands[i].next) {
+            if (strcmp(c->string, e->cands[i].key) != 0)
+                continue;
+            if (type == cJSON_NULL)
+                return &e->null_val;
+            /* The text is the node's own (a reference: no copy), freed with it. */
+            cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[e->cands[i].rule], c->valuestring));
+            if (e->nmade == e->capmade) {
+                e->capmade = e->capmade ? e->capmade * 2 : 64;
+                e->made = realloc(e->made, e->capmade * sizeof *e->made);
+                if (!e->made)
+                    abort();
+            }
+            e->made[e->nmade++] = s;
+            return s;
+        }
+    }
+    return &e->none;
+}
+
+const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                 uint32_t hash)
+{
+    if (!e || !obj || n < e->min_len || !e->starts[(unsigned char)k[0]] ||
+        !e->ends[(unsigned char)k[n - 1]] || (obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    out_key q = {k, n};
+    const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    if (!out)
+        return NULL;
+    const esc_obj *o = mg_hmap_get_ptr(&e->objs, obj->child);
+    if (!o)
+        return NULL;
+    esc_obj *src = mg_hmap_at(&e->objs, o->src);
+    if (!src->memo)
+        src->memo = mg_xcalloc(mg_hmap_len(&e->outs), sizeof *src->memo);
+    size_t i = mg_hmap_index(&e->outs, out);
+    if (!src->memo[i])
+        src->memo[i] = escaped_member(e, src->node, out);
+    return src->memo[i] == &e->none ? NULL : src->memo[i];
 }
 
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
@@ -2506,6 +2784,7 @@ static void compile_escapes(vctx *v)
                 e->head = e->tail = -1;
             esc_add *a = &v->esc_adds[v->nesc_adds];
             a->rule = i;
+            a->base = k->valuestring;
             size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
             a->out = mg_xmalloc(kl);
             snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
@@ -2709,6 +2988,11 @@ void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep)
     c->keep = keep;
 }
 
+void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc)
+{
+    c->lazy_out = esc;
+}
+
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 {
     return mg_view_build_cached(m, t, NULL, d);
@@ -2717,8 +3001,12 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
+    if (cache && t && cache->lazy_out)
+        *cache->lazy_out = NULL;
     if (read_target(&v) < 0)
         return NULL;
+    if (cache && t && cache->lazy_out && v.nrules)
+        v.lazy = escapes_new();
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
@@ -2812,22 +3100,24 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_bool(view, "has_messages", m->nmessages > 0);
     add_cs(view, "messages", msgs);
 
-    /* Escapes go where text is owned: the lists below share it. */
+    /* Escapes go where text is owned: the lists below share it. A lazy
+     * view only notes where they go (mark_escapes). */
     if (v.nrules) {
-        add_escapes(&v, cat);
-        add_escapes(&v, types);
-        add_escapes(&v, msgs);
+        void (*escape)(vctx *, cJSON *) = v.lazy ? mark_escapes : add_escapes;
+        escape(&v, cat);
+        escape(&v, types);
+        escape(&v, msgs);
         static const char *const api_keys[] = {"operations", "channels", "servers", "security_schemes"};
         for (int k = 0; k < 4; k++)
-            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
+            escape(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
         /* The plan's functions and patterns (most of its members) have
          * none of the keys a target escapes unless its raw plan says so:
          * then only http_api is walked (the plan's other members are
          * numbers and bools, beside which nothing is added). */
         if (plan && cache && cache->plan && !mg_vplan_raw_any_key(cache->plan, plan_key_escaped, &v))
-            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(plan, "http_api"));
+            escape(&v, cJSON_GetObjectItemCaseSensitive(plan, "http_api"));
         else if (plan)
-            add_escapes(&v, plan);
+            escape(&v, plan);
     }
     const cJSON *it;
     /* required_fields/optional_fields repeat every field (a third of a big
@@ -2843,9 +3133,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         cJSON *req = cJSON_GetObjectItemCaseSensitive(ti, "required_fields");
         cJSON *opt = cJSON_GetObjectItemCaseSensitive(ti, "optional_fields");
         const cJSON *f;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(ti, "fields"))
-            cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "required")) ? req : opt,
-                                 share_item(f));
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(ti, "fields")) {
+            cJSON *sh = share_item(f);
+            lazy_share(&v, sh, f);
+            cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "required")) ? req : opt, sh);
+        }
         number_list(req);
         number_list(opt);
     }
@@ -2859,6 +3151,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                 /* index/first/last refer to the subset; `type_index` keeps
                  * the position in `types`. */
                 cJSON *e = share_item(it);
+                lazy_share(&v, e, it);
                 add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "index"))));
                 cJSON_AddItemToArray(list, e);
             }
@@ -2881,12 +3174,17 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
     add_cs(view, "target", tgt);
+    if (v.lazy)
+        lazy_finish(&v);
     vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {
+        mg_view_escapes_free(v.lazy);
         cJSON_Delete(view);
         return NULL;
     }
+    if (v.lazy)
+        *cache->lazy_out = v.lazy;
     return view;
 }
 

@@ -48,7 +48,7 @@ static char *render_all(mg_target *t, const char *view_json, mg_emit_set *set)
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
     mg_emit_set_init(set);
-    int rc = mg_run_render_target(t, view, set, &d);
+    int rc = mg_run_render_target(t, view, NULL, set, &d);
     cJSON_Delete(view);
     if (rc != 0)
         return NULL;
