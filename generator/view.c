@@ -929,13 +929,15 @@ static int plan_key_escaped(void *arg, const char *key)
 /* ---- escapes computed when read (mg_view_cache_escapes_lazy) ----
  *
  * A lazy view has none of the members add_escapes adds; mg_view_escapes_get
- * makes each when a template reads it, at most once. add_escapes gives an
- * object `<key>_<name>` exactly when it walks the object and the object has
- * a string or null member `key` then: mark_escapes walks the same objects
- * and notes those that have such a member. An object is known by the first
- * node of its member list: a cJSON reference to an object shares that list
- * (`child`), and with it the members add_escapes appends to the list, so a
- * reference sees the escapes exactly when its object has them. */
+ * makes each when a template reads it, at most once per member list.
+ * add_escapes gives an object `<key>_<name>` exactly when it walks the object
+ * and the object has a string or null member `key` then: mark_escapes walks
+ * the same objects and flags those. A cJSON reference to an object shares
+ * its member list (`child`), and with it the members add_escapes appends to
+ * the list, so the flag goes on the list's first node, which a reference
+ * reaches too. cJSON reads only the low byte of `type` as the kind (and bits
+ * 8 and 9): bit 12 is ours, and nothing but this file looks at it. */
+#define ESCAPED_LIST (1 << 12)
 
 /* A name some escape adds, and the members it can come from. */
 typedef struct esc_out {
@@ -952,13 +954,12 @@ typedef struct esc_cand {
     int next; /* -1: the last */
 } esc_cand;
 
-/* An object that has escaped members, by the first node of its members. */
-typedef struct esc_obj {
-    const cJSON *key;  /* the object's first member (its list) */
-    const cJSON *node; /* the object whose string members are escaped */
-    size_t src;        /* the entry of `node` (this one unless it is a share): its memo */
-    const cJSON **memo; /* per esc_out: the member, `none` when absent; NULL until asked */
-} esc_obj;
+/* A member made (or known absent) for a member list. */
+typedef struct esc_memo {
+    const cJSON *list; /* the list's first node */
+    size_t out;        /* the esc_out's number */
+    const cJSON *val;  /* the member, or NULL: none */
+} esc_memo;
 
 struct mg_view_escapes {
     esc_rule *rules;        /* taken from the build */
@@ -970,16 +971,15 @@ struct mg_view_escapes {
     unsigned char ends[256];   /* ... ends with this byte (most names looked up
                                 * and not found are no added name) */
     size_t min_len;
-    mg_hmap objs;           /* esc_obj by first member */
-    cJSON none;             /* memo: the object has no such member */
+    mg_hmap memo;           /* esc_memo by (list, out) */
     cJSON null_val;         /* the member beside a null `key` */
     cJSON **made;           /* the string members made, freed with the set */
     size_t nmade, capmade;
-    /* While the view is built: the objects found by mark_escapes, and the
-     * shares of list items (share_item) made after it with their items. */
+    /* While the view is built: the objects mark_escapes found, and pairs
+     * (share, item) of the list items share_item copied after it. */
     const cJSON **walked;
     size_t nwalked, capwalked;
-    const cJSON **shares;   /* pairs (share, item) */
+    const cJSON **shares;
     size_t nshares, capshares;
 };
 
@@ -1047,8 +1047,8 @@ static int out_eq(const void *ent, const void *key)
     return o->len == q->n && memcmp(o->name, q->k, q->n) == 0;
 }
 
-/* At the end of a lazy build: the object table (member lists are final
- * now), and the rules and names taken from `v`. */
+/* At the end of a lazy build, when member lists are final: the flags, and
+ * the rules and names taken from `v`. */
 static void lazy_finish(vctx *v)
 {
     mg_view_escapes *e = v->lazy;
@@ -1084,28 +1084,13 @@ static void lazy_finish(vctx *v)
         }
         e->ncands++;
     }
-    for (size_t i = 0; i < e->nwalked; i++) {
-        const cJSON *node = e->walked[i];
-        int added;
-        esc_obj *o = mg_hmap_put_ptr(&e->objs, node->child, &added);
-        if (added) {
-            o->node = node;
-            o->src = mg_hmap_index(&e->objs, o);
-        }
-    }
+    /* (A marked object has a member, so a first node.) */
+    for (size_t i = 0; i < e->nwalked; i++)
+        e->walked[i]->child->type |= ESCAPED_LIST;
     for (size_t i = 0; i + 1 < e->nshares; i += 2) {
         const cJSON *share = e->shares[i], *item = e->shares[i + 1];
-        const esc_obj *from = item->child ? mg_hmap_get_ptr(&e->objs, item->child) : NULL;
-        if (!from || !share->child)
-            continue;
-        const cJSON *node = from->node;
-        size_t src = from->src;
-        int added;
-        esc_obj *o = mg_hmap_put_ptr(&e->objs, share->child, &added);
-        if (added) {
-            o->node = node;
-            o->src = src;
-        }
+        if (item->child && (item->child->type & ESCAPED_LIST) && share->child)
+            share->child->type |= ESCAPED_LIST;
     }
     free((void *)e->walked);
     free((void *)e->shares);
@@ -1117,9 +1102,8 @@ static mg_view_escapes *escapes_new(void)
 {
     mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
     mg_hmap_init(&e->outs, sizeof(esc_out));
-    mg_hmap_init(&e->objs, sizeof(esc_obj));
+    mg_hmap_init(&e->memo, sizeof(esc_memo));
     e->null_val.type = cJSON_NULL;
-    e->none.type = cJSON_NULL;
     return e;
 }
 
@@ -1136,9 +1120,7 @@ void mg_view_escapes_free(mg_view_escapes *e)
     for (int i = 0; i < e->ncands; i++)
         free(e->cands[i].key);
     free(e->cands);
-    for (size_t i = 0; i < mg_hmap_len(&e->objs); i++)
-        free((void *)((esc_obj *)mg_hmap_at(&e->objs, i))->memo);
-    mg_hmap_fini(&e->objs);
+    mg_hmap_fini(&e->memo);
     for (size_t i = 0; i < e->nmade; i++) {
         free(e->made[i]->valuestring);
         cJSON_Delete(e->made[i]);
@@ -1149,12 +1131,12 @@ void mg_view_escapes_free(mg_view_escapes *e)
     free(e);
 }
 
-/* The member `out` of `node` as add_escapes adds it: from the first string
- * or null member that is one of its candidates' key (add_escapes keeps the
- * first member of a name), or `none`. */
-static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *node, const esc_out *out)
+/* The member `out` of the object with members `list` as add_escapes adds it:
+ * from the first string or null member that is one of its candidates' key
+ * (add_escapes keeps the first member of a name), or NULL. */
+static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const esc_out *out)
 {
-    for (const cJSON *c = node->child; c; c = c->next) {
+    for (const cJSON *c = list; c; c = c->next) {
         int type = c->type & 0xFF;
         if (!c->string || (type != cJSON_String && type != cJSON_NULL))
             continue;
@@ -1175,29 +1157,43 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *node, const 
             return s;
         }
     }
-    return &e->none;
+    return NULL;
+}
+
+typedef struct {
+    const cJSON *list;
+    size_t out;
+} memo_key;
+
+static int memo_eq(const void *ent, const void *key)
+{
+    const esc_memo *m = ent;
+    const memo_key *q = key;
+    return m->list == q->list && m->out == q->out;
 }
 
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash)
 {
     if (!e || !obj || n < e->min_len || !e->starts[(unsigned char)k[0]] ||
-        !e->ends[(unsigned char)k[n - 1]] || (obj->type & 0xFF) != cJSON_Object || !obj->child)
+        !e->ends[(unsigned char)k[n - 1]] || (obj->type & 0xFF) != cJSON_Object || !obj->child ||
+        !(obj->child->type & ESCAPED_LIST))
         return NULL;
     out_key q = {k, n};
     const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
     if (!out)
         return NULL;
-    const esc_obj *o = mg_hmap_get_ptr(&e->objs, obj->child);
-    if (!o)
-        return NULL;
-    esc_obj *src = mg_hmap_at(&e->objs, o->src);
-    if (!src->memo)
-        src->memo = mg_xcalloc(mg_hmap_len(&e->outs), sizeof *src->memo);
-    size_t i = mg_hmap_index(&e->outs, out);
-    if (!src->memo[i])
-        src->memo[i] = escaped_member(e, src->node, out);
-    return src->memo[i] == &e->none ? NULL : src->memo[i];
+    memo_key mk = {obj->child, mg_hmap_index(&e->outs, out)};
+    uint32_t mh = mg_hash_ptr(mk.list) ^ (uint32_t)(mk.out * 0x9E3779B1u);
+    const esc_memo *m = mg_hmap_find(&e->memo, mh, memo_eq, &mk);
+    if (m)
+        return m->val;
+    const cJSON *val = escaped_member(e, obj->child, out);
+    esc_memo *add = mg_hmap_add(&e->memo, mh);
+    add->list = mk.list;
+    add->out = mk.out;
+    add->val = val;
+    return val;
 }
 
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
