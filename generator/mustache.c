@@ -1659,6 +1659,11 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
     c->st = NULL;
 }
 
+void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
+{
+    c->st->epoch++;
+}
+
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
 {
     c->st->miss = fn;

@@ -167,6 +167,11 @@ typedef struct mg_tpl_cjson {
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c);
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
 
+/* Forgets the tag names remembered by address (see above) for a source that
+ * the next render reads through another source forwarding to it (the engine
+ * starts afresh by itself only when it is given this source). */
+void mg_tpl_cjson_source_renew(mg_tpl_cjson *c);
+
 /* Members the data lacks, supplied by the host: when `get` finds no member
  * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the
  * source returns fn(user, obj, k, n, hash) instead of NULL. What fn returns

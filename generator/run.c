@@ -121,18 +121,27 @@ typedef struct watched {
      * (mg_view_item_new) has them where its item has them. */
     mg_view_escapes *esc;
     const cJSON *ctx, *item;
+    /* Renders whose context is the view itself (per: catalogue files and
+     * their paths) share one cJSON source, `root`, and with it the index of
+     * the objects they read (the view does not change meanwhile); a
+     * per-item render gets `cj`, fresh, since its context is freed after
+     * it (a later one may come at the same address). `cur` is the one in
+     * use. */
+    const cJSON *view;
+    mg_tpl_cjson root;
+    mg_tpl_cjson *cur;
 } watched;
 
 static mg_tv_kind w_kind(void *self, const void *v)
 {
     watched *w = self;
-    return w->cj.src.kind(w->cj.src.self, v);
+    return w->cur->src.kind(w->cur->src.self, v);
 }
 
 static const void *w_get(void *self, const void *v, const char *k, size_t n, uint32_t hash, size_t *cache)
 {
     watched *w = self;
-    return w->cj.src.get(w->cj.src.self, v, k, n, hash, cache);
+    return w->cur->src.get(w->cur->src.self, v, k, n, hash, cache);
 }
 
 /* A member the lazy view lacks (mg_tpl_cjson_source_miss). */
@@ -148,19 +157,19 @@ static const void *w_first(void *self, const void *v)
     /* An object's members listed (a lazy view lacks its escaped ones). */
     if (w->esc && (((const cJSON *)v)->type & 0xFF) == cJSON_Object)
         w->printed_tree = 1;
-    return w->cj.src.first(w->cj.src.self, v);
+    return w->cur->src.first(w->cur->src.self, v);
 }
 
 static const void *w_next(void *self, const void *item)
 {
     watched *w = self;
-    return w->cj.src.next(w->cj.src.self, item);
+    return w->cur->src.next(w->cur->src.self, item);
 }
 
 static const char *w_key(void *self, const void *item)
 {
     watched *w = self;
-    return w->cj.src.key(w->cj.src.self, item);
+    return w->cur->src.key(w->cur->src.self, item);
 }
 
 static const char *w_text(void *self, const void *v, size_t *n, mg_buf *scratch)
@@ -168,34 +177,53 @@ static const char *w_text(void *self, const void *v, size_t *n, mg_buf *scratch)
     watched *w = self;
     if (((const cJSON *)v)->type & (cJSON_Object | cJSON_Array)) /* the bits: cJSON_Is* are calls */
         w->printed_tree = 1;
-    return w->cj.src.text(w->cj.src.self, v, n, scratch);
+    return w->cur->src.text(w->cur->src.self, v, n, scratch);
 }
 
 static double w_number(void *self, const void *v)
 {
     watched *w = self;
-    return w->cj.src.number(w->cj.src.self, v);
+    return w->cur->src.number(w->cur->src.self, v);
 }
 
-static void watched_init(watched *w)
+static void watched_source_init(watched *w, mg_tpl_cjson *c)
 {
-    mg_tpl_cjson_source_init(&w->cj);
+    mg_tpl_cjson_source_init(c);
     if (w->esc)
-        mg_tpl_cjson_source_miss(&w->cj, w_escaped, w);
-    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
-    w->printed_tree = 0;
+        mg_tpl_cjson_source_miss(c, w_escaped, w);
 }
 
-/* mg_tpl_render_strict through `w` (a fresh cJSON source per render, as
- * there). */
+static void watched_init(watched *w, const cJSON *view, mg_view_escapes *esc)
+{
+    memset(w, 0, sizeof *w);
+    w->esc = esc;
+    w->view = view;
+    watched_source_init(w, &w->root);
+    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
+}
+
+static void watched_fini(watched *w)
+{
+    mg_tpl_cjson_source_fini(&w->root);
+}
+
+/* mg_tpl_render_strict through `w`. */
 static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partials, mg_escape esc,
                          watched *w, mg_buf *out, mg_diag *d)
 {
-    int printed = w->printed_tree;
-    watched_init(w);
+    if (ctx == w->view) {
+        w->cur = &w->root;
+        /* Tag names are remembered by address: `tpl` may be a path template
+         * parsed where an earlier one was freed. */
+        mg_tpl_cjson_source_renew(&w->root);
+    } else {
+        watched_source_init(w, &w->cj);
+        w->cur = &w->cj;
+    }
     int rc = mg_tpl_render_data(tpl, &w->src, ctx, partials, esc, 1, out, d);
-    mg_tpl_cjson_source_fini(&w->cj);
-    w->printed_tree |= printed;
+    if (w->cur == &w->cj)
+        mg_tpl_cjson_source_fini(&w->cj);
+    w->cur = NULL;
     return rc;
 }
 
@@ -270,9 +298,8 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
 {
     int before = d->errors;
     watched ws;
-    memset(&ws, 0, sizeof ws);
     watched *w = &ws;
-    w->esc = esc;
+    watched_init(w, view, esc);
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
     size_t nodes = tree_size(view);
@@ -311,6 +338,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
             cJSON_Delete(ctx);
         }
     }
+    watched_fini(w);
     return d->errors > before ? -1 : w->printed_tree;
 }
 
