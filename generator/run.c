@@ -72,9 +72,9 @@ static void source_free(source *s)
  * first string casing of a name object), else its position. */
 static void item_label(mg_buf *b, const cJSON *item, size_t index)
 {
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(item, "name");
+    const cJSON *n = mg_json_get(item, "name");
     if (cJSON_IsObject(n)) {
-        const cJSON *raw = cJSON_GetObjectItemCaseSensitive(n, "raw");
+        const cJSON *raw = mg_json_get(n, "raw");
         if (cJSON_IsString(raw))
             n = raw;
         else
@@ -313,10 +313,10 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
         }
         const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
         const char *kind = f->per == MG_PER_MESSAGE ? "message" : f->per == MG_PER_TYPE ? "type" : "enum";
-        const cJSON *items = cJSON_GetObjectItemCaseSensitive(view, list);
+        const cJSON *items = mg_json_get(view, list);
         int filter_enums = 0;
         if (!items && f->per == MG_PER_ENUM) {
-            items = cJSON_GetObjectItemCaseSensitive(view, "types");
+            items = mg_json_get(view, "types");
             filter_enums = 1;
         }
         if (items && !cJSON_IsArray(items)) {
@@ -326,7 +326,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
         size_t index = 0;
         for (const cJSON *it = items ? items->child : NULL; it && !mg_diag_full(d); it = it->next, index++) {
             if (filter_enums) {
-                const cJSON *k = cJSON_GetObjectItemCaseSensitive(it, "kind");
+                const cJSON *k = mg_json_get(it, "kind");
                 if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
                     continue;
             }

@@ -8,6 +8,9 @@
 #define MG_UTIL_H
 
 #include <stddef.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
 
 void *mg_xmalloc(size_t n);             /* n == 0 is allowed; never returns NULL */
 void *mg_xcalloc(size_t n, size_t size); /* zeroed; n == 0 is allowed */
@@ -30,5 +33,20 @@ size_t mg_edit_distance(const char *a, size_t n, const char *b);
 /* The largest distance at which a name of n bytes is a likely typo of another:
  * 0 for one byte, 1 up to four, then about a third of the length. */
 size_t mg_typo_distance(size_t n);
+
+/* cJSON_GetObjectItemCaseSensitive, answered the same (the first member named
+ * `key`, NULL when `o` or `key` is NULL or none is), without a strcmp call
+ * per member: a member whose first byte differs is passed over inline. The
+ * view stage looks members up about a million times a generate; cJSON's
+ * scan was 7 % of its instructions. */
+static inline cJSON *mg_json_get(const cJSON *o, const char *key)
+{
+    if (!o || !key)
+        return NULL;
+    for (cJSON *c = o->child; c; c = c->next)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+            return c;
+    return NULL;
+}
 
 #endif
