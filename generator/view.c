@@ -180,7 +180,7 @@ __attribute__((format(printf, 3, 4))) static void terr(vctx *v, const cJSON *nod
  * copying each key halves its allocations. */
 static void add_cs(cJSON *o, const char *k, cJSON *item)
 {
-    cJSON_AddItemToObjectCS(o, k, item);
+    mg_json_add_cs(o, k, item);
 }
 
 static void add_bool(cJSON *o, const char *k, int b)
@@ -904,7 +904,7 @@ static void add_escapes(vctx *v, cJSON *node)
         item->string = NULL;
         item->type &= ~cJSON_StringIsConst;
         if (v->cache)
-            cJSON_AddItemToObjectCS(node, key, item);
+            mg_json_add_cs(node, key, item);
         else
             cJSON_AddItemToObject(node, key, item);
     }
@@ -1752,7 +1752,7 @@ static cJSON *share_item(const cJSON *item)
         if ((k[0] == 'i' && !strcmp(k, "index")) || (k[0] == 'f' && !strcmp(k, "first")) ||
             (k[0] == 'l' && !strcmp(k, "last")))
             continue;
-        cJSON_AddItemToObjectCS(o, k, ref_value(c));
+        mg_json_add_cs(o, k, ref_value(c));
     }
     return o;
 }

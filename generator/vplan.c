@@ -81,7 +81,7 @@ typedef struct {
 
 /* Keys are string literals (the plan has tens of thousands of members): added
  * without a copy. */
-static void add_cs(cJSON *o, const char *k, cJSON *item) { cJSON_AddItemToObjectCS(o, k, item); }
+static void add_cs(cJSON *o, const char *k, cJSON *item) { mg_json_add_cs(o, k, item); }
 static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
 static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
 
@@ -1784,7 +1784,7 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         if (type == cJSON_Array)
             cJSON_AddItemToArray(o, x);
         else if (ch->type & cJSON_StringIsConst)
-            cJSON_AddItemToObjectCS(o, ch->string, x);
+            mg_json_add_cs(o, ch->string, x);
         else
             cJSON_AddItemToObject(o, ch->string, x);
     }
