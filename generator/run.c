@@ -601,8 +601,10 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     spill = mg_emit_spill_new();
     for (size_t i = 0; i < n; i++)
         sets[i].spill = spill;
-    for (size_t i = 0; i < n && !mg_diag_full(d); i++)
+    for (size_t i = 0; i < n && !mg_diag_full(d); i++) {
         view_and_render(&src, ts[i], &sets[i], d);
+        mg_target_release_templates(ts[i]);
+    }
     /* Only now is it known which override partials were used. */
     if (!d->errors && o->override_dir)
         mg_target_check_override(ts, n, o->override_dir, d);
