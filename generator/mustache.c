@@ -1239,6 +1239,8 @@ struct mg_tpl_cjson_state {
     const cJSON **walk;      /* an object's members, while it is being indexed */
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
+    mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
+    void *miss_user;
 };
 
 /* A cache word (a frame's, or obj_cache's) for an object with fewer than
@@ -1546,7 +1548,14 @@ static mg_tv_kind cj_kind(void *self, const void *v)
 static const void *cj_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
                           size_t *cache)
 {
-    return member(self, v, cache, k, n, hash);
+    struct mg_tpl_cjson_state *st = self;
+    const cJSON *m = member(st, v, cache, k, n, hash);
+    if (m || !st->miss)
+        return m;
+    const cJSON *obj = v;
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    return st->miss(st->miss_user, obj, k, n, hash);
 }
 
 static const void *cj_first(void *self, const void *v)
@@ -1618,6 +1627,8 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->walk = NULL;
     st->walk_keys = NULL;
     st->walk_cap = 0;
+    st->miss = NULL;
+    st->miss_user = NULL;
     c->st = st;
     c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
@@ -1646,6 +1657,17 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
     cjson_source_fini_in(c->st);
     free(c->st);
     c->st = NULL;
+}
+
+void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
+{
+    c->st->epoch++;
+}
+
+void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
+{
+    c->st->miss = fn;
+    c->st->miss_user = user;
 }
 
 /* ---- name resolution ---- */

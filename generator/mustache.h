@@ -167,6 +167,20 @@ typedef struct mg_tpl_cjson {
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c);
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
 
+/* Forgets the tag names remembered by address (see above) for a source that
+ * the next render reads through another source forwarding to it (the engine
+ * starts afresh by itself only when it is given this source). */
+void mg_tpl_cjson_source_renew(mg_tpl_cjson *c);
+
+/* Members the data lacks, supplied by the host: when `get` finds no member
+ * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the
+ * source returns fn(user, obj, k, n, hash) instead of NULL. What fn returns
+ * (NULL: no such member either) must stay valid and unchanged while the
+ * source is in use. run.c supplies a lazy view's escaped members so (view.h). */
+typedef const cJSON *mg_tpl_cjson_miss_fn(void *user, const cJSON *obj, const char *k, size_t n,
+                                          uint32_t hash);
+void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user);
+
 /* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,
  * section or inverted section whose name the data does not have (after the
  * whole context-stack lookup, dotted names included) is an error at the tag,

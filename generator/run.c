@@ -72,9 +72,9 @@ static void source_free(source *s)
  * first string casing of a name object), else its position. */
 static void item_label(mg_buf *b, const cJSON *item, size_t index)
 {
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(item, "name");
+    const cJSON *n = mg_json_get(item, "name");
     if (cJSON_IsObject(n)) {
-        const cJSON *raw = cJSON_GetObjectItemCaseSensitive(n, "raw");
+        const cJSON *raw = mg_json_get(n, "raw");
         if (cJSON_IsString(raw))
             n = raw;
         else
@@ -115,37 +115,61 @@ static void first_message(void *user, const char *line)
 typedef struct watched {
     mg_tpl_source src;
     mg_tpl_cjson cj;
-    int printed_tree; /* text() was asked for an object or a list */
+    int printed_tree; /* text() was asked for an object or a list, or (with
+                       * esc) first() for an object */
+    /* A lazy view's escaped members (view.h), or NULL. A per-item context
+     * (mg_view_item_new) has them where its item has them. */
+    mg_view_escapes *esc;
+    const cJSON *ctx, *item;
+    /* Renders whose context is the view itself (per: catalogue files and
+     * their paths) share one cJSON source, `root`, and with it the index of
+     * the objects they read (the view does not change meanwhile); a
+     * per-item render gets `cj`, fresh, since its context is freed after
+     * it (a later one may come at the same address). `cur` is the one in
+     * use. */
+    const cJSON *view;
+    mg_tpl_cjson root;
+    mg_tpl_cjson *cur;
 } watched;
 
 static mg_tv_kind w_kind(void *self, const void *v)
 {
     watched *w = self;
-    return w->cj.src.kind(w->cj.src.self, v);
+    return w->cur->src.kind(w->cur->src.self, v);
 }
 
 static const void *w_get(void *self, const void *v, const char *k, size_t n, uint32_t hash, size_t *cache)
 {
     watched *w = self;
-    return w->cj.src.get(w->cj.src.self, v, k, n, hash, cache);
+    return w->cur->src.get(w->cur->src.self, v, k, n, hash, cache);
+}
+
+/* A member the lazy view lacks (mg_tpl_cjson_source_miss). */
+static const cJSON *w_escaped(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    watched *w = user;
+    return mg_view_escapes_get(w->esc, obj == w->ctx ? w->item : obj, k, n, hash);
 }
 
 static const void *w_first(void *self, const void *v)
 {
     watched *w = self;
-    return w->cj.src.first(w->cj.src.self, v);
+    /* An object's members listed (a lazy view lacks its escaped ones). */
+    if (w->esc && (((const cJSON *)v)->type & 0xFF) == cJSON_Object)
+        w->printed_tree = 1;
+    return w->cur->src.first(w->cur->src.self, v);
 }
 
 static const void *w_next(void *self, const void *item)
 {
     watched *w = self;
-    return w->cj.src.next(w->cj.src.self, item);
+    return w->cur->src.next(w->cur->src.self, item);
 }
 
 static const char *w_key(void *self, const void *item)
 {
     watched *w = self;
-    return w->cj.src.key(w->cj.src.self, item);
+    return w->cur->src.key(w->cur->src.self, item);
 }
 
 static const char *w_text(void *self, const void *v, size_t *n, mg_buf *scratch)
@@ -153,32 +177,53 @@ static const char *w_text(void *self, const void *v, size_t *n, mg_buf *scratch)
     watched *w = self;
     if (((const cJSON *)v)->type & (cJSON_Object | cJSON_Array)) /* the bits: cJSON_Is* are calls */
         w->printed_tree = 1;
-    return w->cj.src.text(w->cj.src.self, v, n, scratch);
+    return w->cur->src.text(w->cur->src.self, v, n, scratch);
 }
 
 static double w_number(void *self, const void *v)
 {
     watched *w = self;
-    return w->cj.src.number(w->cj.src.self, v);
+    return w->cur->src.number(w->cur->src.self, v);
 }
 
-static void watched_init(watched *w)
+static void watched_source_init(watched *w, mg_tpl_cjson *c)
 {
-    mg_tpl_cjson_source_init(&w->cj);
-    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
-    w->printed_tree = 0;
+    mg_tpl_cjson_source_init(c);
+    if (w->esc)
+        mg_tpl_cjson_source_miss(c, w_escaped, w);
 }
 
-/* mg_tpl_render_strict through `w` (a fresh cJSON source per render, as
- * there). */
+static void watched_init(watched *w, const cJSON *view, mg_view_escapes *esc)
+{
+    memset(w, 0, sizeof *w);
+    w->esc = esc;
+    w->view = view;
+    watched_source_init(w, &w->root);
+    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
+}
+
+static void watched_fini(watched *w)
+{
+    mg_tpl_cjson_source_fini(&w->root);
+}
+
+/* mg_tpl_render_strict through `w`. */
 static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partials, mg_escape esc,
                          watched *w, mg_buf *out, mg_diag *d)
 {
-    int printed = w->printed_tree;
-    watched_init(w);
+    if (ctx == w->view) {
+        w->cur = &w->root;
+        /* Tag names are remembered by address: `tpl` may be a path template
+         * parsed where an earlier one was freed. */
+        mg_tpl_cjson_source_renew(&w->root);
+    } else {
+        watched_source_init(w, &w->cj);
+        w->cur = &w->cj;
+    }
     int rc = mg_tpl_render_data(tpl, &w->src, ctx, partials, esc, 1, out, d);
-    mg_tpl_cjson_source_fini(&w->cj);
-    w->printed_tree |= printed;
+    if (w->cur == &w->cj)
+        mg_tpl_cjson_source_fini(&w->cj);
+    w->cur = NULL;
     return rc;
 }
 
@@ -248,12 +293,13 @@ static size_t tree_size(const cJSON *j)
     return n;
 }
 
-int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d)
+int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes *esc, mg_emit_set *set,
+                         mg_diag *d)
 {
     int before = d->errors;
     watched ws;
-    memset(&ws, 0, sizeof ws);
     watched *w = &ws;
+    watched_init(w, view, esc);
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
     size_t nodes = tree_size(view);
@@ -267,10 +313,10 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
         }
         const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
         const char *kind = f->per == MG_PER_MESSAGE ? "message" : f->per == MG_PER_TYPE ? "type" : "enum";
-        const cJSON *items = cJSON_GetObjectItemCaseSensitive(view, list);
+        const cJSON *items = mg_json_get(view, list);
         int filter_enums = 0;
         if (!items && f->per == MG_PER_ENUM) {
-            items = cJSON_GetObjectItemCaseSensitive(view, "types");
+            items = mg_json_get(view, "types");
             filter_enums = 1;
         }
         if (items && !cJSON_IsArray(items)) {
@@ -280,15 +326,19 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
         size_t index = 0;
         for (const cJSON *it = items ? items->child : NULL; it && !mg_diag_full(d); it = it->next, index++) {
             if (filter_enums) {
-                const cJSON *k = cJSON_GetObjectItemCaseSensitive(it, "kind");
+                const cJSON *k = mg_json_get(it, "kind");
                 if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
                     continue;
             }
             cJSON *ctx = mg_view_item_new(view, it);
+            w->ctx = ctx;
+            w->item = it;
             render_one(t, f, ctx, kind, it, index, w, set, d);
+            w->ctx = w->item = NULL;
             cJSON_Delete(ctx);
         }
     }
+    watched_fini(w);
     return d->errors > before ? -1 : w->printed_tree;
 }
 
@@ -307,22 +357,27 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, mg_diag *d
     const mg_hmap *keep = s->fixed_view ? NULL : mg_target_names(t);
     if (!keep) {
         cJSON *view = source_view(s, t, d);
-        int rc = view ? mg_run_render_target(t, view, set, d) : -1;
+        int rc = view ? mg_run_render_target(t, view, NULL, set, d) : -1;
         cJSON_Delete(view);
         return rc < 0 ? -1 : 0;
     }
+    /* Pruned, and without escaped members: they are made as read. */
     if (!s->cache)
         s->cache = mg_view_cache_new();
+    mg_view_escapes *esc = NULL;
     mg_view_cache_prune(s->cache, keep);
+    mg_view_cache_escapes_lazy(s->cache, &esc);
     cJSON *view = source_view(s, t, d);
+    mg_view_cache_escapes_lazy(s->cache, NULL);
     mg_view_cache_prune(s->cache, NULL);
     if (!view)
         return -1;
     int lines = 0;
     mg_diag quiet;
     mg_diag_init_sink(&quiet, count_line, &lines);
-    int rc = mg_run_render_target(t, view, set, &quiet);
+    int rc = mg_run_render_target(t, view, esc, set, &quiet);
     cJSON_Delete(view);
+    mg_view_escapes_free(esc);
     if (rc == 0 && lines == 0 && quiet.errors == 0)
         return 0;
     /* Again from the full view. Its build reports nothing new: the pruned
@@ -337,7 +392,7 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, mg_diag *d
     view = source_view(s, t, &quiet);
     if (!view) /* cannot happen: the pruned build succeeded; report it */
         view = source_view(s, t, d);
-    rc = view ? mg_run_render_target(t, view, set, d) : -1;
+    rc = view ? mg_run_render_target(t, view, NULL, set, d) : -1;
     cJSON_Delete(view);
     return rc < 0 ? -1 : 0;
 }
@@ -546,8 +601,10 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     spill = mg_emit_spill_new();
     for (size_t i = 0; i < n; i++)
         sets[i].spill = spill;
-    for (size_t i = 0; i < n && !mg_diag_full(d); i++)
+    for (size_t i = 0; i < n && !mg_diag_full(d); i++) {
         view_and_render(&src, ts[i], &sets[i], d);
+        mg_target_release_templates(ts[i]);
+    }
     /* Only now is it known which override partials were used. */
     if (!d->errors && o->override_dir)
         mg_target_check_override(ts, n, o->override_dir, d);

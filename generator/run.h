@@ -36,6 +36,7 @@
 #include "emit.h"
 #include "project.h"
 #include "target.h"
+#include "view.h"
 #include "watch.h"
 
 typedef struct mg_run_opts {
@@ -58,12 +59,16 @@ typedef struct mg_run_opts {
  * errors (reported through `d`) or, in check mode, when a folder is out of sync. */
 int mg_run_generate(const mg_run_opts *o, mg_diag *d);
 
-/* Renders every file of `t` for `view` into `set` (appending). Returns 0, or -1
- * after reporting errors; on -1 the set may hold some files, which the caller
- * must not emit. Returns 1 when every file rendered but some template printed
- * a list or an object of the view as JSON: then the output depends on every
- * member, and a pruned view (view.h) does not give the full view's output. */
-int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d);
+/* Renders every file of `t` for `view` into `set` (appending). `esc` (may be
+ * NULL) makes the escaped members of a view built without them (view.h,
+ * mg_view_cache_escapes_lazy). Returns 0, or -1 after reporting errors; on -1
+ * the set may hold some files, which the caller must not emit. Returns 1 when
+ * every file rendered but some template printed a list or an object of the
+ * view as JSON, or (with `esc`) iterated an object's members: then the output
+ * depends on every member, and a pruned or lazy view (view.h) does not give
+ * the full view's output. */
+int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes *esc, mg_emit_set *set,
+                         mg_diag *d);
 
 /* `msggen generate` and `msggen check` (`name`) share their options; `mode` is the
  * default mode (MG_EMIT_WRITE or MG_EMIT_CHECK). */

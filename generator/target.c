@@ -1020,3 +1020,23 @@ void mg_target_reset_partials(mg_target *t)
     p->partials = mg_tpl_set_new(load_partial, t);
     mg_tpl_set_strict(p->partials, 1);
 }
+
+void mg_target_release_templates(mg_target *t)
+{
+    struct mg_target_priv *p = t->priv;
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nfiles; i++) {
+        mg_tpl_free(p->tpls[i]);
+        p->tpls[i] = NULL;
+        p->files[i].tpl = NULL;
+    }
+    mg_target_reset_partials(t);
+    /* Read again if asked (nothing asks after the renders). */
+    mg_buf_fini(&p->text);
+    mg_buf_init(&p->text);
+    p->text_read = p->text_unread = 0;
+    if (p->names_state > 0)
+        mg_hmap_fini(&p->names);
+    p->names_state = 0;
+}

@@ -144,6 +144,15 @@ mg_tpl_set *mg_target_partials(const mg_target *t);
  * the old set are freed: call between renders. */
 void mg_target_reset_partials(mg_target *t);
 
+/* Frees, once every render of `t` is done, what only rendering needs: the
+ * compiled templates of its files (their `tpl` becomes NULL, so `t` cannot
+ * be rendered again) and partials, and the texts and names read for
+ * mg_target_mentions and mg_target_names. What emit and
+ * mg_target_check_override read stays. run.c calls it after each target's
+ * renders, so that a target's templates do not sit under the views of the
+ * targets after it. */
+void mg_target_release_templates(mg_target *t);
+
 /* The shipped templates folder (see above), appended to `out`. Returns 0, or
  * -1 when none exists (nothing reported; `out` then lists where we looked). */
 int mg_target_shipped_dir(mg_buf *out);

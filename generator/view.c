@@ -50,6 +50,7 @@ typedef struct {
     int rule;
     char *out;
     char *key;       /* `out` interned in the view cache (outlives the view), or NULL */
+    const char *base; /* the member it escapes (points into the target's description) */
     int next;        /* index in vctx.esc_adds, or -1 */
 } esc_add;
 
@@ -74,6 +75,7 @@ struct mg_view_cache {
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
+    mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -156,6 +158,8 @@ typedef struct vctx {
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
     int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
+    mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
+                               * add_escapes adds them to the view */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -176,7 +180,7 @@ __attribute__((format(printf, 3, 4))) static void terr(vctx *v, const cJSON *nod
  * copying each key halves its allocations. */
 static void add_cs(cJSON *o, const char *k, cJSON *item)
 {
-    cJSON_AddItemToObjectCS(o, k, item);
+    mg_json_add_cs(o, k, item);
 }
 
 static void add_bool(cJSON *o, const char *k, int b)
@@ -352,9 +356,9 @@ static char *ident_escape(vctx *v, const char *id)
     mg_buf out;
     mg_buf_init(&out);
     if (render(v, "reserved_escape", v->escape_rule,
-               cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"), ctx, &out) == 0 &&
+               mg_json_get(v->t->desc, "reserved_escape"), ctx, &out) == 0 &&
         (out.len == 0 || is_reserved(v, mg_buf_cstr(&out)))) {
-        terr(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"),
+        terr(v, mg_json_get(v->t->desc, "reserved_escape"),
              "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
              mg_buf_cstr(&out));
         v->failed = 1;
@@ -769,7 +773,7 @@ static int raw_member(const cJSON *parent, const char *key)
         /* A server's `variables` as written (catalogue.servers) is raw; the
          * interface's (root `servers`) is a list of view objects. */
         if (strcmp(key, "variables") == 0)
-            return !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parent, key));
+            return !cJSON_IsArray(mg_json_get(parent, key));
         return 0;
     case 'c':
         return strcmp(key, "constraints") == 0 || strcmp(key, "const") == 0;
@@ -780,14 +784,14 @@ static int raw_member(const cJSON *parent, const char *key)
             return 1;
         /* A field's `examples` are raw values; a message's are view objects. */
         return strcmp(key, "examples") == 0 &&
-               cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
+               mg_json_get(parent, "wire") != NULL;
     case 'b':
         return strcmp(key, "bindings") == 0;
     case 't':
         /* The root's `target` is target.yaml's settings; an alias's `target` is
          * a type info like any other (its `type` needs its escaped forms). */
         return strcmp(key, "target") == 0 &&
-               cJSON_GetObjectItemCaseSensitive(parent, "catalogue") != NULL;
+               mg_json_get(parent, "catalogue") != NULL;
     default:
         return 0;
     }
@@ -888,7 +892,7 @@ static void add_escapes(vctx *v, cJSON *node)
         for (size_t j = 0; j < i && !dup; j++)
             dup = added[j] && strcmp(added[j]->string, item->string) == 0;
         if (!dup && has_out)
-            dup = cJSON_GetObjectItemCaseSensitive(node, item->string) != NULL;
+            dup = mg_json_get(node, item->string) != NULL;
         if (dup) {
             item->string = NULL;
             item->type &= ~cJSON_StringIsConst;
@@ -900,13 +904,13 @@ static void add_escapes(vctx *v, cJSON *node)
         item->string = NULL;
         item->type &= ~cJSON_StringIsConst;
         if (v->cache)
-            cJSON_AddItemToObjectCS(node, key, item);
+            mg_json_add_cs(node, key, item);
         else
             cJSON_AddItemToObject(node, key, item);
     }
     while (more && more->child) {
         cJSON *item = cJSON_DetachItemViaPointer(more, more->child);
-        if (!cJSON_GetObjectItemCaseSensitive(node, item->string))
+        if (!mg_json_get(node, item->string))
             cJSON_AddItemToObject(node, item->string, item);
         else
             cJSON_Delete(item);
@@ -922,6 +926,276 @@ static int plan_key_escaped(void *arg, const char *key)
     return e && e->head >= 0;
 }
 
+/* ---- escapes computed when read (mg_view_cache_escapes_lazy) ----
+ *
+ * A lazy view has none of the members add_escapes adds; mg_view_escapes_get
+ * makes each when a template reads it, at most once per member list.
+ * add_escapes gives an object `<key>_<name>` exactly when it walks the object
+ * and the object has a string or null member `key` then: mark_escapes walks
+ * the same objects and flags those. A cJSON reference to an object shares
+ * its member list (`child`), and with it the members add_escapes appends to
+ * the list, so the flag goes on the list's first node, which a reference
+ * reaches too. cJSON reads only the low byte of `type` as the kind (and bits
+ * 8 and 9): bit 12 is ours, and nothing but this file looks at it. */
+#define ESCAPED_LIST (1 << 12)
+
+/* A name some escape adds, and the members it can come from. */
+typedef struct esc_out {
+    char *name;
+    size_t len;
+    int cand; /* first (key, rule) in mg_view_escapes.cands, chained by `next` */
+} esc_out;
+
+/* `key` escaped by `rule` makes the esc_out it is chained from; the
+ * candidates of one name are in add_escapes's order (rule, then key). */
+typedef struct esc_cand {
+    char *key;
+    int rule;
+    int next; /* -1: the last */
+} esc_cand;
+
+/* A member made (or known absent) for a member list. */
+typedef struct esc_memo {
+    const cJSON *list; /* the list's first node */
+    size_t out;        /* the esc_out's number */
+    const cJSON *val;  /* the member, or NULL: none */
+} esc_memo;
+
+struct mg_view_escapes {
+    esc_rule *rules;        /* taken from the build */
+    int nrules;
+    mg_hmap outs;           /* esc_out, hashed as the engine hashes a name */
+    esc_cand *cands;
+    int ncands;
+    unsigned char starts[256]; /* 1: some added name starts with this byte */
+    unsigned char ends[256];   /* ... ends with this byte (most names looked up
+                                * and not found are no added name) */
+    size_t min_len;
+    mg_hmap memo;           /* esc_memo by (list, out) */
+    cJSON null_val;         /* the member beside a null `key` */
+    cJSON **made;           /* the string members made, freed with the set */
+    size_t nmade, capmade;
+    /* While the view is built: the objects mark_escapes found, and pairs
+     * (share, item) of the list items share_item copied after it. */
+    const cJSON **walked;
+    size_t nwalked, capwalked;
+    const cJSON **shares;
+    size_t nshares, capshares;
+};
+
+static void push_node(const cJSON ***arr, size_t *n, size_t *cap, const cJSON *c)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *arr = realloc((void *)*arr, *cap * sizeof **arr);
+        if (!*arr)
+            abort();
+    }
+    (*arr)[(*n)++] = c;
+}
+
+/* add_escapes's walk, adding nothing: notes each object that would get
+ * members (the same tests, in the same places). */
+static void mark_escapes(vctx *v, cJSON *node)
+{
+    cJSON *c;
+    if (node->type & cJSON_IsReference)
+        return;
+    if ((node->type & 0xFF) == cJSON_Array) {
+        cJSON_ArrayForEach(c, node)
+            mark_escapes(v, c);
+        return;
+    }
+    if ((node->type & 0xFF) != cJSON_Object)
+        return;
+    int any = 0;
+    cJSON_ArrayForEach(c, node) {
+        if (!c->string)
+            continue;
+        int type = c->type & 0xFF;
+        if (type == cJSON_String || type == cJSON_NULL) {
+            if (!any) {
+                const esc_key_ent *e = member_esc_key(v, c);
+                any = e && e->head >= 0;
+            }
+        } else if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string)) {
+            mark_escapes(v, c);
+        }
+    }
+    if (any)
+        push_node(&v->lazy->walked, &v->lazy->nwalked, &v->lazy->capwalked, node);
+}
+
+/* `share` (share_item of `item`) has the escaped members `item` has. */
+static void lazy_share(vctx *v, const cJSON *share, const cJSON *item)
+{
+    if (!v->lazy)
+        return;
+    push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, share);
+    push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, item);
+}
+
+typedef struct {
+    const char *k;
+    size_t n;
+} out_key;
+
+static int out_eq(const void *ent, const void *key)
+{
+    const esc_out *o = ent;
+    const out_key *q = key;
+    return o->len == q->n && memcmp(o->name, q->k, q->n) == 0;
+}
+
+/* At the end of a lazy build, when member lists are final: the flags, and
+ * the rules and names taken from `v`. */
+static void lazy_finish(vctx *v)
+{
+    mg_view_escapes *e = v->lazy;
+    e->rules = v->rules;
+    e->nrules = v->nrules;
+    v->rules = NULL;
+    v->nrules = 0;
+    e->cands = mg_xcalloc((size_t)v->nesc_adds + 1, sizeof *e->cands);
+    e->min_len = (size_t)-1;
+    for (int a = 0; a < v->nesc_adds; a++) {
+        const esc_add *ad = &v->esc_adds[a];
+        out_key q = {ad->out, strlen(ad->out)};
+        uint32_t h = mg_hash_mem_seed(0, q.k, q.n);
+        esc_out *o = mg_hmap_find(&e->outs, h, out_eq, &q);
+        esc_cand *c = &e->cands[e->ncands];
+        c->key = mg_xstrdup(ad->base);
+        c->rule = ad->rule;
+        c->next = -1;
+        if (!o) {
+            o = mg_hmap_add(&e->outs, h);
+            o->name = mg_xstrdup(ad->out);
+            o->len = q.n;
+            o->cand = e->ncands;
+            e->starts[(unsigned char)q.k[0]] = 1;
+            e->ends[(unsigned char)q.k[q.n - 1]] = 1;
+            if (q.n < e->min_len)
+                e->min_len = q.n;
+        } else {
+            int i = o->cand;
+            while (e->cands[i].next >= 0)
+                i = e->cands[i].next;
+            e->cands[i].next = e->ncands;
+        }
+        e->ncands++;
+    }
+    /* (A marked object has a member, so a first node.) */
+    for (size_t i = 0; i < e->nwalked; i++)
+        e->walked[i]->child->type |= ESCAPED_LIST;
+    for (size_t i = 0; i + 1 < e->nshares; i += 2) {
+        const cJSON *share = e->shares[i], *item = e->shares[i + 1];
+        if (item->child && (item->child->type & ESCAPED_LIST) && share->child)
+            share->child->type |= ESCAPED_LIST;
+    }
+    free((void *)e->walked);
+    free((void *)e->shares);
+    e->walked = e->shares = NULL;
+    e->nwalked = e->nshares = 0;
+}
+
+static mg_view_escapes *escapes_new(void)
+{
+    mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
+    mg_hmap_init(&e->outs, sizeof(esc_out));
+    mg_hmap_init(&e->memo, sizeof(esc_memo));
+    e->null_val.type = cJSON_NULL;
+    return e;
+}
+
+void mg_view_escapes_free(mg_view_escapes *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->nrules; i++)
+        mg_subst_fini(&e->rules[i].pairs);
+    free(e->rules);
+    for (size_t i = 0; i < mg_hmap_len(&e->outs); i++)
+        free(((esc_out *)mg_hmap_at(&e->outs, i))->name);
+    mg_hmap_fini(&e->outs);
+    for (int i = 0; i < e->ncands; i++)
+        free(e->cands[i].key);
+    free(e->cands);
+    mg_hmap_fini(&e->memo);
+    for (size_t i = 0; i < e->nmade; i++) {
+        free(e->made[i]->valuestring);
+        cJSON_Delete(e->made[i]);
+    }
+    free(e->made);
+    free((void *)e->walked);
+    free((void *)e->shares);
+    free(e);
+}
+
+/* The member `out` of the object with members `list` as add_escapes adds it:
+ * from the first string or null member that is one of its candidates' key
+ * (add_escapes keeps the first member of a name), or NULL. */
+static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const esc_out *out)
+{
+    for (const cJSON *c = list; c; c = c->next) {
+        int type = c->type & 0xFF;
+        if (!c->string || (type != cJSON_String && type != cJSON_NULL))
+            continue;
+        for (int i = out->cand; i >= 0; i = e->cands[i].next) {
+            if (strcmp(c->string, e->cands[i].key) != 0)
+                continue;
+            if (type == cJSON_NULL)
+                return &e->null_val;
+            /* The text is the node's own (a reference: no copy), freed with it. */
+            cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[e->cands[i].rule], c->valuestring));
+            if (e->nmade == e->capmade) {
+                e->capmade = e->capmade ? e->capmade * 2 : 64;
+                e->made = realloc(e->made, e->capmade * sizeof *e->made);
+                if (!e->made)
+                    abort();
+            }
+            e->made[e->nmade++] = s;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+typedef struct {
+    const cJSON *list;
+    size_t out;
+} memo_key;
+
+static int memo_eq(const void *ent, const void *key)
+{
+    const esc_memo *m = ent;
+    const memo_key *q = key;
+    return m->list == q->list && m->out == q->out;
+}
+
+const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                 uint32_t hash)
+{
+    if (!e || !obj || n < e->min_len || !e->starts[(unsigned char)k[0]] ||
+        !e->ends[(unsigned char)k[n - 1]] || (obj->type & 0xFF) != cJSON_Object || !obj->child ||
+        !(obj->child->type & ESCAPED_LIST))
+        return NULL;
+    out_key q = {k, n};
+    const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    if (!out)
+        return NULL;
+    memo_key mk = {obj->child, mg_hmap_index(&e->outs, out)};
+    uint32_t mh = mg_hash_ptr(mk.list) ^ (uint32_t)(mk.out * 0x9E3779B1u);
+    const esc_memo *m = mg_hmap_find(&e->memo, mh, memo_eq, &mk);
+    if (m)
+        return m->val;
+    const cJSON *val = escaped_member(e, obj->child, out);
+    esc_memo *add = mg_hmap_add(&e->memo, mh);
+    add->list = mk.list;
+    add->out = mk.out;
+    add->val = val;
+    return val;
+}
+
 /* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
  * named type gains `ref` (the type's {name, id, kind, ...}), so templates can
  * name and link the types an extension mentions. */
@@ -934,8 +1208,8 @@ static void link_extension_refs(vctx *v, const mg_doc *doc, cJSON *node)
         return;
     cJSON_ArrayForEach(c, node)
         link_extension_refs(v, doc, c);
-    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref")) ||
-        cJSON_GetObjectItemCaseSensitive(node, "ref"))
+    if (!cJSON_IsString(mg_json_get(node, "$ref")) ||
+        mg_json_get(node, "ref"))
         return;
     /* The resolver checked every reference already (mg_resolve_all); one that
      * fails here is left as written, without a second report. */
@@ -962,13 +1236,13 @@ static void add_extension_types(cJSON *node, const cJSON *types)
         return;
     cJSON_ArrayForEach(c, node)
         add_extension_types(c, types);
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "ref"), "id"));
-    if (!id || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref")) ||
-        cJSON_GetObjectItemCaseSensitive(node, "type"))
+    const char *id = cJSON_GetStringValue(mg_json_get(mg_json_get(node, "ref"), "id"));
+    if (!id || !cJSON_IsString(mg_json_get(node, "$ref")) ||
+        mg_json_get(node, "type"))
         return;
     cJSON_ArrayForEach(c, types)
-        if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) &&
-            strcmp(cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring, id) == 0) {
+        if (cJSON_IsString(mg_json_get(c, "id")) &&
+            strcmp(mg_json_get(c, "id")->valuestring, id) == 0) {
             add_cs(node, "type", cJSON_CreateObjectReference(c->child));
             return;
         }
@@ -991,7 +1265,7 @@ static const char *const *fill_members(cJSON *o, const char *const *keys)
         int nested = (*keys)[n - 1] == '{';
         char name[32];
         snprintf(name, sizeof name, "%.*s", (int)(nested ? n - 1 : n), *keys);
-        cJSON *m = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+        cJSON *m = cJSON_IsObject(o) ? mg_json_get(o, name) : NULL;
         if (cJSON_IsObject(o) && !m)
             cJSON_AddItemToObject(o, name, cJSON_CreateNull()); /* copies the key */
         keys++;
@@ -1032,7 +1306,7 @@ static void extension_defaults(cJSON *ext)
  * the same way in every target, instead of shadowing the client. */
 static void add_catalogue_reserved(vctx *v, const cJSON *view)
 {
-    const cJSON *list = v->t ? cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_catalogue") : NULL;
+    const cJSON *list = v->t ? mg_json_get(v->t->desc, "reserved_catalogue") : NULL;
     const cJSON *e;
     cJSON_ArrayForEach(e, list) {
         if (!cJSON_IsString(e))
@@ -1049,7 +1323,7 @@ static void add_catalogue_reserved(vctx *v, const cJSON *view)
 
 static const cJSON *type_map_entry(vctx *v, const char *key)
 {
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(v->types, key);
+    const cJSON *e = mg_json_get(v->types, key);
     if (e && !cJSON_IsString(e)) {
         terr(v, e, "types.%s must be a mustache string", key);
         v->failed = 1;
@@ -1067,17 +1341,17 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     mg_buf out;
     mg_buf_init(&out);
     if (!v->types) {
-        const cJSON *items = cJSON_GetObjectItemCaseSensitive(info, "items");
-        const char *it = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(items, "type"));
+        const cJSON *items = mg_json_get(info, "items");
+        const char *it = cJSON_GetStringValue(mg_json_get(items, "type"));
         if (r->kind == MG_KIND_REF)
             mg_buf_append_str(&out, r->ref->name.s[MG_CASE_PASCAL]);
         else if (r->kind == MG_KIND_ARRAY && r->tuple) {
             const cJSON *e;
             mg_buf_append_str(&out, "[");
-            cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(info, "tuple")) {
-                const char *et = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "type"));
+            cJSON_ArrayForEach(e, mg_json_get(info, "tuple")) {
+                const char *et = cJSON_GetStringValue(mg_json_get(e, "type"));
                 mg_buf_appendf(&out, "%s%s", et ? et : "any",
-                               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "optional")) ? "?" : "");
+                               cJSON_IsTrue(mg_json_get(e, "optional")) ? "?" : "");
                 if (e->next || r->tuple_rest)
                     mg_buf_append_str(&out, ", ");
             }
@@ -1099,7 +1373,7 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     const cJSON *e = NULL;
     const char *used = kind;
     if (r->kind == MG_KIND_STRING && r->format && v->formats) {
-        e = cJSON_GetObjectItemCaseSensitive(v->formats, r->format);
+        e = mg_json_get(v->formats, r->format);
         if (e && !cJSON_IsString(e)) {
             terr(v, e, "types.formats.%s must be a mustache string", r->format);
             v->failed = 1;
@@ -1239,13 +1513,13 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     /* A string const is a literal type (TS "heartbeat", Python
      * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
      * the quotes of their language. */
-    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(r->constraints, "const");
+    const cJSON *cv = mg_json_get(r->constraints, "const");
     ADD_KEPT_BOOL(v, o, "is_literal", cJSON_IsString(cv));
     add_cs(o, "literal", cJSON_IsString(cv) ? model_str(v, cv->valuestring) : cJSON_CreateNull());
     /* Tuples: the positions (optional from minItems on), the rest in items. */
     ADD_KEPT_BOOL(v, o, "is_tuple", r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
-    const cJSON *mi = cJSON_GetObjectItemCaseSensitive(r->constraints, "minItems");
+    const cJSON *mi = mg_json_get(r->constraints, "minItems");
     int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
     for (int i = 0; i < r->ntuple; i++) {
         cJSON *e = type_info(v, r->tuple[i], owner);
@@ -1258,7 +1532,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     ADD_KEPT_BOOL(v, o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
     ADD_KEPT_BOOL(v, o, "has_key_pattern", r->key_pattern != NULL);
     ADD_KEPT(v, o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
-    const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
+    const cJSON *en = mg_json_get(r->constraints, "enum");
     ADD_KEPT_BOOL(v, o, "has_enum", en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
@@ -1424,7 +1698,7 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
     mg_hmap_init_str(&seen, sizeof(seen_id));
     int i = 0;
     for (const cJSON *a = list ? list->child : NULL; a; a = a->next, i++) {
-        const char *ia = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, idkey));
+        const char *ia = cJSON_GetStringValue(mg_json_get(a, idkey));
         if (!ia)
             continue;
         int added;
@@ -1435,10 +1709,10 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
         }
         int k = e->index;
         const cJSON *b = cJSON_GetArrayItem(list, k);
-        const char *ra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
-        const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
+        const char *ra = cJSON_GetStringValue(mg_json_get(
+            mg_json_get(a, "name"), "raw"));
+        const char *rb = cJSON_GetStringValue(mg_json_get(
+            mg_json_get(b, "name"), "raw"));
         mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s%s%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
                         what, ra ? ra : "?", owner ? " of '" : "", owner ? owner : "", owner ? "'" : "", what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
                         marks[k].line, marks[k].col, idkey, ia, v->tname);
@@ -1478,7 +1752,7 @@ static cJSON *share_item(const cJSON *item)
         if ((k[0] == 'i' && !strcmp(k, "index")) || (k[0] == 'f' && !strcmp(k, "first")) ||
             (k[0] == 'l' && !strcmp(k, "last")))
             continue;
-        cJSON_AddItemToObjectCS(o, k, ref_value(c));
+        mg_json_add_cs(o, k, ref_value(c));
     }
     return o;
 }
@@ -1687,7 +1961,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 static const cJSON *ext_path(const cJSON *o, const char *const *keys)
 {
     for (; *keys && o; keys++)
-        o = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, *keys) : NULL;
+        o = cJSON_IsObject(o) ? mg_json_get(o, *keys) : NULL;
     return o;
 }
 
@@ -1722,7 +1996,7 @@ static void url_encode(mg_buf *b, const char *s, int segment)
  * as one path segment), or NULL without x-http-api. */
 static char *send_path_new(const vctx *v, const mg_message *g)
 {
-    if (!cJSON_GetObjectItemCaseSensitive(v->m->extensions, "x-http-api"))
+    if (!mg_json_get(v->m->extensions, "x-http-api"))
         return NULL;
     const char *path = ext_str(v->m, "send", "path", NULL);
     if (!path)
@@ -2021,7 +2295,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         r.constraints = NULL;
         cJSON *p = type_info(v, &r, NULL);
         add_cs(o, "payload", p);
-        const cJSON *pf = cJSON_GetObjectItemCaseSensitive(pt, "fields");
+        const cJSON *pf = mg_json_get(pt, "fields");
         add_cs(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
         ADD_KEPT_BOOL(v, o, "has_fields", pf && pf->child);
     }
@@ -2030,7 +2304,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     if (ht) {
         mg_typeref r = {.kind = MG_KIND_REF, .ref = g->headers};
         add_cs(o, "headers", type_info(v, &r, NULL));
-        const cJSON *hf = cJSON_GetObjectItemCaseSensitive(ht, "fields");
+        const cJSON *hf = mg_json_get(ht, "fields");
         add_cs(o, "header_fields", cJSON_CreateArrayReference(hf ? hf->child : NULL));
     } else {
         add_cs(o, "headers", cJSON_CreateNull());
@@ -2123,7 +2397,7 @@ static char *value_text_new(const cJSON *v)
 /* `binding_list` and `has_bindings` beside a raw `bindings` member. */
 static void add_binding_list(cJSON *o)
 {
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bindings"), *p;
+    const cJSON *b = mg_json_get(o, "bindings"), *p;
     cJSON *list = cJSON_CreateArray();
     const cJSON *bo = cJSON_IsObject(b) ? b : NULL;
     cJSON_ArrayForEach(p, bo) {
@@ -2135,7 +2409,7 @@ static void add_binding_list(cJSON *o)
         static const char *const is_keys[] = {"is_http", "is_kafka", "is_mqtt", "is_amqp", "is_ws"};
         for (int i = 0; i < 5; i++)
             add_bool(e, is_keys[i], strcmp(p->string, protos[i]) == 0);
-        const cJSON *bv = cJSON_GetObjectItemCaseSensitive(p, "bindingVersion");
+        const cJSON *bv = mg_json_get(p, "bindingVersion");
         char *t = bv ? value_text_new(bv) : NULL;
         add_str(e, "binding_version", t);
         free(t);
@@ -2143,7 +2417,7 @@ static void add_binding_list(cJSON *o)
         for (size_t k = 0; k < sizeof known_fields / sizeof known_fields[0]; k++) {
             if (strcmp(known_fields[k].protocol, p->string) != 0)
                 continue;
-            const cJSON *fv = cJSON_GetObjectItemCaseSensitive(p, known_fields[k].wire);
+            const cJSON *fv = mg_json_get(p, known_fields[k].wire);
             t = fv ? value_text_new(fv) : NULL;
             add_str(known, known_fields[k].key, t);
             free(t);
@@ -2195,7 +2469,7 @@ static void shape(vctx *v, cJSON *node)
     }
     if (!cJSON_IsObject(node))
         return;
-    cJSON *desc = cJSON_GetObjectItemCaseSensitive(node, "description");
+    cJSON *desc = mg_json_get(node, "description");
     if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
         char *text = cJSON_IsString(desc) ? mg_xstrdup(desc->valuestring) : NULL;
         cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
@@ -2209,7 +2483,7 @@ static void shape(vctx *v, cJSON *node)
         if (cJSON_IsArray(c) && strcmp(c->string, "description_lines") && strcmp(c->string, "doc_lines")) {
             char key[64];
             snprintf(key, sizeof key, "has_%s", c->string);
-            if (!cJSON_GetObjectItemCaseSensitive(node, key))
+            if (!mg_json_get(node, key))
                 cJSON_AddBoolToObject(added, key, c->child != NULL);
             shape(v, c);
         } else if (cJSON_IsObject(c)) {
@@ -2221,7 +2495,7 @@ static void shape(vctx *v, cJSON *node)
         cJSON_AddItemToObject(node, item->string, item);
     }
     cJSON_Delete(added);
-    if (cJSON_GetObjectItemCaseSensitive(node, "bindings"))
+    if (mg_json_get(node, "bindings"))
         add_binding_list(node);
 }
 
@@ -2236,7 +2510,7 @@ static cJSON *message_link(const cJSON *msgs, int i, const char *key)
     else
         add_cs(o, "key", cJSON_CreateNull());
     for (int k = 0; k < 5; k++) {
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(g, keys[k]);
+        const cJSON *m = mg_json_get(g, keys[k]);
         add_cs(o, keys[k], m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
     }
     return o;
@@ -2245,22 +2519,22 @@ static cJSON *message_link(const cJSON *msgs, int i, const char *key)
 /* Replaces a list of message indexes (or {key, message} entries) by links. */
 static void link_messages(cJSON *owner, const cJSON *msgs)
 {
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(owner, "messages");
+    cJSON *list = mg_json_get(owner, "messages");
     if (!cJSON_IsArray(list))
         return;
     cJSON *out = cJSON_CreateArray();
     const cJSON *e;
     cJSON_ArrayForEach(e, list) {
         int i = cJSON_IsNumber(e) ? (int)e->valuedouble
-                                  : (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
-        cJSON_AddItemToArray(out, message_link(msgs, i, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "key"))));
+                                  : (int)cJSON_GetNumberValue(mg_json_get(e, "message"));
+        cJSON_AddItemToArray(out, message_link(msgs, i, cJSON_GetStringValue(mg_json_get(e, "key"))));
     }
     cJSON_ReplaceItemInObjectCaseSensitive(owner, "messages", out);
 }
 
 static void add_action_flags(cJSON *o)
 {
-    const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "action"));
+    const char *a = cJSON_GetStringValue(mg_json_get(o, "action"));
     add_bool(o, "is_send", a && strcmp(a, "send") == 0);
     add_bool(o, "is_receive", a && strcmp(a, "receive") == 0);
 }
@@ -2297,10 +2571,10 @@ static void add_client_settings(cJSON *servers)
 {
     cJSON *srv, *req;
     cJSON_ArrayForEach(srv, servers) {
-        const char *proto = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(srv, "protocol"));
+        const char *proto = cJSON_GetStringValue(mg_json_get(srv, "protocol"));
         int kafka = proto && strcmp(proto, "kafka") == 0, tls = proto && strcmp(proto, "kafka-secure") == 0;
-        cJSON_ArrayForEach(req, cJSON_GetObjectItemCaseSensitive(srv, "security")) {
-            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "type"));
+        cJSON_ArrayForEach(req, mg_json_get(srv, "security")) {
+            const char *type = cJSON_GetStringValue(mg_json_get(req, "type"));
             cJSON *list = cJSON_CreateArray();
             for (size_t k = 0; (kafka || tls) && type && k < sizeof kafka_settings / sizeof *kafka_settings; k++) {
                 const client_setting *c = &kafka_settings[k];
@@ -2319,7 +2593,7 @@ static void add_client_settings(cJSON *servers)
  * broken (the resolver reported broken refs already). */
 static const cJSON *raw_member_at(const vctx *v, const mg_doc **doc, const cJSON *node, const char *key)
 {
-    const cJSON *c = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+    const cJSON *c = cJSON_IsObject(node) ? mg_json_get(node, key) : NULL;
     if (!c)
         return NULL;
     mg_diag quiet;
@@ -2348,19 +2622,19 @@ static void add_parameter_types(const vctx *v, cJSON *chans)
         if (!v3 && cdoc) {
             const mg_doc *d = cdoc;
             const cJSON *all = raw_member_at(v, &d, cdoc->root, "channels");
-            const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ch, "key"));
+            const char *key = cJSON_GetStringValue(mg_json_get(ch, "key"));
             raw = all && key ? raw_member_at(v, &d, all, key) : NULL;
             raw = raw ? raw_member_at(v, &d, raw, "parameters") : NULL;
             cdoc = d;
         }
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(ch, "parameters")) {
+        cJSON_ArrayForEach(p, mg_json_get(ch, "parameters")) {
             const char *type = v3 ? "string" : NULL;
-            const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "name"));
+            const char *name = cJSON_GetStringValue(mg_json_get(p, "name"));
             if (raw && name) {
                 const mg_doc *d = cdoc;
                 const cJSON *param = raw_member_at(v, &d, raw, name);
                 const cJSON *schema = param ? raw_member_at(v, &d, param, "schema") : NULL;
-                type = cJSON_GetStringValue(schema ? cJSON_GetObjectItemCaseSensitive(schema, "type") : NULL);
+                type = cJSON_GetStringValue(schema ? mg_json_get(schema, "type") : NULL);
             }
             add_cs(p, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
         }
@@ -2374,8 +2648,8 @@ static void escape_param_idents(vctx *v, cJSON *list, const char *key)
 {
     cJSON *it, *p;
     cJSON_ArrayForEach(it, list) {
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(it, key)) {
-            const char *snake = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "snake"));
+        cJSON_ArrayForEach(p, mg_json_get(it, key)) {
+            const char *snake = cJSON_GetStringValue(mg_json_get(p, "snake"));
             if (!snake || !is_reserved(v, snake))
                 continue;
             char *id = ident_escape(v, snake);
@@ -2394,12 +2668,12 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
     cJSON *it;
     cJSON_ArrayForEach(it, ops) {
         mg_name n;
-        mg_name_init(&n, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "key")));
+        mg_name_init(&n, cJSON_GetStringValue(mg_json_get(it, "key")));
         add_cs(it, "name", name_obj(&n));
         mg_name_fini(&n);
         add_action_flags(it);
         link_messages(it, msgs);
-        cJSON *reply = cJSON_GetObjectItemCaseSensitive(it, "reply");
+        cJSON *reply = mg_json_get(it, "reply");
         add_bool(it, "has_reply", cJSON_IsObject(reply));
         if (cJSON_IsObject(reply))
             link_messages(reply, msgs);
@@ -2460,9 +2734,9 @@ static void compile_pairs(mg_subst *r, const cJSON *pairs)
     mg_subst_init(r);
     const cJSON *p;
     cJSON_ArrayForEach(p, pairs)
-        mg_subst_add(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "from")),
-                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "to")),
-                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "code")));
+        mg_subst_add(r, cJSON_GetStringValue(mg_json_get(p, "from")),
+                     cJSON_GetStringValue(mg_json_get(p, "to")),
+                     cJSON_IsTrue(mg_json_get(p, "code")));
 }
 
 /* Compiles doc_escape and escapes, which read_target has checked. */
@@ -2482,13 +2756,13 @@ static void compile_escapes(vctx *v)
     cJSON_ArrayForEach(en, v->escapes) {
         esc_rule *r = &v->rules[v->nrules++];
         r->name = en->string;
-        r->keys = cJSON_GetObjectItemCaseSensitive(en, "keys");
+        r->keys = mg_json_get(en, "keys");
         const cJSON *k;
         cJSON_ArrayForEach(k, r->keys)
             v->key_starts[(unsigned char)k->valuestring[0]] = 1;
-        const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(en, "code"));
+        const char *code = cJSON_GetStringValue(mg_json_get(en, "code"));
         r->code = code ? code[0] : '\0';
-        compile_pairs(&r->pairs, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
+        compile_pairs(&r->pairs, mg_json_get(en, "pairs"));
     }
     /* The key table add_escapes reads: each key's additions in rule order,
      * then key order (as the scan over rules and keys made them). */
@@ -2506,6 +2780,7 @@ static void compile_escapes(vctx *v)
                 e->head = e->tail = -1;
             esc_add *a = &v->esc_adds[v->nesc_adds];
             a->rule = i;
+            a->base = k->valuestring;
             size_t kl = strlen(k->valuestring) + strlen(v->rules[i].name) + 2;
             a->out = mg_xmalloc(kl);
             snprintf(a->out, kl, "%s_%s", k->valuestring, v->rules[i].name);
@@ -2563,25 +2838,25 @@ static int read_target(vctx *v)
     const cJSON *desc = v->t->desc;
     v->tname = v->t->name ? v->t->name : "?";
     v->tfile = v->t->doc ? v->t->doc->path : NULL;
-    v->types = cJSON_GetObjectItemCaseSensitive(desc, "types");
+    v->types = mg_json_get(desc, "types");
     if (v->types && !cJSON_IsObject(v->types)) {
         terr(v, v->types, "'types' must be a mapping of type kinds to mustache strings");
         return -1;
     }
-    v->formats = cJSON_GetObjectItemCaseSensitive(v->types, "formats");
-    v->reserved = cJSON_GetObjectItemCaseSensitive(desc, "reserved");
+    v->formats = mg_json_get(v->types, "formats");
+    v->reserved = mg_json_get(desc, "reserved");
     if (v->reserved && !cJSON_IsArray(v->reserved)) {
         terr(v, v->reserved, "'reserved' must be a list of words");
         return -1;
     }
-    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(desc, "reserved_escape");
+    const cJSON *esc = mg_json_get(desc, "reserved_escape");
     if (esc && !cJSON_IsString(esc)) {
         terr(v, esc, "'reserved_escape' must be a mustache string such as '{{name}}_'");
         return -1;
     }
     if (esc)
         v->escape_rule = esc->valuestring;
-    const cJSON *naming = cJSON_GetObjectItemCaseSensitive(desc, "naming"), *n;
+    const cJSON *naming = mg_json_get(desc, "naming"), *n;
     cJSON_ArrayForEach(n, naming) {
         int k;
         for (k = 0; k < NK_COUNT; k++)
@@ -2599,30 +2874,30 @@ static int read_target(vctx *v)
             return -1;
         }
     }
-    const cJSON *helpers = cJSON_GetObjectItemCaseSensitive(desc, "helpers");
-    v->doc_escape = cJSON_GetObjectItemCaseSensitive(helpers, "doc_escape");
+    const cJSON *helpers = mg_json_get(desc, "helpers");
+    v->doc_escape = mg_json_get(helpers, "doc_escape");
     const cJSON *pair;
     if (v->doc_escape && !cJSON_IsArray(v->doc_escape)) {
         terr(v, v->doc_escape, "helpers.doc_escape must be a list of {from, to}");
         return -1;
     }
     cJSON_ArrayForEach(pair, v->doc_escape) {
-        const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-        if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to"))) {
+        const char *from = cJSON_GetStringValue(mg_json_get(pair, "from"));
+        if (!from || !*from || !cJSON_IsString(mg_json_get(pair, "to"))) {
             terr(v, pair, "helpers.doc_escape entries need a non-empty 'from' and a 'to' string");
             return -1;
         }
     }
-    v->escapes = cJSON_GetObjectItemCaseSensitive(helpers, "escapes");
+    v->escapes = mg_json_get(helpers, "escapes");
     if (v->escapes && !cJSON_IsObject(v->escapes)) {
         terr(v, v->escapes, "helpers.escapes must be a mapping of names to {keys, pairs, code}");
         return -1;
     }
     const cJSON *en;
     cJSON_ArrayForEach(en, v->escapes) {
-        const cJSON *keys = cJSON_GetObjectItemCaseSensitive(en, "keys");
-        const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(en, "pairs");
-        const cJSON *code = cJSON_GetObjectItemCaseSensitive(en, "code"), *k;
+        const cJSON *keys = mg_json_get(en, "keys");
+        const cJSON *pairs = mg_json_get(en, "pairs");
+        const cJSON *code = mg_json_get(en, "code"), *k;
         if (!cJSON_IsObject(en) || !cJSON_IsArray(keys) || !cJSON_IsArray(pairs)) {
             terr(v, en, "helpers.escapes.%s needs 'keys' (a list of view keys) and 'pairs' (a list of {from, to})",
                  en->string);
@@ -2639,9 +2914,9 @@ static int read_target(vctx *v)
             return -1;
         }
         cJSON_ArrayForEach(pair, pairs) {
-            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-            const cJSON *in_code = cJSON_GetObjectItemCaseSensitive(pair, "code");
-            if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to")) ||
+            const char *from = cJSON_GetStringValue(mg_json_get(pair, "from"));
+            const cJSON *in_code = mg_json_get(pair, "code");
+            if (!from || !*from || !cJSON_IsString(mg_json_get(pair, "to")) ||
                 (in_code && !cJSON_IsBool(in_code))) {
                 terr(v, pair, "helpers.escapes.%s.pairs entries need a non-empty 'from', a 'to' string and an optional boolean 'code'",
                      en->string);
@@ -2709,6 +2984,11 @@ void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep)
     c->keep = keep;
 }
 
+void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc)
+{
+    c->lazy_out = esc;
+}
+
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 {
     return mg_view_build_cached(m, t, NULL, d);
@@ -2717,8 +2997,12 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
+    if (cache && t && cache->lazy_out)
+        *cache->lazy_out = NULL;
     if (read_target(&v) < 0)
         return NULL;
+    if (cache && t && cache->lazy_out && v.nrules)
+        v.lazy = escapes_new();
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
@@ -2784,7 +3068,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     free(tm);
     number_list(types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
-    const cJSON *vopts = t ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), "vplan") : NULL;
+    const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
     cJSON *plan = cJSON_IsObject(vopts)
                       ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
                                               v.keep ? plan_member_kept : NULL, &v, d)
@@ -2812,22 +3096,24 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_bool(view, "has_messages", m->nmessages > 0);
     add_cs(view, "messages", msgs);
 
-    /* Escapes go where text is owned: the lists below share it. */
+    /* Escapes go where text is owned: the lists below share it. A lazy
+     * view only notes where they go (mark_escapes). */
     if (v.nrules) {
-        add_escapes(&v, cat);
-        add_escapes(&v, types);
-        add_escapes(&v, msgs);
+        void (*escape)(vctx *, cJSON *) = v.lazy ? mark_escapes : add_escapes;
+        escape(&v, cat);
+        escape(&v, types);
+        escape(&v, msgs);
         static const char *const api_keys[] = {"operations", "channels", "servers", "security_schemes"};
         for (int k = 0; k < 4; k++)
-            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
+            escape(&v, mg_json_get(view, api_keys[k]));
         /* The plan's functions and patterns (most of its members) have
          * none of the keys a target escapes unless its raw plan says so:
          * then only http_api is walked (the plan's other members are
          * numbers and bools, beside which nothing is added). */
         if (plan && cache && cache->plan && !mg_vplan_raw_any_key(cache->plan, plan_key_escaped, &v))
-            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(plan, "http_api"));
+            escape(&v, mg_json_get(plan, "http_api"));
         else if (plan)
-            add_escapes(&v, plan);
+            escape(&v, plan);
     }
     const cJSON *it;
     /* required_fields/optional_fields repeat every field (a third of a big
@@ -2840,12 +3126,14 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             cJSON_DeleteItemFromObjectCaseSensitive(ti, "optional_fields");
             continue;
         }
-        cJSON *req = cJSON_GetObjectItemCaseSensitive(ti, "required_fields");
-        cJSON *opt = cJSON_GetObjectItemCaseSensitive(ti, "optional_fields");
+        cJSON *req = mg_json_get(ti, "required_fields");
+        cJSON *opt = mg_json_get(ti, "optional_fields");
         const cJSON *f;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(ti, "fields"))
-            cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "required")) ? req : opt,
-                                 share_item(f));
+        cJSON_ArrayForEach(f, mg_json_get(ti, "fields")) {
+            cJSON *sh = share_item(f);
+            lazy_share(&v, sh, f);
+            cJSON_AddItemToArray(cJSON_IsTrue(mg_json_get(f, "required")) ? req : opt, sh);
+        }
         number_list(req);
         number_list(opt);
     }
@@ -2855,11 +3143,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     for (int k = 0; k < 4; k++) {
         cJSON *list = cJSON_CreateArray();
         cJSON_ArrayForEach(it, types)
-            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias"))) {
+            if (cJSON_IsTrue(mg_json_get(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias"))) {
                 /* index/first/last refer to the subset; `type_index` keeps
                  * the position in `types`. */
                 cJSON *e = share_item(it);
-                add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "index"))));
+                lazy_share(&v, e, it);
+                add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(mg_json_get(it, "index"))));
                 cJSON_AddItemToArray(list, e);
             }
         number_list(list);
@@ -2871,9 +3160,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_cs(view, "types", types);
     if (plan)
         add_cs(view, "validation", plan);
-    add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
+    add_extension_types(mg_json_get(cat, "extensions"), types);
 
-    cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
+    cJSON *tgt = t ? cJSON_Duplicate(mg_json_get(t->desc, "helpers"), 1) : NULL;
     if (!cJSON_IsObject(tgt)) {
         cJSON_Delete(tgt);
         tgt = cJSON_CreateObject();
@@ -2881,12 +3170,17 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
     add_cs(view, "target", tgt);
+    if (v.lazy)
+        lazy_finish(&v);
     vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {
+        mg_view_escapes_free(v.lazy);
         cJSON_Delete(view);
         return NULL;
     }
+    if (v.lazy)
+        *cache->lazy_out = v.lazy;
     return view;
 }
 
@@ -2897,7 +3191,7 @@ cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
     cJSON_ArrayForEach(c, item)
         add_cs(o, c->string, ref_value(c));
     cJSON_ArrayForEach(c, view)
-        if (!cJSON_GetObjectItemCaseSensitive(item, c->string))
+        if (!mg_json_get(item, c->string))
             add_cs(o, c->string, ref_value(c));
     return o;
 }

@@ -81,7 +81,7 @@ typedef struct {
 
 /* Keys are string literals (the plan has tens of thousands of members): added
  * without a copy. */
-static void add_cs(cJSON *o, const char *k, cJSON *item) { cJSON_AddItemToObjectCS(o, k, item); }
+static void add_cs(cJSON *o, const char *k, cJSON *item) { mg_json_add_cs(o, k, item); }
 static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
 static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
 
@@ -179,7 +179,7 @@ static cJSON *pattern_ref(pctx *c, const char *p, const mg_doc *doc, const cJSON
     int i = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, c->patterns) {
-        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "source")), p))
+        if (!strcmp(cJSON_GetStringValue(mg_json_get(e, "source")), p))
             break;
         i++;
     }
@@ -325,12 +325,12 @@ static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, do
 static void compile_number(pctx *c, cJSON *f, const cJSON *s)
 {
     cJSON *list = cJSON_CreateArray();
-    const cJSON *minimum = cJSON_GetObjectItemCaseSensitive(s, "minimum");
-    const cJSON *maximum = cJSON_GetObjectItemCaseSensitive(s, "maximum");
-    const cJSON *exmin = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMinimum");
-    const cJSON *exmax = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMaximum");
-    const cJSON *mult = cJSON_GetObjectItemCaseSensitive(s, "multipleOf");
-    const cJSON *format = cJSON_GetObjectItemCaseSensitive(s, "format");
+    const cJSON *minimum = mg_json_get(s, "minimum");
+    const cJSON *maximum = mg_json_get(s, "maximum");
+    const cJSON *exmin = mg_json_get(s, "exclusiveMinimum");
+    const cJSON *exmax = mg_json_get(s, "exclusiveMaximum");
+    const cJSON *mult = mg_json_get(s, "multipleOf");
+    const cJSON *format = mg_json_get(s, "format");
     char num[40], msg[96];
     if (cJSON_IsNumber(minimum)) {
         int ex = cJSON_IsTrue(exmin);
@@ -370,10 +370,10 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
 static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
     cJSON *list = cJSON_CreateArray();
-    const cJSON *minlen = cJSON_GetObjectItemCaseSensitive(s, "minLength");
-    const cJSON *maxlen = cJSON_GetObjectItemCaseSensitive(s, "maxLength");
-    const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(s, "pattern");
-    const cJSON *format = cJSON_GetObjectItemCaseSensitive(s, "format");
+    const cJSON *minlen = mg_json_get(s, "minLength");
+    const cJSON *maxlen = mg_json_get(s, "maxLength");
+    const cJSON *pattern = mg_json_get(s, "pattern");
+    const cJSON *format = mg_json_get(s, "format");
     char msg[128];
     add_bool(f, "needs_length", cJSON_IsNumber(minlen) || cJSON_IsNumber(maxlen));
     if (cJSON_IsNumber(minlen)) {
@@ -438,19 +438,19 @@ static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
 
 static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
-    const cJSON *minitems = cJSON_GetObjectItemCaseSensitive(s, "minItems");
-    const cJSON *maxitems = cJSON_GetObjectItemCaseSensitive(s, "maxItems");
-    const cJSON *unique = cJSON_GetObjectItemCaseSensitive(s, "uniqueItems");
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
-    const cJSON *additems = cJSON_GetObjectItemCaseSensitive(s, "additionalItems");
-    const cJSON *prefix = cJSON_GetObjectItemCaseSensitive(s, "prefixItems");
+    const cJSON *minitems = mg_json_get(s, "minItems");
+    const cJSON *maxitems = mg_json_get(s, "maxItems");
+    const cJSON *unique = mg_json_get(s, "uniqueItems");
+    const cJSON *items = mg_json_get(s, "items");
+    const cJSON *additems = mg_json_get(s, "additionalItems");
+    const cJSON *prefix = mg_json_get(s, "prefixItems");
     if (cJSON_IsArray(prefix)) {
         /* 2020-12 tuples: as validate.c, prefixItems are the positions and
          * `items` the rest (draft-07's items list and additionalItems). */
         additems = items;
         items = prefix;
     }
-    const cJSON *contains = cJSON_GetObjectItemCaseSensitive(s, "contains");
+    const cJSON *contains = mg_json_get(s, "contains");
     cJSON *list = cJSON_CreateArray();
     char msg[96];
     if (cJSON_IsNumber(minitems)) {
@@ -480,8 +480,8 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 static int cmp_member(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "name"));
-    const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "name"));
+    const char *s = cJSON_GetStringValue(mg_json_get(x, "name"));
+    const char *t = cJSON_GetStringValue(mg_json_get(y, "name"));
     int d = (unsigned char)s[0] - (unsigned char)t[0];
     return d ? d : strcmp(s, t);
 }
@@ -490,7 +490,7 @@ static cJSON *find_member(cJSON *members, const char *name)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, members)
-        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name")), name))
+        if (!strcmp(cJSON_GetStringValue(mg_json_get(e, "name")), name))
             return e;
     return NULL;
 }
@@ -560,7 +560,7 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
             memset(slots, 0, cap * sizeof *slots);
             int i;
             for (i = 0; i < n; i++) {
-                const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(arr[i], "name"));
+                const char *name = cJSON_GetStringValue(mg_json_get(arr[i], "name"));
                 uint32_t h = member_hash((const unsigned char *)name, strlen(name), mult, bits);
                 if (slots[h])
                     break;
@@ -592,14 +592,14 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
 
 static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
-    const cJSON *required = cJSON_GetObjectItemCaseSensitive(s, "required");
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-    const cJSON *patprops = cJSON_GetObjectItemCaseSensitive(s, "patternProperties");
-    const cJSON *addprops = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
-    const cJSON *propnames = cJSON_GetObjectItemCaseSensitive(s, "propertyNames");
-    const cJSON *minprops = cJSON_GetObjectItemCaseSensitive(s, "minProperties");
-    const cJSON *maxprops = cJSON_GetObjectItemCaseSensitive(s, "maxProperties");
-    const cJSON *deps = cJSON_GetObjectItemCaseSensitive(s, "dependencies");
+    const cJSON *required = mg_json_get(s, "required");
+    const cJSON *props = mg_json_get(s, "properties");
+    const cJSON *patprops = mg_json_get(s, "patternProperties");
+    const cJSON *addprops = mg_json_get(s, "additionalProperties");
+    const cJSON *propnames = mg_json_get(s, "propertyNames");
+    const cJSON *minprops = mg_json_get(s, "minProperties");
+    const cJSON *maxprops = mg_json_get(s, "maxProperties");
+    const cJSON *deps = mg_json_get(s, "dependencies");
     char msg[96];
 
     /* Known member names: the properties. */
@@ -654,11 +654,11 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     add_member_hash(f, arr, nm);
     cJSON *groups = cJSON_CreateArray();
     for (int i = 0; i < nm;) {
-        int fb = (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble;
+        int fb = (int)mg_json_get(arr[i], "first_byte")->valuedouble;
         cJSON *g = cJSON_CreateObject();
         add_int(g, "first_byte", fb);
         cJSON *ms = cJSON_CreateArray();
-        for (; i < nm && (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble == fb; i++) {
+        for (; i < nm && (int)mg_json_get(arr[i], "first_byte")->valuedouble == fb; i++) {
             cJSON_AddItemToArray(ms, arr[i]);
         }
         add_cs(g, "members", ms);
@@ -739,13 +739,13 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 
 static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
-    const cJSON *allof = cJSON_GetObjectItemCaseSensitive(s, "allOf");
-    const cJSON *anyof = cJSON_GetObjectItemCaseSensitive(s, "anyOf");
-    const cJSON *oneof = cJSON_GetObjectItemCaseSensitive(s, "oneOf");
-    const cJSON *not_ = cJSON_GetObjectItemCaseSensitive(s, "not");
-    const cJSON *if_ = cJSON_GetObjectItemCaseSensitive(s, "if");
-    const cJSON *then_ = cJSON_GetObjectItemCaseSensitive(s, "then");
-    const cJSON *else_ = cJSON_GetObjectItemCaseSensitive(s, "else");
+    const cJSON *allof = mg_json_get(s, "allOf");
+    const cJSON *anyof = mg_json_get(s, "anyOf");
+    const cJSON *oneof = mg_json_get(s, "oneOf");
+    const cJSON *not_ = mg_json_get(s, "not");
+    const cJSON *if_ = mg_json_get(s, "if");
+    const cJSON *then_ = mg_json_get(s, "then");
+    const cJSON *else_ = mg_json_get(s, "else");
     add_bool(f, "has_all_of", cJSON_IsArray(allof));
     add_cs(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
     add_bool(f, "has_any_of", cJSON_IsArray(anyof));
@@ -783,7 +783,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
         mg_buf_appendf(&b, "invalid schema: expected an object or a boolean, got %s", mg_validate_type_name(node));
     add_lit(c, f, "invalid_message_lit", mg_buf_cstr(&b));
     mg_buf_fini(&b);
-    const cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
+    const cJSON *ref = cJSON_IsObject(node) ? mg_json_get(node, "$ref") : NULL;
     int is_ref = cJSON_IsString(ref);
     add_bool(f, "is_ref", is_ref);
     add_bool(f, "is_schema", cJSON_IsObject(node) && !is_ref);
@@ -799,8 +799,8 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     add_int(f, "ref_fn", 0);
     static const cJSON empty = {0};
     const cJSON *s = cJSON_IsObject(node) ? node : &empty;
-    compile_type(c, f, cJSON_GetObjectItemCaseSensitive(s, "type"), cJSON_GetObjectItemCaseSensitive(s, "nullable"));
-    compile_enum_const(c, f, cJSON_GetObjectItemCaseSensitive(s, "enum"), cJSON_GetObjectItemCaseSensitive(s, "const"));
+    compile_type(c, f, mg_json_get(s, "type"), mg_json_get(s, "nullable"));
+    compile_enum_const(c, f, mg_json_get(s, "enum"), mg_json_get(s, "const"));
     compile_number(c, f, s);
     compile_string(c, f, doc, s);
     compile_array(c, f, doc, s);
@@ -1153,13 +1153,13 @@ static const char *bare_type_name(const cJSON *f)
     } names[] = {{T_NULL, "_null"},       {T_BOOLEAN, "_boolean"}, {T_INTEGER, "_integer"},
                  {T_NUMBER | T_INTEGER, "_number"}, {T_STRING, "_string"},  {T_ARRAY, "_array"},
                  {T_OBJECT, "_object"}};
-    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "is_schema")) ||
-        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "has_type")))
+    if (!cJSON_IsTrue(mg_json_get(f, "is_schema")) ||
+        !cJSON_IsTrue(mg_json_get(f, "has_type")))
         return NULL;
     for (const cJSON *k = f->child; k; k = k->next)
         if (cJSON_IsTrue(k) && strcmp(k->string, "is_schema") && strcmp(k->string, "has_type"))
             return NULL; /* any other keyword (has_*, is_*, unique_items, ...) */
-    int mask = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "type_mask"));
+    int mask = (int)cJSON_GetNumberValue(mg_json_get(f, "type_mask"));
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].mask == mask)
             return names[i].name;
@@ -1194,7 +1194,7 @@ static char **function_names(pctx *c, const int *map)
     unsigned char *bare = mg_xcalloc((size_t)n + 1, 1); /* 1: named by its content */
     const cJSON *f;
     cJSON_ArrayForEach(f, c->functions) {
-        int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "id"));
+        int id = (int)cJSON_GetNumberValue(mg_json_get(f, "id"));
         const char *nm = id >= 0 && id < n && map[id] == id ? bare_type_name(f) : NULL;
         if (nm) {
             names[id] = mg_xstrdup(nm);
@@ -1251,7 +1251,7 @@ static char **function_names(pctx *c, const int *map)
  * map, or the raw JSON when it has no simple typed form (nested containers,
  * nullable items, unions, aliases). Neutral data; each target spells it. */
 
-static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)); }
+static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(mg_json_get(o, k)); }
 
 /* The element class of a typeref view (items, or a scalar field); "e_json"
  * when it has no typed form. Unions are typed when their options are known
@@ -1347,9 +1347,9 @@ static const char *elem_class(const pctx *c, const tr_flags *tr);
  * Streetlights' `sentAt: {$ref: sentAt}` is a string); NULL otherwise. */
 static const char *alias_class(const pctx *c, const cJSON *ref, int hops)
 {
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ref, "id"));
+    const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
     const type_ent *t = id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
-    const cJSON *target = t ? cJSON_GetObjectItemCaseSensitive(t->item, "target") : NULL;
+    const cJSON *target = t ? mg_json_get(t->item, "target") : NULL;
     if (!target || hops > 64)
         return NULL;
     tr_flags tf;
@@ -1379,7 +1379,7 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
             return "e_object";
         if (flag(ref, "is_enum"))
             return "e_enum";
-        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ref, "id"));
+        const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
         const type_ent *t = flag(ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
         if (t)
             return flag(t->item, "has_option_fns") ? "e_union" : "e_json";
@@ -1454,7 +1454,7 @@ static void add_shape(const pctx *c, cJSON *field)
         }
     }
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(elem->ref, "id"));
+    const char *id = cJSON_GetStringValue(mg_json_get(elem->ref, "id"));
     int typed = !strcmp(cls, "e_object") || !strcmp(cls, "e_enum") || !strcmp(cls, "e_union");
     set_shape(c, field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
 }
@@ -1479,25 +1479,25 @@ static void union_options(pctx *c, cJSON *types)
         int id = i < c->m->ntypes && c->type_fn[i] >= 0 ? c->type_fn[i] : 0;
         const cJSON *fn = fn_by_id(c, id);
         for (int hops = 0; fn && flag(fn, "is_ref") && hops < 64; hops++) {
-            id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "ref_fn"));
+            id = (int)cJSON_GetNumberValue(mg_json_get(fn, "ref_fn"));
             fn = fn_by_id(c, id);
         }
         const cJSON *copy = fn ? c->copy_at[id] : NULL;
-        const cJSON *list = flag(fn, "has_one_of") ? cJSON_GetObjectItemCaseSensitive(copy, "one_of")
-                          : flag(fn, "has_any_of") ? cJSON_GetObjectItemCaseSensitive(copy, "any_of") : NULL;
-        cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
+        const cJSON *list = flag(fn, "has_one_of") ? mg_json_get(copy, "one_of")
+                          : flag(fn, "has_any_of") ? mg_json_get(copy, "any_of") : NULL;
+        cJSON *options = mg_json_get(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
         add_cs(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
     }
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
-        cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(item, "options")) {
+        cJSON_ArrayForEach(o, mg_json_get(item, "options")) {
             add_shape(c, o);
-            const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
+            const cJSON *sh = mg_json_get(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
                 set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
-            add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
+            add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
         }
     }
 }
@@ -1512,9 +1512,9 @@ static void union_options(pctx *c, cJSON *types)
 static const cJSON *find_ext(const mg_model *m, const char *name)
 {
     const cJSON *root = m->doc ? m->doc->root : NULL;
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(root, name);
+    const cJSON *x = mg_json_get(root, name);
     if (!x)
-        x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "info"), name);
+        x = mg_json_get(mg_json_get(root, "info"), name);
     return x;
 }
 
@@ -1522,7 +1522,7 @@ static cJSON *type_named(const cJSON *types, const char *id)
 {
     cJSON *item;
     cJSON_ArrayForEach(item, types) {
-        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+        const char *s = cJSON_GetStringValue(mg_json_get(item, "id"));
         if (s && !strcmp(s, id))
             return item;
     }
@@ -1532,7 +1532,7 @@ static cJSON *type_named(const cJSON *types, const char *id)
 static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op, const char *fallback,
                           const cJSON *types)
 {
-    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ext, op), "response");
+    const cJSON *resp = mg_json_get(mg_json_get(ext, op), "response");
     const char *id = NULL;
     cJSON *answer_item = NULL;
     mg_ref_target t;
@@ -1540,7 +1540,7 @@ static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op,
         cJSON *item = types ? types->child : NULL;
         for (int i = 0; i < c->m->ntypes && item; i++, item = item->next)
             if (c->m->types[i]->schema == t.node && c->m->types[i]->kind == MG_TYPE_OBJECT) {
-                id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+                id = cJSON_GetStringValue(mg_json_get(item, "id"));
                 answer_item = item;
             }
     } else if (resp)
@@ -1569,11 +1569,11 @@ static cJSON *http_api(pctx *c, cJSON *types)
     response_type(c, api, ext, "send", "JobResponse", types);
     response_type(c, api, ext, "status", "JobStatus", types);
     /* One catalogue type may answer both: then it is exported once. */
-    const char *sa = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(api, "send_answer"));
-    const char *ta = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(api, "status_answer"));
+    const char *sa = cJSON_GetStringValue(mg_json_get(api, "send_answer"));
+    const char *ta = cJSON_GetStringValue(mg_json_get(api, "status_answer"));
     add_bool(api, "same_answer", sa && ta && !strcmp(sa, ta));
-    add_bool(api, "has_client", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_send_response")) &&
-                                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_status_response")));
+    add_bool(api, "has_client", cJSON_IsTrue(mg_json_get(api, "has_send_response")) &&
+                                    cJSON_IsTrue(mg_json_get(api, "has_status_response")));
     return api;
 }
 
@@ -1784,7 +1784,7 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         if (type == cJSON_Array)
             cJSON_AddItemToArray(o, x);
         else if (ch->type & cJSON_StringIsConst)
-            cJSON_AddItemToObjectCS(o, ch->string, x);
+            mg_json_add_cs(o, ch->string, x);
         else
             cJSON_AddItemToObject(o, ch->string, x);
     }
@@ -1834,7 +1834,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
 {
     pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
     /* target.c checked it: one of the code contexts. */
-    const char *lit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "literal"));
+    const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)
         mg_escape_parse(lit, &c.literal);
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
@@ -1870,21 +1870,21 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
         cJSON *f, *tvalues;
-        const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+        const char *tid = cJSON_GetStringValue(mg_json_get(item, "id"));
         int nf = 0;
         fields_values(item, &type_fields[i], &tvalues);
         cJSON_ArrayForEach(f, type_fields[i]) {
             add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
-            add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
+            add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
             nf++;
         }
         add_int(item, "field_count", nf);
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
-        const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
+        const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
-            add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
+            add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
             add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
-            const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
+            const cJSON *val = mg_json_get(f, "value");
             add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }
         add_bool(item, "has_validate_fn", id >= 0);
@@ -1901,7 +1901,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
             abort();
         const cJSON *fn, *cp = c.functions->child;
         cJSON_ArrayForEach(fn, raw->functions) {
-            int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "id"));
+            int id = (int)cJSON_GetNumberValue(mg_json_get(fn, "id"));
             if (id >= 0 && id < c.nfunctions) {
                 c.fn_at[id] = fn;
                 c.copy_at[id] = cp;
@@ -1911,7 +1911,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         c.type_fn = raw->type_fn;
         mg_hmap_init_str(&c.type_by_id, sizeof(type_ent));
         cJSON_ArrayForEach(item, types) {
-            const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+            const char *id = cJSON_GetStringValue(mg_json_get(item, "id"));
             int added;
             type_ent *e = id ? mg_hmap_put_str(&c.type_by_id, id, &added) : NULL;
             if (e && added) /* the first type of an id, as a scan would find */
@@ -1923,7 +1923,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         cJSON_ArrayForEach(item, types) {
             cJSON *f;
             /* `fields` as the first loop found it (nothing named so is added since). */
-            cJSON_ArrayForEach(f, (i < m->ntypes ? type_fields[i] : cJSON_GetObjectItemCaseSensitive(item, "fields")))
+            cJSON_ArrayForEach(f, (i < m->ntypes ? type_fields[i] : mg_json_get(item, "fields")))
                 add_shape(&c, f);
             i++;
         }

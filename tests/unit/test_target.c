@@ -48,7 +48,7 @@ static char *render_all(mg_target *t, const char *view_json, mg_emit_set *set)
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
     mg_emit_set_init(set);
-    int rc = mg_run_render_target(t, view, set, &d);
+    int rc = mg_run_render_target(t, view, NULL, set, &d);
     cJSON_Delete(view);
     if (rc != 0)
         return NULL;
@@ -222,6 +222,39 @@ static void targets_should_be_listed_sorted_from_msggen_templates(void)
     teardown();
 }
 
+static void release_should_free_templates_and_keep_what_emit_reads(void)
+{
+    setup();
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: \"{{x}}.txt\"\n");
+    put("t/a.mustache", "{{x}}{{>p}}\n");
+    put("t/partials/p.mustache", "!");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t != NULL);
+    if (!t) {
+        teardown();
+        return;
+    }
+    CHECK(mg_target_names(t) != NULL);
+    CHECK(mg_target_mentions(t, "x"));
+    mg_emit_set set;
+    char *out = render_all(t, "{\"x\": \"a\"}", &set);
+    CHECK_STR(out, "[a.txt]a!\n");
+    free(out);
+    mg_target_release_templates(t);
+    CHECK(mg_target_file_get(t, 0)->tpl == NULL);
+    /* The rendered files keep their paths, origins and positions. */
+    CHECK_STR(set.files[0].path, "a.txt");
+    CHECK(set.files[0].origin && strstr(set.files[0].origin, "a.mustache") != NULL);
+    CHECK(set.files[0].pointer != NULL);
+    /* Asked again, the names and texts are read again. */
+    CHECK(mg_target_mentions(t, "x"));
+    CHECK(mg_target_names(t) && mg_hmap_get_str(mg_target_names(t), "x"));
+    mg_emit_set_fini(&set);
+    mg_target_free(t);
+    teardown();
+}
+
 int main(void)
 {
     RUN(target_should_load_defaults_and_files);
@@ -231,5 +264,6 @@ int main(void)
     RUN(target_should_reject_unknown_partials_and_escaping_names);
     RUN(render_should_put_the_item_over_the_root_view);
     RUN(targets_should_be_listed_sorted_from_msggen_templates);
+    RUN(release_should_free_templates_and_keep_what_emit_reads);
     return unit_done();
 }

@@ -80,6 +80,98 @@ static void escapes_should_be_checked_when_the_target_loads(void)
     fixture_fini(&f, v);
 }
 
+/* The member at `path` of a lazy view as a template reads it: each
+ * object's own member, else the escaped one mg_view_escapes_get makes. */
+static const cJSON *lazy_at(const cJSON *j, mg_view_escapes *esc, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "/"); tok && j; tok = strtok(NULL, "/")) {
+        if (cJSON_IsArray(j)) {
+            j = cJSON_GetArrayItem(j, atoi(tok));
+            continue;
+        }
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, tok);
+        size_t n = strlen(tok);
+        j = m ? m : mg_view_escapes_get(esc, j, tok, n, mg_hash_mem_seed(0, tok, n));
+    }
+    return j;
+}
+
+static void lazy_escapes_should_read_as_added_ones_through_references_and_shares(void)
+{
+    static const char *const target =
+        "name: probe\n"
+        "types: {string: string, integer: integer, number: number, boolean: boolean, any: any,\n"
+        "        array: '{{items.type}}[]', map: 'map', ref: '{{ref.id}}'}\n"
+        "helpers:\n"
+        "  escapes:\n"
+        "    md:\n"
+        "      keys: [description, summary]\n"
+        "      code: '`'\n"
+        "      pairs: [{from: '<', to: '&lt;'}]\n"
+        "    lit:\n"
+        "      keys: [json_compact, description]\n"
+        "      pairs: [{from: \"'\", to: \"\\\\'\"}]\n";
+    fixture f;
+    cJSON *v = view_of(&f, "asyncapi: 3.0.0\ninfo: {title: T, version: '1', description: 'cat <x>'}\n"
+        "components:\n  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        description: \"a <b> `<c>`\"\n"
+        "        required: [p]\n"
+        "        properties:\n"
+        "          p: {type: string, description: \"it's <p>\", default: {description: 'raw <x>'}}\n"
+        "          q: {type: integer}\n"
+        "      examples:\n"
+        "        - {summary: 'one <1>', payload: {p: \"a'b\"}}\n", target);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    mg_view_cache *eager_cache = mg_view_cache_new(), *lazy_cache = mg_view_cache_new();
+    mg_view_escapes *esc = NULL;
+    mg_view_cache_escapes_lazy(lazy_cache, &esc);
+    cJSON *eager = mg_view_build_cached(f.m, &f.t, eager_cache, &f.d);
+    cJSON *lazy = mg_view_build_cached(f.m, &f.t, lazy_cache, &f.d);
+    CHECK(eager != NULL && lazy != NULL && esc != NULL);
+    /* Owned objects, list items shared by reference (a message's `fields`),
+     * an object reference (`example`), shares (`objects`, `required_fields`),
+     * null members (q has no description), raw JSON and target settings. */
+    static const char *const paths[] = {
+        "catalogue/description_md", "types/0/description_md", "types/0/description_lit",
+        "types/0/fields/0/description_md", "types/0/fields/0/description_lit",
+        "types/0/fields/1/description_md", "types/0/required_fields/0/description_md",
+        "types/0/optional_fields/0/description_lit", "objects/0/description_md",
+        "messages/0/fields/0/description_lit", "messages/0/example/summary_md",
+        "messages/0/examples/0/summary_md", "messages/0/examples/0/json_compact_lit",
+        "types/0/fields/0/default/description_md", "target/escapes/md/code_md",
+        "types/0/summary_md", "types/0/description_cell",
+    };
+    int made = 0;
+    for (size_t i = 0; eager && lazy && i < sizeof paths / sizeof paths[0]; i++) {
+        const cJSON *a = at(eager, paths[i]), *b = lazy_at(lazy, esc, paths[i]);
+        made += b != NULL;
+        /* The lazy view itself has none of them. */
+        CHECK(at(lazy, paths[i]) == NULL);
+        if (!a || !b ? a != b : !cJSON_Compare(a, b, 1)) {
+            unit_note("# %s: eager %s, lazy %s\n", paths[i], a ? cJSON_PrintUnformatted(a) : "(none)",
+                      b ? cJSON_PrintUnformatted(b) : "(none)");
+            CHECK(!"a lazy escape reads as the added one");
+        }
+    }
+    CHECK(made == 13);
+    const cJSON *shared = lazy_at(lazy, esc, "objects/0/description_md");
+    CHECK_STR(cJSON_IsString(shared) ? shared->valuestring : NULL, "a &lt;b> `<c>`");
+    CHECK(cJSON_IsNull(lazy_at(lazy, esc, "types/0/fields/1/description_md")));
+    /* Made once per member list: asked again, the same member. */
+    CHECK(shared && shared == lazy_at(lazy, esc, "objects/0/description_md"));
+    CHECK(lazy_at(lazy, esc, "types/0/description_md") == lazy_at(lazy, esc, "types/0/description_md"));
+    mg_view_escapes_free(esc);
+    cJSON_Delete(eager);
+    cJSON_Delete(lazy);
+    mg_view_cache_free(eager_cache);
+    mg_view_cache_free(lazy_cache);
+    fixture_fini(&f, v);
+}
+
 static void extension_refs_should_name_the_type_they_lead_to(void)
 {
     fixture f;
@@ -106,5 +198,6 @@ int main(void)
     RUN(escapes_should_apply_pairs_in_order_and_leave_raw_json_alone);
     RUN(escapes_should_be_checked_when_the_target_loads);
     RUN(extension_refs_should_name_the_type_they_lead_to);
+    RUN(lazy_escapes_should_read_as_added_ones_through_references_and_shares);
     return unit_done();
 }

@@ -1,0 +1,263 @@
+/* test_view_lazy.c - a lazy view (view.h, mg_view_cache_escapes_lazy) reads,
+ * through mg_view_escapes_get, as the view with its escaped members.
+ *
+ * generate and check render the pruned view without the members
+ * helpers.escapes adds and make each when a template reads it; they fall
+ * back to the full view only when a render reports something or prints or
+ * iterates an object. A lazy member made wrong (another escape, another
+ * member's text, one the full view does not have) would change output
+ * silently. This builds, for every shipped target, the full view and the
+ * pruned lazy view of the flagship catalogue, the catalogues of
+ * tests/catalogues and the golden cases' inputs, and compares them for every
+ * name the templates read: walking both in step (references, shared list
+ * items and all), each kept member of the full view must be the lazy view's
+ * own member or its escaped one, and no other. */
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "hmap.h"
+#include "load.h"
+#include "model.h"
+#include "target.h"
+#include "unit.h"
+#include "view.h"
+
+static char top[PATH_MAX];
+
+/* The source tree: the nearest folder above this binary with
+ * templates/c/target.yaml (build/tests/ and build-asan/tests/ both work). */
+static int find_top(void)
+{
+    ssize_t n = readlink("/proc/self/exe", top, sizeof top - 1);
+    if (n <= 0)
+        return -1;
+    top[n] = '\0';
+    for (char *slash; (slash = strrchr(top, '/')) != NULL && slash != top;) {
+        *slash = '\0';
+        char probe[PATH_MAX + 32];
+        struct stat st;
+        snprintf(probe, sizeof probe, "%s/templates/c/target.yaml", top);
+        if (stat(probe, &st) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The names the target's escapes add (`<key>_<name>`), as a string set. */
+static void added_names(const mg_target *t, mg_hmap *out)
+{
+    mg_hmap_init_str(out, sizeof(char *));
+    const cJSON *escapes = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"),
+                                                            "escapes");
+    const cJSON *rule, *key;
+    cJSON_ArrayForEach(rule, escapes)
+        cJSON_ArrayForEach(key, cJSON_GetObjectItemCaseSensitive(rule, "keys")) {
+            mg_buf b;
+            mg_buf_init(&b);
+            mg_buf_appendf(&b, "%s_%s", key->valuestring, rule->string);
+            mg_hmap_put_str(out, mg_buf_cstr(&b), NULL);
+            mg_buf_fini(&b);
+        }
+}
+
+/* The member `name` of `obj` as a template reads it from the lazy view. */
+static const cJSON *lazy_member(mg_view_escapes *esc, const cJSON *obj, const char *name)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (m)
+        return m;
+    size_t n = strlen(name);
+    return mg_view_escapes_get(esc, obj, name, n, mg_hash_mem_seed(0, name, n));
+}
+
+static size_t lazy_reads; /* members found through mg_view_escapes_get */
+
+/* Appends to `path` where the lazy view `b` first reads otherwise than the
+ * full view `a` for the names in `keep`; 1 when it does. */
+static int differs(const cJSON *a, const cJSON *b, mg_view_escapes *esc, const mg_hmap *keep,
+                   const mg_hmap *added, mg_buf *path)
+{
+    if (!b || (a->type & 0xff) != (b->type & 0xff))
+        return 1;
+    if (cJSON_IsArray(a)) {
+        const cJSON *x = a->child, *y = b->child;
+        for (size_t i = 0; x || y; i++, x = x ? x->next : NULL, y = y ? y->next : NULL) {
+            if (!x || !y) {
+                mg_buf_appendf(path, "/%zu", i);
+                return 1;
+            }
+            size_t len = path->len;
+            mg_buf_appendf(path, "/%zu", i);
+            if (differs(x, y, esc, keep, added, path))
+                return 1;
+            path->len = len;
+        }
+        return 0;
+    }
+    if (!cJSON_IsObject(a))
+        return !cJSON_Compare(a, b, 1);
+    for (const cJSON *x = a->child; x; x = x->next) {
+        if (!mg_hmap_get_str(keep, x->string))
+            continue;
+        size_t len = path->len;
+        mg_buf_appendf(path, "/%s", x->string);
+        const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+        if (!y && mg_hmap_get_str(added, x->string)) {
+            size_t n = strlen(x->string);
+            y = mg_view_escapes_get(esc, b, x->string, n, mg_hash_mem_seed(0, x->string, n));
+            lazy_reads += y != NULL;
+        }
+        if (differs(x, y, esc, keep, added, path))
+            return 1;
+        path->len = len;
+    }
+    /* Nothing the full view lacks: neither a member of the lazy view's own
+     * nor an escaped one. */
+    for (const cJSON *y = b->child; y; y = y->next)
+        if (mg_hmap_get_str(keep, y->string) && !cJSON_GetObjectItemCaseSensitive(a, y->string)) {
+            mg_buf_appendf(path, "/%s (only in the lazy view)", y->string);
+            return 1;
+        }
+    for (size_t i = 0; i < mg_hmap_len(added); i++) {
+        const char *name = *(char **)mg_hmap_at(added, i);
+        if (mg_hmap_get_str(keep, name) && !cJSON_GetObjectItemCaseSensitive(a, name) &&
+            lazy_member(esc, b, name)) {
+            mg_buf_appendf(path, "/%s (only in the lazy view)", name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static size_t compared;
+
+static void compare_views(const char *catalogue)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(catalogue, NULL, 0, &set, &d);
+    if (!m) {
+        unit_note("# %s: the catalogue did not load\n", catalogue);
+        CHECK(m != NULL);
+        if (set)
+            mg_docset_free(set);
+        return;
+    }
+    static const char *const targets[] = {"c", "python", "typescript", "markdown"};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        mg_target *t = mg_target_load(targets[i], &d);
+        CHECK(t != NULL);
+        const mg_hmap *keep = t ? mg_target_names(t) : NULL;
+        CHECK(keep != NULL);
+        if (!keep) {
+            mg_target_free(t);
+            continue;
+        }
+        mg_hmap added;
+        added_names(t, &added);
+        mg_view_cache *full_cache = mg_view_cache_new(), *lazy_cache = mg_view_cache_new();
+        mg_view_escapes *esc = NULL;
+        mg_view_cache_prune(lazy_cache, keep);
+        mg_view_cache_escapes_lazy(lazy_cache, &esc);
+        cJSON *full = mg_view_build_cached(m, t, full_cache, &d);
+        cJSON *lazy = mg_view_build_cached(m, t, lazy_cache, &d);
+        CHECK(full != NULL && lazy != NULL);
+        /* A target with escapes gets what makes them; one without, nothing. */
+        CHECK((esc != NULL) == (mg_hmap_len(&added) > 0));
+        mg_buf path;
+        mg_buf_init(&path);
+        if (full && lazy && differs(full, lazy, esc, keep, &added, &path)) {
+            unit_note("# %s, target %s: the lazy view reads otherwise at %s\n", catalogue, targets[i],
+                      path.len ? mg_buf_cstr(&path) : "/");
+            CHECK(!"lazy view reads as the full view, for every template name");
+        }
+        compared++;
+        mg_buf_fini(&path);
+        mg_view_escapes_free(esc);
+        cJSON_Delete(full);
+        cJSON_Delete(lazy);
+        mg_view_cache_free(full_cache);
+        mg_view_cache_free(lazy_cache);
+        mg_hmap_fini(&added);
+        mg_target_free(t);
+    }
+    mg_model_free(m);
+    mg_docset_free(set);
+}
+
+/* Calls compare_views for DIR/NAME/SUB, for every folder NAME of DIR without
+ * an options file, when `sub` is set, else for every *.yaml and *.json file
+ * of DIR. */
+static void each_catalogue(const char *dir, const char *sub)
+{
+    DIR *dp = opendir(dir);
+    CHECK(dp != NULL);
+    if (!dp)
+        return;
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(dp);
+    qsort(names, n, sizeof *names, (int (*)(const void *, const void *))strcmp);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX * 2];
+        const char *dot = strrchr(names[i], '.');
+        struct stat st;
+        if (sub)
+            snprintf(path, sizeof path, "%s/%s/%s", dir, names[i], sub);
+        else if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".json")))
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        else
+            path[0] = '\0';
+        char options[PATH_MAX * 2];
+        snprintf(options, sizeof options, "%s/%s/options", dir, names[i]);
+        /* A golden case with an options file needs them (--ref-map ...). */
+        if (sub && stat(options, &st) == 0)
+            path[0] = '\0';
+        if (path[0] && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            compare_views(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void lazy_views_should_read_as_full_views_for_every_template_name(void)
+{
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof path, "%s/schemas/worker-backend/asyncapi.yaml", top);
+    compare_views(path);
+    snprintf(path, sizeof path, "%s/tests/catalogues", top);
+    each_catalogue(path, NULL);
+    snprintf(path, sizeof path, "%s/tests/golden", top);
+    each_catalogue(path, "input/catalogue.yaml");
+    /* As test_view_prune: a listing that found nothing must not pass, nor a
+     * comparison that never made an escaped member. */
+    CHECK(compared >= 4 * 30);
+    CHECK(lazy_reads > 1000);
+    unit_note("# %zu views compared, %zu escaped members read\n", compared, lazy_reads);
+}
+
+int main(void)
+{
+    if (find_top() < 0) {
+        printf("not ok view_lazy: no source tree (templates/c/target.yaml) above the binary\n");
+        return 1;
+    }
+    char templates[PATH_MAX + 16];
+    snprintf(templates, sizeof templates, "%s/templates", top);
+    setenv("MSGGEN_TEMPLATES", templates, 1);
+    RUN(lazy_views_should_read_as_full_views_for_every_template_name);
+    return unit_done();
+}
