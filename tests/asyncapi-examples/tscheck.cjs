@@ -36,6 +36,9 @@
 //     - no file of the document has a template literal type or names
 //       Uppercase, Lowercase, Capitalize or Uncapitalize (the only types
 //       that read the letters of a string);
+//     - no file of the document has an escape (\uXXXX, \u{X}, \xXX) that
+//       stands for a letter or digit (a name or string spelt with one is
+//       the same as one spelt plainly, which the renaming would tell apart);
 //     - the first line is left out only when it is a `//` comment without
 //       '@' and not `///` (no pragma, no directive).
 //   And no dedup at all unless every file of the documents is a module
@@ -105,13 +108,14 @@ function readsLetters(sf) {
     visit(sf);
     return found;
 }
+const alnumEscape = /\\(u\{?0*|x)(3[0-9]|4[1-9a-fA-F]|5[0-9aA]|6[1-9a-fA-F]|7[0-9aA])/;
 const prefixOf = new Map();
 for (const [d, sfs] of byDoc) {
     const errs = sfs.find((sf) => path.basename(sf.fileName) === 'errors.ts');
     const m = errs && /^export class ([A-Z][A-Za-z0-9]*)ClientError extends Error\b/m.exec(errs.text);
     if (!m) continue;
     const p = m[1];
-    if (sfs.some((sf) => sf.text.includes('@P') || readsLetters(sf))) continue;
+    if (sfs.some((sf) => sf.text.includes('@P') || alnumEscape.test(sf.text) || readsLetters(sf))) continue;
     if (others.some((t) => t.includes(p))) continue;
     prefixOf.set(d, p);
 }
