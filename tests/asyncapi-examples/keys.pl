@@ -72,23 +72,25 @@ sub c_keys {
     # through (all branches: more than a build sees), each also as its stems
     # (pthread_mutex_t: pthread, pthread_mutex), so that a prefix p is unsafe
     # when it is such a name or such a stem (a name starting with p_).
-    my %bad;
+    # (An identifier there is a run of [A-Za-z0-9_] less its leading
+    # digits; q is such a name or stem when it starts one and is followed by
+    # '_' or by the run's end: one search per prefix, not a set of the
+    # 45 000 names and their stems.)
     my $syms = slurp($syms_file);
     my %hdr = map { $_ => 1 } $syms =~ /^# \d+ "(\/[^"]+)"/mg;
     my $have_syms = $syms =~ /\bint\b/ && %hdr;   # (empty or failed SYMS: no prefix is set aside)
-    for my $t ($syms, map { -f $_ ? slurp($_) : '' } sort keys %hdr) {
-        $bad{$_} = 1 for $t =~ /[A-Za-z_][A-Za-z0-9_]*/g;
-    }
-    $bad{$_} = 1 for @KEYWORDS;
-    for my $s (keys %bad) {
-        my $i = 0;
-        while (($i = index($s, '_', $i + 1)) > 0) { $bad{substr($s, 0, $i)} = 1; }
-    }
+    my @texts = ($syms, (map { -f $_ ? slurp($_) : '' } sort keys %hdr), join(' ', @KEYWORDS));
+    my %bad;
+    my $known = sub {
+        my ($q) = @_;
+        $bad{$q} //= (grep { /(?<![A-Za-z0-9_])[0-9]*\Q$q\E(?![A-Za-z0-9])/ } @texts) ? 1 : 0;
+        return $bad{$q};
+    };
     for my $dir (@dirs) {
         my $p;
         if (open(my $m, '<', "$dir/Makefile")) { while (<$m>) { $p = $1 if /^NAME *= *([A-Za-z_][A-Za-z0-9_]*)\s*$/ } close $m; }
         my $P = defined $p ? uc $p : undef;
-        my $safe = $have_syms && defined $p && $P ne $p && !$bad{$p} && !$bad{$P};
+        my $safe = $have_syms && defined $p && $P ne $p && !$known->($p) && !$known->($P);
         # (a folder that cannot be read gets no key: its document fails)
         opendir(my $d, $dir) or do { warn "$dir: $!\n"; next };
         my @names = sort grep { -f "$dir/$_" && /\.[ch]\z/ } readdir $d;
