@@ -86,7 +86,8 @@ function libChecksKey(program) {
 }
 // The same sharing between processes (the test families of a run, and later
 // runs), for the common case only: an earlier program found no diagnostic
-// in the library files. Such a program leaves an empty file
+// in the library files (the default libraries: what KEY hashes). Such a
+// program leaves an empty file
 // TSC_PROGRAMS_CACHE/ok-tslib-KEY (the folder of tests/lib.sh's result
 // cache, result_passed: only passes are kept); KEY, the
 // sha256 of TypeScript's version, of each library file's name, parse
@@ -137,7 +138,8 @@ function shareLibChecks(program) {
         try {
             const now = new Date();
             fs.utimesSync(libCleanFile(cleanKey), now, now);
-            known = new Map(program.getSourceFiles().filter((sf) => sharedId.has(sf)).map((sf) => [sf.fileName, []]));
+            known = new Map(program.getSourceFiles().filter((sf) => sharedId.has(sf) && program.isSourceFileDefaultLibrary(sf))
+                .map((sf) => [sf.fileName, []]));
         } catch (e) { /* not there: checked below */ }
     }
     const found = new Map();
@@ -164,7 +166,8 @@ function shareLibChecks(program) {
         // semantic check after a syntax or global error).
         const all = program.getSourceFiles().every((sf) => !sharedId.has(sf) || found.has(sf.fileName));
         if (!libChecks.has(key) && all) libChecks.set(key, found);
-        if (cleanKey && all && found.size && [...found.values()].every((d) => d.length === 0)) {
+        const libs = program.getSourceFiles().filter((sf) => program.isSourceFileDefaultLibrary(sf));
+        if (cleanKey && libs.length && libs.every((sf) => sharedId.has(sf) && found.has(sf.fileName) && found.get(sf.fileName).length === 0)) {
             try {
                 fs.mkdirSync(cacheDir, { recursive: true });
                 fs.writeFileSync(libCleanFile(cleanKey), '');
