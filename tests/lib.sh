@@ -130,7 +130,10 @@ ts_version() {
 # that called ts_server_start, the compile runs in the family's one
 # TypeScript process (the FIFOs in $TMP/tsc-server), so that all its
 # programs share one start of node and TypeScript and one parse of the
-# library files; otherwise in a node process of its own.
+# library files; otherwise in a node process of its own. Library files that
+# a program found clean are not checked again by a later program that writes
+# no declarations, with the same libraries and options, in any family
+# (ok-tslib-KEY in the result cache, _result_dir; tsc_programs.cjs).
 ts_programs() {
     local dir=$1 srv=$TMP/tsc-server pid lk fd st res
     shift
@@ -150,7 +153,7 @@ ts_programs() {
         cat "$res"; rm -f "$res"
         return "$st"
     fi
-    (cd "$dir" && timeout 600 node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" "$@")
+    (cd "$dir" && TSC_PROGRAMS_CACHE=$(_result_dir) timeout 600 node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" "$@")
 }
 # ts_server_start: starts the family's TypeScript process for ts_programs
 # (call after ts_tsc, in the family's own shell, not in a subshell).
@@ -161,7 +164,7 @@ ts_server_start() {
     local srv=$TMP/tsc-server
     [ -z "${TS_SERVER_PID:-}" ] || return 0
     rm -rf "$srv" && mkdir -p "$srv" && mkfifo "$srv/in" "$srv/out" || return 1
-    node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" --serve "$srv" "$$" \
+    TSC_PROGRAMS_CACHE=$(_result_dir) node "$TOP/tests/tsclient/tsc_programs.cjs" "$TOP/tests/tsclient/node_modules/typescript" --serve "$srv" "$$" \
         </dev/null >"$srv/log" 2>&1 &
     TS_SERVER_PID=$!
     echo "$TS_SERVER_PID" >"$srv/pid"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The typescript target end to end: generate the client, type-check it with
-# tsc --strict --noEmit, compile it and run it (node --test) against the
+# tsc --strict --noEmit, compile it and run it (node:test) against the
 # loopback job server (tests/server), check its validator against msggen's own
 # on mutated example payloads, and compare its public API with the published
 # @mesh-sync/worker-backend-client (npm pack into a temp folder).
@@ -132,7 +132,9 @@ else
     skip typescript_client_should_have_the_published_api "npm pack $PUBLISHED failed (registry unreachable?)"
 fi
 
-# The client against the job server, with node --test.
+# The client against the job server: client.test.mjs's node:test cases, run
+# as the node process itself (not in a child of a `node --test` runner: one
+# node start instead of two; the same TAP).
 server_start || { fail typescript_client_server "job server did not start"; exit 0; }
 trap 'ts_server_stop; server_stop; rm -rf "$TMP"' EXIT
 example=$(node - "$MSGGEN" "$cat" <<'JS'
@@ -145,7 +147,7 @@ JS
 [ -n "$example" ] || { fail typescript_client_example "no message with an example and a required field"; exit 0; }
 CLIENT="$TMP/wb/dist/index.js" EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_METHOD=$(sed -n 2p <<<"$example") \
 EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") \
-    timeout 60 node --test --test-reporter=tap "$here/client.test.mjs" >"$TMP/tap" 2>&1
+    timeout 60 node --test-reporter=tap "$here/client.test.mjs" >"$TMP/tap" 2>&1
 # TAP -> our lines: "ok N - name" / "not ok N - name" at the top level, with the
 # failure's YAML block as detail.
 awk '

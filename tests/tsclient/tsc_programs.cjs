@@ -9,7 +9,8 @@
 // type-checked whole with its own options (the libraries too, unless
 // --skipLibCheck, which is added to every config's options as on tsc's
 // command line; their diagnostics taken from an earlier program when it is
-// sure to find the same ones, see shareLibChecks) and emits as tsc does,
+// sure to find the same ones, see shareLibChecks, or, when an earlier
+// process found none, from TSC_PROGRAMS_CACHE, see libCleanKey) and emits as tsc does,
 // in tsc's order (emitFilesAndReportErrors). Diagnostics are printed as
 // `tsc --pretty false` prints them; exits 1 when any program has an error
 // (like tsc, after emitting what it could), 2 on a bad config. With
@@ -83,6 +84,45 @@ function libChecksKey(program) {
     const opts = Object.keys(options).filter((k) => !outputOnly.has(k)).sort().map((k) => [k, options[k]]);
     return JSON.stringify([opts, ids]);
 }
+// The same sharing between processes (the test families of a run, and later
+// runs), for the common case only: an earlier program found no diagnostic
+// in the library files (the default libraries: what KEY hashes). Such a
+// program leaves an empty file
+// TSC_PROGRAMS_CACHE/ok-tslib-KEY (the folder of tests/lib.sh's result
+// cache, result_passed: only passes are kept); KEY, the
+// sha256 of TypeScript's version, of each library file's name, parse
+// options and text (in the program's order), and of the options. The
+// options are compared without those that cannot change what a declaration
+// file's check reports, so that a project's tsconfig with them and a
+// test's without share the result: noImplicitReturns and
+// noFallthroughCasesInSwitch (function bodies and switch statements, which
+// .d.ts files have none of), forceConsistentCasingInFileNames (file names,
+// reported by the program, not by the check of a file), and skipLibCheck
+// or skipDefaultLibCheck set to false (the default). The other conditions
+// are libChecksKey's (a non-null in-process key), and only a program that
+// writes no declarations takes the result. Returns the KEY, or null.
+const cacheDir = process.env.TSC_PROGRAMS_CACHE || '';
+const noLibEffect = new Set(['noImplicitReturns', 'noFallthroughCasesInSwitch', 'forceConsistentCasingInFileNames']);
+const textHash = new WeakMap(); // library SourceFile -> sha256 of its text
+function libCleanKey(program) {
+    if (!cacheDir) return null;
+    const crypto = require('crypto');
+    const options = program.getCompilerOptions();
+    const h = crypto.createHash('sha256');
+    h.update(`tslib 1 ${ts.version}\n`);
+    for (const sf of program.getSourceFiles()) {
+        if (!program.isSourceFileDefaultLibrary(sf)) continue;
+        let t = textHash.get(sf);
+        if (!t) { t = crypto.createHash('sha256').update(sf.text).digest('hex'); textHash.set(sf, t); }
+        h.update(`${path.basename(sf.fileName)} ${sf.languageVersion} ${sf.impliedNodeFormat} ${sf.jsDocParsingMode} ${t}\n`);
+    }
+    const opts = Object.keys(options).filter((k) => !outputOnly.has(k) && !noLibEffect.has(k) &&
+        !((k === 'skipLibCheck' || k === 'skipDefaultLibCheck') && options[k] === false)).sort().map((k) => [k, options[k]]);
+    h.update(JSON.stringify(opts));
+    return h.digest('hex').slice(0, 32);
+}
+function libCleanFile(key) { return path.join(cacheDir, `ok-tslib-${key}`); }
+
 // Makes the program's checker take the library files' diagnostics from an
 // earlier program with the same key, or keep them for later programs.
 // Returns what to call once the program is done.
@@ -90,7 +130,18 @@ function shareLibChecks(program) {
     const key = libChecksKey(program);
     if (key === null) return () => {};
     const options = program.getCompilerOptions();
-    const known = !options.noEmit && ts.getEmitDeclarations(options) ? undefined : libChecks.get(key);
+    const writesDeclarations = !options.noEmit && ts.getEmitDeclarations(options);
+    const cleanKey = libCleanKey(program);
+    let known = writesDeclarations ? undefined : libChecks.get(key);
+    if (!known && !writesDeclarations && cleanKey) {
+        // Found clean by an earlier process: no diagnostic in any library file.
+        try {
+            const now = new Date();
+            fs.utimesSync(libCleanFile(cleanKey), now, now);
+            known = new Map(program.getSourceFiles().filter((sf) => sharedId.has(sf) && program.isSourceFileDefaultLibrary(sf))
+                .map((sf) => [sf.fileName, []]));
+        } catch (e) { /* not there: checked below */ }
+    }
     const found = new Map();
     const checker = program.getTypeChecker();
     const check = checker.getDiagnostics;
@@ -113,8 +164,14 @@ function shareLibChecks(program) {
     return () => {
         // Kept only when every library file was checked (tsc skips the
         // semantic check after a syntax or global error).
-        if (!libChecks.has(key) && program.getSourceFiles().every((sf) => !sharedId.has(sf) || found.has(sf.fileName))) {
-            libChecks.set(key, found);
+        const all = program.getSourceFiles().every((sf) => !sharedId.has(sf) || found.has(sf.fileName));
+        if (!libChecks.has(key) && all) libChecks.set(key, found);
+        const libs = program.getSourceFiles().filter((sf) => program.isSourceFileDefaultLibrary(sf));
+        if (cleanKey && libs.length && libs.every((sf) => sharedId.has(sf) && found.has(sf.fileName) && found.get(sf.fileName).length === 0)) {
+            try {
+                fs.mkdirSync(cacheDir, { recursive: true });
+                fs.writeFileSync(libCleanFile(cleanKey), '');
+            } catch (e) { /* a cache that cannot be written keeps nothing */ }
         }
     };
 }
