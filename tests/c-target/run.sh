@@ -88,8 +88,9 @@ compare_args=()
 for name in "${behave[@]}"; do
     cat=${cat_of[$name]} dir=${dir_of[$name]}
     [ -s "$TMP/cases/$name/manifest" ] && grep -q . "$TMP/cases/$name/manifest" || { skip "c_behaviour/$name" "no examples"; continue; }
+    c_make_name "$dir/Makefile"
     # shellcheck disable=SC2154 # (c_name: set by c_make_name, lib-c.sh)
-    c_make_name "$dir/Makefile"; prefix=$c_name
+    prefix=$c_name
     # roundtrip.c and serialize.c, one program (harness.c): one build.
     exe=$TMP/harness-$name
     if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX="${prefix}_" \
