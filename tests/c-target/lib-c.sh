@@ -36,19 +36,29 @@ C_CC_VERSION=$("${CC:-gcc}" --version 2>/dev/null | head -n 1); C_CC_VERSION_OF=
 # that (8 ms). The archive is the same.
 c_ar() { command -v "${CC:-gcc}-ar" 2>/dev/null || echo ar; }
 c_cache_root() { echo "$TOP/${O:-build}/c-target$([ "${MG_SANITIZED:-}" = 1 ] && echo -asan)"; }
+# c_make_name MAKEFILE: sets c_name to the generated Makefile's NAME (what
+# `sed -n 's/^NAME *= *//p'` prints for it; read by bash, not a process).
+c_make_name() {
+    local l
+    c_name=
+    while IFS= read -r l || [ -n "$l" ]; do
+        [[ $l =~ ^NAME\ *=\ *(.*)$ ]] && { c_name=${BASH_REMATCH[1]}; return 0; }
+    done <"$1"
+    return 1
+}
 c_lib() {
-    local src=$1 name=$2 root key dir tmp f files lock
+    local src=$1 name=$2 root key dir tmp f files lock c_name
     shift 2
     root=$(c_cache_root)
-    mkdir -p "$root"
+    [ -d "$root" ] || mkdir -p "$root"
     # (The sources are hashed by one sha1sum: a process per file was 3% of
     # c-target's CPU.)
     [ "${C_CC_VERSION_OF:-}" = "${CC:-gcc}" ] ||
         { C_CC_VERSION=$("${CC:-gcc}" --version 2>/dev/null | head -n 1); C_CC_VERSION_OF=${CC:-gcc}; }
     key=$( { echo "${CC:-gcc} $(c_flags)"; echo "$C_CC_VERSION"
              [ $# -eq 0 ] || echo "make arguments: $*"
-             cd "$src" && shopt -s nullglob && sha1sum -- *.c *.h *.pc.in Makefil[e]; } |
-           sha1sum | cut -c1-20)
+             cd "$src" && shopt -s nullglob && sha1sum -- *.c *.h *.pc.in Makefil[e]; } | sha1sum)
+    key=${key:0:20}
     dir=$root/$key
     # One builder per source set: a family that needs the same sources while
     # another builds them waits for it (flock), then reuses its build. The
@@ -65,17 +75,24 @@ c_lib() {
         # it simple: the same value, pkg-config run once per build.)
         # shellcheck disable=SC2016
         printf 'MY_CFLAGS := $(MY_CFLAGS)\n' >"$TMP/c_lib.mk"
-        if ! make -s -C "$tmp" -f Makefile -f "$TMP/c_lib.mk" CC="${CC:-gcc}" AR="$(c_ar)" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$tmp/Makefile").a" "$@" >"$TMP/c_lib.log" 2>&1; then
+        c_make_name "$tmp/Makefile"
+        if ! make -s -C "$tmp" -f Makefile -f "$TMP/c_lib.mk" CC="${CC:-gcc}" AR="$(c_ar)" CFLAGS="$(c_flags) -Werror" "lib$c_name.a" "$@" >"$TMP/c_lib.log" 2>&1; then
             rm -rf "$tmp"; exec {lock}>&-; return 1
         fi
         : >"$tmp/.built"
-        rm -rf "$dir"; mv -T "$tmp" "$dir"
+        [ ! -e "$dir" ] || rm -rf "$dir"
+        mv -T "$tmp" "$dir"
     fi
     exec {lock}>&-
     touch "$dir/.built"   # last use, for pruning
     ln -sfn "$key" "$root/$name" 2>/dev/null
-    # Builds unused for two weeks go (old sources of a catalogue pile up otherwise).
-    find "$root" -mindepth 2 -maxdepth 2 -name .built -mtime +14 -printf '%h\n' 2>/dev/null | xargs -r rm -rf
+    # Builds unused for two weeks go (old sources of a catalogue pile up
+    # otherwise): looked for at a family's first c_lib of ROOT, not at every
+    # one (two processes per build; c_lib runs in $(...), so $TMP remembers).
+    if [ ! -e "$TMP/.c_lib_pruned-${root//\//_}" ]; then
+        find "$root" -mindepth 2 -maxdepth 2 -name .built -mtime +14 -printf '%h\n' 2>/dev/null | xargs -r rm -rf
+        : >"$TMP/.c_lib_pruned-${root//\//_}"
+    fi
     echo "$dir"
 }
 # Link flags for a program using a generated library.
@@ -126,21 +143,25 @@ _c_clang_setup() {
     c_clang_version
     _c_flags="$C_WARN -D_POSIX_C_SOURCE=200809L -I. $(c_cflags) -fsyntax-only"
     _c_cache=${TEST_CACHE-$TOP/${O:-build}/test-cache}
-    [ -z "$_c_cache" ] || mkdir -p "$_c_cache" || _c_cache=
+    [ -z "$_c_cache" ] || [ -d "$_c_cache" ] || mkdir -p "$_c_cache" || _c_cache=
 }
 _c_clang_todo() {
-    local dir=$1 f h hsum key
+    local dir=$1 f h hsum key hits=()
     shift
     declare -A sum=()
     while read -r h f; do sum[$f]=$h; done < <(cd "$dir" && sha1sum -- *.h "$@" 2>/dev/null)
-    hsum=$( { echo "$C_CLANG_VERSION"; echo "$_c_flags"; for f in "${!sum[@]}"; do case $f in *.h) echo "$f ${sum[$f]}";; esac; done | LC_ALL=C sort; } |
-            sha1sum | cut -c1-20)
+    # (The headers in LC_ALL=C order: the glob's, lib.sh sets LC_ALL=C. The
+    # files remembered clean are touched by one touch.)
+    hsum=$( { echo "$C_CLANG_VERSION"; echo "$_c_flags"
+              for h in "$dir"/*.h; do h=${h##*/}; [ -n "${sum[$h]:-}" ] && echo "$h ${sum[$h]}"; done; } | sha1sum)
+    hsum=${hsum:0:20}
     _c_todo=() _c_keys=()
     for f in "$@"; do
         key=clang-$hsum-${sum[$f]:-none}-${f//[^A-Za-z0-9_.-]/_}
-        if [ -n "$_c_cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$_c_cache/$key" ]; then touch "$_c_cache/$key"; continue; fi
+        if [ -n "$_c_cache" ] && [ -n "${sum[$f]:-}" ] && [ -f "$_c_cache/$key" ]; then hits+=("$_c_cache/$key"); continue; fi
         _c_todo+=("$f"); _c_keys+=("$key")
     done
+    [ ${#hits[@]} -eq 0 ] || touch -- "${hits[@]}"
 }
 c_clang_check() {
     local dir=$1 i rc=0
@@ -177,7 +198,7 @@ c_clang_check() {
 # reports, as without it. (c-target: one clang-check start, 0.1 s of CPU,
 # instead of one per catalogue.)
 c_clang_check_many() {
-    local dir d f i w sep='' files=() keys=() args=''
+    local dir d f i w sep='' files=() keys=() args='' cs
     _c_clang_setup
     [ -n "$C_CLANG_CHECK" ] && [ -n "$_c_cache" ] || return 0
     # shellcheck disable=SC2086
@@ -186,8 +207,8 @@ c_clang_check_many() {
     for dir in "$@"; do
         d=$(cd "$dir" && pwd -P) || continue
         case $d in *[\"\\]*) continue;; esac   # (not written into JSON; c_clang_check does it)
-        # shellcheck disable=SC2046
-        _c_clang_todo "$d" $(cd "$d" && ls -- *.c)
+        cs=("$d"/*.c); [ -f "${cs[0]}" ] || continue
+        _c_clang_todo "$d" "${cs[@]##*/}"
         for i in "${!_c_todo[@]}"; do
             f=$d/${_c_todo[$i]}
             case $f in *[\"\\]*) continue;; esac

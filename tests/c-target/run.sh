@@ -24,11 +24,16 @@ done
 # the harnesses of each, then compare all with msggen validate in one
 # cases.py run (a Python start is 0.1 s of CPU here, two per catalogue were).
 behave=()     # NAME of each catalogue whose examples are checked
-declare -A cat_of=() dir_of=()
+declare -A cat_of=() dir_of=() name_of=()
+# Each catalogue's NAME, from its path relative to TOP (one sed for all).
+i=0
+while IFS= read -r name; do name_of[${catalogues[$i]}]=$name; i=$((i + 1)); done < <(
+    for cat in "${catalogues[@]}"; do echo "${cat#"$TOP"/}"; done |
+    sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
 # cat_setup CATALOGUE: its rel, name, gen (output folder), opts and cdir.
 cat_setup() {
     cat=$1 rel=${1#"$TOP"/}
-    name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
+    name=${name_of[$cat]}
     gen=$TMP/gen/$name
     # A golden case's options (tests/golden/lib-golden.sh) apply from its folder.
     opts=(); cdir=$TOP
@@ -63,8 +68,8 @@ for cat in "${generated[@]}"; do
     # clang: every generated source, same warnings (syntax and semantics only;
     # c_clang_check in lib-c.sh: a file checked clean before is not again).
     if command -v clang >/dev/null; then
-        # shellcheck disable=SC2046
-        if c_clang_check "$gen" $(cd "$gen" && ls -- *.c); then
+        cs=("$gen"/*.c); [ -f "${cs[0]}" ] || cs=()
+        if c_clang_check "$gen" "${cs[@]##*/}"; then
             ok "c_output_should_compile_with_clang/$name"
         else
             fail "c_output_should_compile_with_clang/$name" "clang reports problems"; detail "$TMP/clang.log"
@@ -83,7 +88,9 @@ compare_args=()
 for name in "${behave[@]}"; do
     cat=${cat_of[$name]} dir=${dir_of[$name]}
     [ -s "$TMP/cases/$name/manifest" ] && grep -q . "$TMP/cases/$name/manifest" || { skip "c_behaviour/$name" "no examples"; continue; }
-    prefix=$(sed -n 's/^NAME *= *//p' "$dir/Makefile")
+    c_make_name "$dir/Makefile"
+    # shellcheck disable=SC2154 # (c_name: set by c_make_name, lib-c.sh)
+    prefix=$c_name
     # roundtrip.c and serialize.c, one program (harness.c): one build.
     exe=$TMP/harness-$name
     if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX="${prefix}_" \
