@@ -12,12 +12,9 @@
  * name the templates read: walking both in step (references, shared list
  * items and all), each kept member of the full view must be the lazy view's
  * own member or its escaped one, and no other. */
-#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -26,28 +23,8 @@
 #include "model.h"
 #include "target.h"
 #include "unit.h"
+#include "catalogues.h"
 #include "view.h"
-
-static char top[PATH_MAX];
-
-/* The source tree: the nearest folder above this binary with
- * templates/c/target.yaml (build/tests/ and build-asan/tests/ both work). */
-static int find_top(void)
-{
-    ssize_t n = readlink("/proc/self/exe", top, sizeof top - 1);
-    if (n <= 0)
-        return -1;
-    top[n] = '\0';
-    for (char *slash; (slash = strrchr(top, '/')) != NULL && slash != top;) {
-        *slash = '\0';
-        char probe[PATH_MAX + 32];
-        struct stat st;
-        snprintf(probe, sizeof probe, "%s/templates/c/target.yaml", top);
-        if (stat(probe, &st) == 0)
-            return 0;
-    }
-    return -1;
-}
 
 /* The names the target's escapes add (`<key>_<name>`), as a string set. */
 static void added_names(const mg_target *t, mg_hmap *out)
@@ -192,56 +169,9 @@ static void compare_views(const char *catalogue)
     mg_docset_free(set);
 }
 
-/* Calls compare_views for DIR/NAME/SUB, for every folder NAME of DIR without
- * an options file, when `sub` is set, else for every *.yaml and *.json file
- * of DIR. */
-static void each_catalogue(const char *dir, const char *sub)
-{
-    DIR *dp = opendir(dir);
-    CHECK(dp != NULL);
-    if (!dp)
-        return;
-    char **names = NULL;
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(dp);
-    qsort(names, n, sizeof *names, (int (*)(const void *, const void *))strcmp);
-    for (size_t i = 0; i < n; i++) {
-        char path[PATH_MAX * 2];
-        const char *dot = strrchr(names[i], '.');
-        struct stat st;
-        if (sub)
-            snprintf(path, sizeof path, "%s/%s/%s", dir, names[i], sub);
-        else if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".json")))
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        else
-            path[0] = '\0';
-        char options[PATH_MAX * 2];
-        snprintf(options, sizeof options, "%s/%s/options", dir, names[i]);
-        /* A golden case with an options file needs them (--ref-map ...). */
-        if (sub && stat(options, &st) == 0)
-            path[0] = '\0';
-        if (path[0] && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            compare_views(path);
-        free(names[i]);
-    }
-    free(names);
-}
-
 static void lazy_views_should_read_as_full_views_for_every_template_name(void)
 {
-    char path[PATH_MAX * 2];
-    snprintf(path, sizeof path, "%s/schemas/worker-backend/asyncapi.yaml", top);
-    compare_views(path);
-    snprintf(path, sizeof path, "%s/tests/catalogues", top);
-    each_catalogue(path, NULL);
-    snprintf(path, sizeof path, "%s/tests/golden", top);
-    each_catalogue(path, "input/catalogue.yaml");
+    unit_each_catalogue(compare_views);
     /* As test_view_prune: a listing that found nothing must not pass, nor a
      * comparison that never made an escaped member. */
     CHECK(compared >= 4 * 30);
@@ -251,12 +181,12 @@ static void lazy_views_should_read_as_full_views_for_every_template_name(void)
 
 int main(void)
 {
-    if (find_top() < 0) {
+    if (unit_find_top() < 0) {
         printf("not ok view_lazy: no source tree (templates/c/target.yaml) above the binary\n");
         return 1;
     }
     char templates[PATH_MAX + 16];
-    snprintf(templates, sizeof templates, "%s/templates", top);
+    snprintf(templates, sizeof templates, "%s/templates", unit_top);
     setenv("MSGGEN_TEMPLATES", templates, 1);
     RUN(lazy_views_should_read_as_full_views_for_every_template_name);
     return unit_done();

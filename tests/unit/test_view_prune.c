@@ -8,12 +8,9 @@
  * builds both views of every shipped target for the flagship catalogue, the
  * catalogues of tests/catalogues and the golden cases' inputs, cuts both to
  * the template names and compares them. */
-#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -22,28 +19,8 @@
 #include "model.h"
 #include "target.h"
 #include "unit.h"
+#include "catalogues.h"
 #include "view.h"
-
-static char top[PATH_MAX];
-
-/* The source tree: the nearest folder above this binary with
- * templates/c/target.yaml (build/tests/ and build-asan/tests/ both work). */
-static int find_top(void)
-{
-    ssize_t n = readlink("/proc/self/exe", top, sizeof top - 1);
-    if (n <= 0)
-        return -1;
-    top[n] = '\0';
-    for (char *slash; (slash = strrchr(top, '/')) != NULL && slash != top;) {
-        *slash = '\0';
-        char probe[PATH_MAX + 32];
-        struct stat st;
-        snprintf(probe, sizeof probe, "%s/templates/c/target.yaml", top);
-        if (stat(probe, &st) == 0)
-            return 0;
-    }
-    return -1;
-}
 
 /* A copy of `j` without, at every depth, the object members whose name is not
  * in `keep`. (A copy: views built with a cache share nodes through cJSON
@@ -141,56 +118,9 @@ static void compare_views(const char *catalogue)
     mg_docset_free(set);
 }
 
-/* Calls compare_views for DIR/NAME/SUB, for every folder NAME of DIR without
- * an options file, when `sub` is set, else for every *.yaml and *.json file
- * of DIR. */
-static void each_catalogue(const char *dir, const char *sub)
-{
-    DIR *dp = opendir(dir);
-    CHECK(dp != NULL);
-    if (!dp)
-        return;
-    char **names = NULL;
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(dp);
-    qsort(names, n, sizeof *names, (int (*)(const void *, const void *))strcmp);
-    for (size_t i = 0; i < n; i++) {
-        char path[PATH_MAX * 2];
-        const char *dot = strrchr(names[i], '.');
-        struct stat st;
-        if (sub)
-            snprintf(path, sizeof path, "%s/%s/%s", dir, names[i], sub);
-        else if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".json")))
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        else
-            path[0] = '\0';
-        char options[PATH_MAX * 2];
-        snprintf(options, sizeof options, "%s/%s/options", dir, names[i]);
-        /* A golden case with an options file needs them (--ref-map ...). */
-        if (sub && stat(options, &st) == 0)
-            path[0] = '\0';
-        if (path[0] && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            compare_views(path);
-        free(names[i]);
-    }
-    free(names);
-}
-
 static void pruned_views_should_hold_what_full_views_hold_for_every_template_name(void)
 {
-    char path[PATH_MAX * 2];
-    snprintf(path, sizeof path, "%s/schemas/worker-backend/asyncapi.yaml", top);
-    compare_views(path);
-    snprintf(path, sizeof path, "%s/tests/catalogues", top);
-    each_catalogue(path, NULL);
-    snprintf(path, sizeof path, "%s/tests/golden", top);
-    each_catalogue(path, "input/catalogue.yaml");
+    unit_each_catalogue(compare_views);
     /* The flagship, 14 catalogues and 22 golden cases today (148 views): a
      * listing that found nothing must not pass as "no difference". */
     CHECK(compared >= 4 * 30);
@@ -199,12 +129,12 @@ static void pruned_views_should_hold_what_full_views_hold_for_every_template_nam
 
 int main(void)
 {
-    if (find_top() < 0) {
+    if (unit_find_top() < 0) {
         printf("not ok view_prune: no source tree (templates/c/target.yaml) above the binary\n");
         return 1;
     }
     char templates[PATH_MAX + 16];
-    snprintf(templates, sizeof templates, "%s/templates", top);
+    snprintf(templates, sizeof templates, "%s/templates", unit_top);
     setenv("MSGGEN_TEMPLATES", templates, 1);
     RUN(pruned_views_should_hold_what_full_views_hold_for_every_template_name);
     return unit_done();
