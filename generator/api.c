@@ -39,7 +39,7 @@ typedef struct actx {
 
 static const cJSON *get(const cJSON *node, const char *key)
 {
-    return cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+    return cJSON_IsObject(node) ? mg_json_get(node, key) : NULL;
 }
 
 static const char *get_str(const cJSON *node, const char *key)
@@ -468,7 +468,7 @@ static void merge_into(mg_docset *set, const mg_doc *doc, cJSON *dst, const cJSO
         const cJSON *v = depth < 2 ? follow(set, doc, c, &cd) : c;
         if (!v)
             continue;
-        cJSON *have = cJSON_GetObjectItemCaseSensitive(dst, c->string);
+        cJSON *have = mg_json_get(dst, c->string);
         if (cJSON_IsNull(v)) {
             cJSON_DeleteItemFromObjectCaseSensitive(dst, c->string);
         } else if (cJSON_IsObject(v) && cJSON_IsObject(have)) {
@@ -916,7 +916,7 @@ static cJSON *new_channel(actx *c, const char *key, const char *address, const m
 
 static void channel_message(cJSON *ch, const char *key, int msg)
 {
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(ch, "messages");
+    cJSON *list = mg_json_get(ch, "messages");
     const cJSON *e;
     if (msg < 0)
         return;
@@ -1017,13 +1017,13 @@ static void asyncapi2(actx *c)
             if (cJSON_IsArray(one) && !get(slot, "payload")) {
                 cJSON_ArrayForEach(it, one) {
                     int i = message_index(c, sd, it);
-                    add_index(cJSON_GetObjectItemCaseSensitive(op, "messages"), i);
+                    add_index(mg_json_get(op, "messages"), i);
                     channel_message(chv, NULL, i);
                     add_use(c, i, key, chv, action, 0);
                 }
             } else if (slot) {
                 int i = message_index(c, sd, slot);
-                add_index(cJSON_GetObjectItemCaseSensitive(op, "messages"), i);
+                add_index(mg_json_get(op, "messages"), i);
                 channel_message(chv, NULL, i);
                 add_use(c, i, key, chv, action, 0);
             }
@@ -1053,7 +1053,7 @@ static void op_messages(actx *c, const mg_doc *doc, const cJSON *owner, const cJ
                         cJSON *out, const char *action, int reply)
 {
     const cJSON *list = get(owner, "messages"), *it;
-    const cJSON *cm = cJSON_GetObjectItemCaseSensitive(chv, "messages");
+    const cJSON *cm = mg_json_get(chv, "messages");
     if (!list) {
         cJSON_ArrayForEach(it, cm) {
             int i = (int)cJSON_GetNumberValue(get(it, "message"));
@@ -1119,7 +1119,7 @@ static void asyncapi3(actx *c)
             continue;
         cJSON *chv = cJSON_GetArrayItem(c->a->channels, ci);
         cJSON *ov = new_operation(c, op->string, op->string, action, chv, od, on);
-        op_messages(c, od, on, chv, op->string, cJSON_GetObjectItemCaseSensitive(ov, "messages"), action, 0);
+        op_messages(c, od, on, chv, op->string, mg_json_get(ov, "messages"), action, 0);
         const mg_doc *rd = od;
         const cJSON *rn = follow(c->set, od, get(on, "reply"), &rd);
         if (!cJSON_IsObject(rn))
@@ -1155,7 +1155,7 @@ static void asyncapi3(actx *c)
     cJSON *chv;
     cJSON_ArrayForEach(chv, c->a->channels) {
         const cJSON *e;
-        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(chv, "messages")) {
+        cJSON_ArrayForEach(e, mg_json_get(chv, "messages")) {
             int i = (int)cJSON_GetNumberValue(get(e, "message"));
             const cJSON *u;
             int used = 0;

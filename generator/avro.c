@@ -97,7 +97,7 @@ static void put(conv *c, cJSON *obj, const char *key, cJSON *v, const cJSON *src
 
 static const cJSON *member(const cJSON *o, const char *key)
 {
-    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsObject(o) ? mg_json_get(o, key) : NULL;
 }
 
 /* Avro names: [A-Za-z_][A-Za-z0-9_]*, dot-separated in a fullname. */
@@ -300,12 +300,12 @@ static named *define(conv *c, const cJSON *s, const char *ns, char **own_ns, cJS
     n->full = full;
     n->key = NULL;
     if (*shared_ref) {
-        n->ref = mg_xstrdup(cJSON_GetObjectItemCaseSensitive(*shared_ref, "$ref")->valuestring);
+        n->ref = mg_xstrdup(mg_json_get(*shared_ref, "$ref")->valuestring);
     } else if (s == c->root) {
         n->ref = mg_xstrdup(c->base);
     } else {
         /* The short name, unless another type of this schema has it. */
-        int taken = c->defs && cJSON_GetObjectItemCaseSensitive(c->defs, shortname);
+        int taken = c->defs && mg_json_get(c->defs, shortname);
         n->key = mg_xstrdup(taken ? full : shortname);
         n->ref = def_ref(c, n->key);
     }
@@ -360,7 +360,7 @@ static cJSON *record(conv *c, const cJSON *s, const char *ns, int depth)
             fail(c, f, "Avro field '%s' needs a 'type'", name->valuestring);
             break;
         }
-        if (cJSON_GetObjectItemCaseSensitive(props, name->valuestring)) {
+        if (mg_json_get(props, name->valuestring)) {
             fail(c, name, "Avro record has two fields named '%s'", name->valuestring);
             break;
         }
@@ -370,7 +370,7 @@ static cJSON *record(conv *c, const cJSON *s, const char *ns, int depth)
         /* Field attributes go beside the type; a $ref type is wrapped in
          * allOf so that they still apply. */
         const cJSON *doc = member(f, "doc"), *def = member(f, "default");
-        if ((cJSON_IsString(doc) || def) && cJSON_GetObjectItemCaseSensitive(p, "$ref")) {
+        if ((cJSON_IsString(doc) || def) && mg_json_get(p, "$ref")) {
             cJSON *w = made(c, cJSON_CreateObject(), type);
             cJSON *all = made(c, cJSON_CreateArray(), type);
             cJSON_AddItemToArray(all, p);
@@ -604,7 +604,7 @@ cJSON *mg_avro_convert(mg_avro *a, const mg_doc *doc, cJSON *node, mg_diag *d)
     size_t shared_before = a->n;
     cJSON *out = convert(&c, node, NULL, 0);
     if (out && c.defs) {
-        if (cJSON_GetObjectItemCaseSensitive(out, "$ref")) {
+        if (mg_json_get(out, "$ref")) {
             /* The root is itself a reference (a named type used at the top
              * of a union...): keep $defs beside it through allOf. */
             cJSON *w = made(&c, cJSON_CreateObject(), node);

@@ -220,7 +220,7 @@ static const cJSON *node_at(const cJSON *root, const char *ptr)
         ptr = mg_jptr_decode_token(&tok, ptr, NULL);
         const char *t = mg_buf_cstr(&tok);
         if (cJSON_IsObject(cur))
-            cur = cJSON_GetObjectItemCaseSensitive(cur, t);
+            cur = mg_json_get(cur, t);
         else if (cJSON_IsArray(cur)) {
             char *end;
             long i = strtol(t, &end, 10);
@@ -283,10 +283,10 @@ static int validate_example_headers(mg_validator *v, const mg_message *g, mg_dia
         return 0;
     cJSON_ArrayForEach(e, g->examples_node) {
         i++;
-        const cJSON *h = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "headers") : NULL;
+        const cJSON *h = cJSON_IsObject(e) ? mg_json_get(e, "headers") : NULL;
         if (!h)
             continue;
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "name");
+        const cJSON *name = mg_json_get(e, "name");
         mg_buf what;
         mg_buf_init(&what);
         if (cJSON_IsString(name))

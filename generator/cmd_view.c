@@ -10,6 +10,7 @@
 #include "project.h"
 #include "target.h"
 #include "view.h"
+#include "util.h"
 
 const char mg_help_view[] =
     "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME] [--config FILE]\n"
@@ -60,7 +61,7 @@ static int view_catalogue(const mg_cmd *self, const char *config, const char *in
             rc = MG_EXIT_INPUT;
             out = NULL;
         } else {
-            out = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(view, "messages"), g->index);
+            out = cJSON_GetArrayItem(mg_json_get(view, "messages"), g->index);
         }
     }
     if (out) {

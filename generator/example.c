@@ -87,7 +87,7 @@ static cJSON *offered(mg_exgen *g, const mg_doc *doc, const cJSON *schema)
         return NULL;
     static const char *const keys[] = {"const", "examples", "example", "default"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        const cJSON *c = cJSON_GetObjectItemCaseSensitive(schema, keys[k]);
+        const cJSON *c = mg_json_get(schema, keys[k]);
         if (!c)
             continue;
         if (k == 1) {
@@ -287,7 +287,7 @@ static const char *format_sample(const char *f)
 
 static int num_at(const cJSON *c, const char *key, double *out)
 {
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, key);
+    const cJSON *n = mg_json_get(c, key);
     if (!cJSON_IsNumber(n))
         return 0;
     *out = n->valuedouble;
@@ -298,10 +298,10 @@ static cJSON *gen_string(mg_exgen *g, const mg_typeref *r)
 {
     const cJSON *c = r->constraints;
     const char *format = r->format;
-    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(c, "format");
+    const cJSON *fc = mg_json_get(c, "format");
     if (!format && cJSON_IsString(fc))
         format = fc->valuestring;
-    const cJSON *pc = cJSON_GetObjectItemCaseSensitive(c, "pattern");
+    const cJSON *pc = mg_json_get(c, "pattern");
     const char *pattern = cJSON_IsString(pc) ? pc->valuestring : NULL;
     double minl = 0, maxl = -1;
     num_at(c, "minLength", &minl);
@@ -490,11 +490,11 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         /* Members beyond the fields for minProperties: keys by the first of
          * patternProperties' patterns when there are some (the value the
          * first simple one that validates there), else key1, key2, ... */
-        const cJSON *pp = cJSON_GetObjectItemCaseSensitive(t->schema, "patternProperties");
+        const cJSON *pp = mg_json_get(t->schema, "patternProperties");
         pp = cJSON_IsObject(pp) && pp->child && cJSON_IsObject(pp->child) ? pp->child : NULL;
         for (int k = 1; v && pp && cJSON_GetArraySize(v) < minp; k++) {
             char *key = k == 1 ? pattern_key(g, pp->string) : NULL;
-            if (key && cJSON_GetObjectItemCaseSensitive(v, key)) {
+            if (key && mg_json_get(v, key)) {
                 free(key); /* a field has that name: other members come as key1, ... */
                 break;
             }
@@ -515,7 +515,7 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         for (int k = 1; v && cJSON_GetArraySize(v) < minp && !t->closed; k++) {
             char key[32];
             snprintf(key, sizeof key, "key%d", k);
-            if (cJSON_GetObjectItemCaseSensitive(v, key))
+            if (mg_json_get(v, key))
                 continue;
             cJSON *av = t->additional ? gen(g, t->additional, depth + 1) : cJSON_CreateString("value");
             if (!av) {
@@ -539,7 +539,7 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
             const mg_union_option *o = t->options[i];
             cJSON *ov = gen_optional(g, o->type, depth + 1);
             if (ov && t->discriminator && o->tag && cJSON_IsObject(ov) &&
-                !cJSON_GetObjectItemCaseSensitive(ov, t->discriminator))
+                !mg_json_get(ov, t->discriminator))
                 cJSON_AddItemToObject(ov, t->discriminator, cJSON_CreateString(o->tag));
             if (ov && valid_at(g, t->doc, t->schema, ov))
                 v = ov;
@@ -664,10 +664,10 @@ static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
     if (v)
         return v;
     const cJSON *c = r->constraints;
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "const");
+    const cJSON *k = mg_json_get(c, "const");
     if (k)
         return cJSON_Duplicate(k, 1);
-    const cJSON *en = cJSON_GetObjectItemCaseSensitive(c, "enum");
+    const cJSON *en = mg_json_get(c, "enum");
     if (cJSON_IsArray(en) && en->child) {
         cJSON_ArrayForEach(k, en)
             if (valid_at(g, r->doc, r->schema, k))

@@ -167,7 +167,7 @@ static cJSON *owned(mg_model *m, cJSON *j)
 
 static const cJSON *get(const cJSON *node, const char *key)
 {
-    return cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+    return cJSON_IsObject(node) ? mg_json_get(node, key) : NULL;
 }
 
 static const char *get_str(const cJSON *node, const char *key)
@@ -593,7 +593,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 err(m, mark(doc, v), "'%s' must be a non-negative integer", counts[k]);
                 continue;
             }
-            const cJSON *old = cJSON_GetObjectItemCaseSensitive(c, counts[k]);
+            const cJSON *old = mg_json_get(c, counts[k]);
             int is_min = strncmp(counts[k], "min", 3) == 0;
             if (!old || (is_min ? v->valuedouble > old->valuedouble : v->valuedouble < old->valuedouble)) {
                 cJSON_DeleteItemFromObjectCaseSensitive(c, counts[k]);
@@ -609,7 +609,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 err(m, mark(doc, v), "'%s' must be a %snumber", numbers[k], k == 2 ? "positive " : "");
                 continue;
             }
-            const cJSON *old = cJSON_GetObjectItemCaseSensitive(c, numbers[k]);
+            const cJSON *old = mg_json_get(c, numbers[k]);
             if (!old || k == 2 || (k == 0 ? v->valuedouble > old->valuedouble : v->valuedouble < old->valuedouble)) {
                 cJSON_DeleteItemFromObjectCaseSensitive(c, numbers[k]);
                 cJSON_AddNumberToObject(c, numbers[k], v->valuedouble);
@@ -624,7 +624,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
             if (!(v = get(n, excl[k])))
                 continue;
             if (cJSON_IsBool(v)) {
-                const cJSON *b = cJSON_GetObjectItemCaseSensitive(c, plain[k]);
+                const cJSON *b = mg_json_get(c, plain[k]);
                 if (cJSON_IsTrue(v) && b) {
                     double x = b->valuedouble;
                     cJSON_DeleteItemFromObjectCaseSensitive(c, plain[k]);
@@ -660,7 +660,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
         if ((v = get(n, "uniqueItems"))) {
             if (!cJSON_IsBool(v))
                 err(m, mark(doc, v), "'uniqueItems' must be true or false");
-            else if (cJSON_IsTrue(v) && !cJSON_GetObjectItemCaseSensitive(c, "uniqueItems"))
+            else if (cJSON_IsTrue(v) && !mg_json_get(c, "uniqueItems"))
                 cJSON_AddTrueToObject(c, "uniqueItems");
         }
         if ((v = get(n, "const"))) {
@@ -671,8 +671,8 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
     static const char *const pairs[][2] = {{"minimum", "maximum"}, {"minLength", "maxLength"},
                                            {"minItems", "maxItems"}, {"minProperties", "maxProperties"}};
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
-        const cJSON *lo = cJSON_GetObjectItemCaseSensitive(c, pairs[k][0]);
-        const cJSON *hi = cJSON_GetObjectItemCaseSensitive(c, pairs[k][1]);
+        const cJSON *lo = mg_json_get(c, pairs[k][0]);
+        const cJSON *hi = mg_json_get(c, pairs[k][1]);
         if (lo && hi && lo->valuedouble > hi->valuedouble) {
             const mg_doc *doc = NULL;
             const cJSON *at = pget(ps, pairs[k][0], &doc);
@@ -884,7 +884,7 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         if (has_null && kind != MG_KIND_NULL)
             r->nullable = 1;
     }
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(r->constraints, "format");
+    const cJSON *f = mg_json_get(r->constraints, "format");
     r->format = f ? f->valuestring : NULL;
     if (kind == MG_KIND_ARRAY) {
         const mg_doc *idoc = NULL, *pdoc = NULL, *xdoc = NULL;
@@ -1302,7 +1302,7 @@ static const char *field_pin(const mg_field *f)
 {
     if (cJSON_IsString(f->const_value))
         return f->const_value->valuestring;
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(f->type->constraints, "enum");
+    const cJSON *e = mg_json_get(f->type->constraints, "enum");
     if (cJSON_GetArraySize(e) == 1 && cJSON_IsString(e->child))
         return e->child->valuestring;
     if (f->type->kind == MG_KIND_REF && f->type->ref->kind == MG_TYPE_ENUM && f->type->ref->nvalues == 1)
@@ -2307,7 +2307,7 @@ static void catalogue_info(mg_model *m)
     const cJSON *c;
     if (info != root)
         cJSON_ArrayForEach(c, info)
-            if (c->string && strncmp(c->string, "x-", 2) == 0 && !cJSON_GetObjectItemCaseSensitive(m->extensions, c->string))
+            if (c->string && strncmp(c->string, "x-", 2) == 0 && !mg_json_get(m->extensions, c->string))
                 cJSON_AddItemToObject(m->extensions, c->string, cJSON_Duplicate(c, 1));
     m->servers = owned(m, cJSON_CreateArray());
     cJSON_ArrayForEach(c, get(root, "servers")) {

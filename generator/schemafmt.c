@@ -41,14 +41,14 @@ static void search(finder *f, const mg_doc *doc, cJSON *node, int depth)
 {
     if (depth > 1000)
         return;
-    if (cJSON_IsObject(node) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "schemaFormat"))) {
-        int multi = cJSON_GetObjectItemCaseSensitive(node, "schema") != NULL;
-        if (multi || cJSON_GetObjectItemCaseSensitive(node, "payload")) {
+    if (cJSON_IsObject(node) && cJSON_IsString(mg_json_get(node, "schemaFormat"))) {
+        int multi = mg_json_get(node, "schema") != NULL;
+        if (multi || mg_json_get(node, "payload")) {
             f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
             f->v[f->n++] = (found){doc, node, multi};
         }
-    } else if (cJSON_IsObject(node) && cJSON_GetObjectItemCaseSensitive(node, "payload") &&
-               cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(node, "traits"))) {
+    } else if (cJSON_IsObject(node) && mg_json_get(node, "payload") &&
+               cJSON_IsArray(mg_json_get(node, "traits"))) {
         /* A 2.x message whose traits may say schemaFormat. */
         f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
         f->v[f->n++] = (found){doc, node, 0};
@@ -99,14 +99,14 @@ static int trait_format(mg_docset *set, const mg_doc *doc, const cJSON *msg, con
 {
     const cJSON *t;
     int found_one = 0;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(msg, "traits")) {
+    cJSON_ArrayForEach(t, mg_json_get(msg, "traits")) {
         mg_diag quiet; /* a broken $ref was reported by the resolver */
         mg_diag_init(&quiet);
         quiet.max_errors = 0;
         mg_ref_target r;
         if (mg_resolve_ref(set, doc, t, &r, &quiet) < 0)
             continue;
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r.node, "schemaFormat");
+        const cJSON *v = mg_json_get(r.node, "schemaFormat");
         if (cJSON_IsString(v)) {
             *fdoc = r.doc;
             *fmt = v;
@@ -181,7 +181,7 @@ int mg_schema_formats_apply(mg_docset *set, mg_diag *d)
             if (x->multi != pass)
                 continue;
             const mg_doc *fdoc = x->doc;
-            const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(x->node, "schemaFormat");
+            const cJSON *fmt = mg_json_get(x->node, "schemaFormat");
             if (!fmt && !trait_format(set, x->doc, x->node, &fdoc, &fmt))
                 continue;
             mg_sfmt k = mg_schema_format_kind(fmt->valuestring);
@@ -192,7 +192,7 @@ int mg_schema_formats_apply(mg_docset *set, mg_diag *d)
                     refuse(d, fdoc, fmt);
                 continue;
             }
-            cJSON *schema = cJSON_GetObjectItemCaseSensitive(x->node, x->multi ? "schema" : "payload");
+            cJSON *schema = mg_json_get(x->node, x->multi ? "schema" : "payload");
             if (x->multi) {
                 cJSON_DetachItemViaPointer(x->node, schema);
                 mg_doc_replace(x->doc, x->node, schema);
@@ -200,8 +200,8 @@ int mg_schema_formats_apply(mg_docset *set, mg_diag *d)
             if (k == MG_SFMT_AVRO)
                 convert(set, a, &done, x->doc, schema, d);
             /* As AsyncAPI's Avro parser: a 2.x Avro message's Kafka key is Avro too. */
-            cJSON *key = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(x->node, "bindings"), "kafka"), "key");
+            cJSON *key = mg_json_get(
+                mg_json_get(mg_json_get(x->node, "bindings"), "kafka"), "key");
             if (k == MG_SFMT_AVRO && !x->multi && key)
                 convert(set, a, &done, x->doc, key, d);
         }

@@ -128,7 +128,7 @@ static char *path_join(const char *a, const char *b)
  * present and valid. */
 static void get_escape(mg_target *t, const cJSON *node, mg_escape *out, mg_diag *d)
 {
-    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(node, "escape");
+    const cJSON *esc = mg_json_get(node, "escape");
     if (!esc)
         return;
     if (!cJSON_IsString(esc) || mg_escape_parse(esc->valuestring, out) != 0)
@@ -202,7 +202,7 @@ static int load_partial(void *user, const char *name, mg_buf *src, mg_buf *path,
 static const char *get_string(const mg_target *t, const cJSON *obj, const char *key, int required,
                               mg_diag *d)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = mg_json_get(obj, key);
     if (!v) {
         if (required)
             mg_doc_error(d, t->doc, obj, "missing '%s'", key);
@@ -249,7 +249,7 @@ static void check_vplan(const mg_target *t, const cJSON *vplan, mg_diag *d)
             return;
         }
     check_keys(t, vplan, vplan_keys, "'helpers.vplan'", d);
-    const cJSON *lit = cJSON_GetObjectItemCaseSensitive(vplan, "literal");
+    const cJSON *lit = mg_json_get(vplan, "literal");
     mg_escape e;
     if (!lit)
         mg_diag_error(d, mg_doc_mark(t->doc, vplan),
@@ -300,7 +300,7 @@ static int check_description(mg_target *t, mg_diag *d)
 
     const char *name = get_string(t, root, "name", 0, d);
     if (name && t->priv->shipped && strcmp(name, t->name) != 0)
-        mg_doc_error(d, t->doc, cJSON_GetObjectItemCaseSensitive(root, "name"),
+        mg_doc_error(d, t->doc, mg_json_get(root, "name"),
                      "target.yaml names the target '%s', but a shipped target is called by its folder name '%s'",
                      name, t->name);
     else if (name) {
@@ -313,9 +313,9 @@ static int check_description(mg_target *t, mg_diag *d)
     p->escape = MG_ESCAPE_AUTO;
     get_escape(t, root, &p->escape, d);
 
-    check_vplan(t, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "helpers"), "vplan"), d);
+    check_vplan(t, mg_json_get(mg_json_get(root, "helpers"), "vplan"), d);
 
-    const cJSON *naming = cJSON_GetObjectItemCaseSensitive(root, "naming");
+    const cJSON *naming = mg_json_get(root, "naming");
     if (naming && !cJSON_IsObject(naming))
         mg_doc_error(d, t->doc, naming, "'naming' must be a mapping of identifier kind to style");
     else if (naming)
@@ -332,7 +332,7 @@ static int check_description(mg_target *t, mg_diag *d)
                              c->string);
         }
 
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "types");
+    const cJSON *types = mg_json_get(root, "types");
     if (types && !cJSON_IsObject(types))
         mg_doc_error(d, t->doc, types, "'types' must be a mapping of model kind to mustache string");
     else if (types) {
@@ -354,7 +354,7 @@ static int check_description(mg_target *t, mg_diag *d)
         }
     }
 
-    const cJSON *reserved = cJSON_GetObjectItemCaseSensitive(root, "reserved");
+    const cJSON *reserved = mg_json_get(root, "reserved");
     if (reserved) {
         if (!cJSON_IsArray(reserved))
             mg_doc_error(d, t->doc, reserved, "'reserved' must be a list of words");
@@ -363,7 +363,7 @@ static int check_description(mg_target *t, mg_diag *d)
                 if (!cJSON_IsString(c))
                     mg_doc_error(d, t->doc, c, "reserved words must be strings");
     }
-    const cJSON *rcat = cJSON_GetObjectItemCaseSensitive(root, "reserved_catalogue");
+    const cJSON *rcat = mg_json_get(root, "reserved_catalogue");
     if (rcat) {
         if (!cJSON_IsArray(rcat))
             mg_doc_error(d, t->doc, rcat, "'reserved_catalogue' must be a list of mustache strings");
@@ -374,13 +374,13 @@ static int check_description(mg_target *t, mg_diag *d)
                 else
                     check_mustache_string(t, c, "reserved_catalogue", d);
     }
-    const cJSON *rescape = cJSON_GetObjectItemCaseSensitive(root, "reserved_escape");
+    const cJSON *rescape = mg_json_get(root, "reserved_escape");
     if (rescape && !cJSON_IsString(rescape))
         mg_doc_error(d, t->doc, rescape, "'reserved_escape' must be a string");
     else if (rescape)
         check_mustache_string(t, rescape, "reserved_escape", d);
 
-    const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files");
+    const cJSON *files = mg_json_get(root, "files");
     if (!files) {
         mg_doc_error(d, t->doc, root, "missing 'files' (the list of templates to render)");
         return -1;
@@ -415,20 +415,20 @@ static int check_description(mg_target *t, mg_diag *d)
             else if (strcmp(per, "enum") == 0)
                 pv = MG_PER_ENUM;
             else {
-                mg_doc_error(d, t->doc, cJSON_GetObjectItemCaseSensitive(f, "per"),
+                mg_doc_error(d, t->doc, mg_json_get(f, "per"),
                              "unknown 'per: %s' (use catalogue, message, type or enum)", per);
                 continue;
             }
         }
         if (!tn || !path)
             continue;
-        const cJSON *tnode = cJSON_GetObjectItemCaseSensitive(f, "template");
+        const cJSON *tnode = mg_json_get(f, "template");
         if (!safe_relative(tn)) {
             mg_doc_error(d, t->doc, tnode,
                          "template '%s' must be a relative file name inside the target folder (no '..')", tn);
             continue;
         }
-        const cJSON *pnode = cJSON_GetObjectItemCaseSensitive(f, "path");
+        const cJSON *pnode = mg_json_get(f, "path");
         check_mustache_string(t, pnode, "output path", d);
         mg_target_file *tf = &p->files[p->nfiles];
         tf->template_name = tn;
@@ -990,7 +990,7 @@ static int gather_names(const mg_target *t, mg_hmap *h)
     }
     static const char *const rendered[] = {"types", "reserved_escape", "reserved_catalogue"};
     for (size_t i = 0; i < sizeof rendered / sizeof rendered[0]; i++)
-        if (names_of_yaml(h, cJSON_GetObjectItemCaseSensitive(t->desc, rendered[i])) < 0)
+        if (names_of_yaml(h, mg_json_get(t->desc, rendered[i])) < 0)
             return -1;
     return 0;
 }

@@ -217,7 +217,7 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
     mg_hmap_put_ptr(&w->seen, node, &added);
     if (!added)
         return;
-    if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref"))) {
+    if (cJSON_IsString(mg_json_get(node, "$ref"))) {
         mg_diag quiet; /* a broken $ref was reported by the resolver */
         mg_diag_init(&quiet);
         quiet.max_errors = 0;
@@ -228,9 +228,9 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
             return; /* a Reference Object: its other members are ignored */
     }
     /* A 2.x message slot may be {oneOf: [messages]}. */
-    if (k == K_MSGSLOT && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(node, "oneOf")) &&
-        !cJSON_GetObjectItemCaseSensitive(node, "payload")) {
-        walk_shape(w, doc, cJSON_GetObjectItemCaseSensitive(node, "oneOf"), K_MESSAGE, LIST, depth);
+    if (k == K_MSGSLOT && cJSON_IsArray(mg_json_get(node, "oneOf")) &&
+        !mg_json_get(node, "payload")) {
+        walk_shape(w, doc, mg_json_get(node, "oneOf"), K_MESSAGE, LIST, depth);
         return;
     }
     const kdef *def = &kinds[k];
@@ -249,7 +249,7 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
                             near);
     }
     for (const child *ch = children; ch->key; ch++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, ch->key);
+        const cJSON *v = mg_json_get(node, ch->key);
         if (v)
             walk_shape(w, doc, v, ch->kind, ch->shape, depth);
     }

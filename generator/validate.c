@@ -306,13 +306,13 @@ static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, co
         return;
     pmap_put(&v->roots, node, (void *)(uintptr_t)root);
     if (is_schema && cJSON_IsObject(node)) {
-        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+        const cJSON *ref = mg_json_get(node, "$ref");
         if (cJSON_IsString(ref)) {
             /* Draft-07: siblings of $ref, "$id" included, are ignored. */
             pmap_put(&v->bases, node, (void *)(uintptr_t)base);
             return;
         }
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(node, "$id");
+        const cJSON *id = mg_json_get(node, "$id");
         if (cJSON_IsString(id)) {
             char *abs = uri_resolve(base, id->valuestring);
             char *hash = strchr(abs, '#');
@@ -517,7 +517,7 @@ static int json_equal(const cJSON *a, const cJSON *b, int depth)
         if (na != nb)
             return 0;
         for (const cJSON *x = a->child; x; x = x->next) {
-            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            const cJSON *y = mg_json_get(b, x->string);
             if (!y || !json_equal(x, y, depth + 1))
                 return 0;
         }
@@ -596,7 +596,7 @@ static const cJSON *follow_pointer(const cJSON *doc, const char *ptr)
         p = mg_jptr_decode_token(&tok, p, NULL);
         const char *t = mg_buf_cstr(&tok);
         if (cJSON_IsObject(cur))
-            cur = cJSON_GetObjectItemCaseSensitive(cur, t);
+            cur = mg_json_get(cur, t);
         else if (cJSON_IsArray(cur)) {
             char *end;
             if (!isdigit((unsigned char)t[0]) || (t[0] == '0' && t[1]))
@@ -1055,7 +1055,7 @@ static int check_object(vctx *c, const kw *k, const char *base, const cJSON *x)
     int ok = 1;
     if (cJSON_IsArray(k->required)) {
         for (const cJSON *r = k->required->child; r; r = r->next)
-            if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(x, r->valuestring)) {
+            if (cJSON_IsString(r) && !mg_json_get(x, r->valuestring)) {
                 report(c, "missing required property '%s'", r->valuestring);
                 FAILED();
             }
@@ -1078,7 +1078,7 @@ static int check_object(vctx *c, const kw *k, const char *base, const cJSON *x)
             const char *name = m->string ? m->string : "";
             int matched = 0;
             size_t old = path_push_key(c, name);
-            const cJSON *p = cJSON_IsObject(k->props) ? cJSON_GetObjectItemCaseSensitive(k->props, name) : NULL;
+            const cJSON *p = cJSON_IsObject(k->props) ? mg_json_get(k->props, name) : NULL;
             if (p) {
                 matched = 1;
                 if (!validate(c, p, base, m)) {
@@ -1144,11 +1144,11 @@ static int check_object(vctx *c, const kw *k, const char *base, const cJSON *x)
     }
     if (cJSON_IsObject(k->deps)) {
         for (const cJSON *d = k->deps->child; d; d = d->next) {
-            if (!cJSON_GetObjectItemCaseSensitive(x, d->string))
+            if (!mg_json_get(x, d->string))
                 continue;
             if (cJSON_IsArray(d)) {
                 for (const cJSON *r = d->child; r; r = r->next)
-                    if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(x, r->valuestring)) {
+                    if (cJSON_IsString(r) && !mg_json_get(x, r->valuestring)) {
                         report(c, "property '%s' is required when '%s' is present (dependencies)",
                                r->valuestring, d->string);
                         FAILED();
@@ -1207,7 +1207,7 @@ static int check_combinators(vctx *c, const kw *k, const char *base, const cJSON
 
 static int validate_keywords(vctx *c, const cJSON *s, const char *base, const cJSON *x)
 {
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
+    const cJSON *ref = mg_json_get(s, "$ref");
     if (cJSON_IsString(ref)) {
         /* Draft-07: a $ref replaces its siblings. */
         const char *tbase;
