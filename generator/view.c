@@ -987,9 +987,7 @@ static void push_node(const cJSON ***arr, size_t *n, size_t *cap, const cJSON *c
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 256;
-        *arr = realloc((void *)*arr, *cap * sizeof **arr);
-        if (!*arr)
-            abort();
+        *arr = mg_xrealloc((void *)*arr, *cap * sizeof **arr);
     }
     (*arr)[(*n)++] = c;
 }
@@ -1149,9 +1147,7 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
             cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[e->cands[i].rule], c->valuestring));
             if (e->nmade == e->capmade) {
                 e->capmade = e->capmade ? e->capmade * 2 : 64;
-                e->made = realloc(e->made, e->capmade * sizeof *e->made);
-                if (!e->made)
-                    abort();
+                e->made = mg_xrealloc(e->made, e->capmade * sizeof *e->made);
             }
             e->made[e->nmade++] = s;
             return s;
