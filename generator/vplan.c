@@ -523,7 +523,9 @@ static uint64_t member_word(const unsigned char *k, size_t n)
     return w;
 }
 
-static uint32_t member_hash(const unsigned char *k, size_t n, uint64_t mult, int bits)
+/* The part of the member hash that depends on the name only; the slot is
+ * (key * mult) >> (64 - bits) (member_slot). */
+static uint64_t member_key(const unsigned char *k, size_t n)
 {
     uint64_t a, b;
     if (n >= 8) {
@@ -536,21 +538,46 @@ static uint32_t member_hash(const unsigned char *k, size_t n, uint64_t mult, int
         a = n ? (uint64_t)k[0] | (uint64_t)k[n >> 1] << 8 | (uint64_t)k[n - 1] << 16 : 0;
         b = 0;
     }
-    uint64_t x = (a ^ (b * 0x9E3779B97F4A7C15ULL)) + n;
-    return (uint32_t)((x * mult) >> (64 - bits));
+    return (a ^ (b * 0x9E3779B97F4A7C15ULL)) + n;
+}
+
+static uint32_t member_slot(uint64_t key, uint64_t mult, int bits)
+{
+    return (uint32_t)((key * mult) >> (64 - bits));
+}
+
+/* Appends `v` in decimal, as "%u" prints it (mg_buf_appendf per slot was a
+ * sixth of add_member_hash). */
+static void put_uint(mg_buf *b, unsigned v)
+{
+    char t[16];
+    size_t i = sizeof t;
+    do
+        t[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    mg_buf_append(b, t + i, sizeof t - i);
 }
 
 /* A perfect hash of the n member names (in the order of the C array): a
  * multiplier and a table size (2^bits slots, at most 8 per member) under
  * which no two names share a slot. Sets the `member_hash_*` keys; none found
  * (names alike in length and in the bytes read), has_member_hash is
- * false and the runtime searches the sorted names. */
+ * false and the runtime searches the sorted names. Each name's key is made
+ * once, not once per multiplier tried (up to 1 024 tries: 12 M instructions
+ * of a generate when each try looked the names up again). */
 static void add_member_hash(cJSON *f, cJSON **arr, int n)
 {
     int base = 1;
     while ((1 << base) < n)
         base++;
     uint16_t *slots = NULL;
+    uint64_t *keys = malloc(((size_t)n + 1) * sizeof *keys);
+    if (!keys)
+        abort();
+    for (int i = 0; i < n; i++) {
+        const char *name = cJSON_GetStringValue(mg_json_get(arr[i], "name"));
+        keys[i] = member_key((const unsigned char *)name, strlen(name));
+    }
     for (int bits = base; n > 0 && bits <= base + 3 && bits <= 16; bits++) {
         size_t cap = (size_t)1 << bits;
         if (!(slots = realloc(slots, cap * sizeof *slots)))
@@ -560,8 +587,7 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
             memset(slots, 0, cap * sizeof *slots);
             int i;
             for (i = 0; i < n; i++) {
-                const char *name = cJSON_GetStringValue(mg_json_get(arr[i], "name"));
-                uint32_t h = member_hash((const unsigned char *)name, strlen(name), mult, bits);
+                uint32_t h = member_slot(keys[i], mult, bits);
                 if (slots[h])
                     break;
                 slots[h] = (uint16_t)(i + 1);
@@ -570,8 +596,11 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
                 continue;
             mg_buf b;
             mg_buf_init(&b);
-            for (size_t j = 0; j < cap; j++)
-                mg_buf_appendf(&b, j ? ",%u" : "%u", (unsigned)slots[j]);
+            for (size_t j = 0; j < cap; j++) {
+                if (j)
+                    mg_buf_putc(&b, ',');
+                put_uint(&b, slots[j]);
+            }
             char m[32];
             snprintf(m, sizeof m, "0x%016llXULL", (unsigned long long)mult);
             add_bool(f, "has_member_hash", 1);
@@ -580,10 +609,12 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
             add_cs(f, "member_hash_slots", cJSON_CreateString(mg_buf_cstr(&b)));
             mg_buf_fini(&b);
             free(slots);
+            free(keys);
             return;
         }
     }
     free(slots);
+    free(keys);
     add_bool(f, "has_member_hash", 0);
     add_int(f, "member_hash_bits", 0);
     add_cs(f, "member_hash_mult", cJSON_CreateString("0"));
