@@ -885,7 +885,7 @@ static int remap(fn_key_ent *fc, cJSON *j, const int *map)
                 cJSON_SetNumberValue(c, now);
                 changed = 1;
             }
-        } else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+        } else if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
             changed |= remap(fc, c, map);
     }
     return changed;
@@ -951,18 +951,21 @@ static const cJSON *skip_id(const cJSON *c, int top)
     return c;
 }
 
+/* The type bits directly (cJSON_IsX are library calls), and a key compared
+ * by address first: most are the same literal of this file. */
 static int same_json(const cJSON *a, const cJSON *b, int top)
 {
     const cJSON *x = skip_id(a->child, top), *y = skip_id(b->child, top);
     for (; x && y; x = skip_id(x->next, top), y = skip_id(y->next, top)) {
-        if ((x->type & 0xFF) != (y->type & 0xFF) || !x->string != !y->string ||
-            (x->string && strcmp(x->string, y->string)))
+        int type = x->type & 0xFF;
+        if (type != (y->type & 0xFF) || !x->string != !y->string ||
+            (x->string != y->string && x->string && strcmp(x->string, y->string)))
             return 0;
-        if ((cJSON_IsString(x) || cJSON_IsRaw(x)) && strcmp(x->valuestring, y->valuestring))
+        if ((type == cJSON_String || type == cJSON_Raw) && strcmp(x->valuestring, y->valuestring))
             return 0;
-        if (cJSON_IsNumber(x) && memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble))
+        if (type == cJSON_Number && memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble))
             return 0;
-        if ((cJSON_IsArray(x) || cJSON_IsObject(x)) && !same_json(x, y, 0))
+        if ((type == cJSON_Array || type == cJSON_Object) && !same_json(x, y, 0))
             return 0;
     }
     return !x && !y;
