@@ -495,6 +495,9 @@ static cJSON *find_member(cJSON *members, const char *name)
     return NULL;
 }
 
+/* The key of name_rest's list, by address: hash_json skips it. */
+static const char key_name_rest[] = "name_rest";
+
 /* The bytes of a member name after the first (a switch has matched that one),
  * for an inline comparison that stops at the key's own terminator. */
 static cJSON *name_rest(const char *name)
@@ -646,7 +649,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             add_cs(mem, "name", cJSON_CreateString(name));
             add_lit(c, mem, "name_lit", name);
             add_int(mem, "name_len", (int)strlen(name));
-            add_cs(mem, "name_rest", name_rest(name));
+            add_cs(mem, key_name_rest, name_rest(name));
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
             cJSON_AddItemToArray(members, mem);
@@ -923,10 +926,16 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
     return e->hash;
 }
 
+/* A member's `name_rest` (a list of an object per byte of its name, the
+ * largest part of most object functions) is left out: it is made from the
+ * member's `name`, which is hashed, so functions that are the same still
+ * hash the same. */
 static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
         if (top && c->string && !strcmp(c->string, "id"))
+            continue;
+        if (c->string == key_name_rest)
             continue;
         int type = c->type & 0xFF;
         h = mix(h, (uint32_t)type);
