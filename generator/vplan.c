@@ -49,6 +49,7 @@ typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
     mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
+    mg_buf *litbuf;           /* copy_plan's literal buffer (lit_item) */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
@@ -89,21 +90,38 @@ static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateN
  * context (escape.h, the same rules as `{{x}}` in its files) between double
  * quotes. One set of rules for every string a target prints, so a literal
  * and a comment holding the same catalogue text can never disagree. */
+static void lit_put(const pctx *c, mg_buf *b, const char *s);
+
 static char *lit_new(const pctx *c, const char *s)
 {
     mg_buf b;
     mg_buf_init(&b);
-    mg_buf_putc(&b, '"');
+    lit_put(c, &b, s);
+    return mg_buf_steal(&b, NULL);
+}
+
+/* A literal item: escaped into the caller's buffer, reused between
+ * literals (copy_plan makes thousands per target), then copied once by
+ * cJSON_CreateString. */
+static cJSON *lit_item(const pctx *c, mg_buf *b, const char *s)
+{
+    mg_buf_reset(b);
+    lit_put(c, b, s);
+    return cJSON_CreateString(mg_buf_cstr(b));
+}
+
+static void lit_put(const pctx *c, mg_buf *b, const char *s)
+{
+    mg_buf_putc(b, '"');
     /* A single quote needs no escape between double quotes in any code
      * context, and is common in messages ("must be one of 'a'"): it is
      * written as is, the text between escaped. No context rule spans a '. */
     for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
-        mg_escape_append(&b, c->literal, s, (size_t)(q - s));
-        mg_buf_putc(&b, '\'');
+        mg_escape_append(b, c->literal, s, (size_t)(q - s));
+        mg_buf_putc(b, '\'');
     }
-    mg_escape_append(&b, c->literal, s, strlen(s));
-    mg_buf_putc(&b, '"');
-    return mg_buf_steal(&b, NULL);
+    mg_escape_append(b, c->literal, s, strlen(s));
+    mg_buf_putc(b, '"');
 }
 
 static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
@@ -926,6 +944,12 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
     return e->hash;
 }
 
+/* strcmp(k, "id") == 0, inline: asked of every member of every function. */
+static int is_id_key(const char *k)
+{
+    return k[0] == 'i' && k[1] == 'd' && !k[2];
+}
+
 /* A member's `name_rest` (a list of an object per byte of its name, the
  * largest part of most object functions) is left out: it is made from the
  * member's `name`, which is hashed, so functions that are the same still
@@ -933,7 +957,7 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
 static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
-        if (top && c->string && !strcmp(c->string, "id"))
+        if (top && c->string && is_id_key(c->string))
             continue;
         if (c->string == key_name_rest)
             continue;
@@ -955,7 +979,7 @@ static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 
 static const cJSON *skip_id(const cJSON *c, int top)
 {
-    while (top && c && c->string && !strcmp(c->string, "id"))
+    while (top && c && c->string && is_id_key(c->string))
         c = c->next;
     return c;
 }
@@ -1798,12 +1822,8 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     /* The type bits directly (cJSON_IsX are library calls): this visits every
      * member of three plans. */
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw) {
-        char *l = lit_new(c, j->valuestring);
-        cJSON *s = cJSON_CreateString(l);
-        free(l);
-        return s;
-    }
+    if (type == cJSON_Raw)
+        return lit_item(c, c->litbuf, j->valuestring);
     if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
         return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
     if (type == cJSON_String)
@@ -1902,9 +1922,14 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.keep = keep;
     c.keep_arg = arg;
     c.functions = cJSON_CreateArray();
+    mg_buf litbuf;
+    mg_buf_init(&litbuf);
+    c.litbuf = &litbuf;
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
         cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
+    c.litbuf = NULL;
+    mg_buf_fini(&litbuf);
     free(c.fnkeys);
     c.fnkeys = NULL;
     c.nfunctions = raw->nfunctions;
