@@ -130,6 +130,10 @@ static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
         add_cs(o, k, cJSON_CreateRaw(s));
         return;
     }
+    if (c->litbuf) {
+        add_cs(o, k, lit_item(c, c->litbuf, s));
+        return;
+    }
     char *l = lit_new(c, s);
     add_cs(o, k, cJSON_CreateString(l));
     free(l);
@@ -895,20 +899,50 @@ static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
     return e->is;
 }
 
-/* Rewrites every function reference under `j` through map; returns 1 if any changed. */
-static int remap(fn_key_ent *fc, cJSON *j, const int *map)
+/* A function's references (the members remap rewrites), gathered on its
+ * first remap so that later rounds do not walk the function again. */
+typedef struct fn_refs {
+    cJSON **v;
+    size_t n, cap;
+    int done; /* gathered */
+} fn_refs;
+
+static void remap_one(cJSON *c, const int *map, int *changed)
+{
+    int old = (int)c->valuedouble, now = map[old];
+    if (now != old) {
+        cJSON_SetNumberValue(c, now);
+        *changed = 1;
+    }
+}
+
+/* Rewrites every function reference under `j` through map, and adds it to
+ * `refs`; returns 1 if any changed. */
+static int remap_gather(fn_key_ent *fc, cJSON *j, const int *map, fn_refs *refs)
 {
     int changed = 0;
     for (cJSON *c = j->child; c; c = c->next) {
         if (c->string && (c->type & 0xFF) == cJSON_Number && member_is_fn_key(fc, c)) {
-            int old = (int)c->valuedouble, now = map[old];
-            if (now != old) {
-                cJSON_SetNumberValue(c, now);
-                changed = 1;
-            }
+            refs->v = mg_xgrow(refs->v, refs->n, &refs->cap, sizeof *refs->v);
+            refs->v[refs->n++] = c;
+            remap_one(c, map, &changed);
         } else if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
-            changed |= remap(fc, c, map);
+            changed |= remap_gather(fc, c, map, refs);
     }
+    return changed;
+}
+
+/* Rewrites every function reference of function `j` through map; returns 1
+ * if any changed. */
+static int remap(fn_key_ent *fc, cJSON *j, const int *map, fn_refs *refs)
+{
+    if (!refs->done) {
+        refs->done = 1;
+        return remap_gather(fc, j, map, refs);
+    }
+    int changed = 0;
+    for (size_t i = 0; i < refs->n; i++)
+        remap_one(refs->v[i], map, &changed);
     return changed;
 }
 
@@ -1024,6 +1058,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
     key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
+    fn_refs *refs = mg_xcalloc((size_t)n + 1, sizeof *refs);
     if (!map || !hash || !dirty)
         abort();
     for (int i = 0; i < n; i++) {
@@ -1060,7 +1095,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
             map[i] = map[map[i]];
         i = 0;
         cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i && remap(c->fnkeys, f, map))
+            if (map[i] == i && remap(c->fnkeys, f, map, &refs[i]))
                 dirty[i] = 1;
             i++;
         }
@@ -1079,6 +1114,9 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
+    for (int i = 0; i < n; i++)
+        free(refs[i].v);
+    free(refs);
     free(kc);
     free(dirty);
     free(hash);
@@ -1928,8 +1966,6 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
         cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
-    c.litbuf = NULL;
-    mg_buf_fini(&litbuf);
     free(c.fnkeys);
     c.fnkeys = NULL;
     c.nfunctions = raw->nfunctions;
@@ -1960,6 +1996,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
          * the number 0 it had was named. */
         add_cs(item, "validate_fn", cJSON_CreateString(fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id)));
     }
+    c.litbuf = NULL;
+    mg_buf_fini(&litbuf);
     if (types) {
         /* Functions by number: the raw ones (their references are still
          * numbers) and the target's copies, in the same order. */
