@@ -2,7 +2,8 @@
  * tests that compare two ways of building views over every catalogue the
  * project ships (test_view_prune.c, test_view_lazy.c): the flagship, every
  * *.yaml and *.json of tests/catalogues, and each golden case's input that
- * needs no options. Include after "unit.h". */
+ * needs no options; and each shipped target of one. Include after
+ * "unit.h". */
 #ifndef MG_UNIT_CATALOGUES_H
 #define MG_UNIT_CATALOGUES_H
 
@@ -13,6 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "diag.h"
+#include "hmap.h"
+#include "load.h"
+#include "model.h"
+#include "target.h"
 
 static char unit_top[PATH_MAX];
 
@@ -89,6 +96,41 @@ static void unit_each_catalogue(void (*fn)(const char *path))
     unit_each_in(path, NULL, fn);
     snprintf(path, sizeof path, "%s/tests/golden", unit_top);
     unit_each_in(path, "input/catalogue.yaml", fn);
+}
+
+/* What unit_each_target_of calls for one target of a loaded catalogue:
+ * `keep` is the names its templates read (mg_target_names). */
+typedef void unit_target_fn(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
+                            const mg_hmap *keep, mg_diag *d);
+
+/* Loads `catalogue` and calls fn for each shipped target (c, python,
+ * typescript, markdown); a catalogue, target or name set that does not load
+ * fails a check. */
+static void unit_each_target_of(const char *catalogue, unit_target_fn *fn)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(catalogue, NULL, 0, &set, &d);
+    if (!m) {
+        unit_note("# %s: the catalogue did not load\n", catalogue);
+        CHECK(m != NULL);
+        if (set)
+            mg_docset_free(set);
+        return;
+    }
+    static const char *const targets[] = {"c", "python", "typescript", "markdown"};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        mg_target *t = mg_target_load(targets[i], &d);
+        CHECK(t != NULL);
+        const mg_hmap *keep = t ? mg_target_names(t) : NULL;
+        CHECK(keep != NULL);
+        if (keep)
+            fn(catalogue, m, t, targets[i], keep, &d);
+        mg_target_free(t);
+    }
+    mg_model_free(m);
+    mg_docset_free(set);
 }
 
 #endif

@@ -114,60 +114,39 @@ static int differs(const cJSON *a, const cJSON *b, mg_view_escapes *esc, const m
 
 static size_t compared;
 
-static void compare_views(const char *catalogue)
+/* Compares the two views of one target of `catalogue`. */
+static void compare_target(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
+                           const mg_hmap *keep, mg_diag *d)
 {
-    mg_diag d;
-    mg_diag_init(&d);
-    mg_docset *set = NULL;
-    mg_model *m = mg_model_load(catalogue, NULL, 0, &set, &d);
-    if (!m) {
-        unit_note("# %s: the catalogue did not load\n", catalogue);
-        CHECK(m != NULL);
-        if (set)
-            mg_docset_free(set);
-        return;
+    mg_hmap added;
+    added_names(t, &added);
+    mg_view_cache *full_cache = mg_view_cache_new(), *lazy_cache = mg_view_cache_new();
+    mg_view_escapes *esc = NULL;
+    mg_view_cache_prune(lazy_cache, keep);
+    mg_view_cache_escapes_lazy(lazy_cache, &esc);
+    cJSON *full = mg_view_build_cached(m, t, full_cache, d);
+    cJSON *lazy = mg_view_build_cached(m, t, lazy_cache, d);
+    CHECK(full != NULL && lazy != NULL);
+    /* A target with escapes gets what makes them; one without, nothing. */
+    CHECK((esc != NULL) == (mg_hmap_len(&added) > 0));
+    mg_buf path;
+    mg_buf_init(&path);
+    if (full && lazy && differs(full, lazy, esc, keep, &added, &path)) {
+        unit_note("# %s, target %s: the lazy view reads otherwise at %s\n", catalogue, target,
+                  path.len ? mg_buf_cstr(&path) : "/");
+        CHECK(!"lazy view reads as the full view, for every template name");
     }
-    static const char *const targets[] = {"c", "python", "typescript", "markdown"};
-    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
-        mg_target *t = mg_target_load(targets[i], &d);
-        CHECK(t != NULL);
-        const mg_hmap *keep = t ? mg_target_names(t) : NULL;
-        CHECK(keep != NULL);
-        if (!keep) {
-            mg_target_free(t);
-            continue;
-        }
-        mg_hmap added;
-        added_names(t, &added);
-        mg_view_cache *full_cache = mg_view_cache_new(), *lazy_cache = mg_view_cache_new();
-        mg_view_escapes *esc = NULL;
-        mg_view_cache_prune(lazy_cache, keep);
-        mg_view_cache_escapes_lazy(lazy_cache, &esc);
-        cJSON *full = mg_view_build_cached(m, t, full_cache, &d);
-        cJSON *lazy = mg_view_build_cached(m, t, lazy_cache, &d);
-        CHECK(full != NULL && lazy != NULL);
-        /* A target with escapes gets what makes them; one without, nothing. */
-        CHECK((esc != NULL) == (mg_hmap_len(&added) > 0));
-        mg_buf path;
-        mg_buf_init(&path);
-        if (full && lazy && differs(full, lazy, esc, keep, &added, &path)) {
-            unit_note("# %s, target %s: the lazy view reads otherwise at %s\n", catalogue, targets[i],
-                      path.len ? mg_buf_cstr(&path) : "/");
-            CHECK(!"lazy view reads as the full view, for every template name");
-        }
-        compared++;
-        mg_buf_fini(&path);
-        mg_view_escapes_free(esc);
-        cJSON_Delete(full);
-        cJSON_Delete(lazy);
-        mg_view_cache_free(full_cache);
-        mg_view_cache_free(lazy_cache);
-        mg_hmap_fini(&added);
-        mg_target_free(t);
-    }
-    mg_model_free(m);
-    mg_docset_free(set);
+    compared++;
+    mg_buf_fini(&path);
+    mg_view_escapes_free(esc);
+    cJSON_Delete(full);
+    cJSON_Delete(lazy);
+    mg_view_cache_free(full_cache);
+    mg_view_cache_free(lazy_cache);
+    mg_hmap_fini(&added);
 }
+
+static void compare_views(const char *catalogue) { unit_each_target_of(catalogue, compare_target); }
 
 static void lazy_views_should_read_as_full_views_for_every_template_name(void)
 {

@@ -66,57 +66,36 @@ static int first_difference(const cJSON *a, const cJSON *b, mg_buf *path)
 
 static size_t compared;
 
-static void compare_views(const char *catalogue)
+/* Compares the two views of one target of `catalogue`. */
+static void compare_target(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
+                           const mg_hmap *keep, mg_diag *d)
 {
-    mg_diag d;
-    mg_diag_init(&d);
-    mg_docset *set = NULL;
-    mg_model *m = mg_model_load(catalogue, NULL, 0, &set, &d);
-    if (!m) {
-        unit_note("# %s: the catalogue did not load\n", catalogue);
-        CHECK(m != NULL);
-        if (set)
-            mg_docset_free(set);
-        return;
+    mg_view_cache *full_cache = mg_view_cache_new(), *pruned_cache = mg_view_cache_new();
+    mg_view_cache_prune(pruned_cache, keep);
+    cJSON *full = mg_view_build_cached(m, t, full_cache, d);
+    cJSON *pruned = mg_view_build_cached(m, t, pruned_cache, d);
+    CHECK(full != NULL && pruned != NULL);
+    cJSON *a = full ? cut(full, keep) : NULL, *b = pruned ? cut(pruned, keep) : NULL;
+    cJSON_Delete(full);
+    cJSON_Delete(pruned);
+    full = a;
+    pruned = b;
+    mg_buf path;
+    mg_buf_init(&path);
+    if (full && pruned && first_difference(full, pruned, &path)) {
+        unit_note("# %s, target %s: the pruned view differs at %s\n", catalogue, target,
+                  path.len ? mg_buf_cstr(&path) : "/");
+        CHECK(!"pruned view == full view, cut to the template names");
     }
-    static const char *const targets[] = {"c", "python", "typescript", "markdown"};
-    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
-        mg_target *t = mg_target_load(targets[i], &d);
-        CHECK(t != NULL);
-        const mg_hmap *keep = t ? mg_target_names(t) : NULL;
-        CHECK(keep != NULL);
-        if (!keep) {
-            mg_target_free(t);
-            continue;
-        }
-        mg_view_cache *full_cache = mg_view_cache_new(), *pruned_cache = mg_view_cache_new();
-        mg_view_cache_prune(pruned_cache, keep);
-        cJSON *full = mg_view_build_cached(m, t, full_cache, &d);
-        cJSON *pruned = mg_view_build_cached(m, t, pruned_cache, &d);
-        CHECK(full != NULL && pruned != NULL);
-        cJSON *a = full ? cut(full, keep) : NULL, *b = pruned ? cut(pruned, keep) : NULL;
-        cJSON_Delete(full);
-        cJSON_Delete(pruned);
-        full = a;
-        pruned = b;
-        mg_buf path;
-        mg_buf_init(&path);
-        if (full && pruned && first_difference(full, pruned, &path)) {
-            unit_note("# %s, target %s: the pruned view differs at %s\n", catalogue, targets[i],
-                      path.len ? mg_buf_cstr(&path) : "/");
-            CHECK(!"pruned view == full view, cut to the template names");
-        }
-        compared++;
-        mg_buf_fini(&path);
-        cJSON_Delete(full);
-        cJSON_Delete(pruned);
-        mg_view_cache_free(full_cache);
-        mg_view_cache_free(pruned_cache);
-        mg_target_free(t);
-    }
-    mg_model_free(m);
-    mg_docset_free(set);
+    compared++;
+    mg_buf_fini(&path);
+    cJSON_Delete(full);
+    cJSON_Delete(pruned);
+    mg_view_cache_free(full_cache);
+    mg_view_cache_free(pruned_cache);
 }
+
+static void compare_views(const char *catalogue) { unit_each_target_of(catalogue, compare_target); }
 
 static void pruned_views_should_hold_what_full_views_hold_for_every_template_name(void)
 {
