@@ -819,7 +819,7 @@ static const esc_key_ent *member_esc_key(vctx *v, const cJSON *c)
         return esc_key(v, c->string);
     if (!v->esc_cache)
         v->esc_cache = mg_xcalloc(ESC_CACHE, sizeof *v->esc_cache);
-    esc_cache_ent *e = &v->esc_cache[((uintptr_t)c->string >> 3) & (ESC_CACHE - 1)];
+    esc_cache_ent *e = &v->esc_cache[mg_addr_slot(c->string, ESC_CACHE)];
     if (e->key != c->string) {
         e->key = c->string;
         e->ent = esc_key(v, c->string);
@@ -1820,8 +1820,7 @@ static inline int kept_name(vctx *v, const char *k)
         return 1;
     /* A direct-mapped front for the table: a hash lookup per member made
      * was 27 M instructions of a generate. */
-    uintptr_t a = (uintptr_t)k;
-    kept_ent *f = &v->kept_fast[(uint32_t)(a * 0x9E3779B97F4A7C15u >> 32) & (KEPT_FAST - 1)];
+    kept_ent *f = &v->kept_fast[mg_addr_slot(k, KEPT_FAST)];
     return f->key == k ? f->kept : kept_name_slow(v, k, f);
 }
 

@@ -31,16 +31,6 @@ typedef struct fn_slot {
     int id;
 } fn_slot;
 
-/* The slot of a key's address in a direct-mapped cache of `size` entries (a
- * power of two). The keys are string literals, packed byte after byte:
- * `addr >> 3` gave nearby literals one slot, and a key hash cache missed
- * 44 000 times in a generate. A multiplicative hash spreads them. */
-static size_t addr_slot(const void *p, size_t size)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
-    return (size_t)(h >> 40) & (size - 1);
-}
-
 /* A cached answer of member_role, by the key's address (member_role_of). */
 #define ROLE_CACHE 1024
 typedef struct role_ent {
@@ -901,7 +891,7 @@ static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
         return is_fn_key(c->string);
-    fn_key_ent *e = &fc[addr_slot(c->string, FN_KEY_CACHE)];
+    fn_key_ent *e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
     if (e->key != c->string) {
         e->key = c->string;
         e->is = is_fn_key(c->string);
@@ -981,7 +971,7 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
         return mg_hash_str(c->string);
-    key_cache *e = &kc[addr_slot(c->string, KEY_CACHE)];
+    key_cache *e = &kc[mg_addr_slot(c->string, KEY_CACHE)];
     if (e->key != c->string) {
         e->key = c->string;
         e->hash = mg_hash_str(c->string);
@@ -1428,7 +1418,7 @@ static int member_role_of(role_ent *rc, const cJSON *m)
 {
     if (!(m->type & cJSON_StringIsConst) || !rc)
         return member_role(m->string);
-    role_ent *e = &rc[addr_slot(m->string, ROLE_CACHE)];
+    role_ent *e = &rc[mg_addr_slot(m->string, ROLE_CACHE)];
     if (e->key != m->string) {
         e->key = m->string;
         e->role = member_role(m->string);
@@ -1751,7 +1741,7 @@ static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         if (ch->string) {
-            const char **slot = &seen[addr_slot(ch->string, KEY_SEEN)];
+            const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
             if (*slot != ch->string) {
                 int added;
                 mg_hmap_put_str(keys, ch->string, &added);
