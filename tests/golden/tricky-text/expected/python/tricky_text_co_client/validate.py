@@ -263,12 +263,18 @@ def _multiple(x: float, m: float) -> bool:
     return abs(q - round(q)) <= 16 * 2.220446049250313e-16 * abs(q)
 
 
-def _int32(d: float) -> bool:
-    return math.isfinite(d) and d == math.floor(d) and -2147483648 <= d <= 2147483647
+# An int (json.loads reads integers so) is checked exactly; a float (a number
+# written with a fraction or an exponent) is the double json.loads made of it.
+def _int32(x: float) -> bool:
+    if isinstance(x, int):
+        return -2147483648 <= x <= 2147483647
+    return math.isfinite(x) and x == math.floor(x) and -2147483648 <= x <= 2147483647
 
 
-def _int64(d: float) -> bool:
-    return math.isfinite(d) and d == math.floor(d) and -9223372036854775808.0 <= d < 9223372036854775808.0
+def _int64(x: float) -> bool:
+    if isinstance(x, int):
+        return -9223372036854775808 <= x <= 9223372036854775807
+    return math.isfinite(x) and x == math.floor(x) and -9223372036854775808.0 <= x < 9223372036854775808.0
 
 
 def _unique(x: _t.Sequence[object]) -> _t.Optional[_t.Tuple[int, int]]:
