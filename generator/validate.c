@@ -555,7 +555,8 @@ static int num_cmp(const cJSON *a, const cJSON *b)
     double x = a->valuedouble, y = b->valuedouble;
     if (isnan(x) || isnan(y))
         return 2;
-    if (x != y || (!a->valuestring && !b->valuestring))
+    /* An infinity without text (YAML's .inf) has no decimal: ties with it stay ties. */
+    if (x != y || (!a->valuestring && !b->valuestring) || (!isfinite(x) && (!a->valuestring || !b->valuestring)))
         return x < y ? -1 : x > y;
     char ba[40], bb[40];
     dec p, q;
