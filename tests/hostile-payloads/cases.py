@@ -62,6 +62,7 @@ CASES = [
     ("int32_max_point_0", "numbers", '{"small": 2147483647.0}'),
     ("int32_max_plus_1", "numbers", '{"small": 2147483648}'),
     ("int32_fraction_a_double_drops", "numbers", '{"small": 2147483647.0000000001}'),
+    ("int64_400_digits", "numbers", '{"big": 1%s}' % ("0" * 400)),
     # NUL.
     ("nul_in_uuid", "ids", '{"modelId": "%s\\u0000../../etc/passwd"}' % UUID),
     ("nul_in_member_name", "ids", '{"modelId\\u0000evil": "%s", "modelId": "%s"}' % ("x", UUID)),
@@ -93,6 +94,7 @@ RANGE = ("invalid", "/count: must be >= -9223372036854775808 and <= 922337203685
 RANGE_BIG = ("invalid", "/big: must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)")
 DOUBLE_INT64 = ("invalid", "/big: must be a valid int64 (format)")
 DOUBLE_VALID = ("valid", None)
+INFINITE_BIG = ("invalid", "/big: not a JSON number (Infinity)")
 EXPECT = {
     "number_nan": {"*": NAN},
     "number_infinity": {"*": ("invalid", "/ratio: not a JSON number (Infinity)")},
@@ -111,6 +113,9 @@ EXPECT = {
     "int64_2_63_minus_1_point_0": {"python": DOUBLE_INT64, "typescript": DOUBLE_INT64},
     "int64_2_63_minus_1_exponent": {"python": DOUBLE_INT64, "typescript": DOUBLE_INT64},
     "int32_fraction_a_double_drops": {"python": DOUBLE_VALID, "typescript": DOUBLE_VALID},
+    # An integer beyond the doubles: Python's int, and msggen validate's text,
+    # are exact; cJSON and JSON.parse read an infinity, which JSON cannot mean.
+    "int64_400_digits": {"c": INFINITE_BIG, "typescript": INFINITE_BIG},
 }
 
 

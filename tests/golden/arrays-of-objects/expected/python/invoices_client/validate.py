@@ -254,6 +254,14 @@ def _json(text: str) -> object:
     return json.loads(text)
 
 
+def _float(x: float) -> float:
+    """float(x), but an int beyond the doubles (json.loads reads any integer) is an infinity."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _multiple(x: float, m: float) -> bool:
     if float(x).is_integer() and float(m).is_integer() and abs(x) < 2 ** 53 and abs(m) < 2 ** 53:
         return math.fmod(x, m) == 0
@@ -453,7 +461,7 @@ def _v_Tax_rate(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d >= 0.0):
             c.report(p, "must be >= 0")
             ok = False
@@ -592,7 +600,7 @@ def _v_invoiceIssued_payload_lines_items_quantity(x: object, p: str, c: _Ctx) ->
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d >= 1.0):
             c.report(p, "must be >= 1")
             ok = False

@@ -254,6 +254,14 @@ def _json(text: str) -> object:
     return json.loads(text)
 
 
+def _float(x: float) -> float:
+    """float(x), but an int beyond the doubles (json.loads reads any integer) is an infinity."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _multiple(x: float, m: float) -> bool:
     if float(x).is_integer() and float(m).is_integer() and abs(x) < 2 ** 53 and abs(m) < 2 ** 53:
         return math.fmod(x, m) == 0

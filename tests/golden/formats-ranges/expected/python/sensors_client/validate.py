@@ -254,6 +254,14 @@ def _json(text: str) -> object:
     return json.loads(text)
 
 
+def _float(x: float) -> float:
+    """float(x), but an int beyond the doubles (json.loads reads any integer) is an infinity."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _multiple(x: float, m: float) -> bool:
     if float(x).is_integer() and float(m).is_integer() and abs(x) < 2 ** 53 and abs(m) < 2 ** 53:
         return math.fmod(x, m) == 0
@@ -654,7 +662,7 @@ def _v_readingTaken_payload_value(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d >= -40.0):
             c.report(p, "must be >= -40")
             ok = False
@@ -680,7 +688,7 @@ def _v_readingTaken_payload_confidence(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d > 0.0):
             c.report(p, "must be > 0")
             ok = False
@@ -706,7 +714,7 @@ def _v_readingTaken_payload_step(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d >= 0.0):
             c.report(p, "must be >= 0")
             ok = False
@@ -814,7 +822,7 @@ def _v_readingTaken_payload_samples_items(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        d = float(x)
+        d = _float(x)
         if not (d >= 0.0):
             c.report(p, "must be >= 0")
             ok = False
