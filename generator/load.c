@@ -22,6 +22,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -387,6 +388,41 @@ static int jstring(jparser *p, mg_buf *o)
     return 0;
 }
 
+static cJSON *make_number(double v);
+
+/* The node of a number written as s[0..n) that reads as v. When v may not be
+ * the number written (more than DBL_DIG = 15 significant digits, or a nonzero
+ * number that is not a normal double), the node keeps the text in its
+ * valuestring (load.h), so that validate.c can decide integers, int32/int64
+ * bounds and ties exactly. Most numbers keep nothing: no allocation. */
+static cJSON *number_node(double v, const char *s, size_t n)
+{
+    cJSON *node = make_number(v);
+    if (n <= 15 && isnormal(v))
+        return node;
+    const char *first = NULL, *last = NULL, *dot = NULL;
+    for (const char *p = s; p < s + n && *p != 'e' && *p != 'E'; p++) {
+        if (*p >= '1' && *p <= '9') {
+            if (!first)
+                first = p;
+            last = p;
+        } else if (*p == '.') {
+            dot = p;
+        }
+    }
+    if (!first)
+        return node; /* zero */
+    size_t digits = (size_t)(last - first) + (dot > first && dot < last ? 0 : 1);
+    if (digits <= 15 && isnormal(v))
+        return node;
+    node->valuestring = cJSON_malloc(n + 1);
+    if (!node->valuestring)
+        abort();
+    memcpy(node->valuestring, s, n);
+    node->valuestring[n] = '\0';
+    return node;
+}
+
 static cJSON *jnumber(jparser *p)
 {
     size_t st = p->i;
@@ -439,7 +475,7 @@ static cJSON *jnumber(jparser *p)
         free(tmp);
     while (p->i < i)
         jadvance(p);
-    return cJSON_CreateNumber(v);
+    return number_node(v, s + st, i - st);
 }
 
 static cJSON *jvalue(jparser *p, mg_buf *sb);
@@ -771,20 +807,25 @@ static cJSON *resolve_plain(const char *s)
         return cJSON_CreateTrue();
     if (streq_any(s, falses))
         return cJSON_CreateFalse();
-    if (s[0] == '0' && s[1] == 'o' && all_in(s + 2, "01234567")) {
+    if (s[0] == '0' && (s[1] == 'o' || s[1] == 'x') &&
+        all_in(s + 2, s[1] == 'o' ? "01234567" : "0123456789abcdefABCDEF")) {
+        int base = s[1] == 'o' ? 8 : 16;
         double v = 0;
-        for (const char *p = s + 2; *p; p++)
-            v = v * 8 + (*p - '0');
-        return make_number(v);
-    }
-    if (s[0] == '0' && s[1] == 'x' && all_in(s + 2, "0123456789abcdefABCDEF")) {
-        double v = 0;
-        for (const char *p = s + 2; *p; p++)
-            v = v * 16 + mg_hexval(*p);
-        return make_number(v);
+        uint64_t u = 0;
+        int exact = 1;
+        for (const char *p = s + 2; *p; p++) {
+            int digit = mg_hexval(*p);
+            v = v * base + digit;
+            exact = exact && u <= (UINT64_MAX - (uint64_t)digit) / (uint64_t)base;
+            u = u * (uint64_t)base + (uint64_t)digit;
+        }
+        /* Beyond 2^53 the double is not the number: keep it in decimal (up to 2^64). */
+        char dec[24];
+        int len = exact && v >= 9007199254740992.0 ? snprintf(dec, sizeof dec, "%" PRIu64, u) : 0;
+        return number_node(v, dec, len > 0 ? (size_t)len : 0);
     }
     if (is_core_float(s))
-        return make_number(strtod(s, NULL));
+        return number_node(strtod(s, NULL), s, strlen(s));
     if (streq_any(s, infs))
         return make_number(INFINITY);
     if (streq_any(s, ninfs))

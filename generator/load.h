@@ -8,6 +8,12 @@
  *
  * YAML follows the 1.2 core schema for plain scalars (true/false/null/~ and
  * numbers; `yes`/`no` stay strings); quoted scalars are always strings.
+ * A number node whose double may not be the number written (more than 15
+ * significant digits, such as 9223372036854775807; a nonzero number that
+ * underflows or overflows; a YAML hex or octal integer at or beyond 2^53, kept
+ * in decimal) keeps its text in `valuestring` (cJSON leaves it NULL for
+ * numbers, frees it with the node and copies it in cJSON_Duplicate); every
+ * other number node has none. validate.c decides exactly with it.
  * Merge keys ("<<", YAML 1.1 only) are refused rather than kept as a literal key.
  * Duplicate keys, multiple documents, alias bombs (MG_MAX_ALIAS_NODES), nesting
  * deeper than MG_MAX_NESTING and files over MG_MAX_INPUT_BYTES are errors,

@@ -457,6 +457,139 @@ static void path_pop(vctx *c, size_t old)
 
 static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
 
+static void fmt_num(double d, char *buf, size_t size);
+
+/* ---- numbers, exactly ----------------------------------------------------
+ * A number node's double is the number written, except where load.c kept the
+ * text in valuestring (load.h: more than 15 significant digits, or beyond the
+ * normal doubles). Decimals of at most 15 significant digits read as distinct
+ * doubles, in the same order (DBL_DIG), so the doubles decide everything but a
+ * tie between nodes with text; then the texts decide, as decimals. */
+
+/* A decimal 0.d1d2...dn * 10^exp, d1 the first and dn the last nonzero digit
+ * (s and end; a '.' between them is skipped); s == NULL for zero. */
+typedef struct dec {
+    int neg;
+    const char *s, *end;
+    long exp;
+} dec;
+
+/* Reads JSON's or YAML's number text (sign, digits, '.', exponent). */
+static void dec_parse(dec *x, const char *t)
+{
+    x->neg = *t == '-';
+    if (*t == '-' || *t == '+')
+        t++;
+    const char *dot = NULL;
+    x->s = x->end = NULL;
+    for (; *t && *t != 'e' && *t != 'E'; t++) {
+        if (*t == '.')
+            dot = t;
+        else if (*t >= '1' && *t <= '9') {
+            if (!x->s)
+                x->s = t;
+            x->end = t + 1;
+        }
+    }
+    const char *int_end = dot ? dot : t;
+    long e = 0;
+    if (*t) {
+        int eneg = *++t == '-';
+        if (*t == '-' || *t == '+')
+            t++;
+        for (; *t >= '0' && *t <= '9'; t++)
+            if (e < 1000000000L)
+                e = e * 10 + (*t - '0');
+        e = eneg ? -e : e;
+    }
+    if (!x->s)
+        return;
+    x->exp = e + (x->s < int_end ? (long)(int_end - x->s) : -(long)(x->s - dot - 1));
+}
+
+static long dec_digits(const dec *x)
+{
+    long n = (long)(x->end - x->s);
+    return memchr(x->s, '.', (size_t)n) ? n - 1 : n;
+}
+
+static int dec_integral(const dec *x) { return !x->s || x->exp >= dec_digits(x); }
+
+static int dec_cmp(const dec *a, const dec *b)
+{
+    int sa = !a->s ? 0 : a->neg ? -1 : 1, sb = !b->s ? 0 : b->neg ? -1 : 1;
+    if (sa != sb || !sa)
+        return sa < sb ? -1 : sa > sb;
+    int mag = 0;
+    if (a->exp != b->exp)
+        mag = a->exp < b->exp ? -1 : 1;
+    for (const char *p = a->s, *q = b->s; !mag;) {
+        p += p < a->end && *p == '.';
+        q += q < b->end && *q == '.';
+        if (p == a->end || q == b->end) {
+            mag = (q != b->end) - (p != a->end); /* the longer has a nonzero digit left */
+            break;
+        }
+        if (*p != *q)
+            mag = *p < *q ? -1 : 1;
+        p++, q++;
+    }
+    return sa * mag;
+}
+
+/* The decimal of number node x: its text, or the shortest that reads back as
+ * its double (the text written, for at most 15 digits); buf holds that. */
+static void num_dec(const cJSON *x, dec *out, char *buf, size_t size)
+{
+    if (x->valuestring) {
+        dec_parse(out, x->valuestring);
+        return;
+    }
+    fmt_num(x->valuedouble, buf, size);
+    dec_parse(out, buf);
+}
+
+/* -1, 0 or 1 as number a is below, equal to or above b; 2 when NaN is one. */
+static int num_cmp(const cJSON *a, const cJSON *b)
+{
+    double x = a->valuedouble, y = b->valuedouble;
+    if (isnan(x) || isnan(y))
+        return 2;
+    /* An infinity without text (YAML's .inf) has no decimal: ties with it stay ties. */
+    if (x != y || (!a->valuestring && !b->valuestring) || (!isfinite(x) && (!a->valuestring || !b->valuestring)))
+        return x < y ? -1 : x > y;
+    char ba[40], bb[40];
+    dec p, q;
+    num_dec(a, &p, ba, sizeof ba);
+    num_dec(b, &q, bb, sizeof bb);
+    return dec_cmp(&p, &q);
+}
+
+static int num_is_integer(const cJSON *x)
+{
+    if (!x->valuestring)
+        return is_integral(x->valuedouble);
+    dec d;
+    dec_parse(&d, x->valuestring);
+    return dec_integral(&d);
+}
+
+/* Whether number node x is a valid int32 (bits 32) or int64 (format). */
+static int num_is_int_format(const cJSON *x, int bits)
+{
+    if (!x->valuestring) {
+        double d = x->valuedouble;
+        if (bits == 32)
+            return is_integral(d) && d >= -2147483648.0 && d <= 2147483647.0;
+        return is_integral(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+    }
+    dec d, lo, hi;
+    dec_parse(&d, x->valuestring);
+    dec_parse(&lo, bits == 32 ? "-2147483648" : "-9223372036854775808");
+    dec_parse(&hi, bits == 32 ? "2147483647" : "9223372036854775807");
+    return dec_integral(&d) && dec_cmp(&d, &lo) >= 0 && dec_cmp(&d, &hi) <= 0;
+}
+
 static const char *type_name(const cJSON *x)
 {
     if (cJSON_IsNull(x))
@@ -464,7 +597,7 @@ static const char *type_name(const cJSON *x)
     if (cJSON_IsBool(x))
         return "boolean";
     if (cJSON_IsNumber(x))
-        return is_integral(x->valuedouble) ? "integer" : "number";
+        return num_is_integer(x) ? "integer" : "number";
     if (cJSON_IsString(x))
         return "string";
     if (cJSON_IsArray(x))
@@ -481,7 +614,7 @@ static int type_matches(const char *t, const cJSON *x)
     if (!strcmp(t, "number"))
         return cJSON_IsNumber(x);
     if (!strcmp(t, "integer"))
-        return cJSON_IsNumber(x) && is_integral(x->valuedouble);
+        return cJSON_IsNumber(x) && num_is_integer(x);
     if (!strcmp(t, "string"))
         return cJSON_IsString(x);
     if (!strcmp(t, "array"))
@@ -496,7 +629,7 @@ static int json_equal(const cJSON *a, const cJSON *b, int depth)
     if (depth > MG_MAX_VALIDATE_DEPTH)
         return 0;
     if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
-        return a->valuedouble == b->valuedouble;
+        return num_cmp(a, b) == 0;
     if ((a->type & 0xFF) != (b->type & 0xFF))
         return 0;
     if (cJSON_IsString(a))
@@ -900,34 +1033,35 @@ static int check_enum(vctx *c, const cJSON *e, const cJSON *x)
     return 0;
 }
 
-static int check_number(vctx *c, const kw *k, double d)
+static int check_number(vctx *c, const kw *k, const cJSON *x)
 {
     int ok = 1;
     char num[40];
+    double d = x->valuedouble;
     /* Draft-04 wrote exclusiveMinimum/Maximum as booleans that modify minimum/maximum. */
     int min_ex = cJSON_IsTrue(k->exmin), max_ex = cJSON_IsTrue(k->exmax);
     if (cJSON_IsNumber(k->minimum)) {
-        double m = k->minimum->valuedouble;
-        if (min_ex ? !(d > m) : !(d >= m)) {
-            fmt_num(m, num, sizeof num);
+        int r = num_cmp(x, k->minimum);
+        if (r == 2 || (min_ex ? r <= 0 : r < 0)) {
+            fmt_num(k->minimum->valuedouble, num, sizeof num);
             report(c, "must be %s %s", min_ex ? ">" : ">=", num);
             FAILED();
         }
     }
     if (cJSON_IsNumber(k->maximum)) {
-        double m = k->maximum->valuedouble;
-        if (max_ex ? !(d < m) : !(d <= m)) {
-            fmt_num(m, num, sizeof num);
+        int r = num_cmp(x, k->maximum);
+        if (r == 2 || (max_ex ? r >= 0 : r > 0)) {
+            fmt_num(k->maximum->valuedouble, num, sizeof num);
             report(c, "must be %s %s", max_ex ? "<" : "<=", num);
             FAILED();
         }
     }
-    if (cJSON_IsNumber(k->exmin) && !(d > k->exmin->valuedouble)) {
+    if (cJSON_IsNumber(k->exmin) && num_cmp(x, k->exmin) != 1) {
         fmt_num(k->exmin->valuedouble, num, sizeof num);
         report(c, "must be > %s", num);
         FAILED();
     }
-    if (cJSON_IsNumber(k->exmax) && !(d < k->exmax->valuedouble)) {
+    if (cJSON_IsNumber(k->exmax) && num_cmp(x, k->exmax) != -1) {
         fmt_num(k->exmax->valuedouble, num, sizeof num);
         report(c, "must be < %s", num);
         FAILED();
@@ -939,12 +1073,8 @@ static int check_number(vctx *c, const kw *k, double d)
     }
     if (cJSON_IsString(k->format)) {
         const char *f = k->format->valuestring;
-        int bad = 0;
-        if (!strcmp(f, "int32"))
-            bad = !is_integral(d) || d < -2147483648.0 || d > 2147483647.0;
-        else if (!strcmp(f, "int64"))
-            bad = !is_integral(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0;
-        if (bad) {
+        int bits = !strcmp(f, "int32") ? 32 : !strcmp(f, "int64") ? 64 : 0;
+        if (bits && !num_is_int_format(x, bits)) {
             report(c, "must be a valid %s (format)", f);
             FAILED();
         }
@@ -1233,7 +1363,7 @@ static int validate_keywords(vctx *c, const cJSON *s, const char *base, const cJ
     }
     int r = 1;
     if (cJSON_IsNumber(x))
-        r = check_number(c, &k, x->valuedouble);
+        r = check_number(c, &k, x);
     else if (cJSON_IsString(x))
         r = check_string(c, &k, x->valuestring ? x->valuestring : "");
     else if (cJSON_IsArray(x))

@@ -72,6 +72,11 @@ def variants(payload, fields):
     return out
 
 
+def exact_float(text):
+    f = float(text)
+    return int(f) if f.is_integer() else f
+
+
 def make(view_path, outdir):
     view = json.load(open(view_path))
     os.makedirs(outdir, exist_ok=True)
@@ -79,7 +84,12 @@ def make(view_path, outdir):
     for m in view["messages"]:
         name = m["name"]["raw"]
         for i, ex in enumerate(m.get("examples", [])):
-            payload = json.loads(ex["json"])
+            # An integral number the view wrote with an exponent
+            # (-9.2233720368547758e+18, the double -2^63) is written back as
+            # that double's integer: json.dump would write the float rounded
+            # to another number (-9.223372036854776e+18, below int64's range
+            # when read exactly, as _parse reads it).
+            payload = json.loads(ex["json"], parse_float=exact_float)
             base = "%s__ex%d" % (m["file"], i)
             cases = [("valid", payload)] + variants(payload, m.get("fields", []))
             for label, value in cases:

@@ -49,6 +49,20 @@ CASES = [
     ("integer_2_63", "numbers", '{"count": 9223372036854775808}'),
     ("integer_1e308", "numbers", '{"count": 1e308}'),
     ("integer_2_53_minus_1", "numbers", '{"count": 9007199254740991, "big": -9007199254740991}'),
+    # int64/int32 at their bounds, where doubles round (+-2^63 is one double
+    # for 2^63 - 1, 2^63 and -2^63 - 1): decided on the number as written.
+    ("int64_2_63_minus_1", "numbers", '{"big": 9223372036854775807}'),
+    ("int64_minus_2_63", "numbers", '{"big": -9223372036854775808}'),
+    ("int64_2_63", "numbers", '{"big": 9223372036854775808}'),
+    ("int64_minus_2_63_minus_1", "numbers", '{"big": -9223372036854775809}'),
+    ("int64_2_63_minus_1_point_0", "numbers", '{"big": 9223372036854775807.0}'),
+    ("int64_2_63_minus_1_exponent", "numbers", '{"big": 9.223372036854775807e18}'),
+    ("int64_1e19", "numbers", '{"big": 1e19}'),
+    ("int64_2_53_plus_1", "numbers", '{"big": 9007199254740993}'),
+    ("int32_max_point_0", "numbers", '{"small": 2147483647.0}'),
+    ("int32_max_plus_1", "numbers", '{"small": 2147483648}'),
+    ("int32_fraction_a_double_drops", "numbers", '{"small": 2147483647.0000000001}'),
+    ("int64_400_digits", "numbers", '{"big": 1%s}' % ("0" * 400)),
     # NUL.
     ("nul_in_uuid", "ids", '{"modelId": "%s\\u0000../../etc/passwd"}' % UUID),
     ("nul_in_member_name", "ids", '{"modelId\\u0000evil": "%s", "modelId": "%s"}' % ("x", UUID)),
@@ -77,12 +91,31 @@ CASES = [
 # among the target's), per target ("*" for all).
 NAN = ("invalid", "/ratio: not a JSON number (NaN)")
 RANGE = ("invalid", "/count: must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)")
+RANGE_BIG = ("invalid", "/big: must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)")
+DOUBLE_INT64 = ("invalid", "/big: must be a valid int64 (format)")
+DOUBLE_VALID = ("valid", None)
+INFINITE_BIG = ("invalid", "/big: not a JSON number (Infinity)")
 EXPECT = {
     "number_nan": {"*": NAN},
     "number_infinity": {"*": ("invalid", "/ratio: not a JSON number (Infinity)")},
     "number_minus_infinity": {"*": ("invalid", "/count: not a JSON number (-Infinity)")},
     "integer_2_63": {"c": RANGE},
     "integer_1e308": {"c": RANGE},
+    # int64 beyond its bounds: the C records' own error comes first.
+    "int64_2_63": {"c": RANGE_BIG},
+    "int64_minus_2_63_minus_1": {"c": RANGE_BIG, "typescript": DOUBLE_VALID},
+    "int64_1e19": {"c": RANGE_BIG},
+    # Python's json reads a number with a fraction or an exponent, and
+    # JavaScript's JSON.parse every number, as a double (docs/validation.md):
+    # 2^63 - 1 reads as 2^63, -2^63 - 1 as -2^63, 2147483647.0000000001 as
+    # 2^31 - 1, and they are decided so. C and msggen validate read the text.
+    "int64_2_63_minus_1": {"typescript": DOUBLE_INT64},
+    "int64_2_63_minus_1_point_0": {"python": DOUBLE_INT64, "typescript": DOUBLE_INT64},
+    "int64_2_63_minus_1_exponent": {"python": DOUBLE_INT64, "typescript": DOUBLE_INT64},
+    "int32_fraction_a_double_drops": {"python": DOUBLE_VALID, "typescript": DOUBLE_VALID},
+    # An integer beyond the doubles: Python's int, and msggen validate's text,
+    # are exact; cJSON and JSON.parse read an infinity, which JSON cannot mean.
+    "int64_400_digits": {"c": INFINITE_BIG, "typescript": INFINITE_BIG},
 }
 
 

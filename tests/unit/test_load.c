@@ -727,8 +727,46 @@ static void load_should_give_parents_and_indexes(void)
     loaded_fini(&l);
 }
 
+/* A number whose double may not be it keeps its text (load.h); no other does. */
+static void load_should_keep_the_text_of_numbers_a_double_may_not_hold(void)
+{
+    static const char *const json[][2] = {
+        {"1", NULL}, {"0.1", NULL}, {"-123456789012345", NULL}, {"1e300", NULL}, {"0.000", NULL},
+        {"1000000000000000000000", NULL}, {"1234567890123456", "1234567890123456"},
+        {"9223372036854775807", "9223372036854775807"}, {"-9223372036854775809", "-9223372036854775809"},
+        {"2147483647.0000000001", "2147483647.0000000001"}, {"1e-400", "1e-400"}, {"1e400", "1e400"},
+    };
+    for (size_t i = 0; i < sizeof json / sizeof *json; i++) {
+        for (int yaml = 0; yaml < 2; yaml++) {
+            loaded l;
+            load_text(&l, yaml ? "n.yaml" : "n.json", json[i][0]);
+            CHECK(l.doc && cJSON_IsNumber(l.doc->root));
+            if (l.doc && cJSON_IsNumber(l.doc->root)) {
+                const char *t = l.doc->root->valuestring;
+                if (!json[i][1] ? t != NULL : !t || strcmp(t, json[i][1]) != 0) {
+                    unit_failed_checks++;
+                    unit_note("# %s as %s: kept '%s', want '%s'\n", json[i][0], yaml ? "YAML" : "JSON",
+                              t ? t : "(none)", json[i][1] ? json[i][1] : "(none)");
+                }
+            }
+            loaded_fini(&l);
+        }
+    }
+    loaded l;
+    load_text(&l, "h.yaml", "a: 0x7fffffffffffffff\nb: 0o1000000000000000000000\nc: 0x1F\nd: +12345678901234567\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        CHECK_STR(get(l.doc->root, "a")->valuestring, "9223372036854775807");
+        CHECK_STR(get(l.doc->root, "b")->valuestring, "9223372036854775808");
+        CHECK(get(l.doc->root, "c")->valuestring == NULL);
+        CHECK_STR(get(l.doc->root, "d")->valuestring, "+12345678901234567");
+    }
+    loaded_fini(&l);
+}
+
 int main(void)
 {
+    RUN(load_should_keep_the_text_of_numbers_a_double_may_not_hold);
     RUN(load_should_resolve_plain_scalars_by_the_yaml_1_2_core_schema);
     RUN(load_should_keep_quoted_and_tagged_scalars_as_strings);
     RUN(load_should_record_value_and_key_positions_in_yaml);

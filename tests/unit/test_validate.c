@@ -629,8 +629,57 @@ static void unknown_and_extension_keywords_should_be_ignored(void)
           "{\"k\":1}");
 }
 
+/* Decimals as written (validate.c, "numbers, exactly"). */
+static void numbers_should_be_decided_as_written(void)
+{
+    static const struct {
+        const char *t;
+        int integral;
+    } ints[] = {{"1.0", 1}, {"1e3", 1}, {"0.5", 0}, {"1.5e1", 1}, {"1.55e1", 0}, {"0.0", 1}, {"-0", 1},
+                {"100e-2", 1}, {"101e-2", 0}, {"9223372036854775807.0", 1}, {"2147483647.0000000001", 0},
+                {"1e-400", 0}, {".5", 0}, {"5.", 1}, {"+7", 1}};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        dec d;
+        dec_parse(&d, ints[i].t);
+        if (dec_integral(&d) != ints[i].integral) {
+            unit_failed_checks++;
+            unit_note("# %s: integral %d, want %d\n", ints[i].t, dec_integral(&d), ints[i].integral);
+        }
+    }
+    static const struct {
+        const char *a, *b;
+        int cmp;
+    } cmps[] = {{"9223372036854775807", "9223372036854775808", -1}, {"-9223372036854775809", "-9223372036854775808", -1},
+                {"1.10", "1.1", 0}, {"0.001", "1e-3", 0}, {"-0", "0", 0}, {"1e2", "99.9999999999999999999", 1},
+                {"-1e2", "-99.9999999999999999999", -1}, {"12", "1.2e1", 0}, {"120", "12", 1}, {"0.12", "0.012e1", 0}};
+    for (size_t i = 0; i < sizeof cmps / sizeof *cmps; i++) {
+        dec a, b;
+        dec_parse(&a, cmps[i].a);
+        dec_parse(&b, cmps[i].b);
+        if (dec_cmp(&a, &b) != cmps[i].cmp || dec_cmp(&b, &a) != -cmps[i].cmp) {
+            unit_failed_checks++;
+            unit_note("# %s vs %s: %d, want %d\n", cmps[i].a, cmps[i].b, dec_cmp(&a, &b), cmps[i].cmp);
+        }
+    }
+    /* Nodes: a double alone, or a double with its text (as load.c keeps it). */
+    cJSON *max = cJSON_CreateNumber(9223372036854775807.0), *lo = cJSON_CreateNumber(9223372036854775806.0);
+    max->valuestring = cJSON_malloc(20);
+    memcpy(max->valuestring, "9223372036854775807", 20);
+    lo->valuestring = cJSON_malloc(20);
+    memcpy(lo->valuestring, "9223372036854775806", 20);
+    cJSON *pow63 = cJSON_CreateNumber(9223372036854775808.0), *half = cJSON_CreateNumber(0.5);
+    CHECK(num_cmp(max, lo) == 1 && num_cmp(lo, max) == -1 && num_cmp(max, max) == 0);
+    CHECK(num_is_int_format(max, 64) && !num_is_int_format(max, 32) && !num_is_int_format(pow63, 64));
+    CHECK(num_cmp(max, pow63) == -1 && num_cmp(half, max) == -1);
+    cJSON_Delete(max);
+    cJSON_Delete(lo);
+    cJSON_Delete(pow63);
+    cJSON_Delete(half);
+}
+
 int main(void)
 {
+    RUN(numbers_should_be_decided_as_written);
     RUN(type_should_say_expected_and_got);
     RUN(type_should_count_zero_fraction_numbers_as_integers);
     RUN(type_should_join_a_list_of_types_with_or);

@@ -152,3 +152,44 @@ expect validate_cli_headers_of_a_message_without_headers_is_an_error 1 "" \
 expect validate_cli_headers_without_message_is_a_usage_error 2 "" \
     "msggen: error: validate: --headers needs --message NAME (see 'msggen validate --help')" -- \
     validate -i headers.yaml --headers data/h-good.json
+
+# Integers exactly, not as doubles (docs/validation.md): 2^63 - 1 and
+# -2^63 - 1 are one double each (+-2^63), as are 2147483647 and
+# 2147483647.0000000001; format int32/int64, type integer, minimum/maximum
+# and enum decide on the number as written (1.0 and 1e3 are integers).
+echo '{"additionalProperties": {"type": "integer", "format": "int64"}}' >schemas/int64.json
+echo '{"additionalProperties": {"type": "integer", "format": "int32"}}' >schemas/int32.json
+echo '{"properties": {"max": {"maximum": 9223372036854775806}, "min": {"minimum": -9223372036854775807},
+  "xmax": {"exclusiveMaximum": 9007199254740992}, "one": {"enum": [9223372036854775807]}}}' >schemas/ties.json
+printf '{"max": 9223372036854775807, "min": -9223372036854775808, "max_point_zero": 9223372036854775807.0,\n "max_exp": 9.223372036854775807e18, "two_53_plus_1": 9007199254740993, "one": 1.0, "e3": 1e3}\n' >data/i64-edges.json
+printf '{"max_plus_1": 9223372036854775808,\n "min_minus_1": -9223372036854775809,\n "e19": 1e19,\n "near_max": 9223372036854775806.5}\n' >data/i64-past.json
+printf '{"max": 2147483647.00000000000,\n "near_max": 2147483647.0000000001,\n "max_plus_1": 2147483648}\n' >data/i32-edges.json
+printf '{"max": 9223372036854775807,\n "min": -9223372036854775808,\n "xmax": 9007199254740993,\n "one": 9223372036854775806}\n' >data/ties.json
+printf 'max: 9223372036854775806\nmin: -9223372036854775807\nxmax: 9007199254740991\none: 9223372036854775807.0\n' >data/ties-ok.yaml
+printf 'max: 0x7fffffffffffffff\nmax_plus_1: 0x8000000000000000\noctal: 0o777777777777777777777\noctal_plus_1: 0o1000000000000000000000\n' >data/i64-hex.yaml
+expect validate_cli_int64_accepts_its_bounds_exactly 0 "" "" -- \
+    validate --schema schemas/int64.json data/i64-edges.json
+expect validate_cli_int64_refuses_one_past_its_bounds 1 "" \
+    "data/i64-past.json:1:16: error: /max_plus_1: must be a valid int64 (format)
+data/i64-past.json:2:17: error: /min_minus_1: must be a valid int64 (format)
+data/i64-past.json:3:9: error: /e19: must be a valid int64 (format)
+data/i64-past.json:4:14: error: /near_max: expected integer, got number
+data/i64-past.json:4:14: error: /near_max: must be a valid int64 (format)" -- \
+    validate --schema schemas/int64.json data/i64-past.json
+expect validate_cli_int32_decides_on_the_digits_a_double_drops 1 "" \
+    "data/i32-edges.json:2:14: error: /near_max: expected integer, got number
+data/i32-edges.json:2:14: error: /near_max: must be a valid int32 (format)
+data/i32-edges.json:3:16: error: /max_plus_1: must be a valid int32 (format)" -- \
+    validate --schema schemas/int32.json data/i32-edges.json
+expect validate_cli_minimum_maximum_and_enum_decide_ties_of_doubles_exactly 1 "" \
+    "data/ties.json:1:9: error: /max: must be <= 9.223372036854776e+18
+data/ties.json:2:9: error: /min: must be >= -9.223372036854776e+18
+data/ties.json:3:10: error: /xmax: must be < 9007199254740992
+data/ties.json:4:9: error: /one: must be one of 9.223372036854776e+18" -- \
+    validate --schema schemas/ties.json data/ties.json
+expect validate_cli_minimum_maximum_and_enum_accept_what_ties_exactly 0 "" "" -- \
+    validate --schema schemas/ties.json data/ties-ok.yaml
+expect validate_cli_int64_reads_yaml_hex_and_octal_exactly 1 "" \
+    "data/i64-hex.yaml:2:13: error: /max_plus_1: must be a valid int64 (format)
+data/i64-hex.yaml:4:15: error: /octal_plus_1: must be a valid int64 (format)" -- \
+    validate --schema schemas/int64.json data/i64-hex.yaml

@@ -263,6 +263,13 @@ static inline bool order_events__is(const cJSON *x, int type) { return (x->type 
 #define ORDER_EVENTS_IS_TRUE(x) order_events__is(x, cJSON_True)
 #define ORDER_EVENTS_IS_FALSE(x) order_events__is(x, cJSON_False)
 
+/* Integers exactly (runtime.c): _rt_num_text_int says whether number text
+ * t[0..n) is an integer (0 no, 1 in int64's range with *v its value, 2
+ * beyond); _rt_num_is_int whether cJSON number x is one, by its text when
+ * _rt_parse_text kept it in x->valuestring. */
+int order_events_rt_num_text_int(const char *t, size_t n, int64_t *v);
+bool order_events_rt_num_is_int(const cJSON *x);
+
 /* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
 static inline bool order_events_rt_type_in(const cJSON *x, int mask)
 {
@@ -275,7 +282,8 @@ static inline bool order_events_rt_type_in(const cJSON *x, int mask)
     case cJSON_Number:
         if (mask & 8)
             return true;
-        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+        return (mask & 4) && (x->valuestring ? order_events_rt_num_is_int(x)
+                                             : isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble);
     case cJSON_String:
         return mask & 16;
     case cJSON_Array:

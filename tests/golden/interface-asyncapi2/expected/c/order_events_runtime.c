@@ -174,6 +174,138 @@ void order_events_rt_report(order_events_vctx *c, const order_events_pseg *p, co
 
 static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
 
+/* Integers exactly, as msggen validate decides them. A double holds any
+ * number of at most 15 significant digits (DBL_DIG) within the normal
+ * doubles; a longer number such as 9223372036854775807 (read as 2^63) is
+ * decided on its text: JSON text read by _rt_parse_text keeps it in the
+ * number's valuestring (NULL in every other cJSON number), _parse reads the
+ * bytes. A tree built without the text is decided on its doubles. */
+
+/* Number text t[0..n) (JSON grammar): 0 when it is not an integer, 1 when it
+ * is one in int64's range (*v its value), 2 when it is one beyond. */
+int order_events_rt_num_text_int(const char *t, size_t n, int64_t *v)
+{
+    const char *end = t + n;
+    bool neg = t < end && *t == '-';
+    t += neg;
+    const char *m = t;
+    while (t < end && *t != 'e' && *t != 'E')
+        t++;
+    const char *mend = t, *dot = memchr(m, '.', (size_t)(mend - m));
+    long e = 0;
+    if (t < end) {
+        bool eneg = ++t < end && *t == '-';
+        t += t < end && (*t == '-' || *t == '+');
+        for (; t < end && *t >= '0' && *t <= '9'; t++)
+            if (e < 100000)
+                e = e * 10 + (*t - '0');
+        e = eneg ? -e : e;
+    }
+    long point = (long)((dot ? dot : mend) - m) + e, k = 0; /* digits before the decimal point */
+    uint64_t u = 0;
+    bool over = false;
+    for (const char *p = m; p < mend; p++) {
+        if (*p == '.')
+            continue;
+        unsigned d = (unsigned)(*p - '0');
+        if (k++ >= point) {
+            if (d)
+                return 0; /* a nonzero digit after the point */
+        } else if (u > (UINT64_MAX - d) / 10) {
+            over = true;
+        } else {
+            u = u * 10 + d;
+        }
+    }
+    for (; k < point && u && !over; k++)
+        if (u > UINT64_MAX / 10)
+            over = true;
+        else
+            u *= 10;
+    if (over || u > (uint64_t)INT64_MAX + neg)
+        return 2;
+    *v = !neg ? (int64_t)u : u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+    return 1;
+}
+
+/* As _rt_num_text_int for cJSON number x: by its text when it has one. */
+static int num_int(const cJSON *x, int64_t *v)
+{
+    if (x->valuestring)
+        return order_events_rt_num_text_int(x->valuestring, strlen(x->valuestring), v);
+    double d = x->valuedouble;
+    if (!is_integral(d))
+        return 0;
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+        return 2;
+    *v = (int64_t)d;
+    return 1;
+}
+
+bool order_events_rt_num_is_int(const cJSON *x)
+{
+    int64_t v;
+    return num_int(x, &v) != 0;
+}
+
+/* Whether number text t[0..n) reads as a double that may not be it: more
+ * than 15 significant digits, or a nonzero number beyond the normal doubles. */
+static bool num_text_needed(const char *t, size_t n, double d)
+{
+    const char *first = NULL, *last = NULL, *dot = NULL;
+    for (const char *p = t; p < t + n && *p != 'e' && *p != 'E'; p++) {
+        if (*p >= '1' && *p <= '9') {
+            if (!first)
+                first = p;
+            last = p;
+        } else if (*p == '.') {
+            dot = p;
+        }
+    }
+    if (!first)
+        return false;
+    size_t sig = (size_t)(last - first) + (dot > first && dot < last ? 0 : 1);
+    return sig > 15 || !isnormal(d);
+}
+
+/* Gives each number of `json`, read from text[0..len), that needs it its
+ * text (num_text_needed), in document order: cJSON keeps the members and
+ * elements in the order of the text. */
+static void keep_number_texts(cJSON *json, const char *text, size_t len)
+{
+    cJSON *stack[ORDER_EVENTS_MAX_NESTING + 2];
+    int level = 0;
+    const char *s = text, *end = text + len;
+    for (cJSON *v = json; v;) {
+        if (ORDER_EVENTS_IS_NUMBER(v)) {
+            /* The next number of the text: skip strings and structure. */
+            while (s < end && *s != '-' && !(*s >= '0' && *s <= '9')) {
+                if (*s == '"')
+                    for (s++; s < end && *s != '"'; s++)
+                        s += *s == '\\' && s + 1 < end;
+                s += s < end;
+            }
+            const char *t = s;
+            while (s < end && (*s == '-' || *s == '+' || *s == '.' || *s == 'e' || *s == 'E' || (*s >= '0' && *s <= '9')))
+                s++;
+            if (num_text_needed(t, (size_t)(s - t), v->valuedouble) && (v->valuestring = cJSON_malloc((size_t)(s - t) + 1))) {
+                memcpy(v->valuestring, t, (size_t)(s - t));
+                v->valuestring[s - t] = '\0';
+            }
+        }
+        if ((ORDER_EVENTS_IS_ARRAY(v) || ORDER_EVENTS_IS_OBJECT(v)) && v->child) {
+            if (level > ORDER_EVENTS_MAX_NESTING)
+                return; /* deeper than any valid value (rt_json_ok refuses it) */
+            stack[level++] = v;
+            v = v->child;
+            continue;
+        }
+        while (!v->next && level > 0)
+            v = stack[--level];
+        v = level > 0 ? v->next : NULL;
+    }
+}
+
 static const char *type_name(const cJSON *x)
 {
     if (cJSON_IsNull(x))
@@ -181,7 +313,7 @@ static const char *type_name(const cJSON *x)
     if (cJSON_IsBool(x))
         return "boolean";
     if (cJSON_IsNumber(x))
-        return is_integral(x->valuedouble) ? "integer" : "number";
+        return order_events_rt_num_is_int(x) ? "integer" : "number";
     if (cJSON_IsString(x))
         return "string";
     if (cJSON_IsArray(x))
@@ -283,9 +415,8 @@ static bool json_plain(const cJSON *x)
  * otherwise fail after validation. Other targets hold any integer. */
 bool order_events_rt_int_fits(order_events_vctx *c, const order_events_pseg *p, const cJSON *x, int mask)
 {
-    if (!(mask & 4) || (mask & 8) || !ORDER_EVENTS_IS_NUMBER(x))
-        return true;
-    if (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)
+    int64_t i;
+    if (!(mask & 4) || (mask & 8) || !ORDER_EVENTS_IS_NUMBER(x) || num_int(x, &i) == 1)
         return true;
     order_events_rt_report(c, p, "must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)");
     return false;
@@ -353,7 +484,9 @@ char *order_events_rt_print(const cJSON *json)
     int level = 0;
     bool ok = true;
     for (cJSON *v = copy; v && ok;) {
-        if (ORDER_EVENTS_IS_NUMBER(v)) {
+        if (ORDER_EVENTS_IS_NUMBER(v) && v->valuestring) {
+            v->type = cJSON_Raw; /* the number as written (_rt_parse_text) */
+        } else if (ORDER_EVENTS_IS_NUMBER(v)) {
             char *text = exact_number(v->valuedouble);
             if (text) {
                 v->type = cJSON_Raw;
@@ -392,6 +525,8 @@ cJSON *order_events_rt_parse_text(const char *text, size_t len, order_events_err
         const char *at = cJSON_GetErrorPtr();
         order_events_rt_set_error(err, ORDER_EVENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+    } else {
+        keep_number_texts(json, text, len);
     }
     return json;
 }
@@ -446,11 +581,11 @@ static bool elem_from(int kind, const void *sub, void *dst, const cJSON *v)
         return s != NULL;
     }
     case ORDER_EVENTS_K_INTEGER: {
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
+        int64_t i;
+        if (!cJSON_IsNumber(v) || num_int(v, &i) != 1)
             return false;
-        int64_t i = (int64_t)v->valuedouble;
         memcpy(dst, &i, sizeof i);
-        return (double)i == v->valuedouble;
+        return true;
     }
     case ORDER_EVENTS_K_NUMBER:
         if (!cJSON_IsNumber(v))
@@ -896,6 +1031,15 @@ bool order_events_rt_int32(double d) { return is_integral(d) && d >= -2147483648
 bool order_events_rt_int64(double d)
 {
     return is_integral(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+}
+
+/* format int32/int64 on cJSON number x, exactly (num_int). */
+static bool int_format_ok(const order_events_vcheck *k, const cJSON *x)
+{
+    int64_t i;
+    if (num_int(x, &i) != 1)
+        return false;
+    return k->op == ORDER_EVENTS_C_INT64 || (i >= INT32_MIN && i <= INT32_MAX);
 }
 
 bool order_events_rt_unique(const cJSON *x, int *i, int *j)
@@ -1814,7 +1958,7 @@ static inline bool vcall(const order_events_vnode *v, const cJSON *x, const orde
         const unsigned m = type_bits[x->type & 0xFF] & (unsigned)v->type_mask;
         if (m & ~4u)
             return true;
-        if (m == 4 && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble &&
+        if (m == 4 && !x->valuestring && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble &&
             x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)
             return true;
     }
@@ -1880,7 +2024,12 @@ bool order_events_rt_vnode(const order_events_vnode *v, const cJSON *x, const or
         PFX_FAIL();
     }
     if ((f & ORDER_EVENTS_VF_NUM) && ORDER_EVENTS_IS_NUMBER(x))
-        CHECK_ALL(v->num, x->valuedouble)
+        for (const order_events_vcheck *k = v->num; k && k->op; k++)
+            if (k->op == ORDER_EVENTS_C_INT32 || k->op == ORDER_EVENTS_C_INT64 ? !int_format_ok(k, x)
+                                                                        : !vcheck_ok(k, x->valuedouble)) {
+                order_events_rt_report(c, p, k->msg);
+                PFX_FAIL();
+            }
     if ((f & ORDER_EVENTS_VF_STR) && ORDER_EVENTS_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = -1;

@@ -525,6 +525,9 @@ typedef struct num {
     double d;   /* the value, as cJSON's strtod reads it */
     int64_t i;  /* exact, when is_int */
     bool is_int;
+    bool long_text; /* more than 15 significant digits: d may not be the number */
+    const char *text; /* the number's bytes, len of them */
+    size_t len;
 } num;
 
 static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -600,6 +603,9 @@ static bool read_number(rd *r, num *out)
     if (len > 63) /* cJSON 1.7 reads at most 63 characters of a number */
         return schema(r);
     out->is_int = false;
+    out->long_text = digits > 15 || dropped > 0;
+    out->text = (const char *)start;
+    out->len = len;
     if (plain && dropped == 0) {
         if (!neg && m <= (uint64_t)INT64_MAX) {
             out->i = (int64_t)m;
@@ -627,7 +633,27 @@ static bool read_number(rd *r, num *out)
     }
     if (!isfinite(out->d))
         return schema(r); /* cJSON reads an infinity; the cJSON path reports it */
+    out->long_text = out->long_text || (m != 0 && !isnormal(out->d));
     return true;
+}
+
+/* As _rt_num_text_int (runtime.c): whether n is an integer (1: in int64's
+ * range, *v its value; 2: beyond; 0: not one), decided on the text where the
+ * double may not be the number, as msggen validate decides it. */
+static int num_int(const num *n, int64_t *v)
+{
+    if (n->is_int) {
+        *v = n->i;
+        return 1;
+    }
+    if (n->long_text)
+        return folder_tree_rt_num_text_int(n->text, n->len, v);
+    if (floor(n->d) != n->d)
+        return 0;
+    if (!(n->d >= -9223372036854775808.0 && n->d < 9223372036854775808.0))
+        return 2;
+    *v = (int64_t)n->d;
+    return 1;
 }
 
 static bool literal(rd *r, const char *word, size_t n)
@@ -800,9 +826,8 @@ static bool type_ok(const vnode *v, int t, const num *n)
         return (mask & t) != 0;
     if (mask & 8)
         return true;
-    if (!(mask & 4) || floor(n->d) != n->d)
-        return false;
-    return n->d >= -9223372036854775808.0 && n->d < 9223372036854775808.0; /* int64 (rt_int_fits) */
+    int64_t i;
+    return (mask & 4) && num_int(n, &i) == 1; /* an integer that fits int64 (rt_int_fits) */
 }
 
 static bool check_ok(const vcheck *k, double d)
@@ -825,6 +850,20 @@ static bool checks_ok(const vcheck *k, double d)
     for (; k && k->op; k++)
         if (!check_ok(k, d))
             return false;
+    return true;
+}
+
+/* The number checks: int32/int64 exactly (num_int), the others on the double. */
+static bool num_checks_ok(const vcheck *k, const num *n)
+{
+    int64_t i;
+    for (; k && k->op; k++)
+        if (k->op == FOLDER_TREE_C_INT32 || k->op == FOLDER_TREE_C_INT64) {
+            if (num_int(n, &i) != 1 || (k->op == FOLDER_TREE_C_INT32 && (i < INT32_MIN || i > INT32_MAX)))
+                return false;
+        } else if (!check_ok(k, n->d)) {
+            return false;
+        }
     return true;
 }
 
@@ -857,7 +896,7 @@ static bool scalar_ok(const vnode *v, int t, bool b, const num *n, const char *s
         if (v->const_val && !vval_is(v->const_val, t, b, n, s))
             return false;
     }
-    if ((f & VF(NUM)) && t == T_NUM && !checks_ok(v->num, n->d))
+    if ((f & VF(NUM)) && t == T_NUM && !num_checks_ok(v->num, n))
         return false;
     if ((f & VF(STR)) && t == T_STR) {
         folder_tree_vctx q = {NULL, 0};
@@ -1275,7 +1314,7 @@ static bool read_elem(rd *r, const vnode *v, int vd, int level, int kind, const 
     ws(r);
     if (r->s >= r->end)
         return syntax(r, "the text ends before a value");
-    num n = {0, 0, false};
+    num n = {0, 0, false, false, NULL, 0};
     switch (*r->s) {
     case '{':
         if (kind != KO || (v && !type_ok(v, T_OBJ, NULL)))
@@ -1331,11 +1370,8 @@ static bool read_elem(rd *r, const vnode *v, int vd, int level, int kind, const 
         }
         if (kind != KI)
             return schema(r);
-        if (!n.is_int) {
-            if (!(n.d >= -9223372036854775808.0 && n.d < 9223372036854775808.0) || floor(n.d) != n.d)
-                return schema(r);
-            n.i = (int64_t)n.d;
-        }
+        if (!n.is_int && num_int(&n, &n.i) != 1)
+            return schema(r);
         memcpy(dst, &n.i, sizeof n.i);
         return true;
     }

@@ -254,6 +254,14 @@ def _json(text: str) -> object:
     return json.loads(text)
 
 
+def _float(x: float) -> float:
+    """float(x), but an int beyond the doubles (json.loads reads any integer) is an infinity."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _multiple(x: float, m: float) -> bool:
     if float(x).is_integer() and float(m).is_integer() and abs(x) < 2 ** 53 and abs(m) < 2 ** 53:
         return math.fmod(x, m) == 0
@@ -263,12 +271,18 @@ def _multiple(x: float, m: float) -> bool:
     return abs(q - round(q)) <= 16 * 2.220446049250313e-16 * abs(q)
 
 
-def _int32(d: float) -> bool:
-    return math.isfinite(d) and d == math.floor(d) and -2147483648 <= d <= 2147483647
+# An int (json.loads reads integers so) is checked exactly; a float (a number
+# written with a fraction or an exponent) is the double json.loads made of it.
+def _int32(x: float) -> bool:
+    if isinstance(x, int):
+        return -2147483648 <= x <= 2147483647
+    return math.isfinite(x) and x == math.floor(x) and -2147483648 <= x <= 2147483647
 
 
-def _int64(d: float) -> bool:
-    return math.isfinite(d) and d == math.floor(d) and -9223372036854775808.0 <= d < 9223372036854775808.0
+def _int64(x: float) -> bool:
+    if isinstance(x, int):
+        return -9223372036854775808 <= x <= 9223372036854775807
+    return math.isfinite(x) and x == math.floor(x) and -9223372036854775808.0 <= x < 9223372036854775808.0
 
 
 def _unique(x: _t.Sequence[object]) -> _t.Optional[_t.Tuple[int, int]]:
