@@ -6,6 +6,7 @@
  */
 #include "vplan.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -60,6 +61,12 @@ typedef struct pctx {
     int nfunctions;
     char **uris;              /* by function id: "file#/pointer" of its schema (owned) */
     size_t uricap;
+    int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
+    size_t aliascap;
+    int memo;                 /* 1: a schema equal to one compiled before is an alias */
+    int ncompiled;            /* functions compiled (not aliases) */
+    mg_hmap hashes;           /* schema -> node_hash (schema_hash) */
+    mg_hmap memo_map;         /* memo_ent by schema_hash */
     const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
@@ -85,6 +92,14 @@ typedef struct {
 static void add_cs(cJSON *o, const char *k, cJSON *item) { mg_json_add_cs(o, k, item); }
 static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
 static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
+
+/* One step of the structural hashes (hash_json, schema_hash). */
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9E3779B1u;
+    return h ^ (h >> 15);
+}
 
 /* A string literal of the target: the text escaped by the target's code
  * context (escape.h, the same rules as `{{x}}` in its files) between double
@@ -816,16 +831,383 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
     add_fn(f, "else_fn", cond && else_ ? compile(c, doc, else_) : -1);
 }
 
-/* Returns the function id of schema `node` (compiled once). */
+/* ---- each distinct schema compiled once ----------------------------------
+ * Most schemas a catalogue's types reach read the same as one compiled
+ * before in everything compile reads (a `{type: string, format: uuid}` with
+ * its own description): worker-backend compiled 1 647 functions of which
+ * sharing kept 317. A schema whose keywords equal those of a schema compiled
+ * before, in the same file (so that its $refs lead to the same schemas), is
+ * not compiled again. It and every schema under it still get their ids, in
+ * compile's order (alias_node), each standing for the id at the same place
+ * under the first schema (pctx.alias), and share_functions starts with them
+ * merged. So the functions, their order and their names are those of
+ * compiling everything: compile would have made functions that sharing
+ * merges with the first schema's (whose ids are smaller, so they stay), and
+ * every URI still takes part in naming. Diagnostics are the same too:
+ * compile reports only $refs it cannot resolve (a schema compiled with an
+ * error is never reused) and patterns on their first use. */
+
+/* What compile does with a keyword's value (schema_eq). */
+enum {
+    K_JSON,    /* data: compared as JSON */
+    K_SCHEMA,  /* a schema */
+    K_SCHEMAS, /* a list of schemas, or one schema */
+    K_PROPS,   /* an object of schemas by name */
+    K_DEPS     /* an object of name lists or schemas by name */
+};
+
+/* Every keyword compile reads besides "$ref" (which makes it read nothing
+ * else): a keyword compile reads must be here, or schemas that differ in it
+ * would share a function. */
+static const struct {
+    const char *name;
+    int mode;
+} keywords[] = {
+    {"type", K_JSON},          {"nullable", K_JSON},          {"enum", K_JSON},
+    {"const", K_JSON},         {"minimum", K_JSON},           {"maximum", K_JSON},
+    {"exclusiveMinimum", K_JSON}, {"exclusiveMaximum", K_JSON}, {"multipleOf", K_JSON},
+    {"format", K_JSON},        {"minLength", K_JSON},         {"maxLength", K_JSON},
+    {"pattern", K_JSON},       {"minItems", K_JSON},          {"maxItems", K_JSON},
+    {"uniqueItems", K_JSON},   {"items", K_SCHEMAS},          {"additionalItems", K_SCHEMA},
+    {"prefixItems", K_SCHEMAS}, {"contains", K_SCHEMA},       {"required", K_JSON},
+    {"properties", K_PROPS},   {"patternProperties", K_PROPS}, {"additionalProperties", K_SCHEMA},
+    {"propertyNames", K_SCHEMA}, {"minProperties", K_JSON},   {"maxProperties", K_JSON},
+    {"dependencies", K_DEPS},  {"allOf", K_SCHEMAS},          {"anyOf", K_SCHEMAS},
+    {"oneOf", K_SCHEMAS},      {"not", K_SCHEMA},             {"if", K_SCHEMA},
+    {"then", K_SCHEMA},        {"else", K_SCHEMA},
+};
+#define NKEYWORDS (sizeof keywords / sizeof *keywords)
+
+/* The index of keyword `k` in keywords[], or -1. */
+static int keyword_index(const char *k)
+{
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < NKEYWORDS; i++)
+        if (keywords[i].name[0] == k[0] && !strcmp(keywords[i].name, k))
+            return (int)i;
+    return -1;
+}
+
+/* A schema's keyword members, the first of each name as mg_json_get finds
+ * it; `ref` is its "$ref" when a string (then compile reads nothing else). */
+typedef struct kw_members {
+    const cJSON *ref;
+    const cJSON *v[NKEYWORDS];
+} kw_members;
+
+static void kw_read(const cJSON *s, kw_members *k)
+{
+    memset(k, 0, sizeof *k);
+    int ref_seen = 0;
+    for (const cJSON *m = s->child; m; m = m->next) {
+        if (!m->string)
+            continue;
+        if (!ref_seen && !strcmp(m->string, "$ref")) {
+            ref_seen = 1;
+            if (cJSON_IsString(m))
+                k->ref = m;
+            continue;
+        }
+        int i = keyword_index(m->string);
+        if (i >= 0 && !k->v[i])
+            k->v[i] = m;
+    }
+}
+
+/* A hash and an equality of JSON data (the value: not the member's own
+ * name, which is the keyword's; its members' names count). */
+static uint32_t json_hash(uint32_t h, const cJSON *j)
+{
+    int type = j->type & 0xFF;
+    h = mix(h, (uint32_t)type);
+    if (type == cJSON_String || type == cJSON_Raw)
+        h = mix(h, mg_hash_str(j->valuestring ? j->valuestring : ""));
+    else if (type == cJSON_Number) {
+        uint64_t bits;
+        memcpy(&bits, &j->valuedouble, sizeof bits);
+        h = mix(h, (uint32_t)(bits >> 32) ^ (uint32_t)bits * 0xC2B2AE35u);
+    }
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (c->string)
+            h = mix(h, mg_hash_str(c->string));
+        h = json_hash(h, c);
+    }
+    return mix(h, 0x7F);
+}
+
+static int json_eq(const cJSON *a, const cJSON *b)
+{
+    int type = a->type & 0xFF;
+    if (type != (b->type & 0xFF))
+        return 0;
+    if ((type == cJSON_String || type == cJSON_Raw) &&
+        strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : ""))
+        return 0;
+    if (type == cJSON_Number && memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble))
+        return 0;
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+        if (!x->string != !y->string || (x->string && strcmp(x->string, y->string)) || !json_eq(x, y))
+            return 0;
+    return !x && !y;
+}
+
+typedef struct node_hash {
+    const cJSON *node; /* key */
+    uint32_t hash;
+} node_hash;
+
+static uint32_t schema_hash(pctx *c, const cJSON *s);
+
+static uint32_t value_hash(pctx *c, int mode, const cJSON *v)
+{
+    uint32_t h = 0x51ED270Bu;
+    if (mode == K_JSON || ((mode == K_PROPS || mode == K_DEPS) && !cJSON_IsObject(v)))
+        return json_hash(h, v);
+    if (mode == K_SCHEMA || (mode == K_SCHEMAS && !cJSON_IsArray(v)))
+        return schema_hash(c, v);
+    for (const cJSON *e = v->child; e; e = e->next) {
+        if (mode != K_SCHEMAS)
+            h = mix(h, mg_hash_str(e->string ? e->string : ""));
+        h = mix(h, mode == K_DEPS && cJSON_IsArray(e) ? json_hash(h, e) : schema_hash(c, e));
+    }
+    return h;
+}
+
+/* A hash of what compile reads of schema `s` (schema_eq's equality), kept
+ * by node: compile asks it of every schema, top-down. */
+static uint32_t schema_hash(pctx *c, const cJSON *s)
+{
+    if (!cJSON_IsObject(s))
+        return json_hash(0, s);
+    int added;
+    node_hash *e = mg_hmap_put_ptr(&c->hashes, s, &added);
+    if (!added)
+        return e->hash;
+    kw_members k;
+    kw_read(s, &k);
+    uint32_t h;
+    if (k.ref)
+        h = mix(0x2E6D3A1Bu, mg_hash_str(k.ref->valuestring));
+    else {
+        h = 0x0B1EC7u;
+        for (size_t i = 0; i < NKEYWORDS; i++)
+            if (k.v[i])
+                h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i]) * 0x85EBCA6Bu);
+    }
+    /* value_hash may have grown the table: `e` is stale. */
+    e = mg_hmap_get_ptr(&c->hashes, s);
+    e->hash = h;
+    return h;
+}
+
+static int schema_eq(const cJSON *a, const cJSON *b);
+
+static int value_eq(int mode, const cJSON *a, const cJSON *b)
+{
+    if (mode == K_JSON)
+        return json_eq(a, b);
+    if (mode == K_SCHEMA)
+        return schema_eq(a, b);
+    if (mode == K_SCHEMAS) {
+        if (!cJSON_IsArray(a) || !cJSON_IsArray(b))
+            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(a, b);
+    } else if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
+        return json_eq(a, b);
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next) {
+        if (mode != K_SCHEMAS && strcmp(x->string ? x->string : "", y->string ? y->string : ""))
+            return 0;
+        if (mode == K_DEPS && (cJSON_IsArray(x) || cJSON_IsArray(y))) {
+            if (!json_eq(x, y))
+                return 0;
+        } else if (!schema_eq(x, y))
+            return 0;
+    }
+    return !x && !y;
+}
+
+/* Would compile make the same function of schemas `a` and `b` (of one
+ * file), but for the ids of the functions it calls? Stricter than compile
+ * where that is simpler (the order of properties, data compared as JSON). */
+static int schema_eq(const cJSON *a, const cJSON *b)
+{
+    if (a == b)
+        return 1;
+    if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
+        return json_eq(a, b);
+    kw_members ka, kb;
+    kw_read(a, &ka);
+    kw_read(b, &kb);
+    if (ka.ref || kb.ref)
+        return ka.ref && kb.ref && !strcmp(ka.ref->valuestring, kb.ref->valuestring);
+    for (size_t i = 0; i < NKEYWORDS; i++) {
+        if (!ka.v[i] != !kb.v[i])
+            return 0;
+        if (ka.v[i] && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* A schema compiled (or being compiled), by schema_hash. */
+typedef struct memo_ent {
+    const cJSON *node;
+    const mg_doc *doc;
+    int id;
+    int done; /* compiled without an error: schemas equal to it are aliases */
+} memo_ent;
+
+static int memo_eq(const void *ent, const void *key)
+{
+    const memo_ent *a = ent, *b = key;
+    return a->doc == b->doc && schema_eq(a->node, b->node);
+}
+
+/* A new function id for schema `node`, its URI kept for naming; not an
+ * alias until alias_node says so. */
+static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
+{
+    int id = c->nfunctions++;
+    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
+    c->uris[id] = mg_resolve_node_uri(c->m->set, doc, node);
+    c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
+    c->alias[id] = -1;
+    return id;
+}
+
+static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o);
+
+/* Gives schema `d` (not compiled, equal to schema `o`, which was) and the
+ * schemas under it the ids compile would have given them, each an alias of
+ * its place under `o`. */
+static void alias_node(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    int added;
+    fn_slot *slot = mg_hmap_put_ptr(&c->slots, d, &added);
+    if (!added) /* reached before (a $ref to it): compile would stop here too */
+        return;
+    int id = slot->id = new_id(c, doc, d);
+    const fn_slot *os = mg_hmap_get_ptr(&c->slots, o);
+    assert(os != NULL); /* compile went everywhere alias_children goes */
+    c->alias[id] = os->id;
+    alias_children(c, doc, d, o);
+}
+
+static void alias_list(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    for (d = d->child, o = o->child; d && o; d = d->next, o = o->next)
+        alias_node(c, doc, d, o);
+}
+
+/* Is member `p` of `props` the first of its name (find_member)? */
+static int first_of_name(const cJSON *props, const cJSON *p)
+{
+    const char *name = p->string ? p->string : "";
+    for (const cJSON *q = props->child; q != p; q = q->next)
+        if (!strcmp(q->string ? q->string : "", name))
+            return 0;
+    return 1;
+}
+
+/* The schemas compile reaches under schema `d` (through compile_array,
+ * compile_object and compile_combinators, in their order, under the same
+ * conditions), paired with the same places under `o` (schema_eq holds). A
+ * $ref leads to a schema compiled for `o` already. */
+static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    if (!cJSON_IsObject(d) || cJSON_IsString(mg_json_get(d, "$ref")))
+        return;
+    const cJSON *items = mg_json_get(d, "items"), *oitems = mg_json_get(o, "items");
+    const cJSON *more = mg_json_get(d, "additionalItems"), *omore = mg_json_get(o, "additionalItems");
+    const cJSON *prefix = mg_json_get(d, "prefixItems");
+    if (cJSON_IsArray(prefix)) {
+        more = items;
+        omore = oitems;
+        items = prefix;
+        oitems = mg_json_get(o, "prefixItems");
+    }
+    int tuple = cJSON_IsArray(items);
+    if (items && !tuple)
+        alias_node(c, doc, items, oitems);
+    if (tuple)
+        alias_list(c, doc, items, oitems);
+    if (tuple && more && !cJSON_IsFalse(more))
+        alias_node(c, doc, more, omore);
+    const cJSON *x;
+    if ((x = mg_json_get(d, "contains")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "contains"));
+
+    const cJSON *props = mg_json_get(d, "properties");
+    if (cJSON_IsObject(props))
+        for (const cJSON *p = props->child, *q = mg_json_get(o, "properties")->child; p && q; p = p->next, q = q->next)
+            if (first_of_name(props, p))
+                alias_node(c, doc, p, q);
+    if (cJSON_IsObject(x = mg_json_get(d, "patternProperties")))
+        alias_list(c, doc, x, mg_json_get(o, "patternProperties"));
+    if ((x = mg_json_get(d, "additionalProperties")) != NULL && !cJSON_IsFalse(x))
+        alias_node(c, doc, x, mg_json_get(o, "additionalProperties"));
+    if ((x = mg_json_get(d, "propertyNames")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "propertyNames"));
+    if (cJSON_IsObject(x = mg_json_get(d, "dependencies")))
+        for (const cJSON *p = x->child, *q = mg_json_get(o, "dependencies")->child; p && q; p = p->next, q = q->next)
+            if (!cJSON_IsArray(p))
+                alias_node(c, doc, p, q);
+
+    static const char *const lists[] = {"allOf", "anyOf", "oneOf"};
+    for (size_t i = 0; i < 3; i++)
+        if (cJSON_IsArray(x = mg_json_get(d, lists[i])))
+            alias_list(c, doc, x, mg_json_get(o, lists[i]));
+    if ((x = mg_json_get(d, "not")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "not"));
+    const cJSON *if_ = mg_json_get(d, "if"), *then_ = mg_json_get(d, "then"), *else_ = mg_json_get(d, "else");
+    if (if_ && (then_ || else_)) {
+        alias_node(c, doc, if_, mg_json_get(o, "if"));
+        if (then_)
+            alias_node(c, doc, then_, mg_json_get(o, "then"));
+        if (else_)
+            alias_node(c, doc, else_, mg_json_get(o, "else"));
+    }
+}
+
+static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id);
+
+/* Returns the function id of schema `node` (compiled once; not at all when
+ * it equals one compiled before: see alias_node). */
 static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int added;
     fn_slot *slot = mg_hmap_put_ptr(&c->slots, node, &added);
     if (!added)
         return slot->id;
-    int id = slot->id = c->nfunctions++;
-    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
-    c->uris[id] = mg_resolve_node_uri(c->m->set, doc, node);
+    int id = slot->id = new_id(c, doc, node);
+    if (!c->memo || c->failed)
+        return compile_fn(c, doc, node, id);
+    memo_ent key = {node, doc, id, 0};
+    uint32_t h = schema_hash(c, node);
+    memo_ent *e = mg_hmap_find(&c->memo_map, h, memo_eq, &key);
+    if (e && e->done) {
+        c->alias[id] = e->id;
+        alias_children(c, doc, node, e->node);
+        return id;
+    }
+    size_t at = (size_t)-1; /* the entry this compile adds (e: an equal one is being compiled) */
+    if (!e) {
+        e = mg_hmap_add(&c->memo_map, h);
+        *e = key;
+        at = mg_hmap_index(&c->memo_map, e);
+    }
+    compile_fn(c, doc, node, id);
+    if (at != (size_t)-1 && !c->failed)
+        ((memo_ent *)mg_hmap_at(&c->memo_map, at))->done = 1;
+    return id;
+}
+
+/* Compiles schema `node` as function `id`; returns id. */
+static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
+{
+    c->ncompiled++;
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
@@ -960,13 +1342,6 @@ typedef struct key_cache {
     uint32_t hash;
 } key_cache;
 
-static uint32_t mix(uint32_t h, uint32_t v)
-{
-    h ^= v;
-    h *= 0x9E3779B1u;
-    return h ^ (h >> 15);
-}
-
 static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
@@ -1060,64 +1435,82 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     unsigned char *dirty = malloc((size_t)n + 1);
     key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
     fn_refs *refs = mg_xcalloc((size_t)n + 1, sizeof *refs);
+    cJSON **fns = mg_xcalloc((size_t)n + 1, sizeof *fns); /* by id: its function, or NULL (an alias) */
     if (!map || !hash || !dirty)
         abort();
+    /* Aliases start merged with what they stand for (always an earlier
+     * id); the list holds the other functions in id order. */
+    int aliases = 0;
+    cJSON *f = c->functions->child;
     for (int i = 0; i < n; i++) {
-        map[i] = i;
+        if (c->alias[i] < 0) {
+            fns[i] = f;
+            f = f ? f->next : NULL;
+            map[i] = i;
+        } else {
+            map[i] = map[c->alias[i]];
+            aliases = 1;
+        }
         dirty[i] = 1;
     }
+    if (aliases) {
+        for (int i = 0; i < n; i++)
+            if (fns[i])
+                remap(c->fnkeys, fns[i], map, &refs[i]);
+        for (int i = 0; i < ntypes; i++)
+            if (type_fn[i] >= 0)
+                type_fn[i] = map[type_fn[i]];
+    }
     for (int round = 0; round < 64; round++) {
-        int i = 0, merged = 0;
-        cJSON *f;
+        int merged = 0;
         /* The first function with a content is the one the others become. */
         mg_hmap seen;
         mg_hmap_init(&seen, sizeof(fn_seen));
-        cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i) {
-                if (dirty[i])
-                    hash[i] = hash_json(kc, 0, f, 1);
-                dirty[i] = 0;
-                fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
-                if (e) {
-                    map[i] = e->index;
-                    merged = 1;
-                } else {
-                    e = mg_hmap_add(&seen, hash[i]);
-                    e->fn = f;
-                    e->index = i;
-                }
+        for (int i = 0; i < n; i++) {
+            if (!fns[i] || map[i] != i)
+                continue;
+            if (dirty[i])
+                hash[i] = hash_json(kc, 0, fns[i], 1);
+            dirty[i] = 0;
+            fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, fns[i]);
+            if (e) {
+                map[i] = e->index;
+                merged = 1;
+            } else {
+                e = mg_hmap_add(&seen, hash[i]);
+                e->fn = fns[i];
+                e->index = i;
             }
-            i++;
         }
         mg_hmap_fini(&seen);
         if (!merged)
             break;
-        for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
+        for (int i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
-        i = 0;
-        cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i && remap(c->fnkeys, f, map, &refs[i]))
+        for (int i = 0; i < n; i++)
+            if (fns[i] && map[i] == i && remap(c->fnkeys, fns[i], map, &refs[i]))
                 dirty[i] = 1;
-            i++;
-        }
-        for (i = 0; i < ntypes; i++)
+        for (int i = 0; i < ntypes; i++)
             if (type_fn[i] >= 0)
                 type_fn[i] = map[type_fn[i]];
     }
     /* Drop the functions nothing refers to any more. */
     cJSON *kept = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
-        cJSON *f = cJSON_DetachItemFromArray(c->functions, 0);
+        if (!fns[i])
+            continue;
+        cJSON *g = cJSON_DetachItemFromArray(c->functions, 0);
         if (map[i] == i)
-            cJSON_AddItemToArray(kept, f);
+            cJSON_AddItemToArray(kept, g);
         else
-            cJSON_Delete(f);
+            cJSON_Delete(g);
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
     for (int i = 0; i < n; i++)
         free(refs[i].v);
     free(refs);
+    free(fns);
     free(kc);
     free(dirty);
     free(hash);
@@ -1695,6 +2088,7 @@ struct mg_vplan_raw {
     int *type_fn; /* per model type: its function id, or -1 */
     int ntypes;
     int nfunctions; /* every id is below it */
+    int ncompiled;  /* of them compiled; the others were aliases (alias_node) */
     char **names;   /* by id: the function's name (NULL: merged away) */
     /* The largest subtrees of the functions that read the same in every
      * target (no literal, no function reference), flagged cJSON_IsReference
@@ -1800,11 +2194,15 @@ static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
     return 0;
 }
 
-static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
+/* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
+ * must be the same). */
+static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
 {
-    pctx c = {.m = m, .d = d, .raw = 1};
+    pctx c = {.m = m, .d = d, .raw = 1, .memo = memo};
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     mg_hmap_init(&c.slots, sizeof(fn_slot));
+    mg_hmap_init(&c.hashes, sizeof(node_hash));
+    mg_hmap_init(&c.memo_map, sizeof(memo_ent));
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
@@ -1813,6 +2211,8 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     for (int i = 0; i < m->ntypes; i++)
         type_fn[i] = m->types[i]->schema ? compile(&c, m->types[i]->doc, m->types[i]->schema) : -1;
     mg_hmap_fini(&c.slots);
+    mg_hmap_fini(&c.hashes);
+    mg_hmap_fini(&c.memo_map);
     if (c.failed) {
         cJSON_Delete(c.functions);
         cJSON_Delete(c.patterns);
@@ -1820,10 +2220,12 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
         for (int i = 0; i < c.nfunctions; i++)
             free(c.uris[i]);
         free(c.uris);
+        free(c.alias);
         free(c.fnkeys);
         return NULL;
     }
     int *map = share_functions(&c, type_fn, m->ntypes);
+    free(c.alias);
     char **names = function_names(&c, map);
     free(map);
     for (int i = 0; i < c.nfunctions; i++)
@@ -1836,6 +2238,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->type_fn = type_fn;
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
+    r->ncompiled = c.ncompiled;
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
@@ -1939,7 +2342,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)
         mg_escape_parse(lit, &c.literal);
-    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
+    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, 1, d);
     if (!raw)
         return NULL;
     /* Shared subtrees are not escaped (add_escapes skips references), so
