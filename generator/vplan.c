@@ -836,8 +836,8 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
  * before in everything compile reads (a `{type: string, format: uuid}` with
  * its own description): worker-backend compiled 1 647 functions of which
  * sharing kept 317. A schema whose keywords equal those of a schema compiled
- * before, in the same file (so that its $refs lead to the same schemas), is
- * not compiled again. It and every schema under it still get their ids, in
+ * before (in the same file if it has a $ref, so that its $refs lead to the
+ * same schemas) is not compiled again. It and every schema under it still get their ids, in
  * compile's order (alias_node), each standing for the id at the same place
  * under the first schema (pctx.alias), and share_functions starts with them
  * merged. So the functions, their order and their names are those of
@@ -956,49 +956,56 @@ static int json_eq(const cJSON *a, const cJSON *b)
 typedef struct node_hash {
     const cJSON *node; /* key */
     uint32_t hash;
+    int has_ref; /* a "$ref" string somewhere in what compile reads */
 } node_hash;
 
-static uint32_t schema_hash(pctx *c, const cJSON *s);
+static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref);
 
-static uint32_t value_hash(pctx *c, int mode, const cJSON *v)
+static uint32_t value_hash(pctx *c, int mode, const cJSON *v, int *has_ref)
 {
     uint32_t h = 0x51ED270Bu;
     if (mode == K_JSON || ((mode == K_PROPS || mode == K_DEPS) && !cJSON_IsObject(v)))
         return json_hash(h, v);
     if (mode == K_SCHEMA || (mode == K_SCHEMAS && !cJSON_IsArray(v)))
-        return schema_hash(c, v);
+        return schema_hash(c, v, has_ref);
     for (const cJSON *e = v->child; e; e = e->next) {
         if (mode != K_SCHEMAS)
             h = mix(h, mg_hash_str(e->string ? e->string : ""));
-        h = mix(h, mode == K_DEPS && cJSON_IsArray(e) ? json_hash(h, e) : schema_hash(c, e));
+        h = mix(h, mode == K_DEPS && cJSON_IsArray(e) ? json_hash(h, e) : schema_hash(c, e, has_ref));
     }
     return h;
 }
 
 /* A hash of what compile reads of schema `s` (schema_eq's equality), kept
- * by node: compile asks it of every schema, top-down. */
-static uint32_t schema_hash(pctx *c, const cJSON *s)
+ * by node: compile asks it of every schema, top-down. Sets *has_ref if
+ * that holds a $ref. */
+static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
 {
     if (!cJSON_IsObject(s))
         return json_hash(0, s);
     int added;
     node_hash *e = mg_hmap_put_ptr(&c->hashes, s, &added);
-    if (!added)
+    if (!added) {
+        *has_ref |= e->has_ref;
         return e->hash;
+    }
     kw_members k;
     kw_read(s, &k);
     uint32_t h;
-    if (k.ref)
+    int ref = k.ref != NULL;
+    if (ref)
         h = mix(0x2E6D3A1Bu, mg_hash_str(k.ref->valuestring));
     else {
         h = 0x0B1EC7u;
         for (size_t i = 0; i < NKEYWORDS; i++)
             if (k.v[i])
-                h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i]) * 0x85EBCA6Bu);
+                h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i], &ref) * 0x85EBCA6Bu);
     }
     /* value_hash may have grown the table: `e` is stale. */
     e = mg_hmap_get_ptr(&c->hashes, s);
     e->hash = h;
+    e->has_ref = ref;
+    *has_ref |= ref;
     return h;
 }
 
@@ -1054,7 +1061,7 @@ static int schema_eq(const cJSON *a, const cJSON *b)
 /* A schema compiled (or being compiled), by schema_hash. */
 typedef struct memo_ent {
     const cJSON *node;
-    const mg_doc *doc;
+    const mg_doc *doc; /* NULL: no $ref in it, the file does not count */
     int id;
     int done; /* compiled without an error: schemas equal to it are aliases */
 } memo_ent;
@@ -1184,8 +1191,9 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     int id = slot->id = new_id(c, doc, node);
     if (!c->memo || c->failed)
         return compile_fn(c, doc, node, id);
-    memo_ent key = {node, doc, id, 0};
-    uint32_t h = schema_hash(c, node);
+    int has_ref = 0;
+    uint32_t h = schema_hash(c, node, &has_ref);
+    memo_ent key = {node, has_ref ? doc : NULL, id, 0};
     memo_ent *e = mg_hmap_find(&c->memo_map, h, memo_eq, &key);
     if (e && e->done) {
         c->alias[id] = e->id;
