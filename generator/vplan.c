@@ -2086,6 +2086,23 @@ static cJSON *http_api(pctx *c, cJSON *types)
 
 /* ---- public ------------------------------------------------------------ */
 
+/* One target's copy of a function (copy_plan, every member), kept by the
+ * raw plan so that the next target whose literals read the same refers to
+ * it: the literals are all that differs between targets (the names are the
+ * same), and with the usual code contexts they seldom differ. */
+typedef struct fn_variant {
+    char *lits;  /* the escaped literals, each ended by a NUL (owned) */
+    size_t len;  /* bytes in lits */
+    cJSON *copy; /* owned */
+    struct fn_variant *next;
+} fn_variant;
+
+typedef struct fn_copies {
+    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order */
+    size_t nlits, cap;
+    fn_variant *variants;
+} fn_copies;
+
 /* The target-independent part of a plan: every function compiled and shared,
  * literals still raw (cJSON_Raw). Identical for every target of a model, since
  * literal escaping is one-to-one: raw texts are equal exactly when their
@@ -2108,6 +2125,10 @@ struct mg_vplan_raw {
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
     int has_keys;        /* keys is filled (on the first mg_vplan_raw_any_key) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
+    /* Per kept function (in list order): its literals, and its copies for
+     * the targets (variant_of). */
+    fn_copies *copies;
+    size_t ncopies;
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -2125,6 +2146,16 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         cJSON_Delete(e->obj);
     }
     mg_hmap_fini(&r->shapes);
+    for (size_t i = 0; i < r->ncopies; i++) {
+        free(r->copies[i].lits);
+        for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
+            next = v->next;
+            free(v->lits);
+            cJSON_Delete(v->copy);
+            free(v);
+        }
+    }
+    free(r->copies);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -2164,12 +2195,16 @@ static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
 
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
  * under it is a literal (cJSON_Raw) or a function reference it names. Else
- * flags each largest such list or object under `j` (see mg_vplan_raw). */
-static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
+ * flags each largest such list or object under `j` (see mg_vplan_raw). Adds
+ * the literals under `j` to `fl`, in copy_plan's order. */
+static int mark_shared(mg_vplan_raw *r, fn_copies *fl, fn_key_ent *fc, cJSON *j, int top)
 {
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw)
+    if (type == cJSON_Raw) {
+        fl->lits = mg_xgrow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
+        fl->lits[fl->nlits++] = j;
         return 0;
+    }
     if (type != cJSON_Array && type != cJSON_Object)
         return 1;
     int same = !top; /* a function's own members are named per target */
@@ -2180,7 +2215,7 @@ static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
         if (ch->string && t == cJSON_Number &&
             (member_is_fn_key(fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
             same = 0;
-        else if (!mark_shared(r, fc, ch, 0))
+        else if (!mark_shared(r, fl, fc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to. */
         else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
@@ -2250,8 +2285,11 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
+    r->ncopies = (size_t)cJSON_GetArraySize(r->functions);
+    r->copies = mg_xcalloc(r->ncopies + 1, sizeof *r->copies);
+    size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
-        mark_shared(r, c.fnkeys, fn, 1);
+        mark_shared(r, &r->copies[k++], c.fnkeys, fn, 1);
     free(c.fnkeys);
     return r;
 }
@@ -2302,6 +2340,37 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
             cJSON_AddItemToObject(o, ch->string, x);
     }
     return o;
+}
+
+/* The target's function `fn` (the raw plan's k-th): a reference to the
+ * raw plan's copy with the same literals, made on first need. That copy
+ * has every member, also those a pruned view leaves out (the templates
+ * never read them), as the subtrees mark_shared shares do. */
+static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
+{
+    fn_copies *fl = &r->copies[k];
+    mg_buf_reset(lits);
+    for (size_t i = 0; i < fl->nlits; i++) {
+        lit_put(c, lits, fl->lits[i]->valuestring);
+        mg_buf_putc(lits, '\0');
+    }
+    fn_variant *v;
+    for (v = fl->variants; v; v = v->next)
+        if (v->len == lits->len && (!lits->len || !memcmp(v->lits, lits->data, lits->len)))
+            break;
+    if (!v) {
+        pctx all = *c;
+        all.keep = NULL;
+        v = mg_xcalloc(1, sizeof *v);
+        v->lits = mg_xcalloc(lits->len + 1, 1);
+        if (lits->len)
+            memcpy(v->lits, lits->data, lits->len);
+        v->len = lits->len;
+        v->copy = copy_plan(&all, fn, r->names, r->nfunctions, 1);
+        v->next = fl->variants;
+        fl->variants = v;
+    }
+    return cJSON_CreateObjectReference(v->copy->child);
 }
 
 int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
@@ -2375,8 +2444,16 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     mg_buf litbuf;
     mg_buf_init(&litbuf);
     c.litbuf = &litbuf;
-    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
-        cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    /* Whole functions are shared when the caller escapes none of their
+     * keys (it could not add members inside a reference). */
+    int share_fns = c.share && !mg_vplan_raw_any_key(raw, escaped, arg);
+    mg_buf lits;
+    mg_buf_init(&lits);
+    size_t k = 0;
+    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next, k++)
+        cJSON_AddItemToArray(c.functions, share_fns ? variant_of(&c, raw, k, fn, &lits)
+                                                    : copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    mg_buf_fini(&lits);
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
     free(c.fnkeys);
     c.fnkeys = NULL;
