@@ -67,6 +67,7 @@ typedef struct pctx {
     int ncompiled;            /* functions compiled (not aliases) */
     mg_hmap hashes;           /* schema -> node_hash (schema_hash) */
     mg_hmap memo_map;         /* memo_ent by schema_hash */
+    mg_hmap uri_of;           /* node -> uri_ent (node_uri) */
     const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
@@ -1072,13 +1073,52 @@ static int memo_eq(const void *ent, const void *key)
     return a->doc == b->doc && schema_eq(a->node, b->node);
 }
 
+typedef struct uri_ent {
+    const cJSON *node; /* key */
+    char *uri;         /* owned */
+    size_t len;
+} uri_ent;
+
+/* mg_resolve_node_uri(set, doc, node), made from the URI of the node's
+ * parent (kept in c->uri_of): one step per schema instead of a walk to the
+ * root with a token per level (a fifth of compiling). The same text: the
+ * file's path, '#', and a token per step down from the root, or from the
+ * first node up that has no parent. */
+static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
+{
+    uri_ent *e = mg_hmap_get_ptr(&c->uri_of, node);
+    if (e)
+        return e;
+    int i = 0;
+    const cJSON *parent = node != doc->root ? mg_doc_parent(doc, node, &i) : NULL;
+    mg_buf b;
+    mg_buf_init(&b);
+    if (!parent) {
+        mg_buf_append_str(&b, doc->path);
+        mg_buf_putc(&b, '#');
+    } else {
+        const uri_ent *p = node_uri(c, doc, parent);
+        mg_buf_append(&b, p->uri, p->len);
+        mg_buf_putc(&b, '/');
+        if (cJSON_IsArray(parent))
+            mg_buf_appendf(&b, "%d", i);
+        else
+            mg_jptr_append_token(&b, node->string ? node->string : "");
+    }
+    int added;
+    e = mg_hmap_put_ptr(&c->uri_of, node, &added);
+    e->len = b.len;
+    e->uri = mg_buf_steal(&b, NULL);
+    return e;
+}
+
 /* A new function id for schema `node`, its URI kept for naming; not an
  * alias until alias_node says so. */
 static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int id = c->nfunctions++;
     c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
-    c->uris[id] = mg_resolve_node_uri(c->m->set, doc, node);
+    c->uris[id] = doc ? mg_xstrdup(node_uri(c, doc, node)->uri) : mg_resolve_node_uri(c->m->set, doc, node);
     c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
     c->alias[id] = -1;
     return id;
@@ -2123,7 +2163,6 @@ struct mg_vplan_raw {
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
-    int has_keys;        /* keys is filled (on the first mg_vplan_raw_any_key) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
     /* Per kept function (in list order): its literals, and its copies for
      * the targets (variant_of). */
@@ -2170,37 +2209,48 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
  * are looked up once each, through `seen` (KEY_SEEN entries by address,
  * direct-mapped), not once per member. */
 #define KEY_SEEN 256
+static void note_key(mg_hmap *keys, const char **seen, const cJSON *ch)
+{
+    const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
+    if (*slot != ch->string) {
+        int added;
+        mg_hmap_put_str(keys, ch->string, &added);
+        if (ch->type & cJSON_StringIsConst)
+            *slot = ch->string;
+    }
+}
+
 static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
-        if (ch->string) {
-            const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
-            if (*slot != ch->string) {
-                int added;
-                mg_hmap_put_str(keys, ch->string, &added);
-                if (ch->type & cJSON_StringIsConst)
-                    *slot = ch->string;
-            }
-        }
+        if (ch->string)
+            note_key(keys, seen, ch);
         if (ch->child)
             add_keys(keys, seen, ch);
     }
 }
 
-static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
-{
-    const char *seen[KEY_SEEN] = {0};
-    add_keys(&r->shared_keys, seen, j);
-}
+/* What mark_shared fills in, with the key caches of add_keys (one each for
+ * the two sets, for the whole walk). */
+typedef struct mark_ctx {
+    mg_vplan_raw *r;
+    fn_copies *fl;  /* the function's literals */
+    fn_key_ent *fc;
+    const char *seen_shared[KEY_SEEN];
+    const char *seen_all[KEY_SEEN];
+} mark_ctx;
 
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
  * under it is a literal (cJSON_Raw) or a function reference it names. Else
  * flags each largest such list or object under `j` (see mg_vplan_raw). Adds
- * the literals under `j` to `fl`, in copy_plan's order. */
-static int mark_shared(mg_vplan_raw *r, fn_copies *fl, fn_key_ent *fc, cJSON *j, int top)
+ * the literals under `j` to the function's list, in copy_plan's order, and
+ * every member name to r->keys. */
+static int mark_shared(mark_ctx *mc, cJSON *j, int top)
 {
+    mg_vplan_raw *r = mc->r;
     int type = j->type & 0xFF;
     if (type == cJSON_Raw) {
+        fn_copies *fl = mc->fl;
         fl->lits = mg_xgrow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
         fl->lits[fl->nlits++] = j;
         return 0;
@@ -2212,10 +2262,12 @@ static int mark_shared(mg_vplan_raw *r, fn_copies *fl, fn_key_ent *fc, cJSON *j,
     size_t ncand = 0;
     for (cJSON *ch = j->child; ch; ch = ch->next) {
         int t = ch->type & 0xFF;
+        if (ch->string)
+            note_key(&r->keys, mc->seen_all, ch);
         if (ch->string && t == cJSON_Number &&
-            (member_is_fn_key(fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            (member_is_fn_key(mc->fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
             same = 0;
-        else if (!mark_shared(r, fl, fc, ch, 0))
+        else if (!mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to. */
         else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
@@ -2232,7 +2284,7 @@ static int mark_shared(mg_vplan_raw *r, fn_copies *fl, fn_key_ent *fc, cJSON *j,
         }
         r->shared[r->nshared++] = cand[i];
         cand[i]->type |= cJSON_IsReference;
-        add_shared_keys(r, cand[i]);
+        add_keys(&r->shared_keys, mc->seen_shared, cand[i]);
     }
     return 0;
 }
@@ -2246,6 +2298,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_init(&c.slots, sizeof(fn_slot));
     mg_hmap_init(&c.hashes, sizeof(node_hash));
     mg_hmap_init(&c.memo_map, sizeof(memo_ent));
+    mg_hmap_init(&c.uri_of, sizeof(uri_ent));
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
@@ -2256,6 +2309,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_fini(&c.slots);
     mg_hmap_fini(&c.hashes);
     mg_hmap_fini(&c.memo_map);
+    for (size_t i = 0; i < mg_hmap_len(&c.uri_of); i++)
+        free(((uri_ent *)mg_hmap_at(&c.uri_of, i))->uri);
+    mg_hmap_fini(&c.uri_of);
     if (c.failed) {
         cJSON_Delete(c.functions);
         cJSON_Delete(c.patterns);
@@ -2287,9 +2343,16 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
     r->ncopies = (size_t)cJSON_GetArraySize(r->functions);
     r->copies = mg_xcalloc(r->ncopies + 1, sizeof *r->copies);
+    mark_ctx *mc = mg_xcalloc(1, sizeof *mc);
+    mc->r = r;
+    mc->fc = c.fnkeys;
     size_t k = 0;
-    for (cJSON *fn = r->functions->child; fn; fn = fn->next)
-        mark_shared(r, &r->copies[k++], c.fnkeys, fn, 1);
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next) {
+        mc->fl = &r->copies[k++];
+        mark_shared(mc, fn, 1);
+    }
+    add_keys(&r->keys, mc->seen_all, r->patterns);
+    free(mc);
     free(c.fnkeys);
     return r;
 }
@@ -2375,12 +2438,6 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
 
 int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
 {
-    if (!r->has_keys) {
-        const char *seen[KEY_SEEN] = {0};
-        add_keys(&r->keys, seen, r->functions);
-        add_keys(&r->keys, seen, r->patterns);
-        r->has_keys = 1;
-    }
     for (size_t i = 0; i < mg_hmap_len(&r->keys); i++)
         if (pred(arg, *(const char **)mg_hmap_at(&r->keys, i)))
             return 1;

@@ -64,7 +64,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r);
 /* Does `pred(arg, key)` hold for a member name under the plan's `functions`
  * or `patterns` (a plan built from `r` has the same names there)? Lets a
  * caller that adds members beside some keys skip the walk of a plan that
- * has none of them. The set is made on the first call. */
+ * has none of them. The set is made with the raw plan. */
 int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg);
 
 #endif

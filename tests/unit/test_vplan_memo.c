@@ -115,6 +115,63 @@ static void vplan_should_make_the_same_plan_when_it_reuses_schemas_of_the_catalo
     CHECK(reused > 1000); /* the flagship alone: about 1 100 */
 }
 
+static size_t uris_compared, uris_differ;
+
+/* Compares node_uri with mg_resolve_node_uri for `j` and the nodes under
+ * it: parents first, or (`post`) children first, so that node_uri makes
+ * the parents' on the way. */
+static void compare_uris(pctx *c, const mg_doc *doc, const cJSON *j, int post)
+{
+    if (post)
+        for (const cJSON *ch = j->child; ch; ch = ch->next)
+            compare_uris(c, doc, ch, post);
+    char *want = mg_resolve_node_uri(c->m->set, doc, j);
+    const char *got = node_uri(c, doc, j)->uri;
+    if (strcmp(got, want) && uris_differ++ < 3)
+        unit_note("# node_uri: %s, not %s\n", got, want);
+    uris_compared++;
+    free(want);
+    if (!post)
+        for (const cJSON *ch = j->child; ch; ch = ch->next)
+            compare_uris(c, doc, ch, post);
+}
+
+static void compare_uris_of(const char *path)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(path, NULL, 0, &set, &d);
+    CHECK(m != NULL);
+    for (int post = 0; m && post < 2; post++) {
+        pctx c = {.m = m, .d = &d};
+        mg_hmap_init(&c.uri_of, sizeof(uri_ent));
+        for (size_t i = 0; i < mg_docset_count(set); i++) {
+            const mg_doc *doc = mg_docset_doc(set, i);
+            compare_uris(&c, doc, doc->root, post);
+        }
+        for (size_t i = 0; i < mg_hmap_len(&c.uri_of); i++)
+            free(((uri_ent *)mg_hmap_at(&c.uri_of, i))->uri);
+        mg_hmap_fini(&c.uri_of);
+    }
+    mg_model_free(m);
+    if (set)
+        mg_docset_free(set);
+}
+
+/* Functions are named after their schemas' URIs, which node_uri makes from
+ * the parent's: the same text as mg_resolve_node_uri, for every node of
+ * every file the catalogues load. */
+static void vplan_should_make_the_uris_resolve_makes(void)
+{
+    uris_compared = uris_differ = 0;
+    CHECK(unit_find_top() == 0);
+    unit_each_catalogue(compare_uris_of);
+    printf("# %zu nodes\n", uris_compared);
+    CHECK(uris_compared > 10000);
+    CHECK_INT(uris_differ, 0);
+}
+
 /* Two copies of a schema with every keyword that holds schemas, in the
  * order compile reads them, and a $ref into the second copy reached first. */
 static void vplan_should_make_the_same_plan_when_it_reuses_every_kind_of_subschema(void)
@@ -258,6 +315,7 @@ int main(void)
     (void)unit_each_target_of; /* catalogues.h: not needed here */
     RUN(vplan_should_make_the_same_plan_when_it_reuses_schemas_of_the_catalogues);
     RUN(vplan_should_make_the_same_plan_when_it_reuses_every_kind_of_subschema);
+    RUN(vplan_should_make_the_uris_resolve_makes);
     RUN(vplan_should_not_reuse_a_schema_of_another_file);
     RUN(vplan_should_make_the_same_plan_when_it_reuses_schemas_of_the_draft7_suite);
     return unit_done();
