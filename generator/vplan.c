@@ -43,8 +43,18 @@ typedef struct role_ent {
 #define FN_KEY_CACHE 1024
 typedef struct fn_key_ent {
     const char *key;
-    int is;
+    int is;    /* is_fn_key */
+    int named; /* is_fn_key, or "validate_fn": copy_plan names it */
 } fn_key_ent;
+
+/* A function's references (the members remap rewrites): noted as compile
+ * makes them (add_ref), or gathered on its first remap, so that no round of
+ * sharing walks the function for them. */
+typedef struct fn_refs {
+    cJSON **v;
+    size_t n, cap;
+    int done; /* complete */
+} fn_refs;
 
 typedef struct pctx {
     const mg_model *m;
@@ -65,6 +75,9 @@ typedef struct pctx {
     size_t aliascap;
     int memo;                 /* 1: a schema equal to one compiled before is an alias */
     int ncompiled;            /* functions compiled (not aliases) */
+    int cur;                  /* the function compile_fn is making */
+    fn_refs *refs;            /* by function id: its references */
+    size_t refcap;
     mg_hmap hashes;           /* schema -> node_hash (schema_hash) */
     mg_hmap memo_map;         /* memo_ent by schema_hash */
     mg_hmap uri_of;           /* node -> uri_ent (node_uri) */
@@ -199,10 +212,21 @@ static cJSON *value_item(const pctx *c, const cJSON *v)
     return o;
 }
 
-static cJSON *fn_ref(int id)
+/* Adds function reference `id` as member `k` of `o`, a part of the
+ * function being compiled, and notes it for sharing (remap). */
+static void add_ref(pctx *c, cJSON *o, const char *k, int id)
+{
+    cJSON *n = cJSON_CreateNumber(id);
+    add_cs(o, k, n);
+    fn_refs *r = &c->refs[c->cur];
+    r->v = mg_xgrow(r->v, r->n, &r->cap, sizeof *r->v);
+    r->v[r->n++] = n;
+}
+
+static cJSON *fn_ref(pctx *c, int id)
 {
     cJSON *o = cJSON_CreateObject();
-    add_int(o, "fn", id);
+    add_ref(c, o, "fn", id);
     return o;
 }
 
@@ -453,11 +477,11 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 }
 
 /* has_KEY and KEY: a function reference, or none. */
-#define add_fn(o, key, id) add_fn_((o), "has_" key, key, (id))
-static void add_fn_(cJSON *o, const char *has, const char *key, int id)
+#define add_fn(o, key, id) add_fn_(c, (o), "has_" key, key, (id))
+static void add_fn_(pctx *c, cJSON *o, const char *has, const char *key, int id)
 {
     add_bool(o, has, id >= 0);
-    add_int(o, key, id < 0 ? 0 : id);
+    add_ref(c, o, key, id < 0 ? 0 : id);
 }
 
 static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
@@ -466,7 +490,7 @@ static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
     int i = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, arr) {
-        cJSON *o = fn_ref(compile(c, doc, e));
+        cJSON *o = fn_ref(c, compile(c, doc, e));
         add_bool(o, "is_first", i == 0);
         add_int(o, "index", i++);
         cJSON_AddItemToArray(list, o);
@@ -746,7 +770,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         const cJSON *p;
         cJSON_ArrayForEach(p, patprops) {
             cJSON *o = pattern_ref(c, p->string ? p->string : "", doc, p, 1);
-            add_int(o, "fn", compile(c, doc, p));
+            add_ref(c, o, "fn", compile(c, doc, p));
             cJSON_AddItemToArray(pp, o);
         }
     }
@@ -1121,6 +1145,8 @@ static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
     c->uris[id] = doc ? mg_xstrdup(node_uri(c, doc, node)->uri) : mg_resolve_node_uri(c->m->set, doc, node);
     c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
     c->alias[id] = -1;
+    c->refs = mg_xgrow(c->refs, (size_t)id, &c->refcap, sizeof *c->refs);
+    memset(&c->refs[id], 0, sizeof c->refs[id]);
     return id;
 }
 
@@ -1229,8 +1255,12 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     if (!added)
         return slot->id;
     int id = slot->id = new_id(c, doc, node);
-    if (!c->memo || c->failed)
-        return compile_fn(c, doc, node, id);
+    int outer = c->cur;
+    if (!c->memo || c->failed) {
+        compile_fn(c, doc, node, id);
+        c->cur = outer;
+        return id;
+    }
     int has_ref = 0;
     uint32_t h = schema_hash(c, node, &has_ref);
     memo_ent key = {node, has_ref ? doc : NULL, id, 0};
@@ -1247,6 +1277,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
         at = mg_hmap_index(&c->memo_map, e);
     }
     compile_fn(c, doc, node, id);
+    c->cur = outer;
     if (at != (size_t)-1 && !c->failed)
         ((memo_ent *)mg_hmap_at(&c->memo_map, at))->done = 1;
     return id;
@@ -1256,6 +1287,8 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
 {
     c->ncompiled++;
+    c->cur = id;
+    c->refs[id].done = 1;
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
@@ -1277,12 +1310,12 @@ static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
         mg_ref_target t;
         if (mg_resolve_ref(c->m->set, doc, node, &t, c->d) < 0) {
             c->failed = 1;
-            add_int(f, "ref_fn", 0);
+            add_ref(c, f, "ref_fn", 0);
         } else
-            add_int(f, "ref_fn", compile(c, t.doc, t.node));
+            add_ref(c, f, "ref_fn", compile(c, t.doc, t.node));
         return id;
     }
-    add_int(f, "ref_fn", 0);
+    add_ref(c, f, "ref_fn", 0);
     static const cJSON empty = {0};
     const cJSON *s = cJSON_IsObject(node) ? node : &empty;
     compile_type(c, f, mg_json_get(s, "type"), mg_json_get(s, "nullable"));
@@ -1317,25 +1350,40 @@ static int is_fn_key(const char *k)
  * constant (a literal of this file): the plan's members share a few dozen
  * names, and comparing each with every function key was 12 M instructions
  * of a generate. */
-static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
+/* strcmp(k, "id") == 0, inline: asked of every member of every function. */
+static int is_id_key(const char *k)
 {
-    if (!(c->type & cJSON_StringIsConst))
-        return is_fn_key(c->string);
-    fn_key_ent *e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
-    if (e->key != c->string) {
-        e->key = c->string;
-        e->is = is_fn_key(c->string);
-    }
-    return e->is;
+    return k[0] == 'i' && k[1] == 'd' && !k[2];
 }
 
-/* A function's references (the members remap rewrites), gathered on its
- * first remap so that later rounds do not walk the function again. */
-typedef struct fn_refs {
-    cJSON **v;
-    size_t n, cap;
-    int done; /* gathered */
-} fn_refs;
+static const fn_key_ent *fn_key_of(fn_key_ent *fc, fn_key_ent *tmp, const cJSON *c)
+{
+    fn_key_ent *e = tmp;
+    if (c->type & cJSON_StringIsConst) {
+        e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
+        if (e->key == c->string)
+            return e;
+    }
+    e->key = c->string;
+    e->is = is_fn_key(c->string);
+    e->named = e->is || !strcmp(c->string, "validate_fn");
+    return e;
+}
+
+static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
+{
+    fn_key_ent tmp;
+    return fn_key_of(fc, &tmp, c)->is;
+}
+
+/* Does copy_plan name the number member `c` (a function reference; `id`
+ * when `top`: the member of a function)? */
+static int member_names_fn(fn_key_ent *fc, const cJSON *c, int top)
+{
+    fn_key_ent tmp;
+    return fn_key_of(fc, &tmp, c)->named || (top && is_id_key(c->string));
+}
+
 
 static void remap_one(cJSON *c, const int *map, int *changed)
 {
@@ -1400,12 +1448,6 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
         e->hash = mg_hash_str(c->string);
     }
     return e->hash;
-}
-
-/* strcmp(k, "id") == 0, inline: asked of every member of every function. */
-static int is_id_key(const char *k)
-{
-    return k[0] == 'i' && k[1] == 'd' && !k[2];
 }
 
 /* A member's `name_rest` (a list of an object per byte of its name, the
@@ -1482,7 +1524,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
     key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
-    fn_refs *refs = mg_xcalloc((size_t)n + 1, sizeof *refs);
+    fn_refs *refs = c->refs; /* complete for the compiled ones (add_ref) */
     cJSON **fns = mg_xcalloc((size_t)n + 1, sizeof *fns); /* by id: its function, or NULL (an alias) */
     if (!map || !hash || !dirty)
         abort();
@@ -1558,6 +1600,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     for (int i = 0; i < n; i++)
         free(refs[i].v);
     free(refs);
+    c->refs = NULL;
     free(fns);
     free(kc);
     free(dirty);
@@ -2208,7 +2251,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
  * constants (literals of this file: the plan's members share a few dozen)
  * are looked up once each, through `seen` (KEY_SEEN entries by address,
  * direct-mapped), not once per member. */
-#define KEY_SEEN 256
+#define KEY_SEEN 2048
 static void note_key(mg_hmap *keys, const char **seen, const cJSON *ch)
 {
     const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
@@ -2265,7 +2308,7 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
         if (ch->string)
             note_key(&r->keys, mc->seen_all, ch);
         if (ch->string && t == cJSON_Number &&
-            (member_is_fn_key(mc->fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            member_names_fn(mc->fc, ch, top))
             same = 0;
         else if (!mark_shared(mc, ch, 0))
             same = 0;
@@ -2320,6 +2363,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
             free(c.uris[i]);
         free(c.uris);
         free(c.alias);
+        for (int i = 0; i < c.nfunctions; i++)
+            free(c.refs[i].v);
+        free(c.refs);
         free(c.fnkeys);
         return NULL;
     }
@@ -2391,7 +2437,7 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch))
             continue;
         if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
-            (member_is_fn_key(c->fnkeys, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            member_names_fn(c->fnkeys, ch, top))
             x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
