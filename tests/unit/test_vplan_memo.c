@@ -92,7 +92,9 @@ static void compare_file(const char *path)
 static int compare_text(const char *what, const char *json)
 {
     mg_diag d;
-    mg_diag_init_sink(&d, collect, &(lines){{0}});
+    lines quiet; /* what the front end says of the suite's schemas */
+    mg_buf_init(&quiet.text);
+    mg_diag_init_sink(&d, collect, &quiet);
     mg_docset *set = mg_docset_new(".");
     const mg_doc *doc = mg_docset_load_buffer(set, "c.json", json, strlen(json), &d);
     mg_model *m = NULL;
@@ -102,6 +104,7 @@ static int compare_text(const char *what, const char *json)
         compare_model(what, m);
     mg_model_free(m);
     mg_docset_free(set);
+    mg_buf_fini(&quiet.text);
     return m != NULL;
 }
 
