@@ -1623,7 +1623,7 @@ static int is_group_token(const char *t)
     static const char *const drop[] = {"components", "schemas", "messages", "definitions", "$defs",
                                        "properties", "channels"};
     for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-        if (!strcmp(t, drop[i]))
+        if (t[0] == drop[i][0] && !strcmp(t, drop[i]))
             return 1;
     return 0;
 }
@@ -1637,7 +1637,7 @@ static const char *short_token(const char *t)
         {"dependencies", "dep"},           {"allOf", "all"},
         {"anyOf", "any"},                  {"oneOf", "one"}};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
-        if (!strcmp(t, pairs[i][0]))
+        if (t[0] == pairs[i][0][0] && !strcmp(t, pairs[i][0]))
             return pairs[i][1];
     return t;
 }
