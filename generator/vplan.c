@@ -918,12 +918,14 @@ static int keyword_index(const char *k)
  * it; `ref` is its "$ref" when a string (then compile reads nothing else). */
 typedef struct kw_members {
     const cJSON *ref;
+    uint64_t has; /* bit i: v[i] is set (the others are not) */
     const cJSON *v[NKEYWORDS];
 } kw_members;
 
 static void kw_read(const cJSON *s, kw_members *k)
 {
-    memset(k, 0, sizeof *k);
+    k->ref = NULL;
+    k->has = 0;
     int ref_seen = 0;
     for (const cJSON *m = s->child; m; m = m->next) {
         if (!m->string)
@@ -935,13 +937,13 @@ static void kw_read(const cJSON *s, kw_members *k)
             continue;
         }
         int i = keyword_index(m->string);
-        if (i >= 0 && !k->v[i])
+        if (i >= 0 && !(k->has >> i & 1)) {
+            k->has |= (uint64_t)1 << i;
             k->v[i] = m;
+        }
     }
 }
 
-/* A hash and an equality of JSON data (the value: not the member's own
- * name, which is the keyword's; its members' names count). */
 static uint32_t json_hash(uint32_t h, const cJSON *j)
 {
     int type = j->type & 0xFF;
@@ -1022,8 +1024,8 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
         h = mix(0x2E6D3A1Bu, mg_hash_str(k.ref->valuestring));
     else {
         h = 0x0B1EC7u;
-        for (size_t i = 0; i < NKEYWORDS; i++)
-            if (k.v[i])
+        for (size_t i = 0; k.has >> i; i++)
+            if (k.has >> i & 1)
                 h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i], &ref) * 0x85EBCA6Bu);
     }
     /* value_hash may have grown the table: `e` is stale. */
@@ -1074,12 +1076,11 @@ static int schema_eq(const cJSON *a, const cJSON *b)
     kw_read(b, &kb);
     if (ka.ref || kb.ref)
         return ka.ref && kb.ref && !strcmp(ka.ref->valuestring, kb.ref->valuestring);
-    for (size_t i = 0; i < NKEYWORDS; i++) {
-        if (!ka.v[i] != !kb.v[i])
+    if (ka.has != kb.has)
+        return 0;
+    for (size_t i = 0; ka.has >> i; i++)
+        if (ka.has >> i & 1 && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
             return 0;
-        if (ka.v[i] && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
-            return 0;
-    }
     return 1;
 }
 
@@ -1359,10 +1360,14 @@ static int is_id_key(const char *k)
 static const fn_key_ent *fn_key_of(fn_key_ent *fc, fn_key_ent *tmp, const cJSON *c)
 {
     fn_key_ent *e = tmp;
-    if (c->type & cJSON_StringIsConst) {
+    if (c->type & cJSON_StringIsConst) { /* two ways, as member_role_of */
         e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
         if (e->key == c->string)
             return e;
+        fn_key_ent *w = &fc[(size_t)(e - fc) ^ 1];
+        if (w->key == c->string)
+            return w;
+        *w = *e;
     }
     e->key = c->string;
     e->is = is_fn_key(c->string);
@@ -1902,11 +1907,17 @@ static int member_role_of(role_ent *rc, const cJSON *m)
 {
     if (!(m->type & cJSON_StringIsConst) || !rc)
         return member_role(m->string);
+    /* Two ways (the slot and its neighbour), the newer first, so that two
+     * names in one slot do not evict each other on every member. */
     role_ent *e = &rc[mg_addr_slot(m->string, ROLE_CACHE)];
-    if (e->key != m->string) {
-        e->key = m->string;
-        e->role = member_role(m->string);
-    }
+    if (e->key == m->string)
+        return e->role;
+    role_ent *w = &rc[(size_t)(e - rc) ^ 1];
+    if (w->key == m->string)
+        return w->role;
+    *w = *e;
+    e->key = m->string;
+    e->role = member_role(m->string);
     return e->role;
 }
 
