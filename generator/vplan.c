@@ -6,6 +6,7 @@
  */
 #include "vplan.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -42,8 +43,18 @@ typedef struct role_ent {
 #define FN_KEY_CACHE 1024
 typedef struct fn_key_ent {
     const char *key;
-    int is;
+    int is;    /* is_fn_key */
+    int named; /* is_fn_key, or "validate_fn": copy_plan names it */
 } fn_key_ent;
+
+/* A function's references (the members remap rewrites): noted as compile
+ * makes them (add_ref), or gathered on its first remap, so that no round of
+ * sharing walks the function for them. */
+typedef struct fn_refs {
+    cJSON **v;
+    size_t n, cap;
+    int done; /* complete */
+} fn_refs;
 
 typedef struct pctx {
     const mg_model *m;
@@ -60,6 +71,16 @@ typedef struct pctx {
     int nfunctions;
     char **uris;              /* by function id: "file#/pointer" of its schema (owned) */
     size_t uricap;
+    int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
+    size_t aliascap;
+    int memo;                 /* 1: a schema equal to one compiled before is an alias */
+    int ncompiled;            /* functions compiled (not aliases) */
+    int cur;                  /* the function compile_fn is making */
+    fn_refs *refs;            /* by function id: its references */
+    size_t refcap;
+    mg_hmap hashes;           /* schema -> node_hash (schema_hash) */
+    mg_hmap memo_map;         /* memo_ent by schema_hash */
+    mg_hmap uri_of;           /* node -> uri_ent (node_uri) */
     const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
@@ -85,6 +106,14 @@ typedef struct {
 static void add_cs(cJSON *o, const char *k, cJSON *item) { mg_json_add_cs(o, k, item); }
 static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
 static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
+
+/* One step of the structural hashes (hash_json, schema_hash). */
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9E3779B1u;
+    return h ^ (h >> 15);
+}
 
 /* A string literal of the target: the text escaped by the target's code
  * context (escape.h, the same rules as `{{x}}` in its files) between double
@@ -183,10 +212,21 @@ static cJSON *value_item(const pctx *c, const cJSON *v)
     return o;
 }
 
-static cJSON *fn_ref(int id)
+/* Adds function reference `id` as member `k` of `o`, a part of the
+ * function being compiled, and notes it for sharing (remap). */
+static void add_ref(pctx *c, cJSON *o, const char *k, int id)
+{
+    cJSON *n = cJSON_CreateNumber(id);
+    add_cs(o, k, n);
+    fn_refs *r = &c->refs[c->cur];
+    r->v = mg_xgrow(r->v, r->n, &r->cap, sizeof *r->v);
+    r->v[r->n++] = n;
+}
+
+static cJSON *fn_ref(pctx *c, int id)
 {
     cJSON *o = cJSON_CreateObject();
-    add_int(o, "fn", id);
+    add_ref(c, o, "fn", id);
     return o;
 }
 
@@ -437,11 +477,11 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 }
 
 /* has_KEY and KEY: a function reference, or none. */
-#define add_fn(o, key, id) add_fn_((o), "has_" key, key, (id))
-static void add_fn_(cJSON *o, const char *has, const char *key, int id)
+#define add_fn(o, key, id) add_fn_(c, (o), "has_" key, key, (id))
+static void add_fn_(pctx *c, cJSON *o, const char *has, const char *key, int id)
 {
     add_bool(o, has, id >= 0);
-    add_int(o, key, id < 0 ? 0 : id);
+    add_ref(c, o, key, id < 0 ? 0 : id);
 }
 
 static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
@@ -450,7 +490,7 @@ static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
     int i = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, arr) {
-        cJSON *o = fn_ref(compile(c, doc, e));
+        cJSON *o = fn_ref(c, compile(c, doc, e));
         add_bool(o, "is_first", i == 0);
         add_int(o, "index", i++);
         cJSON_AddItemToArray(list, o);
@@ -730,7 +770,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         const cJSON *p;
         cJSON_ArrayForEach(p, patprops) {
             cJSON *o = pattern_ref(c, p->string ? p->string : "", doc, p, 1);
-            add_int(o, "fn", compile(c, doc, p));
+            add_ref(c, o, "fn", compile(c, doc, p));
             cJSON_AddItemToArray(pp, o);
         }
     }
@@ -816,16 +856,440 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
     add_fn(f, "else_fn", cond && else_ ? compile(c, doc, else_) : -1);
 }
 
-/* Returns the function id of schema `node` (compiled once). */
+/* ---- each distinct schema compiled once ----------------------------------
+ * Most schemas a catalogue's types reach read the same as one compiled
+ * before in everything compile reads (a `{type: string, format: uuid}` with
+ * its own description): worker-backend compiled 1 647 functions of which
+ * sharing kept 317. A schema whose keywords equal those of a schema compiled
+ * before (in the same file if it has a $ref, so that its $refs lead to the
+ * same schemas) is not compiled again. It and every schema under it still get their ids, in
+ * compile's order (alias_node), each standing for the id at the same place
+ * under the first schema (pctx.alias), and share_functions starts with them
+ * merged. So the functions, their order and their names are those of
+ * compiling everything: compile would have made functions that sharing
+ * merges with the first schema's (whose ids are smaller, so they stay), and
+ * every URI still takes part in naming. Diagnostics are the same too:
+ * compile reports only $refs it cannot resolve (a schema compiled with an
+ * error is never reused) and patterns on their first use. */
+
+/* What compile does with a keyword's value (schema_eq). */
+enum {
+    K_JSON,    /* data: compared as JSON */
+    K_SCHEMA,  /* a schema */
+    K_SCHEMAS, /* a list of schemas, or one schema */
+    K_PROPS,   /* an object of schemas by name */
+    K_DEPS     /* an object of name lists or schemas by name */
+};
+
+/* Every keyword compile reads besides "$ref" (which makes it read nothing
+ * else): a keyword compile reads must be here, or schemas that differ in it
+ * would share a function. */
+static const struct {
+    const char *name;
+    int mode;
+} keywords[] = {
+    {"type", K_JSON},          {"nullable", K_JSON},          {"enum", K_JSON},
+    {"const", K_JSON},         {"minimum", K_JSON},           {"maximum", K_JSON},
+    {"exclusiveMinimum", K_JSON}, {"exclusiveMaximum", K_JSON}, {"multipleOf", K_JSON},
+    {"format", K_JSON},        {"minLength", K_JSON},         {"maxLength", K_JSON},
+    {"pattern", K_JSON},       {"minItems", K_JSON},          {"maxItems", K_JSON},
+    {"uniqueItems", K_JSON},   {"items", K_SCHEMAS},          {"additionalItems", K_SCHEMA},
+    {"prefixItems", K_SCHEMAS}, {"contains", K_SCHEMA},       {"required", K_JSON},
+    {"properties", K_PROPS},   {"patternProperties", K_PROPS}, {"additionalProperties", K_SCHEMA},
+    {"propertyNames", K_SCHEMA}, {"minProperties", K_JSON},   {"maxProperties", K_JSON},
+    {"dependencies", K_DEPS},  {"allOf", K_SCHEMAS},          {"anyOf", K_SCHEMAS},
+    {"oneOf", K_SCHEMAS},      {"not", K_SCHEMA},             {"if", K_SCHEMA},
+    {"then", K_SCHEMA},        {"else", K_SCHEMA},
+};
+#define NKEYWORDS (sizeof keywords / sizeof *keywords)
+
+/* The index of keyword `k` in keywords[], or -1. */
+static int keyword_index(const char *k)
+{
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < NKEYWORDS; i++)
+        if (keywords[i].name[0] == k[0] && !strcmp(keywords[i].name, k))
+            return (int)i;
+    return -1;
+}
+
+/* A schema's keyword members, the first of each name as mg_json_get finds
+ * it; `ref` is its "$ref" when a string (then compile reads nothing else). */
+typedef struct kw_members {
+    const cJSON *ref;
+    uint64_t has; /* bit i: v[i] is set (the others are not) */
+    const cJSON *v[NKEYWORDS];
+} kw_members;
+
+static void kw_read(const cJSON *s, kw_members *k)
+{
+    k->ref = NULL;
+    k->has = 0;
+    int ref_seen = 0;
+    for (const cJSON *m = s->child; m; m = m->next) {
+        if (!m->string)
+            continue;
+        if (!ref_seen && !strcmp(m->string, "$ref")) {
+            ref_seen = 1;
+            if (cJSON_IsString(m))
+                k->ref = m;
+            continue;
+        }
+        int i = keyword_index(m->string);
+        if (i >= 0 && !(k->has >> i & 1)) {
+            k->has |= (uint64_t)1 << i;
+            k->v[i] = m;
+        }
+    }
+}
+
+static uint32_t json_hash(uint32_t h, const cJSON *j)
+{
+    int type = j->type & 0xFF;
+    h = mix(h, (uint32_t)type);
+    if (type == cJSON_String || type == cJSON_Raw)
+        h = mix(h, mg_hash_str(j->valuestring ? j->valuestring : ""));
+    else if (type == cJSON_Number) {
+        uint64_t bits;
+        memcpy(&bits, &j->valuedouble, sizeof bits);
+        h = mix(h, (uint32_t)(bits >> 32) ^ (uint32_t)bits * 0xC2B2AE35u);
+    }
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (c->string)
+            h = mix(h, mg_hash_str(c->string));
+        h = json_hash(h, c);
+    }
+    return mix(h, 0x7F);
+}
+
+static int json_eq(const cJSON *a, const cJSON *b)
+{
+    int type = a->type & 0xFF;
+    if (type != (b->type & 0xFF))
+        return 0;
+    if ((type == cJSON_String || type == cJSON_Raw) &&
+        strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : ""))
+        return 0;
+    if (type == cJSON_Number && memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble))
+        return 0;
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+        if (!x->string != !y->string || (x->string && strcmp(x->string, y->string)) || !json_eq(x, y))
+            return 0;
+    return !x && !y;
+}
+
+typedef struct node_hash {
+    const cJSON *node; /* key */
+    uint32_t hash;
+    int has_ref; /* a "$ref" string somewhere in what compile reads */
+} node_hash;
+
+static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref);
+
+static uint32_t value_hash(pctx *c, int mode, const cJSON *v, int *has_ref)
+{
+    uint32_t h = 0x51ED270Bu;
+    if (mode == K_JSON || ((mode == K_PROPS || mode == K_DEPS) && !cJSON_IsObject(v)))
+        return json_hash(h, v);
+    if (mode == K_SCHEMA || (mode == K_SCHEMAS && !cJSON_IsArray(v)))
+        return schema_hash(c, v, has_ref);
+    for (const cJSON *e = v->child; e; e = e->next) {
+        if (mode != K_SCHEMAS)
+            h = mix(h, mg_hash_str(e->string ? e->string : ""));
+        h = mix(h, mode == K_DEPS && cJSON_IsArray(e) ? json_hash(h, e) : schema_hash(c, e, has_ref));
+    }
+    return h;
+}
+
+/* A hash of what compile reads of schema `s` (schema_eq's equality), kept
+ * by node: compile asks it of every schema, top-down. Sets *has_ref if
+ * that holds a $ref. */
+static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
+{
+    if (!cJSON_IsObject(s))
+        return json_hash(0, s);
+    int added;
+    node_hash *e = mg_hmap_put_ptr(&c->hashes, s, &added);
+    if (!added) {
+        *has_ref |= e->has_ref;
+        return e->hash;
+    }
+    kw_members k;
+    kw_read(s, &k);
+    uint32_t h;
+    int ref = k.ref != NULL;
+    if (ref)
+        h = mix(0x2E6D3A1Bu, mg_hash_str(k.ref->valuestring));
+    else {
+        h = 0x0B1EC7u;
+        for (size_t i = 0; k.has >> i; i++)
+            if (k.has >> i & 1)
+                h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i], &ref) * 0x85EBCA6Bu);
+    }
+    /* value_hash may have grown the table: `e` is stale. */
+    e = mg_hmap_get_ptr(&c->hashes, s);
+    e->hash = h;
+    e->has_ref = ref;
+    *has_ref |= ref;
+    return h;
+}
+
+static int schema_eq(const cJSON *a, const cJSON *b);
+
+static int value_eq(int mode, const cJSON *a, const cJSON *b)
+{
+    if (mode == K_JSON)
+        return json_eq(a, b);
+    if (mode == K_SCHEMA)
+        return schema_eq(a, b);
+    if (mode == K_SCHEMAS) {
+        if (!cJSON_IsArray(a) || !cJSON_IsArray(b))
+            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(a, b);
+    } else if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
+        return json_eq(a, b);
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next) {
+        if (mode != K_SCHEMAS && strcmp(x->string ? x->string : "", y->string ? y->string : ""))
+            return 0;
+        if (mode == K_DEPS && (cJSON_IsArray(x) || cJSON_IsArray(y))) {
+            if (!json_eq(x, y))
+                return 0;
+        } else if (!schema_eq(x, y))
+            return 0;
+    }
+    return !x && !y;
+}
+
+/* Would compile make the same function of schemas `a` and `b` (of one
+ * file), but for the ids of the functions it calls? Stricter than compile
+ * where that is simpler (the order of properties, data compared as JSON). */
+static int schema_eq(const cJSON *a, const cJSON *b)
+{
+    if (a == b)
+        return 1;
+    if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
+        return json_eq(a, b);
+    kw_members ka, kb;
+    kw_read(a, &ka);
+    kw_read(b, &kb);
+    if (ka.ref || kb.ref)
+        return ka.ref && kb.ref && !strcmp(ka.ref->valuestring, kb.ref->valuestring);
+    if (ka.has != kb.has)
+        return 0;
+    for (size_t i = 0; ka.has >> i; i++)
+        if (ka.has >> i & 1 && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
+            return 0;
+    return 1;
+}
+
+/* A schema compiled (or being compiled), by schema_hash. */
+typedef struct memo_ent {
+    const cJSON *node;
+    const mg_doc *doc; /* NULL: no $ref in it, the file does not count */
+    int id;
+    int done; /* compiled without an error: schemas equal to it are aliases */
+} memo_ent;
+
+static int memo_eq(const void *ent, const void *key)
+{
+    const memo_ent *a = ent, *b = key;
+    return a->doc == b->doc && schema_eq(a->node, b->node);
+}
+
+typedef struct uri_ent {
+    const cJSON *node; /* key */
+    char *uri;         /* owned */
+    size_t len;
+} uri_ent;
+
+/* mg_resolve_node_uri(set, doc, node), made from the URI of the node's
+ * parent (kept in c->uri_of): one step per schema instead of a walk to the
+ * root with a token per level (a fifth of compiling). The same text: the
+ * file's path, '#', and a token per step down from the root, or from the
+ * first node up that has no parent. */
+static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
+{
+    uri_ent *e = mg_hmap_get_ptr(&c->uri_of, node);
+    if (e)
+        return e;
+    int i = 0;
+    const cJSON *parent = node != doc->root ? mg_doc_parent(doc, node, &i) : NULL;
+    mg_buf b;
+    mg_buf_init(&b);
+    if (!parent) {
+        mg_buf_append_str(&b, doc->path);
+        mg_buf_putc(&b, '#');
+    } else {
+        const uri_ent *p = node_uri(c, doc, parent);
+        mg_buf_append(&b, p->uri, p->len);
+        mg_buf_putc(&b, '/');
+        if (cJSON_IsArray(parent))
+            mg_buf_appendf(&b, "%d", i);
+        else
+            mg_jptr_append_token(&b, node->string ? node->string : "");
+    }
+    int added;
+    e = mg_hmap_put_ptr(&c->uri_of, node, &added);
+    e->len = b.len;
+    e->uri = mg_buf_steal(&b, NULL);
+    return e;
+}
+
+/* A new function id for schema `node`, its URI kept for naming; not an
+ * alias until alias_node says so. */
+static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
+{
+    int id = c->nfunctions++;
+    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
+    c->uris[id] = doc ? mg_xstrdup(node_uri(c, doc, node)->uri) : mg_resolve_node_uri(c->m->set, doc, node);
+    c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
+    c->alias[id] = -1;
+    c->refs = mg_xgrow(c->refs, (size_t)id, &c->refcap, sizeof *c->refs);
+    memset(&c->refs[id], 0, sizeof c->refs[id]);
+    return id;
+}
+
+static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o);
+
+/* Gives schema `d` (not compiled, equal to schema `o`, which was) and the
+ * schemas under it the ids compile would have given them, each an alias of
+ * its place under `o`. */
+static void alias_node(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    int added;
+    fn_slot *slot = mg_hmap_put_ptr(&c->slots, d, &added);
+    if (!added) /* reached before (a $ref to it): compile would stop here too */
+        return;
+    int id = slot->id = new_id(c, doc, d);
+    const fn_slot *os = mg_hmap_get_ptr(&c->slots, o);
+    assert(os != NULL); /* compile went everywhere alias_children goes */
+    c->alias[id] = os->id;
+    alias_children(c, doc, d, o);
+}
+
+static void alias_list(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    for (d = d->child, o = o->child; d && o; d = d->next, o = o->next)
+        alias_node(c, doc, d, o);
+}
+
+/* Is member `p` of `props` the first of its name (find_member)? */
+static int first_of_name(const cJSON *props, const cJSON *p)
+{
+    const char *name = p->string ? p->string : "";
+    for (const cJSON *q = props->child; q != p; q = q->next)
+        if (!strcmp(q->string ? q->string : "", name))
+            return 0;
+    return 1;
+}
+
+/* The schemas compile reaches under schema `d` (through compile_array,
+ * compile_object and compile_combinators, in their order, under the same
+ * conditions), paired with the same places under `o` (schema_eq holds). A
+ * $ref leads to a schema compiled for `o` already. */
+static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
+{
+    if (!cJSON_IsObject(d) || cJSON_IsString(mg_json_get(d, "$ref")))
+        return;
+    const cJSON *items = mg_json_get(d, "items"), *oitems = mg_json_get(o, "items");
+    const cJSON *more = mg_json_get(d, "additionalItems"), *omore = mg_json_get(o, "additionalItems");
+    const cJSON *prefix = mg_json_get(d, "prefixItems");
+    if (cJSON_IsArray(prefix)) {
+        more = items;
+        omore = oitems;
+        items = prefix;
+        oitems = mg_json_get(o, "prefixItems");
+    }
+    int tuple = cJSON_IsArray(items);
+    if (items && !tuple)
+        alias_node(c, doc, items, oitems);
+    if (tuple)
+        alias_list(c, doc, items, oitems);
+    if (tuple && more && !cJSON_IsFalse(more))
+        alias_node(c, doc, more, omore);
+    const cJSON *x;
+    if ((x = mg_json_get(d, "contains")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "contains"));
+
+    const cJSON *props = mg_json_get(d, "properties");
+    if (cJSON_IsObject(props))
+        for (const cJSON *p = props->child, *q = mg_json_get(o, "properties")->child; p && q; p = p->next, q = q->next)
+            if (first_of_name(props, p))
+                alias_node(c, doc, p, q);
+    if (cJSON_IsObject(x = mg_json_get(d, "patternProperties")))
+        alias_list(c, doc, x, mg_json_get(o, "patternProperties"));
+    if ((x = mg_json_get(d, "additionalProperties")) != NULL && !cJSON_IsFalse(x))
+        alias_node(c, doc, x, mg_json_get(o, "additionalProperties"));
+    if ((x = mg_json_get(d, "propertyNames")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "propertyNames"));
+    if (cJSON_IsObject(x = mg_json_get(d, "dependencies")))
+        for (const cJSON *p = x->child, *q = mg_json_get(o, "dependencies")->child; p && q; p = p->next, q = q->next)
+            if (!cJSON_IsArray(p))
+                alias_node(c, doc, p, q);
+
+    static const char *const lists[] = {"allOf", "anyOf", "oneOf"};
+    for (size_t i = 0; i < 3; i++)
+        if (cJSON_IsArray(x = mg_json_get(d, lists[i])))
+            alias_list(c, doc, x, mg_json_get(o, lists[i]));
+    if ((x = mg_json_get(d, "not")) != NULL)
+        alias_node(c, doc, x, mg_json_get(o, "not"));
+    const cJSON *if_ = mg_json_get(d, "if"), *then_ = mg_json_get(d, "then"), *else_ = mg_json_get(d, "else");
+    if (if_ && (then_ || else_)) {
+        alias_node(c, doc, if_, mg_json_get(o, "if"));
+        if (then_)
+            alias_node(c, doc, then_, mg_json_get(o, "then"));
+        if (else_)
+            alias_node(c, doc, else_, mg_json_get(o, "else"));
+    }
+}
+
+static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id);
+
+/* Returns the function id of schema `node` (compiled once; not at all when
+ * it equals one compiled before: see alias_node). */
 static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int added;
     fn_slot *slot = mg_hmap_put_ptr(&c->slots, node, &added);
     if (!added)
         return slot->id;
-    int id = slot->id = c->nfunctions++;
-    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
-    c->uris[id] = mg_resolve_node_uri(c->m->set, doc, node);
+    int id = slot->id = new_id(c, doc, node);
+    int outer = c->cur;
+    if (!c->memo || c->failed) {
+        compile_fn(c, doc, node, id);
+        c->cur = outer;
+        return id;
+    }
+    int has_ref = 0;
+    uint32_t h = schema_hash(c, node, &has_ref);
+    memo_ent key = {node, has_ref ? doc : NULL, id, 0};
+    memo_ent *e = mg_hmap_find(&c->memo_map, h, memo_eq, &key);
+    if (e && e->done) {
+        c->alias[id] = e->id;
+        alias_children(c, doc, node, e->node);
+        return id;
+    }
+    size_t at = (size_t)-1; /* the entry this compile adds (e: an equal one is being compiled) */
+    if (!e) {
+        e = mg_hmap_add(&c->memo_map, h);
+        *e = key;
+        at = mg_hmap_index(&c->memo_map, e);
+    }
+    compile_fn(c, doc, node, id);
+    c->cur = outer;
+    if (at != (size_t)-1 && !c->failed)
+        ((memo_ent *)mg_hmap_at(&c->memo_map, at))->done = 1;
+    return id;
+}
+
+/* Compiles schema `node` as function `id`; returns id. */
+static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
+{
+    c->ncompiled++;
+    c->cur = id;
+    c->refs[id].done = 1;
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
@@ -847,12 +1311,12 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
         mg_ref_target t;
         if (mg_resolve_ref(c->m->set, doc, node, &t, c->d) < 0) {
             c->failed = 1;
-            add_int(f, "ref_fn", 0);
+            add_ref(c, f, "ref_fn", 0);
         } else
-            add_int(f, "ref_fn", compile(c, t.doc, t.node));
+            add_ref(c, f, "ref_fn", compile(c, t.doc, t.node));
         return id;
     }
-    add_int(f, "ref_fn", 0);
+    add_ref(c, f, "ref_fn", 0);
     static const cJSON empty = {0};
     const cJSON *s = cJSON_IsObject(node) ? node : &empty;
     compile_type(c, f, mg_json_get(s, "type"), mg_json_get(s, "nullable"));
@@ -887,25 +1351,44 @@ static int is_fn_key(const char *k)
  * constant (a literal of this file): the plan's members share a few dozen
  * names, and comparing each with every function key was 12 M instructions
  * of a generate. */
-static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
+/* strcmp(k, "id") == 0, inline: asked of every member of every function. */
+static int is_id_key(const char *k)
 {
-    if (!(c->type & cJSON_StringIsConst))
-        return is_fn_key(c->string);
-    fn_key_ent *e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
-    if (e->key != c->string) {
-        e->key = c->string;
-        e->is = is_fn_key(c->string);
-    }
-    return e->is;
+    return k[0] == 'i' && k[1] == 'd' && !k[2];
 }
 
-/* A function's references (the members remap rewrites), gathered on its
- * first remap so that later rounds do not walk the function again. */
-typedef struct fn_refs {
-    cJSON **v;
-    size_t n, cap;
-    int done; /* gathered */
-} fn_refs;
+static const fn_key_ent *fn_key_of(fn_key_ent *fc, fn_key_ent *tmp, const cJSON *c)
+{
+    fn_key_ent *e = tmp;
+    if (c->type & cJSON_StringIsConst) { /* two ways, as member_role_of */
+        e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
+        if (e->key == c->string)
+            return e;
+        fn_key_ent *w = &fc[(size_t)(e - fc) ^ 1];
+        if (w->key == c->string)
+            return w;
+        *w = *e;
+    }
+    e->key = c->string;
+    e->is = is_fn_key(c->string);
+    e->named = e->is || !strcmp(c->string, "validate_fn");
+    return e;
+}
+
+static int member_is_fn_key(fn_key_ent *fc, const cJSON *c)
+{
+    fn_key_ent tmp;
+    return fn_key_of(fc, &tmp, c)->is;
+}
+
+/* Does copy_plan name the number member `c` (a function reference; `id`
+ * when `top`: the member of a function)? */
+static int member_names_fn(fn_key_ent *fc, const cJSON *c, int top)
+{
+    fn_key_ent tmp;
+    return fn_key_of(fc, &tmp, c)->named || (top && is_id_key(c->string));
+}
+
 
 static void remap_one(cJSON *c, const int *map, int *changed)
 {
@@ -960,13 +1443,6 @@ typedef struct key_cache {
     uint32_t hash;
 } key_cache;
 
-static uint32_t mix(uint32_t h, uint32_t v)
-{
-    h ^= v;
-    h *= 0x9E3779B1u;
-    return h ^ (h >> 15);
-}
-
 static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
@@ -977,12 +1453,6 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
         e->hash = mg_hash_str(c->string);
     }
     return e->hash;
-}
-
-/* strcmp(k, "id") == 0, inline: asked of every member of every function. */
-static int is_id_key(const char *k)
-{
-    return k[0] == 'i' && k[1] == 'd' && !k[2];
 }
 
 /* A member's `name_rest` (a list of an object per byte of its name, the
@@ -1059,65 +1529,84 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
     key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
-    fn_refs *refs = mg_xcalloc((size_t)n + 1, sizeof *refs);
+    fn_refs *refs = c->refs; /* complete for the compiled ones (add_ref) */
+    cJSON **fns = mg_xcalloc((size_t)n + 1, sizeof *fns); /* by id: its function, or NULL (an alias) */
     if (!map || !hash || !dirty)
         abort();
+    /* Aliases start merged with what they stand for (always an earlier
+     * id); the list holds the other functions in id order. */
+    int aliases = 0;
+    cJSON *f = c->functions->child;
     for (int i = 0; i < n; i++) {
-        map[i] = i;
+        if (c->alias[i] < 0) {
+            fns[i] = f;
+            f = f ? f->next : NULL;
+            map[i] = i;
+        } else {
+            map[i] = map[c->alias[i]];
+            aliases = 1;
+        }
         dirty[i] = 1;
     }
+    if (aliases) {
+        for (int i = 0; i < n; i++)
+            if (fns[i])
+                remap(c->fnkeys, fns[i], map, &refs[i]);
+        for (int i = 0; i < ntypes; i++)
+            if (type_fn[i] >= 0)
+                type_fn[i] = map[type_fn[i]];
+    }
     for (int round = 0; round < 64; round++) {
-        int i = 0, merged = 0;
-        cJSON *f;
+        int merged = 0;
         /* The first function with a content is the one the others become. */
         mg_hmap seen;
         mg_hmap_init(&seen, sizeof(fn_seen));
-        cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i) {
-                if (dirty[i])
-                    hash[i] = hash_json(kc, 0, f, 1);
-                dirty[i] = 0;
-                fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
-                if (e) {
-                    map[i] = e->index;
-                    merged = 1;
-                } else {
-                    e = mg_hmap_add(&seen, hash[i]);
-                    e->fn = f;
-                    e->index = i;
-                }
+        for (int i = 0; i < n; i++) {
+            if (!fns[i] || map[i] != i)
+                continue;
+            if (dirty[i])
+                hash[i] = hash_json(kc, 0, fns[i], 1);
+            dirty[i] = 0;
+            fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, fns[i]);
+            if (e) {
+                map[i] = e->index;
+                merged = 1;
+            } else {
+                e = mg_hmap_add(&seen, hash[i]);
+                e->fn = fns[i];
+                e->index = i;
             }
-            i++;
         }
         mg_hmap_fini(&seen);
         if (!merged)
             break;
-        for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
+        for (int i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
-        i = 0;
-        cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i && remap(c->fnkeys, f, map, &refs[i]))
+        for (int i = 0; i < n; i++)
+            if (fns[i] && map[i] == i && remap(c->fnkeys, fns[i], map, &refs[i]))
                 dirty[i] = 1;
-            i++;
-        }
-        for (i = 0; i < ntypes; i++)
+        for (int i = 0; i < ntypes; i++)
             if (type_fn[i] >= 0)
                 type_fn[i] = map[type_fn[i]];
     }
     /* Drop the functions nothing refers to any more. */
     cJSON *kept = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
-        cJSON *f = cJSON_DetachItemFromArray(c->functions, 0);
+        if (!fns[i])
+            continue;
+        cJSON *g = cJSON_DetachItemFromArray(c->functions, 0);
         if (map[i] == i)
-            cJSON_AddItemToArray(kept, f);
+            cJSON_AddItemToArray(kept, g);
         else
-            cJSON_Delete(f);
+            cJSON_Delete(g);
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
     for (int i = 0; i < n; i++)
         free(refs[i].v);
     free(refs);
+    c->refs = NULL;
+    free(fns);
     free(kc);
     free(dirty);
     free(hash);
@@ -1139,7 +1628,7 @@ static int is_group_token(const char *t)
     static const char *const drop[] = {"components", "schemas", "messages", "definitions", "$defs",
                                        "properties", "channels"};
     for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-        if (!strcmp(t, drop[i]))
+        if (t[0] == drop[i][0] && !strcmp(t, drop[i]))
             return 1;
     return 0;
 }
@@ -1153,7 +1642,7 @@ static const char *short_token(const char *t)
         {"dependencies", "dep"},           {"allOf", "all"},
         {"anyOf", "any"},                  {"oneOf", "one"}};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
-        if (!strcmp(t, pairs[i][0]))
+        if (t[0] == pairs[i][0][0] && !strcmp(t, pairs[i][0]))
             return pairs[i][1];
     return t;
 }
@@ -1418,11 +1907,17 @@ static int member_role_of(role_ent *rc, const cJSON *m)
 {
     if (!(m->type & cJSON_StringIsConst) || !rc)
         return member_role(m->string);
+    /* Two ways (the slot and its neighbour), the newer first, so that two
+     * names in one slot do not evict each other on every member. */
     role_ent *e = &rc[mg_addr_slot(m->string, ROLE_CACHE)];
-    if (e->key != m->string) {
-        e->key = m->string;
-        e->role = member_role(m->string);
-    }
+    if (e->key == m->string)
+        return e->role;
+    role_ent *w = &rc[(size_t)(e - rc) ^ 1];
+    if (w->key == m->string)
+        return w->role;
+    *w = *e;
+    e->key = m->string;
+    e->role = member_role(m->string);
     return e->role;
 }
 
@@ -1685,6 +2180,23 @@ static cJSON *http_api(pctx *c, cJSON *types)
 
 /* ---- public ------------------------------------------------------------ */
 
+/* One target's copy of a function (copy_plan, every member), kept by the
+ * raw plan so that the next target whose literals read the same refers to
+ * it: the literals are all that differs between targets (the names are the
+ * same), and with the usual code contexts they seldom differ. */
+typedef struct fn_variant {
+    char *lits;  /* the escaped literals, each ended by a NUL (owned) */
+    size_t len;  /* bytes in lits */
+    cJSON *copy; /* owned */
+    struct fn_variant *next;
+} fn_variant;
+
+typedef struct fn_copies {
+    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order */
+    size_t nlits, cap;
+    fn_variant *variants;
+} fn_copies;
+
 /* The target-independent part of a plan: every function compiled and shared,
  * literals still raw (cJSON_Raw). Identical for every target of a model, since
  * literal escaping is one-to-one: raw texts are equal exactly when their
@@ -1695,6 +2207,7 @@ struct mg_vplan_raw {
     int *type_fn; /* per model type: its function id, or -1 */
     int ntypes;
     int nfunctions; /* every id is below it */
+    int ncompiled;  /* of them compiled; the others were aliases (alias_node) */
     char **names;   /* by id: the function's name (NULL: merged away) */
     /* The largest subtrees of the functions that read the same in every
      * target (no literal, no function reference), flagged cJSON_IsReference
@@ -1704,8 +2217,11 @@ struct mg_vplan_raw {
     size_t nshared, sharedcap;
     mg_hmap shared_keys; /* every member name inside them (a set) */
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
-    int has_keys;        /* keys is filled (on the first mg_vplan_raw_any_key) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
+    /* Per kept function (in list order): its literals, and its copies for
+     * the targets (variant_of). */
+    fn_copies *copies;
+    size_t ncopies;
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -1723,6 +2239,16 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         cJSON_Delete(e->obj);
     }
     mg_hmap_fini(&r->shapes);
+    for (size_t i = 0; i < r->ncopies; i++) {
+        free(r->copies[i].lits);
+        for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
+            next = v->next;
+            free(v->lits);
+            cJSON_Delete(v->copy);
+            free(v);
+        }
+    }
+    free(r->copies);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -1736,38 +2262,53 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
  * constants (literals of this file: the plan's members share a few dozen)
  * are looked up once each, through `seen` (KEY_SEEN entries by address,
  * direct-mapped), not once per member. */
-#define KEY_SEEN 256
+#define KEY_SEEN 2048
+static void note_key(mg_hmap *keys, const char **seen, const cJSON *ch)
+{
+    const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
+    if (*slot != ch->string) {
+        int added;
+        mg_hmap_put_str(keys, ch->string, &added);
+        if (ch->type & cJSON_StringIsConst)
+            *slot = ch->string;
+    }
+}
+
 static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
-        if (ch->string) {
-            const char **slot = &seen[mg_addr_slot(ch->string, KEY_SEEN)];
-            if (*slot != ch->string) {
-                int added;
-                mg_hmap_put_str(keys, ch->string, &added);
-                if (ch->type & cJSON_StringIsConst)
-                    *slot = ch->string;
-            }
-        }
+        if (ch->string)
+            note_key(keys, seen, ch);
         if (ch->child)
             add_keys(keys, seen, ch);
     }
 }
 
-static void add_shared_keys(mg_vplan_raw *r, const cJSON *j)
-{
-    const char *seen[KEY_SEEN] = {0};
-    add_keys(&r->shared_keys, seen, j);
-}
+/* What mark_shared fills in, with the key caches of add_keys (one each for
+ * the two sets, for the whole walk). */
+typedef struct mark_ctx {
+    mg_vplan_raw *r;
+    fn_copies *fl;  /* the function's literals */
+    fn_key_ent *fc;
+    const char *seen_shared[KEY_SEEN];
+    const char *seen_all[KEY_SEEN];
+} mark_ctx;
 
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
  * under it is a literal (cJSON_Raw) or a function reference it names. Else
- * flags each largest such list or object under `j` (see mg_vplan_raw). */
-static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
+ * flags each largest such list or object under `j` (see mg_vplan_raw). Adds
+ * the literals under `j` to the function's list, in copy_plan's order, and
+ * every member name to r->keys. */
+static int mark_shared(mark_ctx *mc, cJSON *j, int top)
 {
+    mg_vplan_raw *r = mc->r;
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw)
+    if (type == cJSON_Raw) {
+        fn_copies *fl = mc->fl;
+        fl->lits = mg_xgrow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
+        fl->lits[fl->nlits++] = j;
         return 0;
+    }
     if (type != cJSON_Array && type != cJSON_Object)
         return 1;
     int same = !top; /* a function's own members are named per target */
@@ -1775,10 +2316,12 @@ static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
     size_t ncand = 0;
     for (cJSON *ch = j->child; ch; ch = ch->next) {
         int t = ch->type & 0xFF;
+        if (ch->string)
+            note_key(&r->keys, mc->seen_all, ch);
         if (ch->string && t == cJSON_Number &&
-            (member_is_fn_key(fc, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            member_names_fn(mc->fc, ch, top))
             same = 0;
-        else if (!mark_shared(r, fc, ch, 0))
+        else if (!mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to. */
         else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
@@ -1795,16 +2338,21 @@ static int mark_shared(mg_vplan_raw *r, fn_key_ent *fc, cJSON *j, int top)
         }
         r->shared[r->nshared++] = cand[i];
         cand[i]->type |= cJSON_IsReference;
-        add_shared_keys(r, cand[i]);
+        add_keys(&r->shared_keys, mc->seen_shared, cand[i]);
     }
     return 0;
 }
 
-static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
+/* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
+ * must be the same). */
+static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
 {
-    pctx c = {.m = m, .d = d, .raw = 1};
+    pctx c = {.m = m, .d = d, .raw = 1, .memo = memo};
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     mg_hmap_init(&c.slots, sizeof(fn_slot));
+    mg_hmap_init(&c.hashes, sizeof(node_hash));
+    mg_hmap_init(&c.memo_map, sizeof(memo_ent));
+    mg_hmap_init(&c.uri_of, sizeof(uri_ent));
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
@@ -1813,6 +2361,11 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     for (int i = 0; i < m->ntypes; i++)
         type_fn[i] = m->types[i]->schema ? compile(&c, m->types[i]->doc, m->types[i]->schema) : -1;
     mg_hmap_fini(&c.slots);
+    mg_hmap_fini(&c.hashes);
+    mg_hmap_fini(&c.memo_map);
+    for (size_t i = 0; i < mg_hmap_len(&c.uri_of); i++)
+        free(((uri_ent *)mg_hmap_at(&c.uri_of, i))->uri);
+    mg_hmap_fini(&c.uri_of);
     if (c.failed) {
         cJSON_Delete(c.functions);
         cJSON_Delete(c.patterns);
@@ -1820,10 +2373,15 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
         for (int i = 0; i < c.nfunctions; i++)
             free(c.uris[i]);
         free(c.uris);
+        free(c.alias);
+        for (int i = 0; i < c.nfunctions; i++)
+            free(c.refs[i].v);
+        free(c.refs);
         free(c.fnkeys);
         return NULL;
     }
     int *map = share_functions(&c, type_fn, m->ntypes);
+    free(c.alias);
     char **names = function_names(&c, map);
     free(map);
     for (int i = 0; i < c.nfunctions; i++)
@@ -1836,11 +2394,22 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
     r->type_fn = type_fn;
     r->ntypes = m->ntypes;
     r->nfunctions = c.nfunctions;
+    r->ncompiled = c.ncompiled;
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
-    for (cJSON *fn = r->functions->child; fn; fn = fn->next)
-        mark_shared(r, c.fnkeys, fn, 1);
+    r->ncopies = (size_t)cJSON_GetArraySize(r->functions);
+    r->copies = mg_xcalloc(r->ncopies + 1, sizeof *r->copies);
+    mark_ctx *mc = mg_xcalloc(1, sizeof *mc);
+    mc->r = r;
+    mc->fc = c.fnkeys;
+    size_t k = 0;
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next) {
+        mc->fl = &r->copies[k++];
+        mark_shared(mc, fn, 1);
+    }
+    add_keys(&r->keys, mc->seen_all, r->patterns);
+    free(mc);
     free(c.fnkeys);
     return r;
 }
@@ -1879,7 +2448,7 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch))
             continue;
         if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
-            (member_is_fn_key(c->fnkeys, ch) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id"))))
+            member_names_fn(c->fnkeys, ch, top))
             x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
@@ -1893,14 +2462,39 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     return o;
 }
 
+/* The target's function `fn` (the raw plan's k-th): a reference to the
+ * raw plan's copy with the same literals, made on first need. That copy
+ * has every member, also those a pruned view leaves out (the templates
+ * never read them), as the subtrees mark_shared shares do. */
+static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
+{
+    fn_copies *fl = &r->copies[k];
+    mg_buf_reset(lits);
+    for (size_t i = 0; i < fl->nlits; i++) {
+        lit_put(c, lits, fl->lits[i]->valuestring);
+        mg_buf_putc(lits, '\0');
+    }
+    fn_variant *v;
+    for (v = fl->variants; v; v = v->next)
+        if (v->len == lits->len && (!lits->len || !memcmp(v->lits, lits->data, lits->len)))
+            break;
+    if (!v) {
+        pctx all = *c;
+        all.keep = NULL;
+        v = mg_xcalloc(1, sizeof *v);
+        v->lits = mg_xcalloc(lits->len + 1, 1);
+        if (lits->len)
+            memcpy(v->lits, lits->data, lits->len);
+        v->len = lits->len;
+        v->copy = copy_plan(&all, fn, r->names, r->nfunctions, 1);
+        v->next = fl->variants;
+        fl->variants = v;
+    }
+    return cJSON_CreateObjectReference(v->copy->child);
+}
+
 int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg)
 {
-    if (!r->has_keys) {
-        const char *seen[KEY_SEEN] = {0};
-        add_keys(&r->keys, seen, r->functions);
-        add_keys(&r->keys, seen, r->patterns);
-        r->has_keys = 1;
-    }
     for (size_t i = 0; i < mg_hmap_len(&r->keys); i++)
         if (pred(arg, *(const char **)mg_hmap_at(&r->keys, i)))
             return 1;
@@ -1939,7 +2533,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)
         mg_escape_parse(lit, &c.literal);
-    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
+    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, 1, d);
     if (!raw)
         return NULL;
     /* Shared subtrees are not escaped (add_escapes skips references), so
@@ -1964,8 +2558,16 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     mg_buf litbuf;
     mg_buf_init(&litbuf);
     c.litbuf = &litbuf;
-    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next)
-        cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    /* Whole functions are shared when the caller escapes none of their
+     * keys (it could not add members inside a reference). */
+    int share_fns = c.share && !mg_vplan_raw_any_key(raw, escaped, arg);
+    mg_buf lits;
+    mg_buf_init(&lits);
+    size_t k = 0;
+    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next, k++)
+        cJSON_AddItemToArray(c.functions, share_fns ? variant_of(&c, raw, k, fn, &lits)
+                                                    : copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    mg_buf_fini(&lits);
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
     free(c.fnkeys);
     c.fnkeys = NULL;

@@ -48,14 +48,19 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
  * every target (no literal, no function reference: about half the members)
  * are not copied: the plan refers to them in *cache (cJSON_IsReference
  * items), so *cache must outlive the plan, and nothing may add members
- * inside them. `escaped(arg, key)` says whether the caller will add escaped
- * forms beside members named `key` (which it cannot do inside a reference);
- * if so for any key inside them, or if `cache` or `escaped` is NULL, every
- * member is copied as mg_vplan_build does. `keep(arg, member)` (NULL: keep
- * all) says whether the plan needs a member of a function or pattern (by its
- * name, the same for every member of that name): the others are not copied,
- * for a view pruned to the keys its templates read (view.h). The members the
- * plan reads back itself (one_of, any_of, has_one_of, ...) must be kept. */
+ * inside them. When the caller escapes none of the keys of the functions,
+ * each whole function is such a reference, to a copy *cache keeps for every
+ * set of escaped literals it met (targets whose literals read the same share
+ * one). `escaped(arg, key)` says whether the caller will add escaped forms
+ * beside members named `key` (which it cannot do inside a reference); if so
+ * for any key inside the shared parts, or if `cache` or `escaped` is NULL,
+ * every member is copied as mg_vplan_build does. `keep(arg, member)` (NULL:
+ * keep all) says whether the plan needs a member of a function or pattern
+ * (by its name, the same for every member of that name): the others are not
+ * copied, for a view pruned to the keys its templates read (view.h), but
+ * references (shared parts, whole functions) hold every member. The members
+ * the plan reads back itself (one_of, any_of, has_one_of, ...) must be
+ * kept. */
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
                              int (*escaped)(void *arg, const char *key),
                              int (*keep)(void *arg, const cJSON *member), void *arg, mg_diag *d);
@@ -64,7 +69,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r);
 /* Does `pred(arg, key)` hold for a member name under the plan's `functions`
  * or `patterns` (a plan built from `r` has the same names there)? Lets a
  * caller that adds members beside some keys skip the walk of a plan that
- * has none of them. The set is made on the first call. */
+ * has none of them. The set is made with the raw plan. */
 int mg_vplan_raw_any_key(mg_vplan_raw *r, int (*pred)(void *arg, const char *key), void *arg);
 
 #endif
