@@ -675,7 +675,7 @@ typedef struct yframe {
     cJSON *node;
     int is_map;
     int count;           /* children so far */
-    char *key;           /* pending key (owned) or NULL */
+    char *key;           /* pending key or NULL; owned (malloc'd by libyaml) */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -794,18 +794,38 @@ static cJSON *resolve_plain(const char *s)
     return cJSON_CreateString(s);
 }
 
+/* A string node that takes over the event's value (malloc'd by libyaml),
+ * instead of copying it: cJSON frees it through its hooks, which hand any
+ * block that is not the pool's to free() (pool.h). */
+static cJSON *string_node_take(yaml_event_t *ev)
+{
+    cJSON *n = cJSON_CreateNull();
+    if (!n)
+        abort();
+    n->type = cJSON_String;
+    n->valuestring = (char *)ev->data.scalar.value;
+    ev->data.scalar.value = NULL; /* yaml_event_delete frees NULL as nothing */
+    return n;
+}
+
 /* Builds the node for a scalar event. Explicit tags: !!str (and the
  * non-specific "!") force a string; other tags resolve as plain. */
-static cJSON *scalar_node(const yaml_event_t *ev, int *quoted)
+static cJSON *scalar_node(yaml_event_t *ev, int *quoted)
 {
     const char *v = (const char *)ev->data.scalar.value;
     const char *tag = (const char *)ev->data.scalar.tag;
     int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     *quoted = !plain;
     if (tag && (strcmp(tag, YAML_STR_TAG) == 0 || strcmp(tag, "!") == 0))
-        return cJSON_CreateString(v);
+        return string_node_take(ev);
     if (!plain)
-        return cJSON_CreateString(v);
+        return string_node_take(ev);
+    /* Most plain scalars are words: every null, bool, number, infinity and
+     * NaN of the core schema is empty or starts with one of these
+     * characters, so the others are strings without resolve_plain's 25
+     * comparisons. */
+    if (v[0] && !strchr("~nNtTfF0123456789-+.", v[0]))
+        return string_node_take(ev);
     return resolve_plain(v);
 }
 
@@ -829,11 +849,17 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
         return 0;
     }
     if (f->is_map) {
-        cJSON_AddItemToObject(f->node, f->key, item);
+        /* The member takes over the pending key (cJSON_AddItemToObject
+         * would copy it); cJSON frees it with the member (see
+         * string_node_take). */
+        if (item->string && !(item->type & cJSON_StringIsConst))
+            cJSON_free(item->string); /* an alias's copy of a member (cJSON_Duplicate) */
+        item->type &= ~cJSON_StringIsConst;
+        item->string = f->key;
+        f->key = NULL;
+        cJSON_AddItemToArray(f->node, item);
         keytab_add(&b->pos->keys, f->node, item, f->kline, f->kcol);
         record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
-        free(f->key);
-        f->key = NULL;
     } else {
         cJSON_AddItemToArray(f->node, item);
         record(b, item, f->node, f->count, line, col, 0, 0, quoted);
@@ -1034,7 +1060,8 @@ static cJSON *parse_yaml(builder *b, size_t start)
                                   dup->line, dup->col);
                     break;
                 }
-                f->key = mg_xstrdup(v);
+                f->key = (char *)ev.data.scalar.value; /* taken over: see yattach */
+                ev.data.scalar.value = NULL;
                 f->kline = line;
                 f->kcol = col;
                 break;
