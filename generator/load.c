@@ -93,15 +93,28 @@ typedef struct pos_ent {
     int line, col;       /* the value's first character */
     int kline, kcol;     /* the key's first character; 0 when not an object member */
     int index;           /* position among the parent's children */
-    int quoted;          /* a string written in any non-plain style, or a JSON string */
+    unsigned char quoted; /* a string written in any non-plain style, or a JSON string */
+    unsigned char loaded; /* made by the loader (lives as long as the set), not by
+                           * mg_doc_record (a node that may be freed before) */
     const char *file;    /* NULL: the document's own file; else another loaded document's
                           * path (a node mg_doc_record copied from there, api.c's
                           * trait merges); borrowed from that document */
 } pos_ent;
 
+/* resolve.c's memo of one followed $ref (mg_doc_hop_get). */
+typedef struct hop_ent {
+    const cJSON *member; /* the key: a "$ref" member the loader made */
+    const mg_doc *tdoc;
+    const cJSON *tnode;
+    unsigned gen;        /* the set's tree generation when it was found */
+} hop_ent;
+
 struct mg_postab {
     mg_hmap nodes; /* pos_ent, keyed by node pointer */
     mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
+    mg_hmap hops;  /* hop_ent, keyed by member pointer */
+    unsigned *gen; /* the set's tree generation (NULL until the doc joins a set:
+                    * nothing is memoised) */
 };
 
 static struct mg_postab *postab_new(void)
@@ -109,6 +122,8 @@ static struct mg_postab *postab_new(void)
     struct mg_postab *t = mg_xmalloc(sizeof *t);
     mg_hmap_init(&t->nodes, sizeof(pos_ent));
     mg_hmap_init(&t->keys, sizeof(key_ent));
+    mg_hmap_init(&t->hops, sizeof(hop_ent));
+    t->gen = NULL;
     return t;
 }
 
@@ -131,6 +146,7 @@ static void postab_clear(struct mg_postab *t)
 {
     mg_hmap_fini(&t->nodes);
     mg_hmap_fini(&t->keys);
+    mg_hmap_fini(&t->hops);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -181,7 +197,8 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
     e.kline = kline;
     e.kcol = kcol;
     e.index = index;
-    e.quoted = quoted;
+    e.quoted = quoted != 0;
+    e.loaded = 1;
     postab_put(b->pos, &e);
 }
 
@@ -913,6 +930,7 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
     e.node = dst;
     e.parent = parent;
     e.index = index;
+    e.loaded = 1;
     postab_put(y->b->pos, &e);
     int i = 0;
     for (const cJSON *c = (is_obj || is_arr) ? src->child : NULL; c; c = c->next, i++) {
@@ -1375,6 +1393,10 @@ struct mg_docset {
     mg_hmap by_real;
     /* resolve.c's cache: normalised $ref file paths that passed its checks. */
     mg_hmap ref_files;
+    /* Counts mg_doc_replace calls: a $ref followed before a replacement may
+     * lead elsewhere after it, so memoised hops of an older generation are
+     * followed again. */
+    unsigned gen;
 };
 
 typedef struct doc_ent {
@@ -1392,6 +1414,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     e->doc.dir = mg_path_dir(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
+    pos->gen = &set->gen;
     e->real = real;
     set->docs = mg_xgrow(set->docs, set->n, &set->cap, sizeof *set->docs);
     set->docs[set->n++] = e;
@@ -1723,6 +1746,35 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
     if (!de->replaced)
         de->replaced = cJSON_CreateArray();
     cJSON_AddItemToArray(de->replaced, old);
+    if (doc->pos->gen)
+        (*doc->pos->gen)++;
+}
+
+int mg_doc_hop_get(const mg_doc *doc, const cJSON *member, const mg_doc **tdoc, const cJSON **tnode)
+{
+    const struct mg_postab *t = doc->pos;
+    if (!t || !t->gen || !t->hops.len)
+        return 0;
+    const hop_ent *h = mg_hmap_get_ptr(&t->hops, member);
+    if (!h || h->gen != *t->gen)
+        return 0;
+    *tdoc = h->tdoc;
+    *tnode = h->tnode;
+    return 1;
+}
+
+void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, const cJSON *tnode)
+{
+    struct mg_postab *t = doc->pos;
+    if (!t || !t->gen)
+        return;
+    const pos_ent *pe = postab_get(t, member);
+    if (!pe || !pe->loaded)
+        return;
+    hop_ent *h = mg_hmap_put_ptr(&t->hops, member, NULL);
+    h->tdoc = tdoc;
+    h->tnode = tnode;
+    h->gen = *t->gen;
 }
 
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)
