@@ -841,11 +841,18 @@ static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, con
  * the suffix's. named_type shows it as the Pascal casing in name.raw. */
 static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
 {
-    mg_buf b;
-    mg_buf_init(&b);
-    mg_buf_appendf(&b, "%s %s", hint, suffix);
-    char *s = pstrdup(m, mg_buf_cstr(&b));
-    mg_buf_fini(&b);
+    /* "hint suffix", put together by hand: through mg_buf_appendf's
+     * vsnprintf it was 3.6 M instructions for 1 400 names. NULL reads as
+     * printf's %s wrote it. */
+    if (!hint)
+        hint = "(null)";
+    if (!suffix)
+        suffix = "(null)";
+    size_t hn = strlen(hint), sn = strlen(suffix);
+    char *s = palloc(m, hn + sn + 2);
+    memcpy(s, hint, hn);
+    s[hn] = ' ';
+    memcpy(s + hn + 1, suffix, sn + 1);
     return s;
 }
 
