@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2502,6 +2503,39 @@ static void report_loop(mg_model *m, wctx *w, size_t from, const wstep *closing)
 
 /* Depth-first search over the in-place keywords from `st`; a $ref back to a
  * schema on the current path closes a loop. */
+/* The first bytes of an object's member names, so that the walks below look
+ * up only the keywords that can be there: 28 look-ups per schema node, each
+ * a scan of its members, were most of check_schemas. */
+typedef struct initials {
+    uint64_t bits[4];
+} initials;
+
+static void initials_of(const cJSON *node, initials *in)
+{
+    memset(in, 0, sizeof *in);
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (c->string) {
+            unsigned char b = (unsigned char)c->string[0];
+            in->bits[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
+}
+
+/* get(node, key) for the object `node` whose initials are `in`. */
+static const cJSON *get_in(const cJSON *node, const initials *in, const char *key)
+{
+    unsigned char b = (unsigned char)key[0];
+    return in->bits[b >> 6] >> (b & 63) & 1 ? mg_json_get(node, key) : NULL;
+}
+
+/* Whether the object `node` has a member that is a number but not finite. */
+static int has_nonfinite(const cJSON *node)
+{
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (is_number(c) && !isfinite(c->valuedouble))
+            return 1;
+    return 0;
+}
+
 static void find_loops(mg_model *m, wctx *w, wstep st)
 {
     if (!is_object(st.node) || w->npath >= WALK_MAX_DEPTH)
@@ -2523,12 +2557,14 @@ static void find_loops(mg_model *m, wctx *w, wstep st)
         } else if (!te || !te->val)
             find_loops(m, w, t);
     } else {
+        initials in;
+        initials_of(st.node, &in);
         for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
-            if (get(st.node, inplace_one[k]))
-                find_loops(m, w, (wstep){st.doc, get(st.node, inplace_one[k])});
+            if (get_in(st.node, &in, inplace_one[k]))
+                find_loops(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])});
         for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
             const cJSON *c;
-            const cJSON *list = get(st.node, inplace_list[k]);
+            const cJSON *list = get_in(st.node, &in, inplace_list[k]);
             if (is_array(list))
                 cJSON_ArrayForEach(c, list)
                     find_loops(m, w, (wstep){st.doc, c});
@@ -2546,21 +2582,24 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
     mg_hmap_put_ptr(&w->seen, st.node, &added);
     if (!added)
         return;
-    for (size_t k = 0; k < sizeof numeric_keys / sizeof *numeric_keys; k++) {
-        const cJSON *v = get(st.node, numeric_keys[k]);
-        if (is_number(v) && !isfinite(v->valuedouble))
-            err(m, mark(st.doc, v), "'%s' must be a finite number, not %s", numeric_keys[k],
-                isnan(v->valuedouble) ? "NaN" : v->valuedouble > 0 ? "infinity" : "-infinity");
-    }
+    if (has_nonfinite(st.node))
+        for (size_t k = 0; k < sizeof numeric_keys / sizeof *numeric_keys; k++) {
+            const cJSON *v = get(st.node, numeric_keys[k]);
+            if (is_number(v) && !isfinite(v->valuedouble))
+                err(m, mark(st.doc, v), "'%s' must be a finite number, not %s", numeric_keys[k],
+                    isnan(v->valuedouble) ? "NaN" : v->valuedouble > 0 ? "infinity" : "-infinity");
+        }
     find_loops(m, w, st);
     wstep t;
     if (walk_ref(m, st.doc, st.node, &t))
         walk_schema(m, w, t, depth + 1);
     const cJSON *c;
+    initials in;
+    initials_of(st.node, &in);
     for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
-        walk_schema(m, w, (wstep){st.doc, get(st.node, inplace_one[k])}, depth + 1);
+        walk_schema(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])}, depth + 1);
     for (size_t k = 0; k < sizeof deeper_one / sizeof *deeper_one; k++) {
-        const cJSON *v = get(st.node, deeper_one[k]);
+        const cJSON *v = get_in(st.node, &in, deeper_one[k]);
         if (is_array(v)) /* items: [tuple] */
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
@@ -2568,13 +2607,13 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
             walk_schema(m, w, (wstep){st.doc, v}, depth + 1);
     }
     for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
-        const cJSON *v = get(st.node, inplace_list[k]);
+        const cJSON *v = get_in(st.node, &in, inplace_list[k]);
         if (is_array(v))
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
     }
     for (size_t k = 0; k < sizeof deeper_map / sizeof *deeper_map; k++) {
-        const cJSON *v = get(st.node, deeper_map[k]);
+        const cJSON *v = get_in(st.node, &in, deeper_map[k]);
         if (is_object(v))
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
