@@ -32,10 +32,10 @@
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
 {
-    if (!cJSON_IsObject(node))
+    if (!node || (node->type & 0xFF) != cJSON_Object) /* cJSON_IsObject, without the call */
         return NULL;
     for (const cJSON *c = node->child; c; c = c->next)
-        if (c->string && strcmp(c->string, "$ref") == 0)
+        if (c->string && c->string[0] == '$' && strcmp(c->string, "$ref") == 0)
             return c;
     return NULL;
 }
