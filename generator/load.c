@@ -69,10 +69,27 @@ static int key_eq(const void *ent, const void *key)
     return e->obj == k->obj && strcmp(e->child->string, k->key) == 0;
 }
 
-static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
+/* keytab_find for a key whose hash_key is `hash`. */
+static const key_ent *keytab_find_hashed(const mg_hmap *t, const cJSON *obj, const char *key, uint32_t hash)
 {
     member_key k = {obj, key};
-    return mg_hmap_find(t, hash_key(obj, key), key_eq, &k);
+    return mg_hmap_find(t, hash, key_eq, &k);
+}
+
+static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
+{
+    return keytab_find_hashed(t, obj, key, hash_key(obj, key));
+}
+
+/* keytab_add for a member whose hash_key is `hash`. */
+static void keytab_add_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col,
+                              uint32_t hash)
+{
+    key_ent *e = mg_hmap_add(t, hash);
+    e->obj = obj;
+    e->child = child;
+    e->line = line;
+    e->col = col;
 }
 
 /* Adds a member that keytab_find has just reported absent. */
@@ -693,6 +710,7 @@ typedef struct yframe {
     int is_map;
     int count;           /* children so far */
     char *key;           /* pending key or NULL; owned (malloc'd by libyaml) */
+    uint32_t khash;      /* its hash_key, from the duplicate check, for keytab_add_hashed */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -875,7 +893,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
         item->string = f->key;
         f->key = NULL;
         cJSON_AddItemToArray(f->node, item);
-        keytab_add(&b->pos->keys, f->node, item, f->kline, f->kcol);
+        keytab_add_hashed(&b->pos->keys, f->node, item, f->kline, f->kcol, f->khash);
         record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
     } else {
         cJSON_AddItemToArray(f->node, item);
@@ -1072,7 +1090,8 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                const key_ent *dup = keytab_find(&b->pos->keys, f->node, v);
+                uint32_t h = hash_key(f->node, v);
+                const key_ent *dup = keytab_find_hashed(&b->pos->keys, f->node, v, h);
                 if (dup) {
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
                                   dup->line, dup->col);
@@ -1080,6 +1099,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 }
                 f->key = (char *)ev.data.scalar.value; /* taken over: see yattach */
                 ev.data.scalar.value = NULL;
+                f->khash = h;
                 f->kline = line;
                 f->kcol = col;
                 break;
