@@ -2521,7 +2521,7 @@ static void initials_of(const cJSON *node, initials *in)
 }
 
 /* get(node, key) for the object `node` whose initials are `in`. */
-static const cJSON *get_in(const cJSON *node, const initials *in, const char *key)
+static inline const cJSON *get_in(const cJSON *node, const initials *in, const char *key)
 {
     unsigned char b = (unsigned char)key[0];
     return in->bits[b >> 6] >> (b & 63) & 1 ? mg_json_get(node, key) : NULL;
