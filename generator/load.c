@@ -70,10 +70,27 @@ static int key_eq(const void *ent, const void *key)
     return e->obj == k->obj && strcmp(e->child->string, k->key) == 0;
 }
 
-static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
+/* keytab_find for a key whose hash_key is `hash`. */
+static const key_ent *keytab_find_hashed(const mg_hmap *t, const cJSON *obj, const char *key, uint32_t hash)
 {
     member_key k = {obj, key};
-    return mg_hmap_find(t, hash_key(obj, key), key_eq, &k);
+    return mg_hmap_find(t, hash, key_eq, &k);
+}
+
+static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
+{
+    return keytab_find_hashed(t, obj, key, hash_key(obj, key));
+}
+
+/* keytab_add for a member whose hash_key is `hash`. */
+static void keytab_add_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col,
+                              uint32_t hash)
+{
+    key_ent *e = mg_hmap_add(t, hash);
+    e->obj = obj;
+    e->child = child;
+    e->line = line;
+    e->col = col;
 }
 
 /* Adds a member that keytab_find has just reported absent. */
@@ -94,15 +111,28 @@ typedef struct pos_ent {
     int line, col;       /* the value's first character */
     int kline, kcol;     /* the key's first character; 0 when not an object member */
     int index;           /* position among the parent's children */
-    int quoted;          /* a string written in any non-plain style, or a JSON string */
+    unsigned char quoted; /* a string written in any non-plain style, or a JSON string */
+    unsigned char loaded; /* made by the loader (lives as long as the set), not by
+                           * mg_doc_record (a node that may be freed before) */
     const char *file;    /* NULL: the document's own file; else another loaded document's
                           * path (a node mg_doc_record copied from there, api.c's
                           * trait merges); borrowed from that document */
 } pos_ent;
 
+/* resolve.c's memo of one followed $ref (mg_doc_hop_get). */
+typedef struct hop_ent {
+    const cJSON *member; /* the key: a "$ref" member the loader made */
+    const mg_doc *tdoc;
+    const cJSON *tnode;
+    unsigned gen;        /* the set's tree generation when it was found */
+} hop_ent;
+
 struct mg_postab {
     mg_hmap nodes; /* pos_ent, keyed by node pointer */
     mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
+    mg_hmap hops;  /* hop_ent, keyed by member pointer */
+    unsigned *gen; /* the set's tree generation (NULL until the doc joins a set:
+                    * nothing is memoised) */
 };
 
 static struct mg_postab *postab_new(void)
@@ -110,6 +140,8 @@ static struct mg_postab *postab_new(void)
     struct mg_postab *t = mg_xmalloc(sizeof *t);
     mg_hmap_init(&t->nodes, sizeof(pos_ent));
     mg_hmap_init(&t->keys, sizeof(key_ent));
+    mg_hmap_init(&t->hops, sizeof(hop_ent));
+    t->gen = NULL;
     return t;
 }
 
@@ -132,6 +164,7 @@ static void postab_clear(struct mg_postab *t)
 {
     mg_hmap_fini(&t->nodes);
     mg_hmap_fini(&t->keys);
+    mg_hmap_fini(&t->hops);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -182,7 +215,8 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
     e.kline = kline;
     e.kcol = kcol;
     e.index = index;
-    e.quoted = quoted;
+    e.quoted = quoted != 0;
+    e.loaded = 1;
     postab_put(b->pos, &e);
 }
 
@@ -193,6 +227,17 @@ static int check_utf8(builder *b)
     const unsigned char *s = (const unsigned char *)b->text;
     size_t n = b->len, i = 0;
     while (i < n) {
+        /* Eight bytes at a time while they are ASCII and not NUL (the byte
+         * loop was a third of the loader's own instructions). */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080u) || ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = s[i];
         if (c == 0) {
             int l, col;
@@ -711,7 +756,8 @@ typedef struct yframe {
     cJSON *node;
     int is_map;
     int count;           /* children so far */
-    char *key;           /* pending key (owned) or NULL */
+    char *key;           /* pending key or NULL; owned (malloc'd by libyaml) */
+    uint32_t khash;      /* its hash_key, from the duplicate check, for keytab_add_hashed */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -835,18 +881,38 @@ static cJSON *resolve_plain(const char *s)
     return cJSON_CreateString(s);
 }
 
+/* A string node that takes over the event's value (malloc'd by libyaml),
+ * instead of copying it: cJSON frees it through its hooks, which hand any
+ * block that is not the pool's to free() (pool.h). */
+static cJSON *string_node_take(yaml_event_t *ev)
+{
+    cJSON *n = cJSON_CreateNull();
+    if (!n)
+        abort();
+    n->type = cJSON_String;
+    n->valuestring = (char *)ev->data.scalar.value;
+    ev->data.scalar.value = NULL; /* yaml_event_delete frees NULL as nothing */
+    return n;
+}
+
 /* Builds the node for a scalar event. Explicit tags: !!str (and the
  * non-specific "!") force a string; other tags resolve as plain. */
-static cJSON *scalar_node(const yaml_event_t *ev, int *quoted)
+static cJSON *scalar_node(yaml_event_t *ev, int *quoted)
 {
     const char *v = (const char *)ev->data.scalar.value;
     const char *tag = (const char *)ev->data.scalar.tag;
     int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     *quoted = !plain;
     if (tag && (strcmp(tag, YAML_STR_TAG) == 0 || strcmp(tag, "!") == 0))
-        return cJSON_CreateString(v);
+        return string_node_take(ev);
     if (!plain)
-        return cJSON_CreateString(v);
+        return string_node_take(ev);
+    /* Most plain scalars are words: every null, bool, number, infinity and
+     * NaN of the core schema is empty or starts with one of these
+     * characters, so the others are strings without resolve_plain's 25
+     * comparisons. */
+    if (v[0] && !strchr("~nNtTfF0123456789-+.", v[0]))
+        return string_node_take(ev);
     return resolve_plain(v);
 }
 
@@ -870,11 +936,17 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
         return 0;
     }
     if (f->is_map) {
-        cJSON_AddItemToObject(f->node, f->key, item);
-        keytab_add(&b->pos->keys, f->node, item, f->kline, f->kcol);
-        record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
-        free(f->key);
+        /* The member takes over the pending key (cJSON_AddItemToObject
+         * would copy it); cJSON frees it with the member (see
+         * string_node_take). */
+        if (item->string && !(item->type & cJSON_StringIsConst))
+            cJSON_free(item->string); /* an alias's copy of a member (cJSON_Duplicate) */
+        item->type &= ~cJSON_StringIsConst;
+        item->string = f->key;
         f->key = NULL;
+        cJSON_AddItemToArray(f->node, item);
+        keytab_add_hashed(&b->pos->keys, f->node, item, f->kline, f->kcol, f->khash);
+        record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
     } else {
         cJSON_AddItemToArray(f->node, item);
         record(b, item, f->node, f->count, line, col, 0, 0, quoted);
@@ -928,6 +1000,7 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
     e.node = dst;
     e.parent = parent;
     e.index = index;
+    e.loaded = 1;
     postab_put(y->b->pos, &e);
     int i = 0;
     for (const cJSON *c = (is_obj || is_arr) ? src->child : NULL; c; c = c->next, i++) {
@@ -1069,13 +1142,16 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                const key_ent *dup = keytab_find(&b->pos->keys, f->node, v);
+                uint32_t h = hash_key(f->node, v);
+                const key_ent *dup = keytab_find_hashed(&b->pos->keys, f->node, v, h);
                 if (dup) {
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
                                   dup->line, dup->col);
                     break;
                 }
-                f->key = mg_xstrdup(v);
+                f->key = (char *)ev.data.scalar.value; /* taken over: see yattach */
+                ev.data.scalar.value = NULL;
+                f->khash = h;
                 f->kline = line;
                 f->kcol = col;
                 break;
@@ -1389,6 +1465,10 @@ struct mg_docset {
     mg_hmap by_real;
     /* resolve.c's cache: normalised $ref file paths that passed its checks. */
     mg_hmap ref_files;
+    /* Counts mg_doc_replace calls: a $ref followed before a replacement may
+     * lead elsewhere after it, so memoised hops of an older generation are
+     * followed again. */
+    unsigned gen;
 };
 
 typedef struct doc_ent {
@@ -1406,6 +1486,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     e->doc.dir = mg_path_dir(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
+    pos->gen = &set->gen;
     e->real = real;
     set->docs = mg_xgrow(set->docs, set->n, &set->cap, sizeof *set->docs);
     set->docs[set->n++] = e;
@@ -1737,6 +1818,35 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
     if (!de->replaced)
         de->replaced = cJSON_CreateArray();
     cJSON_AddItemToArray(de->replaced, old);
+    if (doc->pos->gen)
+        (*doc->pos->gen)++;
+}
+
+int mg_doc_hop_get(const mg_doc *doc, const cJSON *member, const mg_doc **tdoc, const cJSON **tnode)
+{
+    const struct mg_postab *t = doc->pos;
+    if (!t || !t->gen || !t->hops.len)
+        return 0;
+    const hop_ent *h = mg_hmap_get_ptr(&t->hops, member);
+    if (!h || h->gen != *t->gen)
+        return 0;
+    *tdoc = h->tdoc;
+    *tnode = h->tnode;
+    return 1;
+}
+
+void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, const cJSON *tnode)
+{
+    struct mg_postab *t = doc->pos;
+    if (!t || !t->gen)
+        return;
+    const pos_ent *pe = postab_get(t, member);
+    if (!pe || !pe->loaded)
+        return;
+    hop_ent *h = mg_hmap_put_ptr(&t->hops, member, NULL);
+    h->tdoc = tdoc;
+    h->tnode = tnode;
+    h->gen = *t->gen;
 }
 
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)

@@ -121,6 +121,15 @@ void mg_doc_replace(const mg_doc *doc, cJSON *old, cJSON *repl);
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path);
 void mg_docset_set_ref_file(mg_docset *set, const char *path, const mg_doc *doc);
 
+/* resolve.c's memo of followed $refs, so that a $ref that every stage
+ * follows is walked once: mg_doc_hop_put records that the "$ref" member
+ * `member` of `doc` led to `tnode` of `tdoc` (only for a member the loader
+ * made, which lives as long as the set; others are not kept), and
+ * mg_doc_hop_get gives it back (returns 1) unless mg_doc_replace has changed
+ * a tree of the set since (returns 0: follow it again). */
+int mg_doc_hop_get(const mg_doc *doc, const cJSON *member, const mg_doc **tdoc, const cJSON **tnode);
+void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, const cJSON *tnode);
+
 /* Finds which loaded document owns `node`; NULL if none. */
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);
 

@@ -32,10 +32,10 @@
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
 {
-    if (!cJSON_IsObject(node))
+    if (!node || (node->type & 0xFF) != cJSON_Object) /* cJSON_IsObject, without the call */
         return NULL;
     for (const cJSON *c = node->child; c; c = c->next)
-        if (c->string && strcmp(c->string, "$ref") == 0)
+        if (c->string && c->string[0] == '$' && strcmp(c->string, "$ref") == 0)
             return c;
     return NULL;
 }
@@ -180,6 +180,12 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
 static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_doc **tdoc,
                const cJSON **tnode, mg_diag *d)
 {
+    /* Followed before (resolving every $ref, then the typo walk and the model
+     * follow the same ones): 1 568 hops of the worker-backend catalogue's
+     * model were 6.1 M instructions. Only successes are kept, so an error is
+     * reported by every request as before. */
+    if (mg_doc_hop_get(doc, member, tdoc, tnode))
+        return 0;
     mg_mark at = mg_doc_mark(doc, member);
     if (!cJSON_IsString(member) || !member->valuestring) {
         mg_doc_error(d, doc, member, "'$ref' must be a string (a URI reference such as '#/components/schemas/Name')");
@@ -300,6 +306,7 @@ walk:;
         goto out;
     *tdoc = target;
     *tnode = n;
+    mg_doc_hop_put(doc, member, target, n);
     rc = 0;
 out:
     free(mapped);

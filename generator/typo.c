@@ -8,6 +8,9 @@
  */
 #include "typo.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hmap.h"
@@ -160,6 +163,83 @@ static const kdef kinds[] = {
     [K_SCHEMA] = {"schema", schema_keys, schema_children},
 };
 
+/* ---- keyword ids -------------------------------------------------------
+ *
+ * A schema node was checked by comparing each member with up to 70 keywords,
+ * and its 23 child members were each looked up by a scan of the node: 77 000
+ * strcmp calls for the worker-backend catalogue. Instead every keyword of the
+ * tables above gets a small id once (a string hash table); a member's key is
+ * hashed once, and its id says whether the kind knows it (a bit set per kind)
+ * and which child entry it is (an id per entry, in each children list). */
+
+#define NKINDS (sizeof kinds / sizeof *kinds)
+#define MAX_IDS 256 /* more than the distinct keywords above */
+#define ID_SLOTS 1024 /* the hash table: a power of two, well over MAX_IDS */
+#define MAX_CHILDREN 32
+
+static struct {
+    int ready;
+    const char *slot_key[ID_SLOTS];
+    int slot_id[ID_SLOTS];
+    int nids;
+    uint64_t known[NKINDS][MAX_IDS / 64];
+    int child_ids[NKINDS + 1][MAX_CHILDREN]; /* per kind's children list; the last: components2_children */
+} ids;
+
+/* The id of `key`, adding it when `add`; -1 when it is no keyword. */
+static int key_id(const char *key, int add)
+{
+    uint32_t h = mg_hash_str(key) & (ID_SLOTS - 1);
+    while (ids.slot_key[h]) {
+        if (strcmp(ids.slot_key[h], key) == 0)
+            return ids.slot_id[h];
+        h = (h + 1) & (ID_SLOTS - 1);
+    }
+    if (!add || ids.nids == MAX_IDS)
+        return -1;
+    ids.slot_key[h] = key;
+    ids.slot_id[h] = ids.nids;
+    return ids.nids++;
+}
+
+/* The tables above outgrew the limits: a programming error, not an input's. */
+static void bug(const char *what)
+{
+    fprintf(stderr, "%s:%d: internal error: %s\n", __FILE__, __LINE__, what);
+    abort();
+}
+
+static void ids_init(void)
+{
+    if (ids.ready)
+        return;
+    ids.ready = 1;
+    for (size_t k = 0; k < NKINDS; k++) {
+        for (const char *const *key = kinds[k].keys; *key; key++) {
+            int id = key_id(*key, 1);
+            if (id >= 0)
+                ids.known[k][id / 64] |= (uint64_t)1 << (id % 64);
+        }
+    }
+    for (size_t k = 0; k <= NKINDS; k++) {
+        const child *list = k < NKINDS ? kinds[k].children : components2_children;
+        size_t i = 0;
+        for (const child *ch = list; ch->key; ch++, i++) {
+            if (i == MAX_CHILDREN)
+                bug("a children list longer than MAX_CHILDREN");
+            ids.child_ids[k][i] = key_id(ch->key, 1);
+        }
+    }
+    if (ids.nids == MAX_IDS)
+        bug("more keywords than MAX_IDS");
+}
+
+/* Whether kind `k` knows the keyword with id `id` (-1: not a keyword). */
+static int known_id(size_t k, int id)
+{
+    return id >= 0 && (ids.known[k][id / 64] >> (id % 64) & 1);
+}
+
 typedef struct walker {
     mg_docset *set;
     mg_diag *d;
@@ -235,11 +315,27 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
     }
     const kdef *def = &kinds[k];
     const child *children = def->children;
-    if (k == K_COMPONENTS && w->v2)
+    const int *child_id = ids.child_ids[k];
+    if (k == K_COMPONENTS && w->v2) {
         children = components2_children;
+        child_id = ids.child_ids[NKINDS];
+    }
+    /* Each child entry's first member (what mg_json_get gives), found in the
+     * one pass over the members below. */
+    const cJSON *child_at[MAX_CHILDREN];
+    size_t nchildren = 0;
+    for (const child *ch = children; ch->key; ch++)
+        child_at[nchildren++] = NULL;
     const cJSON *c;
     cJSON_ArrayForEach(c, node) {
-        if (!c->string || strncmp(c->string, "x-", 2) == 0 || known(def->keys, c->string))
+        if (!c->string)
+            continue;
+        int id = key_id(c->string, 0);
+        if (id >= 0)
+            for (size_t i = 0; i < nchildren; i++)
+                if (child_id[i] == id && !child_at[i])
+                    child_at[i] = c;
+        if (strncmp(c->string, "x-", 2) == 0 || known_id((size_t)k, id))
             continue;
         if (strcmp(c->string, "$ref") == 0)
             continue;
@@ -248,17 +344,16 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
             mg_diag_warning(w->d, mg_doc_key_mark(doc, c), "unknown keyword '%s' (did you mean '%s'?)", c->string,
                             near);
     }
-    for (const child *ch = children; ch->key; ch++) {
-        const cJSON *v = mg_json_get(node, ch->key);
-        if (v)
-            walk_shape(w, doc, v, ch->kind, ch->shape, depth);
-    }
+    for (size_t i = 0; i < nchildren; i++)
+        if (child_at[i])
+            walk_shape(w, doc, child_at[i], children[i].kind, children[i].shape, depth);
 }
 
 /* ---- public API ---------------------------------------------------------- */
 
 void mg_typos_check(mg_docset *set, const mg_doc *doc, mg_typo_root root, mg_diag *d)
 {
+    ids_init();
     walker w = {set, d, root == MG_TYPO_ASYNCAPI2, {0}};
     mg_hmap_init(&w.seen, sizeof(const cJSON *));
     walk(&w, doc, doc->root, root == MG_TYPO_SCHEMA ? K_SCHEMA : root == MG_TYPO_ASYNCAPI2 ? K_ROOT2 : K_ROOT3, 0);

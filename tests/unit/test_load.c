@@ -469,6 +469,35 @@ static void load_should_reject_invalid_utf8_with_its_position(void)
     loaded_fini(&l);
 }
 
+/* check_utf8 skips ASCII eight bytes at a time: a NUL or a bad byte at any
+ * offset of a long ASCII run is still found, at its own column. */
+static void load_should_find_bad_bytes_at_every_alignment(void)
+{
+    for (int k = 0; k < 24; k++) {
+        for (int bad = 0; bad < 2; bad++) {
+            char text[64], want[200];
+            int n = snprintf(text, sizeof text, "a: %.*s", k, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+            text[n++] = bad ? '\xe9' : '\0';
+            n += snprintf(text + n, sizeof text - (size_t)n, "yyyyyyyyyy\n");
+            if (bad)
+                snprintf(want, sizeof want,
+                         "b.yaml:1:%d: error: invalid UTF-8 byte 0xE9 (msggen reads UTF-8 only; re-save the file as UTF-8)",
+                         4 + k);
+            else
+                snprintf(want, sizeof want,
+                         "b.yaml:1:%d: error: NUL byte in the file (is it binary, or UTF-16? msggen reads UTF-8 text)",
+                         4 + k);
+            loaded l;
+            capture_init(&l.cap, &l.d);
+            l.set = mg_docset_new(NULL);
+            l.doc = mg_docset_load_buffer(l.set, "b.yaml", text, (size_t)n, &l.d);
+            CHECK(l.doc == NULL);
+            CHECK_STR(capture_text(&l.cap), want);
+            loaded_fini(&l);
+        }
+    }
+}
+
 static void load_should_read_json_strictly(void)
 {
     CHECK_LOAD_ERROR("t.json", "{\"a\": 1,}", "t.json:1:8: error: JSON: trailing comma before '}' (remove it)");
@@ -783,6 +812,7 @@ int main(void)
     RUN(load_should_reject_non_scalar_keys);
     RUN(load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one);
     RUN(load_should_reject_invalid_utf8_with_its_position);
+    RUN(load_should_find_bad_bytes_at_every_alignment);
     RUN(load_should_read_json_strictly);
     RUN(load_should_decode_json_escapes_and_surrogate_pairs);
     RUN(load_should_take_brace_started_yaml_as_yaml_flow);

@@ -255,6 +255,32 @@ static void release_should_free_templates_and_keep_what_emit_reads(void)
     teardown();
 }
 
+/* find_word (mg_target_mentions' search) against a plain scan of every
+ * position, on words at the start, the end, overlapping their own prefix,
+ * with repeated bytes, across a NUL between files, and absent. */
+static void mentions_should_find_a_word_wherever_it_is(void)
+{
+    static const char text[] = "aab_generated_example\0http_pathx aaab ab_cd required_fields";
+    size_t n = sizeof text - 1;
+    static const struct {
+        const char *w;
+        size_t len;
+    } words[] = {{"aab", 3}, {"generated_example", 17}, {"http_path", 9}, {"pathx", 5}, {"aaab", 4},
+                 {"required_fields", 15}, {"fields", 6}, {"s", 1}, {"a", 1}, {"ab_c", 4}, {"b_cd r", 6},
+                 {"example\0http", 12}, {"generated_headers_example", 25}, {"http_curl", 9},
+                 {"aaaa", 4}, {"abab", 4}, {"fieldsx", 7}, {"x", 1}, {"quired_field", 12}, {"requi", 5}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        int want = 0;
+        for (size_t at = 0; at + words[i].len <= n && !want; at++)
+            want = memcmp(text + at, words[i].w, words[i].len) == 0;
+        CHECK(find_word(text, n, words[i].w, words[i].len) == want);
+    }
+    CHECK(find_word(text, n, "generated_example", 17));
+    CHECK(!find_word(text, n, "http_curl", 9));
+    CHECK(!find_word("ab", 2, "abc", 3));
+    CHECK(find_word("abc", 3, "abc", 3));
+}
+
 int main(void)
 {
     RUN(target_should_load_defaults_and_files);
@@ -265,5 +291,6 @@ int main(void)
     RUN(render_should_put_the_item_over_the_root_view);
     RUN(targets_should_be_listed_sorted_from_msggen_templates);
     RUN(release_should_free_templates_and_keep_what_emit_reads);
+    RUN(mentions_should_find_a_word_wherever_it_is);
     return unit_done();
 }

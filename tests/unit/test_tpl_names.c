@@ -122,6 +122,32 @@ static void target_names_should_cover_files_paths_partials_and_type_maps(void)
     testfs_rm_rf(root);
 }
 
+/* A file's compiled template keeps only the blocks of a parent tag, so its
+ * names (mg_tpl_names) lack what the parent's other content names; the
+ * folder walk must still read that file's text (it is tokenized again only
+ * when it has a parent or set-delimiter tag). */
+static void target_names_should_cover_a_parents_other_content(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-names");
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: a.txt\n"
+                         "  - template: b.mustache\n    path: b.txt\n"
+                         "  - template: c.mustache\n    path: c.txt\n");
+    put("t/a.mustache", "{{in_a}}{{<base}}{{outside_any_block}}{{$blk}}{{in_block}}{{/blk}}{{/base}}");
+    put("t/b.mustache", "{{=<% %>=}}<%<base%><%after_new_delims%><%/base%>");
+    put("t/c.mustache", "{{in_c}}");
+    put("t/partials/base.mustache", "{{$blk}}{{in_base}}{{/blk}}");
+    mg_diag d;
+    mg_target *t = load_root("t", &d);
+    CHECK(t != NULL);
+    const mg_hmap *h = t ? mg_target_names(t) : NULL;
+    CHECK(h != NULL);
+    CHECK(has(h, "in_a") && has(h, "in_block") && has(h, "in_c") && has(h, "in_base"));
+    CHECK(has(h, "outside_any_block"));
+    CHECK(has(h, "after_new_delims"));
+    mg_target_free(t);
+    testfs_rm_rf(root);
+}
+
 static void target_names_should_be_unknown_when_a_template_tag_does_not_read(void)
 {
     testfs_mkroot(root, sizeof root, "mg-names");
@@ -325,6 +351,7 @@ int main(void)
     RUN(tpl_names_should_list_dynamic_partial_names_but_not_partial_or_block_names);
     RUN(tpl_names_text_should_read_tags_of_text_that_does_not_compile);
     RUN(target_names_should_cover_files_paths_partials_and_type_maps);
+    RUN(target_names_should_cover_a_parents_other_content);
     RUN(target_names_should_be_unknown_when_a_template_tag_does_not_read);
     RUN(target_names_should_be_unknown_for_a_target_made_in_memory);
     RUN(render_target_should_say_when_a_template_prints_a_container);
