@@ -68,6 +68,9 @@ struct mg_tpl {
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
     unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
+    int linked_none; /* link_nodes() succeeded without a set: the template has no
+                      * static partial tag, so it would succeed again (the view
+                      * renders its cached type-map templates 6 700 times) */
 };
 
 typedef struct {
@@ -260,8 +263,8 @@ static int tokenize(parser *p)
     size_t len = p->len, pos = 0;
     strcpy(p->od, "{{");
     strcpy(p->cd, "}}");
+    size_t olen = 2, clen = 2;
     while (pos < len) {
-        size_t olen = strlen(p->od);
         const char *o = find(s, len, pos, p->od, olen);
         if (!o) {
             push_tok(p, T_TEXT, pos, len);
@@ -272,21 +275,28 @@ static int tokenize(parser *p)
             push_tok(p, T_TEXT, pos, ts);
         size_t q = ts + olen;
         char sig = q < len ? s[q] : '\0';
-        char close[40];
-        if (sig == '{' || sig == '=')
-            snprintf(close, sizeof close, "%c%s", sig == '{' ? '}' : '=', p->cd);
-        else
-            snprintf(close, sizeof close, "%s", p->cd);
+        /* The closing delimiter, "}" or "=" before it for {{{x}}} and
+         * {{=a b=}}. Copied, not printed: a snprintf per tag was 8 M
+         * instructions of compiling a generate's templates. */
+        char closex[sizeof p->cd + 1];
+        const char *close = p->cd;
+        size_t cl = clen;
+        if (sig == '{' || sig == '=') {
+            closex[0] = sig == '{' ? '}' : '=';
+            memcpy(closex + 1, p->cd, clen + 1);
+            close = closex;
+            cl = clen + 1;
+        }
         /* A sigil is never part of the closing delimiter: with delimiters
          * "% >", the tag "%>" opens a partial and is not yet closed. */
-        int sigil = sig != '\0' && strchr("!=&{#^/><$", sig) != NULL;
+        int sigil = sig != '\0' && memchr("!=&{#^/><$", sig, 10) != NULL;
         size_t cs = sigil ? q + 1 : q;
-        const char *c = find(s, len, cs, close, strlen(close));
+        const char *c = find(s, len, cs, close, cl);
         if (!c) {
             perr(p, ts, "unclosed tag: no '%s' after '%s%.*s'", close, p->od, sigil, &sig);
             return -1;
         }
-        size_t ce = (size_t)(c - s), te = ce + strlen(close);
+        size_t ce = (size_t)(c - s), te = ce + cl;
         int tlen = (int)(te - ts);
         const char *tagtext = s + ts;
         tok_kind k;
@@ -313,6 +323,8 @@ static int tokenize(parser *p)
         if (k == T_DELIM) {
             if (set_delims(p, ts, cs, ce, te) < 0)
                 return -1;
+            olen = strlen(p->od);
+            clen = strlen(p->cd);
             continue;
         }
         size_t ne = ce;
@@ -2106,11 +2118,13 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
 {
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
-    if (!partials || t->linked_set != partials->serial) {
+    if (partials ? t->linked_set != partials->serial : !t->linked_none) {
         if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
             return -1;
         if (partials)
             ((mg_tpl *)t)->linked_set = partials->serial;
+        else
+            ((mg_tpl *)t)->linked_none = 1;
     }
     if (strict && !t->blocks_ok) {
         if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
