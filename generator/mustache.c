@@ -34,6 +34,20 @@
 
 typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK } node_kind;
 
+/* What a tag's name gave in an object of one shape of the cJSON source (a
+ * shape's `id`, never 0; see member_at): the tag looks its name up in objects
+ * of a few shapes, over and over (a list's items, a partial per field). */
+typedef struct node_memo {
+    uint64_t sh;  /* the shape's id; 0: nothing yet */
+    uint32_t pos; /* the position the shape's table gave (its n: none) */
+} node_memo;
+
+/* Memo entries of a tag for its first part, direct-mapped by shape: the
+ * part is looked up through the context stack, in a frame of one shape and
+ * then in one of another (an item, the view). Each later part of a dotted
+ * name has one entry. */
+#define NODE_MEMO 4
+
 typedef struct node node;
 struct node {
     node_kind kind;
@@ -50,6 +64,8 @@ struct node {
     uint32_t rest_in[4];      /* dotted tags: the other parts' hashes and lengths, as pairs,
                                * when two at most */
     uint32_t *rest;           /* dotted tags with more parts: the pairs; else NULL */
+    node_memo *memo;          /* variables, sections, inverted sections and dynamic
+                               * partials: NODE_MEMO entries, then one per later part */
     unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
     const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -634,6 +650,7 @@ static void free_nodes(node *kids, size_t n)
     for (size_t i = 0; i < n; i++) {
         free_nodes(kids[i].kids, kids[i].nkids);
         free(kids[i].rest);
+        free(kids[i].memo);
     }
     free(kids);
 }
@@ -649,6 +666,8 @@ static void hash_name(node *n)
     size_t parts = 0;
     for (size_t i = n->first; i < n->len; i++)
         parts += n->str[i] == '.';
+    if (n->kind == N_VAR || n->kind == N_SECTION || n->kind == N_INVERTED || n->dynamic)
+        n->memo = mg_xcalloc(NODE_MEMO + parts, sizeof *n->memo);
     if (!parts)
         return;
     uint32_t *rest = n->rest_in;
@@ -763,6 +782,7 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
                     else {
                         free_nodes(kids.v[j].kids, kids.v[j].nkids);
                         free(kids.v[j].rest);
+                        free(kids.v[j].memo);
                     }
                 }
                 kids.n = k;
@@ -1128,6 +1148,10 @@ typedef struct {
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
+    /* The cJSON source whose get `src` is or forwards to unchanged
+     * (mg_tpl_source.direct), or NULL: tags then look names up in it
+     * directly, with their memos. */
+    struct mg_tpl_cjson_state *cj;
 } rstate;
 
 /* ---- the cJSON source ---- */
@@ -1191,6 +1215,9 @@ typedef struct {
 #define SHAPE_MEMO 128
 
 typedef struct shape {
+    uint64_t id;       /* this shape among all made by any source (from 1): what
+                        * node memos name, so a tag's memo never trusts a shape
+                        * freed since (another may come at its address) */
     uint32_t n;
     uint32_t cap;      /* slots, a power of two, at least 2n */
     uint32_t nextra;
@@ -1236,6 +1263,13 @@ typedef struct ptr_block {
  * one compare instead of a hash-table probe for each. */
 #define OBJ_CACHE 64
 
+typedef struct obj_index {
+    const cJSON *list;  /* key: the object's member list (its first member) */
+    const cJSON **mem;  /* its members in order, or NULL: searched in order */
+    shape *sh;          /* with mem: the shape of its keys */
+    uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
+} obj_index;
+
 struct mg_tpl_cjson_state {
     mg_hmap index;     /* object -> obj_index, for objects looked up so far */
     mg_hmap shapes;    /* shape_ent, by the hash of the key addresses */
@@ -1244,13 +1278,18 @@ struct mg_tpl_cjson_state {
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
     uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
     struct obj_cache_ent {
-        const cJSON *obj;
+        const cJSON *list; /* an object's member list */
         size_t ent; /* its entry in `index` + 1, or SMALL */
     } *obj_cache; /* NULL until the first dotted lookup, then obj_cache_mem */
     struct obj_cache_ent obj_cache_mem[OBJ_CACHE]; /* zeroed then */
     const cJSON **walk;      /* an object's members, while it is being indexed */
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
+    /* mg_tpl_cjson_source_transient's object, whose member list is never
+     * kept in `index`, and its entry: tr_state 0 unknown, 1 small, 2 `tr` */
+    const cJSON *transient;
+    obj_index tr;
+    int tr_state;
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
 };
@@ -1263,12 +1302,6 @@ struct mg_tpl_cjson_state {
  * looked up). Entry numbers never reach SMALL. */
 #define SMALL ((size_t)-1)
 
-typedef struct obj_index {
-    const cJSON *obj;   /* key */
-    const cJSON **mem;  /* its members in order, or NULL: searched in order */
-    shape *sh;          /* with mem: the shape of its keys */
-    uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
-} obj_index;
 
 /* Is `s` exactly k[0..n)? The parser rejects names holding a NUL byte, so
  * when strncmp finds n equal bytes `s` has no NUL before index n, and reading
@@ -1326,12 +1359,14 @@ static int shape_eq(const void *ent, const void *key)
  * positions and the table. */
 static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_t n, size_t nextra, int own)
 {
+    static uint64_t ids;
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
     size_t nmemo = own ? 0 : SHAPE_MEMO;
     shape *sh = mg_xcalloc(1, sizeof *sh + nmemo * sizeof *sh->memo + cap * sizeof *sh->slots +
                                   n * sizeof *sh->keys + nextra * sizeof *sh->extra);
+    sh->id = ++ids;
     sh->n = (uint32_t)n;
     sh->cap = cap;
     sh->own = own;
@@ -1359,7 +1394,7 @@ static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_
     return sh;
 }
 
-/* Indexes e->obj, which has at least INDEX_MIN_MEMBERS members: its member
+/* Indexes e->list, the members of an object with at least INDEX_MIN_MEMBERS members: its member
  * array, and the shape of its keys, found among those seen or made. One walk
  * of the member list writes the members and their key addresses to the
  * scratch arrays and hashes the addresses; the shape is then compared as one
@@ -1373,7 +1408,7 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     const cJSON **mem = r->walk;
     const char **keys = r->walk_keys;
     uint64_t h = 0;
-    for (const cJSON *it = e->obj->child; it; it = it->next) {
+    for (const cJSON *it = e->list; it; it = it->next) {
         if (n == cap) {
             cap = r->walk_cap = cap ? 2 * cap : 128;
             mem = r->walk = mg_xrealloc(r->walk, cap * sizeof *r->walk);
@@ -1430,6 +1465,8 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     free_blocks(r);
     if (r->obj_cache)
         memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
+    memset(&r->tr, 0, sizeof r->tr);
+    r->tr_state = 0;
     r->restarts++;
 }
 
@@ -1445,9 +1482,26 @@ static int is_small(const cJSON *obj)
 
 /* obj's entry in the index table, through the frame's cache word `ent`, or
  * else the direct-mapped cache of recent objects; NULL when obj is small
- * (SMALL). */
-static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+ * (SMALL). The table is keyed by the member list, not the object: a cJSON
+ * reference (a per-item context's members, the view's shared lists) shares
+ * the entry of the object it refers to, so renders that read the same view
+ * through contexts made for them index each object once. */
+static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
+    const cJSON *list = obj->child;
+    if (obj == r->transient) {
+        if (!r->tr_state) {
+            /* Searched in order when it has copied keys enough for a shape
+             * of its own: that shape would stay with the source, naming keys
+             * freed with the object. */
+            size_t copied = 0;
+            for (const cJSON *it = list; it; it = it->next)
+                copied += !shape_key_of(it, 0);
+            r->tr_state = is_small(obj) || copied > MAX_EXTRA ? 1 : 2;
+            r->tr.list = list;
+        }
+        return r->tr_state == 2 ? &r->tr : NULL;
+    }
     if (ent && *ent) {
         if (*ent == SMALL)
             return NULL;
@@ -1457,7 +1511,7 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
             return mg_hmap_at(&r->index, *ent - 1);
         if (*ent <= mg_hmap_len(&r->index)) {
             obj_index *e = mg_hmap_at(&r->index, *ent - 1);
-            if (e->obj == obj)
+            if (e->list == list)
                 return e;
         }
     }
@@ -1467,8 +1521,8 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
             memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
             r->obj_cache = r->obj_cache_mem;
         }
-        c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
-        if (c->obj == obj)
+        c = &r->obj_cache[(((uintptr_t)list >> 4) ^ ((uintptr_t)list >> 13)) & (OBJ_CACHE - 1)];
+        if (c->list == list)
             return c->ent == SMALL ? NULL : mg_hmap_at(&r->index, c->ent - 1);
     }
     obj_index *e = NULL;
@@ -1477,21 +1531,26 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS)
             restart_index(r); /* empties obj_cache too; c still points at obj's entry */
         int added;
-        e = mg_hmap_put_ptr(&r->index, obj, &added);
+        e = mg_hmap_put_ptr(&r->index, list, &added);
         at = mg_hmap_index(&r->index, e) + 1;
     }
     if (ent)
         *ent = at;
     else {
-        c->obj = obj;
+        c->list = list;
         c->ent = at;
     }
     return e;
 }
 
-/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
-static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
-                          uint32_t h)
+/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry.
+ * `nm` (may be NULL) is the memo of the tag that looks `k` up, mask + 1
+ * entries of it direct-mapped by shape id: a hit there is one compare, before
+ * the shape's own memo (an address hashed, and an epoch: it is good for one
+ * render only, while a tag's memo holds for as long as the shape lives). */
+static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
+                                            const char *k, size_t n, uint32_t h, node_memo *nm,
+                                            uint32_t mask)
 {
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
@@ -1508,29 +1567,45 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         return NULL;
     }
     shape *sh = e->sh;
-    struct shape_memo scratch, *m = &scratch;
-    if (sh->memo)
-        m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
     uint32_t pos;
-    if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch)
-        pos = m->pos;
-    else {
-        pos = sh->n;
-        for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
-            if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
-                pos = sh->slots[i].pos - 1;
-                break;
-            }
-        m->k = k;
-        m->n = (uint32_t)n;
-        m->epoch = r->epoch;
-        m->pos = pos;
+    if (nm)
+        nm += sh->id & mask;
+    if (nm && nm->sh == sh->id) {
+        pos = nm->pos;
+    } else {
+        struct shape_memo scratch, *m = &scratch;
+        if (sh->memo)
+            m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
+        if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch) {
+            pos = m->pos;
+        } else {
+            pos = sh->n;
+            for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
+                if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
+                    pos = sh->slots[i].pos - 1;
+                    break;
+                }
+            m->k = k;
+            m->n = (uint32_t)n;
+            m->epoch = r->epoch;
+            m->pos = pos;
+        }
+        if (nm) {
+            nm->sh = sh->id;
+            nm->pos = pos;
+        }
     }
     /* A copied key before it would be the first with that name. */
     for (uint32_t x = 0; x < sh->nextra && sh->extra[x] < pos; x++)
         if (name_is(e->mem[sh->extra[x]]->string, k, n))
             return e->mem[sh->extra[x]];
     return pos < sh->n ? e->mem[pos] : NULL;
+}
+
+static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
+                          uint32_t h)
+{
+    return member_at(r, obj, ent, k, n, h, NULL, 0);
 }
 
 static mg_tv_kind cj_kind(void *self, const void *v)
@@ -1555,6 +1630,20 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     default:
         return MG_TV_NULL; /* null, invalid */
     }
+}
+
+/* cj_get with a tag's memo (member_at): what the engine calls for a tag's
+ * name when its data is a cJSON source, without the call through `get`. */
+static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const cJSON *obj,
+                                            const char *k, size_t n, uint32_t hash, size_t *cache,
+                                            node_memo *nm, uint32_t mask)
+{
+    const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
+    if (m || !st->miss)
+        return m;
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    return st->miss(st->miss_user, obj, k, n, hash);
 }
 
 static const void *cj_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
@@ -1639,6 +1728,9 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->walk = NULL;
     st->walk_keys = NULL;
     st->walk_cap = 0;
+    st->transient = NULL;
+    memset(&st->tr, 0, sizeof st->tr);
+    st->tr_state = 0;
     st->miss = NULL;
     st->miss_user = NULL;
     c->st = st;
@@ -1674,6 +1766,14 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
 {
     c->st->epoch++;
+}
+
+void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj)
+{
+    struct mg_tpl_cjson_state *st = c->st;
+    st->transient = obj;
+    memset(&st->tr, 0, sizeof st->tr);
+    st->tr_state = 0;
 }
 
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
@@ -1712,9 +1812,16 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
     const void *v = NULL;
-    for (; c; c = c->up)
-        if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
-            break;
+    struct mg_tpl_cjson_state *cj = r->cj;
+    if (cj && k->memo) {
+        for (; c; c = c->up)
+            if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
+                break;
+    } else {
+        for (; c; c = c->up)
+            if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
+                break;
+    }
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
     for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
@@ -1723,7 +1830,10 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             const char *dot = memchr(part, '.', len - at - 1);
             pn = dot ? (size_t)(dot - part) : len - at - 1;
         }
-        v = get(r, v, part, pn, rest[i], NULL);
+        if (cj && k->memo)
+            v = cj_get_at(cj, v, part, pn, rest[i], NULL, &k->memo[NODE_MEMO + i / 2], 0);
+        else
+            v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
     return v;
@@ -2131,8 +2241,9 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
-    if (src->get == cj_get) /* a new epoch for the shapes' memos */
-        ((struct mg_tpl_cjson_state *)src->self)->epoch++;
+    struct mg_tpl_cjson_state *cj = src->get == cj_get ? src->self : src->direct ? src->direct->st : NULL;
+    if (cj) /* a new epoch for the shapes' memos */
+        cj->epoch++;
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;
@@ -2144,6 +2255,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
     r.src = src;
+    r.cj = cj;
     mg_buf_init(&r.ind);
     mg_buf_init(&r.scratch);
     size_t ent = 0;
