@@ -1805,7 +1805,7 @@ void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *u
 
 /* ---- name resolution ---- */
 
-static mg_tv_kind kind_of(const rstate *r, const void *v)
+static ALWAYS_INLINE mg_tv_kind kind_of(const rstate *r, const void *v)
 {
     return r->cj ? cj_kind(NULL, v) : r->src->kind(r->src->self, v);
 }
@@ -1981,7 +1981,7 @@ static ALWAYS_INLINE const char *text_of(rstate *r, const void *v, mg_tv_kind ki
 }
 
 /* Is v (of kind `kind`, from kind_of; MG_TV_NULL when v is NULL) truthy? */
-static int truthy(rstate *r, const void *v, mg_tv_kind kind)
+static ALWAYS_INLINE int truthy(rstate *r, const void *v, mg_tv_kind kind)
 {
     size_t n;
     switch (kind) {
@@ -1989,7 +1989,7 @@ static int truthy(rstate *r, const void *v, mg_tv_kind kind)
     case MG_TV_FALSE:
         return 0;
     case MG_TV_LIST:
-        return r->src->first(r->src->self, v) != NULL;
+        return (r->cj ? ((const cJSON *)v)->child : r->src->first(r->src->self, v)) != NULL;
     case MG_TV_STRING:
         text_of(r, v, kind, &n);
         return n > 0;
@@ -2210,6 +2210,15 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk != MG_TV_LIST && !truthy(r, v, vk))
             return 0;
+        if (vk == MG_TV_LIST && r->cj) { /* a list's items, without the calls */
+            for (const cJSON *it = ((const cJSON *)v)->child; it; it = it->next) {
+                size_t ent = 0;
+                ctxf f = {it, c, &ent};
+                if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
+                    return -1;
+            }
+            return 0;
+        }
         if (vk == MG_TV_LIST) {
             void *self = r->src->self;
             for (const void *it = r->src->first(self, v); it; it = r->src->next(self, it)) {
