@@ -1145,6 +1145,7 @@ typedef struct {
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
     size_t start;    /* out->len when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
+    size_t out_max;    /* start + max_output (at most SIZE_MAX): out->len past it is too much */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
@@ -1267,7 +1268,7 @@ typedef struct obj_index {
     const cJSON *list;  /* key: the object's member list (its first member) */
     const cJSON **mem;  /* its members in order, or NULL: searched in order */
     shape *sh;          /* with mem: the shape of its keys */
-    uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
+    uint32_t looks;     /* lookups so far, until it is indexed */
 } obj_index;
 
 struct mg_tpl_cjson_state {
@@ -1575,7 +1576,11 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
     obj_index *e = index_of(r, obj, ent);
-    if (e && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
+    /* A source that has served a few renders already (run.c's, one per
+     * target) indexes on the first lookup: what it indexes is read again
+     * by the next files. */
+    uint32_t after = r->epoch > 4 ? 1 : INDEX_AFTER;
+    if (e && !e->mem && ++e->looks >= after)
         build_index(r, e);
     if (!e || !e->mem) {
         /* Most keys differ from the name in their first byte: that test
@@ -2179,7 +2184,7 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
                       r->max_steps);
         return -1;
     }
-    if (r->out->len - r->start > r->max_output) {
+    if (r->out->len > r->out_max) {
         mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %zu bytes", r->max_output);
         return -1;
     }
@@ -2306,6 +2311,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
+    r.out_max = r.max_output > SIZE_MAX - r.start ? SIZE_MAX : r.start + r.max_output;
     r.src = src;
     r.cj = cj;
     mg_buf_init(&r.ind);
