@@ -1172,13 +1172,14 @@ typedef struct {
  * (the name is found after about 3 members on average); bigger ones are
  * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
  * type-map renders paid 10 M instructions for tables they used once; on the
- * 4th, generate's renders scanned 6 M more). The data does not change while
+ * 4th, generate's renders scanned 6 M more), or on their 1st in a source
+ * that has served a few renders already (member_at). The data does not change while
  * the source is in use, so an index, and the key addresses of a shape, stay
  * valid until mg_tpl_cjson_source_fini. */
 #define INDEX_MIN_MEMBERS 12
 #define INDEX_AFTER 2
 
-/* One render's index grows with the data it reads: a catalogue-wide file
+/* An index grows with the data it reads: a catalogue-wide file
  * (validate.py, README.md) looks up most objects of the view, about 100
  * objects and 3 300 member pointers (26 KB) per message of a synthetic
  * catalogue, 15 MB at 500 messages, all live until the file is done. Past
@@ -1188,7 +1189,7 @@ typedef struct {
  * indexes 3 600 objects and 130 000 pointers: it never starts over. Objects
  * looked up again after a restart are indexed again on their INDEX_AFTER-th
  * lookup; a frame's cache word from before the restart is told from a fresh
- * one by its object (index_of). */
+ * one by its member list (index_of). */
 #ifndef INDEX_MAX_OBJECTS /* tests/unit/test_mustache_index.c sets tiny ones */
 #define INDEX_MAX_OBJECTS 16384
 #define INDEX_MAX_MEMBERS (512 * 1024)
@@ -1272,7 +1273,7 @@ typedef struct obj_index {
 } obj_index;
 
 struct mg_tpl_cjson_state {
-    mg_hmap index;     /* object -> obj_index, for objects looked up so far */
+    mg_hmap index;     /* member list -> obj_index, for objects looked up so far */
     mg_hmap shapes;    /* shape_ent, by the hash of the key addresses */
     ptr_block *blocks; /* the newest block of member arrays */
     size_t members;    /* member pointers in the blocks */
