@@ -34,6 +34,20 @@
 
 typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK } node_kind;
 
+/* What a tag's name gave in an object of one shape of the cJSON source (a
+ * shape's `id`, never 0; see member_at): the tag looks its name up in objects
+ * of a few shapes, over and over (a list's items, a partial per field). */
+typedef struct node_memo {
+    uint64_t sh;  /* the shape's id; 0: nothing yet */
+    uint32_t pos; /* the position the shape's table gave (its n: none) */
+} node_memo;
+
+/* Memo entries of a tag for its first part, direct-mapped by shape: the
+ * part is looked up through the context stack, in a frame of one shape and
+ * then in one of another (an item, the view). Each later part of a dotted
+ * name has one entry. */
+#define NODE_MEMO 4
+
 typedef struct node node;
 struct node {
     node_kind kind;
@@ -50,6 +64,8 @@ struct node {
     uint32_t rest_in[4];      /* dotted tags: the other parts' hashes and lengths, as pairs,
                                * when two at most */
     uint32_t *rest;           /* dotted tags with more parts: the pairs; else NULL */
+    node_memo *memo;          /* variables, sections, inverted sections and dynamic
+                               * partials: NODE_MEMO entries, then one per later part */
     unsigned long pserial;    /* static partial/parent tags: the set (its serial) that */
     const mg_tpl *ptpl;       /* resolved the name to ptpl last (0: none yet) */
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -68,6 +84,9 @@ struct mg_tpl {
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
     unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
+    int linked_none; /* link_nodes() succeeded without a set: the template has no
+                      * static partial tag, so it would succeed again (the view
+                      * renders its cached type-map templates 6 700 times) */
 };
 
 typedef struct {
@@ -260,8 +279,8 @@ static int tokenize(parser *p)
     size_t len = p->len, pos = 0;
     strcpy(p->od, "{{");
     strcpy(p->cd, "}}");
+    size_t olen = 2, clen = 2;
     while (pos < len) {
-        size_t olen = strlen(p->od);
         const char *o = find(s, len, pos, p->od, olen);
         if (!o) {
             push_tok(p, T_TEXT, pos, len);
@@ -272,21 +291,28 @@ static int tokenize(parser *p)
             push_tok(p, T_TEXT, pos, ts);
         size_t q = ts + olen;
         char sig = q < len ? s[q] : '\0';
-        char close[40];
-        if (sig == '{' || sig == '=')
-            snprintf(close, sizeof close, "%c%s", sig == '{' ? '}' : '=', p->cd);
-        else
-            snprintf(close, sizeof close, "%s", p->cd);
+        /* The closing delimiter, "}" or "=" before it for {{{x}}} and
+         * {{=a b=}}. Copied, not printed: a snprintf per tag was 8 M
+         * instructions of compiling a generate's templates. */
+        char closex[sizeof p->cd + 1];
+        const char *close = p->cd;
+        size_t cl = clen;
+        if (sig == '{' || sig == '=') {
+            closex[0] = sig == '{' ? '}' : '=';
+            memcpy(closex + 1, p->cd, clen + 1);
+            close = closex;
+            cl = clen + 1;
+        }
         /* A sigil is never part of the closing delimiter: with delimiters
          * "% >", the tag "%>" opens a partial and is not yet closed. */
-        int sigil = sig != '\0' && strchr("!=&{#^/><$", sig) != NULL;
+        int sigil = sig != '\0' && memchr("!=&{#^/><$", sig, 10) != NULL;
         size_t cs = sigil ? q + 1 : q;
-        const char *c = find(s, len, cs, close, strlen(close));
+        const char *c = find(s, len, cs, close, cl);
         if (!c) {
             perr(p, ts, "unclosed tag: no '%s' after '%s%.*s'", close, p->od, sigil, &sig);
             return -1;
         }
-        size_t ce = (size_t)(c - s), te = ce + strlen(close);
+        size_t ce = (size_t)(c - s), te = ce + cl;
         int tlen = (int)(te - ts);
         const char *tagtext = s + ts;
         tok_kind k;
@@ -313,6 +339,8 @@ static int tokenize(parser *p)
         if (k == T_DELIM) {
             if (set_delims(p, ts, cs, ce, te) < 0)
                 return -1;
+            olen = strlen(p->od);
+            clen = strlen(p->cd);
             continue;
         }
         size_t ne = ce;
@@ -622,6 +650,7 @@ static void free_nodes(node *kids, size_t n)
     for (size_t i = 0; i < n; i++) {
         free_nodes(kids[i].kids, kids[i].nkids);
         free(kids[i].rest);
+        free(kids[i].memo);
     }
     free(kids);
 }
@@ -637,6 +666,8 @@ static void hash_name(node *n)
     size_t parts = 0;
     for (size_t i = n->first; i < n->len; i++)
         parts += n->str[i] == '.';
+    if (n->kind == N_VAR || n->kind == N_SECTION || n->kind == N_INVERTED || n->dynamic)
+        n->memo = mg_xcalloc(NODE_MEMO + parts, sizeof *n->memo);
     if (!parts)
         return;
     uint32_t *rest = n->rest_in;
@@ -663,10 +694,8 @@ static int at_line_start(const parser *p, size_t off)
 static void add_text(parser *p, nodevec *v, size_t s, size_t e)
 {
     while (s < e) {
-        size_t nl = s;
-        while (nl < e && p->src[nl] != '\n')
-            nl++;
-        size_t end = nl < e ? nl + 1 : e;
+        const char *q = memchr(p->src + s, '\n', e - s);
+        size_t end = q ? (size_t)(q - p->src) + 1 : e;
         size_t a = s;
         int bol = 0;
         if (at_line_start(p, s)) {
@@ -751,6 +780,7 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
                     else {
                         free_nodes(kids.v[j].kids, kids.v[j].nkids);
                         free(kids.v[j].rest);
+                        free(kids.v[j].memo);
                     }
                 }
                 kids.n = k;
@@ -780,14 +810,16 @@ mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
     size_t cap = 16;
     p.lines = mg_xrealloc(NULL, cap * sizeof *p.lines);
     p.lines[p.nlines++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (t->src[i] == '\n') {
-            if (p.nlines == cap) {
-                cap *= 2;
-                p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
-            }
-            p.lines[p.nlines++] = i + 1;
+    /* memchr, not a test per byte: the four targets' templates are about
+     * 1.4 MB, and the loop was 5 M instructions of a generate. */
+    for (const char *nl = t->src, *end = t->src + len;
+         (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++) {
+        if (p.nlines == cap) {
+            cap *= 2;
+            p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
         }
+        p.lines[p.nlines++] = (size_t)(nl - t->src) + 1;
+    }
     int rc = tokenize(&p);
     if (rc == 0)
         rc = match_sections(&p);
@@ -1113,9 +1145,14 @@ typedef struct {
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
     size_t start;    /* out->len when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
+    size_t out_max;    /* start + max_output (at most SIZE_MAX): out->len past it is too much */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
+    /* The cJSON source whose get `src` is or forwards to unchanged
+     * (mg_tpl_source.direct), or NULL: tags then look names up in it
+     * directly, with their memos. */
+    struct mg_tpl_cjson_state *cj;
 } rstate;
 
 /* ---- the cJSON source ---- */
@@ -1135,13 +1172,14 @@ typedef struct {
  * (the name is found after about 3 members on average); bigger ones are
  * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
  * type-map renders paid 10 M instructions for tables they used once; on the
- * 4th, generate's renders scanned 6 M more). The data does not change while
+ * 4th, generate's renders scanned 6 M more), or on their 1st in a source
+ * that has served a few renders already (member_at). The data does not change while
  * the source is in use, so an index, and the key addresses of a shape, stay
  * valid until mg_tpl_cjson_source_fini. */
 #define INDEX_MIN_MEMBERS 12
 #define INDEX_AFTER 2
 
-/* One render's index grows with the data it reads: a catalogue-wide file
+/* An index grows with the data it reads: a catalogue-wide file
  * (validate.py, README.md) looks up most objects of the view, about 100
  * objects and 3 300 member pointers (26 KB) per message of a synthetic
  * catalogue, 15 MB at 500 messages, all live until the file is done. Past
@@ -1151,7 +1189,7 @@ typedef struct {
  * indexes 3 600 objects and 130 000 pointers: it never starts over. Objects
  * looked up again after a restart are indexed again on their INDEX_AFTER-th
  * lookup; a frame's cache word from before the restart is told from a fresh
- * one by its object (index_of). */
+ * one by its member list (index_of). */
 #ifndef INDEX_MAX_OBJECTS /* tests/unit/test_mustache_index.c sets tiny ones */
 #define INDEX_MAX_OBJECTS 16384
 #define INDEX_MAX_MEMBERS (512 * 1024)
@@ -1179,6 +1217,9 @@ typedef struct {
 #define SHAPE_MEMO 128
 
 typedef struct shape {
+    uint64_t id;       /* this shape among all made by any source (from 1): what
+                        * node memos name, so a tag's memo never trusts a shape
+                        * freed since (another may come at its address) */
     uint32_t n;
     uint32_t cap;      /* slots, a power of two, at least 2n */
     uint32_t nextra;
@@ -1224,21 +1265,34 @@ typedef struct ptr_block {
  * one compare instead of a hash-table probe for each. */
 #define OBJ_CACHE 64
 
+typedef struct obj_index {
+    const cJSON *list;  /* key: the object's member list (its first member) */
+    const cJSON **mem;  /* its members in order, or NULL: searched in order */
+    shape *sh;          /* with mem: the shape of its keys */
+    uint32_t looks;     /* lookups so far, until it is indexed */
+} obj_index;
+
 struct mg_tpl_cjson_state {
-    mg_hmap index;     /* object -> obj_index, for objects looked up so far */
+    mg_hmap index;     /* member list -> obj_index, for objects looked up so far */
     mg_hmap shapes;    /* shape_ent, by the hash of the key addresses */
     ptr_block *blocks; /* the newest block of member arrays */
     size_t members;    /* member pointers in the blocks */
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
     uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
     struct obj_cache_ent {
-        const cJSON *obj;
+        const cJSON *list; /* an object's member list */
         size_t ent; /* its entry in `index` + 1, or SMALL */
     } *obj_cache; /* NULL until the first dotted lookup, then obj_cache_mem */
     struct obj_cache_ent obj_cache_mem[OBJ_CACHE]; /* zeroed then */
     const cJSON **walk;      /* an object's members, while it is being indexed */
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
+    shape *last_shape; /* the shape build_index gave last (not an `own` one) */
+    /* mg_tpl_cjson_source_transient's object, whose member list is never
+     * kept in `index`, and its entry: tr_state 0 unknown, 1 small, 2 `tr` */
+    const cJSON *transient;
+    obj_index tr;
+    int tr_state;
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
 };
@@ -1251,12 +1305,6 @@ struct mg_tpl_cjson_state {
  * looked up). Entry numbers never reach SMALL. */
 #define SMALL ((size_t)-1)
 
-typedef struct obj_index {
-    const cJSON *obj;   /* key */
-    const cJSON **mem;  /* its members in order, or NULL: searched in order */
-    shape *sh;          /* with mem: the shape of its keys */
-    uint32_t looks;     /* lookups so far, up to INDEX_AFTER */
-} obj_index;
 
 /* Is `s` exactly k[0..n)? The parser rejects names holding a NUL byte, so
  * when strncmp finds n equal bytes `s` has no NUL before index n, and reading
@@ -1314,12 +1362,14 @@ static int shape_eq(const void *ent, const void *key)
  * positions and the table. */
 static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_t n, size_t nextra, int own)
 {
+    static uint64_t ids;
     uint32_t cap = 32;
     while (cap < 2 * n)
         cap *= 2;
     size_t nmemo = own ? 0 : SHAPE_MEMO;
     shape *sh = mg_xcalloc(1, sizeof *sh + nmemo * sizeof *sh->memo + cap * sizeof *sh->slots +
                                   n * sizeof *sh->keys + nextra * sizeof *sh->extra);
+    sh->id = ++ids;
     sh->n = (uint32_t)n;
     sh->cap = cap;
     sh->own = own;
@@ -1347,7 +1397,7 @@ static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_
     return sh;
 }
 
-/* Indexes e->obj, which has at least INDEX_MIN_MEMBERS members: its member
+/* Indexes e->list, the members of an object with at least INDEX_MIN_MEMBERS members: its member
  * array, and the shape of its keys, found among those seen or made. One walk
  * of the member list writes the members and their key addresses to the
  * scratch arrays and hashes the addresses; the shape is then compared as one
@@ -1356,12 +1406,30 @@ static shape *make_shape(const cJSON *const *mem, const char *const *keys, size_
  * of a generate's renders for 19 000 objects of 47 members on average). */
 static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
 {
+    /* Objects are indexed in runs of one kind (a list's items): the shape of
+     * the last one is tried first, its keys compared while the members are
+     * written where they stay; no hash, no table, no copy. */
+    shape *ls = r->last_shape;
+    if (ls) {
+        const cJSON **at = alloc_members(r, ls->n);
+        const cJSON *it = e->list;
+        uint32_t i = 0;
+        for (; it && i < ls->n && shape_key_of(it, 0) == ls->keys[i]; it = it->next)
+            at[i++] = it;
+        if (!it && i == ls->n) {
+            e->mem = at;
+            e->sh = ls;
+            return;
+        }
+        r->blocks->used -= ls->n; /* the last allocation: given back */
+        r->members -= ls->n;
+    }
     const uint64_t mul = 0x9E3779B97F4A7C15u;
     size_t n = 0, cap = r->walk_cap;
     const cJSON **mem = r->walk;
     const char **keys = r->walk_keys;
     uint64_t h = 0;
-    for (const cJSON *it = e->obj->child; it; it = it->next) {
+    for (const cJSON *it = e->list; it; it = it->next) {
         if (n == cap) {
             cap = r->walk_cap = cap ? 2 * cap : 128;
             mem = r->walk = mg_xrealloc(r->walk, cap * sizeof *r->walk);
@@ -1398,6 +1466,7 @@ static void build_index(struct mg_tpl_cjson_state *r, obj_index *e)
     e->mem = alloc_members(r, n);
     memcpy(e->mem, mem, n * sizeof *mem);
     e->sh = s->sh;
+    r->last_shape = s->sh->own ? NULL : s->sh;
 }
 
 static void free_blocks(struct mg_tpl_cjson_state *r)
@@ -1418,6 +1487,8 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     free_blocks(r);
     if (r->obj_cache)
         memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
+    memset(&r->tr, 0, sizeof r->tr);
+    r->tr_state = 0;
     r->restarts++;
 }
 
@@ -1433,9 +1504,26 @@ static int is_small(const cJSON *obj)
 
 /* obj's entry in the index table, through the frame's cache word `ent`, or
  * else the direct-mapped cache of recent objects; NULL when obj is small
- * (SMALL). */
-static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+ * (SMALL). The table is keyed by the member list, not the object: a cJSON
+ * reference (a per-item context's members, the view's shared lists) shares
+ * the entry of the object it refers to, so renders that read the same view
+ * through contexts made for them index each object once. */
+static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
+    const cJSON *list = obj->child;
+    if (obj == r->transient) {
+        if (!r->tr_state) {
+            /* Searched in order when it has copied keys enough for a shape
+             * of its own: that shape would stay with the source, naming keys
+             * freed with the object. */
+            size_t copied = 0;
+            for (const cJSON *it = list; it; it = it->next)
+                copied += !shape_key_of(it, 0);
+            r->tr_state = is_small(obj) || copied > MAX_EXTRA ? 1 : 2;
+            r->tr.list = list;
+        }
+        return r->tr_state == 2 ? &r->tr : NULL;
+    }
     if (ent && *ent) {
         if (*ent == SMALL)
             return NULL;
@@ -1445,7 +1533,7 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
             return mg_hmap_at(&r->index, *ent - 1);
         if (*ent <= mg_hmap_len(&r->index)) {
             obj_index *e = mg_hmap_at(&r->index, *ent - 1);
-            if (e->obj == obj)
+            if (e->list == list)
                 return e;
         }
     }
@@ -1455,8 +1543,8 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
             memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
             r->obj_cache = r->obj_cache_mem;
         }
-        c = &r->obj_cache[(((uintptr_t)obj >> 4) ^ ((uintptr_t)obj >> 13)) & (OBJ_CACHE - 1)];
-        if (c->obj == obj)
+        c = &r->obj_cache[(((uintptr_t)list >> 4) ^ ((uintptr_t)list >> 13)) & (OBJ_CACHE - 1)];
+        if (c->list == list)
             return c->ent == SMALL ? NULL : mg_hmap_at(&r->index, c->ent - 1);
     }
     obj_index *e = NULL;
@@ -1465,26 +1553,35 @@ static obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS)
             restart_index(r); /* empties obj_cache too; c still points at obj's entry */
         int added;
-        e = mg_hmap_put_ptr(&r->index, obj, &added);
+        e = mg_hmap_put_ptr(&r->index, list, &added);
         at = mg_hmap_index(&r->index, e) + 1;
     }
     if (ent)
         *ent = at;
     else {
-        c->obj = obj;
+        c->list = list;
         c->ent = at;
     }
     return e;
 }
 
-/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
-static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
-                          uint32_t h)
+/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry.
+ * `nm` (may be NULL) is the memo of the tag that looks `k` up, mask + 1
+ * entries of it direct-mapped by shape id: a hit there is one compare, before
+ * the shape's own memo (an address hashed, and an epoch: it is good for one
+ * render only, while a tag's memo holds for as long as the shape lives). */
+static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
+                                            const char *k, size_t n, uint32_t h, node_memo *nm,
+                                            uint32_t mask)
 {
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
     obj_index *e = index_of(r, obj, ent);
-    if (e && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
+    /* A source that has served a few renders already (run.c's, one per
+     * target) indexes on the first lookup: what it indexes is read again
+     * by the next files. */
+    uint32_t after = r->epoch > 4 ? 1 : INDEX_AFTER;
+    if (e && !e->mem && ++e->looks >= after)
         build_index(r, e);
     if (!e || !e->mem) {
         /* Most keys differ from the name in their first byte: that test
@@ -1496,29 +1593,45 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
         return NULL;
     }
     shape *sh = e->sh;
-    struct shape_memo scratch, *m = &scratch;
-    if (sh->memo)
-        m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
     uint32_t pos;
-    if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch)
-        pos = m->pos;
-    else {
-        pos = sh->n;
-        for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
-            if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
-                pos = sh->slots[i].pos - 1;
-                break;
-            }
-        m->k = k;
-        m->n = (uint32_t)n;
-        m->epoch = r->epoch;
-        m->pos = pos;
+    if (nm)
+        nm += sh->id & mask;
+    if (nm && nm->sh == sh->id) {
+        pos = nm->pos;
+    } else {
+        struct shape_memo scratch, *m = &scratch;
+        if (sh->memo)
+            m = &sh->memo[(((uintptr_t)k >> 2) ^ ((uintptr_t)k >> 9)) & (SHAPE_MEMO - 1)];
+        if (m != &scratch && m->k == k && m->n == n && m->epoch == r->epoch) {
+            pos = m->pos;
+        } else {
+            pos = sh->n;
+            for (uint32_t i = h & (sh->cap - 1); sh->slots[i].pos; i = (i + 1) & (sh->cap - 1))
+                if (sh->slots[i].hash == h && name_is(sh->keys[sh->slots[i].pos - 1], k, n)) {
+                    pos = sh->slots[i].pos - 1;
+                    break;
+                }
+            m->k = k;
+            m->n = (uint32_t)n;
+            m->epoch = r->epoch;
+            m->pos = pos;
+        }
+        if (nm) {
+            nm->sh = sh->id;
+            nm->pos = pos;
+        }
     }
     /* A copied key before it would be the first with that name. */
     for (uint32_t x = 0; x < sh->nextra && sh->extra[x] < pos; x++)
         if (name_is(e->mem[sh->extra[x]]->string, k, n))
             return e->mem[sh->extra[x]];
     return pos < sh->n ? e->mem[pos] : NULL;
+}
+
+static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
+                          uint32_t h)
+{
+    return member_at(r, obj, ent, k, n, h, NULL, 0);
 }
 
 static mg_tv_kind cj_kind(void *self, const void *v)
@@ -1543,6 +1656,20 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     default:
         return MG_TV_NULL; /* null, invalid */
     }
+}
+
+/* cj_get with a tag's memo (member_at): what the engine calls for a tag's
+ * name when its data is a cJSON source, without the call through `get`. */
+static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const cJSON *obj,
+                                            const char *k, size_t n, uint32_t hash, size_t *cache,
+                                            node_memo *nm, uint32_t mask)
+{
+    const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
+    if (m || !st->miss)
+        return m;
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    return st->miss(st->miss_user, obj, k, n, hash);
 }
 
 static const void *cj_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
@@ -1627,6 +1754,10 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->walk = NULL;
     st->walk_keys = NULL;
     st->walk_cap = 0;
+    st->last_shape = NULL;
+    st->transient = NULL;
+    memset(&st->tr, 0, sizeof st->tr);
+    st->tr_state = 0;
     st->miss = NULL;
     st->miss_user = NULL;
     c->st = st;
@@ -1664,6 +1795,14 @@ void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
     c->st->epoch++;
 }
 
+void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj)
+{
+    struct mg_tpl_cjson_state *st = c->st;
+    st->transient = obj;
+    memset(&st->tr, 0, sizeof st->tr);
+    st->tr_state = 0;
+}
+
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
 {
     c->st->miss = fn;
@@ -1672,9 +1811,9 @@ void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *u
 
 /* ---- name resolution ---- */
 
-static mg_tv_kind kind_of(const rstate *r, const void *v)
+static ALWAYS_INLINE mg_tv_kind kind_of(const rstate *r, const void *v)
 {
-    return r->src->kind(r->src->self, v);
+    return r->cj ? cj_kind(NULL, v) : r->src->kind(r->src->self, v);
 }
 
 static const void *get(const rstate *r, const void *v, const char *k, size_t n, uint32_t hash,
@@ -1693,25 +1832,36 @@ static const void *get_name(const rstate *r, const void *v, const char *k, size_
  * part (its length `n`, up to the first dot) is looked up through the stack,
  * the rest only in what it found. Tags know `n` from parsing (a memchr per
  * lookup was 7 M instructions of a generate). */
-static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const node *k)
+static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const node *k, const void **in)
 {
     const char *name = k->str;
     size_t len = k->len, n = k->first;
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
     const void *v = NULL;
-    for (; c; c = c->up)
-        if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
-            break;
+    struct mg_tpl_cjson_state *cj = r->cj;
+    if (cj && k->memo) {
+        for (; c; c = c->up)
+            if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
+                break;
+    } else {
+        for (; c; c = c->up)
+            if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
+                break;
+    }
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
     for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
+        *in = v;
         size_t pn = rest[i + 1];
         if (pn == UINT32_MAX) {
             const char *dot = memchr(part, '.', len - at - 1);
             pn = dot ? (size_t)(dot - part) : len - at - 1;
         }
-        v = get(r, v, part, pn, rest[i], NULL);
+        if (cj && k->memo)
+            v = cj_get_at(cj, v, part, pn, rest[i], NULL, &k->memo[NODE_MEMO + i / 2], 0);
+        else
+            v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
     return v;
@@ -1807,17 +1957,37 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
 
 /* lookup_first() for a tag: in strict mode a name the data does not have is an
  * error (*missing set, reported). "." always exists. */
-static const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
+static ALWAYS_INLINE const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
 {
-    const void *v = lookup_first(r, c, k);
+    const void *in = NULL;
+    const void *v = lookup_first(r, c, k, &in);
     *missing = 0;
-    if (!v && r->strict && !(k->len == 1 && k->str[0] == '.'))
-        *missing = report_missing(r, t, k, c);
+    if (!v && r->strict && !(k->len == 1 && k->str[0] == '.')) {
+        /* A dotted name that stopped at a part that is null or false is no
+         * typo (report_missing's first test, without its walk again: 23 000
+         * such lookups in a generate). */
+        mg_tv_kind ink = in ? kind_of(r, in) : MG_TV_OBJECT;
+        if (ink != MG_TV_NULL && ink != MG_TV_FALSE)
+            *missing = report_missing(r, t, k, c);
+    }
     return v;
 }
 
+/* The text of v, of kind `kind`: a string of a direct cJSON source without
+ * the calls (`direct` covers a string's text too). */
+static ALWAYS_INLINE const char *text_of(rstate *r, const void *v, mg_tv_kind kind, size_t *n)
+{
+    if (r->cj && kind == MG_TV_STRING) {
+        const char *s = ((const cJSON *)v)->valuestring;
+        s = s ? s : "";
+        *n = strlen(s);
+        return s;
+    }
+    return r->src->text(r->src->self, v, n, &r->scratch);
+}
+
 /* Is v (of kind `kind`, from kind_of; MG_TV_NULL when v is NULL) truthy? */
-static int truthy(rstate *r, const void *v, mg_tv_kind kind)
+static ALWAYS_INLINE int truthy(rstate *r, const void *v, mg_tv_kind kind)
 {
     size_t n;
     switch (kind) {
@@ -1825,9 +1995,9 @@ static int truthy(rstate *r, const void *v, mg_tv_kind kind)
     case MG_TV_FALSE:
         return 0;
     case MG_TV_LIST:
-        return r->src->first(r->src->self, v) != NULL;
+        return (r->cj ? ((const cJSON *)v)->child : r->src->first(r->src->self, v)) != NULL;
     case MG_TV_STRING:
-        r->src->text(r->src->self, v, &n, &r->scratch);
+        text_of(r, v, kind, &n);
         return n > 0;
     default:
         return 1;
@@ -1882,10 +2052,11 @@ static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 
 static void emit_value(rstate *r, const void *v, int raw)
 {
-    if (!v || kind_of(r, v) == MG_TV_NULL)
+    mg_tv_kind kind = v ? kind_of(r, v) : MG_TV_NULL;
+    if (kind == MG_TV_NULL)
         return;
     size_t n;
-    const char *s = r->src->text(r->src->self, v, &n, &r->scratch);
+    const char *s = text_of(r, v, kind, &n);
     if (n)
         emit_escaped(r, s, n, raw);
 }
@@ -1942,7 +2113,8 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     size_t len = k->len;
     *out = NULL;
     if (k->dynamic) {
-        const void *v = lookup_first(r, c, k);
+        const void *in = NULL;
+        const void *v = lookup_first(r, c, k, &in);
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk == MG_TV_STRING || vk == MG_TV_NUMBER) {
             /* valid until the next text(): the partial is found before it renders */
@@ -2013,34 +2185,46 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
                       r->max_steps);
         return -1;
     }
-    if (r->out->len - r->start > r->max_output) {
+    if (r->out->len > r->out_max) {
         mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %zu bytes", r->max_output);
         return -1;
     }
     if (k->bol)
         emit_indent(r);
-    switch (k->kind) {
-    case N_TEXT:
+    if (k->kind == N_TEXT) {
         mg_buf_append(r->out, k->str, k->len);
         return 0;
-    case N_VAR: {
+    }
+    /* One lookup for the three kinds of tag that have one: lookup_tag is
+     * inlined once, not called (270 000 calls in a generate). */
+    const void *v = NULL;
+    if (k->kind == N_VAR || k->kind == N_SECTION || k->kind == N_INVERTED) {
         int missing;
-        const void *v = lookup_tag(r, t, k, c, &missing);
+        v = lookup_tag(r, t, k, c, &missing);
         if (missing)
             return -1;
+    }
+    switch (k->kind) {
+    case N_TEXT:
+        return 0;
+    case N_VAR:
         emit_value(r, v, k->raw);
         return 0;
-    }
     case N_SECTION: {
-        int missing;
-        const void *v = lookup_tag(r, t, k, c, &missing);
-        if (missing)
-            return -1;
         /* One kind_of per section; a list is iterated without asking first
          * whether it is empty (truthy's call to `first`). */
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk != MG_TV_LIST && !truthy(r, v, vk))
             return 0;
+        if (vk == MG_TV_LIST && r->cj) { /* a list's items, without the calls */
+            for (const cJSON *it = ((const cJSON *)v)->child; it; it = it->next) {
+                size_t ent = 0;
+                ctxf f = {it, c, &ent};
+                if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
+                    return -1;
+            }
+            return 0;
+        }
         if (vk == MG_TV_LIST) {
             void *self = r->src->self;
             for (const void *it = r->src->first(self, v); it; it = r->src->next(self, it)) {
@@ -2056,10 +2240,6 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         return render_nodes(r, t, k->kids, k->nkids, &f, sc);
     }
     case N_INVERTED: {
-        int missing;
-        const void *v = lookup_tag(r, t, k, c, &missing);
-        if (missing)
-            return -1;
         if (truthy(r, v, v ? kind_of(r, v) : MG_TV_NULL))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
@@ -2106,19 +2286,22 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
 {
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
-    if (!partials || t->linked_set != partials->serial) {
+    if (partials ? t->linked_set != partials->serial : !t->linked_none) {
         if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
             return -1;
         if (partials)
             ((mg_tpl *)t)->linked_set = partials->serial;
+        else
+            ((mg_tpl *)t)->linked_none = 1;
     }
     if (strict && !t->blocks_ok) {
         if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
-    if (src->get == cj_get) /* a new epoch for the shapes' memos */
-        ((struct mg_tpl_cjson_state *)src->self)->epoch++;
+    struct mg_tpl_cjson_state *cj = src->get == cj_get ? src->self : src->direct ? src->direct->st : NULL;
+    if (cj) /* a new epoch for the shapes' memos */
+        cj->epoch++;
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;
@@ -2129,7 +2312,9 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
+    r.out_max = r.max_output > SIZE_MAX - r.start ? SIZE_MAX : r.start + r.max_output;
     r.src = src;
+    r.cj = cj;
     mg_buf_init(&r.ind);
     mg_buf_init(&r.scratch);
     size_t ent = 0;

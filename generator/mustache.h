@@ -146,6 +146,14 @@ typedef struct mg_tpl_source {
     /* The value of a number (its sign and bits, which text need not show:
      * -0 interpolates as "0"); for printing data as JSON. */
     double (*number)(void *self, const void *v);
+    /* NULL, or the cJSON source (mg_tpl_cjson below) to which this source's
+     * `get` and `kind`, and `text` of a string and `first`/`next` of a list,
+     * forward unchanged: the engine then looks names up in it directly (no
+     * calls through the pointers, and each tag remembers where its name was
+     * in objects of one shape), and reads strings and lists itself. The
+     * other operations (objects' members listed, containers' text) still go
+     * through this source. */
+    const struct mg_tpl_cjson *direct;
 } mg_tpl_source;
 
 /* mg_tpl_render over any source; `root` (may be NULL: an empty context) is
@@ -171,6 +179,16 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
  * the next render reads through another source forwarding to it (the engine
  * starts afresh by itself only when it is given this source). */
 void mg_tpl_cjson_source_renew(mg_tpl_cjson *c);
+
+/* The index is kept by member list, not by object: an object and every
+ * cJSON reference to it share one entry, and an object freed while the
+ * source is in use must not leave its list behind. For renders whose data
+ * is an object made for them (freed after, another perhaps made at its
+ * address) over members that are references into data that stays (a
+ * per-item context over the view): that object is `obj`, whose own list the
+ * source then never keeps (NULL: none). Every other member list the renders
+ * read must stay valid until mg_tpl_cjson_source_fini. */
+void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj);
 
 /* Members the data lacks, supplied by the host: when `get` finds no member
  * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the

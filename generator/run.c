@@ -114,19 +114,17 @@ static void first_message(void *user, const char *line)
  * from the full view, which gives the output and diagnostics of before. */
 typedef struct watched {
     mg_tpl_source src;
-    mg_tpl_cjson cj;
     int printed_tree; /* text() was asked for an object or a list, or (with
                        * esc) first() for an object */
     /* A lazy view's escaped members (view.h), or NULL. A per-item context
      * (mg_view_item_new) has them where its item has them. */
     mg_view_escapes *esc;
     const cJSON *ctx, *item;
-    /* Renders whose context is the view itself (per: catalogue files and
-     * their paths) share one cJSON source, `root`, and with it the index of
-     * the objects they read (the view does not change meanwhile); a
-     * per-item render gets `cj`, fresh, since its context is freed after
-     * it (a later one may come at the same address). `cur` is the one in
-     * use. */
+    /* Every render of the target shares one cJSON source, `root`, and with
+     * it the index of the objects they read (the view does not change
+     * meanwhile); a per-item context, freed after its render, is the
+     * source's transient object (mg_tpl_cjson_source_transient). `cur` is
+     * the one in use. */
     const cJSON *view;
     mg_tpl_cjson root;
     mg_tpl_cjson *cur;
@@ -199,7 +197,7 @@ static void watched_init(watched *w, const cJSON *view, mg_view_escapes *esc)
     w->esc = esc;
     w->view = view;
     watched_source_init(w, &w->root);
-    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number};
+    w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number, NULL};
 }
 
 static void watched_fini(watched *w)
@@ -211,18 +209,14 @@ static void watched_fini(watched *w)
 static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partials, mg_escape esc,
                          watched *w, mg_buf *out, mg_diag *d)
 {
-    if (ctx == w->view) {
-        w->cur = &w->root;
-        /* Tag names are remembered by address: `tpl` may be a path template
-         * parsed where an earlier one was freed. */
-        mg_tpl_cjson_source_renew(&w->root);
-    } else {
-        watched_source_init(w, &w->cj);
-        w->cur = &w->cj;
-    }
+    w->cur = &w->root;
+    /* Tag names are remembered by address: `tpl` may be a path template
+     * parsed where an earlier one was freed. A per-item context is freed
+     * after its render; its members are references into the view. */
+    mg_tpl_cjson_source_renew(&w->root);
+    mg_tpl_cjson_source_transient(&w->root, ctx == w->view ? NULL : ctx);
+    w->src.direct = w->cur; /* w_get and w_kind only forward to it */
     int rc = mg_tpl_render_data(tpl, &w->src, ctx, partials, esc, 1, out, d);
-    if (w->cur == &w->cj)
-        mg_tpl_cjson_source_fini(&w->cj);
     w->cur = NULL;
     return rc;
 }
