@@ -93,6 +93,12 @@ void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
 
+/* The members a lazy view leaves out that are false, true or null (a lazy
+ * view leaves out most such members too, and mg_view_escapes_get gives
+ * them when read): how many, over every object (for render limits that
+ * grow with the view's size). 0 for NULL. */
+size_t mg_view_escapes_left_out(const mg_view_escapes *e);
+
 /* Frees `e` and the members it made (NULL is fine). */
 void mg_view_escapes_free(mg_view_escapes *e);
 
@@ -105,6 +111,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
  * `view` must outlive the result. Free with cJSON_Delete (frees only the
  * references). */
 cJSON *mg_view_item_new(const cJSON *view, const cJSON *item);
+
+/* The same for an item of a lazy view (`e` from its build, may be NULL):
+ * a key of the root view the item has among the members `e` gives is the
+ * item's, as in the view built without `e`, so it is not copied. */
+cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escapes *e);
 
 /* Prints a view (or any JSON) deterministically: two-space indentation,
  * members in view order, a final newline; numbers, strings and names as cJSON
