@@ -972,6 +972,7 @@ typedef struct lz_node {
     int val;        /* cJSON_False, cJSON_True or cJSON_NULL */
     uint32_t bits;  /* bit (hash & 15) of every name on the chain, at LZ_BLOOM_SHIFT */
     uint32_t tab;   /* the chain's names as a hash table in lz_tabs (lz_find), 0: not made */
+    size_t len;     /* strlen(key) */
 } lz_node;
 
 typedef struct lz_edge {
@@ -1251,9 +1252,10 @@ static int memo_eq(const void *ent, const void *key)
 #define LZ_BLOOM_SHIFT 14
 #define LZ_BLOOM_MASK (0xFFFF << LZ_BLOOM_SHIFT)
 
-static uint32_t lz_edge_hash(uint32_t parent, const char *key, int val)
+static inline uint32_t lz_edge_hash(uint32_t parent, const char *key, int val)
 {
-    return mg_hash_ptr(key) ^ (parent * 0x9E3779B1u) ^ (uint32_t)val;
+    uint64_t h = ((uint64_t)(uintptr_t)key ^ ((uint64_t)parent << 32) ^ (uint64_t)val) * 0x9E3779B97F4A7C15ULL;
+    return (uint32_t)(h >> 32);
 }
 
 static int lz_edge_eq(const void *ent, const void *key)
@@ -1284,6 +1286,7 @@ static uint32_t lz_child(mg_view_escapes *e, uint32_t parent, const char *key, i
     c->bits = e->lz_nodes[parent].bits | (uint32_t)1 << ((c->hash & 15) + LZ_BLOOM_SHIFT);
     c->val = val;
     c->tab = 0;
+    c->len = strlen(key);
     lz_edge *add = mg_hmap_add(&e->lz_edges, h);
     *add = q;
     add->child = (uint32_t)e->lz_n;
@@ -1364,7 +1367,7 @@ static const lz_node *lz_find(mg_view_escapes *e, uint32_t node, const char *k, 
     const uint32_t *t = &e->lz_tabs[at];
     for (uint32_t s = hash & t[0]; t[1 + s]; s = (s + 1) & t[0]) {
         const lz_node *c = &e->lz_nodes[t[1 + s]];
-        if (c->hash == hash && strncmp(c->key, k, n) == 0 && c->key[n] == '\0')
+        if (c->hash == hash && c->len == n && memcmp(c->key, k, n) == 0)
             return c;
     }
     return NULL;
@@ -1441,7 +1444,7 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
  * member_esc_key: a sweep meets each of a few hundred names thousands of
  * times). */
 #define KC_CACHE 1024
-static unsigned key_class(vctx *v, const cJSON *c)
+static inline unsigned key_class(vctx *v, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
         return key_class_of(v, c);
