@@ -1463,14 +1463,14 @@ static inline unsigned key_class(vctx *v, const cJSON *c)
  * chains, but each object's first member and the members an escape reads
  * or adds (mark_escapes and escaped_member read them). `early`: the
  * validation plan is still to be built (plan_reads). */
-static void lazy_sweep(vctx *v, cJSON *node, int early)
+static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
 {
-    if (node->type & cJSON_IsReference)
+    if (!node || (node->type & cJSON_IsReference))
         return;
     int type = node->type & 0xFF;
     if (type == cJSON_Array) {
         for (cJSON *c = node->child; c; c = c->next)
-            lazy_sweep(v, c, early);
+            lazy_sweep_deep(v, c, early, deep);
         return;
     }
     if (type != cJSON_Object || !node->child)
@@ -1484,9 +1484,9 @@ static void lazy_sweep(vctx *v, cJSON *node, int early)
             continue;
         int ct = c->type & 0xFF;
         if (ct == cJSON_Array || ct == cJSON_Object) {
-            unsigned cls = key_class(v, c);
+            unsigned cls = deep ? key_class(v, c) : KC_SKIP;
             if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string)))
-                lazy_sweep(v, c, early);
+                lazy_sweep_deep(v, c, early, deep);
             continue;
         }
         if (c == first || (ct != cJSON_False && ct != cJSON_True && ct != cJSON_NULL))
@@ -1515,6 +1515,11 @@ static void lazy_sweep(vctx *v, cJSON *node, int early)
     }
     if (chain != UINT32_MAX)
         lz_set(e, first, chain);
+}
+
+static void lazy_sweep(vctx *v, cJSON *node, int early)
+{
+    lazy_sweep_deep(v, node, early, 1);
 }
 
 /* The member `k` of view object `o` while the view is built: its own, or
@@ -3441,13 +3446,25 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                       : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
+    /* The plan has read the types: their last constants go, and the plan's,
+     * before the messages are built (a view's peak was its end). */
+    if (v.lazy) {
+        lazy_sweep(&v, types, 0);
+        if (plan)
+            lazy_sweep(&v, plan, 0);
+    }
 
     cJSON *msgs = cJSON_CreateArray();
     mg_mark *mm = calloc((size_t)m->nmessages + 1, sizeof *mm);
     if (!mm)
         abort();
     for (int i = 0; i < m->nmessages; i++) {
-        cJSON_AddItemToArray(msgs, message_view(&v, m->messages[i], type_items));
+        cJSON *mv = message_view(&v, m->messages[i], type_items);
+        /* What the view stage reads of a message later (add_interface,
+         * check_unique) is strings and lists. */
+        if (v.lazy)
+            lazy_sweep(&v, mv, 0);
+        cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
@@ -3539,7 +3556,15 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (v.lazy) {
         /* The root keeps its own: per-item contexts copy them (run.c). */
         for (cJSON *c = view->child; c; c = c->next)
-            if (!raw_member(view, c->string))
+            if (c == types) {
+                /* Swept after the plan; since, only the shares of
+                 * required_fields and optional_fields came (number_list's
+                 * first and last on them). */
+                for (cJSON *ty = types->child; ty; ty = ty->next) {
+                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0, 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0, 0);
+                }
+            } else if (c != plan && !raw_member(view, c->string))
                 lazy_sweep(&v, c, 0);
         lazy_finish(&v);
     }
