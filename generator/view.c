@@ -22,6 +22,7 @@
 #include "hmap.h"
 #include "mustache.h"
 #include "names.h"
+#include "pool.h"
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
@@ -1532,8 +1533,11 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
             next->prev = c->prev;
         else
             first->prev = c->prev;
-        c->next = c->prev = NULL;
-        cJSON_Delete(c);
+        /* What cJSON_Delete does for a node without child or value, without
+         * the library call: mg_pool_free frees a pool block or malloc's. */
+        if (!(c->type & cJSON_StringIsConst))
+            mg_pool_free(c->string);
+        mg_pool_free(c);
     }
     if (chain != UINT32_MAX)
         lz_set(e, first, chain);
