@@ -64,7 +64,7 @@ static void the_first_pair_of_a_name_should_win(void)
     /* Many names on one chain (a field has about thirty). */
     cJSON *big = cJSON_CreateObject();
     add_cs(big, "name", cJSON_CreateString("z"));
-    char names[40][16];
+    char names[40][24];
     for (int i = 0; i < 40; i++) {
         snprintf(names[i], sizeof names[i], "flag_%d", i);
         lz_add(e, big->child, names[i], i % 3 == 0 ? cJSON_True : cJSON_False);
