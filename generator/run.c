@@ -296,7 +296,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
     watched_init(w, view, esc);
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
-    size_t nodes = tree_size(view);
+    size_t nodes = tree_size(view) + mg_view_escapes_left_out(esc);
     mg_tpl_set_limits(mg_target_partials(t), (long)(nodes * MG_RENDER_STEPS_PER_NODE),
                       nodes * MG_OUTPUT_BYTES_PER_NODE);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
@@ -324,7 +324,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
                 if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
                     continue;
             }
-            cJSON *ctx = mg_view_item_new(view, it);
+            cJSON *ctx = mg_view_item_new_lazy(view, it, esc);
             w->ctx = ctx;
             w->item = it;
             render_one(t, f, ctx, kind, it, index, w, set, d);

@@ -22,6 +22,7 @@
 #include "hmap.h"
 #include "mustache.h"
 #include "names.h"
+#include "pool.h"
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
@@ -160,7 +161,13 @@ typedef struct vctx {
     int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
+    struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
 } vctx;
+
+typedef struct kc_ent {
+    const char *key;
+    unsigned cls;
+} kc_ent;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
  * structured diagnostics formats). */
@@ -954,6 +961,34 @@ typedef struct esc_cand {
     int next; /* -1: the last */
 } esc_cand;
 
+/* Constant members: an object's chain of (name, value) pairs, a node of a
+ * trie that objects of one kind share (a field's thirty flags are a handful
+ * of chains). `bloom` has bit (hash & 63) of every name on the chain, so
+ * most names a template looks up and the object lacks are turned away
+ * without a walk. */
+typedef struct lz_node {
+    const char *key;
+    uint64_t bloom;
+    uint32_t parent, hash;
+    int val;        /* cJSON_False, cJSON_True, cJSON_NULL or cJSON_Array (empty) */
+    uint32_t bits;  /* bit (hash & 15) of every name on the chain, at LZ_BLOOM_SHIFT */
+    uint32_t tab;   /* the chain's names as a hash table in lz_tabs (lz_find), 0: not made */
+    size_t len;     /* strlen(key) */
+} lz_node;
+
+typedef struct lz_edge {
+    uint32_t parent;
+    const char *key;
+    int val;
+    uint32_t child; /* 0: none (in lz_recent: an empty slot) */
+} lz_edge;
+#define LZ_RECENT 4096
+
+typedef struct lz_obj {
+    const cJSON *list; /* the object's first member */
+    uint32_t node;     /* the last of its chain */
+} lz_obj;
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -975,6 +1010,18 @@ struct mg_view_escapes {
     cJSON null_val;         /* the member beside a null `key` */
     cJSON **made;           /* the string members made, freed with the set */
     size_t nmade, capmade;
+    /* Constant members (false, true, null, []) the lazy view leaves out
+     * (see "constant members" below). */
+    mg_hmap lz_objs;        /* lz_obj, by the member list's first node */
+    mg_hmap lz_edges;       /* lz_edge: a trie node's child by (key, value) */
+    lz_node *lz_nodes;      /* the trie; node 0 is the empty chain */
+    size_t lz_n, lz_cap;
+    mg_hmap lz_keys;        /* copies of member names that are not constants */
+    lz_edge lz_recent[LZ_RECENT]; /* lz_edges's answers, direct-mapped */
+    uint32_t *lz_tabs;      /* lz_find's tables: [mask, slots...] each, slots hold nodes */
+    size_t lz_ntabs, lz_captabs;
+    cJSON false_val, true_val, empty_list; /* the members given (null_val for null) */
+    size_t lz_members;      /* members left out, over every object */
     /* While the view is built: the objects mark_escapes found, and pairs
      * (share, item) of the list items share_item copied after it. */
     const cJSON **walked;
@@ -1024,11 +1071,14 @@ static void mark_escapes(vctx *v, cJSON *node)
         push_node(&v->lazy->walked, &v->lazy->nwalked, &v->lazy->capwalked, node);
 }
 
-/* `share` (share_item of `item`) has the escaped members `item` has. */
-static void lazy_share(vctx *v, const cJSON *share, const cJSON *item)
+/* `share` (share_item of `item`) has the escaped members and the constant
+ * members left out that `item` has. */
+static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item);
+static void lazy_share(vctx *v, cJSON *share, const cJSON *item)
 {
     if (!v->lazy)
         return;
+    lz_share(v->lazy, share, item);
     push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, share);
     push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, item);
 }
@@ -1102,6 +1152,19 @@ static mg_view_escapes *escapes_new(void)
     mg_hmap_init(&e->outs, sizeof(esc_out));
     mg_hmap_init(&e->memo, sizeof(esc_memo));
     e->null_val.type = cJSON_NULL;
+    e->false_val.type = cJSON_False;
+    e->true_val.type = cJSON_True;
+    e->empty_list.type = cJSON_Array;
+    mg_hmap_init(&e->lz_objs, sizeof(lz_obj));
+    mg_hmap_init(&e->lz_edges, sizeof(lz_edge));
+    mg_hmap_init_str(&e->lz_keys, sizeof(char *));
+    e->lz_ntabs = 1; /* table 0 is "none" */
+    e->lz_captabs = 1024;
+    e->lz_tabs = mg_xcalloc(e->lz_captabs, sizeof *e->lz_tabs);
+    e->lz_nodes = mg_xgrow(NULL, 0, &e->lz_cap, sizeof *e->lz_nodes);
+    memset(&e->lz_nodes[0], 0, sizeof e->lz_nodes[0]);
+    e->lz_n = 1;
+    e->min_len = (size_t)-1;
     return e;
 }
 
@@ -1124,6 +1187,11 @@ void mg_view_escapes_free(mg_view_escapes *e)
         cJSON_Delete(e->made[i]);
     }
     free(e->made);
+    mg_hmap_fini(&e->lz_objs);
+    mg_hmap_fini(&e->lz_edges);
+    mg_hmap_fini(&e->lz_keys);
+    free(e->lz_nodes);
+    free(e->lz_tabs);
     free((void *)e->walked);
     free((void *)e->shares);
     free(e);
@@ -1168,11 +1236,342 @@ static int memo_eq(const void *ent, const void *key)
     return m->list == q->list && m->out == q->out;
 }
 
+/* ---- constant members computed when read ----
+ *
+ * A lazy view also leaves out most members whose value is false, true,
+ * null or an empty list: more than half of a view's nodes (a field's is_*
+ * and has_* flags, its null format, literal and items, its empty tuple;
+ * python's view of 1 000 synthetic messages had 3.83 M nodes of its own,
+ * 2.1 M of them such constants). lazy_sweep detaches them once nothing in
+ * the view stage reads them any more (the validation plan reads the types'
+ * flags: those wait for it) and notes each object's as a chain of (name,
+ * value) pairs, found from the object's first member, which is never left
+ * out, so that references to the object, which share its member list, find
+ * them too. LAZY_CONSTS on that first node says the object has a chain;
+ * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
+ * view_true; run.c through mg_view_escapes_get, from the cJSON source's miss
+ * hook (mustache.h). */
+#define LAZY_CONSTS (1 << 13)
+/* Bits 14 to 29 of that node's type: a 16-bit filter of the names on its
+ * object's chain (lz_node.bits), so that a lookup of a name the object has
+ * neither as a member nor on its chain (most lookups that reach the miss
+ * hook: names of enclosing contexts) costs no hash lookup. */
+#define LZ_BLOOM_SHIFT 14
+#define LZ_BLOOM_MASK (0xFFFF << LZ_BLOOM_SHIFT)
+
+static inline uint32_t lz_edge_hash(uint32_t parent, const char *key, int val)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)key ^ ((uint64_t)parent << 32) ^ (uint64_t)val) * 0x9E3779B97F4A7C15ULL;
+    return (uint32_t)(h >> 32);
+}
+
+static int lz_edge_eq(const void *ent, const void *key)
+{
+    const lz_edge *a = ent, *b = key;
+    return a->parent == b->parent && a->key == b->key && a->val == b->val;
+}
+
+/* The trie node for chain `parent` followed by (key, val). */
+static uint32_t lz_child(mg_view_escapes *e, uint32_t parent, const char *key, int val)
+{
+    uint32_t h = lz_edge_hash(parent, key, val);
+    lz_edge *r = &e->lz_recent[h & (LZ_RECENT - 1)];
+    if (r->child && r->parent == parent && r->key == key && r->val == val)
+        return r->child;
+    lz_edge q = {parent, key, val, 0};
+    const lz_edge *ed = mg_hmap_find(&e->lz_edges, h, lz_edge_eq, &q);
+    if (ed) {
+        *r = *ed;
+        return ed->child;
+    }
+    e->lz_nodes = mg_xgrow(e->lz_nodes, e->lz_n, &e->lz_cap, sizeof *e->lz_nodes);
+    lz_node *c = &e->lz_nodes[e->lz_n];
+    c->key = key;
+    c->parent = parent;
+    c->hash = mg_hash_str(key); /* as the engine hashes a tag's name */
+    c->bloom = e->lz_nodes[parent].bloom | (uint64_t)1 << (c->hash & 63);
+    c->bits = e->lz_nodes[parent].bits | (uint32_t)1 << ((c->hash & 15) + LZ_BLOOM_SHIFT);
+    c->val = val;
+    c->tab = 0;
+    c->len = strlen(key);
+    lz_edge *add = mg_hmap_add(&e->lz_edges, h);
+    *add = q;
+    add->child = (uint32_t)e->lz_n;
+    *r = *add;
+    return (uint32_t)e->lz_n++;
+}
+
+/* The chain of the object whose first member is `first`: 0 when none. */
+static uint32_t lz_chain(const mg_view_escapes *e, const cJSON *first)
+{
+    if (!e || !first || !(first->type & LAZY_CONSTS))
+        return 0;
+    const lz_obj *o = mg_hmap_get_ptr(&e->lz_objs, first);
+    return o ? o->node : 0;
+}
+
+/* Makes `node` the chain of the object whose first member is `first`. A
+ * node freed and its address reused has lost LAZY_CONSTS (cJSON clears a
+ * new node), so a chain left in the table by a freed object is never read. */
+static void lz_set(mg_view_escapes *e, cJSON *first, uint32_t node)
+{
+    lz_obj *o = mg_hmap_put_ptr(&e->lz_objs, first, NULL);
+    o->node = node;
+    first->type = (int)(((unsigned)first->type & ~(unsigned)LZ_BLOOM_MASK) | e->lz_nodes[node].bits |
+                        LAZY_CONSTS);
+}
+
+/* Adds (key, val) to the chain of the object whose first member is
+ * `first`. `key` must outlive `e`. */
+static void lz_add(mg_view_escapes *e, cJSON *first, const char *key, int val)
+{
+    lz_set(e, first, lz_child(e, lz_chain(e, first), key, val));
+    e->lz_members++;
+}
+
+/* Makes the table of chain `node`: each name once, with the pair added
+ * first (a lookup finds the first member of a name), by hash. Objects of
+ * one kind share a chain, so there are few tables. */
+static uint32_t lz_table(mg_view_escapes *e, uint32_t node)
+{
+    size_t len = 0;
+    for (uint32_t i = node; i; i = e->lz_nodes[i].parent)
+        len++;
+    uint32_t size = 4;
+    while (size < 2 * len)
+        size *= 2;
+    while (e->lz_ntabs + 1 + size > e->lz_captabs) {
+        e->lz_captabs = e->lz_captabs ? e->lz_captabs * 2 : 1024;
+        e->lz_tabs = mg_xrealloc(e->lz_tabs, e->lz_captabs * sizeof *e->lz_tabs);
+    }
+    uint32_t at = (uint32_t)e->lz_ntabs;
+    uint32_t *t = &e->lz_tabs[at];
+    t[0] = size - 1;
+    memset(t + 1, 0, size * sizeof *t);
+    e->lz_ntabs += 1 + size;
+    /* From the last pair added to the first: a pair added earlier replaces
+     * one of the same name. */
+    for (uint32_t i = node; i; i = e->lz_nodes[i].parent) {
+        const lz_node *c = &e->lz_nodes[i];
+        uint32_t s = c->hash & t[0];
+        while (t[1 + s] && strcmp(e->lz_nodes[t[1 + s]].key, c->key) != 0)
+            s = (s + 1) & t[0];
+        t[1 + s] = i;
+    }
+    e->lz_nodes[node].tab = at;
+    return at;
+}
+
+/* The pair named k[0..n) (hash as mg_hash_mem_seed) on chain `node`: the
+ * first one added, as a lookup finds the first member of a name. */
+static const lz_node *lz_find(mg_view_escapes *e, uint32_t node, const char *k, size_t n, uint32_t hash)
+{
+    if (!node || !(e->lz_nodes[node].bloom >> (hash & 63) & 1))
+        return NULL;
+    uint32_t at = e->lz_nodes[node].tab;
+    if (!at)
+        at = lz_table(e, node);
+    const uint32_t *t = &e->lz_tabs[at];
+    for (uint32_t s = hash & t[0]; t[1 + s]; s = (s + 1) & t[0]) {
+        const lz_node *c = &e->lz_nodes[t[1 + s]];
+        if (c->hash == hash && c->len == n && memcmp(c->key, k, n) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
+{
+    switch (c->val) {
+    case cJSON_True:
+        return &e->true_val;
+    case cJSON_False:
+        return &e->false_val;
+    case cJSON_Array:
+        return &e->empty_list;
+    default:
+        return &e->null_val;
+    }
+}
+
+/* Gives `share` (share_item of `item`, before number_list) the pairs of
+ * `item` but index, first and last, as share_item copies its members. */
+static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
+{
+    uint32_t node = lz_chain(e, item->child);
+    if (!node || !share->child)
+        return;
+    uint32_t chain[256];
+    size_t n = 0;
+    for (; node && n < sizeof chain / sizeof *chain; node = e->lz_nodes[node].parent)
+        chain[n++] = node;
+    if (node) /* longer than any object of the view has: cannot happen */
+        abort();
+    while (n--) {
+        const lz_node *c = &e->lz_nodes[chain[n]];
+        if (strcmp(c->key, "index") && strcmp(c->key, "first") && strcmp(c->key, "last"))
+            lz_add(e, share->child, c->key, c->val);
+    }
+}
+
+/* Is `k` a member the validation plan reads from type views while it is
+ * built (vplan.c: read_flags, flag)? Those wait for the last sweep. */
+static int plan_reads(const char *k)
+{
+    static const char *const keys[] = {"is_string", "is_integer", "is_number", "is_boolean", "is_ref",
+                                       "is_array",  "is_map",     "is_tuple",  "nullable",   "is_object",
+                                       "is_enum",   "is_union",   "is_alias",  "has_option_fns"};
+    if (k[0] != 'i' && k[0] != 'n' && k[0] != 'h')
+        return 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* What lazy_sweep needs to know of a member's name. */
+enum {
+    KC_ESC = 1,   /* an escape reads or adds a member of this name */
+    KC_PLAN = 2,  /* plan_reads */
+    KC_SKIP = 4,  /* "extensions": raw catalogue JSON, never walked */
+    KC_RAW = 8,   /* raw_member may hold (it depends on the object) */
+    KC_KNOWN = 16,
+    KC_FILLED = 32 /* a list the build fills after the sweeps (share_derived's) */
+};
+
+static unsigned key_class_of(vctx *v, const cJSON *c)
+{
+    const char *k = c->string;
+    unsigned cls = KC_KNOWN;
+    if (v->nrules && member_esc_key(v, c))
+        cls |= KC_ESC;
+    if (plan_reads(k))
+        cls |= KC_PLAN;
+    if (strcmp(k, "extensions") == 0)
+        cls |= KC_SKIP;
+    if (strcmp(k, "required_fields") == 0 || strcmp(k, "optional_fields") == 0)
+        cls |= KC_FILLED;
+    static const char *const raw[] = {"value", "variables", "constraints", "const", "default",
+                                      "enum", "examples", "bindings", "target"};
+    for (size_t i = 0; i < sizeof raw / sizeof *raw; i++)
+        if (strcmp(k, raw[i]) == 0)
+            cls |= KC_RAW;
+    return cls;
+}
+
+/* key_class_of, cached by the name's address when it is a constant (as
+ * member_esc_key: a sweep meets each of a few hundred names thousands of
+ * times). */
+#define KC_CACHE 1024
+static inline unsigned key_class(vctx *v, const cJSON *c)
+{
+    if (!(c->type & cJSON_StringIsConst))
+        return key_class_of(v, c);
+    if (!v->kc_cache)
+        v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
+    kc_ent *e = &v->kc_cache[mg_addr_slot(c->string, KC_CACHE)];
+    if (e->key != c->string) {
+        e->key = c->string;
+        e->cls = key_class_of(v, c);
+    }
+    return e->cls;
+}
+
+/* Moves the constant members of `node` and of the objects below it (not
+ * through references, not into raw JSON or extensions) to their objects'
+ * chains, but each object's first member and the members an escape reads
+ * or adds (mark_escapes and escaped_member read them). `early`: the
+ * validation plan is still to be built (plan_reads). */
+static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
+{
+    if (!node || (node->type & cJSON_IsReference))
+        return;
+    int type = node->type & 0xFF;
+    if (type == cJSON_Array) {
+        for (cJSON *c = node->child; c; c = c->next)
+            lazy_sweep_deep(v, c, early, deep);
+        return;
+    }
+    if (type != cJSON_Object || !node->child)
+        return;
+    mg_view_escapes *e = v->lazy;
+    cJSON *first = node->child;
+    uint32_t chain = UINT32_MAX; /* not looked up yet */
+    for (cJSON *c = first, *next; c; c = next) {
+        next = c->next;
+        if (!c->string)
+            continue;
+        int ct = c->type & 0xFF;
+        /* An empty list is a constant too, once the plan is built (it may
+         * read any list of the types) and but for the lists filled later. */
+        int empty_list = ct == cJSON_Array && !c->child && !early && c != first &&
+                         !(c->type & cJSON_IsReference);
+        if ((ct == cJSON_Array || ct == cJSON_Object) && !empty_list) {
+            unsigned cls = deep ? key_class(v, c) : KC_SKIP;
+            if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string)))
+                lazy_sweep_deep(v, c, early, deep);
+            continue;
+        }
+        if (c == first || (ct != cJSON_False && ct != cJSON_True && ct != cJSON_NULL && !empty_list))
+            continue;
+        unsigned cls = key_class(v, c);
+        if ((cls & KC_ESC) || (early && (cls & KC_PLAN)) || (empty_list && (cls & KC_FILLED)))
+            continue;
+        const char *key = c->string;
+        if (!(c->type & cJSON_StringIsConst)) {
+            mg_hmap_put_str(&e->lz_keys, key, NULL);
+            key = *(char **)mg_hmap_get_str(&e->lz_keys, key);
+        }
+        if (chain == UINT32_MAX)
+            chain = lz_chain(e, first);
+        chain = lz_child(e, chain, key, ct);
+        e->lz_members++;
+        /* Unlinked by hand (cJSON_DetachItemViaPointer is a library call
+         * per member): not the first, so `prev` is the one before. */
+        c->prev->next = next;
+        if (next)
+            next->prev = c->prev;
+        else
+            first->prev = c->prev;
+        /* What cJSON_Delete does for a node without child or value, without
+         * the library call: mg_pool_free frees a pool block or malloc's. */
+        if (!(c->type & cJSON_StringIsConst))
+            mg_pool_free(c->string);
+        mg_pool_free(c);
+    }
+    if (chain != UINT32_MAX)
+        lz_set(e, first, chain);
+}
+
+static void lazy_sweep(vctx *v, cJSON *node, int early)
+{
+    lazy_sweep_deep(v, node, early, 1);
+}
+
+/* The member `k` of view object `o` while the view is built: its own, or
+ * the constant lazy_sweep left out. */
+static int view_true(const vctx *v, const cJSON *o, const char *k)
+{
+    const cJSON *m = mg_json_get(o, k);
+    if (m)
+        return cJSON_IsTrue(m);
+    const lz_node *c = v->lazy ? lz_find(v->lazy, lz_chain(v->lazy, o->child), k, strlen(k), mg_hash_str(k))
+                               : NULL;
+    return c && c->val == cJSON_True;
+}
+
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash)
 {
-    if (!e || !obj || n < e->min_len || !e->starts[(unsigned char)k[0]] ||
-        !e->ends[(unsigned char)k[n - 1]] || (obj->type & 0xFF) != cJSON_Object || !obj->child ||
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    int lz = obj->child->type;
+    if ((lz & LAZY_CONSTS) && (lz >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
+        const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, n, hash);
+        if (c)
+            return lz_value(e, c);
+    }
+    if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
         !(obj->child->type & ESCAPED_LIST))
         return NULL;
     out_key q = {k, n};
@@ -2814,6 +3213,7 @@ static void vctx_fini(vctx *v)
     free(v->esc_adds);
     mg_hmap_fini(&v->esc_keys);
     free(v->esc_cache);
+    free(v->kc_cache);
     mg_exgen_free(v->exgen);
     if (v->keep)
         mg_hmap_fini(&v->kept_cache);
@@ -2996,7 +3396,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         *cache->lazy_out = NULL;
     if (read_target(&v) < 0)
         return NULL;
-    if (cache && t && cache->lazy_out && v.nrules)
+    if (cache && t && cache->lazy_out)
         v.lazy = escapes_new();
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
@@ -3055,6 +3455,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         abort();
     for (int i = 0; i < m->ntypes; i++) {
         type_items[i] = type_view(&v, m->types[i]);
+        if (v.lazy)
+            lazy_sweep(&v, type_items[i], 1);
         cJSON_AddItemToArray(types, type_items[i]);
         tm[i] = m->types[i]->mark;
     }
@@ -3070,13 +3472,25 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                       : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
+    /* The plan has read the types: their last constants go, and the plan's,
+     * before the messages are built (a view's peak was its end). */
+    if (v.lazy) {
+        lazy_sweep(&v, types, 0);
+        if (plan)
+            lazy_sweep(&v, plan, 0);
+    }
 
     cJSON *msgs = cJSON_CreateArray();
     mg_mark *mm = calloc((size_t)m->nmessages + 1, sizeof *mm);
     if (!mm)
         abort();
     for (int i = 0; i < m->nmessages; i++) {
-        cJSON_AddItemToArray(msgs, message_view(&v, m->messages[i], type_items));
+        cJSON *mv = message_view(&v, m->messages[i], type_items);
+        /* What the view stage reads of a message later (add_interface,
+         * check_unique) is strings and lists. */
+        if (v.lazy)
+            lazy_sweep(&v, mv, 0);
+        cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
@@ -3127,7 +3541,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         cJSON_ArrayForEach(f, mg_json_get(ti, "fields")) {
             cJSON *sh = share_item(f);
             lazy_share(&v, sh, f);
-            cJSON_AddItemToArray(cJSON_IsTrue(mg_json_get(f, "required")) ? req : opt, sh);
+            cJSON_AddItemToArray(view_true(&v, f, "required") ? req : opt, sh);
         }
         number_list(req);
         number_list(opt);
@@ -3138,7 +3552,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     for (int k = 0; k < 4; k++) {
         cJSON *list = cJSON_CreateArray();
         cJSON_ArrayForEach(it, types)
-            if (cJSON_IsTrue(mg_json_get(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias"))) {
+            if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
                  * the position in `types`. */
                 cJSON *e = share_item(it);
@@ -3165,8 +3579,21 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
     add_cs(view, "target", tgt);
-    if (v.lazy)
+    if (v.lazy) {
+        /* The root keeps its own: per-item contexts copy them (run.c). */
+        for (cJSON *c = view->child; c; c = c->next)
+            if (c == types) {
+                /* Swept after the plan; since, only the shares of
+                 * required_fields and optional_fields came (number_list's
+                 * first and last on them). */
+                for (cJSON *ty = types->child; ty; ty = ty->next) {
+                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0, 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0, 0);
+                }
+            } else if (c != plan && !raw_member(view, c->string))
+                lazy_sweep(&v, c, 0);
         lazy_finish(&v);
+    }
     vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {
@@ -3181,14 +3608,26 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
 
 cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
 {
+    return mg_view_item_new_lazy(view, item, NULL);
+}
+
+cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escapes *e)
+{
     cJSON *o = cJSON_CreateObject();
     const cJSON *c;
     cJSON_ArrayForEach(c, item)
         add_cs(o, c->string, ref_value(c));
+    uint32_t chain = lz_chain(e, item->child);
     cJSON_ArrayForEach(c, view)
-        if (!mg_json_get(item, c->string))
+        if (!mg_json_get(item, c->string) &&
+            !(chain && lz_find(e, chain, c->string, strlen(c->string), mg_hash_str(c->string))))
             add_cs(o, c->string, ref_value(c));
     return o;
+}
+
+size_t mg_view_escapes_left_out(const mg_view_escapes *e)
+{
+    return e ? e->lz_members : 0;
 }
 
 /* A number as cJSON 1.7 prints it: %1.15g when that reads back, else

@@ -67,31 +67,42 @@ void mg_view_cache_free(mg_view_cache *c);
  * `msggen view` never prunes. */
 void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep);
 
-/* What computes, when a template reads one, the members helpers.escapes
- * adds to a view (`<key>_<name>` beside a string member `key`), for a view
- * built without them (mg_view_cache_escapes_lazy). */
+/* What gives, when a template reads one, the members a lazy view
+ * (mg_view_cache_escapes_lazy) leaves out: the members helpers.escapes adds
+ * (`<key>_<name>` beside a string member `key`), made when read, and most
+ * members whose value is false, true, null or an empty list (more than
+ * half of a view's nodes: the is_* and has_* flags, unset strings, ...),
+ * kept as a few bits per object. (The name is from when it held escapes
+ * only.) */
 typedef struct mg_view_escapes mg_view_escapes;
 
 /* With `esc` not NULL, the views built with `cache` (for a target) from now
- * on leave out the members helpers.escapes adds, and each build sets *esc
- * to what makes them when asked (mg_view_escapes_get), or to NULL when the
- * target has no escapes or the build fails. The caller frees *esc with
- * mg_view_escapes_free, after the last lookup and before or after the view.
- * Such a view has every other member of the view built without `esc`, and
- * a template that reads it through mg_view_escapes_get for the names its
- * objects lack renders it exactly as that view, unless it prints an object
- * as JSON or iterates an object's members (run.c then renders the full
- * view). NULL: views with their escaped members again (the default). */
+ * on leave out those members, and each build sets *esc to what gives them
+ * when asked (mg_view_escapes_get), or to NULL when the build fails. The
+ * caller frees *esc with mg_view_escapes_free, after the last lookup and
+ * before or after the view. Such a view has every other member of the view
+ * built without `esc` (each object keeps its first member), and a template
+ * that reads it through mg_view_escapes_get for the names its objects lack
+ * renders it exactly as that view, unless it prints an object as JSON or
+ * iterates an object's members (run.c then renders the full view). Per-item
+ * contexts of such a view come from mg_view_item_new_lazy. NULL: views with
+ * all their members again (the default). */
 void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
 
 /* The member k[0..n) (`hash` as in mg_tpl_source.get) that `obj` would have
  * in the view built without mg_view_cache_escapes_lazy and has not in the
- * lazy one: an escaped member, made at its first lookup (the same object of
- * the lazy view, references to it and shares of it in other lists answer
- * from one memo). NULL when that view has no such member either (`obj` may
- * be any value, or NULL). Valid until mg_view_escapes_free. */
+ * lazy one: a constant member left out (the same node for every false, true,
+ * null or empty list: a lookup that finds one is not a missing key), or an
+ * escaped member, made at its first lookup (the same object of the lazy
+ * view, references to it and shares of it in other lists answer from one
+ * memo). NULL when that view has no such member either (`obj` may be any
+ * value, or NULL). Valid until mg_view_escapes_free. */
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
+
+/* How many constant members the lazy view left out, over every object (for
+ * render limits that grow with the view's size). 0 for NULL. */
+size_t mg_view_escapes_left_out(const mg_view_escapes *e);
 
 /* Frees `e` and the members it made (NULL is fine). */
 void mg_view_escapes_free(mg_view_escapes *e);
@@ -105,6 +116,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
  * `view` must outlive the result. Free with cJSON_Delete (frees only the
  * references). */
 cJSON *mg_view_item_new(const cJSON *view, const cJSON *item);
+
+/* The same for an item of a lazy view (`e` from its build, may be NULL):
+ * a key of the root view the item has among the members `e` gives is the
+ * item's, as in the view built without `e`, so it is not copied. */
+cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escapes *e);
 
 /* Prints a view (or any JSON) deterministically: two-space indentation,
  * members in view order, a final newline; numbers, strings and names as cJSON
