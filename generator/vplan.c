@@ -61,6 +61,7 @@ typedef struct pctx {
     mg_diag *d;
     mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
     mg_buf *litbuf;           /* copy_plan's literal buffer (lit_item) */
+    const char **lit_next;    /* or, for variant_of: the next of the escaped literals it refers to */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
@@ -2191,7 +2192,7 @@ static cJSON *http_api(pctx *c, cJSON *types)
  * it: the literals are all that differs between targets (the names are the
  * same), and with the usual code contexts they seldom differ. */
 typedef struct fn_variant {
-    char *lits;  /* the escaped literals, each ended by a NUL (owned) */
+    char *lits;  /* the escaped literals, each ended by a NUL (owned; copy's strings point here) */
     size_t len;  /* bytes in lits */
     int rest;    /* 1: the copy has the members' name_rest */
     cJSON *copy; /* owned */
@@ -2447,8 +2448,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     /* The type bits directly (cJSON_IsX are library calls): this visits every
      * member of three plans. */
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw)
+    if (type == cJSON_Raw) {
+        if (c->lit_next) { /* the variant's text, in the same order */
+            const char *s = *c->lit_next;
+            *c->lit_next += strlen(s) + 1;
+            return cJSON_CreateStringReference(s);
+        }
         return lit_item(c, c->litbuf, j->valuestring);
+    }
     if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
         return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
     if (type == cJSON_String)
@@ -2470,7 +2477,8 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
             x = name_rest(cJSON_GetStringValue(mg_json_get(j, "name")));
         } else if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
             member_names_fn(c->fnkeys, ch, top))
-            x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
+            x = c->share ? cJSON_CreateStringReference(fn_name(names, n, (int)ch->valuedouble)) /* the raw plan's */
+                         : cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
         if (type == cJSON_Array)
@@ -2511,7 +2519,11 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
         if (lits->len)
             memcpy(v->lits, lits->data, lits->len);
         v->len = lits->len;
+        /* The copy's literals are references to v->lits. */
+        const char *next = v->lits;
+        all.lit_next = &next;
         v->copy = copy_plan(&all, fn, r->names, r->nfunctions, 1);
+        assert(next == v->lits + v->len);
         v->next = fl->variants;
         fl->variants = v;
     }
