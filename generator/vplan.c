@@ -2632,7 +2632,11 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
             add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
-            add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
+            /* A type's name that the view refers to (its cache owns the
+             * object, escaped nowhere) is referred to again, not copied. */
+            add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
+                                        ? cJSON_CreateObjectReference(tname->child)
+                                        : cJSON_Duplicate(tname, 1));
             const cJSON *val = mg_json_get(f, "value");
             add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }
