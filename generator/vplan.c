@@ -61,6 +61,7 @@ typedef struct pctx {
     mg_diag *d;
     mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
     mg_buf *litbuf;           /* copy_plan's literal buffer (lit_item) */
+    const char **lit_next;    /* or, for variant_of: the next of the escaped literals it refers to */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
@@ -88,6 +89,8 @@ typedef struct pctx {
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
     void *keep_arg;
+    int drop_rest;            /* 1: copy_plan leaves out `name_rest` (keep NULL, for variant_of) */
+    int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
     int failed;
 } pctx;
 
@@ -561,7 +564,10 @@ static cJSON *find_member(cJSON *members, const char *name)
 static const char key_name_rest[] = "name_rest";
 
 /* The bytes of a member name after the first (a switch has matched that one),
- * for an inline comparison that stops at the key's own terminator. */
+ * for an inline comparison that stops at the key's own terminator. The raw
+ * plan holds a null in its place (an object and two numbers per byte of
+ * every member name were the largest part of the raw plan, and no template
+ * reads them): copy_plan makes the list from the member's `name`. */
 static cJSON *name_rest(const char *name)
 {
     cJSON *list = cJSON_CreateArray();
@@ -711,7 +717,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             add_cs(mem, "name", cJSON_CreateString(name));
             add_lit(c, mem, "name_lit", name);
             add_int(mem, "name_len", (int)strlen(name));
-            add_cs(mem, key_name_rest, name_rest(name));
+            add_cs(mem, key_name_rest, cJSON_CreateNull()); /* made by copy_plan */
+            if (name[0] && name[1])
+                c->long_name = 1;
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
             cJSON_AddItemToArray(members, mem);
@@ -1455,10 +1463,9 @@ static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
     return e->hash;
 }
 
-/* A member's `name_rest` (a list of an object per byte of its name, the
- * largest part of most object functions) is left out: it is made from the
- * member's `name`, which is hashed, so functions that are the same still
- * hash the same. */
+/* A member's `name_rest` (a null here, a list of an object per byte of its
+ * name in a target's plan) is left out: it is made from the member's `name`,
+ * which is hashed, so functions that are the same still hash the same. */
 static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
@@ -2185,8 +2192,9 @@ static cJSON *http_api(pctx *c, cJSON *types)
  * it: the literals are all that differs between targets (the names are the
  * same), and with the usual code contexts they seldom differ. */
 typedef struct fn_variant {
-    char *lits;  /* the escaped literals, each ended by a NUL (owned) */
+    char *lits;  /* the escaped literals, each ended by a NUL (owned; copy's strings point here) */
     size_t len;  /* bytes in lits */
+    int rest;    /* 1: the copy has the members' name_rest */
     cJSON *copy; /* owned */
     struct fn_variant *next;
 } fn_variant;
@@ -2410,6 +2418,16 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     }
     add_keys(&r->keys, mc->seen_all, r->patterns);
     free(mc);
+    /* The keys of the name_rest lists copy_plan makes: every name set has
+     * them as the lists' items had them (they were shared subtrees). */
+    if (c.long_name) {
+        static const char *const rest_keys[] = {"index", "byte"};
+        for (size_t i = 0; i < 2; i++) {
+            int added;
+            mg_hmap_put_str(&r->keys, rest_keys[i], &added);
+            mg_hmap_put_str(&r->shared_keys, rest_keys[i], &added);
+        }
+    }
     free(c.fnkeys);
     return r;
 }
@@ -2430,8 +2448,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     /* The type bits directly (cJSON_IsX are library calls): this visits every
      * member of three plans. */
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw)
+    if (type == cJSON_Raw) {
+        if (c->lit_next) { /* the variant's text, in the same order */
+            const char *s = *c->lit_next;
+            *c->lit_next += strlen(s) + 1;
+            return cJSON_CreateStringReference(s);
+        }
         return lit_item(c, c->litbuf, j->valuestring);
+    }
     if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
         return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
     if (type == cJSON_String)
@@ -2447,9 +2471,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         cJSON *x;
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch))
             continue;
-        if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
+        if (ch->string == key_name_rest) { /* a null in the raw plan */
+            if (c->drop_rest)
+                continue;
+            x = name_rest(cJSON_GetStringValue(mg_json_get(j, "name")));
+        } else if (names && ch->string && (ch->type & 0xFF) == cJSON_Number &&
             member_names_fn(c->fnkeys, ch, top))
-            x = cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
+            x = c->share ? cJSON_CreateStringReference(fn_name(names, n, (int)ch->valuedouble)) /* the raw plan's */
+                         : cJSON_CreateString(fn_name(names, n, (int)ch->valuedouble));
         else
             x = copy_plan(c, ch, names, n, 0);
         if (type == cJSON_Array)
@@ -2465,7 +2494,9 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
 /* The target's function `fn` (the raw plan's k-th): a reference to the
  * raw plan's copy with the same literals, made on first need. That copy
  * has every member, also those a pruned view leaves out (the templates
- * never read them), as the subtrees mark_shared shares do. */
+ * never read them), as the subtrees mark_shared shares do, but for the
+ * name_rest lists: a copy has them only for targets that keep them
+ * (c->drop_rest 0), and targets that do not share copies without them. */
 static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
 {
     fn_copies *fl = &r->copies[k];
@@ -2476,17 +2507,23 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
     }
     fn_variant *v;
     for (v = fl->variants; v; v = v->next)
-        if (v->len == lits->len && (!lits->len || !memcmp(v->lits, lits->data, lits->len)))
+        if (v->len == lits->len && v->rest == !c->drop_rest &&
+            (!lits->len || !memcmp(v->lits, lits->data, lits->len)))
             break;
     if (!v) {
         pctx all = *c;
         all.keep = NULL;
         v = mg_xcalloc(1, sizeof *v);
+        v->rest = !c->drop_rest;
         v->lits = mg_xcalloc(lits->len + 1, 1);
         if (lits->len)
             memcpy(v->lits, lits->data, lits->len);
         v->len = lits->len;
+        /* The copy's literals are references to v->lits. */
+        const char *next = v->lits;
+        all.lit_next = &next;
         v->copy = copy_plan(&all, fn, r->names, r->nfunctions, 1);
+        assert(next == v->lits + v->len);
         v->next = fl->variants;
         fl->variants = v;
     }
@@ -2561,6 +2598,11 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     /* Whole functions are shared when the caller escapes none of their
      * keys (it could not add members inside a reference). */
     int share_fns = c.share && !mg_vplan_raw_any_key(raw, escaped, arg);
+    if (share_fns && keep) {
+        /* Whether this target keeps name_rest, asked as copy_plan asks. */
+        cJSON rest = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)key_name_rest};
+        c.drop_rest = !keep(arg, &rest);
+    }
     mg_buf lits;
     mg_buf_init(&lits);
     size_t k = 0;
@@ -2590,7 +2632,11 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
             add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
-            add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
+            /* A type's name that the view refers to (its cache owns the
+             * object, escaped nowhere) is referred to again, not copied. */
+            add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
+                                        ? cJSON_CreateObjectReference(tname->child)
+                                        : cJSON_Duplicate(tname, 1));
             const cJSON *val = mg_json_get(f, "value");
             add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }

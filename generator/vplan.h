@@ -51,7 +51,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
  * inside them. When the caller escapes none of the keys of the functions,
  * each whole function is such a reference, to a copy *cache keeps for every
  * set of escaped literals it met (targets whose literals read the same share
- * one). `escaped(arg, key)` says whether the caller will add escaped forms
+ * one; a target whose `keep` drops `name_rest` gets a copy without it). `escaped(arg, key)` says whether the caller will add escaped forms
  * beside members named `key` (which it cannot do inside a reference); if so
  * for any key inside the shared parts, or if `cache` or `escaped` is NULL,
  * every member is copied as mg_vplan_build does. `keep(arg, member)` (NULL:
