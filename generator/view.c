@@ -1982,7 +1982,8 @@ static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const m
 static void info_render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *info,
                         const mg_typeref *r, const mg_type *owner, mg_buf *out)
 {
-    if (!v->lz_direct) {
+    /* A text without tags reads nothing (most entries: "int64_t", "str"). */
+    if (!v->lz_direct || !strstr(tpl, "{{")) {
         render(v, what, tpl, node, info, out);
         return;
     }
