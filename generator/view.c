@@ -1268,15 +1268,18 @@ static int memo_eq(const void *ent, const void *key)
  * null or an empty list: more than half of a view's nodes (a field's is_*
  * and has_* flags, its null format, literal and items, its empty tuple;
  * python's view of 1 000 synthetic messages had 3.83 M nodes of its own,
- * 2.1 M of them such constants). lazy_sweep detaches them once nothing in
- * the view stage reads them any more (the validation plan reads the types'
- * flags: those wait for it) and notes each object's as a chain of (name,
+ * 2.1 M of them such constants). Most are never made: add_const notes
+ * them as they would be added (the type infos', the fields', the flags of
+ * ADD_KEPT_BOOL, first and last). lazy_sweep detaches the rest once nothing
+ * in the view stage reads them any more (the validation plan reads the
+ * types' flags: those wait for it). Each object's are a chain of (name,
  * value) pairs, found from the object's first member, which is never left
  * out, so that references to the object, which share its member list, find
  * them too. LAZY_CONSTS on that first node says the object has a chain;
  * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
- * view_true; run.c through mg_view_escapes_get, from the cJSON source's miss
- * hook (mustache.h). */
+ * view_true, its type-map renders through info_render, the plan through
+ * mg_view_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
+ * source's miss hook (mustache.h). */
 #define LAZY_CONSTS (1 << 13)
 /* Bits 14 to 29 of that node's type: a 16-bit filter of the names on its
  * object's chain (lz_node.bits), so that a lookup of a name the object has
@@ -2309,7 +2312,7 @@ static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key,
         if (kept_name(v, json))
             add_json_form(v, o, json, val, 0, "null");
     } else {
-        add_cs(o, key, cJSON_CreateNull());
+        add_const(v, o, key, cJSON_NULL);
     }
 }
 
