@@ -2126,7 +2126,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
-    add_bool(o, "recursive", t->recursive);
+    add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
     return o;
 }
 
@@ -2176,7 +2176,7 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
     for (int i = 0; i < 4; i++)
         if (!v->keep || v->info_flag[i])
-            add_bool(o, flag_keys[i], rt && rt->kind == flag_kinds[i]);
+            add_const(v, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
     ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
