@@ -162,6 +162,8 @@ typedef struct vctx {
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
+    int lz_direct;            /* with lazy: add_const records constants on chains */
+    struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
 } vctx;
 
 typedef struct kc_ent {
@@ -201,6 +203,7 @@ static void add_bool(cJSON *o, const char *k, int b)
  * another member needs). Not making what no template reads, rather than
  * deleting it after, saves its making and its freeing. */
 static inline int kept_name(vctx *v, const char *k);
+static void add_const(vctx *v, cJSON *o, const char *k, int type);
 #define ADD_KEPT(v, o, k, expr)          \
     do {                                 \
         if (kept_name((v), (k)))         \
@@ -209,7 +212,7 @@ static inline int kept_name(vctx *v, const char *k);
 #define ADD_KEPT_BOOL(v, o, k, b)        \
     do {                                 \
         if (kept_name((v), (k)))         \
-            add_bool((o), (k), (b));     \
+            add_const((v), (o), (k), (b) ? cJSON_True : cJSON_False); \
     } while (0)
 
 /* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
@@ -228,7 +231,25 @@ static void add_str(cJSON *o, const char *k, const char *s)
     add_cs(o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
-/* first/last/index on every element of a list, for separators. */
+/* first/last/index on every element of a list, for separators; with `v`
+ * (a list of the view that lazy_sweep walks), first and last through
+ * add_const. */
+static void number_list_v(vctx *v, cJSON *list)
+{
+    int n = cJSON_GetArraySize(list), i = 0;
+    cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        if (!cJSON_IsObject(it)) {
+            i++;
+            continue;
+        }
+        add_cs(it, "index", cJSON_CreateNumber(i));
+        add_const(v, it, "first", i == 0 ? cJSON_True : cJSON_False);
+        add_const(v, it, "last", i == n - 1 ? cJSON_True : cJSON_False);
+        i++;
+    }
+}
+
 static void number_list(cJSON *list)
 {
     int n = cJSON_GetArraySize(list), i = 0;
@@ -1022,6 +1043,11 @@ struct mg_view_escapes {
     size_t lz_ntabs, lz_captabs;
     cJSON false_val, true_val, empty_list; /* the members given (null_val for null) */
     size_t lz_members;      /* members left out, over every object */
+    /* The last chain set (lz_set), not yet in lz_objs: constants recorded
+     * as they are made (add_const) come in runs on one object, so one
+     * table write per object, not per member. NULL: none. */
+    const cJSON *lz_pend_first;
+    uint32_t lz_pend_node;
     /* While the view is built: the objects mark_escapes found, and pairs
      * (share, item) of the list items share_item copied after it. */
     const cJSON **walked;
@@ -1242,15 +1268,18 @@ static int memo_eq(const void *ent, const void *key)
  * null or an empty list: more than half of a view's nodes (a field's is_*
  * and has_* flags, its null format, literal and items, its empty tuple;
  * python's view of 1 000 synthetic messages had 3.83 M nodes of its own,
- * 2.1 M of them such constants). lazy_sweep detaches them once nothing in
- * the view stage reads them any more (the validation plan reads the types'
- * flags: those wait for it) and notes each object's as a chain of (name,
+ * 2.1 M of them such constants). Most are never made: add_const notes
+ * them as they would be added (the type infos', the fields', the flags of
+ * ADD_KEPT_BOOL, first and last). lazy_sweep detaches the rest once nothing
+ * in the view stage reads them any more (the validation plan reads the
+ * types' flags: those wait for it). Each object's are a chain of (name,
  * value) pairs, found from the object's first member, which is never left
  * out, so that references to the object, which share its member list, find
  * them too. LAZY_CONSTS on that first node says the object has a chain;
  * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
- * view_true; run.c through mg_view_escapes_get, from the cJSON source's miss
- * hook (mustache.h). */
+ * view_true, its type-map renders through info_render, the plan through
+ * mg_view_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
+ * source's miss hook (mustache.h). */
 #define LAZY_CONSTS (1 << 13)
 /* Bits 14 to 29 of that node's type: a 16-bit filter of the names on its
  * object's chain (lz_node.bits), so that a lookup of a name the object has
@@ -1301,11 +1330,18 @@ static uint32_t lz_child(mg_view_escapes *e, uint32_t parent, const char *key, i
     return (uint32_t)e->lz_n++;
 }
 
-/* The chain of the object whose first member is `first`: 0 when none. */
+/* The chain of the object whose first member is `first`: 0 when none.
+ * A first member that is not a number keeps its chain in its valueint,
+ * which cJSON uses for numbers only: no table lookup per constant made or
+ * per name a template reads. A number's goes in lz_objs. */
 static uint32_t lz_chain(const mg_view_escapes *e, const cJSON *first)
 {
     if (!e || !first || !(first->type & LAZY_CONSTS))
         return 0;
+    if ((first->type & 0xFF) != cJSON_Number)
+        return (uint32_t)first->valueint;
+    if (first == e->lz_pend_first)
+        return e->lz_pend_node;
     const lz_obj *o = mg_hmap_get_ptr(&e->lz_objs, first);
     return o ? o->node : 0;
 }
@@ -1315,8 +1351,18 @@ static uint32_t lz_chain(const mg_view_escapes *e, const cJSON *first)
  * new node), so a chain left in the table by a freed object is never read. */
 static void lz_set(mg_view_escapes *e, cJSON *first, uint32_t node)
 {
-    lz_obj *o = mg_hmap_put_ptr(&e->lz_objs, first, NULL);
-    o->node = node;
+    if ((first->type & 0xFF) != cJSON_Number) {
+        first->valueint = (int)node;
+    } else {
+        if (first != e->lz_pend_first) {
+            if (e->lz_pend_first) {
+                lz_obj *o = mg_hmap_put_ptr(&e->lz_objs, e->lz_pend_first, NULL);
+                o->node = e->lz_pend_node;
+            }
+            e->lz_pend_first = first;
+        }
+        e->lz_pend_node = node;
+    }
     first->type = (int)(((unsigned)first->type & ~(unsigned)LZ_BLOOM_MASK) | e->lz_nodes[node].bits |
                         LAZY_CONSTS);
 }
@@ -1463,18 +1509,34 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
  * member_esc_key: a sweep meets each of a few hundred names thousands of
  * times). */
 #define KC_CACHE 1024
+/* The entry of name `k` in `cache` (KC_CACHE entries, two ways per slot:
+ * with one, two hot names that met in a slot, which depends on where the
+ * linker put them, missed 30 000 times a generate). NULL: not there; *put
+ * is where to put it. */
+static inline kc_ent *kc_lookup(kc_ent *cache, const char *k, kc_ent **put)
+{
+    kc_ent *e = &cache[mg_addr_slot(k, KC_CACHE) & ~(size_t)1];
+    if (e[0].key == k)
+        return &e[0];
+    if (e[1].key == k)
+        return &e[1];
+    e[1] = e[0]; /* the newer name in way 0 */
+    *put = &e[0];
+    return NULL;
+}
+
 static inline unsigned key_class(vctx *v, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
         return key_class_of(v, c);
     if (!v->kc_cache)
         v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
-    kc_ent *e = &v->kc_cache[mg_addr_slot(c->string, KC_CACHE)];
-    if (e->key != c->string) {
-        e->key = c->string;
-        e->cls = key_class_of(v, c);
-    }
-    return e->cls;
+    kc_ent *put, *e = kc_lookup(v->kc_cache, c->string, &put);
+    if (e)
+        return e->cls;
+    put->key = c->string;
+    put->cls = key_class_of(v, c);
+    return put->cls;
 }
 
 /* Moves the constant members of `node` and of the objects below it (not
@@ -1546,6 +1608,100 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
 static void lazy_sweep(vctx *v, cJSON *node, int early)
 {
     lazy_sweep_deep(v, node, early, 1);
+}
+
+/* The lazy view whose validation plan is being built (vplan.c reads the
+ * types' constants through mg_view_lazy_consts and mg_view_lazy_true), or
+ * NULL. A file-scope variable, as the plan's interface has no room for it:
+ * the view stage is not reentrant while a plan is built. */
+static mg_view_escapes *lz_building;
+
+size_t mg_view_lazy_consts(const cJSON *obj, const char **keys, int *vals, size_t max)
+{
+    mg_view_escapes *e = lz_building;
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
+        return 0;
+    size_t n = 0;
+    for (uint32_t i = lz_chain(e, obj->child); i; i = e->lz_nodes[i].parent)
+        n++;
+    if (n > max)
+        abort(); /* longer than any object of the view has: cannot happen */
+    size_t at = n;
+    for (uint32_t i = lz_chain(e, obj->child); i; i = e->lz_nodes[i].parent) {
+        at--;
+        keys[at] = e->lz_nodes[i].key;
+        vals[at] = e->lz_nodes[i].val;
+    }
+    return n;
+}
+
+int mg_view_lazy_true(const cJSON *obj, const char *k)
+{
+    mg_view_escapes *e = lz_building;
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
+        return 0;
+    const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, strlen(k), mg_hash_str(k));
+    return c && c->val == cJSON_True;
+}
+
+/* Adds the constant member `k` (a string literal) valued `type`
+ * (cJSON_False, cJSON_True or cJSON_NULL) to view object `o`. A lazy view
+ * records it on o's chain at once where lazy_sweep would move it there (o
+ * has a first member, and no escape reads the name; the validation plan
+ * reads them through mg_view_lazy_consts), instead of making a node that the sweep would detach and
+ * free: about 150 instructions apiece. The view stage reads such members
+ * with view_true, or, for type-map renders, through lazy_render. */
+static void add_const(vctx *v, cJSON *o, const char *k, int type)
+{
+    if (v->lz_direct && o->child) {
+        /* A cache of its own: sharing key_class's made the sweeps' hot
+         * names collide with these (30 000 misses a generate). */
+        if (!v->kc_const)
+            v->kc_const = mg_xcalloc(KC_CACHE, sizeof *v->kc_const);
+        kc_ent *put, *ce = kc_lookup(v->kc_const, k, &put);
+        if (!ce) {
+            cJSON name;
+            memset(&name, 0, sizeof name);
+            name.string = (char *)(uintptr_t)k;
+            name.type = type | cJSON_StringIsConst;
+            ce = put;
+            ce->key = k;
+            ce->cls = key_class_of(v, &name);
+        }
+        if (!(ce->cls & KC_ESC)) {
+            mg_view_escapes *e = v->lazy;
+            lz_set(e, o->child, lz_child(e, lz_chain(e, o->child), k, type));
+            e->lz_members++;
+            return;
+        }
+    }
+    add_cs(o, k, type == cJSON_NULL ? cJSON_CreateNull() : cJSON_CreateBool(type == cJSON_True));
+}
+
+/* `from`, an object's first member, has become a later member of the
+ * object whose first member is `first` (field_view links a type info's
+ * members after the field's own): the object has both chains. A field's
+ * own constants (a few) go after its type info's (thirty), not before as
+ * its members do: the two never share a name, so a lookup finds the same,
+ * and the type info's chain, shared by every field of its kind, is not
+ * copied pair by pair. */
+static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
+{
+    uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
+    if (!to)
+        return;
+    uint32_t chain[256];
+    size_t n = 0;
+    for (; node && n < sizeof chain / sizeof *chain; node = e->lz_nodes[node].parent)
+        chain[n++] = node;
+    if (node) /* longer than any object of the view has: cannot happen */
+        abort();
+    while (n--) {
+        const lz_node *c = &e->lz_nodes[chain[n]];
+        to = lz_child(e, to, c->key, c->val);
+    }
+    lz_set(e, first, to);
+    from->type = (int)((unsigned)from->type & ~((unsigned)LZ_BLOOM_MASK | LAZY_CONSTS));
 }
 
 /* The member `k` of view object `o` while the view is built: its own, or
@@ -1730,7 +1886,144 @@ static const cJSON *type_map_entry(vctx *v, const char *key)
 /* Prints the type of `info` (which already holds kind, format, ref, items)
  * with the target's type map; sets info.type. Without a target the notation
  * is neutral: string, Foo, array<T>, map<T>, T | null. */
-static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
+/* ---- type-map renders over a lazy view's type infos ----
+ *
+ * A type info of a lazy view has its constants on chains (add_const), so
+ * its type-map renders read through the cJSON source with the chains as its
+ * misses. That finds what the full info has, but a render that lists an
+ * object's members or prints a container, or that reports anything (the
+ * nearest keys "did you mean" lists), could differ: info_render then
+ * renders again over the info made with all its members. */
+typedef struct lz_src {
+    mg_tpl_source src;
+    mg_tpl_cjson cj;
+    int tree; /* an object's members listed, or a container printed */
+} lz_src;
+
+static mg_tv_kind lzs_kind(void *self, const void *val)
+{
+    lz_src *s = self;
+    return s->cj.src.kind(s->cj.src.self, val);
+}
+
+static const void *lzs_get(void *self, const void *val, const char *k, size_t n, uint32_t hash, size_t *cache)
+{
+    lz_src *s = self;
+    return s->cj.src.get(s->cj.src.self, val, k, n, hash, cache);
+}
+
+static const void *lzs_first(void *self, const void *val)
+{
+    lz_src *s = self;
+    if ((((const cJSON *)val)->type & 0xFF) == cJSON_Object)
+        s->tree = 1;
+    return s->cj.src.first(s->cj.src.self, val);
+}
+
+static const void *lzs_next(void *self, const void *item)
+{
+    lz_src *s = self;
+    return s->cj.src.next(s->cj.src.self, item);
+}
+
+static const char *lzs_key(void *self, const void *item)
+{
+    lz_src *s = self;
+    return s->cj.src.key(s->cj.src.self, item);
+}
+
+static const char *lzs_text(void *self, const void *val, size_t *n, mg_buf *scratch)
+{
+    lz_src *s = self;
+    if (((const cJSON *)val)->type & (cJSON_Object | cJSON_Array))
+        s->tree = 1;
+    return s->cj.src.text(s->cj.src.self, val, n, scratch);
+}
+
+static double lzs_number(void *self, const void *val)
+{
+    lz_src *s = self;
+    return s->cj.src.number(s->cj.src.self, val);
+}
+
+static const cJSON *lzs_miss(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    return mg_view_escapes_get(user, obj, k, n, hash);
+}
+
+static void count_diag(void *user, const char *line)
+{
+    (void)line;
+    (*(int *)user)++;
+}
+
+static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *owner);
+
+/* The type info of `r` (in `owner`) with every member, as the full view
+ * has it, and the `type` that `info` has so far. Made again without
+ * diagnostics: making `info` reported them. */
+static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const mg_type *owner)
+{
+    int direct = v->lz_direct, failed = v->failed, lines = 0;
+    mg_diag *d = v->d;
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, count_diag, &lines);
+    v->lz_direct = 0;
+    v->d = &quiet;
+    cJSON *full = type_info_members(v, r, owner);
+    v->lz_direct = direct;
+    v->d = d;
+    v->failed = failed;
+    const cJSON *ty = mg_json_get(info, "type");
+    if (cJSON_IsString(ty))
+        add_cs(full, "type", cJSON_CreateString(ty->valuestring));
+    return full;
+}
+
+/* render() of type-map entry `tpl` over `info`, the type info of `r` in
+ * `owner` (see above). */
+static void info_render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *info,
+                        const mg_typeref *r, const mg_type *owner, mg_buf *out)
+{
+    /* A text without tags reads nothing (most entries: "int64_t", "str"). */
+    if (!v->lz_direct || !strstr(tpl, "{{")) {
+        render(v, what, tpl, node, info, out);
+        return;
+    }
+    tpl_ent *e = mg_hmap_get_ptr(&v->tpls, tpl);
+    if (!e) {
+        /* As render() would parse it; a template with errors is left to
+         * render(), which reports them. */
+        mg_diag quiet;
+        mg_diag_init_sink(&quiet, NULL, NULL);
+        mg_tpl *t = mg_tpl_parse(what, tpl, strlen(tpl), &quiet);
+        if (t) {
+            e = mg_hmap_put_ptr(&v->tpls, tpl, NULL);
+            e->tpl = t;
+        }
+    }
+    if (e && e->tpl) {
+        size_t at = out->len;
+        int lines = 0;
+        mg_diag quiet;
+        mg_diag_init_sink(&quiet, count_diag, &lines);
+        lz_src s;
+        mg_tpl_cjson_source_init(&s.cj);
+        mg_tpl_cjson_source_miss(&s.cj, lzs_miss, v->lazy);
+        s.src = (mg_tpl_source){&s, lzs_kind, lzs_get, lzs_first, lzs_next, lzs_key, lzs_text, lzs_number, &s.cj};
+        s.tree = 0;
+        int rc = mg_tpl_render_data(e->tpl, &s.src, info, NULL, MG_ESCAPE_NONE, 1, out, &quiet);
+        mg_tpl_cjson_source_fini(&s.cj);
+        if (rc == 0 && !s.tree && !lines && !quiet.errors)
+            return;
+        out->len = at;
+    }
+    cJSON *full = full_info(v, info, r, owner);
+    render(v, what, tpl, node, full, out);
+    cJSON_Delete(full);
+}
+
+static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner)
 {
     const char *kind = mg_kind_name(r->kind);
     mg_buf out;
@@ -1810,13 +2103,13 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     memcpy(what, "types.", 6);
     memcpy(what + 6, used, ul);
     what[6 + ul] = '\0';
-    render(v, what, e->valuestring, e, info, &out);
+    info_render(v, what, e->valuestring, e, info, r, owner, &out);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
             add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
             mg_buf_reset(&out);
-            render(v, "types.nullable", nl->valuestring, nl, info, &out);
+            info_render(v, "types.nullable", nl->valuestring, nl, info, r, owner, &out);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
@@ -1833,7 +2126,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
-    add_bool(o, "recursive", t->recursive);
+    add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
     return o;
 }
 
@@ -1853,14 +2146,17 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
         add_json_form(v, e, "json", it, 0, "");
         cJSON_AddItemToArray(list, e);
     }
-    number_list(list);
+    number_list_v(v, list);
     add_cs(o, "constraint_list", list);
 }
 
 /* The type information shared by fields, items, map values, alias targets
  * and union options. `owner` is the type whose member this is (for the
  * recursion flag), or NULL. */
-static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
+static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner);
+
+/* type_info but its printed `type`. */
+static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
@@ -1880,29 +2176,32 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
     for (int i = 0; i < 4; i++)
         if (!v->keep || v->info_flag[i])
-            add_bool(o, flag_keys[i], rt && rt->kind == flag_kinds[i]);
+            add_const(v, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
     ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
     else
-        add_cs(o, "format", cJSON_CreateNull());
+        add_const(v, o, "format", cJSON_NULL);
     ADD_KEPT_BOOL(v, o, "has_format", r->format != NULL);
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
     /* ref, items and values are null when they do not apply: a lookup of
      * items.is_ref must stop here, not find an enclosing type's items. */
-    add_cs(o, "ref", is_ref ? ref_obj(v, r->ref) : cJSON_CreateNull());
+    if (is_ref)
+        add_cs(o, "ref", ref_obj(v, r->ref));
+    else
+        add_const(v, o, "ref", cJSON_NULL);
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
         else
-            add_cs(o, "values", cJSON_CreateNull());
+            add_const(v, o, "values", cJSON_NULL);
     } else {
-        add_cs(o, "items", cJSON_CreateNull());
-        add_cs(o, "values", cJSON_CreateNull());
+        add_const(v, o, "items", cJSON_NULL);
+        add_const(v, o, "values", cJSON_NULL);
     }
     ADD_KEPT_BOOL(v, o, "recursive", rec);
     /* A string const is a literal type (TS "heartbeat", Python
@@ -1910,7 +2209,10 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
      * the quotes of their language. */
     const cJSON *cv = mg_json_get(r->constraints, "const");
     ADD_KEPT_BOOL(v, o, "is_literal", cJSON_IsString(cv));
-    add_cs(o, "literal", cJSON_IsString(cv) ? model_str(v, cv->valuestring) : cJSON_CreateNull());
+    if (cJSON_IsString(cv))
+        add_cs(o, "literal", model_str(v, cv->valuestring));
+    else
+        add_const(v, o, "literal", cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
     ADD_KEPT_BOOL(v, o, "is_tuple", r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
@@ -1921,18 +2223,27 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
         add_bool(e, "optional", i >= min_items);
         cJSON_AddItemToArray(tuple, e);
     }
-    number_list(tuple);
+    number_list_v(v, tuple);
     add_cs(o, "tuple", tuple);
     ADD_KEPT_BOOL(v, o, "tuple_rest", r->tuple && r->tuple_rest);
     ADD_KEPT_BOOL(v, o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
     ADD_KEPT_BOOL(v, o, "has_key_pattern", r->key_pattern != NULL);
-    ADD_KEPT(v, o, "key_pattern", r->key_pattern ? model_str(v, r->key_pattern) : cJSON_CreateNull());
+    if (r->key_pattern)
+        ADD_KEPT(v, o, "key_pattern", model_str(v, r->key_pattern));
+    else if (kept_name(v, "key_pattern"))
+        add_const(v, o, "key_pattern", cJSON_NULL);
     const cJSON *en = mg_json_get(r->constraints, "enum");
     ADD_KEPT_BOOL(v, o, "has_enum", en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
     add_constraints(v, o, r->constraints);
-    print_type(v, o, r);
+    return o;
+}
+
+static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
+{
+    cJSON *o = type_info_members(v, r, owner);
+    print_type(v, o, r, owner);
     return o;
 }
 
@@ -2001,7 +2312,7 @@ static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key,
         if (kept_name(v, json))
             add_json_form(v, o, json, val, 0, "null");
     } else {
-        add_cs(o, key, cJSON_CreateNull());
+        add_const(v, o, key, cJSON_NULL);
     }
 }
 
@@ -2045,8 +2356,8 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_cs(x, "id", cJSON_CreateString(id));
     free(id);
     add_wire(v, x, f->wire);
-    add_bool(x, "required", f->required);
-    add_bool(x, "optional", !f->required);
+    add_const(v, x, "required", f->required ? cJSON_True : cJSON_False);
+    add_const(v, x, "optional", f->required ? cJSON_False : cJSON_True);
     add_description(v, x, f->description);
     add_json_value(v, x, "default", f->default_value);
     add_json_value(v, x, "const", f->const_value);
@@ -2061,6 +2372,8 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
     cJSON *first = o->child;
+    if (v->lz_direct && first && x->child)
+        lz_append(v->lazy, x->child, first);
     if (first && x->child && x->child->prev && first->prev) {
         cJSON *last = first->prev;
         x->child->prev->next = first;
@@ -2262,7 +2575,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW]);
     }
     free(marks);
-    number_list(fields);
+    number_list_v(v, fields);
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
@@ -2299,7 +2612,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         check_unique(v, values, "id", vm, "enum value", t->name.s[MG_CASE_RAW]);
         free(vm);
     }
-    number_list(values);
+    number_list_v(v, values);
     ADD_KEPT_BOOL(v, o, "has_values", t->nvalues > 0);
     add_cs(o, "values", values);
 
@@ -2326,7 +2639,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_cs(e, "owner_name", model_name(v, &t->name));
         cJSON_AddItemToArray(options, e);
     }
-    number_list(options);
+    number_list_v(v, options);
     ADD_KEPT_BOOL(v, o, "has_options", t->noptions > 0);
     add_cs(o, "options", options);
     ADD_KEPT_BOOL(v, o, "has_discriminator", t->discriminator != NULL);
@@ -3214,6 +3527,7 @@ static void vctx_fini(vctx *v)
     mg_hmap_fini(&v->esc_keys);
     free(v->esc_cache);
     free(v->kc_cache);
+    free(v->kc_const);
     mg_exgen_free(v->exgen);
     if (v->keep)
         mg_hmap_fini(&v->kept_cache);
@@ -3398,6 +3712,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         return NULL;
     if (cache && t && cache->lazy_out)
         v.lazy = escapes_new();
+    v.lz_direct = v.lazy != NULL;
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
@@ -3463,13 +3778,15 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (t)
         check_unique(&v, types, "id", tm, "type", NULL);
     free(tm);
-    number_list(types);
+    number_list_v(&v, types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
+    lz_building = v.lazy;
     cJSON *plan = cJSON_IsObject(vopts)
                       ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
                                               v.keep ? plan_member_kept : NULL, &v, d)
                       : NULL;
+    lz_building = NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
     /* The plan has read the types: their last constants go, and the plan's,
@@ -3500,7 +3817,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     }
     free(mm);
     free(type_items);
-    number_list(msgs);
+    number_list_v(&v, msgs);
     add_interface(&v, view, cat, msgs);
     add_bool(view, "has_messages", m->nmessages > 0);
     add_cs(view, "messages", msgs);
@@ -3543,8 +3860,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             lazy_share(&v, sh, f);
             cJSON_AddItemToArray(view_true(&v, f, "required") ? req : opt, sh);
         }
-        number_list(req);
-        number_list(opt);
+        number_list_v(&v, req);
+        number_list_v(&v, opt);
     }
 
     /* Subsets by kind, for targets that emit each kind in its own block. */
@@ -3560,7 +3877,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                 add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(mg_json_get(it, "index"))));
                 cJSON_AddItemToArray(list, e);
             }
-        number_list(list);
+        number_list_v(&v, list);
         static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
         add_bool(view, has[k], list->child != NULL);
         add_cs(view, subsets[k], list);

@@ -23,6 +23,7 @@
 #include "text.h"
 #include "util.h"
 #include "validate.h"
+#include "view.h"
 
 /* Bits of the type mask: one per JSON type; "number" includes "integer". */
 enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
@@ -1853,7 +1854,12 @@ static char **function_names(pctx *c, const int *map)
  * map, or the raw JSON when it has no simple typed form (nested containers,
  * nullable items, unions, aliases). Neutral data; each target spells it. */
 
-static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(mg_json_get(o, k)); }
+/* A lazy view's constants are not members (view.h, mg_view_lazy_true). */
+static int flag(const cJSON *o, const char *k)
+{
+    const cJSON *m = mg_json_get(o, k);
+    return m ? cJSON_IsTrue(m) : mg_view_lazy_true(o, k);
+}
 
 /* The element class of a typeref view (items, or a scalar field); "e_json"
  * when it has no typed form. Unions are typed when their options are known
@@ -1945,6 +1951,16 @@ static void read_flags(role_ent *rc, const cJSON *o, tr_flags *x)
             x->shape = m;
         else
             *(int *)(void *)((char *)x + role - 1) = (m->type & 0xFF) == cJSON_True;
+    }
+    /* A lazy view keeps most constants on a chain (view.h); a null items
+     * or ref is no member either way. */
+    const char *keys[256];
+    int vals[256];
+    size_t n = mg_view_lazy_consts(o, keys, vals, 256);
+    for (size_t i = 0; i < n; i++) {
+        int role = member_role(keys[i]);
+        if (role && role < ROLE_ITEMS)
+            *(int *)(void *)((char *)x + role - 1) = vals[i] == cJSON_True;
     }
 }
 

@@ -147,6 +147,62 @@ static void a_chain_left_by_a_freed_object_should_not_be_read(void)
     mg_view_escapes_free(e);
 }
 
+static void objects_whose_first_member_is_a_number_should_keep_their_pairs_too(void)
+{
+    mg_view_escapes *e = escapes_new();
+    /* A number's valueint is its value: its chain goes in a table, the
+     * last one set waiting outside it until another object's is set. */
+    cJSON *a = cJSON_CreateObject(), *b = cJSON_CreateObject();
+    add_cs(a, "index", cJSON_CreateNumber(7));
+    add_cs(b, "index", cJSON_CreateNumber(8));
+    lz_add(e, a->child, "first", cJSON_True);
+    lz_add(e, b->child, "first", cJSON_False);
+    lz_add(e, a->child, "last", cJSON_False);
+    CHECK(cJSON_IsTrue(get(e, a, "first")));
+    CHECK(cJSON_IsFalse(get(e, a, "last")));
+    CHECK(cJSON_IsFalse(get(e, b, "first")));
+    CHECK(get(e, b, "last") == NULL);
+    CHECK(a->child->valueint == 7 && b->child->valueint == 8);
+    CHECK(a->child->valuedouble == 7.0);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    mg_view_escapes_free(e);
+}
+
+static void a_field_should_have_its_own_pairs_and_its_type_infos(void)
+{
+    mg_view_escapes *e = escapes_new();
+    static const char *const ik[] = {"is_array", "format"};
+    static const int iv[] = {cJSON_True, cJSON_NULL};
+    cJSON *info = object_with(e, ik, iv, 2);
+    static const char *const fk[] = {"required"};
+    static const int fv[] = {cJSON_False};
+    cJSON *field = object_with(e, fk, fv, 1);
+    /* As field_view links the type info's members after the field's. */
+    cJSON *from = info->child;
+    lz_append(e, field->child, from);
+    CHECK((from->type & LAZY_CONSTS) == 0);
+    CHECK(cJSON_IsFalse(get(e, field, "required")));
+    CHECK(cJSON_IsTrue(get(e, field, "is_array")));
+    CHECK(cJSON_IsNull(get(e, field, "format")));
+    CHECK(get(e, field, "optional") == NULL);
+    /* The plan reads the pairs so, only while it is built. */
+    const char *keys[8];
+    int vals[8];
+    CHECK_INT(mg_view_lazy_consts(field, keys, vals, 8), 0);
+    lz_building = e;
+    CHECK_INT(mg_view_lazy_consts(field, keys, vals, 8), 3);
+    CHECK(strcmp(keys[0], "is_array") == 0 && vals[0] == cJSON_True);
+    CHECK(strcmp(keys[2], "required") == 0 && vals[2] == cJSON_False);
+    CHECK(mg_view_lazy_true(field, "is_array"));
+    CHECK(!mg_view_lazy_true(field, "required"));
+    lz_building = NULL;
+    CHECK(!mg_view_lazy_true(field, "is_array"));
+    cJSON_Delete(field);
+    cJSON_Delete(info);
+    mg_view_escapes_free(e);
+}
+
 int main(void)
 {
     RUN(a_left_out_false_should_be_a_member_not_a_miss);
@@ -154,5 +210,7 @@ int main(void)
     RUN(a_share_should_have_its_items_pairs_but_its_own_position);
     RUN(an_item_context_should_not_copy_a_root_key_the_item_left_out);
     RUN(a_chain_left_by_a_freed_object_should_not_be_read);
+    RUN(objects_whose_first_member_is_a_number_should_keep_their_pairs_too);
+    RUN(a_field_should_have_its_own_pairs_and_its_type_infos);
     return unit_done();
 }
