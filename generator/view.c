@@ -1440,6 +1440,20 @@ static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
     }
 }
 
+/* The nodes of the chain ending at `node`, last first, into `chain`; returns
+ * how many. A chain holds the constants of one object, which the view code
+ * names (never the catalogue), so it is far shorter than LZ_MAX_CHAIN. */
+#define LZ_MAX_CHAIN 256
+static size_t lz_path(const mg_view_escapes *e, uint32_t node, uint32_t chain[LZ_MAX_CHAIN])
+{
+    size_t n = 0;
+    for (; node && n < LZ_MAX_CHAIN; node = e->lz_nodes[node].parent)
+        chain[n++] = node;
+    if (node) /* longer than any object of the view has: cannot happen */
+        abort();
+    return n;
+}
+
 /* Gives `share` (share_item of `item`, before number_list) the pairs of
  * `item` but index, first and last, as share_item copies its members. */
 static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
@@ -1447,12 +1461,8 @@ static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
     uint32_t node = lz_chain(e, item->child);
     if (!node || !share->child)
         return;
-    uint32_t chain[256];
-    size_t n = 0;
-    for (; node && n < sizeof chain / sizeof *chain; node = e->lz_nodes[node].parent)
-        chain[n++] = node;
-    if (node) /* longer than any object of the view has: cannot happen */
-        abort();
+    uint32_t chain[LZ_MAX_CHAIN];
+    size_t n = lz_path(e, node, chain);
     while (n--) {
         const lz_node *c = &e->lz_nodes[chain[n]];
         if (strcmp(c->key, "index") && strcmp(c->key, "first") && strcmp(c->key, "last"))
@@ -1690,12 +1700,8 @@ static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
     uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
     if (!to)
         return;
-    uint32_t chain[256];
-    size_t n = 0;
-    for (; node && n < sizeof chain / sizeof *chain; node = e->lz_nodes[node].parent)
-        chain[n++] = node;
-    if (node) /* longer than any object of the view has: cannot happen */
-        abort();
+    uint32_t chain[LZ_MAX_CHAIN];
+    size_t n = lz_path(e, node, chain);
     while (n--) {
         const lz_node *c = &e->lz_nodes[chain[n]];
         to = lz_child(e, to, c->key, c->val);
