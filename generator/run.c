@@ -221,26 +221,51 @@ static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partia
     return rc;
 }
 
+/* A target file's output path, parsed once per render of the target and
+ * rendered for each of its files. `why` keeps a parse error's first message,
+ * reported at every render as the per-render parse used to. */
+typedef struct {
+    mg_tpl *tpl; /* NULL when `why` holds a parse error */
+    mg_buf why;
+} path_tpl;
+
+static void path_tpl_init(path_tpl *p, const mg_target_file *f)
+{
+    mg_buf_init(&p->why);
+    mg_diag inner;
+    mg_diag_init_sink(&inner, first_message, &p->why);
+    p->tpl = mg_tpl_parse("path", f->path, strlen(f->path), &inner);
+}
+
+static void path_tpl_fini(path_tpl *p)
+{
+    mg_tpl_free(p->tpl);
+    mg_buf_fini(&p->why);
+}
+
 /* Renders the output path strictly; its errors point at the `path` value in
  * target.yaml (a position inside the short template would point nowhere). */
-static int render_path(const mg_target_file *f, const cJSON *ctx, watched *w, mg_buf *path, mg_diag *d)
+static int render_path(const mg_target_file *f, path_tpl *p, const cJSON *ctx, watched *w, mg_buf *path,
+                       mg_diag *d)
 {
+    if (!p->tpl) {
+        mg_diag_error_ptr(d, f->at, f->pointer, "output path '%s': %s", f->path, mg_buf_cstr(&p->why));
+        return -1;
+    }
     mg_buf why;
     mg_buf_init(&why);
     mg_diag inner;
     mg_diag_init_sink(&inner, first_message, &why);
     /* mg_tpl_render_string_strict, through `w` */
-    mg_tpl *tpl = mg_tpl_parse("path", f->path, strlen(f->path), &inner);
-    int rc = tpl ? render_strict(tpl, ctx, NULL, MG_ESCAPE_NONE, w, path, &inner) : -1;
-    mg_tpl_free(tpl);
+    int rc = render_strict(p->tpl, ctx, NULL, MG_ESCAPE_NONE, w, path, &inner);
     if (rc < 0)
         mg_diag_error_ptr(d, f->at, f->pointer, "output path '%s': %s", f->path, mg_buf_cstr(&why));
     mg_buf_fini(&why);
     return rc;
 }
 
-static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *ctx, const char *kind,
-                      const cJSON *item, size_t index, watched *w, mg_emit_set *set, mg_diag *d)
+static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *ctx,
+                      const char *kind, const cJSON *item, size_t index, watched *w, mg_emit_set *set, mg_diag *d)
 {
     mg_buf origin, path, body;
     mg_buf_init(&origin);
@@ -252,7 +277,7 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
         item_label(&origin, item, index);
     }
     int rc = -1;
-    if (render_path(f, ctx, w, &path, d) == 0 &&
+    if (render_path(f, p, ctx, w, &path, d) == 0 &&
         render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)), w,
                       &body, d) == 0) {
         /* Without a spill, every target's files wait in memory for emit:
@@ -287,6 +312,38 @@ static size_t tree_size(const cJSON *j)
     return n;
 }
 
+/* Renders file `f` once per item of its list (per message, type or enum). */
+static void render_items(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *view,
+                         mg_view_escapes *esc, watched *w, mg_emit_set *set, mg_diag *d)
+{
+    const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
+    const char *kind = f->per == MG_PER_MESSAGE ? "message" : f->per == MG_PER_TYPE ? "type" : "enum";
+    const cJSON *items = mg_json_get(view, list);
+    int filter_enums = 0;
+    if (!items && f->per == MG_PER_ENUM) {
+        items = mg_json_get(view, "types");
+        filter_enums = 1;
+    }
+    if (items && !cJSON_IsArray(items)) {
+        mg_diag_error_ptr(d, f->at, f->pointer, "the view's '%s' is not a list, so 'per: %s' cannot iterate it", list, kind);
+        return;
+    }
+    size_t index = 0;
+    for (const cJSON *it = items ? items->child : NULL; it && !mg_diag_full(d); it = it->next, index++) {
+        if (filter_enums) {
+            const cJSON *k = mg_json_get(it, "kind");
+            if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
+                continue;
+        }
+        cJSON *ctx = mg_view_item_new_lazy(view, it, esc);
+        w->ctx = ctx;
+        w->item = it;
+        render_one(t, f, p, ctx, kind, it, index, w, set, d);
+        w->ctx = w->item = NULL;
+        cJSON_Delete(ctx);
+    }
+}
+
 int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes *esc, mg_emit_set *set,
                          mg_diag *d)
 {
@@ -301,36 +358,13 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
                       nodes * MG_OUTPUT_BYTES_PER_NODE);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);
-        if (f->per == MG_PER_CATALOGUE) {
-            render_one(t, f, view, NULL, NULL, 0, w, set, d);
-            continue;
-        }
-        const char *list = f->per == MG_PER_MESSAGE ? "messages" : f->per == MG_PER_TYPE ? "types" : "enums";
-        const char *kind = f->per == MG_PER_MESSAGE ? "message" : f->per == MG_PER_TYPE ? "type" : "enum";
-        const cJSON *items = mg_json_get(view, list);
-        int filter_enums = 0;
-        if (!items && f->per == MG_PER_ENUM) {
-            items = mg_json_get(view, "types");
-            filter_enums = 1;
-        }
-        if (items && !cJSON_IsArray(items)) {
-            mg_diag_error_ptr(d, f->at, f->pointer, "the view's '%s' is not a list, so 'per: %s' cannot iterate it", list, kind);
-            continue;
-        }
-        size_t index = 0;
-        for (const cJSON *it = items ? items->child : NULL; it && !mg_diag_full(d); it = it->next, index++) {
-            if (filter_enums) {
-                const cJSON *k = mg_json_get(it, "kind");
-                if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
-                    continue;
-            }
-            cJSON *ctx = mg_view_item_new_lazy(view, it, esc);
-            w->ctx = ctx;
-            w->item = it;
-            render_one(t, f, ctx, kind, it, index, w, set, d);
-            w->ctx = w->item = NULL;
-            cJSON_Delete(ctx);
-        }
+        path_tpl p;
+        path_tpl_init(&p, f);
+        if (f->per == MG_PER_CATALOGUE)
+            render_one(t, f, &p, view, NULL, NULL, 0, w, set, d);
+        else
+            render_items(t, f, &p, view, esc, w, set, d);
+        path_tpl_fini(&p);
     }
     watched_fini(w);
     return d->errors > before ? -1 : w->printed_tree;

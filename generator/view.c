@@ -1278,7 +1278,7 @@ static int memo_eq(const void *ent, const void *key)
  * them too. LAZY_CONSTS on that first node says the object has a chain;
  * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
  * view_true, its type-map renders through info_render, the plan through
- * mg_view_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
+ * plan_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
  * source's miss hook (mustache.h). */
 #define LAZY_CONSTS (1 << 13)
 /* Bits 14 to 29 of that node's type: a 16-bit filter of the names on its
@@ -1620,15 +1620,12 @@ static void lazy_sweep(vctx *v, cJSON *node, int early)
     lazy_sweep_deep(v, node, early, 1);
 }
 
-/* The lazy view whose validation plan is being built (vplan.c reads the
- * types' constants through mg_view_lazy_consts and mg_view_lazy_true), or
- * NULL. A file-scope variable, as the plan's interface has no room for it:
- * the view stage is not reentrant while a plan is built. */
-static mg_view_escapes *lz_building;
-
-size_t mg_view_lazy_consts(const cJSON *obj, const char **keys, int *vals, size_t max)
+/* A lazy view's constants, which its objects lack, for the validation plan
+ * (mg_vplan_consts.list and .is_true; `arg` is the view's mg_view_escapes,
+ * or NULL: none). */
+static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max)
 {
-    mg_view_escapes *e = lz_building;
+    const mg_view_escapes *e = arg;
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
         return 0;
     size_t n = 0;
@@ -1645,9 +1642,9 @@ size_t mg_view_lazy_consts(const cJSON *obj, const char **keys, int *vals, size_
     return n;
 }
 
-int mg_view_lazy_true(const cJSON *obj, const char *k)
+static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
 {
-    mg_view_escapes *e = lz_building;
+    mg_view_escapes *e = arg;
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
         return 0;
     const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, strlen(k), mg_hash_str(k));
@@ -1658,7 +1655,7 @@ int mg_view_lazy_true(const cJSON *obj, const char *k)
  * (cJSON_False, cJSON_True or cJSON_NULL) to view object `o`. A lazy view
  * records it on o's chain at once where lazy_sweep would move it there (o
  * has a first member, and no escape reads the name; the validation plan
- * reads them through mg_view_lazy_consts), instead of making a node that the sweep would detach and
+ * reads them through plan_lazy_consts), instead of making a node that the sweep would detach and
  * free: about 150 instructions apiece. The view stage reads such members
  * with view_true, or, for type-map renders, through lazy_render. */
 static void add_const(vctx *v, cJSON *o, const char *k, int type)
@@ -3787,12 +3784,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     number_list_v(&v, types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
-    lz_building = v.lazy;
+    const mg_vplan_consts consts = {plan_lazy_consts, plan_lazy_true, v.lazy};
     cJSON *plan = cJSON_IsObject(vopts)
                       ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
-                                              v.keep ? plan_member_kept : NULL, &v, d)
+                                              v.keep ? plan_member_kept : NULL, &v, v.lazy ? &consts : NULL, d)
                       : NULL;
-    lz_building = NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
     /* The plan has read the types: their last constants go, and the plan's,

@@ -100,16 +100,6 @@ void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
 
-/* While the validation plan of a lazy view is built (vplan.c reads its
- * type views' flags so): the constant members `obj` lacks, at most `max`,
- * their names in keys[] and their values (cJSON_False, cJSON_True,
- * cJSON_NULL, cJSON_Array for []) in vals[], in the order they were added;
- * returns how many. 0 at any other time, and for objects without any. */
-size_t mg_view_lazy_consts(const cJSON *obj, const char **keys, int *vals, size_t max);
-
-/* The same time: whether `obj` lacks member `k` and it is true. */
-int mg_view_lazy_true(const cJSON *obj, const char *k);
-
 /* How many constant members the lazy view left out, over every object (for
  * render limits that grow with the view's size). 0 for NULL. */
 size_t mg_view_escapes_left_out(const mg_view_escapes *e);

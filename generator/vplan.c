@@ -89,6 +89,7 @@ typedef struct pctx {
     mg_hmap type_by_id;       /* type view id -> type_ent */
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
+    const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     void *keep_arg;
     int drop_rest;            /* 1: copy_plan leaves out `name_rest` (keep NULL, for variant_of) */
     int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
@@ -1854,11 +1855,11 @@ static char **function_names(pctx *c, const int *map)
  * map, or the raw JSON when it has no simple typed form (nested containers,
  * nullable items, unions, aliases). Neutral data; each target spells it. */
 
-/* A lazy view's constants are not members (view.h, mg_view_lazy_true). */
-static int flag(const cJSON *o, const char *k)
+/* A lazy view's constants are not members (mg_vplan_consts). */
+static int flag(const pctx *c, const cJSON *o, const char *k)
 {
     const cJSON *m = mg_json_get(o, k);
-    return m ? cJSON_IsTrue(m) : mg_view_lazy_true(o, k);
+    return m ? cJSON_IsTrue(m) : c->consts && c->consts->is_true(c->consts->arg, o, k);
 }
 
 /* The element class of a typeref view (items, or a scalar field); "e_json"
@@ -1934,8 +1935,11 @@ static int member_role_of(role_ent *rc, const cJSON *m)
     return e->role;
 }
 
-static void read_flags(role_ent *rc, const cJSON *o, tr_flags *x)
+static void read_flags(const pctx *c, const cJSON *o, tr_flags *x)
 {
+    /* Locals: the stores into *x would make the compiler reload them. */
+    role_ent *rc = c->roles;
+    const mg_vplan_consts *consts = c->consts;
     memset(x, 0, sizeof *x);
     for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
         if (!m->string)
@@ -1954,9 +1958,11 @@ static void read_flags(role_ent *rc, const cJSON *o, tr_flags *x)
     }
     /* A lazy view keeps most constants on a chain (view.h); a null items
      * or ref is no member either way. */
+    if (!consts)
+        return;
     const char *keys[256];
     int vals[256];
-    size_t n = mg_view_lazy_consts(o, keys, vals, 256);
+    size_t n = consts->list(consts->arg, o, keys, vals, 256);
     for (size_t i = 0; i < n; i++) {
         int role = member_role(keys[i]);
         if (role && role < ROLE_ITEMS)
@@ -1977,10 +1983,10 @@ static const char *alias_class(const pctx *c, const cJSON *ref, int hops)
     if (!target || hops > 64)
         return NULL;
     tr_flags tf;
-    read_flags(c->roles, target, &tf);
+    read_flags(c, target, &tf);
     if (tf.nullable)
         return NULL;
-    if (tf.is_ref && flag(tf.ref, "is_alias"))
+    if (tf.is_ref && flag(c, tf.ref, "is_alias"))
         return alias_class(c, tf.ref, hops + 1);
     if (tf.is_string || tf.is_integer || tf.is_number || tf.is_boolean)
         return elem_class(c, &tf);
@@ -1999,15 +2005,15 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
         return "e_boolean";
     if (tr->is_ref) {
         const cJSON *ref = tr->ref;
-        if (flag(ref, "is_object"))
+        if (flag(c, ref, "is_object"))
             return "e_object";
-        if (flag(ref, "is_enum"))
+        if (flag(c, ref, "is_enum"))
             return "e_enum";
         const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
-        const type_ent *t = flag(ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
+        const type_ent *t = flag(c, ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
         if (t)
-            return flag(t->item, "has_option_fns") ? "e_union" : "e_json";
-        const char *prim = flag(ref, "is_alias") ? alias_class(c, ref, 0) : NULL;
+            return flag(c, t->item, "has_option_fns") ? "e_union" : "e_json";
+        const char *prim = flag(c, ref, "is_alias") ? alias_class(c, ref, 0) : NULL;
         if (prim)
             return prim;
     }
@@ -2063,12 +2069,12 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
 static void add_shape(const pctx *c, cJSON *field)
 {
     tr_flags ff, fi;
-    read_flags(c->roles, field, &ff);
+    read_flags(c, field, &ff);
     const char *container = "is_scalar";
     const tr_flags *elem = &ff;
     if (ff.is_array || ff.is_map) {
         if (ff.items)
-            read_flags(c->roles, ff.items, &fi);
+            read_flags(c, ff.items, &fi);
         /* A tuple's positions have types of their own: raw JSON. */
         if (ff.nullable || !ff.items || ff.is_tuple || fi.nullable || fi.is_array || fi.is_map)
             container = "is_json";
@@ -2096,19 +2102,19 @@ static void union_options(pctx *c, cJSON *types)
     cJSON *item;
     int i = 0;
     for (item = types->child; item; item = item->next, i++) {
-        if (!flag(item, "is_union"))
+        if (!flag(c, item, "is_union"))
             continue;
         /* The raw functions (numbered references) are followed; the list is
          * the target's copy (named references). */
         int id = i < c->m->ntypes && c->type_fn[i] >= 0 ? c->type_fn[i] : 0;
         const cJSON *fn = fn_by_id(c, id);
-        for (int hops = 0; fn && flag(fn, "is_ref") && hops < 64; hops++) {
+        for (int hops = 0; fn && flag(c, fn, "is_ref") && hops < 64; hops++) {
             id = (int)cJSON_GetNumberValue(mg_json_get(fn, "ref_fn"));
             fn = fn_by_id(c, id);
         }
         const cJSON *copy = fn ? c->copy_at[id] : NULL;
-        const cJSON *list = flag(fn, "has_one_of") ? mg_json_get(copy, "one_of")
-                          : flag(fn, "has_any_of") ? mg_json_get(copy, "any_of") : NULL;
+        const cJSON *list = flag(c, fn, "has_one_of") ? mg_json_get(copy, "one_of")
+                          : flag(c, fn, "has_any_of") ? mg_json_get(copy, "any_of") : NULL;
         cJSON *options = mg_json_get(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
@@ -2119,7 +2125,7 @@ static void union_options(pctx *c, cJSON *types)
         cJSON_ArrayForEach(o, mg_json_get(item, "options")) {
             add_shape(c, o);
             const cJSON *sh = mg_json_get(o, "shape");
-            if (flag(o, "nullable") || !flag(sh, "is_scalar"))
+            if (flag(c, o, "nullable") || !flag(c, sh, "is_scalar"))
                 set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
             add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
         }
@@ -2574,14 +2580,15 @@ static void fields_values(const cJSON *item, cJSON **fields, cJSON **values)
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
-    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, NULL, d);
+    return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, NULL, NULL, d);
 }
 
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
                              int (*escaped)(void *arg, const char *key),
-                             int (*keep)(void *arg, const cJSON *member), void *arg, mg_diag *d)
+                             int (*keep)(void *arg, const cJSON *member), void *arg,
+                             const mg_vplan_consts *consts, mg_diag *d)
 {
-    pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
+    pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C, .consts = consts};
     /* target.c checked it: one of the code contexts. */
     const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)

@@ -36,6 +36,19 @@
 
 typedef struct mg_vplan_raw mg_vplan_raw;
 
+/* The constant members the caller's type views lack (a lazy view keeps them
+ * aside: view.h), which the plan reads as flags where
+ * the member is absent. `list(arg, obj, keys, vals, max)`: at most `max` of
+ * them, names in keys[] and values (cJSON_False, cJSON_True, cJSON_NULL,
+ * cJSON_Array for []) in vals[], in the order they were added; returns how
+ * many. `is_true(arg, obj, k)`: whether `obj` lacks member `k` and it is
+ * true. Borrowed for the call of mg_vplan_build_shared only. */
+typedef struct mg_vplan_consts {
+    size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
+    int (*is_true)(void *arg, const cJSON *obj, const char *k);
+    void *arg;
+} mg_vplan_consts;
+
 /* Builds the plan of every type of `m`. `types` is the view's `types` list
  * (one item per m->types entry, same order): each item gets `validate_fn`.
  * `opts` is helpers.vplan (NULL: JSON string literals). `cache` may be NULL;
@@ -60,10 +73,12 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
  * copied, for a view pruned to the keys its templates read (view.h), but
  * references (shared parts, whole functions) hold every member. The members
  * the plan reads back itself (one_of, any_of, has_one_of, ...) must be
- * kept. */
+ * kept. `consts` (NULL: none) answers for the constant members the
+ * type views lack. */
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
                              int (*escaped)(void *arg, const char *key),
-                             int (*keep)(void *arg, const cJSON *member), void *arg, mg_diag *d);
+                             int (*keep)(void *arg, const cJSON *member), void *arg,
+                             const mg_vplan_consts *consts, mg_diag *d);
 void mg_vplan_raw_free(mg_vplan_raw *r);
 
 /* Does `pred(arg, key)` hold for a member name under the plan's `functions`

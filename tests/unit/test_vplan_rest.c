@@ -119,7 +119,7 @@ static void vplan_should_make_name_rest_from_the_name_in_every_build(void)
     /* Cached and shared: each function a reference to the raw plan's copy. */
     mg_vplan_raw *raw = NULL;
     cJSON *types1 = types_of(&f);
-    cJSON *plan1 = mg_vplan_build_shared(f.m, types1, NULL, &raw, escapes_none, NULL, NULL, &f.d);
+    cJSON *plan1 = mg_vplan_build_shared(f.m, types1, NULL, &raw, escapes_none, NULL, NULL, NULL, &f.d);
     CHECK(plan1 != NULL && raw != NULL);
     check_rest(plan1);
     CHECK(mg_vplan_raw_any_key(raw, has_key, (void *)"name_rest"));
@@ -139,9 +139,9 @@ static void vplan_should_leave_name_rest_out_only_for_targets_that_drop_it(void)
     /* A target that keeps every member but name_rest, then one that keeps
      * all, then the first kind again: the same literals, three plans. */
     cJSON *t1 = types_of(&f), *t2 = types_of(&f), *t3 = types_of(&f);
-    cJSON *p1 = mg_vplan_build_shared(f.m, t1, NULL, &raw, escapes_none, keep_all_but_rest, NULL, &f.d);
-    cJSON *p2 = mg_vplan_build_shared(f.m, t2, NULL, &raw, escapes_none, NULL, NULL, &f.d);
-    cJSON *p3 = mg_vplan_build_shared(f.m, t3, NULL, &raw, escapes_none, keep_all_but_rest, NULL, &f.d);
+    cJSON *p1 = mg_vplan_build_shared(f.m, t1, NULL, &raw, escapes_none, keep_all_but_rest, NULL, NULL, &f.d);
+    cJSON *p2 = mg_vplan_build_shared(f.m, t2, NULL, &raw, escapes_none, NULL, NULL, NULL, &f.d);
+    cJSON *p3 = mg_vplan_build_shared(f.m, t3, NULL, &raw, escapes_none, keep_all_but_rest, NULL, NULL, &f.d);
     CHECK(p1 && p2 && p3);
     const cJSON *m1 = member_of(p1, "abc"), *m3 = member_of(p3, "abc");
     CHECK(m1 != NULL && m3 != NULL);
