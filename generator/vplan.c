@@ -23,7 +23,6 @@
 #include "text.h"
 #include "util.h"
 #include "validate.h"
-#include "view.h"
 
 /* Bits of the type mask: one per JSON type; "number" includes "integer". */
 enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
