@@ -68,13 +68,13 @@ int mg_ref_map_split(const char *spec, size_t *prefix_len);
 char *mg_docset_map_url(const mg_docset *set, const char *url);
 
 /* Loads `path` (YAML or JSON: a name ending in ".json" is strict JSON;
- * otherwise JSON when the first non-blank byte is '{' or '[' and the file parses
- * as strict JSON, YAML otherwise; "-" reads stdin), or returns the already loaded document for the same file. `at` is
- * where the request came from, for the "cannot open" error (use a zero mark for
- * command-line files). Returns NULL after reporting an error. The document
- * belongs to the set. A file that failed to parse is reported once: later
- * requests for it return NULL silently. A file that cannot be opened is reported
- * at every request's `at`. */
+ * otherwise JSON when the first non-blank byte is '{' or '[' and the file
+ * parses as strict JSON, YAML otherwise; "-" reads stdin), or returns the
+ * already loaded document for the same file. `at` is where the request came
+ * from, for the "cannot open" error (use a zero mark for command-line files).
+ * Returns NULL after reporting an error. The document belongs to the set. A
+ * file that failed to parse is reported once: later requests for it return NULL
+ * silently. A file that cannot be opened is reported at every request's `at`. */
 const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_diag *d);
 
 /* Parses an in-memory buffer as if it were the file `name`; the document joins

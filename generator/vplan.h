@@ -37,12 +37,12 @@
 typedef struct mg_vplan_raw mg_vplan_raw;
 
 /* The constant members the caller's type views lack (a lazy view keeps them
- * aside: view.h), which the plan reads as flags where
- * the member is absent. `list(arg, obj, keys, vals, max)`: at most `max` of
- * them, names in keys[] and values (cJSON_False, cJSON_True, cJSON_NULL,
- * cJSON_Array for []) in vals[], in the order they were added; returns how
- * many. `is_true(arg, obj, k)`: whether `obj` lacks member `k` and it is
- * true. Borrowed for the call of mg_vplan_build_shared only. */
+ * aside: view.h), which the plan reads as flags where the member is absent.
+ * `list(arg, obj, keys, vals, max)`: at most `max` of them, names in keys[] and
+ * values (cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array for []) in vals[],
+ * in the order they were added; returns how many. `is_true(arg, obj, k)`:
+ * whether `obj` lacks member `k` and it is true. Borrowed for the call of
+ * mg_vplan_build_shared only. */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
@@ -57,24 +57,24 @@ typedef struct mg_vplan_consts {
  * an error. */
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d);
 
-/* mg_vplan_build, where the parts of the functions that read the same in
- * every target (no literal, no function reference: about half the members)
- * are not copied: the plan refers to them in *cache (cJSON_IsReference
- * items), so *cache must outlive the plan, and nothing may add members
- * inside them. When the caller escapes none of the keys of the functions,
- * each whole function is such a reference, to a copy *cache keeps for every
- * set of escaped literals it met (targets whose literals read the same share
- * one; a target whose `keep` drops `name_rest` gets a copy without it). `escaped(arg, key)` says whether the caller will add escaped forms
- * beside members named `key` (which it cannot do inside a reference); if so
- * for any key inside the shared parts, or if `cache` or `escaped` is NULL,
- * every member is copied as mg_vplan_build does. `keep(arg, member)` (NULL:
- * keep all) says whether the plan needs a member of a function or pattern
- * (by its name, the same for every member of that name): the others are not
- * copied, for a view pruned to the keys its templates read (view.h), but
- * references (shared parts, whole functions) hold every member. The members
- * the plan reads back itself (one_of, any_of, has_one_of, ...) must be
- * kept. `consts` (NULL: none) answers for the constant members the
- * type views lack. */
+/* mg_vplan_build, where the parts of the functions that read the same in every
+ * target (no literal, no function reference: about half the members) are not
+ * copied: the plan refers to them in *cache (cJSON_IsReference items), so
+ * *cache must outlive the plan, and nothing may add members inside them. When
+ * the caller escapes none of the keys of the functions, each whole function is
+ * such a reference, to a copy *cache keeps for every set of escaped literals it
+ * met (targets whose literals read the same share one; a target whose `keep`
+ * drops `name_rest` gets a copy without it). `escaped(arg, key)` says whether
+ * the caller will add escaped forms beside members named `key` (which it cannot
+ * do inside a reference); if so for any key inside the shared parts, or if
+ * `cache` or `escaped` is NULL, every member is copied as mg_vplan_build does.
+ * `keep(arg, member)` (NULL: keep all) says whether the plan needs a member of
+ * a function or pattern (by its name, the same for every member of that name):
+ * the others are not copied, for a view pruned to the keys its templates read
+ * (view.h), but references (shared parts, whole functions) hold every member.
+ * The members the plan reads back itself (one_of, any_of, has_one_of, ...) must
+ * be kept. `consts` (NULL: none) answers for the constant members the type
+ * views lack. */
 cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache,
                              int (*escaped)(void *arg, const char *key),
                              int (*keep)(void *arg, const cJSON *member), void *arg,
