@@ -233,7 +233,7 @@ static void add_str(cJSON *o, const char *k, const char *s)
 
 /* first/last/index on every element of a list, for separators; with `v`
  * (a list of the view that lazy_sweep walks), first and last through
- * add_const. */
+ * add_const, else as plain members. */
 static void number_list_v(vctx *v, cJSON *list)
 {
     int n = cJSON_GetArraySize(list), i = 0;
@@ -244,26 +244,20 @@ static void number_list_v(vctx *v, cJSON *list)
             continue;
         }
         add_cs(it, "index", cJSON_CreateNumber(i));
-        add_const(v, it, "first", i == 0 ? cJSON_True : cJSON_False);
-        add_const(v, it, "last", i == n - 1 ? cJSON_True : cJSON_False);
+        if (v) {
+            add_const(v, it, "first", i == 0 ? cJSON_True : cJSON_False);
+            add_const(v, it, "last", i == n - 1 ? cJSON_True : cJSON_False);
+        } else {
+            add_bool(it, "first", i == 0);
+            add_bool(it, "last", i == n - 1);
+        }
         i++;
     }
 }
 
 static void number_list(cJSON *list)
 {
-    int n = cJSON_GetArraySize(list), i = 0;
-    cJSON *it;
-    cJSON_ArrayForEach(it, list) {
-        if (!cJSON_IsObject(it)) {
-            i++;
-            continue;
-        }
-        add_cs(it, "index", cJSON_CreateNumber(i));
-        add_bool(it, "first", i == 0);
-        add_bool(it, "last", i == n - 1);
-        i++;
-    }
+    number_list_v(NULL, list);
 }
 
 static cJSON *name_obj(const mg_name *n)
