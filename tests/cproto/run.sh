@@ -257,10 +257,12 @@ if ! $CC $C_WARN $(c_flags) $defs -D_POSIX_C_SOURCE=200809L -I"$rtd" $(pkg-confi
 fi
 
 # Runs the round-trip program; its lines are the results. A crash, a
-# sanitizer report or a leak fails the run as a whole.
+# sanitizer report or a leak fails the run as a whole. (The hang guard
+# covers a Kafka run whose consumer groups each wait out one rejoin on the
+# mock cluster, 44 s: roundtrip_test.c, REPLY_WAIT_MS.)
 run_rt() { # NAME ARGS...
     local name=$1; shift
-    timeout 120 $VALGRIND "$TMP/roundtrip" "$@" >"$TMP/rt.out" 2>"$TMP/rt.err"; local rc=$?
+    timeout 300 $VALGRIND "$TMP/roundtrip" "$@" >"$TMP/rt.out" 2>"$TMP/rt.err"; local rc=$?
     cat "$TMP/rt.out"
     if grep -q "ERROR: \|runtime error\|definitely lost\|==[0-9]*== [A-Z]" "$TMP/rt.err" || { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; }; then
         fail "cproto_${name}_should_run_clean" "exit $rc"; detail "$TMP/rt.err"

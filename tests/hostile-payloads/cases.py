@@ -10,9 +10,10 @@ A case's payload is JSON text, so `msggen validate` gives the reference
 verdict; its errors (in order) must be the target's when msggen validate reads
 the payload (a payload it cannot read, or a pattern too costly for PCRE2, is a
 verdict only: invalid). A few cases say what they expect where msggen
-validate cannot see the value (NaN is not JSON text) or where the C records
-hold less than JSON (integers are int64_t). Every case must be decided in
-under LIMIT seconds.
+validate cannot see the value (NaN is not JSON text), where the C records
+hold less than JSON (integers are int64_t), or where a target decides more
+exactly than msggen validate (multipleOf of an integer beyond 2^53). Every
+case must be decided in under LIMIT seconds.
 
 A payload may hold {"$nonfinite": "NaN"}: each harness puts that number there
 (JSON text cannot carry it; a client's own record or dict can).
@@ -63,6 +64,16 @@ CASES = [
     ("int32_max_plus_1", "numbers", '{"small": 2147483648}'),
     ("int32_fraction_a_double_drops", "numbers", '{"small": 2147483647.0000000001}'),
     ("int64_400_digits", "numbers", '{"big": 1%s}' % ("0" * 400)),
+    # multipleOf on integers beyond 2^53, where a double's quotient is within
+    # 16 ulps of an integer (msggen validate's and the doubles' verdict) but
+    # the integer is not a multiple: 2^53 + 1 = 3 * 3002399751580331,
+    # 2^63 - 1 = 7 * 1317624576693539401.
+    ("multiple_of_3_2_53_plus_1", "numbers", '{"third": 9007199254740993}'),
+    ("multiple_of_3_2_53_plus_2", "numbers", '{"third": 9007199254740994}'),
+    ("multiple_of_3_minus_2_53_minus_2", "numbers", '{"third": -9007199254740994}'),
+    ("multiple_of_3_2_53_plus_2_point_0", "numbers", '{"third": 9007199254740994.0}'),
+    ("multiple_of_7_2_63_minus_1", "numbers", '{"seventh": 9223372036854775807}'),
+    ("multiple_of_7_2_63_minus_2", "numbers", '{"seventh": 9223372036854775806}'),
     # NUL.
     ("nul_in_uuid", "ids", '{"modelId": "%s\\u0000../../etc/passwd"}' % UUID),
     ("nul_in_member_name", "ids", '{"modelId\\u0000evil": "%s", "modelId": "%s"}' % ("x", UUID)),
@@ -95,6 +106,8 @@ RANGE_BIG = ("invalid", "/big: must be >= -9223372036854775808 and <= 9223372036
 DOUBLE_INT64 = ("invalid", "/big: must be a valid int64 (format)")
 DOUBLE_VALID = ("valid", None)
 INFINITE_BIG = ("invalid", "/big: not a JSON number (Infinity)")
+NOT_THIRD = ("invalid", "/third: must be a multiple of 3")
+NOT_SEVENTH = ("invalid", "/seventh: must be a multiple of 7")
 EXPECT = {
     "number_nan": {"*": NAN},
     "number_infinity": {"*": ("invalid", "/ratio: not a JSON number (Infinity)")},
@@ -116,6 +129,13 @@ EXPECT = {
     # An integer beyond the doubles: Python's int, and msggen validate's text,
     # are exact; cJSON and JSON.parse read an infinity, which JSON cannot mean.
     "int64_400_digits": {"c": INFINITE_BIG, "typescript": INFINITE_BIG},
+    # multipleOf of an integer: C (on the text) and Python (on its int) decide
+    # exactly; msggen validate and TypeScript on the doubles (docs/validation.md,
+    # "Numbers"), and Python a number with a fraction too.
+    "multiple_of_3_2_53_plus_2": {"c": NOT_THIRD, "python": NOT_THIRD},
+    "multiple_of_3_minus_2_53_minus_2": {"c": NOT_THIRD, "python": NOT_THIRD},
+    "multiple_of_3_2_53_plus_2_point_0": {"c": NOT_THIRD},
+    "multiple_of_7_2_63_minus_2": {"c": NOT_SEVENTH, "python": NOT_SEVENTH},
 }
 
 

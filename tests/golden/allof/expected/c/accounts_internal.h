@@ -306,6 +306,7 @@ bool accounts_rt_equal(const cJSON *a, const cJSON *b);
 bool accounts_rt_equal_json(const cJSON *x, const char *json);
 size_t accounts_rt_utf8_len(const char *s);
 bool accounts_rt_multiple(double x, double m);
+bool accounts_rt_multiple_num(int r, int64_t i, double d, double m);
 bool accounts_rt_int32(double d);
 bool accounts_rt_int64(double d);
 bool accounts_rt_unique(const cJSON *x, int *i, int *j);

@@ -306,6 +306,7 @@ bool avro_orders_rt_equal(const cJSON *a, const cJSON *b);
 bool avro_orders_rt_equal_json(const cJSON *x, const char *json);
 size_t avro_orders_rt_utf8_len(const char *s);
 bool avro_orders_rt_multiple(double x, double m);
+bool avro_orders_rt_multiple_num(int r, int64_t i, double d, double m);
 bool avro_orders_rt_int32(double d);
 bool avro_orders_rt_int64(double d);
 bool avro_orders_rt_unique(const cJSON *x, int *i, int *j);

@@ -306,6 +306,7 @@ bool clash_names_rt_equal(const cJSON *a, const cJSON *b);
 bool clash_names_rt_equal_json(const cJSON *x, const char *json);
 size_t clash_names_rt_utf8_len(const char *s);
 bool clash_names_rt_multiple(double x, double m);
+bool clash_names_rt_multiple_num(int r, int64_t i, double d, double m);
 bool clash_names_rt_int32(double d);
 bool clash_names_rt_int64(double d);
 bool clash_names_rt_unique(const cJSON *x, int *i, int *j);

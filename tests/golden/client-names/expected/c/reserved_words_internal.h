@@ -306,6 +306,7 @@ bool reserved_words_rt_equal(const cJSON *a, const cJSON *b);
 bool reserved_words_rt_equal_json(const cJSON *x, const char *json);
 size_t reserved_words_rt_utf8_len(const char *s);
 bool reserved_words_rt_multiple(double x, double m);
+bool reserved_words_rt_multiple_num(int r, int64_t i, double d, double m);
 bool reserved_words_rt_int32(double d);
 bool reserved_words_rt_int64(double d);
 bool reserved_words_rt_unique(const cJSON *x, int *i, int *j);

@@ -1027,19 +1027,22 @@ bool reserved_words_rt_multiple(double x, double d)
     return r <= fabs(q) * 16 * DBL_EPSILON;
 }
 
+/* multipleOf m on a number num_int read as r (1: the int64 i) and as the
+ * double d: an int64 integer and an integral m below 2^53 (the schema's
+ * number itself: a double holds every such integer) exactly, i % m; any
+ * other as _rt_multiple on the doubles, which beyond 2^53 allows 16 ulps of
+ * the quotient (9007199254740994 would be a multiple of 3). */
+bool reserved_words_rt_multiple_num(int r, int64_t i, double d, double m)
+{
+    if (r == 1 && is_integral(m) && m > 0 && m < 9007199254740992.0)
+        return i % (int64_t)m == 0;
+    return reserved_words_rt_multiple(d, m);
+}
+
 bool reserved_words_rt_int32(double d) { return is_integral(d) && d >= -2147483648.0 && d <= 2147483647.0; }
 bool reserved_words_rt_int64(double d)
 {
     return is_integral(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0;
-}
-
-/* format int32/int64 on cJSON number x, exactly (num_int). */
-static bool int_format_ok(const reserved_words_vcheck *k, const cJSON *x)
-{
-    int64_t i;
-    if (num_int(x, &i) != 1)
-        return false;
-    return k->op == RESERVED_WORDS_C_INT64 || (i >= INT32_MIN && i <= INT32_MAX);
 }
 
 bool reserved_words_rt_unique(const cJSON *x, int *i, int *j)
@@ -1932,6 +1935,25 @@ static bool vcheck_ok(const reserved_words_vcheck *k, double d)
     }
 }
 
+/* A number check on cJSON number x: format int32/int64 and an integer's
+ * multipleOf exactly (num_int), the others on the double. */
+static bool num_check_ok(const reserved_words_vcheck *k, const cJSON *x)
+{
+    int64_t i = 0;
+    int r;
+    switch (k->op) {
+    case RESERVED_WORDS_C_INT32:
+    case RESERVED_WORDS_C_INT64:
+        if (num_int(x, &i) != 1)
+            return false;
+        return k->op == RESERVED_WORDS_C_INT64 || (i >= INT32_MIN && i <= INT32_MAX);
+    case RESERVED_WORDS_C_MULT:
+        r = num_int(x, &i);
+        return reserved_words_rt_multiple_num(r, i, x->valuedouble, k->limit);
+    default: return vcheck_ok(k, x->valuedouble);
+    }
+}
+
 /* The checks of one list on a number (a count, a length). */
 #define CHECK_ALL(list, value)                                                    \
     for (const reserved_words_vcheck *k = (list); k && k->op; k++)                  \
@@ -2025,8 +2047,7 @@ bool reserved_words_rt_vnode(const reserved_words_vnode *v, const cJSON *x, cons
     }
     if ((f & RESERVED_WORDS_VF_NUM) && RESERVED_WORDS_IS_NUMBER(x))
         for (const reserved_words_vcheck *k = v->num; k && k->op; k++)
-            if (k->op == RESERVED_WORDS_C_INT32 || k->op == RESERVED_WORDS_C_INT64 ? !int_format_ok(k, x)
-                                                                        : !vcheck_ok(k, x->valuedouble)) {
+            if (!num_check_ok(k, x)) {
                 reserved_words_rt_report(c, p, k->msg);
                 PFX_FAIL();
             }

@@ -853,13 +853,18 @@ static bool checks_ok(const vcheck *k, double d)
     return true;
 }
 
-/* The number checks: int32/int64 exactly (num_int), the others on the double. */
+/* The number checks: int32/int64 and an integer's multipleOf exactly
+ * (num_int), the others on the double. */
 static bool num_checks_ok(const vcheck *k, const num *n)
 {
-    int64_t i;
+    int64_t i = 0;
     for (; k && k->op; k++)
         if (k->op == SPLIT_SHOP_C_INT32 || k->op == SPLIT_SHOP_C_INT64) {
             if (num_int(n, &i) != 1 || (k->op == SPLIT_SHOP_C_INT32 && (i < INT32_MIN || i > INT32_MAX)))
+                return false;
+        } else if (k->op == SPLIT_SHOP_C_MULT) {
+            int r = num_int(n, &i);
+            if (!split_shop_rt_multiple_num(r, i, n->d, k->limit))
                 return false;
         } else if (!check_ok(k, n->d)) {
             return false;

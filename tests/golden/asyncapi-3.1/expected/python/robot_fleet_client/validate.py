@@ -262,7 +262,13 @@ def _float(x: float) -> float:
         return math.inf if x > 0 else -math.inf
 
 
+# An int (json.loads reads integers so) and an integral m below 2^53 (the
+# schema's number itself) exactly, x % m; else on the doubles, which beyond
+# 2^53 allow 16 ulps of the quotient.
 def _multiple(x: float, m: float) -> bool:
+    if isinstance(x, int) and float(m).is_integer() and 0 < m < 2 ** 53:
+        return x % int(m) == 0
+    x = _float(x)
     if float(x).is_integer() and float(m).is_integer() and abs(x) < 2 ** 53 and abs(m) < 2 ** 53:
         return math.fmod(x, m) == 0
     q = x / m
