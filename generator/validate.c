@@ -890,6 +890,45 @@ static int is_multiple(double x, double d)
     return r <= fabs(q) * 16 * DBL_EPSILON;
 }
 
+/* (a * b) % m without overflow, for a, b < m < 2^53: doubling, not a wider
+ * type (C11 has none). */
+static uint64_t mul_mod(uint64_t a, uint64_t b, uint64_t m)
+{
+    uint64_t r = 0;
+    for (; b; b >>= 1, a = (a * 2) % m)
+        if (b & 1)
+            r = (r + a) % m;
+    return r;
+}
+
+/* multipleOf m of number node x, on the number as written: an integer x
+ * (any size, num_dec's digits) by an integer m below 2^53 is decided on the
+ * remainder of its digits, so 9007199254740994 is not a multiple of 3 (its
+ * double, 2^53 + 2, would pass is_multiple's tolerance); any other pair as
+ * is_multiple on the doubles. */
+static int num_is_multiple(const cJSON *x, const cJSON *m)
+{
+    double md = m->valuedouble;
+    if (!(md > 0 && md < 9007199254740992.0) || !num_is_integer(m) || !num_is_integer(x))
+        return is_multiple(x->valuedouble, md);
+    char buf[40];
+    dec d;
+    num_dec(x, &d, buf, sizeof buf);
+    uint64_t mod = (uint64_t)md, r = 0;
+    long digits = 0;
+    for (const char *p = d.s; d.s && p < d.end; p++)
+        if (*p != '.') {
+            r = (r * 10 + (uint64_t)(*p - '0')) % mod;
+            digits++;
+        }
+    /* The zeros the exponent adds after the last nonzero digit: r * 10^z. */
+    uint64_t pow = 1 % mod, base = 10 % mod;
+    for (long z = d.s ? d.exp - digits : 0; z > 0; z >>= 1, base = mul_mod(base, base, mod))
+        if (z & 1)
+            pow = mul_mod(pow, base, mod);
+    return mul_mod(r, pow, mod) == 0;
+}
+
 static const char *plural(double n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
@@ -1037,7 +1076,6 @@ static int check_number(vctx *c, const kw *k, const cJSON *x)
 {
     int ok = 1;
     char num[40];
-    double d = x->valuedouble;
     /* Draft-04 wrote exclusiveMinimum/Maximum as booleans that modify minimum/maximum. */
     int min_ex = cJSON_IsTrue(k->exmin), max_ex = cJSON_IsTrue(k->exmax);
     if (cJSON_IsNumber(k->minimum)) {
@@ -1066,7 +1104,7 @@ static int check_number(vctx *c, const kw *k, const cJSON *x)
         report(c, "must be < %s", num);
         FAILED();
     }
-    if (cJSON_IsNumber(k->multiple) && !is_multiple(d, k->multiple->valuedouble)) {
+    if (cJSON_IsNumber(k->multiple) && !num_is_multiple(x, k->multiple)) {
         fmt_num(k->multiple->valuedouble, num, sizeof num);
         report(c, "must be a multiple of %s", num);
         FAILED();

@@ -193,3 +193,20 @@ expect validate_cli_int64_reads_yaml_hex_and_octal_exactly 1 "" \
     "data/i64-hex.yaml:2:13: error: /max_plus_1: must be a valid int64 (format)
 data/i64-hex.yaml:4:15: error: /octal_plus_1: must be a valid int64 (format)" -- \
     validate --schema schemas/int64.json data/i64-hex.yaml
+# multipleOf of an integer by an integer below 2^53: on the digits, at any
+# size (2^53 + 2 and 2^63 - 2 are within the doubles' tolerance of a
+# multiple of 3 and 7; 1e23 is 10^23, not its double); a fraction by a
+# decimal step still within the tolerance (0.0075 of 0.0001).
+echo '{"properties": {"third": {"multipleOf": 3}, "seventh": {"multipleOf": 7}, "step": {"multipleOf": 0.0001}}}' >schemas/multiple.json
+printf '{"third": 9007199254740993, "seventh": 9223372036854775807, "step": 0.0075}\n' >data/multiple-ok.json
+printf 'third: 3000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\nseventh: 7e300\n' >data/multiple-big-ok.yaml
+printf '{"third": 9007199254740994,\n "seventh": 9223372036854775806}\n' >data/multiple-2-53.json
+printf 'third: 1e23\nseventh: -9007199254740994.0\n' >data/multiple-exp.yaml
+expect validate_cli_multiple_of_accepts_integers_on_their_digits 0 "" "" -- \
+    validate --schema schemas/multiple.json data/multiple-ok.json data/multiple-big-ok.yaml
+expect validate_cli_multiple_of_refuses_what_a_double_rounds_to_a_multiple 1 "" \
+    "data/multiple-2-53.json:1:11: error: /third: must be a multiple of 3
+data/multiple-2-53.json:2:13: error: /seventh: must be a multiple of 7
+data/multiple-exp.yaml:1:8: error: /third: must be a multiple of 3
+data/multiple-exp.yaml:2:10: error: /seventh: must be a multiple of 7" -- \
+    validate --schema schemas/multiple.json data/multiple-2-53.json data/multiple-exp.yaml
