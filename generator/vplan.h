@@ -19,7 +19,11 @@
  *
  * Compiling and sharing the functions is the same work for every target (only
  * the literals differ): an mg_vplan_raw keeps that work for the next target of
- * the same model.
+ * the same model. The first build from a cached mg_vplan_raw converts its
+ * functions in place into that target's form (literals escaped, references
+ * named, no name_rest), so that the plans of targets whose literals read the
+ * same refer to one tree, not to a copy beside the raw one; other targets get
+ * copies of it.
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
  * what it needs from the model. A cached mg_vplan_raw belongs to the caller
