@@ -2282,6 +2282,7 @@ struct mg_vplan_raw {
      * first target, function references named, no name_rest. The first
      * target's plan refers to them; another copies them (variant_of). */
     int converted;
+    mg_escape canon_literal; /* the code context of their literals */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -2555,6 +2556,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r)
     free(off);
     mg_buf_fini(&b);
     r->converted = 1;
+    r->canon_literal = c->literal;
 }
 
 /* The raw text of converted literal `j` (canonize), or NULL when `j` is no
@@ -2656,6 +2658,9 @@ static void copy_from(pctx *c, const mg_vplan_raw *r, size_t k)
 static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
 {
     fn_copies *fl = &r->copies[k];
+    /* Escaping is a function of the text and the context. */
+    if (c->literal == r->canon_literal && c->drop_rest)
+        return cJSON_CreateObjectReference(fn->child);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
     const char *p = fl->canon;
