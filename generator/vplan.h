@@ -46,7 +46,8 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * values (cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array for []) in vals[],
  * in the order they were added; returns how many. `is_true(arg, obj, k)`:
  * whether `obj` lacks member `k` and it is true. Borrowed for the call of
- * mg_vplan_build_shared only. */
+ * mg_vplan_build_shared only; the names list() gives must stay allocated and
+ * unchanged for that call (the plan remembers what it read by their address). */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
