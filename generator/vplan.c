@@ -91,6 +91,9 @@ typedef struct pctx {
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     void *keep_arg;
     int drop_rest;            /* 1: copy_plan leaves out `name_rest` (keep NULL, for variant_of) */
+    uintptr_t canon_lo, canon_hi; /* copy_plan's source is a converted function (canonize): its
+                                   * literals point into [lo, hi), each followed by its raw text */
+    int canon;                /* 1: copy_plan's source is a converted function */
     int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
     int failed;
 } pctx;
@@ -563,6 +566,9 @@ static cJSON *find_member(cJSON *members, const char *name)
 
 /* The key of name_rest's list, by address: hash_json skips it. */
 static const char key_name_rest[] = "name_rest";
+/* The member before it: a converted plan (canonize) has no name_rest, and
+ * copy_plan puts the list back after this key where a target keeps it. */
+static const char key_name_len[] = "name_len";
 
 /* The bytes of a member name after the first (a switch has matched that one),
  * for an inline comparison that stops at the key's own terminator. The raw
@@ -717,7 +723,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             mem = cJSON_CreateObject();
             add_cs(mem, "name", cJSON_CreateString(name));
             add_lit(c, mem, "name_lit", name);
-            add_int(mem, "name_len", (int)strlen(name));
+            add_int(mem, key_name_len, (int)strlen(name));
             add_cs(mem, key_name_rest, cJSON_CreateNull()); /* made by copy_plan */
             if (name[0] && name[1])
                 c->long_name = 1;
@@ -1659,19 +1665,45 @@ static const char *short_token(const char *t)
  * become one '_'. */
 static void put_ident(mg_buf *b, const char *t)
 {
+    /* Written in place, room made once (at most two bytes a byte): a call
+     * per byte was most of naming 2 000 functions. */
+    mg_buf_reserve(b, 2 * strlen(t));
+    char *o = b->data + b->len;
     int gap = 1;
     for (const char *p = t; *p; p++) {
         unsigned char ch = (unsigned char)*p;
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         if (ok) {
             if (gap)
-                mg_buf_putc(b, '_');
-            mg_buf_putc(b, (char)ch);
+                *o++ = '_';
+            *o++ = (char)ch;
             gap = 0;
         } else {
             gap = 1;
         }
     }
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
+}
+
+/* mg_jptr_decode_token (text.h) into `tok`, reset first, in place: the
+ * same token, ~1 as '/' and ~0 as '~'. Returns the end of the token. */
+static const char *decode_token(mg_buf *tok, const char *p)
+{
+    size_t n = strcspn(p, "/");
+    mg_buf_reset(tok);
+    mg_buf_reserve(tok, n);
+    char *o = tok->data;
+    for (const char *e = p + n; p < e; p++) {
+        if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) {
+            *o++ = p[1] == '0' ? '~' : '/';
+            p++;
+        } else
+            *o++ = *p;
+    }
+    tok->len = (size_t)(o - tok->data);
+    tok->data[tok->len] = '\0';
+    return p;
 }
 
 /* `uri` without the folder of the catalogue's root file (`root_dir`, ending
@@ -1704,9 +1736,8 @@ static char *name_of_uri(const char *uri, int with_file)
     }
     const char *p = hash ? hash + 1 : "";
     while (*p == '/') {
-        mg_buf_reset(&tok);
-        p = mg_jptr_decode_token(&tok, p + 1, NULL);
-        const char *t = mg_buf_cstr(&tok);
+        p = decode_token(&tok, p + 1);
+        const char *t = tok.data;
         if (!is_group_token(t))
             put_ident(&b, short_token(t));
     }
@@ -1916,22 +1947,27 @@ static int member_role(const char *k)
  * constant (the view's names are literals shared by every field): reading
  * the flags of every field of three targets compared each name (11 M
  * instructions of a generate). */
-static int member_role_of(role_ent *rc, const cJSON *m)
+static int key_role_of(role_ent *rc, const char *k)
 {
-    if (!(m->type & cJSON_StringIsConst) || !rc)
-        return member_role(m->string);
+    if (!rc)
+        return member_role(k);
     /* Two ways (the slot and its neighbour), the newer first, so that two
      * names in one slot do not evict each other on every member. */
-    role_ent *e = &rc[mg_addr_slot(m->string, ROLE_CACHE)];
-    if (e->key == m->string)
+    role_ent *e = &rc[mg_addr_slot(k, ROLE_CACHE)];
+    if (e->key == k)
         return e->role;
     role_ent *w = &rc[(size_t)(e - rc) ^ 1];
-    if (w->key == m->string)
+    if (w->key == k)
         return w->role;
     *w = *e;
-    e->key = m->string;
-    e->role = member_role(m->string);
+    e->key = k;
+    e->role = member_role(k);
     return e->role;
+}
+
+static int member_role_of(role_ent *rc, const cJSON *m)
+{
+    return m->type & cJSON_StringIsConst ? key_role_of(rc, m->string) : member_role(m->string);
 }
 
 static void read_flags(const pctx *c, const cJSON *o, tr_flags *x)
@@ -1963,7 +1999,10 @@ static void read_flags(const pctx *c, const cJSON *o, tr_flags *x)
     int vals[256];
     size_t n = consts->list(consts->arg, o, keys, vals, 256);
     for (size_t i = 0; i < n; i++) {
-        int role = member_role(keys[i]);
+        /* By address too: a chain's names are literals, or kept by the
+         * view (mg_vplan_consts) while the plan is built. A chain has
+         * about 30 names, 140 000 lookups of a generate. */
+        int role = key_role_of(rc, keys[i]);
         if (role && role < ROLE_ITEMS)
             *(int *)(void *)((char *)x + role - 1) = vals[i] == cJSON_True;
     }
@@ -2088,6 +2127,14 @@ static void add_shape(const pctx *c, cJSON *field)
     set_shape(c, field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
 }
 
+/* The number of a function reference or id member, in the raw plan (a
+ * number) or in a converted one (a name that kept its number: canonize). */
+static int id_of(const cJSON *j)
+{
+    int t = j ? j->type & 0xFF : 0;
+    return t == cJSON_Number || t == cJSON_String ? (int)j->valuedouble : 0;
+}
+
 static const cJSON *fn_by_id(const pctx *c, int id)
 {
     return id >= 0 && id < c->nfunctions ? c->fn_at[id] : NULL;
@@ -2108,7 +2155,7 @@ static void union_options(pctx *c, cJSON *types)
         int id = i < c->m->ntypes && c->type_fn[i] >= 0 ? c->type_fn[i] : 0;
         const cJSON *fn = fn_by_id(c, id);
         for (int hops = 0; fn && flag(c, fn, "is_ref") && hops < 64; hops++) {
-            id = (int)cJSON_GetNumberValue(mg_json_get(fn, "ref_fn"));
+            id = id_of(mg_json_get(fn, "ref_fn"));
             fn = fn_by_id(c, id);
         }
         const cJSON *copy = fn ? c->copy_at[id] : NULL;
@@ -2221,9 +2268,14 @@ typedef struct fn_variant {
 } fn_variant;
 
 typedef struct fn_copies {
-    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order */
+    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order; NULL once converted */
     size_t nlits, cap;
-    fn_variant *variants;
+    /* Once converted (canonize): the function's literals as the first
+     * target escaped them, each followed by its raw text ("lit\0raw\0",
+     * nlits pairs; owned). The function's literal strings point here. */
+    char *canon;
+    size_t canon_len;
+    fn_variant *variants; /* the copies whose literals read otherwise, or with name_rest */
 } fn_copies;
 
 /* The target-independent part of a plan: every function compiled and shared,
@@ -2251,6 +2303,11 @@ struct mg_vplan_raw {
      * the targets (variant_of). */
     fn_copies *copies;
     size_t ncopies;
+    /* 1: `functions` are converted (canonize): literals escaped for the
+     * first target, function references named, no name_rest. The first
+     * target's plan refers to them; another copies them (variant_of). */
+    int converted;
+    mg_escape canon_literal; /* the code context of their literals */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -2270,6 +2327,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     mg_hmap_fini(&r->shapes);
     for (size_t i = 0; i < r->ncopies; i++) {
         free(r->copies[i].lits);
+        free(r->copies[i].canon);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
             free(v->lits);
@@ -2459,25 +2517,111 @@ static const char *fn_name(char *const *names, int n, int id)
     return id >= 0 && id < n && names[id] ? names[id] : "_invalid";
 }
 
+/* canonize, below the literals: function references become their names
+ * (strings referring to r->names, numbers kept in valuedouble for id_of),
+ * name_rest's nulls go. Shared subtrees hold neither. */
+static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
+{
+    for (cJSON *ch = j->child, *next; ch; ch = next) {
+        next = ch->next;
+        int t = ch->type & 0xFF;
+        if (ch->string == key_name_rest)
+            cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
+        else if (t == cJSON_Number && ch->string && member_names_fn(c->fnkeys, ch, top)) {
+            ch->type = (ch->type & ~0xFF) | cJSON_String | cJSON_IsReference;
+            ch->valuestring = (char *)(uintptr_t)fn_name(r->names, r->nfunctions, (int)ch->valuedouble);
+        } else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && !(ch->type & cJSON_IsReference))
+            canon_walk(c, r, ch, 0);
+    }
+}
+
+/* Converts the raw plan's functions, in place, into what copy_plan would
+ * make of them for `c`'s literals without name_rest (what pruned views
+ * keep), so that a target whose literals read the same refers to them
+ * instead of to a copy: the raw functions and that copy were two trees
+ * of 1.2 M nodes each at 1 000 synthetic messages. Each literal becomes a
+ * string referring to its function's fl->canon, where its raw text follows
+ * it for the targets whose literals read otherwise (copy_plan). Only for a
+ * cached raw plan (a plan made without a cache copies the raw functions). */
+static void canonize(const pctx *c, mg_vplan_raw *r)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    size_t *off = NULL, offcap = 0;
+    size_t k = 0;
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
+        fn_copies *fl = &r->copies[k];
+        mg_buf_reset(&b);
+        if (fl->nlits > offcap) {
+            offcap = fl->nlits * 2;
+            free(off);
+            off = mg_xcalloc(offcap, sizeof *off);
+        }
+        for (size_t i = 0; i < fl->nlits; i++) {
+            off[i] = b.len;
+            lit_put(c, &b, fl->lits[i]->valuestring);
+            mg_buf_putc(&b, '\0');
+            mg_buf_append_str(&b, fl->lits[i]->valuestring);
+            mg_buf_putc(&b, '\0');
+        }
+        if (fl->nlits) {
+            fl->canon = mg_buf_steal(&b, &fl->canon_len);
+            mg_buf_init(&b);
+        }
+        for (size_t i = 0; i < fl->nlits; i++) {
+            cJSON *lit = (cJSON *)(uintptr_t)fl->lits[i];
+            cJSON_free(lit->valuestring);
+            lit->valuestring = fl->canon + off[i];
+            lit->type = (lit->type & ~0xFF) | cJSON_String | cJSON_IsReference;
+        }
+        free(fl->lits);
+        fl->lits = NULL;
+        canon_walk(c, r, fn, 1);
+    }
+    free(off);
+    mg_buf_fini(&b);
+    r->converted = 1;
+    r->canon_literal = c->literal;
+}
+
+/* The raw text of converted literal `j` (canonize), or NULL when `j` is no
+ * such literal of the function copy_plan copies. */
+static const char *canon_raw(const pctx *c, const cJSON *j)
+{
+    uintptr_t p = (uintptr_t)j->valuestring;
+    if (p < c->canon_lo || p >= c->canon_hi)
+        return NULL;
+    return j->valuestring + strlen(j->valuestring) + 1;
+}
+
 /* A copy of raw plan JSON with every raw text made a literal of the target
  * and, when `names` is given, every function reference (members named like
  * is_fn_key, `validate_fn`, and `id` when `top`: `j` is a function) made
  * the function's name. Naming while copying spares a second walk of every
  * target's plan and types (38 M instructions of a 3-plan generate). */
+/* Whether the plan keeps name_rest, asked as copy_plan asks of a raw plan's
+ * null. */
+static int rest_kept(const pctx *c)
+{
+    cJSON rest = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)(uintptr_t)key_name_rest};
+    return !c->keep || c->keep(c->keep_arg, &rest);
+}
+
 static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top)
 {
     /* The type bits directly (cJSON_IsX are library calls): this visits every
      * member of three plans. */
     int type = j->type & 0xFF;
-    if (type == cJSON_Raw) {
+    const char *raw = type == cJSON_Raw ? j->valuestring : type == cJSON_String && c->canon_hi ? canon_raw(c, j) : NULL;
+    if (raw) {
         if (c->lit_next) { /* the variant's text, in the same order */
             const char *s = *c->lit_next;
             *c->lit_next += strlen(s) + 1;
             return cJSON_CreateStringReference(s);
         }
-        return lit_item(c, c->litbuf, j->valuestring);
+        return lit_item(c, c->litbuf, raw);
     }
-    if (c->share && (j->type & cJSON_IsReference)) /* marked by mark_shared */
+    if (c->share && (j->type & cJSON_IsReference) && (type == cJSON_Array || type == cJSON_Object)) /* mark_shared's */
         return type == cJSON_Array ? cJSON_CreateArrayReference(j->child) : cJSON_CreateObjectReference(j->child);
     if (type == cJSON_String)
         return c->share ? cJSON_CreateStringReference(j->valuestring) : cJSON_CreateString(j->valuestring);
@@ -2490,8 +2634,11 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     cJSON *o = type == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         cJSON *x;
-        if (c->keep && ch->string && !c->keep(c->keep_arg, ch))
+        if (c->keep && ch->string && !c->keep(c->keep_arg, ch)) {
+            if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
+                add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
             continue;
+        }
         if (ch->string == key_name_rest) { /* a null in the raw plan */
             if (c->drop_rest)
                 continue;
@@ -2508,24 +2655,51 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
             mg_json_add_cs(o, ch->string, x);
         else
             cJSON_AddItemToObject(o, ch->string, x);
+        /* A converted function lost its name_rest nulls (canonize): the
+         * list goes after name_len, where the null was. */
+        if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
+            add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
     }
     return o;
 }
 
-/* The target's function `fn` (the raw plan's k-th): a reference to the
- * raw plan's copy with the same literals, made on first need. That copy
- * has every member, also those a pruned view leaves out (the templates
- * never read them), as the subtrees mark_shared shares do, but for the
- * name_rest lists: a copy has them only for targets that keep them
- * (c->drop_rest 0), and targets that do not share copies without them. */
+/* Sets `c` to copy the raw plan's k-th function. */
+static void copy_from(pctx *c, const mg_vplan_raw *r, size_t k)
+{
+    const fn_copies *fl = &r->copies[k];
+    c->canon = r->converted;
+    c->canon_lo = (uintptr_t)fl->canon;
+    c->canon_hi = fl->canon ? (uintptr_t)(fl->canon + fl->canon_len) : 0;
+}
+
+/* The target's function `fn` (the raw plan's k-th, converted: canonize):
+ * `fn` itself, referred to, when the target's literals read as its own and
+ * the target drops name_rest; else a reference to the raw plan's copy with
+ * the same literals, made on first need. That copy has every member, also
+ * those a pruned view leaves out (the templates never read them), as the
+ * subtrees mark_shared shares do, but for the name_rest lists: a copy has
+ * them only for targets that keep them (c->drop_rest 0), and targets that
+ * do not share copies without them. */
 static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
 {
     fn_copies *fl = &r->copies[k];
+    /* Escaping is a function of the text and the context. */
+    if (c->literal == r->canon_literal && c->drop_rest)
+        return cJSON_CreateObjectReference(fn->child);
     mg_buf_reset(lits);
+    int same = 1; /* as fl->canon's */
+    const char *p = fl->canon;
     for (size_t i = 0; i < fl->nlits; i++) {
-        lit_put(c, lits, fl->lits[i]->valuestring);
+        const char *raw = p + strlen(p) + 1;
+        size_t at = lits->len;
+        lit_put(c, lits, raw);
         mg_buf_putc(lits, '\0');
+        if (same)
+            same = lits->len - at == (size_t)(raw - p) && !memcmp(lits->data + at, p, lits->len - at);
+        p = raw + strlen(raw) + 1;
     }
+    if (same && c->drop_rest)
+        return cJSON_CreateObjectReference(fn->child);
     fn_variant *v;
     for (v = fl->variants; v; v = v->next)
         if (v->len == lits->len && v->rest == !c->drop_rest &&
@@ -2543,6 +2717,7 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
         /* The copy's literals are references to v->lits. */
         const char *next = v->lits;
         all.lit_next = &next;
+        copy_from(&all, r, k);
         v->copy = copy_plan(&all, fn, r->names, r->nfunctions, 1);
         assert(next == v->lits + v->len);
         v->next = fl->variants;
@@ -2595,11 +2770,13 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, 1, d);
     if (!raw)
         return NULL;
+    c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
+    if (cache && !raw->converted)
+        canonize(&c, raw);
     /* Shared subtrees are not escaped (add_escapes skips references), so
      * they are shared only if the caller escapes none of their keys, and
      * only if the raw plan outlives this plan (it is cached). */
     c.share = cache != NULL && escaped != NULL;
-    c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     for (size_t i = 0; c.share && i < mg_hmap_len(&raw->shared_keys); i++)
         if (escaped(arg, *(const char **)mg_hmap_at(&raw->shared_keys, i)))
             c.share = 0;
@@ -2628,10 +2805,17 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     mg_buf lits;
     mg_buf_init(&lits);
     size_t k = 0;
-    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next, k++)
-        cJSON_AddItemToArray(c.functions, share_fns ? variant_of(&c, raw, k, fn, &lits)
-                                                    : copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    for (const cJSON *fn = raw->functions->child; fn; fn = fn->next, k++) {
+        if (share_fns) {
+            cJSON_AddItemToArray(c.functions, variant_of(&c, raw, k, fn, &lits));
+            continue;
+        }
+        copy_from(&c, raw, k);
+        cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
+    }
     mg_buf_fini(&lits);
+    c.canon = 0;
+    c.canon_lo = c.canon_hi = 0;
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
     free(c.fnkeys);
     c.fnkeys = NULL;
@@ -2678,7 +2862,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
             abort();
         const cJSON *fn, *cp = c.functions->child;
         cJSON_ArrayForEach(fn, raw->functions) {
-            int id = (int)cJSON_GetNumberValue(mg_json_get(fn, "id"));
+            int id = id_of(mg_json_get(fn, "id"));
             if (id >= 0 && id < c.nfunctions) {
                 c.fn_at[id] = fn;
                 c.copy_at[id] = cp;

@@ -19,7 +19,11 @@
  *
  * Compiling and sharing the functions is the same work for every target (only
  * the literals differ): an mg_vplan_raw keeps that work for the next target of
- * the same model.
+ * the same model. The first build from a cached mg_vplan_raw converts its
+ * functions in place into that target's form (literals escaped, references
+ * named, no name_rest), so that the plans of targets whose literals read the
+ * same refer to one tree, not to a copy beside the raw one; other targets get
+ * copies of it.
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
  * what it needs from the model. A cached mg_vplan_raw belongs to the caller
@@ -42,7 +46,8 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * values (cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array for []) in vals[],
  * in the order they were added; returns how many. `is_true(arg, obj, k)`:
  * whether `obj` lacks member `k` and it is true. Borrowed for the call of
- * mg_vplan_build_shared only. */
+ * mg_vplan_build_shared only; the names list() gives must stay allocated and
+ * unchanged for that call (the plan remembers what it read by their address). */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
