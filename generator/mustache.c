@@ -2514,6 +2514,11 @@ void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user)
     names_of(t->kids, t->nkids, fn, user);
 }
 
+int mg_tpl_names_complete(const mg_tpl *t)
+{
+    return !t->has_parent;
+}
+
 static void names_quiet(void *user, const char *line)
 {
     (void)user;

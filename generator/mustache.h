@@ -236,6 +236,11 @@ int mg_tpl_format_number(double v, char out[32]);
 typedef void mg_tpl_name_fn(void *user, const char *name, size_t len);
 void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user);
 
+/* Whether mg_tpl_names(t) gives every name mg_tpl_names_text gives for t's
+ * source: 1 unless t has a parent tag ({{<name}}), whose content outside
+ * its blocks the compiled template does not keep. */
+int mg_tpl_names_complete(const mg_tpl *t);
+
 /* The same for template text src[0..len) that need not be compiled: its tags
  * only (following set-delimiter tags), so a text that would not compile may
  * give names too. Returns 0, or -1 (nothing reported) when its tags do not
