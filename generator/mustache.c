@@ -77,13 +77,15 @@ struct node {
 
 struct mg_tpl {
     char *name;     /* in the same allocation as the mg_tpl */
-    char *src;      /* our copy of the source; every node points into it; the same */
+    char *src;      /* our copy of the source, every node points into it: in the same
+                     * allocation, or (own_src) the caller's, given to mg_tpl_parse_take */
     size_t len;
     node *kids;     /* the top level: the first nkids nodes of `nodes` */
     size_t nkids;
     node *nodes;    /* every node, one block (a level's nodes together) */
     void *extra;    /* every node's memo and rest array, one block */
     int has_parent; /* a parent tag: mg_tpl_names cannot see what it held outside blocks */
+    int own_src;    /* src is a block of its own */
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
     unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
@@ -180,32 +182,45 @@ typedef struct {
  * the line asked last or the next one: we look there before searching (a
  * binary search per tag and per text line was 2.5 M instructions of
  * compiling a generate's templates). */
-static void line_col(parser *p, size_t off, int *line, int *col)
+static __attribute__((noinline)) size_t line_search(const parser *p, size_t off)
 {
-    size_t lo = p->cur, hi = p->nlines;
-    if (p->lines[lo] > off)
-        lo = 0;
-    if (lo + 1 < hi && p->lines[lo + 1] <= off)
-        lo++;
-    if (lo + 1 < hi && p->lines[lo + 1] <= off) {
-        while (hi - lo > 1) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (p->lines[mid] <= off)
-                lo = mid;
-            else
-                hi = mid;
-        }
+    /* Galloping from the cursor when `off` is ahead of it (a text token's
+     * last line, the next tag after many lines of text), else from 0. */
+    size_t lo = p->lines[p->cur] <= off ? p->cur : 0, hi = p->nlines, step = 1;
+    while (lo + step < hi && p->lines[lo + step] <= off) {
+        lo += step;
+        step *= 2;
     }
-    p->cur = lo;
-    *line = (int)lo + 1;
-    *col = (int)(off - p->lines[lo]) + 1;
+    if (lo + step < hi)
+        hi = lo + step;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-static size_t line_index(parser *p, size_t off)
+/* The index of the line holding `off`. */
+static ALWAYS_INLINE size_t line_index(parser *p, size_t off)
 {
-    int line, col;
-    line_col(p, off, &line, &col);
-    return (size_t)line - 1;
+    size_t lo = p->cur;
+    if (p->lines[lo] <= off) {
+        if (lo + 1 == p->nlines || off < p->lines[lo + 1])
+            return lo;
+        if (lo + 2 == p->nlines || off < p->lines[lo + 2])
+            return p->cur = lo + 1;
+    }
+    return p->cur = line_search(p, off);
+}
+
+static void line_col(parser *p, size_t off, int *line, int *col)
+{
+    size_t lo = line_index(p, off);
+    *line = (int)lo + 1;
+    *col = (int)(off - p->lines[lo]) + 1;
 }
 
 __attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, const char *fmt, ...)
@@ -332,7 +347,14 @@ static int tokenize(parser *p)
         }
         /* A sigil is never part of the closing delimiter: with delimiters
          * "% >", the tag "%>" opens a partial and is not yet closed. */
-        int sigil = sig != '\0' && memchr("!=&{#^/><$", sig, 10) != NULL;
+        int sigil;
+        switch (sig) {
+        case '!': case '=': case '&': case '{': case '#': case '^': case '/': case '>': case '<': case '$':
+            sigil = 1;
+            break;
+        default:
+            sigil = 0;
+        }
         size_t cs = sigil ? q + 1 : q;
         const char *c = find(s, len, cs, close, cl);
         if (!c) {
@@ -628,9 +650,8 @@ static void compute_margins(parser *p)
         const char *margin = NULL;
         size_t mlen = 0;
         for (size_t a = bs; a < be;) {
-            size_t b = a;
-            while (b < be && p->src[b] != '\n')
-                b++;
+            const char *nl = memchr(p->src + a, '\n', be - a);
+            size_t b = nl ? (size_t)(nl - p->src) : be;
             if (!blank_line(p, a)) {
                 size_t k = a;
                 while (k < b && is_ws(p->src[k]))
@@ -899,20 +920,44 @@ static void build_tree(parser *p, mg_tpl *t)
 
 /* ---- compiling --------------------------------------------------------- */
 
-mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
+/* An mg_tpl with its name, and `extra` bytes after the name for the source. */
+static mg_tpl *new_tpl(const char *name, size_t len, size_t extra)
 {
-    /* The name and our copy of the source share the mg_tpl's allocation. */
     size_t nlen = strlen(name);
-    mg_tpl *t = mg_xmalloc(sizeof *t + nlen + 1 + len + 1);
+    mg_tpl *t = mg_xmalloc(sizeof *t + nlen + 1 + extra);
     memset(t, 0, sizeof *t);
     t->name = (char *)(t + 1);
     memcpy(t->name, name, nlen + 1);
-    t->src = t->name + nlen + 1;
+    t->len = len;
+    return t;
+}
+
+static mg_tpl *compile(mg_tpl *t, mg_diag *d);
+
+mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
+{
+    /* The name and our copy of the source share the mg_tpl's allocation. */
+    mg_tpl *t = new_tpl(name, len, len + 1);
+    t->src = t->name + strlen(t->name) + 1;
     if (len)
         memcpy(t->src, src, len);
     t->src[len] = '\0';
-    t->len = len;
+    return compile(t, d);
+}
 
+mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d)
+{
+    mg_tpl *t = new_tpl(name, len, 0);
+    t->src = src;
+    t->own_src = 1;
+    return compile(t, d);
+}
+
+/* Compiles t->src[0..t->len) into t; frees t and returns NULL after
+ * reporting errors. */
+static mg_tpl *compile(mg_tpl *t, mg_diag *d)
+{
+    size_t len = t->len;
     parser p;
     memset(&p, 0, sizeof p);
     p.name = t->name;
@@ -963,6 +1008,8 @@ void mg_tpl_free(mg_tpl *t)
         return;
     free(t->nodes);
     free(t->extra);
+    if (t->own_src)
+        free(t->src);
     free(t);
 }
 

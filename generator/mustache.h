@@ -19,8 +19,9 @@
  *   4. mg_tpl_free(), mg_tpl_set_free().
  *
  * Ownership: nothing returned by this module is owned by the caller unless the
- * function name ends in `_new` or `_parse` (free with the matching `_free`).
- * mg_tpl_parse copies the source and name; the data passed to render is only
+ * function name ends in `_new`, `_parse` or `_parse_take` (free with the
+ * matching `_free`). mg_tpl_parse copies the source and name
+ * (mg_tpl_parse_take takes the source over); the data passed to render is only
  * borrowed for the call. A set owns every template it compiled.
  *
  * Behaviour beyond the spec's letter (the spec leaves these to the host):
@@ -60,6 +61,10 @@ typedef struct mg_tpl_set mg_tpl_set;
  * copied. Returns NULL after reporting every syntax error found (up to the
  * diag's limit). Free with mg_tpl_free. */
 mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d);
+/* The same without a copy: `src` (from malloc, with src[len] == '\0', as
+ * mg_buf_steal hands it over) belongs to the template from now on, and is
+ * freed with it, or at once when parsing fails. */
+mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d);
 void mg_tpl_free(mg_tpl *t);
 
 /* The name given to mg_tpl_parse; valid until mg_tpl_free. */

@@ -524,9 +524,10 @@ static int check_description(mg_target *t, mg_diag *d)
             mg_buf_fini(&src);
             continue;
         }
-        p->tpls[p->nfiles] = mg_tpl_parse(file, mg_buf_cstr(&src), src.len, d);
+        size_t len;
+        char *text = mg_buf_steal(&src, &len);
+        p->tpls[p->nfiles] = mg_tpl_parse_take(file, text, len, d);
         tf->tpl = p->tpls[p->nfiles];
-        mg_buf_fini(&src);
         p->nfiles++;
     }
     return d->errors > before ? -1 : 0;
