@@ -920,6 +920,68 @@ static void build_tree(parser *p, mg_tpl *t)
 
 /* ---- compiling --------------------------------------------------------- */
 
+/* The phases over src[0..len), named `name` in diagnostics: with `t`, all of
+ * them, building into t (whose src is `src`); without, only tokens and
+ * matching, the phases that report errors. Returns 0, or -1 after
+ * reporting. */
+static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_tpl *t)
+{
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.name = name;
+    p.src = src;
+    p.len = len;
+    p.d = d;
+    size_t cap = 16 + len / 32;
+    p.lines = mg_xmalloc(cap * sizeof *p.lines);
+    p.lines[p.nlines++] = 0;
+    /* memchr, not a test per byte: the four targets' templates are about
+     * 1.4 MB, and the loop was 5 M instructions of a generate. */
+    for (const char *nl = src, *end = src + len;
+         (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++) {
+        if (p.nlines == cap) {
+            cap *= 2;
+            p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
+        }
+        p.lines[p.nlines++] = (size_t)(nl - src) + 1;
+    }
+    p.capt = 16 + len / 32;
+    p.t = mg_xmalloc(p.capt * sizeof *p.t);
+    int rc = tokenize(&p);
+    if (rc == 0)
+        rc = match_sections(&p);
+    if (rc == 0 && p.errors == 0 && t) {
+        mark_standalone(&p);
+        p.strip = mg_xmalloc(p.nlines * sizeof *p.strip);
+        for (size_t i = 0; i < p.nlines; i++)
+            p.strip[i] = -1;
+        compute_margins(&p);
+        for (size_t i = 0; i < p.nt && !t->has_parent; i++)
+            t->has_parent = p.t[i].kind == T_PARENT;
+        build_tree(&p, t);
+    }
+    free(p.lines);
+    free(p.t);
+    free(p.strip);
+    return rc != 0 || p.errors ? -1 : 0;
+}
+
+/* Compiles t->src[0..t->len) into t; frees t and returns NULL after
+ * reporting errors. */
+static mg_tpl *compile(mg_tpl *t, mg_diag *d)
+{
+    if (phases(t->name, t->src, t->len, d, t) != 0) {
+        mg_tpl_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int mg_tpl_check(const char *name, const char *src, size_t len, mg_diag *d)
+{
+    return phases(name, len ? src : "", len, d, NULL);
+}
+
 /* An mg_tpl with its name, and `extra` bytes after the name for the source. */
 static mg_tpl *new_tpl(const char *name, size_t len, size_t extra)
 {
@@ -931,8 +993,6 @@ static mg_tpl *new_tpl(const char *name, size_t len, size_t extra)
     t->len = len;
     return t;
 }
-
-static mg_tpl *compile(mg_tpl *t, mg_diag *d);
 
 mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
 {
@@ -951,55 +1011,6 @@ mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d)
     t->src = src;
     t->own_src = 1;
     return compile(t, d);
-}
-
-/* Compiles t->src[0..t->len) into t; frees t and returns NULL after
- * reporting errors. */
-static mg_tpl *compile(mg_tpl *t, mg_diag *d)
-{
-    size_t len = t->len;
-    parser p;
-    memset(&p, 0, sizeof p);
-    p.name = t->name;
-    p.src = t->src;
-    p.len = len;
-    p.d = d;
-    size_t cap = 16 + len / 32;
-    p.lines = mg_xmalloc(cap * sizeof *p.lines);
-    p.lines[p.nlines++] = 0;
-    /* memchr, not a test per byte: the four targets' templates are about
-     * 1.4 MB, and the loop was 5 M instructions of a generate. */
-    for (const char *nl = t->src, *end = t->src + len;
-         (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++) {
-        if (p.nlines == cap) {
-            cap *= 2;
-            p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
-        }
-        p.lines[p.nlines++] = (size_t)(nl - t->src) + 1;
-    }
-    p.capt = 16 + len / 32;
-    p.t = mg_xmalloc(p.capt * sizeof *p.t);
-    int rc = tokenize(&p);
-    if (rc == 0)
-        rc = match_sections(&p);
-    if (rc == 0 && p.errors == 0) {
-        mark_standalone(&p);
-        p.strip = mg_xmalloc(p.nlines * sizeof *p.strip);
-        for (size_t i = 0; i < p.nlines; i++)
-            p.strip[i] = -1;
-        compute_margins(&p);
-        for (size_t i = 0; i < p.nt && !t->has_parent; i++)
-            t->has_parent = p.t[i].kind == T_PARENT;
-        build_tree(&p, t);
-    }
-    free(p.lines);
-    free(p.t);
-    free(p.strip);
-    if (rc != 0 || p.errors) {
-        mg_tpl_free(t);
-        return NULL;
-    }
-    return t;
 }
 
 void mg_tpl_free(mg_tpl *t)

@@ -67,6 +67,10 @@ mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d);
 mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d);
 void mg_tpl_free(mg_tpl *t);
 
+/* Reports what mg_tpl_parse would report for src[0..len), without building
+ * a template. Returns 0, or -1 after reporting. */
+int mg_tpl_check(const char *name, const char *src, size_t len, mg_diag *d);
+
 /* The name given to mg_tpl_parse; valid until mg_tpl_free. */
 const char *mg_tpl_name(const mg_tpl *t);
 

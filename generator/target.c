@@ -340,11 +340,9 @@ static void check_mustache_string(const mg_target *t, const cJSON *v, const char
     mg_buf_init(&why);
     mg_diag inner;
     mg_diag_init_sink(&inner, first_error, &why);
-    mg_tpl *tpl = mg_tpl_parse(what, v->valuestring, strlen(v->valuestring), &inner);
-    if (!tpl)
+    if (mg_tpl_check(what, v->valuestring, strlen(v->valuestring), &inner) != 0)
         mg_doc_error(d, t->doc, v, "%s '%s' is not a valid mustache template: %s", what,
                      v->valuestring, mg_buf_cstr(&why));
-    mg_tpl_free(tpl);
     mg_buf_fini(&why);
 }
 

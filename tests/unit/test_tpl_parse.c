@@ -174,6 +174,28 @@ static void parse_take_should_compile_as_parse_does(void)
     cJSON_Delete(data);
 }
 
+/* mg_tpl_check reports what mg_tpl_parse reports, line for line. */
+static void check_should_report_what_parse_reports(void)
+{
+    static const char *const srcs[] = {"", "{{a}} {{#b}}x{{/b}}", "{{#a}}", "{{/b}}", "{{bad name}}",
+                                       "{{=<% =}}", "x\n  {{unclosed", "{{#a}}\n{{/b}}", "{{a..b}}",
+                                       "{{>}}", "{{<p}}{{$b}}{{/p}}", "{{=| |=}}|#a||/a|{{x"};
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+        mg_diag d;
+        mg_diag_init_sink(&d, capture, NULL);
+        mg_buf_reset(&errs);
+        mg_tpl *t = mg_tpl_parse("s.mustache", srcs[i], strlen(srcs[i]), &d);
+        char *want = mg_xstrdup(mg_buf_cstr(&errs));
+        mg_buf_reset(&errs);
+        mg_diag_init_sink(&d, capture, NULL);
+        CHECK_INT(mg_tpl_check("s.mustache", srcs[i], strlen(srcs[i]), &d), t ? 0 : -1);
+        CHECK_STR(mg_buf_cstr(&errs), want);
+        CHECK(t != NULL || *want);
+        free(want);
+        mg_tpl_free(t);
+    }
+}
+
 int main(void)
 {
     mg_buf_init(&errs);
@@ -181,6 +203,7 @@ int main(void)
     RUN(parse_should_keep_only_the_blocks_directly_inside_a_parent);
     RUN(parse_should_report_positions_far_into_a_template);
     RUN(parse_take_should_compile_as_parse_does);
+    RUN(check_should_report_what_parse_reports);
     mg_buf_fini(&errs);
     return unit_done();
 }
