@@ -2563,7 +2563,8 @@ static void names_of(const node *kids, size_t n, mg_tpl_name_fn *fn, void *user)
         if (k->kind == N_VAR || k->kind == N_SECTION || k->kind == N_INVERTED ||
             ((k->kind == N_PARTIAL || k->kind == N_PARENT) && k->dynamic))
             name_parts(k->str, k->len, fn, user);
-        names_of(k->kids, k->nkids, fn, user);
+        if (k->nkids)
+            names_of(k->kids, k->nkids, fn, user);
     }
 }
 

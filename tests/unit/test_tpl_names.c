@@ -125,7 +125,7 @@ static void target_names_should_cover_files_paths_partials_and_type_maps(void)
     testfs_mkroot(root, sizeof root, "mg-names");
     put("t/target.yaml", "files:\n  - template: a.tpl\n    path: \"{{name.file_name}}.txt\"\n    per: message\n"
                          "types:\n  string: \"{{string_type}}\"\n");
-    put("t/a.tpl", "{{#fields}}{{>row}}{{/fields}}");
+    put("t/a.tpl", "{{#fields}}{{>row}}{{/fields}}{{axb}}{{ayb}}{{axb}}{{ab}}{{ayb}}{{>*a.b}}");
     put("t/partials/row.mustache", "{{field_key}}");
     put("t/partials/deep/unused.mustache", "{{only_in_an_unused_partial}}");
     mg_diag d;
@@ -138,6 +138,7 @@ static void target_names_should_cover_files_paths_partials_and_type_maps(void)
     CHECK(has(h, "only_in_an_unused_partial"));  /* any file a dynamic name could reach */
     CHECK(has(h, "name") && has(h, "file_name")); /* the output path */
     CHECK(has(h, "string_type"));                /* the type map */
+    CHECK(has(h, "axb") && has(h, "ayb") && has(h, "ab") && has(h, "a") && has(h, "b")); /* alike names, all kept */
     CHECK(!has(h, "row") && !has(h, "description"));
     CHECK(t == NULL || mg_target_names(t) == h); /* gathered once */
     mg_target_free(t);
