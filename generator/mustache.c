@@ -76,11 +76,16 @@ struct node {
 };
 
 struct mg_tpl {
-    char *name;
-    char *src;      /* our copy of the source; every node points into it */
+    char *name;     /* in the same allocation as the mg_tpl */
+    char *src;      /* our copy of the source, every node points into it: in the same
+                     * allocation, or (own_src) the caller's, given to mg_tpl_parse_take */
     size_t len;
-    node *kids;
+    node *kids;     /* the top level: the first nkids nodes of `nodes` */
     size_t nkids;
+    node *nodes;    /* every node, one block (a level's nodes together) */
+    void *extra;    /* every node's memo and rest array, one block */
+    int has_parent; /* a parent tag: mg_tpl_names cannot see what it held outside blocks */
+    int own_src;    /* src is a block of its own */
     int linked;     /* set by mg_tpl_set: static partials already compiled */
     int blocks_ok;  /* strict renders: every override block names a declared block */
     unsigned long linked_set; /* the serial of a set link_nodes() succeeded with */
@@ -127,7 +132,8 @@ static const char *find(const char *hay, size_t hlen, size_t from, const char *n
         p = memchr(p, needle[0], (size_t)(end - p) + 1);
         if (!p)
             return NULL;
-        if (memcmp(p, needle, nlen) == 0)
+        /* Mostly "{{" or "}}", in text full of single braces (C, TypeScript). */
+        if (nlen == 1 || (p[1] == needle[1] && (nlen == 2 || memcmp(p + 2, needle + 2, nlen - 2) == 0)))
             return p;
     }
     return NULL;
@@ -151,6 +157,7 @@ typedef struct {
     size_t match;             /* opener <-> closer */
     const char *ind;          /* phase 4: indentation for standalone partial/parent/block */
     size_t ind_len;
+    size_t room;              /* phase 5, openers: nodes reserved for the body's level */
 } tok;
 
 typedef struct {
@@ -160,32 +167,60 @@ typedef struct {
     mg_diag *d;
     size_t *lines;            /* start offset of every line */
     size_t nlines;
+    size_t cur;               /* the line line_col found last (offsets mostly come in order) */
     tok *t;
     size_t nt, capt;
     int *strip;               /* phase 4: per line, -1 or the margin removed from it */
+    size_t nmemo, nrest;      /* phase 5: memo entries and rest words the nodes need */
+    node_memo *memo;          /* phase 5: where the next tag's memo goes */
+    uint32_t *rest;           /* phase 5: where the next long dotted name's rest goes */
     char od[32], cd[32];      /* delimiters in effect at the end (for hints) */
     int errors;
 } parser;
 
-static void line_col(const parser *p, size_t off, int *line, int *col)
+/* The phases ask for the lines of offsets in increasing order, mostly on
+ * the line asked last or the next one: we look there before searching (a
+ * binary search per tag and per text line was 2.5 M instructions of
+ * compiling a generate's templates). */
+static __attribute__((noinline)) size_t line_search(const parser *p, size_t off)
 {
-    size_t lo = 0, hi = p->nlines;
+    /* Galloping from the cursor when `off` is ahead of it (a text token's
+     * last line, the next tag after many lines of text), else from 0. */
+    size_t lo = p->lines[p->cur] <= off ? p->cur : 0, hi = p->nlines, step = 1;
+    while (lo + step < hi && p->lines[lo + step] <= off) {
+        lo += step;
+        step *= 2;
+    }
+    if (lo + step < hi)
+        hi = lo + step;
     while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
+        size_t mid = lo + (hi - lo) / 2;
         if (p->lines[mid] <= off)
             lo = mid;
         else
             hi = mid;
     }
-    *line = (int)lo + 1;
-    *col = (int)(off - p->lines[lo]) + 1;
+    return lo;
 }
 
-static size_t line_index(const parser *p, size_t off)
+/* The index of the line holding `off`. */
+static ALWAYS_INLINE size_t line_index(parser *p, size_t off)
 {
-    int line, col;
-    line_col(p, off, &line, &col);
-    return (size_t)line - 1;
+    size_t lo = p->cur;
+    if (p->lines[lo] <= off) {
+        if (lo + 1 == p->nlines || off < p->lines[lo + 1])
+            return lo;
+        if (lo + 2 == p->nlines || off < p->lines[lo + 2])
+            return p->cur = lo + 1;
+    }
+    return p->cur = line_search(p, off);
+}
+
+static void line_col(parser *p, size_t off, int *line, int *col)
+{
+    size_t lo = line_index(p, off);
+    *line = (int)lo + 1;
+    *col = (int)(off - p->lines[lo]) + 1;
 }
 
 __attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, const char *fmt, ...)
@@ -199,9 +234,10 @@ __attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, co
     p->errors++;
 }
 
-static tok *push_tok(parser *p, tok_kind k, size_t s, size_t e)
+static ALWAYS_INLINE tok *push_tok(parser *p, tok_kind k, size_t s, size_t e)
 {
-    p->t = mg_xgrow(p->t, p->nt, &p->capt, sizeof *p->t);
+    if (p->nt == p->capt)
+        p->t = mg_xgrow(p->t, p->nt, &p->capt, sizeof *p->t);
     tok *t = &p->t[p->nt++];
     memset(t, 0, sizeof *t);
     t->kind = k;
@@ -219,18 +255,24 @@ static int check_name(parser *p, size_t tag, size_t ns, size_t ne, const char *t
         perr(p, tag, "empty name in tag '%.*s' (write a name, e.g. '{{name}}')", tlen, tagtext);
         return -1;
     }
-    for (size_t i = ns; i < ne; i++)
-        if (is_space(s[i]) || s[i] == '\0') {
+    /* One pass: whitespace (and NUL) anywhere, and ".." for the dotted-name
+     * check below. Both are at most ' ' or '.', below every letter. */
+    int empty_part = 0;
+    for (size_t i = ns; i < ne; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c > '.')
+            continue;
+        if (c == '.')
+            empty_part |= i + 1 < ne && s[i + 1] == '.';
+        else if (is_space((char)c) || c == '\0') {
             perr(p, tag, "bad name '%.*s' in tag: names cannot contain whitespace", (int)(ne - ns),
                  s + ns);
             return -1;
         }
+    }
     if (ne - ns == 1 && s[ns] == '.')
         return 0;
-    int empty_part = s[ns] == '.' || s[ne - 1] == '.';
-    for (size_t i = ns; i + 1 < ne; i++)
-        if (s[i] == '.' && s[i + 1] == '.')
-            empty_part = 1;
+    empty_part |= s[ns] == '.' || s[ne - 1] == '.';
     if (empty_part) {
         perr(p, tag, "bad name '%.*s' in tag: a dotted name needs a name between the dots",
              (int)(ne - ns), s + ns);
@@ -305,7 +347,14 @@ static int tokenize(parser *p)
         }
         /* A sigil is never part of the closing delimiter: with delimiters
          * "% >", the tag "%>" opens a partial and is not yet closed. */
-        int sigil = sig != '\0' && memchr("!=&{#^/><$", sig, 10) != NULL;
+        int sigil;
+        switch (sig) {
+        case '!': case '=': case '&': case '{': case '#': case '^': case '/': case '>': case '<': case '$':
+            sigil = 1;
+            break;
+        default:
+            sigil = 0;
+        }
         size_t cs = sigil ? q + 1 : q;
         const char *c = find(s, len, cs, close, cl);
         if (!c) {
@@ -601,9 +650,8 @@ static void compute_margins(parser *p)
         const char *margin = NULL;
         size_t mlen = 0;
         for (size_t a = bs; a < be;) {
-            size_t b = a;
-            while (b < be && p->src[b] != '\n')
-                b++;
+            const char *nl = memchr(p->src + a, '\n', be - a);
+            size_t b = nl ? (size_t)(nl - p->src) : be;
             if (!blank_line(p, a)) {
                 size_t k = a;
                 while (k < b && is_ws(p->src[k]))
@@ -631,48 +679,68 @@ static void compute_margins(parser *p)
 
 /* ---- phase 5: the tree ------------------------------------------------- */
 
+/* The nodes of a template live in one block, and their memos and rest
+ * arrays in another: a block per node list, memo and rest array was 26 000
+ * reallocs and 3 200 callocs of compiling a generate's templates (a third of
+ * the compile), and as many frees when they went. A first walk over the
+ * tokens reserves room for each level (a tag's children, the top level): a
+ * node per tag, and one per line a text token touches (add_text makes at
+ * most that many), so that the block is allocated once and nodes are
+ * written where they stay (copying 2.5 MB of nodes level by level cost
+ * more than building them). What a level leaves of its room stays unused:
+ * only lines that lose everything to a block's margin. */
 typedef struct {
-    node *v;
-    size_t n, cap;
-} nodevec;
+    node *at;   /* the next node of the level being built */
+    node *next; /* the start of the room not yet reserved */
+} nodebuf;
 
-static node *push_node(nodevec *v, node_kind k)
+static node *push_node(nodebuf *b, node_kind k)
 {
-    v->v = mg_xgrow(v->v, v->n, &v->cap, sizeof *v->v);
-    node *n = &v->v[v->n++];
+    node *n = b->at++;
     memset(n, 0, sizeof *n);
     n->kind = k;
     return n;
 }
 
-static void free_nodes(node *kids, size_t n)
+/* Whether tag `n` keeps memos (mg_tpl_source lookups go through them). */
+static int needs_memo(const node *n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free_nodes(kids[i].kids, kids[i].nkids);
-        free(kids[i].rest);
-        free(kids[i].memo);
-    }
-    free(kids);
+    return n->kind == N_VAR || n->kind == N_SECTION || n->kind == N_INVERTED || n->dynamic;
 }
+
+/* The parts of a tag's name after the first ("a.b.c": 2). */
+static size_t later_parts(const node *n)
+{
+    size_t parts = 0;
+    for (size_t i = n->first; i < n->len; i++)
+        parts += n->str[i] == '.';
+    return parts;
+}
+
+/* The words of node.rest_in. */
+#define REST_IN (sizeof ((node *)0)->rest_in / sizeof ((node *)0)->rest_in[0])
 
 /* Hashes each part of a tag's name once, here, rather than at every lookup
  * (a source's index finds a name by its hash), and measures the parts after
  * the first (a memchr per part per lookup was 4 M instructions of a
  * generate). A part longer than 4 GB keeps no length: such a name is
- * followed with memchr. */
-static void hash_name(node *n)
+ * followed with memchr. The memo and rest array come from the template's
+ * block at *memo and *rest_at, which we advance (reserve counted them). */
+static void hash_name(node *n, node_memo **memo, uint32_t **rest_at)
 {
     n->hash = mg_hash_mem_seed(0, n->str, n->first);
-    size_t parts = 0;
-    for (size_t i = n->first; i < n->len; i++)
-        parts += n->str[i] == '.';
-    if (n->kind == N_VAR || n->kind == N_SECTION || n->kind == N_INVERTED || n->dynamic)
-        n->memo = mg_xcalloc(NODE_MEMO + parts, sizeof *n->memo);
+    size_t parts = later_parts(n);
+    if (needs_memo(n)) {
+        n->memo = *memo;
+        *memo += NODE_MEMO + parts;
+    }
     if (!parts)
         return;
     uint32_t *rest = n->rest_in;
-    if (2 * parts > sizeof n->rest_in / sizeof n->rest_in[0])
-        rest = n->rest = mg_xcalloc(2 * parts, sizeof *n->rest);
+    if (2 * parts > REST_IN) {
+        rest = n->rest = *rest_at;
+        *rest_at += 2 * parts;
+    }
     size_t at = n->first, k = 0;
     while (at < n->len) {
         const char *part = n->str + at + 1;
@@ -691,7 +759,7 @@ static int at_line_start(const parser *p, size_t off)
 }
 
 /* Text becomes one node per line; a node that starts a non-empty line gets `bol`. */
-static void add_text(parser *p, nodevec *v, size_t s, size_t e)
+static void add_text(parser *p, nodebuf *b, size_t s, size_t e)
 {
     while (s < e) {
         const char *q = memchr(p->src + s, '\n', e - s);
@@ -708,7 +776,7 @@ static void add_text(parser *p, nodevec *v, size_t s, size_t e)
             bol = a < end && p->src[a] != '\n' && !(p->src[a] == '\r' && a + 1 < end && p->src[a + 1] == '\n');
         }
         if (a < end) {
-            node *n = push_node(v, N_TEXT);
+            node *n = push_node(b, N_TEXT);
             n->str = p->src + a;
             n->len = end - a;
             n->bol = (unsigned char)bol;
@@ -718,32 +786,83 @@ static void add_text(parser *p, nodevec *v, size_t s, size_t e)
 }
 
 /* Does a non-standalone tag start its (possibly margin-stripped) line? */
-static int tag_bol(const parser *p, const tok *t)
+static int tag_bol(parser *p, const tok *t)
 {
     if (t->standalone || ws_line_start(p, t->s) == (size_t)-1)
         return 0;
     return t->s - t->ls <= strip_of(p, line_index(p, t->s));
 }
 
-static void build(parser *p, size_t from, size_t to, nodevec *out)
+/* Reserves room for tokens [from, to) as one level (see nodebuf): returns the
+ * nodes the level may take, sets each opener's `room` for its body, and
+ * adds the level's nodes and its bodies' to *total (and their memo entries
+ * and rest words to p->nmemo and p->nrest). Only the blocks
+ * directly inside a parent tag mean anything: with `blocks_only` the rest is
+ * skipped (as build skips it). */
+static size_t reserve(parser *p, size_t from, size_t to, int blocks_only, size_t *total)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++) {
+        tok *t = &p->t[i];
+        if (blocks_only && t->kind != T_BLOCK) {
+            if (is_opener(t->kind))
+                i = t->match;
+            continue;
+        }
+        if (t->kind == T_TEXT) {
+            if (t->s < t->e) {
+                size_t first = line_index(p, t->s);
+                n += line_index(p, t->e - 1) - first + 1;
+            }
+            continue;
+        }
+        if (t->kind == T_COMMENT || t->kind == T_DELIM || t->kind == T_CLOSE)
+            continue;
+        n++;
+        /* hash_name's memo and rest array: every '.' starts a later part. */
+        const char *dot = memchr(p->src + t->ns, '.', t->ne - t->ns);
+        size_t parts = 0;
+        for (const char *c = dot; c && c < p->src + t->ne; c++)
+            parts += *c == '.';
+        if (t->kind == T_VAR || t->kind == T_SECTION || t->kind == T_INVERTED || t->dynamic)
+            p->nmemo += NODE_MEMO + parts;
+        if (2 * parts > REST_IN)
+            p->nrest += 2 * parts;
+        if (is_opener(t->kind)) {
+            t->room = reserve(p, i + 1, t->match, t->kind == T_PARENT, total);
+            i = t->match;
+        }
+    }
+    *total += n;
+    return n;
+}
+
+/* Builds tokens [from, to) as one level at b->at, in the room reserve()
+ * made for it. */
+static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b)
 {
     for (size_t i = from; i < to; i++) {
         tok *t = &p->t[i];
         node *n;
+        if (blocks_only && t->kind != T_BLOCK) {
+            if (is_opener(t->kind))
+                i = t->match;
+            continue;
+        }
         switch (t->kind) {
         case T_TEXT:
-            add_text(p, out, t->s, t->e);
+            add_text(p, b, t->s, t->e);
             continue;
         case T_COMMENT:
         case T_DELIM:
         case T_CLOSE:
             continue;
-        case T_VAR: n = push_node(out, N_VAR); break;
-        case T_SECTION: n = push_node(out, N_SECTION); break;
-        case T_INVERTED: n = push_node(out, N_INVERTED); break;
-        case T_PARTIAL: n = push_node(out, N_PARTIAL); break;
-        case T_PARENT: n = push_node(out, N_PARENT); break;
-        case T_BLOCK: n = push_node(out, N_BLOCK); break;
+        case T_VAR: n = push_node(b, N_VAR); break;
+        case T_SECTION: n = push_node(b, N_SECTION); break;
+        case T_INVERTED: n = push_node(b, N_INVERTED); break;
+        case T_PARTIAL: n = push_node(b, N_PARTIAL); break;
+        case T_PARENT: n = push_node(b, N_PARENT); break;
+        case T_BLOCK: n = push_node(b, N_BLOCK); break;
         default: continue;
         }
         n->raw = t->raw;
@@ -754,7 +873,7 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
         n->len = t->ne - t->ns;
         const char *dot = memchr(n->str, '.', n->len);
         n->first = dot ? (size_t)(dot - n->str) : n->len;
-        hash_name(n);
+        hash_name(n, &p->memo, &p->rest);
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
@@ -767,90 +886,141 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
                 n->lead = !f->standalone && !tag_bol(p, f);
         }
         if (is_opener(t->kind)) {
-            nodevec kids = {NULL, 0, 0};
-            size_t end = t->match;
-            build(p, i + 1, end, &kids);
-            node *self = &out->v[out->n - 1];
-            if (t->kind == T_PARENT) {
-                /* Only the blocks directly inside a parent tag mean anything. */
-                size_t k = 0;
-                for (size_t j = 0; j < kids.n; j++) {
-                    if (kids.v[j].kind == N_BLOCK)
-                        kids.v[k++] = kids.v[j];
-                    else {
-                        free_nodes(kids.v[j].kids, kids.v[j].nkids);
-                        free(kids.v[j].rest);
-                        free(kids.v[j].memo);
-                    }
-                }
-                kids.n = k;
-            }
-            self->kids = kids.v;
-            self->nkids = kids.n;
-            i = end;
+            node *level = b->at, *kids = b->next;
+            b->at = kids;
+            b->next += t->room;
+            build(p, i + 1, t->match, t->kind == T_PARENT, b);
+            n->nkids = (size_t)(b->at - kids);
+            n->kids = n->nkids ? kids : NULL;
+            b->at = level;
+            i = t->match;
         }
     }
 }
 
+/* Phase 5: the tree into t->nodes (see nodebuf), the tags' memos and rest
+ * arrays into t->extra. */
+static void build_tree(parser *p, mg_tpl *t)
+{
+    size_t total = 0, top = reserve(p, 0, p->nt, 0, &total);
+    if (total == 0)
+        return;
+    if (p->nmemo || p->nrest) {
+        t->extra = mg_xcalloc(1, p->nmemo * sizeof *p->memo + p->nrest * sizeof *p->rest);
+        p->memo = t->extra;
+        p->rest = (uint32_t *)(p->memo + p->nmemo);
+    }
+    node *v = mg_xmalloc(total * sizeof *v);
+    nodebuf b = {v, v + top};
+    build(p, 0, p->nt, 0, &b);
+    t->nodes = v;
+    t->kids = v;
+    t->nkids = (size_t)(b.at - v);
+}
+
 /* ---- compiling --------------------------------------------------------- */
 
-mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
+/* The phases over src[0..len), named `name` in diagnostics: with `t`, all of
+ * them, building into t (whose src is `src`); without, only tokens and
+ * matching, the phases that report errors. Returns 0, or -1 after
+ * reporting. */
+static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_tpl *t)
 {
-    mg_tpl *t = mg_xcalloc(1, sizeof *t);
-    t->name = mg_xstrdup(name);
-    t->src = mg_xstrndup(len ? src : "", len);
-    t->len = len;
-
     parser p;
     memset(&p, 0, sizeof p);
-    p.name = t->name;
-    p.src = t->src;
+    p.name = name;
+    p.src = src;
     p.len = len;
     p.d = d;
-    size_t cap = 16;
-    p.lines = mg_xrealloc(NULL, cap * sizeof *p.lines);
+    size_t cap = 16 + len / 32;
+    p.lines = mg_xmalloc(cap * sizeof *p.lines);
     p.lines[p.nlines++] = 0;
     /* memchr, not a test per byte: the four targets' templates are about
      * 1.4 MB, and the loop was 5 M instructions of a generate. */
-    for (const char *nl = t->src, *end = t->src + len;
+    for (const char *nl = src, *end = src + len;
          (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++) {
         if (p.nlines == cap) {
             cap *= 2;
             p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
         }
-        p.lines[p.nlines++] = (size_t)(nl - t->src) + 1;
+        p.lines[p.nlines++] = (size_t)(nl - src) + 1;
     }
+    p.capt = 16 + len / 32;
+    p.t = mg_xmalloc(p.capt * sizeof *p.t);
     int rc = tokenize(&p);
     if (rc == 0)
         rc = match_sections(&p);
-    if (rc == 0 && p.errors == 0) {
+    if (rc == 0 && p.errors == 0 && t) {
         mark_standalone(&p);
-        p.strip = mg_xrealloc(NULL, p.nlines * sizeof *p.strip);
+        p.strip = mg_xmalloc(p.nlines * sizeof *p.strip);
         for (size_t i = 0; i < p.nlines; i++)
             p.strip[i] = -1;
         compute_margins(&p);
-        nodevec top = {NULL, 0, 0};
-        build(&p, 0, p.nt, &top);
-        t->kids = top.v;
-        t->nkids = top.n;
+        for (size_t i = 0; i < p.nt && !t->has_parent; i++)
+            t->has_parent = p.t[i].kind == T_PARENT;
+        build_tree(&p, t);
     }
     free(p.lines);
     free(p.t);
     free(p.strip);
-    if (rc != 0 || p.errors) {
+    return rc != 0 || p.errors ? -1 : 0;
+}
+
+/* Compiles t->src[0..t->len) into t; frees t and returns NULL after
+ * reporting errors. */
+static mg_tpl *compile(mg_tpl *t, mg_diag *d)
+{
+    if (phases(t->name, t->src, t->len, d, t) != 0) {
         mg_tpl_free(t);
         return NULL;
     }
     return t;
 }
 
+int mg_tpl_check(const char *name, const char *src, size_t len, mg_diag *d)
+{
+    return phases(name, len ? src : "", len, d, NULL);
+}
+
+/* An mg_tpl with its name, and `extra` bytes after the name for the source. */
+static mg_tpl *new_tpl(const char *name, size_t len, size_t extra)
+{
+    size_t nlen = strlen(name);
+    mg_tpl *t = mg_xmalloc(sizeof *t + nlen + 1 + extra);
+    memset(t, 0, sizeof *t);
+    t->name = (char *)(t + 1);
+    memcpy(t->name, name, nlen + 1);
+    t->len = len;
+    return t;
+}
+
+mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
+{
+    /* The name and our copy of the source share the mg_tpl's allocation. */
+    mg_tpl *t = new_tpl(name, len, len + 1);
+    t->src = t->name + strlen(t->name) + 1;
+    if (len)
+        memcpy(t->src, src, len);
+    t->src[len] = '\0';
+    return compile(t, d);
+}
+
+mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d)
+{
+    mg_tpl *t = new_tpl(name, len, 0);
+    t->src = src;
+    t->own_src = 1;
+    return compile(t, d);
+}
+
 void mg_tpl_free(mg_tpl *t)
 {
     if (!t)
         return;
-    free_nodes(t->kids, t->nkids);
-    free(t->name);
-    free(t->src);
+    free(t->nodes);
+    free(t->extra);
+    if (t->own_src)
+        free(t->src);
     free(t);
 }
 
@@ -2393,13 +2563,19 @@ static void names_of(const node *kids, size_t n, mg_tpl_name_fn *fn, void *user)
         if (k->kind == N_VAR || k->kind == N_SECTION || k->kind == N_INVERTED ||
             ((k->kind == N_PARTIAL || k->kind == N_PARENT) && k->dynamic))
             name_parts(k->str, k->len, fn, user);
-        names_of(k->kids, k->nkids, fn, user);
+        if (k->nkids)
+            names_of(k->kids, k->nkids, fn, user);
     }
 }
 
 void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user)
 {
     names_of(t->kids, t->nkids, fn, user);
+}
+
+int mg_tpl_names_complete(const mg_tpl *t)
+{
+    return !t->has_parent;
 }
 
 static void names_quiet(void *user, const char *line)
@@ -2425,6 +2601,8 @@ int mg_tpl_names_text(const char *src, size_t len, mg_tpl_name_fn *fn, void *use
     p.d = &quiet;
     p.lines = &line0;
     p.nlines = 1;
+    p.capt = 16 + len / 32;
+    p.t = mg_xmalloc(p.capt * sizeof *p.t);
     int rc = tokenize(&p);
     for (size_t i = 0; rc == 0 && i < p.nt; i++) {
         const tok *t = &p.t[i];

@@ -19,8 +19,9 @@
  *   4. mg_tpl_free(), mg_tpl_set_free().
  *
  * Ownership: nothing returned by this module is owned by the caller unless the
- * function name ends in `_new` or `_parse` (free with the matching `_free`).
- * mg_tpl_parse copies the source and name; the data passed to render is only
+ * function name ends in `_new`, `_parse` or `_parse_take` (free with the
+ * matching `_free`). mg_tpl_parse copies the source and name
+ * (mg_tpl_parse_take takes the source over); the data passed to render is only
  * borrowed for the call. A set owns every template it compiled.
  *
  * Behaviour beyond the spec's letter (the spec leaves these to the host):
@@ -60,7 +61,15 @@ typedef struct mg_tpl_set mg_tpl_set;
  * copied. Returns NULL after reporting every syntax error found (up to the
  * diag's limit). Free with mg_tpl_free. */
 mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d);
+/* The same without a copy: `src` (from malloc, with src[len] == '\0', as
+ * mg_buf_steal hands it over) belongs to the template from now on, and is
+ * freed with it, or at once when parsing fails. */
+mg_tpl *mg_tpl_parse_take(const char *name, char *src, size_t len, mg_diag *d);
 void mg_tpl_free(mg_tpl *t);
+
+/* Reports what mg_tpl_parse would report for src[0..len), without building
+ * a template. Returns 0, or -1 after reporting. */
+int mg_tpl_check(const char *name, const char *src, size_t len, mg_diag *d);
 
 /* The name given to mg_tpl_parse; valid until mg_tpl_free. */
 const char *mg_tpl_name(const mg_tpl *t);
@@ -235,6 +244,11 @@ int mg_tpl_format_number(double v, char out[32]);
  * only these keys of a target's view (view.h). `name` points into `t`. */
 typedef void mg_tpl_name_fn(void *user, const char *name, size_t len);
 void mg_tpl_names(const mg_tpl *t, mg_tpl_name_fn *fn, void *user);
+
+/* Whether mg_tpl_names(t) gives every name mg_tpl_names_text gives for t's
+ * source: 1 unless t has a parent tag ({{<name}}), whose content outside
+ * its blocks the compiled template does not keep. */
+int mg_tpl_names_complete(const mg_tpl *t);
 
 /* The same for template text src[0..len) that need not be compiled: its tags
  * only (following set-delimiter tags), so a text that would not compile may

@@ -75,6 +75,28 @@ static void tpl_names_should_list_dynamic_partial_names_but_not_partial_or_block
     CHECK_STR(names("{{$doc}}{{#deprecated}}old{{/deprecated}}{{/doc}}"), "deprecated");
 }
 
+/* Whether template `src` gives all its text's names once compiled. */
+static int complete(const char *src)
+{
+    mg_diag d;
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    mg_tpl *t = mg_tpl_parse("t", src, strlen(src), &d);
+    CHECK(t != NULL);
+    int c = t ? mg_tpl_names_complete(t) : -1;
+    mg_tpl_free(t);
+    return c;
+}
+
+static void tpl_names_should_be_complete_unless_a_parent_tag_drops_content(void)
+{
+    CHECK_INT(complete("{{a}}{{#b}}{{c}}{{/b}}{{>p}}{{$blk}}{{d}}{{/blk}}"), 1);
+    CHECK_INT(complete("{{=<% %>=}}<% a %><%={{ }}=%>{{b}}"), 1); /* delimiters alone */
+    CHECK_INT(complete("{{<base}}{{/base}}"), 0);
+    CHECK_INT(complete("x\n  {{#s}}\n{{<base}}{{$b}}{{/b}}{{/base}}{{/s}}"), 0);
+    CHECK_INT(complete("{{=<% %>=}}<%<base%><%/base%>"), 0);
+    CHECK_INT(complete("{{<*dyn}}{{/*dyn}}"), 0);
+}
+
 static char root[256];
 
 static void put(const char *rel, const char *text)
@@ -103,7 +125,7 @@ static void target_names_should_cover_files_paths_partials_and_type_maps(void)
     testfs_mkroot(root, sizeof root, "mg-names");
     put("t/target.yaml", "files:\n  - template: a.tpl\n    path: \"{{name.file_name}}.txt\"\n    per: message\n"
                          "types:\n  string: \"{{string_type}}\"\n");
-    put("t/a.tpl", "{{#fields}}{{>row}}{{/fields}}");
+    put("t/a.tpl", "{{#fields}}{{>row}}{{/fields}}{{axb}}{{ayb}}{{axb}}{{ab}}{{ayb}}{{>*a.b}}");
     put("t/partials/row.mustache", "{{field_key}}");
     put("t/partials/deep/unused.mustache", "{{only_in_an_unused_partial}}");
     mg_diag d;
@@ -116,6 +138,7 @@ static void target_names_should_cover_files_paths_partials_and_type_maps(void)
     CHECK(has(h, "only_in_an_unused_partial"));  /* any file a dynamic name could reach */
     CHECK(has(h, "name") && has(h, "file_name")); /* the output path */
     CHECK(has(h, "string_type"));                /* the type map */
+    CHECK(has(h, "axb") && has(h, "ayb") && has(h, "ab") && has(h, "a") && has(h, "b")); /* alike names, all kept */
     CHECK(!has(h, "row") && !has(h, "description"));
     CHECK(t == NULL || mg_target_names(t) == h); /* gathered once */
     mg_target_free(t);
@@ -158,6 +181,32 @@ static void target_names_should_be_unknown_when_a_template_tag_does_not_read(voi
     mg_target *t = load_root("t", &d);
     CHECK(t != NULL);
     CHECK(t == NULL || mg_target_names(t) == NULL);
+    mg_target_free(t);
+    testfs_rm_rf(root);
+}
+
+/* The folder walk looks 8 folder levels deep (the target folder is level
+ * 0): a deeper folder makes the names unknown, and its files are not
+ * searched by mg_target_mentions. Both read the texts of one walk. */
+static void target_names_should_be_unknown_below_eight_folder_levels(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-names");
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: a.txt\n");
+    put("t/a.mustache", "{{name}}");
+    put("t/1/2/3/4/5/6/7/seven.mustache", "{{at_seven}}");
+    mg_diag d;
+    mg_target *t = load_root("t", &d);
+    CHECK(t != NULL);
+    const mg_hmap *h = t ? mg_target_names(t) : NULL;
+    CHECK(has(h, "at_seven") && has(h, "name"));
+    CHECK(t && mg_target_mentions(t, "at_seven") && !mg_target_mentions(t, "at_eight"));
+    mg_target_free(t);
+    put("t/1/2/3/4/5/6/7/8/eight.mustache", "{{at_eight}}");
+    t = load_root("t", &d);
+    CHECK(t != NULL);
+    CHECK(t == NULL || mg_target_names(t) == NULL);
+    CHECK(t && mg_target_mentions(t, "at_seven") && !mg_target_mentions(t, "at_eight"));
+    CHECK(t && mg_target_mentions(t, "a.mustache")); /* target.yaml is searched too */
     mg_target_free(t);
     testfs_rm_rf(root);
 }
@@ -350,9 +399,11 @@ int main(void)
     RUN(tpl_names_should_follow_set_delimiters);
     RUN(tpl_names_should_list_dynamic_partial_names_but_not_partial_or_block_names);
     RUN(tpl_names_text_should_read_tags_of_text_that_does_not_compile);
+    RUN(tpl_names_should_be_complete_unless_a_parent_tag_drops_content);
     RUN(target_names_should_cover_files_paths_partials_and_type_maps);
     RUN(target_names_should_cover_a_parents_other_content);
     RUN(target_names_should_be_unknown_when_a_template_tag_does_not_read);
+    RUN(target_names_should_be_unknown_below_eight_folder_levels);
     RUN(target_names_should_be_unknown_for_a_target_made_in_memory);
     RUN(render_target_should_say_when_a_template_prints_a_container);
     RUN(pruned_view_should_read_as_the_full_view_for_the_kept_names);

@@ -1,0 +1,209 @@
+/* test_tpl_parse.c - compiling templates (mustache.c's parser): where the
+ * nodes, memos and sources live, positions far into a template, and what a
+ * parent tag keeps. The rules themselves are test_mustache.c's and the
+ * mustache spec's. */
+#include "../../generator/mustache.c"
+#include "unit.h"
+
+static mg_buf errs;
+
+static void capture(void *user, const char *line)
+{
+    (void)user;
+    if (errs.len)
+        mg_buf_putc(&errs, '\n');
+    mg_buf_append_str(&errs, line);
+}
+
+static mg_tpl *parse(const char *src)
+{
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_buf_reset(&errs);
+    return mg_tpl_parse("t", src, strlen(src), &d);
+}
+
+/* Counts the nodes under kids[0..n) and checks that each lies in
+ * [lo, hi), its children together, and each memo and rest array in the
+ * template's extra block [xlo, xhi). */
+static size_t walk(const node *kids, size_t n, const node *lo, const node *hi, const char *xlo,
+                   const char *xhi)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const node *k = &kids[i];
+        CHECK(k >= lo && k < hi);
+        if (k->memo)
+            CHECK((const char *)k->memo >= xlo && (const char *)(k->memo + NODE_MEMO) <= xhi);
+        if (k->rest)
+            CHECK((const char *)k->rest >= xlo && (const char *)k->rest < xhi);
+        CHECK((k->kids == NULL) == (k->nkids == 0));
+        count += 1 + walk(k->kids, k->nkids, lo, hi, xlo, xhi);
+    }
+    return count;
+}
+
+static void parse_should_put_a_templates_nodes_in_one_block_and_memos_in_another(void)
+{
+    const char *src = "head {{a}}\n"
+                      "{{#s}}\n  x {{b.c}}\n  {{#t}}y{{d.e.f.g}}{{/t}}\n{{/s}}\n"
+                      "{{^u}}none{{/u}}{{>p}}{{v.w.x}}\n";
+    mg_tpl *t = parse(src);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    /* 17 nodes are made; the block has room for at most one per token and
+     * one per line, and we use the start of each level's room. */
+    size_t room = 40;
+    const char *xlo = t->extra;
+    const char *xhi = xlo + 64 * sizeof(node_memo); /* more than the tags' memos need */
+    CHECK_INT(walk(t->kids, t->nkids, t->nodes, t->nodes + room, xlo, xhi), 17);
+    CHECK(t->kids == t->nodes);
+    /* Dotted names: parts after the first, as hash and length pairs; more
+     * than two parts go in the extra block. */
+    CHECK_INT(t->nkids, 8);
+    const node *s = &t->kids[3];
+    CHECK(s->kind == N_SECTION && s->nkids == 6);
+    if (s->nkids != 6)
+        return;
+    const node *tt = &s->kids[4];
+    CHECK(tt->kind == N_SECTION && tt->nkids == 2);
+    if (tt->nkids != 2)
+        return;
+    const node *g = &tt->kids[1];
+    CHECK(g->kind == N_VAR && g->first == 1 && g->rest != NULL);
+    if (g->rest) {
+        CHECK_INT(g->rest[0], mg_hash_mem_seed(0, "e", 1));
+        CHECK_INT(g->rest[5], 1);
+    }
+    const node *vw = &t->kids[t->nkids - 2];
+    CHECK(vw->kind == N_VAR && vw->rest == NULL && vw->rest_in[1] == 1 && vw->rest_in[3] == 1);
+    CHECK(t->kids[t->nkids - 3].kind == N_PARTIAL && t->kids[t->nkids - 3].memo == NULL);
+    CHECK(!t->has_parent && !t->own_src);
+    mg_tpl_free(t);
+}
+
+/* Only the blocks directly inside a parent tag are kept (the spec ignores
+ * the rest); nothing of the rest is built. */
+static void parse_should_keep_only_the_blocks_directly_inside_a_parent(void)
+{
+    mg_tpl *t = parse("{{<p}}text {{x}}\n{{#s}}{{$in_s}}z{{/in_s}}{{/s}}{{$b}}B{{y}}{{/b}}{{>q}}{{/p}}");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    CHECK_INT(t->nkids, 1);
+    const node *p = &t->kids[0];
+    CHECK(p->kind == N_PARENT && p->nkids == 1);
+    CHECK(p->nkids == 1 && p->kids[0].kind == N_BLOCK && p->kids[0].len == 1 && p->kids[0].str[0] == 'b');
+    CHECK(p->nkids == 1 && p->kids[0].nkids == 2);
+    CHECK(t->has_parent && !mg_tpl_names_complete(t));
+    mg_tpl_free(t);
+}
+
+/* Diagnostics name the line and column of the tag, found from the line
+ * starts (a cursor that gallops ahead over long texts). */
+static void parse_should_report_positions_far_into_a_template(void)
+{
+    mg_buf src;
+    mg_buf_init(&src);
+    for (int i = 1; i < 4000; i++)
+        mg_buf_appendf(&src, "line %d {{v}}\n", i);
+    mg_buf_append_str(&src, "  {{#open}}\n");
+    for (int i = 4001; i < 9000; i++)
+        mg_buf_append_str(&src, "text only\n");
+    mg_buf_append_str(&src, "end {{/open}}");
+    mg_tpl *t = parse(mg_buf_cstr(&src));
+    CHECK(t != NULL);
+    if (t) { /* the first tag after the last, which the phases before saw */
+        CHECK(t->kids[1].kind == N_VAR && t->kids[1].line == 1 && t->kids[1].col == 8);
+        const node *open = &t->kids[t->nkids - 1];
+        CHECK(open->kind == N_SECTION && open->line == 4000 && open->col == 3);
+        const node *v = &t->kids[3 * 3998 + 1];
+        CHECK(v->kind == N_VAR && v->line == 3999 && v->col == 11);
+    }
+    mg_tpl_free(t);
+    src.len -= strlen("end {{/open}}");
+    mg_buf_append_str(&src, "end {{/shut}}");
+    t = parse(mg_buf_cstr(&src));
+    CHECK(t == NULL);
+    CHECK(strstr(mg_buf_cstr(&errs), "t:9000:5: error: '{{/shut}}' does not match the open section 'open' (opened at 4000:3") != NULL);
+    mg_buf_fini(&src);
+}
+
+/* mg_tpl_parse_take compiles the caller's buffer in place, the same as
+ * mg_tpl_parse, and frees it with the template, or at once on an error. */
+static void parse_take_should_compile_as_parse_does(void)
+{
+    static const char *const srcs[] = {"", "plain", "a\n  {{#l}}\n  - {{.}}\n  {{/l}}\nb{{x.y}}\n",
+                                       "{{=<% %>=}}<% z %>"};
+    cJSON *data = cJSON_Parse("{\"l\": [1, \"two\"], \"x\": {\"y\": \"<&>\"}, \"z\": 3}");
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+        mg_diag d;
+        mg_diag_init_sink(&d, capture, NULL);
+        mg_tpl *a = mg_tpl_parse("a", srcs[i], strlen(srcs[i]), &d);
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_buf_append_str(&b, srcs[i]);
+        size_t len;
+        char *text = mg_buf_steal(&b, &len);
+        mg_tpl *t = mg_tpl_parse_take("b", text, len, &d);
+        CHECK(a != NULL && t != NULL);
+        CHECK(t == NULL || (t->src == text && t->own_src));
+        mg_buf oa, ob;
+        mg_buf_init(&oa);
+        mg_buf_init(&ob);
+        CHECK_INT(mg_tpl_render(a, data, NULL, MG_ESCAPE_HTML, &oa, &d), 0);
+        CHECK_INT(mg_tpl_render(t, data, NULL, MG_ESCAPE_HTML, &ob, &d), 0);
+        CHECK_STR(mg_buf_cstr(&ob), mg_buf_cstr(&oa));
+        CHECK_STR(mg_tpl_name(t), "b");
+        mg_buf_fini(&oa);
+        mg_buf_fini(&ob);
+        mg_tpl_free(a);
+        mg_tpl_free(t);
+    }
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "x\n{{#open}}");
+    size_t len;
+    char *text = mg_buf_steal(&b, &len);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_buf_reset(&errs);
+    CHECK(mg_tpl_parse_take("bad.mustache", text, len, &d) == NULL); /* text is freed */
+    CHECK(strstr(mg_buf_cstr(&errs), "bad.mustache:2:10: error: end of template inside section 'open' opened at 2:1") != NULL);
+    cJSON_Delete(data);
+}
+
+/* mg_tpl_check reports what mg_tpl_parse reports, line for line. */
+static void check_should_report_what_parse_reports(void)
+{
+    static const char *const srcs[] = {"", "{{a}} {{#b}}x{{/b}}", "{{#a}}", "{{/b}}", "{{bad name}}",
+                                       "{{=<% =}}", "x\n  {{unclosed", "{{#a}}\n{{/b}}", "{{a..b}}",
+                                       "{{>}}", "{{<p}}{{$b}}{{/p}}", "{{=| |=}}|#a||/a|{{x"};
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+        mg_diag d;
+        mg_diag_init_sink(&d, capture, NULL);
+        mg_buf_reset(&errs);
+        mg_tpl *t = mg_tpl_parse("s.mustache", srcs[i], strlen(srcs[i]), &d);
+        char *want = mg_xstrdup(mg_buf_cstr(&errs));
+        mg_buf_reset(&errs);
+        mg_diag_init_sink(&d, capture, NULL);
+        CHECK_INT(mg_tpl_check("s.mustache", srcs[i], strlen(srcs[i]), &d), t ? 0 : -1);
+        CHECK_STR(mg_buf_cstr(&errs), want);
+        CHECK(t != NULL || *want);
+        free(want);
+        mg_tpl_free(t);
+    }
+}
+
+int main(void)
+{
+    mg_buf_init(&errs);
+    RUN(parse_should_put_a_templates_nodes_in_one_block_and_memos_in_another);
+    RUN(parse_should_keep_only_the_blocks_directly_inside_a_parent);
+    RUN(parse_should_report_positions_far_into_a_template);
+    RUN(parse_take_should_compile_as_parse_does);
+    RUN(check_should_report_what_parse_reports);
+    mg_buf_fini(&errs);
+    return unit_done();
+}
