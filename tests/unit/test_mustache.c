@@ -556,6 +556,68 @@ static void mustache_should_take_bounds_sized_to_the_data(void)
     mg_buf_fini(&data);
 }
 
+/* Renders `tpl` over {"a": [n items], "x": <64 KiB of 'y'>} with `set`;
+ * returns the render's result, the output in *out and the errors in *errs. */
+static int render_big(const char *tpl, int n, mg_tpl_set *set, mg_escape esc, mg_buf *out, mg_buf *errs)
+{
+    mg_buf data;
+    mg_buf_init(&data);
+    mg_buf_append_str(&data, "{\"a\": [");
+    for (int i = 0; i < n; i++)
+        mg_buf_append_str(&data, i ? ",1" : "1");
+    mg_buf_append_str(&data, "], \"x\": \"");
+    for (int i = 0; i < 65536; i++)
+        mg_buf_putc(&data, 'y');
+    mg_buf_append_str(&data, "\"}");
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, errs);
+    cJSON *j = cJSON_Parse(mg_buf_cstr(&data));
+    mg_tpl *t = mg_tpl_parse("t.mustache", tpl, strlen(tpl), &d);
+    int rc = t && j ? mg_tpl_render(t, j, set, esc, out, &d) : -2;
+    mg_tpl_free(t);
+    cJSON_Delete(j);
+    mg_buf_fini(&data);
+    return rc;
+}
+
+/* 1 100 x 64 KiB (70 MB) is past the fixed output bound of 64 MiB, whether
+ * the bytes come from a variable (escaped or not) or from the template's own
+ * text; the render stops soon after the bound (one value or text node past
+ * it at most), so a runaway template cannot fill memory. A set given a
+ * bigger bound (generate sizes it to the view) renders it all. */
+static void mustache_should_bound_the_output(void)
+{
+    const size_t max = MG_MAX_OUTPUT_BYTES, chunk = 65536;
+    mg_buf text;
+    mg_buf_init(&text);
+    mg_buf_append_str(&text, "{{#a}}");
+    for (size_t i = 0; i < chunk; i++)
+        mg_buf_putc(&text, 'z');
+    mg_buf_append_str(&text, "{{/a}}");
+    const char *tpls[] = {"{{#a}}{{x}}{{/a}}", "{{#a}}{{{x}}}{{/a}}", mg_buf_cstr(&text)};
+    const mg_escape escs[] = {MG_ESCAPE_HTML, MG_ESCAPE_NONE, MG_ESCAPE_C};
+    for (size_t i = 0; i < sizeof tpls / sizeof tpls[0]; i++)
+        for (size_t e = 0; e < sizeof escs / sizeof escs[0]; e++) {
+            mg_buf out, errs;
+            mg_buf_init(&out);
+            mg_buf_init(&errs);
+            mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+            CHECK_INT(render_big(tpls[i], 1100, set, escs[e], &out, &errs), -1);
+            CHECK(strstr(mg_buf_cstr(&errs), "error: rendered output larger than 67108864 bytes") != NULL);
+            CHECK(out.len > max - chunk && out.len <= max + chunk);
+            mg_tpl_set_limits(set, 0, 80u << 20);
+            mg_buf_reset(&out);
+            mg_buf_reset(&errs);
+            CHECK_INT(render_big(tpls[i], 1100, set, escs[e], &out, &errs), 0);
+            CHECK_INT(out.len, 1100 * chunk);
+            CHECK_STR(mg_buf_cstr(&errs), "");
+            mg_tpl_set_free(set);
+            mg_buf_fini(&out);
+            mg_buf_fini(&errs);
+        }
+    mg_buf_fini(&text);
+}
+
 static void mustache_should_limit_section_nesting(void)
 {
     mg_buf t;
@@ -866,6 +928,7 @@ int main(void)
     RUN(mustache_should_report_errors_inside_partials_before_rendering);
     RUN(mustache_should_stop_partial_recursion_at_depth_limit);
     RUN(mustache_should_take_bounds_sized_to_the_data);
+    RUN(mustache_should_bound_the_output);
     RUN(mustache_should_render_overrides_with_the_overrides_of_their_own_site);
     RUN(mustache_should_bound_exponential_expansion);
     RUN(mustache_should_limit_section_nesting);
