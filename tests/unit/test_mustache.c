@@ -836,6 +836,77 @@ static double tn_number(void *self, const void *v)
     return strtod(((const tnode *)v)->text, NULL);
 }
 
+/* A miss hook as mustache.h wants one: it supplies `k` (and, in `o`, `j`) to
+ * objects that lack it, and answers NULL for a name an object has. */
+static int hook_calls;
+
+static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    static cJSON *vals[2];
+    (void)user;
+    (void)hash;
+    hook_calls++;
+    if (!vals[0]) {
+        vals[0] = cJSON_CreateString("hooked");
+        vals[1] = cJSON_CreateString("J");
+    }
+    char name[8];
+    if (n >= sizeof name)
+        return NULL;
+    memcpy(name, k, n);
+    name[n] = '\0';
+    if (cJSON_GetObjectItemCaseSensitive(obj, name))
+        return NULL;
+    return strcmp(name, "k") == 0 ? vals[0] : strcmp(name, "j") == 0 ? vals[1] : NULL;
+}
+
+/* The cJSON source's miss hook: a member the data lacks comes from the hook,
+ * one it has from the data, in any order of the two kinds along a list (a
+ * tag whose last lookup the hook answered asks it first), for the first part
+ * of a name and the later ones, small objects and big (indexed) ones. */
+static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
+{
+    static const char *const datas[] = {
+        "{\"items\": [{\"a\": 1}, {\"a\": 2, \"k\": \"real\"}, {\"a\": 3}, {\"k\": \"own\"}, {\"k\": \"x\"}],"
+        " \"k\": \"root\"}",
+        "{\"items\": [{\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"o\": {\"p\": 1}},"
+        " {\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"k\": \"real\", \"o\": {\"j\": \"own\"}},"
+        " {\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"o\": {\"p\": 2}},"
+        " {\"k\": \"own\", \"o\": {\"j\": \"mine\"}}, {\"k\": \"x\", \"o\": {\"p\": 3}}], \"k\": \"root\"}",
+    };
+    static const char *const wants[] = {"hooked,real,hooked,own,x,|", "hooked/J,real/own,hooked/J,own/mine,x/J,|"};
+    static const char *const tpls[] = {"{{#items}}{{k}},{{/items}}|", "{{#items}}{{k}}/{{o.j}},{{/items}}|"};
+    for (size_t i = 0; i < 2; i++) {
+        mg_buf errs, out;
+        mg_buf_init(&errs);
+        mg_buf_init(&out);
+        mg_diag d;
+        mg_diag_init_sink(&d, capture, &errs);
+        cJSON *data = cJSON_Parse(datas[i]);
+        mg_tpl *t = mg_tpl_parse("t.mustache", tpls[i], strlen(tpls[i]), &d);
+        mg_tpl_cjson c;
+        mg_tpl_cjson_source_init(&c);
+        mg_tpl_cjson_source_miss(&c, hook_k, NULL);
+        hook_calls = 0;
+        /* Twice with one source: the second render reads indexes made by the first. */
+        for (int again = 0; again < 2; again++) {
+            mg_buf_reset(&out);
+            CHECK(data && t && mg_tpl_render_data(t, &c.src, data, NULL, MG_ESCAPE_NONE, 1, &out, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&out), wants[i]);
+        }
+        CHECK(hook_calls > 0);
+        CHECK_STR(mg_buf_cstr(&errs), "");
+        mg_tpl_cjson_source_fini(&c);
+        mg_tpl_free(t);
+        cJSON_Delete(data);
+        mg_buf_fini(&out);
+        mg_buf_fini(&errs);
+    }
+}
+
 static void mustache_should_render_any_data_source(void)
 {
     static const tnode item_a[2] = {{"name", MG_TV_STRING, "a<", NULL, 0, item_a + 2},
@@ -938,6 +1009,7 @@ int main(void)
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     RUN(mustache_should_render_any_data_source);
+    RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
     mg_buf_fini(&got);
     return unit_done();
 }
