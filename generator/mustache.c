@@ -39,6 +39,13 @@ typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOC
  * of a few shapes, over and over (a list's items, a partial per field). */
 typedef struct node_memo {
     uint64_t sh;  /* the shape's id; 0: nothing yet */
+    /* In a tag's first entry for a part: the key (its address) of the
+     * member a search of a small object's members found last, in render
+     * `kserial` (mg_tpl_cjson_state.serial: the data does not change while
+     * one render reads it), which is then told without comparing its bytes
+     * (member_at). */
+    const char *key;
+    uint64_t kserial;
     uint32_t pos; /* the position the shape's table gave (its n: none) */
     uint32_t missed; /* in a tag's first entry for a part: the source's miss
                       * hook answered its last lookup (cj_get_at) */
@@ -1281,6 +1288,8 @@ struct mg_tpl_cjson_state {
     size_t members;    /* member pointers in the blocks */
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
     uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
+    uint64_t serial;   /* the render in progress among all renders of any
+                        * source (from 1; node_memo.kserial) */
     struct obj_cache_ent {
         const cJSON *list; /* an object's member list */
         size_t ent; /* its entry in `index` + 1, or SMALL */
@@ -1589,9 +1598,26 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
         /* Most keys differ from the name in their first byte: that test
          * first, before name_is's loop (2 M instructions of a generate). */
         char k0 = n ? k[0] : '\0';
+        if (!nm) {
+            for (const cJSON *it = obj->child; it; it = it->next)
+                if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
+                    return it;
+            return NULL;
+        }
+        /* The objects a tag searches so are mostly of one kind (a list's
+         * items, the `name` of each), their keys the same strings: the key
+         * found last is this name, without name_is. */
+        const char *known = nm->kserial == r->serial ? nm->key : NULL;
         for (const cJSON *it = obj->child; it; it = it->next)
-            if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
-                return it;
+            if (it->string && it->string[0] == k0) {
+                if (it->string == known)
+                    return it;
+                if (name_is(it->string, k, n)) {
+                    nm->key = it->string;
+                    nm->kserial = r->serial;
+                    return it;
+                }
+            }
         return NULL;
     }
     shape *sh = e->sh;
@@ -1768,6 +1794,7 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->members = 0;
     st->restarts = 0;
     st->epoch = 0;
+    st->serial = 0;
     st->obj_cache = NULL;
     st->walk = NULL;
     st->walk_keys = NULL;
@@ -2318,8 +2345,11 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
         ((mg_tpl *)t)->blocks_ok = 1;
     }
     struct mg_tpl_cjson_state *cj = src->get == cj_get ? src->self : src->direct ? src->direct->st : NULL;
-    if (cj) /* a new epoch for the shapes' memos */
+    if (cj) { /* a new epoch for the shapes' memos, a new serial for the tags' */
+        static uint64_t serials;
         cj->epoch++;
+        cj->serial = ++serials;
+    }
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;

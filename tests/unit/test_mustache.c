@@ -836,6 +836,58 @@ static double tn_number(void *self, const void *v)
     return strtod(((const tnode *)v)->text, NULL);
 }
 
+/* A tag remembers the key it found in small objects (by address, for the
+ * render in progress): objects of another kind, keys that share a first
+ * byte, duplicate keys (the first wins) and keys freed since an earlier
+ * render (the allocator gives "nbme" the address "name" had) find what a
+ * search of the bytes finds. */
+static void mustache_should_find_names_in_small_objects_of_any_kind(void)
+{
+    mg_diag d;
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag_init_sink(&d, capture, &errs);
+    const char *src = "{{#items}}{{name}}.{{o.name}},{{/items}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    static const char *const datas[] = {
+        "{\"items\": [{\"name\": \"a\", \"o\": {\"name\": 1}}, {\"nbme\": 0, \"name\": \"b\", \"o\": {\"nam\": 0, \"name\": 2}},"
+        " {\"n\": 0, \"name\": \"c\", \"name\": \"dup\", \"o\": {\"name\": 3, \"name\": 4}}, {\"o\": {}, \"name\": \"d\"}],"
+        " \"name\": \"root\"}",
+        "{\"items\": [{\"name\": \"a\", \"o\": {\"name\": 1}}]}",
+        "{\"items\": [{\"nbme\": \"wrong\", \"name\": \"right\", \"o\": {\"nbme\": 0, \"name\": 5}}]}",
+    };
+    static const char *const wants[] = {"a.1,b.2,c.3,d.,", "a.1,", "right.5,"};
+    for (size_t i = 0; i < sizeof datas / sizeof datas[0]; i++) {
+        cJSON *data = cJSON_Parse(datas[i]);
+        mg_buf out;
+        mg_buf_init(&out);
+        CHECK(t && data && mg_tpl_render(t, data, NULL, MG_ESCAPE_NONE, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), wants[i]);
+        mg_buf_fini(&out);
+        cJSON_Delete(data);
+    }
+    /* A key whose bytes change between renders at the same address (as
+     * a key freed and another allocated there). */
+    static char key[] = "name";
+    cJSON *data = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(data, "items");
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, item);
+    cJSON_AddItemToObjectCS(item, key, cJSON_CreateString("old"));
+    for (int i = 0; i < 2; i++) {
+        mg_buf out;
+        mg_buf_init(&out);
+        CHECK(t && mg_tpl_render(t, data, NULL, MG_ESCAPE_NONE, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), i ? "new.," : "old.,");
+        mg_buf_fini(&out);
+        memcpy(key, "nbme", 4);
+        cJSON_AddStringToObject(item, "name", "new");
+    }
+    cJSON_Delete(data);
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_free(t);
+    mg_buf_fini(&errs);
+}
+
 /* A miss hook as mustache.h wants one: it supplies `k` (and, in `o`, `j`) to
  * objects that lack it, and answers NULL for a name an object has. */
 static int hook_calls;
@@ -1009,6 +1061,7 @@ int main(void)
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     RUN(mustache_should_render_any_data_source);
+    RUN(mustache_should_find_names_in_small_objects_of_any_kind);
     RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
     mg_buf_fini(&got);
     return unit_done();
