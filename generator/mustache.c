@@ -1692,24 +1692,26 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
                                             const char *k, size_t n, uint32_t hash, size_t *cache,
                                             node_memo *nm, uint32_t mask)
 {
-    if (!st->miss)
-        return member_at(st, obj, cache, k, n, hash, nm, mask);
-    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
-    /* A tag whose last lookup the hook answered (a lazy view's constant,
-     * read in every item of a list) asks it first: what it gives, the
-     * object lacks (mg_tpl_cjson_source_miss), so the answer is the same,
-     * without the search of the object's members (a walk of all of them
-     * when the object is small: 82 000 of a generate's lookups). */
-    if (nm->missed) {
-        const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
-        if (h)
-            return h;
-        nm->missed = 0;
-        return member_at(st, obj, cache, k, n, hash, nm, mask);
+    int asked = 0;
+    if (st->miss) {
+        if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+            return NULL;
+        /* A tag whose last lookup the hook answered (a lazy view's
+         * constant, read in every item of a list) asks it first: what it
+         * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
+         * is the same, without the search of the object's members (a walk
+         * of all of them when the object is small: 82 000 of a generate's
+         * lookups). */
+        if (nm->missed) {
+            const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
+            if (h)
+                return h;
+            nm->missed = 0;
+            asked = 1;
+        }
     }
     const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
-    if (m)
+    if (m || !st->miss || asked)
         return m;
     m = st->miss(st->miss_user, obj, k, n, hash);
     nm->missed = m != NULL;
@@ -2115,6 +2117,10 @@ typedef struct {
 static indsave push_indent(rstate *r, const char *add, size_t n, int reset)
 {
     indsave sv = {r->ind_off, r->ind.len};
+    /* Nothing added to the current one, or nothing to reset (most partial
+     * tags): it stays as it is. */
+    if (n == 0 && (!reset || r->ind.len == r->ind_off))
+        return sv;
     size_t cur = reset ? 0 : r->ind.len - r->ind_off;
     mg_buf_reserve(&r->ind, cur + n);
     memmove(r->ind.data + r->ind.len, r->ind.data + r->ind_off, cur);
