@@ -292,6 +292,13 @@ static size_t plain_run(const unsigned char *plain, const unsigned char *s, size
     return i;
 }
 
+int mg_escape_is_plain(mg_escape e, const char *s, size_t n)
+{
+    if ((size_t)e >= NRULES || e == MG_ESCAPE_NONE)
+        return 1;
+    return plain_run(table_of(e)->plain, (const unsigned char *)s, n) == n;
+}
+
 void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
 {
     if ((size_t)e >= NRULES || e == MG_ESCAPE_NONE) {

@@ -888,6 +888,56 @@ static void mustache_should_find_names_in_small_objects_of_any_kind(void)
     mg_buf_fini(&errs);
 }
 
+/* A source that serves many renders remembers, by address, the strings it
+ * escaped and whether escaping changed them, per context; a transient
+ * object's own strings (not references) may be freed and others made at
+ * their address between renders, so they are escaped afresh. */
+static void mustache_should_escape_strings_again_per_context_and_object(void)
+{
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    const char *src = "{{a}}|{{b}}|{{{a}}}|{{c}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    cJSON *data = cJSON_Parse("{\"a\": \"x<\\\"y\", \"b\": \"plain\", \"c\": \"1<2\"}");
+    mg_tpl_cjson c;
+    mg_tpl_cjson_source_init(&c);
+    /* "1<2" is as it is in C and Python, not in html. */
+    static const mg_escape escs[] = {MG_ESCAPE_C, MG_ESCAPE_HTML, MG_ESCAPE_NONE, MG_ESCAPE_PYTHON};
+    static const char *const wants[] = {"x<\\\"y|plain|x<\"y|1<2", "x&lt;&quot;y|plain|x<\"y|1&lt;2",
+                                        "x<\"y|plain|x<\"y|1<2", "x<\\\"y|plain|x<\"y|1<2"};
+    for (int round = 0; round < 3; round++)
+        for (size_t e = 0; e < sizeof escs / sizeof escs[0]; e++) {
+            mg_buf_reset(&out);
+            CHECK(t && data && mg_tpl_render_data(t, &c.src, data, NULL, escs[e], 1, &out, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&out), wants[e]);
+        }
+    /* A transient object whose own string changes at the same address. */
+    cJSON *ctx = cJSON_CreateObject();
+    cJSON *a = cJSON_AddStringToObject(ctx, "a", "abcd");
+    cJSON_AddItemToObject(ctx, "b", cJSON_CreateStringReference("ref"));
+    cJSON_AddItemToObject(ctx, "c", cJSON_CreateStringReference("&"));
+    mg_tpl_cjson_source_transient(&c, ctx);
+    static const char *const texts[] = {"abcd", "a<c", "<", "abcd"};
+    static const char *const outs[] = {"abcd|ref|abcd|&amp;", "a&lt;c|ref|a<c|&amp;", "&lt;|ref|<|&amp;",
+                                       "abcd|ref|abcd|&amp;"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        strcpy(a->valuestring, texts[i]);
+        mg_buf_reset(&out);
+        CHECK(t && mg_tpl_render_data(t, &c.src, ctx, NULL, MG_ESCAPE_HTML, 1, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), outs[i]);
+    }
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_cjson_source_fini(&c);
+    cJSON_Delete(ctx);
+    cJSON_Delete(data);
+    mg_tpl_free(t);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+}
+
 /* A miss hook as mustache.h wants one: it supplies `k` (and, in `o`, `j`) to
  * objects that lack it, and answers NULL for a name an object has. */
 static int hook_calls;
@@ -1061,6 +1111,7 @@ int main(void)
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     RUN(mustache_should_render_any_data_source);
+    RUN(mustache_should_escape_strings_again_per_context_and_object);
     RUN(mustache_should_find_names_in_small_objects_of_any_kind);
     RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
     mg_buf_fini(&got);
