@@ -219,6 +219,29 @@ static void mustache_should_render_inverted_sections(void)
     CHECK_STR(R("{{^a.b.c}}Not Here{{/a.b.c}}", "{\"a\": {}}"), "Not Here");
 }
 
+/* An inverted section right after a section of the same name takes the
+ * value the section found; any other inverted section looks its name up. */
+static void mustache_should_render_an_inverted_section_after_its_section(void)
+{
+    const char *data = "{\"t\": true, \"f\": false, \"o\": {\"v\": 1, \"t\": false}, \"l\": [1, 2], \"e\": [],"
+                       " \"s\": \"\", \"n\": null, \"items\": [{\"x\": 1}, {\"x\": false}, {}]}";
+    const char *tpl = "{{#t}}T{{/t}}{{^t}}!T{{/t}}|{{#f}}F{{/f}}{{^f}}!F{{/f}}|{{#o}}{{v}}{{#t}}{{/t}}{{/o}}{{^o}}!O{{/o}}|"
+                      "{{#l}}{{.}}{{/l}}{{^l}}!L{{/l}}|{{#e}}E{{/e}}{{^e}}!E{{/e}}|{{#s}}S{{/s}}{{^s}}!S{{/s}}|"
+                      "{{#n}}N{{/n}}{{^n}}!N{{/n}}|{{#t}}{{/t}}{{^f}}diff{{/f}}|{{#f}}{{/f}}{{^t}}no{{/t}}|"
+                      "{{#o.v}}OV{{/o.v}}{{^o.v}}!OV{{/o.v}}|{{#o.t}}OT{{/o.t}}{{^o.t}}!OT{{/o.t}}|"
+                      "{{#o}}{{#t}}in{{/t}}{{^t}}!in{{/t}}{{/o}}|{{#items}}{{#x}}X{{/x}}{{^x}}!X{{/x}},{{/items}}|"
+                      "{{#missing}}M{{/missing}}{{^missing}}!M{{/missing}}";
+    const char *want = "T|!F|1|12|!E|!S|!N|diff||OV|!OT|!in|X,!X,!X,|!M";
+    CHECK_STR(R(tpl, data), want);
+    /* The same through the strict path, where "missing" is an error. */
+    const char *strict = "{{#t}}T{{/t}}{{^t}}!T{{/t}}|{{#f}}F{{/f}}{{^f}}!F{{/f}}|{{#t}}{{/t}}{{^f}}diff{{/f}}|"
+                         "{{#items}}{{#x}}X{{/x}}{{^x}}!X{{/x}},{{/items}}";
+    CHECK_STR(RN(strict, "{\"t\": true, \"f\": false, \"items\": [{\"x\": 1}, {\"x\": false}, {\"x\": null}]}"),
+              "T|!F|diff|X,!X,!X,");
+    CHECK_STR(RN("{{#x}}{{/x}}{{^x}}{{/x}}", "{}"),
+              "!t.mustache:1:1: error: no key 'x' in the view (section)");
+}
+
 /* ---- comments and standalone lines ---- */
 
 static void mustache_should_drop_comments_including_multiline(void)
@@ -1068,6 +1091,7 @@ int main(void)
     RUN(mustache_should_treat_falsey_values_as_documented);
     RUN(mustache_should_push_non_empty_strings_as_context);
     RUN(mustache_should_render_inverted_sections);
+    RUN(mustache_should_render_an_inverted_section_after_its_section);
     RUN(mustache_should_drop_comments_including_multiline);
     RUN(mustache_should_remove_standalone_lines);
     RUN(mustache_should_remove_standalone_lines_with_crlf);
