@@ -1917,6 +1917,8 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
                 break;
     }
+    if (n == len || !v) /* no dot (most names), or nothing to look in */
+        return v;
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
     for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
