@@ -1681,28 +1681,20 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     return member_at(r, obj, ent, k, n, h, NULL, 0);
 }
 
+/* The kind of each value of a cJSON node's type byte (one bit each): a
+ * table, not a switch's chain of compares (it runs for every tag). Null,
+ * invalid and any other byte are MG_TV_NULL (0). */
+static const unsigned char cj_kinds[256] = {
+    [cJSON_False] = MG_TV_FALSE, [cJSON_True] = MG_TV_TRUE, [cJSON_Number] = MG_TV_NUMBER,
+    [cJSON_String] = MG_TV_STRING, [cJSON_Raw] = MG_TV_STRING, /* raw JSON prints as written */
+    [cJSON_Array] = MG_TV_LIST, [cJSON_Object] = MG_TV_OBJECT,
+};
+
 static mg_tv_kind cj_kind(void *self, const void *v)
 {
     (void)self;
-    /* The type bits directly: cJSON_IsX are calls into the library, and
-     * this runs for every tag. */
-    switch (((const cJSON *)v)->type & 0xFF) {
-    case cJSON_False:
-        return MG_TV_FALSE;
-    case cJSON_True:
-        return MG_TV_TRUE;
-    case cJSON_Number:
-        return MG_TV_NUMBER;
-    case cJSON_String:
-    case cJSON_Raw: /* raw JSON prints as written */
-        return MG_TV_STRING;
-    case cJSON_Array:
-        return MG_TV_LIST;
-    case cJSON_Object:
-        return MG_TV_OBJECT;
-    default:
-        return MG_TV_NULL; /* null, invalid */
-    }
+    /* The type bits directly: cJSON_IsX are calls into the library. */
+    return (mg_tv_kind)cj_kinds[((const cJSON *)v)->type & 0xFF];
 }
 
 /* cj_get with a tag's memo (member_at): what the engine calls for a tag's
