@@ -1712,8 +1712,10 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
          * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
          * is the same, without the search of the object's members (a walk
          * of all of them when the object is small: 82 000 of a generate's
-         * lookups). */
-        if (nm->missed) {
+         * lookups). Not in the transient object, whose members may be
+         * another object's besides its own (run.c's per-item context: the
+         * view's beside the item's). */
+        if (nm->missed && obj != st->transient) {
             const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
             if (h)
                 return h;

@@ -980,9 +980,46 @@ static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n
         return NULL;
     memcpy(name, k, n);
     name[n] = '\0';
-    if (cJSON_GetObjectItemCaseSensitive(obj, name))
+    if (obj && cJSON_GetObjectItemCaseSensitive(obj, name))
         return NULL;
     return strcmp(name, "k") == 0 ? vals[0] : strcmp(name, "j") == 0 ? vals[1] : NULL;
+}
+
+/* A hook like run.c's for its per-item contexts: it answers for another
+ * object than the one asked about, so it may answer a name that object has. */
+static const cJSON *hook_any(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    (void)user;
+    (void)obj;
+    return hook_k(NULL, NULL, k, n, hash);
+}
+
+/* Such a hook is asked about the transient object only for names it lacks. */
+static void mustache_should_search_the_transient_object_before_the_hook(void)
+{
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+    CHECK_INT(mg_tpl_set_add(set, "p", NULL, "{{k}}", 5, &d), 0);
+    const char *src = "{{#items}}{{>p}},{{/items}}{{>p}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    cJSON *ctx = cJSON_Parse("{\"items\": [{\"a\": 1}, {\"a\": 2}], \"k\": \"own\"}");
+    mg_tpl_cjson c;
+    mg_tpl_cjson_source_init(&c);
+    mg_tpl_cjson_source_miss(&c, hook_any, NULL);
+    mg_tpl_cjson_source_transient(&c, ctx);
+    CHECK(t && ctx && mg_tpl_render_data(t, &c.src, ctx, set, MG_ESCAPE_NONE, 1, &out, &d) == 0);
+    CHECK_STR(mg_buf_cstr(&out), "hooked,hooked,own");
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_cjson_source_fini(&c);
+    cJSON_Delete(ctx);
+    mg_tpl_free(t);
+    mg_tpl_set_free(set);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
 }
 
 /* The cJSON source's miss hook: a member the data lacks comes from the hook,
@@ -1138,6 +1175,7 @@ int main(void)
     RUN(mustache_should_escape_strings_again_per_context_and_object);
     RUN(mustache_should_find_names_in_small_objects_of_any_kind);
     RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
+    RUN(mustache_should_search_the_transient_object_before_the_hook);
     mg_buf_fini(&got);
     return unit_done();
 }
