@@ -250,20 +250,53 @@ static int ordinary(const ctx_rules *r, unsigned char c)
     return !r->keep_only_safe || safe_ascii(c);
 }
 
-/* ordinary() of every byte, per context, made on first use: the scan for
- * the next byte to replace was ordinary()'s loop over the pairs for each byte
- * of the output (37 M instructions of rendering worker-backend). */
-static unsigned char ordinary_table[NRULES][256];
-static unsigned char ordinary_made[NRULES];
+/* Per context, made on first use: ordinary() of every byte (the scan for the
+ * next byte to replace was ordinary()'s loop over the pairs for each byte of
+ * the output: 37 M instructions of rendering worker-backend), which bytes
+ * start a pair, and the lengths of the ASCII replacements (a strlen per
+ * replaced byte). */
+typedef struct ctx_table {
+    unsigned char plain[256];
+    unsigned char pair_first[256];
+    unsigned char ascii_len[128];
+    unsigned char made;
+} ctx_table;
 
-static const unsigned char *ordinary_of(mg_escape e)
+static ctx_table tables[NRULES];
+
+static const ctx_table *table_of(mg_escape e)
 {
-    if (!ordinary_made[e]) {
+    ctx_table *t = &tables[e];
+    if (!t->made) {
+        const ctx_rules *r = &rules[e];
         for (int c = 0; c < 256; c++)
-            ordinary_table[e][c] = (unsigned char)ordinary(&rules[e], (unsigned char)c);
-        ordinary_made[e] = 1;
+            t->plain[c] = (unsigned char)ordinary(r, (unsigned char)c);
+        for (size_t k = 0; r->pairs[k][0]; k++)
+            t->pair_first[(unsigned char)r->pairs[k][0][0]] = 1;
+        for (int c = 0; c < 128; c++)
+            t->ascii_len[c] = (unsigned char)(r->ascii[c] ? strlen(r->ascii[c]) : 0);
+        t->made = 1;
     }
-    return ordinary_table[e];
+    return t;
+}
+
+/* The length of the run of ordinary bytes at s[0..n): four bytes a step
+ * while all four are (most text has none to replace). */
+static size_t plain_run(const unsigned char *plain, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i + 4 <= n && (plain[s[i]] & plain[s[i + 1]] & plain[s[i + 2]] & plain[s[i + 3]]))
+        i += 4;
+    while (i < n && plain[s[i]])
+        i++;
+    return i;
+}
+
+int mg_escape_is_plain(mg_escape e, const char *s, size_t n)
+{
+    if ((size_t)e >= NRULES || e == MG_ESCAPE_NONE)
+        return 1;
+    return plain_run(table_of(e)->plain, (const unsigned char *)s, n) == n;
 }
 
 void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
@@ -273,34 +306,43 @@ void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
         return;
     }
     const ctx_rules *r = &rules[e];
-    const unsigned char *plain = ordinary_of(e);
+    const ctx_table *tab = table_of(e);
+    const unsigned char *u = (const unsigned char *)s;
+    /* Room for the text as it is, once: a replacement reserves its own. */
+    mg_buf_reserve(b, n);
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        while (run < n && plain[(unsigned char)s[run]])
-            run++;
-        mg_buf_append(b, s + i, run - i);
-        if (run == n)
-            break;
-        i = run;
-        unsigned char c = (unsigned char)s[i];
-        int matched = 0;
-        for (size_t k = 0; r->pairs[k][0]; k++) {
-            size_t flen = strlen(r->pairs[k][0]);
-            if (flen <= n - i && memcmp(s + i, r->pairs[k][0], flen) == 0) {
-                mg_buf_append_str(b, r->pairs[k][1]);
-                i += flen;
-                matched = 1;
+        size_t run = plain_run(tab->plain, u + i, n - i);
+        if (run) {
+            mg_buf_reserve(b, run);
+            memcpy(b->data + b->len, s + i, run);
+            b->len += run;
+            b->data[b->len] = '\0';
+            i += run;
+            if (i == n)
                 break;
-            }
         }
-        if (matched)
-            continue;
+        unsigned char c = u[i];
+        if (tab->pair_first[c]) {
+            int matched = 0;
+            for (size_t k = 0; r->pairs[k][0]; k++) {
+                const char *from = r->pairs[k][0];
+                size_t flen = strlen(from);
+                if (flen <= n - i && memcmp(s + i, from, flen) == 0) {
+                    mg_buf_append_str(b, r->pairs[k][1]);
+                    i += flen;
+                    matched = 1;
+                    break;
+                }
+            }
+            if (matched)
+                continue;
+        }
         if (c < 0x80) {
             if (c == '\\' && i + 1 == n && r->last_backslash)
                 mg_buf_append_str(b, r->last_backslash);
-            else if (r->ascii[c])
-                mg_buf_append_str(b, r->ascii[c]);
+            else if (tab->ascii_len[c])
+                mg_buf_append(b, r->ascii[c], tab->ascii_len[c]);
             else if (c < 0x20 || c == 0x7F)
                 write_cp(b, r->ctl, c, s + i, 1);
             else if (r->keep_only_safe && !safe_ascii(c))
@@ -311,7 +353,7 @@ void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
             continue;
         }
         uint32_t cp;
-        size_t len = mg_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        size_t len = mg_utf8_decode(u + i, n - i, &cp);
         if (len == 0) {
             write_cp(b, r->bad, 0xFFFD, s + i, 1);
             i++;

@@ -57,6 +57,10 @@ mg_escape mg_escape_for_path(const char *path);
 /* Appends s[0..n) escaped for context `e` (MG_ESCAPE_AUTO appends as text). */
 void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n);
 
+/* Whether mg_escape_append(b, e, s, n) would append s[0..n) unchanged
+ * (nothing in it to replace). */
+int mg_escape_is_plain(mg_escape e, const char *s, size_t n);
+
 /* Whether code point cp is a control or invisible format character (Unicode
  * Cc, Cf, Zl, Zp; Unicode 14): the characters no context writes raw. */
 int mg_escape_invisible(uint32_t cp);

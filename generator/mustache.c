@@ -39,7 +39,16 @@ typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOC
  * of a few shapes, over and over (a list's items, a partial per field). */
 typedef struct node_memo {
     uint64_t sh;  /* the shape's id; 0: nothing yet */
+    /* In a tag's first entry for a part: the key (its address) of the
+     * member a search of a small object's members found last, in render
+     * `kserial` (mg_tpl_cjson_state.serial: the data does not change while
+     * one render reads it), which is then told without comparing its bytes
+     * (member_at). */
+    const char *key;
+    uint64_t kserial;
     uint32_t pos; /* the position the shape's table gave (its n: none) */
+    uint32_t missed; /* in a tag's first entry for a part: the source's miss
+                      * hook answered its last lookup (cj_get_at) */
 } node_memo;
 
 /* Memo entries of a tag for its first part, direct-mapped by shape: the
@@ -1449,6 +1458,8 @@ struct mg_tpl_cjson_state {
     size_t members;    /* member pointers in the blocks */
     unsigned restarts; /* times the index started over (INDEX_MAX_OBJECTS) */
     uint64_t epoch;    /* renders begun with this source (SHAPE_MEMO) */
+    uint64_t serial;   /* the render in progress among all renders of any
+                        * source (from 1; node_memo.kserial) */
     struct obj_cache_ent {
         const cJSON *list; /* an object's member list */
         size_t ent; /* its entry in `index` + 1, or SMALL */
@@ -1465,6 +1476,25 @@ struct mg_tpl_cjson_state {
     int tr_state;
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
+    /* Strings escaped before, and whether escaping changed them (emit_value),
+     * direct-mapped by address: NULL until a source that has served a few
+     * renders escapes a string. */
+    struct plain_ent *plain;
+};
+
+/* A string of the data (its address: the data does not change while the
+ * source is in use, and a transient object's strings that are references
+ * stay) and, by context (bit mg_escape), whether
+ * mg_escape_append copies it unchanged or not: a generate escapes 43 000
+ * strings, three in four of them escaped before in the same context (a
+ * type's name in every file that names it), and a string that needs
+ * nothing replaced is then copied without the scan. */
+#define PLAIN_MEMO 2048
+
+struct plain_ent {
+    const char *s;
+    size_t n;
+    uint32_t plain, escaped;
 };
 
 /* A cache word (a frame's, or obj_cache's) for an object with fewer than
@@ -1757,9 +1787,26 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
         /* Most keys differ from the name in their first byte: that test
          * first, before name_is's loop (2 M instructions of a generate). */
         char k0 = n ? k[0] : '\0';
+        if (!nm) {
+            for (const cJSON *it = obj->child; it; it = it->next)
+                if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
+                    return it;
+            return NULL;
+        }
+        /* The objects a tag searches so are mostly of one kind (a list's
+         * items, the `name` of each), their keys the same strings: the key
+         * found last is this name, without name_is. */
+        const char *known = nm->kserial == r->serial ? nm->key : NULL;
         for (const cJSON *it = obj->child; it; it = it->next)
-            if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
-                return it;
+            if (it->string && it->string[0] == k0) {
+                if (it->string == known)
+                    return it;
+                if (name_is(it->string, k, n)) {
+                    nm->key = it->string;
+                    nm->kserial = r->serial;
+                    return it;
+                }
+            }
         return NULL;
     }
     shape *sh = e->sh;
@@ -1804,28 +1851,20 @@ static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_
     return member_at(r, obj, ent, k, n, h, NULL, 0);
 }
 
+/* The kind of each value of a cJSON node's type byte (one bit each): a
+ * table, not a switch's chain of compares (it runs for every tag). Null,
+ * invalid and any other byte are MG_TV_NULL (0). */
+static const unsigned char cj_kinds[256] = {
+    [cJSON_False] = MG_TV_FALSE, [cJSON_True] = MG_TV_TRUE, [cJSON_Number] = MG_TV_NUMBER,
+    [cJSON_String] = MG_TV_STRING, [cJSON_Raw] = MG_TV_STRING, /* raw JSON prints as written */
+    [cJSON_Array] = MG_TV_LIST, [cJSON_Object] = MG_TV_OBJECT,
+};
+
 static mg_tv_kind cj_kind(void *self, const void *v)
 {
     (void)self;
-    /* The type bits directly: cJSON_IsX are calls into the library, and
-     * this runs for every tag. */
-    switch (((const cJSON *)v)->type & 0xFF) {
-    case cJSON_False:
-        return MG_TV_FALSE;
-    case cJSON_True:
-        return MG_TV_TRUE;
-    case cJSON_Number:
-        return MG_TV_NUMBER;
-    case cJSON_String:
-    case cJSON_Raw: /* raw JSON prints as written */
-        return MG_TV_STRING;
-    case cJSON_Array:
-        return MG_TV_LIST;
-    case cJSON_Object:
-        return MG_TV_OBJECT;
-    default:
-        return MG_TV_NULL; /* null, invalid */
-    }
+    /* The type bits directly: cJSON_IsX are calls into the library. */
+    return (mg_tv_kind)cj_kinds[((const cJSON *)v)->type & 0xFF];
 }
 
 /* cj_get with a tag's memo (member_at): what the engine calls for a tag's
@@ -1834,12 +1873,32 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
                                             const char *k, size_t n, uint32_t hash, size_t *cache,
                                             node_memo *nm, uint32_t mask)
 {
+    int asked = 0;
+    if (st->miss) {
+        if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+            return NULL;
+        /* A tag whose last lookup the hook answered (a lazy view's
+         * constant, read in every item of a list) asks it first: what it
+         * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
+         * is the same, without the search of the object's members (a walk
+         * of all of them when the object is small: 82 000 of a generate's
+         * lookups). Not in the transient object, whose members may be
+         * another object's besides its own (run.c's per-item context: the
+         * view's beside the item's). */
+        if (nm->missed && obj != st->transient) {
+            const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
+            if (h)
+                return h;
+            nm->missed = 0;
+            asked = 1;
+        }
+    }
     const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
-    if (m || !st->miss)
+    if (m || !st->miss || asked)
         return m;
-    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
-    return st->miss(st->miss_user, obj, k, n, hash);
+    m = st->miss(st->miss_user, obj, k, n, hash);
+    nm->missed = m != NULL;
+    return m;
 }
 
 static const void *cj_get(void *self, const void *v, const char *k, size_t n, uint32_t hash,
@@ -1920,6 +1979,7 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->members = 0;
     st->restarts = 0;
     st->epoch = 0;
+    st->serial = 0;
     st->obj_cache = NULL;
     st->walk = NULL;
     st->walk_keys = NULL;
@@ -1930,6 +1990,7 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->tr_state = 0;
     st->miss = NULL;
     st->miss_user = NULL;
+    st->plain = NULL;
     c->st = st;
     c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
@@ -1944,6 +2005,7 @@ static void cjson_source_fini_in(struct mg_tpl_cjson_state *st)
     free_blocks(st);
     free(st->walk);
     free(st->walk_keys);
+    free(st->plain);
 }
 
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
@@ -2019,6 +2081,8 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
                 break;
     }
+    if (n == len || !v) /* no dot (most names), or nothing to look in */
+        return v;
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
     for (size_t at = n, i = 0; v && at < len; i += 2) {
         const char *part = name + at + 1;
@@ -2220,11 +2284,48 @@ static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
         mg_escape_append(r->out, r->esc, s, n);
 }
 
+/* emit_value of a string of the cJSON source, escaped: see struct plain_ent. */
+static void emit_cj_string(rstate *r, const cJSON *v)
+{
+    struct mg_tpl_cjson_state *cj = r->cj;
+    const char *s = v->valuestring ? v->valuestring : "";
+    uint32_t bit = (uint32_t)1 << r->esc;
+    if (!cj->plain)
+        cj->plain = mg_xcalloc(PLAIN_MEMO, sizeof *cj->plain);
+    struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (PLAIN_MEMO - 1)];
+    if (e->s != s) {
+        e->s = s;
+        e->n = strlen(s);
+        e->plain = e->escaped = 0;
+    }
+    if (!e->n)
+        return;
+    if (!((e->plain | e->escaped) & bit)) {
+        if (mg_escape_is_plain(r->esc, s, e->n))
+            e->plain |= bit;
+        else
+            e->escaped |= bit;
+    }
+    if (e->plain & bit)
+        mg_buf_append(r->out, s, e->n);
+    else
+        mg_escape_append(r->out, r->esc, s, e->n);
+}
+
 static void emit_value(rstate *r, const void *v, int raw)
 {
     mg_tv_kind kind = v ? kind_of(r, v) : MG_TV_NULL;
     if (kind == MG_TV_NULL)
         return;
+    /* A string of an object made for one render (a transient one) may be
+     * freed after it, unless it is a reference to data that stays; raw
+     * JSON too is kept out. */
+    if (kind == MG_TV_STRING && r->cj && !raw && r->esc != MG_ESCAPE_NONE && r->esc <= MG_ESCAPE_AUTO &&
+        r->cj->epoch > 4 && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
+        (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
+        emit_cj_string(r, v);
+        return;
+    }
     size_t n;
     const char *s = text_of(r, v, kind, &n);
     if (n)
@@ -2240,6 +2341,10 @@ typedef struct {
 static indsave push_indent(rstate *r, const char *add, size_t n, int reset)
 {
     indsave sv = {r->ind_off, r->ind.len};
+    /* Nothing added to the current one, or nothing to reset (most partial
+     * tags): it stays as it is. */
+    if (n == 0 && (!reset || r->ind.len == r->ind_off))
+        return sv;
     size_t cur = reset ? 0 : r->ind.len - r->ind_off;
     mg_buf_reserve(&r->ind, cur + n);
     memmove(r->ind.data + r->ind.len, r->ind.data + r->ind_off, cur);
@@ -2347,7 +2452,10 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     return rc;
 }
 
-static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc)
+/* `k` is kids[i] of a list of nodes rendered in context `c`. `seen`: what the
+ * node before it looked up (render_nodes). */
+static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
+                                     size_t i, const void **seen)
 {
     if (++r->steps > r->max_steps) {
         mg_diag_error(r->d, mark_of(t, k),
@@ -2369,10 +2477,22 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
      * inlined once, not called (270 000 calls in a generate). */
     const void *v = NULL;
     if (k->kind == N_VAR || k->kind == N_SECTION || k->kind == N_INVERTED) {
-        int missing;
-        v = lookup_tag(r, t, k, c, &missing);
-        if (missing)
-            return -1;
+        /* {{#x}}...{{/x}}{{^x}}...{{/x}}: the inverted section's name is
+         * the section's, in the same context: the value it found, not a
+         * lookup again (half the inverted sections of the shipped
+         * templates; 4 M instructions of a generate). The cJSON source's
+         * values stay as they are for the whole render; another source's
+         * need not. */
+        if (k->kind == N_INVERTED && i && k[-1].kind == N_SECTION && r->cj && k[-1].len == k->len &&
+            k[-1].str[0] == k->str[0] && memcmp(k[-1].str, k->str, k->len) == 0) {
+            v = *seen;
+        } else {
+            int missing;
+            v = lookup_tag(r, t, k, c, &missing);
+            if (missing)
+                return -1;
+            *seen = v;
+        }
     }
     switch (k->kind) {
     case N_TEXT:
@@ -2445,8 +2565,9 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
         return -1;
     }
     int rc = 0;
+    const void *seen = NULL;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = render_node(r, t, &kids[i], c, sc);
+        rc = render_node(r, t, &kids[i], c, sc, i, &seen);
     r->rdepth--;
     return rc;
 }
@@ -2470,8 +2591,11 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
         ((mg_tpl *)t)->blocks_ok = 1;
     }
     struct mg_tpl_cjson_state *cj = src->get == cj_get ? src->self : src->direct ? src->direct->st : NULL;
-    if (cj) /* a new epoch for the shapes' memos */
+    if (cj) { /* a new epoch for the shapes' memos, a new serial for the tags' */
+        static uint64_t serials;
         cj->epoch++;
+        cj->serial = ++serials;
+    }
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;

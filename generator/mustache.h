@@ -203,7 +203,10 @@ void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj);
  * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the
  * source returns fn(user, obj, k, n, hash) instead of NULL. What fn returns
  * (NULL: no such member either) must stay valid and unchanged while the
- * source is in use. run.c supplies a lazy view's escaped members so (view.h). */
+ * source is in use, and must be NULL for a name `obj` has: the source may ask
+ * fn first, and search the members only when fn gives NULL (but for the
+ * transient object, which it searches first). run.c supplies a lazy view's
+ * escaped members so (view.h). */
 typedef const cJSON *mg_tpl_cjson_miss_fn(void *user, const cJSON *obj, const char *k, size_t n,
                                           uint32_t hash);
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user);

@@ -219,6 +219,29 @@ static void mustache_should_render_inverted_sections(void)
     CHECK_STR(R("{{^a.b.c}}Not Here{{/a.b.c}}", "{\"a\": {}}"), "Not Here");
 }
 
+/* An inverted section right after a section of the same name takes the
+ * value the section found; any other inverted section looks its name up. */
+static void mustache_should_render_an_inverted_section_after_its_section(void)
+{
+    const char *data = "{\"t\": true, \"f\": false, \"o\": {\"v\": 1, \"t\": false}, \"l\": [1, 2], \"e\": [],"
+                       " \"s\": \"\", \"n\": null, \"items\": [{\"x\": 1}, {\"x\": false}, {}]}";
+    const char *tpl = "{{#t}}T{{/t}}{{^t}}!T{{/t}}|{{#f}}F{{/f}}{{^f}}!F{{/f}}|{{#o}}{{v}}{{#t}}{{/t}}{{/o}}{{^o}}!O{{/o}}|"
+                      "{{#l}}{{.}}{{/l}}{{^l}}!L{{/l}}|{{#e}}E{{/e}}{{^e}}!E{{/e}}|{{#s}}S{{/s}}{{^s}}!S{{/s}}|"
+                      "{{#n}}N{{/n}}{{^n}}!N{{/n}}|{{#t}}{{/t}}{{^f}}diff{{/f}}|{{#f}}{{/f}}{{^t}}no{{/t}}|"
+                      "{{#o.v}}OV{{/o.v}}{{^o.v}}!OV{{/o.v}}|{{#o.t}}OT{{/o.t}}{{^o.t}}!OT{{/o.t}}|"
+                      "{{#o}}{{#t}}in{{/t}}{{^t}}!in{{/t}}{{/o}}|{{#items}}{{#x}}X{{/x}}{{^x}}!X{{/x}},{{/items}}|"
+                      "{{#missing}}M{{/missing}}{{^missing}}!M{{/missing}}";
+    const char *want = "T|!F|1|12|!E|!S|!N|diff||OV|!OT|!in|X,!X,!X,|!M";
+    CHECK_STR(R(tpl, data), want);
+    /* The same through the strict path, where "missing" is an error. */
+    const char *strict = "{{#t}}T{{/t}}{{^t}}!T{{/t}}|{{#f}}F{{/f}}{{^f}}!F{{/f}}|{{#t}}{{/t}}{{^f}}diff{{/f}}|"
+                         "{{#items}}{{#x}}X{{/x}}{{^x}}!X{{/x}},{{/items}}";
+    CHECK_STR(RN(strict, "{\"t\": true, \"f\": false, \"items\": [{\"x\": 1}, {\"x\": false}, {\"x\": null}]}"),
+              "T|!F|diff|X,!X,!X,");
+    CHECK_STR(RN("{{#x}}{{/x}}{{^x}}{{/x}}", "{}"),
+              "!t.mustache:1:1: error: no key 'x' in the view (section)");
+}
+
 /* ---- comments and standalone lines ---- */
 
 static void mustache_should_drop_comments_including_multiline(void)
@@ -556,6 +579,68 @@ static void mustache_should_take_bounds_sized_to_the_data(void)
     mg_buf_fini(&data);
 }
 
+/* Renders `tpl` over {"a": [n items], "x": <64 KiB of 'y'>} with `set`;
+ * returns the render's result, the output in *out and the errors in *errs. */
+static int render_big(const char *tpl, int n, mg_tpl_set *set, mg_escape esc, mg_buf *out, mg_buf *errs)
+{
+    mg_buf data;
+    mg_buf_init(&data);
+    mg_buf_append_str(&data, "{\"a\": [");
+    for (int i = 0; i < n; i++)
+        mg_buf_append_str(&data, i ? ",1" : "1");
+    mg_buf_append_str(&data, "], \"x\": \"");
+    for (int i = 0; i < 65536; i++)
+        mg_buf_putc(&data, 'y');
+    mg_buf_append_str(&data, "\"}");
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, errs);
+    cJSON *j = cJSON_Parse(mg_buf_cstr(&data));
+    mg_tpl *t = mg_tpl_parse("t.mustache", tpl, strlen(tpl), &d);
+    int rc = t && j ? mg_tpl_render(t, j, set, esc, out, &d) : -2;
+    mg_tpl_free(t);
+    cJSON_Delete(j);
+    mg_buf_fini(&data);
+    return rc;
+}
+
+/* 1 100 x 64 KiB (70 MB) is past the fixed output bound of 64 MiB, whether
+ * the bytes come from a variable (escaped or not) or from the template's own
+ * text; the render stops soon after the bound (one value or text node past
+ * it at most), so a runaway template cannot fill memory. A set given a
+ * bigger bound (generate sizes it to the view) renders it all. */
+static void mustache_should_bound_the_output(void)
+{
+    const size_t max = MG_MAX_OUTPUT_BYTES, chunk = 65536;
+    mg_buf text;
+    mg_buf_init(&text);
+    mg_buf_append_str(&text, "{{#a}}");
+    for (size_t i = 0; i < chunk; i++)
+        mg_buf_putc(&text, 'z');
+    mg_buf_append_str(&text, "{{/a}}");
+    /* Escaped (two contexts), raw, and text. */
+    const char *tpls[] = {"{{#a}}{{x}}{{/a}}", "{{#a}}{{x}}{{/a}}", "{{#a}}{{{x}}}{{/a}}", mg_buf_cstr(&text)};
+    const mg_escape escs[] = {MG_ESCAPE_HTML, MG_ESCAPE_C, MG_ESCAPE_HTML, MG_ESCAPE_NONE};
+    for (size_t i = 0; i < sizeof tpls / sizeof tpls[0]; i++) {
+        mg_buf out, errs;
+        mg_buf_init(&out);
+        mg_buf_init(&errs);
+        mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+        CHECK_INT(render_big(tpls[i], 1100, set, escs[i], &out, &errs), -1);
+        CHECK(strstr(mg_buf_cstr(&errs), "error: rendered output larger than 67108864 bytes") != NULL);
+        CHECK(out.len > max - chunk && out.len <= max + chunk);
+        mg_tpl_set_limits(set, 0, 80u << 20);
+        mg_buf_reset(&out);
+        mg_buf_reset(&errs);
+        CHECK_INT(render_big(tpls[i], 1100, set, escs[i], &out, &errs), 0);
+        CHECK_INT(out.len, 1100 * chunk);
+        CHECK_STR(mg_buf_cstr(&errs), "");
+        mg_tpl_set_free(set);
+        mg_buf_fini(&out);
+        mg_buf_fini(&errs);
+    }
+    mg_buf_fini(&text);
+}
+
 static void mustache_should_limit_section_nesting(void)
 {
     mg_buf t;
@@ -774,6 +859,216 @@ static double tn_number(void *self, const void *v)
     return strtod(((const tnode *)v)->text, NULL);
 }
 
+/* A tag remembers the key it found in small objects (by address, for the
+ * render in progress): objects of another kind, keys that share a first
+ * byte, duplicate keys (the first wins) and keys freed since an earlier
+ * render (the allocator gives "nbme" the address "name" had) find what a
+ * search of the bytes finds. */
+static void mustache_should_find_names_in_small_objects_of_any_kind(void)
+{
+    mg_diag d;
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag_init_sink(&d, capture, &errs);
+    const char *src = "{{#items}}{{name}}.{{o.name}},{{/items}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    static const char *const datas[] = {
+        "{\"items\": [{\"name\": \"a\", \"o\": {\"name\": 1}}, {\"nbme\": 0, \"name\": \"b\", \"o\": {\"nam\": 0, \"name\": 2}},"
+        " {\"n\": 0, \"name\": \"c\", \"name\": \"dup\", \"o\": {\"name\": 3, \"name\": 4}}, {\"o\": {}, \"name\": \"d\"}],"
+        " \"name\": \"root\"}",
+        "{\"items\": [{\"name\": \"a\", \"o\": {\"name\": 1}}]}",
+        "{\"items\": [{\"nbme\": \"wrong\", \"name\": \"right\", \"o\": {\"nbme\": 0, \"name\": 5}}]}",
+    };
+    static const char *const wants[] = {"a.1,b.2,c.3,d.,", "a.1,", "right.5,"};
+    for (size_t i = 0; i < sizeof datas / sizeof datas[0]; i++) {
+        cJSON *data = cJSON_Parse(datas[i]);
+        mg_buf out;
+        mg_buf_init(&out);
+        CHECK(t && data && mg_tpl_render(t, data, NULL, MG_ESCAPE_NONE, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), wants[i]);
+        mg_buf_fini(&out);
+        cJSON_Delete(data);
+    }
+    /* A key whose bytes change between renders at the same address (as
+     * a key freed and another allocated there). */
+    static char key[] = "name";
+    cJSON *data = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(data, "items");
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, item);
+    cJSON_AddItemToObjectCS(item, key, cJSON_CreateString("old"));
+    for (int i = 0; i < 2; i++) {
+        mg_buf out;
+        mg_buf_init(&out);
+        CHECK(t && mg_tpl_render(t, data, NULL, MG_ESCAPE_NONE, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), i ? "new.," : "old.,");
+        mg_buf_fini(&out);
+        memcpy(key, "nbme", 4);
+        cJSON_AddStringToObject(item, "name", "new");
+    }
+    cJSON_Delete(data);
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_free(t);
+    mg_buf_fini(&errs);
+}
+
+/* A source that serves many renders remembers, by address, the strings it
+ * escaped and whether escaping changed them, per context; a transient
+ * object's own strings (not references) may be freed and others made at
+ * their address between renders, so they are escaped afresh. */
+static void mustache_should_escape_strings_again_per_context_and_object(void)
+{
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    const char *src = "{{a}}|{{b}}|{{{a}}}|{{c}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    cJSON *data = cJSON_Parse("{\"a\": \"x<\\\"y\", \"b\": \"plain\", \"c\": \"1<2\"}");
+    mg_tpl_cjson c;
+    mg_tpl_cjson_source_init(&c);
+    /* "1<2" is as it is in C and Python, not in html. */
+    static const mg_escape escs[] = {MG_ESCAPE_C, MG_ESCAPE_HTML, MG_ESCAPE_NONE, MG_ESCAPE_PYTHON};
+    static const char *const wants[] = {"x<\\\"y|plain|x<\"y|1<2", "x&lt;&quot;y|plain|x<\"y|1&lt;2",
+                                        "x<\"y|plain|x<\"y|1<2", "x<\\\"y|plain|x<\"y|1<2"};
+    for (int round = 0; round < 3; round++)
+        for (size_t e = 0; e < sizeof escs / sizeof escs[0]; e++) {
+            mg_buf_reset(&out);
+            CHECK(t && data && mg_tpl_render_data(t, &c.src, data, NULL, escs[e], 1, &out, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&out), wants[e]);
+        }
+    /* A transient object whose own string changes at the same address. */
+    cJSON *ctx = cJSON_CreateObject();
+    cJSON *a = cJSON_AddStringToObject(ctx, "a", "abcd");
+    cJSON_AddItemToObject(ctx, "b", cJSON_CreateStringReference("ref"));
+    cJSON_AddItemToObject(ctx, "c", cJSON_CreateStringReference("&"));
+    mg_tpl_cjson_source_transient(&c, ctx);
+    static const char *const texts[] = {"abcd", "a<c", "<", "abcd"};
+    static const char *const outs[] = {"abcd|ref|abcd|&amp;", "a&lt;c|ref|a<c|&amp;", "&lt;|ref|<|&amp;",
+                                       "abcd|ref|abcd|&amp;"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        strcpy(a->valuestring, texts[i]);
+        mg_buf_reset(&out);
+        CHECK(t && mg_tpl_render_data(t, &c.src, ctx, NULL, MG_ESCAPE_HTML, 1, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), outs[i]);
+    }
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_cjson_source_fini(&c);
+    cJSON_Delete(ctx);
+    cJSON_Delete(data);
+    mg_tpl_free(t);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+}
+
+/* A miss hook as mustache.h wants one: it supplies `k` (and, in `o`, `j`) to
+ * objects that lack it, and answers NULL for a name an object has. */
+static int hook_calls;
+
+static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    static cJSON *vals[2];
+    (void)user;
+    (void)hash;
+    hook_calls++;
+    if (!vals[0]) {
+        vals[0] = cJSON_CreateString("hooked");
+        vals[1] = cJSON_CreateString("J");
+    }
+    char name[8];
+    if (n >= sizeof name)
+        return NULL;
+    memcpy(name, k, n);
+    name[n] = '\0';
+    if (obj && cJSON_GetObjectItemCaseSensitive(obj, name))
+        return NULL;
+    return strcmp(name, "k") == 0 ? vals[0] : strcmp(name, "j") == 0 ? vals[1] : NULL;
+}
+
+/* A hook like run.c's for its per-item contexts: it answers for another
+ * object than the one asked about, so it may answer a name that object has. */
+static const cJSON *hook_any(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+{
+    (void)user;
+    (void)obj;
+    return hook_k(NULL, NULL, k, n, hash);
+}
+
+/* Such a hook is asked about the transient object only for names it lacks. */
+static void mustache_should_search_the_transient_object_before_the_hook(void)
+{
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+    CHECK_INT(mg_tpl_set_add(set, "p", NULL, "{{k}}", 5, &d), 0);
+    const char *src = "{{#items}}{{>p}},{{/items}}{{>p}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    cJSON *ctx = cJSON_Parse("{\"items\": [{\"a\": 1}, {\"a\": 2}], \"k\": \"own\"}");
+    mg_tpl_cjson c;
+    mg_tpl_cjson_source_init(&c);
+    mg_tpl_cjson_source_miss(&c, hook_any, NULL);
+    mg_tpl_cjson_source_transient(&c, ctx);
+    CHECK(t && ctx && mg_tpl_render_data(t, &c.src, ctx, set, MG_ESCAPE_NONE, 1, &out, &d) == 0);
+    CHECK_STR(mg_buf_cstr(&out), "hooked,hooked,own");
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_cjson_source_fini(&c);
+    cJSON_Delete(ctx);
+    mg_tpl_free(t);
+    mg_tpl_set_free(set);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+}
+
+/* The cJSON source's miss hook: a member the data lacks comes from the hook,
+ * one it has from the data, in any order of the two kinds along a list (a
+ * tag whose last lookup the hook answered asks it first), for the first part
+ * of a name and the later ones, small objects and big (indexed) ones. */
+static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
+{
+    static const char *const datas[] = {
+        "{\"items\": [{\"a\": 1}, {\"a\": 2, \"k\": \"real\"}, {\"a\": 3}, {\"k\": \"own\"}, {\"k\": \"x\"}],"
+        " \"k\": \"root\"}",
+        "{\"items\": [{\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"o\": {\"p\": 1}},"
+        " {\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"k\": \"real\", \"o\": {\"j\": \"own\"}},"
+        " {\"a\": 1, \"b\": 1, \"c\": 1, \"d\": 1, \"e\": 1, \"f\": 1, \"g\": 1, \"h\": 1, \"i\": 1,"
+        " \"l\": 1, \"m\": 1, \"n\": 1, \"o\": {\"p\": 2}},"
+        " {\"k\": \"own\", \"o\": {\"j\": \"mine\"}}, {\"k\": \"x\", \"o\": {\"p\": 3}}], \"k\": \"root\"}",
+    };
+    static const char *const wants[] = {"hooked,real,hooked,own,x,|", "hooked/J,real/own,hooked/J,own/mine,x/J,|"};
+    static const char *const tpls[] = {"{{#items}}{{k}},{{/items}}|", "{{#items}}{{k}}/{{o.j}},{{/items}}|"};
+    for (size_t i = 0; i < 2; i++) {
+        mg_buf errs, out;
+        mg_buf_init(&errs);
+        mg_buf_init(&out);
+        mg_diag d;
+        mg_diag_init_sink(&d, capture, &errs);
+        cJSON *data = cJSON_Parse(datas[i]);
+        mg_tpl *t = mg_tpl_parse("t.mustache", tpls[i], strlen(tpls[i]), &d);
+        mg_tpl_cjson c;
+        mg_tpl_cjson_source_init(&c);
+        mg_tpl_cjson_source_miss(&c, hook_k, NULL);
+        hook_calls = 0;
+        /* Twice with one source: the second render reads indexes made by the first. */
+        for (int again = 0; again < 2; again++) {
+            mg_buf_reset(&out);
+            CHECK(data && t && mg_tpl_render_data(t, &c.src, data, NULL, MG_ESCAPE_NONE, 1, &out, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&out), wants[i]);
+        }
+        CHECK(hook_calls > 0);
+        CHECK_STR(mg_buf_cstr(&errs), "");
+        mg_tpl_cjson_source_fini(&c);
+        mg_tpl_free(t);
+        cJSON_Delete(data);
+        mg_buf_fini(&out);
+        mg_buf_fini(&errs);
+    }
+}
+
 static void mustache_should_render_any_data_source(void)
 {
     static const tnode item_a[2] = {{"name", MG_TV_STRING, "a<", NULL, 0, item_a + 2},
@@ -833,6 +1128,7 @@ int main(void)
     RUN(mustache_should_treat_falsey_values_as_documented);
     RUN(mustache_should_push_non_empty_strings_as_context);
     RUN(mustache_should_render_inverted_sections);
+    RUN(mustache_should_render_an_inverted_section_after_its_section);
     RUN(mustache_should_drop_comments_including_multiline);
     RUN(mustache_should_remove_standalone_lines);
     RUN(mustache_should_remove_standalone_lines_with_crlf);
@@ -866,6 +1162,7 @@ int main(void)
     RUN(mustache_should_report_errors_inside_partials_before_rendering);
     RUN(mustache_should_stop_partial_recursion_at_depth_limit);
     RUN(mustache_should_take_bounds_sized_to_the_data);
+    RUN(mustache_should_bound_the_output);
     RUN(mustache_should_render_overrides_with_the_overrides_of_their_own_site);
     RUN(mustache_should_bound_exponential_expansion);
     RUN(mustache_should_limit_section_nesting);
@@ -875,6 +1172,10 @@ int main(void)
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     RUN(mustache_should_render_any_data_source);
+    RUN(mustache_should_escape_strings_again_per_context_and_object);
+    RUN(mustache_should_find_names_in_small_objects_of_any_kind);
+    RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
+    RUN(mustache_should_search_the_transient_object_before_the_hook);
     mg_buf_fini(&got);
     return unit_done();
 }
