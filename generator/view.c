@@ -162,6 +162,8 @@ typedef struct vctx {
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
+    mg_hmap kc_names;         /* key_class's answers for copied names (kc_name), by text */
+    int kc_names_init;
     int lz_direct;            /* with lazy: add_const records constants on chains */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
 } vctx;
@@ -170,6 +172,11 @@ typedef struct kc_ent {
     const char *key;
     unsigned cls;
 } kc_ent;
+
+typedef struct kc_name {
+    char *key; /* owned by the table */
+    unsigned cls;
+} kc_name;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
  * structured diagnostics formats). */
@@ -1004,6 +1011,45 @@ typedef struct lz_obj {
     uint32_t node;     /* the last of its chain */
 } lz_obj;
 
+/* ---- known names ----
+ * The names of most constant members (a type info's thirty flags, a
+ * field's, a list item's first and last: lz_names) are not kept on chains:
+ * an object has, for each of them, four states in three bit sets (absent;
+ * false; true; null; []), and one number for the sets (objects of one kind
+ * share a few), kept in its first member's valuedouble, which cJSON reads
+ * for numbers only (LZ_DESC on that member's type: it has one). An object
+ * whose first member is a number keeps the chain. */
+typedef struct lz_desc {
+    uint64_t present; /* bit i: lz_names[i] is a constant member */
+    uint64_t truth;   /* ... true or [] */
+    uint64_t nul;     /* ... null or [] */
+} lz_desc;
+#define LZ_DESC (1 << 30)
+
+/* lz_descs's index: a set's number by its bits. */
+typedef struct lz_desc_ent {
+    lz_desc d;
+    uint32_t id;
+} lz_desc_ent;
+#define LZ_SLOTS 256
+#define LZ_DESC_RECENT 256
+
+/* By how often shipped views have them (a member of one of these names is
+ * a constant: no other value of the name is found here). At most 64. */
+static const char *const lz_names[] = {
+    "is_object", "is_enum", "is_union", "is_alias", "recursive", "first", "last", "has_constraints",
+    "is_ref", "tuple", "has_enum", "has_description", "constraint_list", "deprecated", "is_null",
+    "is_string", "is_number", "is_any", "is_integer", "is_boolean", "is_array", "is_map",
+    "is_primitive", "nullable", "has_format", "is_literal", "literal", "is_tuple", "tuple_rest",
+    "tuple_exact", "has_key_pattern", "key_pattern", "values", "has_const", "format", "items",
+    "is_scalar", "is_list", "is_dict", "is_json", "e_string", "e_integer", "e_number", "e_boolean",
+    "e_json", "e_object", "e_enum", "e_union", "optional", "required", "has_default", "const",
+    "examples", "read_only", "write_only", "default", "ref", "description", "description_lines", "doc",
+    "doc_lines", "description_md", "has_prop_fn", "title",
+};
+#define LZ_NNAMES ((int)(sizeof lz_names / sizeof *lz_names))
+static size_t lz_name_len[sizeof lz_names / sizeof *lz_names]; /* set by escapes_new */
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1042,6 +1088,18 @@ struct mg_view_escapes {
      * table write per object, not per member. NULL: none. */
     const cJSON *lz_pend_first;
     uint32_t lz_pend_node;
+    /* Constants of the names in lz_names, by object (see "known names"
+     * below): each distinct set once, in lz_descs (0: none); the set of
+     * the object now made in lz_dpend, not yet in lz_descs. */
+    lz_desc *lz_descs;
+    size_t lz_ndescs, lz_capdescs;
+    mg_hmap lz_desc_ids;    /* lz_desc_ent: a set's number in lz_descs, by its bits */
+    cJSON *lz_dpend_first;  /* NULL: none pending */
+    lz_desc lz_dpend;
+    uint8_t lz_slots[LZ_SLOTS]; /* a name's number + 1 by the engine's hash, 0: empty */
+    uint64_t lz_position;   /* the bits of first and last (a share has its own) */
+    uint32_t lz_slot_hash[LZ_SLOTS]; /* the hash of the name in lz_slots */
+    lz_desc_ent lz_desc_recent[LZ_DESC_RECENT]; /* lz_desc_ids's answers, direct-mapped */
     /* While the view is built: the objects mark_escapes found, and pairs
      * (share, item) of the list items share_item copied after it. */
     const cJSON **walked;
@@ -1115,6 +1173,8 @@ static int out_eq(const void *ent, const void *key)
     return o->len == q->n && memcmp(o->name, q->k, q->n) == 0;
 }
 
+static void lz_desc_flush(mg_view_escapes *e);
+
 /* At the end of a lazy build, when member lists are final: the flags, and
  * the rules and names taken from `v`. */
 static void lazy_finish(vctx *v)
@@ -1152,6 +1212,7 @@ static void lazy_finish(vctx *v)
         }
         e->ncands++;
     }
+    lz_desc_flush(e);
     /* (A marked object has a member, so a first node.) */
     for (size_t i = 0; i < e->nwalked; i++)
         e->walked[i]->child->type |= ESCAPED_LIST;
@@ -1184,6 +1245,21 @@ static mg_view_escapes *escapes_new(void)
     e->lz_nodes = mg_xgrow(NULL, 0, &e->lz_cap, sizeof *e->lz_nodes);
     memset(&e->lz_nodes[0], 0, sizeof e->lz_nodes[0]);
     e->lz_n = 1;
+    e->lz_descs = mg_xgrow(NULL, 0, &e->lz_capdescs, sizeof *e->lz_descs);
+    memset(&e->lz_descs[0], 0, sizeof e->lz_descs[0]);
+    e->lz_ndescs = 1;
+    mg_hmap_init(&e->lz_desc_ids, sizeof(lz_desc_ent));
+    _Static_assert(sizeof lz_names / sizeof *lz_names <= 64, "lz_desc holds 64 names");
+    for (int i = 0; i < LZ_NNAMES; i++) {
+        uint32_t s = mg_hash_str(lz_names[i]) & (LZ_SLOTS - 1);
+        while (e->lz_slots[s])
+            s = (s + 1) & (LZ_SLOTS - 1);
+        e->lz_slots[s] = (uint8_t)(i + 1);
+        e->lz_slot_hash[s] = mg_hash_str(lz_names[i]);
+        lz_name_len[i] = strlen(lz_names[i]);
+        if (!strcmp(lz_names[i], "first") || !strcmp(lz_names[i], "last"))
+            e->lz_position |= (uint64_t)1 << i;
+    }
     e->min_len = (size_t)-1;
     return e;
 }
@@ -1212,6 +1288,8 @@ void mg_view_escapes_free(mg_view_escapes *e)
     mg_hmap_fini(&e->lz_keys);
     free(e->lz_nodes);
     free(e->lz_tabs);
+    free(e->lz_descs);
+    mg_hmap_fini(&e->lz_desc_ids);
     free((void *)e->walked);
     free((void *)e->shares);
     free(e);
@@ -1369,6 +1447,124 @@ static void lz_add(mg_view_escapes *e, cJSON *first, const char *key, int val)
     e->lz_members++;
 }
 
+/* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
+static int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+{
+    for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s]; s = (s + 1) & (LZ_SLOTS - 1)) {
+        int id = e->lz_slots[s] - 1;
+        if (e->lz_slot_hash[s] == hash && lz_name_len[id] == n && memcmp(lz_names[id], k, n) == 0)
+            return id;
+    }
+    return -1;
+}
+
+/* The sets of the object whose first member is `first` (none: all zero). */
+static const lz_desc lz_none;
+
+static inline const lz_desc *lz_desc_of(const mg_view_escapes *e, const cJSON *first)
+{
+    if (!e || !first || !(first->type & LZ_DESC))
+        return &lz_none;
+    if (first == e->lz_dpend_first)
+        return &e->lz_dpend;
+    size_t at = (size_t)first->valuedouble;
+    return at < e->lz_ndescs ? &e->lz_descs[at] : &lz_none;
+}
+
+
+static int lz_desc_eq(const void *ent, const void *key)
+{
+    const lz_desc *a = &((const lz_desc_ent *)ent)->d, *b = key;
+    return a->present == b->present && a->truth == b->truth && a->nul == b->nul;
+}
+
+/* The number of the sets `d` in lz_descs, added when new. */
+static uint32_t lz_desc_intern(mg_view_escapes *e, const lz_desc *d)
+{
+    if (!d->present)
+        return 0;
+    uint64_t x = (d->present * 0x9E3779B97F4A7C15ULL) ^ (d->truth * 0xC2B2AE3D27D4EB4FULL) ^
+                 (d->nul * 0x165667B19E3779F9ULL);
+    uint32_t h = (uint32_t)(x >> 32) ^ (uint32_t)x;
+    /* Objects of one kind come in runs: a direct-mapped cache first. */
+    lz_desc_ent *r = &e->lz_desc_recent[h & (LZ_DESC_RECENT - 1)];
+    if (r->id && lz_desc_eq(r, d))
+        return r->id;
+    const lz_desc_ent *f = mg_hmap_find(&e->lz_desc_ids, h, lz_desc_eq, d);
+    if (f) {
+        *r = *f;
+        return f->id;
+    }
+    e->lz_descs = mg_xgrow(e->lz_descs, e->lz_ndescs, &e->lz_capdescs, sizeof *e->lz_descs);
+    e->lz_descs[e->lz_ndescs] = *d;
+    lz_desc_ent *add = mg_hmap_add(&e->lz_desc_ids, h);
+    add->d = *d;
+    add->id = (uint32_t)e->lz_ndescs;
+    *r = *add;
+    return (uint32_t)e->lz_ndescs++;
+}
+
+/* Puts the pending object's sets in lz_descs and its number in its first
+ * member. A first member freed since, whose address a new node has, has
+ * lost LZ_DESC (cJSON clears a new node): it is not written. */
+static void lz_desc_flush(mg_view_escapes *e)
+{
+    cJSON *first = e->lz_dpend_first;
+    if (!first)
+        return;
+    if (first->type & LZ_DESC)
+        first->valuedouble = (double)lz_desc_intern(e, &e->lz_dpend);
+    e->lz_dpend_first = NULL;
+}
+
+/* The sets of the object whose first member is `first` (not a number), to
+ * change: it becomes the pending object. */
+static lz_desc *lz_desc_edit(mg_view_escapes *e, cJSON *first)
+{
+    if (first == e->lz_dpend_first && (first->type & LZ_DESC))
+        return &e->lz_dpend;
+    lz_desc cur = *lz_desc_of(e, first);
+    lz_desc_flush(e);
+    e->lz_dpend = cur;
+    e->lz_dpend_first = first;
+    first->type |= LZ_DESC;
+    return &e->lz_dpend;
+}
+
+/* Sets name `id` to `val` (cJSON_False, cJSON_True, cJSON_NULL or
+ * cJSON_Array for []) in `d`, unless it is set: a lookup finds the first
+ * member of a name. */
+static inline void lz_desc_set(lz_desc *d, int id, int val)
+{
+    uint64_t bit = (uint64_t)1 << id;
+    if (d->present & bit)
+        return;
+    d->present |= bit;
+    if (val == cJSON_True || val == cJSON_Array)
+        d->truth |= bit;
+    if (val == cJSON_NULL || val == cJSON_Array)
+        d->nul |= bit;
+}
+
+/* Sets every name of `from` that `d` lacks, but those in `skip`. */
+static inline void lz_desc_merge(lz_desc *d, const lz_desc *from, uint64_t skip)
+{
+    uint64_t add = from->present & ~d->present & ~skip;
+    d->present |= add;
+    d->truth |= from->truth & add;
+    d->nul |= from->nul & add;
+}
+
+/* The value of name `id` in `d`, or NULL. */
+static const cJSON *lz_desc_value(mg_view_escapes *e, const lz_desc *d, int id)
+{
+    uint64_t bit = (uint64_t)1 << id;
+    if (!(d->present & bit))
+        return NULL;
+    int t = (d->truth & bit) != 0, n = (d->nul & bit) != 0;
+    return t ? (n ? &e->empty_list : &e->true_val) : (n ? &e->null_val : &e->false_val);
+}
+
 /* Makes the table of chain `node`: each name once, with the pair added
  * first (a lookup finds the first member of a name), by hash. Objects of
  * one kind share a chain, so there are few tables. */
@@ -1434,6 +1630,76 @@ static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
     }
 }
 
+/* The constant member k[0..n) (`hash` as the engine's) that the object
+ * whose first member is `first` left out, or NULL. */
+static const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, const char *k, size_t n, uint32_t hash)
+{
+    if (!e || !first)
+        return NULL;
+    int type = first->type;
+    if (type & LZ_DESC) {
+        int id = lz_name_id(e, k, n, hash);
+        const cJSON *c = id >= 0 ? lz_desc_value(e, lz_desc_of(e, first), id) : NULL;
+        if (c)
+            return c;
+    }
+    if ((type & LAZY_CONSTS) && (type >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
+        const lz_node *c = lz_find(e, lz_chain(e, first), k, n, hash);
+        if (c)
+            return lz_value(e, c);
+    }
+    return NULL;
+}
+
+/* Leaves out the constant member `key` (lz_names[id], or id -1: another
+ * name; `key` outlives `e`) valued `val` of the object whose first member
+ * is `first`. */
+static inline void lz_put(mg_view_escapes *e, cJSON *first, const char *key, int id, int val)
+{
+    e->lz_members++;
+    /* Runs of one object's constants: its sets are pending. */
+    if (id >= 0 && first == e->lz_dpend_first && (first->type & LZ_DESC)) {
+        lz_desc_set(&e->lz_dpend, id, val);
+        return;
+    }
+    if (id < 0 || (first->type & 0xFF) == cJSON_Number) {
+        e->lz_members--; /* lz_add counts it */
+        lz_add(e, first, key, val);
+        return;
+    }
+    lz_desc_set(lz_desc_edit(e, first), id, val);
+}
+
+/* The value lz_desc_set was given for name `id` of `d`. */
+static int lz_desc_val(const lz_desc *d, int id)
+{
+    int t = (int)(d->truth >> id & 1), n = (int)(d->nul >> id & 1);
+    return t ? (n ? cJSON_Array : cJSON_True) : (n ? cJSON_NULL : cJSON_False);
+}
+
+/* Gives the object whose first member is `first` the names of `d` it
+ * lacks, but those in `skip`; returns how many. */
+static size_t lz_put_desc(mg_view_escapes *e, cJSON *first, const lz_desc *d, uint64_t skip)
+{
+    lz_desc from = *d; /* d may be the pending sets, which lz_desc_edit changes */
+    uint64_t bits = from.present & ~skip;
+    if (!bits)
+        return 0;
+    if ((first->type & 0xFF) != cJSON_Number) {
+        lz_desc *to = lz_desc_edit(e, first);
+        bits &= ~to->present;
+        lz_desc_merge(to, &from, ~bits);
+        return (size_t)__builtin_popcountll(bits);
+    }
+    size_t n = 0;
+    for (int id = 0; id < LZ_NNAMES; id++)
+        if (bits >> id & 1) {
+            lz_set(e, first, lz_child(e, lz_chain(e, first), lz_names[id], lz_desc_val(&from, id)));
+            n++;
+        }
+    return n;
+}
+
 /* The nodes of the chain ending at `node`, last first, into `chain`; returns
  * how many. A chain holds the constants of one object, which the view code
  * names (never the catalogue), so it is far shorter than LZ_MAX_CHAIN. */
@@ -1452,16 +1718,18 @@ static size_t lz_path(const mg_view_escapes *e, uint32_t node, uint32_t chain[LZ
  * `item` but index, first and last, as share_item copies its members. */
 static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
 {
-    uint32_t node = lz_chain(e, item->child);
-    if (!node || !share->child)
+    if (!item->child || !share->child)
         return;
+    uint32_t node = lz_chain(e, item->child);
     uint32_t chain[LZ_MAX_CHAIN];
-    size_t n = lz_path(e, node, chain);
+    size_t n = node ? lz_path(e, node, chain) : 0;
     while (n--) {
         const lz_node *c = &e->lz_nodes[chain[n]];
         if (strcmp(c->key, "index") && strcmp(c->key, "first") && strcmp(c->key, "last"))
-            lz_add(e, share->child, c->key, c->val);
+            lz_put(e, share->child, c->key, lz_name_id(e, c->key, c->len, c->hash), c->val);
     }
+    if (item->child->type & LZ_DESC)
+        e->lz_members += lz_put_desc(e, share->child, lz_desc_of(e, item->child), e->lz_position);
 }
 
 /* Is `k` a member the validation plan reads from type views while it is
@@ -1488,6 +1756,9 @@ enum {
     KC_KNOWN = 16,
     KC_FILLED = 32 /* a list the build fills after the sweeps (share_derived's) */
 };
+/* Above the flags: the name's number in lz_names + 1, 0: none. */
+#define KC_ID_SHIFT 8
+#define KC_ID(cls) ((int)((cls) >> KC_ID_SHIFT) - 1)
 
 static unsigned key_class_of(vctx *v, const cJSON *c)
 {
@@ -1506,6 +1777,8 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
     for (size_t i = 0; i < sizeof raw / sizeof *raw; i++)
         if (strcmp(k, raw[i]) == 0)
             cls |= KC_RAW;
+    if (v->lazy)
+        cls |= (unsigned)(lz_name_id(v->lazy, k, strlen(k), mg_hash_str(k)) + 1) << KC_ID_SHIFT;
     return cls;
 }
 
@@ -1531,8 +1804,18 @@ static inline kc_ent *kc_lookup(kc_ent *cache, const char *k, kc_ent **put)
 
 static inline unsigned key_class(vctx *v, const cJSON *c)
 {
-    if (!(c->type & cJSON_StringIsConst))
-        return key_class_of(v, c);
+    if (!(c->type & cJSON_StringIsConst)) {
+        /* A copied name (of raw JSON the plan copies): by its text. */
+        if (!v->kc_names_init) {
+            mg_hmap_init_str(&v->kc_names, sizeof(kc_name));
+            v->kc_names_init = 1;
+        }
+        int added;
+        kc_name *n = mg_hmap_put_str(&v->kc_names, c->string, &added);
+        if (added)
+            n->cls = key_class_of(v, c);
+        return n->cls;
+    }
     if (!v->kc_cache)
         v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
     kc_ent *put, *e = kc_lookup(v->kc_cache, c->string, &put);
@@ -1563,6 +1846,7 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
     mg_view_escapes *e = v->lazy;
     cJSON *first = node->child;
     uint32_t chain = UINT32_MAX; /* not looked up yet */
+    lz_desc *desc = NULL;        /* the sets of names, once edited */
     for (cJSON *c = first, *next; c; c = next) {
         next = c->next;
         if (!c->string)
@@ -1574,8 +1858,10 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
                          !(c->type & cJSON_IsReference);
         if ((ct == cJSON_Array || ct == cJSON_Object) && !empty_list) {
             unsigned cls = deep ? key_class(v, c) : KC_SKIP;
-            if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string)))
+            if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string))) {
                 lazy_sweep_deep(v, c, early, deep);
+                desc = NULL; /* another object's may be pending now */
+            }
             continue;
         }
         if (c == first || (ct != cJSON_False && ct != cJSON_True && ct != cJSON_NULL && !empty_list))
@@ -1588,9 +1874,15 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
             mg_hmap_put_str(&e->lz_keys, key, NULL);
             key = *(char **)mg_hmap_get_str(&e->lz_keys, key);
         }
-        if (chain == UINT32_MAX)
-            chain = lz_chain(e, first);
-        chain = lz_child(e, chain, key, ct);
+        if (KC_ID(cls) >= 0 && (first->type & 0xFF) != cJSON_Number) {
+            if (!desc)
+                desc = lz_desc_edit(e, first);
+            lz_desc_set(desc, KC_ID(cls), ct);
+        } else {
+            if (chain == UINT32_MAX)
+                chain = lz_chain(e, first);
+            chain = lz_child(e, chain, key, ct);
+        }
         e->lz_members++;
         /* Unlinked by hand (cJSON_DetachItemViaPointer is a library call
          * per member): not the first, so `prev` is the one before. */
@@ -1633,6 +1925,15 @@ static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, i
         keys[at] = e->lz_nodes[i].key;
         vals[at] = e->lz_nodes[i].val;
     }
+    /* Then the known names (no name is in both). */
+    const lz_desc *d = lz_desc_of(e, obj->child);
+    for (uint64_t bits = d->present; bits; bits &= bits - 1) {
+        int id = __builtin_ctzll(bits);
+        if (n == max)
+            abort(); /* more than any object of the view has: cannot happen */
+        keys[n] = lz_names[id];
+        vals[n++] = lz_desc_val(d, id);
+    }
     return n;
 }
 
@@ -1641,8 +1942,8 @@ static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
     mg_view_escapes *e = arg;
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
         return 0;
-    const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, strlen(k), mg_hash_str(k));
-    return c && c->val == cJSON_True;
+    size_t n = strlen(k);
+    return cJSON_IsTrue(lz_const(e, obj->child, k, n, mg_hash_mem_seed(0, k, n)));
 }
 
 /* Adds the constant member `k` (a string literal) valued `type`
@@ -1670,9 +1971,7 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
             ce->cls = key_class_of(v, &name);
         }
         if (!(ce->cls & KC_ESC)) {
-            mg_view_escapes *e = v->lazy;
-            lz_set(e, o->child, lz_child(e, lz_chain(e, o->child), k, type));
-            e->lz_members++;
+            lz_put(v->lazy, o->child, k, KC_ID(ce->cls), type);
             return;
         }
     }
@@ -1688,6 +1987,10 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
  * copied pair by pair. */
 static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
 {
+    if (from->type & LZ_DESC) {
+        lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        from->type &= ~LZ_DESC;
+    }
     uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
     if (!to)
         return;
@@ -1708,9 +2011,8 @@ static int view_true(const vctx *v, const cJSON *o, const char *k)
     const cJSON *m = mg_json_get(o, k);
     if (m)
         return cJSON_IsTrue(m);
-    const lz_node *c = v->lazy ? lz_find(v->lazy, lz_chain(v->lazy, o->child), k, strlen(k), mg_hash_str(k))
-                               : NULL;
-    return c && c->val == cJSON_True;
+    size_t n = strlen(k);
+    return cJSON_IsTrue(lz_const(v->lazy, o->child, k, n, mg_hash_mem_seed(0, k, n)));
 }
 
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
@@ -1718,12 +2020,9 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
 {
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    int lz = obj->child->type;
-    if ((lz & LAZY_CONSTS) && (lz >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
-        const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, n, hash);
-        if (c)
-            return lz_value(e, c);
-    }
+    const cJSON *c = lz_const(e, obj->child, k, n, hash);
+    if (c)
+        return c;
     if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
         !(obj->child->type & ESCAPED_LIST))
         return NULL;
@@ -3524,6 +3823,8 @@ static void vctx_fini(vctx *v)
     mg_hmap_fini(&v->esc_keys);
     free(v->esc_cache);
     free(v->kc_cache);
+    if (v->kc_names_init)
+        mg_hmap_fini(&v->kc_names);
     free(v->kc_const);
     mg_exgen_free(v->exgen);
     if (v->keep)
@@ -3930,10 +4231,9 @@ cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escap
     const cJSON *c;
     cJSON_ArrayForEach(c, item)
         add_cs(o, c->string, ref_value(c));
-    uint32_t chain = lz_chain(e, item->child);
     cJSON_ArrayForEach(c, view)
         if (!mg_json_get(item, c->string) &&
-            !(chain && lz_find(e, chain, c->string, strlen(c->string), mg_hash_str(c->string))))
+            !lz_const(e, item->child, c->string, strlen(c->string), mg_hash_str(c->string)))
             add_cs(o, c->string, ref_value(c));
     return o;
 }
