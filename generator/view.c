@@ -165,6 +165,8 @@ typedef struct vctx {
     mg_hmap kc_names;         /* key_class's answers for copied names (kc_name), by text */
     int kc_names_init;
     int lz_direct;            /* with lazy: add_const records constants on chains */
+    uint64_t lz_ok;           /* with lazy: the lz_names add_const leaves out (no escape reads them) */
+    uint64_t lz_kept;         /* the lz_names kept_name keeps */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
 } vctx;
 
@@ -1036,17 +1038,19 @@ typedef struct lz_desc_ent {
 
 /* By how often shipped views have them (a member of one of these names is
  * a constant: no other value of the name is found here). At most 64. */
-static const char *const lz_names[] = {
-    "is_object", "is_enum", "is_union", "is_alias", "recursive", "first", "last", "has_constraints",
-    "is_ref", "tuple", "has_enum", "has_description", "constraint_list", "deprecated", "is_null",
-    "is_string", "is_number", "is_any", "is_integer", "is_boolean", "is_array", "is_map",
-    "is_primitive", "nullable", "has_format", "is_literal", "literal", "is_tuple", "tuple_rest",
-    "tuple_exact", "has_key_pattern", "key_pattern", "values", "has_const", "format", "items",
-    "is_scalar", "is_list", "is_dict", "is_json", "e_string", "e_integer", "e_number", "e_boolean",
-    "e_json", "e_object", "e_enum", "e_union", "optional", "required", "has_default", "const",
-    "examples", "read_only", "write_only", "default", "ref", "description", "description_lines", "doc",
-    "doc_lines", "description_md", "has_prop_fn", "title",
-};
+#define LZ_NAMES(X) X(is_object) X(is_enum) X(is_union) X(is_alias) X(recursive) X(first) X(last) \
+    X(has_constraints) X(is_ref) X(tuple) X(has_enum) X(has_description) X(constraint_list) \
+    X(deprecated) X(is_null) X(is_string) X(is_number) X(is_any) X(is_integer) X(is_boolean) X(is_array) \
+    X(is_map) X(is_primitive) X(nullable) X(has_format) X(is_literal) X(literal) X(is_tuple) \
+    X(tuple_rest) X(tuple_exact) X(has_key_pattern) X(key_pattern) X(values) X(has_const) X(format) \
+    X(items) X(is_scalar) X(is_list) X(is_dict) X(is_json) X(e_string) X(e_integer) X(e_number) \
+    X(e_boolean) X(e_json) X(e_object) X(e_enum) X(e_union) X(optional) X(required) X(has_default) \
+    X(const) X(examples) X(read_only) X(write_only) X(default) X(ref) X(description) \
+    X(description_lines) X(doc) X(doc_lines) X(description_md) X(has_prop_fn) X(title)
+#define LZ_ID(name) LZ_##name,
+enum { LZ_NAMES(LZ_ID) LZ_NNAMES_ };
+#define LZ_STR(name) #name,
+static const char *const lz_names[] = {LZ_NAMES(LZ_STR)};
 #define LZ_NNAMES ((int)(sizeof lz_names / sizeof *lz_names))
 static size_t lz_name_len[sizeof lz_names / sizeof *lz_names]; /* set by escapes_new */
 
@@ -1448,7 +1452,7 @@ static void lz_add(mg_view_escapes *e, cJSON *first, const char *key, int val)
 }
 
 /* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
-static int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+static inline int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
 {
     for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s]; s = (s + 1) & (LZ_SLOTS - 1)) {
         int id = e->lz_slots[s] - 1;
@@ -1632,7 +1636,7 @@ static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
 
 /* The constant member k[0..n) (`hash` as the engine's) that the object
  * whose first member is `first` left out, or NULL. */
-static const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, const char *k, size_t n, uint32_t hash)
+static inline const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, const char *k, size_t n, uint32_t hash)
 {
     if (!e || !first)
         return NULL;
@@ -1978,6 +1982,48 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
     add_cs(o, k, type == cJSON_NULL ? cJSON_CreateNull() : cJSON_CreateBool(type == cJSON_True));
 }
 
+/* The constants of one object made in a row (a type info's thirty), named
+ * by their numbers in lz_names: kept as bit sets until lzb_done, for a
+ * lazy view, instead of add_const's per-member work. */
+typedef struct lz_batch {
+    lz_desc d;
+    size_t n; /* constants added (lz_members counts each) */
+    int on;   /* a lazy view */
+} lz_batch;
+
+static inline void lzb_init(const vctx *v, lz_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    b->on = v->lz_direct;
+}
+
+/* add_const(v, o, lz_names[id], val), perhaps later: `o` has a first
+ * member that is not a number. */
+static inline void lzb_add(vctx *v, lz_batch *b, cJSON *o, int id, int val)
+{
+    if (b->on && (v->lz_ok >> id & 1)) {
+        lz_desc_set(&b->d, id, val);
+        b->n++;
+    } else {
+        add_const(v, o, lz_names[id], val);
+    }
+}
+
+#define LZB_KEPT_BOOL(v, b, o, id, cond)                                              \
+    do {                                                                              \
+        if ((v)->lz_kept >> (id) & 1)                                                 \
+            lzb_add((v), (b), (o), (id), (cond) ? cJSON_True : cJSON_False);          \
+    } while (0)
+
+/* Puts the batch's constants on `o`. */
+static void lzb_done(vctx *v, lz_batch *b, cJSON *o)
+{
+    if (!b->n)
+        return;
+    lz_put_desc(v->lazy, o->child, &b->d, 0);
+    v->lazy->lz_members += b->n;
+}
+
 /* `from`, an object's first member, has become a later member of the
  * object whose first member is `first` (field_view links a type info's
  * members after the field's own): the object has both chains. A field's
@@ -2008,11 +2054,13 @@ static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
  * the constant lazy_sweep left out. */
 static int view_true(const vctx *v, const cJSON *o, const char *k)
 {
-    const cJSON *m = mg_json_get(o, k);
-    if (m)
-        return cJSON_IsTrue(m);
+    /* A name is a member or left out, not both: the left-out ones first
+     * (an object has some seventy members, to look through one by one). */
     size_t n = strlen(k);
-    return cJSON_IsTrue(lz_const(v->lazy, o->child, k, n, mg_hash_mem_seed(0, k, n)));
+    const cJSON *c = lz_const(v->lazy, o->child, k, n, mg_hash_mem_seed(0, k, n));
+    if (c)
+        return cJSON_IsTrue(c);
+    return cJSON_IsTrue(mg_json_get(o, k));
 }
 
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
@@ -2456,29 +2504,32 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
+    /* Its constants in a batch: thirty a type info, a third of a view's. */
+    lz_batch b;
+    lzb_init(v, &b);
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
-    static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
-                                          "is_boolean", "is_ref", "is_array", "is_map"};
+    static const int is_kind[] = {LZ_is_any,     LZ_is_null, LZ_is_string, LZ_is_integer, LZ_is_number,
+                                  LZ_is_boolean, LZ_is_ref,  LZ_is_array,  LZ_is_map};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        ADD_KEPT_BOOL(v, o, is_kind[i], r->kind == kinds[i]);
-    ADD_KEPT_BOOL(v, o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
-                                    r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
+        LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+                                                 r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
     /* The flags of the type it refers to: the view stage reads those of `ref`
      * and of type items, never these, so only the templates' names count. */
     const mg_type *rt = is_ref ? r->ref : NULL;
-    static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+    static const int flag_keys[] = {LZ_is_object, LZ_is_enum, LZ_is_union, LZ_is_alias};
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
     for (int i = 0; i < 4; i++)
         if (!v->keep || v->info_flag[i])
-            add_const(v, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
-    ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
+            lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
+    LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
     else
-        add_const(v, o, "format", cJSON_NULL);
-    ADD_KEPT_BOOL(v, o, "has_format", r->format != NULL);
+        lzb_add(v, &b, o, LZ_format, cJSON_NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
@@ -2487,30 +2538,30 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
     if (is_ref)
         add_cs(o, "ref", ref_obj(v, r->ref));
     else
-        add_const(v, o, "ref", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_ref, cJSON_NULL);
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
         else
-            add_const(v, o, "values", cJSON_NULL);
+            lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     } else {
-        add_const(v, o, "items", cJSON_NULL);
-        add_const(v, o, "values", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_items, cJSON_NULL);
+        lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     }
-    ADD_KEPT_BOOL(v, o, "recursive", rec);
+    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
     /* A string const is a literal type (TS "heartbeat", Python
      * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
      * the quotes of their language. */
     const cJSON *cv = mg_json_get(r->constraints, "const");
-    ADD_KEPT_BOOL(v, o, "is_literal", cJSON_IsString(cv));
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, cJSON_IsString(cv));
     if (cJSON_IsString(cv))
         add_cs(o, "literal", model_str(v, cv->valuestring));
     else
-        add_const(v, o, "literal", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_literal, cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
-    ADD_KEPT_BOOL(v, o, "is_tuple", r->tuple != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
     cJSON *tuple = cJSON_CreateArray();
     const cJSON *mi = mg_json_get(r->constraints, "minItems");
     int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
@@ -2521,17 +2572,18 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
     }
     number_list_v(v, tuple);
     add_cs(o, "tuple", tuple);
-    ADD_KEPT_BOOL(v, o, "tuple_rest", r->tuple && r->tuple_rest);
-    ADD_KEPT_BOOL(v, o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
-    ADD_KEPT_BOOL(v, o, "has_key_pattern", r->key_pattern != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, r->tuple && !r->tuple_rest && min_items >= r->ntuple);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
     if (r->key_pattern)
         ADD_KEPT(v, o, "key_pattern", model_str(v, r->key_pattern));
     else if (kept_name(v, "key_pattern"))
-        add_const(v, o, "key_pattern", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_key_pattern, cJSON_NULL);
     const cJSON *en = mg_json_get(r->constraints, "enum");
-    ADD_KEPT_BOOL(v, o, "has_enum", en != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    lzb_done(v, &b, o);
     add_constraints(v, o, r->constraints);
     return o;
 }
@@ -4011,6 +4063,14 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (cache && t && cache->lazy_out)
         v.lazy = escapes_new();
     v.lz_direct = v.lazy != NULL;
+    for (int i = 0; v.lazy && i < LZ_NNAMES; i++) {
+        cJSON name;
+        memset(&name, 0, sizeof name);
+        name.string = (char *)(uintptr_t)lz_names[i];
+        name.type = cJSON_False | cJSON_StringIsConst;
+        if (!(key_class_of(&v, &name) & KC_ESC))
+            v.lz_ok |= (uint64_t)1 << i;
+    }
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
@@ -4019,6 +4079,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
                              (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
     }
+    for (int i = 0; i < LZ_NNAMES; i++)
+        if (kept_name(&v, lz_names[i]))
+            v.lz_kept |= (uint64_t)1 << i;
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = !t || mg_target_mentions(t, "generated_example");
@@ -4068,8 +4131,6 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         abort();
     for (int i = 0; i < m->ntypes; i++) {
         type_items[i] = type_view(&v, m->types[i]);
-        if (v.lazy)
-            lazy_sweep(&v, type_items[i], 1);
         cJSON_AddItemToArray(types, type_items[i]);
         tm[i] = m->types[i]->mark;
     }
