@@ -654,11 +654,14 @@ static cJSON *lines_new(const char *text)
 static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
-        add_cs(o, "description", cJSON_CreateNull());
+        add_const(v, o, "description", cJSON_NULL);
         ADD_KEPT_BOOL(v, o, "has_description", 0);
-        ADD_KEPT(v, o, "description_lines", cJSON_CreateArray());
-        ADD_KEPT(v, o, "doc", cJSON_CreateNull());
-        ADD_KEPT(v, o, "doc_lines", cJSON_CreateArray());
+        if (kept_name(v, "description_lines"))
+            add_const(v, o, "description_lines", cJSON_Array);
+        if (kept_name(v, "doc"))
+            add_const(v, o, "doc", cJSON_NULL);
+        if (kept_name(v, "doc_lines"))
+            add_const(v, o, "doc_lines", cJSON_Array);
         return;
     }
     int added;
@@ -1951,7 +1954,8 @@ static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
 }
 
 /* Adds the constant member `k` (a string literal) valued `type`
- * (cJSON_False, cJSON_True or cJSON_NULL) to view object `o`. A lazy view
+ * (cJSON_False, cJSON_True, cJSON_NULL or cJSON_Array: []) to view object
+ * `o`. A lazy view
  * records it on o's chain at once where lazy_sweep would move it there (o
  * has a first member, and no escape reads the name; the validation plan
  * reads them through plan_lazy_consts), instead of making a node that the sweep would detach and
@@ -1979,7 +1983,9 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
             return;
         }
     }
-    add_cs(o, k, type == cJSON_NULL ? cJSON_CreateNull() : cJSON_CreateBool(type == cJSON_True));
+    add_cs(o, k, type == cJSON_NULL    ? cJSON_CreateNull()
+                 : type == cJSON_Array ? cJSON_CreateArray()
+                                       : cJSON_CreateBool(type == cJSON_True));
 }
 
 /* The constants of one object made in a row (a type info's thirty), named
@@ -2482,6 +2488,10 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
     ADD_KEPT(v, o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     if (!kept_name(v, "constraint_list"))
         return;
+    if (!c || !c->child) {
+        add_const(v, o, "constraint_list", cJSON_Array);
+        return;
+    }
     cJSON *list = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, c) {
@@ -2562,16 +2572,20 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         lzb_add(v, &b, o, LZ_literal, cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
     LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
-    cJSON *tuple = cJSON_CreateArray();
     const cJSON *mi = mg_json_get(r->constraints, "minItems");
     int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
-    for (int i = 0; i < r->ntuple; i++) {
-        cJSON *e = type_info(v, r->tuple[i], owner);
-        add_bool(e, "optional", i >= min_items);
-        cJSON_AddItemToArray(tuple, e);
+    if (r->ntuple > 0) {
+        cJSON *tuple = cJSON_CreateArray();
+        for (int i = 0; i < r->ntuple; i++) {
+            cJSON *e = type_info(v, r->tuple[i], owner);
+            add_bool(e, "optional", i >= min_items);
+            cJSON_AddItemToArray(tuple, e);
+        }
+        number_list_v(v, tuple);
+        add_cs(o, "tuple", tuple);
+    } else {
+        lzb_add(v, &b, o, LZ_tuple, cJSON_Array);
     }
-    number_list_v(v, tuple);
-    add_cs(o, "tuple", tuple);
     LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
     LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, r->tuple && !r->tuple_rest && min_items >= r->ntuple);
     LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
@@ -2712,7 +2726,7 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     if (cJSON_IsArray(f->examples))
         add_cs(x, "examples", model_raw(v, f->examples));
     else
-        add_cs(x, "examples", cJSON_CreateArray());
+        add_const(v, x, "examples", cJSON_Array);
     ADD_KEPT_BOOL(v, x, "read_only", f->read_only);
     ADD_KEPT_BOOL(v, x, "write_only", f->write_only);
     ADD_KEPT_BOOL(v, x, "deprecated", f->deprecated);
@@ -2904,7 +2918,10 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
-    add_str(o, "title", t->title);
+    if (t->title)
+        add_cs(o, "title", cJSON_CreateString(t->title));
+    else
+        add_const(v, o, "title", cJSON_NULL);
     add_description(v, o, t->description);
     ADD_KEPT_BOOL(v, o, "declared", t->declared);
     ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
@@ -2976,9 +2993,9 @@ static cJSON *type_view(vctx *v, const mg_type *t)
             add_cs(e, "tag_id", cJSON_CreateString(id));
             free(id);
         } else {
-            add_cs(e, "tag", cJSON_CreateNull());
-            add_cs(e, "tag_name", cJSON_CreateNull());
-            add_cs(e, "tag_id", cJSON_CreateNull());
+            add_const(v, e, "tag", cJSON_NULL);
+            add_const(v, e, "tag_name", cJSON_NULL);
+            add_const(v, e, "tag_id", cJSON_NULL);
         }
         /* The option's type does not say its tag (it comes from the
          * mapping): TS intersects it with {tag: "..."} for narrowing. */
@@ -2994,7 +3011,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->discriminator)
         add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
-        add_cs(o, "discriminator", cJSON_CreateNull());
+        add_const(v, o, "discriminator", cJSON_NULL);
     ADD_KEPT_BOOL(v, o, "any_of", t->any_of);
     ADD_KEPT_BOOL(v, o, "tagged", t->tagged);
     ADD_KEPT_BOOL(v, o, "multi_type", t->multi_type);
