@@ -1084,7 +1084,8 @@ struct mg_view_escapes {
     mg_hmap lz_edges;       /* lz_edge: a trie node's child by (key, value) */
     lz_node *lz_nodes;      /* the trie; node 0 is the empty chain */
     size_t lz_n, lz_cap;
-    mg_hmap lz_keys;        /* copies of member names that are not constants */
+    mg_hmap lz_keys;        /* kc_name: copies of member names that are not constants, and
+                             * their key_class (a lazy build's, for its sweeps) */
     lz_edge lz_recent[LZ_RECENT]; /* lz_edges's answers, direct-mapped */
     uint32_t *lz_tabs;      /* lz_find's tables: [mask, slots...] each, slots hold nodes */
     size_t lz_ntabs, lz_captabs;
@@ -1245,7 +1246,7 @@ static mg_view_escapes *escapes_new(void)
     e->empty_list.type = cJSON_Array;
     mg_hmap_init(&e->lz_objs, sizeof(lz_obj));
     mg_hmap_init(&e->lz_edges, sizeof(lz_edge));
-    mg_hmap_init_str(&e->lz_keys, sizeof(char *));
+    mg_hmap_init_str(&e->lz_keys, sizeof(kc_name));
     e->lz_ntabs = 1; /* table 0 is "none" */
     e->lz_captabs = 1024;
     e->lz_tabs = mg_xcalloc(e->lz_captabs, sizeof *e->lz_tabs);
@@ -1809,20 +1810,29 @@ static inline kc_ent *kc_lookup(kc_ent *cache, const char *k, kc_ent **put)
     return NULL;
 }
 
+/* The class of member `c` whose name is copied (the interface's, raw
+ * JSON's), by its text, with a copy of the name that outlives the lazy
+ * view's escapes (for its chains). */
+static kc_name *copied_class(vctx *v, const cJSON *c)
+{
+    mg_hmap *names = &v->kc_names;
+    if (v->lazy) {
+        names = &v->lazy->lz_keys;
+    } else if (!v->kc_names_init) {
+        mg_hmap_init_str(&v->kc_names, sizeof(kc_name));
+        v->kc_names_init = 1;
+    }
+    int added;
+    kc_name *n = mg_hmap_put_str(names, c->string, &added);
+    if (added)
+        n->cls = key_class_of(v, c);
+    return n;
+}
+
 static inline unsigned key_class(vctx *v, const cJSON *c)
 {
-    if (!(c->type & cJSON_StringIsConst)) {
-        /* A copied name (of raw JSON the plan copies): by its text. */
-        if (!v->kc_names_init) {
-            mg_hmap_init_str(&v->kc_names, sizeof(kc_name));
-            v->kc_names_init = 1;
-        }
-        int added;
-        kc_name *n = mg_hmap_put_str(&v->kc_names, c->string, &added);
-        if (added)
-            n->cls = key_class_of(v, c);
-        return n->cls;
-    }
+    if (!(c->type & cJSON_StringIsConst))
+        return copied_class(v, c)->cls;
     if (!v->kc_cache)
         v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
     kc_ent *put, *e = kc_lookup(v->kc_cache, c->string, &put);
@@ -1873,14 +1883,17 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
         }
         if (c == first || (ct != cJSON_False && ct != cJSON_True && ct != cJSON_NULL && !empty_list))
             continue;
-        unsigned cls = key_class(v, c);
+        const char *key = c->string;
+        unsigned cls;
+        if (!(c->type & cJSON_StringIsConst)) {
+            const kc_name *kn = copied_class(v, c);
+            cls = kn->cls;
+            key = kn->key;
+        } else {
+            cls = key_class(v, c);
+        }
         if ((cls & KC_ESC) || (early && (cls & KC_PLAN)) || (empty_list && (cls & KC_FILLED)))
             continue;
-        const char *key = c->string;
-        if (!(c->type & cJSON_StringIsConst)) {
-            mg_hmap_put_str(&e->lz_keys, key, NULL);
-            key = *(char **)mg_hmap_get_str(&e->lz_keys, key);
-        }
         if (KC_ID(cls) >= 0 && (first->type & 0xFF) != cJSON_Number) {
             if (!desc)
                 desc = lz_desc_edit(e, first);
