@@ -243,6 +243,7 @@ static void add_str(cJSON *o, const char *k, const char *s)
 /* first/last/index on every element of a list, for separators; with `v`
  * (a list of the view that lazy_sweep walks), first and last through
  * add_const, else as plain members. */
+static void add_position(vctx *v, cJSON *it, int first, int last);
 static void number_list_v(vctx *v, cJSON *list)
 {
     int n = cJSON_GetArraySize(list), i = 0;
@@ -254,8 +255,7 @@ static void number_list_v(vctx *v, cJSON *list)
         }
         add_cs(it, "index", cJSON_CreateNumber(i));
         if (v) {
-            add_const(v, it, "first", i == 0 ? cJSON_True : cJSON_False);
-            add_const(v, it, "last", i == n - 1 ? cJSON_True : cJSON_False);
+            add_position(v, it, i == 0, i == n - 1);
         } else {
             add_bool(it, "first", i == 0);
             add_bool(it, "last", i == n - 1);
@@ -1731,6 +1731,18 @@ static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
     uint32_t node = lz_chain(e, item->child);
     uint32_t chain[LZ_MAX_CHAIN];
     size_t n = node ? lz_path(e, node, chain) : 0;
+    /* Chains are shared and never change: without index, first and last
+     * (which are no chain's but a number's), the share has the item's. */
+    size_t own = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = e->lz_nodes[chain[i]].key;
+        own += !strcmp(k, "index") || !strcmp(k, "first") || !strcmp(k, "last");
+    }
+    if (n && !own && !lz_chain(e, share->child) && (share->child->type & 0xFF) != cJSON_Number) {
+        lz_set(e, share->child, node);
+        e->lz_members += n;
+        n = 0;
+    }
     while (n--) {
         const lz_node *c = &e->lz_nodes[chain[n]];
         if (strcmp(c->key, "index") && strcmp(c->key, "first") && strcmp(c->key, "last"))
@@ -1947,12 +1959,13 @@ static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, i
     }
     /* Then the known names (no name is in both). */
     const lz_desc *d = lz_desc_of(e, obj->child);
+    if (n + (size_t)__builtin_popcountll(d->present) > max)
+        abort(); /* more than any object of the view has: cannot happen */
+    static const int val_of[4] = {cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array};
     for (uint64_t bits = d->present; bits; bits &= bits - 1) {
         int id = __builtin_ctzll(bits);
-        if (n == max)
-            abort(); /* more than any object of the view has: cannot happen */
         keys[n] = lz_names[id];
-        vals[n++] = lz_desc_val(d, id);
+        vals[n++] = val_of[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
     }
     return n;
 }
@@ -1999,6 +2012,19 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
     add_cs(o, k, type == cJSON_NULL    ? cJSON_CreateNull()
                  : type == cJSON_Array ? cJSON_CreateArray()
                                        : cJSON_CreateBool(type == cJSON_True));
+}
+
+/* An item's first and last (number_list_v), add_const's without its
+ * lookup of the names. */
+static void add_position(vctx *v, cJSON *it, int first, int last)
+{
+    if (v->lz_direct && (v->lz_ok >> LZ_first & v->lz_ok >> LZ_last & 1)) {
+        lz_put(v->lazy, it->child, lz_names[LZ_first], LZ_first, first ? cJSON_True : cJSON_False);
+        lz_put(v->lazy, it->child, lz_names[LZ_last], LZ_last, last ? cJSON_True : cJSON_False);
+        return;
+    }
+    add_const(v, it, "first", first ? cJSON_True : cJSON_False);
+    add_const(v, it, "last", last ? cJSON_True : cJSON_False);
 }
 
 /* The constants of one object made in a row (a type info's thirty), named
@@ -2678,16 +2704,25 @@ static cJSON *model_raw(const vctx *v, const cJSON *j)
 }
 
 /* has_KEY, KEY and KEY_json for a raw value of the model (default, const). */
-#define add_json_value(v, o, key, val) add_json_value_((v), (o), "has_" key, key, key "_json", (val))
-static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
+/* (`b`: the batch of o's constants, or NULL: none.) */
+#define add_json_value(v, b, o, key, val) \
+    add_json_value_((v), (b), (o), LZ_has_##key, LZ_##key, #key, #key "_json", (val))
+static void add_json_value_(vctx *v, lz_batch *b, cJSON *o, int has, int key_id, const char *key, const char *json,
+                            const cJSON *val)
 {
-    ADD_KEPT_BOOL(v, o, has, val != NULL);
+    lz_batch none;
+    if (!b) {
+        lzb_init(v, &none);
+        none.on = 0;
+        b = &none;
+    }
+    LZB_KEPT_BOOL(v, b, o, has, val != NULL);
     if (val) {
         add_cs(o, key, model_raw(v, val));
         if (kept_name(v, json))
             add_json_form(v, o, json, val, 0, "null");
     } else {
-        add_const(v, o, key, cJSON_NULL);
+        lzb_add(v, b, o, key_id, cJSON_NULL);
     }
 }
 
@@ -2731,18 +2766,21 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_cs(x, "id", cJSON_CreateString(id));
     free(id);
     add_wire(v, x, f->wire);
-    add_const(v, x, "required", f->required ? cJSON_True : cJSON_False);
-    add_const(v, x, "optional", f->required ? cJSON_False : cJSON_True);
+    lz_batch b;
+    lzb_init(v, &b);
+    lzb_add(v, &b, x, LZ_required, f->required ? cJSON_True : cJSON_False);
+    lzb_add(v, &b, x, LZ_optional, f->required ? cJSON_False : cJSON_True);
     add_description(v, x, f->description);
-    add_json_value(v, x, "default", f->default_value);
-    add_json_value(v, x, "const", f->const_value);
+    add_json_value(v, &b, x, default, f->default_value);
+    add_json_value(v, &b, x, const, f->const_value);
     if (cJSON_IsArray(f->examples))
         add_cs(x, "examples", model_raw(v, f->examples));
     else
-        add_const(v, x, "examples", cJSON_Array);
-    ADD_KEPT_BOOL(v, x, "read_only", f->read_only);
-    ADD_KEPT_BOOL(v, x, "write_only", f->write_only);
-    ADD_KEPT_BOOL(v, x, "deprecated", f->deprecated);
+        lzb_add(v, &b, x, LZ_examples, cJSON_Array);
+    LZB_KEPT_BOOL(v, &b, x, LZ_read_only, f->read_only);
+    LZB_KEPT_BOOL(v, &b, x, LZ_write_only, f->write_only);
+    LZB_KEPT_BOOL(v, &b, x, LZ_deprecated, f->deprecated);
+    lzb_done(v, &b, x);
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
@@ -3031,7 +3069,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);
-        add_json_value(v, target, "default", NULL);
+        add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
     add_constraints(v, o, t->constraints);
