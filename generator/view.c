@@ -225,13 +225,7 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type);
     } while (0)
 
 /* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
-{
-    ADD_KEPT_BOOL(v, o, "is_object", t && t->kind == MG_TYPE_OBJECT);
-    ADD_KEPT_BOOL(v, o, "is_enum", t && t->kind == MG_TYPE_ENUM);
-    ADD_KEPT_BOOL(v, o, "is_union", t && t->kind == MG_TYPE_UNION);
-    ADD_KEPT_BOOL(v, o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
-}
+static void add_type_flags(vctx *v, cJSON *o, const mg_type *t);
 
 /* An optional string: null when unset, so that the key always exists (strict
  * rendering) and never resolves to a key of the same name further up. */
@@ -651,17 +645,11 @@ static cJSON *lines_new(const char *text)
  * depends on the target, and where its doc_escape changes nothing (most
  * texts), `doc` and `doc_lines` refer to the same. These members were a
  * quarter of the types' string nodes, made again for every target. */
+static void add_no_description(vctx *v, cJSON *o);
 static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
-        add_const(v, o, "description", cJSON_NULL);
-        ADD_KEPT_BOOL(v, o, "has_description", 0);
-        if (kept_name(v, "description_lines"))
-            add_const(v, o, "description_lines", cJSON_Array);
-        if (kept_name(v, "doc"))
-            add_const(v, o, "doc", cJSON_NULL);
-        if (kept_name(v, "doc_lines"))
-            add_const(v, o, "doc_lines", cJSON_Array);
+        add_no_description(v, o);
         return;
     }
     int added;
@@ -2044,7 +2032,7 @@ static inline void lzb_init(const vctx *v, lz_batch *b)
 
 /* add_const(v, o, lz_names[id], val), perhaps later: `o` has a first
  * member that is not a number. */
-static inline void lzb_add(vctx *v, lz_batch *b, cJSON *o, int id, int val)
+__attribute__((always_inline)) static inline void lzb_add(vctx *v, lz_batch *b, cJSON *o, int id, int val)
 {
     if (b->on && (v->lz_ok >> id & 1)) {
         lz_desc_set(&b->d, id, val);
@@ -2067,6 +2055,36 @@ static void lzb_done(vctx *v, lz_batch *b, cJSON *o)
         return;
     lz_put_desc(v->lazy, o->child, &b->d, 0);
     v->lazy->lz_members += b->n;
+}
+
+/* add_model_description without a text: its constants in a batch. */
+static void add_no_description(vctx *v, cJSON *o)
+{
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
+    lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    if (v->lz_kept >> LZ_has_description & 1)
+        lzb_add(v, &b, o, LZ_has_description, cJSON_False);
+    if (v->lz_kept >> LZ_description_lines & 1)
+        lzb_add(v, &b, o, LZ_description_lines, cJSON_Array);
+    if (v->lz_kept >> LZ_doc & 1)
+        lzb_add(v, &b, o, LZ_doc, cJSON_NULL);
+    if (v->lz_kept >> LZ_doc_lines & 1)
+        lzb_add(v, &b, o, LZ_doc_lines, cJSON_Array);
+    lzb_done(v, &b, o);
+}
+
+static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
+{
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child;
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_object, t && t->kind == MG_TYPE_OBJECT);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_enum, t && t->kind == MG_TYPE_ENUM);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_union, t && t->kind == MG_TYPE_UNION);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_alias, t && t->kind == MG_TYPE_ALIAS);
+    lzb_done(v, &b, o);
 }
 
 /* `from`, an object's first member, has become a later member of the
