@@ -1027,16 +1027,18 @@ typedef struct lz_desc_ent {
 #define LZ_SLOTS 256
 #define LZ_DESC_RECENT 256
 
-/* By how often shipped views have them (a member of one of these names is
- * a constant: no other value of the name is found here). At most 64. */
+/* By how often shipped views have them, but for the shapes' flags (the
+ * plan's shapes are shared, never left out) a type's own (a member of one
+ * of these names is a constant: no other value of the name is found here).
+ * At most 64. */
 #define LZ_NAMES(X) X(is_object) X(is_enum) X(is_union) X(is_alias) X(recursive) X(first) X(last) \
-    X(has_constraints) X(is_ref) X(tuple) X(has_enum) X(has_description) X(constraint_list) \
-    X(deprecated) X(is_null) X(is_string) X(is_number) X(is_any) X(is_integer) X(is_boolean) X(is_array) \
-    X(is_map) X(is_primitive) X(nullable) X(has_format) X(is_literal) X(literal) X(is_tuple) \
-    X(tuple_rest) X(tuple_exact) X(has_key_pattern) X(key_pattern) X(values) X(has_const) X(format) \
-    X(items) X(is_scalar) X(is_list) X(is_dict) X(is_json) X(e_string) X(e_integer) X(e_number) \
-    X(e_boolean) X(e_json) X(e_object) X(e_enum) X(e_union) X(optional) X(required) X(has_default) \
-    X(const) X(examples) X(read_only) X(write_only) X(default) X(ref) X(description) \
+    X(has_constraints) X(is_ref) X(tuple) X(has_enum) X(has_description) X(constraint_list) X(deprecated) \
+    X(is_null) X(is_string) X(is_number) X(is_any) X(is_integer) X(is_boolean) X(is_array) X(is_map) \
+    X(is_primitive) X(nullable) X(has_format) X(is_literal) X(literal) X(is_tuple) X(tuple_rest) \
+    X(tuple_exact) X(has_key_pattern) X(key_pattern) X(values) X(has_const) X(format) X(items) X(declared) \
+    X(has_fields) X(has_required_fields) X(has_optional_fields) X(closed) X(has_additional) X(has_values) \
+    X(has_options) X(has_discriminator) X(discriminator) X(any_of) X(tagged) X(optional) X(required) \
+    X(has_default) X(const) X(examples) X(read_only) X(write_only) X(default) X(ref) X(description) \
     X(description_lines) X(doc) X(doc_lines) X(description_md) X(has_prop_fn) X(title)
 #define LZ_ID(name) LZ_##name,
 enum { LZ_NAMES(LZ_ID) LZ_NNAMES_ };
@@ -1338,12 +1340,14 @@ static int memo_eq(const void *ent, const void *key)
  * python's view of 1 000 synthetic messages had 3.83 M nodes of its own,
  * 2.1 M of them such constants). Most are never made: add_const notes
  * them as they would be added (the type infos', the fields', the flags of
- * ADD_KEPT_BOOL, first and last). lazy_sweep detaches the rest once nothing
- * in the view stage reads them any more (the validation plan reads the
- * types' flags: those wait for it). Each object's are a chain of (name,
- * value) pairs, found from the object's first member, which is never left
- * out, so that references to the object, which share its member list, find
- * them too. LAZY_CONSTS on that first node says the object has a chain;
+ * ADD_KEPT_BOOL, first and last; lz_batch for runs of them). lazy_sweep
+ * detaches the rest once nothing in the view stage reads them any more
+ * (the validation plan reads the types' lists). Each object's are, for the
+ * names of lz_names, bit sets ("known names" above), and for the others a
+ * chain of (name, value) pairs, found from the object's first member, which
+ * is never left out, so that references to the object, which share its
+ * member list, find them too. LAZY_CONSTS on that first node says the
+ * object has a chain;
  * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
  * view_true, its type-map renders through info_render, the plan through
  * plan_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
@@ -1740,25 +1744,9 @@ static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
         e->lz_members += lz_put_desc(e, share->child, lz_desc_of(e, item->child), e->lz_position);
 }
 
-/* Is `k` a member the validation plan reads from type views while it is
- * built (vplan.c: read_flags, flag)? Those wait for the last sweep. */
-static int plan_reads(const char *k)
-{
-    static const char *const keys[] = {"is_string", "is_integer", "is_number", "is_boolean", "is_ref",
-                                       "is_array",  "is_map",     "is_tuple",  "nullable",   "is_object",
-                                       "is_enum",   "is_union",   "is_alias",  "has_option_fns"};
-    if (k[0] != 'i' && k[0] != 'n' && k[0] != 'h')
-        return 0;
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(k, keys[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* What lazy_sweep needs to know of a member's name. */
 enum {
     KC_ESC = 1,   /* an escape reads or adds a member of this name */
-    KC_PLAN = 2,  /* plan_reads */
     KC_SKIP = 4,  /* "extensions": raw catalogue JSON, never walked */
     KC_RAW = 8,   /* raw_member may hold (it depends on the object) */
     KC_KNOWN = 16,
@@ -1774,8 +1762,6 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
     unsigned cls = KC_KNOWN;
     if (v->nrules && member_esc_key(v, c))
         cls |= KC_ESC;
-    if (plan_reads(k))
-        cls |= KC_PLAN;
     if (strcmp(k, "extensions") == 0)
         cls |= KC_SKIP;
     if (strcmp(k, "required_fields") == 0 || strcmp(k, "optional_fields") == 0)
@@ -1845,17 +1831,18 @@ static inline unsigned key_class(vctx *v, const cJSON *c)
 
 /* Moves the constant members of `node` and of the objects below it (not
  * through references, not into raw JSON or extensions) to their objects'
- * chains, but each object's first member and the members an escape reads
- * or adds (mark_escapes and escaped_member read them). `early`: the
- * validation plan is still to be built (plan_reads). */
-static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
+ * chains or known names' sets, but each object's first member and the
+ * members an escape reads or adds (mark_escapes and escaped_member read
+ * them). Types are swept once the validation plan is built: it reads their
+ * lists (and their flags, as members or through plan_lazy_consts). */
+static void lazy_sweep_deep(vctx *v, cJSON *node, int deep)
 {
     if (!node || (node->type & cJSON_IsReference))
         return;
     int type = node->type & 0xFF;
     if (type == cJSON_Array) {
         for (cJSON *c = node->child; c; c = c->next)
-            lazy_sweep_deep(v, c, early, deep);
+            lazy_sweep_deep(v, c, deep);
         return;
     }
     if (type != cJSON_Object || !node->child)
@@ -1869,14 +1856,13 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
         if (!c->string)
             continue;
         int ct = c->type & 0xFF;
-        /* An empty list is a constant too, once the plan is built (it may
-         * read any list of the types) and but for the lists filled later. */
-        int empty_list = ct == cJSON_Array && !c->child && !early && c != first &&
+        /* An empty list is a constant too, but for the lists filled later. */
+        int empty_list = ct == cJSON_Array && !c->child && c != first &&
                          !(c->type & cJSON_IsReference);
         if ((ct == cJSON_Array || ct == cJSON_Object) && !empty_list) {
             unsigned cls = deep ? key_class(v, c) : KC_SKIP;
             if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string))) {
-                lazy_sweep_deep(v, c, early, deep);
+                lazy_sweep_deep(v, c, deep);
                 desc = NULL; /* another object's may be pending now */
             }
             continue;
@@ -1892,7 +1878,7 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
         } else {
             cls = key_class(v, c);
         }
-        if ((cls & KC_ESC) || (early && (cls & KC_PLAN)) || (empty_list && (cls & KC_FILLED)))
+        if ((cls & KC_ESC) || (empty_list && (cls & KC_FILLED)))
             continue;
         if (KC_ID(cls) >= 0 && (first->type & 0xFF) != cJSON_Number) {
             if (!desc)
@@ -1921,9 +1907,9 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
         lz_set(e, first, chain);
 }
 
-static void lazy_sweep(vctx *v, cJSON *node, int early)
+static void lazy_sweep(vctx *v, cJSON *node)
 {
-    lazy_sweep_deep(v, node, early, 1);
+    lazy_sweep_deep(v, node, 1);
 }
 
 /* A lazy view's constants, which its objects lack, for the validation plan
@@ -4233,12 +4219,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                       : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
-    /* The plan has read the types: their last constants go, and the plan's,
+    /* The plan has read the types: their constants go, and the plan's,
      * before the messages are built (a view's peak was its end). */
     if (v.lazy) {
-        lazy_sweep(&v, types, 0);
+        lazy_sweep(&v, types);
         if (plan)
-            lazy_sweep(&v, plan, 0);
+            lazy_sweep(&v, plan);
     }
 
     cJSON *msgs = cJSON_CreateArray();
@@ -4250,7 +4236,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         /* What the view stage reads of a message later (add_interface,
          * check_unique) is strings and lists. */
         if (v.lazy)
-            lazy_sweep(&v, mv, 0);
+            lazy_sweep(&v, mv);
         cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
@@ -4348,11 +4334,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                  * required_fields and optional_fields came (number_list's
                  * first and last on them). */
                 for (cJSON *ty = types->child; ty; ty = ty->next) {
-                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0, 0);
-                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0, 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
                 }
             } else if (c != plan && !raw_member(view, c->string))
-                lazy_sweep(&v, c, 0);
+                lazy_sweep(&v, c);
         lazy_finish(&v);
     }
     vctx_fini(&v);
