@@ -1045,7 +1045,8 @@ enum { LZ_NAMES(LZ_ID) LZ_NNAMES_ };
 #define LZ_STR(name) #name,
 static const char *const lz_names[] = {LZ_NAMES(LZ_STR)};
 #define LZ_NNAMES ((int)(sizeof lz_names / sizeof *lz_names))
-static size_t lz_name_len[sizeof lz_names / sizeof *lz_names]; /* set by escapes_new */
+#define LZ_LEN(name) (sizeof #name - 1),
+static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
 
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
@@ -1254,7 +1255,6 @@ static mg_view_escapes *escapes_new(void)
             s = (s + 1) & (LZ_SLOTS - 1);
         e->lz_slots[s] = (uint8_t)(i + 1);
         e->lz_slot_hash[s] = mg_hash_str(lz_names[i]);
-        lz_name_len[i] = strlen(lz_names[i]);
         if (!strcmp(lz_names[i], "first") || !strcmp(lz_names[i], "last"))
             e->lz_position |= (uint64_t)1 << i;
     }
