@@ -162,7 +162,11 @@ typedef struct vctx {
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
+    mg_hmap kc_names;         /* key_class's answers for copied names (kc_name), by text */
+    int kc_names_init;
     int lz_direct;            /* with lazy: add_const records constants on chains */
+    uint64_t lz_ok;           /* with lazy: the lz_names add_const leaves out (no escape reads them) */
+    uint64_t lz_kept;         /* the lz_names kept_name keeps */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
 } vctx;
 
@@ -170,6 +174,11 @@ typedef struct kc_ent {
     const char *key;
     unsigned cls;
 } kc_ent;
+
+typedef struct kc_name {
+    char *key; /* owned by the table */
+    unsigned cls;
+} kc_name;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
  * structured diagnostics formats). */
@@ -216,13 +225,7 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type);
     } while (0)
 
 /* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
-{
-    ADD_KEPT_BOOL(v, o, "is_object", t && t->kind == MG_TYPE_OBJECT);
-    ADD_KEPT_BOOL(v, o, "is_enum", t && t->kind == MG_TYPE_ENUM);
-    ADD_KEPT_BOOL(v, o, "is_union", t && t->kind == MG_TYPE_UNION);
-    ADD_KEPT_BOOL(v, o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
-}
+static void add_type_flags(vctx *v, cJSON *o, const mg_type *t);
 
 /* An optional string: null when unset, so that the key always exists (strict
  * rendering) and never resolves to a key of the same name further up. */
@@ -234,6 +237,7 @@ static void add_str(cJSON *o, const char *k, const char *s)
 /* first/last/index on every element of a list, for separators; with `v`
  * (a list of the view that lazy_sweep walks), first and last through
  * add_const, else as plain members. */
+static void add_position(vctx *v, cJSON *it, int first, int last);
 static void number_list_v(vctx *v, cJSON *list)
 {
     int n = cJSON_GetArraySize(list), i = 0;
@@ -245,8 +249,7 @@ static void number_list_v(vctx *v, cJSON *list)
         }
         add_cs(it, "index", cJSON_CreateNumber(i));
         if (v) {
-            add_const(v, it, "first", i == 0 ? cJSON_True : cJSON_False);
-            add_const(v, it, "last", i == n - 1 ? cJSON_True : cJSON_False);
+            add_position(v, it, i == 0, i == n - 1);
         } else {
             add_bool(it, "first", i == 0);
             add_bool(it, "last", i == n - 1);
@@ -642,14 +645,11 @@ static cJSON *lines_new(const char *text)
  * depends on the target, and where its doc_escape changes nothing (most
  * texts), `doc` and `doc_lines` refer to the same. These members were a
  * quarter of the types' string nodes, made again for every target. */
+static void add_no_description(vctx *v, cJSON *o);
 static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
-        add_cs(o, "description", cJSON_CreateNull());
-        ADD_KEPT_BOOL(v, o, "has_description", 0);
-        ADD_KEPT(v, o, "description_lines", cJSON_CreateArray());
-        ADD_KEPT(v, o, "doc", cJSON_CreateNull());
-        ADD_KEPT(v, o, "doc_lines", cJSON_CreateArray());
+        add_no_description(v, o);
         return;
     }
     int added;
@@ -1004,6 +1004,50 @@ typedef struct lz_obj {
     uint32_t node;     /* the last of its chain */
 } lz_obj;
 
+/* ---- known names ----
+ * The names of most constant members (a type info's thirty flags, a
+ * field's, a list item's first and last: lz_names) are not kept on chains:
+ * an object has, for each of them, four states in three bit sets (absent;
+ * false; true; null; []), and one number for the sets (objects of one kind
+ * share a few), kept in its first member's valuedouble, which cJSON reads
+ * for numbers only (LZ_DESC on that member's type: it has one). An object
+ * whose first member is a number keeps the chain. */
+typedef struct lz_desc {
+    uint64_t present; /* bit i: lz_names[i] is a constant member */
+    uint64_t truth;   /* ... true or [] */
+    uint64_t nul;     /* ... null or [] */
+} lz_desc;
+#define LZ_DESC (1 << 30)
+
+/* lz_descs's index: a set's number by its bits. */
+typedef struct lz_desc_ent {
+    lz_desc d;
+    uint32_t id;
+} lz_desc_ent;
+#define LZ_SLOTS 256
+#define LZ_DESC_RECENT 256
+
+/* By how often shipped views have them, but for the shapes' flags (the
+ * plan's shapes are shared, never left out) a type's own (a member of one
+ * of these names is a constant: no other value of the name is found here).
+ * At most 64. */
+#define LZ_NAMES(X) X(is_object) X(is_enum) X(is_union) X(is_alias) X(recursive) X(first) X(last) \
+    X(has_constraints) X(is_ref) X(tuple) X(has_enum) X(has_description) X(constraint_list) X(deprecated) \
+    X(is_null) X(is_string) X(is_number) X(is_any) X(is_integer) X(is_boolean) X(is_array) X(is_map) \
+    X(is_primitive) X(nullable) X(has_format) X(is_literal) X(literal) X(is_tuple) X(tuple_rest) \
+    X(tuple_exact) X(has_key_pattern) X(key_pattern) X(values) X(has_const) X(format) X(items) X(declared) \
+    X(has_fields) X(has_required_fields) X(has_optional_fields) X(closed) X(has_additional) X(has_values) \
+    X(has_options) X(has_discriminator) X(discriminator) X(any_of) X(tagged) X(optional) X(required) \
+    X(has_default) X(const) X(examples) X(read_only) X(write_only) X(default) X(ref) X(description) \
+    X(description_lines) X(doc) X(doc_lines) X(description_md) X(has_prop_fn) X(title)
+#define LZ_ID(name) LZ_##name,
+enum { LZ_NAMES(LZ_ID) LZ_NNAMES_ };
+#define LZ_STR(name) #name,
+static const char *const lz_names[] = {LZ_NAMES(LZ_STR)};
+#define LZ_NNAMES ((int)(sizeof lz_names / sizeof *lz_names))
+#define LZ_LEN(name) (sizeof #name - 1),
+static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1031,7 +1075,8 @@ struct mg_view_escapes {
     mg_hmap lz_edges;       /* lz_edge: a trie node's child by (key, value) */
     lz_node *lz_nodes;      /* the trie; node 0 is the empty chain */
     size_t lz_n, lz_cap;
-    mg_hmap lz_keys;        /* copies of member names that are not constants */
+    mg_hmap lz_keys;        /* kc_name: copies of member names that are not constants, and
+                             * their key_class (a lazy build's, for its sweeps) */
     lz_edge lz_recent[LZ_RECENT]; /* lz_edges's answers, direct-mapped */
     uint32_t *lz_tabs;      /* lz_find's tables: [mask, slots...] each, slots hold nodes */
     size_t lz_ntabs, lz_captabs;
@@ -1042,6 +1087,18 @@ struct mg_view_escapes {
      * table write per object, not per member. NULL: none. */
     const cJSON *lz_pend_first;
     uint32_t lz_pend_node;
+    /* Constants of the names in lz_names, by object (see "known names"
+     * below): each distinct set once, in lz_descs (0: none); the set of
+     * the object now made in lz_dpend, not yet in lz_descs. */
+    lz_desc *lz_descs;
+    size_t lz_ndescs, lz_capdescs;
+    mg_hmap lz_desc_ids;    /* lz_desc_ent: a set's number in lz_descs, by its bits */
+    cJSON *lz_dpend_first;  /* NULL: none pending */
+    lz_desc lz_dpend;
+    uint8_t lz_slots[LZ_SLOTS]; /* a name's number + 1 by the engine's hash, 0: empty */
+    uint64_t lz_position;   /* the bits of first and last (a share has its own) */
+    uint32_t lz_slot_hash[LZ_SLOTS]; /* the hash of the name in lz_slots */
+    lz_desc_ent lz_desc_recent[LZ_DESC_RECENT]; /* lz_desc_ids's answers, direct-mapped */
     /* While the view is built: the objects mark_escapes found, and pairs
      * (share, item) of the list items share_item copied after it. */
     const cJSON **walked;
@@ -1115,6 +1172,8 @@ static int out_eq(const void *ent, const void *key)
     return o->len == q->n && memcmp(o->name, q->k, q->n) == 0;
 }
 
+static void lz_desc_flush(mg_view_escapes *e);
+
 /* At the end of a lazy build, when member lists are final: the flags, and
  * the rules and names taken from `v`. */
 static void lazy_finish(vctx *v)
@@ -1152,6 +1211,7 @@ static void lazy_finish(vctx *v)
         }
         e->ncands++;
     }
+    lz_desc_flush(e);
     /* (A marked object has a member, so a first node.) */
     for (size_t i = 0; i < e->nwalked; i++)
         e->walked[i]->child->type |= ESCAPED_LIST;
@@ -1177,13 +1237,27 @@ static mg_view_escapes *escapes_new(void)
     e->empty_list.type = cJSON_Array;
     mg_hmap_init(&e->lz_objs, sizeof(lz_obj));
     mg_hmap_init(&e->lz_edges, sizeof(lz_edge));
-    mg_hmap_init_str(&e->lz_keys, sizeof(char *));
+    mg_hmap_init_str(&e->lz_keys, sizeof(kc_name));
     e->lz_ntabs = 1; /* table 0 is "none" */
     e->lz_captabs = 1024;
     e->lz_tabs = mg_xcalloc(e->lz_captabs, sizeof *e->lz_tabs);
     e->lz_nodes = mg_xgrow(NULL, 0, &e->lz_cap, sizeof *e->lz_nodes);
     memset(&e->lz_nodes[0], 0, sizeof e->lz_nodes[0]);
     e->lz_n = 1;
+    e->lz_descs = mg_xgrow(NULL, 0, &e->lz_capdescs, sizeof *e->lz_descs);
+    memset(&e->lz_descs[0], 0, sizeof e->lz_descs[0]);
+    e->lz_ndescs = 1;
+    mg_hmap_init(&e->lz_desc_ids, sizeof(lz_desc_ent));
+    _Static_assert(sizeof lz_names / sizeof *lz_names <= 64, "lz_desc holds 64 names");
+    for (int i = 0; i < LZ_NNAMES; i++) {
+        uint32_t s = mg_hash_str(lz_names[i]) & (LZ_SLOTS - 1);
+        while (e->lz_slots[s])
+            s = (s + 1) & (LZ_SLOTS - 1);
+        e->lz_slots[s] = (uint8_t)(i + 1);
+        e->lz_slot_hash[s] = mg_hash_str(lz_names[i]);
+        if (!strcmp(lz_names[i], "first") || !strcmp(lz_names[i], "last"))
+            e->lz_position |= (uint64_t)1 << i;
+    }
     e->min_len = (size_t)-1;
     return e;
 }
@@ -1212,6 +1286,8 @@ void mg_view_escapes_free(mg_view_escapes *e)
     mg_hmap_fini(&e->lz_keys);
     free(e->lz_nodes);
     free(e->lz_tabs);
+    free(e->lz_descs);
+    mg_hmap_fini(&e->lz_desc_ids);
     free((void *)e->walked);
     free((void *)e->shares);
     free(e);
@@ -1264,12 +1340,14 @@ static int memo_eq(const void *ent, const void *key)
  * python's view of 1 000 synthetic messages had 3.83 M nodes of its own,
  * 2.1 M of them such constants). Most are never made: add_const notes
  * them as they would be added (the type infos', the fields', the flags of
- * ADD_KEPT_BOOL, first and last). lazy_sweep detaches the rest once nothing
- * in the view stage reads them any more (the validation plan reads the
- * types' flags: those wait for it). Each object's are a chain of (name,
- * value) pairs, found from the object's first member, which is never left
- * out, so that references to the object, which share its member list, find
- * them too. LAZY_CONSTS on that first node says the object has a chain;
+ * ADD_KEPT_BOOL, first and last; lz_batch for runs of them). lazy_sweep
+ * detaches the rest once nothing in the view stage reads them any more
+ * (the validation plan reads the types' lists). Each object's are, for the
+ * names of lz_names, bit sets ("known names" above), and for the others a
+ * chain of (name, value) pairs, found from the object's first member, which
+ * is never left out, so that references to the object, which share its
+ * member list, find them too. LAZY_CONSTS on that first node says the
+ * object has a chain;
  * bit 13, like ESCAPED_LIST, is ours. The view stage reads them back with
  * view_true, its type-map renders through info_render, the plan through
  * plan_lazy_consts; run.c through mg_view_escapes_get, from the cJSON
@@ -1369,6 +1447,124 @@ static void lz_add(mg_view_escapes *e, cJSON *first, const char *key, int val)
     e->lz_members++;
 }
 
+/* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
+static inline int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+{
+    for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s]; s = (s + 1) & (LZ_SLOTS - 1)) {
+        int id = e->lz_slots[s] - 1;
+        if (e->lz_slot_hash[s] == hash && lz_name_len[id] == n && memcmp(lz_names[id], k, n) == 0)
+            return id;
+    }
+    return -1;
+}
+
+/* The sets of the object whose first member is `first` (none: all zero). */
+static const lz_desc lz_none;
+
+static inline const lz_desc *lz_desc_of(const mg_view_escapes *e, const cJSON *first)
+{
+    if (!e || !first || !(first->type & LZ_DESC))
+        return &lz_none;
+    if (first == e->lz_dpend_first)
+        return &e->lz_dpend;
+    size_t at = (size_t)first->valuedouble;
+    return at < e->lz_ndescs ? &e->lz_descs[at] : &lz_none;
+}
+
+
+static int lz_desc_eq(const void *ent, const void *key)
+{
+    const lz_desc *a = &((const lz_desc_ent *)ent)->d, *b = key;
+    return a->present == b->present && a->truth == b->truth && a->nul == b->nul;
+}
+
+/* The number of the sets `d` in lz_descs, added when new. */
+static uint32_t lz_desc_intern(mg_view_escapes *e, const lz_desc *d)
+{
+    if (!d->present)
+        return 0;
+    uint64_t x = (d->present * 0x9E3779B97F4A7C15ULL) ^ (d->truth * 0xC2B2AE3D27D4EB4FULL) ^
+                 (d->nul * 0x165667B19E3779F9ULL);
+    uint32_t h = (uint32_t)(x >> 32) ^ (uint32_t)x;
+    /* Objects of one kind come in runs: a direct-mapped cache first. */
+    lz_desc_ent *r = &e->lz_desc_recent[h & (LZ_DESC_RECENT - 1)];
+    if (r->id && lz_desc_eq(r, d))
+        return r->id;
+    const lz_desc_ent *f = mg_hmap_find(&e->lz_desc_ids, h, lz_desc_eq, d);
+    if (f) {
+        *r = *f;
+        return f->id;
+    }
+    e->lz_descs = mg_xgrow(e->lz_descs, e->lz_ndescs, &e->lz_capdescs, sizeof *e->lz_descs);
+    e->lz_descs[e->lz_ndescs] = *d;
+    lz_desc_ent *add = mg_hmap_add(&e->lz_desc_ids, h);
+    add->d = *d;
+    add->id = (uint32_t)e->lz_ndescs;
+    *r = *add;
+    return (uint32_t)e->lz_ndescs++;
+}
+
+/* Puts the pending object's sets in lz_descs and its number in its first
+ * member. A first member freed since, whose address a new node has, has
+ * lost LZ_DESC (cJSON clears a new node): it is not written. */
+static void lz_desc_flush(mg_view_escapes *e)
+{
+    cJSON *first = e->lz_dpend_first;
+    if (!first)
+        return;
+    if (first->type & LZ_DESC)
+        first->valuedouble = (double)lz_desc_intern(e, &e->lz_dpend);
+    e->lz_dpend_first = NULL;
+}
+
+/* The sets of the object whose first member is `first` (not a number), to
+ * change: it becomes the pending object. */
+static lz_desc *lz_desc_edit(mg_view_escapes *e, cJSON *first)
+{
+    if (first == e->lz_dpend_first && (first->type & LZ_DESC))
+        return &e->lz_dpend;
+    lz_desc cur = *lz_desc_of(e, first);
+    lz_desc_flush(e);
+    e->lz_dpend = cur;
+    e->lz_dpend_first = first;
+    first->type |= LZ_DESC;
+    return &e->lz_dpend;
+}
+
+/* Sets name `id` to `val` (cJSON_False, cJSON_True, cJSON_NULL or
+ * cJSON_Array for []) in `d`, unless it is set: a lookup finds the first
+ * member of a name. */
+static inline void lz_desc_set(lz_desc *d, int id, int val)
+{
+    uint64_t bit = (uint64_t)1 << id;
+    if (d->present & bit)
+        return;
+    d->present |= bit;
+    if (val == cJSON_True || val == cJSON_Array)
+        d->truth |= bit;
+    if (val == cJSON_NULL || val == cJSON_Array)
+        d->nul |= bit;
+}
+
+/* Sets every name of `from` that `d` lacks, but those in `skip`. */
+static inline void lz_desc_merge(lz_desc *d, const lz_desc *from, uint64_t skip)
+{
+    uint64_t add = from->present & ~d->present & ~skip;
+    d->present |= add;
+    d->truth |= from->truth & add;
+    d->nul |= from->nul & add;
+}
+
+/* The value of name `id` in `d`, or NULL. */
+static const cJSON *lz_desc_value(mg_view_escapes *e, const lz_desc *d, int id)
+{
+    uint64_t bit = (uint64_t)1 << id;
+    if (!(d->present & bit))
+        return NULL;
+    int t = (d->truth & bit) != 0, n = (d->nul & bit) != 0;
+    return t ? (n ? &e->empty_list : &e->true_val) : (n ? &e->null_val : &e->false_val);
+}
+
 /* Makes the table of chain `node`: each name once, with the pair added
  * first (a lookup finds the first member of a name), by hash. Objects of
  * one kind share a chain, so there are few tables. */
@@ -1434,6 +1630,76 @@ static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
     }
 }
 
+/* The constant member k[0..n) (`hash` as the engine's) that the object
+ * whose first member is `first` left out, or NULL. */
+static inline const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, const char *k, size_t n, uint32_t hash)
+{
+    if (!e || !first)
+        return NULL;
+    int type = first->type;
+    if (type & LZ_DESC) {
+        int id = lz_name_id(e, k, n, hash);
+        const cJSON *c = id >= 0 ? lz_desc_value(e, lz_desc_of(e, first), id) : NULL;
+        if (c)
+            return c;
+    }
+    if ((type & LAZY_CONSTS) && (type >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
+        const lz_node *c = lz_find(e, lz_chain(e, first), k, n, hash);
+        if (c)
+            return lz_value(e, c);
+    }
+    return NULL;
+}
+
+/* Leaves out the constant member `key` (lz_names[id], or id -1: another
+ * name; `key` outlives `e`) valued `val` of the object whose first member
+ * is `first`. */
+static inline void lz_put(mg_view_escapes *e, cJSON *first, const char *key, int id, int val)
+{
+    e->lz_members++;
+    /* Runs of one object's constants: its sets are pending. */
+    if (id >= 0 && first == e->lz_dpend_first && (first->type & LZ_DESC)) {
+        lz_desc_set(&e->lz_dpend, id, val);
+        return;
+    }
+    if (id < 0 || (first->type & 0xFF) == cJSON_Number) {
+        e->lz_members--; /* lz_add counts it */
+        lz_add(e, first, key, val);
+        return;
+    }
+    lz_desc_set(lz_desc_edit(e, first), id, val);
+}
+
+/* The value lz_desc_set was given for name `id` of `d`. */
+static int lz_desc_val(const lz_desc *d, int id)
+{
+    int t = (int)(d->truth >> id & 1), n = (int)(d->nul >> id & 1);
+    return t ? (n ? cJSON_Array : cJSON_True) : (n ? cJSON_NULL : cJSON_False);
+}
+
+/* Gives the object whose first member is `first` the names of `d` it
+ * lacks, but those in `skip`; returns how many. */
+static size_t lz_put_desc(mg_view_escapes *e, cJSON *first, const lz_desc *d, uint64_t skip)
+{
+    lz_desc from = *d; /* d may be the pending sets, which lz_desc_edit changes */
+    uint64_t bits = from.present & ~skip;
+    if (!bits)
+        return 0;
+    if ((first->type & 0xFF) != cJSON_Number) {
+        lz_desc *to = lz_desc_edit(e, first);
+        bits &= ~to->present;
+        lz_desc_merge(to, &from, ~bits);
+        return (size_t)__builtin_popcountll(bits);
+    }
+    size_t n = 0;
+    for (int id = 0; id < LZ_NNAMES; id++)
+        if (bits >> id & 1) {
+            lz_set(e, first, lz_child(e, lz_chain(e, first), lz_names[id], lz_desc_val(&from, id)));
+            n++;
+        }
+    return n;
+}
+
 /* The nodes of the chain ending at `node`, last first, into `chain`; returns
  * how many. A chain holds the constants of one object, which the view code
  * names (never the catalogue), so it is far shorter than LZ_MAX_CHAIN. */
@@ -1452,42 +1718,43 @@ static size_t lz_path(const mg_view_escapes *e, uint32_t node, uint32_t chain[LZ
  * `item` but index, first and last, as share_item copies its members. */
 static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
 {
-    uint32_t node = lz_chain(e, item->child);
-    if (!node || !share->child)
+    if (!item->child || !share->child)
         return;
+    uint32_t node = lz_chain(e, item->child);
     uint32_t chain[LZ_MAX_CHAIN];
-    size_t n = lz_path(e, node, chain);
+    size_t n = node ? lz_path(e, node, chain) : 0;
+    /* Chains are shared and never change: without index, first and last
+     * (which are no chain's but a number's), the share has the item's. */
+    size_t own = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = e->lz_nodes[chain[i]].key;
+        own += !strcmp(k, "index") || !strcmp(k, "first") || !strcmp(k, "last");
+    }
+    if (n && !own && !lz_chain(e, share->child) && (share->child->type & 0xFF) != cJSON_Number) {
+        lz_set(e, share->child, node);
+        e->lz_members += n;
+        n = 0;
+    }
     while (n--) {
         const lz_node *c = &e->lz_nodes[chain[n]];
         if (strcmp(c->key, "index") && strcmp(c->key, "first") && strcmp(c->key, "last"))
-            lz_add(e, share->child, c->key, c->val);
+            lz_put(e, share->child, c->key, lz_name_id(e, c->key, c->len, c->hash), c->val);
     }
-}
-
-/* Is `k` a member the validation plan reads from type views while it is
- * built (vplan.c: read_flags, flag)? Those wait for the last sweep. */
-static int plan_reads(const char *k)
-{
-    static const char *const keys[] = {"is_string", "is_integer", "is_number", "is_boolean", "is_ref",
-                                       "is_array",  "is_map",     "is_tuple",  "nullable",   "is_object",
-                                       "is_enum",   "is_union",   "is_alias",  "has_option_fns"};
-    if (k[0] != 'i' && k[0] != 'n' && k[0] != 'h')
-        return 0;
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(k, keys[i]) == 0)
-            return 1;
-    return 0;
+    if (item->child->type & LZ_DESC)
+        e->lz_members += lz_put_desc(e, share->child, lz_desc_of(e, item->child), e->lz_position);
 }
 
 /* What lazy_sweep needs to know of a member's name. */
 enum {
     KC_ESC = 1,   /* an escape reads or adds a member of this name */
-    KC_PLAN = 2,  /* plan_reads */
     KC_SKIP = 4,  /* "extensions": raw catalogue JSON, never walked */
     KC_RAW = 8,   /* raw_member may hold (it depends on the object) */
     KC_KNOWN = 16,
     KC_FILLED = 32 /* a list the build fills after the sweeps (share_derived's) */
 };
+/* Above the flags: the name's number in lz_names + 1, 0: none. */
+#define KC_ID_SHIFT 8
+#define KC_ID(cls) ((int)((cls) >> KC_ID_SHIFT) - 1)
 
 static unsigned key_class_of(vctx *v, const cJSON *c)
 {
@@ -1495,8 +1762,6 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
     unsigned cls = KC_KNOWN;
     if (v->nrules && member_esc_key(v, c))
         cls |= KC_ESC;
-    if (plan_reads(k))
-        cls |= KC_PLAN;
     if (strcmp(k, "extensions") == 0)
         cls |= KC_SKIP;
     if (strcmp(k, "required_fields") == 0 || strcmp(k, "optional_fields") == 0)
@@ -1506,6 +1771,8 @@ static unsigned key_class_of(vctx *v, const cJSON *c)
     for (size_t i = 0; i < sizeof raw / sizeof *raw; i++)
         if (strcmp(k, raw[i]) == 0)
             cls |= KC_RAW;
+    if (v->lazy)
+        cls |= (unsigned)(lz_name_id(v->lazy, k, strlen(k), mg_hash_str(k)) + 1) << KC_ID_SHIFT;
     return cls;
 }
 
@@ -1529,10 +1796,29 @@ static inline kc_ent *kc_lookup(kc_ent *cache, const char *k, kc_ent **put)
     return NULL;
 }
 
+/* The class of member `c` whose name is copied (the interface's, raw
+ * JSON's), by its text, with a copy of the name that outlives the lazy
+ * view's escapes (for its chains). */
+static kc_name *copied_class(vctx *v, const cJSON *c)
+{
+    mg_hmap *names = &v->kc_names;
+    if (v->lazy) {
+        names = &v->lazy->lz_keys;
+    } else if (!v->kc_names_init) {
+        mg_hmap_init_str(&v->kc_names, sizeof(kc_name));
+        v->kc_names_init = 1;
+    }
+    int added;
+    kc_name *n = mg_hmap_put_str(names, c->string, &added);
+    if (added)
+        n->cls = key_class_of(v, c);
+    return n;
+}
+
 static inline unsigned key_class(vctx *v, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
-        return key_class_of(v, c);
+        return copied_class(v, c)->cls;
     if (!v->kc_cache)
         v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
     kc_ent *put, *e = kc_lookup(v->kc_cache, c->string, &put);
@@ -1545,17 +1831,18 @@ static inline unsigned key_class(vctx *v, const cJSON *c)
 
 /* Moves the constant members of `node` and of the objects below it (not
  * through references, not into raw JSON or extensions) to their objects'
- * chains, but each object's first member and the members an escape reads
- * or adds (mark_escapes and escaped_member read them). `early`: the
- * validation plan is still to be built (plan_reads). */
-static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
+ * chains or known names' sets, but each object's first member and the
+ * members an escape reads or adds (mark_escapes and escaped_member read
+ * them). Types are swept once the validation plan is built: it reads their
+ * lists (and their flags, as members or through plan_lazy_consts). */
+static void lazy_sweep_deep(vctx *v, cJSON *node, int deep)
 {
     if (!node || (node->type & cJSON_IsReference))
         return;
     int type = node->type & 0xFF;
     if (type == cJSON_Array) {
         for (cJSON *c = node->child; c; c = c->next)
-            lazy_sweep_deep(v, c, early, deep);
+            lazy_sweep_deep(v, c, deep);
         return;
     }
     if (type != cJSON_Object || !node->child)
@@ -1563,34 +1850,45 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
     mg_view_escapes *e = v->lazy;
     cJSON *first = node->child;
     uint32_t chain = UINT32_MAX; /* not looked up yet */
+    lz_desc *desc = NULL;        /* the sets of names, once edited */
     for (cJSON *c = first, *next; c; c = next) {
         next = c->next;
         if (!c->string)
             continue;
         int ct = c->type & 0xFF;
-        /* An empty list is a constant too, once the plan is built (it may
-         * read any list of the types) and but for the lists filled later. */
-        int empty_list = ct == cJSON_Array && !c->child && !early && c != first &&
+        /* An empty list is a constant too, but for the lists filled later. */
+        int empty_list = ct == cJSON_Array && !c->child && c != first &&
                          !(c->type & cJSON_IsReference);
         if ((ct == cJSON_Array || ct == cJSON_Object) && !empty_list) {
             unsigned cls = deep ? key_class(v, c) : KC_SKIP;
-            if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string)))
-                lazy_sweep_deep(v, c, early, deep);
+            if (!(cls & KC_SKIP) && (!(cls & KC_RAW) || !raw_member(node, c->string))) {
+                lazy_sweep_deep(v, c, deep);
+                desc = NULL; /* another object's may be pending now */
+            }
             continue;
         }
         if (c == first || (ct != cJSON_False && ct != cJSON_True && ct != cJSON_NULL && !empty_list))
             continue;
-        unsigned cls = key_class(v, c);
-        if ((cls & KC_ESC) || (early && (cls & KC_PLAN)) || (empty_list && (cls & KC_FILLED)))
-            continue;
         const char *key = c->string;
+        unsigned cls;
         if (!(c->type & cJSON_StringIsConst)) {
-            mg_hmap_put_str(&e->lz_keys, key, NULL);
-            key = *(char **)mg_hmap_get_str(&e->lz_keys, key);
+            const kc_name *kn = copied_class(v, c);
+            cls = kn->cls;
+            key = kn->key;
+        } else {
+            cls = key_class(v, c);
         }
-        if (chain == UINT32_MAX)
-            chain = lz_chain(e, first);
-        chain = lz_child(e, chain, key, ct);
+        if ((cls & KC_ESC) || (empty_list && (cls & KC_FILLED)))
+            continue;
+        if (KC_ID(cls) >= 0 && (first->type & 0xFF) != cJSON_Number) {
+            if (!desc)
+                desc = lz_desc_edit(e, first);
+            lz_desc_set(desc, KC_ID(cls), ct);
+        } else {
+            if (chain == UINT32_MAX)
+                chain = lz_chain(e, first);
+            chain = lz_child(e, chain, key, ct);
+        }
         e->lz_members++;
         /* Unlinked by hand (cJSON_DetachItemViaPointer is a library call
          * per member): not the first, so `prev` is the one before. */
@@ -1609,9 +1907,9 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int early, int deep)
         lz_set(e, first, chain);
 }
 
-static void lazy_sweep(vctx *v, cJSON *node, int early)
+static void lazy_sweep(vctx *v, cJSON *node)
 {
-    lazy_sweep_deep(v, node, early, 1);
+    lazy_sweep_deep(v, node, 1);
 }
 
 /* A lazy view's constants, which its objects lack, for the validation plan
@@ -1633,6 +1931,16 @@ static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, i
         keys[at] = e->lz_nodes[i].key;
         vals[at] = e->lz_nodes[i].val;
     }
+    /* Then the known names (no name is in both). */
+    const lz_desc *d = lz_desc_of(e, obj->child);
+    if (n + (size_t)__builtin_popcountll(d->present) > max)
+        abort(); /* more than any object of the view has: cannot happen */
+    static const int val_of[4] = {cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array};
+    for (uint64_t bits = d->present; bits; bits &= bits - 1) {
+        int id = __builtin_ctzll(bits);
+        keys[n] = lz_names[id];
+        vals[n++] = val_of[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+    }
     return n;
 }
 
@@ -1641,12 +1949,13 @@ static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
     mg_view_escapes *e = arg;
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
         return 0;
-    const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, strlen(k), mg_hash_str(k));
-    return c && c->val == cJSON_True;
+    size_t n = strlen(k);
+    return cJSON_IsTrue(lz_const(e, obj->child, k, n, mg_hash_mem_seed(0, k, n)));
 }
 
 /* Adds the constant member `k` (a string literal) valued `type`
- * (cJSON_False, cJSON_True or cJSON_NULL) to view object `o`. A lazy view
+ * (cJSON_False, cJSON_True, cJSON_NULL or cJSON_Array: []) to view object
+ * `o`. A lazy view
  * records it on o's chain at once where lazy_sweep would move it there (o
  * has a first member, and no escape reads the name; the validation plan
  * reads them through plan_lazy_consts), instead of making a node that the sweep would detach and
@@ -1670,13 +1979,98 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
             ce->cls = key_class_of(v, &name);
         }
         if (!(ce->cls & KC_ESC)) {
-            mg_view_escapes *e = v->lazy;
-            lz_set(e, o->child, lz_child(e, lz_chain(e, o->child), k, type));
-            e->lz_members++;
+            lz_put(v->lazy, o->child, k, KC_ID(ce->cls), type);
             return;
         }
     }
-    add_cs(o, k, type == cJSON_NULL ? cJSON_CreateNull() : cJSON_CreateBool(type == cJSON_True));
+    add_cs(o, k, type == cJSON_NULL    ? cJSON_CreateNull()
+                 : type == cJSON_Array ? cJSON_CreateArray()
+                                       : cJSON_CreateBool(type == cJSON_True));
+}
+
+/* An item's first and last (number_list_v), add_const's without its
+ * lookup of the names. */
+static void add_position(vctx *v, cJSON *it, int first, int last)
+{
+    if (v->lz_direct && (v->lz_ok >> LZ_first & v->lz_ok >> LZ_last & 1)) {
+        lz_put(v->lazy, it->child, lz_names[LZ_first], LZ_first, first ? cJSON_True : cJSON_False);
+        lz_put(v->lazy, it->child, lz_names[LZ_last], LZ_last, last ? cJSON_True : cJSON_False);
+        return;
+    }
+    add_const(v, it, "first", first ? cJSON_True : cJSON_False);
+    add_const(v, it, "last", last ? cJSON_True : cJSON_False);
+}
+
+/* The constants of one object made in a row (a type info's thirty), named
+ * by their numbers in lz_names: kept as bit sets until lzb_done, for a
+ * lazy view, instead of add_const's per-member work. */
+typedef struct lz_batch {
+    lz_desc d;
+    size_t n; /* constants added (lz_members counts each) */
+    int on;   /* a lazy view */
+} lz_batch;
+
+static inline void lzb_init(const vctx *v, lz_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    b->on = v->lz_direct;
+}
+
+/* add_const(v, o, lz_names[id], val), perhaps later: `o` has a first
+ * member that is not a number. */
+__attribute__((always_inline)) static inline void lzb_add(vctx *v, lz_batch *b, cJSON *o, int id, int val)
+{
+    if (b->on && (v->lz_ok >> id & 1)) {
+        lz_desc_set(&b->d, id, val);
+        b->n++;
+    } else {
+        add_const(v, o, lz_names[id], val);
+    }
+}
+
+#define LZB_KEPT_BOOL(v, b, o, id, cond)                                              \
+    do {                                                                              \
+        if ((v)->lz_kept >> (id) & 1)                                                 \
+            lzb_add((v), (b), (o), (id), (cond) ? cJSON_True : cJSON_False);          \
+    } while (0)
+
+/* Puts the batch's constants on `o`. */
+static void lzb_done(vctx *v, lz_batch *b, cJSON *o)
+{
+    if (!b->n)
+        return;
+    lz_put_desc(v->lazy, o->child, &b->d, 0);
+    v->lazy->lz_members += b->n;
+}
+
+/* add_model_description without a text: its constants in a batch. */
+static void add_no_description(vctx *v, cJSON *o)
+{
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
+    lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    if (v->lz_kept >> LZ_has_description & 1)
+        lzb_add(v, &b, o, LZ_has_description, cJSON_False);
+    if (v->lz_kept >> LZ_description_lines & 1)
+        lzb_add(v, &b, o, LZ_description_lines, cJSON_Array);
+    if (v->lz_kept >> LZ_doc & 1)
+        lzb_add(v, &b, o, LZ_doc, cJSON_NULL);
+    if (v->lz_kept >> LZ_doc_lines & 1)
+        lzb_add(v, &b, o, LZ_doc_lines, cJSON_Array);
+    lzb_done(v, &b, o);
+}
+
+static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
+{
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child;
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_object, t && t->kind == MG_TYPE_OBJECT);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_enum, t && t->kind == MG_TYPE_ENUM);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_union, t && t->kind == MG_TYPE_UNION);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_alias, t && t->kind == MG_TYPE_ALIAS);
+    lzb_done(v, &b, o);
 }
 
 /* `from`, an object's first member, has become a later member of the
@@ -1688,6 +2082,10 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type)
  * copied pair by pair. */
 static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
 {
+    if (from->type & LZ_DESC) {
+        lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        from->type &= ~LZ_DESC;
+    }
     uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
     if (!to)
         return;
@@ -1705,12 +2103,13 @@ static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
  * the constant lazy_sweep left out. */
 static int view_true(const vctx *v, const cJSON *o, const char *k)
 {
-    const cJSON *m = mg_json_get(o, k);
-    if (m)
-        return cJSON_IsTrue(m);
-    const lz_node *c = v->lazy ? lz_find(v->lazy, lz_chain(v->lazy, o->child), k, strlen(k), mg_hash_str(k))
-                               : NULL;
-    return c && c->val == cJSON_True;
+    /* A name is a member or left out, not both: the left-out ones first
+     * (an object has some seventy members, to look through one by one). */
+    size_t n = strlen(k);
+    const cJSON *c = lz_const(v->lazy, o->child, k, n, mg_hash_mem_seed(0, k, n));
+    if (c)
+        return cJSON_IsTrue(c);
+    return cJSON_IsTrue(mg_json_get(o, k));
 }
 
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
@@ -1718,12 +2117,9 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
 {
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    int lz = obj->child->type;
-    if ((lz & LAZY_CONSTS) && (lz >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
-        const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, n, hash);
-        if (c)
-            return lz_value(e, c);
-    }
+    const cJSON *c = lz_const(e, obj->child, k, n, hash);
+    if (c)
+        return c;
     if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
         !(obj->child->type & ESCAPED_LIST))
         return NULL;
@@ -2135,6 +2531,10 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
     ADD_KEPT(v, o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     if (!kept_name(v, "constraint_list"))
         return;
+    if (!c || !c->child) {
+        add_const(v, o, "constraint_list", cJSON_Array);
+        return;
+    }
     cJSON *list = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, c) {
@@ -2157,29 +2557,32 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
+    /* Its constants in a batch: thirty a type info, a third of a view's. */
+    lz_batch b;
+    lzb_init(v, &b);
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
-    static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
-                                          "is_boolean", "is_ref", "is_array", "is_map"};
+    static const int is_kind[] = {LZ_is_any,     LZ_is_null, LZ_is_string, LZ_is_integer, LZ_is_number,
+                                  LZ_is_boolean, LZ_is_ref,  LZ_is_array,  LZ_is_map};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        ADD_KEPT_BOOL(v, o, is_kind[i], r->kind == kinds[i]);
-    ADD_KEPT_BOOL(v, o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
-                                    r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
+        LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+                                                 r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
     /* The flags of the type it refers to: the view stage reads those of `ref`
      * and of type items, never these, so only the templates' names count. */
     const mg_type *rt = is_ref ? r->ref : NULL;
-    static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
+    static const int flag_keys[] = {LZ_is_object, LZ_is_enum, LZ_is_union, LZ_is_alias};
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
     for (int i = 0; i < 4; i++)
         if (!v->keep || v->info_flag[i])
-            add_const(v, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
-    ADD_KEPT_BOOL(v, o, "nullable", r->nullable);
+            lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
+    LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
     else
-        add_const(v, o, "format", cJSON_NULL);
-    ADD_KEPT_BOOL(v, o, "has_format", r->format != NULL);
+        lzb_add(v, &b, o, LZ_format, cJSON_NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
@@ -2188,51 +2591,56 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
     if (is_ref)
         add_cs(o, "ref", ref_obj(v, r->ref));
     else
-        add_const(v, o, "ref", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_ref, cJSON_NULL);
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
         else
-            add_const(v, o, "values", cJSON_NULL);
+            lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     } else {
-        add_const(v, o, "items", cJSON_NULL);
-        add_const(v, o, "values", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_items, cJSON_NULL);
+        lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     }
-    ADD_KEPT_BOOL(v, o, "recursive", rec);
+    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
     /* A string const is a literal type (TS "heartbeat", Python
      * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
      * the quotes of their language. */
     const cJSON *cv = mg_json_get(r->constraints, "const");
-    ADD_KEPT_BOOL(v, o, "is_literal", cJSON_IsString(cv));
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, cJSON_IsString(cv));
     if (cJSON_IsString(cv))
         add_cs(o, "literal", model_str(v, cv->valuestring));
     else
-        add_const(v, o, "literal", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_literal, cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
-    ADD_KEPT_BOOL(v, o, "is_tuple", r->tuple != NULL);
-    cJSON *tuple = cJSON_CreateArray();
+    LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
     const cJSON *mi = mg_json_get(r->constraints, "minItems");
     int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
-    for (int i = 0; i < r->ntuple; i++) {
-        cJSON *e = type_info(v, r->tuple[i], owner);
-        add_bool(e, "optional", i >= min_items);
-        cJSON_AddItemToArray(tuple, e);
+    if (r->ntuple > 0) {
+        cJSON *tuple = cJSON_CreateArray();
+        for (int i = 0; i < r->ntuple; i++) {
+            cJSON *e = type_info(v, r->tuple[i], owner);
+            add_bool(e, "optional", i >= min_items);
+            cJSON_AddItemToArray(tuple, e);
+        }
+        number_list_v(v, tuple);
+        add_cs(o, "tuple", tuple);
+    } else {
+        lzb_add(v, &b, o, LZ_tuple, cJSON_Array);
     }
-    number_list_v(v, tuple);
-    add_cs(o, "tuple", tuple);
-    ADD_KEPT_BOOL(v, o, "tuple_rest", r->tuple && r->tuple_rest);
-    ADD_KEPT_BOOL(v, o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
-    ADD_KEPT_BOOL(v, o, "has_key_pattern", r->key_pattern != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, r->tuple && !r->tuple_rest && min_items >= r->ntuple);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
     if (r->key_pattern)
         ADD_KEPT(v, o, "key_pattern", model_str(v, r->key_pattern));
     else if (kept_name(v, "key_pattern"))
-        add_const(v, o, "key_pattern", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_key_pattern, cJSON_NULL);
     const cJSON *en = mg_json_get(r->constraints, "enum");
-    ADD_KEPT_BOOL(v, o, "has_enum", en != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    lzb_done(v, &b, o);
     add_constraints(v, o, r->constraints);
     return o;
 }
@@ -2300,16 +2708,25 @@ static cJSON *model_raw(const vctx *v, const cJSON *j)
 }
 
 /* has_KEY, KEY and KEY_json for a raw value of the model (default, const). */
-#define add_json_value(v, o, key, val) add_json_value_((v), (o), "has_" key, key, key "_json", (val))
-static void add_json_value_(vctx *v, cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
+/* (`b`: the batch of o's constants, or NULL: none.) */
+#define add_json_value(v, b, o, key, val) \
+    add_json_value_((v), (b), (o), LZ_has_##key, LZ_##key, #key, #key "_json", (val))
+static void add_json_value_(vctx *v, lz_batch *b, cJSON *o, int has, int key_id, const char *key, const char *json,
+                            const cJSON *val)
 {
-    ADD_KEPT_BOOL(v, o, has, val != NULL);
+    lz_batch none;
+    if (!b) {
+        lzb_init(v, &none);
+        none.on = 0;
+        b = &none;
+    }
+    LZB_KEPT_BOOL(v, b, o, has, val != NULL);
     if (val) {
         add_cs(o, key, model_raw(v, val));
         if (kept_name(v, json))
             add_json_form(v, o, json, val, 0, "null");
     } else {
-        add_const(v, o, key, cJSON_NULL);
+        lzb_add(v, b, o, key_id, cJSON_NULL);
     }
 }
 
@@ -2353,18 +2770,21 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_cs(x, "id", cJSON_CreateString(id));
     free(id);
     add_wire(v, x, f->wire);
-    add_const(v, x, "required", f->required ? cJSON_True : cJSON_False);
-    add_const(v, x, "optional", f->required ? cJSON_False : cJSON_True);
+    lz_batch b;
+    lzb_init(v, &b);
+    lzb_add(v, &b, x, LZ_required, f->required ? cJSON_True : cJSON_False);
+    lzb_add(v, &b, x, LZ_optional, f->required ? cJSON_False : cJSON_True);
     add_description(v, x, f->description);
-    add_json_value(v, x, "default", f->default_value);
-    add_json_value(v, x, "const", f->const_value);
+    add_json_value(v, &b, x, default, f->default_value);
+    add_json_value(v, &b, x, const, f->const_value);
     if (cJSON_IsArray(f->examples))
         add_cs(x, "examples", model_raw(v, f->examples));
     else
-        add_cs(x, "examples", cJSON_CreateArray());
-    ADD_KEPT_BOOL(v, x, "read_only", f->read_only);
-    ADD_KEPT_BOOL(v, x, "write_only", f->write_only);
-    ADD_KEPT_BOOL(v, x, "deprecated", f->deprecated);
+        lzb_add(v, &b, x, LZ_examples, cJSON_Array);
+    LZB_KEPT_BOOL(v, &b, x, LZ_read_only, f->read_only);
+    LZB_KEPT_BOOL(v, &b, x, LZ_write_only, f->write_only);
+    LZB_KEPT_BOOL(v, &b, x, LZ_deprecated, f->deprecated);
+    lzb_done(v, &b, x);
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
@@ -2553,7 +2973,10 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     free(id);
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
-    add_str(o, "title", t->title);
+    if (t->title)
+        add_cs(o, "title", cJSON_CreateString(t->title));
+    else
+        add_const(v, o, "title", cJSON_NULL);
     add_description(v, o, t->description);
     ADD_KEPT_BOOL(v, o, "declared", t->declared);
     ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
@@ -2625,9 +3048,9 @@ static cJSON *type_view(vctx *v, const mg_type *t)
             add_cs(e, "tag_id", cJSON_CreateString(id));
             free(id);
         } else {
-            add_cs(e, "tag", cJSON_CreateNull());
-            add_cs(e, "tag_name", cJSON_CreateNull());
-            add_cs(e, "tag_id", cJSON_CreateNull());
+            add_const(v, e, "tag", cJSON_NULL);
+            add_const(v, e, "tag_name", cJSON_NULL);
+            add_const(v, e, "tag_id", cJSON_NULL);
         }
         /* The option's type does not say its tag (it comes from the
          * mapping): TS intersects it with {tag: "..."} for narrowing. */
@@ -2643,14 +3066,14 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->discriminator)
         add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
-        add_cs(o, "discriminator", cJSON_CreateNull());
+        add_const(v, o, "discriminator", cJSON_NULL);
     ADD_KEPT_BOOL(v, o, "any_of", t->any_of);
     ADD_KEPT_BOOL(v, o, "tagged", t->tagged);
     ADD_KEPT_BOOL(v, o, "multi_type", t->multi_type);
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);
-        add_json_value(v, target, "default", NULL);
+        add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
     add_constraints(v, o, t->constraints);
@@ -3524,6 +3947,8 @@ static void vctx_fini(vctx *v)
     mg_hmap_fini(&v->esc_keys);
     free(v->esc_cache);
     free(v->kc_cache);
+    if (v->kc_names_init)
+        mg_hmap_fini(&v->kc_names);
     free(v->kc_const);
     mg_exgen_free(v->exgen);
     if (v->keep)
@@ -3710,6 +4135,14 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (cache && t && cache->lazy_out)
         v.lazy = escapes_new();
     v.lz_direct = v.lazy != NULL;
+    for (int i = 0; v.lazy && i < LZ_NNAMES; i++) {
+        cJSON name;
+        memset(&name, 0, sizeof name);
+        name.string = (char *)(uintptr_t)lz_names[i];
+        name.type = cJSON_False | cJSON_StringIsConst;
+        if (!(key_class_of(&v, &name) & KC_ESC))
+            v.lz_ok |= (uint64_t)1 << i;
+    }
     if (v.keep) {
         mg_hmap_init(&v.kept_cache, sizeof(kept_ent));
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
@@ -3718,6 +4151,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
                              (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
     }
+    for (int i = 0; i < LZ_NNAMES; i++)
+        if (kept_name(&v, lz_names[i]))
+            v.lz_kept |= (uint64_t)1 << i;
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = !t || mg_target_mentions(t, "generated_example");
@@ -3767,8 +4203,6 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         abort();
     for (int i = 0; i < m->ntypes; i++) {
         type_items[i] = type_view(&v, m->types[i]);
-        if (v.lazy)
-            lazy_sweep(&v, type_items[i], 1);
         cJSON_AddItemToArray(types, type_items[i]);
         tm[i] = m->types[i]->mark;
     }
@@ -3785,12 +4219,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                       : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
-    /* The plan has read the types: their last constants go, and the plan's,
+    /* The plan has read the types: their constants go, and the plan's,
      * before the messages are built (a view's peak was its end). */
     if (v.lazy) {
-        lazy_sweep(&v, types, 0);
+        lazy_sweep(&v, types);
         if (plan)
-            lazy_sweep(&v, plan, 0);
+            lazy_sweep(&v, plan);
     }
 
     cJSON *msgs = cJSON_CreateArray();
@@ -3802,7 +4236,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         /* What the view stage reads of a message later (add_interface,
          * check_unique) is strings and lists. */
         if (v.lazy)
-            lazy_sweep(&v, mv, 0);
+            lazy_sweep(&v, mv);
         cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
@@ -3900,11 +4334,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                  * required_fields and optional_fields came (number_list's
                  * first and last on them). */
                 for (cJSON *ty = types->child; ty; ty = ty->next) {
-                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0, 0);
-                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0, 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
+                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
                 }
             } else if (c != plan && !raw_member(view, c->string))
-                lazy_sweep(&v, c, 0);
+                lazy_sweep(&v, c);
         lazy_finish(&v);
     }
     vctx_fini(&v);
@@ -3930,10 +4364,9 @@ cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escap
     const cJSON *c;
     cJSON_ArrayForEach(c, item)
         add_cs(o, c->string, ref_value(c));
-    uint32_t chain = lz_chain(e, item->child);
     cJSON_ArrayForEach(c, view)
         if (!mg_json_get(item, c->string) &&
-            !(chain && lz_find(e, chain, c->string, strlen(c->string), mg_hash_str(c->string))))
+            !lz_const(e, item->child, c->string, strlen(c->string), mg_hash_str(c->string)))
             add_cs(o, c->string, ref_value(c));
     return o;
 }

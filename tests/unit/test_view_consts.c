@@ -1,8 +1,8 @@
 /* test_view_consts.c - the constant members a lazy view leaves out (view.c,
  * "constant members computed when read"), on objects made by hand: what
- * mg_view_escapes_get gives for them, which of two pairs of one name wins,
- * what a per-item context copies from the root, and that a chain left by a
- * freed object is not read. test_view_lazy compares whole views of the
+ * mg_view_escapes_get gives for them, on chains and as the known names' bit
+ * sets, which of two pairs of one name wins, what a per-item context copies
+ * from the root, and that a chain left by a freed object is not read. test_view_lazy compares whole views of the
  * shipped catalogues; these are the cases those views may not have. */
 #include "../../generator/view.c"
 #include "unit.h"
@@ -201,6 +201,116 @@ static void a_field_should_have_its_own_pairs_and_its_type_infos(void)
     mg_view_escapes_free(e);
 }
 
+/* lz_put of name `k` (a known name or not) valued `val` on `o`. */
+static void put(mg_view_escapes *e, cJSON *o, const char *k, int val)
+{
+    size_t n = strlen(k);
+    lz_put(e, o->child, k, lz_name_id(e, k, n, mg_hash_mem_seed(0, k, n)), val);
+}
+
+static void known_names_should_be_bit_sets_not_chains(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *o = cJSON_CreateObject();
+    add_cs(o, "name", cJSON_CreateString("x"));
+    put(e, o, "required", cJSON_False);
+    put(e, o, "format", cJSON_NULL);
+    put(e, o, "tuple", cJSON_Array);
+    put(e, o, "is_array", cJSON_True);
+    put(e, o, "has_tag", cJSON_False); /* not a known name: a chain */
+    put(e, o, "required", cJSON_True); /* the first of a name wins */
+    CHECK((o->child->type & LZ_DESC) != 0);
+    CHECK(lz_chain(e, o->child) != 0);
+    const cJSON *r = get(e, o, "required"), *f = get(e, o, "format"), *t = get(e, o, "tuple");
+    CHECK(r != NULL && cJSON_IsFalse(r));
+    CHECK(f != NULL && cJSON_IsNull(f));
+    CHECK(t != NULL && cJSON_IsArray(t) && t->child == NULL);
+    CHECK(cJSON_IsTrue(get(e, o, "is_array")));
+    CHECK(cJSON_IsFalse(get(e, o, "has_tag")));
+    CHECK(get(e, o, "optional") == NULL); /* known, not set */
+    CHECK(get(e, o, "is_arra") == NULL);
+    CHECK(get(e, o, "is_array_") == NULL);
+    CHECK_INT(mg_view_escapes_left_out(e), 6);
+    /* Read while pending, then from the interned sets, the same. */
+    lz_desc_flush(e);
+    CHECK(cJSON_IsFalse(get(e, o, "required")));
+    CHECK(cJSON_IsNull(get(e, o, "format")));
+    /* Another object with the same sets shares their number. */
+    cJSON *p = cJSON_CreateObject();
+    add_cs(p, "name", cJSON_CreateString("y"));
+    put(e, p, "required", cJSON_False);
+    put(e, p, "format", cJSON_NULL);
+    put(e, p, "tuple", cJSON_Array);
+    put(e, p, "is_array", cJSON_True);
+    lz_desc_flush(e);
+    CHECK(p->child->valuedouble == o->child->valuedouble);
+    CHECK(p->child->valuedouble != 0);
+    /* The plan's list has them all, the chain's and the sets'. */
+    const char *keys[8];
+    int vals[8];
+    CHECK_INT(plan_lazy_consts(e, o, keys, vals, 8), 5);
+    CHECK(plan_lazy_true(e, o, "is_array"));
+    CHECK(!plan_lazy_true(e, o, "required"));
+    cJSON_Delete(p);
+    cJSON_Delete(o);
+    mg_view_escapes_free(e);
+}
+
+static void a_number_first_member_should_keep_known_names_on_a_chain(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *a = cJSON_CreateObject();
+    add_cs(a, "index", cJSON_CreateNumber(3));
+    put(e, a, "first", cJSON_True);
+    put(e, a, "nullable", cJSON_False);
+    CHECK((a->child->type & LZ_DESC) == 0);
+    CHECK(a->child->valuedouble == 3.0);
+    CHECK(cJSON_IsTrue(get(e, a, "first")));
+    CHECK(cJSON_IsFalse(get(e, a, "nullable")));
+    /* A share of it (first member a string) gets them as bit sets, but
+     * first and last, which the share numbers itself. */
+    cJSON *item = cJSON_CreateObject();
+    add_cs(item, "name", cJSON_CreateString("i"));
+    put(e, item, "is_enum", cJSON_True);
+    put(e, item, "first", cJSON_True);
+    put(e, item, "last", cJSON_False);
+    put(e, item, "closed", cJSON_True);
+    put(e, item, "needs_tag", cJSON_False);
+    cJSON *share = share_item(item);
+    lz_share(e, share, item);
+    CHECK(cJSON_IsTrue(get(e, share, "is_enum")));
+    CHECK(cJSON_IsTrue(get(e, share, "closed")));
+    CHECK(cJSON_IsFalse(get(e, share, "needs_tag")));
+    CHECK(get(e, share, "first") == NULL);
+    CHECK(get(e, share, "last") == NULL);
+    cJSON_Delete(share);
+    cJSON_Delete(item);
+    cJSON_Delete(a);
+    mg_view_escapes_free(e);
+}
+
+static void a_field_should_take_its_type_infos_bit_sets(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *info = cJSON_CreateObject();
+    add_cs(info, "kind", cJSON_CreateString("array"));
+    put(e, info, "is_array", cJSON_True);
+    put(e, info, "items", cJSON_NULL);
+    cJSON *field = cJSON_CreateObject();
+    add_cs(field, "name", cJSON_CreateString("f"));
+    put(e, field, "required", cJSON_True);
+    put(e, field, "is_array", cJSON_False); /* the field's own comes first */
+    lz_append(e, field->child, info->child);
+    CHECK((info->child->type & LZ_DESC) == 0);
+    CHECK(cJSON_IsTrue(get(e, field, "required")));
+    CHECK(cJSON_IsFalse(get(e, field, "is_array")));
+    CHECK(cJSON_IsNull(get(e, field, "items")));
+    CHECK(get(e, info, "items") == NULL);
+    cJSON_Delete(field);
+    cJSON_Delete(info);
+    mg_view_escapes_free(e);
+}
+
 int main(void)
 {
     RUN(a_left_out_false_should_be_a_member_not_a_miss);
@@ -210,5 +320,8 @@ int main(void)
     RUN(a_chain_left_by_a_freed_object_should_not_be_read);
     RUN(objects_whose_first_member_is_a_number_should_keep_their_pairs_too);
     RUN(a_field_should_have_its_own_pairs_and_its_type_infos);
+    RUN(known_names_should_be_bit_sets_not_chains);
+    RUN(a_number_first_member_should_keep_known_names_on_a_chain);
+    RUN(a_field_should_take_its_type_infos_bit_sets);
     return unit_done();
 }

@@ -218,8 +218,8 @@ static void compare_views(const char *catalogue) { unit_each_target_of(catalogue
 
 /* Nullable lists, maps, alias targets and union options: the validation
  * plan reads `nullable` from the types' views for their shapes, so a lazy
- * build must keep it until the plan is built (view.c, plan_reads); no
- * shipped catalogue has a nullable list. */
+ * build must give it to the plan when it is left out (view.c,
+ * plan_lazy_consts); no shipped catalogue has a nullable list. */
 static const char NULLABLES[] =
     "asyncapi: 3.0.0\n"
     "info: {title: nullables, version: \"1\"}\n"
