@@ -56,14 +56,18 @@ static void added_names(const mg_target *t, mg_hmap *out)
         }
 }
 
+/* What the miss hook answers for `name` on `obj`. */
+static const cJSON *hook_get(mg_view_escapes *esc, const cJSON *obj, const char *name)
+{
+    size_t n = strlen(name);
+    return mg_view_escapes_get(esc, obj, name, n, mg_hash_mem_seed(0, name, n));
+}
+
 /* Member `name` of `obj` as the engine reads it from the lazy view. */
 static const cJSON *lazy_get(mg_view_escapes *esc, const cJSON *obj, const char *name)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
-    if (m)
-        return m;
-    size_t n = strlen(name);
-    return mg_view_escapes_get(esc, obj, name, n, mg_hash_mem_seed(0, name, n));
+    return m ? m : hook_get(esc, obj, name);
 }
 
 typedef struct walk {
@@ -82,10 +86,18 @@ static int same_name(walk *w, const cJSON *a, const cJSON *b, const char *k, int
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = lazy_get(w->esc, b, k);
     if (y && !cJSON_GetObjectItemCaseSensitive(b, k) && x && (x->type & 0xFF) != cJSON_String)
         consts_found++;
+    /* The engine may ask the hook before the object's members (mustache.h,
+     * mg_tpl_cjson_source_miss), so the hook must not answer for a name the
+     * object has. */
+    int hook_shadows = cJSON_GetObjectItemCaseSensitive(b, k) && hook_get(w->esc, b, k);
     if (!x && !y)
         return 1;
     size_t len = w->path.len;
     mg_buf_appendf(&w->path, "/%s", k);
+    if (hook_shadows) {
+        mg_buf_append_str(&w->path, " (the miss hook answers a name the object has)");
+        return 0;
+    }
     if (!x || !y) {
         mg_buf_appendf(&w->path, " (%s)", x ? "missing in the lazy view" : "only in the lazy view");
         return 0;
