@@ -41,16 +41,22 @@
 
 /* -------------------------------------------------------------- member table */
 
-/* Every object member, keyed by (object, key text): finds duplicate keys while
- * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
- * which made resolving N refs into an N-member object quadratic). The key text
- * is the member's own name (cJSON's child->string), which lives as long as the
- * tree. Both tables here are mg_hmaps, whose dense entries and 32-bit probe
- * indexes keep a 50 MB catalogue's tables small. */
+/* Object members past the first KEYTAB_SCAN of their object, keyed by
+ * (object, key text): finds duplicate keys while loading, and members in O(1)
+ * afterwards (cJSON's own lookup is a linear scan, which made resolving N refs
+ * into an N-member object quadratic). The first KEYTAB_SCAN members of every
+ * object are found by scanning them (member_find), which costs no more than
+ * hashing the key: most objects of a schema are that small, and indexing them
+ * took a fifth of a loaded document's memory. The key text is the member's
+ * own name (cJSON's child->string), which lives as long as the tree. Both
+ * tables here are mg_hmaps, whose dense entries and 32-bit probe indexes keep
+ * a 50 MB catalogue's tables small. A member's key position is in the
+ * position table (pos_ent.kline). */
+#define KEYTAB_SCAN 8
+
 typedef struct key_ent {
     const cJSON *obj;
     const cJSON *child;
-    int line, col;
 } key_ent;
 
 typedef struct member_key {
@@ -82,25 +88,41 @@ static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char
     return keytab_find_hashed(t, obj, key, hash_key(obj, key));
 }
 
-/* keytab_add for a member whose hash_key is `hash`. */
-static void keytab_add_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col,
-                              uint32_t hash)
-{
-    key_ent *e = mg_hmap_add(t, hash);
-    e->obj = obj;
-    e->child = child;
-    e->line = line;
-    e->col = col;
-}
-
 /* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col)
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
 {
     key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
     e->obj = obj;
     e->child = child;
-    e->line = line;
-    e->col = col;
+}
+
+/* Records member number `index` of `obj` (just added) in the table when it is
+ * past the scanned ones. */
+static void keytab_note(mg_hmap *t, const cJSON *obj, const cJSON *child, int index)
+{
+    if (index >= KEYTAB_SCAN)
+        keytab_add(t, obj, child);
+}
+
+/* The member `key` of `obj` (an object): the first KEYTAB_SCAN members by a
+ * scan, the rest through the table; with `all`, a member the table lacks (one
+ * added after loading) by scanning the rest. While loading, every member is
+ * in the table or among the first: no `all`, so that a new key costs no scan. */
+static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *key, int all)
+{
+    const cJSON *c = obj->child;
+    for (int i = 0; c && i < KEYTAB_SCAN; c = c->next, i++)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+            return c;
+    if (!c)
+        return NULL;
+    const key_ent *e = keytab_find(t, obj, key);
+    if (e || !all)
+        return e ? e->child : NULL;
+    for (; c; c = c->next)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+            return c;
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- position table */
@@ -531,7 +553,7 @@ static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int
 {
     if (key) {
         cJSON_AddItemToObject(parent, key, item);
-        keytab_add(&p->b->pos->keys, parent, item, kline, kcol);
+        keytab_note(&p->b->pos->keys, parent, item, index);
     } else {
         cJSON_AddItemToArray(parent, item);
     }
@@ -590,10 +612,11 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         int kline = p->line, kcol = p->col;
         if (jstring(p, &key) < 0)
             goto fail;
-        const key_ent *dup = keytab_find(&p->b->pos->keys, obj, mg_buf_cstr(&key));
+        const cJSON *dup = member_find(&p->b->pos->keys, obj, mg_buf_cstr(&key), 0);
         if (dup) {
+            const pos_ent *de = postab_get(p->b->pos, dup);
             builder_error(p->b, kline, kcol, "duplicate key '%s' (first defined at %d:%d)",
-                          mg_buf_cstr(&key), dup->line, dup->col);
+                          mg_buf_cstr(&key), de ? de->kline : 0, de ? de->kcol : 0);
             goto fail;
         }
         jskip_ws(p);
@@ -757,7 +780,6 @@ typedef struct yframe {
     int is_map;
     int count;           /* children so far */
     char *key;           /* pending key or NULL; owned (malloc'd by libyaml) */
-    uint32_t khash;      /* its hash_key, from the duplicate check, for keytab_add_hashed */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -945,7 +967,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
         item->string = f->key;
         f->key = NULL;
         cJSON_AddItemToArray(f->node, item);
-        keytab_add_hashed(&b->pos->keys, f->node, item, f->kline, f->kcol, f->khash);
+        keytab_note(&b->pos->keys, f->node, item, f->count);
         record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
     } else {
         cJSON_AddItemToArray(f->node, item);
@@ -1011,8 +1033,7 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
         }
         if (is_obj) {
             cJSON_AddItemToObject(dst, c->string, cc);
-            const pos_ent *ce = postab_get(y->b->pos, c);
-            keytab_add(&y->b->pos->keys, dst, cc, ce ? ce->kline : 0, ce ? ce->kcol : 0);
+            keytab_note(&y->b->pos->keys, dst, cc, i);
         }
         else
             cJSON_AddItemToArray(dst, cc);
@@ -1142,16 +1163,15 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                uint32_t h = hash_key(f->node, v);
-                const key_ent *dup = keytab_find_hashed(&b->pos->keys, f->node, v, h);
+                const cJSON *dup = member_find(&b->pos->keys, f->node, v, 0);
                 if (dup) {
+                    const pos_ent *de = postab_get(b->pos, dup);
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
-                                  dup->line, dup->col);
+                                  de ? de->kline : 0, de ? de->kcol : 0);
                     break;
                 }
                 f->key = (char *)ev.data.scalar.value; /* taken over: see yattach */
                 ev.data.scalar.value = NULL;
-                f->khash = h;
                 f->kline = line;
                 f->kcol = col;
                 break;
@@ -1732,10 +1752,8 @@ const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key)
 {
     if (!cJSON_IsObject(obj) || !key)
         return NULL;
-    const key_ent *e = doc && doc->pos ? keytab_find(&doc->pos->keys, obj, key) : NULL;
-    if (e)
-        return e->child;
-    /* Not indexed (a node built after loading): scan. */
+    if (doc && doc->pos)
+        return member_find(&doc->pos->keys, obj, key, 1);
     for (const cJSON *c = obj->child; c; c = c->next)
         if (c->string && strcmp(c->string, key) == 0)
             return c;
@@ -1763,7 +1781,7 @@ void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, in
         if (k)
             k->child = node;
         else
-            keytab_add(&doc->pos->keys, parent, node, key_at.line, key_at.col);
+            keytab_note(&doc->pos->keys, parent, node, index);
     }
 }
 
