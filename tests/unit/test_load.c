@@ -866,6 +866,41 @@ static void load_should_find_duplicates_and_members_past_the_scanned_ones(void)
     mg_buf_fini(&want);
 }
 
+/* Member names are interned (load.c, intern_name): one copy of each text,
+ * shared by every document, by YAML and JSON, and by an alias's copy, and
+ * still valid in a duplicate made before the set was freed. */
+static void load_should_share_one_copy_of_each_member_name(void)
+{
+    loaded a, b;
+    load_text(&a, "a.yaml", "name: x\nitem: &i {name: y}\ncopy: *i\n");
+    load_text(&b, "b.json", "{\"name\": 1, \"other\": {\"name\": 2}}");
+    CHECK(a.doc != NULL && b.doc != NULL);
+    cJSON *dup = NULL;
+    if (a.doc && b.doc) {
+        const cJSON *n1 = get(a.doc->root, "name"), *n2 = get(get(a.doc->root, "item"), "name");
+        const cJSON *n3 = get(get(a.doc->root, "copy"), "name"), *n4 = get(b.doc->root, "name");
+        const cJSON *n5 = get(get(b.doc->root, "other"), "name");
+        CHECK(n1 && n2 && n3 && n4 && n5);
+        if (n1 && n2 && n3 && n4 && n5) {
+            CHECK(n1->string == n2->string && n2->string == n3->string && n3->string == n4->string &&
+                  n4->string == n5->string);
+            CHECK((n1->type & cJSON_StringIsConst) && (n3->type & cJSON_StringIsConst) &&
+                  (n5->type & cJSON_StringIsConst));
+        }
+        dup = cJSON_Duplicate(a.doc->root, 1);
+    }
+    loaded_fini(&a);
+    loaded_fini(&b);
+    CHECK(dup != NULL);
+    if (dup) {
+        CHECK_STR(cJSON_GetObjectItemCaseSensitive(dup, "copy")->child->string, "name");
+        char *text = cJSON_PrintUnformatted(dup);
+        CHECK_STR(text, "{\"name\":\"x\",\"item\":{\"name\":\"y\"},\"copy\":{\"name\":\"y\"}}");
+        cJSON_free(text);
+        cJSON_Delete(dup);
+    }
+}
+
 int main(void)
 {
     RUN(load_should_keep_the_text_of_numbers_a_double_may_not_hold);
@@ -898,5 +933,6 @@ int main(void)
     RUN(load_should_give_parents_and_indexes);
     RUN(load_should_find_members_through_the_index);
     RUN(load_should_find_duplicates_and_members_past_the_scanned_ones);
+    RUN(load_should_share_one_copy_of_each_member_name);
     return unit_done();
 }
