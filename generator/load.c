@@ -165,10 +165,17 @@ typedef struct pos_ent {
     unsigned char quoted; /* a string written in any non-plain style, or a JSON string */
     unsigned char loaded; /* made by the loader (lives as long as the set), not by
                            * mg_doc_record (a node that may be freed before) */
-    const char *file;    /* NULL: the document's own file; else another loaded document's
-                          * path (a node mg_doc_record copied from there, api.c's
-                          * trait merges); borrowed from that document */
+    unsigned char foreign; /* its position is in another loaded document's file
+                            * (a node mg_doc_record copied from there, api.c's
+                            * trait merges): mg_postab.files names it */
 } pos_ent;
+
+/* The file of a foreign node (pos_ent.foreign): rare, so kept beside the
+ * position table rather than in each of its entries (a fifth of one). */
+typedef struct file_ent {
+    const cJSON *node; /* the key */
+    const char *file;  /* borrowed from that document */
+} file_ent;
 
 /* resolve.c's memo of one followed $ref (mg_doc_hop_get). */
 typedef struct hop_ent {
@@ -182,6 +189,7 @@ struct mg_postab {
     mg_hmap nodes; /* pos_ent, keyed by node pointer */
     mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
     mg_hmap hops;  /* hop_ent, keyed by member pointer */
+    mg_hmap files; /* file_ent, keyed by node pointer */
     unsigned *gen; /* the set's tree generation (NULL until the doc joins a set:
                     * nothing is memoised) */
 };
@@ -192,6 +200,7 @@ static struct mg_postab *postab_new(void)
     mg_hmap_init(&t->nodes, sizeof(pos_ent));
     mg_hmap_init(&t->keys, sizeof(key_ent));
     mg_hmap_init(&t->hops, sizeof(hop_ent));
+    mg_hmap_init(&t->files, sizeof(file_ent));
     t->gen = NULL;
     return t;
 }
@@ -216,6 +225,7 @@ static void postab_clear(struct mg_postab *t)
     mg_hmap_fini(&t->nodes);
     mg_hmap_fini(&t->keys);
     mg_hmap_fini(&t->hops);
+    mg_hmap_fini(&t->files);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -258,7 +268,7 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
                    int col, int kline, int kcol, int quoted)
 {
     pos_ent e;
-    e.file = NULL;
+    e.foreign = 0;
     e.node = item;
     e.parent = parent;
     e.line = line;
@@ -1339,6 +1349,12 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
             root = parse_yaml(&b, start);
         }
     }
+    /* The tables are complete: their doubling room goes (a quarter of them
+     * on average), mg_doc_record grows them again. */
+    if (root) {
+        mg_hmap_shrink(&pos->nodes);
+        mg_hmap_shrink(&pos->keys);
+    }
     return root;
 }
 
@@ -1734,12 +1750,21 @@ fail:
     return NULL;
 }
 
+/* The file whose text `e` (an entry of doc's table) has its position in. */
+static const char *pos_file(const mg_doc *doc, const pos_ent *e)
+{
+    if (!e->foreign)
+        return doc->path;
+    const file_ent *f = mg_hmap_get_ptr(&doc->pos->files, e->node);
+    return f ? f->file : doc->path;
+}
+
 mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node)
 {
     const pos_ent *e = postab_get(doc->pos, node);
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
-    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
+    return mg_mark_at(pos_file(doc, e), e->line, e->col);
 }
 
 mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
@@ -1748,8 +1773,8 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
     if (e->kline)
-        return mg_mark_at(e->file ? e->file : doc->path, e->kline, e->kcol);
-    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
+        return mg_mark_at(pos_file(doc, e), e->kline, e->kcol);
+    return mg_mark_at(pos_file(doc, e), e->line, e->col);
 }
 
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node)
@@ -1792,7 +1817,9 @@ void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, in
     e.kcol = parent && cJSON_IsObject(parent) ? key_at.col : 0;
     e.quoted = cJSON_IsString(node);
     /* A node copied from another document keeps that document's file. */
-    e.file = at.file && strcmp(at.file, doc->path) != 0 ? at.file : NULL;
+    e.foreign = at.file && strcmp(at.file, doc->path) != 0;
+    if (e.foreign)
+        ((file_ent *)mg_hmap_put_ptr(&doc->pos->files, node, NULL))->file = at.file;
     postab_put(doc->pos, &e);
     if (parent && cJSON_IsObject(parent) && node->string) {
         key_ent *k = (key_ent *)keytab_find(&doc->pos->keys, parent, node->string);
@@ -1848,7 +1875,7 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
         doc->root = repl;
     }
     const pos_ent *re = postab_get(doc->pos, repl);
-    mg_mark at = re ? mg_mark_at(re->file ? re->file : doc->path, re->line, re->col)
+    mg_mark at = re ? mg_mark_at(pos_file(doc, re), re->line, re->col)
                     : mg_mark_at(doc->path, was.line, was.col);
     mg_doc_record(doc, repl, parent, was.index, at, mg_mark_at(doc->path, was.kline, was.kcol));
     if (!de->replaced)
@@ -1997,9 +2024,9 @@ void mg_doc_vreport(mg_diag *d, const mg_doc *doc, const cJSON *node, int key, i
      * either, so its pointer would wrongly be the root's. */
     const char *p = NULL;
     const pos_ent *pe = node ? postab_get(doc->pos, node) : NULL;
-    /* A node copied from another file (pe->file) has its position there but
-     * its parents here: no pointer rather than one into the wrong file. */
-    if (mg_diag_output_format() != MG_DIAG_TEXT && pe && !pe->file) {
+    /* A node copied from another file (pe->foreign) has its position there
+     * but its parents here: no pointer rather than one into the wrong file. */
+    if (mg_diag_output_format() != MG_DIAG_TEXT && pe && !pe->foreign) {
         mg_doc_pointer(doc, node, &ptr);
         p = mg_buf_cstr(&ptr);
     }
