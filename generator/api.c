@@ -30,12 +30,30 @@ typedef struct actx {
     mg_api *a;
     /* resolved root nodes, for naming what a $ref reaches */
     const cJSON **chan_nodes;   /* by channel position */
+    cJSON **chan_views;         /* by channel position: its entry of a->channels */
     int nchan;
+    mg_hmap chan_of_node;       /* chan_ent: resolved channel node -> its first position */
+    cJSON **use_lists;          /* by message index: its entry of a->uses */
+    mg_hmap op_snakes;          /* op_ent: operation identifier -> the first operation */
     const cJSON **server_nodes; /* by server position */
     int nserver;
     mg_mark *op_marks;          /* by operation position: where each was defined */
     int nop_marks;
 } actx;
+
+/* Lookups that keep a catalogue of N channels and operations linear in N
+ * (scanning the lists made 10 000 messages spend most of the interface's
+ * time there). */
+typedef struct chan_ent {
+    const cJSON *node; /* the key (mg_hmap_get_ptr) */
+    int index;
+} chan_ent;
+
+typedef struct op_ent {
+    char *snake;       /* the key (mg_hmap_get_str), owned by the table */
+    const cJSON *op;   /* the first operation with that identifier */
+    int index;         /* its position in a->operations */
+} op_ent;
 
 static const cJSON *get(const cJSON *node, const char *key)
 {
@@ -847,7 +865,7 @@ static void add_use(actx *c, int msg, const char *op, const cJSON *chan, const c
 {
     if (msg < 0)
         return;
-    cJSON *list = cJSON_GetArrayItem(c->a->uses, msg);
+    cJSON *list = c->use_lists[msg];
     const cJSON *u;
     const char *ck = chan ? get_str(chan, "key") : NULL;
     /* One use per (operation, channel, action, reply). */
@@ -972,7 +990,18 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
         mg_diag_error(c->d, at, "operation '%s' has no letter or digit to build an identifier from", key);
         c->failed = 1;
     } else {
-        clashes(c, c->a->operations, "op_snake", "key", c->op_marks, at, "operation", key, op_snake);
+        int added;
+        op_ent *e = mg_hmap_put_str(&c->op_snakes, op_snake, &added);
+        if (added) {
+            e->op = o;
+            e->index = c->nop_marks;
+        } else {
+            char *w = mark_str(c->op_marks[e->index]);
+            mg_diag_error(c->d, at, "operation '%s' collides with operation '%s' defined at %s (both become '%s')",
+                          key, get_str(e->op, "key"), w, op_snake);
+            free(w);
+            c->failed = 1;
+        }
     }
     c->op_marks = mg_xrealloc(c->op_marks, sizeof *c->op_marks * (size_t)(c->nop_marks + 1));
     c->op_marks[c->nop_marks++] = at;
@@ -1037,9 +1066,9 @@ static int channel_of(actx *c, const mg_doc *doc, const cJSON *ref, const char *
     const cJSON *n = follow(c->set, doc, ref, NULL);
     if (!n)
         return -1; /* a broken $ref: reported by the resolver */
-    for (int i = 0; i < c->nchan; i++)
-        if (c->chan_nodes[i] == n)
-            return i;
+    const chan_ent *e = mg_hmap_get_ptr(&c->chan_of_node, n);
+    if (e)
+        return e->index;
     const char *r = get_str(ref, "$ref");
     err(c, doc, get(ref, "$ref") ? get(ref, "$ref") : ref,
         "%s of operation '%s' must be a $ref to a channel under 'channels'%s%s%s", what, op, r ? " ('" : "",
@@ -1088,15 +1117,23 @@ static void asyncapi3(actx *c)
     const cJSON *map = get(doc->root, "channels"), *ch;
     int n = cJSON_GetArraySize(as_obj(map));
     c->chan_nodes = calloc((size_t)n + 1, sizeof *c->chan_nodes);
-    if (!c->chan_nodes)
+    c->chan_views = calloc((size_t)n + 1, sizeof *c->chan_views);
+    if (!c->chan_nodes || !c->chan_views)
         abort();
     cJSON_ArrayForEach(ch, as_obj(map)) {
         const mg_doc *cd = doc;
         const cJSON *cn = follow(c->set, doc, ch, &cd);
-        c->chan_nodes[c->nchan++] = cn;
+        if (cn) {
+            int added;
+            chan_ent *e = mg_hmap_put_ptr(&c->chan_of_node, cn, &added);
+            if (added)
+                e->index = c->nchan;
+        }
+        c->chan_nodes[c->nchan] = cn;
         const char *address = get_str(cn, "address");
         cJSON *chv = new_channel(c, ch->string, address ? address : ch->string, cd,
                                  as_obj(cn));
+        c->chan_views[c->nchan++] = chv;
         const cJSON *m;
         cJSON_ArrayForEach(m, as_obj(get(cn, "messages")))
             channel_message(chv, m->string, message_index(c, cd, m));
@@ -1117,7 +1154,7 @@ static void asyncapi3(actx *c)
         int ci = channel_of(c, od, get(on, "channel"), "the channel", op->string);
         if (ci < 0)
             continue;
-        cJSON *chv = cJSON_GetArrayItem(c->a->channels, ci);
+        cJSON *chv = c->chan_views[ci];
         cJSON *ov = new_operation(c, op->string, op->string, action, chv, od, on);
         op_messages(c, od, on, chv, op->string, mg_json_get(ov, "messages"), action, 0);
         const mg_doc *rd = od;
@@ -1132,7 +1169,7 @@ static void asyncapi3(actx *c)
         cJSON *rch = NULL;
         if (get(rn, "channel")) {
             int ri = channel_of(c, rd, get(rn, "channel"), "the reply channel", op->string);
-            rch = ri < 0 ? NULL : cJSON_GetArrayItem(c->a->channels, ri);
+            rch = ri < 0 ? NULL : c->chan_views[ri];
         }
         add_s(reply, "channel", rch ? get_str(rch, "key") : NULL);
         add_s(reply, "channel_address", rch ? get_str(rch, "address") : NULL);
@@ -1157,9 +1194,9 @@ static void asyncapi3(actx *c)
         const cJSON *e;
         cJSON_ArrayForEach(e, mg_json_get(chv, "messages")) {
             int i = (int)cJSON_GetNumberValue(get(e, "message"));
-            const cJSON *u;
+            const cJSON *u, *uses = i >= 0 && i < c->m->nmessages ? c->use_lists[i] : NULL;
             int used = 0;
-            cJSON_ArrayForEach(u, cJSON_GetArrayItem(c->a->uses, i)) {
+            cJSON_ArrayForEach(u, uses) {
                 const char *uc = get_str(u, "channel");
                 used |= uc && strcmp(uc, get_str(chv, "key")) == 0;
             }
@@ -1216,8 +1253,13 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
     a->message_external_docs = cJSON_CreateArray();
     a->info = cJSON_CreateObject();
     actx c = {.m = m, .set = m->set, .d = d, .v3 = m->spec == MG_SPEC_ASYNCAPI3, .a = a};
-    for (int i = 0; i < m->nmessages; i++)
-        cJSON_AddItemToArray(a->uses, cJSON_CreateArray());
+    mg_hmap_init(&c.chan_of_node, sizeof(chan_ent));
+    mg_hmap_init_str(&c.op_snakes, sizeof(op_ent));
+    c.use_lists = mg_xmalloc(sizeof *c.use_lists * (size_t)(m->nmessages + 1));
+    for (int i = 0; i < m->nmessages; i++) {
+        c.use_lists[i] = cJSON_CreateArray();
+        cJSON_AddItemToArray(a->uses, c.use_lists[i]);
+    }
     if (m->spec != MG_SPEC_JSON_SCHEMA) {
         info(&c);
         servers(&c);
@@ -1257,6 +1299,10 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
         seen_receive |= is_receive;
     }
     free(c.chan_nodes);
+    free(c.chan_views);
+    free(c.use_lists);
+    mg_hmap_fini(&c.chan_of_node);
+    mg_hmap_fini(&c.op_snakes);
     free(c.server_nodes);
     free(c.op_marks);
     if (c.failed) {

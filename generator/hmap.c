@@ -72,6 +72,22 @@ void mg_hmap_fini(mg_hmap *h)
     h->owns_keys = owns;
 }
 
+void mg_hmap_shrink(mg_hmap *h)
+{
+    if (h->len == h->entcap)
+        return;
+    if (!h->len) {
+        free(h->ents);
+        free(h->hashes);
+        h->ents = NULL;
+        h->hashes = NULL;
+    } else {
+        h->ents = mg_xrealloc(h->ents, h->len * h->esize);
+        h->hashes = mg_xrealloc(h->hashes, h->len * sizeof *h->hashes);
+    }
+    h->entcap = h->len;
+}
+
 void *mg_hmap_find(const mg_hmap *h, uint32_t hash, mg_hmap_eq *eq, const void *key)
 {
     if (!h->cap)

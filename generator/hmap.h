@@ -48,6 +48,11 @@ static inline size_t mg_hmap_index(const mg_hmap *h, const void *ent)
     return (size_t)((const char *)ent - h->ents) / h->esize;
 }
 
+/* Gives back the entry array's room beyond its len entries (it grows by
+ * doubling): for a table that is complete, such as a loaded document's. A
+ * later add grows it again. */
+void mg_hmap_shrink(mg_hmap *h);
+
 /* The entry with hash `hash` for which eq(entry, key) holds, or NULL. */
 void *mg_hmap_find(const mg_hmap *h, uint32_t hash, mg_hmap_eq *eq, const void *key);
 /* Appends a zeroed entry under `hash` and returns it; the caller fills in the key

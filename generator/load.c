@@ -41,16 +41,22 @@
 
 /* -------------------------------------------------------------- member table */
 
-/* Every object member, keyed by (object, key text): finds duplicate keys while
- * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
- * which made resolving N refs into an N-member object quadratic). The key text
- * is the member's own name (cJSON's child->string), which lives as long as the
- * tree. Both tables here are mg_hmaps, whose dense entries and 32-bit probe
- * indexes keep a 50 MB catalogue's tables small. */
+/* Object members past the first KEYTAB_SCAN of their object, keyed by
+ * (object, key text): finds duplicate keys while loading, and members in O(1)
+ * afterwards (cJSON's own lookup is a linear scan, which made resolving N refs
+ * into an N-member object quadratic). The first KEYTAB_SCAN members of every
+ * object are found by scanning them (member_find), which costs no more than
+ * hashing the key: most objects of a schema are that small, and indexing them
+ * took a fifth of a loaded document's memory. The key text is the member's
+ * own name (cJSON's child->string), which lives as long as the tree. Both
+ * tables here are mg_hmaps, whose dense entries and 32-bit probe indexes keep
+ * a 50 MB catalogue's tables small. A member's key position is in the
+ * position table (pos_ent.kline). */
+#define KEYTAB_SCAN 8
+
 typedef struct key_ent {
     const cJSON *obj;
     const cJSON *child;
-    int line, col;
 } key_ent;
 
 typedef struct member_key {
@@ -70,6 +76,35 @@ static int key_eq(const void *ent, const void *key)
     return e->obj == k->obj && strcmp(e->child->string, k->key) == 0;
 }
 
+/* ---------------------------------------------------------------- member names */
+
+/* Every member name a loader made points at one copy of its text, kept for
+ * the rest of the process and marked cJSON_StringIsConst, so that cJSON
+ * neither frees it nor copies it in cJSON_Duplicate: a catalogue names
+ * 160 000 members with 9 000 distinct keys per 1 000 messages, and a block
+ * per member was an eighth of a loaded document. The table is never freed:
+ * duplicates of loaded nodes (views, mg_load_data_file's tree) may outlive
+ * their docset, and what is left is only the distinct names. */
+static mg_hmap member_names;
+
+static char *intern_name(const char *key)
+{
+    if (!member_names.esize)
+        mg_hmap_init_str(&member_names, sizeof(char *));
+    char **e = mg_hmap_put_str(&member_names, key, NULL);
+    return *e;
+}
+
+/* Makes `item` the member `key` of `obj` (last), its name interned. */
+static void add_member(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item->string && !(item->type & cJSON_StringIsConst))
+        cJSON_free(item->string); /* an alias's copy of a member (cJSON_Duplicate) */
+    item->string = intern_name(key);
+    item->type |= cJSON_StringIsConst;
+    cJSON_AddItemToArray(obj, item);
+}
+
 /* keytab_find for a key whose hash_key is `hash`. */
 static const key_ent *keytab_find_hashed(const mg_hmap *t, const cJSON *obj, const char *key, uint32_t hash)
 {
@@ -82,25 +117,41 @@ static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char
     return keytab_find_hashed(t, obj, key, hash_key(obj, key));
 }
 
-/* keytab_add for a member whose hash_key is `hash`. */
-static void keytab_add_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col,
-                              uint32_t hash)
-{
-    key_ent *e = mg_hmap_add(t, hash);
-    e->obj = obj;
-    e->child = child;
-    e->line = line;
-    e->col = col;
-}
-
 /* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col)
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
 {
     key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
     e->obj = obj;
     e->child = child;
-    e->line = line;
-    e->col = col;
+}
+
+/* Records member number `index` of `obj` (just added) in the table when it is
+ * past the scanned ones. */
+static void keytab_note(mg_hmap *t, const cJSON *obj, const cJSON *child, int index)
+{
+    if (index >= KEYTAB_SCAN)
+        keytab_add(t, obj, child);
+}
+
+/* The member `key` of `obj` (an object): the first KEYTAB_SCAN members by a
+ * scan, the rest through the table; with `all`, a member the table lacks (one
+ * added after loading) by scanning the rest. While loading, every member is
+ * in the table or among the first: no `all`, so that a new key costs no scan. */
+static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *key, int all)
+{
+    const cJSON *c = obj->child;
+    for (int i = 0; c && i < KEYTAB_SCAN; c = c->next, i++)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+            return c;
+    if (!c)
+        return NULL;
+    const key_ent *e = keytab_find(t, obj, key);
+    if (e || !all)
+        return e ? e->child : NULL;
+    for (; c; c = c->next)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+            return c;
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- position table */
@@ -114,10 +165,17 @@ typedef struct pos_ent {
     unsigned char quoted; /* a string written in any non-plain style, or a JSON string */
     unsigned char loaded; /* made by the loader (lives as long as the set), not by
                            * mg_doc_record (a node that may be freed before) */
-    const char *file;    /* NULL: the document's own file; else another loaded document's
-                          * path (a node mg_doc_record copied from there, api.c's
-                          * trait merges); borrowed from that document */
+    unsigned char foreign; /* its position is in another loaded document's file
+                            * (a node mg_doc_record copied from there, api.c's
+                            * trait merges): mg_postab.files names it */
 } pos_ent;
+
+/* The file of a foreign node (pos_ent.foreign): rare, so kept beside the
+ * position table rather than in each of its entries (a fifth of one). */
+typedef struct file_ent {
+    const cJSON *node; /* the key */
+    const char *file;  /* borrowed from that document */
+} file_ent;
 
 /* resolve.c's memo of one followed $ref (mg_doc_hop_get). */
 typedef struct hop_ent {
@@ -131,6 +189,7 @@ struct mg_postab {
     mg_hmap nodes; /* pos_ent, keyed by node pointer */
     mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
     mg_hmap hops;  /* hop_ent, keyed by member pointer */
+    mg_hmap files; /* file_ent, keyed by node pointer */
     unsigned *gen; /* the set's tree generation (NULL until the doc joins a set:
                     * nothing is memoised) */
 };
@@ -141,6 +200,7 @@ static struct mg_postab *postab_new(void)
     mg_hmap_init(&t->nodes, sizeof(pos_ent));
     mg_hmap_init(&t->keys, sizeof(key_ent));
     mg_hmap_init(&t->hops, sizeof(hop_ent));
+    mg_hmap_init(&t->files, sizeof(file_ent));
     t->gen = NULL;
     return t;
 }
@@ -165,6 +225,7 @@ static void postab_clear(struct mg_postab *t)
     mg_hmap_fini(&t->nodes);
     mg_hmap_fini(&t->keys);
     mg_hmap_fini(&t->hops);
+    mg_hmap_fini(&t->files);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -207,7 +268,7 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
                    int col, int kline, int kcol, int quoted)
 {
     pos_ent e;
-    e.file = NULL;
+    e.foreign = 0;
     e.node = item;
     e.parent = parent;
     e.line = line;
@@ -530,8 +591,8 @@ static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int
                     int col, int kline, int kcol, int quoted)
 {
     if (key) {
-        cJSON_AddItemToObject(parent, key, item);
-        keytab_add(&p->b->pos->keys, parent, item, kline, kcol);
+        add_member(parent, key, item);
+        keytab_note(&p->b->pos->keys, parent, item, index);
     } else {
         cJSON_AddItemToArray(parent, item);
     }
@@ -590,10 +651,11 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         int kline = p->line, kcol = p->col;
         if (jstring(p, &key) < 0)
             goto fail;
-        const key_ent *dup = keytab_find(&p->b->pos->keys, obj, mg_buf_cstr(&key));
+        const cJSON *dup = member_find(&p->b->pos->keys, obj, mg_buf_cstr(&key), 0);
         if (dup) {
+            const pos_ent *de = postab_get(p->b->pos, dup);
             builder_error(p->b, kline, kcol, "duplicate key '%s' (first defined at %d:%d)",
-                          mg_buf_cstr(&key), dup->line, dup->col);
+                          mg_buf_cstr(&key), de ? de->kline : 0, de ? de->kcol : 0);
             goto fail;
         }
         jskip_ws(p);
@@ -756,8 +818,7 @@ typedef struct yframe {
     cJSON *node;
     int is_map;
     int count;           /* children so far */
-    char *key;           /* pending key or NULL; owned (malloc'd by libyaml) */
-    uint32_t khash;      /* its hash_key, from the duplicate check, for keytab_add_hashed */
+    const char *key;     /* pending key (interned: intern_name) or NULL */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -936,16 +997,9 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
         return 0;
     }
     if (f->is_map) {
-        /* The member takes over the pending key (cJSON_AddItemToObject
-         * would copy it); cJSON frees it with the member (see
-         * string_node_take). */
-        if (item->string && !(item->type & cJSON_StringIsConst))
-            cJSON_free(item->string); /* an alias's copy of a member (cJSON_Duplicate) */
-        item->type &= ~cJSON_StringIsConst;
-        item->string = f->key;
+        add_member(f->node, f->key, item);
         f->key = NULL;
-        cJSON_AddItemToArray(f->node, item);
-        keytab_add_hashed(&b->pos->keys, f->node, item, f->kline, f->kcol, f->khash);
+        keytab_note(&b->pos->keys, f->node, item, f->count);
         record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
     } else {
         cJSON_AddItemToArray(f->node, item);
@@ -1010,9 +1064,8 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
             return NULL;
         }
         if (is_obj) {
-            cJSON_AddItemToObject(dst, c->string, cc);
-            const pos_ent *ce = postab_get(y->b->pos, c);
-            keytab_add(&y->b->pos->keys, dst, cc, ce ? ce->kline : 0, ce ? ce->kcol : 0);
+            add_member(dst, c->string, cc);
+            keytab_note(&y->b->pos->keys, dst, cc, i);
         }
         else
             cJSON_AddItemToArray(dst, cc);
@@ -1142,16 +1195,14 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                uint32_t h = hash_key(f->node, v);
-                const key_ent *dup = keytab_find_hashed(&b->pos->keys, f->node, v, h);
+                const cJSON *dup = member_find(&b->pos->keys, f->node, v, 0);
                 if (dup) {
+                    const pos_ent *de = postab_get(b->pos, dup);
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
-                                  dup->line, dup->col);
+                                  de ? de->kline : 0, de ? de->kcol : 0);
                     break;
                 }
-                f->key = (char *)ev.data.scalar.value; /* taken over: see yattach */
-                ev.data.scalar.value = NULL;
-                f->khash = h;
+                f->key = intern_name(v);
                 f->kline = line;
                 f->kcol = col;
                 break;
@@ -1196,7 +1247,6 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 anchor_ent *ae = f->anchor ? mg_hmap_at(&y.anchors, f->anchor - 1) : NULL;
                 if (ae && ae->node == f->node)
                     ae->complete = 1;
-                free(f->key);
                 y.depth--;
             }
             break;
@@ -1230,8 +1280,6 @@ static cJSON *parse_yaml(builder *b, size_t start)
         }
         yaml_event_delete(&ev);
     }
-    while (y.depth > 0)
-        free(y.stack[--y.depth].key);
     free(y.stack);
     mg_hmap_fini(&y.anchors);
     yaml_parser_delete(&ps);
@@ -1300,6 +1348,12 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
         } else {
             root = parse_yaml(&b, start);
         }
+    }
+    /* The tables are complete: their doubling room goes (a quarter of them
+     * on average), mg_doc_record grows them again. */
+    if (root) {
+        mg_hmap_shrink(&pos->nodes);
+        mg_hmap_shrink(&pos->keys);
     }
     return root;
 }
@@ -1696,12 +1750,21 @@ fail:
     return NULL;
 }
 
+/* The file whose text `e` (an entry of doc's table) has its position in. */
+static const char *pos_file(const mg_doc *doc, const pos_ent *e)
+{
+    if (!e->foreign)
+        return doc->path;
+    const file_ent *f = mg_hmap_get_ptr(&doc->pos->files, e->node);
+    return f ? f->file : doc->path;
+}
+
 mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node)
 {
     const pos_ent *e = postab_get(doc->pos, node);
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
-    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
+    return mg_mark_at(pos_file(doc, e), e->line, e->col);
 }
 
 mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
@@ -1710,8 +1773,8 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
     if (e->kline)
-        return mg_mark_at(e->file ? e->file : doc->path, e->kline, e->kcol);
-    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
+        return mg_mark_at(pos_file(doc, e), e->kline, e->kcol);
+    return mg_mark_at(pos_file(doc, e), e->line, e->col);
 }
 
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node)
@@ -1732,10 +1795,8 @@ const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key)
 {
     if (!cJSON_IsObject(obj) || !key)
         return NULL;
-    const key_ent *e = doc && doc->pos ? keytab_find(&doc->pos->keys, obj, key) : NULL;
-    if (e)
-        return e->child;
-    /* Not indexed (a node built after loading): scan. */
+    if (doc && doc->pos)
+        return member_find(&doc->pos->keys, obj, key, 1);
     for (const cJSON *c = obj->child; c; c = c->next)
         if (c->string && strcmp(c->string, key) == 0)
             return c;
@@ -1756,14 +1817,16 @@ void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, in
     e.kcol = parent && cJSON_IsObject(parent) ? key_at.col : 0;
     e.quoted = cJSON_IsString(node);
     /* A node copied from another document keeps that document's file. */
-    e.file = at.file && strcmp(at.file, doc->path) != 0 ? at.file : NULL;
+    e.foreign = at.file && strcmp(at.file, doc->path) != 0;
+    if (e.foreign)
+        ((file_ent *)mg_hmap_put_ptr(&doc->pos->files, node, NULL))->file = at.file;
     postab_put(doc->pos, &e);
     if (parent && cJSON_IsObject(parent) && node->string) {
         key_ent *k = (key_ent *)keytab_find(&doc->pos->keys, parent, node->string);
         if (k)
             k->child = node;
         else
-            keytab_add(&doc->pos->keys, parent, node, key_at.line, key_at.col);
+            keytab_note(&doc->pos->keys, parent, node, index);
     }
 }
 
@@ -1812,7 +1875,7 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
         doc->root = repl;
     }
     const pos_ent *re = postab_get(doc->pos, repl);
-    mg_mark at = re ? mg_mark_at(re->file ? re->file : doc->path, re->line, re->col)
+    mg_mark at = re ? mg_mark_at(pos_file(doc, re), re->line, re->col)
                     : mg_mark_at(doc->path, was.line, was.col);
     mg_doc_record(doc, repl, parent, was.index, at, mg_mark_at(doc->path, was.kline, was.kcol));
     if (!de->replaced)
@@ -1961,9 +2024,9 @@ void mg_doc_vreport(mg_diag *d, const mg_doc *doc, const cJSON *node, int key, i
      * either, so its pointer would wrongly be the root's. */
     const char *p = NULL;
     const pos_ent *pe = node ? postab_get(doc->pos, node) : NULL;
-    /* A node copied from another file (pe->file) has its position there but
-     * its parents here: no pointer rather than one into the wrong file. */
-    if (mg_diag_output_format() != MG_DIAG_TEXT && pe && !pe->file) {
+    /* A node copied from another file (pe->foreign) has its position there
+     * but its parents here: no pointer rather than one into the wrong file. */
+    if (mg_diag_output_format() != MG_DIAG_TEXT && pe && !pe->foreign) {
         mg_doc_pointer(doc, node, &ptr);
         p = mg_buf_cstr(&ptr);
     }

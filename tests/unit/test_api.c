@@ -341,6 +341,88 @@ static void api_should_let_a_2x_null_delete_a_member_and_merge_operation_objects
     done(m);
 }
 
+/* Every diagnostic of a build, one per line. */
+static char all_errors[2048];
+
+static void capture_all(void *user, const char *line)
+{
+    (void)user;
+    strncat(all_errors, line, sizeof all_errors - strlen(all_errors) - 2);
+    strncat(all_errors, "\n", sizeof all_errors - strlen(all_errors) - 1);
+}
+
+/* Operations are matched to their channels and to earlier operations of the
+ * same identifier through tables (api.c, chan_ent and op_ent), not by
+ * scanning: each still names the first one, as the scans did. */
+static void api_should_name_the_first_channel_and_the_first_colliding_operation(void)
+{
+    static const char *yaml =
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n"
+        "channels:\n"
+        "  a: {$ref: '#/components/channels/x'}\n"
+        "  b: {$ref: '#/components/channels/x'}\n"
+        "  c: {address: c, messages: {m: {$ref: '#/components/messages/m'}}}\n"
+        "operations:\n"
+        "  turnOn: {action: send, channel: {$ref: '#/channels/b'}}\n"
+        "  dim: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "  turn_on: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "  TurnOn: {action: receive, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n"
+        "  channels: {x: {address: x, messages: {m: {$ref: '#/components/messages/m'}}}}\n"
+        "  messages:\n"
+        "    m: {name: m, payload: {type: object}}\n";
+    all_errors[0] = '\0';
+    set = mg_docset_new(".");
+    mg_diag_init_sink(&diag, capture_all, NULL);
+    const mg_doc *doc = mg_docset_load_buffer(set, "c.yaml", yaml, strlen(yaml), &diag);
+    CHECK(doc != NULL);
+    CHECK(doc && mg_resolve_all(set, doc, &diag) == 0);
+    mg_model *m = doc ? mg_model_new(set, doc, &diag) : NULL;
+    CHECK(m == NULL);
+    CHECK(strstr(all_errors, "c.yaml:10:3: error: operation 'turn_on' collides with operation 'turnOn' "
+                             "defined at c.yaml:8:3 (both become 'turn_on')\n") != NULL);
+    CHECK(strstr(all_errors, "c.yaml:11:3: error: operation 'TurnOn' collides with operation 'turnOn' "
+                             "defined at c.yaml:8:3 (both become 'turn_on')\n") != NULL);
+    CHECK(strstr(all_errors, "'dim'") == NULL);
+    if (strstr(all_errors, "collides") == NULL)
+        unit_note("# diagnostics: %s\n", all_errors);
+    done(m);
+
+    /* Without the collisions: turnOn's channel is b's target, which a, the
+     * first channel, reaches too. */
+    static const char *ok =
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n"
+        "channels:\n"
+        "  a: {$ref: '#/components/channels/x'}\n"
+        "  b: {$ref: '#/components/channels/x'}\n"
+        "  c: {address: c, messages: {m: {$ref: '#/components/messages/m'}}}\n"
+        "operations:\n"
+        "  turnOn: {action: send, channel: {$ref: '#/channels/b'}}\n"
+        "  dim: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n"
+        "  channels: {x: {address: x, messages: {m: {$ref: '#/components/messages/m'}}}}\n"
+        "  messages:\n"
+        "    m: {name: m, payload: {type: object}}\n";
+    m = build(ok);
+    CHECK(m != NULL);
+    if (!m) {
+        unit_note("# %s\n", first_error);
+        done(m);
+        return;
+    }
+    CHECK_STR(str(at(m->api->operations, 0), "channel"), "a");
+    CHECK_STR(str(at(m->api->operations, 1), "channel"), "c");
+    /* m is used on a (turnOn), on b (listed, no operation) and on c (dim). */
+    const cJSON *uses = at(m->api->uses, 0);
+    CHECK(cJSON_GetArraySize(uses) == 3);
+    CHECK_STR(str(at(uses, 0), "operation"), "turnOn");
+    CHECK_STR(str(at(uses, 0), "channel"), "a");
+    CHECK_STR(str(at(uses, 1), "operation"), "dim");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(at(uses, 2), "operation")));
+    CHECK_STR(str(at(uses, 2), "channel"), "b");
+    done(m);
+}
+
 int main(void)
 {
     RUN(api_should_list_every_use_of_a_message_sent_on_two_channels);
@@ -351,5 +433,6 @@ int main(void)
     RUN(api_should_merge_3x_traits_in_order_under_the_messages_own_values);
     RUN(api_should_keep_a_traits_headers_whole_when_the_message_has_none);
     RUN(api_should_let_a_2x_null_delete_a_member_and_merge_operation_objects);
+    RUN(api_should_name_the_first_channel_and_the_first_colliding_operation);
     return unit_done();
 }

@@ -133,6 +133,35 @@ static void hash_of_bytes_should_equal_hash_of_the_same_string(void)
     CHECK(mg_hash_mem_seed(0, "name.snake", 5) != mg_hash_str("name"));
 }
 
+static void hmap_should_keep_every_entry_when_shrunk_and_grow_again(void)
+{
+    enum { N = 1500 };
+    static int things[2 * N];
+    mg_hmap h;
+    mg_hmap_init(&h, sizeof(pent));
+    mg_hmap_shrink(&h); /* empty: nothing to give back */
+    CHECK(h.entcap == 0 && h.ents == NULL);
+    for (int i = 0; i < N; i++)
+        ((pent *)mg_hmap_put_ptr(&h, &things[i], NULL))->val = i;
+    CHECK(h.entcap > N);
+    mg_hmap_shrink(&h);
+    CHECK_INT(h.entcap, N);
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        const pent *e = mg_hmap_get_ptr(&h, &things[i]);
+        bad += !e || e->val != i || mg_hmap_index(&h, e) != (size_t)i;
+    }
+    for (int i = N; i < 2 * N; i++)
+        ((pent *)mg_hmap_put_ptr(&h, &things[i], NULL))->val = i;
+    for (int i = 0; i < 2 * N; i++) {
+        const pent *e = mg_hmap_get_ptr(&h, &things[i]);
+        bad += !e || e->val != i;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(mg_hmap_len(&h), 2 * N);
+    mg_hmap_fini(&h);
+}
+
 int main(void)
 {
     RUN(hmap_should_find_every_pointer_after_growing);
@@ -141,5 +170,6 @@ int main(void)
     RUN(hmap_should_iterate_in_insertion_order_with_stable_numbers);
     RUN(hmap_should_take_caller_hashed_keys_even_when_hashes_collide);
     RUN(hash_should_depend_on_the_seed_and_every_byte);
+    RUN(hmap_should_keep_every_entry_when_shrunk_and_grow_again);
     return unit_done();
 }

@@ -793,6 +793,114 @@ static void load_should_keep_the_text_of_numbers_a_double_may_not_hold(void)
     loaded_fini(&l);
 }
 
+/* The first KEYTAB_SCAN members of an object are found by a scan, the later
+ * ones through the member table (load.c): a duplicate is caught, and named,
+ * whichever part each of the two keys is in, for YAML, JSON and a copy made
+ * by an alias; a member recorded after loading past the scanned ones is found. */
+static void load_should_find_duplicates_and_members_past_the_scanned_ones(void)
+{
+    mg_buf y, j, want;
+    mg_buf_init(&y);
+    mg_buf_init(&j);
+    mg_buf_init(&want);
+    for (int dup = 0; dup < 2; dup++) {
+        /* 12 members k0..k11, then k1 (first among the scanned) or k10
+         * (first in the table) again. */
+        int first = dup ? 10 : 1;
+        mg_buf_reset(&y);
+        mg_buf_reset(&j);
+        mg_buf_append_str(&j, "{");
+        for (int i = 0; i < 12; i++) {
+            mg_buf_appendf(&y, "k%d: %d\n", i, i);
+            mg_buf_appendf(&j, "\n\"k%d\": %d,", i, i);
+        }
+        mg_buf_appendf(&y, "k%d: again\n", first);
+        mg_buf_appendf(&j, "\n\"k%d\": 0}", first);
+        mg_buf_reset(&want);
+        mg_buf_appendf(&want, "big.yaml:13:1: error: duplicate key 'k%d' (first defined at %d:1)", first,
+                       first + 1);
+        check_error("big.yaml", mg_buf_cstr(&y), mg_buf_cstr(&want), __LINE__);
+        mg_buf_reset(&want);
+        mg_buf_appendf(&want, "big.json:14:1: error: duplicate key 'k%d' (first defined at %d:1)", first,
+                       first + 2);
+        check_error("big.json", mg_buf_cstr(&j), mg_buf_cstr(&want), __LINE__);
+    }
+    /* Every member found, in a loaded object and in an alias's copy. */
+    mg_buf_reset(&y);
+    mg_buf_append_str(&y, "a: &a\n");
+    for (int i = 0; i < 20; i++)
+        mg_buf_appendf(&y, "  k%d: %d\n", i, i);
+    mg_buf_append_str(&y, "b: *a\n");
+    loaded l;
+    load_text(&l, "m.yaml", mg_buf_cstr(&y));
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        for (int k = 0; k < 2; k++) {
+            const cJSON *o = get(l.doc->root, k ? "b" : "a");
+            char key[16];
+            for (int i = 0; i < 20; i++) {
+                snprintf(key, sizeof key, "k%d", i);
+                const cJSON *m = mg_doc_member(l.doc, o, key);
+                CHECK(m != NULL && m == get(o, key) && (int)m->valuedouble == i);
+            }
+            CHECK(mg_doc_member(l.doc, o, "k20") == NULL);
+            CHECK(mg_doc_member(l.doc, o, "") == NULL);
+        }
+        /* A member added after loading, past the scanned ones, then
+         * replaced: each is found. */
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(l.doc->root, "a");
+        cJSON *extra = cJSON_CreateString("late");
+        cJSON_AddItemToObject(a, "late", extra);
+        mg_doc_record(l.doc, extra, a, 20, mg_mark_at("m.yaml", 30, 3), mg_mark_at("m.yaml", 30, 1));
+        CHECK(mg_doc_member(l.doc, a, "late") == extra);
+        cJSON *repl = cJSON_CreateNumber(99);
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(a, "k15");
+        mg_doc_replace(l.doc, old, repl);
+        CHECK(mg_doc_member(l.doc, a, "k15") == repl);
+        CHECK(get(a, "k15") == repl);
+        CHECK_INT(mg_doc_key_mark(l.doc, repl).line, 17);
+    }
+    loaded_fini(&l);
+    mg_buf_fini(&y);
+    mg_buf_fini(&j);
+    mg_buf_fini(&want);
+}
+
+/* Member names are interned (load.c, intern_name): one copy of each text,
+ * shared by every document, by YAML and JSON, and by an alias's copy, and
+ * still valid in a duplicate made before the set was freed. */
+static void load_should_share_one_copy_of_each_member_name(void)
+{
+    loaded a, b;
+    load_text(&a, "a.yaml", "name: x\nitem: &i {name: y}\ncopy: *i\n");
+    load_text(&b, "b.json", "{\"name\": 1, \"other\": {\"name\": 2}}");
+    CHECK(a.doc != NULL && b.doc != NULL);
+    cJSON *dup = NULL;
+    if (a.doc && b.doc) {
+        const cJSON *n1 = get(a.doc->root, "name"), *n2 = get(get(a.doc->root, "item"), "name");
+        const cJSON *n3 = get(get(a.doc->root, "copy"), "name"), *n4 = get(b.doc->root, "name");
+        const cJSON *n5 = get(get(b.doc->root, "other"), "name");
+        CHECK(n1 && n2 && n3 && n4 && n5);
+        if (n1 && n2 && n3 && n4 && n5) {
+            CHECK(n1->string == n2->string && n2->string == n3->string && n3->string == n4->string &&
+                  n4->string == n5->string);
+            CHECK((n1->type & cJSON_StringIsConst) && (n3->type & cJSON_StringIsConst) &&
+                  (n5->type & cJSON_StringIsConst));
+        }
+        dup = cJSON_Duplicate(a.doc->root, 1);
+    }
+    loaded_fini(&a);
+    loaded_fini(&b);
+    CHECK(dup != NULL);
+    if (dup) {
+        CHECK_STR(cJSON_GetObjectItemCaseSensitive(dup, "copy")->child->string, "name");
+        char *text = cJSON_PrintUnformatted(dup);
+        CHECK_STR(text, "{\"name\":\"x\",\"item\":{\"name\":\"y\"},\"copy\":{\"name\":\"y\"}}");
+        cJSON_free(text);
+        cJSON_Delete(dup);
+    }
+}
+
 int main(void)
 {
     RUN(load_should_keep_the_text_of_numbers_a_double_may_not_hold);
@@ -824,5 +932,7 @@ int main(void)
     RUN(load_data_file_should_return_a_tree_the_caller_owns);
     RUN(load_should_give_parents_and_indexes);
     RUN(load_should_find_members_through_the_index);
+    RUN(load_should_find_duplicates_and_members_past_the_scanned_ones);
+    RUN(load_should_share_one_copy_of_each_member_name);
     return unit_done();
 }
