@@ -195,6 +195,132 @@ static int type_bit(const char *t)
     return 0;
 }
 
+/* Whether schema number n is an integer in int64's range, exactly as
+ * written (its text when load.c kept one, load.h); if so, its decimal goes
+ * to buf. INT64_MIN is written "-9223372036854775807 - 1", an expression C
+ * and Python read as it, since C has no literal for it. */
+static int int64_text(const cJSON *n, char *buf, size_t size)
+{
+    if (!n->valuestring) {
+        double d = n->valuedouble;
+        if (!(isfinite(d) && floor(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+            return 0;
+        if (d == -9223372036854775808.0)
+            snprintf(buf, size, "-9223372036854775807 - 1");
+        else
+            snprintf(buf, size, "%lld", (long long)d);
+        return 1;
+    }
+    /* As the generated C's _rt_num_text_int: digits before the point,
+     * scaled by the exponent; a nonzero digit after it is no integer. */
+    const char *t = n->valuestring;
+    int neg = *t == '-';
+    t += *t == '-' || *t == '+';
+    const char *m = t;
+    while (*t && *t != 'e' && *t != 'E')
+        t++;
+    const char *mend = t, *dot = memchr(m, '.', (size_t)(mend - m));
+    long e = 0;
+    if (*t) {
+        int eneg = *++t == '-';
+        t += *t == '-' || *t == '+';
+        for (; *t >= '0' && *t <= '9'; t++)
+            if (e < 100000)
+                e = e * 10 + (*t - '0');
+        e = eneg ? -e : e;
+    }
+    long point = (long)((dot ? dot : mend) - m) + e, k = 0;
+    uint64_t u = 0;
+    for (const char *p = m; p < mend; p++) {
+        if (*p == '.' || *p == '_')
+            continue;
+        if (*p < '0' || *p > '9')
+            return 0; /* not decimal text: left to the double */
+        unsigned dg = (unsigned)(*p - '0');
+        if (k++ >= point) {
+            if (dg)
+                return 0;
+        } else if (u > (UINT64_MAX - dg) / 10) {
+            return 0;
+        } else {
+            u = u * 10 + dg;
+        }
+    }
+    for (; k < point && u; k++)
+        if (u > UINT64_MAX / 10)
+            return 0;
+        else
+            u *= 10;
+    if (u > (uint64_t)INT64_MAX + (uint64_t)neg)
+        return 0;
+    if (neg && u == (uint64_t)INT64_MAX + 1)
+        snprintf(buf, size, "-9223372036854775807 - 1");
+    else
+        snprintf(buf, size, "%s%llu", neg && u ? "-" : "", (unsigned long long)u);
+    return 1;
+}
+
+/* A copy of v whose numbers with kept text (load.h) are that text, as JSON
+ * (YAML's "+1", ".5", "1." and leading zeros made JSON's), so that printing
+ * it loses no digits. */
+static cJSON *dup_exact(const cJSON *v)
+{
+    if (cJSON_IsNumber(v) && v->valuestring) {
+        mg_buf b;
+        mg_buf_init(&b);
+        const char *t = v->valuestring;
+        if (*t == '-')
+            mg_buf_putc(&b, *t++);
+        else if (*t == '+')
+            t++;
+        while (t[0] == '0' && t[1] >= '0' && t[1] <= '9')
+            t++;
+        if (*t == '.')
+            mg_buf_putc(&b, '0');
+        for (; *t; t++) {
+            if (*t == '_')
+                continue;
+            mg_buf_putc(&b, *t);
+            if (*t == '.' && !(t[1] >= '0' && t[1] <= '9'))
+                mg_buf_putc(&b, '0');
+        }
+        cJSON *r = cJSON_CreateRaw(mg_buf_cstr(&b));
+        mg_buf_fini(&b);
+        return r;
+    }
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+        return cJSON_Duplicate(v, 0);
+    cJSON *o = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v) {
+        if (cJSON_IsArray(v))
+            cJSON_AddItemToArray(o, dup_exact(e));
+        else
+            cJSON_AddItemToObject(o, e->string, dup_exact(e));
+    }
+    return o;
+}
+
+/* v as JSON text (cJSON_free it), numbers with kept text by that text. */
+static char *json_print(const cJSON *v)
+{
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v) && !(cJSON_IsNumber(v) && v->valuestring))
+        return cJSON_PrintUnformatted(v); /* most values: nothing to copy */
+    cJSON *x = dup_exact(v);
+    char *json = cJSON_PrintUnformatted(x);
+    cJSON_Delete(x);
+    return json;
+}
+
+/* Adds is_int_<k> and <k>_int (int64_text) to o. */
+static void add_int64(cJSON *o, const char *is_key, const char *key, const cJSON *n)
+{
+    char buf[48];
+    int is = n && cJSON_IsNumber(n) && int64_text(n, buf, sizeof buf);
+    add_bool(o, is_key, is);
+    add_cs(o, key, cJSON_CreateString(is ? buf : "0"));
+}
+
 /* A JSON value for equality checks (enum, const). */
 static cJSON *value_item(const pctx *c, const cJSON *v)
 {
@@ -213,7 +339,8 @@ static cJSON *value_item(const pctx *c, const cJSON *v)
         add_num(o, "num", v->valuedouble);
     else
         add_cs(o, "num", cJSON_CreateString("0.0"));
-    char *json = cJSON_PrintUnformatted(v);
+    add_int64(o, "is_int_num", "num_int", v);
+    char *json = json_print(v);
     add_lit(c, o, "json_lit", json ? json : "null");
     cJSON_free(json);
     return o;
@@ -381,12 +508,15 @@ static cJSON *check_new(const char *kind)
     return check_flags(cJSON_CreateObject(), kind);
 }
 
+/* A check against `limit`; `n`, the schema number it came from (NULL for a
+ * count), also gives it exactly when an integer (is_int_limit, limit_int). */
 static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, double limit,
-                      const char *msg)
+                      const cJSON *n, const char *msg)
 {
     cJSON *o = check_new(kind);
     add_cs(o, "op", cJSON_CreateString(op));
     add_num(o, "limit", limit);
+    add_int64(o, "is_int_limit", "limit_int", n);
     add_lit(c, o, "message_lit", msg);
     cJSON_AddItemToArray(list, o);
 }
@@ -405,33 +535,33 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
         int ex = cJSON_IsTrue(exmin);
         mg_validate_format_number(minimum->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? ">" : ">=", num);
-        add_check(c, list, "is_compare", ex ? ">" : ">=", minimum->valuedouble, msg);
+        add_check(c, list, "is_compare", ex ? ">" : ">=", minimum->valuedouble, minimum, msg);
     }
     if (cJSON_IsNumber(maximum)) {
         int ex = cJSON_IsTrue(exmax);
         mg_validate_format_number(maximum->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? "<" : "<=", num);
-        add_check(c, list, "is_compare", ex ? "<" : "<=", maximum->valuedouble, msg);
+        add_check(c, list, "is_compare", ex ? "<" : "<=", maximum->valuedouble, maximum, msg);
     }
     if (cJSON_IsNumber(exmin)) {
         mg_validate_format_number(exmin->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be > %s", num);
-        add_check(c, list, "is_compare", ">", exmin->valuedouble, msg);
+        add_check(c, list, "is_compare", ">", exmin->valuedouble, exmin, msg);
     }
     if (cJSON_IsNumber(exmax)) {
         mg_validate_format_number(exmax->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be < %s", num);
-        add_check(c, list, "is_compare", "<", exmax->valuedouble, msg);
+        add_check(c, list, "is_compare", "<", exmax->valuedouble, exmax, msg);
     }
     if (cJSON_IsNumber(mult)) {
         mg_validate_format_number(mult->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be a multiple of %s", num);
-        add_check(c, list, "is_multiple", "", mult->valuedouble, msg);
+        add_check(c, list, "is_multiple", "", mult->valuedouble, NULL, msg);
     }
     if (cJSON_IsString(format) && !strcmp(format->valuestring, "int32"))
-        add_check(c, list, "is_int32", "", 0, "must be a valid int32 (format)");
+        add_check(c, list, "is_int32", "", 0, NULL, "must be a valid int32 (format)");
     if (cJSON_IsString(format) && !strcmp(format->valuestring, "int64"))
-        add_check(c, list, "is_int64", "", 0, "must be a valid int64 (format)");
+        add_check(c, list, "is_int64", "", 0, NULL, "must be a valid int64 (format)");
     add_bool(f, "has_number_checks", cJSON_GetArraySize(list) > 0);
     add_cs(f, "number_checks", list);
 }
@@ -448,12 +578,12 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     if (cJSON_IsNumber(minlen)) {
         double m = minlen->valuedouble;
         snprintf(msg, sizeof msg, "must be at least %.0f %s", m, plural(m, "character", "characters"));
-        add_check(c, list, "is_min_length", "<", m, msg);
+        add_check(c, list, "is_min_length", "<", m, NULL, msg);
     }
     if (cJSON_IsNumber(maxlen)) {
         double m = maxlen->valuedouble;
         snprintf(msg, sizeof msg, "must be at most %.0f %s", m, plural(m, "character", "characters"));
-        add_check(c, list, "is_max_length", ">", m, msg);
+        add_check(c, list, "is_max_length", ">", m, NULL, msg);
     }
     if (cJSON_IsString(pattern)) {
         cJSON *o = pattern_ref(c, pattern->valuestring, doc, pattern, 0);
@@ -525,12 +655,12 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     if (cJSON_IsNumber(minitems)) {
         double m = minitems->valuedouble;
         snprintf(msg, sizeof msg, "must have at least %.0f %s", m, plural(m, "item", "items"));
-        add_check(c, list, "is_min_items", "<", m, msg);
+        add_check(c, list, "is_min_items", "<", m, NULL, msg);
     }
     if (cJSON_IsNumber(maxitems)) {
         double m = maxitems->valuedouble;
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "item", "items"));
-        add_check(c, list, "is_max_items", ">", m, msg);
+        add_check(c, list, "is_max_items", ">", m, NULL, msg);
     }
     add_cs(f, "count_checks", list);
     add_bool(f, "has_count_checks", cJSON_GetArraySize(list) > 0);
@@ -802,12 +932,12 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     if (cJSON_IsNumber(minprops)) {
         double m = minprops->valuedouble;
         snprintf(msg, sizeof msg, "must have at least %.0f %s", m, plural(m, "property", "properties"));
-        add_check(c, counts, "is_min_props", "<", m, msg);
+        add_check(c, counts, "is_min_props", "<", m, NULL, msg);
     }
     if (cJSON_IsNumber(maxprops)) {
         double m = maxprops->valuedouble;
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "property", "properties"));
-        add_check(c, counts, "is_max_props", ">", m, msg);
+        add_check(c, counts, "is_max_props", ">", m, NULL, msg);
     }
     add_bool(f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
     add_cs(f, "prop_counts", counts);
@@ -987,6 +1117,11 @@ static int json_eq(const cJSON *a, const cJSON *b)
         strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : ""))
         return 0;
     if (type == cJSON_Number && memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble))
+        return 0;
+    /* One double, different numbers: 9007199254740992 and 9007199254740993
+     * (their texts, load.h) compile to different checks. */
+    if (type == cJSON_Number && (a->valuestring || b->valuestring) &&
+        strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : ""))
         return 0;
     const cJSON *x = a->child, *y = b->child;
     for (; x && y; x = x->next, y = y->next)

@@ -27,8 +27,8 @@
 #define STR WORKER_BACKEND_VV_STR
 #define NUM WORKER_BACKEND_VV_NUM
 #define JSON WORKER_BACKEND_VV_JSON
-#define FMT(f, msg) { WORKER_BACKEND_C_FORMAT, 0, msg, NULL, worker_backend_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { WORKER_BACKEND_C_FORMAT, 0, msg, NULL, worker_backend_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -903,56 +903,56 @@ VNODE v_IpCheckCompletedMessage_entityType = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "model", 0},
-        {STR, "metamodel", 0},
-        {0, NULL, 0}},
+        {STR, "model", 0, false, 0},
+        {STR, "metamodel", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'model', 'metamodel'",
 };
 VNODE v_IpCheckCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "clear", 0},
-        {STR, "flagged", 0},
-        {STR, "error", 0},
-        {0, NULL, 0}},
+        {STR, "clear", 0, false, 0},
+        {STR, "flagged", 0, false, 0},
+        {STR, "error", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'clear', 'flagged', 'error'",
 };
 VNODE v_IpCheckCompletedMessage_copyrightRisk = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "none", 0},
-        {STR, "low", 0},
-        {STR, "medium", 0},
-        {STR, "high", 0},
-        {0, NULL, 0}},
+        {STR, "none", 0, false, 0},
+        {STR, "low", 0, false, 0},
+        {STR, "medium", 0, false, 0},
+        {STR, "high", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'none', 'low', 'medium', 'high'",
 };
 VNODE v_IpCheckCompletedMessage_confidence = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 1.0, "must be <= 1", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 1.0, "must be <= 1", "<=", NULL, true, 1},
         CEND},
 };
 VNODE v_IpCheckCompletedMessage_riskScorePercent = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 100.0, "must be <= 100", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 100.0, "must be <= 100", "<=", NULL, true, 100},
         CEND},
 };
 VNODE v_IpCheckCompletedMessage_recommendation = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "block", 0},
-        {STR, "warn", 0},
-        {STR, "allow", 0},
-        {0, NULL, 0}},
+        {STR, "block", 0, false, 0},
+        {STR, "warn", 0, false, 0},
+        {STR, "allow", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'block', 'warn', 'allow'",
 };
 VPROPS vm_IpCheckCompletedMessage_suggestedChanges[] = {
@@ -1075,10 +1075,10 @@ VNODE v_MarketplaceAnalyticsSyncCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "SUCCESS", 0},
-        {STR, "PARTIAL_SUCCESS", 0},
-        {STR, "FAILED", 0},
-        {0, NULL, 0}},
+        {STR, "SUCCESS", 0, false, 0},
+        {STR, "PARTIAL_SUCCESS", 0, false, 0},
+        {STR, "FAILED", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILED'",
 };
 VNODE v_MarketplaceAnalyticsSyncCompletedMessage_results = {
@@ -1525,8 +1525,8 @@ VNODE v_MarketplaceIntelligenceCompletedMessage_similarityScore = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 100.0, "must be <= 100", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 100.0, "must be <= 100", "<=", NULL, true, 100},
         CEND},
 };
 VPROPS vm_MarketplaceIntelligenceCompletedMessage_error[] = {
@@ -2035,9 +2035,9 @@ VNODE v_MarketplaceListingUpdateCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "success", 0},
-        {STR, "failed", 0},
-        {0, NULL, 0}},
+        {STR, "success", 0, false, 0},
+        {STR, "failed", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'success', 'failed'",
 };
 VPROPS vm_MarketplaceListingUpdateRequestMessage[] = {
@@ -2098,9 +2098,9 @@ VNODE v_MarketplacePublishListingCompletedMessage_status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "SUCCESS", 0},
-        {STR, "FAILED", 0},
-        {0, NULL, 0}},
+        {STR, "SUCCESS", 0, false, 0},
+        {STR, "FAILED", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'SUCCESS', 'FAILED'",
 };
 VPROPS vm_MarketplacePublishListingRequestMessage[] = {
@@ -2241,9 +2241,9 @@ VNODE v_MediaBatchDownloadRequestMessage_downloadStrategy = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "storage_provider", 0},
-        {STR, "external_url", 0},
-        {0, NULL, 0}},
+        {STR, "storage_provider", 0, false, 0},
+        {STR, "external_url", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'storage_provider', 'external_url'",
 };
 VPROPS vm_MediaBatchDownloadRequestMessage_credentials[] = {
@@ -3559,11 +3559,11 @@ VNODE v_SlicingSimulationRequestMessage_technology = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "FDM", 0},
-        {STR, "SLA", 0},
-        {STR, "MSLA", 0},
-        {STR, "SLS", 0},
-        {0, NULL, 0}},
+        {STR, "FDM", 0, false, 0},
+        {STR, "SLA", 0, false, 0},
+        {STR, "MSLA", 0, false, 0},
+        {STR, "SLS", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'FDM', 'SLA', 'MSLA', 'SLS'",
 };
 VPROPS vm_SlicingSimulationRequestMessage_slicerProfile[] = {
@@ -3621,10 +3621,10 @@ VNODE v_SlicingSimulationResultMessage_slicingMethod = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "orcaslicer_toolpath", 0},
-        {STR, "pyslm_cross_section", 0},
-        {STR, "heuristic_volumetric", 0},
-        {0, NULL, 0}},
+        {STR, "orcaslicer_toolpath", 0, false, 0},
+        {STR, "pyslm_cross_section", 0, false, 0},
+        {STR, "heuristic_volumetric", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'orcaslicer_toolpath', 'pyslm_cross_section', 'heuristic_volumetric'",
 };
 VPROPS vm_SlicingSlaRequestMessage[] = {
@@ -3653,9 +3653,9 @@ VNODE v_SlicingSlaRequestMessage_technology = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "SLA", 0},
-        {STR, "MSLA", 0},
-        {0, NULL, 0}},
+        {STR, "SLA", 0, false, 0},
+        {STR, "MSLA", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'SLA', 'MSLA'",
 };
 VPROPS vm_SlicingSlaResultMessage[] = {
@@ -3717,8 +3717,8 @@ VNODE v_TextureGenerationRequestMessage_prompt = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MIN, 1.0, "must be at least 1 character", NULL, NULL},
-        {MAX, 500.0, "must be at most 500 characters", NULL, NULL},
+        {MIN, 1.0, "must be at least 1 character", NULL, NULL, false, 0},
+        {MAX, 500.0, "must be at most 500 characters", NULL, NULL, false, 0},
         CEND},
 };
 VPROPS vm_ThumbnailGenerationCompletedMessage[] = {

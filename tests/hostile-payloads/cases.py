@@ -74,6 +74,26 @@ CASES = [
     ("multiple_of_3_2_53_plus_2_point_0", "numbers", '{"third": 9007199254740994.0}'),
     ("multiple_of_7_2_63_minus_1", "numbers", '{"seventh": 9223372036854775807}'),
     ("multiple_of_7_2_63_minus_2", "numbers", '{"seventh": 9223372036854775806}'),
+    # Integer limits, enum and const beyond 2^53, where the limit's double is
+    # not the limit (9007199254740993 reads as 2^53) or the value's is not
+    # the value: decided on the numbers as written.
+    ("limit_max_2_53_plus_1_at", "numbers", '{"atmost": 9007199254740993}'),
+    ("limit_max_2_53_plus_1_above", "numbers", '{"atmost": 9007199254740994}'),
+    ("limit_max_2_53_above", "numbers", '{"atmost53": 9007199254740993}'),
+    ("limit_max_2_53_plus_1_fraction_above", "numbers", '{"atmost": 9007199254740993.5}'),
+    ("limit_min_minus_2_53_minus_1_at", "numbers", '{"atleast": -9007199254740993}'),
+    ("limit_min_minus_2_53_minus_1_below", "numbers", '{"atleast": -9007199254740994}'),
+    ("limit_exmax_2_53_plus_1_below", "numbers", '{"below": 9007199254740992}'),
+    ("limit_exmax_2_53_plus_1_at", "numbers", '{"below": 9007199254740993}'),
+    ("limit_exmin_minus_2_53_minus_1_above", "numbers", '{"above": -9007199254740992}'),
+    ("limit_exmin_minus_2_53_minus_1_at", "numbers", '{"above": -9007199254740993}'),
+    ("limit_min_5_fraction_below", "numbers", '{"fraction": 4.99999999999999999}'),
+    ("enum_2_53_plus_1", "numbers", '{"onebig": 9007199254740993}'),
+    ("enum_2_53", "numbers", '{"onebig": 9007199254740992}'),
+    ("const_2_53_plus_1", "numbers", '{"constbig": 9007199254740993}'),
+    ("const_2_53", "numbers", '{"constbig": 9007199254740992}'),
+    ("enum_array_2_53_plus_1", "numbers", '{"pairbig": [9007199254740993, 1]}'),
+    ("enum_array_2_53", "numbers", '{"pairbig": [9007199254740992, 1]}'),
     # NUL.
     ("nul_in_uuid", "ids", '{"modelId": "%s\\u0000../../etc/passwd"}' % UUID),
     ("nul_in_member_name", "ids", '{"modelId\\u0000evil": "%s", "modelId": "%s"}' % ("x", UUID)),
@@ -134,6 +154,18 @@ EXPECT = {
     "multiple_of_3_minus_2_53_minus_2": {"typescript": DOUBLE_VALID},
     "multiple_of_3_2_53_plus_2_point_0": {"python": DOUBLE_VALID, "typescript": DOUBLE_VALID},
     "multiple_of_7_2_63_minus_2": {"typescript": DOUBLE_VALID},
+    # Integer limits, enum and const: msggen validate and C decide on the
+    # numbers as written, Python on its int against the limit's int (a float
+    # as the double it is); TypeScript on the doubles, where 2^53 + 1 is 2^53.
+    "limit_max_2_53_above": {"typescript": DOUBLE_VALID},
+    "limit_max_2_53_plus_1_fraction_above": {"python": ("invalid", "/atmost: must be <= 9007199254740992"),
+                                             "typescript": ("invalid", "/atmost: must be <= 9007199254740992")},
+    "limit_exmax_2_53_plus_1_below": {"typescript": ("invalid", "/below: must be < 9007199254740992")},
+    "limit_exmin_minus_2_53_minus_1_above": {"typescript": ("invalid", "/above: must be > -9007199254740992")},
+    "limit_min_5_fraction_below": {"python": DOUBLE_VALID, "typescript": DOUBLE_VALID},
+    "enum_2_53": {"typescript": DOUBLE_VALID},
+    "const_2_53": {"typescript": DOUBLE_VALID},
+    "enum_array_2_53": {"typescript": DOUBLE_VALID},
 }
 
 

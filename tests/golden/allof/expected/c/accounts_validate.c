@@ -27,8 +27,8 @@
 #define STR ACCOUNTS_VV_STR
 #define NUM ACCOUNTS_VV_NUM
 #define JSON ACCOUNTS_VV_JSON
-#define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { ACCOUNTS_C_FORMAT, 0, msg, NULL, accounts_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -78,8 +78,8 @@ VNODE v_Event_retries = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 10.0, "must be <= 10", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 10.0, "must be <= 10", "<=", NULL, true, 10},
         CEND},
 };
 VNODE v_accountOpened_payload = {
@@ -103,7 +103,7 @@ VNODE v_accountOpened_payload_all_1_limit = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_accountClosed_payload = {
@@ -122,14 +122,14 @@ VNODE v_accountClosed_payload_all_1_reason = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
+        {MAX, 200.0, "must be at most 200 characters", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_accountClosed_payload_all_1_retries = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 3.0, "must be <= 3", "<=", NULL},
+        {CMP, 3.0, "must be <= 3", "<=", NULL, true, 3},
         CEND},
 };
 

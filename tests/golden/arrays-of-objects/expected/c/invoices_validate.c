@@ -27,8 +27,8 @@
 #define STR INVOICES_VV_STR
 #define NUM INVOICES_VV_NUM
 #define JSON INVOICES_VV_JSON
-#define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { INVOICES_C_FORMAT, 0, msg, NULL, invoices_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -72,8 +72,8 @@ VNODE v_Tax_rate = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 1.0, "must be <= 1", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 1.0, "must be <= 1", "<=", NULL, true, 1},
         CEND},
 };
 VPROPS vm_invoiceIssued_payload[] = {
@@ -94,7 +94,7 @@ VNODE v_invoiceIssued_payload_lines = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
     .count = VCHECKS{
-        {MIN, 1.0, "must have at least 1 item", NULL, NULL},
+        {MIN, 1.0, "must have at least 1 item", NULL, NULL, false, 0},
         CEND},
     .items = &v_invoiceIssued_payload_lines_items,
 };
@@ -115,7 +115,7 @@ VNODE v_invoiceIssued_payload_lines_items_quantity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 1.0, "must be >= 1", ">=", NULL},
+        {CMP, 1.0, "must be >= 1", ">=", NULL, true, 1},
         CEND},
 };
 VNODE v_invoiceIssued_payload_taxes = {
@@ -148,7 +148,7 @@ VNODE v_invoiceIssued_payload_tags_items = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MAX, 20.0, "must be at most 20 characters", NULL, NULL},
+        {MAX, 20.0, "must be at most 20 characters", NULL, NULL, false, 0},
         CEND},
 };
 

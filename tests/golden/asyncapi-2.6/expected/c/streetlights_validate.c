@@ -27,8 +27,8 @@
 #define STR STREETLIGHTS_VV_STR
 #define NUM STREETLIGHTS_VV_NUM
 #define JSON STREETLIGHTS_VV_JSON
-#define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { STREETLIGHTS_C_FORMAT, 0, msg, NULL, streetlights_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -55,7 +55,7 @@ VNODE v_lightMeasuredPayload_id = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_lightMeasuredPayload_sentAt = {

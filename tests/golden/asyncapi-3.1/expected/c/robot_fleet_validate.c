@@ -27,8 +27,8 @@
 #define STR ROBOT_FLEET_VV_STR
 #define NUM ROBOT_FLEET_VV_NUM
 #define JSON ROBOT_FLEET_VV_JSON
-#define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { ROBOT_FLEET_C_FORMAT, 0, msg, NULL, robot_fleet_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -67,18 +67,18 @@ VNODE v_status_robotStatus_payload_battery = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        {CMP, 100.0, "must be <= 100", "<=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        {CMP, 100.0, "must be <= 100", "<=", NULL, true, 100},
         CEND},
 };
 VNODE v_status_robotStatus_payload_mode = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "idle", 0},
-        {STR, "working", 0},
-        {STR, "charging", 0},
-        {0, NULL, 0}},
+        {STR, "idle", 0, false, 0},
+        {STR, "working", 0, false, 0},
+        {STR, "charging", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'idle', 'working', 'charging'",
 };
 VPROPS vm_lowBattery_payload[] = {

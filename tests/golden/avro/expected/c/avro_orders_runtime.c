@@ -181,9 +181,10 @@ static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
  * number's valuestring (NULL in every other cJSON number), _parse reads the
  * bytes. A tree built without the text is decided on its doubles. */
 
-/* Number text t[0..n) (JSON grammar): 0 when it is not an integer, 1 when it
- * is one in int64's range (*v its value), 2 when it is one beyond. */
-int avro_orders_rt_num_text_int(const char *t, size_t n, int64_t *v)
+/* Number text t[0..n) (JSON grammar) truncated toward zero: 1 when that
+ * integer is in int64's range (*v its value), 2 when it is beyond; *frac
+ * whether a nonzero digit follows the decimal point. */
+static int num_text_trunc(const char *t, size_t n, int64_t *v, bool *frac)
 {
     const char *end = t + n;
     bool neg = t < end && *t == '-';
@@ -209,8 +210,7 @@ int avro_orders_rt_num_text_int(const char *t, size_t n, int64_t *v)
             continue;
         unsigned d = (unsigned)(*p - '0');
         if (k++ >= point) {
-            if (d)
-                return 0; /* a nonzero digit after the point */
+            *frac = *frac || d; /* a nonzero digit after the point */
         } else if (u > (UINT64_MAX - d) / 10) {
             over = true;
         } else {
@@ -226,6 +226,47 @@ int avro_orders_rt_num_text_int(const char *t, size_t n, int64_t *v)
         return 2;
     *v = !neg ? (int64_t)u : u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
     return 1;
+}
+
+/* Number text t[0..n) (JSON grammar): 0 when it is not an integer, 1 when it
+ * is one in int64's range (*v its value), 2 when it is one beyond. */
+int avro_orders_rt_num_text_int(const char *t, size_t n, int64_t *v)
+{
+    bool frac = false;
+    int r = num_text_trunc(t, n, v, &frac);
+    return frac ? 0 : r;
+}
+
+/* Whether comparison c (-1, 0, 1: the value below, at or above the limit)
+ * meets cmp (">=", ">", "<=", "<"). */
+bool avro_orders_rt_cmp_ok(const char *cmp, int c)
+{
+    if (cmp[0] == '>')
+        return cmp[1] == '=' ? c >= 0 : c > 0;
+    return cmp[1] == '=' ? c <= 0 : c < 0;
+}
+
+/* -1, 0 or 1 as a number is below, equal to or above the int64 limit l,
+ * exactly, as msggen validate decides it: r and i as num_int read it (1: the
+ * int64 i; 2: an integer beyond int64, on the side of d's sign; 0: not an
+ * integer), d its double, t[0..n) its text when d may not be the number
+ * (NULL: d is the number written, of at most 15 significant digits, which a
+ * non-integer shares with no integer, and is below 10^15). */
+int avro_orders_rt_num_cmp_int(int r, int64_t i, double d, const char *t, size_t n, int64_t l)
+{
+    if (r == 1)
+        return i < l ? -1 : i > l;
+    if (r == 2)
+        return d < 0 ? -1 : 1;
+    if (!t)
+        return d < (double)l ? -1 : 1; /* never equal: (double)l is exact below 2^53 */
+    bool frac = false;
+    int64_t v = 0; /* the value truncated toward zero: it lies within 1 of v, away from 0 */
+    if (num_text_trunc(t, n, &v, &frac) == 2)
+        return d < 0 ? -1 : 1;
+    if (v != l)
+        return v < l ? -1 : 1;
+    return t[0] == '-' ? -1 : 1; /* a nonzero fraction beyond l, on the side of its sign */
 }
 
 /* As _rt_num_text_int for cJSON number x: by its text when it has one. */
@@ -960,8 +1001,12 @@ static bool json_equal(const cJSON *a, const cJSON *b, int depth)
 {
     if (depth > AVRO_ORDERS_MAX_DEPTH)
         return false;
-    if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+    if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+        int64_t i, j; /* integers with kept text exactly, as msggen validate */
+        if ((a->valuestring || b->valuestring) && num_int(a, &i) == 1 && num_int(b, &j) == 1)
+            return i == j;
         return a->valuedouble == b->valuedouble;
+    }
     if ((a->type & 0xFF) != (b->type & 0xFF))
         return false;
     if (cJSON_IsString(a))
@@ -999,6 +1044,8 @@ bool avro_orders_rt_equal_json(const cJSON *x, const char *json)
     if (!cJSON_IsArray(x) && !cJSON_IsObject(x))
         return false;
     cJSON *v = cJSON_Parse(json);
+    if (v)
+        keep_number_texts(v, json, strlen(json));
     bool r = v && json_equal(v, x, 0);
     cJSON_Delete(v);
     return r;
@@ -1916,7 +1963,14 @@ static bool vequal(const avro_orders_vval *v, const cJSON *x)
 {
     switch (v->kind) {
     case AVRO_ORDERS_VV_STR: return AVRO_ORDERS_IS_STRING(x) && strcmp(x->valuestring, v->s) == 0;
-    case AVRO_ORDERS_VV_NUM: return AVRO_ORDERS_IS_NUMBER(x) && x->valuedouble == v->num;
+    case AVRO_ORDERS_VV_NUM:
+        if (!AVRO_ORDERS_IS_NUMBER(x))
+            return false;
+        if (v->is_int) {
+            int64_t i;
+            return num_int(x, &i) == 1 && i == v->i;
+        }
+        return x->valuedouble == v->num;
     case AVRO_ORDERS_VV_TRUE: return AVRO_ORDERS_IS_TRUE(x);
     case AVRO_ORDERS_VV_FALSE: return AVRO_ORDERS_IS_FALSE(x);
     case AVRO_ORDERS_VV_NULL: return AVRO_ORDERS_IS_NULL(x);
@@ -1955,6 +2009,13 @@ static bool num_check_ok(const avro_orders_vcheck *k, const cJSON *x)
     case AVRO_ORDERS_C_MULT:
         r = num_int(x, &i);
         return avro_orders_rt_multiple_num(r, i, x->valuedouble, k->limit);
+    case AVRO_ORDERS_C_CMP:
+        if (k->is_int) {
+            r = num_int(x, &i);
+            const char *t = x->valuestring;
+            return avro_orders_rt_cmp_ok(k->cmp, avro_orders_rt_num_cmp_int(r, i, x->valuedouble, t, t ? strlen(t) : 0, k->ilimit));
+        }
+        return vcheck_ok(k, x->valuedouble);
     default: return vcheck_ok(k, x->valuedouble);
     }
 }

@@ -27,8 +27,8 @@
 #define STR AVRO_ORDERS_VV_STR
 #define NUM AVRO_ORDERS_VV_NUM
 #define JSON AVRO_ORDERS_VV_JSON
-#define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { AVRO_ORDERS_C_FORMAT, 0, msg, NULL, avro_orders_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -98,7 +98,7 @@ VNODE v_OrderPlaced_placedAt = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL},
+        { AVRO_ORDERS_C_INT64, 0, "must be a valid int64 (format)", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_OrderPlaced_status = {.f = F(REF), .ref = &v_OrderPlaced_Status};
@@ -106,10 +106,10 @@ VNODE v_OrderPlaced_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "NEW", 0},
-        {STR, "PAID", 0},
-        {STR, "SHIPPED", 0},
-        {0, NULL, 0}},
+        {STR, "NEW", 0, false, 0},
+        {STR, "PAID", 0, false, 0},
+        {STR, "SHIPPED", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'NEW', 'PAID', 'SHIPPED'",
 };
 VNODE v_OrderPlaced_lines = {
@@ -141,14 +141,14 @@ VNODE v_OrderPlaced_Line_quantity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL},
+        { AVRO_ORDERS_C_INT32, 0, "must be a valid int32 (format)", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_OrderPlaced_Line_price = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
+        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_OrderPlaced_attributes = {
@@ -169,9 +169,9 @@ VNODE v_OrderPlaced_Md5 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MIN, 16.0, "must be at least 16 characters", NULL, NULL},
-        {MAX, 16.0, "must be at most 16 characters", NULL, NULL},
-        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL},
+        {MIN, 16.0, "must be at least 16 characters", NULL, NULL, false, 0},
+        {MAX, 16.0, "must be at most 16 characters", NULL, NULL, false, 0},
+        { AVRO_ORDERS_C_PATTERN, 0, "does not match pattern '^[\\x00-\\xff]*$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_OrderPlaced_amount = {

@@ -27,8 +27,8 @@
 #define STR RESERVED_WORDS_VV_STR
 #define NUM RESERVED_WORDS_VV_NUM
 #define JSON RESERVED_WORDS_VV_JSON
-#define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { RESERVED_WORDS_C_FORMAT, 0, msg, NULL, reserved_words_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -79,12 +79,12 @@ VNODE v_import_while = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "for", 0},
-        {STR, "if", 0},
-        {STR, "else", 0},
-        {STR, "null", 0},
-        {STR, "true", 0},
-        {0, NULL, 0}},
+        {STR, "for", 0, false, 0},
+        {STR, "if", 0, false, 0},
+        {STR, "else", 0, false, 0},
+        {STR, "null", 0, false, 0},
+        {STR, "true", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'for', 'if', 'else', 'null', 'true'",
 };
 VPROPS vm_Record[] = {

@@ -27,8 +27,8 @@
 #define STR TELEMETRY_VV_STR
 #define NUM TELEMETRY_VV_NUM
 #define JSON TELEMETRY_VV_JSON
-#define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { TELEMETRY_C_FORMAT, 0, msg, NULL, telemetry_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -98,7 +98,7 @@ VNODE v_Heartbeat = {
 VNODE v_Heartbeat_type = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
-    .const_val = VVALS{ {STR, "heartbeat", 0} },
+    .const_val = VVALS{ {STR, "heartbeat", 0, false, 0} },
     .const_msg = "must be equal to 'heartbeat'",
 };
 VNODE v_integer = {
@@ -108,14 +108,14 @@ VNODE v_integer = {
 VNODE v_Heartbeat_source = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
-    .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0} },
+    .const_val = VVALS{ {STR, "sensor \"A\" *\057 ${x}", 0, false, 0} },
     .const_msg = "must be equal to 'sensor \"A\" *\057 ${x}'",
 };
 VNODE v_Heartbeat_uptime = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_DeviceEvent_one_1 = {.f = F(REF), .ref = &v_Reading};
@@ -140,14 +140,14 @@ VNODE v_Reading = {
 };
 VNODE v_Reading_type = {
     .f = F(SCHEMA) | F(VALUE),
-    .const_val = VVALS{ {STR, "reading", 0} },
+    .const_val = VVALS{ {STR, "reading", 0, false, 0} },
     .const_msg = "must be equal to 'reading'",
 };
 VNODE v_Reading_position = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
     .count = VCHECKS{
-        {MIN, 2.0, "must have at least 2 items", NULL, NULL},
+        {MIN, 2.0, "must have at least 2 items", NULL, NULL, false, 0},
         CEND},
     .tuple = (const telemetry_vtuple[]){
         { 0, &v_number},
@@ -171,7 +171,7 @@ VNODE v_Reading_labels_pattern_a_z_a_z0_9 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MAX, 32.0, "must be at most 32 characters", NULL, NULL},
+        {MAX, 32.0, "must be at most 32 characters", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_Reading_id = {
@@ -199,14 +199,14 @@ VNODE v_Card = {
 VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
-    .const_val = VVALS{ {STR, "card", 0} },
+    .const_val = VVALS{ {STR, "card", 0, false, 0} },
     .const_msg = "must be equal to 'card'",
 };
 VNODE v_Card_last4 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
+        { TELEMETRY_C_PATTERN, 1, "does not match pattern '^[0-9]{4}$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
@@ -252,7 +252,7 @@ VNODE v_Quoted_one_0 = {
 };
 VNODE v_Quoted_one_0_q = {
     .f = F(SCHEMA) | F(VALUE),
-    .const_val = VVALS{ {STR, "say \"hi\" *\057", 0} },
+    .const_val = VVALS{ {STR, "say \"hi\" *\057", 0, false, 0} },
     .const_msg = "must be equal to 'say \"hi\" *\057'",
 };
 VPROPS vm_Quoted_one_1[] = {
@@ -270,7 +270,7 @@ VNODE v_Quoted_one_1 = {
 };
 VNODE v_Quoted_one_1_q = {
     .f = F(SCHEMA) | F(VALUE),
-    .const_val = VVALS{ {STR, "back\\slash ${x}", 0} },
+    .const_val = VVALS{ {STR, "back\\slash ${x}", 0, false, 0} },
     .const_msg = "must be equal to 'back\\slash ${x}'",
 };
 VPROPS vm_Quoted_one_2[] = {
@@ -286,7 +286,7 @@ VNODE v_Quoted_one_2 = {
 };
 VNODE v_Quoted_one_2_q = {
     .f = F(SCHEMA) | F(VALUE),
-    .const_val = VVALS{ {STR, "line\nbreak", 0} },
+    .const_val = VVALS{ {STR, "line\nbreak", 0, false, 0} },
     .const_msg = "must be equal to 'line\nbreak'",
 };
 VPROPS vm_payment_payload[] = {

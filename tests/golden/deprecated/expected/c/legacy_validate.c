@@ -27,8 +27,8 @@
 #define STR LEGACY_VV_STR
 #define NUM LEGACY_VV_NUM
 #define JSON LEGACY_VV_JSON
-#define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { LEGACY_C_FORMAT, 0, msg, NULL, legacy_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}

@@ -27,8 +27,8 @@
 #define STR TICKETS_VV_STR
 #define NUM TICKETS_VV_NUM
 #define JSON TICKETS_VV_JSON
-#define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { TICKETS_C_FORMAT, 0, msg, NULL, tickets_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -48,10 +48,10 @@ VNODE v_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "open", 0},
-        {STR, "in-progress", 0},
-        {STR, "closed", 0},
-        {0, NULL, 0}},
+        {STR, "open", 0, false, 0},
+        {STR, "in-progress", 0, false, 0},
+        {STR, "closed", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'open', 'in-progress', 'closed'",
 };
 VPROPS vm_ticketUpdated_payload[] = {
@@ -75,36 +75,36 @@ VNODE v_ticketUpdated_payload_priority = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(4, "expected integer"),
     .enum_vals = VVALS{
-        {NUM, NULL, 1.0},
-        {NUM, NULL, 2.0},
-        {NUM, NULL, 3.0},
-        {0, NULL, 0}},
+        {NUM, NULL, 1.0, true, 1},
+        {NUM, NULL, 2.0, true, 2},
+        {NUM, NULL, 3.0, true, 3},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 1, 2, 3",
 };
 VNODE v_ticketUpdated_payload_channel = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "email", 0},
-        {STR, "phone", 0},
-        {STR, "in-person", 0},
-        {0, NULL, 0}},
+        {STR, "email", 0, false, 0},
+        {STR, "phone", 0, false, 0},
+        {STR, "in-person", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'email', 'phone', 'in-person'",
 };
 VNODE v_ticketUpdated_payload_resolution = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(17, "expected string or null"),
     .enum_vals = VVALS{
-        {STR, "fixed", 0},
-        {STR, "wont-fix", 0},
-        {STR, "duplicate", 0},
-        { TICKETS_VV_NULL, NULL, 0},
-        {0, NULL, 0}},
+        {STR, "fixed", 0, false, 0},
+        {STR, "wont-fix", 0, false, 0},
+        {STR, "duplicate", 0, false, 0},
+        { TICKETS_VV_NULL, NULL, 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'fixed', 'wont-fix', 'duplicate', null",
 };
 VNODE v_ticketUpdated_payload_kind = {
     .f = F(SCHEMA) | F(VALUE),
-    .const_val = VVALS{ {STR, "ticket", 0} },
+    .const_val = VVALS{ {STR, "ticket", 0, false, 0} },
     .const_msg = "must be equal to 'ticket'",
 };
 

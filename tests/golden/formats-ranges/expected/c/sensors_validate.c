@@ -27,8 +27,8 @@
 #define STR SENSORS_VV_STR
 #define NUM SENSORS_VV_NUM
 #define JSON SENSORS_VV_JSON
-#define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { SENSORS_C_FORMAT, 0, msg, NULL, sensors_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -130,48 +130,48 @@ VNODE v_readingTaken_payload_value = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, -40.0, "must be >= -40", ">=", NULL},
-        {CMP, 125.0, "must be <= 125", "<=", NULL},
+        {CMP, -40.0, "must be >= -40", ">=", NULL, true, -40},
+        {CMP, 125.0, "must be <= 125", "<=", NULL, true, 125},
         CEND},
 };
 VNODE v_readingTaken_payload_confidence = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be > 0", ">", NULL},
-        {CMP, 1.0, "must be < 1", "<", NULL},
+        {CMP, 0.0, "must be > 0", ">", NULL, true, 0},
+        {CMP, 1.0, "must be < 1", "<", NULL, true, 1},
         CEND},
 };
 VNODE v_readingTaken_payload_step = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
-        { SENSORS_C_MULT, 5.0, "must be a multiple of 5", NULL, NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
+        { SENSORS_C_MULT, 5.0, "must be a multiple of 5", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_readingTaken_payload_label = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MIN, 1.0, "must be at least 1 character", NULL, NULL},
-        {MAX, 64.0, "must be at most 64 characters", NULL, NULL},
-        { SENSORS_C_PATTERN, 0, "does not match pattern '^[a-z][a-z0-9-]*$'", NULL, NULL},
+        {MIN, 1.0, "must be at least 1 character", NULL, NULL, false, 0},
+        {MAX, 64.0, "must be at most 64 characters", NULL, NULL, false, 0},
+        { SENSORS_C_PATTERN, 0, "does not match pattern '^[a-z][a-z0-9-]*$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_readingTaken_payload_unit = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL},
+        { SENSORS_C_PATTERN, 1, "does not match pattern '^(C|F|K)$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_readingTaken_payload_samples = {
     .f = F(SCHEMA) | F(TYPE) | F(ARR),
     TYPE(32, "expected array"),
     .count = VCHECKS{
-        {MIN, 1.0, "must have at least 1 item", NULL, NULL},
-        {MAX, 10.0, "must have at most 10 items", NULL, NULL},
+        {MIN, 1.0, "must have at least 1 item", NULL, NULL, false, 0},
+        {MAX, 10.0, "must have at most 10 items", NULL, NULL, false, 0},
         CEND},
     .items = &v_readingTaken_payload_samples_items,
 };
@@ -179,7 +179,7 @@ VNODE v_readingTaken_payload_samples_items = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 

@@ -27,8 +27,8 @@
 #define STR ORDER_EVENTS_VV_STR
 #define NUM ORDER_EVENTS_VV_NUM
 #define JSON ORDER_EVENTS_VV_JSON
-#define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { ORDER_EVENTS_C_FORMAT, 0, msg, NULL, order_events_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -63,7 +63,7 @@ VNODE v_orderCreated_payload_total = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VPROPS vm_orderCreated_headers[] = {
@@ -80,9 +80,9 @@ VNODE v_orderCreated_headers_source = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "web", 0},
-        {STR, "shop", 0},
-        {0, NULL, 0}},
+        {STR, "web", 0, false, 0},
+        {STR, "shop", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'web', 'shop'",
 };
 VPROPS vm_orderCancelled_payload[] = {

@@ -27,8 +27,8 @@
 #define STR LAMP_CONTROL_VV_STR
 #define NUM LAMP_CONTROL_VV_NUM
 #define JSON LAMP_CONTROL_VV_JSON
-#define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { LAMP_CONTROL_C_FORMAT, 0, msg, NULL, lamp_control_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -92,7 +92,7 @@ VNODE v_statusRequest_headers_replyTo = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MAX, 200.0, "must be at most 200 characters", NULL, NULL},
+        {MAX, 200.0, "must be at most 200 characters", NULL, NULL, false, 0},
         CEND},
 };
 VPROPS vm_statusReply_payload[] = {

@@ -27,8 +27,8 @@
 #define STR WEATHER_REPORT_VV_STR
 #define NUM WEATHER_REPORT_VV_NUM
 #define JSON WEATHER_REPORT_VV_JSON
-#define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { WEATHER_REPORT_C_FORMAT, 0, msg, NULL, weather_report_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -87,10 +87,10 @@ VNODE v_Reading_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "temperature", 0},
-        {STR, "wind", 0},
-        {STR, "rain", 0},
-        {0, NULL, 0}},
+        {STR, "temperature", 0, false, 0},
+        {STR, "wind", 0, false, 0},
+        {STR, "rain", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'temperature', 'wind', 'rain'",
 };
 VNODE v_number = {

@@ -66,6 +66,8 @@ typedef struct meter_readings_vval {
     unsigned char kind;
     const char *s;
     double num;
+    bool is_int; /* an integer number in int64's range: i, exactly */
+    int64_t i;
 } meter_readings_vval;
 /* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
  * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
@@ -85,6 +87,8 @@ typedef struct meter_readings_vcheck {
     const char *msg;
     const char *cmp;
     bool (*fmt)(const char *s);
+    bool is_int; /* _CMP with an integer limit in int64's range: ilimit, exactly */
+    int64_t ilimit;
 } meter_readings_vcheck;
 typedef struct meter_readings_vreq { /* a required member and its message */
     const char *name;
@@ -268,6 +272,10 @@ static inline bool meter_readings__is(const cJSON *x, int type) { return (x->typ
  * beyond); _rt_num_is_int whether cJSON number x is one, by its text when
  * _rt_parse_text kept it in x->valuestring. */
 int meter_readings_rt_num_text_int(const char *t, size_t n, int64_t *v);
+/* A number against an integer limit l exactly (-1, 0, 1; see runtime.c), and
+ * whether that result meets a _CMP check's cmp. */
+int meter_readings_rt_num_cmp_int(int r, int64_t i, double d, const char *t, size_t n, int64_t l);
+bool meter_readings_rt_cmp_ok(const char *cmp, int c);
 bool meter_readings_rt_num_is_int(const cJSON *x);
 
 /* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */

@@ -27,8 +27,8 @@
 #define STR METER_READINGS_VV_STR
 #define NUM METER_READINGS_VV_NUM
 #define JSON METER_READINGS_VV_JSON
-#define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { METER_READINGS_C_FORMAT, 0, msg, NULL, meter_readings_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -67,7 +67,7 @@ VNODE v_reading_payload_value = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VPROPS vm_reading_headers[] = {
@@ -96,23 +96,23 @@ VNODE v_reading_headers_unit = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "kWh", 0},
-        {STR, "MWh", 0},
-        {0, NULL, 0}},
+        {STR, "kWh", 0, false, 0},
+        {STR, "MWh", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'kWh', 'MWh'",
 };
 VNODE v_reading_headers_seq = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 1.0, "must be >= 1", ">=", NULL},
+        {CMP, 1.0, "must be >= 1", ">=", NULL, true, 1},
         CEND},
 };
 VNODE v_reading_headers_region = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL},
+        { METER_READINGS_C_PATTERN, 0, "does not match pattern '^[a-z]{2}-[0-9]$'", NULL, NULL, false, 0},
         CEND},
 };
 VPROPS vm_alert_payload[] = {
@@ -142,8 +142,8 @@ VNODE v_alert_headers_severity = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 1.0, "must be >= 1", ">=", NULL},
-        {CMP, 5.0, "must be <= 5", "<=", NULL},
+        {CMP, 1.0, "must be >= 1", ">=", NULL, true, 1},
+        {CMP, 5.0, "must be <= 5", "<=", NULL, true, 5},
         CEND},
 };
 VPROPS vm_ping_payload[] = {

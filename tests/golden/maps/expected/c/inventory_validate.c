@@ -27,8 +27,8 @@
 #define STR INVENTORY_VV_STR
 #define NUM INVENTORY_VV_NUM
 #define JSON INVENTORY_VV_JSON
-#define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { INVENTORY_C_FORMAT, 0, msg, NULL, inventory_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -87,7 +87,7 @@ VNODE v_stockCounted_payload_counts_extra = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_stockCounted_payload_locations = {

@@ -27,8 +27,8 @@
 #define STR PARCELS_VV_STR
 #define NUM PARCELS_VV_NUM
 #define JSON PARCELS_VV_JSON
-#define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { PARCELS_C_FORMAT, 0, msg, NULL, parcels_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -68,8 +68,8 @@ VNODE v_Address_country = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
-        {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
+        {MIN, 2.0, "must be at least 2 characters", NULL, NULL, false, 0},
+        {MAX, 2.0, "must be at most 2 characters", NULL, NULL, false, 0},
         CEND},
 };
 VPROPS vm_parcelShipped_payload[] = {

@@ -27,8 +27,8 @@
 #define STR PAYMENTS_VV_STR
 #define NUM PAYMENTS_VV_NUM
 #define JSON PAYMENTS_VV_JSON
-#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -73,14 +73,14 @@ VNODE v_Card = {
 VNODE v_Card_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
-    .const_val = VVALS{ {STR, "card", 0} },
+    .const_val = VVALS{ {STR, "card", 0, false, 0} },
     .const_msg = "must be equal to 'card'",
 };
 VNODE v_Card_last4 = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL},
+        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[0-9]{4}$'", NULL, NULL, false, 0},
         CEND},
 };
 VNODE v_Method_one_1 = {.f = F(REF), .ref = &v_Transfer};
@@ -100,7 +100,7 @@ VNODE v_Transfer = {
 VNODE v_Transfer_kind = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
-    .const_val = VVALS{ {STR, "transfer", 0} },
+    .const_val = VVALS{ {STR, "transfer", 0, false, 0} },
     .const_msg = "must be equal to 'transfer'",
 };
 VNODE v_string = {

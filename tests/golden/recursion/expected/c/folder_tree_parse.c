@@ -866,6 +866,10 @@ static bool num_checks_ok(const vcheck *k, const num *n)
             int r = num_int(n, &i);
             if (!folder_tree_rt_multiple_num(r, i, n->d, k->limit))
                 return false;
+        } else if (k->op == FOLDER_TREE_C_CMP && k->is_int) {
+            int r = num_int(n, &i);
+            if (!folder_tree_rt_cmp_ok(k->cmp, folder_tree_rt_num_cmp_int(r, i, n->d, n->long_text ? n->text : NULL, n->len, k->ilimit)))
+                return false;
         } else if (!check_ok(k, n->d)) {
             return false;
         }
@@ -876,7 +880,12 @@ static bool vval_is(const vval *e, int t, bool b, const num *n, const char *s)
 {
     switch (e->kind) {
     case FOLDER_TREE_VV_STR: return t == T_STR && strcmp(s, e->s) == 0;
-    case FOLDER_TREE_VV_NUM: return t == T_NUM && n->d == e->num;
+    case FOLDER_TREE_VV_NUM:
+        if (t == T_NUM && e->is_int) {
+            int64_t i;
+            return num_int(n, &i) == 1 && i == e->i;
+        }
+        return t == T_NUM && n->d == e->num;
     case FOLDER_TREE_VV_TRUE: return t == T_BOOL && b;
     case FOLDER_TREE_VV_FALSE: return t == T_BOOL && !b;
     case FOLDER_TREE_VV_NULL: return t == T_NULL;

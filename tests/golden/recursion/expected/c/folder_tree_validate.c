@@ -27,8 +27,8 @@
 #define STR FOLDER_TREE_VV_STR
 #define NUM FOLDER_TREE_VV_NUM
 #define JSON FOLDER_TREE_VV_JSON
-#define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { FOLDER_TREE_C_FORMAT, 0, msg, NULL, folder_tree_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}

@@ -27,8 +27,8 @@
 #define STR PAYMENTS_VV_STR
 #define NUM PAYMENTS_VV_NUM
 #define JSON PAYMENTS_VV_JSON
-#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { PAYMENTS_C_FORMAT, 0, msg, NULL, payments_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -82,7 +82,7 @@ VNODE v_Money_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_Money_currency = {.f = F(REF), .ref = &v_Currency};
@@ -90,7 +90,7 @@ VNODE v_Currency = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL},
+        { PAYMENTS_C_PATTERN, 0, "does not match pattern '^[A-Z]{3}$'", NULL, NULL, false, 0},
         CEND},
 };
 

@@ -66,6 +66,8 @@ typedef struct keywords_vval {
     unsigned char kind;
     const char *s;
     double num;
+    bool is_int; /* an integer number in int64's range: i, exactly */
+    int64_t i;
 } keywords_vval;
 /* A check on a number, a length or a count: _CMP compares with `cmp` (">=",
  * ...), _MIN fails below `limit`, _MAX above; a pattern's `limit` is its index. */
@@ -85,6 +87,8 @@ typedef struct keywords_vcheck {
     const char *msg;
     const char *cmp;
     bool (*fmt)(const char *s);
+    bool is_int; /* _CMP with an integer limit in int64's range: ilimit, exactly */
+    int64_t ilimit;
 } keywords_vcheck;
 typedef struct keywords_vreq { /* a required member and its message */
     const char *name;
@@ -268,6 +272,10 @@ static inline bool keywords__is(const cJSON *x, int type) { return (x->type & 0x
  * beyond); _rt_num_is_int whether cJSON number x is one, by its text when
  * _rt_parse_text kept it in x->valuestring. */
 int keywords_rt_num_text_int(const char *t, size_t n, int64_t *v);
+/* A number against an integer limit l exactly (-1, 0, 1; see runtime.c), and
+ * whether that result meets a _CMP check's cmp. */
+int keywords_rt_num_cmp_int(int r, int64_t i, double d, const char *t, size_t n, int64_t l);
+bool keywords_rt_cmp_ok(const char *cmp, int c);
 bool keywords_rt_num_is_int(const cJSON *x);
 
 /* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */

@@ -27,8 +27,8 @@
 #define STR KEYWORDS_VV_STR
 #define NUM KEYWORDS_VV_NUM
 #define JSON KEYWORDS_VV_JSON
-#define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { KEYWORDS_C_FORMAT, 0, msg, NULL, keywords_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -90,12 +90,12 @@ VNODE v_default = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "if", 0},
-        {STR, "else", 0},
-        {STR, "while", 0},
-        {STR, "None", 0},
-        {STR, "true", 0},
-        {0, NULL, 0}},
+        {STR, "if", 0, false, 0},
+        {STR, "else", 0, false, 0},
+        {STR, "while", 0, false, 0},
+        {STR, "None", 0, false, 0},
+        {STR, "true", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'if', 'else', 'while', 'None', 'true'",
 };
 VPROPS vm_delete_payload[] = {

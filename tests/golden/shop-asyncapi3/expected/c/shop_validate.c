@@ -27,8 +27,8 @@
 #define STR SHOP_VV_STR
 #define NUM SHOP_VV_NUM
 #define JSON SHOP_VV_JSON
-#define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { SHOP_C_FORMAT, 0, msg, NULL, shop_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -89,12 +89,12 @@ VNODE v_JobStatus_state = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "waiting", 0},
-        {STR, "active", 0},
-        {STR, "completed", 0},
-        {STR, "failed", 0},
-        {STR, "delayed", 0},
-        {0, NULL, 0}},
+        {STR, "waiting", 0, false, 0},
+        {STR, "active", 0, false, 0},
+        {STR, "completed", 0, false, 0},
+        {STR, "failed", 0, false, 0},
+        {STR, "delayed", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'",
 };
 VPROPS vm_Order[] = {
@@ -143,9 +143,9 @@ VNODE v_Status = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "open", 0},
-        {STR, "paid", 0},
-        {0, NULL, 0}},
+        {STR, "open", 0, false, 0},
+        {STR, "paid", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'open', 'paid'",
 };
 VNODE v_Order_tags = {
@@ -169,7 +169,7 @@ VNODE v_orderPaid_payload_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(12, "expected number"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 

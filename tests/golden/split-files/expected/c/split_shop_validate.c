@@ -27,8 +27,8 @@
 #define STR SPLIT_SHOP_VV_STR
 #define NUM SPLIT_SHOP_VV_NUM
 #define JSON SPLIT_SHOP_VV_JSON
-#define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { SPLIT_SHOP_C_FORMAT, 0, msg, NULL, split_shop_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -65,7 +65,7 @@ VNODE v_amount = {
     .f = F(SCHEMA) | F(TYPE) | F(NUM),
     TYPE(4, "expected integer"),
     .num = VCHECKS{
-        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {CMP, 0.0, "must be >= 0", ">=", NULL, true, 0},
         CEND},
 };
 VNODE v_currency = {.f = F(REF), .ref = &v_Currency};
@@ -73,10 +73,10 @@ VNODE v_Currency = {
     .f = F(SCHEMA) | F(TYPE) | F(VALUE),
     TYPE(16, "expected string"),
     .enum_vals = VVALS{
-        {STR, "EUR", 0},
-        {STR, "USD", 0},
-        {STR, "GBP", 0},
-        {0, NULL, 0}},
+        {STR, "EUR", 0, false, 0},
+        {STR, "USD", 0, false, 0},
+        {STR, "GBP", 0, false, 0},
+        {0, NULL, 0, false, 0}},
     .enum_msg = "must be one of 'EUR', 'USD', 'GBP'",
 };
 VPROPS vm_orderPlaced_payload[] = {
@@ -119,8 +119,8 @@ VNODE v_Address_country = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        {MIN, 2.0, "must be at least 2 characters", NULL, NULL},
-        {MAX, 2.0, "must be at most 2 characters", NULL, NULL},
+        {MIN, 2.0, "must be at least 2 characters", NULL, NULL, false, 0},
+        {MAX, 2.0, "must be at most 2 characters", NULL, NULL, false, 0},
         CEND},
 };
 

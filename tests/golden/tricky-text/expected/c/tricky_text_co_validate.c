@@ -27,8 +27,8 @@
 #define STR TRICKY_TEXT_CO_VV_STR
 #define NUM TRICKY_TEXT_CO_VV_NUM
 #define JSON TRICKY_TEXT_CO_VV_JSON
-#define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f }
-#define CEND {0, 0, NULL, NULL, NULL}
+#define FMT(f, msg) { TRICKY_TEXT_CO_C_FORMAT, 0, msg, NULL, tricky_text_co_rt_format_##f, false, 0 }
+#define CEND {0, 0, NULL, NULL, NULL, false, 0}
 #define MEMBERS(a) .members = a, .nmembers = sizeof a / sizeof a[0]
 /* The members' perfect hash (internal.h, _member): 2^bits slots. */
 #define MHASH(bits, mult, ...) .hbits = bits, .hmult = mult, .hslots = (const uint16_t[]){__VA_ARGS__}
@@ -76,7 +76,7 @@ VNODE v_noteAdded_payload_motto = {
     .f = F(SCHEMA) | F(TYPE) | F(STR),
     TYPE(16, "expected string"),
     .str = VCHECKS{
-        { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL},
+        { TRICKY_TEXT_CO_C_PATTERN, 0, "does not match pattern '^[^`]*$'", NULL, NULL, false, 0},
         CEND},
 };
 VPROPS vm_special_payload[] = {

@@ -50,7 +50,7 @@ def _equal(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
+        return a == b  # exact, int with float too (not as doubles)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -498,7 +498,7 @@ def _v_ticketUpdated_payload_priority(x: object, p: str, c: _Ctx) -> bool:
         ok = False
         if c.stop():
             return False
-    if not ((_is_num(x) and x == 1.0) or (_is_num(x) and x == 2.0) or (_is_num(x) and x == 3.0) or False):
+    if not ((_is_num(x) and x == 1) or (_is_num(x) and x == 2) or (_is_num(x) and x == 3) or False):
         c.report(p, "must be one of 1, 2, 3")
         ok = False
         if c.stop():

@@ -50,7 +50,7 @@ def _equal(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
+        return a == b  # exact, int with float too (not as doubles)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -532,7 +532,7 @@ def _v_stockCounted_payload_counts_extra(x: object, p: str, c: _Ctx) -> bool:
             return False
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         d = _float(x)
-        if not (d >= 0.0):
+        if not (x >= 0):
             c.report(p, "must be >= 0")
             ok = False
             if c.stop():
