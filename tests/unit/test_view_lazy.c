@@ -31,23 +31,7 @@
 #include "target.h"
 #include "unit.h"
 #include "catalogues.h"
-
-/* The names the target's escapes add (`<key>_<name>`), as a string set. */
-static void added_names(const mg_target *t, mg_hmap *out)
-{
-    mg_hmap_init_str(out, sizeof(char *));
-    const cJSON *escapes = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"),
-                                                            "escapes");
-    const cJSON *rule, *key;
-    cJSON_ArrayForEach(rule, escapes)
-        cJSON_ArrayForEach(key, cJSON_GetObjectItemCaseSensitive(rule, "keys")) {
-            mg_buf b;
-            mg_buf_init(&b);
-            mg_buf_appendf(&b, "%s_%s", key->valuestring, rule->string);
-            mg_hmap_put_str(out, mg_buf_cstr(&b), NULL);
-            mg_buf_fini(&b);
-        }
-}
+#include "escape_names.h"
 
 /* The member `name` of `obj` as a template reads it from the lazy view. */
 static const cJSON *lazy_member(mg_view_escapes *esc, const cJSON *obj, const char *name)

@@ -31,6 +31,7 @@
 #include "target.h"
 #include "unit.h"
 #include "catalogues.h"
+#include "escape_names.h"
 
 /* Names asked of every object besides its own: lz_names, the escapes' added
  * names and a few that no view has (or nearly: prefixes and extensions of
@@ -39,22 +40,6 @@ static const char *const bogus[] = {"", "x", "firs", "first_", "is_strin", "is_s
                                     "zz_not_a_member", "is_", "has_", "e_", "format_x"};
 
 static size_t objects, lookups, consts_found;
-
-static void added_names(const mg_target *t, mg_hmap *out)
-{
-    mg_hmap_init_str(out, sizeof(char *));
-    const cJSON *escapes = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"),
-                                                            "escapes");
-    const cJSON *rule, *key;
-    cJSON_ArrayForEach(rule, escapes)
-        cJSON_ArrayForEach(key, cJSON_GetObjectItemCaseSensitive(rule, "keys")) {
-            mg_buf b;
-            mg_buf_init(&b);
-            mg_buf_appendf(&b, "%s_%s", key->valuestring, rule->string);
-            mg_hmap_put_str(out, mg_buf_cstr(&b), NULL);
-            mg_buf_fini(&b);
-        }
-}
 
 /* What the miss hook answers for `name` on `obj`. */
 static const cJSON *hook_get(mg_view_escapes *esc, const cJSON *obj, const char *name)
