@@ -1505,7 +1505,6 @@ struct plain_ent {
  * looked up). Entry numbers never reach SMALL. */
 #define SMALL ((size_t)-1)
 
-
 /* Is `s` exactly k[0..n)? The parser rejects names holding a NUL byte, so
  * when strncmp finds n equal bytes `s` has no NUL before index n, and reading
  * s[n] stays within it. */
@@ -2100,7 +2099,6 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
     }
     return v;
 }
-
 
 /* Appends to `hint` the keys of `obj` nearest to k[0..n) (at most three, each
  * named once), when any is close enough to be a likely typo. `best` carries

@@ -1471,7 +1471,6 @@ static inline const lz_desc *lz_desc_of(const mg_view_escapes *e, const cJSON *f
     return at < e->lz_ndescs ? &e->lz_descs[at] : &lz_none;
 }
 
-
 static int lz_desc_eq(const void *ent, const void *key)
 {
     const lz_desc *a = &((const lz_desc_ent *)ent)->d, *b = key;

@@ -1539,7 +1539,6 @@ static int member_names_fn(fn_key_ent *fc, const cJSON *c, int top)
     return fn_key_of(fc, &tmp, c)->named || (top && is_id_key(c->string));
 }
 
-
 static void remap_one(cJSON *c, const int *map, int *changed)
 {
     int old = (int)c->valuedouble, now = map[old];
