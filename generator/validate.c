@@ -673,6 +673,18 @@ static void fmt_num(double d, char *buf, size_t size)
     }
 }
 
+/* Number node x as messages show it: the text the loader kept (the number
+ * as written, where its double would print other digits: `maximum:
+ * 9007199254740993`) when it fits, else fmt_num of the double. */
+static void fmt_num_node(const cJSON *x, char *buf, size_t size)
+{
+    if (x->valuestring && strlen(x->valuestring) < size) {
+        memcpy(buf, x->valuestring, strlen(x->valuestring) + 1);
+        return;
+    }
+    fmt_num(x->valuedouble, buf, size);
+}
+
 /* A value in a message: strings in single quotes, anything else as compact
  * JSON; cut at 60 bytes with "...". */
 static void append_value(mg_buf *b, const cJSON *x)
@@ -683,7 +695,7 @@ static void append_value(mg_buf *b, const cJSON *x)
     if (cJSON_IsString(x))
         s = x->valuestring ? x->valuestring : "";
     else if (cJSON_IsNumber(x)) {
-        fmt_num(x->valuedouble, num, sizeof num);
+        fmt_num_node(x, num, sizeof num);
         s = num;
     } else {
         text = cJSON_PrintUnformatted(x);
@@ -1081,7 +1093,7 @@ static int check_number(vctx *c, const kw *k, const cJSON *x)
     if (cJSON_IsNumber(k->minimum)) {
         int r = num_cmp(x, k->minimum);
         if (r == 2 || (min_ex ? r <= 0 : r < 0)) {
-            fmt_num(k->minimum->valuedouble, num, sizeof num);
+            fmt_num_node(k->minimum, num, sizeof num);
             report(c, "must be %s %s", min_ex ? ">" : ">=", num);
             FAILED();
         }
@@ -1089,23 +1101,23 @@ static int check_number(vctx *c, const kw *k, const cJSON *x)
     if (cJSON_IsNumber(k->maximum)) {
         int r = num_cmp(x, k->maximum);
         if (r == 2 || (max_ex ? r >= 0 : r > 0)) {
-            fmt_num(k->maximum->valuedouble, num, sizeof num);
+            fmt_num_node(k->maximum, num, sizeof num);
             report(c, "must be %s %s", max_ex ? "<" : "<=", num);
             FAILED();
         }
     }
     if (cJSON_IsNumber(k->exmin) && num_cmp(x, k->exmin) != 1) {
-        fmt_num(k->exmin->valuedouble, num, sizeof num);
+        fmt_num_node(k->exmin, num, sizeof num);
         report(c, "must be > %s", num);
         FAILED();
     }
     if (cJSON_IsNumber(k->exmax) && num_cmp(x, k->exmax) != -1) {
-        fmt_num(k->exmax->valuedouble, num, sizeof num);
+        fmt_num_node(k->exmax, num, sizeof num);
         report(c, "must be < %s", num);
         FAILED();
     }
     if (cJSON_IsNumber(k->multiple) && !num_is_multiple(x, k->multiple)) {
-        fmt_num(k->multiple->valuedouble, num, sizeof num);
+        fmt_num_node(k->multiple, num, sizeof num);
         report(c, "must be a multiple of %s", num);
         FAILED();
     }
@@ -1595,6 +1607,11 @@ int mg_validate_format(const char *name, const char *s)
 void mg_validate_format_number(double d, char *buf, size_t size)
 {
     fmt_num(d, buf, size);
+}
+
+void mg_validate_format_number_node(const cJSON *n, char *buf, size_t size)
+{
+    fmt_num_node(n, buf, size);
 }
 
 void mg_validate_append_value(mg_buf *b, const cJSON *x)

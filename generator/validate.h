@@ -122,6 +122,11 @@ int mg_validate_format(const char *name, const char *s);
 /* The shortest decimal text that reads back as `d` (integers without ".0"). */
 void mg_validate_format_number(double d, char *buf, size_t size);
 
+/* The same for a schema's number node: the number as written where the loader
+ * kept its text (load.h) and it fits in `size`, so that a message names the
+ * limit a double would round (`must be <= 9007199254740993`). */
+void mg_validate_format_number_node(const cJSON *n, char *buf, size_t size);
+
 /* Appends a value as messages show it: strings in single quotes, anything
  * else as compact JSON, cut at 60 bytes with "...". */
 void mg_validate_append_value(mg_buf *b, const cJSON *x);

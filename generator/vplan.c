@@ -533,28 +533,28 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
     char num[40], msg[96];
     if (cJSON_IsNumber(minimum)) {
         int ex = cJSON_IsTrue(exmin);
-        mg_validate_format_number(minimum->valuedouble, num, sizeof num);
+        mg_validate_format_number_node(minimum, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? ">" : ">=", num);
         add_check(c, list, "is_compare", ex ? ">" : ">=", minimum->valuedouble, minimum, msg);
     }
     if (cJSON_IsNumber(maximum)) {
         int ex = cJSON_IsTrue(exmax);
-        mg_validate_format_number(maximum->valuedouble, num, sizeof num);
+        mg_validate_format_number_node(maximum, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? "<" : "<=", num);
         add_check(c, list, "is_compare", ex ? "<" : "<=", maximum->valuedouble, maximum, msg);
     }
     if (cJSON_IsNumber(exmin)) {
-        mg_validate_format_number(exmin->valuedouble, num, sizeof num);
+        mg_validate_format_number_node(exmin, num, sizeof num);
         snprintf(msg, sizeof msg, "must be > %s", num);
         add_check(c, list, "is_compare", ">", exmin->valuedouble, exmin, msg);
     }
     if (cJSON_IsNumber(exmax)) {
-        mg_validate_format_number(exmax->valuedouble, num, sizeof num);
+        mg_validate_format_number_node(exmax, num, sizeof num);
         snprintf(msg, sizeof msg, "must be < %s", num);
         add_check(c, list, "is_compare", "<", exmax->valuedouble, exmax, msg);
     }
     if (cJSON_IsNumber(mult)) {
-        mg_validate_format_number(mult->valuedouble, num, sizeof num);
+        mg_validate_format_number_node(mult, num, sizeof num);
         snprintf(msg, sizeof msg, "must be a multiple of %s", num);
         add_check(c, list, "is_multiple", "", mult->valuedouble, NULL, msg);
     }

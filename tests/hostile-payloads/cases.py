@@ -158,10 +158,10 @@ EXPECT = {
     # numbers as written, Python on its int against the limit's int (a float
     # as the double it is); TypeScript on the doubles, where 2^53 + 1 is 2^53.
     "limit_max_2_53_above": {"typescript": DOUBLE_VALID},
-    "limit_max_2_53_plus_1_fraction_above": {"python": ("invalid", "/atmost: must be <= 9007199254740992"),
-                                             "typescript": ("invalid", "/atmost: must be <= 9007199254740992")},
-    "limit_exmax_2_53_plus_1_below": {"typescript": ("invalid", "/below: must be < 9007199254740992")},
-    "limit_exmin_minus_2_53_minus_1_above": {"typescript": ("invalid", "/above: must be > -9007199254740992")},
+    "limit_max_2_53_plus_1_fraction_above": {"python": ("invalid", "/atmost: must be <= 9007199254740993"),
+                                             "typescript": ("invalid", "/atmost: must be <= 9007199254740993")},
+    "limit_exmax_2_53_plus_1_below": {"typescript": ("invalid", "/below: must be < 9007199254740993")},
+    "limit_exmin_minus_2_53_minus_1_above": {"typescript": ("invalid", "/above: must be > -9007199254740993")},
     "limit_min_5_fraction_below": {"python": DOUBLE_VALID, "typescript": DOUBLE_VALID},
     "enum_2_53": {"typescript": DOUBLE_VALID},
     "const_2_53": {"typescript": DOUBLE_VALID},

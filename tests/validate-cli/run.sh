@@ -156,7 +156,8 @@ expect validate_cli_headers_without_message_is_a_usage_error 2 "" \
 # Integers exactly, not as doubles (docs/validation.md): 2^63 - 1 and
 # -2^63 - 1 are one double each (+-2^63), as are 2147483647 and
 # 2147483647.0000000001; format int32/int64, type integer, minimum/maximum
-# and enum decide on the number as written (1.0 and 1e3 are integers).
+# and enum decide on the number as written (1.0 and 1e3 are integers), and
+# their messages name the limit as written, not as its double.
 echo '{"additionalProperties": {"type": "integer", "format": "int64"}}' >schemas/int64.json
 echo '{"additionalProperties": {"type": "integer", "format": "int32"}}' >schemas/int32.json
 echo '{"properties": {"max": {"maximum": 9223372036854775806}, "min": {"minimum": -9223372036854775807},
@@ -182,10 +183,10 @@ data/i32-edges.json:2:14: error: /near_max: must be a valid int32 (format)
 data/i32-edges.json:3:16: error: /max_plus_1: must be a valid int32 (format)" -- \
     validate --schema schemas/int32.json data/i32-edges.json
 expect validate_cli_minimum_maximum_and_enum_decide_ties_of_doubles_exactly 1 "" \
-    "data/ties.json:1:9: error: /max: must be <= 9.223372036854776e+18
-data/ties.json:2:9: error: /min: must be >= -9.223372036854776e+18
+    "data/ties.json:1:9: error: /max: must be <= 9223372036854775806
+data/ties.json:2:9: error: /min: must be >= -9223372036854775807
 data/ties.json:3:10: error: /xmax: must be < 9007199254740992
-data/ties.json:4:9: error: /one: must be one of 9.223372036854776e+18" -- \
+data/ties.json:4:9: error: /one: must be one of 9223372036854775807" -- \
     validate --schema schemas/ties.json data/ties.json
 expect validate_cli_minimum_maximum_and_enum_accept_what_ties_exactly 0 "" "" -- \
     validate --schema schemas/ties.json data/ties-ok.yaml
