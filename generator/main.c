@@ -126,6 +126,8 @@ int main(int argc, char **argv)
         rc = MG_EXIT_INPUT;
     if (out && fclose(out) != 0 && rc == MG_EXIT_OK)
         rc = MG_EXIT_INPUT;
+    /* Blocks a single generate or check did not free (run.c, exit_after_run)
+     * go with the pool; stdio is flushed and closed by the return. */
     mg_pool_release();
     return rc;
 }

@@ -248,6 +248,10 @@ size_t mg_pool_used_bytes(void)
     return used;
 }
 
+static int installed;
+
+int mg_pool_installed(void) { return installed; }
+
 int mg_pool_install(void)
 {
     const char *env = getenv("MSGGEN_MALLOC");
@@ -255,6 +259,7 @@ int mg_pool_install(void)
         return 0;
     cJSON_Hooks hooks = {mg_pool_alloc, mg_pool_free};
     cJSON_InitHooks(&hooks);
+    installed = 1;
     return 1;
 }
 

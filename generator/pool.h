@@ -34,7 +34,15 @@
  * is sanitized. Call before any cJSON allocation; returns 1 if installed. */
 int mg_pool_install(void);
 
-/* Frees every chunk. Only when no block is in use any more (at exit). */
+/* 1 when mg_pool_install() installed the pool. Only msggen's main() installs
+ * it, and not under MSGGEN_MALLOC=system (valgrind) or in sanitized builds:
+ * where the pool is installed nobody checks for leaks, so a caller that knows
+ * the process exits next (run.c, a single generate or check) may leave its
+ * frees to the exit. Where it is not, everything must still be freed. */
+int mg_pool_installed(void);
+
+/* Frees every chunk. Only at exit: a block still in use (a single generate
+ * leaves its frees to the exit: run.c) is gone with its chunk. */
 void mg_pool_release(void);
 
 /* The allocator itself (also usable without cJSON, e.g. by the unit tests).
