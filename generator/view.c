@@ -1943,6 +1943,45 @@ static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, i
     return n;
 }
 
+/* A name's number for plan_lazy_get: its place in lz_names, or -1. */
+static int plan_lazy_id(void *arg, const char *k)
+{
+    (void)arg;
+    for (int id = 0; id < LZ_NNAMES; id++)
+        if (!strcmp(lz_names[id], k))
+            return id;
+    return -1;
+}
+
+/* The constants numbered ids[] (plan_lazy_id) that `obj` lacks, as
+ * plan_lazy_consts would list them (where a name is listed twice, the later
+ * one), without listing the others. */
+static void plan_lazy_get(void *arg, const cJSON *obj, const int *ids, size_t n, int *vals)
+{
+    const mg_view_escapes *e = arg;
+    memset(vals, 0, n * sizeof *vals);
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object)
+        return;
+    const lz_desc *d = lz_desc_of(e, obj->child);
+    size_t left = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d->present >> ids[i] & 1)
+            vals[i] = lz_desc_val(d, ids[i]);
+        else
+            left++;
+    }
+    /* The others from the chain, the last added first. */
+    for (uint32_t c = left ? lz_chain(e, obj->child) : 0; c && left; c = e->lz_nodes[c].parent) {
+        const lz_node *nd = &e->lz_nodes[c];
+        for (size_t i = 0; i < n; i++)
+            if (!vals[i] && !(d->present >> ids[i] & 1) && nd->len == lz_name_len[ids[i]] &&
+                !memcmp(nd->key, lz_names[ids[i]], nd->len)) {
+                vals[i] = nd->val;
+                left--;
+            }
+    }
+}
+
 static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
 {
     mg_view_escapes *e = arg;
@@ -4226,7 +4265,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     number_list_v(&v, types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
-    const mg_vplan_consts consts = {plan_lazy_consts, plan_lazy_true, v.lazy};
+    const mg_vplan_consts consts = {.list = plan_lazy_consts,
+                                    .is_true = plan_lazy_true,
+                                    .arg = v.lazy,
+                                    .key_id = plan_lazy_id,
+                                    .get = plan_lazy_get};
     cJSON *plan = cJSON_IsObject(vopts)
                       ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
                                               v.keep ? plan_member_kept : NULL, &v, v.lazy ? &consts : NULL, d)

@@ -89,6 +89,8 @@ typedef struct pctx {
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
+    int flag_ids[9];          /* consts->key_id of tr_flag_names (read_flags), when flag_by_id */
+    int flag_by_id;           /* 1: read_flags asks consts->get for those, not consts->list */
     void *keep_arg;
     int drop_rest;            /* 1: copy_plan leaves out `name_rest` (keep NULL, for variant_of) */
     uintptr_t canon_lo, canon_hi; /* copy_plan's source is a converted function (canonize): its
@@ -2042,6 +2044,32 @@ typedef struct tr_flags {
     const cJSON *items, *ref, *shape;
 } tr_flags;
 
+/* The flags of tr_flags by name, as a lazy view's constants are asked for
+ * (mg_vplan_consts.get; pctx.flag_ids in this order). */
+static const struct {
+    const char *name;
+    size_t off;
+} tr_flag_names[] = {{"is_string", offsetof(tr_flags, is_string)},   {"is_integer", offsetof(tr_flags, is_integer)},
+                     {"is_number", offsetof(tr_flags, is_number)},   {"is_boolean", offsetof(tr_flags, is_boolean)},
+                     {"is_ref", offsetof(tr_flags, is_ref)},         {"is_array", offsetof(tr_flags, is_array)},
+                     {"is_map", offsetof(tr_flags, is_map)},         {"is_tuple", offsetof(tr_flags, is_tuple)},
+                     {"nullable", offsetof(tr_flags, nullable)}};
+#define TR_NFLAGS (sizeof tr_flag_names / sizeof *tr_flag_names)
+
+/* Whether read_flags can ask `consts` for the flags by number (sets
+ * c->flag_ids). */
+static void flag_ids_init(pctx *c)
+{
+    _Static_assert(sizeof c->flag_ids / sizeof *c->flag_ids == TR_NFLAGS, "one number per flag");
+    const mg_vplan_consts *consts = c->consts;
+    c->flag_by_id = consts && consts->key_id && consts->get;
+    for (size_t i = 0; c->flag_by_id && i < TR_NFLAGS; i++) {
+        c->flag_ids[i] = consts->key_id(consts->arg, tr_flag_names[i].name);
+        if (c->flag_ids[i] < 0)
+            c->flag_by_id = 0;
+    }
+}
+
 /* What a member name stands for in a typeref view: a flag (the offset of
  * its int in tr_flags, plus 1), one of the ROLE_ members, or 0 (nothing).
  * One compare per member (a compare against each of the nine names was 16 M
@@ -2129,6 +2157,16 @@ static void read_flags(const pctx *c, const cJSON *o, tr_flags *x)
      * or ref is no member either way. */
     if (!consts)
         return;
+    if (c->flag_by_id) {
+        /* Only the nine flags, by number (a list of every constant was
+         * read and its names compared: about 8 M instructions). */
+        int vals[TR_NFLAGS];
+        consts->get(consts->arg, o, c->flag_ids, TR_NFLAGS, vals);
+        for (size_t i = 0; i < TR_NFLAGS; i++)
+            if (vals[i])
+                *(int *)(void *)((char *)x + tr_flag_names[i].off) = vals[i] == cJSON_True;
+        return;
+    }
     const char *keys[256];
     int vals[256];
     size_t n = consts->list(consts->arg, o, keys, vals, 256);
@@ -2897,6 +2935,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
                              const mg_vplan_consts *consts, mg_diag *d)
 {
     pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C, .consts = consts};
+    flag_ids_init(&c);
     /* target.c checked it: one of the code contexts. */
     const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)

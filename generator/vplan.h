@@ -47,11 +47,18 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * in the order they were added; returns how many. `is_true(arg, obj, k)`:
  * whether `obj` lacks member `k` and it is true. Borrowed for the call of
  * mg_vplan_build_shared only; the names list() gives must stay allocated and
- * unchanged for that call (the plan remembers what it read by their address). */
+ * unchanged for that call (the plan remembers what it read by their address).
+ * `key_id(arg, k)` and `get(arg, obj, ids, n, vals)` (both NULL: the plan
+ * uses list): key_id gives name `k` a number for get, or -1 (then the plan
+ * uses list); get sets vals[i] to the value (as list's) of the constant
+ * member numbered ids[i] that `obj` lacks, or 0 when it has none of that
+ * name: the plan reads the few flags it needs, not every constant. */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
     void *arg;
+    int (*key_id)(void *arg, const char *k);
+    void (*get)(void *arg, const cJSON *obj, const int *ids, size_t n, int *vals);
 } mg_vplan_consts;
 
 /* Builds the plan of every type of `m`. `types` is the view's `types` list
