@@ -4369,8 +4369,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
 
     /* Subsets by kind, for targets that emit each kind in its own block. */
     static const char *const subsets[] = {"objects", "enums", "unions", "aliases"};
+    cJSON *subset_lists[4];
     for (int k = 0; k < 4; k++) {
-        cJSON *list = cJSON_CreateArray();
+        cJSON *list = subset_lists[k] = cJSON_CreateArray();
         cJSON_ArrayForEach(it, types)
             if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
@@ -4410,6 +4411,13 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                     lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
                     lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
                 }
+            } else if (c == subset_lists[0] || c == subset_lists[1] || c == subset_lists[2] ||
+                       c == subset_lists[3]) {
+                /* Shares of swept types (share_item: their lists and
+                 * objects are references, which a sweep does not enter)
+                 * with number_list's first and last: their own members
+                 * only. */
+                lazy_sweep_deep(&v, c, 0);
             } else if (c != plan && !raw_member(view, c->string))
                 lazy_sweep(&v, c);
         lazy_finish(&v);
