@@ -1507,7 +1507,8 @@ static inline const lz_desc *lz_desc_of(const mg_view_escapes *e, const cJSON *f
         return &lz_none;
     if (first == e->lz_dpend_first)
         return &e->lz_dpend;
-    size_t at = (size_t)first->valuedouble;
+    /* A small count, never negative: the signed conversion is one instruction. */
+    size_t at = (size_t)(int64_t)first->valuedouble;
     return at < e->lz_ndescs ? &e->lz_descs[at] : &lz_none;
 }
 
