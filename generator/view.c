@@ -1311,7 +1311,8 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
         if (!c->string || (type != cJSON_String && type != cJSON_NULL))
             continue;
         for (int i = out->cand; i >= 0; i = e->cands[i].next) {
-            if (strcmp(c->string, e->cands[i].key) != 0)
+            /* The first bytes first: most members are no candidate's. */
+            if (c->string[0] != e->cands[i].key[0] || strcmp(c->string, e->cands[i].key) != 0)
                 continue;
             if (type == cJSON_NULL)
                 return &e->null_val;
