@@ -1048,6 +1048,14 @@ static const char *const lz_names[] = {LZ_NAMES(LZ_STR)};
 #define LZ_LEN(name) (sizeof #name - 1),
 static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
 
+/* A slot of lz_names's table by the engine's hash: the name's hash, its
+ * length and number (len 0: empty; no name is empty). */
+typedef struct lz_slot {
+    uint32_t hash;
+    uint8_t len;
+    uint8_t id;
+} lz_slot;
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1095,9 +1103,8 @@ struct mg_view_escapes {
     mg_hmap lz_desc_ids;    /* lz_desc_ent: a set's number in lz_descs, by its bits */
     cJSON *lz_dpend_first;  /* NULL: none pending */
     lz_desc lz_dpend;
-    uint8_t lz_slots[LZ_SLOTS]; /* a name's number + 1 by the engine's hash, 0: empty */
+    lz_slot lz_slots[LZ_SLOTS]; /* lz_names by the engine's hash (lz_name_id) */
     uint64_t lz_position;   /* the bits of first and last (a share has its own) */
-    uint32_t lz_slot_hash[LZ_SLOTS]; /* the hash of the name in lz_slots */
     lz_desc_ent lz_desc_recent[LZ_DESC_RECENT]; /* lz_desc_ids's answers, direct-mapped */
     /* While the view is built: the objects mark_escapes found, and pairs
      * (share, item) of the list items share_item copied after it. */
@@ -1250,11 +1257,12 @@ static mg_view_escapes *escapes_new(void)
     mg_hmap_init(&e->lz_desc_ids, sizeof(lz_desc_ent));
     _Static_assert(sizeof lz_names / sizeof *lz_names <= 64, "lz_desc holds 64 names");
     for (int i = 0; i < LZ_NNAMES; i++) {
-        uint32_t s = mg_hash_str(lz_names[i]) & (LZ_SLOTS - 1);
-        while (e->lz_slots[s])
+        uint32_t h = mg_hash_str(lz_names[i]), s = h & (LZ_SLOTS - 1);
+        while (e->lz_slots[s].len)
             s = (s + 1) & (LZ_SLOTS - 1);
-        e->lz_slots[s] = (uint8_t)(i + 1);
-        e->lz_slot_hash[s] = mg_hash_str(lz_names[i]);
+        e->lz_slots[s].hash = h;
+        e->lz_slots[s].len = (uint8_t)lz_name_len[i];
+        e->lz_slots[s].id = (uint8_t)i;
         if (!strcmp(lz_names[i], "first") || !strcmp(lz_names[i], "last"))
             e->lz_position |= (uint64_t)1 << i;
     }
@@ -1303,7 +1311,8 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
         if (!c->string || (type != cJSON_String && type != cJSON_NULL))
             continue;
         for (int i = out->cand; i >= 0; i = e->cands[i].next) {
-            if (strcmp(c->string, e->cands[i].key) != 0)
+            /* The first bytes first: most members are no candidate's. */
+            if (c->string[0] != e->cands[i].key[0] || strcmp(c->string, e->cands[i].key) != 0)
                 continue;
             if (type == cJSON_NULL)
                 return &e->null_val;
@@ -1447,13 +1456,45 @@ static void lz_add(mg_view_escapes *e, cJSON *first, const char *key, int val)
     e->lz_members++;
 }
 
+/* a[0..n) == b[0..n), for the short names of lz_names: words read (within
+ * [0, n) of each, overlapping at the end), not a memcmp call. */
+static inline int lz_same(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t p, q;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        if (p != q)
+            return 0;
+        memcpy(&p, a + n - 4, 4);
+        memcpy(&q, b + n - 4, 4);
+        return p == q;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
 static inline int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
 {
-    for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s]; s = (s + 1) & (LZ_SLOTS - 1)) {
-        int id = e->lz_slots[s] - 1;
-        if (e->lz_slot_hash[s] == hash && lz_name_len[id] == n && memcmp(lz_names[id], k, n) == 0)
-            return id;
+    for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s].len; s = (s + 1) & (LZ_SLOTS - 1)) {
+        const lz_slot *sl = &e->lz_slots[s];
+        if (sl->hash == hash && sl->len == n && lz_same(lz_names[sl->id], k, n))
+            return sl->id;
     }
     return -1;
 }
@@ -1467,7 +1508,8 @@ static inline const lz_desc *lz_desc_of(const mg_view_escapes *e, const cJSON *f
         return &lz_none;
     if (first == e->lz_dpend_first)
         return &e->lz_dpend;
-    size_t at = (size_t)first->valuedouble;
+    /* A small count, never negative: the signed conversion is one instruction. */
+    size_t at = (size_t)(int64_t)first->valuedouble;
     return at < e->lz_ndescs ? &e->lz_descs[at] : &lz_none;
 }
 
@@ -1609,7 +1651,7 @@ static const lz_node *lz_find(mg_view_escapes *e, uint32_t node, const char *k, 
     const uint32_t *t = &e->lz_tabs[at];
     for (uint32_t s = hash & t[0]; t[1 + s]; s = (s + 1) & t[0]) {
         const lz_node *c = &e->lz_nodes[t[1 + s]];
-        if (c->hash == hash && c->len == n && memcmp(c->key, k, n) == 0)
+        if (c->hash == hash && c->len == n && lz_same(c->key, k, n))
             return c;
     }
     return NULL;
@@ -1629,6 +1671,16 @@ static const cJSON *lz_value(mg_view_escapes *e, const lz_node *c)
     }
 }
 
+/* lz_const's answer from the chain of the object whose first member is
+ * `first` (its own function: most answers are known names', which then
+ * need not save the registers this one uses). */
+__attribute__((noinline)) static const cJSON *lz_chain_const(mg_view_escapes *e, const cJSON *first, const char *k,
+                                                             size_t n, uint32_t hash)
+{
+    const lz_node *c = lz_find(e, lz_chain(e, first), k, n, hash);
+    return c ? lz_value(e, c) : NULL;
+}
+
 /* The constant member k[0..n) (`hash` as the engine's) that the object
  * whose first member is `first` left out, or NULL. */
 static inline const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, const char *k, size_t n, uint32_t hash)
@@ -1642,11 +1694,8 @@ static inline const cJSON *lz_const(mg_view_escapes *e, const cJSON *first, cons
         if (c)
             return c;
     }
-    if ((type & LAZY_CONSTS) && (type >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
-        const lz_node *c = lz_find(e, lz_chain(e, first), k, n, hash);
-        if (c)
-            return lz_value(e, c);
-    }
+    if ((type & LAZY_CONSTS) && (type >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1))
+        return lz_chain_const(e, first, k, n, hash);
     return NULL;
 }
 
@@ -2150,6 +2199,9 @@ static int view_true(const vctx *v, const cJSON *o, const char *k)
     return cJSON_IsTrue(mg_json_get(o, k));
 }
 
+__attribute__((noinline)) static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj,
+                                                                 const char *k, size_t n, uint32_t hash);
+
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash)
 {
@@ -2161,6 +2213,15 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
     if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
         !(obj->child->type & ESCAPED_LIST))
         return NULL;
+    return escapes_get_member(e, obj, k, n, hash);
+}
+
+/* mg_view_escapes_get's escaped member k[0..n) of `obj`, made once (its own
+ * function: the constants' answers, most of them, need not save the
+ * registers this one uses). */
+static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                       uint32_t hash)
+{
     out_key q = {k, n};
     const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
     if (!out)
@@ -4353,8 +4414,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
 
     /* Subsets by kind, for targets that emit each kind in its own block. */
     static const char *const subsets[] = {"objects", "enums", "unions", "aliases"};
+    cJSON *subset_lists[4];
     for (int k = 0; k < 4; k++) {
-        cJSON *list = cJSON_CreateArray();
+        cJSON *list = subset_lists[k] = cJSON_CreateArray();
         cJSON_ArrayForEach(it, types)
             if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
@@ -4394,6 +4456,13 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                     lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
                     lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
                 }
+            } else if (c == subset_lists[0] || c == subset_lists[1] || c == subset_lists[2] ||
+                       c == subset_lists[3]) {
+                /* Shares of swept types (share_item: their lists and
+                 * objects are references, which a sweep does not enter)
+                 * with number_list's first and last: their own members
+                 * only. */
+                lazy_sweep_deep(&v, c, 0);
             } else if (c != plan && !raw_member(view, c->string))
                 lazy_sweep(&v, c);
         lazy_finish(&v);
