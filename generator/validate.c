@@ -673,14 +673,76 @@ static void fmt_num(double d, char *buf, size_t size)
     }
 }
 
-/* Number node x as messages show it: the text the loader kept (the number
- * as written, where its double would print other digits: `maximum:
- * 9007199254740993`) when it fits, else fmt_num of the double. */
+void mg_validate_number_json(mg_buf *b, const char *t)
+{
+    if (*t == '-')
+        mg_buf_putc(b, *t++);
+    else if (*t == '+')
+        t++;
+    while (t[0] == '0' && t[1] >= '0' && t[1] <= '9')
+        t++;
+    if (*t == '.')
+        mg_buf_putc(b, '0');
+    for (; *t; t++) {
+        if (*t == '_')
+            continue;
+        mg_buf_putc(b, *t);
+        if (*t == '.' && !(t[1] >= '0' && t[1] <= '9'))
+            mg_buf_putc(b, '0');
+    }
+}
+
+/* A copy of v whose numbers with kept text (load.h) are that text, as JSON
+ * (YAML's "+1", ".5", "1." and leading zeros made JSON's), so that printing
+ * it loses no digits. */
+static cJSON *dup_exact(const cJSON *v)
+{
+    if (cJSON_IsNumber(v) && v->valuestring) {
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_validate_number_json(&b, v->valuestring);
+        cJSON *r = cJSON_CreateRaw(mg_buf_cstr(&b));
+        mg_buf_fini(&b);
+        return r;
+    }
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+        return cJSON_Duplicate(v, 0);
+    cJSON *o = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v) {
+        if (cJSON_IsArray(v))
+            cJSON_AddItemToArray(o, dup_exact(e));
+        else
+            cJSON_AddItemToObject(o, e->string, dup_exact(e));
+    }
+    return o;
+}
+
+char *mg_validate_print_exact(const cJSON *v)
+{
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v) && !(cJSON_IsNumber(v) && v->valuestring))
+        return cJSON_PrintUnformatted(v); /* most values: nothing to copy */
+    cJSON *x = dup_exact(v);
+    char *json = cJSON_PrintUnformatted(x);
+    cJSON_Delete(x);
+    return json;
+}
+
+/* Number node x as messages show it: the text the loader kept, as JSON
+ * (the number as written, where its double would print other digits:
+ * `maximum: 9007199254740993`) when it fits, else fmt_num of the double. */
 static void fmt_num_node(const cJSON *x, char *buf, size_t size)
 {
-    if (x->valuestring && strlen(x->valuestring) < size) {
-        memcpy(buf, x->valuestring, strlen(x->valuestring) + 1);
-        return;
+    if (x->valuestring) {
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_validate_number_json(&b, x->valuestring);
+        int fits = b.len < size;
+        if (fits)
+            memcpy(buf, mg_buf_cstr(&b), b.len + 1);
+        mg_buf_fini(&b);
+        if (fits)
+            return;
     }
     fmt_num(x->valuedouble, buf, size);
 }
@@ -698,7 +760,7 @@ static void append_value(mg_buf *b, const cJSON *x)
         fmt_num_node(x, num, sizeof num);
         s = num;
     } else {
-        text = cJSON_PrintUnformatted(x);
+        text = mg_validate_print_exact(x);
         s = text ? text : "?";
     }
     size_t n = strlen(s);

@@ -127,6 +127,16 @@ void mg_validate_format_number(double d, char *buf, size_t size);
  * limit a double would round (`must be <= 9007199254740993`). */
 void mg_validate_format_number_node(const cJSON *n, char *buf, size_t size);
 
+/* Appends number text `t` as the loader kept it (load.h: JSON's, or YAML's
+ * with "+1", ".5", "1.", leading zeros and "_") as JSON's: the same digits,
+ * no sign "+", no leading zeros, no "_", a digit on each side of ".". */
+void mg_validate_number_json(mg_buf *b, const char *t);
+
+/* v as compact JSON text (free with cJSON_free), its numbers with kept text
+ * printed by that text (mg_validate_number_json), so that no digit a double
+ * would drop is lost (`[9007199254740993]`, not `[9.00719925474099e+15]`). */
+char *mg_validate_print_exact(const cJSON *v);
+
 /* Appends a value as messages show it: strings in single quotes, anything
  * else as compact JSON, cut at 60 bytes with "...". */
 void mg_validate_append_value(mg_buf *b, const cJSON *x);

@@ -262,58 +262,6 @@ static int int64_text(const cJSON *n, char *buf, size_t size)
     return 1;
 }
 
-/* A copy of v whose numbers with kept text (load.h) are that text, as JSON
- * (YAML's "+1", ".5", "1." and leading zeros made JSON's), so that printing
- * it loses no digits. */
-static cJSON *dup_exact(const cJSON *v)
-{
-    if (cJSON_IsNumber(v) && v->valuestring) {
-        mg_buf b;
-        mg_buf_init(&b);
-        const char *t = v->valuestring;
-        if (*t == '-')
-            mg_buf_putc(&b, *t++);
-        else if (*t == '+')
-            t++;
-        while (t[0] == '0' && t[1] >= '0' && t[1] <= '9')
-            t++;
-        if (*t == '.')
-            mg_buf_putc(&b, '0');
-        for (; *t; t++) {
-            if (*t == '_')
-                continue;
-            mg_buf_putc(&b, *t);
-            if (*t == '.' && !(t[1] >= '0' && t[1] <= '9'))
-                mg_buf_putc(&b, '0');
-        }
-        cJSON *r = cJSON_CreateRaw(mg_buf_cstr(&b));
-        mg_buf_fini(&b);
-        return r;
-    }
-    if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
-        return cJSON_Duplicate(v, 0);
-    cJSON *o = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
-    const cJSON *e;
-    cJSON_ArrayForEach(e, v) {
-        if (cJSON_IsArray(v))
-            cJSON_AddItemToArray(o, dup_exact(e));
-        else
-            cJSON_AddItemToObject(o, e->string, dup_exact(e));
-    }
-    return o;
-}
-
-/* v as JSON text (cJSON_free it), numbers with kept text by that text. */
-static char *json_print(const cJSON *v)
-{
-    if (!cJSON_IsArray(v) && !cJSON_IsObject(v) && !(cJSON_IsNumber(v) && v->valuestring))
-        return cJSON_PrintUnformatted(v); /* most values: nothing to copy */
-    cJSON *x = dup_exact(v);
-    char *json = cJSON_PrintUnformatted(x);
-    cJSON_Delete(x);
-    return json;
-}
-
 /* Adds is_int_<k> and <k>_int (int64_text) to o. */
 static void add_int64(cJSON *o, const char *is_key, const char *key, const cJSON *n)
 {
@@ -342,7 +290,7 @@ static cJSON *value_item(const pctx *c, const cJSON *v)
     else
         add_cs(o, "num", cJSON_CreateString("0.0"));
     add_int64(o, "is_int_num", "num_int", v);
-    char *json = json_print(v);
+    char *json = mg_validate_print_exact(v);
     add_lit(c, o, "json_lit", json ? json : "null");
     cJSON_free(json);
     return o;

@@ -194,6 +194,17 @@ expect validate_cli_int64_reads_yaml_hex_and_octal_exactly 1 "" \
     "data/i64-hex.yaml:2:13: error: /max_plus_1: must be a valid int64 (format)
 data/i64-hex.yaml:4:15: error: /octal_plus_1: must be a valid int64 (format)" -- \
     validate --schema schemas/int64.json data/i64-hex.yaml
+# A long number in a message is the number as written, in JSON's form (no
+# "+", leading zeros or "_"), also inside a composite enum or const.
+printf 'properties:\n  max: {maximum: +9007199254740993}\n  min: {minimum: -0009007199254740993}\n  pair: {enum: [[9007199254740993, 1], {a: +9007199254740995.50}]}\n  one: {const: [9007199254740993]}\n' >schemas/long-texts.yaml
+printf '{"max": 9007199254740994,\n "min": -9007199254740994,\n "pair": [9007199254740992, 1],\n "one": [9007199254740992]}\n' >data/long-texts.json
+expect validate_cli_messages_print_long_numbers_as_written 1 "" \
+    "data/long-texts.json:1:9: error: /max: must be <= 9007199254740993
+data/long-texts.json:2:9: error: /min: must be >= -9007199254740993
+data/long-texts.json:3:10: error: /pair: must be one of [9007199254740993,1], {\"a\":9007199254740995.50}
+data/long-texts.json:4:9: error: /one: must be equal to [9007199254740993]" -- \
+    validate --schema schemas/long-texts.yaml data/long-texts.json
+
 # multipleOf of an integer by an integer below 2^53: on the digits, at any
 # size (2^53 + 2 and 2^63 - 2 are within the doubles' tolerance of a
 # multiple of 3 and 7; 1e23 is 10^23, not its double); a fraction by a
