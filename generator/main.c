@@ -126,8 +126,9 @@ int main(int argc, char **argv)
         rc = MG_EXIT_INPUT;
     if (out && fclose(out) != 0 && rc == MG_EXIT_OK)
         rc = MG_EXIT_INPUT;
-    /* Blocks a single generate or check did not free (run.c, exit_after_run)
-     * go with the pool; stdio is flushed and closed by the return. */
+    /* Blocks a single generate or check did not free (run.h,
+     * mg_run_opts.exit_after) go with the pool; stdio is flushed and closed
+     * by the return. */
     mg_pool_release();
     return rc;
 }

@@ -381,8 +381,8 @@ static void count_line(void *user, const char *line)
  * pruned to the names its templates read when those are known, else (or when
  * that render reports anything or prints a container: see `watched`) from
  * the full view. `exiting`: this is the run's last view and the process ends
- * after the run (see exit_after_run), so the view and its escapes are left to
- * the exit. Returns 0, or -1 after reporting errors. */
+ * after the run (mg_run_opts.exit_after), so the view and its escapes are
+ * left to the exit. Returns 0, or -1 after reporting errors. */
 static int view_and_render(source *s, mg_target *t, mg_emit_set *set, int exiting, mg_diag *d)
 {
     const mg_hmap *keep = s->fixed_view ? NULL : mg_target_names(t);
@@ -575,20 +575,9 @@ static void watch_inputs(const mg_run_opts *o, const char *const *names, size_t 
     mg_buf_fini(&dir);
 }
 
-/* Set by mg_run_cmd around a run after which the process ends (one generate
- * or check, never --watch), and only where the pool is installed, i.e. where
- * no leak checker runs (pool.h). Then mg_run_generate does not free the
- * catalogue's documents, model and view cache, the targets, nor the last
- * target's view and escapes: the exit gives all of it back at once, and
- * freeing it block by block was about 8.6 M instructions of a 409 M run
- * (callgrind, worker-backend, 4 targets). Output is still flushed and every
- * file closed: emit closes (and syncs) what it writes, and the spill file is
- * closed below. The library call (tests/unit) leaves it 0 and frees all. */
-static int exit_after_run;
-
 int mg_run_generate(const mg_run_opts *o, mg_diag *d)
 {
-    int exiting = exit_after_run && !o->watch;
+    int exiting = o->exit_after && !o->watch;
     char **shipped = NULL;
     const char *const *names = o->targets;
     size_t n = o->ntargets;
@@ -884,10 +873,9 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
             rc = mg_project_open(cmd, config, no_config, o.input, !o.view_file, &project, &o.input, &d);
             o.project = project;
             /* One run, after which main() returns and the process exits. */
-            exit_after_run = mg_pool_installed();
+            o.exit_after = mg_pool_installed();
             if (rc == MG_EXIT_OK)
                 rc = mg_run_generate(&o, &d);
-            exit_after_run = 0;
         }
     }
     mg_project_free(project);
