@@ -70,8 +70,10 @@ typedef struct pctx {
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
     int nfunctions;
-    char **uris;              /* by function id: "file#/pointer" of its schema (owned) */
+    const char **uris;        /* by function id: "file#/pointer" of its schema (uri_of's text, or in uri_own) */
     size_t uricap;
+    char **uri_own;           /* the uris not kept by uri_of (a schema without a file), owned */
+    size_t nuri_own, uri_owncap;
     int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
     size_t aliascap;
     int memo;                 /* 1: a schema equal to one compiled before is an alias */
@@ -1243,7 +1245,14 @@ static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int id = c->nfunctions++;
     c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
-    c->uris[id] = doc ? mg_xstrdup(node_uri(c, doc, node)->uri) : mg_resolve_node_uri(c->m->set, doc, node);
+    if (doc)
+        c->uris[id] = node_uri(c, doc, node)->uri; /* uri_of keeps it until the functions are named */
+    else {
+        char *u = mg_resolve_node_uri(c->m->set, doc, node);
+        c->uri_own = mg_xgrow(c->uri_own, c->nuri_own, &c->uri_owncap, sizeof *c->uri_own);
+        c->uri_own[c->nuri_own++] = u;
+        c->uris[id] = u;
+    }
     c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
     c->alias[id] = -1;
     c->refs = mg_xgrow(c->refs, (size_t)id, &c->refcap, sizeof *c->refs);
@@ -1745,16 +1754,12 @@ static const char *short_token(const char *t)
     return t;
 }
 
-/* Appends `t` as identifier characters: runs of anything but [A-Za-z0-9]
- * become one '_'. */
-static void put_ident(mg_buf *b, const char *t)
+/* Writes t[0..n) at `o` as identifier characters: runs of anything but
+ * [A-Za-z0-9] become one '_'. Returns the end (at most 2n bytes on). */
+static char *put_ident(char *o, const char *t, size_t n)
 {
-    /* Written in place, room made once (at most two bytes a byte): a call
-     * per byte was most of naming 2 000 functions. */
-    mg_buf_reserve(b, 2 * strlen(t));
-    char *o = b->data + b->len;
     int gap = 1;
-    for (const char *p = t; *p; p++) {
+    for (const char *p = t, *e = t + n; p < e; p++) {
         unsigned char ch = (unsigned char)*p;
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         if (ok) {
@@ -1766,27 +1771,23 @@ static void put_ident(mg_buf *b, const char *t)
             gap = 1;
         }
     }
-    b->len = (size_t)(o - b->data);
-    b->data[b->len] = '\0';
+    return o;
 }
 
-/* mg_jptr_decode_token (text.h) into `tok`, reset first, in place: the
- * same token, ~1 as '/' and ~0 as '~'. Returns the end of the token. */
-static const char *decode_token(mg_buf *tok, const char *p)
+/* mg_jptr_decode_token (text.h) of the token at `p` into `tok` (room for
+ * the token and a NUL): the same token, ~1 as '/' and ~0 as '~'. Returns
+ * the end of the token. */
+static const char *decode_token(char *tok, const char *p)
 {
-    size_t n = strcspn(p, "/");
-    mg_buf_reset(tok);
-    mg_buf_reserve(tok, n);
-    char *o = tok->data;
-    for (const char *e = p + n; p < e; p++) {
+    char *o = tok;
+    for (; *p && *p != '/'; p++) {
         if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) {
             *o++ = p[1] == '0' ? '~' : '/';
             p++;
         } else
             *o++ = *p;
     }
-    tok->len = (size_t)(o - tok->data);
-    tok->data[tok->len] = '\0';
+    *o = '\0';
     return p;
 }
 
@@ -1805,36 +1806,43 @@ static const char *relative_uri(const char *uri, const char *root_dir)
 #define MAX_FN_NAME 64
 static char *name_of_uri(const char *uri, int with_file)
 {
-    mg_buf b, tok;
-    mg_buf_init(&b);
-    mg_buf_init(&tok);
-    const char *hash = strchr(uri, '#');
-    size_t flen = hash ? (size_t)(hash - uri) : strlen(uri);
+    /* Written into one allocation, made once (a buffer per name and per
+     * token, grown a token at a time, was most of naming): every byte of
+     * the uri gives at most two of the name, and the tokens are decoded
+     * into the room after it. */
+    size_t len = strlen(uri);
+    char *name = mg_xmalloc(3 * len + 32), *tok = name + 2 * len + 24, *o = name;
+    const char *hash = memchr(uri, '#', len);
+    size_t flen = hash ? (size_t)(hash - uri) : len;
     if (with_file) {
         const char *base = uri;
         for (const char *p = uri; p < uri + flen; p++)
             if (*p == '/')
                 base = p + 1;
-        mg_buf_append(&tok, base, (size_t)(uri + flen - base));
-        put_ident(&b, mg_buf_cstr(&tok));
+        o = put_ident(o, base, (size_t)(uri + flen - base));
     }
     const char *p = hash ? hash + 1 : "";
     while (*p == '/') {
-        p = decode_token(&tok, p + 1);
-        const char *t = tok.data;
-        if (!is_group_token(t))
-            put_ident(&b, short_token(t));
+        p = decode_token(tok, p + 1);
+        if (!is_group_token(tok)) {
+            const char *t = short_token(tok);
+            o = put_ident(o, t, strlen(t));
+        }
     }
-    if (!b.len)
-        mg_buf_append_str(&b, "_root");
-    if (b.len > MAX_FN_NAME) {
-        char tail[16];
-        snprintf(tail, sizeof tail, "_%08x", (unsigned)mg_hash_str(uri));
-        b.len = MAX_FN_NAME - strlen(tail);
-        mg_buf_append_str(&b, tail);
+    if (o == name) {
+        memcpy(name, "_root", 5);
+        o = name + 5;
     }
-    mg_buf_fini(&tok);
-    return mg_buf_steal(&b, NULL);
+    if (o - name > MAX_FN_NAME) {
+        /* "_" and the hash's 8 hex digits, as "_%08x" prints them. */
+        uint32_t h = mg_hash_str(uri);
+        o = name + MAX_FN_NAME - 9;
+        *o++ = '_';
+        for (int i = 7; i >= 0; i--)
+            *o++ = "0123456789abcdef"[h >> (4 * i) & 0xF];
+    }
+    *o = '\0';
+    return name;
 }
 
 typedef struct name_ent {
@@ -1900,11 +1908,8 @@ static char **function_names(pctx *c, const int *map)
     const char *slash = root ? strrchr(root->path, '/') : NULL;
     if (slash)
         mg_buf_append(&dir, root->path, (size_t)(slash - root->path) + 1);
-    for (int i = 0; i < n; i++) {
-        char *rel = mg_xstrdup(relative_uri(c->uris[i], mg_buf_cstr(&dir)));
-        free(c->uris[i]);
-        c->uris[i] = rel;
-    }
+    for (int i = 0; i < n; i++) /* the text stays where it is: a pointer past the folder */
+        c->uris[i] = relative_uri(c->uris[i], mg_buf_cstr(&dir));
     /* The root file's own schemas never need its stem. */
     const char *root_file = root ? root->path + dir.len : "";
     size_t root_len = strlen(root_file);
@@ -2550,6 +2555,18 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     return 0;
 }
 
+/* Frees the functions' URIs (c->uris borrows them from uri_of and uri_own). */
+static void free_uris(pctx *c)
+{
+    for (size_t i = 0; i < mg_hmap_len(&c->uri_of); i++)
+        free(((uri_ent *)mg_hmap_at(&c->uri_of, i))->uri);
+    mg_hmap_fini(&c->uri_of);
+    for (size_t i = 0; i < c->nuri_own; i++)
+        free(c->uri_own[i]);
+    free(c->uri_own);
+    free(c->uris);
+}
+
 /* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
  * must be the same). */
 static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
@@ -2570,16 +2587,11 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_fini(&c.slots);
     mg_hmap_fini(&c.hashes);
     mg_hmap_fini(&c.memo_map);
-    for (size_t i = 0; i < mg_hmap_len(&c.uri_of); i++)
-        free(((uri_ent *)mg_hmap_at(&c.uri_of, i))->uri);
-    mg_hmap_fini(&c.uri_of);
     if (c.failed) {
         cJSON_Delete(c.functions);
         cJSON_Delete(c.patterns);
         free(type_fn);
-        for (int i = 0; i < c.nfunctions; i++)
-            free(c.uris[i]);
-        free(c.uris);
+        free_uris(&c);
         free(c.alias);
         for (int i = 0; i < c.nfunctions; i++)
             free(c.refs[i].v);
@@ -2591,9 +2603,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     free(c.alias);
     char **names = function_names(&c, map);
     free(map);
-    for (int i = 0; i < c.nfunctions; i++)
-        free(c.uris[i]);
-    free(c.uris);
+    free_uris(&c);
     mg_vplan_raw *r = mg_xcalloc(1, sizeof *r);
     r->names = names;
     r->functions = c.functions;
