@@ -2400,6 +2400,15 @@ typedef struct fn_copies {
      * nlits pairs; owned). The function's literal strings point here. */
     char *canon;
     size_t canon_len;
+    /* Once converted: the raw texts of the literals one after the other,
+     * without their single quotes (which lit_put writes as they are), and
+     * whether the first target wrote each as it is, between double quotes.
+     * Escaping goes byte by byte where nothing is replaced (escape.h), so a
+     * target in whose context these bytes are plain writes the same
+     * literals (variant_of). */
+    char *rawcat;
+    size_t rawcat_len;
+    int canon_plain;
     fn_variant *variants; /* the copies whose literals read otherwise, or with name_rest */
 } fn_copies;
 
@@ -2453,6 +2462,7 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     for (size_t i = 0; i < r->ncopies; i++) {
         free(r->copies[i].lits);
         free(r->copies[i].canon);
+        free(r->copies[i].rawcat);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
             free(v->lits);
@@ -2675,8 +2685,9 @@ static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
  * cached raw plan (a plan made without a cache copies the raw functions). */
 static void canonize(const pctx *c, mg_vplan_raw *r)
 {
-    mg_buf b;
+    mg_buf b, cat;
     mg_buf_init(&b);
+    mg_buf_init(&cat);
     size_t *off = NULL, offcap = 0;
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
@@ -2687,17 +2698,25 @@ static void canonize(const pctx *c, mg_vplan_raw *r)
             free(off);
             off = mg_xcalloc(offcap, sizeof *off);
         }
+        mg_buf_reset(&cat);
         for (size_t i = 0; i < fl->nlits; i++) {
+            const char *raw = fl->lits[i]->valuestring;
             off[i] = b.len;
-            lit_put(c, &b, fl->lits[i]->valuestring);
+            lit_put(c, &b, raw);
             mg_buf_putc(&b, '\0');
-            mg_buf_append_str(&b, fl->lits[i]->valuestring);
+            mg_buf_append_str(&b, raw);
             mg_buf_putc(&b, '\0');
+            for (const char *q; (q = strchr(raw, '\'')) != NULL; raw = q + 1)
+                mg_buf_append(&cat, raw, (size_t)(q - raw));
+            mg_buf_append_str(&cat, raw);
         }
         if (fl->nlits) {
             fl->canon = mg_buf_steal(&b, &fl->canon_len);
             mg_buf_init(&b);
+            fl->rawcat = mg_buf_steal(&cat, &fl->rawcat_len);
+            mg_buf_init(&cat);
         }
+        fl->canon_plain = mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len);
         for (size_t i = 0; i < fl->nlits; i++) {
             cJSON *lit = (cJSON *)(uintptr_t)fl->lits[i];
             cJSON_free(lit->valuestring);
@@ -2710,6 +2729,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r)
     }
     free(off);
     mg_buf_fini(&b);
+    mg_buf_fini(&cat);
     r->converted = 1;
     r->canon_literal = c->literal;
 }
@@ -2815,6 +2835,9 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
     fn_copies *fl = &r->copies[k];
     /* Escaping is a function of the text and the context. */
     if (c->literal == r->canon_literal && c->drop_rest)
+        return cJSON_CreateObjectReference(fn->child);
+    /* Every literal written as it is by both: no need to escape them. */
+    if (c->drop_rest && fl->canon_plain && mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len))
         return cJSON_CreateObjectReference(fn->child);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
