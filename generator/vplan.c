@@ -1000,14 +1000,34 @@ static const struct {
 };
 #define NKEYWORDS (sizeof keywords / sizeof *keywords)
 
+/* The keywords by their first two bytes (kw_slot): bit i is keywords[i].
+ * Made on first use. A schema's members are mostly not keywords
+ * (description, examples, ...): a compare with each keyword of the same
+ * first byte was a tenth of compiling. */
+static uint64_t kw_by_slot[256];
+static int kw_made;
+
+static unsigned kw_slot(const char *k)
+{
+    return ((unsigned char)k[0] * 31u + (unsigned char)k[1]) & 255u;
+}
+
 /* The index of keyword `k` in keywords[], or -1. */
 static int keyword_index(const char *k)
 {
-    if (!k)
+    _Static_assert(NKEYWORDS <= 64, "a bit per keyword");
+    if (!k || !k[0])
         return -1;
-    for (size_t i = 0; i < NKEYWORDS; i++)
-        if (keywords[i].name[0] == k[0] && !strcmp(keywords[i].name, k))
-            return (int)i;
+    if (!kw_made) {
+        for (size_t i = 0; i < NKEYWORDS; i++)
+            kw_by_slot[kw_slot(keywords[i].name)] |= (uint64_t)1 << i;
+        kw_made = 1;
+    }
+    for (uint64_t m = kw_by_slot[kw_slot(k)]; m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        if (!strcmp(keywords[i].name, k))
+            return i;
+    }
     return -1;
 }
 
@@ -1041,12 +1061,28 @@ static void kw_read(const cJSON *s, kw_members *k)
     }
 }
 
+/* A hash of a string for the structural hashes, which only pick buckets
+ * (an equality decides): its length and its first and last eight bytes,
+ * not a step per byte (a message literal is tens of bytes). */
+static uint32_t quick_hash(const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else
+        memcpy(&a, s, n);
+    uint64_t k = ((a ^ (b * 0x9E3779B97F4A7C15ULL)) + n) * 0xFF51AFD7ED558CCDULL;
+    return (uint32_t)(k >> 32);
+}
+
 static uint32_t json_hash(uint32_t h, const cJSON *j)
 {
     int type = j->type & 0xFF;
     h = mix(h, (uint32_t)type);
     if (type == cJSON_String || type == cJSON_Raw)
-        h = mix(h, mg_hash_str(j->valuestring ? j->valuestring : ""));
+        h = mix(h, quick_hash(j->valuestring ? j->valuestring : ""));
     else if (type == cJSON_Number) {
         uint64_t bits;
         memcpy(&bits, &j->valuedouble, sizeof bits);
@@ -1054,7 +1090,7 @@ static uint32_t json_hash(uint32_t h, const cJSON *j)
     }
     for (const cJSON *c = j->child; c; c = c->next) {
         if (c->string)
-            h = mix(h, mg_hash_str(c->string));
+            h = mix(h, quick_hash(c->string));
         h = json_hash(h, c);
     }
     return mix(h, 0x7F);
@@ -1099,7 +1135,7 @@ static uint32_t value_hash(pctx *c, int mode, const cJSON *v, int *has_ref)
         return schema_hash(c, v, has_ref);
     for (const cJSON *e = v->child; e; e = e->next) {
         if (mode != K_SCHEMAS)
-            h = mix(h, mg_hash_str(e->string ? e->string : ""));
+            h = mix(h, quick_hash(e->string ? e->string : ""));
         h = mix(h, mode == K_DEPS && cJSON_IsArray(e) ? json_hash(h, e) : schema_hash(c, e, has_ref));
     }
     return h;
@@ -1123,7 +1159,7 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     uint32_t h;
     int ref = k.ref != NULL;
     if (ref)
-        h = mix(0x2E6D3A1Bu, mg_hash_str(k.ref->valuestring));
+        h = mix(0x2E6D3A1Bu, quick_hash(k.ref->valuestring));
     else {
         h = 0x0B1EC7u;
         for (size_t i = 0; k.has >> i; i++)
@@ -1578,7 +1614,7 @@ static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
          * another: one mix each (a bool, most members, is one mix). */
         h = mix(h, c->string ? key_text_hash(kc, c) ^ (uint32_t)type * 0x85EBCA6Bu : (uint32_t)type);
         if (type == cJSON_String || type == cJSON_Raw)
-            h = mix(h, mg_hash_str(c->valuestring));
+            h = mix(h, quick_hash(c->valuestring));
         else if (type == cJSON_Number) {
             uint64_t bits;
             memcpy(&bits, &c->valuedouble, sizeof bits);
