@@ -89,6 +89,7 @@ typedef struct pctx {
     const int *type_fn;       /* per model type: its function id, or -1 */
     mg_hmap type_by_id;       /* type view id -> type_ent */
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
+    const cJSON **plain_shapes; /* with shapes: those without elem_id, by plain_shape_slot */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     int flag_ids[9];          /* consts->key_id of tr_flag_names (read_flags), when flag_by_id */
@@ -2241,12 +2242,34 @@ static int shape_eq(const void *ent, const void *key)
     return a->container == b->container && a->cls == b->cls && strcmp(a->elem_id, b->elem_id) == 0;
 }
 
+/* The place of a shape without elem_id in plain_shapes: a container of
+ * shape_containers and a class of shape_classes differ in these bytes. */
+static size_t plain_shape_slot(const char *container, const char *cls)
+{
+    size_t k;
+    switch (container[3]) {
+    case 's': k = 0; break;
+    case 'l': k = 1; break;
+    case 'd': k = 2; break;
+    default: k = 3; break;
+    }
+    static const char cls_byte[] = "sinbjoeu"; /* cls[2] of shape_classes, in order */
+    const char *at = strchr(cls_byte, cls[2]);
+    return k * 8 + (size_t)(at ? at - cls_byte : 0);
+}
+
 /* Sets `shape` on `o`; `old` is its current shape member, or NULL (a
  * reference when shared: deleting it frees none of the shared members). */
 static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
 {
     cJSON *sh;
-    if (c->shapes) {
+    /* Most fields are scalars of no type of the catalogue: those shapes
+     * by their container and class (a hash of the three was most of
+     * setting a shape). */
+    const cJSON **plain = c->shapes && !elem_id[0] ? &c->plain_shapes[plain_shape_slot(container, cls)] : NULL;
+    if (plain && *plain) {
+        sh = cJSON_CreateObjectReference((*plain)->child);
+    } else if (c->shapes) {
         shape_ent key = {container, cls, (char *)elem_id, NULL};
         uint32_t h = mg_hash_str_seed(mg_hash_ptr(container) * 31u + mg_hash_ptr(cls), elem_id);
         shape_ent *e = mg_hmap_find(c->shapes, h, shape_eq, &key);
@@ -2257,6 +2280,8 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
             e->elem_id = mg_xstrdup(elem_id);
             e->obj = shape_new(container, cls, elem_id);
         }
+        if (plain)
+            *plain = e->obj;
         sh = cJSON_CreateObjectReference(e->obj->child);
     } else
         sh = shape_new(container, cls, elem_id);
@@ -2469,6 +2494,7 @@ struct mg_vplan_raw {
     mg_hmap shared_keys; /* every member name inside them (a set) */
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
+    const cJSON *plain_shapes[32]; /* shape_ent.obj of those without elem_id (plain_shape_slot), or NULL */
     /* Per kept function (in list order): its literals, and its copies for
      * the targets (variant_of). */
     fn_copies *copies;
@@ -2579,6 +2605,8 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
         if (ch->string && t == cJSON_Number &&
             member_names_fn(mc->fc, ch, top))
             same = 0;
+        else if (t != cJSON_Raw && t != cJSON_Array && t != cJSON_Object)
+            continue; /* reads the same everywhere (no call for most members) */
         else if (!mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to. */
@@ -2977,6 +3005,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (size_t i = 0; share_shapes && i < sizeof shape_classes / sizeof *shape_classes; i++)
         share_shapes = !escaped(arg, shape_classes[i]);
     c.shapes = share_shapes ? &raw->shapes : NULL;
+    c.plain_shapes = raw->plain_shapes;
     /* The functions, named as they are copied (each one a `top`). */
     c.keep = keep;
     c.keep_arg = arg;
