@@ -370,6 +370,168 @@ static const char *plural(double n, const char *one, const char *many) { return 
 static const char *const known_formats[] = {"date-time", "date", "time", "email", "hostname",
                                             "ipv4", "ipv6", "uri", "uuid", "regex"};
 
+/* What compile does with a keyword's value (schema_eq). */
+enum {
+    K_JSON,    /* data: compared as JSON */
+    K_SCHEMA,  /* a schema */
+    K_SCHEMAS, /* a list of schemas, or one schema */
+    K_PROPS,   /* an object of schemas by name */
+    K_DEPS     /* an object of name lists or schemas by name */
+};
+
+/* Every keyword compile reads besides "$ref" (which makes it read nothing
+ * else): a keyword compile reads must be here, or schemas that differ in it
+ * would share a function. */
+/* The keywords' places in keywords[]. */
+enum {
+    KW_type,
+    KW_nullable,
+    KW_enum,
+    KW_const,
+    KW_minimum,
+    KW_maximum,
+    KW_exclusiveMinimum,
+    KW_exclusiveMaximum,
+    KW_multipleOf,
+    KW_format,
+    KW_minLength,
+    KW_maxLength,
+    KW_pattern,
+    KW_minItems,
+    KW_maxItems,
+    KW_uniqueItems,
+    KW_items,
+    KW_additionalItems,
+    KW_prefixItems,
+    KW_contains,
+    KW_required,
+    KW_properties,
+    KW_patternProperties,
+    KW_additionalProperties,
+    KW_propertyNames,
+    KW_minProperties,
+    KW_maxProperties,
+    KW_dependencies,
+    KW_allOf,
+    KW_anyOf,
+    KW_oneOf,
+    KW_not,
+    KW_if,
+    KW_then,
+    KW_else,
+    KW_COUNT
+};
+
+static const struct {
+    const char *name;
+    int mode;
+} keywords[] = {
+    [KW_type] = {"type", K_JSON},
+    [KW_nullable] = {"nullable", K_JSON},
+    [KW_enum] = {"enum", K_JSON},
+    [KW_const] = {"const", K_JSON},
+    [KW_minimum] = {"minimum", K_JSON},
+    [KW_maximum] = {"maximum", K_JSON},
+    [KW_exclusiveMinimum] = {"exclusiveMinimum", K_JSON},
+    [KW_exclusiveMaximum] = {"exclusiveMaximum", K_JSON},
+    [KW_multipleOf] = {"multipleOf", K_JSON},
+    [KW_format] = {"format", K_JSON},
+    [KW_minLength] = {"minLength", K_JSON},
+    [KW_maxLength] = {"maxLength", K_JSON},
+    [KW_pattern] = {"pattern", K_JSON},
+    [KW_minItems] = {"minItems", K_JSON},
+    [KW_maxItems] = {"maxItems", K_JSON},
+    [KW_uniqueItems] = {"uniqueItems", K_JSON},
+    [KW_items] = {"items", K_SCHEMAS},
+    [KW_additionalItems] = {"additionalItems", K_SCHEMA},
+    [KW_prefixItems] = {"prefixItems", K_SCHEMAS},
+    [KW_contains] = {"contains", K_SCHEMA},
+    [KW_required] = {"required", K_JSON},
+    [KW_properties] = {"properties", K_PROPS},
+    [KW_patternProperties] = {"patternProperties", K_PROPS},
+    [KW_additionalProperties] = {"additionalProperties", K_SCHEMA},
+    [KW_propertyNames] = {"propertyNames", K_SCHEMA},
+    [KW_minProperties] = {"minProperties", K_JSON},
+    [KW_maxProperties] = {"maxProperties", K_JSON},
+    [KW_dependencies] = {"dependencies", K_DEPS},
+    [KW_allOf] = {"allOf", K_SCHEMAS},
+    [KW_anyOf] = {"anyOf", K_SCHEMAS},
+    [KW_oneOf] = {"oneOf", K_SCHEMAS},
+    [KW_not] = {"not", K_SCHEMA},
+    [KW_if] = {"if", K_SCHEMA},
+    [KW_then] = {"then", K_SCHEMA},
+    [KW_else] = {"else", K_SCHEMA},
+};
+#define NKEYWORDS (sizeof keywords / sizeof *keywords)
+_Static_assert(NKEYWORDS == KW_COUNT, "a place per keyword");
+
+/* The keywords by their first two bytes (kw_slot): bit i is keywords[i].
+ * Made on first use. A schema's members are mostly not keywords
+ * (description, examples, ...): a compare with each keyword of the same
+ * first byte was a tenth of compiling. */
+static uint64_t kw_by_slot[256];
+static int kw_made;
+
+static unsigned kw_slot(const char *k)
+{
+    return ((unsigned char)k[0] * 31u + (unsigned char)k[1]) & 255u;
+}
+
+/* The index of keyword `k` in keywords[], or -1. */
+static int keyword_index(const char *k)
+{
+    _Static_assert(NKEYWORDS <= 64, "a bit per keyword");
+    if (!k || !k[0])
+        return -1;
+    if (!kw_made) {
+        for (size_t i = 0; i < NKEYWORDS; i++)
+            kw_by_slot[kw_slot(keywords[i].name)] |= (uint64_t)1 << i;
+        kw_made = 1;
+    }
+    for (uint64_t m = kw_by_slot[kw_slot(k)]; m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        if (!strcmp(keywords[i].name, k))
+            return i;
+    }
+    return -1;
+}
+
+/* A schema's keyword members, the first of each name as mg_json_get finds
+ * it; `ref` is its "$ref" when a string (then compile reads nothing else). */
+typedef struct kw_members {
+    const cJSON *ref;
+    uint64_t has; /* bit i: v[i] is set (the others are not) */
+    const cJSON *v[NKEYWORDS];
+} kw_members;
+
+static void kw_read(const cJSON *s, kw_members *k)
+{
+    k->ref = NULL;
+    k->has = 0;
+    int ref_seen = 0;
+    for (const cJSON *m = s->child; m; m = m->next) {
+        if (!m->string)
+            continue;
+        if (!ref_seen && !strcmp(m->string, "$ref")) {
+            ref_seen = 1;
+            if (cJSON_IsString(m))
+                k->ref = m;
+            continue;
+        }
+        int i = keyword_index(m->string);
+        if (i >= 0 && !(k->has >> i & 1)) {
+            k->has |= (uint64_t)1 << i;
+            k->v[i] = m;
+        }
+    }
+}
+
+/* Keyword `i` of schema `k` (KW_*): as mg_json_get finds it, or NULL. */
+static const cJSON *kw_get(const kw_members *k, int i)
+{
+    return k->has >> i & 1 ? k->v[i] : NULL;
+}
+
 /* ---- one schema object ------------------------------------------------ */
 
 static void compile_type(pctx *c, cJSON *f, const cJSON *type, const cJSON *nullable)
@@ -474,15 +636,15 @@ static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, do
     cJSON_AddItemToArray(list, o);
 }
 
-static void compile_number(pctx *c, cJSON *f, const cJSON *s)
+static void compile_number(pctx *c, cJSON *f, const kw_members *s)
 {
     cJSON *list = cJSON_CreateArray();
-    const cJSON *minimum = mg_json_get(s, "minimum");
-    const cJSON *maximum = mg_json_get(s, "maximum");
-    const cJSON *exmin = mg_json_get(s, "exclusiveMinimum");
-    const cJSON *exmax = mg_json_get(s, "exclusiveMaximum");
-    const cJSON *mult = mg_json_get(s, "multipleOf");
-    const cJSON *format = mg_json_get(s, "format");
+    const cJSON *minimum = kw_get(s, KW_minimum);
+    const cJSON *maximum = kw_get(s, KW_maximum);
+    const cJSON *exmin = kw_get(s, KW_exclusiveMinimum);
+    const cJSON *exmax = kw_get(s, KW_exclusiveMaximum);
+    const cJSON *mult = kw_get(s, KW_multipleOf);
+    const cJSON *format = kw_get(s, KW_format);
     char num[40], msg[96];
     if (cJSON_IsNumber(minimum)) {
         int ex = cJSON_IsTrue(exmin);
@@ -519,13 +681,13 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
     add_cs(f, "number_checks", list);
 }
 
-static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
 {
     cJSON *list = cJSON_CreateArray();
-    const cJSON *minlen = mg_json_get(s, "minLength");
-    const cJSON *maxlen = mg_json_get(s, "maxLength");
-    const cJSON *pattern = mg_json_get(s, "pattern");
-    const cJSON *format = mg_json_get(s, "format");
+    const cJSON *minlen = kw_get(s, KW_minLength);
+    const cJSON *maxlen = kw_get(s, KW_maxLength);
+    const cJSON *pattern = kw_get(s, KW_pattern);
+    const cJSON *format = kw_get(s, KW_format);
     char msg[128];
     add_bool(f, "needs_length", cJSON_IsNumber(minlen) || cJSON_IsNumber(maxlen));
     if (cJSON_IsNumber(minlen)) {
@@ -588,21 +750,21 @@ static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
     return list;
 }
 
-static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
 {
-    const cJSON *minitems = mg_json_get(s, "minItems");
-    const cJSON *maxitems = mg_json_get(s, "maxItems");
-    const cJSON *unique = mg_json_get(s, "uniqueItems");
-    const cJSON *items = mg_json_get(s, "items");
-    const cJSON *additems = mg_json_get(s, "additionalItems");
-    const cJSON *prefix = mg_json_get(s, "prefixItems");
+    const cJSON *minitems = kw_get(s, KW_minItems);
+    const cJSON *maxitems = kw_get(s, KW_maxItems);
+    const cJSON *unique = kw_get(s, KW_uniqueItems);
+    const cJSON *items = kw_get(s, KW_items);
+    const cJSON *additems = kw_get(s, KW_additionalItems);
+    const cJSON *prefix = kw_get(s, KW_prefixItems);
     if (cJSON_IsArray(prefix)) {
         /* 2020-12 tuples: as validate.c, prefixItems are the positions and
          * `items` the rest (draft-07's items list and additionalItems). */
         additems = items;
         items = prefix;
     }
-    const cJSON *contains = mg_json_get(s, "contains");
+    const cJSON *contains = kw_get(s, KW_contains);
     cJSON *list = cJSON_CreateArray();
     char msg[96];
     if (cJSON_IsNumber(minitems)) {
@@ -782,16 +944,16 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
     add_cs(f, "member_hash_slots", cJSON_CreateString(""));
 }
 
-static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
 {
-    const cJSON *required = mg_json_get(s, "required");
-    const cJSON *props = mg_json_get(s, "properties");
-    const cJSON *patprops = mg_json_get(s, "patternProperties");
-    const cJSON *addprops = mg_json_get(s, "additionalProperties");
-    const cJSON *propnames = mg_json_get(s, "propertyNames");
-    const cJSON *minprops = mg_json_get(s, "minProperties");
-    const cJSON *maxprops = mg_json_get(s, "maxProperties");
-    const cJSON *deps = mg_json_get(s, "dependencies");
+    const cJSON *required = kw_get(s, KW_required);
+    const cJSON *props = kw_get(s, KW_properties);
+    const cJSON *patprops = kw_get(s, KW_patternProperties);
+    const cJSON *addprops = kw_get(s, KW_additionalProperties);
+    const cJSON *propnames = kw_get(s, KW_propertyNames);
+    const cJSON *minprops = kw_get(s, KW_minProperties);
+    const cJSON *maxprops = kw_get(s, KW_maxProperties);
+    const cJSON *deps = kw_get(s, KW_dependencies);
     char msg[96];
 
     /* Known member names: the properties. */
@@ -931,15 +1093,15 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
                                          cJSON_GetArraySize(counts) > 0 || cJSON_GetArraySize(dl) > 0);
 }
 
-static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
 {
-    const cJSON *allof = mg_json_get(s, "allOf");
-    const cJSON *anyof = mg_json_get(s, "anyOf");
-    const cJSON *oneof = mg_json_get(s, "oneOf");
-    const cJSON *not_ = mg_json_get(s, "not");
-    const cJSON *if_ = mg_json_get(s, "if");
-    const cJSON *then_ = mg_json_get(s, "then");
-    const cJSON *else_ = mg_json_get(s, "else");
+    const cJSON *allof = kw_get(s, KW_allOf);
+    const cJSON *anyof = kw_get(s, KW_anyOf);
+    const cJSON *oneof = kw_get(s, KW_oneOf);
+    const cJSON *not_ = kw_get(s, KW_not);
+    const cJSON *if_ = kw_get(s, KW_if);
+    const cJSON *then_ = kw_get(s, KW_then);
+    const cJSON *else_ = kw_get(s, KW_else);
     add_bool(f, "has_all_of", cJSON_IsArray(allof));
     add_cs(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
     add_bool(f, "has_any_of", cJSON_IsArray(anyof));
@@ -969,98 +1131,6 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
  * every URI still takes part in naming. Diagnostics are the same too:
  * compile reports only $refs it cannot resolve (a schema compiled with an
  * error is never reused) and patterns on their first use. */
-
-/* What compile does with a keyword's value (schema_eq). */
-enum {
-    K_JSON,    /* data: compared as JSON */
-    K_SCHEMA,  /* a schema */
-    K_SCHEMAS, /* a list of schemas, or one schema */
-    K_PROPS,   /* an object of schemas by name */
-    K_DEPS     /* an object of name lists or schemas by name */
-};
-
-/* Every keyword compile reads besides "$ref" (which makes it read nothing
- * else): a keyword compile reads must be here, or schemas that differ in it
- * would share a function. */
-static const struct {
-    const char *name;
-    int mode;
-} keywords[] = {
-    {"type", K_JSON},          {"nullable", K_JSON},          {"enum", K_JSON},
-    {"const", K_JSON},         {"minimum", K_JSON},           {"maximum", K_JSON},
-    {"exclusiveMinimum", K_JSON}, {"exclusiveMaximum", K_JSON}, {"multipleOf", K_JSON},
-    {"format", K_JSON},        {"minLength", K_JSON},         {"maxLength", K_JSON},
-    {"pattern", K_JSON},       {"minItems", K_JSON},          {"maxItems", K_JSON},
-    {"uniqueItems", K_JSON},   {"items", K_SCHEMAS},          {"additionalItems", K_SCHEMA},
-    {"prefixItems", K_SCHEMAS}, {"contains", K_SCHEMA},       {"required", K_JSON},
-    {"properties", K_PROPS},   {"patternProperties", K_PROPS}, {"additionalProperties", K_SCHEMA},
-    {"propertyNames", K_SCHEMA}, {"minProperties", K_JSON},   {"maxProperties", K_JSON},
-    {"dependencies", K_DEPS},  {"allOf", K_SCHEMAS},          {"anyOf", K_SCHEMAS},
-    {"oneOf", K_SCHEMAS},      {"not", K_SCHEMA},             {"if", K_SCHEMA},
-    {"then", K_SCHEMA},        {"else", K_SCHEMA},
-};
-#define NKEYWORDS (sizeof keywords / sizeof *keywords)
-
-/* The keywords by their first two bytes (kw_slot): bit i is keywords[i].
- * Made on first use. A schema's members are mostly not keywords
- * (description, examples, ...): a compare with each keyword of the same
- * first byte was a tenth of compiling. */
-static uint64_t kw_by_slot[256];
-static int kw_made;
-
-static unsigned kw_slot(const char *k)
-{
-    return ((unsigned char)k[0] * 31u + (unsigned char)k[1]) & 255u;
-}
-
-/* The index of keyword `k` in keywords[], or -1. */
-static int keyword_index(const char *k)
-{
-    _Static_assert(NKEYWORDS <= 64, "a bit per keyword");
-    if (!k || !k[0])
-        return -1;
-    if (!kw_made) {
-        for (size_t i = 0; i < NKEYWORDS; i++)
-            kw_by_slot[kw_slot(keywords[i].name)] |= (uint64_t)1 << i;
-        kw_made = 1;
-    }
-    for (uint64_t m = kw_by_slot[kw_slot(k)]; m; m &= m - 1) {
-        int i = __builtin_ctzll(m);
-        if (!strcmp(keywords[i].name, k))
-            return i;
-    }
-    return -1;
-}
-
-/* A schema's keyword members, the first of each name as mg_json_get finds
- * it; `ref` is its "$ref" when a string (then compile reads nothing else). */
-typedef struct kw_members {
-    const cJSON *ref;
-    uint64_t has; /* bit i: v[i] is set (the others are not) */
-    const cJSON *v[NKEYWORDS];
-} kw_members;
-
-static void kw_read(const cJSON *s, kw_members *k)
-{
-    k->ref = NULL;
-    k->has = 0;
-    int ref_seen = 0;
-    for (const cJSON *m = s->child; m; m = m->next) {
-        if (!m->string)
-            continue;
-        if (!ref_seen && !strcmp(m->string, "$ref")) {
-            ref_seen = 1;
-            if (cJSON_IsString(m))
-                k->ref = m;
-            continue;
-        }
-        int i = keyword_index(m->string);
-        if (i >= 0 && !(k->has >> i & 1)) {
-            k->has |= (uint64_t)1 << i;
-            k->v[i] = m;
-        }
-    }
-}
 
 /* A hash of a string for the structural hashes, which only pick buckets
  * (an equality decides): its length and its first and last eight bytes,
@@ -1463,10 +1533,15 @@ static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
         return id;
     }
     add_ref(c, f, "ref_fn", 0);
-    static const cJSON empty = {0};
-    const cJSON *s = cJSON_IsObject(node) ? node : &empty;
-    compile_type(c, f, mg_json_get(s, "type"), mg_json_get(s, "nullable"));
-    compile_enum_const(c, f, mg_json_get(s, "enum"), mg_json_get(s, "const"));
+    /* Every keyword found in one pass over the schema's members (a lookup
+     * by name each was 35 passes). */
+    kw_members kw;
+    kw.has = 0;
+    if (cJSON_IsObject(node))
+        kw_read(node, &kw);
+    const kw_members *s = &kw;
+    compile_type(c, f, kw_get(s, KW_type), kw_get(s, KW_nullable));
+    compile_enum_const(c, f, kw_get(s, KW_enum), kw_get(s, KW_const));
     compile_number(c, f, s);
     compile_string(c, f, doc, s);
     compile_array(c, f, doc, s);
@@ -2022,9 +2097,20 @@ static int flag(const pctx *c, const cJSON *o, const char *k)
  * when it has no typed form. Unions are typed when their options are known
  * (has_option_fns on the union's type item). */
 typedef struct type_ent {
-    char *id; /* key */
+    const char *id; /* key: the item's own (types outlive the plan's build) */
     const cJSON *item;
 } type_ent;
+
+static int type_ent_eq(const void *ent, const void *key)
+{
+    return strcmp(((const type_ent *)ent)->id, key) == 0;
+}
+
+/* The first type item whose id is `id`, or NULL. */
+static const type_ent *type_by_id(const pctx *c, const char *id)
+{
+    return mg_hmap_find(&c->type_by_id, quick_hash(id), type_ent_eq, id);
+}
 
 /* The members of a typeref view (a field, its items, a union option) that
  * shapes depend on, read in one pass: these objects have about 70 members, and
@@ -2178,7 +2264,7 @@ static const char *elem_class(const pctx *c, const tr_flags *tr);
 static const char *alias_class(const pctx *c, const cJSON *ref, int hops)
 {
     const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
-    const type_ent *t = id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
+    const type_ent *t = id ? type_by_id(c, id) : NULL;
     const cJSON *target = t ? mg_json_get(t->item, "target") : NULL;
     if (!target || hops > 64)
         return NULL;
@@ -2210,7 +2296,7 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
         if (flag(c, ref, "is_enum"))
             return "e_enum";
         const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
-        const type_ent *t = flag(c, ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
+        const type_ent *t = flag(c, ref, "is_union") && id ? type_by_id(c, id) : NULL;
         if (t)
             return flag(c, t->item, "has_option_fns") ? "e_union" : "e_json";
         const char *prim = flag(c, ref, "is_alias") ? alias_class(c, ref, 0) : NULL;
@@ -3089,13 +3175,14 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
             cp = cp ? cp->next : NULL;
         }
         c.type_fn = raw->type_fn;
-        mg_hmap_init_str(&c.type_by_id, sizeof(type_ent));
+        mg_hmap_init(&c.type_by_id, sizeof(type_ent));
         cJSON_ArrayForEach(item, types) {
             const char *id = cJSON_GetStringValue(mg_json_get(item, "id"));
-            int added;
-            type_ent *e = id ? mg_hmap_put_str(&c.type_by_id, id, &added) : NULL;
-            if (e && added) /* the first type of an id, as a scan would find */
-                e->item = item;
+            if (!id || type_by_id(&c, id)) /* the first type of an id, as a scan would find */
+                continue;
+            type_ent *e = mg_hmap_add(&c.type_by_id, quick_hash(id));
+            e->id = id;
+            e->item = item;
         }
         c.roles = mg_xcalloc(ROLE_CACHE, sizeof *c.roles);
         union_options(&c, types);
