@@ -512,7 +512,7 @@ static void kw_read(const cJSON *s, kw_members *k)
     for (const cJSON *m = s->child; m; m = m->next) {
         if (!m->string)
             continue;
-        if (!ref_seen && !strcmp(m->string, "$ref")) {
+        if (!ref_seen && m->string[0] == '$' && !strcmp(m->string, "$ref")) {
             ref_seen = 1;
             if (cJSON_IsString(m))
                 k->ref = m;
@@ -791,22 +791,17 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const kw_members
     add_bool(f, "has_array_checks", cJSON_GetArraySize(list) > 0 || cJSON_IsTrue(unique) || items || contains);
 }
 
+/* A property's member of the plan, by its name (compile_object). */
+typedef struct mem_ent {
+    const char *name;
+    cJSON *mem;
+} mem_ent;
+
 static int cmp_member(const void *a, const void *b)
 {
-    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    const char *s = cJSON_GetStringValue(mg_json_get(x, "name"));
-    const char *t = cJSON_GetStringValue(mg_json_get(y, "name"));
+    const char *s = ((const mem_ent *)a)->name, *t = ((const mem_ent *)b)->name;
     int d = (unsigned char)s[0] - (unsigned char)t[0];
     return d ? d : strcmp(s, t);
-}
-
-static cJSON *find_member(cJSON *members, const char *name)
-{
-    cJSON *e;
-    cJSON_ArrayForEach(e, members)
-        if (!strcmp(cJSON_GetStringValue(mg_json_get(e, "name")), name))
-            return e;
-    return NULL;
 }
 
 /* The key of name_rest's list, by address: hash_json skips it. */
@@ -888,7 +883,7 @@ static void put_uint(mg_buf *b, unsigned v)
  * false and the runtime searches the sorted names. Each name's key is made
  * once, not once per multiplier tried (up to 1 024 tries: 12 M instructions
  * of a generate when each try looked the names up again). */
-static void add_member_hash(cJSON *f, cJSON **arr, int n)
+static void add_member_hash(cJSON *f, const mem_ent *arr, int n)
 {
     int base = 1;
     while ((1 << base) < n)
@@ -898,7 +893,7 @@ static void add_member_hash(cJSON *f, cJSON **arr, int n)
     if (!keys)
         abort();
     for (int i = 0; i < n; i++) {
-        const char *name = cJSON_GetStringValue(mg_json_get(arr[i], "name"));
+        const char *name = arr[i].name;
         keys[i] = member_key((const unsigned char *)name, strlen(name));
     }
     for (int bits = base; n > 0 && bits <= base + 3 && bits <= 16; bits++) {
@@ -956,16 +951,21 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
     const cJSON *deps = kw_get(s, KW_dependencies);
     char msg[96];
 
-    /* Known member names: the properties. */
-    cJSON *members = cJSON_CreateArray();
+    /* Known member names: the properties (the first of each name), with
+     * their names for sorting below. */
+    int np = cJSON_IsObject(props) ? cJSON_GetArraySize(props) : 0;
+    mem_ent *arr = mg_xcalloc((size_t)np + 1, sizeof *arr);
+    int nm = 0;
     if (cJSON_IsObject(props)) {
         const cJSON *p;
         cJSON_ArrayForEach(p, props) {
             const char *name = p->string ? p->string : "";
-            cJSON *mem = find_member(members, name);
-            if (mem)
+            int dup = 0;
+            for (int j = 0; j < nm && !dup; j++)
+                dup = arr[j].name[0] == name[0] && !strcmp(arr[j].name, name);
+            if (dup)
                 continue; /* a duplicate key: the first one is the property's schema */
-            mem = cJSON_CreateObject();
+            cJSON *mem = cJSON_CreateObject();
             add_cs(mem, "name", cJSON_CreateString(name));
             add_lit(c, mem, "name_lit", name);
             add_int(mem, key_name_len, (int)strlen(name));
@@ -974,7 +974,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
                 c->long_name = 1;
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
-            cJSON_AddItemToArray(members, mem);
+            arr[nm].name = name;
+            arr[nm].mem = mem;
+            nm++;
         }
     }
     int loop = props || patprops || addprops;
@@ -1000,28 +1002,20 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
     add_cs(f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
-    int nm = cJSON_GetArraySize(members);
-    cJSON **arr = calloc((size_t)nm + 1, sizeof *arr);
-    if (!arr)
-        abort();
-    for (int i = 0; i < nm; i++)
-        arr[i] = cJSON_DetachItemFromArray(members, 0);
     qsort(arr, (size_t)nm, sizeof *arr, cmp_member);
     add_member_hash(f, arr, nm);
     cJSON *groups = cJSON_CreateArray();
     for (int i = 0; i < nm;) {
-        int fb = (int)mg_json_get(arr[i], "first_byte")->valuedouble;
+        int fb = (unsigned char)arr[i].name[0];
         cJSON *g = cJSON_CreateObject();
         add_int(g, "first_byte", fb);
         cJSON *ms = cJSON_CreateArray();
-        for (; i < nm && (int)mg_json_get(arr[i], "first_byte")->valuedouble == fb; i++) {
-            cJSON_AddItemToArray(ms, arr[i]);
-        }
+        for (; i < nm && (unsigned char)arr[i].name[0] == fb; i++)
+            cJSON_AddItemToArray(ms, arr[i].mem);
         add_cs(g, "members", ms);
         cJSON_AddItemToArray(groups, g);
     }
     free(arr);
-    cJSON_Delete(members);
     add_cs(f, "member_groups", groups);
     add_bool(f, "has_members", nm > 0);
 
@@ -1334,10 +1328,13 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
         const uri_ent *p = node_uri(c, doc, parent);
         mg_buf_append(&b, p->uri, p->len);
         mg_buf_putc(&b, '/');
+        const char *t = node->string ? node->string : "";
         if (cJSON_IsArray(parent))
-            mg_buf_appendf(&b, "%d", i);
+            put_uint(&b, (unsigned)i); /* as "%d" (an index is never negative) */
+        else if (!strpbrk(t, "~/")) /* nothing to escape: at once, not a byte at a time */
+            mg_buf_append_str(&b, t);
         else
-            mg_jptr_append_token(&b, node->string ? node->string : "");
+            mg_jptr_append_token(&b, t);
     }
     int added;
     e = mg_hmap_put_ptr(&c->uri_of, node, &added);
@@ -1391,7 +1388,7 @@ static void alias_list(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *
         alias_node(c, doc, d, o);
 }
 
-/* Is member `p` of `props` the first of its name (find_member)? */
+/* Is member `p` of `props` the first of its name (compile_object keeps the first)? */
 static int first_of_name(const cJSON *props, const cJSON *p)
 {
     const char *name = p->string ? p->string : "";
