@@ -70,10 +70,10 @@ typedef struct pctx {
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
     int nfunctions;
-    const char **uris;        /* by function id: "file#/pointer" of its schema (uri_of's text, or in uri_own) */
+    size_t *uri_at;           /* by function id: where "file#/pointer" of its schema starts in uri_text */
     size_t uricap;
-    char **uri_own;           /* the uris not kept by uri_of (a schema without a file), owned */
-    size_t nuri_own, uri_owncap;
+    mg_buf uri_text;          /* every URI made (node_uri, new_id), each ended by a NUL */
+    const char **uris;        /* by function id, once every URI is made (function_names): its text */
     int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
     size_t aliascap;
     int memo;                 /* 1: a schema equal to one compiled before is an alias */
@@ -1303,8 +1303,7 @@ static int memo_eq(const void *ent, const void *key)
 
 typedef struct uri_ent {
     const cJSON *node; /* key */
-    char *uri;         /* owned */
-    size_t len;
+    size_t at, len;    /* the text: in c->uri_text */
 } uri_ent;
 
 /* mg_resolve_node_uri(set, doc, node), made from the URI of the node's
@@ -1319,27 +1318,39 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
         return e;
     int i = 0;
     const cJSON *parent = node != doc->root ? mg_doc_parent(doc, node, &i) : NULL;
-    mg_buf b;
-    mg_buf_init(&b);
+    /* Every URI goes into one buffer (a malloc and a free each was a sixth
+     * of naming the schemas). */
+    mg_buf *b = &c->uri_text;
+    size_t at;
     if (!parent) {
-        mg_buf_append_str(&b, doc->path);
-        mg_buf_putc(&b, '#');
+        at = b->len;
+        mg_buf_append_str(b, doc->path);
+        mg_buf_putc(b, '#');
     } else {
         const uri_ent *p = node_uri(c, doc, parent);
-        mg_buf_append(&b, p->uri, p->len);
-        mg_buf_putc(&b, '/');
+        size_t pat = p->at, plen = p->len;
         const char *t = node->string ? node->string : "";
+        /* Room for all of it first: the parent's text is copied from the
+         * same buffer (a token escapes to at most twice its length; an
+         * index has at most 10 digits). */
+        mg_buf_reserve(b, plen + 2 + (cJSON_IsArray(parent) ? 10 : 2 * strlen(t)));
+        at = b->len;
+        memcpy(b->data + at, b->data + pat, plen);
+        b->len += plen;
+        mg_buf_putc(b, '/');
         if (cJSON_IsArray(parent))
-            put_uint(&b, (unsigned)i); /* as "%d" (an index is never negative) */
+            put_uint(b, (unsigned)i); /* as "%d" (an index is never negative) */
         else if (!strpbrk(t, "~/")) /* nothing to escape: at once, not a byte at a time */
-            mg_buf_append_str(&b, t);
+            mg_buf_append_str(b, t);
         else
-            mg_jptr_append_token(&b, t);
+            mg_jptr_append_token(b, t);
     }
+    size_t len = b->len - at;
+    mg_buf_putc(b, '\0');
     int added;
     e = mg_hmap_put_ptr(&c->uri_of, node, &added);
-    e->len = b.len;
-    e->uri = mg_buf_steal(&b, NULL);
+    e->at = at;
+    e->len = len;
     return e;
 }
 
@@ -1348,14 +1359,15 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
 static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int id = c->nfunctions++;
-    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
+    c->uri_at = mg_xgrow(c->uri_at, (size_t)id, &c->uricap, sizeof *c->uri_at);
     if (doc)
-        c->uris[id] = node_uri(c, doc, node)->uri; /* uri_of keeps it until the functions are named */
+        c->uri_at[id] = node_uri(c, doc, node)->at;
     else {
         char *u = mg_resolve_node_uri(c->m->set, doc, node);
-        c->uri_own = mg_xgrow(c->uri_own, c->nuri_own, &c->uri_owncap, sizeof *c->uri_own);
-        c->uri_own[c->nuri_own++] = u;
-        c->uris[id] = u;
+        c->uri_at[id] = c->uri_text.len;
+        mg_buf_append_str(&c->uri_text, u);
+        mg_buf_putc(&c->uri_text, '\0');
+        free(u);
     }
     c->alias = mg_xgrow(c->alias, (size_t)id, &c->aliascap, sizeof *c->alias);
     c->alias[id] = -1;
@@ -2017,8 +2029,9 @@ static char **function_names(pctx *c, const int *map)
     const char *slash = root ? strrchr(root->path, '/') : NULL;
     if (slash)
         mg_buf_append(&dir, root->path, (size_t)(slash - root->path) + 1);
+    c->uris = mg_xcalloc((size_t)n + 1, sizeof *c->uris);
     for (int i = 0; i < n; i++) /* the text stays where it is: a pointer past the folder */
-        c->uris[i] = relative_uri(c->uris[i], mg_buf_cstr(&dir));
+        c->uris[i] = relative_uri(c->uri_text.data + c->uri_at[i], mg_buf_cstr(&dir));
     /* The root file's own schemas never need its stem. */
     const char *root_file = root ? root->path + dir.len : "";
     size_t root_len = strlen(root_file);
@@ -2712,15 +2725,12 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     return 0;
 }
 
-/* Frees the functions' URIs (c->uris borrows them from uri_of and uri_own). */
+/* Frees the functions' URIs. */
 static void free_uris(pctx *c)
 {
-    for (size_t i = 0; i < mg_hmap_len(&c->uri_of); i++)
-        free(((uri_ent *)mg_hmap_at(&c->uri_of, i))->uri);
     mg_hmap_fini(&c->uri_of);
-    for (size_t i = 0; i < c->nuri_own; i++)
-        free(c->uri_own[i]);
-    free(c->uri_own);
+    mg_buf_fini(&c->uri_text);
+    free(c->uri_at);
     free(c->uris);
 }
 
@@ -2734,6 +2744,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mg_hmap_init(&c.hashes, sizeof(node_hash));
     mg_hmap_init(&c.memo_map, sizeof(memo_ent));
     mg_hmap_init(&c.uri_of, sizeof(uri_ent));
+    mg_buf_init(&c.uri_text);
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
