@@ -2664,12 +2664,27 @@ static void add_keys(mg_hmap *keys, const char **seen, const cJSON *j)
     }
 }
 
+/* The name of function `id` in the plan ("_invalid": merged away). */
+static const char *fn_name(char *const *names, int n, int id)
+{
+    return id >= 0 && id < n && names[id] ? names[id] : "_invalid";
+}
+
+/* A function reference of the raw plan made its name (canonize): a string
+ * referring to r->names, its number kept in valuedouble for id_of. */
+static void name_ref(const mg_vplan_raw *r, cJSON *ch)
+{
+    ch->type = (ch->type & ~0xFF) | cJSON_String | cJSON_IsReference;
+    ch->valuestring = (char *)(uintptr_t)fn_name(r->names, r->nfunctions, (int)ch->valuedouble);
+}
+
 /* What mark_shared fills in, with the key caches of add_keys (one each for
  * the two sets, for the whole walk). */
 typedef struct mark_ctx {
     mg_vplan_raw *r;
     fn_copies *fl;  /* the function's literals */
     fn_key_ent *fc;
+    int convert;    /* 1: also what canon_walk does (r->names are made) */
     const char *seen_shared[KEY_SEEN];
     const char *seen_all[KEY_SEEN];
 } mark_ctx;
@@ -2694,16 +2709,22 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     int same = !top; /* a function's own members are named per target */
     cJSON *cand[128]; /* the lists and objects of j that read the same */
     size_t ncand = 0;
-    for (cJSON *ch = j->child; ch; ch = ch->next) {
+    for (cJSON *ch = j->child, *next; ch; ch = next) {
+        next = ch->next;
         int t = ch->type & 0xFF;
         if (ch->string)
             note_key(&r->keys, mc->seen_all, ch);
         if (ch->string && t == cJSON_Number &&
-            member_names_fn(mc->fc, ch, top))
+            member_names_fn(mc->fc, ch, top)) {
             same = 0;
-        else if (t != cJSON_Raw && t != cJSON_Array && t != cJSON_Object)
-            continue; /* reads the same everywhere (no call for most members) */
-        else if (!mark_shared(mc, ch, 0))
+            if (mc->convert)
+                name_ref(r, ch);
+        } else if (t != cJSON_Raw && t != cJSON_Array && t != cJSON_Object) {
+            /* Reads the same everywhere (no call for most members). */
+            if (mc->convert && ch->string == key_name_rest)
+                cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
+            continue;
+        } else if (!mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to. */
         else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
@@ -2736,7 +2757,11 @@ static void free_uris(pctx *c)
 
 /* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
  * must be the same). */
-static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk);
+
+/* The raw plan of `m`, its functions converted for `conv`'s literals
+ * (canonize) when `conv` is not NULL. */
+static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pctx *conv)
 {
     pctx c = {.m = m, .d = d, .raw = 1, .memo = memo};
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
@@ -2788,6 +2813,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
     mark_ctx *mc = mg_xcalloc(1, sizeof *mc);
     mc->r = r;
     mc->fc = c.fnkeys;
+    mc->convert = conv != NULL;
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next) {
         mc->fl = &r->copies[k++];
@@ -2806,13 +2832,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d)
         }
     }
     free(c.fnkeys);
+    if (conv) /* the walk was mark_shared's */
+        canonize(conv, r, 0);
     return r;
-}
-
-/* The name of function `id` in the plan ("_invalid": merged away). */
-static const char *fn_name(char *const *names, int n, int id)
-{
-    return id >= 0 && id < n && names[id] ? names[id] : "_invalid";
 }
 
 /* canonize, below the literals: function references become their names
@@ -2825,10 +2847,9 @@ static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
         int t = ch->type & 0xFF;
         if (ch->string == key_name_rest)
             cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
-        else if (t == cJSON_Number && ch->string && member_names_fn(c->fnkeys, ch, top)) {
-            ch->type = (ch->type & ~0xFF) | cJSON_String | cJSON_IsReference;
-            ch->valuestring = (char *)(uintptr_t)fn_name(r->names, r->nfunctions, (int)ch->valuedouble);
-        } else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && !(ch->type & cJSON_IsReference))
+        else if (t == cJSON_Number && ch->string && member_names_fn(c->fnkeys, ch, top))
+            name_ref(r, ch);
+        else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && !(ch->type & cJSON_IsReference))
             canon_walk(c, r, ch, 0);
     }
 }
@@ -2841,7 +2862,7 @@ static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
  * string referring to its function's fl->canon, where its raw text follows
  * it for the targets whose literals read otherwise (copy_plan). Only for a
  * cached raw plan (a plan made without a cache copies the raw functions). */
-static void canonize(const pctx *c, mg_vplan_raw *r)
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
 {
     mg_buf b, cat;
     mg_buf_init(&b);
@@ -2883,7 +2904,8 @@ static void canonize(const pctx *c, mg_vplan_raw *r)
         }
         free(fl->lits);
         fl->lits = NULL;
-        canon_walk(c, r, fn, 1);
+        if (walk) /* else mark_shared did (build_raw) */
+            canon_walk(c, r, fn, 1);
     }
     free(off);
     mg_buf_fini(&b);
@@ -3079,12 +3101,14 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     const char *lit = cJSON_GetStringValue(mg_json_get(opts, "literal"));
     if (lit)
         mg_escape_parse(lit, &c.literal);
-    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, 1, d);
+    /* A raw plan made for a cache is converted for this target as it is
+     * made (its functions are walked once for both). */
+    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, 1, d, cache ? &c : NULL);
     if (!raw)
         return NULL;
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     if (cache && !raw->converted)
-        canonize(&c, raw);
+        canonize(&c, raw, 1);
     /* Shared subtrees are not escaped (add_escapes skips references), so
      * they are shared only if the caller escapes none of their keys, and
      * only if the raw plan outlives this plan (it is cached). */

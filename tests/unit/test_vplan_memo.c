@@ -58,8 +58,8 @@ static void compare_model(const char *what, const mg_model *m)
     mg_diag da, db;
     mg_diag_init_sink(&da, collect, &la);
     mg_diag_init_sink(&db, collect, &lb);
-    mg_vplan_raw *a = build_raw(m, 0, &da);
-    mg_vplan_raw *b = build_raw(m, 1, &db);
+    mg_vplan_raw *a = build_raw(m, 0, &da, NULL);
+    mg_vplan_raw *b = build_raw(m, 1, &db, NULL);
     CHECK(!a == !b);
     if (a && b)
         check_same(what, a, b);
