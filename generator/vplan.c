@@ -1967,25 +1967,34 @@ static char *name_of_uri(const char *uri, int with_file)
 }
 
 typedef struct name_ent {
-    char *name; /* key (owned by the table) */
+    const char *name; /* key: the names array's (unchanged while the table is used) */
     int count;
 } name_ent;
+
+static int name_ent_eq(const void *ent, const void *key)
+{
+    return strcmp(((const name_ent *)ent)->name, key) == 0;
+}
 
 /* Counts the kept functions' names; returns the table (caller finis it). */
 static void count_names(mg_hmap *seen, char *const *names, const int *map, int n)
 {
-    mg_hmap_init_str(seen, sizeof(name_ent));
+    mg_hmap_init(seen, sizeof(name_ent));
     for (int i = 0; i < n; i++)
         if (map[i] == i) {
-            int added;
-            name_ent *e = mg_hmap_put_str(seen, names[i], &added);
+            uint32_t h = quick_hash(names[i]);
+            name_ent *e = mg_hmap_find(seen, h, name_ent_eq, names[i]);
+            if (!e) {
+                e = mg_hmap_add(seen, h);
+                e->name = names[i];
+            }
             e->count++;
         }
 }
 
 static int name_clashes(const mg_hmap *seen, const char *name)
 {
-    return ((const name_ent *)mg_hmap_get_str(seen, name))->count > 1;
+    return ((const name_ent *)mg_hmap_find(seen, quick_hash(name), name_ent_eq, name))->count > 1;
 }
 
 /* The name of a function that checks its type and nothing else
