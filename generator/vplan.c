@@ -151,8 +151,29 @@ static cJSON *lit_item(const pctx *c, mg_buf *b, const char *s)
     return cJSON_CreateString(mg_buf_cstr(b));
 }
 
+/* Whether the literal of s[0..n) in context `e` is s itself between double
+ * quotes: every byte but the single quotes (lit_put writes those as they
+ * are) is plain there. */
+static int lit_is_plain(mg_escape e, const char *s, size_t n)
+{
+    for (const char *q; (q = memchr(s, '\'', n)) != NULL; n -= (size_t)(q + 1 - s), s = q + 1)
+        if (!mg_escape_is_plain(e, s, (size_t)(q - s)))
+            return 0;
+    return mg_escape_is_plain(e, s, n);
+}
+
 static void lit_put(const pctx *c, mg_buf *b, const char *s)
 {
+    size_t n = strlen(s);
+    if (lit_is_plain(c->literal, s, n)) { /* most are: at once */
+        mg_buf_reserve(b, n + 2);
+        b->data[b->len++] = '"';
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len++] = '"';
+        b->data[b->len] = '\0';
+        return;
+    }
     mg_buf_putc(b, '"');
     /* A single quote needs no escape between double quotes in any code
      * context, and is common in messages ("must be one of 'a'"): it is
@@ -2150,6 +2171,7 @@ static const struct {
                      {"is_map", offsetof(tr_flags, is_map)},         {"is_tuple", offsetof(tr_flags, is_tuple)},
                      {"nullable", offsetof(tr_flags, nullable)}};
 #define TR_NFLAGS (sizeof tr_flag_names / sizeof *tr_flag_names)
+_Static_assert(TR_NFLAGS == 9, "read_flags spells the nine out");
 
 /* Whether read_flags can ask `consts` for the flags by number (sets
  * c->flag_ids). */
@@ -2204,7 +2226,7 @@ static int member_role(const char *k)
  * constant (the view's names are literals shared by every field): reading
  * the flags of every field of three targets compared each name (11 M
  * instructions of a generate). */
-static int key_role_of(role_ent *rc, const char *k)
+static inline int key_role_of(role_ent *rc, const char *k)
 {
     if (!rc)
         return member_role(k);
@@ -2222,7 +2244,7 @@ static int key_role_of(role_ent *rc, const char *k)
     return e->role;
 }
 
-static int member_role_of(role_ent *rc, const cJSON *m)
+static inline int member_role_of(role_ent *rc, const cJSON *m)
 {
     return m->type & cJSON_StringIsConst ? key_role_of(rc, m->string) : member_role(m->string);
 }
@@ -2257,9 +2279,26 @@ static void read_flags(const pctx *c, const cJSON *o, tr_flags *x)
          * read and its names compared: about 8 M instructions). */
         int vals[TR_NFLAGS];
         consts->get(consts->arg, o, c->flag_ids, TR_NFLAGS, vals);
-        for (size_t i = 0; i < TR_NFLAGS; i++)
-            if (vals[i])
-                *(int *)(void *)((char *)x + tr_flag_names[i].off) = vals[i] == cJSON_True;
+        /* In tr_flag_names' order, spelled out (a loop through the offsets
+         * was a tenth of reading the flags). */
+        if (vals[0])
+            x->is_string = vals[0] == cJSON_True;
+        if (vals[1])
+            x->is_integer = vals[1] == cJSON_True;
+        if (vals[2])
+            x->is_number = vals[2] == cJSON_True;
+        if (vals[3])
+            x->is_boolean = vals[3] == cJSON_True;
+        if (vals[4])
+            x->is_ref = vals[4] == cJSON_True;
+        if (vals[5])
+            x->is_array = vals[5] == cJSON_True;
+        if (vals[6])
+            x->is_map = vals[6] == cJSON_True;
+        if (vals[7])
+            x->is_tuple = vals[7] == cJSON_True;
+        if (vals[8])
+            x->nullable = vals[8] == cJSON_True;
         return;
     }
     const char *keys[256];
@@ -2887,16 +2926,38 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
             off = mg_xcalloc(offcap, sizeof *off);
         }
         mg_buf_reset(&cat);
+        int plain = 1;
         for (size_t i = 0; i < fl->nlits; i++) {
             const char *raw = fl->lits[i]->valuestring;
+            size_t n = strlen(raw);
             off[i] = b.len;
-            lit_put(c, &b, raw);
-            mg_buf_putc(&b, '\0');
-            mg_buf_append_str(&b, raw);
-            mg_buf_putc(&b, '\0');
-            for (const char *q; (q = strchr(raw, '\'')) != NULL; raw = q + 1)
-                mg_buf_append(&cat, raw, (size_t)(q - raw));
-            mg_buf_append_str(&cat, raw);
+            if (lit_is_plain(c->literal, raw, n)) { /* "raw"\0raw\0 at once */
+                mg_buf_reserve(&b, 2 * n + 4);
+                char *o = b.data + b.len;
+                *o++ = '"';
+                memcpy(o, raw, n);
+                o += n;
+                *o++ = '"';
+                *o++ = '\0';
+                memcpy(o, raw, n);
+                o += n;
+                *o++ = '\0';
+                b.len = (size_t)(o - b.data);
+                b.data[b.len] = '\0';
+            } else {
+                plain = 0;
+                lit_put(c, &b, raw);
+                mg_buf_putc(&b, '\0');
+                mg_buf_append(&b, raw, n);
+                mg_buf_putc(&b, '\0');
+            }
+            if (!memchr(raw, '\'', n))
+                mg_buf_append(&cat, raw, n);
+            else {
+                for (const char *q; (q = strchr(raw, '\'')) != NULL; raw = q + 1)
+                    mg_buf_append(&cat, raw, (size_t)(q - raw));
+                mg_buf_append_str(&cat, raw);
+            }
         }
         if (fl->nlits) {
             fl->canon = mg_buf_steal(&b, &fl->canon_len);
@@ -2904,7 +2965,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
             fl->rawcat = mg_buf_steal(&cat, &fl->rawcat_len);
             mg_buf_init(&cat);
         }
-        fl->canon_plain = mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len);
+        fl->canon_plain = plain; /* as mg_escape_is_plain of rawcat: plainness goes byte by byte */
         for (size_t i = 0; i < fl->nlits; i++) {
             cJSON *lit = (cJSON *)(uintptr_t)fl->lits[i];
             cJSON_free(lit->valuestring);
