@@ -573,12 +573,13 @@ static void compile_type(pctx *c, cJSON *f, const cJSON *type, const cJSON *null
         cJSON_ArrayForEach(t, type)
             if (cJSON_IsString(t)) {
                 mask |= type_bit(t->valuestring);
-                mg_buf_appendf(&m, "%s%s", n++ ? " or " : "", t->valuestring);
+                mg_buf_append_str(&m, n++ ? " or " : "");
+                mg_buf_append_str(&m, t->valuestring);
             }
     }
     if (cJSON_IsTrue(nullable)) {
         mask |= T_NULL;
-        mg_buf_appendf(&m, "%snull", n ? " or " : "");
+        mg_buf_append_str(&m, n ? " or null" : "null");
     }
     add_int(f, "type_mask", mask);
     add_lit(c, f, "type_expected_lit", has ? mg_buf_cstr(&m) : "");
@@ -940,8 +941,12 @@ static void add_member_hash(cJSON *f, const mem_ent *arr, int n)
                     mg_buf_putc(&b, ',');
                 put_uint(&b, slots[j]);
             }
-            char m[32];
-            snprintf(m, sizeof m, "0x%016llXULL", (unsigned long long)mult);
+            char m[32]; /* as "0x%016llXULL" prints it (snprintf was a tenth of add_member_hash) */
+            m[0] = '0';
+            m[1] = 'x';
+            for (int d = 0; d < 16; d++)
+                m[2 + d] = "0123456789ABCDEF"[mult >> (60 - 4 * d) & 0xF];
+            memcpy(m + 18, "ULL", 4);
             add_bool(f, "has_member_hash", 1);
             add_int(f, "member_hash_bits", bits);
             add_cs(f, "member_hash_mult", cJSON_CreateString(m));
@@ -1013,7 +1018,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             add_lit(c, o, "name_lit", r->valuestring);
             mg_buf b;
             mg_buf_init(&b);
-            mg_buf_appendf(&b, "missing required property '%s'", r->valuestring);
+            mg_buf_append_str(&b, "missing required property '");
+            mg_buf_append_str(&b, r->valuestring);
+            mg_buf_putc(&b, '\'');
             add_lit(c, o, "message_lit", mg_buf_cstr(&b));
             mg_buf_fini(&b);
             cJSON_AddItemToArray(req, o);
@@ -1023,7 +1030,16 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
     add_cs(f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
-    qsort(arr, (size_t)nm, sizeof *arr, cmp_member);
+    if (nm > 24)
+        qsort(arr, (size_t)nm, sizeof *arr, cmp_member);
+    else /* the names are distinct: the same order, without qsort's buffer and calls */
+        for (int i = 1; i < nm; i++) {
+            mem_ent e = arr[i];
+            int j = i;
+            for (; j > 0 && cmp_member(&arr[j - 1], &e) > 0; j--)
+                arr[j] = arr[j - 1];
+            arr[j] = e;
+        }
     add_member_hash(f, arr, nm);
     cJSON *groups = cJSON_CreateArray();
     for (int i = 0; i < nm;) {
