@@ -1453,16 +1453,23 @@ static int first_of_name(const cJSON *props, const cJSON *p)
  * $ref leads to a schema compiled for `o` already. */
 static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
 {
-    if (!cJSON_IsObject(d) || cJSON_IsString(mg_json_get(d, "$ref")))
+    if (!cJSON_IsObject(d))
         return;
-    const cJSON *items = mg_json_get(d, "items"), *oitems = mg_json_get(o, "items");
-    const cJSON *more = mg_json_get(d, "additionalItems"), *omore = mg_json_get(o, "additionalItems");
-    const cJSON *prefix = mg_json_get(d, "prefixItems");
+    /* Both schemas' keywords in one pass each (a lookup by name per
+     * keyword and schema was most of aliasing). */
+    kw_members kd, ko;
+    kw_read(d, &kd);
+    if (kd.ref)
+        return;
+    kw_read(o, &ko);
+    const cJSON *items = kw_get(&kd, KW_items), *oitems = kw_get(&ko, KW_items);
+    const cJSON *more = kw_get(&kd, KW_additionalItems), *omore = kw_get(&ko, KW_additionalItems);
+    const cJSON *prefix = kw_get(&kd, KW_prefixItems);
     if (cJSON_IsArray(prefix)) {
         more = items;
         omore = oitems;
         items = prefix;
-        oitems = mg_json_get(o, "prefixItems");
+        oitems = kw_get(&ko, KW_prefixItems);
     }
     int tuple = cJSON_IsArray(items);
     if (items && !tuple)
@@ -1472,38 +1479,38 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
     if (tuple && more && !cJSON_IsFalse(more))
         alias_node(c, doc, more, omore);
     const cJSON *x;
-    if ((x = mg_json_get(d, "contains")) != NULL)
-        alias_node(c, doc, x, mg_json_get(o, "contains"));
+    if ((x = kw_get(&kd, KW_contains)) != NULL)
+        alias_node(c, doc, x, kw_get(&ko, KW_contains));
 
-    const cJSON *props = mg_json_get(d, "properties");
+    const cJSON *props = kw_get(&kd, KW_properties);
     if (cJSON_IsObject(props))
-        for (const cJSON *p = props->child, *q = mg_json_get(o, "properties")->child; p && q; p = p->next, q = q->next)
+        for (const cJSON *p = props->child, *q = kw_get(&ko, KW_properties)->child; p && q; p = p->next, q = q->next)
             if (first_of_name(props, p))
                 alias_node(c, doc, p, q);
-    if (cJSON_IsObject(x = mg_json_get(d, "patternProperties")))
-        alias_list(c, doc, x, mg_json_get(o, "patternProperties"));
-    if ((x = mg_json_get(d, "additionalProperties")) != NULL && !cJSON_IsFalse(x))
-        alias_node(c, doc, x, mg_json_get(o, "additionalProperties"));
-    if ((x = mg_json_get(d, "propertyNames")) != NULL)
-        alias_node(c, doc, x, mg_json_get(o, "propertyNames"));
-    if (cJSON_IsObject(x = mg_json_get(d, "dependencies")))
-        for (const cJSON *p = x->child, *q = mg_json_get(o, "dependencies")->child; p && q; p = p->next, q = q->next)
+    if (cJSON_IsObject(x = kw_get(&kd, KW_patternProperties)))
+        alias_list(c, doc, x, kw_get(&ko, KW_patternProperties));
+    if ((x = kw_get(&kd, KW_additionalProperties)) != NULL && !cJSON_IsFalse(x))
+        alias_node(c, doc, x, kw_get(&ko, KW_additionalProperties));
+    if ((x = kw_get(&kd, KW_propertyNames)) != NULL)
+        alias_node(c, doc, x, kw_get(&ko, KW_propertyNames));
+    if (cJSON_IsObject(x = kw_get(&kd, KW_dependencies)))
+        for (const cJSON *p = x->child, *q = kw_get(&ko, KW_dependencies)->child; p && q; p = p->next, q = q->next)
             if (!cJSON_IsArray(p))
                 alias_node(c, doc, p, q);
 
-    static const char *const lists[] = {"allOf", "anyOf", "oneOf"};
+    static const int lists[] = {KW_allOf, KW_anyOf, KW_oneOf};
     for (size_t i = 0; i < 3; i++)
-        if (cJSON_IsArray(x = mg_json_get(d, lists[i])))
-            alias_list(c, doc, x, mg_json_get(o, lists[i]));
-    if ((x = mg_json_get(d, "not")) != NULL)
-        alias_node(c, doc, x, mg_json_get(o, "not"));
-    const cJSON *if_ = mg_json_get(d, "if"), *then_ = mg_json_get(d, "then"), *else_ = mg_json_get(d, "else");
+        if (cJSON_IsArray(x = kw_get(&kd, lists[i])))
+            alias_list(c, doc, x, kw_get(&ko, lists[i]));
+    if ((x = kw_get(&kd, KW_not)) != NULL)
+        alias_node(c, doc, x, kw_get(&ko, KW_not));
+    const cJSON *if_ = kw_get(&kd, KW_if), *then_ = kw_get(&kd, KW_then), *else_ = kw_get(&kd, KW_else);
     if (if_ && (then_ || else_)) {
-        alias_node(c, doc, if_, mg_json_get(o, "if"));
+        alias_node(c, doc, if_, kw_get(&ko, KW_if));
         if (then_)
-            alias_node(c, doc, then_, mg_json_get(o, "then"));
+            alias_node(c, doc, then_, kw_get(&ko, KW_then));
         if (else_)
-            alias_node(c, doc, else_, mg_json_get(o, "else"));
+            alias_node(c, doc, else_, kw_get(&ko, KW_else));
     }
 }
 
@@ -2783,15 +2790,21 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             same = 0;
             if (mc->convert)
                 name_ref(r, ch);
-        } else if (t != cJSON_Raw && t != cJSON_Array && t != cJSON_Object) {
+        } else if (t == cJSON_Raw) { /* a literal: no call */
+            fn_copies *fl = mc->fl;
+            fl->lits = mg_xgrow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
+            fl->lits[fl->nlits++] = ch;
+            same = 0;
+        } else if ((t != cJSON_Array && t != cJSON_Object) || !ch->child) {
             /* Reads the same everywhere (no call for most members). */
             if (mc->convert && ch->string == key_name_rest)
                 cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
             continue;
         } else if (!mark_shared(mc, ch, 0))
             same = 0;
-        /* An empty list or object costs no more to copy than to refer to. */
-        else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && ncand < sizeof cand / sizeof *cand)
+        /* An empty list or object costs no more to copy than to refer to
+         * (passed over above). */
+        else if (ncand < sizeof cand / sizeof *cand)
             cand[ncand++] = ch; /* (past cand's room, ch is copied: the same text) */
     }
     if (same)
