@@ -2475,9 +2475,11 @@ static void add_shape(const pctx *c, cJSON *field)
         }
     }
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
-    const char *id = cJSON_GetStringValue(mg_json_get(elem->ref, "id"));
-    int typed = !strcmp(cls, "e_object") || !strcmp(cls, "e_enum") || !strcmp(cls, "e_union");
-    set_shape(c, field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
+    /* e_object, e_enum and e_union (shape_classes differ in cls[2]) name
+     * their type. */
+    int typed = cls[2] == 'o' || cls[2] == 'e' || cls[2] == 'u';
+    const char *id = typed ? cJSON_GetStringValue(mg_json_get(elem->ref, "id")) : NULL;
+    set_shape(c, field, (cJSON *)ff.shape, container, cls, id ? id : "");
 }
 
 /* The number of a function reference or id member, in the raw plan (a
