@@ -73,6 +73,9 @@ typedef struct pctx {
     size_t *uri_at;           /* by function id: where "file#/pointer" of its schema starts in uri_text */
     size_t uricap;
     mg_buf uri_text;          /* every URI made (node_uri, new_id), each ended by a NUL */
+    mg_buf name_text;         /* node_uri's names (uri_ent.name_at), not ended */
+    size_t *name_at, *name_len; /* by function id: its name_of_uri(uri, 0) before shortening, in
+                                 * name_text; name_at NO_NAME: made from its URI */
     const char **uris;        /* by function id, once every URI is made (function_names): its text */
     int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
     size_t aliascap;
@@ -1341,13 +1344,21 @@ static int memo_eq(const void *ent, const void *key)
 typedef struct uri_ent {
     const cJSON *node; /* key */
     size_t at, len;    /* the text: in c->uri_text */
+    size_t name_at, name_len; /* name_of_uri(text, 0) before "_root" and shortening, in
+                               * c->name_text; name_at NO_NAME where the file's path has a '#' */
 } uri_ent;
+
+#define NO_NAME ((size_t)-1)
 
 /* mg_resolve_node_uri(set, doc, node), made from the URI of the node's
  * parent (kept in c->uri_of): one step per schema instead of a walk to the
  * root with a token per level (a fifth of compiling). The same text: the
  * file's path, '#', and a token per step down from the root, or from the
  * first node up that has no parent. */
+static int is_group_token(const char *t);
+static const char *short_token(const char *t);
+static char *put_ident(char *o, const char *t, size_t n);
+
 static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     uri_ent *e = mg_hmap_get_ptr(&c->uri_of, node);
@@ -1358,15 +1369,40 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
     /* Every URI goes into one buffer (a malloc and a free each was a sixth
      * of naming the schemas). */
     mg_buf *b = &c->uri_text;
-    size_t at;
+    size_t at, name_at = c->name_text.len, name_len = 0;
     if (!parent) {
         at = b->len;
         mg_buf_append_str(b, doc->path);
         mg_buf_putc(b, '#');
+        if (strchr(doc->path, '#')) /* name_of_uri would take the path's '#' */
+            name_at = NO_NAME;
     } else {
         const uri_ent *p = node_uri(c, doc, parent);
         size_t pat = p->at, plen = p->len;
         const char *t = node->string ? node->string : "";
+        /* The name as name_of_uri makes it from the URI, a token at a time:
+         * the parent's, then this token's (its text decoded is `t`, or the
+         * index). */
+        if (p->name_at == NO_NAME)
+            name_at = NO_NAME;
+        else {
+            char num[16];
+            const char *tok = t;
+            if (cJSON_IsArray(parent)) {
+                snprintf(num, sizeof num, "%d", i);
+                tok = num;
+            }
+            size_t pn = p->name_len, pa = p->name_at;
+            const char *st = is_group_token(tok) ? "" : short_token(tok);
+            size_t sn = strlen(st);
+            mg_buf *nb = &c->name_text;
+            mg_buf_reserve(nb, pn + 2 * sn + 1);
+            name_at = nb->len;
+            memcpy(nb->data + name_at, nb->data + pa, pn);
+            char *o = put_ident(nb->data + name_at + pn, st, sn);
+            name_len = (size_t)(o - (nb->data + name_at));
+            nb->len = name_at + name_len;
+        }
         /* Room for all of it first: the parent's text is copied from the
          * same buffer (a token escapes to at most twice its length; an
          * index has at most 10 digits). */
@@ -1388,6 +1424,8 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
     e = mg_hmap_put_ptr(&c->uri_of, node, &added);
     e->at = at;
     e->len = len;
+    e->name_at = name_at;
+    e->name_len = name_len;
     return e;
 }
 
@@ -1396,10 +1434,19 @@ static const uri_ent *node_uri(pctx *c, const mg_doc *doc, const cJSON *node)
 static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
 {
     int id = c->nfunctions++;
+    size_t cap = c->uricap;
     c->uri_at = mg_xgrow(c->uri_at, (size_t)id, &c->uricap, sizeof *c->uri_at);
-    if (doc)
-        c->uri_at[id] = node_uri(c, doc, node)->at;
-    else {
+    if (c->uricap != cap) {
+        c->name_at = mg_xrealloc(c->name_at, c->uricap * sizeof *c->name_at);
+        c->name_len = mg_xrealloc(c->name_len, c->uricap * sizeof *c->name_len);
+    }
+    c->name_at[id] = NO_NAME;
+    if (doc) {
+        const uri_ent *u = node_uri(c, doc, node);
+        c->uri_at[id] = u->at;
+        c->name_at[id] = u->name_at;
+        c->name_len[id] = u->name_len;
+    } else {
         char *u = mg_resolve_node_uri(c->m->set, doc, node);
         c->uri_at[id] = c->uri_text.len;
         mg_buf_append_str(&c->uri_text, u);
@@ -1969,6 +2016,32 @@ static const char *relative_uri(const char *uri, const char *root_dir)
  * when `with_file`. Names longer than MAX_FN_NAME keep their start and end in
  * a hash of the whole. */
 #define MAX_FN_NAME 64
+
+/* Appends a name longer than MAX_FN_NAME as name_of_uri shortens it: its
+ * start, "_" and the hash of `uri` in 8 hex digits ("_%08x"). */
+static void shorten_name(mg_buf *b, const char *name, const char *uri)
+{
+    uint32_t h = mg_hash_str(uri);
+    mg_buf_append(b, name, MAX_FN_NAME - 9);
+    mg_buf_putc(b, '_');
+    for (int i = 7; i >= 0; i--)
+        mg_buf_putc(b, "0123456789abcdef"[h >> (4 * i) & 0xF]);
+}
+
+/* name_of_uri(uri, 0) from node_uri's name of the schema at `uri`
+ * (name_text[at..at+len)), into `b` (reset first). */
+static const char *made_name(const pctx *c, size_t at, size_t len, const char *uri, mg_buf *b)
+{
+    mg_buf_reset(b);
+    if (!len)
+        mg_buf_append_str(b, "_root");
+    else if (len <= MAX_FN_NAME)
+        mg_buf_append(b, c->name_text.data + at, len);
+    else
+        shorten_name(b, c->name_text.data + at, uri);
+    return mg_buf_cstr(b);
+}
+
 static char *name_of_uri(const char *uri, int with_file)
 {
     /* Written into one allocation, made once (a buffer per name and per
@@ -2099,19 +2172,30 @@ static char **function_names(pctx *c, const int *map)
             bare[id] = 1;
         }
     }
+    mg_buf nb;
+    mg_buf_init(&nb);
     for (int i = 0; i < n; i++) {
         int k = map[i];
         if (bare[k])
             continue;
-        char *nm = name_of_uri(c->uris[i], 0);
+        /* name_of_uri(uri, 0), from node_uri's name where it made one
+         * (copied only when it is the smallest yet). */
+        const char *nm;
+        char *made = NULL;
+        if (c->name_at[i] == NO_NAME)
+            nm = made = name_of_uri(c->uris[i], 0);
+        else {
+            nm = made_name(c, c->name_at[i], c->name_len[i], c->uris[i], &nb);
+        }
         if (!names[k] || strcmp(nm, names[k]) < 0) {
             free(names[k]);
-            names[k] = nm;
+            names[k] = made ? made : mg_xstrdup(nm);
             from[k] = i;
         } else {
-            free(nm);
+            free(made);
         }
     }
+    mg_buf_fini(&nb);
     for (int pass = 0; pass < 2; pass++) {
         mg_hmap seen;
         count_names(&seen, names, map, n);
@@ -2830,7 +2914,10 @@ static void free_uris(pctx *c)
 {
     mg_hmap_fini(&c->uri_of);
     mg_buf_fini(&c->uri_text);
+    mg_buf_fini(&c->name_text);
     free(c->uri_at);
+    free(c->name_at);
+    free(c->name_len);
     free(c->uris);
 }
 
@@ -2849,6 +2936,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     mg_hmap_init(&c.memo_map, sizeof(memo_ent));
     mg_hmap_init(&c.uri_of, sizeof(uri_ent));
     mg_buf_init(&c.uri_text);
+    mg_buf_init(&c.name_text);
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);

@@ -118,7 +118,7 @@ static void vplan_should_make_the_same_plan_when_it_reuses_schemas_of_the_catalo
     CHECK(reused > 1000); /* the flagship alone: about 1 100 */
 }
 
-static size_t uris_compared, uris_differ;
+static size_t uris_compared, uris_differ, names_compared, names_differ;
 
 /* Compares node_uri with mg_resolve_node_uri for `j` and the nodes under
  * it: parents first, or (`post`) children first, so that node_uri makes
@@ -134,6 +134,19 @@ static void compare_uris(pctx *c, const mg_doc *doc, const cJSON *j, int post)
     if ((strcmp(got, want) || strlen(got) != e->len) && uris_differ++ < 3)
         unit_note("# node_uri: %s, not %s\n", got, want);
     uris_compared++;
+    /* And the name it made on the way: name_of_uri's of the URI (a file
+     * whose path has a '#' leaves it to name_of_uri). */
+    if (e->name_at != NO_NAME) {
+        char *wname = name_of_uri(want, 0);
+        mg_buf b;
+        mg_buf_init(&b);
+        const char *gname = made_name(c, e->name_at, e->name_len, want, &b);
+        if (strcmp(gname, wname) && names_differ++ < 3)
+            unit_note("# node_uri's name of %s: %s, not %s\n", want, gname, wname);
+        names_compared++;
+        mg_buf_fini(&b);
+        free(wname);
+    }
     free(want);
     if (!post)
         for (const cJSON *ch = j->child; ch; ch = ch->next)
@@ -151,6 +164,7 @@ static void compare_uris_of(const char *path)
         pctx c = {.m = m, .d = &d};
         mg_hmap_init(&c.uri_of, sizeof(uri_ent));
         mg_buf_init(&c.uri_text);
+        mg_buf_init(&c.name_text);
         for (size_t i = 0; i < mg_docset_count(set); i++) {
             const mg_doc *doc = mg_docset_doc(set, i);
             compare_uris(&c, doc, doc->root, post);
@@ -164,15 +178,19 @@ static void compare_uris_of(const char *path)
 
 /* Functions are named after their schemas' URIs, which node_uri makes from
  * the parent's: the same text as mg_resolve_node_uri, for every node of
- * every file the catalogues load. */
+ * every file the catalogues load; and their names, made from the parent's
+ * name a token at a time: the same as name_of_uri makes from the URI
+ * (shortened where long, "_root" where empty). */
 static void vplan_should_make_the_uris_resolve_makes(void)
 {
-    uris_compared = uris_differ = 0;
+    uris_compared = uris_differ = names_compared = names_differ = 0;
     CHECK(unit_find_top() == 0);
     unit_each_catalogue(compare_uris_of);
-    printf("# %zu nodes\n", uris_compared);
+    printf("# %zu nodes, %zu names\n", uris_compared, names_compared);
     CHECK(uris_compared > 10000);
     CHECK_INT(uris_differ, 0);
+    CHECK(names_compared > 10000);
+    CHECK_INT(names_differ, 0);
 }
 
 /* Two copies of a schema with every keyword that holds schemas, in the
