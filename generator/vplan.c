@@ -1259,6 +1259,7 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
         *has_ref |= e->has_ref;
         return e->hash;
     }
+    size_t at = mg_hmap_index(&c->hashes, e);
     kw_members k;
     kw_read(s, &k);
     uint32_t h;
@@ -1271,8 +1272,8 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
             if (k.has >> i & 1)
                 h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i], &ref) * 0x85EBCA6Bu);
     }
-    /* value_hash may have grown the table: `e` is stale. */
-    e = mg_hmap_get_ptr(&c->hashes, s);
+    /* value_hash may have grown the table: `e` is stale (its number is not). */
+    e = mg_hmap_at(&c->hashes, at);
     e->hash = h;
     e->has_ref = ref;
     *has_ref |= ref;
@@ -1753,32 +1754,15 @@ static int remap(fn_key_ent *fc, cJSON *j, const int *map, fn_refs *refs)
  * printing every function to compare texts cost more than all the rest of
  * the view. Key order counts, as it would in the printed text. The hash only
  * picks buckets (same_json decides), so it mixes whole words: a call per
- * type byte and per key was 47 M instructions of a generate. Keys are
- * constants (literals) shared by thousands of members: their text's hash is
- * cached by address (KEY_CACHE entries, direct-mapped: 4 096, so that the
- * few dozen keys seldom share a slot). */
-#define KEY_CACHE 4096
-typedef struct key_cache {
-    const char *key;
-    uint32_t hash;
-} key_cache;
-
-static uint32_t key_text_hash(key_cache *kc, const cJSON *c)
-{
-    if (!(c->type & cJSON_StringIsConst))
-        return mg_hash_str(c->string);
-    key_cache *e = &kc[mg_addr_slot(c->string, KEY_CACHE)];
-    if (e->key != c->string) {
-        e->key = c->string;
-        e->hash = mg_hash_str(c->string);
-    }
-    return e->hash;
-}
+ * type byte and per key was 47 M instructions of a generate. It leaves the
+ * keys out: compile_fn writes a function's members in one order, so the keys
+ * follow from the types and values that are hashed (a cached hash of each
+ * key's text was a third of hashing). */
 
 /* A member's `name_rest` (a null here, a list of an object per byte of its
  * name in a target's plan) is left out: it is made from the member's `name`,
  * which is hashed, so functions that are the same still hash the same. */
-static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
+static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
 {
     for (const cJSON *c = j->child; c; c = c->next) {
         if (top && c->string && is_id_key(c->string))
@@ -1786,9 +1770,9 @@ static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
         if (c->string == key_name_rest)
             continue;
         int type = c->type & 0xFF;
-        /* The type and the key in one word, a number's two halves in
-         * another: one mix each (a bool, most members, is one mix). */
-        h = mix(h, c->string ? key_text_hash(kc, c) ^ (uint32_t)type * 0x85EBCA6Bu : (uint32_t)type);
+        /* The type in a multiply (a bool, most members, is its type), a
+         * string or number in a mix; share_functions mixes the whole at the end. */
+        h = (h ^ (uint32_t)type) * 0x9E3779B1u;
         if (type == cJSON_String || type == cJSON_Raw)
             h = mix(h, quick_hash(c->valuestring));
         else if (type == cJSON_Number) {
@@ -1796,7 +1780,7 @@ static uint32_t hash_json(key_cache *kc, uint32_t h, const cJSON *j, int top)
             memcpy(&bits, &c->valuedouble, sizeof bits);
             h = mix(h, (uint32_t)(bits >> 32) ^ (uint32_t)bits * 0xC2B2AE35u);
         } else if (type == cJSON_Array || type == cJSON_Object)
-            h = hash_json(kc, h, c, 0);
+            h = hash_json(h, c, 0);
     }
     return h;
 }
@@ -1847,7 +1831,6 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     int *map = malloc(((size_t)n + 1) * sizeof *map);
     uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
     unsigned char *dirty = malloc((size_t)n + 1);
-    key_cache *kc = mg_xcalloc(KEY_CACHE, sizeof *kc);
     fn_refs *refs = c->refs; /* complete for the compiled ones (add_ref) */
     cJSON **fns = mg_xcalloc((size_t)n + 1, sizeof *fns); /* by id: its function, or NULL (an alias) */
     if (!map || !hash || !dirty)
@@ -1884,7 +1867,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
             if (!fns[i] || map[i] != i)
                 continue;
             if (dirty[i])
-                hash[i] = hash_json(kc, 0, fns[i], 1);
+                hash[i] = mix(hash_json(0, fns[i], 1), 0x7F); /* the low bits pick the bucket */
             dirty[i] = 0;
             fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, fns[i]);
             if (e) {
@@ -1926,7 +1909,6 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     free(refs);
     c->refs = NULL;
     free(fns);
-    free(kc);
     free(dirty);
     free(hash);
     return map;
