@@ -97,6 +97,8 @@ typedef struct pctx {
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     int flag_ids[9];          /* consts->key_id of tr_flag_names (read_flags), when flag_by_id */
     int flag_by_id;           /* 1: read_flags asks consts->get for those, not consts->list */
+    int ref_ids[4];           /* consts->key_id of ref_flag_names (ref_flags), when ref_by_id */
+    int ref_by_id;            /* 1: ref_flags asks consts->get for those, not consts->is_true */
     void *keep_arg;
     int drop_rest;            /* 1: copy_plan leaves out `name_rest` (keep NULL, for variant_of) */
     uintptr_t canon_lo, canon_hi; /* copy_plan's source is a converted function (canonize): its
@@ -2262,8 +2264,11 @@ static const struct {
 #define TR_NFLAGS (sizeof tr_flag_names / sizeof *tr_flag_names)
 _Static_assert(TR_NFLAGS == 9, "read_flags spells the nine out");
 
-/* Whether read_flags can ask `consts` for the flags by number (sets
- * c->flag_ids). */
+/* The flags of a typeref's `ref` that classify a field (elem_class). */
+static const char *const ref_flag_names[4] = {"is_object", "is_enum", "is_union", "is_alias"};
+
+/* Whether read_flags and ref_flags can ask `consts` for the flags by number
+ * (sets c->flag_ids and c->ref_ids). */
 static void flag_ids_init(pctx *c)
 {
     _Static_assert(sizeof c->flag_ids / sizeof *c->flag_ids == TR_NFLAGS, "one number per flag");
@@ -2274,6 +2279,37 @@ static void flag_ids_init(pctx *c)
         if (c->flag_ids[i] < 0)
             c->flag_by_id = 0;
     }
+    c->ref_by_id = consts && consts->key_id && consts->get;
+    for (size_t i = 0; c->ref_by_id && i < 4; i++) {
+        c->ref_ids[i] = consts->key_id(consts->arg, ref_flag_names[i]);
+        if (c->ref_ids[i] < 0)
+            c->ref_by_id = 0;
+    }
+}
+
+/* flag() of each of ref_flag_names for the typeref `o`, in one pass over its
+ * members and one question to the constants (a lookup and a question per
+ * flag was most of classifying the fields that refer to a type). */
+static void ref_flags(const pctx *c, const cJSON *o, int out[4])
+{
+    int have[4] = {0};
+    for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
+        const char *k = m->string;
+        if (!k || k[0] != 'i' || k[1] != 's' || k[2] != '_')
+            continue;
+        for (int i = 0; i < 4; i++)
+            if (!have[i] && !strcmp(k + 3, ref_flag_names[i] + 3)) { /* the first of a name, as mg_json_get */
+                have[i] = 1;
+                out[i] = cJSON_IsTrue(m);
+            }
+    }
+    const mg_vplan_consts *consts = c->consts;
+    int vals[4] = {0};
+    if (consts && c->ref_by_id)
+        consts->get(consts->arg, o, c->ref_ids, 4, vals);
+    for (int i = 0; i < 4; i++)
+        if (!have[i])
+            out[i] = !consts ? 0 : c->ref_by_id ? vals[i] == cJSON_True : consts->is_true(consts->arg, o, ref_flag_names[i]);
 }
 
 /* What a member name stands for in a typeref view: a flag (the offset of
@@ -2438,15 +2474,17 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
         return "e_boolean";
     if (tr->is_ref) {
         const cJSON *ref = tr->ref;
-        if (flag(c, ref, "is_object"))
+        int rf[4]; /* ref_flag_names' */
+        ref_flags(c, ref, rf);
+        if (rf[0])
             return "e_object";
-        if (flag(c, ref, "is_enum"))
+        if (rf[1])
             return "e_enum";
         const char *id = cJSON_GetStringValue(mg_json_get(ref, "id"));
-        const type_ent *t = flag(c, ref, "is_union") && id ? type_by_id(c, id) : NULL;
+        const type_ent *t = rf[2] && id ? type_by_id(c, id) : NULL;
         if (t)
             return flag(c, t->item, "has_option_fns") ? "e_union" : "e_json";
-        const char *prim = flag(c, ref, "is_alias") ? alias_class(c, ref, 0) : NULL;
+        const char *prim = rf[3] ? alias_class(c, ref, 0) : NULL;
         if (prim)
             return prim;
     }
