@@ -3048,7 +3048,9 @@ static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
  * of 1.2 M nodes each at 1 000 synthetic messages. Each literal becomes a
  * string referring to its function's fl->canon, where its raw text follows
  * it for the targets whose literals read otherwise (copy_plan). Only for a
- * cached raw plan (a plan made without a cache copies the raw functions). */
+ * cached raw plan (a plan made without a cache copies the raw functions).
+ * `walk` 0: the references and name_rest are done (mark_shared converted
+ * them as build_raw made the plan); only the literals are left. */
 static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
 {
     mg_buf b, cat;
