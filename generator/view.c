@@ -140,6 +140,7 @@ typedef struct vctx {
     const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
+    mg_hmap fast;             /* type-map templates -> fast_ent, split once */
     mg_hmap reserved_set;     /* the reserved words, for lookups */
     mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
@@ -313,6 +314,24 @@ typedef struct tpl_ent {
     mg_tpl *tpl;     /* NULL: it failed (reported once, at its first use) */
 } tpl_ent;
 
+/* A type-map template that is text and plain variables (`{{a}}`,
+ * `{{ref.id}}`) only, split once per target: print_type renders it by
+ * looking the names up in the type info, instead of through the template
+ * engine (1 200 instructions a type, 6 500 types a generate). */
+#define FAST_PARTS 4
+typedef struct fast_seg {
+    const char *p; /* text, or the variable's name (its parts joined by '.') */
+    size_t n;
+    int var;
+} fast_seg;
+
+typedef struct fast_ent {
+    const char *src; /* key: the template text in target.yaml */
+    int ok;          /* 0: the template has more than that (sections, ...) */
+    int nseg;
+    fast_seg *seg;
+} fast_ent;
+
 typedef struct word_ent {
     char *word; /* key */
 } word_ent;
@@ -434,8 +453,65 @@ static void append_visible(mg_buf *out, const char *p, size_t n)
  * bidi overrides, zero-width characters, U+2028/9) as a \uXXXX escape (a
  * surrogate pair above U+FFFF), so that JSON printed into code (Python and
  * TypeScript literals, examples) never holds one raw. Free with free(). */
+static void append_json_string(mg_buf *b, const char *s);
+static void append_json_number(mg_buf *b, double d);
+
+/* Appends cJSON_PrintUnformatted's text of `j` with append_visible's escapes
+ * (append_json_string makes both), without printing through cJSON, whose
+ * number printing (sprintf, then sscanf to check) made printing the
+ * examples 18 000 instructions each. Returns 0, or -1 for a value cJSON
+ * would print otherwise (raw, invalid): the caller prints it through cJSON. */
+static int append_compact(mg_buf *b, const cJSON *j)
+{
+    switch (j->type & 0xFF) {
+    case cJSON_NULL:
+        mg_buf_append(b, "null", 4);
+        return 0;
+    case cJSON_False:
+        mg_buf_append(b, "false", 5);
+        return 0;
+    case cJSON_True:
+        mg_buf_append(b, "true", 4);
+        return 0;
+    case cJSON_String:
+        append_json_string(b, j->valuestring);
+        return 0;
+    case cJSON_Number:
+        append_json_number(b, j->valuedouble);
+        return 0;
+    case cJSON_Array:
+    case cJSON_Object: {
+        int obj = (j->type & 0xFF) == cJSON_Object;
+        mg_buf_putc(b, obj ? '{' : '[');
+        for (const cJSON *c = j->child; c; c = c->next) {
+            if (obj) {
+                append_json_string(b, c->string);
+                mg_buf_putc(b, ':');
+            }
+            if (append_compact(b, c) < 0)
+                return -1;
+            if (c->next)
+                mg_buf_putc(b, ',');
+        }
+        mg_buf_putc(b, obj ? '}' : ']');
+        return 0;
+    }
+    default:
+        return -1;
+    }
+}
+
 static char *json_print_new(const cJSON *j)
 {
+    if (j) {
+        mg_buf fast;
+        mg_buf_init(&fast);
+        if (append_compact(&fast, j) == 0) {
+            mg_buf_cstr(&fast);
+            return mg_buf_steal(&fast, NULL);
+        }
+        mg_buf_fini(&fast);
+    }
     char *p = cJSON_PrintUnformatted(j);
     if (!p)
         return NULL;
@@ -2474,9 +2550,128 @@ static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const m
 
 /* render() of type-map entry `tpl` over `info`, the type info of `r` in
  * `owner` (see above). */
+/* Splits `tpl` into e's segments when it is text and plain variables only:
+ * no line break (no standalone tags), every tag a name of letters, digits
+ * and '_' in at most FAST_PARTS dotted parts (spaces around it allowed),
+ * and no "}}" in the text. Such a template always parses. */
+static void fast_split(fast_ent *e, const char *tpl)
+{
+    e->ok = 0;
+    if (strpbrk(tpl, "\r\n"))
+        return;
+    size_t cap = 4;
+    e->seg = mg_xcalloc(cap, sizeof *e->seg);
+    e->nseg = 0;
+    const char *p = tpl;
+    while (*p) {
+        const char *o = strstr(p, "{{");
+        size_t tn = o ? (size_t)(o - p) : strlen(p);
+        for (int var = 0; var < 2; var++) {
+            const char *a = p;
+            size_t n = tn;
+            if (var) {
+                if (!o)
+                    break;
+                const char *c = strstr(o + 2, "}}");
+                if (!c)
+                    return;
+                a = o + 2;
+                const char *b = c;
+                while (a < b && *a == ' ')
+                    a++;
+                while (b > a && b[-1] == ' ')
+                    b--;
+                n = (size_t)(b - a);
+                int parts = 1;
+                if (n == 0 || a[0] == '.' || a[n - 1] == '.')
+                    return;
+                for (size_t i = 0; i < n; i++) {
+                    char ch = a[i];
+                    if (ch == '.') {
+                        if (a[i + 1] == '.' || ++parts > FAST_PARTS)
+                            return;
+                    } else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                 (ch >= '0' && ch <= '9') || ch == '_'))
+                        return;
+                }
+                p = c + 2;
+            } else {
+                for (size_t i = 0; i + 1 < n; i++)
+                    if (a[i] == '}' && a[i + 1] == '}')
+                        return;
+                if (!n)
+                    continue;
+            }
+            if ((size_t)e->nseg == cap) {
+                cap *= 2;
+                e->seg = mg_xrealloc(e->seg, cap * sizeof *e->seg);
+            }
+            e->seg[e->nseg++] = (fast_seg){a, n, var};
+        }
+        if (!o)
+            break;
+    }
+    e->ok = 1;
+}
+
+/* The member k[0..n) of object `o` (the last first: `type` is added last),
+ * or NULL. */
+static const cJSON *fast_member(const cJSON *o, const char *k, size_t n)
+{
+    if (!o || (o->type & 0xFF) != cJSON_Object || !o->child)
+        return NULL;
+    const cJSON *c = o->child->prev;
+    if (c && c->string && strncmp(c->string, k, n) == 0 && c->string[n] == '\0')
+        return c;
+    for (c = o->child; c; c = c->next)
+        if (c->string && c->string[0] == k[0] && strncmp(c->string, k, n) == 0 && c->string[n] == '\0')
+            return c;
+    return NULL;
+}
+
+/* Renders a split template over `info` into `out`, as the engine would:
+ * each name looked up from `info`, part by part. Returns -1 (nothing
+ * appended) when a name is not a string member of `info` there (missing,
+ * left out by a lazy view, or not a string): the engine renders those. */
+static int fast_render(const fast_ent *e, const cJSON *info, mg_buf *out)
+{
+    const cJSON *val[16];
+    if (e->nseg > 16)
+        return -1;
+    for (int i = 0; i < e->nseg; i++) {
+        const fast_seg *g = &e->seg[i];
+        if (!g->var)
+            continue;
+        const cJSON *c = info;
+        const char *k = g->p, *end = g->p + g->n;
+        while (c && k < end) {
+            const char *dot = memchr(k, '.', (size_t)(end - k));
+            size_t n = dot ? (size_t)(dot - k) : (size_t)(end - k);
+            c = fast_member(c, k, n);
+            k += n + 1;
+        }
+        if (!c || (c->type & 0xFF) != cJSON_String || !c->valuestring)
+            return -1;
+        val[i] = c;
+    }
+    for (int i = 0; i < e->nseg; i++) {
+        if (e->seg[i].var)
+            mg_buf_append_str(out, val[i]->valuestring);
+        else
+            mg_buf_append(out, e->seg[i].p, e->seg[i].n);
+    }
+    return 0;
+}
+
 static void info_render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *info,
                         const mg_typeref *r, const mg_type *owner, mg_buf *out)
 {
+    int added;
+    fast_ent *fe = mg_hmap_put_ptr(&v->fast, tpl, &added);
+    if (added)
+        fast_split(fe, tpl);
+    if (fe->ok && fast_render(fe, info, out) == 0)
+        return;
     /* A text without tags reads nothing (most entries: "int64_t", "str"). */
     if (!v->lz_direct || !strstr(tpl, "{{")) {
         render(v, what, tpl, node, info, out);
@@ -3984,6 +4179,7 @@ static void compile_pairs(mg_subst *r, const cJSON *pairs)
 static void compile_escapes(vctx *v)
 {
     mg_hmap_init(&v->tpls, sizeof(tpl_ent));
+    mg_hmap_init(&v->fast, sizeof(fast_ent));
     mg_hmap_init_str(&v->reserved_set, sizeof(word_ent));
     const cJSON *w;
     cJSON_ArrayForEach(w, v->reserved)
@@ -4050,6 +4246,9 @@ static void vctx_fini(vctx *v)
     for (size_t i = 0; i < mg_hmap_len(&v->tpls); i++)
         mg_tpl_free(((tpl_ent *)mg_hmap_at(&v->tpls, i))->tpl);
     mg_hmap_fini(&v->tpls);
+    for (size_t i = 0; i < mg_hmap_len(&v->fast); i++)
+        free(((fast_ent *)mg_hmap_at(&v->fast, i))->seg);
+    mg_hmap_fini(&v->fast);
     mg_hmap_fini(&v->reserved_set);
     mg_subst_fini(&v->doc_subst);
     for (int i = 0; i < v->nrules; i++)

@@ -206,6 +206,56 @@ static void view_should_make_comment_text_safe_around_plain_runs(void)
     free(s);
 }
 
+/* What json_print_new printed through cJSON: cJSON_PrintUnformatted, then
+ * invisible code points as \uXXXX (append_visible). */
+static char *cjson_compact_new(const cJSON *j)
+{
+    char *p = cJSON_PrintUnformatted(j);
+    if (!p)
+        return NULL;
+    mg_buf out;
+    mg_buf_init(&out);
+    append_visible(&out, p, strlen(p));
+    cJSON_free(p);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+static void view_compact_json_should_be_what_cjson_prints(void)
+{
+    /* json_print_new walks the value itself: byte for byte cJSON's compact
+     * text (with invisible code points escaped), numbers included. */
+    static const char *const texts[] = {
+        "{}", "[]", "null", "true", "false", "0", "-0", "-0.0", "1e400", "\"caf\u00e9 \u202e x\"",
+        "{\"a\":[1,2.5,-3,{\"b\":null,\"\\u200b\":\"q\\\"\\\\\\n\"}],\"c\":{},\"d\":[]}",
+        "[2147483647,2147483648,-2147483648,-2147483649,1e15,1e16,123456789012345678,0.1,1.21,-2.5e-7]",
+        "[3.141592653589793,5e-324,1.7976931348623157e308,1e300,-1e-300,0.30000000000000004]",
+        "{\"\\u0001\\u001f\\u007f\":\"\\b\\f\\r\\t\",\"\\ud83d\\ude00\":[[[[]]]]}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        cJSON *j = cJSON_Parse(texts[i]);
+        CHECK(j != NULL);
+        if (!j)
+            continue;
+        char *want = cjson_compact_new(j), *got = json_print_new(j);
+        CHECK_STR(got, want);
+        free(got);
+        free(want);
+        cJSON_Delete(j);
+    }
+    /* NaN and infinities print as null; a raw value goes through cJSON. */
+    cJSON *a = cJSON_CreateArray();
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(NAN));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(-INFINITY));
+    cJSON_AddItemToArray(a, cJSON_CreateRaw("{\"raw\": 1}"));
+    char *want = cjson_compact_new(a), *got = json_print_new(a);
+    CHECK_STR(got, want);
+    CHECK_STR(got, "[null,null,{\"raw\": 1}]");
+    free(got);
+    free(want);
+    cJSON_Delete(a);
+}
+
 static void view_print_should_write_strings_as_cjson_does(void)
 {
     /* The printer writes keys and strings itself: byte for byte what cJSON
@@ -216,7 +266,7 @@ static void view_print_should_write_strings_as_cjson_does(void)
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         cJSON *str = cJSON_CreateString(texts[i]);
-        char *want = json_print_new(str);
+        char *want = cjson_compact_new(str);
         mg_buf got;
         mg_buf_init(&got);
         append_json_string(&got, texts[i]);
@@ -265,6 +315,7 @@ int main(void)
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
     RUN(view_print_should_write_strings_as_cjson_does);
+    RUN(view_compact_json_should_be_what_cjson_prints);
     RUN(view_print_should_write_numbers_as_cjson_does);
     return unit_done();
 }
