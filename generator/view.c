@@ -412,10 +412,19 @@ static char *ident_escape(vctx *v, const char *id)
     return mg_buf_steal(&out, NULL);
 }
 
-/* The target-legal identifier of a name in the style of `kind`. */
-static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
+/* The target-legal identifier of a name the model owns, in the style of
+ * `kind`, as a string member: with a cache (the model outlives the view), a
+ * reference to the model's casing when it is no reserved word (nearly every
+ * identifier), not a copy made twice. */
+static cJSON *ident_item(vctx *v, const mg_name *n, enum nk kind)
 {
-    return ident_escape(v, n->s[v->naming[kind]]);
+    const char *s = n->s[v->naming[kind]];
+    if (v->cache && !is_reserved(v, s))
+        return cJSON_CreateStringReference(s);
+    char *id = ident_escape(v, s);
+    cJSON *j = cJSON_CreateString(id);
+    free(id);
+    return j;
 }
 
 /* Appends p[0..n) with every invisible code point (escape.h) as a \\uXXXX
@@ -2808,9 +2817,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &t->name));
-    char *id = ident_new(v, &t->name, NK_TYPE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
     add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
@@ -3060,9 +3067,7 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     /* Member order: naming first, for readers of `msggen view`. */
     cJSON *x = cJSON_CreateObject();
     add_cs(x, "name", model_name(v, &f->name));
-    char *id = ident_new(v, &f->name, NK_FIELD);
-    add_cs(x, "id", cJSON_CreateString(id));
-    free(id);
+    add_cs(x, "id", ident_item(v, &f->name, NK_FIELD));
     add_wire(v, x, f->wire);
     lz_batch b;
     lzb_init(v, &b);
@@ -3103,9 +3108,14 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
 /* Checks that the identifiers under key `idkey` of the items of `list` are
  * unique; `marks` gives each item's position, `what` names the kind. */
 typedef struct seen_id {
-    char *id; /* key */
+    const char *id; /* key: the view's (borrowed) */
     int index;
 } seen_id;
+
+static int seen_eq(const void *ent, const void *key)
+{
+    return strcmp(((const seen_id *)ent)->id, key) == 0;
+}
 
 /* `owner`: the raw name of the type whose members these are, or NULL (the
  * message says " of 'OWNER'"; formatted only for an error: a snprintf per
@@ -3113,20 +3123,47 @@ typedef struct seen_id {
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
                          const char *owner)
 {
+    /* The identifiers are the view's strings, which outlive the check: the
+     * table borrows them (a copy of each was two thirds of the check), and
+     * a short list (a type's fields) is searched without one. */
+    enum { SHORT = 16 };
+    const char *shortlist[SHORT];
     mg_hmap seen;
-    mg_hmap_init_str(&seen, sizeof(seen_id));
+    mg_hmap_init(&seen, sizeof(seen_id));
     int i = 0;
     for (const cJSON *a = list ? list->child : NULL; a; a = a->next, i++) {
         const char *ia = cJSON_GetStringValue(mg_json_get(a, idkey));
+        if (i < SHORT)
+            shortlist[i] = ia;
         if (!ia)
             continue;
-        int added;
-        seen_id *e = mg_hmap_put_str(&seen, ia, &added);
-        if (added) {
-            e->index = i;
-            continue;
+        int k = -1;
+        if (i < SHORT) {
+            for (int j = 0; j < i && k < 0; j++)
+                if (shortlist[j] && strcmp(shortlist[j], ia) == 0)
+                    k = j;
+        } else {
+            if (i == SHORT) /* the table takes over: the first SHORT ids go in */
+                for (int j = 0; j < SHORT; j++) {
+                    uint32_t h = shortlist[j] ? mg_hash_str(shortlist[j]) : 0;
+                    if (shortlist[j] && !mg_hmap_find(&seen, h, seen_eq, shortlist[j])) {
+                        seen_id *e = mg_hmap_add(&seen, h);
+                        e->id = shortlist[j];
+                        e->index = j;
+                    }
+                }
+            uint32_t h = mg_hash_str(ia);
+            seen_id *e = mg_hmap_find(&seen, h, seen_eq, ia);
+            if (e)
+                k = e->index;
+            else {
+                e = mg_hmap_add(&seen, h);
+                e->id = ia;
+                e->index = i;
+            }
         }
-        int k = e->index;
+        if (k < 0)
+            continue;
         const cJSON *b = cJSON_GetArrayItem(list, k);
         const char *ra = cJSON_GetStringValue(mg_json_get(
             mg_json_get(a, "name"), "raw"));
@@ -3259,12 +3296,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &t->name));
-    char *id = ident_new(v, &t->name, NK_TYPE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &t->name, NK_FILE);
-    add_cs(o, "file", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
+    add_cs(o, "file", ident_item(v, &t->name, NK_FILE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
     if (t->title)
@@ -3310,9 +3343,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         const mg_enum_value *ev = t->values[i];
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", model_name(v, &ev->name));
-        id = ident_new(v, &ev->name, NK_ENUM_VALUE);
-        add_cs(e, "id", cJSON_CreateString(id));
-        free(id);
+        add_cs(e, "id", ident_item(v, &ev->name, NK_ENUM_VALUE));
         add_cs(e, "value", model_str(v, ev->value->valuestring));
         add_json_form(v, e, "json", ev->value, 0, "\"\"");
         cJSON_AddItemToArray(values, e);
@@ -3338,9 +3369,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         if (uo->tag) {
             add_cs(e, "tag", model_str(v, uo->tag));
             add_cs(e, "tag_name", model_name(v, &uo->tag_name));
-            id = ident_new(v, &uo->tag_name, NK_ENUM_VALUE);
-            add_cs(e, "tag_id", cJSON_CreateString(id));
-            free(id);
+            add_cs(e, "tag_id", ident_item(v, &uo->tag_name, NK_ENUM_VALUE));
         } else {
             add_const(v, e, "tag", cJSON_NULL);
             add_const(v, e, "tag_name", cJSON_NULL);
@@ -3664,18 +3693,10 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &g->name));
-    char *id = ident_new(v, &g->name, NK_MESSAGE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_METHOD);
-    add_cs(o, "method", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_CONSTANT);
-    add_cs(o, "constant", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_FILE);
-    add_cs(o, "file", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &g->name, NK_MESSAGE));
+    add_cs(o, "method", ident_item(v, &g->name, NK_METHOD));
+    add_cs(o, "constant", ident_item(v, &g->name, NK_CONSTANT));
+    add_cs(o, "file", ident_item(v, &g->name, NK_FILE));
     add_str(o, "title", g->title);
     add_str(o, "summary", g->summary);
     add_description(v, o, g->description);

@@ -94,6 +94,31 @@ static void view_should_report_identifiers_that_collide_after_escaping(void)
     fixture_fini(&f, v);
 }
 
+static void view_should_report_collisions_in_long_lists_too(void)
+{
+    /* Past 16 fields the check looks identifiers up in a table: a late
+     * field that collides with an early one is reported against the first,
+     * and so is one that collides with a field past the 16th. */
+    fixture f;
+    const char *tgt = "name: probe\nreserved: [class, with]\nreserved_escape: '{{name}}_value'\n"
+                      "types: {string: s, integer: i, number: n, boolean: b, any: a, array: a, map: m, ref: r}\n";
+    char yaml[4096];
+    int n = snprintf(yaml, sizeof yaml, "%s        type: object\n        properties:\n", CAT);
+    for (int i = 0; i < 20; i++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n, i == 3 ? "          class: {type: string}\n"
+                                                         : i == 17 ? "          with: {type: string}\n"
+                                                                   : "          f%02d: {type: string}\n", i);
+    snprintf(yaml + n, sizeof yaml - (size_t)n,
+             "          classValue: {type: string}\n          withValue: {type: string}\n");
+    cJSON *v = view_of(&f, yaml, tgt);
+    CHECK(v == NULL);
+    CHECK_STR(errs, "c.yaml:29:11: error: field 'classValue' of 'M' and field 'class' (at c.yaml:12:11) both become id "
+                    "'class_value' in target 'probe'\n"
+                    "c.yaml:30:11: error: field 'withValue' of 'M' and field 'with' (at c.yaml:26:11) both become id "
+                    "'with_value' in target 'probe'\n");
+    fixture_fini(&f, v);
+}
+
 static void view_should_report_a_missing_type_map_entry_at_types(void)
 {
     fixture f;
@@ -307,6 +332,7 @@ int main(void)
     RUN(view_should_use_neutral_types_without_a_target);
     RUN(view_should_escape_reserved_identifiers_and_keep_wire_names);
     RUN(view_should_report_identifiers_that_collide_after_escaping);
+    RUN(view_should_report_collisions_in_long_lists_too);
     RUN(view_should_report_a_missing_type_map_entry_at_types);
     RUN(view_should_escape_docs_and_split_description_lines);
     RUN(view_should_make_comment_text_safe_around_plain_runs);
