@@ -75,6 +75,8 @@ struct mg_view_cache {
     mg_hmap names;  /* a model name (its address) -> name_ent */
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
+    mg_name *op_names; /* the names of the api's operations (their keys), in order, or NULL */
+    int nop_names;
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
     mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
 };
@@ -290,8 +292,12 @@ static cJSON *model_name(vctx *v, const mg_name *n)
     }
     int added;
     name_ent *e = mg_hmap_put_ptr(&v->cache->names, n, &added);
-    if (added)
-        e->obj = name_obj(n);
+    if (added) {
+        /* Its strings the model's too (the name outlives the cache). */
+        e->obj = cJSON_CreateObject();
+        for (int c = 0; c < MG_CASE_COUNT; c++)
+            add_cs(e->obj, mg_case_key((mg_case)c), cJSON_CreateStringReference(n->s[c]));
+    }
     return cJSON_CreateObjectReference(e->obj->child);
 }
 
@@ -3900,16 +3906,40 @@ static void add_binding_list(cJSON *o)
 /* Shapes a normalised api.h tree for templates, in place: description keys,
  * `has_<list>` beside every list, `binding_list` beside `bindings`,
  * index/first/last on every list of objects. */
+/* `has_<key>` as a member name: with a cache, interned there (the views'
+ * const names; the cache outlives them), else NULL (the caller copies). */
+static const char *has_key(vctx *v, const char *key, size_t kl)
+{
+    if (!v->cache)
+        return NULL;
+    char buf[80];
+    if (kl + 5 > sizeof buf)
+        return NULL;
+    memcpy(buf, "has_", 4);
+    memcpy(buf + 4, key, kl + 1);
+    return *(char **)mg_hmap_put_str(&v->cache->keys, buf, NULL);
+}
+
+/* Is there a member named k[0..n) (NUL-terminated) in `node`? */
+static int has_member(const cJSON *node, const char *k)
+{
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (c->string && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+            return 1;
+    return 0;
+}
+
 static void shape(vctx *v, cJSON *node)
 {
     cJSON *c;
-    if (cJSON_IsArray(node)) {
+    int type = node ? node->type & 0xFF : cJSON_Invalid;
+    if (type == cJSON_Array) {
         cJSON_ArrayForEach(c, node)
             shape(v, c);
         number_list(node);
         return;
     }
-    if (!cJSON_IsObject(node))
+    if (type != cJSON_Object)
         return;
     cJSON *desc = mg_json_get(node, "description");
     if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
@@ -3918,26 +3948,61 @@ static void shape(vctx *v, cJSON *node)
         add_text_description(v, node, text);
         free(text);
     }
-    cJSON *added = cJSON_CreateObject();
+    /* The has_<list> members go after the walk, in order (the walk does not
+     * see them); a few per object, more in a list. */
+    struct {
+        const char *key; /* interned, or NULL: `copy` */
+        char copy[72];
+        int val;
+    } addm[8], *add = addm;
+    size_t nadd = 0, cap = 8;
+    int bindings = 0;
     cJSON_ArrayForEach(c, node) {
-        if (!c->string || strcmp(c->string, "bindings") == 0)
+        const char *k = c->string;
+        if (!k)
             continue;
-        if (cJSON_IsArray(c) && strcmp(c->string, "description_lines") && strcmp(c->string, "doc_lines")) {
+        if (k[0] == 'b' && strcmp(k, "bindings") == 0) {
+            bindings = 1;
+            continue;
+        }
+        int ct = c->type & 0xFF;
+        if (ct == cJSON_Array && !((k[0] == 'd') && (!strcmp(k, "description_lines") || !strcmp(k, "doc_lines")))) {
+            size_t kl = strlen(k);
             char key[64];
-            snprintf(key, sizeof key, "has_%s", c->string);
-            if (!mg_json_get(node, key))
-                cJSON_AddBoolToObject(added, key, c->child != NULL);
+            /* snprintf's cut at 63 bytes, as before */
+            size_t cut = kl + 4 < sizeof key ? kl : sizeof key - 5;
+            memcpy(key, "has_", 4);
+            memcpy(key + 4, k, cut);
+            key[4 + cut] = '\0';
+            if (!has_member(node, key)) {
+                if (nadd == cap) {
+                    cap *= 2;
+                    if (add == addm) {
+                        add = mg_xmalloc(cap * sizeof *add);
+                        memcpy(add, addm, sizeof addm);
+                    } else {
+                        add = mg_xrealloc(add, cap * sizeof *add);
+                    }
+                }
+                add[nadd].key = has_key(v, key + 4, cut);
+                memcpy(add[nadd].copy, key, 4 + cut + 1);
+                add[nadd].val = c->child != NULL;
+                nadd++;
+            }
             shape(v, c);
-        } else if (cJSON_IsObject(c)) {
+        } else if (ct == cJSON_Object) {
             shape(v, c);
         }
     }
-    while (added->child) {
-        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
-        cJSON_AddItemToObject(node, item->string, item);
+    for (size_t i = 0; i < nadd; i++) {
+        if (add[i].key)
+            add_cs(node, add[i].key, cJSON_CreateBool(add[i].val));
+        else
+            cJSON_AddBoolToObject(node, add[i].copy, add[i].val);
     }
-    cJSON_Delete(added);
-    if (mg_json_get(node, "bindings"))
+    if (add != addm)
+        free(add);
+    if (bindings || mg_json_get(node, "bindings"))
         add_binding_list(node);
 }
 
@@ -4119,11 +4184,26 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
     msg_index mi = {mg_xcalloc((size_t)cJSON_GetArraySize(msgs) + 1, sizeof *mi.v), 0};
     cJSON_ArrayForEach(it, msgs)
         mi.v[mi.n++] = it;
+    /* The operations' names do not depend on the target: with a cache, made
+     * once per model and shared as the model's names are (model_name). */
+    mg_view_cache *vc = v->cache;
+    if (vc && !vc->op_names) {
+        vc->nop_names = cJSON_GetArraySize(a->operations);
+        vc->op_names = mg_xcalloc((size_t)vc->nop_names + 1, sizeof *vc->op_names);
+        int i = 0;
+        for (const cJSON *op = a->operations ? a->operations->child : NULL; op; op = op->next, i++)
+            mg_name_init(&vc->op_names[i], cJSON_GetStringValue(mg_json_get(op, "key")));
+    }
+    int opi = 0;
     cJSON_ArrayForEach(it, ops) {
-        mg_name n;
-        mg_name_init(&n, cJSON_GetStringValue(mg_json_get(it, "key")));
-        add_cs(it, "name", name_obj(&n));
-        mg_name_fini(&n);
+        if (vc && opi < vc->nop_names) {
+            add_cs(it, "name", model_name(v, &vc->op_names[opi++]));
+        } else {
+            mg_name n;
+            mg_name_init(&n, cJSON_GetStringValue(mg_json_get(it, "key")));
+            add_cs(it, "name", name_obj(&n));
+            mg_name_fini(&n);
+        }
         add_action_flags(it);
         link_messages(it, &mi);
         cJSON *reply = mg_json_get(it, "reply");
@@ -4441,6 +4521,9 @@ void mg_view_cache_free(mg_view_cache *c)
         free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
     mg_hmap_fini(&c->wires);
     mg_hmap_fini(&c->keys);
+    for (int i = 0; i < c->nop_names; i++)
+        mg_name_fini(&c->op_names[i]);
+    free(c->op_names);
     free(c);
 }
 
