@@ -99,6 +99,8 @@ typedef struct {
     const char *key; /* the model's text (it outlives the cache) */
     char *safe;      /* comment_safe_new(key) */
     cJSON *lines;    /* description_lines: add_lines of `safe` */
+    unsigned char bytes[32]; /* the bytes `safe` has, a bit each: doc_escape changes
+                              * nothing when none starts a pair of it */
 } desc_ent;
 
 typedef struct {
@@ -158,6 +160,7 @@ typedef struct vctx {
     int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
     int share_names;          /* model_name refers to the cache's name objects */
+    unsigned char doc_starts[33]; /* the bytes a doc_escape pair starts with, a bit each; [32]: set */
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
@@ -678,6 +681,21 @@ static char *comment_safe_new(const char *text)
     return mg_buf_steal(&out, NULL);
 }
 
+/* A string node holding p[0..n), copied once (cJSON_CreateString needs a
+ * terminated copy to copy again). */
+static cJSON *string_n(const char *p, size_t n)
+{
+    cJSON *s = cJSON_CreateStringReference("");
+    char *copy = cJSON_malloc(n + 1);
+    if (!s || !copy)
+        abort();
+    memcpy(copy, p, n);
+    copy[n] = '\0';
+    s->valuestring = copy;
+    s->type = cJSON_String; /* owns it now: cJSON_Delete frees it */
+    return s;
+}
+
 static void add_lines(cJSON *o, const char *key, const char *text)
 {
     cJSON *lines = cJSON_CreateArray();
@@ -695,13 +713,7 @@ static void add_lines(cJSON *o, const char *key, const char *text)
             size_t e = j;
             while (e > i && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
                 e--;
-            char *line = malloc(e - i + 1);
-            if (!line)
-                abort();
-            memcpy(line, text + i, e - i);
-            line[e - i] = '\0';
-            cJSON_AddItemToArray(lines, cJSON_CreateString(line));
-            free(line);
+            cJSON_AddItemToArray(lines, string_n(text + i, e - i));
             i = j + 1;
         }
     }
@@ -748,14 +760,25 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
     if (added) {
         e->safe = comment_safe_new(text);
         e->lines = lines_new(e->safe);
+        for (const unsigned char *p = (const unsigned char *)e->safe; *p; p++)
+            e->bytes[*p >> 3] |= (unsigned char)(1u << (*p & 7));
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
     ADD_KEPT_BOOL(v, o, "has_description", 1);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
         return;
-    char *doc = doc_escape_new(v, e->safe);
-    if (strcmp(doc, e->safe) == 0) {
+    if (!v->doc_starts[32]) {
+        for (int c = 0; c < 256; c++)
+            if (v->doc_subst.starts[c] & 1)
+                v->doc_starts[c >> 3] |= (unsigned char)(1u << (c & 7));
+        v->doc_starts[32] = 1;
+    }
+    int touched = 0;
+    for (int k = 0; k < 32; k++)
+        touched |= e->bytes[k] & v->doc_starts[k];
+    char *doc = touched ? doc_escape_new(v, e->safe) : NULL;
+    if (!doc || strcmp(doc, e->safe) == 0) {
         add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
         add_cs(o, "doc_lines", cJSON_CreateArrayReference(e->lines->child));
     } else {
@@ -4915,11 +4938,59 @@ char *mg_view_print_source_new(const mg_tpl_source *src, const void *v)
     return mg_buf_steal(&b, NULL);
 }
 
+/* print_json over the cJSON source, without the calls through it: what it
+ * gives for each kind of value (mustache.c's cj_kind and cj_text: raw JSON
+ * a string, an unset string ""), walked directly (the examples' pretty
+ * texts). */
+static void print_cjson(mg_buf *b, const cJSON *j, int depth)
+{
+    int type = j->type & 0xFF;
+    if (type == cJSON_Object || type == cJSON_Array) {
+        int obj = type == cJSON_Object;
+        const cJSON *c = j->child;
+        if (!c) {
+            mg_buf_append(b, obj ? "{}" : "[]", 2);
+            return;
+        }
+        mg_buf_putc(b, obj ? '{' : '[');
+        for (; c; c = c->next) {
+            newline_indent(b, depth + 1);
+            if (obj) {
+                append_json_string(b, c->string);
+                mg_buf_append(b, ": ", 2);
+            }
+            print_cjson(b, c, depth + 1);
+            if (c->next)
+                mg_buf_putc(b, ',');
+        }
+        newline_indent(b, depth);
+        mg_buf_putc(b, obj ? '}' : ']');
+        return;
+    }
+    switch (type) {
+    case cJSON_String:
+    case cJSON_Raw:
+        append_json_string(b, j->valuestring ? j->valuestring : "");
+        break;
+    case cJSON_Number:
+        append_json_number(b, j->valuedouble);
+        break;
+    case cJSON_True:
+        mg_buf_append(b, "true", 4);
+        break;
+    case cJSON_False:
+        mg_buf_append(b, "false", 5);
+        break;
+    default:
+        mg_buf_append(b, "null", 4);
+    }
+}
+
 char *mg_view_print_new(const cJSON *json)
 {
-    mg_tpl_cjson cj;
-    mg_tpl_cjson_source_init(&cj);
-    char *s = mg_view_print_source_new(&cj.src, json);
-    mg_tpl_cjson_source_fini(&cj);
-    return s;
+    mg_buf b;
+    mg_buf_init(&b);
+    print_cjson(&b, json, 0);
+    mg_buf_putc(&b, '\n');
+    return mg_buf_steal(&b, NULL);
 }

@@ -281,6 +281,32 @@ static void view_compact_json_should_be_what_cjson_prints(void)
     cJSON_Delete(a);
 }
 
+static void view_print_should_walk_cjson_as_the_data_interface_does(void)
+{
+    /* mg_view_print_new walks cJSON itself: the same text as walking it
+     * through the template data interface (raw JSON as a string, an unset
+     * string as ""). */
+    cJSON *j = cJSON_Parse("{\"a\":[1,-0.0,2.5e-7,{\"b\":null,\"c\":[]},{}],\"d\":\"caf\\u00e9 \\u200b\\n\","
+                           "\"e\":[[true,false]],\"\":{\"x\":[{\"y\":{}}]}}");
+    CHECK(j != NULL);
+    if (!j)
+        return;
+    cJSON_AddItemToObject(j, "raw", cJSON_CreateRaw("{\"r\": 1}"));
+    cJSON *unset = cJSON_CreateString("x");
+    cJSON_free(unset->valuestring);
+    unset->valuestring = NULL;
+    cJSON_AddItemToObject(j, "unset", unset);
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    char *want = mg_view_print_source_new(&cj.src, j);
+    mg_tpl_cjson_source_fini(&cj);
+    char *got = mg_view_print_new(j);
+    CHECK_STR(got, want);
+    free(got);
+    free(want);
+    cJSON_Delete(j);
+}
+
 static void view_print_should_write_strings_as_cjson_does(void)
 {
     /* The printer writes keys and strings itself: byte for byte what cJSON
@@ -340,6 +366,7 @@ int main(void)
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    RUN(view_print_should_walk_cjson_as_the_data_interface_does);
     RUN(view_print_should_write_strings_as_cjson_does);
     RUN(view_compact_json_should_be_what_cjson_prints);
     RUN(view_print_should_write_numbers_as_cjson_does);
