@@ -145,6 +145,8 @@ typedef struct vctx {
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
     mg_hmap fast;             /* type-map templates -> fast_ent, split once */
+    mg_buf type_buf;          /* print_type's */
+    int type_buf_busy;
     mg_hmap reserved_set;     /* the reserved words, for lookups */
     mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
@@ -2748,39 +2750,36 @@ static void info_render(vctx *v, const char *what, const char *tpl, const cJSON 
     cJSON_Delete(full);
 }
 
-static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner)
+static void print_type_in(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner, mg_buf *outp)
 {
     const char *kind = mg_kind_name(r->kind);
-    mg_buf out;
-    mg_buf_init(&out);
     if (!v->types) {
         const cJSON *items = mg_json_get(info, "items");
         const char *it = cJSON_GetStringValue(mg_json_get(items, "type"));
         if (r->kind == MG_KIND_REF)
-            mg_buf_append_str(&out, r->ref->name.s[MG_CASE_PASCAL]);
+            mg_buf_append_str(outp, r->ref->name.s[MG_CASE_PASCAL]);
         else if (r->kind == MG_KIND_ARRAY && r->tuple) {
             const cJSON *e;
-            mg_buf_append_str(&out, "[");
+            mg_buf_append_str(outp, "[");
             cJSON_ArrayForEach(e, mg_json_get(info, "tuple")) {
                 const char *et = cJSON_GetStringValue(mg_json_get(e, "type"));
-                mg_buf_appendf(&out, "%s%s", et ? et : "any",
+                mg_buf_appendf(outp, "%s%s", et ? et : "any",
                                cJSON_IsTrue(mg_json_get(e, "optional")) ? "?" : "");
                 if (e->next || r->tuple_rest)
-                    mg_buf_append_str(&out, ", ");
+                    mg_buf_append_str(outp, ", ");
             }
             if (r->tuple_rest)
-                mg_buf_appendf(&out, "...%s", it ? it : "any");
-            mg_buf_append_str(&out, "]");
+                mg_buf_appendf(outp, "...%s", it ? it : "any");
+            mg_buf_append_str(outp, "]");
         } else if (r->kind == MG_KIND_ARRAY)
-            mg_buf_appendf(&out, "array<%s>", it ? it : "any");
+            mg_buf_appendf(outp, "array<%s>", it ? it : "any");
         else if (r->kind == MG_KIND_MAP)
-            mg_buf_appendf(&out, "map<%s>", it ? it : "any");
+            mg_buf_appendf(outp, "map<%s>", it ? it : "any");
         else
-            mg_buf_append_str(&out, kind);
+            mg_buf_append_str(outp, kind);
         if (r->nullable)
-            mg_buf_append_str(&out, " | null");
-        add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-        mg_buf_fini(&out);
+            mg_buf_append_str(outp, " | null");
+        add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(outp)));
         return;
     }
     const cJSON *e = NULL;
@@ -2816,7 +2815,6 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type 
                  v->tname, used);
         v->failed = 1;
         add_cs(info, "type", cJSON_CreateString(""));
-        mg_buf_fini(&out);
         return;
     }
     /* "types.USED" (`used` is a type-map key: a short literal); built by
@@ -2828,18 +2826,35 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type 
     memcpy(what, "types.", 6);
     memcpy(what + 6, used, ul);
     what[6 + ul] = '\0';
-    info_render(v, what, e->valuestring, e, info, r, owner, &out);
+    info_render(v, what, e->valuestring, e, info, r, owner, outp);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
-            add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-            mg_buf_reset(&out);
-            info_render(v, "types.nullable", nl->valuestring, nl, info, r, owner, &out);
+            add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(outp)));
+            mg_buf_reset(outp);
+            info_render(v, "types.nullable", nl->valuestring, nl, info, r, owner, outp);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
-    add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-    mg_buf_fini(&out);
+    add_cs(info, "type", string_n(outp->data ? outp->data : "", outp->len));
+}
+
+/* Adds `type` to `info`: r printed through the target's type map. Prints
+ * into the vctx's buffer (a malloc and a free per type otherwise), or a
+ * buffer of its own when called inside a print (full_info). */
+static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner)
+{
+    if (v->type_buf_busy) {
+        mg_buf own;
+        mg_buf_init(&own);
+        print_type_in(v, info, r, owner, &own);
+        mg_buf_fini(&own);
+        return;
+    }
+    v->type_buf_busy = 1;
+    mg_buf_reset(&v->type_buf);
+    print_type_in(v, info, r, owner, &v->type_buf);
+    v->type_buf_busy = 0;
 }
 
 static cJSON *ref_obj(vctx *v, const mg_type *t)
@@ -4304,6 +4319,7 @@ static void compile_escapes(vctx *v)
 {
     mg_hmap_init(&v->tpls, sizeof(tpl_ent));
     mg_hmap_init(&v->fast, sizeof(fast_ent));
+    mg_buf_init(&v->type_buf);
     mg_hmap_init_str(&v->reserved_set, sizeof(word_ent));
     const cJSON *w;
     cJSON_ArrayForEach(w, v->reserved)
@@ -4373,6 +4389,7 @@ static void vctx_fini(vctx *v)
     for (size_t i = 0; i < mg_hmap_len(&v->fast); i++)
         free(((fast_ent *)mg_hmap_at(&v->fast, i))->seg);
     mg_hmap_fini(&v->fast);
+    mg_buf_fini(&v->type_buf);
     mg_hmap_fini(&v->reserved_set);
     mg_subst_fini(&v->doc_subst);
     for (int i = 0; i < v->nrules; i++)
