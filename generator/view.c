@@ -161,6 +161,7 @@ typedef struct vctx {
                                * NULL when no template reads either */
     int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
+    int split_fields;         /* build required_fields and optional_fields */
     int share_names;          /* model_name refers to the cache's name objects */
     unsigned char doc_starts[33]; /* the bytes a doc_escape pair starts with, a bit each; [32]: set */
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
@@ -3353,7 +3354,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
     ADD_KEPT_BOOL(v, o, "recursive", t->recursive);
 
-    cJSON *fields = cJSON_CreateArray(), *req = cJSON_CreateArray(), *opt = cJSON_CreateArray();
+    cJSON *fields = cJSON_CreateArray();
+    cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
     mg_mark *marks = calloc((size_t)t->nfields + 1, sizeof *marks);
     if (!marks)
         abort();
@@ -3375,8 +3377,13 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     ADD_KEPT_BOOL(v, o, "has_optional_fields", t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
     add_cs(o, "fields", fields);
-    add_cs(o, "required_fields", req);
-    add_cs(o, "optional_fields", opt);
+    if (v->split_fields) {
+        add_cs(o, "required_fields", req);
+        add_cs(o, "optional_fields", opt);
+    } else {
+        cJSON_Delete(req);
+        cJSON_Delete(opt);
+    }
     ADD_KEPT_BOOL(v, o, "closed", t->closed);
     ADD_KEPT_BOOL(v, o, "has_additional", t->additional != NULL);
     if (t->additional)
@@ -4064,7 +4071,13 @@ static cJSON *message_link(const msg_index *msgs, int i, const char *key)
         add_cs(o, "key", cJSON_CreateNull());
     for (int k = 0; k < 5; k++) {
         const cJSON *m = mg_json_get(g, keys[k]);
-        add_cs(o, keys[k], m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+        /* Strings (and nulls) are the message's, which the view holds:
+         * referred to, not copied (escapes read a reference's text as a
+         * copy's). The name object is copied: escapes add inside it. */
+        int type = m ? m->type & 0xFF : cJSON_NULL;
+        add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
+                           : type == cJSON_NULL   ? cJSON_CreateNull()
+                                                  : cJSON_Duplicate(m, 1));
     }
     return o;
 }
@@ -4618,6 +4631,10 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if ((v.gen_payload || v.gen_headers) && !cache)
         v.exgen = mg_exgen_new(m);
     v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
+    /* required_fields/optional_fields repeat every field (a third of a big
+     * view's members): built only for targets whose templates name them
+     * (type_view leaves them out for the others, filled below). */
+    v.split_fields = !t || mg_target_mentions(t, "required_fields") || mg_target_mentions(t, "optional_fields");
     v.share_names = cache != NULL;
     for (int c = 0; c < MG_CASE_COUNT && v.share_names; c++)
         if (plan_key_escaped(&v, mg_case_key((mg_case)c)))
@@ -4733,16 +4750,10 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             escape(&v, plan);
     }
     const cJSON *it;
-    /* required_fields/optional_fields repeat every field (a third of a big
-     * view's members): built only for targets whose templates name them. */
-    int split_fields = !t || mg_target_mentions(t, "required_fields") || mg_target_mentions(t, "optional_fields");
     cJSON *ti;
     cJSON_ArrayForEach(ti, types) {
-        if (!split_fields) {
-            cJSON_DeleteItemFromObjectCaseSensitive(ti, "required_fields");
-            cJSON_DeleteItemFromObjectCaseSensitive(ti, "optional_fields");
-            continue;
-        }
+        if (!v.split_fields)
+            break;
         cJSON *req = mg_json_get(ti, "required_fields");
         cJSON *opt = mg_json_get(ti, "optional_fields");
         const cJSON *f;
