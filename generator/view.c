@@ -4060,7 +4060,7 @@ typedef struct msg_index {
 } msg_index;
 
 /* A message named by index, as lists of operations and channels show it. */
-static cJSON *message_link(const msg_index *msgs, int i, const char *key)
+static cJSON *message_link(const vctx *v, const msg_index *msgs, int i, const char *key)
 {
     cJSON *o = cJSON_CreateObject();
     const cJSON *g = i >= 0 && i < msgs->n ? msgs->v[i] : NULL;
@@ -4073,17 +4073,21 @@ static cJSON *message_link(const msg_index *msgs, int i, const char *key)
         const cJSON *m = mg_json_get(g, keys[k]);
         /* Strings (and nulls) are the message's, which the view holds:
          * referred to, not copied (escapes read a reference's text as a
-         * copy's). The name object is copied: escapes add inside it. */
+         * copy's). The name object is copied, escapes may add inside it,
+         * unless it is a shared one (model_name). */
         int type = m ? m->type & 0xFF : cJSON_NULL;
-        add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
-                           : type == cJSON_NULL   ? cJSON_CreateNull()
-                                                  : cJSON_Duplicate(m, 1));
+        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference))
+            add_cs(o, keys[k], cJSON_CreateObjectReference(m->child)); /* model_name's: nothing escaped in it */
+        else
+            add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
+                               : type == cJSON_NULL   ? cJSON_CreateNull()
+                                                      : cJSON_Duplicate(m, 1));
     }
     return o;
 }
 
 /* Replaces a list of message indexes (or {key, message} entries) by links. */
-static void link_messages(cJSON *owner, const msg_index *msgs)
+static void link_messages(const vctx *v, cJSON *owner, const msg_index *msgs)
 {
     cJSON *list = mg_json_get(owner, "messages");
     if (!cJSON_IsArray(list))
@@ -4093,7 +4097,7 @@ static void link_messages(cJSON *owner, const msg_index *msgs)
     cJSON_ArrayForEach(e, list) {
         int i = cJSON_IsNumber(e) ? (int)e->valuedouble
                                   : (int)cJSON_GetNumberValue(mg_json_get(e, "message"));
-        cJSON_AddItemToArray(out, message_link(msgs, i, cJSON_GetStringValue(mg_json_get(e, "key"))));
+        cJSON_AddItemToArray(out, message_link(v, msgs, i, cJSON_GetStringValue(mg_json_get(e, "key"))));
     }
     cJSON_ReplaceItemInObjectCaseSensitive(owner, "messages", out);
 }
@@ -4256,14 +4260,14 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
             mg_name_fini(&n);
         }
         add_action_flags(it);
-        link_messages(it, &mi);
+        link_messages(v, it, &mi);
         cJSON *reply = mg_json_get(it, "reply");
         add_bool(it, "has_reply", cJSON_IsObject(reply));
         if (cJSON_IsObject(reply))
-            link_messages(reply, &mi);
+            link_messages(v, reply, &mi);
     }
     cJSON_ArrayForEach(it, chans)
-        link_messages(it, &mi);
+        link_messages(v, it, &mi);
     free(mi.v);
     /* The per-message lists of the api, walked beside the messages. */
     const cJSON *use = a->uses ? a->uses->child : NULL;
@@ -4595,6 +4599,19 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     return mg_view_build_cached(m, t, NULL, d);
 }
 
+/* Whether a template of the target may read view key `word`: for a pruned
+ * view, whether `word` is among the names its templates read (the keep
+ * set: one lookup), else whether their texts mention it (a search of every
+ * template, 130 000 instructions). Always without a target. */
+static int names_key(const vctx *v, const char *word)
+{
+    if (!v->t)
+        return 1;
+    if (v->keep)
+        return mg_hmap_get_str(v->keep, word) != NULL;
+    return mg_target_mentions(v->t, word);
+}
+
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
@@ -4626,15 +4643,15 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             v.lz_kept |= (uint64_t)1 << i;
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
-    v.gen_payload = !t || mg_target_mentions(t, "generated_example");
-    v.gen_headers = !t || mg_target_mentions(t, "generated_headers_example");
+    v.gen_payload = names_key(&v, "generated_example");
+    v.gen_headers = names_key(&v, "generated_headers_example");
     if ((v.gen_payload || v.gen_headers) && !cache)
         v.exgen = mg_exgen_new(m);
-    v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
+    v.http_keys = names_key(&v, "http_curl") || names_key(&v, "http_path");
     /* required_fields/optional_fields repeat every field (a third of a big
      * view's members): built only for targets whose templates name them
      * (type_view leaves them out for the others, filled below). */
-    v.split_fields = !t || mg_target_mentions(t, "required_fields") || mg_target_mentions(t, "optional_fields");
+    v.split_fields = names_key(&v, "required_fields") || names_key(&v, "optional_fields");
     v.share_names = cache != NULL;
     for (int c = 0; c < MG_CASE_COUNT && v.share_names; c++)
         if (plan_key_escaped(&v, mg_case_key((mg_case)c)))
