@@ -4788,6 +4788,18 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON *subset_lists[4];
     for (int k = 0; k < 4; k++) {
         cJSON *list = subset_lists[k] = cJSON_CreateArray();
+        static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
+        if (!kept_name(&v, subsets[k])) {
+            /* A pruned view whose templates read no such list: its flag only. */
+            static const mg_type_kind kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
+            int any = 0;
+            for (int i = 0; i < m->ntypes && !any; i++)
+                any = m->types[i]->kind == kinds[k];
+            cJSON_Delete(list);
+            subset_lists[k] = NULL;
+            add_bool(view, has[k], any);
+            continue;
+        }
         cJSON_ArrayForEach(it, types)
             if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
@@ -4798,7 +4810,6 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                 cJSON_AddItemToArray(list, e);
             }
         number_list_v(&v, list);
-        static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
         add_bool(view, has[k], list->child != NULL);
         add_cs(view, subsets[k], list);
     }
