@@ -146,6 +146,9 @@ typedef struct vctx {
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
     mg_hmap fast;             /* type-map templates -> fast_ent, split once */
     mg_buf type_buf;          /* print_type's */
+#define TYPE_SLOTS 16
+    const cJSON *type_entry[TYPE_SLOTS]; /* print_type's type-map entry by kind (refs: by the type's kind) */
+    const char *type_used[TYPE_SLOTS];   /* and the key it was found under */
     int type_buf_busy;
     mg_hmap reserved_set;     /* the reserved words, for lookups */
     mg_subst doc_subst;       /* doc_escape, compiled */
@@ -2704,7 +2707,7 @@ static int fast_render(const fast_ent *e, const cJSON *info, mg_buf *out)
     return 0;
 }
 
-static void info_render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *info,
+static void info_render(vctx *v, const char *used, const char *tpl, const cJSON *node, const cJSON *info,
                         const mg_typeref *r, const mg_type *owner, mg_buf *out)
 {
     int added;
@@ -2713,6 +2716,15 @@ static void info_render(vctx *v, const char *what, const char *tpl, const cJSON 
         fast_split(fe, tpl);
     if (fe->ok && fast_render(fe, info, out) == 0)
         return;
+    /* "types.USED" (`used` is a type-map key: a short literal); built by
+     * hand, since a snprintf per printed type was 4 M instructions. */
+    char what[64];
+    size_t ul = strlen(used);
+    if (ul > sizeof what - 7)
+        ul = sizeof what - 7;
+    memcpy(what, "types.", 6);
+    memcpy(what + 6, used, ul);
+    what[6 + ul] = '\0';
     /* A text without tags reads nothing (most entries: "int64_t", "str"). */
     if (!v->lz_direct || !strstr(tpl, "{{")) {
         render(v, what, tpl, node, info, out);
@@ -2794,6 +2806,18 @@ static void print_type_in(vctx *v, cJSON *info, const mg_typeref *r, const mg_ty
         }
         used = "formats";
     }
+    /* The entry of a kind (of a named type's kind, for a reference) without
+     * a format is the same every time: found once per target. Entries that
+     * reported an error are looked up (and reported) again, as before. */
+    int slot = e || (r->kind == MG_KIND_STRING && r->format && v->formats)
+                   ? -1
+                   : r->kind == MG_KIND_REF ? MG_KIND_MAP + 1 + (int)r->ref->kind : (int)r->kind;
+    if (slot >= 0 && slot < TYPE_SLOTS && v->type_entry[slot]) {
+        e = v->type_entry[slot];
+        used = v->type_used[slot];
+        goto found;
+    }
+    int errors = v->d->errors;
     if (!e && r->kind == MG_KIND_REF) {
         used = mg_type_kind_name(r->ref->kind);
         e = type_map_entry(v, used);
@@ -2818,22 +2842,18 @@ static void print_type_in(vctx *v, cJSON *info, const mg_typeref *r, const mg_ty
         add_cs(info, "type", cJSON_CreateString(""));
         return;
     }
-    /* "types.USED" (`used` is a type-map key: a short literal); built by
-     * hand, since a snprintf per printed type was 4 M instructions. */
-    char what[64];
-    size_t ul = strlen(used);
-    if (ul > sizeof what - 7)
-        ul = sizeof what - 7;
-    memcpy(what, "types.", 6);
-    memcpy(what + 6, used, ul);
-    what[6 + ul] = '\0';
-    info_render(v, what, e->valuestring, e, info, r, owner, outp);
+    if (slot >= 0 && slot < TYPE_SLOTS && v->d->errors == errors) {
+        v->type_entry[slot] = e;
+        v->type_used[slot] = used;
+    }
+found:
+    info_render(v, used, e->valuestring, e, info, r, owner, outp);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
             add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(outp)));
             mg_buf_reset(outp);
-            info_render(v, "types.nullable", nl->valuestring, nl, info, r, owner, outp);
+            info_render(v, "nullable", nl->valuestring, nl, info, r, owner, outp);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
