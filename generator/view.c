@@ -150,7 +150,10 @@ typedef struct vctx {
     const cJSON *type_entry[TYPE_SLOTS]; /* print_type's type-map entry by kind (refs: by the type's kind) */
     const char *type_used[TYPE_SLOTS];   /* and the key it was found under */
     int type_buf_busy;
-    mg_hmap reserved_set;     /* the reserved words, for lookups */
+    mg_hmap reserved_set;     /* the reserved words, for lookups (add_reserved) */
+#define RES_LEN 32
+    unsigned char reserved_shape[RES_LEN][32]; /* [length (RES_LEN - 1: longer)][first byte]: a bit
+                                                * for each a reserved word has */
     mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
@@ -351,8 +354,25 @@ typedef struct word_ent {
     char *word; /* key */
 } word_ent;
 
+/* Notes reserved word `w` in v->reserved_set and in the (length, first
+ * byte) filter in front of it. */
+static void add_reserved(vctx *v, const char *w)
+{
+    size_t n = strlen(w);
+    unsigned char c = (unsigned char)w[0];
+    v->reserved_shape[n < RES_LEN ? n : RES_LEN - 1][c >> 3] |= (unsigned char)(1u << (c & 7));
+    mg_hmap_put_str(&v->reserved_set, w, NULL);
+}
+
 static int is_reserved(vctx *v, const char *id)
 {
+    /* Most identifiers have no reserved word of their length and first
+     * letter: no hash of the whole name (a quarter of a million a view at
+     * 1 000 messages). */
+    size_t n = strlen(id);
+    unsigned char c = (unsigned char)id[0];
+    if (!(v->reserved_shape[n < RES_LEN ? n : RES_LEN - 1][c >> 3] & (1u << (c & 7))))
+        return 0;
     return mg_hmap_get_str(&v->reserved_set, id) != NULL;
 }
 
@@ -2477,7 +2497,7 @@ static void add_catalogue_reserved(vctx *v, const cJSON *view)
         mg_buf out;
         mg_buf_init(&out);
         if (render(v, "reserved_catalogue", e->valuestring, e, view, &out) == 0 && out.len)
-            mg_hmap_put_str(&v->reserved_set, mg_buf_cstr(&out), NULL);
+            add_reserved(v, mg_buf_cstr(&out));
         mg_buf_fini(&out);
     }
 }
@@ -4361,7 +4381,7 @@ static void compile_escapes(vctx *v)
     const cJSON *w;
     cJSON_ArrayForEach(w, v->reserved)
         if (cJSON_IsString(w))
-            mg_hmap_put_str(&v->reserved_set, w->valuestring, NULL);
+            add_reserved(v, w->valuestring);
     compile_pairs(&v->doc_subst, v->doc_escape);
     v->rules = calloc((size_t)cJSON_GetArraySize(v->escapes) + 1, sizeof *v->rules);
     if (!v->rules)
