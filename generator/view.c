@@ -99,8 +99,7 @@ typedef struct {
     const char *key; /* the model's text (it outlives the cache) */
     char *safe;      /* comment_safe_new(key) */
     cJSON *lines;    /* description_lines: add_lines of `safe` */
-    unsigned char bytes[32]; /* the bytes `safe` has, a bit each: doc_escape changes
-                              * nothing when none starts a pair of it */
+    size_t safe_len;
 } desc_ent;
 
 typedef struct {
@@ -169,7 +168,8 @@ typedef struct vctx {
     int http_keys;            /* build http_path and http_curl */
     int split_fields;         /* build required_fields and optional_fields */
     int share_names;          /* model_name refers to the cache's name objects */
-    unsigned char doc_starts[33]; /* the bytes a doc_escape pair starts with, a bit each; [32]: set */
+    unsigned char doc_starts[256]; /* the bytes a doc_escape pair starts with */
+    int ndoc_starts;               /* how many; -1: not listed yet */
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
@@ -786,23 +786,24 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
     if (added) {
         e->safe = comment_safe_new(text);
         e->lines = lines_new(e->safe);
-        for (const unsigned char *p = (const unsigned char *)e->safe; *p; p++)
-            e->bytes[*p >> 3] |= (unsigned char)(1u << (*p & 7));
+        e->safe_len = strlen(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
     ADD_KEPT_BOOL(v, o, "has_description", 1);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
         return;
-    if (!v->doc_starts[32]) {
+    if (v->ndoc_starts < 0) {
+        v->ndoc_starts = 0;
         for (int c = 0; c < 256; c++)
             if (v->doc_subst.starts[c] & 1)
-                v->doc_starts[c >> 3] |= (unsigned char)(1u << (c & 7));
-        v->doc_starts[32] = 1;
+                v->doc_starts[v->ndoc_starts++] = (unsigned char)c;
     }
+    /* doc_escape changes nothing in a text that has no byte a pair starts
+     * with (most texts): a memchr per such byte instead of the escape. */
     int touched = 0;
-    for (int k = 0; k < 32; k++)
-        touched |= e->bytes[k] & v->doc_starts[k];
+    for (int k = 0; k < v->ndoc_starts && !touched; k++)
+        touched = memchr(e->safe, v->doc_starts[k], e->safe_len) != NULL;
     char *doc = touched ? doc_escape_new(v, e->safe) : NULL;
     if (!doc || strcmp(doc, e->safe) == 0) {
         add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
@@ -4654,7 +4655,7 @@ static int names_key(const vctx *v, const char *word)
 
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
-    vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
+    vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL, .ndoc_starts = -1};
     if (cache && t && cache->lazy_out)
         *cache->lazy_out = NULL;
     if (read_target(&v) < 0)
