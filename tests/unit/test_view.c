@@ -281,6 +281,66 @@ static void view_compact_json_should_be_what_cjson_prints(void)
     cJSON_Delete(a);
 }
 
+static void view_type_map_fast_path_should_render_as_the_engine(void)
+{
+    /* A type-map template of text and plain variables is rendered by
+     * looking the names up; one with more (sections, triple braces, line
+     * breaks, stray braces) is left to the engine, and so is a name the
+     * info does not have as a string. */
+    cJSON *info = cJSON_Parse("{\"ref\":{\"id\":\"Foo\",\"n\":1},\"items\":{\"kind\":\"x\",\"type\":\"int\"},"
+                              "\"type\":\"T\",\"is_tuple\":false,\"none\":null}");
+    static const struct {
+        const char *tpl, *want; /* want NULL: not split, or left to the engine */
+    } cases[] = {
+        {"{{ref.id}} *", "Foo *"},
+        {"list[{{ items.type }}]", "list[int]"},
+        {"_t.Optional[{{type}}]{{type}}", "_t.Optional[T]T"},
+        {"char *", "char *"},
+        {"{{ref.n}}", NULL},
+        {"{{none}}", NULL},
+        {"{{missing}}", NULL},
+        {"{{ref.missing}}", NULL},
+        {"{{#is_tuple}}x{{/is_tuple}}", NULL},
+        {"{{{type}}}", NULL},
+        {"{{&type}}", NULL},
+        {"a}}b", NULL},
+        {"{{type}}\n", NULL},
+        {"{{.}}", NULL},
+        {"{{a..b}}", NULL},
+        {"{{type", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fast_ent e;
+        memset(&e, 0, sizeof e);
+        fast_split(&e, cases[i].tpl);
+        mg_buf out;
+        mg_buf_init(&out);
+        int rc = e.ok ? fast_render(&e, info, &out) : -1;
+        if (cases[i].want) {
+            CHECK_INT(rc, 0);
+            CHECK_STR(mg_buf_cstr(&out), cases[i].want);
+        } else {
+            CHECK_INT(rc, -1);
+            CHECK_INT(out.len, 0);
+        }
+        if (cases[i].want) {
+            /* the engine agrees */
+            mg_diag d;
+            mg_diag_init_sink(&d, NULL, NULL);
+            mg_tpl *t = mg_tpl_parse("t", cases[i].tpl, strlen(cases[i].tpl), &d);
+            mg_buf eng;
+            mg_buf_init(&eng);
+            CHECK(t && mg_tpl_render_strict(t, info, NULL, MG_ESCAPE_NONE, &eng, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&eng), cases[i].want);
+            mg_buf_fini(&eng);
+            mg_tpl_free(t);
+        }
+        mg_buf_fini(&out);
+        free(e.seg);
+    }
+    cJSON_Delete(info);
+}
+
 static void view_print_should_walk_cjson_as_the_data_interface_does(void)
 {
     /* mg_view_print_new walks cJSON itself: the same text as walking it
@@ -366,6 +426,7 @@ int main(void)
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    RUN(view_type_map_fast_path_should_render_as_the_engine);
     RUN(view_print_should_walk_cjson_as_the_data_interface_does);
     RUN(view_print_should_write_strings_as_cjson_does);
     RUN(view_compact_json_should_be_what_cjson_prints);
