@@ -75,6 +75,8 @@ struct mg_view_cache {
     mg_hmap names;  /* a model name (its address) -> name_ent */
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
+    mg_name *op_names; /* the names of the api's operations (their keys), in order, or NULL */
+    int nop_names;
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
     mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
 };
@@ -97,6 +99,7 @@ typedef struct {
     const char *key; /* the model's text (it outlives the cache) */
     char *safe;      /* comment_safe_new(key) */
     cJSON *lines;    /* description_lines: add_lines of `safe` */
+    size_t safe_len;
 } desc_ent;
 
 typedef struct {
@@ -140,7 +143,16 @@ typedef struct vctx {
     const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
-    mg_hmap reserved_set;     /* the reserved words, for lookups */
+    mg_hmap fast;             /* type-map templates -> fast_ent, split once */
+    mg_buf type_buf;          /* print_type's */
+#define TYPE_SLOTS 16
+    const cJSON *type_entry[TYPE_SLOTS]; /* print_type's type-map entry by kind (refs: by the type's kind) */
+    const char *type_used[TYPE_SLOTS];   /* and the key it was found under */
+    int type_buf_busy;
+    mg_hmap reserved_set;     /* the reserved words, for lookups (add_reserved) */
+#define RES_LEN 32
+    unsigned char reserved_shape[RES_LEN][32]; /* [length (RES_LEN - 1: longer)][first byte]: a bit
+                                                * for each a reserved word has */
     mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
@@ -154,7 +166,10 @@ typedef struct vctx {
                                * NULL when no template reads either */
     int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
+    int split_fields;         /* build required_fields and optional_fields */
     int share_names;          /* model_name refers to the cache's name objects */
+    unsigned char doc_starts[256]; /* the bytes a doc_escape pair starts with */
+    int ndoc_starts;               /* how many; -1: not listed yet */
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
@@ -289,8 +304,12 @@ static cJSON *model_name(vctx *v, const mg_name *n)
     }
     int added;
     name_ent *e = mg_hmap_put_ptr(&v->cache->names, n, &added);
-    if (added)
-        e->obj = name_obj(n);
+    if (added) {
+        /* Its strings the model's too (the name outlives the cache). */
+        e->obj = cJSON_CreateObject();
+        for (int c = 0; c < MG_CASE_COUNT; c++)
+            add_cs(e->obj, mg_case_key((mg_case)c), cJSON_CreateStringReference(n->s[c]));
+    }
     return cJSON_CreateObjectReference(e->obj->child);
 }
 
@@ -313,12 +332,47 @@ typedef struct tpl_ent {
     mg_tpl *tpl;     /* NULL: it failed (reported once, at its first use) */
 } tpl_ent;
 
+/* A type-map template that is text and plain variables (`{{a}}`,
+ * `{{ref.id}}`) only, split once per target: print_type renders it by
+ * looking the names up in the type info, instead of through the template
+ * engine (1 200 instructions a type, 6 500 types a generate). */
+#define FAST_PARTS 4
+typedef struct fast_seg {
+    const char *p; /* text, or the variable's name (its parts joined by '.') */
+    size_t n;
+    int var;
+} fast_seg;
+
+typedef struct fast_ent {
+    const char *src; /* key: the template text in target.yaml */
+    int ok;          /* 0: the template has more than that (sections, ...) */
+    int nseg;
+    fast_seg *seg;
+} fast_ent;
+
 typedef struct word_ent {
     char *word; /* key */
 } word_ent;
 
+/* Notes reserved word `w` in v->reserved_set and in the (length, first
+ * byte) filter in front of it. */
+static void add_reserved(vctx *v, const char *w)
+{
+    size_t n = strlen(w);
+    unsigned char c = (unsigned char)w[0];
+    v->reserved_shape[n < RES_LEN ? n : RES_LEN - 1][c >> 3] |= (unsigned char)(1u << (c & 7));
+    mg_hmap_put_str(&v->reserved_set, w, NULL);
+}
+
 static int is_reserved(vctx *v, const char *id)
 {
+    /* Most identifiers have no reserved word of their length and first
+     * letter: no hash of the whole name (a quarter of a million a view at
+     * 1 000 messages). */
+    size_t n = strlen(id);
+    unsigned char c = (unsigned char)id[0];
+    if (!(v->reserved_shape[n < RES_LEN ? n : RES_LEN - 1][c >> 3] & (1u << (c & 7))))
+        return 0;
     return mg_hmap_get_str(&v->reserved_set, id) != NULL;
 }
 
@@ -393,10 +447,19 @@ static char *ident_escape(vctx *v, const char *id)
     return mg_buf_steal(&out, NULL);
 }
 
-/* The target-legal identifier of a name in the style of `kind`. */
-static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
+/* The target-legal identifier of a name the model owns, in the style of
+ * `kind`, as a string member: with a cache (the model outlives the view), a
+ * reference to the model's casing when it is no reserved word (nearly every
+ * identifier), not a copy made twice. */
+static cJSON *ident_item(vctx *v, const mg_name *n, enum nk kind)
 {
-    return ident_escape(v, n->s[v->naming[kind]]);
+    const char *s = n->s[v->naming[kind]];
+    if (v->cache && !is_reserved(v, s))
+        return cJSON_CreateStringReference(s);
+    char *id = ident_escape(v, s);
+    cJSON *j = cJSON_CreateString(id);
+    free(id);
+    return j;
 }
 
 /* Appends p[0..n) with every invisible code point (escape.h) as a \\uXXXX
@@ -434,8 +497,65 @@ static void append_visible(mg_buf *out, const char *p, size_t n)
  * bidi overrides, zero-width characters, U+2028/9) as a \uXXXX escape (a
  * surrogate pair above U+FFFF), so that JSON printed into code (Python and
  * TypeScript literals, examples) never holds one raw. Free with free(). */
+static void append_json_string(mg_buf *b, const char *s);
+static void append_json_number(mg_buf *b, double d);
+
+/* Appends cJSON_PrintUnformatted's text of `j` with append_visible's escapes
+ * (append_json_string makes both), without printing through cJSON, whose
+ * number printing (sprintf, then sscanf to check) made printing the
+ * examples 18 000 instructions each. Returns 0, or -1 for a value cJSON
+ * would print otherwise (raw, invalid): the caller prints it through cJSON. */
+static int append_compact(mg_buf *b, const cJSON *j)
+{
+    switch (j->type & 0xFF) {
+    case cJSON_NULL:
+        mg_buf_append(b, "null", 4);
+        return 0;
+    case cJSON_False:
+        mg_buf_append(b, "false", 5);
+        return 0;
+    case cJSON_True:
+        mg_buf_append(b, "true", 4);
+        return 0;
+    case cJSON_String:
+        append_json_string(b, j->valuestring);
+        return 0;
+    case cJSON_Number:
+        append_json_number(b, j->valuedouble);
+        return 0;
+    case cJSON_Array:
+    case cJSON_Object: {
+        int obj = (j->type & 0xFF) == cJSON_Object;
+        mg_buf_putc(b, obj ? '{' : '[');
+        for (const cJSON *c = j->child; c; c = c->next) {
+            if (obj) {
+                append_json_string(b, c->string);
+                mg_buf_putc(b, ':');
+            }
+            if (append_compact(b, c) < 0)
+                return -1;
+            if (c->next)
+                mg_buf_putc(b, ',');
+        }
+        mg_buf_putc(b, obj ? '}' : ']');
+        return 0;
+    }
+    default:
+        return -1;
+    }
+}
+
 static char *json_print_new(const cJSON *j)
 {
+    if (j) {
+        mg_buf fast;
+        mg_buf_init(&fast);
+        if (append_compact(&fast, j) == 0) {
+            mg_buf_cstr(&fast);
+            return mg_buf_steal(&fast, NULL);
+        }
+        mg_buf_fini(&fast);
+    }
     char *p = cJSON_PrintUnformatted(j);
     if (!p)
         return NULL;
@@ -587,6 +707,21 @@ static char *comment_safe_new(const char *text)
     return mg_buf_steal(&out, NULL);
 }
 
+/* A string node holding p[0..n), copied once (cJSON_CreateString needs a
+ * terminated copy to copy again). */
+static cJSON *string_n(const char *p, size_t n)
+{
+    cJSON *s = cJSON_CreateStringReference("");
+    char *copy = cJSON_malloc(n + 1);
+    if (!s || !copy)
+        abort();
+    memcpy(copy, p, n);
+    copy[n] = '\0';
+    s->valuestring = copy;
+    s->type = cJSON_String; /* owns it now: cJSON_Delete frees it */
+    return s;
+}
+
 static void add_lines(cJSON *o, const char *key, const char *text)
 {
     cJSON *lines = cJSON_CreateArray();
@@ -604,13 +739,7 @@ static void add_lines(cJSON *o, const char *key, const char *text)
             size_t e = j;
             while (e > i && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
                 e--;
-            char *line = malloc(e - i + 1);
-            if (!line)
-                abort();
-            memcpy(line, text + i, e - i);
-            line[e - i] = '\0';
-            cJSON_AddItemToArray(lines, cJSON_CreateString(line));
-            free(line);
+            cJSON_AddItemToArray(lines, string_n(text + i, e - i));
             i = j + 1;
         }
     }
@@ -657,14 +786,26 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
     if (added) {
         e->safe = comment_safe_new(text);
         e->lines = lines_new(e->safe);
+        e->safe_len = strlen(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
     ADD_KEPT_BOOL(v, o, "has_description", 1);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
         return;
-    char *doc = doc_escape_new(v, e->safe);
-    if (strcmp(doc, e->safe) == 0) {
+    if (v->ndoc_starts < 0) {
+        v->ndoc_starts = 0;
+        for (int c = 0; c < 256; c++)
+            if (v->doc_subst.starts[c] & 1)
+                v->doc_starts[v->ndoc_starts++] = (unsigned char)c;
+    }
+    /* doc_escape changes nothing in a text that has no byte a pair starts
+     * with (most texts): a memchr per such byte instead of the escape. */
+    int touched = 0;
+    for (int k = 0; k < v->ndoc_starts && !touched; k++)
+        touched = memchr(e->safe, v->doc_starts[k], e->safe_len) != NULL;
+    char *doc = touched ? doc_escape_new(v, e->safe) : NULL;
+    if (!doc || strcmp(doc, e->safe) == 0) {
         add_cs(o, "doc", cJSON_CreateStringReference(e->safe));
         add_cs(o, "doc_lines", cJSON_CreateArrayReference(e->lines->child));
     } else {
@@ -2357,7 +2498,7 @@ static void add_catalogue_reserved(vctx *v, const cJSON *view)
         mg_buf out;
         mg_buf_init(&out);
         if (render(v, "reserved_catalogue", e->valuestring, e, view, &out) == 0 && out.len)
-            mg_hmap_put_str(&v->reserved_set, mg_buf_cstr(&out), NULL);
+            add_reserved(v, mg_buf_cstr(&out));
         mg_buf_fini(&out);
     }
 }
@@ -2474,9 +2615,137 @@ static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const m
 
 /* render() of type-map entry `tpl` over `info`, the type info of `r` in
  * `owner` (see above). */
-static void info_render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *info,
+/* Splits `tpl` into e's segments when it is text and plain variables only:
+ * no line break (no standalone tags), every tag a name of letters, digits
+ * and '_' in at most FAST_PARTS dotted parts (spaces around it allowed),
+ * and no "}}" in the text. Such a template always parses. */
+static void fast_split(fast_ent *e, const char *tpl)
+{
+    e->ok = 0;
+    if (strpbrk(tpl, "\r\n"))
+        return;
+    size_t cap = 4;
+    e->seg = mg_xcalloc(cap, sizeof *e->seg);
+    e->nseg = 0;
+    const char *p = tpl;
+    while (*p) {
+        const char *o = strstr(p, "{{");
+        size_t tn = o ? (size_t)(o - p) : strlen(p);
+        for (int var = 0; var < 2; var++) {
+            const char *a = p;
+            size_t n = tn;
+            if (var) {
+                if (!o)
+                    break;
+                const char *c = strstr(o + 2, "}}");
+                if (!c)
+                    return;
+                a = o + 2;
+                const char *b = c;
+                while (a < b && *a == ' ')
+                    a++;
+                while (b > a && b[-1] == ' ')
+                    b--;
+                n = (size_t)(b - a);
+                int parts = 1;
+                if (n == 0 || a[0] == '.' || a[n - 1] == '.')
+                    return;
+                for (size_t i = 0; i < n; i++) {
+                    char ch = a[i];
+                    if (ch == '.') {
+                        if (a[i + 1] == '.' || ++parts > FAST_PARTS)
+                            return;
+                    } else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                 (ch >= '0' && ch <= '9') || ch == '_'))
+                        return;
+                }
+                p = c + 2;
+            } else {
+                for (size_t i = 0; i + 1 < n; i++)
+                    if (a[i] == '}' && a[i + 1] == '}')
+                        return;
+                if (!n)
+                    continue;
+            }
+            if ((size_t)e->nseg == cap) {
+                cap *= 2;
+                e->seg = mg_xrealloc(e->seg, cap * sizeof *e->seg);
+            }
+            e->seg[e->nseg++] = (fast_seg){a, n, var};
+        }
+        if (!o)
+            break;
+    }
+    e->ok = 1;
+}
+
+/* The member k[0..n) of object `o` (the last first: `type` is added last),
+ * or NULL. */
+static const cJSON *fast_member(const cJSON *o, const char *k, size_t n)
+{
+    if (!o || (o->type & 0xFF) != cJSON_Object || !o->child)
+        return NULL;
+    const cJSON *c = o->child->prev;
+    if (c && c->string && strncmp(c->string, k, n) == 0 && c->string[n] == '\0')
+        return c;
+    for (c = o->child; c; c = c->next)
+        if (c->string && c->string[0] == k[0] && strncmp(c->string, k, n) == 0 && c->string[n] == '\0')
+            return c;
+    return NULL;
+}
+
+/* Renders a split template over `info` into `out`, as the engine would:
+ * each name looked up from `info`, part by part. Returns -1 (nothing
+ * appended) when a name is not a string member of `info` there (missing,
+ * left out by a lazy view, or not a string): the engine renders those. */
+static int fast_render(const fast_ent *e, const cJSON *info, mg_buf *out)
+{
+    const cJSON *val[16];
+    if (e->nseg > 16)
+        return -1;
+    for (int i = 0; i < e->nseg; i++) {
+        const fast_seg *g = &e->seg[i];
+        if (!g->var)
+            continue;
+        const cJSON *c = info;
+        const char *k = g->p, *end = g->p + g->n;
+        while (c && k < end) {
+            const char *dot = memchr(k, '.', (size_t)(end - k));
+            size_t n = dot ? (size_t)(dot - k) : (size_t)(end - k);
+            c = fast_member(c, k, n);
+            k += n + 1;
+        }
+        if (!c || (c->type & 0xFF) != cJSON_String || !c->valuestring)
+            return -1;
+        val[i] = c;
+    }
+    for (int i = 0; i < e->nseg; i++) {
+        if (e->seg[i].var)
+            mg_buf_append_str(out, val[i]->valuestring);
+        else
+            mg_buf_append(out, e->seg[i].p, e->seg[i].n);
+    }
+    return 0;
+}
+
+static void info_render(vctx *v, const char *used, const char *tpl, const cJSON *node, const cJSON *info,
                         const mg_typeref *r, const mg_type *owner, mg_buf *out)
 {
+    int added;
+    fast_ent *fe = mg_hmap_put_ptr(&v->fast, tpl, &added);
+    if (added)
+        fast_split(fe, tpl);
+    if (fe->ok && fast_render(fe, info, out) == 0)
+        return;
+    /* "types.USED" (`used` is a type-map key: a short literal); built by
+     * hand, since a snprintf per printed type was 4 M instructions. */
+    char what[64];
+    size_t ul = strlen(used);
+    if (ul > sizeof what - 7)
+        ul = sizeof what - 7;
+    memcpy(what, "types.", 6);
+    memcpy(what + 6, used, ul);
+    what[6 + ul] = '\0';
     /* A text without tags reads nothing (most entries: "int64_t", "str"). */
     if (!v->lz_direct || !strstr(tpl, "{{")) {
         render(v, what, tpl, node, info, out);
@@ -2515,39 +2784,36 @@ static void info_render(vctx *v, const char *what, const char *tpl, const cJSON 
     cJSON_Delete(full);
 }
 
-static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner)
+static void print_type_in(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner, mg_buf *outp)
 {
     const char *kind = mg_kind_name(r->kind);
-    mg_buf out;
-    mg_buf_init(&out);
     if (!v->types) {
         const cJSON *items = mg_json_get(info, "items");
         const char *it = cJSON_GetStringValue(mg_json_get(items, "type"));
         if (r->kind == MG_KIND_REF)
-            mg_buf_append_str(&out, r->ref->name.s[MG_CASE_PASCAL]);
+            mg_buf_append_str(outp, r->ref->name.s[MG_CASE_PASCAL]);
         else if (r->kind == MG_KIND_ARRAY && r->tuple) {
             const cJSON *e;
-            mg_buf_append_str(&out, "[");
+            mg_buf_append_str(outp, "[");
             cJSON_ArrayForEach(e, mg_json_get(info, "tuple")) {
                 const char *et = cJSON_GetStringValue(mg_json_get(e, "type"));
-                mg_buf_appendf(&out, "%s%s", et ? et : "any",
+                mg_buf_appendf(outp, "%s%s", et ? et : "any",
                                cJSON_IsTrue(mg_json_get(e, "optional")) ? "?" : "");
                 if (e->next || r->tuple_rest)
-                    mg_buf_append_str(&out, ", ");
+                    mg_buf_append_str(outp, ", ");
             }
             if (r->tuple_rest)
-                mg_buf_appendf(&out, "...%s", it ? it : "any");
-            mg_buf_append_str(&out, "]");
+                mg_buf_appendf(outp, "...%s", it ? it : "any");
+            mg_buf_append_str(outp, "]");
         } else if (r->kind == MG_KIND_ARRAY)
-            mg_buf_appendf(&out, "array<%s>", it ? it : "any");
+            mg_buf_appendf(outp, "array<%s>", it ? it : "any");
         else if (r->kind == MG_KIND_MAP)
-            mg_buf_appendf(&out, "map<%s>", it ? it : "any");
+            mg_buf_appendf(outp, "map<%s>", it ? it : "any");
         else
-            mg_buf_append_str(&out, kind);
+            mg_buf_append_str(outp, kind);
         if (r->nullable)
-            mg_buf_append_str(&out, " | null");
-        add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-        mg_buf_fini(&out);
+            mg_buf_append_str(outp, " | null");
+        add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(outp)));
         return;
     }
     const cJSON *e = NULL;
@@ -2561,6 +2827,18 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type 
         }
         used = "formats";
     }
+    /* The entry of a kind (of a named type's kind, for a reference) without
+     * a format is the same every time: found once per target. Entries that
+     * reported an error are looked up (and reported) again, as before. */
+    int slot = e || (r->kind == MG_KIND_STRING && r->format && v->formats)
+                   ? -1
+                   : r->kind == MG_KIND_REF ? MG_KIND_MAP + 1 + (int)r->ref->kind : (int)r->kind;
+    if (slot >= 0 && slot < TYPE_SLOTS && v->type_entry[slot]) {
+        e = v->type_entry[slot];
+        used = v->type_used[slot];
+        goto found;
+    }
+    int errors = v->d->errors;
     if (!e && r->kind == MG_KIND_REF) {
         used = mg_type_kind_name(r->ref->kind);
         e = type_map_entry(v, used);
@@ -2583,39 +2861,49 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type 
                  v->tname, used);
         v->failed = 1;
         add_cs(info, "type", cJSON_CreateString(""));
-        mg_buf_fini(&out);
         return;
     }
-    /* "types.USED" (`used` is a type-map key: a short literal); built by
-     * hand, since a snprintf per printed type was 4 M instructions. */
-    char what[64];
-    size_t ul = strlen(used);
-    if (ul > sizeof what - 7)
-        ul = sizeof what - 7;
-    memcpy(what, "types.", 6);
-    memcpy(what + 6, used, ul);
-    what[6 + ul] = '\0';
-    info_render(v, what, e->valuestring, e, info, r, owner, &out);
+    if (slot >= 0 && slot < TYPE_SLOTS && v->d->errors == errors) {
+        v->type_entry[slot] = e;
+        v->type_used[slot] = used;
+    }
+found:
+    info_render(v, used, e->valuestring, e, info, r, owner, outp);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
-            add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-            mg_buf_reset(&out);
-            info_render(v, "types.nullable", nl->valuestring, nl, info, r, owner, &out);
+            add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(outp)));
+            mg_buf_reset(outp);
+            info_render(v, "nullable", nl->valuestring, nl, info, r, owner, outp);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
-    add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
-    mg_buf_fini(&out);
+    add_cs(info, "type", string_n(outp->data ? outp->data : "", outp->len));
+}
+
+/* Adds `type` to `info`: r printed through the target's type map. Prints
+ * into the vctx's buffer (a malloc and a free per type otherwise), or a
+ * buffer of its own when called inside a print (full_info). */
+static void print_type(vctx *v, cJSON *info, const mg_typeref *r, const mg_type *owner)
+{
+    if (v->type_buf_busy) {
+        mg_buf own;
+        mg_buf_init(&own);
+        print_type_in(v, info, r, owner, &own);
+        mg_buf_fini(&own);
+        return;
+    }
+    v->type_buf_busy = 1;
+    mg_buf_reset(&v->type_buf);
+    print_type_in(v, info, r, owner, &v->type_buf);
+    v->type_buf_busy = 0;
 }
 
 static cJSON *ref_obj(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &t->name));
-    char *id = ident_new(v, &t->name, NK_TYPE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
     add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
@@ -2865,9 +3153,7 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     /* Member order: naming first, for readers of `msggen view`. */
     cJSON *x = cJSON_CreateObject();
     add_cs(x, "name", model_name(v, &f->name));
-    char *id = ident_new(v, &f->name, NK_FIELD);
-    add_cs(x, "id", cJSON_CreateString(id));
-    free(id);
+    add_cs(x, "id", ident_item(v, &f->name, NK_FIELD));
     add_wire(v, x, f->wire);
     lz_batch b;
     lzb_init(v, &b);
@@ -2908,9 +3194,14 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
 /* Checks that the identifiers under key `idkey` of the items of `list` are
  * unique; `marks` gives each item's position, `what` names the kind. */
 typedef struct seen_id {
-    char *id; /* key */
+    const char *id; /* key: the view's (borrowed) */
     int index;
 } seen_id;
+
+static int seen_eq(const void *ent, const void *key)
+{
+    return strcmp(((const seen_id *)ent)->id, key) == 0;
+}
 
 /* `owner`: the raw name of the type whose members these are, or NULL (the
  * message says " of 'OWNER'"; formatted only for an error: a snprintf per
@@ -2918,20 +3209,47 @@ typedef struct seen_id {
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
                          const char *owner)
 {
+    /* The identifiers are the view's strings, which outlive the check: the
+     * table borrows them (a copy of each was two thirds of the check), and
+     * a short list (a type's fields) is searched without one. */
+    enum { SHORT = 16 };
+    const char *shortlist[SHORT];
     mg_hmap seen;
-    mg_hmap_init_str(&seen, sizeof(seen_id));
+    mg_hmap_init(&seen, sizeof(seen_id));
     int i = 0;
     for (const cJSON *a = list ? list->child : NULL; a; a = a->next, i++) {
         const char *ia = cJSON_GetStringValue(mg_json_get(a, idkey));
+        if (i < SHORT)
+            shortlist[i] = ia;
         if (!ia)
             continue;
-        int added;
-        seen_id *e = mg_hmap_put_str(&seen, ia, &added);
-        if (added) {
-            e->index = i;
-            continue;
+        int k = -1;
+        if (i < SHORT) {
+            for (int j = 0; j < i && k < 0; j++)
+                if (shortlist[j] && strcmp(shortlist[j], ia) == 0)
+                    k = j;
+        } else {
+            if (i == SHORT) /* the table takes over: the first SHORT ids go in */
+                for (int j = 0; j < SHORT; j++) {
+                    uint32_t h = shortlist[j] ? mg_hash_str(shortlist[j]) : 0;
+                    if (shortlist[j] && !mg_hmap_find(&seen, h, seen_eq, shortlist[j])) {
+                        seen_id *e = mg_hmap_add(&seen, h);
+                        e->id = shortlist[j];
+                        e->index = j;
+                    }
+                }
+            uint32_t h = mg_hash_str(ia);
+            seen_id *e = mg_hmap_find(&seen, h, seen_eq, ia);
+            if (e)
+                k = e->index;
+            else {
+                e = mg_hmap_add(&seen, h);
+                e->id = ia;
+                e->index = i;
+            }
         }
-        int k = e->index;
+        if (k < 0)
+            continue;
         const cJSON *b = cJSON_GetArrayItem(list, k);
         const char *ra = cJSON_GetStringValue(mg_json_get(
             mg_json_get(a, "name"), "raw"));
@@ -3064,12 +3382,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &t->name));
-    char *id = ident_new(v, &t->name, NK_TYPE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &t->name, NK_FILE);
-    add_cs(o, "file", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
+    add_cs(o, "file", ident_item(v, &t->name, NK_FILE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
     if (t->title)
@@ -3081,7 +3395,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
     ADD_KEPT_BOOL(v, o, "recursive", t->recursive);
 
-    cJSON *fields = cJSON_CreateArray(), *req = cJSON_CreateArray(), *opt = cJSON_CreateArray();
+    cJSON *fields = cJSON_CreateArray();
+    cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
     mg_mark *marks = calloc((size_t)t->nfields + 1, sizeof *marks);
     if (!marks)
         abort();
@@ -3103,8 +3418,13 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     ADD_KEPT_BOOL(v, o, "has_optional_fields", t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
     add_cs(o, "fields", fields);
-    add_cs(o, "required_fields", req);
-    add_cs(o, "optional_fields", opt);
+    if (v->split_fields) {
+        add_cs(o, "required_fields", req);
+        add_cs(o, "optional_fields", opt);
+    } else {
+        cJSON_Delete(req);
+        cJSON_Delete(opt);
+    }
     ADD_KEPT_BOOL(v, o, "closed", t->closed);
     ADD_KEPT_BOOL(v, o, "has_additional", t->additional != NULL);
     if (t->additional)
@@ -3115,9 +3435,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         const mg_enum_value *ev = t->values[i];
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", model_name(v, &ev->name));
-        id = ident_new(v, &ev->name, NK_ENUM_VALUE);
-        add_cs(e, "id", cJSON_CreateString(id));
-        free(id);
+        add_cs(e, "id", ident_item(v, &ev->name, NK_ENUM_VALUE));
         add_cs(e, "value", model_str(v, ev->value->valuestring));
         add_json_form(v, e, "json", ev->value, 0, "\"\"");
         cJSON_AddItemToArray(values, e);
@@ -3143,9 +3461,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         if (uo->tag) {
             add_cs(e, "tag", model_str(v, uo->tag));
             add_cs(e, "tag_name", model_name(v, &uo->tag_name));
-            id = ident_new(v, &uo->tag_name, NK_ENUM_VALUE);
-            add_cs(e, "tag_id", cJSON_CreateString(id));
-            free(id);
+            add_cs(e, "tag_id", ident_item(v, &uo->tag_name, NK_ENUM_VALUE));
         } else {
             add_const(v, e, "tag", cJSON_NULL);
             add_const(v, e, "tag_name", cJSON_NULL);
@@ -3469,18 +3785,10 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &g->name));
-    char *id = ident_new(v, &g->name, NK_MESSAGE);
-    add_cs(o, "id", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_METHOD);
-    add_cs(o, "method", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_CONSTANT);
-    add_cs(o, "constant", cJSON_CreateString(id));
-    free(id);
-    id = ident_new(v, &g->name, NK_FILE);
-    add_cs(o, "file", cJSON_CreateString(id));
-    free(id);
+    add_cs(o, "id", ident_item(v, &g->name, NK_MESSAGE));
+    add_cs(o, "method", ident_item(v, &g->name, NK_METHOD));
+    add_cs(o, "constant", ident_item(v, &g->name, NK_CONSTANT));
+    add_cs(o, "file", ident_item(v, &g->name, NK_FILE));
     add_str(o, "title", g->title);
     add_str(o, "summary", g->summary);
     add_description(v, o, g->description);
@@ -3684,16 +3992,40 @@ static void add_binding_list(cJSON *o)
 /* Shapes a normalised api.h tree for templates, in place: description keys,
  * `has_<list>` beside every list, `binding_list` beside `bindings`,
  * index/first/last on every list of objects. */
+/* `has_<key>` as a member name: with a cache, interned there (the views'
+ * const names; the cache outlives them), else NULL (the caller copies). */
+static const char *has_key(vctx *v, const char *key, size_t kl)
+{
+    if (!v->cache)
+        return NULL;
+    char buf[80];
+    if (kl + 5 > sizeof buf)
+        return NULL;
+    memcpy(buf, "has_", 4);
+    memcpy(buf + 4, key, kl + 1);
+    return *(char **)mg_hmap_put_str(&v->cache->keys, buf, NULL);
+}
+
+/* Is there a member named k[0..n) (NUL-terminated) in `node`? */
+static int has_member(const cJSON *node, const char *k)
+{
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (c->string && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+            return 1;
+    return 0;
+}
+
 static void shape(vctx *v, cJSON *node)
 {
     cJSON *c;
-    if (cJSON_IsArray(node)) {
+    int type = node ? node->type & 0xFF : cJSON_Invalid;
+    if (type == cJSON_Array) {
         cJSON_ArrayForEach(c, node)
             shape(v, c);
         number_list(node);
         return;
     }
-    if (!cJSON_IsObject(node))
+    if (type != cJSON_Object)
         return;
     cJSON *desc = mg_json_get(node, "description");
     if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
@@ -3702,26 +4034,61 @@ static void shape(vctx *v, cJSON *node)
         add_text_description(v, node, text);
         free(text);
     }
-    cJSON *added = cJSON_CreateObject();
+    /* The has_<list> members go after the walk, in order (the walk does not
+     * see them); a few per object, more in a list. */
+    struct {
+        const char *key; /* interned, or NULL: `copy` */
+        char copy[72];
+        int val;
+    } addm[8], *add = addm;
+    size_t nadd = 0, cap = 8;
+    int bindings = 0;
     cJSON_ArrayForEach(c, node) {
-        if (!c->string || strcmp(c->string, "bindings") == 0)
+        const char *k = c->string;
+        if (!k)
             continue;
-        if (cJSON_IsArray(c) && strcmp(c->string, "description_lines") && strcmp(c->string, "doc_lines")) {
+        if (k[0] == 'b' && strcmp(k, "bindings") == 0) {
+            bindings = 1;
+            continue;
+        }
+        int ct = c->type & 0xFF;
+        if (ct == cJSON_Array && !((k[0] == 'd') && (!strcmp(k, "description_lines") || !strcmp(k, "doc_lines")))) {
+            size_t kl = strlen(k);
             char key[64];
-            snprintf(key, sizeof key, "has_%s", c->string);
-            if (!mg_json_get(node, key))
-                cJSON_AddBoolToObject(added, key, c->child != NULL);
+            /* snprintf's cut at 63 bytes, as before */
+            size_t cut = kl + 4 < sizeof key ? kl : sizeof key - 5;
+            memcpy(key, "has_", 4);
+            memcpy(key + 4, k, cut);
+            key[4 + cut] = '\0';
+            if (!has_member(node, key)) {
+                if (nadd == cap) {
+                    cap *= 2;
+                    if (add == addm) {
+                        add = mg_xmalloc(cap * sizeof *add);
+                        memcpy(add, addm, sizeof addm);
+                    } else {
+                        add = mg_xrealloc(add, cap * sizeof *add);
+                    }
+                }
+                add[nadd].key = has_key(v, key + 4, cut);
+                memcpy(add[nadd].copy, key, 4 + cut + 1);
+                add[nadd].val = c->child != NULL;
+                nadd++;
+            }
             shape(v, c);
-        } else if (cJSON_IsObject(c)) {
+        } else if (ct == cJSON_Object) {
             shape(v, c);
         }
     }
-    while (added->child) {
-        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
-        cJSON_AddItemToObject(node, item->string, item);
+    for (size_t i = 0; i < nadd; i++) {
+        if (add[i].key)
+            add_cs(node, add[i].key, cJSON_CreateBool(add[i].val));
+        else
+            cJSON_AddBoolToObject(node, add[i].copy, add[i].val);
     }
-    cJSON_Delete(added);
-    if (mg_json_get(node, "bindings"))
+    if (add != addm)
+        free(add);
+    if (bindings || mg_json_get(node, "bindings"))
         add_binding_list(node);
 }
 
@@ -3734,7 +4101,7 @@ typedef struct msg_index {
 } msg_index;
 
 /* A message named by index, as lists of operations and channels show it. */
-static cJSON *message_link(const msg_index *msgs, int i, const char *key)
+static cJSON *message_link(const vctx *v, const msg_index *msgs, int i, const char *key)
 {
     cJSON *o = cJSON_CreateObject();
     const cJSON *g = i >= 0 && i < msgs->n ? msgs->v[i] : NULL;
@@ -3745,13 +4112,23 @@ static cJSON *message_link(const msg_index *msgs, int i, const char *key)
         add_cs(o, "key", cJSON_CreateNull());
     for (int k = 0; k < 5; k++) {
         const cJSON *m = mg_json_get(g, keys[k]);
-        add_cs(o, keys[k], m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+        /* Strings (and nulls) are the message's, which the view holds:
+         * referred to, not copied (escapes read a reference's text as a
+         * copy's). The name object is copied, escapes may add inside it,
+         * unless it is a shared one (model_name). */
+        int type = m ? m->type & 0xFF : cJSON_NULL;
+        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference))
+            add_cs(o, keys[k], cJSON_CreateObjectReference(m->child)); /* model_name's: nothing escaped in it */
+        else
+            add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
+                               : type == cJSON_NULL   ? cJSON_CreateNull()
+                                                      : cJSON_Duplicate(m, 1));
     }
     return o;
 }
 
 /* Replaces a list of message indexes (or {key, message} entries) by links. */
-static void link_messages(cJSON *owner, const msg_index *msgs)
+static void link_messages(const vctx *v, cJSON *owner, const msg_index *msgs)
 {
     cJSON *list = mg_json_get(owner, "messages");
     if (!cJSON_IsArray(list))
@@ -3761,7 +4138,7 @@ static void link_messages(cJSON *owner, const msg_index *msgs)
     cJSON_ArrayForEach(e, list) {
         int i = cJSON_IsNumber(e) ? (int)e->valuedouble
                                   : (int)cJSON_GetNumberValue(mg_json_get(e, "message"));
-        cJSON_AddItemToArray(out, message_link(msgs, i, cJSON_GetStringValue(mg_json_get(e, "key"))));
+        cJSON_AddItemToArray(out, message_link(v, msgs, i, cJSON_GetStringValue(mg_json_get(e, "key"))));
     }
     cJSON_ReplaceItemInObjectCaseSensitive(owner, "messages", out);
 }
@@ -3903,20 +4280,35 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
     msg_index mi = {mg_xcalloc((size_t)cJSON_GetArraySize(msgs) + 1, sizeof *mi.v), 0};
     cJSON_ArrayForEach(it, msgs)
         mi.v[mi.n++] = it;
+    /* The operations' names do not depend on the target: with a cache, made
+     * once per model and shared as the model's names are (model_name). */
+    mg_view_cache *vc = v->cache;
+    if (vc && !vc->op_names) {
+        vc->nop_names = cJSON_GetArraySize(a->operations);
+        vc->op_names = mg_xcalloc((size_t)vc->nop_names + 1, sizeof *vc->op_names);
+        int i = 0;
+        for (const cJSON *op = a->operations ? a->operations->child : NULL; op; op = op->next, i++)
+            mg_name_init(&vc->op_names[i], cJSON_GetStringValue(mg_json_get(op, "key")));
+    }
+    int opi = 0;
     cJSON_ArrayForEach(it, ops) {
-        mg_name n;
-        mg_name_init(&n, cJSON_GetStringValue(mg_json_get(it, "key")));
-        add_cs(it, "name", name_obj(&n));
-        mg_name_fini(&n);
+        if (vc && opi < vc->nop_names) {
+            add_cs(it, "name", model_name(v, &vc->op_names[opi++]));
+        } else {
+            mg_name n;
+            mg_name_init(&n, cJSON_GetStringValue(mg_json_get(it, "key")));
+            add_cs(it, "name", name_obj(&n));
+            mg_name_fini(&n);
+        }
         add_action_flags(it);
-        link_messages(it, &mi);
+        link_messages(v, it, &mi);
         cJSON *reply = mg_json_get(it, "reply");
         add_bool(it, "has_reply", cJSON_IsObject(reply));
         if (cJSON_IsObject(reply))
-            link_messages(reply, &mi);
+            link_messages(v, reply, &mi);
     }
     cJSON_ArrayForEach(it, chans)
-        link_messages(it, &mi);
+        link_messages(v, it, &mi);
     free(mi.v);
     /* The per-message lists of the api, walked beside the messages. */
     const cJSON *use = a->uses ? a->uses->child : NULL;
@@ -3984,11 +4376,13 @@ static void compile_pairs(mg_subst *r, const cJSON *pairs)
 static void compile_escapes(vctx *v)
 {
     mg_hmap_init(&v->tpls, sizeof(tpl_ent));
+    mg_hmap_init(&v->fast, sizeof(fast_ent));
+    mg_buf_init(&v->type_buf);
     mg_hmap_init_str(&v->reserved_set, sizeof(word_ent));
     const cJSON *w;
     cJSON_ArrayForEach(w, v->reserved)
         if (cJSON_IsString(w))
-            mg_hmap_put_str(&v->reserved_set, w->valuestring, NULL);
+            add_reserved(v, w->valuestring);
     compile_pairs(&v->doc_subst, v->doc_escape);
     v->rules = calloc((size_t)cJSON_GetArraySize(v->escapes) + 1, sizeof *v->rules);
     if (!v->rules)
@@ -4050,6 +4444,10 @@ static void vctx_fini(vctx *v)
     for (size_t i = 0; i < mg_hmap_len(&v->tpls); i++)
         mg_tpl_free(((tpl_ent *)mg_hmap_at(&v->tpls, i))->tpl);
     mg_hmap_fini(&v->tpls);
+    for (size_t i = 0; i < mg_hmap_len(&v->fast); i++)
+        free(((fast_ent *)mg_hmap_at(&v->fast, i))->seg);
+    mg_hmap_fini(&v->fast);
+    mg_buf_fini(&v->type_buf);
     mg_hmap_fini(&v->reserved_set);
     mg_subst_fini(&v->doc_subst);
     for (int i = 0; i < v->nrules; i++)
@@ -4221,6 +4619,9 @@ void mg_view_cache_free(mg_view_cache *c)
         free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
     mg_hmap_fini(&c->wires);
     mg_hmap_fini(&c->keys);
+    for (int i = 0; i < c->nop_names; i++)
+        mg_name_fini(&c->op_names[i]);
+    free(c->op_names);
     free(c);
 }
 
@@ -4239,9 +4640,22 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     return mg_view_build_cached(m, t, NULL, d);
 }
 
+/* Whether a template of the target may read view key `word`: for a pruned
+ * view, whether `word` is among the names its templates read (the keep
+ * set: one lookup), else whether their texts mention it (a search of every
+ * template, 130 000 instructions). Always without a target. */
+static int names_key(const vctx *v, const char *word)
+{
+    if (!v->t)
+        return 1;
+    if (v->keep)
+        return mg_hmap_get_str(v->keep, word) != NULL;
+    return mg_target_mentions(v->t, word);
+}
+
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
-    vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL};
+    vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL, .ndoc_starts = -1};
     if (cache && t && cache->lazy_out)
         *cache->lazy_out = NULL;
     if (read_target(&v) < 0)
@@ -4270,11 +4684,15 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             v.lz_kept |= (uint64_t)1 << i;
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
-    v.gen_payload = !t || mg_target_mentions(t, "generated_example");
-    v.gen_headers = !t || mg_target_mentions(t, "generated_headers_example");
+    v.gen_payload = names_key(&v, "generated_example");
+    v.gen_headers = names_key(&v, "generated_headers_example");
     if ((v.gen_payload || v.gen_headers) && !cache)
         v.exgen = mg_exgen_new(m);
-    v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
+    v.http_keys = names_key(&v, "http_curl") || names_key(&v, "http_path");
+    /* required_fields/optional_fields repeat every field (a third of a big
+     * view's members): built only for targets whose templates name them
+     * (type_view leaves them out for the others, filled below). */
+    v.split_fields = names_key(&v, "required_fields") || names_key(&v, "optional_fields");
     v.share_names = cache != NULL;
     for (int c = 0; c < MG_CASE_COUNT && v.share_names; c++)
         if (plan_key_escaped(&v, mg_case_key((mg_case)c)))
@@ -4390,16 +4808,10 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             escape(&v, plan);
     }
     const cJSON *it;
-    /* required_fields/optional_fields repeat every field (a third of a big
-     * view's members): built only for targets whose templates name them. */
-    int split_fields = !t || mg_target_mentions(t, "required_fields") || mg_target_mentions(t, "optional_fields");
     cJSON *ti;
     cJSON_ArrayForEach(ti, types) {
-        if (!split_fields) {
-            cJSON_DeleteItemFromObjectCaseSensitive(ti, "required_fields");
-            cJSON_DeleteItemFromObjectCaseSensitive(ti, "optional_fields");
-            continue;
-        }
+        if (!v.split_fields)
+            break;
         cJSON *req = mg_json_get(ti, "required_fields");
         cJSON *opt = mg_json_get(ti, "optional_fields");
         const cJSON *f;
@@ -4417,6 +4829,18 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON *subset_lists[4];
     for (int k = 0; k < 4; k++) {
         cJSON *list = subset_lists[k] = cJSON_CreateArray();
+        static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
+        if (!kept_name(&v, subsets[k])) {
+            /* A pruned view whose templates read no such list: its flag only. */
+            static const mg_type_kind kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
+            int any = 0;
+            for (int i = 0; i < m->ntypes && !any; i++)
+                any = m->types[i]->kind == kinds[k];
+            cJSON_Delete(list);
+            subset_lists[k] = NULL;
+            add_bool(view, has[k], any);
+            continue;
+        }
         cJSON_ArrayForEach(it, types)
             if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
@@ -4427,7 +4851,6 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                 cJSON_AddItemToArray(list, e);
             }
         number_list_v(&v, list);
-        static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
         add_bool(view, has[k], list->child != NULL);
         add_cs(view, subsets[k], list);
     }
@@ -4612,11 +5035,59 @@ char *mg_view_print_source_new(const mg_tpl_source *src, const void *v)
     return mg_buf_steal(&b, NULL);
 }
 
+/* print_json over the cJSON source, without the calls through it: what it
+ * gives for each kind of value (mustache.c's cj_kind and cj_text: raw JSON
+ * a string, an unset string ""), walked directly (the examples' pretty
+ * texts). */
+static void print_cjson(mg_buf *b, const cJSON *j, int depth)
+{
+    int type = j->type & 0xFF;
+    if (type == cJSON_Object || type == cJSON_Array) {
+        int obj = type == cJSON_Object;
+        const cJSON *c = j->child;
+        if (!c) {
+            mg_buf_append(b, obj ? "{}" : "[]", 2);
+            return;
+        }
+        mg_buf_putc(b, obj ? '{' : '[');
+        for (; c; c = c->next) {
+            newline_indent(b, depth + 1);
+            if (obj) {
+                append_json_string(b, c->string);
+                mg_buf_append(b, ": ", 2);
+            }
+            print_cjson(b, c, depth + 1);
+            if (c->next)
+                mg_buf_putc(b, ',');
+        }
+        newline_indent(b, depth);
+        mg_buf_putc(b, obj ? '}' : ']');
+        return;
+    }
+    switch (type) {
+    case cJSON_String:
+    case cJSON_Raw:
+        append_json_string(b, j->valuestring ? j->valuestring : "");
+        break;
+    case cJSON_Number:
+        append_json_number(b, j->valuedouble);
+        break;
+    case cJSON_True:
+        mg_buf_append(b, "true", 4);
+        break;
+    case cJSON_False:
+        mg_buf_append(b, "false", 5);
+        break;
+    default:
+        mg_buf_append(b, "null", 4);
+    }
+}
+
 char *mg_view_print_new(const cJSON *json)
 {
-    mg_tpl_cjson cj;
-    mg_tpl_cjson_source_init(&cj);
-    char *s = mg_view_print_source_new(&cj.src, json);
-    mg_tpl_cjson_source_fini(&cj);
-    return s;
+    mg_buf b;
+    mg_buf_init(&b);
+    print_cjson(&b, json, 0);
+    mg_buf_putc(&b, '\n');
+    return mg_buf_steal(&b, NULL);
 }

@@ -94,6 +94,31 @@ static void view_should_report_identifiers_that_collide_after_escaping(void)
     fixture_fini(&f, v);
 }
 
+static void view_should_report_collisions_in_long_lists_too(void)
+{
+    /* Past 16 fields the check looks identifiers up in a table: a late
+     * field that collides with an early one is reported against the first,
+     * and so is one that collides with a field past the 16th. */
+    fixture f;
+    const char *tgt = "name: probe\nreserved: [class, with]\nreserved_escape: '{{name}}_value'\n"
+                      "types: {string: s, integer: i, number: n, boolean: b, any: a, array: a, map: m, ref: r}\n";
+    char yaml[4096];
+    int n = snprintf(yaml, sizeof yaml, "%s        type: object\n        properties:\n", CAT);
+    for (int i = 0; i < 20; i++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n, i == 3 ? "          class: {type: string}\n"
+                                                         : i == 17 ? "          with: {type: string}\n"
+                                                                   : "          f%02d: {type: string}\n", i);
+    snprintf(yaml + n, sizeof yaml - (size_t)n,
+             "          classValue: {type: string}\n          withValue: {type: string}\n");
+    cJSON *v = view_of(&f, yaml, tgt);
+    CHECK(v == NULL);
+    CHECK_STR(errs, "c.yaml:29:11: error: field 'classValue' of 'M' and field 'class' (at c.yaml:12:11) both become id "
+                    "'class_value' in target 'probe'\n"
+                    "c.yaml:30:11: error: field 'withValue' of 'M' and field 'with' (at c.yaml:26:11) both become id "
+                    "'with_value' in target 'probe'\n");
+    fixture_fini(&f, v);
+}
+
 static void view_should_report_a_missing_type_map_entry_at_types(void)
 {
     fixture f;
@@ -206,6 +231,142 @@ static void view_should_make_comment_text_safe_around_plain_runs(void)
     free(s);
 }
 
+/* What json_print_new printed through cJSON: cJSON_PrintUnformatted, then
+ * invisible code points as \uXXXX (append_visible). */
+static char *cjson_compact_new(const cJSON *j)
+{
+    char *p = cJSON_PrintUnformatted(j);
+    if (!p)
+        return NULL;
+    mg_buf out;
+    mg_buf_init(&out);
+    append_visible(&out, p, strlen(p));
+    cJSON_free(p);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+static void view_compact_json_should_be_what_cjson_prints(void)
+{
+    /* json_print_new walks the value itself: byte for byte cJSON's compact
+     * text (with invisible code points escaped), numbers included. */
+    static const char *const texts[] = {
+        "{}", "[]", "null", "true", "false", "0", "-0", "-0.0", "1e400", "\"caf\u00e9 \u202e x\"",
+        "{\"a\":[1,2.5,-3,{\"b\":null,\"\\u200b\":\"q\\\"\\\\\\n\"}],\"c\":{},\"d\":[]}",
+        "[2147483647,2147483648,-2147483648,-2147483649,1e15,1e16,123456789012345678,0.1,1.21,-2.5e-7]",
+        "[3.141592653589793,5e-324,1.7976931348623157e308,1e300,-1e-300,0.30000000000000004]",
+        "{\"\\u0001\\u001f\\u007f\":\"\\b\\f\\r\\t\",\"\\ud83d\\ude00\":[[[[]]]]}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        cJSON *j = cJSON_Parse(texts[i]);
+        CHECK(j != NULL);
+        if (!j)
+            continue;
+        char *want = cjson_compact_new(j), *got = json_print_new(j);
+        CHECK_STR(got, want);
+        free(got);
+        free(want);
+        cJSON_Delete(j);
+    }
+    /* NaN and infinities print as null; a raw value goes through cJSON. */
+    cJSON *a = cJSON_CreateArray();
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(NAN));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(-INFINITY));
+    cJSON_AddItemToArray(a, cJSON_CreateRaw("{\"raw\": 1}"));
+    char *want = cjson_compact_new(a), *got = json_print_new(a);
+    CHECK_STR(got, want);
+    CHECK_STR(got, "[null,null,{\"raw\": 1}]");
+    free(got);
+    free(want);
+    cJSON_Delete(a);
+}
+
+static void view_type_map_fast_path_should_render_as_the_engine(void)
+{
+    /* A type-map template of text and plain variables is rendered by
+     * looking the names up; one with more (sections, triple braces, line
+     * breaks, stray braces) is left to the engine, and so is a name the
+     * info does not have as a string. */
+    cJSON *info = cJSON_Parse("{\"ref\":{\"id\":\"Foo\",\"n\":1},\"items\":{\"kind\":\"x\",\"type\":\"int\"},"
+                              "\"type\":\"T\",\"is_tuple\":false,\"none\":null}");
+    static const struct {
+        const char *tpl, *want; /* want NULL: not split, or left to the engine */
+    } cases[] = {
+        {"{{ref.id}} *", "Foo *"},
+        {"list[{{ items.type }}]", "list[int]"},
+        {"_t.Optional[{{type}}]{{type}}", "_t.Optional[T]T"},
+        {"char *", "char *"},
+        {"{{ref.n}}", NULL},
+        {"{{none}}", NULL},
+        {"{{missing}}", NULL},
+        {"{{ref.missing}}", NULL},
+        {"{{#is_tuple}}x{{/is_tuple}}", NULL},
+        {"{{{type}}}", NULL},
+        {"{{&type}}", NULL},
+        {"a}}b", NULL},
+        {"{{type}}\n", NULL},
+        {"{{.}}", NULL},
+        {"{{a..b}}", NULL},
+        {"{{type", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fast_ent e;
+        memset(&e, 0, sizeof e);
+        fast_split(&e, cases[i].tpl);
+        mg_buf out;
+        mg_buf_init(&out);
+        int rc = e.ok ? fast_render(&e, info, &out) : -1;
+        if (cases[i].want) {
+            CHECK_INT(rc, 0);
+            CHECK_STR(mg_buf_cstr(&out), cases[i].want);
+        } else {
+            CHECK_INT(rc, -1);
+            CHECK_INT(out.len, 0);
+        }
+        if (cases[i].want) {
+            /* the engine agrees */
+            mg_diag d;
+            mg_diag_init_sink(&d, NULL, NULL);
+            mg_tpl *t = mg_tpl_parse("t", cases[i].tpl, strlen(cases[i].tpl), &d);
+            mg_buf eng;
+            mg_buf_init(&eng);
+            CHECK(t && mg_tpl_render_strict(t, info, NULL, MG_ESCAPE_NONE, &eng, &d) == 0);
+            CHECK_STR(mg_buf_cstr(&eng), cases[i].want);
+            mg_buf_fini(&eng);
+            mg_tpl_free(t);
+        }
+        mg_buf_fini(&out);
+        free(e.seg);
+    }
+    cJSON_Delete(info);
+}
+
+static void view_print_should_walk_cjson_as_the_data_interface_does(void)
+{
+    /* mg_view_print_new walks cJSON itself: the same text as walking it
+     * through the template data interface (raw JSON as a string, an unset
+     * string as ""). */
+    cJSON *j = cJSON_Parse("{\"a\":[1,-0.0,2.5e-7,{\"b\":null,\"c\":[]},{}],\"d\":\"caf\\u00e9 \\u200b\\n\","
+                           "\"e\":[[true,false]],\"\":{\"x\":[{\"y\":{}}]}}");
+    CHECK(j != NULL);
+    if (!j)
+        return;
+    cJSON_AddItemToObject(j, "raw", cJSON_CreateRaw("{\"r\": 1}"));
+    cJSON *unset = cJSON_CreateString("x");
+    cJSON_free(unset->valuestring);
+    unset->valuestring = NULL;
+    cJSON_AddItemToObject(j, "unset", unset);
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    char *want = mg_view_print_source_new(&cj.src, j);
+    mg_tpl_cjson_source_fini(&cj);
+    char *got = mg_view_print_new(j);
+    CHECK_STR(got, want);
+    free(got);
+    free(want);
+    cJSON_Delete(j);
+}
+
 static void view_print_should_write_strings_as_cjson_does(void)
 {
     /* The printer writes keys and strings itself: byte for byte what cJSON
@@ -216,7 +377,7 @@ static void view_print_should_write_strings_as_cjson_does(void)
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         cJSON *str = cJSON_CreateString(texts[i]);
-        char *want = json_print_new(str);
+        char *want = cjson_compact_new(str);
         mg_buf got;
         mg_buf_init(&got);
         append_json_string(&got, texts[i]);
@@ -257,6 +418,7 @@ int main(void)
     RUN(view_should_use_neutral_types_without_a_target);
     RUN(view_should_escape_reserved_identifiers_and_keep_wire_names);
     RUN(view_should_report_identifiers_that_collide_after_escaping);
+    RUN(view_should_report_collisions_in_long_lists_too);
     RUN(view_should_report_a_missing_type_map_entry_at_types);
     RUN(view_should_escape_docs_and_split_description_lines);
     RUN(view_should_make_comment_text_safe_around_plain_runs);
@@ -264,7 +426,10 @@ int main(void)
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
     RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    RUN(view_type_map_fast_path_should_render_as_the_engine);
+    RUN(view_print_should_walk_cjson_as_the_data_interface_does);
     RUN(view_print_should_write_strings_as_cjson_does);
+    RUN(view_compact_json_should_be_what_cjson_prints);
     RUN(view_print_should_write_numbers_as_cjson_does);
     return unit_done();
 }
