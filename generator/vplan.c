@@ -1168,20 +1168,27 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_m
  * compile reports only $refs it cannot resolve (a schema compiled with an
  * error is never reused) and patterns on their first use. */
 
-/* A hash of a string for the structural hashes, which only pick buckets
- * (an equality decides): its length and its first and last eight bytes,
- * not a step per byte (a message literal is tens of bytes). */
+/* A hash of a string for the structural hashes and the id tables: every
+ * byte counts (ids such as `Msg0012Payload` and `Msg0022Payload` differ in
+ * the middle only, and a hash of the ends put thousands of them in one
+ * bucket), but eight at a time, not a step per byte. */
 static uint32_t quick_hash(const char *s)
 {
     size_t n = strlen(s);
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else
-        memcpy(&a, s, n);
-    uint64_t k = ((a ^ (b * 0x9E3779B97F4A7C15ULL)) + n) * 0xFF51AFD7ED558CCDULL;
-    return (uint32_t)(k >> 32);
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    }
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static uint32_t json_hash(uint32_t h, const cJSON *j)
