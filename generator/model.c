@@ -41,7 +41,8 @@ struct mg_model_priv {
     vec allocs;      /* every calloc'ed block: arena chunks and big blocks */
     char *arena;     /* palloc's current chunk: zeroed, `arena_left` bytes free at its end */
     size_t arena_left;
-    vec names;       /* every mg_name to fini */
+    mg_hmap names;   /* cased_ent: raw name -> its casings, shared by every
+                      * mg_name of the model made from that raw name */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
     vec types, messages;
@@ -146,10 +147,24 @@ static char *pstrdup(mg_model *m, const char *s)
     return p;
 }
 
+/* One raw name's casings, computed once per model. */
+typedef struct cased_ent {
+    char *raw;   /* the key (owned by the table) */
+    mg_name name;
+} cased_ent;
+
+/* Gives `n` the casings of `raw`. A catalogue repeats its names (every
+ * message has an `id`, a `timestamp`, ...): the casings are computed once per
+ * distinct raw name and shared (splitting and joining them, six blocks each,
+ * was a third of the model's own instructions). The strings belong to the
+ * model: no caller frees or rewrites them in place. */
 static void name_init(mg_model *m, mg_name *n, const char *raw)
 {
-    mg_name_init(n, raw);
-    vec_push(&m->priv->names, n);
+    int added;
+    cased_ent *e = mg_hmap_put_str(&m->priv->names, raw, &added);
+    if (added)
+        mg_name_init(&e->name, raw);
+    *n = e->name;
 }
 
 /* Hands a vec's storage to the model; returns it for storing in a struct. */
@@ -1282,8 +1297,7 @@ static void build_enum(mg_model *m, mg_type *t, const parts *ps)
             /* "" or "+": no letters to name it by; its position will do. */
             char buf[32];
             snprintf(buf, sizeof buf, "value %d", i);
-            mg_name_fini(&ev->name);
-            mg_name_init(&ev->name, buf);
+            name_init(m, &ev->name, buf);
         }
         for (int k = 0; k < values.n; k++) {
             mg_enum_value *o = values.v[k];
@@ -1421,8 +1435,7 @@ static void name_tags(mg_model *m, mg_type *t, const cJSON *mapping, const mg_do
         if (mg_name_is_empty(&o->tag_name)) {
             char buf[32];
             snprintf(buf, sizeof buf, "tag %d", k + 1);
-            mg_name_fini(&o->tag_name);
-            mg_name_init(&o->tag_name, buf);
+            name_init(m, &o->tag_name, buf);
         }
         for (int j = 0; j < k; j++) {
             const mg_union_option *p = t->options[j];
@@ -1538,10 +1551,8 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         return t;
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
-    if (!declared) {
-        free(t->name.s[MG_CASE_RAW]);
-        t->name.s[MG_CASE_RAW] = mg_name_case_new(t->name.s[MG_CASE_PASCAL], MG_CASE_RAW);
-    }
+    if (!declared) /* shown as its Pascal casing (the strings are shared: no copy) */
+        t->name.s[MG_CASE_RAW] = t->name.s[MG_CASE_PASCAL];
     t->mark = mark(doc, node);
     int bad = 0;
     if (mg_name_is_empty(&t->name)) {
@@ -2660,6 +2671,7 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->priv = p;
     p->d = d;
     p->owned = cJSON_CreateArray();
+    mg_hmap_init_str(&p->names, sizeof(cased_ent));
     mg_hmap_init(&p->type_by_node, sizeof(node_ent));
     mg_hmap_init_str(&p->type_by_snake, sizeof(name_ent));
     mg_hmap_init(&p->msg_by_node, sizeof(node_ent));
@@ -2729,13 +2741,13 @@ void mg_model_free(mg_model *m)
     if (!m)
         return;
     struct mg_model_priv *p = m->priv;
-    for (int i = 0; i < p->names.n; i++)
-        mg_name_fini(p->names.v[i]);
+    for (size_t i = 0; i < mg_hmap_len(&p->names); i++)
+        mg_name_fini(&((cased_ent *)mg_hmap_at(&p->names, i))->name);
     for (int i = 0; i < p->arrays.n; i++)
         free(p->arrays.v[i]);
     for (int i = 0; i < p->allocs.n; i++)
         free(p->allocs.v[i]);
-    free(p->names.v);
+    mg_hmap_fini(&p->names);
     free(p->arrays.v);
     free(p->allocs.v);
     free(p->types.v);
