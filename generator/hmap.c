@@ -28,20 +28,6 @@ static void grow_slots(mg_hmap *h)
     h->cap = ncap;
 }
 
-static int eq_ptr(const void *ent, const void *key)
-{
-    const void *k;
-    memcpy(&k, ent, sizeof k);
-    return k == key;
-}
-
-static int eq_str(const void *ent, const void *key)
-{
-    const char *k;
-    memcpy(&k, ent, sizeof k);
-    return strcmp(k, key) == 0;
-}
-
 void mg_hmap_init(mg_hmap *h, size_t esize)
 {
     memset(h, 0, sizeof *h);
@@ -120,15 +106,54 @@ void *mg_hmap_add(mg_hmap *h, uint32_t hash)
     return e;
 }
 
+/* mg_hmap_find for pointer keys, with the comparison inline rather than
+ * through a callback (these lookups are the loader's and the model's commonest). */
+static void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t mask = h->cap - 1, j = hash & mask;
+    for (uint32_t s; (s = h->slots[j]) != 0; j = (j + 1) & mask) {
+        size_t i = s - 1;
+        if (h->hashes[i] == hash) {
+            void *e = mg_hmap_at(h, i);
+            const void *k;
+            memcpy(&k, e, sizeof k);
+            if (k == key)
+                return e;
+        }
+    }
+    return NULL;
+}
+
+/* mg_hmap_find for string keys, the same way. */
+static void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t mask = h->cap - 1, j = hash & mask;
+    for (uint32_t s; (s = h->slots[j]) != 0; j = (j + 1) & mask) {
+        size_t i = s - 1;
+        if (h->hashes[i] == hash) {
+            void *e = mg_hmap_at(h, i);
+            const char *k;
+            memcpy(&k, e, sizeof k);
+            if (k[0] == key[0] && strcmp(k, key) == 0)
+                return e;
+        }
+    }
+    return NULL;
+}
+
 void *mg_hmap_get_ptr(const mg_hmap *h, const void *key)
 {
-    return mg_hmap_find(h, mg_hash_ptr(key), eq_ptr, key);
+    return find_ptr(h, mg_hash_ptr(key), key);
 }
 
 void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added)
 {
     uint32_t hash = mg_hash_ptr(key);
-    void *e = mg_hmap_find(h, hash, eq_ptr, key);
+    void *e = find_ptr(h, hash, key);
     if (added)
         *added = !e;
     if (!e) {
@@ -140,13 +165,13 @@ void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added)
 
 void *mg_hmap_get_str(const mg_hmap *h, const char *key)
 {
-    return mg_hmap_find(h, mg_hash_str(key), eq_str, key);
+    return find_str(h, mg_hash_str(key), key);
 }
 
 void *mg_hmap_put_str(mg_hmap *h, const char *key, int *added)
 {
     uint32_t hash = mg_hash_str(key);
-    void *e = mg_hmap_find(h, hash, eq_str, key);
+    void *e = find_str(h, hash, key);
     if (added)
         *added = !e;
     if (!e) {
