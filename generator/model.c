@@ -2547,7 +2547,16 @@ static int has_nonfinite(const cJSON *node)
     return 0;
 }
 
-static void find_loops(mg_model *m, wctx *w, wstep st)
+/* What walk_schema has already found out about a node: its $ref's target
+ * (has_ref: walk_ref's result) and its initials, so that find_loops need not
+ * find them again for the node the walk is at. */
+typedef struct wknown {
+    int has_ref;
+    wstep ref;
+    const initials *in;
+} wknown;
+
+static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
 {
     if (!is_object(st.node) || w->npath >= WALK_MAX_DEPTH)
         return;
@@ -2558,7 +2567,10 @@ static void find_loops(mg_model *m, wctx *w, wstep st)
     w->path = mg_xgrow(w->path, w->npath, &w->cap, sizeof *w->path);
     w->path[w->npath++] = st;
     wstep t;
-    if (walk_ref(m, st.doc, st.node, &t)) {
+    int has_ref = known ? known->has_ref : walk_ref(m, st.doc, st.node, &t);
+    if (known && has_ref)
+        t = known->ref;
+    if (has_ref) {
         const node_ent *te = mg_hmap_get_ptr(&w->state, t.node);
         if (te && te->val == (void *)1) {
             size_t from = w->npath;
@@ -2566,29 +2578,41 @@ static void find_loops(mg_model *m, wctx *w, wstep st)
                 from--;
             report_loop(m, w, from - 1, &t);
         } else if (!te || !te->val)
-            find_loops(m, w, t);
+            find_loops_at(m, w, t, NULL);
     } else {
-        initials in;
-        initials_of(st.node, &in);
-        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
-            if (get_in(st.node, &in, inplace_one[k]))
-                find_loops(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])});
+        initials own;
+        const initials *in = known ? known->in : &own;
+        if (!known)
+            initials_of(st.node, &own);
+        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++) {
+            const cJSON *v = get_in(st.node, in, inplace_one[k]);
+            if (v)
+                find_loops_at(m, w, (wstep){st.doc, v}, NULL);
+        }
         for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
             const cJSON *c;
-            const cJSON *list = get_in(st.node, &in, inplace_list[k]);
+            const cJSON *list = get_in(st.node, in, inplace_list[k]);
             if (is_array(list))
                 cJSON_ArrayForEach(c, list)
-                    find_loops(m, w, (wstep){st.doc, c});
+                    find_loops_at(m, w, (wstep){st.doc, c}, NULL);
         }
     }
     w->npath--;
     ((node_ent *)mg_hmap_get_ptr(&w->state, st.node))->val = (void *)2;
 }
 
-static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
+static void walk_node(mg_model *m, wctx *w, wstep st, int depth);
+
+/* Most keywords the walk looks at are absent: the test is inline, before any
+ * call. */
+static inline void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
 {
-    if (!is_object(st.node) || depth > WALK_MAX_DEPTH)
-        return;
+    if (is_object(st.node) && depth <= WALK_MAX_DEPTH)
+        walk_node(m, w, st, depth);
+}
+
+static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
+{
     int added;
     mg_hmap_put_ptr(&w->seen, st.node, &added);
     if (!added)
@@ -2600,13 +2624,15 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
                 err(m, mark(st.doc, v), "'%s' must be a finite number, not %s", numeric_keys[k],
                     isnan(v->valuedouble) ? "NaN" : v->valuedouble > 0 ? "infinity" : "-infinity");
         }
-    find_loops(m, w, st);
-    wstep t;
-    if (walk_ref(m, st.doc, st.node, &t))
-        walk_schema(m, w, t, depth + 1);
-    const cJSON *c;
+    wstep t = st;
+    int has_ref = walk_ref(m, st.doc, st.node, &t);
     initials in;
     initials_of(st.node, &in);
+    wknown known = {has_ref, t, &in};
+    find_loops_at(m, w, st, &known);
+    if (has_ref)
+        walk_schema(m, w, t, depth + 1);
+    const cJSON *c;
     for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
         walk_schema(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])}, depth + 1);
     for (size_t k = 0; k < sizeof deeper_one / sizeof *deeper_one; k++) {
