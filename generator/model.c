@@ -41,8 +41,8 @@ struct mg_model_priv {
     vec allocs;      /* every calloc'ed block: arena chunks and big blocks */
     char *arena;     /* palloc's current chunk: zeroed, `arena_left` bytes free at its end */
     size_t arena_left;
-    mg_hmap names;   /* cased_ent: raw name -> its casings, shared by every
-                      * mg_name of the model made from that raw name */
+    mg_hmap names;   /* cased_ent: raw name -> its casings (in the arena), shared
+                      * by every mg_name of the model made from that raw name */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
     vec types, messages;
@@ -158,12 +158,17 @@ typedef struct cased_ent {
  * distinct raw name and shared (splitting and joining them, six blocks each,
  * was a third of the model's own instructions). The strings belong to the
  * model: no caller frees or rewrites them in place. */
+static void *name_alloc(void *m, size_t size)
+{
+    return palloc(m, size);
+}
+
 static void name_init(mg_model *m, mg_name *n, const char *raw)
 {
     int added;
     cased_ent *e = mg_hmap_put_str(&m->priv->names, raw, &added);
-    if (added)
-        mg_name_init(&e->name, raw);
+    if (added) /* in the model's arena, one block for the six casings */
+        mg_name_init_with(&e->name, raw, name_alloc, m);
     *n = e->name;
 }
 
@@ -2767,8 +2772,6 @@ void mg_model_free(mg_model *m)
     if (!m)
         return;
     struct mg_model_priv *p = m->priv;
-    for (size_t i = 0; i < mg_hmap_len(&p->names); i++)
-        mg_name_fini(&((cased_ent *)mg_hmap_at(&p->names, i))->name);
     for (int i = 0; i < p->arrays.n; i++)
         free(p->arrays.v[i]);
     for (int i = 0; i < p->allocs.n; i++)

@@ -93,18 +93,17 @@ static size_t fold_ascii(char *out, const char *raw, size_t n)
     return (size_t)(o - out);
 }
 
-/* Splits into words, each appended lower-cased and followed by '\0'. Returns
- * the number of words. Written straight into room made once: the words take
- * at most twice the folded bytes (each byte a word and its '\0'). */
-static int split_words(mg_buf *words, const char *raw)
+/* Splits `raw` (rn bytes) into words, each written lower-cased and followed
+ * by '\0', into `out`, which has room for 2 * rn bytes: the words take at
+ * most twice the folded bytes (each byte a word and its '\0'). Sets *len to
+ * the bytes written; returns the number of words. */
+static int split_into(char *out, size_t *len, const char *raw, size_t rn)
 {
-    size_t rn = strlen(raw);
     char stack[256];
     char *a = rn < sizeof stack ? stack : mg_xmalloc(rn + 1);
     size_t n = fold_ascii(a, raw, rn);
     const char *s = a;
-    mg_buf_reserve(words, 2 * n);
-    char *o = words->data + words->len;
+    char *o = out;
     int count = 0;
     size_t i = 0;
     while (i < n) {
@@ -127,28 +126,41 @@ static int split_words(mg_buf *words, const char *raw)
         *o++ = '\0';
         count++;
     }
-    words->len = (size_t)(o - words->data);
-    words->data[words->len] = '\0';
+    *len = (size_t)(o - out);
     if (a != stack)
         free(a);
     return count;
 }
 
-/* Joins the words in casing `c`. Sized first and written directly, one loop
- * per kind of casing: names are made for every type, field and enum value,
- * six casings each. Words hold lower-case letters and digits only. */
-static char *join_words(const mg_buf *words, int count, mg_case c)
+/* Splits into words, each appended lower-cased and followed by '\0'. Returns
+ * the number of words. */
+static int split_words(mg_buf *words, const char *raw)
 {
-    const char *w = words->data;
-    int lead = count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]);
-    /* words holds each word plus its '\0': count - 1 of those become
-     * separators when there are any, and one ends the string. */
-    size_t total = (size_t)lead + (count > 0 ? words->len : 1);
-    char *out = mg_xmalloc(total);
+    size_t rn = strlen(raw), len;
+    mg_buf_reserve(words, 2 * rn);
+    int count = split_into(words->data + words->len, &len, raw, rn);
+    words->len += len;
+    words->data[words->len] = '\0';
+    return count;
+}
+
+/* The room join_into needs for `count` words taking `wlen` bytes (their
+ * '\0's included): a leading '_', the words, count - 1 separators, the NUL. */
+static size_t join_room(size_t wlen, int count)
+{
+    return 1 + (count > 0 ? wlen : 1);
+}
+
+/* Joins the words `w` (wlen bytes, split_into's form) in casing `c` into
+ * `out`, NUL-terminated; returns the length. One loop per kind of casing:
+ * names are made for every type, field and enum value, six casings each.
+ * Words hold lower-case letters and digits only. */
+static size_t join_into(char *out, const char *w, size_t wlen, int count, mg_case c)
+{
     char *o = out;
-    if (lead)
+    if (count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]))
         *o++ = '_';
-    size_t n = count > 0 ? words->len - 1 : 0; /* all but the last '\0' */
+    size_t n = count > 0 ? wlen - 1 : 0; /* all but the last '\0' */
     if (c == MG_CASE_SNAKE || c == MG_CASE_KEBAB) {
         char sepc = c == MG_CASE_KEBAB ? '-' : '_';
         for (size_t k = 0; k < n; k++)
@@ -171,6 +183,14 @@ static char *join_words(const mg_buf *words, int count, mg_case c)
         }
     }
     *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* Joins the words in casing `c`, in a block of its own. */
+static char *join_words(const mg_buf *words, int count, mg_case c)
+{
+    char *out = mg_xmalloc(join_room(words->len, count));
+    join_into(out, words->data, words->len, count, c);
     return out;
 }
 
@@ -194,6 +214,27 @@ void mg_name_init(mg_name *n, const char *raw)
     for (int c = 0; c < MG_CASE_COUNT; c++)
         n->s[c] = c == MG_CASE_RAW ? mg_xstrdup(raw) : join_words(&words, count, (mg_case)c);
     mg_buf_fini(&words);
+}
+
+void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+    size_t rn = strlen(raw), wlen;
+    char stack[512];
+    char *w = 2 * rn < sizeof stack ? stack : mg_xmalloc(2 * rn + 1);
+    int count = split_into(w, &wlen, raw, rn);
+    size_t room = join_room(wlen, count);
+    char *o = alloc(ctx, (MG_CASE_COUNT - 1) * room + rn + 1);
+    for (int c = 0; c < MG_CASE_COUNT; c++) {
+        n->s[c] = o;
+        if (c == MG_CASE_RAW) {
+            memcpy(o, raw, rn + 1);
+            o += rn + 1;
+        } else {
+            o += join_into(o, w, wlen, count, (mg_case)c) + 1;
+        }
+    }
+    if (w != stack)
+        free(w);
 }
 
 void mg_name_fini(mg_name *n)
