@@ -45,7 +45,12 @@ static const cJSON *ref_member(const cJSON *node)
 static int percent_decode(const char *s, size_t n, mg_buf *out)
 {
     mg_buf_reset(out);
-    for (size_t i = 0; i < n; i++) {
+    /* The run before the first escape (most refs have none) in one copy. */
+    const char *pct = memchr(s, '%', n);
+    size_t i = pct ? (size_t)(pct - s) : n;
+    if (i)
+        mg_buf_append(out, s, i);
+    for (; i < n; i++) {
         if (s[i] != '%') {
             mg_buf_putc(out, s[i]);
             continue;
