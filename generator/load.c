@@ -1975,6 +1975,11 @@ void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, 
     h->gen = *t->gen;
 }
 
+unsigned mg_docset_generation(const mg_docset *set)
+{
+    return set->gen;
+}
+
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)
 {
     const doc_ent *e = mg_hmap_get_str(&set->ref_files, path);

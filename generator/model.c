@@ -54,6 +54,8 @@ struct mg_model_priv {
     mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
     mg_hmap msg_key_named;   /* node_ent: components.messages entry -> its key (char *), for
                               * entries whose `name` another entry has too */
+    struct wctx *checked;    /* check_schemas' first pass's tables, for the second */
+    unsigned checked_gen;    /* the docset's generation when they were made */
     unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
     unsigned reach_stamp;
     mg_diag *d;
@@ -2465,6 +2467,7 @@ typedef struct wctx {
     mg_hmap state; /* node_ent: loop search: val 1 on the current path, 2 done */
     wstep *path;
     size_t npath, cap;
+    int cut;       /* a walk or search stopped at WALK_MAX_DEPTH */
 } wctx;
 
 /* Deeper than this (a chain of thousands of $refs) a search just stops. */
@@ -2563,8 +2566,12 @@ typedef struct wknown {
 
 static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
 {
-    if (!is_object(st.node) || w->npath >= WALK_MAX_DEPTH)
+    if (!is_object(st.node))
         return;
+    if (w->npath >= WALK_MAX_DEPTH) {
+        w->cut = 1;
+        return;
+    }
     node_ent *e = mg_hmap_put_ptr(&w->state, st.node, NULL);
     if (e->val)
         return;
@@ -2612,7 +2619,11 @@ static void walk_node(mg_model *m, wctx *w, wstep st, int depth);
  * call. */
 static inline void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
 {
-    if (is_object(st.node) && depth <= WALK_MAX_DEPTH)
+    if (!is_object(st.node))
+        return;
+    if (depth > WALK_MAX_DEPTH)
+        w->cut = 1;
+    else
         walk_node(m, w, st, depth);
 }
 
@@ -2668,12 +2679,34 @@ static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
  * anything tries to build a type from it. After (`payloads` 1): over every
  * message payload and headers schema (merged from traits or not), which may
  * hold inline schemas the first pass did not see. */
+static void wctx_free(wctx *w)
+{
+    free(w->path);
+    mg_hmap_fini(&w->seen);
+    mg_hmap_fini(&w->state);
+}
+
+/* The second pass runs only when nothing has been reported. When, besides,
+ * no document has changed since the first (no mg_doc_replace, no member
+ * merged from traits) and the first was not cut short, every schema the
+ * first walked was checked, and all it leads to, with nothing found: the
+ * second starts from the first's tables, so that only schemas the first did
+ * not reach are walked (each once, as before), and its findings, which can
+ * only be at those, are the same. */
 static void check_schemas(mg_model *m, int payloads)
 {
+    struct mg_model_priv *p = m->priv;
     wctx w;
-    memset(&w, 0, sizeof w);
-    mg_hmap_init(&w.seen, sizeof(node_ent));
-    mg_hmap_init(&w.state, sizeof(node_ent));
+    if (payloads && p->checked && !p->checked->cut && p->checked_gen == mg_docset_generation(m->set) &&
+        mg_traits_merged(m->traits) == 0) {
+        w = *p->checked;
+        free(p->checked);
+        p->checked = NULL;
+    } else {
+        memset(&w, 0, sizeof w);
+        mg_hmap_init(&w.seen, sizeof(node_ent));
+        mg_hmap_init(&w.state, sizeof(node_ent));
+    }
     const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
     if (payloads) {
         for (int i = 0; i < m->nmessages; i++) {
@@ -2688,9 +2721,18 @@ static void check_schemas(mg_model *m, int payloads)
         cJSON_ArrayForEach(c, schemas)
             walk_schema(m, &w, (wstep){m->doc, c}, 0);
     }
-    free(w.path);
-    mg_hmap_fini(&w.seen);
-    mg_hmap_fini(&w.state);
+    if (p->checked) {
+        wctx_free(p->checked);
+        free(p->checked);
+        p->checked = NULL;
+    }
+    if (payloads) {
+        wctx_free(&w);
+        return;
+    }
+    p->checked = mg_xmalloc(sizeof *p->checked);
+    *p->checked = w;
+    p->checked_gen = mg_docset_generation(m->set);
 }
 
 mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
@@ -2787,6 +2829,10 @@ void mg_model_free(mg_model *m)
     mg_hmap_fini(&p->msg_by_node);
     mg_hmap_fini(&p->msg_by_snake);
     mg_hmap_fini(&p->msg_key_named);
+    if (p->checked) {
+        wctx_free(p->checked);
+        free(p->checked);
+    }
     free(p->reach_seen);
     mg_api_free(m->api);
     mg_traits_free(m->traits);
