@@ -17,15 +17,19 @@ static void place(uint32_t *slots, size_t cap, uint32_t hash, size_t idx)
 
 /* Doubling keeps the load factor at most 1/2, so probes stay short and the
  * total work of growing stays linear in the number of entries. */
-static void grow_slots(mg_hmap *h)
+static void rehash(mg_hmap *h, size_t ncap)
 {
-    size_t ncap = h->cap ? h->cap * 2 : 16;
     uint32_t *ns = mg_xcalloc(ncap, sizeof *ns);
     for (size_t i = 0; i < h->len; i++)
         place(ns, ncap, h->hashes[i], i);
     free(h->slots);
     h->slots = ns;
     h->cap = ncap;
+}
+
+static void grow_slots(mg_hmap *h)
+{
+    rehash(h, h->cap ? h->cap * 2 : 16);
 }
 
 void mg_hmap_init(mg_hmap *h, size_t esize)
@@ -56,6 +60,20 @@ void mg_hmap_fini(mg_hmap *h)
     memset(h, 0, sizeof *h);
     h->esize = esize;
     h->owns_keys = owns;
+}
+
+void mg_hmap_reserve(mg_hmap *h, size_t n)
+{
+    if (n > h->entcap) {
+        h->ents = mg_xrealloc(h->ents, n * h->esize);
+        h->hashes = mg_xrealloc(h->hashes, n * sizeof *h->hashes);
+        h->entcap = n;
+    }
+    size_t cap = h->cap ? h->cap : 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (cap > h->cap)
+        rehash(h, cap);
 }
 
 void mg_hmap_shrink(mg_hmap *h)

@@ -1409,6 +1409,13 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
                 root = parse_yaml(&b, start);
             }
         } else {
+            /* A catalogue has a node per 30 bytes or so (the worker-backend
+             * files and the synthetic ones alike): the position table gets
+             * that room at once instead of growing to it by doubling, each
+             * step copying and re-placing every entry. What a file with
+             * fewer nodes does not use of the entries goes at the shrink
+             * below. */
+            mg_hmap_reserve(&pos->nodes, len / 32);
             root = parse_yaml(&b, start);
         }
     }
