@@ -126,7 +126,7 @@ void *mg_hmap_add(mg_hmap *h, uint32_t hash)
 
 /* mg_hmap_find for pointer keys, with the comparison inline rather than
  * through a callback (these lookups are the loader's and the model's commonest). */
-static void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
+static inline __attribute__((always_inline)) void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
 {
     if (!h->cap)
         return NULL;
@@ -145,7 +145,7 @@ static void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
 }
 
 /* mg_hmap_find for string keys, the same way. */
-static void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
+static inline __attribute__((always_inline)) void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
 {
     if (!h->cap)
         return NULL;
