@@ -418,6 +418,11 @@ void mg_traits_free(mg_traits *t)
     free(t);
 }
 
+size_t mg_traits_merged(const mg_traits *t)
+{
+    return t ? mg_hmap_len(&t->made) : 0;
+}
+
 const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node, const char *key,
                               const mg_doc **out_doc, const cJSON **out_owner)
 {

@@ -107,6 +107,10 @@ void mg_traits_free(mg_traits *t);
 const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node, const char *key,
                               const mg_doc **out_doc, const cJSON **out_owner);
 
+/* How many merged members mg_traits_member has put into documents so far:
+ * 0 while the documents are as loaded (for model.c's schema checks). */
+size_t mg_traits_merged(const mg_traits *t);
+
 /* A copy of `bindings` of `node` with its traits' bindings merged in (see
  * above), or NULL when none has bindings. Caller frees with cJSON_Delete. */
 cJSON *mg_traits_bindings_new(mg_docset *set, const mg_doc *doc, const cJSON *node, int v3);

@@ -17,9 +17,8 @@ static void place(uint32_t *slots, size_t cap, uint32_t hash, size_t idx)
 
 /* Doubling keeps the load factor at most 1/2, so probes stay short and the
  * total work of growing stays linear in the number of entries. */
-static void grow_slots(mg_hmap *h)
+static void rehash(mg_hmap *h, size_t ncap)
 {
-    size_t ncap = h->cap ? h->cap * 2 : 16;
     uint32_t *ns = mg_xcalloc(ncap, sizeof *ns);
     for (size_t i = 0; i < h->len; i++)
         place(ns, ncap, h->hashes[i], i);
@@ -28,18 +27,9 @@ static void grow_slots(mg_hmap *h)
     h->cap = ncap;
 }
 
-static int eq_ptr(const void *ent, const void *key)
+static void grow_slots(mg_hmap *h)
 {
-    const void *k;
-    memcpy(&k, ent, sizeof k);
-    return k == key;
-}
-
-static int eq_str(const void *ent, const void *key)
-{
-    const char *k;
-    memcpy(&k, ent, sizeof k);
-    return strcmp(k, key) == 0;
+    rehash(h, h->cap ? h->cap * 2 : 16);
 }
 
 void mg_hmap_init(mg_hmap *h, size_t esize)
@@ -70,6 +60,20 @@ void mg_hmap_fini(mg_hmap *h)
     memset(h, 0, sizeof *h);
     h->esize = esize;
     h->owns_keys = owns;
+}
+
+void mg_hmap_reserve(mg_hmap *h, size_t n)
+{
+    if (n > h->entcap) {
+        h->ents = mg_xrealloc(h->ents, n * h->esize);
+        h->hashes = mg_xrealloc(h->hashes, n * sizeof *h->hashes);
+        h->entcap = n;
+    }
+    size_t cap = h->cap ? h->cap : 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (cap > h->cap)
+        rehash(h, cap);
 }
 
 void mg_hmap_shrink(mg_hmap *h)
@@ -120,15 +124,54 @@ void *mg_hmap_add(mg_hmap *h, uint32_t hash)
     return e;
 }
 
+/* mg_hmap_find for pointer keys, with the comparison inline rather than
+ * through a callback (these lookups are the loader's and the model's commonest). */
+static inline __attribute__((always_inline)) void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t mask = h->cap - 1, j = hash & mask;
+    for (uint32_t s; (s = h->slots[j]) != 0; j = (j + 1) & mask) {
+        size_t i = s - 1;
+        if (h->hashes[i] == hash) {
+            void *e = mg_hmap_at(h, i);
+            const void *k;
+            memcpy(&k, e, sizeof k);
+            if (k == key)
+                return e;
+        }
+    }
+    return NULL;
+}
+
+/* mg_hmap_find for string keys, the same way. */
+static inline __attribute__((always_inline)) void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t mask = h->cap - 1, j = hash & mask;
+    for (uint32_t s; (s = h->slots[j]) != 0; j = (j + 1) & mask) {
+        size_t i = s - 1;
+        if (h->hashes[i] == hash) {
+            void *e = mg_hmap_at(h, i);
+            const char *k;
+            memcpy(&k, e, sizeof k);
+            if (k[0] == key[0] && strcmp(k, key) == 0)
+                return e;
+        }
+    }
+    return NULL;
+}
+
 void *mg_hmap_get_ptr(const mg_hmap *h, const void *key)
 {
-    return mg_hmap_find(h, mg_hash_ptr(key), eq_ptr, key);
+    return find_ptr(h, mg_hash_ptr(key), key);
 }
 
 void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added)
 {
     uint32_t hash = mg_hash_ptr(key);
-    void *e = mg_hmap_find(h, hash, eq_ptr, key);
+    void *e = find_ptr(h, hash, key);
     if (added)
         *added = !e;
     if (!e) {
@@ -140,13 +183,13 @@ void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added)
 
 void *mg_hmap_get_str(const mg_hmap *h, const char *key)
 {
-    return mg_hmap_find(h, mg_hash_str(key), eq_str, key);
+    return find_str(h, mg_hash_str(key), key);
 }
 
 void *mg_hmap_put_str(mg_hmap *h, const char *key, int *added)
 {
     uint32_t hash = mg_hash_str(key);
-    void *e = mg_hmap_find(h, hash, eq_str, key);
+    void *e = find_str(h, hash, key);
     if (added)
         *added = !e;
     if (!e) {

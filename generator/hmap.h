@@ -48,6 +48,10 @@ static inline size_t mg_hmap_index(const mg_hmap *h, const void *ent)
     return (size_t)((const char *)ent - h->ents) / h->esize;
 }
 
+/* Makes room for `n` entries in all (no growing until there are more): for
+ * a table whose size can be foreseen, such as a loaded document's. */
+void mg_hmap_reserve(mg_hmap *h, size_t n);
+
 /* Gives back the entry array's room beyond its len entries (it grows by
  * doubling): for a table that is complete, such as a loaded document's. A
  * later add grows it again. */

@@ -95,14 +95,21 @@ static char *intern_name(const char *key)
     return *e;
 }
 
-/* Makes `item` the member `key` of `obj` (last), its name interned. */
-static void add_member(cJSON *obj, const char *key, cJSON *item)
+/* Makes `item` the member `name` of `obj` (last); `name` is interned
+ * (intern_name, or a loaded member's own name). */
+static void add_member_interned(cJSON *obj, char *name, cJSON *item)
 {
     if (item->string && !(item->type & cJSON_StringIsConst))
         cJSON_free(item->string); /* an alias's copy of a member (cJSON_Duplicate) */
-    item->string = intern_name(key);
+    item->string = name;
     item->type |= cJSON_StringIsConst;
     cJSON_AddItemToArray(obj, item);
+}
+
+/* Makes `item` the member `key` of `obj` (last), its name interned. */
+static void add_member(cJSON *obj, const char *key, cJSON *item)
+{
+    add_member_interned(obj, intern_name(key), item);
 }
 
 /* keytab_find for a key whose hash_key is `hash`. */
@@ -212,6 +219,14 @@ static void postab_put(struct mg_postab *t, const pos_ent *e)
     *slot = *e;
 }
 
+/* Adds the entry for e->node, a node the loader has just made (so not in
+ * the table yet): no search first. */
+static void postab_add(struct mg_postab *t, const pos_ent *e)
+{
+    pos_ent *slot = mg_hmap_add(&t->nodes, mg_hash_ptr(e->node));
+    *slot = *e;
+}
+
 static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
 {
     if (!t || !node)
@@ -263,9 +278,11 @@ static void builder_error(builder *b, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Records `item` in the position table as the child of `parent`. */
-static void record(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
-                   int col, int kline, int kcol, int quoted)
+/* Records `item`, which the loader has just made, in the position table as
+ * the child of `parent`; record_again replaces the entry of a node recorded
+ * before (the root of an alias's copy takes the alias's position). */
+static void record_entry(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
+                         int col, int kline, int kcol, int quoted, int again)
 {
     pos_ent e;
     e.foreign = 0;
@@ -278,7 +295,16 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
     e.index = index;
     e.quoted = quoted != 0;
     e.loaded = 1;
-    postab_put(b->pos, &e);
+    if (again)
+        postab_put(b->pos, &e);
+    else
+        postab_add(b->pos, &e);
+}
+
+static void record(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
+                   int col, int kline, int kcol, int quoted)
+{
+    record_entry(b, item, parent, index, line, col, kline, kcol, quoted, 0);
 }
 
 /* Checks UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF) and
@@ -818,7 +844,7 @@ typedef struct yframe {
     cJSON *node;
     int is_map;
     int count;           /* children so far */
-    const char *key;     /* pending key (interned: intern_name) or NULL */
+    char *key;           /* pending key (interned: intern_name) or NULL */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -956,6 +982,42 @@ static cJSON *string_node_take(yaml_event_t *ev)
     return n;
 }
 
+/* yaml_event_delete for the events a document is made of: their strings
+ * freed directly (libyaml allocates them with malloc, as string_node_take
+ * relies on too), without its call, its switch and its clearing of the
+ * event, which were a tenth of the loader's own instructions. */
+static void event_free(yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.value)
+            free(ev->data.scalar.value);
+        if (ev->data.scalar.tag)
+            free(ev->data.scalar.tag);
+        if (ev->data.scalar.anchor)
+            free(ev->data.scalar.anchor);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        if (ev->data.mapping_start.anchor)
+            free(ev->data.mapping_start.anchor);
+        if (ev->data.mapping_start.tag)
+            free(ev->data.mapping_start.tag);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        if (ev->data.sequence_start.anchor)
+            free(ev->data.sequence_start.anchor);
+        if (ev->data.sequence_start.tag)
+            free(ev->data.sequence_start.tag);
+        break;
+    case YAML_MAPPING_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+        break;
+    default:
+        yaml_event_delete(ev);
+        break;
+    }
+}
+
 /* Builds the node for a scalar event. Explicit tags: !!str (and the
  * non-specific "!") force a string; other tags resolve as plain. */
 static cJSON *scalar_node(yaml_event_t *ev, int *quoted)
@@ -982,8 +1044,9 @@ static yframe *ytop(yparser *y)
     return y->depth ? &y->stack[y->depth - 1] : NULL;
 }
 
-/* Adds a finished (or just opened) node to the current collection. */
-static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
+/* Adds a finished (or just opened) node to the current collection; `again`
+ * when the node is in the position table already (an alias's copy). */
+static int yattach(yparser *y, cJSON *item, int line, int col, int quoted, int again)
 {
     builder *b = y->b;
     yframe *f = ytop(y);
@@ -993,17 +1056,17 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
             return -1;
         }
         b->root = item;
-        record(b, item, NULL, 0, line, col, 0, 0, quoted);
+        record_entry(b, item, NULL, 0, line, col, 0, 0, quoted, again);
         return 0;
     }
     if (f->is_map) {
-        add_member(f->node, f->key, item);
+        add_member_interned(f->node, f->key, item);
         f->key = NULL;
         keytab_note(&b->pos->keys, f->node, item, f->count);
-        record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
+        record_entry(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted, again);
     } else {
         cJSON_AddItemToArray(f->node, item);
-        record(b, item, f->node, f->count, line, col, 0, 0, quoted);
+        record_entry(b, item, f->node, f->count, line, col, 0, 0, quoted, again);
     }
     f->count++;
     return 0;
@@ -1055,7 +1118,7 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
     e.parent = parent;
     e.index = index;
     e.loaded = 1;
-    postab_put(y->b->pos, &e);
+    postab_add(y->b->pos, &e);
     int i = 0;
     for (const cJSON *c = (is_obj || is_arr) ? src->child : NULL; c; c = c->next, i++) {
         cJSON *cc = copy_alias(y, c, dst, i, depth + 1, line, col);
@@ -1064,7 +1127,7 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
             return NULL;
         }
         if (is_obj) {
-            add_member(dst, c->string, cc);
+            add_member_interned(dst, c->string, cc);
             keytab_note(&y->b->pos->keys, dst, cc, i);
         }
         else
@@ -1209,7 +1272,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             int quoted;
             cJSON *n = scalar_node(&ev, &quoted);
-            yattach(&y, n, line, col, quoted);
+            yattach(&y, n, line, col, quoted, 0);
             if (ev.data.scalar.anchor)
                 anchors_set(&y.anchors, (const char *)ev.data.scalar.anchor, n)->complete = 1;
             break;
@@ -1229,7 +1292,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             int is_map = ev.type == YAML_MAPPING_START_EVENT;
             cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
-            if (yattach(&y, n, line, col, 0) < 0) {
+            if (yattach(&y, n, line, col, 0, 0) < 0) {
                 builder_error(b, line, col, "a second root node in the document");
                 break;
             }
@@ -1272,13 +1335,13 @@ static cJSON *parse_yaml(builder *b, size_t start)
             /* The copy's root carries the alias's own position. */
             const pos_ent *pe = postab_get(b->pos, n);
             int quoted = pe ? pe->quoted : 0;
-            yattach(&y, n, line, col, quoted);
+            yattach(&y, n, line, col, quoted, 1);
             break;
         }
         default:
             break;
         }
-        yaml_event_delete(&ev);
+        event_free(&ev);
     }
     free(y.stack);
     mg_hmap_fini(&y.anchors);
@@ -1346,6 +1409,13 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
                 root = parse_yaml(&b, start);
             }
         } else {
+            /* A catalogue has a node per 30 bytes or so (the worker-backend
+             * files and the synthetic ones alike): the position table gets
+             * that room at once instead of growing to it by doubling, each
+             * step copying and re-placing every entry. What a file with
+             * fewer nodes does not use of the entries goes at the shrink
+             * below. */
+            mg_hmap_reserve(&pos->nodes, len / 32);
             root = parse_yaml(&b, start);
         }
     }
@@ -1910,6 +1980,11 @@ void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, 
     h->tdoc = tdoc;
     h->tnode = tnode;
     h->gen = *t->gen;
+}
+
+unsigned mg_docset_generation(const mg_docset *set)
+{
+    return set->gen;
 }
 
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)

@@ -121,6 +121,10 @@ void mg_doc_replace(const mg_doc *doc, cJSON *old, cJSON *repl);
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path);
 void mg_docset_set_ref_file(mg_docset *set, const char *path, const mg_doc *doc);
 
+/* The number of mg_doc_replace calls on the set's documents so far (its
+ * tree generation): unchanged, no tree of the set has been rewritten. */
+unsigned mg_docset_generation(const mg_docset *set);
+
 /* resolve.c's memo of followed $refs, so that a $ref that every stage
  * follows is walked once: mg_doc_hop_put records that the "$ref" member
  * `member` of `doc` led to `tnode` of `tdoc` (only for a member the loader

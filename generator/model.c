@@ -41,7 +41,8 @@ struct mg_model_priv {
     vec allocs;      /* every calloc'ed block: arena chunks and big blocks */
     char *arena;     /* palloc's current chunk: zeroed, `arena_left` bytes free at its end */
     size_t arena_left;
-    vec names;       /* every mg_name to fini */
+    mg_hmap names;   /* cased_ent: raw name -> its casings (in the arena), shared
+                      * by every mg_name of the model made from that raw name */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
     vec types, messages;
@@ -53,6 +54,8 @@ struct mg_model_priv {
     mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
     mg_hmap msg_key_named;   /* node_ent: components.messages entry -> its key (char *), for
                               * entries whose `name` another entry has too */
+    struct wctx *checked;    /* check_schemas' first pass's tables, for the second */
+    unsigned checked_gen;    /* the docset's generation when they were made */
     unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
     unsigned reach_stamp;
     mg_diag *d;
@@ -146,10 +149,29 @@ static char *pstrdup(mg_model *m, const char *s)
     return p;
 }
 
+/* One raw name's casings, computed once per model. */
+typedef struct cased_ent {
+    char *raw;   /* the key (owned by the table) */
+    mg_name name;
+} cased_ent;
+
+/* Gives `n` the casings of `raw`. A catalogue repeats its names (every
+ * message has an `id`, a `timestamp`, ...): the casings are computed once per
+ * distinct raw name and shared (splitting and joining them, six blocks each,
+ * was a third of the model's own instructions). The strings belong to the
+ * model: no caller frees or rewrites them in place. */
+static void *name_alloc(void *m, size_t size)
+{
+    return palloc(m, size);
+}
+
 static void name_init(mg_model *m, mg_name *n, const char *raw)
 {
-    mg_name_init(n, raw);
-    vec_push(&m->priv->names, n);
+    int added;
+    cased_ent *e = mg_hmap_put_str(&m->priv->names, raw, &added);
+    if (added) /* in the model's arena, one block for the six casings */
+        mg_name_init_with(&e->name, raw, name_alloc, m);
+    *n = e->name;
 }
 
 /* Hands a vec's storage to the model; returns it for storing in a struct. */
@@ -1282,8 +1304,7 @@ static void build_enum(mg_model *m, mg_type *t, const parts *ps)
             /* "" or "+": no letters to name it by; its position will do. */
             char buf[32];
             snprintf(buf, sizeof buf, "value %d", i);
-            mg_name_fini(&ev->name);
-            mg_name_init(&ev->name, buf);
+            name_init(m, &ev->name, buf);
         }
         for (int k = 0; k < values.n; k++) {
             mg_enum_value *o = values.v[k];
@@ -1421,8 +1442,7 @@ static void name_tags(mg_model *m, mg_type *t, const cJSON *mapping, const mg_do
         if (mg_name_is_empty(&o->tag_name)) {
             char buf[32];
             snprintf(buf, sizeof buf, "tag %d", k + 1);
-            mg_name_fini(&o->tag_name);
-            mg_name_init(&o->tag_name, buf);
+            name_init(m, &o->tag_name, buf);
         }
         for (int j = 0; j < k; j++) {
             const mg_union_option *p = t->options[j];
@@ -1538,10 +1558,8 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         return t;
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
-    if (!declared) {
-        free(t->name.s[MG_CASE_RAW]);
-        t->name.s[MG_CASE_RAW] = mg_name_case_new(t->name.s[MG_CASE_PASCAL], MG_CASE_RAW);
-    }
+    if (!declared) /* shown as its Pascal casing (the strings are shared: no copy) */
+        t->name.s[MG_CASE_RAW] = t->name.s[MG_CASE_PASCAL];
     t->mark = mark(doc, node);
     int bad = 0;
     if (mg_name_is_empty(&t->name)) {
@@ -2449,6 +2467,7 @@ typedef struct wctx {
     mg_hmap state; /* node_ent: loop search: val 1 on the current path, 2 done */
     wstep *path;
     size_t npath, cap;
+    int cut;       /* a walk or search stopped at WALK_MAX_DEPTH */
 } wctx;
 
 /* Deeper than this (a chain of thousands of $refs) a search just stops. */
@@ -2536,10 +2555,23 @@ static int has_nonfinite(const cJSON *node)
     return 0;
 }
 
-static void find_loops(mg_model *m, wctx *w, wstep st)
+/* What walk_schema has already found out about a node: its $ref's target
+ * (has_ref: walk_ref's result) and its initials, so that find_loops need not
+ * find them again for the node the walk is at. */
+typedef struct wknown {
+    int has_ref;
+    wstep ref;
+    const initials *in;
+} wknown;
+
+static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
 {
-    if (!is_object(st.node) || w->npath >= WALK_MAX_DEPTH)
+    if (!is_object(st.node))
         return;
+    if (w->npath >= WALK_MAX_DEPTH) {
+        w->cut = 1;
+        return;
+    }
     node_ent *e = mg_hmap_put_ptr(&w->state, st.node, NULL);
     if (e->val)
         return;
@@ -2547,7 +2579,10 @@ static void find_loops(mg_model *m, wctx *w, wstep st)
     w->path = mg_xgrow(w->path, w->npath, &w->cap, sizeof *w->path);
     w->path[w->npath++] = st;
     wstep t;
-    if (walk_ref(m, st.doc, st.node, &t)) {
+    int has_ref = known ? known->has_ref : walk_ref(m, st.doc, st.node, &t);
+    if (known && has_ref)
+        t = known->ref;
+    if (has_ref) {
         const node_ent *te = mg_hmap_get_ptr(&w->state, t.node);
         if (te && te->val == (void *)1) {
             size_t from = w->npath;
@@ -2555,29 +2590,45 @@ static void find_loops(mg_model *m, wctx *w, wstep st)
                 from--;
             report_loop(m, w, from - 1, &t);
         } else if (!te || !te->val)
-            find_loops(m, w, t);
+            find_loops_at(m, w, t, NULL);
     } else {
-        initials in;
-        initials_of(st.node, &in);
-        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
-            if (get_in(st.node, &in, inplace_one[k]))
-                find_loops(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])});
+        initials own;
+        const initials *in = known ? known->in : &own;
+        if (!known)
+            initials_of(st.node, &own);
+        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++) {
+            const cJSON *v = get_in(st.node, in, inplace_one[k]);
+            if (v)
+                find_loops_at(m, w, (wstep){st.doc, v}, NULL);
+        }
         for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
             const cJSON *c;
-            const cJSON *list = get_in(st.node, &in, inplace_list[k]);
+            const cJSON *list = get_in(st.node, in, inplace_list[k]);
             if (is_array(list))
                 cJSON_ArrayForEach(c, list)
-                    find_loops(m, w, (wstep){st.doc, c});
+                    find_loops_at(m, w, (wstep){st.doc, c}, NULL);
         }
     }
     w->npath--;
     ((node_ent *)mg_hmap_get_ptr(&w->state, st.node))->val = (void *)2;
 }
 
-static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
+static void walk_node(mg_model *m, wctx *w, wstep st, int depth);
+
+/* Most keywords the walk looks at are absent: the test is inline, before any
+ * call. */
+static inline void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
 {
-    if (!is_object(st.node) || depth > WALK_MAX_DEPTH)
+    if (!is_object(st.node))
         return;
+    if (depth > WALK_MAX_DEPTH)
+        w->cut = 1;
+    else
+        walk_node(m, w, st, depth);
+}
+
+static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
+{
     int added;
     mg_hmap_put_ptr(&w->seen, st.node, &added);
     if (!added)
@@ -2589,13 +2640,15 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
                 err(m, mark(st.doc, v), "'%s' must be a finite number, not %s", numeric_keys[k],
                     isnan(v->valuedouble) ? "NaN" : v->valuedouble > 0 ? "infinity" : "-infinity");
         }
-    find_loops(m, w, st);
-    wstep t;
-    if (walk_ref(m, st.doc, st.node, &t))
-        walk_schema(m, w, t, depth + 1);
-    const cJSON *c;
+    wstep t = st;
+    int has_ref = walk_ref(m, st.doc, st.node, &t);
     initials in;
     initials_of(st.node, &in);
+    wknown known = {has_ref, t, &in};
+    find_loops_at(m, w, st, &known);
+    if (has_ref)
+        walk_schema(m, w, t, depth + 1);
+    const cJSON *c;
     for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
         walk_schema(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])}, depth + 1);
     for (size_t k = 0; k < sizeof deeper_one / sizeof *deeper_one; k++) {
@@ -2626,12 +2679,34 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
  * anything tries to build a type from it. After (`payloads` 1): over every
  * message payload and headers schema (merged from traits or not), which may
  * hold inline schemas the first pass did not see. */
+static void wctx_free(wctx *w)
+{
+    free(w->path);
+    mg_hmap_fini(&w->seen);
+    mg_hmap_fini(&w->state);
+}
+
+/* The second pass runs only when nothing has been reported. When, besides,
+ * no document has changed since the first (no mg_doc_replace, no member
+ * merged from traits) and the first was not cut short, every schema the
+ * first walked was checked, and all it leads to, with nothing found: the
+ * second starts from the first's tables, so that only schemas the first did
+ * not reach are walked (each once, as before), and its findings, which can
+ * only be at those, are the same. */
 static void check_schemas(mg_model *m, int payloads)
 {
+    struct mg_model_priv *p = m->priv;
     wctx w;
-    memset(&w, 0, sizeof w);
-    mg_hmap_init(&w.seen, sizeof(node_ent));
-    mg_hmap_init(&w.state, sizeof(node_ent));
+    if (payloads && p->checked && !p->checked->cut && p->checked_gen == mg_docset_generation(m->set) &&
+        mg_traits_merged(m->traits) == 0) {
+        w = *p->checked;
+        free(p->checked);
+        p->checked = NULL;
+    } else {
+        memset(&w, 0, sizeof w);
+        mg_hmap_init(&w.seen, sizeof(node_ent));
+        mg_hmap_init(&w.state, sizeof(node_ent));
+    }
     const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
     if (payloads) {
         for (int i = 0; i < m->nmessages; i++) {
@@ -2646,9 +2721,18 @@ static void check_schemas(mg_model *m, int payloads)
         cJSON_ArrayForEach(c, schemas)
             walk_schema(m, &w, (wstep){m->doc, c}, 0);
     }
-    free(w.path);
-    mg_hmap_fini(&w.seen);
-    mg_hmap_fini(&w.state);
+    if (p->checked) {
+        wctx_free(p->checked);
+        free(p->checked);
+        p->checked = NULL;
+    }
+    if (payloads) {
+        wctx_free(&w);
+        return;
+    }
+    p->checked = mg_xmalloc(sizeof *p->checked);
+    *p->checked = w;
+    p->checked_gen = mg_docset_generation(m->set);
 }
 
 mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
@@ -2660,6 +2744,7 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->priv = p;
     p->d = d;
     p->owned = cJSON_CreateArray();
+    mg_hmap_init_str(&p->names, sizeof(cased_ent));
     mg_hmap_init(&p->type_by_node, sizeof(node_ent));
     mg_hmap_init_str(&p->type_by_snake, sizeof(name_ent));
     mg_hmap_init(&p->msg_by_node, sizeof(node_ent));
@@ -2729,13 +2814,11 @@ void mg_model_free(mg_model *m)
     if (!m)
         return;
     struct mg_model_priv *p = m->priv;
-    for (int i = 0; i < p->names.n; i++)
-        mg_name_fini(p->names.v[i]);
     for (int i = 0; i < p->arrays.n; i++)
         free(p->arrays.v[i]);
     for (int i = 0; i < p->allocs.n; i++)
         free(p->allocs.v[i]);
-    free(p->names.v);
+    mg_hmap_fini(&p->names);
     free(p->arrays.v);
     free(p->allocs.v);
     free(p->types.v);
@@ -2746,6 +2829,10 @@ void mg_model_free(mg_model *m)
     mg_hmap_fini(&p->msg_by_node);
     mg_hmap_fini(&p->msg_by_snake);
     mg_hmap_fini(&p->msg_key_named);
+    if (p->checked) {
+        wctx_free(p->checked);
+        free(p->checked);
+    }
     free(p->reach_seen);
     mg_api_free(m->api);
     mg_traits_free(m->traits);

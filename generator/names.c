@@ -50,20 +50,26 @@ static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
     return len ? len : 1;
 }
 
-/* raw -> ASCII letters, digits and ' ' separators. */
-static void fold_ascii(mg_buf *out, const char *raw)
+/* raw -> ASCII letters, digits and ' ' separators, written to `out`, which
+ * has room for strlen(raw) bytes: no code point becomes more bytes than it is
+ * written in (a fold is at most two letters, for a code point of two bytes or
+ * more). Returns the number written. ASCII bytes, nearly all of a catalogue's
+ * names, take no decoding and no table. */
+static size_t fold_ascii(char *out, const char *raw, size_t n)
 {
     const unsigned char *s = (const unsigned char *)raw;
-    size_t n = strlen(raw);
+    char *o = out;
     while (n > 0) {
+        if (*s < 0x80) {
+            char ch = (char)*s++;
+            n--;
+            *o++ = is_alnum(ch) ? ch : ' ';
+            continue;
+        }
         unsigned cp;
         size_t len = utf8_next(s, n, &cp);
         s += len;
         n -= len;
-        if (cp < 0x80) {
-            mg_buf_putc(out, is_alnum((char)cp) ? (char)cp : ' ');
-            continue;
-        }
         const char *rep = NULL;
         for (size_t i = 0; i < sizeof fold_table / sizeof fold_table[0]; i++)
             if (fold_table[i].cp == cp) {
@@ -76,26 +82,28 @@ static void fold_ascii(mg_buf *out, const char *raw)
         if (rep) {
             for (const char *r = rep; *r; r++) {
                 char c = *r;
-                if (r == rep && out->len > 0 && is_alnum(out->data[out->len - 1]) &&
-                    !is_upper(out->data[out->len - 1]))
+                if (r == rep && o > out && is_alnum(o[-1]) && !is_upper(o[-1]))
                     c = to_lower(c);
-                mg_buf_putc(out, c);
+                *o++ = c;
             }
         } else {
-            mg_buf_putc(out, ' ');
+            *o++ = ' ';
         }
     }
+    return (size_t)(o - out);
 }
 
-/* Splits into words, each appended lower-cased and followed by '\0'. Returns
- * the number of words. */
-static int split_words(mg_buf *words, const char *raw)
+/* Splits `raw` (rn bytes) into words, each written lower-cased and followed
+ * by '\0', into `out`, which has room for 2 * rn bytes: the words take at
+ * most twice the folded bytes (each byte a word and its '\0'). Sets *len to
+ * the bytes written; returns the number of words. */
+static int split_into(char *out, size_t *len, const char *raw, size_t rn)
 {
-    mg_buf a;
-    mg_buf_init(&a);
-    fold_ascii(&a, raw);
-    const char *s = mg_buf_cstr(&a);
-    size_t n = a.len;
+    char stack[256];
+    char *a = rn < sizeof stack ? stack : mg_xmalloc(rn + 1);
+    size_t n = fold_ascii(a, raw, rn);
+    const char *s = a;
+    char *o = out;
     int count = 0;
     size_t i = 0;
     while (i < n) {
@@ -114,44 +122,75 @@ static int split_words(mg_buf *words, const char *raw)
             i++;
         }
         for (size_t k = start; k < i; k++)
-            mg_buf_putc(words, to_lower(s[k]));
-        mg_buf_putc(words, '\0');
+            *o++ = to_lower(s[k]);
+        *o++ = '\0';
         count++;
     }
-    mg_buf_fini(&a);
+    *len = (size_t)(o - out);
+    if (a != stack)
+        free(a);
     return count;
 }
 
-/* Joins the words in casing `c`. Sized first and written directly: names are
- * made for every type, field and enum value, six casings each. */
-static char *join_words(const mg_buf *words, int count, mg_case c)
+/* Splits into words, each appended lower-cased and followed by '\0'. Returns
+ * the number of words. */
+static int split_words(mg_buf *words, const char *raw)
 {
-    const char *w = words->data;
-    int lead = count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]);
-    int sep = c == MG_CASE_SNAKE || c == MG_CASE_SCREAMING || c == MG_CASE_KEBAB;
-    char sepc = c == MG_CASE_KEBAB ? '-' : '_';
-    /* words holds each word plus its '\0': count - 1 of those become
-     * separators when there are any, and one ends the string. */
-    size_t total = (size_t)lead + (count > 0 ? words->len : 1);
-    char *out = mg_xmalloc(total);
+    size_t rn = strlen(raw), len;
+    mg_buf_reserve(words, 2 * rn);
+    int count = split_into(words->data + words->len, &len, raw, rn);
+    words->len += len;
+    words->data[words->len] = '\0';
+    return count;
+}
+
+/* The room join_into needs for `count` words taking `wlen` bytes (their
+ * '\0's included): a leading '_', the words, count - 1 separators, the NUL. */
+static size_t join_room(size_t wlen, int count)
+{
+    return 1 + (count > 0 ? wlen : 1);
+}
+
+/* Joins the words `w` (wlen bytes, split_into's form) in casing `c` into
+ * `out`, NUL-terminated; returns the length. One loop per kind of casing:
+ * names are made for every type, field and enum value, six casings each.
+ * Words hold lower-case letters and digits only. */
+static size_t join_into(char *out, const char *w, size_t wlen, int count, mg_case c)
+{
     char *o = out;
-    if (lead)
+    if (count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]))
         *o++ = '_';
-    for (int i = 0; i < count; i++) {
-        size_t len = strlen(w);
-        if (i > 0 && sep)
-            *o++ = sepc;
-        for (size_t k = 0; k < len; k++) {
+    size_t n = count > 0 ? wlen - 1 : 0; /* all but the last '\0' */
+    if (c == MG_CASE_SNAKE || c == MG_CASE_KEBAB) {
+        char sepc = c == MG_CASE_KEBAB ? '-' : '_';
+        for (size_t k = 0; k < n; k++)
+            o[k] = w[k] ? w[k] : sepc;
+        o += n;
+    } else if (c == MG_CASE_SCREAMING) {
+        for (size_t k = 0; k < n; k++)
+            o[k] = w[k] ? to_upper(w[k]) : '_';
+        o += n;
+    } else { /* Pascal: every word's initial upper-case; camel: all but the first's */
+        int up = c == MG_CASE_PASCAL;
+        for (size_t k = 0; k < n; k++) {
             char ch = w[k];
-            if (c == MG_CASE_SCREAMING)
-                ch = to_upper(ch);
-            else if (k == 0 && (c == MG_CASE_PASCAL || (c == MG_CASE_CAMEL && i > 0)))
-                ch = to_upper(ch);
-            *o++ = ch;
+            if (!ch) {
+                up = 1;
+                continue;
+            }
+            *o++ = up ? to_upper(ch) : ch;
+            up = 0;
         }
-        w += len + 1;
     }
     *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* Joins the words in casing `c`, in a block of its own. */
+static char *join_words(const mg_buf *words, int count, mg_case c)
+{
+    char *out = mg_xmalloc(join_room(words->len, count));
+    join_into(out, words->data, words->len, count, c);
     return out;
 }
 
@@ -175,6 +214,27 @@ void mg_name_init(mg_name *n, const char *raw)
     for (int c = 0; c < MG_CASE_COUNT; c++)
         n->s[c] = c == MG_CASE_RAW ? mg_xstrdup(raw) : join_words(&words, count, (mg_case)c);
     mg_buf_fini(&words);
+}
+
+void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+    size_t rn = strlen(raw), wlen;
+    char stack[512];
+    char *w = 2 * rn < sizeof stack ? stack : mg_xmalloc(2 * rn + 1);
+    int count = split_into(w, &wlen, raw, rn);
+    size_t room = join_room(wlen, count);
+    char *o = alloc(ctx, (MG_CASE_COUNT - 1) * room + rn + 1);
+    for (int c = 0; c < MG_CASE_COUNT; c++) {
+        n->s[c] = o;
+        if (c == MG_CASE_RAW) {
+            memcpy(o, raw, rn + 1);
+            o += rn + 1;
+        } else {
+            o += join_into(o, w, wlen, count, (mg_case)c) + 1;
+        }
+    }
+    if (w != stack)
+        free(w);
 }
 
 void mg_name_fini(mg_name *n)

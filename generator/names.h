@@ -41,6 +41,10 @@ typedef struct mg_name {
  * empty casings (mg_name_is_empty); callers decide what to do with it. */
 void mg_name_init(mg_name *n, const char *raw);
 void mg_name_fini(mg_name *n);
+/* mg_name_init with every casing in one block from alloc(ctx, size), which
+ * belongs to the allocator's owner: no mg_name_fini (for the model, whose
+ * arena holds its names). */
+void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, size_t size), void *ctx);
 int mg_name_is_empty(const mg_name *n);
 
 /* One casing of `raw`, freshly allocated; the caller frees it with free(). */

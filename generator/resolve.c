@@ -45,7 +45,12 @@ static const cJSON *ref_member(const cJSON *node)
 static int percent_decode(const char *s, size_t n, mg_buf *out)
 {
     mg_buf_reset(out);
-    for (size_t i = 0; i < n; i++) {
+    /* The run before the first escape (most refs have none) in one copy. */
+    const char *pct = memchr(s, '%', n);
+    size_t i = pct ? (size_t)(pct - s) : n;
+    if (i)
+        mg_buf_append(out, s, i);
+    for (; i < n; i++) {
         if (s[i] != '%') {
             mg_buf_putc(out, s[i]);
             continue;
@@ -334,6 +339,8 @@ typedef struct refent {
 static int is_data_member(const char *name)
 {
     static const char *const data[] = {"enum", "const", "default", "examples", "example", NULL};
+    if (!strchr("ecd", name[0])) /* the initials above: most names are none of them */
+        return 0;
     for (const char *const *p = data; *p; p++)
         if (strcmp(name, *p) == 0)
             return 1;
@@ -344,10 +351,19 @@ static int is_name_map_member(const char *name)
 {
     static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs",
                                        "dependentSchemas", NULL};
+    if (!strchr("pd$", name[0]))
+        return 0;
     for (const char *const *p = maps; *p; p++)
         if (strcmp(name, *p) == 0)
             return 1;
     return 0;
+}
+
+/* cJSON_IsObject / cJSON_IsArray without the call into the library. */
+static inline int is_collection(const cJSON *n)
+{
+    int t = n->type & 0xFF;
+    return t == cJSON_Object || t == cJSON_Array;
 }
 
 typedef struct witem {
@@ -503,14 +519,14 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
                 stack[sn++] = (witem){tdoc, tnode, 0};
             }
         }
-        if (!cJSON_IsObject(w.node) && !cJSON_IsArray(w.node))
+        if (!is_collection(w.node))
             continue;
         /* Push children in reverse so they are walked in document order. */
         /* Only collections can hold a $ref: scalars are never pushed, which
          * keeps the stack and the visited set small for data-heavy files. */
         size_t count = 0;
         for (const cJSON *c = w.node->child; c; c = c->next)
-            count += cJSON_IsObject(c) || cJSON_IsArray(c);
+            count += is_collection(c);
         if (sn + count > scap) {
             while (sn + count > scap)
                 scap *= 2;
@@ -520,11 +536,12 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         }
         size_t base = sn;
         size_t k = 0;
+        int in_object = (w.node->type & 0xFF) == cJSON_Object;
         for (const cJSON *c = w.node->child; c; c = c->next) {
-            if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+            if (!is_collection(c))
                 continue;
             int skip = 0, names = 0;
-            if (cJSON_IsObject(w.node) && c->string) {
+            if (in_object && c->string) {
                 if (!w.names && strcmp(c->string, "$ref") == 0)
                     skip = 1;
                 else if (!w.names && is_data_member(c->string))

@@ -183,7 +183,9 @@ static struct {
     int slot_id[ID_SLOTS];
     int nids;
     uint64_t known[NKINDS][MAX_IDS / 64];
-    int child_ids[NKINDS + 1][MAX_CHILDREN]; /* per kind's children list; the last: components2_children */
+    /* Per children list (the kinds' and, last, components2_children): the
+     * entry number + 1 of the keyword with each id; 0 when none. */
+    unsigned char child_of[NKINDS + 1][MAX_IDS];
 } ids;
 
 /* The id of `key`, adding it when `add`; -1 when it is no keyword. */
@@ -227,7 +229,9 @@ static void ids_init(void)
         for (const child *ch = list; ch->key; ch++, i++) {
             if (i == MAX_CHILDREN)
                 bug("a children list longer than MAX_CHILDREN");
-            ids.child_ids[k][i] = key_id(ch->key, 1);
+            int id = key_id(ch->key, 1);
+            if (id >= 0 && !ids.child_of[k][id])
+                ids.child_of[k][id] = (unsigned char)(i + 1);
         }
     }
     if (ids.nids == MAX_IDS)
@@ -315,26 +319,28 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
     }
     const kdef *def = &kinds[k];
     const child *children = def->children;
-    const int *child_id = ids.child_ids[k];
+    const unsigned char *child_of = ids.child_of[k];
     if (k == K_COMPONENTS && w->v2) {
         children = components2_children;
-        child_id = ids.child_ids[NKINDS];
+        child_of = ids.child_of[NKINDS];
     }
     /* Each child entry's first member (what mg_json_get gives), found in the
-     * one pass over the members below. */
+     * one pass over the members below: entry i is set when bit i of `found`
+     * is. */
     const cJSON *child_at[MAX_CHILDREN];
-    size_t nchildren = 0;
-    for (const child *ch = children; ch->key; ch++)
-        child_at[nchildren++] = NULL;
+    uint32_t found = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
         int id = key_id(c->string, 0);
-        if (id >= 0)
-            for (size_t i = 0; i < nchildren; i++)
-                if (child_id[i] == id && !child_at[i])
-                    child_at[i] = c;
+        if (id >= 0 && child_of[id]) {
+            unsigned i = child_of[id] - 1u;
+            if (!(found >> i & 1)) {
+                found |= (uint32_t)1 << i;
+                child_at[i] = c;
+            }
+        }
         if (strncmp(c->string, "x-", 2) == 0 || known_id((size_t)k, id))
             continue;
         if (strcmp(c->string, "$ref") == 0)
@@ -344,8 +350,8 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
             mg_diag_warning(w->d, mg_doc_key_mark(doc, c), "unknown keyword '%s' (did you mean '%s'?)", c->string,
                             near);
     }
-    for (size_t i = 0; i < nchildren; i++)
-        if (child_at[i])
+    for (unsigned i = 0; found; i++, found >>= 1) /* in the children list's order */
+        if (found & 1)
             walk_shape(w, doc, child_at[i], children[i].kind, children[i].shape, depth);
 }
 

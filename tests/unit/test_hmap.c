@@ -162,6 +162,33 @@ static void hmap_should_keep_every_entry_when_shrunk_and_grow_again(void)
     mg_hmap_fini(&h);
 }
 
+static void hmap_should_keep_every_entry_when_reserved_before_and_after_adding(void)
+{
+    enum { N = 1000 };
+    static int things[3 * N];
+    mg_hmap h;
+    mg_hmap_init(&h, sizeof(pent));
+    mg_hmap_reserve(&h, N);
+    CHECK(h.entcap == N && h.cap >= 2 * N);
+    uint32_t *slots = h.slots;
+    for (int i = 0; i < N; i++)
+        ((pent *)mg_hmap_put_ptr(&h, &things[i], NULL))->val = i;
+    CHECK(h.slots == slots && h.entcap == N); /* no growing up to the reserved room */
+    mg_hmap_reserve(&h, 3 * N); /* with entries: they are placed again */
+    slots = h.slots;
+    for (int i = N; i < 3 * N; i++)
+        ((pent *)mg_hmap_put_ptr(&h, &things[i], NULL))->val = i;
+    CHECK(h.slots == slots); /* nothing grown since, that would place them again */
+    int bad = 0;
+    for (int i = 0; i < 3 * N; i++) {
+        const pent *e = mg_hmap_get_ptr(&h, &things[i]);
+        bad += !e || e->val != i || mg_hmap_index(&h, e) != (size_t)i;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(mg_hmap_len(&h), 3 * N);
+    mg_hmap_fini(&h);
+}
+
 int main(void)
 {
     RUN(hmap_should_find_every_pointer_after_growing);
@@ -171,5 +198,6 @@ int main(void)
     RUN(hmap_should_take_caller_hashed_keys_even_when_hashes_collide);
     RUN(hash_should_depend_on_the_seed_and_every_byte);
     RUN(hmap_should_keep_every_entry_when_shrunk_and_grow_again);
+    RUN(hmap_should_keep_every_entry_when_reserved_before_and_after_adding);
     return unit_done();
 }

@@ -116,6 +116,36 @@ static void names_should_compute_single_casings_like_the_full_name(void)
     free(s);
 }
 
+/* mg_name_init_with: the casings mg_name_init gives, in one block from the
+ * caller's allocator, sized to the byte (the block is filled with 'x' first,
+ * so a missing terminator or a casing written past its room shows). */
+static size_t block_size;
+static void *block_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    block_size = size;
+    char *p = malloc(size);
+    memset(p, 'x', size);
+    return p;
+}
+
+static void names_should_give_the_same_casings_in_one_block(void)
+{
+    const char *raws[] = {"fileDownloadRequest", "3dModel HTTPServer2Go", "", "+", "Müller straße Œuvre",
+                          "EtsyAnalyticsSyncCompleted results item", "a\xff\xc3" "b"};
+    for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
+        mg_name a, b;
+        mg_name_init(&a, raws[i]);
+        mg_name_init_with(&b, raws[i], block_alloc, NULL);
+        for (int c = 0; c < MG_CASE_COUNT; c++) {
+            CHECK_STR(b.s[c], a.s[c]);
+            CHECK(b.s[c] >= b.s[0] && b.s[c] + strlen(b.s[c]) < b.s[0] + block_size);
+        }
+        mg_name_fini(&a);
+        free(b.s[0]);
+    }
+}
+
 int main(void)
 {
     RUN(names_should_split_camel_case);
@@ -127,5 +157,6 @@ int main(void)
     RUN(names_should_parse_case_styles);
     RUN(names_should_match_reserved_words_case_sensitively);
     RUN(names_should_compute_single_casings_like_the_full_name);
+    RUN(names_should_give_the_same_casings_in_one_block);
     return unit_done();
 }
