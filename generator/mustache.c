@@ -84,6 +84,12 @@ struct node {
     size_t nkids;
 };
 
+/* A static partial or parent tag of a template (mg_tpl.calls). */
+struct tpl_call {
+    const node *k;
+    int level; /* of the node list that holds it */
+};
+
 struct mg_tpl {
     char *name;     /* in the same allocation as the mg_tpl */
     char *src;      /* our copy of the source, every node points into it: in the same
@@ -101,6 +107,14 @@ struct mg_tpl {
     int linked_none; /* link_nodes() succeeded without a set: the template has no
                       * static partial tag, so it would succeed again (the view
                       * renders its cached type-map templates 6 700 times) */
+    /* Every static partial and parent tag, in the order a walk of the tree
+     * meets them, with the level of the node list that holds it (the top
+     * level is 0), and the deepest level of a non-empty list (-1: none):
+     * what link_tpl and check_tpl read instead of walking every node of
+     * the template (5 M instructions of a generate's renders). */
+    struct tpl_call *calls;
+    size_t ncalls;
+    int maxlvl;
 };
 
 typedef struct {
@@ -183,6 +197,10 @@ typedef struct {
     size_t nmemo, nrest;      /* phase 5: memo entries and rest words the nodes need */
     node_memo *memo;          /* phase 5: where the next tag's memo goes */
     uint32_t *rest;           /* phase 5: where the next long dotted name's rest goes */
+    int level;                /* phase 5: the level being built (the top level is 0) */
+    int maxlvl;               /* phase 5: the deepest level given a node so far (-1: none) */
+    struct tpl_call *calls;   /* phase 5: mg_tpl.calls so far */
+    size_t ncalls, capcalls;
     char od[32], cd[32];      /* delimiters in effect at the end (for hints) */
     int errors;
 } parser;
@@ -850,6 +868,7 @@ static size_t reserve(parser *p, size_t from, size_t to, int blocks_only, size_t
  * made for it. */
 static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b)
 {
+    const node *start = b->at;
     for (size_t i = from; i < to; i++) {
         tok *t = &p->t[i];
         node *n;
@@ -886,6 +905,11 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
+        if ((n->kind == N_PARTIAL || n->kind == N_PARENT) && !n->dynamic) {
+            if (p->ncalls == p->capcalls)
+                p->calls = mg_xgrow(p->calls, p->ncalls, &p->capcalls, sizeof *p->calls);
+            p->calls[p->ncalls++] = (struct tpl_call){n, p->level};
+        }
         if (t->kind == T_BLOCK && i + 1 < t->match) {
             const tok *f = &p->t[i + 1];
             if (f->kind == T_TEXT)
@@ -898,13 +922,17 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
             node *level = b->at, *kids = b->next;
             b->at = kids;
             b->next += t->room;
+            p->level++;
             build(p, i + 1, t->match, t->kind == T_PARENT, b);
+            p->level--;
             n->nkids = (size_t)(b->at - kids);
             n->kids = n->nkids ? kids : NULL;
             b->at = level;
             i = t->match;
         }
     }
+    if (b->at > start && p->level > p->maxlvl)
+        p->maxlvl = p->level;
 }
 
 /* Phase 5: the tree into t->nodes (see nodebuf), the tags' memos and rest
@@ -925,6 +953,10 @@ static void build_tree(parser *p, mg_tpl *t)
     t->nodes = v;
     t->kids = v;
     t->nkids = (size_t)(b.at - v);
+    t->maxlvl = p->maxlvl;
+    t->calls = p->calls;
+    t->ncalls = p->ncalls;
+    p->calls = NULL;
 }
 
 /* ---- compiling --------------------------------------------------------- */
@@ -941,6 +973,7 @@ static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_
     p.src = src;
     p.len = len;
     p.d = d;
+    p.maxlvl = -1;
     size_t cap = 16 + len / 32;
     p.lines = mg_xmalloc(cap * sizeof *p.lines);
     p.lines[p.nlines++] = 0;
@@ -969,6 +1002,7 @@ static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_
             t->has_parent = p.t[i].kind == T_PARENT;
         build_tree(&p, t);
     }
+    free(p.calls);
     free(p.lines);
     free(p.t);
     free(p.strip);
@@ -1028,6 +1062,7 @@ void mg_tpl_free(mg_tpl *t)
         return;
     free(t->nodes);
     free(t->extra);
+    free(t->calls);
     if (t->own_src)
         free(t->src);
     free(t);
@@ -1190,6 +1225,30 @@ static int set_get_node(mg_tpl_set *s, const mg_tpl *t, const node *k, mg_diag *
     return rc;
 }
 
+static int link_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth, int nest);
+
+/* link_nodes' work for the partial or parent tag `k` of `t`, in a list at
+ * nesting `nest`. */
+static int link_call(const mg_tpl *t, const node *k, mg_tpl_set *s, mg_diag *d, int depth, int nest)
+{
+    const mg_tpl *pt;
+    int rc = set_get_node(s, t, k, d, &pt);
+    if (rc < 0)
+        return -1;
+    if (rc > 0 && !pt->linked) {
+        ((mg_tpl *)pt)->linked = 1;
+        if (depth >= MG_MAX_PARTIAL_DEPTH) {
+            mg_diag_error(d, mg_mark_at(t->name, k->line, k->col),
+                          "partials nested deeper than %d levels at '%.*s'",
+                          MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
+            return -1;
+        }
+        if (link_tpl(pt, s, d, depth + 1, nest + 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
 static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
@@ -1202,26 +1261,26 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
     }
     for (size_t i = 0; i < n; i++) {
         const node *k = &kids[i];
-        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
-            const mg_tpl *pt;
-            int rc = set_get_node(s, t, k, d, &pt);
-            if (rc < 0)
-                return -1;
-            if (rc > 0 && !pt->linked) {
-                ((mg_tpl *)pt)->linked = 1;
-                if (depth >= MG_MAX_PARTIAL_DEPTH) {
-                    mg_diag_error(d, mg_mark_at(t->name, k->line, k->col),
-                                  "partials nested deeper than %d levels at '%.*s'",
-                                  MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
-                    return -1;
-                }
-                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1, nest + 1) < 0)
-                    return -1;
-            }
-        }
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic &&
+            link_call(t, k, s, d, depth, nest) < 0)
+            return -1;
         if (link_nodes(t, k->kids, k->nkids, s, d, depth, nest + 1) < 0)
             return -1;
     }
+    return 0;
+}
+
+/* link_nodes over the whole of `t` at nesting `nest`, from t->calls: the
+ * same tags in the same order. Only a template that would reach
+ * RENDER_MAX_DEPTH (reported by the walk at its first list too deep,
+ * perhaps after other errors) is walked. */
+static int link_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth, int nest)
+{
+    if (nest + t->maxlvl > RENDER_MAX_DEPTH)
+        return link_nodes(t, t->kids, t->nkids, s, d, depth, nest);
+    for (size_t i = 0; i < t->ncalls; i++)
+        if (link_call(t, t->calls[i].k, s, d, depth, nest + t->calls[i].level) < 0)
+            return -1;
     return 0;
 }
 
@@ -1255,6 +1314,39 @@ static int declares(mg_tpl_set *s, const mg_tpl *t, const node *kids, size_t n, 
     return found;
 }
 
+static int check_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth);
+
+/* check_blocks' work for the partial or parent tag `k` of `t` at `depth`. */
+static int check_call(const mg_tpl *t, const node *k, mg_tpl_set *s, mg_diag *d, int depth)
+{
+    int rc = 0;
+    /* The template link_nodes found for k in this set, without the search. */
+    const mg_tpl *pt = k->pserial == s->serial ? k->ptpl : NULL;
+    if (!pt) {
+        set_entry *e = set_find(s, k->str, k->len);
+        pt = e ? e->tpl : NULL;
+    }
+    if (pt && !pt->blocks_ok) {
+        ((mg_tpl *)pt)->blocks_ok = 1;
+        if (check_tpl(pt, s, d, depth + 1) < 0)
+            rc = -1;
+    }
+    for (size_t j = 0; pt && k->kind == N_PARENT && j < k->nkids; j++) {
+        const node *b = &k->kids[j];
+        mg_buf names;
+        mg_buf_init(&names);
+        if (!declares(s, pt, pt->kids, pt->nkids, b->str, b->len, &names, 0)) {
+            mg_diag_error(d, mg_mark_at(t->name, b->line, b->col),
+                          "block '%.*s' overrides nothing: parent '%.*s' declares %s%s",
+                          (int)b->len, b->str, (int)k->len, k->str,
+                          names.len ? "only " : "no blocks", mg_buf_cstr(&names));
+            rc = -1;
+        }
+        mg_buf_fini(&names);
+    }
+    return rc;
+}
+
 /* Strict renders: a block in a parent tag ({{<p}}{{$b}}...{{/b}}{{/p}}) must
  * override a block that p declares; otherwise it would silently replace
  * nothing (a misspelt block name in a --templates-override file). Runs after
@@ -1265,31 +1357,26 @@ static int check_blocks(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set 
     int rc = 0;
     for (size_t i = 0; i < n && depth < RENDER_MAX_DEPTH; i++) {
         const node *k = &kids[i];
-        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s) {
-            set_entry *e = set_find(s, k->str, k->len);
-            const mg_tpl *pt = e ? e->tpl : NULL;
-            if (pt && !pt->blocks_ok) {
-                ((mg_tpl *)pt)->blocks_ok = 1;
-                if (check_blocks(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
-                    rc = -1;
-            }
-            for (size_t j = 0; pt && k->kind == N_PARENT && j < k->nkids; j++) {
-                const node *b = &k->kids[j];
-                mg_buf names;
-                mg_buf_init(&names);
-                if (!declares(s, pt, pt->kids, pt->nkids, b->str, b->len, &names, 0)) {
-                    mg_diag_error(d, mg_mark_at(t->name, b->line, b->col),
-                                  "block '%.*s' overrides nothing: parent '%.*s' declares %s%s",
-                                  (int)b->len, b->str, (int)k->len, k->str,
-                                  names.len ? "only " : "no blocks", mg_buf_cstr(&names));
-                    rc = -1;
-                }
-                mg_buf_fini(&names);
-            }
-        }
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s &&
+            check_call(t, k, s, d, depth) < 0)
+            rc = -1;
         if (check_blocks(t, k->kids, k->nkids, s, d, depth + 1) < 0)
             rc = -1;
     }
+    return rc;
+}
+
+/* check_blocks over the whole of `t` at `depth`, from t->calls (see
+ * link_tpl): a template with a list as deep as RENDER_MAX_DEPTH, part of
+ * which the walk leaves out, is walked. */
+static int check_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth)
+{
+    if (depth + t->maxlvl >= RENDER_MAX_DEPTH)
+        return check_blocks(t, t->kids, t->nkids, s, d, depth);
+    int rc = 0;
+    for (size_t i = 0; s && i < t->ncalls; i++)
+        if (check_call(t, t->calls[i].k, s, d, depth + t->calls[i].level) < 0)
+            rc = -1;
     return rc;
 }
 
@@ -2408,7 +2495,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
         ((mg_tpl *)*out)->linked = 1;
-        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1, r->rdepth) < 0)
+        if (link_tpl(*out, r->set, r->d, r->depth + 1, r->rdepth) < 0)
             rc = -1;
     }
     return rc;
@@ -2576,7 +2663,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
     if (partials ? t->linked_set != partials->serial : !t->linked_none) {
-        if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
+        if (link_tpl(t, partials, d, 0, 0) < 0)
             return -1;
         if (partials)
             ((mg_tpl *)t)->linked_set = partials->serial;
@@ -2584,7 +2671,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
             ((mg_tpl *)t)->linked_none = 1;
     }
     if (strict && !t->blocks_ok) {
-        if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
+        if (check_tpl(t, partials, d, 0) < 0)
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
