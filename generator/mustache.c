@@ -940,6 +940,7 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
 static void build_tree(parser *p, mg_tpl *t)
 {
     size_t total = 0, top = reserve(p, 0, p->nt, 0, &total);
+    t->maxlvl = -1;
     if (total == 0)
         return;
     if (p->nmemo || p->nrest) {

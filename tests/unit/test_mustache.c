@@ -335,6 +335,15 @@ static void mustache_should_report_missing_partial_when_strict(void)
     /* Also when the tag is in a section the data never opens. */
     CHECK_STR(RS("{{#no}}{{>nope}}{{/no}}", "{}", NULL),
               "!t.mustache:1:8: error: unknown partial 'nope' (not in the table)");
+    /* The first unknown one in the template's order, at any depth, inside
+     * a parent's block too, and in a partial before what follows it. */
+    static const char *const parts[] = {"base", "{{$b}}{{/b}}", "q", "{{#z}}{{>in_q}}{{/z}}", NULL};
+    CHECK_STR(RS("{{#a}}{{^b}}{{>one}}{{/b}}{{/a}}{{>two}}", "{}", NULL),
+              "!t.mustache:1:13: error: unknown partial 'one' (not in the table)");
+    CHECK_STR(RS("{{<base}}{{$b}}{{#c}}{{>three}}{{/c}}{{/b}}{{/base}}{{>four}}", "{}", parts),
+              "!t.mustache:1:22: error: unknown partial 'three' (not in the table)");
+    CHECK_STR(RS("x{{>q}}{{>five}}", "{}", parts),
+              "!q.mustache:1:7: error: unknown partial 'in_q' (not in the table)");
 }
 
 static void mustache_should_load_each_partial_once(void)
