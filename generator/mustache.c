@@ -1798,6 +1798,9 @@ static int is_small(const cJSON *obj)
 static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
     const cJSON *list = obj->child;
+    /* A frame's word first: it is never set for the transient object. */
+    if (ent && *ent && !r->restarts)
+        return *ent == SMALL ? NULL : mg_hmap_at(&r->index, *ent - 1);
     if (obj == r->transient) {
         if (!r->tr_state) {
             /* Searched in order when it has copied keys enough for a shape
@@ -1867,8 +1870,7 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
     /* A source that has served a few renders already (run.c's, one per
      * target) indexes on the first lookup: what it indexes is read again
      * by the next files. */
-    uint32_t after = r->epoch > 4 ? 1 : INDEX_AFTER;
-    if (e && !e->mem && ++e->looks >= after)
+    if (e && !e->mem && ++e->looks >= (r->epoch > 4 ? 1 : INDEX_AFTER))
         build_index(r, e);
     if (!e || !e->mem) {
         /* Most keys differ from the name in their first byte: that test
