@@ -1402,17 +1402,18 @@ typedef struct scope {
 typedef struct {
     mg_tpl_set *set;
     mg_escape esc;
-    mg_buf *out;
+    mg_buf out;      /* the caller's buffer, taken over while rendering (one load less
+                      * per node and per append than through a pointer) */
     mg_diag *d;
     mg_buf ind;      /* indentation strings, stacked; the current one is [ind_off, len) */
     size_t ind_off;
     int depth;       /* partial/parent/override expansions */
     int rdepth;      /* render recursion */
-    long steps;      /* nodes rendered so far */
+    long steps_left; /* max_steps less the nodes rendered so far */
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
     size_t start;    /* out->len when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
-    size_t out_max;    /* start + max_output (at most SIZE_MAX): out->len past it is too much */
+    size_t out_max;    /* start + max_output (at most SIZE_MAX): out.len past it is too much */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
@@ -2361,15 +2362,15 @@ int mg_tpl_format_number(double v, char out[32])
 static void emit_indent(rstate *r)
 {
     if (r->ind.len > r->ind_off)
-        mg_buf_append(r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
+        mg_buf_append(&r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
 }
 
 static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 {
     if (raw || r->esc == MG_ESCAPE_NONE)
-        mg_buf_append(r->out, s, n);
+        mg_buf_append(&r->out, s, n);
     else
-        mg_escape_append(r->out, r->esc, s, n);
+        mg_escape_append(&r->out, r->esc, s, n);
 }
 
 /* emit_value of a string of the cJSON source, escaped: see struct plain_ent. */
@@ -2395,9 +2396,9 @@ static void emit_cj_string(rstate *r, const cJSON *v)
             e->escaped |= bit;
     }
     if (e->plain & bit)
-        mg_buf_append(r->out, s, e->n);
+        mg_buf_append(&r->out, s, e->n);
     else
-        mg_escape_append(r->out, r->esc, s, e->n);
+        mg_escape_append(&r->out, r->esc, s, e->n);
 }
 
 static void emit_value(rstate *r, const void *v, int raw)
@@ -2540,25 +2541,25 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     return rc;
 }
 
-/* `k` is kids[i] of a list of nodes rendered in context `c`. `seen`: what the
+/* `k` is one of kids[...], a list of nodes rendered in context `c`. `seen`: what the
  * node before it looked up (render_nodes). */
 static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
-                                     size_t i, const void **seen)
+                                     const node *kids, const void **seen)
 {
-    if (++r->steps > r->max_steps) {
+    if (--r->steps_left < 0) {
         mg_diag_error(r->d, mark_of(t, k),
                       "template expansion too large: over %ld steps (do partials recurse over lists?)",
                       r->max_steps);
         return -1;
     }
-    if (r->out->len > r->out_max) {
+    if (r->out.len > r->out_max) {
         mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %zu bytes", r->max_output);
         return -1;
     }
     if (k->bol)
         emit_indent(r);
     if (k->kind == N_TEXT) {
-        mg_buf_append(r->out, k->str, k->len);
+        mg_buf_append(&r->out, k->str, k->len);
         return 0;
     }
     /* One lookup for the three kinds of tag that have one: lookup_tag is
@@ -2571,7 +2572,7 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
          * templates; 4 M instructions of a generate). The cJSON source's
          * values stay as they are for the whole render; another source's
          * need not. */
-        if (k->kind == N_INVERTED && i && k[-1].kind == N_SECTION && r->cj && k[-1].len == k->len &&
+        if (k->kind == N_INVERTED && k != kids && k[-1].kind == N_SECTION && r->cj && k[-1].len == k->len &&
             k[-1].str[0] == k->str[0] && memcmp(k[-1].str, k->str, k->len) == 0) {
             v = *seen;
         } else {
@@ -2654,8 +2655,11 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     }
     int rc = 0;
     const void *seen = NULL;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = render_node(r, t, &kids[i], c, sc, i, &seen);
+    for (const node *k = kids, *end = kids + n; k < end; k++)
+        if (render_node(r, t, k, c, sc, kids, &seen) != 0) {
+            rc = -1;
+            break;
+        }
     r->rdepth--;
     return rc;
 }
@@ -2688,11 +2692,12 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     memset(&r, 0, sizeof r);
     r.set = partials;
     r.esc = esc;
-    r.out = out;
+    r.out = *out;
     r.d = d;
     r.strict = strict;
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
+    r.steps_left = r.max_steps;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
     r.out_max = r.max_output > SIZE_MAX - r.start ? SIZE_MAX : r.start + r.max_output;
     r.src = src;
@@ -2702,6 +2707,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     size_t ent = 0;
     ctxf root = {data, NULL, &ent};
     int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    *out = r.out;
     mg_buf_fini(&r.scratch);
     mg_buf_fini(&r.ind);
     return rc;
