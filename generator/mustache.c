@@ -35,7 +35,7 @@
 typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK } node_kind;
 
 /* What a tag's name gave in an object of one shape of the cJSON source (a
- * shape's `id`, never 0; see member_at): the tag looks its name up in objects
+ * shape's `id`, never 0; see member_in): the tag looks its name up in objects
  * of a few shapes, over and over (a list's items, a partial per field). */
 typedef struct node_memo {
     uint64_t sh;  /* the shape's id; 0: nothing yet */
@@ -43,7 +43,7 @@ typedef struct node_memo {
      * member a search of a small object's members found last, in render
      * `kserial` (mg_tpl_cjson_state.serial: the data does not change while
      * one render reads it), which is then told without comparing its bytes
-     * (member_at). */
+     * (member_in). */
     const char *key;
     uint64_t kserial;
     uint32_t pos; /* the position the shape's table gave (its n: none) */
@@ -1441,7 +1441,7 @@ typedef struct {
  * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
  * type-map renders paid 10 M instructions for tables they used once; on the
  * 4th, generate's renders scanned 6 M more), or on their 1st in a source
- * that has served a few renders already (member_at). The data does not change while
+ * that has served a few renders already (member_in). The data does not change while
  * the source is in use, so an index, and the key addresses of a shape, stay
  * valid until mg_tpl_cjson_source_fini. */
 #define INDEX_MIN_MEMBERS 12
@@ -1856,17 +1856,16 @@ static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJS
     return e;
 }
 
-/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry.
- * `nm` (may be NULL) is the memo of the tag that looks `k` up, mask + 1
- * entries of it direct-mapped by shape id: a hit there is one compare, before
- * the shape's own memo (an address hashed, and an epoch: it is good for one
- * render only, while a tag's memo holds for as long as the shape lives). */
-static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
+/* Member `k` (n bytes) of `obj`, an object with members, or NULL. `ent`
+ * caches obj's index entry. `nm` (may be NULL) is the memo of the tag that
+ * looks `k` up, mask + 1 entries of it direct-mapped by shape id: a hit
+ * there is one compare, before the shape's own memo (an address hashed, and
+ * an epoch: it is good for one render only, while a tag's memo holds for as
+ * long as the shape lives). */
+static ALWAYS_INLINE const cJSON *member_in(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
                                             const char *k, size_t n, uint32_t h, node_memo *nm,
                                             uint32_t mask)
 {
-    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
     obj_index *e = index_of(r, obj, ent);
     /* A source that has served a few renders already (run.c's, one per
      * target) indexes on the first lookup: what it indexes is read again
@@ -1935,10 +1934,13 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
     return pos < sh->n ? e->mem[pos] : NULL;
 }
 
+/* member_in of any value: NULL but in an object with members. */
 static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
                           uint32_t h)
 {
-    return member_at(r, obj, ent, k, n, h, NULL, 0);
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    return member_in(r, obj, ent, k, n, h, NULL, 0);
 }
 
 /* The kind of each value of a cJSON node's type byte (one bit each): a
@@ -1957,16 +1959,16 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     return (mg_tv_kind)cj_kinds[((const cJSON *)v)->type & 0xFF];
 }
 
-/* cj_get with a tag's memo (member_at): what the engine calls for a tag's
+/* cj_get with a tag's memo (member_in): what the engine calls for a tag's
  * name when its data is a cJSON source, without the call through `get`. */
 static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const cJSON *obj,
                                             const char *k, size_t n, uint32_t hash, size_t *cache,
                                             node_memo *nm, uint32_t mask)
 {
     int asked = 0;
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
     if (st->miss) {
-        if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-            return NULL;
         /* A tag whose last lookup the hook answered (a lazy view's
          * constant, read in every item of a list) asks it first: what it
          * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
@@ -1983,7 +1985,7 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
             asked = 1;
         }
     }
-    const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
+    const cJSON *m = member_in(st, obj, cache, k, n, hash, nm, mask);
     if (m || !st->miss || asked)
         return m;
     m = st->miss(st->miss_user, obj, k, n, hash);
@@ -2158,11 +2160,11 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
 {
     const char *name = k->str;
     size_t len = k->len, n = k->first;
-    if (len == 1 && name[0] == '.')
+    if (n == 0) /* ".": no other name starts with a dot */
         return c ? c->v : NULL;
     const void *v = NULL;
     struct mg_tpl_cjson_state *cj = r->cj;
-    if (cj && k->memo) {
+    if (cj) { /* every tag that looks a name up has a memo (needs_memo) */
         for (; c; c = c->up)
             if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
                 break;
@@ -2182,7 +2184,7 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             const char *dot = memchr(part, '.', len - at - 1);
             pn = dot ? (size_t)(dot - part) : len - at - 1;
         }
-        if (cj && k->memo)
+        if (cj)
             v = cj_get_at(cj, v, part, pn, rest[i], NULL, &k->memo[NODE_MEMO + i / 2], 0);
         else
             v = get(r, v, part, pn, rest[i], NULL);
