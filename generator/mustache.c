@@ -66,6 +66,9 @@ struct node {
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
     unsigned char lead;       /* N_BLOCK: the body starts inside a line ("{{$b}}text"):
                                * indenting the body indents that partial first line too */
+    unsigned char after_same; /* N_INVERTED right after a section of the same name,
+                               * {{#x}}...{{/x}}{{^x}}...{{/x}}: the value it found is
+                               * this one's (render_node) */
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
@@ -933,6 +936,9 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
     }
     if (b->at > start && p->level > p->maxlvl)
         p->maxlvl = p->level;
+    for (node *k = (node *)start + 1; k < b->at; k++)
+        k->after_same = k->kind == N_INVERTED && k[-1].kind == N_SECTION && k[-1].len == k->len &&
+                        memcmp(k[-1].str, k->str, k->len) == 0;
 }
 
 /* Phase 5: the tree into t->nodes (see nodebuf), the tags' memos and rest
@@ -2543,10 +2549,10 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     return rc;
 }
 
-/* `k` is one of kids[...], a list of nodes rendered in context `c`. `seen`: what the
+/* `k` is one of a list of nodes rendered in context `c`. `seen`: what the
  * node before it looked up (render_nodes). */
 static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
-                                     const node *kids, const void **seen)
+                                     const void **seen)
 {
     if (--r->steps_left < 0) {
         mg_diag_error(r->d, mark_of(t, k),
@@ -2574,8 +2580,7 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
          * templates; 4 M instructions of a generate). The cJSON source's
          * values stay as they are for the whole render; another source's
          * need not. */
-        if (k->kind == N_INVERTED && k != kids && k[-1].kind == N_SECTION && r->cj && k[-1].len == k->len &&
-            k[-1].str[0] == k->str[0] && memcmp(k[-1].str, k->str, k->len) == 0) {
+        if (k->after_same && r->cj) {
             v = *seen;
         } else {
             int missing;
@@ -2658,7 +2663,7 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     int rc = 0;
     const void *seen = NULL;
     for (const node *k = kids, *end = kids + n; k < end; k++)
-        if (render_node(r, t, k, c, sc, kids, &seen) != 0) {
+        if (render_node(r, t, k, c, sc, &seen) != 0) {
             rc = -1;
             break;
         }

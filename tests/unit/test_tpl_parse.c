@@ -166,6 +166,24 @@ static void parse_should_list_static_partial_tags_in_tree_order(void)
     mg_tpl_free(t);
 }
 
+/* An inverted section right after a section of the same name, in the same
+ * list, reuses the value the section found (render_node): only those. */
+static void parse_should_mark_inverted_sections_after_their_section(void)
+{
+    mg_tpl *t = parse("{{#a}}x{{/a}}{{^a}}y{{/a}}{{^a}}z{{/a}}{{#b}}{{/b}}{{^c}}{{/c}}"
+                      "{{#a.b}}{{/a.b}}{{^a.b}}{{#ab}}{{/ab}}{{^a}}{{/a}}{{/a.b}}{{#d}}{{/d}} {{^d}}{{/d}}");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    static const unsigned char want[] = {0, 1, 0, 0, 0, 0, 1, 0, 0, 0};
+    CHECK_INT(t->nkids, 10);
+    for (size_t i = 0; i < t->nkids && i < 10; i++)
+        CHECK_INT(t->kids[i].after_same, want[i]);
+    const node *in = t->nkids > 6 ? &t->kids[6] : NULL;
+    CHECK(in && in->nkids == 2 && in->kids[0].after_same == 0 && in->kids[1].after_same == 0);
+    mg_tpl_free(t);
+}
+
 /* Diagnostics name the line and column of the tag, found from the line
  * starts (a cursor that gallops ahead over long texts). */
 static void parse_should_report_positions_far_into_a_template(void)
@@ -269,6 +287,7 @@ int main(void)
     RUN(parse_should_keep_only_the_blocks_directly_inside_a_parent);
     RUN(parse_should_report_positions_far_into_a_template);
     RUN(parse_should_list_static_partial_tags_in_tree_order);
+    RUN(parse_should_mark_inverted_sections_after_their_section);
     RUN(parse_take_should_compile_as_parse_does);
     RUN(check_should_report_what_parse_reports);
     mg_buf_fini(&errs);
