@@ -1974,22 +1974,21 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
     int asked = 0;
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    if (st->miss) {
-        /* A tag whose last lookup the hook answered (a lazy view's
-         * constant, read in every item of a list) asks it first: what it
-         * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
-         * is the same, without the search of the object's members (a walk
-         * of all of them when the object is small: 82 000 of a generate's
-         * lookups). Not in the transient object, whose members may be
-         * another object's besides its own (run.c's per-item context: the
-         * view's beside the item's). */
-        if (nm->missed && obj != st->transient) {
-            const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
-            if (h)
-                return h;
-            nm->missed = 0;
-            asked = 1;
-        }
+    /* A tag whose last lookup the hook answered (a lazy view's constant,
+     * read in every item of a list) asks it first: what it gives, the
+     * object lacks (mg_tpl_cjson_source_miss), so the answer is the same,
+     * without the search of the object's members (a walk of all of them
+     * when the object is small: 82 000 of a generate's lookups). Not in the
+     * transient object, whose members may be another object's besides its
+     * own (run.c's per-item context: the view's beside the item's). The
+     * memo is the tag's, the hook the source's: a tag may have been
+     * answered by the hook of another source. */
+    if (nm->missed && st->miss && obj != st->transient) {
+        const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
+        if (h)
+            return h;
+        nm->missed = 0;
+        asked = 1;
     }
     const cJSON *m = member_in(st, obj, cache, k, n, hash, nm, mask);
     if (m || !st->miss || asked)

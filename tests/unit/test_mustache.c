@@ -1071,6 +1071,15 @@ static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
         CHECK(hook_calls > 0);
         CHECK_STR(mg_buf_cstr(&errs), "");
         mg_tpl_cjson_source_fini(&c);
+        /* The tags' memos say the hook answered; a source without one
+         * (the same template, then rendered from a full view) finds the
+         * data's members only, up the context stack. */
+        static const char *const plain[] = {"root,real,root,own,x,|", "root/,real/own,root/,own/mine,x/,|"};
+        mg_tpl_cjson_source_init(&c);
+        mg_buf_reset(&out);
+        CHECK(data && t && mg_tpl_render_data(t, &c.src, data, NULL, MG_ESCAPE_NONE, 0, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), plain[i]);
+        mg_tpl_cjson_source_fini(&c);
         mg_tpl_free(t);
         cJSON_Delete(data);
         mg_buf_fini(&out);
