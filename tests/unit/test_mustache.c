@@ -317,6 +317,20 @@ static void mustache_should_accumulate_nested_partial_indentation(void)
     CHECK_STR(RP("  {{>outer}}\n", "{}", parts), "  o1\n    i1\n    i2\n  o2\n");
 }
 
+/* A section or inverted section whose body is one text node writes it as
+ * any list of nodes would: indented where it starts a line of an indented
+ * partial, once per item of a list, in the context's place. */
+static void mustache_should_render_one_text_bodies_like_any(void)
+{
+    static const char *const parts[] = {
+        "p", "{{#a}}\nline\n{{/a}}\n{{^b}}\nnot b\n{{/b}}\n{{#l}}\nitem\n{{/l}}\n{{#l}}[{{/l}}\n", NULL};
+    CHECK_STR(RP("  {{>p}}\n", "{\"a\": true, \"b\": false, \"l\": [1, 2]}", parts),
+              "  line\n  not b\n  item\n  item\n  [[\n");
+    CHECK_STR(RP("{{>p}}", "{\"a\": \"s\", \"b\": [], \"l\": []}", parts), "line\nnot b\n\n");
+    CHECK_STR(R("{{#a}}x{{/a}}{{^a}}y{{/a}}{{#a}}{{/a}}|{{#l}}-{{/l}}", "{\"a\": {\"k\": 1}, \"l\": [1, 2, 3]}"),
+              "x|---");
+}
+
 static void mustache_should_render_recursive_partials(void)
 {
     static const char *const parts[] = {"node", "{{c}}<{{#n}}{{>node}}{{/n}}>", NULL};
@@ -1159,6 +1173,7 @@ int main(void)
     RUN(mustache_should_not_indent_empty_lines);
     RUN(mustache_should_accumulate_nested_partial_indentation);
     RUN(mustache_should_render_recursive_partials);
+    RUN(mustache_should_render_one_text_bodies_like_any);
     RUN(mustache_should_render_missing_partial_as_empty_when_not_strict);
     RUN(mustache_should_report_missing_partial_when_strict);
     RUN(mustache_should_load_each_partial_once);
