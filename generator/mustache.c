@@ -35,7 +35,7 @@
 typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK } node_kind;
 
 /* What a tag's name gave in an object of one shape of the cJSON source (a
- * shape's `id`, never 0; see member_at): the tag looks its name up in objects
+ * shape's `id`, never 0; see member_in): the tag looks its name up in objects
  * of a few shapes, over and over (a list's items, a partial per field). */
 typedef struct node_memo {
     uint64_t sh;  /* the shape's id; 0: nothing yet */
@@ -43,7 +43,7 @@ typedef struct node_memo {
      * member a search of a small object's members found last, in render
      * `kserial` (mg_tpl_cjson_state.serial: the data does not change while
      * one render reads it), which is then told without comparing its bytes
-     * (member_at). */
+     * (member_in). */
     const char *key;
     uint64_t kserial;
     uint32_t pos; /* the position the shape's table gave (its n: none) */
@@ -66,6 +66,9 @@ struct node {
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
     unsigned char lead;       /* N_BLOCK: the body starts inside a line ("{{$b}}text"):
                                * indenting the body indents that partial first line too */
+    unsigned char after_same; /* N_INVERTED right after a section of the same name,
+                               * {{#x}}...{{/x}}{{^x}}...{{/x}}: the value it found is
+                               * this one's (render_node) */
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
@@ -82,6 +85,12 @@ struct node {
     int line, col;            /* the tag's position, for render-time errors */
     node *kids;               /* section/inverted/block body; parent: its override blocks */
     size_t nkids;
+};
+
+/* A static partial or parent tag of a template (mg_tpl.calls). */
+struct tpl_call {
+    const node *k;
+    int level; /* of the node list that holds it */
 };
 
 struct mg_tpl {
@@ -101,6 +110,14 @@ struct mg_tpl {
     int linked_none; /* link_nodes() succeeded without a set: the template has no
                       * static partial tag, so it would succeed again (the view
                       * renders its cached type-map templates 6 700 times) */
+    /* Every static partial and parent tag, in the order a walk of the tree
+     * meets them, with the level of the node list that holds it (the top
+     * level is 0), and the deepest level of a non-empty list (-1: none):
+     * what link_tpl and check_tpl read instead of walking every node of
+     * the template (5 M instructions of a generate's renders). */
+    struct tpl_call *calls;
+    size_t ncalls;
+    int maxlvl;
 };
 
 typedef struct {
@@ -183,6 +200,10 @@ typedef struct {
     size_t nmemo, nrest;      /* phase 5: memo entries and rest words the nodes need */
     node_memo *memo;          /* phase 5: where the next tag's memo goes */
     uint32_t *rest;           /* phase 5: where the next long dotted name's rest goes */
+    int level;                /* phase 5: the level being built (the top level is 0) */
+    int maxlvl;               /* phase 5: the deepest level given a node so far (-1: none) */
+    struct tpl_call *calls;   /* phase 5: mg_tpl.calls so far */
+    size_t ncalls, capcalls;
     char od[32], cd[32];      /* delimiters in effect at the end (for hints) */
     int errors;
 } parser;
@@ -850,6 +871,7 @@ static size_t reserve(parser *p, size_t from, size_t to, int blocks_only, size_t
  * made for it. */
 static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b)
 {
+    const node *start = b->at;
     for (size_t i = from; i < to; i++) {
         tok *t = &p->t[i];
         node *n;
@@ -886,6 +908,11 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
+        if ((n->kind == N_PARTIAL || n->kind == N_PARENT) && !n->dynamic) {
+            if (p->ncalls == p->capcalls)
+                p->calls = mg_xgrow(p->calls, p->ncalls, &p->capcalls, sizeof *p->calls);
+            p->calls[p->ncalls++] = (struct tpl_call){n, p->level};
+        }
         if (t->kind == T_BLOCK && i + 1 < t->match) {
             const tok *f = &p->t[i + 1];
             if (f->kind == T_TEXT)
@@ -898,13 +925,20 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
             node *level = b->at, *kids = b->next;
             b->at = kids;
             b->next += t->room;
+            p->level++;
             build(p, i + 1, t->match, t->kind == T_PARENT, b);
+            p->level--;
             n->nkids = (size_t)(b->at - kids);
             n->kids = n->nkids ? kids : NULL;
             b->at = level;
             i = t->match;
         }
     }
+    if (b->at > start && p->level > p->maxlvl)
+        p->maxlvl = p->level;
+    for (node *k = (node *)start + 1; k < b->at; k++)
+        k->after_same = k->kind == N_INVERTED && k[-1].kind == N_SECTION && k[-1].len == k->len &&
+                        memcmp(k[-1].str, k->str, k->len) == 0;
 }
 
 /* Phase 5: the tree into t->nodes (see nodebuf), the tags' memos and rest
@@ -912,6 +946,7 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
 static void build_tree(parser *p, mg_tpl *t)
 {
     size_t total = 0, top = reserve(p, 0, p->nt, 0, &total);
+    t->maxlvl = -1;
     if (total == 0)
         return;
     if (p->nmemo || p->nrest) {
@@ -925,6 +960,10 @@ static void build_tree(parser *p, mg_tpl *t)
     t->nodes = v;
     t->kids = v;
     t->nkids = (size_t)(b.at - v);
+    t->maxlvl = p->maxlvl;
+    t->calls = p->calls;
+    t->ncalls = p->ncalls;
+    p->calls = NULL;
 }
 
 /* ---- compiling --------------------------------------------------------- */
@@ -941,6 +980,7 @@ static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_
     p.src = src;
     p.len = len;
     p.d = d;
+    p.maxlvl = -1;
     size_t cap = 16 + len / 32;
     p.lines = mg_xmalloc(cap * sizeof *p.lines);
     p.lines[p.nlines++] = 0;
@@ -969,6 +1009,7 @@ static int phases(const char *name, const char *src, size_t len, mg_diag *d, mg_
             t->has_parent = p.t[i].kind == T_PARENT;
         build_tree(&p, t);
     }
+    free(p.calls);
     free(p.lines);
     free(p.t);
     free(p.strip);
@@ -1028,6 +1069,7 @@ void mg_tpl_free(mg_tpl *t)
         return;
     free(t->nodes);
     free(t->extra);
+    free(t->calls);
     if (t->own_src)
         free(t->src);
     free(t);
@@ -1190,6 +1232,30 @@ static int set_get_node(mg_tpl_set *s, const mg_tpl *t, const node *k, mg_diag *
     return rc;
 }
 
+static int link_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth, int nest);
+
+/* link_nodes' work for the partial or parent tag `k` of `t`, in a list at
+ * nesting `nest`. */
+static int link_call(const mg_tpl *t, const node *k, mg_tpl_set *s, mg_diag *d, int depth, int nest)
+{
+    const mg_tpl *pt;
+    int rc = set_get_node(s, t, k, d, &pt);
+    if (rc < 0)
+        return -1;
+    if (rc > 0 && !pt->linked) {
+        ((mg_tpl *)pt)->linked = 1;
+        if (depth >= MG_MAX_PARTIAL_DEPTH) {
+            mg_diag_error(d, mg_mark_at(t->name, k->line, k->col),
+                          "partials nested deeper than %d levels at '%.*s'",
+                          MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
+            return -1;
+        }
+        if (link_tpl(pt, s, d, depth + 1, nest + 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
 static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
@@ -1202,26 +1268,26 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
     }
     for (size_t i = 0; i < n; i++) {
         const node *k = &kids[i];
-        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
-            const mg_tpl *pt;
-            int rc = set_get_node(s, t, k, d, &pt);
-            if (rc < 0)
-                return -1;
-            if (rc > 0 && !pt->linked) {
-                ((mg_tpl *)pt)->linked = 1;
-                if (depth >= MG_MAX_PARTIAL_DEPTH) {
-                    mg_diag_error(d, mg_mark_at(t->name, k->line, k->col),
-                                  "partials nested deeper than %d levels at '%.*s'",
-                                  MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
-                    return -1;
-                }
-                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1, nest + 1) < 0)
-                    return -1;
-            }
-        }
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic &&
+            link_call(t, k, s, d, depth, nest) < 0)
+            return -1;
         if (link_nodes(t, k->kids, k->nkids, s, d, depth, nest + 1) < 0)
             return -1;
     }
+    return 0;
+}
+
+/* link_nodes over the whole of `t` at nesting `nest`, from t->calls: the
+ * same tags in the same order. Only a template that would reach
+ * RENDER_MAX_DEPTH (reported by the walk at its first list too deep,
+ * perhaps after other errors) is walked. */
+static int link_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth, int nest)
+{
+    if (nest + t->maxlvl > RENDER_MAX_DEPTH)
+        return link_nodes(t, t->kids, t->nkids, s, d, depth, nest);
+    for (size_t i = 0; i < t->ncalls; i++)
+        if (link_call(t, t->calls[i].k, s, d, depth, nest + t->calls[i].level) < 0)
+            return -1;
     return 0;
 }
 
@@ -1255,6 +1321,39 @@ static int declares(mg_tpl_set *s, const mg_tpl *t, const node *kids, size_t n, 
     return found;
 }
 
+static int check_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth);
+
+/* check_blocks' work for the partial or parent tag `k` of `t` at `depth`. */
+static int check_call(const mg_tpl *t, const node *k, mg_tpl_set *s, mg_diag *d, int depth)
+{
+    int rc = 0;
+    /* The template link_nodes found for k in this set, without the search. */
+    const mg_tpl *pt = k->pserial == s->serial ? k->ptpl : NULL;
+    if (!pt) {
+        set_entry *e = set_find(s, k->str, k->len);
+        pt = e ? e->tpl : NULL;
+    }
+    if (pt && !pt->blocks_ok) {
+        ((mg_tpl *)pt)->blocks_ok = 1;
+        if (check_tpl(pt, s, d, depth + 1) < 0)
+            rc = -1;
+    }
+    for (size_t j = 0; pt && k->kind == N_PARENT && j < k->nkids; j++) {
+        const node *b = &k->kids[j];
+        mg_buf names;
+        mg_buf_init(&names);
+        if (!declares(s, pt, pt->kids, pt->nkids, b->str, b->len, &names, 0)) {
+            mg_diag_error(d, mg_mark_at(t->name, b->line, b->col),
+                          "block '%.*s' overrides nothing: parent '%.*s' declares %s%s",
+                          (int)b->len, b->str, (int)k->len, k->str,
+                          names.len ? "only " : "no blocks", mg_buf_cstr(&names));
+            rc = -1;
+        }
+        mg_buf_fini(&names);
+    }
+    return rc;
+}
+
 /* Strict renders: a block in a parent tag ({{<p}}{{$b}}...{{/b}}{{/p}}) must
  * override a block that p declares; otherwise it would silently replace
  * nothing (a misspelt block name in a --templates-override file). Runs after
@@ -1265,31 +1364,26 @@ static int check_blocks(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set 
     int rc = 0;
     for (size_t i = 0; i < n && depth < RENDER_MAX_DEPTH; i++) {
         const node *k = &kids[i];
-        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s) {
-            set_entry *e = set_find(s, k->str, k->len);
-            const mg_tpl *pt = e ? e->tpl : NULL;
-            if (pt && !pt->blocks_ok) {
-                ((mg_tpl *)pt)->blocks_ok = 1;
-                if (check_blocks(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
-                    rc = -1;
-            }
-            for (size_t j = 0; pt && k->kind == N_PARENT && j < k->nkids; j++) {
-                const node *b = &k->kids[j];
-                mg_buf names;
-                mg_buf_init(&names);
-                if (!declares(s, pt, pt->kids, pt->nkids, b->str, b->len, &names, 0)) {
-                    mg_diag_error(d, mg_mark_at(t->name, b->line, b->col),
-                                  "block '%.*s' overrides nothing: parent '%.*s' declares %s%s",
-                                  (int)b->len, b->str, (int)k->len, k->str,
-                                  names.len ? "only " : "no blocks", mg_buf_cstr(&names));
-                    rc = -1;
-                }
-                mg_buf_fini(&names);
-            }
-        }
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s &&
+            check_call(t, k, s, d, depth) < 0)
+            rc = -1;
         if (check_blocks(t, k->kids, k->nkids, s, d, depth + 1) < 0)
             rc = -1;
     }
+    return rc;
+}
+
+/* check_blocks over the whole of `t` at `depth`, from t->calls (see
+ * link_tpl): a template with a list as deep as RENDER_MAX_DEPTH, part of
+ * which the walk leaves out, is walked. */
+static int check_tpl(const mg_tpl *t, mg_tpl_set *s, mg_diag *d, int depth)
+{
+    if (depth + t->maxlvl >= RENDER_MAX_DEPTH)
+        return check_blocks(t, t->kids, t->nkids, s, d, depth);
+    int rc = 0;
+    for (size_t i = 0; s && i < t->ncalls; i++)
+        if (check_call(t, t->calls[i].k, s, d, depth + t->calls[i].level) < 0)
+            rc = -1;
     return rc;
 }
 
@@ -1314,17 +1408,18 @@ typedef struct scope {
 typedef struct {
     mg_tpl_set *set;
     mg_escape esc;
-    mg_buf *out;
+    mg_buf out;      /* the caller's buffer, taken over while rendering (one load less
+                      * per node and per append than through a pointer) */
     mg_diag *d;
     mg_buf ind;      /* indentation strings, stacked; the current one is [ind_off, len) */
     size_t ind_off;
     int depth;       /* partial/parent/override expansions */
     int rdepth;      /* render recursion */
-    long steps;      /* nodes rendered so far */
+    long steps_left; /* max_steps less the nodes rendered so far */
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
     size_t start;    /* out->len when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
-    size_t out_max;    /* start + max_output (at most SIZE_MAX): out->len past it is too much */
+    size_t out_max;    /* start + max_output (at most SIZE_MAX): out.len past it is too much */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
@@ -1352,7 +1447,7 @@ typedef struct {
  * indexed on their INDEX_AFTER-th lookup (on the 1st, the view's one-off
  * type-map renders paid 10 M instructions for tables they used once; on the
  * 4th, generate's renders scanned 6 M more), or on their 1st in a source
- * that has served a few renders already (member_at). The data does not change while
+ * that has served a few renders already (member_in). The data does not change while
  * the source is in use, so an index, and the key addresses of a shape, stay
  * valid until mg_tpl_cjson_source_fini. */
 #define INDEX_MIN_MEMBERS 12
@@ -1710,6 +1805,9 @@ static int is_small(const cJSON *obj)
 static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
     const cJSON *list = obj->child;
+    /* A frame's word first: it is never set for the transient object. */
+    if (ent && *ent && !r->restarts)
+        return *ent == SMALL ? NULL : mg_hmap_at(&r->index, *ent - 1);
     if (obj == r->transient) {
         if (!r->tr_state) {
             /* Searched in order when it has copied keys enough for a shape
@@ -1764,23 +1862,21 @@ static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJS
     return e;
 }
 
-/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry.
- * `nm` (may be NULL) is the memo of the tag that looks `k` up, mask + 1
- * entries of it direct-mapped by shape id: a hit there is one compare, before
- * the shape's own memo (an address hashed, and an epoch: it is good for one
- * render only, while a tag's memo holds for as long as the shape lives). */
-static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
+/* Member `k` (n bytes) of `obj`, an object with members, or NULL. `ent`
+ * caches obj's index entry. `nm` (may be NULL) is the memo of the tag that
+ * looks `k` up, mask + 1 entries of it direct-mapped by shape id: a hit
+ * there is one compare, before the shape's own memo (an address hashed, and
+ * an epoch: it is good for one render only, while a tag's memo holds for as
+ * long as the shape lives). */
+static ALWAYS_INLINE const cJSON *member_in(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent,
                                             const char *k, size_t n, uint32_t h, node_memo *nm,
                                             uint32_t mask)
 {
-    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
     obj_index *e = index_of(r, obj, ent);
     /* A source that has served a few renders already (run.c's, one per
      * target) indexes on the first lookup: what it indexes is read again
      * by the next files. */
-    uint32_t after = r->epoch > 4 ? 1 : INDEX_AFTER;
-    if (e && !e->mem && ++e->looks >= after)
+    if (e && !e->mem && ++e->looks >= (r->epoch > 4 ? 1 : INDEX_AFTER))
         build_index(r, e);
     if (!e || !e->mem) {
         /* Most keys differ from the name in their first byte: that test
@@ -1844,10 +1940,13 @@ static ALWAYS_INLINE const cJSON *member_at(struct mg_tpl_cjson_state *r, const 
     return pos < sh->n ? e->mem[pos] : NULL;
 }
 
+/* member_in of any value: NULL but in an object with members. */
 static const cJSON *member(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent, const char *k, size_t n,
                           uint32_t h)
 {
-    return member_at(r, obj, ent, k, n, h, NULL, 0);
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    return member_in(r, obj, ent, k, n, h, NULL, 0);
 }
 
 /* The kind of each value of a cJSON node's type byte (one bit each): a
@@ -1866,33 +1965,32 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     return (mg_tv_kind)cj_kinds[((const cJSON *)v)->type & 0xFF];
 }
 
-/* cj_get with a tag's memo (member_at): what the engine calls for a tag's
+/* cj_get with a tag's memo (member_in): what the engine calls for a tag's
  * name when its data is a cJSON source, without the call through `get`. */
 static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const cJSON *obj,
                                             const char *k, size_t n, uint32_t hash, size_t *cache,
                                             node_memo *nm, uint32_t mask)
 {
     int asked = 0;
-    if (st->miss) {
-        if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
-            return NULL;
-        /* A tag whose last lookup the hook answered (a lazy view's
-         * constant, read in every item of a list) asks it first: what it
-         * gives, the object lacks (mg_tpl_cjson_source_miss), so the answer
-         * is the same, without the search of the object's members (a walk
-         * of all of them when the object is small: 82 000 of a generate's
-         * lookups). Not in the transient object, whose members may be
-         * another object's besides its own (run.c's per-item context: the
-         * view's beside the item's). */
-        if (nm->missed && obj != st->transient) {
-            const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
-            if (h)
-                return h;
-            nm->missed = 0;
-            asked = 1;
-        }
+    if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    /* A tag whose last lookup the hook answered (a lazy view's constant,
+     * read in every item of a list) asks it first: what it gives, the
+     * object lacks (mg_tpl_cjson_source_miss), so the answer is the same,
+     * without the search of the object's members (a walk of all of them
+     * when the object is small: 82 000 of a generate's lookups). Not in the
+     * transient object, whose members may be another object's besides its
+     * own (run.c's per-item context: the view's beside the item's). The
+     * memo is the tag's, the hook the source's: a tag may have been
+     * answered by the hook of another source. */
+    if (nm->missed && st->miss && obj != st->transient) {
+        const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
+        if (h)
+            return h;
+        nm->missed = 0;
+        asked = 1;
     }
-    const cJSON *m = member_at(st, obj, cache, k, n, hash, nm, mask);
+    const cJSON *m = member_in(st, obj, cache, k, n, hash, nm, mask);
     if (m || !st->miss || asked)
         return m;
     m = st->miss(st->miss_user, obj, k, n, hash);
@@ -2067,11 +2165,11 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
 {
     const char *name = k->str;
     size_t len = k->len, n = k->first;
-    if (len == 1 && name[0] == '.')
+    if (n == 0) /* ".": no other name starts with a dot */
         return c ? c->v : NULL;
     const void *v = NULL;
     struct mg_tpl_cjson_state *cj = r->cj;
-    if (cj && k->memo) {
+    if (cj) { /* every tag that looks a name up has a memo (needs_memo) */
         for (; c; c = c->up)
             if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
                 break;
@@ -2091,7 +2189,7 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             const char *dot = memchr(part, '.', len - at - 1);
             pn = dot ? (size_t)(dot - part) : len - at - 1;
         }
-        if (cj && k->memo)
+        if (cj)
             v = cj_get_at(cj, v, part, pn, rest[i], NULL, &k->memo[NODE_MEMO + i / 2], 0);
         else
             v = get(r, v, part, pn, rest[i], NULL);
@@ -2271,15 +2369,15 @@ int mg_tpl_format_number(double v, char out[32])
 static void emit_indent(rstate *r)
 {
     if (r->ind.len > r->ind_off)
-        mg_buf_append(r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
+        mg_buf_append(&r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
 }
 
 static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 {
     if (raw || r->esc == MG_ESCAPE_NONE)
-        mg_buf_append(r->out, s, n);
+        mg_buf_append(&r->out, s, n);
     else
-        mg_escape_append(r->out, r->esc, s, n);
+        mg_escape_append(&r->out, r->esc, s, n);
 }
 
 /* emit_value of a string of the cJSON source, escaped: see struct plain_ent. */
@@ -2305,9 +2403,9 @@ static void emit_cj_string(rstate *r, const cJSON *v)
             e->escaped |= bit;
     }
     if (e->plain & bit)
-        mg_buf_append(r->out, s, e->n);
+        mg_buf_append(&r->out, s, e->n);
     else
-        mg_escape_append(r->out, r->esc, s, e->n);
+        mg_escape_append(&r->out, r->esc, s, e->n);
 }
 
 static void emit_value(rstate *r, const void *v, int raw)
@@ -2408,7 +2506,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
         ((mg_tpl *)*out)->linked = 1;
-        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1, r->rdepth) < 0)
+        if (link_tpl(*out, r->set, r->d, r->depth + 1, r->rdepth) < 0)
             rc = -1;
     }
     return rc;
@@ -2450,25 +2548,48 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     return rc;
 }
 
-/* `k` is kids[i] of a list of nodes rendered in context `c`. `seen`: what the
- * node before it looked up (render_nodes). */
-static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
-                                     size_t i, const void **seen)
+/* The bounds of a render, tested before each node: reports and returns -1
+ * when node k of t is over them. */
+static __attribute__((noinline)) int too_large(rstate *r, const mg_tpl *t, const node *k)
 {
-    if (++r->steps > r->max_steps) {
+    if (r->steps_left < 0)
         mg_diag_error(r->d, mark_of(t, k),
                       "template expansion too large: over %ld steps (do partials recurse over lists?)",
                       r->max_steps);
-        return -1;
-    }
-    if (r->out->len > r->out_max) {
+    else
         mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %zu bytes", r->max_output);
-        return -1;
-    }
+    return -1;
+}
+
+/* render_nodes of the body of section or inverted section k in context c:
+ * a body that is one text node ("{{#x}}, {{/x}}": 18 000 of a generate's
+ * 116 000 calls of render_nodes) is written here, as render_nodes would,
+ * without the call. */
+static ALWAYS_INLINE int render_body(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
+                                     const scope *sc)
+{
+    const node *b = k->kids;
+    if (k->nkids != 1 || b->kind != N_TEXT || r->rdepth >= RENDER_MAX_DEPTH)
+        return render_nodes(r, t, k->kids, k->nkids, c, sc);
+    if (--r->steps_left < 0 || r->out.len > r->out_max)
+        return too_large(r, t, b);
+    if (b->bol)
+        emit_indent(r);
+    mg_buf_append(&r->out, b->str, b->len);
+    return 0;
+}
+
+/* `k` is one of a list of nodes rendered in context `c`. `seen`: what the
+ * node before it looked up (render_nodes). */
+static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
+                                     const void **seen)
+{
+    if (--r->steps_left < 0 || r->out.len > r->out_max)
+        return too_large(r, t, k);
     if (k->bol)
         emit_indent(r);
     if (k->kind == N_TEXT) {
-        mg_buf_append(r->out, k->str, k->len);
+        mg_buf_append(&r->out, k->str, k->len);
         return 0;
     }
     /* One lookup for the three kinds of tag that have one: lookup_tag is
@@ -2481,8 +2602,7 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
          * templates; 4 M instructions of a generate). The cJSON source's
          * values stay as they are for the whole render; another source's
          * need not. */
-        if (k->kind == N_INVERTED && i && k[-1].kind == N_SECTION && r->cj && k[-1].len == k->len &&
-            k[-1].str[0] == k->str[0] && memcmp(k[-1].str, k->str, k->len) == 0) {
+        if (k->after_same && r->cj) {
             v = *seen;
         } else {
             int missing;
@@ -2508,7 +2628,7 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
             for (const cJSON *it = ((const cJSON *)v)->child; it; it = it->next) {
                 size_t ent = 0;
                 ctxf f = {it, c, &ent};
-                if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
+                if (render_body(r, t, k, &f, sc) < 0)
                     return -1;
             }
             return 0;
@@ -2525,12 +2645,12 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
         }
         size_t ent = 0;
         ctxf f = {v, c, &ent};
-        return render_nodes(r, t, k->kids, k->nkids, &f, sc);
+        return render_body(r, t, k, &f, sc);
     }
     case N_INVERTED: {
         if (truthy(r, v, v ? kind_of(r, v) : MG_TV_NULL))
             return 0;
-        return render_nodes(r, t, k->kids, k->nkids, c, sc);
+        return render_body(r, t, k, c, sc);
     }
     case N_PARTIAL:
     case N_PARENT: {
@@ -2564,8 +2684,11 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     }
     int rc = 0;
     const void *seen = NULL;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = render_node(r, t, &kids[i], c, sc, i, &seen);
+    for (const node *k = kids, *end = kids + n; k < end; k++)
+        if (render_node(r, t, k, c, sc, &seen) != 0) {
+            rc = -1;
+            break;
+        }
     r->rdepth--;
     return rc;
 }
@@ -2576,7 +2699,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
     if (partials ? t->linked_set != partials->serial : !t->linked_none) {
-        if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
+        if (link_tpl(t, partials, d, 0, 0) < 0)
             return -1;
         if (partials)
             ((mg_tpl *)t)->linked_set = partials->serial;
@@ -2584,7 +2707,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
             ((mg_tpl *)t)->linked_none = 1;
     }
     if (strict && !t->blocks_ok) {
-        if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
+        if (check_tpl(t, partials, d, 0) < 0)
             return -1;
         ((mg_tpl *)t)->blocks_ok = 1;
     }
@@ -2598,11 +2721,12 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     memset(&r, 0, sizeof r);
     r.set = partials;
     r.esc = esc;
-    r.out = out;
+    r.out = *out;
     r.d = d;
     r.strict = strict;
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
+    r.steps_left = r.max_steps;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
     r.out_max = r.max_output > SIZE_MAX - r.start ? SIZE_MAX : r.start + r.max_output;
     r.src = src;
@@ -2612,6 +2736,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     size_t ent = 0;
     ctxf root = {data, NULL, &ent};
     int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    *out = r.out;
     mg_buf_fini(&r.scratch);
     mg_buf_fini(&r.ind);
     return rc;

@@ -228,11 +228,13 @@ static int render_strict(const mg_tpl *tpl, const cJSON *ctx, mg_tpl_set *partia
 typedef struct {
     mg_tpl *tpl; /* NULL when `why` holds a parse error */
     mg_buf why;
+    size_t last; /* the length of the file's last output (0: none yet) */
 } path_tpl;
 
 static void path_tpl_init(path_tpl *p, const mg_target_file *f)
 {
     mg_buf_init(&p->why);
+    p->last = 0;
     mg_diag inner;
     mg_diag_init_sink(&inner, first_message, &p->why);
     p->tpl = mg_tpl_parse("path", f->path, strlen(f->path), &inner);
@@ -278,6 +280,10 @@ static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, 
         item_label(&origin, item, index);
     }
     int rc = -1;
+    /* The body is made in one allocation when it is about as long as the
+     * file's last (a per-message file), not in a dozen that copy it as it
+     * doubles: 2.5 M instructions of a generate. */
+    mg_buf_reserve(&body, p->last ? p->last + p->last / 8 : 4096);
     if (render_path(f, p, ctx, w, &path, d) == 0 &&
         render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)), w,
                       &body, d) == 0) {
@@ -286,6 +292,7 @@ static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, 
          * into (a quarter of the held output on average). With one, the set
          * writes them there and frees them now. */
         size_t len, cap = body.cap;
+        p->last = body.len;
         char *data = mg_buf_steal(&body, &len);
         if (!set->spill && cap > len + 1) {
             char *fit = realloc(data, len + 1);

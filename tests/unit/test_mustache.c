@@ -317,6 +317,20 @@ static void mustache_should_accumulate_nested_partial_indentation(void)
     CHECK_STR(RP("  {{>outer}}\n", "{}", parts), "  o1\n    i1\n    i2\n  o2\n");
 }
 
+/* A section or inverted section whose body is one text node writes it as
+ * any list of nodes would: indented where it starts a line of an indented
+ * partial, once per item of a list, in the context's place. */
+static void mustache_should_render_one_text_bodies_like_any(void)
+{
+    static const char *const parts[] = {
+        "p", "{{#a}}\nline\n{{/a}}\n{{^b}}\nnot b\n{{/b}}\n{{#l}}\nitem\n{{/l}}\n{{#l}}[{{/l}}\n", NULL};
+    CHECK_STR(RP("  {{>p}}\n", "{\"a\": true, \"b\": false, \"l\": [1, 2]}", parts),
+              "  line\n  not b\n  item\n  item\n  [[\n");
+    CHECK_STR(RP("{{>p}}", "{\"a\": \"s\", \"b\": [], \"l\": []}", parts), "line\nnot b\n\n");
+    CHECK_STR(R("{{#a}}x{{/a}}{{^a}}y{{/a}}{{#a}}{{/a}}|{{#l}}-{{/l}}", "{\"a\": {\"k\": 1}, \"l\": [1, 2, 3]}"),
+              "x|---");
+}
+
 static void mustache_should_render_recursive_partials(void)
 {
     static const char *const parts[] = {"node", "{{c}}<{{#n}}{{>node}}{{/n}}>", NULL};
@@ -335,6 +349,15 @@ static void mustache_should_report_missing_partial_when_strict(void)
     /* Also when the tag is in a section the data never opens. */
     CHECK_STR(RS("{{#no}}{{>nope}}{{/no}}", "{}", NULL),
               "!t.mustache:1:8: error: unknown partial 'nope' (not in the table)");
+    /* The first unknown one in the template's order, at any depth, inside
+     * a parent's block too, and in a partial before what follows it. */
+    static const char *const parts[] = {"base", "{{$b}}{{/b}}", "q", "{{#z}}{{>in_q}}{{/z}}", NULL};
+    CHECK_STR(RS("{{#a}}{{^b}}{{>one}}{{/b}}{{/a}}{{>two}}", "{}", NULL),
+              "!t.mustache:1:13: error: unknown partial 'one' (not in the table)");
+    CHECK_STR(RS("{{<base}}{{$b}}{{#c}}{{>three}}{{/c}}{{/b}}{{/base}}{{>four}}", "{}", parts),
+              "!t.mustache:1:22: error: unknown partial 'three' (not in the table)");
+    CHECK_STR(RS("x{{>q}}{{>five}}", "{}", parts),
+              "!q.mustache:1:7: error: unknown partial 'in_q' (not in the table)");
 }
 
 static void mustache_should_load_each_partial_once(void)
@@ -1062,6 +1085,15 @@ static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
         CHECK(hook_calls > 0);
         CHECK_STR(mg_buf_cstr(&errs), "");
         mg_tpl_cjson_source_fini(&c);
+        /* The tags' memos say the hook answered; a source without one
+         * (the same template, then rendered from a full view) finds the
+         * data's members only, up the context stack. */
+        static const char *const plain[] = {"root,real,root,own,x,|", "root/,real/own,root/,own/mine,x/,|"};
+        mg_tpl_cjson_source_init(&c);
+        mg_buf_reset(&out);
+        CHECK(data && t && mg_tpl_render_data(t, &c.src, data, NULL, MG_ESCAPE_NONE, 0, &out, &d) == 0);
+        CHECK_STR(mg_buf_cstr(&out), plain[i]);
+        mg_tpl_cjson_source_fini(&c);
         mg_tpl_free(t);
         cJSON_Delete(data);
         mg_buf_fini(&out);
@@ -1141,6 +1173,7 @@ int main(void)
     RUN(mustache_should_not_indent_empty_lines);
     RUN(mustache_should_accumulate_nested_partial_indentation);
     RUN(mustache_should_render_recursive_partials);
+    RUN(mustache_should_render_one_text_bodies_like_any);
     RUN(mustache_should_render_missing_partial_as_empty_when_not_strict);
     RUN(mustache_should_report_missing_partial_when_strict);
     RUN(mustache_should_load_each_partial_once);

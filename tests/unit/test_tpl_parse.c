@@ -100,6 +100,90 @@ static void parse_should_keep_only_the_blocks_directly_inside_a_parent(void)
     mg_tpl_free(t);
 }
 
+/* The static partial and parent tags of kids[0..n) as a walk of the tree
+ * meets them (what link_nodes and check_blocks visit), with their levels. */
+static void walk_calls(const node *kids, size_t n, int level, struct tpl_call *out, size_t *k,
+                       int *maxlvl)
+{
+    if (n > 0 && level > *maxlvl)
+        *maxlvl = level;
+    for (size_t i = 0; i < n; i++) {
+        const node *c = &kids[i];
+        if ((c->kind == N_PARTIAL || c->kind == N_PARENT) && !c->dynamic) {
+            if (*k < 16)
+                out[*k] = (struct tpl_call){c, level};
+            ++*k;
+        }
+        walk_calls(c->kids, c->nkids, level + 1, out, k, maxlvl);
+    }
+}
+
+/* link_tpl and check_tpl read a template's static partial and parent tags
+ * from mg_tpl.calls, made while the tree is built: the tags a walk of the
+ * tree meets, in its order (the first error reported stays the same), with
+ * the level of each, and the deepest level (the walk's depth bound). */
+static void parse_should_list_static_partial_tags_in_tree_order(void)
+{
+    static const char *const srcs[] = {
+        "{{>a}}{{#s}}x{{>b}}\n{{^t}}\n  {{>c}}\n{{/t}}{{/s}}{{>*dyn}}"
+        "{{<p}}{{$blk}}{{#u}}{{>d}}{{/u}}{{/blk}}{{/p}}{{>e}}",
+        "{{<p}}text {{>skipped}}{{$b}}{{<q}}{{$c}}{{>f}}{{/c}}{{/q}}{{/b}}{{/p}}",
+        "no partials {{x}}",
+        "",
+        "{{#a}}{{#b}}{{#c}}deep{{/c}}{{/b}}{{/a}}",
+        "{{#a}}{{#b}}{{/b}}{{/a}}",
+    };
+    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+        mg_tpl *t = parse(srcs[i]);
+        CHECK(t != NULL);
+        if (!t)
+            continue;
+        struct tpl_call want[16];
+        size_t n = 0;
+        int maxlvl = -1;
+        walk_calls(t->kids, t->nkids, 0, want, &n, &maxlvl);
+        CHECK_INT(t->ncalls, n);
+        CHECK_INT(t->maxlvl, maxlvl);
+        for (size_t k = 0; k < n && k < t->ncalls && k < 16; k++) {
+            CHECK(t->calls[k].k == want[k].k);
+            CHECK_INT(t->calls[k].level, want[k].level);
+        }
+        CHECK((t->calls == NULL) == (t->ncalls == 0));
+        mg_tpl_free(t);
+    }
+    /* The first, by name and level: the dynamic partial is not listed. */
+    mg_tpl *t = parse(srcs[0]);
+    CHECK(t != NULL && t->ncalls == 6);
+    if (t && t->ncalls == 6) {
+        static const char names[] = "abcpde";
+        static const int levels[] = {0, 1, 2, 0, 3, 0};
+        for (size_t k = 0; k < 6; k++) {
+            CHECK(t->calls[k].k->len == 1 && t->calls[k].k->str[0] == names[k]);
+            CHECK_INT(t->calls[k].level, levels[k]);
+        }
+        CHECK_INT(t->maxlvl, 3);
+    }
+    mg_tpl_free(t);
+}
+
+/* An inverted section right after a section of the same name, in the same
+ * list, reuses the value the section found (render_node): only those. */
+static void parse_should_mark_inverted_sections_after_their_section(void)
+{
+    mg_tpl *t = parse("{{#a}}x{{/a}}{{^a}}y{{/a}}{{^a}}z{{/a}}{{#b}}{{/b}}{{^c}}{{/c}}"
+                      "{{#a.b}}{{/a.b}}{{^a.b}}{{#ab}}{{/ab}}{{^a}}{{/a}}{{/a.b}}{{#d}}{{/d}} {{^d}}{{/d}}");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    static const unsigned char want[] = {0, 1, 0, 0, 0, 0, 1, 0, 0, 0};
+    CHECK_INT(t->nkids, 10);
+    for (size_t i = 0; i < t->nkids && i < 10; i++)
+        CHECK_INT(t->kids[i].after_same, want[i]);
+    const node *in = t->nkids > 6 ? &t->kids[6] : NULL;
+    CHECK(in && in->nkids == 2 && in->kids[0].after_same == 0 && in->kids[1].after_same == 0);
+    mg_tpl_free(t);
+}
+
 /* Diagnostics name the line and column of the tag, found from the line
  * starts (a cursor that gallops ahead over long texts). */
 static void parse_should_report_positions_far_into_a_template(void)
@@ -202,6 +286,8 @@ int main(void)
     RUN(parse_should_put_a_templates_nodes_in_one_block_and_memos_in_another);
     RUN(parse_should_keep_only_the_blocks_directly_inside_a_parent);
     RUN(parse_should_report_positions_far_into_a_template);
+    RUN(parse_should_list_static_partial_tags_in_tree_order);
+    RUN(parse_should_mark_inverted_sections_after_their_section);
     RUN(parse_take_should_compile_as_parse_does);
     RUN(check_should_report_what_parse_reports);
     mg_buf_fini(&errs);
