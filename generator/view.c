@@ -1056,6 +1056,19 @@ typedef struct lz_slot {
     uint8_t id;
 } lz_slot;
 
+/* An escaped text made, by its rule and source text: the same text is
+ * read escaped from many objects (a type's description from each field of
+ * the type, from its shares...: 7 066 members made of 2 355 texts in a
+ * generate of worker-backend), escaped once and its member given to each. */
+typedef struct esc_text {
+    int rule;
+    size_t len;
+    size_t src;  /* where a copy of the source text is in `srcs` */
+    cJSON *made; /* in `made` */
+} esc_text;
+
+#define ESC_OUT_SLOTS 64
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1073,10 +1086,16 @@ struct mg_view_escapes {
     unsigned char ends[256];   /* ... ends with this byte (most names looked up
                                 * and not found are no added name) */
     size_t min_len;
-    mg_hmap memo;           /* esc_memo by (list, out) */
+    esc_memo *memo;         /* by (list, out), open addressing (list NULL: empty) */
+    esc_memo null_memo;     /* memo_slot's answer while there is no memo (empty) */
+    size_t nmemo, capmemo;  /* capmemo: a power of two, or 0 */
+    uint32_t out_tab[ESC_OUT_SLOTS]; /* outs by the engine's hash: index + 1, 0: empty */
+    int out_tab_ok;         /* every out is in out_tab */
     cJSON null_val;         /* the member beside a null `key` */
     cJSON **made;           /* the string members made, freed with the set */
     size_t nmade, capmade;
+    mg_hmap texts;          /* esc_text: made by (rule, text) */
+    mg_buf srcs;            /* the source texts of `texts` */
     /* Constant members (false, true, null, []) the lazy view leaves out
      * (see "constant members" below). */
     mg_hmap lz_objs;        /* lz_obj, by the member list's first node */
@@ -1218,6 +1237,16 @@ static void lazy_finish(vctx *v)
         }
         e->ncands++;
     }
+    /* The names by the engine's hash, in a table of their own (a few:
+     * a probe or two, no call). */
+    e->out_tab_ok = mg_hmap_len(&e->outs) <= ESC_OUT_SLOTS / 2;
+    for (size_t i = 0; e->out_tab_ok && i < mg_hmap_len(&e->outs); i++) {
+        const esc_out *o = mg_hmap_at(&e->outs, i);
+        uint32_t s = mg_hash_mem_seed(0, o->name, o->len) & (ESC_OUT_SLOTS - 1);
+        while (e->out_tab[s])
+            s = (s + 1) & (ESC_OUT_SLOTS - 1);
+        e->out_tab[s] = (uint32_t)i + 1;
+    }
     lz_desc_flush(e);
     /* (A marked object has a member, so a first node.) */
     for (size_t i = 0; i < e->nwalked; i++)
@@ -1237,7 +1266,7 @@ static mg_view_escapes *escapes_new(void)
 {
     mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
     mg_hmap_init(&e->outs, sizeof(esc_out));
-    mg_hmap_init(&e->memo, sizeof(esc_memo));
+    mg_hmap_init(&e->texts, sizeof(esc_text));
     e->null_val.type = cJSON_NULL;
     e->false_val.type = cJSON_False;
     e->true_val.type = cJSON_True;
@@ -1283,12 +1312,14 @@ void mg_view_escapes_free(mg_view_escapes *e)
     for (int i = 0; i < e->ncands; i++)
         free(e->cands[i].key);
     free(e->cands);
-    mg_hmap_fini(&e->memo);
+    free(e->memo);
     for (size_t i = 0; i < e->nmade; i++) {
         free(e->made[i]->valuestring);
         cJSON_Delete(e->made[i]);
     }
     free(e->made);
+    mg_hmap_fini(&e->texts);
+    mg_buf_fini(&e->srcs);
     mg_hmap_fini(&e->lz_objs);
     mg_hmap_fini(&e->lz_edges);
     mg_hmap_fini(&e->lz_keys);
@@ -1299,6 +1330,64 @@ void mg_view_escapes_free(mg_view_escapes *e)
     free((void *)e->walked);
     free((void *)e->shares);
     free(e);
+}
+
+typedef struct {
+    int rule;
+    const char *text;
+    size_t len;
+    const char *srcs;
+} text_key;
+
+static int text_eq(const void *ent, const void *key)
+{
+    const esc_text *t = ent;
+    const text_key *q = key;
+    return t->rule == q->rule && t->len == q->len && memcmp(q->srcs + t->src, q->text, q->len) == 0;
+}
+
+/* A hash of text[0..n) for `texts`: its length and three words (texts are
+ * descriptions, a hundred bytes or so: a hash of every byte cost more
+ * than half of what the escapes it saved did); text_eq compares them all. */
+static uint32_t text_hash(int rule, const char *text, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0;
+    if (n >= 8) {
+        memcpy(&a, text, 8);
+        memcpy(&b, text + n - 8, 8);
+        memcpy(&c, text + n / 2 - 4, 8);
+    } else {
+        memcpy(&a, text, n);
+    }
+    uint64_t x = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (c * 0x165667B19E3779F9ULL) ^
+                 ((uint64_t)n << 8) ^ (uint64_t)rule;
+    x ^= x >> 29;
+    return (uint32_t)(x >> 32) ^ (uint32_t)x;
+}
+
+/* The string member holding `text` escaped by rule `rule`, made once per
+ * (rule, text). */
+static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
+{
+    text_key q = {rule, text, strlen(text), e->srcs.data};
+    uint32_t h = text_hash(rule, text, q.len);
+    const esc_text *t = mg_hmap_find(&e->texts, h, text_eq, &q);
+    if (t)
+        return t->made;
+    /* The text is the node's own (a reference: no copy), freed with it. */
+    cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[rule], text));
+    if (e->nmade == e->capmade) {
+        e->capmade = e->capmade ? e->capmade * 2 : 64;
+        e->made = mg_xrealloc(e->made, e->capmade * sizeof *e->made);
+    }
+    e->made[e->nmade++] = s;
+    esc_text *add = mg_hmap_add(&e->texts, h);
+    add->rule = rule;
+    add->len = q.len;
+    add->src = e->srcs.len;
+    mg_buf_append(&e->srcs, text, q.len);
+    add->made = s;
+    return s;
 }
 
 /* The member `out` of the object with members `list` as add_escapes adds it:
@@ -1316,29 +1405,42 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
                 continue;
             if (type == cJSON_NULL)
                 return &e->null_val;
-            /* The text is the node's own (a reference: no copy), freed with it. */
-            cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[e->cands[i].rule], c->valuestring));
-            if (e->nmade == e->capmade) {
-                e->capmade = e->capmade ? e->capmade * 2 : 64;
-                e->made = mg_xrealloc(e->made, e->capmade * sizeof *e->made);
-            }
-            e->made[e->nmade++] = s;
-            return s;
+            return escaped_text(e, e->cands[i].rule, c->valuestring);
         }
     }
     return NULL;
 }
 
-typedef struct {
-    const cJSON *list;
-    size_t out;
-} memo_key;
-
-static int memo_eq(const void *ent, const void *key)
+/* The slot of (list, out) in the memo: its entry, or the empty slot it
+ * would take. The memo is never empty when asked (memo_grow first). */
+static esc_memo *memo_slot(mg_view_escapes *e, const cJSON *list, size_t out)
 {
-    const esc_memo *m = ent;
-    const memo_key *q = key;
-    return m->list == q->list && m->out == q->out;
+    if (!e->capmemo)
+        return &e->null_memo;
+    uint64_t x = ((uint64_t)(uintptr_t)list ^ ((uint64_t)out << 48)) * 0x9E3779B97F4A7C15ULL;
+    size_t mask = e->capmemo - 1;
+    for (size_t s = (size_t)(x >> 40) & mask;; s = (s + 1) & mask) {
+        esc_memo *m = &e->memo[s];
+        if (!m->list || (m->list == list && m->out == out))
+            return m;
+    }
+}
+
+/* Doubles the memo (256 slots at first), keeping its entries. */
+static void memo_grow(mg_view_escapes *e)
+{
+    esc_memo *old = e->memo;
+    size_t cap = e->capmemo;
+    e->capmemo = cap ? cap * 2 : 256;
+    e->memo = mg_xmalloc(e->capmemo * sizeof *e->memo);
+    /* Only the key marks a slot empty (calloc's zeroing of the whole table
+     * counted three times the instructions). */
+    for (size_t i = 0; i < e->capmemo; i++)
+        e->memo[i].list = NULL;
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].list)
+            *memo_slot(e, old[i].list, old[i].out) = old[i];
+    free(old);
 }
 
 /* ---- constant members computed when read ----
@@ -2222,20 +2324,35 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
 static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                        uint32_t hash)
 {
-    out_key q = {k, n};
-    const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    const esc_out *out = NULL;
+    if (e->out_tab_ok) {
+        for (uint32_t s = hash & (ESC_OUT_SLOTS - 1); e->out_tab[s]; s = (s + 1) & (ESC_OUT_SLOTS - 1)) {
+            const esc_out *o = mg_hmap_at(&e->outs, e->out_tab[s] - 1);
+            if (o->len == n && memcmp(o->name, k, n) == 0) {
+                out = o;
+                break;
+            }
+        }
+    } else {
+        out_key q = {k, n};
+        out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    }
     if (!out)
         return NULL;
-    memo_key mk = {obj->child, mg_hmap_index(&e->outs, out)};
-    uint32_t mh = mg_hash_ptr(mk.list) ^ (uint32_t)(mk.out * 0x9E3779B1u);
-    const esc_memo *m = mg_hmap_find(&e->memo, mh, memo_eq, &mk);
-    if (m)
+    const cJSON *list = obj->child;
+    size_t at = mg_hmap_index(&e->outs, out);
+    esc_memo *m = memo_slot(e, list, at);
+    if (m->list)
         return m->val;
-    const cJSON *val = escaped_member(e, obj->child, out);
-    esc_memo *add = mg_hmap_add(&e->memo, mh);
-    add->list = mk.list;
-    add->out = mk.out;
-    add->val = val;
+    const cJSON *val = escaped_member(e, list, out);
+    if (4 * (e->nmemo + 1) > 3 * e->capmemo) {
+        memo_grow(e);
+        m = memo_slot(e, list, at);
+    }
+    m->list = list;
+    m->out = at;
+    m->val = val;
+    e->nmemo++;
     return val;
 }
 
@@ -4338,9 +4455,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
     /* The plan has read the types: their constants go, and the plan's,
-     * before the messages are built (a view's peak was its end). */
+     * before the messages are built (a view's peak was its end). A type's
+     * own only: what is below it (fields, type infos, items) was made with
+     * add_const, and a walk through it (two thirds of every member a sweep
+     * visited) found next to nothing; what it would find stays a member. */
     if (v.lazy) {
-        lazy_sweep(&v, types);
+        lazy_sweep_deep(&v, types, 0);
         if (plan)
             lazy_sweep(&v, plan);
     }
@@ -4351,10 +4471,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         abort();
     for (int i = 0; i < m->nmessages; i++) {
         cJSON *mv = message_view(&v, m->messages[i], type_items);
-        /* What the view stage reads of a message later (add_interface,
-         * check_unique) is strings and lists. */
-        if (v.lazy)
-            lazy_sweep(&v, mv);
+        /* Swept with the root's members, once add_interface has added
+         * its own (one walk, not two). */
         cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
@@ -4446,24 +4564,17 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
     add_cs(view, "target", tgt);
     if (v.lazy) {
-        /* The root keeps its own: per-item contexts copy them (run.c). */
+        /* The root keeps its own: per-item contexts copy them (run.c).
+         * Not walked again: the types, swept after the plan, and the
+         * lists of shares made since (required_fields, optional_fields,
+         * the kind subsets): a share's members are references or copies
+         * of a swept item's (its first, those an escape reads) and
+         * number_list's first and last (add_const's), so a sweep found
+         * nothing there (only copies of what a type's sweep leaves, which
+         * stay members as the originals do). */
         for (cJSON *c = view->child; c; c = c->next)
-            if (c == types) {
-                /* Swept after the plan; since, only the shares of
-                 * required_fields and optional_fields came (number_list's
-                 * first and last on them). */
-                for (cJSON *ty = types->child; ty; ty = ty->next) {
-                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
-                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
-                }
-            } else if (c == subset_lists[0] || c == subset_lists[1] || c == subset_lists[2] ||
-                       c == subset_lists[3]) {
-                /* Shares of swept types (share_item: their lists and
-                 * objects are references, which a sweep does not enter)
-                 * with number_list's first and last: their own members
-                 * only. */
-                lazy_sweep_deep(&v, c, 0);
-            } else if (c != plan && !raw_member(view, c->string))
+            if (c != types && c != subset_lists[0] && c != subset_lists[1] && c != subset_lists[2] &&
+                c != subset_lists[3] && c != plan && !raw_member(view, c->string))
                 lazy_sweep(&v, c);
         lazy_finish(&v);
     }
