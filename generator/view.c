@@ -43,6 +43,7 @@ typedef struct {
     const cJSON *keys; /* view keys it applies to */
     char code;         /* code-span delimiter, or 0 */
     mg_subst pairs;
+    const cJSON *pairs_json; /* the pairs as written (lazy views tell rules apart by them) */
 } esc_rule;
 
 /* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
@@ -64,6 +65,63 @@ typedef struct {
     int is_out;     /* some escape adds a member of this name */
 } esc_key_ent;
 
+/* An escaped text made, by its rule and source text: the same text is
+ * read escaped from many objects (a type's description from each field of
+ * the type, from its shares...) and from the views of several targets
+ * whose escapes are alike (python's, typescript's and markdown's `md`):
+ * 7 066 members made of 2 355 texts in a generate of worker-backend.
+ * Escaped once, its member given to each. */
+typedef struct esc_text {
+    int rule;    /* the rule's number in esc_texts.sigs */
+    size_t len;
+    size_t src;  /* where a copy of the source text is in `srcs` */
+    cJSON *made;
+} esc_text;
+
+/* The escaped texts made for the lazy views of one cache (esc_text):
+ * rules are told apart by what they do (their code and pairs as JSON
+ * text), not by their target. The members are made here in blocks, each
+ * a string reference to its text, which this owns. */
+#define ESC_BLOCK 256
+typedef struct esc_texts {
+    mg_hmap sigs;    /* a rule's code and pairs as text -> esc_sig */
+    mg_hmap texts;   /* esc_text, by (rule, text) */
+    mg_buf srcs;     /* the source texts of `texts` */
+    cJSON **blocks;  /* of ESC_BLOCK members each */
+    size_t nblocks, used; /* used: members taken from the last block */
+} esc_texts;
+
+typedef struct esc_sig {
+    char *key; /* owned by the table */
+    int id;
+} esc_sig;
+
+static esc_texts *esc_texts_new(void)
+{
+    esc_texts *t = mg_xcalloc(1, sizeof *t);
+    mg_hmap_init_str(&t->sigs, sizeof(esc_sig));
+    mg_hmap_init(&t->texts, sizeof(esc_text));
+    t->used = ESC_BLOCK;
+    return t;
+}
+
+static void esc_texts_free(esc_texts *t)
+{
+    if (!t)
+        return;
+    mg_hmap_fini(&t->sigs);
+    mg_hmap_fini(&t->texts);
+    mg_buf_fini(&t->srcs);
+    for (size_t b = 0; b < t->nblocks; b++) {
+        size_t n = b + 1 < t->nblocks ? ESC_BLOCK : t->used;
+        for (size_t i = 0; i < n; i++)
+            free(t->blocks[b][i].valuestring);
+        free(t->blocks[b]);
+    }
+    free(t->blocks);
+    free(t);
+}
+
 /* What the views of one model's targets share (view.h). Views refer to
  * the texts, line lists and generated examples below (string and list
  * references), so the cache outlives every view built with it. */
@@ -77,6 +135,7 @@ struct mg_view_cache {
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
     mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
+    esc_texts *esc_texts; /* the lazy views' escaped texts, or NULL: none yet */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -1056,16 +1115,6 @@ typedef struct lz_slot {
     uint8_t id;
 } lz_slot;
 
-/* An escaped text made, by its rule and source text: the same text is
- * read escaped from many objects (a type's description from each field of
- * the type, from its shares...: 7 066 members made of 2 355 texts in a
- * generate of worker-backend), escaped once and its member given to each. */
-typedef struct esc_text {
-    int rule;
-    size_t len;
-    size_t src;  /* where a copy of the source text is in `srcs` */
-    cJSON *made; /* in `made` */
-} esc_text;
 
 #define ESC_OUT_SLOTS 64
 
@@ -1101,10 +1150,9 @@ struct mg_view_escapes {
     uint32_t out_tab[ESC_OUT_SLOTS]; /* outs by the engine's hash: index + 1, 0: empty */
     int out_tab_ok;         /* every out is in out_tab */
     cJSON null_val;         /* the member beside a null `key` */
-    cJSON **made;           /* the string members made, freed with the set */
-    size_t nmade, capmade;
-    mg_hmap texts;          /* esc_text: made by (rule, text) */
-    mg_buf srcs;            /* the source texts of `texts` */
+    esc_texts *texts;       /* the escaped texts: the cache's (see esc_texts_of), or NULL */
+    int own_texts;          /* `texts` is this set's own (a build without a cache) */
+    int *rule_sig;          /* each rule's number in texts->sigs (rule_sig) */
     /* Constant members (false, true, null, []) the lazy view leaves out
      * (see "constant members" below). */
     mg_hmap lz_objs;        /* lz_obj, by the member list's first node */
@@ -1210,6 +1258,7 @@ static int out_eq(const void *ent, const void *key)
 }
 
 static void lz_desc_flush(mg_view_escapes *e);
+static int rule_sig(mg_view_escapes *e, int rule);
 
 /* At the end of a lazy build, when member lists are final: the flags, and
  * the rules and names taken from `v`. */
@@ -1220,6 +1269,17 @@ static void lazy_finish(vctx *v)
     e->nrules = v->nrules;
     v->rules = NULL;
     v->nrules = 0;
+    if (v->cache) {
+        if (!v->cache->esc_texts)
+            v->cache->esc_texts = esc_texts_new();
+        e->texts = v->cache->esc_texts;
+    } else {
+        e->texts = esc_texts_new();
+        e->own_texts = 1;
+    }
+    e->rule_sig = mg_xmalloc(((size_t)e->nrules + 1) * sizeof *e->rule_sig);
+    for (int i = 0; i < e->nrules; i++)
+        e->rule_sig[i] = rule_sig(e, i);
     e->cands = mg_xcalloc((size_t)v->nesc_adds + 1, sizeof *e->cands);
     e->min_len = (size_t)-1;
     for (int a = 0; a < v->nesc_adds; a++) {
@@ -1277,7 +1337,6 @@ static mg_view_escapes *escapes_new(void)
 {
     mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
     mg_hmap_init(&e->outs, sizeof(esc_out));
-    mg_hmap_init(&e->texts, sizeof(esc_text));
     e->null_val.type = cJSON_NULL;
     e->false_val.type = cJSON_False;
     e->true_val.type = cJSON_True;
@@ -1328,13 +1387,9 @@ void mg_view_escapes_free(mg_view_escapes *e)
         free(e->cands[i].key);
     free(e->cands);
     free(e->memo);
-    for (size_t i = 0; i < e->nmade; i++) {
-        free(e->made[i]->valuestring);
-        cJSON_Delete(e->made[i]);
-    }
-    free(e->made);
-    mg_hmap_fini(&e->texts);
-    mg_buf_fini(&e->srcs);
+    if (e->own_texts)
+        esc_texts_free(e->texts);
+    free(e->rule_sig);
     mg_hmap_fini(&e->lz_objs);
     mg_hmap_fini(&e->lz_edges);
     mg_hmap_fini(&e->lz_keys);
@@ -1380,27 +1435,50 @@ static uint32_t text_hash(int rule, const char *text, size_t n)
     return (uint32_t)(x >> 32) ^ (uint32_t)x;
 }
 
+/* The number of rule `rule` of `e` in e->texts: rules that do the same
+ * (code and pairs alike) have one. */
+static int rule_sig(mg_view_escapes *e, int rule)
+{
+    const esc_rule *r = &e->rules[rule];
+    char *pairs = cJSON_PrintUnformatted(r->pairs_json);
+    mg_buf key;
+    mg_buf_init(&key);
+    mg_buf_appendf(&key, "%d:%s", (unsigned char)r->code, pairs ? pairs : "");
+    cJSON_free(pairs); /* cJSON's allocator: the pool's */
+    int added;
+    esc_sig *sg = mg_hmap_put_str(&e->texts->sigs, mg_buf_cstr(&key), &added);
+    if (added)
+        sg->id = (int)mg_hmap_len(&e->texts->sigs) - 1;
+    mg_buf_fini(&key);
+    return sg->id;
+}
+
 /* The string member holding `text` escaped by rule `rule`, made once per
- * (rule, text). */
+ * (rule, text) (also for the views built before with the same cache). */
 static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
 {
-    text_key q = {rule, text, strlen(text), e->srcs.data};
-    uint32_t h = text_hash(rule, text, q.len);
-    const esc_text *t = mg_hmap_find(&e->texts, h, text_eq, &q);
+    esc_texts *ts = e->texts;
+    int sig = e->rule_sig[rule];
+    text_key q = {sig, text, strlen(text), ts->srcs.data};
+    uint32_t h = text_hash(sig, text, q.len);
+    const esc_text *t = mg_hmap_find(&ts->texts, h, text_eq, &q);
     if (t)
         return t->made;
-    /* The text is the node's own (a reference: no copy), freed with it. */
-    cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[rule], text));
-    if (e->nmade == e->capmade) {
-        e->capmade = e->capmade ? e->capmade * 2 : 64;
-        e->made = mg_xrealloc(e->made, e->capmade * sizeof *e->made);
+    if (ts->used == ESC_BLOCK) {
+        ts->blocks = mg_xrealloc(ts->blocks, (ts->nblocks + 1) * sizeof *ts->blocks);
+        ts->blocks[ts->nblocks++] = mg_xmalloc(ESC_BLOCK * sizeof **ts->blocks);
+        ts->used = 0;
     }
-    e->made[e->nmade++] = s;
-    esc_text *add = mg_hmap_add(&e->texts, h);
-    add->rule = rule;
+    /* A string reference: its text is freed with the set, not by cJSON. */
+    cJSON *s = &ts->blocks[ts->nblocks - 1][ts->used++];
+    memset(s, 0, sizeof *s);
+    s->type = cJSON_String | cJSON_IsReference;
+    s->valuestring = escape_text_new(&e->rules[rule], text);
+    esc_text *add = mg_hmap_add(&ts->texts, h);
+    add->rule = sig;
     add->len = q.len;
-    add->src = e->srcs.len;
-    mg_buf_append(&e->srcs, text, q.len);
+    add->src = ts->srcs.len;
+    mg_buf_append(&ts->srcs, text, q.len);
     add->made = s;
     return s;
 }
@@ -4188,6 +4266,7 @@ static void compile_escapes(vctx *v)
         const char *code = cJSON_GetStringValue(mg_json_get(en, "code"));
         r->code = code ? code[0] : '\0';
         compile_pairs(&r->pairs, mg_json_get(en, "pairs"));
+        r->pairs_json = mg_json_get(en, "pairs");
     }
     /* The key table add_escapes reads: each key's additions in rule order,
      * then key order (as the scan over rules and keys made them). */
@@ -4376,6 +4455,7 @@ void mg_view_cache_free(mg_view_cache *c)
 {
     if (!c)
         return;
+    esc_texts_free(c->esc_texts);
     mg_vplan_raw_free(c->plan);
     for (size_t i = 0; i < mg_hmap_len(&c->texts); i++) {
         text_ent *e = mg_hmap_at(&c->texts, i);
