@@ -878,6 +878,9 @@ static int raw_member(const cJSON *parent, const char *key)
     }
 }
 
+/* 1: raw_member may hold for a name that starts with this byte. */
+static const unsigned char raw_starts[256] = {['v'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['b'] = 1, ['t'] = 1};
+
 /* The escape table's entry for `key`, or NULL. */
 static const esc_key_ent *esc_key(const vctx *v, const char *key)
 {
@@ -1220,12 +1223,15 @@ static void mark_escapes(vctx *v, cJSON *node)
         if (!c->string)
             continue;
         int type = c->type & 0xFF;
+        /* member_esc_key's and raw_member's first tests here, not in a
+         * call per member: most names start with a letter neither has. */
         if (type == cJSON_String || type == cJSON_NULL) {
-            if (!any) {
+            if (!any && v->key_starts[(unsigned char)c->string[0]]) {
                 const esc_key_ent *e = member_esc_key(v, c);
                 any = e && e->head >= 0;
             }
-        } else if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string)) {
+        } else if ((type == cJSON_Array || type == cJSON_Object) &&
+                   !(raw_starts[(unsigned char)c->string[0]] && raw_member(node, c->string))) {
             mark_escapes(v, c);
         }
     }
