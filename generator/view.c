@@ -43,7 +43,7 @@ typedef struct {
     const cJSON *keys; /* view keys it applies to */
     char code;         /* code-span delimiter, or 0 */
     mg_subst pairs;
-    const cJSON *pairs_json; /* the pairs as written (lazy views tell rules apart by them) */
+    const cJSON *pairs_json; /* the pairs as written (rule_sig tells rules apart by them) */
 } esc_rule;
 
 /* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
@@ -1028,6 +1028,7 @@ typedef struct esc_out {
     char *name;
     size_t len;
     int cand; /* first (key, rule) in mg_view_escapes.cands, chained by `next` */
+    uint64_t firsts[4]; /* bit b: some candidate's key starts with byte b */
 } esc_out;
 
 /* `key` escaped by `rule` makes the esc_out it is chained from; the
@@ -1302,6 +1303,7 @@ static void lazy_finish(vctx *v)
             o->name = mg_xstrdup(ad->out);
             o->len = q.n;
             o->cand = e->ncands;
+            memset(o->firsts, 0, sizeof o->firsts);
             e->starts[(unsigned char)q.k[0]] = 1;
             e->ends[(unsigned char)q.k[q.n - 1]] = 1;
             if (q.n < e->min_len)
@@ -1312,6 +1314,8 @@ static void lazy_finish(vctx *v)
                 i = e->cands[i].next;
             e->cands[i].next = e->ncands;
         }
+        unsigned char b0 = (unsigned char)c->key[0];
+        o->firsts[b0 >> 6] |= (uint64_t)1 << (b0 & 63);
         e->ncands++;
     }
     /* The names by the engine's hash, in a table of their own (a few:
@@ -1446,11 +1450,31 @@ static uint32_t text_hash(int rule, const char *text, size_t n)
 static int rule_sig(mg_view_escapes *e, int rule)
 {
     const esc_rule *r = &e->rules[rule];
-    char *pairs = cJSON_PrintUnformatted(r->pairs_json);
+    /* What compile_pairs reads of each pair, each text after its length
+     * (unambiguous), and the code delimiter. */
     mg_buf key;
     mg_buf_init(&key);
-    mg_buf_appendf(&key, "%d:%s", (unsigned char)r->code, pairs ? pairs : "");
-    cJSON_free(pairs); /* cJSON's allocator: the pool's */
+    mg_buf_putc(&key, r->code ? r->code : '-');
+    const cJSON *p;
+    cJSON_ArrayForEach(p, r->pairs_json) {
+        const char *part[2] = {cJSON_GetStringValue(mg_json_get(p, "from")),
+                               cJSON_GetStringValue(mg_json_get(p, "to"))};
+        for (int i = 0; i < 2; i++) {
+            if (!part[i]) {
+                mg_buf_putc(&key, '-');
+                continue;
+            }
+            size_t n = strlen(part[i]);
+            char digits[24], *d = digits + sizeof digits;
+            do
+                *--d = (char)('0' + n % 10);
+            while (n /= 10);
+            mg_buf_append(&key, d, (size_t)(digits + sizeof digits - d));
+            mg_buf_putc(&key, ':');
+            mg_buf_append_str(&key, part[i]);
+        }
+        mg_buf_putc(&key, cJSON_IsTrue(mg_json_get(p, "code")) ? 'c' : 'p');
+    }
     int added;
     esc_sig *sg = mg_hmap_put_str(&e->texts->sigs, mg_buf_cstr(&key), &added);
     if (added)
@@ -1495,8 +1519,14 @@ static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
 static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const esc_out *out)
 {
     for (const cJSON *c = list; c; c = c->next) {
+        /* The first bytes first: most members are no candidate's. */
+        if (!c->string)
+            continue;
+        unsigned char b0 = (unsigned char)c->string[0];
+        if (!(out->firsts[b0 >> 6] >> (b0 & 63) & 1))
+            continue;
         int type = c->type & 0xFF;
-        if (!c->string || (type != cJSON_String && type != cJSON_NULL))
+        if (type != cJSON_String && type != cJSON_NULL)
             continue;
         for (int i = out->cand; i >= 0; i = e->cands[i].next) {
             /* The first bytes first: most members are no candidate's. */
@@ -2479,7 +2509,7 @@ static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj, con
     if (e->out_tab_ok) {
         for (uint32_t s = hash & (ESC_OUT_SLOTS - 1); e->out_tab[s]; s = (s + 1) & (ESC_OUT_SLOTS - 1)) {
             const esc_out *o = mg_hmap_at(&e->outs, e->out_tab[s] - 1);
-            if (o->len == n && memcmp(o->name, k, n) == 0) {
+            if (o->len == n && lz_same(o->name, k, n)) {
                 out = o;
                 break;
             }
