@@ -1088,7 +1088,7 @@ typedef struct lz_desc_ent {
     uint32_t id;
 } lz_desc_ent;
 #define LZ_SLOTS 256
-#define LZ_DESC_RECENT 2048 /* 256 missed a quarter of the time at 1 000 messages (1 355 sets) */
+#define LZ_DESC_RECENT 256
 
 /* By how often shipped views have them, but for the shapes' flags (the
  * plan's shapes are shared, never left out) a type's own (a member of one
