@@ -66,27 +66,27 @@ typedef struct {
 } esc_key_ent;
 
 /* An escaped text made, by its rule and source text: the same text is
- * read escaped from many objects (a type's description from each field of
- * the type, from its shares...) and from the views of several targets
- * whose escapes are alike (python's, typescript's and markdown's `md`):
- * 7 066 members made of 2 355 texts in a generate of worker-backend.
- * Escaped once, its member given to each. */
+ * read escaped from many objects of a view (a type's description from
+ * each field of the type, from its shares...: 7 066 members made of 4 000
+ * texts in a generate of worker-backend). Escaped once, its member given
+ * to each. */
 typedef struct esc_text {
-    int rule;    /* the rule's number in esc_texts.sigs */
+    int rule;        /* the rule's number in esc_texts.sigs */
     size_t len;
-    size_t src;  /* where a copy of the source text is in `srcs` */
+    const char *src; /* the source text: the view's (not copied: a copy of
+                      * each was 5 MB more peak memory at 1 000 messages),
+                      * which lookups need unchanged anyway (the memo of
+                      * escapes_get_member is by its member lists' addresses) */
     cJSON *made;
 } esc_text;
 
-/* The escaped texts made for the lazy views of one cache (esc_text):
- * rules are told apart by what they do (their code and pairs as JSON
- * text), not by their target. The members are made here in blocks, each
- * a string reference to its text, which this owns. */
+/* The escaped texts made for a lazy view (esc_text): rules are told apart
+ * by what they do (rule_sig), not by their name. The members are made here
+ * in blocks, each a string reference to its text, which this owns. */
 #define ESC_BLOCK 256
 typedef struct esc_texts {
     mg_hmap sigs;    /* a rule's code and pairs as text -> esc_sig */
     mg_hmap texts;   /* esc_text, by (rule, text) */
-    mg_buf srcs;     /* the source texts of `texts` */
     cJSON **blocks;  /* of ESC_BLOCK members each */
     size_t nblocks, used; /* used: members taken from the last block */
 } esc_texts;
@@ -111,7 +111,6 @@ static void esc_texts_free(esc_texts *t)
         return;
     mg_hmap_fini(&t->sigs);
     mg_hmap_fini(&t->texts);
-    mg_buf_fini(&t->srcs);
     for (size_t b = 0; b < t->nblocks; b++) {
         size_t n = b + 1 < t->nblocks ? ESC_BLOCK : t->used;
         for (size_t i = 0; i < n; i++)
@@ -135,7 +134,6 @@ struct mg_view_cache {
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
     const mg_hmap *keep; /* mg_view_cache_prune's set (borrowed), or NULL */
     mg_view_escapes **lazy_out; /* mg_view_cache_escapes_lazy's, or NULL */
-    esc_texts *esc_texts; /* the lazy views' escaped texts, or NULL: none yet */
 };
 
 /* A field's wire name printed as a JSON string (`wire_json`). */
@@ -1154,8 +1152,7 @@ struct mg_view_escapes {
     uint32_t out_tab[ESC_OUT_SLOTS]; /* outs by the engine's hash: index + 1, 0: empty */
     int out_tab_ok;         /* every out is in out_tab */
     cJSON null_val;         /* the member beside a null `key` */
-    esc_texts *texts;       /* the escaped texts: the cache's (see esc_texts_of), or NULL */
-    int own_texts;          /* `texts` is this set's own (a build without a cache) */
+    esc_texts *texts;       /* the escaped texts (lazy_finish), or NULL */
     int *rule_sig;          /* each rule's number in texts->sigs (rule_sig) */
     /* Constant members (false, true, null, []) the lazy view leaves out
      * (see "constant members" below). */
@@ -1276,14 +1273,7 @@ static void lazy_finish(vctx *v)
     e->nrules = v->nrules;
     v->rules = NULL;
     v->nrules = 0;
-    if (v->cache) {
-        if (!v->cache->esc_texts)
-            v->cache->esc_texts = esc_texts_new();
-        e->texts = v->cache->esc_texts;
-    } else {
-        e->texts = esc_texts_new();
-        e->own_texts = 1;
-    }
+    e->texts = esc_texts_new();
     e->rule_sig = mg_xmalloc(((size_t)e->nrules + 1) * sizeof *e->rule_sig);
     for (int i = 0; i < e->nrules; i++)
         e->rule_sig[i] = rule_sig(e, i);
@@ -1397,8 +1387,7 @@ void mg_view_escapes_free(mg_view_escapes *e)
         free(e->cands[i].key);
     free(e->cands);
     free(e->memo);
-    if (e->own_texts)
-        esc_texts_free(e->texts);
+    esc_texts_free(e->texts);
     free(e->rule_sig);
     mg_hmap_fini(&e->lz_objs);
     mg_hmap_fini(&e->lz_edges);
@@ -1416,14 +1405,13 @@ typedef struct {
     int rule;
     const char *text;
     size_t len;
-    const char *srcs;
 } text_key;
 
 static int text_eq(const void *ent, const void *key)
 {
     const esc_text *t = ent;
     const text_key *q = key;
-    return t->rule == q->rule && t->len == q->len && memcmp(q->srcs + t->src, q->text, q->len) == 0;
+    return t->rule == q->rule && t->len == q->len && (t->src == q->text || memcmp(t->src, q->text, q->len) == 0);
 }
 
 /* A hash of text[0..n) for `texts`: its length and three words (texts are
@@ -1484,12 +1472,12 @@ static int rule_sig(mg_view_escapes *e, int rule)
 }
 
 /* The string member holding `text` escaped by rule `rule`, made once per
- * (rule, text) (also for the views built before with the same cache). */
+ * (rule, text). */
 static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
 {
     esc_texts *ts = e->texts;
     int sig = e->rule_sig[rule];
-    text_key q = {sig, text, strlen(text), ts->srcs.data};
+    text_key q = {sig, text, strlen(text)};
     uint32_t h = text_hash(sig, text, q.len);
     const esc_text *t = mg_hmap_find(&ts->texts, h, text_eq, &q);
     if (t)
@@ -1507,8 +1495,7 @@ static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
     esc_text *add = mg_hmap_add(&ts->texts, h);
     add->rule = sig;
     add->len = q.len;
-    add->src = ts->srcs.len;
-    mg_buf_append(&ts->srcs, text, q.len);
+    add->src = text;
     add->made = s;
     return s;
 }
@@ -4491,7 +4478,6 @@ void mg_view_cache_free(mg_view_cache *c)
 {
     if (!c)
         return;
-    esc_texts_free(c->esc_texts);
     mg_vplan_raw_free(c->plan);
     for (size_t i = 0; i < mg_hmap_len(&c->texts); i++) {
         text_ent *e = mg_hmap_at(&c->texts, i);
