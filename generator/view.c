@@ -65,62 +65,6 @@ typedef struct {
     int is_out;     /* some escape adds a member of this name */
 } esc_key_ent;
 
-/* An escaped text made, by its rule and source text: the same text is
- * read escaped from many objects of a view (a type's description from
- * each field of the type, from its shares...: 7 066 members made of 4 000
- * texts in a generate of worker-backend). Escaped once, its member given
- * to each. */
-typedef struct esc_text {
-    int rule;        /* the rule's number in esc_texts.sigs */
-    size_t len;
-    const char *src; /* the source text: the view's (not copied: a copy of
-                      * each was 5 MB more peak memory at 1 000 messages),
-                      * which lookups need unchanged anyway (the memo of
-                      * escapes_get_member is by its member lists' addresses) */
-    cJSON *made;
-} esc_text;
-
-/* The escaped texts made for a lazy view (esc_text): rules are told apart
- * by what they do (rule_sig), not by their name. The members are made here
- * in blocks, each a string reference to its text, which this owns. */
-#define ESC_BLOCK 256
-typedef struct esc_texts {
-    mg_hmap sigs;    /* a rule's code and pairs as text -> esc_sig */
-    mg_hmap texts;   /* esc_text, by (rule, text) */
-    cJSON **blocks;  /* of ESC_BLOCK members each */
-    size_t nblocks, used; /* used: members taken from the last block */
-} esc_texts;
-
-typedef struct esc_sig {
-    char *key; /* owned by the table */
-    int id;
-} esc_sig;
-
-static esc_texts *esc_texts_new(void)
-{
-    esc_texts *t = mg_xcalloc(1, sizeof *t);
-    mg_hmap_init_str(&t->sigs, sizeof(esc_sig));
-    mg_hmap_init(&t->texts, sizeof(esc_text));
-    t->used = ESC_BLOCK;
-    return t;
-}
-
-static void esc_texts_free(esc_texts *t)
-{
-    if (!t)
-        return;
-    mg_hmap_fini(&t->sigs);
-    mg_hmap_fini(&t->texts);
-    for (size_t b = 0; b < t->nblocks; b++) {
-        size_t n = b + 1 < t->nblocks ? ESC_BLOCK : t->used;
-        for (size_t i = 0; i < n; i++)
-            free(t->blocks[b][i].valuestring);
-        free(t->blocks[b]);
-    }
-    free(t->blocks);
-    free(t);
-}
-
 /* What the views of one model's targets share (view.h). Views refer to
  * the texts, line lists and generated examples below (string and list
  * references), so the cache outlives every view built with it. */
@@ -1117,6 +1061,62 @@ typedef struct lz_slot {
     uint8_t id;
 } lz_slot;
 
+
+/* An escaped text made, by its rule and source text: the same text is
+ * read escaped from many objects of a view (a type's description from
+ * each field of the type, from its shares...: 7 066 members made of 4 000
+ * texts in a generate of worker-backend). Escaped once, its member given
+ * to each. */
+typedef struct esc_text {
+    int rule;        /* the rule's number in esc_texts.sigs */
+    size_t len;
+    const char *src; /* the source text: the view's (not copied: a copy of
+                      * each was 5 MB more peak memory at 1 000 messages),
+                      * which lookups need unchanged anyway (the memo of
+                      * escapes_get_member is by its member lists' addresses) */
+    cJSON *made;
+} esc_text;
+
+/* The escaped texts made for a lazy view (esc_text): rules are told apart
+ * by what they do (rule_sig), not by their name. The members are made here
+ * in blocks, each a string reference to its text, which this owns. */
+#define ESC_BLOCK 256
+typedef struct esc_texts {
+    mg_hmap sigs;    /* a rule's code and pairs as text -> esc_sig */
+    mg_hmap texts;   /* esc_text, by (rule, text) */
+    cJSON **blocks;  /* of ESC_BLOCK members each */
+    size_t nblocks, used; /* used: members taken from the last block */
+} esc_texts;
+
+typedef struct esc_sig {
+    char *key; /* owned by the table */
+    int id;
+} esc_sig;
+
+static esc_texts *esc_texts_new(void)
+{
+    esc_texts *t = mg_xcalloc(1, sizeof *t);
+    mg_hmap_init_str(&t->sigs, sizeof(esc_sig));
+    mg_hmap_init(&t->texts, sizeof(esc_text));
+    t->used = ESC_BLOCK;
+    return t;
+}
+
+static void esc_texts_free(esc_texts *t)
+{
+    if (!t)
+        return;
+    mg_hmap_fini(&t->sigs);
+    mg_hmap_fini(&t->texts);
+    for (size_t b = 0; b < t->nblocks; b++) {
+        size_t n = b + 1 < t->nblocks ? ESC_BLOCK : t->used;
+        for (size_t i = 0; i < n; i++)
+            free(t->blocks[b][i].valuestring);
+        free(t->blocks[b]);
+    }
+    free(t->blocks);
+    free(t);
+}
 
 #define ESC_OUT_SLOTS 64
 
