@@ -43,6 +43,7 @@ typedef struct {
     const cJSON *keys; /* view keys it applies to */
     char code;         /* code-span delimiter, or 0 */
     mg_subst pairs;
+    const cJSON *pairs_json; /* the pairs as written (rule_sig tells rules apart by them) */
 } esc_rule;
 
 /* One `<key>_<name>` that add_escapes adds beside a member `key`: the rule,
@@ -960,6 +961,9 @@ static int raw_member(const cJSON *parent, const char *key)
     }
 }
 
+/* 1: raw_member may hold for a name that starts with this byte. */
+static const unsigned char raw_starts[256] = {['v'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['b'] = 1, ['t'] = 1};
+
 /* The escape table's entry for `key`, or NULL. */
 static const esc_key_ent *esc_key(const vctx *v, const char *key)
 {
@@ -1107,6 +1111,7 @@ typedef struct esc_out {
     char *name;
     size_t len;
     int cand; /* first (key, rule) in mg_view_escapes.cands, chained by `next` */
+    uint64_t firsts[4]; /* bit b: some candidate's key starts with byte b */
 } esc_out;
 
 /* `key` escaped by `rule` makes the esc_out it is chained from; the
@@ -1197,6 +1202,74 @@ typedef struct lz_slot {
     uint8_t id;
 } lz_slot;
 
+
+/* An escaped text made, by its rule and source text: the same text is
+ * read escaped from many objects of a view (a type's description from
+ * each field of the type, from its shares...: 7 066 members made of 4 000
+ * texts in a generate of worker-backend). Escaped once, its member given
+ * to each. */
+typedef struct esc_text {
+    int rule;        /* the rule's number in esc_texts.sigs */
+    size_t len;
+    const char *src; /* the source text: the view's (not copied: a copy of
+                      * each was 5 MB more peak memory at 1 000 messages),
+                      * which lookups need unchanged anyway (the memo of
+                      * escapes_get_member is by its member lists' addresses) */
+    cJSON *made;
+} esc_text;
+
+/* The escaped texts made for a lazy view (esc_text): rules are told apart
+ * by what they do (rule_sig), not by their name. The members are made here
+ * in blocks, each a string reference to its text, which this owns. */
+#define ESC_BLOCK 256
+typedef struct esc_texts {
+    mg_hmap sigs;    /* a rule's code and pairs as text -> esc_sig */
+    mg_hmap texts;   /* esc_text, by (rule, text) */
+    cJSON **blocks;  /* of ESC_BLOCK members each */
+    size_t nblocks, used; /* used: members taken from the last block */
+} esc_texts;
+
+typedef struct esc_sig {
+    char *key; /* owned by the table */
+    int id;
+} esc_sig;
+
+static esc_texts *esc_texts_new(void)
+{
+    esc_texts *t = mg_xcalloc(1, sizeof *t);
+    mg_hmap_init_str(&t->sigs, sizeof(esc_sig));
+    mg_hmap_init(&t->texts, sizeof(esc_text));
+    t->used = ESC_BLOCK;
+    return t;
+}
+
+static void esc_texts_free(esc_texts *t)
+{
+    if (!t)
+        return;
+    mg_hmap_fini(&t->sigs);
+    mg_hmap_fini(&t->texts);
+    for (size_t b = 0; b < t->nblocks; b++) {
+        size_t n = b + 1 < t->nblocks ? ESC_BLOCK : t->used;
+        for (size_t i = 0; i < n; i++)
+            free(t->blocks[b][i].valuestring);
+        free(t->blocks[b]);
+    }
+    free(t->blocks);
+    free(t);
+}
+
+#define ESC_OUT_SLOTS 64
+
+/* copied_class's answer for a name, by its text (copied_class_fast). */
+#define KC_TEXT_BITS 8
+typedef struct kc_text {
+    uint64_t head;   /* the name's first eight bytes, zero-padded */
+    size_t len;
+    const char *key; /* copied_class's copy, NULL: an empty slot */
+    unsigned cls;
+} kc_text;
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1214,10 +1287,14 @@ struct mg_view_escapes {
     unsigned char ends[256];   /* ... ends with this byte (most names looked up
                                 * and not found are no added name) */
     size_t min_len;
-    mg_hmap memo;           /* esc_memo by (list, out) */
+    esc_memo *memo;         /* by (list, out), open addressing (list NULL: empty) */
+    esc_memo null_memo;     /* memo_slot's answer while there is no memo (empty) */
+    size_t nmemo, capmemo;  /* capmemo: a power of two, or 0 */
+    uint32_t out_tab[ESC_OUT_SLOTS]; /* outs by the engine's hash: index + 1, 0: empty */
+    int out_tab_ok;         /* every out is in out_tab */
     cJSON null_val;         /* the member beside a null `key` */
-    cJSON **made;           /* the string members made, freed with the set */
-    size_t nmade, capmade;
+    esc_texts *texts;       /* the escaped texts (lazy_finish), or NULL */
+    int *rule_sig;          /* each rule's number in texts->sigs (rule_sig) */
     /* Constant members (false, true, null, []) the lazy view leaves out
      * (see "constant members" below). */
     mg_hmap lz_objs;        /* lz_obj, by the member list's first node */
@@ -1226,10 +1303,12 @@ struct mg_view_escapes {
     size_t lz_n, lz_cap;
     mg_hmap lz_keys;        /* kc_name: copies of member names that are not constants, and
                              * their key_class (a lazy build's, for its sweeps) */
+    kc_text kc_texts[1 << KC_TEXT_BITS]; /* lz_keys's answers, direct-mapped */
     lz_edge lz_recent[LZ_RECENT]; /* lz_edges's answers, direct-mapped */
     uint32_t *lz_tabs;      /* lz_find's tables: [mask, slots...] each, slots hold nodes */
     size_t lz_ntabs, lz_captabs;
     cJSON false_val, true_val, empty_list; /* the members given (null_val for null) */
+    const cJSON *lz_vals[4]; /* by truth | nul << 1: false, true, null, [] */
     size_t lz_members;      /* members left out, over every object */
     /* The last chain set (lz_set), not yet in lz_objs: constants recorded
      * as they are made (add_const) come in runs on one object, so one
@@ -1283,12 +1362,15 @@ static void mark_escapes(vctx *v, cJSON *node)
         if (!c->string)
             continue;
         int type = c->type & 0xFF;
+        /* member_esc_key's and raw_member's first tests here, not in a
+         * call per member: most names start with a letter neither has. */
         if (type == cJSON_String || type == cJSON_NULL) {
-            if (!any) {
+            if (!any && v->key_starts[(unsigned char)c->string[0]]) {
                 const esc_key_ent *e = member_esc_key(v, c);
                 any = e && e->head >= 0;
             }
-        } else if ((type == cJSON_Array || type == cJSON_Object) && !raw_member(node, c->string)) {
+        } else if ((type == cJSON_Array || type == cJSON_Object) &&
+                   !(raw_starts[(unsigned char)c->string[0]] && raw_member(node, c->string))) {
             mark_escapes(v, c);
         }
     }
@@ -1321,6 +1403,7 @@ static int out_eq(const void *ent, const void *key)
 }
 
 static void lz_desc_flush(mg_view_escapes *e);
+static int rule_sig(mg_view_escapes *e, int rule);
 
 /* At the end of a lazy build, when member lists are final: the flags, and
  * the rules and names taken from `v`. */
@@ -1331,6 +1414,10 @@ static void lazy_finish(vctx *v)
     e->nrules = v->nrules;
     v->rules = NULL;
     v->nrules = 0;
+    e->texts = esc_texts_new();
+    e->rule_sig = mg_xmalloc(((size_t)e->nrules + 1) * sizeof *e->rule_sig);
+    for (int i = 0; i < e->nrules; i++)
+        e->rule_sig[i] = rule_sig(e, i);
     e->cands = mg_xcalloc((size_t)v->nesc_adds + 1, sizeof *e->cands);
     e->min_len = (size_t)-1;
     for (int a = 0; a < v->nesc_adds; a++) {
@@ -1347,6 +1434,7 @@ static void lazy_finish(vctx *v)
             o->name = mg_xstrdup(ad->out);
             o->len = q.n;
             o->cand = e->ncands;
+            memset(o->firsts, 0, sizeof o->firsts);
             e->starts[(unsigned char)q.k[0]] = 1;
             e->ends[(unsigned char)q.k[q.n - 1]] = 1;
             if (q.n < e->min_len)
@@ -1357,7 +1445,19 @@ static void lazy_finish(vctx *v)
                 i = e->cands[i].next;
             e->cands[i].next = e->ncands;
         }
+        unsigned char b0 = (unsigned char)c->key[0];
+        o->firsts[b0 >> 6] |= (uint64_t)1 << (b0 & 63);
         e->ncands++;
+    }
+    /* The names by the engine's hash, in a table of their own (a few:
+     * a probe or two, no call). */
+    e->out_tab_ok = mg_hmap_len(&e->outs) <= ESC_OUT_SLOTS / 2;
+    for (size_t i = 0; e->out_tab_ok && i < mg_hmap_len(&e->outs); i++) {
+        const esc_out *o = mg_hmap_at(&e->outs, i);
+        uint32_t s = mg_hash_mem_seed(0, o->name, o->len) & (ESC_OUT_SLOTS - 1);
+        while (e->out_tab[s])
+            s = (s + 1) & (ESC_OUT_SLOTS - 1);
+        e->out_tab[s] = (uint32_t)i + 1;
     }
     lz_desc_flush(e);
     /* (A marked object has a member, so a first node.) */
@@ -1378,11 +1478,14 @@ static mg_view_escapes *escapes_new(void)
 {
     mg_view_escapes *e = mg_xcalloc(1, sizeof *e);
     mg_hmap_init(&e->outs, sizeof(esc_out));
-    mg_hmap_init(&e->memo, sizeof(esc_memo));
     e->null_val.type = cJSON_NULL;
     e->false_val.type = cJSON_False;
     e->true_val.type = cJSON_True;
     e->empty_list.type = cJSON_Array;
+    e->lz_vals[0] = &e->false_val;
+    e->lz_vals[1] = &e->true_val;
+    e->lz_vals[2] = &e->null_val;
+    e->lz_vals[3] = &e->empty_list;
     mg_hmap_init(&e->lz_objs, sizeof(lz_obj));
     mg_hmap_init(&e->lz_edges, sizeof(lz_edge));
     mg_hmap_init_str(&e->lz_keys, sizeof(kc_name));
@@ -1424,12 +1527,9 @@ void mg_view_escapes_free(mg_view_escapes *e)
     for (int i = 0; i < e->ncands; i++)
         free(e->cands[i].key);
     free(e->cands);
-    mg_hmap_fini(&e->memo);
-    for (size_t i = 0; i < e->nmade; i++) {
-        free(e->made[i]->valuestring);
-        cJSON_Delete(e->made[i]);
-    }
-    free(e->made);
+    free(e->memo);
+    esc_texts_free(e->texts);
+    free(e->rule_sig);
     mg_hmap_fini(&e->lz_objs);
     mg_hmap_fini(&e->lz_edges);
     mg_hmap_fini(&e->lz_keys);
@@ -1442,14 +1542,119 @@ void mg_view_escapes_free(mg_view_escapes *e)
     free(e);
 }
 
+typedef struct {
+    int rule;
+    const char *text;
+    size_t len;
+} text_key;
+
+static int text_eq(const void *ent, const void *key)
+{
+    const esc_text *t = ent;
+    const text_key *q = key;
+    return t->rule == q->rule && t->len == q->len && (t->src == q->text || memcmp(t->src, q->text, q->len) == 0);
+}
+
+/* A hash of text[0..n) for `texts`: its length and three words (texts are
+ * descriptions, a hundred bytes or so: a hash of every byte cost more
+ * than half of what the escapes it saved did); text_eq compares them all. */
+static uint32_t text_hash(int rule, const char *text, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0;
+    if (n >= 8) {
+        memcpy(&a, text, 8);
+        memcpy(&b, text + n - 8, 8);
+        memcpy(&c, text + n / 2 - 4, 8);
+    } else {
+        memcpy(&a, text, n);
+    }
+    uint64_t x = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (c * 0x165667B19E3779F9ULL) ^
+                 ((uint64_t)n << 8) ^ (uint64_t)rule;
+    x ^= x >> 29;
+    return (uint32_t)(x >> 32) ^ (uint32_t)x;
+}
+
+/* The number of rule `rule` of `e` in e->texts: rules that do the same
+ * (code and pairs alike) have one. */
+static int rule_sig(mg_view_escapes *e, int rule)
+{
+    const esc_rule *r = &e->rules[rule];
+    /* What compile_pairs reads of each pair, each text after its length
+     * (unambiguous), and the code delimiter. */
+    mg_buf key;
+    mg_buf_init(&key);
+    mg_buf_putc(&key, r->code ? r->code : '-');
+    const cJSON *p;
+    cJSON_ArrayForEach(p, r->pairs_json) {
+        const char *part[2] = {cJSON_GetStringValue(mg_json_get(p, "from")),
+                               cJSON_GetStringValue(mg_json_get(p, "to"))};
+        for (int i = 0; i < 2; i++) {
+            if (!part[i]) {
+                mg_buf_putc(&key, '-');
+                continue;
+            }
+            size_t n = strlen(part[i]);
+            char digits[24], *d = digits + sizeof digits;
+            do
+                *--d = (char)('0' + n % 10);
+            while (n /= 10);
+            mg_buf_append(&key, d, (size_t)(digits + sizeof digits - d));
+            mg_buf_putc(&key, ':');
+            mg_buf_append_str(&key, part[i]);
+        }
+        mg_buf_putc(&key, cJSON_IsTrue(mg_json_get(p, "code")) ? 'c' : 'p');
+    }
+    int added;
+    esc_sig *sg = mg_hmap_put_str(&e->texts->sigs, mg_buf_cstr(&key), &added);
+    if (added)
+        sg->id = (int)mg_hmap_len(&e->texts->sigs) - 1;
+    mg_buf_fini(&key);
+    return sg->id;
+}
+
+/* The string member holding `text` escaped by rule `rule`, made once per
+ * (rule, text). */
+static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
+{
+    esc_texts *ts = e->texts;
+    int sig = e->rule_sig[rule];
+    text_key q = {sig, text, strlen(text)};
+    uint32_t h = text_hash(sig, text, q.len);
+    const esc_text *t = mg_hmap_find(&ts->texts, h, text_eq, &q);
+    if (t)
+        return t->made;
+    if (ts->used == ESC_BLOCK) {
+        ts->blocks = mg_xrealloc(ts->blocks, (ts->nblocks + 1) * sizeof *ts->blocks);
+        ts->blocks[ts->nblocks++] = mg_xmalloc(ESC_BLOCK * sizeof **ts->blocks);
+        ts->used = 0;
+    }
+    /* A string reference: its text is freed with the set, not by cJSON. */
+    cJSON *s = &ts->blocks[ts->nblocks - 1][ts->used++];
+    memset(s, 0, sizeof *s);
+    s->type = cJSON_String | cJSON_IsReference;
+    s->valuestring = escape_text_new(&e->rules[rule], text);
+    esc_text *add = mg_hmap_add(&ts->texts, h);
+    add->rule = sig;
+    add->len = q.len;
+    add->src = text;
+    add->made = s;
+    return s;
+}
+
 /* The member `out` of the object with members `list` as add_escapes adds it:
  * from the first string or null member that is one of its candidates' key
  * (add_escapes keeps the first member of a name), or NULL. */
 static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const esc_out *out)
 {
     for (const cJSON *c = list; c; c = c->next) {
+        /* The first bytes first: most members are no candidate's. */
+        if (!c->string)
+            continue;
+        unsigned char b0 = (unsigned char)c->string[0];
+        if (!(out->firsts[b0 >> 6] >> (b0 & 63) & 1))
+            continue;
         int type = c->type & 0xFF;
-        if (!c->string || (type != cJSON_String && type != cJSON_NULL))
+        if (type != cJSON_String && type != cJSON_NULL)
             continue;
         for (int i = out->cand; i >= 0; i = e->cands[i].next) {
             /* The first bytes first: most members are no candidate's. */
@@ -1457,29 +1662,42 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
                 continue;
             if (type == cJSON_NULL)
                 return &e->null_val;
-            /* The text is the node's own (a reference: no copy), freed with it. */
-            cJSON *s = cJSON_CreateStringReference(escape_text_new(&e->rules[e->cands[i].rule], c->valuestring));
-            if (e->nmade == e->capmade) {
-                e->capmade = e->capmade ? e->capmade * 2 : 64;
-                e->made = mg_xrealloc(e->made, e->capmade * sizeof *e->made);
-            }
-            e->made[e->nmade++] = s;
-            return s;
+            return escaped_text(e, e->cands[i].rule, c->valuestring);
         }
     }
     return NULL;
 }
 
-typedef struct {
-    const cJSON *list;
-    size_t out;
-} memo_key;
-
-static int memo_eq(const void *ent, const void *key)
+/* The slot of (list, out) in the memo: its entry, or the empty slot it
+ * would take. The memo is never empty when asked (memo_grow first). */
+static esc_memo *memo_slot(mg_view_escapes *e, const cJSON *list, size_t out)
 {
-    const esc_memo *m = ent;
-    const memo_key *q = key;
-    return m->list == q->list && m->out == q->out;
+    if (!e->capmemo)
+        return &e->null_memo;
+    uint64_t x = ((uint64_t)(uintptr_t)list ^ ((uint64_t)out << 48)) * 0x9E3779B97F4A7C15ULL;
+    size_t mask = e->capmemo - 1;
+    for (size_t s = (size_t)(x >> 40) & mask;; s = (s + 1) & mask) {
+        esc_memo *m = &e->memo[s];
+        if (!m->list || (m->list == list && m->out == out))
+            return m;
+    }
+}
+
+/* Doubles the memo (256 slots at first), keeping its entries. */
+static void memo_grow(mg_view_escapes *e)
+{
+    esc_memo *old = e->memo;
+    size_t cap = e->capmemo;
+    e->capmemo = cap ? cap * 2 : 256;
+    e->memo = mg_xmalloc(e->capmemo * sizeof *e->memo);
+    /* Only the key marks a slot empty (calloc's zeroing of the whole table
+     * counted three times the instructions). */
+    for (size_t i = 0; i < e->capmemo; i++)
+        e->memo[i].list = NULL;
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].list)
+            *memo_slot(e, old[i].list, old[i].out) = old[i];
+    free(old);
 }
 
 /* ---- constant members computed when read ----
@@ -2004,10 +2222,33 @@ static kc_name *copied_class(vctx *v, const cJSON *c)
     return n;
 }
 
+/* copied_class for a lazy sweep, by the name's text: its length and first
+ * eight bytes pick a slot, the rest is compared. Copied names (the
+ * interface's: has_tags, bindings, reply, ...) are each their member's
+ * own copy, so an address finds nothing twice; hashing each whole name
+ * into lz_keys cost 180 instructions a member. */
+static inline const kc_text *copied_class_fast(vctx *v, const cJSON *c)
+{
+    mg_view_escapes *e = v->lazy;
+    const char *k = c->string;
+    size_t len = strlen(k);
+    uint64_t head = 0;
+    memcpy(&head, k, len < 8 ? len : 8);
+    kc_text *t = &e->kc_texts[((head ^ len) * 0x9E3779B97F4A7C15ULL) >> (64 - KC_TEXT_BITS)];
+    if (t->key && t->head == head && t->len == len && (len <= 8 || memcmp(t->key + 8, k + 8, len - 8) == 0))
+        return t;
+    const kc_name *kn = copied_class(v, c);
+    t->key = kn->key;
+    t->cls = kn->cls;
+    t->head = head;
+    t->len = len;
+    return t;
+}
+
 static inline unsigned key_class(vctx *v, const cJSON *c)
 {
     if (!(c->type & cJSON_StringIsConst))
-        return copied_class(v, c)->cls;
+        return v->lazy ? copied_class_fast(v, c)->cls : copied_class(v, c)->cls;
     if (!v->kc_cache)
         v->kc_cache = mg_xcalloc(KC_CACHE, sizeof *v->kc_cache);
     kc_ent *put, *e = kc_lookup(v->kc_cache, c->string, &put);
@@ -2061,7 +2302,7 @@ static void lazy_sweep_deep(vctx *v, cJSON *node, int deep)
         const char *key = c->string;
         unsigned cls;
         if (!(c->type & cJSON_StringIsConst)) {
-            const kc_name *kn = copied_class(v, c);
+            const kc_text *kn = copied_class_fast(v, c);
             cls = kn->cls;
             key = kn->key;
         } else {
@@ -2343,18 +2584,47 @@ static int view_true(const vctx *v, const cJSON *o, const char *k)
 __attribute__((noinline)) static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj,
                                                                  const char *k, size_t n, uint32_t hash);
 
+/* mg_view_escapes_get but for a known name's constant: from the chain, or
+ * an escaped member. */
+__attribute__((noinline)) static const cJSON *escapes_get_rest(mg_view_escapes *e, const cJSON *obj,
+                                                               const char *k, size_t n, uint32_t hash)
+{
+    int type = obj->child->type;
+    if ((type & LAZY_CONSTS) && (type >> ((hash & 15) + LZ_BLOOM_SHIFT) & 1)) {
+        const lz_node *c = lz_find(e, lz_chain(e, obj->child), k, n, hash);
+        if (c)
+            return lz_value(e, c);
+    }
+    if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
+        !(type & ESCAPED_LIST))
+        return NULL;
+    return escapes_get_member(e, obj, k, n, hash);
+}
+
+/* The renderer asks on every name an object lacks (most of them a known
+ * name's constant: 72 000 of 92 000 asked in a generate): lz_const's known
+ * names inline here, the rest in a function of its own. */
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash)
 {
     if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    const cJSON *c = lz_const(e, obj->child, k, n, hash);
-    if (c)
-        return c;
-    if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
-        !(obj->child->type & ESCAPED_LIST))
+    const cJSON *first = obj->child;
+    int type = first->type;
+    if (type & LZ_DESC) {
+        for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s].len; s = (s + 1) & (LZ_SLOTS - 1)) {
+            const lz_slot *sl = &e->lz_slots[s];
+            if (sl->hash != hash || sl->len != n || !lz_same(lz_names[sl->id], k, n))
+                continue;
+            const lz_desc *d = lz_desc_of(e, first);
+            if (d->present >> sl->id & 1)
+                return e->lz_vals[(d->truth >> sl->id & 1) | (d->nul >> sl->id & 1) << 1];
+            break; /* its only slot; it may still be on a chain */
+        }
+    }
+    if (!(type & (LAZY_CONSTS | ESCAPED_LIST)))
         return NULL;
-    return escapes_get_member(e, obj, k, n, hash);
+    return escapes_get_rest(e, obj, k, n, hash);
 }
 
 /* mg_view_escapes_get's escaped member k[0..n) of `obj`, made once (its own
@@ -2363,20 +2633,35 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
 static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                        uint32_t hash)
 {
-    out_key q = {k, n};
-    const esc_out *out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    const esc_out *out = NULL;
+    if (e->out_tab_ok) {
+        for (uint32_t s = hash & (ESC_OUT_SLOTS - 1); e->out_tab[s]; s = (s + 1) & (ESC_OUT_SLOTS - 1)) {
+            const esc_out *o = mg_hmap_at(&e->outs, e->out_tab[s] - 1);
+            if (o->len == n && lz_same(o->name, k, n)) {
+                out = o;
+                break;
+            }
+        }
+    } else {
+        out_key q = {k, n};
+        out = mg_hmap_find(&e->outs, hash, out_eq, &q);
+    }
     if (!out)
         return NULL;
-    memo_key mk = {obj->child, mg_hmap_index(&e->outs, out)};
-    uint32_t mh = mg_hash_ptr(mk.list) ^ (uint32_t)(mk.out * 0x9E3779B1u);
-    const esc_memo *m = mg_hmap_find(&e->memo, mh, memo_eq, &mk);
-    if (m)
+    const cJSON *list = obj->child;
+    size_t at = mg_hmap_index(&e->outs, out);
+    esc_memo *m = memo_slot(e, list, at);
+    if (m->list)
         return m->val;
-    const cJSON *val = escaped_member(e, obj->child, out);
-    esc_memo *add = mg_hmap_add(&e->memo, mh);
-    add->list = mk.list;
-    add->out = mk.out;
-    add->val = val;
+    const cJSON *val = escaped_member(e, list, out);
+    if (4 * (e->nmemo + 1) > 3 * e->capmemo) {
+        memo_grow(e);
+        m = memo_slot(e, list, at);
+    }
+    m->list = list;
+    m->out = at;
+    m->val = val;
+    e->nmemo++;
     return val;
 }
 
@@ -4398,6 +4683,7 @@ static void compile_escapes(vctx *v)
         const char *code = cJSON_GetStringValue(mg_json_get(en, "code"));
         r->code = code ? code[0] : '\0';
         compile_pairs(&r->pairs, mg_json_get(en, "pairs"));
+        r->pairs_json = mg_json_get(en, "pairs");
     }
     /* The key table add_escapes reads: each key's additions in rule order,
      * then key order (as the scan over rules and keys made them). */
@@ -4756,9 +5042,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
     /* The plan has read the types: their constants go, and the plan's,
-     * before the messages are built (a view's peak was its end). */
+     * before the messages are built (a view's peak was its end). A type's
+     * own only: what is below it (fields, type infos, items) was made with
+     * add_const, and a walk through it (two thirds of every member a sweep
+     * visited) found next to nothing; what it would find stays a member. */
     if (v.lazy) {
-        lazy_sweep(&v, types);
+        lazy_sweep_deep(&v, types, 0);
         if (plan)
             lazy_sweep(&v, plan);
     }
@@ -4769,10 +5058,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         abort();
     for (int i = 0; i < m->nmessages; i++) {
         cJSON *mv = message_view(&v, m->messages[i], type_items);
-        /* What the view stage reads of a message later (add_interface,
-         * check_unique) is strings and lists. */
-        if (v.lazy)
-            lazy_sweep(&v, mv);
+        /* Swept with the root's members, once add_interface has added
+         * its own (one walk, not two). */
         cJSON_AddItemToArray(msgs, mv);
         mm[i] = m->messages[i]->mark;
     }
@@ -4869,24 +5156,17 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
     add_cs(view, "target", tgt);
     if (v.lazy) {
-        /* The root keeps its own: per-item contexts copy them (run.c). */
+        /* The root keeps its own: per-item contexts copy them (run.c).
+         * Not walked again: the types, swept after the plan, and the
+         * lists of shares made since (required_fields, optional_fields,
+         * the kind subsets): a share's members are references or copies
+         * of a swept item's (its first, those an escape reads) and
+         * number_list's first and last (add_const's), so a sweep found
+         * nothing there (only copies of what a type's sweep leaves, which
+         * stay members as the originals do). */
         for (cJSON *c = view->child; c; c = c->next)
-            if (c == types) {
-                /* Swept after the plan; since, only the shares of
-                 * required_fields and optional_fields came (number_list's
-                 * first and last on them). */
-                for (cJSON *ty = types->child; ty; ty = ty->next) {
-                    lazy_sweep_deep(&v, mg_json_get(ty, "required_fields"), 0);
-                    lazy_sweep_deep(&v, mg_json_get(ty, "optional_fields"), 0);
-                }
-            } else if (c == subset_lists[0] || c == subset_lists[1] || c == subset_lists[2] ||
-                       c == subset_lists[3]) {
-                /* Shares of swept types (share_item: their lists and
-                 * objects are references, which a sweep does not enter)
-                 * with number_list's first and last: their own members
-                 * only. */
-                lazy_sweep_deep(&v, c, 0);
-            } else if (c != plan && !raw_member(view, c->string))
+            if (c != types && c != subset_lists[0] && c != subset_lists[1] && c != subset_lists[2] &&
+                c != subset_lists[3] && c != plan && !raw_member(view, c->string))
                 lazy_sweep(&v, c);
         lazy_finish(&v);
     }

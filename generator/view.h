@@ -95,8 +95,10 @@ void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
  * null or empty list: a lookup that finds one is not a missing key), or an
  * escaped member, made at its first lookup (the same object of the lazy
  * view, references to it and shares of it in other lists answer from one
- * memo). NULL when that view has no such member either (`obj` may be any
- * value, or NULL). Valid until mg_view_escapes_free. */
+ * memo; one text escaped alike is one member). NULL when that view has no
+ * such member either (`obj` may be any value, or NULL). Valid until
+ * mg_view_escapes_free; lookups need the view as it was built (its member
+ * lists and texts are the memo's keys). */
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
 

@@ -311,6 +311,48 @@ static void a_field_should_take_its_type_infos_bit_sets(void)
     mg_view_escapes_free(e);
 }
 
+static void a_known_name_on_a_chain_should_be_found_beside_bit_sets(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *o = cJSON_CreateObject();
+    add_cs(o, "name", cJSON_CreateString("x"));
+    put(e, o, "required", cJSON_False);  /* a bit set */
+    lz_add(e, o->child, "nullable", cJSON_True); /* a known name, on the chain (as lz_share may) */
+    lz_desc_flush(e);
+    CHECK((o->child->type & LZ_DESC) != 0);
+    CHECK(cJSON_IsFalse(get(e, o, "required")));
+    /* mg_view_escapes_get finds the name among the known ones, not in the
+     * sets: the chain still has it. */
+    CHECK(cJSON_IsTrue(get(e, o, "nullable")));
+    CHECK(get(e, o, "optional") == NULL);
+    cJSON_Delete(o);
+    mg_view_escapes_free(e);
+}
+
+static void copied_names_should_be_told_apart_by_their_whole_text(void)
+{
+    /* The sweep's class of a copied name, by its length and first eight
+     * bytes and then the rest: two names alike in those must not share. */
+    vctx v;
+    memset(&v, 0, sizeof v);
+    v.lazy = escapes_new();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddFalseToObject(o, "has_description"); /* a known name */
+    cJSON_AddFalseToObject(o, "has_descriptioX"); /* not one */
+    cJSON_AddFalseToObject(o, "has_description");
+    const kc_text *a = copied_class_fast(&v, o->child);
+    CHECK(KC_ID(a->cls) == LZ_has_description);
+    const kc_text *b = copied_class_fast(&v, o->child->next);
+    CHECK(KC_ID(b->cls) == -1);
+    CHECK(strcmp(b->key, "has_descriptioX") == 0);
+    const kc_text *c = copied_class_fast(&v, o->child->next->next);
+    CHECK(KC_ID(c->cls) == LZ_has_description);
+    CHECK(strcmp(c->key, "has_description") == 0);
+    cJSON_Delete(o);
+    free(v.kc_cache);
+    mg_view_escapes_free(v.lazy);
+}
+
 int main(void)
 {
     RUN(a_left_out_false_should_be_a_member_not_a_miss);
@@ -323,5 +365,7 @@ int main(void)
     RUN(known_names_should_be_bit_sets_not_chains);
     RUN(a_number_first_member_should_keep_known_names_on_a_chain);
     RUN(a_field_should_take_its_type_infos_bit_sets);
+    RUN(a_known_name_on_a_chain_should_be_found_beside_bit_sets);
+    RUN(copied_names_should_be_told_apart_by_their_whole_text);
     return unit_done();
 }

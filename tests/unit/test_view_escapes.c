@@ -172,6 +172,76 @@ static void lazy_escapes_should_read_as_added_ones_through_references_and_shares
     fixture_fini(&f, v);
 }
 
+/* A lazy escaped member is made once per (rule as written, text): for two
+ * objects of one text and for two rules alike (code and pairs) under other
+ * names; texts that only look alike (same length, same first, middle and
+ * last eight bytes, which is what escaped_text hashes) and rules that
+ * differ get their own. Each view's escapes have their own members. */
+static void escaped_texts_should_be_made_once_per_rule_and_text(void)
+{
+    static const char *const target =
+        "name: probe\n"
+        "types: {string: string, integer: integer, number: number, boolean: boolean, any: any,\n"
+        "        array: '{{items.type}}[]', map: 'map', ref: '{{ref.id}}'}\n"
+        "helpers:\n"
+        "  escapes:\n"
+        "    md:\n"
+        "      keys: [description]\n"
+        "      code: '`'\n"
+        "      pairs: [{from: '<', to: '&lt;'}]\n"
+        "    html:\n"
+        "      keys: [description]\n"
+        "      code: '`'\n"
+        "      pairs: [{from: '<', to: '&lt;'}]\n"
+        "    lit:\n"
+        "      keys: [description]\n"
+        "      code: '`'\n"
+        "      pairs: [{from: '<', to: '<<'}]\n";
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: string, description: 'x <y>'}\n"
+        "          b: {type: string, description: 'x <y>'}\n"
+        "          c: {type: string, description: 'AAAAAAAAb1ccccccMMMMMMMMddddddddZZZZ<ZZZ'}\n"
+        "          d: {type: string, description: 'AAAAAAAAb2ccccccMMMMMMMMddddddddZZZZ<ZZZ'}\n", target);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    mg_view_cache *cache = mg_view_cache_new();
+    mg_view_escapes *e1 = NULL, *e2 = NULL;
+    mg_view_cache_escapes_lazy(cache, &e1);
+    cJSON *l1 = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    mg_view_cache_escapes_lazy(cache, &e2);
+    cJSON *l2 = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    CHECK(l1 != NULL && l2 != NULL && e1 != NULL && e2 != NULL && e1 != e2);
+    if (l1 && l2 && e1 && e2) {
+        const cJSON *a = lazy_at(l1, e1, "types/0/fields/0/description_md");
+        CHECK_STR(cJSON_IsString(a) ? a->valuestring : NULL, "x &lt;y>");
+        CHECK(a == lazy_at(l1, e1, "types/0/fields/1/description_md"));
+        CHECK(a == lazy_at(l1, e1, "types/0/fields/0/description_html"));
+        const cJSON *lit = lazy_at(l1, e1, "types/0/fields/0/description_lit");
+        CHECK_STR(cJSON_IsString(lit) ? lit->valuestring : NULL, "x <<y>");
+        const cJSON *c = lazy_at(l1, e1, "types/0/fields/2/description_md");
+        const cJSON *d = lazy_at(l1, e1, "types/0/fields/3/description_md");
+        CHECK_STR(cJSON_IsString(c) ? c->valuestring : NULL, "AAAAAAAAb1ccccccMMMMMMMMddddddddZZZZ&lt;ZZZ");
+        CHECK_STR(cJSON_IsString(d) ? d->valuestring : NULL, "AAAAAAAAb2ccccccMMMMMMMMddddddddZZZZ&lt;ZZZ");
+        /* The next view of the cache: its own member, which outlives the
+         * first view's escapes. */
+        const cJSON *b = lazy_at(l2, e2, "types/0/fields/0/description_md");
+        CHECK(b != NULL && b != a);
+        mg_view_escapes_free(e1);
+        e1 = NULL;
+        CHECK_STR(cJSON_IsString(b) ? b->valuestring : NULL, "x &lt;y>");
+        CHECK(b == lazy_at(l2, e2, "types/0/fields/1/description_html"));
+    }
+    mg_view_escapes_free(e1);
+    mg_view_escapes_free(e2);
+    cJSON_Delete(l1);
+    cJSON_Delete(l2);
+    mg_view_cache_free(cache);
+    fixture_fini(&f, v);
+}
+
 static void extension_refs_should_name_the_type_they_lead_to(void)
 {
     fixture f;
@@ -199,5 +269,6 @@ int main(void)
     RUN(escapes_should_be_checked_when_the_target_loads);
     RUN(extension_refs_should_name_the_type_they_lead_to);
     RUN(lazy_escapes_should_read_as_added_ones_through_references_and_shares);
+    RUN(escaped_texts_should_be_made_once_per_rule_and_text);
     return unit_done();
 }
