@@ -783,7 +783,9 @@ static void hash_name(node *n, node_memo **memo, uint32_t **rest_at)
     if (needs_memo(n)) {
         n->memo = *memo;
         *memo += NODE_MEMO + parts;
-        memset(n->memo, 0, (NODE_MEMO + parts) * sizeof *n->memo);
+        zero_small(n->memo, NODE_MEMO * sizeof *n->memo);
+        for (size_t i = 0; i < parts; i++)
+            zero_small(n->memo + NODE_MEMO + i, sizeof *n->memo);
     }
     if (!parts)
         return;
