@@ -281,6 +281,25 @@ static void mentions_should_find_a_word_wherever_it_is(void)
     CHECK(find_word("abc", 3, "abc", 3));
 }
 
+/* Mustache strings of target.yaml (output paths, type-map entries) are
+ * checked; one without "{{" is plain text, whatever else it holds. */
+static void target_should_check_only_mustache_strings_that_open_a_tag(void)
+{
+    setup();
+    put("t/a.mustache", "x\n");
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: 'x}}/a.txt'\n"
+                         "  - template: a.mustache\n    path: '{{#a}}.txt'\n"
+                         "types:\n  string: 'int32_t'\n  integer: '{{^x}}'\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t == NULL);
+    CHECK(strstr(errs, "t/target.yaml:5:11: error: output path '{{#a}}.txt' is not a valid mustache template: end of template inside section 'a' opened at 1:1 (add '{{/a}}')") != NULL);
+    CHECK(strstr(errs, "t/target.yaml:8:12: error: ") != NULL && strstr(errs, "'{{^x}}' is not a valid mustache template") != NULL);
+    CHECK_INT(d.errors, 2);
+    mg_target_free(t);
+    teardown();
+}
+
 int main(void)
 {
     RUN(target_should_load_defaults_and_files);
@@ -292,5 +311,6 @@ int main(void)
     RUN(targets_should_be_listed_sorted_from_msggen_templates);
     RUN(release_should_free_templates_and_keep_what_emit_reads);
     RUN(mentions_should_find_a_word_wherever_it_is);
+    RUN(target_should_check_only_mustache_strings_that_open_a_tag);
     return unit_done();
 }

@@ -280,6 +280,118 @@ static void check_should_report_what_parse_reports(void)
     }
 }
 
+/* Text becomes a node per line, found from the line table: `bol` where a
+ * line starts with something, none for what a standalone tag took away. */
+static void parse_should_make_a_text_node_per_line(void)
+{
+    mg_tpl *t = parse("a\n  b\r\nc{{x}}d\n\n  {{#s}}\n  e\n  {{/s}}\nf");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    static const struct {
+        node_kind kind;
+        const char *str;
+        unsigned char bol;
+    } want[] = {{N_TEXT, "a\n", 1}, {N_TEXT, "  b\r\n", 1}, {N_TEXT, "c", 1}, {N_VAR, "x", 0},
+                {N_TEXT, "d\n", 0}, {N_TEXT, "\n", 0},      {N_SECTION, "s", 0}, {N_TEXT, "f", 1}};
+    CHECK_INT(t->nkids, 8);
+    for (size_t i = 0; i < t->nkids && i < 8; i++) {
+        const node *k = &t->kids[i];
+        CHECK_INT(k->kind, want[i].kind);
+        CHECK_INT(k->len, strlen(want[i].str));
+        CHECK(k->len == strlen(want[i].str) && memcmp(k->str, want[i].str, k->len) == 0);
+        CHECK_INT(k->bol, want[i].bol);
+    }
+    const node *s = t->nkids > 6 ? &t->kids[6] : NULL;
+    CHECK(s && s->nkids == 1 && s->kids[0].kind == N_TEXT && s->kids[0].len == 4 &&
+          memcmp(s->kids[0].str, "  e\n", 4) == 0 && s->kids[0].bol == 1);
+    mg_tpl_free(t);
+}
+
+/* The line table (64 bytes at a time where it can) gives what a test per
+ * byte gives, newlines at the edges of the 64-byte pieces included. */
+static void line_table_should_find_every_line_start(void)
+{
+    char src[300];
+    for (size_t len = 0; len <= sizeof src; len++) {
+        for (int pattern = 0; pattern < 4; pattern++) {
+            for (size_t i = 0; i < len; i++) {
+                int nl = pattern == 0   ? 0
+                         : pattern == 1 ? 1
+                         : pattern == 2 ? (i % 64 == 63 || i % 64 == 0 || i + 1 == len)
+                                        : (i * 7 % 13 == 0);
+                src[i] = nl ? '\n' : 'x';
+            }
+            size_t n = 0;
+            size_t *lines = line_table(src, len, &n);
+            size_t k = 0;
+            int ok = n >= 1 && lines[k++] == 0;
+            for (size_t i = 0; ok && i < len; i++)
+                if (src[i] == '\n')
+                    ok = k < n && lines[k++] == i + 1;
+            ok = ok && k == n;
+            if (!ok)
+                fprintf(stderr, "line_table: len %zu, pattern %d\n", len, pattern);
+            CHECK(ok);
+            free(lines);
+        }
+    }
+}
+
+/* Each tag's memo entries start empty (the block holding them is not
+ * zeroed as a whole: each tag's are), whatever the allocator hands out. */
+static void parse_should_start_every_memo_empty(void)
+{
+    const char *src = "{{a}}{{b.c}}{{#d}}{{e.f.g.h}}{{/d}}{{^i}}{{/i}}{{>*j}}{{k.l.m}}";
+    for (int round = 0; round < 4; round++) {
+        /* Dirty memory for malloc to hand out again. */
+        size_t sz = (size_t)64 << round;
+        unsigned char *dirt = malloc(sz * sizeof(node_memo));
+        CHECK(dirt != NULL);
+        if (!dirt)
+            return;
+        memset(dirt, 0xa5, sz * sizeof(node_memo));
+        free(dirt);
+        mg_tpl *t = parse(src);
+        CHECK(t != NULL);
+        if (!t)
+            return;
+        size_t tags = 0;
+        for (size_t i = 0; i < t->nkids; i++) {
+            const node *ks[2] = {&t->kids[i], t->kids[i].nkids ? t->kids[i].kids : NULL};
+            for (int j = 0; j < 2; j++) {
+                const node *k = ks[j];
+                if (!k || !k->memo)
+                    continue;
+                tags++;
+                size_t n = NODE_MEMO + later_parts(k);
+                for (size_t m = 0; m < n; m++)
+                    CHECK(k->memo[m].sh == 0 && k->memo[m].key == NULL && k->memo[m].kserial == 0 &&
+                          k->memo[m].pos == 0 && k->memo[m].missed == 0);
+            }
+        }
+        CHECK_INT(tags, 7);
+        mg_tpl_free(t);
+    }
+}
+
+/* mg_tpl_names_complete: false exactly when a parent tag was read. */
+static void parse_should_know_whether_it_has_a_parent_tag(void)
+{
+    static const struct {
+        const char *src;
+        int complete;
+    } cases[] = {{"", 1}, {"{{a}}{{>p}}{{$b}}x{{/b}}", 1}, {"{{<p}}{{/p}}", 0},
+                 {"x {{#s}}{{<*q}}{{$b}}{{/b}}{{/*q}}{{/s}}", 0}, {"{{=<% %>=}}<%<p%><%/p%>", 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mg_tpl *t = parse(cases[i].src);
+        CHECK(t != NULL);
+        if (t)
+            CHECK_INT(mg_tpl_names_complete(t), cases[i].complete);
+        mg_tpl_free(t);
+    }
+}
+
 int main(void)
 {
     mg_buf_init(&errs);
@@ -290,6 +402,10 @@ int main(void)
     RUN(parse_should_mark_inverted_sections_after_their_section);
     RUN(parse_take_should_compile_as_parse_does);
     RUN(check_should_report_what_parse_reports);
+    RUN(parse_should_make_a_text_node_per_line);
+    RUN(line_table_should_find_every_line_start);
+    RUN(parse_should_start_every_memo_empty);
+    RUN(parse_should_know_whether_it_has_a_parent_tag);
     mg_buf_fini(&errs);
     return unit_done();
 }
