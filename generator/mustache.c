@@ -27,11 +27,6 @@
 #include "hmap.h"
 #include "util.h"
 
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#define MG_LINES_SSE2 1
-#endif
-
 /* Render recursion (sections inside partials inside sections ...) is bounded
  * separately from MG_MAX_PARTIAL_DEPTH so that neither deep nesting nor deep
  * partial recursion can exhaust the C stack. */
@@ -1001,38 +996,14 @@ static void build_tree(parser *p, mg_tpl *t)
 /* ---- compiling --------------------------------------------------------- */
 
 /* The start offset of every line of src[0..len), the first 0; their count
- * in *n. Not a test per byte: the four targets' templates are about 0.7 MB
- * (a loop per byte was 5 M instructions of a generate, a memchr per line
- * 0.65 M); with SSE2, 64 bytes at a time and a bit per newline. */
+ * in *n. memchr, not a test per byte: the four targets' templates are about
+ * 0.7 MB, and a loop per byte was 5 M instructions of a generate. */
 static size_t *line_table(const char *src, size_t len, size_t *n)
 {
     size_t cap = 16 + len / 32, nl = 0;
     size_t *lines = mg_xmalloc(cap * sizeof *lines);
     lines[nl++] = 0;
-    size_t i = 0;
-#ifdef MG_LINES_SSE2
-    const __m128i want = _mm_set1_epi8('\n');
-    for (; i + 64 <= len; i += 64) {
-        const char *b = src + i;
-        uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)b), want));
-        uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + 16)), want));
-        uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + 32)), want));
-        uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + 48)), want));
-        uint64_t m = m0 | m1 << 16 | m2 << 32 | m3 << 48;
-        if (!m)
-            continue;
-        /* At most 64 more lines: room first, then no test per line. */
-        if (cap - nl < 64) {
-            cap = 2 * cap + 64;
-            lines = mg_xrealloc(lines, cap * sizeof *lines);
-        }
-        do {
-            lines[nl++] = i + (size_t)__builtin_ctzll(m) + 1;
-            m &= m - 1;
-        } while (m);
-    }
-#endif
-    for (const char *p = src + i, *end = src + len;
+    for (const char *p = src, *end = src + len;
          (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
         if (nl == cap) {
             cap *= 2;
