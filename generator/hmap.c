@@ -124,28 +124,13 @@ void *mg_hmap_add(mg_hmap *h, uint32_t hash)
     return e;
 }
 
-/* mg_hmap_find for pointer keys, with the comparison inline rather than
- * through a callback (these lookups are the loader's and the model's commonest). */
-static inline __attribute__((always_inline)) void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
-{
-    if (!h->cap)
-        return NULL;
-    size_t mask = h->cap - 1, j = hash & mask;
-    for (uint32_t s; (s = h->slots[j]) != 0; j = (j + 1) & mask) {
-        size_t i = s - 1;
-        if (h->hashes[i] == hash) {
-            void *e = mg_hmap_at(h, i);
-            const void *k;
-            memcpy(&k, e, sizeof k);
-            if (k == key)
-                return e;
-        }
-    }
-    return NULL;
-}
-
-/* mg_hmap_find for string keys, the same way. */
-static inline __attribute__((always_inline)) void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
+/* mg_hmap_find for entries whose first member is the key, a pointer
+ * (by_str 0: compared by address) or a string (by_str 1: by text), with the
+ * comparison inline rather than through a callback: these lookups are the
+ * loader's and the model's commonest. Always inlined with a constant by_str,
+ * so each caller gets its own loop. */
+static inline __attribute__((always_inline)) void *find_key(const mg_hmap *h, uint32_t hash, const void *key,
+                                                            int by_str)
 {
     if (!h->cap)
         return NULL;
@@ -156,11 +141,21 @@ static inline __attribute__((always_inline)) void *find_str(const mg_hmap *h, ui
             void *e = mg_hmap_at(h, i);
             const char *k;
             memcpy(&k, e, sizeof k);
-            if (k[0] == key[0] && strcmp(k, key) == 0)
+            if (by_str ? k[0] == *(const char *)key && strcmp(k, key) == 0 : (const void *)k == key)
                 return e;
         }
     }
     return NULL;
+}
+
+static inline __attribute__((always_inline)) void *find_ptr(const mg_hmap *h, uint32_t hash, const void *key)
+{
+    return find_key(h, hash, key, 0);
+}
+
+static inline __attribute__((always_inline)) void *find_str(const mg_hmap *h, uint32_t hash, const char *key)
+{
+    return find_key(h, hash, key, 1);
 }
 
 void *mg_hmap_get_ptr(const mg_hmap *h, const void *key)
