@@ -1171,7 +1171,7 @@ typedef struct lz_desc_ent {
     uint32_t id;
 } lz_desc_ent;
 #define LZ_SLOTS 256
-#define LZ_DESC_RECENT 256
+#define LZ_DESC_RECENT 4096
 
 /* By how often shipped views have them, but for the shapes' flags (the
  * plan's shapes are shared, never left out) a type's own (a member of one
