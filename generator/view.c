@@ -2613,11 +2613,12 @@ __attribute__((noinline)) static const cJSON *escapes_get_rest(mg_view_escapes *
 /* The renderer asks on every name an object lacks (most of them a known
  * name's constant: 72 000 of 92 000 asked in a generate): lz_const's known
  * names inline here, the rest in a function of its own. */
-const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
-                                      uint32_t hash, uint16_t *memo)
+/* mg_view_escapes_get_memo but for a known name's constant found through
+ * the memo. */
+__attribute__((noinline)) static const cJSON *escapes_get_slow(mg_view_escapes *e, const cJSON *obj,
+                                                               const char *k, size_t n, uint32_t hash,
+                                                               uint16_t *memo)
 {
-    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
     const cJSON *first = obj->child;
     int type = first->type;
     if (type & LZ_DESC) {
@@ -2637,6 +2638,23 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
     if (!(type & (LAZY_CONSTS | ESCAPED_LIST)))
         return NULL;
     return escapes_get_rest(e, obj, k, n, hash);
+}
+
+const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                      uint32_t hash, uint16_t *memo)
+{
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    /* Most calls: a tag's known name (its number in the memo) that the
+     * object left out, answered here without a call or saved register. */
+    const cJSON *first = obj->child;
+    if ((first->type & LZ_DESC) && memo && *memo >= 2) {
+        int id = (int)*memo - 2;
+        const lz_desc *d = lz_desc_of(e, first);
+        if (d->present >> id & 1)
+            return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+    }
+    return escapes_get_slow(e, obj, k, n, hash, memo);
 }
 
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
