@@ -2561,7 +2561,15 @@ static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
 static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
 {
     if (from->type & LZ_DESC) {
-        lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        if (from == e->lz_dpend_first) {
+            /* `from` loses its sets: they are not put in lz_descs first
+             * (field_view appends the type info while its sets are pending). */
+            lz_desc d = e->lz_dpend;
+            e->lz_dpend_first = NULL;
+            lz_put_desc(e, first, &d, 0);
+        } else {
+            lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        }
         from->type &= ~LZ_DESC;
     }
     uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
@@ -3477,6 +3485,12 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_cs(x, "name", model_name(v, &f->name));
     add_cs(x, "id", ident_item(v, &f->name, NK_FIELD));
     add_wire(v, x, f->wire);
+    /* The type info's constants first, while its sets are pending, not
+     * interned: the field's own, added after, never share a name with
+     * them, so a lookup finds the same. */
+    cJSON *first = o->child;
+    if (v->lz_direct && first && x->child)
+        lz_append(v->lazy, x->child, first);
     lz_batch b;
     lzb_init(v, &b);
     lzb_add(v, &b, x, LZ_required, f->required ? cJSON_True : cJSON_False);
@@ -3495,9 +3509,6 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
-    cJSON *first = o->child;
-    if (v->lz_direct && first && x->child)
-        lz_append(v->lazy, x->child, first);
     if (first && x->child && x->child->prev && first->prev) {
         cJSON *last = first->prev;
         x->child->prev->next = first;
