@@ -47,8 +47,10 @@ typedef struct node_memo {
     const char *key;
     uint64_t kserial;
     uint32_t pos; /* the position the shape's table gave (its n: none) */
-    uint32_t missed; /* in a tag's first entry for a part: the source's miss
+    uint16_t missed; /* in a tag's first entry for a part: the source's miss
                       * hook answered its last lookup (cj_get_at) */
+    uint16_t hook;   /* ... the miss hook's memo word for the name
+                      * (mg_tpl_cjson_source_miss) */
 } node_memo;
 
 /* Memo entries of a tag for its first part, direct-mapped by shape: the
@@ -2018,7 +2020,7 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
      * memo is the tag's, the hook the source's: a tag may have been
      * answered by the hook of another source. */
     if (nm->missed && st->miss && obj != st->transient) {
-        const cJSON *h = st->miss(st->miss_user, obj, k, n, hash);
+        const cJSON *h = st->miss(st->miss_user, obj, k, n, hash, &nm->hook);
         if (h)
             return h;
         nm->missed = 0;
@@ -2027,7 +2029,7 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
     const cJSON *m = member_in(st, obj, cache, k, n, hash, nm, mask);
     if (m || !st->miss || asked)
         return m;
-    m = st->miss(st->miss_user, obj, k, n, hash);
+    m = st->miss(st->miss_user, obj, k, n, hash, &nm->hook);
     nm->missed = m != NULL;
     return m;
 }
@@ -2042,7 +2044,7 @@ static const void *cj_get(void *self, const void *v, const char *k, size_t n, ui
     const cJSON *obj = v;
     if ((obj->type & 0xFF) != cJSON_Object || !obj->child)
         return NULL;
-    return st->miss(st->miss_user, obj, k, n, hash);
+    return st->miss(st->miss_user, obj, k, n, hash, NULL);
 }
 
 static const void *cj_first(void *self, const void *v)

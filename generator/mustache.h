@@ -201,14 +201,21 @@ void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj);
 
 /* Members the data lacks, supplied by the host: when `get` finds no member
  * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the
- * source returns fn(user, obj, k, n, hash) instead of NULL. What fn returns
+ * source returns fn(user, obj, k, n, hash, memo) instead of NULL. What fn returns
  * (NULL: no such member either) must stay valid and unchanged while the
  * source is in use, and must be NULL for a name `obj` has: the source may ask
  * fn first, and search the members only when fn gives NULL (but for the
  * transient object, which it searches first). run.c supplies a lazy view's
- * escaped members so (view.h). */
+ * escaped members so (view.h). `memo` (may be NULL) is a 16-bit word the
+ * engine keeps for the tag (or the part of a dotted name) that looks k up,
+ * zero at first, and gives again for every object and every render the tag
+ * looks k up in, whatever source asks: fn may keep there what depends on
+ * k[0..n) alone (not on obj or user), such as where the name is in a table
+ * of its own, so that the next call spares finding it. Every hook of a
+ * process must agree on what the word means (msggen's all are
+ * mg_view_escapes_get_memo). */
 typedef const cJSON *mg_tpl_cjson_miss_fn(void *user, const cJSON *obj, const char *k, size_t n,
-                                          uint32_t hash);
+                                          uint32_t hash, uint16_t *memo);
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user);
 
 /* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,

@@ -144,10 +144,11 @@ static const void *w_get(void *self, const void *v, const char *k, size_t n, uin
 }
 
 /* A member the lazy view lacks (mg_tpl_cjson_source_miss). */
-static const cJSON *w_escaped(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+static const cJSON *w_escaped(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash,
+                              uint16_t *memo)
 {
     watched *w = user;
-    return mg_view_escapes_get(w->esc, obj == w->ctx ? w->item : obj, k, n, hash);
+    return mg_view_escapes_get_memo(w->esc, obj == w->ctx ? w->item : obj, k, n, hash, memo);
 }
 
 static const void *w_first(void *self, const void *v)

@@ -1171,7 +1171,7 @@ typedef struct lz_desc_ent {
     uint32_t id;
 } lz_desc_ent;
 #define LZ_SLOTS 256
-#define LZ_DESC_RECENT 256
+#define LZ_DESC_RECENT 4096
 
 /* By how often shipped views have them, but for the shapes' flags (the
  * plan's shapes are shared, never left out) a type's own (a member of one
@@ -1934,16 +1934,25 @@ static lz_desc *lz_desc_edit(mg_view_escapes *e, cJSON *first)
 /* Sets name `id` to `val` (cJSON_False, cJSON_True, cJSON_NULL or
  * cJSON_Array for []) in `d`, unless it is set: a lookup finds the first
  * member of a name. */
-static inline void lz_desc_set(lz_desc *d, int id, int val)
+__attribute__((always_inline)) static inline void lz_desc_set(lz_desc *d, int id, int val)
 {
-    uint64_t bit = (uint64_t)1 << id;
-    if (d->present & bit)
-        return;
+    /* Without branches, inlined: the builders' calls give `val` as a
+     * constant (a call apiece was 55 M instructions at 1 000 messages). */
+    uint64_t bit = ((uint64_t)1 << id) & ~d->present;
     d->present |= bit;
-    if (val == cJSON_True || val == cJSON_Array)
-        d->truth |= bit;
-    if (val == cJSON_NULL || val == cJSON_Array)
-        d->nul |= bit;
+    d->truth |= (val == cJSON_True || val == cJSON_Array) ? bit : 0;
+    d->nul |= (val == cJSON_NULL || val == cJSON_Array) ? bit : 0;
+}
+
+/* The number of bits set in x: the build targets no popcnt instruction,
+ * and __builtin_popcountll is then a call into libgcc (13 M instructions
+ * at 1 000 messages). */
+static inline size_t lz_popcount(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (size_t)((x * 0x0101010101010101ULL) >> 56);
 }
 
 /* Sets every name of `from` that `d` lacks, but those in `skip`. */
@@ -2096,7 +2105,7 @@ static size_t lz_put_desc(mg_view_escapes *e, cJSON *first, const lz_desc *d, ui
         lz_desc *to = lz_desc_edit(e, first);
         bits &= ~to->present;
         lz_desc_merge(to, &from, ~bits);
-        return (size_t)__builtin_popcountll(bits);
+        return lz_popcount(bits);
     }
     size_t n = 0;
     for (int id = 0; id < LZ_NNAMES; id++)
@@ -2363,7 +2372,7 @@ static size_t plan_lazy_consts(void *arg, const cJSON *obj, const char **keys, i
     }
     /* Then the known names (no name is in both). */
     const lz_desc *d = lz_desc_of(e, obj->child);
-    if (n + (size_t)__builtin_popcountll(d->present) > max)
+    if (n + lz_popcount(d->present) > max)
         abort(); /* more than any object of the view has: cannot happen */
     static const int val_of[4] = {cJSON_False, cJSON_True, cJSON_NULL, cJSON_Array};
     for (uint64_t bits = d->present; bits; bits &= bits - 1) {
@@ -2552,7 +2561,15 @@ static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
 static void lz_append(mg_view_escapes *e, cJSON *first, cJSON *from)
 {
     if (from->type & LZ_DESC) {
-        lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        if (from == e->lz_dpend_first) {
+            /* `from` loses its sets: they are not put in lz_descs first
+             * (field_view appends the type info while its sets are pending). */
+            lz_desc d = e->lz_dpend;
+            e->lz_dpend_first = NULL;
+            lz_put_desc(e, first, &d, 0);
+        } else {
+            lz_put_desc(e, first, lz_desc_of(e, from), 0);
+        }
         from->type &= ~LZ_DESC;
     }
     uint32_t node = lz_chain(e, first), to = lz_chain(e, from);
@@ -2604,27 +2621,54 @@ __attribute__((noinline)) static const cJSON *escapes_get_rest(mg_view_escapes *
 /* The renderer asks on every name an object lacks (most of them a known
  * name's constant: 72 000 of 92 000 asked in a generate): lz_const's known
  * names inline here, the rest in a function of its own. */
-const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
-                                 uint32_t hash)
+/* mg_view_escapes_get_memo but for a known name's constant found through
+ * the memo. */
+__attribute__((noinline)) static const cJSON *escapes_get_slow(mg_view_escapes *e, const cJSON *obj,
+                                                               const char *k, size_t n, uint32_t hash,
+                                                               uint16_t *memo)
 {
-    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
-        return NULL;
     const cJSON *first = obj->child;
     int type = first->type;
     if (type & LZ_DESC) {
-        for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s].len; s = (s + 1) & (LZ_SLOTS - 1)) {
-            const lz_slot *sl = &e->lz_slots[s];
-            if (sl->hash != hash || sl->len != n || !lz_same(lz_names[sl->id], k, n))
-                continue;
+        /* The name's number in lz_names (the same table for every view):
+         * from the memo (its number + 2, 1: none of them, 0: not known
+         * yet), else by the name's hash. */
+        int id = memo && *memo ? (int)*memo - 2 : lz_name_id(e, k, n, hash);
+        if (memo)
+            *memo = (uint16_t)(id + 2);
+        if (id >= 0) {
             const lz_desc *d = lz_desc_of(e, first);
-            if (d->present >> sl->id & 1)
-                return e->lz_vals[(d->truth >> sl->id & 1) | (d->nul >> sl->id & 1) << 1];
-            break; /* its only slot; it may still be on a chain */
+            if (d->present >> id & 1)
+                return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+            /* it may still be on a chain */
         }
     }
     if (!(type & (LAZY_CONSTS | ESCAPED_LIST)))
         return NULL;
     return escapes_get_rest(e, obj, k, n, hash);
+}
+
+const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                      uint32_t hash, uint16_t *memo)
+{
+    if (!e || !obj || (obj->type & 0xFF) != cJSON_Object || !obj->child)
+        return NULL;
+    /* Most calls: a tag's known name (its number in the memo) that the
+     * object left out, answered here without a call or saved register. */
+    const cJSON *first = obj->child;
+    if ((first->type & LZ_DESC) && memo && *memo >= 2) {
+        int id = (int)*memo - 2;
+        const lz_desc *d = lz_desc_of(e, first);
+        if (d->present >> id & 1)
+            return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+    }
+    return escapes_get_slow(e, obj, k, n, hash, memo);
+}
+
+const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                 uint32_t hash)
+{
+    return mg_view_escapes_get_memo(e, obj, k, n, hash, NULL);
 }
 
 /* mg_view_escapes_get's escaped member k[0..n) of `obj`, made once (its own
@@ -2864,9 +2908,10 @@ static double lzs_number(void *self, const void *val)
     return s->cj.src.number(s->cj.src.self, val);
 }
 
-static const cJSON *lzs_miss(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+static const cJSON *lzs_miss(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash,
+                            uint16_t *memo)
 {
-    return mg_view_escapes_get(user, obj, k, n, hash);
+    return mg_view_escapes_get_memo(user, obj, k, n, hash, memo);
 }
 
 static void count_diag(void *user, const char *line)
@@ -3440,6 +3485,12 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_cs(x, "name", model_name(v, &f->name));
     add_cs(x, "id", ident_item(v, &f->name, NK_FIELD));
     add_wire(v, x, f->wire);
+    /* The type info's constants first, while its sets are pending, not
+     * interned: the field's own, added after, never share a name with
+     * them, so a lookup finds the same. */
+    cJSON *first = o->child;
+    if (v->lz_direct && first && x->child)
+        lz_append(v->lazy, x->child, first);
     lz_batch b;
     lzb_init(v, &b);
     lzb_add(v, &b, x, LZ_required, f->required ? cJSON_True : cJSON_False);
@@ -3458,9 +3509,6 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
      * detach and an add per member was 7 M instructions of a generate. */
-    cJSON *first = o->child;
-    if (v->lz_direct && first && x->child)
-        lz_append(v->lazy, x->child, first);
     if (first && x->child && x->child->prev && first->prev) {
         cJSON *last = first->prev;
         x->child->prev->next = first;

@@ -102,6 +102,13 @@ void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
 
+/* mg_view_escapes_get with a memo word for the name (NULL: none), as
+ * mg_tpl_cjson_source_miss's hooks are given it: zero at first, then where
+ * the name is among the constants' known names (the same for every view and
+ * every `e`), so that later calls for the name spare finding it. */
+const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                      uint32_t hash, uint16_t *memo);
+
 /* How many constant members the lazy view left out, over every object (for
  * render limits that grow with the view's size). 0 for NULL. */
 size_t mg_view_escapes_left_out(const mg_view_escapes *e);

@@ -985,15 +985,30 @@ static void mustache_should_escape_strings_again_per_context_and_object(void)
 }
 
 /* A miss hook as mustache.h wants one: it supplies `k` (and, in `o`, `j`) to
- * objects that lack it, and answers NULL for a name an object has. */
-static int hook_calls;
+ * objects that lack it, and answers NULL for a name an object has. It keeps
+ * in its memo word a mark of the name (its length and first byte): a word
+ * given again must be the one it left for that name (memo_bad counts those
+ * that are not; memo_back those given back set). */
+static int hook_calls, memo_bad, memo_back;
 
-static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+static uint16_t hook_mark(const char *k, size_t n)
+{
+    return (uint16_t)(0x8000u | (unsigned)n << 8 | (n ? (unsigned char)k[0] : 0u));
+}
+
+static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash, uint16_t *memo)
 {
     static cJSON *vals[2];
     (void)user;
     (void)hash;
     hook_calls++;
+    if (memo) {
+        if (*memo) {
+            memo_back++;
+            memo_bad += *memo != hook_mark(k, n);
+        }
+        *memo = hook_mark(k, n);
+    }
     if (!vals[0]) {
         vals[0] = cJSON_CreateString("hooked");
         vals[1] = cJSON_CreateString("J");
@@ -1010,11 +1025,12 @@ static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n
 
 /* A hook like run.c's for its per-item contexts: it answers for another
  * object than the one asked about, so it may answer a name that object has. */
-static const cJSON *hook_any(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash)
+static const cJSON *hook_any(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash,
+                            uint16_t *memo)
 {
     (void)user;
     (void)obj;
-    return hook_k(NULL, NULL, k, n, hash);
+    return hook_k(NULL, NULL, k, n, hash, memo);
 }
 
 /* Such a hook is asked about the transient object only for names it lacks. */
@@ -1075,7 +1091,7 @@ static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
         mg_tpl_cjson c;
         mg_tpl_cjson_source_init(&c);
         mg_tpl_cjson_source_miss(&c, hook_k, NULL);
-        hook_calls = 0;
+        hook_calls = memo_bad = memo_back = 0;
         /* Twice with one source: the second render reads indexes made by the first. */
         for (int again = 0; again < 2; again++) {
             mg_buf_reset(&out);
@@ -1083,6 +1099,10 @@ static void mustache_should_take_members_the_data_lacks_from_the_hook(void)
             CHECK_STR(mg_buf_cstr(&out), wants[i]);
         }
         CHECK(hook_calls > 0);
+        /* Each tag (and each later part of a dotted name) has its own
+         * memo word, given back to the hook at the tag's next lookups. */
+        CHECK_INT(memo_bad, 0);
+        CHECK(memo_back > 0);
         CHECK_STR(mg_buf_cstr(&errs), "");
         mg_tpl_cjson_source_fini(&c);
         /* The tags' memos say the hook answered; a source without one
