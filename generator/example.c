@@ -47,6 +47,26 @@ struct mg_exgen {
     int *scc_on;   /* by component: types of it on the stack */
     int tuple_nest; /* > 0 inside a tuple position: an edge the graph above
                      * does not have, so the stack need not reach there */
+    int tuples;     /* tuple positions entered so far */
+    /* Values of types met more than once (a shared schema referenced from
+     * many messages), by mg_type.index: see gen_type. */
+    struct memo **memo;
+    unsigned char *met; /* times gen_type built the type (up to 2) */
+    const mg_doc **log; /* use_doc's documents in this example, in order
+                         * (repeats in a row once): what a kept value used */
+    size_t nlog, caplog;
+};
+
+/* A value gen_type built for a type at a depth (and fraction), kept to be
+ * copied the next time: `count` values it took from the budget, and the
+ * documents it used with the validator (each once, in order), to be
+ * registered again in that order as building would. */
+struct memo {
+    struct memo *next;
+    int depth, fraction, count;
+    cJSON *value;
+    const mg_doc **docs;
+    size_t ndocs;
 };
 
 /* ---- validation of parts ------------------------------------------------ */
@@ -57,6 +77,10 @@ static void use_doc(mg_exgen *g, const mg_doc *doc)
 {
     if (!doc)
         return;
+    if (g->memo && (g->nlog == 0 || g->log[g->nlog - 1] != doc)) {
+        g->log = mg_xgrow(g->log, g->nlog, &g->caplog, sizeof *g->log);
+        g->log[g->nlog++] = doc;
+    }
     for (size_t i = 0; i < g->ndocs; i++)
         if (g->docs[i] == doc)
             return;
@@ -506,7 +530,60 @@ static cJSON *field_value(mg_exgen *g, const mg_field *f, int depth)
     return f->required ? gen(g, t, depth + 1) : gen_optional(g, t, depth + 1);
 }
 
+static cJSON *gen_type_build(mg_exgen *g, const mg_type *t, int depth);
+
+/* The value of type `t` at `depth`, copied from an earlier one when that is
+ * the value building it would give. Building depends on the type, the depth
+ * (OPT_DEPTH, MAX_DEPTH), g->fraction, the budget and the types on the
+ * stack. The stack does not count when no type on it is in t's strongly
+ * connected component and no tuple position is on the way from them (every
+ * type below `t` is then reached from them, so none reaches back to them:
+ * on_stack answers from the types stacked below `t` alone), nor one below
+ * `t` (kept values record that none was entered). The budget: a kept value
+ * is used only when the budget still has its `count`. The reason (g->why):
+ * kept only when building set none. */
 static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
+{
+    if (!g->memo || g->tuple_nest > 0 || g->scc_on[g->scc[t->index]] > 0)
+        return gen_type_build(g, t, depth);
+    for (struct memo *e = g->memo[t->index]; e; e = e->next)
+        if (e->depth == depth && e->fraction == g->fraction) {
+            if (g->budget < e->count)
+                return gen_type_build(g, t, depth);
+            g->budget -= e->count;
+            for (size_t i = 0; i < e->ndocs; i++)
+                use_doc(g, e->docs[i]);
+            return cJSON_Duplicate(e->value, 1);
+        }
+    if (g->met[t->index] < 2)
+        g->met[t->index]++;
+    if (g->met[t->index] < 2 || g->why) /* kept from its second build on */
+        return gen_type_build(g, t, depth);
+    int budget = g->budget, tuples = g->tuples;
+    size_t nlog = g->nlog;
+    cJSON *v = gen_type_build(g, t, depth);
+    if (!v || g->why || g->tuples != tuples || g->budget < 0)
+        return v;
+    struct memo *e = mg_xcalloc(1, sizeof *e);
+    e->depth = depth;
+    e->fraction = g->fraction;
+    e->count = budget - g->budget;
+    e->value = cJSON_Duplicate(v, 1);
+    if (g->nlog > nlog)
+        e->docs = mg_xmalloc((g->nlog - nlog) * sizeof *e->docs);
+    for (size_t i = nlog; i < g->nlog; i++) {
+        size_t k = 0;
+        while (k < e->ndocs && e->docs[k] != g->log[i])
+            k++;
+        if (k == e->ndocs)
+            e->docs[e->ndocs++] = g->log[i];
+    }
+    e->next = g->memo[t->index];
+    g->memo[t->index] = e;
+    return v;
+}
+
+static cJSON *gen_type_build(mg_exgen *g, const mg_type *t, int depth)
 {
     cJSON *v = offered(g, t->doc, t->schema);
     if (v)
@@ -639,6 +716,7 @@ static cJSON *gen_tuple(mg_exgen *g, const mg_typeref *r, int depth)
         if (!required && (depth >= OPT_DEPTH || on_stack(g, r->tuple[i])))
             break;
         g->tuple_nest++;
+        g->tuples++;
         cJSON *iv = required ? gen(g, r->tuple[i], depth + 1) : gen_optional(g, r->tuple[i], depth + 1);
         g->tuple_nest--;
         if (!iv) {
@@ -909,6 +987,8 @@ static void components(mg_exgen *g)
     free(onstk);
     g->scc = scc;
     g->scc_on = mg_xcalloc((size_t)ncomp + 1, sizeof *g->scc_on);
+    g->memo = mg_xcalloc(sz, sizeof *g->memo);
+    g->met = mg_xcalloc(sz, 1);
 }
 
 mg_exgen *mg_exgen_new(const mg_model *m)
@@ -927,6 +1007,17 @@ void mg_exgen_free(mg_exgen *g)
         return;
     mg_validator_free(g->v);
     free(g->docs);
+    if (g->memo)
+        for (int i = 0; i < g->m->ntypes; i++)
+            for (struct memo *e = g->memo[i], *next; e; e = next) {
+                next = e->next;
+                cJSON_Delete(e->value);
+                free(e->docs);
+                free(e);
+            }
+    free(g->memo);
+    free(g->met);
+    free(g->log);
     free(g->scc);
     free(g->scc_on);
     free(g->why);
@@ -942,6 +1033,7 @@ static cJSON *generate(mg_exgen *g, const mg_type *t, const mg_doc *doc, const c
     free(g->why);
     g->why = NULL;
     g->nstack = 0;
+    g->nlog = 0;
     g->budget = MAX_VALUES;
     g->fraction = 0;
     cJSON *v = gen_type(g, t, 0);
