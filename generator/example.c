@@ -51,7 +51,8 @@ struct mg_exgen {
     /* Values of types met more than once (a shared schema referenced from
      * many messages), by mg_type.index: see gen_type. */
     struct memo **memo;
-    unsigned char *met; /* times gen_type built the type (up to 2) */
+    unsigned char *met; /* times gen_type built the type (up to 2; 3: a type
+                         * used in one place only, never kept) */
     const mg_doc **log; /* use_doc's documents in this example, in order
                          * (repeats in a row once): what a kept value used */
     size_t nlog, caplog;
@@ -557,7 +558,7 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         }
     if (g->met[t->index] < 2)
         g->met[t->index]++;
-    if (g->met[t->index] < 2 || g->why) /* kept from its second build on */
+    if (g->met[t->index] != 2 || g->why) /* kept from its second build on */
         return gen_type_build(g, t, depth);
     int budget = g->budget, tuples = g->tuples;
     size_t nlog = g->nlog;
@@ -989,6 +990,25 @@ static void components(mg_exgen *g)
     g->scc_on = mg_xcalloc((size_t)ncomp + 1, sizeof *g->scc_on);
     g->memo = mg_xcalloc(sz, sizeof *g->memo);
     g->met = mg_xcalloc(sz, 1);
+    /* A type used in one place only (a field's inline schema) is built again
+     * only with the type that uses it, whose value is kept instead: only
+     * types used in two places or more are kept (met 3: never). */
+    for (int i = 0; i < n; i++) {
+        const mg_type *t = m->types[i];
+        for (int k = 0; k < t->nfields + t->noptions + 2; k++) {
+            const mg_type *u = nth_edge(t, k);
+            if (u && g->met[u->index] < 3)
+                g->met[u->index]++;
+        }
+    }
+    for (int i = 0; i < m->nmessages; i++) {
+        const mg_type *ts[2] = {m->messages[i]->payload, m->messages[i]->headers};
+        for (int k = 0; k < 2; k++)
+            if (ts[k] && indexed(m, ts[k]) && g->met[ts[k]->index] < 3)
+                g->met[ts[k]->index]++;
+    }
+    for (int i = 0; i < n; i++)
+        g->met[i] = g->met[i] >= 2 ? 0 : 3;
 }
 
 mg_exgen *mg_exgen_new(const mg_model *m)
