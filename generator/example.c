@@ -38,6 +38,36 @@ struct mg_exgen {
     int fraction; /* numbers (not integers) take a fraction: a oneOf of integer
                    * and number has no whole value that matches one option only */
     char *why; /* the first reason a required part could not be built */
+    /* on_stack without walking the type graph: the strongly connected
+     * component of each type in the graph mg_typeref_reaches walks (fields,
+     * union options, additional, alias target, through items), and how many
+     * types of each component are on the stack. NULL when the model's types
+     * are not all in m->types (then every question walks the graph). */
+    int *scc;      /* by mg_type.index */
+    int *scc_on;   /* by component: types of it on the stack */
+    int tuple_nest; /* > 0 inside a tuple position: an edge the graph above
+                     * does not have, so the stack need not reach there */
+    int tuples;     /* tuple positions entered so far */
+    /* Values of types met more than once (a shared schema referenced from
+     * many messages), by mg_type.index: see gen_type. */
+    struct memo **memo;
+    unsigned char *met; /* times gen_type built the type (up to 2; 3: a type
+                         * used in one place only, never kept) */
+    const mg_doc **log; /* use_doc's documents in this example, in order
+                         * (repeats in a row once): what a kept value used */
+    size_t nlog, caplog;
+};
+
+/* A value gen_type built for a type at a depth (and fraction), kept to be
+ * copied the next time: `count` values it took from the budget, and the
+ * documents it used with the validator (each once, in order), to be
+ * registered again in that order as building would. */
+struct memo {
+    struct memo *next;
+    int depth, fraction, count;
+    cJSON *value;
+    const mg_doc **docs;
+    size_t ndocs;
 };
 
 /* ---- validation of parts ------------------------------------------------ */
@@ -48,6 +78,10 @@ static void use_doc(mg_exgen *g, const mg_doc *doc)
 {
     if (!doc)
         return;
+    if (g->memo && (g->nlog == 0 || g->log[g->nlog - 1] != doc)) {
+        g->log = mg_xgrow(g->log, g->nlog, &g->caplog, sizeof *g->log);
+        g->log[g->nlog++] = doc;
+    }
     for (size_t i = 0; i < g->ndocs; i++)
         if (g->docs[i] == doc)
             return;
@@ -85,9 +119,31 @@ static cJSON *offered(mg_exgen *g, const mg_doc *doc, const cJSON *schema)
 {
     if (!cJSON_IsObject(schema))
         return NULL;
+    /* One pass over the members (most schemas have none of the four): the
+     * first member of each name, as mg_json_get finds it. */
     static const char *const keys[] = {"const", "examples", "example", "default"};
+    const cJSON *found[4] = {NULL, NULL, NULL, NULL};
+    int any = 0;
+    for (const cJSON *c = schema->child; c; c = c->next) {
+        const char *s = c->string;
+        int k = -1;
+        if (!s)
+            continue;
+        if (s[0] == 'c' && s[1] == 'o')
+            k = strcmp(s, "const") == 0 ? 0 : -1;
+        else if (s[0] == 'e' && s[1] == 'x')
+            k = strcmp(s, "examples") == 0 ? 1 : strcmp(s, "example") == 0 ? 2 : -1;
+        else if (s[0] == 'd' && s[1] == 'e' && s[2] == 'f')
+            k = strcmp(s, "default") == 0 ? 3 : -1;
+        if (k >= 0 && !found[k]) {
+            found[k] = c;
+            any = 1;
+        }
+    }
+    if (!any)
+        return NULL;
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        const cJSON *c = mg_json_get(schema, keys[k]);
+        const cJSON *c = found[k];
         if (!c)
             continue;
         if (k == 1) {
@@ -423,8 +479,25 @@ static char *pattern_key(mg_exgen *g, const char *pattern);
 static cJSON *gen_simple(mg_exgen *g, const mg_doc *doc, const cJSON *schema);
 static cJSON *gen_tuple(mg_exgen *g, const mg_typeref *r, int depth);
 
+/* The named type `r` leads to through items and map values, as
+ * mg_typeref_reaches follows it; NULL when none. */
+static const mg_type *edge_of(const mg_typeref *r)
+{
+    while (r && r->kind != MG_KIND_REF)
+        r = r->items;
+    return r ? r->ref : NULL;
+}
+
+/* Whether `r` leads back to a type being built. Every type on the stack
+ * reaches `r` (outside tuple positions: the edges gen follows are the graph's
+ * edges), so `r` reaches one of them exactly when its type is in the same
+ * strongly connected component as one of them. */
 static int on_stack(const mg_exgen *g, const mg_typeref *r)
 {
+    if (g->scc && g->tuple_nest == 0) {
+        const mg_type *u = edge_of(r);
+        return u && g->scc_on[g->scc[u->index]] > 0;
+    }
     for (int k = 0; k < g->nstack; k++)
         if (mg_typeref_reaches(g->m, r, g->stack[k]))
             return 1;
@@ -458,12 +531,67 @@ static cJSON *field_value(mg_exgen *g, const mg_field *f, int depth)
     return f->required ? gen(g, t, depth + 1) : gen_optional(g, t, depth + 1);
 }
 
+static cJSON *gen_type_build(mg_exgen *g, const mg_type *t, int depth);
+
+/* The value of type `t` at `depth`, copied from an earlier one when that is
+ * the value building it would give. Building depends on the type, the depth
+ * (OPT_DEPTH, MAX_DEPTH), g->fraction, the budget and the types on the
+ * stack. The stack does not count when no type on it is in t's strongly
+ * connected component and no tuple position is on the way from them (every
+ * type below `t` is then reached from them, so none reaches back to them:
+ * on_stack answers from the types stacked below `t` alone), nor one below
+ * `t` (kept values record that none was entered). The budget: a kept value
+ * is used only when the budget still has its `count`. The reason (g->why):
+ * kept only when building set none. */
 static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
+{
+    if (!g->memo || g->tuple_nest > 0 || g->scc_on[g->scc[t->index]] > 0)
+        return gen_type_build(g, t, depth);
+    for (struct memo *e = g->memo[t->index]; e; e = e->next)
+        if (e->depth == depth && e->fraction == g->fraction) {
+            if (g->budget < e->count)
+                return gen_type_build(g, t, depth);
+            g->budget -= e->count;
+            for (size_t i = 0; i < e->ndocs; i++)
+                use_doc(g, e->docs[i]);
+            return cJSON_Duplicate(e->value, 1);
+        }
+    if (g->met[t->index] < 2)
+        g->met[t->index]++;
+    if (g->met[t->index] != 2 || g->why) /* kept from its second build on */
+        return gen_type_build(g, t, depth);
+    int budget = g->budget, tuples = g->tuples;
+    size_t nlog = g->nlog;
+    cJSON *v = gen_type_build(g, t, depth);
+    if (!v || g->why || g->tuples != tuples || g->budget < 0)
+        return v;
+    struct memo *e = mg_xcalloc(1, sizeof *e);
+    e->depth = depth;
+    e->fraction = g->fraction;
+    e->count = budget - g->budget;
+    e->value = cJSON_Duplicate(v, 1);
+    if (g->nlog > nlog)
+        e->docs = mg_xmalloc((g->nlog - nlog) * sizeof *e->docs);
+    for (size_t i = nlog; i < g->nlog; i++) {
+        size_t k = 0;
+        while (k < e->ndocs && e->docs[k] != g->log[i])
+            k++;
+        if (k == e->ndocs)
+            e->docs[e->ndocs++] = g->log[i];
+    }
+    e->next = g->memo[t->index];
+    g->memo[t->index] = e;
+    return v;
+}
+
+static cJSON *gen_type_build(mg_exgen *g, const mg_type *t, int depth)
 {
     cJSON *v = offered(g, t->doc, t->schema);
     if (v)
         return v;
     g->stack[g->nstack++] = t;
+    if (g->scc)
+        g->scc_on[g->scc[t->index]]++;
     switch (t->kind) {
     case MG_TYPE_OBJECT: {
         v = cJSON_CreateObject();
@@ -564,6 +692,8 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
     }
     case MG_TYPE_ALIAS: v = gen(g, t->target, depth + 1); break;
     }
+    if (g->scc)
+        g->scc_on[g->scc[t->index]]--;
     g->nstack--;
     return v;
 }
@@ -586,7 +716,10 @@ static cJSON *gen_tuple(mg_exgen *g, const mg_typeref *r, int depth)
         int required = i < minn;
         if (!required && (depth >= OPT_DEPTH || on_stack(g, r->tuple[i])))
             break;
+        g->tuple_nest++;
+        g->tuples++;
         cJSON *iv = required ? gen(g, r->tuple[i], depth + 1) : gen_optional(g, r->tuple[i], depth + 1);
+        g->tuple_nest--;
         if (!iv) {
             if (!required)
                 break;
@@ -763,10 +896,126 @@ static cJSON *gen(mg_exgen *g, const mg_typeref *r, int depth)
 
 /* ---- public --------------------------------------------------------------- */
 
+/* The k-th edge of `t` in the graph mg_typeref_reaches walks (NULL for an
+ * edge to no named type); `t` has nfields + noptions + 2 of them. */
+static const mg_type *nth_edge(const mg_type *t, int k)
+{
+    if (k < t->nfields)
+        return edge_of(t->fields[k]->type);
+    k -= t->nfields;
+    if (k < t->noptions)
+        return edge_of(t->options[k]->type);
+    return edge_of(k == t->noptions ? t->additional : t->target);
+}
+
+/* Whether `t` is the model's type at its own index. */
+static int indexed(const mg_model *m, const mg_type *t)
+{
+    return t->index >= 0 && t->index < m->ntypes && m->types[t->index] == t;
+}
+
+/* Tarjan's strongly connected components of that graph (iterative: a long
+ * chain of types must not exhaust the C stack): g->scc and g->scc_on, or both
+ * NULL when some type is not where its index says. */
+static void components(mg_exgen *g)
+{
+    const mg_model *m = g->m;
+    int n = m->ntypes;
+    for (int i = 0; i < n; i++) {
+        const mg_type *t = m->types[i];
+        if (!t || !indexed(m, t))
+            return;
+        for (int k = 0; k < t->nfields + t->noptions + 2; k++) {
+            const mg_type *u = nth_edge(t, k);
+            if (u && !indexed(m, u))
+                return;
+        }
+    }
+    size_t sz = (size_t)n + 1;
+    int *idx = mg_xmalloc(sz * sizeof *idx), *low = mg_xmalloc(sz * sizeof *low);
+    int *stk = mg_xmalloc(sz * sizeof *stk), *fv = mg_xmalloc(sz * sizeof *fv), *fk = mg_xmalloc(sz * sizeof *fk);
+    char *onstk = mg_xcalloc(sz, 1);
+    int *scc = mg_xmalloc(sz * sizeof *scc);
+    for (int i = 0; i < n; i++)
+        idx[i] = -1;
+    int counter = 0, nstk = 0, ncomp = 0;
+    for (int root = 0; root < n; root++) {
+        if (idx[root] >= 0)
+            continue;
+        int nf = 0;
+        idx[root] = low[root] = counter++;
+        stk[nstk++] = root;
+        onstk[root] = 1;
+        fv[nf] = root;
+        fk[nf++] = 0;
+        while (nf > 0) {
+            int v = fv[nf - 1];
+            const mg_type *t = m->types[v];
+            if (fk[nf - 1] < t->nfields + t->noptions + 2) {
+                const mg_type *u = nth_edge(t, fk[nf - 1]++);
+                if (!u)
+                    continue;
+                int w = u->index;
+                if (idx[w] < 0) {
+                    idx[w] = low[w] = counter++;
+                    stk[nstk++] = w;
+                    onstk[w] = 1;
+                    fv[nf] = w;
+                    fk[nf++] = 0;
+                } else if (onstk[w] && idx[w] < low[v])
+                    low[v] = idx[w];
+                continue;
+            }
+            nf--;
+            if (low[v] == idx[v]) {
+                int w;
+                do {
+                    w = stk[--nstk];
+                    onstk[w] = 0;
+                    scc[w] = ncomp;
+                } while (w != v);
+                ncomp++;
+            }
+            if (nf > 0 && low[v] < low[fv[nf - 1]])
+                low[fv[nf - 1]] = low[v];
+        }
+    }
+    free(idx);
+    free(low);
+    free(stk);
+    free(fv);
+    free(fk);
+    free(onstk);
+    g->scc = scc;
+    g->scc_on = mg_xcalloc((size_t)ncomp + 1, sizeof *g->scc_on);
+    g->memo = mg_xcalloc(sz, sizeof *g->memo);
+    g->met = mg_xcalloc(sz, 1);
+    /* A type used in one place only (a field's inline schema) is built again
+     * only with the type that uses it, whose value is kept instead: only
+     * types used in two places or more are kept (met 3: never). */
+    for (int i = 0; i < n; i++) {
+        const mg_type *t = m->types[i];
+        for (int k = 0; k < t->nfields + t->noptions + 2; k++) {
+            const mg_type *u = nth_edge(t, k);
+            if (u && g->met[u->index] < 3)
+                g->met[u->index]++;
+        }
+    }
+    for (int i = 0; i < m->nmessages; i++) {
+        const mg_type *ts[2] = {m->messages[i]->payload, m->messages[i]->headers};
+        for (int k = 0; k < 2; k++)
+            if (ts[k] && indexed(m, ts[k]) && g->met[ts[k]->index] < 3)
+                g->met[ts[k]->index]++;
+    }
+    for (int i = 0; i < n; i++)
+        g->met[i] = g->met[i] >= 2 ? 0 : 3;
+}
+
 mg_exgen *mg_exgen_new(const mg_model *m)
 {
     mg_exgen *g = mg_xcalloc(1, sizeof *g);
     g->m = m;
+    components(g);
     g->v = mg_validator_new(mg_model_validator_loader, m->set);
     use_doc(g, m->doc);
     return g;
@@ -778,6 +1027,19 @@ void mg_exgen_free(mg_exgen *g)
         return;
     mg_validator_free(g->v);
     free(g->docs);
+    if (g->memo)
+        for (int i = 0; i < g->m->ntypes; i++)
+            for (struct memo *e = g->memo[i], *next; e; e = next) {
+                next = e->next;
+                cJSON_Delete(e->value);
+                free(e->docs);
+                free(e);
+            }
+    free(g->memo);
+    free(g->met);
+    free(g->log);
+    free(g->scc);
+    free(g->scc_on);
     free(g->why);
     free(g);
 }
@@ -791,6 +1053,7 @@ static cJSON *generate(mg_exgen *g, const mg_type *t, const mg_doc *doc, const c
     free(g->why);
     g->why = NULL;
     g->nstack = 0;
+    g->nlog = 0;
     g->budget = MAX_VALUES;
     g->fraction = 0;
     cJSON *v = gen_type(g, t, 0);

@@ -337,6 +337,86 @@ static void example_should_build_headers_from_the_headers_schema(void)
     done(m);
 }
 
+/* Examples made one after another by one generator (which keeps the values
+ * of types met before and answers on_stack from the type graph's strongly
+ * connected components) are those a fresh generator makes: a shared schema
+ * used at different depths (optional members stop at OPT_DEPTH), mutually
+ * recursive types, and each message twice. */
+static void example_should_not_depend_on_the_examples_made_before(void)
+{
+    mg_model *m = build(A3
+        "    shallow:\n"
+        "      payload: {type: object, required: [s], properties: {s: {$ref: '#/components/schemas/S'}}}\n"
+        "    deep:\n"
+        "      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: object, properties: {b: {type: object, properties: {c: {type: object,\n"
+        "              properties: {s: {$ref: '#/components/schemas/S'}}}}}}}\n"
+        "    ring:\n"
+        "      payload: {type: object, properties: {p: {$ref: '#/components/schemas/P'},\n"
+        "                                           s: {$ref: '#/components/schemas/S'}}}\n"
+        "  schemas:\n"
+        "    S:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        n: {type: integer}\n"
+        "        x: {type: object, properties: {y: {type: object, properties: {z: {type: object,\n"
+        "            properties: {w: {type: string}}}}}}}\n"
+        "    P:\n"
+        "      type: object\n"
+        "      required: [q]\n"
+        "      properties:\n"
+        "        name: {type: string}\n"
+        "        q: {$ref: '#/components/schemas/Q'}\n"
+        "    Q:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        back: {$ref: '#/components/schemas/P'}\n"
+        "        s: {$ref: '#/components/schemas/S'}\n");
+    CHECK(m != NULL);
+    static const char *const order[] = {"shallow", "deep", "ring", "shallow", "deep", "ring", "deep", "shallow"};
+    mg_exgen *shared = m ? mg_exgen_new(m) : NULL;
+    for (size_t i = 0; m && i < sizeof order / sizeof *order; i++) {
+        const mg_message *msg = mg_model_find_message(m, order[i]);
+        CHECK(msg != NULL);
+        if (!msg)
+            break;
+        char *why1 = NULL, *why2 = NULL;
+        cJSON *v1 = mg_example_generate(shared, msg, &why1);
+        cJSON *v2 = example_of(m, order[i], &why2);
+        char *s1 = compact(v1), *s2 = compact(v2);
+        CHECK(s1 != NULL);
+        CHECK_STR(s1, s2 ? s2 : "(none)");
+        free(s1);
+        free(s2);
+        cJSON_Delete(v1);
+        cJSON_Delete(v2);
+        free(why1);
+        free(why2);
+    }
+    /* The values themselves: S is cut at OPT_DEPTH deeper down, and Q's
+     * optional `back` leads back to P, which is being built. */
+    char *why = NULL;
+    static const char *const want[][2] = {
+        {"shallow", "{\"s\":{\"n\":0,\"x\":{\"y\":{\"z\":{\"w\":\"string\"}}}}}"},
+        {"deep", "{\"a\":{\"b\":{\"c\":{\"s\":{\"n\":0,\"x\":{\"y\":{}}}}}}}"},
+        {"ring", "{\"p\":{\"name\":\"string\",\"q\":{\"s\":{\"n\":0,\"x\":{\"y\":{\"z\":{}}}}}},"
+                 "\"s\":{\"n\":0,\"x\":{\"y\":{\"z\":{\"w\":\"string\"}}}}}"},
+    };
+    for (size_t i = 0; m && i < sizeof want / sizeof *want; i++) {
+        cJSON *v = example_of(m, want[i][0], &why);
+        char *s = compact(v);
+        CHECK_STR(s, want[i][1]);
+        free(s);
+        cJSON_Delete(v);
+        free(why);
+        why = NULL;
+    }
+    mg_exgen_free(shared);
+    done(m);
+}
+
 int main(void)
 {
     RUN(example_should_build_shortest_readable_strings_for_patterns);
@@ -345,5 +425,6 @@ int main(void)
     RUN(example_should_say_why_when_no_valid_value_exists);
     RUN(example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_number);
     RUN(example_should_build_headers_from_the_headers_schema);
+    RUN(example_should_not_depend_on_the_examples_made_before);
     return unit_done();
 }
