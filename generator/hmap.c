@@ -220,6 +220,25 @@ uint32_t mg_hash_mem_seed(uint32_t seed, const void *p, size_t n)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+uint32_t mg_hash_words(uint32_t seed, const void *p, size_t n)
+{
+    const char *s = p;
+    uint64_t h = (0x9E3779B97F4A7C15ULL ^ seed) + n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    }
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
 uint32_t mg_hash_str(const char *s)
 {
     return mg_hash_str_seed(0, s);

@@ -1555,23 +1555,13 @@ static int text_eq(const void *ent, const void *key)
     return t->rule == q->rule && t->len == q->len && (t->src == q->text || memcmp(t->src, q->text, q->len) == 0);
 }
 
-/* A hash of text[0..n) for `texts`: its length and three words (texts are
- * descriptions, a hundred bytes or so: a hash of every byte cost more
- * than half of what the escapes it saved did); text_eq compares them all. */
+/* A hash of text[0..n) for `texts`, eight bytes a step (texts are
+ * descriptions, a hundred bytes or so: a step per byte cost more than half
+ * of what the escapes it saved did; a hash of three words of them let texts
+ * alike but in a word share a bucket). */
 static uint32_t text_hash(int rule, const char *text, size_t n)
 {
-    uint64_t a = 0, b = 0, c = 0;
-    if (n >= 8) {
-        memcpy(&a, text, 8);
-        memcpy(&b, text + n - 8, 8);
-        memcpy(&c, text + n / 2 - 4, 8);
-    } else {
-        memcpy(&a, text, n);
-    }
-    uint64_t x = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (c * 0x165667B19E3779F9ULL) ^
-                 ((uint64_t)n << 8) ^ (uint64_t)rule;
-    x ^= x >> 29;
-    return (uint32_t)(x >> 32) ^ (uint32_t)x;
+    return mg_hash_words((uint32_t)rule, text, n);
 }
 
 /* The number of rule `rule` of `e` in e->texts: rules that do the same

@@ -1169,26 +1169,12 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_m
  * error is never reused) and patterns on their first use. */
 
 /* A hash of a string for the structural hashes and the id tables: every
- * byte counts (ids such as `Msg0012Payload` and `Msg0022Payload` differ in
- * the middle only, and a hash of the ends put thousands of them in one
- * bucket), but eight at a time, not a step per byte. */
+ * byte, eight at a time (ids such as `Msg0012Payload` and `Msg0022Payload`
+ * differ in the middle only: a hash of the ends put thousands of them in one
+ * bucket). */
 static uint32_t quick_hash(const char *s)
 {
-    size_t n = strlen(s);
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 29;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-    }
-    h ^= h >> 32;
-    return (uint32_t)h;
+    return mg_hash_words(0, s, strlen(s));
 }
 
 static uint32_t json_hash(uint32_t h, const cJSON *j)

@@ -175,7 +175,7 @@ static void lazy_escapes_should_read_as_added_ones_through_references_and_shares
 /* A lazy escaped member is made once per (rule as written, text): for two
  * objects of one text and for two rules alike (code and pairs) under other
  * names; texts that only look alike (same length, same first, middle and
- * last eight bytes, which is what escaped_text hashes) and rules that
+ * last eight bytes, which is what escaped_text once hashed) and rules that
  * differ get their own. Each view's escapes have their own members. */
 static void escaped_texts_should_be_made_once_per_rule_and_text(void)
 {
