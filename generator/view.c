@@ -2933,8 +2933,6 @@ static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const m
     return full;
 }
 
-/* render() of type-map entry `tpl` over `info`, the type info of `r` in
- * `owner` (see above). */
 /* Splits `tpl` into e's segments when it is text and plain variables only:
  * no line break (no standalone tags), every tag a name of letters, digits
  * and '_' in at most FAST_PARTS dotted parts (spaces around it allowed),
@@ -3048,6 +3046,9 @@ static int fast_render(const fast_ent *e, const cJSON *info, mg_buf *out)
     return 0;
 }
 
+/* render() of type-map entry `tpl` over `info`, the type info of `r` in
+ * `owner` (see above): split templates by fast_render, the rest through
+ * the engine. */
 static void info_render(vctx *v, const char *used, const char *tpl, const cJSON *node, const cJSON *info,
                         const mg_typeref *r, const mg_type *owner, mg_buf *out)
 {
