@@ -45,6 +45,10 @@ struct mg_model_priv {
                       * by every mg_name of the model made from that raw name */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
+    cJSON *empty;    /* the one empty object that every typeref and type without
+                      * constraints or extensions shares (most have none: an
+                      * object each was a tenth of a big model); in `owned`,
+                      * never written to */
     vec types, messages;
     /* Lookups that a big catalogue makes once per schema or message, so
      * they must not scan: */
@@ -279,15 +283,38 @@ static int follow(mg_model *m, const mg_doc *doc, const cJSON *node, const mg_do
     return 0;
 }
 
+/* The model's shared empty object (mg_model_priv.empty): for a member that
+ * the header promises is an object, never NULL, when there is nothing in it.
+ * Whoever adds to such a member first gives it an object of its own
+ * (own_object). */
+static cJSON *empty_object(mg_model *m)
+{
+    if (!m->priv->empty)
+        m->priv->empty = owned(m, cJSON_CreateObject());
+    return m->priv->empty;
+}
+
+/* `*slot` made an object of its own (not the shared empty one), to add to. */
+static cJSON *own_object(mg_model *m, cJSON **slot)
+{
+    if (*slot == m->priv->empty)
+        *slot = owned(m, cJSON_CreateObject());
+    return *slot;
+}
+
+/* The x-* members of `node`, copied; the shared empty object when none. */
 static cJSON *extensions_of(mg_model *m, const cJSON *node)
 {
-    cJSON *ext = owned(m, cJSON_CreateObject());
+    cJSON *ext = NULL;
     const cJSON *c;
     if (is_object(node))
         cJSON_ArrayForEach(c, node)
-            if (c->string && strncmp(c->string, "x-", 2) == 0)
+            if (c->string && strncmp(c->string, "x-", 2) == 0) {
+                if (!ext)
+                    ext = owned(m, cJSON_CreateObject());
                 cJSON_AddItemToObject(ext, c->string, cJSON_Duplicate(c, 1));
-    return ext;
+            }
+    return ext ? ext : empty_object(m);
 }
 
 /* A member that must be a mapping when present (channels, operations,
@@ -628,7 +655,8 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
     static const char *const counts[] = {"minLength", "maxLength", "minItems", "maxItems",
                                          "minProperties", "maxProperties"};
     static const char *const numbers[] = {"minimum", "maximum", "multipleOf"};
-    cJSON *c = owned(m, cJSON_CreateObject());
+    /* Not in `owned` until it proves non-empty (the end). */
+    cJSON *c = cJSON_CreateObject();
     for (int i = 0; i < ps->n; i++) {
         const mg_doc *doc = ps->p[i].doc;
         const cJSON *n = ps->p[i].node, *v;
@@ -726,7 +754,11 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 pairs[k][1], hi->valuedouble);
         }
     }
-    return c;
+    if (!c->child) {
+        cJSON_Delete(c);
+        return empty_object(m);
+    }
+    return owned(m, c);
 }
 
 /* Checks an enum list: non-empty, no duplicates. Returns 0 or -1. */
@@ -845,6 +877,7 @@ static int classify(mg_model *m, const parts *ps, unsigned mask, enum cls *out)
 static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, const char *raw,
                            int declared);
 static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint);
+static mg_type *find_type_by_node(mg_model *m, const cJSON *node);
 
 static mg_typeref *pattern_values(mg_model *m, const parts *ps, const char *hint, const char **key_pattern,
                                   int *has);
@@ -855,14 +888,20 @@ static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, con
     r->kind = kind;
     r->doc = doc;
     r->schema = node;
-    r->constraints = owned(m, cJSON_CreateObject());
+    r->constraints = empty_object(m);
     return r;
 }
 
 /* The name source of a hoisted type: the parent's words (its snake casing,
  * which keeps word boundaries that a Pascal form like "MC" would lose) and
- * the suffix's. named_type shows it as the Pascal casing in name.raw. */
-static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
+ * the suffix's. named_type shows it as the Pascal casing in name.raw.
+ * A hint is needed only while the typeref below it is built (named_type
+ * keeps the casings, not the hint): it goes in `buf` (HINT_ROOM bytes, the
+ * caller's), or in a block the caller frees when longer (free_hint). Kept in
+ * the model's arena, the hints of every property were a twentieth of a big
+ * model. */
+#define HINT_ROOM 192
+static char *hoist_name(char *buf, const char *hint, const char *suffix)
 {
     /* "hint suffix", put together by hand: through mg_buf_appendf's
      * vsnprintf it was 3.6 M instructions for 1 400 names. NULL reads as
@@ -872,11 +911,28 @@ static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
     if (!suffix)
         suffix = "(null)";
     size_t hn = strlen(hint), sn = strlen(suffix);
-    char *s = palloc(m, hn + sn + 2);
+    char *s = hn + sn + 2 <= HINT_ROOM ? buf : mg_xmalloc(hn + sn + 2);
     memcpy(s, hint, hn);
     s[hn] = ' ';
     memcpy(s + hn + 1, suffix, sn + 1);
     return s;
+}
+
+static void free_hint(char *buf, char *hint)
+{
+    if (hint != buf)
+        free(hint);
+}
+
+/* build_typeref with the hint `hint suffix`. */
+static mg_typeref *build_hoisted(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint,
+                                 const char *suffix)
+{
+    char buf[HINT_ROOM];
+    char *h = hoist_name(buf, hint, suffix);
+    mg_typeref *r = build_typeref(m, doc, node, h);
+    free_hint(buf, h);
+    return r;
 }
 
 /* A typeref from flattened parts that is not itself hoisted: primitives,
@@ -933,7 +989,7 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
     if (e) {
         int has_null;
         enum_is_strings(e, &has_null);
-        cJSON_AddItemToObject(r->constraints, "enum", cJSON_Duplicate(e, 1));
+        cJSON_AddItemToObject(own_object(m, &r->constraints), "enum", cJSON_Duplicate(e, 1));
         if (has_null && kind != MG_KIND_NULL)
             r->nullable = 1;
     }
@@ -965,21 +1021,21 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
             cJSON_ArrayForEach(it, prefix) {
                 char suffix[32];
                 snprintf(suffix, sizeof suffix, "item%d", ++i);
-                mg_typeref *el = build_typeref(m, pdoc, it, hoist_name(m, hint, suffix));
+                mg_typeref *el = build_hoisted(m, pdoc, it, hint, suffix);
                 vec_push(&elems, el ? el : new_typeref(m, MG_KIND_ANY, pdoc, it));
             }
             r->ntuple = elems.n;
             r->tuple = (mg_typeref **)keep_vec(m, &elems);
             r->tuple_rest = !cJSON_IsFalse(rest);
             if (is_object(rest))
-                r->items = build_typeref(m, xdoc, rest, hoist_name(m, hint, "rest"));
+                r->items = build_hoisted(m, xdoc, rest, hint, "rest");
             else {
                 if (rest && !cJSON_IsBool(rest))
                     err(m, mark(xdoc, rest), "the items after a tuple's positions must be a schema or true/false");
                 r->items = new_typeref(m, MG_KIND_ANY, xdoc, rest);
             }
         } else if (is_object(items) || cJSON_IsBool(items))
-            r->items = build_typeref(m, idoc, items, hoist_name(m, hint, "item"));
+            r->items = build_hoisted(m, idoc, items, hint, "item");
         else {
             if (items)
                 err(m, mark(idoc, items), "'items' must be a schema (or a list of schemas)");
@@ -993,7 +1049,7 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         if (has_pp)
             r->items = pv;
         else if (is_object(ap))
-            r->items = build_typeref(m, adoc, ap, hoist_name(m, hint, "value"));
+            r->items = build_hoisted(m, adoc, ap, hint, "value");
         else {
             if (ap && !cJSON_IsBool(ap))
                 err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
@@ -1029,7 +1085,7 @@ static mg_typeref *pattern_values(mg_model *m, const parts *ps, const char *hint
     *has = 1;
     if (cJSON_GetArraySize(pp) == 1 && cJSON_IsFalse(ap)) {
         *key_pattern = pp->child->string;
-        return build_typeref(m, pdoc, pp->child, hoist_name(m, hint, "value"));
+        return build_hoisted(m, pdoc, pp->child, hint, "value");
     }
     mg_diag_warning(m->priv->d, mark(pdoc, pp),
                     "patternProperties %s: map values are typed as any JSON value (validated all the same)",
@@ -1096,7 +1152,14 @@ static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *no
         const cJSON *tnode = NULL;
         if (follow(m, doc, sref, &tdoc, &tnode) < 0)
             return NULL;
-        mg_typeref *r = ref_to(m, named_type(m, tdoc, tnode, ref_target_name(m, tdoc, tnode), 1), doc, node);
+        /* A declared type is met through every $ref to it: its name (the
+         * target's URI, built through the parent links) is made only the
+         * first time; named_type would find the type by its node all the
+         * same. */
+        mg_type *t = single_ref(m, tnode) == tnode ? NULL : find_type_by_node(m, tnode);
+        if (!t)
+            t = named_type(m, tdoc, tnode, ref_target_name(m, tdoc, tnode), 1);
+        mg_typeref *r = ref_to(m, t, doc, node);
         if (r && get_true(node, "nullable"))
             r->nullable = 1;
         return r;
@@ -1108,7 +1171,7 @@ static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *no
         classify(m, &ps, mask, &cls) < 0)
         return NULL;
     if (cls == CLS_UNION || cls == CLS_ENUM || cls == CLS_OBJECT || cls == CLS_MULTI) {
-        mg_typeref *r = ref_to(m, named_type(m, doc, node, pstrdup(m, hint), 0), doc, node);
+        mg_typeref *r = ref_to(m, named_type(m, doc, node, hint, 0), doc, node);
         if (r && mask != T_ALL && (mask & T_NULL))
             r->nullable = 1;
         return r;
@@ -1174,7 +1237,8 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                 }
                 vec_push(&fields, f);
             }
-            const char *hint = hoist_name(m, tname, p->string);
+            char hbuf[HINT_ROOM];
+            char *hint = hoist_name(hbuf, tname, p->string);
             if (!f->type) {
                 f->mark = km;
                 f->type = build_typeref(m, doc, p, hint);
@@ -1193,6 +1257,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                 else
                     f->type = build_typeref(m, doc, p, hint);
             }
+            free_hint(hbuf, hint);
             if (!f->type) {
                 f->type = new_typeref(m, MG_KIND_ANY, doc, p);
                 continue;
@@ -1261,7 +1326,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
     if (cJSON_IsFalse(ap))
         t->closed = 1;
     else if (is_object(ap))
-        t->additional = build_typeref(m, adoc, ap, hoist_name(m, tname, "value"));
+        t->additional = build_hoisted(m, adoc, ap, tname, "value");
     else if (ap && !cJSON_IsTrue(ap))
         err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
     else if (t->nfields == 0 && fields.n == 0 && !ap)
@@ -1487,7 +1552,7 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
         char suffix[32];
         snprintf(suffix, sizeof suffix, "option%d", ++i);
         mg_union_option *o = palloc(m, sizeof *o);
-        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_SNAKE], suffix));
+        o->type = build_hoisted(m, udoc, it, t->name.s[MG_CASE_SNAKE], suffix);
         if (!o->type)
             continue;
         vec_push(&opts, o);
@@ -1526,7 +1591,10 @@ static void build_multi(mg_model *m, mg_type *t, const parts *ps, unsigned mask,
         char suffix[32];
         snprintf(suffix, sizeof suffix, "option%d", opts.n + 1);
         mg_union_option *o = palloc(m, sizeof *o);
-        o->type = plain_typeref(m, ps, bit, cls, doc, node, hoist_name(m, t->name.s[MG_CASE_SNAKE], suffix));
+        char hbuf[HINT_ROOM];
+        char *hint = hoist_name(hbuf, t->name.s[MG_CASE_SNAKE], suffix);
+        o->type = plain_typeref(m, ps, bit, cls, doc, node, hint);
+        free_hint(hbuf, hint);
         if (!o->type)
             continue;
         vec_push(&opts, o);
@@ -1601,7 +1669,7 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     t->description = get_str(node, "description");
     t->deprecated = get_true(node, "deprecated");
     t->extensions = extensions_of(m, node);
-    t->constraints = owned(m, cJSON_CreateObject());
+    t->constraints = empty_object(m);
     if (bad) {
         /* Registered all the same, so that later references to this node
          * do not report the same problem again. */
@@ -1849,8 +1917,13 @@ static void add_headers(mg_model *m, mg_message *g, const mg_doc *mdoc, const cJ
             /* A trait named "commonHeaders" gives CommonHeaders, not CommonHeadersHeaders. */
             int named = base != g->name.s[MG_CASE_SNAKE] && bl >= 7 && tolower((unsigned char)base[bl - 7]) == 'h' &&
                         strcmp(base + bl - 6, "eaders") == 0;
-            if (!t)
-                t = named_type(m, hdoc, h, named ? pstrdup(m, base) : hoist_name(m, base, "headers"), 0);
+            if (!t) {
+                char hbuf[HINT_ROOM];
+                char *hint = named ? NULL : hoist_name(hbuf, base, "headers");
+                t = named_type(m, hdoc, h, named ? base : hint, 0);
+                if (hint)
+                    free_hint(hbuf, hint);
+            }
             g->headers = t;
         }
     }
@@ -1982,9 +2055,13 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
             /* An inline payload takes the message's name, or <Name>Payload
              * when a declared type already has it. */
             const char *nm = g->name.s[MG_CASE_SNAKE];
+            char hbuf[HINT_ROOM];
+            char *hint = NULL;
             if (mg_hmap_get_str(&m->priv->type_by_snake, nm))
-                nm = hoist_name(m, nm, "payload");
-            t = named_type(m, pdoc, payload, pstrdup(m, nm), 0);
+                nm = hint = hoist_name(hbuf, nm, "payload");
+            t = named_type(m, pdoc, payload, nm, 0);
+            if (hint)
+                free_hint(hbuf, hint);
         }
         g->payload = t;
     }
@@ -2357,7 +2434,7 @@ static void catalogue_info(mg_model *m)
     if (info != root)
         cJSON_ArrayForEach(c, info)
             if (c->string && strncmp(c->string, "x-", 2) == 0 && !mg_json_get(m->extensions, c->string))
-                cJSON_AddItemToObject(m->extensions, c->string, cJSON_Duplicate(c, 1));
+                cJSON_AddItemToObject(own_object(m, &m->extensions), c->string, cJSON_Duplicate(c, 1));
     m->servers = owned(m, cJSON_CreateArray());
     cJSON_ArrayForEach(c, get(root, "servers")) {
         const mg_doc *sdoc = NULL;
