@@ -53,7 +53,7 @@ struct mg_model_priv {
     /* Lookups that a big catalogue makes once per schema or message, so
      * they must not scan: */
     mg_hmap type_by_node;    /* node_ent: schema node -> first type built from it */
-    mg_hmap type_by_snake;   /* name_ent: snake casing -> first type with it */
+    mg_hmap type_by_snake;   /* name_ent: snake casing (borrowed) -> first type with it */
     mg_hmap msg_by_node;     /* node_ent: message node -> message */
     mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
     mg_hmap msg_key_named;   /* node_ent: components.messages entry -> its key (char *), for
@@ -84,7 +84,7 @@ typedef struct node_ent {
 } node_ent;
 
 typedef struct name_ent {
-    char *name;       /* the key (owned by the table) */
+    char *name;       /* the key: owned by the table (type_by_snake: borrowed, see snake_eq) */
     void *val;
 } name_ent;
 
@@ -153,11 +153,31 @@ static char *pstrdup(mg_model *m, const char *s)
     return p;
 }
 
-/* One raw name's casings, computed once per model. */
+/* One raw name's casings, computed once per model. The key is the raw
+ * casing itself (name.s[MG_CASE_RAW], in the arena block of the six): a
+ * table-owned copy of every raw name besides was a fortieth of a big model.
+ * Hashed eight bytes at a time (mg_hash_words, every byte counts): hoisted
+ * names are long ("msg0001 payload address geo"). */
 typedef struct cased_ent {
-    char *raw;   /* the key (owned by the table) */
     mg_name name;
 } cased_ent;
+
+static int cased_eq(const void *ent, const void *key)
+{
+    return strcmp(((const cased_ent *)ent)->name.s[MG_CASE_RAW], key) == 0;
+}
+
+/* type_by_snake's entries: the key is the type's own snake casing (in the
+ * arena), not a copy. */
+static int snake_eq(const void *ent, const void *key)
+{
+    return strcmp(((const name_ent *)ent)->name, key) == 0;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    return mg_hash_words(0, s, strlen(s));
+}
 
 /* Gives `n` the casings of `raw`. A catalogue repeats its names (every
  * message has an `id`, a `timestamp`, ...): the casings are computed once per
@@ -171,10 +191,12 @@ static void *name_alloc(void *m, size_t size)
 
 static void name_init(mg_model *m, mg_name *n, const char *raw)
 {
-    int added;
-    cased_ent *e = mg_hmap_put_str(&m->priv->names, raw, &added);
-    if (added) /* in the model's arena, one block for the six casings */
+    uint32_t h = name_hash(raw);
+    cased_ent *e = mg_hmap_find(&m->priv->names, h, cased_eq, raw);
+    if (!e) { /* in the model's arena, one block for the six casings */
+        e = mg_hmap_add(&m->priv->names, h);
         mg_name_init_with(&e->name, raw, name_alloc, m);
+    }
     *n = e->name;
 }
 
@@ -1638,9 +1660,15 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     name_ent *same = NULL;
     int fresh = 1;
     if (!bad) {
-        same = mg_hmap_put_str(&m->priv->type_by_snake, t->name.s[MG_CASE_SNAKE], &fresh);
-        if (fresh)
+        const char *snake = t->name.s[MG_CASE_SNAKE];
+        uint32_t h = name_hash(snake);
+        same = mg_hmap_find(&m->priv->type_by_snake, h, snake_eq, snake);
+        fresh = !same;
+        if (fresh) {
+            same = mg_hmap_add(&m->priv->type_by_snake, h);
+            same->name = (char *)snake;
             same->val = t;
+        }
     }
     if (!fresh) {
         const mg_type *o = same->val;
@@ -2057,7 +2085,7 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
             const char *nm = g->name.s[MG_CASE_SNAKE];
             char hbuf[HINT_ROOM];
             char *hint = NULL;
-            if (mg_hmap_get_str(&m->priv->type_by_snake, nm))
+            if (mg_hmap_find(&m->priv->type_by_snake, name_hash(nm), snake_eq, nm))
                 nm = hint = hoist_name(hbuf, nm, "payload");
             t = named_type(m, pdoc, payload, nm, 0);
             if (hint)
@@ -2821,9 +2849,9 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->priv = p;
     p->d = d;
     p->owned = cJSON_CreateArray();
-    mg_hmap_init_str(&p->names, sizeof(cased_ent));
+    mg_hmap_init(&p->names, sizeof(cased_ent));
     mg_hmap_init(&p->type_by_node, sizeof(node_ent));
-    mg_hmap_init_str(&p->type_by_snake, sizeof(name_ent));
+    mg_hmap_init(&p->type_by_snake, sizeof(name_ent));
     mg_hmap_init(&p->msg_by_node, sizeof(node_ent));
     mg_hmap_init_str(&p->msg_by_snake, sizeof(name_ent));
     mg_hmap_init(&p->msg_key_named, sizeof(node_ent));
