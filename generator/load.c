@@ -163,19 +163,35 @@ static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *
 
 /* ---------------------------------------------------------------- position table */
 
+/* One entry per node of a document: 32 bytes (on 64-bit machines) where
+ * int columns, an int index and byte flags took 40, a fifth of the table
+ * that is a sixth of a loaded catalogue. Columns past POS_COL_WIDE (a long
+ * line of a minified JSON file) are kept beside, in mg_postab.wide; index
+ * needs 24 bits (a file of MG_MAX_INPUT_BYTES holds at most 2^24 elements
+ * of one array) and has 28. pos_col gives the columns back. */
+#define POS_COL_WIDE 0xFFFFu
+#define POS_INDEX_LIMIT (1u << 28)
+
 typedef struct pos_ent {
     const cJSON *node;   /* the key: first member, for mg_hmap_get_ptr */
     const cJSON *parent; /* NULL for the root */
-    int line, col;       /* the value's first character */
-    int kline, kcol;     /* the key's first character; 0 when not an object member */
-    int index;           /* position among the parent's children */
-    unsigned char quoted; /* a string written in any non-plain style, or a JSON string */
-    unsigned char loaded; /* made by the loader (lives as long as the set), not by
-                           * mg_doc_record (a node that may be freed before) */
-    unsigned char foreign; /* its position is in another loaded document's file
-                            * (a node mg_doc_record copied from there, api.c's
-                            * trait merges): mg_postab.files names it */
+    int line;            /* the value's first character */
+    int kline;           /* the key's first character; 0 when not an object member */
+    unsigned short col, kcol; /* their columns (kcol 0 with kline); POS_COL_WIDE: in wide */
+    unsigned index : 28; /* position among the parent's children */
+    unsigned quoted : 1; /* a string written in any non-plain style, or a JSON string */
+    unsigned loaded : 1; /* made by the loader (lives as long as the set), not by
+                          * mg_doc_record (a node that may be freed before) */
+    unsigned foreign : 1; /* its position is in another loaded document's file
+                           * (a node mg_doc_record copied from there, api.c's
+                           * trait merges): mg_postab.files names it */
 } pos_ent;
+
+/* The columns of an entry whose columns do not both fit (POS_COL_WIDE). */
+typedef struct wide_ent {
+    const cJSON *node; /* the key */
+    int col, kcol;
+} wide_ent;
 
 /* The file of a foreign node (pos_ent.foreign): rare, so kept beside the
  * position table rather than in each of its entries (a fifth of one). */
@@ -197,6 +213,7 @@ struct mg_postab {
     mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
     mg_hmap hops;  /* hop_ent, keyed by member pointer */
     mg_hmap files; /* file_ent, keyed by node pointer */
+    mg_hmap wide;  /* wide_ent, keyed by node pointer */
     unsigned *gen; /* the set's tree generation (NULL until the doc joins a set:
                     * nothing is memoised) */
 };
@@ -208,8 +225,43 @@ static struct mg_postab *postab_new(void)
     mg_hmap_init(&t->keys, sizeof(key_ent));
     mg_hmap_init(&t->hops, sizeof(hop_ent));
     mg_hmap_init(&t->files, sizeof(file_ent));
+    mg_hmap_init(&t->wide, sizeof(wide_ent));
     t->gen = NULL;
     return t;
+}
+
+/* Sets the columns of `e` (whose node is set): in the entry when both fit,
+ * else in the wide table. */
+static void pos_set_cols(struct mg_postab *t, pos_ent *e, int col, int kcol)
+{
+    if (col >= 0 && (unsigned)col < POS_COL_WIDE && kcol >= 0 && (unsigned)kcol < POS_COL_WIDE) {
+        e->col = (unsigned short)col;
+        e->kcol = (unsigned short)kcol;
+        return;
+    }
+    e->col = e->kcol = POS_COL_WIDE;
+    wide_ent *w = mg_hmap_put_ptr(&t->wide, e->node, NULL);
+    w->col = col;
+    w->kcol = kcol;
+}
+
+/* The value's column of `e` (`key`: the key's). */
+static int pos_col(const struct mg_postab *t, const pos_ent *e, int key)
+{
+    unsigned c = key ? e->kcol : e->col;
+    if (c != POS_COL_WIDE)
+        return (int)c;
+    const wide_ent *w = mg_hmap_get_ptr(&t->wide, e->node);
+    return w ? (key ? w->kcol : w->col) : 0;
+}
+
+/* Sets the position among the parent's children. Input cannot reach the
+ * limit (see pos_ent); a caller that did is a bug. */
+static void pos_set_index(pos_ent *e, int index)
+{
+    if (index < 0 || (unsigned)index >= POS_INDEX_LIMIT)
+        abort();
+    e->index = (unsigned)index;
 }
 
 /* Adds or replaces the entry for e->node. */
@@ -241,6 +293,7 @@ static void postab_clear(struct mg_postab *t)
     mg_hmap_fini(&t->keys);
     mg_hmap_fini(&t->hops);
     mg_hmap_fini(&t->files);
+    mg_hmap_fini(&t->wide);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -289,10 +342,9 @@ static void record_entry(builder *b, const cJSON *item, const cJSON *parent, int
     e.node = item;
     e.parent = parent;
     e.line = line;
-    e.col = col;
     e.kline = kline;
-    e.kcol = kcol;
-    e.index = index;
+    pos_set_cols(b->pos, &e, col, kcol);
+    pos_set_index(&e, index);
     e.quoted = quoted != 0;
     e.loaded = 1;
     if (again)
@@ -681,7 +733,7 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         if (dup) {
             const pos_ent *de = postab_get(p->b->pos, dup);
             builder_error(p->b, kline, kcol, "duplicate key '%s' (first defined at %d:%d)",
-                          mg_buf_cstr(&key), de ? de->kline : 0, de ? de->kcol : 0);
+                          mg_buf_cstr(&key), de ? de->kline : 0, de ? pos_col(p->b->pos, de, 1) : 0);
             goto fail;
         }
         jskip_ws(p);
@@ -1117,13 +1169,18 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
         abort();
     const pos_ent *pe = postab_get(y->b->pos, src);
     pos_ent e;
-    if (pe)
+    int ecol = 0, ekcol = 0;
+    if (pe) {
         e = *pe; /* copied out: postab_put may move the slots */
-    else
+        ecol = pos_col(y->b->pos, pe, 0);
+        ekcol = pos_col(y->b->pos, pe, 1);
+    } else {
         memset(&e, 0, sizeof e);
+    }
     e.node = dst;
     e.parent = parent;
-    e.index = index;
+    pos_set_cols(y->b->pos, &e, ecol, ekcol);
+    pos_set_index(&e, index);
     e.loaded = 1;
     postab_add(y->b->pos, &e);
     int i = 0;
@@ -1269,7 +1326,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 if (dup) {
                     const pos_ent *de = postab_get(b->pos, dup);
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
-                                  de ? de->kline : 0, de ? de->kcol : 0);
+                                  de ? de->kline : 0, de ? pos_col(b->pos, de, 1) : 0);
                     break;
                 }
                 f->key = intern_name(v);
@@ -1841,7 +1898,7 @@ mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node)
     const pos_ent *e = postab_get(doc->pos, node);
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
-    return mg_mark_at(pos_file(doc, e), e->line, e->col);
+    return mg_mark_at(pos_file(doc, e), e->line, pos_col(doc->pos, e, 0));
 }
 
 mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
@@ -1850,8 +1907,8 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
     if (e->kline)
-        return mg_mark_at(pos_file(doc, e), e->kline, e->kcol);
-    return mg_mark_at(pos_file(doc, e), e->line, e->col);
+        return mg_mark_at(pos_file(doc, e), e->kline, pos_col(doc->pos, e, 1));
+    return mg_mark_at(pos_file(doc, e), e->line, pos_col(doc->pos, e, 0));
 }
 
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node)
@@ -1864,7 +1921,7 @@ const cJSON *mg_doc_parent(const mg_doc *doc, const cJSON *node, int *index)
 {
     const pos_ent *e = postab_get(doc->pos, node);
     if (index)
-        *index = e ? e->index : 0;
+        *index = e ? (int)e->index : 0;
     return e ? e->parent : NULL;
 }
 
@@ -1887,11 +1944,10 @@ void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, in
     memset(&e, 0, sizeof e);
     e.node = node;
     e.parent = parent;
-    e.index = index;
+    pos_set_index(&e, index);
     e.line = at.line;
-    e.col = at.col;
     e.kline = parent && cJSON_IsObject(parent) ? key_at.line : 0;
-    e.kcol = parent && cJSON_IsObject(parent) ? key_at.col : 0;
+    pos_set_cols(doc->pos, &e, at.col, parent && cJSON_IsObject(parent) ? key_at.col : 0);
     e.quoted = cJSON_IsString(node);
     /* A node copied from another document keeps that document's file. */
     e.foreign = at.file && strcmp(at.file, doc->path) != 0;
@@ -1913,11 +1969,15 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
     mg_doc *doc = &de->doc;
     const pos_ent *pe = postab_get(doc->pos, old);
     pos_ent was;
+    int was_col = 0, was_kcol = 0;
     memset(&was, 0, sizeof was);
     if (!pe && doc->root != old)
         return; /* not a node of this document */
-    if (pe)
+    if (pe) {
         was = *pe; /* copied out: postab_put may move the slots */
+        was_col = pos_col(doc->pos, pe, 0);
+        was_kcol = pos_col(doc->pos, pe, 1);
+    }
     cJSON *parent = (cJSON *)was.parent;
     if (parent) {
         cJSON_DetachItemViaPointer(parent, old);
@@ -1934,7 +1994,7 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
         /* Spliced by hand: with the packaged cJSON 1.7.15,
          * cJSON_InsertItemInArray left a member in the middle of a mapping out. */
         cJSON *next = parent->child;
-        for (int i = 0; next && i < was.index; i++)
+        for (int i = 0; next && i < (int)was.index; i++)
             next = next->next;
         repl->prev = repl->next = NULL;
         if (!next) {
@@ -1952,9 +2012,9 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
         doc->root = repl;
     }
     const pos_ent *re = postab_get(doc->pos, repl);
-    mg_mark at = re ? mg_mark_at(pos_file(doc, re), re->line, re->col)
-                    : mg_mark_at(doc->path, was.line, was.col);
-    mg_doc_record(doc, repl, parent, was.index, at, mg_mark_at(doc->path, was.kline, was.kcol));
+    mg_mark at = re ? mg_mark_at(pos_file(doc, re), re->line, pos_col(doc->pos, re, 0))
+                    : mg_mark_at(doc->path, was.line, was_col);
+    mg_doc_record(doc, repl, parent, (int)was.index, at, mg_mark_at(doc->path, was.kline, was_kcol));
     if (!de->replaced)
         de->replaced = cJSON_CreateArray();
     cJSON_AddItemToArray(de->replaced, old);
