@@ -161,6 +161,21 @@ static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *
     return NULL;
 }
 
+/* member_find while the loader builds `obj`, for a key already interned
+ * (intern_name): every member the loader has given `obj` has an interned
+ * name, so the scanned ones compare by pointer, with no strcmp. */
+static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, const char *name)
+{
+    const cJSON *c = obj->child;
+    for (int i = 0; c && i < KEYTAB_SCAN; c = c->next, i++)
+        if (c->string == name)
+            return c;
+    if (!c)
+        return NULL;
+    const key_ent *e = keytab_find(t, obj, name);
+    return e ? e->child : NULL;
+}
+
 /* ---------------------------------------------------------------- position table */
 
 /* One entry per node of a document: 32 bytes (on 64-bit machines) where
@@ -1322,14 +1337,15 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                const cJSON *dup = member_find(&b->pos->keys, f->node, v, 0);
+                char *name = intern_name(v);
+                const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name);
                 if (dup) {
                     const pos_ent *de = postab_get(b->pos, dup);
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
                                   de ? de->kline : 0, de ? pos_col(b->pos, de, 1) : 0);
                     break;
                 }
-                f->key = intern_name(v);
+                f->key = name;
                 f->kline = line;
                 f->kcol = col;
                 break;
