@@ -672,6 +672,52 @@ static void check_pattern_key(mg_model *m, const mg_doc *doc, const cJSON *membe
 
 /* Collects the constraint keywords of all parts into one object. Where allOf
  * members both bound a value, the stricter bound wins. */
+/* The keywords constraints_of reads, in the order it applies them (the
+ * order of the constraints object's members). */
+enum {
+    KW_MINLENGTH, KW_MAXLENGTH, KW_MINITEMS, KW_MAXITEMS, KW_MINPROPERTIES, KW_MAXPROPERTIES,
+    KW_MINIMUM, KW_MAXIMUM, KW_MULTIPLEOF, KW_EXCLMIN, KW_EXCLMAX, KW_PATTERN, KW_FORMAT,
+    KW_UNIQUEITEMS, KW_CONST, KW_COUNT
+};
+static const char *const constraint_keywords[KW_COUNT] = {
+    "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+    "minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum", "pattern", "format",
+    "uniqueItems", "const"};
+
+/* Sets kw[i] to the member of `n` named constraint_keywords[i] (the first,
+ * as get() finds it), NULL when none, in one pass over n's members: a
+ * member's first letter picks the few keywords it can be, where fifteen
+ * get() calls scanned every member fifteen times (a typeref each, the
+ * model's largest scan). */
+static void constraint_members(const cJSON *n, const cJSON *kw[KW_COUNT])
+{
+    for (int i = 0; i < KW_COUNT; i++)
+        kw[i] = NULL;
+    if (!is_object(n))
+        return;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        const char *k = c->string;
+        int lo, hi;
+        if (!k)
+            continue;
+        switch (k[0]) {
+        case 'm': lo = KW_MINLENGTH; hi = KW_MULTIPLEOF; break;
+        case 'e': lo = KW_EXCLMIN; hi = KW_EXCLMAX; break;
+        case 'p': lo = hi = KW_PATTERN; break;
+        case 'f': lo = hi = KW_FORMAT; break;
+        case 'u': lo = hi = KW_UNIQUEITEMS; break;
+        case 'c': lo = hi = KW_CONST; break;
+        default: continue;
+        }
+        for (int i = lo; i <= hi; i++)
+            if (strcmp(k, constraint_keywords[i]) == 0) {
+                if (!kw[i])
+                    kw[i] = c;
+                break;
+            }
+    }
+}
+
 static cJSON *constraints_of(mg_model *m, const parts *ps)
 {
     static const char *const counts[] = {"minLength", "maxLength", "minItems", "maxItems",
@@ -682,8 +728,10 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
     for (int i = 0; i < ps->n; i++) {
         const mg_doc *doc = ps->p[i].doc;
         const cJSON *n = ps->p[i].node, *v;
+        const cJSON *kw[KW_COUNT];
+        constraint_members(n, kw);
         for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
-            if (!(v = get(n, counts[k])) || !finite_bound(v))
+            if (!(v = kw[KW_MINLENGTH + k]) || !finite_bound(v))
                 continue;
             if (!is_nonneg_int(v)) {
                 err(m, mark(doc, v), "'%s' must be a non-negative integer", counts[k]);
@@ -697,7 +745,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
             }
         }
         for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
-            if (!(v = get(n, numbers[k])))
+            if (!(v = kw[KW_MINIMUM + k]))
                 continue;
             if (!finite_bound(v))
                 continue;
@@ -717,7 +765,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
         const char *excl[2] = {"exclusiveMinimum", "exclusiveMaximum"};
         const char *plain[2] = {"minimum", "maximum"};
         for (int k = 0; k < 2; k++) {
-            if (!(v = get(n, excl[k])))
+            if (!(v = kw[KW_EXCLMIN + k]))
                 continue;
             if (cJSON_IsBool(v)) {
                 const cJSON *b = mg_json_get(c, plain[k]);
@@ -736,7 +784,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 err(m, mark(doc, v), "'%s' must be a number", excl[k]);
             }
         }
-        if ((v = get(n, "pattern"))) {
+        if ((v = kw[KW_PATTERN])) {
             if (!is_string(v))
                 err(m, mark(doc, v), "'pattern' must be a string");
             else {
@@ -745,7 +793,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 cJSON_AddStringToObject(c, "pattern", v->valuestring);
             }
         }
-        if ((v = get(n, "format"))) {
+        if ((v = kw[KW_FORMAT])) {
             if (!is_string(v))
                 err(m, mark(doc, v), "'format' must be a string");
             else {
@@ -753,13 +801,13 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                 cJSON_AddStringToObject(c, "format", v->valuestring);
             }
         }
-        if ((v = get(n, "uniqueItems"))) {
+        if ((v = kw[KW_UNIQUEITEMS])) {
             if (!cJSON_IsBool(v))
                 err(m, mark(doc, v), "'uniqueItems' must be true or false");
             else if (cJSON_IsTrue(v) && !mg_json_get(c, "uniqueItems"))
                 cJSON_AddTrueToObject(c, "uniqueItems");
         }
-        if ((v = get(n, "const"))) {
+        if ((v = kw[KW_CONST])) {
             cJSON_DeleteItemFromObjectCaseSensitive(c, "const");
             cJSON_AddItemToObject(c, "const", cJSON_Duplicate(v, 1));
         }
