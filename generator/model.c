@@ -237,6 +237,14 @@ static inline int is_number(const cJSON *n)
     return n && (n->type & 0xFF) == cJSON_Number;
 }
 
+/* strcmp(a, b) == 0, with the first bytes compared inline: build_object
+ * compares each property with every field before it (by wire name, by
+ * identifier, for each `required` entry), and most differ at once. */
+static inline int same_str(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static inline const cJSON *get(const cJSON *node, const char *key)
 {
     return is_object(node) ? mg_json_get(node, key) : NULL;
@@ -1272,7 +1280,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
         cJSON_ArrayForEach(p, props) {
             mg_field *f = NULL;
             for (int k = 0; k < fields.n; k++)
-                if (strcmp(((mg_field *)fields.v[k])->wire, p->string) == 0)
+                if (same_str(((mg_field *)fields.v[k])->wire, p->string))
                     f = fields.v[k];
             mg_mark km = key_mark(doc, p);
             if (f) {
@@ -1301,7 +1309,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                 }
                 for (int k = 0; k < fields.n; k++) {
                     mg_field *g = fields.v[k];
-                    if (strcmp(g->name.s[MG_CASE_SNAKE], f->name.s[MG_CASE_SNAKE]) == 0)
+                    if (same_str(g->name.s[MG_CASE_SNAKE], f->name.s[MG_CASE_SNAKE]))
                         err(m, km, "properties '%s' and '%s' (at %s) of '%s' both become identifier '%s'",
                             p->string, g->wire, where(m, g->mark), t->name.s[MG_CASE_PASCAL], f->name.s[MG_CASE_SNAKE]);
                 }
@@ -1371,7 +1379,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
             }
             mg_field *f = NULL;
             for (int k = 0; k < fields.n; k++)
-                if (strcmp(((mg_field *)fields.v[k])->wire, r->valuestring) == 0)
+                if (same_str(((mg_field *)fields.v[k])->wire, r->valuestring))
                     f = fields.v[k];
             if (!f) {
                 /* Required but not described: JSON Schema allows it; the
