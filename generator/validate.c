@@ -296,6 +296,52 @@ static void index_members(mg_validator *v, const cJSON *root, const cJSON *obj, 
         index_node(v, root, m, base, 1, depth + 1);
 }
 
+/* What a member of a schema holds, by its keyword: draft-07's subschema
+ * keywords (and 2019-09's $defs and 2020-12's prefixItems). */
+enum { SK_DATA, SK_SCHEMA_MAP, SK_SCHEMA_OR_LIST, SK_SCHEMA };
+
+/* The kind of keyword `k`. The first byte picks the few keywords it can be:
+ * a chain of eighteen strcmp calls per member of every schema (most
+ * members, such as "type" and "description", failing them all) was most
+ * of index_node. */
+static int schema_keyword(const char *k)
+{
+    switch (k[0]) {
+    case 'p':
+        if (!strcmp(k, "properties") || !strcmp(k, "patternProperties"))
+            return SK_SCHEMA_MAP;
+        if (!strcmp(k, "prefixItems"))
+            return SK_SCHEMA_OR_LIST;
+        if (!strcmp(k, "propertyNames"))
+            return SK_SCHEMA;
+        return SK_DATA;
+    case 'd':
+        return !strcmp(k, "definitions") || !strcmp(k, "dependencies") ? SK_SCHEMA_MAP : SK_DATA;
+    case '$':
+        return !strcmp(k, "$defs") ? SK_SCHEMA_MAP : SK_DATA;
+    case 'i':
+        if (!strcmp(k, "items"))
+            return SK_SCHEMA_OR_LIST;
+        return !strcmp(k, "if") ? SK_SCHEMA : SK_DATA;
+    case 'a':
+        if (!strcmp(k, "allOf") || !strcmp(k, "anyOf"))
+            return SK_SCHEMA_OR_LIST;
+        return !strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ? SK_SCHEMA : SK_DATA;
+    case 'o':
+        return !strcmp(k, "oneOf") ? SK_SCHEMA_OR_LIST : SK_DATA;
+    case 'c':
+        return !strcmp(k, "contains") ? SK_SCHEMA : SK_DATA;
+    case 'n':
+        return !strcmp(k, "not") ? SK_SCHEMA : SK_DATA;
+    case 't':
+        return !strcmp(k, "then") ? SK_SCHEMA : SK_DATA;
+    case 'e':
+        return !strcmp(k, "else") ? SK_SCHEMA : SK_DATA;
+    default:
+        return SK_DATA;
+    }
+}
+
 /* Records the base URI and document root of `node` and everything below it,
  * and registers the "$id"s found in schema positions (not inside enum, const,
  * examples or unknown keywords, where an "$id" is just data). */
@@ -333,30 +379,21 @@ static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, co
         return;
     }
     for (const cJSON *m = node->child; m; m = m->next) {
-        const char *k = m->string;
-        if (!is_schema) {
-            index_node(v, root, m, base, 0, depth + 1);
-        } else if (!strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
-                   !strcmp(k, "definitions") || !strcmp(k, "$defs") ||
-                   !strcmp(k, "dependencies")) {
+        int kind = is_schema ? schema_keyword(m->string) : SK_DATA;
+        if (kind == SK_SCHEMA_MAP) {
             if (cJSON_IsObject(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
                 index_members(v, root, m, base, depth + 1);
             }
-        } else if (!strcmp(k, "items") || !strcmp(k, "allOf") || !strcmp(k, "anyOf") ||
-                   !strcmp(k, "oneOf") || !strcmp(k, "prefixItems")) {
+        } else if (kind == SK_SCHEMA_OR_LIST) {
             if (cJSON_IsArray(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
                 for (const cJSON *e = m->child; e; e = e->next)
                     index_node(v, root, e, base, 1, depth + 2);
             } else
                 index_node(v, root, m, base, 1, depth + 1);
-        } else if (!strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ||
-                   !strcmp(k, "contains") || !strcmp(k, "propertyNames") || !strcmp(k, "not") ||
-                   !strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else")) {
-            index_node(v, root, m, base, 1, depth + 1);
         } else {
-            index_node(v, root, m, base, 0, depth + 1);
+            index_node(v, root, m, base, kind == SK_SCHEMA, depth + 1);
         }
     }
 }
