@@ -58,6 +58,11 @@ struct mg_model_priv {
     mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
     mg_hmap msg_key_named;   /* node_ent: components.messages entry -> its key (char *), for
                               * entries whose `name` another entry has too */
+    struct hoist_ctx {       /* the hint being built on, when it is "<parent's snake> <suffix>" */
+        const char *text;    /* the hint itself: name_init compares the pointer */
+        const mg_name *parent;
+        const char *suffix;
+    } hoist;
     struct wctx *checked;    /* check_schemas' first pass's tables, for the second */
     unsigned checked_gen;    /* the docset's generation when they were made */
     unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
@@ -194,8 +199,12 @@ static void name_init(mg_model *m, mg_name *n, const char *raw)
     uint32_t h = name_hash(raw);
     cased_ent *e = mg_hmap_find(&m->priv->names, h, cased_eq, raw);
     if (!e) { /* in the model's arena, one block for the six casings */
+        const struct hoist_ctx *x = &m->priv->hoist;
         e = mg_hmap_add(&m->priv->names, h);
-        mg_name_init_with(&e->name, raw, name_alloc, m);
+        /* A hoisted type's name from its parent's casings (names.h), when
+         * `raw` is the hint being built on (the same buffer, still live). */
+        if (x->text != raw || mg_name_init_joined(&e->name, raw, x->parent, x->suffix, name_alloc, m) != 0)
+            mg_name_init_with(&e->name, raw, name_alloc, m);
     }
     *n = e->name;
 }
@@ -1002,6 +1011,23 @@ static void free_hint(char *buf, char *hint)
         free(hint);
 }
 
+/* Tells name_init that `hint` is `parent`'s snake casing and `suffix`
+ * (hoist_name's form), until hoist_end restores what was there before
+ * (hints nest: a hoisted object's properties are built inside it). */
+static struct hoist_ctx hoist_begin(mg_model *m, const char *hint, const mg_name *parent, const char *suffix)
+{
+    struct hoist_ctx saved = m->priv->hoist;
+    m->priv->hoist.text = suffix ? hint : NULL;
+    m->priv->hoist.parent = parent;
+    m->priv->hoist.suffix = suffix;
+    return saved;
+}
+
+static void hoist_end(mg_model *m, struct hoist_ctx saved)
+{
+    m->priv->hoist = saved;
+}
+
 /* build_typeref with the hint `hint suffix`. */
 static mg_typeref *build_hoisted(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint,
                                  const char *suffix)
@@ -1317,6 +1343,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
             }
             char hbuf[HINT_ROOM];
             char *hint = hoist_name(hbuf, tname, p->string);
+            struct hoist_ctx saved = hoist_begin(m, hint, &t->name, p->string);
             if (!f->type) {
                 f->mark = km;
                 f->type = build_typeref(m, doc, p, hint);
@@ -1335,6 +1362,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                 else
                     f->type = build_typeref(m, doc, p, hint);
             }
+            hoist_end(m, saved);
             free_hint(hbuf, hint);
             if (!f->type) {
                 f->type = new_typeref(m, MG_KIND_ANY, doc, p);

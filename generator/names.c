@@ -186,11 +186,20 @@ static void map_words(char *o, const char *w, size_t n, char sep, int upper)
  * `out`, NUL-terminated; returns the length. One loop per kind of casing:
  * names are made for every type, field and enum value, six casings each.
  * Words hold lower-case letters and digits only. */
+static size_t join_bare(char *out, const char *w, size_t wlen, int count, mg_case c);
+
 static size_t join_into(char *out, const char *w, size_t wlen, int count, mg_case c)
 {
     char *o = out;
     if (count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]))
         *o++ = '_';
+    return (size_t)(o - out) + join_bare(o, w, wlen, count, c);
+}
+
+/* join_into without the '_' a leading digit gets. */
+static size_t join_bare(char *out, const char *w, size_t wlen, int count, mg_case c)
+{
+    char *o = out;
     size_t n = count > 0 ? wlen - 1 : 0; /* all but the last '\0' */
     if (c == MG_CASE_SNAKE || c == MG_CASE_KEBAB || c == MG_CASE_SCREAMING) {
         map_words(o, w, n, c == MG_CASE_KEBAB ? '-' : '_', c == MG_CASE_SCREAMING);
@@ -260,6 +269,42 @@ void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, si
     }
     if (w != stack)
         free(w);
+}
+
+int mg_name_init_joined(mg_name *n, const char *raw, const mg_name *parent, const char *suffix,
+                        void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+    char stack[512];
+    size_t sn = strlen(suffix), wlen;
+    if (2 * sn >= sizeof stack || !parent->s[MG_CASE_SNAKE][0])
+        return -1;
+    int count = split_into(stack, &wlen, suffix, sn);
+    if (count == 0)
+        return -1;
+    size_t rn = strlen(raw), plen[MG_CASE_COUNT], total = rn + 1;
+    for (int c = 0; c < MG_CASE_COUNT; c++)
+        if (c != MG_CASE_RAW) {
+            plen[c] = strlen(parent->s[c]);
+            total += plen[c] + 1 + wlen; /* the parent's, a separator, the suffix's words and NUL */
+        }
+    char *o = alloc(ctx, total);
+    for (int c = 0; c < MG_CASE_COUNT; c++) {
+        n->s[c] = o;
+        if (c == MG_CASE_RAW) {
+            memcpy(o, raw, rn + 1);
+            o += rn + 1;
+            continue;
+        }
+        memcpy(o, parent->s[c], plen[c]);
+        o += plen[c];
+        if (c == MG_CASE_SNAKE || c == MG_CASE_SCREAMING)
+            *o++ = '_';
+        else if (c == MG_CASE_KEBAB)
+            *o++ = '-';
+        /* camel: the words after the parent's first are capitalised, as in Pascal */
+        o += join_bare(o, stack, wlen, count, c == MG_CASE_CAMEL ? MG_CASE_PASCAL : (mg_case)c) + 1;
+    }
+    return 0;
 }
 
 void mg_name_fini(mg_name *n)

@@ -45,6 +45,15 @@ void mg_name_fini(mg_name *n);
  * belongs to the allocator's owner: no mg_name_fini (for the model, whose
  * arena holds its names). */
 void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, size_t size), void *ctx);
+/* mg_name_init_with for raw = "<parent's snake casing> <suffix>" (a hoisted
+ * type's name, model.c), made from the parent's casings and the suffix's
+ * words alone, without splitting the parent's part again: a snake casing
+ * splits into the very words it was joined from, so each casing is the
+ * parent's, a separator and the suffix's words. The result is the same as
+ * mg_name_init_with(raw). Returns -1 (nothing made) when the parent or the
+ * suffix has no words, or the suffix is long: call mg_name_init_with. */
+int mg_name_init_joined(mg_name *n, const char *raw, const mg_name *parent, const char *suffix,
+                        void *(*alloc)(void *ctx, size_t size), void *ctx);
 int mg_name_is_empty(const mg_name *n);
 
 /* One casing of `raw`, freshly allocated; the caller frees it with free(). */
