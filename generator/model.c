@@ -1028,6 +1028,20 @@ static void hoist_end(mg_model *m, struct hoist_ctx saved)
     m->priv->hoist = saved;
 }
 
+/* build_typeref with the hint "<parent's snake casing> <suffix>", which
+ * name_init may make from the parent's casings (hoist_begin). */
+static mg_typeref *build_hoisted_from(mg_model *m, const mg_doc *doc, const cJSON *node, const mg_name *parent,
+                                      const char *suffix)
+{
+    char buf[HINT_ROOM];
+    char *h = hoist_name(buf, parent->s[MG_CASE_SNAKE], suffix);
+    struct hoist_ctx saved = hoist_begin(m, h, parent, suffix);
+    mg_typeref *r = build_typeref(m, doc, node, h);
+    hoist_end(m, saved);
+    free_hint(buf, h);
+    return r;
+}
+
 /* build_typeref with the hint `hint suffix`. */
 static mg_typeref *build_hoisted(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint,
                                  const char *suffix)
@@ -1432,7 +1446,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
     if (cJSON_IsFalse(ap))
         t->closed = 1;
     else if (is_object(ap))
-        t->additional = build_hoisted(m, adoc, ap, tname, "value");
+        t->additional = build_hoisted_from(m, adoc, ap, &t->name, "value");
     else if (ap && !cJSON_IsTrue(ap))
         err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
     else if (t->nfields == 0 && fields.n == 0 && !ap)
@@ -1658,7 +1672,7 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
         char suffix[32];
         snprintf(suffix, sizeof suffix, "option%d", ++i);
         mg_union_option *o = palloc(m, sizeof *o);
-        o->type = build_hoisted(m, udoc, it, t->name.s[MG_CASE_SNAKE], suffix);
+        o->type = build_hoisted_from(m, udoc, it, &t->name, suffix);
         if (!o->type)
             continue;
         vec_push(&opts, o);
