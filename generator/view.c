@@ -2426,15 +2426,15 @@ static uint32_t plan_lazy_chain(void *arg, const char *const *keys, const int *v
 /* Gives the plan's object whose first member is `first` the constants of
  * `chain` (mg_vplan_consts.put): the miss hook answers them as lazy_sweep's.
  * The object is the cached raw plan's, which every target refers to: each
- * target's build sets its own chain, and views are built one at a time. */
+ * target's build sets its own chain, and views are built one at a time.
+ * Not counted in lz_members: the view refers to the object, and run.c's
+ * render bounds count no member behind a reference (they did not when the
+ * constants were members), so the bounds stay what they were. */
 static void plan_lazy_put(void *arg, cJSON *first, uint32_t chain)
 {
     mg_view_escapes *e = arg;
-    if (!e || !chain)
-        return;
-    lz_set(e, first, chain);
-    for (uint32_t i = chain; i; i = e->lz_nodes[i].parent)
-        e->lz_members++;
+    if (e && chain)
+        lz_set(e, first, chain);
 }
 
 static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)

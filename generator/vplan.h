@@ -23,7 +23,10 @@
  * functions in place into that target's form (literals escaped, references
  * named, no name_rest), so that the plans of targets whose literals read the
  * same refer to one tree, not to a copy beside the raw one; other targets get
- * copies of it.
+ * copies of it. The converted functions keep none of their constant members
+ * (false, true, null, []: about half their nodes): a target whose view
+ * answers for them (mg_vplan_consts.chain and .put) refers to the functions
+ * and is given them; for the others, copies have them back in place.
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
  * what it needs from the model. A cached mg_vplan_raw belongs to the caller
