@@ -2602,6 +2602,9 @@ static const cJSON *fn_by_id(const pctx *c, int id)
 /* Whether flag `k` of raw function `fn` (number `id`) is true (below). */
 static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k);
 
+/* A copy of `list`, a list of function `id` of the target's plan (below). */
+static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list);
+
 /* A union type lists the functions of its options (its oneOf/anyOf), so that
  * a typed record can tell which option a value is; each option gets a shape
  * (one value; containers and nullable options are raw JSON). */
@@ -2626,7 +2629,7 @@ static void union_options(pctx *c, cJSON *types)
         cJSON *options = mg_json_get(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
-        add_cs(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
+        add_cs(item, "option_fns", ok ? dup_fn_list(c, id, list) : cJSON_CreateArray());
     }
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
@@ -3205,7 +3208,9 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
  * of `fl`, left out, or NULL. A function has a few such objects. */
 static const strip_sig *strip_sig_of(const mg_vplan_raw *r, const fn_copies *fl, const cJSON *first)
 {
-    for (size_t i = fl->sobj_at; i < fl->sobj_at + fl->nsobj; i++)
+    /* From the last: strip_consts notes an object after those under it, so
+     * the function itself (fn_flag's question) is found at once. */
+    for (size_t i = fl->sobj_at + fl->nsobj; i-- > fl->sobj_at;)
         if (r->sobjs[i].first == first)
             return &r->sigs[r->sobjs[i].sig];
     return NULL;
@@ -3220,10 +3225,34 @@ static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k)
         return cJSON_IsTrue(m);
     const fn_copies *fl = c->fn_fl ? c->fn_fl[id] : NULL;
     const strip_sig *sg = fl && fl->nsobj ? strip_sig_of(c->rawp, fl, fn->child) : NULL;
-    for (size_t i = 0; sg && i < sg->n; i++)
-        if (!strcmp(c->rawp->sents[sg->at + i].key, k))
-            return c->rawp->sents[sg->at + i].val == cJSON_True;
+    for (size_t i = 0; sg && i < sg->n; i++) {
+        const strip_ent *e = &c->rawp->sents[sg->at + i];
+        if (e->key[0] == k[0] && !strcmp(e->key, k))
+            return e->val == cJSON_True;
+    }
     return 0;
+}
+
+/* A copy of `list`, a list of function `id` of the target's plan: a type's
+ * own (option_fns), with every member, also the constants a converted
+ * function's list left out (strip_consts), put back in their places (a
+ * cJSON_Duplicate would copy the items without them, and without the
+ * target's answer for them). */
+static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top);
+
+static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list)
+{
+    const fn_copies *fl = c->fn_fl ? c->fn_fl[id] : NULL;
+    if (!fl || !fl->nsobj)
+        return cJSON_Duplicate(list, 1);
+    pctx d = *c;
+    d.keep = NULL;
+    d.share = 0;
+    d.cur_fl = fl;
+    d.canon = 0;
+    d.canon_lo = d.canon_hi = 0; /* its strings are names: copied as they are */
+    d.lit_next = NULL;
+    return copy_plan(&d, list, NULL, 0, 0);
 }
 
 /* Gives the target the constants of the function of `fl` (c->reg), which

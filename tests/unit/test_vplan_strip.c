@@ -99,6 +99,8 @@ static int t_is_true(void *arg, const cJSON *obj, const char *k)
     return 0;
 }
 
+static size_t models, stripped, given_objs, refers, unions, option_lists;
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -161,18 +163,27 @@ static void sorted_text(const answers *a, const cJSON *j, mg_buf *out)
     mg_buf_putc(out, '}');
 }
 
+/* A `types` list: an item per type, as the view's have `id`, and for a
+ * union `is_union` and `options` (an object per option), so that the plan
+ * gives it `option_fns` (copies of a function's list). */
 static cJSON *types_of(const mg_model *m)
 {
     cJSON *types = cJSON_CreateArray();
     for (int i = 0; i < m->ntypes; i++) {
         cJSON *t = cJSON_CreateObject();
         cJSON_AddStringToObject(t, "id", m->types[i]->name.s[MG_CASE_RAW]);
+        if (m->types[i]->kind == MG_TYPE_UNION) {
+            cJSON_AddTrueToObject(t, "is_union");
+            cJSON *opts = cJSON_AddArrayToObject(t, "options");
+            for (int k = 0; k < m->types[i]->noptions; k++)
+                cJSON_AddItemToArray(opts, cJSON_CreateObject());
+            unions++;
+        }
         cJSON_AddItemToArray(types, t);
     }
     return types;
 }
 
-static size_t models, stripped, given_objs, refers;
 
 /* A plan of `m` for the C literals; sorted text (through `a`) or plain text
  * of plan and types into *plan and *types. */
@@ -189,6 +200,9 @@ static void build(const mg_model *m, mg_vplan_raw **cache, answers *a, int sorte
     const cJSON *fns = cJSON_GetObjectItemCaseSensitive(p, "functions");
     if (a && fns && fns->child && (fns->child->type & cJSON_IsReference))
         refers++;
+    for (const cJSON *t = types->child; t; t = t->next)
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "has_option_fns")))
+            option_lists++;
     if (sorted) {
         mg_buf b;
         mg_buf_init(&b);
@@ -274,15 +288,16 @@ static void compare_file(const char *path)
 
 static void vplan_should_leave_constants_out_of_converted_functions_and_read_the_same(void)
 {
-    models = stripped = given_objs = refers = 0;
+    models = stripped = given_objs = refers = unions = option_lists = 0;
     CHECK(unit_find_top() == 0);
     unit_each_catalogue(compare_file);
     printf("# %zu catalogues, %zu constants in the sets left out, %zu objects given constants, %zu builds "
-           "referring\n",
-           models, stripped, given_objs, refers);
+           "referring, %zu union types, %zu option_fns lists\n",
+           models, stripped, given_objs, refers, unions, option_lists);
     CHECK(models >= 30);
     CHECK(given_objs > 1000);
     CHECK(refers == 2 * models); /* every build that answers refers to the converted functions */
+    CHECK(option_lists > 20);    /* copies of the converted functions' lists */
 }
 
 int main(void)
