@@ -2412,6 +2412,31 @@ static void plan_lazy_get(void *arg, const cJSON *obj, const int *ids, size_t n,
     }
 }
 
+/* The chain of the constants keys[i] = vals[i] (mg_vplan_consts.chain: the
+ * names are vplan.c's literals, which outlive the view). */
+static uint32_t plan_lazy_chain(void *arg, const char *const *keys, const int *vals, size_t n)
+{
+    mg_view_escapes *e = arg;
+    uint32_t node = 0;
+    for (size_t i = 0; e && i < n; i++)
+        node = lz_child(e, node, keys[i], vals[i]);
+    return node;
+}
+
+/* Gives the plan's object whose first member is `first` the constants of
+ * `chain` (mg_vplan_consts.put): the miss hook answers them as lazy_sweep's.
+ * The object is the cached raw plan's, which every target refers to: each
+ * target's build sets its own chain, and views are built one at a time.
+ * Not counted in lz_members: the view refers to the object, and run.c's
+ * render bounds count no member behind a reference (they did not when the
+ * constants were members), so the bounds stay what they were. */
+static void plan_lazy_put(void *arg, cJSON *first, uint32_t chain)
+{
+    mg_view_escapes *e = arg;
+    if (e && chain)
+        lz_set(e, first, chain);
+}
+
 static int plan_lazy_true(void *arg, const cJSON *obj, const char *k)
 {
     mg_view_escapes *e = arg;
@@ -5073,7 +5098,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
                                     .is_true = plan_lazy_true,
                                     .arg = v.lazy,
                                     .key_id = plan_lazy_id,
-                                    .get = plan_lazy_get};
+                                    .get = plan_lazy_get,
+                                    .chain = plan_lazy_chain,
+                                    .put = plan_lazy_put};
     cJSON *plan = cJSON_IsObject(vopts)
                       ? mg_vplan_build_shared(m, types, vopts, cache ? &cache->plan : NULL, plan_key_escaped,
                                               v.keep ? plan_member_kept : NULL, &v, v.lazy ? &consts : NULL, d)

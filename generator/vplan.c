@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "hmap.h"
+#include "pool.h"
 #include "resolve.h"
 #include "rx.h"
 #include "text.h"
@@ -106,6 +107,12 @@ typedef struct pctx {
     int canon;                /* 1: copy_plan's source is a converted function */
     int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
     int failed;
+    /* The constants left out of the converted functions (strip_consts). */
+    const struct mg_vplan_raw *rawp; /* the raw plan copy_plan copies from, when converted */
+    const struct fn_copies *cur_fl;  /* copy_plan's function's (copy_from), or NULL */
+    const struct fn_copies **fn_fl;  /* by function id (with fn_at): its fn_copies, or NULL */
+    int reg;                  /* 1: consts->chain and ->put answer for them (strip_register) */
+    uint32_t *sig_chain;      /* reg: by strip_sig number, consts->chain's handle (0: not made) */
 } pctx;
 
 /* A `shape` object, shared by every field of that shape in every target's
@@ -2592,6 +2599,12 @@ static const cJSON *fn_by_id(const pctx *c, int id)
     return id >= 0 && id < c->nfunctions ? c->fn_at[id] : NULL;
 }
 
+/* Whether flag `k` of raw function `fn` (number `id`) is true (below). */
+static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k);
+
+/* A copy of `list`, a list of function `id` of the target's plan (below). */
+static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list);
+
 /* A union type lists the functions of its options (its oneOf/anyOf), so that
  * a typed record can tell which option a value is; each option gets a shape
  * (one value; containers and nullable options are raw JSON). */
@@ -2606,17 +2619,17 @@ static void union_options(pctx *c, cJSON *types)
          * the target's copy (named references). */
         int id = i < c->m->ntypes && c->type_fn[i] >= 0 ? c->type_fn[i] : 0;
         const cJSON *fn = fn_by_id(c, id);
-        for (int hops = 0; fn && flag(c, fn, "is_ref") && hops < 64; hops++) {
+        for (int hops = 0; fn && fn_flag(c, id, fn, "is_ref") && hops < 64; hops++) {
             id = id_of(mg_json_get(fn, "ref_fn"));
             fn = fn_by_id(c, id);
         }
         const cJSON *copy = fn ? c->copy_at[id] : NULL;
-        const cJSON *list = flag(c, fn, "has_one_of") ? mg_json_get(copy, "one_of")
-                          : flag(c, fn, "has_any_of") ? mg_json_get(copy, "any_of") : NULL;
+        const cJSON *list = fn && fn_flag(c, id, fn, "has_one_of")   ? mg_json_get(copy, "one_of")
+                          : fn && fn_flag(c, id, fn, "has_any_of") ? mg_json_get(copy, "any_of") : NULL;
         cJSON *options = mg_json_get(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
-        add_cs(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
+        add_cs(item, "option_fns", ok ? dup_fn_list(c, id, list) : cJSON_CreateArray());
     }
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
@@ -2737,7 +2750,33 @@ typedef struct fn_copies {
     size_t rawcat_len;
     int canon_plain;
     fn_variant *variants; /* the copies whose literals read otherwise, or with name_rest */
+    /* Once converted: its objects that lost constant members, in
+     * mg_vplan_raw.sobjs[sobj_at, sobj_at + nsobj) (strip_consts). */
+    size_t sobj_at, nsobj;
 } fn_copies;
+
+/* A constant member (false, true, null or []) a converted function's
+ * object left out (strip_consts): its name (a literal of this file), its
+ * value (cJSON_False, cJSON_True, cJSON_NULL, or cJSON_Array for []) and
+ * its place, the number of the object's remaining members before it. */
+typedef struct strip_ent {
+    const char *key;
+    int val;
+    int pos;
+} strip_ent;
+
+/* The constants of one object: mg_vplan_raw.sents[at, at + n), in the
+ * object's order. Objects of one kind share a set (a few hundred sets for
+ * 1.2 M constants at 1 000 messages). */
+typedef struct strip_sig {
+    size_t at, n;
+} strip_sig;
+
+/* An object that lost constants, by its first member (never left out). */
+typedef struct strip_obj {
+    const cJSON *first;
+    uint32_t sig;
+} strip_obj;
 
 /* The target-independent part of a plan: every function compiled and shared,
  * literals still raw (cJSON_Raw). Identical for every target of a model, since
@@ -2770,6 +2809,15 @@ struct mg_vplan_raw {
      * target's plan refers to them; another copies them (variant_of). */
     int converted;
     mg_escape canon_literal; /* the code context of their literals */
+    /* The constant members the converted functions left out (strip_consts):
+     * every set once (sig_ids: their numbers, by content), and the objects. */
+    strip_ent *sents;
+    size_t nsents, capsents;
+    strip_sig *sigs;
+    size_t nsigs, capsigs;
+    mg_hmap sig_ids; /* uint32_t: a number in sigs */
+    strip_obj *sobjs;
+    size_t nsobjs, capsobjs;
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -2799,6 +2847,10 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
         }
     }
     free(r->copies);
+    free(r->sents);
+    free(r->sigs);
+    mg_hmap_fini(&r->sig_ids);
+    free(r->sobjs);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -2988,6 +3040,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
+    mg_hmap_init(&r->sig_ids, sizeof(uint32_t));
     r->ncopies = (size_t)cJSON_GetArraySize(r->functions);
     r->copies = mg_xcalloc(r->ncopies + 1, sizeof *r->copies);
     mark_ctx *mc = mg_xcalloc(1, sizeof *mc);
@@ -3031,6 +3084,197 @@ static void canon_walk(const pctx *c, const mg_vplan_raw *r, cJSON *j, int top)
             name_ref(r, ch);
         else if ((t == cJSON_Array || t == cJSON_Object) && ch->child && !(ch->type & cJSON_IsReference))
             canon_walk(c, r, ch, 0);
+    }
+}
+
+/* ---- constants left out ---------------------------------------------------
+ * Most members of a function are constants: false flags of the keywords it
+ * lacks, empty lists (620 000 of the converted functions' 1.19 M cJSON nodes
+ * at 1 000 synthetic messages: 40 MB, 400 MB at 10 000). A converted
+ * function keeps none (strip_consts): each object's are one of a few sets
+ * (17 at 1 000 messages), kept once. A target whose view answers constants it lacks (a
+ * lazy view: mg_vplan_consts.chain and .put) refers to the functions and
+ * gives each object its set (strip_register); strict rendering then finds
+ * every name where it was, with the same value. For any other target, and in
+ * every copy, copy_plan puts them back, in their places. */
+
+/* Does the set q (a sig_key) read as set number *ent? */
+typedef struct sig_key {
+    const mg_vplan_raw *r;
+    const strip_ent *e;
+    size_t n;
+} sig_key;
+
+static int sig_eq(const void *ent, const void *key)
+{
+    const sig_key *q = key;
+    const strip_sig *s = &q->r->sigs[*(const uint32_t *)ent];
+    if (s->n != q->n)
+        return 0;
+    const strip_ent *a = q->r->sents + s->at;
+    for (size_t i = 0; i < s->n; i++)
+        if (a[i].key != q->e[i].key || a[i].val != q->e[i].val || a[i].pos != q->e[i].pos)
+            return 0;
+    return 1;
+}
+
+/* The number of set e[0..n) in r->sigs, added when new. Names are literals:
+ * their addresses tell them apart (hashed whole, in a multiply each: a call
+ * of mg_hash_ptr per constant was a third of stripping). */
+static uint32_t sig_intern(mg_vplan_raw *r, const strip_ent *e, size_t n)
+{
+    uint64_t x = 0x5EED51675EED5167ULL;
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (uint64_t)(uintptr_t)e[i].key ^ ((uint64_t)(uint32_t)e[i].val << 32 | (uint32_t)e[i].pos)) *
+            0x9E3779B97F4A7C15ULL;
+    uint32_t h = mix((uint32_t)(x >> 32), (uint32_t)x);
+    sig_key q = {r, e, n};
+    const uint32_t *f = mg_hmap_find(&r->sig_ids, h, sig_eq, &q);
+    if (f)
+        return *f;
+    if (r->nsents + n > r->capsents) {
+        r->capsents = 2 * (r->nsents + n) + 64;
+        r->sents = mg_xrealloc(r->sents, r->capsents * sizeof *r->sents);
+    }
+    memcpy(r->sents + r->nsents, e, n * sizeof *e);
+    r->sigs = mg_xgrow(r->sigs, r->nsigs, &r->capsigs, sizeof *r->sigs);
+    r->sigs[r->nsigs] = (strip_sig){r->nsents, n};
+    r->nsents += n;
+    uint32_t *add = mg_hmap_add(&r->sig_ids, h);
+    *add = (uint32_t)r->nsigs;
+    return (uint32_t)r->nsigs++;
+}
+
+/* The most constants one object gives up (a function has about 50): the
+ * others stay members. */
+#define STRIP_MAX 128
+
+/* Leaves out the constant members of every object under `j`, a converted
+ * function or part of one, but an object's first member (by which
+ * strip_sig_of and the target's answers find the object) and those of
+ * mark_shared's shared subtrees (copies refer to them as they are). Only
+ * names that are literals go (mg_vplan_consts.chain keeps their addresses). */
+static void strip_consts(mg_vplan_raw *r, cJSON *j)
+{
+    int type = j->type & 0xFF;
+    if (j->type & cJSON_IsReference)
+        return;
+    if (type == cJSON_Array) {
+        for (cJSON *ch = j->child; ch; ch = ch->next)
+            if (ch->child)
+                strip_consts(r, ch);
+        return;
+    }
+    cJSON *first = j->child;
+    if (type != cJSON_Object || !first)
+        return;
+    if (first->child)
+        strip_consts(r, first);
+    strip_ent out[STRIP_MAX];
+    size_t n = 0;
+    int pos = 1;
+    for (cJSON *ch = first->next, *next; ch; ch = next) {
+        next = ch->next;
+        int t = ch->type & 0xFF;
+        int constant = t == cJSON_False || t == cJSON_True || t == cJSON_NULL ||
+                       (t == cJSON_Array && !ch->child && !(ch->type & cJSON_IsReference));
+        if (constant && ch->string && (ch->type & cJSON_StringIsConst) && n < STRIP_MAX) {
+            out[n++] = (strip_ent){ch->string, t, pos};
+            /* Unlinked by hand: not the first, so `prev` is the one before. */
+            ch->prev->next = next;
+            if (next)
+                next->prev = ch->prev;
+            else
+                first->prev = ch->prev;
+            /* What cJSON_Delete does for a node without child or value and
+             * with a literal name, without the library call: mg_pool_free
+             * frees a pool block or malloc's. */
+            mg_pool_free(ch);
+            continue;
+        }
+        pos++;
+        if (ch->child)
+            strip_consts(r, ch);
+    }
+    if (!n)
+        return;
+    r->sobjs = mg_xgrow(r->sobjs, r->nsobjs, &r->capsobjs, sizeof *r->sobjs);
+    r->sobjs[r->nsobjs].first = first;
+    r->sobjs[r->nsobjs].sig = sig_intern(r, out, n);
+    r->nsobjs++;
+}
+
+/* The constants that the object whose first member is `first`, in the
+ * function of `fl`, left out, or NULL. A function has a few such objects
+ * (one per property, check and list item, and itself). */
+static const strip_sig *strip_sig_of(const mg_vplan_raw *r, const fn_copies *fl, const cJSON *first)
+{
+    /* From the last: strip_consts notes an object after those under it, so
+     * the function itself (fn_flag's question) is found at once. */
+    for (size_t i = fl->sobj_at + fl->nsobj; i-- > fl->sobj_at;)
+        if (r->sobjs[i].first == first)
+            return &r->sigs[r->sobjs[i].sig];
+    return NULL;
+}
+
+/* Whether flag `k` of raw function `fn` (number `id`) is true: a member, or
+ * a constant the converted function left out (strip_consts). */
+static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k)
+{
+    const cJSON *m = mg_json_get(fn, k);
+    if (m)
+        return cJSON_IsTrue(m);
+    const fn_copies *fl = c->fn_fl ? c->fn_fl[id] : NULL;
+    const strip_sig *sg = fl && fl->nsobj ? strip_sig_of(c->rawp, fl, fn->child) : NULL;
+    for (size_t i = 0; sg && i < sg->n; i++) {
+        const strip_ent *e = &c->rawp->sents[sg->at + i];
+        if (e->key[0] == k[0] && !strcmp(e->key, k))
+            return e->val == cJSON_True;
+    }
+    return 0;
+}
+
+/* A copy of `list`, a list of function `id` of the target's plan: a type's
+ * own (option_fns), with every member, also the constants a converted
+ * function's list left out (strip_consts), put back in their places (a
+ * cJSON_Duplicate would copy the items without them, and without the
+ * target's answer for them). */
+static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top);
+
+static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list)
+{
+    const fn_copies *fl = c->fn_fl ? c->fn_fl[id] : NULL;
+    if (!fl || !fl->nsobj)
+        return cJSON_Duplicate(list, 1);
+    pctx d = *c;
+    d.keep = NULL;
+    d.share = 0;
+    d.cur_fl = fl;
+    d.canon = 0;
+    d.canon_lo = d.canon_hi = 0; /* its strings are names: copied as they are */
+    d.lit_next = NULL;
+    return copy_plan(&d, list, NULL, 0, 0);
+}
+
+/* Gives the target the constants of the function of `fl` (c->reg), which
+ * its plan refers to. */
+static void strip_register(pctx *c, const mg_vplan_raw *r, const fn_copies *fl)
+{
+    const mg_vplan_consts *consts = c->consts;
+    for (size_t i = fl->sobj_at; i < fl->sobj_at + fl->nsobj; i++) {
+        const strip_obj *so = &r->sobjs[i];
+        uint32_t *h = &c->sig_chain[so->sig];
+        if (!*h) {
+            const strip_sig *sg = &r->sigs[so->sig];
+            const char *keys[STRIP_MAX];
+            int vals[STRIP_MAX];
+            for (size_t k = 0; k < sg->n; k++) {
+                keys[k] = r->sents[sg->at + k].key;
+                vals[k] = r->sents[sg->at + k].val;
+            }
+            *h = consts->chain(consts->arg, keys, vals, sg->n);
+        }
+        consts->put(consts->arg, (cJSON *)(uintptr_t)so->first, *h);
     }
 }
 
@@ -3110,6 +3354,9 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
         fl->lits = NULL;
         if (walk) /* else mark_shared did (build_raw) */
             canon_walk(c, r, fn, 1);
+        fl->sobj_at = r->nsobjs;
+        strip_consts(r, fn);
+        fl->nsobj = r->nsobjs - fl->sobj_at;
     }
     free(off);
     mg_buf_fini(&b);
@@ -3141,6 +3388,18 @@ static int rest_kept(const pctx *c)
     return !c->keep || c->keep(c->keep_arg, &rest);
 }
 
+/* Puts constant `e` (strip_consts) back into `o`, the copy of its object,
+ * where the target keeps it. */
+static void put_const(const pctx *c, cJSON *o, const strip_ent *e)
+{
+    cJSON m = {.type = e->val | cJSON_StringIsConst, .string = (char *)(uintptr_t)e->key};
+    if (c->keep && !c->keep(c->keep_arg, &m))
+        return;
+    add_cs(o, e->key, e->val == cJSON_Array  ? cJSON_CreateArray()
+                      : e->val == cJSON_NULL ? cJSON_CreateNull()
+                                             : cJSON_CreateBool(e->val == cJSON_True));
+}
+
 static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n, int top)
 {
     /* The type bits directly (cJSON_IsX are library calls): this visits every
@@ -3166,8 +3425,17 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
     if (type != cJSON_Array && type != cJSON_Object)
         return cJSON_CreateNull();
     cJSON *o = type == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateObject();
-    for (const cJSON *ch = j->child; ch; ch = ch->next) {
+    /* The constants a converted function's object left out, back in their
+     * places (before its remaining member number se->pos). */
+    const strip_sig *sg = type == cJSON_Object && c->cur_fl && c->cur_fl->nsobj
+                              ? strip_sig_of(c->rawp, c->cur_fl, j->child)
+                              : NULL;
+    const strip_ent *se = sg ? c->rawp->sents + sg->at : NULL, *se_end = sg ? se + sg->n : NULL;
+    int at = 0;
+    for (const cJSON *ch = j->child; ch; ch = ch->next, at++) {
         cJSON *x;
+        for (; se < se_end && se->pos == at; se++)
+            put_const(c, o, se);
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch)) {
             if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
                 add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
@@ -3194,6 +3462,8 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
         if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
             add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
     }
+    for (; se < se_end; se++)
+        put_const(c, o, se);
     return o;
 }
 
@@ -3202,8 +3472,18 @@ static void copy_from(pctx *c, const mg_vplan_raw *r, size_t k)
 {
     const fn_copies *fl = &r->copies[k];
     c->canon = r->converted;
+    c->rawp = r;
+    c->cur_fl = r->converted ? fl : NULL;
     c->canon_lo = (uintptr_t)fl->canon;
     c->canon_hi = fl->canon ? (uintptr_t)(fl->canon + fl->canon_len) : 0;
+}
+
+/* A reference to converted function `fn` (of `fl`), its constants given to
+ * the target. */
+static cJSON *fn_self(pctx *c, const mg_vplan_raw *r, const fn_copies *fl, const cJSON *fn)
+{
+    strip_register(c, r, fl);
+    return cJSON_CreateObjectReference(fn->child);
 }
 
 /* The target's function `fn` (the raw plan's k-th, converted: canonize):
@@ -3214,15 +3494,18 @@ static void copy_from(pctx *c, const mg_vplan_raw *r, size_t k)
  * subtrees mark_shared shares do, but for the name_rest lists: a copy has
  * them only for targets that keep them (c->drop_rest 0), and targets that
  * do not share copies without them. */
-static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
+static cJSON *variant_of(pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg_buf *lits)
 {
     fn_copies *fl = &r->copies[k];
+    /* `fn` itself only for a target that answers for its constants (a copy
+     * with the same literals holds them). */
+    int self = c->reg && c->drop_rest;
     /* Escaping is a function of the text and the context. */
-    if (c->literal == r->canon_literal && c->drop_rest)
-        return cJSON_CreateObjectReference(fn->child);
+    if (self && c->literal == r->canon_literal)
+        return fn_self(c, r, fl, fn);
     /* Every literal written as it is by both: no need to escape them. */
-    if (c->drop_rest && fl->canon_plain && mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len))
-        return cJSON_CreateObjectReference(fn->child);
+    if (self && fl->canon_plain && mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len))
+        return fn_self(c, r, fl, fn);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
     const char *p = fl->canon;
@@ -3235,8 +3518,8 @@ static cJSON *variant_of(const pctx *c, mg_vplan_raw *r, size_t k, const cJSON *
             same = lits->len - at == (size_t)(raw - p) && !memcmp(lits->data + at, p, lits->len - at);
         p = raw + strlen(raw) + 1;
     }
-    if (same && c->drop_rest)
-        return cJSON_CreateObjectReference(fn->child);
+    if (same && self)
+        return fn_self(c, r, fl, fn);
     fn_variant *v;
     for (v = fl->variants; v; v = v->next)
         if (v->len == lits->len && v->rest == !c->drop_rest &&
@@ -3343,6 +3626,11 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         cJSON rest = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)key_name_rest};
         c.drop_rest = !keep(arg, &rest);
     }
+    /* The target answers for the constants the converted functions left
+     * out: it may refer to them (variant_of). */
+    c.reg = raw->converted && consts && consts->chain && consts->put;
+    if (c.reg)
+        c.sig_chain = mg_xcalloc(raw->nsigs + 1, sizeof *c.sig_chain);
     mg_buf lits;
     mg_buf_init(&lits);
     size_t k = 0;
@@ -3355,7 +3643,10 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         cJSON_AddItemToArray(c.functions, copy_plan(&c, fn, raw->names, raw->nfunctions, 1));
     }
     mg_buf_fini(&lits);
+    free(c.sig_chain);
+    c.sig_chain = NULL;
     c.canon = 0;
+    c.cur_fl = NULL;
     c.canon_lo = c.canon_hi = 0;
     c.patterns = copy_plan(&c, raw->patterns, NULL, 0, 0);
     free(c.fnkeys);
@@ -3399,16 +3690,21 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
          * numbers) and the target's copies, in the same order. */
         c.fn_at = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_at);
         c.copy_at = calloc((size_t)c.nfunctions + 1, sizeof *c.copy_at);
-        if (!c.fn_at || !c.copy_at)
+        c.fn_fl = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_fl);
+        if (!c.fn_at || !c.copy_at || !c.fn_fl)
             abort();
+        c.rawp = raw;
         const cJSON *fn, *cp = c.functions->child;
+        size_t fk = 0;
         cJSON_ArrayForEach(fn, raw->functions) {
             int id = id_of(mg_json_get(fn, "id"));
             if (id >= 0 && id < c.nfunctions) {
                 c.fn_at[id] = fn;
                 c.copy_at[id] = cp;
+                c.fn_fl[id] = raw->converted ? &raw->copies[fk] : NULL;
             }
             cp = cp ? cp->next : NULL;
+            fk++;
         }
         c.type_fn = raw->type_fn;
         mg_hmap_init(&c.type_by_id, sizeof(type_ent));
@@ -3435,6 +3731,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         c.roles = NULL;
         free(c.fn_at);
         free(c.copy_at);
+        free((void *)c.fn_fl);
+        c.fn_fl = NULL;
     }
     free(type_fields);
     cJSON *api = http_api(&c, types);

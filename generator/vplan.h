@@ -23,7 +23,10 @@
  * functions in place into that target's form (literals escaped, references
  * named, no name_rest), so that the plans of targets whose literals read the
  * same refer to one tree, not to a copy beside the raw one; other targets get
- * copies of it.
+ * copies of it. The converted functions keep none of their constant members
+ * (false, true, null, []: about half their nodes): a target whose view
+ * answers for them (mg_vplan_consts.chain and .put) refers to the functions
+ * and is given them; for the others, copies have them back in place.
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
  * what it needs from the model. A cached mg_vplan_raw belongs to the caller
@@ -34,6 +37,7 @@
 #define MG_VPLAN_H
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "model.h"
@@ -52,13 +56,27 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * uses list): key_id gives name `k` a number for get, or -1 (then the plan
  * uses list); get sets vals[i] to the value (as list's) of the constant
  * member numbered ids[i] that `obj` lacks, or 0 when it has none of that
- * name: the plan reads the few flags it needs, not every constant. */
+ * name: the plan reads the few flags it needs, not every constant.
+ *
+ * `chain` and `put` (both NULL: the plan's objects keep every member) let
+ * the plan leave out its own constant members where the caller answers for
+ * them when a template reads them (a lazy view's constants, view.h): a
+ * cached raw plan's functions have none (false, true, null or [], most of
+ * their members), and a plan that refers to them calls chain(arg, keys,
+ * vals, n) for the n constants of an object (names in keys[], string
+ * literals of vplan.c, values as list's, in the object's order; it returns a
+ * handle, made once per set of constants and build) and put(arg, first,
+ * handle) for the object whose first member is `first`, before it reads any
+ * flag through is_true or get. The caller must answer them from then on for
+ * that object and every reference to it, until the next build. */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
     void *arg;
     int (*key_id)(void *arg, const char *k);
     void (*get)(void *arg, const cJSON *obj, const int *ids, size_t n, int *vals);
+    uint32_t (*chain)(void *arg, const char *const *keys, const int *vals, size_t n);
+    void (*put)(void *arg, cJSON *first, uint32_t chain);
 } mg_vplan_consts;
 
 /* Builds the plan of every type of `m`. `types` is the view's `types` list
