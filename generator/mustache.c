@@ -7,14 +7,16 @@
  *   2. match: pair every section/parent/block opener with its closer;
  *   3. standalone: find tags alone on their line and trim that line away;
  *   4. margins: standalone blocks lose the common indentation of their body;
- *   5. build: the node tree, text split into one node per line so that
- *      indentation can be added at render time without re-parsing.
+ *   5. build: the node tree; text that runs over several template lines
+ *      stays one node when its lines are contiguous in the source.
  *
  * Indentation (partials, parents and blocks on a line of their own) is applied
  * while rendering: each node that starts a template line carries `bol`, and the
- * renderer writes the current indentation before it. That is the spec's
- * "prepend the indentation to each line of the partial before rendering",
- * without making a re-indented copy of the partial for every call site.
+ * renderer writes the current indentation before it; a text node whose later
+ * lines would need it too carries `lines`, and is written line by line only
+ * when there is indentation to write. That is the spec's "prepend the
+ * indentation to each line of the partial before rendering", without making a
+ * re-indented copy of the partial for every call site.
  */
 #include "mustache.h"
 
@@ -63,6 +65,8 @@ typedef struct node node;
 struct node {
     node_kind kind;
     unsigned char bol;        /* starts a template line: write the indentation first */
+    unsigned char lines;      /* N_TEXT: a later line of the text is non-empty: with
+                               * indentation, write it line by line (emit_text) */
     unsigned char raw;        /* N_VAR: {{{x}}} or {{&x}}: never escaped */
     unsigned char dynamic;    /* N_PARTIAL/N_PARENT: `str` is a name to look up ({{>*x}}) */
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
@@ -808,10 +812,16 @@ static int at_line_start(const parser *p, size_t off)
     return off == 0 || p->src[off - 1] == '\n';
 }
 
-/* Text becomes one node per line; a node that starts a non-empty line gets
- * `bol`. The lines come from the line table, not from a memchr per line
- * (0.35 M instructions of loading the four targets). */
-static void add_text(parser *p, nodebuf *b, size_t s, size_t e)
+/* Text becomes a node per run of lines that are contiguous in the source
+ * (none lost its leading whitespace to a standalone tag or a block's
+ * margin); a node that starts a non-empty line gets `bol`, and one with a
+ * later non-empty line `lines`, which the renderer tells by the same test
+ * (emit_text_lines). A node per line cost a render step, a test and an
+ * append per line: a fifth of the text nodes of a generate's renders were
+ * the next line of the one before. `start` is the first node of the level
+ * being built. The lines come from the line table, not from a memchr per
+ * line (0.35 M instructions of loading the four targets). */
+static void add_text(parser *p, nodebuf *b, const node *start, size_t s, size_t e)
 {
     if (s >= e)
         return;
@@ -829,7 +839,12 @@ static void add_text(parser *p, nodebuf *b, size_t s, size_t e)
             }
             bol = a < end && p->src[a] != '\n' && !(p->src[a] == '\r' && a + 1 < end && p->src[a + 1] == '\n');
         }
-        if (a < end) {
+        node *prev = b->at > start ? b->at - 1 : NULL;
+        if (a < end && a == s && s == p->lines[line] && prev && prev->kind == N_TEXT &&
+            prev->str + prev->len == p->src + a) {
+            prev->len += end - a; /* the next line of prev's text */
+            prev->lines |= (unsigned char)bol;
+        } else if (a < end) {
             node *n = push_node(b, N_TEXT);
             n->str = p->src + a;
             n->len = end - a;
@@ -907,7 +922,7 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
         }
         switch (t->kind) {
         case T_TEXT:
-            add_text(p, b, t->s, t->e);
+            add_text(p, b, start, t->s, t->e);
             continue;
         case T_COMMENT:
         case T_DELIM:
@@ -1611,6 +1626,8 @@ struct mg_tpl_cjson_state {
      * direct-mapped by address: NULL until a source that has served a few
      * renders escapes a string. */
     struct plain_ent *plain;
+    size_t plain_cap;     /* its entries, a power of two */
+    size_t plain_evicted; /* strings it replaced by others since it grew */
 };
 
 /* A string of the data (its address: the data does not change while the
@@ -1619,8 +1636,15 @@ struct mg_tpl_cjson_state {
  * mg_escape_append copies it unchanged or not: a generate escapes 43 000
  * strings, three in four of them escaped before in the same context (a
  * type's name in every file that names it), and a string that needs
- * nothing replaced is then copied without the scan. */
+ * nothing replaced is then copied without the scan. The table starts at
+ * PLAIN_MEMO entries and doubles, up to PLAIN_MEMO_MAX, each time it has
+ * replaced as many strings by others as it has entries: with 2 048 for
+ * good, a catalogue of 1 000 messages found the string of half its 560 000
+ * lookups overwritten and scanned it again (55 M instructions of
+ * is_plain); 16 384 from the start cost worker-backend 1.4 M instructions
+ * of calloc for tables it barely fills. */
 #define PLAIN_MEMO 2048
+#define PLAIN_MEMO_MAX (256 * 1024)
 
 struct plain_ent {
     const char *s;
@@ -2124,6 +2148,7 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->miss = NULL;
     st->miss_user = NULL;
     st->plain = NULL;
+    st->plain_cap = st->plain_evicted = 0;
     c->st = st;
     c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
@@ -2363,6 +2388,10 @@ static ALWAYS_INLINE int truthy(rstate *r, const void *v, mg_tv_kind kind)
     case MG_TV_LIST:
         return (r->cj ? ((const cJSON *)v)->child : r->src->first(r->src->self, v)) != NULL;
     case MG_TV_STRING:
+        if (r->cj) { /* non-empty: its first byte, not a strlen of it all */
+            const char *s = ((const cJSON *)v)->valuestring;
+            return s && s[0];
+        }
         text_of(r, v, kind, &n);
         return n > 0;
     default:
@@ -2408,6 +2437,36 @@ static void emit_indent(rstate *r)
         mg_buf_append(&r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
 }
 
+/* A text node with `lines` while there is indentation: the indentation
+ * before each later line that add_text would have given `bol` (one that is
+ * not empty: not "\n", not "\r\n"). */
+static __attribute__((noinline)) void emit_text_lines(rstate *r, const node *k)
+{
+    const char *s = k->str, *end = s + k->len;
+    for (;;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) {
+            mg_buf_append(&r->out, s, (size_t)(end - s));
+            return;
+        }
+        mg_buf_append(&r->out, s, (size_t)(nl + 1 - s));
+        s = nl + 1;
+        if (s == end)
+            return;
+        if (*s != '\n' && !(*s == '\r' && s + 1 < end && s[1] == '\n'))
+            emit_indent(r);
+    }
+}
+
+/* A text node (its `bol` already seen to). */
+static ALWAYS_INLINE void emit_text(rstate *r, const node *k)
+{
+    if (k->lines && r->ind.len > r->ind_off)
+        emit_text_lines(r, k);
+    else
+        mg_buf_append(&r->out, k->str, k->len);
+}
+
 static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 {
     if (raw || r->esc == MG_ESCAPE_NONE)
@@ -2422,10 +2481,17 @@ static void emit_cj_string(rstate *r, const cJSON *v)
     struct mg_tpl_cjson_state *cj = r->cj;
     const char *s = v->valuestring ? v->valuestring : "";
     uint32_t bit = (uint32_t)1 << r->esc;
-    if (!cj->plain)
-        cj->plain = mg_xcalloc(PLAIN_MEMO, sizeof *cj->plain);
-    struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (PLAIN_MEMO - 1)];
+    if (!cj->plain || (cj->plain_evicted >= cj->plain_cap && cj->plain_cap < PLAIN_MEMO_MAX)) {
+        /* A new table, twice as big (what the old one knew is found again) */
+        size_t cap = cj->plain ? 2 * cj->plain_cap : PLAIN_MEMO;
+        free(cj->plain);
+        cj->plain = mg_xcalloc(cap, sizeof *cj->plain);
+        cj->plain_cap = cap;
+        cj->plain_evicted = 0;
+    }
+    struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (cj->plain_cap - 1)];
     if (e->s != s) {
+        cj->plain_evicted += e->s != NULL;
         e->s = s;
         e->n = strlen(s);
         e->plain = e->escaped = 0;
@@ -2611,7 +2677,7 @@ static ALWAYS_INLINE int render_body(rstate *r, const mg_tpl *t, const node *k, 
         return too_large(r, t, b);
     if (b->bol)
         emit_indent(r);
-    mg_buf_append(&r->out, b->str, b->len);
+    emit_text(r, b);
     return 0;
 }
 
@@ -2625,7 +2691,7 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
     if (k->bol)
         emit_indent(r);
     if (k->kind == N_TEXT) {
-        mg_buf_append(&r->out, k->str, k->len);
+        emit_text(r, k);
         return 0;
     }
     /* One lookup for the three kinds of tag that have one: lookup_tag is
