@@ -130,11 +130,45 @@ static void text_around_tags_should_indent_as_line_nodes_did(void)
     mg_tpl_set_free(set);
 }
 
+/* The bound on render steps stops at the same node as when each node
+ * counted itself in r->steps_left: render_nodes keeps the count in a local
+ * while text and variables render. (Each item of the inner list is three
+ * steps: "t", {{x}}, and "\nu" as one text node; with a node per line, four,
+ * and the bound stopped at a text node with 4 193 803 bytes written.) */
+static void step_bound_should_stop_at_the_same_node(void)
+{
+    mg_buf data;
+    mg_buf_init(&data);
+    mg_buf_append_str(&data, "{\"a\": [");
+    for (int i = 0; i < 2100; i++)
+        mg_buf_append_str(&data, i ? ",1" : "1");
+    mg_buf_append_str(&data, "], \"x\": \"X\"}");
+    cJSON *j = cJSON_Parse(mg_buf_cstr(&data));
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_buf_reset(&errs);
+    const char *src = "{{#a}}\n{{#a}}t{{x}}\nu{{/a}}\n{{/a}}";
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    mg_buf out;
+    mg_buf_init(&out);
+    CHECK(t != NULL);
+    if (t)
+        CHECK_INT(mg_tpl_render(t, j, NULL, MG_ESCAPE_NONE, &out, &d), -1);
+    CHECK_STR(mg_buf_cstr(&errs), "t.mustache:2:8: error: template expansion too large: over 4194304 steps "
+                                  "(do partials recurse over lists?)");
+    CHECK_INT(out.len, 5591294);
+    mg_buf_fini(&out);
+    mg_buf_fini(&data);
+    cJSON_Delete(j);
+    mg_tpl_free(t);
+}
+
 int main(void)
 {
     mg_buf_init(&errs);
     RUN(multi_line_text_should_indent_each_non_empty_line);
     RUN(text_around_tags_should_indent_as_line_nodes_did);
+    RUN(step_bound_should_stop_at_the_same_node);
     mg_buf_fini(&errs);
     return unit_done();
 }
