@@ -1629,7 +1629,8 @@ struct mg_tpl_cjson_state {
      * direct-mapped by address: NULL until a source that has served a few
      * renders escapes a string. */
     struct plain_ent *plain;
-    int lasting;          /* made by mg_tpl_cjson_source_init (emit_value) */
+    int lasting;          /* made by mg_tpl_cjson_source_init, not for one
+                           * render (emit_value) */
     size_t plain_cap;     /* its entries, a power of two */
     size_t plain_evicted; /* strings it replaced by others since it grew */
 };
@@ -2523,11 +2524,12 @@ static void emit_value(rstate *r, const void *v, int raw)
         return;
     /* A string of an object made for one render (a transient one) may be
      * freed after it, unless it is a reference to data that stays; raw
-     * JSON too is kept out. Only a source made to serve many renders
-     * (mg_tpl_cjson_source_init, run.c's per target) keeps the memo from
-     * its first render on (from its fifth, 1 000 messages' catalogue-wide
-     * files, rendered first, escaped 330 000 strings without it); a
-     * render's own (render_top) would not use what it allocates. */
+     * JSON too is kept out. A source from mg_tpl_cjson_source_init (run.c's,
+     * one per target, serving every file) keeps the memo from its first
+     * render on (from its fifth, 1 000 messages' catalogue-wide files,
+     * rendered first, escaped 330 000 strings without it); a render's own
+     * (render_top) from its fifth, i.e. never: it would not use what it
+     * allocates. (view.c's one-off sources escape nothing: MG_ESCAPE_NONE.) */
     if (kind == MG_TV_STRING && r->cj && !raw && r->esc != MG_ESCAPE_NONE && r->esc <= MG_ESCAPE_AUTO &&
         (r->cj->lasting || r->cj->epoch > 4) && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
         (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
