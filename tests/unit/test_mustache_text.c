@@ -163,12 +163,54 @@ static void step_bound_should_stop_at_the_same_node(void)
     mg_tpl_free(t);
 }
 
+/* The memo of strings escaped before (emit_cj_string), in a source that
+ * serves many renders (run.c's): strings that need escaping and strings
+ * that do not, at more addresses than the memo's first table holds, so
+ * that it replaces entries and grows; every render writes each string
+ * escaped as mg_escape_append writes it alone. */
+static void escaped_string_memo_should_give_what_escaping_gives(void)
+{
+    cJSON *data = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(data, "a");
+    mg_buf want;
+    mg_buf_init(&want);
+    for (int i = 0; i < 3 * PLAIN_MEMO; i++) {
+        char s[32];
+        snprintf(s, sizeof s, i % 3 == 0 ? "q\"%d" : i % 3 == 1 ? "p%d" : "c*/%d", i);
+        cJSON_AddItemToArray(a, cJSON_CreateString(s));
+        mg_escape_append(&want, MG_ESCAPE_C, s, strlen(s));
+        mg_buf_putc(&want, '\n');
+    }
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_buf_reset(&errs);
+    const char *src = "{{#a}}{{.}}\n{{/a}}";
+    mg_tpl *t = mg_tpl_parse("t", src, strlen(src), &d);
+    mg_tpl_cjson cj;
+    mg_tpl_cjson_source_init(&cj);
+    mg_buf out;
+    mg_buf_init(&out);
+    for (int round = 0; round < 3 && t; round++) {
+        mg_buf_reset(&out);
+        CHECK_INT(mg_tpl_render_data(t, &cj.src, data, NULL, MG_ESCAPE_C, 1, &out, &d), 0);
+        CHECK(out.len == want.len && memcmp(out.data, want.data, want.len) == 0);
+    }
+    CHECK(cj.st->plain_cap > PLAIN_MEMO); /* it grew */
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_cjson_source_fini(&cj);
+    mg_buf_fini(&out);
+    mg_buf_fini(&want);
+    mg_tpl_free(t);
+    cJSON_Delete(data);
+}
+
 int main(void)
 {
     mg_buf_init(&errs);
     RUN(multi_line_text_should_indent_each_non_empty_line);
     RUN(text_around_tags_should_indent_as_line_nodes_did);
     RUN(step_bound_should_stop_at_the_same_node);
+    RUN(escaped_string_memo_should_give_what_escaping_gives);
     mg_buf_fini(&errs);
     return unit_done();
 }
