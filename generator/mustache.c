@@ -7,14 +7,16 @@
  *   2. match: pair every section/parent/block opener with its closer;
  *   3. standalone: find tags alone on their line and trim that line away;
  *   4. margins: standalone blocks lose the common indentation of their body;
- *   5. build: the node tree, text split into one node per line so that
- *      indentation can be added at render time without re-parsing.
+ *   5. build: the node tree; text that runs over several template lines
+ *      stays one node when its lines are contiguous in the source.
  *
  * Indentation (partials, parents and blocks on a line of their own) is applied
  * while rendering: each node that starts a template line carries `bol`, and the
- * renderer writes the current indentation before it. That is the spec's
- * "prepend the indentation to each line of the partial before rendering",
- * without making a re-indented copy of the partial for every call site.
+ * renderer writes the current indentation before it; a text node whose later
+ * lines would need it too carries `lines`, and is written line by line only
+ * when there is indentation to write. That is the spec's "prepend the
+ * indentation to each line of the partial before rendering", without making a
+ * re-indented copy of the partial for every call site.
  */
 #include "mustache.h"
 
@@ -63,6 +65,8 @@ typedef struct node node;
 struct node {
     node_kind kind;
     unsigned char bol;        /* starts a template line: write the indentation first */
+    unsigned char lines;      /* N_TEXT: a later line of the text is non-empty: with
+                               * indentation, write it line by line (emit_text) */
     unsigned char raw;        /* N_VAR: {{{x}}} or {{&x}}: never escaped */
     unsigned char dynamic;    /* N_PARTIAL/N_PARENT: `str` is a name to look up ({{>*x}}) */
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
@@ -808,10 +812,16 @@ static int at_line_start(const parser *p, size_t off)
     return off == 0 || p->src[off - 1] == '\n';
 }
 
-/* Text becomes one node per line; a node that starts a non-empty line gets
- * `bol`. The lines come from the line table, not from a memchr per line
- * (0.35 M instructions of loading the four targets). */
-static void add_text(parser *p, nodebuf *b, size_t s, size_t e)
+/* Text becomes a node per run of lines that are contiguous in the source
+ * (none lost its leading whitespace to a standalone tag or a block's
+ * margin); a node that starts a non-empty line gets `bol`, and one with a
+ * later non-empty line `lines`, which the renderer tells by the same test
+ * (emit_text_lines). A node per line cost a render step, a test and an
+ * append per line: a fifth of the text nodes of a generate's renders were
+ * the next line of the one before. `start` is the first node of the level
+ * being built. The lines come from the line table, not from a memchr per
+ * line (0.35 M instructions of loading the four targets). */
+static void add_text(parser *p, nodebuf *b, const node *start, size_t s, size_t e)
 {
     if (s >= e)
         return;
@@ -829,7 +839,12 @@ static void add_text(parser *p, nodebuf *b, size_t s, size_t e)
             }
             bol = a < end && p->src[a] != '\n' && !(p->src[a] == '\r' && a + 1 < end && p->src[a + 1] == '\n');
         }
-        if (a < end) {
+        node *prev = b->at > start ? b->at - 1 : NULL;
+        if (a < end && a == s && s == p->lines[line] && prev && prev->kind == N_TEXT &&
+            prev->str + prev->len == p->src + a) {
+            prev->len += end - a; /* the next line of prev's text */
+            prev->lines |= (unsigned char)bol;
+        } else if (a < end) {
             node *n = push_node(b, N_TEXT);
             n->str = p->src + a;
             n->len = end - a;
@@ -907,7 +922,7 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
         }
         switch (t->kind) {
         case T_TEXT:
-            add_text(p, b, t->s, t->e);
+            add_text(p, b, start, t->s, t->e);
             continue;
         case T_COMMENT:
         case T_DELIM:
@@ -1495,14 +1510,17 @@ typedef struct {
  * catalogue, 15 MB at 500 messages, all live until the file is done. Past
  * INDEX_MAX_OBJECTS objects or INDEX_MAX_MEMBERS member pointers the index
  * starts over (shapes are kept: there are a few dozen), so that it stays
- * under about 5 MB whatever the catalogue. worker-backend's largest render
- * indexes 3 600 objects and 130 000 pointers: it never starts over. Objects
- * looked up again after a restart are indexed again on their INDEX_AFTER-th
- * lookup; a frame's cache word from before the restart is told from a fresh
- * one by its member list (index_of). */
+ * under about 20 MB whatever the catalogue. worker-backend's largest render
+ * indexes 3 600 objects and 130 000 pointers: it never starts over; nor does
+ * a target of 1 000 synthetic messages (at 16 384 objects and 512 K
+ * pointers, 5 MB, its index started over 13 times, and 79 000 of its 205 000
+ * builds were of objects indexed before: 13 MB more at its peak, 64 M
+ * instructions less). Objects looked up again after a restart are indexed
+ * again on their INDEX_AFTER-th lookup; a frame's cache word from before the
+ * restart is told from a fresh one by its member list (index_of). */
 #ifndef INDEX_MAX_OBJECTS /* tests/unit/test_mustache_index.c sets tiny ones */
-#define INDEX_MAX_OBJECTS 16384
-#define INDEX_MAX_MEMBERS (512 * 1024)
+#define INDEX_MAX_OBJECTS (64 * 1024)
+#define INDEX_MAX_MEMBERS (2048 * 1024)
 #endif
 
 /* A shape: n key addresses and the table from a name to the position of the
@@ -1611,6 +1629,10 @@ struct mg_tpl_cjson_state {
      * direct-mapped by address: NULL until a source that has served a few
      * renders escapes a string. */
     struct plain_ent *plain;
+    int lasting;          /* made by mg_tpl_cjson_source_init, not for one
+                           * render (emit_value) */
+    size_t plain_cap;     /* its entries, a power of two */
+    size_t plain_evicted; /* strings it replaced by others since it grew */
 };
 
 /* A string of the data (its address: the data does not change while the
@@ -1619,8 +1641,15 @@ struct mg_tpl_cjson_state {
  * mg_escape_append copies it unchanged or not: a generate escapes 43 000
  * strings, three in four of them escaped before in the same context (a
  * type's name in every file that names it), and a string that needs
- * nothing replaced is then copied without the scan. */
+ * nothing replaced is then copied without the scan. The table starts at
+ * PLAIN_MEMO entries and doubles, up to PLAIN_MEMO_MAX, each time it has
+ * replaced as many strings by others as it has entries: with 2 048 for
+ * good, a catalogue of 1 000 messages found the string of half its 560 000
+ * lookups overwritten and scanned it again (55 M instructions of
+ * is_plain); 16 384 from the start cost worker-backend 1.4 M instructions
+ * of calloc for tables it barely fills. */
 #define PLAIN_MEMO 2048
+#define PLAIN_MEMO_MAX (256 * 1024)
 
 struct plain_ent {
     const char *s;
@@ -2124,6 +2153,8 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->miss = NULL;
     st->miss_user = NULL;
     st->plain = NULL;
+    st->plain_cap = st->plain_evicted = 0;
+    st->lasting = 0;
     c->st = st;
     c->src = (mg_tpl_source){.self = st, .kind = cj_kind, .get = cj_get, .first = cj_first,
                              .next = cj_next, .key = cj_key, .text = cj_text, .number = cj_number};
@@ -2144,6 +2175,7 @@ static void cjson_source_fini_in(struct mg_tpl_cjson_state *st)
 void mg_tpl_cjson_source_init(mg_tpl_cjson *c)
 {
     cjson_source_init_in(c, mg_xcalloc(1, sizeof *c->st));
+    c->st->lasting = 1;
 }
 
 void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
@@ -2363,6 +2395,10 @@ static ALWAYS_INLINE int truthy(rstate *r, const void *v, mg_tv_kind kind)
     case MG_TV_LIST:
         return (r->cj ? ((const cJSON *)v)->child : r->src->first(r->src->self, v)) != NULL;
     case MG_TV_STRING:
+        if (r->cj) { /* non-empty: its first byte, not a strlen of it all */
+            const char *s = ((const cJSON *)v)->valuestring;
+            return s && s[0];
+        }
         text_of(r, v, kind, &n);
         return n > 0;
     default:
@@ -2408,6 +2444,36 @@ static void emit_indent(rstate *r)
         mg_buf_append(&r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
 }
 
+/* A text node with `lines` while there is indentation: the indentation
+ * before each later line that add_text would have given `bol` (one that is
+ * not empty: not "\n", not "\r\n"). */
+static __attribute__((noinline)) void emit_text_lines(rstate *r, const node *k)
+{
+    const char *s = k->str, *end = s + k->len;
+    for (;;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) {
+            mg_buf_append(&r->out, s, (size_t)(end - s));
+            return;
+        }
+        mg_buf_append(&r->out, s, (size_t)(nl + 1 - s));
+        s = nl + 1;
+        if (s == end)
+            return;
+        if (*s != '\n' && !(*s == '\r' && s + 1 < end && s[1] == '\n'))
+            emit_indent(r);
+    }
+}
+
+/* A text node (its `bol` already seen to). */
+static ALWAYS_INLINE void emit_text(rstate *r, const node *k)
+{
+    if (k->lines && r->ind.len > r->ind_off)
+        emit_text_lines(r, k);
+    else
+        mg_buf_append(&r->out, k->str, k->len);
+}
+
 static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 {
     if (raw || r->esc == MG_ESCAPE_NONE)
@@ -2422,10 +2488,17 @@ static void emit_cj_string(rstate *r, const cJSON *v)
     struct mg_tpl_cjson_state *cj = r->cj;
     const char *s = v->valuestring ? v->valuestring : "";
     uint32_t bit = (uint32_t)1 << r->esc;
-    if (!cj->plain)
-        cj->plain = mg_xcalloc(PLAIN_MEMO, sizeof *cj->plain);
-    struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (PLAIN_MEMO - 1)];
+    if (!cj->plain || (cj->plain_evicted >= cj->plain_cap && cj->plain_cap < PLAIN_MEMO_MAX)) {
+        /* A new table, twice as big (what the old one knew is found again) */
+        size_t cap = cj->plain ? 2 * cj->plain_cap : PLAIN_MEMO;
+        free(cj->plain);
+        cj->plain = mg_xcalloc(cap, sizeof *cj->plain);
+        cj->plain_cap = cap;
+        cj->plain_evicted = 0;
+    }
+    struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (cj->plain_cap - 1)];
     if (e->s != s) {
+        cj->plain_evicted += e->s != NULL;
         e->s = s;
         e->n = strlen(s);
         e->plain = e->escaped = 0;
@@ -2451,9 +2524,14 @@ static void emit_value(rstate *r, const void *v, int raw)
         return;
     /* A string of an object made for one render (a transient one) may be
      * freed after it, unless it is a reference to data that stays; raw
-     * JSON too is kept out. */
+     * JSON too is kept out. A source from mg_tpl_cjson_source_init (run.c's,
+     * one per target, serving every file) keeps the memo from its first
+     * render on (from its fifth, 1 000 messages' catalogue-wide files,
+     * rendered first, escaped 330 000 strings without it); a render's own
+     * (render_top) from its fifth, i.e. never: it would not use what it
+     * allocates. (view.c's one-off sources escape nothing: MG_ESCAPE_NONE.) */
     if (kind == MG_TV_STRING && r->cj && !raw && r->esc != MG_ESCAPE_NONE && r->esc <= MG_ESCAPE_AUTO &&
-        r->cj->epoch > 4 && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
+        (r->cj->lasting || r->cj->epoch > 4) && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
         (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
         emit_cj_string(r, v);
         return;
@@ -2611,21 +2689,29 @@ static ALWAYS_INLINE int render_body(rstate *r, const mg_tpl *t, const node *k, 
         return too_large(r, t, b);
     if (b->bol)
         emit_indent(r);
-    mg_buf_append(&r->out, b->str, b->len);
+    emit_text(r, b);
     return 0;
 }
 
+static ALWAYS_INLINE int render_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
+                                    const void *v);
+
 /* `k` is one of a list of nodes rendered in context `c`. `seen`: what the
- * node before it looked up (render_nodes). */
+ * node before it looked up; `left`: r->steps_left, which render_nodes keeps
+ * in a local while its text and variables render, and which is in r while
+ * anything else does (a load and a store of r->steps_left per node were
+ * 4 % of the render loop's instructions). */
 static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
-                                     const void **seen)
+                                     const void **seen, long *left)
 {
-    if (--r->steps_left < 0 || r->out.len > r->out_max)
+    if (--*left < 0 || r->out.len > r->out_max) {
+        r->steps_left = *left;
         return too_large(r, t, k);
+    }
     if (k->bol)
         emit_indent(r);
     if (k->kind == N_TEXT) {
-        mg_buf_append(&r->out, k->str, k->len);
+        emit_text(r, k);
         return 0;
     }
     /* One lookup for the three kinds of tag that have one: lookup_tag is
@@ -2648,11 +2734,25 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
             *seen = v;
         }
     }
+    if (k->kind == N_VAR) {
+        emit_value(r, v, k->raw);
+        return 0;
+    }
+    r->steps_left = *left;
+    int rc = render_tag(r, t, k, c, sc, v);
+    *left = r->steps_left;
+    return rc;
+}
+
+/* render_node of a tag that renders nodes in its turn (a section, an
+ * inverted section, a partial, a parent or a block), with r->steps_left
+ * current. `v` is what a section or inverted section found. */
+static ALWAYS_INLINE int render_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
+                                    const void *v)
+{
     switch (k->kind) {
     case N_TEXT:
-        return 0;
     case N_VAR:
-        emit_value(r, v, k->raw);
         return 0;
     case N_SECTION: {
         /* One kind_of per section; a list is iterated without asking first
@@ -2720,11 +2820,13 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     }
     int rc = 0;
     const void *seen = NULL;
+    long left = r->steps_left;
     for (const node *k = kids, *end = kids + n; k < end; k++)
-        if (render_node(r, t, k, c, sc, &seen) != 0) {
+        if (render_node(r, t, k, c, sc, &seen, &left) != 0) {
             rc = -1;
             break;
         }
+    r->steps_left = left;
     r->rdepth--;
     return rc;
 }

@@ -52,21 +52,22 @@ static void parse_should_put_a_templates_nodes_in_one_block_and_memos_in_another
     CHECK(t != NULL);
     if (!t)
         return;
-    /* 17 nodes are made; the block has room for at most one per token and
-     * one per line, and we use the start of each level's room. */
+    /* 16 nodes are made (the "\n" after {{b.c}} and the "  " before {{#t}}
+     * are one text); the block has room for at most one per token and one
+     * per line, and we use the start of each level's room. */
     size_t room = 40;
     const char *xlo = t->extra;
     const char *xhi = xlo + 64 * sizeof(node_memo); /* more than the tags' memos need */
-    CHECK_INT(walk(t->kids, t->nkids, t->nodes, t->nodes + room, xlo, xhi), 17);
+    CHECK_INT(walk(t->kids, t->nkids, t->nodes, t->nodes + room, xlo, xhi), 16);
     CHECK(t->kids == t->nodes);
     /* Dotted names: parts after the first, as hash and length pairs; more
      * than two parts go in the extra block. */
     CHECK_INT(t->nkids, 8);
     const node *s = &t->kids[3];
-    CHECK(s->kind == N_SECTION && s->nkids == 6);
-    if (s->nkids != 6)
+    CHECK(s->kind == N_SECTION && s->nkids == 5);
+    if (s->nkids != 5)
         return;
-    const node *tt = &s->kids[4];
+    const node *tt = &s->kids[3];
     CHECK(tt->kind == N_SECTION && tt->nkids == 2);
     if (tt->nkids != 2)
         return;
@@ -202,7 +203,8 @@ static void parse_should_report_positions_far_into_a_template(void)
         CHECK(t->kids[1].kind == N_VAR && t->kids[1].line == 1 && t->kids[1].col == 8);
         const node *open = &t->kids[t->nkids - 1];
         CHECK(open->kind == N_SECTION && open->line == 4000 && open->col == 3);
-        const node *v = &t->kids[3 * 3998 + 1];
+        /* "line 1 ", then {{v}} and "\nline i+1 " by turns */
+        const node *v = &t->kids[2 * 3999 - 1];
         CHECK(v->kind == N_VAR && v->line == 3999 && v->col == 11);
     }
     mg_tpl_free(t);
@@ -280,31 +282,44 @@ static void check_should_report_what_parse_reports(void)
     }
 }
 
-/* Text becomes a node per line, found from the line table: `bol` where a
- * line starts with something, none for what a standalone tag took away. */
-static void parse_should_make_a_text_node_per_line(void)
+/* Text becomes a node per run of lines contiguous in the source, found
+ * from the line table: `bol` where its first line starts with something,
+ * `lines` where a later line does ("\n" and "\r\n" are empty), a new node
+ * after what a standalone tag or a block's margin took away. */
+static void parse_should_make_a_text_node_per_run_of_lines(void)
 {
-    mg_tpl *t = parse("a\n  b\r\nc{{x}}d\n\n  {{#s}}\n  e\n  {{/s}}\nf");
+    mg_tpl *t = parse("a\n  b\r\nc{{x}}d\n\n\r\n  {{#s}}\n  e\n  {{/s}}\nf\n  g");
     CHECK(t != NULL);
     if (!t)
         return;
     static const struct {
         node_kind kind;
         const char *str;
-        unsigned char bol;
-    } want[] = {{N_TEXT, "a\n", 1}, {N_TEXT, "  b\r\n", 1}, {N_TEXT, "c", 1}, {N_VAR, "x", 0},
-                {N_TEXT, "d\n", 0}, {N_TEXT, "\n", 0},      {N_SECTION, "s", 0}, {N_TEXT, "f", 1}};
-    CHECK_INT(t->nkids, 8);
-    for (size_t i = 0; i < t->nkids && i < 8; i++) {
+        unsigned char bol, lines;
+    } want[] = {{N_TEXT, "a\n  b\r\nc", 1, 1}, {N_VAR, "x", 0, 0}, {N_TEXT, "d\n\n\r\n", 0, 0},
+                {N_SECTION, "s", 0, 0},          {N_TEXT, "f\n  g", 1, 1}};
+    CHECK_INT(t->nkids, 5);
+    for (size_t i = 0; i < t->nkids && i < 5; i++) {
         const node *k = &t->kids[i];
         CHECK_INT(k->kind, want[i].kind);
         CHECK_INT(k->len, strlen(want[i].str));
         CHECK(k->len == strlen(want[i].str) && memcmp(k->str, want[i].str, k->len) == 0);
         CHECK_INT(k->bol, want[i].bol);
+        CHECK_INT(k->lines, want[i].lines);
     }
-    const node *s = t->nkids > 6 ? &t->kids[6] : NULL;
+    const node *s = t->nkids > 3 ? &t->kids[3] : NULL;
     CHECK(s && s->nkids == 1 && s->kids[0].kind == N_TEXT && s->kids[0].len == 4 &&
-          memcmp(s->kids[0].str, "  e\n", 4) == 0 && s->kids[0].bol == 1);
+          memcmp(s->kids[0].str, "  e\n", 4) == 0 && s->kids[0].bol == 1 && s->kids[0].lines == 0);
+    mg_tpl_free(t);
+    /* A block's body loses its margin on each line: a node per line. */
+    t = parse("{{<p}}\n  {{$b}}\n    x\n    y\n  {{/b}}\n{{/p}}");
+    CHECK(t != NULL);
+    const node *b = t && t->nkids == 1 && t->kids[0].nkids == 1 ? &t->kids[0].kids[0] : NULL;
+    CHECK(b && b->kind == N_BLOCK && b->nkids == 2);
+    if (b && b->nkids == 2) {
+        CHECK(b->kids[0].len == 2 && memcmp(b->kids[0].str, "x\n", 2) == 0 && b->kids[0].bol);
+        CHECK(b->kids[1].len == 2 && memcmp(b->kids[1].str, "y\n", 2) == 0 && b->kids[1].bol);
+    }
     mg_tpl_free(t);
 }
 
@@ -402,7 +417,7 @@ int main(void)
     RUN(parse_should_mark_inverted_sections_after_their_section);
     RUN(parse_take_should_compile_as_parse_does);
     RUN(check_should_report_what_parse_reports);
-    RUN(parse_should_make_a_text_node_per_line);
+    RUN(parse_should_make_a_text_node_per_run_of_lines);
     RUN(line_table_should_find_every_line_start);
     RUN(parse_should_start_every_memo_empty);
     RUN(parse_should_know_whether_it_has_a_parent_tag);
