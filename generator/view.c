@@ -74,6 +74,7 @@ struct mg_view_cache {
     mg_hmap gen[2]; /* a message -> gen_ent: its generated payload / headers example */
     mg_hmap descs;  /* a model description (its address) -> desc_ent */
     mg_hmap names;  /* a model name (its address) -> name_ent */
+    mg_hmap name_texts; /* a name's casings (their text) -> name_text: the objects names share */
     mg_hmap wires;  /* a field's wire name (its address) -> wire_ent */
     mg_hmap keys;   /* the names add_escapes adds (a set of char *), as member keys */
     mg_name *op_names; /* the names of the api's operations (their keys), in order, or NULL */
@@ -92,8 +93,16 @@ typedef struct {
  * its keys (model_name). */
 typedef struct {
     const mg_name *key;
-    cJSON *obj;
+    cJSON *obj; /* name_texts' (borrowed) */
 } name_ent;
+
+/* The `name` object of every model name with these casings: a catalogue
+ * names far fewer things than it has names (at 1 000 messages, 51 000
+ * names of types, fields and values, 18 000 texts). */
+typedef struct {
+    const mg_name *key; /* the first name with these casings (the model's) */
+    cJSON *obj;         /* owned */
+} name_text;
 
 /* A description of the model, made comment-safe once for all targets. */
 typedef struct {
@@ -169,6 +178,9 @@ typedef struct vctx {
     int http_keys;            /* build http_path and http_curl */
     int split_fields;         /* build required_fields and optional_fields */
     int share_names;          /* model_name refers to the cache's name objects */
+    mg_hmap view_names;       /* else, in a lazy view: name_text of the view's own name objects */
+    int view_names_init;
+    int name_tmp;             /* > 0: what model_name makes may be deleted before the view is */
     unsigned char doc_starts[256]; /* the bytes a doc_escape pair starts with */
     int ndoc_starts;               /* how many; -1: not listed yet */
     const mg_hmap *keep;      /* the cache's keep set (view.h), or NULL: every key */
@@ -287,6 +299,80 @@ static cJSON *name_obj(const mg_name *n)
     return o;
 }
 
+/* A name's casings are made from its raw text (mg_name_init): the hash of
+ * every byte of that says which name it is; the comparison checks every
+ * casing all the same. */
+static uint32_t name_hash(const mg_name *n)
+{
+    const char *raw = n->s[MG_CASE_RAW];
+    return mg_hash_words(0, raw, strlen(raw));
+}
+
+static int name_text_eq(const void *ent, const void *key)
+{
+    const mg_name *a = ((const name_text *)ent)->key, *b = key;
+    for (int c = 0; c < MG_CASE_COUNT; c++)
+        if (strcmp(a->s[c], b->s[c]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The cache's name object for `n`'s casings, made at its first use. Two
+ * names alike (a field `id` in each of a thousand types) share one: a view
+ * only reads a name object, through references, so which name made it does
+ * not show. Its strings are the model's (its names outlive the cache). */
+static cJSON *shared_name(mg_view_cache *c, const mg_name *n)
+{
+    uint32_t h = name_hash(n);
+    name_text *t = mg_hmap_find(&c->name_texts, h, name_text_eq, n);
+    if (!t) {
+        t = mg_hmap_add(&c->name_texts, h);
+        t->key = n;
+        t->obj = cJSON_CreateObject();
+        for (int k = 0; k < MG_CASE_COUNT; k++)
+            add_cs(t->obj, mg_case_key((mg_case)k), cJSON_CreateStringReference(n->s[k]));
+    }
+    return t->obj;
+}
+
+/* The name object of a view whose target escapes a key of names (markdown's
+ * `slug` escapes `raw`): its own, since the escapes of a cache's object,
+ * which the view only refers to, would be missed. In a lazy view, the
+ * names alike share the first one made (a reference to it), as the cache's
+ * share: its escaped members are made when read, from its members, and
+ * mark_escapes marks it where it stands in the view (where it was first
+ * made), so the references read the same members and escapes (each name
+ * object 7 nodes, a fifth of markdown's view). Not where what is made may
+ * be deleted before the view (name_tmp: full_info's infos) or may not be
+ * walked by mark_escapes (inside extensions, which may hold raw members):
+ * those refer to a name object made before, else make their own. A view
+ * that add_escapes escapes (not lazy) gives each name its own object: it
+ * adds the escaped members to the object itself, and skips references. */
+static cJSON *view_name(vctx *v, const mg_name *n)
+{
+    uint32_t h = 0;
+    name_text *t = NULL;
+    if (v->lazy) {
+        if (!v->view_names_init) {
+            mg_hmap_init(&v->view_names, sizeof(name_text));
+            v->view_names_init = 1;
+        }
+        h = name_hash(n);
+        t = mg_hmap_find(&v->view_names, h, name_text_eq, n);
+        if (t)
+            return cJSON_CreateObjectReference(t->obj->child);
+    }
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; k < MG_CASE_COUNT; k++)
+        add_cs(o, mg_case_key((mg_case)k), cJSON_CreateStringReference(n->s[k]));
+    if (v->lazy && !v->name_tmp) {
+        t = mg_hmap_add(&v->view_names, h);
+        t->key = n;
+        t->obj = o; /* the view's: owned by where the caller puts it */
+    }
+    return o;
+}
+
 /* name_obj of a name the model owns (it outlives the view and the cache).
  * With a cache, the view refers to one object per name made once per model
  * when the target escapes none of its keys (add_escapes skips references;
@@ -297,20 +383,12 @@ static cJSON *model_name(vctx *v, const mg_name *n)
 {
     if (!v->cache)
         return name_obj(n);
-    if (!v->share_names) {
-        cJSON *o = cJSON_CreateObject();
-        for (int c = 0; c < MG_CASE_COUNT; c++)
-            add_cs(o, mg_case_key((mg_case)c), cJSON_CreateStringReference(n->s[c]));
-        return o;
-    }
+    if (!v->share_names)
+        return view_name(v, n);
     int added;
     name_ent *e = mg_hmap_put_ptr(&v->cache->names, n, &added);
-    if (added) {
-        /* Its strings the model's too (the name outlives the cache). */
-        e->obj = cJSON_CreateObject();
-        for (int c = 0; c < MG_CASE_COUNT; c++)
-            add_cs(e->obj, mg_case_key((mg_case)c), cJSON_CreateStringReference(n->s[c]));
-    }
+    if (added)
+        e->obj = shared_name(v->cache, n);
     return cJSON_CreateObjectReference(e->obj->child);
 }
 
@@ -2779,7 +2857,9 @@ static void add_extension_types(cJSON *node, const cJSON *types)
 static cJSON *extensions_view(vctx *v, const mg_doc *doc, const cJSON *ext)
 {
     cJSON *o = cJSON_Duplicate(ext, 1);
+    v->name_tmp++; /* (view_name) */
     link_extension_refs(v, doc, o);
+    v->name_tmp--;
     return o;
 }
 
@@ -2948,7 +3028,9 @@ static cJSON *full_info(vctx *v, const cJSON *info, const mg_typeref *r, const m
     mg_diag_init_sink(&quiet, count_diag, &lines);
     v->lz_direct = 0;
     v->d = &quiet;
+    v->name_tmp++; /* `full` is deleted after its render */
     cJSON *full = type_info_members(v, r, owner);
+    v->name_tmp--;
     v->lz_direct = direct;
     v->d = d;
     v->failed = failed;
@@ -4072,15 +4154,16 @@ static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
     if (v && v->cache) {
         /* The lines and the value are the same in every view: referred to,
          * not copied (neither is escaped: add_escapes skips references and
-         * adds nothing inside lists of strings or raw `value`s). */
+         * adds nothing inside lists of strings or raw `value`s). Lines no
+         * template of a pruned view reads are not made: a string per line
+         * of every example, kept in the cache until the last target, was
+         * a tenth of the cache. */
         text_ent *t = model_text(v, value, 1);
-        if (!t->lines) {
-            cJSON *holder = cJSON_CreateObject();
-            add_lines(holder, "l", t->text[1]);
-            t->lines = cJSON_DetachItemViaPointer(holder, holder->child);
-            cJSON_Delete(holder);
+        if (kept_name(v, "json_lines")) {
+            if (!t->lines)
+                t->lines = lines_new(t->text[1]);
+            add_cs(e, "json_lines", cJSON_CreateArrayReference(t->lines->child));
         }
-        add_cs(e, "json_lines", cJSON_CreateArrayReference(t->lines->child));
     } else {
         char *s = json_form_new(value, 1);
         add_lines(e, "json_lines", s);
@@ -4816,6 +4899,8 @@ static void vctx_fini(vctx *v)
     if (v->keep)
         mg_hmap_fini(&v->kept_cache);
     free(v->kept_fast);
+    if (v->view_names_init)
+        mg_hmap_fini(&v->view_names);
 }
 
 static int read_target(vctx *v)
@@ -4931,6 +5016,7 @@ mg_view_cache *mg_view_cache_new(void)
     mg_hmap_init(&c->gen[1], sizeof(gen_ent));
     mg_hmap_init(&c->descs, sizeof(desc_ent));
     mg_hmap_init(&c->names, sizeof(name_ent));
+    mg_hmap_init(&c->name_texts, sizeof(name_text));
     mg_hmap_init(&c->wires, sizeof(wire_ent));
     mg_hmap_init_str(&c->keys, sizeof(char *));
     return c;
@@ -4962,9 +5048,10 @@ void mg_view_cache_free(mg_view_cache *c)
         cJSON_Delete(e->lines);
     }
     mg_hmap_fini(&c->descs);
-    for (size_t i = 0; i < mg_hmap_len(&c->names); i++)
-        cJSON_Delete(((name_ent *)mg_hmap_at(&c->names, i))->obj);
     mg_hmap_fini(&c->names);
+    for (size_t i = 0; i < mg_hmap_len(&c->name_texts); i++)
+        cJSON_Delete(((name_text *)mg_hmap_at(&c->name_texts, i))->obj);
+    mg_hmap_fini(&c->name_texts);
     for (size_t i = 0; i < mg_hmap_len(&c->wires); i++)
         free(((wire_ent *)mg_hmap_at(&c->wires, i))->json);
     mg_hmap_fini(&c->wires);
