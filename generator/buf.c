@@ -62,7 +62,16 @@ void mg_buf_grow(mg_buf *b, size_t extra)
         }
         cap *= cap < GROW_FAST ? 2 : 4;
     }
-    char *p = realloc(b->data, cap);
+    /* An empty buffer (reset for reuse) has nothing to keep: realloc would
+     * copy its whole old block. */
+    char *p;
+    if (b->len == 0 && b->data) {
+        free(b->data);
+        p = malloc(cap);
+        if (p)
+            p[0] = '\0'; /* still terminated, as buf.h promises */
+    } else
+        p = realloc(b->data, cap);
     if (!p) {
         fputs("msggen: out of memory\n", stderr);
         abort();

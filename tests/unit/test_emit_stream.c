@@ -132,6 +132,23 @@ static void buf_should_keep_everything_when_its_sink_fails(void)
     free(p);
 }
 
+/* A reset buffer that grows (made afresh, not copied: buf.c) is still an
+ * empty C string, and keeps what is appended next. */
+static void buf_reset_then_grown_should_stay_terminated(void)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "some text to throw away");
+    mg_buf_reset(&b);
+    mg_buf_reserve(&b, 100000);
+    CHECK_STR(mg_buf_cstr(&b), "");
+    CHECK_INT(b.len, 0);
+    mg_buf_append_str(&b, "kept");
+    mg_buf_reserve(&b, 1000000);
+    CHECK_STR(mg_buf_cstr(&b), "kept");
+    mg_buf_fini(&b);
+}
+
 static char root[256];
 
 static char *in_root(const char *rel)
@@ -357,6 +374,7 @@ int main(void)
     RUN(xxh64_in_pieces_should_equal_the_whole);
     RUN(buf_with_a_sink_should_flush_instead_of_growing);
     RUN(buf_should_keep_everything_when_its_sink_fails);
+    RUN(buf_reset_then_grown_should_stay_terminated);
     RUN(stream_should_carry_big_files_through_the_spill);
     RUN(stream_should_fall_back_to_memory_when_the_spill_fails);
     RUN(render_bound_should_count_flushed_output);
