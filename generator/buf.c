@@ -20,6 +20,8 @@ void mg_buf_init(mg_buf *b)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+    b->flushed = 0;
+    b->sink = NULL;
 }
 
 void mg_buf_fini(mg_buf *b)
@@ -31,6 +33,7 @@ void mg_buf_fini(mg_buf *b)
 void mg_buf_reset(mg_buf *b)
 {
     b->len = 0;
+    b->flushed = 0;
     if (b->data)
         b->data[0] = '\0';
 }
@@ -40,6 +43,17 @@ void mg_buf_grow(mg_buf *b, size_t extra)
     /* +1 keeps room for the terminating NUL. */
     if (b->len + extra + 1 <= b->cap)
         return;
+    /* A full buffer with a sink empties into it rather than growing (buf.h). */
+    if (b->sink && b->len >= MG_BUF_FLUSH_MIN) {
+        if (b->sink->flush(b->sink, b->data, b->len) == 0) {
+            b->flushed += b->len;
+            b->len = 0;
+            b->data[0] = '\0';
+            if (extra + 1 <= b->cap)
+                return;
+        } else
+            b->sink = NULL;
+    }
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1) {
         if (cap > (size_t)-1 / 2) {
@@ -48,7 +62,16 @@ void mg_buf_grow(mg_buf *b, size_t extra)
         }
         cap *= cap < GROW_FAST ? 2 : 4;
     }
-    char *p = realloc(b->data, cap);
+    /* An empty buffer (reset for reuse) has nothing to keep: realloc would
+     * copy its whole old block. */
+    char *p;
+    if (b->len == 0 && b->data) {
+        free(b->data);
+        p = malloc(cap);
+        if (p)
+            p[0] = '\0'; /* still terminated, as buf.h promises */
+    } else
+        p = realloc(b->data, cap);
     if (!p) {
         fputs("msggen: out of memory\n", stderr);
         abort();

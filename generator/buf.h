@@ -13,17 +13,43 @@
 #include <stddef.h>
 #include <string.h>
 
+typedef struct mg_buf_sink mg_buf_sink;
+
 typedef struct mg_buf {
     char *data; /* owned; NULL until the first append */
     size_t len;
     size_t cap;
+    size_t flushed;    /* bytes handed to `sink` so far: they came before data[0] */
+    mg_buf_sink *sink; /* borrowed; NULL (mg_buf_init): the buffer keeps all it is given */
 } mg_buf;
+
+/* Where a buffer with a sink sends its bytes instead of growing, so that a
+ * big output (a rendered file of 170 MB) is written out as it is made and
+ * held at one buffer's size, not at its own, doubled while it grows. When
+ * an append finds no room and the buffer holds at least MG_BUF_FLUSH_MIN
+ * bytes, mg_buf_grow hands them all to `flush` and starts over at len 0
+ * (`flushed` counts them); so a writer must never keep a pointer into the
+ * data across an append, nor look back at bytes already appended (the
+ * renderer and the escapes only append). If `flush` returns -1 the buffer
+ * is detached from the sink (sink = NULL) and keeps everything from then
+ * on; the owner of the sink then still has what was flushed before. */
+struct mg_buf_sink {
+    int (*flush)(mg_buf_sink *self, const char *data, size_t n);
+};
+
+#define MG_BUF_FLUSH_MIN (64 * 1024)
 
 void mg_buf_init(mg_buf *b);
 void mg_buf_fini(mg_buf *b);           /* frees data; b may be reused after init */
-void mg_buf_reset(mg_buf *b);          /* len = 0, keeps the allocation */
+void mg_buf_reset(mg_buf *b);          /* len = flushed = 0, keeps the allocation and sink */
 void mg_buf_append_str(mg_buf *b, const char *s);
 void mg_buf_grow(mg_buf *b, size_t extra); /* mg_buf_reserve when there is no room */
+
+/* Every byte appended since the last reset: flushed ones and held ones. */
+static inline size_t mg_buf_total(const mg_buf *b)
+{
+    return b->flushed + b->len;
+}
 
 /* Makes room for `extra` more bytes (and the NUL) without moving len. */
 static inline void mg_buf_reserve(mg_buf *b, size_t extra)

@@ -643,12 +643,14 @@ static void stat_print(stat_list *l, FILE *out)
                 files == 1 ? "" : "s", added, added == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
 }
 
-/* Reads the existing file of `e` into e->disk (and its mode) through its
- * folder's handle. Returns 1 when it exists, 0 when not, -1 after an error;
- * a symbolic link, a folder or a special file there is an error. */
-static int read_existing(dir_cache *c, entry *e, const mg_emit_file *f, mg_diag *d)
+/* Opens the existing file of `e` through its folder's handle and notes its
+ * mode; *fd is left open for the caller, *size is its size. Returns 1 when
+ * it exists, 0 when not, -1 after an error; a symbolic link, a folder or a
+ * special file there is an error. */
+static int open_existing(dir_cache *c, entry *e, const mg_emit_file *f, int *fdp, uint64_t *size, mg_diag *d)
 {
     FILE_PLACE(f);
+    *fdp = -1;
     size_t pl = parent_len(e->path);
     dir_result r = dir_open(c, e->path, pl, 0);
     if (r.st == DIR_MISSING)
@@ -676,18 +678,50 @@ static int read_existing(dir_cache *c, entry *e, const mg_emit_file *f, mg_diag 
         mg_diag_error_ptr(d, at, ptr, "output path '%s' (from %s) names '%s', which is a folder", p, o, e->full);
     else if (fd < 0 && errno == EINVAL)
         mg_diag_error(d, mg_mark_at(e->full, 0, 0), "is not a regular file; msggen writes only regular files");
-    else if (fd < 0 || read_fd(fd, &e->disk, (size_t)-1 / 2) != 0)
+    else if (fd < 0)
         mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
     else {
         e->have_mode = 1;
         e->mode = sb.st_mode & 07777;
+        *fdp = fd;
+        *size = (uint64_t)sb.st_size;
         rc = 1;
     }
-    if (fd >= 0)
-        close(fd);
     mg_buf_fini(&pb);
     mg_buf_fini(&ob);
     return rc;
+}
+
+/* Reads the existing file of `e`, open as `fd`, whole into e->disk (from its
+ * start). Returns 0, or -1 after reporting the error. */
+static int read_existing(entry *e, int fd, mg_diag *d)
+{
+    mg_buf_reset(&e->disk);
+    if (lseek(fd, 0, SEEK_SET) != 0 || read_fd(fd, &e->disk, (size_t)-1 / 2) != 0) {
+        mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads up to `n` bytes of `fd` into `b` (replacing its content): fewer only
+ * at the end of the file. Returns 0, or -1 with errno. */
+static int read_chunk(int fd, mg_buf *b, size_t n)
+{
+    mg_buf_reset(b);
+    mg_buf_reserve(b, n);
+    while (b->len < n) {
+        ssize_t r = read(fd, b->data + b->len, n - b->len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        b->len += (size_t)r;
+    }
+    b->data[b->len] = '\0';
+    return 0;
 }
 
 static int same_bytes(const mg_buf *b, const char *data, size_t len)
@@ -700,47 +734,116 @@ static int same_bytes(const mg_buf *b, const char *data, size_t len)
 struct mg_emit_spill {
     int fd;          /* an unlinked temporary file */
     uint64_t end;    /* bytes written so far: the next file's offset */
+    int streaming;   /* a stream (mg_emit_stream_begin) has not ended */
 };
 
-/* Appends len bytes at the spill's end; their offset goes to *off. Returns 0,
- * or -1 (the spill is unchanged: the next file is written at the same place). */
-static int spill_write(mg_emit_spill *sp, const char *data, size_t len, uint64_t *off)
+/* Writes len bytes at `pos` of the spill. Returns 0, or -1. */
+static int spill_pwrite(mg_emit_spill *sp, uint64_t pos, const char *data, size_t len)
 {
     for (size_t done = 0; done < len;) {
-        ssize_t w = pwrite(sp->fd, data + done, len - done, (off_t)(sp->end + done));
+        ssize_t w = pwrite(sp->fd, data + done, len - done, (off_t)(pos + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             return -1;
         done += (size_t)w;
     }
+    return 0;
+}
+
+/* Appends len bytes at the spill's end; their offset goes to *off. Returns 0,
+ * or -1 (the spill is unchanged: the next file is written at the same place). */
+static int spill_write(mg_emit_spill *sp, const char *data, size_t len, uint64_t *off)
+{
+    if (spill_pwrite(sp, sp->end, data, len) != 0)
+        return -1;
     *off = sp->end;
     sp->end += len;
     return 0;
 }
 
-/* The content of `f`: its data, or its bytes read back from the spill into
- * `tmp` (valid until tmp's next use). NULL after reporting a read error. */
-static const char *file_bytes(const mg_emit_file *f, mg_buf *tmp, mg_diag *d)
+/* Reads len bytes at `pos` of the spill into dst. Returns 0, or -1 after
+ * reporting the error (naming the file `path`). */
+static int spill_pread(const mg_emit_spill *sp, uint64_t pos, char *dst, size_t len, const char *path, mg_diag *d)
 {
-    if (!f->spill)
-        return f->data ? f->data : "";
-    mg_buf_reset(tmp);
-    mg_buf_reserve(tmp, f->len);
-    for (size_t done = 0; done < f->len;) {
-        ssize_t r = pread(f->spill->fd, tmp->data + done, f->len - done, (off_t)(f->off + done));
+    for (size_t done = 0; done < len;) {
+        ssize_t r = pread(sp->fd, dst + done, len - done, (off_t)(pos + done));
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
             mg_diag_error(d, mg_mark_at(NULL, 0, 0), "cannot read back the rendered '%s' from msggen's temporary file: %s",
-                          f->path, r < 0 ? strerror(errno) : "it is shorter than written");
-            return NULL;
+                          path, r < 0 ? strerror(errno) : "it is shorter than written");
+            return -1;
         }
         done += (size_t)r;
     }
-    tmp->len = f->len;
+    return 0;
+}
+
+/* Bytes [pos, pos + n) of f's content: in its data, or read back from the
+ * spill into `tmp` (valid until tmp's next use). NULL after reporting a
+ * read error. */
+static const char *file_chunk(const mg_emit_file *f, uint64_t pos, size_t n, mg_buf *tmp, mg_diag *d)
+{
+    if (!f->spill)
+        return f->data ? f->data + pos : "";
+    mg_buf_reset(tmp);
+    mg_buf_reserve(tmp, n);
+    if (spill_pread(f->spill, f->off + pos, tmp->data, n, f->path, d) != 0)
+        return NULL;
+    tmp->len = n;
     tmp->data[tmp->len] = '\0';
     return tmp->data;
+}
+
+/* The content of `f`, whole (check's diffs): as file_chunk. */
+static const char *file_bytes(const mg_emit_file *f, mg_buf *tmp, mg_diag *d)
+{
+    return file_chunk(f, 0, f->len, tmp, d);
+}
+
+/* Whether the file open as `fd` (at its start) holds exactly f's content,
+ * compared a chunk at a time through `disk` and `tmp`, so that neither side
+ * is ever held whole. Returns 1 (same), 0 (different), or -1 after
+ * reporting an error (`full` names the file on disk). */
+static int same_as_file(int fd, const mg_emit_file *f, const char *full, mg_buf *disk, mg_buf *tmp, mg_diag *d)
+{
+    for (uint64_t pos = 0;;) {
+        if (read_chunk(fd, disk, MG_EMIT_CHUNK) != 0) {
+            mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot read: %s", strerror(errno));
+            return -1;
+        }
+        if (disk->len == 0)
+            return pos == f->len;
+        if (disk->len > f->len - pos)
+            return 0;
+        const char *mine = file_chunk(f, pos, disk->len, tmp, d);
+        if (!mine)
+            return -1;
+        if (memcmp(mine, disk->data, disk->len) != 0)
+            return 0;
+        pos += disk->len;
+    }
+}
+
+/* The manifest hash of `version` over the file open as `fd` (at its start),
+ * read a chunk at a time. Returns 0, or -1 with errno. */
+static int hash_fd(int fd, int version, mg_buf *chunk, uint64_t *out)
+{
+    mg_xxh64 x;
+    mg_xxh64_init(&x);
+    uint64_t fnv = 14695981039346656037ull; /* mg_hash_fnv1a64's, as it goes */
+    do {
+        if (read_chunk(fd, chunk, MG_EMIT_CHUNK) != 0)
+            return -1;
+        if (version == 1)
+            for (size_t i = 0; i < chunk->len; i++)
+                fnv = (fnv ^ (unsigned char)chunk->data[i]) * 1099511628211ull;
+        else
+            mg_xxh64_update(&x, chunk->data, chunk->len);
+    } while (chunk->len == MG_EMIT_CHUNK);
+    *out = version == 1 ? fnv : mg_xxh64_digest(&x);
+    return 0;
 }
 
 /* The manifest's hash of f's content (taken when it was spilled). */
@@ -830,7 +933,8 @@ static void tmp_name(mg_buf *b, const char *name)
     }
 }
 
-/* Writes `data` as `name` in the folder `dfd`: a temporary file beside it,
+/* Writes the content of `f` (read through `tmp`), or `data` when `f` is
+ * NULL, as `name` in the folder `dfd`: a temporary file beside it,
  * created exclusively (O_EXCL | O_NOFOLLOW: never an existing file or a
  * link), written, fsync'ed, then renamed over `name` within the same folder
  * handle (atomic: same file system; rename replaces a link itself, never its
@@ -838,8 +942,8 @@ static void tmp_name(mg_buf *b, const char *name)
  * a crash the file is the old or the new one once the folder is synced
  * (close_dir does that at the end of the run). On failure the temporary file
  * is removed. */
-static int write_at(int dfd, const char *name, const char *full, const char *data, size_t len, mode_t mode,
-                    mg_diag *d)
+static int write_file_at(int dfd, const char *name, const char *full, const mg_emit_file *f, const char *data,
+                         size_t len, mode_t mode, mg_buf *tmp, mg_diag *d)
 {
     mg_buf t;
     mg_buf_init(&t);
@@ -856,17 +960,32 @@ static int write_at(int dfd, const char *name, const char *full, const char *dat
         mg_buf_fini(&t);
         return -1;
     }
-    size_t off = 0;
-    int err = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno;
+    int err = 0, read_failed = 0;
+    for (size_t at = 0; at < len && !err && !read_failed;) {
+        /* A spilled file goes over a chunk at a time: never held whole. */
+        size_t n = f && f->spill && len - at > MG_EMIT_CHUNK ? MG_EMIT_CHUNK : len - at;
+        const char *p = f ? file_chunk(f, at, n, tmp, d) : data + at;
+        if (!p) {
+            read_failed = 1;
             break;
         }
-        off += (size_t)w;
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(fd, p + off, n - off);
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                err = errno;
+                break;
+            }
+            off += (size_t)w;
+        }
+        at += n;
+    }
+    if (read_failed) { /* reported by file_chunk */
+        close(fd);
+        unlinkat(dfd, t.data, 0);
+        mg_buf_fini(&t);
+        return -1;
     }
     if (!err && fchmod(fd, mode) != 0)
         err = errno;
@@ -882,6 +1001,13 @@ static int write_at(int dfd, const char *name, const char *full, const char *dat
     }
     mg_buf_fini(&t);
     return err ? -1 : 0;
+}
+
+/* write_file_at of bytes in memory. */
+static int write_at(int dfd, const char *name, const char *full, const char *data, size_t len, mode_t mode,
+                    mg_diag *d)
+{
+    return write_file_at(dfd, name, full, NULL, data, len, mode, NULL, d);
 }
 
 /* Removes the folders of `rel` that a deletion left empty, deepest first;
@@ -979,24 +1105,26 @@ static void dir_cache_sync(dir_cache *c)
 #define H_P4 0x85EBCA77C2B2AE63ull
 #define H_P5 0x27D4EB2F165667C5ull
 
-static uint64_t rotl64(uint64_t x, int r)
+static inline uint64_t rotl64(uint64_t x, int r)
 {
     return x << r | x >> (64 - r);
 }
 
-/* Little-endian loads, whatever the host: compilers make each one load. */
-static uint64_t le64(const unsigned char *p)
+/* Little-endian loads, whatever the host: compilers make each one load.
+ * Inline: gcc judged the eight byte loads too big to inline before merging
+ * them, and called a function for every 8 bytes hashed. */
+static inline uint64_t le64(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
            (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
-static uint64_t le32(const unsigned char *p)
+static inline uint64_t le32(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
 }
 
-static uint64_t h_round(uint64_t acc, uint64_t in)
+static inline uint64_t h_round(uint64_t acc, uint64_t in)
 {
     return rotl64(acc + in * H_P2, 31) * H_P1;
 }
@@ -1006,27 +1134,47 @@ static uint64_t h_merge(uint64_t h, uint64_t v)
     return (h ^ h_round(0, v)) * H_P1 + H_P4;
 }
 
-uint64_t mg_hash_xxh64(const void *data, size_t len)
+static void h_lanes_init(uint64_t v[4])
 {
-    const unsigned char *p = data, *end = p + len;
+    v[0] = H_P1 + H_P2;
+    v[1] = H_P2;
+    v[2] = 0;
+    v[3] = 0 - H_P1;
+}
+
+/* The four lanes over every whole 32-byte stripe of [p, end); returns where
+ * the stripes end. */
+static const unsigned char *h_stripes(uint64_t v[4], const unsigned char *p, const unsigned char *end)
+{
+    uint64_t v1 = v[0], v2 = v[1], v3 = v[2], v4 = v[3];
+    for (; end - p >= 32; p += 32) {
+        v1 = h_round(v1, le64(p));
+        v2 = h_round(v2, le64(p + 8));
+        v3 = h_round(v3, le64(p + 16));
+        v4 = h_round(v4, le64(p + 24));
+    }
+    v[0] = v1;
+    v[1] = v2;
+    v[2] = v3;
+    v[3] = v4;
+    return p;
+}
+
+/* The hash of `total` bytes: the lanes (NULL when total < 32, which has
+ * no stripe) and the last total % 32 bytes, [p, end). */
+static uint64_t h_finish(const uint64_t *v, uint64_t total, const unsigned char *p, const unsigned char *end)
+{
     uint64_t h;
-    if (len >= 32) {
-        uint64_t v1 = H_P1 + H_P2, v2 = H_P2, v3 = 0, v4 = 0 - H_P1;
-        for (; end - p >= 32; p += 32) {
-            v1 = h_round(v1, le64(p));
-            v2 = h_round(v2, le64(p + 8));
-            v3 = h_round(v3, le64(p + 16));
-            v4 = h_round(v4, le64(p + 24));
-        }
-        h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-        h = h_merge(h, v1);
-        h = h_merge(h, v2);
-        h = h_merge(h, v3);
-        h = h_merge(h, v4);
+    if (v) {
+        h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) + rotl64(v[3], 18);
+        h = h_merge(h, v[0]);
+        h = h_merge(h, v[1]);
+        h = h_merge(h, v[2]);
+        h = h_merge(h, v[3]);
     } else {
         h = H_P5;
     }
-    h += (uint64_t)len;
+    h += total;
     for (; end - p >= 8; p += 8)
         h = rotl64(h ^ h_round(0, le64(p)), 27) * H_P1 + H_P4;
     if (end - p >= 4) {
@@ -1041,6 +1189,47 @@ uint64_t mg_hash_xxh64(const void *data, size_t len)
     h *= H_P3;
     h ^= h >> 32;
     return h;
+}
+
+uint64_t mg_hash_xxh64(const void *data, size_t len)
+{
+    const unsigned char *p = data, *end = p + len;
+    uint64_t v[4];
+    if (len < 32)
+        return h_finish(NULL, len, p, end);
+    h_lanes_init(v);
+    p = h_stripes(v, p, end);
+    return h_finish(v, len, p, end);
+}
+
+void mg_xxh64_init(mg_xxh64 *h)
+{
+    memset(h, 0, sizeof *h);
+    h_lanes_init(h->v);
+}
+
+void mg_xxh64_update(mg_xxh64 *h, const void *data, size_t len)
+{
+    const unsigned char *p = data, *end = p + len;
+    h->total += len;
+    if (h->ntail) {
+        size_t take = 32 - h->ntail < len ? 32 - h->ntail : len;
+        memcpy(h->tail + h->ntail, p, take);
+        h->ntail += take;
+        p += take;
+        if (h->ntail < 32)
+            return;
+        h_stripes(h->v, h->tail, h->tail + 32);
+        h->ntail = 0;
+    }
+    p = h_stripes(h->v, p, end);
+    memcpy(h->tail, p, (size_t)(end - p));
+    h->ntail = (size_t)(end - p);
+}
+
+uint64_t mg_xxh64_digest(const mg_xxh64 *h)
+{
+    return h_finish(h->total >= 32 ? h->v : NULL, h->total, h->tail, h->tail + h->ntail);
 }
 
 uint64_t mg_hash_fnv1a64(const void *data, size_t len)
@@ -1103,6 +1292,85 @@ void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *da
         f->data = NULL;
         f->release = NULL;
     }
+}
+
+static void release_free(void *p)
+{
+    free(p);
+}
+
+/* buf.h's sink of a stream: the buffer's bytes go to the spill, hashed. */
+static int stream_flush(mg_buf_sink *self, const char *data, size_t n)
+{
+    mg_emit_stream *st = (mg_emit_stream *)(void *)self; /* the first member */
+    if (st->failed || spill_pwrite(st->spill, st->off + st->written, data, n) != 0) {
+        st->failed = 1;
+        return -1;
+    }
+    mg_xxh64_update(&st->hash, data, n);
+    st->written += n;
+    return 0;
+}
+
+void mg_emit_stream_begin(mg_emit_stream *st, mg_emit_spill *sp, mg_buf *b)
+{
+    if (sp->streaming) {
+        fputs("msggen: bug: two streams into one spill\n", stderr);
+        abort();
+    }
+    sp->streaming = 1;
+    st->sink.flush = stream_flush;
+    st->spill = sp;
+    st->off = sp->end;
+    st->written = 0;
+    st->failed = 0;
+    mg_xxh64_init(&st->hash);
+    mg_buf_reset(b);
+    b->sink = &st->sink;
+}
+
+void mg_emit_stream_drop(mg_emit_stream *st, mg_buf *b)
+{
+    st->spill->streaming = 0;
+    b->sink = NULL;
+    mg_buf_reset(b);
+}
+
+int mg_emit_set_add_stream(mg_emit_set *s, const char *path, size_t path_len, mg_emit_stream *st, mg_buf *b,
+                           const char *origin, mg_mark at, mg_diag *d)
+{
+    mg_emit_spill *sp = st->spill;
+    sp->streaming = 0;
+    b->sink = NULL;
+    if (!st->failed && b->len)
+        stream_flush(&st->sink, b->data, b->len);
+    if (!st->failed) {
+        mg_emit_set_add(s, path, path_len, NULL, 0, NULL, origin, at);
+        mg_emit_file *f = &s->files[s->n - 1];
+        f->len = st->written;
+        f->spill = sp;
+        f->off = st->off;
+        f->hash = mg_xxh64_digest(&st->hash);
+        sp->end = st->off + st->written;
+        mg_buf_reset(b);
+        return 0;
+    }
+    /* The spill could not take it all: the file waits in memory, as
+     * mg_emit_set_add keeps one the spill refuses. The bytes written before
+     * the failure are read back. */
+    size_t head = (size_t)st->written;
+    char *data = mg_xmalloc(head + b->len + 1);
+    if (spill_pread(sp, st->off, data, head, path, d) != 0) {
+        free(data);
+        mg_buf_reset(b);
+        return -1;
+    }
+    if (b->len)
+        memcpy(data + head, b->data, b->len);
+    data[head + b->len] = '\0';
+    mg_emit_set_add(s, path, path_len, data, head + b->len, release_free, origin, at);
+    mg_buf_reset(b);
+    return 0;
 }
 
 mg_emit_spill *mg_emit_spill_new(void)
@@ -1204,9 +1472,10 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     size_t ne = 0;
     char **left = NULL;
     size_t nleft = 0;
-    mg_buf newman, mine;
+    mg_buf newman, mine, chunk;
     mg_buf_init(&newman);
-    mg_buf_init(&mine); /* a spilled file's bytes, read back: one file at a time */
+    mg_buf_init(&mine); /* a spilled file's bytes, read back: a chunk (or a file) at a time */
+    mg_buf_init(&chunk); /* a file's bytes on disk, a chunk at a time */
     dir_cache dc;
     dir_cache_init(&dc, out_dir);
     dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1228,11 +1497,18 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, e->path);
         mg_buf_init(&e->disk);
         e->st = ST_CREATE;
-        if (read_existing(&dc, e, e->file, d) <= 0)
+        int fd;
+        uint64_t size;
+        if (open_existing(&dc, e, e->file, &fd, &size, d) <= 0)
             continue;
         const manifest_entry *me = manifest_find(&old, e->path);
-        const char *data = e->disk.len == e->file->len ? file_bytes(e->file, &mine, d) : NULL;
-        int same = data && same_bytes(&e->disk, data, e->file->len);
+        /* Compared a chunk at a time: a big file is never held twice (its
+         * bytes on disk and its generated bytes read back from the spill). */
+        int same = size == e->file->len ? same_as_file(fd, e->file, e->full, &chunk, &mine, d) : 0;
+        if (same < 0) {
+            close(fd);
+            continue;
+        }
         e->st = same ? ST_SAME : ST_UPDATE;
         /* A file we would write that msggen did not generate is someone
          * else's. If its bytes are already ours we adopt it (this also heals
@@ -1245,13 +1521,11 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                                   "move it away, or use --force to overwrite it",
                                   e->full, mpath);
         }
-        /* Only check's diff of a file it reports different reads the bytes
-         * on disk again: the others go now, so that planning holds one file
-         * of the folder at a time, not all of them. */
-        if (!(opts->mode == MG_EMIT_CHECK && e->st == ST_UPDATE && !e->untracked)) {
-            mg_buf_fini(&e->disk);
-            mg_buf_init(&e->disk);
-        }
+        /* Only check's diff of a file it reports different needs the bytes
+         * on disk: read whole, and kept for the report. */
+        if (opts->mode == MG_EMIT_CHECK && e->st == ST_UPDATE && !e->untracked)
+            read_existing(e, fd, d);
+        close(fd);
     }
     for (size_t i = 0; i < old.n; i++) {
         const char *p = old.v[i].path;
@@ -1263,10 +1537,20 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, p);
         mg_buf_init(&e->disk);
         e->st = ST_GONE;
-        if (read_existing(&dc, e, NULL, d) <= 0)
+        int fd;
+        uint64_t size, h = 0;
+        if (open_existing(&dc, e, NULL, &fd, &size, d) <= 0)
             continue;
-        e->st = manifest_hash(old.version, e->disk.data, e->disk.len) == old.v[i].hash ? ST_DELETE : ST_KEEP;
-        if (!(opts->mode == MG_EMIT_CHECK && opts->stat && e->st == ST_DELETE)) {
+        /* check --stat shows a file it would delete: that one is read whole
+         * (and kept); the others are hashed a chunk at a time. */
+        if (opts->mode == MG_EMIT_CHECK && opts->stat) {
+            if (read_existing(e, fd, d) == 0)
+                h = manifest_hash(old.version, e->disk.data, e->disk.len);
+        } else if (hash_fd(fd, old.version, &chunk, &h) != 0)
+            mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
+        close(fd);
+        e->st = h == old.v[i].hash ? ST_DELETE : ST_KEEP;
+        if (e->st != ST_DELETE) {
             mg_buf_fini(&e->disk);
             mg_buf_init(&e->disk);
         }
@@ -1436,9 +1720,8 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 report_dir(&dc, &r, e->path, e->file, d);
                 goto done;
             }
-            const char *data = file_bytes(e->file, &mine, d);
-            if (!data || write_at(r.fd, base_name(e->path), e->full, data, e->file->len,
-                                  e->have_mode ? e->mode : dm, d) != 0)
+            if (write_file_at(r.fd, base_name(e->path), e->full, e->file, NULL, e->file->len,
+                              e->have_mode ? e->mode : dm, &mine, d) != 0)
                 goto done;
             mark_dirty(&dc, e->path, pl);
         }
@@ -1493,6 +1776,7 @@ done:
     manifest_fini(&old);
     mg_buf_fini(&newman);
     mg_buf_fini(&mine);
+    mg_buf_fini(&chunk);
     free(mpath);
     if (stp)
         *stp = st;

@@ -52,6 +52,10 @@
  * reads each one back when it compares or writes it, one file at a time, and
  * records the hash taken when it was added. Nothing is written to an output
  * folder any earlier than without a spill: the guarantees above are the same.
+ * A file can also go to the spill while it is being rendered
+ * (mg_emit_stream_begin): its render buffer flushes there as it fills, so
+ * the biggest files never wait whole in memory. Emit compares and writes a
+ * spilled file in chunks of MG_EMIT_CHUNK bytes, never holding it whole.
  */
 #ifndef MG_EMIT_H
 #define MG_EMIT_H
@@ -60,6 +64,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "diag.h"
 
 #define MG_EMIT_MANIFEST ".msggen-manifest"
@@ -67,7 +72,26 @@
 /* Lines of unified diff shown per different file by --check. */
 #define MG_EMIT_DIFF_LINES 60
 
+/* Bytes read from a spilled or existing file at a time by emit (a test
+ * that includes emit.c may make it tiny, to cross chunks in small files). */
+#ifndef MG_EMIT_CHUNK
+#define MG_EMIT_CHUNK (1024 * 1024)
+#endif
+
 typedef void (*mg_emit_release)(void *data);
+
+/* XXH64 (seed 0) over bytes given in pieces of any size: init, update for
+ * each piece, digest; the same as mg_hash_xxh64 of all the pieces joined. */
+typedef struct mg_xxh64 {
+    uint64_t v[4];
+    uint64_t total;
+    unsigned char tail[32]; /* the bytes of a stripe not yet complete */
+    size_t ntail;
+} mg_xxh64;
+
+void mg_xxh64_init(mg_xxh64 *h);
+void mg_xxh64_update(mg_xxh64 *h, const void *data, size_t len);
+uint64_t mg_xxh64_digest(const mg_xxh64 *h);
 
 typedef struct mg_emit_spill mg_emit_spill;
 
@@ -86,6 +110,19 @@ typedef struct mg_emit_file {
     uint64_t off;
     uint64_t hash;          /* with `spill`: mg_emit_hash of the content */
 } mg_emit_file;
+
+/* A file streamed into a spill as it is rendered: its bytes sit at `off`
+ * onwards, `written` of them so far, hashed as they go. One stream at a
+ * time per spill: a file ends (mg_emit_set_add_stream, mg_emit_stream_drop)
+ * before the next one begins. */
+typedef struct mg_emit_stream {
+    mg_buf_sink sink;       /* what the render buffer flushes into (buf.h) */
+    mg_emit_spill *spill;   /* borrowed */
+    uint64_t off;
+    uint64_t written;
+    int failed;             /* a write to the spill failed: the rest stays in the buffer */
+    mg_xxh64 hash;          /* of the bytes written */
+} mg_emit_stream;
 
 typedef struct mg_emit_set {
     mg_emit_file *files;    /* owned */
@@ -123,6 +160,26 @@ void mg_emit_set_fini(mg_emit_set *s);   /* releases every file's data */
  * mg_emit_run. */
 void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
                      mg_emit_release release, const char *origin, mg_mark at);
+
+/* Attaches `b` (which the caller empties and keeps) to the spill `sp`: from
+ * now on, what is appended to b goes to the spill as b fills (buf.h's sink),
+ * and b stays at about its capacity. Ended by exactly one of the next two. */
+void mg_emit_stream_begin(mg_emit_stream *st, mg_emit_spill *sp, mg_buf *b);
+
+/* Adds the file streamed through `st`, whose last bytes are in `b`, as
+ * mg_emit_set_add would add them all: the rest is written to the spill and
+ * the file recorded there with its hash. When a write to the spill failed,
+ * the file is kept in memory instead (what was flushed is read back). b is
+ * left empty (its allocation kept, for the next file) and detached. Returns
+ * 0, or -1 after reporting through `d` that the spill could not be read
+ * back (the file is not added). */
+int mg_emit_set_add_stream(mg_emit_set *s, const char *path, size_t path_len, mg_emit_stream *st, mg_buf *b,
+                           const char *origin, mg_mark at, mg_diag *d);
+
+/* Ends a stream whose file is not wanted (its render failed): what was
+ * flushed stays in the spill's unused end, where the next file overwrites it;
+ * b is left empty and detached. */
+void mg_emit_stream_drop(mg_emit_stream *st, mg_buf *b);
 
 /* A spill for rendered files: an unnamed temporary file in $TMPDIR (else
  * /tmp), removed from its folder as soon as it is made, so that no run, even

@@ -1468,9 +1468,10 @@ typedef struct {
     int rdepth;      /* render recursion */
     long steps_left; /* max_steps less the nodes rendered so far */
     long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
-    size_t start;    /* out->len when rendering began */
+    size_t start;    /* mg_buf_total(out) when rendering began */
     size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
-    size_t out_max;    /* start + max_output (at most SIZE_MAX): out.len past it is too much */
+    size_t out_max;    /* start + max_output (at most SIZE_MAX): a total past it is too much
+                        * (a total: a buffer with a sink, buf.h, flushes as it fills) */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
@@ -2685,7 +2686,7 @@ static ALWAYS_INLINE int render_body(rstate *r, const mg_tpl *t, const node *k, 
     const node *b = k->kids;
     if (k->nkids != 1 || b->kind != N_TEXT || r->rdepth >= RENDER_MAX_DEPTH)
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
-    if (--r->steps_left < 0 || r->out.len > r->out_max)
+    if (--r->steps_left < 0 || mg_buf_total(&r->out) > r->out_max)
         return too_large(r, t, b);
     if (b->bol)
         emit_indent(r);
@@ -2704,7 +2705,7 @@ static ALWAYS_INLINE int render_tag(rstate *r, const mg_tpl *t, const node *k, c
 static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
                                      const void **seen, long *left)
 {
-    if (--*left < 0 || r->out.len > r->out_max) {
+    if (--*left < 0 || mg_buf_total(&r->out) > r->out_max) {
         r->steps_left = *left;
         return too_large(r, t, k);
     }
@@ -2862,7 +2863,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.out = *out;
     r.d = d;
     r.strict = strict;
-    r.start = out->len;
+    r.start = mg_buf_total(out);
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.steps_left = r.max_steps;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;

@@ -129,6 +129,10 @@ typedef struct watched {
     const cJSON *view;
     mg_tpl_cjson root;
     mg_tpl_cjson *cur;
+    /* Not the data's: the buffer every file of the target is rendered into
+     * when files go to a spill (render_one), reset between files, so that
+     * its allocation is made once per target. */
+    mg_buf body;
 } watched;
 
 static mg_tv_kind w_kind(void *self, const void *v)
@@ -199,12 +203,14 @@ static void watched_init(watched *w, const cJSON *view, mg_view_escapes *esc)
     w->esc = esc;
     w->view = view;
     watched_source_init(w, &w->root);
+    mg_buf_init(&w->body);
     w->src = (mg_tpl_source){w, w_kind, w_get, w_first, w_next, w_key, w_text, w_number, NULL};
 }
 
 static void watched_fini(watched *w)
 {
     mg_tpl_cjson_source_fini(&w->root);
+    mg_buf_fini(&w->body);
 }
 
 /* mg_tpl_render_strict through `w`. */
@@ -268,46 +274,67 @@ static int render_path(const mg_target_file *f, path_tpl *p, const cJSON *ctx, w
     return rc;
 }
 
+/* Bytes a file's render buffer holds before it flushes to the spill: big
+ * enough that a flush (a write to the spill) is rare, small enough that it
+ * stays a small part of memory while a file of 170 MB is rendered. */
+#define RENDER_CHUNK (1024 * 1024)
+
 static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *ctx,
                       const char *kind, const cJSON *item, size_t index, watched *w, mg_emit_set *set, mg_diag *d)
 {
-    mg_buf origin, path, body;
+    mg_buf origin, path, own;
     mg_buf_init(&origin);
     mg_buf_init(&path);
-    mg_buf_init(&body);
+    mg_buf_init(&own);
     mg_buf_append_str(&origin, mg_tpl_name(f->tpl));
     if (item) {
         mg_buf_appendf(&origin, " for %s ", kind);
         item_label(&origin, item, index);
     }
     int rc = -1;
-    /* The body is made in one allocation when it is about as long as the
-     * file's last (a per-message file), not in a dozen that copy it as it
-     * doubles: 2.5 M instructions of a generate. */
-    mg_buf_reserve(&body, p->last ? p->last + p->last / 8 : 4096);
+    /* With a spill, the body goes there as it is rendered (emit.h's stream):
+     * the target's one buffer, which flushes each time it fills, so that no
+     * file waits whole in memory nor is copied as its buffer grows. */
+    mg_emit_stream st;
+    mg_buf *body = set->spill ? &w->body : &own;
+    if (set->spill) {
+        mg_buf_reserve(body, RENDER_CHUNK - 1); /* with the NUL: a capacity of RENDER_CHUNK */
+        mg_emit_stream_begin(&st, set->spill, body);
+    } else {
+        /* Without one, every target's files wait in memory for emit. The
+         * body is made in one allocation when it is about as long as the
+         * file's last (a per-message file), not in a dozen that copy it as
+         * it doubles. */
+        mg_buf_reserve(body, p->last ? p->last + p->last / 8 : 4096);
+    }
     if (render_path(f, p, ctx, w, &path, d) == 0 &&
         render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)), w,
-                      &body, d) == 0) {
-        /* Without a spill, every target's files wait in memory for emit:
-         * kept at their size, not at the doubled capacity they were rendered
-         * into (a quarter of the held output on average). With one, the set
-         * writes them there and frees them now. */
-        size_t len, cap = body.cap;
-        p->last = body.len;
-        char *data = mg_buf_steal(&body, &len);
-        if (!set->spill && cap > len + 1) {
-            char *fit = realloc(data, len + 1);
-            if (fit)
-                data = fit;
+                      body, d) == 0) {
+        p->last = mg_buf_total(body);
+        if (set->spill)
+            rc = mg_emit_set_add_stream(set, path.data ? path.data : "", path.len, &st, body,
+                                        mg_buf_cstr(&origin), f->at, d);
+        else {
+            /* Kept at their size, not at the doubled capacity they were
+             * rendered into (a quarter of the held output on average). */
+            size_t len, cap = body->cap;
+            char *data = mg_buf_steal(body, &len);
+            if (cap > len + 1) {
+                char *fit = realloc(data, len + 1);
+                if (fit)
+                    data = fit;
+            }
+            mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
+                            mg_buf_cstr(&origin), f->at);
+            rc = 0;
         }
-        mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
-                        mg_buf_cstr(&origin), f->at);
-        set->files[set->n - 1].pointer = f->pointer;
-        rc = 0;
-    }
+        if (rc == 0)
+            set->files[set->n - 1].pointer = f->pointer;
+    } else if (set->spill)
+        mg_emit_stream_drop(&st, body); /* what was flushed of it is not the file's */
     mg_buf_fini(&origin);
     mg_buf_fini(&path);
-    mg_buf_fini(&body);
+    mg_buf_fini(&own);
     return rc;
 }
 
@@ -623,8 +650,10 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     memset(&src, 0, sizeof src);
     /* Rendered files wait for emit in an unnamed temporary file, not in
      * memory (emit.h): about 95 KB per message, which would otherwise pile up
-     * under the views of the targets after the first. Without one (no
-     * writable temporary folder), they wait in memory as before. */
+     * under the views of the targets after the first. They go there as they
+     * are rendered (render_one), so even the biggest file (170 MB at 10 000
+     * messages) never sits whole in memory. Without one (no writable
+     * temporary folder), they wait in memory as before. */
     mg_emit_spill *spill = NULL;
 
     /* 1. Every target, so that template errors come first. */

@@ -9,6 +9,9 @@
 #ifndef EMIT_TEST_SPILL
 #define EMIT_TEST_SPILL 0 /* test_emit_spill.c: every run() through a spill file */
 #endif
+#ifndef EMIT_TEST_STREAM
+#define EMIT_TEST_STREAM 0 /* test_emit_chunked.c: every file streamed into the spill */
+#endif
 
 static char root[256];
 
@@ -51,6 +54,17 @@ static int exists(const char *rel)
 static void add(mg_emit_set *s, const char *path, const char *text)
 {
     size_t n = strlen(text);
+    if (EMIT_TEST_STREAM && s->spill) { /* as render_one does, a byte at a time */
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_emit_stream st;
+        mg_emit_stream_begin(&st, s->spill, &b);
+        for (size_t i = 0; i < n; i++)
+            mg_buf_putc(&b, text[i]);
+        mg_emit_set_add_stream(s, path, strlen(path), &st, &b, "t.mustache", mg_mark_at("target.yaml", 3, 9), NULL);
+        mg_buf_fini(&b);
+        return;
+    }
     char *d = malloc(n + 1);
     memcpy(d, text, n + 1);
     mg_emit_set_add(s, path, strlen(path), d, n, free, "t.mustache", mg_mark_at("target.yaml", 3, 9));
