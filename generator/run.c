@@ -412,6 +412,19 @@ static void count_line(void *user, const char *line)
     (*(int *)user)++;
 }
 
+/* What the pruned render reported: how many lines, and the first error. */
+typedef struct {
+    int lines;
+    mg_buf first;
+} pruned_report;
+
+static void pruned_line(void *user, const char *line)
+{
+    pruned_report *p = user;
+    p->lines++;
+    first_message(&p->first, line);
+}
+
 /* Builds target `t`'s view and renders its files into `set`: from the view
  * pruned to the names its templates read when those are known, else (or when
  * that render reports anything or prints a container: see `watched`) from
@@ -439,17 +452,22 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, int exitin
     mg_view_cache_prune(s->cache, NULL);
     if (!view)
         return -1;
-    int lines = 0;
+    pruned_report pruned;
+    pruned.lines = 0;
+    mg_buf_init(&pruned.first);
     mg_diag quiet;
-    mg_diag_init_sink(&quiet, count_line, &lines);
+    mg_diag_init_sink(&quiet, pruned_line, &pruned);
     int rc = mg_run_render_target(t, view, esc, set, &quiet);
-    int rendered = rc == 0 && lines == 0 && quiet.errors == 0;
+    int rendered = rc == 0 && pruned.lines == 0 && quiet.errors == 0;
+    int pruned_errors = quiet.errors;
     if (!(rendered && exiting)) {
         cJSON_Delete(view);
         mg_view_escapes_free(esc);
     }
-    if (rendered)
+    if (rendered) {
+        mg_buf_fini(&pruned.first);
         return 0;
+    }
     /* Again from the full view. Its build reports nothing new: the pruned
      * build reported the same diagnostics already. */
     mg_target_reset_partials(t);
@@ -457,12 +475,23 @@ static int view_and_render(source *s, mg_target *t, mg_emit_set *set, int exitin
     mg_emit_set_fini(set);
     mg_emit_set_init(set);
     set->spill = spill;
-    lines = 0;
+    int lines = 0;
     mg_diag_init_sink(&quiet, count_line, &lines);
     view = source_view(s, t, &quiet);
     if (!view) /* cannot happen: the pruned build succeeded; report it */
         view = source_view(s, t, d);
+    int errors_before = d->errors;
     rc = view ? mg_run_render_target(t, view, NULL, set, d) : -1;
+    /* A pruned view holds every key the templates name, so an error there
+     * that the full view does not repeat is msggen's bug, not the
+     * catalogue's or the templates': the output is right (it comes from the
+     * full view), but say so rather than hide it. */
+    if (pruned_errors && rc >= 0 && d->errors == errors_before)
+        mg_diag_warning(d, mg_mark_at(NULL, 0, 0),
+                        "internal: target '%s' rendered only from its full view: its pruned view "
+                        "failed (%s); the output is right, but please report this",
+                        t->name, pruned.first.len ? mg_buf_cstr(&pruned.first) : "no message");
+    mg_buf_fini(&pruned.first);
     if (!exiting)
         cJSON_Delete(view);
     return rc < 0 ? -1 : 0;
