@@ -2851,11 +2851,23 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
     /* Most calls: a tag's known name (its number in the memo) that the
      * object left out, answered here without a call or saved register. */
     const cJSON *first = obj->child;
-    if ((first->type & LZ_DESC) && memo && *memo >= 2 && *memo < 2 + LZ_CHAIN_ID2) {
+    int type = first->type;
+    if (memo && *memo >= 2) {
         int id = (int)*memo - 2;
-        const lz_desc *d = lz_desc_of(e, first);
-        if (d->present >> id & 1)
-            return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        if ((type & LZ_DESC) && id < LZ_CHAIN_ID2) {
+            const lz_desc *d = lz_desc_of(e, first);
+            if (d->present >> id & 1)
+                return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        }
+        /* Then a chain kept in the first member's valueint (lz_chain), as
+         * escapes_get_slow reads it: the plan's flags, 1.3 M lookups at
+         * 1 000 messages. */
+        if ((type & LAZY_CONSTS) && (type & 0xFF) != cJSON_Number) {
+            const lz_desc *d = &e->lz_nodes[(uint32_t)first->valueint].cd[id / LZ_CHAIN_ID2];
+            int b = id % LZ_CHAIN_ID2;
+            if (d->present >> b & 1)
+                return e->lz_vals[(d->truth >> b & 1) | (d->nul >> b & 1) << 1];
+        }
     }
     return escapes_get_slow(e, obj, k, n, hash, memo);
 }
