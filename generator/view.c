@@ -934,8 +934,17 @@ static void add_description(vctx *v, cJSON *o, const char *text)
 static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code)
 {
     const unsigned char bit = in_code ? 2 : 1;
+    const unsigned char *t = (const unsigned char *)text;
     size_t i = 0, plain = 0;
     while (i < n) {
+        /* Most bytes start no pair: four tested a round (a round per byte
+         * was 40 M instructions of 94 M escaping 60 000 texts at 1 000
+         * messages). */
+        while (i + 4 <= n &&
+               !((r->starts[t[i]] | r->starts[t[i + 1]] | r->starts[t[i + 2]] | r->starts[t[i + 3]]) & bit))
+            i += 4;
+        if (i >= n)
+            break;
         const mg_subst_pair *hit =
             r->starts[(unsigned char)text[i]] & bit ? mg_subst_match(r, text + i, n - i, in_code) : NULL;
         if (!hit) {
@@ -965,10 +974,11 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t'))
         n--;
     while (c && i < n) {
-        if (text[i] != c) {
-            i++;
-            continue;
-        }
+        /* To the next code character (most texts have none). */
+        const char *at = memchr(text + i, c, n - i);
+        if (!at)
+            break;
+        i = (size_t)(at - text);
         size_t run = 0;
         while (i + run < n && text[i + run] == c)
             run++;
