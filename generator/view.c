@@ -1297,7 +1297,7 @@ static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
  * holds such a name's number is answered from the object's chain node
  * without a table. Only where it is cheaper: a name left out of either
  * list is still found on the chain. At most 64, none in lz_names
- * (test_view_lazy checks both). */
+ * (test_view_hook checks both). */
 #define LZ2_NAMES(X) X(has_object_checks) X(is_true) X(is_false) X(is_schema) X(member_loop) X(has_type) \
     X(has_string_checks) X(has_one_of) X(has_number_checks) X(has_not_fn) X(has_if) X(has_array_checks) \
     X(has_any_of) X(is_invalid) X(has_property_names_fn) X(has_additional_fn) X(additional_false) \
@@ -1313,7 +1313,9 @@ static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
 static const char *const lz2_names[] = {LZ2_NAMES(LZ2_STR)};
 #define LZ2_NNAMES ((int)(sizeof lz2_names / sizeof *lz2_names))
 /* A name's number in the miss hook's memo word: lz_names's from 0, then
- * lz2_names's from LZ_CHAIN_ID2 (mg_view_escapes_get_memo keeps it + 2). */
+ * lz2_names's from LZ_CHAIN_ID2 (mg_view_escapes_get_memo keeps it + 2).
+ * Both lists are constants, so the word depends on the name alone and
+ * means the same in every view's hook, as mustache.h requires. */
 #define LZ_CHAIN_ID2 64
 
 /* A slot of lz_names's table by the engine's hash: the name's hash, its
