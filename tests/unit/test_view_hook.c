@@ -162,7 +162,7 @@ static void compare_target(const char *catalogue, const mg_model *m, const mg_ta
     if (view && esc) {
         int before = unit_failed_checks;
         mg_hmap seen;
-        mg_hmap_init(&seen, 0);
+        mg_hmap_init(&seen, sizeof(const void *));
         compare_tree(esc, view, &seen);
         mg_hmap_fini(&seen);
         if (unit_failed_checks != before)
