@@ -934,8 +934,17 @@ static void add_description(vctx *v, cJSON *o, const char *text)
 static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code)
 {
     const unsigned char bit = in_code ? 2 : 1;
+    const unsigned char *t = (const unsigned char *)text;
     size_t i = 0, plain = 0;
     while (i < n) {
+        /* Most bytes start no pair: four tested a round (a round per byte
+         * was 40 M instructions of 94 M escaping 60 000 texts at 1 000
+         * messages). */
+        while (i + 4 <= n &&
+               !((r->starts[t[i]] | r->starts[t[i + 1]] | r->starts[t[i + 2]] | r->starts[t[i + 3]]) & bit))
+            i += 4;
+        if (i >= n)
+            break;
         const mg_subst_pair *hit =
             r->starts[(unsigned char)text[i]] & bit ? mg_subst_match(r, text + i, n - i, in_code) : NULL;
         if (!hit) {
@@ -965,10 +974,11 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t'))
         n--;
     while (c && i < n) {
-        if (text[i] != c) {
-            i++;
-            continue;
-        }
+        /* To the next code character (most texts have none). */
+        const char *at = memchr(text + i, c, n - i);
+        if (!at)
+            break;
+        i = (size_t)(at - text);
         size_t run = 0;
         while (i + run < n && text[i + run] == c)
             run++;
@@ -1200,12 +1210,22 @@ typedef struct esc_cand {
     int next; /* -1: the last */
 } esc_cand;
 
+/* Known names' constants as bit sets (see "known names" below). */
+typedef struct lz_desc {
+    uint64_t present; /* bit i: lz_names[i] is a constant member */
+    uint64_t truth;   /* ... true or [] */
+    uint64_t nul;     /* ... null or [] */
+} lz_desc;
+
 /* Constant members: an object's chain of (name, value) pairs, a node of a
  * trie that objects of one kind share (a field's thirty flags are a handful
  * of chains). `bloom` has bit (hash & 63) of every name on the chain, so
  * most names a template looks up and the object lacks are turned away
  * without a walk. */
 typedef struct lz_node {
+    /* The chain's constants of the names of lz_names (cd[0]) and lz2_names
+     * (cd[1]), each the first added, as lz_find finds it; node 0's empty. */
+    lz_desc cd[2];
     const char *key;
     uint64_t bloom;
     uint32_t parent, hash;
@@ -1235,12 +1255,8 @@ typedef struct lz_obj {
  * false; true; null; []), and one number for the sets (objects of one kind
  * share a few), kept in its first member's valuedouble, which cJSON reads
  * for numbers only (LZ_DESC on that member's type: it has one). An object
- * whose first member is a number keeps the chain. */
-typedef struct lz_desc {
-    uint64_t present; /* bit i: lz_names[i] is a constant member */
-    uint64_t truth;   /* ... true or [] */
-    uint64_t nul;     /* ... null or [] */
-} lz_desc;
+ * whose first member is a number keeps the chain. (lz_desc is defined
+ * above lz_node, which has two.) */
 #define LZ_DESC (1 << 30)
 
 /* lz_descs's index: a set's number by its bits. */
@@ -1271,6 +1287,36 @@ static const char *const lz_names[] = {LZ_NAMES(LZ_STR)};
 #define LZ_NNAMES ((int)(sizeof lz_names / sizeof *lz_names))
 #define LZ_LEN(name) (sizeof #name - 1),
 static const size_t lz_name_len[] = {LZ_NAMES(LZ_LEN)};
+
+/* Names the miss hook finds on chains most often, not in lz_names (the
+ * validation plan's flags, which vplan.c gives as chains, plan_lazy_chain;
+ * by how often a generate of worker-backend and of 1 000 synthetic
+ * messages looked them up: 1.3 M chain lookups there, at about 150
+ * instructions each through lz_find). Each chain node has bit sets of its
+ * names of lz_names and of these (lz_node.cd), so that a tag whose memo
+ * holds such a name's number is answered from the object's chain node
+ * without a table. Only where it is cheaper: a name left out of either
+ * list is still found on the chain. At most 64, none in lz_names
+ * (test_view_hook checks both). */
+#define LZ2_NAMES(X) X(has_object_checks) X(is_true) X(is_false) X(is_schema) X(member_loop) X(has_type) \
+    X(has_string_checks) X(has_one_of) X(has_number_checks) X(has_not_fn) X(has_if) X(has_array_checks) \
+    X(has_any_of) X(is_invalid) X(has_property_names_fn) X(has_additional_fn) X(additional_false) \
+    X(has_validate_fn) X(has_all_of) X(all_of) X(is_composite) X(prop_counts) X(pattern_props) \
+    X(has_prop_counts) X(has_pattern_props) X(has_members) X(dependencies) X(binding_list) X(parameters) \
+    X(catalogue) X(is_client_answer) X(has_reply) X(is_receive) X(reply) X(has_headers) X(has_required) \
+    X(has_dependencies) X(has_member_hash) X(header_fields) X(has_messages) X(has_option_fns) X(is_send) \
+    X(correlation_id) X(external_docs) X(has_tags) X(has_parameters) X(channel_address_code) \
+    X(needs_tag) X(has_tag) X(unique_items) X(has_tuple) X(has_items_fn) X(has_items) X(has_contains_fn) \
+    X(headers) X(has_channel) X(has_bindings) X(first_receive) X(summary) X(count_checks) \
+    X(summary_cell) X(has_servers) X(has_examples) X(has_security)
+#define LZ2_STR(name) #name,
+static const char *const lz2_names[] = {LZ2_NAMES(LZ2_STR)};
+#define LZ2_NNAMES ((int)(sizeof lz2_names / sizeof *lz2_names))
+/* A name's number in the miss hook's memo word: lz_names's from 0, then
+ * lz2_names's from LZ_CHAIN_ID2 (mg_view_escapes_get_memo keeps it + 2).
+ * Both lists are constants, so the word depends on the name alone and
+ * means the same in every view's hook, as mustache.h requires. */
+#define LZ_CHAIN_ID2 64
 
 /* A slot of lz_names's table by the engine's hash: the name's hash, its
  * length and number (len 0: empty; no name is empty). */
@@ -1402,6 +1448,7 @@ struct mg_view_escapes {
     cJSON *lz_dpend_first;  /* NULL: none pending */
     lz_desc lz_dpend;
     lz_slot lz_slots[LZ_SLOTS]; /* lz_names by the engine's hash (lz_name_id) */
+    lz_slot lz2_slots[LZ_SLOTS]; /* lz2_names so (lz_chain_id) */
     uint64_t lz_position;   /* the bits of first and last (a share has its own) */
     lz_desc_ent lz_desc_recent[LZ_DESC_RECENT]; /* lz_desc_ids's answers, direct-mapped */
     /* While the view is built: the objects mark_escapes found, and pairs
@@ -1578,6 +1625,15 @@ static mg_view_escapes *escapes_new(void)
     e->lz_ndescs = 1;
     mg_hmap_init(&e->lz_desc_ids, sizeof(lz_desc_ent));
     _Static_assert(sizeof lz_names / sizeof *lz_names <= 64, "lz_desc holds 64 names");
+    _Static_assert(sizeof lz2_names / sizeof *lz2_names <= 64, "lz_desc holds 64 names");
+    for (int i = 0; i < LZ2_NNAMES; i++) {
+        uint32_t h = mg_hash_str(lz2_names[i]), s = h & (LZ_SLOTS - 1);
+        while (e->lz2_slots[s].len)
+            s = (s + 1) & (LZ_SLOTS - 1);
+        e->lz2_slots[s].hash = h;
+        e->lz2_slots[s].len = (uint8_t)strlen(lz2_names[i]);
+        e->lz2_slots[s].id = (uint8_t)i;
+    }
     for (int i = 0; i < LZ_NNAMES; i++) {
         uint32_t h = mg_hash_str(lz_names[i]), s = h & (LZ_SLOTS - 1);
         while (e->lz_slots[s].len)
@@ -1796,6 +1852,9 @@ static void memo_grow(mg_view_escapes *e)
 #define LZ_BLOOM_SHIFT 14
 #define LZ_BLOOM_MASK (0xFFFF << LZ_BLOOM_SHIFT)
 
+static inline int lz_chain_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash);
+__attribute__((always_inline)) static inline void lz_desc_set(lz_desc *d, int id, int val);
+
 static inline uint32_t lz_edge_hash(uint32_t parent, const char *key, int val)
 {
     uint64_t h = ((uint64_t)(uintptr_t)key ^ ((uint64_t)parent << 32) ^ (uint64_t)val) * 0x9E3779B97F4A7C15ULL;
@@ -1831,6 +1890,15 @@ static uint32_t lz_child(mg_view_escapes *e, uint32_t parent, const char *key, i
     c->val = val;
     c->tab = 0;
     c->len = strlen(key);
+    /* The parent's sets and this pair, unless the parent has its name (a
+     * lookup finds the first one added); a value other than the four
+     * reads as null, as lz_value gives it. */
+    c->cd[0] = e->lz_nodes[parent].cd[0];
+    c->cd[1] = e->lz_nodes[parent].cd[1];
+    int id = lz_chain_id(e, key, c->len, c->hash);
+    if (id >= 0)
+        lz_desc_set(&c->cd[id / LZ_CHAIN_ID2], id % LZ_CHAIN_ID2,
+                    val == cJSON_False || val == cJSON_True || val == cJSON_Array ? val : cJSON_NULL);
     lz_edge *add = mg_hmap_add(&e->lz_edges, h);
     *add = q;
     add->child = (uint32_t)e->lz_n;
@@ -1915,15 +1983,36 @@ static inline int lz_same(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
-static inline int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+/* The number of name k[0..n) (`hash` as the engine's) in `names` by its
+ * table `slots`, or -1. */
+static inline int lz_slot_find(const lz_slot *slots, const char *const *names, const char *k, size_t n,
+                               uint32_t hash)
 {
-    for (uint32_t s = hash & (LZ_SLOTS - 1); e->lz_slots[s].len; s = (s + 1) & (LZ_SLOTS - 1)) {
-        const lz_slot *sl = &e->lz_slots[s];
-        if (sl->hash == hash && sl->len == n && lz_same(lz_names[sl->id], k, n))
+    for (uint32_t s = hash & (LZ_SLOTS - 1); slots[s].len; s = (s + 1) & (LZ_SLOTS - 1)) {
+        const lz_slot *sl = &slots[s];
+        if (sl->hash == hash && sl->len == n && lz_same(names[sl->id], k, n))
             return sl->id;
     }
     return -1;
+}
+
+/* The number of name k[0..n) (`hash` as the engine's) in lz_names, or -1. */
+static inline int lz_name_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+{
+    return lz_slot_find(e->lz_slots, lz_names, k, n, hash);
+}
+
+/* Its number in lz_names, or LZ_CHAIN_ID2 + its number in lz2_names, or -1:
+ * the name's bits in lz_node.cd, the same in every view. */
+static inline int lz_chain_id(const mg_view_escapes *e, const char *k, size_t n, uint32_t hash)
+{
+    int id = lz_name_id(e, k, n, hash);
+    if (id < 0) {
+        id = lz_slot_find(e->lz2_slots, lz2_names, k, n, hash);
+        if (id >= 0)
+            id += LZ_CHAIN_ID2;
+    }
+    return id;
 }
 
 /* The sets of the object whose first member is `first` (none: all zero). */
@@ -2694,6 +2783,16 @@ static int view_true(const vctx *v, const cJSON *o, const char *k)
 __attribute__((noinline)) static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj,
                                                                  const char *k, size_t n, uint32_t hash);
 
+/* mg_view_escapes_get's escaped member, if k[0..n) may be one. */
+static inline const cJSON *escapes_get_esc(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
+                                           uint32_t hash)
+{
+    if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
+        !(obj->child->type & ESCAPED_LIST))
+        return NULL;
+    return escapes_get_member(e, obj, k, n, hash);
+}
+
 /* mg_view_escapes_get but for a known name's constant: from the chain, or
  * an escaped member. */
 __attribute__((noinline)) static const cJSON *escapes_get_rest(mg_view_escapes *e, const cJSON *obj,
@@ -2705,10 +2804,7 @@ __attribute__((noinline)) static const cJSON *escapes_get_rest(mg_view_escapes *
         if (c)
             return lz_value(e, c);
     }
-    if (n < e->min_len || !e->starts[(unsigned char)k[0]] || !e->ends[(unsigned char)k[n - 1]] ||
-        !(type & ESCAPED_LIST))
-        return NULL;
-    return escapes_get_member(e, obj, k, n, hash);
+    return escapes_get_esc(e, obj, k, n, hash);
 }
 
 /* The renderer asks on every name an object lacks (most of them a known
@@ -2722,18 +2818,36 @@ __attribute__((noinline)) static const cJSON *escapes_get_slow(mg_view_escapes *
 {
     const cJSON *first = obj->child;
     int type = first->type;
-    if (type & LZ_DESC) {
-        /* The name's number in lz_names (the same table for every view):
-         * from the memo (its number + 2, 1: none of them, 0: not known
-         * yet), else by the name's hash. */
-        int id = memo && *memo ? (int)*memo - 2 : lz_name_id(e, k, n, hash);
-        if (memo)
-            *memo = (uint16_t)(id + 2);
+    if (!memo) {
+        if (type & LZ_DESC) {
+            int id = lz_name_id(e, k, n, hash);
+            const cJSON *c = id >= 0 ? lz_desc_value(e, lz_desc_of(e, first), id) : NULL;
+            if (c)
+                return c;
+        }
+    } else if (type & (LZ_DESC | LAZY_CONSTS)) {
+        /* The name's number for lz_node.cd (lz_chain_id, the same tables
+         * for every view): from the memo (its number + 2, 1: none of them,
+         * 0: not known yet), else by the name's hash. */
+        if (!*memo)
+            *memo = (uint16_t)(lz_chain_id(e, k, n, hash) + 2);
+        int id = (int)*memo - 2;
         if (id >= 0) {
-            const lz_desc *d = lz_desc_of(e, first);
-            if (d->present >> id & 1)
-                return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
-            /* it may still be on a chain */
+            if (id < LZ_CHAIN_ID2 && (type & LZ_DESC)) {
+                const lz_desc *d = lz_desc_of(e, first);
+                if (d->present >> id & 1)
+                    return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+                /* it may still be on a chain */
+            }
+            if (!(type & LAZY_CONSTS))
+                return escapes_get_esc(e, obj, k, n, hash);
+            /* The chain's sets hold every pair of the name: the chain has
+             * it there or not at all. */
+            const lz_desc *d = &e->lz_nodes[lz_chain(e, first)].cd[id / LZ_CHAIN_ID2];
+            int b = id % LZ_CHAIN_ID2;
+            if (d->present >> b & 1)
+                return e->lz_vals[(d->truth >> b & 1) | (d->nul >> b & 1) << 1];
+            return escapes_get_esc(e, obj, k, n, hash);
         }
     }
     if (!(type & (LAZY_CONSTS | ESCAPED_LIST)))
@@ -2749,11 +2863,23 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
     /* Most calls: a tag's known name (its number in the memo) that the
      * object left out, answered here without a call or saved register. */
     const cJSON *first = obj->child;
-    if ((first->type & LZ_DESC) && memo && *memo >= 2) {
+    int type = first->type;
+    if (memo && *memo >= 2) {
         int id = (int)*memo - 2;
-        const lz_desc *d = lz_desc_of(e, first);
-        if (d->present >> id & 1)
-            return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        if ((type & LZ_DESC) && id < LZ_CHAIN_ID2) {
+            const lz_desc *d = lz_desc_of(e, first);
+            if (d->present >> id & 1)
+                return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        }
+        /* Then a chain kept in the first member's valueint (lz_chain), as
+         * escapes_get_slow reads it: the plan's flags, 1.3 M lookups at
+         * 1 000 messages. */
+        if ((type & LAZY_CONSTS) && (type & 0xFF) != cJSON_Number) {
+            const lz_desc *d = &e->lz_nodes[(uint32_t)first->valueint].cd[id / LZ_CHAIN_ID2];
+            int b = id % LZ_CHAIN_ID2;
+            if (d->present >> b & 1)
+                return e->lz_vals[(d->truth >> b & 1) | (d->nul >> b & 1) << 1];
+        }
     }
     return escapes_get_slow(e, obj, k, n, hash, memo);
 }
