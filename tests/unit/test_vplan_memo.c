@@ -120,19 +120,21 @@ static void vplan_should_make_the_same_plan_when_it_reuses_schemas_of_the_catalo
 
 static size_t uris_compared, uris_differ, names_compared, names_differ;
 
-/* Compares node_uri with mg_resolve_node_uri for `j` and the nodes under
- * it: parents first, or (`post`) children first, so that node_uri makes
- * the parents' on the way. */
+/* Compares node_uri_at with mg_resolve_node_uri for `j` and the nodes under
+ * it: parents first, or (`post`) children first, so that node_name and
+ * node_uri_at make the parents' on the way. */
 static void compare_uris(pctx *c, const mg_doc *doc, const cJSON *j, int post)
 {
     if (post)
         for (const cJSON *ch = j->child; ch; ch = ch->next)
             compare_uris(c, doc, ch, post);
     char *want = mg_resolve_node_uri(c->m->set, doc, j);
-    const uri_ent *e = node_uri(c, doc, j);
-    const char *got = c->uri_text.data + e->at; /* valid until the next node_uri */
+    node_name(c, doc, j);
+    size_t at = node_uri_at(c, doc, j);
+    const uri_ent *e = mg_hmap_get_ptr(&c->uri_of, j);
+    const char *got = c->uri_text.data + at; /* valid until the next node_uri_at */
     if ((strcmp(got, want) || strlen(got) != e->len) && uris_differ++ < 3)
-        unit_note("# node_uri: %s, not %s\n", got, want);
+        unit_note("# node_uri_at: %s, not %s\n", got, want);
     uris_compared++;
     /* And the name it made on the way: name_of_uri's of the URI (a file
      * whose path has a '#' leaves it to name_of_uri). */
@@ -142,7 +144,7 @@ static void compare_uris(pctx *c, const mg_doc *doc, const cJSON *j, int post)
         mg_buf_init(&b);
         const char *gname = made_name(c, e->name_at, e->name_len, want, &b);
         if (strcmp(gname, wname) && names_differ++ < 3)
-            unit_note("# node_uri's name of %s: %s, not %s\n", want, gname, wname);
+            unit_note("# node_name's name of %s: %s, not %s\n", want, gname, wname);
         names_compared++;
         mg_buf_fini(&b);
         free(wname);
@@ -176,8 +178,8 @@ static void compare_uris_of(const char *path)
         mg_docset_free(set);
 }
 
-/* Functions are named after their schemas' URIs, which node_uri makes from
- * the parent's: the same text as mg_resolve_node_uri, for every node of
+/* Functions are named after their schemas' URIs, which node_uri_at makes
+ * from the parent's: the same text as mg_resolve_node_uri, for every node of
  * every file the catalogues load; and their names, made from the parent's
  * name a token at a time: the same as name_of_uri makes from the URI
  * (shortened where long, "_root" where empty). */
