@@ -1058,30 +1058,24 @@ static cJSON *string_node_copy(const yaml_event_t *ev)
 }
 
 /* yaml_event_delete for the events a document is made of: their strings
- * freed directly (libyaml allocates them with malloc), without its call, its switch and its clearing of the
- * event, which were a tenth of the loader's own instructions. */
+ * freed directly (libyaml allocates them with malloc), without its call,
+ * its switch and its clearing of the event, which were a tenth of the
+ * loader's own instructions. */
 static void event_free(yaml_event_t *ev)
 {
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        if (ev->data.scalar.value)
-            free(ev->data.scalar.value);
-        if (ev->data.scalar.tag)
-            free(ev->data.scalar.tag);
-        if (ev->data.scalar.anchor)
-            free(ev->data.scalar.anchor);
+        free(ev->data.scalar.value);
+        free(ev->data.scalar.tag);
+        free(ev->data.scalar.anchor);
         break;
     case YAML_MAPPING_START_EVENT:
-        if (ev->data.mapping_start.anchor)
-            free(ev->data.mapping_start.anchor);
-        if (ev->data.mapping_start.tag)
-            free(ev->data.mapping_start.tag);
+        free(ev->data.mapping_start.anchor);
+        free(ev->data.mapping_start.tag);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        if (ev->data.sequence_start.anchor)
-            free(ev->data.sequence_start.anchor);
-        if (ev->data.sequence_start.tag)
-            free(ev->data.sequence_start.tag);
+        free(ev->data.sequence_start.anchor);
+        free(ev->data.sequence_start.tag);
         break;
     case YAML_MAPPING_END_EVENT:
     case YAML_SEQUENCE_END_EVENT:
